@@ -1,0 +1,3 @@
+/* config: not written yet (placeholder so the tree builds). */
+#include "ac-config.h"
+typedef int config_placeholder_t;

@@ -1,0 +1,132 @@
+/*
+ * config: the YAML configuration file, parsed and validated into a plain
+ * struct config. Only this module includes <yaml.h>.
+ *
+ * Invariants: a struct config returned by config_load() with 0 errors is fully
+ * valid (every required key present, every value in range, tls disabled only
+ * for a loopback host, every shift naming a configured helper). Errors are
+ * printed as "FILE:LINE:COL: message" (FILE as given, LINE/COL from 1), all of
+ * them, not only the first. Unknown keys are errors.
+ *
+ * struct config is a plain value type: the one struct in the project whose
+ * fields are public, because every module reads its own part of it.
+ */
+#ifndef SECOURS_CONFIG_H
+#define SECOURS_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum config_tls {
+	CONFIG_TLS_REQUIRED = 0,
+	CONFIG_TLS_DISABLED,
+};
+
+enum config_escalation_mode {
+	CONFIG_ESC_RELAY = 0,
+	CONFIG_ESC_HANDOFF,
+};
+
+#define CONFIG_FP_LEN 20	/* raw bytes of an OTR (SHA-1) fingerprint */
+
+struct config_helper {
+	char		 *jid;		/* bare, lower-cased */
+	char		 *name;		/* shown to people; defaults to the node */
+	char		**languages;	/* 2-letter codes */
+	size_t		  nlanguages;
+	unsigned char	(*fingerprints)[CONFIG_FP_LEN];
+	size_t		  nfingerprints;
+};
+
+struct config_shift {
+	char		*helper;	/* bare JID, one of config.helpers */
+	unsigned	 days;		/* bit 0 = Monday ... bit 6 = Sunday */
+	int		 from_min;	/* minutes after local midnight */
+	int		 to_min;	/* to_min <= from_min: crosses midnight */
+};
+
+struct config {
+	char	*path;			/* as given on the command line */
+
+	struct {
+		char		*jid;		/* bare JID of the bot */
+		char		*password;	/* from password: or password_file: */
+		char		*resource;	/* default "secours" */
+		char		*host;		/* NULL: resolve the JID's domain */
+		int		 port;		/* 0: default */
+		enum config_tls	 tls;
+		char		*ca_file;	/* NULL: system CAs */
+		char		*status;	/* presence status text */
+	} account;
+
+	char	*state_dir;		/* keys, fingerprints, instags, store */
+
+	struct {
+		char	**paths;
+		size_t	  npaths;
+		char	 *default_language;	/* default "en" */
+		char	 *base_url;		/* NULL: no page URLs in replies */
+		size_t	  max_reply_chars;	/* default 1200 */
+		double	  min_score;		/* below: "no good answer" */
+	} guide;
+
+	struct {
+		int	 level;		/* enum log_level */
+		char	*file;		/* NULL: standard error */
+		int	 show_jids;	/* default 0: keyed hashes */
+	} log;
+
+	struct {
+		long	 refusal_cooldown;	/* seconds; default 600 */
+		int	 remember_people;	/* default 0 */
+		char	*smp_question;		/* NULL: VERIFY is unavailable */
+		char	*smp_secret;
+		int	 narrate;		/* trainer narration, default 0 */
+		long	 idle_timeout;		/* seconds; default 3600 */
+		int	 smp_max_attempts;	/* per person per hour; default 5 */
+	} otr;
+
+	struct {
+		size_t	 max_body;		/* bytes before OTR; default 65536 */
+		size_t	 max_text;		/* decrypted chars kept; default 2000 */
+		int	 max_per_minute;	/* messages per bare JID; default 20 */
+		size_t	 max_sessions;		/* live people; default 1000 */
+		size_t	 max_queue;		/* open cases; default 200 */
+		int	 max_fragments;		/* per pending OTR message; default 64 */
+	} limits;
+
+	struct config_helper	*helpers;
+	size_t			 nhelpers;
+
+	struct {
+		char			 *timezone;	/* default "UTC" */
+		struct config_shift	 *shifts;
+		size_t			  nshifts;
+		char			**fallback;	/* bare JIDs */
+		size_t			  nfallback;
+	} duty;
+
+	struct {
+		enum config_escalation_mode	 mode;		/* default relay */
+		long				 ack_timeout;	/* default 600 */
+		long				 retention;	/* default 7d */
+	} escalation;
+};
+
+/* Sets every default; no allocation. */
+void config_init(struct config *cfg);
+/* Parses and validates path into cfg (initialised first). Prints every
+ * problem to errs as "FILE:LINE:COL: message". Returns the number of
+ * problems; cfg must be released either way. */
+int config_load(const char *path, struct config *cfg, FILE *errs);
+void config_release(struct config *cfg);
+
+/* Finds a configured helper by bare JID (case-insensitive). Borrowed. */
+const struct config_helper *config_helper_find(const struct config *cfg,
+    const char *bare_jid);
+
+/* Parses a fingerprint written as 40 hex digits, spaces allowed, any case.
+ * Returns 0 or -1. */
+int config_parse_fingerprint(const char *s, unsigned char out[CONFIG_FP_LEN]);
+
+#endif

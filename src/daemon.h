@@ -1,0 +1,17 @@
+/*
+ * daemon: the running bot. Wires xmpp (bodies in and out), otr (encryption,
+ * sessions), bot (what to say) and escalation together, executes the bot's
+ * actions and runs the event loop until SIGTERM/SIGINT.
+ *
+ * Invariants: every BOT_SAY goes through otr_send(); every BOT_SAY_HELPER
+ * through otr_send_pinned(); nothing else sends text.
+ */
+#ifndef SECOURS_DAEMON_H
+#define SECOURS_DAEMON_H
+
+struct config;
+
+/* Runs until a termination signal; returns the exit status. */
+int daemon_run(const struct config *cfg);
+
+#endif

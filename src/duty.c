@@ -1,0 +1,3 @@
+/* duty: not written yet (placeholder so the tree builds). */
+#include "ac-config.h"
+typedef int duty_placeholder_t;

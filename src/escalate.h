@@ -1,0 +1,102 @@
+/*
+ * escalate: the escalation state machine. A case is opened with the person's
+ * consent, offered to the on-duty helper, claimed, relayed or handed off, and
+ * closed; unclaimed offers time out and go to the fallback helpers; with
+ * nobody available the case waits in a queue that survives restarts (store).
+ *
+ * Invariants:
+ * - A note with sensitive = 1 (it carries the person's words or JID) is only
+ *   produced for a helper whose reach is ESC_SECURE (encrypted, pinned);
+ *   otherwise the case waits and an ESC_OPEN_HELPER note asks for a session.
+ * - A case is never shown to a second helper after a claim: the person was
+ *   promised one point of contact.
+ * - Time comes in as an argument; no clock is read here.
+ */
+#ifndef SECOURS_ESCALATE_H
+#define SECOURS_ESCALATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct config;
+struct store;
+struct duty;
+
+enum esc_reach {
+	ESC_OFFLINE = 0,	/* no available resource */
+	ESC_BUSY,		/* online but dnd/xa/away */
+	ESC_ONLINE,		/* available, OTR not (yet) encrypted/pinned */
+	ESC_SECURE,		/* available and OTR encrypted (helpers: pinned) */
+	ESC_MISMATCH,		/* helper: encrypted with an unpinned key */
+};
+
+struct esc_env {
+	void	*ud;
+	int	(*reach)(void *ud, const char *bare);	/* enum esc_reach */
+	/* Active fingerprint as 40 hex digits into out[41]; 0 or -1. */
+	int	(*fingerprint)(void *ud, const char *bare, char *out);
+};
+
+enum esc_note_to {
+	ESC_TO_PERSON,		/* phrase to a person (queued if unreachable) */
+	ESC_TO_HELPER,		/* phrase to a helper */
+	ESC_OPEN_HELPER,	/* start OTR with this helper; no text */
+};
+
+/* A message for someone, as a phrase key and its variables, rendered by the
+ * caller in lang. */
+struct esc_note {
+	enum esc_note_to	 to;
+	char			*jid;		/* bare */
+	char			*lang;
+	char			*key;		/* phrase key, e.g. "esc_offer" */
+	char			**vars;		/* NULL-terminated name, value */
+	int			 sensitive;
+};
+
+struct esc_notes {
+	struct esc_note	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+void esc_notes_init(struct esc_notes *n);
+void esc_notes_clear(struct esc_notes *n);
+void esc_notes_release(struct esc_notes *n);
+
+/* st and d must outlive e. Loads open cases from the store; those already
+ * offered are offered again as soon as a helper is available. */
+struct escalate *escalate_new(const struct config *cfg, struct store *st,
+    const struct duty *d, const struct esc_env *env);
+void escalate_free(struct escalate *e);
+
+/* Opens a case for person with the consented text (already confirmed).
+ * Returns the case number (> 0), or -1 when the queue is full (a note says
+ * so). Notes tell the person what happens next. */
+long escalate_open(struct escalate *e, const char *person, const char *lang,
+    const char *text, time_t now, struct esc_notes *out);
+/* The person's open case number, or 0. */
+long escalate_case_of(const struct escalate *e, const char *person);
+/* STATUS for a person: a note with state and queue position. */
+void escalate_status(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out);
+/* CANCEL: withdraws the person's case (helper told if it was offered). */
+int escalate_cancel(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out);
+/* Text from a person with a claimed relay case: forwarded to the helper as
+ * "[#n] text". Returns 1 if consumed, 0 if the person has no live relay. */
+int escalate_person_text(struct escalate *e, const char *person,
+    const char *text, time_t now, struct esc_notes *out);
+/* Text from a configured helper whose session is pinned: QUEUE, CLAIM n,
+ * TALK n, CLOSE n, WHO, DUTY ON/OFF, HELP, "#n text", or relay text after
+ * TALK. Returns 1 if handled. */
+int escalate_helper_text(struct escalate *e, const char *helper,
+    const char *text, time_t now, struct esc_notes *out);
+/* A peer's reach changed (presence or OTR state): offers, deliveries of
+ * queued news, pin mismatches happen here. */
+void escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
+    struct esc_notes *out);
+/* Timeouts, fallbacks, retention. */
+void escalate_tick(struct escalate *e, time_t now, struct esc_notes *out);
+
+#endif

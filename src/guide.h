@@ -1,0 +1,66 @@
+/*
+ * guide: loads guide pages (Markdown with YAML front matter, the Digital First
+ * Aid Kit format) into sections of chat-ready plain text.
+ *
+ * A section is identified by (page, heading path), never by heading text
+ * alone. Section text is already rendered for chat: list items as "- " lines
+ * (indented two spaces per level), links as "text (url)" or the URL alone,
+ * entities decoded, emphasis dropped, conversion debris removed, and no
+ * "?OTR" sequence anywhere (defanged). No I/O except reading the files given.
+ *
+ * Invariants: a broken page is skipped or loaded partly, always with one
+ * warning naming the file (and line when known); it never stops the others.
+ */
+#ifndef SECOURS_GUIDE_H
+#define SECOURS_GUIDE_H
+
+#include <stddef.h>
+
+struct guide;
+
+struct guide *guide_new(void);
+void guide_free(struct guide *g);
+
+/* Loads every *.md below dir (recursively, sorted by path). default_lang is
+ * used when neither front matter, file name, folder nor text tells the
+ * language. Returns the number of pages loaded, or -1 if dir is unreadable. */
+int guide_load_dir(struct guide *g, const char *dir, const char *default_lang);
+/* Loads one page; returns 0, or -1 if it was skipped (warning logged). */
+int guide_load_file(struct guide *g, const char *path, const char *default_lang);
+/* Loads one page from memory; name is used for messages and the language
+ * suffix rule. Returns 0 or -1. */
+int guide_load_buffer(struct guide *g, const char *name, const char *data,
+    size_t len, const char *default_lang);
+
+size_t guide_npages(const struct guide *g);
+size_t guide_nsections(const struct guide *g);
+
+/* All strings below are borrowed: valid until guide_free(). */
+const char *guide_page_title(const struct guide *g, size_t page);
+const char *guide_page_lang(const struct guide *g, size_t page);
+const char *guide_page_path(const struct guide *g, size_t page);
+/* Front matter permalink, or NULL. */
+const char *guide_page_permalink(const struct guide *g, size_t page);
+/* Front matter keywords joined by spaces, or "". */
+const char *guide_page_keywords(const struct guide *g, size_t page);
+/* First section of the page, and how many it has (consecutive indices). */
+size_t guide_page_first_section(const struct guide *g, size_t page);
+size_t guide_page_nsections(const struct guide *g, size_t page);
+
+size_t guide_section_page(const struct guide *g, size_t sec);
+/* The section's own heading (normalised), or the page title for text that
+ * comes before any heading. */
+const char *guide_section_heading(const struct guide *g, size_t sec);
+/* Headings from the page's top down to this one, joined by " › ". */
+const char *guide_section_path(const struct guide *g, size_t sec);
+/* Chat text of the section (an empty parent borrows its first child's). */
+const char *guide_section_text(const struct guide *g, size_t sec);
+/* Keywords that apply to this section ("" if none). */
+const char *guide_section_keywords(const struct guide *g, size_t sec);
+/* Heading level 1..6 (pseudo-headings count one below their parent). */
+int guide_section_level(const struct guide *g, size_t sec);
+
+/* Replaces every "?OTR" with "?-OTR" in place-safe fashion. New string. */
+char *guide_defang(const char *text);
+
+#endif

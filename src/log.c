@@ -1,0 +1,227 @@
+/* log: levelled logging, escaping of peer strings, keyed hashes of JIDs. */
+#include "ac-config.h"
+
+#include <errno.h>
+#include <gcrypt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+#define LOG_VIS_MAX	80
+#define LOG_NBUFS	8
+
+static enum log_level	 log_level = LOGL_INFO;
+static FILE		*log_file;	/* NULL: stderr */
+static unsigned char	 peer_key[32];
+static int		 peer_key_set;
+static int		 peer_show;
+static char		 rot[LOG_NBUFS][LOG_VIS_MAX * 4 + 16];
+static unsigned		 rot_next;
+
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
+
+int
+log_init(enum log_level level, const char *file)
+{
+	log_level = level;
+	if (file != NULL) {
+		FILE *f = fopen(file, "a");
+		if (f == NULL)
+			return -1;
+		setvbuf(f, NULL, _IOLBF, 0);
+		if (log_file != NULL)
+			fclose(log_file);
+		log_file = f;
+	}
+	return 0;
+}
+
+void
+log_set_level(enum log_level level)
+{
+	log_level = level;
+}
+
+enum log_level
+log_get_level(void)
+{
+	return log_level;
+}
+
+int
+log_level_parse(const char *s, enum log_level *out)
+{
+	for (size_t i = 0; i < ARRAY_LEN(level_names); i++) {
+		if (strcmp(s, level_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+log_set_peer_privacy(const unsigned char *key, size_t keylen, int show)
+{
+	if (key != NULL && keylen > 0) {
+		memset(peer_key, 0, sizeof(peer_key));
+		memcpy(peer_key, key, keylen < sizeof(peer_key) ?
+		    keylen : sizeof(peer_key));
+		peer_key_set = 1;
+	}
+	peer_show = show;
+}
+
+void
+log_close(void)
+{
+	if (log_file != NULL) {
+		fclose(log_file);
+		log_file = NULL;
+	}
+}
+
+static void
+log_emit(enum log_level level, int with_errno, const char *fmt, va_list ap)
+{
+	FILE *out = log_file ? log_file : stderr;
+	int saved = errno;
+	char msg[1024];
+
+	if (level > log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_file != NULL) {
+		char ts[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(out, "%s ", ts);
+	}
+	if (with_errno)
+		fprintf(out, "secours: %s: %s: %s\n", level_names[level], msg,
+		    strerror(saved));
+	else
+		fprintf(out, "secours: %s: %s\n", level_names[level], msg);
+	fflush(out);
+	errno = saved;
+}
+
+#define LOG_FN(name, level, with_errno)				\
+void								\
+name(const char *fmt, ...)					\
+{								\
+	va_list ap;						\
+	va_start(ap, fmt);					\
+	log_emit(level, with_errno, fmt, ap);			\
+	va_end(ap);						\
+}
+
+LOG_FN(log_error, LOGL_ERROR, 0)
+LOG_FN(log_warn, LOGL_WARN, 1)
+LOG_FN(log_warnx, LOGL_WARN, 0)
+LOG_FN(log_info, LOGL_INFO, 0)
+LOG_FN(log_debug, LOGL_DEBUG, 0)
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(LOGL_ERROR, 1, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(LOGL_ERROR, 0, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+static char *
+rot_buf(void)
+{
+	return rot[rot_next++ % LOG_NBUFS];
+}
+
+const char *
+log_vis(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *out = rot_buf(), *o = out;
+	size_t n = 0;
+
+	if (s == NULL)
+		return "(null)";
+	for (; *s != '\0' && n < LOG_VIS_MAX; s++, n++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	if (*s != '\0') {
+		memcpy(o, "...", 3);
+		o += 3;
+	}
+	*o = '\0';
+	return out;
+}
+
+const char *
+log_peer(const char *jid)
+{
+	unsigned char mac[32];
+	char bare[512];
+	char *out;
+	size_t i;
+
+	if (jid == NULL)
+		return "(none)";
+	for (i = 0; jid[i] != '\0' && jid[i] != '/' && i < sizeof(bare) - 1; i++) {
+		char c = jid[i];
+		bare[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	}
+	bare[i] = '\0';
+	if (peer_show)
+		return log_vis(bare);
+	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
+		gcry_check_version(NULL);	/* offline modes: no OTRL_INIT */
+	if (!peer_key_set) {
+		gcry_randomize(peer_key, sizeof(peer_key), GCRY_STRONG_RANDOM);
+		peer_key_set = 1;
+	}
+	{
+		gcry_md_hd_t h;
+
+		if (gcry_md_open(&h, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC) != 0)
+			return "p:????????";
+		gcry_md_setkey(h, peer_key, sizeof(peer_key));
+		gcry_md_write(h, bare, i);
+		memcpy(mac, gcry_md_read(h, GCRY_MD_SHA256), sizeof(mac));
+		gcry_md_close(h);
+	}
+	out = rot_buf();
+	snprintf(out, 16, "p:%02x%02x%02x%02x", mac[0], mac[1], mac[2], mac[3]);
+	return out;
+}

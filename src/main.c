@@ -1,0 +1,3 @@
+/* main: placeholder until the foundation lands. */
+#include "ac-config.h"
+int main(void) { return 0; }

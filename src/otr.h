@@ -1,0 +1,107 @@
+/*
+ * otr: every libotr call. Keys, instance tags, fingerprints, policy, encrypt
+ * and decrypt, SMP, session state events. Only this module includes libotr.
+ *
+ * Invariants:
+ * - otr_send() is the only way text reaches a peer, and it sends nothing
+ *   unless the peer's current session is ENCRYPTED (fails closed, -1).
+ * - The only plaintext the bot ever sends is the refusal notice given to
+ *   otr_new(), with an OTR query tag, at most once per bare JID per cooldown,
+ *   never in answer to an error, an OTR error or another bot's notice.
+ * - Text is never handed to libotr while the session is not encrypted (its
+ *   REQUIRE_ENCRYPTION resend would give it to whoever finishes the next
+ *   handshake).
+ * - Bodies are capped (size, fragments) before libotr sees them.
+ * - Key, instance-tag and fingerprint files are 0600 in a 0700 directory; a
+ *   key file readable by group or others is refused.
+ */
+#ifndef SECOURS_OTR_H
+#define SECOURS_OTR_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct config;
+struct otr;
+
+#define OTR_FP_HUMAN_LEN 45	/* "XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX\0" */
+
+enum otr_event_type {
+	OTR_EV_SECURE,		/* session became ENCRYPTED */
+	OTR_EV_ENDED,		/* peer ended it, or it expired */
+	OTR_EV_REFUSED,		/* plaintext refused (notice sent or not) */
+	OTR_EV_SMP_ANSWERED,	/* peer asked, the bot answered */
+	OTR_EV_SMP_SUCCEEDED,	/* the bot's own SMP succeeded: verified */
+	OTR_EV_SMP_FAILED,	/* failure or abort, either direction */
+	OTR_EV_SMP_LIMITED,	/* peer over the SMP attempt limit */
+};
+
+struct otr_event {
+	enum otr_event_type	 type;
+	const char		*bare;		/* peer, bare JID, lower case */
+	int			 unread;	/* SECURE: something was unreadable */
+	int			 plaintext;	/* SECURE: plaintext refused before */
+};
+
+struct otr_callbacks {
+	void	*ud;
+	/* Sends a raw body to a full JID; otr_hints: add XEP-0334 no-copy,
+	 * no-permanent-store and carbons private. Returns 0 or -1. */
+	int	(*inject)(void *ud, const char *to_full, const char *body,
+		    int otr_hints);
+	/* Decrypted, normalised text from an ENCRYPTED session. */
+	void	(*text)(void *ud, const char *bare, const char *text);
+	void	(*event)(void *ud, const struct otr_event *ev);
+};
+
+/* Opens or creates the key (logged: it can take a few seconds), instance
+ * tags and fingerprints under cfg->state_dir. refusal is the plaintext
+ * notice without query tag (the tag is added). NULL on a fatal problem
+ * (logged), e.g. a key file readable by others. */
+struct otr *otr_new(const struct config *cfg, const char *refusal,
+    const struct otr_callbacks *cb);
+/* Ends every session (DISCONNECTED to each encrypted peer), then frees. */
+void otr_free(struct otr *o);
+
+/* For --fingerprint: makes the key if missing, writes the human fingerprint
+ * into fp. Returns 0 or -1 (logged). */
+int otr_fingerprint_only(const struct config *cfg,
+    char fp[OTR_FP_HUMAN_LEN]);
+
+/* Every incoming chat body (already filtered: no errors, carbons, MAM). */
+void otr_receive(struct otr *o, const char *from_full, const char *body);
+/* Sends text to the peer's current encrypted session; -1 (and nothing sent)
+ * if there is none. Text is defanged (?OTR) and must be plain UTF-8. */
+int otr_send(struct otr *o, const char *bare, const char *text);
+/* As otr_send, and only if bare is a configured helper whose active
+ * fingerprint equals one of its pins. */
+int otr_send_pinned(struct otr *o, const char *bare, const char *text);
+/* Sends an OTR query to a peer's last known full JID (or the bare JID). */
+int otr_open(struct otr *o, const char *bare);
+/* Starts SMP with the configured question; -1 if unavailable. */
+int otr_smp_start(struct otr *o, const char *bare);
+/* Ends the session with bare (DISCONNECTED) and forgets its state. */
+void otr_end(struct otr *o, const char *bare);
+/* Ends every encrypted session (SIGTERM, or before a reconnect). */
+void otr_end_all(struct otr *o);
+/* The peer's full JID went offline. */
+void otr_offline(struct otr *o, const char *full);
+/* Drives libotr's timer and expires idle sessions; call every few seconds. */
+void otr_poll(struct otr *o, time_t now);
+
+struct otr_info {
+	int	encrypted;
+	int	verified;		/* fingerprint trusted */
+	int	pinned;			/* helper key matches a pin */
+	int	helper;			/* bare is a configured helper */
+	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
+	char	their_hex[41];			/* "" if none */
+};
+/* Fills info for bare (zeroes if unknown). Returns 0. */
+int otr_info(const struct otr *o, const char *bare, struct otr_info *info);
+/* Borrowed: the bot's fingerprint, human form. */
+const char *otr_our_fingerprint(const struct otr *o);
+/* Number of live (non-plaintext or recent) sessions. */
+size_t otr_nsessions(const struct otr *o);
+
+#endif

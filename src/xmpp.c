@@ -1,0 +1,3 @@
+/* xmpp: not written yet (placeholder so the tree builds). */
+#include "ac-config.h"
+typedef int xmpp_placeholder_t;

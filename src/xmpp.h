@@ -1,0 +1,64 @@
+/*
+ * xmpp: the XMPP link, on libstrophe. Connects (TLS verified, or plaintext
+ * only to a loopback host), keeps the link alive (XEP-0199 pings, TCP
+ * keepalive), reconnects with capped exponential backoff and jitter, accepts
+ * subscriptions, answers pings, and passes message bodies and presence up.
+ * Only this module includes <strophe.h>; its functions are prefixed xmppc_
+ * because libstrophe owns the xmpp_ prefix.
+ *
+ * Invariants: with account.host set, no DNS SRV lookup happens. Only chat and
+ * normal messages with a sender and a direct <body> reach the callback:
+ * errors, groupchat, headlines, carbons, MAM results and our own JID are
+ * dropped before, and bodies over limits.max_body are dropped with a log line.
+ */
+#ifndef SECOURS_XMPP_H
+#define SECOURS_XMPP_H
+
+#include <stddef.h>
+
+struct config;
+struct xmppc;
+
+enum xmppc_show {
+	XMPPC_OFFLINE = 0,
+	XMPPC_AVAILABLE,
+	XMPPC_BUSY,		/* away, xa, dnd */
+};
+
+struct xmppc_callbacks {
+	void	*ud;
+	/* Logged in; initial presence sent. */
+	void	(*online)(void *ud);
+	/* Link lost; a reconnect is scheduled. */
+	void	(*offline)(void *ud);
+	/* A chat/normal message body from a full JID. error != 0: a message
+	 * of type error (body may be NULL); never feed those to OTR. */
+	void	(*message)(void *ud, const char *from_full, const char *body,
+		    int error);
+	/* Presence of a full JID changed. */
+	void	(*presence)(void *ud, const char *from_full,
+		    enum xmppc_show show);
+};
+
+struct xmppc *xmppc_new(const struct config *cfg,
+    const struct xmppc_callbacks *cb);
+void xmppc_free(struct xmppc *x);
+
+/* Starts connecting (and reconnecting for ever). Returns 0 or -1. */
+int xmppc_start(struct xmppc *x);
+/* Runs the event loop for up to timeout_ms. */
+void xmppc_run_once(struct xmppc *x, unsigned long timeout_ms);
+/* Unavailable presence, stream closed; returns once closed or after
+ * timeout_ms. */
+void xmppc_stop(struct xmppc *x, unsigned long timeout_ms);
+int xmppc_online(const struct xmppc *x);
+
+/* Sends <message type='chat'> with body to a full or bare JID. otr_hints:
+ * XEP-0334 no-copy and no-permanent-store, carbons private. Control
+ * characters invalid in XML are removed. Returns 0, or -1 when offline. */
+int xmppc_send_body(struct xmppc *x, const char *to, const char *body,
+    int otr_hints);
+/* Asks for a presence subscription (helpers, so the bot sees them). */
+void xmppc_subscribe(struct xmppc *x, const char *bare);
+
+#endif
