@@ -1,6 +1,7 @@
 /*
  * phrases: every sentence the bot says itself, per language, loaded from
- * replies/phrases/LANG.txt. A file is a list of entries:
+ * replies/phrases/LANG.txt and replies/phrases/AREA.LANG.txt (e.g.
+ * escalate.fr.txt: one area's phrases). A file is a list of entries:
  *
  *   [key]
  *   Text of the phrase, one or more lines, with {placeholders}.
@@ -19,7 +20,7 @@ struct phrases;
 struct phrases *phrases_new(void);
 void phrases_free(struct phrases *p);
 
-/* Loads every LANG.txt in dir (dir/phrases/ is tried too). Returns the
+/* Loads every LANG.txt and AREA.LANG.txt in dir (and in dir/phrases/). Returns the
  * number of files loaded, or -1. Problems are logged with file:line. */
 int phrases_load_dir(struct phrases *p, const char *dir);
 /* Loads one language from memory (tests). Returns 0 or -1. */
