@@ -1259,7 +1259,8 @@ config_load(const char *path, struct config *cfg, FILE *errs)
 		cfg->guide.npaths = 1;
 	}
 
-	qsort(c.probs, c.nprobs, sizeof(*c.probs), problem_cmp);
+	if (c.nprobs > 0)
+		qsort(c.probs, c.nprobs, sizeof(*c.probs), problem_cmp);
 	for (size_t i = 0; i < c.nprobs; i++) {
 		fprintf(errs, "%s:%zu:%zu: %s\n", path, c.probs[i].line,
 		    c.probs[i].col, c.probs[i].msg);
