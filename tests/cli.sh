@@ -3,7 +3,7 @@
 # --check (exit status and exact output), refusing root, bad usage.
 # Run by `make check` with SECOURS set to the built binary.
 
-SECOURS=${SECOURS:-./secours}
+SECOURS=${SECOURS:-$(pwd)/secours}
 T=$(mktemp -d /tmp/cli.XXXXXX) || exit 99
 trap 'rm -rf "$T"' EXIT
 n=0
@@ -97,6 +97,22 @@ bad.yaml:2:3: missing required key 'jid'
 bad.yaml:4:9: bad number for 'port': '99999' (expected 1..65535)
 bad.yaml:7:13: unknown time zone for 'timezone': 'Nowhere/Atlantis' (expected a name such as Europe/Paris, or UTC)
 " -- -c bad.yaml --check
+cd - > /dev/null || exit 99
+
+# Data-driven: tests/fixtures/config/NAME.yaml, with NAME.expected when the
+# check must fail (see the README there).
+FIX=${TOP_SRCDIR:-.}/tests/fixtures/config
+cd "$FIX" || exit 99
+for f in *.yaml; do
+	name=${f%.yaml}
+	if [ -f "$name.expected" ]; then
+		run "fixture $f" 1 "" "$(cat "$name.expected")
+" -- -c "$f" --check
+	else
+		run "fixture $f" 0 "configuration OK
+" "" -- -c "$f" --check
+	fi
+done
 cd - > /dev/null || exit 99
 
 run "--check on a missing file" 1 "" "$T/none.yaml: cannot read: No such file or directory
