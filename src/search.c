@@ -44,7 +44,8 @@
 #define BM25_K1		1.2
 #define BM25_B		0.75
 #define W_HEADING	3.0f	/* the section's own heading */
-#define HEADING_BONUS	2.0	/* added, unsaturated, for a heading word */
+#define W_PAGE		1.0	/* share of page-wide words (title, path...) */
+#define HEADING_BONUS	1.0	/* times the question/heading overlap */
 #define W_PATH		1.0f	/* headings above it (and its own again) */
 #define W_TITLE		1.0f	/* the page title */
 #define W_PAGE_KW	2.0f	/* front matter keywords */
@@ -52,7 +53,7 @@
 #define W_PREFIX	0.6	/* a stem that starts / is started by another */
 #define W_TYPO		0.6	/* one edit away */
 #define W_UNKNOWN	0.5	/* share of the top idf an unknown word weighs */
-#define LANG_OTHER	(1 / 1.5) /* sections in another language than
+#define LANG_OTHER	0.5	/* sections in another language than
 				   the question's (when it is known) */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
 #define PREFIX_FANOUT	16
@@ -75,17 +76,20 @@ static const char *const wl_codes[WL_NLANG] = { "fr", "en", "es", "de" };
 
 /* Stopwords: they are dropped, and they tell the language. Folded forms. */
 static const char *const stop_fr[] = {
-	"a", "ai", "as", "au", "aux", "avec", "avez", "avoir", "avons", "c",
+	"a", "ai", "alors", "as", "au", "aussi", "autre", "autres", "aux",
+	"avec", "avez", "avoir", "avons", "c",
 	"ca", "ce", "ceci", "cela", "ces", "cet", "cette", "comme", "comment",
 	"d", "dans", "de", "des", "dois", "doit", "donc", "du", "elle",
 	"elles", "en", "est", "et", "ete", "etre", "eu", "eux", "faire",
-	"fait", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les",
+	"fais", "fait", "faut", "ici", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les",
 	"leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi",
 	"mon", "n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par",
-	"pas", "peut", "peux", "plus", "pour", "qu", "quand", "que", "quel",
-	"quelle", "quels", "qui", "quoi", "s", "sa", "sans", "se", "ses",
+	"pas", "peut", "peux", "plus", "pour", "pourquoi", "qu", "quand",
+	"que", "quel", "quelle", "quelles", "quelqu", "quelque", "quelques",
+	"quels", "quelquun", "qui", "quoi", "s", "sa", "sans", "se", "ses",
 	"si", "son", "sont", "suis", "sur", "t", "ta", "te", "tes", "toi",
-	"ton", "tres", "tu", "un", "une", "vos", "votre", "vous", "y",
+	"ton", "tout", "toute", "toutes", "tous", "tres", "tu", "un", "une",
+	"vos", "votre", "vous", "y",
 };
 
 static const char *const stop_en[] = {
@@ -95,7 +99,8 @@ static const char *const stop_en[] = {
 	"him", "his", "how", "i", "id", "if", "im", "in", "into", "is",
 	"isnt", "it", "its", "ive",
 	"just", "me", "my", "no", "not", "of", "on", "or", "our", "she",
-	"should", "so", "some", "than", "that", "the", "their", "them",
+	"should", "so", "some", "somebody", "someone", "something", "than",
+	"that", "the", "their", "them",
 	"then", "there", "these", "they", "this", "those", "to", "too",
 	"very", "was", "we", "were", "what", "whats", "when", "where", "which",
 	"while", "who", "why", "will", "with", "wont", "would", "wouldnt",
@@ -103,14 +108,17 @@ static const char *const stop_en[] = {
 };
 
 static const char *const stop_es[] = {
-	"a", "al", "algo", "como", "con", "cual", "cuando", "de", "del",
-	"donde", "el", "ella", "ellas", "ellos", "en", "entre", "era", "es",
+	"a", "al", "alguien", "algo", "aqui", "cada", "como", "con", "cual",
+	"cuando", "de", "del", "donde", "el", "ella", "ellas", "ellos", "en",
+	"entre", "era", "es",
 	"esa", "ese", "eso", "esta", "estan", "estas", "este", "esto",
 	"estos", "fue", "ha", "han", "hay", "la", "las", "le", "les", "lo",
-	"los", "me", "mi", "mis", "muy", "no", "nos", "o", "para", "pero",
-	"por", "porque", "puede", "puedo", "que", "quien", "se", "si", "sin",
-	"sobre", "son", "su", "sus", "te", "tengo", "tiene", "tu", "tus",
-	"un", "una", "unas", "uno", "unos", "y", "ya", "yo",
+	"los", "mas", "me", "mi", "mis", "muy", "no", "nos", "o", "otra",
+	"otras", "otro", "otros", "para", "pero", "por", "porque", "puede",
+	"pueden", "puedes", "puedo", "que", "quien", "se", "si", "sin",
+	"sobre", "son", "su", "sus", "tambien", "te", "tengo", "tiene",
+	"toda", "todas", "todo", "todos", "tu", "tus", "un", "una", "unas",
+	"uno", "unos", "y", "ya", "yo",
 };
 
 /* German: evidence only (not dropped: "die", "war" are English words). */
@@ -496,6 +504,35 @@ flush_word(char *w, size_t n, word_fn fn, void *arg, float weight)
 		emit(joined, j, fn, arg, weight);
 }
 
+static int
+is_addr_byte(char c, int domain)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+	    c == '-' || (!domain && (c == '_' || c == '+'));
+}
+
+/* An e-mail address around the '@' at f[at] is also one word: someone who
+ * pastes "help@example.org" wants the section that gives it. */
+static void
+email_word(const char *f, size_t len, size_t at, word_fn fn, void *arg,
+    float weight)
+{
+	size_t a = at, b = at + 1;
+	int dot = 0;
+
+	while (a > 0 && is_addr_byte(f[a - 1], 0))
+		a--;
+	while (b < len && is_addr_byte(f[b], 1)) {
+		dot |= f[b] == '.';
+		b++;
+	}
+	while (b > at + 1 && (f[b - 1] == '.' || f[b - 1] == '-'))
+		b--;
+	if (a < at && dot && b - a < WORD_MAX && memchr(f + at + 1, '.',
+	    b - at - 1) != NULL)
+		fn(arg, f + a, b - a, weight);
+}
+
 /* Calls fn for each word of folded text (see fold()); skips URLs when
  * skip_urls. */
 static void
@@ -526,6 +563,8 @@ split_words(const char *f, size_t len, int skip_urls, word_fn fn, void *arg,
 			i += (size_t)k;
 			continue;
 		}
+		if (c == '@')
+			email_word(f, len, i, fn, arg, weight);
 		if ((c == '\'' || c == '-') && n > 0 && i + 1 < len) {
 			u8_mbtouc(&next, (const uint8_t *)f + i + 1,
 			    len - i - 1);
@@ -805,8 +844,8 @@ struct term {
 
 struct posting {
 	uint32_t	sec;
-	float		w;	/* BM25 term-frequency part (k1 + 1 at most)
-				   plus the heading bonus */
+	float		w;	/* BM25 term-frequency part */
+	uint8_t		own;	/* the word is in the section's heading */
 };
 
 struct dlink {
@@ -818,6 +857,8 @@ struct dlink {
 struct scratch {
 	double		*acc;		/* score so far */
 	float		*best;		/* this word's best share */
+	double		*hacc;		/* idf of question words in the heading */
+	float		*hbest;		/* this word's best share of it */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
 	size_t		 ntouched;
@@ -828,8 +869,11 @@ struct search {
 	const struct guide	*g;
 	struct slang		 langs[LANGS_MAX];
 	size_t			 nlangs;
+	int			 deflang;	/* most sections; for questions
+						   of unknown language */
 	size_t			 nsec;
 	uint8_t			*seclang;
+	double			*hmass;		/* idf of each heading's words */
 	struct strtab		 vocab;		/* lang + stem -> term id */
 	struct term		*terms;
 	size_t			 nterms;
@@ -848,15 +892,23 @@ struct tpost {
 	uint32_t	term;
 	uint32_t	sec;
 	float		tfb;	/* body occurrences */
-	float		tff;	/* weighted occurrences in headings etc. */
+	float		tfl;	/* weighted: own heading, section keywords */
+	float		tfp;	/* weighted: page title, path, page keywords */
 	int		own;	/* in the section's own heading */
+};
+
+/* Where a word of a section comes from. */
+enum field {
+	F_BODY,		/* its text: length-normalised */
+	F_LOCAL,	/* its heading and keywords */
+	F_PAGE,		/* what all sections of its page share */
 };
 
 struct builder {
 	struct search	*s;
 	uint32_t	 sec;
 	uint8_t		 lang;
-	int		 body;		/* counting body words */
+	enum field	 field;		/* of the words being counted */
 	int		 own;		/* counting the section's heading */
 	size_t		 dl;		/* body words of this section */
 	struct tpost	*tp;
@@ -974,22 +1026,31 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 		b->tp[b->ntp].term = t;
 		b->tp[b->ntp].sec = b->sec;
 		b->tp[b->ntp].tfb = 0;
-		b->tp[b->ntp].tff = 0;
+		b->tp[b->ntp].tfl = 0;
+		b->tp[b->ntp].tfp = 0;
 		b->tp[b->ntp].own = 0;
 		b->lastsec[t] = b->sec;
 		b->lasttp[t] = (uint32_t)b->ntp++;
 	}
-	if (b->body) {
+	switch (b->field) {
+	case F_BODY:
 		b->tp[b->lasttp[t]].tfb += 1;
 		b->dl++;
-	} else
-		b->tp[b->lasttp[t]].tff += weight;
+		break;
+	case F_LOCAL:
+		b->tp[b->lasttp[t]].tfl += weight;
+		break;
+	case F_PAGE:
+		b->tp[b->lasttp[t]].tfp += weight;
+		break;
+	}
 	if (b->own)
 		b->tp[b->lasttp[t]].own = 1;
 }
 
 static void
-index_field(struct builder *b, const char *text, int body, float weight)
+index_field(struct builder *b, const char *text, enum field field,
+    float weight)
 {
 	char *f;
 	size_t flen;
@@ -997,7 +1058,7 @@ index_field(struct builder *b, const char *text, int body, float weight)
 	if (text == NULL || *text == '\0')
 		return;
 	f = fold_alloc(text, strlen(text), &flen);
-	b->body = body;
+	b->field = field;
 	split_words(f, flen, 1, builder_word, b, weight);
 	free(f);
 }
@@ -1068,7 +1129,7 @@ search_new(const struct guide *g)
 {
 	struct search *s = xcalloc(1, sizeof(*s));
 	struct builder b;
-	size_t i, *dl, *df;
+	size_t i, *dl, *df, *npost;
 	uint32_t *start;
 	double *sumdl;
 
@@ -1090,14 +1151,17 @@ search_new(const struct guide *g)
 		b.lang = (uint8_t)lang_id(s, lang ? lang : "en");
 		s->seclang[i] = b.lang;
 		b.dl = 0;
-		index_field(&b, guide_section_text(g, i), 1, 1);
+		index_field(&b, guide_section_text(g, i), F_BODY, 1);
+		index_field(&b, guide_section_keywords(g, i), F_LOCAL,
+		    W_SEC_KW);
 		b.own = 1;
-		index_field(&b, guide_section_heading(g, i), 0, W_HEADING);
+		index_field(&b, guide_section_heading(g, i), F_LOCAL,
+		    W_HEADING);
 		b.own = 0;
-		index_field(&b, guide_section_path(g, i), 0, W_PATH);
-		index_field(&b, guide_page_title(g, page), 0, W_TITLE);
-		index_field(&b, guide_page_keywords(g, page), 0, W_PAGE_KW);
-		index_field(&b, guide_section_keywords(g, i), 0, W_SEC_KW);
+		index_field(&b, guide_section_path(g, i), F_PAGE, W_PATH);
+		index_field(&b, guide_page_title(g, page), F_PAGE, W_TITLE);
+		index_field(&b, guide_page_keywords(g, page), F_PAGE,
+		    W_PAGE_KW);
 		dl[i] = b.dl;
 	}
 	/* Per-language section counts and mean lengths. */
@@ -1115,16 +1179,28 @@ search_new(const struct guide *g)
 		l->idf_max = log(1 + ((double)l->nsec + 0.5) / 1.5);
 	}
 	free(sumdl);
-	/* Postings grouped by term (a counting sort keeps section order). */
+	s->deflang = -1;
+	for (i = 0; i < s->nlangs; i++)
+		if (s->deflang < 0 ||
+		    s->langs[i].nsec > s->langs[s->deflang].nsec)
+			s->deflang = (int)i;
+	/* Postings grouped by term (a counting sort keeps section order).
+	 * The idf counts only sections that use the word themselves: a
+	 * page's title or keywords are in all its sections and would make
+	 * the page's own topic look like a common word. */
 	df = xcalloc(s->nterms + 1, sizeof(*df));
-	for (i = 0; i < b.ntp; i++)
-		df[b.tp[i].term]++;
+	npost = xcalloc(s->nterms + 1, sizeof(*npost));
+	for (i = 0; i < b.ntp; i++) {
+		npost[b.tp[i].term]++;
+		df[b.tp[i].term] += b.tp[i].tfb > 0 || b.tp[i].tfl > 0;
+	}
 	start = xcalloc(s->nterms + 1, sizeof(*start));
 	for (i = 0; i < s->nterms; i++) {
-		start[i + 1] = start[i] + (uint32_t)df[i];
+		start[i + 1] = start[i] + (uint32_t)npost[i];
 		s->terms[i].post = start[i];
-		s->terms[i].npost = (uint32_t)df[i];
+		s->terms[i].npost = (uint32_t)npost[i];
 	}
+	free(npost);
 	s->nposts = b.ntp;
 	s->posts = xcalloc(b.ntp + 1, sizeof(*s->posts));
 	for (i = 0; i < b.ntp; i++) {
@@ -1132,18 +1208,33 @@ search_new(const struct guide *g)
 		const struct slang *l = &s->langs[s->seclang[tp->sec]];
 		double norm = 1 - BM25_B + BM25_B * (double)dl[tp->sec] /
 		    l->avgdl;
-		double tf = tp->tfb / norm + tp->tff;
+		double tf = tp->tfb / norm + tp->tfl;
 		struct posting *p = &s->posts[start[tp->term]++];
 
+		/* The section's own words and the page's saturate apart: a
+		 * page keyword must not eat the room of a word that only
+		 * this section has. */
 		p->sec = tp->sec;
 		p->w = (float)(tf * (BM25_K1 + 1) / (tf + BM25_K1) +
-		    (tp->own ? HEADING_BONUS : 0));
+		    W_PAGE * tp->tfp * (BM25_K1 + 1) / (tp->tfp + BM25_K1));
+		p->own = (uint8_t)tp->own;
 	}
 	for (i = 0; i < s->nterms; i++) {
 		const struct slang *l = &s->langs[s->terms[i].lang];
-		double n = (double)l->nsec, d = (double)df[i];
+		double n = (double)l->nsec, d = df[i] ? (double)df[i] : 1;
 
 		s->terms[i].idf = (float)log(1 + (n - d + 0.5) / (d + 0.5));
+	}
+	s->hmass = xcalloc(s->nsec + 1, sizeof(*s->hmass));
+	for (i = 0; i < s->nterms; i++) {
+		uint32_t k;
+
+		for (k = 0; k < s->terms[i].npost; k++) {
+			const struct posting *p = &s->posts[s->terms[i].post + k];
+
+			if (p->own)
+				s->hmass[p->sec] += s->terms[i].idf;
+		}
 	}
 	free(start);
 	free(df);
@@ -1179,6 +1270,9 @@ search_new(const struct guide *g)
 	s->scr = xcalloc(1, sizeof(*s->scr));
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
+	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
+	s->scr->hbest = xcalloc(s->nsec + 1, sizeof(*s->scr->hbest));
+
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
 	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
 	return s;
@@ -1203,9 +1297,13 @@ search_free(struct search *s)
 	free(s->posts);
 	free(s->dlinks);
 	free(s->seclang);
+	free(s->hmass);
 	if (s->scr != NULL) {
 		free(s->scr->acc);
 		free(s->scr->best);
+		free(s->scr->hacc);
+		free(s->scr->hbest);
+
 		free(s->scr->wmark);
 		free(s->scr->touched);
 		free(s->scr);
@@ -1256,6 +1354,7 @@ add_term(const struct search *s, uint32_t t, double share)
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
+		float h = p->own ? (float)(share * tm->idf) : 0;
 
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)
@@ -1265,9 +1364,17 @@ add_term(const struct search *s, uint32_t t, double share)
 			sc->acc[p->sec] += c;
 			if (sc->acc[p->sec] == 0)
 				sc->acc[p->sec] = 1e-9;
-		} else if (c > sc->best[p->sec]) {
+			sc->hbest[p->sec] = h;
+			sc->hacc[p->sec] += h;
+			continue;
+		}
+		if (c > sc->best[p->sec]) {
 			sc->acc[p->sec] += c - sc->best[p->sec];
 			sc->best[p->sec] = c;
+		}
+		if (h > sc->hbest[p->sec]) {
+			sc->hacc[p->sec] += h - sc->hbest[p->sec];
+			sc->hbest[p->sec] = h;
 		}
 	}
 }
@@ -1324,10 +1431,11 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 		add_term(s, t, 1.0);
 		ref = s->terms[t].idf;
 	}
-	if (!near)
+	/* Near matches only for a word the guide does not use as such. */
+	if (!near || t != NONE)
 		return ref;
 	/* Prefixes: other stems that start with this one... */
-	if (sl >= PREFIX_MIN + 1 && l->nsorted > 0) {
+	if (sl >= PREFIX_MIN && l->nsorted > 0) {
 		char qs[WORD_MAX];
 		size_t lo = 0, hi = l->nsorted, k;
 
@@ -1356,8 +1464,9 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 				ref = s->terms[pt].idf;
 		}
 	}
-	/* ... and stems this one starts with. */
-	for (i = PREFIX_MIN; sl >= PREFIX_MIN + 1 && i < sl; i++) {
+	/* ... and stems this one starts with, if not much shorter ("pirat"
+	 * for "piratag", not "sign" for "signal"). */
+	for (i = sl > PREFIX_MIN + 2 ? sl - 2 : PREFIX_MIN + 1; i < sl; i++) {
 		uint32_t pt = lookup(s, li, st, i);
 
 		if (pt == NONE)
@@ -1437,6 +1546,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 	if (lang == NULL)
 		lang = search_detect_lang(text);
 	qli = find_lang(s, lang);
+	if (qli < 0 && lang == NULL)
+		qli = s->deflang;
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -1444,7 +1555,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		unknown = s->langs[qli].idf_max;
 	sc->ntouched = 0;
 	for (i = 0; i < q.count; i++) {
-		double ref = 0;
+		double ref = 0, own = 0;
 
 		for (li = 0; li < s->nlangs; li++) {
 			const sb_symbol *st;
@@ -1473,7 +1584,14 @@ search_query(const struct search *s, const char *text, const char *lang,
 			    qli < 0 || (int)li == qli);
 			if (r > ref)
 				ref = r;
+			if ((int)li == qli)
+				own = r;
 		}
+		/* What the word can bring: its weight in the question's
+		 * language if it is used there (a rarer homograph elsewhere
+		 * must not raise the bar), else anywhere. */
+		if (own > 0)
+			ref = own;
 		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
 	}
 	if (norm <= 0)
@@ -1482,8 +1600,19 @@ search_query(const struct search *s, const char *text, const char *lang,
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm;
 		size_t k;
-
+		/* How well the question and the heading overlap (Dice, idf
+		 * weighted): "Pidgin" is all about a question on Pidgin. */
+		if (sc->hacc[sec] > 0)
+			score += HEADING_BONUS * 2 * sc->hacc[sec] /
+			    (s->hmass[sec] + norm);
+#ifdef SEARCH_DEBUG
+		fprintf(stderr, "  sec %u %s: acc %.2f norm %.2f hacc %.2f "
+		    "hmass %.2f\n", sec, guide_section_heading(s->g, sec),
+		    sc->acc[sec], norm, sc->hacc[sec], s->hmass[sec]);
+#endif
 		sc->acc[sec] = 0;
+		sc->hacc[sec] = 0;
+
 		if (qli >= 0 && (int)s->seclang[sec] != qli)
 			score *= LANG_OTHER;
 		if (nhits == max && score <= hits[nhits - 1].score)

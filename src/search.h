@@ -13,7 +13,7 @@
  *
  * Scores: BM25 (k1 1.2, b 0.75, headings x3, keywords x2-3), divided by
  * what the question could score at best (the idf of each of its words; a
- * word the guide never uses counts half the top idf), divided by 1.5 for a
+ * word the guide never uses counts half the top idf), halved for a
  * section in another language than the question's. So about 1 means
  * "every word found once in the body", more when found in headings, and a
  * question made of words the guide does not know scores near 0.

@@ -5,7 +5,7 @@
  *	lang<TAB>question<TAB>expected
  *
  * lang is a code or "auto" (detect); expected is "page :: Section heading"
- * (page = file name without ".md"), alternatives separated by " | ", or "-"
+ * (page = file name, ".md" optional), alternatives separated by " | ", or "-"
  * when no good answer exists (correct when the best score is below
  * SEARCH_DEFAULT_MIN_SCORE, the bot's "no answer" threshold). Loads
  * $TOP_SRCDIR/replies, prints top-1 and top-3 accuracy and every miss, and
@@ -26,21 +26,35 @@
 
 #define MIN_TOP1 0.90
 
-/* "page :: heading" of a section. */
+/* "page.md :: heading" of a section (file name as in the questions). */
 static void
 label(const struct guide *g, size_t sec, char *out, size_t len)
 {
 	const char *path = guide_page_path(g, guide_section_page(g, sec));
 	const char *base = strrchr(path, '/');
-	char name[256];
-	size_t n;
 
-	util_strlcpy(name, base ? base + 1 : path, sizeof(name));
-	n = strlen(name);
-	if (n > 3 && strcmp(name + n - 3, ".md") == 0)
-		name[n - 3] = '\0';
-	(void)util_snprintf(out, len, "%s :: %s", name,
+	(void)util_snprintf(out, len, "%s :: %s", base ? base + 1 : path,
 	    guide_section_heading(g, sec));
+}
+
+/* Does one expected label (n bytes at e) name got? The page may be
+ * written with or without its ".md". */
+static int
+same_label(const char *e, size_t n, const char *got)
+{
+	const char *sep = strstr(got, " :: "), *esep;
+	size_t gpage, epage;
+
+	if (sep == NULL || (esep = memmem(e, n, " :: ", 4)) == NULL)
+		return 0;
+	gpage = (size_t)(sep - got);
+	epage = (size_t)(esep - e);
+	if (strlen(sep) != n - epage || strncmp(sep, esep, n - epage) != 0)
+		return 0;
+	if (epage == gpage && strncmp(e, got, gpage) == 0)
+		return 1;
+	return epage + 3 == gpage && strncmp(e, got, epage) == 0 &&
+	    strncmp(got + epage, ".md", 3) == 0;
 }
 
 /* Is got one of the " | "-separated alternatives? */
@@ -59,7 +73,7 @@ matches(const char *expected, const char *got)
 			p++;
 			n--;
 		}
-		if (strlen(got) == n && strncmp(p, got, n) == 0)
+		if (same_label(p, n, got))
 			return 1;
 		p = bar ? bar + 3 : NULL;
 	}
