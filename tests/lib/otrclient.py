@@ -189,7 +189,9 @@ def _call(fn, *args, timeout=30.0, **kw):
 
 @atexit.register
 def _shutdown():
-    if _loop is None:
+    """Close every client, cancel what slixmpp left pending (else asyncio
+    prints "Task was destroyed but it is pending!"), stop the loop."""
+    if _loop is None or not _loop.is_running():
         return
     for c in list(_clients):
         try:
@@ -197,16 +199,18 @@ def _shutdown():
         except Exception:
             pass
 
-    def cancel_all():
-        for t in asyncio.all_tasks(_loop):
+    async def cancel_all():
+        me = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not me]
+        for t in tasks:
             t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
     try:
-        _loop.call_soon_threadsafe(cancel_all)
-        time.sleep(0.05)
-        _loop.call_soon_threadsafe(_loop.stop)
-        _loop_thread.join(2.0)
+        asyncio.run_coroutine_threadsafe(cancel_all(), _loop).result(2.0)
     except Exception:
         pass
+    _loop.call_soon_threadsafe(_loop.stop)
+    _loop_thread.join(2.0)
 
 
 # ---------------------------------------------------------------------------
@@ -227,6 +231,21 @@ def load_or_make_key(path=None):
         with os.fdopen(fd, "wb") as f:
             f.write(key.serializePrivateKey())
     return key
+
+
+def _safe_abort(x):
+    """Cancel any connection attempt and drop the transport of a slixmpp
+    object. slixmpp's abort() calls transport.abort() after close(), which
+    raises on an SSL transport that is already closing: ignore that."""
+    try:
+        x.cancel_connection_attempt()
+    except Exception:
+        pass
+    if x.transport:
+        try:
+            x.abort()
+        except Exception:
+            pass
 
 
 def _human_fpr(key):
@@ -362,6 +381,7 @@ class Client:
 
         self._cv = threading.Condition()
         self.xmpp = None
+        self._retired = []
         self._session = False         # session_start seen on current xmpp
         self._conn_errors = []
         self._disconnects = 0
@@ -464,6 +484,12 @@ class Client:
                 self._cv.notify_all()
         return handler
 
+    def _on_negotiated(self, _ev=None):
+        if not self.xmpp.authenticated:
+            # e.g. a TLS-only server and a client with TLS disabled: no SASL
+            # mechanisms are offered and slixmpp would just wait forever.
+            self._on_conn_error("no authentication offered")("TLS required?")
+
     def _on_disconnected(self, _ev=None):
         with self._cv:
             self._session = False
@@ -561,7 +587,24 @@ class Client:
             raise AssertionError("%s: connect failed: %s" % (self.jid, "; ".join(errs)))
         return time.monotonic() - t0
 
+    def _retire_xmpp(self):
+        """Drop the current slixmpp object, cancelling its long-lived tasks
+        first (a pending task that gets garbage-collected makes asyncio
+        print "Task was destroyed but it is pending!")."""
+        x = self.xmpp
+        if x is None:
+            return
+        _safe_abort(x)
+        for name in ("_run_out_filters", "_current_connection_attempt"):
+            t = getattr(x, name, None)
+            if t is not None and not t.done():
+                t.cancel()
+        self._retired.append(x)       # keep a reference until cancelled
+        del self._retired[:-4]
+        self._session = False
+
     def _connect_in_loop(self):
+        self._retire_xmpp()
         x = _Xmpp(self.full_jid, self.password, (self.host, self.port))
         x.default_domain = self.domain         # SNI and cert hostname check
         x.use_ipv6 = False
@@ -574,6 +617,7 @@ class Client:
         x.add_event_handler("connection_failed", self._on_conn_error("connection failed"))
         x.add_event_handler("ssl_invalid_chain", self._on_conn_error("TLS certificate rejected"))
         x.add_event_handler("stream_error", self._on_conn_error("stream error"))
+        x.add_event_handler("stream_negotiated", self._on_negotiated)
         x.add_event_handler("disconnected", self._on_disconnected)
         x.add_event_handler("disconnected", self._on_conn_error("disconnected"))
         x.add_event_handler("message", self._on_message)
@@ -586,8 +630,7 @@ class Client:
     def _abort_in_loop(self):
         x = self.xmpp
         if x is not None:
-            x.cancel_connection_attempt()
-            x.abort()
+            _safe_abort(x)
             self._session = False
 
     @property
@@ -618,6 +661,7 @@ class Client:
         """disconnect() and forget this client (atexit does it for all)."""
         try:
             self.disconnect(timeout=timeout)
+            _call(self._retire_xmpp)
         finally:
             if self in _clients:
                 _clients.remove(self)
