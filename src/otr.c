@@ -24,10 +24,12 @@
 
 #include <gcrypt.h>
 #include <libotr/proto.h>
+#include <libotr/auth.h>
 #include <libotr/context.h>
 #include <libotr/instag.h>
 #include <libotr/message.h>
 #include <libotr/privkey.h>
+#include <libotr/sm.h>
 #include <libotr/tlv.h>
 #include <libotr/userstate.h>
 
@@ -60,6 +62,7 @@
 #define PEERS_FACTOR	4	/* peer records: this many per live session */
 #define MAX_SEND	(64 * 1024)	/* bytes of text in one otr_send */
 #define JID_MAX		3071
+#define MAX_UNREADABLE	16	/* per session: libotr leaks 40 bytes each */
 
 enum smp_action {
 	SMP_NONE = 0,
@@ -90,8 +93,10 @@ struct peer {
 	int		 nsmp;
 	int		 smp_busy;
 	int		 unread;	/* lost a message since the last SECURE */
+	int		 nunreadable;	/* unreadable messages this session */
 	int		 offline;
 	int		 secure;	/* SECURE announced, ENDED not yet */
+	unsigned char	 secure_fp[20];	/* ... with this key */
 };
 
 struct pending {
@@ -127,8 +132,11 @@ struct otr {
 	int			 rx_unencrypted;
 	int			 rx_other_instance;
 	int			 rx_unrecognized;
+	int			 rx_unreadable;
 	ConnContext		*smp_ctx;
 	enum smp_action		 smp_action;
+	ConnContext		*smp_over;	/* an SMP ended here */
+	ConnContext		*ake_over;	/* a handshake ended here */
 
 	struct pending		*pend;
 	size_t			 npend;
@@ -137,6 +145,8 @@ struct otr {
 };
 
 static int lib_ready;
+
+static int peer_end(struct otr *, struct peer *);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -899,6 +909,61 @@ current_ctx(const struct otr *o, const char *bare,
 	return best;
 }
 
+/*
+ * libotr 4.1.1 leaks memory in long-running use; each workaround below is
+ * checked by the unit test under LeakSanitizer:
+ * - otrl_context_forget() never frees context_priv (ctx_forget frees it,
+ *   one context at a time, children first);
+ * - a finished handshake leaves its gcrypt handles in ctx->auth and the
+ *   next one in the same context overwrites them (ake_tidy clears them);
+ * - each SMP run overwrites the previous run's numbers (smp_tidy frees
+ *   them once an SMP is over).
+ */
+static int
+ctx_forget(ConnContext *c)
+{
+	void *priv = c->context_priv;
+
+	if (c->m_context == c) {
+		ConnContext *k;
+		int again = 1;
+
+		while (again) {
+			again = 0;
+			FOREACH_INSTANCE(k, c) {
+				if (k != c && k->msgstate == OTRL_MSGSTATE_PLAINTEXT) {
+					if (ctx_forget(k) == 0)
+						again = 1;
+					break;
+				}
+			}
+		}
+	}
+	if (otrl_context_forget(c) != 0)
+		return -1;
+	free(priv);
+	return 0;
+}
+
+static void
+ake_tidy(ConnContext *c)
+{
+	if (c->auth.authstate == OTRL_AUTHSTATE_NONE)
+		otrl_auth_clear(&c->auth);
+	/* The master's v3 commit waits for other instances for a minute;
+	 * the bot needs only one. */
+	if (c->m_context != c &&
+	    c->m_context->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY)
+		otrl_auth_clear(&c->m_context->auth);
+}
+
+static void
+smp_tidy(ConnContext *c)
+{
+	if (c->smstate != NULL && c->smstate->nextExpected == OTRL_SMP_EXPECT1)
+		otrl_sm_state_free(c->smstate);
+}
+
 /* Forgets the contexts of p. Helpers' (and, when people are remembered,
  * everybody's) master contexts stay: they hold the known keys. */
 static void
@@ -912,14 +977,14 @@ contexts_forget(struct otr *o, const struct peer *p)
 	FOREACH_INSTANCE(c, m)
 		otrl_context_force_plaintext(c);
 	if (!keeps_keys(o, p->bare)) {
-		otrl_context_forget(m);
+		ctx_forget(m);
 		return;
 	}
 	while (again) {
 		again = 0;
 		FOREACH_INSTANCE(c, m) {
 			if (c != m) {
-				otrl_context_forget(c);
+				ctx_forget(c);
 				again = 1;
 				break;
 			}
@@ -1053,7 +1118,7 @@ instances_trim(struct otr *o, const char *bare, const ConnContext *keep)
 			return;
 		log_debug("otr: %s has %d instances, forgetting one",
 		    log_peer(bare), n);
-		otrl_context_forget(oldest);
+		ctx_forget(oldest);
 	}
 }
 
@@ -1274,26 +1339,51 @@ op_gone_secure(void *od, ConnContext *ctx)
 			    "pinned: nothing will be sent to it",
 			    log_peer(ctx->username), human);
 	}
-	if (p != NULL) {
-		unread = p->unread;
-		plaintext = p->plain_at != 0 &&
-		    now - p->plain_at <= o->cfg->otr.refusal_cooldown;
-		p->unread = 0;
-		p->plain_at = 0;
-		p->secure = 1;
-		p->smp_busy = 0;
-		p->active = now;
-		p->asked = 0;
+	o->ake_over = ctx;
+	if (p == NULL) {
+		queue_event(o, OTR_EV_SECURE, ctx->username, 0, 0);
+		return;
 	}
+	unread = p->unread;
+	plaintext = p->plain_at != 0 &&
+	    now - p->plain_at <= o->cfg->otr.refusal_cooldown;
+	p->unread = 0;
+	p->plain_at = 0;
+	p->smp_busy = 0;
+	p->active = now;
+	p->asked = 0;
+	p->nunreadable = 0;
+	/* A re-key with the same key (libotr passes through PLAINTEXT when
+	 * the bot's v3 commit is answered) is no new session for the
+	 * daemon, unless a message was lost on the way. */
+	if (p->secure && ctx->active_fingerprint != NULL &&
+	    memcmp(p->secure_fp, ctx->active_fingerprint->fingerprint,
+	    sizeof(p->secure_fp)) == 0 && !unread && !plaintext)
+		return;
+	p->secure = 1;
+	if (ctx->active_fingerprint != NULL)
+		memcpy(p->secure_fp, ctx->active_fingerprint->fingerprint,
+		    sizeof(p->secure_fp));
 	queue_event(o, OTR_EV_SECURE, ctx->username, unread, plaintext);
 }
 
 static void
 op_still_secure(void *od, ConnContext *ctx, int is_reply)
 {
-	(void)od;
+	struct otr *o = od;
+	struct peer *p = peer_find(o, ctx->username);
+
+	o->ake_over = ctx;
 	log_debug("otr: session with %s refreshed (%s)",
 	    log_peer(ctx->username), is_reply ? "we asked" : "they asked");
+	if (p != NULL) {
+		p->asked = 0;
+		if (p->unread) {
+			/* the refresh followed a lost message */
+			p->unread = 0;
+			queue_event(o, OTR_EV_SECURE, ctx->username, 1, 0);
+		}
+	}
 }
 
 static int
@@ -1361,6 +1451,7 @@ op_handle_msg_event(void *od, OtrlMessageEvent ev, ConnContext *ctx,
 		break;
 	case OTRL_MSGEVENT_RCVDMSG_UNREADABLE:
 		log_info("otr: unreadable encrypted message from %s", who);
+		o->rx_unreadable = 1;
 		if (p != NULL)
 			p->unread = 1;
 		break;
@@ -1406,6 +1497,10 @@ op_handle_smp_event(void *od, OtrlSMPEvent ev, ConnContext *ctx,
 
 	(void)pct;
 	(void)question;		/* the peer's words: never logged */
+	if (ev != OTRL_SMPEVENT_ASK_FOR_SECRET &&
+	    ev != OTRL_SMPEVENT_ASK_FOR_ANSWER &&
+	    ev != OTRL_SMPEVENT_IN_PROGRESS)
+		o->smp_over = ctx;
 	switch (ev) {
 	case OTRL_SMPEVENT_ASK_FOR_SECRET:
 	case OTRL_SMPEVENT_ASK_FOR_ANSWER:
@@ -1519,7 +1614,7 @@ fingerprints_load(struct otr *o)
 		again = 0;
 		for (c = o->us->context_root; c != NULL; c = c->next) {
 			if (c->m_context == c && !keeps_keys(o, c->username)) {
-				otrl_context_forget(c);
+				ctx_forget(c);
 				dropped++;
 				again = 1;
 				break;
@@ -1602,8 +1697,16 @@ otr_free(struct otr *o)
 		o->peers = p->next;
 		peer_free(p);
 	}
-	if (o->us != NULL)
+	if (o->us != NULL) {
+		ConnContext *c;
+
+		for (c = o->us->context_root; c != NULL; c = c->next)
+			otrl_context_force_plaintext(c);
+		while (o->us->context_root != NULL)
+			if (ctx_forget(o->us->context_root->m_context) != 0)
+				break;
 		otrl_userstate_free(o->us);
+	}
 	free(o->account);
 	free(o->refusal);
 	free(o->key_path);
@@ -1682,9 +1785,11 @@ refuse(struct otr *o, struct peer *p, const char *from_full,
 }
 
 /* Encrypted data we cannot read outside a session: after a restart the
- * peer still thinks it has one. Tell them, and start a fresh handshake. */
+ * peer still thinks it has one. Tell them (unless libotr did), and start
+ * a fresh handshake. */
 static void
-recover(struct otr *o, struct peer *p, const char *from_full, time_t now)
+recover(struct otr *o, struct peer *p, const char *from_full, time_t now,
+    int tell)
 {
 	p->unread = 1;
 	if (p->stale != 0 && now - p->stale < STALE_COOLDOWN) {
@@ -1695,7 +1800,8 @@ recover(struct otr *o, struct peer *p, const char *from_full, time_t now)
 	p->stale = now;
 	log_info("otr: stale session with %s (bot restarted?): asking for a "
 	    "new one", log_peer(p->bare));
-	o->cb.inject(o->cb.ud, from_full, OTR_ERROR_PREFIX STALE_TEXT, 1);
+	if (tell)
+		o->cb.inject(o->cb.ud, from_full, OTR_ERROR_PREFIX STALE_TEXT, 1);
 	if (!peer_ake_running(o, p->bare)) {
 		p->asked = now;
 		p->asked_open = 0;
@@ -1760,6 +1866,7 @@ smp_followup(struct otr *o, struct peer *p, time_t now)
 	} else {
 		p->smp_busy = 0;
 		otrl_message_abort_smp(o->us, &o->ops, o, ctx);
+		o->smp_over = ctx;
 	}
 }
 
@@ -1839,7 +1946,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		return;
 	}
 	o->rx_unencrypted = o->rx_other_instance = o->rx_unrecognized = 0;
-	o->smp_ctx = NULL;
+	o->rx_unreadable = 0;
+	o->smp_ctx = o->smp_over = o->ake_over = NULL;
 	o->smp_action = SMP_NONE;
 
 	o->depth++;
@@ -1882,6 +1990,11 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	}
 	otrl_tlv_free(tlvs);
 	smp_followup(o, p, now);
+	if (o->smp_over != NULL)
+		smp_tidy(o->smp_over);
+	if (o->ake_over != NULL)
+		ake_tidy(o->ake_over);
+	o->smp_over = o->ake_over = NULL;
 
 	if (o->rx_unencrypted)
 		refuse(o, p, from_full, body, now);
@@ -1890,7 +2003,19 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	    !(flags & OTRL_MSGFLAGS_IGNORE_UNREADABLE) &&
 	    (ctx == NULL ? !o->rx_other_instance :
 	    ctx->msgstate != OTRL_MSGSTATE_ENCRYPTED))))
-		recover(o, p, from_full, now);
+		recover(o, p, from_full, now, 1);
+	else if (o->rx_unreadable && ++p->nunreadable > MAX_UNREADABLE) {
+		/* libotr 4.1.1 leaks its extra key on each one: a peer that
+		 * keeps sending them loses the session instead. */
+		log_warnx("otr: %d unreadable messages from %s: ending the "
+		    "session", p->nunreadable, log_peer(bare));
+		if (p->secure) {
+			p->secure = 0;
+			queue_event(o, OTR_EV_ENDED, bare, 0, 0);
+		}
+		peer_end(o, p);
+	} else if (o->rx_unreadable)
+		recover(o, p, from_full, now, 0);
 
 	instances_trim(o, bare, ctx);
 	o->route = NULL;
@@ -2046,6 +2171,7 @@ otr_smp_start(struct otr *o, const char *bare_in)
 	o->route = ctx_full(p, ctx, bare);
 	if (ctx->smstate->nextExpected != OTRL_SMP_EXPECT1)
 		otrl_message_abort_smp(o->us, &o->ops, o, ctx);
+	smp_tidy(ctx);
 	log_info("otr: asking %s the SMP question", log_peer(bare));
 	otrl_message_initiate_smp_q(o->us, &o->ops, o, ctx, q,
 	    (const unsigned char *)secret, strlen(secret));

@@ -58,6 +58,8 @@ static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
 
+static void test_replay(int);
+
 static time_t
 test_clock(void)
 {
@@ -502,11 +504,74 @@ test_session(void)
 	    "alice answers");
 	deliver();
 	CHECK_STR("how do I verify?", last_text(&bot), "bot reads alice");
+	/* A re-key while private changes nothing visible. */
+	n = count_ev(&bot, OTR_EV_SECURE);
+	CHECK_INT(0, otr_open(alice.o, "bot@example.test"), "alice re-keys");
+	deliver();
+	CHECK_INT(n, count_ev(&bot, OTR_EV_SECURE), "no new SECURE on a re-key");
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "still here"),
+	    "alice talks after the re-key");
+	deliver();
+	CHECK_STR("still here", last_text(&bot), "bot reads it");
+
 	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", ""),
 	    "empty text not sent");
 	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "\x01\x02"),
 	    "text of control characters not sent");
 	CHECK_INT(0, nqueue, "nothing queued");
+
+	/* A replayed data message cannot be read: libotr says so, the bot
+	 * asks for a fresh handshake, and SECURE then says unread. libotr
+	 * 4.1.1 leaks 40 bytes on this path (its extra symmetric key), so
+	 * LeakSanitizer builds skip it. */
+#if defined(__SANITIZE_ADDRESS__)
+	printf("# skipped under ASan: replayed message (libotr leaks 40 B)\n");
+	if (0)
+#endif
+	test_replay(n);
+}
+
+static void
+test_replay(int n)
+{
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "once"), "sent once");
+	{
+		char *from = xstrdup(queue[0].from), *body = xstrdup(queue[0].body);
+		int i, err = 0, query = 0;
+
+		deliver();
+		otr_receive(bot.o, from, body);
+		for (i = 0; i < nqueue; i++) {
+			err += starts(queue[i].body, "?OTR Error: ");
+			query += strcmp(queue[i].body, "?OTRv23?") == 0;
+		}
+		printf("# replay: %d error(s), %d query\n", err, query);
+		CHECK(err <= 1 && query == 1, "replay: an error and a query");
+		deliver();
+		CHECK(count_ev(&bot, OTR_EV_SECURE) == n + 1 &&
+		    last_ev(&bot, OTR_EV_SECURE)->unread == 1,
+		    "after a lost message, SECURE with unread");
+
+		/* Whoever keeps sending unreadable data loses the session. */
+		CHECK_INT(0, otr_send(alice.o, "bot@example.test", "again"),
+		    "sent");
+		free(body);
+		body = xstrdup(queue[0].body);
+		deliver();
+		n = count_ev(&bot, OTR_EV_ENDED);
+		for (i = 0; i < 17; i++)
+			otr_receive(bot.o, from, body);
+		queue_clear();
+		CHECK_INT(n + 1, count_ev(&bot, OTR_EV_ENDED),
+		    "17 unreadable messages end the session");
+		free(from);
+		free(body);
+	}
+	otr_open(alice.o, "bot@example.test");
+	deliver();
+	CHECK(otr_send(bot.o, "alice@example.test", "back") == 0,
+	    "and alice can start again");
+	deliver();
 }
 
 static void
@@ -587,17 +652,19 @@ test_end_and_restart(void)
 	int i, saw_err = 0, saw_query = 0, n;
 
 	/* Alice ends; the bot notices. */
+	n = count_ev(&bot, OTR_EV_ENDED);
 	otr_end(alice.o, "bot@example.test");
 	deliver();
-	CHECK_INT(1, count_ev(&bot, OTR_EV_ENDED), "peer ends: ENDED");
+	CHECK_INT(n + 1, count_ev(&bot, OTR_EV_ENDED), "peer ends: ENDED");
 	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "still there?"),
 	    "no sending after the end");
 	CHECK_INT(0, nqueue, "nothing sent");
 
 	/* Alice starts again. */
+	n = count_ev(&bot, OTR_EV_SECURE);
 	CHECK_INT(0, otr_open(alice.o, "bot@example.test"), "alice re-opens");
 	deliver();
-	CHECK_INT(2, count_ev(&bot, OTR_EV_SECURE), "SECURE again");
+	CHECK_INT(n + 1, count_ev(&bot, OTR_EV_SECURE), "SECURE again");
 	ev = last_ev(&bot, OTR_EV_SECURE);
 	CHECK(ev && !ev->unread && !ev->plaintext, "clean SECURE");
 
@@ -617,6 +684,9 @@ test_end_and_restart(void)
 	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "are you there?"),
 	    "alice still thinks she is private");
 	otr_receive(bot.o, queue[0].from, queue[0].body);
+	free(queue[0].from);
+	free(queue[0].to);
+	free(queue[0].body);
 	memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
 	nqueue--;
 	for (i = 0; i < nqueue; i++) {
