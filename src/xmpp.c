@@ -29,12 +29,15 @@
 #define CONFLICT_RETRY_MS	60000
 #define PING_EVERY_MS		60000
 #define PING_TIMEOUT_MS		20000
+#define LOGIN_TIMEOUT_MS	30000	/* TCP, TLS, SASL, bind */
 
 enum xstate {
 	XS_IDLE = 0,		/* not started, or stopped */
 	XS_WAIT,		/* a (re)connect is due at next_attempt */
 	XS_CONNECTING,		/* xmpp_connect_client called, not logged in */
 	XS_ONLINE,		/* logged in, initial presence sent */
+	XS_ABORTING,		/* given up on (dead link, login too slow);
+				   waiting for libstrophe's DISCONNECT */
 	XS_STOPPING,		/* closing the stream for good */
 };
 
@@ -48,11 +51,14 @@ struct xmppc {
 	enum xstate		 state;
 	int			 started;
 	uint64_t		 next_attempt;	/* monotonic ms */
+	uint64_t		 attempt_started;
 	unsigned long		 backoff_ms;
 	/* What went wrong during the current attempt (reset per attempt). */
 	int			 sasl_rejected;	/* the server said no */
 	int			 no_auth;	/* SASL gave up */
 	int			 cert_failed;
+	int			 abort_logged;	/* the reason is in the log */
+	int			 logged_in;	/* CONNECT seen, no DISCONNECT */
 	/* XEP-0199 ping to the server. */
 	char			*ping_id;
 	uint64_t		 ping_sent;
@@ -265,6 +271,8 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	size_t len;
 
 	(void)conn;
+	if (x->state != XS_ONLINE)
+		return 1;	/* stopping: nothing more goes up */
 	type = xmpp_stanza_get_type(st);
 	from = xmpp_stanza_get_from(st);
 	if (from == NULL || *from == '\0')
@@ -338,6 +346,8 @@ on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	char *bare;
 
 	(void)conn;
+	if (x->state != XS_ONLINE)
+		return 1;	/* stopping: nothing more goes up */
 	type = xmpp_stanza_get_type(st);
 	from = xmpp_stanza_get_from(st);
 	if (from == NULL || *from == '\0' ||
@@ -496,7 +506,7 @@ backoff_next(struct xmppc *x)
 
 /* Logs why the link went down (or never came up); returns the retry delay. */
 static unsigned long
-disconnect_reason(struct xmppc *x, enum xstate was, int error,
+disconnect_reason(struct xmppc *x, int was_online, int error,
     xmpp_stream_error_t *se)
 {
 	const struct config *cfg = x->cfg;
@@ -545,9 +555,9 @@ disconnect_reason(struct xmppc *x, enum xstate was, int error,
 		}
 		return backoff_next(x);
 	}
-	if (x->cert_failed)
-		return backoff_next(x);		/* certfail() said why */
-	if (was == XS_ONLINE)
+	if (x->cert_failed || x->abort_logged)
+		return backoff_next(x);		/* already said why */
+	if (was_online)
 		log_warnx("xmpp: connection to %s lost%s%s", log_vis(host),
 		    error != 0 ? ": " : "", error != 0 ? strerror(error) : "");
 	else
@@ -564,6 +574,7 @@ on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 {
 	struct xmppc *x = ud;
 	enum xstate was = x->state;
+	int was_online = x->logged_in;
 
 	(void)conn;
 	if (ev == XMPP_CONN_CONNECT) {
@@ -572,6 +583,7 @@ on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 			return;
 		}
 		x->state = XS_ONLINE;
+		x->logged_in = 1;
 		x->backoff_ms = BACKOFF_MIN_MS;
 		x->last_ping = now_ms();
 		log_info("xmpp: logged in as %s (%s)",
@@ -584,13 +596,15 @@ on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 	if (ev != XMPP_CONN_DISCONNECT && ev != XMPP_CONN_FAIL)
 		return;
 	ping_forget(x);
-	if (was == XS_ONLINE)
-		x->cb.offline(x->cb.ud);
+	x->logged_in = 0;
 	if (was == XS_STOPPING || was == XS_IDLE) {
 		x->state = XS_IDLE;
 		return;
 	}
-	schedule(x, disconnect_reason(x, was, error, se));
+	/* Not online any more before the callback: sends fail from here. */
+	schedule(x, disconnect_reason(x, was_online, error, se));
+	if (was_online)
+		x->cb.offline(x->cb.ud);
 }
 
 static void
@@ -601,7 +615,9 @@ attempt(struct xmppc *x)
 	x->sasl_rejected = 0;
 	x->no_auth = 0;
 	x->cert_failed = 0;
+	x->abort_logged = 0;
 	x->state = XS_CONNECTING;
+	x->attempt_started = now_ms();
 	/* With a host, libstrophe skips SRV: no DNS for a numeric host. */
 	if (xmpp_connect_client(x->conn, cfg->account.host,
 	    (unsigned short)cfg->account.port, on_conn, x) != 0 &&
@@ -611,6 +627,16 @@ attempt(struct xmppc *x)
 		    x->domain));
 		schedule(x, backoff_next(x));
 	}
+}
+
+/* Gives up on the current connection; on_conn() schedules the retry when
+ * libstrophe reports the DISCONNECT (after its close timeout). */
+static void
+abort_link(struct xmppc *x)
+{
+	x->state = XS_ABORTING;
+	x->abort_logged = 1;
+	xmpp_disconnect(x->conn);
 }
 
 /* One global timer for reconnects and pings: a timed handler is never
@@ -624,13 +650,19 @@ on_tick(xmpp_ctx_t *ctx, void *ud)
 	(void)ctx;
 	if (x->state == XS_WAIT && now >= x->next_attempt) {
 		attempt(x);
+	} else if (x->state == XS_CONNECTING &&
+	    now - x->attempt_started >= LOGIN_TIMEOUT_MS) {
+		/* A server that accepts TCP and then says nothing. */
+		log_warnx("xmpp: login did not finish in %d s; retrying",
+		    LOGIN_TIMEOUT_MS / 1000);
+		abort_link(x);
 	} else if (x->state == XS_ONLINE) {
 		if (x->ping_id != NULL &&
 		    now - x->ping_sent >= PING_TIMEOUT_MS) {
 			log_warnx("xmpp: no answer to a ping in %d s: the link "
 			    "is dead, reconnecting", PING_TIMEOUT_MS / 1000);
 			ping_forget(x);
-			xmpp_disconnect(x->conn);
+			abort_link(x);
 		} else if (x->ping_id == NULL &&
 		    now - x->last_ping >= PING_EVERY_MS) {
 			ping_send(x, now);
@@ -769,6 +801,8 @@ xmppc_stop(struct xmppc *x, unsigned long timeout_ms)
 		xmpp_disconnect(x->conn);
 	} else if (was == XS_CONNECTING) {
 		xmpp_disconnect(x->conn);
+	} else if (was == XS_ABORTING) {
+		/* the DISCONNECT is on its way */
 	} else {
 		x->state = XS_IDLE;
 		return;
