@@ -177,8 +177,10 @@ class Bot:
 
     def start(self):
         self.logf = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([SECOURS, "-c", self.cfg],
-                                     stdout=self.logf, stderr=self.logf)
+        argv = [SECOURS, "-c", self.cfg]
+        if os.geteuid() == 0:
+            argv.append("--allow-root")
+        self.proc = subprocess.Popen(argv, stdout=self.logf, stderr=self.logf)
 
     def log(self):
         with open(self.log_path, encoding="utf-8", errors="replace") as f:
