@@ -1,3 +1,751 @@
-/* store: not written yet (placeholder so the tree builds). */
+/* store: durable escalations in SQLite (the only file including sqlite3.h). */
 #include "ac-config.h"
-typedef int store_placeholder_t;
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+/* Every statement the store runs, prepared once at open. */
+enum stmt {
+	S_CASE_INSERT,
+	S_CASE_UPDATE,
+	S_CASE_CLOSE,
+	S_CASE_CLOSE_OUTBOX,
+	S_CASES_OPEN,
+	S_CASE_GET,
+	S_CASE_COUNT,
+	S_PURGE_CASES,
+	S_PURGE_OUTBOX,
+	S_OUTBOX_ADD,
+	S_OUTBOX_LIST,
+	S_OUTBOX_DELETE,
+	S_OUTBOX_READDRESS,
+	S_HELPER_GET,
+	S_HELPER_PUT,
+	S_COUNT,
+};
+
+#define CASE_COLS "id, state, person, lang, text, person_fp, helper, " \
+	"opened, offered, claimed, closed"
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_CASE_INSERT] =
+	    "INSERT INTO cases (state, person, lang, text, person_fp, helper,"
+	    " opened, offered, claimed, closed)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_CASE_UPDATE] =
+	    "UPDATE cases SET state = ?2, person = ?3, lang = ?4, text = ?5,"
+	    " person_fp = ?6, helper = ?7, opened = ?8, offered = ?9,"
+	    " claimed = ?10, closed = ?11 WHERE id = ?1",
+	[S_CASE_CLOSE] =
+	    "UPDATE cases SET state = 3, text = NULL, person_fp = NULL,"
+	    " closed = ?2 WHERE id = ?1",
+	[S_CASE_CLOSE_OUTBOX] =
+	    "DELETE FROM outbox WHERE case_id = ?1 AND recipient <>"
+	    " (SELECT person FROM cases WHERE id = ?1)",
+	[S_CASES_OPEN] =
+	    "SELECT " CASE_COLS " FROM cases WHERE state <> 3 ORDER BY id",
+	[S_CASE_GET] =
+	    "SELECT " CASE_COLS " FROM cases WHERE id = ?1",
+	[S_CASE_COUNT] =
+	    "SELECT count(*) FROM cases",
+	[S_PURGE_CASES] =
+	    "DELETE FROM cases WHERE state = 3 AND closed < ?1",
+	[S_PURGE_OUTBOX] =
+	    "DELETE FROM outbox WHERE created < ?1",
+	[S_OUTBOX_ADD] =
+	    "INSERT INTO outbox (case_id, recipient, lang, key, vars,"
+	    " sensitive, fp, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_OUTBOX_LIST] =
+	    "SELECT id, case_id, recipient, lang, key, vars, sensitive, fp,"
+	    " created FROM outbox WHERE recipient = ?1 ORDER BY id",
+	[S_OUTBOX_DELETE] =
+	    "DELETE FROM outbox WHERE id = ?1",
+	[S_OUTBOX_READDRESS] =
+	    "UPDATE outbox SET recipient = ?3 WHERE case_id = ?1"
+	    " AND recipient = ?2",
+	[S_HELPER_GET] =
+	    "SELECT duty, blocked, blocked_fp, blocked_pins, blocked_at"
+	    " FROM helpers WHERE jid = ?1",
+	[S_HELPER_PUT] =
+	    "INSERT OR REPLACE INTO helpers (jid, duty, blocked, blocked_fp,"
+	    " blocked_pins, blocked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+};
+
+/* Version 1. A later version adds a step in store_migrate(). */
+static const char schema_v1[] =
+    "CREATE TABLE cases ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " state INTEGER NOT NULL,"
+    " person TEXT NOT NULL COLLATE NOCASE,"
+    " lang TEXT NOT NULL,"
+    " text TEXT,"
+    " person_fp TEXT,"
+    " helper TEXT COLLATE NOCASE,"
+    " opened INTEGER NOT NULL,"
+    " offered INTEGER NOT NULL DEFAULT 0,"
+    " claimed INTEGER NOT NULL DEFAULT 0,"
+    " closed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id INTEGER NOT NULL,"
+    " recipient TEXT NOT NULL COLLATE NOCASE,"
+    " lang TEXT NOT NULL,"
+    " key TEXT NOT NULL,"
+    " vars BLOB,"
+    " sensitive INTEGER NOT NULL,"
+    " fp TEXT,"
+    " created INTEGER NOT NULL);"
+    "CREATE INDEX outbox_recipient ON outbox (recipient);"
+    "CREATE TABLE helpers ("
+    " jid TEXT PRIMARY KEY COLLATE NOCASE,"
+    " duty INTEGER NOT NULL DEFAULT 0,"
+    " blocked INTEGER NOT NULL DEFAULT 0,"
+    " blocked_fp TEXT,"
+    " blocked_pins TEXT,"
+    " blocked_at INTEGER NOT NULL DEFAULT 0);"
+    "PRAGMA user_version = 1;";
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmt[S_COUNT];
+};
+
+static int
+store_fail(struct store *st, const char *what)
+{
+	log_warnx("store: %s: %s (%s)", what, sqlite3_errmsg(st->db),
+	    log_vis(st->path));
+	return -1;
+}
+
+/* The state directory: created 0700, or narrowed to 0700. */
+static int
+state_dir_prepare(const char *dir)
+{
+	struct stat sb;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_warn("store: mkdir %s", log_vis(dir));
+		return -1;
+	}
+	if (lstat(dir, &sb) == -1) {
+		log_warn("store: %s", log_vis(dir));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		log_warnx("store: %s is not a directory", log_vis(dir));
+		return -1;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		log_warnx("store: state directory %s was mode %03o; now 0700",
+		    log_vis(dir), (unsigned)(sb.st_mode & 0777));
+		if (chmod(dir, 0700) == -1) {
+			log_warn("store: chmod %s", log_vis(dir));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Creates path 0600 if missing (never through a symlink), or narrows it. */
+static int
+file_prepare(const char *path, int create)
+{
+	struct stat sb;
+	int fd;
+
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC |
+	    (create ? O_CREAT : 0), 0600);
+	if (fd == -1) {
+		if (!create && errno == ENOENT)
+			return 0;
+		log_warn("store: open %s", log_vis(path));
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		log_warnx("store: %s is not a regular file", log_vis(path));
+		close(fd);
+		return -1;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		log_warnx("store: %s was mode %03o; now 0600", log_vis(path),
+		    (unsigned)(sb.st_mode & 0777));
+		if (fchmod(fd, 0600) == -1) {
+			log_warn("store: chmod %s", log_vis(path));
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+store_exec(struct store *st, const char *sql, const char *what)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("store: %s: %s (%s)", what, err ? err : "?",
+		    log_vis(st->path));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pragma_int(struct store *st, const char *sql, long *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, sql);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, sql);
+	return 0;
+}
+
+static int
+store_migrate(struct store *st)
+{
+	long version;
+
+	if (pragma_int(st, "PRAGMA user_version", &version) == -1)
+		return -1;
+	if (version > STORE_SCHEMA_VERSION) {
+		log_warnx("store: %s has schema version %ld, newer than this "
+		    "program's %d", log_vis(st->path), version,
+		    STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == 0) {
+		if (store_exec(st, "BEGIN", "begin schema") == -1)
+			return -1;
+		if (store_exec(st, schema_v1, "create schema") == -1) {
+			store_exec(st, "ROLLBACK", "rollback schema");
+			return -1;
+		}
+		if (store_exec(st, "COMMIT", "commit schema") == -1)
+			return -1;
+		log_info("store: created %s (schema version %d)",
+		    log_vis(st->path), STORE_SCHEMA_VERSION);
+	}
+	/* Later: if (version < 2) { ... ALTER TABLE ...; user_version = 2 } */
+	return 0;
+}
+
+struct store *
+store_open(const char *state_dir)
+{
+	static const char *const sidecars[] = { "-wal", "-shm" };
+	struct store *st;
+	struct buf b;
+	size_t i;
+	int rc;
+
+	if (state_dir_prepare(state_dir) == -1)
+		return NULL;
+	st = xcalloc(1, sizeof(*st));
+	buf_init(&b);
+	buf_addf(&b, "%s/%s", state_dir, STORE_FILE);
+	st->path = buf_detach(&b);
+	if (file_prepare(st->path, 1) == -1)
+		goto fail;
+	for (i = 0; i < ARRAY_LEN(sidecars); i++) {
+		char side[1024];
+
+		if (util_snprintf(side, sizeof(side), "%s%s", st->path,
+		    sidecars[i]) == -1 || file_prepare(side, 0) == -1)
+			goto fail;
+	}
+	rc = sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK) {
+		if (st->db != NULL)
+			store_fail(st, "open");
+		else
+			log_warnx("store: open %s: %s", log_vis(st->path),
+			    sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 2000);
+	/* WAL survives a SIGKILL with synchronous=NORMAL; secure_delete
+	 * overwrites what is deleted (wiped texts, purged cases). */
+	if (store_exec(st, "PRAGMA journal_mode = WAL; "
+	    "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; "
+	    "PRAGMA foreign_keys = ON", "pragmas") == -1)
+		goto fail;
+	if (store_migrate(st) == -1)
+		goto fail;
+	for (i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
+			store_fail(st, stmt_sql[i]);
+			goto fail;
+		}
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		store_fail(st, "close");
+	free(st->path);
+	free(st);
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+/* The prepared statement, reset and unbound, ready to bind. */
+static sqlite3_stmt *
+stmt_get(struct store *st, enum stmt k)
+{
+	sqlite3_stmt *s = st->stmt[k];
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static int
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		return sqlite3_bind_null(s, i);
+	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Steps a statement that returns no row. */
+static int
+stmt_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, what);
+	return 0;
+}
+
+static char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t == NULL ? NULL : xstrdup((const char *)t);
+}
+
+static int
+bind_case(sqlite3_stmt *s, const struct store_case *c, int first)
+{
+	int rc = 0;
+
+	rc |= sqlite3_bind_int(s, first, (int)c->state);
+	rc |= bind_text(s, first + 1, c->person);
+	rc |= bind_text(s, first + 2, c->lang);
+	rc |= bind_text(s, first + 3, c->text);
+	rc |= bind_text(s, first + 4, c->person_fp);
+	rc |= bind_text(s, first + 5, c->helper);
+	rc |= sqlite3_bind_int64(s, first + 6, (sqlite3_int64)c->opened);
+	rc |= sqlite3_bind_int64(s, first + 7, (sqlite3_int64)c->offered);
+	rc |= sqlite3_bind_int64(s, first + 8, (sqlite3_int64)c->claimed);
+	rc |= sqlite3_bind_int64(s, first + 9, (sqlite3_int64)c->closed);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static void
+read_case(sqlite3_stmt *s, struct store_case *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = (long)sqlite3_column_int64(s, 0);
+	c->state = (enum store_state)sqlite3_column_int(s, 1);
+	c->person = col_text(s, 2);
+	c->lang = col_text(s, 3);
+	c->text = col_text(s, 4);
+	c->person_fp = col_text(s, 5);
+	c->helper = col_text(s, 6);
+	c->opened = (time_t)sqlite3_column_int64(s, 7);
+	c->offered = (time_t)sqlite3_column_int64(s, 8);
+	c->claimed = (time_t)sqlite3_column_int64(s, 9);
+	c->closed = (time_t)sqlite3_column_int64(s, 10);
+	if (c->person == NULL)
+		c->person = xstrdup("");
+	if (c->lang == NULL)
+		c->lang = xstrdup("en");
+}
+
+int
+store_case_insert(struct store *st, struct store_case *c)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CASE_INSERT);
+
+	if (bind_case(s, c, 1) == -1)
+		return store_fail(st, "bind new case");
+	if (stmt_done(st, s, "insert case") == -1)
+		return -1;
+	c->id = (long)sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_case_update(struct store *st, const struct store_case *c)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CASE_UPDATE);
+
+	if (sqlite3_bind_int64(s, 1, c->id) != SQLITE_OK ||
+	    bind_case(s, c, 2) == -1)
+		return store_fail(st, "bind case update");
+	return stmt_done(st, s, "update case");
+}
+
+int
+store_case_close(struct store *st, long id, time_t now)
+{
+	sqlite3_stmt *s;
+
+	if (store_exec(st, "BEGIN", "begin close") == -1)
+		return -1;
+	s = stmt_get(st, S_CASE_CLOSE_OUTBOX);
+	sqlite3_bind_int64(s, 1, id);
+	if (stmt_done(st, s, "wipe held messages of closed case") == -1)
+		goto fail;
+	s = stmt_get(st, S_CASE_CLOSE);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (stmt_done(st, s, "close case") == -1)
+		goto fail;
+	return store_exec(st, "COMMIT", "commit close");
+fail:
+	store_exec(st, "ROLLBACK", "rollback close");
+	return -1;
+}
+
+int
+store_cases_open(struct store *st, struct store_case **v, size_t *n)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CASES_OPEN);
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*v = xrealloc(*v, cap * sizeof(**v));
+		}
+		read_case(s, &(*v)[(*n)++]);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_cases_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+		return store_fail(st, "list open cases");
+	}
+	return 0;
+}
+
+int
+store_case_get(struct store *st, long id, struct store_case *c)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CASE_GET);
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_case(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_fail(st, "read case");
+}
+
+long
+store_case_count(struct store *st)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CASE_COUNT);
+	long n = -1;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (n == -1)
+		store_fail(st, "count cases");
+	return n;
+}
+
+void
+store_case_release(struct store_case *c)
+{
+	free(c->person);
+	free(c->lang);
+	free(c->text);
+	free(c->person_fp);
+	free(c->helper);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+store_cases_free(struct store_case *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		store_case_release(&v[i]);
+	free(v);
+}
+
+long
+store_purge(struct store *st, time_t before)
+{
+	sqlite3_stmt *s;
+	long n;
+
+	s = stmt_get(st, S_PURGE_CASES);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)before);
+	if (stmt_done(st, s, "purge closed cases") == -1)
+		return -1;
+	n = (long)sqlite3_changes(st->db);
+	s = stmt_get(st, S_PURGE_OUTBOX);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)before);
+	if (stmt_done(st, s, "purge old waiting messages") == -1)
+		return -1;
+	n += (long)sqlite3_changes(st->db);
+	return n;
+}
+
+/* vars as "name\0value\0..." (no string can hold a NUL). */
+static void
+vars_encode(char *const *vars, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; vars != NULL && vars[i] != NULL; i++)
+		buf_add(b, vars[i], strlen(vars[i]) + 1);
+}
+
+static char **
+vars_decode(const char *p, size_t len)
+{
+	char **v;
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < len; i++)
+		if (p[i] == '\0')
+			n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < len && k < n; k++) {
+		size_t l = strnlen(p + i, len - i);
+
+		v[k] = xstrndup(p + i, l);
+		i += l + 1;
+	}
+	/* A name needs its value. */
+	if (k % 2 == 1) {
+		free(v[k - 1]);
+		v[k - 1] = NULL;
+	}
+	return v;
+}
+
+int
+store_outbox_add(struct store *st, struct store_msg *m)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_ADD);
+	struct buf b;
+	int rc = 0;
+
+	buf_init(&b);
+	vars_encode(m->vars, &b);
+	rc |= sqlite3_bind_int64(s, 1, m->case_id);
+	rc |= bind_text(s, 2, m->to);
+	rc |= bind_text(s, 3, m->lang);
+	rc |= bind_text(s, 4, m->key);
+	rc |= sqlite3_bind_blob(s, 5, b.s, (int)b.len, SQLITE_STATIC);
+	rc |= sqlite3_bind_int(s, 6, m->sensitive);
+	rc |= bind_text(s, 7, m->fp);
+	rc |= sqlite3_bind_int64(s, 8, (sqlite3_int64)m->created);
+	if (rc != SQLITE_OK) {
+		buf_release(&b);
+		return store_fail(st, "bind waiting message");
+	}
+	rc = stmt_done(st, s, "queue waiting message");
+	/* The blob may hold a person's words: clear our copy too. */
+	if (b.s != NULL)
+		memset(b.s, 0, b.cap);
+	buf_release(&b);
+	if (rc == 0)
+		m->id = (long)sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int
+store_outbox_list(struct store *st, const char *to, struct store_msg **v,
+    size_t *n)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_LIST);
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	bind_text(s, 1, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_msg *m;
+		const void *blob;
+
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*v = xrealloc(*v, cap * sizeof(**v));
+		}
+		m = &(*v)[(*n)++];
+		memset(m, 0, sizeof(*m));
+		m->id = (long)sqlite3_column_int64(s, 0);
+		m->case_id = (long)sqlite3_column_int64(s, 1);
+		m->to = col_text(s, 2);
+		m->lang = col_text(s, 3);
+		m->key = col_text(s, 4);
+		blob = sqlite3_column_blob(s, 5);
+		m->vars = vars_decode(blob ? blob : "",
+		    (size_t)sqlite3_column_bytes(s, 5));
+		m->sensitive = sqlite3_column_int(s, 6);
+		m->fp = col_text(s, 7);
+		m->created = (time_t)sqlite3_column_int64(s, 8);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_msgs_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+		return store_fail(st, "list waiting messages");
+	}
+	return 0;
+}
+
+int
+store_outbox_delete(struct store *st, long id)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_DELETE);
+
+	sqlite3_bind_int64(s, 1, id);
+	return stmt_done(st, s, "delete delivered message");
+}
+
+int
+store_outbox_readdress(struct store *st, long case_id, const char *from,
+    const char *to)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_READDRESS);
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, from);
+	bind_text(s, 3, to);
+	return stmt_done(st, s, "re-address held messages");
+}
+
+void
+store_msgs_free(struct store_msg *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].to);
+		free(v[i].lang);
+		free(v[i].key);
+		for (j = 0; v[i].vars != NULL && v[i].vars[j] != NULL; j++)
+			free(v[i].vars[j]);
+		free(v[i].vars);
+		free(v[i].fp);
+	}
+	free(v);
+}
+
+int
+store_helper_get(struct store *st, const char *jid, struct store_helper *h)
+{
+	sqlite3_stmt *s = stmt_get(st, S_HELPER_GET);
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	h->jid = xstrdup(jid);
+	bind_text(s, 1, jid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		int duty = sqlite3_column_int(s, 0);
+
+		h->duty = duty > 0 ? STORE_DUTY_ON :
+		    duty < 0 ? STORE_DUTY_OFF : STORE_DUTY_ROTA;
+		h->blocked = sqlite3_column_int(s, 1) != 0;
+		h->blocked_fp = col_text(s, 2);
+		h->blocked_pins = col_text(s, 3);
+		h->blocked_at = (time_t)sqlite3_column_int64(s, 4);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "read helper settings");
+	return 0;
+}
+
+int
+store_helper_put(struct store *st, const struct store_helper *h)
+{
+	sqlite3_stmt *s = stmt_get(st, S_HELPER_PUT);
+	int rc = 0;
+
+	rc |= bind_text(s, 1, h->jid);
+	rc |= sqlite3_bind_int(s, 2, (int)h->duty);
+	rc |= sqlite3_bind_int(s, 3, h->blocked ? 1 : 0);
+	rc |= bind_text(s, 4, h->blocked_fp);
+	rc |= bind_text(s, 5, h->blocked_pins);
+	rc |= sqlite3_bind_int64(s, 6, (sqlite3_int64)h->blocked_at);
+	if (rc != SQLITE_OK)
+		return store_fail(st, "bind helper settings");
+	return stmt_done(st, s, "write helper settings");
+}
+
+void
+store_helper_release(struct store_helper *h)
+{
+	free(h->jid);
+	free(h->blocked_fp);
+	free(h->blocked_pins);
+	memset(h, 0, sizeof(*h));
+}

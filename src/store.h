@@ -1,4 +1,133 @@
-/* store: durable escalations (placeholder header; escalation work defines it). */
+/*
+ * store: durable escalations, and the few helper settings that must survive
+ * a restart. SQLite in WAL mode at STATE_DIR/secours.db; only this module
+ * includes <sqlite3.h>.
+ *
+ * Invariants:
+ * - The database file is created 0600 (its -wal and -shm files follow its
+ *   mode) in a 0700 directory; a wider mode found on either is narrowed and
+ *   logged.
+ * - Only what delivery needs is kept: JIDs, language, state, times, the
+ *   consented text until a helper has it, and messages waiting for someone
+ *   who is offline. Closing a case wipes its text, the person's fingerprint
+ *   and the messages held for its helper; closed cases are deleted by
+ *   store_purge() after the retention. secure_delete is on, so wiped text
+ *   does not linger in free pages.
+ * - PRAGMA user_version is the schema version; a newer one is refused.
+ * - Every error is logged once, here, with what was being done; callers only
+ *   see -1.
+ */
 #ifndef SECOURS_STORE_H
 #define SECOURS_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define STORE_FILE		"secours.db"
+#define STORE_SCHEMA_VERSION	1
+
+struct store;
+
+enum store_state {
+	STORE_WAITING = 0,	/* in the queue, offered to nobody */
+	STORE_OFFERED,		/* offered to helper, not claimed yet */
+	STORE_CLAIMED,		/* helper took it */
+	STORE_CLOSED,		/* kept for the retention, text wiped */
+};
+
+/* One case. Strings are owned by the struct (store_case_release). */
+struct store_case {
+	long		 id;		/* case number, never reused */
+	enum store_state state;
+	char		*person;	/* bare JID */
+	char		*lang;
+	char		*text;		/* consented text; NULL once delivered */
+	char		*person_fp;	/* 40 hex digits at open time, or NULL */
+	char		*helper;	/* offered to / claimed by, or NULL */
+	time_t		 opened;
+	time_t		 offered;
+	time_t		 claimed;
+	time_t		 closed;
+};
+
+/* A message waiting for its recipient (a person offline, or a helper
+ * without a pinned session): a phrase key and its variables. */
+struct store_msg {
+	long	  id;
+	long	  case_id;
+	char	 *to;		/* bare JID */
+	char	 *lang;
+	char	 *key;
+	char	**vars;		/* NULL-terminated name, value list */
+	int	  sensitive;
+	char	 *fp;		/* person: the key expected then, or NULL */
+	time_t	  created;
+};
+
+enum store_duty {
+	STORE_DUTY_ROTA = 0,	/* the shifts decide */
+	STORE_DUTY_ON = 1,	/* DUTY ON: on duty whatever the shifts */
+	STORE_DUTY_OFF = -1,	/* DUTY OFF: off duty whatever the shifts */
+};
+
+/* A helper's persistent settings. */
+struct store_helper {
+	char		*jid;
+	enum store_duty	 duty;
+	int		 blocked;	/* off duty after a pin mismatch */
+	char		*blocked_fp;	/* the unpinned key seen (hex) */
+	char		*blocked_pins;	/* the helper's pins then (hex, sorted) */
+	time_t		 blocked_at;
+};
+
+/* Opens (creating if needed) state_dir/secours.db; state_dir is created
+ * 0700 if missing. Returns NULL (logged) on failure. */
+struct store *store_open(const char *state_dir);
+void store_close(struct store *st);
+/* Borrowed: the database path. */
+const char *store_path(const struct store *st);
+
+/* Inserts c (c->id is ignored and set). Returns 0 or -1. */
+int store_case_insert(struct store *st, struct store_case *c);
+/* Writes every field of c (by c->id). Returns 0 or -1. */
+int store_case_update(struct store *st, const struct store_case *c);
+/* Marks the case closed at now, wipes its text and fingerprint and the
+ * messages held for anyone but the person. Returns 0 or -1. */
+int store_case_close(struct store *st, long id, time_t now);
+/* Every case not closed, oldest first. *v is new; free with
+ * store_cases_free(). Returns 0 or -1. */
+int store_cases_open(struct store *st, struct store_case **v, size_t *n);
+/* One case by number (closed or not) into c. Returns 0, 1 if there is no
+ * such case, or -1. Release c with store_case_release(). */
+int store_case_get(struct store *st, long id, struct store_case *c);
+/* Number of case rows, closed ones included; -1 on error. */
+long store_case_count(struct store *st);
+void store_case_release(struct store_case *c);
+void store_cases_free(struct store_case *v, size_t n);
+
+/* Deletes closed cases closed before `before` and waiting messages created
+ * before it. Returns the number of rows deleted, or -1. */
+long store_purge(struct store *st, time_t before);
+
+/* Queues m (m->id is set). Returns 0 or -1. */
+int store_outbox_add(struct store *st, struct store_msg *m);
+/* Messages for `to`, oldest first. *v is new; free with store_msgs_free().
+ * Returns 0 or -1. */
+int store_outbox_list(struct store *st, const char *to, struct store_msg **v,
+    size_t *n);
+int store_outbox_delete(struct store *st, long id);
+/* Re-addresses the case's messages held for `from` to `to`. Returns 0 or
+ * -1. */
+int store_outbox_readdress(struct store *st, long case_id, const char *from,
+    const char *to);
+void store_msgs_free(struct store_msg *v, size_t n);
+
+/* Reads jid's settings into h (defaults if none). Returns 0 or -1. Release
+ * h with store_helper_release(). */
+int store_helper_get(struct store *st, const char *jid,
+    struct store_helper *h);
+/* Writes h. Returns 0 or -1. */
+int store_helper_put(struct store *st, const struct store_helper *h);
+void store_helper_release(struct store_helper *h);
+
 #endif

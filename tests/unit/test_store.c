@@ -1,0 +1,349 @@
+/* test_store: the durable store: file modes, schema version, cases across
+ * close and reopen, waiting messages, helper settings, text wiped at close,
+ * retention. The test reads the database file directly (sqlite3) to check
+ * what is really on disk. */
+#include "ac-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "tap.h"
+#include "util.h"
+
+static char tmp[256];
+static char dir[300];
+static char dbpath[400];
+
+static int
+mode_of(const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == -1)
+		return -1;
+	return (int)(sb.st_mode & 0777);
+}
+
+static long
+raw_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long v = -1;
+
+	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL) != 0)
+		return -2;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = (long)sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+raw_exec(const char *sql)
+{
+	sqlite3 *db;
+
+	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL) == 0)
+		sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
+/* 1 if needle appears anywhere in the file's bytes. */
+static int
+file_contains(const char *path, const char *needle)
+{
+	size_t len, nl = strlen(needle), i;
+	char *data = util_read_file(path, 64 << 20, &len);
+	int found = 0;
+
+	if (data == NULL)
+		return 0;
+	for (i = 0; i + nl <= len && !found; i++)
+		found = memcmp(data + i, needle, nl) == 0;
+	free(data);
+	return found;
+}
+
+static void
+new_case(struct store_case *c, const char *person, const char *text,
+    time_t opened)
+{
+	memset(c, 0, sizeof(*c));
+	c->state = STORE_WAITING;
+	c->person = (char *)person;
+	c->lang = (char *)"fr";
+	c->text = (char *)text;
+	c->person_fp = (char *)"0123456789abcdef0123456789abcdef01234567";
+	c->opened = opened;
+}
+
+static void
+test_create(void)
+{
+	struct store *st;
+	char side[512];
+
+	st = store_open(dir);
+	CHECK(st != NULL, "create: store_open on a missing directory");
+	CHECK_INT(0700, mode_of(dir), "create: state directory is 0700");
+	CHECK_INT(0600, mode_of(dbpath), "create: database is 0600");
+	snprintf(side, sizeof(side), "%s-wal", dbpath);
+	CHECK_INT(0600, mode_of(side), "create: -wal file is 0600");
+	snprintf(side, sizeof(side), "%s-shm", dbpath);
+	CHECK_INT(0600, mode_of(side), "create: -shm file is 0600");
+	CHECK_STR(dbpath, store_path(st), "create: path");
+	CHECK_INT(0, store_case_count(st), "create: no case");
+	store_close(st);
+	CHECK_INT(STORE_SCHEMA_VERSION, raw_int("PRAGMA user_version"),
+	    "create: schema version recorded");
+	CHECK_INT(1, raw_int("SELECT count(*) FROM pragma_journal_mode "
+	    "WHERE journal_mode = 'wal'"), "create: journal mode is WAL");
+}
+
+static void
+test_modes_narrowed(void)
+{
+	struct store *st;
+
+	chmod(dir, 0755);
+	chmod(dbpath, 0644);
+	st = store_open(dir);
+	CHECK(st != NULL, "modes: reopen with wide modes");
+	CHECK_INT(0700, mode_of(dir), "modes: directory narrowed to 0700");
+	CHECK_INT(0600, mode_of(dbpath), "modes: database narrowed to 0600");
+	store_close(st);
+}
+
+static void
+test_cases(void)
+{
+	struct store *st;
+	struct store_case c1, c2, *v, got;
+	size_t n;
+
+	st = store_open(dir);
+	new_case(&c1, "p1@example.org", "first words", 1000);
+	new_case(&c2, "p2@example.org", "second words", 1010);
+	CHECK_INT(0, store_case_insert(st, &c1), "cases: insert 1");
+	CHECK_INT(0, store_case_insert(st, &c2), "cases: insert 2");
+	CHECK_INT(1, c1.id, "cases: first number is 1");
+	CHECK_INT(2, c2.id, "cases: second number is 2");
+	c2.state = STORE_OFFERED;
+	c2.helper = (char *)"alice@h.org";
+	c2.offered = 1020;
+	CHECK_INT(0, store_case_update(st, &c2), "cases: update");
+	store_close(st);
+
+	st = store_open(dir);
+	CHECK(st != NULL, "cases: reopen");
+	CHECK_INT(0, store_cases_open(st, &v, &n), "cases: list");
+	CHECK_INT(2, n, "cases: both survive close and reopen");
+	if (n == 2) {
+		CHECK_INT(1, v[0].id, "cases: oldest first");
+		CHECK_STR("p1@example.org", v[0].person, "cases: person");
+		CHECK_STR("first words", v[0].text, "cases: text kept");
+		CHECK_STR("fr", v[0].lang, "cases: language");
+		CHECK_INT(1000, v[0].opened, "cases: opened time");
+		CHECK(v[0].helper == NULL, "cases: no helper yet");
+		CHECK_INT(STORE_OFFERED, v[1].state, "cases: state updated");
+		CHECK_STR("alice@h.org", v[1].helper, "cases: helper");
+		CHECK_INT(1020, v[1].offered, "cases: offered time");
+	}
+	store_cases_free(v, n);
+	CHECK_INT(1, store_case_get(st, 99, &got), "cases: no case 99");
+	store_close(st);
+}
+
+static void
+test_outbox(void)
+{
+	struct store *st;
+	struct store_msg m, *v;
+	char *vars[] = { (char *)"case", (char *)"2", (char *)"text",
+	    (char *)"helper said this", NULL };
+	size_t n;
+
+	st = store_open(dir);
+	memset(&m, 0, sizeof(m));
+	m.case_id = 2;
+	m.to = (char *)"p2@example.org";
+	m.lang = (char *)"fr";
+	m.key = (char *)"esc_from_helper";
+	m.vars = vars;
+	m.fp = (char *)"0123456789abcdef0123456789abcdef01234567";
+	m.created = 1030;
+	CHECK_INT(0, store_outbox_add(st, &m), "outbox: add for the person");
+	m.to = (char *)"alice@h.org";
+	m.key = (char *)"esc_relay";
+	m.sensitive = 1;
+	m.fp = NULL;
+	CHECK_INT(0, store_outbox_add(st, &m), "outbox: add for the helper");
+	store_close(st);
+
+	st = store_open(dir);
+	CHECK_INT(0, store_outbox_list(st, "P2@example.org", &v, &n),
+	    "outbox: list (JID without case)");
+	CHECK_INT(1, n, "outbox: one message for the person survives");
+	if (n == 1) {
+		CHECK_STR("esc_from_helper", v[0].key, "outbox: key");
+		CHECK_STR("case", v[0].vars[0], "outbox: var name");
+		CHECK_STR("2", v[0].vars[1], "outbox: var value");
+		CHECK_STR("helper said this", v[0].vars[3], "outbox: text");
+		CHECK(v[0].vars[4] == NULL, "outbox: vars terminated");
+		CHECK_INT(0, v[0].sensitive, "outbox: not sensitive");
+		CHECK_STR("0123456789abcdef0123456789abcdef01234567", v[0].fp,
+		    "outbox: expected key kept");
+		CHECK_INT(1030, v[0].created, "outbox: time");
+	}
+	store_msgs_free(v, n);
+	CHECK_INT(0, store_outbox_readdress(st, 2, "alice@h.org", "bob@h.org"),
+	    "outbox: re-address the helper's messages");
+	store_outbox_list(st, "alice@h.org", &v, &n);
+	CHECK_INT(0, n, "outbox: none left for alice");
+	store_msgs_free(v, n);
+	store_outbox_list(st, "bob@h.org", &v, &n);
+	CHECK_INT(1, n, "outbox: bob has it");
+	if (n == 1)
+		CHECK_INT(1, v[0].sensitive, "outbox: sensitive kept");
+	store_msgs_free(v, n);
+	store_close(st);
+}
+
+static void
+test_close_wipes(void)
+{
+	struct store *st;
+	struct store_case c;
+	struct store_msg *v;
+	size_t n;
+
+	st = store_open(dir);
+	CHECK_INT(0, store_case_close(st, 2, 2000), "close: case 2");
+	CHECK_INT(0, store_case_get(st, 2, &c), "close: still there");
+	CHECK_INT(STORE_CLOSED, c.state, "close: state closed");
+	CHECK(c.text == NULL, "close: text wiped");
+	CHECK(c.person_fp == NULL, "close: fingerprint wiped");
+	CHECK_INT(2000, c.closed, "close: closed time");
+	store_case_release(&c);
+	store_outbox_list(st, "bob@h.org", &v, &n);
+	CHECK_INT(0, n, "close: messages held for the helper wiped");
+	store_msgs_free(v, n);
+	store_outbox_list(st, "p2@example.org", &v, &n);
+	CHECK_INT(1, n, "close: news for the person kept until delivered");
+	if (n == 1)
+		CHECK_INT(0, store_outbox_delete(st, v[0].id),
+		    "close: delivered news deleted");
+	store_msgs_free(v, n);
+	store_close(st);
+	CHECK_INT(0, file_contains(dbpath, "second words"),
+	    "close: the wiped text is not in the file");
+	CHECK_INT(0, file_contains(dbpath, "helper said this"),
+	    "close: delivered news is not in the file");
+	CHECK_INT(1, file_contains(dbpath, "first words"),
+	    "close: (control) an open case's text is in the file");
+}
+
+static void
+test_retention(void)
+{
+	struct store *st;
+	struct store_case c;
+
+	st = store_open(dir);
+	CHECK_INT(2, store_case_count(st), "retention: two rows");
+	CHECK_INT(0, store_purge(st, 2000), "retention: closed at 2000 kept "
+	    "by a purge of before 2000");
+	CHECK_INT(1, store_purge(st, 2001), "retention: purged after");
+	CHECK_INT(1, store_case_count(st), "retention: open case untouched");
+	new_case(&c, "p3@example.org", "third", 3000);
+	store_case_insert(st, &c);
+	CHECK_INT(3, c.id, "retention: case numbers are never reused");
+	store_close(st);
+}
+
+static void
+test_helpers(void)
+{
+	struct store *st;
+	struct store_helper h;
+
+	st = store_open(dir);
+	CHECK_INT(0, store_helper_get(st, "alice@h.org", &h), "helpers: get");
+	CHECK_INT(STORE_DUTY_ROTA, h.duty, "helpers: default is the rota");
+	CHECK_INT(0, h.blocked, "helpers: not blocked by default");
+	h.duty = STORE_DUTY_OFF;
+	h.blocked = 1;
+	h.blocked_fp = xstrdup("ffffffffffffffffffffffffffffffffffffffff");
+	h.blocked_at = 4000;
+	CHECK_INT(0, store_helper_put(st, &h), "helpers: put");
+	store_helper_release(&h);
+	store_close(st);
+	st = store_open(dir);
+	store_helper_get(st, "Alice@h.org", &h);
+	CHECK_INT(STORE_DUTY_OFF, h.duty, "helpers: DUTY OFF persisted");
+	CHECK_INT(1, h.blocked, "helpers: off-duty flag persisted");
+	CHECK_STR("ffffffffffffffffffffffffffffffffffffffff", h.blocked_fp,
+	    "helpers: seen key persisted");
+	CHECK_INT(4000, h.blocked_at, "helpers: time persisted");
+	store_helper_release(&h);
+	store_close(st);
+}
+
+static void
+test_refusals(void)
+{
+	char other[512];
+
+	raw_exec("PRAGMA user_version = 2");
+	CHECK(store_open(dir) == NULL, "refuse: a newer schema version");
+	raw_exec("PRAGMA user_version = 1");
+	snprintf(other, sizeof(other), "%s/elsewhere.db", tmp);
+	rename(dbpath, other);
+	if (symlink(other, dbpath) == 0)
+		CHECK(store_open(dir) == NULL, "refuse: database is a symlink");
+	unlink(dbpath);
+	rename(other, dbpath);
+	snprintf(other, sizeof(other), "%s/file", tmp);
+	fclose(fopen(other, "w"));
+	CHECK(store_open(other) == NULL, "refuse: state dir is a file");
+}
+
+int
+main(void)
+{
+	const char *t = getenv("TMPDIR");
+	char cmd[400];
+
+	log_init(LOGL_ERROR, NULL);
+	snprintf(tmp, sizeof(tmp), "%s/secours-store-XXXXXX",
+	    t != NULL && *t != '\0' ? t : "/tmp");
+	if (mkdtemp(tmp) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(dir, sizeof(dir), "%s/state", tmp);
+	snprintf(dbpath, sizeof(dbpath), "%s/%s", dir, STORE_FILE);
+	test_create();
+	test_modes_narrowed();
+	test_cases();
+	test_outbox();
+	test_close_wipes();
+	test_retention();
+	test_helpers();
+	test_refusals();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	return TAP_DONE();
+}
