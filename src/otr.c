@@ -747,17 +747,6 @@ instag_generate(struct otr *o)
 	return 0;
 }
 
-static const struct config_helper *
-helper_find(const struct config *cfg, const char *bare)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nhelpers; i++)
-		if (cfg->helpers[i].jid != NULL &&
-		    util_strcasecmp(cfg->helpers[i].jid, bare) == 0)
-			return &cfg->helpers[i];
-	return NULL;
-}
 
 static int
 pin_matches(const struct config_helper *h, const unsigned char *fp)
@@ -777,7 +766,7 @@ pin_matches(const struct config_helper *h, const unsigned char *fp)
 static int
 keeps_keys(const struct otr *o, const char *bare)
 {
-	return o->cfg->otr.remember_people || helper_find(o->cfg, bare) != NULL;
+	return o->cfg->otr.remember_people || config_helper_find(o->cfg, bare) != NULL;
 }
 
 static int
@@ -1033,7 +1022,7 @@ peer_get(struct otr *o, const char *bare)
 		return p;
 	if (o->npeers >= cap) {
 		for (p = o->peers; p != NULL; p = p->next)
-			if (!peer_live(o, p) && !helper_find(o->cfg, p->bare) &&
+			if (!peer_live(o, p) && !config_helper_find(o->cfg, p->bare) &&
 			    (oldest == NULL || p->active < oldest->active))
 				oldest = p;
 		if (oldest == NULL) {
@@ -1319,7 +1308,7 @@ op_gone_secure(void *od, ConnContext *ctx)
 {
 	struct otr *o = od;
 	struct peer *p = peer_find(o, ctx->username);
-	const struct config_helper *h = helper_find(o->cfg, ctx->username);
+	const struct config_helper *h = config_helper_find(o->cfg, ctx->username);
 	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "?";
 	int plaintext = 0, unread = 0;
 	time_t now = now_of(o);
@@ -2099,7 +2088,7 @@ otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
 
 	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
 		return -1;
-	if ((h = helper_find(o->cfg, bare)) == NULL)
+	if ((h = config_helper_find(o->cfg, bare)) == NULL)
 		log_warnx("otr: %s is not a helper: nothing sent",
 		    log_peer(bare));
 	else if ((ctx = current_ctx(o, bare, h)) == NULL)
@@ -2294,7 +2283,7 @@ otr_poll(struct otr *o, time_t now)
 		} else if (now - p->active >= AKE_WINDOW) {
 			contexts_forget(o, p);
 		}
-		if (now - p->active >= keep && !helper_find(o->cfg, p->bare))
+		if (now - p->active >= keep && !config_helper_find(o->cfg, p->bare))
 			peer_remove(o, p);
 	}
 	flush(o);
@@ -2315,7 +2304,7 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	memset(info, 0, sizeof(*info));
 	if ((bare = jid_bare(bare_in)) == NULL)
 		return 0;
-	h = helper_find(o->cfg, bare);
+	h = config_helper_find(o->cfg, bare);
 	info->helper = h != NULL;
 	if ((ctx = current_ctx(o, bare, h)) == NULL)
 		ctx = current_ctx(o, bare, NULL);

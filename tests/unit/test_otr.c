@@ -213,7 +213,7 @@ node_setup(struct node *n, const char *name, const char *full,
 {
 	struct config *c = &n->cfg;
 
-	memset(c, 0, sizeof(*c));
+	config_init(c);
 	n->name = name;
 	n->full = full;
 	util_snprintf(n->dir, sizeof(n->dir), "%s/%s", tmproot, dirname);
