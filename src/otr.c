@@ -62,6 +62,7 @@
 #define PEERS_FACTOR	4	/* peer records: this many per live session */
 #define MAX_SEND	(64 * 1024)	/* bytes of text in one otr_send */
 #define JID_MAX		3071
+#define PEER_BUCKETS	1024
 #define MAX_UNREADABLE	16	/* per session: libotr leaks 40 bytes each */
 
 enum smp_action {
@@ -78,6 +79,8 @@ struct inst {
 
 struct peer {
 	struct peer	*next;
+	struct peer	*hnext;		/* same hash bucket */
+	ConnContext	*master;	/* cached; NULL: look it up */
 	char		*bare;
 	char		*full;		/* last full JID heard from */
 	struct inst	 inst[MAX_INSTANCES];
@@ -120,6 +123,7 @@ struct otr {
 	char			*fpr_path;
 	char			 our_fp[OTR_FP_HUMAN_LEN];
 	struct peer		*peers;
+	struct peer		*bucket[PEER_BUCKETS];
 	size_t			 npeers;
 	time_t			 last_poll;
 	unsigned int		 poll_interval;
@@ -800,22 +804,42 @@ fingerprints_write(struct otr *o)
  * Peers and their contexts
  */
 
+static unsigned int
+peer_hash(const char *bare)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *bare != '\0'; bare++)
+		h = (h ^ (unsigned char)*bare) * 16777619u;
+	return h % PEER_BUCKETS;
+}
+
 static struct peer *
 peer_find(const struct otr *o, const char *bare)
 {
 	struct peer *p;
 
-	for (p = o->peers; p != NULL; p = p->next)
+	for (p = o->bucket[peer_hash(bare)]; p != NULL; p = p->hnext)
 		if (strcmp(p->bare, bare) == 0)
 			return p;
 	return NULL;
 }
 
+/* The master context of bare (NULL if none). libotr keeps contexts in one
+ * sorted list, so the peer caches it; only contexts_forget() drops it. */
 static ConnContext *
 master_of(const struct otr *o, const char *bare)
 {
-	return otrl_context_find(o->us, bare, o->account, PROTO,
+	struct peer *p = peer_find(o, bare);
+	ConnContext *m;
+
+	if (p != NULL && p->master != NULL)
+		return p->master;
+	m = otrl_context_find(o->us, bare, o->account, PROTO,
 	    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
+	if (p != NULL)
+		p->master = m;
+	return m;
 }
 
 #define FOREACH_INSTANCE(c, m) \
@@ -956,13 +980,14 @@ smp_tidy(ConnContext *c)
 /* Forgets the contexts of p. Helpers' (and, when people are remembered,
  * everybody's) master contexts stay: they hold the known keys. */
 static void
-contexts_forget(struct otr *o, const struct peer *p)
+contexts_forget(struct otr *o, struct peer *p)
 {
 	ConnContext *m, *c;
 	int again = 1;
 
 	if ((m = master_of(o, p->bare)) == NULL)
 		return;
+	p->master = NULL;
 	FOREACH_INSTANCE(c, m)
 		otrl_context_force_plaintext(c);
 	if (!keeps_keys(o, p->bare)) {
@@ -998,10 +1023,17 @@ peer_remove(struct otr *o, struct peer *victim)
 {
 	struct peer **pp;
 
+	contexts_forget(o, victim);
+	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
+	    pp = &(*pp)->hnext) {
+		if (*pp == victim) {
+			*pp = victim->hnext;
+			break;
+		}
+	}
 	for (pp = &o->peers; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == victim) {
 			*pp = victim->next;
-			contexts_forget(o, victim);
 			peer_free(victim);
 			o->npeers--;
 			return;
@@ -1021,9 +1053,11 @@ peer_get(struct otr *o, const char *bare)
 	if ((p = peer_find(o, bare)) != NULL)
 		return p;
 	if (o->npeers >= cap) {
+		/* The least recently active idle record goes (the list is
+		 * newest first, so on a tie the oldest). */
 		for (p = o->peers; p != NULL; p = p->next)
 			if (!peer_live(o, p) && !config_helper_find(o->cfg, p->bare) &&
-			    (oldest == NULL || p->active < oldest->active))
+			    (oldest == NULL || p->active <= oldest->active))
 				oldest = p;
 		if (oldest == NULL) {
 			log_warnx("otr: %zu peers, all in sessions: ignoring %s",
@@ -1037,6 +1071,8 @@ peer_get(struct otr *o, const char *bare)
 	p->active = now_of(o);
 	p->next = o->peers;
 	o->peers = p;
+	p->hnext = o->bucket[peer_hash(bare)];
+	o->bucket[peer_hash(bare)] = p;
 	o->npeers++;
 	return p;
 }
@@ -1686,6 +1722,7 @@ otr_free(struct otr *o)
 		o->peers = p->next;
 		peer_free(p);
 	}
+	memset(o->bucket, 0, sizeof(o->bucket));
 	if (o->us != NULL) {
 		ConnContext *c;
 
@@ -1910,7 +1947,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
-	if (!peer_live(o, p) && live_sessions(o) >= o->cfg->limits.max_sessions &&
+	if (!peer_live(o, p) && config_helper_find(o->cfg, bare) == NULL &&
+	    live_sessions(o) >= o->cfg->limits.max_sessions &&
 	    (strstr(body, "?OTR") != NULL ||
 	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL)) {
 		log_warnx("otr: %zu live sessions (the limit): ignoring OTR "
@@ -1943,8 +1981,10 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	o->route = from_full;
 	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
 	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
-	if (ctx != NULL)
+	if (ctx != NULL) {
+		p->master = ctx->m_context;
 		inst_set(p, ctx->their_instance, from_full, now);
+	}
 
 	/* Text only from an encrypted session, and only from a data
 	 * message (a reassembled fragment is one). */
