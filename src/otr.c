@@ -861,6 +861,19 @@ peer_live(const struct otr *o, const struct peer *p)
 }
 
 static int
+peer_in_session(const struct otr *o, const struct peer *p)
+{
+	ConnContext *m, *c;
+
+	if ((m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT)
+			return 1;
+	return 0;
+}
+
+static int
 peer_ake_running(const struct otr *o, const char *bare)
 {
 	ConnContext *m, *c;
@@ -1922,7 +1935,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	size_t len;
 	time_t now = now_of(o);
 	unsigned char flags = 0;
-	int r, frag;
+	int r, frag, ended = 0;
 
 	if (body == NULL || (bare = jid_bare(from_full)) == NULL)
 		return;
@@ -2010,6 +2023,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	    ctx != NULL) {
 		log_info("otr: %s ended the private conversation",
 		    log_peer(bare));
+		ended = 1;
 		otrl_context_force_plaintext(ctx);
 		p->smp_busy = 0;
 		if (p->secure && !peer_encrypted(o, bare)) {
@@ -2027,7 +2041,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 
 	if (o->rx_unencrypted)
 		refuse(o, p, from_full, body, now);
-	else if (r == 1 && (o->rx_unrecognized ||
+	else if (!ended && r == 1 && (o->rx_unrecognized ||
 	    (type == OTRL_MSGTYPE_DATA &&
 	    !(flags & OTRL_MSGFLAGS_IGNORE_UNREADABLE) &&
 	    (ctx == NULL ? !o->rx_other_instance :
@@ -2043,6 +2057,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 			queue_event(o, OTR_EV_ENDED, bare, 0, 0);
 		}
 		peer_end(o, p);
+		ctx = NULL;
 	} else if (o->rx_unreadable)
 		recover(o, p, from_full, now, 0);
 
@@ -2310,7 +2325,7 @@ otr_poll(struct otr *o, time_t now)
 	}
 	for (p = o->peers; p != NULL; p = next) {
 		next = p->next;
-		if (peer_live(o, p)) {
+		if (peer_in_session(o, p)) {
 			if (now - p->active < o->cfg->otr.idle_timeout)
 				continue;
 			log_info("otr: session with %s idle for %lds: ending it",
@@ -2321,6 +2336,7 @@ otr_poll(struct otr *o, time_t now)
 			}
 			peer_end(o, p);
 		} else if (now - p->active >= AKE_WINDOW) {
+			/* plaintext only, or a handshake that never finished */
 			contexts_forget(o, p);
 		}
 		if (now - p->active >= keep && !config_helper_find(o->cfg, p->bare))

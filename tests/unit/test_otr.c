@@ -833,6 +833,14 @@ test_caps(void)
 	CHECK_INT(100, notices, "plaintext is refused whatever the load");
 	CHECK_INT(3, otr_nsessions(small.o), "still 3 live sessions");
 	queue_clear();
+	test_now += 121;
+	otr_poll(small.o, test_now);
+	CHECK_INT(0, otr_nsessions(small.o),
+	    "handshakes that never finish are dropped after 2 minutes");
+	otr_receive(small.o, "t5@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	    "and new ones start again");
+	queue_clear();
 	otr_receive(small.o, "p0@example.test/x", "hello again?");
 	CHECK_INT(1, nqueue, "an evicted record's cooldown is forgotten");
 	queue_clear();
