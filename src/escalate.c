@@ -34,6 +34,7 @@
 #define PURGE_INTERVAL	60	/* seconds between two retention purges */
 #define QUEUE_SHOWN	20	/* cases listed by QUEUE */
 #define FP_HEX		40
+#define UNUSED		__attribute__((unused))
 
 struct esc_case {
 	long		 id;
@@ -384,15 +385,21 @@ on_duty(const struct escalate *e, int i, time_t now)
 	return duty_is_on(e->duty, h->cfg->jid, now);
 }
 
-/* The desk is open when someone is on duty (reachable or not). */
+/* The desk is open when a shift covers now or someone said DUTY ON, even
+ * if those helpers are away, off duty or blocked: the fallback helpers
+ * stand in for them. Outside that, cases wait for the next shift. */
 static int
 desk_open(const struct escalate *e, time_t now)
 {
 	size_t i;
 
-	for (i = 0; i < e->nhelpers; i++)
-		if (on_duty(e, (int)i, now))
+	for (i = 0; i < e->nhelpers; i++) {
+		const struct esc_helper *h = &e->helpers[i];
+
+		if ((h->duty == STORE_DUTY_ON && !h->blocked) ||
+		    duty_is_on(e->duty, h->cfg->jid, now))
 			return 1;
+	}
 	return 0;
 }
 
@@ -583,8 +590,9 @@ helper_ask(struct escalate *e, struct esc_notes *out, int i, time_t now)
 /* The one way to a helper. A sensitive note goes out only while the
  * helper's reach is ESC_SECURE; otherwise, when hold_case > 0, it waits in
  * the store (and a session is asked for when the helper is online), else it
- * is dropped. Nothing at all goes out to a helper whose key is not pinned. Returns 1 if the note went
- * out now, 0 if held, -1 if dropped. Takes vars. */
+ * is dropped. Nothing at all goes out to a helper whose key is not pinned.
+ * Returns 1 if the note went out now, 0 if held, -1 if dropped. Takes
+ * vars. */
 static int
 helper_note(struct escalate *e, struct esc_notes *out, int i, const char *key,
     char **vars, int sensitive, long hold_case, time_t now)
@@ -901,7 +909,7 @@ case_close(struct escalate *e, struct esc_case *c, time_t now,
 
 /* Helper i's session is encrypted with a key that is not pinned: nothing is
  * sent to them, they are off duty until the admin acts, the others on duty
- * are told, and their offers move on. Their claimed cases stay theirs (one
+ * (and the fallback helpers) are told, and their offers move on. Their claimed cases stay theirs (one
  * point of contact): the person's words are held, and the person is told
  * they may cancel and ask again. */
 static void
@@ -920,8 +928,13 @@ helper_mismatch(struct escalate *e, int i, time_t now, struct esc_notes *out)
 	    "(%s): off duty until the admin acts", log_peer(h->cfg->jid),
 	    seen[0] != '\0' ? seen : "unknown key");
 	for (k = 0; k < e->nhelpers; k++) {
-		if ((int)k == i || !on_duty(e, (int)k, now) ||
+		const struct esc_helper *o = &e->helpers[k];
+
+		if ((int)k == i || o->blocked ||
 		    reach_of(e, helper_jid(e, (int)k)) != ESC_SECURE)
+			continue;
+		if (!on_duty(e, (int)k, now) &&
+		    (o->fallback < 0 || o->duty == STORE_DUTY_OFF))
 			continue;
 		helper_note(e, out, (int)k, "esc_helper_mismatch",
 		    vars_make("helper", helper_name(e, i), NULL), 0, 0, now);
@@ -1174,15 +1187,14 @@ fold_words(const char *text, char words[][32], int max)
 			p++;
 		if (*p == '\0')
 			return n;
-		if (n == max)
-			return -1;
 		w = p;
 		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' &&
 		    *p != '\r')
 			p++;
-		if (fold_word(w, (size_t)(p - w), words[n], 32) == -1)
+		if (n == max || fold_word(w, (size_t)(p - w), words[n], 32) == -1)
 			return -1;
-		n++;
+		if (words[n][0] != '\0')	/* "WHO ?": the "?" is no word */
+			n++;
 	}
 }
 
@@ -1246,7 +1258,8 @@ helper_to_person(struct escalate *e, int i, struct esc_case *c,
 }
 
 static void
-cmd_claim(struct escalate *e, int i, long n, time_t now, struct esc_notes *out)
+cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
 {
 	struct esc_case *c = case_find(e, n);
 	char nb[32], hfp[FP_HEX + 1], human[48], phuman[48];
@@ -1318,7 +1331,8 @@ cmd_claim(struct escalate *e, int i, long n, time_t now, struct esc_notes *out)
 }
 
 static void
-cmd_talk(struct escalate *e, int i, long n, time_t now, struct esc_notes *out)
+cmd_talk(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
 {
 	struct esc_case *c = case_find(e, n);
 	char nb[32];
@@ -1338,7 +1352,8 @@ cmd_talk(struct escalate *e, int i, long n, time_t now, struct esc_notes *out)
 }
 
 static void
-cmd_close(struct escalate *e, int i, long n, time_t now, struct esc_notes *out)
+cmd_close(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
 {
 	struct esc_case *c = case_find(e, n);
 	char nb[32];
@@ -1365,7 +1380,8 @@ cmd_close(struct escalate *e, int i, long n, time_t now, struct esc_notes *out)
 }
 
 static void
-cmd_queue(struct escalate *e, int i, time_t now, struct esc_notes *out)
+cmd_queue(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
 {
 	char nb[32], mb[32];
 	size_t k, shown = 0;
@@ -1410,7 +1426,8 @@ names_add(struct buf *b, const char *name)
 }
 
 static void
-cmd_who(struct escalate *e, int i, time_t now, struct esc_notes *out)
+cmd_who(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
 {
 	struct buf on, fb, off;
 	char when[64];
@@ -1451,8 +1468,8 @@ cmd_who(struct escalate *e, int i, time_t now, struct esc_notes *out)
 }
 
 static void
-cmd_duty(struct escalate *e, int i, const char *arg, time_t now,
-    struct esc_notes *out)
+cmd_duty(struct escalate *e, int i, long n UNUSED, const char *arg,
+    time_t now, struct esc_notes *out)
 {
 	struct esc_helper *h = &e->helpers[i];
 	size_t k;
@@ -1494,23 +1511,31 @@ cmd_duty(struct escalate *e, int i, const char *arg, time_t now,
 	    arg);
 }
 
+static void
+cmd_help(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	say_helper(e, out, i, "esc_helper_help", NULL, now);
+}
+
 enum cmd_arg { ARG_NONE, ARG_CASE, ARG_DUTY };
 
 /* Helper commands: a row per command, English and French names. A command
  * is only recognised in its exact form (CLAIM 3, WHO), so that relayed
  * text starting with such a word ("who gave you...") is not taken for one. */
 static const struct helper_cmd {
-	const char	*name;		/* as shown, and folded names */
-	const char	*alias;
+	const char	*names[4];	/* folded: lower case, no accents */
 	enum cmd_arg	 arg;
+	void		(*fn)(struct escalate *, int, long, const char *,
+			    time_t, struct esc_notes *);
 } helper_cmds[] = {
-	{ "queue",	"file",		ARG_NONE },
-	{ "claim",	"prendre",	ARG_CASE },
-	{ "talk",	"parler",	ARG_CASE },
-	{ "close",	"fermer",	ARG_CASE },
-	{ "who",	"qui",		ARG_NONE },
-	{ "duty",	"service",	ARG_DUTY },
-	{ "help",	"aide",		ARG_NONE },
+	{ { "queue", "file" },				ARG_NONE, cmd_queue },
+	{ { "claim", "prendre" },			ARG_CASE, cmd_claim },
+	{ { "talk", "parler" },				ARG_CASE, cmd_talk },
+	{ { "close", "fermer", "cloturer", "clore" },	ARG_CASE, cmd_close },
+	{ { "who", "qui" },				ARG_NONE, cmd_who },
+	{ { "duty", "service", "permanence" },		ARG_DUTY, cmd_duty },
+	{ { "help", "aide" },				ARG_NONE, cmd_help },
 };
 
 static int
@@ -1527,10 +1552,14 @@ helper_command(struct escalate *e, int i, const char *text, time_t now,
 	nw = fold_words(text, w, 3);
 	if (nw < 1)
 		return 0;
-	for (k = 0; k < ARRAY_LEN(helper_cmds); k++)
-		if (strcmp(w[0], helper_cmds[k].name) == 0 ||
-		    strcmp(w[0], helper_cmds[k].alias) == 0)
-			cmd = &helper_cmds[k];
+	for (k = 0; k < ARRAY_LEN(helper_cmds) && cmd == NULL; k++) {
+		size_t j;
+
+		for (j = 0; j < ARRAY_LEN(helper_cmds[k].names) &&
+		    helper_cmds[k].names[j] != NULL; j++)
+			if (strcmp(w[0], helper_cmds[k].names[j]) == 0)
+				cmd = &helper_cmds[k];
+	}
 	if (cmd == NULL)
 		return 0;
 	switch (cmd->arg) {
@@ -1558,20 +1587,7 @@ helper_command(struct escalate *e, int i, const char *text, time_t now,
 		}
 		break;
 	}
-	if (strcmp(cmd->name, "queue") == 0)
-		cmd_queue(e, i, now, out);
-	else if (strcmp(cmd->name, "claim") == 0)
-		cmd_claim(e, i, n, now, out);
-	else if (strcmp(cmd->name, "talk") == 0)
-		cmd_talk(e, i, n, now, out);
-	else if (strcmp(cmd->name, "close") == 0)
-		cmd_close(e, i, n, now, out);
-	else if (strcmp(cmd->name, "who") == 0)
-		cmd_who(e, i, now, out);
-	else if (strcmp(cmd->name, "duty") == 0)
-		cmd_duty(e, i, arg, now, out);
-	else
-		say_helper(e, out, i, "esc_helper_help", NULL, now);
+	cmd->fn(e, i, n, arg, now, out);
 	return 1;
 }
 
@@ -1686,8 +1702,20 @@ escalate_tick(struct escalate *e, time_t now, struct esc_notes *out)
 		struct esc_case *c = e->cases[k];
 		char nb[32], pb[32];
 
-		if (c->state != STORE_OFFERED || now - c->offered < timeout)
+		if (c->state != STORE_OFFERED)
 			continue;
+		if (now - c->offered < timeout) {
+			/* Still waiting for a pinned session: ask again. */
+			if (!c->offer_sent) {
+				int r = reach_of(e, helper_jid(e, c->helper));
+
+				if (r == ESC_SECURE)
+					offer_send(e, c, now, out);
+				else if (r == ESC_ONLINE)
+					helper_ask(e, out, c->helper, now);
+			}
+			continue;
+		}
 		offer_revoke(e, c, c->offer_sent ? "no claim in time" :
 		    "no private conversation in time", 1, now, out);
 		if (!case_dispatch(e, c, now, out) && !c->wait_told) {
