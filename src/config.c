@@ -1,3 +1,1379 @@
-/* config: not written yet (placeholder so the tree builds). */
+/*
+ * config: the YAML file, parsed into struct config by tables of keys.
+ *
+ * Each mapping of the file has a table: one row per key with its name, its
+ * type, where the value goes and its limits. A value is checked by its type's
+ * parser; checks that need several keys (tls and host, password and
+ * password_file, a shift and the helpers) run when a mapping is complete, or
+ * at the end for the whole file. Every problem is collected with its place
+ * and printed sorted, so that --check shows them all at once.
+ */
 #include "ac-config.h"
-typedef int config_placeholder_t;
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#define CONFIG_FILE_MAX		(1024 * 1024)
+#define PASSWORD_FILE_MAX	4096
+#define JID_PART_MAX		1023
+#define ZONEINFO_DIR		"/usr/share/zoneinfo"
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/share/secours"
+#endif
+
+/*
+ * config_init() sets string defaults without allocating: they point at these
+ * arrays, which config_release() knows not to free.
+ */
+static char default_resource[] = "secours";
+static char default_language[] = "en";
+static char default_timezone[] = "UTC";
+
+/* One problem in the file, kept until all are printed in order. */
+struct problem {
+	size_t	 line, col;	/* from 1 */
+	size_t	 seq;		/* order found, to keep the sort stable */
+	char	*msg;
+};
+
+/* Where the value stored at some address came from, for later checks. */
+struct mark {
+	const void	*addr;
+	size_t		 line, col;
+};
+
+struct ctx {
+	const char	*path;
+	yaml_document_t	*doc;
+	struct config	*cfg;
+	struct problem	*probs;
+	size_t		 nprobs, capprobs;
+	struct mark	*marks;
+	size_t		 nmarks, capmarks;
+	unsigned char	*visited;	/* one byte per node: aliases */
+	size_t		 nnodes;
+};
+
+enum ktype {
+	T_STR,		/* non-empty string */
+	T_JID,		/* bare JID, stored lower-cased */
+	T_PASSFILE,	/* a file holding the password: stores the password */
+	T_FILE,		/* path of a readable file */
+	T_INT,		/* int in [min, max] */
+	T_SIZE,		/* size_t in [min, max] */
+	T_FLOAT,	/* double in [min, max] */
+	T_BOOL,		/* true/false/yes/no */
+	T_DURATION,	/* long seconds in [min, max]: 30s, 10m, 2h, 7d */
+	T_ENUM,		/* int: index of the value in names */
+	T_LEVEL,	/* int: enum log_level */
+	T_LANG,		/* language code, 2 or 3 letters, lower-cased */
+	T_URL,		/* http:// or https:// */
+	T_TZ,		/* a zone under /usr/share/zoneinfo, or UTC */
+	T_TIME,		/* int: minutes after midnight, from HH:MM */
+	T_DAY,		/* unsigned: days bits, OR'ed (list items only) */
+	T_FP,		/* unsigned char[CONFIG_FP_LEN] (list items only) */
+	T_LIST,		/* list of item, or a single one */
+	T_SECTION,	/* mapping whose keys write into the same base */
+	T_MAPLIST,	/* list of mappings, each an element of an array */
+};
+
+enum kind { K_SCALAR, K_LIST, K_MAP, K_MAPLIST };
+
+struct table;
+
+/* A key of a mapping: a row. */
+struct key {
+	const char		*name;
+	enum ktype		 type;
+	size_t			 off;	/* value, from the mapping's base */
+	size_t			 noff;	/* T_LIST, T_MAPLIST: the count */
+	long			 min, max; /* numbers; lists: min items */
+	int			 required;
+	enum ktype		 item;	/* T_LIST */
+	const struct table	*sub;	/* T_SECTION, T_MAPLIST */
+	const char *const	*names;	/* T_ENUM */
+};
+
+/* A mapping: its keys, and a check once all of them are read. */
+struct table {
+	const struct key	*keys;
+	size_t			 nkeys;
+	size_t			 elemsize;	/* T_MAPLIST elements */
+	void			(*check)(struct ctx *, yaml_node_t *,
+				    void *, uint64_t);
+};
+
+typedef void scalar_fn(struct ctx *, const struct key *, yaml_node_t *,
+    const char *, void *);
+
+static scalar_fn p_str, p_jid, p_passfile, p_file, p_int, p_size, p_float,
+    p_bool, p_duration, p_enum, p_level, p_lang, p_url, p_tz, p_time, p_day,
+    p_fp;
+
+/* What each type is made of: its YAML kind, its item size, its parser. */
+static const struct {
+	enum kind	 kind;
+	size_t		 size;	/* as a list item; 0: items OR into one */
+	scalar_fn	*parse;
+} types[] = {
+	[T_STR] =	{ K_SCALAR, sizeof(char *), p_str },
+	[T_JID] =	{ K_SCALAR, sizeof(char *), p_jid },
+	[T_PASSFILE] =	{ K_SCALAR, sizeof(char *), p_passfile },
+	[T_FILE] =	{ K_SCALAR, sizeof(char *), p_file },
+	[T_INT] =	{ K_SCALAR, sizeof(int), p_int },
+	[T_SIZE] =	{ K_SCALAR, sizeof(size_t), p_size },
+	[T_FLOAT] =	{ K_SCALAR, sizeof(double), p_float },
+	[T_BOOL] =	{ K_SCALAR, sizeof(int), p_bool },
+	[T_DURATION] =	{ K_SCALAR, sizeof(long), p_duration },
+	[T_ENUM] =	{ K_SCALAR, sizeof(int), p_enum },
+	[T_LEVEL] =	{ K_SCALAR, sizeof(int), p_level },
+	[T_LANG] =	{ K_SCALAR, sizeof(char *), p_lang },
+	[T_URL] =	{ K_SCALAR, sizeof(char *), p_url },
+	[T_TZ] =	{ K_SCALAR, sizeof(char *), p_tz },
+	[T_TIME] =	{ K_SCALAR, sizeof(int), p_time },
+	[T_DAY] =	{ K_SCALAR, 0, p_day },
+	[T_FP] =	{ K_SCALAR, CONFIG_FP_LEN, p_fp },
+	[T_LIST] =	{ K_LIST, 0, NULL },
+	[T_SECTION] =	{ K_MAP, 0, NULL },
+	[T_MAPLIST] =	{ K_MAPLIST, 0, NULL },
+};
+
+static const char *const tls_names[] = { "required", "disabled", NULL };
+static const char *const esc_names[] = { "relay", "handoff", NULL };
+
+static void check_top(struct ctx *, yaml_node_t *, void *, uint64_t);
+static void check_account(struct ctx *, yaml_node_t *, void *, uint64_t);
+static void check_otr(struct ctx *, yaml_node_t *, void *, uint64_t);
+static void check_helper(struct ctx *, yaml_node_t *, void *, uint64_t);
+
+#define C(f)	offsetof(struct config, f)
+#define H(f)	offsetof(struct config_helper, f)
+#define S(f)	offsetof(struct config_shift, f)
+#define TABLE(k, size, check) { k, ARRAY_LEN(k), size, check }
+#define HOUR	3600L
+#define DAY	86400L
+
+static const struct key account_keys[] = {
+	{ "jid", T_JID, C(account.jid), 0, 0, 0, 1, 0, NULL, NULL },
+	{ "password", T_STR, C(account.password), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "password_file", T_PASSFILE, C(account.password), 0, 0, 0, 0, 0,
+	    NULL, NULL },
+	{ "resource", T_STR, C(account.resource), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "host", T_STR, C(account.host), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "port", T_INT, C(account.port), 0, 1, 65535, 0, 0, NULL, NULL },
+	{ "tls", T_ENUM, C(account.tls), 0, 0, 0, 0, 0, NULL, tls_names },
+	{ "ca_file", T_FILE, C(account.ca_file), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "status", T_STR, C(account.status), 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key guide_keys[] = {
+	{ "paths", T_LIST, C(guide.paths), C(guide.npaths), 1, 0, 0, T_STR,
+	    NULL, NULL },
+	{ "default_language", T_LANG, C(guide.default_language), 0, 0, 0, 0,
+	    0, NULL, NULL },
+	{ "base_url", T_URL, C(guide.base_url), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "max_reply_chars", T_SIZE, C(guide.max_reply_chars), 0, 200, 4000,
+	    0, 0, NULL, NULL },
+	{ "min_score", T_FLOAT, C(guide.min_score), 0, 0, 1000, 0, 0, NULL,
+	    NULL },
+};
+
+static const struct key log_keys[] = {
+	{ "level", T_LEVEL, C(log.level), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "file", T_STR, C(log.file), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "show_jids", T_BOOL, C(log.show_jids), 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key otr_keys[] = {
+	{ "refusal_cooldown", T_DURATION, C(otr.refusal_cooldown), 0, 10,
+	    7 * DAY, 0, 0, NULL, NULL },
+	{ "remember_people", T_BOOL, C(otr.remember_people), 0, 0, 0, 0, 0,
+	    NULL, NULL },
+	{ "smp_question", T_STR, C(otr.smp_question), 0, 0, 0, 0, 0, NULL,
+	    NULL },
+	{ "smp_secret", T_STR, C(otr.smp_secret), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "narrate", T_BOOL, C(otr.narrate), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "idle_timeout", T_DURATION, C(otr.idle_timeout), 0, 60, 30 * DAY, 0,
+	    0, NULL, NULL },
+	{ "smp_max_attempts", T_INT, C(otr.smp_max_attempts), 0, 1, 100, 0, 0,
+	    NULL, NULL },
+};
+
+static const struct key limits_keys[] = {
+	{ "max_body", T_SIZE, C(limits.max_body), 0, 1024, 1024 * 1024, 0, 0,
+	    NULL, NULL },
+	{ "max_text", T_SIZE, C(limits.max_text), 0, 100, 65536, 0, 0, NULL,
+	    NULL },
+	{ "max_per_minute", T_INT, C(limits.max_per_minute), 0, 1, 600, 0, 0,
+	    NULL, NULL },
+	{ "max_sessions", T_SIZE, C(limits.max_sessions), 0, 1, 100000, 0, 0,
+	    NULL, NULL },
+	{ "max_queue", T_SIZE, C(limits.max_queue), 0, 1, 100000, 0, 0, NULL,
+	    NULL },
+	{ "max_fragments", T_INT, C(limits.max_fragments), 0, 1, 1000, 0, 0,
+	    NULL, NULL },
+};
+
+static const struct key helper_keys[] = {
+	{ "jid", T_JID, H(jid), 0, 0, 0, 1, 0, NULL, NULL },
+	{ "name", T_STR, H(name), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "languages", T_LIST, H(languages), H(nlanguages), 1, 0, 0, T_LANG,
+	    NULL, NULL },
+	{ "fingerprints", T_LIST, H(fingerprints), H(nfingerprints), 1, 0, 1,
+	    T_FP, NULL, NULL },
+};
+
+static const struct key shift_keys[] = {
+	{ "helper", T_JID, S(helper), 0, 0, 0, 1, 0, NULL, NULL },
+	{ "days", T_LIST, S(days), 0, 1, 0, 1, T_DAY, NULL, NULL },
+	{ "from", T_TIME, S(from_min), 0, 0, 0, 1, 0, NULL, NULL },
+	{ "to", T_TIME, S(to_min), 0, 0, 0, 1, 0, NULL, NULL },
+};
+
+static const struct table helper_table =
+    TABLE(helper_keys, sizeof(struct config_helper), check_helper);
+static const struct table shift_table =
+    TABLE(shift_keys, sizeof(struct config_shift), NULL);
+
+static const struct key duty_keys[] = {
+	{ "timezone", T_TZ, C(duty.timezone), 0, 0, 0, 0, 0, NULL, NULL },
+	{ "shifts", T_MAPLIST, C(duty.shifts), C(duty.nshifts), 0, 0, 0, 0,
+	    &shift_table, NULL },
+	{ "fallback", T_LIST, C(duty.fallback), C(duty.nfallback), 0, 0, 0,
+	    T_JID, NULL, NULL },
+};
+
+static const struct key escalation_keys[] = {
+	{ "mode", T_ENUM, C(escalation.mode), 0, 0, 0, 0, 0, NULL, esc_names },
+	{ "ack_timeout", T_DURATION, C(escalation.ack_timeout), 0, 30, 7 * DAY,
+	    0, 0, NULL, NULL },
+	{ "retention", T_DURATION, C(escalation.retention), 0, 0, 365 * DAY, 0,
+	    0, NULL, NULL },
+};
+
+static const struct table account_table =
+    TABLE(account_keys, 0, check_account);
+static const struct table guide_table = TABLE(guide_keys, 0, NULL);
+static const struct table log_table = TABLE(log_keys, 0, NULL);
+static const struct table otr_table = TABLE(otr_keys, 0, check_otr);
+static const struct table limits_table = TABLE(limits_keys, 0, NULL);
+static const struct table duty_table = TABLE(duty_keys, 0, NULL);
+static const struct table escalation_table =
+    TABLE(escalation_keys, 0, NULL);
+
+static const struct key top_keys[] = {
+	{ "account", T_SECTION, 0, 0, 0, 0, 1, 0, &account_table, NULL },
+	{ "state_dir", T_STR, C(state_dir), 0, 0, 0, 1, 0, NULL, NULL },
+	{ "guide", T_SECTION, 0, 0, 0, 0, 0, 0, &guide_table, NULL },
+	{ "log", T_SECTION, 0, 0, 0, 0, 0, 0, &log_table, NULL },
+	{ "otr", T_SECTION, 0, 0, 0, 0, 0, 0, &otr_table, NULL },
+	{ "limits", T_SECTION, 0, 0, 0, 0, 0, 0, &limits_table, NULL },
+	{ "helpers", T_MAPLIST, C(helpers), C(nhelpers), 0, 0, 0, 0,
+	    &helper_table, NULL },
+	{ "duty", T_SECTION, 0, 0, 0, 0, 0, 0, &duty_table, NULL },
+	{ "escalation", T_SECTION, 0, 0, 0, 0, 0, 0, &escalation_table,
+	    NULL },
+};
+
+static const struct table top_table = TABLE(top_keys, 0, check_top);
+
+/* Problems and marks. */
+
+static void __attribute__((format(printf, 4, 5)))
+problem_at(struct ctx *c, size_t line, size_t col, const char *fmt, ...)
+{
+	struct problem *p;
+	struct buf b;
+	va_list ap;
+
+	if (c->nprobs == c->capprobs) {
+		c->capprobs = c->capprobs ? c->capprobs * 2 : 8;
+		c->probs = xrealloc(c->probs, c->capprobs * sizeof(*c->probs));
+	}
+	buf_init(&b);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	p = &c->probs[c->nprobs];
+	p->line = line;
+	p->col = col;
+	p->seq = c->nprobs++;
+	p->msg = buf_detach(&b);
+}
+
+/* The problem's place is the node's start; libyaml counts from 0. */
+#define problem(c, node, ...)						\
+	problem_at((c), (node)->start_mark.line + 1,			\
+	    (node)->start_mark.column + 1, __VA_ARGS__)
+
+static int
+problem_cmp(const void *a, const void *b)
+{
+	const struct problem *pa = a, *pb = b;
+
+	if (pa->line != pb->line)
+		return pa->line < pb->line ? -1 : 1;
+	if (pa->col != pb->col)
+		return pa->col < pb->col ? -1 : 1;
+	return pa->seq < pb->seq ? -1 : pa->seq > pb->seq;
+}
+
+static void
+mark_add(struct ctx *c, const void *addr, yaml_node_t *node)
+{
+	if (c->nmarks == c->capmarks) {
+		c->capmarks = c->capmarks ? c->capmarks * 2 : 32;
+		c->marks = xrealloc(c->marks, c->capmarks * sizeof(*c->marks));
+	}
+	c->marks[c->nmarks].addr = addr;
+	c->marks[c->nmarks].line = node->start_mark.line + 1;
+	c->marks[c->nmarks].col = node->start_mark.column + 1;
+	c->nmarks++;
+}
+
+/* The place of the value stored at addr; 0 if none was read there. */
+static int
+mark_find(const struct ctx *c, const void *addr, size_t *line, size_t *col)
+{
+	/* The last value read there is the one kept. */
+	for (size_t i = c->nmarks; i-- > 0; ) {
+		if (c->marks[i].addr == addr) {
+			*line = c->marks[i].line;
+			*col = c->marks[i].col;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Strings. */
+
+static int
+is_default(const char *s)
+{
+	return s == default_resource || s == default_language ||
+	    s == default_timezone;
+}
+
+static void
+str_set(char **dst, char *s)
+{
+	if (*dst != NULL && !is_default(*dst))
+		free(*dst);
+	*dst = s;
+}
+
+static void
+str_lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+static const char *
+kind_name(yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	default:
+		return "a single value";
+	}
+}
+
+/* A plain empty, ~ or null value: the key is there without a value. */
+static int
+is_null(yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	s = (const char *)n->data.scalar.value;
+	return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* Scalar parsers: each stores into dst or reports a problem at n. */
+
+static void
+p_str(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	if (*s == '\0') {
+		problem(c, n, "'%s' must not be empty", k->name);
+		return;
+	}
+	str_set(dst, xstrdup(s));
+}
+
+static int
+jid_valid(const char *s)
+{
+	const char *at, *p;
+
+	if ((at = strchr(s, '@')) == NULL || at == s || at[1] == '\0')
+		return 0;
+	if ((size_t)(at - s) > JID_PART_MAX || strlen(at + 1) > JID_PART_MAX)
+		return 0;
+	for (p = s; p < at; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		    strchr("\"&'/:<>@", *p) != NULL)
+			return 0;
+	for (p = at + 1; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		    strchr("@/\\<>\"'&", *p) != NULL)
+			return 0;
+	if (at[1] == '.' || p[-1] == '.')
+		return 0;
+	return 1;
+}
+
+static void
+p_jid(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	char *jid;
+
+	if (!jid_valid(s)) {
+		problem(c, n, "bad JID for '%s': '%s' (expected name@domain, "
+		    "without a resource)", k->name, log_vis(s));
+		return;
+	}
+	jid = xstrdup(s);
+	str_lower(jid);
+	str_set(dst, jid);
+}
+
+static void
+p_passfile(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	char *pw;
+	size_t len;
+
+	if ((pw = util_read_file(s, PASSWORD_FILE_MAX, &len)) == NULL) {
+		problem(c, n, "cannot read %s '%s': %s", k->name, log_vis(s),
+		    strerror(errno));
+		return;
+	}
+	if (len > 0 && pw[len - 1] == '\n')
+		pw[--len] = '\0';
+	if (len > 0 && pw[len - 1] == '\r')
+		pw[--len] = '\0';
+	if (len == 0 || strlen(pw) != len) {
+		problem(c, n, "%s '%s' holds no usable password (empty, or a "
+		    "NUL byte)", k->name, log_vis(s));
+		explicit_bzero(pw, len);
+		free(pw);
+		return;
+	}
+	str_set(dst, pw);
+}
+
+static void
+p_file(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	int fd;
+
+	if ((fd = open(s, O_RDONLY | O_CLOEXEC)) == -1) {
+		problem(c, n, "cannot read %s '%s': %s", k->name, log_vis(s),
+		    strerror(errno));
+		return;
+	}
+	close(fd);
+	str_set(dst, xstrdup(s));
+}
+
+static void
+p_int(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	long v;
+
+	if (util_parse_long(s, k->min, k->max, &v) == -1) {
+		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
+		    k->name, log_vis(s), k->min, k->max);
+		return;
+	}
+	*(int *)dst = (int)v;
+}
+
+static void
+p_size(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	long v;
+
+	if (util_parse_long(s, k->min, k->max, &v) == -1) {
+		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
+		    k->name, log_vis(s), k->min, k->max);
+		return;
+	}
+	*(size_t *)dst = (size_t)v;
+}
+
+static void
+p_float(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) ||
+	    v < (double)k->min || v > (double)k->max) {
+		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
+		    k->name, log_vis(s), k->min, k->max);
+		return;
+	}
+	*(double *)dst = v;
+}
+
+static void
+p_bool(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	if (util_strcasecmp(s, "true") == 0 || util_strcasecmp(s, "yes") == 0)
+		*(int *)dst = 1;
+	else if (util_strcasecmp(s, "false") == 0 ||
+	    util_strcasecmp(s, "no") == 0)
+		*(int *)dst = 0;
+	else
+		problem(c, n, "bad boolean for '%s': '%s' (expected true or "
+		    "false)", k->name, log_vis(s));
+}
+
+/* Writes a duration the way the file would: 90 -> "90s", 600 -> "10m". */
+static void
+duration_fmt(long secs, char *out, size_t size)
+{
+	if (secs != 0 && secs % DAY == 0)
+		(void)util_snprintf(out, size, "%ldd", secs / DAY);
+	else if (secs != 0 && secs % HOUR == 0)
+		(void)util_snprintf(out, size, "%ldh", secs / HOUR);
+	else if (secs != 0 && secs % 60 == 0)
+		(void)util_snprintf(out, size, "%ldm", secs / 60);
+	else
+		(void)util_snprintf(out, size, "%lds", secs);
+}
+
+static void
+p_duration(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	char lo[32], hi[32];
+	long v;
+
+	if (util_parse_duration(s, &v) == -1) {
+		problem(c, n, "bad duration for '%s': '%s' (expected a number "
+		    "with s, m, h or d, e.g. 10m)", k->name, log_vis(s));
+		return;
+	}
+	if (v < k->min || v > k->max) {
+		duration_fmt(k->min, lo, sizeof(lo));
+		duration_fmt(k->max, hi, sizeof(hi));
+		problem(c, n, "bad duration for '%s': '%s' (expected %s..%s)",
+		    k->name, log_vis(s), lo, hi);
+		return;
+	}
+	*(long *)dst = v;
+}
+
+static void
+p_enum(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	struct buf want;
+
+	for (int i = 0; k->names[i] != NULL; i++) {
+		if (strcmp(s, k->names[i]) == 0) {
+			*(int *)dst = i;
+			return;
+		}
+	}
+	buf_init(&want);
+	for (int i = 0; k->names[i] != NULL; i++)
+		buf_addf(&want, "%s%s", i == 0 ? "" :
+		    k->names[i + 1] == NULL ? " or " : ", ", k->names[i]);
+	problem(c, n, "bad value for '%s': '%s' (expected %s)", k->name,
+	    log_vis(s), want.s);
+	buf_release(&want);
+}
+
+static void
+p_level(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	enum log_level l;
+
+	if (log_level_parse(s, &l) == -1) {
+		problem(c, n, "bad value for '%s': '%s' (expected error, warn, "
+		    "info or debug)", k->name, log_vis(s));
+		return;
+	}
+	*(int *)dst = (int)l;
+}
+
+static void
+p_lang(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	size_t len = strlen(s);
+	char *code;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!isascii((unsigned char)s[i]) ||
+		    !isalpha((unsigned char)s[i]))
+			len = 0;
+	}
+	if (len < 2 || len > 3) {
+		problem(c, n, "bad language for '%s': '%s' (expected a 2-letter "
+		    "code, e.g. en)", k->name, log_vis(s));
+		return;
+	}
+	code = xstrdup(s);
+	str_lower(code);
+	str_set(dst, code);
+}
+
+static void
+p_url(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	if ((strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0) ||
+	    strpbrk(s, " \t\r\n") != NULL) {
+		problem(c, n, "bad URL for '%s': '%s' (expected https://...)",
+		    k->name, log_vis(s));
+		return;
+	}
+	str_set(dst, xstrdup(s));
+}
+
+/* A zone name made of safe parts, naming a file of the zone database. */
+static int
+tz_exists(const char *s)
+{
+	const char *dir, *p;
+	char path[1024];
+	struct stat st;
+
+	if (strcmp(s, "UTC") == 0)
+		return 1;
+	if (*s == '\0' || *s == '/' || strlen(s) > 255)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isascii((unsigned char)*p) ||
+		    (!isalnum((unsigned char)*p) && strchr("_+-/", *p) == NULL))
+			return 0;
+	for (p = s; p != NULL; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (*p == '/' || *p == '\0' || *p == '.')
+			return 0;
+	}
+	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
+		dir = ZONEINFO_DIR;
+	if (util_snprintf(path, sizeof(path), "%s/%s", dir, s) == -1)
+		return 0;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void
+p_tz(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	if (!tz_exists(s)) {
+		problem(c, n, "unknown time zone for '%s': '%s' (expected a name "
+		    "such as Europe/Paris, or UTC)", k->name, log_vis(s));
+		return;
+	}
+	str_set(dst, xstrdup(s));
+}
+
+static void
+p_time(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	size_t len = strlen(s), h = len == 4 ? 1 : 2;
+	int hh, mm;
+
+	if ((len != 4 && len != 5) || s[h] != ':' ||
+	    !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[h - 1]) ||
+	    !isdigit((unsigned char)s[h + 1]) ||
+	    !isdigit((unsigned char)s[h + 2]))
+		goto bad;
+	hh = h == 1 ? s[0] - '0' : (s[0] - '0') * 10 + (s[1] - '0');
+	mm = (s[h + 1] - '0') * 10 + (s[h + 2] - '0');
+	if (hh > 23 || mm > 59)
+		goto bad;
+	*(int *)dst = hh * 60 + mm;
+	return;
+bad:
+	problem(c, n, "bad time for '%s': '%s' (expected HH:MM, 00:00..23:59)",
+	    k->name, log_vis(s));
+}
+
+static const char *const day_names[] = {
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+};
+static const char *const day_long[] = {
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+	"sunday",
+};
+
+/* Day number 0 (Monday) .. 6, or -1. */
+static int
+day_parse(const char *s, size_t len)
+{
+	for (int i = 0; i < 7; i++) {
+		if ((len == 3 && strncasecmp(s, day_names[i], 3) == 0) ||
+		    (len == strlen(day_long[i]) &&
+		    strncasecmp(s, day_long[i], len) == 0))
+			return i;
+	}
+	return -1;
+}
+
+/* "mon", "monday", "mon-fri" (wrapping: "fri-mon"), "weekdays", "weekend",
+ * "daily": OR'ed into the unsigned at dst. */
+static void
+p_day(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	const char *dash;
+	unsigned bits = 0;
+	int a, b;
+
+	if (util_strcasecmp(s, "weekdays") == 0)
+		bits = 0x1f;
+	else if (util_strcasecmp(s, "weekend") == 0)
+		bits = 0x60;
+	else if (util_strcasecmp(s, "daily") == 0)
+		bits = 0x7f;
+	else if ((dash = strchr(s, '-')) != NULL) {
+		a = day_parse(s, (size_t)(dash - s));
+		b = day_parse(dash + 1, strlen(dash + 1));
+		if (a != -1 && b != -1) {
+			for (int d = a; ; d = (d + 1) % 7) {
+				bits |= 1u << d;
+				if (d == b)
+					break;
+			}
+		}
+	} else if ((a = day_parse(s, strlen(s))) != -1)
+		bits = 1u << a;
+	if (bits == 0) {
+		problem(c, n, "bad day for '%s': '%s' (expected mon..sun, a "
+		    "range such as mon-fri, weekdays, weekend or daily)",
+		    k->name, log_vis(s));
+		return;
+	}
+	*(unsigned *)dst |= bits;
+}
+
+static void
+p_fp(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    void *dst)
+{
+	if (config_parse_fingerprint(s, dst) == -1)
+		problem(c, n, "bad fingerprint for '%s': '%s' (expected 40 hex "
+		    "digits, spaces allowed)", k->name, log_vis(s));
+}
+
+/* The walk over the document. */
+
+static void parse_map(struct ctx *, const struct table *, yaml_node_t *,
+    void *);
+
+/* Each node is read once: a second visit is an alias, which would let a
+ * small file expand into a huge configuration. */
+static int
+node_first_visit(struct ctx *c, yaml_node_t *n)
+{
+	size_t i = (size_t)(n - c->doc->nodes.start);
+
+	if (i >= c->nnodes)
+		return 0;
+	if (c->visited[i]) {
+		problem(c, n, "aliases (*name) are not supported here");
+		return 0;
+	}
+	c->visited[i] = 1;
+	return 1;
+}
+
+static yaml_node_t *
+node_get(struct ctx *c, int id)
+{
+	return yaml_document_get_node(c->doc, id);
+}
+
+/* A scalar for k: checks kind, NUL bytes and aliases, then parses. */
+static void
+parse_scalar(struct ctx *c, const struct key *k, enum ktype type,
+    yaml_node_t *n, void *dst, const char *what)
+{
+	const char *s;
+
+	if (!node_first_visit(c, n))
+		return;
+	if (n->type != YAML_SCALAR_NODE) {
+		problem(c, n, "%s'%s' must be a single value, not %s", what,
+		    k->name, kind_name(n));
+		return;
+	}
+	if (is_null(n)) {
+		problem(c, n, "no value for '%s'", k->name);
+		return;
+	}
+	s = (const char *)n->data.scalar.value;
+	if (strlen(s) != n->data.scalar.length) {
+		problem(c, n, "'%s' contains a NUL byte", k->name);
+		return;
+	}
+	types[type].parse(c, k, n, s, dst);
+	mark_add(c, dst, n);
+}
+
+/* A list (or a single value standing for a list of one). */
+static void
+parse_list(struct ctx *c, const struct key *k, yaml_node_t *n, void *base)
+{
+	size_t size = types[k->item].size, count;
+	yaml_node_item_t *items, one;
+	unsigned char *arr;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		one = (yaml_node_item_t)(n - c->doc->nodes.start + 1);
+		items = &one;
+		count = 1;
+	} else if (n->type == YAML_SEQUENCE_NODE) {
+		if (!node_first_visit(c, n))
+			return;
+		items = n->data.sequence.items.start;
+		count = (size_t)(n->data.sequence.items.top - items);
+	} else {
+		problem(c, n, "'%s' must be a list, not a mapping", k->name);
+		return;
+	}
+	if (count < (size_t)k->min) {
+		problem(c, n, "'%s' must not be empty", k->name);
+		return;
+	}
+	if (size == 0) {
+		/* Items OR'ed into one value (days). */
+		for (size_t i = 0; i < count; i++)
+			parse_scalar(c, k, k->item, node_get(c, items[i]),
+			    (char *)base + k->off, "each item of ");
+		return;
+	}
+	if (count == 0)
+		return;
+	arr = xcalloc(count, size);
+	*(void **)((char *)base + k->off) = arr;
+	*(size_t *)((char *)base + k->noff) = count;
+	for (size_t i = 0; i < count; i++)
+		parse_scalar(c, k, k->item, node_get(c, items[i]),
+		    arr + i * size, "each item of ");
+}
+
+/* A list of mappings, each becoming one element of a new array. */
+static void
+parse_maplist(struct ctx *c, const struct key *k, yaml_node_t *n, void *base)
+{
+	const struct table *t = k->sub;
+	yaml_node_item_t *items;
+	unsigned char *arr;
+	size_t count;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		problem(c, n, "'%s' must be a list, not %s", k->name,
+		    kind_name(n));
+		return;
+	}
+	if (!node_first_visit(c, n))
+		return;
+	items = n->data.sequence.items.start;
+	count = (size_t)(n->data.sequence.items.top - items);
+	if (count == 0)
+		return;
+	arr = xcalloc(count, t->elemsize);
+	*(void **)((char *)base + k->off) = arr;
+	*(size_t *)((char *)base + k->noff) = count;
+	for (size_t i = 0; i < count; i++) {
+		yaml_node_t *e = node_get(c, items[i]);
+
+		if (e->type != YAML_MAPPING_NODE) {
+			problem(c, e, "each item of '%s' must be a mapping, "
+			    "not %s", k->name, kind_name(e));
+			continue;
+		}
+		if (node_first_visit(c, e))
+			parse_map(c, t, e, arr + i * t->elemsize);
+	}
+}
+
+/* The value n of key k (whose own node is kn) into base. */
+static void
+parse_value(struct ctx *c, const struct key *k, yaml_node_t *kn,
+    yaml_node_t *n, void *base)
+{
+	if (is_null(n)) {
+		/* An empty value has no place of its own: name the key. */
+		problem(c, kn, "no value for '%s'", k->name);
+		return;
+	}
+	switch (types[k->type].kind) {
+	case K_SCALAR:
+		parse_scalar(c, k, k->type, n, (char *)base + k->off, "");
+		break;
+	case K_LIST:
+		parse_list(c, k, n, base);
+		break;
+	case K_MAPLIST:
+		parse_maplist(c, k, n, base);
+		break;
+	case K_MAP:
+		if (n->type != YAML_MAPPING_NODE)
+			problem(c, n, "'%s' must be a mapping, not %s",
+			    k->name, kind_name(n));
+		else if (node_first_visit(c, n))
+			parse_map(c, k->sub, n, base);
+		break;
+	}
+}
+
+static const struct key *
+table_find(const struct table *t, const char *name, size_t *idx)
+{
+	for (size_t i = 0; i < t->nkeys; i++) {
+		if (strcmp(t->keys[i].name, name) == 0) {
+			*idx = i;
+			return &t->keys[i];
+		}
+	}
+	return NULL;
+}
+
+/* Whether the key named name was in the mapping (seen: one bit per row). */
+static int
+table_seen(const struct table *t, uint64_t seen, const char *name)
+{
+	size_t i;
+
+	return table_find(t, name, &i) != NULL && (seen & (1ULL << i)) != 0;
+}
+
+static void
+parse_map(struct ctx *c, const struct table *t, yaml_node_t *map, void *base)
+{
+	yaml_node_pair_t *pair;
+	const struct key *k;
+	uint64_t seen = 0;
+	size_t i;
+
+	for (pair = map->data.mapping.pairs.start;
+	    pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = node_get(c, pair->key);
+		yaml_node_t *vn = node_get(c, pair->value);
+		const char *name;
+
+		if (kn->type != YAML_SCALAR_NODE) {
+			problem(c, kn, "a key must be a word, not %s",
+			    kind_name(kn));
+			continue;
+		}
+		name = (const char *)kn->data.scalar.value;
+		if ((k = table_find(t, name, &i)) == NULL) {
+			problem(c, kn, "unknown key '%s'", log_vis(name));
+			continue;
+		}
+		if (seen & (1ULL << i)) {
+			problem(c, kn, "duplicate key '%s'", name);
+			continue;
+		}
+		seen |= 1ULL << i;
+		parse_value(c, k, kn, vn, base);
+	}
+	for (i = 0; i < t->nkeys; i++)
+		if (t->keys[i].required && !(seen & (1ULL << i)))
+			problem(c, map, "missing required key '%s'",
+			    t->keys[i].name);
+	if (t->check != NULL)
+		t->check(c, map, base, seen);
+}
+
+/* Checks across keys. */
+
+static int
+host_is_loopback(const char *host)
+{
+	unsigned char a[16];
+
+	if (host == NULL)
+		return 0;
+	if (util_strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, host, a) == 1)
+		return memcmp(a, &in6addr_loopback, 16) == 0;
+	return 0;
+}
+
+static void
+check_account(struct ctx *c, yaml_node_t *map, void *base, uint64_t seen)
+{
+	struct config *cfg = base;
+	int pw = table_seen(&account_table, seen, "password");
+	int pwf = table_seen(&account_table, seen, "password_file");
+	size_t line, col;
+
+	if (!pw && !pwf)
+		problem(c, map, "missing required key 'password' or "
+		    "'password_file'");
+	if (pw && pwf && mark_find(c, &cfg->account.password, &line, &col))
+		problem_at(c, line, col, "'password' and 'password_file' "
+		    "cannot both be set");
+	if (cfg->account.tls == CONFIG_TLS_DISABLED &&
+	    !host_is_loopback(cfg->account.host) &&
+	    mark_find(c, &cfg->account.tls, &line, &col))
+		problem_at(c, line, col, "'tls: disabled' needs a loopback "
+		    "'host' (127.0.0.1, ::1 or localhost)");
+}
+
+static void
+check_otr(struct ctx *c, yaml_node_t *map, void *base, uint64_t seen)
+{
+	struct config *cfg = base;
+	size_t line, col;
+
+	(void)map;
+	(void)seen;
+	if (cfg->otr.smp_question != NULL && cfg->otr.smp_secret == NULL &&
+	    mark_find(c, &cfg->otr.smp_question, &line, &col))
+		problem_at(c, line, col, "'smp_question' needs 'smp_secret'");
+	if (cfg->otr.smp_secret != NULL && cfg->otr.smp_question == NULL &&
+	    mark_find(c, &cfg->otr.smp_secret, &line, &col))
+		problem_at(c, line, col, "'smp_secret' needs 'smp_question'");
+}
+
+static void
+check_helper(struct ctx *c, yaml_node_t *map, void *base, uint64_t seen)
+{
+	struct config_helper *h = base;
+	const char *at;
+
+	(void)c;
+	(void)map;
+	(void)seen;
+	if (h->name == NULL && h->jid != NULL &&
+	    (at = strchr(h->jid, '@')) != NULL)
+		h->name = xstrndup(h->jid, (size_t)(at - h->jid));
+}
+
+/* A JID read at addr must name a configured helper. */
+static void
+check_is_helper(struct ctx *c, const char *jid, const void *addr,
+    const char *what)
+{
+	size_t line, col;
+
+	if (jid == NULL || config_helper_find(c->cfg, jid) != NULL)
+		return;
+	if (mark_find(c, addr, &line, &col))
+		problem_at(c, line, col, "%s '%s' is not one of the helpers",
+		    what, log_vis(jid));
+}
+
+static void
+check_top(struct ctx *c, yaml_node_t *map, void *base, uint64_t seen)
+{
+	struct config *cfg = base;
+	size_t line, col;
+
+	(void)map;
+	(void)seen;
+	for (size_t i = 0; i < cfg->nhelpers; i++) {
+		const char *jid = cfg->helpers[i].jid;
+
+		for (size_t j = 0; jid != NULL && j < i; j++) {
+			if (cfg->helpers[j].jid != NULL &&
+			    strcmp(cfg->helpers[j].jid, jid) == 0 &&
+			    mark_find(c, &cfg->helpers[i].jid, &line, &col)) {
+				problem_at(c, line, col, "helper '%s' is listed "
+				    "twice", log_vis(jid));
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < cfg->duty.nshifts; i++)
+		check_is_helper(c, cfg->duty.shifts[i].helper,
+		    &cfg->duty.shifts[i].helper, "shift helper");
+	for (size_t i = 0; i < cfg->duty.nfallback; i++)
+		check_is_helper(c, cfg->duty.fallback[i],
+		    &cfg->duty.fallback[i], "fallback");
+}
+
+/* Loading. */
+
+static void
+yaml_problem(struct ctx *c, yaml_parser_t *p)
+{
+	const char *what = p->problem ? p->problem : "cannot parse the file";
+	yaml_mark_t m = p->problem_mark;
+
+	if (p->error == YAML_READER_ERROR) {
+		/* The reader reports an offset, not a line. */
+		problem_at(c, 1, 1, "%s (at byte %zu)", what, p->problem_offset);
+		return;
+	}
+	if (p->context != NULL)
+		problem_at(c, m.line + 1, m.column + 1, "%s (%s at line %zu)",
+		    what, p->context, p->context_mark.line + 1);
+	else
+		problem_at(c, m.line + 1, m.column + 1, "%s", what);
+}
+
+static void
+load_document(struct ctx *c, const unsigned char *text, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	yaml_node_t *root;
+
+	if (!yaml_parser_initialize(&parser))
+		fatalx("yaml_parser_initialize: out of memory");
+	yaml_parser_set_input_string(&parser, text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_problem(c, &parser);
+		yaml_parser_delete(&parser);
+		return;
+	}
+	c->doc = &doc;
+	c->nnodes = (size_t)(doc.nodes.top - doc.nodes.start);
+	c->visited = xcalloc(c->nnodes + 1, 1);
+	if ((root = yaml_document_get_root_node(&doc)) == NULL)
+		problem_at(c, 1, 1, "the file is empty (expected a mapping "
+		    "with 'account' and 'state_dir')");
+	else if (root->type != YAML_MAPPING_NODE)
+		problem(c, root, "the file must be a mapping of keys, not %s",
+		    kind_name(root));
+	else if (node_first_visit(c, root))
+		parse_map(c, &top_table, root, c->cfg);
+	free(c->visited);
+	c->visited = NULL;
+	c->doc = NULL;
+
+	/* A second document would be silently ignored: refuse it. */
+	if (root != NULL) {
+		if (!yaml_parser_load(&parser, &extra))
+			yaml_problem(c, &parser);
+		else {
+			yaml_node_t *r2 = yaml_document_get_root_node(&extra);
+
+			if (r2 != NULL)
+				problem(c, r2, "only one YAML document is "
+				    "allowed");
+			yaml_document_delete(&extra);
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+}
+
+void
+config_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->account.resource = default_resource;
+	cfg->account.tls = CONFIG_TLS_REQUIRED;
+	cfg->guide.default_language = default_language;
+	cfg->guide.max_reply_chars = 1200;
+	cfg->guide.min_score = 1.0;
+	cfg->log.level = LOGL_INFO;
+	cfg->otr.refusal_cooldown = 600;
+	cfg->otr.idle_timeout = 3600;
+	cfg->otr.smp_max_attempts = 5;
+	cfg->limits.max_body = 65536;
+	cfg->limits.max_text = 2000;
+	cfg->limits.max_per_minute = 20;
+	cfg->limits.max_sessions = 1000;
+	cfg->limits.max_queue = 200;
+	cfg->limits.max_fragments = 64;
+	cfg->duty.timezone = default_timezone;
+	cfg->escalation.mode = CONFIG_ESC_RELAY;
+	cfg->escalation.ack_timeout = 600;
+	cfg->escalation.retention = 7 * DAY;
+}
+
+int
+config_load(const char *path, struct config *cfg, FILE *errs)
+{
+	struct ctx c;
+	char *text;
+	size_t len;
+	int n;
+
+	config_init(cfg);
+	cfg->path = xstrdup(path);
+	if ((text = util_read_file(path, CONFIG_FILE_MAX, &len)) == NULL) {
+		fprintf(errs, "%s: cannot read: %s\n", path, strerror(errno));
+		return 1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.path = path;
+	c.cfg = cfg;
+	load_document(&c, (const unsigned char *)text, len);
+	free(text);
+
+	if (cfg->guide.npaths == 0) {
+		cfg->guide.paths = xcalloc(1, sizeof(char *));
+		cfg->guide.paths[0] = xstrdup(PKGDATADIR "/replies");
+		cfg->guide.npaths = 1;
+	}
+
+	if (c.nprobs > 0)
+		qsort(c.probs, c.nprobs, sizeof(*c.probs), problem_cmp);
+	for (size_t i = 0; i < c.nprobs; i++) {
+		fprintf(errs, "%s:%zu:%zu: %s\n", path, c.probs[i].line,
+		    c.probs[i].col, c.probs[i].msg);
+		free(c.probs[i].msg);
+	}
+	fflush(errs);
+	n = (int)c.nprobs;
+	free(c.probs);
+	free(c.marks);
+	return n;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+str_free(char *s)
+{
+	if (s != NULL && !is_default(s))
+		free(s);
+}
+
+void
+config_release(struct config *cfg)
+{
+	if (cfg->account.password != NULL)
+		explicit_bzero(cfg->account.password,
+		    strlen(cfg->account.password));
+	if (cfg->otr.smp_secret != NULL)
+		explicit_bzero(cfg->otr.smp_secret,
+		    strlen(cfg->otr.smp_secret));
+	str_free(cfg->path);
+	str_free(cfg->account.jid);
+	str_free(cfg->account.password);
+	str_free(cfg->account.resource);
+	str_free(cfg->account.host);
+	str_free(cfg->account.ca_file);
+	str_free(cfg->account.status);
+	str_free(cfg->state_dir);
+	strv_free(cfg->guide.paths, cfg->guide.npaths);
+	str_free(cfg->guide.default_language);
+	str_free(cfg->guide.base_url);
+	str_free(cfg->log.file);
+	str_free(cfg->otr.smp_question);
+	str_free(cfg->otr.smp_secret);
+	for (size_t i = 0; i < cfg->nhelpers; i++) {
+		struct config_helper *h = &cfg->helpers[i];
+
+		str_free(h->jid);
+		str_free(h->name);
+		strv_free(h->languages, h->nlanguages);
+		free(h->fingerprints);
+	}
+	free(cfg->helpers);
+	str_free(cfg->duty.timezone);
+	for (size_t i = 0; i < cfg->duty.nshifts; i++)
+		str_free(cfg->duty.shifts[i].helper);
+	free(cfg->duty.shifts);
+	strv_free(cfg->duty.fallback, cfg->duty.nfallback);
+	config_init(cfg);
+}
+
+const struct config_helper *
+config_helper_find(const struct config *cfg, const char *bare_jid)
+{
+	if (bare_jid == NULL)
+		return NULL;
+	for (size_t i = 0; i < cfg->nhelpers; i++)
+		if (cfg->helpers[i].jid != NULL &&
+		    util_strcasecmp(cfg->helpers[i].jid, bare_jid) == 0)
+			return &cfg->helpers[i];
+	return NULL;
+}
+
+static int
+hex_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int
+config_parse_fingerprint(const char *s, unsigned char out[CONFIG_FP_LEN])
+{
+	unsigned char fp[CONFIG_FP_LEN];
+	size_t ndigits = 0;
+	int v;
+
+	if (s == NULL)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\t')
+			continue;
+		if ((v = hex_value(*s)) == -1 || ndigits == 2 * CONFIG_FP_LEN)
+			return -1;
+		if (ndigits % 2 == 0)
+			fp[ndigits / 2] = (unsigned char)(v << 4);
+		else
+			fp[ndigits / 2] |= (unsigned char)v;
+		ndigits++;
+	}
+	if (ndigits != 2 * CONFIG_FP_LEN)
+		return -1;
+	memcpy(out, fp, CONFIG_FP_LEN);
+	return 0;
+}
