@@ -6,7 +6,11 @@
  *                 ^------ timeout / helper gone ---'
  * Offers go to one helper at a time, so that the person's words reach as
  * few people as possible: first the helpers on duty (those speaking the
- * case's language first, then the least loaded), then the fallback list.
+ * case's language first, then the least loaded), then the fallback list, in
+ * its order (config.example.yaml: "when nobody is on duty or the one on
+ * duty does not answer"; a fallback helper who is online and available
+ * stands in, outside the shifts too; DUTY OFF or an away status keeps them
+ * out). Offline and busy (dnd/xa/away) helpers are skipped.
  * A helper who let an offer time out (or went away) is not offered the same
  * case again until their availability changes (they come back online, come
  * on duty or say DUTY ON); until then the case waits in the queue, where
@@ -385,9 +389,10 @@ on_duty(const struct escalate *e, int i, time_t now)
 	return duty_is_on(e->duty, h->cfg->jid, now);
 }
 
-/* The desk is open when a shift covers now or someone said DUTY ON, even
- * if those helpers are away, off duty or blocked: the fallback helpers
- * stand in for them. Outside that, cases wait for the next shift. */
+/* The desk is open when a shift covers now or someone said DUTY ON (even
+ * if those helpers are away, off duty or blocked). It only changes what the
+ * person is told when nobody can be reached: "busy, you are number N" or
+ * "nobody on duty, the next shift starts at ...". */
 static int
 desk_open(const struct escalate *e, time_t now)
 {
@@ -810,8 +815,6 @@ helper_choose(struct escalate *e, struct esc_case *c, time_t now,
 	int best = -1;
 	size_t i;
 
-	if (!desk_open(e, now))
-		return -1;
 	for (i = 0; i < e->nhelpers; i++) {
 		struct esc_helper *h = &e->helpers[i];
 		long tier, rank;
@@ -1520,22 +1523,25 @@ cmd_help(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
 
 enum cmd_arg { ARG_NONE, ARG_CASE, ARG_DUTY };
 
-/* Helper commands: a row per command, English and French names. A command
- * is only recognised in its exact form (CLAIM 3, WHO), so that relayed
- * text starting with such a word ("who gave you...") is not taken for one. */
+/* Helper commands: a row per command, with English, French and Spanish
+ * names. A command is only recognised in its exact form (CLAIM 3, WHO), so
+ * that relayed text starting with such a word ("who gave you...") is not
+ * taken for one. */
 static const struct helper_cmd {
-	const char	*names[4];	/* folded: lower case, no accents */
+	const char	*names[6];	/* folded: lower case, no accents */
 	enum cmd_arg	 arg;
 	void		(*fn)(struct escalate *, int, long, const char *,
 			    time_t, struct esc_notes *);
 } helper_cmds[] = {
-	{ { "queue", "file" },				ARG_NONE, cmd_queue },
-	{ { "claim", "prendre" },			ARG_CASE, cmd_claim },
-	{ { "talk", "parler" },				ARG_CASE, cmd_talk },
-	{ { "close", "fermer", "cloturer", "clore" },	ARG_CASE, cmd_close },
-	{ { "who", "qui" },				ARG_NONE, cmd_who },
-	{ { "duty", "service", "permanence" },		ARG_DUTY, cmd_duty },
-	{ { "help", "aide" },				ARG_NONE, cmd_help },
+	{ { "queue", "file", "cola" },			ARG_NONE, cmd_queue },
+	{ { "claim", "prendre", "tomar" },		ARG_CASE, cmd_claim },
+	{ { "talk", "parler", "hablar" },		ARG_CASE, cmd_talk },
+	{ { "close", "fermer", "cloturer", "clore", "cerrar" },
+							ARG_CASE, cmd_close },
+	{ { "who", "qui", "quien" },			ARG_NONE, cmd_who },
+	{ { "duty", "service", "permanence", "guardia" },
+							ARG_DUTY, cmd_duty },
+	{ { "help", "aide", "ayuda" },			ARG_NONE, cmd_help },
 };
 
 static int

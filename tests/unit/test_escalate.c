@@ -50,6 +50,13 @@ struct run {
 	int		 have_last;
 };
 
+/* The shipped phrase files, to check that every note the transcripts
+ * produce has its phrase in each language, with no placeholder the note
+ * does not fill. */
+static const char *const phrase_langs[] = { "en", "fr", "es" };
+static char *phrase_data[3];
+static struct buf phrase_problems[3];
+
 static const char *const reach_names[] = {
 	"offline", "busy", "online", "secure", "mismatch",
 };
@@ -449,6 +456,116 @@ invariant(struct run *r, const struct esc_note *n)
 	return "";
 }
 
+/* ---- phrases ---- */
+
+static void
+phrases_read(const char *top)
+{
+	char path[1024];
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_LEN(phrase_langs); i++) {
+		util_snprintf(path, sizeof(path),
+		    "%s/replies/phrases/escalate.%s.txt", top, phrase_langs[i]);
+		phrase_data[i] = util_read_file(path, 1 << 20, &len);
+		buf_init(&phrase_problems[i]);
+	}
+}
+
+/* The text of [key] in data (up to the next "\n["), or NULL. */
+static const char *
+phrase_find(const char *data, const char *key, size_t *len)
+{
+	char head[128];
+	const char *p, *end;
+
+	util_snprintf(head, sizeof(head), "\n[%s]\n", key);
+	if (data == NULL || (p = strstr(data, head)) == NULL)
+		return NULL;
+	p += strlen(head);
+	end = strstr(p, "\n[");
+	while (end != NULL && end[2] == '#')	/* "[#{case}] {text}" is text */
+		end = strstr(end + 1, "\n[");
+	*len = end != NULL ? (size_t)(end - p) : strlen(p);
+	return p;
+}
+
+static int
+note_has_var(const struct esc_note *n, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; n->vars[i] != NULL && n->vars[i + 1] != NULL; i += 2)
+		if (strlen(n->vars[i]) == len &&
+		    strncmp(n->vars[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+problem(size_t lang, const char *what)
+{
+	struct buf *b = &phrase_problems[lang];
+
+	if (b->s != NULL && strstr(b->s, what) != NULL)
+		return;
+	buf_addf(b, "    %s\n", what);
+}
+
+static void
+phrases_check_note(const struct esc_note *n)
+{
+	size_t i, len, k;
+	const char *t;
+	char what[256];
+
+	if (n->to == ESC_OPEN_HELPER)
+		return;
+	for (i = 0; i < ARRAY_LEN(phrase_langs); i++) {
+		if ((t = phrase_find(phrase_data[i], n->key, &len)) == NULL) {
+			util_snprintf(what, sizeof(what), "[%s] missing",
+			    n->key);
+			problem(i, what);
+			continue;
+		}
+		for (k = 0; k < len; k++) {
+			size_t e = k + 1;
+
+			if (t[k] != '{')
+				continue;
+			while (e < len && ((t[e] >= 'a' && t[e] <= 'z') ||
+			    t[e] == '_'))
+				e++;
+			if (e < len && t[e] == '}' && e > k + 1 &&
+			    !note_has_var(n, t + k + 1, e - k - 1)) {
+				util_snprintf(what, sizeof(what),
+				    "[%s] uses {%.*s}, which the note lacks",
+				    n->key, (int)(e - k - 1), t + k + 1);
+				problem(i, what);
+			}
+		}
+	}
+}
+
+static void
+phrases_report(void)
+{
+	size_t i;
+	char name[64];
+
+	for (i = 0; i < ARRAY_LEN(phrase_langs); i++) {
+		util_snprintf(name, sizeof(name),
+		    "phrases: escalate.%s.txt has every note's phrase",
+		    phrase_langs[i]);
+		CHECK(phrase_data[i] != NULL && phrase_problems[i].len == 0,
+		    name);
+		if (phrase_problems[i].len > 0)
+			printf("%s", phrase_problems[i].s);
+		buf_release(&phrase_problems[i]);
+		free(phrase_data[i]);
+	}
+}
+
 /* ---- events ---- */
 
 static int
@@ -707,9 +824,11 @@ run_file(const char *path, const char *name)
 				free(g);
 			}
 		}
-		for (k = 0; k < out.n && ok; k++)
+		for (k = 0; k < out.n; k++) {
+			phrases_check_note(&out.v[k]);
 			if (*invariant(&r, &out.v[k]) != '\0')
 				ok = 0;
+		}
 		CHECK(ok, desc);
 		if (!ok) {
 			printf("  expected:\n");
@@ -762,16 +881,19 @@ main(int argc, char **argv)
 	DIR *dir;
 
 	log_init(getenv("ESC_DEBUG") ? LOGL_DEBUG : LOGL_ERROR, NULL);
+	if (top == NULL || *top == '\0')
+		top = ".";
+	phrases_read(top);
 	if (argc > 1) {
 		for (i = 1; i < (size_t)argc; i++) {
 			const char *base = strrchr(argv[i], '/');
 
 			run_file(argv[i], base ? base + 1 : argv[i]);
 		}
+		phrases_report();
 		return TAP_DONE();
 	}
-	util_snprintf(dirpath, sizeof(dirpath), "%s/tests/escalate",
-	    top != NULL && *top != '\0' ? top : ".");
+	util_snprintf(dirpath, sizeof(dirpath), "%s/tests/escalate", top);
 	if ((dir = opendir(dirpath)) == NULL) {
 		perror(dirpath);
 		return 1;
@@ -790,5 +912,6 @@ main(int argc, char **argv)
 		free(names[i]);
 	}
 	CHECK(n > 0, "transcripts found");
+	phrases_report();
 	return TAP_DONE();
 }
