@@ -36,6 +36,7 @@
 
 #define ASK_INTERVAL	60	/* seconds between two OTR requests to a helper */
 #define PURGE_INTERVAL	60	/* seconds between two retention purges */
+#define MSG_KEEP	(7 * 86400)	/* undelivered news kept at least */
 #define QUEUE_SHOWN	20	/* cases listed by QUEUE */
 #define FP_HEX		40
 #define UNUSED		__attribute__((unused))
@@ -1733,7 +1734,13 @@ escalate_tick(struct escalate *e, time_t now, struct esc_notes *out)
 	}
 	dispatch(e, now, out);
 	if (e->last_purge == 0 || now - e->last_purge >= PURGE_INTERVAL) {
-		long n = store_purge(e->st, now - e->cfg->escalation.retention);
+		long keep = e->cfg->escalation.retention;
+		long n;
+
+		/* Undelivered news is kept at least MSG_KEEP, even with a
+		 * shorter retention: it is still owed to someone. */
+		n = store_purge(e->st, now - keep,
+		    now - (keep > MSG_KEEP ? keep : MSG_KEEP));
 
 		if (n > 0)
 			log_info("escalate: %ld closed cases or old messages "
