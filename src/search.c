@@ -44,6 +44,7 @@
 #define BM25_K1		1.2
 #define BM25_B		0.75
 #define W_HEADING	3.0f	/* the section's own heading */
+#define HEADING_BONUS	2.0	/* added, unsaturated, for a heading word */
 #define W_PATH		1.0f	/* headings above it (and its own again) */
 #define W_TITLE		1.0f	/* the page title */
 #define W_PAGE_KW	2.0f	/* front matter keywords */
@@ -51,7 +52,8 @@
 #define W_PREFIX	0.6	/* a stem that starts / is started by another */
 #define W_TYPO		0.6	/* one edit away */
 #define W_UNKNOWN	0.5	/* share of the top idf an unknown word weighs */
-#define LANG_BOOST	1.5	/* sections in the question's language */
+#define LANG_OTHER	(1 / 1.5) /* sections in another language than
+				   the question's (when it is known) */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
 #define PREFIX_FANOUT	16
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
@@ -88,14 +90,16 @@ static const char *const stop_fr[] = {
 
 static const char *const stop_en[] = {
 	"a", "about", "am", "an", "and", "any", "are", "as", "at", "be",
-	"been", "but", "by", "can", "could", "did", "do", "does", "doing",
-	"dont", "for", "from", "get", "got", "had", "has", "have", "he", "her",
-	"him", "his", "how", "i", "if", "im", "in", "into", "is", "it", "its",
+	"been", "but", "by", "can", "cant", "could", "couldnt", "did",
+	"didnt", "do", "does", "doesnt", "doing", "dont", "for", "from", "get", "got", "had", "has", "have", "he", "her",
+	"him", "his", "how", "i", "id", "if", "im", "in", "into", "is",
+	"isnt", "it", "its", "ive",
 	"just", "me", "my", "no", "not", "of", "on", "or", "our", "she",
 	"should", "so", "some", "than", "that", "the", "their", "them",
 	"then", "there", "these", "they", "this", "those", "to", "too",
 	"very", "was", "we", "were", "what", "whats", "when", "where", "which",
-	"while", "who", "why", "will", "with", "would", "you", "your",
+	"while", "who", "why", "will", "with", "wont", "would", "wouldnt",
+	"you", "your",
 };
 
 static const char *const stop_es[] = {
@@ -223,31 +227,6 @@ wl_flags(const char *w, size_t n)
 
 /* ---------------------------------------------------------------- folding */
 
-/* Valid UTF-8 of text (invalid bytes dropped) into out, at most cap bytes. */
-static size_t
-valid_utf8(const char *text, size_t len, uint8_t *out, size_t cap)
-{
-	const uint8_t *s = (const uint8_t *)text;
-	size_t i = 0, o = 0;
-	ucs4_t c;
-
-	while (i < len) {
-		int n = u8_mbtouc(&c, s + i, len - i);
-
-		if (c == 0xfffd && !(len - i >= 3 && s[i] == 0xef &&
-		    s[i + 1] == 0xbf && s[i + 2] == 0xbd)) {
-			i += n;
-			continue;
-		}
-		if (o + (size_t)n > cap)
-			break;
-		memcpy(out + o, s + i, (size_t)n);
-		o += (size_t)n;
-		i += (size_t)n;
-	}
-	return o;
-}
-
 static int
 is_apostrophe(ucs4_t c)
 {
@@ -256,42 +235,17 @@ is_apostrophe(ucs4_t c)
 }
 
 /*
- * Folds text: case folded, compatibility-decomposed, marks dropped,
- * ligatures split, every apostrophe made "'", dashes made "-". Writes into
- * out (cap bytes, cut there) and returns the length.
+ * The slow, exact path: a run of valid UTF-8 through libunistring's case
+ * fold with compatibility decomposition, marks dropped, a few letters that
+ * do not decompose spelt out.
  */
 static size_t
-fold(const char *text, size_t len, char *out, size_t cap)
+fold_slow(const uint8_t *in, size_t n, char *out, size_t cap)
 {
-	uint8_t small[1024], fsmall[2048];
-	uint8_t *in = small, *f = fsmall;
-	size_t n, flen = sizeof(fsmall), i, o = 0;
-	int ascii = 1;
+	uint8_t fsmall[512], *f;
+	size_t flen = sizeof(fsmall), i, o = 0;
 
-	for (i = 0; i < len; i++)
-		if ((unsigned char)text[i] >= 0x80) {
-			ascii = 0;
-			break;
-		}
-	if (ascii) {
-		/* Fast path: nothing to decompose. */
-		for (i = 0; i < len && o < cap; i++) {
-			char c = text[i];
-
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c - 'A' + 'a');
-			else if (c == '`')
-				c = '\'';
-			out[o++] = c;
-		}
-		return o;
-	}
-	if (len > sizeof(small))
-		in = xmalloc(len);
-	n = valid_utf8(text, len, in, len);
 	f = u8_casefold(in, n, NULL, UNINORM_NFKD, fsmall, &flen);
-	if (in != small)
-		free(in);
 	if (f == NULL)
 		return 0;
 	for (i = 0; i < flen; ) {
@@ -330,6 +284,125 @@ fold(const char *text, size_t len, char *out, size_t cap)
 	}
 	if (f != fsmall)
 		free(f);
+	return o;
+}
+
+/* Folded forms of U+00C0..U+017F (NULL: take the slow path). */
+static const char *const latin_fold[0x180 - 0xc0] = {
+	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+	/* C8 */ "e", "e", "e", "e", "i", "i", "i", "i",
+	/* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL,
+	/* D8 */ "o", "u", "u", "u", "u", "y", "th", "ss",
+	/* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+	/* E8 */ "e", "e", "e", "e", "i", "i", "i", "i",
+	/* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL,
+	/* F8 */ "o", "u", "u", "u", "u", "y", "th", "y",
+	/* 100 */ "a", "a", "a", "a", "a", "a", "c", "c",
+	/* 108 */ "c", "c", "c", "c", "c", "c", "d", "d",
+	/* 110 */ "d", "d", "e", "e", "e", "e", "e", "e",
+	/* 118 */ "e", "e", "e", "e", "g", "g", "g", "g",
+	/* 120 */ "g", "g", "g", "g", "h", "h", "h", "h",
+	/* 128 */ "i", "i", "i", "i", "i", "i", "i", "i",
+	/* 130 */ NULL, "i", "ij", "ij", "j", "j", "k", "k",
+	/* 138 */ NULL, "l", "l", "l", "l", "l", "l", NULL,
+	/* 140 */ NULL, "l", "l", "n", "n", "n", "n", "n",
+	/* 148 */ "n", NULL, NULL, NULL, "o", "o", "o", "o",
+	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r",
+	/* 158 */ "r", "r", "s", "s", "s", "s", "s", "s",
+	/* 160 */ "s", "s", "t", "t", "t", "t", NULL, NULL,
+	/* 168 */ "u", "u", "u", "u", "u", "u", "u", "u",
+	/* 170 */ "u", "u", "u", "u", "w", "w", "y", "y",
+	/* 178 */ "y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+/* Fast folded form of c, or NULL when libunistring must decide. */
+static const char *
+fold_fast(uint32_t c)
+{
+	if (c >= 0xc0 && c < 0x180)
+		return latin_fold[c - 0xc0];
+	if (c == 0xa0 || (c >= 0x2000 && c <= 0x200a) || c == 0x202f)
+		return " ";
+	if (c == 0x2018 || c == 0x2019 || c == 0x2032 || c == 0x02bc ||
+	    c == 0xb4)
+		return "'";
+	if (c == 0x2010 || c == 0x2011)
+		return "-";
+	/* Punctuation that stays punctuation: a separator. */
+	if ((c >= 0xa1 && c <= 0xbf && c != 0xaa && c != 0xb2 && c != 0xb3 &&
+	    c != 0xb5 && c != 0xb9 && c != 0xba && c < 0xbc) ||
+	    c == 0xbf || (c >= 0x2012 && c <= 0x2017) ||
+	    (c >= 0x201a && c <= 0x2023) || c == 0x2026 ||
+	    (c >= 0x2030 && c <= 0x2031) || (c >= 0x2039 && c <= 0x203a))
+		return " ";
+	return NULL;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_len(const uint8_t *s, size_t n, uint32_t *cp)
+{
+	ucs4_t c;
+	int k = u8_mbtouc(&c, s, n);
+
+	if (c == 0xfffd && !(n >= 3 && s[0] == 0xef && s[1] == 0xbf &&
+	    s[2] == 0xbd))
+		return 0;
+	*cp = c;
+	return (size_t)k;
+}
+
+/*
+ * Folds text: case folded, compatibility-decomposed, marks dropped,
+ * ligatures split, every apostrophe made "'", dashes made "-". Invalid
+ * UTF-8 is skipped. Writes into out (cap bytes, cut there) and returns the
+ * length. ASCII and Latin letters take a table; anything else goes to
+ * libunistring (fold_slow), one run of such characters at a time.
+ */
+static size_t
+fold(const char *text, size_t len, char *out, size_t cap)
+{
+	const uint8_t *s = (const uint8_t *)text;
+	size_t i = 0, o = 0, n, j;
+	uint32_t c;
+	const char *rep;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			char b = (char)s[i++];
+
+			if (o >= cap)
+				break;
+			if (b >= 'A' && b <= 'Z')
+				b = (char)(b - 'A' + 'a');
+			else if (b == '`')
+				b = '\'';
+			out[o++] = b;
+			continue;
+		}
+		if ((n = utf8_len(s + i, len - i, &c)) == 0) {
+			i++;
+			continue;
+		}
+		if ((rep = fold_fast(c)) != NULL) {
+			size_t rl = strlen(rep);
+
+			if (o + rl > cap)
+				break;
+			memcpy(out + o, rep, rl);
+			o += rl;
+			i += n;
+			continue;
+		}
+		/* A run of characters for libunistring. */
+		for (j = i + n; j < len && s[j] >= 0x80; j += n) {
+			if ((n = utf8_len(s + j, len - j, &c)) == 0 ||
+			    fold_fast(c) != NULL)
+				break;
+		}
+		o += fold_slow(s + i, j - i, out + o, cap - o);
+		i = j;
+	}
 	return o;
 }
 
@@ -377,7 +450,7 @@ emit(const char *w, size_t n, word_fn fn, void *arg, float weight)
 /*
  * One raw word (letters, digits, inner apostrophes and hyphens): cut a
  * French elision, join what other apostrophes split ("don't" → "dont"),
- * emit hyphenated parts and, for 2-3 parts, the joined compound too
+ * emit hyphenated parts and, for 2 parts, the joined compound too
  * ("e-mail" → "mail", "email").
  */
 static void
@@ -419,7 +492,7 @@ flush_word(char *w, size_t n, word_fn fn, void *arg, float weight)
 		} else
 			joined[j++] = w[i];
 	}
-	if (parts <= 3)
+	if (parts == 2)
 		emit(joined, j, fn, arg, weight);
 }
 
@@ -732,7 +805,8 @@ struct term {
 
 struct posting {
 	uint32_t	sec;
-	float		w;	/* BM25 term-frequency part, k1 + 1 at most */
+	float		w;	/* BM25 term-frequency part (k1 + 1 at most)
+				   plus the heading bonus */
 };
 
 struct dlink {
@@ -775,6 +849,7 @@ struct tpost {
 	uint32_t	sec;
 	float		tfb;	/* body occurrences */
 	float		tff;	/* weighted occurrences in headings etc. */
+	int		own;	/* in the section's own heading */
 };
 
 struct builder {
@@ -782,6 +857,7 @@ struct builder {
 	uint32_t	 sec;
 	uint8_t		 lang;
 	int		 body;		/* counting body words */
+	int		 own;		/* counting the section's heading */
 	size_t		 dl;		/* body words of this section */
 	struct tpost	*tp;
 	size_t		 ntp;
@@ -899,6 +975,7 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 		b->tp[b->ntp].sec = b->sec;
 		b->tp[b->ntp].tfb = 0;
 		b->tp[b->ntp].tff = 0;
+		b->tp[b->ntp].own = 0;
 		b->lastsec[t] = b->sec;
 		b->lasttp[t] = (uint32_t)b->ntp++;
 	}
@@ -907,6 +984,8 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 		b->dl++;
 	} else
 		b->tp[b->lasttp[t]].tff += weight;
+	if (b->own)
+		b->tp[b->lasttp[t]].own = 1;
 }
 
 static void
@@ -1012,7 +1091,9 @@ search_new(const struct guide *g)
 		s->seclang[i] = b.lang;
 		b.dl = 0;
 		index_field(&b, guide_section_text(g, i), 1, 1);
+		b.own = 1;
 		index_field(&b, guide_section_heading(g, i), 0, W_HEADING);
+		b.own = 0;
 		index_field(&b, guide_section_path(g, i), 0, W_PATH);
 		index_field(&b, guide_page_title(g, page), 0, W_TITLE);
 		index_field(&b, guide_page_keywords(g, page), 0, W_PAGE_KW);
@@ -1055,7 +1136,8 @@ search_new(const struct guide *g)
 		struct posting *p = &s->posts[start[tp->term]++];
 
 		p->sec = tp->sec;
-		p->w = (float)(tf * (BM25_K1 + 1) / (tf + BM25_K1));
+		p->w = (float)(tf * (BM25_K1 + 1) / (tf + BM25_K1) +
+		    (tp->own ? HEADING_BONUS : 0));
 	}
 	for (i = 0; i < s->nterms; i++) {
 		const struct slang *l = &s->langs[s->terms[i].lang];
@@ -1230,7 +1312,8 @@ within_one(const char *a, size_t an, const char *b, size_t bn)
 /* Scores one stem of one language; returns the best idf it reached (for
  * the query's norm). */
 static double
-match_stem(const struct search *s, uint8_t li, const char *st, size_t sl)
+match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
+    int near)
 {
 	const struct slang *l = &s->langs[li];
 	uint32_t t = lookup(s, li, st, sl), cands[TYPO_FANOUT];
@@ -1241,6 +1324,8 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl)
 		add_term(s, t, 1.0);
 		ref = s->terms[t].idf;
 	}
+	if (!near)
+		return ref;
 	/* Prefixes: other stems that start with this one... */
 	if (sl >= PREFIX_MIN + 1 && l->nsorted > 0) {
 		char qs[WORD_MAX];
@@ -1382,7 +1467,10 @@ search_query(const struct search *s, const char *text, const char *lang,
 				st = (const sb_symbol *)q.w[i];
 				sl = q.n[i];
 			}
-			r = match_stem(s, (uint8_t)li, (const char *)st, sl);
+			/* Near matches (prefix, typo) only in the question's
+			 * language: across languages they are mostly noise. */
+			r = match_stem(s, (uint8_t)li, (const char *)st, sl,
+			    qli < 0 || (int)li == qli);
 			if (r > ref)
 				ref = r;
 		}
@@ -1396,8 +1484,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 		size_t k;
 
 		sc->acc[sec] = 0;
-		if ((int)s->seclang[sec] == qli)
-			score *= LANG_BOOST;
+		if (qli >= 0 && (int)s->seclang[sec] != qli)
+			score *= LANG_OTHER;
 		if (nhits == max && score <= hits[nhits - 1].score)
 			continue;
 		k = nhits < max ? nhits++ : max - 1;

@@ -13,10 +13,10 @@
  *
  * Scores: BM25 (k1 1.2, b 0.75, headings x3, keywords x2-3), divided by
  * what the question could score at best (the idf of each of its words; a
- * word the guide never uses counts half the top idf), times 1.5 for a
- * section in the question's language. So about 1 means "every word found
- * once in the body", more when found in headings, and a question made of
- * words the guide does not know scores near 0.
+ * word the guide never uses counts half the top idf), divided by 1.5 for a
+ * section in another language than the question's. So about 1 means
+ * "every word found once in the body", more when found in headings, and a
+ * question made of words the guide does not know scores near 0.
  */
 #ifndef SECOURS_SEARCH_H
 #define SECOURS_SEARCH_H
@@ -33,7 +33,7 @@ struct search_hit {
 
 /* Below this score the bot says it has no good answer (config
  * guide.min_score overrides it). */
-#define SEARCH_DEFAULT_MIN_SCORE 0.35
+#define SEARCH_DEFAULT_MIN_SCORE 0.5
 
 /* Builds an index over every section of g (g must outlive it). */
 struct search *search_new(const struct guide *g);
