@@ -336,7 +336,8 @@ def test_tls(base):
                                timeout=5)
         check(t is not None and "logged in" not in untrusted.log(),
               "TLS: untrusted certificate refused with a clear log line")
-        untrusted.terminate(3.0)
+        rc, _ = untrusted.terminate(3.0)
+        check(rc == 0, "TLS: SIGTERM while refused: exit 0")
 
         trusted.start()
         t = trusted.wait_log("logged in as bot@%s/secours (TLS)" % DOMAIN,
