@@ -1,3 +1,1777 @@
-/* bot: not written yet (placeholder so the tree builds). */
+/*
+ * bot: the conversation engine. An event goes in, actions come out; every
+ * sentence comes from phrases, every excerpt from the guide. No I/O, no
+ * clock: time is an argument.
+ */
 #include "ac-config.h"
-typedef int bot_placeholder_t;
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bot.h"
+#include "config.h"
+#include "escalate.h"
+#include "guide.h"
+#include "log.h"
+#include "phrases.h"
+#include "search.h"
+#include "util.h"
+
+#ifdef SEARCH_MIN_SCORE
+#define BOT_MIN_SCORE		SEARCH_MIN_SCORE
+#else
+#define BOT_MIN_SCORE		1.0	/* when the config sets none */
+#endif
+#define BOT_NHITS		10	/* hits asked of the search */
+#define BOT_NCLOSEST		3	/* "did you mean" suggestions */
+#define BOT_NEXPLAIN		5	/* --explain lines */
+#define BOT_QUEUE		64	/* sections MORE may still show */
+#define BOT_LISTING		60	/* numbered entries of a listing */
+#define BOT_REPLY_CHARS		1200	/* when the config sets none */
+#define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
+#define BOT_LANG_MAX		8
+
+enum lang_from {
+	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
+	LANG_DETECTED,		/* from the first message with evidence */
+	LANG_CHOSEN,		/* FRANCAIS, LANG xx, --lang: kept */
+};
+
+enum pending {
+	PENDING_NONE = 0,
+	PENDING_DESCRIBE,	/* HUMAN without a question: next text */
+	PENDING_CONSENT,	/* consent asked for consent_text */
+};
+
+enum listing_kind {
+	LIST_PAGE,
+	LIST_SECTION,
+};
+
+struct listing {
+	enum listing_kind	kind;
+	size_t			index;
+};
+
+struct person {
+	char		*jid;
+	char		 lang[BOT_LANG_MAX];
+	enum lang_from	 lang_from;
+	char		*last_question;
+	/* Paging: the section being read, where the next page starts, and
+	 * the sections MORE shows after it. */
+	int		 reading;
+	size_t		 sec;
+	size_t		 offset;
+	size_t		 queue[BOT_QUEUE];
+	size_t		 nqueue;
+	size_t		 qpos;
+	/* The last numbered list shown (TOPICS, a page, "did you mean"). */
+	struct listing	 listing[BOT_LISTING];
+	size_t		 nlisting;
+	enum pending	 pending;
+	char		*consent_text;
+	int		 verified;
+	int		 smp_asked;	/* the bot started the last check */
+	time_t		 last;
+};
+
+struct bot {
+	const struct config	*cfg;
+	const struct guide	*g;
+	const struct search	*s;
+	const struct phrases	*p;
+	struct escalate		*esc;
+	struct bot_env		 env;
+	int			 explain;
+	struct person		**people;
+	size_t			 npeople;
+	char			**human_phrases;	/* folded */
+	const char		**human_langs;
+	size_t			 nhuman;
+	char			**yes_starts;		/* folded */
+	char			**no_starts;
+	size_t			 nyes, nno;
+};
+
+/* One event being handled. */
+struct turn {
+	struct bot		*b;
+	struct person		*who;		/* NULL: no state (busy) */
+	const char		*peer;
+	const struct bot_facts	*f;
+	time_t			 now;
+	struct bot_actions	*out;
+};
+
+/* Actions. */
+
+void
+bot_actions_init(struct bot_actions *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void
+bot_actions_add(struct bot_actions *a, enum bot_act type, const char *peer,
+    const char *text)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 8;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	a->v[a->n].type = type;
+	a->v[a->n].peer = xstrdup(peer ? peer : "");
+	a->v[a->n].text = text ? xstrdup(text) : NULL;
+	a->n++;
+}
+
+void
+bot_actions_clear(struct bot_actions *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].peer);
+		free(a->v[i].text);
+	}
+	a->n = 0;
+}
+
+void
+bot_actions_release(struct bot_actions *a)
+{
+	bot_actions_clear(a);
+	free(a->v);
+	bot_actions_init(a);
+}
+
+/* Text helpers. */
+
+/* Length of the UTF-8 sequence starting at s, or 0 if it is invalid. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t len;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Characters (code points) in s. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * What goes out is plain text that every client shows as it is: Pidgin
+ * renders HTML, so '<' and '>' become single guillemets; "?OTR" would be
+ * read as a protocol message; tabs could form a whitespace tag; control
+ * characters and invalid UTF-8 are dropped. New string; caller frees.
+ */
+static char *
+out_clean(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	struct buf b;
+
+	buf_init(&b);
+	while (*s != '\0') {
+		size_t len;
+
+		if (*s == '<') {
+			buf_adds(&b, "\xe2\x80\xb9");	/* ‹ */
+			s++;
+		} else if (*s == '>') {
+			buf_adds(&b, "\xe2\x80\xba");	/* › */
+			s++;
+		} else if (*s == '\t') {
+			buf_addc(&b, ' ');
+			s++;
+		} else if (*s == '?' && strncmp((const char *)s, "?OTR", 4) == 0) {
+			buf_adds(&b, "?-OTR");
+			s += 4;
+		} else if (*s < 0x20 && *s != '\n') {
+			s++;
+		} else if (*s == 0x7f) {
+			s++;
+		} else if ((len = utf8_len(s)) == 0) {
+			s++;
+		} else {
+			buf_add(&b, (const char *)s, len);
+			s += len;
+		}
+	}
+	return buf_detach(&b);
+}
+
+/* Copies at most max bytes of s, not cutting a UTF-8 sequence. */
+static char *
+copy_capped(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (max == 0 || n <= max)
+		return xstrdup(s);
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return xstrndup(s, n);
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/*
+ * Folds text for command matching: search_fold(), then any trailing
+ * punctuation and spaces, and a leading Spanish ¿ or ¡, are dropped, and
+ * inner runs of spaces become one. New string; caller frees.
+ */
+static char *
+fold_command(const char *text)
+{
+	char *f = search_fold(text), *s, *w, *out;
+	size_t n;
+
+	if (f == NULL)
+		return xstrdup("");
+	s = f;
+	for (;;) {
+		while (is_space(*s))
+			s++;
+		if (strncmp(s, "\xc2\xbf", 2) == 0 ||
+		    strncmp(s, "\xc2\xa1", 2) == 0)
+			s += 2;
+		else
+			break;
+	}
+	n = strlen(s);
+	for (;;) {
+		if (n > 0 && (strchr(" \n\t\r!?.,;:", s[n - 1]) != NULL))
+			n--;
+		else if (n >= 3 && strncmp(s + n - 3, "\xe2\x80\xa6", 3) == 0)
+			n -= 3;	/* … */
+		else
+			break;
+	}
+	out = xmalloc(n + 1);
+	w = out;
+	for (size_t i = 0; i < n; i++) {
+		if (is_space(s[i])) {
+			if (w > out && w[-1] != ' ')
+				*w++ = ' ';
+		} else
+			*w++ = s[i];
+	}
+	*w = '\0';
+	free(f);
+	return out;
+}
+
+/* Output. */
+
+static const char *
+turn_lang(const struct turn *t)
+{
+	if (t->who != NULL)
+		return t->who->lang;
+	return t->b->cfg->guide.default_language ?
+	    t->b->cfg->guide.default_language : "en";
+}
+
+static const char *
+P(const struct turn *t, const char *key)
+{
+	return phrases_get(t->b->p, turn_lang(t), key);
+}
+
+static void
+emit(struct turn *t, enum bot_act type, const char *peer, const char *text)
+{
+	char *clean = out_clean(text);
+
+	bot_actions_add(t->out, type, peer, clean);
+	free(clean);
+}
+
+/* Says text to the peer of this turn. */
+static void
+say(struct turn *t, const char *text)
+{
+	emit(t, BOT_SAY, t->peer, text);
+}
+
+/* Says one phrase to the peer of this turn. */
+static void
+say_key(struct turn *t, const char *key)
+{
+	say(t, P(t, key));
+}
+
+/* Appends a phrase to a message being built, as a new paragraph. */
+static void
+add_key(struct turn *t, struct buf *m, const char *key,
+    const char *const *vars)
+{
+	char *s = phrases_render(t->b->p, turn_lang(t), key, vars);
+
+	if (m->len > 0)
+		buf_adds(m, "\n\n");
+	buf_adds(m, s);
+	free(s);
+}
+
+/* Same, as a new line rather than a paragraph. */
+static void
+add_line(struct turn *t, struct buf *m, const char *key,
+    const char *const *vars)
+{
+	char *s = phrases_render(t->b->p, turn_lang(t), key, vars);
+
+	if (m->len > 0)
+		buf_addc(m, '\n');
+	buf_adds(m, s);
+	free(s);
+}
+
+static void
+say_buf(struct turn *t, struct buf *m)
+{
+	if (m->len > 0)
+		say(t, m->s);
+	buf_release(m);
+}
+
+/* Renders escalation notes into actions. */
+static void
+emit_notes(struct turn *t, struct esc_notes *notes)
+{
+	for (size_t i = 0; i < notes->n; i++) {
+		struct esc_note *n = &notes->v[i];
+		char *text;
+
+		if (n->to == ESC_OPEN_HELPER) {
+			bot_actions_add(t->out, BOT_OPEN, n->jid, NULL);
+			continue;
+		}
+		text = phrases_render(t->b->p, n->lang, n->key,
+		    (const char *const *)n->vars);
+		emit(t, n->sensitive ? BOT_SAY_HELPER : BOT_SAY, n->jid, text);
+		free(text);
+	}
+	esc_notes_clear(notes);
+}
+
+/* People. */
+
+static void
+person_reset_reading(struct person *w)
+{
+	w->reading = 0;
+	w->offset = 0;
+	w->nqueue = 0;
+	w->qpos = 0;
+}
+
+static void
+person_free(struct person *w)
+{
+	if (w == NULL)
+		return;
+	free(w->jid);
+	free(w->last_question);
+	free(w->consent_text);
+	free(w);
+}
+
+static struct person *
+person_find(const struct bot *b, const char *jid, size_t *idx)
+{
+	for (size_t i = 0; i < b->npeople; i++)
+		if (util_strcasecmp(b->people[i]->jid, jid) == 0) {
+			if (idx != NULL)
+				*idx = i;
+			return b->people[i];
+		}
+	return NULL;
+}
+
+static size_t
+max_people(const struct bot *b)
+{
+	return b->cfg->limits.max_sessions ? b->cfg->limits.max_sessions :
+	    1000;
+}
+
+/* The person's state, created if there is room; NULL when the bot already
+ * holds max_sessions people (they are told to come back later). */
+static struct person *
+person_get(struct bot *b, const char *jid, time_t now)
+{
+	struct person *w;
+	const char *dl;
+
+	if ((w = person_find(b, jid, NULL)) != NULL) {
+		w->last = now;
+		return w;
+	}
+	if (b->npeople >= max_people(b)) {
+		log_warnx("bot: %zu conversations live, none for %s",
+		    b->npeople, log_peer(jid));
+		return NULL;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->jid = xstrdup(jid);
+	dl = b->cfg->guide.default_language;
+	util_strlcpy(w->lang, dl ? dl : "en", sizeof(w->lang));
+	w->last = now;
+	b->people = xrealloc(b->people, (b->npeople + 1) * sizeof(*b->people));
+	b->people[b->npeople++] = w;
+	return w;
+}
+
+static void
+person_forget(struct bot *b, const char *jid)
+{
+	size_t i;
+	struct person *w = person_find(b, jid, &i);
+
+	if (w == NULL)
+		return;
+	person_free(w);
+	b->people[i] = b->people[--b->npeople];
+}
+
+static void
+turn_init(struct turn *t, struct bot *b, const char *peer,
+    const struct bot_facts *f, time_t now, struct bot_actions *out)
+{
+	memset(t, 0, sizeof(*t));
+	t->b = b;
+	t->peer = peer;
+	t->f = f;
+	t->now = now;
+	t->out = out;
+}
+
+/* Languages. */
+
+static int
+lang_known(const struct bot *b, const char *lang)
+{
+	if (phrases_has_lang(b->p, lang))
+		return 1;
+	for (size_t i = 0; b->g != NULL && i < guide_npages(b->g); i++)
+		if (strcmp(guide_page_lang(b->g, i), lang) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+set_lang(struct person *w, const char *lang, enum lang_from from)
+{
+	util_strlcpy(w->lang, lang, sizeof(w->lang));
+	w->lang_from = from;
+}
+
+/* The name of lang in the person's language ("anglais"), or the code. */
+static const char *
+lang_name(struct turn *t, const char *lang, char *key, size_t size)
+{
+	(void)util_snprintf(key, size, "lang_name_%s", lang);
+	if (phrases_exists(t->b->p, turn_lang(t), key) ||
+	    phrases_exists(t->b->p, "en", key))
+		return P(t, key);
+	return lang;
+}
+
+/* The guide: excerpts and paging. */
+
+static double
+min_score(const struct bot *b)
+{
+	return b->cfg->guide.min_score > 0 ? b->cfg->guide.min_score :
+	    BOT_MIN_SCORE;
+}
+
+/* "Page title › Section heading" into m. */
+static void
+add_source(struct turn *t, struct buf *m, size_t sec)
+{
+	const struct guide *g = t->b->g;
+	const char *title = guide_page_title(g, guide_section_page(g, sec));
+	const char *head = guide_section_heading(g, sec);
+
+	if (head == NULL || head[0] == '\0' || strcmp(head, title) == 0)
+		head = P(t, "source_intro");
+	buf_addf(m, "%s \xe2\x80\xba %s", title, head);
+}
+
+static int
+is_sentence_end(const char *s, size_t i)
+{
+	/* s[i] is a space following the end of a sentence? */
+	if (i == 0 || s[i] != ' ')
+		return 0;
+	return s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?' ||
+	    s[i - 1] == ';' || (i >= 3 && strncmp(s + i - 3, "\xe2\x80\xa6",
+	    3) == 0);
+}
+
+/*
+ * How many bytes of s to show in at most chars characters: the whole of s if
+ * it fits, else up to the last line (paragraph, list item) or sentence
+ * boundary that fits, else the last space, else as many whole characters as
+ * fit.
+ */
+static size_t
+excerpt_cut(const char *s, size_t chars)
+{
+	size_t lim = 0, n = 0, best = 0, space = 0;
+
+	while (s[lim] != '\0' && n < chars) {
+		lim++;
+		while (((unsigned char)s[lim] & 0xc0) == 0x80)
+			lim++;
+		n++;
+	}
+	if (s[lim] == '\0')
+		return lim;
+	for (size_t i = lim; i > 0; i--) {
+		if (s[i] == '\n' || is_sentence_end(s, i)) {
+			best = i;
+			break;
+		}
+		if (space == 0 && s[i] == ' ')
+			space = i;
+	}
+	if (best > 0)
+		return best;
+	if (space > 0)
+		return space;
+	return lim;
+}
+
+static size_t
+skip_space(const char *s, size_t i)
+{
+	while (s[i] != '\0' && is_space(s[i]))
+		i++;
+	return i;
+}
+
+static const char *
+section_text(const struct bot *b, size_t sec)
+{
+	const char *s = guide_section_text(b->g, sec);
+
+	return s ? s : "";
+}
+
+/* The page's URL when base_url is set, or NULL. New string. */
+static char *
+page_url(const struct bot *b, size_t page)
+{
+	const char *base = b->cfg->guide.base_url;
+	const char *link = guide_page_permalink(b->g, page);
+	struct buf u;
+	size_t n;
+
+	if (base == NULL || base[0] == '\0')
+		return NULL;
+	if (link == NULL || link[0] == '\0') {
+		const char *path = guide_page_path(b->g, page);
+		const char *slash = path ? strrchr(path, '/') : NULL;
+
+		link = slash ? slash + 1 : path;
+		if (link == NULL)
+			return NULL;
+	}
+	buf_init(&u);
+	buf_adds(&u, base);
+	n = strlen(base);
+	if (n > 0 && base[n - 1] == '/' && link[0] == '/')
+		link++;
+	else if (n > 0 && base[n - 1] != '/' && link[0] != '/')
+		buf_addc(&u, '/');
+	buf_adds(&u, link);
+	return buf_detach(&u);
+}
+
+/* The next section MORE would show, skipping empty ones; 0 when none. */
+static int
+queue_peek(const struct bot *b, struct person *w, size_t *sec)
+{
+	while (w->qpos < w->nqueue) {
+		size_t s = w->queue[w->qpos];
+
+		if (section_text(b, s)[0] != '\0') {
+			*sec = s;
+			return 1;
+		}
+		w->qpos++;
+	}
+	return 0;
+}
+
+/*
+ * Shows a page of section sec from the person's offset: the source line, the
+ * excerpt (cut at a boundary so the whole message fits max_reply_chars), a
+ * note when the section is in another language, what to type next, and the
+ * page URL.
+ */
+static void
+show_section(struct turn *t, size_t sec, size_t offset)
+{
+	struct bot *b = t->b;
+	struct person *w = t->who;
+	const char *text = section_text(b, sec) + offset;
+	const char *plang = guide_page_lang(b->g, guide_section_page(b->g, sec));
+	struct buf m, tail;
+	size_t max, used, cut, next_s;
+	char *url, key[32];
+	const char *footer;
+
+	buf_init(&m);
+	add_source(t, &m, sec);
+	if (offset > 0) {
+		buf_addc(&m, ' ');
+		buf_adds(&m, P(t, "source_continued"));
+	}
+	buf_addc(&m, '\n');
+
+	/* The tail first: its length decides how much excerpt fits. */
+	buf_init(&tail);
+	if (plang != NULL && strcmp(plang, turn_lang(t)) != 0) {
+		const char *v[] = { "language",
+		    lang_name(t, plang, key, sizeof(key)), NULL };
+		add_key(t, &tail, "answer_other_lang", v);
+	}
+	max = b->cfg->guide.max_reply_chars ? b->cfg->guide.max_reply_chars :
+	    BOT_REPLY_CHARS;
+	/* The footer depends on what is left; measure the longest one. */
+	used = utf8_chars(m.s) + utf8_chars(tail.s) + 4 +
+	    utf8_chars(P(t, "footer_more"));
+	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
+		const char *v[] = { "url", url, NULL };
+		char *line = phrases_render(b->p, turn_lang(t), "footer_url", v);
+
+		used += utf8_chars(line) + 1;
+		free(line);
+	}
+	cut = excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?
+	    max - used : BOT_MIN_EXCERPT);
+	{
+		size_t end = cut;
+
+		while (end > 0 && is_space(text[end - 1]))
+			end--;
+		buf_add(&m, text, end);
+	}
+
+	w->reading = 1;
+	w->sec = sec;
+	w->offset = offset + skip_space(text, cut);
+	if (section_text(b, sec)[w->offset] != '\0')
+		footer = "footer_more";
+	else {
+		w->reading = 0;
+		footer = queue_peek(b, w, &next_s) ? "footer_next" :
+		    "footer_end";
+	}
+	if (tail.len > 0) {
+		buf_adds(&m, "\n\n");
+		buf_adds(&m, tail.s);
+	}
+	add_key(t, &m, footer, NULL);
+	if (url != NULL) {
+		const char *v[] = { "url", url, NULL };
+
+		add_line(t, &m, "footer_url", v);
+	}
+	free(url);
+	buf_release(&tail);
+	say_buf(t, &m);
+}
+
+/* Fills the MORE queue with sections, dropping empty ones and those whose
+ * text was already queued (an empty parent shows its first child's). */
+static void
+queue_set(struct turn *t, size_t first, const size_t *secs, size_t n)
+{
+	struct person *w = t->who;
+	const char *ftext = section_text(t->b, first);
+
+	w->nqueue = 0;
+	w->qpos = 0;
+	for (size_t i = 0; i < n && w->nqueue < BOT_QUEUE; i++) {
+		const char *s = section_text(t->b, secs[i]);
+		int dup = s[0] == '\0' || strcmp(s, ftext) == 0;
+
+		for (size_t k = 0; !dup && k < w->nqueue; k++)
+			if (strcmp(s, section_text(t->b, w->queue[k])) == 0)
+				dup = 1;
+		if (!dup)
+			w->queue[w->nqueue++] = secs[i];
+	}
+}
+
+static void
+explain(struct turn *t, const char *question, const struct search_hit *hits,
+    size_t n)
+{
+	const struct guide *g = t->b->g;
+	struct buf m;
+	char thr[32], *tokens;
+
+	(void)util_snprintf(thr, sizeof(thr), "%.2f", min_score(t->b));
+	buf_init(&m);
+	{
+		const char *v[] = { "threshold", thr, NULL };
+		add_line(t, &m, "explain_head", v);
+	}
+	if (n == 0)
+		add_line(t, &m, "explain_none", NULL);
+	for (size_t i = 0; i < n && i < BOT_NEXPLAIN; i++) {
+		size_t page = guide_section_page(g, hits[i].section);
+
+		buf_addf(&m, "\n%zu) %.2f ", i + 1, hits[i].score);
+		add_source(t, &m, hits[i].section);
+		buf_addf(&m, " [%s]", guide_page_lang(g, page));
+	}
+	tokens = search_tokens(question, turn_lang(t));
+	{
+		const char *v[] = { "tokens", tokens ? tokens : "", NULL };
+		add_line(t, &m, "explain_tokens", v);
+	}
+	free(tokens);
+	say_buf(t, &m);
+}
+
+/* Sets the numbered listing to sections. */
+static void
+listing_sections(struct person *w, const size_t *secs, size_t n)
+{
+	w->nlisting = 0;
+	for (size_t i = 0; i < n && w->nlisting < BOT_LISTING; i++) {
+		w->listing[w->nlisting].kind = LIST_SECTION;
+		w->listing[w->nlisting].index = secs[i];
+		w->nlisting++;
+	}
+}
+
+/* No good answer: say so, offer the closest sections by number, and the
+ * human route. The first line is never a source line. */
+static void
+no_answer(struct turn *t, const struct search_hit *hits, size_t n)
+{
+	struct person *w = t->who;
+	size_t secs[BOT_NCLOSEST], k = 0;
+	struct buf m;
+
+	for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
+		const char *s = section_text(t->b, hits[i].section);
+		int dup = hits[i].score <= 0 || s[0] == '\0';
+
+		for (size_t j = 0; !dup && j < k; j++)
+			if (strcmp(s, section_text(t->b, secs[j])) == 0)
+				dup = 1;
+		if (!dup)
+			secs[k++] = hits[i].section;
+	}
+	person_reset_reading(w);
+	buf_init(&m);
+	add_line(t, &m, "no_answer", NULL);
+	if (k == 0) {
+		add_line(t, &m, "no_answer_none", NULL);
+		say_buf(t, &m);
+		return;
+	}
+	listing_sections(w, secs, k);
+	add_key(t, &m, "no_answer_closest", NULL);
+	for (size_t i = 0; i < k; i++) {
+		buf_addf(&m, "\n%zu) ", i + 1);
+		add_source(t, &m, secs[i]);
+	}
+	add_key(t, &m, "no_answer_next", NULL);
+	say_buf(t, &m);
+}
+
+static void
+answer_question(struct turn *t, const char *text)
+{
+	struct bot *b = t->b;
+	struct person *w = t->who;
+	struct search_hit hits[BOT_NHITS];
+	size_t n = 0, secs[BOT_NHITS], k = 0;
+
+	free(w->last_question);
+	w->last_question = copy_capped(text, b->cfg->limits.max_text);
+	if (b->s != NULL && b->g != NULL)
+		n = search_query(b->s, text, w->lang, hits, BOT_NHITS);
+	if (n == 0 || hits[0].score < min_score(b))
+		no_answer(t, hits, n);
+	else {
+		for (size_t i = 1; i < n; i++)
+			if (hits[i].score >= min_score(b))
+				secs[k++] = hits[i].section;
+		queue_set(t, hits[0].section, secs, k);
+		show_section(t, hits[0].section, 0);
+	}
+	if (b->explain)
+		explain(t, text, hits, n);
+}
+
+/* Shows section sec from its start, then the rest of its page on MORE. */
+static void
+read_section(struct turn *t, size_t sec)
+{
+	const struct guide *g = t->b->g;
+	size_t page = guide_section_page(g, sec);
+	size_t first = guide_page_first_section(g, page);
+	size_t end = first + guide_page_nsections(g, page);
+	size_t secs[BOT_QUEUE], k = 0;
+
+	for (size_t s = sec + 1; s < end && k < BOT_QUEUE; s++)
+		secs[k++] = s;
+	queue_set(t, sec, secs, k);
+	show_section(t, sec, 0);
+}
+
+/* Commands. */
+
+static void
+cmd_help(struct turn *t, const char *arg)
+{
+	(void)arg;
+	say_key(t, "help");
+}
+
+static void
+cmd_more(struct turn *t, const char *arg)
+{
+	struct person *w = t->who;
+	size_t sec;
+
+	(void)arg;
+	if (w->reading) {
+		show_section(t, w->sec, w->offset);
+		return;
+	}
+	if (queue_peek(t->b, w, &sec)) {
+		w->qpos++;
+		show_section(t, sec, 0);
+		return;
+	}
+	say_key(t, "more_nothing");
+}
+
+/* Pages listed by TOPICS: those in the person's language, else all. */
+static void
+cmd_topics(struct turn *t, const char *arg)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	size_t np = g ? guide_npages(g) : 0, k = 0;
+	int mine = 0;
+	struct buf m;
+
+	(void)arg;
+	for (size_t i = 0; i < np; i++)
+		if (strcmp(guide_page_lang(g, i), w->lang) == 0)
+			mine = 1;
+	w->nlisting = 0;
+	buf_init(&m);
+	add_line(t, &m, "topics_head", NULL);
+	for (size_t i = 0; i < np && k < BOT_LISTING; i++) {
+		if (mine && strcmp(guide_page_lang(g, i), w->lang) != 0)
+			continue;
+		if (guide_page_nsections(g, i) == 0)
+			continue;
+		w->listing[k].kind = LIST_PAGE;
+		w->listing[k].index = i;
+		k++;
+		buf_addf(&m, "\n%zu) %s", k, guide_page_title(g, i));
+		if (!mine)
+			buf_addf(&m, " [%s]", guide_page_lang(g, i));
+	}
+	w->nlisting = k;
+	if (k == 0) {
+		buf_release(&m);
+		say_key(t, "topics_none");
+		return;
+	}
+	add_key(t, &m, "topics_next", NULL);
+	say_buf(t, &m);
+}
+
+/* The sections of one page, numbered, indented by depth. */
+static void
+list_page(struct turn *t, size_t page)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	size_t first = guide_page_first_section(g, page);
+	size_t n = guide_page_nsections(g, page), k = 0;
+	int top = 7;
+	struct buf m;
+	const char *v[] = { "title", guide_page_title(g, page), NULL };
+
+	/* Depth counts from the highest heading below the title. */
+	for (size_t i = 0; i < n; i++) {
+		const char *h = guide_section_heading(g, first + i);
+		int l = guide_section_level(g, first + i);
+
+		if (h != NULL && strcmp(h, guide_page_title(g, page)) != 0 &&
+		    l < top)
+			top = l;
+	}
+	w->nlisting = 0;
+	buf_init(&m);
+	add_line(t, &m, "sections_head", v);
+	for (size_t i = 0; i < n && k < BOT_LISTING; i++) {
+		size_t sec = first + i;
+		const char *head = guide_section_heading(g, sec);
+		int depth = guide_section_level(g, sec) - top;
+
+		if (section_text(t->b, sec)[0] == '\0')
+			continue;
+		if (head == NULL || strcmp(head, guide_page_title(g, page)) == 0) {
+			head = P(t, "source_intro");
+			depth = 0;
+		}
+		w->listing[k].kind = LIST_SECTION;
+		w->listing[k].index = sec;
+		k++;
+		buf_addc(&m, '\n');
+		for (int d = 0; d < depth && d < 4; d++)
+			buf_adds(&m, "  ");
+		buf_addf(&m, "%zu) %s", k, head);
+	}
+	w->nlisting = k;
+	add_key(t, &m, "sections_next", NULL);
+	say_buf(t, &m);
+}
+
+static void
+cmd_number(struct turn *t, long n)
+{
+	struct person *w = t->who;
+	struct listing *l;
+
+	if (w->nlisting == 0) {
+		say_key(t, "number_no_list");
+		return;
+	}
+	if (n < 1 || (size_t)n > w->nlisting) {
+		char max[24];
+		const char *v[] = { "max", max, NULL };
+		char *s;
+
+		(void)util_snprintf(max, sizeof(max), "%zu", w->nlisting);
+		s = phrases_render(t->b->p, w->lang, "number_out_of_range", v);
+		say(t, s);
+		free(s);
+		return;
+	}
+	l = &w->listing[n - 1];
+	if (l->kind == LIST_PAGE)
+		list_page(t, l->index);
+	else
+		read_section(t, l->index);
+}
+
+static void
+cmd_fingerprint(struct turn *t, const char *arg)
+{
+	const struct bot_facts *f = t->f;
+	struct buf m;
+
+	(void)arg;
+	buf_init(&m);
+	if (f->our_fp != NULL) {
+		const char *v[] = { "fp", f->our_fp, NULL };
+		add_line(t, &m, "fingerprint_ours", v);
+	}
+	if (f->their_fp != NULL) {
+		const char *v[] = { "fp", f->their_fp, NULL };
+		add_key(t, &m, "fingerprint_theirs", v);
+	} else
+		add_key(t, &m, "fingerprint_theirs_unknown", NULL);
+	add_key(t, &m, t->who->verified ? "fingerprint_verified" :
+	    "fingerprint_unverified", NULL);
+	add_key(t, &m, "fingerprint_how", NULL);
+	say_buf(t, &m);
+}
+
+static void
+cmd_verify(struct turn *t, const char *arg)
+{
+	const char *q = t->b->cfg->otr.smp_question;
+
+	(void)arg;
+	if (q == NULL || q[0] == '\0') {
+		say_key(t, "verify_unavailable");
+		return;
+	}
+	t->who->smp_asked = 1;
+	bot_actions_add(t->out, BOT_SMP_START, t->peer, NULL);
+	{
+		const char *v[] = { "question", q, NULL };
+		char *s = phrases_render(t->b->p, turn_lang(t), "verify_start",
+		    v);
+
+		say(t, s);
+		free(s);
+	}
+}
+
+static void
+cmd_status(struct turn *t, const char *arg)
+{
+	struct bot *b = t->b;
+	struct buf m;
+	char key[32];
+	const char *v[] = { "language",
+	    lang_name(t, t->who->lang, key, sizeof(key)), NULL };
+
+	(void)arg;
+	buf_init(&m);
+	add_line(t, &m, "status_private", NULL);
+	add_line(t, &m, t->who->verified ? "status_verified" :
+	    "status_unverified", NULL);
+	add_line(t, &m, "status_lang", v);
+	say_buf(t, &m);
+	if (b->esc != NULL && escalate_case_of(b->esc, t->peer) > 0) {
+		struct esc_notes notes;
+
+		esc_notes_init(&notes);
+		escalate_status(b->esc, t->peer, t->now, &notes);
+		emit_notes(t, &notes);
+		esc_notes_release(&notes);
+	}
+}
+
+static void
+cmd_stop(struct turn *t, const char *arg)
+{
+	struct bot *b = t->b;
+	long n;
+
+	(void)arg;
+	if (b->esc != NULL && (n = escalate_case_of(b->esc, t->peer)) > 0) {
+		char num[24];
+		const char *v[] = { "case", num, NULL };
+		char *s;
+
+		(void)util_snprintf(num, sizeof(num), "%ld", n);
+		s = phrases_render(b->p, turn_lang(t), "stop_case_open", v);
+		say(t, s);
+		free(s);
+	}
+	if (b->cfg->otr.narrate)
+		say_key(t, "narrate_end");
+	say_key(t, "stop");
+	bot_actions_add(t->out, BOT_END, t->peer, NULL);
+	person_forget(b, t->peer);
+	t->who = NULL;
+}
+
+static void
+cmd_lang(struct turn *t, const char *arg)
+{
+	char code[BOT_LANG_MAX];
+	size_t n = 0;
+
+	if (arg == NULL || arg[0] == '\0') {
+		say_key(t, "lang_which");
+		return;
+	}
+	while (arg[n] != '\0' && n + 1 < sizeof(code) &&
+	    ((arg[n] >= 'a' && arg[n] <= 'z') || arg[n] == '-' ||
+	    arg[n] == '_')) {
+		code[n] = arg[n];
+		n++;
+	}
+	code[n] = '\0';
+	if (n < 2 || n > 3 || arg[n] != '\0' || !lang_known(t->b, code)) {
+		const char *v[] = { "code", arg, NULL };
+		char *s = phrases_render(t->b->p, turn_lang(t), "lang_unknown",
+		    v);
+
+		say(t, s);
+		free(s);
+		return;
+	}
+	set_lang(t->who, code, LANG_CHOSEN);
+	say_key(t, "lang_set");
+}
+
+/* Whom consent names: the one helper when there is only one. */
+static const char *
+consent_whom(struct turn *t)
+{
+	const struct config *cfg = t->b->cfg;
+
+	if (cfg->nhelpers == 1 && cfg->helpers[0].name != NULL)
+		return cfg->helpers[0].name;
+	return P(t, "consent_whom_duty");
+}
+
+/* Asks the consent question naming what is sent, to whom and how. */
+static void
+ask_consent(struct turn *t, const char *text)
+{
+	struct person *w = t->who;
+	const char *how = t->b->cfg->escalation.mode == CONFIG_ESC_HANDOFF ?
+	    "consent_how_handoff" : "consent_how_relay";
+	const char *v[] = { "whom", consent_whom(t), "text", text,
+	    "how", P(t, how), NULL };
+	char *s;
+
+	if (w->consent_text != text) {
+		free(w->consent_text);
+		w->consent_text = copy_capped(text, t->b->cfg->limits.max_text);
+	}
+	w->pending = PENDING_CONSENT;
+	v[3] = w->consent_text;
+	s = phrases_render(t->b->p, w->lang, "consent", v);
+	say(t, s);
+	free(s);
+}
+
+static void
+cmd_human(struct turn *t, const char *arg)
+{
+	struct bot *b = t->b;
+	struct person *w = t->who;
+
+	(void)arg;
+	if (b->esc == NULL) {
+		say_key(t, "human_unavailable");
+		return;
+	}
+	if (escalate_case_of(b->esc, t->peer) > 0) {
+		struct esc_notes notes;
+
+		esc_notes_init(&notes);
+		escalate_status(b->esc, t->peer, t->now, &notes);
+		emit_notes(t, &notes);
+		esc_notes_release(&notes);
+		say_key(t, "human_already");
+		return;
+	}
+	if (!w->verified)
+		say_key(t, "human_unverified");
+	if (w->last_question != NULL)
+		ask_consent(t, w->last_question);
+	else {
+		w->pending = PENDING_DESCRIBE;
+		say_key(t, "human_describe");
+	}
+}
+
+static void
+cmd_yes(struct turn *t, const char *arg)
+{
+	struct bot *b = t->b;
+	struct person *w = t->who;
+	struct esc_notes notes;
+
+	(void)arg;
+	if (w->pending != PENDING_CONSENT || b->esc == NULL) {
+		say_key(t, w->pending == PENDING_DESCRIBE ?
+		    "human_describe" : "nothing_pending");
+		return;
+	}
+	w->pending = PENDING_NONE;
+	esc_notes_init(&notes);
+	(void)escalate_open(b->esc, t->peer, w->lang, w->consent_text, t->now,
+	    &notes);
+	emit_notes(t, &notes);
+	esc_notes_release(&notes);
+	free(w->consent_text);
+	w->consent_text = NULL;
+}
+
+static void
+cmd_no(struct turn *t, const char *arg)
+{
+	struct person *w = t->who;
+
+	(void)arg;
+	if (w->pending == PENDING_NONE) {
+		say_key(t, "nothing_pending");
+		return;
+	}
+	w->pending = PENDING_NONE;
+	free(w->consent_text);
+	w->consent_text = NULL;
+	say_key(t, "consent_no");
+}
+
+static void
+cmd_cancel(struct turn *t, const char *arg)
+{
+	struct bot *b = t->b;
+	struct esc_notes notes;
+
+	if (t->who->pending != PENDING_NONE) {
+		cmd_no(t, arg);
+		return;
+	}
+	if (b->esc == NULL || escalate_case_of(b->esc, t->peer) <= 0) {
+		say_key(t, "cancel_nothing");
+		return;
+	}
+	esc_notes_init(&notes);
+	(void)escalate_cancel(b->esc, t->peer, t->now, &notes);
+	emit_notes(t, &notes);
+	esc_notes_release(&notes);
+}
+
+/*
+ * The command table: a command is a row. Names are folded (lower case, no
+ * accents). lang is the language the word gives away when the person's is
+ * not known yet. Flags: CMD_ARG takes a word after the name; CMD_RELAY is
+ * still the bot's while a helper talks with the person through it;
+ * CMD_PENDING only counts while a question waits for YES or NO.
+ */
+#define CMD_ARG		0x01
+#define CMD_RELAY	0x02
+#define CMD_PENDING	0x04
+
+struct command {
+	const char	*name;
+	const char	*lang;
+	void		(*fn)(struct turn *, const char *);
+	const char	*arg;	/* fixed argument (language commands) */
+	int		 flags;
+};
+
+static const struct command commands[] = {
+	{ "help",		"en", cmd_help,		NULL, 0 },
+	{ "aide",		"fr", cmd_help,		NULL, 0 },
+	{ "ayuda",		"es", cmd_help,		NULL, 0 },
+	{ "topics",		"en", cmd_topics,	NULL, 0 },
+	{ "sujets",		"fr", cmd_topics,	NULL, 0 },
+	{ "temas",		"es", cmd_topics,	NULL, 0 },
+	{ "more",		"en", cmd_more,		NULL, 0 },
+	{ "plus",		"fr", cmd_more,		NULL, 0 },
+	{ "mas",		"es", cmd_more,		NULL, 0 },
+	{ "fingerprint",	"en", cmd_fingerprint,	NULL, 0 },
+	{ "empreinte",		"fr", cmd_fingerprint,	NULL, 0 },
+	{ "huella",		"es", cmd_fingerprint,	NULL, 0 },
+	{ "verify",		"en", cmd_verify,	NULL, 0 },
+	{ "verifier",		"fr", cmd_verify,	NULL, 0 },
+	{ "verificar",		"es", cmd_verify,	NULL, 0 },
+	{ "status",		"en", cmd_status,	NULL, CMD_RELAY },
+	{ "etat",		"fr", cmd_status,	NULL, CMD_RELAY },
+	{ "estado",		"es", cmd_status,	NULL, CMD_RELAY },
+	{ "stop",		NULL, cmd_stop,		NULL, CMD_RELAY },
+	{ "fin",		NULL, cmd_stop,		NULL, CMD_RELAY },
+	{ "salir",		"es", cmd_stop,		NULL, CMD_RELAY },
+	{ "english",		NULL, cmd_lang,		"en", 0 },
+	{ "anglais",		NULL, cmd_lang,		"en", 0 },
+	{ "francais",		NULL, cmd_lang,		"fr", 0 },
+	{ "french",		NULL, cmd_lang,		"fr", 0 },
+	{ "espanol",		NULL, cmd_lang,		"es", 0 },
+	{ "spanish",		NULL, cmd_lang,		"es", 0 },
+	{ "espagnol",		NULL, cmd_lang,		"es", 0 },
+	{ "lang",		NULL, cmd_lang,		NULL, CMD_ARG },
+	{ "langue",		NULL, cmd_lang,		NULL, CMD_ARG },
+	{ "idioma",		NULL, cmd_lang,		NULL, CMD_ARG },
+	{ "human",		"en", cmd_human,	NULL, 0 },
+	{ "humain",		"fr", cmd_human,	NULL, 0 },
+	{ "humano",		"es", cmd_human,	NULL, 0 },
+	{ "urgent",		NULL, cmd_human,	NULL, 0 },
+	{ "urgente",		"es", cmd_human,	NULL, 0 },
+	{ "yes",		"en", cmd_yes,		NULL, 0 },
+	{ "oui",		"fr", cmd_yes,		NULL, 0 },
+	{ "si",			"es", cmd_yes,		NULL, 0 },
+	{ "y",			NULL, cmd_yes,		NULL, CMD_PENDING },
+	{ "o",			NULL, cmd_yes,		NULL, CMD_PENDING },
+	{ "ok",			NULL, cmd_yes,		NULL, CMD_PENDING },
+	{ "okay",		NULL, cmd_yes,		NULL, CMD_PENDING },
+	{ "d'accord",		NULL, cmd_yes,		NULL, CMD_PENDING },
+	{ "vale",		NULL, cmd_yes,		NULL, CMD_PENDING },
+	{ "no",			NULL, cmd_no,		NULL, 0 },
+	{ "non",		"fr", cmd_no,		NULL, 0 },
+	{ "n",			NULL, cmd_no,		NULL, CMD_PENDING },
+	{ "cancel",		"en", cmd_cancel,	NULL, CMD_RELAY },
+	{ "annuler",		"fr", cmd_cancel,	NULL, CMD_RELAY },
+	{ "cancelar",		"es", cmd_cancel,	NULL, CMD_RELAY },
+};
+
+/* Plain ways of asking for a person, matched whole on folded text. */
+static const struct {
+	const char	*lang;
+	const char	*text;
+} human_phrases[] = {
+	{ "fr", "je veux parler a quelqu'un" },
+	{ "fr", "je voudrais parler a quelqu'un" },
+	{ "fr", "je veux parler a un humain" },
+	{ "fr", "je veux parler a une personne" },
+	{ "fr", "je voudrais parler a une personne" },
+	{ "fr", "parler a quelqu'un" },
+	{ "fr", "parler a un humain" },
+	{ "fr", "parler a une personne" },
+	{ "fr", "un humain" },
+	{ "fr", "une personne" },
+	{ "fr", "j'ai besoin de parler a quelqu'un" },
+	{ "fr", "j'ai besoin d'un humain" },
+	{ "en", "i need a person" },
+	{ "en", "i need a human" },
+	{ "en", "i need to talk to someone" },
+	{ "en", "i need to talk to a person" },
+	{ "en", "i want to talk to someone" },
+	{ "en", "i want to talk to a person" },
+	{ "en", "i want to talk to a human" },
+	{ "en", "talk to a human" },
+	{ "en", "talk to a person" },
+	{ "en", "talk to someone" },
+	{ "en", "speak to a human" },
+	{ "en", "speak to a person" },
+	{ "en", "a real person" },
+	{ "en", "real person" },
+	{ "es", "quiero hablar con alguien" },
+	{ "es", "quiero hablar con una persona" },
+	{ "es", "necesito hablar con alguien" },
+	{ "es", "necesito una persona" },
+	{ "es", "hablar con una persona" },
+	{ "es", "hablar con alguien" },
+	{ "es", "una persona" },
+};
+
+/* Words that start a yes or a no while a question waits ("oui merci"). */
+static const char *const yes_starts[] = { "yes", "oui", "si" };
+static const char *const no_starts[] = { "no", "non" };
+
+static char **
+fold_list(const char *const *v, size_t n)
+{
+	char **out = xcalloc(n ? n : 1, sizeof(char *));
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = fold_command(v[i]);
+	return out;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static const struct command *
+command_find(const char *folded, const char **arg, int pending)
+{
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
+		const struct command *c = &commands[i];
+		size_t n = strlen(c->name);
+
+		if ((c->flags & CMD_PENDING) && !pending)
+			continue;
+		if (strcmp(folded, c->name) == 0) {
+			*arg = c->arg ? c->arg : "";
+			return c;
+		}
+		if ((c->flags & CMD_ARG) && strncmp(folded, c->name, n) == 0 &&
+		    folded[n] == ' ') {
+			*arg = folded + n + 1;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static const char *
+human_find(const struct bot *b, const char *folded)
+{
+	for (size_t i = 0; i < b->nhuman; i++)
+		if (strcmp(folded, b->human_phrases[i]) == 0)
+			return b->human_langs[i];
+	return NULL;
+}
+
+/* Engine. */
+
+struct bot *
+bot_new(const struct config *cfg, const struct guide *g,
+    const struct search *s, const struct phrases *p, struct escalate *esc,
+    const struct bot_env *env)
+{
+	struct bot *b = xcalloc(1, sizeof(*b));
+	const char *texts[ARRAY_LEN(human_phrases)];
+
+	b->cfg = cfg;
+	b->g = g;
+	b->s = s;
+	b->p = p;
+	b->esc = esc;
+	if (env != NULL)
+		b->env = *env;
+	b->nhuman = ARRAY_LEN(human_phrases);
+	b->human_langs = xcalloc(b->nhuman, sizeof(char *));
+	for (size_t i = 0; i < b->nhuman; i++) {
+		texts[i] = human_phrases[i].text;
+		b->human_langs[i] = human_phrases[i].lang;
+	}
+	b->human_phrases = fold_list(texts, b->nhuman);
+	b->nyes = ARRAY_LEN(yes_starts);
+	b->yes_starts = fold_list(yes_starts, b->nyes);
+	b->nno = ARRAY_LEN(no_starts);
+	b->no_starts = fold_list(no_starts, b->nno);
+	return b;
+}
+
+void
+bot_free(struct bot *b)
+{
+	if (b == NULL)
+		return;
+	for (size_t i = 0; i < b->npeople; i++)
+		person_free(b->people[i]);
+	free(b->people);
+	free_list(b->human_phrases, b->nhuman);
+	free(b->human_langs);
+	free_list(b->yes_starts, b->nyes);
+	free_list(b->no_starts, b->nno);
+	free(b);
+}
+
+void
+bot_set_explain(struct bot *b, int on)
+{
+	b->explain = on;
+}
+
+void
+bot_set_lang(struct bot *b, const char *peer, const char *lang)
+{
+	struct person *w = person_get(b, peer, 0);
+
+	if (w != NULL && lang != NULL && lang[0] != '\0')
+		set_lang(w, lang, LANG_CHOSEN);
+}
+
+/* The language a helper reads: the first they listed, or the default. */
+static const char *
+helper_lang(const struct bot *b, const struct config_helper *h)
+{
+	if (h->nlanguages > 0)
+		return h->languages[0];
+	return b->cfg->guide.default_language ?
+	    b->cfg->guide.default_language : "en";
+}
+
+static void
+helper_unpinned(struct turn *t, const struct config_helper *h)
+{
+	const char *v[] = { "fp", t->f->their_fp ? t->f->their_fp : "?",
+	    NULL };
+	char *s = phrases_render(t->b->p, helper_lang(t->b, h),
+	    "helper_unpinned", v);
+
+	say(t, s);
+	free(s);
+}
+
+static void
+reach_changed(struct turn *t, const char *peer)
+{
+	struct esc_notes notes;
+
+	if (t->b->esc == NULL)
+		return;
+	esc_notes_init(&notes);
+	escalate_reach_changed(t->b->esc, peer, t->now, &notes);
+	emit_notes(t, &notes);
+	esc_notes_release(&notes);
+}
+
+/* Words of a person (or of a helper talking as one). */
+static void
+person_text(struct turn *t, const char *text)
+{
+	struct bot *b = t->b;
+	struct person *w = t->who;
+	const struct command *c;
+	const char *arg = NULL, *hl;
+	char *folded = fold_command(text);
+	long num;
+
+	if (folded[0] == '\0')
+		goto done;
+	c = command_find(folded, &arg, w->pending != PENDING_NONE);
+
+	/* A live relay: the person's words are for the helper. */
+	if (b->esc != NULL && (c == NULL || !(c->flags & CMD_RELAY))) {
+		struct esc_notes notes;
+		int used;
+
+		esc_notes_init(&notes);
+		used = escalate_person_text(b->esc, t->peer, text, t->now,
+		    &notes);
+		emit_notes(t, &notes);
+		esc_notes_release(&notes);
+		if (used)
+			goto done;
+	}
+
+	if (c == NULL && w->pending == PENDING_CONSENT) {
+		for (size_t i = 0; i < b->nyes && c == NULL; i++) {
+			size_t n = strlen(b->yes_starts[i]);
+			if (strncmp(folded, b->yes_starts[i], n) == 0 &&
+			    folded[n] == ' ')
+				c = command_find("yes", &arg, 1);
+		}
+		for (size_t i = 0; i < b->nno && c == NULL; i++) {
+			size_t n = strlen(b->no_starts[i]);
+			if (strncmp(folded, b->no_starts[i], n) == 0 &&
+			    folded[n] == ' ')
+				c = command_find("no", &arg, 1);
+		}
+	}
+	if (c == NULL && (hl = human_find(b, folded)) != NULL) {
+		if (w->lang_from == LANG_DEFAULT && phrases_has_lang(b->p, hl))
+			set_lang(w, hl, LANG_DETECTED);
+		c = command_find("human", &arg, 0);
+	}
+	if (c != NULL) {
+		if (w->lang_from == LANG_DEFAULT && c->lang != NULL &&
+		    phrases_has_lang(b->p, c->lang))
+			set_lang(w, c->lang, LANG_DETECTED);
+		c->fn(t, arg);
+		goto done;
+	}
+	if (strlen(folded) <= 4 &&
+	    util_parse_long(folded, 0, 9999, &num) == 0) {
+		cmd_number(t, num);
+		goto done;
+	}
+	if (w->pending == PENDING_DESCRIBE) {
+		ask_consent(t, text);
+		goto done;
+	}
+	/* A question: it ends any consent that was waiting. */
+	if (w->pending == PENDING_CONSENT) {
+		w->pending = PENDING_NONE;
+		free(w->consent_text);
+		w->consent_text = NULL;
+	}
+	if (w->lang_from == LANG_DEFAULT) {
+		const char *d = search_detect_lang(text);
+
+		if (d != NULL && lang_known(b, d))
+			set_lang(w, d, LANG_DETECTED);
+	}
+	answer_question(t, text);
+done:
+	free(folded);
+}
+
+void
+bot_text(struct bot *b, const char *peer, const char *text,
+    const struct bot_facts *f, time_t now, struct bot_actions *out)
+{
+	const struct config_helper *h;
+	struct turn t;
+
+	if (peer == NULL || text == NULL || f == NULL || !f->encrypted)
+		return;	/* never: the daemon hands over decrypted text only */
+	turn_init(&t, b, peer, f, now, out);
+	if ((h = config_helper_find(b->cfg, peer)) != NULL) {
+		if (!f->pinned) {
+			helper_unpinned(&t, h);
+			return;
+		}
+		if (b->esc != NULL) {
+			struct esc_notes notes;
+			int used;
+
+			esc_notes_init(&notes);
+			used = escalate_helper_text(b->esc, peer, text, now,
+			    &notes);
+			emit_notes(&t, &notes);
+			esc_notes_release(&notes);
+			if (used)
+				return;
+		}
+	}
+	if ((t.who = person_get(b, peer, now)) == NULL) {
+		say_key(&t, "busy");
+		return;
+	}
+	if (f->verified)
+		t.who->verified = 1;
+	person_text(&t, text);
+}
+
+void
+bot_secure(struct bot *b, const char *peer, const struct bot_facts *f,
+    int unread, int plaintext, time_t now, struct bot_actions *out)
+{
+	const struct config_helper *h;
+	struct turn t;
+	struct buf m;
+
+	turn_init(&t, b, peer, f, now, out);
+	if ((h = config_helper_find(b->cfg, peer)) != NULL) {
+		if (f->pinned) {
+			char *s = phrases_render(b->p, helper_lang(b, h),
+			    "helper_hello", NULL);
+
+			say(&t, s);
+			free(s);
+		} else
+			helper_unpinned(&t, h);
+		reach_changed(&t, peer);
+		return;
+	}
+	if ((t.who = person_get(b, peer, now)) == NULL) {
+		say_key(&t, "busy");
+		return;
+	}
+	t.who->verified = f->verified;
+	buf_init(&m);
+	add_line(&t, &m, "hello", NULL);
+	if (f->our_fp != NULL) {
+		const char *v[] = { "fp", f->our_fp, NULL };
+		add_key(&t, &m, f->verified ? "hello_verified" :
+		    "hello_unverified", v);
+	} else
+		add_key(&t, &m, f->verified ? "hello_verified_nofp" :
+		    "hello_unverified_nofp", NULL);
+	add_key(&t, &m, "hello_next", NULL);
+	say_buf(&t, &m);
+	if (b->cfg->otr.narrate) {
+		say_key(&t, "narrate_secure");
+		if (plaintext)
+			say_key(&t, "narrate_plaintext");
+	}
+	if (plaintext)
+		say_key(&t, "notice_plaintext");
+	if (unread)
+		say_key(&t, "notice_unread");
+	reach_changed(&t, peer);
+}
+
+void
+bot_ended(struct bot *b, const char *peer, time_t now,
+    struct bot_actions *out)
+{
+	struct turn t;
+
+	turn_init(&t, b, peer, NULL, now, out);
+	person_forget(b, peer);
+	reach_changed(&t, peer);
+}
+
+void
+bot_smp(struct bot *b, const char *peer, enum bot_smp_result r,
+    const struct bot_facts *f, time_t now, struct bot_actions *out)
+{
+	struct turn t;
+	struct person *w;
+	const char *key = NULL;
+
+	turn_init(&t, b, peer, f, now, out);
+	if (config_helper_find(b->cfg, peer) != NULL && !f->pinned)
+		return;
+	if ((w = t.who = person_get(b, peer, now)) == NULL)
+		return;
+	switch (r) {
+	case BOT_SMP_ANSWERED:
+		key = "smp_answered";
+		break;
+	case BOT_SMP_SUCCEEDED:
+		w->verified = 1;
+		key = "smp_succeeded";
+		break;
+	case BOT_SMP_FAILED:
+		key = w->smp_asked ? "smp_failed_ours" : "smp_failed_theirs";
+		break;
+	case BOT_SMP_LIMITED:
+		key = "smp_limited";
+		break;
+	case BOT_SMP_UNAVAILABLE:
+		key = "smp_unavailable";
+		break;
+	}
+	if (r != BOT_SMP_ANSWERED)
+		w->smp_asked = 0;
+	if (key != NULL)
+		say_key(&t, key);
+	if (b->cfg->otr.narrate && r == BOT_SMP_SUCCEEDED)
+		say_key(&t, "narrate_verified");
+	if (b->cfg->otr.narrate && r == BOT_SMP_ANSWERED)
+		say_key(&t, "narrate_answered");
+}
+
+void
+bot_presence(struct bot *b, const char *peer, int available, time_t now,
+    struct bot_actions *out)
+{
+	struct turn t;
+
+	(void)available;
+	turn_init(&t, b, peer, NULL, now, out);
+	reach_changed(&t, peer);
+}
+
+void
+bot_tick(struct bot *b, time_t now, struct bot_actions *out)
+{
+	long idle = b->cfg->otr.idle_timeout > 0 ? b->cfg->otr.idle_timeout :
+	    3600;
+	struct turn t;
+
+	for (size_t i = 0; i < b->npeople; ) {
+		if (now - b->people[i]->last >= idle) {
+			person_free(b->people[i]);
+			b->people[i] = b->people[--b->npeople];
+		} else
+			i++;
+	}
+	if (b->esc != NULL) {
+		struct esc_notes notes;
+
+		turn_init(&t, b, NULL, NULL, now, out);
+		esc_notes_init(&notes);
+		escalate_tick(b->esc, now, &notes);
+		emit_notes(&t, &notes);
+		esc_notes_release(&notes);
+	}
+}

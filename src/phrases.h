@@ -6,9 +6,14 @@
  *   [key]
  *   Text of the phrase, one or more lines, with {placeholders}.
  *
- * Lines starting with '#' before the first [key] are comments. A phrase
- * missing in one language falls back to English, then to the key itself
- * (and the loader warns). No libraries; reads only the files it is given.
+ * Lines starting with '#' before the first [key] are comments (after it,
+ * every line up to the next [key] is text). Leading and trailing blank lines
+ * of an entry are dropped; blank lines inside are kept. A phrase missing in
+ * one language falls back to English, then to the key itself (and
+ * phrases_check() warns). The loader refuses, with a file:line warning, text
+ * outside any [key], empty entries, bad UTF-8, and text containing '<', '>'
+ * or "?OTR" (chat clients would misread it); a duplicate key warns and the
+ * later one wins. No libraries; reads only the files it is given.
  */
 #ifndef SECOURS_PHRASES_H
 #define SECOURS_PHRASES_H
@@ -33,6 +38,13 @@ int phrases_has_lang(const struct phrases *p, const char *lang);
 /* Borrowed raw text (with {placeholders}). Never NULL. */
 const char *phrases_get(const struct phrases *p, const char *lang,
     const char *key);
+
+/* 1 if lang itself has key (no fallback). */
+int phrases_exists(const struct phrases *p, const char *lang, const char *key);
+
+/* Warns about every key of ref (e.g. "en") missing in another loaded
+ * language, and every key missing in ref. Returns how many. */
+int phrases_check(const struct phrases *p, const char *ref);
 
 /* Text with {name} replaced by values from vars, a NULL-terminated list of
  * name, value pairs; unknown placeholders are left as they are.
