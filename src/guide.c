@@ -236,8 +236,17 @@ sanitize(const char *name, const char *data, size_t len)
 		i = 3;
 	buf_init(&b);
 	while (i < len) {
-		size_t n = utf8_seq(s + i, len - i, &c);
+		size_t n, j;
 
+		/* A run of printable ASCII goes in one copy. */
+		for (j = i; j < len && s[j] >= 0x20 && s[j] < 0x7f; j++)
+			;
+		if (j > i) {
+			buf_add(&b, data + i, j - i);
+			i = j;
+			continue;
+		}
+		n = utf8_seq(s + i, len - i, &c);
 		if (n == 0) {
 			if (bad++ == 0)
 				badline = line;
@@ -311,6 +320,21 @@ clean_append(struct buf *out, const char *text, size_t len)
 
 	linestart = out->len == 0 || out->s[out->len - 1] == '\n';
 	while (i < len) {
+		size_t j;
+
+		/* A run of plain ASCII (no space, no markup) in one copy. */
+		for (j = i; j < len && s[j] > 0x20 && s[j] < 0x7f &&
+		    s[j] != '<' && s[j] != '>'; j++)
+			;
+		if (j > i) {
+			if (space && !linestart)
+				buf_addc(out, ' ');
+			space = 0;
+			linestart = 0;
+			buf_add(out, text + i, j - i);
+			i = j;
+			continue;
+		}
 		if ((n = utf8_seq(s + i, len - i, &c)) == 0) {
 			i++;
 			continue;

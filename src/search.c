@@ -43,9 +43,9 @@
 
 #define BM25_K1		1.2
 #define BM25_B		0.75
-#define W_HEADING	3.0f	/* the section's own heading */
+#define W_HEADING	2.0f	/* the section's own heading */
 #define W_PAGE		1.0	/* share of page-wide words (title, path...) */
-#define HEADING_BONUS	1.0	/* times the question/heading overlap */
+#define HEADING_BONUS	0.6	/* times the question/heading overlap */
 #define W_PATH		1.0f	/* headings above it (and its own again) */
 #define W_TITLE		1.0f	/* the page title */
 #define W_PAGE_KW	2.0f	/* front matter keywords */
@@ -80,7 +80,7 @@ static const char *const stop_fr[] = {
 	"avec", "avez", "avoir", "avons", "c",
 	"ca", "ce", "ceci", "cela", "ces", "cet", "cette", "comme", "comment",
 	"d", "dans", "de", "des", "dois", "doit", "donc", "du", "elle",
-	"elles", "en", "est", "et", "ete", "etre", "eu", "eux", "faire",
+	"elles", "en", "est", "estce", "et", "ete", "etre", "eu", "eux", "faire",
 	"fais", "fait", "faut", "ici", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les",
 	"leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi",
 	"mon", "n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par",
@@ -96,7 +96,7 @@ static const char *const stop_en[] = {
 	"a", "about", "am", "an", "and", "any", "are", "as", "at", "be",
 	"been", "but", "by", "can", "cant", "could", "couldnt", "did",
 	"didnt", "do", "does", "doesnt", "doing", "dont", "for", "from", "get", "got", "had", "has", "have", "he", "her",
-	"him", "his", "how", "i", "id", "if", "im", "in", "into", "is",
+	"him", "his", "how", "i", "if", "im", "in", "into", "is",
 	"isnt", "it", "its", "ive",
 	"just", "me", "my", "no", "not", "of", "on", "or", "our", "she",
 	"should", "so", "some", "somebody", "someone", "something", "than",
@@ -131,8 +131,9 @@ static const char *const lang_de[] = {
 
 /* Greetings and requests: evidence of a language, and dropped. */
 static const char *const greet_fr[] = {
-	"aimerais", "besoin", "bonjour", "bonsoir", "merci", "salut",
-	"savoir", "stp", "svp", "voudrais", "veux",
+	"aimerais", "besoin", "bonjour", "bonsoir", "merci",
+	"sais", "sait", "salut", "savez", "savoir", "stp", "svp", "voudrais",
+	"veux",
 };
 static const char *const greet_en[] = {
 	"hello", "hey", "hi", "know", "need", "please", "thank", "thanks",
@@ -155,6 +156,18 @@ struct wl_entry {
 
 static struct wl_entry *wl_table;
 static size_t wl_n;
+#define WL_SLOTS 2048			/* power of two, > 2 * wl_n */
+static uint16_t wl_slots[WL_SLOTS];	/* index + 1 into wl_table */
+
+static uint32_t
+wl_hash(const char *w, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*w++) * 16777619u;
+	return h ^ (h >> 13);
+}
 
 static int
 wl_cmp(const void *a, const void *b)
@@ -208,27 +221,28 @@ wl_init(void)
 	}
 	wl_table = v;
 	wl_n = j;
+	for (i = 0; i < wl_n; i++) {
+		uint32_t h = wl_hash(v[i].w, strlen(v[i].w)) & (WL_SLOTS - 1);
+
+		while (wl_slots[h] != 0)
+			h = (h + 1) & (WL_SLOTS - 1);
+		wl_slots[h] = (uint16_t)(i + 1);
+	}
 }
 
 static unsigned
 wl_flags(const char *w, size_t n)
 {
-	size_t lo = 0, hi = wl_n;
+	uint32_t h;
 
 	if (n >= WORD_MAX)
 		return 0;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(wl_table[mid].w, w, n);
+	for (h = wl_hash(w, n) & (WL_SLOTS - 1); wl_slots[h] != 0;
+	    h = (h + 1) & (WL_SLOTS - 1)) {
+		const char *e = wl_table[wl_slots[h] - 1].w;
 
-		if (c == 0 && wl_table[mid].w[n] != '\0')
-			c = 1;
-		if (c == 0)
-			return wl_table[mid].flags;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (strncmp(e, w, n) == 0 && e[n] == '\0')
+			return wl_table[wl_slots[h] - 1].flags;
 	}
 	return 0;
 }
@@ -948,6 +962,18 @@ find_lang(const struct search *s, const char *code)
 	return -1;
 }
 
+/* Length of a Snowball stem after our own touch: English keeps "-ll-y"
+ * adverbs as "...lli" ("really" -> "realli") while "real" stays "real";
+ * drop the "li" so that the two meet. */
+static size_t
+stem_fix(const char *code, const char *st, size_t len)
+{
+	if (code[0] == 'e' && code[1] == 'n' && len > 4 &&
+	    memcmp(st + len - 3, "lli", 3) == 0)
+		return len - 2;
+	return len;
+}
+
 /* Stem of a folded word in language li, cached. Borrowed: valid until the
  * next call. */
 static const char *
@@ -975,7 +1001,8 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 		*sl = n;
 		return w;
 	}
-	len = (size_t)sb_stemmer_length(s->langs[li].stemmer);
+	len = stem_fix(s->langs[li].code, (const char *)st,
+	    (size_t)sb_stemmer_length(s->langs[li].stemmer));
 	if (len >= WORD_MAX)
 		len = WORD_MAX - 1;
 	off = s->stemarena.len;
@@ -1572,8 +1599,9 @@ search_query(const struct search *s, const char *text, const char *lang,
 				    (const sb_symbol *)q.w[i], q.n[i]);
 				if (st == NULL)
 					continue;
-				sl = (size_t)sb_stemmer_length(
-				    s->langs[li].stemmer);
+				sl = stem_fix(s->langs[li].code,
+				    (const char *)st, (size_t)sb_stemmer_length(
+				    s->langs[li].stemmer));
 			} else {
 				st = (const sb_symbol *)q.w[i];
 				sl = q.n[i];
@@ -1681,6 +1709,7 @@ search_fold(const char *text)
 struct tokbuf {
 	struct buf		 b;
 	struct sb_stemmer	*stemmer;
+	const char		*lang;
 };
 
 static void
@@ -1695,8 +1724,8 @@ tokens_word(void *arg, const char *w, size_t n, float weight)
 	if (t->stemmer != NULL)
 		st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
 	if (st != NULL)
-		buf_add(&t->b, (const char *)st,
-		    (size_t)sb_stemmer_length(t->stemmer));
+		buf_add(&t->b, (const char *)st, stem_fix(t->lang,
+		    (const char *)st, (size_t)sb_stemmer_length(t->stemmer)));
 	else
 		buf_add(&t->b, w, n);
 }
@@ -1713,6 +1742,7 @@ search_tokens(const char *text, const char *lang)
 	if (lang == NULL)
 		lang = search_detect_lang(text);
 	t.stemmer = lang ? sb_stemmer_new(lang, "UTF_8") : NULL;
+	t.lang = lang ? lang : "";
 	f = fold_alloc(text, strlen(text), &flen);
 	split_words(f, flen, 0, tokens_word, &t, 1);
 	free(f);
