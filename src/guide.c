@@ -29,9 +29,9 @@
 #include "util.h"
 
 #define GUIDE_FILE_MAX		(1024 * 1024)	/* bigger files are skipped */
-#define GUIDE_PSEUDO_MAX	90	/* chars: longer lines are never headings */
+#define GUIDE_PSEUDO_MAX	90	/* chars; a longer line is no heading */
 #define GUIDE_RENDER_DEPTH	24	/* deeper nesting is flattened */
-#define GUIDE_LIST_DEPTH	16	/* list levels kept by the indent rewrite */
+#define GUIDE_LIST_DEPTH	16	/* list levels the rewrite keeps */
 #define GUIDE_DIR_DEPTH		8
 #define GUIDE_FILES_MAX		4096
 #define GUIDE_LEVELS		7	/* heading levels 1..6 (+ pseudo) */
@@ -581,8 +581,8 @@ fm_lines(struct fm *fm, const char *block, size_t len)
 			for (v++, ve--; v < ve; v++) {
 				if (q == '"' && *v == '\\' && v + 1 < ve)
 					v++;
-				else if (q == '\'' && *v == '\'' && v + 1 < ve &&
-				    v[1] == '\'')
+				else if (q == '\'' && *v == '\'' &&
+				    v + 1 < ve && v[1] == '\'')
 					v++;
 				buf_addc(&val, *v);
 			}
@@ -1017,7 +1017,8 @@ leaf_text(cmark_node *node)
 					intag = 0;
 					buf_addc(&raw, ' ');
 				} else if (!intag)
-					buf_addc(&raw, *lit == '\n' ? ' ' : *lit);
+					buf_addc(&raw,
+					    *lit == '\n' ? ' ' : *lit);
 			}
 		}
 		break;
@@ -1071,7 +1072,8 @@ render_item(cmark_node *item, struct buf *out, int depth, int num, int level)
 		(void)util_snprintf(marker, sizeof(marker), "%d. ", num);
 	else
 		util_strlcpy(marker, "- ", sizeof(marker));
-	for (c = cmark_node_first_child(item); c != NULL; c = cmark_node_next(c)) {
+	for (c = cmark_node_first_child(item); c != NULL;
+	    c = cmark_node_next(c)) {
 		cmark_node_type t = cmark_node_get_type(c);
 		char *text;
 		const char *body;
@@ -1095,13 +1097,11 @@ render_item(cmark_node *item, struct buf *out, int depth, int num, int level)
 		if (out->len > 0 && out->s[out->len - 1] != '\n')
 			buf_addc(out, '\n');
 		add_indent(out, (size_t)depth * 2);
-		if (first) {
+		if (first)
 			buf_adds(out, marker);
-			add_lines(out, body, (size_t)depth * 2 + strlen(marker));
-		} else {
+		else
 			add_indent(out, strlen(marker));
-			add_lines(out, body, (size_t)depth * 2 + strlen(marker));
-		}
+		add_lines(out, body, (size_t)depth * 2 + strlen(marker));
 		first = 0;
 		free(text);
 	}
@@ -1320,7 +1320,8 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 	int pseudo = page_wants_pseudo(doc), real_level = 0;
 
 	lines = line_index(text, &nlines);
-	for (n = cmark_node_first_child(doc); n != NULL; n = cmark_node_next(n)) {
+	for (n = cmark_node_first_child(doc); n != NULL;
+	    n = cmark_node_next(n)) {
 		cmark_node_type t = cmark_node_get_type(n);
 		struct buf block;
 		char *h;
@@ -1459,8 +1460,8 @@ page_lang(const char *name, const struct fm *fm, const char *text,
 		det = search_detect_lang_counts(text, code, &best, &prior);
 		if (det != NULL && strcmp(det, code) != 0) {
 			if (best >= 20 && best >= 4 * prior) {
-				log_info("%s: page in folder '%s' reads as '%s'",
-				    name, code, det);
+				log_info("%s: page in folder '%s' reads as "
+				    "'%s'", name, code, det);
 				return xstrdup(det);
 			}
 		}

@@ -52,7 +52,8 @@
 #define W_SEC_KW	3.0f	/* <!-- keywords: --> of the section */
 #define W_PREFIX	0.6	/* a stem that starts / is started by another */
 #define W_TYPO		0.6	/* one edit away */
-#define W_UNKNOWN	0.5	/* share of the top idf an unknown word weighs */
+#define W_UNKNOWN	0.5	/* an unknown word weighs this much of the
+				   top idf */
 #define LANG_OTHER	0.5	/* sections in another language than
 				   the question's (when it is known) */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
@@ -77,31 +78,30 @@ static const char *const wl_codes[WL_NLANG] = { "fr", "en", "es", "de" };
 /* Stopwords: they are dropped, and they tell the language. Folded forms. */
 static const char *const stop_fr[] = {
 	"a", "ai", "alors", "as", "au", "aussi", "autre", "autres", "aux",
-	"avec", "avez", "avoir", "avons", "c",
-	"ca", "ce", "ceci", "cela", "ces", "cet", "cette", "comme", "comment",
-	"d", "dans", "de", "des", "dois", "doit", "donc", "du", "elle",
-	"elles", "en", "est", "estce", "et", "ete", "etre", "eu", "eux", "faire",
-	"fais", "fait", "faut", "ici", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les",
-	"leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi",
-	"mon", "n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par",
-	"pas", "peut", "peux", "plus", "pour", "pourquoi", "qu", "quand",
-	"que", "quel", "quelle", "quelles", "quelqu", "quelque", "quelques",
-	"quels", "quelquun", "qui", "quoi", "s", "sa", "sans", "se", "ses",
-	"si", "son", "sont", "suis", "sur", "t", "ta", "te", "tes", "toi",
-	"ton", "tout", "toute", "toutes", "tous", "tres", "tu", "un", "une",
-	"vos", "votre", "vous", "y",
+	"avec", "avez", "avoir", "avons", "c", "ca", "ce", "ceci", "cela",
+	"ces", "cet", "cette", "comme", "comment", "d", "dans", "de", "des",
+	"dois", "doit", "donc", "du", "elle", "elles", "en", "est", "estce",
+	"et", "ete", "etre", "eu", "eux", "faire", "fais", "fait", "faut",
+	"ici", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les", "leur",
+	"leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon",
+	"n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas",
+	"peut", "peux", "plus", "pour", "pourquoi", "qu", "quand", "que",
+	"quel", "quelle", "quelles", "quelqu", "quelque", "quelques", "quels",
+	"quelquun", "qui", "quoi", "s", "sa", "sans", "se", "ses", "si", "son",
+	"sont", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tout",
+	"toute", "toutes", "tous", "tres", "tu", "un", "une", "vos", "votre",
+	"vous", "y",
 };
 
 static const char *const stop_en[] = {
-	"a", "about", "am", "an", "and", "any", "are", "as", "at", "be",
-	"been", "but", "by", "can", "cant", "could", "couldnt", "did",
-	"didnt", "do", "does", "doesnt", "doing", "dont", "for", "from", "get", "got", "had", "has", "have", "he", "her",
-	"him", "his", "how", "i", "if", "im", "in", "into", "is",
-	"isnt", "it", "its", "ive",
-	"just", "me", "my", "no", "not", "of", "on", "or", "our", "she",
-	"should", "so", "some", "somebody", "someone", "something", "than",
-	"that", "the", "their", "them",
-	"then", "there", "these", "they", "this", "those", "to", "too",
+	"a", "about", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+	"but", "by", "can", "cant", "could", "couldnt", "did", "didnt", "do",
+	"does", "doesnt", "doing", "dont", "for", "from", "get", "got", "had",
+	"has", "have", "he", "her", "him", "his", "how", "i", "if", "im", "in",
+	"into", "is", "isnt", "it", "its", "ive", "just", "me", "my", "no",
+	"not", "of", "on", "or", "our", "she", "should", "so", "some",
+	"somebody", "someone", "something", "than", "that", "the", "their",
+	"them", "then", "there", "these", "they", "this", "those", "to", "too",
 	"very", "was", "we", "were", "what", "whats", "when", "where", "which",
 	"while", "who", "why", "will", "with", "wont", "would", "wouldnt",
 	"you", "your",
@@ -110,30 +110,28 @@ static const char *const stop_en[] = {
 static const char *const stop_es[] = {
 	"a", "al", "alguien", "algo", "aqui", "cada", "como", "con", "cual",
 	"cuando", "de", "del", "donde", "el", "ella", "ellas", "ellos", "en",
-	"entre", "era", "es",
-	"esa", "ese", "eso", "esta", "estan", "estas", "este", "esto",
-	"estos", "fue", "ha", "han", "hay", "la", "las", "le", "les", "lo",
-	"los", "mas", "me", "mi", "mis", "muy", "no", "nos", "o", "otra",
-	"otras", "otro", "otros", "para", "pero", "por", "porque", "puede",
-	"pueden", "puedes", "puedo", "que", "quien", "se", "si", "sin",
-	"sobre", "son", "su", "sus", "tambien", "te", "tengo", "tiene",
-	"toda", "todas", "todo", "todos", "tu", "tus", "un", "una", "unas",
-	"uno", "unos", "y", "ya", "yo",
+	"entre", "era", "es", "esa", "ese", "eso", "esta", "estan", "estas",
+	"este", "esto", "estos", "fue", "ha", "han", "hay", "la", "las", "le",
+	"les", "lo", "los", "mas", "me", "mi", "mis", "muy", "no", "nos", "o",
+	"otra", "otras", "otro", "otros", "para", "pero", "por", "porque",
+	"puede", "pueden", "puedes", "puedo", "que", "quien", "se", "si", "sin",
+	"sobre", "son", "su", "sus", "tambien", "te", "tengo", "tiene", "toda",
+	"todas", "todo", "todos", "tu", "tus", "un", "una", "unas", "uno",
+	"unos", "y", "ya", "yo",
 };
 
 /* German: evidence only (not dropped: "die", "war" are English words). */
 static const char *const lang_de[] = {
-	"auch", "auf", "bei", "das", "dem", "den", "der", "die", "ein",
-	"eine", "einen", "fur", "habe", "haben", "hat", "ich", "ist", "kann",
-	"mein", "meine", "mit", "nicht", "oder", "sich", "sie", "sind",
-	"und", "von", "werden", "wie", "wir", "wird", "zu",
+	"auch", "auf", "bei", "das", "dem", "den", "der", "die", "ein", "eine",
+	"einen", "fur", "habe", "haben", "hat", "ich", "ist", "kann", "mein",
+	"meine", "mit", "nicht", "oder", "sich", "sie", "sind", "und", "von",
+	"werden", "wie", "wir", "wird", "zu",
 };
 
 /* Greetings and requests: evidence of a language, and dropped. */
 static const char *const greet_fr[] = {
-	"aimerais", "besoin", "bonjour", "bonsoir", "merci",
-	"sais", "sait", "salut", "savez", "savoir", "stp", "svp", "voudrais",
-	"veux",
+	"aimerais", "besoin", "bonjour", "bonsoir", "merci", "sais", "sait",
+	"salut", "savez", "savoir", "stp", "svp", "voudrais", "veux",
 };
 static const char *const greet_en[] = {
 	"hello", "hey", "hi", "know", "need", "please", "thank", "thanks",
@@ -840,7 +838,7 @@ strtab_add(struct strtab *t, const char *k, size_t n, uint32_t val, int *isnew)
 
 struct slang {
 	char			 code[4];
-	struct sb_stemmer	*stemmer;	/* NULL: words are not stemmed */
+	struct sb_stemmer	*stemmer;	/* NULL: no stemming */
 	size_t			 nsec;
 	double			 avgdl;
 	double			 idf_max;	/* idf of a word seen once */
@@ -871,7 +869,7 @@ struct dlink {
 struct scratch {
 	double		*acc;		/* score so far */
 	float		*best;		/* this word's best share */
-	double		*hacc;		/* idf of question words in the heading */
+	double		*hacc;		/* idf of question words in heading */
 	float		*hbest;		/* this word's best share of it */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
@@ -887,7 +885,7 @@ struct search {
 						   of unknown language */
 	size_t			 nsec;
 	uint8_t			*seclang;
-	double			*hmass;		/* idf of each heading's words */
+	double			*hmass;		/* idf of each heading */
 	struct strtab		 vocab;		/* lang + stem -> term id */
 	struct term		*terms;
 	size_t			 nterms;
@@ -1033,7 +1031,8 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 	if (isnew) {
 		if (s->nterms == b->tcap) {
 			b->tcap = b->tcap ? b->tcap * 2 : 1024;
-			s->terms = xrealloc(s->terms, b->tcap * sizeof(*s->terms));
+			s->terms = xrealloc(s->terms,
+			    b->tcap * sizeof(*s->terms));
 			b->lastsec = xrealloc(b->lastsec,
 			    b->tcap * sizeof(*b->lastsec));
 			b->lasttp = xrealloc(b->lasttp,
@@ -1257,7 +1256,8 @@ search_new(const struct guide *g)
 		uint32_t k;
 
 		for (k = 0; k < s->terms[i].npost; k++) {
-			const struct posting *p = &s->posts[s->terms[i].post + k];
+			const struct posting *p =
+			    &s->posts[s->terms[i].post + k];
 
 			if (p->own)
 				s->hmass[p->sec] += s->terms[i].idf;
@@ -1480,7 +1480,8 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 		}
 		for (k = lo; k < l->nsorted && k < lo + PREFIX_FANOUT; k++) {
 			uint32_t pt = l->sorted[k];
-			const struct stent *e = &s->vocab.ents[s->terms[pt].key];
+			const struct stent *e =
+			    &s->vocab.ents[s->terms[pt].key];
 
 			if (strncmp(strtab_key(&s->vocab, e) + 1, qs, sl) != 0)
 				break;
@@ -1647,7 +1648,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 			continue;
 		k = nhits < max ? nhits++ : max - 1;
 		while (k > 0 && (hits[k - 1].score < score ||
-		    (hits[k - 1].score == score && hits[k - 1].section > sec))) {
+		    (hits[k - 1].score == score &&
+		    hits[k - 1].section > sec))) {
 			hits[k] = hits[k - 1];
 			k--;
 		}

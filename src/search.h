@@ -42,9 +42,13 @@ struct search_hit {
 struct search *search_new(const struct guide *g);
 void search_free(struct search *s);
 
-/* Ranks sections for text. lang ("fr", "en", ...) picks the stemmer for the
- * question; NULL means detect. Sections in lang get a small boost. Fills at
- * most max hits, best first; returns how many. */
+/* Ranks sections for text. lang ("fr", "en", ...) is the question's
+ * language; NULL means detect (and, with no evidence, the language most
+ * sections are in). Sections in other languages still match, at half their
+ * score; prefix and typo matches are tried only in the question's language
+ * and only for words the guide does not use as written. Fills at most max
+ * hits, best first (ties: guide order); returns how many. Text beyond 2 KiB
+ * or 40 distinct words is ignored. */
 size_t search_query(const struct search *s, const char *text,
     const char *lang, struct search_hit *hits, size_t max);
 
