@@ -76,6 +76,11 @@ test_tokens(void)
 	check_tokens("aide help ayuda", "fr", "aid help ayud",
 	    "help words kept");
 	check_tokens("", "fr", "", "empty text");
+	check_tokens("Write to Help@Example.org now", "en",
+	    "write help@example.org help exampl org now",
+	    "an e-mail address is also one word");
+	check_tokens("fera-t-il peut-être", "fr", "fer peutetr",
+	    "3-part words give no compound, 2-part ones do");
 }
 
 static void
@@ -93,6 +98,14 @@ test_detect(void)
 	check_lang("", NULL);
 	check_lang("la", NULL);
 	check_lang("\xff\xfe", NULL);
+	{
+		size_t best = 0, other = 0;
+		const char *l = search_detect_lang_counts("le chat et le chien "
+		    "sont dans la maison avec the dog", "en", &best, &other);
+
+		CHECK_STR("fr", l ? l : "(null)", "counts: winner");
+		CHECK(best == 7 && other == 1, "counts: evidence of both");
+	}
 }
 
 static void
@@ -182,6 +195,19 @@ test_ranking(void)
 	    "en", NULL), "typo: letters swapped");
 	CHECK_STR("Ordinateur infecté", best(g, s, "ordinateur piratage",
 	    "fr", NULL), "prefix: piratage finds piratés");
+	{
+		size_t fr = 0, en = 0;
+
+		for (i = 0; i < guide_nsections(g); i++) {
+			const char *l = guide_page_lang(g,
+			    guide_section_page(g, i));
+
+			fr += strcmp(l, "fr") == 0;
+			en += strcmp(l, "en") == 0;
+		}
+		CHECK_STR(fr > en ? "fr" : "en", best_lang(g, s, "SIM", NULL),
+		    "no evidence: the language most sections are in");
+	}
 	best(g, s, "recipe for a chocolate cake", "en", &score);
 	CHECK(score < SEARCH_DEFAULT_MIN_SCORE,
 	    "unrelated question scores below the threshold");
