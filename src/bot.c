@@ -17,8 +17,8 @@
 #include "search.h"
 #include "util.h"
 
-#ifdef SEARCH_MIN_SCORE
-#define BOT_MIN_SCORE		SEARCH_MIN_SCORE
+#ifdef SEARCH_DEFAULT_MIN_SCORE
+#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE
 #else
 #define BOT_MIN_SCORE		1.0	/* when the config sets none */
 #endif
