@@ -798,15 +798,23 @@ no_answer(struct turn *t, const struct search_hit *hits, size_t n)
 	size_t secs[BOT_NCLOSEST], k = 0;
 	struct buf m;
 
-	for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
-		const char *s = section_text(t->b, hits[i].section);
-		int dup = hits[i].score <= 0 || s[0] == '\0';
+	/* Suggestions in the person's language first; others only when there
+	 * are none (a list in a language one can't read helps nobody). */
+	for (int pass = 0; pass < 2 && k == 0; pass++) {
+		for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
+			size_t sec = hits[i].section;
+			const char *s = section_text(t->b, sec);
+			const char *pl = guide_page_lang(t->b->g,
+			    guide_section_page(t->b->g, sec));
+			int skip = hits[i].score <= 0 || s[0] == '\0' ||
+			    (pass == 0 && strcmp(pl, w->lang) != 0);
 
-		for (size_t j = 0; !dup && j < k; j++)
-			if (strcmp(s, section_text(t->b, secs[j])) == 0)
-				dup = 1;
-		if (!dup)
-			secs[k++] = hits[i].section;
+			for (size_t j = 0; !skip && j < k; j++)
+				if (strcmp(s, section_text(t->b, secs[j])) == 0)
+					skip = 1;
+			if (!skip)
+				secs[k++] = sec;
+		}
 	}
 	person_reset_reading(w);
 	buf_init(&m);
