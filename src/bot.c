@@ -30,6 +30,7 @@
 #define BOT_REPLY_CHARS		1200	/* when the config sets none */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
+#define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 
 enum lang_from {
 	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
@@ -295,6 +296,17 @@ fold_command(const char *text)
 	*w = '\0';
 	free(f);
 	return out;
+}
+
+static size_t
+count_words(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (!is_space(*s) && (s[1] == '\0' || is_space(s[1])))
+			n++;
+	return n;
 }
 
 /* Output. */
@@ -1599,7 +1611,14 @@ person_text(struct turn *t, const char *text)
 		free(w->consent_text);
 		w->consent_text = NULL;
 	}
-	if (w->lang_from == LANG_DEFAULT) {
+	/*
+	 * The language of a question: the first one with evidence sets it; a
+	 * later one of a few words in another language moves the conversation
+	 * to that language (the person answers in the language they wrote
+	 * in), unless they chose one with a command.
+	 */
+	if (w->lang_from != LANG_CHOSEN && (w->lang_from == LANG_DEFAULT ||
+	    count_words(folded) >= BOT_REDETECT_WORDS)) {
 		const char *d = search_detect_lang(text);
 
 		if (d != NULL && lang_known(b, d))
