@@ -1602,7 +1602,11 @@ person_text(struct turn *t, const char *text)
 		goto done;
 	}
 	if (w->pending == PENDING_DESCRIBE) {
-		ask_consent(t, text);
+		/* The description is what they need help with: HUMAN offers
+		 * it again if they say no now and change their mind. */
+		free(w->last_question);
+		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		ask_consent(t, w->last_question);
 		goto done;
 	}
 	/* A question: it ends any consent that was waiting. */
