@@ -690,9 +690,15 @@ show_section(struct turn *t, size_t sec, size_t offset)
 	}
 	max = b->cfg->guide.max_reply_chars ? b->cfg->guide.max_reply_chars :
 	    BOT_REPLY_CHARS;
-	/* The footer depends on what is left; measure the longest one. */
-	used = utf8_chars(m.s) + utf8_chars(tail.s) + 4 +
-	    utf8_chars(P(t, "footer_more"));
+	/* The footer depends on what is left; count the longest one. */
+	used = utf8_chars(m.s) + utf8_chars(tail.s) + 4;
+	{
+		size_t fm = utf8_chars(P(t, "footer_more"));
+		size_t fn = utf8_chars(P(t, "footer_next"));
+		size_t fe = utf8_chars(P(t, "footer_end"));
+
+		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
+	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
 		const char *v[] = { "url", url, NULL };
 		char *line = phrases_render(b->p, turn_lang(t), "footer_url", v);

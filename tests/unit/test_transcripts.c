@@ -254,6 +254,23 @@ check_clean(struct t_run *r, const struct bot_action *a)
 		if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
 			letters_only = 0;
 	}
+	/* A guide answer fits max_reply_chars (its first line names the
+	 * source). */
+	{
+		const char *nl = strchr(a->text, '\n');
+		const char *sep = strstr(a->text, " \xe2\x80\xba ");
+		size_t chars = 0;
+
+		for (s = (const unsigned char *)a->text; *s != '\0'; s++)
+			if ((*s & 0xc0) != 0x80)
+				chars++;
+		if (sep != NULL && (nl == NULL || sep < nl) &&
+		    r->cfg.guide.max_reply_chars > 0 &&
+		    chars > r->cfg.guide.max_reply_chars)
+			fail(r, "guide answer of %zu characters, more than "
+			    "max_reply_chars (%zu)", chars,
+			    r->cfg.guide.max_reply_chars);
+	}
 	if (letters_only && strchr(a->text, '_') != NULL)
 		fail(r, "message \"%s\" looks like a missing phrase key",
 		    a->text);
