@@ -592,6 +592,14 @@ search_detect_lang(const char *text)
 	int nf = 0, ne = 0, ns = 0;
 
 	buf_init(&b);
+	for (char *c = f; *c != '\0'; c++) {
+		if (strncmp(c, "\xc2\xbf", 2) == 0 ||
+		    strncmp(c, "\xc2\xa1", 2) == 0)
+			c[0] = c[1] = ' ';
+		else if (*c != '\'' && (unsigned char)*c < 0x80 &&
+		    !(*c >= 'a' && *c <= 'z'))
+			*c = ' ';
+	}
 	buf_addf(&b, " %s ", f);
 	for (size_t i = 0; i < sizeof(fr) / sizeof(fr[0]); i++)
 		nf += stub_has_word(b.s, fr[i]);
