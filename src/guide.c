@@ -1,3 +1,1885 @@
-/* guide: not written yet (placeholder so the tree builds). */
+/*
+ * guide: loads DFAK-style pages (YAML front matter + Markdown) into sections
+ * of chat-ready plain text.
+ *
+ * A page goes through four steps: sanitize (size, binary junk, UTF-8, line
+ * ends), split off the front matter (libyaml, with a line-by-line rescue when
+ * the block is not valid YAML), rewrite the Markdown the way its authors
+ * meant it (comments, "•" bullets, "- ." debris, list nesting by relative
+ * indentation), then parse it with libcmark and walk the tree into sections.
+ */
 #include "ac-config.h"
-typedef int guide_placeholder_t;
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark.h>
+#include <yaml.h>
+
+#include "guide.h"
+#include "log.h"
+#include "search.h"
+#include "util.h"
+
+#define GUIDE_FILE_MAX		(1024 * 1024)	/* bigger files are skipped */
+#define GUIDE_PSEUDO_MAX	90	/* chars: longer lines are never headings */
+#define GUIDE_RENDER_DEPTH	24	/* deeper nesting is flattened */
+#define GUIDE_LIST_DEPTH	16	/* list levels kept by the indent rewrite */
+#define GUIDE_DIR_DEPTH		8
+#define GUIDE_FILES_MAX		4096
+#define GUIDE_LEVELS		7	/* heading levels 1..6 (+ pseudo) */
+
+struct page {
+	char	*path;
+	char	*title;
+	char	*lang;
+	char	*permalink;
+	char	*keywords;
+	char	*summary;
+	size_t	 first;
+	size_t	 nsec;
+};
+
+struct section {
+	size_t	 page;
+	int	 level;
+	char	*heading;
+	char	*path;
+	char	*text;
+	char	*keywords;
+};
+
+struct guide {
+	struct page	*pages;
+	size_t		 npages;
+	size_t		 pcap;
+	struct section	*secs;
+	size_t		 nsecs;
+	size_t		 scap;
+};
+
+/* Front matter values, as read. */
+struct fm {
+	char	*title;
+	char	*lang;
+	char	*summary;
+	char	*permalink;
+	char	*keywords;
+	int	 present;
+};
+
+/* A "<!-- keywords: ... -->" comment found in the body, by line. */
+struct kwnote {
+	size_t	 line;
+	char	*words;
+};
+
+struct kwnotes {
+	struct kwnote	*v;
+	size_t		 n;
+};
+
+/* A section while its page is being built. */
+struct draft {
+	int		 level;
+	int		 borrowed;	/* text is a child's */
+	size_t		 line;
+	char		*heading;
+	char		*path;
+	struct buf	 text;
+	struct buf	 keywords;
+};
+
+struct drafts {
+	struct draft	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* Languages a folder name or a file name suffix may spell. */
+static const char *const lang_codes[] = {
+	"ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa",
+	"fi", "fr", "he", "hi", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv",
+	"my", "nl", "no", "pl", "ps", "pt", "ro", "ru", "sk", "sl", "sq", "sr",
+	"sv", "sw", "th", "tr", "uk", "ur", "vi", "zh",
+};
+
+struct guide *
+guide_new(void)
+{
+	return xcalloc(1, sizeof(struct guide));
+}
+
+void
+guide_free(struct guide *g)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->npages; i++) {
+		free(g->pages[i].path);
+		free(g->pages[i].title);
+		free(g->pages[i].lang);
+		free(g->pages[i].permalink);
+		free(g->pages[i].keywords);
+		free(g->pages[i].summary);
+	}
+	for (i = 0; i < g->nsecs; i++) {
+		free(g->secs[i].heading);
+		free(g->secs[i].path);
+		free(g->secs[i].text);
+		free(g->secs[i].keywords);
+	}
+	free(g->pages);
+	free(g->secs);
+	free(g);
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static void
+buf_addcp(struct buf *b, uint32_t c)
+{
+	char u[4];
+
+	if (c < 0x80) {
+		buf_addc(b, (char)c);
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | (c >> 6));
+		u[1] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 2);
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | (c >> 12));
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (c >> 18));
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 4);
+	}
+}
+
+/* Windows-1252 for bytes 0x80..0x9f; 0 where it has no character. */
+static const uint16_t cp1252[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+/*
+ * Makes a file's bytes safe for everything below: no BOM, LF line ends, no
+ * control characters but LF and TAB, valid UTF-8 (a stray byte is read as
+ * Windows-1252, the usual cause of such bytes in hand-edited pages).
+ * Returns a new string, or NULL (warning logged) for binary junk.
+ */
+static char *
+sanitize(const char *name, const char *data, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)data;
+	struct buf b;
+	size_t i = 0, line = 1, bad = 0, badline = 0, ctl = 0;
+	uint32_t c;
+
+	if (memchr(data, '\0', len) != NULL) {
+		log_warnx("%s: binary file (NUL bytes), skipped", name);
+		return NULL;
+	}
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	buf_init(&b);
+	while (i < len) {
+		size_t n = utf8_seq(s + i, len - i, &c);
+
+		if (n == 0) {
+			if (bad++ == 0)
+				badline = line;
+			c = s[i] >= 0xa0 ? s[i] : cp1252[s[i] - 0x80];
+			n = 1;
+			if (c == 0) {
+				i++;
+				continue;
+			}
+		}
+		i += n;
+		if (c == '\r') {
+			if (i < len && s[i] == '\n')
+				continue;
+			c = '\n';
+		}
+		if (c == '\n')
+			line++;
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ||
+		    (c >= 0x80 && c < 0xa0)) {
+			ctl++;
+			continue;
+		}
+		buf_addcp(&b, c);
+	}
+	if (ctl > 16 && ctl > len / 64) {
+		log_warnx("%s: binary file (%zu control characters), skipped",
+		    name, ctl);
+		buf_release(&b);
+		return NULL;
+	}
+	if (bad > 0)
+		log_warnx("%s:%zu: invalid UTF-8 (%zu bytes read as "
+		    "Windows-1252)", name, badline, bad);
+	if (ctl > 0)
+		log_warnx("%s: %zu control characters dropped", name, ctl);
+	return buf_detach(&b);
+}
+
+/* ------------------------------------------------------- text cleaning */
+
+static int
+is_space_cp(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == 0xa0 || c == 0x1680 ||
+	    (c >= 0x2000 && c <= 0x200a) || c == 0x202f || c == 0x205f ||
+	    c == 0x3000;
+}
+
+static int
+is_invisible_cp(uint32_t c)
+{
+	return (c >= 0x200b && c <= 0x200f) || c == 0x00ad || c == 0x2060 ||
+	    c == 0xfeff || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069);
+}
+
+/*
+ * Appends text to out the way chat shows it: every kind of space is one
+ * ASCII space (none at line ends or starts), invisible and control
+ * characters dropped, '<' and '>' turned into '‹' '›' (Pidgin reads HTML).
+ * Newlines are kept.
+ */
+static void
+clean_append(struct buf *out, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, n;
+	int space = 0, linestart;
+	uint32_t c;
+
+	linestart = out->len == 0 || out->s[out->len - 1] == '\n';
+	while (i < len) {
+		if ((n = utf8_seq(s + i, len - i, &c)) == 0) {
+			i++;
+			continue;
+		}
+		i += n;
+		if (is_space_cp(c)) {
+			space = 1;
+			continue;
+		}
+		if (c == '\n') {
+			while (out->len > 0 && out->s[out->len - 1] == ' ')
+				buf_truncate(out, out->len - 1);
+			buf_addc(out, '\n');
+			space = 0;
+			linestart = 1;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
+		    is_invisible_cp(c))
+			continue;
+		if (space && !linestart)
+			buf_addc(out, ' ');
+		space = 0;
+		linestart = 0;
+		if (c == '<')
+			buf_adds(out, "\xe2\x80\xb9");
+		else if (c == '>')
+			buf_adds(out, "\xe2\x80\xba");
+		else
+			buf_addcp(out, c);
+	}
+	if (space && !linestart)
+		buf_addc(out, ' ');
+}
+
+static void
+rtrim(struct buf *b)
+{
+	while (b->len > 0 && (b->s[b->len - 1] == ' ' ||
+	    b->s[b->len - 1] == '\n'))
+		buf_truncate(b, b->len - 1);
+}
+
+static int
+is_alnum_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+}
+
+/*
+ * Normalises a heading or title: entities were decoded by cmark or are
+ * decoded here (&nbsp; only: the one the guide uses), '*' dropped, '_' dropped
+ * where it delimits emphasis (not inside words), spaces collapsed.
+ * New string.
+ */
+static char *
+norm_heading(const char *s)
+{
+	struct buf raw, out;
+	size_t i, n = strlen(s);
+
+	buf_init(&raw);
+	for (i = 0; i < n; i++) {
+		if (strncmp(s + i, "&nbsp;", 6) == 0) {
+			buf_addc(&raw, ' ');
+			i += 5;
+		} else if (s[i] == '*' || s[i] == '\n') {
+			buf_addc(&raw, s[i] == '\n' ? ' ' : '\0');
+		} else if (s[i] == '_' && !(i > 0 && is_alnum_byte(s[i - 1]) &&
+		    i + 1 < n && is_alnum_byte(s[i + 1]))) {
+			buf_addc(&raw, '\0');
+		} else
+			buf_addc(&raw, s[i]);
+	}
+	/* Remove the NUL placeholders without gluing words. */
+	buf_init(&out);
+	for (i = 0; i < raw.len; ) {
+		size_t j = i;
+
+		while (j < raw.len && raw.s[j] != '\0')
+			j++;
+		clean_append(&out, raw.s + i, j - i);
+		i = j + 1;
+	}
+	buf_release(&raw);
+	rtrim(&out);
+	return buf_detach(&out);
+}
+
+/* --------------------------------------------------------- front matter */
+
+static void
+fm_release(struct fm *fm)
+{
+	free(fm->title);
+	free(fm->lang);
+	free(fm->summary);
+	free(fm->permalink);
+	free(fm->keywords);
+	memset(fm, 0, sizeof(*fm));
+}
+
+static void
+fm_set(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
+/* Stores one key; unknown keys are ignored, a repeated key overwrites. */
+static void
+fm_store(struct fm *fm, const char *key, const char *value)
+{
+	if (strcmp(key, "title") == 0)
+		fm_set(&fm->title, value);
+	else if (strcmp(key, "language") == 0 || strcmp(key, "lang") == 0)
+		fm_set(&fm->lang, value);
+	else if (strcmp(key, "summary") == 0)
+		fm_set(&fm->summary, value);
+	else if (strcmp(key, "permalink") == 0)
+		fm_set(&fm->permalink, value);
+	else if (strcmp(key, "keywords") == 0 || strcmp(key, "tags") == 0)
+		fm_set(&fm->keywords, value);
+}
+
+/* Parses the YAML block; returns 0, or -1 with *line the bad line (0-based
+ * within the block) and a message in err. */
+static int
+fm_yaml(struct fm *fm, const char *block, size_t len, size_t *line,
+    char *err, size_t errlen)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *pair;
+
+	if (!yaml_parser_initialize(&parser)) {
+		util_strlcpy(err, "cannot initialise the YAML parser", errlen);
+		*line = 0;
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)block,
+	    len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		/* The context mark is where the faulty key starts. */
+		*line = parser.context != NULL ? parser.context_mark.line :
+		    parser.problem_mark.line;
+		util_strlcpy(err, parser.problem ? parser.problem : "error",
+		    errlen);
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL) {		/* empty block */
+		yaml_document_delete(&doc);
+		yaml_parser_delete(&parser);
+		return 0;
+	}
+	if (root->type != YAML_MAPPING_NODE) {
+		*line = root->start_mark.line;
+		util_strlcpy(err, "not a mapping of keys to values", errlen);
+		yaml_document_delete(&doc);
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	for (pair = root->data.mapping.pairs.start;
+	    pair < root->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(&doc, pair->value);
+		struct buf list;
+		yaml_node_item_t *it;
+
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
+			continue;
+		if (v->type == YAML_SCALAR_NODE) {
+			fm_store(fm, (const char *)k->data.scalar.value,
+			    (const char *)v->data.scalar.value);
+			continue;
+		}
+		if (v->type != YAML_SEQUENCE_NODE)
+			continue;
+		/* A list (keywords): joined with commas. */
+		buf_init(&list);
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			yaml_node_t *e = yaml_document_get_node(&doc, *it);
+
+			if (e == NULL || e->type != YAML_SCALAR_NODE)
+				continue;
+			if (list.len > 0)
+				buf_adds(&list, ", ");
+			buf_adds(&list, (const char *)e->data.scalar.value);
+		}
+		fm_store(fm, (const char *)k->data.scalar.value,
+		    list.s ? list.s : "");
+		buf_release(&list);
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return 0;
+}
+
+/*
+ * Rescue for a block libyaml refused: each "key: value" line on its own.
+ * One-line values only (quoted or bare); block scalars are lost.
+ */
+static void
+fm_lines(struct fm *fm, const char *block, size_t len)
+{
+	const char *p = block, *end = block + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *k = p, *colon, *v, *ve;
+		char key[64];
+		struct buf val;
+
+		if (eol == NULL)
+			eol = end;
+		p = eol + 1;
+		colon = k;
+		while (colon < eol && (is_alnum_byte(*colon) || *colon == '_' ||
+		    *colon == '-') && (unsigned char)*colon < 0x80)
+			colon++;
+		if (colon == k || colon >= eol || *colon != ':' ||
+		    (size_t)(colon - k) >= sizeof(key))
+			continue;
+		memcpy(key, k, (size_t)(colon - k));
+		key[colon - k] = '\0';
+		v = colon + 1;
+		while (v < eol && *v == ' ')
+			v++;
+		ve = eol;
+		while (ve > v && ve[-1] == ' ')
+			ve--;
+		if (ve > v && (*v == '>' || *v == '|'))
+			continue;
+		if (ve - v >= 2 && ((*v == '"' && ve[-1] == '"') ||
+		    (*v == '\'' && ve[-1] == '\''))) {
+			char q = *v;
+
+			buf_init(&val);
+			for (v++, ve--; v < ve; v++) {
+				if (q == '"' && *v == '\\' && v + 1 < ve)
+					v++;
+				else if (q == '\'' && *v == '\'' && v + 1 < ve &&
+				    v[1] == '\'')
+					v++;
+				buf_addc(&val, *v);
+			}
+		} else {
+			buf_init(&val);
+			buf_add(&val, v, (size_t)(ve - v));
+		}
+		fm_store(fm, key, val.s ? val.s : "");
+		buf_release(&val);
+	}
+}
+
+/*
+ * Splits the front matter off text: it starts at byte 0 with "---" and ends
+ * at the next line that is exactly "---" (or "..."). Returns the body.
+ */
+static const char *
+fm_split(struct fm *fm, const char *name, const char *text)
+{
+	const char *block, *p;
+	size_t line, blen;
+	char err[128];
+
+	if (strncmp(text, "---\n", 4) != 0)
+		return text;
+	block = text + 4;
+	for (p = block; *p != '\0'; ) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+
+		while (n > 3 && p[n - 1] == ' ')
+			n--;
+		if (n == 3 && (strncmp(p, "---", 3) == 0 ||
+		    strncmp(p, "...", 3) == 0))
+			break;
+		p = eol ? eol + 1 : p + n;
+	}
+	if (*p == '\0') {
+		log_warnx("%s:1: front matter never closed (no second '---' "
+		    "line); read as text", name);
+		return text + 4;
+	}
+	blen = (size_t)(p - block);
+	fm->present = 1;
+	if (fm_yaml(fm, block, blen, &line, err, sizeof(err)) == -1) {
+		log_warnx("%s:%zu: front matter is not valid YAML (%s); "
+		    "reading it line by line", name, line + 2, err);
+		fm_release(fm);
+		fm->present = 1;
+		fm_lines(fm, block, blen);
+	}
+	p = strchr(p, '\n');
+	return p ? p + 1 : block + blen + 3;
+}
+
+/* ------------------------------------------------------- preprocessing */
+
+/* Width of a list marker at s ("-", "*", "+", "12." or "3)"), or 0. */
+static size_t
+list_marker(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '-' || *s == '*' || *s == '+')
+		n = 1;
+	else {
+		while (n < 9 && s[n] >= '0' && s[n] <= '9')
+			n++;
+		if (n == 0 || (s[n] != '.' && s[n] != ')'))
+			return 0;
+		n++;
+	}
+	if (s[n] != ' ' && s[n] != '\0' && s[n] != '\n')
+		return 0;
+	return n;
+}
+
+/* A thematic break ("- - -", "***") is not a list item. */
+static int
+is_break_line(const char *s, size_t n)
+{
+	size_t i, count = 0;
+	char c = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ')
+			continue;
+		if (s[i] != '-' && s[i] != '*' && s[i] != '_')
+			return 0;
+		if (c != 0 && s[i] != c)
+			return 0;
+		c = s[i];
+		count++;
+	}
+	return count >= 3;
+}
+
+static void
+kwnotes_release(struct kwnotes *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		free(k->v[i].words);
+	free(k->v);
+	k->v = NULL;
+	k->n = 0;
+}
+
+/*
+ * Removes HTML comments (keeping their newlines so line numbers stay true);
+ * a "<!-- keywords: a, b -->" comment is remembered with its line.
+ */
+static char *
+strip_comments(const char *s, struct kwnotes *kw)
+{
+	struct buf b;
+	size_t line = 1;
+	const char *p = s;
+
+	buf_init(&b);
+	for (;;) {
+		const char *open = strstr(p, "<!--"), *close, *q;
+
+		if (open == NULL) {
+			buf_adds(&b, p);
+			break;
+		}
+		for (q = p; q < open; q++)
+			line += *q == '\n';
+		buf_add(&b, p, (size_t)(open - p));
+		close = strstr(open + 4, "-->");
+		if (close == NULL)
+			close = open + strlen(open);
+		q = open + 4;
+		while (q < close && (*q == ' ' || *q == '\n'))
+			q++;
+		if (close - q > 9 && strncasecmp(q, "keywords:", 9) == 0) {
+			kw->v = xrealloc(kw->v, (kw->n + 1) * sizeof(*kw->v));
+			kw->v[kw->n].line = line;
+			kw->v[kw->n].words = xstrndup(q + 9,
+			    (size_t)(close - q - 9));
+			kw->n++;
+		}
+		for (q = open; q < close; q++) {
+			if (*q == '\n') {
+				buf_addc(&b, '\n');
+				line++;
+			}
+		}
+		if (*close == '\0')
+			break;
+		p = close + 3;
+	}
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}
+
+/*
+ * Rewrites the body so that CommonMark reads it as its authors meant:
+ * lines starting with "•" become list items; in a page where items start
+ * with "- ." debris the dot goes; list nesting follows "more indented than
+ * the previous item = one level deeper", whatever the number of spaces, and
+ * a list item's indented continuation lines stay inside that item.
+ */
+static char *
+rewrite_lists(const char *s)
+{
+	struct { size_t orig, content; } stack[GUIDE_LIST_DEPTH];
+	struct buf b;
+	const char *p;
+	size_t sp = 0, debris = 0;
+	int prev_blank = 1;
+
+	/* Does this page have the "- ." debris? */
+	for (p = s; p != NULL && *p != '\0'; ) {
+		const char *q = p;
+		size_t m;
+
+		while (*q == ' ')
+			q++;
+		if ((m = list_marker(q)) > 0 && q[m] == ' ' &&
+		    q[m + 1] == '.' && q[m + 2] != '.' && q[m + 2] != ' ' &&
+		    q[m + 2] != '\n')
+			debris++;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	buf_init(&b);
+	for (p = s; *p != '\0'; ) {
+		const char *eol = strchr(p, '\n'), *q;
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		size_t n = 0, m, i, col;
+		struct buf line;
+
+		/* Leading white space, tabs to the next multiple of 4. */
+		for (q = p; q < p + len && (*q == ' ' || *q == '\t'); q++)
+			n = *q == '\t' ? (n / 4 + 1) * 4 : n + 1;
+		buf_init(&line);
+		if (q + 3 <= p + len && memcmp(q, "\xe2\x80\xa2", 3) == 0) {
+			/* "•" bullet. */
+			buf_adds(&line, "- ");
+			q += 3;
+			while (q < p + len && *q == ' ')
+				q++;
+			buf_add(&line, q, (size_t)(p + len - q));
+		} else
+			buf_add(&line, q, (size_t)(p + len - q));
+		if (line.s == NULL)
+			buf_adds(&line, "");
+
+		if (line.len == 0) {
+			buf_addc(&b, '\n');
+			prev_blank = 1;
+		} else if ((m = list_marker(line.s)) > 0 &&
+		    !is_break_line(line.s, line.len)) {
+			const char *rest = line.s + m;
+
+			while (*rest == ' ')
+				rest++;
+			if (debris >= 2 && rest[0] == '.' && rest[1] != '.' &&
+			    rest[1] != ' ' && rest[1] != '\0')
+				rest++;
+			while (sp > 0 && stack[sp - 1].orig > n)
+				sp--;
+			if (sp > 0 && stack[sp - 1].orig == n)
+				sp--;
+			col = sp > 0 ? stack[sp - 1].content : 0;
+			if (sp < GUIDE_LIST_DEPTH) {
+				stack[sp].orig = n;
+				stack[sp].content = col + m + 1;
+				sp++;
+			}
+			for (i = 0; i < col; i++)
+				buf_addc(&b, ' ');
+			buf_add(&b, line.s, m);
+			buf_addc(&b, ' ');
+			buf_adds(&b, rest);
+			buf_addc(&b, '\n');
+			prev_blank = 0;
+		} else {
+			if (line.s[0] == '#' || (n == 0 && prev_blank))
+				sp = 0;
+			if (sp > 0 && n > 0) {
+				while (sp > 0 && stack[sp - 1].orig >= n)
+					sp--;
+				col = sp > 0 ? stack[sp - 1].content : 0;
+			} else
+				col = n;
+			for (i = 0; i < col; i++)
+				buf_addc(&b, ' ');
+			buf_add(&b, line.s, line.len);
+			buf_addc(&b, '\n');
+			prev_blank = 0;
+		}
+		buf_release(&line);
+		if (eol == NULL)
+			break;
+		p = eol + 1;
+	}
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}
+
+/* ------------------------------------------------------------ rendering */
+
+static int
+has_scheme(const char *u, const char *scheme)
+{
+	size_t n = strlen(scheme);
+
+	return strncasecmp(u, scheme, n) == 0;
+}
+
+/* A bare e-mail address: one '@', no '/', ':' or space. */
+static int
+is_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at != s && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strchr(at + 1, '.') != NULL &&
+	    strpbrk(s, "/: ") == NULL;
+}
+
+static int
+looks_like_url(const char *s)
+{
+	return strstr(s, "://") != NULL || has_scheme(s, "www.") ||
+	    has_scheme(s, "mailto:") || is_email(s);
+}
+
+/* Strips scheme, "www." and trailing '/' for comparisons. */
+static void
+url_core(const char *s, const char **start, size_t *len)
+{
+	const char *p = strstr(s, "://");
+	size_t n;
+
+	if (p != NULL && p - s < 10)
+		s = p + 3;
+	else if (has_scheme(s, "mailto:"))
+		s += 7;
+	if (has_scheme(s, "www."))
+		s += 4;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '/')
+		n--;
+	*start = s;
+	*len = n;
+}
+
+static int
+same_target(const char *text, const char *url)
+{
+	const char *a, *b;
+	size_t al, bl;
+
+	url_core(text, &a, &al);
+	url_core(url, &b, &bl);
+	return al == bl && strncasecmp(a, b, al) == 0;
+}
+
+/* Inline content of node as plain text; links as "text (url)" when links. */
+static void render_inlines(cmark_node *, struct buf *, int, int);
+
+static void
+render_link(cmark_node *node, struct buf *out, int links, int depth)
+{
+	const char *url = cmark_node_get_url(node);
+	struct buf text, target;
+	const char *u;
+	char *t;
+
+	buf_init(&text);
+	render_inlines(node, &text, 0, depth + 1);
+	t = norm_heading(text.s ? text.s : "");
+	buf_release(&text);
+	buf_init(&target);
+	if (url == NULL)
+		url = "";
+	while (*url == ' ')
+		url++;
+	if (has_scheme(url, "mailto:")) {
+		u = strchr(url, ':') + 1;
+		buf_add(&target, u, strcspn(u, "?"));
+	} else if (is_email(url)) {
+		buf_adds(&target, url);
+	} else if (has_scheme(url, "http://") || has_scheme(url, "https://") ||
+	    has_scheme(url, "ftp://") || has_scheme(url, "xmpp:")) {
+		for (u = url; *u != '\0'; u++)
+			if (!(u[0] == '\\' && u[1] == '_') && *u != ' ')
+				buf_addc(&target, *u);
+	}
+	/* Anything else (relative, "#anchor", javascript:...): text only. */
+	if (!links || target.len == 0)
+		buf_adds(out, t);
+	else if (*t == '\0' || same_target(t, target.s) || looks_like_url(t))
+		buf_add(out, target.s, target.len);
+	else {
+		buf_adds(out, t);
+		buf_adds(out, " (");
+		buf_add(out, target.s, target.len);
+		buf_addc(out, ')');
+	}
+	buf_release(&target);
+	free(t);
+}
+
+static void
+render_inlines(cmark_node *parent, struct buf *out, int links, int depth)
+{
+	cmark_node *n;
+	const char *lit;
+
+	for (n = cmark_node_first_child(parent); n != NULL;
+	    n = cmark_node_next(n)) {
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if ((lit = cmark_node_get_literal(n)) != NULL)
+				buf_adds(out, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			buf_addc(out, ' ');
+			break;
+		case CMARK_NODE_LINEBREAK:
+			buf_addc(out, '\n');
+			break;
+		case CMARK_NODE_HTML_INLINE:
+			lit = cmark_node_get_literal(n);
+			if (lit != NULL && strncasecmp(lit, "<br", 3) == 0)
+				buf_addc(out, '\n');
+			break;
+		case CMARK_NODE_LINK:
+			if (depth < GUIDE_RENDER_DEPTH)
+				render_link(n, out, links, depth);
+			break;
+		default:	/* emphasis, strong, image (alt text), custom */
+			if (depth < GUIDE_RENDER_DEPTH)
+				render_inlines(n, out, links, depth + 1);
+			break;
+		}
+	}
+}
+
+/* Chat text of a leaf block (paragraph, heading, code, HTML). New string. */
+static char *
+leaf_text(cmark_node *node)
+{
+	struct buf raw, out;
+	const char *lit;
+
+	buf_init(&raw);
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_CODE_BLOCK:
+		if ((lit = cmark_node_get_literal(node)) != NULL)
+			buf_adds(&raw, lit);
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+		/* Raw HTML: keep the words, drop the tags. */
+		if ((lit = cmark_node_get_literal(node)) != NULL) {
+			int intag = 0;
+
+			for (; *lit != '\0'; lit++) {
+				if (*lit == '<')
+					intag = 1;
+				else if (*lit == '>' && intag) {
+					intag = 0;
+					buf_addc(&raw, ' ');
+				} else if (!intag)
+					buf_addc(&raw, *lit == '\n' ? ' ' : *lit);
+			}
+		}
+		break;
+	default:
+		render_inlines(node, &raw, 1, 0);
+		break;
+	}
+	buf_init(&out);
+	if (raw.s != NULL)
+		clean_append(&out, raw.s, raw.len);
+	buf_release(&raw);
+	rtrim(&out);
+	if (out.s == NULL)
+		buf_adds(&out, "");
+	return buf_detach(&out);
+}
+
+static void
+add_indent(struct buf *out, size_t n)
+{
+	while (n-- > 0)
+		buf_addc(out, ' ');
+}
+
+/* Appends text's lines, the first after what is already there, the next
+ * ones indented by indent. */
+static void
+add_lines(struct buf *out, const char *text, size_t indent)
+{
+	const char *p = text, *eol;
+
+	while ((eol = strchr(p, '\n')) != NULL) {
+		buf_add(out, p, (size_t)(eol - p) + 1);
+		add_indent(out, indent);
+		p = eol + 1;
+	}
+	buf_adds(out, p);
+}
+
+static void render_block(cmark_node *, struct buf *, int, int);
+
+/* One list item: "- text" (or "N. text") at depth, then its other blocks. */
+static void
+render_item(cmark_node *item, struct buf *out, int depth, int num, int level)
+{
+	cmark_node *c;
+	char marker[16];
+	int first = 1;
+
+	if (num > 0)
+		(void)util_snprintf(marker, sizeof(marker), "%d. ", num);
+	else
+		util_strlcpy(marker, "- ", sizeof(marker));
+	for (c = cmark_node_first_child(item); c != NULL; c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+		char *text;
+		const char *body;
+
+		if (t == CMARK_NODE_LIST) {
+			render_block(c, out, depth + 1, level + 1);
+			continue;
+		}
+		if (t == CMARK_NODE_BLOCK_QUOTE) {
+			render_block(c, out, depth + 1, level + 1);
+			continue;
+		}
+		text = leaf_text(c);
+		body = text;
+		if (first && body[0] == '.' && body[1] == ' ')
+			body += 2;		/* "- . item" debris */
+		if (*body == '\0' || strcmp(body, ".") == 0) {
+			free(text);
+			continue;
+		}
+		if (out->len > 0 && out->s[out->len - 1] != '\n')
+			buf_addc(out, '\n');
+		add_indent(out, (size_t)depth * 2);
+		if (first) {
+			buf_adds(out, marker);
+			add_lines(out, body, (size_t)depth * 2 + strlen(marker));
+		} else {
+			add_indent(out, strlen(marker));
+			add_lines(out, body, (size_t)depth * 2 + strlen(marker));
+		}
+		first = 0;
+		free(text);
+	}
+}
+
+/* Appends one block. Lists are tight; other blocks are separated by a
+ * blank line by the caller. */
+static void
+render_block(cmark_node *node, struct buf *out, int depth, int level)
+{
+	cmark_node *c;
+	int num;
+	char *text;
+
+	if (level > GUIDE_RENDER_DEPTH)
+		depth = GUIDE_RENDER_DEPTH / 2;
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_LIST:
+		num = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST ?
+		    cmark_node_get_list_start(node) : 0;
+		if (num < 0 || num > 1000000)
+			num = 1;
+		for (c = cmark_node_first_child(node); c != NULL;
+		    c = cmark_node_next(c)) {
+			if (level > GUIDE_RENDER_DEPTH * 2)
+				break;
+			render_item(c, out, depth, num, level);
+			if (num > 0)
+				num++;
+		}
+		break;
+	case CMARK_NODE_BLOCK_QUOTE:
+		for (c = cmark_node_first_child(node); c != NULL;
+		    c = cmark_node_next(c)) {
+			if (level > GUIDE_RENDER_DEPTH * 2)
+				break;
+			if (out->len > 0 && out->s[out->len - 1] != '\n')
+				buf_addc(out, '\n');
+			render_block(c, out, depth, level + 1);
+		}
+		break;
+	case CMARK_NODE_THEMATIC_BREAK:
+		break;
+	default:
+		text = leaf_text(node);
+		if (*text != '\0') {
+			if (out->len > 0 && out->s[out->len - 1] != '\n')
+				buf_addc(out, '\n');
+			add_indent(out, (size_t)depth * 2);
+			add_lines(out, text, (size_t)depth * 2);
+		}
+		free(text);
+		break;
+	}
+}
+
+/* ------------------------------------------------------------- sections */
+
+static struct draft *
+draft_add(struct drafts *d, int level, size_t line, const char *heading)
+{
+	struct draft *s;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	s = &d->v[d->n++];
+	memset(s, 0, sizeof(*s));
+	s->level = level;
+	s->line = line;
+	s->heading = heading ? xstrdup(heading) : NULL;
+	buf_init(&s->text);
+	buf_init(&s->keywords);
+	return s;
+}
+
+static void
+drafts_release(struct drafts *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].heading);
+		free(d->v[i].path);
+		buf_release(&d->v[i].text);
+		buf_release(&d->v[i].keywords);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Number of characters (not bytes) of s. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static int
+line_blank(const char *s)
+{
+	for (; *s != '\0' && *s != '\n'; s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
+}
+
+/* Index of each line start of text (lines[0] = line 1). */
+static const char **
+line_index(const char *text, size_t *nlines)
+{
+	const char **v;
+	const char *p;
+	size_t n = 1, i = 0;
+
+	for (p = text; *p != '\0'; p++)
+		n += *p == '\n';
+	v = xcalloc(n + 1, sizeof(*v));
+	v[i++] = text;
+	for (p = text; *p != '\0'; p++)
+		if (*p == '\n' && i < n)
+			v[i++] = p + 1;
+	*nlines = n;
+	return v;
+}
+
+/*
+ * A pseudo-heading: a top-level paragraph of one source line with a blank
+ * line (or the page's edge) before and after it, under GUIDE_PSEUDO_MAX
+ * characters, not ending like a sentence ('.', ',', ';', '…'), not starting
+ * with a lower-case letter, not a bare URL, not an aside in brackets. It
+ * must be followed by content before the next real heading (no empty
+ * section).
+ */
+static int
+is_pseudo_heading(cmark_node *node, const char *text, const char **lines,
+    size_t nlines)
+{
+	int start = cmark_node_get_start_line(node);
+	int end = cmark_node_get_end_line(node);
+	cmark_node *next = cmark_node_next(node);
+	size_t len = strlen(text), chars = utf8_chars(text);
+	const char *p;
+
+	if (cmark_node_get_type(node) != CMARK_NODE_PARAGRAPH || start != end ||
+	    start < 1 || (size_t)start > nlines)
+		return 0;
+	if (chars < 2 || chars >= GUIDE_PSEUDO_MAX || strchr(text, '\n'))
+		return 0;
+	if (start > 1 && !line_blank(lines[start - 2]))
+		return 0;
+	if ((size_t)end < nlines && !line_blank(lines[end]))
+		return 0;
+	if (text[len - 1] == '.' || text[len - 1] == ',' ||
+	    text[len - 1] == ';' || (len >= 3 &&
+	    strcmp(text + len - 3, "\xe2\x80\xa6") == 0))
+		return 0;
+	if (strstr(text, "://") != NULL || has_scheme(text, "www."))
+		return 0;
+	/* "(a note)" or "[soon]" is an aside, not a title. */
+	if ((text[0] == '(' && text[len - 1] == ')') ||
+	    (text[0] == '[' && text[len - 1] == ']'))
+		return 0;
+	for (p = text; *p != '\0' && !is_alnum_byte(*p); p++)
+		;
+	if (*p == '\0' || (*p >= 'a' && *p <= 'z'))
+		return 0;
+	if (next == NULL || cmark_node_get_type(next) == CMARK_NODE_HEADING)
+		return 0;
+	return 1;
+}
+
+/* Text of a heading node, normalised. New string. */
+static char *
+heading_text(cmark_node *node)
+{
+	struct buf raw;
+	char *s;
+
+	buf_init(&raw);
+	render_inlines(node, &raw, 0, 0);
+	s = norm_heading(raw.s ? raw.s : "");
+	buf_release(&raw);
+	return s;
+}
+
+/* Should the pseudo-heading rule apply to this page? Only when it has at
+ * most one real sub-heading (level 2+): in a page organised with '#'
+ * headings, a short line is a short line. */
+static int
+page_wants_pseudo(cmark_node *doc)
+{
+	cmark_node *n;
+	int sub = 0;
+
+	for (n = cmark_node_first_child(doc); n != NULL; n = cmark_node_next(n))
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(n) >= 2)
+			sub++;
+	return sub <= 1;
+}
+
+/* Walks the document's top-level blocks into drafts, one per heading. */
+static void
+build_drafts(cmark_node *doc, const char *text, struct drafts *d)
+{
+	const char **lines;
+	size_t nlines;
+	cmark_node *n;
+	struct draft *cur = NULL;
+	int pseudo = page_wants_pseudo(doc), real_level = 0;
+
+	lines = line_index(text, &nlines);
+	for (n = cmark_node_first_child(doc); n != NULL; n = cmark_node_next(n)) {
+		cmark_node_type t = cmark_node_get_type(n);
+		struct buf block;
+		char *h;
+
+		if (t == CMARK_NODE_HEADING) {
+			real_level = cmark_node_get_heading_level(n);
+			h = heading_text(n);
+			cur = draft_add(d, real_level,
+			    (size_t)cmark_node_get_start_line(n), h);
+			free(h);
+			continue;
+		}
+		if (pseudo && t == CMARK_NODE_PARAGRAPH) {
+			h = leaf_text(n);
+			if (is_pseudo_heading(n, h, lines, nlines)) {
+				char *nh = norm_heading(h);
+
+				cur = draft_add(d, real_level + 1 > 6 ? 6 :
+				    real_level + 1,
+				    (size_t)cmark_node_get_start_line(n), nh);
+				free(nh);
+				free(h);
+				continue;
+			}
+			free(h);
+		}
+		if (cur == NULL)		/* text before any heading */
+			cur = draft_add(d, 1, 1, NULL);
+		buf_init(&block);
+		render_block(n, &block, 0, 0);
+		rtrim(&block);
+		if (block.len > 0) {
+			if (cur->text.len > 0)
+				buf_adds(&cur->text, "\n\n");
+			buf_add(&cur->text, block.s, block.len);
+		}
+		buf_release(&block);
+	}
+	free(lines);
+}
+
+/* ------------------------------------------------------------- language */
+
+static int
+known_lang(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 2)
+		return 0;
+	for (i = 0; i < ARRAY_LEN(lang_codes); i++)
+		if (strncmp(lang_codes[i], s, 2) == 0)
+			return 1;
+	return 0;
+}
+
+/* "en", "en-US", "EN_us", "fra"... to a 2-3 letter lower-case code. */
+static int
+norm_lang(const char *in, char out[4])
+{
+	size_t i;
+
+	for (i = 0; i < 3 && ((in[i] >= 'a' && in[i] <= 'z') ||
+	    (in[i] >= 'A' && in[i] <= 'Z')); i++)
+		out[i] = (char)(in[i] | 0x20);
+	out[i] = '\0';
+	if (i < 2 || (in[i] != '\0' && in[i] != '-' && in[i] != '_'))
+		return -1;
+	return 0;
+}
+
+/* "name.fr.md" → "fr". */
+static int
+lang_from_name(const char *path, char out[4])
+{
+	const char *base = strrchr(path, '/'), *dot, *ext;
+
+	base = base ? base + 1 : path;
+	ext = strrchr(base, '.');
+	if (ext == NULL || ext == base)
+		return -1;
+	for (dot = ext - 1; dot > base && *dot != '.'; dot--)
+		;
+	if (*dot != '.' || !known_lang(dot + 1, (size_t)(ext - dot - 1)))
+		return -1;
+	memcpy(out, dot + 1, 2);
+	out[2] = '\0';
+	return 0;
+}
+
+/* The innermost folder of path named like a language ("fr/"). */
+static int
+lang_from_dir(const char *path, char out[4])
+{
+	const char *end = strrchr(path, '/'), *start;
+
+	while (end != NULL && end > path) {
+		for (start = end - 1; start > path && start[-1] != '/'; start--)
+			;
+		if (known_lang(start, (size_t)(end - start))) {
+			memcpy(out, start, 2);
+			out[2] = '\0';
+			return 0;
+		}
+		end = start > path ? start - 1 : NULL;
+	}
+	return -1;
+}
+
+static const char *
+basename_of(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* Language of a page: front matter, file suffix, folder (unless the text
+ * plainly says otherwise), text, default. */
+static char *
+page_lang(const char *name, const struct fm *fm, const char *text,
+    const char *default_lang)
+{
+	char code[4];
+	const char *det;
+	size_t best = 0, prior = 0;
+
+	if (fm->lang != NULL && norm_lang(fm->lang, code) == 0)
+		return xstrdup(code);
+	if (fm->lang != NULL)
+		log_warnx("%s: front matter language '%s' not understood",
+		    name, log_vis(fm->lang));
+	if (lang_from_name(name, code) == 0)
+		return xstrdup(code);
+	if (lang_from_dir(name, code) == 0) {
+		det = search_detect_lang_counts(text, code, &best, &prior);
+		if (det != NULL && strcmp(det, code) != 0) {
+			if (best >= 20 && best >= 4 * prior) {
+				log_info("%s: page in folder '%s' reads as '%s'",
+				    name, code, det);
+				return xstrdup(det);
+			}
+		}
+		return xstrdup(code);
+	}
+	if ((det = search_detect_lang(text)) != NULL)
+		return xstrdup(det);
+	return xstrdup(default_lang ? default_lang : "en");
+}
+
+/* ---------------------------------------------------------------- pages */
+
+static void
+add_section(struct guide *g, size_t page, struct draft *d)
+{
+	struct section *s;
+
+	if (g->nsecs == g->scap) {
+		g->scap = g->scap ? g->scap * 2 : 64;
+		g->secs = xrealloc(g->secs, g->scap * sizeof(*g->secs));
+	}
+	s = &g->secs[g->nsecs++];
+	s->page = page;
+	s->level = d->level;
+	s->heading = guide_defang(d->heading);
+	s->path = guide_defang(d->path);
+	s->text = guide_defang(d->text.s ? d->text.s : "");
+	s->keywords = guide_defang(d->keywords.s ? d->keywords.s : "");
+}
+
+/* Keywords "a, b; c" to "a b c" (cleaned). */
+static void
+add_keywords(struct buf *b, const char *words)
+{
+	struct buf tmp;
+	const char *p;
+
+	buf_init(&tmp);
+	for (p = words; *p != '\0'; p++)
+		buf_addc(&tmp, (*p == ',' || *p == ';' || *p == '\n') ? ' ' :
+		    *p);
+	if (tmp.s != NULL) {
+		if (b->len > 0)
+			buf_addc(b, ' ');
+		clean_append(b, tmp.s, tmp.len);
+		rtrim(b);
+	}
+	buf_release(&tmp);
+}
+
+/* Fills in headings and paths, borrows text for empty parents, adds the
+ * non-empty sections of a page to g. */
+static void
+finish_page(struct guide *g, size_t page, struct drafts *d,
+    const struct kwnotes *kw, struct buf *pagekw)
+{
+	const char *stack[GUIDE_LEVELS + 1];
+	struct page *p = &g->pages[page];
+	size_t i, k;
+	int l;
+
+	for (l = 0; l <= GUIDE_LEVELS; l++)
+		stack[l] = NULL;
+	for (k = 0; k < kw->n; k++) {
+		for (i = d->n; i > 0 && d->v[i - 1].line > kw->v[k].line; i--)
+			;
+		if (i == 0 || d->v[i - 1].heading == NULL)
+			add_keywords(pagekw, kw->v[k].words);
+		else
+			add_keywords(&d->v[i - 1].keywords, kw->v[k].words);
+	}
+	for (i = 0; i < d->n; i++) {
+		struct draft *s = &d->v[i];
+		struct buf path;
+
+		if (s->heading == NULL)
+			s->heading = xstrdup(p->title);
+		if (s->level < 1)
+			s->level = 1;
+		if (s->level > GUIDE_LEVELS)
+			s->level = GUIDE_LEVELS;
+		stack[s->level] = s->heading;
+		for (l = s->level + 1; l <= GUIDE_LEVELS; l++)
+			stack[l] = NULL;
+		buf_init(&path);
+		for (l = 1; l <= s->level; l++) {
+			if (stack[l] == NULL)
+				continue;
+			if (path.len > 0)
+				buf_adds(&path, " \xe2\x80\xba ");
+			buf_adds(&path, stack[l]);
+		}
+		s->path = buf_detach(&path);
+	}
+	/* An empty parent borrows the text of its first descendant that has
+	 * some (drafts are visited from the end: a borrowed text is never
+	 * borrowed again, only original ones are). */
+	for (i = d->n; i-- > 0; ) {
+		size_t j;
+
+		if (d->v[i].text.len > 0)
+			continue;
+		for (j = i + 1; j < d->n && d->v[j].level > d->v[i].level; j++)
+			if (d->v[j].text.len > 0 && !d->v[j].borrowed) {
+				buf_add(&d->v[i].text, d->v[j].text.s,
+				    d->v[j].text.len);
+				d->v[i].borrowed = 1;
+				break;
+			}
+	}
+	p->first = g->nsecs;
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].text.len > 0)
+			add_section(g, page, &d->v[i]);
+	p->nsec = g->nsecs - p->first;
+}
+
+/* Title: front matter, else first heading, else file name without ".md". */
+static char *
+page_title(const char *name, const struct fm *fm, const struct drafts *d)
+{
+	const char *base;
+	size_t i, n;
+	char *t;
+
+	if (fm->title != NULL) {
+		t = norm_heading(fm->title);
+		if (*t != '\0')
+			return t;
+		free(t);
+	}
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].heading != NULL && d->v[i].heading[0] != '\0')
+			return xstrdup(d->v[i].heading);
+	base = basename_of(name);
+	n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+		n -= 3;
+	return xstrndup(base, n);
+}
+
+int
+guide_load_buffer(struct guide *g, const char *name, const char *data,
+    size_t len, const char *default_lang)
+{
+	struct fm fm;
+	struct kwnotes kw = { NULL, 0 };
+	struct drafts d = { NULL, 0, 0 };
+	struct buf pagekw;
+	struct page *p;
+	cmark_node *doc;
+	char *clean, *nocomment, *md;
+	const char *body;
+	size_t page;
+
+	if (len > GUIDE_FILE_MAX) {
+		log_warnx("%s: %zu bytes, more than %d: skipped", name, len,
+		    GUIDE_FILE_MAX);
+		return -1;
+	}
+	if ((clean = sanitize(name, data, len)) == NULL)
+		return -1;
+	memset(&fm, 0, sizeof(fm));
+	body = fm_split(&fm, name, clean);
+	nocomment = strip_comments(body, &kw);
+	md = rewrite_lists(nocomment);
+	free(nocomment);
+	doc = cmark_parse_document(md, strlen(md), CMARK_OPT_VALIDATE_UTF8);
+	if (doc == NULL) {
+		log_warnx("%s: cannot parse the Markdown, skipped", name);
+		free(md);
+		free(clean);
+		fm_release(&fm);
+		kwnotes_release(&kw);
+		return -1;
+	}
+	build_drafts(doc, md, &d);
+	cmark_node_free(doc);
+	free(md);
+
+	if (g->npages == g->pcap) {
+		g->pcap = g->pcap ? g->pcap * 2 : 16;
+		g->pages = xrealloc(g->pages, g->pcap * sizeof(*g->pages));
+	}
+	page = g->npages++;
+	p = &g->pages[page];
+	memset(p, 0, sizeof(*p));
+	p->path = xstrdup(name);
+	p->title = page_title(name, &fm, &d);
+	{
+		char *t = guide_defang(p->title);
+
+		free(p->title);
+		p->title = t;
+	}
+	p->permalink = fm.permalink ? xstrdup(fm.permalink) : NULL;
+	if (fm.summary != NULL) {
+		char *s = norm_heading(fm.summary);
+
+		p->summary = guide_defang(s);
+		free(s);
+	}
+	buf_init(&pagekw);
+	if (fm.keywords != NULL)
+		add_keywords(&pagekw, fm.keywords);
+	finish_page(g, page, &d, &kw, &pagekw);
+	p->keywords = guide_defang(pagekw.s ? pagekw.s : "");
+	buf_release(&pagekw);
+	{
+		struct buf all;
+		size_t i;
+
+		buf_init(&all);
+		for (i = p->first; i < p->first + p->nsec; i++) {
+			buf_adds(&all, g->secs[i].text);
+			buf_addc(&all, '\n');
+		}
+		p->lang = page_lang(name, &fm, all.s ? all.s : "",
+		    default_lang);
+		buf_release(&all);
+	}
+	if (p->nsec == 0)
+		log_warnx("%s: no text found", name);
+	drafts_release(&d);
+	kwnotes_release(&kw);
+	fm_release(&fm);
+	free(clean);
+	return 0;
+}
+
+int
+guide_load_file(struct guide *g, const char *path, const char *default_lang)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	if ((data = util_read_file(path, GUIDE_FILE_MAX, &len)) == NULL) {
+		if (errno == EFBIG)
+			log_warnx("%s: more than %d bytes: skipped", path,
+			    GUIDE_FILE_MAX);
+		else
+			log_warn("%s", path);
+		return -1;
+	}
+	rc = guide_load_buffer(g, path, data, len, default_lang);
+	free(data);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+is_md(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 3 && strcmp(name + n - 3, ".md") == 0;
+}
+
+static int
+load_dir(struct guide *g, const char *dir, const char *default_lang,
+    int depth, size_t *files)
+{
+	DIR *dp;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int loaded = 0;
+
+	if ((dp = opendir(dir)) == NULL) {
+		log_warn("%s", dir);
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		struct buf path;
+		struct stat st;
+
+		buf_init(&path);
+		buf_addf(&path, "%s/%s", dir, names[i]);
+		if (stat(path.s, &st) == -1) {
+			log_warn("%s", path.s);
+		} else if (S_ISDIR(st.st_mode)) {
+			int r;
+
+			if (depth >= GUIDE_DIR_DEPTH)
+				log_warnx("%s: folders nested too deep, "
+				    "skipped", path.s);
+			else if ((r = load_dir(g, path.s, default_lang,
+			    depth + 1, files)) > 0)
+				loaded += r;
+		} else if (S_ISREG(st.st_mode) && is_md(names[i])) {
+			if (++*files > GUIDE_FILES_MAX) {
+				if (*files == GUIDE_FILES_MAX + 1)
+					log_warnx("%s: more than %d pages, "
+					    "the rest skipped", dir,
+					    GUIDE_FILES_MAX);
+			} else if (guide_load_file(g, path.s,
+			    default_lang) == 0)
+				loaded++;
+		}
+		buf_release(&path);
+		free(names[i]);
+	}
+	free(names);
+	return loaded;
+}
+
+int
+guide_load_dir(struct guide *g, const char *dir, const char *default_lang)
+{
+	size_t files = 0;
+
+	return load_dir(g, dir, default_lang, 0, &files);
+}
+
+/* -------------------------------------------------------------- access */
+
+size_t
+guide_npages(const struct guide *g)
+{
+	return g->npages;
+}
+
+size_t
+guide_nsections(const struct guide *g)
+{
+	return g->nsecs;
+}
+
+const char *
+guide_page_title(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].title : NULL;
+}
+
+const char *
+guide_page_lang(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].lang : NULL;
+}
+
+const char *
+guide_page_path(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].path : NULL;
+}
+
+const char *
+guide_page_permalink(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].permalink : NULL;
+}
+
+const char *
+guide_page_keywords(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].keywords : "";
+}
+
+const char *
+guide_page_summary(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].summary : NULL;
+}
+
+size_t
+guide_page_first_section(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].first : 0;
+}
+
+size_t
+guide_page_nsections(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].nsec : 0;
+}
+
+size_t
+guide_section_page(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].page : 0;
+}
+
+const char *
+guide_section_heading(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].heading : NULL;
+}
+
+const char *
+guide_section_path(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].path : NULL;
+}
+
+const char *
+guide_section_text(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].text : NULL;
+}
+
+const char *
+guide_section_keywords(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].keywords : "";
+}
+
+int
+guide_section_level(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].level : 0;
+}
+
+char *
+guide_defang(const char *text)
+{
+	struct buf b;
+	const char *p;
+
+	buf_init(&b);
+	for (p = text; *p != '\0'; p++) {
+		buf_addc(&b, *p);
+		if (p[0] == '?' && strncasecmp(p + 1, "OTR", 3) == 0)
+			buf_addc(&b, '-');
+	}
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}

@@ -10,6 +10,21 @@
  *
  * Invariants: a broken page is skipped or loaded partly, always with one
  * warning naming the file (and line when known); it never stops the others.
+ * Files over 1 MiB are skipped. Output text holds no '<' or '>' (Pidgin
+ * reads HTML: they become '‹' '›'), no control characters but newlines.
+ *
+ * Page language: front matter "language", else a "name.xx.md" suffix, else
+ * a folder named like a language ("fr/") unless the text plainly reads as
+ * another one, else the text's stopwords, else the default.
+ *
+ * Keywords (extra search words, never shown): front matter "keywords:" (a
+ * list or a comma-separated string) for the page, and a comment
+ * "<!-- keywords: word, word -->" in the body for the section it is in.
+ *
+ * Pages whose sections have no '#' (at most one sub-heading): a short
+ * standalone line (blank line around, < 90 characters, not ending in '.',
+ * ',' or ';', not starting lower-case, followed by text) is a heading one
+ * level below the last real one.
  */
 #ifndef SECOURS_GUIDE_H
 #define SECOURS_GUIDE_H
@@ -43,6 +58,8 @@ const char *guide_page_path(const struct guide *g, size_t page);
 const char *guide_page_permalink(const struct guide *g, size_t page);
 /* Front matter keywords joined by spaces, or "". */
 const char *guide_page_keywords(const struct guide *g, size_t page);
+/* Front matter summary (normalised), or NULL. */
+const char *guide_page_summary(const struct guide *g, size_t page);
 /* First section of the page, and how many it has (consecutive indices). */
 size_t guide_page_first_section(const struct guide *g, size_t page);
 size_t guide_page_nsections(const struct guide *g, size_t page);

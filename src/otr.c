@@ -1,3 +1,2392 @@
-/* otr: not written yet (placeholder so the tree builds). */
+/*
+ * otr: every libotr call. Keys, instance tags, fingerprints, policy,
+ * encrypt and decrypt, SMP and session events. See otr.h for the
+ * invariants; otr-xmpp-notes.md for the libotr behaviour relied on here.
+ *
+ * Shape: one OtrlUserState; a list of peers (one per bare JID) holding what
+ * libotr does not (last full JIDs per instance, cooldowns, SMP attempts).
+ * libotr calls back into the ops below; those callbacks only record facts
+ * and queue events, and the events and texts reach the daemon after the
+ * libotr call has returned, so the daemon never re-enters libotr.
+ */
 #include "ac-config.h"
-typedef int otr_placeholder_t;
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gcrypt.h>
+#include <libotr/proto.h>
+#include <libotr/auth.h>
+#include <libotr/context.h>
+#include <libotr/instag.h>
+#include <libotr/message.h>
+#include <libotr/privkey.h>
+#include <libotr/sm.h>
+#include <libotr/tlv.h>
+#include <libotr/userstate.h>
+
+#include "config.h"
+#include "log.h"
+#include "otr.h"
+#include "util.h"
+
+#define PROTO		"xmpp"
+#define POLICY		(OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3 |	\
+			    OTRL_POLICY_REQUIRE_ENCRYPTION |		\
+			    OTRL_POLICY_WHITESPACE_START_AKE |		\
+			    OTRL_POLICY_ERROR_START_AKE)
+#define QUERY_TAG	"?OTRv23?"
+#define STALE_TEXT	"The bot could not read your encrypted message: its " \
+			"private conversation with you was lost (it restarted?). " \
+			"A new one is starting; please send your message again."
+
+#define KEY_FILE	"otr.private_key"
+#define INSTAG_FILE	"otr.instance_tags"
+#define FPR_FILE	"otr.fingerprints"
+
+#define MAX_INSTANCES	8	/* instances remembered per bare JID */
+#define STALE_COOLDOWN	60	/* one stale-session recovery a minute */
+#define PROTO_COOLDOWN	10	/* libotr's own errors and queries */
+#define ASK_WINDOW	10	/* our query waits this long for an answer */
+#define SMP_WINDOW	3600	/* smp_max_attempts per this many seconds */
+#define SMP_TRACK	64
+#define AKE_WINDOW	120	/* a plaintext-only context lives this long */
+#define PEERS_FACTOR	4	/* peer records: this many per live session */
+#define MAX_SEND	(64 * 1024)	/* bytes of text in one otr_send */
+#define JID_MAX		3071
+#define PEER_BUCKETS	1024
+#define MAX_UNREADABLE	16	/* per session: libotr leaks 40 bytes each */
+
+enum smp_action {
+	SMP_NONE = 0,
+	SMP_RESPOND,
+	SMP_ABORT,
+};
+
+struct inst {
+	otrl_instag_t	 tag;		/* 0: the master context (OTR v2) */
+	char		*full;
+	time_t		 seen;
+};
+
+struct peer {
+	struct peer	*next;
+	struct peer	*hnext;		/* same hash bucket */
+	ConnContext	*master;	/* cached; NULL: look it up */
+	char		*bare;
+	char		*full;		/* last full JID heard from */
+	struct inst	 inst[MAX_INSTANCES];
+	time_t		 active;	/* last message in or out */
+	time_t		 refused;	/* last refusal notice sent */
+	time_t		 plain_at;	/* last plaintext refused */
+	time_t		 stale;		/* last stale-session recovery */
+	time_t		 proto_err;	/* last OTR error libotr sent */
+	time_t		 proto_query;	/* last query libotr sent */
+	time_t		 asked;		/* last query we sent */
+	int		 asked_open;	/* ... by otr_open() */
+	time_t		 smp[SMP_TRACK];	/* SMP attempts, oldest first */
+	int		 nsmp;
+	int		 smp_busy;
+	int		 unread;	/* lost a message since the last SECURE */
+	int		 nunreadable;	/* unreadable messages this session */
+	int		 offline;
+	int		 secure;	/* SECURE announced, ENDED not yet */
+	unsigned char	 secure_fp[20];	/* ... with this key */
+};
+
+struct pending {
+	int		 is_text;
+	enum otr_event_type type;
+	char		*bare;
+	char		*text;
+	int		 unread;
+	int		 plaintext;
+};
+
+struct otr {
+	const struct config	*cfg;
+	struct otr_callbacks	 cb;
+	OtrlUserState		 us;
+	OtrlMessageAppOps	 ops;
+	char			*account;
+	char			*refusal;
+	char			*key_path;
+	char			*instag_path;
+	char			*fpr_path;
+	char			 our_fp[OTR_FP_HUMAN_LEN];
+	struct peer		*peers;
+	struct peer		*bucket[PEER_BUCKETS];
+	size_t			 npeers;
+	time_t			 last_poll;
+	unsigned int		 poll_interval;
+	time_t			(*clock)(void);
+
+	/* Where libotr's injections go now (NULL: the peer's last JID). */
+	const char		*route;
+
+	/* Facts recorded by the callbacks during one receive. */
+	int			 rx_unencrypted;
+	int			 rx_other_instance;
+	int			 rx_unrecognized;
+	int			 rx_unreadable;
+	ConnContext		*smp_ctx;
+	enum smp_action		 smp_action;
+	ConnContext		*smp_over;	/* an SMP ended here */
+	ConnContext		*ake_over;	/* a handshake ended here */
+
+	struct pending		*pend;
+	size_t			 npend;
+	size_t			 pendcap;
+	int			 depth;
+};
+
+static int lib_ready;
+
+static int peer_end(struct otr *, struct peer *);
+
+/* ---------------------------------------------------------------------
+ * Small helpers
+ */
+
+static time_t
+now_of(const struct otr *o)
+{
+	return (o != NULL && o->clock != NULL) ? o->clock() : time(NULL);
+}
+
+static char
+lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* New string: the bare, lower-cased JID of jid; NULL if it is not a
+ * person's JID (no node, too long, control characters). */
+static char *
+jid_bare(const char *jid)
+{
+	size_t i, n;
+	char *s;
+	int at = 0;
+
+	if (jid == NULL)
+		return NULL;
+	n = strcspn(jid, "/");
+	if (n == 0 || n > JID_MAX)
+		return NULL;
+	s = xstrndup(jid, n);
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			free(s);
+			return NULL;
+		}
+		if (s[i] == '@')
+			at++;
+		s[i] = lower(s[i]);
+	}
+	if (at != 1 || s[0] == '@' || s[n - 1] == '@') {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static const char *
+ascii_strcasestr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++) {
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (hay[i] == '\0' || lower(hay[i]) != lower(needle[i]))
+				break;
+		if (i == n)
+			return hay;
+	}
+	return NULL;
+}
+
+/* Decodes one UTF-8 sequence at s (NUL-terminated). Returns its length
+ * (at least 1); *cp is U+FFFD for an invalid, overlong or surrogate
+ * sequence, which then counts one byte. */
+static size_t
+utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	uint32_t c, min;
+	size_t n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2; c = s[0] & 0x1f; min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3; c = s[0] & 0x0f; min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4; c = s[0] & 0x07; min = 0x10000;
+	} else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			return 1;
+		}
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	*cp = c;
+	return n;
+}
+
+static void
+utf8_add(struct buf *b, uint32_t c)
+{
+	char s[4];
+
+	if (c < 0x80) {
+		buf_addc(b, (char)c);
+	} else if (c < 0x800) {
+		s[0] = (char)(0xc0 | (c >> 6));
+		s[1] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, s, 2);
+	} else if (c < 0x10000) {
+		s[0] = (char)(0xe0 | (c >> 12));
+		s[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		s[2] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, s, 3);
+	} else {
+		s[0] = (char)(0xf0 | (c >> 18));
+		s[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		s[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		s[3] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, s, 4);
+	}
+}
+
+/* Characters no message keeps: C0 controls but newline and tab, DEL, C1
+ * controls, and the two XML-invalid noncharacters. */
+static int
+unwanted(uint32_t c)
+{
+	if (c < 0x20)
+		return c != '\n' && c != '\t';
+	return c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0xfffe ||
+	    c == 0xffff;
+}
+
+/* ---------------------------------------------------------------------
+ * Incoming text: Pidgin sends HTML, others plain text. Known tags are
+ * stripped (line-breaking ones become newlines), entities decoded, then
+ * the text is made valid UTF-8 without control characters and capped.
+ */
+
+static const struct {
+	const char	*name;
+	int		 breaks;	/* 1: any; 2: the closing tag */
+} html_tags[] = {
+	{ "a", 0 }, { "b", 0 }, { "big", 0 }, { "blockquote", 2 },
+	{ "body", 0 }, { "br", 1 }, { "code", 0 }, { "del", 0 },
+	{ "div", 2 }, { "em", 0 }, { "font", 0 }, { "head", 0 },
+	{ "hr", 1 }, { "html", 0 }, { "i", 0 }, { "img", 0 }, { "li", 2 },
+	{ "ol", 0 }, { "p", 2 }, { "pre", 0 }, { "s", 0 }, { "small", 0 },
+	{ "span", 0 }, { "strike", 0 }, { "strong", 0 }, { "sub", 0 },
+	{ "sup", 0 }, { "tt", 0 }, { "u", 0 }, { "ul", 0 },
+};
+
+static const struct {
+	const char	*name;
+	const char	*text;
+} html_entities[] = {
+	{ "amp", "&" }, { "apos", "'" }, { "gt", ">" }, { "lt", "<" },
+	{ "nbsp", " " }, { "quot", "\"" },
+};
+
+/* At s == '<': if a known tag starts here, returns its length and sets
+ * *nl when it breaks the line; 0 if it is just a '<'. */
+static size_t
+html_tag(const char *s, int *nl)
+{
+	char name[12];
+	size_t i = 1, n = 0, k;
+	int closing = 0;
+
+	if (s[i] == '/') {
+		closing = 1;
+		i++;
+	}
+	while (((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+	    (s[i] >= '0' && s[i] <= '9')) && n < sizeof(name) - 1)
+		name[n++] = lower(s[i++]);
+	name[n] = '\0';
+	if (n == 0 || !(name[0] >= 'a' && name[0] <= 'z'))
+		return 0;
+	if (s[i] != '>' && s[i] != '/' && s[i] != ' ' && s[i] != '\t' &&
+	    s[i] != '\n' && s[i] != '\r')
+		return 0;
+	for (k = 0; k < ARRAY_LEN(html_tags); k++)
+		if (strcmp(html_tags[k].name, name) == 0)
+			break;
+	if (k == ARRAY_LEN(html_tags))
+		return 0;
+	for (; s[i] != '>'; i++)
+		if (s[i] == '\0' || s[i] == '<' || i > 512)
+			return 0;
+	*nl = html_tags[k].breaks == 1 || (html_tags[k].breaks == 2 && closing);
+	return i + 1;
+}
+
+/* At s == '&': if an entity starts here, appends what it stands for and
+ * returns its length; 0 if it is just a '&'. */
+static size_t
+html_entity(const char *s, struct buf *out)
+{
+	size_t i, k;
+
+	if (s[1] == '#') {
+		uint32_t c = 0;
+		int hex = (s[2] == 'x' || s[2] == 'X'), digits = 0;
+
+		for (i = hex ? 3 : 2; digits < 8; i++, digits++) {
+			char d = s[i];
+
+			if (d >= '0' && d <= '9')
+				c = c * (hex ? 16 : 10) + (uint32_t)(d - '0');
+			else if (hex && lower(d) >= 'a' && lower(d) <= 'f')
+				c = c * 16 + (uint32_t)(lower(d) - 'a' + 10);
+			else
+				break;
+		}
+		if (digits == 0 || s[i] != ';')
+			return 0;
+		if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			c = 0xfffd;
+		utf8_add(out, c);
+		return i + 1;
+	}
+	for (k = 0; k < ARRAY_LEN(html_entities); k++) {
+		size_t n = strlen(html_entities[k].name);
+
+		if (strncmp(s + 1, html_entities[k].name, n) == 0 &&
+		    s[1 + n] == ';') {
+			buf_adds(out, html_entities[k].text);
+			return n + 2;
+		}
+	}
+	return 0;
+}
+
+char *
+otr_text_in(const char *in, size_t max_chars)
+{
+	struct buf html, out;
+	const unsigned char *s;
+	size_t n, chars = 0;
+
+	buf_init(&html);
+	while (*in != '\0') {
+		int nl = 0;
+
+		if (*in == '<' && (n = html_tag(in, &nl)) > 0) {
+			if (nl)
+				buf_addc(&html, '\n');
+			in += n;
+		} else if (*in == '&' && (n = html_entity(in, &html)) > 0) {
+			in += n;
+		} else {
+			buf_addc(&html, *in++);
+		}
+	}
+	buf_init(&out);
+	for (s = (const unsigned char *)html.s; *s != '\0' && chars < max_chars;
+	    s += n) {
+		uint32_t c;
+
+		n = utf8_decode(s, &c);
+		if (unwanted(c))
+			continue;
+		utf8_add(&out, c);
+		chars++;
+	}
+	buf_release(&html);
+	return buf_detach(&out);
+}
+
+/* An entity-like "&...;" that Pidgin would render: letters, digits or '#'
+ * then ';'. */
+static int
+entity_like(const char *s)
+{
+	size_t i;
+
+	for (i = 1; i <= 10; i++) {
+		char c = s[i];
+
+		if (c == ';')
+			return i > 1;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '#'))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * New string: text made safe to show both in Pidgin, which renders it as
+ * HTML, and in Profanity, which shows it literally: no '<' or '>' (they
+ * become the single angle quotes), no entity-like '&' (it becomes a
+ * fullwidth ampersand). "?OTR" would make libotr send a query instead of
+ * the text, so it becomes "?-OTR". Valid UTF-8, no control characters.
+ */
+char *
+otr_text_out(const char *in)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	struct buf out;
+	size_t n;
+
+	buf_init(&out);
+	for (; *s != '\0'; s += n) {
+		uint32_t c;
+
+		n = utf8_decode(s, &c);
+		if (unwanted(c))
+			continue;
+		if (c == '<')
+			buf_adds(&out, "\xe2\x80\xb9");		/* U+2039 */
+		else if (c == '>')
+			buf_adds(&out, "\xe2\x80\xba");		/* U+203A */
+		else if (c == '&' && entity_like((const char *)s))
+			buf_adds(&out, "\xef\xbc\x86");		/* U+FF06 */
+		else if (c == '?' && strncmp((const char *)s, "?OTR", 4) == 0)
+			buf_adds(&out, "?-");
+		else
+			utf8_add(&out, c);
+	}
+	return buf_detach(&out);
+}
+
+/*
+ * Plaintext that looks like somebody's automatic notice or auto-reply gets
+ * no refusal notice: two bots that each answer the other's notice loop.
+ * Phrases, not topics: a person asking about OTR in plaintext must still
+ * be told how to reach the bot.
+ */
+static const char *const auto_phrases[] = {
+	"?otr",
+	"[otr]",
+	"auto-reply",
+	"autoreply",
+	"auto reply",
+	"automatic reply",
+	"automatic message",
+	"automated message",
+	"this is an automated",
+	"this is an automatic",
+	"out of office",
+	"do not reply",
+	"i am a bot",
+	"this is a bot",
+	"requires encryption",
+	"encryption is required",
+	"requires an encrypted",
+	"only accepts encrypted",
+	"only accept encrypted",
+	"only answers encrypted",
+	"encrypted messages only",
+	"does not accept unencrypted",
+	"unencrypted messages are not",
+	"plaintext messages are not",
+	"has requested an off-the-record",
+};
+
+static int
+looks_automatic(const char *body)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(auto_phrases); i++)
+		if (ascii_strcasestr(body, auto_phrases[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Fragments: "?OTR|sender|receiver,k,n,piece," (v3) or "?OTR,k,n,piece,"
+ * (v2). Returns 0 if body is not a fragment, 1 if it is an acceptable one,
+ * -1 if it must be dropped (n over the limit, or a bad header).
+ */
+static int
+fragment_check(const char *body, int max_fragments)
+{
+	const char *p = strstr(body, "?OTR");
+	long k = 0, n = 0;
+
+	if (p == NULL || (p[4] != '|' && p[4] != ','))
+		return 0;
+	p += 4;
+	if (*p == '|') {
+		/* skip the two instance tags */
+		if ((p = strchr(p + 1, '|')) == NULL ||
+		    (p = strchr(p + 1, ',')) == NULL)
+			return -1;
+	}
+	p++;
+	while (*p >= '0' && *p <= '9' && k < 100000)
+		k = k * 10 + (*p++ - '0');
+	if (*p++ != ',')
+		return -1;
+	while (*p >= '0' && *p <= '9' && n < 100000)
+		n = n * 10 + (*p++ - '0');
+	if (*p != ',' || k < 1 || n < 1 || k > n || n > max_fragments)
+		return -1;
+	return 1;
+}
+
+/* ---------------------------------------------------------------------
+ * Files: 0600 in a 0700 directory, written through a temporary file.
+ */
+
+static char *
+path_in(const char *dir, const char *file)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_addf(&b, "%s/%s", dir, file);
+	return buf_detach(&b);
+}
+
+static int
+dir_ensure(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT) {
+			log_warn("otr: %s", dir);
+			return -1;
+		}
+		if (mkdir(dir, 0700) == -1) {
+			log_warn("otr: cannot create %s", dir);
+			return -1;
+		}
+		log_info("otr: created the state directory %s", dir);
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		log_warnx("otr: %s is not a directory", dir);
+		return -1;
+	}
+	if (st.st_mode & 077)
+		log_warnx("otr: %s is open to group or others (mode %04o); "
+		    "it should be 0700", dir, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* Returns 1 if path is a usable key file, 0 if missing, -1 if refused. */
+static int
+key_file_check(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("otr: %s", path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_error("otr: %s is not a regular file", path);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		log_error("otr: refusing the key %s: it is open to group or "
+		    "others (mode %04o); run chmod 600 on it", path,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 1;
+}
+
+/* Older files made more open than 0600 are tightened. */
+static void
+file_tighten(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077)) {
+		if (chmod(path, 0600) == -1)
+			log_warn("otr: chmod 600 %s", path);
+		else
+			log_info("otr: %s was mode %04o, now 0600", path,
+			    (unsigned)(st.st_mode & 07777));
+	}
+}
+
+/* A temporary file next to path, 0600, open for reading and writing. */
+static FILE *
+tmp_open(const char *path, char **tmp)
+{
+	struct buf b;
+	FILE *f;
+	int fd;
+
+	buf_init(&b);
+	buf_addf(&b, "%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(b.s)) == -1) {
+		log_warn("otr: cannot create a file next to %s", path);
+		buf_release(&b);
+		return NULL;
+	}
+	if (fchmod(fd, 0600) == -1 || (f = fdopen(fd, "w+")) == NULL) {
+		log_warn("otr: %s", b.s);
+		close(fd);
+		unlink(b.s);
+		buf_release(&b);
+		return NULL;
+	}
+	*tmp = buf_detach(&b);
+	return f;
+}
+
+/* Closes f and renames it over path if ok; removes it otherwise. */
+static int
+tmp_commit(FILE *f, char *tmp, const char *path, int ok)
+{
+	if (ok && (fflush(f) != 0 || fsync(fileno(f)) == -1)) {
+		log_warn("otr: writing %s", path);
+		ok = 0;
+	}
+	if (fclose(f) != 0 && ok) {
+		log_warn("otr: writing %s", path);
+		ok = 0;
+	}
+	if (ok && rename(tmp, path) == -1) {
+		log_warn("otr: rename to %s", path);
+		ok = 0;
+	}
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+static void
+lib_init(void)
+{
+	if (lib_ready)
+		return;
+	OTRL_INIT;
+	/* libotr installs its allocators but leaves gcrypt's initialisation
+	 * to the application; log.c checks for it. */
+	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
+		gcry_check_version(NULL);
+		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	}
+	lib_ready = 1;
+}
+
+/* Loads the key for account from path, generating it if missing. */
+static int
+key_load(OtrlUserState us, const char *path, const char *account)
+{
+	gcry_error_t err;
+	char *tmp;
+	FILE *f;
+	int have;
+
+	if ((have = key_file_check(path)) < 0)
+		return -1;
+	if (have && (err = otrl_privkey_read(us, path)) != 0) {
+		log_warnx("otr: cannot read the key %s: %s", path,
+		    gcry_strerror(err));
+		return -1;
+	}
+	if (otrl_privkey_find(us, account, PROTO) != NULL)
+		return 0;
+	log_info("otr: generating the OTR key, this can take a few seconds");
+	if ((f = tmp_open(path, &tmp)) == NULL)
+		return -1;
+	err = otrl_privkey_generate_FILEp(us, f, account, PROTO);
+	if (err)
+		log_warnx("otr: key generation failed: %s", gcry_strerror(err));
+	if (tmp_commit(f, tmp, path, err == 0) == -1 ||
+	    otrl_privkey_find(us, account, PROTO) == NULL)
+		return -1;
+	log_info("otr: key written to %s", path);
+	return 0;
+}
+
+static int
+instag_generate(struct otr *o)
+{
+	gcry_error_t err;
+	char *tmp;
+	FILE *f;
+
+	if ((f = tmp_open(o->instag_path, &tmp)) == NULL)
+		return -1;
+	err = otrl_instag_generate_FILEp(o->us, f, o->account, PROTO);
+	if (err)
+		log_warnx("otr: instance tag: %s", gcry_strerror(err));
+	if (tmp_commit(f, tmp, o->instag_path, err == 0) == -1)
+		return -1;
+	log_info("otr: new instance tag written to %s", o->instag_path);
+	return 0;
+}
+
+
+static int
+pin_matches(const struct config_helper *h, const unsigned char *fp)
+{
+	size_t i;
+
+	if (h == NULL || fp == NULL)
+		return 0;
+	for (i = 0; i < h->nfingerprints; i++)
+		if (memcmp(h->fingerprints[i], fp, CONFIG_FP_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whose keys are written to disk: helpers', and people's if the admin
+ * chose to remember them. */
+static int
+keeps_keys(const struct otr *o, const char *bare)
+{
+	return o->cfg->otr.remember_people || config_helper_find(o->cfg, bare) != NULL;
+}
+
+static int
+fingerprints_write(struct otr *o)
+{
+	ConnContext *c;
+	Fingerprint *f;
+	struct buf b;
+	int i, rc;
+
+	buf_init(&b);
+	for (c = o->us->context_root; c != NULL; c = c->next) {
+		if (c->m_context != c || !keeps_keys(o, c->username))
+			continue;
+		for (f = c->fingerprint_root.next; f != NULL; f = f->next) {
+			buf_addf(&b, "%s\t%s\t%s\t", c->username,
+			    c->accountname, c->protocol);
+			for (i = 0; i < 20; i++)
+				buf_addf(&b, "%02x", f->fingerprint[i]);
+			buf_addf(&b, "\t%s\n", f->trust ? f->trust : "");
+		}
+	}
+	rc = util_write_atomic(o->fpr_path, b.s, b.len, 0600);
+	if (rc == -1)
+		log_warn("otr: cannot write %s", o->fpr_path);
+	buf_release(&b);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Peers and their contexts
+ */
+
+static unsigned int
+peer_hash(const char *bare)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *bare != '\0'; bare++)
+		h = (h ^ (unsigned char)*bare) * 16777619u;
+	return h % PEER_BUCKETS;
+}
+
+static struct peer *
+peer_find(const struct otr *o, const char *bare)
+{
+	struct peer *p;
+
+	for (p = o->bucket[peer_hash(bare)]; p != NULL; p = p->hnext)
+		if (strcmp(p->bare, bare) == 0)
+			return p;
+	return NULL;
+}
+
+/* The master context of bare (NULL if none). libotr keeps contexts in one
+ * sorted list, so the peer caches it; only contexts_forget() drops it. */
+static ConnContext *
+master_of(const struct otr *o, const char *bare)
+{
+	struct peer *p = peer_find(o, bare);
+	ConnContext *m;
+
+	if (p != NULL && p->master != NULL)
+		return p->master;
+	m = otrl_context_find(o->us, bare, o->account, PROTO,
+	    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
+	if (p != NULL)
+		p->master = m;
+	return m;
+}
+
+#define FOREACH_INSTANCE(c, m) \
+	for ((c) = (m); (c) != NULL && (c)->m_context == (m); (c) = (c)->next)
+
+/* A session is live while a context is not PLAINTEXT or an AKE runs. */
+static int
+peer_live(const struct otr *o, const struct peer *p)
+{
+	ConnContext *m, *c;
+
+	if ((m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT ||
+		    c->auth.authstate != OTRL_AUTHSTATE_NONE)
+			return 1;
+	return 0;
+}
+
+static int
+peer_in_session(const struct otr *o, const struct peer *p)
+{
+	ConnContext *m, *c;
+
+	if ((m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT)
+			return 1;
+	return 0;
+}
+
+static int
+peer_ake_running(const struct otr *o, const char *bare)
+{
+	ConnContext *m, *c;
+
+	if ((m = master_of(o, bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->auth.authstate != OTRL_AUTHSTATE_NONE)
+			return 1;
+	return 0;
+}
+
+static int
+peer_encrypted(const struct otr *o, const char *bare)
+{
+	ConnContext *m, *c;
+
+	if ((m = master_of(o, bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->msgstate == OTRL_MSGSTATE_ENCRYPTED)
+			return 1;
+	return 0;
+}
+
+static size_t
+live_sessions(const struct otr *o)
+{
+	const struct peer *p;
+	size_t n = 0;
+
+	for (p = o->peers; p != NULL; p = p->next)
+		n += peer_live(o, p);
+	return n;
+}
+
+/*
+ * The current session with bare: the ENCRYPTED instance that received
+ * most recently; with a helper, only one whose key is pinned (if pinned).
+ */
+static ConnContext *
+current_ctx(const struct otr *o, const char *bare,
+    const struct config_helper *pinned)
+{
+	ConnContext *m, *c, *best = NULL;
+
+	if ((m = master_of(o, bare)) == NULL)
+		return NULL;
+	FOREACH_INSTANCE(c, m) {
+		if (c->msgstate != OTRL_MSGSTATE_ENCRYPTED)
+			continue;
+		if (pinned != NULL && (c->active_fingerprint == NULL ||
+		    !pin_matches(pinned, c->active_fingerprint->fingerprint)))
+			continue;
+		if (best == NULL ||
+		    c->context_priv->lastrecv >= best->context_priv->lastrecv)
+			best = c;
+	}
+	return best;
+}
+
+/*
+ * libotr 4.1.1 leaks memory in long-running use; each workaround below is
+ * checked by the unit test under LeakSanitizer:
+ * - otrl_context_forget() never frees context_priv (ctx_forget frees it,
+ *   one context at a time, children first);
+ * - a finished handshake leaves its gcrypt handles in ctx->auth and the
+ *   next one in the same context overwrites them (ake_tidy clears them);
+ * - each SMP run overwrites the previous run's numbers (smp_tidy frees
+ *   them once an SMP is over).
+ */
+static int
+ctx_forget(ConnContext *c)
+{
+	void *priv = c->context_priv;
+
+	if (c->m_context == c) {
+		ConnContext *k;
+		int again = 1;
+
+		while (again) {
+			again = 0;
+			FOREACH_INSTANCE(k, c) {
+				if (k != c && k->msgstate == OTRL_MSGSTATE_PLAINTEXT) {
+					if (ctx_forget(k) == 0)
+						again = 1;
+					break;
+				}
+			}
+		}
+	}
+	if (otrl_context_forget(c) != 0)
+		return -1;
+	free(priv);
+	return 0;
+}
+
+static void
+ake_tidy(ConnContext *c)
+{
+	if (c->auth.authstate == OTRL_AUTHSTATE_NONE)
+		otrl_auth_clear(&c->auth);
+	/* The master's v3 commit waits for other instances for a minute;
+	 * the bot needs only one. */
+	if (c->m_context != c &&
+	    c->m_context->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY)
+		otrl_auth_clear(&c->m_context->auth);
+}
+
+static void
+smp_tidy(ConnContext *c)
+{
+	if (c->smstate != NULL && c->smstate->nextExpected == OTRL_SMP_EXPECT1)
+		otrl_sm_state_free(c->smstate);
+}
+
+/* Forgets the contexts of p. Helpers' (and, when people are remembered,
+ * everybody's) master contexts stay: they hold the known keys. */
+static void
+contexts_forget(struct otr *o, struct peer *p)
+{
+	ConnContext *m, *c;
+	int again = 1;
+
+	if ((m = master_of(o, p->bare)) == NULL)
+		return;
+	p->master = NULL;
+	FOREACH_INSTANCE(c, m)
+		otrl_context_force_plaintext(c);
+	if (!keeps_keys(o, p->bare)) {
+		ctx_forget(m);
+		return;
+	}
+	while (again) {
+		again = 0;
+		FOREACH_INSTANCE(c, m) {
+			if (c != m) {
+				ctx_forget(c);
+				again = 1;
+				break;
+			}
+		}
+	}
+}
+
+static void
+peer_free(struct peer *p)
+{
+	int i;
+
+	for (i = 0; i < MAX_INSTANCES; i++)
+		free(p->inst[i].full);
+	free(p->bare);
+	free(p->full);
+	free(p);
+}
+
+static void
+peer_remove(struct otr *o, struct peer *victim)
+{
+	struct peer **pp;
+
+	contexts_forget(o, victim);
+	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
+	    pp = &(*pp)->hnext) {
+		if (*pp == victim) {
+			*pp = victim->hnext;
+			break;
+		}
+	}
+	for (pp = &o->peers; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == victim) {
+			*pp = victim->next;
+			peer_free(victim);
+			o->npeers--;
+			return;
+		}
+	}
+}
+
+/* The peer record for bare, made if missing. NULL (logged) when the
+ * records are full of live sessions. */
+static struct peer *
+peer_get(struct otr *o, const char *bare)
+{
+	struct peer *p, *oldest = NULL;
+	size_t cap = o->cfg->limits.max_sessions * PEERS_FACTOR +
+	    o->cfg->nhelpers + 1;
+
+	if ((p = peer_find(o, bare)) != NULL)
+		return p;
+	if (o->npeers >= cap) {
+		/* The least recently active idle record goes (the list is
+		 * newest first, so on a tie the oldest). */
+		for (p = o->peers; p != NULL; p = p->next)
+			if (!peer_live(o, p) && !config_helper_find(o->cfg, p->bare) &&
+			    (oldest == NULL || p->active <= oldest->active))
+				oldest = p;
+		if (oldest == NULL) {
+			log_warnx("otr: %zu peers, all in sessions: ignoring %s",
+			    o->npeers, log_peer(bare));
+			return NULL;
+		}
+		peer_remove(o, oldest);
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->bare = xstrdup(bare);
+	p->active = now_of(o);
+	p->next = o->peers;
+	o->peers = p;
+	p->hnext = o->bucket[peer_hash(bare)];
+	o->bucket[peer_hash(bare)] = p;
+	o->npeers++;
+	return p;
+}
+
+static void
+inst_set(struct peer *p, otrl_instag_t tag, const char *full, time_t now)
+{
+	int i, slot = 0;
+
+	for (i = 0; i < MAX_INSTANCES; i++) {
+		if (p->inst[i].full != NULL && p->inst[i].tag == tag) {
+			slot = i;
+			break;
+		}
+		if (p->inst[i].full == NULL ||
+		    p->inst[i].seen < p->inst[slot].seen)
+			slot = i;
+		if (p->inst[slot].full == NULL)
+			break;
+	}
+	if (p->inst[slot].full == NULL || strcmp(p->inst[slot].full, full)) {
+		free(p->inst[slot].full);
+		p->inst[slot].full = xstrdup(full);
+	}
+	p->inst[slot].tag = tag;
+	p->inst[slot].seen = now;
+}
+
+/* Borrowed: the full JID the session in ctx is with. */
+static const char *
+ctx_full(const struct peer *p, const ConnContext *ctx, const char *bare)
+{
+	int i;
+
+	if (p != NULL && ctx != NULL)
+		for (i = 0; i < MAX_INSTANCES; i++)
+			if (p->inst[i].full != NULL &&
+			    p->inst[i].tag == ctx->their_instance)
+				return p->inst[i].full;
+	if (p != NULL && p->full != NULL)
+		return p->full;
+	return bare;
+}
+
+/* Too many instances of one bare JID (each OTR v3 instance tag gets a
+ * context): forget the oldest plaintext ones. */
+static void
+instances_trim(struct otr *o, const char *bare, const ConnContext *keep)
+{
+	ConnContext *m, *c, *oldest;
+	int n;
+
+	if ((m = master_of(o, bare)) == NULL)
+		return;
+	for (;;) {
+		n = 0;
+		oldest = NULL;
+		FOREACH_INSTANCE(c, m) {
+			if (c == m)
+				continue;
+			n++;
+			if (c != keep && c->msgstate == OTRL_MSGSTATE_PLAINTEXT &&
+			    (oldest == NULL || c->context_priv->lastrecv <
+			    oldest->context_priv->lastrecv))
+				oldest = c;
+		}
+		if (n <= MAX_INSTANCES || oldest == NULL)
+			return;
+		log_debug("otr: %s has %d instances, forgetting one",
+		    log_peer(bare), n);
+		ctx_forget(oldest);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Events reach the daemon after libotr returns
+ */
+
+static void
+queue_add(struct otr *o, const struct pending *pd)
+{
+	if (o->npend == o->pendcap) {
+		o->pendcap = o->pendcap ? o->pendcap * 2 : 8;
+		o->pend = xrealloc(o->pend, o->pendcap * sizeof(*o->pend));
+	}
+	o->pend[o->npend++] = *pd;
+}
+
+static void
+queue_event(struct otr *o, enum otr_event_type type, const char *bare,
+    int unread, int plaintext)
+{
+	struct pending pd;
+
+	memset(&pd, 0, sizeof(pd));
+	pd.type = type;
+	pd.bare = xstrdup(bare);
+	pd.unread = unread;
+	pd.plaintext = plaintext;
+	queue_add(o, &pd);
+}
+
+static void
+queue_text(struct otr *o, const char *bare, char *text)
+{
+	struct pending pd;
+
+	memset(&pd, 0, sizeof(pd));
+	pd.is_text = 1;
+	pd.bare = xstrdup(bare);
+	pd.text = text;
+	queue_add(o, &pd);
+}
+
+static void
+queue_drop(struct otr *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->npend; i++) {
+		free(o->pend[i].bare);
+		free(o->pend[i].text);
+	}
+	free(o->pend);
+	o->pend = NULL;
+	o->npend = o->pendcap = 0;
+}
+
+/* Delivers queued events; callbacks may call back into this module. */
+static void
+flush(struct otr *o)
+{
+	while (o->depth == 0 && o->npend > 0) {
+		struct pending *list = o->pend;
+		size_t i, n = o->npend;
+
+		o->pend = NULL;
+		o->npend = o->pendcap = 0;
+		for (i = 0; i < n; i++) {
+			struct pending *pd = &list[i];
+
+			if (pd->is_text) {
+				if (o->cb.text != NULL)
+					o->cb.text(o->cb.ud, pd->bare, pd->text);
+			} else if (o->cb.event != NULL) {
+				struct otr_event ev;
+
+				memset(&ev, 0, sizeof(ev));
+				ev.type = pd->type;
+				ev.bare = pd->bare;
+				ev.unread = pd->unread;
+				ev.plaintext = pd->plaintext;
+				o->cb.event(o->cb.ud, &ev);
+			}
+			free(pd->bare);
+			free(pd->text);
+		}
+		free(list);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * libotr's callbacks
+ */
+
+static OtrlPolicy
+op_policy(void *od, ConnContext *ctx)
+{
+	(void)od;
+	(void)ctx;
+	return POLICY;
+}
+
+static void
+op_create_privkey(void *od, const char *acct, const char *proto)
+{
+	(void)od;
+	(void)proto;
+	log_warnx("otr: libotr has no key for %s (it is made at start-up)",
+	    log_vis(acct));
+}
+
+static int
+op_is_logged_in(void *od, const char *acct, const char *proto,
+    const char *user)
+{
+	struct otr *o = od;
+	struct peer *p = peer_find(o, user);
+
+	(void)acct;
+	(void)proto;
+	return (p != NULL && p->offline) ? 0 : 1;
+}
+
+static void
+op_inject(void *od, const char *acct, const char *proto, const char *user,
+    const char *msg)
+{
+	struct otr *o = od;
+	struct peer *p = peer_find(o, user);
+	const char *to = NULL;
+	time_t now = now_of(o);
+	char *bare;
+
+	(void)acct;
+	(void)proto;
+	if (msg == NULL || *msg == '\0')
+		return;
+	switch (otrl_proto_message_type(msg)) {
+	case OTRL_MSGTYPE_QUERY:
+		/* Only ERROR_START_AKE makes libotr send a query itself; its
+		 * text (with Debian's HTML) is replaced by the bare tag. */
+		if (p != NULL && p->proto_query != 0 &&
+		    now - p->proto_query < PROTO_COOLDOWN) {
+			log_debug("otr: not repeating a query to %s so soon",
+			    log_peer(user));
+			return;
+		}
+		if (p != NULL)
+			p->proto_query = now;
+		msg = QUERY_TAG;
+		break;
+	case OTRL_MSGTYPE_ERROR:
+		if (p != NULL && p->proto_err != 0 &&
+		    now - p->proto_err < PROTO_COOLDOWN) {
+			log_debug("otr: not repeating an OTR error to %s so soon",
+			    log_peer(user));
+			return;
+		}
+		if (p != NULL)
+			p->proto_err = now;
+		break;
+	default:
+		break;
+	}
+	if (o->route != NULL && (bare = jid_bare(o->route)) != NULL) {
+		if (strcmp(bare, user) == 0)
+			to = o->route;
+		free(bare);
+	}
+	if (to == NULL)
+		to = ctx_full(p, NULL, user);
+	if (o->cb.inject(o->cb.ud, to, msg, 1) == -1)
+		log_debug("otr: could not send to %s", log_peer(user));
+}
+
+static void
+op_new_fingerprint(void *od, OtrlUserState us, const char *acct,
+    const char *proto, const char *user, unsigned char fp[20])
+{
+	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN];
+
+	(void)od;
+	(void)us;
+	(void)acct;
+	(void)proto;
+	otrl_privkey_hash_to_human(human, fp);
+	log_info("otr: new key for %s: %s", log_peer(user), human);
+}
+
+static void
+op_write_fingerprints(void *od)
+{
+	fingerprints_write(od);
+}
+
+static void
+op_gone_secure(void *od, ConnContext *ctx)
+{
+	struct otr *o = od;
+	struct peer *p = peer_find(o, ctx->username);
+	const struct config_helper *h = config_helper_find(o->cfg, ctx->username);
+	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "?";
+	int plaintext = 0, unread = 0;
+	time_t now = now_of(o);
+
+	if (ctx->active_fingerprint != NULL)
+		otrl_privkey_hash_to_human(human,
+		    ctx->active_fingerprint->fingerprint);
+	log_info("otr: private conversation with %s (OTR v%u, key %s)",
+	    log_peer(ctx->username), ctx->protocol_version, human);
+	if (h != NULL) {
+		if (ctx->active_fingerprint != NULL &&
+		    pin_matches(h, ctx->active_fingerprint->fingerprint))
+			log_info("otr: helper %s: key matches a pin",
+			    log_peer(ctx->username));
+		else
+			log_warnx("otr: helper %s uses key %s, which is NOT "
+			    "pinned: nothing will be sent to it",
+			    log_peer(ctx->username), human);
+	}
+	o->ake_over = ctx;
+	if (p == NULL) {
+		queue_event(o, OTR_EV_SECURE, ctx->username, 0, 0);
+		return;
+	}
+	unread = p->unread;
+	plaintext = p->plain_at != 0 &&
+	    now - p->plain_at <= o->cfg->otr.refusal_cooldown;
+	p->unread = 0;
+	p->plain_at = 0;
+	p->smp_busy = 0;
+	p->active = now;
+	p->asked = 0;
+	p->nunreadable = 0;
+	/* A re-key with the same key (libotr passes through PLAINTEXT when
+	 * the bot's v3 commit is answered) is no new session for the
+	 * daemon, unless a message was lost on the way. */
+	if (p->secure && ctx->active_fingerprint != NULL &&
+	    memcmp(p->secure_fp, ctx->active_fingerprint->fingerprint,
+	    sizeof(p->secure_fp)) == 0 && !unread && !plaintext)
+		return;
+	p->secure = 1;
+	if (ctx->active_fingerprint != NULL)
+		memcpy(p->secure_fp, ctx->active_fingerprint->fingerprint,
+		    sizeof(p->secure_fp));
+	queue_event(o, OTR_EV_SECURE, ctx->username, unread, plaintext);
+}
+
+static void
+op_still_secure(void *od, ConnContext *ctx, int is_reply)
+{
+	struct otr *o = od;
+	struct peer *p = peer_find(o, ctx->username);
+
+	o->ake_over = ctx;
+	log_debug("otr: session with %s refreshed (%s)",
+	    log_peer(ctx->username), is_reply ? "we asked" : "they asked");
+	if (p != NULL) {
+		p->asked = 0;
+		if (p->unread) {
+			/* the refresh followed a lost message */
+			p->unread = 0;
+			queue_event(o, OTR_EV_SECURE, ctx->username, 1, 0);
+		}
+	}
+}
+
+static int
+op_max_message_size(void *od, ConnContext *ctx)
+{
+	(void)od;
+	(void)ctx;
+	return 0;	/* no fragmentation on XMPP */
+}
+
+/* Goes to the peer in clear after "?OTR Error: ": no content. */
+static const char *
+op_otr_error_message(void *od, ConnContext *ctx, OtrlErrorCode code)
+{
+	(void)od;
+	(void)ctx;
+	switch (code) {
+	case OTRL_ERRCODE_ENCRYPTION_ERROR:
+		return "The bot could not encrypt a message.";
+	case OTRL_ERRCODE_MSG_NOT_IN_PRIVATE:
+		return "The bot has no private conversation with you.";
+	case OTRL_ERRCODE_MSG_UNREADABLE:
+		return "The bot could not read your encrypted message; "
+		    "please send it again.";
+	case OTRL_ERRCODE_MSG_MALFORMED:
+		return "The bot received a malformed OTR message.";
+	default:
+		return "OTR error.";
+	}
+}
+
+static void
+op_handle_msg_event(void *od, OtrlMessageEvent ev, ConnContext *ctx,
+    const char *message, gcry_error_t err)
+{
+	struct otr *o = od;
+	const char *who = ctx != NULL ? log_peer(ctx->username) : "(none)";
+	struct peer *p = ctx != NULL ? peer_find(o, ctx->username) : NULL;
+
+	(void)message;		/* may be the peer's text: never logged */
+	switch (ev) {
+	case OTRL_MSGEVENT_ENCRYPTION_REQUIRED:
+		log_warnx("otr: text for %s reached libotr outside a private "
+		    "conversation (dropped)", who);
+		break;
+	case OTRL_MSGEVENT_ENCRYPTION_ERROR:
+		log_warnx("otr: encrypting for %s failed", who);
+		break;
+	case OTRL_MSGEVENT_CONNECTION_ENDED:
+		log_info("otr: %s had ended the conversation; not sent", who);
+		break;
+	case OTRL_MSGEVENT_SETUP_ERROR:
+		log_info("otr: handshake with %s failed: %s", who,
+		    gcry_strerror(err));
+		break;
+	case OTRL_MSGEVENT_MSG_REFLECTED:
+		log_warnx("otr: %s reflected our own OTR messages", who);
+		break;
+	case OTRL_MSGEVENT_MSG_RESENT:
+		log_debug("otr: libotr resent a message to %s", who);
+		break;
+	case OTRL_MSGEVENT_RCVDMSG_NOT_IN_PRIVATE:
+		log_info("otr: encrypted message from %s outside a private "
+		    "conversation", who);
+		break;
+	case OTRL_MSGEVENT_RCVDMSG_UNREADABLE:
+		log_info("otr: unreadable encrypted message from %s", who);
+		o->rx_unreadable = 1;
+		if (p != NULL)
+			p->unread = 1;
+		break;
+	case OTRL_MSGEVENT_RCVDMSG_MALFORMED:
+		log_info("otr: malformed OTR message from %s", who);
+		if (p != NULL)
+			p->unread = 1;
+		break;
+	case OTRL_MSGEVENT_LOG_HEARTBEAT_RCVD:
+		log_debug("otr: heartbeat from %s", who);
+		break;
+	case OTRL_MSGEVENT_LOG_HEARTBEAT_SENT:
+		log_debug("otr: heartbeat sent to %s", who);
+		break;
+	case OTRL_MSGEVENT_RCVDMSG_GENERAL_ERR:
+		log_info("otr: %s sent an OTR error", who);
+		break;
+	case OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED:
+		log_info("otr: refused a plaintext message from %s", who);
+		o->rx_unencrypted = 1;
+		break;
+	case OTRL_MSGEVENT_RCVDMSG_UNRECOGNIZED:
+		log_info("otr: unrecognised OTR message from %s", who);
+		o->rx_unrecognized = 1;
+		break;
+	case OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE:
+		log_debug("otr: message from %s for another instance", who);
+		o->rx_other_instance = 1;
+		break;
+	default:
+		log_debug("otr: event %d for %s", (int)ev, who);
+		break;
+	}
+}
+
+static void
+op_handle_smp_event(void *od, OtrlSMPEvent ev, ConnContext *ctx,
+    unsigned short pct, char *question)
+{
+	struct otr *o = od;
+	struct peer *p = peer_find(o, ctx->username);
+	const char *who = log_peer(ctx->username);
+
+	(void)pct;
+	(void)question;		/* the peer's words: never logged */
+	if (ev != OTRL_SMPEVENT_ASK_FOR_SECRET &&
+	    ev != OTRL_SMPEVENT_ASK_FOR_ANSWER &&
+	    ev != OTRL_SMPEVENT_IN_PROGRESS)
+		o->smp_over = ctx;
+	switch (ev) {
+	case OTRL_SMPEVENT_ASK_FOR_SECRET:
+	case OTRL_SMPEVENT_ASK_FOR_ANSWER:
+		log_info("otr: %s asks the bot to prove its identity (SMP)",
+		    who);
+		o->smp_ctx = ctx;
+		o->smp_action = SMP_RESPOND;
+		break;
+	case OTRL_SMPEVENT_CHEATED:
+	case OTRL_SMPEVENT_ERROR:
+		log_info("otr: SMP with %s broke off (%s)", who,
+		    ev == OTRL_SMPEVENT_CHEATED ? "cheated" : "error");
+		o->smp_ctx = ctx;
+		o->smp_action = SMP_ABORT;
+		if (p != NULL)
+			p->smp_busy = 0;
+		queue_event(o, OTR_EV_SMP_FAILED, ctx->username, 0, 0);
+		break;
+	case OTRL_SMPEVENT_ABORT:
+		log_info("otr: %s aborted SMP", who);
+		if (p != NULL && p->smp_busy) {
+			p->smp_busy = 0;
+			queue_event(o, OTR_EV_SMP_FAILED, ctx->username, 0, 0);
+		}
+		break;
+	case OTRL_SMPEVENT_IN_PROGRESS:
+		log_debug("otr: SMP with %s in progress", who);
+		break;
+	case OTRL_SMPEVENT_SUCCESS:
+		if (p != NULL)
+			p->smp_busy = 0;
+		if (ctx->smstate->received_question) {
+			/* Only the asker learns anything from a question. */
+			log_info("otr: %s checked the bot's answer (SMP)", who);
+			break;
+		}
+		log_info("otr: %s verified by SMP", who);
+		queue_event(o, OTR_EV_SMP_SUCCEEDED, ctx->username, 0, 0);
+		break;
+	case OTRL_SMPEVENT_FAILURE:
+		log_info("otr: SMP with %s failed", who);
+		if (p != NULL)
+			p->smp_busy = 0;
+		queue_event(o, OTR_EV_SMP_FAILED, ctx->username, 0, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+op_create_instag(void *od, const char *acct, const char *proto)
+{
+	struct otr *o = od;
+
+	(void)acct;
+	(void)proto;
+	instag_generate(o);
+}
+
+/* ---------------------------------------------------------------------
+ * Start and stop
+ */
+
+static void
+ops_init(OtrlMessageAppOps *ops)
+{
+	memset(ops, 0, sizeof(*ops));
+	ops->policy = op_policy;
+	ops->create_privkey = op_create_privkey;
+	ops->is_logged_in = op_is_logged_in;
+	ops->inject_message = op_inject;
+	ops->new_fingerprint = op_new_fingerprint;
+	ops->write_fingerprints = op_write_fingerprints;
+	ops->gone_secure = op_gone_secure;
+	ops->still_secure = op_still_secure;
+	ops->max_message_size = op_max_message_size;
+	ops->otr_error_message = op_otr_error_message;
+	ops->handle_msg_event = op_handle_msg_event;
+	ops->handle_smp_event = op_handle_smp_event;
+	ops->create_instag = op_create_instag;
+	/* timer_control NULL: otr_poll() calls otrl_message_poll. */
+}
+
+static char *
+account_of(const struct config *cfg)
+{
+	char *acct = jid_bare(cfg->account.jid);
+
+	if (acct == NULL)
+		log_warnx("otr: the account JID is not a user@domain JID");
+	return acct;
+}
+
+/* Reads the known keys; people's are dropped unless remembered. */
+static int
+fingerprints_load(struct otr *o)
+{
+	gcry_error_t err;
+	ConnContext *c;
+	int dropped = 0, again = 1;
+
+	file_tighten(o->fpr_path);
+	err = otrl_privkey_read_fingerprints(o->us, o->fpr_path, NULL, NULL);
+	if (err && gcry_err_code(err) != GPG_ERR_ENOENT) {
+		log_warnx("otr: cannot read %s: %s", o->fpr_path,
+		    gcry_strerror(err));
+		return -1;
+	}
+	while (again) {
+		again = 0;
+		for (c = o->us->context_root; c != NULL; c = c->next) {
+			if (c->m_context == c && !keeps_keys(o, c->username)) {
+				ctx_forget(c);
+				dropped++;
+				again = 1;
+				break;
+			}
+		}
+	}
+	if (dropped > 0) {
+		log_info("otr: forgot %d people's keys (remember_people is off)",
+		    dropped);
+		return fingerprints_write(o);
+	}
+	return 0;
+}
+
+struct otr *
+otr_new(const struct config *cfg, const char *refusal,
+    const struct otr_callbacks *cb)
+{
+	struct otr *o;
+	gcry_error_t err;
+	struct buf b;
+
+	if (cfg->state_dir == NULL || cb == NULL || cb->inject == NULL) {
+		log_warnx("otr: no state directory or no way to send");
+		return NULL;
+	}
+	lib_init();
+	o = xcalloc(1, sizeof(*o));
+	o->cfg = cfg;
+	o->cb = *cb;
+	ops_init(&o->ops);
+	if ((o->account = account_of(cfg)) == NULL)
+		goto fail;
+	buf_init(&b);
+	buf_addf(&b, "%s\n%s", QUERY_TAG, refusal ? refusal : "");
+	o->refusal = buf_detach(&b);
+	o->key_path = path_in(cfg->state_dir, KEY_FILE);
+	o->instag_path = path_in(cfg->state_dir, INSTAG_FILE);
+	o->fpr_path = path_in(cfg->state_dir, FPR_FILE);
+	o->us = otrl_userstate_create();
+	o->poll_interval = otrl_message_poll_get_default_interval(o->us);
+
+	if (dir_ensure(cfg->state_dir) == -1 ||
+	    key_load(o->us, o->key_path, o->account) == -1)
+		goto fail;
+	file_tighten(o->instag_path);
+	err = otrl_instag_read(o->us, o->instag_path);
+	if (err && gcry_err_code(err) != GPG_ERR_ENOENT) {
+		log_warnx("otr: cannot read %s: %s", o->instag_path,
+		    gcry_strerror(err));
+		goto fail;
+	}
+	if (otrl_instag_find(o->us, o->account, PROTO) == NULL &&
+	    instag_generate(o) == -1)
+		goto fail;
+	if (fingerprints_load(o) == -1)
+		goto fail;
+	if (otrl_privkey_fingerprint(o->us, o->our_fp, o->account,
+	    PROTO) == NULL)
+		goto fail;
+	log_info("otr: the bot's OTR fingerprint is %s", o->our_fp);
+	return o;
+fail:
+	log_warnx("otr: cannot start OTR");
+	otr_free(o);
+	return NULL;
+}
+
+void
+otr_free(struct otr *o)
+{
+	struct peer *p;
+
+	if (o == NULL)
+		return;
+	if (o->us != NULL)
+		otr_end_all(o);
+	queue_drop(o);
+	while ((p = o->peers) != NULL) {
+		o->peers = p->next;
+		peer_free(p);
+	}
+	memset(o->bucket, 0, sizeof(o->bucket));
+	if (o->us != NULL) {
+		ConnContext *c;
+
+		for (c = o->us->context_root; c != NULL; c = c->next)
+			otrl_context_force_plaintext(c);
+		while (o->us->context_root != NULL)
+			if (ctx_forget(o->us->context_root->m_context) != 0)
+				break;
+		otrl_userstate_free(o->us);
+	}
+	free(o->account);
+	free(o->refusal);
+	free(o->key_path);
+	free(o->instag_path);
+	free(o->fpr_path);
+	free(o);
+}
+
+int
+otr_fingerprint_only(const struct config *cfg, char fp[OTR_FP_HUMAN_LEN])
+{
+	OtrlUserState us;
+	char *acct, *path;
+	int rc = -1;
+
+	fp[0] = '\0';
+	if (cfg->state_dir == NULL || (acct = account_of(cfg)) == NULL)
+		return -1;
+	lib_init();
+	path = path_in(cfg->state_dir, KEY_FILE);
+	us = otrl_userstate_create();
+	if (dir_ensure(cfg->state_dir) == 0 &&
+	    key_load(us, path, acct) == 0 &&
+	    otrl_privkey_fingerprint(us, fp, acct, PROTO) != NULL)
+		rc = 0;
+	otrl_userstate_free(us);
+	free(path);
+	free(acct);
+	return rc;
+}
+
+void
+otr_set_clock(struct otr *o, time_t (*clock)(void))
+{
+	o->clock = clock;
+}
+
+/* ---------------------------------------------------------------------
+ * Receiving
+ */
+
+static void
+refuse(struct otr *o, struct peer *p, const char *from_full,
+    const char *body, time_t now)
+{
+	const char *s, *e, *notice;
+	int ake;
+
+	p->plain_at = now;
+	queue_event(o, OTR_EV_REFUSED, p->bare, 0, 1);
+	if (looks_automatic(body)) {
+		log_info("otr: no notice to %s: looks like an automatic message",
+		    log_peer(p->bare));
+		return;
+	}
+	if (p->refused != 0 && now - p->refused < o->cfg->otr.refusal_cooldown) {
+		log_debug("otr: no notice to %s: one was sent %lds ago",
+		    log_peer(p->bare), (long)(now - p->refused));
+		return;
+	}
+	/* A whitespace tag means libotr has started the handshake itself:
+	 * a query now would cross it (potr cannot cope). */
+	ake = strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL &&
+	    otrl_proto_whitespace_bestversion(body, &s, &e, POLICY) > 0;
+	notice = ake ? o->refusal + strlen(QUERY_TAG) + 1 : o->refusal;
+	if (*notice == '\0')
+		return;
+	p->refused = now;
+	if (!ake) {
+		p->asked = now;
+		p->asked_open = 0;
+	}
+	log_info("otr: sent the refusal notice to %s%s", log_peer(p->bare),
+	    ake ? " (handshake already started)" : "");
+	o->cb.inject(o->cb.ud, from_full, notice, 0);
+}
+
+/* Encrypted data we cannot read outside a session: after a restart the
+ * peer still thinks it has one. Tell them (unless libotr did), and start
+ * a fresh handshake. */
+static void
+recover(struct otr *o, struct peer *p, const char *from_full, time_t now,
+    int tell)
+{
+	p->unread = 1;
+	if (p->stale != 0 && now - p->stale < STALE_COOLDOWN) {
+		log_debug("otr: stale session with %s: already recovering",
+		    log_peer(p->bare));
+		return;
+	}
+	p->stale = now;
+	log_info("otr: stale session with %s (bot restarted?): asking for a "
+	    "new one", log_peer(p->bare));
+	if (tell)
+		o->cb.inject(o->cb.ud, from_full, OTR_ERROR_PREFIX STALE_TEXT, 1);
+	if (!peer_ake_running(o, p->bare)) {
+		p->asked = now;
+		p->asked_open = 0;
+		o->cb.inject(o->cb.ud, from_full, QUERY_TAG, 1);
+	}
+}
+
+static int
+smp_limited(struct otr *o, struct peer *p, time_t now)
+{
+	int i, n = 0, max = o->cfg->otr.smp_max_attempts;
+
+	for (i = 0; i < p->nsmp; i++)
+		if (now - p->smp[i] < SMP_WINDOW)
+			p->smp[n++] = p->smp[i];
+	p->nsmp = n;
+	if (max > SMP_TRACK)
+		max = SMP_TRACK;
+	return n >= max;
+}
+
+static void
+smp_count(struct peer *p, time_t now)
+{
+	if (p->nsmp == SMP_TRACK) {
+		memmove(p->smp, p->smp + 1, (SMP_TRACK - 1) * sizeof(p->smp[0]));
+		p->nsmp--;
+	}
+	p->smp[p->nsmp++] = now;
+}
+
+/* SMP steps libotr asked for, done once otrl_message_receiving is over. */
+static void
+smp_followup(struct otr *o, struct peer *p, time_t now)
+{
+	ConnContext *ctx = o->smp_ctx;
+	const char *secret = o->cfg->otr.smp_secret;
+	enum smp_action act = o->smp_action;
+
+	o->smp_ctx = NULL;
+	o->smp_action = SMP_NONE;
+	if (ctx == NULL || act == SMP_NONE ||
+	    ctx->msgstate != OTRL_MSGSTATE_ENCRYPTED)
+		return;
+	if (act == SMP_RESPOND && smp_limited(o, p, now)) {
+		log_warnx("otr: %s is over the SMP attempt limit",
+		    log_peer(p->bare));
+		queue_event(o, OTR_EV_SMP_LIMITED, p->bare, 0, 0);
+		act = SMP_ABORT;
+	} else if (act == SMP_RESPOND && (secret == NULL || *secret == '\0')) {
+		log_info("otr: no smp_secret configured: aborting SMP with %s",
+		    log_peer(p->bare));
+		queue_event(o, OTR_EV_SMP_FAILED, p->bare, 0, 0);
+		act = SMP_ABORT;
+	}
+	if (act == SMP_RESPOND) {
+		smp_count(p, now);
+		p->smp_busy = 1;
+		otrl_message_respond_smp(o->us, &o->ops, o, ctx,
+		    (const unsigned char *)secret, strlen(secret));
+		queue_event(o, OTR_EV_SMP_ANSWERED, p->bare, 0, 0);
+	} else {
+		p->smp_busy = 0;
+		otrl_message_abort_smp(o->us, &o->ops, o, ctx);
+		o->smp_over = ctx;
+	}
+}
+
+/*
+ * Both sides answering each other's query start two handshakes at once,
+ * and libotr (v3: one in the master context, one in an instance's) as
+ * well as potr then stall. After our query the peer's client answers with
+ * a handshake; its own query (a libotr client sends one on our OTR
+ * error) is dropped. Two bots opening at once: the larger JID waits.
+ */
+static int
+query_crosses(const struct otr *o, const struct peer *p, time_t now)
+{
+	if (p->asked == 0 || now - p->asked >= ASK_WINDOW)
+		return 0;
+	return !p->asked_open || strcmp(o->account, p->bare) > 0;
+}
+
+void
+otr_receive(struct otr *o, const char *from_full, const char *body)
+{
+	OtrlMessageType type;
+	OtrlTLV *tlvs = NULL;
+	ConnContext *ctx = NULL;
+	struct peer *p;
+	char *bare, *newmsg = NULL;
+	size_t len;
+	time_t now = now_of(o);
+	unsigned char flags = 0;
+	int r, frag, ended = 0;
+
+	if (body == NULL || (bare = jid_bare(from_full)) == NULL)
+		return;
+	if (strcmp(bare, o->account) == 0) {
+		free(bare);
+		return;
+	}
+	if ((len = strlen(body)) > o->cfg->limits.max_body) {
+		log_warnx("otr: dropped a %zu-byte message from %s (limit %zu)",
+		    len, log_peer(bare), o->cfg->limits.max_body);
+		free(bare);
+		return;
+	}
+	if ((frag = fragment_check(body, o->cfg->limits.max_fragments)) < 0) {
+		log_warnx("otr: dropped an OTR fragment from %s (bad header or "
+		    "more than %d pieces)", log_peer(bare),
+		    o->cfg->limits.max_fragments);
+		free(bare);
+		return;
+	}
+	if ((p = peer_get(o, bare)) == NULL) {
+		free(bare);
+		return;
+	}
+	if (!peer_live(o, p) && config_helper_find(o->cfg, bare) == NULL &&
+	    live_sessions(o) >= o->cfg->limits.max_sessions &&
+	    (strstr(body, "?OTR") != NULL ||
+	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL)) {
+		log_warnx("otr: %zu live sessions (the limit): ignoring OTR "
+		    "from %s", o->cfg->limits.max_sessions, log_peer(bare));
+		free(bare);
+		return;
+	}
+	if (p->full == NULL || strcmp(p->full, from_full) != 0) {
+		free(p->full);
+		p->full = xstrdup(from_full);
+	}
+	p->offline = 0;
+	p->active = now;
+
+	type = otrl_proto_message_type(body);
+	if (type == OTRL_MSGTYPE_DATA)
+		otrl_proto_data_read_flags(body, &flags);
+	if (type == OTRL_MSGTYPE_QUERY && query_crosses(o, p, now)) {
+		log_debug("otr: %s asked while our query is pending; their "
+		    "handshake will answer ours", log_peer(bare));
+		free(bare);
+		return;
+	}
+	o->rx_unencrypted = o->rx_other_instance = o->rx_unrecognized = 0;
+	o->rx_unreadable = 0;
+	o->smp_ctx = o->smp_over = o->ake_over = NULL;
+	o->smp_action = SMP_NONE;
+
+	o->depth++;
+	o->route = from_full;
+	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
+	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
+	if (ctx != NULL) {
+		p->master = ctx->m_context;
+		inst_set(p, ctx->their_instance, from_full, now);
+	}
+
+	/* Text only from an encrypted session, and only from a data
+	 * message (a reassembled fragment is one). */
+	if (r == 0 && newmsg != NULL && ctx != NULL &&
+	    ctx->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+	    (type == OTRL_MSGTYPE_DATA || frag)) {
+		char *text = otr_text_in(newmsg, o->cfg->limits.max_text);
+
+		if (*text != '\0')
+			queue_text(o, bare, text);
+		else
+			free(text);
+	} else if (r == 0) {
+		log_warnx("otr: libotr passed a message from %s that was not "
+		    "private; dropped", log_peer(bare));
+	}
+	if (newmsg != NULL)
+		otrl_message_free(newmsg);
+
+	/* The DISCONNECTED TLV comes with r == 1 and leaves the context
+	 * FINISHED; plaintext lets it be pruned (nothing is sent anyway). */
+	if (tlvs != NULL && otrl_tlv_find(tlvs, OTRL_TLV_DISCONNECTED) != NULL &&
+	    ctx != NULL) {
+		log_info("otr: %s ended the private conversation",
+		    log_peer(bare));
+		ended = 1;
+		otrl_context_force_plaintext(ctx);
+		p->smp_busy = 0;
+		if (p->secure && !peer_encrypted(o, bare)) {
+			p->secure = 0;
+			queue_event(o, OTR_EV_ENDED, bare, 0, 0);
+		}
+	}
+	otrl_tlv_free(tlvs);
+	smp_followup(o, p, now);
+	if (o->smp_over != NULL)
+		smp_tidy(o->smp_over);
+	if (o->ake_over != NULL)
+		ake_tidy(o->ake_over);
+	o->smp_over = o->ake_over = NULL;
+
+	if (o->rx_unencrypted)
+		refuse(o, p, from_full, body, now);
+	else if (!ended && r == 1 && (o->rx_unrecognized ||
+	    (type == OTRL_MSGTYPE_DATA &&
+	    !(flags & OTRL_MSGFLAGS_IGNORE_UNREADABLE) &&
+	    (ctx == NULL ? !o->rx_other_instance :
+	    ctx->msgstate != OTRL_MSGSTATE_ENCRYPTED))))
+		recover(o, p, from_full, now, 1);
+	else if (o->rx_unreadable && ++p->nunreadable > MAX_UNREADABLE) {
+		/* libotr 4.1.1 leaks its extra key on each one: a peer that
+		 * keeps sending them loses the session instead. */
+		log_warnx("otr: %d unreadable messages from %s: ending the "
+		    "session", p->nunreadable, log_peer(bare));
+		if (p->secure) {
+			p->secure = 0;
+			queue_event(o, OTR_EV_ENDED, bare, 0, 0);
+		}
+		peer_end(o, p);
+		ctx = NULL;
+	} else if (o->rx_unreadable)
+		recover(o, p, from_full, now, 0);
+
+	instances_trim(o, bare, ctx);
+	o->route = NULL;
+	o->depth--;
+	free(bare);
+	flush(o);
+}
+
+/* ---------------------------------------------------------------------
+ * Sending
+ */
+
+static int
+send_ctx(struct otr *o, struct peer *p, ConnContext *ctx, const char *bare,
+    const char *text)
+{
+	ConnContext *used = NULL;
+	gcry_error_t err;
+	char *safe, *out = NULL;
+	int rc = -1;
+
+	if (strlen(text) > MAX_SEND) {
+		log_warnx("otr: not sending %zu bytes to %s (limit %d)",
+		    strlen(text), log_peer(bare), MAX_SEND);
+		return -1;
+	}
+	safe = otr_text_out(text);
+	if (*safe == '\0') {
+		free(safe);
+		return -1;
+	}
+	o->depth++;
+	o->route = ctx_full(p, ctx, bare);
+	err = otrl_message_sending(o->us, &o->ops, o, o->account, PROTO, bare,
+	    ctx->their_instance, safe, NULL, &out, OTRL_FRAGMENT_SEND_SKIP,
+	    &used, NULL, NULL);
+	if (err != 0 || out == NULL || *out == '\0' || used != ctx ||
+	    used->msgstate != OTRL_MSGSTATE_ENCRYPTED ||
+	    otrl_proto_message_type(out) != OTRL_MSGTYPE_DATA) {
+		log_warnx("otr: encrypting for %s failed; nothing sent",
+		    log_peer(bare));
+	} else if (o->cb.inject(o->cb.ud, o->route, out, 1) == 0) {
+		rc = 0;
+		if (p != NULL)
+			p->active = now_of(o);
+	}
+	if (out != NULL)
+		otrl_message_free(out);
+	free(safe);
+	o->route = NULL;
+	o->depth--;
+	flush(o);
+	return rc;
+}
+
+int
+otr_send(struct otr *o, const char *bare_in, const char *text)
+{
+	ConnContext *ctx;
+	char *bare;
+	int rc = -1;
+
+	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
+		return -1;
+	if ((ctx = current_ctx(o, bare, NULL)) == NULL)
+		log_info("otr: not sending to %s: no private conversation",
+		    log_peer(bare));
+	else
+		rc = send_ctx(o, peer_find(o, bare), ctx, bare, text);
+	free(bare);
+	return rc;
+}
+
+int
+otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
+{
+	const struct config_helper *h;
+	ConnContext *ctx;
+	char *bare;
+	int rc = -1;
+
+	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
+		return -1;
+	if ((h = config_helper_find(o->cfg, bare)) == NULL)
+		log_warnx("otr: %s is not a helper: nothing sent",
+		    log_peer(bare));
+	else if ((ctx = current_ctx(o, bare, h)) == NULL)
+		log_warnx("otr: no private conversation with helper %s under a "
+		    "pinned key: nothing sent", log_peer(bare));
+	else
+		rc = send_ctx(o, peer_find(o, bare), ctx, bare, text);
+	free(bare);
+	return rc;
+}
+
+int
+otr_open(struct otr *o, const char *bare_in)
+{
+	struct peer *p;
+	char *bare;
+	int rc = 0;
+
+	if ((bare = jid_bare(bare_in)) == NULL)
+		return -1;
+	if ((p = peer_get(o, bare)) == NULL) {
+		free(bare);
+		return -1;
+	}
+	if (peer_ake_running(o, bare)) {
+		log_debug("otr: handshake with %s already running",
+		    log_peer(bare));
+	} else {
+		log_info("otr: asking %s for a private conversation",
+		    log_peer(bare));
+		p->active = now_of(o);
+		p->asked = p->active;
+		p->asked_open = 1;
+		rc = o->cb.inject(o->cb.ud, p->full ? p->full : bare,
+		    QUERY_TAG, 1);
+	}
+	free(bare);
+	return rc;
+}
+
+int
+otr_smp_start(struct otr *o, const char *bare_in)
+{
+	const char *q = o->cfg->otr.smp_question, *secret = o->cfg->otr.smp_secret;
+	ConnContext *ctx;
+	struct peer *p;
+	char *bare;
+	time_t now = now_of(o);
+
+	if (q == NULL || *q == '\0' || secret == NULL || *secret == '\0')
+		return -1;
+	if ((bare = jid_bare(bare_in)) == NULL)
+		return -1;
+	if ((ctx = current_ctx(o, bare, NULL)) == NULL ||
+	    (p = peer_find(o, bare)) == NULL) {
+		free(bare);
+		return -1;
+	}
+	if (smp_limited(o, p, now)) {
+		log_warnx("otr: %s is over the SMP attempt limit",
+		    log_peer(bare));
+		queue_event(o, OTR_EV_SMP_LIMITED, bare, 0, 0);
+		free(bare);
+		flush(o);
+		return -1;
+	}
+	smp_count(p, now);
+	o->depth++;
+	o->route = ctx_full(p, ctx, bare);
+	if (ctx->smstate->nextExpected != OTRL_SMP_EXPECT1)
+		otrl_message_abort_smp(o->us, &o->ops, o, ctx);
+	smp_tidy(ctx);
+	log_info("otr: asking %s the SMP question", log_peer(bare));
+	otrl_message_initiate_smp_q(o->us, &o->ops, o, ctx, q,
+	    (const unsigned char *)secret, strlen(secret));
+	p->smp_busy = 1;
+	p->active = now;
+	o->route = NULL;
+	o->depth--;
+	free(bare);
+	flush(o);
+	return 0;
+}
+
+/* Sends DISCONNECTED to each encrypted instance and forgets them. Returns
+ * whether a session was encrypted. */
+static int
+peer_end(struct otr *o, struct peer *p)
+{
+	ConnContext *m, *c;
+	int was = 0;
+
+	if ((m = master_of(o, p->bare)) != NULL) {
+		o->depth++;
+		FOREACH_INSTANCE(c, m) {
+			if (c->msgstate != OTRL_MSGSTATE_ENCRYPTED)
+				continue;
+			was = 1;
+			o->route = ctx_full(p, c, p->bare);
+			otrl_message_disconnect(o->us, &o->ops, o, o->account,
+			    PROTO, p->bare, c->their_instance);
+		}
+		o->route = NULL;
+		o->depth--;
+	}
+	contexts_forget(o, p);
+	p->secure = 0;
+	p->smp_busy = 0;
+	return was;
+}
+
+void
+otr_end(struct otr *o, const char *bare_in)
+{
+	struct peer *p;
+	char *bare;
+
+	if ((bare = jid_bare(bare_in)) == NULL)
+		return;
+	if ((p = peer_find(o, bare)) != NULL) {
+		if (peer_end(o, p))
+			log_info("otr: ended the private conversation with %s",
+			    log_peer(bare));
+	} else if (master_of(o, bare) != NULL) {
+		struct peer tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.bare = bare;
+		peer_end(o, &tmp);
+	}
+	free(bare);
+	flush(o);
+}
+
+void
+otr_end_all(struct otr *o)
+{
+	struct peer *p;
+	int n = 0;
+
+	for (p = o->peers; p != NULL; p = p->next)
+		n += peer_end(o, p);
+	if (n > 0)
+		log_info("otr: ended %d private conversations", n);
+	flush(o);
+}
+
+void
+otr_offline(struct otr *o, const char *full)
+{
+	struct peer *p;
+	char *bare;
+
+	if ((bare = jid_bare(full)) == NULL)
+		return;
+	/* The session stays: a client that kept its keys may come back. Only
+	 * the DISCONNECTED notice is no longer sent to nobody. */
+	if ((p = peer_find(o, bare)) != NULL && p->full != NULL &&
+	    strcmp(p->full, full) == 0)
+		p->offline = 1;
+	free(bare);
+}
+
+void
+otr_poll(struct otr *o, time_t now)
+{
+	struct peer *p, *next;
+	long keep = o->cfg->otr.refusal_cooldown;
+
+	if (keep < SMP_WINDOW)
+		keep = SMP_WINDOW;
+	if (o->last_poll == 0)
+		o->last_poll = now;
+	if (now - o->last_poll >= (time_t)o->poll_interval) {
+		o->depth++;
+		otrl_message_poll(o->us, &o->ops, o);
+		o->depth--;
+		o->last_poll = now;
+	}
+	for (p = o->peers; p != NULL; p = next) {
+		next = p->next;
+		if (peer_in_session(o, p)) {
+			if (now - p->active < o->cfg->otr.idle_timeout)
+				continue;
+			log_info("otr: session with %s idle for %lds: ending it",
+			    log_peer(p->bare), (long)(now - p->active));
+			if (p->secure) {
+				p->secure = 0;
+				queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
+			}
+			peer_end(o, p);
+		} else if (now - p->active >= AKE_WINDOW) {
+			/* plaintext only, or a handshake that never finished */
+			contexts_forget(o, p);
+		}
+		if (now - p->active >= keep && !config_helper_find(o->cfg, p->bare))
+			peer_remove(o, p);
+	}
+	flush(o);
+}
+
+/* ---------------------------------------------------------------------
+ * Facts
+ */
+
+int
+otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
+{
+	const struct config_helper *h;
+	ConnContext *ctx;
+	char *bare;
+	int i;
+
+	memset(info, 0, sizeof(*info));
+	if ((bare = jid_bare(bare_in)) == NULL)
+		return 0;
+	h = config_helper_find(o->cfg, bare);
+	info->helper = h != NULL;
+	if ((ctx = current_ctx(o, bare, h)) == NULL)
+		ctx = current_ctx(o, bare, NULL);
+	if (ctx != NULL && ctx->active_fingerprint != NULL) {
+		const unsigned char *fp = ctx->active_fingerprint->fingerprint;
+
+		info->encrypted = 1;
+		info->pinned = pin_matches(h, fp);
+		info->verified = info->pinned ||
+		    otrl_context_is_fingerprint_trusted(ctx->active_fingerprint);
+		otrl_privkey_hash_to_human(info->their_fp, fp);
+		for (i = 0; i < 20; i++)
+			util_snprintf(info->their_hex + 2 * i, 3, "%02x", fp[i]);
+	}
+	free(bare);
+	return 0;
+}
+
+const char *
+otr_our_fingerprint(const struct otr *o)
+{
+	return o->our_fp;
+}
+
+size_t
+otr_nsessions(const struct otr *o)
+{
+	return live_sessions(o);
+}

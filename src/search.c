@@ -1,3 +1,1594 @@
-/* search: not written yet (placeholder so the tree builds). */
+/*
+ * search: tokenizer, language guess and BM25 index over guide sections.
+ *
+ * Words are folded (NFKD + case fold, marks dropped, so "Téléphone" and
+ * "telephone" are one word), French elisions are cut, stopwords of fr/en/es
+ * dropped, and what is left is stemmed in the language of its text. Accents
+ * are folded *before* stemming: people type without accents, and a stemmer
+ * fed "securite" and "sécurité" must give the same stem.
+ *
+ * The index keeps one vocabulary per language (a French section is indexed
+ * with French stems). A query is stemmed once per language of the index and
+ * each section only sees the stems of its own language; sections in the
+ * question's language get a boost. Unknown words get a second chance by
+ * prefix (a stem that starts another: "pirat" / "piratag") and by edit
+ * distance 1 (a symmetric-delete table built with the index).
+ */
 #include "ac-config.h"
-typedef int search_placeholder_t;
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef SEARCH_DEBUG
+#include <stdio.h>
+#endif
+
+#include <libstemmer.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+#include "guide.h"
+#include "search.h"
+#include "util.h"
+
+#define WORD_MAX	48	/* bytes of one folded word; the rest is cut */
+#define QUERY_MAX	2048	/* bytes of a question looked at */
+#define QWORDS_MAX	40	/* distinct words of a question looked at */
+#define LANGS_MAX	16
+#define NONE		UINT32_MAX
+
+#define BM25_K1		1.2
+#define BM25_B		0.75
+#define W_HEADING	3.0f	/* the section's own heading */
+#define HEADING_BONUS	2.0	/* added, unsaturated, for a heading word */
+#define W_PATH		1.0f	/* headings above it (and its own again) */
+#define W_TITLE		1.0f	/* the page title */
+#define W_PAGE_KW	2.0f	/* front matter keywords */
+#define W_SEC_KW	3.0f	/* <!-- keywords: --> of the section */
+#define W_PREFIX	0.6	/* a stem that starts / is started by another */
+#define W_TYPO		0.6	/* one edit away */
+#define W_UNKNOWN	0.5	/* share of the top idf an unknown word weighs */
+#define LANG_OTHER	(1 / 1.5) /* sections in another language than
+				   the question's (when it is known) */
+#define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
+#define PREFIX_FANOUT	16
+#define TYPO_MIN	5	/* bytes: shortest word given a typo match */
+#define TYPO_MAX	24
+#define TYPO_FANOUT	8
+
+/* ------------------------------------------------------------ word lists */
+
+enum {
+	WL_FR = 1 << 0,
+	WL_EN = 1 << 1,
+	WL_ES = 1 << 2,
+	WL_DE = 1 << 3,
+	WL_STOP = 1 << 4,
+};
+#define WL_NLANG 4
+
+static const char *const wl_codes[WL_NLANG] = { "fr", "en", "es", "de" };
+
+/* Stopwords: they are dropped, and they tell the language. Folded forms. */
+static const char *const stop_fr[] = {
+	"a", "ai", "as", "au", "aux", "avec", "avez", "avoir", "avons", "c",
+	"ca", "ce", "ceci", "cela", "ces", "cet", "cette", "comme", "comment",
+	"d", "dans", "de", "des", "dois", "doit", "donc", "du", "elle",
+	"elles", "en", "est", "et", "ete", "etre", "eu", "eux", "faire",
+	"fait", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les",
+	"leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi",
+	"mon", "n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par",
+	"pas", "peut", "peux", "plus", "pour", "qu", "quand", "que", "quel",
+	"quelle", "quels", "qui", "quoi", "s", "sa", "sans", "se", "ses",
+	"si", "son", "sont", "suis", "sur", "t", "ta", "te", "tes", "toi",
+	"ton", "tres", "tu", "un", "une", "vos", "votre", "vous", "y",
+};
+
+static const char *const stop_en[] = {
+	"a", "about", "am", "an", "and", "any", "are", "as", "at", "be",
+	"been", "but", "by", "can", "cant", "could", "couldnt", "did",
+	"didnt", "do", "does", "doesnt", "doing", "dont", "for", "from", "get", "got", "had", "has", "have", "he", "her",
+	"him", "his", "how", "i", "id", "if", "im", "in", "into", "is",
+	"isnt", "it", "its", "ive",
+	"just", "me", "my", "no", "not", "of", "on", "or", "our", "she",
+	"should", "so", "some", "than", "that", "the", "their", "them",
+	"then", "there", "these", "they", "this", "those", "to", "too",
+	"very", "was", "we", "were", "what", "whats", "when", "where", "which",
+	"while", "who", "why", "will", "with", "wont", "would", "wouldnt",
+	"you", "your",
+};
+
+static const char *const stop_es[] = {
+	"a", "al", "algo", "como", "con", "cual", "cuando", "de", "del",
+	"donde", "el", "ella", "ellas", "ellos", "en", "entre", "era", "es",
+	"esa", "ese", "eso", "esta", "estan", "estas", "este", "esto",
+	"estos", "fue", "ha", "han", "hay", "la", "las", "le", "les", "lo",
+	"los", "me", "mi", "mis", "muy", "no", "nos", "o", "para", "pero",
+	"por", "porque", "puede", "puedo", "que", "quien", "se", "si", "sin",
+	"sobre", "son", "su", "sus", "te", "tengo", "tiene", "tu", "tus",
+	"un", "una", "unas", "uno", "unos", "y", "ya", "yo",
+};
+
+/* German: evidence only (not dropped: "die", "war" are English words). */
+static const char *const lang_de[] = {
+	"auch", "auf", "bei", "das", "dem", "den", "der", "die", "ein",
+	"eine", "einen", "fur", "habe", "haben", "hat", "ich", "ist", "kann",
+	"mein", "meine", "mit", "nicht", "oder", "sich", "sie", "sind",
+	"und", "von", "werden", "wie", "wir", "wird", "zu",
+};
+
+/* Greetings and requests: evidence of a language, and dropped. */
+static const char *const greet_fr[] = {
+	"aimerais", "besoin", "bonjour", "bonsoir", "merci", "salut",
+	"savoir", "stp", "svp", "voudrais", "veux",
+};
+static const char *const greet_en[] = {
+	"hello", "hey", "hi", "know", "need", "please", "thank", "thanks",
+	"want",
+};
+static const char *const greet_es[] = {
+	"buenas", "buenos", "favor", "gracias", "hola", "necesito", "quiero",
+	"saber",
+};
+
+/* Words that tell a language but are kept (they mean something here). */
+static const char *const hint_fr[] = { "aide", "aidez" };
+static const char *const hint_en[] = { "help" };
+static const char *const hint_es[] = { "ayuda", "ayudame" };
+
+struct wl_entry {
+	const char	*w;
+	unsigned	 flags;
+};
+
+static struct wl_entry *wl_table;
+static size_t wl_n;
+
+static int
+wl_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct wl_entry *)a)->w,
+	    ((const struct wl_entry *)b)->w);
+}
+
+static void
+wl_add(struct wl_entry *v, size_t *n, const char *const *words, size_t count,
+    unsigned flags)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		v[*n].w = words[i];
+		v[*n].flags = flags;
+		(*n)++;
+	}
+}
+
+/* One sorted table of every listed word with its flags (built once). */
+static void
+wl_init(void)
+{
+	struct wl_entry *v;
+	size_t n = 0, i, j;
+
+	if (wl_table != NULL)
+		return;
+	v = xcalloc(ARRAY_LEN(stop_fr) + ARRAY_LEN(stop_en) +
+	    ARRAY_LEN(stop_es) + ARRAY_LEN(lang_de) + ARRAY_LEN(greet_fr) +
+	    ARRAY_LEN(greet_en) + ARRAY_LEN(greet_es) + ARRAY_LEN(hint_fr) +
+	    ARRAY_LEN(hint_en) + ARRAY_LEN(hint_es), sizeof(*v));
+	wl_add(v, &n, stop_fr, ARRAY_LEN(stop_fr), WL_FR | WL_STOP);
+	wl_add(v, &n, stop_en, ARRAY_LEN(stop_en), WL_EN | WL_STOP);
+	wl_add(v, &n, stop_es, ARRAY_LEN(stop_es), WL_ES | WL_STOP);
+	wl_add(v, &n, lang_de, ARRAY_LEN(lang_de), WL_DE);
+	wl_add(v, &n, greet_fr, ARRAY_LEN(greet_fr), WL_FR | WL_STOP);
+	wl_add(v, &n, greet_en, ARRAY_LEN(greet_en), WL_EN | WL_STOP);
+	wl_add(v, &n, greet_es, ARRAY_LEN(greet_es), WL_ES | WL_STOP);
+	wl_add(v, &n, hint_fr, ARRAY_LEN(hint_fr), WL_FR);
+	wl_add(v, &n, hint_en, ARRAY_LEN(hint_en), WL_EN);
+	wl_add(v, &n, hint_es, ARRAY_LEN(hint_es), WL_ES);
+	qsort(v, n, sizeof(*v), wl_cmp);
+	for (i = 0, j = 0; i < n; i++) {
+		if (j > 0 && strcmp(v[j - 1].w, v[i].w) == 0)
+			v[j - 1].flags |= v[i].flags;
+		else
+			v[j++] = v[i];
+	}
+	wl_table = v;
+	wl_n = j;
+}
+
+static unsigned
+wl_flags(const char *w, size_t n)
+{
+	size_t lo = 0, hi = wl_n;
+
+	if (n >= WORD_MAX)
+		return 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(wl_table[mid].w, w, n);
+
+		if (c == 0 && wl_table[mid].w[n] != '\0')
+			c = 1;
+		if (c == 0)
+			return wl_table[mid].flags;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- folding */
+
+static int
+is_apostrophe(ucs4_t c)
+{
+	return c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02bc ||
+	    c == 0x2032 || c == 0x00b4 || c == '`';
+}
+
+/*
+ * The slow, exact path: a run of valid UTF-8 through libunistring's case
+ * fold with compatibility decomposition, marks dropped, a few letters that
+ * do not decompose spelt out.
+ */
+static size_t
+fold_slow(const uint8_t *in, size_t n, char *out, size_t cap)
+{
+	uint8_t fsmall[512], *f;
+	size_t flen = sizeof(fsmall), i, o = 0;
+
+	f = u8_casefold(in, n, NULL, UNINORM_NFKD, fsmall, &flen);
+	if (f == NULL)
+		return 0;
+	for (i = 0; i < flen; ) {
+		ucs4_t c;
+		const char *rep = NULL;
+		uint8_t u[6];
+		int k = u8_mbtouc(&c, f + i, flen - i), m;
+
+		i += (size_t)k;
+		if (uc_is_general_category_withtable(c, UC_CATEGORY_MASK_M))
+			continue;
+		if (is_apostrophe(c))
+			c = '\'';
+		else if (c == 0x2010 || c == 0x2011)
+			c = '-';
+		switch (c) {
+		case 0x0153: rep = "oe"; break;		/* œ */
+		case 0x00e6: rep = "ae"; break;		/* æ */
+		case 0x00f8: rep = "o"; break;		/* ø */
+		case 0x0142: rep = "l"; break;		/* ł */
+		case 0x0111: rep = "d"; break;		/* đ */
+		case 0x0131: rep = "i"; break;		/* ı */
+		case 0x00fe: rep = "th"; break;		/* þ */
+		case 0x00f0: rep = "d"; break;		/* ð */
+		default: break;
+		}
+		if (rep != NULL) {
+			m = (int)strlen(rep);
+			memcpy(u, rep, (size_t)m);
+		} else if ((m = u8_uctomb(u, c, sizeof(u))) <= 0)
+			continue;
+		if (o + (size_t)m > cap)
+			break;
+		memcpy(out + o, u, (size_t)m);
+		o += (size_t)m;
+	}
+	if (f != fsmall)
+		free(f);
+	return o;
+}
+
+/* Folded forms of U+00C0..U+017F (NULL: take the slow path). */
+static const char *const latin_fold[0x180 - 0xc0] = {
+	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+	/* C8 */ "e", "e", "e", "e", "i", "i", "i", "i",
+	/* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL,
+	/* D8 */ "o", "u", "u", "u", "u", "y", "th", "ss",
+	/* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+	/* E8 */ "e", "e", "e", "e", "i", "i", "i", "i",
+	/* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL,
+	/* F8 */ "o", "u", "u", "u", "u", "y", "th", "y",
+	/* 100 */ "a", "a", "a", "a", "a", "a", "c", "c",
+	/* 108 */ "c", "c", "c", "c", "c", "c", "d", "d",
+	/* 110 */ "d", "d", "e", "e", "e", "e", "e", "e",
+	/* 118 */ "e", "e", "e", "e", "g", "g", "g", "g",
+	/* 120 */ "g", "g", "g", "g", "h", "h", "h", "h",
+	/* 128 */ "i", "i", "i", "i", "i", "i", "i", "i",
+	/* 130 */ NULL, "i", "ij", "ij", "j", "j", "k", "k",
+	/* 138 */ NULL, "l", "l", "l", "l", "l", "l", NULL,
+	/* 140 */ NULL, "l", "l", "n", "n", "n", "n", "n",
+	/* 148 */ "n", NULL, NULL, NULL, "o", "o", "o", "o",
+	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r",
+	/* 158 */ "r", "r", "s", "s", "s", "s", "s", "s",
+	/* 160 */ "s", "s", "t", "t", "t", "t", NULL, NULL,
+	/* 168 */ "u", "u", "u", "u", "u", "u", "u", "u",
+	/* 170 */ "u", "u", "u", "u", "w", "w", "y", "y",
+	/* 178 */ "y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+/* Fast folded form of c, or NULL when libunistring must decide. */
+static const char *
+fold_fast(uint32_t c)
+{
+	if (c >= 0xc0 && c < 0x180)
+		return latin_fold[c - 0xc0];
+	if (c == 0xa0 || (c >= 0x2000 && c <= 0x200a) || c == 0x202f)
+		return " ";
+	if (c == 0x2018 || c == 0x2019 || c == 0x2032 || c == 0x02bc ||
+	    c == 0xb4)
+		return "'";
+	if (c == 0x2010 || c == 0x2011)
+		return "-";
+	/* Punctuation that stays punctuation: a separator. */
+	if ((c >= 0xa1 && c <= 0xbf && c != 0xaa && c != 0xb2 && c != 0xb3 &&
+	    c != 0xb5 && c != 0xb9 && c != 0xba && c < 0xbc) ||
+	    c == 0xbf || (c >= 0x2012 && c <= 0x2017) ||
+	    (c >= 0x201a && c <= 0x2023) || c == 0x2026 ||
+	    (c >= 0x2030 && c <= 0x2031) || (c >= 0x2039 && c <= 0x203a))
+		return " ";
+	return NULL;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_len(const uint8_t *s, size_t n, uint32_t *cp)
+{
+	ucs4_t c;
+	int k = u8_mbtouc(&c, s, n);
+
+	if (c == 0xfffd && !(n >= 3 && s[0] == 0xef && s[1] == 0xbf &&
+	    s[2] == 0xbd))
+		return 0;
+	*cp = c;
+	return (size_t)k;
+}
+
+/*
+ * Folds text: case folded, compatibility-decomposed, marks dropped,
+ * ligatures split, every apostrophe made "'", dashes made "-". Invalid
+ * UTF-8 is skipped. Writes into out (cap bytes, cut there) and returns the
+ * length. ASCII and Latin letters take a table; anything else goes to
+ * libunistring (fold_slow), one run of such characters at a time.
+ */
+static size_t
+fold(const char *text, size_t len, char *out, size_t cap)
+{
+	const uint8_t *s = (const uint8_t *)text;
+	size_t i = 0, o = 0, n, j;
+	uint32_t c;
+	const char *rep;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			char b = (char)s[i++];
+
+			if (o >= cap)
+				break;
+			if (b >= 'A' && b <= 'Z')
+				b = (char)(b - 'A' + 'a');
+			else if (b == '`')
+				b = '\'';
+			out[o++] = b;
+			continue;
+		}
+		if ((n = utf8_len(s + i, len - i, &c)) == 0) {
+			i++;
+			continue;
+		}
+		if ((rep = fold_fast(c)) != NULL) {
+			size_t rl = strlen(rep);
+
+			if (o + rl > cap)
+				break;
+			memcpy(out + o, rep, rl);
+			o += rl;
+			i += n;
+			continue;
+		}
+		/* A run of characters for libunistring. */
+		for (j = i + n; j < len && s[j] >= 0x80; j += n) {
+			if ((n = utf8_len(s + j, len - j, &c)) == 0 ||
+			    fold_fast(c) != NULL)
+				break;
+		}
+		o += fold_slow(s + i, j - i, out + o, cap - o);
+		i = j;
+	}
+	return o;
+}
+
+/* Folds text into a new heap buffer (for long texts). */
+static char *
+fold_alloc(const char *text, size_t len, size_t *outlen)
+{
+	size_t cap = len * 3 + 16;
+	char *out = xmalloc(cap + 1);
+
+	*outlen = fold(text, len, out, cap);
+	out[*outlen] = '\0';
+	return out;
+}
+
+/* ------------------------------------------------------------- splitting */
+
+typedef void (*word_fn)(void *arg, const char *w, size_t n, float weight);
+
+static int
+is_word_cp(ucs4_t c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (c >= 'A' && c <= 'Z');
+	return uc_is_general_category_withtable(c, UC_CATEGORY_MASK_L |
+	    UC_CATEGORY_MASK_N);
+}
+
+static const char *const elisions[] = {
+	"c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu",
+	"quoiqu", "s", "t",
+};
+
+static void
+emit(const char *w, size_t n, word_fn fn, void *arg, float weight)
+{
+	if (n == 0 || (n == 1 && !(w[0] >= '0' && w[0] <= '9')))
+		return;
+	if (wl_flags(w, n) & WL_STOP)
+		return;
+	fn(arg, w, n, weight);
+}
+
+/*
+ * One raw word (letters, digits, inner apostrophes and hyphens): cut a
+ * French elision, join what other apostrophes split ("don't" → "dont"),
+ * emit hyphenated parts and, for 2 parts, the joined compound too
+ * ("e-mail" → "mail", "email").
+ */
+static void
+flush_word(char *w, size_t n, word_fn fn, void *arg, float weight)
+{
+	char joined[WORD_MAX];
+	const char *ap;
+	size_t i, j, parts = 1, start;
+
+	while (n > 0 && (w[n - 1] == '\'' || w[n - 1] == '-'))
+		n--;
+	if (n == 0)
+		return;
+	if ((ap = memchr(w, '\'', n)) != NULL) {
+		size_t pre = (size_t)(ap - w);
+
+		for (i = 0; i < ARRAY_LEN(elisions); i++)
+			if (strlen(elisions[i]) == pre &&
+			    memcmp(elisions[i], w, pre) == 0) {
+				w += pre + 1;
+				n -= pre + 1;
+				break;
+			}
+	}
+	for (i = 0, j = 0; i < n; i++)
+		if (w[i] != '\'')
+			w[j++] = w[i];
+	n = j;
+	for (i = 0; i < n; i++)
+		parts += w[i] == '-';
+	if (parts == 1) {
+		emit(w, n, fn, arg, weight);
+		return;
+	}
+	for (i = 0, j = 0, start = 0; i <= n; i++) {
+		if (i == n || w[i] == '-') {
+			emit(w + start, i - start, fn, arg, weight);
+			start = i + 1;
+		} else
+			joined[j++] = w[i];
+	}
+	if (parts == 2)
+		emit(joined, j, fn, arg, weight);
+}
+
+/* Calls fn for each word of folded text (see fold()); skips URLs when
+ * skip_urls. */
+static void
+split_words(const char *f, size_t len, int skip_urls, word_fn fn, void *arg,
+    float weight)
+{
+	char w[WORD_MAX];
+	size_t i = 0, n = 0;
+	ucs4_t c, next;
+
+	while (i < len) {
+		int k;
+
+		if (n == 0 && skip_urls && len - i >= 8 &&
+		    (memcmp(f + i, "www.", 4) == 0 ||
+		    memcmp(f + i, "http://", 7) == 0 ||
+		    memcmp(f + i, "https://", 8) == 0)) {
+			while (i < len && f[i] != ' ' && f[i] != '\n')
+				i++;
+			continue;
+		}
+		k = u8_mbtouc(&c, (const uint8_t *)f + i, len - i);
+		if (is_word_cp(c)) {
+			if (n + (size_t)k < sizeof(w)) {
+				memcpy(w + n, f + i, (size_t)k);
+				n += (size_t)k;
+			}
+			i += (size_t)k;
+			continue;
+		}
+		if ((c == '\'' || c == '-') && n > 0 && i + 1 < len) {
+			u8_mbtouc(&next, (const uint8_t *)f + i + 1,
+			    len - i - 1);
+			if (is_word_cp(next) && n + 1 < sizeof(w)) {
+				w[n++] = (char)c;
+				i++;
+				continue;
+			}
+		}
+		if (n > 0)
+			flush_word(w, n, fn, arg, weight);
+		n = 0;
+		i += (size_t)k;
+	}
+	if (n > 0)
+		flush_word(w, n, fn, arg, weight);
+}
+
+/* ------------------------------------------------------- language guess */
+
+struct lang_count {
+	size_t	hits[WL_NLANG];
+	size_t	cyrillic;
+	size_t	latin;
+};
+
+static void
+count_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct lang_count *lc = arg;
+	unsigned fl = wl_flags(w, n);
+	size_t i;
+
+	(void)weight;
+	for (i = 0; i < WL_NLANG; i++)
+		if (fl & (1u << i))
+			lc->hits[i]++;
+	if ((unsigned char)w[0] == 0xd0 || (unsigned char)w[0] == 0xd1)
+		lc->cyrillic++;
+	else
+		lc->latin++;
+}
+
+/* Like split_words but without dropping stopwords: they are the point. */
+static void
+count_words(const char *f, size_t len, struct lang_count *lc)
+{
+	size_t i = 0, start = 0;
+	ucs4_t c;
+
+	while (i <= len) {
+		int k = 1;
+
+		if (i < len) {
+			k = u8_mbtouc(&c, (const uint8_t *)f + i, len - i);
+			if (is_word_cp(c)) {
+				i += (size_t)k;
+				continue;
+			}
+		}
+		if (i > start && i - start < WORD_MAX)
+			count_word(lc, f + start, i - start, 1);
+		i += (size_t)k;
+		start = i;
+	}
+}
+
+const char *
+search_detect_lang_counts(const char *text, const char *other, size_t *best,
+    size_t *other_hits)
+{
+	struct lang_count lc;
+	char *f;
+	size_t flen, i, top = 0, second = 0, win = 0;
+
+	wl_init();
+	memset(&lc, 0, sizeof(lc));
+	f = fold_alloc(text, strlen(text), &flen);
+	/* Elisions ("l'", "qu'") count as French words. */
+	for (i = 0; i < flen; i++)
+		if (f[i] == '\'' || f[i] == '-')
+			f[i] = ' ';
+	count_words(f, flen, &lc);
+	free(f);
+	if (best)
+		*best = 0;
+	if (other_hits) {
+		*other_hits = 0;
+		for (i = 0; other != NULL && i < WL_NLANG; i++)
+			if (strcmp(wl_codes[i], other) == 0)
+				*other_hits = lc.hits[i];
+		if (other != NULL && strcmp(other, "ru") == 0)
+			*other_hits = lc.cyrillic;
+	}
+	if (lc.cyrillic > lc.latin && lc.cyrillic >= 1) {
+		if (best)
+			*best = lc.cyrillic;
+		return "ru";
+	}
+	for (i = 0; i < WL_NLANG; i++) {
+		if (lc.hits[i] > top) {
+			second = top;
+			top = lc.hits[i];
+			win = i;
+		} else if (lc.hits[i] > second)
+			second = lc.hits[i];
+	}
+	if (top == 0 || top == second)
+		return NULL;
+	if (best)
+		*best = top;
+	return wl_codes[win];
+}
+
+const char *
+search_detect_lang(const char *text)
+{
+	return search_detect_lang_counts(text, NULL, NULL, NULL);
+}
+
+/* ------------------------------------------------------- string tables */
+
+struct stent {
+	uint32_t	off;	/* key in the arena */
+	uint32_t	len;
+	uint32_t	hash;
+	uint32_t	val;
+};
+
+/* Open-addressing hash of byte strings to one uint32 each. */
+struct strtab {
+	uint32_t	*slots;		/* entry index + 1; 0 = empty */
+	size_t		 mask;
+	struct stent	*ents;
+	size_t		 n;
+	size_t		 cap;
+	char		*arena;
+	size_t		 alen;
+	size_t		 acap;
+};
+
+static uint32_t
+hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	h ^= h >> 15;
+	h *= 0x2c1b3c6dU;
+	h ^= h >> 12;
+	return h;
+}
+
+static void
+strtab_init(struct strtab *t, size_t hint)
+{
+	size_t slots = 64;
+
+	while (slots < hint * 2)
+		slots *= 2;
+	memset(t, 0, sizeof(*t));
+	t->slots = xcalloc(slots, sizeof(*t->slots));
+	t->mask = slots - 1;
+}
+
+static void
+strtab_release(struct strtab *t)
+{
+	free(t->slots);
+	free(t->ents);
+	free(t->arena);
+	memset(t, 0, sizeof(*t));
+}
+
+static const char *
+strtab_key(const struct strtab *t, const struct stent *e)
+{
+	return t->arena + e->off;
+}
+
+static struct stent *
+strtab_find(const struct strtab *t, const char *k, size_t n)
+{
+	uint32_t h = hash_bytes(k, n);
+	size_t i = h & t->mask;
+
+	for (;; i = (i + 1) & t->mask) {
+		uint32_t s = t->slots[i];
+		struct stent *e;
+
+		if (s == 0)
+			return NULL;
+		e = &t->ents[s - 1];
+		if (e->hash == h && e->len == n &&
+		    memcmp(t->arena + e->off, k, n) == 0)
+			return e;
+	}
+}
+
+static void
+strtab_grow(struct strtab *t)
+{
+	size_t slots = (t->mask + 1) * 2, i;
+
+	free(t->slots);
+	t->slots = xcalloc(slots, sizeof(*t->slots));
+	t->mask = slots - 1;
+	for (i = 0; i < t->n; i++) {
+		size_t j = t->ents[i].hash & t->mask;
+
+		while (t->slots[j] != 0)
+			j = (j + 1) & t->mask;
+		t->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+/* Finds or adds key; a new entry gets val. Sets *isnew. Returns the entry
+ * (valid until the next add). */
+static struct stent *
+strtab_add(struct strtab *t, const char *k, size_t n, uint32_t val, int *isnew)
+{
+	struct stent *e = strtab_find(t, k, n);
+	size_t i;
+
+	*isnew = e == NULL;
+	if (e != NULL)
+		return e;
+	if ((t->n + 1) * 2 > t->mask + 1)
+		strtab_grow(t);
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->ents = xrealloc(t->ents, t->cap * sizeof(*t->ents));
+	}
+	if (t->alen + n + 1 > t->acap) {
+		while (t->alen + n + 1 > t->acap)
+			t->acap = t->acap ? t->acap * 2 : 4096;
+		t->arena = xrealloc(t->arena, t->acap);
+	}
+	memcpy(t->arena + t->alen, k, n);
+	t->arena[t->alen + n] = '\0';
+	e = &t->ents[t->n];
+	e->off = (uint32_t)t->alen;
+	e->len = (uint32_t)n;
+	e->hash = hash_bytes(k, n);
+	e->val = val;
+	t->alen += n + 1;
+	for (i = e->hash & t->mask; t->slots[i] != 0; i = (i + 1) & t->mask)
+		;
+	t->slots[i] = (uint32_t)t->n + 1;
+	t->n++;
+	return e;
+}
+
+/* ------------------------------------------------------------- the index */
+
+struct slang {
+	char			 code[4];
+	struct sb_stemmer	*stemmer;	/* NULL: words are not stemmed */
+	size_t			 nsec;
+	double			 avgdl;
+	double			 idf_max;	/* idf of a word seen once */
+	uint32_t		*sorted;	/* its term ids, by string */
+	size_t			 nsorted;
+};
+
+struct term {
+	uint32_t	key;	/* vocab entry: lang byte + stem */
+	uint32_t	post;	/* first posting */
+	uint32_t	npost;
+	float		idf;
+	uint8_t		lang;
+};
+
+struct posting {
+	uint32_t	sec;
+	float		w;	/* BM25 term-frequency part (k1 + 1 at most)
+				   plus the heading bonus */
+};
+
+struct dlink {
+	uint32_t	term;
+	uint32_t	next;
+};
+
+/* Per-query work arrays, sized by the number of sections at build time. */
+struct scratch {
+	double		*acc;		/* score so far */
+	float		*best;		/* this word's best share */
+	uint32_t	*wmark;		/* word generation that set best */
+	uint32_t	*touched;
+	size_t		 ntouched;
+	uint32_t	 gen;
+};
+
+struct search {
+	const struct guide	*g;
+	struct slang		 langs[LANGS_MAX];
+	size_t			 nlangs;
+	size_t			 nsec;
+	uint8_t			*seclang;
+	struct strtab		 vocab;		/* lang + stem -> term id */
+	struct term		*terms;
+	size_t			 nterms;
+	struct posting		*posts;
+	size_t			 nposts;
+	struct strtab		 dels;		/* lang + stem minus a byte */
+	struct dlink		*dlinks;
+	size_t			 ndlinks;
+	struct strtab		 stems;		/* lang + word -> stem cache */
+	struct buf		 stemarena;	/* length byte + stem */
+	struct scratch		*scr;
+};
+
+/* Temporary posting while building. */
+struct tpost {
+	uint32_t	term;
+	uint32_t	sec;
+	float		tfb;	/* body occurrences */
+	float		tff;	/* weighted occurrences in headings etc. */
+	int		own;	/* in the section's own heading */
+};
+
+struct builder {
+	struct search	*s;
+	uint32_t	 sec;
+	uint8_t		 lang;
+	int		 body;		/* counting body words */
+	int		 own;		/* counting the section's heading */
+	size_t		 dl;		/* body words of this section */
+	struct tpost	*tp;
+	size_t		 ntp;
+	size_t		 tpcap;
+	uint32_t	*lastsec;	/* per term: section of its last tp */
+	uint32_t	*lasttp;
+	size_t		 tcap;
+};
+
+static int
+lang_id(struct search *s, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlangs; i++)
+		if (strcmp(s->langs[i].code, code) == 0)
+			return (int)i;
+	if (s->nlangs == LANGS_MAX)
+		return 0;
+	util_strlcpy(s->langs[i].code, code, sizeof(s->langs[i].code));
+	s->langs[i].stemmer = sb_stemmer_new(code, "UTF_8");
+	s->nlangs++;
+	return (int)i;
+}
+
+static int
+find_lang(const struct search *s, const char *code)
+{
+	size_t i;
+
+	if (code == NULL)
+		return -1;
+	for (i = 0; i < s->nlangs; i++)
+		if (strcmp(s->langs[i].code, code) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Stem of a folded word in language li, cached. Borrowed: valid until the
+ * next call. */
+static const char *
+stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
+{
+	char key[WORD_MAX + 1];
+	const struct stent *e;
+	const sb_symbol *st;
+	size_t off, len;
+	int isnew;
+
+	if (s->langs[li].stemmer == NULL || n >= WORD_MAX) {
+		*sl = n;
+		return w;
+	}
+	key[0] = (char)li;
+	memcpy(key + 1, w, n);
+	if ((e = strtab_find(&s->stems, key, n + 1)) != NULL) {
+		*sl = (unsigned char)s->stemarena.s[e->val];
+		return s->stemarena.s + e->val + 1;
+	}
+	st = sb_stemmer_stem(s->langs[li].stemmer, (const sb_symbol *)w,
+	    (int)n);
+	if (st == NULL) {
+		*sl = n;
+		return w;
+	}
+	len = (size_t)sb_stemmer_length(s->langs[li].stemmer);
+	if (len >= WORD_MAX)
+		len = WORD_MAX - 1;
+	off = s->stemarena.len;
+	buf_addc(&s->stemarena, (char)len);
+	buf_add(&s->stemarena, (const char *)st, len);
+	(void)strtab_add(&s->stems, key, n + 1, (uint32_t)off, &isnew);
+	*sl = len;
+	return s->stemarena.s + off + 1;
+}
+
+static void
+builder_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct builder *b = arg;
+	struct search *s = b->s;
+	char key[WORD_MAX + 1];
+	const char *st;
+	size_t sl;
+	struct stent *e;
+	uint32_t t;
+	int isnew;
+
+	st = stem_word(s, b->lang, w, n, &sl);
+	key[0] = (char)b->lang;
+	memcpy(key + 1, st, sl);
+	e = strtab_add(&s->vocab, key, sl + 1, (uint32_t)s->nterms, &isnew);
+	t = e->val;
+	if (isnew) {
+		if (s->nterms == b->tcap) {
+			b->tcap = b->tcap ? b->tcap * 2 : 1024;
+			s->terms = xrealloc(s->terms, b->tcap * sizeof(*s->terms));
+			b->lastsec = xrealloc(b->lastsec,
+			    b->tcap * sizeof(*b->lastsec));
+			b->lasttp = xrealloc(b->lasttp,
+			    b->tcap * sizeof(*b->lasttp));
+		}
+		memset(&s->terms[t], 0, sizeof(s->terms[t]));
+		s->terms[t].key = (uint32_t)(e - s->vocab.ents);
+		s->terms[t].lang = b->lang;
+		b->lastsec[t] = NONE;
+		s->nterms++;
+	}
+	if (b->lastsec[t] != b->sec) {
+		if (b->ntp == b->tpcap) {
+			b->tpcap = b->tpcap ? b->tpcap * 2 : 4096;
+			b->tp = xrealloc(b->tp, b->tpcap * sizeof(*b->tp));
+		}
+		b->tp[b->ntp].term = t;
+		b->tp[b->ntp].sec = b->sec;
+		b->tp[b->ntp].tfb = 0;
+		b->tp[b->ntp].tff = 0;
+		b->tp[b->ntp].own = 0;
+		b->lastsec[t] = b->sec;
+		b->lasttp[t] = (uint32_t)b->ntp++;
+	}
+	if (b->body) {
+		b->tp[b->lasttp[t]].tfb += 1;
+		b->dl++;
+	} else
+		b->tp[b->lasttp[t]].tff += weight;
+	if (b->own)
+		b->tp[b->lasttp[t]].own = 1;
+}
+
+static void
+index_field(struct builder *b, const char *text, int body, float weight)
+{
+	char *f;
+	size_t flen;
+
+	if (text == NULL || *text == '\0')
+		return;
+	f = fold_alloc(text, strlen(text), &flen);
+	b->body = body;
+	split_words(f, flen, 1, builder_word, b, weight);
+	free(f);
+}
+
+/* qsort has no context argument: the index being sorted. */
+static const struct search *sort_ctx;
+
+/* Terms by language, then by stem. */
+static int
+cmp_term(const void *a, const void *b)
+{
+	const struct search *s = sort_ctx;
+	const struct term *ta = &s->terms[*(const uint32_t *)a];
+	const struct term *tb = &s->terms[*(const uint32_t *)b];
+
+	if (ta->lang != tb->lang)
+		return ta->lang < tb->lang ? -1 : 1;
+	return strcmp(strtab_key(&s->vocab, &s->vocab.ents[ta->key]) + 1,
+	    strtab_key(&s->vocab, &s->vocab.ents[tb->key]) + 1);
+}
+
+/* Symmetric-delete table: every stem with one byte removed → stems. */
+static void
+build_deletes(struct search *s)
+{
+	size_t t, cap = 0;
+
+	strtab_init(&s->dels, s->nterms * 6);
+	for (t = 0; t < s->nterms; t++) {
+		const struct stent *e = &s->vocab.ents[s->terms[t].key];
+		const char *k = strtab_key(&s->vocab, e);
+		size_t n = e->len, i, j;
+		char d[TYPO_MAX + 2];
+
+		/* k[0] is the language byte. */
+		if (n - 1 < TYPO_MIN - 1 || n - 1 > TYPO_MAX)
+			continue;
+		for (i = 1; i < n; i++)
+			if ((unsigned char)k[i] >= 0x80)
+				break;
+		if (i < n)
+			continue;
+		for (i = 1; i < n; i++) {
+			struct stent *de;
+			int isnew;
+
+			if (i > 1 && k[i] == k[i - 1])
+				continue;	/* same delete as before */
+			d[0] = k[0];
+			for (j = 1; j < n; j++)
+				if (j != i)
+					d[j < i ? j : j - 1] = k[j];
+			de = strtab_add(&s->dels, d, n - 1, NONE, &isnew);
+			if (s->ndlinks == cap) {
+				cap = cap ? cap * 2 : 4096;
+				s->dlinks = xrealloc(s->dlinks,
+				    cap * sizeof(*s->dlinks));
+			}
+			s->dlinks[s->ndlinks].term = (uint32_t)t;
+			s->dlinks[s->ndlinks].next = de->val;
+			de->val = (uint32_t)s->ndlinks++;
+		}
+	}
+}
+
+struct search *
+search_new(const struct guide *g)
+{
+	struct search *s = xcalloc(1, sizeof(*s));
+	struct builder b;
+	size_t i, *dl, *df;
+	uint32_t *start;
+	double *sumdl;
+
+	wl_init();
+	s->g = g;
+	s->nsec = guide_nsections(g);
+	s->seclang = xcalloc(s->nsec + 1, 1);
+	strtab_init(&s->vocab, 4096);
+	strtab_init(&s->stems, 8192);
+	buf_init(&s->stemarena);
+	memset(&b, 0, sizeof(b));
+	b.s = s;
+	dl = xcalloc(s->nsec + 1, sizeof(*dl));
+	for (i = 0; i < s->nsec; i++) {
+		size_t page = guide_section_page(g, i);
+		const char *lang = guide_page_lang(g, page);
+
+		b.sec = (uint32_t)i;
+		b.lang = (uint8_t)lang_id(s, lang ? lang : "en");
+		s->seclang[i] = b.lang;
+		b.dl = 0;
+		index_field(&b, guide_section_text(g, i), 1, 1);
+		b.own = 1;
+		index_field(&b, guide_section_heading(g, i), 0, W_HEADING);
+		b.own = 0;
+		index_field(&b, guide_section_path(g, i), 0, W_PATH);
+		index_field(&b, guide_page_title(g, page), 0, W_TITLE);
+		index_field(&b, guide_page_keywords(g, page), 0, W_PAGE_KW);
+		index_field(&b, guide_section_keywords(g, i), 0, W_SEC_KW);
+		dl[i] = b.dl;
+	}
+	/* Per-language section counts and mean lengths. */
+	sumdl = xcalloc(LANGS_MAX, sizeof(*sumdl));
+	for (i = 0; i < s->nsec; i++) {
+		s->langs[s->seclang[i]].nsec++;
+		sumdl[s->seclang[i]] += (double)dl[i];
+	}
+	for (i = 0; i < s->nlangs; i++) {
+		struct slang *l = &s->langs[i];
+
+		l->avgdl = l->nsec ? sumdl[i] / (double)l->nsec : 1;
+		if (l->avgdl < 1)
+			l->avgdl = 1;
+		l->idf_max = log(1 + ((double)l->nsec + 0.5) / 1.5);
+	}
+	free(sumdl);
+	/* Postings grouped by term (a counting sort keeps section order). */
+	df = xcalloc(s->nterms + 1, sizeof(*df));
+	for (i = 0; i < b.ntp; i++)
+		df[b.tp[i].term]++;
+	start = xcalloc(s->nterms + 1, sizeof(*start));
+	for (i = 0; i < s->nterms; i++) {
+		start[i + 1] = start[i] + (uint32_t)df[i];
+		s->terms[i].post = start[i];
+		s->terms[i].npost = (uint32_t)df[i];
+	}
+	s->nposts = b.ntp;
+	s->posts = xcalloc(b.ntp + 1, sizeof(*s->posts));
+	for (i = 0; i < b.ntp; i++) {
+		const struct tpost *tp = &b.tp[i];
+		const struct slang *l = &s->langs[s->seclang[tp->sec]];
+		double norm = 1 - BM25_B + BM25_B * (double)dl[tp->sec] /
+		    l->avgdl;
+		double tf = tp->tfb / norm + tp->tff;
+		struct posting *p = &s->posts[start[tp->term]++];
+
+		p->sec = tp->sec;
+		p->w = (float)(tf * (BM25_K1 + 1) / (tf + BM25_K1) +
+		    (tp->own ? HEADING_BONUS : 0));
+	}
+	for (i = 0; i < s->nterms; i++) {
+		const struct slang *l = &s->langs[s->terms[i].lang];
+		double n = (double)l->nsec, d = (double)df[i];
+
+		s->terms[i].idf = (float)log(1 + (n - d + 0.5) / (d + 0.5));
+	}
+	free(start);
+	free(df);
+	free(dl);
+	free(b.tp);
+	free(b.lastsec);
+	free(b.lasttp);
+	/* Each language's terms sorted by string, for prefix lookups. */
+	{
+		uint32_t *all = xcalloc(s->nterms + 1, sizeof(*all));
+		size_t off = 0, li;
+
+		for (i = 0; i < s->nterms; i++)
+			all[i] = (uint32_t)i;
+		sort_ctx = s;
+		qsort(all, s->nterms, sizeof(*all), cmp_term);
+		sort_ctx = NULL;
+		for (li = 0; li < s->nlangs; li++) {
+			struct slang *l = &s->langs[li];
+
+			for (i = off; i < s->nterms && s->terms[all[i]].lang ==
+			    li; i++)
+				;
+			l->nsorted = i - off;
+			l->sorted = xcalloc(l->nsorted + 1, sizeof(*l->sorted));
+			memcpy(l->sorted, all + off,
+			    l->nsorted * sizeof(*l->sorted));
+			off = i;
+		}
+		free(all);
+	}
+	build_deletes(s);
+	s->scr = xcalloc(1, sizeof(*s->scr));
+	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
+	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
+	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
+	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
+	return s;
+}
+
+void
+search_free(struct search *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nlangs; i++) {
+		sb_stemmer_delete(s->langs[i].stemmer);
+		free(s->langs[i].sorted);
+	}
+	strtab_release(&s->vocab);
+	strtab_release(&s->dels);
+	strtab_release(&s->stems);
+	buf_release(&s->stemarena);
+	free(s->terms);
+	free(s->posts);
+	free(s->dlinks);
+	free(s->seclang);
+	if (s->scr != NULL) {
+		free(s->scr->acc);
+		free(s->scr->best);
+		free(s->scr->wmark);
+		free(s->scr->touched);
+		free(s->scr);
+	}
+	free(s);
+}
+
+/* -------------------------------------------------------------- queries */
+
+struct qwords {
+	char	 w[QWORDS_MAX][WORD_MAX];
+	uint8_t	 n[QWORDS_MAX];
+	size_t	 count;
+};
+
+static void
+query_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct qwords *q = arg;
+	size_t i;
+
+	(void)weight;
+	if (q->count == QWORDS_MAX || n >= WORD_MAX)
+		return;
+	for (i = 0; i < q->count; i++)
+		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
+			return;
+	memcpy(q->w[q->count], w, n);
+	q->n[q->count++] = (uint8_t)n;
+}
+
+/* Adds share * idf * w of every posting of term t to the scores, keeping
+ * for each section only the best share of the current word. */
+static void
+add_term(const struct search *s, uint32_t t, double share)
+{
+	struct scratch *sc = s->scr;
+	const struct term *tm = &s->terms[t];
+	uint32_t i;
+
+#ifdef SEARCH_DEBUG
+	fprintf(stderr, "  [%s] %s x%.1f idf %.2f df %u\n",
+	    s->langs[tm->lang].code,
+	    strtab_key(&s->vocab, &s->vocab.ents[tm->key]) + 1, share,
+	    tm->idf, tm->npost);
+#endif
+
+	for (i = 0; i < tm->npost; i++) {
+		const struct posting *p = &s->posts[tm->post + i];
+		float c = (float)(share * tm->idf * p->w);
+
+		if (sc->wmark[p->sec] != sc->gen) {
+			if (sc->acc[p->sec] == 0)
+				sc->touched[sc->ntouched++] = p->sec;
+			sc->wmark[p->sec] = sc->gen;
+			sc->best[p->sec] = c;
+			sc->acc[p->sec] += c;
+			if (sc->acc[p->sec] == 0)
+				sc->acc[p->sec] = 1e-9;
+		} else if (c > sc->best[p->sec]) {
+			sc->acc[p->sec] += c - sc->best[p->sec];
+			sc->best[p->sec] = c;
+		}
+	}
+}
+
+static uint32_t
+lookup(const struct search *s, uint8_t li, const char *w, size_t n)
+{
+	char key[WORD_MAX + 1];
+	const struct stent *e;
+
+	if (n >= WORD_MAX)
+		return NONE;
+	key[0] = (char)li;
+	memcpy(key + 1, w, n);
+	e = strtab_find(&s->vocab, key, n + 1);
+	return e ? e->val : NONE;
+}
+
+/* Optimal string alignment distance, but only "is it <= 1". */
+static int
+within_one(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0;
+
+	if (an > bn + 1 || bn > an + 1)
+		return 0;
+	while (i < an && i < bn && a[i] == b[i])
+		i++;
+	if (i == an || i == bn)
+		return 1;
+	if (an == bn) {
+		if (memcmp(a + i + 1, b + i + 1, an - i - 1) == 0)
+			return 1;	/* substitution */
+		return i + 1 < an && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		    memcmp(a + i + 2, b + i + 2, an - i - 2) == 0;
+	}
+	if (an > bn)
+		return memcmp(a + i + 1, b + i, an - i - 1) == 0;
+	return memcmp(a + i, b + i + 1, bn - i - 1) == 0;
+}
+
+/* Scores one stem of one language; returns the best idf it reached (for
+ * the query's norm). */
+static double
+match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
+    int near)
+{
+	const struct slang *l = &s->langs[li];
+	uint32_t t = lookup(s, li, st, sl), cands[TYPO_FANOUT];
+	double ref = 0;
+	size_t i, nc = 0;
+
+	if (t != NONE) {
+		add_term(s, t, 1.0);
+		ref = s->terms[t].idf;
+	}
+	if (!near)
+		return ref;
+	/* Prefixes: other stems that start with this one... */
+	if (sl >= PREFIX_MIN + 1 && l->nsorted > 0) {
+		char qs[WORD_MAX];
+		size_t lo = 0, hi = l->nsorted, k;
+
+		memcpy(qs, st, sl);
+		qs[sl] = '\0';
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			const struct stent *e =
+			    &s->vocab.ents[s->terms[l->sorted[mid]].key];
+
+			if (strcmp(strtab_key(&s->vocab, e) + 1, qs) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (k = lo; k < l->nsorted && k < lo + PREFIX_FANOUT; k++) {
+			uint32_t pt = l->sorted[k];
+			const struct stent *e = &s->vocab.ents[s->terms[pt].key];
+
+			if (strncmp(strtab_key(&s->vocab, e) + 1, qs, sl) != 0)
+				break;
+			if (pt == t)
+				continue;
+			add_term(s, pt, W_PREFIX);
+			if (ref < s->terms[pt].idf)
+				ref = s->terms[pt].idf;
+		}
+	}
+	/* ... and stems this one starts with. */
+	for (i = PREFIX_MIN; sl >= PREFIX_MIN + 1 && i < sl; i++) {
+		uint32_t pt = lookup(s, li, st, i);
+
+		if (pt == NONE)
+			continue;
+		add_term(s, pt, W_PREFIX);
+		if (ref < s->terms[pt].idf)
+			ref = s->terms[pt].idf;
+	}
+	if (t != NONE || sl < TYPO_MIN || sl > TYPO_MAX)
+		return ref;
+	for (i = 0; i < sl; i++)
+		if ((unsigned char)st[i] >= 0x80)
+			return ref;
+	/* One edit away, through the delete table. */
+	{
+		char d[TYPO_MAX + 2];
+		size_t j, k;
+
+		d[0] = (char)li;
+		memcpy(d + 1, st, sl);
+		for (k = 0; k <= sl && nc < TYPO_FANOUT; k++) {
+			const struct stent *de;
+			uint32_t link;
+			size_t dn = sl + 1;
+
+			if (k > 0) {
+				/* The stem minus byte k-1. */
+				for (j = 0; j < sl; j++)
+					if (j != k - 1)
+						d[1 + (j < k - 1 ? j : j - 1)] =
+						    st[j];
+				dn = sl;
+				if ((t = lookup(s, li, d + 1, dn - 1)) != NONE)
+					cands[nc++] = t;
+			}
+			if ((de = strtab_find(&s->dels, d, dn)) == NULL)
+				continue;
+			for (link = de->val; link != NONE && nc < TYPO_FANOUT;
+			    link = s->dlinks[link].next) {
+				uint32_t ct = s->dlinks[link].term;
+				const struct stent *e =
+				    &s->vocab.ents[s->terms[ct].key];
+
+				if (within_one(strtab_key(&s->vocab, e) + 1,
+				    e->len - 1, st, sl))
+					cands[nc++] = ct;
+			}
+		}
+	}
+	for (i = 0; i < nc; i++) {
+		add_term(s, cands[i], W_TYPO);
+		if (ref < s->terms[cands[i]].idf)
+			ref = s->terms[cands[i]].idf;
+	}
+	return ref;
+}
+
+size_t
+search_query(const struct search *s, const char *text, const char *lang,
+    struct search_hit *hits, size_t max)
+{
+	struct scratch *sc = s->scr;
+	struct qwords q;
+	char f[QUERY_MAX * 2];
+	size_t flen, len, i, li, nhits = 0;
+	double norm = 0, unknown = 0;
+	int qli;
+
+	if (max == 0 || s->nsec == 0 || text == NULL)
+		return 0;
+	len = strnlen(text, QUERY_MAX);
+	flen = fold(text, len, f, sizeof(f));
+	q.count = 0;
+	split_words(f, flen, 0, query_word, &q, 1);
+	if (q.count == 0)
+		return 0;
+	if (lang == NULL)
+		lang = search_detect_lang(text);
+	qli = find_lang(s, lang);
+	for (li = 0; li < s->nlangs; li++)
+		if (unknown < s->langs[li].idf_max)
+			unknown = s->langs[li].idf_max;
+	if (qli >= 0)
+		unknown = s->langs[qli].idf_max;
+	sc->ntouched = 0;
+	for (i = 0; i < q.count; i++) {
+		double ref = 0;
+
+		for (li = 0; li < s->nlangs; li++) {
+			const sb_symbol *st;
+			size_t sl;
+			double r;
+
+			if (++sc->gen == 0) {
+				memset(sc->wmark, 0, s->nsec *
+				    sizeof(*sc->wmark));
+				sc->gen = 1;
+			}
+			if (s->langs[li].stemmer != NULL) {
+				st = sb_stemmer_stem(s->langs[li].stemmer,
+				    (const sb_symbol *)q.w[i], q.n[i]);
+				if (st == NULL)
+					continue;
+				sl = (size_t)sb_stemmer_length(
+				    s->langs[li].stemmer);
+			} else {
+				st = (const sb_symbol *)q.w[i];
+				sl = q.n[i];
+			}
+			/* Near matches (prefix, typo) only in the question's
+			 * language: across languages they are mostly noise. */
+			r = match_stem(s, (uint8_t)li, (const char *)st, sl,
+			    qli < 0 || (int)li == qli);
+			if (r > ref)
+				ref = r;
+		}
+		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
+	}
+	if (norm <= 0)
+		norm = 1;
+	for (i = 0; i < sc->ntouched; i++) {
+		uint32_t sec = sc->touched[i];
+		double score = sc->acc[sec] / norm;
+		size_t k;
+
+		sc->acc[sec] = 0;
+		if (qli >= 0 && (int)s->seclang[sec] != qli)
+			score *= LANG_OTHER;
+		if (nhits == max && score <= hits[nhits - 1].score)
+			continue;
+		k = nhits < max ? nhits++ : max - 1;
+		while (k > 0 && (hits[k - 1].score < score ||
+		    (hits[k - 1].score == score && hits[k - 1].section > sec))) {
+			hits[k] = hits[k - 1];
+			k--;
+		}
+		hits[k].section = sec;
+		hits[k].score = score;
+	}
+	sc->ntouched = 0;
+	return nhits;
+}
+
+/* ---------------------------------------------------------- small tools */
+
+char *
+search_fold(const char *text)
+{
+	size_t len = strlen(text), flen, start = 0, end;
+	char *f = fold_alloc(text, len, &flen), *out;
+	struct buf b;
+	size_t i;
+	int space = 0;
+
+	end = flen;
+	while (start < end && (f[start] == ' ' || f[start] == '\t' ||
+	    f[start] == '\n' || f[start] == '\r'))
+		start++;
+	/* "¿" and "¡" open Spanish questions and exclamations. */
+	if (end - start >= 2 && (unsigned char)f[start] == 0xc2 &&
+	    ((unsigned char)f[start + 1] == 0xbf ||
+	    (unsigned char)f[start + 1] == 0xa1))
+		start += 2;
+	while (end > start && (f[end - 1] == ' ' || f[end - 1] == '\t' ||
+	    f[end - 1] == '\n' || f[end - 1] == '\r'))
+		end--;
+	if (end > start && strchr("!?.,;:", f[end - 1]) != NULL)
+		end--;
+	buf_init(&b);
+	for (i = start; i < end; i++) {
+		char c = f[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && b.len > 0)
+			buf_addc(&b, ' ');
+		space = 0;
+		buf_addc(&b, c);
+	}
+	/* A space left before the dropped mark ("Vérifier !"). */
+	while (b.len > 0 && b.s[b.len - 1] == ' ')
+		buf_truncate(&b, b.len - 1);
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	out = buf_detach(&b);
+	free(f);
+	return out;
+}
+
+struct tokbuf {
+	struct buf		 b;
+	struct sb_stemmer	*stemmer;
+};
+
+static void
+tokens_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct tokbuf *t = arg;
+	const sb_symbol *st = NULL;
+
+	(void)weight;
+	if (t->b.len > 0)
+		buf_addc(&t->b, ' ');
+	if (t->stemmer != NULL)
+		st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
+	if (st != NULL)
+		buf_add(&t->b, (const char *)st,
+		    (size_t)sb_stemmer_length(t->stemmer));
+	else
+		buf_add(&t->b, w, n);
+}
+
+char *
+search_tokens(const char *text, const char *lang)
+{
+	struct tokbuf t;
+	size_t flen;
+	char *f;
+
+	wl_init();
+	buf_init(&t.b);
+	if (lang == NULL)
+		lang = search_detect_lang(text);
+	t.stemmer = lang ? sb_stemmer_new(lang, "UTF_8") : NULL;
+	f = fold_alloc(text, strlen(text), &flen);
+	split_words(f, flen, 0, tokens_word, &t, 1);
+	free(f);
+	sb_stemmer_delete(t.stemmer);
+	if (t.b.s == NULL)
+		buf_adds(&t.b, "");
+	return buf_detach(&t.b);
+}

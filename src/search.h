@@ -8,7 +8,15 @@
  *
  * Invariants: search_query() does no allocation proportional to the index,
  * never touches the guide's text, and is safe on any byte string (invalid
- * UTF-8 is skipped).
+ * UTF-8 is skipped). It uses work arrays kept in the index: one query at a
+ * time per index (the daemon is single-threaded).
+ *
+ * Scores: BM25 (k1 1.2, b 0.75, headings x3, keywords x2-3), divided by
+ * what the question could score at best (the idf of each of its words; a
+ * word the guide never uses counts half the top idf), divided by 1.5 for a
+ * section in another language than the question's. So about 1 means
+ * "every word found once in the body", more when found in headings, and a
+ * question made of words the guide does not know scores near 0.
  */
 #ifndef SECOURS_SEARCH_H
 #define SECOURS_SEARCH_H
@@ -20,8 +28,12 @@ struct search;
 
 struct search_hit {
 	size_t	section;	/* index into the guide */
-	double	score;		/* BM25, higher is better */
+	double	score;		/* normalised BM25 (see above), higher is better */
 };
+
+/* Below this score the bot says it has no good answer (config
+ * guide.min_score overrides it). */
+#define SEARCH_DEFAULT_MIN_SCORE 0.5
 
 /* Builds an index over every section of g (g must outlive it). */
 struct search *search_new(const struct guide *g);
@@ -37,6 +49,11 @@ size_t search_query(const struct search *s, const char *text,
  * the index knows (or fr/en/es); returns a borrowed 2-letter code, or NULL
  * when there is no evidence (e.g. one unknown word). */
 const char *search_detect_lang(const char *text);
+/* As search_detect_lang, and tells the evidence: *best = stopword hits of
+ * the winner, *other_hits = hits of language other (may be NULL). Any of
+ * the pointers may be NULL. */
+const char *search_detect_lang_counts(const char *text, const char *other,
+    size_t *best, size_t *other_hits);
 
 /* Folds text for comparisons of commands: NFKC, case fold, accents removed,
  * apostrophes unified, surrounding spaces and one final punctuation mark

@@ -1,3 +1,857 @@
-/* xmpp: not written yet (placeholder so the tree builds). */
+/* xmpp: the XMPP link on libstrophe 0.12.2 (see xmpp.h). */
 #include "ac-config.h"
-typedef int xmpp_placeholder_t;
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <strophe.h>
+
+#include "config.h"
+#include "log.h"
+#include "util.h"
+#include "xmpp.h"
+
+#define NS_PING		"urn:xmpp:ping"
+#define NS_HINTS	"urn:xmpp:hints"
+#define NS_CARBONS	"urn:xmpp:carbons:2"
+#define NS_MAM_PREFIX	"urn:xmpp:mam:"
+#define NS_ROSTER	"jabber:iq:roster"
+
+#define TICK_MS			250
+#define BACKOFF_MIN_MS		1000
+#define BACKOFF_MAX_MS		60000
+#define AUTH_RETRY_MS		(5 * 60 * 1000)
+#define CONFLICT_RETRY_MS	60000
+#define PING_EVERY_MS		60000
+#define PING_TIMEOUT_MS		20000
+#define LOGIN_TIMEOUT_MS	30000	/* TCP, TLS, SASL, bind */
+
+enum xstate {
+	XS_IDLE = 0,		/* not started, or stopped */
+	XS_WAIT,		/* a (re)connect is due at next_attempt */
+	XS_CONNECTING,		/* xmpp_connect_client called, not logged in */
+	XS_ONLINE,		/* logged in, initial presence sent */
+	XS_ABORTING,		/* given up on (dead link, login too slow);
+				   waiting for libstrophe's DISCONNECT */
+	XS_STOPPING,		/* closing the stream for good */
+};
+
+struct xmppc {
+	const struct config	*cfg;
+	struct xmppc_callbacks	 cb;
+	xmpp_ctx_t		*ctx;
+	xmpp_conn_t		*conn;
+	char			*full;		/* bare/resource we log in as */
+	char			*domain;
+	enum xstate		 state;
+	int			 started;
+	uint64_t		 next_attempt;	/* monotonic ms */
+	uint64_t		 attempt_started;
+	unsigned long		 backoff_ms;
+	/* What went wrong during the current attempt (reset per attempt). */
+	int			 sasl_rejected;	/* the server said no */
+	int			 no_auth;	/* SASL gave up */
+	int			 cert_failed;
+	int			 abort_logged;	/* the reason is in the log */
+	int			 logged_in;	/* CONNECT seen, no DISCONNECT */
+	/* XEP-0199 ping to the server. */
+	char			*ping_id;
+	uint64_t		 ping_sent;
+	uint64_t		 last_ping;
+	uint32_t		 rng;
+};
+
+/*
+ * libstrophe's certfail handler and its log handler get no usable userdata
+ * for the connection; the process runs a single link, so they find it here.
+ */
+static struct xmppc *the_link;
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* xorshift32: jitter only, nothing secret depends on it. */
+static uint32_t
+rng_next(struct xmppc *x)
+{
+	uint32_t v = x->rng;
+
+	v ^= v << 13;
+	v ^= v >> 17;
+	v ^= v << 5;
+	x->rng = v;
+	return v;
+}
+
+/* 1 if jid (bare or full) has the bare JID bare, ASCII case-insensitive. */
+static int
+jid_bare_is(const char *jid, const char *bare)
+{
+	size_t n = strlen(bare);
+
+	if (jid == NULL)
+		return 0;
+	if (strncasecmp(jid, bare, n) != 0)
+		return 0;
+	return jid[n] == '\0' || jid[n] == '/';
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/*
+ * libstrophe's messages at WARN and above go to our log. DEBUG and INFO are
+ * never logged: DEBUG prints every stanza verbatim, the SASL exchange
+ * included. libstrophe 0.12.2 reports a rejected password only in two log
+ * lines ("SASL <mech> auth failed" at DEBUG, then "Cannot authenticate with
+ * known methods" at ERROR) followed by a plain disconnect, so those two are
+ * recognised here, by their fixed text, and reported at disconnect.
+ */
+static void
+strophe_log(void *ud, xmpp_log_level_t level, const char *area,
+    const char *msg)
+{
+	size_t n;
+
+	(void)ud;
+	if (msg == NULL || area == NULL)
+		return;
+	if (the_link != NULL && level == XMPP_LEVEL_DEBUG &&
+	    strcmp(area, "xmpp") == 0 && strncmp(msg, "SASL ", 5) == 0 &&
+	    (n = strlen(msg)) > 12 && strcmp(msg + n - 12, " auth failed") == 0)
+		the_link->sasl_rejected = 1;
+	if (level < XMPP_LEVEL_WARN)
+		return;
+	if (the_link != NULL && strcmp(area, "auth") == 0 &&
+	    strstr(msg, "Cannot authenticate") != NULL) {
+		the_link->no_auth = 1;
+		return;
+	}
+	if (strstr(msg, "No certfail handler") != NULL)
+		return;
+	if (level == XMPP_LEVEL_ERROR)
+		log_error("libstrophe %s: %s", log_vis(area), log_vis(msg));
+	else
+		log_warnx("libstrophe %s: %s", log_vis(area), log_vis(msg));
+}
+
+/* A certificate that does not verify is refused, with a clear reason. */
+static int
+certfail(const xmpp_tlscert_t *cert, const char *const errormsg)
+{
+	const char *subject, *sha256;
+
+	subject = xmpp_tlscert_get_string(cert, XMPP_CERT_SUBJECT);
+	sha256 = xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256);
+	if (the_link != NULL) {
+		the_link->cert_failed = 1;
+		log_error("TLS certificate for %s not trusted: %s "
+		    "(subject %s, sha256 %s); refusing to log in. Set "
+		    "account.ca_file to the CA that signed it.",
+		    log_vis(the_link->domain), log_vis(errormsg),
+		    log_vis(subject), log_vis(sha256));
+	} else {
+		log_error("TLS certificate not trusted: %s", log_vis(errormsg));
+	}
+	return 0;
+}
+
+/* Keeps bytes that are valid UTF-8 and allowed in XML 1.0. New string. */
+static char *
+xml_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b;
+
+	buf_init(&b);
+	while (*p != '\0') {
+		uint32_t c;
+		size_t n, i;
+
+		if (p[0] < 0x80) {
+			c = p[0];
+			n = 1;
+		} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+			c = p[0] & 0x1f;
+			n = 2;
+		} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+			c = p[0] & 0x0f;
+			n = 3;
+		} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+			c = p[0] & 0x07;
+			n = 4;
+		} else {
+			p++;
+			continue;
+		}
+		for (i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				break;
+			c = (c << 6) | (p[i] & 0x3f);
+		}
+		if (i < n) {		/* truncated sequence */
+			p += i;
+			continue;
+		}
+		if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+		    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+		    c == 0xfffe || c == 0xffff ||
+		    (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
+			p += n;
+			continue;
+		}
+		buf_add(&b, (const char *)p, n);
+		p += n;
+	}
+	return buf_detach(&b);
+}
+
+static void
+send_presence(struct xmppc *x, const char *to, const char *type,
+    const char *status)
+{
+	xmpp_stanza_t *pres, *st, *txt;
+
+	pres = xmpp_presence_new(x->ctx);
+	if (to != NULL)
+		xmpp_stanza_set_to(pres, to);
+	if (type != NULL)
+		xmpp_stanza_set_type(pres, type);
+	if (status != NULL && *status != '\0') {
+		char *clean = xml_clean(status);
+
+		st = xmpp_stanza_new(x->ctx);
+		xmpp_stanza_set_name(st, "status");
+		txt = xmpp_stanza_new(x->ctx);
+		xmpp_stanza_set_text(txt, clean);
+		xmpp_stanza_add_child(st, txt);
+		xmpp_stanza_release(txt);
+		xmpp_stanza_add_child(pres, st);
+		xmpp_stanza_release(st);
+		free(clean);
+	}
+	xmpp_send(x->conn, pres);
+	xmpp_stanza_release(pres);
+}
+
+static void
+add_empty_child(xmpp_stanza_t *parent, const char *name, const char *ns)
+{
+	xmpp_stanza_t *c = xmpp_stanza_new(xmpp_stanza_get_context(parent));
+
+	xmpp_stanza_set_name(c, name);
+	xmpp_stanza_set_ns(c, ns);
+	xmpp_stanza_add_child(parent, c);
+	xmpp_stanza_release(c);
+}
+
+/* Handlers for stanzas. Each returns 1 to stay installed. */
+
+static int
+on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct xmppc *x = ud;
+	const char *type, *from;
+	xmpp_stanza_t *c, *bodyst;
+	char *body;
+	size_t len;
+
+	(void)conn;
+	if (x->state != XS_ONLINE)
+		return 1;	/* stopping: nothing more goes up */
+	type = xmpp_stanza_get_type(st);
+	from = xmpp_stanza_get_from(st);
+	if (from == NULL || *from == '\0')
+		return 1;
+	if (jid_bare_is(from, x->cfg->account.jid))
+		return 1;		/* ourselves, carbons wrappers */
+	if (str_eq(type, "error")) {
+		x->cb.message(x->cb.ud, from, NULL, 1);
+		return 1;
+	}
+	if (type != NULL && !str_eq(type, "chat") && !str_eq(type, "normal"))
+		return 1;		/* groupchat, headline, junk */
+	for (c = xmpp_stanza_get_children(st); c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		const char *ns = xmpp_stanza_get_ns(c);
+
+		if (!xmpp_stanza_is_tag(c) || ns == NULL)
+			continue;
+		if (strcmp(ns, NS_CARBONS) == 0 &&
+		    (str_eq(xmpp_stanza_get_name(c), "received") ||
+		    str_eq(xmpp_stanza_get_name(c), "sent")))
+			return 1;
+		if (strncmp(ns, NS_MAM_PREFIX, strlen(NS_MAM_PREFIX)) == 0 &&
+		    str_eq(xmpp_stanza_get_name(c), "result"))
+			return 1;
+	}
+	bodyst = xmpp_stanza_get_child_by_name(st, "body");
+	if (bodyst == NULL)
+		return 1;		/* chat states, receipts ... */
+	if (xmpp_stanza_get_ns(bodyst) != NULL &&
+	    strcmp(xmpp_stanza_get_ns(bodyst), "jabber:client") != 0)
+		return 1;
+	body = xmpp_stanza_get_text(bodyst);
+	if (body == NULL)
+		return 1;
+	len = strlen(body);
+	if (len > x->cfg->limits.max_body) {
+		log_warnx("message from %s dropped: body of %zu bytes over "
+		    "limits.max_body (%zu)", log_peer(from), len,
+		    x->cfg->limits.max_body);
+	} else if (len > 0) {
+		x->cb.message(x->cb.ud, from, body, 0);
+	}
+	xmpp_free(x->ctx, body);
+	return 1;
+}
+
+static enum xmppc_show
+presence_show(xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *show = xmpp_stanza_get_child_by_name(st, "show");
+	enum xmppc_show r = XMPPC_AVAILABLE;
+	char *t;
+
+	if (show == NULL)
+		return r;
+	t = xmpp_stanza_get_text(show);
+	if (t != NULL && (strcmp(t, "away") == 0 || strcmp(t, "xa") == 0 ||
+	    strcmp(t, "dnd") == 0))
+		r = XMPPC_BUSY;
+	if (t != NULL)
+		xmpp_free(xmpp_stanza_get_context(st), t);
+	return r;
+}
+
+static int
+on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct xmppc *x = ud;
+	const char *type, *from;
+	char *bare;
+
+	(void)conn;
+	if (x->state != XS_ONLINE)
+		return 1;	/* stopping: nothing more goes up */
+	type = xmpp_stanza_get_type(st);
+	from = xmpp_stanza_get_from(st);
+	if (from == NULL || *from == '\0' ||
+	    jid_bare_is(from, x->cfg->account.jid))
+		return 1;
+	if (str_eq(type, "subscribe")) {
+		/* Anyone may add the bot and see it online; the bot asks back
+		 * so that it sees them (helpers' presence matters). */
+		bare = xmpp_jid_bare(x->ctx, from);
+		if (bare == NULL)
+			return 1;
+		log_info("subscription request from %s accepted",
+		    log_peer(bare));
+		send_presence(x, bare, "subscribed", NULL);
+		send_presence(x, bare, "subscribe", NULL);
+		xmpp_free(x->ctx, bare);
+	} else if (str_eq(type, "unavailable")) {
+		x->cb.presence(x->cb.ud, from, XMPPC_OFFLINE);
+	} else if (type == NULL) {
+		x->cb.presence(x->cb.ud, from, presence_show(st));
+	}
+	/* subscribed, unsubscribe(d), probe, error: nothing to do */
+	return 1;
+}
+
+static int
+on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct xmppc *x = ud;
+	const char *type, *from;
+	xmpp_stanza_t *reply, *child;
+
+	type = xmpp_stanza_get_type(st);
+	if (!str_eq(type, "get") && !str_eq(type, "set"))
+		return 1;		/* results and errors: id handlers */
+	from = xmpp_stanza_get_from(st);
+	child = xmpp_stanza_get_children(st);
+	while (child != NULL && !xmpp_stanza_is_tag(child))
+		child = xmpp_stanza_get_next(child);
+	if (child != NULL && str_eq(type, "get") &&
+	    str_eq(xmpp_stanza_get_ns(child), NS_PING) &&
+	    str_eq(xmpp_stanza_get_name(child), "ping")) {
+		reply = xmpp_stanza_reply(st);
+		xmpp_stanza_set_type(reply, "result");
+	} else if (child != NULL && str_eq(type, "set") &&
+	    str_eq(xmpp_stanza_get_ns(child), NS_ROSTER) &&
+	    (from == NULL || jid_bare_is(from, x->cfg->account.jid))) {
+		/* A roster push must be acknowledged (RFC 6121 2.1.6). */
+		reply = xmpp_stanza_reply(st);
+		xmpp_stanza_set_type(reply, "result");
+	} else {
+		reply = xmpp_stanza_reply_error(st, "cancel",
+		    "service-unavailable", NULL);
+	}
+	if (reply == NULL)
+		return 1;
+	xmpp_send(conn, reply);
+	xmpp_stanza_release(reply);
+	return 1;
+}
+
+static int
+on_pong(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct xmppc *x = ud;
+
+	(void)conn;
+	(void)st;
+	/* A result or an error: either way the server is there. */
+	free(x->ping_id);
+	x->ping_id = NULL;
+	return 0;
+}
+
+static void
+ping_forget(struct xmppc *x)
+{
+	if (x->ping_id == NULL)
+		return;
+	if (x->conn != NULL)
+		xmpp_id_handler_delete(x->conn, on_pong, x->ping_id);
+	free(x->ping_id);
+	x->ping_id = NULL;
+}
+
+static void
+ping_send(struct xmppc *x, uint64_t now)
+{
+	xmpp_stanza_t *iq;
+	char *id;
+
+	id = xmpp_uuid_gen(x->ctx);
+	if (id == NULL)
+		return;
+	x->ping_id = xstrdup(id);
+	xmpp_free(x->ctx, id);
+	iq = xmpp_iq_new(x->ctx, "get", x->ping_id);
+	xmpp_stanza_set_to(iq, x->domain);
+	add_empty_child(iq, "ping", NS_PING);
+	xmpp_id_handler_add(x->conn, on_pong, x->ping_id, x);
+	xmpp_send(x->conn, iq);
+	xmpp_stanza_release(iq);
+	x->ping_sent = now;
+	x->last_ping = now;
+}
+
+static const char *
+stream_error_name(xmpp_error_type_t t)
+{
+	static const struct {
+		xmpp_error_type_t	 type;
+		const char		*name;
+	} names[] = {
+		{ XMPP_SE_BAD_FORMAT, "bad-format" },
+		{ XMPP_SE_CONFLICT, "conflict" },
+		{ XMPP_SE_CONN_TIMEOUT, "connection-timeout" },
+		{ XMPP_SE_HOST_GONE, "host-gone" },
+		{ XMPP_SE_HOST_UNKNOWN, "host-unknown" },
+		{ XMPP_SE_INTERNAL_SERVER_ERROR, "internal-server-error" },
+		{ XMPP_SE_NOT_AUTHORIZED, "not-authorized" },
+		{ XMPP_SE_POLICY_VIOLATION, "policy-violation" },
+		{ XMPP_SE_RESOURCE_CONSTRAINT, "resource-constraint" },
+		{ XMPP_SE_SEE_OTHER_HOST, "see-other-host" },
+		{ XMPP_SE_SYSTEM_SHUTDOWN, "system-shutdown" },
+		{ XMPP_SE_UNDEFINED_CONDITION, "undefined-condition" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (names[i].type == t)
+			return names[i].name;
+	return "stream error";
+}
+
+static void
+schedule(struct xmppc *x, unsigned long delay_ms)
+{
+	x->state = XS_WAIT;
+	x->next_attempt = now_ms() + delay_ms;
+	log_info("xmpp: next login attempt in %lu.%01lu s", delay_ms / 1000,
+	    (delay_ms % 1000) / 100);
+}
+
+/* The normal retry: backoff with +-25% jitter, then double it (capped). */
+static unsigned long
+backoff_next(struct xmppc *x)
+{
+	unsigned long d = x->backoff_ms, j = d / 2;
+
+	if (j > 0)
+		d = d - d / 4 + rng_next(x) % j;
+	x->backoff_ms *= 2;
+	if (x->backoff_ms > BACKOFF_MAX_MS)
+		x->backoff_ms = BACKOFF_MAX_MS;
+	return d;
+}
+
+/* Logs why the link went down (or never came up); returns the retry delay. */
+static unsigned long
+disconnect_reason(struct xmppc *x, int was_online, int error,
+    xmpp_stream_error_t *se)
+{
+	const struct config *cfg = x->cfg;
+	const char *host = cfg->account.host != NULL ? cfg->account.host :
+	    x->domain;
+
+	if (x->sasl_rejected || (se != NULL &&
+	    se->type == XMPP_SE_NOT_AUTHORIZED)) {
+		log_error("authentication failed for %s: check the password "
+		    "(next try in %d min)", log_vis(cfg->account.jid),
+		    AUTH_RETRY_MS / 60000);
+		return AUTH_RETRY_MS;
+	}
+	if (x->no_auth) {
+		log_error("cannot authenticate to %s: the server offers no "
+		    "login method libstrophe supports%s (next try in %d min)",
+		    log_vis(host), cfg->account.tls == CONFIG_TLS_DISABLED ?
+		    "; it may require TLS (account.tls)" : "",
+		    AUTH_RETRY_MS / 60000);
+		return AUTH_RETRY_MS;
+	}
+	if (se != NULL) {
+		const char *text = se->text != NULL ? se->text : "";
+
+		switch (se->type) {
+		case XMPP_SE_CONFLICT:
+			log_error("xmpp: the server closed the stream "
+			    "(conflict): another client logged in as %s/%s; "
+			    "retrying in %d s", log_vis(cfg->account.jid),
+			    log_vis(cfg->account.resource),
+			    CONFLICT_RETRY_MS / 1000);
+			return CONFLICT_RETRY_MS;
+		case XMPP_SE_SEE_OTHER_HOST:
+			log_error("xmpp: the server asks to use another host "
+			    "(see-other-host %s); set account.host if it "
+			    "moved", log_vis(text));
+			break;
+		case XMPP_SE_SYSTEM_SHUTDOWN:
+			log_warnx("xmpp: the server is shutting down "
+			    "(system-shutdown) %s", log_vis(text));
+			break;
+		default:
+			log_warnx("xmpp: the server closed the stream (%s) %s",
+			    stream_error_name(se->type), log_vis(text));
+			break;
+		}
+		return backoff_next(x);
+	}
+	if (x->cert_failed || x->abort_logged)
+		return backoff_next(x);		/* already said why */
+	if (was_online)
+		log_warnx("xmpp: connection to %s lost%s%s", log_vis(host),
+		    error != 0 ? ": " : "", error != 0 ? strerror(error) : "");
+	else
+		log_warnx("xmpp: cannot log in to %s port %d%s%s",
+		    log_vis(host), cfg->account.port != 0 ?
+		    cfg->account.port : 5222,
+		    error != 0 ? ": " : "", error != 0 ? strerror(error) : "");
+	return backoff_next(x);
+}
+
+static void
+on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
+    xmpp_stream_error_t *se, void *ud)
+{
+	struct xmppc *x = ud;
+	enum xstate was = x->state;
+	int was_online = x->logged_in;
+
+	(void)conn;
+	if (ev == XMPP_CONN_CONNECT) {
+		if (x->state == XS_STOPPING) {
+			xmpp_disconnect(x->conn);
+			return;
+		}
+		x->state = XS_ONLINE;
+		x->logged_in = 1;
+		x->backoff_ms = BACKOFF_MIN_MS;
+		x->last_ping = now_ms();
+		log_info("xmpp: logged in as %s (%s)",
+		    log_vis(xmpp_conn_get_bound_jid(x->conn)),
+		    xmpp_conn_is_secured(x->conn) ? "TLS" : "no TLS");
+		send_presence(x, NULL, NULL, x->cfg->account.status);
+		x->cb.online(x->cb.ud);
+		return;
+	}
+	if (ev != XMPP_CONN_DISCONNECT && ev != XMPP_CONN_FAIL)
+		return;
+	ping_forget(x);
+	x->logged_in = 0;
+	if (was == XS_STOPPING || was == XS_IDLE) {
+		x->state = XS_IDLE;
+		return;
+	}
+	/* Not online any more before the callback: sends fail from here. */
+	schedule(x, disconnect_reason(x, was_online, error, se));
+	if (was_online)
+		x->cb.offline(x->cb.ud);
+}
+
+static void
+attempt(struct xmppc *x)
+{
+	const struct config *cfg = x->cfg;
+
+	x->sasl_rejected = 0;
+	x->no_auth = 0;
+	x->cert_failed = 0;
+	x->abort_logged = 0;
+	x->state = XS_CONNECTING;
+	x->attempt_started = now_ms();
+	/* With a host, libstrophe skips SRV: no DNS for a numeric host. */
+	if (xmpp_connect_client(x->conn, cfg->account.host,
+	    (unsigned short)cfg->account.port, on_conn, x) != 0 &&
+	    x->state == XS_CONNECTING) {
+		log_warnx("xmpp: cannot start connecting to %s",
+		    log_vis(cfg->account.host != NULL ? cfg->account.host :
+		    x->domain));
+		schedule(x, backoff_next(x));
+	}
+}
+
+/* Gives up on the current connection; on_conn() schedules the retry when
+ * libstrophe reports the DISCONNECT (after its close timeout). */
+static void
+abort_link(struct xmppc *x)
+{
+	x->state = XS_ABORTING;
+	x->abort_logged = 1;
+	xmpp_disconnect(x->conn);
+}
+
+/* One global timer for reconnects and pings: a timed handler is never
+ * added or deleted from inside itself. */
+static int
+on_tick(xmpp_ctx_t *ctx, void *ud)
+{
+	struct xmppc *x = ud;
+	uint64_t now = now_ms();
+
+	(void)ctx;
+	if (x->state == XS_WAIT && now >= x->next_attempt) {
+		attempt(x);
+	} else if (x->state == XS_CONNECTING &&
+	    now - x->attempt_started >= LOGIN_TIMEOUT_MS) {
+		/* A server that accepts TCP and then says nothing. */
+		log_warnx("xmpp: login did not finish in %d s; retrying",
+		    LOGIN_TIMEOUT_MS / 1000);
+		abort_link(x);
+	} else if (x->state == XS_ONLINE) {
+		if (x->ping_id != NULL &&
+		    now - x->ping_sent >= PING_TIMEOUT_MS) {
+			log_warnx("xmpp: no answer to a ping in %d s: the link "
+			    "is dead, reconnecting", PING_TIMEOUT_MS / 1000);
+			ping_forget(x);
+			abort_link(x);
+		} else if (x->ping_id == NULL &&
+		    now - x->last_ping >= PING_EVERY_MS) {
+			ping_send(x, now);
+		}
+	}
+	return 1;
+}
+
+struct xmppc *
+xmppc_new(const struct config *cfg, const struct xmppc_callbacks *cb)
+{
+	static const xmpp_log_t logger = { strophe_log, NULL };
+	struct xmppc *x;
+	long flags;
+	char *domain;
+
+	if (the_link != NULL) {
+		log_error("xmpp: only one link per process");
+		return NULL;
+	}
+	x = xcalloc(1, sizeof(*x));
+	x->cfg = cfg;
+	x->cb = *cb;
+	x->backoff_ms = BACKOFF_MIN_MS;
+	x->rng = (uint32_t)now_ms() ^ ((uint32_t)getpid() << 16) ^ 0x9e3779b9u;
+	if (x->rng == 0)
+		x->rng = 1;
+	xmpp_initialize();
+	x->ctx = xmpp_ctx_new(NULL, &logger);
+	if (x->ctx == NULL) {
+		log_error("xmpp: cannot create a libstrophe context");
+		xmpp_shutdown();
+		free(x);
+		return NULL;
+	}
+	domain = xmpp_jid_domain(x->ctx, cfg->account.jid);
+	if (domain == NULL || *domain == '\0') {
+		log_error("xmpp: account.jid %s has no domain",
+		    log_vis(cfg->account.jid));
+		if (domain != NULL)
+			xmpp_free(x->ctx, domain);
+		xmpp_ctx_free(x->ctx);
+		xmpp_shutdown();
+		free(x);
+		return NULL;
+	}
+	x->domain = xstrdup(domain);
+	xmpp_free(x->ctx, domain);
+	{
+		struct buf b;
+
+		buf_init(&b);
+		buf_adds(&b, cfg->account.jid);
+		if (cfg->account.resource != NULL &&
+		    *cfg->account.resource != '\0')
+			buf_addf(&b, "/%s", cfg->account.resource);
+		x->full = buf_detach(&b);
+	}
+	x->conn = xmpp_conn_new(x->ctx);
+	/* Stream management stays off: 0.12.2's resumption has known bugs,
+	 * and a lost message is one the person sends again. */
+	flags = XMPP_CONN_FLAG_DISABLE_SM;
+	if (cfg->account.tls == CONFIG_TLS_DISABLED)
+		flags |= XMPP_CONN_FLAG_DISABLE_TLS;
+	else
+		flags |= XMPP_CONN_FLAG_MANDATORY_TLS;
+	xmpp_conn_set_flags(x->conn, flags);
+	xmpp_conn_set_jid(x->conn, x->full);
+	xmpp_conn_set_pass(x->conn, cfg->account.password != NULL ?
+	    cfg->account.password : "");
+	if (cfg->account.ca_file != NULL)
+		xmpp_conn_set_cafile(x->conn, cfg->account.ca_file);
+	xmpp_conn_set_certfail_handler(x->conn, certfail);
+	/* Keepalive, and the 0.12 address-fallback fix. */
+	xmpp_conn_set_sockopt_callback(x->conn, xmpp_sockopt_cb_keepalive);
+	xmpp_handler_add(x->conn, on_message, NULL, "message", NULL, x);
+	xmpp_handler_add(x->conn, on_presence, NULL, "presence", NULL, x);
+	xmpp_handler_add(x->conn, on_iq, NULL, "iq", NULL, x);
+	the_link = x;
+	return x;
+}
+
+void
+xmppc_free(struct xmppc *x)
+{
+	if (x == NULL)
+		return;
+	xmpp_global_timed_handler_delete(x->ctx, on_tick);
+	ping_forget(x);
+	if (x->conn != NULL)
+		xmpp_conn_release(x->conn);
+	xmpp_ctx_free(x->ctx);
+	xmpp_shutdown();
+	if (the_link == x)
+		the_link = NULL;
+	free(x->full);
+	free(x->domain);
+	free(x);
+}
+
+int
+xmppc_start(struct xmppc *x)
+{
+	const struct config *cfg = x->cfg;
+
+	if (x->started)
+		return 0;
+	x->started = 1;
+	if (cfg->account.host == NULL)
+		log_info("xmpp: connecting to %s (DNS SRV) as %s",
+		    log_vis(x->domain), log_vis(x->full));
+	else
+		log_info("xmpp: connecting to %s port %d as %s",
+		    log_vis(cfg->account.host), cfg->account.port != 0 ?
+		    cfg->account.port : 5222, log_vis(x->full));
+	xmpp_global_timed_handler_add(x->ctx, on_tick, TICK_MS, x);
+	attempt(x);
+	return 0;
+}
+
+void
+xmppc_run_once(struct xmppc *x, unsigned long timeout_ms)
+{
+	xmpp_run_once(x->ctx, timeout_ms);
+}
+
+void
+xmppc_stop(struct xmppc *x, unsigned long timeout_ms)
+{
+	uint64_t until = now_ms() + timeout_ms;
+	enum xstate was = x->state;
+
+	x->state = XS_STOPPING;
+	if (was == XS_ONLINE) {
+		send_presence(x, NULL, "unavailable", NULL);
+		xmpp_disconnect(x->conn);
+	} else {
+		/* Not logged in: nobody to say goodbye to. A connection
+		 * still being set up is closed by xmppc_free(). */
+		x->state = XS_IDLE;
+		return;
+	}
+	while (x->state == XS_STOPPING && now_ms() < until)
+		xmpp_run_once(x->ctx, 50);
+	if (x->state == XS_STOPPING)
+		log_warnx("xmpp: the server did not close the stream in time");
+	else
+		log_info("xmpp: logged out");
+	x->state = XS_IDLE;
+}
+
+int
+xmppc_online(const struct xmppc *x)
+{
+	return x->state == XS_ONLINE;
+}
+
+int
+xmppc_send_body(struct xmppc *x, const char *to, const char *body,
+    int otr_hints)
+{
+	xmpp_stanza_t *msg;
+	char *id, *clean;
+
+	if (x->state != XS_ONLINE || !xmpp_conn_is_connected(x->conn))
+		return -1;
+	id = xmpp_uuid_gen(x->ctx);
+	msg = xmpp_message_new(x->ctx, "chat", to, id);
+	if (id != NULL)
+		xmpp_free(x->ctx, id);
+	if (msg == NULL)
+		return -1;
+	clean = xml_clean(body);
+	xmpp_message_set_body(msg, clean);
+	free(clean);
+	if (otr_hints) {
+		add_empty_child(msg, "no-copy", NS_HINTS);
+		add_empty_child(msg, "no-permanent-store", NS_HINTS);
+		add_empty_child(msg, "private", NS_CARBONS);
+	}
+	xmpp_send(x->conn, msg);
+	xmpp_stanza_release(msg);
+	return 0;
+}
+
+void
+xmppc_subscribe(struct xmppc *x, const char *bare)
+{
+	if (x->state != XS_ONLINE)
+		return;
+	send_presence(x, bare, "subscribe", NULL);
+}

@@ -1,0 +1,488 @@
+/*
+ * test_guide: the page loader on the fixture pages of tests/fixtures/guide
+ * (each reproduces a trick of real DFAK pages, in invented words) and on
+ * broken buffers.
+ */
+#include "ac-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guide.h"
+#include "log.h"
+#include "tap.h"
+#include "util.h"
+
+#define LOAD(g, name, text, def) \
+	guide_load_buffer((g), (name), (text), strlen(text), (def))
+
+static char logpath[] = "/tmp/test_guide_log.XXXXXX";
+static char fixdir[1024];
+
+/* Everything logged since the last call (new string). */
+static char *
+log_take(void)
+{
+	char *s;
+	size_t len;
+
+	log_close();
+	s = util_read_file(logpath, 1 << 20, &len);
+	if (s == NULL)
+		s = xstrdup("");
+	truncate(logpath, 0);
+	log_init(LOGL_INFO, logpath);
+	return s;
+}
+
+/* Index of the page whose path ends with suffix, or -1. */
+static long
+page_by_name(const struct guide *g, const char *suffix)
+{
+	size_t i, n = strlen(suffix);
+
+	for (i = 0; i < guide_npages(g); i++) {
+		const char *p = guide_page_path(g, i);
+		size_t len = strlen(p);
+
+		if (len >= n && strcmp(p + len - n, suffix) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Section of page whose heading is h, or -1. */
+static long
+section_by_heading(const struct guide *g, long page, const char *h)
+{
+	size_t i, first;
+
+	if (page < 0)
+		return -1;
+	first = guide_page_first_section(g, (size_t)page);
+	for (i = first; i < first + guide_page_nsections(g, (size_t)page); i++)
+		if (strcmp(guide_section_heading(g, i), h) == 0)
+			return (long)i;
+	return -1;
+}
+
+static const char *
+text_of(const struct guide *g, long sec)
+{
+	return sec < 0 ? NULL : guide_section_text(g, (size_t)sec);
+}
+
+static struct guide *
+load_one(const char *rel, const char *def)
+{
+	struct guide *g = guide_new();
+	char path[1200];
+
+	(void)util_snprintf(path, sizeof(path), "%s/%s", fixdir, rel);
+	CHECK(guide_load_file(g, path, def) == 0, rel);
+	return g;
+}
+
+/* Loads a buffer as a page named name; the section texts joined by "|". */
+static char *
+render(const char *name, const char *md)
+{
+	struct guide *g = guide_new();
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	if (guide_load_buffer(g, name, md, strlen(md), "en") == 0) {
+		for (i = 0; i < guide_nsections(g); i++) {
+			if (i > 0)
+				buf_addc(&b, '|');
+			buf_adds(&b, guide_section_text(g, i));
+		}
+	} else
+		buf_adds(&b, "(skipped)");
+	guide_free(g);
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}
+
+static void
+check_render(const char *md, const char *expected, const char *name)
+{
+	char *got = render("t.md", md);
+
+	CHECK_STR(expected, got, name);
+	free(got);
+}
+
+static void
+test_lockout(void)
+{
+	struct guide *g = load_one("pages/en/Lockout.md", "fr");
+	long p = page_by_name(g, "Lockout.md"), s;
+
+	CHECK_STR("Locked out of an account", guide_page_title(g, 0),
+	    "quoted title");
+	CHECK_STR("en", guide_page_lang(g, 0), "language from front matter");
+	CHECK_STR("/en/Lockout/", guide_page_permalink(g, 0), "permalink");
+	CHECK_STR("When a stranger takes over one of your accounts.",
+	    guide_page_summary(g, 0), "folded summary");
+	CHECK_STR("hijacked taken over stolen password",
+	    guide_page_keywords(g, 0), "keywords as a YAML list");
+	CHECK_INT(5, guide_page_nsections(g, 0), "five sections");
+	s = section_by_heading(g, p, "First things to try");
+	CHECK_STR("1. Change the password from a device you trust.\n"
+	    "2. Turn on two-step login.\n"
+	    "3. Log out every other session.", text_of(g, s),
+	    "empty parent borrows its child's text; 1. 1. 1. numbered");
+	CHECK_INT(2, guide_section_level(g, (size_t)s), "H2 level");
+	s = section_by_heading(g, p, "You can still log in");
+	CHECK_STR("Locked out of an account › First things to try › "
+	    "You can still log in", guide_section_path(g, (size_t)s),
+	    "heading path");
+	CHECK_INT(3, guide_section_level(g, (size_t)s), "H3 level");
+	s = section_by_heading(g, p, "You cannot log in any more");
+	CHECK_STR("Use the recovery form of the service (see the help page "
+	    "(https://help.example.com/recover/)).", text_of(g, s),
+	    "link as text (url)");
+	s = section_by_heading(g, p, "Who can help");
+	CHECK_STR("- Write to support@example.org.\n"
+	    "- Visit http://help.example.org/.\n"
+	    "- Read the other page too.\n"
+	    "- A local link is not shown.\n"
+	    "\n"
+	    "Text with raw markup & a ?-OTR?v2? string.", text_of(g, s),
+	    "mailto, URL-as-text, relative and javascript links, HTML, ?OTR");
+	CHECK_STR("helpdesk hotline", guide_section_keywords(g, (size_t)s),
+	    "section keywords comment");
+	CHECK_STR("", guide_section_keywords(g, 0), "no keywords on intro");
+	guide_free(g);
+}
+
+static void
+test_pseudo_headings(void)
+{
+	struct guide *g = load_one("pages/fr/Virus.md", "en");
+	long p = 0, s;
+
+	CHECK_STR("fr", guide_page_lang(g, 0), "language from fr/ folder");
+	CHECK_INT(3, guide_page_nsections(g, 0), "three sections");
+	CHECK_STR("Virus", guide_section_heading(g, 0), "H1 section");
+	CHECK_STR("Un texte d'accueil qui présente la page.",
+	    guide_section_text(g, 0), "intro text");
+	s = section_by_heading(g, p, "Les bons réflexes :");
+	CHECK(s >= 0, "pseudo-heading ending in ':' with &nbsp;");
+	CHECK_STR("- Coupez le réseau de la machine.\n"
+	    "- Écrivez l'heure quelque part.", text_of(g, s),
+	    "'- .' debris and trailing &nbsp; removed");
+	CHECK_INT(2, s >= 0 ? guide_section_level(g, (size_t)s) : 0,
+	    "pseudo-heading one below the H1");
+	s = section_by_heading(g, p, "Logiciel antivirus");
+	CHECK_STR("Un antivirus tenu à jour arrête la plupart des menaces "
+	    "ordinaires.\n\nCeci est une phrase courte.\n\n"
+	    "(Note du traducteur)\n\n"
+	    "Fin de la page avec un dernier paragraphe qui conclut.",
+	    text_of(g, s),
+	    "sentences and bracketed asides are not headings");
+	guide_free(g);
+
+	/* A page organised with '#' headings keeps its short lines. */
+	check_render("# T\n\nIntro.\n\n## A\n\nShort line\n\nText.\n\n"
+	    "## B\n\nOther line\n\nMore.\n",
+	    "Intro.|Short line\n\nText.|Other line\n\nMore.",
+	    "no pseudo-headings in a page with real sub-headings");
+	check_render("# T\n\nIntro.\n\nlower case line\n\nText.\n",
+	    "Intro.\n\nlower case line\n\nText.",
+	    "a line starting lower-case is not a heading");
+	check_render("# T\n\nIntro.\n\nLast line\n",
+	    "Intro.\n\nLast line", "a heading needs text after it");
+	check_render("# T\n\nIntro.\n\nA line\nthat continues\n\nText.\n",
+	    "Intro.\n\nA line that continues\n\nText.",
+	    "a two-line paragraph is not a heading");
+}
+
+static void
+test_entities_urls(void)
+{
+	struct guide *g = load_one("pages/fr/Etapes.md", "en");
+	long s;
+	const char *list = "- Analyse en ligne : "
+	    "http://scan.example.org/ma_page/\n"
+	    "- Écrire à https://aide.example.net/contact@example.net";
+
+	s = section_by_heading(g, 0, "Étape 2 : joindre l'équipe ?");
+	CHECK(s >= 0, "heading: &nbsp; decoded, emphasis dropped");
+	CHECK_STR(list, text_of(g, s), "\\_ unescaped, URL stops at &nbsp;, "
+	    "URL+e-mail kept as text");
+	CHECK_STR(list, guide_section_text(g, 0),
+	    "empty H1 borrows its first child's text");
+	s = section_by_heading(g, 0, "Étape 3");
+	CHECK_STR("Le texte de la sous-étape.", text_of(g, s),
+	    "empty parent borrows past an empty child");
+	CHECK(section_by_heading(g, 0, "Sous-étape vide") < 0,
+	    "empty section without children dropped");
+	guide_free(g);
+}
+
+static void
+test_messy_front_matter(void)
+{
+	struct guide *g = load_one("pages/fr/Aide.md", "en");
+
+	CHECK_STR("Aide", guide_page_title(g, 0), "bare title");
+	CHECK_STR("Première ligne du résumé qui se poursuit ici.",
+	    guide_page_summary(g, 0), "folded summary, duplicate key");
+	CHECK_STR("fr", guide_page_lang(g, 0), "no language key: folder");
+	CHECK_INT(1, guide_nsections(g), "one section");
+	CHECK_STR("Aide", guide_section_heading(g, 0),
+	    "setext H1 glued to the closing ---");
+	CHECK_INT(1, guide_section_level(g, 0), "setext level 1");
+	CHECK_STR("- Association X\n"
+	    "  - site : https://x.example.org\n"
+	    "  - courriel : contact@x.example.org\n"
+	    "- Association Y\n"
+	    "  - site : https://y.example.org/\n"
+	    "\n"
+	    "- premier point\n"
+	    "- second point", guide_section_text(g, 0),
+	    "1-space and 4-space children nested, e-mail target, • bullets");
+	guide_free(g);
+}
+
+static void
+test_bad_yaml(void)
+{
+	struct guide *g;
+	char *log;
+
+	free(log_take());
+	g = load_one("pages/ru/Broken.md", "en");
+	log = log_take();
+	CHECK(strstr(log, "Broken.md:5: front matter is not valid YAML") !=
+	    NULL, "warning names file and line");
+	CHECK_STR("Сломанная страница", guide_page_title(g, 0),
+	    "title read line by line");
+	CHECK_STR("ru", guide_page_lang(g, 0), "language read line by line");
+	CHECK_STR("/ru/broken/", guide_page_permalink(g, 0),
+	    "key without space after ':' rescued");
+	CHECK_STR("Текст страницы.", guide_section_text(g, 0), "body");
+	free(log);
+	guide_free(g);
+}
+
+static void
+test_no_front_matter(void)
+{
+	struct guide *g = load_one("pages/NoFront.md", "fr");
+
+	CHECK_STR("A title line", guide_page_title(g, 0),
+	    "title from the first (pseudo-)heading");
+	CHECK_STR("en", guide_page_lang(g, 0), "language from the text");
+	CHECK_INT(2, guide_nsections(g), "two sections");
+	CHECK_STR("Second part", guide_section_heading(g, 1),
+	    "pseudo-heading in a page without '#'");
+	guide_free(g);
+}
+
+static void
+test_language(void)
+{
+	struct guide *g = load_one("guide/Telephone.md", "en");
+
+	CHECK_STR("fr", guide_page_lang(g, 0),
+	    "French text in a folder named guide/");
+	guide_free(g);
+	g = guide_new();
+	LOAD(g, "x/page.es.md", "# T\n\nThe text.\n", "fr");
+	LOAD(g, "x/page.md", "---\nlanguage: EN-us\n---\n# T\n\nx\n", "fr");
+	LOAD(g, "de/page.md", "# T\n\nx\n", "fr");
+	LOAD(g, "page.md", "# T\n\nxyz\n", "fr");
+	LOAD(g, "fr/page.md", "# T\n\nThe page is in English "
+	    "and it says so: this is the text of the page and all of it is "
+	    "in the language of the people who wrote it, with the words that "
+	    "tell it from the others, as it was and as it is.\n", "fr");
+	CHECK_STR("es", guide_page_lang(g, 0), "name.es.md suffix");
+	CHECK_STR("en", guide_page_lang(g, 1), "front matter EN-us");
+	CHECK_STR("de", guide_page_lang(g, 2), "de/ folder");
+	CHECK_STR("fr", guide_page_lang(g, 3), "default");
+	CHECK_STR("en", guide_page_lang(g, 4),
+	    "English page in fr/ folder reads as English");
+	guide_free(g);
+}
+
+static void
+test_broken_dir(void)
+{
+	struct guide *g = guide_new();
+	char path[1200], *log;
+	long p;
+
+	free(log_take());
+	(void)util_snprintf(path, sizeof(path), "%s/broken", fixdir);
+	CHECK_INT(2, guide_load_dir(g, path, "en"), "two of three pages load");
+	log = log_take();
+	CHECK(strstr(log, "Junk.md: binary file") != NULL,
+	    "binary page skipped with a warning naming it");
+	CHECK(strstr(log, "Latin1.md:6: invalid UTF-8") != NULL,
+	    "invalid UTF-8 warned with its line");
+	p = page_by_name(g, "Latin1.md");
+	CHECK_STR("Un café très chaud.", text_of(g, section_by_heading(g, p,
+	    "Café")), "stray Latin-1 bytes read as such");
+	CHECK(page_by_name(g, "Good.md") >= 0, "good page loaded");
+	free(log);
+	CHECK_INT(-1, guide_load_dir(g, "/nonexistent/dir", "en"),
+	    "unreadable dir");
+	free(log_take());
+	guide_free(g);
+}
+
+static void
+test_buffers(void)
+{
+	struct guide *g = guide_new();
+	char *big, *log;
+	size_t i;
+
+	free(log_take());
+	big = xmalloc(1100 * 1024);
+	memset(big, 'a', 1100 * 1024);
+	CHECK_INT(-1, guide_load_buffer(g, "big.md", big, 1100 * 1024, "en"),
+	    "file over 1 MiB skipped");
+	log = log_take();
+	CHECK(strstr(log, "big.md:") != NULL, "size warning names the file");
+	free(log);
+	/* Deep nesting must not blow the stack. */
+	for (i = 0; i < 100000; i++)
+		big[i] = i % 2 ? ' ' : '>';
+	CHECK_INT(0, guide_load_buffer(g, "deep.md", big, 100000, "en"),
+	    "deeply nested quotes load");
+	{
+		struct buf lists;
+
+		buf_init(&lists);
+		for (i = 0; i < 3000; i++)
+			buf_addf(&lists, "%*s- x\n", (int)(i % 40), "");
+		CHECK_INT(0, guide_load_buffer(g, "lists.md", lists.s,
+		    lists.len, "en"), "deeply nested lists load");
+		buf_release(&lists);
+	}
+	free(big);
+	CHECK_INT(0, LOAD(g, "empty.md", "", "en"), "empty page loads");
+	CHECK_INT(0, LOAD(g, "open.md", "---\ntitle: x\n", "en"),
+	    "unclosed front matter loads");
+	log = log_take();
+	CHECK(strstr(log, "open.md:1: front matter never closed") != NULL,
+	    "unclosed front matter warned");
+	free(log);
+	CHECK_INT(0, LOAD(g, "fm.md", "---\n---\n# H\n\nT\n", "en"),
+	    "empty front matter");
+	CHECK_INT(0, LOAD(g, "list.md", "---\n- a\n- b\n---\nT\n", "en"),
+	    "front matter that is not a mapping");
+	log = log_take();
+	CHECK(strstr(log, "list.md:2:") != NULL, "non-mapping warned");
+	free(log);
+	guide_free(g);
+
+	check_render("A\x01 b\x7f c\x1b[31m d\r\ne\tf\n",
+	    "A b c[31m d e f", "control characters dropped, CRLF read");
+	check_render("\xef\xbb\xbf# T\n\nx\n", "x", "BOM skipped");
+	check_render("a < b > c &amp; <!-- gone --> d\n",
+	    "a ‹ b › c & d", "no raw < or > left, comments dropped");
+	check_render("x\n\n<!--\nhidden\n\nparagraphs\n-->\n\ny\n", "x\n\ny",
+	    "multi-paragraph comment dropped");
+	check_render("<div>\n<b>Bold</b> text\n</div>\n", "Bold text",
+	    "HTML block: tags dropped");
+	check_render("[http://a.example](https://a.example/)\n",
+	    "https://a.example/", "URL as link text: target shown once");
+	check_render("[a@b.example](mailto:c@b.example?subject=x)\n",
+	    "c@b.example", "e-mail text: target address shown");
+	check_render("[Page](/DFAK/fr/Page/) and [x](#y)\n", "Page and x",
+	    "site-relative and anchor links: text only");
+	check_render("[](https://e.example)\n", "https://e.example",
+	    "empty link text: URL");
+	check_render("**Label**: text _em_ snake_case *x\n",
+	    "Label: text em snake_case *x", "emphasis dropped");
+	check_render("Line one  \nline two\n", "Line one\nline two",
+	    "hard break kept");
+	check_render("- a\n\n    continued\n- b\n",
+	    "- a\n  continued\n- b", "item continuation paragraph");
+	check_render("3. c\n4. d\n", "3. c\n4. d", "ordered list start");
+	check_render("- .\n- ok\n", "- ok", "lone-dot item dropped");
+	check_render("- . spaced\n", "- spaced", "'- . ' debris");
+	check_render("- .NET is a name\n", "- .NET is a name",
+	    "one '.X' item is not debris");
+	check_render("- a\n-b\n", "- a -b", "'-b' merges into the item");
+	check_render("x ?OTR?v3? y ?otr\n", "x ?-OTR?v3? y ?-otr",
+	    "?OTR defanged");
+	g = guide_new();
+	CHECK_INT(-1, guide_load_buffer(g, "nul.md", "\0junk", 5, "en"),
+	    "NUL byte: skipped");
+	CHECK_INT(0, guide_npages(g), "nothing kept");
+	guide_free(g);
+	free(log_take());
+}
+
+static void
+test_defang(void)
+{
+	char *s;
+
+	s = guide_defang("?OTR?v2? and ?" "?OTR: and ?OT");
+	CHECK_STR("?-OTR?v2? and ?" "?-OTR: and ?OT", s, "defang");
+	free(s);
+	s = guide_defang("");
+	CHECK_STR("", s, "defang empty");
+	free(s);
+}
+
+static void
+test_no_markup_left(void)
+{
+	struct guide *g = guide_new();
+	char path[1200];
+	size_t i;
+	int bad = 0;
+
+	(void)util_snprintf(path, sizeof(path), "%s/pages", fixdir);
+	CHECK(guide_load_dir(g, path, "en") >= 5, "pages load");
+	for (i = 0; i < guide_nsections(g); i++) {
+		const char *t = guide_section_text(g, i);
+
+		if (strpbrk(t, "<>\t\r") != NULL || strstr(t, "?OTR") != NULL ||
+		    strstr(t, "&nbsp;") != NULL)
+			bad++;
+	}
+	CHECK_INT(0, bad, "no <, >, tab, CR, ?OTR or &nbsp; in any text");
+	free(log_take());
+	guide_free(g);
+}
+
+int
+main(void)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	int fd;
+
+	(void)util_snprintf(fixdir, sizeof(fixdir), "%s/tests/fixtures/guide",
+	    top ? top : ".");
+	if ((fd = mkstemp(logpath)) == -1)
+		return 99;
+	close(fd);
+	log_init(LOGL_INFO, logpath);
+	test_lockout();
+	test_pseudo_headings();
+	test_entities_urls();
+	test_messy_front_matter();
+	test_bad_yaml();
+	test_no_front_matter();
+	test_language();
+	test_broken_dir();
+	test_buffers();
+	test_defang();
+	test_no_markup_left();
+	log_close();
+	unlink(logpath);
+	return TAP_DONE();
+}

@@ -1,0 +1,908 @@
+/*
+ * test_otr: the otr module against itself, in one process, no network.
+ * The bot ("bot@example.test") and its peers ("alice", a helper, a second
+ * bot) are each an otr instance with its own state directory; what one
+ * injects is queued and handed to the other's otr_receive(). Raw bodies
+ * (plaintext, fragments, queries) are fed to the bot directly.
+ */
+#include "ac-config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "otr.h"
+#include "tap.h"
+#include "util.h"
+
+#define REFUSAL	"This bot only reads private (OTR) messages. Yours was not read."
+#define TAG_BASE " \t  \t\t\t\t \t \t \t  "
+#define TAG_V2	"  \t\t  \t "
+#define TAG_V3	"  \t\t  \t\t"
+#define SECRET_TEXT "ANSWER-SECRET-1234"	/* must never travel in clear */
+
+struct sent {
+	char	*from;
+	char	*to;
+	char	*body;
+};
+
+struct node {
+	const char		*name;		/* bare JID */
+	const char		*full;
+	struct config		 cfg;
+	struct config_helper	 helper;
+	unsigned char		 pin[1][CONFIG_FP_LEN];
+	char			 dir[256];
+	struct otr		*o;
+	struct otr_event	 ev[256];
+	char			 evbare[256][64];
+	int			 nev;
+	char			*texts[64];
+	int			 ntexts;
+	int			 nsent;		/* bodies injected */
+};
+
+static struct sent queue[512];
+static int nqueue;
+static struct node bot, alice, helper, bot2, small;
+static struct node *nodes[] = { &bot, &alice, &helper, &bot2, &small };
+static time_t test_now;
+static char tmproot[] = "/tmp/test_otr.XXXXXX";
+static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
+
+static void test_replay(int);
+
+static time_t
+test_clock(void)
+{
+	return test_now;
+}
+
+static int
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Everything the bot sends in clear must be OTR protocol or the notice. */
+static void
+audit(const struct node *from, const char *body)
+{
+	if (from != &bot && from != &bot2)
+		return;
+	if (strstr(body, SECRET_TEXT) != NULL)
+		leaks++;
+	if (starts(body, "?OTR:") || starts(body, "?OTR Error: ") ||
+	    strcmp(body, "?OTRv23?") == 0 ||
+	    strcmp(body, "?OTRv23?\n" REFUSAL) == 0 || strcmp(body, REFUSAL) == 0)
+		return;
+	fprintf(stderr, "LEAK from %s: %s\n", from->name, body);
+	leaks++;
+}
+
+static int
+cb_inject(void *ud, const char *to, const char *body, int hints)
+{
+	struct node *n = ud;
+
+	(void)hints;
+	audit(n, body);
+	n->nsent++;
+	if (nqueue == (int)ARRAY_LEN(queue)) {
+		fprintf(stderr, "queue full\n");
+		return -1;
+	}
+	queue[nqueue].from = xstrdup(n->full);
+	queue[nqueue].to = xstrdup(to);
+	queue[nqueue].body = xstrdup(body);
+	nqueue++;
+	return 0;
+}
+
+static void
+cb_text(void *ud, const char *bare, const char *text)
+{
+	struct node *n = ud;
+
+	(void)bare;
+	if (n->ntexts < (int)ARRAY_LEN(n->texts))
+		n->texts[n->ntexts++] = xstrdup(text);
+}
+
+static void
+cb_event(void *ud, const struct otr_event *ev)
+{
+	struct node *n = ud;
+
+	if (n->nev < (int)ARRAY_LEN(n->ev)) {
+		n->ev[n->nev] = *ev;
+		util_strlcpy(n->evbare[n->nev], ev->bare, 64);
+		n->ev[n->nev].bare = n->evbare[n->nev];
+		n->nev++;
+	}
+}
+
+static void
+queue_clear(void)
+{
+	int i;
+
+	for (i = 0; i < nqueue; i++) {
+		free(queue[i].from);
+		free(queue[i].to);
+		free(queue[i].body);
+	}
+	nqueue = 0;
+}
+
+static struct node *
+node_of(const char *jid)
+{
+	size_t i, n = strcspn(jid, "/");
+
+	for (i = 0; i < ARRAY_LEN(nodes); i++)
+		if (strlen(nodes[i]->name) == n &&
+		    strncmp(nodes[i]->name, jid, n) == 0)
+			return nodes[i];
+	return NULL;
+}
+
+/* Delivers queued bodies until quiet; returns how many were delivered. */
+static int
+deliver(void)
+{
+	int count = 0;
+
+	while (nqueue > 0 && count < 400) {
+		struct sent m = queue[0];
+		struct node *to = node_of(m.to);
+
+		memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
+		nqueue--;
+		if (getenv("TEST_OTR_TRACE") != NULL)
+			fprintf(stderr, "# %s -> %s: %.16s\n", m.from, m.to,
+			    m.body);
+		if (to != NULL && to->o != NULL)
+			otr_receive(to->o, m.from, m.body);
+		free(m.from);
+		free(m.to);
+		free(m.body);
+		count++;
+	}
+	return count;
+}
+
+static int
+count_ev(const struct node *n, enum otr_event_type type)
+{
+	int i, c = 0;
+
+	for (i = 0; i < n->nev; i++)
+		c += n->ev[i].type == type;
+	return c;
+}
+
+static const struct otr_event *
+last_ev(const struct node *n, enum otr_event_type type)
+{
+	int i;
+
+	for (i = n->nev - 1; i >= 0; i--)
+		if (n->ev[i].type == type)
+			return &n->ev[i];
+	return NULL;
+}
+
+static const char *
+last_text(const struct node *n)
+{
+	return n->ntexts > 0 ? n->texts[n->ntexts - 1] : "";
+}
+
+static void
+node_setup(struct node *n, const char *name, const char *full,
+    const char *dirname)
+{
+	struct config *c = &n->cfg;
+
+	config_init(c);
+	n->name = name;
+	n->full = full;
+	util_snprintf(n->dir, sizeof(n->dir), "%s/%s", tmproot, dirname);
+	c->account.jid = (char *)name;
+	c->state_dir = n->dir;
+	c->otr.refusal_cooldown = 600;
+	c->otr.remember_people = 0;
+	c->otr.smp_question = (char *)"Name of the cat?";
+	c->otr.smp_secret = (char *)"tiger";
+	c->otr.idle_timeout = 3600;
+	c->otr.smp_max_attempts = 4;
+	c->limits.max_body = 65536;
+	c->limits.max_text = 2000;
+	c->limits.max_per_minute = 20;
+	c->limits.max_sessions = 1000;
+	c->limits.max_queue = 200;
+	c->limits.max_fragments = 64;
+}
+
+static int
+node_start(struct node *n)
+{
+	struct otr_callbacks cb = { n, cb_inject, cb_text, cb_event };
+
+	n->o = otr_new(&n->cfg, REFUSAL, &cb);
+	if (n->o != NULL)
+		otr_set_clock(n->o, test_clock);
+	return n->o != NULL ? 0 : -1;
+}
+
+static int
+mode_of(const char *dir, const char *file)
+{
+	char path[512];
+	struct stat st;
+
+	if (file != NULL)
+		util_snprintf(path, sizeof(path), "%s/%s", dir, file);
+	else
+		util_strlcpy(path, dir, sizeof(path));
+	if (stat(path, &st) == -1)
+		return -1;
+	return (int)(st.st_mode & 07777);
+}
+
+static char *
+slurp(const char *dir, const char *file)
+{
+	char path[512];
+
+	util_snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return util_read_file(path, 1 << 20, NULL);
+}
+
+static double
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void
+test_text(void)
+{
+	char *s, big[64];
+	size_t i;
+
+	s = otr_text_in("a &lt; b<br>c", 2000);
+	CHECK_STR("a < b\nc", s, "html: entity and <br>");
+	free(s);
+	s = otr_text_in("<html><body><b>bold</b> &amp; <font color=\"red\">x"
+	    "</font><br/>&#233;&#x263A;&quot;&#39;&nbsp;!</body></html>", 2000);
+	CHECK_STR("bold & x\n\xc3\xa9\xe2\x98\xba\"' !", s, "html: tags, entities");
+	free(s);
+	s = otr_text_in("if x<y and y>z, a&b", 2000);
+	CHECK_STR("if x<y and y>z, a&b", s, "plain text with < > & kept");
+	free(s);
+	s = otr_text_in("<p>one</p><p>two</p>", 2000);
+	CHECK_STR("one\ntwo\n", s, "html: paragraphs");
+	free(s);
+	s = otr_text_in("bad \xff\xfe utf8 \xc0\xaf and ctl\x01\x1b[31m\r\n\tok", 2000);
+	CHECK_STR("bad \xef\xbf\xbd\xef\xbf\xbd utf8 \xef\xbf\xbd\xef\xbf\xbd "
+	    "and ctl[31m\n\tok", s, "invalid utf-8 replaced, controls dropped");
+	free(s);
+	s = otr_text_in("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3);
+	CHECK_STR("\xc3\xa9\xc3\xa9\xc3\xa9", s, "cap counts characters");
+	free(s);
+	s = otr_text_in("&#0; &#xD800; &#99999999;", 2000);
+	CHECK_STR("\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd", s,
+	    "bad numeric entities");
+	free(s);
+
+	s = otr_text_out("1 < 2 > 0 & AT&T &amp; &#60; ?OTRv2? ?OTR? x");
+	CHECK_STR("1 \xe2\x80\xb9 2 \xe2\x80\xba 0 & AT&T \xef\xbc\x86" "amp; "
+	    "\xef\xbc\x86#60; ?-OTRv2? ?-OTR? x", s, "outgoing text made safe");
+	free(s);
+	s = otr_text_out("line\nnext\ttab\x07\x7f\xc2\x85 \xff");
+	CHECK_STR("line\nnext\ttab \xef\xbf\xbd", s, "outgoing controls dropped");
+	free(s);
+	for (i = 0; i < sizeof(big) - 1; i++)
+		big[i] = 'a';
+	big[sizeof(big) - 1] = '\0';
+	s = otr_text_in(big, 10);
+	CHECK_INT(10, strlen(s), "ascii cap");
+	free(s);
+}
+
+static void
+test_files(void)
+{
+	char fp[OTR_FP_HUMAN_LEN], path[512], *tags;
+	struct node tmp;
+
+	CHECK_INT(0700, mode_of(bot.dir, NULL), "state dir created 0700");
+	CHECK_INT(0600, mode_of(bot.dir, "otr.private_key"), "key file 0600");
+	CHECK_INT(0600, mode_of(bot.dir, "otr.instance_tags"),
+	    "instance tags file 0600");
+	CHECK(strlen(otr_our_fingerprint(bot.o)) == 44, "our fingerprint");
+	CHECK(otr_fingerprint_only(&bot.cfg, fp) == 0, "--fingerprint works");
+	CHECK_STR(otr_our_fingerprint(bot.o), fp, "--fingerprint: same key");
+
+	tags = slurp(bot.dir, "otr.instance_tags");
+	CHECK(tags != NULL && strstr(tags, "bot@example.test\txmpp\t") != NULL,
+	    "instance tag stored");
+	free(tags);
+
+	/* A key readable by others is refused. */
+	node_setup(&tmp, "bot@example.test", "bot@example.test/x", "loose");
+	CHECK(otr_fingerprint_only(&tmp.cfg, fp) == 0, "fresh key made");
+	util_snprintf(path, sizeof(path), "%s/otr.private_key", tmp.dir);
+	chmod(path, 0644);
+	{
+		struct otr_callbacks cb = { &tmp, cb_inject, cb_text, cb_event };
+		struct otr *o = otr_new(&tmp.cfg, REFUSAL, &cb);
+
+		CHECK(o == NULL, "world-readable key: otr_new fails");
+		otr_free(o);
+	}
+	CHECK(otr_fingerprint_only(&tmp.cfg, fp) == -1,
+	    "world-readable key: --fingerprint fails");
+	chmod(path, 0600);
+	CHECK(otr_fingerprint_only(&tmp.cfg, fp) == 0, "0600 key accepted");
+}
+
+static void
+test_refusal(void)
+{
+	int n0 = bot.nsent;
+
+	otr_receive(bot.o, "alice@example.test/phone", "hello, anyone?");
+	CHECK_INT(1, nqueue, "plaintext: exactly one reply");
+	CHECK_STR("?OTRv23?\n" REFUSAL, nqueue ? queue[0].body : NULL,
+	    "the reply is the notice with a query tag");
+	CHECK_STR("alice@example.test/phone", nqueue ? queue[0].to : NULL,
+	    "notice goes to the full JID");
+	CHECK_INT(1, count_ev(&bot, OTR_EV_REFUSED), "REFUSED event");
+	queue_clear();
+
+	otr_receive(bot.o, "alice@example.test/phone", "hello again?");
+	CHECK_INT(0, nqueue, "second plaintext within the cooldown: nothing");
+	CHECK_INT(2, count_ev(&bot, OTR_EV_REFUSED), "REFUSED again");
+	CHECK_INT(n0 + 1, bot.nsent, "one body sent in all");
+
+	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "an answer"),
+	    "otr_send before encryption fails");
+	CHECK_INT(0, nqueue, "and sends nothing");
+	CHECK_INT(-1, otr_send_pinned(bot.o, "alice@example.test", "x"),
+	    "otr_send_pinned to a non-helper fails");
+
+	otr_receive(bot.o, "erin@example.test/w", "[Auto-Reply] I am away");
+	CHECK_INT(0, nqueue, "no notice to an auto-reply");
+	otr_receive(bot.o, "erin@example.test/w",
+	    "This account only accepts encrypted messages.");
+	CHECK_INT(0, nqueue, "no notice to another bot's notice");
+	otr_receive(bot.o, "erin@example.test/w",
+	    "?OTR Error: You sent encrypted data, but I wasn't expecting it.");
+	CHECK(nqueue <= 1 && (nqueue == 0 || strcmp(queue[0].body, "?OTRv23?") == 0),
+	    "an OTR error gets at most a bare query, never the notice");
+	queue_clear();
+	otr_receive(bot.o, "erin@example.test/w",
+	    "?OTR Error: again");
+	CHECK_INT(0, nqueue, "errors do not make queries in a loop");
+
+	/* Tagged plaintext: libotr starts the AKE; the notice has no query. */
+	otr_receive(bot.o, "gus@example.test/pidgin",
+	    "hi there" TAG_BASE TAG_V2 TAG_V3);
+	CHECK_INT(2, nqueue, "tagged plaintext: AKE message and notice");
+	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	    "first a v3 DH commit");
+	CHECK_STR(REFUSAL, nqueue == 2 ? queue[1].body : NULL,
+	    "then the notice without a query tag");
+	queue_clear();
+
+	/* A v2-only client (potr, Profanity) asking. */
+	otr_receive(bot.o, "frank@example.test/potr", "?OTRv2?");
+	CHECK(nqueue == 1 && starts(queue[0].body, "?OTR:AAIC"),
+	    "?OTRv2? gets a v2 DH commit");
+	queue_clear();
+}
+
+static void
+test_limits(void)
+{
+	char *big = xmalloc(bot.cfg.limits.max_body + 2);
+	int r0;
+
+	memset(big, 'a', bot.cfg.limits.max_body + 1);
+	big[bot.cfg.limits.max_body + 1] = '\0';
+	r0 = count_ev(&bot, OTR_EV_REFUSED);
+	otr_receive(bot.o, "dave@example.test/r", big);
+	CHECK_INT(r0, count_ev(&bot, OTR_EV_REFUSED), "body over the cap dropped");
+	CHECK_INT(0, nqueue, "and not answered");
+	big[bot.cfg.limits.max_body] = '\0';
+	otr_receive(bot.o, "dave@example.test/r", big);
+	CHECK_INT(r0 + 1, count_ev(&bot, OTR_EV_REFUSED),
+	    "body at the cap reaches libotr");
+	queue_clear();
+	free(big);
+
+	r0 = count_ev(&bot, OTR_EV_REFUSED);
+	otr_receive(bot.o, "dave@example.test/r", "?OTR,1,65,abc,");
+	CHECK_INT(r0, count_ev(&bot, OTR_EV_REFUSED), "65 fragments dropped");
+	otr_receive(bot.o, "dave@example.test/r", "?OTR,3,2,abc,");
+	otr_receive(bot.o, "dave@example.test/r", "?OTR,0,2,abc,");
+	otr_receive(bot.o, "dave@example.test/r", "?OTR|abc,1,2,x,");
+	CHECK_INT(r0, count_ev(&bot, OTR_EV_REFUSED), "bad fragment headers dropped");
+	otr_receive(bot.o, "dave@example.test/r", "?OTR,1,2,hel,");
+	CHECK_INT(r0, count_ev(&bot, OTR_EV_REFUSED), "first of two fragments kept");
+	otr_receive(bot.o, "dave@example.test/r", "?OTR,2,2,lo,");
+	CHECK_INT(r0 + 1, count_ev(&bot, OTR_EV_REFUSED),
+	    "reassembled plaintext refused");
+	queue_clear();
+
+	otr_receive(bot.o, "example.test", "server says hi");
+	otr_receive(bot.o, "bot@example.test/other", "myself");
+	CHECK_INT(0, nqueue, "server and own JIDs ignored");
+}
+
+static void
+test_session(void)
+{
+	struct timespec t0;
+	const struct otr_event *ev;
+	struct otr_info info;
+	int n;
+	double ms;
+
+	/* The notice from the bot reaches alice's client, which starts the
+	 * AKE because of the query tag. */
+	test_now += 601;
+	otr_receive(bot.o, "alice@example.test/phone", "plaintext once more");
+	CHECK_INT(1, nqueue, "after the cooldown: a notice again");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = deliver();
+	ms = ms_since(&t0);
+	printf("# AKE (notice, v3, in process): %.1f ms, %d messages\n", ms, n);
+	CHECK_INT(1, count_ev(&bot, OTR_EV_SECURE), "bot: SECURE");
+	CHECK_INT(1, count_ev(&alice, OTR_EV_SECURE), "alice: SECURE");
+	ev = last_ev(&bot, OTR_EV_SECURE);
+	CHECK(ev != NULL && ev->plaintext == 1 && ev->unread == 0,
+	    "SECURE says plaintext was refused before");
+	CHECK_STR("alice@example.test", ev ? ev->bare : NULL, "SECURE names alice");
+	/* alice's, and the handshakes gus and frank began */
+	CHECK_INT(3, otr_nsessions(bot.o), "live sessions");
+	otr_info(bot.o, "Alice@Example.test", &info);
+	CHECK(info.encrypted && !info.verified && !info.pinned && !info.helper,
+	    "info: encrypted, unverified");
+	CHECK(strlen(info.their_fp) == 44 && strlen(info.their_hex) == 40,
+	    "info: fingerprints");
+	CHECK_STR(otr_our_fingerprint(alice.o), info.their_fp,
+	    "the bot sees alice's key");
+
+	CHECK_INT(0, otr_send(bot.o, "alice@example.test",
+	    SECRET_TEXT " 1 < 2 & AT&T &amp; try ?OTRv2? now"), "otr_send works");
+	CHECK(nqueue == 1 && starts(queue[0].body, "?OTR:AAMD"),
+	    "the answer travels as a v3 data message");
+	CHECK_STR("alice@example.test/phone", nqueue ? queue[0].to : NULL,
+	    "to the full JID of the session");
+	deliver();
+	CHECK_STR(SECRET_TEXT " 1 \xe2\x80\xb9 2 & AT&T \xef\xbc\x86" "amp; "
+	    "try ?-OTRv2? now", last_text(&alice), "alice reads it, defanged");
+	CHECK_INT(1, count_ev(&alice, OTR_EV_SECURE), "no re-key from ?OTRv2?");
+
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "how do I verify?"),
+	    "alice answers");
+	deliver();
+	CHECK_STR("how do I verify?", last_text(&bot), "bot reads alice");
+	/* A re-key while private changes nothing visible. */
+	n = count_ev(&bot, OTR_EV_SECURE);
+	CHECK_INT(0, otr_open(alice.o, "bot@example.test"), "alice re-keys");
+	deliver();
+	CHECK_INT(n, count_ev(&bot, OTR_EV_SECURE), "no new SECURE on a re-key");
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "still here"),
+	    "alice talks after the re-key");
+	deliver();
+	CHECK_STR("still here", last_text(&bot), "bot reads it");
+
+	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", ""),
+	    "empty text not sent");
+	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "\x01\x02"),
+	    "text of control characters not sent");
+	CHECK_INT(0, nqueue, "nothing queued");
+
+	/* A replayed data message cannot be read: libotr says so, the bot
+	 * asks for a fresh handshake, and SECURE then says unread. libotr
+	 * 4.1.1 leaks 40 bytes on this path (its extra symmetric key), so
+	 * LeakSanitizer builds skip it. */
+#if defined(__SANITIZE_ADDRESS__)
+	printf("# skipped under ASan: replayed message (libotr leaks 40 B)\n");
+	if (0)
+#endif
+	test_replay(n);
+}
+
+static void
+test_replay(int n)
+{
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "once"), "sent once");
+	{
+		char *from = xstrdup(queue[0].from), *body = xstrdup(queue[0].body);
+		int i, err = 0, query = 0;
+
+		deliver();
+		otr_receive(bot.o, from, body);
+		for (i = 0; i < nqueue; i++) {
+			err += starts(queue[i].body, "?OTR Error: ");
+			query += strcmp(queue[i].body, "?OTRv23?") == 0;
+		}
+		printf("# replay: %d error(s), %d query\n", err, query);
+		CHECK(err <= 1 && query == 1, "replay: an error and a query");
+		deliver();
+		CHECK(count_ev(&bot, OTR_EV_SECURE) == n + 1 &&
+		    last_ev(&bot, OTR_EV_SECURE)->unread == 1,
+		    "after a lost message, SECURE with unread");
+
+		/* Whoever keeps sending unreadable data loses the session. */
+		CHECK_INT(0, otr_send(alice.o, "bot@example.test", "again"),
+		    "sent");
+		free(body);
+		body = xstrdup(queue[0].body);
+		deliver();
+		n = count_ev(&bot, OTR_EV_ENDED);
+		for (i = 0; i < 17; i++)
+			otr_receive(bot.o, from, body);
+		queue_clear();
+		CHECK_INT(n + 1, count_ev(&bot, OTR_EV_ENDED),
+		    "17 unreadable messages end the session");
+		free(from);
+		free(body);
+	}
+	otr_open(alice.o, "bot@example.test");
+	deliver();
+	CHECK(otr_send(bot.o, "alice@example.test", "back") == 0,
+	    "and alice can start again");
+	deliver();
+}
+
+static void
+test_smp(void)
+{
+	struct otr_info info;
+	int s0, f0, a0;
+	struct timespec t0;
+
+	s0 = count_ev(&bot, OTR_EV_SMP_SUCCEEDED);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	    "bot starts SMP");
+	deliver();
+	printf("# SMP round (in process): %.1f ms\n", ms_since(&t0));
+	CHECK_INT(s0 + 1, count_ev(&bot, OTR_EV_SMP_SUCCEEDED),
+	    "right secret: SUCCEEDED");
+	CHECK_INT(1, count_ev(&alice, OTR_EV_SMP_ANSWERED), "alice answered");
+	otr_info(bot.o, "alice@example.test", &info);
+	CHECK(info.verified, "alice now verified");
+
+	alice.cfg.otr.smp_max_attempts = 100;
+	alice.cfg.otr.smp_secret = (char *)"lion";
+	f0 = count_ev(&bot, OTR_EV_SMP_FAILED);
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	    "bot starts SMP again");
+	deliver();
+	CHECK_INT(f0 + 1, count_ev(&bot, OTR_EV_SMP_FAILED),
+	    "wrong secret: FAILED");
+	CHECK_INT(s0 + 1, count_ev(&bot, OTR_EV_SMP_SUCCEEDED), "no success");
+	otr_info(bot.o, "alice@example.test", &info);
+	CHECK(!info.verified, "alice no longer verified");
+	alice.cfg.otr.smp_secret = (char *)"tiger";
+
+	/* Alice asks the bot (a question): the bot answers. */
+	a0 = count_ev(&bot, OTR_EV_SMP_ANSWERED);
+	s0 = count_ev(&alice, OTR_EV_SMP_SUCCEEDED);
+	CHECK_INT(0, otr_smp_start(alice.o, "bot@example.test"),
+	    "alice asks the bot");
+	deliver();
+	CHECK_INT(a0 + 1, count_ev(&bot, OTR_EV_SMP_ANSWERED), "bot ANSWERED");
+	CHECK_INT(s0 + 1, count_ev(&alice, OTR_EV_SMP_SUCCEEDED),
+	    "alice verified the bot");
+
+	/* Attempts so far on the bot's side: 3 of 4. */
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"), "4th attempt");
+	deliver();
+	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test"),
+	    "5th attempt refused");
+	CHECK_INT(1, count_ev(&bot, OTR_EV_SMP_LIMITED), "LIMITED");
+	CHECK_INT(0, nqueue, "nothing sent");
+	a0 = count_ev(&bot, OTR_EV_SMP_ANSWERED);
+	f0 = count_ev(&alice, OTR_EV_SMP_FAILED);
+	otr_smp_start(alice.o, "bot@example.test");
+	deliver();
+	CHECK_INT(a0, count_ev(&bot, OTR_EV_SMP_ANSWERED),
+	    "over the limit: the bot does not answer");
+	CHECK_INT(2, count_ev(&bot, OTR_EV_SMP_LIMITED), "LIMITED again");
+	CHECK_INT(f0 + 1, count_ev(&alice, OTR_EV_SMP_FAILED),
+	    "alice sees the abort");
+
+	test_now += 3601;
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	    "an hour later SMP works again");
+	deliver();
+
+	bot.cfg.otr.smp_question = NULL;
+	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test"),
+	    "no question configured: -1");
+	bot.cfg.otr.smp_question = (char *)"Name of the cat?";
+}
+
+static void
+test_end_and_restart(void)
+{
+	char *tags0, *tags1;
+	const struct otr_event *ev;
+	int i, saw_err = 0, saw_query = 0, n;
+
+	/* Alice ends; the bot notices. */
+	n = count_ev(&bot, OTR_EV_ENDED);
+	otr_end(alice.o, "bot@example.test");
+	deliver();
+	CHECK_INT(n + 1, count_ev(&bot, OTR_EV_ENDED), "peer ends: ENDED");
+	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "still there?"),
+	    "no sending after the end");
+	CHECK_INT(0, nqueue, "nothing sent");
+
+	/* Alice starts again. */
+	n = count_ev(&bot, OTR_EV_SECURE);
+	CHECK_INT(0, otr_open(alice.o, "bot@example.test"), "alice re-opens");
+	deliver();
+	CHECK_INT(n + 1, count_ev(&bot, OTR_EV_SECURE), "SECURE again");
+	ev = last_ev(&bot, OTR_EV_SECURE);
+	CHECK(ev && !ev->unread && !ev->plaintext, "clean SECURE");
+
+	/* The bot dies without a word (nothing it sends is delivered) and
+	 * comes back with the same state directory. */
+	tags0 = slurp(bot.dir, "otr.instance_tags");
+	otr_free(bot.o);
+	bot.o = NULL;
+	queue_clear();
+	CHECK(node_start(&bot) == 0, "bot restarts");
+	tags1 = slurp(bot.dir, "otr.instance_tags");
+	CHECK(tags0 && tags1 && strcmp(tags0, tags1) == 0,
+	    "same instance tag after a restart");
+	free(tags0);
+	free(tags1);
+
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "are you there?"),
+	    "alice still thinks she is private");
+	otr_receive(bot.o, queue[0].from, queue[0].body);
+	free(queue[0].from);
+	free(queue[0].to);
+	free(queue[0].body);
+	memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
+	nqueue--;
+	for (i = 0; i < nqueue; i++) {
+		saw_err |= starts(queue[i].body, "?OTR Error: ");
+		saw_query |= strcmp(queue[i].body, "?OTRv23?") == 0;
+	}
+	CHECK(saw_err, "stale data: an OTR error");
+	CHECK(saw_query, "stale data: a query");
+	n = deliver();
+	printf("# stale-session recovery: %d messages\n", n);
+	ev = last_ev(&bot, OTR_EV_SECURE);
+	CHECK(ev != NULL && ev->unread == 1, "SECURE after restart says unread");
+	CHECK_INT(0, otr_send(bot.o, "alice@example.test", "please repeat"),
+	    "bot talks again");
+	deliver();
+	CHECK_STR("please repeat", last_text(&alice), "alice reads it");
+}
+
+static void
+test_helper(void)
+{
+	struct otr_info info;
+	char fp[OTR_FP_HUMAN_LEN], *store;
+	const char *h;
+	int i;
+
+	/* The helper's key, pinned in the bot's config. */
+	CHECK(otr_fingerprint_only(&helper.cfg, fp) == 0, "helper key");
+	for (i = 0, h = fp; i < CONFIG_FP_LEN; i++) {
+		unsigned v = 0;
+		int k;
+
+		for (k = 0; k < 2; h++) {
+			if (*h == ' ')
+				continue;
+			v = v * 16 + (unsigned)(*h <= '9' ? *h - '0' :
+			    (*h | 0x20) - 'a' + 10);
+			k++;
+		}
+		helper.pin[0][i] = (unsigned char)v;
+	}
+	CHECK(node_start(&helper) == 0, "helper starts");
+	CHECK(otr_open(helper.o, "bot@example.test") == 0, "helper opens");
+	deliver();
+	otr_info(bot.o, "helper@example.test", &info);
+	CHECK(info.encrypted && info.helper && info.pinned && info.verified,
+	    "helper: encrypted, pinned, verified");
+	CHECK_INT(0, otr_send_pinned(bot.o, "helper@example.test", "case #1"),
+	    "otr_send_pinned to the pinned helper");
+	deliver();
+	CHECK_STR("case #1", last_text(&helper), "helper reads it");
+	CHECK_INT(0600, mode_of(bot.dir, "otr.fingerprints"),
+	    "fingerprints file 0600");
+	store = slurp(bot.dir, "otr.fingerprints");
+	CHECK(store != NULL && strstr(store, "helper@example.test\t") != NULL,
+	    "helper's key stored");
+	CHECK(store != NULL && strstr(store, "alice@") == NULL,
+	    "people's keys not stored");
+	free(store);
+
+	helper.pin[0][0] ^= 0xff;
+	CHECK_INT(-1, otr_send_pinned(bot.o, "helper@example.test", "case #2"),
+	    "wrong pin: nothing sent");
+	CHECK_INT(0, nqueue, "really nothing");
+	otr_info(bot.o, "helper@example.test", &info);
+	CHECK(info.encrypted && !info.pinned, "info: not pinned");
+	helper.pin[0][0] ^= 0xff;
+}
+
+static void
+test_two_bots(void)
+{
+	int n;
+
+	/* Two bots open at the same time: crossing queries and handshakes. */
+	CHECK(node_start(&bot2) == 0, "second bot starts");
+	otr_open(bot.o, "bot2@example.test");
+	otr_open(bot2.o, "bot@example.test");
+	n = deliver();
+	printf("# two bots opening at once settle in %d messages\n", n);
+	CHECK(n < 40, "bounded");
+	{
+		struct otr_info a, b;
+
+		otr_info(bot.o, "bot2@example.test", &a);
+		otr_info(bot2.o, "bot@example.test", &b);
+		CHECK(a.encrypted && b.encrypted, "both encrypted");
+	}
+	/* Each bot's plaintext notice to the other is a query: no loop. */
+	otr_end(bot.o, "bot2@example.test");
+	otr_end(bot2.o, "bot@example.test");
+	queue_clear();
+	test_now += 601;
+	otr_receive(bot2.o, "bot@example.test/secours", "stray plaintext");
+	n = deliver();
+	printf("# a notice between two bots: %d messages\n", n);
+	CHECK(n < 40, "notice between bots settles");
+	CHECK(count_ev(&bot2, OTR_EV_SECURE) >= 1, "and ends encrypted");
+}
+
+static void
+test_expiry(void)
+{
+	int e0 = count_ev(&bot, OTR_EV_ENDED), a0 = count_ev(&alice, OTR_EV_ENDED);
+
+	CHECK(otr_nsessions(bot.o) >= 1, "sessions live");
+	test_now += bot.cfg.otr.idle_timeout + 1;
+	otr_poll(bot.o, test_now);
+	CHECK(count_ev(&bot, OTR_EV_ENDED) > e0, "idle session: ENDED");
+	deliver();
+	CHECK_INT(a0 + 1, count_ev(&alice, OTR_EV_ENDED),
+	    "alice was told (DISCONNECTED)");
+	CHECK_INT(0, otr_nsessions(bot.o), "no live sessions left");
+	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "x"),
+	    "expired: no sending");
+}
+
+/* A bot for 3 live sessions: more handshakes are ignored, plaintext is
+ * still refused, peer records stay bounded. */
+static void
+test_caps(void)
+{
+	char jid[64];
+	int i, notices = 0, akes = 0;
+
+	node_setup(&small, "small@example.test", "small@example.test/s", "small");
+	small.cfg.limits.max_sessions = 3;
+	CHECK(node_start(&small) == 0, "small bot starts");
+	for (i = 0; i < 6; i++) {
+		util_snprintf(jid, sizeof(jid), "t%d@example.test/x", i);
+		otr_receive(small.o, jid, "hi" TAG_BASE TAG_V2 TAG_V3);
+	}
+	for (i = 0; i < nqueue; i++)
+		akes += starts(queue[i].body, "?OTR:AAMC");
+	CHECK_INT(3, akes, "only 3 handshakes started");
+	CHECK_INT(3, otr_nsessions(small.o), "3 live sessions");
+	queue_clear();
+	for (i = 0; i < 100; i++) {
+		util_snprintf(jid, sizeof(jid), "p%d@example.test/x", i);
+		otr_receive(small.o, jid, "hello?");
+	}
+	for (i = 0; i < nqueue; i++)
+		notices += starts(queue[i].body, "?OTRv23?\n");
+	CHECK_INT(100, notices, "plaintext is refused whatever the load");
+	CHECK_INT(3, otr_nsessions(small.o), "still 3 live sessions");
+	queue_clear();
+	test_now += 121;
+	otr_poll(small.o, test_now);
+	CHECK_INT(0, otr_nsessions(small.o),
+	    "handshakes that never finish are dropped after 2 minutes");
+	otr_receive(small.o, "t5@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	    "and new ones start again");
+	queue_clear();
+	otr_receive(small.o, "p0@example.test/x", "hello again?");
+	CHECK_INT(1, nqueue, "an evicted record's cooldown is forgotten");
+	queue_clear();
+	otr_free(small.o);
+	small.o = NULL;
+}
+
+int
+main(void)
+{
+	int i;
+
+	log_init(LOGL_DEBUG, NULL);
+	if (mkdtemp(tmproot) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_now = time(NULL);
+	node_setup(&bot, "bot@example.test", "bot@example.test/secours", "bot");
+	node_setup(&alice, "alice@example.test", "alice@example.test/phone",
+	    "alice");
+	node_setup(&helper, "helper@example.test", "helper@example.test/desk",
+	    "helper");
+	node_setup(&bot2, "bot2@example.test", "bot2@example.test/secours",
+	    "bot2");
+	bot.helper.jid = (char *)"helper@example.test";
+	bot.helper.name = (char *)"Helper";
+	bot.helper.fingerprints = helper.pin;
+	bot.helper.nfingerprints = 1;
+	bot.cfg.helpers = &bot.helper;
+	bot.cfg.nhelpers = 1;
+
+	test_text();
+	CHECK(node_start(&bot) == 0, "bot starts");
+	CHECK(node_start(&alice) == 0, "alice starts");
+	test_files();
+	test_refusal();
+	test_limits();
+	test_session();
+	test_smp();
+	test_end_and_restart();
+	test_helper();
+	test_two_bots();
+	test_expiry();
+	test_caps();
+	CHECK_INT(0, leaks, "nothing but notices and OTR in clear from bots");
+
+	for (i = 0; i < (int)ARRAY_LEN(nodes); i++) {
+		int k;
+
+		otr_free(nodes[i]->o);
+		nodes[i]->o = NULL;
+		for (k = 0; k < nodes[i]->ntexts; k++)
+			free(nodes[i]->texts[k]);
+	}
+	queue_clear();
+	{
+		char cmd[300];
+
+		util_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmproot);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tmproot);
+	}
+	return TAP_DONE();
+}

@@ -1,0 +1,233 @@
+/*
+ * test_search: tokenizer, language guess, command folding and ranking on
+ * the fixture pages of tests/fixtures/guide/search and .../guide/pages.
+ */
+#include "ac-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guide.h"
+#include "log.h"
+#include "search.h"
+#include "tap.h"
+#include "util.h"
+
+static char fixdir[1024];
+
+static void
+check_tokens(const char *text, const char *lang, const char *expected,
+    const char *name)
+{
+	char *got = search_tokens(text, lang);
+
+	CHECK_STR(expected, got, name);
+	free(got);
+}
+
+static void
+check_fold(const char *text, const char *expected)
+{
+	char *got = search_fold(text);
+
+	CHECK_STR(expected, got, text);
+	free(got);
+}
+
+static void
+check_lang(const char *text, const char *expected)
+{
+	const char *got = search_detect_lang(text);
+
+	CHECK_STR(expected ? expected : "(null)", got ? got : "(null)", text);
+}
+
+static void
+test_tokens(void)
+{
+	check_tokens("L'ordinateur d’Anne", "fr", "ordin anne",
+	    "elisions with ' and ’");
+	check_tokens("qu'il jusqu'au lorsqu’elle", "fr", "",
+	    "elided stopwords vanish");
+	check_tokens("Téléphone TELEPHONE telephone", "fr",
+	    "telephon telephon telephon", "case and accents folded");
+	check_tokens("sécurité securite", "fr", "securit securit",
+	    "accents folded before stemming");
+	check_tokens("piraté piratés pirate", "fr", "pirat pirat pirat",
+	    "French stems");
+	check_tokens("le la les des du de un une et est", "fr", "",
+	    "French stopwords");
+	check_tokens("the and is of my how", "en", "", "English stopwords");
+	check_tokens("el los que para con", "es", "", "Spanish stopwords");
+	check_tokens("hacked hacking accounts", "en", "hack hack account",
+	    "English stems");
+	check_tokens("hackearon cuentas", "es", "hack cuent",
+	    "Spanish stems");
+	check_tokens("e-mail anti-virus", "en", "mail email anti virus "
+	    "antivirus", "hyphenated words: parts and compound");
+	check_tokens("don't DON’T", "en", "", "don't is dont, a stopword");
+	check_tokens("Œuvre straße", "fr", "oeuvr strass",
+	    "ligatures and sharp s");
+	check_tokens("２ＦＡ ﬁle", "en", "2fa file", "NFKC compatibility");
+	check_tokens("bad \xff\xfe utf8 \xc3", "en", "bad utf8",
+	    "invalid UTF-8 skipped");
+	check_tokens("Bonjour, merci svp", "fr", "", "greetings dropped");
+	check_tokens("aide help ayuda", "fr", "aid help ayud",
+	    "help words kept");
+	check_tokens("", "fr", "", "empty text");
+}
+
+static void
+test_detect(void)
+{
+	check_lang("Bonjour, mon téléphone a été volé", "fr");
+	check_lang("qu'est-ce que je dois faire ?", "fr");
+	check_lang("My phone was stolen, what do I do?", "en");
+	check_lang("Me robaron el teléfono, ¿qué hago?", "es");
+	check_lang("Mein Telefon ist weg und ich weiß nicht", "de");
+	check_lang("Мой телефон украли", "ru");
+	check_lang("aide", "fr");
+	check_lang("help", "en");
+	check_lang("malware", NULL);
+	check_lang("", NULL);
+	check_lang("la", NULL);
+	check_lang("\xff\xfe", NULL);
+}
+
+static void
+test_fold(void)
+{
+	check_fold("Vérifier !", "verifier");
+	check_fold("AIDE", "aide");
+	check_fold("  Aide?  ", "aide");
+	check_fold("¿Ayuda?", "ayuda");
+	check_fold("l’aide", "l'aide");
+	check_fold("HUMAIN.", "humain");
+	check_fold("plus  de   détails", "plus de details");
+	check_fold("!", "");
+	check_fold("", "");
+	check_fold("MORE!!", "more!");
+}
+
+/* Heading of the best section for text, or "(none)". */
+static const char *
+best(const struct guide *g, const struct search *s, const char *text,
+    const char *lang, double *score)
+{
+	struct search_hit h[3];
+	size_t n = search_query(s, text, lang, h, 3);
+
+	if (score)
+		*score = n ? h[0].score : 0;
+	return n ? guide_section_path(g, h[0].section) : "(none)";
+}
+
+static const char *
+best_lang(const struct guide *g, const struct search *s, const char *text,
+    const char *lang)
+{
+	struct search_hit h[1];
+
+	if (search_query(s, text, lang, h, 1) == 0)
+		return "(none)";
+	return guide_page_lang(g, guide_section_page(g, h[0].section));
+}
+
+static void
+test_ranking(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[50];
+	char path[1200];
+	double score;
+	size_t n, i;
+	char *big;
+
+	(void)util_snprintf(path, sizeof(path), "%s/guide/search", fixdir);
+	CHECK_INT(6, guide_load_dir(g, path, "en"), "search fixtures load");
+	(void)util_snprintf(path, sizeof(path), "%s/guide/pages", fixdir);
+	guide_load_dir(g, path, "en");
+	s = search_new(g);
+
+	CHECK_STR("Lost or stolen phone", best(g, s, "my phone was stolen",
+	    "en", NULL), "English question, English page");
+	CHECK_STR("Téléphone perdu ou volé", best(g, s,
+	    "on m'a volé mon téléphone", "fr", NULL),
+	    "French question, French page");
+	CHECK_STR("Teléfono robado", best(g, s, "me robaron el teléfono",
+	    "es", NULL), "Spanish question, Spanish page");
+	CHECK_STR("en", best_lang(g, s, "phone stolen", NULL),
+	    "language detected in the question: English wins");
+	CHECK_STR("fr", best_lang(g, s, "mon téléphone est perdu", NULL),
+	    "language detected: French wins");
+	CHECK_STR("Radioaficionados", best(g, s, "shortwave radio news",
+	    "en", NULL), "English question finds the Spanish-only topic");
+	CHECK_STR("Lost or stolen phone › Block the SIM card", best(g, s,
+	    "block the SIM", "en", NULL), "heading words weigh more");
+	CHECK_STR("Computer infected › Antivirus", best(g, s, "antivirus",
+	    "en", NULL), "heading beats body mention");
+	CHECK_STR("Locked out of an account", best(g, s, "hijacked", "en",
+	    NULL), "front matter keyword");
+	CHECK_STR("Locked out of an account › Who can help", best(g, s,
+	    "hotline", "en", NULL), "section keyword");
+	CHECK_STR("Lost or stolen phone", best(g, s, "smartphone", "en",
+	    NULL), "comma-separated keywords");
+	CHECK_STR("Téléphone perdu ou volé", best(g, s, "telephone vole",
+	    "fr", NULL), "no accents typed");
+	CHECK_STR("Ordinateur infecté › Réinstaller le système", best(g, s,
+	    "reinstaler le systeme", "fr", NULL), "typo: one letter missing");
+	CHECK_STR("Computer infected › Antivirus", best(g, s, "antivirsu",
+	    "en", NULL), "typo: letters swapped");
+	CHECK_STR("Ordinateur infecté", best(g, s, "ordinateur piratage",
+	    "fr", NULL), "prefix: piratage finds piratés");
+	best(g, s, "recipe for a chocolate cake", "en", &score);
+	CHECK(score < SEARCH_DEFAULT_MIN_SCORE,
+	    "unrelated question scores below the threshold");
+	best(g, s, "my phone was stolen", "en", &score);
+	CHECK(score >= SEARCH_DEFAULT_MIN_SCORE,
+	    "good question scores above the threshold");
+
+	CHECK_INT(0, search_query(s, "", "en", h, 3), "empty question");
+	CHECK_INT(0, search_query(s, "the of and", "en", h, 3),
+	    "only stopwords");
+	CHECK_INT(0, search_query(s, "phone", "en", h, 0), "max 0");
+	n = search_query(s, "\xff\xfe phone \xc3", "en", h, 3);
+	CHECK(n > 0, "invalid UTF-8 in the question skipped");
+	n = search_query(s, "phone", "xx", h, 50);
+	for (i = 1; i < n; i++)
+		if (h[i].score > h[i - 1].score)
+			break;
+	CHECK(n > 1 && i == n, "hits sorted best first");
+	big = xmalloc(100000);
+	for (i = 0; i < 99999; i++)
+		big[i] = "phone stolen "[i % 13];
+	big[99999] = '\0';
+	CHECK(search_query(s, big, NULL, h, 3) > 0, "huge question is cut");
+	free(big);
+	search_free(s);
+	guide_free(g);
+
+	/* An empty guide. */
+	g = guide_new();
+	s = search_new(g);
+	CHECK_INT(0, search_query(s, "phone", "en", h, 3), "empty index");
+	search_free(s);
+	guide_free(g);
+}
+
+int
+main(void)
+{
+	const char *top = getenv("TOP_SRCDIR");
+
+	log_init(LOGL_ERROR, NULL);
+	(void)util_snprintf(fixdir, sizeof(fixdir), "%s/tests/fixtures",
+	    top ? top : ".");
+	test_tokens();
+	test_detect();
+	test_fold();
+	test_ranking();
+	return TAP_DONE();
+}
