@@ -1211,9 +1211,10 @@ cmd_human(struct turn *t, const char *arg)
 
 		esc_notes_init(&notes);
 		escalate_status(b->esc, t->peer, t->now, &notes);
+		if (notes.n == 0)
+			say_key(t, "human_already");
 		emit_notes(t, &notes);
 		esc_notes_release(&notes);
-		say_key(t, "human_already");
 		return;
 	}
 	if (!w->verified)

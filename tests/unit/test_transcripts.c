@@ -12,7 +12,6 @@
  *   helper: JID NAME LANGS FP   a helper (LANGS "fr,en"; FP 40 hex digits)
  *   shift: JID DAYS HH:MM-HH:MM a shift (DAYS mon-fri, daily, sat ...)
  *   escalate: on        the real escalate.c with a store in a temp dir
- *                       (reported as a skip when escalate.c is not linked)
  *   time: YYYY-MM-DDTHH:MM:SSZ  the clock (default a Monday, 1970-01-12)
  *   facts: k=v ...      the current peer's OTR facts: encrypted verified
  *                       pinned (0/1), their_fp, our_fp (rest of line)
@@ -87,7 +86,6 @@ struct t_run {
 	struct config_helper	 helpers[T_MAX_HELPERS];
 	struct config_shift	 shifts[T_MAX_SHIFTS];
 	int			 want_escalate;
-	int			 skip;		/* escalate.c missing */
 	char			*state_dir;
 	struct store		*st;
 	struct duty		*d;
@@ -361,10 +359,7 @@ escalate_setup(struct t_run *r)
 		fail(r, "duty_new failed");
 		return -1;
 	}
-	if ((r->e = escalate_new(&r->cfg, r->st, r->d, &env)) == NULL) {
-		r->skip = 1;	/* escalate.c not linked yet */
-		return -1;
-	}
+	r->e = escalate_new(&r->cfg, r->st, r->d, &env);
 	return 0;
 }
 
@@ -399,8 +394,6 @@ setup(struct t_run *r)
 
 	if (r->b != NULL)
 		return 0;
-	if (r->skip)
-		return -1;
 	r->g = guide_new();
 	r->p = phrases_new();
 	buf_init(&path);
@@ -423,7 +416,7 @@ setup(struct t_run *r)
 		r->b = bot_new(&r->cfg, r->g, r->s, r->p, r->e, &env);
 	}
 	bot_set_explain(r->b, r->explain);
-	return r->err.len > 0 || r->skip ? -1 : 0;
+	return r->err.len > 0 ? -1 : 0;
 }
 
 static void
@@ -937,8 +930,7 @@ run_release(struct t_run *r)
 	buf_release(&r->err);
 }
 
-/* Runs one transcript; returns 0, 1 when skipped (escalate.c missing), or
- * -1 with the reason printed. */
+/* Runs one transcript; returns 0, or -1 with the reason printed. */
 static int
 run_file(const char *top, const char *path, const char *name, int *checks)
 {
@@ -961,8 +953,7 @@ run_file(const char *top, const char *path, const char *name, int *checks)
 		run_release(&r);
 		return -1;
 	}
-	for (line = data; line != NULL && r.err.len == 0 && !r.skip;
-	    line = next) {
+	for (line = data; line != NULL && r.err.len == 0; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		r.line++;
@@ -1024,7 +1015,7 @@ run_file(const char *top, const char *path, const char *name, int *checks)
 		} else
 			fail(&r, "cannot read this line: %s", line);
 	}
-	if (r.err.len == 0 && !r.skip) {
+	if (r.err.len == 0) {
 		r.line++;
 		check_done(&r);
 	}
@@ -1040,8 +1031,6 @@ run_file(const char *top, const char *path, const char *name, int *checks)
 		}
 	}
 	*checks = r.checks;
-	if (rc == 0 && r.skip)
-		rc = 1;
 	run_release(&r);
 	return rc;
 }
@@ -1177,13 +1166,8 @@ main(int argc, char **argv)
 		buf_init(&label);
 		buf_addf(&path, "%s/%s", dir.s, names[i]);
 		rc = run_file(top, path.s, names[i], &checks);
-		if (rc == 1) {
-			printf("ok %d - %s # SKIP escalate.c not linked yet\n",
-			    ++tap_n, names[i]);
-		} else {
-			buf_addf(&label, "%s (%d checks)", names[i], checks);
-			CHECK(rc == 0, label.s);
-		}
+		buf_addf(&label, "%s (%d checks)", names[i], checks);
+		CHECK(rc == 0, label.s);
 		buf_release(&path);
 		buf_release(&label);
 		free(names[i]);
