@@ -1113,6 +1113,56 @@ test_console(const char *top)
 	buf_release(&p);
 }
 
+/* Odd input never crashes the bot nor gets anything unclean out. */
+static void
+test_robust(const char *top)
+{
+	static const char *const odd[] = {
+	    "", " ", "\n\n", "???", "\xc2\xbf", "...", "0", "-1", "007",
+	    "99999999999999999999", "1 2", "lang", "lang ", "LANG a",
+	    "lang \xc3\xa9\xc3\xa9", "lang ../../etc", "?OTRv23?",
+	    "?OTR:AAMG", "<b>bold</b> & <script>", "caf\xc3 au lait",
+	    "\xff\xfe\xfd", "tab\there", "more more more", "oui oui",
+	    "yes", "human", "HUMAN", "cancel", "stop", "topics", "1",
+	};
+	struct t_run r;
+	struct buf big;
+	int bad = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.file = "robust";
+	r.top = top;
+	r.now = 1000;
+	buf_init(&r.err);
+	config_init(&r.cfg);
+	r.cfg.guide.default_language = xstrdup("en");
+	set_str(&r.guide_dir, "tests/fixtures/bot");
+	bot_actions_init(&r.acts);
+	r.cur = peer_select(&r, T_DEFAULT_PEER);
+	buf_init(&big);
+	for (int i = 0; i < 5000; i++)
+		buf_adds(&big, "?OTR <x> \xc3\xa9t\xc3\xa9 ");
+	if (setup(&r) == 0) {
+		for (size_t i = 0; i <= ARRAY_LEN(odd); i++) {
+			const char *in = i < ARRAY_LEN(odd) ? odd[i] : big.s;
+
+			bot_text(r.b, T_DEFAULT_PEER, in, &peer_cur(&r)->f,
+			    ++r.now, &r.acts);
+			for (size_t k = 0; k < r.acts.n; k++)
+				check_clean(&r, &r.acts.v[k]);
+			bot_actions_clear(&r.acts);
+		}
+		/* The long question is kept, capped, for HUMAN. */
+	}
+	if (r.err.len > 0) {
+		printf("# %s", r.err.s);
+		bad = 1;
+	}
+	CHECK(!bad, "odd input: nothing unclean goes out, no crash");
+	buf_release(&big);
+	run_release(&r);
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -1175,6 +1225,7 @@ main(int argc, char **argv)
 	free(names);
 	CHECK(n > 0, "found transcripts");
 	test_console(top);
+	test_robust(top);
 	buf_release(&dir);
 	return TAP_DONE();
 }
