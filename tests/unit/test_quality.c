@@ -5,7 +5,7 @@
  *	lang<TAB>question<TAB>expected
  *
  * lang is a code or "auto" (detect); expected is "page :: Section heading"
- * (page = file name without ".md"), alternatives separated by " | ", or "-"
+ * (page = the page's file name, e.g. "encryption.en.md"), alternatives separated by " | ", or "-"
  * when no good answer exists (correct when the best score is below
  * SEARCH_DEFAULT_MIN_SCORE, the bot's "no answer" threshold). Loads
  * $TOP_SRCDIR/replies, prints top-1 and top-3 accuracy and every miss, and
@@ -33,12 +33,8 @@ label(const struct guide *g, size_t sec, char *out, size_t len)
 	const char *path = guide_page_path(g, guide_section_page(g, sec));
 	const char *base = strrchr(path, '/');
 	char name[256];
-	size_t n;
 
 	util_strlcpy(name, base ? base + 1 : path, sizeof(name));
-	n = strlen(name);
-	if (n > 3 && strcmp(name + n - 3, ".md") == 0)
-		name[n - 3] = '\0';
 	(void)util_snprintf(out, len, "%s :: %s", name,
 	    guide_section_heading(g, sec));
 }
