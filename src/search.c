@@ -52,7 +52,7 @@
 #define W_SEC_KW	3.0f	/* <!-- keywords: --> of the section */
 #define W_PREFIX	0.6	/* a stem that starts / is started by another */
 #define W_TYPO		0.6	/* one edit away */
-#define W_UNKNOWN	0.5	/* an unknown word weighs this much of the
+#define W_UNKNOWN	1.0	/* an unknown word weighs this much of the
 				   top idf */
 #define LANG_OTHER	0.5	/* sections in another language than
 				   the question's (when it is known) */

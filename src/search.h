@@ -11,12 +11,15 @@
  * UTF-8 is skipped). It uses work arrays kept in the index: one query at a
  * time per index (the daemon is single-threaded).
  *
- * Scores: BM25 (k1 1.2, b 0.75, headings x3, keywords x2-3), divided by
- * what the question could score at best (the idf of each of its words; a
- * word the guide never uses counts half the top idf), halved for a
- * section in another language than the question's. So about 1 means
- * "every word found once in the body", more when found in headings, and a
- * question made of words the guide does not know scores near 0.
+ * Scores: BM25 (k1 1.2, b 0.75) where a section's own words (body, its
+ * heading x2, its keywords x3) and the words its page shares with all its
+ * sections (title, heading path, page keywords) saturate apart, divided by
+ * what the question could score (the idf of each of its words; a word the
+ * guide never uses counts as the rarest one); plus 0.6 times the overlap
+ * (idf-weighted Dice) of the question and the section's heading; halved
+ * for a section in another language than the question's. So about 1 means
+ * "every word found once in the body", more when found in the heading; a
+ * question made of words the guide does not use finds nothing.
  */
 #ifndef SECOURS_SEARCH_H
 #define SECOURS_SEARCH_H
