@@ -27,6 +27,7 @@ import glob
 import json
 import os
 import shlex
+import signal
 import sys
 import threading
 import time
@@ -101,17 +102,30 @@ class Printer:
 
 
 class ChatClient(Client):
-    """otrclient.Client that reports SMP events and OTR state changes to
-    watchers (callables taking (bare, event)) besides queueing them."""
+    """otrclient.Client that also tells watchers (callables taking (bare,
+    event)) about SMP events ("smp:asked:Q", "smp:succeeded"...) and OTR
+    state changes caused by incoming messages ("state:encrypted"...), in
+    the order the messages came."""
 
     def __init__(self, *a, **kw):
         self.watchers = []
         super().__init__(*a, **kw)
 
+    def _tell(self, bare, ev):
+        for w in list(self.watchers):
+            w(bare, ev)
+
     def _smp_event(self, bare, ev):
         super()._smp_event(bare, ev)
-        for w in list(self.watchers):
-            w(bare, "smp:" + ev)
+        self._tell(bare, "smp:" + ev)
+
+    def _on_message(self, msg):
+        bare = msg["from"].bare.lower()
+        before = self.otr_state(bare)
+        super()._on_message(msg)
+        after = self.otr_state(bare)
+        if after != before:
+            self._tell(bare, "state:" + after)
 
 
 def find_session(path=None):
@@ -151,7 +165,6 @@ def chat(client, peer, out, name="bot", start=True):
     """The interactive loop: client is connected; peer is the bot's bare
     JID. Returns when the person types /quit or Ctrl-D (Ctrl-C raises
     KeyboardInterrupt to the caller)."""
-    state = {"otr": client.otr_state(peer), "asked": None}
     stop = threading.Event()
 
     def on_message(_c, frm, text):
@@ -169,10 +182,9 @@ def chat(client, peer, out, name="bot", start=True):
             return
         if ev.startswith("smp:asked:"):
             q = ev[len("smp:asked:"):]
-            state["asked"] = q
             if q:
                 out.say("-- ", 'the %s asks you to verify: "%s"\n'
-                        "   answer with /smp ANSWER" % (name, q))
+                        "answer with /smp ANSWER" % (name, q))
             else:
                 out.say("-- ", "the %s asks you to verify with a shared "
                         "secret; answer with /smp SECRET" % name)
@@ -180,30 +192,28 @@ def chat(client, peer, out, name="bot", start=True):
             out.say("-- ", "verification succeeded")
         elif ev in ("smp:failed", "smp:aborted"):
             out.say("-- ", "verification %s" % ev[4:])
+        elif ev == "state:encrypted":
+            out.say("-- ", "private conversation started (OTR); the %s's "
+                    "fingerprint: %s" % (name, client.their_fingerprint(peer)))
+        elif ev == "state:finished":
+            out.say("-- ", "the %s ended the private conversation; /otr "
+                    "starts a new one" % name)
+        elif ev == "state:plaintext":
+            out.say("-- ", "not private any more")
 
-    def watch_state():
-        while not stop.wait(0.1):
-            try:
-                s = client.otr_state(peer)
-            except Exception:
-                continue
-            if s == state["otr"]:
-                continue
-            state["otr"] = s
-            if s == "encrypted":
-                out.say("-- ", "private conversation started (OTR); "
-                        "the %s's fingerprint: %s"
-                        % (name, client.their_fingerprint(peer)))
-            elif s == "finished":
-                out.say("-- ", "the %s ended the private conversation; "
-                        "/otr starts a new one" % name)
-            else:
-                out.say("-- ", "not private any more")
+    def watch_link():
+        """The server went away (the demo stopped): say so and leave."""
+        while not stop.wait(0.5):
+            if not client.connected:
+                out.say("-- ", "disconnected from the server (did the demo "
+                        "stop?); bye")
+                os.kill(os.getpid(), signal.SIGINT)
+                return
 
     client.on_message = on_message
     client.on_plain = on_plain
     client.watchers.append(on_event)
-    watcher = threading.Thread(target=watch_state, daemon=True)
+    watcher = threading.Thread(target=watch_link, daemon=True)
     watcher.start()
     if start:
         out.say("-- ", "starting a private conversation with %s ..." % peer)
@@ -226,7 +236,7 @@ def chat(client, peer, out, name="bot", start=True):
             if not line:
                 continue
             try:
-                if not _command(client, peer, out, line, state, name):
+                if not _command(client, peer, out, line, name):
                     return
             except HarnessTimeout as e:
                 out.say("-- ", str(e))
@@ -237,7 +247,7 @@ def chat(client, peer, out, name="bot", start=True):
         client.watchers.remove(on_event)
 
 
-def _command(client, peer, out, line, state, name):
+def _command(client, peer, out, line, name):
     """Runs one typed line; False to quit."""
     if not line.startswith("/") or line.startswith("//"):
         if line.startswith("//"):
