@@ -1,3 +1,1868 @@
-/* escalate: not written yet (placeholder so the tree builds). */
+/*
+ * escalate: the escalation state machine (see escalate.h for the contract).
+ *
+ * How a case moves:
+ *   open -> WAITING -> OFFERED (one helper at a time) -> CLAIMED -> closed
+ *                 ^------ timeout / helper gone ---'
+ * Offers go to one helper at a time, so that the person's words reach as
+ * few people as possible: first the helpers on duty (those speaking the
+ * case's language first, then the least loaded), then the fallback list, in
+ * its order (config.example.yaml: "when nobody is on duty or the one on
+ * duty does not answer"; a fallback helper who is online and available
+ * stands in, outside the shifts too; DUTY OFF or an away status keeps them
+ * out). Offline and busy (dnd/xa/away) helpers are skipped.
+ * A helper who let an offer time out (or went away) is not offered the same
+ * case again until their availability changes (they come back online, come
+ * on duty or say DUTY ON); until then the case waits in the queue, where
+ * any helper can still see it (QUEUE) and take it (CLAIM n).
+ *
+ * Everything a helper receives goes through helper_note(), the one place
+ * that checks the helper's reach; everything a person receives as news
+ * goes through person_news(), which queues it in the store when the person
+ * is not in a private conversation and warns when their key changed.
+ */
 #include "ac-config.h"
-typedef int escalate_placeholder_t;
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "duty.h"
+#include "escalate.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define ASK_INTERVAL	60	/* seconds between two OTR requests to a helper */
+#define PURGE_INTERVAL	60	/* seconds between two retention purges */
+#define MSG_KEEP	(7 * 86400)	/* undelivered news kept at least */
+#define QUEUE_SHOWN	20	/* cases listed by QUEUE */
+#define FP_HEX		40
+#define UNUSED		__attribute__((unused))
+
+struct esc_case {
+	long		 id;
+	enum store_state state;
+	char		*person;
+	char		*lang;
+	char		*text;		/* consented text; NULL once claimed */
+	char		*person_fp;	/* at open time (or last warned), or NULL */
+	int		 helper;	/* offered to / claimed by, or -1 */
+	int		 offer_sent;	/* the offer text went out */
+	int		 held_told;	/* person told their words are held */
+	int		 wait_told;	/* person told nobody answered yet */
+	time_t		 opened;
+	time_t		 offered;
+	time_t		 claimed;
+	unsigned	*tried;		/* per helper: gen + 1 when tried */
+};
+
+struct esc_helper {
+	const struct config_helper *cfg;
+	int		 reach;		/* last reported */
+	unsigned	 gen;		/* bumped when they become available */
+	int		 shift_on;	/* a shift covered the last tick */
+	enum store_duty	 duty;		/* DUTY ON/OFF/AUTO */
+	int		 blocked;	/* pin mismatch: off until the admin acts */
+	long		 talk;		/* TALK n, or 0 */
+	time_t		 asked;		/* last ESC_OPEN_HELPER, or 0 */
+	int		 fallback;	/* index in duty.fallback, or -1 */
+};
+
+struct escalate {
+	const struct config	*cfg;
+	struct store		*st;
+	const struct duty	*duty;
+	struct esc_env		 env;
+	struct esc_case		**cases;	/* open cases, by number */
+	size_t			 ncases;
+	size_t			 capcases;
+	struct esc_helper	*helpers;	/* parallel to cfg->helpers */
+	size_t			 nhelpers;
+	time_t			 last_purge;
+};
+
+static const char *const weekdays[][8] = {
+	{ "en", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+	    "Saturday", "Sunday" },
+	{ "fr", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
+	    "dimanche" },
+	{ "es", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
+	    "domingo" },
+};
+
+/* ---- notes ---- */
+
+void
+esc_notes_init(struct esc_notes *n)
+{
+	memset(n, 0, sizeof(*n));
+}
+
+static void
+note_free(struct esc_note *note)
+{
+	size_t i;
+
+	free(note->jid);
+	free(note->lang);
+	free(note->key);
+	for (i = 0; note->vars != NULL && note->vars[i] != NULL; i++)
+		free(note->vars[i]);
+	free(note->vars);
+}
+
+void
+esc_notes_clear(struct esc_notes *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->n; i++)
+		note_free(&n->v[i]);
+	n->n = 0;
+}
+
+void
+esc_notes_release(struct esc_notes *n)
+{
+	esc_notes_clear(n);
+	free(n->v);
+	esc_notes_init(n);
+}
+
+/* A NULL-terminated list of copies of name, value, ..., NULL. */
+static char **
+vars_make(const char *first, ...)
+{
+	va_list ap;
+	const char *s;
+	char **v;
+	size_t n = 0, i = 0;
+
+	va_start(ap, first);
+	for (s = first; s != NULL; s = va_arg(ap, const char *))
+		n++;
+	va_end(ap);
+	v = xcalloc(n + 1, sizeof(*v));
+	va_start(ap, first);
+	for (s = first; s != NULL; s = va_arg(ap, const char *))
+		v[i++] = xstrdup(s);
+	va_end(ap);
+	return v;
+}
+
+static char **
+vars_copy(char *const *vars)
+{
+	char **v;
+	size_t n = 0, i;
+
+	while (vars != NULL && vars[n] != NULL)
+		n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = xstrdup(vars[i]);
+	return v;
+}
+
+static void
+vars_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Appends a note; takes vars. */
+static void
+note_push(struct esc_notes *out, enum esc_note_to to, const char *jid,
+    const char *lang, const char *key, char **vars, int sensitive)
+{
+	struct esc_note *note;
+
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 8;
+		out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
+	}
+	note = &out->v[out->n++];
+	note->to = to;
+	note->jid = xstrdup(jid);
+	note->lang = xstrdup(lang);
+	note->key = xstrdup(key);
+	note->vars = vars != NULL ? vars : xcalloc(1, sizeof(char *));
+	note->sensitive = sensitive;
+}
+
+/* Moves every note of from to the end of to. */
+static void
+notes_move(struct esc_notes *to, struct esc_notes *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++) {
+		if (to->n == to->cap) {
+			to->cap = to->cap ? to->cap * 2 : 8;
+			to->v = xrealloc(to->v, to->cap * sizeof(*to->v));
+		}
+		to->v[to->n++] = from->v[i];
+	}
+	from->n = 0;
+}
+
+static const char *
+num(char buf[32], long v)
+{
+	util_snprintf(buf, 32, "%ld", v);
+	return buf;
+}
+
+/* ---- helpers ---- */
+
+static int
+helper_find(const struct escalate *e, const char *jid)
+{
+	size_t i;
+
+	for (i = 0; i < e->nhelpers; i++)
+		if (util_strcasecmp(e->helpers[i].cfg->jid, jid) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *
+helper_jid(const struct escalate *e, int i)
+{
+	return e->helpers[i].cfg->jid;
+}
+
+static const char *
+helper_name(const struct escalate *e, int i)
+{
+	const struct config_helper *h = e->helpers[i].cfg;
+
+	return h->name != NULL && *h->name != '\0' ? h->name : h->jid;
+}
+
+static const char *
+default_lang(const struct escalate *e)
+{
+	const char *l = e->cfg->guide.default_language;
+
+	return l != NULL && *l != '\0' ? l : "en";
+}
+
+static const char *
+helper_lang(const struct escalate *e, int i)
+{
+	const struct config_helper *h = e->helpers[i].cfg;
+
+	return h->nlanguages > 0 ? h->languages[0] : default_lang(e);
+}
+
+static int
+helper_speaks(const struct escalate *e, int i, const char *lang)
+{
+	const struct config_helper *h = e->helpers[i].cfg;
+	size_t k;
+
+	for (k = 0; k < h->nlanguages; k++)
+		if (util_strcasecmp(h->languages[k], lang) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+reach_of(const struct escalate *e, const char *jid)
+{
+	int r = e->env.reach != NULL ? e->env.reach(e->env.ud, jid) :
+	    ESC_OFFLINE;
+
+	return r >= ESC_OFFLINE && r <= ESC_MISMATCH ? r : ESC_OFFLINE;
+}
+
+static int
+available(int reach)
+{
+	return reach == ESC_ONLINE || reach == ESC_SECURE;
+}
+
+/* The active fingerprint of jid (40 hex digits, lower case), or "". */
+static void
+fingerprint_of(const struct escalate *e, const char *jid, char out[FP_HEX + 1])
+{
+	size_t i;
+
+	out[0] = '\0';
+	if (e->env.fingerprint == NULL ||
+	    e->env.fingerprint(e->env.ud, jid, out) != 0) {
+		out[0] = '\0';
+		return;
+	}
+	out[FP_HEX] = '\0';
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] >= 'A' && out[i] <= 'F')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	if (strlen(out) != FP_HEX)
+		out[0] = '\0';
+}
+
+static void
+fp_hex(const unsigned char *raw, char out[FP_HEX + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < CONFIG_FP_LEN; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 15];
+	}
+	out[FP_HEX] = '\0';
+}
+
+/* "XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX", as OTR clients show it. */
+static void
+fp_human(const char *hex, char out[48])
+{
+	size_t i, o = 0;
+
+	if (hex == NULL || strlen(hex) != FP_HEX) {
+		util_strlcpy(out, "?", 48);
+		return;
+	}
+	for (i = 0; i < FP_HEX; i++) {
+		if (i > 0 && i % 8 == 0)
+			out[o++] = ' ';
+		out[o++] = (hex[i] >= 'a' && hex[i] <= 'f') ?
+		    (char)(hex[i] - 'a' + 'A') : hex[i];
+	}
+	out[o] = '\0';
+}
+
+/* The helper's pins as "hex,hex,...", to notice when the admin edits them. */
+static char *
+helper_pins(const struct escalate *e, int i)
+{
+	const struct config_helper *h = e->helpers[i].cfg;
+	struct buf b;
+	char hex[FP_HEX + 1];
+	size_t k;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (k = 0; k < h->nfingerprints; k++) {
+		fp_hex(h->fingerprints[k], hex);
+		if (k > 0)
+			buf_addc(&b, ',');
+		buf_adds(&b, hex);
+	}
+	return buf_detach(&b);
+}
+
+static int
+helper_pinned(const struct escalate *e, int i, const char *hex)
+{
+	const struct config_helper *h = e->helpers[i].cfg;
+	char pin[FP_HEX + 1];
+	size_t k;
+
+	for (k = 0; hex != NULL && k < h->nfingerprints; k++) {
+		fp_hex(h->fingerprints[k], pin);
+		if (util_strcasecmp(pin, hex) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* On duty now: DUTY ON, or the rota says so (and not DUTY OFF), and not
+ * taken off duty by a pin mismatch. */
+static int
+on_duty(const struct escalate *e, int i, time_t now)
+{
+	const struct esc_helper *h = &e->helpers[i];
+
+	if (h->blocked || h->duty == STORE_DUTY_OFF)
+		return 0;
+	if (h->duty == STORE_DUTY_ON)
+		return 1;
+	return duty_is_on(e->duty, h->cfg->jid, now);
+}
+
+/* The desk is open when a shift covers now or someone said DUTY ON (even
+ * if those helpers are away, off duty or blocked). It only changes what the
+ * person is told when nobody can be reached: "busy, you are number N" or
+ * "nobody on duty, the next shift starts at ...". */
+static int
+desk_open(const struct escalate *e, time_t now)
+{
+	size_t i;
+
+	for (i = 0; i < e->nhelpers; i++) {
+		const struct esc_helper *h = &e->helpers[i];
+
+		if ((h->duty == STORE_DUTY_ON && !h->blocked) ||
+		    duty_is_on(e->duty, h->cfg->jid, now))
+			return 1;
+	}
+	return 0;
+}
+
+/* Next shift start of a helper who could take it, or -1. */
+static time_t
+next_start(const struct escalate *e, time_t now)
+{
+	time_t best = (time_t)-1, t;
+	size_t i;
+
+	for (i = 0; i < e->nhelpers; i++) {
+		const struct esc_helper *h = &e->helpers[i];
+
+		if (h->blocked || h->duty == STORE_DUTY_OFF)
+			continue;
+		t = duty_next_start(e->duty, h->cfg->jid, now);
+		if (t != (time_t)-1 && (best == (time_t)-1 || t < best))
+			best = t;
+	}
+	return best;
+}
+
+static void
+format_local(const struct escalate *e, time_t t, time_t now, const char *lang,
+    char *out, size_t size)
+{
+	const char *const *names = NULL;
+	size_t k;
+
+	for (k = 0; k < ARRAY_LEN(weekdays); k++)
+		if (util_strcasecmp(weekdays[k][0], lang) == 0)
+			names = &weekdays[k][1];
+	if (duty_format(e->duty, t, now, names, out, size) == -1)
+		util_strlcpy(out, "?", size);
+}
+
+static void
+helper_save(struct escalate *e, int i, const char *seen_fp)
+{
+	struct esc_helper *h = &e->helpers[i];
+	struct store_helper sh;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.jid = (char *)h->cfg->jid;
+	sh.duty = h->duty;
+	sh.blocked = h->blocked;
+	if (h->blocked) {
+		struct store_helper old;
+
+		/* Keep what was recorded when the flag was set. */
+		if (seen_fp == NULL && store_helper_get(e->st, h->cfg->jid,
+		    &old) == 0 && old.blocked) {
+			sh.blocked_fp = old.blocked_fp;
+			sh.blocked_pins = old.blocked_pins;
+			sh.blocked_at = old.blocked_at;
+			store_helper_put(e->st, &sh);
+			store_helper_release(&old);
+			return;
+		}
+		sh.blocked_fp = (char *)seen_fp;
+		sh.blocked_pins = helper_pins(e, i);
+	}
+	store_helper_put(e->st, &sh);
+	if (h->blocked)
+		free(sh.blocked_pins);
+}
+
+/* ---- cases ---- */
+
+static struct esc_case *
+case_find(const struct escalate *e, long id)
+{
+	size_t i;
+
+	for (i = 0; i < e->ncases; i++)
+		if (e->cases[i]->id == id)
+			return e->cases[i];
+	return NULL;
+}
+
+static struct esc_case *
+case_of_person(const struct escalate *e, const char *person)
+{
+	size_t i;
+
+	for (i = 0; i < e->ncases; i++)
+		if (util_strcasecmp(e->cases[i]->person, person) == 0)
+			return e->cases[i];
+	return NULL;
+}
+
+static void
+case_free(struct esc_case *c)
+{
+	if (c == NULL)
+		return;
+	free(c->person);
+	free(c->lang);
+	if (c->text != NULL) {
+		memset(c->text, 0, strlen(c->text));
+		free(c->text);
+	}
+	free(c->person_fp);
+	free(c->tried);
+	free(c);
+}
+
+static void
+case_add(struct escalate *e, struct esc_case *c)
+{
+	if (e->ncases == e->capcases) {
+		e->capcases = e->capcases ? e->capcases * 2 : 16;
+		e->cases = xrealloc(e->cases, e->capcases * sizeof(*e->cases));
+	}
+	e->cases[e->ncases++] = c;
+}
+
+static void
+case_save(struct escalate *e, const struct esc_case *c)
+{
+	struct store_case sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.id = c->id;
+	sc.state = c->state;
+	sc.person = c->person;
+	sc.lang = c->lang;
+	sc.text = c->text;
+	sc.person_fp = c->person_fp;
+	sc.helper = c->helper >= 0 ? (char *)helper_jid(e, c->helper) : NULL;
+	sc.opened = c->opened;
+	sc.offered = c->offered;
+	sc.claimed = c->claimed;
+	store_case_update(e->st, &sc);
+}
+
+/* 1-based place among the cases nobody has claimed yet, or 0. */
+static long
+case_position(const struct escalate *e, const struct esc_case *c)
+{
+	long pos = 0;
+	size_t i;
+
+	for (i = 0; i < e->ncases; i++) {
+		const struct esc_case *o = e->cases[i];
+
+		if (o->state == STORE_CLAIMED)
+			continue;
+		pos++;
+		if (o == c)
+			return pos;
+	}
+	return 0;
+}
+
+static int
+case_tried(const struct escalate *e, const struct esc_case *c, int i)
+{
+	return c->tried[i] == e->helpers[i].gen + 1;
+}
+
+static size_t
+helper_load(const struct escalate *e, int i)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < e->ncases; k++)
+		if (e->cases[k]->helper == i)
+			n++;
+	return n;
+}
+
+/* ---- sending ---- */
+
+/* Asks for a private conversation with helper i (at most once a minute). */
+static void
+helper_ask(struct escalate *e, struct esc_notes *out, int i, time_t now)
+{
+	struct esc_helper *h = &e->helpers[i];
+
+	if (h->asked != 0 && now - h->asked < ASK_INTERVAL)
+		return;
+	h->asked = now;
+	note_push(out, ESC_OPEN_HELPER, h->cfg->jid, helper_lang(e, i),
+	    "esc_open", NULL, 0);
+}
+
+/* The one way to a helper. A sensitive note goes out only while the
+ * helper's reach is ESC_SECURE; otherwise, when hold_case > 0, it waits in
+ * the store (and a session is asked for when the helper is online), else it
+ * is dropped. Nothing at all goes out to a helper whose key is not pinned.
+ * Returns 1 if the note went out now, 0 if held, -1 if dropped. Takes
+ * vars. */
+static int
+helper_note(struct escalate *e, struct esc_notes *out, int i, const char *key,
+    char **vars, int sensitive, long hold_case, time_t now)
+{
+	int r = reach_of(e, helper_jid(e, i));
+
+	if (r == ESC_SECURE) {
+		note_push(out, ESC_TO_HELPER, helper_jid(e, i),
+		    helper_lang(e, i), key, vars, sensitive);
+		return 1;
+	}
+	if (sensitive && hold_case > 0) {
+		struct store_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.case_id = hold_case;
+		m.to = (char *)helper_jid(e, i);
+		m.lang = (char *)helper_lang(e, i);
+		m.key = (char *)key;
+		m.vars = vars;
+		m.sensitive = 1;
+		m.created = now;
+		store_outbox_add(e->st, &m);
+		vars_free(vars);
+		if (r == ESC_ONLINE)
+			helper_ask(e, out, i, now);
+		return 0;
+	}
+	if (!sensitive && r != ESC_MISMATCH && r != ESC_OFFLINE) {
+		/* Not pinned yet, or busy: otr_send() still refuses clear. */
+		note_push(out, ESC_TO_HELPER, helper_jid(e, i),
+		    helper_lang(e, i), key, vars, 0);
+		return 1;
+	}
+	log_debug("escalate: note %s for helper %s dropped (reach %d)", key,
+	    log_peer(helper_jid(e, i)), r);
+	vars_free(vars);
+	return -1;
+}
+
+/* The person's key changed since the case was opened (or last warned):
+ * the person is told (they are in a session now), so is the helper, and
+ * the new key becomes the expected one. Returns 1 if it changed. */
+static int
+person_key_check(struct escalate *e, struct esc_case *c, struct esc_notes *out,
+    time_t now)
+{
+	char cur[FP_HEX + 1];
+	char nb[32];
+
+	fingerprint_of(e, c->person, cur);
+	if (c->person_fp == NULL) {
+		if (cur[0] != '\0') {
+			c->person_fp = xstrdup(cur);
+			case_save(e, c);
+		}
+		return 0;
+	}
+	if (util_strcasecmp(c->person_fp, cur) == 0)
+		return 0;
+	log_info("escalate: case %ld: the person's OTR key changed", c->id);
+	note_push(out, ESC_TO_PERSON, c->person, c->lang, "esc_fp_changed",
+	    vars_make("case", num(nb, c->id), NULL), 0);
+	if (c->state == STORE_CLAIMED && c->helper >= 0)
+		helper_note(e, out, c->helper, "esc_person_key_changed",
+		    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
+	free(c->person_fp);
+	c->person_fp = cur[0] != '\0' ? xstrdup(cur) : NULL;
+	case_save(e, c);
+	return 1;
+}
+
+/* News for a person (a claim, a helper's words, a close): delivered now if
+ * they are in a private conversation, else kept in the store until they
+ * are. c may be closed (handoff); fp is the key expected. Takes vars. */
+static void
+person_news(struct escalate *e, struct esc_notes *out, struct esc_case *c,
+    const char *key, char **vars, time_t now)
+{
+	struct store_msg m;
+
+	if (reach_of(e, c->person) == ESC_SECURE) {
+		person_key_check(e, c, out, now);
+		note_push(out, ESC_TO_PERSON, c->person, c->lang, key, vars, 0);
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.case_id = c->id;
+	m.to = c->person;
+	m.lang = c->lang;
+	m.key = (char *)key;
+	m.vars = vars;
+	m.fp = c->person_fp;
+	m.created = now;
+	if (store_outbox_add(e->st, &m) == 0)
+		log_debug("escalate: case %ld: news kept for the person's "
+		    "return", c->id);
+	vars_free(vars);
+}
+
+/* Delivers what waits for a person who is back in a private conversation. */
+static void
+person_flush(struct escalate *e, const char *jid, struct esc_notes *out,
+    time_t now)
+{
+	struct esc_case *c = case_of_person(e, jid);
+	struct store_msg *v;
+	char cur[FP_HEX + 1];
+	size_t n, k;
+	int warned = 0;
+
+	if (store_outbox_list(e->st, jid, &v, &n) == -1 || n == 0) {
+		store_msgs_free(v, n);
+		return;
+	}
+	fingerprint_of(e, jid, cur);
+	if (c != NULL)
+		warned = person_key_check(e, c, out, now);
+	for (k = 0; k < n; k++) {
+		if (!warned && v[k].fp != NULL &&
+		    util_strcasecmp(v[k].fp, cur) != 0) {
+			char nb[32];
+
+			note_push(out, ESC_TO_PERSON, jid, v[k].lang,
+			    "esc_fp_changed",
+			    vars_make("case", num(nb, v[k].case_id), NULL), 0);
+			warned = 1;
+		}
+		note_push(out, ESC_TO_PERSON, jid, v[k].lang, v[k].key,
+		    vars_copy(v[k].vars), 0);
+		store_outbox_delete(e->st, v[k].id);
+	}
+	log_info("escalate: %zu waiting messages delivered to %s", n,
+	    log_peer(jid));
+	store_msgs_free(v, n);
+}
+
+/* Delivers what waits for a helper now in a pinned session. */
+static void
+helper_flush(struct escalate *e, int i, struct esc_notes *out)
+{
+	struct store_msg *v;
+	size_t n, k;
+
+	if (store_outbox_list(e->st, helper_jid(e, i), &v, &n) == -1) {
+		store_msgs_free(v, n);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		struct esc_case *c = case_find(e, v[k].case_id);
+
+		note_push(out, ESC_TO_HELPER, helper_jid(e, i), v[k].lang,
+		    v[k].key, vars_copy(v[k].vars), v[k].sensitive);
+		store_outbox_delete(e->st, v[k].id);
+		if (c != NULL)
+			c->held_told = 0;
+	}
+	store_msgs_free(v, n);
+}
+
+/* ---- offers ---- */
+
+static void
+offer_send(struct escalate *e, struct esc_case *c, time_t now,
+    struct esc_notes *out)
+{
+	char nb[32], mb[32];
+	long minutes = (e->cfg->escalation.ack_timeout + 59) / 60;
+
+	if (helper_note(e, out, c->helper, "esc_offer",
+	    vars_make("case", num(nb, c->id), "lang", c->lang,
+	    "text", c->text != NULL ? c->text : "", "minutes",
+	    num(mb, minutes), NULL), 1, 0, now) != 1)
+		return;
+	c->offer_sent = 1;
+	c->offered = now;	/* the helper's time starts now */
+	case_save(e, c);
+	log_info("escalate: case %ld offered to %s", c->id,
+	    log_peer(helper_jid(e, c->helper)));
+}
+
+/* The offer of c ends (timeout, helper gone, mismatch): the helper is not
+ * offered it again until their availability changes. tell: say so. */
+static void
+offer_revoke(struct escalate *e, struct esc_case *c, const char *why,
+    int tell, time_t now, struct esc_notes *out)
+{
+	int i = c->helper;
+	char nb[32];
+
+	if (i < 0)
+		return;
+	c->tried[i] = e->helpers[i].gen + 1;
+	if (tell && c->offer_sent)
+		helper_note(e, out, i, "esc_offer_revoked",
+		    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
+	log_info("escalate: case %ld: offer to %s ended (%s)", c->id,
+	    log_peer(helper_jid(e, i)), why);
+	c->state = STORE_WAITING;
+	c->helper = -1;
+	c->offer_sent = 0;
+	case_save(e, c);
+}
+
+static void helper_mismatch(struct escalate *, int, time_t,
+    struct esc_notes *);
+
+/* The best helper for c now, or -1: on duty before fallback, speaking the
+ * case's language, least loaded, then in configuration order. */
+static int
+helper_choose(struct escalate *e, struct esc_case *c, time_t now,
+    struct esc_notes *out)
+{
+	long best_rank = -1;
+	int best = -1;
+	size_t i;
+
+	for (i = 0; i < e->nhelpers; i++) {
+		struct esc_helper *h = &e->helpers[i];
+		long tier, rank;
+		int r;
+
+		if (h->blocked || case_tried(e, c, (int)i))
+			continue;
+		if (on_duty(e, (int)i, now))
+			tier = 0;
+		else if (h->fallback >= 0 && h->duty != STORE_DUTY_OFF)
+			tier = 1;
+		else
+			continue;
+		r = reach_of(e, h->cfg->jid);
+		if (r == ESC_MISMATCH) {
+			helper_mismatch(e, (int)i, now, out);
+			continue;
+		}
+		if (!available(r))
+			continue;
+		rank = tier * 1000000L +
+		    (helper_speaks(e, (int)i, c->lang) ? 0 : 100000L) +
+		    (long)helper_load(e, (int)i) * 1000L +
+		    (tier ? h->fallback : (long)i);
+		if (best < 0 || rank < best_rank) {
+			best = (int)i;
+			best_rank = rank;
+		}
+	}
+	return best;
+}
+
+static void
+offer_to(struct escalate *e, struct esc_case *c, int i, time_t now,
+    struct esc_notes *out)
+{
+	c->state = STORE_OFFERED;
+	c->helper = i;
+	c->offered = now;
+	c->offer_sent = 0;
+	case_save(e, c);
+	if (reach_of(e, helper_jid(e, i)) == ESC_SECURE)
+		offer_send(e, c, now, out);
+	else
+		helper_ask(e, out, i, now);
+}
+
+/* Offers c to the best helper, if any. Returns 1 if c has a helper now. */
+static int
+case_dispatch(struct escalate *e, struct esc_case *c, time_t now,
+    struct esc_notes *out)
+{
+	int i;
+
+	if (c->state != STORE_WAITING)
+		return c->helper >= 0;
+	i = helper_choose(e, c, now, out);
+	if (i < 0)
+		return 0;
+	offer_to(e, c, i, now, out);
+	return 1;
+}
+
+static void
+dispatch(struct escalate *e, time_t now, struct esc_notes *out)
+{
+	size_t k;
+
+	for (k = 0; k < e->ncases; k++)
+		case_dispatch(e, e->cases[k], now, out);
+}
+
+/* Closes c: the store wipes its text; c is freed. */
+static void
+case_close(struct escalate *e, struct esc_case *c, time_t now,
+    const char *why)
+{
+	size_t k;
+
+	store_case_close(e->st, c->id, now);
+	for (k = 0; k < e->nhelpers; k++)
+		if (e->helpers[k].talk == c->id)
+			e->helpers[k].talk = 0;
+	for (k = 0; k < e->ncases; k++) {
+		if (e->cases[k] == c) {
+			memmove(&e->cases[k], &e->cases[k + 1],
+			    (e->ncases - k - 1) * sizeof(*e->cases));
+			e->ncases--;
+			break;
+		}
+	}
+	log_info("escalate: case %ld closed (%s)", c->id, why);
+	case_free(c);
+}
+
+/* Helper i's session is encrypted with a key that is not pinned: nothing is
+ * sent to them, they are off duty until the admin acts, the others on duty
+ * (and the fallback helpers) are told, and their offers move on. Their claimed cases stay theirs (one
+ * point of contact): the person's words are held, and the person is told
+ * they may cancel and ask again. */
+static void
+helper_mismatch(struct escalate *e, int i, time_t now, struct esc_notes *out)
+{
+	struct esc_helper *h = &e->helpers[i];
+	char seen[FP_HEX + 1], nb[32];
+	size_t k;
+
+	if (h->blocked)
+		return;
+	fingerprint_of(e, h->cfg->jid, seen);
+	h->blocked = 1;
+	helper_save(e, i, seen);
+	log_warnx("escalate: helper %s is using an OTR key that is not pinned "
+	    "(%s): off duty until the admin acts", log_peer(h->cfg->jid),
+	    seen[0] != '\0' ? seen : "unknown key");
+	for (k = 0; k < e->nhelpers; k++) {
+		const struct esc_helper *o = &e->helpers[k];
+
+		if ((int)k == i || o->blocked ||
+		    reach_of(e, helper_jid(e, (int)k)) != ESC_SECURE)
+			continue;
+		if (!on_duty(e, (int)k, now) &&
+		    (o->fallback < 0 || o->duty == STORE_DUTY_OFF))
+			continue;
+		helper_note(e, out, (int)k, "esc_helper_mismatch",
+		    vars_make("helper", helper_name(e, i), NULL), 0, 0, now);
+	}
+	for (k = 0; k < e->ncases; k++) {
+		struct esc_case *c = e->cases[k];
+
+		if (c->helper != i)
+			continue;
+		if (c->state == STORE_OFFERED)
+			offer_revoke(e, c, "helper key not pinned", 0, now,
+			    out);
+		else if (c->state == STORE_CLAIMED)
+			person_news(e, out, c, "esc_helper_unavailable",
+			    vars_make("case", num(nb, c->id), "helper",
+			    helper_name(e, i), NULL), now);
+	}
+}
+
+/* Tells the person what happens next after open (or STATUS). */
+static void
+person_whatnext(struct escalate *e, struct esc_case *c, time_t now,
+    const char *prefix, struct esc_notes *out)
+{
+	char nb[32], pb[32], when[64], key[64];
+	time_t next;
+
+	if (c->state == STORE_CLAIMED) {
+		util_snprintf(key, sizeof(key), "%s_claimed", prefix);
+		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		    vars_make("case", num(nb, c->id), "helper",
+		    helper_name(e, c->helper), NULL), 0);
+		return;
+	}
+	num(nb, c->id);
+	num(pb, case_position(e, c));
+	if (c->state == STORE_OFFERED) {
+		util_snprintf(key, sizeof(key), "%s_contacting", prefix);
+		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		    vars_make("case", nb, "position", pb, NULL), 0);
+		return;
+	}
+	if (desk_open(e, now)) {
+		util_snprintf(key, sizeof(key), "%s_waiting", prefix);
+		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		    vars_make("case", nb, "position", pb, NULL), 0);
+		return;
+	}
+	next = next_start(e, now);
+	if (next == (time_t)-1) {
+		util_snprintf(key, sizeof(key), "%s_noshift", prefix);
+		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		    vars_make("case", nb, "position", pb, NULL), 0);
+		return;
+	}
+	format_local(e, next, now, c->lang, when, sizeof(when));
+	util_snprintf(key, sizeof(key), "%s_closed", prefix);
+	note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+	    vars_make("case", nb, "position", pb, "time", when, "zone",
+	    duty_zone(e->duty), NULL), 0);
+}
+
+/* ---- the person's side ---- */
+
+long
+escalate_open(struct escalate *e, const char *person, const char *lang,
+    const char *text, time_t now, struct esc_notes *out)
+{
+	struct esc_notes later;
+	struct store_case sc;
+	struct esc_case *c;
+	char fp[FP_HEX + 1];
+	size_t max = e->cfg->limits.max_queue;
+
+	if (lang == NULL || *lang == '\0')
+		lang = default_lang(e);
+	if ((c = case_of_person(e, person)) != NULL) {
+		person_whatnext(e, c, now, "esc_already", out);
+		return c->id;
+	}
+	if (max > 0 && e->ncases >= max) {
+		log_warnx("escalate: queue full (%zu open cases); request "
+		    "from %s refused", e->ncases, log_peer(person));
+		note_push(out, ESC_TO_PERSON, person, lang, "esc_queue_full",
+		    NULL, 0);
+		return -1;
+	}
+	fingerprint_of(e, person, fp);
+	memset(&sc, 0, sizeof(sc));
+	sc.state = STORE_WAITING;
+	sc.person = (char *)person;
+	sc.lang = (char *)lang;
+	sc.text = (char *)(text != NULL ? text : "");
+	sc.person_fp = fp[0] != '\0' ? fp : NULL;
+	sc.opened = now;
+	if (store_case_insert(e->st, &sc) == -1) {
+		note_push(out, ESC_TO_PERSON, person, lang, "esc_store_failed",
+		    NULL, 0);
+		return -1;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->id = sc.id;
+	c->state = STORE_WAITING;
+	c->person = xstrdup(person);
+	c->lang = xstrdup(lang);
+	c->text = xstrdup(sc.text);
+	c->person_fp = fp[0] != '\0' ? xstrdup(fp) : NULL;
+	c->helper = -1;
+	c->opened = now;
+	c->tried = xcalloc(e->nhelpers + 1, sizeof(*c->tried));
+	case_add(e, c);
+	log_info("escalate: case %ld opened by %s (%s)", c->id,
+	    log_peer(person), log_vis(lang));
+	/* The person hears what happens next before any helper note. */
+	esc_notes_init(&later);
+	case_dispatch(e, c, now, &later);
+	person_whatnext(e, c, now, "esc_opened", out);
+	notes_move(out, &later);
+	esc_notes_release(&later);
+	return c->id;
+}
+
+long
+escalate_case_of(const struct escalate *e, const char *person)
+{
+	const struct esc_case *c = case_of_person(e, person);
+
+	return c != NULL ? c->id : 0;
+}
+
+void
+escalate_status(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	struct esc_case *c = case_of_person(e, person);
+
+	if (c == NULL) {
+		note_push(out, ESC_TO_PERSON, person, default_lang(e),
+		    "esc_status_none", NULL, 0);
+		return;
+	}
+	person_whatnext(e, c, now, "esc_status", out);
+}
+
+int
+escalate_cancel(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	struct esc_case *c = case_of_person(e, person);
+	char nb[32];
+
+	if (c == NULL) {
+		note_push(out, ESC_TO_PERSON, person, default_lang(e),
+		    "esc_cancel_none", NULL, 0);
+		return 0;
+	}
+	num(nb, c->id);
+	note_push(out, ESC_TO_PERSON, c->person, c->lang, "esc_cancelled",
+	    vars_make("case", nb, NULL), 0);
+	if (c->state == STORE_CLAIMED)
+		helper_note(e, out, c->helper, "esc_closed_by_person",
+		    vars_make("case", nb, NULL), 0, 0, now);
+	else if (c->state == STORE_OFFERED && c->offer_sent)
+		helper_note(e, out, c->helper, "esc_offer_withdrawn",
+		    vars_make("case", nb, NULL), 0, 0, now);
+	case_close(e, c, now, c->state == STORE_CLAIMED ?
+	    "closed by the person" : "withdrawn by the person");
+	return 1;
+}
+
+int
+escalate_person_text(struct escalate *e, const char *person, const char *text,
+    time_t now, struct esc_notes *out)
+{
+	struct esc_case *c = case_of_person(e, person);
+	char nb[32];
+
+	if (c == NULL || c->state != STORE_CLAIMED || c->helper < 0)
+		return 0;
+	person_key_check(e, c, out, now);
+	if (helper_note(e, out, c->helper, "esc_relay",
+	    vars_make("case", num(nb, c->id), "text", text, NULL), 1, c->id,
+	    now) == 0 && !c->held_told) {
+		c->held_told = 1;
+		note_push(out, ESC_TO_PERSON, c->person, c->lang,
+		    "esc_relay_held", vars_make("case", nb, "helper",
+		    helper_name(e, c->helper), NULL), 0);
+	}
+	return 1;
+}
+
+/* ---- the helper's side ---- */
+
+/* Folds one word for command matching: ASCII lower case, Latin accents
+ * removed, trailing punctuation dropped. Returns 0, or -1 if too long. */
+static int
+fold_word(const char *s, size_t len, char *out, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		char f;
+
+		if (ch == 0xC3 && i + 1 < len) {
+			unsigned char n = (unsigned char)s[++i] | 0x20;
+
+			if (n >= 0xA0 && n <= 0xA5)
+				f = 'a';
+			else if (n == 0xA7)
+				f = 'c';
+			else if (n >= 0xA8 && n <= 0xAB)
+				f = 'e';
+			else if (n >= 0xAC && n <= 0xAF)
+				f = 'i';
+			else if (n == 0xB1)
+				f = 'n';
+			else if (n >= 0xB2 && n <= 0xB6)
+				f = 'o';
+			else if (n >= 0xB9 && n <= 0xBC)
+				f = 'u';
+			else
+				f = '?';
+		} else if (ch >= 'A' && ch <= 'Z')
+			f = (char)(ch - 'A' + 'a');
+		else
+			f = (char)ch;
+		if (o + 1 >= size)
+			return -1;
+		out[o++] = f;
+	}
+	while (o > 0 && strchr(".!?:;,", out[o - 1]) != NULL)
+		o--;
+	out[o] = '\0';
+	return 0;
+}
+
+/* Splits text into at most max folded words; returns the count, or -1 if
+ * there are more words or one is too long. */
+static int
+fold_words(const char *text, char words[][32], int max)
+{
+	const char *p = text;
+	int n = 0;
+
+	for (;;) {
+		const char *w;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '\0')
+			return n;
+		w = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' &&
+		    *p != '\r')
+			p++;
+		if (n == max || fold_word(w, (size_t)(p - w), words[n], 32) == -1)
+			return -1;
+		if (words[n][0] != '\0')	/* "WHO ?": the "?" is no word */
+			n++;
+	}
+}
+
+/* "3" or "#3" into a case number; 0 if not one. */
+static long
+parse_case(const char *w)
+{
+	long v;
+
+	if (*w == '#')
+		w++;
+	if (util_parse_long(w, 1, 999999999L, &v) == -1)
+		return 0;
+	return v;
+}
+
+/* "#n text": the case number, and *rest the text; 0 if not that form. */
+static long
+parse_hash(const char *text, const char **rest)
+{
+	char digits[16];
+	size_t n = 0;
+	long v;
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (*text++ != '#')
+		return 0;
+	while (*text >= '0' && *text <= '9' && n < sizeof(digits) - 1)
+		digits[n++] = *text++;
+	digits[n] = '\0';
+	if (n == 0 || (*text != ' ' && *text != '\t' && *text != '\n'))
+		return 0;
+	while (*text == ' ' || *text == '\t' || *text == '\n')
+		text++;
+	if (*text == '\0' || util_parse_long(digits, 1, 999999999L, &v) == -1)
+		return 0;
+	*rest = text;
+	return v;
+}
+
+static void
+say_helper(struct escalate *e, struct esc_notes *out, int i, const char *key,
+    char **vars, time_t now)
+{
+	helper_note(e, out, i, key, vars, 0, 0, now);
+}
+
+static void
+helper_to_person(struct escalate *e, int i, struct esc_case *c,
+    const char *text, time_t now, struct esc_notes *out)
+{
+	char nb[32];
+
+	num(nb, c->id);
+	if (reach_of(e, c->person) != ESC_SECURE)
+		say_helper(e, out, i, "esc_relay_kept",
+		    vars_make("case", nb, NULL), now);
+	person_news(e, out, c, "esc_from_helper", vars_make("case", nb,
+	    "helper", helper_name(e, i), "text", text, NULL), now);
+}
+
+static void
+cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	struct esc_case *c = case_find(e, n);
+	char nb[32], hfp[FP_HEX + 1], human[48], phuman[48];
+	const struct config_helper *h = e->helpers[i].cfg;
+
+	num(nb, n);
+	if (reach_of(e, h->jid) != ESC_SECURE) {
+		say_helper(e, out, i, "esc_need_secure",
+		    vars_make("case", nb, NULL), now);
+		return;
+	}
+	if (e->helpers[i].blocked) {
+		say_helper(e, out, i, "esc_duty_blocked", NULL, now);
+		return;
+	}
+	if (c == NULL) {
+		say_helper(e, out, i, "esc_no_case", vars_make("case", nb,
+		    NULL), now);
+		return;
+	}
+	if (c->state == STORE_CLAIMED) {
+		if (c->helper == i)
+			say_helper(e, out, i, "esc_claim_yours",
+			    vars_make("case", nb, NULL), now);
+		else
+			say_helper(e, out, i, "esc_claim_taken",
+			    vars_make("case", nb, "helper",
+			    helper_name(e, c->helper), NULL), now);
+		return;
+	}
+	/* First claim wins; whoever had the offer hears it is taken. */
+	if (c->state == STORE_OFFERED && c->helper != i && c->offer_sent)
+		say_helper(e, out, c->helper, "esc_offer_taken",
+		    vars_make("case", nb, "helper", helper_name(e, i), NULL),
+		    now);
+	c->state = STORE_CLAIMED;
+	c->helper = i;
+	c->claimed = now;
+	c->offer_sent = 1;
+	log_info("escalate: case %ld claimed by %s", c->id, log_peer(h->jid));
+	if (e->cfg->escalation.mode == CONFIG_ESC_HANDOFF) {
+		fingerprint_of(e, h->jid, hfp);
+		if (hfp[0] == '\0' && h->nfingerprints > 0)
+			fp_hex(h->fingerprints[0], hfp);
+		fp_human(hfp, human);
+		fp_human(c->person_fp, phuman);
+		helper_note(e, out, i, "esc_handoff_helper",
+		    vars_make("case", nb, "lang", c->lang, "text",
+		    c->text != NULL ? c->text : "", "jid", c->person,
+		    "fingerprint", phuman, NULL), 1, 0, now);
+		person_news(e, out, c, "esc_handoff", vars_make("case", nb,
+		    "helper", helper_name(e, i), "jid", h->jid, "fingerprint",
+		    human, NULL), now);
+		case_close(e, c, now, "handed off");
+		return;
+	}
+	helper_note(e, out, i, "esc_claim_ok", vars_make("case", nb, "lang",
+	    c->lang, "text", c->text != NULL ? c->text : "", NULL), 1, 0, now);
+	e->helpers[i].talk = c->id;
+	/* Delivered: the consented text is not kept any longer. */
+	if (c->text != NULL) {
+		memset(c->text, 0, strlen(c->text));
+		free(c->text);
+		c->text = NULL;
+	}
+	case_save(e, c);
+	person_news(e, out, c, "esc_claimed", vars_make("case", nb, "helper",
+	    helper_name(e, i), NULL), now);
+}
+
+static void
+cmd_talk(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	struct esc_case *c = case_find(e, n);
+	char nb[32];
+
+	num(nb, n);
+	if (c == NULL)
+		say_helper(e, out, i, "esc_no_case", vars_make("case", nb,
+		    NULL), now);
+	else if (c->state != STORE_CLAIMED || c->helper != i)
+		say_helper(e, out, i, "esc_not_yours", vars_make("case", nb,
+		    NULL), now);
+	else {
+		e->helpers[i].talk = n;
+		say_helper(e, out, i, "esc_talk_ok", vars_make("case", nb,
+		    NULL), now);
+	}
+}
+
+static void
+cmd_close(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	struct esc_case *c = case_find(e, n);
+	char nb[32];
+
+	num(nb, n);
+	if (c == NULL) {
+		say_helper(e, out, i, "esc_no_case", vars_make("case", nb,
+		    NULL), now);
+		return;
+	}
+	if (c->state == STORE_CLAIMED && c->helper != i) {
+		say_helper(e, out, i, "esc_not_yours", vars_make("case", nb,
+		    NULL), now);
+		return;
+	}
+	if (c->state == STORE_OFFERED && c->helper != i && c->offer_sent)
+		say_helper(e, out, c->helper, "esc_offer_withdrawn",
+		    vars_make("case", nb, NULL), now);
+	say_helper(e, out, i, "esc_closed_ok", vars_make("case", nb, NULL),
+	    now);
+	person_news(e, out, c, "esc_closed_by_helper", vars_make("case", nb,
+	    "helper", helper_name(e, i), NULL), now);
+	case_close(e, c, now, "closed by a helper");
+}
+
+static void
+cmd_queue(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	char nb[32], mb[32];
+	size_t k, shown = 0;
+
+	if (e->ncases == 0) {
+		say_helper(e, out, i, "esc_queue_empty", NULL, now);
+		return;
+	}
+	say_helper(e, out, i, "esc_queue_head", vars_make("count",
+	    num(nb, (long)e->ncases), NULL), now);
+	for (k = 0; k < e->ncases && shown < QUEUE_SHOWN; k++, shown++) {
+		struct esc_case *c = e->cases[k];
+
+		num(nb, c->id);
+		num(mb, (long)((now - c->opened) / 60));
+		if (c->state == STORE_CLAIMED)
+			say_helper(e, out, i, "esc_queue_claimed",
+			    vars_make("case", nb, "lang", c->lang, "minutes",
+			    mb, "helper", helper_name(e, c->helper), NULL),
+			    now);
+		else if (c->state == STORE_OFFERED)
+			say_helper(e, out, i, "esc_queue_offered",
+			    vars_make("case", nb, "lang", c->lang, "minutes",
+			    mb, "helper", helper_name(e, c->helper), NULL),
+			    now);
+		else
+			say_helper(e, out, i, "esc_queue_waiting",
+			    vars_make("case", nb, "lang", c->lang, "minutes",
+			    mb, NULL), now);
+	}
+	if (e->ncases > shown)
+		say_helper(e, out, i, "esc_queue_more", vars_make("count",
+		    num(nb, (long)(e->ncases - shown)), NULL), now);
+}
+
+static void
+names_add(struct buf *b, const char *name)
+{
+	if (b->len > 0)
+		buf_adds(b, ", ");
+	buf_adds(b, name);
+}
+
+static void
+cmd_who(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	struct buf on, fb, off;
+	char when[64];
+	size_t k;
+
+	buf_init(&on);
+	buf_init(&fb);
+	buf_init(&off);
+	for (k = 0; k < e->nhelpers; k++) {
+		const struct esc_helper *h = &e->helpers[k];
+
+		if (on_duty(e, (int)k, now))
+			names_add(&on, helper_name(e, (int)k));
+		else if (h->blocked)
+			names_add(&off, helper_name(e, (int)k));
+		else if (h->fallback >= 0 && h->duty != STORE_DUTY_OFF)
+			names_add(&fb, helper_name(e, (int)k));
+	}
+	if (on.len == 0) {
+		time_t next = next_start(e, now);
+
+		if (next != (time_t)-1) {
+			format_local(e, next, now, helper_lang(e, i), when,
+			    sizeof(when));
+			say_helper(e, out, i, "esc_who_none", vars_make("time",
+			    when, "zone", duty_zone(e->duty), "off",
+			    off.len ? off.s : "-", NULL), now);
+		} else
+			say_helper(e, out, i, "esc_who_noshift",
+			    vars_make("off", off.len ? off.s : "-", NULL), now);
+	} else
+		say_helper(e, out, i, "esc_who", vars_make("on", on.s,
+		    "fallback", fb.len ? fb.s : "-", "off",
+		    off.len ? off.s : "-", NULL), now);
+	buf_release(&on);
+	buf_release(&fb);
+	buf_release(&off);
+}
+
+static void
+cmd_duty(struct escalate *e, int i, long n UNUSED, const char *arg,
+    time_t now, struct esc_notes *out)
+{
+	struct esc_helper *h = &e->helpers[i];
+	size_t k;
+
+	if (arg == NULL) {
+		say_helper(e, out, i, h->blocked ? "esc_duty_blocked" :
+		    on_duty(e, i, now) ? "esc_duty_is_on" : "esc_duty_is_off",
+		    NULL, now);
+		return;
+	}
+	if (strcmp(arg, "on") == 0) {
+		if (h->blocked) {
+			say_helper(e, out, i, "esc_duty_blocked", NULL, now);
+			return;
+		}
+		h->duty = STORE_DUTY_ON;
+		h->gen++;
+		say_helper(e, out, i, "esc_duty_on", NULL, now);
+	} else if (strcmp(arg, "off") == 0) {
+		h->duty = STORE_DUTY_OFF;
+		say_helper(e, out, i, "esc_duty_off", NULL, now);
+		for (k = 0; k < e->ncases; k++)
+			if (e->cases[k]->state == STORE_OFFERED &&
+			    e->cases[k]->helper == i)
+				offer_revoke(e, e->cases[k], "DUTY OFF", 0,
+				    now, out);
+	} else if (strcmp(arg, "auto") == 0) {
+		h->duty = STORE_DUTY_ROTA;
+		h->gen++;
+		say_helper(e, out, i, h->blocked ? "esc_duty_blocked" :
+		    on_duty(e, i, now) ? "esc_duty_auto_on" :
+		    "esc_duty_auto_off", NULL, now);
+	} else {
+		say_helper(e, out, i, "esc_helper_help", NULL, now);
+		return;
+	}
+	helper_save(e, i, NULL);
+	log_info("escalate: helper %s set duty %s", log_peer(h->cfg->jid),
+	    arg);
+}
+
+static void
+cmd_help(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	say_helper(e, out, i, "esc_helper_help", NULL, now);
+}
+
+enum cmd_arg { ARG_NONE, ARG_CASE, ARG_DUTY };
+
+/* Helper commands: a row per command, with English, French and Spanish
+ * names. A command is only recognised in its exact form (CLAIM 3, WHO), so
+ * that relayed text starting with such a word ("who gave you...") is not
+ * taken for one. */
+static const struct helper_cmd {
+	const char	*names[6];	/* folded: lower case, no accents */
+	enum cmd_arg	 arg;
+	void		(*fn)(struct escalate *, int, long, const char *,
+			    time_t, struct esc_notes *);
+} helper_cmds[] = {
+	{ { "queue", "file", "cola" },			ARG_NONE, cmd_queue },
+	{ { "claim", "prendre", "tomar" },		ARG_CASE, cmd_claim },
+	{ { "talk", "parler", "hablar" },		ARG_CASE, cmd_talk },
+	{ { "close", "fermer", "cloturer", "clore", "cerrar" },
+							ARG_CASE, cmd_close },
+	{ { "who", "qui", "quien" },			ARG_NONE, cmd_who },
+	{ { "duty", "service", "permanence", "guardia" },
+							ARG_DUTY, cmd_duty },
+	{ { "help", "aide", "ayuda" },			ARG_NONE, cmd_help },
+};
+
+static int
+helper_command(struct escalate *e, int i, const char *text, time_t now,
+    struct esc_notes *out)
+{
+	char w[3][32];
+	const struct helper_cmd *cmd = NULL;
+	const char *arg = NULL;
+	long n = 0;
+	size_t k;
+	int nw;
+
+	nw = fold_words(text, w, 3);
+	if (nw < 1)
+		return 0;
+	for (k = 0; k < ARRAY_LEN(helper_cmds) && cmd == NULL; k++) {
+		size_t j;
+
+		for (j = 0; j < ARRAY_LEN(helper_cmds[k].names) &&
+		    helper_cmds[k].names[j] != NULL; j++)
+			if (strcmp(w[0], helper_cmds[k].names[j]) == 0)
+				cmd = &helper_cmds[k];
+	}
+	if (cmd == NULL)
+		return 0;
+	switch (cmd->arg) {
+	case ARG_NONE:
+		if (nw != 1)
+			return 0;
+		break;
+	case ARG_CASE:
+		if (nw != 2 || (n = parse_case(w[1])) == 0)
+			return 0;
+		break;
+	case ARG_DUTY:
+		if (nw > 2)
+			return 0;
+		if (nw == 2) {
+			if (strcmp(w[1], "on") == 0 || strcmp(w[1], "oui") == 0)
+				arg = "on";
+			else if (strcmp(w[1], "off") == 0 ||
+			    strcmp(w[1], "non") == 0)
+				arg = "off";
+			else if (strcmp(w[1], "auto") == 0)
+				arg = "auto";
+			else
+				return 0;
+		}
+		break;
+	}
+	cmd->fn(e, i, n, arg, now, out);
+	return 1;
+}
+
+int
+escalate_helper_text(struct escalate *e, const char *helper, const char *text,
+    time_t now, struct esc_notes *out)
+{
+	int i = helper_find(e, helper);
+	struct esc_helper *h;
+	struct esc_case *c;
+	const char *rest;
+	char nb[32];
+	long n;
+	size_t k;
+
+	if (i < 0 || text == NULL)
+		return 0;
+	h = &e->helpers[i];
+	if (helper_command(e, i, text, now, out)) {
+		dispatch(e, now, out);
+		return 1;
+	}
+	if ((n = parse_hash(text, &rest)) > 0) {
+		c = case_find(e, n);
+		num(nb, n);
+		if (c == NULL)
+			say_helper(e, out, i, "esc_no_case",
+			    vars_make("case", nb, NULL), now);
+		else if (c->state != STORE_CLAIMED || c->helper != i)
+			say_helper(e, out, i, "esc_not_yours",
+			    vars_make("case", nb, NULL), now);
+		else
+			helper_to_person(e, i, c, rest, now, out);
+		return 1;
+	}
+	if (h->talk != 0) {
+		c = case_find(e, h->talk);
+		if (c != NULL && c->state == STORE_CLAIMED && c->helper == i) {
+			helper_to_person(e, i, c, text, now, out);
+			return 1;
+		}
+		h->talk = 0;
+	}
+	for (k = 0; k < e->ncases; k++) {
+		if (e->cases[k]->state == STORE_CLAIMED &&
+		    e->cases[k]->helper == i) {
+			say_helper(e, out, i, "esc_helper_which", NULL, now);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- events ---- */
+
+void
+escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
+    struct esc_notes *out)
+{
+	int i = helper_find(e, bare);
+	struct esc_helper *h;
+	size_t k;
+	int r, prev;
+
+	if (i < 0) {
+		if (reach_of(e, bare) == ESC_SECURE)
+			person_flush(e, bare, out, now);
+		return;
+	}
+	h = &e->helpers[i];
+	r = reach_of(e, bare);
+	prev = h->reach;
+	h->reach = r;
+	if (r == ESC_MISMATCH) {
+		helper_mismatch(e, i, now, out);
+		dispatch(e, now, out);
+		return;
+	}
+	if (!available(prev) && available(r))
+		h->gen++;	/* back: may be offered what they missed */
+	for (k = 0; k < e->ncases; k++) {
+		struct esc_case *c = e->cases[k];
+
+		if (c->helper != i || c->state != STORE_OFFERED)
+			continue;
+		if (!available(r))
+			offer_revoke(e, c, r == ESC_BUSY ? "helper busy" :
+			    "helper offline", 0, now, out);
+		else if (r == ESC_SECURE && !c->offer_sent)
+			offer_send(e, c, now, out);
+	}
+	if (r == ESC_SECURE)
+		helper_flush(e, i, out);
+	dispatch(e, now, out);
+}
+
+void
+escalate_tick(struct escalate *e, time_t now, struct esc_notes *out)
+{
+	long timeout = e->cfg->escalation.ack_timeout;
+	size_t k;
+
+	for (k = 0; k < e->nhelpers; k++) {
+		struct esc_helper *h = &e->helpers[k];
+		int on = duty_is_on(e->duty, h->cfg->jid, now);
+
+		if (on && !h->shift_on)
+			h->gen++;	/* a shift starts: a fresh chance */
+		h->shift_on = on;
+	}
+	for (k = 0; k < e->ncases; k++) {
+		struct esc_case *c = e->cases[k];
+		char nb[32], pb[32];
+
+		if (c->state != STORE_OFFERED)
+			continue;
+		if (now - c->offered < timeout) {
+			/* Still waiting for a pinned session: ask again. */
+			if (!c->offer_sent) {
+				int r = reach_of(e, helper_jid(e, c->helper));
+
+				if (r == ESC_SECURE)
+					offer_send(e, c, now, out);
+				else if (r == ESC_ONLINE)
+					helper_ask(e, out, c->helper, now);
+			}
+			continue;
+		}
+		offer_revoke(e, c, c->offer_sent ? "no claim in time" :
+		    "no private conversation in time", 1, now, out);
+		if (!case_dispatch(e, c, now, out) && !c->wait_told) {
+			c->wait_told = 1;
+			person_news(e, out, c, "esc_still_waiting",
+			    vars_make("case", num(nb, c->id), "position",
+			    num(pb, case_position(e, c)), NULL), now);
+		}
+	}
+	dispatch(e, now, out);
+	if (e->last_purge == 0 || now - e->last_purge >= PURGE_INTERVAL) {
+		long keep = e->cfg->escalation.retention;
+		long n;
+
+		/* Undelivered news is kept at least MSG_KEEP, even with a
+		 * shorter retention: it is still owed to someone. */
+		n = store_purge(e->st, now - keep,
+		    now - (keep > MSG_KEEP ? keep : MSG_KEEP));
+
+		if (n > 0)
+			log_info("escalate: %ld closed cases or old messages "
+			    "deleted (retention)", n);
+		e->last_purge = now;
+	}
+}
+
+/* ---- life cycle ---- */
+
+static void
+helpers_load(struct escalate *e)
+{
+	size_t i, k;
+
+	e->nhelpers = e->cfg->nhelpers;
+	e->helpers = xcalloc(e->nhelpers + 1, sizeof(*e->helpers));
+	for (i = 0; i < e->nhelpers; i++) {
+		struct esc_helper *h = &e->helpers[i];
+		struct store_helper sh;
+
+		h->cfg = &e->cfg->helpers[i];
+		h->fallback = -1;
+		for (k = 0; k < e->cfg->duty.nfallback; k++)
+			if (util_strcasecmp(e->cfg->duty.fallback[k],
+			    h->cfg->jid) == 0 && h->fallback < 0)
+				h->fallback = (int)k;
+		if (store_helper_get(e->st, h->cfg->jid, &sh) == -1)
+			continue;
+		h->duty = sh.duty;
+		h->blocked = sh.blocked;
+		if (h->blocked) {
+			char *pins = helper_pins(e, (int)i);
+
+			/* The admin acted: the key seen is pinned now, or the
+			 * pins were edited since. */
+			if (helper_pinned(e, (int)i, sh.blocked_fp) ||
+			    sh.blocked_pins == NULL ||
+			    strcmp(pins, sh.blocked_pins) != 0) {
+				h->blocked = 0;
+				helper_save(e, (int)i, NULL);
+				log_info("escalate: helper %s: pins changed "
+				    "by the admin; back on duty",
+				    log_peer(h->cfg->jid));
+			} else
+				log_info("escalate: helper %s stays off duty "
+				    "(key not pinned; the admin has not acted)",
+				    log_peer(h->cfg->jid));
+			free(pins);
+		}
+		store_helper_release(&sh);
+	}
+}
+
+static void
+cases_load(struct escalate *e)
+{
+	struct store_case *v;
+	size_t n, k;
+
+	if (store_cases_open(e->st, &v, &n) == -1)
+		return;
+	for (k = 0; k < n; k++) {
+		struct esc_case *c = xcalloc(1, sizeof(*c));
+
+		c->id = v[k].id;
+		c->state = v[k].state;
+		c->person = v[k].person;
+		c->lang = v[k].lang;
+		c->text = v[k].text;
+		c->person_fp = v[k].person_fp;
+		c->helper = v[k].helper != NULL ?
+		    helper_find(e, v[k].helper) : -1;
+		c->opened = v[k].opened;
+		c->offered = v[k].offered;
+		c->claimed = v[k].claimed;
+		c->tried = xcalloc(e->nhelpers + 1, sizeof(*c->tried));
+		v[k].person = v[k].lang = v[k].text = v[k].person_fp = NULL;
+		/* An offer made before the restart is not waited for: the
+		 * case is offered again as soon as a helper is available. */
+		if (c->state == STORE_OFFERED ||
+		    (c->state == STORE_CLAIMED && c->helper < 0)) {
+			c->state = STORE_WAITING;
+			c->helper = -1;
+			case_save(e, c);
+		}
+		case_add(e, c);
+	}
+	if (n > 0)
+		log_info("escalate: %zu open cases loaded from the store", n);
+	store_cases_free(v, n);
+}
+
+struct escalate *
+escalate_new(const struct config *cfg, struct store *st, const struct duty *d,
+    const struct esc_env *env)
+{
+	struct escalate *e;
+
+	if (cfg == NULL || st == NULL || d == NULL)
+		fatalx("escalate_new: config, store and duty are required");
+	e = xcalloc(1, sizeof(*e));
+	e->cfg = cfg;
+	e->st = st;
+	e->duty = d;
+	if (env != NULL)
+		e->env = *env;
+	helpers_load(e);
+	cases_load(e);
+	return e;
+}
+
+void
+escalate_free(struct escalate *e)
+{
+	size_t k;
+
+	if (e == NULL)
+		return;
+	for (k = 0; k < e->ncases; k++)
+		case_free(e->cases[k]);
+	free(e->cases);
+	free(e->helpers);
+	free(e);
+}

@@ -9,8 +9,21 @@
  *   produced for a helper whose reach is ESC_SECURE (encrypted, pinned);
  *   otherwise the case waits and an ESC_OPEN_HELPER note asks for a session.
  * - A case is never shown to a second helper after a claim: the person was
- *   promised one point of contact.
+ *   promised one point of contact. (If that helper's key stops matching,
+ *   the case stays theirs, the person's words wait in the store, and the
+ *   person is told they may CANCEL and ask again.)
+ * - Nothing at all is produced for a helper whose reach is ESC_MISMATCH.
+ * - News for a person (a claim, a helper's words, a close) is produced only
+ *   while the person's reach is ESC_SECURE; otherwise it waits in the store
+ *   and comes out of escalate_reach_changed() when they are back, after an
+ *   "esc_fp_changed" note if their OTR key is not the one of the request.
  * - Time comes in as an argument; no clock is read here.
+ *
+ * Notes: key is a phrase key of replies/phrases/escalate.LANG.txt (for
+ * ESC_OPEN_HELPER it is "esc_open" and has no phrase); vars is never NULL;
+ * sensitive is only ever set on ESC_TO_HELPER notes. The offers, relays and
+ * helper commands are described in escalate.c; tests/escalate/ has the
+ * transcripts that pin the behaviour down.
  */
 #ifndef SECOURS_ESCALATE_H
 #define SECOURS_ESCALATE_H
@@ -64,13 +77,15 @@ void esc_notes_init(struct esc_notes *n);
 void esc_notes_clear(struct esc_notes *n);
 void esc_notes_release(struct esc_notes *n);
 
-/* st and d must outlive e. Loads open cases from the store; those already
- * offered are offered again as soon as a helper is available. */
+/* cfg, st and d are required and must outlive e. Loads open cases from the
+ * store; those already offered are offered again as soon as a helper is
+ * available (the next escalate_tick or escalate_reach_changed). */
 struct escalate *escalate_new(const struct config *cfg, struct store *st,
     const struct duty *d, const struct esc_env *env);
 void escalate_free(struct escalate *e);
 
-/* Opens a case for person with the consented text (already confirmed).
+/* Opens a case for person with the consented text (already confirmed);
+ * the person's current fingerprint (env) is kept to notice a key change.
  * Returns the case number (> 0), or -1 when the queue is full (a note says
  * so). Notes tell the person what happens next. */
 long escalate_open(struct escalate *e, const char *person, const char *lang,
@@ -88,8 +103,9 @@ int escalate_cancel(struct escalate *e, const char *person, time_t now,
 int escalate_person_text(struct escalate *e, const char *person,
     const char *text, time_t now, struct esc_notes *out);
 /* Text from a configured helper whose session is pinned: QUEUE, CLAIM n,
- * TALK n, CLOSE n, WHO, DUTY ON/OFF, HELP, "#n text", or relay text after
- * TALK. Returns 1 if handled. */
+ * TALK n, CLOSE n, WHO, DUTY ON/OFF/AUTO, HELP (or their French and Spanish
+ * names), "#n text", or relay text after TALK (a claim sets TALK). Returns
+ * 1 if handled, 0 if it is none of these (the bot may answer it). */
 int escalate_helper_text(struct escalate *e, const char *helper,
     const char *text, time_t now, struct esc_notes *out);
 /* A peer's reach changed (presence or OTR state): offers, deliveries of

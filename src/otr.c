@@ -62,6 +62,7 @@
 #define PEERS_FACTOR	4	/* peer records: this many per live session */
 #define MAX_SEND	(64 * 1024)	/* bytes of text in one otr_send */
 #define JID_MAX		3071
+#define PEER_BUCKETS	1024
 #define MAX_UNREADABLE	16	/* per session: libotr leaks 40 bytes each */
 
 enum smp_action {
@@ -78,6 +79,8 @@ struct inst {
 
 struct peer {
 	struct peer	*next;
+	struct peer	*hnext;		/* same hash bucket */
+	ConnContext	*master;	/* cached; NULL: look it up */
 	char		*bare;
 	char		*full;		/* last full JID heard from */
 	struct inst	 inst[MAX_INSTANCES];
@@ -120,6 +123,7 @@ struct otr {
 	char			*fpr_path;
 	char			 our_fp[OTR_FP_HUMAN_LEN];
 	struct peer		*peers;
+	struct peer		*bucket[PEER_BUCKETS];
 	size_t			 npeers;
 	time_t			 last_poll;
 	unsigned int		 poll_interval;
@@ -747,17 +751,6 @@ instag_generate(struct otr *o)
 	return 0;
 }
 
-static const struct config_helper *
-helper_find(const struct config *cfg, const char *bare)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nhelpers; i++)
-		if (cfg->helpers[i].jid != NULL &&
-		    util_strcasecmp(cfg->helpers[i].jid, bare) == 0)
-			return &cfg->helpers[i];
-	return NULL;
-}
 
 static int
 pin_matches(const struct config_helper *h, const unsigned char *fp)
@@ -777,7 +770,7 @@ pin_matches(const struct config_helper *h, const unsigned char *fp)
 static int
 keeps_keys(const struct otr *o, const char *bare)
 {
-	return o->cfg->otr.remember_people || helper_find(o->cfg, bare) != NULL;
+	return o->cfg->otr.remember_people || config_helper_find(o->cfg, bare) != NULL;
 }
 
 static int
@@ -811,22 +804,42 @@ fingerprints_write(struct otr *o)
  * Peers and their contexts
  */
 
+static unsigned int
+peer_hash(const char *bare)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *bare != '\0'; bare++)
+		h = (h ^ (unsigned char)*bare) * 16777619u;
+	return h % PEER_BUCKETS;
+}
+
 static struct peer *
 peer_find(const struct otr *o, const char *bare)
 {
 	struct peer *p;
 
-	for (p = o->peers; p != NULL; p = p->next)
+	for (p = o->bucket[peer_hash(bare)]; p != NULL; p = p->hnext)
 		if (strcmp(p->bare, bare) == 0)
 			return p;
 	return NULL;
 }
 
+/* The master context of bare (NULL if none). libotr keeps contexts in one
+ * sorted list, so the peer caches it; only contexts_forget() drops it. */
 static ConnContext *
 master_of(const struct otr *o, const char *bare)
 {
-	return otrl_context_find(o->us, bare, o->account, PROTO,
+	struct peer *p = peer_find(o, bare);
+	ConnContext *m;
+
+	if (p != NULL && p->master != NULL)
+		return p->master;
+	m = otrl_context_find(o->us, bare, o->account, PROTO,
 	    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
+	if (p != NULL)
+		p->master = m;
+	return m;
 }
 
 #define FOREACH_INSTANCE(c, m) \
@@ -843,6 +856,19 @@ peer_live(const struct otr *o, const struct peer *p)
 	FOREACH_INSTANCE(c, m)
 		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT ||
 		    c->auth.authstate != OTRL_AUTHSTATE_NONE)
+			return 1;
+	return 0;
+}
+
+static int
+peer_in_session(const struct otr *o, const struct peer *p)
+{
+	ConnContext *m, *c;
+
+	if ((m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT)
 			return 1;
 	return 0;
 }
@@ -967,13 +993,14 @@ smp_tidy(ConnContext *c)
 /* Forgets the contexts of p. Helpers' (and, when people are remembered,
  * everybody's) master contexts stay: they hold the known keys. */
 static void
-contexts_forget(struct otr *o, const struct peer *p)
+contexts_forget(struct otr *o, struct peer *p)
 {
 	ConnContext *m, *c;
 	int again = 1;
 
 	if ((m = master_of(o, p->bare)) == NULL)
 		return;
+	p->master = NULL;
 	FOREACH_INSTANCE(c, m)
 		otrl_context_force_plaintext(c);
 	if (!keeps_keys(o, p->bare)) {
@@ -1009,10 +1036,17 @@ peer_remove(struct otr *o, struct peer *victim)
 {
 	struct peer **pp;
 
+	contexts_forget(o, victim);
+	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
+	    pp = &(*pp)->hnext) {
+		if (*pp == victim) {
+			*pp = victim->hnext;
+			break;
+		}
+	}
 	for (pp = &o->peers; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == victim) {
 			*pp = victim->next;
-			contexts_forget(o, victim);
 			peer_free(victim);
 			o->npeers--;
 			return;
@@ -1032,9 +1066,11 @@ peer_get(struct otr *o, const char *bare)
 	if ((p = peer_find(o, bare)) != NULL)
 		return p;
 	if (o->npeers >= cap) {
+		/* The least recently active idle record goes (the list is
+		 * newest first, so on a tie the oldest). */
 		for (p = o->peers; p != NULL; p = p->next)
-			if (!peer_live(o, p) && !helper_find(o->cfg, p->bare) &&
-			    (oldest == NULL || p->active < oldest->active))
+			if (!peer_live(o, p) && !config_helper_find(o->cfg, p->bare) &&
+			    (oldest == NULL || p->active <= oldest->active))
 				oldest = p;
 		if (oldest == NULL) {
 			log_warnx("otr: %zu peers, all in sessions: ignoring %s",
@@ -1048,6 +1084,8 @@ peer_get(struct otr *o, const char *bare)
 	p->active = now_of(o);
 	p->next = o->peers;
 	o->peers = p;
+	p->hnext = o->bucket[peer_hash(bare)];
+	o->bucket[peer_hash(bare)] = p;
 	o->npeers++;
 	return p;
 }
@@ -1319,7 +1357,7 @@ op_gone_secure(void *od, ConnContext *ctx)
 {
 	struct otr *o = od;
 	struct peer *p = peer_find(o, ctx->username);
-	const struct config_helper *h = helper_find(o->cfg, ctx->username);
+	const struct config_helper *h = config_helper_find(o->cfg, ctx->username);
 	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "?";
 	int plaintext = 0, unread = 0;
 	time_t now = now_of(o);
@@ -1697,6 +1735,7 @@ otr_free(struct otr *o)
 		o->peers = p->next;
 		peer_free(p);
 	}
+	memset(o->bucket, 0, sizeof(o->bucket));
 	if (o->us != NULL) {
 		ConnContext *c;
 
@@ -1896,7 +1935,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	size_t len;
 	time_t now = now_of(o);
 	unsigned char flags = 0;
-	int r, frag;
+	int r, frag, ended = 0;
 
 	if (body == NULL || (bare = jid_bare(from_full)) == NULL)
 		return;
@@ -1921,7 +1960,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
-	if (!peer_live(o, p) && live_sessions(o) >= o->cfg->limits.max_sessions &&
+	if (!peer_live(o, p) && config_helper_find(o->cfg, bare) == NULL &&
+	    live_sessions(o) >= o->cfg->limits.max_sessions &&
 	    (strstr(body, "?OTR") != NULL ||
 	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL)) {
 		log_warnx("otr: %zu live sessions (the limit): ignoring OTR "
@@ -1954,8 +1994,10 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	o->route = from_full;
 	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
 	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
-	if (ctx != NULL)
+	if (ctx != NULL) {
+		p->master = ctx->m_context;
 		inst_set(p, ctx->their_instance, from_full, now);
+	}
 
 	/* Text only from an encrypted session, and only from a data
 	 * message (a reassembled fragment is one). */
@@ -1981,6 +2023,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	    ctx != NULL) {
 		log_info("otr: %s ended the private conversation",
 		    log_peer(bare));
+		ended = 1;
 		otrl_context_force_plaintext(ctx);
 		p->smp_busy = 0;
 		if (p->secure && !peer_encrypted(o, bare)) {
@@ -1998,7 +2041,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 
 	if (o->rx_unencrypted)
 		refuse(o, p, from_full, body, now);
-	else if (r == 1 && (o->rx_unrecognized ||
+	else if (!ended && r == 1 && (o->rx_unrecognized ||
 	    (type == OTRL_MSGTYPE_DATA &&
 	    !(flags & OTRL_MSGFLAGS_IGNORE_UNREADABLE) &&
 	    (ctx == NULL ? !o->rx_other_instance :
@@ -2014,6 +2057,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 			queue_event(o, OTR_EV_ENDED, bare, 0, 0);
 		}
 		peer_end(o, p);
+		ctx = NULL;
 	} else if (o->rx_unreadable)
 		recover(o, p, from_full, now, 0);
 
@@ -2099,7 +2143,7 @@ otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
 
 	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
 		return -1;
-	if ((h = helper_find(o->cfg, bare)) == NULL)
+	if ((h = config_helper_find(o->cfg, bare)) == NULL)
 		log_warnx("otr: %s is not a helper: nothing sent",
 		    log_peer(bare));
 	else if ((ctx = current_ctx(o, bare, h)) == NULL)
@@ -2281,7 +2325,7 @@ otr_poll(struct otr *o, time_t now)
 	}
 	for (p = o->peers; p != NULL; p = next) {
 		next = p->next;
-		if (peer_live(o, p)) {
+		if (peer_in_session(o, p)) {
 			if (now - p->active < o->cfg->otr.idle_timeout)
 				continue;
 			log_info("otr: session with %s idle for %lds: ending it",
@@ -2292,9 +2336,10 @@ otr_poll(struct otr *o, time_t now)
 			}
 			peer_end(o, p);
 		} else if (now - p->active >= AKE_WINDOW) {
+			/* plaintext only, or a handshake that never finished */
 			contexts_forget(o, p);
 		}
-		if (now - p->active >= keep && !helper_find(o->cfg, p->bare))
+		if (now - p->active >= keep && !config_helper_find(o->cfg, p->bare))
 			peer_remove(o, p);
 	}
 	flush(o);
@@ -2315,7 +2360,7 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	memset(info, 0, sizeof(*info));
 	if ((bare = jid_bare(bare_in)) == NULL)
 		return 0;
-	h = helper_find(o->cfg, bare);
+	h = config_helper_find(o->cfg, bare);
 	info->helper = h != NULL;
 	if ((ctx = current_ctx(o, bare, h)) == NULL)
 		ctx = current_ctx(o, bare, NULL);

@@ -534,18 +534,18 @@ store_cases_free(struct store_case *v, size_t n)
 }
 
 long
-store_purge(struct store *st, time_t before)
+store_purge(struct store *st, time_t closed_before, time_t msgs_before)
 {
 	sqlite3_stmt *s;
 	long n;
 
 	s = stmt_get(st, S_PURGE_CASES);
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)before);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)closed_before);
 	if (stmt_done(st, s, "purge closed cases") == -1)
 		return -1;
 	n = (long)sqlite3_changes(st->db);
 	s = stmt_get(st, S_PURGE_OUTBOX);
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)before);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)msgs_before);
 	if (stmt_done(st, s, "purge old waiting messages") == -1)
 		return -1;
 	n += (long)sqlite3_changes(st->db);

@@ -105,9 +105,10 @@ long store_case_count(struct store *st);
 void store_case_release(struct store_case *c);
 void store_cases_free(struct store_case *v, size_t n);
 
-/* Deletes closed cases closed before `before` and waiting messages created
- * before it. Returns the number of rows deleted, or -1. */
-long store_purge(struct store *st, time_t before);
+/* Deletes cases closed before closed_before, and waiting messages created
+ * before msgs_before (a person who never came back). Returns the number of
+ * rows deleted, or -1. */
+long store_purge(struct store *st, time_t closed_before, time_t msgs_before);
 
 /* Queues m (m->id is set). Returns 0 or -1. */
 int store_outbox_add(struct store *st, struct store_msg *m);

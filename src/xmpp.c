@@ -799,11 +799,9 @@ xmppc_stop(struct xmppc *x, unsigned long timeout_ms)
 	if (was == XS_ONLINE) {
 		send_presence(x, NULL, "unavailable", NULL);
 		xmpp_disconnect(x->conn);
-	} else if (was == XS_CONNECTING) {
-		xmpp_disconnect(x->conn);
-	} else if (was == XS_ABORTING) {
-		/* the DISCONNECT is on its way */
 	} else {
+		/* Not logged in: nobody to say goodbye to. A connection
+		 * still being set up is closed by xmppc_free(). */
 		x->state = XS_IDLE;
 		return;
 	}

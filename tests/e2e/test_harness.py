@@ -18,9 +18,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import potrfix                                   # noqa: E402
 from prosody import Prosody                      # noqa: E402
-from otrclient import Client, HarnessTimeout     # noqa: E402
+from otrclient import Client, refuse_plain       # noqa: E402
 from tcptap import Tap                           # noqa: E402
-from botproc import to_yaml                      # noqa: E402
+from botproc import Bot, to_yaml, SECOURS        # noqa: E402
 
 failures = 0
 count = 0
@@ -46,7 +46,7 @@ def section(name, fn, *args):
         return None
 
 
-def otr_session(a, b, label):
+def otr_session(a, b, label, wrong_smp=True):
     """AKE, messages both ways, fingerprints, SMP good and bad, end."""
     t0 = time.monotonic()
     a.start_otr(b.jid)
@@ -75,6 +75,8 @@ def otr_session(a, b, label):
     check(ra == "succeeded" and rb == "succeeded" and a.trusted(b.jid),
           "%s: SMP right secret succeeds (%.2fs)" % (label, time.monotonic() - t0),
           (ra, rb))
+    if not wrong_smp:
+        return
     b.smp_auto_respond(a.jid, "wrong horse")
     a.smp_start(b.jid, "correct horse")
     ra, rb = a.wait_smp_result(b.jid), b.wait_smp_result(a.jid)
@@ -89,7 +91,7 @@ def otr_session(a, b, label):
 def run_server(tls, keys):
     label = "tls" if tls else "plain"
     with Prosody(tls=tls) as srv:
-        for u in ("alice", "bob"):
+        for u in ("alice", "bob", "carol"):
             srv.register(u, u + "pw")
         secs = srv.start()
         check(srv.running, "%s: prosody started on port %d (%.2fs)" % (label, srv.port, secs))
@@ -147,7 +149,7 @@ def run_server(tls, keys):
 
             if tap is not None:
                 mark = len(tap.bodies("c2s")), len(tap.bodies("s2c"))
-            otr_session(a, b, label)
+            otr_session(a, b, label, wrong_smp=not tls)
 
             if tap is not None:
                 c2s = tap.bodies("c2s")[mark[0]:]
@@ -169,6 +171,21 @@ def run_server(tls, keys):
                   "%s: end_otr -> peer finished, us plaintext" % label)
 
             if not tls:
+                # a bot-like peer: refuses plaintext with an OTR query notice
+                c = Client(srv.jid("carol"), "carolpw", srv.port,
+                           on_plain=refuse_plain("?OTRv2? OTR only, please."))
+                try:
+                    c.connect()
+                    a.send_plain(c.jid, "hello carol")
+                    a.expect_plain(c.jid, "OTR only")
+                    a.wait_encrypted(c.jid)
+                    c.wait_encrypted(a.jid)
+                    check(c.plain_messages(a.jid) == ["hello carol"] and
+                          len(c.raw_to(a.jid)) >= 2,
+                          "plain: on_plain refusal notice starts OTR from the other side")
+                finally:
+                    c.close()
+
                 # server crash and restart on the same port
                 t0 = time.monotonic()
                 srv.kill()
@@ -201,6 +218,21 @@ def run_server(tls, keys):
     return a, b
 
 
+def check_botproc():
+    """The YAML botproc writes is accepted by the real config parser."""
+    if not os.access(SECOURS, os.X_OK):
+        check(True, "# SKIP botproc: no secours binary at %s" % SECOURS)
+        return
+    for tls in (False, True):
+        with Prosody(tls=tls) as srv:
+            with Bot(srv, register=False, config={
+                    "otr": {"refusal_cooldown": "10m"},
+                    "limits": {"max_per_minute": 20}}) as bot:
+                rc, out = bot.check()
+                check(rc == 0, "botproc: %s config passes secours --check"
+                      % ("TLS" if tls else "plaintext"), out)
+
+
 def main():
     t_start = time.monotonic()
     check(potrfix.selftest(), "potr patched: DSA keygen/sign/verify, AES-CTR")
@@ -216,6 +248,7 @@ def main():
         if res and fp:
             check(res[0].our_fingerprint() == fp,
                   "key_file: a new client keeps its fingerprint")
+    section("botproc config", check_botproc)
     check(True, "total %.1fs" % (time.monotonic() - t_start))
     print("1..%d" % count)
     return 1 if failures else 0

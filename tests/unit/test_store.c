@@ -262,13 +262,30 @@ test_retention(void)
 
 	st = store_open(dir);
 	CHECK_INT(2, store_case_count(st), "retention: two rows");
-	CHECK_INT(0, store_purge(st, 2000), "retention: closed at 2000 kept "
-	    "by a purge of before 2000");
-	CHECK_INT(1, store_purge(st, 2001), "retention: purged after");
+	CHECK_INT(0, store_purge(st, 2000, 0), "retention: closed at 2000 "
+	    "kept by a purge of before 2000");
+	CHECK_INT(1, store_purge(st, 2001, 0), "retention: purged after");
 	CHECK_INT(1, store_case_count(st), "retention: open case untouched");
 	new_case(&c, "p3@example.org", "third", 3000);
 	store_case_insert(st, &c);
 	CHECK_INT(3, c.id, "retention: case numbers are never reused");
+	{
+		struct store_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.case_id = 3;
+		m.to = (char *)"p3@example.org";
+		m.lang = (char *)"en";
+		m.key = (char *)"esc_claimed";
+		m.created = 3100;
+		store_outbox_add(st, &m);
+		CHECK_INT(0, store_purge(st, 0, 3100),
+		    "retention: waiting message kept until its horizon");
+		CHECK_INT(1, store_purge(st, 0, 3101),
+		    "retention: waiting message purged after");
+		CHECK_INT(2, store_case_count(st),
+		    "retention: purging messages leaves cases alone");
+	}
 	store_close(st);
 }
 
