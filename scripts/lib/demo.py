@@ -12,6 +12,7 @@ demo could not even start.
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -90,12 +91,18 @@ class Demo:
                              "plain TCP on loopback" % e)
         if self.srv is None:
             self.srv = Prosody(host=DOMAIN, tls=False)
-        for user in ("you", "helper", "guest"):
-            self.srv.register(user, PASSWORDS[user])
-        # The helper's key must exist before the bot's config pins it.
-        hkey = load_or_make_key(self.key_file("helper"))
-        self.helper_fp = _human_fpr(hkey)
-        load_or_make_key(self.key_file("you"))
+        # prosodyctl takes 0.25 s or more each: register side by side, and
+        # make the clients' OTR keys meanwhile. The helper's key must exist
+        # before the bot's config pins it.
+        users = ("desk", "you", "helper", "guest")
+        with concurrent.futures.ThreadPoolExecutor(len(users)) as ex:
+            regs = [ex.submit(self.srv.register, u, PASSWORDS[u])
+                    for u in users]
+            hkey = load_or_make_key(self.key_file("helper"))
+            self.helper_fp = _human_fpr(hkey)
+            load_or_make_key(self.key_file("you"))
+            for r in regs:
+                r.result()
         helper_jid = self.srv.jid("helper")
         cfg = {
             "guide": {"paths": [os.path.join(TOP_SRCDIR, "replies")]},
@@ -110,7 +117,7 @@ class Demo:
             "escalation": {"mode": "relay", "ack_timeout": "2m"},
         }
         self.bot = Bot(self.srv, user=BOT_USER, password=PASSWORDS["desk"],
-                       config=cfg)
+                       register=False, config=cfg)
         rc, text = self.bot.check()
         if rc != 0:
             raise Fatal("the demo's bot config does not pass --check:\n"
@@ -216,6 +223,7 @@ Or use Profanity as another person (guest@{dom}):
     /otr gen
     /msg {bot}
     /otr start
+    (after VERIFY: /otr answer {a}; to check the bot: /otr question "{q}" {a})
 """.format(port=srv.port, tls=tls, spid=srv.pid, bot=d.bot.jid,
            bpid=d.bot.pid, blog=d.bot.log_path, fp=d.fp, q=SMP_QUESTION,
            a=SMP_SECRET, hname=HELPER_NAME, dom=DOMAIN, hfp=d.helper_fp,
