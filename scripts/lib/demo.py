@@ -432,9 +432,15 @@ class Script:
 
     def step_human(self):
         you, helper = self.you, self.helper
+        problem = ("My phone was stolen yesterday and my accounts were "
+                   "logged in on it.")
+        self.say("you> ", problem)
+        you.send(self.bot, problem)
+        self.read(you, self.bot, "bot> ", until=r".", timeout=8)
         self.say("you> ", "HUMAN")
         you.send(self.bot, "HUMAN")
-        got = self.read(you, self.bot, "bot> ", until=r".", timeout=5)
+        got = self.read(you, self.bot, "bot> ", until=r"YES|descri|\?",
+                        timeout=5)
         if any(re.search(r"can't reach the helpers|offline test console",
                          t) for t in got):
             self.escalation = False
@@ -443,18 +449,17 @@ class Script:
                              "helpers)")
             return
         self.escalation = True
-        problem = ("My phone was stolen yesterday and I think someone is "
-                   "reading my messages.")
-        self.say("you> ", problem)
-        you.send(self.bot, problem)
-        got = self.read(you, self.bot, "bot> ", until=r"YES", timeout=5)
+        if not any("YES" in t for t in got):
+            # The bot asks for a description first.
+            self.say("you> ", problem)
+            you.send(self.bot, problem)
+            got = self.read(you, self.bot, "bot> ", until=r"YES", timeout=5)
         consent = [t for t in got if "YES" in t]
         self.check(consent and problem in consent[-1],
-                   "the bot shows what it would send, and to whom, and "
+                   "the bot shows what it would pass on, and to whom, and "
                    "asks first", got)
-        self.check(not helper.messages(self.bot) or not any(
-            problem in t for t in helper.messages(self.bot)),
-            "nothing reached the helper before YES")
+        self.check(not any(problem in t for t in helper.messages(self.bot)),
+                   "nothing reached the helper before YES")
         self.say("you> ", "YES")
         you.send(self.bot, "YES")
         self.read(you, self.bot, "bot> ", until=r".", timeout=5, settle=0.2)
