@@ -439,8 +439,8 @@ class Script:
         self.read(you, self.bot, "bot> ", until=r".", timeout=8)
         self.say("you> ", "HUMAN")
         you.send(self.bot, "HUMAN")
-        got = self.read(you, self.bot, "bot> ", until=r"YES|descri|\?",
-                        timeout=5)
+        got = self.read(you, self.bot, "bot> ",
+                        until=r"YES|descri|\?|reach the helpers", timeout=5)
         if any(re.search(r"can't reach the helpers|offline test console",
                          t) for t in got):
             self.escalation = False
