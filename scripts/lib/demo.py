@@ -20,6 +20,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -72,6 +73,7 @@ class Demo:
         self.fp = None
         self.helper_fp = None
         self.t_setup = 0.0
+        self.stopping = False
 
     def key_file(self, user):
         return os.path.join(self.dir, user + ".key")
@@ -164,6 +166,7 @@ class Demo:
         return c
 
     def cleanup(self):
+        self.stopping = True
         for c in self.clients:
             try:
                 c.close(timeout=1)
@@ -230,9 +233,22 @@ Or use Profanity as another person (guest@{dom}):
            gpw=PASSWORDS["guest"], ptls=prof_tls)
 
 
+def watch_bot(d, out):
+    """Tell the person if the bot dies under them (a crash, a sanitizer
+    report), with the end of its log."""
+    def run():
+        while d.bot.proc is not None and d.bot.proc.poll() is None:
+            time.sleep(0.5)
+        if not d.stopping:
+            out.say("-- ", "the bot stopped (exit status %s); the end of "
+                    "its log:\n%s" % (d.bot.proc.returncode, d.bot.tail(10)))
+    threading.Thread(target=run, daemon=True).start()
+
+
 def interactive(d, out):
     sys.stdout.write(banner(d) + "\n")
     sys.stdout.flush()
+    watch_bot(d, out)
     you = d.client("you")
     you.connect()
     out.prompt = "you> "
@@ -571,6 +587,20 @@ class Script:
         na = [s.key for s in self.steps if s.status == "n/a"]
         bad = [s.key for s in self.steps if s.status == "failed"]
         self.say("")
+        if not self.d.bot.running:
+            bad.append("bot")
+            self.say("NOT OK: ", "the bot exited during the demo (status "
+                     "%s); the end of its log:\n%s"
+                     % (self.d.bot.proc.returncode, self.d.bot.tail(15)))
+        else:
+            for c in (self.you, self.helper):
+                c.close(timeout=1)
+            rc, secs = self.d.bot.stop()
+            if rc != 0:
+                bad.append("bot")
+                self.say("NOT OK: ", "SIGTERM: the bot exited with status "
+                         "%s; the end of its log:\n%s"
+                         % (rc, self.d.bot.tail(15)))
         errs = self.d.bot.sanitizer_errors()
         if errs:
             bad.append("sanitizer")
