@@ -1,7 +1,6 @@
 /* xmpp: the XMPP link on libstrophe 0.12.2 (see xmpp.h). */
 #include "ac-config.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
