@@ -4,8 +4,9 @@ conversation against the build tree's secours ($SECOURS, as make check
 sets it; the demo then neither installs nor builds). Checks the printed
 transcript: the refusal notice in clear carries no guide text, the greeting
 comes after the handshake, inside OTR, the answer starts with a
-"Title › Heading" source line, and the demo exits 0. One line per check,
-exit 1 on any failure.
+"Title › Heading" source line, every step (the escalation to the helper
+included: --strict) did what it should, and the demo exits 0. One line
+per check, exit 1 on any failure.
 """
 
 import os
@@ -83,7 +84,7 @@ def main():
     demo = os.path.join(TOP_SRCDIR, "scripts", "demo")
     t0 = time.monotonic()
     try:
-        r = subprocess.run([demo], stdin=subprocess.DEVNULL,
+        r = subprocess.run([demo, "--strict"], stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            env=env, timeout=120 * SCALE, cwd=TOP_BUILDDIR)
         out, rc = r.stdout.decode("utf-8", "replace"), r.returncode
@@ -119,8 +120,8 @@ def main():
           'the answer starts with a "Title \u203a Heading" source line', first)
 
     last = lines[-1] if lines else ""
-    check(last.startswith("demo: ") and "FAILED" not in last,
-          "the demo's summary line", last)
+    check(last.startswith("demo: ") and re.search(r" (\d+)/\1 steps ok", last),
+          "every step of the scripted conversation did what it should", last)
     check(rc == 0, "scripts/demo exits 0", rc)
     check(secs < 30 * SCALE, "the demo ran in %.1f s" % secs)
     print("1..%d" % count)
