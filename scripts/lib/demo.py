@@ -214,6 +214,7 @@ Things to type (the bot's words appear as "bot> "):
   /fp, /ask "{q}" {a}, /plain hello, /help, /quit
 
 Play the helper in a second terminal:   scripts/chat.py --as helper
+  (then type HUMAN here; the helper gets the case and types CLAIM 1)
 Or use Profanity as another person (guest@{dom}):
   profanity, then:
     /account add guest
