@@ -2,13 +2,13 @@
 the bot, and either an OTR chat in the terminal or, without a terminal on
 standard input, a scripted conversation printed as a transcript.
 
-    /usr/bin/python3 scripts/lib/demo.py [--plain] [--script] [--strict] [--keep]
+    /usr/bin/python3 scripts/lib/demo.py [--plain] [--script|--interactive] [--keep]
 
 Environment: SECOURS (the binary), TOP_SRCDIR, TOP_BUILDDIR (as for make
 check; defaults: this checkout). Exit status: 0 when every step of the
-script did what it should (a step the daemon cannot do yet is reported as
-"not yet available" and fails only with --strict), 1 otherwise, 2 when the
-demo could not even start.
+script did what it should, 1 otherwise (a step the daemon says it cannot
+do is reported as "not yet available", and fails too), 2 when the demo
+could not even start.
 """
 
 import argparse
@@ -615,7 +615,7 @@ class Script:
             parts.append("FAILED: %s" % " ".join(bad))
         self.say("demo: %s; setup %.1f s, conversation %.1f s"
                  % ("; ".join(parts), self.d.t_setup, total))
-        if bad or (na and self.d.args.strict):
+        if bad or na:
             return 1
         return 0
 
@@ -656,8 +656,6 @@ def main(argv=None):
                       help="play the scripted conversation even on a terminal")
     mode.add_argument("--interactive", action="store_true",
                       help="the terminal chat even without a terminal")
-    ap.add_argument("--strict", action="store_true",
-                    help="a step that is not yet available fails the demo")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temp dirs (logs, config) at the end")
     args = ap.parse_args(argv)
