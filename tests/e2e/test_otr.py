@@ -27,11 +27,18 @@ import glob
 import html
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+# Every temp dir of this run (Prosody's, the bot's, Profanity's HOME) goes
+# under one private parent: other tests' cleanups of /tmp/secours-* globs
+# cannot pull a live server's accounts from under us.
+RUN_DIR = tempfile.mkdtemp(prefix="e2eotr-run-")
+tempfile.tempdir = RUN_DIR
 sys.path.insert(0, os.path.join(_HERE, "..", "lib"))
 
 from prosody import Prosody                      # noqa: E402
@@ -190,24 +197,30 @@ class World:
 def setup(w):
     w.srv = Prosody()
     for u in ("alice", "bob", "carol", "erin", "mallory", "dave",
-              "robo1", "robo2"):
+              "robo1", "robo2", "robo3", "frank"):
         w.srv.register(u, u + "pw")
     w.srv.start()
     w.tap = Tap(w.srv.port)
     w.bot = Bot(w.srv, port=w.tap.port, config={
         "otr": {"smp_question": QUESTION, "smp_secret": SECRET,
-                "refusal_cooldown": "10m"},
+                "refusal_cooldown": "10m", "smp_max_attempts": 2},
         "limits": {"max_body": 4096, "max_per_minute": 20},
     })
     w.clients = []
     w.closed = []
+    w.tagless = []
 
 
 def client(w, user, **kw):
     if "key" not in kw:
         kw["key"] = fast_key()
     c = Client(w.srv.jid(user), user + "pw", w.srv.port, **kw)
-    c.connect()
+    try:
+        c.connect()
+    except AssertionError:
+        print("# login of %s failed; Prosody log:\n# %s" % (
+            user, "\n# ".join(w.srv.log_text().splitlines()[-15:])))
+        raise
     w.clients.append(c)
     return c
 
@@ -218,6 +231,14 @@ def part_fingerprint_before(w):
     check(re.fullmatch(r"[0-9A-F]{8}( [0-9A-F]{8}){4}", w.fp) is not None,
           "secours --fingerprint prints a fingerprint (%.2f s)"
           % (time.monotonic() - t0), w.fp)
+    st = w.bot.state_dir
+    modes = {os.path.relpath(os.path.join(d, f), st):
+             os.stat(os.path.join(d, f)).st_mode & 0o777
+             for d, _, fs in os.walk(st) for f in fs}
+    check((os.stat(st).st_mode & 0o777) == 0o700 and modes and
+          all(m == 0o600 for m in modes.values()),
+          "state_dir 0700, its files 0600", "%o %r" % (os.stat(st).st_mode & 0o777,
+                                                      {k: "%o" % v for k, v in modes.items()}))
     t0 = time.monotonic()
     w.bot.start(wait=r"logged in as ")
     check(True, "bot logged in through the tap (%.2f s)" % (time.monotonic() - t0))
@@ -294,6 +315,37 @@ def part_alice(w):
           "--fingerprint while the daemon runs: same key")
 
 
+def part_tagged(w):
+    """frank's client is opportunistic (Pidgin's default): his first
+    message is plaintext with the whitespace tag. libotr starts the
+    handshake itself; the bot must not send a second query (crossing
+    handshakes), and the notice goes without the tag."""
+    frank = w.frank = client(w, "frank")
+    t0 = time.monotonic()
+    frank.send_plain(w.bot.jid, "hello, I need advice", tag=True)
+    enc = attempt(frank.wait_encrypted, w.bot.jid, timeout=10)
+    check(enc is not None and not frank.otr_failures,
+          "a whitespace-tagged plaintext starts OTR, no crossed handshake "
+          "(%.2f s)" % (time.monotonic() - t0), frank.otr_failures[-2:])
+    greet = attempt(frank.expect, w.bot.jid, r"privately", timeout=5)
+    check(greet is not None, "greeting", short(greet))
+    again = attempt(frank.expect, w.bot.jid, r"before this private "
+                    r"conversation started was not read", timeout=5)
+    check(again is not None, "the bot says the plaintext was not read",
+          short(again))
+    raw = frank.raw_from(w.bot.jid)
+    clear = [r for r in raw if not r.body.startswith("?OTR:")]
+    queries = [r for r in raw if r.kind == "query"]
+    check(len(clear) <= 1 and not queries and
+          all(r.kind == "plain" for r in clear),
+          "to a tagged plaintext: at most one notice, without a query tag, "
+          "then only OTR", [(r.kind, short(r.body, 30)) for r in raw[:4]])
+    frank.send(w.bot.jid, "how do I verify the fingerprint of the desk?")
+    check(attempt(frank.expect, w.bot.jid, SOURCE, timeout=5) is not None,
+          "and questions get answers")
+    w.tagless = [r.body for r in clear]
+
+
 def part_smp_person(w):
     """alice asks the bot: right secret, then a wrong one."""
     alice = w.alice
@@ -312,6 +364,17 @@ def part_smp_person(w):
           "SMP with a wrong secret: %s (%.2f s)" % (res, time.monotonic() - t0), res)
     msg = attempt(alice.expect, w.bot.jid, r"didn't pass", timeout=5)
     check(msg is not None, "the bot says the check failed", short(msg))
+    # smp_max_attempts is 2 here: a third check within the hour is refused,
+    # even with the right secret (online guessing).
+    t0 = time.monotonic()
+    alice.smp_start(w.bot.jid, SECRET, QUESTION)
+    res = attempt(alice.wait_smp_result, w.bot.jid, timeout=10)
+    msg = attempt(alice.expect, w.bot.jid, r"too many checks", timeout=5)
+    check(res in ("failed", "aborted") and msg is not None,
+          "over smp_max_attempts: the bot aborts (%s) and says why (%.2f s)"
+          % (res, time.monotonic() - t0), (res, short(msg)))
+    check(re.search(r"over the SMP attempt limit", w.bot.log) is not None,
+          "the SMP limit is logged")
 
 
 def part_verify(w):
@@ -376,33 +439,78 @@ def part_end_and_return(w):
           bob2.plain_messages(w.bot.jid))
 
 
-def part_botlike(w):
-    """Two auto-responders that never do OTR: every plaintext they get is
-    answered with their own notice. The bot must be the one that stops."""
+class AnswerAll(Client):
+    """An auto-responder that answers EVERY body it gets, OTR or not, with
+    an OTR error (a client whose OTR is broken)."""
+
+    reply = "?OTR Error: I cannot read that."
+
+    def _on_message(self, msg):
+        super()._on_message(msg)
+        if msg["type"] in ("chat", "normal") and msg["body"]:
+            self._send_body(str(msg["from"]), self.reply)
+
+
+ROBOS = [
+    ("robo1", "Sorry, I only talk with my friends. Please retry later."),
+    ("robo2", "?OTRv2? I require encryption: this account only reads "
+     "OTR messages."),
+    ("robo3", None),
+]
+
+
+def part_botlike_start(w):
+    """Auto-responders that never finish OTR: robo1 and robo2 answer every
+    plaintext (queries and errors included) with their own notice (robo2's
+    carries a query tag), robo3 answers every body with an OTR error. They
+    write first; the bot must be the one that stops. Checked later, while
+    the other parts run."""
     def responder(notice):
         def cb(c, jid, body):
             if not body.startswith("?OTR:"):
                 c.send_raw_body(jid, notice)
         return cb
-    robos = [
-        ("robo1", "Sorry, I only talk with my friends. Please retry later."),
-        ("robo2", "?OTRv2? I require encryption: this account only reads "
-         "OTR messages."),
-    ]
-    cs = []
-    for user, notice in robos:
-        c = client(w, user, otr_policy={"ALLOW_V2": False},
-                   on_plain=responder(notice))
-        cs.append(c)
-    for c in cs:
+    w.robos = []
+    for user, notice in ROBOS:
+        if notice is None:
+            c = AnswerAll(w.srv.jid(user), user + "pw", w.srv.port,
+                          otr_policy={"ALLOW_V2": False}, key=fast_key())
+            c.connect()
+            w.clients.append(c)
+        else:
+            c = client(w, user, otr_policy={"ALLOW_V2": False},
+                       on_plain=responder(notice))
+        w.robos.append(c)
+    w.robo_t0 = time.monotonic()
+    for c in w.robos:
         c.send_plain(w.bot.jid, "hello")
-    time.sleep(5)
-    for (user, _), c in zip(robos, cs):
-        got = len(c.raw_from(w.bot.jid))
-        sent = len(c.raw_to(w.bot.jid))
+
+
+def robo_counts(w):
+    return [(len(c.raw_from(w.bot.jid)), len(c.raw_to(w.bot.jid)))
+            for c in w.robos]
+
+
+def part_botlike_check(w):
+    left = 5.0 - (time.monotonic() - w.robo_t0)
+    if left > 0:
+        time.sleep(left)
+    w.robo_at5 = robo_counts(w)
+    for (user, _), c, (got, sent) in zip(ROBOS, w.robos, w.robo_at5):
         check(1 <= got <= 4 and sent <= 4,
-              "bot-like peer %s: bounded in 5 s (bot sent %d, peer sent %d)"
-              % (user, got, sent), [short(r.body, 40) for r in c.raw_from(w.bot.jid)])
+              "bot-like peer %s: bounded within 5 s (bot sent %d, peer sent "
+              "%d)" % (user, got, sent),
+              [short(r.body, 40) for r in c.raw_from(w.bot.jid)])
+
+
+def part_botlike_settled(w):
+    """Called much later: nothing more was exchanged since the 5 s mark."""
+    later = robo_counts(w)
+    secs = time.monotonic() - w.robo_t0
+    for (user, _), a, b in zip(ROBOS, w.robo_at5, later):
+        check(a == b, "bot-like peer %s: settled, nothing more after %.0f s"
+              % (user, secs), "at 5 s %r, now %r" % (a, b))
+    for c in w.robos:
         c.close()
         w.clients.remove(c)
         w.closed.append(c)
@@ -504,6 +612,25 @@ def part_restart(w):
     check(ans is not None, "the resent question is answered (%.2f s after the "
           "stale one)" % (time.monotonic() - t0), short(first_line(ans)))
 
+    # A clean restart (SIGTERM) ends the session: the client sees FINISHED
+    # and starts a new one itself.
+    t0 = time.monotonic()
+    rc, _ = w.bot.stop()
+    w.bot.start(wait=r"logged in as ")
+    fin = attempt(erin.wait_state, w.bot.jid, "finished", timeout=3)
+    check(fin is not None or erin.otr_state(w.bot.jid) == "finished",
+          "SIGTERM restart: the client sees the session end (%.2f s), exit %s"
+          % (time.monotonic() - t0, rc), erin.otr_state(w.bot.jid))
+    time.sleep(0.3)
+    erin.start_otr(w.bot.jid)
+    enc = attempt(erin.wait_encrypted, w.bot.jid, timeout=10)
+    greet = attempt(erin.expect, w.bot.jid, r"privately", timeout=5)
+    check(enc is not None and greet is not None,
+          "after a clean restart the client's new session starts at once")
+    erin.send(w.bot.jid, question)
+    check(attempt(erin.expect, w.bot.jid, SOURCE, timeout=5) is not None,
+          "and is answered")
+
 
 def part_sigterm(w):
     erin = w.erin
@@ -550,14 +677,18 @@ def part_wire(w):
     notices = [b for b in clear if otr_kind(b) == "query" and len(b) > 20]
     queries = [b for b in clear if otr_kind(b) == "query" and len(b) <= 20]
     errors = [b for b in clear if otr_kind(b) == "error"]
-    other = [b for b in clear if b not in notices + queries + errors]
+    tagless = [b for b in clear if notices and b == notices[0].split("\n", 1)[-1]]
+    check(tagless == w.tagless, "the notice without its tag went only to the "
+          "tagged plaintext (%d)" % len(tagless))
+    other = [b for b in clear if b not in notices + queries + errors + tagless]
     check(not other, "the bot sent nothing in clear but notices, queries and "
           "OTR errors (%d bodies: %d notices, %d queries, %d errors)"
           % (len(bodies), len(notices), len(queries), len(errors)),
           [short(b) for b in other[:3]])
-    check(len(set(notices)) == 1 and len(notices) == 5,
-          "one notice text, once per person who wrote in clear (carol, alice, "
-          "robo1, robo2, dave)", "%d notices, %d texts" % (len(notices), len(set(notices))))
+    check(len(set(notices)) == 1 and len(notices) == 6,
+          "one notice text with a query tag, once per person who wrote "
+          "untagged plaintext (carol, alice, robo1-3, dave)",
+          "%d notices, %d texts" % (len(notices), len(set(notices))))
     check(all(len(b) < 300 and SOURCE not in b for b in errors + queries),
           "queries and errors are short protocol text", [short(b) for b in errors + queries])
 
@@ -582,17 +713,21 @@ def main():
     setup(w)
     try:
         section("fingerprint", part_fingerprint_before, w)
+        section("botlike-start", part_botlike_start, w)
         section("plaintext", part_plaintext, w)
         section("alice", part_alice, w)
+        section("tagged", part_tagged, w)
         if getattr(w, "alice", None) is not None and \
                 w.alice.otr_state(w.bot.jid) == "encrypted":
             section("smp-person", part_smp_person, w)
         section("verify", part_verify, w)
         section("end-and-return", part_end_and_return, w)
-        section("botlike", part_botlike, w)
+        section("botlike", part_botlike_check, w)
         if getattr(w, "alice", None) is not None and \
                 w.alice.otr_state(w.bot.jid) == "encrypted":
             section("flood", part_flood, w)
+        if getattr(w, "robo_at5", None) is not None:
+            section("botlike-settled", part_botlike_settled, w)
         section("restart", part_restart, w)
         section("sigterm", part_sigterm, w)
         section("wire", part_wire, w)
@@ -606,6 +741,8 @@ def main():
         w.bot.cleanup()
         w.tap.stop()
         w.srv.cleanup()
+        if os.environ.get("KEEP_TMP") != "1":
+            shutil.rmtree(RUN_DIR, ignore_errors=True)
     print("# %d checks, %d failed, %.1f s" % (count, failures,
                                                time.monotonic() - T0))
     return 1 if failures else 0

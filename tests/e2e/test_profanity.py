@@ -25,6 +25,11 @@ import time
 import traceback
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+# Every temp dir of this run (Prosody's, the bot's, Profanity's HOME) goes
+# under one private parent: other tests' cleanups of /tmp/secours-* globs
+# cannot pull a live server's accounts from under us.
+RUN_DIR = tempfile.mkdtemp(prefix="e2eotr-run-")
+tempfile.tempdir = RUN_DIR
 sys.path.insert(0, os.path.join(_HERE, "..", "lib"))
 
 QUESTION = "Which word is printed on the back of our flyer?"
@@ -342,6 +347,7 @@ def main():
     for tool in ("profanity", "tmux", "prosody"):
         if shutil.which(tool) is None:
             print("# SKIP: %s is not installed" % tool)
+            shutil.rmtree(RUN_DIR, ignore_errors=True)
             return 77
     from prosody import Prosody
     from botproc import Bot
@@ -376,6 +382,8 @@ def main():
         prof.cleanup()
         bot.cleanup()
         srv.cleanup()
+        if os.environ.get("KEEP_TMP") != "1":
+            shutil.rmtree(RUN_DIR, ignore_errors=True)
     print("# %d checks, %d failed, %.1f s" % (count, failures,
                                                time.monotonic() - T0))
     return 1 if failures else 0
