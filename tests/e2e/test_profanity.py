@@ -7,7 +7,9 @@ the screen (capture-pane). A person who writes in clear gets the notice,
 whose query makes Profanity start OTR by itself; questions get answers on
 screen; `/otr theirfp` is `secours --fingerprint`; SMP asked by the person
 (wrong, then right secret) and by the bot (VERIFY, `/otr answer`); after a
-successful check a new `/otr start` is trusted; `/otr end`, `/quit`.
+successful check a new `/otr start` is trusted; `/otr end`; the bot is
+killed and restarted (Profanity re-keys on the bot's error and query, the
+resent question is answered); the bot's SIGTERM ends the session; `/quit`.
 Profanity's DEBUG log holds every stanza: the bot sent nothing but ?OTR
 bodies after its notice. Exit 77 (skip) without profanity or tmux.
 One line per check; exit 1 on any failure.
@@ -89,27 +91,30 @@ class Profanity:
                "XDG_DATA_HOME=%s/.local/share TERM=xterm-256color "
                "profanity -l DEBUG -a %s" % (h, h, h, self.user))
         r = self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "prof",
-                      "-x", "220", "-y", "60", cmd)
+                      "-x", "220", "-y", "80", cmd)
         if r.returncode != 0:
             raise RuntimeError("tmux new-session failed: %s" % r.stderr)
         r = self.tmux("list-panes", "-t", "prof", "-F", "#{pane_pid}")
         self.pid = int(r.stdout.split()[0])
 
     def screen(self):
-        """The whole history of the current window, wrapped lines joined."""
-        return self.tmux("capture-pane", "-p", "-J", "-t", "prof",
-                         "-S", "-5000").stdout
+        """The visible screen, wrapped lines joined (Profanity redraws in
+        place: there is no terminal scrollback to read)."""
+        return self.tmux("capture-pane", "-p", "-J", "-t", "prof").stdout
 
     def type(self, text):
         self.tmux("send-keys", "-t", "prof", "-l", text)
         self.tmux("send-keys", "-t", "prof", "Enter")
 
-    def count(self, needle):
-        return self.screen().count(needle)
+    def clear(self):
+        """/clear the current window, so that waits see only new output."""
+        self.type("/clear")
+        time.sleep(0.15)
 
     def wait(self, needle, timeout=10.0, after=0):
         """Wait until needle (str or compiled regex) occurs more than `after`
-        times on screen. Returns the screen, or None when time runs out."""
+        times on the visible screen. Returns the screen, or None when time
+        runs out."""
         deadline = time.monotonic() + timeout * _SCALE
         while True:
             s = self.screen()
@@ -193,13 +198,20 @@ def log_messages(text):
     return out
 
 
+def tail(prof, n=400):
+    return short(prof.screen().rstrip()[-n:], n)
+
+
 def run(srv, bot, prof, fp):
+    """The session. Profanity redraws its window (no terminal scrollback),
+    so each step clears the chat window (/clear) and waits for its own
+    output on the visible screen."""
     jid = bot.jid
     t0 = time.monotonic()
     prof.start()
     s = prof.wait("logged in successfully", timeout=15)
     check(s is not None, "Profanity logs in (%.2f s)" % (time.monotonic() - t0),
-          short(prof.screen()[-300:], 300))
+          tail(prof))
     if s is None:
         return
     t0 = time.monotonic()
@@ -216,7 +228,7 @@ def run(srv, bot, prof, fp):
     s = prof.wait("OTR session started (untrusted)", timeout=10)
     check(s is not None, "plaintext -> the bot's notice -> Profanity starts "
           "OTR by itself: \"OTR session started (untrusted)\" (%.2f s)"
-          % (time.monotonic() - t0), short(prof.screen()[-400:], 400))
+          % (time.monotonic() - t0), tail(prof))
     s = prof.wait(fp, timeout=5)
     check(s is not None, "the greeting shows the bot's fingerprint on screen")
     print("# Profanity's screen: the notice text is %s" %
@@ -226,88 +238,104 @@ def run(srv, bot, prof, fp):
     # Questions: answers are paged and open with the source line.
     for q in ("how do I verify the fingerprint of the desk?",
               "what should I do if my phone was stolen?"):
-        n = prof.count(SOURCE)
+        prof.clear()
         t0 = time.monotonic()
         prof.type(q)
-        s = prof.wait(SOURCE, timeout=5, after=n)
-        line = ""
-        if s:
-            line = [l for l in s.splitlines() if SOURCE in l][-1].strip()
+        s = prof.wait(SOURCE, timeout=5)
+        line = [l for l in (s or "").splitlines() if SOURCE in l]
         check(s is not None, "question -> answer on screen (%.2f s): %s"
-              % (time.monotonic() - t0, short(line, 60)), q)
+              % (time.monotonic() - t0, short(line[-1].strip() if line else "", 60)), q)
 
     # The bot's fingerprint as Profanity sees it.
+    prof.clear()
     prof.type("/otr theirfp")
-    s = prof.wait(re.compile(r"OTR fingerprint: ([0-9A-F]{8}( [0-9A-F]{8}){4})"),
-                  timeout=5)
-    seen = None
-    if s:
-        seen = re.findall(r"OTR fingerprint: ([0-9A-F]{8}(?: [0-9A-F]{8}){4})", s)[-1]
+    fp_rx = re.compile(r"OTR fingerprint: ([0-9A-F]{8}(?: [0-9A-F]{8}){4})")
+    s = prof.wait(fp_rx, timeout=5)
+    seen = fp_rx.findall(s)[-1] if s else None
     check(seen == fp, "/otr theirfp = secours --fingerprint", (seen, fp))
 
-    # SMP asked by the person: wrong secret, then the right one.
-    n_fail = prof.count("didn't pass")
+    # SMP asked by the person: wrong secret, then the right one. Profanity
+    # splits arguments on spaces unless quoted: a secret with a space must
+    # be typed in quotes.
+    prof.clear()
     t0 = time.monotonic()
-    # Profanity splits arguments on spaces unless quoted: a secret with a
-    # space must be typed in quotes.
     prof.type('/otr question "%s" "%s"' % (QUESTION, "lighthouse 42"))
     s = prof.wait(re.compile(r"Authentication failed|failed to authenticate|"
                              r"SMP session aborted"), timeout=10)
-    s2 = prof.wait("didn't pass", timeout=5, after=n_fail)
+    s2 = prof.wait("didn't pass", timeout=5)
     check(s is not None and s2 is not None,
           "/otr question, wrong secret: Profanity reports failure and the bot "
-          "says the check didn't pass (%.2f s)" % (time.monotonic() - t0),
-          short(prof.screen()[-300:], 300))
-    n_ok = prof.count("Authentication successful")
+          "says the check didn't pass (%.2f s)" % (time.monotonic() - t0), tail(prof))
+    prof.clear()
     t0 = time.monotonic()
     prof.type('/otr question "%s" "%s"' % (QUESTION, SECRET))
-    s = prof.wait("Authentication successful", timeout=10, after=n_ok)
+    s = prof.wait("Authentication successful", timeout=10)
     s2 = prof.wait("I answered your question", timeout=5)
     check(s is not None and s2 is not None,
           "/otr question, right secret: \"Authentication successful\", and "
-          "the bot says it answered (%.2f s)" % (time.monotonic() - t0),
-          short(prof.screen()[-300:], 300))
+          "the bot says it answered (%.2f s)" % (time.monotonic() - t0), tail(prof))
     check(prof.wait("OTR session trusted", timeout=3) is not None,
           "Profanity now trusts the bot")
 
     # SMP asked by the bot.
+    prof.clear()
     t0 = time.monotonic()
     prof.type("VERIFY")
     s = prof.wait("wants to authenticate your identity", timeout=10)
     check(s is not None and QUESTION in s,
-          "VERIFY: Profanity shows the bot's question", short(prof.screen()[-300:], 300))
+          "VERIFY: Profanity shows the bot's question", tail(prof))
     prof.type('/otr answer "%s"' % SECRET)
     s = prof.wait("Check passed", timeout=10)
     check(s is not None, "/otr answer with the secret: the bot says the check "
-          "passed (%.2f s)" % (time.monotonic() - t0), short(prof.screen()[-300:], 300))
+          "passed (%.2f s)" % (time.monotonic() - t0), tail(prof))
 
     # End, then start again explicitly: the key is trusted now.
-    n_end = prof.count("OTR session ended")
-    prof.type("/otr end")
+    prof.clear()
     mark = bot.mark()
-    s = prof.wait("OTR session ended", timeout=5, after=n_end)
-    try:
-        bot.wait_log(r"ended the private conversation", timeout=3, since=mark)
-        seen = True
-    except AssertionError:
-        seen = False
+    prof.type("/otr end")
+    s = prof.wait("OTR session ended", timeout=5)
+    seen = attempt_log(bot, r"ended the private conversation", mark)
     check(s is not None and seen, "/otr end: Profanity and the bot both end "
           "the session")
+    prof.clear()
     t0 = time.monotonic()
-    n_start = prof.count("OTR session started")
     prof.type("/otr start")
-    s = prof.wait("OTR session started", timeout=10, after=n_start)
+    s = prof.wait("OTR session started", timeout=10)
     started = [l for l in (s or "").splitlines() if "OTR session started" in l]
-    check(s is not None and "(trusted)" in started[-1],
+    check(started and "(trusted)" in started[-1],
           "/otr start -> \"OTR session started (trusted)\" after the check "
-          "(%.2f s)" % (time.monotonic() - t0), started[-1:] if started else "")
-    n = prof.count(SOURCE)
+          "(%.2f s)" % (time.monotonic() - t0), started[-1:] or tail(prof))
+    prof.wait("HELP to see what I can do", timeout=5)       # the greeting
+    prof.clear()
     prof.type("how can I start a private conversation in Pidgin?")
-    check(prof.wait(SOURCE, timeout=5, after=n) is not None,
-          "the new session gets answers")
-    n_end = prof.count("OTR session ended")
-    prof.type("/otr end")
-    prof.wait("OTR session ended", timeout=5, after=n_end)
+    check(prof.wait(SOURCE, timeout=5) is not None, "the new session gets answers")
+
+    # The bot dies (SIGKILL) and comes back: Profanity's next message is
+    # stale; the bot's OTR error and query make Profanity re-key by itself.
+    t0 = time.monotonic()
+    bot.restart(kill=True, wait=r"logged in as ")
+    time.sleep(0.3)
+    q = "what should I do if my phone was stolen?"
+    prof.clear()
+    prof.type(q)
+    s = prof.wait("OTR: Received error", timeout=5)
+    check(s is not None, "after a bot crash: Profanity shows the bot's OTR "
+          "error", tail(prof))
+    s = prof.wait("Please send it again", timeout=10)
+    check(s is not None, "Profanity re-keys by itself and the bot asks to "
+          "resend (%.2f s)" % (time.monotonic() - t0), tail(prof))
+    prof.clear()
+    prof.type(q)
+    check(prof.wait(SOURCE, timeout=5) is not None,
+          "the resent question is answered (%.2f s after the crash)"
+          % (time.monotonic() - t0), tail(prof))
+
+    # SIGTERM: Profanity is told the session ended.
+    prof.clear()
+    rc, secs = bot.stop(timeout=5)
+    s = prof.wait("OTR session ended", timeout=5)
+    check(s is not None and rc == 0, "bot SIGTERM: \"OTR session ended\" in "
+          "Profanity, the bot exits 0 (%.2f s)" % secs, (rc, tail(prof)))
     t0 = time.monotonic()
     prof.type("/quit")
     deadline = time.monotonic() + 5 * _SCALE
@@ -315,6 +343,14 @@ def run(srv, bot, prof, fp):
         time.sleep(0.05)
     check(not prof.running(), "/quit: Profanity exits (%.2f s)"
           % (time.monotonic() - t0))
+
+
+def attempt_log(bot, regex, since):
+    try:
+        bot.wait_log(regex, timeout=3, since=since)
+        return True
+    except AssertionError:
+        return False
 
 
 def check_logs(bot, prof, fp):
@@ -333,8 +369,10 @@ def check_logs(bot, prof, fp):
     check(not bad, "after the notice the bot sent only ?OTR bodies (%d)" % len(after),
           [short(b) for b in bad[:3]])
     clear = [b for b in after if not b.startswith("?OTR:")]
-    check(not clear, "... and all of them OTR-encoded (?OTR:), no error or query",
-          [short(b) for b in clear[:3]])
+    check(len(clear) == 2 and clear[0].startswith("?OTR Error:") and
+          clear[1].strip() == "?OTRv23?",
+          "... all OTR-encoded (?OTR:) but the crash recovery's error and "
+          "query", [short(b) for b in clear[:4]])
     plain_sent = [b for b in sent if not b.startswith("?OTR")]
     check(plain_sent == ["hello, can you help me"],
           "Profanity sent in clear only the first message (before OTR)",
@@ -368,11 +406,11 @@ def main():
                   "%s\n%s" % (e, traceback.format_exc()))
         prof.stop()
         check_logs(bot, prof, fp)
-        rc, secs = bot.stop(timeout=5)
-        check(rc == 0, "the bot exits 0 on SIGTERM", rc)
+        bot.stop(timeout=5)
         check(not bot.log_contains("can you help me") and
               not bot.log_contains("phone was stolen") and
-              not bot.log_contains(SECRET),
+              not bot.log_contains(SECRET) and
+              not bot.log_contains(QUESTION),
               "no message text or secret in the bot's log")
         check(not bot.sanitizer_errors(), "no sanitizer reports",
               bot.sanitizer_errors()[:3])
