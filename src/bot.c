@@ -17,8 +17,8 @@
 #include "search.h"
 #include "util.h"
 
-#ifdef SEARCH_MIN_SCORE
-#define BOT_MIN_SCORE		SEARCH_MIN_SCORE
+#ifdef SEARCH_DEFAULT_MIN_SCORE
+#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE
 #else
 #define BOT_MIN_SCORE		1.0	/* when the config sets none */
 #endif
@@ -30,6 +30,7 @@
 #define BOT_REPLY_CHARS		1200	/* when the config sets none */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
+#define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 
 enum lang_from {
 	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
@@ -295,6 +296,17 @@ fold_command(const char *text)
 	*w = '\0';
 	free(f);
 	return out;
+}
+
+static size_t
+count_words(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (!is_space(*s) && (s[1] == '\0' || is_space(s[1])))
+			n++;
+	return n;
 }
 
 /* Output. */
@@ -678,9 +690,15 @@ show_section(struct turn *t, size_t sec, size_t offset)
 	}
 	max = b->cfg->guide.max_reply_chars ? b->cfg->guide.max_reply_chars :
 	    BOT_REPLY_CHARS;
-	/* The footer depends on what is left; measure the longest one. */
-	used = utf8_chars(m.s) + utf8_chars(tail.s) + 4 +
-	    utf8_chars(P(t, "footer_more"));
+	/* The footer depends on what is left; count the longest one. */
+	used = utf8_chars(m.s) + utf8_chars(tail.s) + 4;
+	{
+		size_t fm = utf8_chars(P(t, "footer_more"));
+		size_t fn = utf8_chars(P(t, "footer_next"));
+		size_t fe = utf8_chars(P(t, "footer_end"));
+
+		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
+	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
 		const char *v[] = { "url", url, NULL };
 		char *line = phrases_render(b->p, turn_lang(t), "footer_url", v);
@@ -798,15 +816,23 @@ no_answer(struct turn *t, const struct search_hit *hits, size_t n)
 	size_t secs[BOT_NCLOSEST], k = 0;
 	struct buf m;
 
-	for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
-		const char *s = section_text(t->b, hits[i].section);
-		int dup = hits[i].score <= 0 || s[0] == '\0';
+	/* Suggestions in the person's language first; others only when there
+	 * are none (a list in a language one can't read helps nobody). */
+	for (int pass = 0; pass < 2 && k == 0; pass++) {
+		for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
+			size_t sec = hits[i].section;
+			const char *s = section_text(t->b, sec);
+			const char *pl = guide_page_lang(t->b->g,
+			    guide_section_page(t->b->g, sec));
+			int skip = hits[i].score <= 0 || s[0] == '\0' ||
+			    (pass == 0 && strcmp(pl, w->lang) != 0);
 
-		for (size_t j = 0; !dup && j < k; j++)
-			if (strcmp(s, section_text(t->b, secs[j])) == 0)
-				dup = 1;
-		if (!dup)
-			secs[k++] = hits[i].section;
+			for (size_t j = 0; !skip && j < k; j++)
+				if (strcmp(s, section_text(t->b, secs[j])) == 0)
+					skip = 1;
+			if (!skip)
+				secs[k++] = sec;
+		}
 	}
 	person_reset_reading(w);
 	buf_init(&m);
@@ -1185,9 +1211,10 @@ cmd_human(struct turn *t, const char *arg)
 
 		esc_notes_init(&notes);
 		escalate_status(b->esc, t->peer, t->now, &notes);
+		if (notes.n == 0)
+			say_key(t, "human_already");
 		emit_notes(t, &notes);
 		esc_notes_release(&notes);
-		say_key(t, "human_already");
 		return;
 	}
 	if (!w->verified)
@@ -1582,7 +1609,11 @@ person_text(struct turn *t, const char *text)
 		goto done;
 	}
 	if (w->pending == PENDING_DESCRIBE) {
-		ask_consent(t, text);
+		/* The description is what they need help with: HUMAN offers
+		 * it again if they say no now and change their mind. */
+		free(w->last_question);
+		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		ask_consent(t, w->last_question);
 		goto done;
 	}
 	/* A question: it ends any consent that was waiting. */
@@ -1591,7 +1622,14 @@ person_text(struct turn *t, const char *text)
 		free(w->consent_text);
 		w->consent_text = NULL;
 	}
-	if (w->lang_from == LANG_DEFAULT) {
+	/*
+	 * The language of a question: the first one with evidence sets it; a
+	 * later one of a few words in another language moves the conversation
+	 * to that language (the person answers in the language they wrote
+	 * in), unless they chose one with a command.
+	 */
+	if (w->lang_from != LANG_CHOSEN && (w->lang_from == LANG_DEFAULT ||
+	    count_words(folded) >= BOT_REDETECT_WORDS)) {
 		const char *d = search_detect_lang(text);
 
 		if (d != NULL && lang_known(b, d))

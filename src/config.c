@@ -1216,7 +1216,7 @@ config_init(struct config *cfg)
 	cfg->account.tls = CONFIG_TLS_REQUIRED;
 	cfg->guide.default_language = default_language;
 	cfg->guide.max_reply_chars = 1200;
-	cfg->guide.min_score = 1.0;
+	cfg->guide.min_score = 0;	/* 0: search.h's SEARCH_DEFAULT_MIN_SCORE */
 	cfg->log.level = LOGL_INFO;
 	cfg->otr.refusal_cooldown = 600;
 	cfg->otr.idle_timeout = 3600;

@@ -67,7 +67,7 @@ struct config {
 		char	 *default_language;	/* default "en" */
 		char	 *base_url;		/* NULL: no page URLs in replies */
 		size_t	  max_reply_chars;	/* default 1200 */
-		double	  min_score;		/* below: "no good answer" */
+		double	  min_score;		/* below: "no good answer"; 0: default */
 	} guide;
 
 	struct {

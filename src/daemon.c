@@ -569,10 +569,20 @@ refusal_text(const struct daemon *d)
 static int
 escalation_setup(struct daemon *d)
 {
-	/* escalate.c is not merged yet: without it the bot explains that the
-	 * desk is not reachable from here (bot_new() with esc NULL). */
-	(void)d;
-	return 0;
+	struct esc_env env;
+
+	d->st = store_open(d->cfg->state_dir);
+	if (d->st == NULL)
+		return -1;
+	d->du = duty_new(d->cfg);
+	if (d->du == NULL)
+		return -1;
+	memset(&env, 0, sizeof(env));
+	env.ud = d;
+	env.reach = env_reach;
+	env.fingerprint = env_fingerprint;
+	d->esc = escalate_new(d->cfg, d->st, d->du, &env);
+	return d->esc == NULL ? -1 : 0;
 }
 
 static int
@@ -644,6 +654,7 @@ teardown(struct daemon *d)
 	 * dropped if it is down). */
 	otr_free(d->o);
 	bot_free(d->b);
+	escalate_free(d->esc);
 	duty_free(d->du);
 	store_close(d->st);
 	if (d->x != NULL)

@@ -35,11 +35,13 @@ def check(ok, what, detail=""):
 
 
 def attempt(fn, *args, **kw):
-    """fn(*args) or None if it fails (a harness wait that runs out)."""
+    """fn(*args) or None if it fails (a harness wait that runs out); True
+    for a wait that returns nothing."""
     try:
-        return fn(*args, **kw)
+        r = fn(*args, **kw)
     except AssertionError:
         return None
+    return True if r is None else r
 
 
 def is_message_from(bare):
@@ -121,10 +123,93 @@ def main():
         alice.close()
         bot.cleanup()
         srv.cleanup()
+    escalation()
     if failures:
         print("%d check(s) failed" % failures)
         return 1
     return 0
+
+
+def escalation():
+    """HUMAN -> consent -> the helper on duty has an unpinned key (pin
+    mismatch: nothing for him) -> the pinned fallback helper gets the offer
+    inside OTR -> CLAIM -> relay both ways."""
+    srv = Prosody()
+    srv.register("zoe", "zoepw")
+    srv.register("hana", "hanapw")
+    srv.register("ivan", "ivanpw")
+    srv.start()
+    zoe = Client(srv.jid("zoe"), "zoepw", srv.port)
+    hana = Client(srv.jid("hana"), "hanapw", srv.port)
+    ivan = Client(srv.jid("ivan"), "ivanpw", srv.port)
+    other = Client(srv.jid("ivan"), "ivanpw", srv.port)  # for a foreign key
+    whole_day = {"days": ["daily"], "from": "00:00", "to": "00:00"}
+    bot = Bot(srv, config={
+        "helpers": [
+            {"jid": hana.jid, "name": "Hana", "languages": ["en"],
+             "fingerprints": [hana.our_fingerprint()]},
+            # ivan's pin is a key he does not use.
+            {"jid": ivan.jid, "name": "Ivan", "languages": ["en"],
+             "fingerprints": [other.our_fingerprint()]},
+        ],
+        # ivan is on duty but talks with an unpinned key: the case must go
+        # to hana, the fallback, and ivan must see nothing of it.
+        "duty": {"shifts": [dict(whole_day, helper=ivan.jid)],
+                 "fallback": [hana.jid]},
+    })
+    try:
+        hana.connect()
+        ivan.connect()
+        bot.start(wait=r"logged in as ")
+        ok = attempt(hana.wait_presence, bot.jid, timeout=5) is not None
+        check(ok and "subscribe" in hana.subscription_events(bot.jid),
+              "helper: the bot subscribes and is seen online")
+
+        zoe.connect()
+        zoe.start_otr(bot.jid, wait=True)
+        attempt(zoe.next_message, bot.jid, timeout=5)       # greeting
+        zoe.send(bot.jid, "my phone was stolen, what now")
+        attempt(zoe.next_message, bot.jid, timeout=5)       # guide's answer
+        zoe.send(bot.jid, "HUMAN")
+        consent = attempt(zoe.expect, bot.jid, r"YES", timeout=5)
+        check(consent is not None and "my phone was stolen" in consent,
+              "HUMAN asks for consent, naming the text")
+        zoe.send(bot.jid, "YES")
+        opened = attempt(zoe.expect, bot.jid, r"number 1", timeout=5)
+        check(opened is not None, "the person is told the case number")
+
+        offer = attempt(hana.expect, bot.jid, r"Case #1", timeout=10)
+        check(offer is not None and "my phone was stolen" in offer,
+              "the pinned helper gets the offer, encrypted")
+        check(all("phone" not in m for m in hana.plain_messages(bot.jid)),
+              "nothing of the case reached the helper in clear")
+        hana.send(bot.jid, "CLAIM 1")
+        claimed = attempt(zoe.expect, bot.jid, r"Hana", timeout=5)
+        check(claimed is not None, "CLAIM: the person learns who took it")
+        attempt(hana.expect, bot.jid, r"is yours", timeout=5)
+        zoe.send(bot.jid, "I use Signal too")
+        relay = attempt(hana.expect, bot.jid, r"\[#1\] I use Signal too",
+                        timeout=5)
+        check(relay is not None, "relay: person -> helper")
+        hana.send(bot.jid, "#1 Change your password first")
+        back = attempt(zoe.expect, bot.jid, r"Change your password first",
+                       timeout=5)
+        check(back is not None, "relay: helper -> person")
+
+        leaked = [m for m in ivan.messages(bot.jid) +
+                  ivan.plain_messages(bot.jid) if "phone" in m]
+        check(not leaked, "the helper with an unpinned key saw nothing",
+              "OTR with him: %s" % ivan.otr_state(bot.jid))
+        check(not bot.log_contains("phone was stolen") and
+              not bot.log_contains("Signal too"), "no message text in the log")
+        rc, secs = bot.stop(timeout=3.0)
+        check(rc == 0, "SIGTERM: exit 0", "rc %s in %.2f s" % (rc, secs))
+        check(not bot.sanitizer_errors(), "no sanitizer reports")
+    finally:
+        for c in (zoe, hana, ivan):
+            c.close()
+        bot.cleanup()
+        srv.cleanup()
 
 
 if __name__ == "__main__":
