@@ -197,7 +197,8 @@ class World:
 def setup(w):
     w.srv = Prosody()
     for u in ("alice", "bob", "carol", "erin", "mallory", "dave",
-              "robo1", "robo2", "robo3", "frank"):
+              "robo1", "robo2", "robo3", "frank", "gina", "ivan",
+              "judy"):
         w.srv.register(u, u + "pw")
     w.srv.start()
     w.tap = Tap(w.srv.port)
@@ -267,6 +268,14 @@ def part_plaintext(w):
     check(all(r.kind == "query" for r in carol.raw_from(w.bot.jid)),
           "the bot sent the non-OTR client nothing but the notice",
           [r.kind for r in carol.raw_from(w.bot.jid)])
+    # The cooldown is per bare JID: carol's phone gets nothing either.
+    phone = client(w, "carol", otr_policy={"ALLOW_V2": False}, resource="phone")
+    phone.send_plain(w.bot.jid, "hello from my phone")
+    time.sleep(1.0)
+    check(not phone.raw_from(w.bot.jid) and
+          len(carol.plain_messages(w.bot.jid)) == 1,
+          "another resource of the same JID inside the cooldown: nothing",
+          [r.body[:40] for r in phone.raw_from(w.bot.jid)])
 
 
 def part_alice(w):
@@ -291,7 +300,9 @@ def part_alice(w):
           "the greeting shows the bot's fingerprint", short(greet))
     for q in ("how do I verify the fingerprint of the desk?",
               "what should I do if my phone was stolen?",
-              "how can I start a private conversation in Pidgin?"):
+              # as Pidgin sends it: HTML-escaped, markup, <br>
+              "<FONT>how can I start a <b>private</b> conversation in "
+              "&quot;Pidgin&quot;?</FONT><br>"):
         t1 = time.monotonic()
         alice.send(w.bot.jid, q)
         ans = attempt(alice.expect, w.bot.jid, SOURCE, timeout=5)
@@ -570,6 +581,70 @@ def part_flood(w):
     check(w.bot.running, "the bot is still running")
 
 
+def part_fragments(w):
+    """gina's client fragments everything (OTR v2 "?OTR,k,n," pieces of at
+    most 250 bytes): handshake and question are reassembled; a fragment
+    header announcing more pieces than limits.max_fragments is dropped.
+    (Every piece counts against limits.max_per_minute, 20 here: smaller
+    pieces would run into it within this part.)"""
+    gina = client(w, "gina")
+    gina.account.maxMessageSize = 250
+    t0 = time.monotonic()
+    gina.start_otr(w.bot.jid)
+    enc = attempt(gina.wait_encrypted, w.bot.jid, timeout=10)
+    attempt(gina.next_message, w.bot.jid, timeout=5)
+    gina.send(w.bot.jid, "how do I verify the fingerprint of the desk? "
+              "I want to be sure I am talking to the real help desk.")
+    ans = attempt(gina.expect, w.bot.jid, SOURCE, timeout=5)
+    frags = [r for r in gina.raw_to(w.bot.jid) if r.kind == "fragment"]
+    check(enc is not None and ans is not None and len(frags) >= 5,
+          "a client that fragments (%d pieces): handshake and question "
+          "reassembled, answered (%.2f s)" % (len(frags), time.monotonic() - t0),
+          gina.otr_failures[-2:])
+    mark = w.bot.mark()
+    gina.send_raw_body(w.bot.jid, "?OTR,1,65,AAAA,")
+    time.sleep(0.5)
+    check(re.search(r"dropped an OTR fragment", w.bot.log_text(mark)) is not None,
+          "a fragment header over max_fragments (65 > 64) is dropped and logged")
+    gina.send(w.bot.jid, "what should I do if my phone was stolen?")
+    check(attempt(gina.expect, w.bot.jid, SOURCE, timeout=5) is not None,
+          "the session goes on", w.bot.log_text(mark))
+
+
+def part_session_cap(w):
+    """A second bot with limits.max_sessions 1: a second person's handshake
+    is ignored while the first session lives, and served once it ended."""
+    bot2 = w.bot2 = Bot(w.srv, user="capbot", config={
+        "limits": {"max_sessions": 1}})
+    bot2.start(wait=r"logged in as ")
+    ivan, judy = client(w, "ivan"), client(w, "judy")
+    ivan.start_otr(bot2.jid)
+    ok1 = attempt(ivan.wait_encrypted, bot2.jid, timeout=10) is not None
+    judy.start_otr(bot2.jid)
+    ok2 = attempt(judy.wait_encrypted, bot2.jid, timeout=2) is None
+    check(ok1 and ok2 and not judy.raw_from(bot2.jid),
+          "max_sessions 1: the second handshake is ignored (nothing sent)",
+          [r.kind for r in judy.raw_from(bot2.jid)])
+    check(re.search(r"live sessions \(the limit\)", bot2.log) is not None,
+          "the cap is logged")
+    ivan.send(bot2.jid, "how do I verify the fingerprint of the desk?")
+    check(attempt(ivan.expect, bot2.jid, SOURCE, timeout=5) is not None,
+          "the live session is still served")
+    ivan.end_otr(bot2.jid)
+    time.sleep(0.5)
+    judy.start_otr(bot2.jid)
+    ok = attempt(judy.wait_encrypted, bot2.jid, timeout=10)
+    greet = attempt(judy.next_message, bot2.jid, timeout=5)
+    check(ok is not None and greet is not None,
+          "once the first session ended, the second person gets one")
+    rc, _ = bot2.stop()
+    check(rc == 0 and not bot2.sanitizer_errors(), "second bot: exit 0, "
+          "no sanitizer reports", bot2.sanitizer_errors()[:3])
+    for c in (ivan, judy):
+        c.close()
+        w.clients.remove(c)
+
+
 def part_restart(w):
     """The bot dies (SIGKILL) while erin keeps her session."""
     t0 = time.monotonic()
@@ -728,6 +803,8 @@ def main():
             section("flood", part_flood, w)
         if getattr(w, "robo_at5", None) is not None:
             section("botlike-settled", part_botlike_settled, w)
+        section("fragments", part_fragments, w)
+        section("session-cap", part_session_cap, w)
         section("restart", part_restart, w)
         section("sigterm", part_sigterm, w)
         section("wire", part_wire, w)
@@ -739,6 +816,8 @@ def main():
             except Exception:
                 pass
         w.bot.cleanup()
+        if getattr(w, "bot2", None) is not None:
+            w.bot2.cleanup()
         w.tap.stop()
         w.srv.cleanup()
         if os.environ.get("KEEP_TMP") != "1":
