@@ -611,6 +611,27 @@ def part_fragments(w):
           "the session goes on", w.bot.log_text(mark))
 
 
+def part_server_restart(w):
+    """Prosody restarts under an encrypted session: the bot logs in again
+    and the session goes on end to end, without a new handshake."""
+    frank = w.frank
+    before = len(frank.raw_from(w.bot.jid))
+    t0 = time.monotonic()
+    mark = w.bot.mark()
+    w.srv.restart()
+    attempt(frank.wait_disconnected, timeout=5)
+    back = attempt(w.bot.wait_log, r"logged in as", timeout=20, since=mark)
+    frank.connect()
+    time.sleep(0.3)
+    check(back is not None, "after a server restart the bot logs in again "
+          "(%.2f s)" % (time.monotonic() - t0))
+    frank.send(w.bot.jid, "what should I do if my phone was stolen?")
+    ans = attempt(frank.expect, w.bot.jid, SOURCE, timeout=5)
+    kinds = [r.kind for r in frank.raw_from(w.bot.jid)[before:]]
+    check(ans is not None and kinds == ["data"],
+          "the OTR session survived it: answered, no new handshake", kinds)
+
+
 def part_session_cap(w):
     """A second bot with limits.max_sessions 1: a second person's handshake
     is ignored while the first session lives, and served once it ended."""
@@ -804,6 +825,8 @@ def main():
         if getattr(w, "robo_at5", None) is not None:
             section("botlike-settled", part_botlike_settled, w)
         section("fragments", part_fragments, w)
+        if getattr(w, "frank", None) is not None:
+            section("server-restart", part_server_restart, w)
         section("session-cap", part_session_cap, w)
         section("restart", part_restart, w)
         section("sigterm", part_sigterm, w)
