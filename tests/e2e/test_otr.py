@@ -6,19 +6,27 @@ the server records every byte the bot sends and gets), the real bot
 (botproc), and potr clients (otrclient). Checked:
 
 - plaintext gets exactly one notice with an OTR query tag and no guide text;
-  more plaintext inside the cooldown gets nothing in clear;
-- the notice's query starts OTR; questions get answers, encrypted; nothing
-  the bot sent after the notice is outside OTR;
-- SMP: the person asks (right and wrong secret), the bot asks (VERIFY);
-- `secours --fingerprint` is the fingerprint the client sees;
+  more plaintext inside the cooldown (from any resource) gets nothing in
+  clear; a whitespace-tagged plaintext starts OTR without a second query;
+- the notice's query (or the client's ?OTRv2?) starts OTR; questions get
+  answers, encrypted; nothing the bot sent after the notice is outside OTR;
+- SMP: the person asks (right, wrong, over the attempt limit), the bot asks
+  (VERIFY, wrong then right answer);
+- `secours --fingerprint` is the fingerprint the client sees; state_dir
+  0700 with 0600 files;
 - the person ends the session and comes back with the same key;
-- bot-like peers that answer every plaintext settle quickly;
-- a flood from one JID and an oversized body cost nobody else service;
+- bot-like peers that answer every plaintext (or every body, with an OTR
+  error) settle within 5 s and stay quiet;
+- a flood from one JID, an oversized body, fragmented messages and a bad
+  fragment header cost nobody else service;
+- a Prosody restart keeps the OTR session; a second bot with a session
+  cap ignores a third handshake until a session ends, and survives ~75
+  malformed OTR bodies;
 - the bot restarts (SIGKILL) under a live session: OTR error, fresh
-  handshake, "please resend", answer;
+  handshake, "please resend", answer; after SIGTERM the client starts anew;
 - SIGTERM ends the encrypted sessions (client sees FINISHED), exit 0;
-- over the whole test, no decrypted reply text crossed the wire in clear,
-  and no message text reached the bot's log.
+- over the whole test, no decrypted text crossed the wire in clear, and no
+  message text reached the bot's log.
 
 One line per check; exit 1 on any failure.
 """
