@@ -62,6 +62,7 @@ from Cryptodome.PublicKey import DSA             # noqa: E402
 QUESTION = "Which word is printed on the back of our flyer?"
 SECRET = "Lighthouse 42"
 SOURCE = "\u203a"                  # "Page title › Section" opens an answer
+_SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 
 failures = 0
 count = 0
@@ -557,7 +558,7 @@ def part_flood(w):
     alice.send(w.bot.jid, "what should I do if my phone was stolen?")
     ans = attempt(alice.expect, w.bot.jid, SOURCE, timeout=10)
     lat = time.monotonic() - t1
-    check(ans is not None and lat < 3.0,
+    check(ans is not None and lat < 3.0 * _SCALE,
           "during a 100-message flood (sent in %.2f s) another person is "
           "answered in %.2f s" % (sent_in, lat), short(first_line(ans)))
     time.sleep(1.0)
