@@ -1,7 +1,6 @@
 /* xmpp: the XMPP link on libstrophe 0.12.2 (see xmpp.h). */
 #include "ac-config.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -799,11 +798,9 @@ xmppc_stop(struct xmppc *x, unsigned long timeout_ms)
 	if (was == XS_ONLINE) {
 		send_presence(x, NULL, "unavailable", NULL);
 		xmpp_disconnect(x->conn);
-	} else if (was == XS_CONNECTING) {
-		xmpp_disconnect(x->conn);
-	} else if (was == XS_ABORTING) {
-		/* the DISCONNECT is on its way */
 	} else {
+		/* Not logged in: nobody to say goodbye to. A connection
+		 * still being set up is closed by xmppc_free(). */
 		x->state = XS_IDLE;
 		return;
 	}

@@ -10,6 +10,14 @@
  * normal messages with a sender and a direct <body> reach the callback:
  * errors, groupchat, headlines, carbons, MAM results and our own JID are
  * dropped before, and bodies over limits.max_body are dropped with a log line.
+ * Type error messages reach the callback flagged as errors (never for OTR).
+ * A certificate that does not verify is refused (never TRUST_TLS).
+ *
+ * Timing: reconnect after 1 s, doubling to 60 s (+-25% jitter), back to 1 s
+ * after a login; a rejected password retries every 5 min; a login not done
+ * in 30 s, or a server ping unanswered for 20 s (one a minute), drops the
+ * connection. Stream management (XEP-0198) is off: libstrophe 0.12.2's
+ * resumption is buggy, and OTR copes with a lost message.
  */
 #ifndef SECOURS_XMPP_H
 #define SECOURS_XMPP_H

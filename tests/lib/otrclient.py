@@ -78,8 +78,8 @@ from potr.context import (STATE_PLAINTEXT, STATE_ENCRYPTED, STATE_FINISHED,
 from potr.crypt import SMPPROG_SUCCEEDED, SMPPROG_FAILED, SMPPROG_CHEATED
 import slixmpp
 
-__all__ = ["Client", "HarnessTimeout", "RawMsg", "Msg", "otr_kind",
-           "DEFAULT_TIMEOUT", "load_or_make_key", "refuse_plain"]
+__all__ = ["Client", "OfflineOtr", "HarnessTimeout", "RawMsg", "Msg",
+           "otr_kind", "DEFAULT_TIMEOUT", "load_or_make_key", "refuse_plain"]
 
 DEFAULT_TIMEOUT = 10.0
 _SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
@@ -330,6 +330,69 @@ class _Xmpp(slixmpp.ClientXMPP):
 
 
 # ---------------------------------------------------------------------------
+
+class OfflineOtr:
+    """potr without XMPP: for driving OTR against another implementation
+    through pipes (tests/e2e/test_potr_libotr.py). Same policy/SMP glue as
+    Client. Bodies potr wants to send pile up in .outbox as (peer, body);
+    SMP events in .smp as (peer, event).
+
+        me = OfflineOtr("alice@example.test")
+        me.outbox.append((peer, "?OTRv2?"))      # or me.send(peer, text)
+        text = me.receive(peer, body)            # decrypted text or None
+    """
+
+    def __init__(self, jid, key=None, otr_policy=None):
+        self.jid = jid
+        self.otr_policy = dict(otr_policy) if otr_policy else {"ALLOW_V2": True}
+        self.key = key if key is not None else load_or_make_key()
+        self.account = _Account(self, jid, self.key)
+        self.outbox = []
+        self.smp = []
+        self.plain = []
+        self.failures = []
+
+    def _send_body(self, peer, body):
+        self.outbox.append((peer, body))
+
+    def _notify(self):
+        pass
+
+    def _smp_event(self, peer, ev):
+        self.smp.append((peer, ev))
+
+    def ctx(self, peer):
+        return self.account.getContext(peer.lower())
+
+    def receive(self, peer, body):
+        """Feed one raw body; returns the decrypted text or None (plain
+        bodies go to .plain, potr exceptions to .failures)."""
+        try:
+            txt, _ = self.ctx(peer).receiveMessage(body.encode("utf-8"))
+            return txt.decode("utf-8", "replace") if txt else None
+        except (UnencryptedMessage, NotOTRMessage, ErrorReceived):
+            self.plain.append((peer, body))
+        except Exception as e:
+            self.failures.append((peer, repr(e)))
+        return None
+
+    def send(self, peer, text):
+        """Encrypt text to peer (AssertionError unless ENCRYPTED)."""
+        ctx = self.ctx(peer)
+        if ctx.state != STATE_ENCRYPTED:
+            raise AssertionError("OfflineOtr.send while %s" % _STATE_NAMES[ctx.state])
+        ctx.sendMessage(FRAGMENT_SEND_ALL, text.encode("utf-8"))
+
+    def state(self, peer):
+        return _STATE_NAMES[self.ctx(peer).state]
+
+    def our_fingerprint(self):
+        return _human_fpr(self.key)
+
+    def their_fingerprint(self, peer):
+        k = self.ctx(peer).crypto.theirPubkey
+        return _human_fpr(k) if k is not None else None
+
 
 def refuse_plain(notice):
     """An on_plain callback for a naive "bot-like" client: answer every
