@@ -45,10 +45,11 @@ P1_Q = "How can I tell whether someone reads my chats"
 P1_RELAY = "My phone is an old Android and I share it with my brother"
 A_REPLY = "Please check which apps can read your notifications."
 P2_Q = "Someone follows me and knows where I go every day"
+B_REPLY = "Do not carry your phone when you meet me."
 P3_Q = "My laptop shows strange windows since yesterday"
 P4_Q = "My email account was taken over this morning"
 P5_Q = "I got threats by text message from an unknown number"
-SECRETS = [P1_Q, P1_RELAY, A_REPLY, P2_Q, P3_Q, P4_Q, P5_Q]
+SECRETS = [P1_Q, P1_RELAY, A_REPLY, P2_Q, B_REPLY, P3_Q, P4_Q, P5_Q]
 
 failures = 0
 T0 = time.monotonic()
@@ -145,6 +146,9 @@ def secure_person(p, bot, via_notice=False):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="secours-e2eesc-")
+    # The server's and the bots' temp dirs go under ours: one place to
+    # look at with KEEP_TMP=1, and out of the way of other runs' cleanup.
+    tempfile.tempdir = tmp
     srv = Prosody()
     bots = []
     clients = []
@@ -447,6 +451,21 @@ def run(tmp, srv, bots, clients):
         check(offer is not None and dt < ACK / 2,
               "after the restart the fallback helper gets the case as soon "
               "as she is online", "%.1f s after her login" % dt)
+        # Killed again while the case is offered to Erin, who stays online
+        # with the dead process's OTR session: the new process offers it
+        # again at once (a fresh session), not after a new ack_timeout.
+        me = mark(erin, bot_q.jid)
+        rc, _ = bot_q.kill()
+        t_q = time.monotonic()
+        bot_q.start()
+        bot_q.wait_log(r"logged in as ", timeout=20)
+        offer = wait_msg(erin, bot_q.jid, r"Case #1 \(en\): \"%s\".*CLAIM 1"
+                         % re.escape(P5_Q), me, 15)
+        dt = time.monotonic() - t_q
+        check(rc == -9 and offer is not None and dt < ACK / 2,
+              "SIGKILL while offered: offered again at once after the "
+              "restart (the helper stayed online)",
+              "%.1f s after the kill" % dt)
         # The person comes back (same key) and asks.
         p5b = client("p5", key=pkey, resource="again")
         p5b.connect()
@@ -477,6 +496,33 @@ def run(tmp, srv, bots, clients):
               "%.1f s after the first offer" % (time.monotonic() - t_case1))
         say(alice, bot_r, "WHO", r"Off duty \(key mismatch\): Carol",
             "WHO: Carol is off duty (key mismatch)")
+        m = mark(p2, bot_r.jid)
+        say(bob, bot_r, "CLAIM 1", r"Case #1 \(en\) is yours",
+            "Bob: CLAIM 1 after the timeout")
+        cl = wait_msg(p2, bot_r.jid, r"^Bob, a helper, has taken", m, 10)
+        check(cl is not None, "p2 is told Bob took the request")
+        # The person ends OTR: Bob's words wait, and arrive with the next
+        # private conversation.
+        p2.end_otr(bot_r.jid)
+        time.sleep(0.3)
+        say(bob, bot_r, "#1 " + B_REPLY, r"Case #1: the person is offline",
+            "p2 out of OTR: Bob is told his words wait")
+        m = mark(p2, bot_r.jid)
+        p2.start_otr(bot_r.jid)
+        back = wait_msg(p2, bot_r.jid, r"^Bob: %s$" % re.escape(B_REPLY), m,
+                        10)
+        check(back is not None, "p2 back in OTR: Bob's words are delivered")
+
+    # Carol asks for cases herself: she gets nothing but the key notice.
+    mc = mark(carol, bot_r.jid)
+    for cmd in ("QUEUE", "CLAIM 1", "WHO"):
+        carol.send(bot_r.jid, cmd)
+    got = wait_msg(carol, bot_r.jid, r".", mc, 5)
+    time.sleep(0.5)
+    check(got is not None and all("not the one on file" in t for t in
+                                  carol.messages(bot_r.jid)[mc:]),
+          "Carol's QUEUE, CLAIM, WHO: only the key notice comes back",
+          "%d answer(s)" % len(carol.messages(bot_r.jid)[mc:]))
 
     # ---- Everything Carol got: nothing about anybody.
     got_c = carol.messages(bot_r.jid)
@@ -510,6 +556,9 @@ def run(tmp, srv, bots, clients):
         leaked = [s for s in SECRETS if b.log_contains(s)]
         check(not leaked, "%s: no message text in the log" % name,
               short(leaked[0]) if leaked else "")
+        seen = [p.jid for p in (p1, p2, p3, p4, p5) if b.log_contains(p.jid)]
+        check(not seen, "%s: people's JIDs only as keyed hashes in the log"
+              % name, ", ".join(seen))
         san = b.sanitizer_errors()
         check(not san, "%s: no sanitizer reports" % name,
               short(san[0]) if san else "")
