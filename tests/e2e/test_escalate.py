@@ -44,12 +44,15 @@ DAVE_PIN = "11111111 22222222 33333333 44444444 55555555"
 P1_Q = "How can I tell whether someone reads my chats"
 P1_RELAY = "My phone is an old Android and I share it with my brother"
 A_REPLY = "Please check which apps can read your notifications."
+A_HELD1 = "Are you safe where you are now?"
+P1_BACK = "Sorry, my battery died"
+A_HELD2 = "Write to me when you can."
 P2_Q = "Someone follows me and knows where I go every day"
 B_REPLY = "Do not carry your phone when you meet me."
 P3_Q = "My laptop shows strange windows since yesterday"
 P4_Q = "My email account was taken over this morning"
 P5_Q = "I got threats by text message from an unknown number"
-SECRETS = [P1_Q, P1_RELAY, A_REPLY, P2_Q, B_REPLY, P3_Q, P4_Q, P5_Q]
+SECRETS = [P1_Q, P1_RELAY, A_REPLY, A_HELD1, P1_BACK, A_HELD2, P2_Q, B_REPLY, P3_Q, P4_Q, P5_Q]
 
 failures = 0
 T0 = time.monotonic()
@@ -303,6 +306,10 @@ def run(tmp, srv, bots, clients):
 
     # ---- R: p1, the main path: notice, consent (NO, then YES), claim,
     # relay both ways, close.
+    # p1 has the desk in their contacts (as Pidgin users do): the bot sees
+    # their presence.
+    p1.subscribe(bot_r.jid)
+    attempt(p1.wait_presence, bot_r.jid, timeout=10)
     greet = secure_person(p1, bot_r, via_notice=True)
     check(greet is not None, "p1: clear text gets the notice; its query "
           "starts OTR; greeting", short(greet, 60))
@@ -352,9 +359,43 @@ def run(tmp, srv, bots, clients):
     alice.send(bot_r.jid, "#2 " + A_REPLY)
     back = wait_msg(p1, bot_r.jid, r"^Alice: %s$" % re.escape(A_REPLY), m, 10)
     check(back is not None, "relay: Alice's \"#2 text\" reaches the person")
+
+    # p1's connection drops (OTR not ended): Alice's words wait, and come
+    # out when p1 is back in the same private conversation.
+    p1.disconnect()
+    time.sleep(0.5 * SCALE)
+    say(alice, bot_r, "#2 " + A_HELD1, r"Case #2: the person is offline",
+        "p1 offline (OTR not ended): Alice is told her words wait")
+    m = mark(p1, bot_r.jid)
+    p1.connect()
+    time.sleep(0.3 * SCALE)
+    ma = mark(alice, bot_r.jid)
+    p1.send(bot_r.jid, P1_BACK)
+    held = wait_msg(p1, bot_r.jid, r"^Alice: %s$" % re.escape(A_HELD1), m, 10)
+    check(held is not None, "p1 back in the same session: the words that "
+          "waited arrive", since_text(p1, bot_r.jid, m) if held is None
+          else "")
+    check(wait_msg(alice, bot_r.jid, r"^\[#2\] %s$" % re.escape(P1_BACK),
+                   ma, 10) is not None,
+          "p1 back: their text reaches Alice")
+    # Gone again, and back from a restarted app (a new session).
+    p1.close()
+    time.sleep(0.5 * SCALE)
+    say(alice, bot_r, "#2 " + A_HELD2, r"Case #2: the person is offline",
+        "p1 gone again: Alice is told her words wait")
+    p1b = client("p1", key=pkey, resource="again")
+    p1b.connect()
+    m = mark(p1b, bot_r.jid)
+    secure_person(p1b, bot_r)
+    held = wait_msg(p1b, bot_r.jid, r"^Alice: %s$" % re.escape(A_HELD2), m,
+                    10)
+    check(held is not None, "p1 back with a new session: the words that "
+          "waited arrive", since_text(p1b, bot_r.jid, m) if held is None
+          else "")
+    m = mark(p1b, bot_r.jid)
     say(alice, bot_r, "CLOSE 2", r"Case #2 is closed",
         "Alice: CLOSE 2 is confirmed")
-    closed = wait_msg(p1, bot_r.jid, r"Alice has closed your request "
+    closed = wait_msg(p1b, bot_r.jid, r"Alice has closed your request "
                       r"\(number 2\)", m, 10)
     check(closed is not None, "CLOSE: the person is told")
     note("p1 done")
@@ -548,6 +589,15 @@ def run(tmp, srv, bots, clients):
     nraw = sum(len(c.raw_from(b.jid)) for c in clients for b in bots)
     check(not bad, "every body from the bots (after the first notice) "
           "starts with ?OTR", "%d bodies; %s" % (nraw, "; ".join(bad[:3])))
+    # libotr's "[resent]" means a message went into a session the client
+    # no longer had; failures: potr could not read a message.
+    resent = ["%s: %s" % (c.jid.split("@")[0], short(t, 40))
+              for c in clients for b in bots for t in c.messages(b.jid)
+              if t.startswith("[resent]")]
+    unread = ["%s: %s" % (c.jid.split("@")[0], short(e, 60))
+              for c in clients for (_, e) in c.otr_failures]
+    check(not resent and not unread, "no message was sent into a session "
+          "the client no longer had", "; ".join((resent + unread)[:3]))
 
     for b in bots:
         rc, secs = b.stop(timeout=5)
