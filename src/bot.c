@@ -1085,7 +1085,6 @@ cmd_verify(struct turn *t, const char *arg)
 		return;
 	}
 	t->who->smp_asked = 1;
-	bot_actions_add(t->out, BOT_SMP_START, t->peer, NULL);
 	{
 		const char *v[] = { "question", q, NULL };
 		char *s = phrases_render(t->b->p, turn_lang(t), "verify_start",
@@ -1094,6 +1093,8 @@ cmd_verify(struct turn *t, const char *arg)
 		say(t, s);
 		free(s);
 	}
+	/* After the explanation: clients show the question at once. */
+	bot_actions_add(t->out, BOT_SMP_START, t->peer, NULL);
 }
 
 static void

@@ -46,7 +46,7 @@
 #define QUERY_TAG	"?OTRv23?"
 #define STALE_TEXT	"The bot could not read your encrypted message: its " \
 			"private conversation with you was lost (it restarted?). " \
-			"A new one is starting; please send your message again."
+			"A new one is starting; please send your message again"
 
 #define KEY_FILE	"otr.private_key"
 #define INSTAG_FILE	"otr.instance_tags"
@@ -1453,7 +1453,7 @@ op_otr_error_message(void *od, ConnContext *ctx, OtrlErrorCode code)
 		return "The bot has no private conversation with you.";
 	case OTRL_ERRCODE_MSG_UNREADABLE:
 		return "The bot could not read your encrypted message; "
-		    "please send it again.";
+		    "please send it again";
 	case OTRL_ERRCODE_MSG_MALFORMED:
 		return "The bot received a malformed OTR message.";
 	default:
