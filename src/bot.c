@@ -147,49 +147,6 @@ bot_actions_release(struct bot_actions *a)
 
 /* Text helpers. */
 
-/* Length of the UTF-8 sequence starting at s, or 0 if it is invalid. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t len;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Characters (code points) in s. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /*
  * What goes out is plain text that every client shows as it is: Pidgin
  * renders HTML, so '<' and '>' become single guillemets; "?OTR" would be
@@ -205,6 +162,7 @@ out_clean(const char *text)
 	buf_init(&b);
 	while (*s != '\0') {
 		size_t len;
+		uint32_t cp;
 
 		if (*s == '<') {
 			buf_adds(&b, "\xe2\x80\xb9");	/* ‹ */
@@ -222,7 +180,8 @@ out_clean(const char *text)
 			s++;
 		} else if (*s == 0x7f) {
 			s++;
-		} else if ((len = utf8_len(s)) == 0) {
+		} else if ((len = util_utf8_decode(s,
+		    strnlen((const char *)s, 4), &cp)) == 0) {
 			s++;
 		} else {
 			buf_add(&b, (const char *)s, len);
@@ -691,11 +650,11 @@ show_section(struct turn *t, size_t sec, size_t offset)
 	max = b->cfg->guide.max_reply_chars ? b->cfg->guide.max_reply_chars :
 	    BOT_REPLY_CHARS;
 	/* The footer depends on what is left; count the longest one. */
-	used = utf8_chars(m.s) + utf8_chars(tail.s) + 4;
+	used = util_utf8_chars(m.s) + util_utf8_chars(tail.s) + 4;
 	{
-		size_t fm = utf8_chars(P(t, "footer_more"));
-		size_t fn = utf8_chars(P(t, "footer_next"));
-		size_t fe = utf8_chars(P(t, "footer_end"));
+		size_t fm = util_utf8_chars(P(t, "footer_more"));
+		size_t fn = util_utf8_chars(P(t, "footer_next"));
+		size_t fe = util_utf8_chars(P(t, "footer_end"));
 
 		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
 	}
@@ -703,7 +662,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		const char *v[] = { "url", url, NULL };
 		char *line = phrases_render(b->p, turn_lang(t), "footer_url", v);
 
-		used += utf8_chars(line) + 1;
+		used += util_utf8_chars(line) + 1;
 		free(line);
 	}
 	cut = excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?

@@ -145,67 +145,6 @@ guide_free(struct guide *g)
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static void
-buf_addcp(struct buf *b, uint32_t c)
-{
-	char u[4];
-
-	if (c < 0x80) {
-		buf_addc(b, (char)c);
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | (c >> 6));
-		u[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | (c >> 12));
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (c >> 18));
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 4);
-	}
-}
-
 /* Windows-1252 for bytes 0x80..0x9f; 0 where it has no character. */
 static const uint16_t cp1252[32] = {
 	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -246,7 +185,7 @@ sanitize(const char *name, const char *data, size_t len)
 			i = j;
 			continue;
 		}
-		n = utf8_seq(s + i, len - i, &c);
+		n = util_utf8_decode(s + i, len - i, &c);
 		if (n == 0) {
 			if (bad++ == 0)
 				badline = line;
@@ -270,7 +209,7 @@ sanitize(const char *name, const char *data, size_t len)
 			ctl++;
 			continue;
 		}
-		buf_addcp(&b, c);
+		buf_add_utf8(&b, c);
 	}
 	if (ctl > 16 && ctl > len / 64) {
 		log_warnx("%s: binary file (%zu control characters), skipped",
@@ -335,7 +274,7 @@ clean_append(struct buf *out, const char *text, size_t len)
 			i = j;
 			continue;
 		}
-		if ((n = utf8_seq(s + i, len - i, &c)) == 0) {
+		if ((n = util_utf8_decode(s + i, len - i, &c)) == 0) {
 			i++;
 			continue;
 		}
@@ -364,7 +303,7 @@ clean_append(struct buf *out, const char *text, size_t len)
 		else if (c == '>')
 			buf_adds(out, "\xe2\x80\xba");
 		else
-			buf_addcp(out, c);
+			buf_add_utf8(out, c);
 	}
 	if (space && !linestart)
 		buf_addc(out, ' ');
@@ -1194,17 +1133,6 @@ drafts_release(struct drafts *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Number of characters (not bytes) of s. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static int
 line_blank(const char *s)
 {
@@ -1248,7 +1176,7 @@ is_pseudo_heading(cmark_node *node, const char *text, const char **lines,
 	int start = cmark_node_get_start_line(node);
 	int end = cmark_node_get_end_line(node);
 	cmark_node *next = cmark_node_next(node);
-	size_t len = strlen(text), chars = utf8_chars(text);
+	size_t len = strlen(text), chars = util_utf8_chars(text);
 	const char *p;
 
 	if (cmark_node_get_type(node) != CMARK_NODE_PARAGRAPH || start != end ||

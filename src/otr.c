@@ -222,61 +222,13 @@ ascii_strcasestr(const char *hay, const char *needle)
 static size_t
 utf8_decode(const unsigned char *s, uint32_t *cp)
 {
-	uint32_t c, min;
-	size_t n, i;
+	size_t n = util_utf8_decode(s, strnlen((const char *)s, 4), cp);
 
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2; c = s[0] & 0x1f; min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3; c = s[0] & 0x0f; min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4; c = s[0] & 0x07; min = 0x10000;
-	} else {
+	if (n == 0) {
 		*cp = 0xfffd;
-		return 1;
+		n = 1;
 	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	*cp = c;
 	return n;
-}
-
-static void
-utf8_add(struct buf *b, uint32_t c)
-{
-	char s[4];
-
-	if (c < 0x80) {
-		buf_addc(b, (char)c);
-	} else if (c < 0x800) {
-		s[0] = (char)(0xc0 | (c >> 6));
-		s[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 2);
-	} else if (c < 0x10000) {
-		s[0] = (char)(0xe0 | (c >> 12));
-		s[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 3);
-	} else {
-		s[0] = (char)(0xf0 | (c >> 18));
-		s[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		s[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		s[3] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 4);
-	}
 }
 
 /* Characters no message keeps: C0 controls but newline and tab, DEL, C1
@@ -376,7 +328,7 @@ html_entity(const char *s, struct buf *out)
 			return 0;
 		if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 			c = 0xfffd;
-		utf8_add(out, c);
+		buf_add_utf8(out, c);
 		return i + 1;
 	}
 	for (k = 0; k < ARRAY_LEN(html_entities); k++) {
@@ -420,7 +372,7 @@ otr_text_in(const char *in, size_t max_chars)
 		n = utf8_decode(s, &c);
 		if (unwanted(c))
 			continue;
-		utf8_add(&out, c);
+		buf_add_utf8(&out, c);
 		chars++;
 	}
 	buf_release(&html);
@@ -476,7 +428,7 @@ otr_text_out(const char *in)
 		else if (c == '?' && strncmp((const char *)s, "?OTR", 4) == 0)
 			buf_adds(&out, "?-");
 		else
-			utf8_add(&out, c);
+			buf_add_utf8(&out, c);
 	}
 	return buf_detach(&out);
 }

@@ -358,20 +358,6 @@ fold_fast(uint32_t c)
 	return NULL;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const uint8_t *s, size_t n, uint32_t *cp)
-{
-	ucs4_t c;
-	int k = u8_mbtouc(&c, s, n);
-
-	if (c == 0xfffd && !(n >= 3 && s[0] == 0xef && s[1] == 0xbf &&
-	    s[2] == 0xbd))
-		return 0;
-	*cp = c;
-	return (size_t)k;
-}
-
 /*
  * Folds text: case folded, compatibility-decomposed, marks dropped,
  * ligatures split, every apostrophe made "'", dashes made "-". Invalid
@@ -400,7 +386,7 @@ fold(const char *text, size_t len, char *out, size_t cap)
 			out[o++] = b;
 			continue;
 		}
-		if ((n = utf8_len(s + i, len - i, &c)) == 0) {
+		if ((n = util_utf8_decode(s + i, len - i, &c)) == 0) {
 			i++;
 			continue;
 		}
@@ -416,7 +402,7 @@ fold(const char *text, size_t len, char *out, size_t cap)
 		}
 		/* A run of characters for libunistring. */
 		for (j = i + n; j < len && s[j] >= 0x80; j += n) {
-			if ((n = utf8_len(s + j, len - j, &c)) == 0 ||
+			if ((n = util_utf8_decode(s + j, len - j, &c)) == 0 ||
 			    fold_fast(c) != NULL)
 				break;
 		}
