@@ -902,6 +902,21 @@ cmd_help(struct turn *t, const char *arg)
 	say_key(t, "help");
 }
 
+/* A greeting or a thank-you is not a question for the guide. */
+static void
+cmd_hello(struct turn *t, const char *arg)
+{
+	(void)arg;
+	say_key(t, "greeting_reply");
+}
+
+static void
+cmd_thanks(struct turn *t, const char *arg)
+{
+	(void)arg;
+	say_key(t, "thanks");
+}
+
 static void
 cmd_more(struct turn *t, const char *arg)
 {
@@ -1070,7 +1085,6 @@ cmd_verify(struct turn *t, const char *arg)
 		return;
 	}
 	t->who->smp_asked = 1;
-	bot_actions_add(t->out, BOT_SMP_START, t->peer, NULL);
 	{
 		const char *v[] = { "question", q, NULL };
 		char *s = phrases_render(t->b->p, turn_lang(t), "verify_start",
@@ -1079,6 +1093,8 @@ cmd_verify(struct turn *t, const char *arg)
 		say(t, s);
 		free(s);
 	}
+	/* After the explanation: clients show the question at once. */
+	bot_actions_add(t->out, BOT_SMP_START, t->peer, NULL);
 }
 
 static void
@@ -1291,11 +1307,14 @@ cmd_cancel(struct turn *t, const char *arg)
  * accents). lang is the language the word gives away when the person's is
  * not known yet. Flags: CMD_ARG takes a word after the name; CMD_RELAY is
  * still the bot's while a helper talks with the person through it;
- * CMD_PENDING only counts while a question waits for YES or NO.
+ * CMD_PENDING only counts while a question waits for YES or NO;
+ * CMD_GREETING (hello, merci...) gives the language away even after
+ * detection, since a greeting is how people open in their own language.
  */
 #define CMD_ARG		0x01
 #define CMD_RELAY	0x02
 #define CMD_PENDING	0x04
+#define CMD_GREETING	0x08	/* also moves a detected language */
 
 struct command {
 	const char	*name;
@@ -1357,6 +1376,21 @@ static const struct command commands[] = {
 	{ "cancel",		"en", cmd_cancel,	NULL, CMD_RELAY },
 	{ "annuler",		"fr", cmd_cancel,	NULL, CMD_RELAY },
 	{ "cancelar",		"es", cmd_cancel,	NULL, CMD_RELAY },
+	{ "hello",		"en", cmd_hello,	NULL, CMD_GREETING },
+	{ "hi",			"en", cmd_hello,	NULL, CMD_GREETING },
+	{ "hey",		"en", cmd_hello,	NULL, CMD_GREETING },
+	{ "good morning",	"en", cmd_hello,	NULL, CMD_GREETING },
+	{ "bonjour",		"fr", cmd_hello,	NULL, CMD_GREETING },
+	{ "bonsoir",		"fr", cmd_hello,	NULL, CMD_GREETING },
+	{ "salut",		"fr", cmd_hello,	NULL, CMD_GREETING },
+	{ "hola",		"es", cmd_hello,	NULL, CMD_GREETING },
+	{ "buenos dias",	"es", cmd_hello,	NULL, CMD_GREETING },
+	{ "buenas",		"es", cmd_hello,	NULL, CMD_GREETING },
+	{ "thanks",		"en", cmd_thanks,	NULL, CMD_GREETING },
+	{ "thank you",		"en", cmd_thanks,	NULL, CMD_GREETING },
+	{ "merci",		"fr", cmd_thanks,	NULL, CMD_GREETING },
+	{ "merci beaucoup",	"fr", cmd_thanks,	NULL, CMD_GREETING },
+	{ "gracias",		"es", cmd_thanks,	NULL, CMD_GREETING },
 };
 
 /* Plain ways of asking for a person, matched whole on folded text. */
@@ -1597,8 +1631,10 @@ person_text(struct turn *t, const char *text)
 		c = command_find("human", &arg, 0);
 	}
 	if (c != NULL) {
-		if (w->lang_from == LANG_DEFAULT && c->lang != NULL &&
-		    phrases_has_lang(b->p, c->lang))
+		if (c->lang != NULL && phrases_has_lang(b->p, c->lang) &&
+		    (w->lang_from == LANG_DEFAULT ||
+		    (w->lang_from == LANG_DETECTED &&
+		    (c->flags & CMD_GREETING))))
 			set_lang(w, c->lang, LANG_DETECTED);
 		c->fn(t, arg);
 		goto done;

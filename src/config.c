@@ -1223,7 +1223,7 @@ config_init(struct config *cfg)
 	cfg->otr.smp_max_attempts = 5;
 	cfg->limits.max_body = 65536;
 	cfg->limits.max_text = 2000;
-	cfg->limits.max_per_minute = 20;
+	cfg->limits.max_per_minute = 60;
 	cfg->limits.max_sessions = 1000;
 	cfg->limits.max_queue = 200;
 	cfg->limits.max_fragments = 64;

@@ -319,7 +319,8 @@ flush(struct daemon *d)
  * Reach of a peer. Helpers: the bot subscribes to them, so their presence
  * is known; an encrypted session with an unpinned key is a mismatch, and
  * dnd/away keeps offers away. People need not be subscribed: a live
- * encrypted session means they are there.
+ * encrypted session means they are there, unless the resource of that
+ * session was seen going offline (then news for them waits in the store).
  */
 static int
 env_reach(void *ud, const char *bare)
@@ -341,7 +342,7 @@ env_reach(void *ud, const char *bare)
 			return ESC_BUSY;
 		return info.encrypted ? ESC_SECURE : ESC_ONLINE;
 	}
-	if (info.encrypted)
+	if (info.encrypted && !info.offline)
 		return ESC_SECURE;
 	if (show == XMPPC_BUSY)
 		return ESC_BUSY;
@@ -473,13 +474,21 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 {
 	struct daemon *d = ud;
 	char bare[JID_MAX];
+	int before;
 
 	if (error)
 		return;		/* never to OTR: it would answer errors */
 	jid_bare(from_full, bare, sizeof(bare));
 	if (!rate_allow(d, bare, time(NULL)))
 		return;
+	before = env_reach(d, bare);
 	otr_receive(d->o, from_full, body);
+	/* A person who wrote in the session kept while they were offline is
+	 * back in it: what waited for them goes out now. (Helpers' reach
+	 * follows their presence.) */
+	if (before != ESC_SECURE && env_reach(d, bare) == ESC_SECURE &&
+	    config_helper_find(d->cfg, bare) == NULL)
+		presence_changed(d, bare, res_best(d, bare));
 	flush(d);
 }
 

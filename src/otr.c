@@ -46,7 +46,7 @@
 #define QUERY_TAG	"?OTRv23?"
 #define STALE_TEXT	"The bot could not read your encrypted message: its " \
 			"private conversation with you was lost (it restarted?). " \
-			"A new one is starting; please send your message again."
+			"A new one is starting; please send your message again"
 
 #define KEY_FILE	"otr.private_key"
 #define INSTAG_FILE	"otr.instance_tags"
@@ -1359,7 +1359,7 @@ op_gone_secure(void *od, ConnContext *ctx)
 	struct peer *p = peer_find(o, ctx->username);
 	const struct config_helper *h = config_helper_find(o->cfg, ctx->username);
 	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "?";
-	int plaintext = 0, unread = 0;
+	int plaintext = 0, unread = 0, back = 0;
 	time_t now = now_of(o);
 
 	if (ctx->active_fingerprint != NULL)
@@ -1391,12 +1391,15 @@ op_gone_secure(void *od, ConnContext *ctx)
 	p->active = now;
 	p->asked = 0;
 	p->nunreadable = 0;
+	back = p->offline;
+	p->offline = 0;
 	/* A re-key with the same key (libotr passes through PLAINTEXT when
 	 * the bot's v3 commit is answered) is no new session for the
-	 * daemon, unless a message was lost on the way. */
+	 * daemon, unless a message was lost on the way or the peer had gone
+	 * offline (a restarted client: what waited for them is due). */
 	if (p->secure && ctx->active_fingerprint != NULL &&
 	    memcmp(p->secure_fp, ctx->active_fingerprint->fingerprint,
-	    sizeof(p->secure_fp)) == 0 && !unread && !plaintext)
+	    sizeof(p->secure_fp)) == 0 && !unread && !plaintext && !back)
 		return;
 	p->secure = 1;
 	if (ctx->active_fingerprint != NULL)
@@ -1415,11 +1418,16 @@ op_still_secure(void *od, ConnContext *ctx, int is_reply)
 	log_debug("otr: session with %s refreshed (%s)",
 	    log_peer(ctx->username), is_reply ? "we asked" : "they asked");
 	if (p != NULL) {
+		int unread = p->unread;
+
 		p->asked = 0;
-		if (p->unread) {
-			/* the refresh followed a lost message */
+		if (p->unread || p->offline) {
+			/* the refresh followed a lost message, or comes from
+			 * a client that had gone offline (restarted) */
 			p->unread = 0;
-			queue_event(o, OTR_EV_SECURE, ctx->username, 1, 0);
+			p->offline = 0;
+			queue_event(o, OTR_EV_SECURE, ctx->username, unread,
+			    0);
 		}
 	}
 }
@@ -1445,7 +1453,7 @@ op_otr_error_message(void *od, ConnContext *ctx, OtrlErrorCode code)
 		return "The bot has no private conversation with you.";
 	case OTRL_ERRCODE_MSG_UNREADABLE:
 		return "The bot could not read your encrypted message; "
-		    "please send it again.";
+		    "please send it again";
 	case OTRL_ERRCODE_MSG_MALFORMED:
 		return "The bot received a malformed OTR message.";
 	default:
@@ -1796,7 +1804,11 @@ refuse(struct otr *o, struct peer *p, const char *from_full,
 
 	p->plain_at = now;
 	queue_event(o, OTR_EV_REFUSED, p->bare, 0, 1);
-	if (looks_automatic(body)) {
+	/* Our own notice, untagged, is what another secours sends when it
+	 * sees a whitespace tag: not to be answered either. */
+	notice = o->refusal + strlen(QUERY_TAG) + 1;
+	if (looks_automatic(body) ||
+	    (*notice != '\0' && strstr(body, notice) != NULL)) {
 		log_info("otr: no notice to %s: looks like an automatic message",
 		    log_peer(p->bare));
 		return;
@@ -1973,7 +1985,6 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(p->full);
 		p->full = xstrdup(from_full);
 	}
-	p->offline = 0;
 	p->active = now;
 
 	type = otrl_proto_message_type(body);
@@ -2005,6 +2016,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	    ctx->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
 	    (type == OTRL_MSGTYPE_DATA || frag)) {
 		char *text = otr_text_in(newmsg, o->cfg->limits.max_text);
+
+		p->offline = 0;		/* back in the kept session */
 
 		if (*text != '\0')
 			queue_text(o, bare, text);
@@ -2353,6 +2366,7 @@ int
 otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 {
 	const struct config_helper *h;
+	const struct peer *p;
 	ConnContext *ctx;
 	char *bare;
 	int i;
@@ -2362,6 +2376,8 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 		return 0;
 	h = config_helper_find(o->cfg, bare);
 	info->helper = h != NULL;
+	p = peer_find(o, bare);
+	info->offline = p != NULL && p->offline;
 	if ((ctx = current_ctx(o, bare, h)) == NULL)
 		ctx = current_ctx(o, bare, NULL);
 	if (ctx != NULL && ctx->active_fingerprint != NULL) {

@@ -92,7 +92,8 @@ void otr_end(struct otr *o, const char *bare);
 void otr_end_all(struct otr *o);
 /* The peer's full JID went offline: the session is kept (a client that
  * kept its keys may come back), only the DISCONNECTED notice is no longer
- * sent to it. */
+ * sent to it, and otr_info() says offline until the peer is back in a
+ * session (a handshake that completes then is a new OTR_EV_SECURE). */
 void otr_offline(struct otr *o, const char *full);
 /* Drives libotr's timer and expires idle sessions (ENDED, DISCONNECTED
  * sent) and half-open handshakes; call every few seconds. */
@@ -103,6 +104,9 @@ struct otr_info {
 	int	verified;		/* fingerprint trusted */
 	int	pinned;			/* helper key matches a pin */
 	int	helper;			/* bare is a configured helper */
+	int	offline;		/* the session's resource went offline
+					   (otr_offline); cleared by a message
+					   decrypted or a handshake completed */
 	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
 	char	their_hex[41];			/* "" if none */
 };

@@ -446,6 +446,7 @@ class Client:
         self.xmpp = None
         self._retired = []
         self._session = False         # session_start seen on current xmpp
+        self._bound = False           # stream bound: sending works
         self._conn_errors = []
         self._disconnects = 0
         self.received_raw = []        # RawMsg, every incoming body
@@ -506,7 +507,9 @@ class Client:
 
     def _send_body(self, jid, body):
         """Send a raw body (loop thread). Bare jid -> last full JID heard."""
-        if self.xmpp is None or not self._session:
+        # _bound, not _session: a peer may write (and potr answer) as soon
+        # as our presence is out, before the roster result arrives.
+        if self.xmpp is None or not (self._session or self._bound):
             raise AssertionError("%s: not connected" % self.jid)
         to = str(jid)
         if "/" not in to:
@@ -528,6 +531,7 @@ class Client:
     # ---- slixmpp event handlers (loop thread) ------------------------------
 
     def _on_session_start(self, _ev):
+        self._bound = True
         self.xmpp.send_presence()
         fut = self.xmpp.get_roster()
 
@@ -556,6 +560,7 @@ class Client:
     def _on_disconnected(self, _ev=None):
         with self._cv:
             self._session = False
+            self._bound = False
             self._disconnects += 1
             self._presence.clear()
             self._cv.notify_all()
