@@ -420,7 +420,7 @@ otr_text_out(const char *in)
 
 		n = utf8_decode(s, &c);
 		if (!unwanted(c))
-			utf8_add(&clean, c);
+			buf_add_utf8(&clean, c);
 	}
 	buf_init(&out);
 	for (s = (const unsigned char *)clean.s; *s != '\0'; s += n) {
