@@ -509,18 +509,27 @@ p_file(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
 	str_set(dst, xstrdup(s));
 }
 
+/* A whole number in the key's range; a problem and -1 otherwise. */
+static int
+bounded(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    long *v)
+{
+	if (util_parse_long(s, k->min, k->max, v) == -1) {
+		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
+		    k->name, log_vis(s), k->min, k->max);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 p_int(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
     void *dst)
 {
 	long v;
 
-	if (util_parse_long(s, k->min, k->max, &v) == -1) {
-		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
-		    k->name, log_vis(s), k->min, k->max);
-		return;
-	}
-	*(int *)dst = (int)v;
+	if (bounded(c, k, n, s, &v) == 0)
+		*(int *)dst = (int)v;
 }
 
 static void
@@ -529,12 +538,8 @@ p_size(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
 {
 	long v;
 
-	if (util_parse_long(s, k->min, k->max, &v) == -1) {
-		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
-		    k->name, log_vis(s), k->min, k->max);
-		return;
-	}
-	*(size_t *)dst = (size_t)v;
+	if (bounded(c, k, n, s, &v) == 0)
+		*(size_t *)dst = (size_t)v;
 }
 
 static void
