@@ -823,7 +823,7 @@ answer_question(struct turn *t, const char *text)
 	w->last_question = copy_capped(text, b->cfg->limits.max_text);
 	if (b->s != NULL && b->g != NULL)
 		n = search_query(b->s, text, w->lang, hits, BOT_NHITS);
-	if (n == 0 || hits[0].score < min_score(b))
+	if (n == 0 || !search_is_answer(&hits[0], min_score(b)))
 		no_answer(t, hits, n);
 	else {
 		for (size_t i = 1; i < n; i++)

@@ -857,6 +857,10 @@ struct scratch {
 	float		*best;		/* this word's best share */
 	double		*hacc;		/* idf of question words in heading */
 	float		*hbest;		/* this word's best share of it */
+	double		*cacc;		/* idf of question words matched */
+	float		*cbest;		/* this word's best share of it */
+	uint8_t		*nmatch;	/* question words matched */
+	float		*cmax;		/* idf of its rarest matched word */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
 	size_t		 ntouched;
@@ -1285,6 +1289,10 @@ search_new(const struct guide *g)
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
 	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
 	s->scr->hbest = xcalloc(s->nsec + 1, sizeof(*s->scr->hbest));
+	s->scr->cacc = xcalloc(s->nsec + 1, sizeof(*s->scr->cacc));
+	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
+	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
+	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
 	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
@@ -1316,6 +1324,10 @@ search_free(struct search *s)
 		free(s->scr->best);
 		free(s->scr->hacc);
 		free(s->scr->hbest);
+		free(s->scr->cacc);
+		free(s->scr->cbest);
+		free(s->scr->nmatch);
+		free(s->scr->cmax);
 
 		free(s->scr->wmark);
 		free(s->scr->touched);
@@ -1349,7 +1361,10 @@ query_word(void *arg, const char *w, size_t n, float weight)
 }
 
 /* Adds share * idf * w of every posting of term t to the scores, keeping
- * for each section only the best share of the current word. */
+ * for each section only the best share of the current word; and, for
+ * search_is_answer(), what the section matches of the question: the idf
+ * mass (without the term-frequency part), the number of words, the idf of
+ * the rarest one. */
 static void
 add_term(const struct search *s, uint32_t t, double share)
 {
@@ -1368,6 +1383,7 @@ add_term(const struct search *s, uint32_t t, double share)
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
 		float h = p->own ? (float)(share * tm->idf) : 0;
+		float m = (float)(share * tm->idf);
 
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)
@@ -1379,6 +1395,12 @@ add_term(const struct search *s, uint32_t t, double share)
 				sc->acc[p->sec] = 1e-9;
 			sc->hbest[p->sec] = h;
 			sc->hacc[p->sec] += h;
+			sc->cbest[p->sec] = m;
+			sc->cacc[p->sec] += m;
+			if (sc->nmatch[p->sec] < UINT8_MAX)
+				sc->nmatch[p->sec]++;
+			if (m > sc->cmax[p->sec])
+				sc->cmax[p->sec] = m;
 			continue;
 		}
 		if (c > sc->best[p->sec]) {
@@ -1388,6 +1410,12 @@ add_term(const struct search *s, uint32_t t, double share)
 		if (h > sc->hbest[p->sec]) {
 			sc->hacc[p->sec] += h - sc->hbest[p->sec];
 			sc->hbest[p->sec] = h;
+		}
+		if (m > sc->cbest[p->sec]) {
+			sc->cacc[p->sec] += m - sc->cbest[p->sec];
+			sc->cbest[p->sec] = m;
+			if (m > sc->cmax[p->sec])
+				sc->cmax[p->sec] = m;
 		}
 	}
 }
@@ -1613,8 +1641,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 		norm = 1;
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
-		double score = sc->acc[sec] / norm;
-		size_t k;
+		double score = sc->acc[sec] / norm, cov, rare;
+		size_t k, nm;
 		/* How well the question and the heading overlap (Dice, idf
 		 * weighted): "Pidgin" is all about a question on Pidgin. */
 		if (sc->hacc[sec] > 0)
@@ -1625,8 +1653,14 @@ search_query(const struct search *s, const char *text, const char *lang,
 		    "hmass %.2f\n", sec, guide_section_heading(s->g, sec),
 		    sc->acc[sec], norm, sc->hacc[sec], s->hmass[sec]);
 #endif
+		cov = sc->cacc[sec] / norm;
+		nm = sc->nmatch[sec];
+		rare = sc->cmax[sec] / s->langs[s->seclang[sec]].idf_max;
+		sc->cmax[sec] = 0;
 		sc->acc[sec] = 0;
 		sc->hacc[sec] = 0;
+		sc->cacc[sec] = 0;
+		sc->nmatch[sec] = 0;
 
 		if (qli >= 0 && (int)s->seclang[sec] != qli)
 			score *= LANG_OTHER;
@@ -1641,9 +1675,24 @@ search_query(const struct search *s, const char *text, const char *lang,
 		}
 		hits[k].section = sec;
 		hits[k].score = score;
+		hits[k].coverage = cov > 1 ? 1 : cov;
+		hits[k].words = q.count;
+		hits[k].matched = nm;
+		hits[k].rarity = rare > 1 ? 1 : rare;
 	}
 	sc->ntouched = 0;
 	return nhits;
+}
+
+int
+search_is_answer(const struct search_hit *hit, double min_score)
+{
+	if (hit == NULL || hit->score < min_score)
+		return 0;
+	if (hit->matched == 1 && hit->words >= 2 &&
+	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
+		return 0;
+	return 1;
 }
 
 /* ---------------------------------------------------------- small tools */

@@ -32,6 +32,10 @@ struct search;
 struct search_hit {
 	size_t	section;	/* index into the guide */
 	double	score;		/* normalised BM25 (see above), higher is better */
+	double	coverage;	/* share of the question's idf mass matched */
+	double	rarity;		/* idf of its rarest matched word / top idf */
+	size_t	words;		/* content words of the question */
+	size_t	matched;	/* how many of them the section matches */
 };
 
 /* Below this score the bot says it has no good answer (config
@@ -40,6 +44,19 @@ struct search_hit {
  * mostly below 0.5. */
 #define SEARCH_DEFAULT_MIN_SCORE 0.5
 #define SEARCH_MIN_SCORE	SEARCH_DEFAULT_MIN_SCORE
+
+/*
+ * Is hit a good answer? Its score must reach min_score, and it must not
+ * rest on one common word: a hit that matches one word only of a question
+ * of two or more words is refused when that word is common in the guide
+ * (rarity below SEARCH_RARE) and the rest of the question weighs more than
+ * it (coverage below SEARCH_MIN_COVERAGE). "horoscope du jour" scores high
+ * on "Mettre à jour le téléphone" through "jour" alone; "cryptocat existe
+ * encore" rests on one word too, but a word only Cryptocat's section uses.
+ */
+#define SEARCH_MIN_COVERAGE	0.4
+#define SEARCH_RARE		0.9
+int search_is_answer(const struct search_hit *hit, double min_score);
 
 /* Builds an index over every section of g (g must outlive it). */
 struct search *search_new(const struct guide *g);
