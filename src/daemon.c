@@ -26,6 +26,8 @@
 #define STOP_TIMEOUT_MS	2000
 #define FLUSH_ROUNDS	16	/* actions causing actions: a bound */
 #define JID_MAX		512
+#define PEOPLE_MAX	8192	/* people tracked for reach checks */
+#define CHECK_EVERY	60	/* s: ping people in a case, no presence */
 
 /* What the daemon knows of one available resource. */
 struct resource {
@@ -40,6 +42,24 @@ struct rate {
 	time_t	 start;
 	int	 count;
 	int	 logged;	/* the drop was logged in this window */
+};
+
+/*
+ * A person (not a helper) who wrote to the bot: the full JID their session
+ * is with, so that the bot can ping it when it cannot see their presence.
+ */
+struct person {
+	char	*bare;		/* lower case */
+	char	*full;		/* last heard from */
+	time_t	 checked;	/* last ping sent */
+	int	 pinging;
+};
+
+/* A helper's text held until people's pings are answered. */
+struct held {
+	char		*bare;
+	char		*text;
+	struct otr_info	 info;	/* the helper's session when it came */
 };
 
 struct daemon {
@@ -64,6 +84,12 @@ struct daemon {
 	struct rate		*rates;
 	size_t			 nrates;
 	time_t			 last_tick;
+
+	struct person		*people;
+	size_t			 npeople;
+	int			 checks;	/* people being pinged */
+	struct held		*held;
+	size_t			 nheld;
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -233,17 +259,24 @@ pending_take(struct daemon *d, struct bot_actions *a)
 	bot_actions_clear(a);
 }
 
+/* f points into info, which must outlive it. */
 static void
-facts_fill(struct daemon *d, const char *bare, struct bot_facts *f,
-    struct otr_info *info)
+facts_from(struct daemon *d, const struct otr_info *info, struct bot_facts *f)
 {
-	otr_info(d->o, bare, info);
 	memset(f, 0, sizeof(*f));
 	f->encrypted = info->encrypted;
 	f->verified = info->verified;
 	f->pinned = info->pinned;
 	f->their_fp = info->their_fp[0] != '\0' ? info->their_fp : NULL;
 	f->our_fp = otr_our_fingerprint(d->o);
+}
+
+static void
+facts_fill(struct daemon *d, const char *bare, struct bot_facts *f,
+    struct otr_info *info)
+{
+	otr_info(d->o, bare, info);
+	facts_from(d, info, f);
 }
 
 static void
@@ -362,6 +395,156 @@ env_fingerprint(void *ud, const char *bare, char *out)
 	return 0;
 }
 
+static void
+presence_changed(struct daemon *d, const char *bare, enum xmppc_show after)
+{
+	struct bot_actions a;
+
+	bot_actions_init(&a);
+	bot_presence(d->b, bare, show_to_bot(after), time(NULL), &a);
+	pending_take(d, &a);
+	bot_actions_release(&a);
+}
+
+/*
+ * Reach checks. The bot sees the presence of people who added the desk to
+ * their contacts; of the others it only knows that their OTR session is
+ * open, and a client closed without ending OTR leaves it open. So before a
+ * helper's text is acted on (their words, a claim, a close: news for a
+ * person), every person with an open case, an encrypted session and no
+ * presence seen is pinged at the full JID of that session, and helpers'
+ * texts wait, in order, for the answers (10 s at most, see xmpp.h). A
+ * session found gone is taken as an unavailable presence: news for that
+ * person waits in the store until their next handshake. The same people are
+ * also pinged every CHECK_EVERY seconds. Nobody is added to the roster.
+ */
+
+static struct person *
+person_find(struct daemon *d, const char *bare)
+{
+	for (size_t i = 0; i < d->npeople; i++)
+		if (strcmp(d->people[i].bare, bare) == 0)
+			return &d->people[i];
+	return NULL;
+}
+
+/* A person wrote from full: the JID to ping is that one. */
+static void
+person_heard(struct daemon *d, const char *full, const char *bare)
+{
+	struct person *p;
+
+	if (strchr(full, '/') == NULL ||
+	    config_helper_find(d->cfg, bare) != NULL)
+		return;
+	if ((p = person_find(d, bare)) != NULL) {
+		if (strcmp(p->full, full) == 0)
+			return;
+		free(p->full);
+	} else {
+		if (d->npeople == PEOPLE_MAX)
+			return;
+		d->people = xrealloc(d->people, (d->npeople + 1) *
+		    sizeof(*d->people));
+		p = &d->people[d->npeople++];
+		memset(p, 0, sizeof(*p));
+		p->bare = xstrdup(bare);
+	}
+	p->full = xstrdup(full);
+}
+
+/* Forgets people without an open case (they are heard again if they
+ * write). */
+static void
+people_prune(struct daemon *d)
+{
+	size_t i = 0;
+
+	while (i < d->npeople) {
+		struct person *p = &d->people[i];
+
+		if (p->pinging || escalate_case_of(d->esc, p->bare) > 0) {
+			i++;
+			continue;
+		}
+		free(p->bare);
+		free(p->full);
+		*p = d->people[--d->npeople];
+	}
+}
+
+/* 1 if news for p could go into a session the bot cannot see. */
+static int
+person_unseen(struct daemon *d, const struct person *p)
+{
+	struct otr_info info;
+
+	if (escalate_case_of(d->esc, p->bare) <= 0 ||
+	    res_best(d, p->bare) != XMPPC_OFFLINE)
+		return 0;
+	otr_info(d->o, p->bare, &info);
+	return info.encrypted && !info.offline;
+}
+
+/* Pings the unseen people: all of them (a helper wrote), or those not
+ * pinged for CHECK_EVERY seconds. */
+static void
+checks_start(struct daemon *d, time_t now, int all)
+{
+	for (size_t i = 0; i < d->npeople; i++) {
+		struct person *p = &d->people[i];
+
+		if (p->pinging || !person_unseen(d, p))
+			continue;
+		if (!all && now - p->checked < CHECK_EVERY)
+			continue;
+		if (xmppc_ping_peer(d->x, p->full) == -1)
+			continue;
+		p->pinging = 1;
+		p->checked = now;
+		d->checks++;
+	}
+}
+
+static void
+held_add(struct daemon *d, const char *bare, const char *text,
+    const struct otr_info *info)
+{
+	struct held *h;
+
+	d->held = xrealloc(d->held, (d->nheld + 1) * sizeof(*d->held));
+	h = &d->held[d->nheld++];
+	h->bare = xstrdup(bare);
+	h->text = xstrdup(text);
+	h->info = *info;
+}
+
+/* The pings are answered: the held helpers' texts go to the bot, in the
+ * order they came. */
+static void
+held_release(struct daemon *d)
+{
+	struct held *v = d->held;
+	size_t n = d->nheld;
+	time_t now = time(NULL);
+
+	d->held = NULL;
+	d->nheld = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct bot_actions a;
+		struct bot_facts f;
+
+		facts_from(d, &v[i].info, &f);
+		bot_actions_init(&a);
+		bot_text(d->b, v[i].bare, v[i].text, &f, now, &a);
+		pending_take(d, &a);
+		bot_actions_release(&a);
+		free(v[i].bare);
+		free(v[i].text);
+	}
+	free(v);
+}
+
 /* otr callbacks. */
 
 static int
@@ -380,8 +563,15 @@ otr_cb_text(void *ud, const char *bare, const char *text)
 	struct bot_facts f;
 	struct otr_info info;
 
-	bot_actions_init(&a);
 	facts_fill(d, bare, &f, &info);
+	if (config_helper_find(d->cfg, bare) != NULL) {
+		checks_start(d, time(NULL), 1);
+		if (d->checks > 0) {
+			held_add(d, bare, text, &info);
+			return;
+		}
+	}
+	bot_actions_init(&a);
 	bot_text(d->b, bare, text, &f, time(NULL), &a);
 	pending_take(d, &a);
 	bot_actions_release(&a);
@@ -428,17 +618,6 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 /* xmpp callbacks. */
 
 static void
-presence_changed(struct daemon *d, const char *bare, enum xmppc_show after)
-{
-	struct bot_actions a;
-
-	bot_actions_init(&a);
-	bot_presence(d->b, bare, show_to_bot(after), time(NULL), &a);
-	pending_take(d, &a);
-	bot_actions_release(&a);
-}
-
-static void
 cb_online(void *ud)
 {
 	struct daemon *d = ud;
@@ -481,6 +660,7 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 	jid_bare(from_full, bare, sizeof(bare));
 	if (!rate_allow(d, bare, time(NULL)))
 		return;
+	person_heard(d, from_full, bare);
 	before = env_reach(d, bare);
 	otr_receive(d->o, from_full, body);
 	/* A person who wrote in the session kept while they were offline is
@@ -521,6 +701,35 @@ cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 	flush(d);
 }
 
+/* The answer to a ping of a person's full JID (see checks_start). */
+static void
+cb_reach(void *ud, const char *full, int there)
+{
+	struct daemon *d = ud;
+	struct person *p;
+	char bare[JID_MAX];
+	int before;
+
+	jid_bare(full, bare, sizeof(bare));
+	if ((p = person_find(d, bare)) != NULL && p->pinging) {
+		p->pinging = 0;
+		d->checks--;
+	}
+	if (!there) {
+		/* As an unavailable presence of that full JID. */
+		before = env_reach(d, bare);
+		otr_offline(d->o, full);
+		if (env_reach(d, bare) != before) {
+			log_info("%s is gone (ping): news for them waits",
+			    log_peer(full));
+			presence_changed(d, bare, res_best(d, bare));
+		}
+	}
+	if (d->checks == 0)
+		held_release(d);
+	flush(d);
+}
+
 static void
 tick(struct daemon *d, time_t now)
 {
@@ -531,9 +740,12 @@ tick(struct daemon *d, time_t now)
 	pending_take(d, &a);
 	bot_actions_release(&a);
 	otr_poll(d->o, now);
+	checks_start(d, now, 0);
 	flush(d);
-	if (now / RATE_WINDOW != d->last_tick / RATE_WINDOW)
+	if (now / RATE_WINDOW != d->last_tick / RATE_WINDOW) {
 		rate_prune(d, now);
+		people_prune(d);
+	}
 	d->last_tick = now;
 }
 
@@ -650,6 +862,7 @@ setup(struct daemon *d)
 	xcb.offline = cb_offline;
 	xcb.message = cb_message;
 	xcb.presence = cb_presence;
+	xcb.reach = cb_reach;
 	d->x = xmppc_new(cfg, &xcb);
 	if (d->x == NULL)
 		return -1;
@@ -681,6 +894,16 @@ teardown(struct daemon *d)
 	for (size_t i = 0; i < d->nrates; i++)
 		free(d->rates[i].bare);
 	free(d->rates);
+	for (size_t i = 0; i < d->npeople; i++) {
+		free(d->people[i].bare);
+		free(d->people[i].full);
+	}
+	free(d->people);
+	for (size_t i = 0; i < d->nheld; i++) {
+		free(d->held[i].bare);
+		free(d->held[i].text);
+	}
+	free(d->held);
 }
 
 int

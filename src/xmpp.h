@@ -3,6 +3,8 @@
  * only to a loopback host), keeps the link alive (XEP-0199 pings, TCP
  * keepalive), reconnects with capped exponential backoff and jitter, accepts
  * subscriptions, answers pings, and passes message bodies and presence up.
+ * It also pings people's full JIDs on request, to learn whether a session
+ * whose presence the bot cannot see (no subscription) is still there.
  * Only this module includes <strophe.h>; its functions are prefixed xmppc_
  * because libstrophe owns the xmpp_ prefix.
  *
@@ -46,6 +48,10 @@ struct xmppc_callbacks {
 	/* Presence of a full JID changed. */
 	void	(*presence)(void *ud, const char *from_full,
 		    enum xmppc_show show);
+	/* Answer to xmppc_ping_peer(): the full JID is still there (1) or
+	 * gone (0: its server answered for it, no answer in time, or the
+	 * link was lost). See xmpp.c for how errors are read. */
+	void	(*reach)(void *ud, const char *full, int there);
 };
 
 struct xmppc *xmppc_new(const struct config *cfg,
@@ -68,5 +74,10 @@ int xmppc_send_body(struct xmppc *x, const char *to, const char *body,
     int otr_hints);
 /* Asks for a presence subscription (helpers, so the bot sees them). */
 void xmppc_subscribe(struct xmppc *x, const char *bare);
+/* Pings a full JID (XEP-0199) to learn whether that session still exists,
+ * without a presence subscription; the answer comes through cb.reach,
+ * within 10 s. One ping per JID, at most 64 at once. Returns 0 if a ping
+ * is (already) on its way, -1 when offline or too many are. */
+int xmppc_ping_peer(struct xmppc *x, const char *full);
 
 #endif
