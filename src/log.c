@@ -87,6 +87,9 @@ log_close(void)
 	}
 }
 
+static void log_emit(enum log_level, int, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 log_emit(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
