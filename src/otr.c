@@ -1757,7 +1757,11 @@ refuse(struct otr *o, struct peer *p, const char *from_full,
 
 	p->plain_at = now;
 	queue_event(o, OTR_EV_REFUSED, p->bare, 0, 1);
-	if (looks_automatic(body)) {
+	/* Our own notice, untagged, is what another secours sends when it
+	 * sees a whitespace tag: not to be answered either. */
+	notice = o->refusal + strlen(QUERY_TAG) + 1;
+	if (looks_automatic(body) ||
+	    (*notice != '\0' && strstr(body, notice) != NULL)) {
 		log_info("otr: no notice to %s: looks like an automatic message",
 		    log_peer(p->bare));
 		return;
