@@ -1,6 +1,6 @@
 /*
- * fuzz_bot: a conversation -> bot.c (and escalate.c behind it), with a
- * small built-in guide in three languages and the phrases of replies/.
+ * fuzz_bot: a conversation -> bot.c (and escalate.c behind it), with the
+ * guide and phrases of replies/ and three small pages of our own.
  *
  * An input is lines. A line is what the current peer writes (normalised by
  * otr_text_in(), as the daemon does, then bot_text()), unless it starts
@@ -35,8 +35,8 @@
 #include "store.h"
 #include "util.h"
 
-#ifndef FUZZ_PHRASES_DIR
-#define FUZZ_PHRASES_DIR "replies"
+#ifndef FUZZ_REPLIES_DIR
+#define FUZZ_REPLIES_DIR "replies"
 #endif
 
 #define HELPER	"helper@example.org"
@@ -131,16 +131,22 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg.duty.nshifts = 1;
 
 	guide = guide_new();
+	if (guide_load_dir(guide, replies ? replies : FUZZ_REPLIES_DIR, "en")
+	    <= 0) {
+		fprintf(stderr, "fuzz_bot: no pages in %s (set FUZZ_REPLIES)\n",
+		    replies ? replies : FUZZ_REPLIES_DIR);
+		abort();
+	}
 	for (i = 0; i < ARRAY_LEN(pages); i++)
 		if (guide_load_buffer(guide, pages[i].name, pages[i].text,
 		    strlen(pages[i].text), "en") == -1)
 			abort();
 	search = search_new(guide);
 	phrases = phrases_new();
-	if (phrases_load_dir(phrases, replies ? replies : FUZZ_PHRASES_DIR)
+	if (phrases_load_dir(phrases, replies ? replies : FUZZ_REPLIES_DIR)
 	    <= 0) {
 		fprintf(stderr, "fuzz_bot: no phrases in %s (set FUZZ_REPLIES)\n",
-		    replies ? replies : FUZZ_PHRASES_DIR);
+		    replies ? replies : FUZZ_REPLIES_DIR);
 		abort();
 	}
 	if ((duty = duty_new(&cfg)) == NULL)

@@ -51,8 +51,10 @@ check_guide(const struct guide *g)
 		const char *s;
 
 		check_chat("page title", guide_page_title(g, page));
-		if ((s = guide_page_lang(g, page)) == NULL || strlen(s) != 2)
-			fuzz_fail("page language is not 2 letters", s);
+		if ((s = guide_page_lang(g, page)) == NULL ||
+		    strlen(s) < 2 || strlen(s) > 3 ||
+		    strspn(s, "abcdefghijklmnopqrstuvwxyz") != strlen(s))
+			fuzz_fail("page language is not a 2-3 letter code", s);
 		if (guide_page_path(g, page) == NULL ||
 		    guide_page_keywords(g, page) == NULL)
 			fuzz_fail("NULL path or keywords", NULL);

@@ -18,9 +18,16 @@
  *             normalised
  *   bit 4     the clock jumps two days before each body (cooldowns,
  *             expiry), else 1 s
- *   bit 5     the bot starts SMP with alice first
+ *   bits 5+7  the bot starts SMP with alice first (both bits: SMP costs
+ *             half a second, a quarter of the inputs would be too many)
  *   bit 6     the bot also tries otr_send()/otr_send_pinned() of each body
  *             to the sender: only alice's session may carry it
+ *
+ * Every input (after the control byte, bodies and separators together)
+ * also goes through otr_text_in() and otr_text_out(),
+ * whose results must be valid UTF-8 without control characters (but
+ * newline and tab), capped, and for text_out without '<', '>', "?OTR" or
+ * an entity.
  *
  * Checked, beyond crashes and leaks: the bot sends in clear only OTR
  * protocol or the refusal notice, at most one notice per bare JID per
@@ -401,6 +408,41 @@ step(int sel, int flags, const char *body)
 	free(bare);
 }
 
+/* otr.h's promises about the two normalisers. */
+static void
+check_normalisers(const char *text)
+{
+	const unsigned char *s;
+	char *in = otr_text_in(text, 100), *out = otr_text_out(text);
+	size_t chars = 0;
+
+	if (!fuzz_utf8_valid(in) || fuzz_has_control(in, "\n\t"))
+		fuzz_fail("otr_text_in: not UTF-8, or a control character", in);
+	for (s = (const unsigned char *)in; *s != '\0'; s++)
+		chars += (*s & 0xc0) != 0x80;
+	if (chars > 100)
+		fuzz_fail("otr_text_in: longer than max_chars", in);
+	if (!fuzz_utf8_valid(out) || fuzz_has_control(out, "\n\t"))
+		fuzz_fail("otr_text_out: not UTF-8, or a control character",
+		    out);
+	if (strpbrk(out, "<>") != NULL || strstr(out, "?OTR") != NULL)
+		fuzz_fail("otr_text_out: '<', '>' or ?OTR", out);
+	for (s = (const unsigned char *)out; *s != '\0'; s++) {
+		size_t i = 1;
+
+		if (*s != '&')
+			continue;
+		while (i <= 10 && ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '#'))
+			i++;
+		if (i > 1 && i <= 10 && s[i] == ';')
+			fuzz_fail("otr_text_out: an entity Pidgin would read", out);
+	}
+	free(in);
+	free(out);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -412,10 +454,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sel = data[0] & 7;
 	flags = data[0] & 0xf8;
 	text = fuzz_strndup(data + 1, size - 1);
+	check_normalisers(text);
 	nnotices = 0;
 	if (sel == 1)
 		session_ensure();
-	if (flags & 0x20) {
+	if ((flags & 0xa0) == 0xa0) {
 		otr_smp_start(bot.o, ALICE);
 		deliver();
 	}
