@@ -453,16 +453,24 @@ char *
 otr_text_out(const char *in)
 {
 	const unsigned char *s = (const unsigned char *)in;
-	struct buf out;
+	struct buf clean, out;
 	size_t n;
 
-	buf_init(&out);
+	/* Unwanted characters go first: dropped after the checks below, a
+	 * DEL in "?O\x7fTR" or "&am\x7fp;" would join what they look for. */
+	buf_init(&clean);
 	for (; *s != '\0'; s += n) {
 		uint32_t c;
 
 		n = utf8_decode(s, &c);
-		if (unwanted(c))
-			continue;
+		if (!unwanted(c))
+			utf8_add(&clean, c);
+	}
+	buf_init(&out);
+	for (s = (const unsigned char *)clean.s; *s != '\0'; s += n) {
+		uint32_t c;
+
+		n = utf8_decode(s, &c);
 		if (c == '<')
 			buf_adds(&out, "\xe2\x80\xb9");		/* U+2039 */
 		else if (c == '>')
@@ -474,6 +482,7 @@ otr_text_out(const char *in)
 		else
 			utf8_add(&out, c);
 	}
+	buf_release(&clean);
 	return buf_detach(&out);
 }
 
