@@ -16,8 +16,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Logs to /dev/null, stdin from /dev/null (a config may name /dev/stdin),
- * and a private temporary directory, removed at exit. Returns its path
- * (borrowed, static). */
+ * and a private temporary directory (in $TMPDIR, else /dev/shm, else
+ * /tmp), removed at exit. Returns its path (borrowed, static). */
 const char *fuzz_setup(void);
 
 /* New string: data with a NUL added (NULs inside are kept, so C string

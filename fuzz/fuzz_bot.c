@@ -10,18 +10,22 @@
  *   !!t   a minute passes                     !!T   four hours pass
  *   !!mN  SMP result N (0-4)                  !!oN  presence N (0-2)
  *   !!lXX LANG XX for the peer
- * Each input is a new bot and an empty case store.
+ * Each input is a new bot and a new, empty case store.
  *
  * Checked, beyond crashes and leaks: every message is clean (no '<', '>',
  * tab, "?OTR", control character but newline, invalid UTF-8, emptiness);
  * every message goes to one of the three peers; text for a helper
- * (BOT_SAY_HELPER) only goes to the helper.
+ * (BOT_SAY_HELPER) only goes to the helper; a person's line (16 bytes or
+ * more) reaches the helper only after that person wrote a line whose
+ * first word is one of the bot's yes words (bot.h's consent invariant,
+ * loosely).
  */
 #include "ac-config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bot.h"
 #include "config.h"
@@ -96,13 +100,86 @@ env_fingerprint(void *ud, const char *bare, char *out)
 }
 
 static const struct bot_env env = { NULL, env_reach, env_fingerprint };
+
+/* What everybody wrote this input, for the consent check. */
+#define MAX_SAID	256
+static struct {
+	char	*text;
+	size_t	 peer;
+} said[MAX_SAID];
+static size_t	nsaid;
+static int	said_yes[ARRAY_LEN(peers)];
+
+/* 1 if the first word of text (folded) is one of the bot's yes words. */
+static int
+yes_like(const char *text)
+{
+	static const char *const words[] = {
+		"yes", "oui", "si", "y", "o", "ok", "okay", "d'accord", "vale"
+	};
+	char *f = search_fold(text);
+	size_t i, n = strcspn(f, " ");
+	int yes = 0;
+
+	for (i = 0; i < ARRAY_LEN(words) && !yes; i++)
+		yes = strlen(words[i]) == n && strncmp(f, words[i], n) == 0;
+	free(f);
+	return yes;
+}
+
+static void
+said_add(size_t peer, const char *text)
+{
+	if (strlen(text) >= 16 && nsaid < MAX_SAID) {
+		said[nsaid].text = xstrdup(text);
+		said[nsaid++].peer = peer;
+	}
+	if (yes_like(text))
+		said_yes[peer] = 1;
+}
+
+/* DESIGN invariant 3 (bot.h), as far as a fuzzer can tell: a person's
+ * words reach the helper only after that person said something like yes. */
+static void
+check_consent(const struct bot_action *act)
+{
+	size_t i;
+
+	if (strcmp(act->peer, HELPER) != 0 || act->text == NULL)
+		return;
+	for (i = 0; i < nsaid; i++) {
+		size_t k;
+
+		if (said_yes[said[i].peer] || strcmp(peers[said[i].peer],
+		    HELPER) == 0 || strstr(act->text, said[i].text) == NULL)
+			continue;
+		/* The helper's own words, quoted back, are not a leak. */
+		for (k = 0; k < nsaid; k++)
+			if (strcmp(peers[said[k].peer], HELPER) == 0 &&
+			    strstr(said[k].text, said[i].text) != NULL)
+				break;
+		if (k == nsaid)
+			fuzz_fail("a person's words went to the helper before "
+			    "any yes", said[i].text);
+	}
+}
+
+static void
+said_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < nsaid; i++)
+		free(said[i].text);
+	nsaid = 0;
+	memset(said_yes, 0, sizeof(said_yes));
+}
 static const struct esc_env esc_env = { NULL, env_reach, env_fingerprint };
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *dir = fuzz_setup(), *replies = getenv("FUZZ_REPLIES");
-	struct buf b;
 	size_t i;
 
 	(void)argc;
@@ -151,11 +228,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if ((duty = duty_new(&cfg)) == NULL)
 		abort();
-	buf_init(&b);
-	buf_addf(&b, "%s/store", dir);
-	if ((store = store_open(b.s)) == NULL)
-		abort();
-	buf_release(&b);
 	return 0;
 }
 
@@ -168,6 +240,10 @@ check_actions(struct bot_actions *a)
 		const struct bot_action *act = &a->v[i];
 		const char *s = act->text;
 
+		if (getenv("FUZZ_BOT_TRACE") != NULL)
+			fprintf(stderr, "fuzz_bot: %d %s: %s\n", (int)act->type,
+			    act->peer, s ? s : "");
+
 		for (k = 0; k < ARRAY_LEN(peers); k++)
 			if (strcmp(act->peer, peers[k]) == 0)
 				break;
@@ -177,6 +253,7 @@ check_actions(struct bot_actions *a)
 			fuzz_fail("helper text to a person", act->peer);
 		if (act->type != BOT_SAY && act->type != BOT_SAY_HELPER)
 			continue;
+		check_consent(act);
 		if (s == NULL || *s == '\0')
 			fuzz_fail("an empty message", act->peer);
 		if (strpbrk(s, "<>\t") != NULL || strstr(s, "?OTR") != NULL)
@@ -189,19 +266,63 @@ check_actions(struct bot_actions *a)
 	bot_actions_clear(a);
 }
 
-/* Closes and purges every case: the next input starts with none. */
-static void
-store_empty(time_t now)
+/* 1 if the store holds anything: a case, a waiting message, a helper's
+ * setting. */
+static int
+store_dirty(void)
 {
-	struct store_case *v;
+	struct store_helper h;
+	struct store_msg *v;
 	size_t n, i;
+	int dirty = store_case_count(store) != 0;
 
-	if (store_cases_open(store, &v, &n) == 0) {
-		for (i = 0; i < n; i++)
-			store_case_close(store, v[i].id, now);
-		store_cases_free(v, n);
+	for (i = 0; !dirty && i < ARRAY_LEN(peers); i++) {
+		if (store_outbox_list(store, peers[i], &v, &n) == -1)
+			return 1;
+		store_msgs_free(v, n);
+		dirty = n > 0;
 	}
-	store_purge(store, now + 1, now + 1);
+	if (!dirty) {
+		if (store_helper_get(store, HELPER, &h) == -1)
+			return 1;
+		dirty = h.duty != STORE_DUTY_ROTA || h.blocked;
+		store_helper_release(&h);
+	}
+	return dirty;
+}
+
+/* An empty case store for each input (a new one when the last input left
+ * anything; opening one costs more than most inputs): case numbers and
+ * queues do not depend on what ran before, so a crash input replays
+ * alone. */
+static void
+store_fresh(void)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	struct buf b;
+	size_t i;
+
+	if (store != NULL && !store_dirty())
+		return;
+	buf_init(&b);
+	buf_addf(&b, "%s/store", fuzz_setup());
+	if (store != NULL) {
+		char *db = xstrdup(store_path(store));
+
+		store_close(store);
+		for (i = 0; i < ARRAY_LEN(suffixes); i++) {
+			struct buf f;
+
+			buf_init(&f);
+			buf_addf(&f, "%s%s", db, suffixes[i]);
+			(void)unlink(f.s);
+			buf_release(&f);
+		}
+		free(db);
+	}
+	if ((store = store_open(b.s)) == NULL)
+		abort();
+	buf_release(&b);
 }
 
 int
@@ -215,6 +336,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t cur = 0, i;
 	time_t now = 1709546400;	/* a Monday, 10:00 UTC */
 
+	store_fresh();
 	if ((esc = escalate_new(&cfg, store, duty, &esc_env)) == NULL)
 		abort();
 	b = bot_new(&cfg, guide, search, phrases, esc, &env);
@@ -238,6 +360,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* What the daemon hands to the bot: normalised. */
 			char *in = otr_text_in(line, cfg.limits.max_text);
 
+			said_add(cur, in);
 			bot_text(b, peer, in, &facts[cur], now, &acts);
 			free(in);
 		} else if (line[2] == 'p') {
@@ -262,9 +385,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_actions(&acts);
 	}
 	free(text);
+	said_clear();
 	bot_actions_release(&acts);
 	bot_free(b);
 	escalate_free(esc);
-	store_empty(now);
 	return 0;
 }

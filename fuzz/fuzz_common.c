@@ -46,8 +46,9 @@ fuzz_setup(void)
 		log_init(LOGL_ERROR, "/dev/null");
 	else
 		log_init(LOGL_DEBUG, NULL);
+	/* tmpfs when there is one: fuzz_bot's case store syncs to disk. */
 	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
+		tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	if (util_snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/secours-fuzz.XXXXXX",
 	    tmp) == -1 || mkdtemp(fuzz_dir) == NULL) {
 		perror("fuzz: mkdtemp");
@@ -83,6 +84,8 @@ fuzz_fail(const char *what, const char *text)
 			fputc(*s, stderr);
 	}
 	fputs("\"\n", stderr);
+	fuzz_cleanup();		/* abort() skips atexit */
+	fuzz_dir[0] = '\0';
 	abort();
 }
 
