@@ -153,9 +153,11 @@ check_consent(const struct bot_action *act)
 		if (said_yes[said[i].peer] || strcmp(peers[said[i].peer],
 		    HELPER) == 0 || strstr(act->text, said[i].text) == NULL)
 			continue;
-		/* The helper's own words, quoted back, are not a leak. */
+		/* Not a leak if someone allowed to send these words wrote
+		 * them too: the helper, or a person who said yes. */
 		for (k = 0; k < nsaid; k++)
-			if (strcmp(peers[said[k].peer], HELPER) == 0 &&
+			if ((strcmp(peers[said[k].peer], HELPER) == 0 ||
+			    said_yes[said[k].peer]) &&
 			    strstr(said[k].text, said[i].text) != NULL)
 				break;
 		if (k == nsaid)
