@@ -70,6 +70,15 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double
+cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -86,22 +95,27 @@ main(int argc, char **argv)
 	struct search_hit hits[5];
 	struct rusage ru;
 	size_t nq = ARRAY_LEN(questions), i, r, k = 0;
-	double t0, t1, t2, *times;
+	double t0, t1, t2, c0, c1, c2, *times;
 	int a;
 
 	log_init(LOGL_ERROR, NULL);
 	t0 = now();
+	c0 = cpu();
 	g = guide_new();
 	for (a = 1; a < argc; a++)
 		if (guide_load_dir(g, argv[a], "fr") < 0)
 			fprintf(stderr, "bench_search: %s not loaded\n", argv[a]);
 	t1 = now();
+	c1 = cpu();
 	s = search_new(g);
 	t2 = now();
+	c2 = cpu();
 	printf("pages %zu, sections %zu\n", guide_npages(g),
 	    guide_nsections(g));
-	printf("load %.1f ms + index %.1f ms = %.1f ms\n", (t1 - t0) * 1e3,
-	    (t2 - t1) * 1e3, (t2 - t0) * 1e3);
+	printf("load %.1f ms + index %.1f ms = %.1f ms (CPU time: %.1f + "
+	    "%.1f = %.1f ms)\n", (t1 - t0) * 1e3, (t2 - t1) * 1e3,
+	    (t2 - t0) * 1e3, (c1 - c0) * 1e3, (c2 - c1) * 1e3,
+	    (c2 - c0) * 1e3);
 	times = xcalloc(nq * ROUNDS, sizeof(*times));
 	for (r = 0; r < ROUNDS; r++) {
 		for (i = 0; i < nq; i++) {

@@ -17,8 +17,8 @@
 #include "search.h"
 #include "util.h"
 
-#ifdef SEARCH_MIN_SCORE
-#define BOT_MIN_SCORE		SEARCH_MIN_SCORE
+#ifdef SEARCH_DEFAULT_MIN_SCORE
+#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE
 #else
 #define BOT_MIN_SCORE		1.0	/* when the config sets none */
 #endif
@@ -30,6 +30,7 @@
 #define BOT_REPLY_CHARS		1200	/* when the config sets none */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
+#define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 
 enum lang_from {
 	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
@@ -146,49 +147,6 @@ bot_actions_release(struct bot_actions *a)
 
 /* Text helpers. */
 
-/* Length of the UTF-8 sequence starting at s, or 0 if it is invalid. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t len;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Characters (code points) in s. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /*
  * What goes out is plain text that every client shows as it is: Pidgin
  * renders HTML, so '<' and '>' become single guillemets; "?OTR" would be
@@ -204,6 +162,7 @@ out_clean(const char *text)
 	buf_init(&b);
 	while (*s != '\0') {
 		size_t len;
+		uint32_t cp;
 
 		if (*s == '<') {
 			buf_adds(&b, "\xe2\x80\xb9");	/* ‹ */
@@ -221,7 +180,8 @@ out_clean(const char *text)
 			s++;
 		} else if (*s == 0x7f) {
 			s++;
-		} else if ((len = utf8_len(s)) == 0) {
+		} else if ((len = util_utf8_decode(s,
+		    strnlen((const char *)s, 4), &cp)) == 0) {
 			s++;
 		} else {
 			buf_add(&b, (const char *)s, len);
@@ -295,6 +255,17 @@ fold_command(const char *text)
 	*w = '\0';
 	free(f);
 	return out;
+}
+
+static size_t
+count_words(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (!is_space(*s) && (s[1] == '\0' || is_space(s[1])))
+			n++;
+	return n;
 }
 
 /* Output. */
@@ -678,14 +649,20 @@ show_section(struct turn *t, size_t sec, size_t offset)
 	}
 	max = b->cfg->guide.max_reply_chars ? b->cfg->guide.max_reply_chars :
 	    BOT_REPLY_CHARS;
-	/* The footer depends on what is left; measure the longest one. */
-	used = utf8_chars(m.s) + utf8_chars(tail.s) + 4 +
-	    utf8_chars(P(t, "footer_more"));
+	/* The footer depends on what is left; count the longest one. */
+	used = util_utf8_chars(m.s) + util_utf8_chars(tail.s) + 4;
+	{
+		size_t fm = util_utf8_chars(P(t, "footer_more"));
+		size_t fn = util_utf8_chars(P(t, "footer_next"));
+		size_t fe = util_utf8_chars(P(t, "footer_end"));
+
+		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
+	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
 		const char *v[] = { "url", url, NULL };
 		char *line = phrases_render(b->p, turn_lang(t), "footer_url", v);
 
-		used += utf8_chars(line) + 1;
+		used += util_utf8_chars(line) + 1;
 		free(line);
 	}
 	cut = excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?
@@ -798,15 +775,23 @@ no_answer(struct turn *t, const struct search_hit *hits, size_t n)
 	size_t secs[BOT_NCLOSEST], k = 0;
 	struct buf m;
 
-	for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
-		const char *s = section_text(t->b, hits[i].section);
-		int dup = hits[i].score <= 0 || s[0] == '\0';
+	/* Suggestions in the person's language first; others only when there
+	 * are none (a list in a language one can't read helps nobody). */
+	for (int pass = 0; pass < 2 && k == 0; pass++) {
+		for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
+			size_t sec = hits[i].section;
+			const char *s = section_text(t->b, sec);
+			const char *pl = guide_page_lang(t->b->g,
+			    guide_section_page(t->b->g, sec));
+			int skip = hits[i].score <= 0 || s[0] == '\0' ||
+			    (pass == 0 && strcmp(pl, w->lang) != 0);
 
-		for (size_t j = 0; !dup && j < k; j++)
-			if (strcmp(s, section_text(t->b, secs[j])) == 0)
-				dup = 1;
-		if (!dup)
-			secs[k++] = hits[i].section;
+			for (size_t j = 0; !skip && j < k; j++)
+				if (strcmp(s, section_text(t->b, secs[j])) == 0)
+					skip = 1;
+			if (!skip)
+				secs[k++] = sec;
+		}
 	}
 	person_reset_reading(w);
 	buf_init(&m);
@@ -838,7 +823,7 @@ answer_question(struct turn *t, const char *text)
 	w->last_question = copy_capped(text, b->cfg->limits.max_text);
 	if (b->s != NULL && b->g != NULL)
 		n = search_query(b->s, text, w->lang, hits, BOT_NHITS);
-	if (n == 0 || hits[0].score < min_score(b))
+	if (n == 0 || !search_is_answer(&hits[0], min_score(b)))
 		no_answer(t, hits, n);
 	else {
 		for (size_t i = 1; i < n; i++)
@@ -874,6 +859,21 @@ cmd_help(struct turn *t, const char *arg)
 {
 	(void)arg;
 	say_key(t, "help");
+}
+
+/* A greeting or a thank-you is not a question for the guide. */
+static void
+cmd_hello(struct turn *t, const char *arg)
+{
+	(void)arg;
+	say_key(t, "greeting_reply");
+}
+
+static void
+cmd_thanks(struct turn *t, const char *arg)
+{
+	(void)arg;
+	say_key(t, "thanks");
 }
 
 static void
@@ -1044,7 +1044,6 @@ cmd_verify(struct turn *t, const char *arg)
 		return;
 	}
 	t->who->smp_asked = 1;
-	bot_actions_add(t->out, BOT_SMP_START, t->peer, NULL);
 	{
 		const char *v[] = { "question", q, NULL };
 		char *s = phrases_render(t->b->p, turn_lang(t), "verify_start",
@@ -1053,6 +1052,8 @@ cmd_verify(struct turn *t, const char *arg)
 		say(t, s);
 		free(s);
 	}
+	/* After the explanation: clients show the question at once. */
+	bot_actions_add(t->out, BOT_SMP_START, t->peer, NULL);
 }
 
 static void
@@ -1185,9 +1186,10 @@ cmd_human(struct turn *t, const char *arg)
 
 		esc_notes_init(&notes);
 		escalate_status(b->esc, t->peer, t->now, &notes);
+		if (notes.n == 0)
+			say_key(t, "human_already");
 		emit_notes(t, &notes);
 		esc_notes_release(&notes);
-		say_key(t, "human_already");
 		return;
 	}
 	if (!w->verified)
@@ -1264,11 +1266,14 @@ cmd_cancel(struct turn *t, const char *arg)
  * accents). lang is the language the word gives away when the person's is
  * not known yet. Flags: CMD_ARG takes a word after the name; CMD_RELAY is
  * still the bot's while a helper talks with the person through it;
- * CMD_PENDING only counts while a question waits for YES or NO.
+ * CMD_PENDING only counts while a question waits for YES or NO;
+ * CMD_GREETING (hello, merci...) gives the language away even after
+ * detection, since a greeting is how people open in their own language.
  */
 #define CMD_ARG		0x01
 #define CMD_RELAY	0x02
 #define CMD_PENDING	0x04
+#define CMD_GREETING	0x08	/* also moves a detected language */
 
 struct command {
 	const char	*name;
@@ -1330,6 +1335,21 @@ static const struct command commands[] = {
 	{ "cancel",		"en", cmd_cancel,	NULL, CMD_RELAY },
 	{ "annuler",		"fr", cmd_cancel,	NULL, CMD_RELAY },
 	{ "cancelar",		"es", cmd_cancel,	NULL, CMD_RELAY },
+	{ "hello",		"en", cmd_hello,	NULL, CMD_GREETING },
+	{ "hi",			"en", cmd_hello,	NULL, CMD_GREETING },
+	{ "hey",		"en", cmd_hello,	NULL, CMD_GREETING },
+	{ "good morning",	"en", cmd_hello,	NULL, CMD_GREETING },
+	{ "bonjour",		"fr", cmd_hello,	NULL, CMD_GREETING },
+	{ "bonsoir",		"fr", cmd_hello,	NULL, CMD_GREETING },
+	{ "salut",		"fr", cmd_hello,	NULL, CMD_GREETING },
+	{ "hola",		"es", cmd_hello,	NULL, CMD_GREETING },
+	{ "buenos dias",	"es", cmd_hello,	NULL, CMD_GREETING },
+	{ "buenas",		"es", cmd_hello,	NULL, CMD_GREETING },
+	{ "thanks",		"en", cmd_thanks,	NULL, CMD_GREETING },
+	{ "thank you",		"en", cmd_thanks,	NULL, CMD_GREETING },
+	{ "merci",		"fr", cmd_thanks,	NULL, CMD_GREETING },
+	{ "merci beaucoup",	"fr", cmd_thanks,	NULL, CMD_GREETING },
+	{ "gracias",		"es", cmd_thanks,	NULL, CMD_GREETING },
 };
 
 /* Plain ways of asking for a person, matched whole on folded text. */
@@ -1570,8 +1590,10 @@ person_text(struct turn *t, const char *text)
 		c = command_find("human", &arg, 0);
 	}
 	if (c != NULL) {
-		if (w->lang_from == LANG_DEFAULT && c->lang != NULL &&
-		    phrases_has_lang(b->p, c->lang))
+		if (c->lang != NULL && phrases_has_lang(b->p, c->lang) &&
+		    (w->lang_from == LANG_DEFAULT ||
+		    (w->lang_from == LANG_DETECTED &&
+		    (c->flags & CMD_GREETING))))
 			set_lang(w, c->lang, LANG_DETECTED);
 		c->fn(t, arg);
 		goto done;
@@ -1582,7 +1604,11 @@ person_text(struct turn *t, const char *text)
 		goto done;
 	}
 	if (w->pending == PENDING_DESCRIBE) {
-		ask_consent(t, text);
+		/* The description is what they need help with: HUMAN offers
+		 * it again if they say no now and change their mind. */
+		free(w->last_question);
+		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		ask_consent(t, w->last_question);
 		goto done;
 	}
 	/* A question: it ends any consent that was waiting. */
@@ -1591,7 +1617,14 @@ person_text(struct turn *t, const char *text)
 		free(w->consent_text);
 		w->consent_text = NULL;
 	}
-	if (w->lang_from == LANG_DEFAULT) {
+	/*
+	 * The language of a question: the first one with evidence sets it; a
+	 * later one of a few words in another language moves the conversation
+	 * to that language (the person answers in the language they wrote
+	 * in), unless they chose one with a command.
+	 */
+	if (w->lang_from != LANG_CHOSEN && (w->lang_from == LANG_DEFAULT ||
+	    count_words(folded) >= BOT_REDETECT_WORDS)) {
 		const char *d = search_detect_lang(text);
 
 		if (d != NULL && lang_known(b, d))

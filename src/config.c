@@ -509,18 +509,27 @@ p_file(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
 	str_set(dst, xstrdup(s));
 }
 
+/* A whole number in the key's range; a problem and -1 otherwise. */
+static int
+bounded(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
+    long *v)
+{
+	if (util_parse_long(s, k->min, k->max, v) == -1) {
+		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
+		    k->name, log_vis(s), k->min, k->max);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 p_int(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
     void *dst)
 {
 	long v;
 
-	if (util_parse_long(s, k->min, k->max, &v) == -1) {
-		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
-		    k->name, log_vis(s), k->min, k->max);
-		return;
-	}
-	*(int *)dst = (int)v;
+	if (bounded(c, k, n, s, &v) == 0)
+		*(int *)dst = (int)v;
 }
 
 static void
@@ -529,12 +538,8 @@ p_size(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
 {
 	long v;
 
-	if (util_parse_long(s, k->min, k->max, &v) == -1) {
-		problem(c, n, "bad number for '%s': '%s' (expected %ld..%ld)",
-		    k->name, log_vis(s), k->min, k->max);
-		return;
-	}
-	*(size_t *)dst = (size_t)v;
+	if (bounded(c, k, n, s, &v) == 0)
+		*(size_t *)dst = (size_t)v;
 }
 
 static void
@@ -1216,14 +1221,14 @@ config_init(struct config *cfg)
 	cfg->account.tls = CONFIG_TLS_REQUIRED;
 	cfg->guide.default_language = default_language;
 	cfg->guide.max_reply_chars = 1200;
-	cfg->guide.min_score = 1.0;
+	cfg->guide.min_score = 0;	/* 0: search.h's SEARCH_DEFAULT_MIN_SCORE */
 	cfg->log.level = LOGL_INFO;
 	cfg->otr.refusal_cooldown = 600;
 	cfg->otr.idle_timeout = 3600;
 	cfg->otr.smp_max_attempts = 5;
 	cfg->limits.max_body = 65536;
 	cfg->limits.max_text = 2000;
-	cfg->limits.max_per_minute = 20;
+	cfg->limits.max_per_minute = 60;
 	cfg->limits.max_sessions = 1000;
 	cfg->limits.max_queue = 200;
 	cfg->limits.max_fragments = 64;

@@ -67,7 +67,7 @@ struct config {
 		char	 *default_language;	/* default "en" */
 		char	 *base_url;		/* NULL: no page URLs in replies */
 		size_t	  max_reply_chars;	/* default 1200 */
-		double	  min_score;		/* below: "no good answer" */
+		double	  min_score;		/* below: "no good answer"; 0: default */
 	} guide;
 
 	struct {
@@ -89,7 +89,7 @@ struct config {
 	struct {
 		size_t	 max_body;		/* bytes before OTR; default 65536 */
 		size_t	 max_text;		/* decrypted chars kept; default 2000 */
-		int	 max_per_minute;	/* messages per bare JID; default 20 */
+		int	 max_per_minute;	/* stanzas per bare JID; default 60 */
 		size_t	 max_sessions;		/* live people; default 1000 */
 		size_t	 max_queue;		/* open cases; default 200 */
 		int	 max_fragments;		/* per pending OTR message; default 64 */

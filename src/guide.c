@@ -29,9 +29,9 @@
 #include "util.h"
 
 #define GUIDE_FILE_MAX		(1024 * 1024)	/* bigger files are skipped */
-#define GUIDE_PSEUDO_MAX	90	/* chars: longer lines are never headings */
+#define GUIDE_PSEUDO_MAX	90	/* chars; a longer line is no heading */
 #define GUIDE_RENDER_DEPTH	24	/* deeper nesting is flattened */
-#define GUIDE_LIST_DEPTH	16	/* list levels kept by the indent rewrite */
+#define GUIDE_LIST_DEPTH	16	/* list levels the rewrite keeps */
 #define GUIDE_DIR_DEPTH		8
 #define GUIDE_FILES_MAX		4096
 #define GUIDE_LEVELS		7	/* heading levels 1..6 (+ pseudo) */
@@ -145,67 +145,6 @@ guide_free(struct guide *g)
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static void
-buf_addcp(struct buf *b, uint32_t c)
-{
-	char u[4];
-
-	if (c < 0x80) {
-		buf_addc(b, (char)c);
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | (c >> 6));
-		u[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | (c >> 12));
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (c >> 18));
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 4);
-	}
-}
-
 /* Windows-1252 for bytes 0x80..0x9f; 0 where it has no character. */
 static const uint16_t cp1252[32] = {
 	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -236,8 +175,17 @@ sanitize(const char *name, const char *data, size_t len)
 		i = 3;
 	buf_init(&b);
 	while (i < len) {
-		size_t n = utf8_seq(s + i, len - i, &c);
+		size_t n, j;
 
+		/* A run of printable ASCII goes in one copy. */
+		for (j = i; j < len && s[j] >= 0x20 && s[j] < 0x7f; j++)
+			;
+		if (j > i) {
+			buf_add(&b, data + i, j - i);
+			i = j;
+			continue;
+		}
+		n = util_utf8_decode(s + i, len - i, &c);
 		if (n == 0) {
 			if (bad++ == 0)
 				badline = line;
@@ -261,7 +209,7 @@ sanitize(const char *name, const char *data, size_t len)
 			ctl++;
 			continue;
 		}
-		buf_addcp(&b, c);
+		buf_add_utf8(&b, c);
 	}
 	if (ctl > 16 && ctl > len / 64) {
 		log_warnx("%s: binary file (%zu control characters), skipped",
@@ -311,7 +259,22 @@ clean_append(struct buf *out, const char *text, size_t len)
 
 	linestart = out->len == 0 || out->s[out->len - 1] == '\n';
 	while (i < len) {
-		if ((n = utf8_seq(s + i, len - i, &c)) == 0) {
+		size_t j;
+
+		/* A run of plain ASCII (no space, no markup) in one copy. */
+		for (j = i; j < len && s[j] > 0x20 && s[j] < 0x7f &&
+		    s[j] != '<' && s[j] != '>'; j++)
+			;
+		if (j > i) {
+			if (space && !linestart)
+				buf_addc(out, ' ');
+			space = 0;
+			linestart = 0;
+			buf_add(out, text + i, j - i);
+			i = j;
+			continue;
+		}
+		if ((n = util_utf8_decode(s + i, len - i, &c)) == 0) {
 			i++;
 			continue;
 		}
@@ -340,7 +303,7 @@ clean_append(struct buf *out, const char *text, size_t len)
 		else if (c == '>')
 			buf_adds(out, "\xe2\x80\xba");
 		else
-			buf_addcp(out, c);
+			buf_add_utf8(out, c);
 	}
 	if (space && !linestart)
 		buf_addc(out, ' ');
@@ -557,8 +520,8 @@ fm_lines(struct fm *fm, const char *block, size_t len)
 			for (v++, ve--; v < ve; v++) {
 				if (q == '"' && *v == '\\' && v + 1 < ve)
 					v++;
-				else if (q == '\'' && *v == '\'' && v + 1 < ve &&
-				    v[1] == '\'')
+				else if (q == '\'' && *v == '\'' &&
+				    v + 1 < ve && v[1] == '\'')
 					v++;
 				buf_addc(&val, *v);
 			}
@@ -993,7 +956,8 @@ leaf_text(cmark_node *node)
 					intag = 0;
 					buf_addc(&raw, ' ');
 				} else if (!intag)
-					buf_addc(&raw, *lit == '\n' ? ' ' : *lit);
+					buf_addc(&raw,
+					    *lit == '\n' ? ' ' : *lit);
 			}
 		}
 		break;
@@ -1047,7 +1011,8 @@ render_item(cmark_node *item, struct buf *out, int depth, int num, int level)
 		(void)util_snprintf(marker, sizeof(marker), "%d. ", num);
 	else
 		util_strlcpy(marker, "- ", sizeof(marker));
-	for (c = cmark_node_first_child(item); c != NULL; c = cmark_node_next(c)) {
+	for (c = cmark_node_first_child(item); c != NULL;
+	    c = cmark_node_next(c)) {
 		cmark_node_type t = cmark_node_get_type(c);
 		char *text;
 		const char *body;
@@ -1071,13 +1036,11 @@ render_item(cmark_node *item, struct buf *out, int depth, int num, int level)
 		if (out->len > 0 && out->s[out->len - 1] != '\n')
 			buf_addc(out, '\n');
 		add_indent(out, (size_t)depth * 2);
-		if (first) {
+		if (first)
 			buf_adds(out, marker);
-			add_lines(out, body, (size_t)depth * 2 + strlen(marker));
-		} else {
+		else
 			add_indent(out, strlen(marker));
-			add_lines(out, body, (size_t)depth * 2 + strlen(marker));
-		}
+		add_lines(out, body, (size_t)depth * 2 + strlen(marker));
 		first = 0;
 		free(text);
 	}
@@ -1170,17 +1133,6 @@ drafts_release(struct drafts *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Number of characters (not bytes) of s. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static int
 line_blank(const char *s)
 {
@@ -1224,7 +1176,7 @@ is_pseudo_heading(cmark_node *node, const char *text, const char **lines,
 	int start = cmark_node_get_start_line(node);
 	int end = cmark_node_get_end_line(node);
 	cmark_node *next = cmark_node_next(node);
-	size_t len = strlen(text), chars = utf8_chars(text);
+	size_t len = strlen(text), chars = util_utf8_chars(text);
 	const char *p;
 
 	if (cmark_node_get_type(node) != CMARK_NODE_PARAGRAPH || start != end ||
@@ -1296,7 +1248,8 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 	int pseudo = page_wants_pseudo(doc), real_level = 0;
 
 	lines = line_index(text, &nlines);
-	for (n = cmark_node_first_child(doc); n != NULL; n = cmark_node_next(n)) {
+	for (n = cmark_node_first_child(doc); n != NULL;
+	    n = cmark_node_next(n)) {
 		cmark_node_type t = cmark_node_get_type(n);
 		struct buf block;
 		char *h;
@@ -1435,8 +1388,8 @@ page_lang(const char *name, const struct fm *fm, const char *text,
 		det = search_detect_lang_counts(text, code, &best, &prior);
 		if (det != NULL && strcmp(det, code) != 0) {
 			if (best >= 20 && best >= 4 * prior) {
-				log_info("%s: page in folder '%s' reads as '%s'",
-				    name, code, det);
+				log_info("%s: page in folder '%s' reads as "
+				    "'%s'", name, code, det);
 				return xstrdup(det);
 			}
 		}

@@ -77,7 +77,8 @@ const char *guide_section_keywords(const struct guide *g, size_t sec);
 /* Heading level 1..6 (pseudo-headings count one below their parent). */
 int guide_section_level(const struct guide *g, size_t sec);
 
-/* Replaces every "?OTR" with "?-OTR" in place-safe fashion. New string. */
+/* Replaces every "?OTR" (any case) with "?-OTR": such text could start an
+ * OTR exchange in the reader's client. New string; caller frees. */
 char *guide_defang(const char *text);
 
 #endif

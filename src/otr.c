@@ -46,7 +46,7 @@
 #define QUERY_TAG	"?OTRv23?"
 #define STALE_TEXT	"The bot could not read your encrypted message: its " \
 			"private conversation with you was lost (it restarted?). " \
-			"A new one is starting; please send your message again."
+			"A new one is starting; please send your message again"
 
 #define KEY_FILE	"otr.private_key"
 #define INSTAG_FILE	"otr.instance_tags"
@@ -62,6 +62,7 @@
 #define PEERS_FACTOR	4	/* peer records: this many per live session */
 #define MAX_SEND	(64 * 1024)	/* bytes of text in one otr_send */
 #define JID_MAX		3071
+#define PEER_BUCKETS	1024
 #define MAX_UNREADABLE	16	/* per session: libotr leaks 40 bytes each */
 
 enum smp_action {
@@ -78,6 +79,8 @@ struct inst {
 
 struct peer {
 	struct peer	*next;
+	struct peer	*hnext;		/* same hash bucket */
+	ConnContext	*master;	/* cached; NULL: look it up */
 	char		*bare;
 	char		*full;		/* last full JID heard from */
 	struct inst	 inst[MAX_INSTANCES];
@@ -120,6 +123,7 @@ struct otr {
 	char			*fpr_path;
 	char			 our_fp[OTR_FP_HUMAN_LEN];
 	struct peer		*peers;
+	struct peer		*bucket[PEER_BUCKETS];
 	size_t			 npeers;
 	time_t			 last_poll;
 	unsigned int		 poll_interval;
@@ -218,61 +222,13 @@ ascii_strcasestr(const char *hay, const char *needle)
 static size_t
 utf8_decode(const unsigned char *s, uint32_t *cp)
 {
-	uint32_t c, min;
-	size_t n, i;
+	size_t n = util_utf8_decode(s, strnlen((const char *)s, 4), cp);
 
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2; c = s[0] & 0x1f; min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3; c = s[0] & 0x0f; min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4; c = s[0] & 0x07; min = 0x10000;
-	} else {
+	if (n == 0) {
 		*cp = 0xfffd;
-		return 1;
+		n = 1;
 	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	*cp = c;
 	return n;
-}
-
-static void
-utf8_add(struct buf *b, uint32_t c)
-{
-	char s[4];
-
-	if (c < 0x80) {
-		buf_addc(b, (char)c);
-	} else if (c < 0x800) {
-		s[0] = (char)(0xc0 | (c >> 6));
-		s[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 2);
-	} else if (c < 0x10000) {
-		s[0] = (char)(0xe0 | (c >> 12));
-		s[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 3);
-	} else {
-		s[0] = (char)(0xf0 | (c >> 18));
-		s[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		s[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		s[3] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 4);
-	}
 }
 
 /* Characters no message keeps: C0 controls but newline and tab, DEL, C1
@@ -372,7 +328,7 @@ html_entity(const char *s, struct buf *out)
 			return 0;
 		if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 			c = 0xfffd;
-		utf8_add(out, c);
+		buf_add_utf8(out, c);
 		return i + 1;
 	}
 	for (k = 0; k < ARRAY_LEN(html_entities); k++) {
@@ -416,7 +372,7 @@ otr_text_in(const char *in, size_t max_chars)
 		n = utf8_decode(s, &c);
 		if (unwanted(c))
 			continue;
-		utf8_add(&out, c);
+		buf_add_utf8(&out, c);
 		chars++;
 	}
 	buf_release(&html);
@@ -464,7 +420,7 @@ otr_text_out(const char *in)
 
 		n = utf8_decode(s, &c);
 		if (!unwanted(c))
-			utf8_add(&clean, c);
+			buf_add_utf8(&clean, c);
 	}
 	buf_init(&out);
 	for (s = (const unsigned char *)clean.s; *s != '\0'; s += n) {
@@ -480,7 +436,7 @@ otr_text_out(const char *in)
 		else if (c == '?' && strncmp((const char *)s, "?OTR", 4) == 0)
 			buf_adds(&out, "?-");
 		else
-			utf8_add(&out, c);
+			buf_add_utf8(&out, c);
 	}
 	buf_release(&clean);
 	return buf_detach(&out);
@@ -756,17 +712,6 @@ instag_generate(struct otr *o)
 	return 0;
 }
 
-static const struct config_helper *
-helper_find(const struct config *cfg, const char *bare)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nhelpers; i++)
-		if (cfg->helpers[i].jid != NULL &&
-		    util_strcasecmp(cfg->helpers[i].jid, bare) == 0)
-			return &cfg->helpers[i];
-	return NULL;
-}
 
 static int
 pin_matches(const struct config_helper *h, const unsigned char *fp)
@@ -786,7 +731,7 @@ pin_matches(const struct config_helper *h, const unsigned char *fp)
 static int
 keeps_keys(const struct otr *o, const char *bare)
 {
-	return o->cfg->otr.remember_people || helper_find(o->cfg, bare) != NULL;
+	return o->cfg->otr.remember_people || config_helper_find(o->cfg, bare) != NULL;
 }
 
 static int
@@ -820,22 +765,42 @@ fingerprints_write(struct otr *o)
  * Peers and their contexts
  */
 
+static unsigned int
+peer_hash(const char *bare)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *bare != '\0'; bare++)
+		h = (h ^ (unsigned char)*bare) * 16777619u;
+	return h % PEER_BUCKETS;
+}
+
 static struct peer *
 peer_find(const struct otr *o, const char *bare)
 {
 	struct peer *p;
 
-	for (p = o->peers; p != NULL; p = p->next)
+	for (p = o->bucket[peer_hash(bare)]; p != NULL; p = p->hnext)
 		if (strcmp(p->bare, bare) == 0)
 			return p;
 	return NULL;
 }
 
+/* The master context of bare (NULL if none). libotr keeps contexts in one
+ * sorted list, so the peer caches it; only contexts_forget() drops it. */
 static ConnContext *
 master_of(const struct otr *o, const char *bare)
 {
-	return otrl_context_find(o->us, bare, o->account, PROTO,
+	struct peer *p = peer_find(o, bare);
+	ConnContext *m;
+
+	if (p != NULL && p->master != NULL)
+		return p->master;
+	m = otrl_context_find(o->us, bare, o->account, PROTO,
 	    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
+	if (p != NULL)
+		p->master = m;
+	return m;
 }
 
 #define FOREACH_INSTANCE(c, m) \
@@ -852,6 +817,19 @@ peer_live(const struct otr *o, const struct peer *p)
 	FOREACH_INSTANCE(c, m)
 		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT ||
 		    c->auth.authstate != OTRL_AUTHSTATE_NONE)
+			return 1;
+	return 0;
+}
+
+static int
+peer_in_session(const struct otr *o, const struct peer *p)
+{
+	ConnContext *m, *c;
+
+	if ((m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT)
 			return 1;
 	return 0;
 }
@@ -976,13 +954,14 @@ smp_tidy(ConnContext *c)
 /* Forgets the contexts of p. Helpers' (and, when people are remembered,
  * everybody's) master contexts stay: they hold the known keys. */
 static void
-contexts_forget(struct otr *o, const struct peer *p)
+contexts_forget(struct otr *o, struct peer *p)
 {
 	ConnContext *m, *c;
 	int again = 1;
 
 	if ((m = master_of(o, p->bare)) == NULL)
 		return;
+	p->master = NULL;
 	FOREACH_INSTANCE(c, m)
 		otrl_context_force_plaintext(c);
 	if (!keeps_keys(o, p->bare)) {
@@ -1018,10 +997,17 @@ peer_remove(struct otr *o, struct peer *victim)
 {
 	struct peer **pp;
 
+	contexts_forget(o, victim);
+	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
+	    pp = &(*pp)->hnext) {
+		if (*pp == victim) {
+			*pp = victim->hnext;
+			break;
+		}
+	}
 	for (pp = &o->peers; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == victim) {
 			*pp = victim->next;
-			contexts_forget(o, victim);
 			peer_free(victim);
 			o->npeers--;
 			return;
@@ -1041,9 +1027,11 @@ peer_get(struct otr *o, const char *bare)
 	if ((p = peer_find(o, bare)) != NULL)
 		return p;
 	if (o->npeers >= cap) {
+		/* The least recently active idle record goes (the list is
+		 * newest first, so on a tie the oldest). */
 		for (p = o->peers; p != NULL; p = p->next)
-			if (!peer_live(o, p) && !helper_find(o->cfg, p->bare) &&
-			    (oldest == NULL || p->active < oldest->active))
+			if (!peer_live(o, p) && !config_helper_find(o->cfg, p->bare) &&
+			    (oldest == NULL || p->active <= oldest->active))
 				oldest = p;
 		if (oldest == NULL) {
 			log_warnx("otr: %zu peers, all in sessions: ignoring %s",
@@ -1057,6 +1045,8 @@ peer_get(struct otr *o, const char *bare)
 	p->active = now_of(o);
 	p->next = o->peers;
 	o->peers = p;
+	p->hnext = o->bucket[peer_hash(bare)];
+	o->bucket[peer_hash(bare)] = p;
 	o->npeers++;
 	return p;
 }
@@ -1328,9 +1318,9 @@ op_gone_secure(void *od, ConnContext *ctx)
 {
 	struct otr *o = od;
 	struct peer *p = peer_find(o, ctx->username);
-	const struct config_helper *h = helper_find(o->cfg, ctx->username);
+	const struct config_helper *h = config_helper_find(o->cfg, ctx->username);
 	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "?";
-	int plaintext = 0, unread = 0;
+	int plaintext = 0, unread = 0, back = 0;
 	time_t now = now_of(o);
 
 	if (ctx->active_fingerprint != NULL)
@@ -1362,12 +1352,15 @@ op_gone_secure(void *od, ConnContext *ctx)
 	p->active = now;
 	p->asked = 0;
 	p->nunreadable = 0;
+	back = p->offline;
+	p->offline = 0;
 	/* A re-key with the same key (libotr passes through PLAINTEXT when
 	 * the bot's v3 commit is answered) is no new session for the
-	 * daemon, unless a message was lost on the way. */
+	 * daemon, unless a message was lost on the way or the peer had gone
+	 * offline (a restarted client: what waited for them is due). */
 	if (p->secure && ctx->active_fingerprint != NULL &&
 	    memcmp(p->secure_fp, ctx->active_fingerprint->fingerprint,
-	    sizeof(p->secure_fp)) == 0 && !unread && !plaintext)
+	    sizeof(p->secure_fp)) == 0 && !unread && !plaintext && !back)
 		return;
 	p->secure = 1;
 	if (ctx->active_fingerprint != NULL)
@@ -1386,11 +1379,16 @@ op_still_secure(void *od, ConnContext *ctx, int is_reply)
 	log_debug("otr: session with %s refreshed (%s)",
 	    log_peer(ctx->username), is_reply ? "we asked" : "they asked");
 	if (p != NULL) {
+		int unread = p->unread;
+
 		p->asked = 0;
-		if (p->unread) {
-			/* the refresh followed a lost message */
+		if (p->unread || p->offline) {
+			/* the refresh followed a lost message, or comes from
+			 * a client that had gone offline (restarted) */
 			p->unread = 0;
-			queue_event(o, OTR_EV_SECURE, ctx->username, 1, 0);
+			p->offline = 0;
+			queue_event(o, OTR_EV_SECURE, ctx->username, unread,
+			    0);
 		}
 	}
 }
@@ -1416,7 +1414,7 @@ op_otr_error_message(void *od, ConnContext *ctx, OtrlErrorCode code)
 		return "The bot has no private conversation with you.";
 	case OTRL_ERRCODE_MSG_UNREADABLE:
 		return "The bot could not read your encrypted message; "
-		    "please send it again.";
+		    "please send it again";
 	case OTRL_ERRCODE_MSG_MALFORMED:
 		return "The bot received a malformed OTR message.";
 	default:
@@ -1706,6 +1704,7 @@ otr_free(struct otr *o)
 		o->peers = p->next;
 		peer_free(p);
 	}
+	memset(o->bucket, 0, sizeof(o->bucket));
 	if (o->us != NULL) {
 		ConnContext *c;
 
@@ -1909,7 +1908,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	size_t len;
 	time_t now = now_of(o);
 	unsigned char flags = 0;
-	int r, frag;
+	int r, frag, ended = 0;
 
 	if (body == NULL || (bare = jid_bare(from_full)) == NULL)
 		return;
@@ -1934,7 +1933,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
-	if (!peer_live(o, p) && live_sessions(o) >= o->cfg->limits.max_sessions &&
+	if (!peer_live(o, p) && config_helper_find(o->cfg, bare) == NULL &&
+	    live_sessions(o) >= o->cfg->limits.max_sessions &&
 	    (strstr(body, "?OTR") != NULL ||
 	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL)) {
 		log_warnx("otr: %zu live sessions (the limit): ignoring OTR "
@@ -1946,7 +1946,6 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(p->full);
 		p->full = xstrdup(from_full);
 	}
-	p->offline = 0;
 	p->active = now;
 
 	type = otrl_proto_message_type(body);
@@ -1967,8 +1966,10 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	o->route = from_full;
 	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
 	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
-	if (ctx != NULL)
+	if (ctx != NULL) {
+		p->master = ctx->m_context;
 		inst_set(p, ctx->their_instance, from_full, now);
+	}
 
 	/* Text only from an encrypted session, and only from a data
 	 * message (a reassembled fragment is one). */
@@ -1976,6 +1977,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	    ctx->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
 	    (type == OTRL_MSGTYPE_DATA || frag)) {
 		char *text = otr_text_in(newmsg, o->cfg->limits.max_text);
+
+		p->offline = 0;		/* back in the kept session */
 
 		if (*text != '\0')
 			queue_text(o, bare, text);
@@ -1994,6 +1997,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	    ctx != NULL) {
 		log_info("otr: %s ended the private conversation",
 		    log_peer(bare));
+		ended = 1;
 		otrl_context_force_plaintext(ctx);
 		p->smp_busy = 0;
 		if (p->secure && !peer_encrypted(o, bare)) {
@@ -2011,7 +2015,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 
 	if (o->rx_unencrypted)
 		refuse(o, p, from_full, body, now);
-	else if (r == 1 && (o->rx_unrecognized ||
+	else if (!ended && r == 1 && (o->rx_unrecognized ||
 	    (type == OTRL_MSGTYPE_DATA &&
 	    !(flags & OTRL_MSGFLAGS_IGNORE_UNREADABLE) &&
 	    (ctx == NULL ? !o->rx_other_instance :
@@ -2027,6 +2031,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 			queue_event(o, OTR_EV_ENDED, bare, 0, 0);
 		}
 		peer_end(o, p);
+		ctx = NULL;
 	} else if (o->rx_unreadable)
 		recover(o, p, from_full, now, 0);
 
@@ -2112,7 +2117,7 @@ otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
 
 	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
 		return -1;
-	if ((h = helper_find(o->cfg, bare)) == NULL)
+	if ((h = config_helper_find(o->cfg, bare)) == NULL)
 		log_warnx("otr: %s is not a helper: nothing sent",
 		    log_peer(bare));
 	else if ((ctx = current_ctx(o, bare, h)) == NULL)
@@ -2294,7 +2299,7 @@ otr_poll(struct otr *o, time_t now)
 	}
 	for (p = o->peers; p != NULL; p = next) {
 		next = p->next;
-		if (peer_live(o, p)) {
+		if (peer_in_session(o, p)) {
 			if (now - p->active < o->cfg->otr.idle_timeout)
 				continue;
 			log_info("otr: session with %s idle for %lds: ending it",
@@ -2305,9 +2310,10 @@ otr_poll(struct otr *o, time_t now)
 			}
 			peer_end(o, p);
 		} else if (now - p->active >= AKE_WINDOW) {
+			/* plaintext only, or a handshake that never finished */
 			contexts_forget(o, p);
 		}
-		if (now - p->active >= keep && !helper_find(o->cfg, p->bare))
+		if (now - p->active >= keep && !config_helper_find(o->cfg, p->bare))
 			peer_remove(o, p);
 	}
 	flush(o);
@@ -2321,6 +2327,7 @@ int
 otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 {
 	const struct config_helper *h;
+	const struct peer *p;
 	ConnContext *ctx;
 	char *bare;
 	int i;
@@ -2328,8 +2335,10 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	memset(info, 0, sizeof(*info));
 	if ((bare = jid_bare(bare_in)) == NULL)
 		return 0;
-	h = helper_find(o->cfg, bare);
+	h = config_helper_find(o->cfg, bare);
 	info->helper = h != NULL;
+	p = peer_find(o, bare);
+	info->offline = p != NULL && p->offline;
 	if ((ctx = current_ctx(o, bare, h)) == NULL)
 		ctx = current_ctx(o, bare, NULL);
 	if (ctx != NULL && ctx->active_fingerprint != NULL) {

@@ -13,7 +13,12 @@
  *   handshake).
  * - Bodies are capped (size, fragments) before libotr sees them.
  * - Key, instance-tag and fingerprint files are 0600 in a 0700 directory; a
- *   key file readable by group or others is refused.
+ *   key file readable by group or others is refused. Only helpers' keys are
+ *   written to disk, and people's only with otr.remember_people.
+ * - Callbacks (inject aside) run after libotr has returned, never inside
+ *   it: they may call any function of this module.
+ * - The bot's OTR plaintext besides the notice is protocol only: queries
+ *   ("?OTRv23?"), OTR errors with fixed English text, handshake messages.
  */
 #ifndef SECOURS_OTR_H
 #define SECOURS_OTR_H
@@ -27,7 +32,8 @@ struct otr;
 #define OTR_FP_HUMAN_LEN 45	/* "XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX\0" */
 
 enum otr_event_type {
-	OTR_EV_SECURE,		/* session became ENCRYPTED */
+	OTR_EV_SECURE,		/* a new session (new key, or after ENDED),
+				 * or a re-key after a lost message */
 	OTR_EV_ENDED,		/* peer ended it, or it expired */
 	OTR_EV_REFUSED,		/* plaintext refused (notice sent or not) */
 	OTR_EV_SMP_ANSWERED,	/* peer asked, the bot answered */
@@ -84,9 +90,13 @@ int otr_smp_start(struct otr *o, const char *bare);
 void otr_end(struct otr *o, const char *bare);
 /* Ends every encrypted session (SIGTERM, or before a reconnect). */
 void otr_end_all(struct otr *o);
-/* The peer's full JID went offline. */
+/* The peer's full JID went offline: the session is kept (a client that
+ * kept its keys may come back), only the DISCONNECTED notice is no longer
+ * sent to it, and otr_info() says offline until the peer is back in a
+ * session (a handshake that completes then is a new OTR_EV_SECURE). */
 void otr_offline(struct otr *o, const char *full);
-/* Drives libotr's timer and expires idle sessions; call every few seconds. */
+/* Drives libotr's timer and expires idle sessions (ENDED, DISCONNECTED
+ * sent) and half-open handshakes; call every few seconds. */
 void otr_poll(struct otr *o, time_t now);
 
 struct otr_info {
@@ -94,6 +104,9 @@ struct otr_info {
 	int	verified;		/* fingerprint trusted */
 	int	pinned;			/* helper key matches a pin */
 	int	helper;			/* bare is a configured helper */
+	int	offline;		/* the session's resource went offline
+					   (otr_offline); cleared by a message
+					   decrypted or a handshake completed */
 	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
 	char	their_hex[41];			/* "" if none */
 };

@@ -43,16 +43,18 @@
 
 #define BM25_K1		1.2
 #define BM25_B		0.75
-#define W_HEADING	3.0f	/* the section's own heading */
-#define HEADING_BONUS	2.0	/* added, unsaturated, for a heading word */
+#define W_HEADING	2.0f	/* the section's own heading */
+#define W_PAGE		1.0	/* share of page-wide words (title, path...) */
+#define HEADING_BONUS	0.6	/* times the question/heading overlap */
 #define W_PATH		1.0f	/* headings above it (and its own again) */
 #define W_TITLE		1.0f	/* the page title */
 #define W_PAGE_KW	2.0f	/* front matter keywords */
 #define W_SEC_KW	3.0f	/* <!-- keywords: --> of the section */
 #define W_PREFIX	0.6	/* a stem that starts / is started by another */
 #define W_TYPO		0.6	/* one edit away */
-#define W_UNKNOWN	0.5	/* share of the top idf an unknown word weighs */
-#define LANG_OTHER	(1 / 1.5) /* sections in another language than
+#define W_UNKNOWN	1.0	/* an unknown word weighs this much of the
+				   top idf */
+#define LANG_OTHER	0.5	/* sections in another language than
 				   the question's (when it is known) */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
 #define PREFIX_FANOUT	16
@@ -75,56 +77,61 @@ static const char *const wl_codes[WL_NLANG] = { "fr", "en", "es", "de" };
 
 /* Stopwords: they are dropped, and they tell the language. Folded forms. */
 static const char *const stop_fr[] = {
-	"a", "ai", "as", "au", "aux", "avec", "avez", "avoir", "avons", "c",
-	"ca", "ce", "ceci", "cela", "ces", "cet", "cette", "comme", "comment",
-	"d", "dans", "de", "des", "dois", "doit", "donc", "du", "elle",
-	"elles", "en", "est", "et", "ete", "etre", "eu", "eux", "faire",
-	"fait", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les",
-	"leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi",
-	"mon", "n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par",
-	"pas", "peut", "peux", "plus", "pour", "qu", "quand", "que", "quel",
-	"quelle", "quels", "qui", "quoi", "s", "sa", "sans", "se", "ses",
-	"si", "son", "sont", "suis", "sur", "t", "ta", "te", "tes", "toi",
-	"ton", "tres", "tu", "un", "une", "vos", "votre", "vous", "y",
+	"a", "ai", "alors", "as", "au", "aussi", "autre", "autres", "aux",
+	"avec", "avez", "avoir", "avons", "c", "ca", "ce", "ceci", "cela",
+	"ces", "cet", "cette", "comme", "comment", "d", "dans", "de", "des",
+	"dois", "doit", "donc", "du", "elle", "elles", "en", "est", "estce",
+	"et", "ete", "etre", "eu", "eux", "faire", "fais", "fait", "faut",
+	"ici", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les", "leur",
+	"leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon",
+	"n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas",
+	"peut", "peux", "plus", "pour", "pourquoi", "qu", "quand", "que",
+	"quel", "quelle", "quelles", "quelqu", "quelque", "quelques", "quels",
+	"quelquun", "qui", "quoi", "s", "sa", "sans", "se", "ses", "si", "son",
+	"sont", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tout",
+	"toute", "toutes", "tous", "tres", "tu", "un", "une", "vos", "votre",
+	"vous", "y",
 };
 
 static const char *const stop_en[] = {
-	"a", "about", "am", "an", "and", "any", "are", "as", "at", "be",
-	"been", "but", "by", "can", "cant", "could", "couldnt", "did",
-	"didnt", "do", "does", "doesnt", "doing", "dont", "for", "from", "get", "got", "had", "has", "have", "he", "her",
-	"him", "his", "how", "i", "id", "if", "im", "in", "into", "is",
-	"isnt", "it", "its", "ive",
-	"just", "me", "my", "no", "not", "of", "on", "or", "our", "she",
-	"should", "so", "some", "than", "that", "the", "their", "them",
-	"then", "there", "these", "they", "this", "those", "to", "too",
+	"a", "about", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+	"but", "by", "can", "cant", "could", "couldnt", "did", "didnt", "do",
+	"does", "doesnt", "doing", "dont", "for", "from", "get", "got", "had",
+	"has", "have", "he", "her", "him", "his", "how", "i", "if", "im", "in",
+	"into", "is", "isnt", "it", "its", "ive", "just", "me", "my", "no",
+	"not", "of", "on", "or", "our", "she", "should", "so", "some",
+	"somebody", "someone", "something", "than", "that", "the", "their",
+	"them", "then", "there", "these", "they", "this", "those", "to", "too",
 	"very", "was", "we", "were", "what", "whats", "when", "where", "which",
 	"while", "who", "why", "will", "with", "wont", "would", "wouldnt",
 	"you", "your",
 };
 
 static const char *const stop_es[] = {
-	"a", "al", "algo", "como", "con", "cual", "cuando", "de", "del",
-	"donde", "el", "ella", "ellas", "ellos", "en", "entre", "era", "es",
-	"esa", "ese", "eso", "esta", "estan", "estas", "este", "esto",
-	"estos", "fue", "ha", "han", "hay", "la", "las", "le", "les", "lo",
-	"los", "me", "mi", "mis", "muy", "no", "nos", "o", "para", "pero",
-	"por", "porque", "puede", "puedo", "que", "quien", "se", "si", "sin",
-	"sobre", "son", "su", "sus", "te", "tengo", "tiene", "tu", "tus",
-	"un", "una", "unas", "uno", "unos", "y", "ya", "yo",
+	"a", "al", "alguien", "algo", "aqui", "cada", "como", "con", "cual",
+	"cuando", "de", "del", "donde", "el", "ella", "ellas", "ellos", "en",
+	"entre", "era", "es", "esa", "ese", "eso", "esta", "estan", "estas",
+	"este", "esto", "estos", "fue", "ha", "han", "hay", "la", "las", "le",
+	"les", "lo", "los", "mas", "me", "mi", "mis", "muy", "no", "nos", "o",
+	"otra", "otras", "otro", "otros", "para", "pero", "por", "porque",
+	"puede", "pueden", "puedes", "puedo", "que", "quien", "se", "si", "sin",
+	"sobre", "son", "su", "sus", "tambien", "te", "tengo", "tiene", "toda",
+	"todas", "todo", "todos", "tu", "tus", "un", "una", "unas", "uno",
+	"unos", "y", "ya", "yo",
 };
 
 /* German: evidence only (not dropped: "die", "war" are English words). */
 static const char *const lang_de[] = {
-	"auch", "auf", "bei", "das", "dem", "den", "der", "die", "ein",
-	"eine", "einen", "fur", "habe", "haben", "hat", "ich", "ist", "kann",
-	"mein", "meine", "mit", "nicht", "oder", "sich", "sie", "sind",
-	"und", "von", "werden", "wie", "wir", "wird", "zu",
+	"auch", "auf", "bei", "das", "dem", "den", "der", "die", "ein", "eine",
+	"einen", "fur", "habe", "haben", "hat", "ich", "ist", "kann", "mein",
+	"meine", "mit", "nicht", "oder", "sich", "sie", "sind", "und", "von",
+	"werden", "wie", "wir", "wird", "zu",
 };
 
 /* Greetings and requests: evidence of a language, and dropped. */
 static const char *const greet_fr[] = {
-	"aimerais", "besoin", "bonjour", "bonsoir", "merci", "salut",
-	"savoir", "stp", "svp", "voudrais", "veux",
+	"aimerais", "besoin", "bonjour", "bonsoir", "merci", "sais", "sait",
+	"salut", "savez", "savoir", "stp", "svp", "voudrais", "veux",
 };
 static const char *const greet_en[] = {
 	"hello", "hey", "hi", "know", "need", "please", "thank", "thanks",
@@ -147,6 +154,18 @@ struct wl_entry {
 
 static struct wl_entry *wl_table;
 static size_t wl_n;
+#define WL_SLOTS 2048			/* power of two, > 2 * wl_n */
+static uint16_t wl_slots[WL_SLOTS];	/* index + 1 into wl_table */
+
+static uint32_t
+wl_hash(const char *w, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*w++) * 16777619u;
+	return h ^ (h >> 13);
+}
 
 static int
 wl_cmp(const void *a, const void *b)
@@ -200,27 +219,28 @@ wl_init(void)
 	}
 	wl_table = v;
 	wl_n = j;
+	for (i = 0; i < wl_n; i++) {
+		uint32_t h = wl_hash(v[i].w, strlen(v[i].w)) & (WL_SLOTS - 1);
+
+		while (wl_slots[h] != 0)
+			h = (h + 1) & (WL_SLOTS - 1);
+		wl_slots[h] = (uint16_t)(i + 1);
+	}
 }
 
 static unsigned
 wl_flags(const char *w, size_t n)
 {
-	size_t lo = 0, hi = wl_n;
+	uint32_t h;
 
 	if (n >= WORD_MAX)
 		return 0;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(wl_table[mid].w, w, n);
+	for (h = wl_hash(w, n) & (WL_SLOTS - 1); wl_slots[h] != 0;
+	    h = (h + 1) & (WL_SLOTS - 1)) {
+		const char *e = wl_table[wl_slots[h] - 1].w;
 
-		if (c == 0 && wl_table[mid].w[n] != '\0')
-			c = 1;
-		if (c == 0)
-			return wl_table[mid].flags;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (strncmp(e, w, n) == 0 && e[n] == '\0')
+			return wl_table[wl_slots[h] - 1].flags;
 	}
 	return 0;
 }
@@ -338,20 +358,6 @@ fold_fast(uint32_t c)
 	return NULL;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const uint8_t *s, size_t n, uint32_t *cp)
-{
-	ucs4_t c;
-	int k = u8_mbtouc(&c, s, n);
-
-	if (c == 0xfffd && !(n >= 3 && s[0] == 0xef && s[1] == 0xbf &&
-	    s[2] == 0xbd))
-		return 0;
-	*cp = c;
-	return (size_t)k;
-}
-
 /*
  * Folds text: case folded, compatibility-decomposed, marks dropped,
  * ligatures split, every apostrophe made "'", dashes made "-". Invalid
@@ -380,7 +386,7 @@ fold(const char *text, size_t len, char *out, size_t cap)
 			out[o++] = b;
 			continue;
 		}
-		if ((n = utf8_len(s + i, len - i, &c)) == 0) {
+		if ((n = util_utf8_decode(s + i, len - i, &c)) == 0) {
 			i++;
 			continue;
 		}
@@ -396,7 +402,7 @@ fold(const char *text, size_t len, char *out, size_t cap)
 		}
 		/* A run of characters for libunistring. */
 		for (j = i + n; j < len && s[j] >= 0x80; j += n) {
-			if ((n = utf8_len(s + j, len - j, &c)) == 0 ||
+			if ((n = util_utf8_decode(s + j, len - j, &c)) == 0 ||
 			    fold_fast(c) != NULL)
 				break;
 		}
@@ -496,6 +502,35 @@ flush_word(char *w, size_t n, word_fn fn, void *arg, float weight)
 		emit(joined, j, fn, arg, weight);
 }
 
+static int
+is_addr_byte(char c, int domain)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+	    c == '-' || (!domain && (c == '_' || c == '+'));
+}
+
+/* An e-mail address around the '@' at f[at] is also one word: someone who
+ * pastes "help@example.org" wants the section that gives it. */
+static void
+email_word(const char *f, size_t len, size_t at, word_fn fn, void *arg,
+    float weight)
+{
+	size_t a = at, b = at + 1;
+	int dot = 0;
+
+	while (a > 0 && is_addr_byte(f[a - 1], 0))
+		a--;
+	while (b < len && is_addr_byte(f[b], 1)) {
+		dot |= f[b] == '.';
+		b++;
+	}
+	while (b > at + 1 && (f[b - 1] == '.' || f[b - 1] == '-'))
+		b--;
+	if (a < at && dot && b - a < WORD_MAX && memchr(f + at + 1, '.',
+	    b - at - 1) != NULL)
+		fn(arg, f + a, b - a, weight);
+}
+
 /* Calls fn for each word of folded text (see fold()); skips URLs when
  * skip_urls. */
 static void
@@ -526,6 +561,8 @@ split_words(const char *f, size_t len, int skip_urls, word_fn fn, void *arg,
 			i += (size_t)k;
 			continue;
 		}
+		if (c == '@')
+			email_word(f, len, i, fn, arg, weight);
 		if ((c == '\'' || c == '-') && n > 0 && i + 1 < len) {
 			u8_mbtouc(&next, (const uint8_t *)f + i + 1,
 			    len - i - 1);
@@ -787,7 +824,7 @@ strtab_add(struct strtab *t, const char *k, size_t n, uint32_t val, int *isnew)
 
 struct slang {
 	char			 code[4];
-	struct sb_stemmer	*stemmer;	/* NULL: words are not stemmed */
+	struct sb_stemmer	*stemmer;	/* NULL: no stemming */
 	size_t			 nsec;
 	double			 avgdl;
 	double			 idf_max;	/* idf of a word seen once */
@@ -805,8 +842,8 @@ struct term {
 
 struct posting {
 	uint32_t	sec;
-	float		w;	/* BM25 term-frequency part (k1 + 1 at most)
-				   plus the heading bonus */
+	float		w;	/* BM25 term-frequency part */
+	uint8_t		own;	/* the word is in the section's heading */
 };
 
 struct dlink {
@@ -818,6 +855,12 @@ struct dlink {
 struct scratch {
 	double		*acc;		/* score so far */
 	float		*best;		/* this word's best share */
+	double		*hacc;		/* idf of question words in heading */
+	float		*hbest;		/* this word's best share of it */
+	double		*cacc;		/* idf of question words matched */
+	float		*cbest;		/* this word's best share of it */
+	uint8_t		*nmatch;	/* question words matched */
+	float		*cmax;		/* idf of its rarest matched word */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
 	size_t		 ntouched;
@@ -828,8 +871,11 @@ struct search {
 	const struct guide	*g;
 	struct slang		 langs[LANGS_MAX];
 	size_t			 nlangs;
+	int			 deflang;	/* most sections; for questions
+						   of unknown language */
 	size_t			 nsec;
 	uint8_t			*seclang;
+	double			*hmass;		/* idf of each heading */
 	struct strtab		 vocab;		/* lang + stem -> term id */
 	struct term		*terms;
 	size_t			 nterms;
@@ -848,15 +894,23 @@ struct tpost {
 	uint32_t	term;
 	uint32_t	sec;
 	float		tfb;	/* body occurrences */
-	float		tff;	/* weighted occurrences in headings etc. */
+	float		tfl;	/* weighted: own heading, section keywords */
+	float		tfp;	/* weighted: page title, path, page keywords */
 	int		own;	/* in the section's own heading */
+};
+
+/* Where a word of a section comes from. */
+enum field {
+	F_BODY,		/* its text: length-normalised */
+	F_LOCAL,	/* its heading and keywords */
+	F_PAGE,		/* what all sections of its page share */
 };
 
 struct builder {
 	struct search	*s;
 	uint32_t	 sec;
 	uint8_t		 lang;
-	int		 body;		/* counting body words */
+	enum field	 field;		/* of the words being counted */
 	int		 own;		/* counting the section's heading */
 	size_t		 dl;		/* body words of this section */
 	struct tpost	*tp;
@@ -896,6 +950,18 @@ find_lang(const struct search *s, const char *code)
 	return -1;
 }
 
+/* Length of a Snowball stem after our own touch: English keeps "-ll-y"
+ * adverbs as "...lli" ("really" -> "realli") while "real" stays "real";
+ * drop the "li" so that the two meet. */
+static size_t
+stem_fix(const char *code, const char *st, size_t len)
+{
+	if (code[0] == 'e' && code[1] == 'n' && len > 4 &&
+	    memcmp(st + len - 3, "lli", 3) == 0)
+		return len - 2;
+	return len;
+}
+
 /* Stem of a folded word in language li, cached. Borrowed: valid until the
  * next call. */
 static const char *
@@ -923,7 +989,8 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 		*sl = n;
 		return w;
 	}
-	len = (size_t)sb_stemmer_length(s->langs[li].stemmer);
+	len = stem_fix(s->langs[li].code, (const char *)st,
+	    (size_t)sb_stemmer_length(s->langs[li].stemmer));
 	if (len >= WORD_MAX)
 		len = WORD_MAX - 1;
 	off = s->stemarena.len;
@@ -954,7 +1021,8 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 	if (isnew) {
 		if (s->nterms == b->tcap) {
 			b->tcap = b->tcap ? b->tcap * 2 : 1024;
-			s->terms = xrealloc(s->terms, b->tcap * sizeof(*s->terms));
+			s->terms = xrealloc(s->terms,
+			    b->tcap * sizeof(*s->terms));
 			b->lastsec = xrealloc(b->lastsec,
 			    b->tcap * sizeof(*b->lastsec));
 			b->lasttp = xrealloc(b->lasttp,
@@ -974,22 +1042,31 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 		b->tp[b->ntp].term = t;
 		b->tp[b->ntp].sec = b->sec;
 		b->tp[b->ntp].tfb = 0;
-		b->tp[b->ntp].tff = 0;
+		b->tp[b->ntp].tfl = 0;
+		b->tp[b->ntp].tfp = 0;
 		b->tp[b->ntp].own = 0;
 		b->lastsec[t] = b->sec;
 		b->lasttp[t] = (uint32_t)b->ntp++;
 	}
-	if (b->body) {
+	switch (b->field) {
+	case F_BODY:
 		b->tp[b->lasttp[t]].tfb += 1;
 		b->dl++;
-	} else
-		b->tp[b->lasttp[t]].tff += weight;
+		break;
+	case F_LOCAL:
+		b->tp[b->lasttp[t]].tfl += weight;
+		break;
+	case F_PAGE:
+		b->tp[b->lasttp[t]].tfp += weight;
+		break;
+	}
 	if (b->own)
 		b->tp[b->lasttp[t]].own = 1;
 }
 
 static void
-index_field(struct builder *b, const char *text, int body, float weight)
+index_field(struct builder *b, const char *text, enum field field,
+    float weight)
 {
 	char *f;
 	size_t flen;
@@ -997,7 +1074,7 @@ index_field(struct builder *b, const char *text, int body, float weight)
 	if (text == NULL || *text == '\0')
 		return;
 	f = fold_alloc(text, strlen(text), &flen);
-	b->body = body;
+	b->field = field;
 	split_words(f, flen, 1, builder_word, b, weight);
 	free(f);
 }
@@ -1068,7 +1145,7 @@ search_new(const struct guide *g)
 {
 	struct search *s = xcalloc(1, sizeof(*s));
 	struct builder b;
-	size_t i, *dl, *df;
+	size_t i, *dl, *df, *npost;
 	uint32_t *start;
 	double *sumdl;
 
@@ -1090,14 +1167,17 @@ search_new(const struct guide *g)
 		b.lang = (uint8_t)lang_id(s, lang ? lang : "en");
 		s->seclang[i] = b.lang;
 		b.dl = 0;
-		index_field(&b, guide_section_text(g, i), 1, 1);
+		index_field(&b, guide_section_text(g, i), F_BODY, 1);
+		index_field(&b, guide_section_keywords(g, i), F_LOCAL,
+		    W_SEC_KW);
 		b.own = 1;
-		index_field(&b, guide_section_heading(g, i), 0, W_HEADING);
+		index_field(&b, guide_section_heading(g, i), F_LOCAL,
+		    W_HEADING);
 		b.own = 0;
-		index_field(&b, guide_section_path(g, i), 0, W_PATH);
-		index_field(&b, guide_page_title(g, page), 0, W_TITLE);
-		index_field(&b, guide_page_keywords(g, page), 0, W_PAGE_KW);
-		index_field(&b, guide_section_keywords(g, i), 0, W_SEC_KW);
+		index_field(&b, guide_section_path(g, i), F_PAGE, W_PATH);
+		index_field(&b, guide_page_title(g, page), F_PAGE, W_TITLE);
+		index_field(&b, guide_page_keywords(g, page), F_PAGE,
+		    W_PAGE_KW);
 		dl[i] = b.dl;
 	}
 	/* Per-language section counts and mean lengths. */
@@ -1115,16 +1195,28 @@ search_new(const struct guide *g)
 		l->idf_max = log(1 + ((double)l->nsec + 0.5) / 1.5);
 	}
 	free(sumdl);
-	/* Postings grouped by term (a counting sort keeps section order). */
+	s->deflang = -1;
+	for (i = 0; i < s->nlangs; i++)
+		if (s->deflang < 0 ||
+		    s->langs[i].nsec > s->langs[s->deflang].nsec)
+			s->deflang = (int)i;
+	/* Postings grouped by term (a counting sort keeps section order).
+	 * The idf counts only sections that use the word themselves: a
+	 * page's title or keywords are in all its sections and would make
+	 * the page's own topic look like a common word. */
 	df = xcalloc(s->nterms + 1, sizeof(*df));
-	for (i = 0; i < b.ntp; i++)
-		df[b.tp[i].term]++;
+	npost = xcalloc(s->nterms + 1, sizeof(*npost));
+	for (i = 0; i < b.ntp; i++) {
+		npost[b.tp[i].term]++;
+		df[b.tp[i].term] += b.tp[i].tfb > 0 || b.tp[i].tfl > 0;
+	}
 	start = xcalloc(s->nterms + 1, sizeof(*start));
 	for (i = 0; i < s->nterms; i++) {
-		start[i + 1] = start[i] + (uint32_t)df[i];
+		start[i + 1] = start[i] + (uint32_t)npost[i];
 		s->terms[i].post = start[i];
-		s->terms[i].npost = (uint32_t)df[i];
+		s->terms[i].npost = (uint32_t)npost[i];
 	}
+	free(npost);
 	s->nposts = b.ntp;
 	s->posts = xcalloc(b.ntp + 1, sizeof(*s->posts));
 	for (i = 0; i < b.ntp; i++) {
@@ -1132,18 +1224,34 @@ search_new(const struct guide *g)
 		const struct slang *l = &s->langs[s->seclang[tp->sec]];
 		double norm = 1 - BM25_B + BM25_B * (double)dl[tp->sec] /
 		    l->avgdl;
-		double tf = tp->tfb / norm + tp->tff;
+		double tf = tp->tfb / norm + tp->tfl;
 		struct posting *p = &s->posts[start[tp->term]++];
 
+		/* The section's own words and the page's saturate apart: a
+		 * page keyword must not eat the room of a word that only
+		 * this section has. */
 		p->sec = tp->sec;
 		p->w = (float)(tf * (BM25_K1 + 1) / (tf + BM25_K1) +
-		    (tp->own ? HEADING_BONUS : 0));
+		    W_PAGE * tp->tfp * (BM25_K1 + 1) / (tp->tfp + BM25_K1));
+		p->own = (uint8_t)tp->own;
 	}
 	for (i = 0; i < s->nterms; i++) {
 		const struct slang *l = &s->langs[s->terms[i].lang];
-		double n = (double)l->nsec, d = (double)df[i];
+		double n = (double)l->nsec, d = df[i] ? (double)df[i] : 1;
 
 		s->terms[i].idf = (float)log(1 + (n - d + 0.5) / (d + 0.5));
+	}
+	s->hmass = xcalloc(s->nsec + 1, sizeof(*s->hmass));
+	for (i = 0; i < s->nterms; i++) {
+		uint32_t k;
+
+		for (k = 0; k < s->terms[i].npost; k++) {
+			const struct posting *p =
+			    &s->posts[s->terms[i].post + k];
+
+			if (p->own)
+				s->hmass[p->sec] += s->terms[i].idf;
+		}
 	}
 	free(start);
 	free(df);
@@ -1179,6 +1287,13 @@ search_new(const struct guide *g)
 	s->scr = xcalloc(1, sizeof(*s->scr));
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
+	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
+	s->scr->hbest = xcalloc(s->nsec + 1, sizeof(*s->scr->hbest));
+	s->scr->cacc = xcalloc(s->nsec + 1, sizeof(*s->scr->cacc));
+	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
+	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
+	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
+
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
 	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
 	return s;
@@ -1203,9 +1318,17 @@ search_free(struct search *s)
 	free(s->posts);
 	free(s->dlinks);
 	free(s->seclang);
+	free(s->hmass);
 	if (s->scr != NULL) {
 		free(s->scr->acc);
 		free(s->scr->best);
+		free(s->scr->hacc);
+		free(s->scr->hbest);
+		free(s->scr->cacc);
+		free(s->scr->cbest);
+		free(s->scr->nmatch);
+		free(s->scr->cmax);
+
 		free(s->scr->wmark);
 		free(s->scr->touched);
 		free(s->scr);
@@ -1238,7 +1361,10 @@ query_word(void *arg, const char *w, size_t n, float weight)
 }
 
 /* Adds share * idf * w of every posting of term t to the scores, keeping
- * for each section only the best share of the current word. */
+ * for each section only the best share of the current word; and, for
+ * search_is_answer(), what the section matches of the question: the idf
+ * mass (without the term-frequency part), the number of words, the idf of
+ * the rarest one. */
 static void
 add_term(const struct search *s, uint32_t t, double share)
 {
@@ -1256,6 +1382,8 @@ add_term(const struct search *s, uint32_t t, double share)
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
+		float h = p->own ? (float)(share * tm->idf) : 0;
+		float m = (float)(share * tm->idf);
 
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)
@@ -1265,9 +1393,29 @@ add_term(const struct search *s, uint32_t t, double share)
 			sc->acc[p->sec] += c;
 			if (sc->acc[p->sec] == 0)
 				sc->acc[p->sec] = 1e-9;
-		} else if (c > sc->best[p->sec]) {
+			sc->hbest[p->sec] = h;
+			sc->hacc[p->sec] += h;
+			sc->cbest[p->sec] = m;
+			sc->cacc[p->sec] += m;
+			if (sc->nmatch[p->sec] < UINT8_MAX)
+				sc->nmatch[p->sec]++;
+			if (m > sc->cmax[p->sec])
+				sc->cmax[p->sec] = m;
+			continue;
+		}
+		if (c > sc->best[p->sec]) {
 			sc->acc[p->sec] += c - sc->best[p->sec];
 			sc->best[p->sec] = c;
+		}
+		if (h > sc->hbest[p->sec]) {
+			sc->hacc[p->sec] += h - sc->hbest[p->sec];
+			sc->hbest[p->sec] = h;
+		}
+		if (m > sc->cbest[p->sec]) {
+			sc->cacc[p->sec] += m - sc->cbest[p->sec];
+			sc->cbest[p->sec] = m;
+			if (m > sc->cmax[p->sec])
+				sc->cmax[p->sec] = m;
 		}
 	}
 }
@@ -1324,10 +1472,11 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 		add_term(s, t, 1.0);
 		ref = s->terms[t].idf;
 	}
-	if (!near)
+	/* Near matches only for a word the guide does not use as such. */
+	if (!near || t != NONE)
 		return ref;
 	/* Prefixes: other stems that start with this one... */
-	if (sl >= PREFIX_MIN + 1 && l->nsorted > 0) {
+	if (sl >= PREFIX_MIN && l->nsorted > 0) {
 		char qs[WORD_MAX];
 		size_t lo = 0, hi = l->nsorted, k;
 
@@ -1345,7 +1494,8 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 		}
 		for (k = lo; k < l->nsorted && k < lo + PREFIX_FANOUT; k++) {
 			uint32_t pt = l->sorted[k];
-			const struct stent *e = &s->vocab.ents[s->terms[pt].key];
+			const struct stent *e =
+			    &s->vocab.ents[s->terms[pt].key];
 
 			if (strncmp(strtab_key(&s->vocab, e) + 1, qs, sl) != 0)
 				break;
@@ -1356,8 +1506,9 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 				ref = s->terms[pt].idf;
 		}
 	}
-	/* ... and stems this one starts with. */
-	for (i = PREFIX_MIN; sl >= PREFIX_MIN + 1 && i < sl; i++) {
+	/* ... and stems this one starts with, if not much shorter ("pirat"
+	 * for "piratag", not "sign" for "signal"). */
+	for (i = sl > PREFIX_MIN + 2 ? sl - 2 : PREFIX_MIN + 1; i < sl; i++) {
 		uint32_t pt = lookup(s, li, st, i);
 
 		if (pt == NONE)
@@ -1437,6 +1588,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 	if (lang == NULL)
 		lang = search_detect_lang(text);
 	qli = find_lang(s, lang);
+	if (qli < 0 && lang == NULL)
+		qli = s->deflang;
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -1444,7 +1597,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		unknown = s->langs[qli].idf_max;
 	sc->ntouched = 0;
 	for (i = 0; i < q.count; i++) {
-		double ref = 0;
+		double ref = 0, own = 0;
 
 		for (li = 0; li < s->nlangs; li++) {
 			const sb_symbol *st;
@@ -1461,8 +1614,9 @@ search_query(const struct search *s, const char *text, const char *lang,
 				    (const sb_symbol *)q.w[i], q.n[i]);
 				if (st == NULL)
 					continue;
-				sl = (size_t)sb_stemmer_length(
-				    s->langs[li].stemmer);
+				sl = stem_fix(s->langs[li].code,
+				    (const char *)st, (size_t)sb_stemmer_length(
+				    s->langs[li].stemmer));
 			} else {
 				st = (const sb_symbol *)q.w[i];
 				sl = q.n[i];
@@ -1473,32 +1627,72 @@ search_query(const struct search *s, const char *text, const char *lang,
 			    qli < 0 || (int)li == qli);
 			if (r > ref)
 				ref = r;
+			if ((int)li == qli)
+				own = r;
 		}
+		/* What the word can bring: its weight in the question's
+		 * language if it is used there (a rarer homograph elsewhere
+		 * must not raise the bar), else anywhere. */
+		if (own > 0)
+			ref = own;
 		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
 	}
 	if (norm <= 0)
 		norm = 1;
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
-		double score = sc->acc[sec] / norm;
-		size_t k;
-
+		double score = sc->acc[sec] / norm, cov, rare;
+		size_t k, nm;
+		/* How well the question and the heading overlap (Dice, idf
+		 * weighted): "Pidgin" is all about a question on Pidgin. */
+		if (sc->hacc[sec] > 0)
+			score += HEADING_BONUS * 2 * sc->hacc[sec] /
+			    (s->hmass[sec] + norm);
+#ifdef SEARCH_DEBUG
+		fprintf(stderr, "  sec %u %s: acc %.2f norm %.2f hacc %.2f "
+		    "hmass %.2f\n", sec, guide_section_heading(s->g, sec),
+		    sc->acc[sec], norm, sc->hacc[sec], s->hmass[sec]);
+#endif
+		cov = sc->cacc[sec] / norm;
+		nm = sc->nmatch[sec];
+		rare = sc->cmax[sec] / s->langs[s->seclang[sec]].idf_max;
+		sc->cmax[sec] = 0;
 		sc->acc[sec] = 0;
+		sc->hacc[sec] = 0;
+		sc->cacc[sec] = 0;
+		sc->nmatch[sec] = 0;
+
 		if (qli >= 0 && (int)s->seclang[sec] != qli)
 			score *= LANG_OTHER;
 		if (nhits == max && score <= hits[nhits - 1].score)
 			continue;
 		k = nhits < max ? nhits++ : max - 1;
 		while (k > 0 && (hits[k - 1].score < score ||
-		    (hits[k - 1].score == score && hits[k - 1].section > sec))) {
+		    (hits[k - 1].score == score &&
+		    hits[k - 1].section > sec))) {
 			hits[k] = hits[k - 1];
 			k--;
 		}
 		hits[k].section = sec;
 		hits[k].score = score;
+		hits[k].coverage = cov > 1 ? 1 : cov;
+		hits[k].words = q.count;
+		hits[k].matched = nm;
+		hits[k].rarity = rare > 1 ? 1 : rare;
 	}
 	sc->ntouched = 0;
 	return nhits;
+}
+
+int
+search_is_answer(const struct search_hit *hit, double min_score)
+{
+	if (hit == NULL || hit->score < min_score)
+		return 0;
+	if (hit->matched == 1 && hit->words >= 2 &&
+	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
+		return 0;
+	return 1;
 }
 
 /* ---------------------------------------------------------- small tools */
@@ -1552,6 +1746,7 @@ search_fold(const char *text)
 struct tokbuf {
 	struct buf		 b;
 	struct sb_stemmer	*stemmer;
+	const char		*lang;
 };
 
 static void
@@ -1566,8 +1761,8 @@ tokens_word(void *arg, const char *w, size_t n, float weight)
 	if (t->stemmer != NULL)
 		st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
 	if (st != NULL)
-		buf_add(&t->b, (const char *)st,
-		    (size_t)sb_stemmer_length(t->stemmer));
+		buf_add(&t->b, (const char *)st, stem_fix(t->lang,
+		    (const char *)st, (size_t)sb_stemmer_length(t->stemmer)));
 	else
 		buf_add(&t->b, w, n);
 }
@@ -1584,6 +1779,7 @@ search_tokens(const char *text, const char *lang)
 	if (lang == NULL)
 		lang = search_detect_lang(text);
 	t.stemmer = lang ? sb_stemmer_new(lang, "UTF_8") : NULL;
+	t.lang = lang ? lang : "";
 	f = fold_alloc(text, strlen(text), &flen);
 	split_words(f, flen, 0, tokens_word, &t, 1);
 	free(f);

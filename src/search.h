@@ -11,12 +11,15 @@
  * UTF-8 is skipped). It uses work arrays kept in the index: one query at a
  * time per index (the daemon is single-threaded).
  *
- * Scores: BM25 (k1 1.2, b 0.75, headings x3, keywords x2-3), divided by
- * what the question could score at best (the idf of each of its words; a
- * word the guide never uses counts half the top idf), divided by 1.5 for a
- * section in another language than the question's. So about 1 means
- * "every word found once in the body", more when found in headings, and a
- * question made of words the guide does not know scores near 0.
+ * Scores: BM25 (k1 1.2, b 0.75) where a section's own words (body, its
+ * heading x2, its keywords x3) and the words its page shares with all its
+ * sections (title, heading path, page keywords) saturate apart, divided by
+ * what the question could score (the idf of each of its words; a word the
+ * guide never uses counts as the rarest one); plus 0.6 times the overlap
+ * (idf-weighted Dice) of the question and the section's heading; halved
+ * for a section in another language than the question's. So about 1 means
+ * "every word found once in the body", more when found in the heading; a
+ * question made of words the guide does not use finds nothing.
  */
 #ifndef SECOURS_SEARCH_H
 #define SECOURS_SEARCH_H
@@ -29,19 +32,43 @@ struct search;
 struct search_hit {
 	size_t	section;	/* index into the guide */
 	double	score;		/* normalised BM25 (see above), higher is better */
+	double	coverage;	/* share of the question's idf mass matched */
+	double	rarity;		/* idf of its rarest matched word / top idf */
+	size_t	words;		/* content words of the question */
+	size_t	matched;	/* how many of them the section matches */
 };
 
 /* Below this score the bot says it has no good answer (config
- * guide.min_score overrides it). */
+ * guide.min_score overrides it). Measured on tests/fixtures/questions.tsv:
+ * right answers score 0.7 and up, questions the guide cannot answer
+ * mostly below 0.5. */
 #define SEARCH_DEFAULT_MIN_SCORE 0.5
+#define SEARCH_MIN_SCORE	SEARCH_DEFAULT_MIN_SCORE
+
+/*
+ * Is hit a good answer? Its score must reach min_score, and it must not
+ * rest on one common word: a hit that matches one word only of a question
+ * of two or more words is refused when that word is common in the guide
+ * (rarity below SEARCH_RARE) and the rest of the question weighs more than
+ * it (coverage below SEARCH_MIN_COVERAGE). "horoscope du jour" scores high
+ * on "Mettre à jour le téléphone" through "jour" alone; "cryptocat existe
+ * encore" rests on one word too, but a word only Cryptocat's section uses.
+ */
+#define SEARCH_MIN_COVERAGE	0.4
+#define SEARCH_RARE		0.9
+int search_is_answer(const struct search_hit *hit, double min_score);
 
 /* Builds an index over every section of g (g must outlive it). */
 struct search *search_new(const struct guide *g);
 void search_free(struct search *s);
 
-/* Ranks sections for text. lang ("fr", "en", ...) picks the stemmer for the
- * question; NULL means detect. Sections in lang get a small boost. Fills at
- * most max hits, best first; returns how many. */
+/* Ranks sections for text. lang ("fr", "en", ...) is the question's
+ * language; NULL means detect (and, with no evidence, the language most
+ * sections are in). Sections in other languages still match, at half their
+ * score; prefix and typo matches are tried only in the question's language
+ * and only for words the guide does not use as written. Fills at most max
+ * hits, best first (ties: guide order); returns how many. Text beyond 2 KiB
+ * or 40 distinct words is ignored. */
 size_t search_query(const struct search *s, const char *text,
     const char *lang, struct search_hit *hits, size_t max);
 

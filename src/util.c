@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unistr.h>
 
 #include "util.h"
 
@@ -234,6 +235,36 @@ fail:
 	buf_release(&tmp);
 	errno = saved;
 	return -1;
+}
+
+size_t
+util_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	ucs4_t c;
+	int len;
+
+	if (n == 0)
+		return 0;
+	if ((len = u8_mbtoucr(&c, s, n)) <= 0)
+		return 0;
+	*cp = c;
+	return (size_t)len;
+}
+
+size_t
+util_utf8_chars(const char *s)
+{
+	return u8_mbsnlen((const uint8_t *)s, strlen(s));
+}
+
+void
+buf_add_utf8(struct buf *b, uint32_t c)
+{
+	uint8_t u[6];
+	int n = u8_uctomb(u, c, sizeof(u));
+
+	if (n > 0)
+		buf_add(b, (const char *)u, (size_t)n);
 }
 
 void

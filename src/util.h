@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -45,6 +46,13 @@ char *util_read_file(const char *path, size_t max, size_t *len);
  * given mode, fsync, rename. Returns 0 or -1 with errno set. */
 int util_write_atomic(const char *path, const void *data, size_t len, int mode);
 
+/* UTF-8, on libunistring. Decodes the sequence at s (n bytes available):
+ * returns its length and sets *cp, or 0 for an invalid, overlong,
+ * surrogate or truncated sequence. */
+size_t util_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Code points in a valid UTF-8 string. */
+size_t util_utf8_chars(const char *s);
+
 /* A growable NUL-terminated byte buffer. */
 struct buf {
 	char	*s;
@@ -60,6 +68,8 @@ void buf_addf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Appends code point c encoded as UTF-8 (nothing if c is not one). */
+void buf_add_utf8(struct buf *b, uint32_t c);
 void buf_truncate(struct buf *b, size_t len);
 /* The buffer's string; caller frees; the buffer is empty afterwards. */
 char *buf_detach(struct buf *b);

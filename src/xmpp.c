@@ -1,7 +1,6 @@
 /* xmpp: the XMPP link on libstrophe 0.12.2 (see xmpp.h). */
 #include "ac-config.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,8 @@
 #define PING_EVERY_MS		60000
 #define PING_TIMEOUT_MS		20000
 #define LOGIN_TIMEOUT_MS	30000	/* TCP, TLS, SASL, bind */
+#define PEER_PINGS_MAX		64
+#define PEER_PING_TIMEOUT_MS	10000
 
 enum xstate {
 	XS_IDLE = 0,		/* not started, or stopped */
@@ -64,6 +65,14 @@ struct xmppc {
 	uint64_t		 ping_sent;
 	uint64_t		 last_ping;
 	uint32_t		 rng;
+	/* XEP-0199 pings to people's full JIDs (xmppc_ping_peer). */
+	struct peer_ping {
+		char		*full;
+		char		*id;
+		uint64_t	 sent;
+	}			 peer_pings[PEER_PINGS_MAX];
+	size_t			 npeer_pings;
+	int			 pings_full_logged;
 };
 
 /*
@@ -454,6 +463,105 @@ ping_send(struct xmppc *x, uint64_t now)
 	x->last_ping = now;
 }
 
+/*
+ * What a ping answer says of the full JID pinged. A result: there. An error
+ * is read by its condition and its 'by' attribute (RFC 6120 8.3.2, the
+ * entity that made the error): <feature-not-implemented/>, or any error
+ * whose 'by' is the pinged JID, comes from the client itself (XEP-0199 lets
+ * a client refuse pings), so it is there. Any other error is the server
+ * answering for a session that is gone: <service-unavailable/> (RFC 6120
+ * 8.5.3.2.1; Prosody and ejabberd send it, from the full JID, for a
+ * resource that is not online), <recipient-unavailable/>,
+ * <item-not-found/>, remote-server-*. A client that answers pings with a
+ * plain service-unavailable is thus taken for gone: news for it waits
+ * until it writes again, which loses nothing and sends nothing in vain.
+ */
+static int
+pong_there(xmpp_stanza_t *st, const char *full)
+{
+	xmpp_stanza_t *err, *c;
+	const char *by;
+
+	if (str_eq(xmpp_stanza_get_type(st), "result"))
+		return 1;
+	if ((err = xmpp_stanza_get_child_by_name(st, "error")) == NULL)
+		return 0;
+	by = xmpp_stanza_get_attribute(err, "by");
+	if (by != NULL && strcasecmp(by, full) == 0)
+		return 1;
+	for (c = xmpp_stanza_get_children(err); c != NULL;
+	    c = xmpp_stanza_get_next(c))
+		if (xmpp_stanza_is_tag(c) &&
+		    str_eq(xmpp_stanza_get_name(c), "feature-not-implemented"))
+			return 1;
+	return 0;
+}
+
+/* Removes peer ping i; its handler must already be gone. */
+static void
+peer_ping_drop(struct xmppc *x, size_t i)
+{
+	free(x->peer_pings[i].full);
+	free(x->peer_pings[i].id);
+	x->peer_pings[i] = x->peer_pings[--x->npeer_pings];
+}
+
+/* Ends peer ping i (its handler deleted) and reports there or gone. */
+static void
+peer_ping_end(struct xmppc *x, size_t i, int there)
+{
+	char *full = x->peer_pings[i].full;
+
+	x->peer_pings[i].full = NULL;
+	peer_ping_drop(x, i);
+	if (x->cb.reach != NULL)
+		x->cb.reach(x->cb.ud, full, there);
+	free(full);
+}
+
+static int
+on_peer_pong(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct xmppc *x = ud;
+	const char *id = xmpp_stanza_get_id(st), *from;
+	size_t i;
+
+	(void)conn;
+	for (i = 0; i < x->npeer_pings; i++)
+		if (str_eq(x->peer_pings[i].id, id))
+			break;
+	if (i == x->npeer_pings)
+		return 0;
+	/* Only the pinged JID (or its server, on its behalf) answers. */
+	from = xmpp_stanza_get_from(st);
+	if (from == NULL || strcasecmp(from, x->peer_pings[i].full) != 0)
+		return 1;
+	peer_ping_end(x, i, pong_there(st, x->peer_pings[i].full));
+	return 0;		/* libstrophe removes this handler */
+}
+
+/* Ends every peer ping as gone (link lost, or timeouts when all is set). */
+static void
+peer_pings_expire(struct xmppc *x, uint64_t now, int all)
+{
+	size_t i = 0;
+
+	while (i < x->npeer_pings) {
+		struct peer_ping *pp = &x->peer_pings[i];
+
+		if (!all && now - pp->sent < PEER_PING_TIMEOUT_MS) {
+			i++;
+			continue;
+		}
+		if (x->conn != NULL)
+			xmpp_id_handler_delete(x->conn, on_peer_pong, pp->id);
+		if (!all)
+			log_info("%s did not answer a ping in %d s",
+			    log_peer(pp->full), PEER_PING_TIMEOUT_MS / 1000);
+		peer_ping_end(x, i, 0);
+	}
+}
+
 static const char *
 stream_error_name(xmpp_error_type_t t)
 {
@@ -596,6 +704,7 @@ on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 	if (ev != XMPP_CONN_DISCONNECT && ev != XMPP_CONN_FAIL)
 		return;
 	ping_forget(x);
+	peer_pings_expire(x, 0, 1);
 	x->logged_in = 0;
 	if (was == XS_STOPPING || was == XS_IDLE) {
 		x->state = XS_IDLE;
@@ -667,6 +776,8 @@ on_tick(xmpp_ctx_t *ctx, void *ud)
 		    now - x->last_ping >= PING_EVERY_MS) {
 			ping_send(x, now);
 		}
+		if (x->state == XS_ONLINE)
+			peer_pings_expire(x, now, 0);
 	}
 	return 1;
 }
@@ -752,6 +863,12 @@ xmppc_free(struct xmppc *x)
 		return;
 	xmpp_global_timed_handler_delete(x->ctx, on_tick);
 	ping_forget(x);
+	while (x->npeer_pings > 0) {
+		if (x->conn != NULL)
+			xmpp_id_handler_delete(x->conn, on_peer_pong,
+			    x->peer_pings[0].id);
+		peer_ping_drop(x, 0);
+	}
 	if (x->conn != NULL)
 		xmpp_conn_release(x->conn);
 	xmpp_ctx_free(x->ctx);
@@ -799,11 +916,9 @@ xmppc_stop(struct xmppc *x, unsigned long timeout_ms)
 	if (was == XS_ONLINE) {
 		send_presence(x, NULL, "unavailable", NULL);
 		xmpp_disconnect(x->conn);
-	} else if (was == XS_CONNECTING) {
-		xmpp_disconnect(x->conn);
-	} else if (was == XS_ABORTING) {
-		/* the DISCONNECT is on its way */
 	} else {
+		/* Not logged in: nobody to say goodbye to. A connection
+		 * still being set up is closed by xmppc_free(). */
 		x->state = XS_IDLE;
 		return;
 	}
@@ -856,4 +971,41 @@ xmppc_subscribe(struct xmppc *x, const char *bare)
 	if (x->state != XS_ONLINE)
 		return;
 	send_presence(x, bare, "subscribe", NULL);
+}
+
+int
+xmppc_ping_peer(struct xmppc *x, const char *full)
+{
+	struct peer_ping *pp;
+	xmpp_stanza_t *iq;
+	char *id;
+
+	if (x->state != XS_ONLINE || strchr(full, '/') == NULL)
+		return -1;
+	for (size_t i = 0; i < x->npeer_pings; i++)
+		if (strcasecmp(x->peer_pings[i].full, full) == 0)
+			return 0;
+	if (x->npeer_pings == PEER_PINGS_MAX) {
+		if (!x->pings_full_logged)
+			log_warnx("xmpp: %d people pinged at once; not "
+			    "checking more until answers come",
+			    PEER_PINGS_MAX);
+		x->pings_full_logged = 1;
+		return -1;
+	}
+	x->pings_full_logged = 0;
+	if ((id = xmpp_uuid_gen(x->ctx)) == NULL)
+		return -1;
+	pp = &x->peer_pings[x->npeer_pings++];
+	pp->id = xstrdup(id);
+	xmpp_free(x->ctx, id);
+	pp->full = xstrdup(full);
+	pp->sent = now_ms();
+	iq = xmpp_iq_new(x->ctx, "get", pp->id);
+	xmpp_stanza_set_to(iq, full);
+	add_empty_child(iq, "ping", NS_PING);
+	xmpp_id_handler_add(x->conn, on_peer_pong, pp->id, x);
+	xmpp_send(x->conn, iq);
+	xmpp_stanza_release(iq);
+	return 0;
 }

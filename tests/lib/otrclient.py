@@ -78,8 +78,8 @@ from potr.context import (STATE_PLAINTEXT, STATE_ENCRYPTED, STATE_FINISHED,
 from potr.crypt import SMPPROG_SUCCEEDED, SMPPROG_FAILED, SMPPROG_CHEATED
 import slixmpp
 
-__all__ = ["Client", "HarnessTimeout", "RawMsg", "Msg", "otr_kind",
-           "DEFAULT_TIMEOUT", "load_or_make_key", "refuse_plain"]
+__all__ = ["Client", "OfflineOtr", "HarnessTimeout", "RawMsg", "Msg",
+           "otr_kind", "DEFAULT_TIMEOUT", "load_or_make_key", "refuse_plain"]
 
 DEFAULT_TIMEOUT = 10.0
 _SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
@@ -331,6 +331,69 @@ class _Xmpp(slixmpp.ClientXMPP):
 
 # ---------------------------------------------------------------------------
 
+class OfflineOtr:
+    """potr without XMPP: for driving OTR against another implementation
+    through pipes (tests/e2e/test_potr_libotr.py). Same policy/SMP glue as
+    Client. Bodies potr wants to send pile up in .outbox as (peer, body);
+    SMP events in .smp as (peer, event).
+
+        me = OfflineOtr("alice@example.test")
+        me.outbox.append((peer, "?OTRv2?"))      # or me.send(peer, text)
+        text = me.receive(peer, body)            # decrypted text or None
+    """
+
+    def __init__(self, jid, key=None, otr_policy=None):
+        self.jid = jid
+        self.otr_policy = dict(otr_policy) if otr_policy else {"ALLOW_V2": True}
+        self.key = key if key is not None else load_or_make_key()
+        self.account = _Account(self, jid, self.key)
+        self.outbox = []
+        self.smp = []
+        self.plain = []
+        self.failures = []
+
+    def _send_body(self, peer, body):
+        self.outbox.append((peer, body))
+
+    def _notify(self):
+        pass
+
+    def _smp_event(self, peer, ev):
+        self.smp.append((peer, ev))
+
+    def ctx(self, peer):
+        return self.account.getContext(peer.lower())
+
+    def receive(self, peer, body):
+        """Feed one raw body; returns the decrypted text or None (plain
+        bodies go to .plain, potr exceptions to .failures)."""
+        try:
+            txt, _ = self.ctx(peer).receiveMessage(body.encode("utf-8"))
+            return txt.decode("utf-8", "replace") if txt else None
+        except (UnencryptedMessage, NotOTRMessage, ErrorReceived):
+            self.plain.append((peer, body))
+        except Exception as e:
+            self.failures.append((peer, repr(e)))
+        return None
+
+    def send(self, peer, text):
+        """Encrypt text to peer (AssertionError unless ENCRYPTED)."""
+        ctx = self.ctx(peer)
+        if ctx.state != STATE_ENCRYPTED:
+            raise AssertionError("OfflineOtr.send while %s" % _STATE_NAMES[ctx.state])
+        ctx.sendMessage(FRAGMENT_SEND_ALL, text.encode("utf-8"))
+
+    def state(self, peer):
+        return _STATE_NAMES[self.ctx(peer).state]
+
+    def our_fingerprint(self):
+        return _human_fpr(self.key)
+
+    def their_fingerprint(self, peer):
+        k = self.ctx(peer).crypto.theirPubkey
+        return _human_fpr(k) if k is not None else None
+
+
 def refuse_plain(notice):
     """An on_plain callback for a naive "bot-like" client: answer every
     plain message that is not an OTR query/error with `notice` in clear
@@ -383,6 +446,7 @@ class Client:
         self.xmpp = None
         self._retired = []
         self._session = False         # session_start seen on current xmpp
+        self._bound = False           # stream bound: sending works
         self._conn_errors = []
         self._disconnects = 0
         self.received_raw = []        # RawMsg, every incoming body
@@ -443,7 +507,9 @@ class Client:
 
     def _send_body(self, jid, body):
         """Send a raw body (loop thread). Bare jid -> last full JID heard."""
-        if self.xmpp is None or not self._session:
+        # _bound, not _session: a peer may write (and potr answer) as soon
+        # as our presence is out, before the roster result arrives.
+        if self.xmpp is None or not (self._session or self._bound):
             raise AssertionError("%s: not connected" % self.jid)
         to = str(jid)
         if "/" not in to:
@@ -465,6 +531,7 @@ class Client:
     # ---- slixmpp event handlers (loop thread) ------------------------------
 
     def _on_session_start(self, _ev):
+        self._bound = True
         self.xmpp.send_presence()
         fut = self.xmpp.get_roster()
 
@@ -493,6 +560,7 @@ class Client:
     def _on_disconnected(self, _ev=None):
         with self._cv:
             self._session = False
+            self._bound = False
             self._disconnects += 1
             self._presence.clear()
             self._cv.notify_all()

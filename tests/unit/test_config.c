@@ -418,7 +418,7 @@ test_defaults(void)
 	CHECK_INT(5, cfg.otr.smp_max_attempts, "default smp_max_attempts");
 	CHECK_INT(65536, cfg.limits.max_body, "default max_body");
 	CHECK_INT(2000, cfg.limits.max_text, "default max_text");
-	CHECK_INT(20, cfg.limits.max_per_minute, "default max_per_minute");
+	CHECK_INT(60, cfg.limits.max_per_minute, "default max_per_minute");
 	CHECK_INT(1000, cfg.limits.max_sessions, "default max_sessions");
 	CHECK_INT(200, cfg.limits.max_queue, "default max_queue");
 	CHECK_INT(64, cfg.limits.max_fragments, "default max_fragments");

@@ -273,6 +273,28 @@ test_bad_yaml(void)
 }
 
 static void
+test_front_matter_buffers(void)
+{
+	struct guide *g = guide_new();
+
+	LOAD(g, "a.md", "---\ntitle: First\ntitle: \"Second &nbsp;*one*\"\n"
+	    "keywords: \"alpha, beta;gamma\"\nsummary: \" spaced\n  "
+	    "quote\"\ndate: 2015-08\n---\n# H\n\nText.\n", "en");
+	CHECK_STR("Second one", guide_page_title(g, 0),
+	    "duplicate key: last wins; title normalised");
+	CHECK_STR("alpha beta gamma", guide_page_keywords(g, 0),
+	    "keywords as a comma-separated string");
+	CHECK_STR("spaced quote", guide_page_summary(g, 0),
+	    "quoted summary closed on the next line");
+	CHECK(guide_page_permalink(g, 0) == NULL, "no permalink");
+	LOAD(g, "dir/b.md", "# \n\nNo title anywhere.\n", "en");
+	CHECK_STR("b", guide_page_title(g, 1), "title from the file name");
+	LOAD(g, "c.md", "---\ntitle: \"\"\n---\nJust text.\n", "en");
+	CHECK_STR("c", guide_page_title(g, 2), "empty title: file name");
+	guide_free(g);
+}
+
+static void
 test_no_front_matter(void)
 {
 	struct guide *g = load_one("pages/NoFront.md", "fr");
@@ -476,6 +498,7 @@ main(void)
 	test_entities_urls();
 	test_messy_front_matter();
 	test_bad_yaml();
+	test_front_matter_buffers();
 	test_no_front_matter();
 	test_language();
 	test_broken_dir();

@@ -52,8 +52,8 @@ struct node {
 
 static struct sent queue[512];
 static int nqueue;
-static struct node bot, alice, helper, bot2;
-static struct node *nodes[] = { &bot, &alice, &helper, &bot2 };
+static struct node bot, alice, helper, bot2, small;
+static struct node *nodes[] = { &bot, &alice, &helper, &bot2, &small };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -213,7 +213,7 @@ node_setup(struct node *n, const char *name, const char *full,
 {
 	struct config *c = &n->cfg;
 
-	memset(c, 0, sizeof(*c));
+	config_init(c);
 	n->name = name;
 	n->full = full;
 	util_snprintf(n->dir, sizeof(n->dir), "%s/%s", tmproot, dirname);
@@ -804,6 +804,50 @@ test_expiry(void)
 	    "expired: no sending");
 }
 
+/* A bot for 3 live sessions: more handshakes are ignored, plaintext is
+ * still refused, peer records stay bounded. */
+static void
+test_caps(void)
+{
+	char jid[64];
+	int i, notices = 0, akes = 0;
+
+	node_setup(&small, "small@example.test", "small@example.test/s", "small");
+	small.cfg.limits.max_sessions = 3;
+	CHECK(node_start(&small) == 0, "small bot starts");
+	for (i = 0; i < 6; i++) {
+		util_snprintf(jid, sizeof(jid), "t%d@example.test/x", i);
+		otr_receive(small.o, jid, "hi" TAG_BASE TAG_V2 TAG_V3);
+	}
+	for (i = 0; i < nqueue; i++)
+		akes += starts(queue[i].body, "?OTR:AAMC");
+	CHECK_INT(3, akes, "only 3 handshakes started");
+	CHECK_INT(3, otr_nsessions(small.o), "3 live sessions");
+	queue_clear();
+	for (i = 0; i < 100; i++) {
+		util_snprintf(jid, sizeof(jid), "p%d@example.test/x", i);
+		otr_receive(small.o, jid, "hello?");
+	}
+	for (i = 0; i < nqueue; i++)
+		notices += starts(queue[i].body, "?OTRv23?\n");
+	CHECK_INT(100, notices, "plaintext is refused whatever the load");
+	CHECK_INT(3, otr_nsessions(small.o), "still 3 live sessions");
+	queue_clear();
+	test_now += 121;
+	otr_poll(small.o, test_now);
+	CHECK_INT(0, otr_nsessions(small.o),
+	    "handshakes that never finish are dropped after 2 minutes");
+	otr_receive(small.o, "t5@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	    "and new ones start again");
+	queue_clear();
+	otr_receive(small.o, "p0@example.test/x", "hello again?");
+	CHECK_INT(1, nqueue, "an evicted record's cooldown is forgotten");
+	queue_clear();
+	otr_free(small.o);
+	small.o = NULL;
+}
+
 int
 main(void)
 {
@@ -841,6 +885,7 @@ main(void)
 	test_helper();
 	test_two_bots();
 	test_expiry();
+	test_caps();
 	CHECK_INT(0, leaks, "nothing but notices and OTR in clear from bots");
 
 	for (i = 0; i < (int)ARRAY_LEN(nodes); i++) {

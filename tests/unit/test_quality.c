@@ -5,12 +5,14 @@
  *	lang<TAB>question<TAB>expected
  *
  * lang is a code or "auto" (detect); expected is "page :: Section heading"
- * (page = the page's file name, e.g. "encryption.en.md"), alternatives separated by " | ", or "-"
- * when no good answer exists (correct when the best score is below
- * SEARCH_DEFAULT_MIN_SCORE, the bot's "no answer" threshold). Loads
- * $TOP_SRCDIR/replies, prints top-1 and top-3 accuracy and every miss, and
- * fails below 90% top-1. Skips (77) while replies/ or the questions are
- * missing.
+ * (page = file name, ".md" optional), alternatives separated by " | ", or "-"
+ * when no good answer exists (correct when search_is_answer() refuses the
+ * best hit at SEARCH_DEFAULT_MIN_SCORE, as the bot does). Loads
+ * $TOP_SRCDIR/replies, prints top-1 and top-3 accuracy, the no-answer
+ * precision (off-topic questions refused, answerable ones refused) and
+ * every miss, and fails below 90% top-1 or when fewer than 70% of the
+ * off-topic questions are refused. Skips (77) while replies/ or the
+ * questions are missing.
  */
 #include "ac-config.h"
 
@@ -25,18 +27,37 @@
 #include "util.h"
 
 #define MIN_TOP1 0.90
+#define MIN_REFUSED 0.70
 
-/* "page :: heading" of a section. */
+/* "page.md :: heading" of a section (file name as in the questions). */
 static void
 label(const struct guide *g, size_t sec, char *out, size_t len)
 {
 	const char *path = guide_page_path(g, guide_section_page(g, sec));
 	const char *base = strrchr(path, '/');
-	char name[256];
 
-	util_strlcpy(name, base ? base + 1 : path, sizeof(name));
-	(void)util_snprintf(out, len, "%s :: %s", name,
+	(void)util_snprintf(out, len, "%s :: %s", base ? base + 1 : path,
 	    guide_section_heading(g, sec));
+}
+
+/* Does one expected label (n bytes at e) name got? The page may be
+ * written with or without its ".md". */
+static int
+same_label(const char *e, size_t n, const char *got)
+{
+	const char *sep = strstr(got, " :: "), *esep;
+	size_t gpage, epage;
+
+	if (sep == NULL || (esep = memmem(e, n, " :: ", 4)) == NULL)
+		return 0;
+	gpage = (size_t)(sep - got);
+	epage = (size_t)(esep - e);
+	if (strlen(sep) != n - epage || strncmp(sep, esep, n - epage) != 0)
+		return 0;
+	if (epage == gpage && strncmp(e, got, gpage) == 0)
+		return 1;
+	return epage + 3 == gpage && strncmp(e, got, epage) == 0 &&
+	    strncmp(got + epage, ".md", 3) == 0;
 }
 
 /* Is got one of the " | "-separated alternatives? */
@@ -55,7 +76,7 @@ matches(const char *expected, const char *got)
 			p++;
 			n--;
 		}
-		if (strlen(got) == n && strncmp(p, got, n) == 0)
+		if (same_label(p, n, got))
 			return 1;
 		p = bar ? bar + 3 : NULL;
 	}
@@ -72,7 +93,8 @@ main(void)
 	struct search *s;
 	FILE *f;
 	int total = 0, top1 = 0, top3 = 0, lineno = 0;
-	double rate;
+	int off = 0, offref = 0, onref = 0;
+	double rate, refused;
 
 	if (top == NULL)
 		top = ".";
@@ -121,16 +143,20 @@ main(void)
 		    hits, 3);
 		total++;
 		if (strcmp(exp, "-") == 0) {
-			ok1 = ok3 = n == 0 ||
-			    hits[0].score < SEARCH_DEFAULT_MIN_SCORE;
+			ok1 = ok3 = n == 0 || !search_is_answer(&hits[0],
+			    SEARCH_DEFAULT_MIN_SCORE);
+			off++;
+			offref += ok1;
 		} else {
+			onref += n == 0 || !search_is_answer(&hits[0],
+			    SEARCH_DEFAULT_MIN_SCORE);
 			for (k = 0; k < n; k++) {
 				label(g, hits[k].section, l, sizeof(l));
 				if (!matches(exp, l))
 					continue;
 				ok3 = 1;
-				if (k == 0 && hits[0].score >=
-				    SEARCH_DEFAULT_MIN_SCORE)
+				if (k == 0 && search_is_answer(&hits[0],
+				    SEARCH_DEFAULT_MIN_SCORE))
 					ok1 = 1;
 			}
 		}
@@ -142,7 +168,10 @@ main(void)
 		    lang, q, exp);
 		for (k = 0; k < n; k++) {
 			label(g, hits[k].section, l, sizeof(l));
-			printf("#   got %.3f %s\n", hits[k].score, l);
+			printf("#   got %.3f (coverage %.2f, %zu/%zu words, "
+			    "rarity %.2f) %s\n", hits[k].score,
+			    hits[k].coverage, hits[k].matched, hits[k].words,
+			    hits[k].rarity, l);
 		}
 		if (n == 0)
 			printf("#   got nothing\n");
@@ -155,10 +184,16 @@ main(void)
 		return 77;
 	}
 	rate = (double)top1 / total;
+	refused = off ? (double)offref / off : 1;
 	printf("# top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%), threshold %.2f\n",
 	    top1, total, 100.0 * rate, top3, total, 100.0 * top3 / total,
 	    SEARCH_DEFAULT_MIN_SCORE);
-	printf("%s 1 - top-1 accuracy at least %.0f%%\n1..1\n",
+	printf("# no answer: %d/%d off-topic questions refused (%.1f%%), "
+	    "%d/%d answerable ones refused\n", offref, off, 100.0 * refused,
+	    onref, total - off);
+	printf("%s 1 - top-1 accuracy at least %.0f%%\n",
 	    rate >= MIN_TOP1 ? "ok" : "not ok", 100 * MIN_TOP1);
-	return rate >= MIN_TOP1 ? 0 : 1;
+	printf("%s 2 - off-topic questions refused at least %.0f%%\n1..2\n",
+	    refused >= MIN_REFUSED ? "ok" : "not ok", 100 * MIN_REFUSED);
+	return rate >= MIN_TOP1 && refused >= MIN_REFUSED ? 0 : 1;
 }

@@ -76,6 +76,11 @@ test_tokens(void)
 	check_tokens("aide help ayuda", "fr", "aid help ayud",
 	    "help words kept");
 	check_tokens("", "fr", "", "empty text");
+	check_tokens("Write to Help@Example.org now", "en",
+	    "write help@example.org help exampl org now",
+	    "an e-mail address is also one word");
+	check_tokens("fera-t-il peut-être", "fr", "fer peutetr",
+	    "3-part words give no compound, 2-part ones do");
 }
 
 static void
@@ -93,6 +98,14 @@ test_detect(void)
 	check_lang("", NULL);
 	check_lang("la", NULL);
 	check_lang("\xff\xfe", NULL);
+	{
+		size_t best = 0, other = 0;
+		const char *l = search_detect_lang_counts("le chat et le chien "
+		    "sont dans la maison avec the dog", "en", &best, &other);
+
+		CHECK_STR("fr", l ? l : "(null)", "counts: winner");
+		CHECK(best == 7 && other == 1, "counts: evidence of both");
+	}
 }
 
 static void
@@ -182,6 +195,19 @@ test_ranking(void)
 	    "en", NULL), "typo: letters swapped");
 	CHECK_STR("Ordinateur infecté", best(g, s, "ordinateur piratage",
 	    "fr", NULL), "prefix: piratage finds piratés");
+	{
+		size_t fr = 0, en = 0;
+
+		for (i = 0; i < guide_nsections(g); i++) {
+			const char *l = guide_page_lang(g,
+			    guide_section_page(g, i));
+
+			fr += strcmp(l, "fr") == 0;
+			en += strcmp(l, "en") == 0;
+		}
+		CHECK_STR(fr > en ? "fr" : "en", best_lang(g, s, "SIM", NULL),
+		    "no evidence: the language most sections are in");
+	}
 	best(g, s, "recipe for a chocolate cake", "en", &score);
 	CHECK(score < SEARCH_DEFAULT_MIN_SCORE,
 	    "unrelated question scores below the threshold");
@@ -217,6 +243,80 @@ test_ranking(void)
 	guide_free(g);
 }
 
+static struct search_hit
+mkhit(double score, double coverage, double rarity, size_t words,
+    size_t matched)
+{
+	struct search_hit h;
+
+	memset(&h, 0, sizeof(h));
+	h.score = score;
+	h.coverage = coverage;
+	h.rarity = rarity;
+	h.words = words;
+	h.matched = matched;
+	return h;
+}
+
+static void
+test_is_answer(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3], x;
+	char path[1200];
+	size_t n;
+
+	CHECK(!search_is_answer(NULL, 0.5), "no hit, no answer");
+	x = mkhit(0.4, 1, 1, 2, 2);
+	CHECK(!search_is_answer(&x, 0.5), "below min_score");
+	x = mkhit(0.4, 1, 1, 2, 2);
+	CHECK(search_is_answer(&x, 0.3), "min_score is the caller's");
+	x = mkhit(1.6, 0.35, 0.54, 2, 1);
+	CHECK(!search_is_answer(&x, 0.5),
+	    "one common word of two, high score: refused (horoscope du jour)");
+	x = mkhit(1.5, 0.36, 1.0, 3, 1);
+	CHECK(search_is_answer(&x, 0.5),
+	    "one word of three, but a rare one: answer (cryptocat existe)");
+	x = mkhit(1.5, 0.45, 0.6, 2, 1);
+	CHECK(search_is_answer(&x, 0.5),
+	    "one common word that is most of the question: answer");
+	x = mkhit(1.5, 0.2, 0.3, 1, 1);
+	CHECK(search_is_answer(&x, 0.5), "a one-word question: answer");
+	x = mkhit(1.0, 0.3, 0.5, 4, 2);
+	CHECK(search_is_answer(&x, 0.5), "two words matched: answer");
+
+	(void)util_snprintf(path, sizeof(path), "%s/guide/search", fixdir);
+	guide_load_dir(g, path, "en");
+	s = search_new(g);
+	n = search_query(s, "my phone was stolen", "en", h, 3);
+	CHECK(n > 0 && h[0].words == 2 && h[0].matched == 2,
+	    "phone stolen: two words, both matched");
+	CHECK(n > 0 && h[0].coverage > 0.99 && h[0].coverage <= 1,
+	    "phone stolen: full coverage");
+	CHECK(n > 0 && h[0].rarity > 0 && h[0].rarity <= 1,
+	    "rarity within (0, 1]");
+	CHECK(n > 0 && search_is_answer(&h[0], SEARCH_DEFAULT_MIN_SCORE),
+	    "phone stolen: an answer");
+	/* "accounts" is in two sections' bodies: common in this guide. */
+	n = search_query(s, "accounts horoscope zodiac", "en", h, 3);
+	CHECK(n > 0 && h[0].words == 3 && h[0].matched == 1,
+	    "accounts horoscope zodiac: one word of three matched");
+	CHECK(n > 0 && h[0].coverage < SEARCH_MIN_COVERAGE &&
+	    h[0].rarity < SEARCH_RARE,
+	    "accounts horoscope zodiac: low coverage, common word");
+	CHECK(n > 0 && !search_is_answer(&h[0], 0.01),
+	    "one common word of three: not an answer whatever its score");
+	/* "phone": only one section's own word here. */
+	n = search_query(s, "phone horoscope zodiac", "en", h, 3);
+	CHECK(n > 0 && h[0].matched == 1 && h[0].rarity >= SEARCH_RARE,
+	    "phone horoscope zodiac: one rare word matched");
+	CHECK(n > 0 && search_is_answer(&h[0], SEARCH_DEFAULT_MIN_SCORE),
+	    "one rare word of three: still an answer");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -229,5 +329,6 @@ main(void)
 	test_detect();
 	test_fold();
 	test_ranking();
+	test_is_answer();
 	return TAP_DONE();
 }

@@ -9,6 +9,10 @@
  *   guide: DIR          guide pages, relative to TOP_SRCDIR (default: none)
  *   phrases: DIR        phrase files, relative to TOP_SRCDIR (default: replies)
  *   peer: JID           who speaks from now on (default alice@example.org)
+ *   helper: JID NAME LANGS FP   a helper (LANGS "fr,en"; FP 40 hex digits)
+ *   shift: JID DAYS HH:MM-HH:MM a shift (DAYS mon-fri, daily, sat ...)
+ *   escalate: on        the real escalate.c with a store in a temp dir
+ *   time: YYYY-MM-DDTHH:MM:SSZ  the clock (default a Monday, 1970-01-12)
  *   facts: k=v ...      the current peer's OTR facts: encrypted verified
  *                       pinned (0/1), their_fp, our_fp (rest of line)
  *   > text              the peer writes text
@@ -30,6 +34,10 @@
  * max_reply_chars base_url default_language min_score idle_timeout
  * max_sessions max_text explain helper (jid[,name[,lang]]).
  *
+ * A peer is online, encrypted and unverified until told otherwise
+ * (! presence, facts:); escalate.c sees a helper as reachable when its facts
+ * say pinned=1.
+ *
  * Every message is also checked for what must never go out: '<', '>',
  * "?OTR", tabs, control characters, invalid UTF-8, or a bare phrase key.
  */
@@ -37,21 +45,27 @@
 
 #include <dirent.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bot.h"
 #include "config.h"
 #include "console.h"
+#include "duty.h"
+#include "escalate.h"
 #include "guide.h"
 #include "log.h"
 #include "phrases.h"
 #include "search.h"
+#include "store.h"
 #include "tap.h"
 #include "util.h"
 
 #define T_MAX_PEERS	16
 #define T_MAX_HELPERS	8
+#define T_MAX_SHIFTS	8
 #define T_DEFAULT_PEER	"alice@example.org"
 #define T_OUR_FP	"11111111 22222222 33333333 44444444 55555555"
 #define T_THEIR_FP	"AAAAAAAA BBBBBBBB CCCCCCCC DDDDDDDD EEEEEEEE"
@@ -61,6 +75,7 @@ struct t_peer {
 	struct bot_facts	 f;
 	char			*their_fp;
 	char			*our_fp;
+	int			 online;	/* as bot_presence() */
 };
 
 struct t_run {
@@ -69,6 +84,12 @@ struct t_run {
 	const char		*top;
 	struct config		 cfg;
 	struct config_helper	 helpers[T_MAX_HELPERS];
+	struct config_shift	 shifts[T_MAX_SHIFTS];
+	int			 want_escalate;
+	char			*state_dir;
+	struct store		*st;
+	struct duty		*d;
+	struct escalate		*e;
 	int			 explain;
 	struct guide		*g;
 	struct search		*s;
@@ -206,6 +227,7 @@ peer_select(struct t_run *r, const char *jid)
 		p->their_fp = xstrdup(T_THEIR_FP);
 		p->our_fp = xstrdup(T_OUR_FP);
 		p->f.encrypted = 1;
+		p->online = 1;
 		p->f.their_fp = p->their_fp;
 		p->f.our_fp = p->our_fp;
 	}
@@ -230,6 +252,23 @@ check_clean(struct t_run *r, const struct bot_action *a)
 		if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
 			letters_only = 0;
 	}
+	/* A guide answer fits max_reply_chars (its first line names the
+	 * source). */
+	{
+		const char *nl = strchr(a->text, '\n');
+		const char *sep = strstr(a->text, " \xe2\x80\xba ");
+		size_t chars = 0;
+
+		for (s = (const unsigned char *)a->text; *s != '\0'; s++)
+			if ((*s & 0xc0) != 0x80)
+				chars++;
+		if (sep != NULL && (nl == NULL || sep < nl) &&
+		    r->cfg.guide.max_reply_chars > 0 &&
+		    chars > r->cfg.guide.max_reply_chars)
+			fail(r, "guide answer of %zu characters, more than "
+			    "max_reply_chars (%zu)", chars,
+			    r->cfg.guide.max_reply_chars);
+	}
 	if (letters_only && strchr(a->text, '_') != NULL)
 		fail(r, "message \"%s\" looks like a missing phrase key",
 		    a->text);
@@ -246,6 +285,105 @@ check_done(struct t_run *r)
 	}
 	bot_actions_clear(&r->acts);
 	r->next = 0;
+}
+
+static struct t_peer *
+peer_find(struct t_run *r, const char *jid)
+{
+	for (size_t i = 0; i < r->npeers; i++)
+		if (util_strcasecmp(r->peers[i].jid, jid) == 0)
+			return &r->peers[i];
+	return NULL;
+}
+
+static int
+is_helper(const struct t_run *r, const char *jid)
+{
+	for (size_t i = 0; i < r->cfg.nhelpers; i++)
+		if (util_strcasecmp(r->helpers[i].jid, jid) == 0)
+			return 1;
+	return 0;
+}
+
+/* What the daemon would say of a peer: presence, then OTR, then the pin. */
+static int
+env_reach(void *ud, const char *bare)
+{
+	struct t_run *r = ud;
+	struct t_peer *p = peer_find(r, bare);
+
+	if (p == NULL || p->online == 0)
+		return ESC_OFFLINE;
+	if (p->online == 2)
+		return ESC_BUSY;
+	if (!p->f.encrypted)
+		return ESC_ONLINE;
+	if (is_helper(r, bare) && !p->f.pinned)
+		return ESC_MISMATCH;
+	return ESC_SECURE;
+}
+
+static int
+env_fingerprint(void *ud, const char *bare, char *out)
+{
+	struct t_run *r = ud;
+	struct t_peer *p = peer_find(r, bare);
+	size_t n = 0;
+
+	if (p == NULL || p->f.their_fp == NULL || !p->f.encrypted)
+		return -1;
+	for (const char *s = p->f.their_fp; *s != '\0' && n < 40; s++)
+		if (*s != ' ')
+			out[n++] = *s;
+	out[n] = '\0';
+	return n == 40 ? 0 : -1;
+}
+
+/* The real escalation engine on a store in a fresh directory. */
+static int
+escalate_setup(struct t_run *r)
+{
+	char tmpl[] = "/tmp/secours-transcript-XXXXXX";
+	struct esc_env env = { r, env_reach, env_fingerprint };
+
+	if (mkdtemp(tmpl) == NULL) {
+		fail(r, "mkdtemp failed");
+		return -1;
+	}
+	r->state_dir = xstrdup(tmpl);
+	if ((r->st = store_open(r->state_dir)) == NULL) {
+		fail(r, "store_open %s failed", r->state_dir);
+		return -1;
+	}
+	if ((r->d = duty_new(&r->cfg)) == NULL) {
+		fail(r, "duty_new failed");
+		return -1;
+	}
+	r->e = escalate_new(&r->cfg, r->st, r->d, &env);
+	return 0;
+}
+
+static void
+escalate_teardown(struct t_run *r)
+{
+	static const char *const files[] = { STORE_FILE, STORE_FILE "-wal",
+	    STORE_FILE "-shm", STORE_FILE "-journal" };
+
+	escalate_free(r->e);
+	duty_free(r->d);
+	store_close(r->st);
+	if (r->state_dir != NULL) {
+		for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+			struct buf f;
+
+			buf_init(&f);
+			buf_addf(&f, "%s/%s", r->state_dir, files[i]);
+			(void)unlink(f.s);
+			buf_release(&f);
+		}
+		(void)rmdir(r->state_dir);
+		free(r->state_dir);
+	}
 }
 
 static int
@@ -271,7 +409,12 @@ setup(struct t_run *r)
 		fail(r, "no phrase files in %s", path.s);
 	buf_release(&path);
 	r->s = search_new(r->g);
-	r->b = bot_new(&r->cfg, r->g, r->s, r->p, NULL, NULL);
+	if (r->want_escalate && escalate_setup(r) < 0)
+		return -1;
+	{
+		struct bot_env env = { r, env_reach, env_fingerprint };
+		r->b = bot_new(&r->cfg, r->g, r->s, r->p, r->e, &env);
+	}
 	bot_set_explain(r->b, r->explain);
 	return r->err.len > 0 ? -1 : 0;
 }
@@ -301,6 +444,135 @@ add_helper(struct t_run *r, const char *spec)
 	h->name = xstrdup(name ? name : copy);
 	r->cfg.helpers = r->helpers;
 	free(copy);
+}
+
+static void set_str(char **field, const char *v);
+
+/* "helper: JID NAME LANGS FP" */
+static void
+parse_helper(struct t_run *r, char *s)
+{
+	char *w[4], *save = s;
+	struct config_helper *h;
+	size_t n = 0;
+
+	for (n = 0; n < 4; n++) {
+		while (*save == ' ')
+			save++;
+		if (*save == '\0')
+			break;
+		w[n] = save;
+		if (n < 3 && (save = strchr(save, ' ')) != NULL)
+			*save++ = '\0';
+		else
+			save = w[n] + strlen(w[n]);
+	}
+	if (n < 3 || r->cfg.nhelpers == T_MAX_HELPERS || r->b != NULL) {
+		fail(r, "helper: expected JID NAME LANGS [FP] before events");
+		return;
+	}
+	h = &r->helpers[r->cfg.nhelpers++];
+	memset(h, 0, sizeof(*h));
+	h->jid = xstrdup(w[0]);
+	h->name = xstrdup(w[1]);
+	for (char *l = w[2], *c; l != NULL; l = c) {
+		if ((c = strchr(l, ',')) != NULL)
+			*c++ = '\0';
+		h->languages = xrealloc(h->languages,
+		    (h->nlanguages + 1) * sizeof(char *));
+		h->languages[h->nlanguages++] = xstrdup(l);
+	}
+	if (n == 4) {
+		h->fingerprints = xcalloc(1, sizeof(*h->fingerprints));
+		if (config_parse_fingerprint(w[3], h->fingerprints[0]) < 0)
+			fail(r, "helper: bad fingerprint %s", w[3]);
+		h->nfingerprints = 1;
+	}
+	r->cfg.helpers = r->helpers;
+}
+
+/* "HH:MM" at s into minutes; returns the end, or NULL. */
+static const char *
+parse_hhmm(const char *s, int *min)
+{
+	if (s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' ||
+	    s[2] != ':' || s[3] < '0' || s[3] > '5' || s[4] < '0' ||
+	    s[4] > '9')
+		return NULL;
+	*min = ((s[0] - '0') * 10 + (s[1] - '0')) * 60 +
+	    (s[3] - '0') * 10 + (s[4] - '0');
+	return s + 5;
+}
+
+/* "shift: JID DAYS HH:MM-HH:MM" */
+static void
+parse_shift(struct t_run *r, char *s)
+{
+	static const char *const days[] = { "mon", "tue", "wed", "thu",
+	    "fri", "sat", "sun" };
+	char *jid, *d, *hours, *dash;
+	const char *e;
+	struct config_shift *sh;
+	int a = -1, b = -1;
+
+	jid = trim(s);
+	if ((d = strchr(jid, ' ')) == NULL ||
+	    (hours = strchr(d + 1, ' ')) == NULL ||
+	    r->cfg.duty.nshifts == T_MAX_SHIFTS) {
+		fail(r, "shift: expected JID DAYS HH:MM-HH:MM");
+		return;
+	}
+	*d++ = '\0';
+	*hours++ = '\0';
+	sh = &r->shifts[r->cfg.duty.nshifts++];
+	memset(sh, 0, sizeof(*sh));
+	sh->helper = xstrdup(jid);
+	r->cfg.duty.shifts = r->shifts;
+	if ((e = parse_hhmm(trim(hours), &sh->from_min)) == NULL ||
+	    *e != '-' || (e = parse_hhmm(e + 1, &sh->to_min)) == NULL ||
+	    *e != '\0') {
+		fail(r, "shift: expected HH:MM-HH:MM");
+		return;
+	}
+	if (strcmp(d, "daily") == 0) {
+		sh->days = 0x7f;
+		return;
+	}
+	if ((dash = strchr(d, '-')) != NULL)
+		*dash++ = '\0';
+	for (int i = 0; i < 7; i++) {
+		if (strcmp(d, days[i]) == 0)
+			a = i;
+		if (dash != NULL && strcmp(dash, days[i]) == 0)
+			b = i;
+	}
+	if (b < 0)
+		b = a;
+	if (a < 0) {
+		fail(r, "shift: unknown day %s", d);
+		return;
+	}
+	for (int i = a; ; i = (i + 1) % 7) {
+		sh->days |= 1u << i;
+		if (i == b)
+			break;
+	}
+}
+
+/* "time: 2024-03-04T10:00:00Z" */
+static void
+parse_time(struct t_run *r, char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(trim(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0') {
+		fail(r, "time: expected YYYY-MM-DDTHH:MM:SSZ");
+		return;
+	}
+	r->now = timegm(&tm);
 }
 
 static void
@@ -504,6 +776,7 @@ event(struct t_run *r, char *s)
 		bot_ended(r->b, p->jid, r->now, &r->acts);
 	} else if (strcmp(s, "presence") == 0 &&
 	    util_parse_long(arg, 0, 2, &n) == 0) {
+		p->online = (int)n;
 		bot_presence(r->b, p->jid, (int)n, r->now, &r->acts);
 	} else if (strcmp(s, "tick") == 0 &&
 	    util_parse_long(arg, 0, 100000000, &n) == 0) {
@@ -628,6 +901,9 @@ static void
 run_release(struct t_run *r)
 {
 	bot_free(r->b);
+	escalate_teardown(r);
+	for (size_t i = 0; i < r->cfg.duty.nshifts; i++)
+		free(r->shifts[i].helper);
 	search_free(r->s);
 	guide_free(r->g);
 	phrases_free(r->p);
@@ -640,9 +916,10 @@ run_release(struct t_run *r)
 	for (size_t i = 0; i < r->cfg.nhelpers; i++) {
 		free(r->helpers[i].jid);
 		free(r->helpers[i].name);
-		if (r->helpers[i].nlanguages)
-			free(r->helpers[i].languages[0]);
+		for (size_t k = 0; k < r->helpers[i].nlanguages; k++)
+			free(r->helpers[i].languages[k]);
 		free(r->helpers[i].languages);
+		free(r->helpers[i].fingerprints);
 	}
 	free(r->cfg.otr.smp_question);
 	free(r->cfg.otr.smp_secret);
@@ -653,7 +930,7 @@ run_release(struct t_run *r)
 	buf_release(&r->err);
 }
 
-/* Runs one transcript; returns 0 or -1 with the reason in err. */
+/* Runs one transcript; returns 0, or -1 with the reason printed. */
 static int
 run_file(const char *top, const char *path, const char *name, int *checks)
 {
@@ -688,6 +965,14 @@ run_file(const char *top, const char *path, const char *name, int *checks)
 			set_str(&r.guide_dir, trim(line + 6));
 		else if (strncmp(line, "phrases:", 8) == 0)
 			set_str(&r.phrases_dir, trim(line + 8));
+		else if (strncmp(line, "helper:", 7) == 0)
+			parse_helper(&r, line + 7);
+		else if (strncmp(line, "shift:", 6) == 0)
+			parse_shift(&r, line + 6);
+		else if (strncmp(line, "escalate:", 9) == 0)
+			r.want_escalate = strcmp(trim(line + 9), "on") == 0;
+		else if (strncmp(line, "time:", 5) == 0)
+			parse_time(&r, line + 5);
 		else if (strncmp(line, "peer:", 5) == 0)
 			r.cur = peer_select(&r, trim(line + 5));
 		else if (strncmp(line, "facts:", 6) == 0)
@@ -828,6 +1113,56 @@ test_console(const char *top)
 	buf_release(&p);
 }
 
+/* Odd input never crashes the bot nor gets anything unclean out. */
+static void
+test_robust(const char *top)
+{
+	static const char *const odd[] = {
+	    "", " ", "\n\n", "???", "\xc2\xbf", "...", "0", "-1", "007",
+	    "99999999999999999999", "1 2", "lang", "lang ", "LANG a",
+	    "lang \xc3\xa9\xc3\xa9", "lang ../../etc", "?OTRv23?",
+	    "?OTR:AAMG", "<b>bold</b> & <script>", "caf\xc3 au lait",
+	    "\xff\xfe\xfd", "tab\there", "more more more", "oui oui",
+	    "yes", "human", "HUMAN", "cancel", "stop", "topics", "1",
+	};
+	struct t_run r;
+	struct buf big;
+	int bad = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.file = "robust";
+	r.top = top;
+	r.now = 1000;
+	buf_init(&r.err);
+	config_init(&r.cfg);
+	r.cfg.guide.default_language = xstrdup("en");
+	set_str(&r.guide_dir, "tests/fixtures/bot");
+	bot_actions_init(&r.acts);
+	r.cur = peer_select(&r, T_DEFAULT_PEER);
+	buf_init(&big);
+	for (int i = 0; i < 5000; i++)
+		buf_adds(&big, "?OTR <x> \xc3\xa9t\xc3\xa9 ");
+	if (setup(&r) == 0) {
+		for (size_t i = 0; i <= ARRAY_LEN(odd); i++) {
+			const char *in = i < ARRAY_LEN(odd) ? odd[i] : big.s;
+
+			bot_text(r.b, T_DEFAULT_PEER, in, &peer_cur(&r)->f,
+			    ++r.now, &r.acts);
+			for (size_t k = 0; k < r.acts.n; k++)
+				check_clean(&r, &r.acts.v[k]);
+			bot_actions_clear(&r.acts);
+		}
+		/* The long question is kept, capped, for HUMAN. */
+	}
+	if (r.err.len > 0) {
+		printf("# %s", r.err.s);
+		bad = 1;
+	}
+	CHECK(!bad, "odd input: nothing unclean goes out, no crash");
+	buf_release(&big);
+	run_release(&r);
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -890,6 +1225,7 @@ main(int argc, char **argv)
 	free(names);
 	CHECK(n > 0, "found transcripts");
 	test_console(top);
+	test_robust(top);
 	buf_release(&dir);
 	return TAP_DONE();
 }
