@@ -2226,6 +2226,9 @@ peer_end(struct otr *o, struct peer *p)
 	contexts_forget(o, p);
 	p->secure = 0;
 	p->smp_busy = 0;
+	/* Our handshakes went with the contexts: a query of ours no longer
+	 * waits for an answer, so the peer's next query must not be dropped. */
+	p->asked = 0;
 	return was;
 }
 
