@@ -1,0 +1,120 @@
+/*
+ * fuzz_guide: bytes -> guide_load_buffer() as "x.fr.md" and as "x.md" ->
+ * every accessor of every page and section -> search_new() and a query
+ * made of a piece of the input. Beyond crashes, it checks guide.h's
+ * promises about the text the bot will send: no '<' or '>', no control
+ * character but newline, no "?OTR", valid UTF-8.
+ */
+#include "ac-config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "guide.h"
+#include "search.h"
+#include "util.h"
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_setup();
+	return 0;
+}
+
+/* Chat text: what the bot may copy into a message. */
+static void
+check_chat(const char *what, const char *s)
+{
+	if (s == NULL)
+		fuzz_fail(what, "(NULL)");
+	if (strpbrk(s, "<>") != NULL)
+		fuzz_fail(what, s);
+	if (strstr(s, "?OTR") != NULL)
+		fuzz_fail(what, s);
+	if (fuzz_has_control(s, "\n"))
+		fuzz_fail(what, s);
+	if (!fuzz_utf8_valid(s))
+		fuzz_fail(what, s);
+}
+
+static void
+check_guide(const struct guide *g)
+{
+	size_t page, sec, total = 0;
+
+	for (page = 0; page < guide_npages(g); page++) {
+		size_t first = guide_page_first_section(g, page);
+		size_t n = guide_page_nsections(g, page);
+		const char *s;
+
+		check_chat("page title", guide_page_title(g, page));
+		if ((s = guide_page_lang(g, page)) == NULL ||
+		    strlen(s) < 2 || strlen(s) > 3 ||
+		    strspn(s, "abcdefghijklmnopqrstuvwxyz") != strlen(s))
+			fuzz_fail("page language is not a 2-3 letter code", s);
+		if (guide_page_path(g, page) == NULL ||
+		    guide_page_keywords(g, page) == NULL)
+			fuzz_fail("NULL path or keywords", NULL);
+		if ((s = guide_page_summary(g, page)) != NULL)
+			check_chat("page summary", s);
+		(void)guide_page_permalink(g, page);
+		if (n > 0 && first + n > guide_nsections(g))
+			fuzz_fail("page sections out of range", NULL);
+		total += n;
+	}
+	if (total != guide_nsections(g))
+		fuzz_fail("pages do not add up to the sections", NULL);
+	for (sec = 0; sec < guide_nsections(g); sec++) {
+		int level = guide_section_level(g, sec);
+
+		if (guide_section_page(g, sec) >= guide_npages(g))
+			fuzz_fail("section of no page", NULL);
+		check_chat("section heading", guide_section_heading(g, sec));
+		check_chat("section path", guide_section_path(g, sec));
+		check_chat("section text", guide_section_text(g, sec));
+		if (guide_section_keywords(g, sec) == NULL)
+			fuzz_fail("NULL section keywords", NULL);
+		if (level < 1 || level > 6)
+			fuzz_fail("section level out of 1..6", NULL);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit hits[8];
+	char *text, *q, *defanged;
+	size_t nq, i, n;
+
+	(void)guide_load_buffer(g, "x.fr.md", (const char *)data, size, "en");
+	(void)guide_load_buffer(g, "x.md", (const char *)data, size, "es");
+	check_guide(g);
+
+	s = search_new(g);
+	/* The question: the input's last line (at most 300 bytes). */
+	text = fuzz_strndup(data, size);
+	q = strrchr(text, '\n') ? strrchr(text, '\n') + 1 : text;
+	if ((nq = strlen(q)) > 300)
+		q[300] = '\0';
+	n = search_query(s, q, NULL, hits, ARRAY_LEN(hits));
+	for (i = 0; i < n; i++)
+		if (hits[i].section >= guide_nsections(g) ||
+		    !(hits[i].score >= 0) || (i > 0 &&
+		    hits[i].score > hits[i - 1].score))
+			fuzz_fail("bad search hit", q);
+	(void)search_query(s, q, "fr", hits, ARRAY_LEN(hits));
+	search_free(s);
+
+	defanged = guide_defang(text);
+	if (strstr(defanged, "?OTR") != NULL)
+		fuzz_fail("guide_defang left ?OTR", defanged);
+	free(defanged);
+	free(text);
+	guide_free(g);
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * fuzz_search: bytes -> search_fold(), search_tokens() in fr/en/es,
+ * search_detect_lang(), and search_query() on the guide in replies/ (hits
+ * in range, sorted, scores not NaN). search.h: "safe on any byte string (invalid UTF-8
+ * is skipped)"; folded text and tokens must come out valid UTF-8.
+ */
+#include "ac-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "guide.h"
+#include "search.h"
+#include "util.h"
+
+#ifndef FUZZ_REPLIES_DIR
+#define FUZZ_REPLIES_DIR "replies"
+#endif
+
+static struct guide	*guide;
+static struct search	*index_;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *dir = getenv("FUZZ_REPLIES");
+
+	(void)argc;
+	(void)argv;
+	fuzz_setup();
+	guide = guide_new();
+	if (guide_load_dir(guide, dir ? dir : FUZZ_REPLIES_DIR, "en") <= 0) {
+		fprintf(stderr, "fuzz_search: no guide pages in %s (set "
+		    "FUZZ_REPLIES)\n", dir ? dir : FUZZ_REPLIES_DIR);
+		abort();
+	}
+	index_ = search_new(guide);
+	return 0;
+}
+
+/* The input as a question to the project's own guide. */
+static void
+query(const char *text, const char *lang)
+{
+	struct search_hit hits[10];
+	size_t i, n;
+
+	n = search_query(index_, text, lang, hits, ARRAY_LEN(hits));
+	if (n > ARRAY_LEN(hits))
+		fuzz_fail("search_query: more hits than asked", text);
+	for (i = 0; i < n; i++)
+		if (hits[i].section >= guide_nsections(guide) ||
+		    !(hits[i].score >= 0) ||
+		    (i > 0 && hits[i].score > hits[i - 1].score))
+			fuzz_fail("search_query: bad hit", text);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const langs[] = { "fr", "en", "es", "de", "xx" };
+	char *text = fuzz_strndup(data, size), *out;
+	const char *lang;
+	size_t i, best, other;
+
+	out = search_fold(text);
+	if (out == NULL || !fuzz_utf8_valid(out))
+		fuzz_fail("search_fold: not UTF-8", out);
+	free(out);
+	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+		out = search_tokens(text, langs[i]);
+		if (out == NULL || !fuzz_utf8_valid(out))
+			fuzz_fail("search_tokens: not UTF-8", out);
+		free(out);
+	}
+	lang = search_detect_lang(text);
+	if (lang != NULL && strlen(lang) != 2)
+		fuzz_fail("search_detect_lang: not a 2-letter code", lang);
+	lang = search_detect_lang_counts(text, "fr", &best, &other);
+	if (lang != NULL && strcmp(lang, "fr") == 0 && other != best)
+		fuzz_fail("search_detect_lang_counts: fr wins, counts differ",
+		    lang);
+	query(text, NULL);
+	query(text, "es");
+	free(text);
+	return 0;
+}
