@@ -79,6 +79,7 @@ class Profanity:
         self.sock = "secours-test-%d" % os.getpid()
         self.user = user
         self.pid = None
+        self.socket_path = None
 
     def tmux(self, *args, timeout=10):
         return subprocess.run(["tmux", "-L", self.sock] + list(args),
@@ -94,8 +95,11 @@ class Profanity:
                       "-x", "220", "-y", "80", cmd)
         if r.returncode != 0:
             raise RuntimeError("tmux new-session failed: %s" % r.stderr)
-        r = self.tmux("list-panes", "-t", "prof", "-F", "#{pane_pid}")
-        self.pid = int(r.stdout.split()[0])
+        r = self.tmux("list-panes", "-t", "prof", "-F",
+                      "#{pane_pid} #{socket_path}")
+        pid, self.socket_path = r.stdout.split(None, 1)
+        self.pid = int(pid)
+        self.socket_path = self.socket_path.strip()
 
     def screen(self):
         """The visible screen, wrapped lines joined (Profanity redraws in
@@ -162,6 +166,12 @@ class Profanity:
                 except OSError:
                     pass
         self.tmux("kill-server")
+        # tmux leaves the socket file behind once the server is gone.
+        if self.socket_path and os.path.basename(self.socket_path) == self.sock:
+            try:
+                os.unlink(self.socket_path)
+            except OSError:
+                pass
 
     def cleanup(self):
         self.stop()
