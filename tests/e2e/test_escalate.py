@@ -31,11 +31,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
+from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+                    note, short, since_text, wait_msg)
 from prosody import Prosody  # noqa: E402
 from botproc import Bot  # noqa: E402
 from otrclient import Client, load_or_make_key, otr_kind  # noqa: E402
 
-SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 ACK = 30                     # escalation.ack_timeout (the config's minimum)
 WRONG_PIN = "DEADBEEF 0BADF00D DEADBEEF 0BADF00D DEADBEEF"
 DAVE_PIN = "11111111 22222222 33333333 44444444 55555555"
@@ -53,64 +54,6 @@ P3_Q = "My laptop shows strange windows since yesterday"
 P4_Q = "My email account was taken over this morning"
 P5_Q = "I got threats by text message from an unknown number"
 SECRETS = [P1_Q, P1_RELAY, A_REPLY, A_HELD1, P1_BACK, A_HELD2, P2_Q, B_REPLY, P3_Q, P4_Q, P5_Q]
-
-failures = 0
-T0 = time.monotonic()
-
-
-def check(ok, what, detail=""):
-    global failures
-    if not ok:
-        failures += 1
-    print("%s - %s%s" % ("ok" if ok else "not ok", what,
-                         " (%s)" % detail if detail else ""))
-    sys.stdout.flush()
-    return ok
-
-
-def note(text):
-    text = text.replace("\n", "\n#   ")
-    print("# %5.1f s  %s" % (time.monotonic() - T0, text))
-    sys.stdout.flush()
-
-
-def short(s, n=90):
-    s = (s or "").replace("\n", " | ")
-    return s if len(s) <= n else s[:n] + "..."
-
-
-def attempt(fn, *args, **kw):
-    """fn(*args) or None if a harness wait runs out."""
-    try:
-        return fn(*args, **kw)
-    except AssertionError as e:
-        note("wait failed: %s" % short(str(e), 300))
-        return None
-
-
-def mark(client, peer):
-    """Where the history of decrypted messages from peer ends now."""
-    return len(client.messages(peer))
-
-
-def wait_msg(client, peer, regex, since=0, timeout=10.0):
-    """The first decrypted message from peer, at or after index since,
-    that matches regex (re.search, DOTALL); None if none within timeout.
-    Reads the history, so the order of arrival does not matter."""
-    rx = re.compile(regex, re.S)
-    deadline = time.monotonic() + timeout * SCALE
-    while True:
-        for text in client.messages(peer)[since:]:
-            if rx.search(text):
-                return text
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(0.05)
-
-
-def since_text(client, peer, since):
-    return " | ".join(short(t, 60) for t in client.messages(peer)[since:])
-
 
 def say(client, bot, text, regex, what, timeout=10.0, detail=None):
     """client writes text to bot; checks that an answer matching regex
@@ -612,11 +555,11 @@ def run(tmp, srv, bots, clients):
         san = b.sanitizer_errors()
         check(not san, "%s: no sanitizer reports" % name,
               short(san[0]) if san else "")
-        if failures:
+        if failures():
             note("%s log tail:\n%s" % (name, b.tail(15)))
     note("total")
-    if failures:
-        print("%d check(s) failed" % failures)
+    if failures():
+        print("%d check(s) failed" % failures())
         return 1
     return 0
 

@@ -23,11 +23,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
+from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+                    note, short, since_text, wait_msg)
 from prosody import Prosody  # noqa: E402
 from botproc import Bot  # noqa: E402
 from otrclient import Client, load_or_make_key  # noqa: E402
 
-SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 
 P_Q = "Someone reads my messages, I think it is my partner"
 P_RELAY = "I use an old phone that he set up for me"
@@ -35,59 +36,6 @@ A_REPLY = "Do you have a computer he never touches?"
 A_HELD = "Use that one to write to me, not the phone."
 P_BACK = "I am back on the other device"
 SECRETS = [P_Q, P_RELAY, A_REPLY, A_HELD, P_BACK]
-
-failures = 0
-T0 = time.monotonic()
-
-
-def check(ok, what, detail=""):
-    global failures
-    if not ok:
-        failures += 1
-    print("%s - %s%s" % ("ok" if ok else "not ok", what,
-                         " (%s)" % detail if detail else ""))
-    sys.stdout.flush()
-    return ok
-
-
-def note(text):
-    text = text.replace("\n", "\n#   ")
-    print("# %5.1f s  %s" % (time.monotonic() - T0, text))
-    sys.stdout.flush()
-
-
-def short(s, n=90):
-    s = (s or "").replace("\n", " | ")
-    return s if len(s) <= n else s[:n] + "..."
-
-
-def attempt(fn, *args, **kw):
-    try:
-        return fn(*args, **kw)
-    except AssertionError as e:
-        note("wait failed: %s" % short(str(e), 300))
-        return None
-
-
-def mark(client, peer):
-    return len(client.messages(peer))
-
-
-def wait_msg(client, peer, regex, since=0, timeout=10.0):
-    rx = re.compile(regex, re.S)
-    deadline = time.monotonic() + timeout * SCALE
-    while True:
-        for text in client.messages(peer)[since:]:
-            if rx.search(text):
-                return text
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(0.02)
-
-
-def since_text(client, peer, since):
-    return " | ".join(short(t, 60) for t in client.messages(peer)[since:])
-
 
 def say(client, bot, text, regex, what, timeout=10.0):
     """client writes text; checks an answer matching regex comes. Returns
@@ -264,11 +212,11 @@ def run(tmp, srv, bots, clients):
           "the log")
     san = bot.sanitizer_errors()
     check(not san, "no sanitizer reports", short(san[0]) if san else "")
-    if failures:
+    if failures():
         note("log tail:\n%s" % bot.tail(25))
     note("total")
-    if failures:
-        print("%d check(s) failed" % failures)
+    if failures():
+        print("%d check(s) failed" % failures())
         return 1
     return 0
 

@@ -1,0 +1,77 @@
+"""Reporting and waiting helpers shared by the end-to-end test scripts.
+
+A test prints one line per check ("ok - what" / "not ok - what (detail)"),
+notes with the time since start ("#  12.3 s  text"), and exits 1 if any
+check failed: `sys.exit(1 if checks.failures() else 0)`.
+"""
+
+import os
+import re
+import sys
+import time
+
+SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
+T0 = time.monotonic()
+_failures = 0
+
+
+def failures():
+    """How many checks failed so far."""
+    return _failures
+
+
+def check(ok, what, detail=""):
+    """Prints the check's line; returns ok."""
+    global _failures
+    if not ok:
+        _failures += 1
+    print("%s - %s%s" % ("ok" if ok else "not ok", what,
+                         " (%s)" % detail if detail else ""))
+    sys.stdout.flush()
+    return ok
+
+
+def note(text):
+    text = text.replace("\n", "\n#   ")
+    print("# %5.1f s  %s" % (time.monotonic() - T0, text))
+    sys.stdout.flush()
+
+
+def short(s, n=90):
+    s = (s or "").replace("\n", " | ")
+    return s if len(s) <= n else s[:n] + "..."
+
+
+def attempt(fn, *args, **kw):
+    """fn(*args) or None if a harness wait runs out (noted)."""
+    try:
+        return fn(*args, **kw)
+    except AssertionError as e:
+        note("wait failed: %s" % short(str(e), 300))
+        return None
+
+
+def mark(client, peer):
+    """Where the history of decrypted messages from peer ends now."""
+    return len(client.messages(peer))
+
+
+def wait_msg(client, peer, regex, since=0, timeout=10.0):
+    """The first decrypted message from peer, at or after index since,
+    that matches regex (re.search, DOTALL); None if none within timeout
+    (stretched by SECOURS_TEST_TIMEOUT_SCALE). Reads the history, so the
+    order of arrival does not matter."""
+    rx = re.compile(regex, re.S)
+    deadline = time.monotonic() + timeout * SCALE
+    while True:
+        for text in client.messages(peer)[since:]:
+            if rx.search(text):
+                return text
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.02)
+
+
+def since_text(client, peer, since):
+    """The messages from peer after index since, shortened, on one line."""
+    return " | ".join(short(t, 60) for t in client.messages(peer)[since:])
