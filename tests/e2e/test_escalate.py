@@ -24,16 +24,13 @@ the other scenarios play, so the whole file takes about 40 s.
 import datetime
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
-                    note, short, since_text, wait_msg)
-from prosody import Prosody  # noqa: E402
+                    note, run_world, short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
 from otrclient import Client, load_or_make_key, otr_kind  # noqa: E402
 
@@ -91,26 +88,7 @@ def secure_person(p, bot, via_notice=False):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="secours-e2eesc-")
-    # The server's and the bots' temp dirs go under ours: one place to
-    # look at with KEEP_TMP=1, and out of the way of other runs' cleanup.
-    tempfile.tempdir = tmp
-    srv = Prosody()
-    bots = []
-    clients = []
-    try:
-        return run(tmp, srv, bots, clients)
-    finally:
-        for c in clients:
-            try:
-                c.close(timeout=2)
-            except Exception:
-                pass
-        for b in bots:
-            b.cleanup()
-        srv.cleanup()
-        if os.environ.get("KEEP_TMP") != "1":
-            shutil.rmtree(tmp, ignore_errors=True)
+    return run_world("secours-e2eesc-", run)
 
 
 def run(tmp, srv, bots, clients):

@@ -16,16 +16,13 @@ body from the bot starts with ?OTR. One line per check; exit 1 on failure.
 import datetime
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
-                    note, short, since_text, wait_msg)
-from prosody import Prosody  # noqa: E402
+                    note, run_world, short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
 from otrclient import Client, load_or_make_key  # noqa: E402
 
@@ -51,24 +48,7 @@ def say(client, bot, text, regex, what, timeout=10.0):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="secours-e2ereach-")
-    tempfile.tempdir = tmp
-    srv = Prosody()
-    bots = []
-    clients = []
-    try:
-        return run(tmp, srv, bots, clients)
-    finally:
-        for c in clients:
-            try:
-                c.close(timeout=2)
-            except Exception:
-                pass
-        for b in bots:
-            b.cleanup()
-        srv.cleanup()
-        if os.environ.get("KEEP_TMP") != "1":
-            shutil.rmtree(tmp, ignore_errors=True)
+    return run_world("secours-e2ereach-", run)
 
 
 def run(tmp, srv, bots, clients):

@@ -75,3 +75,31 @@ def wait_msg(client, peer, regex, since=0, timeout=10.0):
 def since_text(client, peer, since):
     """The messages from peer after index since, shortened, on one line."""
     return " | ".join(short(t, 60) for t in client.messages(peer)[since:])
+
+
+def run_world(prefix, run):
+    """run(tmp, srv, bots, clients) with a private temp dir (the server's
+    and the bots' dirs go under it, out of the way of other runs' cleanup;
+    kept with KEEP_TMP=1), a Prosody not yet started, and lists the test
+    fills with the bots and clients to close afterwards."""
+    import shutil
+    import tempfile
+    from prosody import Prosody
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    tempfile.tempdir = tmp
+    srv = Prosody()
+    bots, clients = [], []
+    try:
+        return run(tmp, srv, bots, clients)
+    finally:
+        for c in clients:
+            try:
+                c.close(timeout=2)
+            except Exception:
+                pass
+        for b in bots:
+            b.cleanup()
+        srv.cleanup()
+        if os.environ.get("KEEP_TMP") != "1":
+            shutil.rmtree(tmp, ignore_errors=True)
