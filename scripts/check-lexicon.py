@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Check the concept lexicon (replies/lexicon.txt) before the bot loads it.
 
-Usage: check-lexicon.py [--quiet] [--stopwords SEARCH_C] FILE
+Usage: check-lexicon.py [--quiet] [--stopwords SEARCH_C]
+                        [--match LANG TEXT] FILE
 
 Errors (exit status 1): a line that is neither a comment, a [block] header
 nor a "LANG: terms" line; a bad block name or tag; a block defined twice or
@@ -13,10 +14,12 @@ tags on anything but exactly account, device, website, person, message.
 
 Also an error: a term whose words all have one letter (the search drops
 them). Warnings (exit status 0): a term found in three or more blocks, and
-with --stopwords (the search's C source, whose stop_fr/stop_en/stop_es
+with --stopwords (the search's C source, whose stop_LANG and greet_LANG
 tables are read) a term made only of stopwords, which can never match.
 
-Last, counts per language.
+Last, counts per language. With --match (and --stopwords), a lexicon
+editor's aid: the concepts TEXT, read in LANG, would bring in (words
+folded, stopwords dropped, stemmed; phrases as consecutive words).
 """
 import ctypes
 import ctypes.util
@@ -128,7 +131,8 @@ def words(term):
 
 
 def read_stopwords(path):
-    """The stop_fr, stop_en and stop_es tables of the search's C source."""
+    """The words the search drops, per language: the stop_LANG and
+    greet_LANG tables of its C source."""
     try:
         with open(path, encoding="utf-8") as f:
             src = f.read()
@@ -136,9 +140,12 @@ def read_stopwords(path):
         return None, str(e)
     stops = {}
     for lang in LANGS:
-        m = re.search(r"stop_%s\[\]\s*=\s*\{(.*?)\};" % lang, src, re.S)
-        if m:
-            stops[lang] = set(re.findall(r'"([^"]*)"', m.group(1)))
+        for table in ("stop", "greet"):
+            m = re.search(r"%s_%s\[\]\s*=\s*\{(.*?)\};" % (table, lang),
+                          src, re.S)
+            if m:
+                stops.setdefault(lang, set()).update(
+                    re.findall(r'"([^"]*)"', m.group(1)))
     if not stops:
         return None, "no stop_fr/stop_en/stop_es table found"
     return stops, None
@@ -229,9 +236,40 @@ def term_keys(stemmer, lang, term):
     return [(l, tuple(stemmer.stem(l, w) for w in ws)) for l in langs]
 
 
+def show_match(blocks, stemmer, stopfile, lang, text):
+    """Print the concepts TEXT brings in, read in LANG."""
+    stops = {}
+    if stopfile is not None:
+        stops, why = read_stopwords(stopfile)
+        if stops is None:
+            sys.stderr.write("check-lexicon: %s: %s\n" % (stopfile, why))
+            return 2
+    sw = stops.get(lang, set())
+
+    def seq(t, l):
+        return tuple(stemmer.stem(l, w) for w in words(t) if w not in sw)
+
+    q = seq(text, lang)
+    print("%s: %s" % (lang, " ".join(q)))
+    for b in blocks:
+        hits = []
+        for l, term, _ in b.terms:
+            if l != lang and l != "*":
+                continue
+            k = seq(term, lang)
+            if k and any(q[i:i + len(k)] == k
+                         for i in range(len(q) - len(k) + 1)):
+                hits.append(term)
+        if hits:
+            print("  [%s%s] %s" % (b.name, "".join(" " + t for t in b.tags),
+                                   ", ".join(hits)))
+    return 0
+
+
 def main(argv):
     quiet = False
     stopfile = None
+    match = None
     args = []
     i = 1
     while i < len(argv):
@@ -241,6 +279,9 @@ def main(argv):
         elif a == "--stopwords" and i + 1 < len(argv):
             i += 1
             stopfile = argv[i]
+        elif a == "--match" and i + 2 < len(argv):
+            match = (argv[i + 1], argv[i + 2])
+            i += 2
         elif a.startswith("-") and a != "-":
             sys.stderr.write("check-lexicon: unknown option %s\n" % a)
             return 2
@@ -295,6 +336,9 @@ def main(argv):
             reported.add(sig)
             warnings.append("'%s' is in %d blocks: %s" % (
                 "/".join(terms), len(where), ", ".join(sorted(where))))
+
+    if match is not None:
+        return show_match(blocks, stemmer, stopfile, match[0], match[1])
 
     if stopfile is not None:
         stops, why = read_stopwords(stopfile)
