@@ -13,8 +13,9 @@ folded, French elisions cut, stemmed when libstemmer is there); subject
 tags on anything but exactly account, device, website, person, message.
 
 Also an error: a term whose words all have one letter (the search drops
-them). Warnings (exit status 0): a term found in three or more blocks, and
-with --stopwords (the search's C source, whose stop_LANG and greet_LANG
+them). Warnings (exit status 0): a term found in three or more blocks (as
+the search sees it: with --stopwords, stopwords left out), and with
+--stopwords (the search's C source, whose stop_LANG and greet_LANG
 tables are read) a term made only of stopwords, which can never match.
 
 Last, counts per language. With --match (and --stopwords), a lexicon
@@ -229,11 +230,18 @@ def parse(path, errors):
     return blocks
 
 
-def term_keys(stemmer, lang, term):
-    """(language, stemmed words) keys of a term: one per language for '*'."""
+def term_keys(stemmer, lang, term, stops=None):
+    """(language, stemmed words) keys of a term: one per language for '*'.
+    With stops (language -> set), the words the search drops are left out,
+    as the search will see the term."""
     ws = words(term)
     langs = LANGS if lang == "*" else (lang,)
-    return [(l, tuple(stemmer.stem(l, w) for w in ws)) for l in langs]
+    keys = []
+    for l in langs:
+        sw = stops.get(l, ()) if stops else ()
+        keys.append((l, tuple(stemmer.stem(l, w) for w in ws
+                              if w not in sw)))
+    return keys
 
 
 def show_match(blocks, stemmer, stopfile, lang, text):
@@ -297,6 +305,12 @@ def main(argv):
     stemmer = Stemmer()
     if stemmer.lib is None:
         warnings.append("libstemmer not found: terms compared unstemmed")
+    stops = None
+    if stopfile is not None:
+        stops, why = read_stopwords(stopfile)
+        if stops is None:
+            warnings.append("%s: %s: stopword checks skipped"
+                            % (stopfile, why))
 
     where_key = {}			# key -> set of block names
     for b in blocks:
@@ -314,8 +328,10 @@ def main(argv):
                                             o[1], o[0], o[2]))
                     break
                 seen.setdefault(key, (lang, term, no))
-                where_key.setdefault(key, {})
-                where_key[key].setdefault(b.name, term)
+            for key in term_keys(stemmer, lang, term, stops):
+                if key[1]:
+                    where_key.setdefault(key, {})
+                    where_key[key].setdefault(b.name, term)
             if all(len(w) == 1 and not w.isdigit() for w in words(term)):
                 errors.append("%s:%d: '%s' in [%s] has only one-letter "
                               "words, which the search drops"
@@ -340,22 +356,16 @@ def main(argv):
     if match is not None:
         return show_match(blocks, stemmer, stopfile, match[0], match[1])
 
-    if stopfile is not None:
-        stops, why = read_stopwords(stopfile)
-        if stops is None:
-            warnings.append("%s: %s: stopword check skipped" % (stopfile, why))
-        else:
-            for b in blocks:
-                for lang, term, no in b.terms:
-                    langs = LANGS if lang == "*" else (lang,)
-                    for l in langs:
-                        sw = stops.get(l, set())
-                        if all(w in sw for w in words(term)):
-                            warnings.append(
-                                "%s:%d: '%s' (%s) in [%s] is only stopwords"
-                                " and never matches" % (path, no, term, l,
-                                                        b.name))
-                            break
+    if stops is not None:
+        for b in blocks:
+            for lang, term, no in b.terms:
+                for l in LANGS if lang == "*" else (lang,):
+                    sw = stops.get(l, set())
+                    if all(w in sw for w in words(term)):
+                        warnings.append(
+                            "%s:%d: '%s' (%s) in [%s] is only stopwords and"
+                            " never matches" % (path, no, term, l, b.name))
+                        break
 
     for w in warnings:
         print("warning: " + w)
