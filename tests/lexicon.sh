@@ -1,0 +1,154 @@
+#!/bin/sh
+# lexicon.sh: the concept lexicon the bot ships (replies/lexicon.txt) passes
+# scripts/check-lexicon.py, and the checker refuses broken copies, each for
+# the reason it should give. Run by `make check` (TOP_SRCDIR set), or by hand
+# from the source tree.
+
+TOP_SRCDIR=${TOP_SRCDIR:-$(pwd)}
+PY=/usr/bin/python3
+CHECK="$TOP_SRCDIR/scripts/check-lexicon.py"
+LEX="$TOP_SRCDIR/replies/lexicon.txt"
+T=$(mktemp -d /tmp/lexicon.XXXXXX) || exit 99
+trap 'rm -rf "$T"' EXIT
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+}
+
+# The shipped lexicon: no error, and the counts line says what it holds.
+# Warnings (terms in three blocks, terms made only of stopwords) go to the
+# log for whoever edits the lexicon; they do not fail the test.
+SEARCH_C="$TOP_SRCDIR/src/search.c"
+STOPS=
+grep -q 'stop_en\[\]' "$SEARCH_C" 2>/dev/null && STOPS="--stopwords $SEARCH_C"
+if "$PY" "$CHECK" $STOPS "$LEX" > "$T/out" 2>&1; then
+	ok "replies/lexicon.txt passes the checker"
+else
+	not_ok "replies/lexicon.txt passes the checker"
+	sed 's/^/    /' "$T/out"
+fi
+blocks=$(sed -n 's/^.*: \([0-9][0-9]*\) blocks (5 subject,.*$/\1/p' "$T/out")
+if [ -n "$blocks" ] && [ "$blocks" -ge 150 ]; then
+	ok "the lexicon has $blocks concepts, five of them subjects"
+else
+	not_ok "the lexicon has at least 150 concepts, five of them subjects"
+	tail -n 1 "$T/out" | sed 's/^/    /'
+fi
+
+sed -n 's/^warning: /    warning: /p' "$T/out"
+
+# concepts LANG QUESTION CONCEPT...: the question, read as the search reads
+# it, brings in each CONCEPT (the examples of issue 8).
+concepts() {
+	lang=$1 q=$2
+	shift 2
+	if [ -z "$STOPS" ]; then
+		ok "# SKIP '$q': no stopword tables in src/search.c"
+		return
+	fi
+	"$PY" "$CHECK" $STOPS --match "$lang" "$q" "$LEX" > "$T/match" 2>&1
+	missing=
+	for c in "$@"; do
+		grep -q "^  \[$c[] ]" "$T/match" || missing="$missing $c"
+	done
+	if [ -z "$missing" ]; then
+		ok "'$q' brings in $*"
+	else
+		not_ok "'$q' brings in $* (missing:$missing)"
+		sed 's/^/    /' "$T/match"
+	fi
+}
+
+concepts en "somebody opened an instagram profile with my name and photos" \
+    impersonation instagram account
+concepts en "I tapped on a link in a weird text message from my bank" \
+    clicked link message bank
+concepts fr "le site de notre association est inaccessible depuis ce matin" \
+    website site-down
+concepts fr "quelqu'un a mis mon adresse perso sur un forum" doxxing
+concepts fr "je reçois des insultes tous les jours sur twitter" \
+    harassment twitter
+concepts es "me acosan por whatsapp desde hace semanas" harassment whatsapp
+concepts en "twitter locked my account, how do i get it back" \
+    account-suspended account twitter
+concepts en "the police confiscated my computer" seized device police
+concepts en "how can I check the OTR fingerprint of my friend" \
+    key-fingerprint otr
+concepts en "our site is offline since yesterday" website site-down
+concepts en "what does dns mean" domain-dns definition
+
+# broken NAME EXPECTED_ERROR_TEXT: $T/bad.txt must fail with that error.
+broken() {
+	"$PY" "$CHECK" --quiet "$T/bad.txt" > "$T/out" 2>&1
+	status=$?
+	if [ "$status" -eq 1 ] && grep -q "^error: .*$2" "$T/out"; then
+		ok "refused: $1"
+	else
+		not_ok "refused: $1 (exit $status, want 1 and '$2')"
+		sed 's/^/    /' "$T/out"
+	fi
+}
+
+# A copy of the real lexicon with one line appended or one edit made, so
+# that each case has exactly one thing wrong.
+cp "$LEX" "$T/good.txt"
+if "$PY" "$CHECK" --quiet "$T/good.txt" > "$T/out" 2>&1; then
+	ok "an unchanged copy passes"
+else
+	not_ok "an unchanged copy passes"
+	sed 's/^/    /' "$T/out"
+fi
+
+{ cat "$T/good.txt"; printf '[lonely urgent]\nen: lonely\n'; } > "$T/bad.txt"
+broken "an unknown tag" "unknown tag 'urgent'"
+
+{ cat "$T/good.txt"; printf '[Bad_Name]\nen: thing\n'; } > "$T/bad.txt"
+broken "a bad block name" "bad block name 'Bad_Name'"
+
+{ cat "$T/good.txt"; printf '[twice]\nen: laptop, Laptops\n'; } > "$T/bad.txt"
+broken "the same term twice in a block (after folding and stemming)" \
+    "'Laptops' (en) in \[twice\] is the same term as 'laptop'"
+
+{ cat "$T/good.txt"; printf '[german]\nde: rechner\n'; } > "$T/bad.txt"
+broken "an unknown language" "unknown language 'de'"
+
+{ cat "$T/good.txt"; printf '[holes]\nen: one, , two\n'; } > "$T/bad.txt"
+broken "an empty term" "empty term in \[holes\]"
+
+{ cat "$T/good.txt"; printf '[empty]\n'; } > "$T/bad.txt"
+broken "a block without terms" "block \[empty\] has no terms"
+
+{ cat "$T/good.txt"; printf '[phone]\nen: mobile\n'; } > "$T/bad.txt"
+broken "a block defined twice" "block \[phone\] already defined"
+
+{ cat "$T/good.txt"; printf '[gadget subject]\nen: gizmo\n'; } > "$T/bad.txt"
+broken "a sixth subject" "subject blocks are"
+
+sed 's/^\[website subject\]$/[website]/' "$T/good.txt" > "$T/bad.txt"
+broken "a missing subject" "subject blocks are"
+
+{ printf 'en: orphan\n'; cat "$T/good.txt"; } > "$T/bad.txt"
+broken "terms before any block" "terms before any \[block\]"
+
+{ cat "$T/good.txt"; printf '[noise]\nthis line means nothing\n'; } \
+    > "$T/bad.txt"
+broken "a line that is not a term line" "not a comment"
+
+{ cat "$T/good.txt"; printf '[letters]\nen: x\n'; } > "$T/bad.txt"
+broken "a term the search cannot see" "only one-letter"
+
+{ cat "$T/good.txt"; printf '[latin1]\nfr: t\351l\351phone\n'; } \
+    > "$T/bad.txt"
+broken "a file that is not UTF-8" "not UTF-8"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
