@@ -583,7 +583,7 @@ test_smp(void)
 
 	s0 = count_ev(&bot, OTR_EV_SMP_SUCCEEDED);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "bot starts SMP");
 	deliver();
 	printf("# SMP round (in process): %.1f ms\n", ms_since(&t0));
@@ -596,7 +596,7 @@ test_smp(void)
 	alice.cfg.otr.smp_max_attempts = 100;
 	alice.cfg.otr.smp_secret = (char *)"lion";
 	f0 = count_ev(&bot, OTR_EV_SMP_FAILED);
-	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "bot starts SMP again");
 	deliver();
 	CHECK_INT(f0 + 1, count_ev(&bot, OTR_EV_SMP_FAILED),
@@ -609,7 +609,7 @@ test_smp(void)
 	/* Alice asks the bot (a question): the bot answers. */
 	a0 = count_ev(&bot, OTR_EV_SMP_ANSWERED);
 	s0 = count_ev(&alice, OTR_EV_SMP_SUCCEEDED);
-	CHECK_INT(0, otr_smp_start(alice.o, "bot@example.test"),
+	CHECK_INT(0, otr_smp_start(alice.o, "bot@example.test", NULL),
 	    "alice asks the bot");
 	deliver();
 	CHECK_INT(a0 + 1, count_ev(&bot, OTR_EV_SMP_ANSWERED), "bot ANSWERED");
@@ -617,15 +617,15 @@ test_smp(void)
 	    "alice verified the bot");
 
 	/* Attempts so far on the bot's side: 3 of 4. */
-	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"), "4th attempt");
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test", NULL), "4th attempt");
 	deliver();
-	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "5th attempt refused");
 	CHECK_INT(1, count_ev(&bot, OTR_EV_SMP_LIMITED), "LIMITED");
 	CHECK_INT(0, nqueue, "nothing sent");
 	a0 = count_ev(&bot, OTR_EV_SMP_ANSWERED);
 	f0 = count_ev(&alice, OTR_EV_SMP_FAILED);
-	otr_smp_start(alice.o, "bot@example.test");
+	otr_smp_start(alice.o, "bot@example.test", NULL);
 	deliver();
 	CHECK_INT(a0, count_ev(&bot, OTR_EV_SMP_ANSWERED),
 	    "over the limit: the bot does not answer");
@@ -634,12 +634,12 @@ test_smp(void)
 	    "alice sees the abort");
 
 	test_now += 3601;
-	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "an hour later SMP works again");
 	deliver();
 
 	bot.cfg.otr.smp_question = NULL;
-	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "no question configured: -1");
 	bot.cfg.otr.smp_question = (char *)"Name of the cat?";
 }
