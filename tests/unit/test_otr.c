@@ -376,9 +376,30 @@ test_refusal(void)
 	queue_clear();
 
 	otr_receive(bot.o, "alice@example.test/phone", "hello again?");
-	CHECK_INT(0, nqueue, "second plaintext within the cooldown: nothing");
+	CHECK_INT(0, nqueue, "second plaintext while our query is fresh: "
+	    "nothing (a query now could cross a handshake)");
 	CHECK_INT(2, count_ev(&bot, OTR_EV_REFUSED), "REFUSED again");
 	CHECK_INT(n0 + 1, bot.nsent, "one body sent in all");
+
+	/* Never silence: later plaintext inside the cooldown gets the bare
+	 * query tag, no text; a few in a row that no handshake follows, then
+	 * nothing (a slow auto-responder must not loop with us). */
+	for (int i = 0; i < 5; i++) {
+		test_now += 11;
+		otr_receive(bot.o, "alice@example.test/phone", "anyone??");
+		CHECK(nqueue == 1 && strcmp(queue[0].body, "?OTRv23?") == 0,
+		    "plaintext 11 s later, inside the cooldown: the bare query");
+		queue_clear();
+	}
+	test_now += 11;
+	otr_receive(bot.o, "alice@example.test/phone", "anyone??");
+	CHECK_INT(0, nqueue, "after 5 unanswered bare queries: nothing");
+	test_now += 600;
+	otr_receive(bot.o, "alice@example.test/phone", "hello?");
+	CHECK_STR("?OTRv23?\n" REFUSAL, nqueue ? queue[0].body : NULL,
+	    "after the cooldown: the whole notice again");
+	queue_clear();
+	test_now += 11;
 
 	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "an answer"),
 	    "otr_send before encryption fails");
