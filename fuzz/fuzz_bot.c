@@ -99,7 +99,8 @@ env_fingerprint(void *ud, const char *bare, char *out)
 	return 0;
 }
 
-static const struct bot_env env = { NULL, env_reach, env_fingerprint };
+static const struct bot_env env = { NULL, env_reach, env_fingerprint,
+    NULL };
 
 /* What everybody wrote this input, for the consent check. */
 #define MAX_SAID	256

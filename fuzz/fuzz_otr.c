@@ -459,7 +459,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sel == 1)
 		session_ensure();
 	if ((flags & 0xa0) == 0xa0) {
-		otr_smp_start(bot.o, ALICE);
+		otr_smp_start(bot.o, ALICE, NULL);
 		deliver();
 	}
 	for (body = text; body != NULL; body = sep) {

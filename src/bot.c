@@ -12,6 +12,7 @@
 #include "config.h"
 #include "escalate.h"
 #include "guide.h"
+#include "intent.h"
 #include "log.h"
 #include "phrases.h"
 #include "search.h"
@@ -72,8 +73,12 @@ struct person {
 	size_t		 nlisting;
 	enum pending	 pending;
 	char		*consent_text;
-	int		 verified;
+	int		 verified;	/* the bot checked the person's key */
+	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
+	int		 doubted;	/* a check failed since the bot's last
+					   pass: the key's trust no longer
+					   counts, whatever libotr says */
 	time_t		 last;
 };
 
@@ -90,6 +95,7 @@ struct bot {
 	char			**human_phrases;	/* folded */
 	const char		**human_langs;
 	size_t			 nhuman;
+	struct intent		*intent;
 	char			**yes_starts;		/* folded */
 	char			**no_starts;
 	size_t			 nyes, nno;
@@ -1010,6 +1016,44 @@ cmd_number(struct turn *t, long n)
 		read_section(t, l->index);
 }
 
+/* The SMP question in the conversation's language, or NULL. */
+static const char *
+smp_question(const struct turn *t)
+{
+	const char *q = config_smp_question(t->b->cfg, turn_lang(t));
+
+	return q != NULL && q[0] != '\0' ? q : NULL;
+}
+
+/*
+ * How the person can check the bot (their app's Authenticate/Verify buddy,
+ * with the question in their language when one is set up), appended to m
+ * as a paragraph (para) or a line.
+ */
+static void
+add_check_me(struct turn *t, struct buf *m, const char *key, int para)
+{
+	const char *q = smp_question(t);
+	char *s;
+
+	if (strcmp(key, "status_proved") == 0) {
+		add_line(t, m, key, NULL);
+		return;
+	}
+	{
+		char k[40];
+		const char *v[] = { "question", q ? q : "", NULL };
+
+		(void)util_snprintf(k, sizeof(k), "%s%s", key,
+		    q != NULL ? "_q" : "");
+		s = phrases_render(t->b->p, turn_lang(t), k, v);
+	}
+	if (m->len > 0)
+		buf_adds(m, para ? "\n\n" : "\n");
+	buf_adds(m, s);
+	free(s);
+}
+
 static void
 cmd_fingerprint(struct turn *t, const char *arg)
 {
@@ -1036,10 +1080,10 @@ cmd_fingerprint(struct turn *t, const char *arg)
 static void
 cmd_verify(struct turn *t, const char *arg)
 {
-	const char *q = t->b->cfg->otr.smp_question;
+	const char *q = smp_question(t);
 
 	(void)arg;
-	if (q == NULL || q[0] == '\0') {
+	if (q == NULL) {
 		say_key(t, "verify_unavailable");
 		return;
 	}
@@ -1053,7 +1097,7 @@ cmd_verify(struct turn *t, const char *arg)
 		free(s);
 	}
 	/* After the explanation: clients show the question at once. */
-	bot_actions_add(t->out, BOT_SMP_START, t->peer, NULL);
+	bot_actions_add(t->out, BOT_SMP_START, t->peer, q);
 }
 
 static void
@@ -1070,6 +1114,8 @@ cmd_status(struct turn *t, const char *arg)
 	add_line(t, &m, "status_private", NULL);
 	add_line(t, &m, t->who->verified ? "status_verified" :
 	    "status_unverified", NULL);
+	add_check_me(t, &m, t->who->proved ? "status_proved" :
+	    "status_unproved", 0);
 	add_line(t, &m, "status_lang", v);
 	say_buf(t, &m);
 	if (b->esc != NULL && escalate_case_of(b->esc, t->peer) > 0) {
@@ -1099,10 +1145,15 @@ cmd_stop(struct turn *t, const char *arg)
 		say(t, s);
 		free(s);
 	}
+	/*
+	 * The private conversation stays open: ending it from here leaves
+	 * Pidgin in "Finished", refusing to send until the person ends it
+	 * too. Only the conversation is forgotten; the goodbye says how the
+	 * person closes the private conversation from their app.
+	 */
 	if (b->cfg->otr.narrate)
 		say_key(t, "narrate_end");
 	say_key(t, "stop");
-	bot_actions_add(t->out, BOT_END, t->peer, NULL);
 	person_forget(b, t->peer);
 	t->who = NULL;
 }
@@ -1137,15 +1188,30 @@ cmd_lang(struct turn *t, const char *arg)
 	say_key(t, "lang_set");
 }
 
-/* Whom consent names: the one helper when there is only one. */
-static const char *
+/*
+ * Whom consent names, as honestly as the bot can know it: the one helper
+ * on duty now (and, when others could take over, that they might), the
+ * only helper there is, or the helpers of the desk in general. New string.
+ */
+static char *
 consent_whom(struct turn *t)
 {
 	const struct config *cfg = t->b->cfg;
+	const char *name = NULL;
 
-	if (cfg->nhelpers == 1 && cfg->helpers[0].name != NULL)
-		return cfg->helpers[0].name;
-	return P(t, "consent_whom_duty");
+	if (t->b->env.on_duty != NULL)
+		name = t->b->env.on_duty(t->b->env.ud, t->now);
+	if (name == NULL && cfg->nhelpers == 1 && cfg->helpers[0].name != NULL)
+		name = cfg->helpers[0].name;
+	if (name != NULL && cfg->nhelpers > 1) {
+		const char *v[] = { "name", name, NULL };
+
+		return phrases_render(t->b->p, turn_lang(t),
+		    "consent_whom_first", v);
+	}
+	if (name != NULL)
+		return xstrdup(name);
+	return xstrdup(P(t, "consent_whom_duty"));
 }
 
 /* Asks the consent question naming what is sent, to whom and how. */
@@ -1155,8 +1221,9 @@ ask_consent(struct turn *t, const char *text)
 	struct person *w = t->who;
 	const char *how = t->b->cfg->escalation.mode == CONFIG_ESC_HANDOFF ?
 	    "consent_how_handoff" : "consent_how_relay";
-	const char *v[] = { "whom", consent_whom(t), "text", text,
-	    "how", P(t, how), NULL };
+	char *whom = consent_whom(t);
+	const char *v[] = { "whom", whom, "text", text, "how", P(t, how),
+	    NULL };
 	char *s;
 
 	if (w->consent_text != text) {
@@ -1168,6 +1235,7 @@ ask_consent(struct turn *t, const char *text)
 	s = phrases_render(t->b->p, w->lang, "consent", v);
 	say(t, s);
 	free(s);
+	free(whom);
 }
 
 static void
@@ -1192,7 +1260,7 @@ cmd_human(struct turn *t, const char *arg)
 		esc_notes_release(&notes);
 		return;
 	}
-	if (!w->verified)
+	if (!w->verified && !w->proved)
 		say_key(t, "human_unverified");
 	if (w->last_question != NULL)
 		ask_consent(t, w->last_question);
@@ -1473,6 +1541,7 @@ bot_new(const struct config *cfg, const struct guide *g,
 	b->yes_starts = fold_list(yes_starts, b->nyes);
 	b->nno = ARRAY_LEN(no_starts);
 	b->no_starts = fold_list(no_starts, b->nno);
+	b->intent = intent_new(p);
 	return b;
 }
 
@@ -1488,6 +1557,7 @@ bot_free(struct bot *b)
 	free(b->human_langs);
 	free_list(b->yes_starts, b->nyes);
 	free_list(b->no_starts, b->nno);
+	intent_free(b->intent);
 	free(b);
 }
 
@@ -1617,6 +1687,21 @@ person_text(struct turn *t, const char *text)
 		free(w->consent_text);
 		w->consent_text = NULL;
 	}
+	if (intent_plea(b->intent, text, &hl)) {
+		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
+			set_lang(w, hl, LANG_DETECTED);
+		say_key(t, "greeting_help");
+		goto done;
+	}
+	/* Someone in danger now: the way to a person comes first, before
+	 * any excerpt, and HUMAN will offer to pass these very words on. */
+	if (intent_danger(b->intent, text, &hl)) {
+		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
+			set_lang(w, hl, LANG_DETECTED);
+		say_key(t, b->esc != NULL ? "danger_now" : "danger_now_offline");
+		answer_question(t, text);
+		goto done;
+	}
 	/*
 	 * The language of a question: the first one with evidence sets it; a
 	 * later one of a few words in another language moves the conversation
@@ -1667,7 +1752,7 @@ bot_text(struct bot *b, const char *peer, const char *text,
 		say_key(&t, "busy");
 		return;
 	}
-	if (f->verified)
+	if (f->verified && !t.who->doubted)
 		t.who->verified = 1;
 	person_text(&t, text);
 }
@@ -1698,16 +1783,19 @@ bot_secure(struct bot *b, const char *peer, const struct bot_facts *f,
 		return;
 	}
 	t.who->verified = f->verified;
+	t.who->proved = 0;
+	t.who->doubted = 0;
 	buf_init(&m);
 	add_line(&t, &m, "hello", NULL);
 	if (f->our_fp != NULL) {
 		const char *v[] = { "fp", f->our_fp, NULL };
-		add_key(&t, &m, f->verified ? "hello_verified" :
-		    "hello_unverified", v);
-	} else
-		add_key(&t, &m, f->verified ? "hello_verified_nofp" :
-		    "hello_unverified_nofp", NULL);
-	add_key(&t, &m, "hello_next", NULL);
+		add_key(&t, &m, "hello_fp", v);
+	}
+	if (f->verified)
+		add_key(&t, &m, "hello_known", NULL);
+	add_check_me(&t, &m, "hello_check_me", 1);
+	add_key(&t, &m, smp_question(&t) != NULL ? "hello_next_verify" :
+	    "hello_next", NULL);
 	say_buf(&t, &m);
 	if (b->cfg->otr.narrate) {
 		say_key(&t, "narrate_secure");
@@ -1751,9 +1839,19 @@ bot_smp(struct bot *b, const char *peer, enum bot_smp_result r,
 		break;
 	case BOT_SMP_SUCCEEDED:
 		w->verified = 1;
+		w->doubted = 0;
 		key = "smp_succeeded";
 		break;
+	case BOT_SMP_PROVED:
+		w->proved = 1;
+		key = "smp_proved";
+		break;
 	case BOT_SMP_FAILED:
+		/* A failed check, either way, leaves the session in doubt
+		 * until one passes again: nothing earlier still counts. */
+		w->verified = 0;
+		w->proved = 0;
+		w->doubted = 1;
 		key = w->smp_asked ? "smp_failed_ours" : "smp_failed_theirs";
 		break;
 	case BOT_SMP_LIMITED:

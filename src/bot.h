@@ -29,14 +29,15 @@ enum bot_act {
 	BOT_SAY_HELPER,		/* peer, text: carries a person's words; the
 				   daemon checks the helper's pin first */
 	BOT_OPEN,		/* peer: start OTR with a helper (query) */
-	BOT_SMP_START,		/* peer: SMP with the configured question */
+	BOT_SMP_START,		/* peer, text: SMP with this question (the
+				   configured one in the person's language) */
 	BOT_END,		/* peer: end the OTR session, forget state */
 };
 
 struct bot_action {
 	enum bot_act	 type;
 	char		*peer;	/* bare JID */
-	char		*text;	/* NULL for BOT_OPEN, BOT_SMP_START, BOT_END */
+	char		*text;	/* NULL for BOT_OPEN, BOT_END */
 };
 
 struct bot_actions {
@@ -65,7 +66,9 @@ struct bot_facts {
 enum bot_smp_result {
 	BOT_SMP_ANSWERED,	/* the person asked; the bot answered */
 	BOT_SMP_SUCCEEDED,	/* the bot's own check succeeded */
-	BOT_SMP_FAILED,		/* wrong answer or abort, either side */
+	BOT_SMP_PROVED,		/* the person's check of the bot succeeded */
+	BOT_SMP_FAILED,		/* wrong answer or abort, either side: the
+				   session is not verified either way */
 	BOT_SMP_LIMITED,	/* too many attempts; refused */
 	BOT_SMP_UNAVAILABLE,	/* no smp_question configured */
 };
@@ -77,6 +80,9 @@ struct bot_env {
 	int	(*reach)(void *ud, const char *bare);
 	/* Active fingerprint as 40 hex digits into out[41]; 0 or -1. */
 	int	(*fingerprint)(void *ud, const char *bare, char *out);
+	/* The display name of the one helper on duty at now, NULL when none
+	 * or several are (borrowed). May be NULL. */
+	const char *(*on_duty)(void *ud, time_t now);
 };
 
 /* esc may be NULL (offline modes: HUMAN then explains the desk is not

@@ -94,9 +94,11 @@ enum ktype {
 	T_LIST,		/* list of item, or a single one */
 	T_SECTION,	/* mapping whose keys write into the same base */
 	T_MAPLIST,	/* list of mappings, each an element of an array */
+	T_TEXTS,	/* a string, or {lang: string, ...} into the
+			   struct config_texts at noff (off: the default) */
 };
 
-enum kind { K_SCALAR, K_LIST, K_MAP, K_MAPLIST };
+enum kind { K_SCALAR, K_LIST, K_MAP, K_MAPLIST, K_TEXTS };
 
 struct table;
 
@@ -155,6 +157,7 @@ static const struct {
 	[T_LIST] =	{ K_LIST, 0, NULL },
 	[T_SECTION] =	{ K_MAP, 0, NULL },
 	[T_MAPLIST] =	{ K_MAPLIST, 0, NULL },
+	[T_TEXTS] =	{ K_TEXTS, 0, NULL },
 };
 
 static const char *const tls_names[] = { "required", "disabled", NULL };
@@ -208,8 +211,8 @@ static const struct key otr_keys[] = {
 	    7 * DAY, 0, 0, NULL, NULL },
 	{ "remember_people", T_BOOL, C(otr.remember_people), 0, 0, 0, 0, 0,
 	    NULL, NULL },
-	{ "smp_question", T_STR, C(otr.smp_question), 0, 0, 0, 0, 0, NULL,
-	    NULL },
+	{ "smp_question", T_TEXTS, C(otr.smp_question), C(otr.smp_questions),
+	    0, 0, 0, 0, NULL, NULL },
 	{ "smp_secret", T_STR, C(otr.smp_secret), 0, 0, 0, 0, 0, NULL, NULL },
 	{ "narrate", T_BOOL, C(otr.narrate), 0, 0, 0, 0, 0, NULL, NULL },
 	{ "idle_timeout", T_DURATION, C(otr.idle_timeout), 0, 60, 30 * DAY, 0,
@@ -944,6 +947,71 @@ parse_maplist(struct ctx *c, const struct key *k, yaml_node_t *n, void *base)
 	}
 }
 
+/*
+ * A text per language: {fr: "...", en: "..."}. Each language once; the
+ * first text stands for the others until check_top() picks the default
+ * language's.
+ */
+static void
+parse_texts(struct ctx *c, const struct key *k, yaml_node_t *n, void *base)
+{
+	struct config_texts *t = (void *)((char *)base + k->noff);
+	yaml_node_pair_t *pair;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		parse_scalar(c, k, T_STR, n, (char *)base + k->off, "");
+		return;
+	}
+	if (n->type != YAML_MAPPING_NODE) {
+		problem(c, n, "'%s' must be a text, or one text per language "
+		    "({fr: ..., en: ...}), not %s", k->name, kind_name(n));
+		return;
+	}
+	if (!node_first_visit(c, n))
+		return;
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = node_get(c, pair->key);
+		yaml_node_t *vn = node_get(c, pair->value);
+		char *lang = NULL, *text = NULL;
+
+		if (kn->type != YAML_SCALAR_NODE) {
+			problem(c, kn, "each language of '%s' must be a "
+			    "2-letter code, not %s", k->name, kind_name(kn));
+			continue;
+		}
+		p_lang(c, k, kn, (const char *)kn->data.scalar.value, &lang);
+		if (lang == NULL)
+			continue;
+		for (size_t i = 0; i < t->n; i++)
+			if (strcmp(t->langs[i], lang) == 0) {
+				problem(c, kn, "'%s' gives language '%s' twice",
+				    k->name, lang);
+				free(lang);
+				lang = NULL;
+				break;
+			}
+		if (lang == NULL)
+			continue;
+		parse_scalar(c, k, T_STR, vn, &text, "each text of ");
+		if (text == NULL) {
+			free(lang);
+			continue;
+		}
+		t->langs = xrealloc(t->langs, (t->n + 1) * sizeof(char *));
+		t->texts = xrealloc(t->texts, (t->n + 1) * sizeof(char *));
+		t->langs[t->n] = lang;
+		t->texts[t->n] = text;
+		t->n++;
+	}
+	if (t->n == 0) {
+		problem(c, n, "'%s' has no text", k->name);
+		return;
+	}
+	str_set((char **)((char *)base + k->off), xstrdup(t->texts[0]));
+	mark_add(c, (char *)base + k->off, n);
+}
+
 /* The value n of key k (whose own node is kn) into base. */
 static void
 parse_value(struct ctx *c, const struct key *k, yaml_node_t *kn,
@@ -963,6 +1031,9 @@ parse_value(struct ctx *c, const struct key *k, yaml_node_t *kn,
 		break;
 	case K_MAPLIST:
 		parse_maplist(c, k, n, base);
+		break;
+	case K_TEXTS:
+		parse_texts(c, k, n, base);
 		break;
 	case K_MAP:
 		if (n->type != YAML_MAPPING_NODE)
@@ -1121,10 +1192,17 @@ static void
 check_top(struct ctx *c, yaml_node_t *map, void *base, uint64_t seen)
 {
 	struct config *cfg = base;
+	const struct config_texts *q = &cfg->otr.smp_questions;
 	size_t line, col;
 
 	(void)map;
 	(void)seen;
+	/* Questions per language: the default language's stands for the
+	 * languages that have none. */
+	for (size_t i = 0; i < q->n; i++)
+		if (cfg->guide.default_language != NULL &&
+		    strcmp(q->langs[i], cfg->guide.default_language) == 0)
+			str_set(&cfg->otr.smp_question, xstrdup(q->texts[i]));
 	for (size_t i = 0; i < cfg->nhelpers; i++) {
 		const char *jid = cfg->helpers[i].jid;
 
@@ -1315,6 +1393,8 @@ config_release(struct config *cfg)
 	str_free(cfg->guide.base_url);
 	str_free(cfg->log.file);
 	str_free(cfg->otr.smp_question);
+	strv_free(cfg->otr.smp_questions.langs, cfg->otr.smp_questions.n);
+	strv_free(cfg->otr.smp_questions.texts, cfg->otr.smp_questions.n);
 	str_free(cfg->otr.smp_secret);
 	for (size_t i = 0; i < cfg->nhelpers; i++) {
 		struct config_helper *h = &cfg->helpers[i];
@@ -1331,6 +1411,17 @@ config_release(struct config *cfg)
 	free(cfg->duty.shifts);
 	strv_free(cfg->duty.fallback, cfg->duty.nfallback);
 	config_init(cfg);
+}
+
+const char *
+config_smp_question(const struct config *cfg, const char *lang)
+{
+	const struct config_texts *q = &cfg->otr.smp_questions;
+
+	for (size_t i = 0; lang != NULL && i < q->n; i++)
+		if (strcmp(q->langs[i], lang) == 0)
+			return q->texts[i];
+	return cfg->otr.smp_question;
 }
 
 const struct config_helper *

@@ -38,6 +38,13 @@ struct config_helper {
 	size_t		  nfingerprints;
 };
 
+/* A text given per language ({fr: ..., en: ...}). */
+struct config_texts {
+	char		**langs;	/* 2-letter codes, lower case */
+	char		**texts;
+	size_t		  n;
+};
+
 struct config_shift {
 	char		*helper;	/* bare JID, one of config.helpers */
 	unsigned	 days;		/* bit 0 = Monday ... bit 6 = Sunday */
@@ -79,7 +86,10 @@ struct config {
 	struct {
 		long	 refusal_cooldown;	/* seconds; default 600 */
 		int	 remember_people;	/* default 0 */
-		char	*smp_question;		/* NULL: VERIFY is unavailable */
+		char	*smp_question;		/* NULL: VERIFY is unavailable;
+						   given per language: the
+						   default language's */
+		struct config_texts smp_questions;	/* per language */
 		char	*smp_secret;
 		int	 narrate;		/* trainer narration, default 0 */
 		long	 idle_timeout;		/* seconds; default 3600 */
@@ -124,6 +134,10 @@ void config_release(struct config *cfg);
 /* Finds a configured helper by bare JID (case-insensitive). Borrowed. */
 const struct config_helper *config_helper_find(const struct config *cfg,
     const char *bare_jid);
+
+/* The SMP question in lang: its own, else the default one; NULL when
+ * none is configured. Borrowed. */
+const char *config_smp_question(const struct config *cfg, const char *lang);
 
 /* Parses a fingerprint written as 40 hex digits, spaces allowed, any case.
  * Returns 0 or -1. */

@@ -300,7 +300,7 @@ action_run(struct daemon *d, const struct bot_action *a, time_t now,
 			    log_peer(a->peer));
 		break;
 	case BOT_SMP_START:
-		if (otr_smp_start(d->o, a->peer) == -1) {
+		if (otr_smp_start(d->o, a->peer, a->text) == -1) {
 			struct bot_facts f;
 			struct otr_info info;
 
@@ -393,6 +393,14 @@ env_fingerprint(void *ud, const char *bare, char *out)
 		return -1;
 	util_strlcpy(out, info.their_hex, 41);
 	return 0;
+}
+
+static const char *
+env_on_duty(void *ud, time_t now)
+{
+	struct daemon *d = ud;
+
+	return d->du != NULL ? duty_sole_name(d->du, now) : NULL;
 }
 
 static void
@@ -604,6 +612,9 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 	case OTR_EV_SMP_SUCCEEDED:
 		bot_smp(d->b, ev->bare, BOT_SMP_SUCCEEDED, &f, now, &a);
 		break;
+	case OTR_EV_SMP_PROVED:
+		bot_smp(d->b, ev->bare, BOT_SMP_PROVED, &f, now, &a);
+		break;
 	case OTR_EV_SMP_FAILED:
 		bot_smp(d->b, ev->bare, BOT_SMP_FAILED, &f, now, &a);
 		break;
@@ -750,11 +761,13 @@ tick(struct daemon *d, time_t now)
 }
 
 /*
- * The plaintext refusal notice: the short "refusal" phrase in the default
- * language, then in each other language the phrases have, one line each.
+ * A plaintext notice (phrase key: "refusal", or "refusal_auto" when the
+ * handshake starts by itself): the phrase in the default language, then in
+ * each other language the phrases have, one line each. NULL when no
+ * language has the phrase.
  */
 static char *
-refusal_text(const struct daemon *d)
+notice_text(const struct daemon *d, const char *key)
 {
 	static const char *const langs[] = {
 		"en", "fr", "es", "de", "it", "pt", "ar", "ru", "fa", "tr",
@@ -770,9 +783,9 @@ refusal_text(const struct daemon *d)
 
 		if (i > 0 && strcmp(lang, def) == 0)
 			continue;
-		if (!phrases_exists(d->p, lang, "refusal"))
+		if (!phrases_exists(d->p, lang, key))
 			continue;
-		s = phrases_render(d->p, lang, "refusal", NULL);
+		s = phrases_render(d->p, lang, key, NULL);
 		if (strstr(b.s != NULL ? b.s : "", s) == NULL) {
 			if (b.len > 0)
 				buf_addc(&b, '\n');
@@ -780,10 +793,20 @@ refusal_text(const struct daemon *d)
 		}
 		free(s);
 	}
-	if (b.len == 0)
-		buf_adds(&b, "This help desk only answers in private (OTR) "
-		    "conversations. Please turn on OTR encryption.");
+	if (b.len == 0) {
+		buf_release(&b);
+		return NULL;
+	}
 	return buf_detach(&b);
+}
+
+static char *
+refusal_text(const struct daemon *d)
+{
+	char *s = notice_text(d, "refusal");
+
+	return s != NULL ? s : xstrdup("This help desk only answers in "
+	    "private (OTR) conversations. Please turn on OTR encryption.");
 }
 
 /* The store, the rota and the escalation machine. */
@@ -843,6 +866,7 @@ setup(struct daemon *d)
 	benv.ud = d;
 	benv.reach = env_reach;
 	benv.fingerprint = env_fingerprint;
+	benv.on_duty = env_on_duty;
 	d->b = bot_new(cfg, d->g, d->s, d->p, d->esc, &benv);
 	if (d->b == NULL)
 		return -1;
@@ -855,6 +879,12 @@ setup(struct daemon *d)
 	d->o = otr_new(cfg, d->refusal, &ocb);
 	if (d->o == NULL)
 		return -1;
+	{
+		char *autotext = notice_text(d, "refusal_auto");
+
+		otr_set_auto_notice(d->o, autotext);
+		free(autotext);
+	}
 
 	memset(&xcb, 0, sizeof(xcb));
 	xcb.ud = d;
@@ -866,6 +896,15 @@ setup(struct daemon *d)
 	d->x = xmppc_new(cfg, &xcb);
 	if (d->x == NULL)
 		return -1;
+	/* Contacts lists show what the desk is, in the default language,
+	 * unless the admin wrote a status. */
+	if (cfg->account.status == NULL &&
+	    phrases_exists(d->p, lang, "presence_status")) {
+		char *st = phrases_render(d->p, lang, "presence_status", NULL);
+
+		xmppc_set_status(d->x, st);
+		free(st);
+	}
 	return 0;
 }
 

@@ -166,6 +166,22 @@ duty_is_on(const struct duty *d, const char *helper, time_t t)
 	return 0;
 }
 
+const char *
+duty_sole_name(const struct duty *d, time_t t)
+{
+	const struct config *cfg = d->cfg;
+	const char *name = NULL;
+
+	for (size_t i = 0; i < cfg->nhelpers; i++) {
+		if (!duty_is_on(d, cfg->helpers[i].jid, t))
+			continue;
+		if (name != NULL)
+			return NULL;
+		name = cfg->helpers[i].name;
+	}
+	return name;
+}
+
 time_t
 duty_next_start(const struct duty *d, const char *helper, time_t t)
 {

@@ -36,6 +36,10 @@ const char *duty_zone(const struct duty *d);
 /* 1 if one of helper's shifts covers t, else 0. */
 int duty_is_on(const struct duty *d, const char *helper, time_t t);
 
+/* The display name of the one helper on duty at t; NULL when nobody or
+ * several are. Borrowed from the config. */
+const char *duty_sole_name(const struct duty *d, time_t t);
+
 /* Start of the first shift (of helper, or of anyone when helper is NULL)
  * strictly after t, or (time_t)-1 when there is none. */
 time_t duty_next_start(const struct duty *d, const char *helper, time_t t);

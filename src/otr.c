@@ -56,6 +56,7 @@
 #define STALE_COOLDOWN	60	/* one stale-session recovery a minute */
 #define PROTO_COOLDOWN	10	/* libotr's own errors and queries */
 #define ASK_WINDOW	10	/* our query waits this long for an answer */
+#define MAX_BARE	5	/* bare queries per cooldown without a handshake */
 #define SMP_WINDOW	3600	/* smp_max_attempts per this many seconds */
 #define SMP_TRACK	64
 #define AKE_WINDOW	120	/* a plaintext-only context lives this long */
@@ -92,6 +93,9 @@ struct peer {
 	time_t		 proto_query;	/* last query libotr sent */
 	time_t		 asked;		/* last query we sent */
 	int		 asked_open;	/* ... by otr_open() */
+	int		 nbare;		/* bare queries since the last notice */
+	time_t		 ake_seen;	/* last handshake message from them */
+	int		 smp_ours;	/* the running SMP is the bot's check */
 	time_t		 smp[SMP_TRACK];	/* SMP attempts, oldest first */
 	int		 nsmp;
 	int		 smp_busy;
@@ -118,6 +122,7 @@ struct otr {
 	OtrlMessageAppOps	 ops;
 	char			*account;
 	char			*refusal;
+	char			*refusal_auto;	/* NULL: the refusal's text */
 	char			*key_path;
 	char			*instag_path;
 	char			*fpr_path;
@@ -1349,6 +1354,11 @@ op_gone_secure(void *od, ConnContext *ctx)
 	p->unread = 0;
 	p->plain_at = 0;
 	p->smp_busy = 0;
+	p->smp_ours = 0;
+	/* A conversation that got this far starts the next refusal afresh:
+	 * whoever ends it and writes in clear again gets the whole notice. */
+	p->refused = 0;
+	p->nbare = 0;
 	p->active = now;
 	p->asked = 0;
 	p->nunreadable = 0;
@@ -1494,6 +1504,53 @@ op_handle_msg_event(void *od, OtrlMessageEvent ev, ConnContext *ctx,
 	}
 }
 
+/* Our own check's outcome becomes the key's trust, written down when the
+ * key is kept (helpers; people with remember_people): a pass marks it, a
+ * failure clears a pass from before. libotr does much the same; doing it
+ * here keeps the rule in one place whatever it does. */
+static void
+smp_trust(struct otr *o, ConnContext *ctx, int passed)
+{
+	Fingerprint *f = ctx->active_fingerprint;
+
+	if (f == NULL)
+		return;
+	otrl_context_set_trust(f, passed ? "smp" : "");
+	if (keeps_keys(o, ctx->username))
+		fingerprints_write(o);
+}
+
+static void
+smp_over(struct otr *o, struct peer *p, ConnContext *ctx, int passed)
+{
+	int ours = p != NULL && p->smp_ours;
+
+	if (p != NULL) {
+		p->smp_busy = 0;
+		p->smp_ours = 0;
+	}
+	if (ours) {
+		smp_trust(o, ctx, passed);
+		log_info("otr: the bot's check of %s %s (SMP)",
+		    log_peer(ctx->username), passed ? "passed" : "failed");
+		queue_event(o, passed ? OTR_EV_SMP_SUCCEEDED :
+		    OTR_EV_SMP_FAILED, ctx->username, 0, 0);
+		return;
+	}
+	log_info("otr: %s's check of the bot %s (SMP)",
+	    log_peer(ctx->username), passed ? "passed" : "failed");
+	if (!passed) {
+		queue_event(o, OTR_EV_SMP_FAILED, ctx->username, 0, 0);
+		return;
+	}
+	queue_event(o, OTR_EV_SMP_PROVED, ctx->username, 0, 0);
+	/* Without a question both sides learn the result: a mutual check. */
+	if (!ctx->smstate->received_question) {
+		smp_trust(o, ctx, 1);
+		queue_event(o, OTR_EV_SMP_SUCCEEDED, ctx->username, 0, 0);
+	}
+}
+
 static void
 op_handle_smp_event(void *od, OtrlSMPEvent ev, ConnContext *ctx,
     unsigned short pct, char *question)
@@ -1515,6 +1572,8 @@ op_handle_smp_event(void *od, OtrlSMPEvent ev, ConnContext *ctx,
 		    who);
 		o->smp_ctx = ctx;
 		o->smp_action = SMP_RESPOND;
+		if (p != NULL)
+			p->smp_ours = 0;
 		break;
 	case OTRL_SMPEVENT_CHEATED:
 	case OTRL_SMPEVENT_ERROR:
@@ -1522,36 +1581,21 @@ op_handle_smp_event(void *od, OtrlSMPEvent ev, ConnContext *ctx,
 		    ev == OTRL_SMPEVENT_CHEATED ? "cheated" : "error");
 		o->smp_ctx = ctx;
 		o->smp_action = SMP_ABORT;
-		if (p != NULL)
-			p->smp_busy = 0;
-		queue_event(o, OTR_EV_SMP_FAILED, ctx->username, 0, 0);
+		smp_over(o, p, ctx, 0);
 		break;
 	case OTRL_SMPEVENT_ABORT:
 		log_info("otr: %s aborted SMP", who);
-		if (p != NULL && p->smp_busy) {
-			p->smp_busy = 0;
-			queue_event(o, OTR_EV_SMP_FAILED, ctx->username, 0, 0);
-		}
+		if (p != NULL && p->smp_busy)
+			smp_over(o, p, ctx, 0);
 		break;
 	case OTRL_SMPEVENT_IN_PROGRESS:
 		log_debug("otr: SMP with %s in progress", who);
 		break;
 	case OTRL_SMPEVENT_SUCCESS:
-		if (p != NULL)
-			p->smp_busy = 0;
-		if (ctx->smstate->received_question) {
-			/* Only the asker learns anything from a question. */
-			log_info("otr: %s checked the bot's answer (SMP)", who);
-			break;
-		}
-		log_info("otr: %s verified by SMP", who);
-		queue_event(o, OTR_EV_SMP_SUCCEEDED, ctx->username, 0, 0);
+		smp_over(o, p, ctx, 1);
 		break;
 	case OTRL_SMPEVENT_FAILURE:
-		log_info("otr: SMP with %s failed", who);
-		if (p != NULL)
-			p->smp_busy = 0;
-		queue_event(o, OTR_EV_SMP_FAILED, ctx->username, 0, 0);
+		smp_over(o, p, ctx, 0);
 		break;
 	default:
 		break;
@@ -1717,6 +1761,7 @@ otr_free(struct otr *o)
 	}
 	free(o->account);
 	free(o->refusal);
+	free(o->refusal_auto);
 	free(o->key_path);
 	free(o->instag_path);
 	free(o->fpr_path);
@@ -1747,6 +1792,13 @@ otr_fingerprint_only(const struct config *cfg, char fp[OTR_FP_HUMAN_LEN])
 }
 
 void
+otr_set_auto_notice(struct otr *o, const char *text)
+{
+	free(o->refusal_auto);
+	o->refusal_auto = text != NULL ? xstrdup(text) : NULL;
+}
+
+void
 otr_set_clock(struct otr *o, time_t (*clock)(void))
 {
 	o->clock = clock;
@@ -1756,44 +1808,86 @@ otr_set_clock(struct otr *o, time_t (*clock)(void))
  * Receiving
  */
 
+/* Whether a handshake with p is under way: our query is fresh, or the
+ * peer's handshake messages are. A query now would cross it. */
+static int
+handshake_fresh(const struct otr *o, const struct peer *p, time_t now)
+{
+	if (p->asked != 0 && now - p->asked < ASK_WINDOW)
+		return 1;
+	return p->ake_seen != 0 && now - p->ake_seen < ASK_WINDOW &&
+	    peer_ake_running(o, p->bare);
+}
+
+/*
+ * A plaintext is never met with silence: the notice (text and query tag)
+ * once per cooldown, and inside it the query tag alone, which an OTR client
+ * answers with a handshake and a plain one shows as a short code. No
+ * answer to automatic messages or to our own notices (two bots would
+ * loop), none while a handshake is under way (crossed handshakes stall),
+ * and at most MAX_BARE bare queries in a row that no handshake followed (a
+ * slow auto-responder gets a few, then nothing).
+ */
 static void
 refuse(struct otr *o, struct peer *p, const char *from_full,
     const char *body, time_t now)
 {
-	const char *s, *e, *notice;
+	const char *s, *e, *text, *autotext, *out;
 	int ake;
 
 	p->plain_at = now;
 	queue_event(o, OTR_EV_REFUSED, p->bare, 0, 1);
-	/* Our own notice, untagged, is what another secours sends when it
-	 * sees a whitespace tag: not to be answered either. */
-	notice = o->refusal + strlen(QUERY_TAG) + 1;
+	text = o->refusal + strlen(QUERY_TAG) + 1;
+	autotext = o->refusal_auto != NULL ? o->refusal_auto : text;
 	if (looks_automatic(body) ||
-	    (*notice != '\0' && strstr(body, notice) != NULL)) {
+	    (*text != '\0' && strstr(body, text) != NULL) ||
+	    (*autotext != '\0' && strstr(body, autotext) != NULL)) {
 		log_info("otr: no notice to %s: looks like an automatic message",
 		    log_peer(p->bare));
 		return;
 	}
-	if (p->refused != 0 && now - p->refused < o->cfg->otr.refusal_cooldown) {
-		log_debug("otr: no notice to %s: one was sent %lds ago",
-		    log_peer(p->bare), (long)(now - p->refused));
-		return;
-	}
 	/* A whitespace tag means libotr has started the handshake itself:
-	 * a query now would cross it (potr cannot cope). */
+	 * a query now would cross it (potr cannot cope). The handshake is
+	 * the answer; the notice says so, once per cooldown. */
 	ake = strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL &&
 	    otrl_proto_whitespace_bestversion(body, &s, &e, POLICY) > 0;
-	notice = ake ? o->refusal + strlen(QUERY_TAG) + 1 : o->refusal;
-	if (*notice == '\0')
+	if (ake) {
+		p->ake_seen = now;
+		if ((p->refused != 0 &&
+		    now - p->refused < o->cfg->otr.refusal_cooldown) ||
+		    *autotext == '\0')
+			return;
+		p->refused = now;
+		p->nbare = 0;
+		log_info("otr: sent the refusal notice to %s (handshake "
+		    "already started)", log_peer(p->bare));
+		o->cb.inject(o->cb.ud, from_full, autotext, 0);
 		return;
-	p->refused = now;
-	if (!ake) {
-		p->asked = now;
-		p->asked_open = 0;
 	}
-	log_info("otr: sent the refusal notice to %s%s", log_peer(p->bare),
-	    ake ? " (handshake already started)" : "");
-	o->cb.inject(o->cb.ud, from_full, notice, 0);
+	if (handshake_fresh(o, p, now)) {
+		log_debug("otr: no query to %s: a handshake is under way",
+		    log_peer(p->bare));
+		return;
+	}
+	if (p->refused == 0 || now - p->refused >= o->cfg->otr.refusal_cooldown) {
+		p->refused = now;
+		p->nbare = 0;
+		out = o->refusal;
+		log_info("otr: sent the refusal notice to %s",
+		    log_peer(p->bare));
+	} else if (p->nbare >= MAX_BARE) {
+		log_info("otr: no query to %s: %d in a row went unanswered",
+		    log_peer(p->bare), p->nbare);
+		return;
+	} else {
+		p->nbare++;
+		out = QUERY_TAG;
+		log_info("otr: sent a bare query to %s (notice sent %lds ago)",
+		    log_peer(p->bare), (long)(now - p->refused));
+	}
+	p->asked = now;
+	p->asked_open = 0;
+	o->cb.inject(o->cb.ud, from_full, out, out == o->refusal ? 0 : 1);
 }
 
 /* Encrypted data we cannot read outside a session: after a restart the
@@ -1951,6 +2045,9 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	type = otrl_proto_message_type(body);
 	if (type == OTRL_MSGTYPE_DATA)
 		otrl_proto_data_read_flags(body, &flags);
+	if (type == OTRL_MSGTYPE_DH_COMMIT || type == OTRL_MSGTYPE_DH_KEY ||
+	    type == OTRL_MSGTYPE_REVEALSIG || type == OTRL_MSGTYPE_SIGNATURE)
+		p->ake_seen = now;
 	if (type == OTRL_MSGTYPE_QUERY && query_crosses(o, p, now)) {
 		log_debug("otr: %s asked while our query is pending; their "
 		    "handshake will answer ours", log_peer(bare));
@@ -2159,9 +2256,11 @@ otr_open(struct otr *o, const char *bare_in)
 }
 
 int
-otr_smp_start(struct otr *o, const char *bare_in)
+otr_smp_start(struct otr *o, const char *bare_in, const char *question)
 {
-	const char *q = o->cfg->otr.smp_question, *secret = o->cfg->otr.smp_secret;
+	const char *q = question != NULL && *question != '\0' ? question :
+	    o->cfg->otr.smp_question;
+	const char *secret = o->cfg->otr.smp_secret;
 	ConnContext *ctx;
 	struct peer *p;
 	char *bare;
@@ -2194,6 +2293,7 @@ otr_smp_start(struct otr *o, const char *bare_in)
 	otrl_message_initiate_smp_q(o->us, &o->ops, o, ctx, q,
 	    (const unsigned char *)secret, strlen(secret));
 	p->smp_busy = 1;
+	p->smp_ours = 1;
 	p->active = now;
 	o->route = NULL;
 	o->depth--;
@@ -2226,6 +2326,7 @@ peer_end(struct otr *o, struct peer *p)
 	contexts_forget(o, p);
 	p->secure = 0;
 	p->smp_busy = 0;
+	p->smp_ours = 0;
 	/* Our handshakes went with the contexts: a query of ours no longer
 	 * waits for an answer, so the peer's next query must not be dropped. */
 	p->asked = 0;

@@ -6,8 +6,11 @@
  * - otr_send() is the only way text reaches a peer, and it sends nothing
  *   unless the peer's current session is ENCRYPTED (fails closed, -1).
  * - The only plaintext the bot ever sends is the refusal notice given to
- *   otr_new(), with an OTR query tag, at most once per bare JID per cooldown,
- *   never in answer to an error, an OTR error or another bot's notice.
+ *   otr_new(), with an OTR query tag, at most once per bare JID per cooldown
+ *   (a conversation that reached ENCRYPTED starts a new one), never in
+ *   answer to an error, an OTR error or another bot's notice. Inside the
+ *   cooldown a refused plaintext still gets the bare query tag (no text),
+ *   unless a handshake is under way or MAX_BARE of them went unanswered.
  * - Text is never handed to libotr while the session is not encrypted (its
  *   REQUIRE_ENCRYPTION resend would give it to whoever finishes the next
  *   handshake).
@@ -38,6 +41,7 @@ enum otr_event_type {
 	OTR_EV_REFUSED,		/* plaintext refused (notice sent or not) */
 	OTR_EV_SMP_ANSWERED,	/* peer asked, the bot answered */
 	OTR_EV_SMP_SUCCEEDED,	/* the bot's own SMP succeeded: verified */
+	OTR_EV_SMP_PROVED,	/* the peer's SMP of the bot succeeded */
 	OTR_EV_SMP_FAILED,	/* failure or abort, either direction */
 	OTR_EV_SMP_LIMITED,	/* peer over the SMP attempt limit */
 };
@@ -84,8 +88,13 @@ int otr_send(struct otr *o, const char *bare, const char *text);
 int otr_send_pinned(struct otr *o, const char *bare, const char *text);
 /* Sends an OTR query to a peer's last known full JID (or the bare JID). */
 int otr_open(struct otr *o, const char *bare);
-/* Starts SMP with the configured question; -1 if unavailable. */
-int otr_smp_start(struct otr *o, const char *bare);
+/* Starts SMP with question (NULL: the configured default); -1 if
+ * unavailable. */
+int otr_smp_start(struct otr *o, const char *bare, const char *question);
+/* The notice's text for a refused plaintext that carried a whitespace tag
+ * (the handshake starts by itself): no query tag is added. NULL: the
+ * refusal's own text. Copied. */
+void otr_set_auto_notice(struct otr *o, const char *text);
 /* Ends the session with bare (DISCONNECTED) and forgets its state. */
 void otr_end(struct otr *o, const char *bare);
 /* Ends every encrypted session (SIGTERM, or before a reconnect). */

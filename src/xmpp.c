@@ -73,6 +73,7 @@ struct xmppc {
 	}			 peer_pings[PEER_PINGS_MAX];
 	size_t			 npeer_pings;
 	int			 pings_full_logged;
+	char			*status;	/* presence text; NULL: config's */
 };
 
 /*
@@ -697,7 +698,8 @@ on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 		log_info("xmpp: logged in as %s (%s)",
 		    log_vis(xmpp_conn_get_bound_jid(x->conn)),
 		    xmpp_conn_is_secured(x->conn) ? "TLS" : "no TLS");
-		send_presence(x, NULL, NULL, x->cfg->account.status);
+		send_presence(x, NULL, NULL, x->status != NULL ? x->status :
+		    x->cfg->account.status);
 		x->cb.online(x->cb.ud);
 		return;
 	}
@@ -857,6 +859,13 @@ xmppc_new(const struct config *cfg, const struct xmppc_callbacks *cb)
 }
 
 void
+xmppc_set_status(struct xmppc *x, const char *text)
+{
+	free(x->status);
+	x->status = text != NULL ? xstrdup(text) : NULL;
+}
+
+void
 xmppc_free(struct xmppc *x)
 {
 	if (x == NULL)
@@ -877,6 +886,7 @@ xmppc_free(struct xmppc *x)
 		the_link = NULL;
 	free(x->full);
 	free(x->domain);
+	free(x->status);
 	free(x);
 }
 

@@ -57,6 +57,9 @@ struct xmppc_callbacks {
 struct xmppc *xmppc_new(const struct config *cfg,
     const struct xmppc_callbacks *cb);
 void xmppc_free(struct xmppc *x);
+/* The presence status text sent at each login, instead of the config's
+ * account.status (the daemon's default when that is not set). Copied. */
+void xmppc_set_status(struct xmppc *x, const char *text);
 
 /* Starts connecting (and reconnecting for ever). Returns 0 or -1. */
 int xmppc_start(struct xmppc *x);

@@ -7,7 +7,9 @@ the screen (capture-pane). A person who writes in clear gets the notice,
 whose query makes Profanity start OTR by itself; questions get answers on
 screen; `/otr theirfp` is `secours --fingerprint`; SMP asked by the person
 (wrong, then right secret) and by the bot (VERIFY, `/otr answer`); after a
-successful check a new `/otr start` is trusted; `/otr end`; the bot is
+successful check a new `/otr start` is trusted; `/otr end` and writing
+again in clear (the bot's query restarts OTR at once, even inside the
+refusal cooldown); STOP and writing again (the session stays); the bot is
 killed and restarted (Profanity re-keys on the bot's error and query, the
 resent question is answered); the bot's SIGTERM ends the session; `/quit`.
 Profanity's DEBUG log holds every stanza: the bot sent nothing but ?OTR
@@ -37,6 +39,7 @@ sys.path.insert(0, os.path.join(_HERE, "..", "lib"))
 QUESTION = "Which word is printed on the back of our flyer?"
 SECRET = "Lighthouse 42"
 SOURCE = "\u203a"
+AGAIN = "how do I verify the fingerprint of the desk?"
 _SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 
 failures = 0
@@ -320,6 +323,43 @@ def run(srv, bot, prof, fp):
     prof.type("how can I start a private conversation in Pidgin?")
     check(prof.wait(SOURCE, timeout=5) is not None, "the new session gets answers")
 
+    # End, then simply write again (manual policy: the text goes in clear).
+    # The bot answers at once with its query, even inside refusal_cooldown
+    # (that session reached ENCRYPTED), and Profanity starts OTR by itself.
+    prof.clear()
+    mark = bot.mark()
+    prof.type("/otr end")
+    prof.wait("OTR session ended", timeout=5)
+    attempt_log(bot, r"ended the private conversation", mark)
+    prof.clear()
+    t0 = time.monotonic()
+    prof.type(AGAIN)
+    s = prof.wait("OTR session started", timeout=10)
+    check(s is not None, "/otr end, then writing again: Profanity restarts "
+          "OTR by itself on the bot's query (%.2f s), no silence"
+          % (time.monotonic() - t0), tail(prof))
+    s = prof.wait("was not read", timeout=5)
+    check(s is not None, "... the greeting asks to write it again", tail(prof))
+    prof.clear()
+    prof.type(AGAIN)
+    check(prof.wait(SOURCE, timeout=5) is not None,
+          "... and the question written again is answered", tail(prof))
+
+    # STOP: the conversation is forgotten, the private one stays open;
+    # writing again just works.
+    prof.clear()
+    prof.type("STOP")
+    s = prof.wait("/otr start", timeout=5)
+    check(s is not None and "stays open" in s and "/otr end" in s,
+          "STOP: the goodbye says the private conversation stays open, and "
+          "how to end (/otr end) and restart (/otr start) it", tail(prof))
+    check(prof.wait("OTR session ended", timeout=1) is None,
+          "STOP does not end Profanity's OTR session")
+    prof.clear()
+    prof.type("what should I do if my phone was stolen?")
+    check(prof.wait(SOURCE, timeout=5) is not None,
+          "after STOP, writing again is answered at once", tail(prof))
+
     # The bot dies (SIGKILL) and comes back: Profanity's next message is
     # stale; the bot's OTR error and query make Profanity re-key by itself.
     t0 = time.monotonic()
@@ -379,14 +419,16 @@ def check_logs(bot, prof, fp):
     check(not bad, "after the notice the bot sent only ?OTR bodies (%d)" % len(after),
           [short(b) for b in bad[:3]])
     clear = [b for b in after if not b.startswith("?OTR:")]
-    check(len(clear) == 2 and clear[0].startswith("?OTR Error:") and
-          clear[1].strip() == "?OTRv23?",
-          "... all OTR-encoded (?OTR:) but the crash recovery's error and "
-          "query", [short(b) for b in clear[:4]])
+    check(len(clear) == 3 and clear[0] == recv[0] and
+          clear[1].startswith("?OTR Error:") and
+          clear[2].strip() == "?OTRv23?",
+          "... all OTR-encoded (?OTR:) but the notice again (after /otr "
+          "end), and the crash recovery's error and query",
+          [short(b) for b in clear[:4]])
     plain_sent = [b for b in sent if not b.startswith("?OTR")]
-    check(plain_sent == ["hello, can you help me"],
-          "Profanity sent in clear only the first message (before OTR)",
-          [short(b) for b in plain_sent])
+    check(plain_sent == ["hello, can you help me", AGAIN],
+          "Profanity sent in clear only the first message, and the one "
+          "written after /otr end", [short(b) for b in plain_sent])
     check(not any(fp in b for b in recv), "the bot's fingerprint never crossed "
           "in clear (only inside OTR)")
 

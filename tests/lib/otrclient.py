@@ -460,6 +460,7 @@ class Client:
         self._smp_q = collections.defaultdict(collections.deque)
         self._smp_auto = {}
         self._presence = collections.defaultdict(dict)   # bare -> {res: show}
+        self._status = collections.defaultdict(dict)     # bare -> {res: text}
         self._subs = collections.defaultdict(list)       # bare -> [types]
         self._last_full = {}
         self._ake_time = {}
@@ -572,6 +573,7 @@ class Client:
         with self._cv:
             if typ in ("available", "away", "chat", "dnd", "xa"):
                 self._presence[bare][frm.resource] = typ
+                self._status[bare][frm.resource] = pres["status"] or ""
             elif typ == "unavailable":
                 self._presence[bare].pop(frm.resource, None)
             elif typ in ("subscribe", "subscribed", "unsubscribe",
@@ -759,6 +761,11 @@ class Client:
         """{resource: show} of jid's available resources as last seen."""
         with self._cv:
             return dict(self._presence.get(self._bare(jid), {}))
+
+    def presence_status(self, jid):
+        """{resource: status text} of jid's available resources."""
+        with self._cv:
+            return dict(self._status.get(self._bare(jid), {}))
 
     def wait_presence(self, jid, show="available", timeout=None):
         """Wait until jid is available (any show; or exactly `show` if it is

@@ -204,6 +204,18 @@ static const struct file_case cases[] = {
 	{ "smp_question without smp_secret, and the reverse",
 	    MIN "otr:\n  smp_question: \"Which colour?\"\n",
 	    "config.yaml:6:17: 'smp_question' needs 'smp_secret'\n" },
+	{ "smp_question per language: bad language, twice, empty, a list",
+	    MIN "otr:\n  smp_question: {english: a, fr: b, fr: c, es: \"\"}\n"
+	    "  smp_secret: s\n",
+	    "config.yaml:6:18: bad language for 'smp_question': 'english' "
+	    "(expected a 2-letter code, e.g. en)\n"
+	    "config.yaml:6:37: 'smp_question' gives language 'fr' twice\n"
+	    "config.yaml:6:48: 'smp_question' must not be empty\n" },
+	{ "smp_question as a list",
+	    MIN "otr:\n  smp_question: [a, b]\n  smp_secret: s\n",
+	    "config.yaml:6:17: 'smp_question' must be a text, or one text per "
+	    "language ({fr: ..., en: ...}), not a list\n"
+	    "config.yaml:7:15: 'smp_secret' needs 'smp_question'\n" },
 	{ "smp_secret without smp_question",
 	    MIN "otr:\n  smp_secret: blue\n",
 	    "config.yaml:6:15: 'smp_secret' needs 'smp_question'\n" },
@@ -548,6 +560,45 @@ test_values(void)
 	free(out);
 }
 
+/* otr.smp_question given per language: each language's own, the default
+ * language's for the others. */
+static void
+test_questions(void)
+{
+	struct config cfg;
+	char *out;
+	int n;
+
+	out = load_text(MIN
+	    "guide:\n  default_language: fr\n"
+	    "otr:\n"
+	    "  smp_question: {en: \"Name of the city?\", fr: \"Nom de la ville ?\"}\n"
+	    "  smp_secret: Lyon\n", &cfg, &n);
+	CHECK_STR("", out, "questions per language load");
+	CHECK_INT(2, (int)cfg.otr.smp_questions.n, "two languages");
+	CHECK_STR("Nom de la ville ?", cfg.otr.smp_question,
+	    "the default language's question stands for the others");
+	CHECK_STR("Name of the city?", config_smp_question(&cfg, "en"), "en");
+	CHECK_STR("Nom de la ville ?", config_smp_question(&cfg, "fr"), "fr");
+	CHECK_STR("Nom de la ville ?", config_smp_question(&cfg, "es"),
+	    "a language without its own question");
+	config_release(&cfg);
+	free(out);
+	out = load_text(MIN "otr:\n  smp_question: {es: \"¿Ciudad?\"}\n"
+	    "  smp_secret: Lyon\n", &cfg, &n);
+	CHECK_STR("", out, "one language only");
+	CHECK_STR("¿Ciudad?", config_smp_question(&cfg, "en"),
+	    "no question in the default language: the first one");
+	config_release(&cfg);
+	free(out);
+	out = load_text(MIN "otr:\n  smp_question: \"Which city?\"\n"
+	    "  smp_secret: Lyon\n", &cfg, &n);
+	CHECK_STR("Which city?", config_smp_question(&cfg, "fr"),
+	    "a single text for every language");
+	config_release(&cfg);
+	free(out);
+}
+
 /* config.example.yaml loads with 0 problems once its password file exists. */
 static void
 test_example(const char *example)
@@ -663,6 +714,7 @@ main(void)
 	test_cases();
 	test_defaults();
 	test_values();
+	test_questions();
 	test_example(example);
 	test_fingerprints();
 	test_durations();

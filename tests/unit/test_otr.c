@@ -376,9 +376,30 @@ test_refusal(void)
 	queue_clear();
 
 	otr_receive(bot.o, "alice@example.test/phone", "hello again?");
-	CHECK_INT(0, nqueue, "second plaintext within the cooldown: nothing");
+	CHECK_INT(0, nqueue, "second plaintext while our query is fresh: "
+	    "nothing (a query now could cross a handshake)");
 	CHECK_INT(2, count_ev(&bot, OTR_EV_REFUSED), "REFUSED again");
 	CHECK_INT(n0 + 1, bot.nsent, "one body sent in all");
+
+	/* Never silence: later plaintext inside the cooldown gets the bare
+	 * query tag, no text; a few in a row that no handshake follows, then
+	 * nothing (a slow auto-responder must not loop with us). */
+	for (int i = 0; i < 5; i++) {
+		test_now += 11;
+		otr_receive(bot.o, "alice@example.test/phone", "anyone??");
+		CHECK(nqueue == 1 && strcmp(queue[0].body, "?OTRv23?") == 0,
+		    "plaintext 11 s later, inside the cooldown: the bare query");
+		queue_clear();
+	}
+	test_now += 11;
+	otr_receive(bot.o, "alice@example.test/phone", "anyone??");
+	CHECK_INT(0, nqueue, "after 5 unanswered bare queries: nothing");
+	test_now += 600;
+	otr_receive(bot.o, "alice@example.test/phone", "hello?");
+	CHECK_STR("?OTRv23?\n" REFUSAL, nqueue ? queue[0].body : NULL,
+	    "after the cooldown: the whole notice again");
+	queue_clear();
+	test_now += 11;
 
 	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "an answer"),
 	    "otr_send before encryption fails");
@@ -583,7 +604,7 @@ test_smp(void)
 
 	s0 = count_ev(&bot, OTR_EV_SMP_SUCCEEDED);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "bot starts SMP");
 	deliver();
 	printf("# SMP round (in process): %.1f ms\n", ms_since(&t0));
@@ -596,7 +617,7 @@ test_smp(void)
 	alice.cfg.otr.smp_max_attempts = 100;
 	alice.cfg.otr.smp_secret = (char *)"lion";
 	f0 = count_ev(&bot, OTR_EV_SMP_FAILED);
-	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "bot starts SMP again");
 	deliver();
 	CHECK_INT(f0 + 1, count_ev(&bot, OTR_EV_SMP_FAILED),
@@ -609,7 +630,7 @@ test_smp(void)
 	/* Alice asks the bot (a question): the bot answers. */
 	a0 = count_ev(&bot, OTR_EV_SMP_ANSWERED);
 	s0 = count_ev(&alice, OTR_EV_SMP_SUCCEEDED);
-	CHECK_INT(0, otr_smp_start(alice.o, "bot@example.test"),
+	CHECK_INT(0, otr_smp_start(alice.o, "bot@example.test", NULL),
 	    "alice asks the bot");
 	deliver();
 	CHECK_INT(a0 + 1, count_ev(&bot, OTR_EV_SMP_ANSWERED), "bot ANSWERED");
@@ -617,15 +638,15 @@ test_smp(void)
 	    "alice verified the bot");
 
 	/* Attempts so far on the bot's side: 3 of 4. */
-	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"), "4th attempt");
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test", NULL), "4th attempt");
 	deliver();
-	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "5th attempt refused");
 	CHECK_INT(1, count_ev(&bot, OTR_EV_SMP_LIMITED), "LIMITED");
 	CHECK_INT(0, nqueue, "nothing sent");
 	a0 = count_ev(&bot, OTR_EV_SMP_ANSWERED);
 	f0 = count_ev(&alice, OTR_EV_SMP_FAILED);
-	otr_smp_start(alice.o, "bot@example.test");
+	otr_smp_start(alice.o, "bot@example.test", NULL);
 	deliver();
 	CHECK_INT(a0, count_ev(&bot, OTR_EV_SMP_ANSWERED),
 	    "over the limit: the bot does not answer");
@@ -634,12 +655,12 @@ test_smp(void)
 	    "alice sees the abort");
 
 	test_now += 3601;
-	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(0, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "an hour later SMP works again");
 	deliver();
 
 	bot.cfg.otr.smp_question = NULL;
-	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test"),
+	CHECK_INT(-1, otr_smp_start(bot.o, "alice@example.test", NULL),
 	    "no question configured: -1");
 	bot.cfg.otr.smp_question = (char *)"Name of the cat?";
 }

@@ -17,7 +17,7 @@
  *                       pinned (0/1), their_fp, our_fp (rest of line)
  *   > text              the peer writes text
  *   ! secure [unread] [plaintext]
- *   ! smp answered|succeeded|failed|limited|unavailable
+ *   ! smp answered|succeeded|proved|failed|limited|unavailable
  *   ! ended | ! presence N | ! tick SECONDS | ! wait SECONDS | ! lang xx
  *   < GLOB              next action: a message to the current peer matching
  *                       GLOB ('*' is any text, newlines too; '\*' a star)
@@ -30,7 +30,8 @@
  *   <...                ignore the rest of this event's actions
  *
  * After each event every action must be matched before the next event.
- * Config keys: smp_question smp_secret narrate mode (relay|handoff)
+ * Config keys: smp_question smp_question_fr smp_question_es smp_secret
+ * narrate mode (relay|handoff)
  * max_reply_chars base_url default_language min_score idle_timeout
  * max_sessions max_text explain helper (jid[,name[,lang]]).
  *
@@ -386,6 +387,14 @@ escalate_teardown(struct t_run *r)
 	}
 }
 
+static const char *
+env_on_duty(void *ud, time_t now)
+{
+	struct t_run *r = ud;
+
+	return r->d != NULL ? duty_sole_name(r->d, now) : NULL;
+}
+
 static int
 setup(struct t_run *r)
 {
@@ -412,7 +421,8 @@ setup(struct t_run *r)
 	if (r->want_escalate && escalate_setup(r) < 0)
 		return -1;
 	{
-		struct bot_env env = { r, env_reach, env_fingerprint };
+		struct bot_env env = { r, env_reach, env_fingerprint,
+		    env_on_duty };
 		r->b = bot_new(&r->cfg, r->g, r->s, r->p, r->e, &env);
 	}
 	bot_set_explain(r->b, r->explain);
@@ -589,6 +599,16 @@ config_key(struct t_run *r, const char *k, const char *v)
 
 	if (strcmp(k, "smp_question") == 0)
 		set_str(&r->cfg.otr.smp_question, v);
+	else if (strncmp(k, "smp_question_", 13) == 0) {
+		/* smp_question_fr=...: the question in one language */
+		struct config_texts *q = &r->cfg.otr.smp_questions;
+
+		q->langs = xrealloc(q->langs, (q->n + 1) * sizeof(char *));
+		q->texts = xrealloc(q->texts, (q->n + 1) * sizeof(char *));
+		q->langs[q->n] = xstrdup(k + 13);
+		q->texts[q->n] = xstrdup(v);
+		q->n++;
+	}
 	else if (strcmp(k, "smp_secret") == 0)
 		set_str(&r->cfg.otr.smp_secret, v);
 	else if (strcmp(k, "narrate") == 0)
@@ -621,7 +641,8 @@ config_key(struct t_run *r, const char *k, const char *v)
 }
 
 static const char *const config_keys[] = {
-	"smp_question", "smp_secret", "narrate", "explain", "mode", "base_url",
+	"smp_question", "smp_question_fr", "smp_question_es", "smp_secret",
+	"narrate", "explain", "mode", "base_url",
 	"default_language", "helper", "min_score", "max_reply_chars",
 	"idle_timeout", "max_sessions", "max_text",
 };
@@ -757,6 +778,7 @@ event(struct t_run *r, char *s)
 		} res[] = {
 			{ "answered", BOT_SMP_ANSWERED },
 			{ "succeeded", BOT_SMP_SUCCEEDED },
+			{ "proved", BOT_SMP_PROVED },
 			{ "failed", BOT_SMP_FAILED },
 			{ "limited", BOT_SMP_LIMITED },
 			{ "unavailable", BOT_SMP_UNAVAILABLE },
@@ -922,6 +944,12 @@ run_release(struct t_run *r)
 		free(r->helpers[i].fingerprints);
 	}
 	free(r->cfg.otr.smp_question);
+	for (size_t i = 0; i < r->cfg.otr.smp_questions.n; i++) {
+		free(r->cfg.otr.smp_questions.langs[i]);
+		free(r->cfg.otr.smp_questions.texts[i]);
+	}
+	free(r->cfg.otr.smp_questions.langs);
+	free(r->cfg.otr.smp_questions.texts);
 	free(r->cfg.otr.smp_secret);
 	free(r->cfg.guide.base_url);
 	free(r->cfg.guide.default_language);

@@ -1,0 +1,250 @@
+/*
+ * intent: danger-now and plea detection from phrase data (see intent.h).
+ */
+#include "ac-config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "intent.h"
+#include "phrases.h"
+#include "search.h"
+#include "util.h"
+
+/* Languages whose phrase files may hold the entries. */
+static const char *const langs[] = {
+	"en", "fr", "es", "de", "it", "pt", "ar", "ru", "fa", "tr",
+};
+
+enum list {
+	L_DANGER,
+	L_UNLESS,
+	L_NOW,
+	L_PLEA,
+	L_FILLER,
+	L_COUNT,
+};
+
+static const char *const list_keys[L_COUNT] = {
+	[L_DANGER] = "danger_words",
+	[L_UNLESS] = "danger_unless",
+	[L_NOW] = "danger_now_marks",
+	[L_PLEA] = "plea_words",
+	[L_FILLER] = "filler_words",
+};
+
+/* One line of an entry: its parts, each " folded words ". */
+struct rule {
+	char		**parts;
+	size_t		  nparts;
+	const char	 *lang;
+};
+
+struct intent {
+	struct rule	*rules[L_COUNT];
+	size_t		 nrules[L_COUNT];
+};
+
+/*
+ * Folded text with every run of non-letters (ASCII punctuation, digits
+ * count as letters) as one space, and a space at each end, so that
+ * strstr(" a b ") finds whole words. New string; caller frees.
+ */
+static char *
+words_of(const char *text)
+{
+	char *f = search_fold(text);
+	struct buf b;
+	int space = 1;
+
+	buf_init(&b);
+	buf_addc(&b, ' ');
+	for (const unsigned char *s = (const unsigned char *)(f ? f : "");
+	    *s != '\0'; s++) {
+		int letter = *s >= 0x80 || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9');
+
+		if (!letter) {
+			if (!space)
+				buf_addc(&b, ' ');
+			space = 1;
+			continue;
+		}
+		buf_addc(&b, (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s));
+		space = 0;
+	}
+	if (!space)
+		buf_addc(&b, ' ');
+	free(f);
+	return buf_detach(&b);
+}
+
+static void
+rule_add(struct intent *in, enum list l, const char *line, const char *lang)
+{
+	struct rule r;
+	const char *s = line;
+
+	memset(&r, 0, sizeof(r));
+	r.lang = lang;
+	while (*s != '\0') {
+		const char *plus = strstr(s, " + ");
+		size_t n = plus ? (size_t)(plus - s) : strlen(s);
+		char *part = xstrndup(s, n), *w = words_of(part);
+
+		free(part);
+		if (strcmp(w, " ") != 0) {
+			r.parts = xrealloc(r.parts, (r.nparts + 1) *
+			    sizeof(*r.parts));
+			r.parts[r.nparts++] = w;
+		} else
+			free(w);
+		s += n;
+		if (plus != NULL)
+			s += 3;
+	}
+	if (r.nparts == 0)
+		return;
+	in->rules[l] = xrealloc(in->rules[l], (in->nrules[l] + 1) *
+	    sizeof(struct rule));
+	in->rules[l][in->nrules[l]++] = r;
+}
+
+/* Longest first: "can you help me" is blanked whole before "help me". */
+static int
+rule_cmp(const void *a, const void *b)
+{
+	size_t la = strlen(((const struct rule *)a)->parts[0]);
+	size_t lb = strlen(((const struct rule *)b)->parts[0]);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+struct intent *
+intent_new(const struct phrases *p)
+{
+	struct intent *in = xcalloc(1, sizeof(*in));
+
+	for (size_t k = 0; k < ARRAY_LEN(langs); k++) {
+		for (int l = 0; l < L_COUNT; l++) {
+			const char *text, *s;
+
+			if (p == NULL || !phrases_exists(p, langs[k],
+			    list_keys[l]))
+				continue;
+			text = phrases_get(p, langs[k], list_keys[l]);
+			for (s = text; *s != '\0'; ) {
+				const char *nl = strchr(s, '\n');
+				size_t n = nl ? (size_t)(nl - s) : strlen(s);
+				char *line = xstrndup(s, n);
+
+				rule_add(in, (enum list)l, line, langs[k]);
+				free(line);
+				s += n;
+				if (nl != NULL)
+					s++;
+			}
+		}
+	}
+	for (int l = 0; l < L_COUNT; l++)
+		if (in->nrules[l] > 1)
+			qsort(in->rules[l], in->nrules[l], sizeof(struct rule),
+			    rule_cmp);
+	return in;
+}
+
+void
+intent_free(struct intent *in)
+{
+	if (in == NULL)
+		return;
+	for (int l = 0; l < L_COUNT; l++) {
+		for (size_t i = 0; i < in->nrules[l]; i++) {
+			for (size_t j = 0; j < in->rules[l][i].nparts; j++)
+				free(in->rules[l][i].parts[j]);
+			free(in->rules[l][i].parts);
+		}
+		free(in->rules[l]);
+	}
+	free(in);
+}
+
+/* The first rule of list l whose every part is in words, or NULL. */
+static const struct rule *
+rule_match(const struct intent *in, enum list l, const char *words)
+{
+	for (size_t i = 0; i < in->nrules[l]; i++) {
+		const struct rule *r = &in->rules[l][i];
+		size_t j;
+
+		for (j = 0; j < r->nparts; j++)
+			if (strstr(words, r->parts[j]) == NULL)
+				break;
+		if (j == r->nparts)
+			return r;
+	}
+	return NULL;
+}
+
+int
+intent_danger(const struct intent *in, const char *text, const char **lang)
+{
+	const struct rule *r;
+	char *w;
+	int yes = 0;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	if ((r = rule_match(in, L_DANGER, w)) != NULL) {
+		/* "What should I do if I get arrested someday" is a question,
+		 * not an alarm, unless it also says it is happening now. */
+		yes = rule_match(in, L_UNLESS, w) == NULL ||
+		    rule_match(in, L_NOW, w) != NULL;
+		if (yes && lang != NULL)
+			*lang = r->lang;
+	}
+	free(w);
+	return yes;
+}
+
+/* Blanks every occurrence of the parts of the rules of list l in w. */
+static void
+blank_all(const struct intent *in, enum list l, char *w, const char **lang)
+{
+	for (size_t i = 0; i < in->nrules[l]; i++) {
+		const struct rule *r = &in->rules[l][i];
+
+		for (size_t j = 0; j < r->nparts; j++) {
+			size_t n = strlen(r->parts[j]);
+			char *at;
+
+			while ((at = strstr(w, r->parts[j])) != NULL) {
+				/* keep the spaces that bound the words */
+				memset(at + 1, ' ', n - 2);
+				if (lang != NULL && *lang == NULL)
+					*lang = r->lang;
+			}
+		}
+	}
+}
+
+int
+intent_plea(const struct intent *in, const char *text, const char **lang)
+{
+	const char *found = NULL;
+	char *w;
+	int yes;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	blank_all(in, L_PLEA, w, &found);
+	if (found != NULL)
+		blank_all(in, L_FILLER, w, NULL);
+	yes = found != NULL && strspn(w, " ") == strlen(w);
+	if (yes && lang != NULL)
+		*lang = found;
+	free(w);
+	return yes;
+}

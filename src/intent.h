@@ -1,0 +1,36 @@
+/*
+ * intent: what a message is, beyond a question for the guide, decided from
+ * words that are data (phrase entries, every loaded language), never C:
+ *
+ * - danger now: someone is in danger at this moment ("I'm being followed",
+ *   "la police est devant chez moi"). Entries: danger_words (signs of danger
+ *   happening now), danger_unless (a question about the future or a
+ *   hypothesis: "what should I do if", "si un jour"), danger_now_marks
+ *   ("right now": a hypothesis word does not cancel these).
+ * - a plea: a greeting or a call for help with no subject yet ("hello, I
+ *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
+ *   be made of nothing else (and filler_words: "please", "por favor").
+ *
+ * Each entry holds one phrase per line; "a + b" needs both a and b. Text
+ * and phrases are compared folded (search_fold: case, accents, apostrophes)
+ * with every non-letter as a word break, so phrases match whole words.
+ * Pure: no I/O.
+ */
+#ifndef SECOURS_INTENT_H
+#define SECOURS_INTENT_H
+
+struct phrases;
+struct intent;
+
+/* Reads the entries of every language p has. p may be freed afterwards. */
+struct intent *intent_new(const struct phrases *p);
+void intent_free(struct intent *i);
+
+/* 1 if text says someone is in danger now. *lang (if lang != NULL) gets
+ * the language of the words that matched (borrowed, static). */
+int intent_danger(const struct intent *i, const char *text,
+    const char **lang);
+/* 1 if text is only a greeting or a plea for help, with no subject. */
+int intent_plea(const struct intent *i, const char *text, const char **lang);
+
+#endif
