@@ -380,7 +380,7 @@ person_free(struct person *w)
 		return;
 	free(w->jid);
 	free(w->last_question);
-	free(w->consent_text);
+	util_strfreezero(w->consent_text);
 	free(w);
 }
 
@@ -1160,7 +1160,7 @@ ask_consent(struct turn *t, const char *text)
 	char *s;
 
 	if (w->consent_text != text) {
-		free(w->consent_text);
+		util_strfreezero(w->consent_text);
 		w->consent_text = copy_capped(text, t->b->cfg->limits.max_text);
 	}
 	w->pending = PENDING_CONSENT;
@@ -1221,7 +1221,7 @@ cmd_yes(struct turn *t, const char *arg)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
-	free(w->consent_text);
+	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
 }
 
@@ -1236,7 +1236,7 @@ cmd_no(struct turn *t, const char *arg)
 		return;
 	}
 	w->pending = PENDING_NONE;
-	free(w->consent_text);
+	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
 	say_key(t, "consent_no");
 }
@@ -1614,7 +1614,7 @@ person_text(struct turn *t, const char *text)
 	/* A question: it ends any consent that was waiting. */
 	if (w->pending == PENDING_CONSENT) {
 		w->pending = PENDING_NONE;
-		free(w->consent_text);
+		util_strfreezero(w->consent_text);
 		w->consent_text = NULL;
 	}
 	/*
