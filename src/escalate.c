@@ -1343,6 +1343,21 @@ cancel_case(struct escalate *e, struct esc_case *c, time_t now,
 	    "closed by the person" : "withdrawn by the person");
 }
 
+/* Keeps the numbers of the withdrawn cases beside the database (see
+ * store_withdrawn_save): a restart must not offer them again. */
+static void
+withdrawn_save(struct escalate *e)
+{
+	long *ids = xcalloc(e->ncases + 1, sizeof(*ids));
+	size_t k, n = 0;
+
+	for (k = 0; k < e->ncases; k++)
+		if (e->cases[k]->withdrawn)
+			ids[n++] = e->cases[k]->id;
+	store_withdrawn_save(e->st, ids, n);
+	free(ids);
+}
+
 /* The CANCEL of person's case, as one event. Returns 0, or -1 if the store
  * refused it: then the case is withdrawn from the helpers in memory (so
  * nothing more reaches them) and the close is retried at each tick. */
@@ -1353,10 +1368,12 @@ cancel_event(struct escalate *e, const char *person, time_t now,
 	struct esc_event ev;
 	struct esc_case *c;
 	char *who = xstrdup(person);	/* person may be the case's */
-	int rc = 0;
+	int rc = 0, was;
 
+	c = case_of_person(e, who);
+	was = c->withdrawn;
 	event_begin(e, &ev, out);
-	cancel_case(e, case_of_person(e, who), now, out);
+	cancel_case(e, c, now, out);
 	if (event_end(e, &ev, out) == -1) {
 		rc = -1;
 		if ((c = case_of_person(e, who)) != NULL && !c->withdrawn) {
@@ -1364,8 +1381,10 @@ cancel_event(struct escalate *e, const char *person, time_t now,
 			    "(store); withdrawn from the helpers, retried",
 			    c->id);
 			c->withdrawn = 1;
+			withdrawn_save(e);
 		}
-	}
+	} else if (was)
+		withdrawn_save(e);
 	free(who);
 	return rc;
 }
@@ -2218,6 +2237,35 @@ helpers_load(struct escalate *e)
 	}
 }
 
+/* Cases the person cancelled before a restart, the close not written
+ * yet: withdrawn again (hidden from helpers, the close retried). */
+static void
+withdrawn_load(struct escalate *e)
+{
+	long *ids;
+	size_t n, k, found = 0;
+	struct esc_case *c;
+
+	if (store_withdrawn_load(e->st, &ids, &n) == -1)
+		return;
+	for (k = 0; k < n; k++) {
+		size_t j;
+
+		for (j = 0, c = NULL; j < e->ncases && c == NULL; j++)
+			if (e->cases[j]->id == ids[k])
+				c = e->cases[j];
+		if (c == NULL)
+			continue;
+		c->withdrawn = 1;
+		found++;
+		log_info("escalate: case %ld: cancelled before the restart; "
+		    "its close is retried", c->id);
+	}
+	if (found != n)
+		withdrawn_save(e);
+	free(ids);
+}
+
 static void
 cases_load(struct escalate *e)
 {
@@ -2255,6 +2303,7 @@ cases_load(struct escalate *e)
 	if (n > 0)
 		log_info("escalate: %zu open cases loaded from the store", n);
 	store_cases_free(v, n);
+	withdrawn_load(e);
 }
 
 struct escalate *

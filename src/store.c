@@ -127,6 +127,7 @@ static const char schema_v1[] =
 struct store {
 	sqlite3		*db;
 	char		*path;
+	char		*wpath;		/* the withdrawn cases' side file */
 	sqlite3_stmt	*stmt[S_COUNT];
 	int		 wiped;		/* the WAL may hold wiped text */
 };
@@ -276,7 +277,9 @@ store_open(const char *state_dir)
 	buf_init(&b);
 	buf_addf(&b, "%s/%s", state_dir, STORE_FILE);
 	st->path = buf_detach(&b);
-	if (file_prepare(st->path, 1) == -1)
+	buf_addf(&b, "%s/%s", state_dir, STORE_WITHDRAWN_FILE);
+	st->wpath = buf_detach(&b);
+	if (file_prepare(st->path, 1) == -1 || file_prepare(st->wpath, 0) == -1)
 		goto fail;
 	for (i = 0; i < ARRAY_LEN(sidecars); i++) {
 		char side[1024];
@@ -336,6 +339,7 @@ store_close(struct store *st)
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		store_fail(st, "close");
 	free(st->path);
+	free(st->wpath);
 	free(st);
 }
 
@@ -958,5 +962,62 @@ store_tidy(struct store *st)
 		return -1;
 	}
 	st->wiped = 0;
+	return 0;
+}
+
+/* ---- cases withdrawn before their close could be written ---- */
+
+int
+store_withdrawn_save(struct store *st, const long *ids, size_t n)
+{
+	struct buf b;
+	size_t i;
+	int rc;
+
+	log_debug("store: %zu withdrawn case(s) in %s", n, log_vis(st->wpath));
+	if (n == 0) {
+		if (unlink(st->wpath) == -1 && errno != ENOENT) {
+			log_warn("store: unlink %s", log_vis(st->wpath));
+			return -1;
+		}
+		return 0;
+	}
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%ld\n", ids[i]);
+	rc = util_write_atomic(st->wpath, b.s, b.len, 0600);
+	if (rc == -1)
+		log_warn("store: write %s", log_vis(st->wpath));
+	buf_release(&b);
+	return rc;
+}
+
+int
+store_withdrawn_load(struct store *st, long **ids, size_t *n)
+{
+	char *data, *line, *next;
+	size_t len;
+	long v;
+
+	*ids = NULL;
+	*n = 0;
+	if ((data = util_read_file(st->wpath, 1 << 20, &len)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("store: read %s", log_vis(st->wpath));
+		return -1;
+	}
+	for (line = data; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (util_parse_long(line, 1, 999999999L, &v) == -1) {
+			log_warnx("store: %s: not a case number: %s",
+			    log_vis(st->wpath), log_vis(line));
+			continue;
+		}
+		*ids = xrealloc(*ids, (*n + 1) * sizeof(**ids));
+		(*ids)[(*n)++] = v;
+	}
+	free(data);
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include <time.h>
 
 #define STORE_FILE		"secours.db"
+#define STORE_WITHDRAWN_FILE	"secours.withdrawn"
 #define STORE_SCHEMA_VERSION	1
 
 struct store;
@@ -145,6 +146,14 @@ int store_apply(struct store *st, const struct store_changes *ch);
 int store_tidy(struct store *st);
 /* The number the next case will get (never reused). -1 on error. */
 long store_case_next_id(struct store *st);
+
+/* Cases whose CANCEL the database refused: kept in a small side file
+ * (decimal numbers, one a line, 0600, written atomically; removed when
+ * empty), so that a restart before the close is written does not offer
+ * them to a helper. Save replaces the list; returns 0 or -1 (logged). */
+int store_withdrawn_save(struct store *st, const long *ids, size_t n);
+/* The saved list; *ids is new (free it). Returns 0 or -1. */
+int store_withdrawn_load(struct store *st, long **ids, size_t *n);
 
 /* Inserts c; returns its number (c->id if > 0, else a new one) or -1. */
 long store_case_insert(struct store *st, const struct store_case *c);
