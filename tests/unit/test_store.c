@@ -353,6 +353,33 @@ test_apply(void)
 	store_close(st);
 }
 
+/* The side file of cases whose CANCEL the database refused. */
+static void
+test_withdrawn(void)
+{
+	struct store *st;
+	long ids[] = { 3, 7 }, *got;
+	size_t n;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STORE_WITHDRAWN_FILE);
+	st = store_open(dir);
+	CHECK_INT(0, store_withdrawn_load(st, &got, &n), "withdrawn: none");
+	CHECK_INT(0, n, "withdrawn: empty list without the file");
+	free(got);
+	CHECK_INT(0, store_withdrawn_save(st, ids, 2), "withdrawn: save");
+	CHECK_INT(0600, mode_of(path), "withdrawn: the file is 0600");
+	store_close(st);
+	st = store_open(dir);
+	CHECK_INT(0, store_withdrawn_load(st, &got, &n), "withdrawn: load");
+	CHECK(n == 2 && got[0] == 3 && got[1] == 7,
+	    "withdrawn: both numbers survive a reopen");
+	free(got);
+	CHECK_INT(0, store_withdrawn_save(st, ids, 0), "withdrawn: clear");
+	CHECK_INT(-1, mode_of(path), "withdrawn: the file is gone when empty");
+	store_close(st);
+}
+
 static void
 test_retention(void)
 {
@@ -461,6 +488,7 @@ main(void)
 	test_helpers();
 	test_wal_wiped();
 	test_apply();
+	test_withdrawn();
 	test_refusals();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
