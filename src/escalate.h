@@ -108,11 +108,16 @@ long escalate_case_of(const struct escalate *e, const char *person);
 /* STATUS for a person: a note with state and queue position. */
 void escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out);
-/* CANCEL: withdraws the person's case (helper told if it was offered). */
+/* CANCEL: withdraws the person's case (helper told if it was offered).
+ * If the store refuses the close, the person hears "esc_cancel_failed",
+ * the case is hidden from the helpers at once (also across a restart) and
+ * escalate_tick() writes the close later, then tells the person. */
 int escalate_cancel(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out);
 /* Text from a person with a claimed relay case: forwarded to the helper as
- * "[#n] text". Returns 1 if consumed, 0 if the person has no live relay. */
+ * "[#n] text" (or kept for them: "esc_relay_held", or, if the store
+ * refuses, "esc_relay_failed"). Returns 1 if consumed, 0 if the person
+ * has no live relay. */
 int escalate_person_text(struct escalate *e, const char *person,
     const char *text, time_t now, struct esc_notes *out);
 /* Text from a configured helper whose session is pinned: QUEUE, CLAIM n,
