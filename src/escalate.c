@@ -29,7 +29,7 @@
  * is restored, its notes are dropped, and whoever caused it is told the
  * truth (not recorded, not sent, not cancelled yet). A CANCEL that could
  * not be written still withdraws the case from the helpers at once and is
- * retried every tick; reach changes are retried too.
+ * retried every RETRY_EVERY seconds; reach changes are retried too.
  */
 #include "ac-config.h"
 
@@ -50,6 +50,7 @@
 #define QUEUE_SHOWN	20	/* cases listed by QUEUE */
 #define FP_HEX		40
 #define RETRY_MAX	64	/* reach changes waiting for the store */
+#define RETRY_EVERY	5	/* s between retries: each may wait for a lock */
 #define UNUSED		__attribute__((unused))
 
 struct esc_case {
@@ -98,6 +99,7 @@ struct escalate {
 	struct store_changes	 changes;	/* the current event's writes */
 	char			*retry[RETRY_MAX];	/* bare JIDs */
 	size_t			 nretry;
+	time_t			 retried;	/* last retry that failed */
 };
 
 /* What an event can restore if the store refuses it. */
@@ -1360,7 +1362,8 @@ withdrawn_save(struct escalate *e)
 
 /* The CANCEL of person's case, as one event. Returns 0, or -1 if the store
  * refused it: then the case is withdrawn from the helpers in memory (so
- * nothing more reaches them) and the close is retried at each tick. */
+ * nothing more reaches them) and the close is retried every RETRY_EVERY
+ * seconds. */
 static int
 cancel_event(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out)
@@ -2099,6 +2102,7 @@ escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
 		log_warnx("escalate: reach change of %s not acted on (store); "
 		    "retried", log_peer(bare));
 		retry_add(e, bare);
+		e->retried = now;
 	}
 }
 
@@ -2109,11 +2113,16 @@ retries(struct escalate *e, time_t now, struct esc_notes *out)
 	char *v[RETRY_MAX];
 	size_t k, n = e->nretry;
 
+	if (e->retried != 0 && now - e->retried < RETRY_EVERY)
+		return;
+	e->retried = 0;
 	for (k = 0; k < e->ncases; k++) {
 		if (!e->cases[k]->withdrawn)
 			continue;
-		if (cancel_event(e, e->cases[k]->person, now, out) == -1)
-			return;		/* the store still refuses */
+		if (cancel_event(e, e->cases[k]->person, now, out) == -1) {
+			e->retried = now;	/* the store still refuses */
+			return;
+		}
 		k = (size_t)-1;		/* e->cases changed: again */
 	}
 	memcpy(v, e->retry, n * sizeof(*v));
