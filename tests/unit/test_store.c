@@ -82,10 +82,10 @@ new_case(struct store_case *c, const char *person, const char *text,
 {
 	memset(c, 0, sizeof(*c));
 	c->state = STORE_WAITING;
-	c->person = (char *)person;
-	c->lang = (char *)"fr";
-	c->text = (char *)text;
-	c->person_fp = (char *)"0123456789abcdef0123456789abcdef01234567";
+	c->person = xstrdup(person);
+	c->lang = xstrdup("fr");
+	c->text = xstrdup(text);
+	c->person_fp = xstrdup("0123456789abcdef0123456789abcdef01234567");
 	c->opened = opened;
 }
 
@@ -141,7 +141,7 @@ test_cases(void)
 	CHECK_INT(1, c1.id, "cases: first number is 1");
 	CHECK_INT(2, c2.id, "cases: second number is 2");
 	c2.state = STORE_OFFERED;
-	c2.helper = (char *)"alice@h.org";
+	c2.helper = xstrdup("alice@h.org");
 	c2.offered = 1020;
 	CHECK_INT(0, store_case_update(st, &c2), "cases: update");
 	store_close(st);
@@ -164,6 +164,8 @@ test_cases(void)
 	store_cases_free(v, n);
 	CHECK_INT(1, store_case_get(st, 99, &got), "cases: no case 99");
 	store_close(st);
+	store_case_release(&c1);
+	store_case_release(&c2);
 }
 
 static void
@@ -171,22 +173,25 @@ test_outbox(void)
 {
 	struct store *st;
 	struct store_msg m, *v;
-	char *vars[] = { (char *)"case", (char *)"2", (char *)"text",
-	    (char *)"helper said this", NULL };
+	char k1[] = "case", v1[] = "2", k2[] = "text", v2[] = "helper said this";
+	char to1[] = "p2@example.org", to2[] = "alice@h.org", fr[] = "fr";
+	char key1[] = "esc_from_helper", key2[] = "esc_relay";
+	char fp[] = "0123456789abcdef0123456789abcdef01234567";
+	char *vars[] = { k1, v1, k2, v2, NULL };
 	size_t n;
 
 	st = store_open(dir);
 	memset(&m, 0, sizeof(m));
 	m.case_id = 2;
-	m.to = (char *)"p2@example.org";
-	m.lang = (char *)"fr";
-	m.key = (char *)"esc_from_helper";
+	m.to = to1;
+	m.lang = fr;
+	m.key = key1;
 	m.vars = vars;
-	m.fp = (char *)"0123456789abcdef0123456789abcdef01234567";
+	m.fp = fp;
 	m.created = 1030;
 	CHECK(store_outbox_add(st, &m) > 0, "outbox: add for the person");
-	m.to = (char *)"alice@h.org";
-	m.key = (char *)"esc_relay";
+	m.to = to2;
+	m.key = key2;
 	m.sensitive = 1;
 	m.fp = NULL;
 	CHECK(store_outbox_add(st, &m) > 0, "outbox: add for the helper");
@@ -301,6 +306,7 @@ test_wal_wiped(void)
 	    "wal: words held for the helper are not in the database");
 	store_close(st);
 	store_msg_release(&m);
+	store_case_release(&c);
 }
 
 /* One event, one transaction: every change or none. */
@@ -398,12 +404,14 @@ test_retention(void)
 	CHECK_INT(3, c.id, "retention: case numbers are never reused");
 	{
 		struct store_msg m;
+		char to[] = "p3@example.org", en[] = "en";
+		char key[] = "esc_claimed";
 
 		memset(&m, 0, sizeof(m));
 		m.case_id = 3;
-		m.to = (char *)"p3@example.org";
-		m.lang = (char *)"en";
-		m.key = (char *)"esc_claimed";
+		m.to = to;
+		m.lang = en;
+		m.key = key;
 		m.created = 3100;
 		store_outbox_add(st, &m);
 		CHECK_INT(0, store_purge(st, 0, 3100),
@@ -414,6 +422,7 @@ test_retention(void)
 		    "retention: purging messages leaves cases alone");
 	}
 	store_close(st);
+	store_case_release(&c);
 }
 
 static void
