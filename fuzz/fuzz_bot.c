@@ -177,7 +177,8 @@ said_clear(void)
 	nsaid = 0;
 	memset(said_yes, 0, sizeof(said_yes));
 }
-static const struct esc_env esc_env = { NULL, env_reach, env_fingerprint };
+static const struct esc_env esc_env = { NULL, env_reach, env_fingerprint,
+    NULL };
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -386,7 +386,7 @@ person_free(struct person *w)
 		return;
 	free(w->jid);
 	free(w->last_question);
-	free(w->consent_text);
+	util_strfreezero(w->consent_text);
 	free(w);
 }
 
@@ -1227,7 +1227,7 @@ ask_consent(struct turn *t, const char *text)
 	char *s;
 
 	if (w->consent_text != text) {
-		free(w->consent_text);
+		util_strfreezero(w->consent_text);
 		w->consent_text = copy_capped(text, t->b->cfg->limits.max_text);
 	}
 	w->pending = PENDING_CONSENT;
@@ -1289,7 +1289,7 @@ cmd_yes(struct turn *t, const char *arg)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
-	free(w->consent_text);
+	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
 }
 
@@ -1304,7 +1304,7 @@ cmd_no(struct turn *t, const char *arg)
 		return;
 	}
 	w->pending = PENDING_NONE;
-	free(w->consent_text);
+	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
 	say_key(t, "consent_no");
 }
@@ -1364,9 +1364,9 @@ static const struct command commands[] = {
 	{ "fingerprint",	"en", cmd_fingerprint,	NULL, 0 },
 	{ "empreinte",		"fr", cmd_fingerprint,	NULL, 0 },
 	{ "huella",		"es", cmd_fingerprint,	NULL, 0 },
-	{ "verify",		"en", cmd_verify,	NULL, 0 },
-	{ "verifier",		"fr", cmd_verify,	NULL, 0 },
-	{ "verificar",		"es", cmd_verify,	NULL, 0 },
+	{ "verify",		"en", cmd_verify,	NULL, CMD_RELAY },
+	{ "verifier",		"fr", cmd_verify,	NULL, CMD_RELAY },
+	{ "verificar",		"es", cmd_verify,	NULL, CMD_RELAY },
 	{ "status",		"en", cmd_status,	NULL, CMD_RELAY },
 	{ "etat",		"fr", cmd_status,	NULL, CMD_RELAY },
 	{ "estado",		"es", cmd_status,	NULL, CMD_RELAY },
@@ -1684,7 +1684,7 @@ person_text(struct turn *t, const char *text)
 	/* A question: it ends any consent that was waiting. */
 	if (w->pending == PENDING_CONSENT) {
 		w->pending = PENDING_NONE;
-		free(w->consent_text);
+		util_strfreezero(w->consent_text);
 		w->consent_text = NULL;
 	}
 	if (intent_plea(b->intent, text, &hl)) {

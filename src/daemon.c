@@ -403,6 +403,19 @@ env_on_duty(void *ud, time_t now)
 	return d->du != NULL ? duty_sole_name(d->du, now) : NULL;
 }
 
+/* A person's active key is verified: SMP with the desk's secret passed
+ * (libotr then trusts the fingerprint). News held for a changed key waits
+ * for this. */
+static int
+env_verified(void *ud, const char *bare)
+{
+	struct daemon *d = ud;
+	struct otr_info info;
+
+	otr_info(d->o, bare, &info);
+	return !info.helper && info.encrypted && info.verified;
+}
+
 static void
 presence_changed(struct daemon *d, const char *bare, enum xmppc_show after)
 {
@@ -548,7 +561,7 @@ held_release(struct daemon *d)
 		pending_take(d, &a);
 		bot_actions_release(&a);
 		free(v[i].bare);
-		free(v[i].text);
+		util_strfreezero(v[i].text);
 	}
 	free(v);
 }
@@ -611,6 +624,9 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 		break;
 	case OTR_EV_SMP_SUCCEEDED:
 		bot_smp(d->b, ev->bare, BOT_SMP_SUCCEEDED, &f, now, &a);
+		/* A person whose key changed may now get what waited. */
+		if (!info.helper)
+			presence_changed(d, ev->bare, res_best(d, ev->bare));
 		break;
 	case OTR_EV_SMP_PROVED:
 		bot_smp(d->b, ev->bare, BOT_SMP_PROVED, &f, now, &a);
@@ -825,6 +841,7 @@ escalation_setup(struct daemon *d)
 	env.ud = d;
 	env.reach = env_reach;
 	env.fingerprint = env_fingerprint;
+	env.verified = env_verified;
 	d->esc = escalate_new(d->cfg, d->st, d->du, &env);
 	return d->esc == NULL ? -1 : 0;
 }
@@ -940,7 +957,7 @@ teardown(struct daemon *d)
 	free(d->people);
 	for (size_t i = 0; i < d->nheld; i++) {
 		free(d->held[i].bare);
-		free(d->held[i].text);
+		util_strfreezero(d->held[i].text);
 	}
 	free(d->held);
 }

@@ -19,7 +19,17 @@
  * Everything a helper receives goes through helper_note(), the one place
  * that checks the helper's reach; everything a person receives as news
  * goes through person_news(), which queues it in the store when the person
- * is not in a private conversation and warns when their key changed.
+ * is not in a private conversation, or when their key is not the one of
+ * the request and nobody has vouched for the new one (SMP with the desk's
+ * secret, or the helper's TRUST n).
+ *
+ * One event, one transaction: the decisions only append to e->changes;
+ * event_end() is the one place that writes (store_apply, all or nothing).
+ * If the store refuses, the event never happened: the state from before it
+ * is restored, its notes are dropped, and whoever caused it is told the
+ * truth (not recorded, not sent, not cancelled yet). A CANCEL that could
+ * not be written still withdraws the case from the helpers at once and is
+ * retried every RETRY_EVERY seconds; reach changes are retried too.
  */
 #include "ac-config.h"
 
@@ -39,6 +49,8 @@
 #define MSG_KEEP	(7 * 86400)	/* undelivered news kept at least */
 #define QUEUE_SHOWN	20	/* cases listed by QUEUE */
 #define FP_HEX		40
+#define RETRY_MAX	64	/* reach changes waiting for the store */
+#define RETRY_EVERY	5	/* s between retries: each may wait for a lock */
 #define UNUSED		__attribute__((unused))
 
 struct esc_case {
@@ -52,6 +64,8 @@ struct esc_case {
 	int		 offer_sent;	/* the offer text went out */
 	int		 held_told;	/* person told their words are held */
 	int		 wait_told;	/* person told nobody answered yet */
+	int		 withdrawn;	/* CANCEL not written yet: hidden, retried */
+	char		*warned_fp;	/* new key the person was warned about */
 	time_t		 opened;
 	time_t		 offered;
 	time_t		 claimed;
@@ -81,6 +95,21 @@ struct escalate {
 	struct esc_helper	*helpers;	/* parallel to cfg->helpers */
 	size_t			 nhelpers;
 	time_t			 last_purge;
+	long			 next_id;	/* the next case number */
+	struct store_changes	 changes;	/* the current event's writes */
+	char			*retry[RETRY_MAX];	/* bare JIDs */
+	size_t			 nretry;
+	time_t			 retried;	/* last retry that failed */
+};
+
+/* What an event can restore if the store refuses it. */
+struct esc_event {
+	size_t			 mark;		/* notes before the event */
+	struct esc_case		**cases;
+	size_t			 ncases;
+	struct esc_helper	*helpers;
+	time_t			 last_purge;
+	long			 next_id;
 };
 
 static const char *const weekdays[][8] = {
@@ -108,8 +137,9 @@ note_free(struct esc_note *note)
 	free(note->jid);
 	free(note->lang);
 	free(note->key);
+	/* Values can be a person's or a helper's words. */
 	for (i = 0; note->vars != NULL && note->vars[i] != NULL; i++)
-		free(note->vars[i]);
+		util_strfreezero(note->vars[i]);
 	free(note->vars);
 }
 
@@ -172,7 +202,7 @@ vars_free(char **v)
 	size_t i;
 
 	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
+		util_strfreezero(v[i]);
 	free(v);
 }
 
@@ -442,46 +472,45 @@ format_local(const struct escalate *e, time_t t, time_t now, const char *lang,
 		util_strlcpy(out, "?", size);
 }
 
+/* Records helper i's settings (seen_fp: the unpinned key just seen). */
 static void
 helper_save(struct escalate *e, int i, const char *seen_fp)
 {
 	struct esc_helper *h = &e->helpers[i];
-	struct store_helper sh;
+	struct store_helper sh, old;
 
 	memset(&sh, 0, sizeof(sh));
-	sh.jid = (char *)h->cfg->jid;
-	sh.duty = h->duty;
-	sh.blocked = h->blocked;
-	if (h->blocked) {
-		struct store_helper old;
-
+	if (h->blocked && seen_fp == NULL) {
 		/* Keep what was recorded when the flag was set. */
-		if (seen_fp == NULL && store_helper_get(e->st, h->cfg->jid,
-		    &old) == 0 && old.blocked) {
+		if (store_helper_get(e->st, h->cfg->jid, &old) == 0 &&
+		    old.blocked) {
 			sh.blocked_fp = old.blocked_fp;
 			sh.blocked_pins = old.blocked_pins;
 			sh.blocked_at = old.blocked_at;
-			store_helper_put(e->st, &sh);
-			store_helper_release(&old);
-			return;
-		}
-		sh.blocked_fp = (char *)seen_fp;
+			old.blocked_fp = old.blocked_pins = NULL;
+		} else
+			sh.blocked_pins = helper_pins(e, i);
+		store_helper_release(&old);
+	} else if (h->blocked) {
+		sh.blocked_fp = xstrdup(seen_fp);
 		sh.blocked_pins = helper_pins(e, i);
 	}
-	store_helper_put(e->st, &sh);
-	if (h->blocked)
-		free(sh.blocked_pins);
+	sh.jid = xstrdup(h->cfg->jid);
+	sh.duty = h->duty;
+	sh.blocked = h->blocked;
+	store_changes_helper(&e->changes, &sh);
 }
 
 /* ---- cases ---- */
 
+/* An open case by number, as helpers see them (a withdrawn one is gone). */
 static struct esc_case *
 case_find(const struct escalate *e, long id)
 {
 	size_t i;
 
 	for (i = 0; i < e->ncases; i++)
-		if (e->cases[i]->id == id)
+		if (e->cases[i]->id == id && !e->cases[i]->withdrawn)
 			return e->cases[i];
 	return NULL;
 }
@@ -504,13 +533,33 @@ case_free(struct esc_case *c)
 		return;
 	free(c->person);
 	free(c->lang);
-	if (c->text != NULL) {
-		memset(c->text, 0, strlen(c->text));
-		free(c->text);
-	}
+	util_strfreezero(c->text);
 	free(c->person_fp);
+	free(c->warned_fp);
 	free(c->tried);
 	free(c);
+}
+
+static char *
+strdup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static struct esc_case *
+case_dup(const struct escalate *e, const struct esc_case *c)
+{
+	struct esc_case *d = xmalloc(sizeof(*d));
+
+	*d = *c;
+	d->person = xstrdup(c->person);
+	d->lang = xstrdup(c->lang);
+	d->text = strdup_or_null(c->text);
+	d->person_fp = strdup_or_null(c->person_fp);
+	d->warned_fp = strdup_or_null(c->warned_fp);
+	d->tried = xcalloc(e->nhelpers + 1, sizeof(*d->tried));
+	memcpy(d->tried, c->tried, e->nhelpers * sizeof(*d->tried));
+	return d;
 }
 
 static void
@@ -523,23 +572,30 @@ case_add(struct escalate *e, struct esc_case *c)
 	e->cases[e->ncases++] = c;
 }
 
+/* Records c as it is now (op: STORE_OP_CASE_INSERT or _UPDATE). */
 static void
-case_save(struct escalate *e, const struct esc_case *c)
+case_write(struct escalate *e, const struct esc_case *c, enum store_op op)
 {
 	struct store_case sc;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.id = c->id;
 	sc.state = c->state;
-	sc.person = c->person;
-	sc.lang = c->lang;
-	sc.text = c->text;
-	sc.person_fp = c->person_fp;
-	sc.helper = c->helper >= 0 ? (char *)helper_jid(e, c->helper) : NULL;
+	sc.person = xstrdup(c->person);
+	sc.lang = xstrdup(c->lang);
+	sc.text = strdup_or_null(c->text);
+	sc.person_fp = strdup_or_null(c->person_fp);
+	sc.helper = c->helper >= 0 ? xstrdup(helper_jid(e, c->helper)) : NULL;
 	sc.opened = c->opened;
 	sc.offered = c->offered;
 	sc.claimed = c->claimed;
-	store_case_update(e->st, &sc);
+	store_changes_case(&e->changes, op, &sc);
+}
+
+static void
+case_save(struct escalate *e, const struct esc_case *c)
+{
+	case_write(e, c, STORE_OP_CASE_UPDATE);
 }
 
 /* 1-based place among the cases nobody has claimed yet, or 0. */
@@ -552,7 +608,7 @@ case_position(const struct escalate *e, const struct esc_case *c)
 	for (i = 0; i < e->ncases; i++) {
 		const struct esc_case *o = e->cases[i];
 
-		if (o->state == STORE_CLAIMED)
+		if (o->state == STORE_CLAIMED || o->withdrawn)
 			continue;
 		pos++;
 		if (o == c)
@@ -573,7 +629,7 @@ helper_load(const struct escalate *e, int i)
 	size_t k, n = 0;
 
 	for (k = 0; k < e->ncases; k++)
-		if (e->cases[k]->helper == i)
+		if (e->cases[k]->helper == i && !e->cases[k]->withdrawn)
 			n++;
 	return n;
 }
@@ -615,14 +671,13 @@ helper_note(struct escalate *e, struct esc_notes *out, int i, const char *key,
 
 		memset(&m, 0, sizeof(m));
 		m.case_id = hold_case;
-		m.to = (char *)helper_jid(e, i);
-		m.lang = (char *)helper_lang(e, i);
-		m.key = (char *)key;
+		m.to = xstrdup(helper_jid(e, i));
+		m.lang = xstrdup(helper_lang(e, i));
+		m.key = xstrdup(key);
 		m.vars = vars;
 		m.sensitive = 1;
 		m.created = now;
-		store_outbox_add(e->st, &m);
-		vars_free(vars);
+		store_changes_msg(&e->changes, &m);
 		if (r == ESC_ONLINE)
 			helper_ask(e, out, i, now);
 		return 0;
@@ -639,67 +694,119 @@ helper_note(struct escalate *e, struct esc_notes *out, int i, const char *key,
 	return -1;
 }
 
-/* The person's key changed since the case was opened (or last warned):
- * the person is told (they are in a session now), so is the helper, and
- * the new key becomes the expected one. Returns 1 if it changed. */
 static int
-person_key_check(struct escalate *e, struct esc_case *c, struct esc_notes *out,
-    time_t now)
+verified_of(const struct escalate *e, const char *jid)
 {
-	char cur[FP_HEX + 1];
-	char nb[32];
+	return e->env.verified != NULL && e->env.verified(e->env.ud, jid) == 1;
+}
 
-	fingerprint_of(e, c->person, cur);
+/* 1 if news of c may go to the key the person uses now (cur): it is the
+ * key of the request, or it was verified (SMP with the desk's secret),
+ * which makes it the key of the request from now on. */
+static int
+person_key_ok(struct escalate *e, struct esc_case *c, const char *cur)
+{
 	if (c->person_fp == NULL) {
 		if (cur[0] != '\0') {
 			c->person_fp = xstrdup(cur);
 			case_save(e, c);
 		}
-		return 0;
+		return 1;
 	}
 	if (util_strcasecmp(c->person_fp, cur) == 0)
+		return 1;
+	if (cur[0] == '\0' || !verified_of(e, c->person))
 		return 0;
-	log_info("escalate: case %ld: the person's OTR key changed", c->id);
+	log_info("escalate: case %ld: the person's new OTR key is verified",
+	    c->id);
+	free(c->person_fp);
+	c->person_fp = xstrdup(cur);
+	free(c->warned_fp);
+	c->warned_fp = NULL;
+	case_save(e, c);
+	return 1;
+}
+
+/* The person (in a session with key cur) and the case's helper are told,
+ * once per new key, that the key is not the one of the request, and that
+ * news waits until it is verified. */
+static void
+person_key_warn(struct escalate *e, struct esc_case *c, const char *cur,
+    struct esc_notes *out, time_t now)
+{
+	char nb[32];
+
+	if (c->warned_fp != NULL && util_strcasecmp(c->warned_fp, cur) == 0)
+		return;
+	free(c->warned_fp);
+	c->warned_fp = xstrdup(cur);
+	log_info("escalate: case %ld: the person's OTR key changed; news "
+	    "waits until it is verified", c->id);
 	note_push(out, ESC_TO_PERSON, c->person, c->lang, "esc_fp_changed",
 	    vars_make("case", num(nb, c->id), NULL), 0);
 	if (c->state == STORE_CLAIMED && c->helper >= 0)
 		helper_note(e, out, c->helper, "esc_person_key_changed",
 		    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
-	free(c->person_fp);
-	c->person_fp = cur[0] != '\0' ? xstrdup(cur) : NULL;
-	case_save(e, c);
-	return 1;
 }
 
+static void person_flush(struct escalate *, const char *, struct esc_notes *,
+    time_t);
+
+/* 1 if this event already took message id out of the store. */
+static int
+msg_taken(const struct escalate *e, long id)
+{
+	size_t i;
+
+	for (i = 0; i < e->changes.n; i++)
+		if (e->changes.v[i].op == STORE_OP_OUTBOX_DELETE &&
+		    e->changes.v[i].id == id)
+			return 1;
+	return 0;
+}
+
+enum news { NEWS_SENT, NEWS_OFFLINE, NEWS_KEY };
+
 /* News for a person (a claim, a helper's words, a close): delivered now if
- * they are in a private conversation, else kept in the store until they
- * are. c may be closed (handoff); fp is the key expected. Takes vars. */
-static void
+ * they are in a private conversation with the key of the request (after
+ * what was waiting), else kept in the store until they are; a new key
+ * that nobody vouched for gets a warning, not the news. c may be closed
+ * (handoff). Takes vars. */
+static enum news
 person_news(struct escalate *e, struct esc_notes *out, struct esc_case *c,
     const char *key, char **vars, time_t now)
 {
+	char cur[FP_HEX + 1];
 	struct store_msg m;
+	enum news r = NEWS_OFFLINE;
 
 	if (reach_of(e, c->person) == ESC_SECURE) {
-		person_key_check(e, c, out, now);
-		note_push(out, ESC_TO_PERSON, c->person, c->lang, key, vars, 0);
-		return;
+		fingerprint_of(e, c->person, cur);
+		if (person_key_ok(e, c, cur)) {
+			person_flush(e, c->person, out, now);
+			note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+			    vars, 0);
+			return NEWS_SENT;
+		}
+		person_key_warn(e, c, cur, out, now);
+		r = NEWS_KEY;
 	}
 	memset(&m, 0, sizeof(m));
 	m.case_id = c->id;
-	m.to = c->person;
-	m.lang = c->lang;
-	m.key = (char *)key;
+	m.to = xstrdup(c->person);
+	m.lang = xstrdup(c->lang);
+	m.key = xstrdup(key);
 	m.vars = vars;
-	m.fp = c->person_fp;
+	m.fp = strdup_or_null(c->person_fp);
 	m.created = now;
-	if (store_outbox_add(e->st, &m) == 0)
-		log_debug("escalate: case %ld: news kept for the person's "
-		    "return", c->id);
-	vars_free(vars);
+	store_changes_msg(&e->changes, &m);
+	log_debug("escalate: case %ld: news kept for the person (%s)", c->id,
+	    r == NEWS_KEY ? "key not verified" : "not in a session");
+	return r;
 }
 
-/* Delivers what waits for a person who is back in a private conversation. */
+/* Delivers what waits for a person who is in a private conversation, as
+ * long as their key is the one each message expects (or verified). */
 static void
 person_flush(struct escalate *e, const char *jid, struct esc_notes *out,
     time_t now)
@@ -707,8 +814,8 @@ person_flush(struct escalate *e, const char *jid, struct esc_notes *out,
 	struct esc_case *c = case_of_person(e, jid);
 	struct store_msg *v;
 	char cur[FP_HEX + 1];
-	size_t n, k;
-	int warned = 0;
+	size_t n, k, sent = 0;
+	int case_ok = 0, warned = 0;
 
 	if (store_outbox_list(e->st, jid, &v, &n) == -1 || n == 0) {
 		store_msgs_free(v, n);
@@ -716,23 +823,39 @@ person_flush(struct escalate *e, const char *jid, struct esc_notes *out,
 	}
 	fingerprint_of(e, jid, cur);
 	if (c != NULL)
-		warned = person_key_check(e, c, out, now);
+		case_ok = person_key_ok(e, c, cur);
 	for (k = 0; k < n; k++) {
-		if (!warned && v[k].fp != NULL &&
-		    util_strcasecmp(v[k].fp, cur) != 0) {
+		int ok;
+
+		if (msg_taken(e, v[k].id))
+			continue;
+		if (c != NULL && v[k].case_id == c->id)
+			ok = case_ok;
+		else
+			ok = v[k].fp == NULL ||
+			    util_strcasecmp(v[k].fp, cur) == 0 ||
+			    (cur[0] != '\0' && verified_of(e, jid));
+		if (!ok) {
 			char nb[32];
 
-			note_push(out, ESC_TO_PERSON, jid, v[k].lang,
-			    "esc_fp_changed",
-			    vars_make("case", num(nb, v[k].case_id), NULL), 0);
+			if (c != NULL && v[k].case_id == c->id)
+				person_key_warn(e, c, cur, out, now);
+			else if (!warned)
+				note_push(out, ESC_TO_PERSON, jid, v[k].lang,
+				    "esc_fp_changed", vars_make("case",
+				    num(nb, v[k].case_id), NULL), 0);
 			warned = 1;
+			continue;
 		}
 		note_push(out, ESC_TO_PERSON, jid, v[k].lang, v[k].key,
 		    vars_copy(v[k].vars), 0);
-		store_outbox_delete(e->st, v[k].id);
+		store_changes_op(&e->changes, STORE_OP_OUTBOX_DELETE, v[k].id,
+		    0, 0);
+		sent++;
 	}
-	log_info("escalate: %zu waiting messages delivered to %s", n,
-	    log_peer(jid));
+	if (sent > 0)
+		log_info("escalate: %zu waiting messages delivered to %s",
+		    sent, log_peer(jid));
 	store_msgs_free(v, n);
 }
 
@@ -750,9 +873,12 @@ helper_flush(struct escalate *e, int i, struct esc_notes *out)
 	for (k = 0; k < n; k++) {
 		struct esc_case *c = case_find(e, v[k].case_id);
 
+		if (msg_taken(e, v[k].id))
+			continue;
 		note_push(out, ESC_TO_HELPER, helper_jid(e, i), v[k].lang,
 		    v[k].key, vars_copy(v[k].vars), v[k].sensitive);
-		store_outbox_delete(e->st, v[k].id);
+		store_changes_op(&e->changes, STORE_OP_OUTBOX_DELETE, v[k].id,
+		    0, 0);
 		if (c != NULL)
 			c->held_told = 0;
 	}
@@ -870,6 +996,8 @@ case_dispatch(struct escalate *e, struct esc_case *c, time_t now,
 {
 	int i;
 
+	if (c->withdrawn)
+		return 0;
 	if (c->state != STORE_WAITING)
 		return c->helper >= 0;
 	i = helper_choose(e, c, now, out);
@@ -895,7 +1023,7 @@ case_close(struct escalate *e, struct esc_case *c, time_t now,
 {
 	size_t k;
 
-	store_case_close(e->st, c->id, now);
+	store_changes_op(&e->changes, STORE_OP_CASE_CLOSE, c->id, now, 0);
 	for (k = 0; k < e->nhelpers; k++)
 		if (e->helpers[k].talk == c->id)
 			e->helpers[k].talk = 0;
@@ -946,7 +1074,7 @@ helper_mismatch(struct escalate *e, int i, time_t now, struct esc_notes *out)
 	for (k = 0; k < e->ncases; k++) {
 		struct esc_case *c = e->cases[k];
 
-		if (c->helper != i)
+		if (c->helper != i || c->withdrawn)
 			continue;
 		if (c->state == STORE_OFFERED)
 			offer_revoke(e, c, "helper key not pinned", 0, now,
@@ -1001,21 +1129,112 @@ person_whatnext(struct escalate *e, struct esc_case *c, time_t now,
 	    duty_zone(e->duty), NULL), 0);
 }
 
+/* ---- events: one transaction each ---- */
+
+/* Keeps what the event may have to restore. */
+static void
+event_begin(struct escalate *e, struct esc_event *ev,
+    const struct esc_notes *out)
+{
+	size_t k;
+
+	store_changes_clear(&e->changes);
+	ev->mark = out->n;
+	ev->ncases = e->ncases;
+	ev->cases = xcalloc(e->ncases + 1, sizeof(*ev->cases));
+	for (k = 0; k < e->ncases; k++)
+		ev->cases[k] = case_dup(e, e->cases[k]);
+	ev->helpers = xcalloc(e->nhelpers + 1, sizeof(*ev->helpers));
+	memcpy(ev->helpers, e->helpers, e->nhelpers * sizeof(*e->helpers));
+	ev->last_purge = e->last_purge;
+	ev->next_id = e->next_id;
+}
+
+static void
+event_drop(struct esc_event *ev)
+{
+	size_t k;
+
+	for (k = 0; k < ev->ncases; k++)
+		case_free(ev->cases[k]);
+	free(ev->cases);
+	free(ev->helpers);
+	memset(ev, 0, sizeof(*ev));
+}
+
+/* Writes the event's changes in one transaction. Returns 0 if they are
+ * committed; -1 if the store refused them: the state from before the
+ * event is back, and the notes it made are dropped (nothing of it may
+ * reach anyone). The caller tells the truth about it. */
+static int
+event_end(struct escalate *e, struct esc_event *ev, struct esc_notes *out)
+{
+	size_t k;
+	int rc = store_apply(e->st, &e->changes);
+
+	store_changes_clear(&e->changes);
+	if (rc == 0) {
+		event_drop(ev);
+		return 0;
+	}
+	for (k = 0; k < e->ncases; k++)
+		case_free(e->cases[k]);
+	if (e->capcases < ev->ncases + 1) {
+		e->capcases = ev->ncases + 1;
+		e->cases = xrealloc(e->cases,
+		    e->capcases * sizeof(*e->cases));
+	}
+	memcpy(e->cases, ev->cases, ev->ncases * sizeof(*e->cases));
+	e->ncases = ev->ncases;
+	ev->ncases = 0;
+	memcpy(e->helpers, ev->helpers, e->nhelpers * sizeof(*e->helpers));
+	e->last_purge = ev->last_purge;
+	e->next_id = ev->next_id;
+	for (k = ev->mark; k < out->n; k++)
+		note_free(&out->v[k]);
+	out->n = ev->mark;
+	event_drop(ev);
+	return -1;
+}
+
+/* A reach change the store refused: done again at the next tick. */
+static void
+retry_add(struct escalate *e, const char *bare)
+{
+	size_t k;
+
+	for (k = 0; k < e->nretry; k++)
+		if (util_strcasecmp(e->retry[k], bare) == 0)
+			return;
+	if (e->nretry == RETRY_MAX) {
+		free(e->retry[0]);
+		memmove(&e->retry[0], &e->retry[1],
+		    (RETRY_MAX - 1) * sizeof(e->retry[0]));
+		e->nretry--;
+	}
+	e->retry[e->nretry++] = xstrdup(bare);
+}
+
 /* ---- the person's side ---- */
 
-long
-escalate_open(struct escalate *e, const char *person, const char *lang,
+static long
+open_case(struct escalate *e, const char *person, const char *lang,
     const char *text, time_t now, struct esc_notes *out)
 {
 	struct esc_notes later;
-	struct store_case sc;
 	struct esc_case *c;
 	char fp[FP_HEX + 1];
 	size_t max = e->cfg->limits.max_queue;
 
-	if (lang == NULL || *lang == '\0')
-		lang = default_lang(e);
 	if ((c = case_of_person(e, person)) != NULL) {
+		if (c->withdrawn) {
+			char nb[32];
+
+			note_push(out, ESC_TO_PERSON, person, c->lang,
+			    "esc_cancel_failed", vars_make("case",
+			    num(nb, c->id), NULL), 0);
+			return c->id;
+		}
 		person_whatnext(e, c, now, "esc_already", out);
 		return c->id;
 	}
@@ -1026,30 +1245,21 @@ escalate_open(struct escalate *e, const char *person, const char *lang,
 		    NULL, 0);
 		return -1;
 	}
+	if (e->next_id <= 0 && (e->next_id = store_case_next_id(e->st)) <= 0)
+		return 0;
 	fingerprint_of(e, person, fp);
-	memset(&sc, 0, sizeof(sc));
-	sc.state = STORE_WAITING;
-	sc.person = (char *)person;
-	sc.lang = (char *)lang;
-	sc.text = (char *)(text != NULL ? text : "");
-	sc.person_fp = fp[0] != '\0' ? fp : NULL;
-	sc.opened = now;
-	if (store_case_insert(e->st, &sc) == -1) {
-		note_push(out, ESC_TO_PERSON, person, lang, "esc_store_failed",
-		    NULL, 0);
-		return -1;
-	}
 	c = xcalloc(1, sizeof(*c));
-	c->id = sc.id;
+	c->id = e->next_id++;
 	c->state = STORE_WAITING;
 	c->person = xstrdup(person);
 	c->lang = xstrdup(lang);
-	c->text = xstrdup(sc.text);
+	c->text = xstrdup(text != NULL ? text : "");
 	c->person_fp = fp[0] != '\0' ? xstrdup(fp) : NULL;
 	c->helper = -1;
 	c->opened = now;
 	c->tried = xcalloc(e->nhelpers + 1, sizeof(*c->tried));
 	case_add(e, c);
+	case_write(e, c, STORE_OP_CASE_INSERT);
 	log_info("escalate: case %ld opened by %s (%s)", c->id,
 	    log_peer(person), log_vis(lang));
 	/* The person hears what happens next before any helper note. */
@@ -1059,6 +1269,27 @@ escalate_open(struct escalate *e, const char *person, const char *lang,
 	notes_move(out, &later);
 	esc_notes_release(&later);
 	return c->id;
+}
+
+long
+escalate_open(struct escalate *e, const char *person, const char *lang,
+    const char *text, time_t now, struct esc_notes *out)
+{
+	struct esc_event ev;
+	long id;
+
+	if (lang == NULL || *lang == '\0')
+		lang = default_lang(e);
+	event_begin(e, &ev, out);
+	id = open_case(e, person, lang, text, now, out);
+	if (event_end(e, &ev, out) == -1 || id == 0) {
+		log_warnx("escalate: request from %s not recorded (store)",
+		    log_peer(person));
+		note_push(out, ESC_TO_PERSON, person, lang, "esc_store_failed",
+		    NULL, 0);
+		return -1;
+	}
+	return id;
 }
 
 long
@@ -1074,13 +1305,91 @@ escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out)
 {
 	struct esc_case *c = case_of_person(e, person);
+	char nb[32];
 
 	if (c == NULL) {
 		note_push(out, ESC_TO_PERSON, person, default_lang(e),
 		    "esc_status_none", NULL, 0);
 		return;
 	}
+	if (c->withdrawn) {
+		note_push(out, ESC_TO_PERSON, person, c->lang,
+		    "esc_cancel_failed", vars_make("case", num(nb, c->id),
+		    NULL), 0);
+		return;
+	}
 	person_whatnext(e, c, now, "esc_status", out);
+}
+
+/* Closes c at the person's request (notes: person first, then helper). */
+static void
+cancel_case(struct escalate *e, struct esc_case *c, time_t now,
+    struct esc_notes *out)
+{
+	char nb[32];
+
+	num(nb, c->id);
+	if (reach_of(e, c->person) == ESC_SECURE)
+		note_push(out, ESC_TO_PERSON, c->person, c->lang,
+		    "esc_cancelled", vars_make("case", nb, NULL), 0);
+	else
+		person_news(e, out, c, "esc_cancelled", vars_make("case", nb,
+		    NULL), now);
+	if (c->state == STORE_CLAIMED)
+		helper_note(e, out, c->helper, "esc_closed_by_person",
+		    vars_make("case", nb, NULL), 0, 0, now);
+	else if (c->state == STORE_OFFERED && c->offer_sent)
+		helper_note(e, out, c->helper, "esc_offer_withdrawn",
+		    vars_make("case", nb, NULL), 0, 0, now);
+	case_close(e, c, now, c->state == STORE_CLAIMED ?
+	    "closed by the person" : "withdrawn by the person");
+}
+
+/* Keeps the numbers of the withdrawn cases beside the database (see
+ * store_withdrawn_save): a restart must not offer them again. */
+static void
+withdrawn_save(struct escalate *e)
+{
+	long *ids = xcalloc(e->ncases + 1, sizeof(*ids));
+	size_t k, n = 0;
+
+	for (k = 0; k < e->ncases; k++)
+		if (e->cases[k]->withdrawn)
+			ids[n++] = e->cases[k]->id;
+	store_withdrawn_save(e->st, ids, n);
+	free(ids);
+}
+
+/* The CANCEL of person's case, as one event. Returns 0, or -1 if the store
+ * refused it: then the case is withdrawn from the helpers in memory (so
+ * nothing more reaches them) and the close is retried every RETRY_EVERY
+ * seconds. */
+static int
+cancel_event(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	struct esc_event ev;
+	struct esc_case *c;
+	char *who = xstrdup(person);	/* person may be the case's */
+	int rc = 0, was;
+
+	c = case_of_person(e, who);
+	was = c->withdrawn;
+	event_begin(e, &ev, out);
+	cancel_case(e, c, now, out);
+	if (event_end(e, &ev, out) == -1) {
+		rc = -1;
+		if ((c = case_of_person(e, who)) != NULL && !c->withdrawn) {
+			log_warnx("escalate: case %ld: CANCEL not recorded "
+			    "(store); withdrawn from the helpers, retried",
+			    c->id);
+			c->withdrawn = 1;
+			withdrawn_save(e);
+		}
+	} else if (was)
+		withdrawn_save(e);
+	free(who);
+	return rc;
 }
 
 int
@@ -1095,30 +1404,24 @@ escalate_cancel(struct escalate *e, const char *person, time_t now,
 		    "esc_cancel_none", NULL, 0);
 		return 0;
 	}
-	num(nb, c->id);
-	note_push(out, ESC_TO_PERSON, c->person, c->lang, "esc_cancelled",
-	    vars_make("case", nb, NULL), 0);
-	if (c->state == STORE_CLAIMED)
-		helper_note(e, out, c->helper, "esc_closed_by_person",
-		    vars_make("case", nb, NULL), 0, 0, now);
-	else if (c->state == STORE_OFFERED && c->offer_sent)
-		helper_note(e, out, c->helper, "esc_offer_withdrawn",
-		    vars_make("case", nb, NULL), 0, 0, now);
-	case_close(e, c, now, c->state == STORE_CLAIMED ?
-	    "closed by the person" : "withdrawn by the person");
+	if (cancel_event(e, person, now, out) == -1) {
+		c = case_of_person(e, person);
+		note_push(out, ESC_TO_PERSON, person, c->lang,
+		    "esc_cancel_failed", vars_make("case", num(nb, c->id),
+		    NULL), 0);
+	}
 	return 1;
 }
 
-int
-escalate_person_text(struct escalate *e, const char *person, const char *text,
+static void
+relay_text(struct escalate *e, struct esc_case *c, const char *text,
     time_t now, struct esc_notes *out)
 {
-	struct esc_case *c = case_of_person(e, person);
-	char nb[32];
+	char nb[32], cur[FP_HEX + 1];
 
-	if (c == NULL || c->state != STORE_CLAIMED || c->helper < 0)
-		return 0;
-	person_key_check(e, c, out, now);
+	fingerprint_of(e, c->person, cur);
+	if (!person_key_ok(e, c, cur))
+		person_key_warn(e, c, cur, out, now);
 	if (helper_note(e, out, c->helper, "esc_relay",
 	    vars_make("case", num(nb, c->id), "text", text, NULL), 1, c->id,
 	    now) == 0 && !c->held_told) {
@@ -1126,6 +1429,29 @@ escalate_person_text(struct escalate *e, const char *person, const char *text,
 		note_push(out, ESC_TO_PERSON, c->person, c->lang,
 		    "esc_relay_held", vars_make("case", nb, "helper",
 		    helper_name(e, c->helper), NULL), 0);
+	}
+}
+
+int
+escalate_person_text(struct escalate *e, const char *person, const char *text,
+    time_t now, struct esc_notes *out)
+{
+	struct esc_case *c = case_of_person(e, person);
+	struct esc_event ev;
+	char nb[32];
+
+	if (c == NULL || c->withdrawn || c->state != STORE_CLAIMED ||
+	    c->helper < 0)
+		return 0;
+	event_begin(e, &ev, out);
+	relay_text(e, c, text, now, out);
+	if (event_end(e, &ev, out) == -1) {
+		c = case_of_person(e, person);
+		log_warnx("escalate: case %ld: words not passed on (store)",
+		    c->id);
+		note_push(out, ESC_TO_PERSON, person, c->lang,
+		    "esc_relay_failed", vars_make("case", num(nb, c->id),
+		    NULL), 0);
 	}
 	return 1;
 }
@@ -1257,8 +1583,11 @@ helper_to_person(struct escalate *e, int i, struct esc_case *c,
 	if (reach_of(e, c->person) != ESC_SECURE)
 		say_helper(e, out, i, "esc_relay_kept",
 		    vars_make("case", nb, NULL), now);
-	person_news(e, out, c, "esc_from_helper", vars_make("case", nb,
-	    "helper", helper_name(e, i), "text", text, NULL), now);
+	if (person_news(e, out, c, "esc_from_helper", vars_make("case", nb,
+	    "helper", helper_name(e, i), "text", text, NULL), now) ==
+	    NEWS_KEY)
+		say_helper(e, out, i, "esc_relay_key_held",
+		    vars_make("case", nb, NULL), now);
 }
 
 static void
@@ -1324,11 +1653,8 @@ cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
 	    c->lang, "text", c->text != NULL ? c->text : "", NULL), 1, 0, now);
 	e->helpers[i].talk = c->id;
 	/* Delivered: the consented text is not kept any longer. */
-	if (c->text != NULL) {
-		memset(c->text, 0, strlen(c->text));
-		free(c->text);
-		c->text = NULL;
-	}
+	util_strfreezero(c->text);
+	c->text = NULL;
 	case_save(e, c);
 	person_news(e, out, c, "esc_claimed", vars_make("case", nb, "helper",
 	    helper_name(e, i), NULL), now);
@@ -1353,6 +1679,46 @@ cmd_talk(struct escalate *e, int i, long n, const char *arg UNUSED,
 		say_helper(e, out, i, "esc_talk_ok", vars_make("case", nb,
 		    NULL), now);
 	}
+}
+
+/* TRUST n: the case's helper vouches for the person's new key (they
+ * checked with the person); news waiting for it goes out. */
+static void
+cmd_trust(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	struct esc_case *c = case_find(e, n);
+	char nb[32], cur[FP_HEX + 1];
+
+	num(nb, n);
+	if (c == NULL) {
+		say_helper(e, out, i, "esc_no_case", vars_make("case", nb,
+		    NULL), now);
+		return;
+	}
+	if (c->state != STORE_CLAIMED || c->helper != i) {
+		say_helper(e, out, i, "esc_not_yours", vars_make("case", nb,
+		    NULL), now);
+		return;
+	}
+	fingerprint_of(e, c->person, cur);
+	if (cur[0] == '\0' || c->person_fp == NULL ||
+	    util_strcasecmp(c->person_fp, cur) == 0) {
+		say_helper(e, out, i, "esc_trust_nothing", vars_make("case",
+		    nb, NULL), now);
+		return;
+	}
+	free(c->person_fp);
+	c->person_fp = xstrdup(cur);
+	free(c->warned_fp);
+	c->warned_fp = NULL;
+	case_save(e, c);
+	log_info("escalate: case %ld: the helper vouched for the person's new "
+	    "OTR key", c->id);
+	say_helper(e, out, i, "esc_trust_ok", vars_make("case", nb, NULL),
+	    now);
+	if (reach_of(e, c->person) == ESC_SECURE)
+		person_flush(e, c->person, out, now);
 }
 
 static void
@@ -1383,6 +1749,18 @@ cmd_close(struct escalate *e, int i, long n, const char *arg UNUSED,
 	case_close(e, c, now, "closed by a helper");
 }
 
+/* Open cases, not counting those withdrawn (a CANCEL being written). */
+static size_t
+live_cases(const struct escalate *e)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < e->ncases; k++)
+		if (!e->cases[k]->withdrawn)
+			n++;
+	return n;
+}
+
 static void
 cmd_queue(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
     time_t now, struct esc_notes *out)
@@ -1390,15 +1768,18 @@ cmd_queue(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
 	char nb[32], mb[32];
 	size_t k, shown = 0;
 
-	if (e->ncases == 0) {
+	if (live_cases(e) == 0) {
 		say_helper(e, out, i, "esc_queue_empty", NULL, now);
 		return;
 	}
 	say_helper(e, out, i, "esc_queue_head", vars_make("count",
-	    num(nb, (long)e->ncases), NULL), now);
-	for (k = 0; k < e->ncases && shown < QUEUE_SHOWN; k++, shown++) {
+	    num(nb, (long)live_cases(e)), NULL), now);
+	for (k = 0; k < e->ncases && shown < QUEUE_SHOWN; k++) {
 		struct esc_case *c = e->cases[k];
 
+		if (c->withdrawn)
+			continue;
+		shown++;
 		num(nb, c->id);
 		num(mb, (long)((now - c->opened) / 60));
 		if (c->state == STORE_CLAIMED)
@@ -1416,9 +1797,9 @@ cmd_queue(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
 			    vars_make("case", nb, "lang", c->lang, "minutes",
 			    mb, NULL), now);
 	}
-	if (e->ncases > shown)
+	if (live_cases(e) > shown)
 		say_helper(e, out, i, "esc_queue_more", vars_make("count",
-		    num(nb, (long)(e->ncases - shown)), NULL), now);
+		    num(nb, (long)(live_cases(e) - shown)), NULL), now);
 }
 
 static void
@@ -1539,6 +1920,7 @@ static const struct helper_cmd {
 	{ { "talk", "parler", "hablar" },		ARG_CASE, cmd_talk },
 	{ { "close", "fermer", "cloturer", "clore", "cerrar" },
 							ARG_CASE, cmd_close },
+	{ { "trust", "confiance", "confiar" },		ARG_CASE, cmd_trust },
 	{ { "who", "qui", "quien" },			ARG_NONE, cmd_who },
 	{ { "duty", "service", "permanence", "guardia" },
 							ARG_DUTY, cmd_duty },
@@ -1598,21 +1980,17 @@ helper_command(struct escalate *e, int i, const char *text, time_t now,
 	return 1;
 }
 
-int
-escalate_helper_text(struct escalate *e, const char *helper, const char *text,
-    time_t now, struct esc_notes *out)
+static int
+helper_text(struct escalate *e, int i, const char *text, time_t now,
+    struct esc_notes *out)
 {
-	int i = helper_find(e, helper);
-	struct esc_helper *h;
+	struct esc_helper *h = &e->helpers[i];
 	struct esc_case *c;
 	const char *rest;
 	char nb[32];
 	long n;
 	size_t k;
 
-	if (i < 0 || text == NULL)
-		return 0;
-	h = &e->helpers[i];
 	if (helper_command(e, i, text, now, out)) {
 		dispatch(e, now, out);
 		return 1;
@@ -1640,7 +2018,7 @@ escalate_helper_text(struct escalate *e, const char *helper, const char *text,
 	}
 	for (k = 0; k < e->ncases; k++) {
 		if (e->cases[k]->state == STORE_CLAIMED &&
-		    e->cases[k]->helper == i) {
+		    e->cases[k]->helper == i && !e->cases[k]->withdrawn) {
 			say_helper(e, out, i, "esc_helper_which", NULL, now);
 			return 1;
 		}
@@ -1648,10 +2026,30 @@ escalate_helper_text(struct escalate *e, const char *helper, const char *text,
 	return 0;
 }
 
+int
+escalate_helper_text(struct escalate *e, const char *helper, const char *text,
+    time_t now, struct esc_notes *out)
+{
+	struct esc_event ev;
+	int i = helper_find(e, helper), used;
+
+	if (i < 0 || text == NULL)
+		return 0;
+	event_begin(e, &ev, out);
+	used = helper_text(e, i, text, now, out);
+	if (event_end(e, &ev, out) == -1) {
+		log_warnx("escalate: text from helper %s not acted on (store)",
+		    log_peer(helper_jid(e, i)));
+		say_helper(e, out, i, "esc_helper_failed", NULL, now);
+		return 1;
+	}
+	return used;
+}
+
 /* ---- events ---- */
 
-void
-escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
+static void
+reach_changed(struct escalate *e, const char *bare, time_t now,
     struct esc_notes *out)
 {
 	int i = helper_find(e, bare);
@@ -1678,7 +2076,8 @@ escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
 	for (k = 0; k < e->ncases; k++) {
 		struct esc_case *c = e->cases[k];
 
-		if (c->helper != i || c->state != STORE_OFFERED)
+		if (c->helper != i || c->state != STORE_OFFERED ||
+		    c->withdrawn)
 			continue;
 		if (!available(r))
 			offer_revoke(e, c, r == ESC_BUSY ? "helper busy" :
@@ -1692,7 +2091,50 @@ escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
 }
 
 void
-escalate_tick(struct escalate *e, time_t now, struct esc_notes *out)
+escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
+    struct esc_notes *out)
+{
+	struct esc_event ev;
+
+	event_begin(e, &ev, out);
+	reach_changed(e, bare, now, out);
+	if (event_end(e, &ev, out) == -1) {
+		log_warnx("escalate: reach change of %s not acted on (store); "
+		    "retried", log_peer(bare));
+		retry_add(e, bare);
+		e->retried = now;
+	}
+}
+
+/* What the store refused before: CANCELs, then reach changes. */
+static void
+retries(struct escalate *e, time_t now, struct esc_notes *out)
+{
+	char *v[RETRY_MAX];
+	size_t k, n = e->nretry;
+
+	if (e->retried != 0 && now - e->retried < RETRY_EVERY)
+		return;
+	e->retried = 0;
+	for (k = 0; k < e->ncases; k++) {
+		if (!e->cases[k]->withdrawn)
+			continue;
+		if (cancel_event(e, e->cases[k]->person, now, out) == -1) {
+			e->retried = now;	/* the store still refuses */
+			return;
+		}
+		k = (size_t)-1;		/* e->cases changed: again */
+	}
+	memcpy(v, e->retry, n * sizeof(*v));
+	e->nretry = 0;
+	for (k = 0; k < n; k++) {
+		escalate_reach_changed(e, v[k], now, out);
+		free(v[k]);
+	}
+}
+
+static void
+tick(struct escalate *e, time_t now, struct esc_notes *out)
 {
 	long timeout = e->cfg->escalation.ack_timeout;
 	size_t k;
@@ -1709,7 +2151,7 @@ escalate_tick(struct escalate *e, time_t now, struct esc_notes *out)
 		struct esc_case *c = e->cases[k];
 		char nb[32], pb[32];
 
-		if (c->state != STORE_OFFERED)
+		if (c->state != STORE_OFFERED || c->withdrawn)
 			continue;
 		if (now - c->offered < timeout) {
 			/* Still waiting for a pinned session: ask again. */
@@ -1735,18 +2177,27 @@ escalate_tick(struct escalate *e, time_t now, struct esc_notes *out)
 	dispatch(e, now, out);
 	if (e->last_purge == 0 || now - e->last_purge >= PURGE_INTERVAL) {
 		long keep = e->cfg->escalation.retention;
-		long n;
 
 		/* Undelivered news is kept at least MSG_KEEP, even with a
 		 * shorter retention: it is still owed to someone. */
-		n = store_purge(e->st, now - keep,
+		store_changes_op(&e->changes, STORE_OP_PURGE, 0, now - keep,
 		    now - (keep > MSG_KEEP ? keep : MSG_KEEP));
-
-		if (n > 0)
-			log_info("escalate: %ld closed cases or old messages "
-			    "deleted (retention)", n);
 		e->last_purge = now;
 	}
+}
+
+void
+escalate_tick(struct escalate *e, time_t now, struct esc_notes *out)
+{
+	struct esc_event ev;
+
+	retries(e, now, out);
+	event_begin(e, &ev, out);
+	tick(e, now, out);
+	if (event_end(e, &ev, out) == -1)
+		log_warnx("escalate: timeouts and retention not recorded "
+		    "(store); retried at the next tick");
+	store_tidy(e->st);
 }
 
 /* ---- life cycle ---- */
@@ -1795,6 +2246,35 @@ helpers_load(struct escalate *e)
 	}
 }
 
+/* Cases the person cancelled before a restart, the close not written
+ * yet: withdrawn again (hidden from helpers, the close retried). */
+static void
+withdrawn_load(struct escalate *e)
+{
+	long *ids;
+	size_t n, k, found = 0;
+	struct esc_case *c;
+
+	if (store_withdrawn_load(e->st, &ids, &n) == -1)
+		return;
+	for (k = 0; k < n; k++) {
+		size_t j;
+
+		for (j = 0, c = NULL; j < e->ncases && c == NULL; j++)
+			if (e->cases[j]->id == ids[k])
+				c = e->cases[j];
+		if (c == NULL)
+			continue;
+		c->withdrawn = 1;
+		found++;
+		log_info("escalate: case %ld: cancelled before the restart; "
+		    "its close is retried", c->id);
+	}
+	if (found != n)
+		withdrawn_save(e);
+	free(ids);
+}
+
 static void
 cases_load(struct escalate *e)
 {
@@ -1832,6 +2312,7 @@ cases_load(struct escalate *e)
 	if (n > 0)
 		log_info("escalate: %zu open cases loaded from the store", n);
 	store_cases_free(v, n);
+	withdrawn_load(e);
 }
 
 struct escalate *
@@ -1848,8 +2329,15 @@ escalate_new(const struct config *cfg, struct store *st, const struct duty *d,
 	e->duty = d;
 	if (env != NULL)
 		e->env = *env;
+	store_changes_init(&e->changes);
 	helpers_load(e);
 	cases_load(e);
+	/* Offers from before the restart, pins the admin changed: a store
+	 * that refuses them now is told so again by the next event. */
+	if (store_apply(e->st, &e->changes) == -1)
+		log_warnx("escalate: state after loading not recorded (store)");
+	store_changes_clear(&e->changes);
+	e->next_id = store_case_next_id(st);
 	return e;
 }
 
@@ -1862,6 +2350,9 @@ escalate_free(struct escalate *e)
 		return;
 	for (k = 0; k < e->ncases; k++)
 		case_free(e->cases[k]);
+	for (k = 0; k < e->nretry; k++)
+		free(e->retry[k]);
+	store_changes_release(&e->changes);
 	free(e->cases);
 	free(e->helpers);
 	free(e);

@@ -14,9 +14,19 @@
  *   person is told they may CANCEL and ask again.)
  * - Nothing at all is produced for a helper whose reach is ESC_MISMATCH.
  * - News for a person (a claim, a helper's words, a close) is produced only
- *   while the person's reach is ESC_SECURE; otherwise it waits in the store
- *   and comes out of escalate_reach_changed() when they are back, after an
- *   "esc_fp_changed" note if their OTR key is not the one of the request.
+ *   while the person's reach is ESC_SECURE and their OTR key is the one of
+ *   the request; otherwise it waits in the store and comes out of
+ *   escalate_reach_changed() when they are back. A new key gets an
+ *   "esc_fp_changed" note (and the helper "esc_person_key_changed"), never
+ *   the news, until it is verified (env.verified: SMP with the desk's
+ *   secret) or the helper vouches for it (TRUST n).
+ * - One event (each public function below) is one store transaction: its
+ *   notes come out only if its writes were committed. If the store refuses
+ *   them, the state from before the event is restored, and the one who
+ *   caused it is told the truth ("esc_store_failed", "esc_cancel_failed",
+ *   "esc_relay_failed", "esc_helper_failed"); a refused CANCEL withdraws
+ *   the case from the helpers at once and is retried by escalate_tick(),
+ *   as are refused reach changes.
  * - Time comes in as an argument; no clock is read here.
  *
  * Notes: key is a phrase key of replies/phrases/escalate.LANG.txt (for
@@ -48,6 +58,9 @@ struct esc_env {
 	int	(*reach)(void *ud, const char *bare);	/* enum esc_reach */
 	/* Active fingerprint as 40 hex digits into out[41]; 0 or -1. */
 	int	(*fingerprint)(void *ud, const char *bare, char *out);
+	/* 1 if the active key of a person was verified (SMP with the desk's
+	 * secret); may be NULL (never). */
+	int	(*verified)(void *ud, const char *bare);
 };
 
 enum esc_note_to {
@@ -95,24 +108,30 @@ long escalate_case_of(const struct escalate *e, const char *person);
 /* STATUS for a person: a note with state and queue position. */
 void escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out);
-/* CANCEL: withdraws the person's case (helper told if it was offered). */
+/* CANCEL: withdraws the person's case (helper told if it was offered).
+ * If the store refuses the close, the person hears "esc_cancel_failed",
+ * the case is hidden from the helpers at once (also across a restart) and
+ * escalate_tick() writes the close later, then tells the person. */
 int escalate_cancel(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out);
 /* Text from a person with a claimed relay case: forwarded to the helper as
- * "[#n] text". Returns 1 if consumed, 0 if the person has no live relay. */
+ * "[#n] text" (or kept for them: "esc_relay_held", or, if the store
+ * refuses, "esc_relay_failed"). Returns 1 if consumed, 0 if the person
+ * has no live relay. */
 int escalate_person_text(struct escalate *e, const char *person,
     const char *text, time_t now, struct esc_notes *out);
 /* Text from a configured helper whose session is pinned: QUEUE, CLAIM n,
- * TALK n, CLOSE n, WHO, DUTY ON/OFF/AUTO, HELP (or their French and Spanish
+ * TALK n, CLOSE n, TRUST n, WHO, DUTY ON/OFF/AUTO, HELP (or their French and Spanish
  * names), "#n text", or relay text after TALK (a claim sets TALK). Returns
  * 1 if handled, 0 if it is none of these (the bot may answer it). */
 int escalate_helper_text(struct escalate *e, const char *helper,
     const char *text, time_t now, struct esc_notes *out);
-/* A peer's reach changed (presence or OTR state): offers, deliveries of
- * queued news, pin mismatches happen here. */
+/* A peer's reach changed (presence or OTR state, or a person's key was
+ * just verified): offers, deliveries of queued news, pin mismatches
+ * happen here. */
 void escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
     struct esc_notes *out);
-/* Timeouts, fallbacks, retention. */
+/* Timeouts, fallbacks, retention; retries of what the store refused. */
 void escalate_tick(struct escalate *e, time_t now, struct esc_notes *out);
 
 #endif

@@ -31,6 +31,7 @@ enum stmt {
 	S_OUTBOX_READDRESS,
 	S_HELPER_GET,
 	S_HELPER_PUT,
+	S_NEXT_ID,
 	S_COUNT,
 };
 
@@ -39,9 +40,9 @@ enum stmt {
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_CASE_INSERT] =
-	    "INSERT INTO cases (state, person, lang, text, person_fp, helper,"
-	    " opened, offered, claimed, closed)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "INSERT INTO cases (id, state, person, lang, text, person_fp,"
+	    " helper, opened, offered, claimed, closed)"
+	    " VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[S_CASE_UPDATE] =
 	    "UPDATE cases SET state = ?2, person = ?3, lang = ?4, text = ?5,"
 	    " person_fp = ?6, helper = ?7, opened = ?8, offered = ?9,"
@@ -79,7 +80,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_HELPER_PUT] =
 	    "INSERT OR REPLACE INTO helpers (jid, duty, blocked, blocked_fp,"
 	    " blocked_pins, blocked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_NEXT_ID] =
+	    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence"
+	    " WHERE name = 'cases'), 0), coalesce((SELECT max(id)"
+	    " FROM cases), 0)) + 1",
 };
+
+/* A writer waiting for another process's lock stalls the whole daemon:
+ * wait briefly, then fail the event (it is retried, and people are told). */
+#define STORE_BUSY_MS	250
 
 /* Version 1. A later version adds a step in store_migrate(). */
 static const char schema_v1[] =
@@ -118,7 +127,9 @@ static const char schema_v1[] =
 struct store {
 	sqlite3		*db;
 	char		*path;
+	char		*wpath;		/* the withdrawn cases' side file */
 	sqlite3_stmt	*stmt[S_COUNT];
+	int		 wiped;		/* the WAL may hold wiped text */
 };
 
 static int
@@ -266,7 +277,9 @@ store_open(const char *state_dir)
 	buf_init(&b);
 	buf_addf(&b, "%s/%s", state_dir, STORE_FILE);
 	st->path = buf_detach(&b);
-	if (file_prepare(st->path, 1) == -1)
+	buf_addf(&b, "%s/%s", state_dir, STORE_WITHDRAWN_FILE);
+	st->wpath = buf_detach(&b);
+	if (file_prepare(st->path, 1) == -1 || file_prepare(st->wpath, 0) == -1)
 		goto fail;
 	for (i = 0; i < ARRAY_LEN(sidecars); i++) {
 		char side[1024];
@@ -286,15 +299,19 @@ store_open(const char *state_dir)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 2000);
-	/* WAL survives a SIGKILL with synchronous=NORMAL; secure_delete
-	 * overwrites what is deleted (wiped texts, purged cases). */
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	/* WAL survives a SIGKILL with synchronous=NORMAL, and lets a backup
+	 * or an admin read while the bot writes; secure_delete overwrites
+	 * what is deleted (wiped texts, purged cases) in the database file,
+	 * and store_tidy() truncates the WAL after such a change. */
 	if (store_exec(st, "PRAGMA journal_mode = WAL; "
 	    "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; "
 	    "PRAGMA foreign_keys = ON", "pragmas") == -1)
 		goto fail;
 	if (store_migrate(st) == -1)
 		goto fail;
+	/* A previous run may have stopped before its checkpoint. */
+	st->wiped = 1;
 	for (i = 0; i < S_COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
@@ -317,9 +334,12 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	if (st->db != NULL && st->wiped)
+		store_tidy(st);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		store_fail(st, "close");
 	free(st->path);
+	free(st->wpath);
 	free(st);
 }
 
@@ -407,17 +427,31 @@ read_case(sqlite3_stmt *s, struct store_case *c)
 		c->lang = xstrdup("en");
 }
 
-int
-store_case_insert(struct store *st, struct store_case *c)
+long
+store_case_insert(struct store *st, const struct store_case *c)
 {
 	sqlite3_stmt *s = stmt_get(st, S_CASE_INSERT);
 
-	if (bind_case(s, c, 1) == -1)
+	if (bind_case(s, c, 1) == -1 || (c->id > 0 &&
+	    sqlite3_bind_int64(s, 11, c->id) != SQLITE_OK))
 		return store_fail(st, "bind new case");
 	if (stmt_done(st, s, "insert case") == -1)
 		return -1;
-	c->id = (long)sqlite3_last_insert_rowid(st->db);
-	return 0;
+	return (long)sqlite3_last_insert_rowid(st->db);
+}
+
+long
+store_case_next_id(struct store *st)
+{
+	sqlite3_stmt *s = stmt_get(st, S_NEXT_ID);
+	long n = -1;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (n == -1)
+		store_fail(st, "next case number");
+	return n;
 }
 
 int
@@ -431,26 +465,33 @@ store_case_update(struct store *st, const struct store_case *c)
 	return stmt_done(st, s, "update case");
 }
 
-int
-store_case_close(struct store *st, long id, time_t now)
+/* The two statements of a close, inside the caller's transaction. */
+static int
+case_close_stmts(struct store *st, long id, time_t now)
 {
 	sqlite3_stmt *s;
 
-	if (store_exec(st, "BEGIN", "begin close") == -1)
-		return -1;
 	s = stmt_get(st, S_CASE_CLOSE_OUTBOX);
 	sqlite3_bind_int64(s, 1, id);
 	if (stmt_done(st, s, "wipe held messages of closed case") == -1)
-		goto fail;
+		return -1;
 	s = stmt_get(st, S_CASE_CLOSE);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	if (stmt_done(st, s, "close case") == -1)
-		goto fail;
-	return store_exec(st, "COMMIT", "commit close");
-fail:
-	store_exec(st, "ROLLBACK", "rollback close");
-	return -1;
+	return stmt_done(st, s, "close case");
+}
+
+int
+store_case_close(struct store *st, long id, time_t now)
+{
+	struct store_changes ch;
+	int rc;
+
+	store_changes_init(&ch);
+	store_changes_op(&ch, STORE_OP_CASE_CLOSE, id, now, 0);
+	rc = store_apply(st, &ch);
+	store_changes_release(&ch);
+	return rc;
 }
 
 int
@@ -517,7 +558,7 @@ store_case_release(struct store_case *c)
 {
 	free(c->person);
 	free(c->lang);
-	free(c->text);
+	util_strfreezero(c->text);
 	free(c->person_fp);
 	free(c->helper);
 	memset(c, 0, sizeof(*c));
@@ -549,6 +590,8 @@ store_purge(struct store *st, time_t closed_before, time_t msgs_before)
 	if (stmt_done(st, s, "purge old waiting messages") == -1)
 		return -1;
 	n += (long)sqlite3_changes(st->db);
+	if (n > 0)
+		st->wiped = 1;
 	return n;
 }
 
@@ -586,8 +629,8 @@ vars_decode(const char *p, size_t len)
 	return v;
 }
 
-int
-store_outbox_add(struct store *st, struct store_msg *m)
+long
+store_outbox_add(struct store *st, const struct store_msg *m)
 {
 	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_ADD);
 	struct buf b;
@@ -604,17 +647,15 @@ store_outbox_add(struct store *st, struct store_msg *m)
 	rc |= bind_text(s, 7, m->fp);
 	rc |= sqlite3_bind_int64(s, 8, (sqlite3_int64)m->created);
 	if (rc != SQLITE_OK) {
-		buf_release(&b);
+		buf_release_zero(&b);
 		return store_fail(st, "bind waiting message");
 	}
 	rc = stmt_done(st, s, "queue waiting message");
-	/* The blob may hold a person's words: clear our copy too. */
-	if (b.s != NULL)
-		memset(b.s, 0, b.cap);
-	buf_release(&b);
-	if (rc == 0)
-		m->id = (long)sqlite3_last_insert_rowid(st->db);
-	return rc;
+	/* The blob may hold a person's words: wipe our copy too. */
+	buf_release_zero(&b);
+	if (rc == -1)
+		return -1;
+	return (long)sqlite3_last_insert_rowid(st->db);
 }
 
 int
@@ -666,7 +707,10 @@ store_outbox_delete(struct store *st, long id)
 	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_DELETE);
 
 	sqlite3_bind_int64(s, 1, id);
-	return stmt_done(st, s, "delete delivered message");
+	if (stmt_done(st, s, "delete delivered message") == -1)
+		return -1;
+	st->wiped = 1;
+	return 0;
 }
 
 int
@@ -681,20 +725,29 @@ store_outbox_readdress(struct store *st, long case_id, const char *from,
 	return stmt_done(st, s, "re-address held messages");
 }
 
+/* The values may be a person's or a helper's words: wiped. */
+void
+store_msg_release(struct store_msg *m)
+{
+	size_t j;
+
+	free(m->to);
+	free(m->lang);
+	free(m->key);
+	for (j = 0; m->vars != NULL && m->vars[j] != NULL; j++)
+		util_strfreezero(m->vars[j]);
+	free(m->vars);
+	free(m->fp);
+	memset(m, 0, sizeof(*m));
+}
+
 void
 store_msgs_free(struct store_msg *v, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(v[i].to);
-		free(v[i].lang);
-		free(v[i].key);
-		for (j = 0; v[i].vars != NULL && v[i].vars[j] != NULL; j++)
-			free(v[i].vars[j]);
-		free(v[i].vars);
-		free(v[i].fp);
-	}
+	for (i = 0; i < n; i++)
+		store_msg_release(&v[i]);
 	free(v);
 }
 
@@ -748,4 +801,223 @@ store_helper_release(struct store_helper *h)
 	free(h->blocked_fp);
 	free(h->blocked_pins);
 	memset(h, 0, sizeof(*h));
+}
+
+/* ---- one event, one transaction ---- */
+
+void
+store_changes_init(struct store_changes *ch)
+{
+	memset(ch, 0, sizeof(*ch));
+}
+
+void
+store_changes_clear(struct store_changes *ch)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++) {
+		store_case_release(&ch->v[i].c);
+		store_msg_release(&ch->v[i].m);
+		store_helper_release(&ch->v[i].h);
+	}
+	ch->n = 0;
+}
+
+void
+store_changes_release(struct store_changes *ch)
+{
+	store_changes_clear(ch);
+	free(ch->v);
+	store_changes_init(ch);
+}
+
+static struct store_change *
+change_new(struct store_changes *ch, enum store_op op)
+{
+	struct store_change *x;
+
+	if (ch->n == ch->cap) {
+		ch->cap = ch->cap ? ch->cap * 2 : 8;
+		ch->v = xrealloc(ch->v, ch->cap * sizeof(*ch->v));
+	}
+	x = &ch->v[ch->n++];
+	memset(x, 0, sizeof(*x));
+	x->op = op;
+	return x;
+}
+
+void
+store_changes_case(struct store_changes *ch, enum store_op op,
+    struct store_case *c)
+{
+	struct store_change *x = change_new(ch, op);
+
+	x->c = *c;
+	x->id = c->id;
+	memset(c, 0, sizeof(*c));
+}
+
+void
+store_changes_msg(struct store_changes *ch, struct store_msg *m)
+{
+	struct store_change *x = change_new(ch, STORE_OP_OUTBOX_ADD);
+
+	x->m = *m;
+	memset(m, 0, sizeof(*m));
+}
+
+void
+store_changes_helper(struct store_changes *ch, struct store_helper *h)
+{
+	struct store_change *x = change_new(ch, STORE_OP_HELPER_PUT);
+
+	x->h = *h;
+	memset(h, 0, sizeof(*h));
+}
+
+void
+store_changes_op(struct store_changes *ch, enum store_op op, long id,
+    time_t t, time_t t2)
+{
+	struct store_change *x = change_new(ch, op);
+
+	x->id = id;
+	x->t = t;
+	x->t2 = t2;
+}
+
+/* One change inside the transaction. Sets *wiped if it removed text. */
+static int
+change_run(struct store *st, const struct store_change *x, int *wiped)
+{
+	switch (x->op) {
+	case STORE_OP_CASE_INSERT:
+		return store_case_insert(st, &x->c) == -1 ? -1 : 0;
+	case STORE_OP_CASE_UPDATE:
+		if (x->c.text == NULL)
+			*wiped = 1;
+		return store_case_update(st, &x->c);
+	case STORE_OP_CASE_CLOSE:
+		*wiped = 1;
+		return case_close_stmts(st, x->id, x->t);
+	case STORE_OP_OUTBOX_ADD:
+		return store_outbox_add(st, &x->m) == -1 ? -1 : 0;
+	case STORE_OP_OUTBOX_DELETE:
+		*wiped = 1;
+		return store_outbox_delete(st, x->id);
+	case STORE_OP_HELPER_PUT:
+		return store_helper_put(st, &x->h);
+	case STORE_OP_PURGE:
+		*wiped = 1;
+		return store_purge(st, x->t, x->t2) == -1 ? -1 : 0;
+	}
+	return -1;
+}
+
+int
+store_apply(struct store *st, const struct store_changes *ch)
+{
+	size_t i;
+	int wiped = 0;
+
+	if (ch->n == 0)
+		return 0;
+	if (store_exec(st, "BEGIN IMMEDIATE", "begin") == -1)
+		return -1;
+	for (i = 0; i < ch->n; i++)
+		if (change_run(st, &ch->v[i], &wiped) == -1)
+			goto fail;
+	if (store_exec(st, "COMMIT", "commit") == -1)
+		goto fail;
+	if (wiped) {
+		st->wiped = 1;
+		store_tidy(st);
+	}
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, "ROLLBACK", "rollback");
+	log_warnx("store: %zu change(s) rolled back (%s)", ch->n,
+	    log_vis(st->path));
+	return -1;
+}
+
+int
+store_tidy(struct store *st)
+{
+	int rc;
+
+	if (!st->wiped)
+		return 0;
+	/* A reader or another writer holds it up: try again later rather
+	 * than stall the daemon. */
+	sqlite3_busy_timeout(st->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (rc != SQLITE_OK) {
+		log_debug("store: WAL checkpoint postponed: %s",
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	st->wiped = 0;
+	return 0;
+}
+
+/* ---- cases withdrawn before their close could be written ---- */
+
+int
+store_withdrawn_save(struct store *st, const long *ids, size_t n)
+{
+	struct buf b;
+	size_t i;
+	int rc;
+
+	log_debug("store: %zu withdrawn case(s) in %s", n, log_vis(st->wpath));
+	if (n == 0) {
+		if (unlink(st->wpath) == -1 && errno != ENOENT) {
+			log_warn("store: unlink %s", log_vis(st->wpath));
+			return -1;
+		}
+		return 0;
+	}
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%ld\n", ids[i]);
+	rc = util_write_atomic(st->wpath, b.s, b.len, 0600);
+	if (rc == -1)
+		log_warn("store: write %s", log_vis(st->wpath));
+	buf_release(&b);
+	return rc;
+}
+
+int
+store_withdrawn_load(struct store *st, long **ids, size_t *n)
+{
+	char *data, *line, *next;
+	size_t len;
+	long v;
+
+	*ids = NULL;
+	*n = 0;
+	if ((data = util_read_file(st->wpath, 1 << 20, &len)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("store: read %s", log_vis(st->wpath));
+		return -1;
+	}
+	for (line = data; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (util_parse_long(line, 1, 999999999L, &v) == -1) {
+			log_warnx("store: %s: not a case number: %s",
+			    log_vis(st->wpath), log_vis(line));
+			continue;
+		}
+		*ids = xrealloc(*ids, (*n + 1) * sizeof(**ids));
+		(*ids)[(*n)++] = v;
+	}
+	free(data);
+	return 0;
 }

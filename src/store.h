@@ -12,7 +12,10 @@
  *   who is offline. Closing a case wipes its text, the person's fingerprint
  *   and the messages held for its helper; closed cases are deleted by
  *   store_purge() after the retention. secure_delete is on, so wiped text
- *   does not linger in free pages.
+ *   does not linger in free pages, and after a transaction that wiped or
+ *   deleted text the WAL is checkpointed and truncated, so the old page
+ *   images that held it are gone from the -wal file too.
+ * - An event's writes commit or roll back together (store_apply).
  * - PRAGMA user_version is the schema version; a newer one is refused.
  * - Every error is logged once, here, with what was being done; callers only
  *   see -1.
@@ -24,6 +27,7 @@
 #include <time.h>
 
 #define STORE_FILE		"secours.db"
+#define STORE_WITHDRAWN_FILE	"secours.withdrawn"
 #define STORE_SCHEMA_VERSION	1
 
 struct store;
@@ -87,8 +91,72 @@ void store_close(struct store *st);
 /* Borrowed: the database path. */
 const char *store_path(const struct store *st);
 
-/* Inserts c (c->id is ignored and set). Returns 0 or -1. */
-int store_case_insert(struct store *st, struct store_case *c);
+/*
+ * Writes. An event's writes are a list of changes applied by store_apply()
+ * in one transaction (BEGIN IMMEDIATE ... COMMIT): all of them, or none
+ * (rolled back) and -1. A change owns copies of its strings; the text
+ * fields are wiped (util_freezero) when the list is cleared.
+ */
+enum store_op {
+	STORE_OP_CASE_INSERT,	/* case: c (c.id > 0 is kept, 0 is new) */
+	STORE_OP_CASE_UPDATE,	/* case: every field of c, by c.id */
+	STORE_OP_CASE_CLOSE,	/* id, t: see store_case_close() */
+	STORE_OP_OUTBOX_ADD,	/* msg: m */
+	STORE_OP_OUTBOX_DELETE,	/* id */
+	STORE_OP_HELPER_PUT,	/* helper: h */
+	STORE_OP_PURGE,		/* t: closed before, t2: messages before */
+};
+
+struct store_change {
+	enum store_op		 op;
+	long			 id;
+	time_t			 t;
+	time_t			 t2;
+	struct store_case	 c;
+	struct store_msg	 m;
+	struct store_helper	 h;
+};
+
+struct store_changes {
+	struct store_change	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+void store_changes_init(struct store_changes *ch);
+/* Drops every change (texts wiped); the list stays usable. */
+void store_changes_clear(struct store_changes *ch);
+void store_changes_release(struct store_changes *ch);
+/* Appends a case insert or update; takes c's strings (c is zeroed). */
+void store_changes_case(struct store_changes *ch, enum store_op op,
+    struct store_case *c);
+/* Appends a waiting message; takes m's strings (m is zeroed). */
+void store_changes_msg(struct store_changes *ch, struct store_msg *m);
+/* Appends a helper's settings; takes h's strings (h is zeroed). */
+void store_changes_helper(struct store_changes *ch, struct store_helper *h);
+/* Appends a close, a message delete or a purge (op says which). */
+void store_changes_op(struct store_changes *ch, enum store_op op, long id,
+    time_t t, time_t t2);
+/* Applies ch in one transaction. Returns 0 (committed) or -1 (logged;
+ * nothing of ch was written). After a commit that wiped or deleted text,
+ * the WAL is checkpointed and truncated (see store_tidy). */
+int store_apply(struct store *st, const struct store_changes *ch);
+/* Finishes a checkpoint that a reader held up (call it now and then).
+ * Returns 0 when nothing wiped is left in the WAL, -1 otherwise. */
+int store_tidy(struct store *st);
+/* The number the next case will get (never reused). -1 on error. */
+long store_case_next_id(struct store *st);
+
+/* Cases whose CANCEL the database refused: kept in a small side file
+ * (decimal numbers, one a line, 0600, written atomically; removed when
+ * empty), so that a restart before the close is written does not offer
+ * them to a helper. Save replaces the list; returns 0 or -1 (logged). */
+int store_withdrawn_save(struct store *st, const long *ids, size_t n);
+/* The saved list; *ids is new (free it). Returns 0 or -1. */
+int store_withdrawn_load(struct store *st, long **ids, size_t *n);
+
+/* Inserts c; returns its number (c->id if > 0, else a new one) or -1. */
+long store_case_insert(struct store *st, const struct store_case *c);
 /* Writes every field of c (by c->id). Returns 0 or -1. */
 int store_case_update(struct store *st, const struct store_case *c);
 /* Marks the case closed at now, wipes its text and fingerprint and the
@@ -110,8 +178,8 @@ void store_cases_free(struct store_case *v, size_t n);
  * rows deleted, or -1. */
 long store_purge(struct store *st, time_t closed_before, time_t msgs_before);
 
-/* Queues m (m->id is set). Returns 0 or -1. */
-int store_outbox_add(struct store *st, struct store_msg *m);
+/* Queues m; returns its id, or -1. */
+long store_outbox_add(struct store *st, const struct store_msg *m);
 /* Messages for `to`, oldest first. *v is new; free with store_msgs_free().
  * Returns 0 or -1. */
 int store_outbox_list(struct store *st, const char *to, struct store_msg **v,
@@ -121,6 +189,7 @@ int store_outbox_delete(struct store *st, long id);
  * -1. */
 int store_outbox_readdress(struct store *st, long case_id, const char *from,
     const char *to);
+void store_msg_release(struct store_msg *m);
 void store_msgs_free(struct store_msg *v, size_t n);
 
 /* Reads jid's settings into h (defaults if none). Returns 0 or -1. Release

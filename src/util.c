@@ -57,6 +57,22 @@ xstrdup(const char *s)
 	return xstrndup(s, strlen(s));
 }
 
+void
+util_freezero(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, n);
+	free(p);
+}
+
+void
+util_strfreezero(char *s)
+{
+	if (s != NULL)
+		util_freezero(s, strlen(s));
+}
+
 char *
 xstrndup(const char *s, size_t n)
 {
@@ -366,6 +382,14 @@ void
 buf_release(struct buf *b)
 {
 	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+buf_release_zero(struct buf *b)
+{
+	util_freezero(b->s, b->cap);
 	b->s = NULL;
 	b->len = b->cap = 0;
 }

@@ -20,6 +20,13 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* The one wipe for memory that held a person's words (consented text,
+ * relayed text, held news): explicit_bzero, which the compiler may not
+ * remove, then free. NULL is fine. */
+void util_freezero(void *p, size_t n);
+/* util_freezero() of a NUL-terminated string. */
+void util_strfreezero(char *s);
+
 /* Copies at most size-1 bytes and terminates; returns strlen(src), so a
  * result >= size means the copy was truncated. */
 size_t util_strlcpy(char *dst, const char *src, size_t size);
@@ -74,5 +81,7 @@ void buf_truncate(struct buf *b, size_t len);
 /* The buffer's string; caller frees; the buffer is empty afterwards. */
 char *buf_detach(struct buf *b);
 void buf_release(struct buf *b);
+/* buf_release() that wipes the whole buffer first (see util_freezero). */
+void buf_release_zero(struct buf *b);
 
 #endif

@@ -20,6 +20,7 @@
 static char tmp[256];
 static char dir[300];
 static char dbpath[400];
+static char walpath[410];
 
 static int
 mode_of(const char *path)
@@ -81,10 +82,10 @@ new_case(struct store_case *c, const char *person, const char *text,
 {
 	memset(c, 0, sizeof(*c));
 	c->state = STORE_WAITING;
-	c->person = (char *)person;
-	c->lang = (char *)"fr";
-	c->text = (char *)text;
-	c->person_fp = (char *)"0123456789abcdef0123456789abcdef01234567";
+	c->person = xstrdup(person);
+	c->lang = xstrdup("fr");
+	c->text = xstrdup(text);
+	c->person_fp = xstrdup("0123456789abcdef0123456789abcdef01234567");
 	c->opened = opened;
 }
 
@@ -135,12 +136,12 @@ test_cases(void)
 	st = store_open(dir);
 	new_case(&c1, "p1@example.org", "first words", 1000);
 	new_case(&c2, "p2@example.org", "second words", 1010);
-	CHECK_INT(0, store_case_insert(st, &c1), "cases: insert 1");
-	CHECK_INT(0, store_case_insert(st, &c2), "cases: insert 2");
+	c1.id = store_case_insert(st, &c1);
+	c2.id = store_case_insert(st, &c2);
 	CHECK_INT(1, c1.id, "cases: first number is 1");
 	CHECK_INT(2, c2.id, "cases: second number is 2");
 	c2.state = STORE_OFFERED;
-	c2.helper = (char *)"alice@h.org";
+	c2.helper = xstrdup("alice@h.org");
 	c2.offered = 1020;
 	CHECK_INT(0, store_case_update(st, &c2), "cases: update");
 	store_close(st);
@@ -163,6 +164,8 @@ test_cases(void)
 	store_cases_free(v, n);
 	CHECK_INT(1, store_case_get(st, 99, &got), "cases: no case 99");
 	store_close(st);
+	store_case_release(&c1);
+	store_case_release(&c2);
 }
 
 static void
@@ -170,25 +173,28 @@ test_outbox(void)
 {
 	struct store *st;
 	struct store_msg m, *v;
-	char *vars[] = { (char *)"case", (char *)"2", (char *)"text",
-	    (char *)"helper said this", NULL };
+	char k1[] = "case", v1[] = "2", k2[] = "text", v2[] = "helper said this";
+	char to1[] = "p2@example.org", to2[] = "alice@h.org", fr[] = "fr";
+	char key1[] = "esc_from_helper", key2[] = "esc_relay";
+	char fp[] = "0123456789abcdef0123456789abcdef01234567";
+	char *vars[] = { k1, v1, k2, v2, NULL };
 	size_t n;
 
 	st = store_open(dir);
 	memset(&m, 0, sizeof(m));
 	m.case_id = 2;
-	m.to = (char *)"p2@example.org";
-	m.lang = (char *)"fr";
-	m.key = (char *)"esc_from_helper";
+	m.to = to1;
+	m.lang = fr;
+	m.key = key1;
 	m.vars = vars;
-	m.fp = (char *)"0123456789abcdef0123456789abcdef01234567";
+	m.fp = fp;
 	m.created = 1030;
-	CHECK_INT(0, store_outbox_add(st, &m), "outbox: add for the person");
-	m.to = (char *)"alice@h.org";
-	m.key = (char *)"esc_relay";
+	CHECK(store_outbox_add(st, &m) > 0, "outbox: add for the person");
+	m.to = to2;
+	m.key = key2;
 	m.sensitive = 1;
 	m.fp = NULL;
-	CHECK_INT(0, store_outbox_add(st, &m), "outbox: add for the helper");
+	CHECK(store_outbox_add(st, &m) > 0, "outbox: add for the helper");
 	store_close(st);
 
 	st = store_open(dir);
@@ -245,6 +251,14 @@ test_close_wipes(void)
 		CHECK_INT(0, store_outbox_delete(st, v[0].id),
 		    "close: delivered news deleted");
 	store_msgs_free(v, n);
+	/* While the store is open: the WAL held the page images with the
+	 * text; after the wipe it must not any longer. */
+	CHECK_INT(0, file_contains(walpath, "second words"),
+	    "close: the wiped text is not in the WAL");
+	CHECK_INT(0, file_contains(dbpath, "second words"),
+	    "close: the wiped text is not in the file (store open)");
+	CHECK_INT(0, file_contains(walpath, "helper said this"),
+	    "close: delivered news is not in the WAL");
 	store_close(st);
 	CHECK_INT(0, file_contains(dbpath, "second words"),
 	    "close: the wiped text is not in the file");
@@ -252,6 +266,124 @@ test_close_wipes(void)
 	    "close: delivered news is not in the file");
 	CHECK_INT(1, file_contains(dbpath, "first words"),
 	    "close: (control) an open case's text is in the file");
+}
+
+/* Text written and wiped while the store is open leaves no trace in the
+ * database or in its WAL (where the insert's page image was). */
+static void
+test_wal_wiped(void)
+{
+	struct store *st;
+	struct store_case c;
+	struct store_msg m;
+	char **vars = xcalloc(3, sizeof(*vars));
+
+	vars[0] = xstrdup("text");
+	vars[1] = xstrdup("WAL-NEWS-5T1");
+	st = store_open(dir);
+	new_case(&c, "p9@example.org", "WAL-MARKER-9F3 my words", 5000);
+	c.id = store_case_insert(st, &c);
+	memset(&m, 0, sizeof(m));
+	m.case_id = c.id;
+	m.to = xstrdup("alice@h.org");
+	m.lang = xstrdup("en");
+	m.key = xstrdup("esc_relay");
+	m.vars = vars;
+	m.sensitive = 1;
+	m.created = 5001;
+	store_outbox_add(st, &m);
+	CHECK_INT(1, file_contains(walpath, "WAL-MARKER-9F3") ||
+	    file_contains(dbpath, "WAL-MARKER-9F3"),
+	    "wal: (control) an open case's text is on disk");
+	CHECK_INT(0, store_case_close(st, c.id, 5002), "wal: close");
+	CHECK_INT(0, file_contains(walpath, "WAL-MARKER-9F3"),
+	    "wal: a closed case's text is not in the WAL");
+	CHECK_INT(0, file_contains(dbpath, "WAL-MARKER-9F3"),
+	    "wal: a closed case's text is not in the database");
+	CHECK_INT(0, file_contains(walpath, "WAL-NEWS-5T1"),
+	    "wal: words held for the helper are not in the WAL");
+	CHECK_INT(0, file_contains(dbpath, "WAL-NEWS-5T1"),
+	    "wal: words held for the helper are not in the database");
+	store_close(st);
+	store_msg_release(&m);
+	store_case_release(&c);
+}
+
+/* One event, one transaction: every change or none. */
+static void
+test_apply(void)
+{
+	struct store *st;
+	struct store_changes ch;
+	struct store_case c;
+	struct store_msg m;
+	sqlite3 *locker;
+	long before, next;
+
+	st = store_open(dir);
+	before = store_case_count(st);
+	next = store_case_next_id(st);
+	store_changes_init(&ch);
+	memset(&c, 0, sizeof(c));
+	c.id = next;
+	c.person = xstrdup("p10@example.org");
+	c.lang = xstrdup("en");
+	c.text = xstrdup("APPLY-TEXT");
+	c.opened = 6000;
+	store_changes_case(&ch, STORE_OP_CASE_INSERT, &c);
+	memset(&m, 0, sizeof(m));
+	m.case_id = next;
+	m.to = NULL;	/* NOT NULL in the schema: this change fails */
+	m.lang = xstrdup("en");
+	m.key = xstrdup("esc_claimed");
+	store_changes_msg(&ch, &m);
+	CHECK_INT(-1, store_apply(st, &ch), "apply: a failing change fails "
+	    "the whole list");
+	CHECK_INT(before, store_case_count(st),
+	    "apply: the case inserted before the failure is rolled back");
+	ch.v[1].m.to = xstrdup("p10@example.org");
+	if (sqlite3_open_v2(dbpath, &locker, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK && sqlite3_exec(locker, "BEGIN EXCLUSIVE", NULL, NULL,
+	    NULL) == SQLITE_OK) {
+		CHECK_INT(-1, store_apply(st, &ch),
+		    "apply: refused while another connection holds the lock");
+		CHECK_INT(before, store_case_count(st),
+		    "apply: nothing written under the lock");
+	}
+	sqlite3_close(locker);
+	CHECK_INT(0, store_apply(st, &ch), "apply: committed once the lock "
+	    "is gone");
+	CHECK_INT(before + 1, store_case_count(st), "apply: the case is there");
+	CHECK_INT(next + 1, store_case_next_id(st), "apply: next number");
+	store_changes_release(&ch);
+	store_close(st);
+}
+
+/* The side file of cases whose CANCEL the database refused. */
+static void
+test_withdrawn(void)
+{
+	struct store *st;
+	long ids[] = { 3, 7 }, *got;
+	size_t n;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STORE_WITHDRAWN_FILE);
+	st = store_open(dir);
+	CHECK_INT(0, store_withdrawn_load(st, &got, &n), "withdrawn: none");
+	CHECK_INT(0, n, "withdrawn: empty list without the file");
+	free(got);
+	CHECK_INT(0, store_withdrawn_save(st, ids, 2), "withdrawn: save");
+	CHECK_INT(0600, mode_of(path), "withdrawn: the file is 0600");
+	store_close(st);
+	st = store_open(dir);
+	CHECK_INT(0, store_withdrawn_load(st, &got, &n), "withdrawn: load");
+	CHECK(n == 2 && got[0] == 3 && got[1] == 7,
+	    "withdrawn: both numbers survive a reopen");
+	free(got);
+	CHECK_INT(0, store_withdrawn_save(st, ids, 0), "withdrawn: clear");
+	CHECK_INT(-1, mode_of(path), "withdrawn: the file is gone when empty");
+	store_close(st);
 }
 
 static void
@@ -267,16 +399,19 @@ test_retention(void)
 	CHECK_INT(1, store_purge(st, 2001, 0), "retention: purged after");
 	CHECK_INT(1, store_case_count(st), "retention: open case untouched");
 	new_case(&c, "p3@example.org", "third", 3000);
-	store_case_insert(st, &c);
+	CHECK_INT(3, store_case_next_id(st), "retention: next number");
+	c.id = store_case_insert(st, &c);
 	CHECK_INT(3, c.id, "retention: case numbers are never reused");
 	{
 		struct store_msg m;
+		char to[] = "p3@example.org", en[] = "en";
+		char key[] = "esc_claimed";
 
 		memset(&m, 0, sizeof(m));
 		m.case_id = 3;
-		m.to = (char *)"p3@example.org";
-		m.lang = (char *)"en";
-		m.key = (char *)"esc_claimed";
+		m.to = to;
+		m.lang = en;
+		m.key = key;
 		m.created = 3100;
 		store_outbox_add(st, &m);
 		CHECK_INT(0, store_purge(st, 0, 3100),
@@ -287,6 +422,7 @@ test_retention(void)
 		    "retention: purging messages leaves cases alone");
 	}
 	store_close(st);
+	store_case_release(&c);
 }
 
 static void
@@ -351,6 +487,7 @@ main(void)
 	}
 	snprintf(dir, sizeof(dir), "%s/state", tmp);
 	snprintf(dbpath, sizeof(dbpath), "%s/%s", dir, STORE_FILE);
+	snprintf(walpath, sizeof(walpath), "%s-wal", dbpath);
 	test_create();
 	test_modes_narrowed();
 	test_cases();
@@ -358,6 +495,9 @@ main(void)
 	test_close_wipes();
 	test_retention();
 	test_helpers();
+	test_wal_wiped();
+	test_apply();
+	test_withdrawn();
 	test_refusals();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)

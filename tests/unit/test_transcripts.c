@@ -345,7 +345,7 @@ static int
 escalate_setup(struct t_run *r)
 {
 	char tmpl[] = "/tmp/secours-transcript-XXXXXX";
-	struct esc_env env = { r, env_reach, env_fingerprint };
+	struct esc_env env = { r, env_reach, env_fingerprint, NULL };
 
 	if (mkdtemp(tmpl) == NULL) {
 		fail(r, "mkdtemp failed");
