@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 struct guide;
+struct lexicon;
 struct search;
 
 struct search_hit {
@@ -36,6 +37,9 @@ struct search_hit {
 	double	rarity;		/* idf of its rarest matched word / top idf */
 	size_t	words;		/* content words of the question */
 	size_t	matched;	/* how many of them the section matches */
+	int	off_subject;	/* the question names a subject (lexicon
+				   "subject" concept) the section is not
+				   about */
 };
 
 /* Below this score the bot says it has no good answer (config
@@ -60,6 +64,10 @@ int search_is_answer(const struct search_hit *hit, double min_score);
 
 /* Builds an index over every section of g (g must outlive it). */
 struct search *search_new(const struct guide *g);
+/* The same, with the concepts of lx (may be NULL; must outlive it) added
+ * to sections and questions that use one of their terms. */
+struct search *search_new_lex(const struct guide *g,
+    const struct lexicon *lx);
 void search_free(struct search *s);
 
 /* Ranks sections for text. lang ("fr", "en", ...) is the question's
