@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lexicon.h"
 #include "log.h"
@@ -374,4 +375,20 @@ const char *
 lexicon_term_text(const struct lexicon *lx, size_t t)
 {
 	return lx->t[t].text;
+}
+
+int
+lexicon_load_dir(struct lexicon *lx, const char *dir)
+{
+	char path[4096];
+
+	if (dir == NULL || util_snprintf(path, sizeof(path), "%s/lexicon.txt",
+	    dir) == -1)
+		return 0;
+	if (access(path, F_OK) == -1) {
+		log_info("no lexicon at %s: search without concepts",
+		    log_vis(path));
+		return 0;
+	}
+	return lexicon_load_file(lx, path);
 }

@@ -30,6 +30,9 @@ void lexicon_free(struct lexicon *lx);
 /* Loads a lexicon file. Returns how many concepts it holds, or -1 when the
  * file cannot be read or has a bad line (the good lines are kept). */
 int lexicon_load_file(struct lexicon *lx, const char *path);
+/* Loads dir/lexicon.txt when it exists (0 when it does not: search works
+ * without concepts). Returns as lexicon_load_file. */
+int lexicon_load_dir(struct lexicon *lx, const char *dir);
 /* Same from memory; name is used in messages. */
 int lexicon_load_buffer(struct lexicon *lx, const char *name,
     const char *data, size_t len);

@@ -2170,6 +2170,18 @@ search_is_answer(const struct search_hit *hit, double min_score)
 	return 1;
 }
 
+enum search_outcome
+search_decide(const struct search_hit *hits, size_t n, double min_score)
+{
+	if (hits == NULL || n == 0)
+		return SEARCH_NONE;
+	if (search_is_answer(&hits[0], min_score) && !hits[0].off_subject)
+		return SEARCH_ANSWER;
+	if (hits[0].score >= SEARCH_CHOICE_MIN)
+		return SEARCH_CHOICES;
+	return SEARCH_NONE;
+}
+
 /* ---------------------------------------------------------- small tools */
 
 char *

@@ -62,6 +62,25 @@ struct search_hit {
 #define SEARCH_RARE		0.9
 int search_is_answer(const struct search_hit *hit, double min_score);
 
+/*
+ * What the bot does with a question, from its hits (best first):
+ * SEARCH_ANSWER  the best hit is an answer (search_is_answer()) and on the
+ *                question's subject;
+ * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
+ *                "is it one of these?" with the closest sections;
+ * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
+ * A question naming a subject (account, device, website, person, message)
+ * that the best section is not about is never an answer.
+ */
+enum search_outcome {
+	SEARCH_NONE = 0,
+	SEARCH_CHOICES,
+	SEARCH_ANSWER,
+};
+#define SEARCH_CHOICE_MIN	0.25
+enum search_outcome search_decide(const struct search_hit *hits, size_t n,
+    double min_score);
+
 /* Builds an index over every section of g (g must outlive it). */
 struct search *search_new(const struct guide *g);
 /* The same, with the concepts of lx (may be NULL; must outlive it) added

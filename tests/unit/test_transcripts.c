@@ -1064,11 +1064,13 @@ test_console(const char *top)
 	buf_init(&g);
 	buf_init(&p);
 	buf_addf(&g, "%s/tests/fixtures/bot", top);
-	buf_addf(&p, "%s/replies/phrases", top);
+	buf_addf(&p, "%s/replies", top);
 	paths[0] = g.s;
-	paths[1] = p.s;
+	paths[1] = NULL;
 	cfg.guide.paths = paths;
-	cfg.guide.npaths = 2;
+	cfg.guide.npaths = 1;
+	/* The bot's phrases come from its data directory, not the guide. */
+	cfg.guide.data_dir = p.s;
 
 	out = tmpfile();
 	CHECK_INT(0, console_ask(&cfg, &o, "remote wipe", out), "--ask status");
