@@ -1,0 +1,380 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Check the concept lexicon (replies/lexicon.txt) before the bot loads it.
+
+Usage: check-lexicon.py [--quiet] [--stopwords SEARCH_C]
+                        [--match LANG TEXT] FILE
+
+Errors (exit status 1): a line that is neither a comment, a [block] header
+nor a "LANG: terms" line; a bad block name or tag; a block defined twice or
+without terms; a language other than en, fr, es or *; an empty term; the
+same term twice in one block (compared as the search compares words:
+folded, French elisions cut, stemmed when libstemmer is there); subject
+tags on anything but exactly account, device, website, person, message.
+
+Also an error: a term whose words all have one letter (the search drops
+them). Warnings (exit status 0): a term found in three or more blocks, and
+with --stopwords (the search's C source, whose stop_LANG and greet_LANG
+tables are read) a term made only of stopwords, which can never match.
+
+Last, counts per language. With --match (and --stopwords), a lexicon
+editor's aid: the concepts TEXT, read in LANG, would bring in (words
+folded, stopwords dropped, stemmed; phrases as consecutive words).
+"""
+import ctypes
+import ctypes.util
+import re
+import sys
+import unicodedata
+
+SUBJECTS = ("account", "device", "website", "person", "message")
+TAGS = ("subject", "weak")
+LANGS = ("en", "fr", "es")
+STEMMERS = {"en": b"english", "fr": b"french", "es": b"spanish"}
+ELISIONS = ("c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu",
+            "quoiqu", "s", "t")
+APOSTROPHES = "'\u2019\u2018\u02bc\u2032\u00b4`"
+SPECIAL = {"\u0153": "oe", "\u00e6": "ae", "\u00f8": "o", "\u0142": "l",
+           "\u0111": "d", "\u0131": "i", "\u00fe": "th", "\u00f0": "d"}
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+HEADER_RE = re.compile(r"^\[([^\]]*)\]$")
+TERM_LINE_RE = re.compile(r"^([A-Za-z*]+)\s*:(.*)$")
+
+
+class Stemmer:
+    """Snowball stemmers through libstemmer, or none (words left as they
+    are) when the library cannot be loaded."""
+
+    def __init__(self):
+        self.lib = None
+        self.cache = {}
+        path = ctypes.util.find_library("stemmer")
+        for cand in ([path] if path else []) + ["libstemmer.so.0d",
+                                                  "libstemmer.so"]:
+            try:
+                self.lib = ctypes.CDLL(cand)
+                break
+            except OSError:
+                continue
+        if self.lib is None:
+            return
+        self.lib.sb_stemmer_new.restype = ctypes.c_void_p
+        self.lib.sb_stemmer_new.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+        self.lib.sb_stemmer_stem.restype = ctypes.c_void_p
+        self.lib.sb_stemmer_stem.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
+                                             ctypes.c_int]
+        self.lib.sb_stemmer_length.restype = ctypes.c_int
+        self.lib.sb_stemmer_length.argtypes = [ctypes.c_void_p]
+        self.handles = {}
+        for lang, algo in STEMMERS.items():
+            h = self.lib.sb_stemmer_new(algo, b"UTF_8")
+            if h:
+                self.handles[lang] = h
+
+    def stem(self, lang, word):
+        if self.lib is None or lang not in self.handles:
+            return word
+        key = (lang, word)
+        if key not in self.cache:
+            b = word.encode("utf-8")
+            h = self.handles[lang]
+            p = self.lib.sb_stemmer_stem(h, b, len(b))
+            n = self.lib.sb_stemmer_length(h)
+            self.cache[key] = (ctypes.string_at(p, n).decode("utf-8")
+                               if p else word)
+        return self.cache[key]
+
+
+def fold(text):
+    """Case fold, compatibility decomposition, marks dropped (as search.c)."""
+    out = []
+    for c in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.category(c).startswith("M"):
+            continue
+        if c in APOSTROPHES:
+            c = "'"
+        elif c in "\u2010\u2011":
+            c = "-"
+        out.append(SPECIAL.get(c, c))
+    return "".join(out)
+
+
+def is_word_char(c):
+    return unicodedata.category(c)[0] in "LN"
+
+
+def words(term):
+    """The words of a term after folding and elision cutting, in order
+    (hyphenated parts apart, as the tokenizer emits them)."""
+    raw, cur = [], ""
+    f = fold(term)
+    for i, c in enumerate(f):
+        if is_word_char(c):
+            cur += c
+        elif c in "'-" and cur and i + 1 < len(f) and is_word_char(f[i + 1]):
+            cur += c
+        else:
+            if cur:
+                raw.append(cur)
+            cur = ""
+    if cur:
+        raw.append(cur)
+    result = []
+    for w in raw:
+        if "'" in w:
+            pre, rest = w.split("'", 1)
+            if pre in ELISIONS:
+                w = rest
+            w = w.replace("'", "")
+        result.extend(p for p in w.split("-") if p)
+    return result
+
+
+def read_stopwords(path):
+    """The words the search drops, per language: the stop_LANG and
+    greet_LANG tables of its C source."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            src = f.read()
+    except OSError as e:
+        return None, str(e)
+    stops = {}
+    for lang in LANGS:
+        for table in ("stop", "greet"):
+            m = re.search(r"%s_%s\[\]\s*=\s*\{(.*?)\};" % (table, lang),
+                          src, re.S)
+            if m:
+                stops.setdefault(lang, set()).update(
+                    re.findall(r'"([^"]*)"', m.group(1)))
+    if not stops:
+        return None, "no stop_fr/stop_en/stop_es table found"
+    return stops, None
+
+
+class Block:
+    def __init__(self, name, tags, line):
+        self.name = name
+        self.tags = tags
+        self.line = line
+        self.terms = []		# (lang, term, line)
+
+
+def parse(path, errors):
+    blocks = []
+    names = {}
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        errors.append("%s: %s" % (path, e.strerror))
+        return blocks
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        errors.append("%s: not UTF-8 (byte %d)" % (path, e.start))
+        return blocks
+    cur = None
+    for no, line in enumerate(text.split("\n"), 1):
+        s = line.strip()
+        where = "%s:%d" % (path, no)
+        if not s or s.startswith("#"):
+            continue
+        m = HEADER_RE.match(s)
+        if m:
+            fields = m.group(1).split()
+            if not fields:
+                errors.append("%s: empty block name" % where)
+                cur = None
+                continue
+            name, tags = fields[0], fields[1:]
+            if not NAME_RE.match(name):
+                errors.append("%s: bad block name '%s' (a-z, 0-9, '-')"
+                              % (where, name))
+            for t in tags:
+                if t not in TAGS:
+                    errors.append("%s: unknown tag '%s' in [%s] (only %s)"
+                                  % (where, t, name, ", ".join(TAGS)))
+            if len(set(tags)) != len(tags):
+                errors.append("%s: repeated tag in [%s]" % (where, name))
+            if name in names:
+                errors.append("%s: block [%s] already defined at line %d"
+                              % (where, name, names[name].line))
+            cur = Block(name, tags, no)
+            names.setdefault(name, cur)
+            blocks.append(cur)
+            continue
+        m = TERM_LINE_RE.match(s)
+        if not m:
+            errors.append("%s: not a comment, [block] or 'LANG: terms' line"
+                          % where)
+            continue
+        lang, rest = m.group(1), m.group(2)
+        if lang not in LANGS and lang != "*":
+            errors.append("%s: unknown language '%s' (en, fr, es or *)"
+                          % (where, lang))
+            continue
+        if cur is None:
+            errors.append("%s: terms before any [block]" % where)
+            continue
+        for term in rest.split(","):
+            term = " ".join(term.split())
+            if not term:
+                errors.append("%s: empty term in [%s]" % (where, cur.name))
+                continue
+            if not words(term):
+                errors.append("%s: term '%s' in [%s] has no word"
+                              % (where, term, cur.name))
+                continue
+            cur.terms.append((lang, term, no))
+    return blocks
+
+
+def term_keys(stemmer, lang, term):
+    """(language, stemmed words) keys of a term: one per language for '*'."""
+    ws = words(term)
+    langs = LANGS if lang == "*" else (lang,)
+    return [(l, tuple(stemmer.stem(l, w) for w in ws)) for l in langs]
+
+
+def show_match(blocks, stemmer, stopfile, lang, text):
+    """Print the concepts TEXT brings in, read in LANG."""
+    stops = {}
+    if stopfile is not None:
+        stops, why = read_stopwords(stopfile)
+        if stops is None:
+            sys.stderr.write("check-lexicon: %s: %s\n" % (stopfile, why))
+            return 2
+    sw = stops.get(lang, set())
+
+    def seq(t, l):
+        return tuple(stemmer.stem(l, w) for w in words(t) if w not in sw)
+
+    q = seq(text, lang)
+    print("%s: %s" % (lang, " ".join(q)))
+    for b in blocks:
+        hits = []
+        for l, term, _ in b.terms:
+            if l != lang and l != "*":
+                continue
+            k = seq(term, lang)
+            if k and any(q[i:i + len(k)] == k
+                         for i in range(len(q) - len(k) + 1)):
+                hits.append(term)
+        if hits:
+            print("  [%s%s] %s" % (b.name, "".join(" " + t for t in b.tags),
+                                   ", ".join(hits)))
+    return 0
+
+
+def main(argv):
+    quiet = False
+    stopfile = None
+    match = None
+    args = []
+    i = 1
+    while i < len(argv):
+        a = argv[i]
+        if a == "--quiet":
+            quiet = True
+        elif a == "--stopwords" and i + 1 < len(argv):
+            i += 1
+            stopfile = argv[i]
+        elif a == "--match" and i + 2 < len(argv):
+            match = (argv[i + 1], argv[i + 2])
+            i += 2
+        elif a.startswith("-") and a != "-":
+            sys.stderr.write("check-lexicon: unknown option %s\n" % a)
+            return 2
+        else:
+            args.append(a)
+        i += 1
+    if len(args) != 1:
+        sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
+        return 2
+    path = args[0]
+    errors, warnings = [], []
+    blocks = parse(path, errors)
+    stemmer = Stemmer()
+    if stemmer.lib is None:
+        warnings.append("libstemmer not found: terms compared unstemmed")
+
+    where_key = {}			# key -> set of block names
+    for b in blocks:
+        if not b.terms:
+            errors.append("%s:%d: block [%s] has no terms"
+                          % (path, b.line, b.name))
+        seen = {}
+        for lang, term, no in b.terms:
+            for key in term_keys(stemmer, lang, term):
+                if key in seen and seen[key] != (lang, term, no):
+                    o = seen[key]
+                    errors.append(
+                        "%s:%d: '%s' (%s) in [%s] is the same term as '%s'"
+                        " (%s, line %d)" % (path, no, term, lang, b.name,
+                                            o[1], o[0], o[2]))
+                    break
+                seen.setdefault(key, (lang, term, no))
+                where_key.setdefault(key, {})
+                where_key[key].setdefault(b.name, term)
+            if all(len(w) == 1 and not w.isdigit() for w in words(term)):
+                errors.append("%s:%d: '%s' in [%s] has only one-letter "
+                              "words, which the search drops"
+                              % (path, no, term, b.name))
+    subjects = sorted(b.name for b in blocks if "subject" in b.tags)
+    if subjects != sorted(SUBJECTS):
+        errors.append("%s: subject blocks are [%s], want exactly [%s]"
+                      % (path, ", ".join(subjects),
+                         ", ".join(sorted(SUBJECTS))))
+
+    reported = set()
+    for key, where in sorted(where_key.items()):
+        if len(where) >= 3:
+            terms = sorted(set(where.values()))
+            sig = (tuple(terms), tuple(sorted(where)))
+            if sig in reported:
+                continue
+            reported.add(sig)
+            warnings.append("'%s' is in %d blocks: %s" % (
+                "/".join(terms), len(where), ", ".join(sorted(where))))
+
+    if match is not None:
+        return show_match(blocks, stemmer, stopfile, match[0], match[1])
+
+    if stopfile is not None:
+        stops, why = read_stopwords(stopfile)
+        if stops is None:
+            warnings.append("%s: %s: stopword check skipped" % (stopfile, why))
+        else:
+            for b in blocks:
+                for lang, term, no in b.terms:
+                    langs = LANGS if lang == "*" else (lang,)
+                    for l in langs:
+                        sw = stops.get(l, set())
+                        if all(w in sw for w in words(term)):
+                            warnings.append(
+                                "%s:%d: '%s' (%s) in [%s] is only stopwords"
+                                " and never matches" % (path, no, term, l,
+                                                        b.name))
+                            break
+
+    for w in warnings:
+        print("warning: " + w)
+    for e in errors:
+        print("error: " + e)
+    if not quiet or errors:
+        per = {l: 0 for l in LANGS + ("*",)}
+        for b in blocks:
+            for lang, _, _ in b.terms:
+                per[lang] += 1
+        print("%s: %d blocks (%d subject, %d weak); terms: %s; %d error(s),"
+              " %d warning(s)" % (
+                  path, len(blocks),
+                  sum("subject" in b.tags for b in blocks),
+                  sum("weak" in b.tags for b in blocks),
+                  ", ".join("%s %d" % (l, per[l]) for l in per),
+                  len(errors), len(warnings)))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,107 @@
+#!/bin/sh
+# lexicon.sh: the concept lexicon the bot ships (replies/lexicon.txt) passes
+# scripts/check-lexicon.py, and the checker refuses broken copies, each for
+# the reason it should give. Run by `make check` (TOP_SRCDIR set), or by hand
+# from the source tree.
+
+TOP_SRCDIR=${TOP_SRCDIR:-$(pwd)}
+PY=/usr/bin/python3
+CHECK="$TOP_SRCDIR/scripts/check-lexicon.py"
+LEX="$TOP_SRCDIR/replies/lexicon.txt"
+T=$(mktemp -d /tmp/lexicon.XXXXXX) || exit 99
+trap 'rm -rf "$T"' EXIT
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+}
+
+# The shipped lexicon: no error, and the counts line says what it holds.
+if "$PY" "$CHECK" "$LEX" > "$T/out" 2>&1; then
+	ok "replies/lexicon.txt passes the checker"
+else
+	not_ok "replies/lexicon.txt passes the checker"
+	sed 's/^/    /' "$T/out"
+fi
+blocks=$(sed -n 's/^.*: \([0-9][0-9]*\) blocks (5 subject,.*$/\1/p' "$T/out")
+if [ -n "$blocks" ] && [ "$blocks" -ge 150 ]; then
+	ok "the lexicon has $blocks concepts, five of them subjects"
+else
+	not_ok "the lexicon has at least 150 concepts, five of them subjects"
+	tail -n 1 "$T/out" | sed 's/^/    /'
+fi
+
+# broken NAME EXPECTED_ERROR_TEXT: $T/bad.txt must fail with that error.
+broken() {
+	"$PY" "$CHECK" --quiet "$T/bad.txt" > "$T/out" 2>&1
+	status=$?
+	if [ "$status" -eq 1 ] && grep -q "^error: .*$2" "$T/out"; then
+		ok "refused: $1"
+	else
+		not_ok "refused: $1 (exit $status, want 1 and '$2')"
+		sed 's/^/    /' "$T/out"
+	fi
+}
+
+# A copy of the real lexicon with one line appended or one edit made, so
+# that each case has exactly one thing wrong.
+cp "$LEX" "$T/good.txt"
+if "$PY" "$CHECK" --quiet "$T/good.txt" > "$T/out" 2>&1; then
+	ok "an unchanged copy passes"
+else
+	not_ok "an unchanged copy passes"
+	sed 's/^/    /' "$T/out"
+fi
+
+{ cat "$T/good.txt"; printf '[lonely urgent]\nen: lonely\n'; } > "$T/bad.txt"
+broken "an unknown tag" "unknown tag 'urgent'"
+
+{ cat "$T/good.txt"; printf '[Bad_Name]\nen: thing\n'; } > "$T/bad.txt"
+broken "a bad block name" "bad block name 'Bad_Name'"
+
+{ cat "$T/good.txt"; printf '[twice]\nen: laptop, Laptops\n'; } > "$T/bad.txt"
+broken "the same term twice in a block (after folding and stemming)" \
+    "'Laptops' (en) in \[twice\] is the same term as 'laptop'"
+
+{ cat "$T/good.txt"; printf '[german]\nde: rechner\n'; } > "$T/bad.txt"
+broken "an unknown language" "unknown language 'de'"
+
+{ cat "$T/good.txt"; printf '[holes]\nen: one, , two\n'; } > "$T/bad.txt"
+broken "an empty term" "empty term in \[holes\]"
+
+{ cat "$T/good.txt"; printf '[empty]\n'; } > "$T/bad.txt"
+broken "a block without terms" "block \[empty\] has no terms"
+
+{ cat "$T/good.txt"; printf '[phone]\nen: mobile\n'; } > "$T/bad.txt"
+broken "a block defined twice" "block \[phone\] already defined"
+
+{ cat "$T/good.txt"; printf '[gadget subject]\nen: gizmo\n'; } > "$T/bad.txt"
+broken "a sixth subject" "subject blocks are"
+
+sed 's/^\[website subject\]$/[website]/' "$T/good.txt" > "$T/bad.txt"
+broken "a missing subject" "subject blocks are"
+
+{ printf 'en: orphan\n'; cat "$T/good.txt"; } > "$T/bad.txt"
+broken "terms before any block" "terms before any \[block\]"
+
+{ cat "$T/good.txt"; printf '[noise]\nthis line means nothing\n'; } \
+    > "$T/bad.txt"
+broken "a line that is not a term line" "not a comment"
+
+{ cat "$T/good.txt"; printf '[letters]\nen: x\n'; } > "$T/bad.txt"
+broken "a term the search cannot see" "only one-letter"
+
+{ cat "$T/good.txt"; printf '[latin1]\nfr: t\351l\351phone\n'; } \
+    > "$T/bad.txt"
+broken "a file that is not UTF-8" "not UTF-8"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
