@@ -8,7 +8,8 @@
 #   -t      also print each section's chat text
 #   -q FILE lang<TAB>question<TAB>expected lines (as in
 #           tests/fixtures/questions.tsv): every miss, then top-1 / top-3
-#   dir     default: /work/shared/dfak-corpus /work/shared/dfak-extras
+#   dir     default: ../shared/dfak-corpus and ../shared/dfak-extras beside
+#           the source tree
 #
 # Run from the top of a configured build tree (it builds bench/guide_dump).
 # The shared corpus is read in place, never copied into the repository.
@@ -24,7 +25,8 @@ while getopts tq: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- /work/shared/dfak-corpus /work/shared/dfak-extras
+shared=$(cd "$(dirname "$0")/../.." && pwd)/shared
+[ $# -gt 0 ] || set -- "$shared/dfak-corpus" "$shared/dfak-extras"
 
 make -s bench/guide_dump >/dev/null
 out=$(mktemp)

@@ -51,6 +51,7 @@
 #define W_SEC_KW	3.0f	/* <!-- keywords: --> of the section */
 #define W_CONCEPT	0.7	/* a question word met through a concept */
 #define W_WEAK		0.3	/* the same through a weak concept */
+#define SUBJECT_OTHER	0.7	/* sections off the question's subject */
 #define LX_LANGS	(LANGS_MAX + 1)
 #define LX_WORDS	8	/* words of one lexicon term */
 #define SUBJ_MAX	8	/* subject concepts */
@@ -2116,6 +2117,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, cov, rare;
 		size_t k, nm;
+		int off;
 		/* How well the question and the heading overlap (Dice, idf
 		 * weighted): "Pidgin" is all about a question on Pidgin. */
 		if (sc->hacc[sec] > 0)
@@ -2137,6 +2139,12 @@ search_query(const struct search *s, const char *text, const char *lang,
 
 		if (qli >= 0 && (int)s->seclang[sec] != qli)
 			score *= LANG_OTHER;
+		/* A section about another subject than the question's ranks
+		 * below those about it (and is never an answer). */
+		off = q.subj != 0 && s->secsubj[sec] != 0 &&
+		    (q.subj & s->secsubj[sec]) == 0;
+		if (off)
+			score *= SUBJECT_OTHER;
 		if (nhits == max && score <= hits[nhits - 1].score)
 			continue;
 		k = nhits < max ? nhits++ : max - 1;
@@ -2152,8 +2160,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		hits[k].words = q.count;
 		hits[k].matched = nm;
 		hits[k].rarity = rare > 1 ? 1 : rare;
-		hits[k].off_subject = q.subj != 0 && s->secsubj[sec] != 0 &&
-		    (q.subj & s->secsubj[sec]) == 0;
+		hits[k].off_subject = off;
 	}
 	sc->ntouched = 0;
 	return nhits;
