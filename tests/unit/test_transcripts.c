@@ -56,6 +56,7 @@
 #include "duty.h"
 #include "escalate.h"
 #include "guide.h"
+#include "lexicon.h"
 #include "log.h"
 #include "phrases.h"
 #include "search.h"
@@ -94,6 +95,7 @@ struct t_run {
 	struct guide		*g;
 	struct search		*s;
 	struct phrases		*p;
+	struct lexicon		*lx;
 	struct bot		*b;
 	char			*guide_dir;
 	char			*phrases_dir;
@@ -407,8 +409,11 @@ setup(struct t_run *r)
 	    r->phrases_dir ? r->phrases_dir : "replies");
 	if (phrases_load_dir(r->p, path.s) <= 0)
 		fail(r, "no phrase files in %s", path.s);
+	/* The lexicon sits beside the phrases, as in the data directory. */
+	r->lx = lexicon_new();
+	(void)lexicon_load_dir(r->lx, path.s);
 	buf_release(&path);
-	r->s = search_new(r->g);
+	r->s = search_new_lex(r->g, r->lx);
 	if (r->want_escalate && escalate_setup(r) < 0)
 		return -1;
 	{
@@ -905,6 +910,7 @@ run_release(struct t_run *r)
 	for (size_t i = 0; i < r->cfg.duty.nshifts; i++)
 		free(r->shifts[i].helper);
 	search_free(r->s);
+	lexicon_free(r->lx);
 	guide_free(r->g);
 	phrases_free(r->p);
 	bot_actions_release(&r->acts);
