@@ -1237,10 +1237,39 @@ page_wants_pseudo(cmark_node *doc)
 	return sub <= 1;
 }
 
-/* The term of a glossary item "- **Term**: definition" (or "**Term:**"),
- * or NULL. New string. */
+/* "Term : definition" without emphasis (a converted glossary): the term is
+ * what comes before the first ':', short, of a few words. New string or
+ * NULL. */
 static char *
-definition_term(cmark_node *item)
+plain_term(cmark_node *para)
+{
+	char *text = leaf_text(para), *t = text, *colon, *h = NULL;
+	size_t n, words = 1;
+
+	while (*t == '.' || *t == ' ')
+		t++;
+	if ((colon = strchr(t, ':')) != NULL) {
+		n = (size_t)(colon - t);
+		/* Spaces and no-break spaces before the colon. */
+		while (n > 0 && (t[n - 1] == ' ' || (n >= 2 &&
+		    (unsigned char)t[n - 2] == 0xc2 &&
+		    (unsigned char)t[n - 1] == 0xa0)))
+			n -= t[n - 1] == ' ' ? 1 : 2;
+		for (size_t i = 0; i < n; i++)
+			words += t[i] == ' ';
+		if (n > 0 && n < 60 && words <= 8) {
+			t[n] = '\0';
+			h = norm_heading(t);
+		}
+	}
+	free(text);
+	return h;
+}
+
+/* The term of a glossary item "- **Term**: definition" (or "**Term:**",
+ * or with plain, "Term : definition"), or NULL. New string. */
+static char *
+definition_term(cmark_node *item, int plain)
 {
 	cmark_node *p = cmark_node_first_child(item), *st, *after;
 	const char *lit;
@@ -1252,7 +1281,7 @@ definition_term(cmark_node *item)
 		return NULL;
 	st = cmark_node_first_child(p);
 	if (st == NULL || cmark_node_get_type(st) != CMARK_NODE_STRONG)
-		return NULL;
+		return plain ? plain_term(p) : NULL;
 	after = cmark_node_next(st);
 	buf_init(&raw);
 	render_inlines(st, &raw, 0, 0);
@@ -1278,37 +1307,43 @@ definition_term(cmark_node *item)
 }
 
 /* A glossary: a list of three items or more, nearly all of them
- * "**Term**: definition". */
+ * "**Term**: definition" (1), or of five or more, all "Term : definition"
+ * (2). 0: not a glossary. */
 static int
 is_definition_list(cmark_node *list)
 {
-	int items = 0, terms = 0;
+	int items = 0, terms = 0, plain = 0;
 	cmark_node *c;
 
 	if (cmark_node_get_type(list) != CMARK_NODE_LIST)
 		return 0;
 	for (c = cmark_node_first_child(list); c != NULL;
 	    c = cmark_node_next(c)) {
-		char *t = definition_term(c);
+		char *t = definition_term(c, 0), *pt = definition_term(c, 1);
 
 		items++;
 		terms += t != NULL;
+		plain += pt != NULL;
 		free(t);
+		free(pt);
 	}
-	return items >= 3 && terms * 5 >= items * 4;
+	if (items >= 3 && terms * 5 >= items * 4)
+		return 1;
+	/* Without emphasis, a longer list, every item alike. */
+	return items >= 5 && plain == items ? 2 : 0;
 }
 
 /* Each item of a glossary becomes a section under the current heading:
  * the term its heading, the definition its text. */
 static struct draft *
 add_definitions(cmark_node *list, struct drafts *d, struct draft *cur,
-    int level)
+    int level, int kind)
 {
 	cmark_node *c;
 
 	for (c = cmark_node_first_child(list); c != NULL;
 	    c = cmark_node_next(c)) {
-		char *term = definition_term(c);
+		char *term = definition_term(c, kind == 2);
 		struct buf block;
 		const char *body;
 
@@ -1345,7 +1380,7 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 	size_t nlines;
 	cmark_node *n;
 	struct draft *cur = NULL;
-	int pseudo = page_wants_pseudo(doc), real_level = 0;
+	int pseudo = page_wants_pseudo(doc), real_level = 0, kind;
 
 	lines = line_index(text, &nlines);
 	for (n = cmark_node_first_child(doc); n != NULL;
@@ -1376,8 +1411,9 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 			}
 			free(h);
 		}
-		if (pseudo && t == CMARK_NODE_LIST && is_definition_list(n)) {
-			cur = add_definitions(n, d, cur, real_level + 1);
+		if (pseudo && t == CMARK_NODE_LIST &&
+		    (kind = is_definition_list(n)) != 0) {
+			cur = add_definitions(n, d, cur, real_level + 1, kind);
 			continue;
 		}
 		if (cur == NULL)		/* text before any heading */
