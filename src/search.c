@@ -2169,7 +2169,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 int
 search_is_answer(const struct search_hit *hit, double min_score)
 {
-	if (hit == NULL || hit->score < min_score)
+	if (hit == NULL || hit->score < min_score ||
+	    hit->coverage < SEARCH_MIN_COVERAGE_ANY)
 		return 0;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
