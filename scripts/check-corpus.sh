@@ -6,8 +6,9 @@
 #   scripts/check-corpus.sh [-t] [-q questions.tsv] [dir...]
 #
 #   -t      also print each section's chat text
-#   -q FILE lang<TAB>question<TAB>expected lines (as in
-#           tests/fixtures/questions.tsv): every miss, then top-1 / top-3
+#   -q FILE lang<TAB>question<TAB>expected[<TAB>split] lines (as in
+#           tests/fixtures/questions.tsv, bench/dfak-questions.tsv), with
+#           replies/lexicon.txt: every miss, then top-1 / top-3 per split
 #   dir     default: ../shared/dfak-corpus and ../shared/dfak-extras beside
 #           the source tree
 #
@@ -44,5 +45,8 @@ echo "== $(grep -c '^== ' "$out" || true) pages," \
 
 if [ -n "$questions" ]; then
 	echo "== questions: $questions"
-	./bench/guide_dump -T "$@" <"$questions" 2>/dev/null
+	lex=
+	[ -f replies/lexicon.txt ] && lex="-x replies/lexicon.txt"
+	# shellcheck disable=SC2086
+	./bench/guide_dump $lex -T "$@" <"$questions" 2>/dev/null
 fi
