@@ -2,7 +2,7 @@
  * test_lexicon: the concept lexicon's loader (errors name file:line) and
  * what concepts do to search: a word meets its synonyms and translations,
  * in sections and in questions, and a question's subject is checked
- * against the section's.
+ * against the section's; and search_decide()'s three outcomes.
  */
 #include "ac-config.h"
 
@@ -208,6 +208,55 @@ test_concepts(const char *lexdir)
 	fixture_release(&f);
 }
 
+static struct search_hit
+hit(double score, double coverage, size_t matched, size_t words,
+    double rarity, int off)
+{
+	struct search_hit h;
+
+	memset(&h, 0, sizeof(h));
+	h.score = score;
+	h.coverage = coverage;
+	h.matched = matched;
+	h.words = words;
+	h.rarity = rarity;
+	h.off_subject = off;
+	return h;
+}
+
+/* search_decide(): the one place that says answer, choices or nothing. */
+static void
+test_decide(void)
+{
+	const double m = SEARCH_DEFAULT_MIN_SCORE;
+	struct search_hit h[2];
+
+	CHECK_INT(SEARCH_NONE, search_decide(NULL, 0, m), "no hit: none");
+	h[0] = hit(m + 0.5, 1, 2, 2, 0.5, 0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m), "good hit: answer");
+	h[0] = hit(m + 0.5, 1, 2, 2, 0.5, 1);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "off the question's subject: choices, never an answer");
+	h[0] = hit(m - 0.01, 1, 2, 2, 0.5, 0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "just below min_score: choices");
+	h[0] = hit(SEARCH_CHOICE_MIN - 0.01, 1, 2, 2, 0.5, 0);
+	CHECK_INT(SEARCH_NONE, search_decide(h, 1, m),
+	    "below the choice floor: none");
+	h[0] = hit(m + 0.5, 0.3, 1, 3, 0.5, 0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "one common word of three: choices");
+	h[0] = hit(m + 0.5, 0.3, 1, 3, 1.0, 0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "one rare name of three: answer");
+	h[0] = hit(m + 0.5, SEARCH_MIN_COVERAGE_ANY - 0.01, 3, 9, 1.0, 0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "a side word of a long question: choices");
+	h[0] = hit(5, 1, 2, 2, 0.5, 0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, 10),
+	    "a configured min_score is obeyed");
+}
+
 int
 main(void)
 {
@@ -219,5 +268,6 @@ main(void)
 	    top ? top : ".");
 	test_loader();
 	test_concepts(lexdir);
+	test_decide();
 	return TAP_DONE();
 }
