@@ -2041,7 +2041,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 	struct qwords q;
 	char f[QUERY_MAX * 2];
 	size_t flen, len, i, li, nhits = 0;
-	double norm = 0, unknown = 0;
+	double norm = 0, unknown = 0, unused = 0;
 	int qli;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
@@ -2110,6 +2110,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 		if (own > 0)
 			ref = own;
 		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
+		if (ref <= 0)
+			unused += W_UNKNOWN * unknown;
 	}
 	if (norm <= 0)
 		norm = 1;
@@ -2161,6 +2163,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		hits[k].matched = nm;
 		hits[k].rarity = rare > 1 ? 1 : rare;
 		hits[k].off_subject = off;
+		hits[k].unknown = unused / norm;
 	}
 	sc->ntouched = 0;
 	return nhits;
@@ -2171,6 +2174,11 @@ search_is_answer(const struct search_hit *hit, double min_score)
 {
 	if (hit == NULL || hit->score < min_score ||
 	    hit->coverage < SEARCH_MIN_COVERAGE_ANY)
+		return 0;
+	/* Much of the question is words the guide never uses, and the hit
+	 * covers little of it: most likely a subject the guide lacks. */
+	if (hit->unknown >= SEARCH_UNKNOWN_MAX &&
+	    hit->coverage < SEARCH_UNKNOWN_COVERAGE)
 		return 0;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)

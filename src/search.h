@@ -37,6 +37,8 @@ struct search_hit {
 	double	rarity;		/* idf of its rarest matched word / top idf */
 	size_t	words;		/* content words of the question */
 	size_t	matched;	/* how many of them the section matches */
+	double	unknown;	/* share of the question's weight in words
+				   the guide never uses */
 	int	off_subject;	/* the question names a subject (lexicon
 				   "subject" concept) the section is not
 				   about */
@@ -52,8 +54,9 @@ struct search_hit {
 
 /*
  * Is hit a good answer? Its score must reach min_score, it must cover at
- * least SEARCH_MIN_COVERAGE_ANY of the question, and it must not rest on
- * one common word: a hit that matches one word only of a question
+ * least SEARCH_MIN_COVERAGE_ANY of the question (SEARCH_UNKNOWN_COVERAGE
+ * when much of the question is unknown to the guide), and it must not rest
+ * on one common word: a hit that matches one word only of a question
  * of two or more words is refused when that word is common in the guide
  * (rarity below SEARCH_RARE) and the rest of the question weighs more than
  * it (coverage below SEARCH_MIN_COVERAGE). "horoscope du jour" scores high
@@ -65,6 +68,12 @@ struct search_hit {
 /* Whatever its score, a hit that covers less than this share of the
  * question (its idf mass) is not an answer: it rests on a side word. */
 #define SEARCH_MIN_COVERAGE_ANY	0.2
+/* Nor is one that covers less than SEARCH_UNKNOWN_COVERAGE of a question
+ * whose words the guide never uses weigh SEARCH_UNKNOWN_MAX or more of it
+ * ("how do i fix a cracked phone screen": the guide knows phones, not
+ * repairs). */
+#define SEARCH_UNKNOWN_MAX	0.4
+#define SEARCH_UNKNOWN_COVERAGE	0.6
 int search_is_answer(const struct search_hit *hit, double min_score);
 
 /*

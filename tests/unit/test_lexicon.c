@@ -255,6 +255,14 @@ test_decide(void)
 	h[0] = hit(5, 1, 2, 2, 0.5, 0);
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, 10),
 	    "a configured min_score is obeyed");
+	h[0] = hit(m + 0.5, SEARCH_UNKNOWN_COVERAGE - 0.01, 2, 4, 1.0, 0);
+	h[0].unknown = SEARCH_UNKNOWN_MAX;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "much of the question unknown to the guide, little covered: "
+	    "choices");
+	h[0].coverage = SEARCH_UNKNOWN_COVERAGE;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...unless the hit covers enough of it");
 }
 
 int

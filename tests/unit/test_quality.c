@@ -49,10 +49,10 @@ struct set {
  * min_refused 0.95 would be "at most 5% get a confident answer".
  */
 static const struct set sets[] = {
-	{ "questions.tsv",		0.90, 0.95, 0.80, 0 },
+	{ "questions.tsv",		0.90, 0.95, 0.85, 0 },
 	{ "questions-helpdesk.tsv",	0.70, 0.90, -1, 0 },
 	/* The target is 0.95; this is what is reached today. */
-	{ "questions-uncovered.tsv",	-1, -1, 0.65, 0 },
+	{ "questions-uncovered.tsv",	-1, -1, 0.68, 0 },
 };
 
 struct tally {
