@@ -2,12 +2,17 @@
  * guide_dump: developer tool. Loads guide directories (warnings shown) and
  * prints what the loader made of them, or answers questions.
  *
- *   guide_dump [-t] [-q question [-l lang]] [-s] dir...
+ *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]] [-T] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text
+ *     -x file    use this concept lexicon (as the bot does its data dir's)
+ *     -K         refuse pages with keywords (a measurement on pages nobody
+ *                tuned must not use them)
  *     -q text    print the 5 best sections for a question (-l: its language)
- *     -T         read "lang<TAB>question<TAB>expected" lines on stdin and
- *                print accuracy (expected as in tests/fixtures/questions.tsv)
+ *     -T         read "lang<TAB>question<TAB>expected[<TAB>split]" lines on
+ *                stdin (labels as in tests/unit/labels.h) and print top-1
+ *                (search_decide() says ANSWER and the best hit is right) and
+ *                top-3, for each split ("tune", "test") and in all
  */
 #include "ac-config.h"
 
@@ -17,9 +22,12 @@
 #include <unistd.h>
 
 #include "guide.h"
+#include "lexicon.h"
 #include "log.h"
 #include "search.h"
 #include "util.h"
+
+#include "../tests/unit/labels.h"
 
 static const char *
 base(const char *path)
@@ -45,34 +53,106 @@ label(const struct guide *g, size_t sec, char *out, size_t len)
 	    guide_section_heading(g, sec));
 }
 
-/* Copy of s without ".md" before " :: ". */
-static void
-strip_md(const char *s, size_t n, char *out, size_t len)
-{
-	const char *sep;
+#define SPLITS 3	/* tune, test, other */
 
-	(void)util_snprintf(out, len, "%.*s", (int)n, s);
-	if ((sep = strstr(out, ".md :: ")) != NULL)
-		memmove((char *)sep, sep + 3, strlen(sep + 3) + 1);
+struct tally {
+	int	total, top1, top3, answered;
+};
+
+static void
+tally_print(const char *name, const struct tally *t)
+{
+	if (t->total == 0)
+		return;
+	printf("%s: top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%), confident "
+	    "answers %d\n", name, t->top1, t->total, 100.0 * t->top1 /
+	    t->total, t->top3, t->total, 100.0 * t->top3 / t->total,
+	    t->answered);
 }
 
-static int
-matches(const char *expected, const char *got)
+/* -T: the questions on stdin. */
+static void
+run_questions(const struct guide *g, const struct search *s, double min)
 {
-	const char *p = expected;
-	char g[512], e[512];
+	static const char *const names[SPLITS] = { "tune", "test", "all" };
+	struct tally t[SPLITS];
+	char line[4096];
 
-	strip_md(got, strlen(got), g, sizeof(g));
-	while (p != NULL && *p != '\0') {
-		const char *bar = strstr(p, " | ");
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+	memset(t, 0, sizeof(t));
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		char *ql, *qq, *qe, *split, *nl;
+		struct search_hit hits[3];
+		enum search_outcome o;
+		size_t n, k;
+		char l[512];
+		int ok1 = 0, ok3 = 0, sp;
 
-		strip_md(p, n, e, sizeof(e));
-		if (strcmp(e, g) == 0)
-			return 1;
-		p = bar ? bar + 3 : NULL;
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		ql = line;
+		if ((qq = strchr(ql, '\t')) == NULL)
+			continue;
+		*qq++ = '\0';
+		if ((qe = strchr(qq, '\t')) == NULL)
+			continue;
+		*qe++ = '\0';
+		if ((split = strchr(qe, '\t')) != NULL)
+			*split++ = '\0';
+		if (strncmp(qe, "!danger", 7) == 0)
+			continue;
+		sp = split == NULL ? 2 : strcmp(split, "tune") == 0 ? 0 :
+		    strcmp(split, "test") == 0 ? 1 : 2;
+		n = search_query(s, qq, strcmp(ql, "auto") == 0 ? NULL : ql,
+		    hits, 3);
+		o = search_decide(hits, n, min);
+		if (strcmp(qe, "-") == 0)
+			ok1 = ok3 = o != SEARCH_ANSWER;
+		else {
+			for (k = 0; k < n; k++) {
+				if (!labels_match(qe, g, hits[k].section))
+					continue;
+				ok3 = 1;
+				if (k == 0 && o == SEARCH_ANSWER)
+					ok1 = 1;
+			}
+		}
+		for (int i = 0; i < SPLITS; i++) {
+			if (i != sp && i != 2)
+				continue;
+			t[i].total++;
+			t[i].top1 += ok1;
+			t[i].top3 += ok3;
+			t[i].answered += o == SEARCH_ANSWER;
+		}
+		if (!ok1) {
+			printf("MISS %s[%s] %s\n  want: %s, got %s\n",
+			    split ? split : "", ql, qq, qe, o == SEARCH_ANSWER ?
+			    "ANSWER" : o == SEARCH_CHOICES ? "CHOICES" : "NONE");
+			for (k = 0; k < n; k++) {
+				label(g, hits[k].section, l, sizeof(l));
+				printf("  %.3f%s %s\n", hits[k].score,
+				    hits[k].off_subject ? " (off subject)" : "",
+				    l);
+			}
+		}
 	}
-	return 0;
+	for (int i = 0; i < SPLITS; i++)
+		tally_print(names[i], &t[i]);
+}
+
+/* Pages or sections with keywords, for -K. */
+static size_t
+count_keywords(const struct guide *g)
+{
+	size_t n = 0;
+
+	for (size_t p = 0; p < guide_npages(g); p++)
+		n += guide_page_keywords(g, p)[0] != '\0';
+	for (size_t i = 0; i < guide_nsections(g); i++)
+		n += guide_section_keywords(g, i)[0] != '\0';
+	return n;
 }
 
 int
@@ -80,21 +160,24 @@ main(int argc, char **argv)
 {
 	struct guide *g;
 	struct search *s;
-	const char *q = NULL, *lang = NULL;
-	int ch, text = 0, tsv = 0, i;
+	struct lexicon *lx = lexicon_new();
+	const char *q = NULL, *lang = NULL, *lexfile = NULL;
+	int ch, text = 0, tsv = 0, nokw = 0, i;
 	double min = SEARCH_DEFAULT_MIN_SCORE;
 
 	log_init(LOGL_INFO, NULL);
-	while ((ch = getopt(argc, argv, "tq:l:Tm:")) != -1) {
+	while ((ch = getopt(argc, argv, "tq:l:Tm:x:K")) != -1) {
 		switch (ch) {
+		case 'x': lexfile = optarg; break;
+		case 'K': nokw = 1; break;
 		case 't': text = 1; break;
 		case 'q': q = optarg; break;
 		case 'l': lang = optarg; break;
 		case 'T': tsv = 1; break;
 		case 'm': min = strtod(optarg, NULL); break;
 		default:
-			fprintf(stderr, "usage: guide_dump [-t] [-q text [-l lang]] "
-			    "[-T] dir...\n");
+			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
+			    "[-q text [-l lang]] [-T] dir...\n");
 			return 2;
 		}
 	}
@@ -102,7 +185,16 @@ main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (guide_load_dir(g, argv[i], "en") < 0)
 			guide_load_file(g, argv[i], "en");
-	s = search_new(g);
+	if (lexfile != NULL && lexicon_load_file(lx, lexfile) < 0)
+		fprintf(stderr, "guide_dump: %s\n", lexicon_error(lx));
+	if (nokw && count_keywords(g) > 0) {
+		fprintf(stderr, "guide_dump: -K: %zu pages or sections have "
+		    "keywords\n", count_keywords(g));
+		guide_free(g);
+		lexicon_free(lx);
+		return 1;
+	}
+	s = search_new_lex(g, lx);
 	if (q != NULL) {
 		struct search_hit hits[5];
 		size_t n = search_query(s, q, lang, hits, 5), k;
@@ -113,9 +205,12 @@ main(int argc, char **argv)
 		printf("lang %s, tokens: %s\n", lang ? lang :
 		    (search_detect_lang(q) ? search_detect_lang(q) : "?"), toks);
 		free(toks);
+		printf("decision: %s\n", (const char *[]){ "NONE", "CHOICES",
+		    "ANSWER" }[search_decide(hits, n, min)]);
 		for (k = 0; k < n; k++) {
 			label(g, hits[k].section, l, sizeof(l));
-			printf("%.3f [%s] %s\n", hits[k].score,
+			printf("%.3f%s [%s] %s\n", hits[k].score,
+			    hits[k].off_subject ? " (off subject)" : "",
 			    guide_page_lang(g, guide_section_page(g,
 			    hits[k].section)), l);
 			if (text && k == 0)
@@ -123,55 +218,7 @@ main(int argc, char **argv)
 				    hits[k].section));
 		}
 	} else if (tsv) {
-		char line[4096];
-		int total = 0, top1 = 0, top3 = 0;
-
-		while (fgets(line, sizeof(line), stdin) != NULL) {
-			char *ql, *qq, *qe, *nl;
-			struct search_hit hits[3];
-			size_t n, k;
-			char l[512];
-			int ok1 = 0, ok3 = 0;
-
-			if ((nl = strchr(line, '\n')) != NULL)
-				*nl = '\0';
-			if (line[0] == '#' || line[0] == '\0')
-				continue;
-			ql = line;
-			if ((qq = strchr(ql, '\t')) == NULL)
-				continue;
-			*qq++ = '\0';
-			if ((qe = strchr(qq, '\t')) == NULL)
-				continue;
-			*qe++ = '\0';
-			n = search_query(s, qq, strcmp(ql, "auto") == 0 ? NULL :
-			    ql, hits, 3);
-			total++;
-			if (strcmp(qe, "-") == 0) {
-				ok1 = ok3 = n == 0 || hits[0].score < min;
-			} else {
-				for (k = 0; k < n; k++) {
-					label(g, hits[k].section, l, sizeof(l));
-					if (matches(qe, l)) {
-						ok3 = 1;
-						if (k == 0 && hits[0].score >= min)
-							ok1 = 1;
-					}
-				}
-			}
-			top1 += ok1;
-			top3 += ok3;
-			if (!ok1) {
-				printf("MISS [%s] %s\n  want: %s\n", ql, qq, qe);
-				for (k = 0; k < n; k++) {
-					label(g, hits[k].section, l, sizeof(l));
-					printf("  %.3f %s\n", hits[k].score, l);
-				}
-			}
-		}
-		printf("top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%)\n", top1,
-		    total, total ? 100.0 * top1 / total : 0, top3, total,
-		    total ? 100.0 * top3 / total : 0);
+		run_questions(g, s, min);
 	} else {
 		size_t p, k;
 
@@ -195,5 +242,6 @@ main(int argc, char **argv)
 	}
 	search_free(s);
 	guide_free(g);
+	lexicon_free(lx);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * fuzz_search: bytes -> search_fold(), search_tokens() in fr/en/es,
- * search_detect_lang(), and search_query() on the guide in replies/ (hits
+ * search_detect_lang(), and search_query() on the guide in replies/ with
+ * its concept lexicon, then search_decide() (hits
  * in range, sorted, scores not NaN). search.h: "safe on any byte string (invalid UTF-8
  * is skipped)"; folded text and tokens must come out valid UTF-8.
  */
@@ -12,6 +13,7 @@
 
 #include "fuzz.h"
 #include "guide.h"
+#include "lexicon.h"
 #include "search.h"
 #include "util.h"
 
@@ -21,6 +23,7 @@
 
 static struct guide	*guide;
 static struct search	*index_;
+static struct lexicon	*lexicon;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -36,7 +39,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		    "FUZZ_REPLIES)\n", dir ? dir : FUZZ_REPLIES_DIR);
 		abort();
 	}
-	index_ = search_new(guide);
+	lexicon = lexicon_new();
+	(void)lexicon_load_dir(lexicon, dir ? dir : FUZZ_REPLIES_DIR);
+	index_ = search_new_lex(guide, lexicon);
 	return 0;
 }
 
@@ -55,6 +60,21 @@ query(const char *text, const char *lang)
 		    !(hits[i].score >= 0) ||
 		    (i > 0 && hits[i].score > hits[i - 1].score))
 			fuzz_fail("search_query: bad hit", text);
+	/* CHOICES or NONE below the choice floor; ANSWER only when the best
+	 * hit is an answer and on its subject. */
+	switch (search_decide(hits, n, SEARCH_DEFAULT_MIN_SCORE)) {
+	case SEARCH_ANSWER:
+		if (n == 0 || hits[0].off_subject ||
+		    !search_is_answer(&hits[0], SEARCH_DEFAULT_MIN_SCORE))
+			fuzz_fail("search_decide: answer that is not one", text);
+		break;
+	case SEARCH_CHOICES:
+		if (n == 0 || hits[0].score < SEARCH_CHOICE_MIN)
+			fuzz_fail("search_decide: choices below the floor", text);
+		break;
+	case SEARCH_NONE:
+		break;
+	}
 }
 
 int

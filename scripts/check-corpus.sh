@@ -6,9 +6,11 @@
 #   scripts/check-corpus.sh [-t] [-q questions.tsv] [dir...]
 #
 #   -t      also print each section's chat text
-#   -q FILE lang<TAB>question<TAB>expected lines (as in
-#           tests/fixtures/questions.tsv): every miss, then top-1 / top-3
-#   dir     default: /work/shared/dfak-corpus /work/shared/dfak-extras
+#   -q FILE lang<TAB>question<TAB>expected[<TAB>split] lines (as in
+#           tests/fixtures/questions.tsv, bench/dfak-questions.tsv), with
+#           replies/lexicon.txt: every miss, then top-1 / top-3 per split
+#   dir     default: ../shared/dfak-corpus and ../shared/dfak-extras beside
+#           the source tree
 #
 # Run from the top of a configured build tree (it builds bench/guide_dump).
 # The shared corpus is read in place, never copied into the repository.
@@ -24,7 +26,8 @@ while getopts tq: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- /work/shared/dfak-corpus /work/shared/dfak-extras
+shared=$(cd "$(dirname "$0")/../.." && pwd)/shared
+[ $# -gt 0 ] || set -- "$shared/dfak-corpus" "$shared/dfak-extras"
 
 make -s bench/guide_dump >/dev/null
 out=$(mktemp)
@@ -42,5 +45,8 @@ echo "== $(grep -c '^== ' "$out" || true) pages," \
 
 if [ -n "$questions" ]; then
 	echo "== questions: $questions"
-	./bench/guide_dump -T "$@" <"$questions" 2>/dev/null
+	lex=
+	[ -f replies/lexicon.txt ] && lex="-x replies/lexicon.txt"
+	# shellcheck disable=SC2086
+	./bench/guide_dump $lex -T "$@" <"$questions" 2>/dev/null
 fi

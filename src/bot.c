@@ -772,25 +772,29 @@ listing_sections(struct person *w, const size_t *secs, size_t n)
 	}
 }
 
-/* No good answer: say so, offer the closest sections by number, and the
- * human route. The first line is never a source line. */
-static void
-no_answer(struct turn *t, const struct search_hit *hits, size_t n)
+/* Picks up to BOT_NCLOSEST sections to offer from hits: on the question's
+ * subject first, in the person's language first (a list in a language one
+ * can't read helps nobody), each text once. Returns how many. */
+static size_t
+pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
+    size_t *secs)
 {
-	struct person *w = t->who;
-	size_t secs[BOT_NCLOSEST], k = 0;
-	struct buf m;
+	size_t k = 0;
 
-	/* Suggestions in the person's language first; others only when there
-	 * are none (a list in a language one can't read helps nobody). */
-	for (int pass = 0; pass < 2 && k == 0; pass++) {
+	for (int pass = 0; pass < 4 && k < BOT_NCLOSEST; pass++) {
+		int other_lang = pass & 1, off_subject = pass >> 1;
+
+		if (other_lang && k > 0)
+			continue;
 		for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
 			size_t sec = hits[i].section;
 			const char *s = section_text(t->b, sec);
 			const char *pl = guide_page_lang(t->b->g,
 			    guide_section_page(t->b->g, sec));
-			int skip = hits[i].score <= 0 || s[0] == '\0' ||
-			    (pass == 0 && strcmp(pl, w->lang) != 0);
+			int skip = hits[i].score < SEARCH_CHOICE_MIN ||
+			    s[0] == '\0' || hits[i].off_subject !=
+			    off_subject || (strcmp(pl, t->who->lang) != 0) !=
+			    other_lang;
 
 			for (size_t j = 0; !skip && j < k; j++)
 				if (strcmp(s, section_text(t->b, secs[j])) == 0)
@@ -799,16 +803,40 @@ no_answer(struct turn *t, const struct search_hit *hits, size_t n)
 				secs[k++] = sec;
 		}
 	}
-	person_reset_reading(w);
+	return k;
+}
+
+/* No answer: say so, with the human route. The first line is never a
+ * source line. */
+static void
+no_answer(struct turn *t)
+{
+	struct buf m;
+
+	person_reset_reading(t->who);
 	buf_init(&m);
 	add_line(t, &m, "no_answer", NULL);
+	add_line(t, &m, "no_answer_none", NULL);
+	say_buf(t, &m);
+}
+
+/* Not sure: "is it one of these?" with the closest sections by number
+ * (a number reads one), TOPICS and HUMAN. */
+static void
+offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
+{
+	struct person *w = t->who;
+	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, secs);
+	struct buf m;
+
 	if (k == 0) {
-		add_line(t, &m, "no_answer_none", NULL);
-		say_buf(t, &m);
+		no_answer(t);
 		return;
 	}
+	person_reset_reading(w);
+	buf_init(&m);
 	listing_sections(w, secs, k);
-	add_key(t, &m, "no_answer_closest", NULL);
+	add_line(t, &m, "choices_head", NULL);
 	for (size_t i = 0; i < k; i++) {
 		buf_addf(&m, "\n%zu) ", i + 1);
 		add_source(t, &m, secs[i]);
@@ -829,14 +857,21 @@ answer_question(struct turn *t, const char *text)
 	w->last_question = copy_capped(text, b->cfg->limits.max_text);
 	if (b->s != NULL && b->g != NULL)
 		n = search_query(b->s, text, w->lang, hits, BOT_NHITS);
-	if (n == 0 || !search_is_answer(&hits[0], min_score(b)))
-		no_answer(t, hits, n);
-	else {
+	switch (search_decide(hits, n, min_score(b))) {
+	case SEARCH_ANSWER:
 		for (size_t i = 1; i < n; i++)
-			if (hits[i].score >= min_score(b))
+			if (hits[i].score >= min_score(b) &&
+			    !hits[i].off_subject)
 				secs[k++] = hits[i].section;
 		queue_set(t, hits[0].section, secs, k);
 		show_section(t, hits[0].section, 0);
+		break;
+	case SEARCH_CHOICES:
+		offer_choices(t, hits, n);
+		break;
+	case SEARCH_NONE:
+		no_answer(t);
+		break;
 	}
 	if (b->explain)
 		explain(t, text, hits, n);

@@ -75,6 +75,9 @@ struct config {
 		char	 *base_url;		/* NULL: no page URLs in replies */
 		size_t	  max_reply_chars;	/* default 1200 */
 		double	  min_score;		/* below: "no good answer"; 0: default */
+		const char *data_dir;		/* phrases/ and lexicon.txt: set by
+						   main (--datadir...), not from
+						   the file; borrowed */
 	} guide;
 
 	struct {

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "console.h"
 #include "guide.h"
+#include "lexicon.h"
 #include "log.h"
 #include "phrases.h"
 #include "search.h"
@@ -26,6 +27,7 @@ struct console {
 	struct guide	*g;
 	struct search	*s;
 	struct phrases	*p;
+	struct lexicon	*lx;
 	struct bot	*b;
 	int		 nmsg;	/* messages printed in this turn */
 };
@@ -37,40 +39,39 @@ console_release(struct console *c)
 	search_free(c->s);
 	guide_free(c->g);
 	phrases_free(c->p);
+	lexicon_free(c->lx);
 }
 
-/* Loads the guide and phrases from every guide path; phrases also from the
- * installed replies when the paths hold none. Returns 0 or -1. */
+/* Loads the guide from every guide path, and the bot's own data (phrases,
+ * lexicon) from the data directory whatever the guide. Returns 0 or -1. */
 static int
 console_init(struct console *c, const struct config *cfg,
     const struct console_opts *o)
 {
 	const char *dl = cfg->guide.default_language ?
 	    cfg->guide.default_language : "en";
-	int nphrases = 0, rc = 0;
+	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->g = guide_new();
 	c->p = phrases_new();
+	c->lx = lexicon_new();
 	for (size_t i = 0; i < cfg->guide.npaths; i++) {
-		int n;
-
 		if (guide_load_dir(c->g, cfg->guide.paths[i], dl) < 0) {
 			fprintf(stderr, "secours: %s: cannot read the guide "
 			    "directory\n", cfg->guide.paths[i]);
 			rc = -1;
 		}
-		if ((n = phrases_load_dir(c->p, cfg->guide.paths[i])) > 0)
-			nphrases += n;
 	}
-	if (nphrases == 0) {
-		int n = phrases_load_dir(c->p, PKGDATADIR "/replies");
-
-		if (n <= 0)
-			fprintf(stderr, "secours: no phrase files found (looked "
-			    "in the guide paths and %s/replies)\n", PKGDATADIR);
+	if (phrases_load_required(c->p, cfg->guide.data_dir) == -1) {
+		fprintf(stderr, "secours: %s: the bot's own phrases are missing "
+		    "or incomplete (see above); --datadir or SECOURS_DATADIR "
+		    "names the directory that holds phrases/\n",
+		    cfg->guide.data_dir ? cfg->guide.data_dir : "(none)");
+		rc = -1;
 	}
-	c->s = search_new(c->g);
+	(void)lexicon_load_dir(c->lx, cfg->guide.data_dir);
+	c->s = search_new_lex(c->g, c->lx);
 	c->b = bot_new(cfg, c->g, c->s, c->p, NULL, NULL);
 	if (o != NULL) {
 		bot_set_explain(c->b, o->explain);

@@ -12,6 +12,7 @@
 #include "duty.h"
 #include "escalate.h"
 #include "guide.h"
+#include "lexicon.h"
 #include "log.h"
 #include "otr.h"
 #include "phrases.h"
@@ -73,6 +74,7 @@ struct daemon {
 	struct guide		*g;
 	struct search		*s;
 	struct phrases		*p;
+	struct lexicon		*lx;
 	char			*refusal;
 
 	/* Actions the bot asked for, executed once the current library
@@ -868,13 +870,19 @@ setup(struct daemon *d)
 			return -1;
 		}
 		n += k;
-		if (phrases_load_dir(d->p, cfg->guide.paths[i]) == -1)
-			log_warnx("no phrases loaded from %s",
-			    log_vis(cfg->guide.paths[i]));
 	}
 	log_info("guide: %d page(s), %zu section(s)", n,
 	    guide_nsections(d->g));
-	d->s = search_new(d->g);
+	/* The bot's own sentences and lexicon come from its data directory,
+	 * whatever the guide: without them it would send raw keys. */
+	if (phrases_load_required(d->p, cfg->guide.data_dir) == -1) {
+		log_error("cannot start without the bot's phrases; set the "
+		    "data directory with --datadir or SECOURS_DATADIR");
+		return -1;
+	}
+	d->lx = lexicon_new();
+	(void)lexicon_load_dir(d->lx, cfg->guide.data_dir);
+	d->s = search_new_lex(d->g, d->lx);
 	d->refusal = refusal_text(d);
 
 	if (escalation_setup(d) == -1)
@@ -940,6 +948,7 @@ teardown(struct daemon *d)
 	search_free(d->s);
 	phrases_free(d->p);
 	guide_free(d->g);
+	lexicon_free(d->lx);
 	free(d->refusal);
 	bot_actions_release(&d->pending);
 	for (size_t i = 0; i < d->nres; i++) {

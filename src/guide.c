@@ -1237,6 +1237,141 @@ page_wants_pseudo(cmark_node *doc)
 	return sub <= 1;
 }
 
+/* "Term : definition" without emphasis (a converted glossary): the term is
+ * what comes before the first ':', short, of a few words. New string or
+ * NULL. */
+static char *
+plain_term(cmark_node *para)
+{
+	char *text = leaf_text(para), *t = text, *colon, *h = NULL;
+	size_t n, words = 1;
+
+	while (*t == '.' || *t == ' ')
+		t++;
+	if ((colon = strchr(t, ':')) != NULL) {
+		n = (size_t)(colon - t);
+		/* Spaces and no-break spaces before the colon. */
+		while (n > 0 && (t[n - 1] == ' ' || (n >= 2 &&
+		    (unsigned char)t[n - 2] == 0xc2 &&
+		    (unsigned char)t[n - 1] == 0xa0)))
+			n -= t[n - 1] == ' ' ? 1 : 2;
+		for (size_t i = 0; i < n; i++)
+			words += t[i] == ' ';
+		if (n > 0 && n < 60 && words <= 8) {
+			t[n] = '\0';
+			h = norm_heading(t);
+		}
+	}
+	free(text);
+	return h;
+}
+
+/* The term of a glossary item "- **Term**: definition" (or "**Term:**",
+ * or with plain, "Term : definition"), or NULL. New string. */
+static char *
+definition_term(cmark_node *item, int plain)
+{
+	cmark_node *p = cmark_node_first_child(item), *st, *after;
+	const char *lit;
+	struct buf raw;
+	char *h = NULL;
+	int colon;
+
+	if (p == NULL || cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH)
+		return NULL;
+	st = cmark_node_first_child(p);
+	if (st == NULL || cmark_node_get_type(st) != CMARK_NODE_STRONG)
+		return plain ? plain_term(p) : NULL;
+	after = cmark_node_next(st);
+	buf_init(&raw);
+	render_inlines(st, &raw, 0, 0);
+	rtrim(&raw);
+	colon = raw.len > 0 && raw.s[raw.len - 1] == ':';
+	if (colon)
+		buf_truncate(&raw, raw.len - 1);
+	else if (after != NULL && cmark_node_get_type(after) ==
+	    CMARK_NODE_TEXT && (lit = cmark_node_get_literal(after)) != NULL) {
+		while (*lit == ' ')
+			lit++;
+		colon = *lit == ':';
+	}
+	rtrim(&raw);
+	if (colon && raw.len > 0 && util_utf8_chars(raw.s) < GUIDE_PSEUDO_MAX)
+		h = norm_heading(raw.s);
+	buf_release(&raw);
+	if (h != NULL && h[0] == '\0') {
+		free(h);
+		h = NULL;
+	}
+	return h;
+}
+
+/* A glossary: a list of three items or more, nearly all of them
+ * "**Term**: definition" (1), or of five or more, all "Term : definition"
+ * (2). 0: not a glossary. */
+static int
+is_definition_list(cmark_node *list)
+{
+	int items = 0, terms = 0, plain = 0;
+	cmark_node *c;
+
+	if (cmark_node_get_type(list) != CMARK_NODE_LIST)
+		return 0;
+	for (c = cmark_node_first_child(list); c != NULL;
+	    c = cmark_node_next(c)) {
+		char *t = definition_term(c, 0), *pt = definition_term(c, 1);
+
+		items++;
+		terms += t != NULL;
+		plain += pt != NULL;
+		free(t);
+		free(pt);
+	}
+	if (items >= 3 && terms * 5 >= items * 4)
+		return 1;
+	/* Without emphasis, a longer list, every item alike. */
+	return items >= 5 && plain == items ? 2 : 0;
+}
+
+/* Each item of a glossary becomes a section under the current heading:
+ * the term its heading, the definition its text. */
+static struct draft *
+add_definitions(cmark_node *list, struct drafts *d, struct draft *cur,
+    int level, int kind)
+{
+	cmark_node *c;
+
+	for (c = cmark_node_first_child(list); c != NULL;
+	    c = cmark_node_next(c)) {
+		char *term = definition_term(c, kind == 2);
+		struct buf block;
+		const char *body;
+
+		buf_init(&block);
+		render_item(c, &block, 0, 0, 0);
+		rtrim(&block);
+		body = block.s ? block.s : "";
+		if (term != NULL) {
+			const char *colon = strchr(body, ':');
+
+			cur = draft_add(d, level > 6 ? 6 : level,
+			    (size_t)cmark_node_get_start_line(c), term);
+			free(term);
+			body = colon ? colon + 1 : body;
+			while (*body == ' ')
+				body++;
+		} else if (cur == NULL)
+			cur = draft_add(d, 1, 1, NULL);
+		if (*body != '\0') {
+			if (cur->text.len > 0)
+				buf_adds(&cur->text, "\n");
+			buf_adds(&cur->text, body);
+		}
+		buf_release(&block);
+	}
+	return cur;
+}
+
 /* Walks the document's top-level blocks into drafts, one per heading. */
 static void
 build_drafts(cmark_node *doc, const char *text, struct drafts *d)
@@ -1245,7 +1380,7 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 	size_t nlines;
 	cmark_node *n;
 	struct draft *cur = NULL;
-	int pseudo = page_wants_pseudo(doc), real_level = 0;
+	int pseudo = page_wants_pseudo(doc), real_level = 0, kind;
 
 	lines = line_index(text, &nlines);
 	for (n = cmark_node_first_child(doc); n != NULL;
@@ -1275,6 +1410,11 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 				continue;
 			}
 			free(h);
+		}
+		if (pseudo && t == CMARK_NODE_LIST &&
+		    (kind = is_definition_list(n)) != 0) {
+			cur = add_definitions(n, d, cur, real_level + 1, kind);
+			continue;
 		}
 		if (cur == NULL)		/* text before any heading */
 			cur = draft_add(d, 1, 1, NULL);

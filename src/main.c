@@ -27,6 +27,9 @@
 #ifndef PKGDATADIR
 #define PKGDATADIR "/usr/share/secours"
 #endif
+#ifndef SRCDATADIR
+#define SRCDATADIR "./replies"
+#endif
 
 #define EXIT_USAGE	2
 
@@ -63,6 +66,7 @@ enum {
 	OPT_EXPLAIN,
 	OPT_GUIDE,
 	OPT_ALLOW_ROOT,
+	OPT_DATADIR,
 };
 
 static const struct option long_options[] = {
@@ -75,6 +79,7 @@ static const struct option long_options[] = {
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "guide",		required_argument,	NULL, OPT_GUIDE },
 	{ "allow-root",		no_argument,		NULL, OPT_ALLOW_ROOT },
+	{ "datadir",		required_argument,	NULL, OPT_DATADIR },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -105,7 +110,11 @@ static const char usage_text[] =
 "      --lang xx       answer in this language instead of detecting it\n"
 "      --explain       also show why a section was chosen (scores)\n"
 "      --guide DIR     read guide pages from DIR (repeatable); without it and\n"
-"                      without -c: " PKGDATADIR "/replies, else ./replies\n"
+"                      without -c: the data directory's pages\n"
+"      --datadir DIR   the bot's own data: DIR/phrases/ (its sentences) and\n"
+"                      DIR/lexicon.txt, whatever the guide; default:\n"
+"                      $SECOURS_DATADIR, else " PKGDATADIR "/replies,\n"
+"                      else the source tree's replies/ (not installed)\n"
 "      --allow-root    let the bot run as root (tests only; offline modes\n"
 "                      never need it)\n"
 "  -v, --verbose       log more: once for debug above the configured level\n"
@@ -237,10 +246,29 @@ dir_exists(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* --ask and --console: the guide from -c, from --guide, or the default. */
+/* Where the bot's own data (phrases/, lexicon.txt) is: --datadir, else
+ * $SECOURS_DATADIR, else the installed copy, else the source tree's
+ * replies/ (a build that was never installed). Borrowed. */
+static const char *
+data_dir_find(const char *flag)
+{
+	const char *env = getenv("SECOURS_DATADIR");
+
+	if (flag != NULL)
+		return flag;
+	if (env != NULL && env[0] != '\0')
+		return env;
+	if (dir_exists(PKGDATADIR "/replies/phrases"))
+		return PKGDATADIR "/replies";
+	return SRCDATADIR;
+}
+
+/* --ask and --console: the guide from -c, from --guide, or the data
+ * directory's pages. */
 static int
 run_console(enum mode mode, const char *path, char **guides, size_t nguides,
-    const char *question, const struct console_opts *o, int verbose)
+    const char *question, const struct console_opts *o, int verbose,
+    const char *data_dir)
 {
 	struct config cfg;
 	int rc;
@@ -259,12 +287,11 @@ run_console(enum mode mode, const char *path, char **guides, size_t nguides,
 			cfg.guide.npaths = nguides;
 		} else {
 			cfg.guide.paths = xcalloc(1, sizeof(char *));
-			cfg.guide.paths[0] = xstrdup(
-			    dir_exists(PKGDATADIR "/replies") ?
-			    PKGDATADIR "/replies" : "./replies");
+			cfg.guide.paths[0] = xstrdup(data_dir);
 			cfg.guide.npaths = 1;
 		}
 	}
+	cfg.guide.data_dir = data_dir;
 	(void)log_init(level_raise(LOGL_WARN, verbose), NULL);
 	if (mode == MODE_ASK)
 		rc = console_ask(&cfg, o, question, stdout);
@@ -276,7 +303,8 @@ run_console(enum mode mode, const char *path, char **guides, size_t nguides,
 }
 
 static int
-run_daemon(const char *path, int allow_root, int verbose)
+run_daemon(const char *path, int allow_root, int verbose,
+    const char *data_dir)
 {
 	struct config cfg;
 	int rc;
@@ -285,6 +313,7 @@ run_daemon(const char *path, int allow_root, int verbose)
 		config_release(&cfg);
 		return 1;
 	}
+	cfg.guide.data_dir = data_dir;
 	if (geteuid() == 0 && !allow_root) {
 		fprintf(stderr, "secours: refusing to run as root; run it as "
 		    "its own user (e.g. secours), or pass --allow-root\n");
@@ -315,7 +344,7 @@ main(int argc, char *argv[])
 {
 	struct console_opts copts = { NULL, 0 };
 	enum mode mode = MODE_RUN;
-	const char *path = NULL, *question = NULL;
+	const char *path = NULL, *question = NULL, *datadir = NULL;
 	char **guides = NULL;
 	size_t nguides = 0;
 	int ch, mode_set = 0, allow_root = 0, verbose = 0, rc;
@@ -356,6 +385,9 @@ main(int argc, char *argv[])
 		case OPT_ALLOW_ROOT:
 			allow_root = 1;
 			break;
+		case OPT_DATADIR:
+			datadir = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -393,10 +425,11 @@ main(int argc, char *argv[])
 	case MODE_ASK:
 	case MODE_CONSOLE:
 		rc = run_console(mode, path, guides, nguides, question, &copts,
-		    verbose);
+		    verbose, data_dir_find(datadir));
 		break;
 	default:
-		rc = run_daemon(path, allow_root, verbose);
+		rc = run_daemon(path, allow_root, verbose,
+		    data_dir_find(datadir));
 		break;
 	}
 	free(guides);

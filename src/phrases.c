@@ -445,3 +445,50 @@ phrases_check(const struct phrases *p, const char *ref)
 	}
 	return missing;
 }
+
+int
+phrases_require(const struct phrases *p, const char *ref)
+{
+	int missing = 0;
+
+	if (!phrases_has_lang(p, ref)) {
+		log_error("no %s phrases: the bot's own sentences are missing",
+		    ref);
+		return 1;
+	}
+	for (size_t l = 0; l < p->nlangs; l++) {
+		struct buf keys;
+		int n = 0;
+
+		if (strcmp(p->langs[l], ref) == 0)
+			continue;
+		buf_init(&keys);
+		for (size_t i = 0; i < p->n; i++) {
+			if (strcmp(p->v[i].lang, ref) != 0 ||
+			    phrases_find(p, p->langs[l], p->v[i].key) != NULL)
+				continue;
+			buf_addf(&keys, "%s%s", n++ ? ", " : "", p->v[i].key);
+		}
+		if (n > 0)
+			log_error("%s phrases lack %d key(s) that %s has: %s",
+			    p->langs[l], n, ref, keys.s);
+		missing += n;
+		buf_release(&keys);
+	}
+	return missing;
+}
+
+int
+phrases_load_required(struct phrases *p, const char *dir)
+{
+	if (dir == NULL) {
+		log_error("no data directory for the bot's phrases");
+		return -1;
+	}
+	if (phrases_load_dir(p, dir) <= 0) {
+		log_error("%s: no phrase files (phrases/LANG.txt)",
+		    log_vis(dir));
+		return -1;
+	}
+	return phrases_require(p, "en") == 0 ? 0 : -1;
+}

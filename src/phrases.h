@@ -46,6 +46,17 @@ int phrases_exists(const struct phrases *p, const char *lang, const char *key);
  * language, and every key missing in ref. Returns how many. */
 int phrases_check(const struct phrases *p, const char *ref);
 
+/* The bot cannot start without its sentences: every key of ref (the
+ * English files, en.txt and AREA.en.txt) must exist in ref and in every
+ * other loaded language. Logs one error per language naming the keys it
+ * lacks (or that ref is missing). Returns how many are missing; 0: ready. */
+int phrases_require(const struct phrases *p, const char *ref);
+
+/* Loads dir's phrase files (as phrases_load_dir) and checks them with
+ * phrases_require(p, "en"). Returns 0, or -1 (logged) when there are none
+ * or some are missing: the bot must not start. */
+int phrases_load_required(struct phrases *p, const char *dir);
+
 /* Text with {name} replaced by values from vars, a NULL-terminated list of
  * name, value pairs; unknown placeholders are left as they are.
  * New string; caller frees. */

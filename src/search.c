@@ -21,9 +21,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef SEARCH_DEBUG
 #include <stdio.h>
-#endif
 
 #include <libstemmer.h>
 #include <unicase.h>
@@ -32,6 +30,7 @@
 #include <unistr.h>
 
 #include "guide.h"
+#include "lexicon.h"
 #include "search.h"
 #include "util.h"
 
@@ -50,6 +49,12 @@
 #define W_TITLE		1.0f	/* the page title */
 #define W_PAGE_KW	2.0f	/* front matter keywords */
 #define W_SEC_KW	3.0f	/* <!-- keywords: --> of the section */
+#define W_CONCEPT	0.7	/* a question word met through a concept */
+#define W_WEAK		0.3	/* the same through a weak concept */
+#define SUBJECT_OTHER	0.7	/* sections off the question's subject */
+#define LX_LANGS	(LANGS_MAX + 1)
+#define LX_WORDS	8	/* words of one lexicon term */
+#define SUBJ_MAX	8	/* subject concepts */
 #define W_PREFIX	0.6	/* a stem that starts / is started by another */
 #define W_TYPO		0.6	/* one edit away */
 #define W_UNKNOWN	1.0	/* an unknown word weighs this much of the
@@ -887,6 +892,42 @@ struct search {
 	struct strtab		 stems;		/* lang + word -> stem cache */
 	struct buf		 stemarena;	/* length byte + stem */
 	struct scratch		*scr;
+	/* The lexicon, compiled: each term a sequence of stems in its
+	 * language ("*": folded words), chained by its first word. */
+	const struct lexicon	*lx;
+	struct lxlang		*lxl;
+	size_t			 nlxl;
+	int			 lxstar;	/* the "*" language, or -1 */
+	struct lxterm		*lxt;
+	size_t			 nlxt;
+	struct buf		 lxarena;	/* length byte + word, ... */
+	struct strtab		 lxfirst;	/* lxlang + first word */
+	uint8_t			*csubj;		/* per concept: subject bit */
+	uint8_t			*cweak;		/* per concept: weak */
+	uint8_t			*secsubj;	/* per section: subjects */
+};
+
+struct lxlang {
+	char			 code[4];
+	struct sb_stemmer	*stemmer;	/* NULL: words as folded */
+};
+
+struct lxterm {
+	uint32_t	concept;
+	uint32_t	off;		/* first word in lxarena */
+	uint32_t	next;		/* next term with the same first word */
+	uint8_t		lang;
+	uint8_t		nwords;
+};
+
+/* A run of words (a field, a question) for lexicon matching: each word
+ * folded and stemmed in the text's language. */
+struct wseq {
+	struct buf	 arena;
+	uint32_t	*raw;		/* offsets: length byte + bytes */
+	uint32_t	*stem;
+	size_t		 n;
+	size_t		 cap;
 };
 
 /* Temporary posting while building. */
@@ -919,6 +960,11 @@ struct builder {
 	uint32_t	*lastsec;	/* per term: section of its last tp */
 	uint32_t	*lasttp;
 	size_t		 tcap;
+	int		 concept;	/* counting a concept, not a word */
+	float		 weight;	/* of the field being counted */
+	struct wseq	 seq;		/* words of the field being counted */
+	uint8_t		 subj_head;	/* subjects in heading, title, path */
+	uint8_t		 subj_body[SUBJ_MAX];
 };
 
 static int
@@ -1002,18 +1048,74 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 }
 
 static void
+wseq_reset(struct wseq *q)
+{
+	q->n = 0;
+	q->arena.len = 0;
+}
+
+static void
+wseq_release(struct wseq *q)
+{
+	buf_release(&q->arena);
+	free(q->raw);
+	free(q->stem);
+	memset(q, 0, sizeof(*q));
+}
+
+static uint32_t
+wseq_put(struct wseq *q, const char *w, size_t n)
+{
+	uint32_t off = (uint32_t)q->arena.len;
+
+	if (n >= WORD_MAX)
+		n = WORD_MAX - 1;
+	buf_addc(&q->arena, (char)n);
+	buf_add(&q->arena, w, n);
+	return off;
+}
+
+static void
+wseq_add(struct wseq *q, const char *raw, size_t rn, const char *st,
+    size_t sn)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 64;
+		q->raw = xrealloc(q->raw, q->cap * sizeof(*q->raw));
+		q->stem = xrealloc(q->stem, q->cap * sizeof(*q->stem));
+	}
+	q->raw[q->n] = wseq_put(q, raw, rn);
+	q->stem[q->n] = st ? wseq_put(q, st, sn) : q->raw[q->n];
+	q->n++;
+}
+
+static void builder_term(struct builder *b, const char *st, size_t sl,
+    float weight);
+
+static void
 builder_word(void *arg, const char *w, size_t n, float weight)
 {
 	struct builder *b = arg;
-	struct search *s = b->s;
-	char key[WORD_MAX + 1];
 	const char *st;
 	size_t sl;
+
+	st = stem_word(b->s, b->lang, w, n, &sl);
+	wseq_add(&b->seq, w, n, st, sl);
+	builder_term(b, st, sl, weight);
+}
+
+/* Counts one stem (or concept token) in the field being indexed. */
+static void
+builder_term(struct builder *b, const char *st, size_t sl, float weight)
+{
+	struct search *s = b->s;
+	char key[WORD_MAX + 1];
 	struct stent *e;
 	uint32_t t;
 	int isnew;
 
-	st = stem_word(s, b->lang, w, n, &sl);
+	if (sl >= WORD_MAX)
+		sl = WORD_MAX - 1;
 	key[0] = (char)b->lang;
 	memcpy(key + 1, st, sl);
 	e = strtab_add(&s->vocab, key, sl + 1, (uint32_t)s->nterms, &isnew);
@@ -1051,7 +1153,8 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 	switch (b->field) {
 	case F_BODY:
 		b->tp[b->lasttp[t]].tfb += 1;
-		b->dl++;
+		if (!b->concept)
+			b->dl++;
 		break;
 	case F_LOCAL:
 		b->tp[b->lasttp[t]].tfl += weight;
@@ -1062,6 +1165,217 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 	}
 	if (b->own)
 		b->tp[b->lasttp[t]].own = 1;
+}
+
+/* ------------------------------------------------------------- lexicon */
+
+static int
+lx_lang_of(const struct search *s, const char *code)
+{
+	for (size_t i = 0; i < s->nlxl; i++)
+		if (strcmp(s->lxl[i].code, code) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *
+lx_word(const struct buf *a, uint32_t off, size_t *n)
+{
+	*n = (unsigned char)a->s[off];
+	return a->s + off + 1;
+}
+
+struct lxcompile {
+	struct search	*s;
+	uint8_t		 lang;
+	char		 words[LX_WORDS][WORD_MAX];
+	uint8_t		 n[LX_WORDS];
+	size_t		 count;
+	int		 toolong;
+};
+
+static void
+lxcompile_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct lxcompile *c = arg;
+	struct lxlang *l = &c->s->lxl[c->lang];
+	const sb_symbol *st = NULL;
+
+	(void)weight;
+	if (c->count == LX_WORDS) {
+		c->toolong = 1;
+		return;
+	}
+	if (n >= WORD_MAX)
+		n = WORD_MAX - 1;
+	if (l->stemmer != NULL)
+		st = sb_stemmer_stem(l->stemmer, (const sb_symbol *)w, (int)n);
+	if (st != NULL) {
+		n = stem_fix(l->code, (const char *)st,
+		    (size_t)sb_stemmer_length(l->stemmer));
+		if (n >= WORD_MAX)
+			n = WORD_MAX - 1;
+		w = (const char *)st;
+	}
+	memcpy(c->words[c->count], w, n);
+	c->n[c->count++] = (uint8_t)n;
+}
+
+/* Turns each lexicon term into a sequence of stems in its language (the
+ * way the index sees text in that language), chained by first word. */
+static void
+lx_compile(struct search *s, const struct lexicon *lx)
+{
+	size_t nt = lexicon_nterms(lx), nc = lexicon_nconcepts(lx), i;
+	unsigned nsubj = 0;
+
+	s->lx = lx;
+	s->lxstar = -1;
+	s->csubj = xcalloc(nc + 1, 1);
+	s->cweak = xcalloc(nc + 1, 1);
+	for (i = 0; i < nc; i++) {
+		unsigned fl = lexicon_concept_flags(lx, i);
+
+		if ((fl & LEXICON_SUBJECT) && nsubj < SUBJ_MAX)
+			s->csubj[i] = (uint8_t)(1u << nsubj++);
+		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
+	}
+	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
+	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
+	buf_init(&s->lxarena);
+	strtab_init(&s->lxfirst, nt + 16);
+	for (i = 0; i < nt; i++) {
+		const char *code = lexicon_term_lang(lx, i);
+		const char *text = lexicon_term_text(lx, i);
+		struct lxcompile c;
+		struct lxterm *t;
+		struct stent *e;
+		char *f, key[WORD_MAX + 1];
+		size_t flen, k;
+		int li = lx_lang_of(s, code), isnew;
+
+		if (li < 0) {
+			if (s->nlxl == LX_LANGS)
+				continue;
+			li = (int)s->nlxl++;
+			util_strlcpy(s->lxl[li].code, code,
+			    sizeof(s->lxl[li].code));
+			s->lxl[li].stemmer = strcmp(code, "*") == 0 ? NULL :
+			    sb_stemmer_new(code, "UTF_8");
+			if (strcmp(code, "*") == 0)
+				s->lxstar = li;
+		}
+		memset(&c, 0, sizeof(c));
+		c.s = s;
+		c.lang = (uint8_t)li;
+		f = fold_alloc(text, strlen(text), &flen);
+		split_words(f, flen, 0, lxcompile_word, &c, 1);
+		free(f);
+		if (c.count == 0 || c.toolong)
+			continue;
+		t = &s->lxt[s->nlxt];
+		t->concept = (uint32_t)lexicon_term_concept(lx, i);
+		t->lang = (uint8_t)li;
+		t->nwords = (uint8_t)c.count;
+		t->off = (uint32_t)s->lxarena.len;
+		for (k = 0; k < c.count; k++) {
+			buf_addc(&s->lxarena, (char)c.n[k]);
+			buf_add(&s->lxarena, c.words[k], c.n[k]);
+		}
+		key[0] = (char)li;
+		memcpy(key + 1, c.words[0], c.n[0]);
+		e = strtab_add(&s->lxfirst, key, (size_t)c.n[0] + 1,
+		    (uint32_t)s->nlxt, &isnew);
+		t->next = isnew ? NONE : e->val;
+		e->val = (uint32_t)s->nlxt;
+		s->nlxt++;
+	}
+}
+
+/* The search word standing for concept c: "#" + its name (no text word
+ * has a '#'). Returns its length, 0 if it does not fit. */
+static size_t
+concept_token(const struct search *s, uint32_t c, char tok[WORD_MAX])
+{
+	const char *name = lexicon_concept_name(s->lx, c);
+	size_t n = strlen(name);
+
+	if (n + 1 >= WORD_MAX)
+		return 0;
+	tok[0] = '#';
+	memcpy(tok + 1, name, n);
+	return n + 1;
+}
+
+typedef void (*concept_fn)(void *arg, uint32_t concept, size_t from,
+    size_t to);
+
+/* Calls fn for every lexicon term found in q: words stemmed in lexicon
+ * language li (raw folded words for the "*" language). */
+static void
+lx_match_lang(const struct search *s, int li, const struct wseq *q,
+    const uint32_t *words, concept_fn fn, void *arg)
+{
+	char key[WORD_MAX + 1];
+
+	for (size_t p = 0; p < q->n; p++) {
+		const struct stent *e;
+		const char *w;
+		size_t n;
+		uint32_t t;
+
+		w = lx_word(&q->arena, words[p], &n);
+		key[0] = (char)li;
+		memcpy(key + 1, w, n);
+		if ((e = strtab_find(&s->lxfirst, key, n + 1)) == NULL)
+			continue;
+		for (t = e->val; t != NONE; t = s->lxt[t].next) {
+			const struct lxterm *tm = &s->lxt[t];
+			size_t k, off = tm->off, tn;
+			const char *tw;
+
+			if (p + tm->nwords > q->n)
+				continue;
+			tw = lx_word(&s->lxarena, (uint32_t)off, &tn);
+			off += tn + 1;
+			for (k = 1; k < tm->nwords; k++) {
+				const char *qw = lx_word(&q->arena,
+				    words[p + k], &n);
+
+				tw = lx_word(&s->lxarena, (uint32_t)off, &tn);
+				off += tn + 1;
+				if (n != tn || memcmp(qw, tw, n) != 0)
+					break;
+			}
+			if (k == tm->nwords)
+				fn(arg, tm->concept, p, p + tm->nwords);
+		}
+	}
+}
+
+static void
+builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
+{
+	struct builder *b = arg;
+	char tok[WORD_MAX];
+	size_t n = concept_token(b->s, concept, tok);
+	uint8_t bit = b->s->csubj[concept];
+
+	(void)from;
+	(void)to;
+	if (n == 0)
+		return;
+	b->concept = 1;
+	builder_term(b, tok, n, b->field == F_BODY ? 1 : b->weight);
+	b->concept = 0;
+	if (bit == 0)
+		return;
+	if (b->field == F_BODY) {
+		for (size_t k = 0; k < SUBJ_MAX; k++)
+			if (bit == (1u << k) && b->subj_body[k] < UINT8_MAX)
+				b->subj_body[k]++;
+	} else
+		b->subj_head |= bit;
 }
 
 static void
@@ -1075,8 +1389,36 @@ index_field(struct builder *b, const char *text, enum field field,
 		return;
 	f = fold_alloc(text, strlen(text), &flen);
 	b->field = field;
+	b->weight = weight;
+	wseq_reset(&b->seq);
 	split_words(f, flen, 1, builder_word, b, weight);
 	free(f);
+	if (b->s->nlxt > 0 && b->seq.n > 0) {
+		int li = lx_lang_of(b->s, b->s->langs[b->lang].code);
+
+		if (li >= 0)
+			lx_match_lang(b->s, li, &b->seq, b->seq.stem,
+			    builder_concept, b);
+		if (b->s->lxstar >= 0)
+			lx_match_lang(b->s, b->s->lxstar, &b->seq,
+			    b->seq.raw, builder_concept, b);
+	}
+}
+
+/* A section's subjects: those named in its heading, path or title, and
+ * those its text names twice or more; else any its text names. */
+static uint8_t
+section_subjects(const struct builder *b)
+{
+	uint8_t m = b->subj_head, any = 0;
+
+	for (size_t k = 0; k < SUBJ_MAX; k++) {
+		if (b->subj_body[k] >= 2)
+			m |= (uint8_t)(1u << k);
+		if (b->subj_body[k] >= 1)
+			any |= (uint8_t)(1u << k);
+	}
+	return m ? m : any;
 }
 
 /* qsort has no context argument: the index being sorted. */
@@ -1143,6 +1485,12 @@ build_deletes(struct search *s)
 struct search *
 search_new(const struct guide *g)
 {
+	return search_new_lex(g, NULL);
+}
+
+struct search *
+search_new_lex(const struct guide *g, const struct lexicon *lx)
+{
 	struct search *s = xcalloc(1, sizeof(*s));
 	struct builder b;
 	size_t i, *dl, *df, *npost;
@@ -1153,9 +1501,13 @@ search_new(const struct guide *g)
 	s->g = g;
 	s->nsec = guide_nsections(g);
 	s->seclang = xcalloc(s->nsec + 1, 1);
+	s->secsubj = xcalloc(s->nsec + 1, 1);
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
 	buf_init(&s->stemarena);
+	s->lxstar = -1;
+	if (lx != NULL)
+		lx_compile(s, lx);
 	memset(&b, 0, sizeof(b));
 	b.s = s;
 	dl = xcalloc(s->nsec + 1, sizeof(*dl));
@@ -1167,6 +1519,8 @@ search_new(const struct guide *g)
 		b.lang = (uint8_t)lang_id(s, lang ? lang : "en");
 		s->seclang[i] = b.lang;
 		b.dl = 0;
+		b.subj_head = 0;
+		memset(b.subj_body, 0, sizeof(b.subj_body));
 		index_field(&b, guide_section_text(g, i), F_BODY, 1);
 		index_field(&b, guide_section_keywords(g, i), F_LOCAL,
 		    W_SEC_KW);
@@ -1179,7 +1533,9 @@ search_new(const struct guide *g)
 		index_field(&b, guide_page_keywords(g, page), F_PAGE,
 		    W_PAGE_KW);
 		dl[i] = b.dl;
+		s->secsubj[i] = section_subjects(&b);
 	}
+	wseq_release(&b.seq);
 	/* Per-language section counts and mean lengths. */
 	sumdl = xcalloc(LANGS_MAX, sizeof(*sumdl));
 	for (i = 0; i < s->nsec; i++) {
@@ -1319,6 +1675,16 @@ search_free(struct search *s)
 	free(s->dlinks);
 	free(s->seclang);
 	free(s->hmass);
+	free(s->secsubj);
+	free(s->csubj);
+	free(s->cweak);
+	for (i = 0; i < s->nlxl; i++)
+		sb_stemmer_delete(s->lxl[i].stemmer);
+	free(s->lxl);
+	free(s->lxt);
+	buf_release(&s->lxarena);
+	if (s->lxfirst.slots != NULL)
+		strtab_release(&s->lxfirst);
 	if (s->scr != NULL) {
 		free(s->scr->acc);
 		free(s->scr->best);
@@ -1338,10 +1704,19 @@ search_free(struct search *s)
 
 /* -------------------------------------------------------------- queries */
 
+#define QSEQ_MAX	(QWORDS_MAX * 2)
+#define QCONCEPTS	8	/* concepts one question word may carry */
+
 struct qwords {
 	char	 w[QWORDS_MAX][WORD_MAX];
 	uint8_t	 n[QWORDS_MAX];
 	size_t	 count;
+	uint8_t	 seq[QSEQ_MAX];		/* the words in order (indices) */
+	size_t	 nseq;
+	uint32_t c[QWORDS_MAX][QCONCEPTS];	/* concepts of each word */
+	uint8_t	 nc[QWORDS_MAX];
+	uint8_t	 subj;			/* subjects the question names */
+	const struct search *s;
 };
 
 static void
@@ -1351,13 +1726,80 @@ query_word(void *arg, const char *w, size_t n, float weight)
 	size_t i;
 
 	(void)weight;
-	if (q->count == QWORDS_MAX || n >= WORD_MAX)
+	if (n >= WORD_MAX)
 		return;
 	for (i = 0; i < q->count; i++)
 		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
+			break;
+	if (i == q->count) {
+		if (q->count == QWORDS_MAX)
 			return;
-	memcpy(q->w[q->count], w, n);
-	q->n[q->count++] = (uint8_t)n;
+		memcpy(q->w[q->count], w, n);
+		q->n[q->count++] = (uint8_t)n;
+	}
+	if (q->nseq < QSEQ_MAX)
+		q->seq[q->nseq++] = (uint8_t)i;
+}
+
+static void
+query_concept(void *arg, uint32_t concept, size_t from, size_t to)
+{
+	struct qwords *q = arg;
+
+	if (!q->s->cweak[concept])
+		q->subj |= q->s->csubj[concept];
+	for (size_t p = from; p < to; p++) {
+		size_t i = q->seq[p], k;
+
+		for (k = 0; k < q->nc[i]; k++)
+			if (q->c[i][k] == concept)
+				break;
+		if (k == q->nc[i] && q->nc[i] < QCONCEPTS)
+			q->c[i][q->nc[i]++] = concept;
+	}
+}
+
+/* Finds the lexicon's terms in the question, in every language of the
+ * lexicon (a question's language guess may be wrong; a term is specific
+ * enough), and gives each word the concepts it takes part in. */
+static void
+query_concepts(const struct search *s, struct qwords *q)
+{
+	struct wseq raw, st;
+	size_t li, p;
+
+	memset(&raw, 0, sizeof(raw));
+	memset(&st, 0, sizeof(st));
+	for (p = 0; p < q->nseq; p++)
+		wseq_add(&raw, q->w[q->seq[p]], q->n[q->seq[p]], NULL, 0);
+	for (li = 0; li < s->nlxl; li++) {
+		const struct lxlang *l = &s->lxl[li];
+
+		if ((int)li == s->lxstar) {
+			lx_match_lang(s, (int)li, &raw, raw.raw, query_concept,
+			    q);
+			continue;
+		}
+		wseq_reset(&st);
+		for (p = 0; p < q->nseq; p++) {
+			const char *w = q->w[q->seq[p]];
+			size_t n = q->n[q->seq[p]];
+			const sb_symbol *x = NULL;
+
+			if (l->stemmer != NULL)
+				x = sb_stemmer_stem(l->stemmer,
+				    (const sb_symbol *)w, (int)n);
+			if (x != NULL)
+				wseq_add(&st, w, n, (const char *)x, stem_fix(
+				    l->code, (const char *)x, (size_t)
+				    sb_stemmer_length(l->stemmer)));
+			else
+				wseq_add(&st, w, n, NULL, 0);
+		}
+		lx_match_lang(s, (int)li, &st, st.stem, query_concept, q);
+	}
+	wseq_release(&raw);
+	wseq_release(&st);
 }
 
 /* Adds share * idf * w of every posting of term t to the scores, keeping
@@ -1366,7 +1808,7 @@ query_word(void *arg, const char *w, size_t n, float weight)
  * mass (without the term-frequency part), the number of words, the idf of
  * the rarest one. */
 static void
-add_term(const struct search *s, uint32_t t, double share)
+add_term(const struct search *s, uint32_t t, double share, int counts)
 {
 	struct scratch *sc = s->scr;
 	const struct term *tm = &s->terms[t];
@@ -1383,7 +1825,7 @@ add_term(const struct search *s, uint32_t t, double share)
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
 		float h = p->own ? (float)(share * tm->idf) : 0;
-		float m = (float)(share * tm->idf);
+		float m = counts ? (float)(share * tm->idf) : 0;
 
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)
@@ -1397,7 +1839,7 @@ add_term(const struct search *s, uint32_t t, double share)
 			sc->hacc[p->sec] += h;
 			sc->cbest[p->sec] = m;
 			sc->cacc[p->sec] += m;
-			if (sc->nmatch[p->sec] < UINT8_MAX)
+			if (m > 0 && sc->nmatch[p->sec] < UINT8_MAX)
 				sc->nmatch[p->sec]++;
 			if (m > sc->cmax[p->sec])
 				sc->cmax[p->sec] = m;
@@ -1412,6 +1854,9 @@ add_term(const struct search *s, uint32_t t, double share)
 			sc->hbest[p->sec] = h;
 		}
 		if (m > sc->cbest[p->sec]) {
+			if (sc->cbest[p->sec] == 0 &&
+			    sc->nmatch[p->sec] < UINT8_MAX)
+				sc->nmatch[p->sec]++;
 			sc->cacc[p->sec] += m - sc->cbest[p->sec];
 			sc->cbest[p->sec] = m;
 			if (m > sc->cmax[p->sec])
@@ -1469,7 +1914,7 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	size_t i, nc = 0;
 
 	if (t != NONE) {
-		add_term(s, t, 1.0);
+		add_term(s, t, 1.0, 1);
 		ref = s->terms[t].idf;
 	}
 	/* Near matches only for a word the guide does not use as such. */
@@ -1501,7 +1946,7 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 				break;
 			if (pt == t)
 				continue;
-			add_term(s, pt, W_PREFIX);
+			add_term(s, pt, W_PREFIX, 1);
 			if (ref < s->terms[pt].idf)
 				ref = s->terms[pt].idf;
 		}
@@ -1513,7 +1958,7 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 
 		if (pt == NONE)
 			continue;
-		add_term(s, pt, W_PREFIX);
+		add_term(s, pt, W_PREFIX, 1);
 		if (ref < s->terms[pt].idf)
 			ref = s->terms[pt].idf;
 	}
@@ -1559,9 +2004,31 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 		}
 	}
 	for (i = 0; i < nc; i++) {
-		add_term(s, cands[i], W_TYPO);
+		add_term(s, cands[i], W_TYPO, 1);
 		if (ref < s->terms[cands[i]].idf)
 			ref = s->terms[cands[i]].idf;
+	}
+	return ref;
+}
+
+/* Scores the concepts of question word i in language li (same word: a
+ * section keeps the best of the word and its concepts); returns the best
+ * of ref and what they can bring. */
+static double
+match_concepts(const struct search *s, uint8_t li, const struct qwords *q,
+    size_t i, double ref)
+{
+	for (size_t k = 0; k < q->nc[i]; k++) {
+		uint32_t c = q->c[i][k], t;
+		char tok[WORD_MAX];
+		size_t n = concept_token(s, c, tok);
+		double share = s->cweak[c] ? W_WEAK : W_CONCEPT;
+
+		if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
+			continue;
+		add_term(s, t, share, !s->cweak[c]);
+		if (ref < share * s->terms[t].idf)
+			ref = share * s->terms[t].idf;
 	}
 	return ref;
 }
@@ -1574,7 +2041,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 	struct qwords q;
 	char f[QUERY_MAX * 2];
 	size_t flen, len, i, li, nhits = 0;
-	double norm = 0, unknown = 0;
+	double norm = 0, unknown = 0, unused = 0;
 	int qli;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
@@ -1582,9 +2049,15 @@ search_query(const struct search *s, const char *text, const char *lang,
 	len = strnlen(text, QUERY_MAX);
 	flen = fold(text, len, f, sizeof(f));
 	q.count = 0;
+	q.nseq = 0;
+	q.subj = 0;
+	q.s = s;
+	memset(q.nc, 0, sizeof(q.nc));
 	split_words(f, flen, 0, query_word, &q, 1);
 	if (q.count == 0)
 		return 0;
+	if (s->nlxt > 0)
+		query_concepts(s, &q);
 	if (lang == NULL)
 		lang = search_detect_lang(text);
 	qli = find_lang(s, lang);
@@ -1625,6 +2098,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 			 * language: across languages they are mostly noise. */
 			r = match_stem(s, (uint8_t)li, (const char *)st, sl,
 			    qli < 0 || (int)li == qli);
+			r = match_concepts(s, (uint8_t)li, &q, i, r);
 			if (r > ref)
 				ref = r;
 			if ((int)li == qli)
@@ -1636,6 +2110,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 		if (own > 0)
 			ref = own;
 		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
+		if (ref <= 0)
+			unused += W_UNKNOWN * unknown;
 	}
 	if (norm <= 0)
 		norm = 1;
@@ -1643,6 +2119,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, cov, rare;
 		size_t k, nm;
+		int off;
 		/* How well the question and the heading overlap (Dice, idf
 		 * weighted): "Pidgin" is all about a question on Pidgin. */
 		if (sc->hacc[sec] > 0)
@@ -1664,6 +2141,12 @@ search_query(const struct search *s, const char *text, const char *lang,
 
 		if (qli >= 0 && (int)s->seclang[sec] != qli)
 			score *= LANG_OTHER;
+		/* A section about another subject than the question's ranks
+		 * below those about it (and is never an answer). */
+		off = q.subj != 0 && s->secsubj[sec] != 0 &&
+		    (q.subj & s->secsubj[sec]) == 0;
+		if (off)
+			score *= SUBJECT_OTHER;
 		if (nhits == max && score <= hits[nhits - 1].score)
 			continue;
 		k = nhits < max ? nhits++ : max - 1;
@@ -1679,6 +2162,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 		hits[k].words = q.count;
 		hits[k].matched = nm;
 		hits[k].rarity = rare > 1 ? 1 : rare;
+		hits[k].off_subject = off;
+		hits[k].unknown = unused / norm;
 	}
 	sc->ntouched = 0;
 	return nhits;
@@ -1687,12 +2172,30 @@ search_query(const struct search *s, const char *text, const char *lang,
 int
 search_is_answer(const struct search_hit *hit, double min_score)
 {
-	if (hit == NULL || hit->score < min_score)
+	if (hit == NULL || hit->score < min_score ||
+	    hit->coverage < SEARCH_MIN_COVERAGE_ANY)
+		return 0;
+	/* Much of the question is words the guide never uses, and the hit
+	 * covers little of it: most likely a subject the guide lacks. */
+	if (hit->unknown >= SEARCH_UNKNOWN_MAX &&
+	    hit->coverage < SEARCH_UNKNOWN_COVERAGE)
 		return 0;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
 		return 0;
 	return 1;
+}
+
+enum search_outcome
+search_decide(const struct search_hit *hits, size_t n, double min_score)
+{
+	if (hits == NULL || n == 0)
+		return SEARCH_NONE;
+	if (search_is_answer(&hits[0], min_score) && !hits[0].off_subject)
+		return SEARCH_ANSWER;
+	if (hits[0].score >= SEARCH_CHOICE_MIN)
+		return SEARCH_CHOICES;
+	return SEARCH_NONE;
 }
 
 /* ---------------------------------------------------------- small tools */

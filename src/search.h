@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 struct guide;
+struct lexicon;
 struct search;
 
 struct search_hit {
@@ -36,18 +37,26 @@ struct search_hit {
 	double	rarity;		/* idf of its rarest matched word / top idf */
 	size_t	words;		/* content words of the question */
 	size_t	matched;	/* how many of them the section matches */
+	double	unknown;	/* share of the question's weight in words
+				   the guide never uses */
+	int	off_subject;	/* the question names a subject (lexicon
+				   "subject" concept) the section is not
+				   about */
 };
 
-/* Below this score the bot says it has no good answer (config
- * guide.min_score overrides it). Measured on tests/fixtures/questions.tsv:
- * right answers score 0.7 and up, questions the guide cannot answer
- * mostly below 0.5. */
-#define SEARCH_DEFAULT_MIN_SCORE 0.5
+/* Below this score the bot gives no answer, only choices (config
+ * guide.min_score overrides it). Measured on tests/fixtures/questions.tsv
+ * and the DFAK tune half (bench/dfak-questions.tsv): right answers mostly
+ * score 0.8 and up; from 0.5 to 0.8 the wrong ones were as many as the
+ * right ones. */
+#define SEARCH_DEFAULT_MIN_SCORE 0.8
 #define SEARCH_MIN_SCORE	SEARCH_DEFAULT_MIN_SCORE
 
 /*
- * Is hit a good answer? Its score must reach min_score, and it must not
- * rest on one common word: a hit that matches one word only of a question
+ * Is hit a good answer? Its score must reach min_score, it must cover at
+ * least SEARCH_MIN_COVERAGE_ANY of the question (SEARCH_UNKNOWN_COVERAGE
+ * when much of the question is unknown to the guide), and it must not rest
+ * on one common word: a hit that matches one word only of a question
  * of two or more words is refused when that word is common in the guide
  * (rarity below SEARCH_RARE) and the rest of the question weighs more than
  * it (coverage below SEARCH_MIN_COVERAGE). "horoscope du jour" scores high
@@ -56,10 +65,42 @@ struct search_hit {
  */
 #define SEARCH_MIN_COVERAGE	0.4
 #define SEARCH_RARE		0.9
+/* Whatever its score, a hit that covers less than this share of the
+ * question (its idf mass) is not an answer: it rests on a side word. */
+#define SEARCH_MIN_COVERAGE_ANY	0.2
+/* Nor is one that covers less than SEARCH_UNKNOWN_COVERAGE of a question
+ * whose words the guide never uses weigh SEARCH_UNKNOWN_MAX or more of it
+ * ("how do i fix a cracked phone screen": the guide knows phones, not
+ * repairs). */
+#define SEARCH_UNKNOWN_MAX	0.4
+#define SEARCH_UNKNOWN_COVERAGE	0.6
 int search_is_answer(const struct search_hit *hit, double min_score);
+
+/*
+ * What the bot does with a question, from its hits (best first):
+ * SEARCH_ANSWER  the best hit is an answer (search_is_answer()) and on the
+ *                question's subject;
+ * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
+ *                "is it one of these?" with the closest sections;
+ * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
+ * A question naming a subject (account, device, website, person, message)
+ * that the best section is not about is never an answer.
+ */
+enum search_outcome {
+	SEARCH_NONE = 0,
+	SEARCH_CHOICES,
+	SEARCH_ANSWER,
+};
+#define SEARCH_CHOICE_MIN	0.25
+enum search_outcome search_decide(const struct search_hit *hits, size_t n,
+    double min_score);
 
 /* Builds an index over every section of g (g must outlive it). */
 struct search *search_new(const struct guide *g);
+/* The same, with the concepts of lx (may be NULL; must outlive it) added
+ * to sections and questions that use one of their terms. */
+struct search *search_new_lex(const struct guide *g,
+    const struct lexicon *lx);
 void search_free(struct search *s);
 
 /* Ranks sections for text. lang ("fr", "en", ...) is the question's

@@ -198,6 +198,18 @@ test_pseudo_headings(void)
 	    "a line starting lower-case is not a heading");
 	check_render("# T\n\nIntro.\n\nLast line\n",
 	    "Intro.\n\nLast line", "a heading needs text after it");
+	/* A glossary: each "**Term**: definition" item is a section. */
+	check_render("# Glossary\n\n- **DNS**: the phone book.\n"
+	    "- **Host:** where it lives.\n  - a detail\n- **SSL**: old TLS.\n",
+	    "the phone book.|the phone book.|where it lives.\n  - a detail|"
+	    "old TLS.", "glossary items become sections");
+	check_render("# G\n\n- .Un : premier.\n- Deux&nbsp;: second.\n"
+	    "- Trois : 3.\n- Quatre : 4.\n- Cinq : 5.\n",
+	    "premier.|premier.|second.|3.|4.|5.",
+	    "a converted glossary without emphasis, five items alike");
+	check_render("# T\n\n- **A**: one.\n- plain\n- **B**: two.\n",
+	    "- A: one.\n- plain\n- B: two.",
+	    "a list with a plain item among three is not a glossary");
 	check_render("# T\n\nIntro.\n\nA line\nthat continues\n\nText.\n",
 	    "Intro.\n\nA line that continues\n\nText.",
 	    "a two-line paragraph is not a heading");

@@ -88,6 +88,38 @@ test_fallback(void)
 	phrases_free(p);
 }
 
+/* The bot does not start without every English key in every language. */
+static void
+test_require(void)
+{
+	struct phrases *p = phrases_new();
+	const char *top = getenv("TOP_SRCDIR");
+	char dir[1024];
+
+	CHECK_INT(1, phrases_require(p, "en"), "require: no English at all");
+	load(p, "en", "[a]\nA\n[b]\nB\n");
+	CHECK_INT(0, phrases_require(p, "en"), "require: English alone");
+	load(p, "fr", "[a]\nA fr\n");
+	CHECK_INT(1, phrases_require(p, "en"), "require: fr lacks b");
+	load(p, "fr", "[b]\nB fr\n");
+	CHECK_INT(0, phrases_require(p, "en"), "require: fr complete");
+	phrases_free(p);
+
+	p = phrases_new();
+	CHECK_INT(-1, phrases_load_required(p, "/nonexistent"),
+	    "load_required: no directory");
+	phrases_free(p);
+	p = phrases_new();
+	CHECK_INT(-1, phrases_load_required(p, NULL),
+	    "load_required: no directory given");
+	phrases_free(p);
+	p = phrases_new();
+	(void)util_snprintf(dir, sizeof(dir), "%s/replies", top ? top : ".");
+	CHECK_INT(0, phrases_load_required(p, dir),
+	    "the shipped phrases are complete in every language");
+	phrases_free(p);
+}
+
 static void
 test_render(void)
 {
@@ -238,6 +270,7 @@ main(void)
 	log_init(LOGL_ERROR, NULL);
 	test_parse();
 	test_fallback();
+	test_require();
 	test_render();
 	test_malformed();
 	test_dir();

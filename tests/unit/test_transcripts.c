@@ -57,6 +57,7 @@
 #include "duty.h"
 #include "escalate.h"
 #include "guide.h"
+#include "lexicon.h"
 #include "log.h"
 #include "phrases.h"
 #include "search.h"
@@ -95,6 +96,7 @@ struct t_run {
 	struct guide		*g;
 	struct search		*s;
 	struct phrases		*p;
+	struct lexicon		*lx;
 	struct bot		*b;
 	char			*guide_dir;
 	char			*phrases_dir;
@@ -416,8 +418,11 @@ setup(struct t_run *r)
 	    r->phrases_dir ? r->phrases_dir : "replies");
 	if (phrases_load_dir(r->p, path.s) <= 0)
 		fail(r, "no phrase files in %s", path.s);
+	/* The lexicon sits beside the phrases, as in the data directory. */
+	r->lx = lexicon_new();
+	(void)lexicon_load_dir(r->lx, path.s);
 	buf_release(&path);
-	r->s = search_new(r->g);
+	r->s = search_new_lex(r->g, r->lx);
 	if (r->want_escalate && escalate_setup(r) < 0)
 		return -1;
 	{
@@ -927,6 +932,7 @@ run_release(struct t_run *r)
 	for (size_t i = 0; i < r->cfg.duty.nshifts; i++)
 		free(r->shifts[i].helper);
 	search_free(r->s);
+	lexicon_free(r->lx);
 	guide_free(r->g);
 	phrases_free(r->p);
 	bot_actions_release(&r->acts);
@@ -1092,11 +1098,13 @@ test_console(const char *top)
 	buf_init(&g);
 	buf_init(&p);
 	buf_addf(&g, "%s/tests/fixtures/bot", top);
-	buf_addf(&p, "%s/replies/phrases", top);
+	buf_addf(&p, "%s/replies", top);
 	paths[0] = g.s;
-	paths[1] = p.s;
+	paths[1] = NULL;
 	cfg.guide.paths = paths;
-	cfg.guide.npaths = 2;
+	cfg.guide.npaths = 1;
+	/* The bot's phrases come from its data directory, not the guide. */
+	cfg.guide.data_dir = p.s;
 
 	out = tmpfile();
 	CHECK_INT(0, console_ask(&cfg, &o, "remote wipe", out), "--ask status");

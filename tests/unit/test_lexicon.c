@@ -1,0 +1,281 @@
+/*
+ * test_lexicon: the concept lexicon's loader (errors name file:line) and
+ * what concepts do to search: a word meets its synonyms and translations,
+ * in sections and in questions, and a question's subject is checked
+ * against the section's; and search_decide()'s three outcomes.
+ */
+#include "ac-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guide.h"
+#include "lexicon.h"
+#include "log.h"
+#include "search.h"
+#include "tap.h"
+#include "util.h"
+
+static int
+load(struct lexicon *lx, const char *text)
+{
+	return lexicon_load_buffer(lx, "lex.txt", text, strlen(text));
+}
+
+static void
+check_error(const char *text, const char *expected, const char *name)
+{
+	struct lexicon *lx = lexicon_new();
+
+	CHECK_INT(-1, load(lx, text), name);
+	CHECK_STR(expected, lexicon_error(lx) ? lexicon_error(lx) : "(none)",
+	    name);
+	lexicon_free(lx);
+}
+
+static void
+test_loader(void)
+{
+	struct lexicon *lx = lexicon_new();
+	int c;
+
+	CHECK_INT(2, load(lx, "# comment\n\n[device] subject # tags\n"
+	    "en: laptop, phone , multi word term\nfr: ordi\n"
+	    "*: iphone\n[vague weak]\nen: thing\n"), "two concepts");
+	CHECK(lexicon_error(lx) == NULL, "no error");
+	c = lexicon_concept_find(lx, "device");
+	CHECK_INT(0, c, "device found");
+	CHECK_INT(LEXICON_SUBJECT, (int)lexicon_concept_flags(lx, 0),
+	    "tag after the brackets");
+	CHECK_INT(LEXICON_WEAK, (int)lexicon_concept_flags(lx, 1),
+	    "tag inside the brackets");
+	CHECK_INT(6, (int)lexicon_nterms(lx), "six terms");
+	CHECK_STR("multi word term", lexicon_term_text(lx, 2), "trimmed");
+	CHECK_STR("*", lexicon_term_lang(lx, 4), "any language");
+	CHECK_STR("fr", lexicon_term_lang(lx, 3), "language");
+	lexicon_free(lx);
+
+	check_error("en: orphan\n", "lex.txt:1: terms before any [concept]",
+	    "terms first");
+	check_error("[a]\n\nen laptop\n", "lex.txt:3: expected 'xx: term, "
+	    "term' or '[concept]'", "no colon");
+	check_error("[a]\nenglish: laptop\n", "lex.txt:2: language must be "
+	    "two letters or '*'", "bad language");
+	check_error("[a] strong\n", "lex.txt:1: unknown tag 'strong' "
+	    "(subject, weak)", "bad tag");
+	check_error("[a\n", "lex.txt:1: '[' without ']'", "unclosed");
+	check_error("[]\n", "lex.txt:1: empty concept name", "empty name");
+	check_error("[a b/c]\n", "lex.txt:1: unknown tag 'b/c' (subject, "
+	    "weak)", "bad tag chars");
+	check_error("[é]\n", "lex.txt:1: bad concept name (letters, digits, "
+	    "'-' and '_')", "bad name");
+	check_error("[a]\nen: x\xff\n", "lex.txt:2: not valid UTF-8 text",
+	    "bad UTF-8");
+
+	/* A bad line loses nothing else. */
+	lx = lexicon_new();
+	CHECK_INT(-1, load(lx, "[a]\nen: one\nbad line\nen: two\n"),
+	    "bad line reported");
+	CHECK_INT(2, (int)lexicon_nterms(lx), "good lines kept");
+	lexicon_free(lx);
+
+	lx = lexicon_new();
+	CHECK_INT(-1, lexicon_load_file(lx, "/nonexistent/lexicon.txt"),
+	    "missing file");
+	CHECK(lexicon_error(lx) != NULL && strstr(lexicon_error(lx),
+	    "/nonexistent/lexicon.txt") != NULL, "error names the file");
+	lexicon_free(lx);
+}
+
+static const char page_laptop[] =
+"---\ntitle: Your machine\n---\n"
+"# If your laptop was taken at the border\n\n"
+"Do not switch it on again before an expert looks at it.\n\n"
+"# Cleaning the keyboard\n\nUse a soft cloth and a little alcohol.\n";
+
+static const char page_site[] =
+"---\ntitle: Your website\n---\n"
+"# When the website is unreachable\n\n"
+"Check with your hosting provider whether the server is up.\n\n"
+"# Updating plugins\n\nKeep the plugins of the website up to date.\n";
+
+static const char page_compte[] =
+"---\ntitle: Votre compte\n---\n"
+"# Récupérer un compte piraté\n\n"
+"Changez le mot de passe depuis un appareil sûr.\n";
+
+struct fixture {
+	struct guide	*g;
+	struct lexicon	*lx;
+	struct search	*s;
+	struct search	*plain;
+};
+
+static void
+fixture_init(struct fixture *f, const char *lexdir)
+{
+	char path[1024];
+
+	f->g = guide_new();
+	guide_load_buffer(f->g, "laptop.en.md", page_laptop,
+	    strlen(page_laptop), "en");
+	guide_load_buffer(f->g, "site.en.md", page_site, strlen(page_site),
+	    "en");
+	guide_load_buffer(f->g, "compte.fr.md", page_compte,
+	    strlen(page_compte), "fr");
+	f->lx = lexicon_new();
+	(void)util_snprintf(path, sizeof(path), "%s/lexicon.txt", lexdir);
+	CHECK(lexicon_load_file(f->lx, path) > 0, "fixture lexicon loads");
+	f->s = search_new_lex(f->g, f->lx);
+	f->plain = search_new(f->g);
+}
+
+static void
+fixture_release(struct fixture *f)
+{
+	search_free(f->s);
+	search_free(f->plain);
+	lexicon_free(f->lx);
+	guide_free(f->g);
+}
+
+/* The heading of the best hit for q, or "(none)". */
+static const char *
+best(const struct guide *g, const struct search *s, const char *q,
+    const char *lang, struct search_hit *hit)
+{
+	struct search_hit hits[5];
+	size_t n = search_query(s, q, lang, hits, 5);
+
+	if (n == 0)
+		return "(none)";
+	if (hit != NULL)
+		*hit = hits[0];
+	return guide_section_heading(g, hits[0].section);
+}
+
+static void
+test_concepts(const char *lexdir)
+{
+	struct fixture f;
+	struct search_hit h;
+
+	fixture_init(&f, lexdir);
+	/* Synonyms in one language: "computer" is not in the laptop page. */
+	CHECK_STR("If your laptop was taken at the border",
+	    best(f.g, f.s, "police confiscated my computer", "en", NULL),
+	    "synonym: computer meets laptop");
+	CHECK_STR("(none)", best(f.g, f.plain, "police confiscated my "
+	    "computer", "en", NULL), "without the lexicon nothing matches");
+	/* Across languages: a French question, an English page. */
+	CHECK_STR("If your laptop was taken at the border",
+	    best(f.g, f.s, "la police a confisqué mon ordi", "fr", NULL),
+	    "across languages: ordi meets laptop");
+	/* A multi-word term. */
+	CHECK_STR("When the website is unreachable",
+	    best(f.g, f.s, "notre site web est hors ligne", "fr", NULL),
+	    "phrase: hors ligne meets unreachable");
+	/* Spanish meets French. */
+	CHECK_STR("Récupérer un compte piraté",
+	    best(f.g, f.s, "me han hackeado la cuenta", "es", &h),
+	    "es hackeado cuenta meets fr compte piraté");
+	CHECK(!h.off_subject, "same subject: account");
+	/* Subjects: a question about a device, a page about an account. */
+	{
+		struct search_hit hits[5];
+		size_t n = search_query(f.s, "mon ordi est piraté", "fr", hits,
+		    5);
+		int acc = -1, dev = -1;
+
+		for (size_t k = 0; k < n; k++) {
+			const char *hd = guide_section_heading(f.g,
+			    hits[k].section);
+
+			if (strcmp(hd, "Récupérer un compte piraté") == 0)
+				acc = hits[k].off_subject;
+			if (strcmp(hd, "If your laptop was taken at the "
+			    "border") == 0)
+				dev = hits[k].off_subject;
+		}
+		CHECK_INT(1, acc, "device question: the account page is off "
+		    "its subject");
+		CHECK_INT(0, dev, "device question: the laptop page is not");
+	}
+	/* A question without a subject is never off subject. */
+	(void)best(f.g, f.s, "piraté", "fr", &h);
+	CHECK(!h.off_subject, "no subject, no mismatch");
+	fixture_release(&f);
+}
+
+static struct search_hit
+hit(double score, double coverage, size_t matched, size_t words,
+    double rarity, int off)
+{
+	struct search_hit h;
+
+	memset(&h, 0, sizeof(h));
+	h.score = score;
+	h.coverage = coverage;
+	h.matched = matched;
+	h.words = words;
+	h.rarity = rarity;
+	h.off_subject = off;
+	return h;
+}
+
+/* search_decide(): the one place that says answer, choices or nothing. */
+static void
+test_decide(void)
+{
+	const double m = SEARCH_DEFAULT_MIN_SCORE;
+	struct search_hit h[2];
+
+	CHECK_INT(SEARCH_NONE, search_decide(NULL, 0, m), "no hit: none");
+	h[0] = hit(m + 0.5, 1, 2, 2, 0.5, 0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m), "good hit: answer");
+	h[0] = hit(m + 0.5, 1, 2, 2, 0.5, 1);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "off the question's subject: choices, never an answer");
+	h[0] = hit(m - 0.01, 1, 2, 2, 0.5, 0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "just below min_score: choices");
+	h[0] = hit(SEARCH_CHOICE_MIN - 0.01, 1, 2, 2, 0.5, 0);
+	CHECK_INT(SEARCH_NONE, search_decide(h, 1, m),
+	    "below the choice floor: none");
+	h[0] = hit(m + 0.5, 0.3, 1, 3, 0.5, 0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "one common word of three: choices");
+	h[0] = hit(m + 0.5, 0.3, 1, 3, 1.0, 0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "one rare name of three: answer");
+	h[0] = hit(m + 0.5, SEARCH_MIN_COVERAGE_ANY - 0.01, 3, 9, 1.0, 0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "a side word of a long question: choices");
+	h[0] = hit(5, 1, 2, 2, 0.5, 0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, 10),
+	    "a configured min_score is obeyed");
+	h[0] = hit(m + 0.5, SEARCH_UNKNOWN_COVERAGE - 0.01, 2, 4, 1.0, 0);
+	h[0].unknown = SEARCH_UNKNOWN_MAX;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "much of the question unknown to the guide, little covered: "
+	    "choices");
+	h[0].coverage = SEARCH_UNKNOWN_COVERAGE;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...unless the hit covers enough of it");
+}
+
+int
+main(void)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char lexdir[1024];
+
+	log_init(LOGL_ERROR, NULL);
+	(void)util_snprintf(lexdir, sizeof(lexdir), "%s/tests/fixtures/lexicon",
+	    top ? top : ".");
+	test_loader();
+	test_concepts(lexdir);
+	test_decide();
+	return TAP_DONE();
+}
