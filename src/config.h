@@ -125,6 +125,10 @@ void config_release(struct config *cfg);
 const struct config_helper *config_helper_find(const struct config *cfg,
     const char *bare_jid);
 
+/* Writes every key the parser knows, one per line: path, type, default,
+ * range, required or optional (tab-separated). For the man page. */
+void config_dump_keys(FILE *out);
+
 /* Parses a fingerprint written as 40 hex digits, spaces allowed, any case.
  * Returns 0 or -1. */
 int config_parse_fingerprint(const char *s, unsigned char out[CONFIG_FP_LEN]);
