@@ -13,9 +13,11 @@
 #include "escalate.h"
 #include "guide.h"
 #include "log.h"
+#include "notify.h"
 #include "otr.h"
 #include "phrases.h"
 #include "search.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 #include "xmpp.h"
@@ -28,6 +30,7 @@
 #define JID_MAX		512
 #define PEOPLE_MAX	8192	/* people tracked for reach checks */
 #define CHECK_EVERY	60	/* s: ping people in a case, no presence */
+#define STATUS_EVERY	5	/* s: status file and STATUS= refreshed */
 
 /* What the daemon knows of one available resource. */
 struct resource {
@@ -90,6 +93,10 @@ struct daemon {
 	int			 checks;	/* people being pinged */
 	struct held		*held;
 	size_t			 nheld;
+
+	time_t			 started;
+	time_t			 status_at;	/* last status_publish() */
+	int			 ready;		/* READY=1 sent */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -615,6 +622,77 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 	bot_actions_release(&a);
 }
 
+/*
+ * The desk's state for admins: STATE_DIR/status and systemd's STATUS=.
+ * READY=1 goes out the first time the bot is online. Counts only; helpers
+ * by JID only with log.show_jids (status.h).
+ */
+static void
+status_publish(struct daemon *d, time_t now)
+{
+	static const char *const reach_words[] = {
+		[ESC_OFFLINE] = "offline", [ESC_BUSY] = "busy",
+		[ESC_ONLINE] = "online", [ESC_SECURE] = "private",
+		[ESC_MISMATCH] = "key mismatch",
+	};
+	struct status_snap s;
+	struct store_case *cases = NULL;
+	size_t ncases = 0;
+	char *line, *text;
+
+	memset(&s, 0, sizeof(s));
+	s.online = d->x != NULL && xmppc_online(d->x);
+	s.started = d->started;
+	s.sessions = d->o != NULL ? otr_nsessions(d->o) : 0;
+	if (d->st != NULL && store_cases_open(d->st, &cases, &ncases) == 0) {
+		for (size_t i = 0; i < ncases; i++) {
+			if (cases[i].state == STORE_WAITING)
+				s.waiting++;
+			else if (cases[i].state == STORE_OFFERED)
+				s.offered++;
+			else if (cases[i].state == STORE_CLAIMED)
+				s.claimed++;
+		}
+		store_cases_free(cases, ncases);
+	}
+	s.nhelpers = d->cfg->nhelpers;
+	s.helpers = xcalloc(s.nhelpers + 1, sizeof(*s.helpers));
+	for (size_t i = 0; i < s.nhelpers; i++) {
+		const char *jid = d->cfg->helpers[i].jid;
+		struct store_helper h;
+		int r = env_reach(d, jid);
+
+		s.helpers[i].jid = jid;
+		s.helpers[i].reach = r >= 0 && (size_t)r < ARRAY_LEN(reach_words)
+		    ? reach_words[r] : "unknown";
+		memset(&h, 0, sizeof(h));
+		if (d->st != NULL && store_helper_get(d->st, jid, &h) == 0) {
+			if (h.blocked || h.duty == STORE_DUTY_OFF)
+				s.helpers[i].on_duty = 0;
+			else if (h.duty == STORE_DUTY_ON)
+				s.helpers[i].on_duty = 1;
+			else
+				s.helpers[i].on_duty = d->du != NULL &&
+				    duty_is_on(d->du, jid, now);
+			store_helper_release(&h);
+		} else
+			s.helpers[i].on_duty = d->du != NULL &&
+			    duty_is_on(d->du, jid, now);
+	}
+	line = status_line(&s);
+	if (s.online && !d->ready) {
+		notify_ready(line);
+		d->ready = 1;
+	} else
+		notify_status(line);
+	text = status_text(&s, d->cfg->log.show_jids, now);
+	(void)status_write(d->cfg->state_dir, text);
+	free(text);
+	free(line);
+	free(s.helpers);
+	d->status_at = now;
+}
+
 /* xmpp callbacks. */
 
 static void
@@ -626,6 +704,7 @@ cb_online(void *ud)
 	for (size_t i = 0; i < d->cfg->nhelpers; i++)
 		xmppc_subscribe(d->x, d->cfg->helpers[i].jid);
 	log_info("online");
+	status_publish(d, time(NULL));
 }
 
 static void
@@ -646,6 +725,7 @@ cb_offline(void *ud)
 	}
 	flush(d);
 	log_info("offline; reconnecting");
+	status_publish(d, time(NULL));
 }
 
 static void
@@ -747,6 +827,8 @@ tick(struct daemon *d, time_t now)
 		people_prune(d);
 	}
 	d->last_tick = now;
+	if (now - d->status_at >= STATUS_EVERY)
+		status_publish(d, now);
 }
 
 /*
@@ -923,10 +1005,13 @@ daemon_run(const struct config *cfg)
 	}
 
 	d.last_tick = time(NULL);
+	d.started = d.last_tick;
+	notify_init();
 	while (!got_stop) {
 		time_t now;
 
 		xmppc_run_once(d.x, 200);
+		notify_watchdog();
 		if (got_hup) {
 			got_hup = 0;
 			log_info("SIGHUP: reloading is not supported; restart "
@@ -937,6 +1022,7 @@ daemon_run(const struct config *cfg)
 			tick(&d, now);
 	}
 	log_info("stopping");
+	notify_stopping();
 	/* DISCONNECTED to every encrypted peer while the link is up. */
 	otr_end_all(d.o);
 	xmppc_stop(d.x, STOP_TIMEOUT_MS);

@@ -106,6 +106,9 @@ def check_files():
           "the unit runs /usr/bin/secours -c /etc/secours/config.yaml")
     ck("ConditionPathExists=/etc/secours/config.yaml\n" in text,
           "the unit waits for /etc/secours/config.yaml")
+    ck("Type=notify\n" in text and "WatchdogSec=" in text,
+       "the unit is Type=notify with a watchdog (built with libsystemd)")
+    ck("ExecReload=" in text, "the unit can reload (ExecReload=)")
     for f in ("/usr/lib/sysusers.d/secours.conf",
               "/usr/lib/tmpfiles.d/secours.conf",
               "/usr/share/doc/secours/config.example.yaml",
