@@ -2,6 +2,7 @@
 #include "ac-config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -67,6 +68,7 @@ struct held {
 
 struct daemon {
 	const struct config	*cfg;
+	struct config		*live;		/* the same, replaced on reload */
 	struct xmppc		*x;
 	struct otr		*o;
 	struct bot		*b;
@@ -868,11 +870,24 @@ refusal_text(const struct daemon *d)
 	return buf_detach(&b);
 }
 
+/* The escalation machine on d's store and rota (open cases from the
+ * store). */
+static struct escalate *
+escalation_new(struct daemon *d)
+{
+	struct esc_env env;
+
+	memset(&env, 0, sizeof(env));
+	env.ud = d;
+	env.reach = env_reach;
+	env.fingerprint = env_fingerprint;
+	return escalate_new(d->cfg, d->st, d->du, &env);
+}
+
 /* The store, the rota and the escalation machine. */
 static int
 escalation_setup(struct daemon *d)
 {
-	struct esc_env env;
 
 	d->st = store_open(d->cfg->state_dir);
 	if (d->st == NULL)
@@ -880,43 +895,56 @@ escalation_setup(struct daemon *d)
 	d->du = duty_new(d->cfg);
 	if (d->du == NULL)
 		return -1;
-	memset(&env, 0, sizeof(env));
-	env.ud = d;
-	env.reach = env_reach;
-	env.fingerprint = env_fingerprint;
-	d->esc = escalate_new(d->cfg, d->st, d->du, &env);
+	d->esc = escalation_new(d);
 	return d->esc == NULL ? -1 : 0;
+}
+
+/*
+ * The guide pages, the phrases and the search index of cfg's guide paths:
+ * all three, or nothing (-1, logged). Used at start and on reload.
+ */
+static int
+sources_load(const struct config *cfg, struct guide **gp,
+    struct phrases **pp, struct search **sp)
+{
+	const char *lang = cfg->guide.default_language != NULL ?
+	    cfg->guide.default_language : "en";
+	struct guide *g = guide_new();
+	struct phrases *p = phrases_new();
+	int n = 0;
+
+	for (size_t i = 0; i < cfg->guide.npaths; i++) {
+		int k = guide_load_dir(g, cfg->guide.paths[i], lang);
+
+		if (k == -1) {
+			log_error("cannot read guide directory %s",
+			    log_vis(cfg->guide.paths[i]));
+			guide_free(g);
+			phrases_free(p);
+			return -1;
+		}
+		n += k;
+		if (phrases_load_dir(p, cfg->guide.paths[i]) == -1)
+			log_warnx("no phrases loaded from %s",
+			    log_vis(cfg->guide.paths[i]));
+	}
+	log_info("guide: %d page(s), %zu section(s)", n, guide_nsections(g));
+	*gp = g;
+	*pp = p;
+	*sp = search_new(g);
+	return 0;
 }
 
 static int
 setup(struct daemon *d)
 {
 	const struct config *cfg = d->cfg;
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
 	struct otr_callbacks ocb;
 	struct xmppc_callbacks xcb;
 	struct bot_env benv;
-	int n = 0;
 
-	d->g = guide_new();
-	d->p = phrases_new();
-	for (size_t i = 0; i < cfg->guide.npaths; i++) {
-		int k = guide_load_dir(d->g, cfg->guide.paths[i], lang);
-
-		if (k == -1) {
-			log_error("cannot read guide directory %s",
-			    log_vis(cfg->guide.paths[i]));
-			return -1;
-		}
-		n += k;
-		if (phrases_load_dir(d->p, cfg->guide.paths[i]) == -1)
-			log_warnx("no phrases loaded from %s",
-			    log_vis(cfg->guide.paths[i]));
-	}
-	log_info("guide: %d page(s), %zu section(s)", n,
-	    guide_nsections(d->g));
-	d->s = search_new(d->g);
+	if (sources_load(cfg, &d->g, &d->p, &d->s) == -1)
+		return -1;
 	d->refusal = refusal_text(d);
 
 	if (escalation_setup(d) == -1)
@@ -988,14 +1016,166 @@ teardown(struct daemon *d)
 	free(d->held);
 }
 
+/* Reload. */
+
+static int
+str_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* What only a restart can change: the account, the state directory and
+ * the log file. */
+static int
+restart_keys_same(const struct config *a, const struct config *b)
+{
+	return str_same(a->account.jid, b->account.jid) &&
+	    str_same(a->account.password, b->account.password) &&
+	    str_same(a->account.resource, b->account.resource) &&
+	    str_same(a->account.host, b->account.host) &&
+	    a->account.port == b->account.port &&
+	    a->account.tls == b->account.tls &&
+	    str_same(a->account.ca_file, b->account.ca_file) &&
+	    str_same(a->account.status, b->account.status) &&
+	    str_same(a->state_dir, b->state_dir) &&
+	    str_same(a->log.file, b->log.file);
+}
+
+/* Parses the configuration file again into next; logs every problem as
+ * FILE:LINE:COL: message. Returns the number of problems. */
+static int
+reload_parse(const char *path, struct config *next)
+{
+	char *text = NULL, *line, *nl;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int n;
+
+	if (f == NULL) {
+		log_warn("reload: open_memstream");
+		config_init(next);
+		return 1;
+	}
+	n = config_load(path, next, f);
+	fclose(f);
+	for (line = text; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		log_error("reload: %s", line);
+	}
+	free(text);
+	return n;
+}
+
+/*
+ * SIGHUP: the configuration, guide pages, phrases and rota, all or nothing.
+ * Everything new is built first; on any problem the running configuration
+ * stays, untouched. Then the new values are swapped into the live struct
+ * (otr and xmpp read it through their pointer, so changed pins apply to the
+ * next message), the escalation machine is made again from the store (the
+ * open cases, a removed helper's offers gone) and every helper's and
+ * person's reach is told to it again. OTR sessions and the XMPP link are
+ * not touched.
+ */
+static void
+reload(struct daemon *d)
+{
+	struct config *next = xcalloc(1, sizeof(*next)), old;
+	struct guide *g;
+	struct phrases *p;
+	struct search *s;
+	struct duty *du;
+	struct escalate *esc;
+	struct store_case *cases = NULL;
+	size_t ncases = 0;
+	time_t now = time(NULL);
+	int show_jids = d->live->log.show_jids, level = d->live->log.level;
+
+	notify_reloading();
+	flush(d);
+	log_info("SIGHUP: reloading %s", log_vis(d->live->path));
+	if (reload_parse(d->live->path, next) > 0) {
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+	if (!restart_keys_same(d->live, next)) {
+		log_error("reload: account, state_dir and log.file only change "
+		    "with a restart; the running configuration is kept");
+		goto keep;
+	}
+	if (sources_load(next, &g, &p, &s) == -1) {
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+	/* The rota is checked on next, then made again on the live struct. */
+	if ((du = duty_new(next)) != NULL)
+		duty_free(du);
+	else {
+		search_free(s);
+		phrases_free(p);
+		guide_free(g);
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+
+	/* Commit. The old escalation machine and rota point into the old
+	 * helpers: they go before the old configuration does. */
+	escalate_free(d->esc);
+	d->esc = NULL;
+	duty_free(d->du);
+	old = *d->live;
+	*d->live = *next;
+	free(next);
+	next = NULL;
+	if ((d->du = duty_new(d->live)) == NULL)
+		fatalx("reload: the rota checked a moment ago fails");
+	esc = escalation_new(d);
+	d->esc = esc;
+	bot_reload(d->b, g, s, p, esc);
+	search_free(d->s);
+	phrases_free(d->p);
+	guide_free(d->g);
+	d->g = g;
+	d->p = p;
+	d->s = s;
+	config_release(&old);
+	if (d->live->log.level != level)
+		log_set_level((enum log_level)d->live->log.level);
+	if (d->live->log.show_jids != show_jids)
+		log_set_peer_privacy(NULL, 0, d->live->log.show_jids);
+
+	/* The new machine knows nobody's reach yet. */
+	for (size_t i = 0; i < d->cfg->nhelpers; i++)
+		presence_changed(d, d->cfg->helpers[i].jid,
+		    res_best(d, d->cfg->helpers[i].jid));
+	if (store_cases_open(d->st, &cases, &ncases) == 0) {
+		for (size_t i = 0; i < ncases; i++)
+			presence_changed(d, cases[i].person,
+			    res_best(d, cases[i].person));
+		store_cases_free(cases, ncases);
+	}
+	flush(d);
+	log_info("reloaded: %zu helper(s), %zu shift(s), %zu fallback(s)",
+	    d->cfg->nhelpers, d->cfg->duty.nshifts, d->cfg->duty.nfallback);
+keep:
+	if (next != NULL) {
+		config_release(next);
+		free(next);
+	}
+	d->ready = 0;		/* READY=1 again, with the status */
+	status_publish(d, now);
+}
+
 int
-daemon_run(const struct config *cfg)
+daemon_run(struct config *cfg)
 {
 	struct daemon d;
 	int status = 0;
 
 	memset(&d, 0, sizeof(d));
 	d.cfg = cfg;
+	d.live = cfg;
 	bot_actions_init(&d.pending);
 	if (signals_setup() == -1)
 		return 1;
@@ -1014,8 +1194,7 @@ daemon_run(const struct config *cfg)
 		notify_watchdog();
 		if (got_hup) {
 			got_hup = 0;
-			log_info("SIGHUP: reloading is not supported; restart "
-			    "the service to apply a new configuration");
+			reload(&d);
 		}
 		now = time(NULL);
 		if (now != d.last_tick)
