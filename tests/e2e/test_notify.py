@@ -4,7 +4,8 @@
 systemd's side, through a fake NOTIFY_SOCKET (a Unix datagram socket this
 test binds) and WATCHDOG_USEC: READY=1 only once the bot is logged in, with
 a STATUS= line; WATCHDOG=1 again and again from the event loop; STATUS=
-following the desk (a private conversation opened); STOPPING=1 on SIGTERM.
+following the desk (a private conversation opened); RELOADING=1 then READY=1
+on SIGHUP; STOPPING=1 on SIGTERM.
 (Skipped, exit 77, in a build without libsystemd.)
 
 The admin's side: `secours -c FILE --status` prints the desk (online,
@@ -193,6 +194,16 @@ def main():
         mode = stat.S_IMODE(os.stat(sfile).st_mode) if os.path.exists(sfile) else None
         check(mode == 0o600, "the status file is 0600",
               "%o" % mode if mode is not None else "missing")
+
+        # SIGHUP: RELOADING=1, then READY=1 again.
+        h0 = time.monotonic()
+        bot.signal(__import__("signal").SIGHUP)
+        rel = fake.wait(r"^RELOADING=1$", 10, since=h0)
+        again = fake.wait(r"^READY=1$", 10, since=h0)
+        check(rel is not None and again is not None and again[0] >= rel[0],
+              "SIGHUP: RELOADING=1, then READY=1 once reloaded",
+              " | ".join(short(m[1], 40) for m in fake.find(".", h0)
+                         if "WATCHDOG" not in m[1]))
 
         # SIGTERM.
         s0 = time.monotonic()

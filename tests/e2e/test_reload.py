@@ -13,6 +13,8 @@
   on duty; a new request is not offered to him.
 - A changed pin applies to the next message: with the helper's pin
   replaced, the person's next words do not reach that helper.
+- A guide folder that disappears before a reload: a clear error naming it,
+  and the pages already loaded keep answering.
 """
 
 import datetime
@@ -197,6 +199,17 @@ def run(tmp, srv, bots, clients):
     check(not leaked, "a changed pin applies to the next message: p1's "
           "words do not reach Alice's now unpinned key",
           short(" | ".join(leaked)))
+    # 5. A guide folder that disappeared: a clear error, the rest serves.
+    import shutil
+    shutil.rmtree(extra)
+    since = hup(bot, "a guide folder gone before a reload: a clear error",
+                r"cannot read guide directory " + re.escape(extra))
+    check(attempt(bot.wait_log, r"running configuration is kept", 5,
+                  since=since) is not None,
+          "... and the running configuration (and guide) is kept")
+    say(p2, bot, ask, r"trims the lamp",
+        "the pages already loaded still answer")
+
     check(not bot.log_contains("still there") and
           not bot.log_contains("zorblax lighthouse"),
           "no message text in the log")
