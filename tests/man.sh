@@ -3,7 +3,8 @@
 # exactly the keys the parser's tables hold (man/config-keys), each with a
 # description; secours(8) describes every option of `secours --help`; groff
 # renders both without warnings; `make install` puts them, and the unit with
-# the configured bindir, where configure said.
+# the configured bindir (Type=notify only in a build with libsystemd), where
+# configure said.
 SECOURS=${SECOURS:-$(pwd)/secours}
 B=${TOP_BUILDDIR:-$(pwd)}
 S=${TOP_SRCDIR:-$(pwd)}
@@ -82,6 +83,10 @@ if make -s -C "$B" install DESTDIR="$T/root" > "$T/install.log" 2>&1; then
 	[ -n "$cond" ] && [ "$cond" = "$conf" ] &&
 		ok "the unit waits for the file it reads ($conf)" ||
 		not_ok "the unit waits for the file it reads ($cond, $conf)"
+	if grep -q '^#define HAVE_LIBSYSTEMD 1' "$B/ac-config.h"; then
+		want="Type=notify"; else want="Type=simple"; fi
+	grep -q "^$want\$" "$unit" && ok "the unit is $want, as this build" ||
+		not_ok "the unit is $want, as this build"
 else
 	not_ok "make install DESTDIR=..."; tail -n 20 "$T/install.log"
 fi
