@@ -1603,6 +1603,28 @@ bot_set_explain(struct bot *b, int on)
 }
 
 void
+bot_reload(struct bot *b, const struct guide *g, const struct search *s,
+    const struct phrases *p, struct escalate *esc)
+{
+	b->g = g;
+	b->s = s;
+	b->p = p;
+	b->esc = esc;
+	/* Section numbers belong to the old guide: paging and numbered
+	 * lists start again; language, consent and verification stay. */
+	for (size_t i = 0; i < b->npeople; i++) {
+		struct person *w = b->people[i];
+
+		w->reading = 0;
+		w->sec = 0;
+		w->offset = 0;
+		w->nqueue = 0;
+		w->qpos = 0;
+		w->nlisting = 0;
+	}
+}
+
+void
 bot_set_lang(struct bot *b, const char *peer, const char *lang)
 {
 	struct person *w = person_get(b, peer, 0);

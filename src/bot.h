@@ -114,6 +114,11 @@ void bot_tick(struct bot *b, time_t now, struct bot_actions *out);
 /* --explain: when set, guide answers are followed by the five best sections
  * and their scores. */
 void bot_set_explain(struct bot *b, int on);
+/* After a reload (SIGHUP): new guide, search, phrases and escalation
+ * machine; each person's paging and numbered lists start again, the rest of
+ * their conversation (language, consent, verification) is kept. */
+void bot_reload(struct bot *b, const struct guide *g, const struct search *s,
+    const struct phrases *p, struct escalate *esc);
 /* Forces the conversation language of peer ("fr", "en", ...), as LANG xx. */
 void bot_set_lang(struct bot *b, const char *peer, const char *lang);
 

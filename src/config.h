@@ -141,6 +141,9 @@ const struct config_helper *config_helper_find(const struct config *cfg,
 /* The SMP question in lang: its own, else the default one; NULL when
  * none is configured. Borrowed. */
 const char *config_smp_question(const struct config *cfg, const char *lang);
+/* Writes every key the parser knows, one per line: path, type, default,
+ * range, required or optional (tab-separated). For the man page. */
+void config_dump_keys(FILE *out);
 
 /* Parses a fingerprint written as 40 hex digits, spaces allowed, any case.
  * Returns 0 or -1. */

@@ -2,6 +2,7 @@
 #include "ac-config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,9 +15,11 @@
 #include "guide.h"
 #include "lexicon.h"
 #include "log.h"
+#include "notify.h"
 #include "otr.h"
 #include "phrases.h"
 #include "search.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 #include "xmpp.h"
@@ -29,6 +32,7 @@
 #define JID_MAX		512
 #define PEOPLE_MAX	8192	/* people tracked for reach checks */
 #define CHECK_EVERY	60	/* s: ping people in a case, no presence */
+#define STATUS_EVERY	5	/* s: status file and STATUS= refreshed */
 
 /* What the daemon knows of one available resource. */
 struct resource {
@@ -65,6 +69,7 @@ struct held {
 
 struct daemon {
 	const struct config	*cfg;
+	struct config		*live;		/* the same, replaced on reload */
 	struct xmppc		*x;
 	struct otr		*o;
 	struct bot		*b;
@@ -92,6 +97,10 @@ struct daemon {
 	int			 checks;	/* people being pinged */
 	struct held		*held;
 	size_t			 nheld;
+
+	time_t			 started;
+	time_t			 status_at;	/* last status_publish() */
+	int			 ready;		/* READY=1 sent */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -644,6 +653,77 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 	bot_actions_release(&a);
 }
 
+/*
+ * The desk's state for admins: STATE_DIR/status and systemd's STATUS=.
+ * READY=1 goes out the first time the bot is online. Counts only; helpers
+ * by JID only with log.show_jids (status.h).
+ */
+static void
+status_publish(struct daemon *d, time_t now)
+{
+	static const char *const reach_words[] = {
+		[ESC_OFFLINE] = "offline", [ESC_BUSY] = "busy",
+		[ESC_ONLINE] = "online", [ESC_SECURE] = "private",
+		[ESC_MISMATCH] = "key mismatch",
+	};
+	struct status_snap s;
+	struct store_case *cases = NULL;
+	size_t ncases = 0;
+	char *line, *text;
+
+	memset(&s, 0, sizeof(s));
+	s.online = d->x != NULL && xmppc_online(d->x);
+	s.started = d->started;
+	s.sessions = d->o != NULL ? otr_nsessions(d->o) : 0;
+	if (d->st != NULL && store_cases_open(d->st, &cases, &ncases) == 0) {
+		for (size_t i = 0; i < ncases; i++) {
+			if (cases[i].state == STORE_WAITING)
+				s.waiting++;
+			else if (cases[i].state == STORE_OFFERED)
+				s.offered++;
+			else if (cases[i].state == STORE_CLAIMED)
+				s.claimed++;
+		}
+		store_cases_free(cases, ncases);
+	}
+	s.nhelpers = d->cfg->nhelpers;
+	s.helpers = xcalloc(s.nhelpers + 1, sizeof(*s.helpers));
+	for (size_t i = 0; i < s.nhelpers; i++) {
+		const char *jid = d->cfg->helpers[i].jid;
+		struct store_helper h;
+		int r = env_reach(d, jid);
+
+		s.helpers[i].jid = jid;
+		s.helpers[i].reach = r >= 0 && (size_t)r < ARRAY_LEN(reach_words)
+		    ? reach_words[r] : "unknown";
+		memset(&h, 0, sizeof(h));
+		if (d->st != NULL && store_helper_get(d->st, jid, &h) == 0) {
+			if (h.blocked || h.duty == STORE_DUTY_OFF)
+				s.helpers[i].on_duty = 0;
+			else if (h.duty == STORE_DUTY_ON)
+				s.helpers[i].on_duty = 1;
+			else
+				s.helpers[i].on_duty = d->du != NULL &&
+				    duty_is_on(d->du, jid, now);
+			store_helper_release(&h);
+		} else
+			s.helpers[i].on_duty = d->du != NULL &&
+			    duty_is_on(d->du, jid, now);
+	}
+	line = status_line(&s);
+	if (s.online && !d->ready) {
+		notify_ready(line);
+		d->ready = 1;
+	} else
+		notify_status(line);
+	text = status_text(&s, d->cfg->log.show_jids, now);
+	(void)status_write(d->cfg->state_dir, text);
+	free(text);
+	free(line);
+	free(s.helpers);
+	d->status_at = now;
+}
+
 /* xmpp callbacks. */
 
 static void
@@ -655,6 +735,7 @@ cb_online(void *ud)
 	for (size_t i = 0; i < d->cfg->nhelpers; i++)
 		xmppc_subscribe(d->x, d->cfg->helpers[i].jid);
 	log_info("online");
+	status_publish(d, time(NULL));
 }
 
 static void
@@ -675,6 +756,7 @@ cb_offline(void *ud)
 	}
 	flush(d);
 	log_info("offline; reconnecting");
+	status_publish(d, time(NULL));
 }
 
 static void
@@ -776,6 +858,8 @@ tick(struct daemon *d, time_t now)
 		people_prune(d);
 	}
 	d->last_tick = now;
+	if (now - d->status_at >= STATUS_EVERY)
+		status_publish(d, now);
 }
 
 /*
@@ -827,25 +911,79 @@ refusal_text(const struct daemon *d)
 	    "private (OTR) conversations. Please turn on OTR encryption.");
 }
 
+/* The escalation machine on d's store and rota (open cases from the
+ * store). */
+static struct escalate *
+escalation_new(struct daemon *d)
+{
+	struct esc_env env;
+
+	memset(&env, 0, sizeof(env));
+	env.ud = d;
+	env.reach = env_reach;
+	env.fingerprint = env_fingerprint;
+	env.verified = env_verified;
+	return escalate_new(d->cfg, d->st, d->du, &env);
+}
+
 /* The store, the rota and the escalation machine. */
 static int
 escalation_setup(struct daemon *d)
 {
-	struct esc_env env;
-
 	d->st = store_open(d->cfg->state_dir);
 	if (d->st == NULL)
 		return -1;
 	d->du = duty_new(d->cfg);
 	if (d->du == NULL)
 		return -1;
-	memset(&env, 0, sizeof(env));
-	env.ud = d;
-	env.reach = env_reach;
-	env.fingerprint = env_fingerprint;
-	env.verified = env_verified;
-	d->esc = escalate_new(d->cfg, d->st, d->du, &env);
+	d->esc = escalation_new(d);
 	return d->esc == NULL ? -1 : 0;
+}
+
+/*
+ * The guide pages of cfg's guide paths, the bot's phrases and lexicon from
+ * its data directory, and the search index: all four, or nothing (-1,
+ * logged). Used at start and on reload. Without the phrases the bot would
+ * send raw keys, so they are required whatever the guide is.
+ */
+static int
+sources_load(const struct config *cfg, struct guide **gp,
+    struct phrases **pp, struct lexicon **lxp, struct search **sp)
+{
+	const char *lang = cfg->guide.default_language != NULL ?
+	    cfg->guide.default_language : "en";
+	struct guide *g = guide_new();
+	struct phrases *p = phrases_new();
+	struct lexicon *lx;
+	int n = 0;
+
+	for (size_t i = 0; i < cfg->guide.npaths; i++) {
+		int k = guide_load_dir(g, cfg->guide.paths[i], lang);
+
+		if (k == -1) {
+			log_error("cannot read guide directory %s",
+			    log_vis(cfg->guide.paths[i]));
+			guide_free(g);
+			phrases_free(p);
+			return -1;
+		}
+		n += k;
+	}
+	log_info("guide: %d page(s), %zu section(s)", n, guide_nsections(g));
+	if (phrases_load_required(p, cfg->guide.data_dir) == -1) {
+		log_error("cannot start without the bot's phrases; set the "
+		    "data directory with --datadir or SECOURS_DATADIR");
+		guide_free(g);
+		phrases_free(p);
+		return -1;
+	}
+	lx = lexicon_new();
+	(void)lexicon_load_dir(lx, cfg->guide.data_dir);
+	*gp = g;
+	*pp = p;
+	*lxp = lx;
+	*sp = search_new_lex(g, lx);
+	return 0;
 }
 
 static int
@@ -857,32 +995,9 @@ setup(struct daemon *d)
 	struct otr_callbacks ocb;
 	struct xmppc_callbacks xcb;
 	struct bot_env benv;
-	int n = 0;
 
-	d->g = guide_new();
-	d->p = phrases_new();
-	for (size_t i = 0; i < cfg->guide.npaths; i++) {
-		int k = guide_load_dir(d->g, cfg->guide.paths[i], lang);
-
-		if (k == -1) {
-			log_error("cannot read guide directory %s",
-			    log_vis(cfg->guide.paths[i]));
-			return -1;
-		}
-		n += k;
-	}
-	log_info("guide: %d page(s), %zu section(s)", n,
-	    guide_nsections(d->g));
-	/* The bot's own sentences and lexicon come from its data directory,
-	 * whatever the guide: without them it would send raw keys. */
-	if (phrases_load_required(d->p, cfg->guide.data_dir) == -1) {
-		log_error("cannot start without the bot's phrases; set the "
-		    "data directory with --datadir or SECOURS_DATADIR");
+	if (sources_load(cfg, &d->g, &d->p, &d->lx, &d->s) == -1)
 		return -1;
-	}
-	d->lx = lexicon_new();
-	(void)lexicon_load_dir(d->lx, cfg->guide.data_dir);
-	d->s = search_new_lex(d->g, d->lx);
 	d->refusal = refusal_text(d);
 
 	if (escalation_setup(d) == -1)
@@ -971,14 +1086,172 @@ teardown(struct daemon *d)
 	free(d->held);
 }
 
+/* Reload. */
+
+static int
+str_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* What only a restart can change: the account, the state directory and
+ * the log file. */
+static int
+restart_keys_same(const struct config *a, const struct config *b)
+{
+	return str_same(a->account.jid, b->account.jid) &&
+	    str_same(a->account.password, b->account.password) &&
+	    str_same(a->account.resource, b->account.resource) &&
+	    str_same(a->account.host, b->account.host) &&
+	    a->account.port == b->account.port &&
+	    a->account.tls == b->account.tls &&
+	    str_same(a->account.ca_file, b->account.ca_file) &&
+	    str_same(a->account.status, b->account.status) &&
+	    str_same(a->state_dir, b->state_dir) &&
+	    str_same(a->log.file, b->log.file);
+}
+
+/* Parses the configuration file again into next; logs every problem as
+ * FILE:LINE:COL: message. Returns the number of problems. */
+static int
+reload_parse(const char *path, struct config *next)
+{
+	char *text = NULL, *line, *nl;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int n;
+
+	if (f == NULL) {
+		log_warn("reload: open_memstream");
+		config_init(next);
+		return 1;
+	}
+	n = config_load(path, next, f);
+	fclose(f);
+	for (line = text; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		log_error("reload: %s", line);
+	}
+	free(text);
+	return n;
+}
+
+/*
+ * SIGHUP: the configuration, guide pages, phrases and rota, all or nothing.
+ * Everything new is built first; on any problem the running configuration
+ * stays, untouched. Then the new values are swapped into the live struct
+ * (otr and xmpp read it through their pointer, so changed pins apply to the
+ * next message), the escalation machine is made again from the store (the
+ * open cases, a removed helper's offers gone) and every helper's and
+ * person's reach is told to it again. OTR sessions and the XMPP link are
+ * not touched.
+ */
+static void
+reload(struct daemon *d)
+{
+	struct config *next = xcalloc(1, sizeof(*next)), old;
+	struct guide *g;
+	struct phrases *p;
+	struct search *s;
+	struct lexicon *lx;
+	struct duty *du;
+	struct escalate *esc;
+	struct store_case *cases = NULL;
+	size_t ncases = 0;
+	time_t now = time(NULL);
+	int show_jids = d->live->log.show_jids, level = d->live->log.level;
+
+	notify_reloading();
+	flush(d);
+	log_info("SIGHUP: reloading %s", log_vis(d->live->path));
+	if (reload_parse(d->live->path, next) > 0) {
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+	if (!restart_keys_same(d->live, next)) {
+		log_error("reload: account, state_dir and log.file only change "
+		    "with a restart; the running configuration is kept");
+		goto keep;
+	}
+	/* The data directory comes from the command line, not the file. */
+	next->guide.data_dir = d->live->guide.data_dir;
+	if (sources_load(next, &g, &p, &lx, &s) == -1) {
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+	/* The rota is checked on next, then made again on the live struct. */
+	if ((du = duty_new(next)) != NULL)
+		duty_free(du);
+	else {
+		search_free(s);
+		phrases_free(p);
+		guide_free(g);
+		lexicon_free(lx);
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+
+	/* Commit. The old escalation machine and rota point into the old
+	 * helpers: they go before the old configuration does. */
+	escalate_free(d->esc);
+	d->esc = NULL;
+	duty_free(d->du);
+	old = *d->live;
+	*d->live = *next;
+	free(next);
+	next = NULL;
+	if ((d->du = duty_new(d->live)) == NULL)
+		fatalx("reload: the rota checked a moment ago fails");
+	esc = escalation_new(d);
+	d->esc = esc;
+	bot_reload(d->b, g, s, p, esc);
+	search_free(d->s);
+	phrases_free(d->p);
+	guide_free(d->g);
+	lexicon_free(d->lx);
+	d->g = g;
+	d->p = p;
+	d->lx = lx;
+	d->s = s;
+	config_release(&old);
+	if (d->live->log.level != level)
+		log_set_level((enum log_level)d->live->log.level);
+	if (d->live->log.show_jids != show_jids)
+		log_set_peer_privacy(NULL, 0, d->live->log.show_jids);
+
+	/* The new machine knows nobody's reach yet. */
+	for (size_t i = 0; i < d->cfg->nhelpers; i++)
+		presence_changed(d, d->cfg->helpers[i].jid,
+		    res_best(d, d->cfg->helpers[i].jid));
+	if (store_cases_open(d->st, &cases, &ncases) == 0) {
+		for (size_t i = 0; i < ncases; i++)
+			presence_changed(d, cases[i].person,
+			    res_best(d, cases[i].person));
+		store_cases_free(cases, ncases);
+	}
+	flush(d);
+	log_info("reloaded: %zu helper(s), %zu shift(s), %zu fallback(s)",
+	    d->cfg->nhelpers, d->cfg->duty.nshifts, d->cfg->duty.nfallback);
+keep:
+	if (next != NULL) {
+		config_release(next);
+		free(next);
+	}
+	d->ready = 0;		/* READY=1 again, with the status */
+	status_publish(d, now);
+}
+
 int
-daemon_run(const struct config *cfg)
+daemon_run(struct config *cfg)
 {
 	struct daemon d;
 	int status = 0;
 
 	memset(&d, 0, sizeof(d));
 	d.cfg = cfg;
+	d.live = cfg;
 	bot_actions_init(&d.pending);
 	if (signals_setup() == -1)
 		return 1;
@@ -988,20 +1261,23 @@ daemon_run(const struct config *cfg)
 	}
 
 	d.last_tick = time(NULL);
+	d.started = d.last_tick;
+	notify_init();
 	while (!got_stop) {
 		time_t now;
 
 		xmppc_run_once(d.x, 200);
+		notify_watchdog();
 		if (got_hup) {
 			got_hup = 0;
-			log_info("SIGHUP: reloading is not supported; restart "
-			    "the service to apply a new configuration");
+			reload(&d);
 		}
 		now = time(NULL);
 		if (now != d.last_tick)
 			tick(&d, now);
 	}
 	log_info("stopping");
+	notify_stopping();
 	/* DISCONNECTED to every encrypted peer while the link is up. */
 	otr_end_all(d.o);
 	xmppc_stop(d.x, STOP_TIMEOUT_MS);
