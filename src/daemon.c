@@ -577,6 +577,35 @@ otr_cb_text(void *ud, const char *bare, const char *text)
 	bot_actions_release(&a);
 }
 
+/*
+ * A session of a helper's account whose own key is not pinned (issue 9.1):
+ * it gets the refusal about keys, in that session only, and nothing about
+ * anyone; the other helpers are alerted. The helper's pinned session, if
+ * any, stays on duty; without one it is the ordinary mismatch.
+ */
+static void
+helper_impostor(struct daemon *d, const struct otr_event *ev, time_t now,
+    struct bot_actions *a)
+{
+	const struct config_helper *h = config_helper_find(d->cfg, ev->bare);
+	const char *lang = d->cfg->guide.default_language ?
+	    d->cfg->guide.default_language : "en";
+	const char *v[] = { "fp", ev->fp != NULL && ev->fp[0] != '\0' ?
+	    ev->fp : "?", NULL };
+	char *text;
+
+	if (h == NULL)
+		return;
+	if (h->nlanguages > 0)
+		lang = h->languages[0];
+	text = phrases_render(d->p, lang, "helper_unpinned", v);
+	if (otr_refuse_key(d->o, ev->bare, ev->session, text) == -1)
+		log_warnx("refusal about keys to %s not sent",
+		    log_peer(ev->full));
+	free(text);
+	bot_helper_impostor(d->b, ev->bare, now, a);
+}
+
 static void
 otr_cb_event(void *ud, const struct otr_event *ev)
 {
@@ -609,6 +638,9 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 		break;
 	case OTR_EV_SMP_LIMITED:
 		bot_smp(d->b, ev->bare, BOT_SMP_LIMITED, &f, now, &a);
+		break;
+	case OTR_EV_UNPINNED:
+		helper_impostor(d, ev, now, &a);
 		break;
 	}
 	pending_take(d, &a);

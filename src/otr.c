@@ -106,6 +106,9 @@ struct pending {
 	int		 is_text;
 	enum otr_event_type type;
 	char		*bare;
+	char		*full;		/* UNPINNED: the session's address */
+	unsigned int	 session;	/* UNPINNED: its instance tag */
+	char		 fp[OTR_FP_HUMAN_LEN];	/* UNPINNED: its key */
 	char		*text;
 	int		 unread;
 	int		 plaintext;
@@ -872,22 +875,49 @@ live_sessions(const struct otr *o)
 }
 
 /*
+ * The one answer to "is this session a helper's": it is encrypted, its JID
+ * is a configured helper, and the key of this very session (not another
+ * session of the same JID) equals one of that helper's pins. Every helper
+ * text, reply and note goes through it.
+ */
+static const struct config_helper *
+session_helper(const struct otr *o, const ConnContext *c)
+{
+	const struct config_helper *h;
+
+	if (c == NULL || c->msgstate != OTRL_MSGSTATE_ENCRYPTED ||
+	    c->active_fingerprint == NULL ||
+	    (h = config_helper_find(o->cfg, c->username)) == NULL)
+		return NULL;
+	return pin_matches(h, c->active_fingerprint->fingerprint) ? h : NULL;
+}
+
+/* An encrypted session of a helper's JID whose key is not pinned. */
+static int
+session_unpinned(const struct otr *o, const ConnContext *c)
+{
+	return c != NULL && c->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+	    config_helper_find(o->cfg, c->username) != NULL &&
+	    session_helper(o, c) == NULL;
+}
+
+/*
  * The current session with bare: the ENCRYPTED instance that received
- * most recently; with a helper, only one whose key is pinned (if pinned).
+ * most recently. With a helper's JID, only a session_helper() one, unless
+ * any_key (otr_info() reporting a mismatch).
  */
 static ConnContext *
-current_ctx(const struct otr *o, const char *bare,
-    const struct config_helper *pinned)
+current_ctx(const struct otr *o, const char *bare, int any_key)
 {
 	ConnContext *m, *c, *best = NULL;
+	int helper = config_helper_find(o->cfg, bare) != NULL;
 
 	if ((m = master_of(o, bare)) == NULL)
 		return NULL;
 	FOREACH_INSTANCE(c, m) {
 		if (c->msgstate != OTRL_MSGSTATE_ENCRYPTED)
 			continue;
-		if (pinned != NULL && (c->active_fingerprint == NULL ||
-		    !pin_matches(pinned, c->active_fingerprint->fingerprint)))
+		if (helper && !any_key && session_helper(o, c) == NULL)
 			continue;
 		if (best == NULL ||
 		    c->context_priv->lastrecv >= best->context_priv->lastrecv)
@@ -1149,6 +1179,27 @@ queue_event(struct otr *o, enum otr_event_type type, const char *bare,
 	queue_add(o, &pd);
 }
 
+/* A session of a helper's JID whose key is not pinned spoke or opened:
+ * the daemon refuses it (otr_refuse_key) and alerts the others. */
+static void
+queue_unpinned(struct otr *o, const struct peer *p, const ConnContext *c)
+{
+	struct pending pd;
+
+	memset(&pd, 0, sizeof(pd));
+	pd.type = OTR_EV_UNPINNED;
+	pd.bare = xstrdup(c->username);
+	pd.full = xstrdup(ctx_full(p, c, c->username));
+	pd.session = c->their_instance;
+	if (c->active_fingerprint != NULL)
+		otrl_privkey_hash_to_human(pd.fp,
+		    c->active_fingerprint->fingerprint);
+	log_warnx("otr: pin mismatch: a session of helper %s with key %s "
+	    "(not pinned) is refused", log_peer(c->username),
+	    pd.fp[0] != '\0' ? pd.fp : "?");
+	queue_add(o, &pd);
+}
+
 static void
 queue_text(struct otr *o, const char *bare, char *text)
 {
@@ -1168,6 +1219,7 @@ queue_drop(struct otr *o)
 
 	for (i = 0; i < o->npend; i++) {
 		free(o->pend[i].bare);
+		free(o->pend[i].full);
 		free(o->pend[i].text);
 	}
 	free(o->pend);
@@ -1199,9 +1251,13 @@ flush(struct otr *o)
 				ev.bare = pd->bare;
 				ev.unread = pd->unread;
 				ev.plaintext = pd->plaintext;
+				ev.full = pd->full;
+				ev.session = pd->session;
+				ev.fp = pd->fp;
 				o->cb.event(o->cb.ud, &ev);
 			}
 			free(pd->bare);
+			free(pd->full);
 			free(pd->text);
 		}
 		free(list);
@@ -1339,6 +1395,12 @@ op_gone_secure(void *od, ConnContext *ctx)
 			    log_peer(ctx->username), human);
 	}
 	o->ake_over = ctx;
+	if (session_unpinned(o, ctx)) {
+		/* Not the helper's session: no SECURE, nothing of the
+		 * helper's state changes. */
+		queue_unpinned(o, p, ctx);
+		return;
+	}
 	if (p == NULL) {
 		queue_event(o, OTR_EV_SECURE, ctx->username, 0, 0);
 		return;
@@ -1378,6 +1440,8 @@ op_still_secure(void *od, ConnContext *ctx, int is_reply)
 	o->ake_over = ctx;
 	log_debug("otr: session with %s refreshed (%s)",
 	    log_peer(ctx->username), is_reply ? "we asked" : "they asked");
+	if (session_unpinned(o, ctx))
+		return;
 	if (p != NULL) {
 		int unread = p->unread;
 
@@ -1973,7 +2037,11 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 
 	/* Text only from an encrypted session, and only from a data
 	 * message (a reassembled fragment is one). */
-	if (r == 0 && newmsg != NULL && ctx != NULL &&
+	if (r == 0 && newmsg != NULL && session_unpinned(o, ctx) &&
+	    (type == OTRL_MSGTYPE_DATA || frag)) {
+		/* Not the helper: never their text (issue 9.1). */
+		queue_unpinned(o, p, ctx);
+	} else if (r == 0 && newmsg != NULL && ctx != NULL &&
 	    ctx->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
 	    (type == OTRL_MSGTYPE_DATA || frag)) {
 		char *text = otr_text_in(newmsg, o->cfg->limits.max_text);
@@ -2098,7 +2166,7 @@ otr_send(struct otr *o, const char *bare_in, const char *text)
 
 	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
 		return -1;
-	if ((ctx = current_ctx(o, bare, NULL)) == NULL)
+	if ((ctx = current_ctx(o, bare, 0)) == NULL)
 		log_info("otr: not sending to %s: no private conversation",
 		    log_peer(bare));
 	else
@@ -2120,10 +2188,30 @@ otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
 	if ((h = config_helper_find(o->cfg, bare)) == NULL)
 		log_warnx("otr: %s is not a helper: nothing sent",
 		    log_peer(bare));
-	else if ((ctx = current_ctx(o, bare, h)) == NULL)
+	else if ((ctx = current_ctx(o, bare, 0)) == NULL)
 		log_warnx("otr: no private conversation with helper %s under a "
 		    "pinned key: nothing sent", log_peer(bare));
 	else
+		rc = send_ctx(o, peer_find(o, bare), ctx, bare, text);
+	free(bare);
+	return rc;
+}
+
+int
+otr_refuse_key(struct otr *o, const char *bare_in, unsigned int session,
+    const char *text)
+{
+	ConnContext *m, *c, *ctx = NULL;
+	char *bare;
+	int rc = -1;
+
+	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
+		return -1;
+	if ((m = master_of(o, bare)) != NULL)
+		FOREACH_INSTANCE(c, m)
+			if (c->their_instance == session && session_unpinned(o, c))
+				ctx = c;
+	if (ctx != NULL)
 		rc = send_ctx(o, peer_find(o, bare), ctx, bare, text);
 	free(bare);
 	return rc;
@@ -2171,7 +2259,7 @@ otr_smp_start(struct otr *o, const char *bare_in)
 		return -1;
 	if ((bare = jid_bare(bare_in)) == NULL)
 		return -1;
-	if ((ctx = current_ctx(o, bare, NULL)) == NULL ||
+	if ((ctx = current_ctx(o, bare, 0)) == NULL ||
 	    (p = peer_find(o, bare)) == NULL) {
 		free(bare);
 		return -1;
@@ -2342,13 +2430,13 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	info->helper = h != NULL;
 	p = peer_find(o, bare);
 	info->offline = p != NULL && p->offline;
-	if ((ctx = current_ctx(o, bare, h)) == NULL)
-		ctx = current_ctx(o, bare, NULL);
+	if ((ctx = current_ctx(o, bare, 0)) == NULL)
+		ctx = current_ctx(o, bare, 1);	/* helper: only unpinned */
 	if (ctx != NULL && ctx->active_fingerprint != NULL) {
 		const unsigned char *fp = ctx->active_fingerprint->fingerprint;
 
 		info->encrypted = 1;
-		info->pinned = pin_matches(h, fp);
+		info->pinned = session_helper(o, ctx) != NULL;
 		info->verified = info->pinned ||
 		    otrl_context_is_fingerprint_trusted(ctx->active_fingerprint);
 		otrl_privkey_hash_to_human(info->their_fp, fp);

@@ -40,6 +40,9 @@ enum otr_event_type {
 	OTR_EV_SMP_SUCCEEDED,	/* the bot's own SMP succeeded: verified */
 	OTR_EV_SMP_FAILED,	/* failure or abort, either direction */
 	OTR_EV_SMP_LIMITED,	/* peer over the SMP attempt limit */
+	OTR_EV_UNPINNED,	/* a session of a helper's JID whose key is not
+				 * pinned opened or wrote: answer it only with
+				 * otr_refuse_key() */
 };
 
 struct otr_event {
@@ -47,6 +50,9 @@ struct otr_event {
 	const char		*bare;		/* peer, bare JID, lower case */
 	int			 unread;	/* SECURE: something was unreadable */
 	int			 plaintext;	/* SECURE: plaintext refused before */
+	const char		*full;		/* UNPINNED: the session's JID */
+	unsigned int		 session;	/* UNPINNED: which session */
+	const char		*fp;		/* UNPINNED: its key, human */
 };
 
 struct otr_callbacks {
@@ -55,7 +61,8 @@ struct otr_callbacks {
 	 * no-permanent-store and carbons private. Returns 0 or -1. */
 	int	(*inject)(void *ud, const char *to_full, const char *body,
 		    int otr_hints);
-	/* Decrypted, normalised text from an ENCRYPTED session. */
+	/* Decrypted, normalised text from an ENCRYPTED session; for a helper's
+	 * JID, only from a session whose own key is pinned. */
 	void	(*text)(void *ud, const char *bare, const char *text);
 	void	(*event)(void *ud, const struct otr_event *ev);
 };
@@ -77,11 +84,17 @@ int otr_fingerprint_only(const struct config *cfg,
 /* Every incoming chat body (already filtered: no errors, carbons, MAM). */
 void otr_receive(struct otr *o, const char *from_full, const char *body);
 /* Sends text to the peer's current encrypted session; -1 (and nothing sent)
- * if there is none. Text is defanged (?OTR) and must be plain UTF-8. */
+ * if there is none. For a helper's JID, only a session whose own key is
+ * pinned is one (a second client of the account never gets it). Text is defanged (?OTR) and must be plain UTF-8. */
 int otr_send(struct otr *o, const char *bare, const char *text);
 /* As otr_send, and only if bare is a configured helper whose active
  * fingerprint equals one of its pins. */
 int otr_send_pinned(struct otr *o, const char *bare, const char *text);
+/* Sends text (the refusal about keys) to one session of a helper's JID
+ * whose key is not pinned (OTR_EV_UNPINNED's session), and to nothing
+ * else; -1 if that session is gone. */
+int otr_refuse_key(struct otr *o, const char *bare, unsigned int session,
+    const char *text);
 /* Sends an OTR query to a peer's last known full JID (or the bare JID). */
 int otr_open(struct otr *o, const char *bare);
 /* Starts SMP with the configured question; -1 if unavailable. */

@@ -52,8 +52,10 @@ struct node {
 
 static struct sent queue[512];
 static int nqueue;
-static struct node bot, alice, helper, bot2, small;
-static struct node *nodes[] = { &bot, &alice, &helper, &bot2, &small };
+static struct node bot, alice, helper, evil, bot2, small;
+/* evil: the helper's account, another resource, a key that is not pinned.
+ * Bodies for a bare JID go to the first node of that name. */
+static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -148,6 +150,9 @@ node_of(const char *jid)
 {
 	size_t i, n = strcspn(jid, "/");
 
+	for (i = 0; i < ARRAY_LEN(nodes); i++)
+		if (nodes[i]->full != NULL && strcmp(nodes[i]->full, jid) == 0)
+			return nodes[i];
 	for (i = 0; i < ARRAY_LEN(nodes); i++)
 		if (strlen(nodes[i]->name) == n &&
 		    strncmp(nodes[i]->name, jid, n) == 0)
@@ -756,6 +761,80 @@ test_helper(void)
 	helper.pin[0][0] ^= 0xff;
 }
 
+/*
+ * Issue 9.1: a helper is a key, not a JID. A second client on the helper's
+ * account (v3: its own instance, its own session) with a key that is not
+ * pinned gets nothing of the helper's: its text is not the helper's text,
+ * replies for the helper go to the pinned session only, and the pinned
+ * session stays pinned.
+ */
+static void
+test_helper_impostor(void)
+{
+	struct otr_info info;
+	int texts0 = bot.ntexts, h0, e0;
+
+	CHECK(node_start(&evil) == 0, "second client on the helper's JID");
+	CHECK(otr_open(evil.o, "bot@example.test") == 0, "it opens a session");
+	deliver();
+	otr_info(evil.o, "bot@example.test", &info);
+	CHECK(info.encrypted, "its session is encrypted");
+	otr_info(bot.o, "helper@example.test", &info);
+	CHECK(info.encrypted && info.pinned,
+	    "the helper's pinned session is still the helper's");
+
+	CHECK_INT(0, otr_send(evil.o, "bot@example.test", "CLAIM 1"),
+	    "the other session writes CLAIM 1");
+	deliver();
+	CHECK_INT(texts0, bot.ntexts,
+	    "its text is not handed over as the helper's");
+	CHECK_INT(0, otr_send(evil.o, "bot@example.test", "#1 hello"),
+	    "and #1 text");
+	deliver();
+	CHECK_INT(texts0, bot.ntexts, "not that either");
+	{
+		const struct otr_event *ev = last_ev(&bot, OTR_EV_UNPINNED);
+		unsigned int session;
+
+		CHECK(count_ev(&bot, OTR_EV_UNPINNED) >= 3,
+		    "UNPINNED for its handshake and for each text");
+		CHECK(ev != NULL && ev->session != 0,
+		    "naming that session (v3 instance)");
+		session = ev != NULL ? ev->session : 0;
+		e0 = evil.ntexts;
+		h0 = helper.ntexts;
+		CHECK_INT(0, otr_refuse_key(bot.o, "helper@example.test",
+		    session, "not your key"), "the refusal about keys");
+		deliver();
+		CHECK_INT(e0 + 1, evil.ntexts, "reaches that session");
+		CHECK_STR("not your key", last_text(&evil), "as sent");
+		CHECK_INT(h0, helper.ntexts, "and not the pinned one");
+		CHECK_INT(-1, otr_refuse_key(bot.o, "helper@example.test",
+		    session + 1, "x"), "no other session gets it");
+		CHECK_INT(0, nqueue, "nothing sent");
+	}
+
+	/* It spoke last: replies for the helper still go to the pinned one. */
+	h0 = helper.ntexts;
+	e0 = evil.ntexts;
+	CHECK_INT(0, otr_send(bot.o, "helper@example.test", "queue: 1 case"),
+	    "a reply for the helper");
+	CHECK_INT(0, otr_send_pinned(bot.o, "helper@example.test", "case #1"),
+	    "a note for the helper");
+	deliver();
+	CHECK_INT(h0 + 2, helper.ntexts, "the pinned session reads both");
+	CHECK_INT(e0, evil.ntexts, "the other session reads neither");
+	otr_info(bot.o, "helper@example.test", &info);
+	CHECK(info.encrypted && info.pinned, "the helper is still pinned");
+
+	/* The pinned helper still talks. */
+	CHECK_INT(0, otr_send(helper.o, "bot@example.test", "QUEUE"),
+	    "the pinned helper writes");
+	deliver();
+	CHECK_INT(texts0 + 1, bot.ntexts, "and is heard");
+	CHECK_STR("QUEUE", last_text(&bot), "as the helper");
+}
+
 static void
 test_two_bots(void)
 {
@@ -864,6 +943,8 @@ main(void)
 	    "alice");
 	node_setup(&helper, "helper@example.test", "helper@example.test/desk",
 	    "helper");
+	node_setup(&evil, "helper@example.test", "helper@example.test/evil",
+	    "evil");
 	node_setup(&bot2, "bot2@example.test", "bot2@example.test/secours",
 	    "bot2");
 	bot.helper.jid = (char *)"helper@example.test";
@@ -883,6 +964,7 @@ main(void)
 	test_smp();
 	test_end_and_restart();
 	test_helper();
+	test_helper_impostor();
 	test_two_bots();
 	test_expiry();
 	test_caps();
