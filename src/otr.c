@@ -1349,18 +1349,28 @@ op_inject(void *od, const char *acct, const char *proto, const char *user,
 		log_debug("otr: could not send to %s", log_peer(user));
 }
 
+/* A person's key links them across restarts (the JID hash key changes):
+ * logged only with log.show_jids. Helpers' keys are in the config. */
+static const char *
+key_for_log(const struct otr *o, const char *bare, const char *human)
+{
+	if (log_shows_jids() || config_helper_find(o->cfg, bare) != NULL)
+		return human;
+	return "(hidden: log.show_jids is off)";
+}
+
 static void
 op_new_fingerprint(void *od, OtrlUserState us, const char *acct,
     const char *proto, const char *user, unsigned char fp[20])
 {
 	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN];
 
-	(void)od;
 	(void)us;
 	(void)acct;
 	(void)proto;
 	otrl_privkey_hash_to_human(human, fp);
-	log_info("otr: new key for %s: %s", log_peer(user), human);
+	log_info("otr: new key for %s: %s", log_peer(user),
+	    key_for_log(od, user, human));
 }
 
 static void
@@ -1383,7 +1393,8 @@ op_gone_secure(void *od, ConnContext *ctx)
 		otrl_privkey_hash_to_human(human,
 		    ctx->active_fingerprint->fingerprint);
 	log_info("otr: private conversation with %s (OTR v%u, key %s)",
-	    log_peer(ctx->username), ctx->protocol_version, human);
+	    log_peer(ctx->username), ctx->protocol_version,
+	    key_for_log(o, ctx->username, human));
 	if (h != NULL) {
 		if (ctx->active_fingerprint != NULL &&
 		    pin_matches(h, ctx->active_fingerprint->fingerprint))

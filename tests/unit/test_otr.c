@@ -9,6 +9,8 @@
 
 #include <sys/stat.h>
 
+#include <fcntl.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -927,16 +929,87 @@ test_caps(void)
 	small.o = NULL;
 }
 
+/*
+ * Issue 9.4: the log file is made 0600 whatever the umask, and a person's
+ * key (which links them across restarts, unlike the keyed JID hash) is
+ * logged only with log.show_jids. Everything above logged into logpath.
+ */
+/* Lines of text naming fp, other than its owner's own start-up line (the
+ * peers here are otr instances logging into the same file). */
+static int
+fp_logged(const char *text, const char *fp)
+{
+	const char *p = text, *eol;
+	int n = 0;
+
+	for (; p != NULL && *p != '\0'; p = eol != NULL ? eol + 1 : NULL) {
+		eol = strchr(p, '\n');
+		if (strstr(p, fp) == NULL || (eol != NULL && strstr(p, fp) > eol))
+			continue;
+		if (strstr(p, "the bot's OTR fingerprint is") != NULL &&
+		    (eol == NULL ||
+		    strstr(p, "the bot's OTR fingerprint is") < eol))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+static void
+test_log_privacy(const char *logpath)
+{
+	char alice_fp[OTR_FP_HUMAN_LEN], path[512], *text;
+	int n0;
+
+	CHECK_INT(0600, mode_of(logpath, NULL),
+	    "log file created 0600 under umask 022");
+	CHECK(otr_fingerprint_only(&alice.cfg, alice_fp) == 0, "alice's key");
+	text = slurp(tmproot, "test.log");
+	CHECK(text != NULL && strstr(text, "private conversation with") != NULL,
+	    "the log has the sessions");
+	CHECK(text != NULL && fp_logged(text, alice_fp) == 0,
+	    "but not a person's fingerprint");
+	free(text);
+
+	/* With show_jids, the admin chose to see who is who. */
+	log_set_peer_privacy(NULL, 0, 1);
+	otr_end(bot.o, "alice@example.test");
+	deliver();
+	n0 = count_ev(&bot, OTR_EV_SECURE);
+	otr_open(alice.o, "bot@example.test");
+	deliver();
+	CHECK(count_ev(&bot, OTR_EV_SECURE) > n0, "alice back in a session");
+	text = slurp(tmproot, "test.log");
+	CHECK(text != NULL && fp_logged(text, alice_fp) > 0,
+	    "with show_jids her key is logged");
+	free(text);
+	log_set_peer_privacy(NULL, 0, 0);
+
+	/* An existing log file open to others is tightened. */
+	util_snprintf(path, sizeof(path), "%s/loose.log", tmproot);
+	close(open(path, O_WRONLY | O_CREAT, 0644));
+	chmod(path, 0644);
+	CHECK_INT(0, log_init(LOGL_DEBUG, path), "log reopened");
+	CHECK_INT(0600, mode_of(path, NULL), "an old 0644 log file becomes 0600");
+}
+
 int
 main(void)
 {
+	char logpath[300];
 	int i;
 
-	log_init(LOGL_DEBUG, NULL);
 	if (mkdtemp(tmproot) == NULL) {
 		perror("mkdtemp");
 		return 1;
 	}
+	umask(022);
+	util_snprintf(logpath, sizeof(logpath), "%s/test.log", tmproot);
+	if (log_init(LOGL_DEBUG, logpath) == -1) {
+		perror(logpath);
+		return 1;
+	}
+	printf("# log: %s (KEEP_TMP=1 keeps it)\n", logpath);
 	test_now = time(NULL);
 	node_setup(&bot, "bot@example.test", "bot@example.test/secours", "bot");
 	node_setup(&alice, "alice@example.test", "alice@example.test/phone",
@@ -968,6 +1041,7 @@ main(void)
 	test_two_bots();
 	test_expiry();
 	test_caps();
+	test_log_privacy(logpath);
 	CHECK_INT(0, leaks, "nothing but notices and OTR in clear from bots");
 
 	for (i = 0; i < (int)ARRAY_LEN(nodes); i++) {
@@ -983,7 +1057,7 @@ main(void)
 		char cmd[300];
 
 		util_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmproot);
-		if (system(cmd) != 0)
+		if (getenv("KEEP_TMP") == NULL && system(cmd) != 0)
 			fprintf(stderr, "could not remove %s\n", tmproot);
 	}
 	return TAP_DONE();
