@@ -493,12 +493,17 @@ checks_start(struct daemon *d, time_t now, int all)
 {
 	for (size_t i = 0; i < d->npeople; i++) {
 		struct person *p = &d->people[i];
+		const char *full;
 
 		if (p->pinging || !person_unseen(d, p))
 			continue;
 		if (!all && now - p->checked < CHECK_EVERY)
 			continue;
-		if (xmppc_ping_peer(d->x, p->full) == -1)
+		/* The address of their encrypted session, not the last one
+		 * heard from (another client of theirs may have written). */
+		if ((full = otr_session_jid(d->o, p->bare)) == NULL)
+			full = p->full;
+		if (xmppc_ping_peer(d->x, full) == -1)
 			continue;
 		p->pinging = 1;
 		p->checked = now;

@@ -71,10 +71,14 @@ enum smp_action {
 	SMP_ABORT,
 };
 
+/* A session's address: set when the session starts (a handshake done in
+ * it) or a message decrypts in it, never by a message that merely carries
+ * its instance tag (issue 9.5b). */
 struct inst {
 	otrl_instag_t	 tag;		/* 0: the master context (OTR v2) */
 	char		*full;
 	time_t		 seen;
+	int		 offline;	/* that full JID went offline */
 };
 
 struct peer {
@@ -1082,7 +1086,8 @@ peer_get(struct otr *o, const char *bare)
 }
 
 static void
-inst_set(struct peer *p, otrl_instag_t tag, const char *full, time_t now)
+inst_set(struct peer *p, otrl_instag_t tag, const char *full, time_t now,
+    int may_route)
 {
 	int i, slot = 0;
 
@@ -1097,12 +1102,30 @@ inst_set(struct peer *p, otrl_instag_t tag, const char *full, time_t now)
 		if (p->inst[slot].full == NULL)
 			break;
 	}
+	if (p->inst[slot].full != NULL && p->inst[slot].tag == tag &&
+	    !may_route)
+		return;		/* not from that session: no re-routing */
 	if (p->inst[slot].full == NULL || strcmp(p->inst[slot].full, full)) {
 		free(p->inst[slot].full);
 		p->inst[slot].full = xstrdup(full);
 	}
 	p->inst[slot].tag = tag;
 	p->inst[slot].seen = now;
+	p->inst[slot].offline = 0;
+}
+
+/* The address slot of ctx's session (NULL if none). */
+static struct inst *
+inst_of(struct peer *p, const ConnContext *ctx)
+{
+	int i;
+
+	if (p != NULL && ctx != NULL)
+		for (i = 0; i < MAX_INSTANCES; i++)
+			if (p->inst[i].full != NULL &&
+			    p->inst[i].tag == ctx->their_instance)
+				return &p->inst[i];
+	return NULL;
 }
 
 /* Borrowed: the full JID the session in ctx is with. */
@@ -1291,10 +1314,19 @@ op_is_logged_in(void *od, const char *acct, const char *proto,
 {
 	struct otr *o = od;
 	struct peer *p = peer_find(o, user);
+	int i;
 
 	(void)acct;
 	(void)proto;
-	return (p != NULL && p->offline) ? 0 : 1;
+	if (p == NULL)
+		return 1;
+	/* Per session: the address libotr is about to write to. */
+	if (o->route != NULL)
+		for (i = 0; i < MAX_INSTANCES; i++)
+			if (p->inst[i].full != NULL &&
+			    strcmp(p->inst[i].full, o->route) == 0)
+				return !p->inst[i].offline;
+	return p->offline ? 0 : 1;
 }
 
 static void
@@ -1983,7 +2015,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	size_t len;
 	time_t now = now_of(o);
 	unsigned char flags = 0;
-	int r, frag, ended = 0;
+	int r, frag, ended = 0, same_addr;
 
 	if (body == NULL || (bare = jid_bare(from_full)) == NULL)
 		return;
@@ -2017,7 +2049,10 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
-	if (p->full == NULL || strcmp(p->full, from_full) != 0) {
+	/* Our pending query went to the last address heard from; a query
+	 * from another client of the peer does not cross it. */
+	same_addr = p->full != NULL && strcmp(p->full, from_full) == 0;
+	if (!same_addr) {
 		free(p->full);
 		p->full = xstrdup(from_full);
 	}
@@ -2026,7 +2061,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	type = otrl_proto_message_type(body);
 	if (type == OTRL_MSGTYPE_DATA)
 		otrl_proto_data_read_flags(body, &flags);
-	if (type == OTRL_MSGTYPE_QUERY && query_crosses(o, p, now)) {
+	if (type == OTRL_MSGTYPE_QUERY && same_addr &&
+	    query_crosses(o, p, now)) {
 		log_debug("otr: %s asked while our query is pending; their "
 		    "handshake will answer ours", log_peer(bare));
 		free(bare);
@@ -2042,8 +2078,14 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
 	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
 	if (ctx != NULL) {
+		/* Only the session itself moves its address: a handshake
+		 * done in it, or a message that decrypts in it. */
+		int routes = ctx->msgstate != OTRL_MSGSTATE_ENCRYPTED ||
+		    o->ake_over == ctx || (r == 0 && newmsg != NULL &&
+		    (type == OTRL_MSGTYPE_DATA || frag));
+
 		p->master = ctx->m_context;
-		inst_set(p, ctx->their_instance, from_full, now);
+		inst_set(p, ctx->their_instance, from_full, now, routes);
 	}
 
 	/* Text only from an encrypted session, and only from a data
@@ -2376,10 +2418,21 @@ otr_offline(struct otr *o, const char *full)
 	if ((bare = jid_bare(full)) == NULL)
 		return;
 	/* The session stays: a client that kept its keys may come back. Only
-	 * the DISCONNECTED notice is no longer sent to nobody. */
-	if ((p = peer_find(o, bare)) != NULL && p->full != NULL &&
-	    strcmp(p->full, full) == 0)
-		p->offline = 1;
+	 * the DISCONNECTED notice is no longer sent to nobody. Presence is
+	 * per session address, not "the last address heard from". */
+	if ((p = peer_find(o, bare)) != NULL) {
+		ConnContext *ctx = current_ctx(o, bare, 0);
+		struct inst *cur = inst_of(p, ctx);
+		int i;
+
+		for (i = 0; i < MAX_INSTANCES; i++)
+			if (p->inst[i].full != NULL &&
+			    strcmp(p->inst[i].full, full) == 0)
+				p->inst[i].offline = 1;
+		if (cur != NULL ? cur->offline :
+		    (p->full != NULL && strcmp(p->full, full) == 0))
+			p->offline = 1;
+	}
 	free(bare);
 }
 
@@ -2456,6 +2509,23 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	}
 	free(bare);
 	return 0;
+}
+
+const char *
+otr_session_jid(const struct otr *o, const char *bare_in)
+{
+	struct peer *p;
+	ConnContext *ctx;
+	char *bare;
+	const char *full = NULL;
+
+	if ((bare = jid_bare(bare_in)) == NULL)
+		return NULL;
+	if ((p = peer_find(o, bare)) != NULL &&
+	    (ctx = current_ctx(o, bare, 0)) != NULL)
+		full = ctx_full(p, ctx, NULL);
+	free(bare);
+	return full;
 }
 
 const char *

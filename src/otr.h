@@ -103,7 +103,9 @@ int otr_smp_start(struct otr *o, const char *bare);
 void otr_end(struct otr *o, const char *bare);
 /* Ends every encrypted session (SIGTERM, or before a reconnect). */
 void otr_end_all(struct otr *o);
-/* The peer's full JID went offline: the session is kept (a client that
+/* The peer's full JID went offline (per session address: another
+ * resource of the same person going offline is not the session's): the
+ * session is kept (a client that
  * kept its keys may come back), only the DISCONNECTED notice is no longer
  * sent to it, and otr_info() says offline until the peer is back in a
  * session (a handshake that completes then is a new OTR_EV_SECURE). */
@@ -125,6 +127,9 @@ struct otr_info {
 };
 /* Fills info for bare (zeroes if unknown). Returns 0. */
 int otr_info(const struct otr *o, const char *bare, struct otr_info *info);
+/* Borrowed until the next call: the full JID of bare's current encrypted
+ * session (where otr_send() writes), or NULL. */
+const char *otr_session_jid(const struct otr *o, const char *bare);
 /* Borrowed: the bot's fingerprint, human form. */
 const char *otr_our_fingerprint(const struct otr *o);
 /* Number of live (non-plaintext or recent) sessions. */

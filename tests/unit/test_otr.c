@@ -837,6 +837,60 @@ test_helper_impostor(void)
 	CHECK_STR("QUEUE", last_text(&bot), "as the helper");
 }
 
+/*
+ * Issue 9.5b: one person, two clients. The phone has the encrypted
+ * session; the laptop writes plaintext, and replays one of the phone's
+ * messages (it carries the session's instance tag). Neither re-routes the
+ * phone's session, and the phone going offline is noticed although the
+ * laptop spoke last.
+ */
+static void
+test_two_resources(void)
+{
+	struct otr_info info;
+	char *body;
+	int a0;
+
+	otr_info(bot.o, "alice@example.test", &info);
+	if (!info.encrypted) {
+		otr_open(alice.o, "bot@example.test");
+		deliver();
+	}
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "from the phone"),
+	    "the phone writes in its session");
+	CHECK(nqueue == 1, "one body");
+	body = nqueue == 1 ? xstrdup(queue[0].body) : xstrdup("");
+	deliver();
+	CHECK_STR("from the phone", last_text(&bot), "the bot reads it");
+	otr_receive(bot.o, "alice@example.test/laptop", "hello from the laptop");
+	otr_receive(bot.o, "alice@example.test/laptop", body);
+	free(body);
+	queue_clear();
+
+	CHECK_INT(0, otr_send(bot.o, "alice@example.test", "for the phone"),
+	    "the bot answers in the session");
+	CHECK(nqueue == 1 && strcmp(queue[0].to, "alice@example.test/phone") == 0,
+	    "to the phone, not the laptop that spoke last");
+	a0 = alice.ntexts;
+	deliver();
+	CHECK_INT(a0 + 1, alice.ntexts, "the phone reads it");
+
+	otr_offline(bot.o, "alice@example.test/phone");
+	otr_info(bot.o, "alice@example.test", &info);
+	CHECK(info.offline, "the phone going offline is noticed");
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "back"),
+	    "the phone writes again");
+	deliver();
+	otr_info(bot.o, "alice@example.test", &info);
+	CHECK(info.encrypted && !info.offline, "and is back");
+	otr_receive(bot.o, "alice@example.test/laptop", "hello again");
+	queue_clear();
+	otr_offline(bot.o, "alice@example.test/laptop");
+	otr_info(bot.o, "alice@example.test", &info);
+	CHECK(info.encrypted && !info.offline,
+	    "the laptop going offline leaves the phone's session there");
+}
+
 static void
 test_two_bots(void)
 {
@@ -1038,6 +1092,7 @@ main(void)
 	test_end_and_restart();
 	test_helper();
 	test_helper_impostor();
+	test_two_resources();
 	test_two_bots();
 	test_expiry();
 	test_caps();
