@@ -64,6 +64,8 @@
 #define JID_MAX		3071
 #define PEER_BUCKETS	1024
 #define MAX_UNREADABLE	16	/* per session: libotr leaks 40 bytes each */
+#define EVICT_TRIES	32	/* idle records looked at to make room */
+#define FRAG_PEERS	16	/* fragments in flight: this many max_body */
 
 enum smp_action {
 	SMP_NONE = 0,
@@ -82,9 +84,15 @@ struct inst {
 };
 
 struct peer {
-	struct peer	*next;
+	struct peer	*next;		/* towards the least recently active */
+	struct peer	*prev;
 	struct peer	*hnext;		/* same hash bucket */
-	ConnContext	*master;	/* cached; NULL: look it up */
+	ConnContext	*master;	/* cached; NULL: see no_ctx */
+	int		 no_ctx;	/* known: libotr has no context */
+	int		 live;		/* counted in o->nlive */
+	otrl_instag_t	 asked_in;	/* session of the last text decrypted */
+	int		 has_asked_in;
+	size_t		 frag;		/* counted in o->frag_total */
 	char		*bare;
 	char		*full;		/* last full JID heard from */
 	struct inst	 inst[MAX_INSTANCES];
@@ -129,9 +137,12 @@ struct otr {
 	char			*instag_path;
 	char			*fpr_path;
 	char			 our_fp[OTR_FP_HUMAN_LEN];
-	struct peer		*peers;
+	struct peer		*peers;		/* most recently active first */
+	struct peer		*tail;
 	struct peer		*bucket[PEER_BUCKETS];
 	size_t			 npeers;
+	size_t			 nlive;		/* peers with a live session */
+	size_t			 frag_total;	/* bytes of fragments held */
 	time_t			 last_poll;
 	unsigned int		 poll_interval;
 	time_t			(*clock)(void);
@@ -496,25 +507,29 @@ looks_automatic(const char *body)
 
 /*
  * Fragments: "?OTR|sender|receiver,k,n,piece," (v3) or "?OTR,k,n,piece,"
- * (v2). Returns 0 if body is not a fragment, 1 if it is an acceptable one,
- * -1 if it must be dropped (n over the limit, or a bad header).
+ * (v2). libotr reassembles the first "?OTR|" anywhere in the body, or
+ * failing that the first "?OTR,", whatever comes before it (proto.c,
+ * otrl_proto_fragment_accumulate), so the same header is checked here.
+ * Returns 0 if libotr will not take body for a fragment, 1 if it is an
+ * acceptable one, -1 if it must be dropped (n over the limit, or a header
+ * libotr would read differently).
  */
 static int
 fragment_check(const char *body, int max_fragments)
 {
-	const char *p = strstr(body, "?OTR");
+	const char *p;
 	long k = 0, n = 0;
 
-	if (p == NULL || (p[4] != '|' && p[4] != ','))
-		return 0;
-	p += 4;
-	if (*p == '|') {
+	if ((p = strstr(body, "?OTR|")) != NULL) {
 		/* skip the two instance tags */
-		if ((p = strchr(p + 1, '|')) == NULL ||
+		if ((p = strchr(p + 5, '|')) == NULL ||
 		    (p = strchr(p + 1, ',')) == NULL)
 			return -1;
-	}
-	p++;
+		p++;
+	} else if ((p = strstr(body, "?OTR,")) != NULL)
+		p += 5;
+	else
+		return 0;
 	while (*p >= '0' && *p <= '9' && k < 100000)
 		k = k * 10 + (*p++ - '0');
 	if (*p++ != ',')
@@ -794,7 +809,10 @@ peer_find(const struct otr *o, const char *bare)
 }
 
 /* The master context of bare (NULL if none). libotr keeps contexts in one
- * sorted list, so the peer caches it; only contexts_forget() drops it. */
+ * sorted list; to keep each message's cost constant, the peer record
+ * caches the master, and that there is none. Without a record, only a
+ * JID whose keys are kept can have a context (peer_remove forgets the
+ * others'), so only then is the list searched. */
 static ConnContext *
 master_of(const struct otr *o, const char *bare)
 {
@@ -803,10 +821,14 @@ master_of(const struct otr *o, const char *bare)
 
 	if (p != NULL && p->master != NULL)
 		return p->master;
+	if (p != NULL ? p->no_ctx : !keeps_keys(o, bare))
+		return NULL;
 	m = otrl_context_find(o->us, bare, o->account, PROTO,
 	    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
-	if (p != NULL)
+	if (p != NULL) {
 		p->master = m;
+		p->no_ctx = m == NULL;
+	}
 	return m;
 }
 
@@ -867,15 +889,55 @@ peer_encrypted(const struct otr *o, const char *bare)
 	return 0;
 }
 
+/* Bytes of fragments libotr holds for p (constant: its instances). */
 static size_t
-live_sessions(const struct otr *o)
+peer_frag_bytes(const struct otr *o, const struct peer *p)
 {
-	const struct peer *p;
+	ConnContext *m, *c;
 	size_t n = 0;
 
-	for (p = o->peers; p != NULL; p = p->next)
-		n += peer_live(o, p);
+	if ((m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		n += c->context_priv->fragment_len;
 	return n;
+}
+
+/* After any libotr call about p: recounts its live session and its
+ * fragments into the totals (live sessions are counted as they start and
+ * end, never by walking every peer). */
+static void
+peer_recount(struct otr *o, struct peer *p)
+{
+	int live = peer_live(o, p);
+	size_t frag = peer_frag_bytes(o, p);
+
+	o->nlive = o->nlive - (size_t)p->live + (size_t)live;
+	p->live = live;
+	o->frag_total = o->frag_total - p->frag + frag;
+	p->frag = frag;
+}
+
+/* p was active now: it moves to the front of the eviction order. */
+static void
+peer_touch(struct otr *o, struct peer *p, time_t now)
+{
+	p->active = now;
+	if (o->peers == p)
+		return;
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	if (o->tail == p)
+		o->tail = p->prev;
+	p->prev = NULL;
+	p->next = o->peers;
+	if (o->peers != NULL)
+		o->peers->prev = p;
+	o->peers = p;
+	if (o->tail == NULL)
+		o->tail = p;
 }
 
 /*
@@ -906,7 +968,8 @@ session_unpinned(const struct otr *o, const ConnContext *c)
 }
 
 /*
- * The current session with bare: the ENCRYPTED instance that received
+ * The current session with bare: the ENCRYPTED instance whose text came
+ * last (replies go to the session that asked), else the one that received
  * most recently. With a helper's JID, only a session_helper() one, unless
  * any_key (otr_info() reporting a mismatch).
  */
@@ -914,6 +977,7 @@ static ConnContext *
 current_ctx(const struct otr *o, const char *bare, int any_key)
 {
 	ConnContext *m, *c, *best = NULL;
+	const struct peer *p = peer_find(o, bare);
 	int helper = config_helper_find(o->cfg, bare) != NULL;
 
 	if ((m = master_of(o, bare)) == NULL)
@@ -923,6 +987,9 @@ current_ctx(const struct otr *o, const char *bare, int any_key)
 			continue;
 		if (helper && !any_key && session_helper(o, c) == NULL)
 			continue;
+		if (p != NULL && p->has_asked_in &&
+		    c->their_instance == p->asked_in)
+			return c;
 		if (best == NULL ||
 		    c->context_priv->lastrecv >= best->context_priv->lastrecv)
 			best = c;
@@ -995,11 +1062,13 @@ contexts_forget(struct otr *o, struct peer *p)
 
 	if ((m = master_of(o, p->bare)) == NULL)
 		return;
-	p->master = NULL;
 	FOREACH_INSTANCE(c, m)
 		otrl_context_force_plaintext(c);
 	if (!keeps_keys(o, p->bare)) {
 		ctx_forget(m);
+		p->master = NULL;
+		p->no_ctx = 1;
+		peer_recount(o, p);
 		return;
 	}
 	while (again) {
@@ -1012,6 +1081,7 @@ contexts_forget(struct otr *o, struct peer *p)
 			}
 		}
 	}
+	peer_recount(o, p);
 }
 
 static void
@@ -1032,6 +1102,8 @@ peer_remove(struct otr *o, struct peer *victim)
 	struct peer **pp;
 
 	contexts_forget(o, victim);
+	o->nlive -= (size_t)victim->live;
+	o->frag_total -= victim->frag;
 	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
 	    pp = &(*pp)->hnext) {
 		if (*pp == victim) {
@@ -1039,14 +1111,16 @@ peer_remove(struct otr *o, struct peer *victim)
 			break;
 		}
 	}
-	for (pp = &o->peers; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == victim) {
-			*pp = victim->next;
-			peer_free(victim);
-			o->npeers--;
-			return;
-		}
-	}
+	if (victim->prev != NULL)
+		victim->prev->next = victim->next;
+	else
+		o->peers = victim->next;
+	if (victim->next != NULL)
+		victim->next->prev = victim->prev;
+	else
+		o->tail = victim->prev;
+	peer_free(victim);
+	o->npeers--;
 }
 
 /* The peer record for bare, made if missing. NULL (logged) when the
@@ -1061,12 +1135,21 @@ peer_get(struct otr *o, const char *bare)
 	if ((p = peer_find(o, bare)) != NULL)
 		return p;
 	if (o->npeers >= cap) {
-		/* The least recently active idle record goes (the list is
-		 * newest first, so on a tie the oldest). */
-		for (p = o->peers; p != NULL; p = p->next)
-			if (!peer_live(o, p) && !config_helper_find(o->cfg, p->bare) &&
-			    (oldest == NULL || p->active <= oldest->active))
+		/* The least recently active idle record goes. Live or helper
+		 * records met on the way move to the front: each is passed
+		 * over once per round of the list, so the cost per new peer
+		 * is constant (EVICT_TRIES at worst). */
+		int tries;
+
+		for (tries = 0; tries < EVICT_TRIES && o->tail != NULL;
+		    tries++) {
+			p = o->tail;
+			if (!p->live && !config_helper_find(o->cfg, p->bare)) {
 				oldest = p;
+				break;
+			}
+			peer_touch(o, p, p->active);
+		}
 		if (oldest == NULL) {
 			log_warnx("otr: %zu peers, all in sessions: ignoring %s",
 			    o->npeers, log_peer(bare));
@@ -1076,12 +1159,17 @@ peer_get(struct otr *o, const char *bare)
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->bare = xstrdup(bare);
-	p->active = now_of(o);
+	p->no_ctx = !keeps_keys(o, bare);
 	p->next = o->peers;
+	if (o->peers != NULL)
+		o->peers->prev = p;
 	o->peers = p;
+	if (o->tail == NULL)
+		o->tail = p;
 	p->hnext = o->bucket[peer_hash(bare)];
 	o->bucket[peer_hash(bare)] = p;
 	o->npeers++;
+	p->active = now_of(o);
 	return p;
 }
 
@@ -1145,31 +1233,43 @@ ctx_full(const struct peer *p, const ConnContext *ctx, const char *bare)
 }
 
 /* Too many instances of one bare JID (each OTR v3 instance tag gets a
- * context): forget the oldest plaintext ones. */
+ * context): forget the oldest, plaintext ones first, then other sessions,
+ * a helper's pinned ones last; never keep (the session that just spoke,
+ * so replies still go to the session that asked). Encrypted ones count
+ * too: one account cannot hold more than MAX_INSTANCES sessions. */
 static void
 instances_trim(struct otr *o, const char *bare, const ConnContext *keep)
 {
 	ConnContext *m, *c, *oldest;
-	int n;
+	int n, rank, best;
 
 	if ((m = master_of(o, bare)) == NULL)
 		return;
 	for (;;) {
 		n = 0;
 		oldest = NULL;
+		best = 3;
 		FOREACH_INSTANCE(c, m) {
 			if (c == m)
 				continue;
 			n++;
-			if (c != keep && c->msgstate == OTRL_MSGSTATE_PLAINTEXT &&
-			    (oldest == NULL || c->context_priv->lastrecv <
-			    oldest->context_priv->lastrecv))
+			if (c == keep)
+				continue;
+			rank = c->msgstate == OTRL_MSGSTATE_PLAINTEXT ? 0 :
+			    session_helper(o, c) == NULL ? 1 : 2;
+			if (rank < best || (rank == best &&
+			    c->context_priv->lastrecv <
+			    oldest->context_priv->lastrecv)) {
 				oldest = c;
+				best = rank;
+			}
 		}
 		if (n <= MAX_INSTANCES || oldest == NULL)
 			return;
-		log_debug("otr: %s has %d instances, forgetting one",
-		    log_peer(bare), n);
+		log_debug("otr: %s has %d instances, forgetting one%s",
+		    log_peer(bare), n, best > 0 ? " in a session" : "");
+		if (best > 0)
+			otrl_context_force_plaintext(oldest);
 		ctx_forget(oldest);
 	}
 }
@@ -1454,7 +1554,7 @@ op_gone_secure(void *od, ConnContext *ctx)
 	p->unread = 0;
 	p->plain_at = 0;
 	p->smp_busy = 0;
-	p->active = now;
+	peer_touch(o, p, now);
 	p->asked = 0;
 	p->nunreadable = 0;
 	back = p->offline;
@@ -2015,7 +2115,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	size_t len;
 	time_t now = now_of(o);
 	unsigned char flags = 0;
-	int r, frag, ended = 0, same_addr;
+	int r, frag, ended = 0, other_client;
 
 	if (body == NULL || (bare = jid_bare(from_full)) == NULL)
 		return;
@@ -2040,8 +2140,17 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
-	if (!peer_live(o, p) && config_helper_find(o->cfg, bare) == NULL &&
-	    live_sessions(o) >= o->cfg->limits.max_sessions &&
+	if (frag > 0 && (p->frag + len > o->cfg->limits.max_body ||
+	    (config_helper_find(o->cfg, bare) == NULL && o->frag_total + len >
+	    FRAG_PEERS * o->cfg->limits.max_body))) {
+		log_warnx("otr: dropped an OTR fragment from %s (%zu bytes of "
+		    "fragments held for it, %zu in all)", log_peer(bare),
+		    p->frag, o->frag_total);
+		free(bare);
+		return;
+	}
+	if (!p->live && config_helper_find(o->cfg, bare) == NULL &&
+	    o->nlive >= o->cfg->limits.max_sessions &&
 	    (strstr(body, "?OTR") != NULL ||
 	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL)) {
 		log_warnx("otr: %zu live sessions (the limit): ignoring OTR "
@@ -2049,19 +2158,20 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
-	/* Our pending query went to the last address heard from; a query
-	 * from another client of the peer does not cross it. */
-	same_addr = p->full != NULL && strcmp(p->full, from_full) == 0;
-	if (!same_addr) {
+	/* Our pending query went to the last address heard from (or the
+	 * bare JID); a query from another client of the peer does not
+	 * cross it. */
+	other_client = p->full != NULL && strcmp(p->full, from_full) != 0;
+	if (p->full == NULL || other_client) {
 		free(p->full);
 		p->full = xstrdup(from_full);
 	}
-	p->active = now;
+	peer_touch(o, p, now);
 
 	type = otrl_proto_message_type(body);
 	if (type == OTRL_MSGTYPE_DATA)
 		otrl_proto_data_read_flags(body, &flags);
-	if (type == OTRL_MSGTYPE_QUERY && same_addr &&
+	if (type == OTRL_MSGTYPE_QUERY && !other_client &&
 	    query_crosses(o, p, now)) {
 		log_debug("otr: %s asked while our query is pending; their "
 		    "handshake will answer ours", log_peer(bare));
@@ -2075,6 +2185,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 
 	o->depth++;
 	o->route = from_full;
+	p->no_ctx = 0;		/* libotr makes the context if missing */
 	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
 	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
 	if (ctx != NULL) {
@@ -2100,6 +2211,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		char *text = otr_text_in(newmsg, o->cfg->limits.max_text);
 
 		p->offline = 0;		/* back in the kept session */
+		p->asked_in = ctx->their_instance;
+		p->has_asked_in = 1;
 
 		if (*text != '\0')
 			queue_text(o, bare, text);
@@ -2157,6 +2270,14 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		recover(o, p, from_full, now, 0);
 
 	instances_trim(o, bare, ctx);
+	/* Nothing under way with this peer (plaintext refused, no
+	 * handshake, no fragments): its contexts go now, so that libotr's
+	 * sorted list, which it walks for every message, holds the live
+	 * sessions and kept keys only, not every stranger heard from. */
+	if (!keeps_keys(o, bare) && !peer_live(o, p) &&
+	    peer_frag_bytes(o, p) == 0)
+		contexts_forget(o, p);
+	peer_recount(o, p);
 	o->route = NULL;
 	o->depth--;
 	free(bare);
@@ -2199,7 +2320,7 @@ send_ctx(struct otr *o, struct peer *p, ConnContext *ctx, const char *bare,
 	} else if (o->cb.inject(o->cb.ud, o->route, out, 1) == 0) {
 		rc = 0;
 		if (p != NULL)
-			p->active = now_of(o);
+			peer_touch(o, p, now_of(o));
 	}
 	if (out != NULL)
 		otrl_message_free(out);
@@ -2289,7 +2410,7 @@ otr_open(struct otr *o, const char *bare_in)
 	} else {
 		log_info("otr: asking %s for a private conversation",
 		    log_peer(bare));
-		p->active = now_of(o);
+		peer_touch(o, p, now_of(o));
 		p->asked = p->active;
 		p->asked_open = 1;
 		rc = o->cb.inject(o->cb.ud, p->full ? p->full : bare,
@@ -2335,7 +2456,7 @@ otr_smp_start(struct otr *o, const char *bare_in)
 	otrl_message_initiate_smp_q(o->us, &o->ops, o, ctx, q,
 	    (const unsigned char *)secret, strlen(secret));
 	p->smp_busy = 1;
-	p->active = now;
+	peer_touch(o, p, now);
 	o->route = NULL;
 	o->depth--;
 	free(bare);
@@ -2454,6 +2575,7 @@ otr_poll(struct otr *o, time_t now)
 	}
 	for (p = o->peers; p != NULL; p = next) {
 		next = p->next;
+		peer_recount(o, p);	/* the poll may have ended handshakes */
 		if (peer_in_session(o, p)) {
 			if (now - p->active < o->cfg->otr.idle_timeout)
 				continue;
@@ -2483,7 +2605,7 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 {
 	const struct config_helper *h;
 	const struct peer *p;
-	ConnContext *ctx;
+	ConnContext *ctx, *m, *c;
 	char *bare;
 	int i;
 
@@ -2494,6 +2616,9 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	info->helper = h != NULL;
 	p = peer_find(o, bare);
 	info->offline = p != NULL && p->offline;
+	if ((m = master_of(o, bare)) != NULL)
+		FOREACH_INSTANCE(c, m)
+			info->sessions += c->msgstate == OTRL_MSGSTATE_ENCRYPTED;
 	if ((ctx = current_ctx(o, bare, 0)) == NULL)
 		ctx = current_ctx(o, bare, 1);	/* helper: only unpinned */
 	if (ctx != NULL && ctx->active_fingerprint != NULL) {
@@ -2537,5 +2662,5 @@ otr_our_fingerprint(const struct otr *o)
 size_t
 otr_nsessions(const struct otr *o)
 {
-	return live_sessions(o);
+	return o->nlive;
 }

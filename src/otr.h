@@ -122,6 +122,8 @@ struct otr_info {
 	int	offline;		/* the session's resource went offline
 					   (otr_offline); cleared by a message
 					   decrypted or a handshake completed */
+	int	sessions;		/* encrypted sessions (instances) with
+					   bare, at most 8 + 1 */
 	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
 	char	their_hex[41];			/* "" if none */
 };

@@ -54,10 +54,11 @@ struct node {
 
 static struct sent queue[512];
 static int nqueue;
-static struct node bot, alice, helper, evil, bot2, small;
+static struct node bot, alice, helper, evil, bot2, small, mob, wide;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
-static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small };
+static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
+    &mob, &wide };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -456,6 +457,48 @@ test_limits(void)
 	CHECK_INT(r0 + 1, count_ev(&bot, OTR_EV_REFUSED),
 	    "reassembled plaintext refused");
 	queue_clear();
+
+	/* Issue 9.2: libotr reassembles the first "?OTR|" or "?OTR," found
+	 * anywhere, whatever comes first: the cap must look at that one. A
+	 * 100-piece query behind "?OTRx " must not be reassembled. */
+	{
+		char body[64], msg[101];
+		int k;
+
+		memset(msg, 'x', 100);
+		memcpy(msg, "?OTRv23?", 8);
+		msg[100] = '\0';
+		for (k = 1; k <= 100; k++) {
+			util_snprintf(body, sizeof(body), "?OTRx ?OTR,%d,100,%c,",
+			    k, msg[k - 1]);
+			otr_receive(bot.o, "mallory@example.test/r", body);
+		}
+		CHECK_INT(0, nqueue, "100 fragments behind \"?OTRx \": dropped, "
+		    "no handshake from their query");
+		queue_clear();
+	}
+	/* Fragments held per peer are capped at max_body in all: 64 pieces
+	 * of 60 KB would hold 3.8 MB until the last. */
+	{
+		size_t piece = 60 * 1024;
+		char *body = xmalloc(piece + 64);
+		int k;
+
+		for (k = 1; k <= 64; k++) {
+			int h = snprintf(body, 64, "?OTR,%d,64,", k);
+
+			memset(body + h, 'y', piece);
+			if (k == 1)
+				memcpy(body + h, "?OTRv23?", 8);
+			body[h + piece] = ',';
+			body[h + piece + 1] = '\0';
+			otr_receive(bot.o, "mallory@example.test/r", body);
+		}
+		free(body);
+		CHECK_INT(0, nqueue, "a 3.8 MB reassembly is not held: no query "
+		    "comes out of it");
+		queue_clear();
+	}
 
 	otr_receive(bot.o, "example.test", "server says hi");
 	otr_receive(bot.o, "bot@example.test/other", "myself");
@@ -1047,6 +1090,89 @@ test_log_privacy(const char *logpath)
 	CHECK_INT(0600, mode_of(path, NULL), "an old 0644 log file becomes 0600");
 }
 
+/*
+ * Issue 9.2: encrypted sessions per bare JID are capped. One account
+ * opens 12 v3 sessions (a client restarted with a new instance tag each
+ * time, its old sessions left open): the bot keeps at most 8, and the
+ * newest still works.
+ */
+static void
+test_instances_cap(void)
+{
+	struct otr_info info;
+	char path[512];
+	int i, t0;
+
+	node_setup(&mob, "mob@example.test", "mob@example.test/m", "mob");
+	util_snprintf(path, sizeof(path), "%s/otr.instance_tags", mob.dir);
+	for (i = 0; i < 12; i++) {
+		if (mob.o != NULL) {
+			otr_free(mob.o);	/* its DISCONNECTED is lost */
+			mob.o = NULL;
+			queue_clear();
+		}
+		unlink(path);
+		CHECK(node_start(&mob) == 0 &&
+		    otr_open(mob.o, "bot@example.test") == 0, "mob opens");
+		deliver();
+	}
+	otr_info(bot.o, "mob@example.test", &info);
+	printf("# one JID, 12 instances opened: %d sessions kept\n",
+	    info.sessions);
+	CHECK(info.sessions >= 1 && info.sessions <= 8,
+	    "at most 8 encrypted sessions per JID");
+	t0 = mob.ntexts;
+	CHECK_INT(0, otr_send(mob.o, "bot@example.test", "anyone?"),
+	    "the newest session asks");
+	deliver();
+	CHECK_INT(0, otr_send(bot.o, "mob@example.test", "still here"),
+	    "the reply goes to the session that asked");
+	deliver();
+	CHECK_INT(t0 + 1, mob.ntexts, "and reads it");
+	otr_free(mob.o);
+	mob.o = NULL;
+	queue_clear();
+	otr_end(bot.o, "mob@example.test");
+	queue_clear();
+}
+
+/*
+ * Issue 9.2: the cost of a stranger's message does not grow with the
+ * number of peer records (evicting one used to walk them all, twice).
+ * 1000 sessions allowed: 4000 records; the first 500 strangers (table
+ * nearly empty) against 500 more once it is full and each one evicts.
+ */
+static void
+test_eviction_cost(void)
+{
+	struct timespec t0;
+	double first = 0, full = 0;
+	char jid[64];
+	int i;
+
+	node_setup(&wide, "wide@example.test", "wide@example.test/s", "wide");
+	wide.cfg.limits.max_sessions = 1000;
+	CHECK(node_start(&wide) == 0, "a bot for 1000 sessions starts");
+	for (i = 0; i < 5000; i++) {
+		if (i == 0 || i == 4500)
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+		util_snprintf(jid, sizeof(jid), "s%d@example.test/x", i);
+		otr_receive(wide.o, jid, "hello?");
+		if (nqueue > 400)
+			queue_clear();
+		if (i == 499)
+			first = ms_since(&t0);
+		if (i == 4999)
+			full = ms_since(&t0);
+	}
+	queue_clear();
+	printf("# 500 strangers: %.1f ms with few records, %.1f ms with 4000 "
+	    "(each evicting one)\n", first, full);
+	CHECK(full < 3 * first + 20, "per-message cost stays flat when full");
+	otr_free(wide.o);
+	wide.o = NULL;
+}
+
 int
 main(void)
 {
@@ -1096,6 +1222,8 @@ main(void)
 	test_two_bots();
 	test_expiry();
 	test_caps();
+	test_instances_cap();
+	test_eviction_cost();
 	test_log_privacy(logpath);
 	CHECK_INT(0, leaks, "nothing but notices and OTR in clear from bots");
 
