@@ -2109,7 +2109,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 {
 	OtrlMessageType type;
 	OtrlTLV *tlvs = NULL;
-	ConnContext *ctx = NULL;
+	ConnContext *ctx = NULL, *m;
+	unsigned int m_version = 0;
 	struct peer *p;
 	char *bare, *newmsg = NULL;
 	size_t len;
@@ -2185,9 +2186,22 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 
 	o->depth++;
 	o->route = from_full;
+	if ((m = master_of(o, bare)) != NULL &&
+	    m->msgstate == OTRL_MSGSTATE_ENCRYPTED)
+		m_version = m->protocol_version;
 	p->no_ctx = 0;		/* libotr makes the context if missing */
 	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
 	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
+	/* A v3 handshake from another client of the peer runs partly in the
+	 * master context and leaves it marked v3, while the master's own
+	 * session (a v2 client's) keeps its keys: libotr would then write v3
+	 * data that client drops. The master's session keeps its version. */
+	if (m_version != 0 && m->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+	    o->ake_over != m && m->protocol_version != m_version) {
+		log_debug("otr: %s: the v%u session keeps its version",
+		    log_peer(bare), m_version);
+		m->protocol_version = m_version;
+	}
 	if (ctx != NULL) {
 		/* Only the session itself moves its address: a handshake
 		 * done in it, or a message that decrypts in it. */
