@@ -1963,3 +1963,19 @@ bot_tick(struct bot *b, time_t now, struct bot_actions *out)
 		esc_notes_release(&notes);
 	}
 }
+
+void
+bot_helper_impostor(struct bot *b, const char *peer, time_t now,
+    struct bot_actions *out)
+{
+	struct esc_notes notes;
+	struct turn t;
+
+	if (b->esc == NULL)
+		return;
+	turn_init(&t, b, peer, NULL, now, out);
+	esc_notes_init(&notes);
+	escalate_helper_impostor(b->esc, peer, now, &notes);
+	emit_notes(&t, &notes);
+	esc_notes_release(&notes);
+}

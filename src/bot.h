@@ -108,6 +108,10 @@ void bot_smp(struct bot *b, const char *peer, enum bot_smp_result r,
 /* available: 0 offline, 1 online, 2 online but do-not-disturb/away. */
 void bot_presence(struct bot *b, const char *peer, int available,
     time_t now, struct bot_actions *out);
+/* A session of helper peer's account with a key that is not pinned was
+ * refused (the daemon answered it): alert the other helpers. */
+void bot_helper_impostor(struct bot *b, const char *peer, time_t now,
+    struct bot_actions *out);
 /* Called about once a second: timeouts, retries, expiry. */
 void bot_tick(struct bot *b, time_t now, struct bot_actions *out);
 

@@ -24,8 +24,8 @@
 #include "util.h"
 #include "xmpp.h"
 
-#define PRESENCE_MAX	8192	/* full JIDs tracked */
-#define RATE_MAX	8192	/* bare JIDs with a rate window */
+#define TABLE_MAX	8192	/* strangers in the presence or rate table */
+#define TABLE_MIN	64	/* the two tables hold 8 x max_sessions */
 #define RATE_WINDOW	60	/* seconds */
 #define STOP_TIMEOUT_MS	2000
 #define FLUSH_ROUNDS	16	/* actions causing actions: a bound */
@@ -39,6 +39,8 @@ struct resource {
 	char		*full;
 	char		*bare;		/* lower case */
 	enum xmppc_show	 show;
+	time_t		 seen;
+	int		 helper;	/* a configured helper: never evicted */
 };
 
 /* Messages counted for one bare JID in the current minute. */
@@ -47,6 +49,7 @@ struct rate {
 	time_t	 start;
 	int	 count;
 	int	 logged;	/* the drop was logged in this window */
+	int	 helper;	/* a configured helper: never evicted */
 };
 
 /*
@@ -88,8 +91,11 @@ struct daemon {
 
 	struct resource		*res;
 	size_t			 nres;
+	size_t			 nres_strangers;	/* not helpers */
 	struct rate		*rates;
 	size_t			 nrates;
+	size_t			 nrates_strangers;
+	size_t			 table_max;	/* for each of the two */
 	time_t			 last_tick;
 
 	struct person		*people;
@@ -165,9 +171,32 @@ res_find(struct daemon *d, const char *full)
 static void
 res_remove(struct daemon *d, struct resource *r)
 {
+	if (!r->helper)
+		d->nres_strangers--;
 	free(r->full);
 	free(r->bare);
 	*r = d->res[--d->nres];
+}
+
+/*
+ * Bounded tables: a configured helper always gets an entry (there are few)
+ * and is never evicted; when the strangers' entries reach table_max, the
+ * least recent stranger's goes, so a flood never refuses a newcomer, a
+ * helper least of all (issue 9.2).
+ */
+static void
+res_make_room(struct daemon *d)
+{
+	struct resource *old = NULL;
+
+	if (d->nres_strangers < d->table_max)
+		return;
+	for (size_t i = 0; i < d->nres; i++)
+		if (!d->res[i].helper &&
+		    (old == NULL || d->res[i].seen < old->seen))
+			old = &d->res[i];
+	if (old != NULL)
+		res_remove(d, old);
 }
 
 /* Best show among bare's resources: XMPPC_OFFLINE if none. */
@@ -201,6 +230,29 @@ show_to_bot(enum xmppc_show s)
 
 /* Rate limit: max_per_minute messages per bare JID, fixed windows. */
 
+static void
+rate_drop(struct daemon *d, size_t i)
+{
+	if (!d->rates[i].helper)
+		d->nrates_strangers--;
+	free(d->rates[i].bare);
+	d->rates[i] = d->rates[--d->nrates];
+}
+
+/* The table is full of strangers: the oldest window goes. */
+static void
+rate_evict(struct daemon *d)
+{
+	size_t old = d->nrates;
+
+	for (size_t i = 0; i < d->nrates; i++)
+		if (!d->rates[i].helper && (old == d->nrates ||
+		    d->rates[i].start < d->rates[old].start))
+			old = i;
+	if (old < d->nrates)
+		rate_drop(d, old);
+}
+
 static int
 rate_allow(struct daemon *d, const char *bare, time_t now)
 {
@@ -213,8 +265,10 @@ rate_allow(struct daemon *d, const char *bare, time_t now)
 		}
 	}
 	if (r == NULL) {
-		if (d->nrates == RATE_MAX)
-			return 0;	/* a flood of senders: wait for windows */
+		int helper = config_helper_find(d->cfg, bare) != NULL;
+
+		if (!helper && d->nrates_strangers >= d->table_max)
+			rate_evict(d);
 		d->rates = xrealloc(d->rates, (d->nrates + 1) *
 		    sizeof(*d->rates));
 		r = &d->rates[d->nrates++];
@@ -222,6 +276,9 @@ rate_allow(struct daemon *d, const char *bare, time_t now)
 		r->start = now;
 		r->count = 0;
 		r->logged = 0;
+		r->helper = helper;
+		if (!helper)
+			d->nrates_strangers++;
 	}
 	if (now - r->start >= RATE_WINDOW) {
 		r->start = now;
@@ -248,8 +305,7 @@ rate_prune(struct daemon *d, time_t now)
 
 	while (i < d->nrates) {
 		if (now - d->rates[i].start >= RATE_WINDOW) {
-			free(d->rates[i].bare);
-			d->rates[i] = d->rates[--d->nrates];
+			rate_drop(d, i);
 		} else {
 			i++;
 		}
@@ -525,12 +581,17 @@ checks_start(struct daemon *d, time_t now, int all)
 {
 	for (size_t i = 0; i < d->npeople; i++) {
 		struct person *p = &d->people[i];
+		const char *full;
 
 		if (p->pinging || !person_unseen(d, p))
 			continue;
 		if (!all && now - p->checked < CHECK_EVERY)
 			continue;
-		if (xmppc_ping_peer(d->x, p->full) == -1)
+		/* The address of their encrypted session, not the last one
+		 * heard from (another client of theirs may have written). */
+		if ((full = otr_session_jid(d->o, p->bare)) == NULL)
+			full = p->full;
+		if (xmppc_ping_peer(d->x, full) == -1)
 			continue;
 		p->pinging = 1;
 		p->checked = now;
@@ -609,6 +670,35 @@ otr_cb_text(void *ud, const char *bare, const char *text)
 	bot_actions_release(&a);
 }
 
+/*
+ * A session of a helper's account whose own key is not pinned (issue 9.1):
+ * it gets the refusal about keys, in that session only, and nothing about
+ * anyone; the other helpers are alerted. The helper's pinned session, if
+ * any, stays on duty; without one it is the ordinary mismatch.
+ */
+static void
+helper_impostor(struct daemon *d, const struct otr_event *ev, time_t now,
+    struct bot_actions *a)
+{
+	const struct config_helper *h = config_helper_find(d->cfg, ev->bare);
+	const char *lang = d->cfg->guide.default_language ?
+	    d->cfg->guide.default_language : "en";
+	const char *v[] = { "fp", ev->fp != NULL && ev->fp[0] != '\0' ?
+	    ev->fp : "?", NULL };
+	char *text;
+
+	if (h == NULL)
+		return;
+	if (h->nlanguages > 0)
+		lang = h->languages[0];
+	text = phrases_render(d->p, lang, "helper_unpinned", v);
+	if (otr_refuse_key(d->o, ev->bare, ev->session, text) == -1)
+		log_warnx("refusal about keys to %s not sent",
+		    log_peer(ev->full));
+	free(text);
+	bot_helper_impostor(d->b, ev->bare, now, a);
+}
+
 static void
 otr_cb_event(void *ud, const struct otr_event *ev)
 {
@@ -647,6 +737,9 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 		break;
 	case OTR_EV_SMP_LIMITED:
 		bot_smp(d->b, ev->bare, BOT_SMP_LIMITED, &f, now, &a);
+		break;
+	case OTR_EV_UNPINNED:
+		helper_impostor(d, ev, now, &a);
 		break;
 	}
 	pending_take(d, &a);
@@ -787,11 +880,19 @@ static void
 cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 {
 	struct daemon *d = ud;
-	struct resource *r = res_find(d, from_full);
+	struct resource *r;
 	char bare[JID_MAX];
 	enum xmppc_show before, after;
+	int helper;
+	time_t now = time(NULL);
 
 	jid_bare(from_full, bare, sizeof(bare));
+	helper = config_helper_find(d->cfg, bare) != NULL;
+	/* Presence counts against the sender's messages a minute; a
+	 * helper's is never dropped. */
+	if (!helper && !rate_allow(d, bare, now))
+		return;
+	r = res_find(d, from_full);
 	before = res_best(d, bare);
 	if (show == XMPPC_OFFLINE) {
 		if (r != NULL)
@@ -799,11 +900,18 @@ cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 		otr_offline(d->o, from_full);
 	} else if (r != NULL) {
 		r->show = show;
-	} else if (d->nres < PRESENCE_MAX) {
+		r->seen = now;
+	} else {
+		if (!helper)
+			res_make_room(d);
 		d->res = xrealloc(d->res, (d->nres + 1) * sizeof(*d->res));
 		d->res[d->nres].full = xstrdup(from_full);
 		d->res[d->nres].bare = xstrdup(bare);
 		d->res[d->nres].show = show;
+		d->res[d->nres].seen = now;
+		d->res[d->nres].helper = helper;
+		if (!helper)
+			d->nres_strangers++;
 		d->nres++;
 	}
 	after = res_best(d, bare);
@@ -1252,6 +1360,13 @@ daemon_run(struct config *cfg)
 	memset(&d, 0, sizeof(d));
 	d.cfg = cfg;
 	d.live = cfg;
+	/* 8 per allowed session: room for every live session's resources
+	 * and a margin of strangers, within [TABLE_MIN, TABLE_MAX]. */
+	d.table_max = cfg->limits.max_sessions * 8;
+	if (d.table_max < TABLE_MIN)
+		d.table_max = TABLE_MIN;
+	if (d.table_max > TABLE_MAX)
+		d.table_max = TABLE_MAX;
 	bot_actions_init(&d.pending);
 	if (signals_setup() == -1)
 		return 1;

@@ -72,6 +72,8 @@ struct esc_case {
 	unsigned	*tried;		/* per helper: gen + 1 when tried */
 };
 
+#define IMPOSTOR_EVERY	600	/* s: one alert per helper account */
+
 struct esc_helper {
 	const struct config_helper *cfg;
 	int		 reach;		/* last reported */
@@ -82,6 +84,7 @@ struct esc_helper {
 	long		 talk;		/* TALK n, or 0 */
 	time_t		 asked;		/* last ESC_OPEN_HELPER, or 0 */
 	int		 fallback;	/* index in duty.fallback, or -1 */
+	time_t		 impostor;	/* last alert about an unpinned session */
 };
 
 struct escalate {
@@ -2356,4 +2359,34 @@ escalate_free(struct escalate *e)
 	free(e->cases);
 	free(e->helpers);
 	free(e);
+}
+
+void
+escalate_helper_impostor(struct escalate *e, const char *bare, time_t now,
+    struct esc_notes *out)
+{
+	int i = helper_find(e, bare);
+	size_t k;
+
+	if (i < 0)
+		return;
+	if (reach_of(e, bare) != ESC_SECURE) {
+		/* No pinned session left: the ordinary mismatch. */
+		escalate_reach_changed(e, bare, now, out);
+		return;
+	}
+	if (e->helpers[i].impostor != 0 &&
+	    now - e->helpers[i].impostor < IMPOSTOR_EVERY)
+		return;
+	e->helpers[i].impostor = now;
+	log_warnx("escalate: a session of helper %s's account with a key that "
+	    "is not pinned was refused; their pinned session stays on duty",
+	    log_peer(helper_jid(e, i)));
+	for (k = 0; k < e->nhelpers; k++) {
+		if ((int)k == i || e->helpers[k].blocked ||
+		    reach_of(e, helper_jid(e, (int)k)) != ESC_SECURE)
+			continue;
+		helper_note(e, out, (int)k, "esc_helper_impostor",
+		    vars_make("helper", helper_name(e, i), NULL), 0, 0, now);
+	}
 }

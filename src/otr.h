@@ -44,6 +44,9 @@ enum otr_event_type {
 	OTR_EV_SMP_PROVED,	/* the peer's SMP of the bot succeeded */
 	OTR_EV_SMP_FAILED,	/* failure or abort, either direction */
 	OTR_EV_SMP_LIMITED,	/* peer over the SMP attempt limit */
+	OTR_EV_UNPINNED,	/* a session of a helper's JID whose key is not
+				 * pinned opened or wrote: answer it only with
+				 * otr_refuse_key() */
 };
 
 struct otr_event {
@@ -51,6 +54,9 @@ struct otr_event {
 	const char		*bare;		/* peer, bare JID, lower case */
 	int			 unread;	/* SECURE: something was unreadable */
 	int			 plaintext;	/* SECURE: plaintext refused before */
+	const char		*full;		/* UNPINNED: the session's JID */
+	unsigned int		 session;	/* UNPINNED: which session */
+	const char		*fp;		/* UNPINNED: its key, human */
 };
 
 struct otr_callbacks {
@@ -59,7 +65,8 @@ struct otr_callbacks {
 	 * no-permanent-store and carbons private. Returns 0 or -1. */
 	int	(*inject)(void *ud, const char *to_full, const char *body,
 		    int otr_hints);
-	/* Decrypted, normalised text from an ENCRYPTED session. */
+	/* Decrypted, normalised text from an ENCRYPTED session; for a helper's
+	 * JID, only from a session whose own key is pinned. */
 	void	(*text)(void *ud, const char *bare, const char *text);
 	void	(*event)(void *ud, const struct otr_event *ev);
 };
@@ -81,11 +88,17 @@ int otr_fingerprint_only(const struct config *cfg,
 /* Every incoming chat body (already filtered: no errors, carbons, MAM). */
 void otr_receive(struct otr *o, const char *from_full, const char *body);
 /* Sends text to the peer's current encrypted session; -1 (and nothing sent)
- * if there is none. Text is defanged (?OTR) and must be plain UTF-8. */
+ * if there is none. For a helper's JID, only a session whose own key is
+ * pinned is one (a second client of the account never gets it). Text is defanged (?OTR) and must be plain UTF-8. */
 int otr_send(struct otr *o, const char *bare, const char *text);
 /* As otr_send, and only if bare is a configured helper whose active
  * fingerprint equals one of its pins. */
 int otr_send_pinned(struct otr *o, const char *bare, const char *text);
+/* Sends text (the refusal about keys) to one session of a helper's JID
+ * whose key is not pinned (OTR_EV_UNPINNED's session), and to nothing
+ * else; -1 if that session is gone. */
+int otr_refuse_key(struct otr *o, const char *bare, unsigned int session,
+    const char *text);
 /* Sends an OTR query to a peer's last known full JID (or the bare JID). */
 int otr_open(struct otr *o, const char *bare);
 /* Starts SMP with question (NULL: the configured default); -1 if
@@ -99,7 +112,9 @@ void otr_set_auto_notice(struct otr *o, const char *text);
 void otr_end(struct otr *o, const char *bare);
 /* Ends every encrypted session (SIGTERM, or before a reconnect). */
 void otr_end_all(struct otr *o);
-/* The peer's full JID went offline: the session is kept (a client that
+/* The peer's full JID went offline (per session address: another
+ * resource of the same person going offline is not the session's): the
+ * session is kept (a client that
  * kept its keys may come back), only the DISCONNECTED notice is no longer
  * sent to it, and otr_info() says offline until the peer is back in a
  * session (a handshake that completes then is a new OTR_EV_SECURE). */
@@ -116,11 +131,16 @@ struct otr_info {
 	int	offline;		/* the session's resource went offline
 					   (otr_offline); cleared by a message
 					   decrypted or a handshake completed */
+	int	sessions;		/* encrypted sessions (instances) with
+					   bare, at most 8 + 1 */
 	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
 	char	their_hex[41];			/* "" if none */
 };
 /* Fills info for bare (zeroes if unknown). Returns 0. */
 int otr_info(const struct otr *o, const char *bare, struct otr_info *info);
+/* Borrowed until the next call: the full JID of bare's current encrypted
+ * session (where otr_send() writes), or NULL. */
+const char *otr_session_jid(const struct otr *o, const char *bare);
 /* Borrowed: the bot's fingerprint, human form. */
 const char *otr_our_fingerprint(const struct otr *o);
 /* Number of live (non-plaintext or recent) sessions. */
