@@ -220,7 +220,9 @@ def part_first_contact(srv, bot, tap_bot, fp):
         raise
     finally:
         if failures() and os.environ.get("SECOURS_TEST_DEBUG") == "1":
-            p.screenshot(os.path.join(_HERE, "pidgin-first.png"))
+            shot = os.path.join(p.home, "screen.png")
+            if p.screenshot(shot):
+                note("screenshot: %s (KEEP_TMP=1 keeps it)" % shot)
 
 
 def part_manual(srv, bot):

@@ -399,20 +399,45 @@ class Pidgin:
     # conversation" or "Refresh private conversation").
     OTR_ITEMS = {"start": 1, "end": 2, "authenticate": 3}
 
+    def _popups(self):
+        """Visible GTK menu popups (override-redirect windows that GTK
+        names after the program)."""
+        r = self._xdo("search", "--onlyvisible", "--name", "^Pidgin$")
+        return set(r.stdout.split())
+
+    def _next_popup(self, key, before):
+        """Press key; wait until a menu popup other than `before` shows
+        (the menu that key opened). Returns its id, or None."""
+        self._xdo("key", key)
+        new = self._until(lambda: self._popups() - before, 5.0)
+        return sorted(new)[0] if new else None
+
     def menu_otr(self, who, item):
         """OTR menu > item, by keyboard, as a user without a mouse would:
         F10 opens the menu bar's first menu (Conversation); Right twice
         reaches OTR (Options, then Send To, insensitive with one account
-        and so skipped); Down selects the items in order; Return. (The
-        items' mnemonics do not fire here.)"""
+        and so skipped); Down selects the items in order; Return. Each
+        key waits for its menu to show, so a slow Pidgin gets no key
+        early. (The items' mnemonics do not fire here.)"""
         self.conv(who)
         self.pump(0.2)
         win = self.window(re.escape(who))
         if not win:
             raise AssertionError("no conversation window for %s" % who)
         self.close_keygen_dialog()
-        self.keys(win, "F10", "Right", "Right",
-                  *(["Down"] * self.OTR_ITEMS[item] + ["Return"]))
+        self._xdo("windowraise", win)
+        self._xdo("windowfocus", "--sync", win)
+        shown = set()
+        for key in ("F10", "Right", "Right"):
+            popup = self._next_popup(key, shown)
+            if popup is None:
+                self._xdo("key", "Escape")
+                raise AssertionError("OTR menu: no menu after %s" % key)
+            shown.add(popup)
+        for key in ["Down"] * self.OTR_ITEMS[item] + ["Return"]:
+            self._xdo("key", key)
+            time.sleep(0.1)
+        self.pump()
         return win
 
     def close_keygen_dialog(self):
