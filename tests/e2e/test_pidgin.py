@@ -156,6 +156,9 @@ def part_first_contact(srv, bot, tap_bot, fp):
               "the right answer: the bot says it answered, and pidgin-otr "
               "now trusts the bot's key (otr.fingerprints: smp) (%s)"
               % timed(t0), [short(s), p.fingerprints()])
+        s = p.wait(r"Your check of me passed", m, 10)
+        check(s is not None, "... and then that the person's check of it "
+              "passed", p.seen(m))
         p.close_dialogs()
         s = say(p, bot, "STATUS", r"checked me")
         check(s is not None and "You have checked me" in s,
@@ -354,6 +357,9 @@ def main():
             check(False, "the Pidgin session raised",
                   "%s\n%s" % (e, traceback.format_exc()))
         bot.stop(timeout=5)
+        v = re.findall(r"private conversation with \S+ \(OTR v(\d)", bot.log)
+        check(len(v) >= 3 and set(v) == {"3"}, "the bot's log: every "
+              "private conversation with Pidgin was OTR v3 (%d)" % len(v), v)
         check(not any(bot.log_contains(x) for x in
                       (Q1, Q2, SECRET, QUESTION, "can you help me")),
               "no message text or secret in the bot's log")
