@@ -140,9 +140,11 @@ def part_first_contact(srv, bot, tap_bot, fp):
         check(win is not None, "OTR > Authenticate buddy opens the dialog")
         s = p.wait(r"Your check of me didn't pass", m, 10)
         trust = [t for (_b, _a, _p, f, t) in p.fingerprints() if f == fp]
-        check(s is not None and trust == [""],
+        check(s is not None and trust == [""] and
+              p.expect_none(r"is now: Private", m, 0.1),
               "a wrong answer: the bot says the check of it didn't pass, "
-              "and pidgin-otr does not trust its key (%s)" % timed(t0),
+              "pidgin-otr does not trust its key, the window never says "
+              "Private (%s)" % timed(t0),
               [p.seen(m), trust])
         p.close_dialogs()
         t0 = time.monotonic()
@@ -159,6 +161,10 @@ def part_first_contact(srv, bot, tap_bot, fp):
         s = p.wait(r"Your check of me passed", m, 10)
         check(s is not None, "... and then that the person's check of it "
               "passed", p.seen(m))
+        s = p.wait(r"privacy status of the current conversation is now: "
+                   r"Private", m, 5)
+        check(s is not None, "Pidgin's window: \"The privacy status of the "
+              "current conversation is now: Private\"", p.seen(m))
         p.close_dialogs()
         s = say(p, bot, "STATUS", r"checked me")
         check(s is not None and "You have checked me" in s,
