@@ -26,6 +26,7 @@ Needs Xvfb, dbus-daemon, pidgin, pidgin-otr, xdotool and python3-dbus
 with python3-gi; `missing()` names what is absent (tests then skip).
 """
 
+import atexit
 import html
 import os
 import re
@@ -94,6 +95,16 @@ def _stop(proc, sig=signal.SIGTERM, timeout=5.0):
         proc.wait()
 
 
+_live = []
+
+
+@atexit.register
+def _cleanup_all():
+    """No Xvfb, bus or Pidgin outlives a test that crashed."""
+    for p in list(_live):
+        p.cleanup()
+
+
 class Pidgin:
     """One headless Pidgin with one XMPP account (see the module text)."""
 
@@ -118,6 +129,7 @@ class Pidgin:
         self.written = []      # (monotonic time, who, text as shown, flags)
         self.received = []     # (monotonic time, sender, raw body) after OTR
         self._write_profile(password, port if port is not None else server.port)
+        _live.append(self)
 
     # ---- profile ------------------------------------------------------
 
@@ -427,7 +439,7 @@ class Pidgin:
         self.close_keygen_dialog()
         self._xdo("windowraise", win)
         self._xdo("windowfocus", "--sync", win)
-        shown = set()
+        shown = self._popups()
         for key in ("F10", "Right", "Right"):
             popup = self._next_popup(key, shown)
             if popup is None:
@@ -543,6 +555,8 @@ class Pidgin:
 
     def cleanup(self):
         self.stop()
+        if self in _live:
+            _live.remove(self)
         if os.environ.get("KEEP_TMP") != "1":
             shutil.rmtree(self.home, ignore_errors=True)
 
