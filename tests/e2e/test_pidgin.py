@@ -20,11 +20,15 @@ sit in front of the bot and of each Pidgin: what crossed the wire.
    wrong answer fails, the right one makes pidgin-otr trust the bot's key
    (otr.fingerprints) and the bot's STATUS says the person checked it;
    VERIFY: Pidgin's dialog shows the bot's question, the answer passes.
-4. Manual policy (set in prefs): the notice's query starts OTR; the
-   person ends the private conversation (OTR > End) and writes again in
-   clear: never silence, OTR restarts and the question written again is
-   answered; STOP keeps the private conversation; the bot's SIGTERM shows
-   "has ended his/her private conversation" in Pidgin.
+4. Manual policy (set in prefs): the notice's query starts OTR (libotr
+   hides the notice's text); the person ends the private conversation
+   (OTR > End) and writes again in clear, with the bot missing from the
+   buddy list (pidgin-otr does not tell the bot) and then listed: never
+   silence, OTR restarts, the greeting says the message was not read, and
+   the question written again is answered; STOP keeps the private
+   conversation; the bot's SIGTERM shows "has ended his/her private
+   conversation" and leaves Pidgin in Finished ("Your message was not
+   sent"); the bot back, OTR > Start private conversation works again.
 Exit 77 (skip) without Pidgin, pidgin-otr, Xvfb, dbus-daemon, xdotool or
 python3-dbus. One line per check; exit 1 on any failure.
 """
@@ -324,6 +328,29 @@ def part_manual(srv, bot):
         check(s is not None and rc == 0, "bot SIGTERM: Pidgin shows \"... "
               "has ended his/her private conversation with you\" (%.2f s)"
               % secs, [rc, p.seen(m)])
+
+        # Pidgin is now in "Finished": it refuses to send until the person
+        # ends or restarts the private conversation (what the trainer
+        # guide says). The bot comes back; OTR > Start restarts it.
+        m = p.mark()
+        p.send(bot.jid, Q1)
+        s = p.wait(r"Your message was not sent", m, 5)
+        check(s is not None, "Finished: Pidgin refuses to send (\"Your "
+              "message was not sent. Either end your private conversation, "
+              "or restart it.\")", p.seen(m))
+        t0 = time.monotonic()
+        bot.start(wait=r"logged in as ")
+        p.pump(0.5)
+        m = p.mark()
+        p.menu_otr(bot.jid, "start")
+        s = p.wait(STARTED, m, 10)
+        g = p.wait(r"talking privately", m, 5)
+        check(s is not None and g is not None, "the bot restarted, OTR > "
+              "Start private conversation: a new private conversation and "
+              "the greeting (%s)" % timed(t0), p.seen(m)[-3:])
+        a = say(p, bot, Q1, SOURCE)
+        check(a is not None, "... and the question written again is "
+              "answered")
         return p
     except Exception:
         p.cleanup()
