@@ -1597,15 +1597,24 @@ op_still_secure(void *od, ConnContext *ctx, int is_reply)
 		return;
 	if (p != NULL) {
 		int unread = p->unread;
+		/* A client that ended OTR without telling us (Pidgin does
+		 * not, for a contact missing from its buddy list) wrote in
+		 * clear; our query made it re-key with the same keys. */
+		int plaintext = p->plain_at != 0 &&
+		    now_of(o) - p->plain_at <= o->cfg->otr.refusal_cooldown;
 
 		p->asked = 0;
-		if (p->unread || p->offline) {
+		p->plain_at = 0;
+		if (p->unread || p->offline || plaintext) {
 			/* the refresh followed a lost message, or comes from
-			 * a client that had gone offline (restarted) */
+			 * a client that had gone offline (restarted), or
+			 * the plaintext it sent was refused unread */
 			p->unread = 0;
 			p->offline = 0;
+			p->refused = 0;
+			p->nbare = 0;
 			queue_event(o, OTR_EV_SECURE, ctx->username, unread,
-			    0);
+			    plaintext);
 		}
 	}
 }

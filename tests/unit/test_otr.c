@@ -585,6 +585,29 @@ test_session(void)
 	deliver();
 	CHECK_STR("still here", last_text(&bot), "bot reads it");
 
+	/* alice ends OTR without telling the bot (Pidgin does so for a
+	 * contact missing from its buddy list: the disconnect message is
+	 * never sent) and writes in clear. The bot's query makes her re-key
+	 * with the same keys, which libotr reports as still secure: SECURE
+	 * must still come, saying the plaintext was not read. */
+	otr_end(alice.o, "bot@example.test");
+	queue_clear();
+	n = count_ev(&bot, OTR_EV_SECURE);
+	otr_receive(bot.o, "alice@example.test/phone", "are you there?");
+	CHECK(nqueue >= 1 && strstr(queue[0].body, "?OTRv23?") != NULL,
+	    "unannounced end, then plaintext: the bot answers with a query");
+	deliver();
+	CHECK_INT(n + 1, count_ev(&bot, OTR_EV_SECURE),
+	    "... the re-key brings SECURE");
+	ev = last_ev(&bot, OTR_EV_SECURE);
+	CHECK(ev != NULL && ev->plaintext == 1 && ev->unread == 0,
+	    "... which says the plaintext was not read");
+	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "written again"),
+	    "alice writes it again, privately");
+	deliver();
+	CHECK_STR("written again", last_text(&bot), "bot reads it");
+	n = count_ev(&bot, OTR_EV_SECURE);
+
 	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", ""),
 	    "empty text not sent");
 	CHECK_INT(-1, otr_send(bot.o, "alice@example.test", "\x01\x02"),
