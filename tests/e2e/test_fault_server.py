@@ -33,7 +33,11 @@ A_BEFORE = "%s-alice first reply about settings" % TAG
 P_GAP = "%s-gap written while the desk was away" % TAG
 P_AFTER = "%s-after a new handshake from the person" % TAG
 A_AFTER = "%s-alice writes again after her handshake" % TAG
-MARKERS = [P_Q, P_BEFORE, A_BEFORE, P_GAP, P_AFTER, A_AFTER]
+SMP_Q = "%s which harbour did we first meet at" % TAG
+SMP_SECRET = "%s-tidewater-secret" % TAG
+SMP_WRONG = "%s-wrong-guess" % TAG
+MARKERS = [P_Q, P_BEFORE, A_BEFORE, P_GAP, P_AFTER, A_AFTER, SMP_Q,
+           SMP_SECRET, SMP_WRONG]
 
 
 def say(client, bot, text, regex, what, timeout=10.0):
@@ -67,6 +71,7 @@ def run(tmp, srv, bots, clients):
     to = (now + datetime.timedelta(hours=2)).strftime("%H:%M")
     bot = Bot(srv, port=tap.port, log_level="debug", config={
         "limits": {"max_per_minute": 60},
+        "otr": {"smp_question": SMP_Q, "smp_secret": SMP_SECRET},
         "helpers": [{"jid": alice.jid, "name": "Alice", "languages": ["en"],
                      "fingerprints": [alice.our_fingerprint()]}],
         "duty": {"timezone": "UTC", "shifts": [
@@ -95,8 +100,18 @@ def scenario(srv, tap, bot, alice, p1):
     attempt(p1.wait_encrypted, bot.jid)
     note("online, OTR up")
 
+    # The person checks the bot with SMP: a wrong secret, then the right
+    # one (none of it may reach the log).
+    p1.smp_start(bot.jid, SMP_WRONG, SMP_Q)
+    res = attempt(p1.wait_smp_result, bot.jid, timeout=10)
+    check(res in ("failed", "aborted"), "p1: SMP with a wrong secret fails",
+          res)
+    p1.smp_start(bot.jid, SMP_SECRET, SMP_Q)
+    res = attempt(p1.wait_smp_result, bot.jid, timeout=10)
+    check(res == "succeeded", "p1: SMP with the right secret succeeds", res)
+
     # A relay in progress.
-    say(p1, bot, P_Q, r".", "p1: a question gets an answer")
+    answer = say(p1, bot, P_Q, r".", "p1: a question gets an answer")
     say(p1, bot, "HUMAN", r"Type YES", "p1: HUMAN asks for consent")
     ma = mark(alice, bot.jid)
     say(p1, bot, "YES", r"your request is number 1\b", "p1: YES opens case #1")
@@ -189,6 +204,9 @@ def scenario(srv, tap, bot, alice, p1):
     rc, _ = bot.stop(timeout=5)
     check(rc == 0, "SIGTERM: exit 0", "rc %s" % rc)
     leaked = [s for s in MARKERS if bot.log_contains(s)]
+    # The answer given (the guide's text) is not logged either.
+    lines = [l for l in (answer or "").splitlines() if len(l) > 30]
+    leaked += [l for l in lines if bot.log_contains(l)]
     jids = [j for j in (p1.jid,) if bot.log_contains(j)]
     check(not leaked and not jids, "debug log: no text, no person's JID",
           short((leaked + jids)[0]) if leaked or jids else
