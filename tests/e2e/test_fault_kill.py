@@ -27,11 +27,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
-from botproc import Bot  # noqa: E402
+from botproc import Bot, secret  # noqa: E402
 from otrclient import Client, load_or_make_key  # noqa: E402
 from tcptap import Tap  # noqa: E402
 
 TAG = "kq%d" % os.getpid()
+secret(TAG)
 STATES = {0: "waiting", 1: "offered", 2: "claimed", 3: "closed"}
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
-from botproc import Bot  # noqa: E402
+from botproc import Bot, secret  # noqa: E402
 from otrclient import Client, load_or_make_key  # noqa: E402
 from tcptap import Tap  # noqa: E402
 
@@ -66,6 +66,7 @@ def run(tmp, srv, bots, clients):
 
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
     p1 = client("p1", key=load_or_make_key(os.path.join(tmp, "p1.key")))
+    secret(p1.jid, *MARKERS)
     now = datetime.datetime.now(datetime.timezone.utc)
     frm = (now - datetime.timedelta(hours=1)).strftime("%H:%M")
     to = (now + datetime.timedelta(hours=2)).strftime("%H:%M")
