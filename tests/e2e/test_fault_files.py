@@ -21,14 +21,12 @@ import datetime
 import os
 import re
 import shutil
-import stat
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+from checks import (attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, SECOURS, TOP_SRCDIR  # noqa: E402
 from otrclient import Client, load_or_make_key  # noqa: E402
