@@ -21,7 +21,9 @@ import datetime
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -55,7 +57,31 @@ def say(client, bot, text, regex, what, timeout=10.0):
     return got
 
 
+def can_sandbox():
+    """None if setpriv can drop the DAC capabilities and unshare can mount
+    a tmpfs (root with CAP_SYS_ADMIN), else why not."""
+    d = tempfile.mkdtemp(prefix="secours-probe-")
+    try:
+        for cmd in (["setpriv", "--bounding-set=" + DROP, "true"],
+                    ["unshare", "-m", "--propagation", "private", "mount",
+                     "-t", "tmpfs", "-o", "size=64k", "probe", d]):
+            try:
+                r = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, timeout=10)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                return "%s: %s" % (cmd[0], e)
+            if r.returncode != 0:
+                return "%s: %s" % (cmd[0], r.stderr.decode().strip())
+        return None
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
+    why = can_sandbox()
+    if why is not None:
+        print("# skip: needs root with CAP_SYS_ADMIN (%s)" % why)
+        return 77
     return run_world("secours-ffiles-", run)
 
 
