@@ -1039,8 +1039,13 @@ static int
 escalation_setup(struct daemon *d)
 {
 	d->st = store_open(d->cfg->state_dir);
-	if (d->st == NULL)
+	if (d->st == NULL) {
+		/* store_open() said what failed; this says what it means. */
+		log_error("cannot use the state directory %s: the bot must be "
+		    "able to create and write files there (state_dir); stopping",
+		    log_vis(d->cfg->state_dir));
 		return -1;
+	}
 	d->du = duty_new(d->cfg);
 	if (d->du == NULL)
 		return -1;
