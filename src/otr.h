@@ -77,7 +77,7 @@ int otr_fingerprint_only(const struct config *cfg,
 /* Every incoming chat body (already filtered: no errors, carbons, MAM). */
 void otr_receive(struct otr *o, const char *from_full, const char *body);
 /* Sends text to the peer's current encrypted session; -1 (and nothing sent)
- * if there is none. Text is defanged (?OTR) and must be plain UTF-8. */
+ * if there is none. Text goes out as chat_text_out() makes it. */
 int otr_send(struct otr *o, const char *bare, const char *text);
 /* As otr_send, and only if bare is a configured helper whose active
  * fingerprint equals one of its pins. */
@@ -116,17 +116,6 @@ int otr_info(const struct otr *o, const char *bare, struct otr_info *info);
 const char *otr_our_fingerprint(const struct otr *o);
 /* Number of live (non-plaintext or recent) sessions. */
 size_t otr_nsessions(const struct otr *o);
-
-/* New string: decrypted text as the conversation gets it. Pidgin's HTML
- * (known tags stripped, <br> and closing </p> as newlines, entities
- * decoded), then valid UTF-8 (U+FFFD for bad bytes) without control
- * characters but newline and tab, cut to max_chars characters. */
-char *otr_text_in(const char *raw, size_t max_chars);
-/* New string: text as otr_send() encrypts it, safe to show in Pidgin (HTML)
- * and Profanity (literal): '<' '>' become U+2039 U+203A, an entity-like
- * "&x;" gets U+FF06 for its '&', "?OTR" becomes "?-OTR"; valid UTF-8
- * without control characters but newline and tab. */
-char *otr_text_out(const char *text);
 
 /* For tests: the module's clock (NULL: time()). Cooldowns, idle times and
  * SMP windows are measured with it; otr_poll() uses the time it is given. */
