@@ -35,6 +35,7 @@
 
 #include "chat.h"
 #include "config.h"
+#include "fpr.h"
 #include "log.h"
 #include "otr.h"
 #include "util.h"
@@ -515,7 +516,8 @@ fingerprints_write(struct otr *o)
 	ConnContext *c;
 	Fingerprint *f;
 	struct buf b;
-	int i, rc;
+	char hex[FPR_HEX_LEN];
+	int rc;
 
 	buf_init(&b);
 	for (c = o->us->context_root; c != NULL; c = c->next) {
@@ -524,8 +526,8 @@ fingerprints_write(struct otr *o)
 		for (f = c->fingerprint_root.next; f != NULL; f = f->next) {
 			buf_addf(&b, "%s\t%s\t%s\t", c->username,
 			    c->accountname, c->protocol);
-			for (i = 0; i < 20; i++)
-				buf_addf(&b, "%02x", f->fingerprint[i]);
+			fpr_to_hex(f->fingerprint, hex);
+			buf_adds(&b, hex);
 			buf_addf(&b, "\t%s\n", f->trust ? f->trust : "");
 		}
 	}
@@ -2108,7 +2110,6 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	const struct peer *p;
 	ConnContext *ctx;
 	char *bare;
-	int i;
 
 	memset(info, 0, sizeof(*info));
 	if ((bare = jid_bare(bare_in)) == NULL)
@@ -2126,9 +2127,8 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 		info->pinned = pin_matches(h, fp);
 		info->verified = info->pinned ||
 		    otrl_context_is_fingerprint_trusted(ctx->active_fingerprint);
-		otrl_privkey_hash_to_human(info->their_fp, fp);
-		for (i = 0; i < 20; i++)
-			util_snprintf(info->their_hex + 2 * i, 3, "%02x", fp[i]);
+		fpr_to_human(fp, info->their_fp);
+		fpr_to_hex(fp, info->their_hex);
 	}
 	free(bare);
 	return 0;

@@ -26,10 +26,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "fpr.h"
+
 struct config;
 struct otr;
 
-#define OTR_FP_HUMAN_LEN 45	/* "XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX\0" */
+#define OTR_FP_HUMAN_LEN FPR_HUMAN_LEN	/* "XXXXXXXX x5" and the NUL */
 
 enum otr_event_type {
 	OTR_EV_SECURE,		/* a new session (new key, or after ENDED),
@@ -108,7 +110,7 @@ struct otr_info {
 					   (otr_offline); cleared by a message
 					   decrypted or a handshake completed */
 	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
-	char	their_hex[41];			/* "" if none */
+	char	their_hex[FPR_HEX_LEN];		/* "" if none */
 };
 /* Fills info for bare (zeroes if unknown). Returns 0. */
 int otr_info(const struct otr *o, const char *bare, struct otr_info *info);

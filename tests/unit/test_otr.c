@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fpr.h"
 #include "log.h"
 #include "otr.h"
 #include "tap.h"
@@ -664,24 +665,10 @@ test_helper(void)
 {
 	struct otr_info info;
 	char fp[OTR_FP_HUMAN_LEN], *store;
-	const char *h;
-	int i;
 
 	/* The helper's key, pinned in the bot's config. */
 	CHECK(otr_fingerprint_only(&helper.cfg, fp) == 0, "helper key");
-	for (i = 0, h = fp; i < CONFIG_FP_LEN; i++) {
-		unsigned v = 0;
-		int k;
-
-		for (k = 0; k < 2; h++) {
-			if (*h == ' ')
-				continue;
-			v = v * 16 + (unsigned)(*h <= '9' ? *h - '0' :
-			    (*h | 0x20) - 'a' + 10);
-			k++;
-		}
-		helper.pin[0][i] = (unsigned char)v;
-	}
+	CHECK(fpr_parse(fp, helper.pin[0]) == 0, "helper key parses");
 	CHECK(node_start(&helper) == 0, "helper starts");
 	CHECK(otr_open(helper.o, "bot@example.test") == 0, "helper opens");
 	deliver();

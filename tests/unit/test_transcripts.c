@@ -53,6 +53,7 @@
 #include "bot.h"
 #include "chat.h"
 #include "config.h"
+#include "fpr.h"
 #include "console.h"
 #include "duty.h"
 #include "escalate.h"
@@ -483,7 +484,7 @@ parse_helper(struct t_run *r, char *s)
 	}
 	if (n == 4) {
 		h->fingerprints = xcalloc(1, sizeof(*h->fingerprints));
-		if (config_parse_fingerprint(w[3], h->fingerprints[0]) < 0)
+		if (fpr_parse(w[3], h->fingerprints[0]) < 0)
 			fail(r, "helper: bad fingerprint %s", w[3]);
 		h->nfingerprints = 1;
 	}
