@@ -18,11 +18,7 @@
 #include "search.h"
 #include "util.h"
 
-#ifdef SEARCH_DEFAULT_MIN_SCORE
-#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE
-#else
-#define BOT_MIN_SCORE		1.0	/* when the config sets none */
-#endif
+#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE /* config sets none */
 #define BOT_NHITS		10	/* hits asked of the search */
 #define BOT_NCLOSEST		3	/* "did you mean" suggestions */
 #define BOT_NEXPLAIN		5	/* --explain lines */

@@ -1,7 +1,7 @@
 /*
  * otr: every libotr call. Keys, instance tags, fingerprints, policy,
  * encrypt and decrypt, SMP and session events. See otr.h for the
- * invariants; otr-xmpp-notes.md for the libotr behaviour relied on here.
+ * invariants; the libotr behaviour relied on is explained where it is used.
  *
  * Shape: one OtrlUserState; a list of peers (one per bare JID) holding what
  * libotr does not (last full JIDs per instance, cooldowns, SMP attempts).
@@ -2103,7 +2103,7 @@ otr_poll(struct otr *o, time_t now)
  * Facts
  */
 
-int
+void
 otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 {
 	const struct config_helper *h;
@@ -2113,7 +2113,7 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 
 	memset(info, 0, sizeof(*info));
 	if ((bare = jid_bare(bare_in)) == NULL)
-		return 0;
+		return;
 	h = config_helper_find(o->cfg, bare);
 	info->helper = h != NULL;
 	p = peer_find(o, bare);
@@ -2131,7 +2131,6 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 		fpr_to_hex(fp, info->their_hex);
 	}
 	free(bare);
-	return 0;
 }
 
 const char *

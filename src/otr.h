@@ -112,8 +112,8 @@ struct otr_info {
 	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
 	char	their_hex[FPR_HEX_LEN];		/* "" if none */
 };
-/* Fills info for bare (zeroes if unknown). Returns 0. */
-int otr_info(const struct otr *o, const char *bare, struct otr_info *info);
+/* Fills info for bare (zeroes if unknown). */
+void otr_info(const struct otr *o, const char *bare, struct otr_info *info);
 /* Borrowed: the bot's fingerprint, human form. */
 const char *otr_our_fingerprint(const struct otr *o);
 /* Number of live (non-plaintext or recent) sessions. */

@@ -43,7 +43,6 @@ struct search_hit {
  * right answers score 0.7 and up, questions the guide cannot answer
  * mostly below 0.5. */
 #define SEARCH_DEFAULT_MIN_SCORE 0.5
-#define SEARCH_MIN_SCORE	SEARCH_DEFAULT_MIN_SCORE
 
 /*
  * Is hit a good answer? Its score must reach min_score, and it must not
