@@ -9,30 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chat.h"
 #include "fuzz.h"
 #include "guide.h"
 #include "search.h"
 #include "util.h"
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
-	return 0;
-}
-
-/* Chat text: what the bot may copy into a message. */
-static void
-check_chat(const char *what, const char *s)
-{
-	if (s == NULL)
-		fuzz_fail(what, "(NULL)");
-	if (!chat_is_safe(s, NULL))
-		fuzz_fail(what, s);
-}
 
 static void
 check_guide(const struct guide *g)
@@ -44,7 +24,7 @@ check_guide(const struct guide *g)
 		size_t n = guide_page_nsections(g, page);
 		const char *s;
 
-		check_chat("page title", guide_page_title(g, page));
+		fuzz_check_chat("page title", guide_page_title(g, page));
 		if ((s = guide_page_lang(g, page)) == NULL ||
 		    strlen(s) < 2 || strlen(s) > 3 ||
 		    strspn(s, "abcdefghijklmnopqrstuvwxyz") != strlen(s))
@@ -53,7 +33,7 @@ check_guide(const struct guide *g)
 		    guide_page_keywords(g, page) == NULL)
 			fuzz_fail("NULL path or keywords", NULL);
 		if ((s = guide_page_summary(g, page)) != NULL)
-			check_chat("page summary", s);
+			fuzz_check_chat("page summary", s);
 		(void)guide_page_permalink(g, page);
 		if (n > 0 && first + n > guide_nsections(g))
 			fuzz_fail("page sections out of range", NULL);
@@ -66,9 +46,9 @@ check_guide(const struct guide *g)
 
 		if (guide_section_page(g, sec) >= guide_npages(g))
 			fuzz_fail("section of no page", NULL);
-		check_chat("section heading", guide_section_heading(g, sec));
-		check_chat("section path", guide_section_path(g, sec));
-		check_chat("section text", guide_section_text(g, sec));
+		fuzz_check_chat("section heading", guide_section_heading(g, sec));
+		fuzz_check_chat("section path", guide_section_path(g, sec));
+		fuzz_check_chat("section text", guide_section_text(g, sec));
 		if (guide_section_keywords(g, sec) == NULL)
 			fuzz_fail("NULL section keywords", NULL);
 		if (level < 1 || level > 6)
@@ -84,6 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct search_hit hits[8];
 	char *text, *q;
 	size_t nq, i, n;
+
+	fuzz_setup();	/* once; no LLVMFuzzerInitialize needed */
 
 	(void)guide_load_buffer(g, "x.fr.md", (const char *)data, size, "en");
 	(void)guide_load_buffer(g, "x.md", (const char *)data, size, "es");

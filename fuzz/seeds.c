@@ -107,7 +107,8 @@ main(int argc, char **argv)
 {
 	int i;
 
-	(void)LLVMFuzzerInitialize(&argc, &argv);
+	if (LLVMFuzzerInitialize != NULL)
+		(void)LLVMFuzzerInitialize(&argc, &argv);
 	if (argc > 1) {
 		for (i = 1; i < argc; i++)
 			run_path(argv[i]);

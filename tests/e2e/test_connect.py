@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from prosody import Prosody  # noqa: E402
 from botproc import Bot  # noqa: E402
 from xmppraw import RawClient, is_presence, q, status_of, NS_CLIENT, NS_STANZAS  # noqa: E402
-from checks import check, failures  # noqa: E402
+from checks import check, finish  # noqa: E402
 
 DOMAIN = "example.test"
 STATUS = "Help desk: OTR only (test)"
@@ -176,10 +176,7 @@ def main():
     test_tls()
     check(not sanitizer_hits, "no sanitizer reports",
           sanitizer_hits[0] if sanitizer_hits else "")
-    if failures():
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

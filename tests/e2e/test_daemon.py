@@ -20,7 +20,7 @@ from prosody import Prosody  # noqa: E402
 from botproc import Bot  # noqa: E402
 from otrclient import Client  # noqa: E402
 from xmppraw import RawClient, q, NS_CLIENT  # noqa: E402
-from checks import check, failures  # noqa: E402
+from checks import check, finish  # noqa: E402
 
 
 def attempt(fn, *args, **kw):
@@ -113,10 +113,7 @@ def main():
         bot.cleanup()
         srv.cleanup()
     escalation()
-    if failures():
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return finish()
 
 
 def escalation():

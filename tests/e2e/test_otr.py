@@ -58,14 +58,13 @@ from tcptap import Tap                           # noqa: E402
 import potrfix                                   # noqa: E402,F401
 from potr.compatcrypto import pycrypto as _pc    # noqa: E402
 from Cryptodome.PublicKey import DSA             # noqa: E402
-from checks import check, count, failures, note  # noqa: E402
+from checks import check, finish, note  # noqa: E402
 
 QUESTION = "Which word is printed on the back of our flyer?"
 SECRET = "Lighthouse 42"
 SOURCE = "\u203a"                  # "Page title › Section" opens an answer
 _SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 
-T0 = time.monotonic()
 
 
 def section(name, fn, *args):
@@ -923,9 +922,7 @@ def main():
         w.srv.cleanup()
         if os.environ.get("KEEP_TMP") != "1":
             shutil.rmtree(RUN_DIR, ignore_errors=True)
-    print("# %d checks, %d failed, %.1f s" % (count(), failures(),
-                                               time.monotonic() - T0))
-    return 1 if failures() else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import traceback
-from checks import check, count, failures  # noqa: E402
+from checks import check, failures, finish  # noqa: E402
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # Every temp dir of this run (Prosody's, the bot's, Profanity's HOME) goes
@@ -39,8 +39,6 @@ QUESTION = "Which word is printed on the back of our flyer?"
 SECRET = "Lighthouse 42"
 SOURCE = "\u203a"
 _SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
-
-T0 = time.monotonic()
 
 
 def short(s, n=70):
@@ -418,9 +416,7 @@ def main():
         srv.cleanup()
         if os.environ.get("KEEP_TMP") != "1":
             shutil.rmtree(RUN_DIR, ignore_errors=True)
-    print("# %d checks, %d failed, %.1f s" % (count(), failures(),
-                                               time.monotonic() - T0))
-    return 1 if failures() else 0
+    return finish()
 
 
 if __name__ == "__main__":

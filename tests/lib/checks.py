@@ -48,6 +48,15 @@ def skip(what, why):
     sys.stdout.flush()
 
 
+def finish():
+    """Prints the plan and a summary line; returns the exit status."""
+    print("1..%d" % _count)
+    print("# %d checks, %d failed, %.1f s" % (_count, _failures,
+                                             time.monotonic() - T0))
+    sys.stdout.flush()
+    return 1 if _failures else 0
+
+
 def note(text):
     text = text.replace("\n", "\n#   ")
     print("# %5.1f s  %s" % (time.monotonic() - T0, text))
