@@ -809,7 +809,7 @@ static void
 p_fp(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
     void *dst)
 {
-	if (config_parse_fingerprint(s, dst) == -1)
+	if (fpr_parse(s, dst) == -1)
 		problem(c, n, "bad fingerprint for '%s': '%s' (expected 40 hex "
 		    "digits, spaces allowed)", k->name, log_vis(s));
 }
@@ -1434,44 +1434,6 @@ config_helper_find(const struct config *cfg, const char *bare_jid)
 		    util_strcasecmp(cfg->helpers[i].jid, bare_jid) == 0)
 			return &cfg->helpers[i];
 	return NULL;
-}
-
-static int
-hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-int
-config_parse_fingerprint(const char *s, unsigned char out[CONFIG_FP_LEN])
-{
-	unsigned char fp[CONFIG_FP_LEN];
-	size_t ndigits = 0;
-	int v;
-
-	if (s == NULL)
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s == ' ' || *s == '\t')
-			continue;
-		if ((v = hex_value(*s)) == -1 || ndigits == 2 * CONFIG_FP_LEN)
-			return -1;
-		if (ndigits % 2 == 0)
-			fp[ndigits / 2] = (unsigned char)(v << 4);
-		else
-			fp[ndigits / 2] |= (unsigned char)v;
-		ndigits++;
-	}
-	if (ndigits != 2 * CONFIG_FP_LEN)
-		return -1;
-	memcpy(out, fp, CONFIG_FP_LEN);
-	return 0;
 }
 
 /*

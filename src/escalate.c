@@ -40,6 +40,7 @@
 #include "config.h"
 #include "duty.h"
 #include "escalate.h"
+#include "fpr.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -48,7 +49,7 @@
 #define PURGE_INTERVAL	60	/* seconds between two retention purges */
 #define MSG_KEEP	(7 * 86400)	/* undelivered news kept at least */
 #define QUEUE_SHOWN	20	/* cases listed by QUEUE */
-#define FP_HEX		40
+#define FP_HEX		(FPR_HEX_LEN - 1)
 #define RETRY_MAX	64	/* reach changes waiting for the store */
 #define RETRY_EVERY	5	/* s between retries: each may wait for a lock */
 #define UNUSED		__attribute__((unused))
@@ -326,8 +327,6 @@ available(int reach)
 static void
 fingerprint_of(const struct escalate *e, const char *jid, char out[FP_HEX + 1])
 {
-	size_t i;
-
 	out[0] = '\0';
 	if (e->env.fingerprint == NULL ||
 	    e->env.fingerprint(e->env.ud, jid, out) != 0) {
@@ -335,43 +334,7 @@ fingerprint_of(const struct escalate *e, const char *jid, char out[FP_HEX + 1])
 		return;
 	}
 	out[FP_HEX] = '\0';
-	for (i = 0; out[i] != '\0'; i++)
-		if (out[i] >= 'A' && out[i] <= 'F')
-			out[i] = (char)(out[i] - 'A' + 'a');
-	if (strlen(out) != FP_HEX)
-		out[0] = '\0';
-}
-
-static void
-fp_hex(const unsigned char *raw, char out[FP_HEX + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < CONFIG_FP_LEN; i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 15];
-	}
-	out[FP_HEX] = '\0';
-}
-
-/* "XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX", as OTR clients show it. */
-static void
-fp_human(const char *hex, char out[48])
-{
-	size_t i, o = 0;
-
-	if (hex == NULL || strlen(hex) != FP_HEX) {
-		util_strlcpy(out, "?", 48);
-		return;
-	}
-	for (i = 0; i < FP_HEX; i++) {
-		if (i > 0 && i % 8 == 0)
-			out[o++] = ' ';
-		out[o++] = (hex[i] >= 'a' && hex[i] <= 'f') ?
-		    (char)(hex[i] - 'a' + 'A') : hex[i];
-	}
-	out[o] = '\0';
+	(void)fpr_norm_hex(out, out);
 }
 
 /* The helper's pins as "hex,hex,...", to notice when the admin edits them. */
@@ -386,7 +349,7 @@ helper_pins(const struct escalate *e, int i)
 	buf_init(&b);
 	buf_adds(&b, "");
 	for (k = 0; k < h->nfingerprints; k++) {
-		fp_hex(h->fingerprints[k], hex);
+		fpr_to_hex(h->fingerprints[k], hex);
 		if (k > 0)
 			buf_addc(&b, ',');
 		buf_adds(&b, hex);
@@ -402,7 +365,7 @@ helper_pinned(const struct escalate *e, int i, const char *hex)
 	size_t k;
 
 	for (k = 0; hex != NULL && k < h->nfingerprints; k++) {
-		fp_hex(h->fingerprints[k], pin);
+		fpr_to_hex(h->fingerprints[k], pin);
 		if (util_strcasecmp(pin, hex) == 0)
 			return 1;
 	}
@@ -1598,7 +1561,7 @@ cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
     time_t now, struct esc_notes *out)
 {
 	struct esc_case *c = case_find(e, n);
-	char nb[32], hfp[FP_HEX + 1], human[48], phuman[48];
+	char nb[32], hfp[FP_HEX + 1], human[FPR_HUMAN_LEN], phuman[FPR_HUMAN_LEN];
 	const struct config_helper *h = e->helpers[i].cfg;
 
 	num(nb, n);
@@ -1639,9 +1602,9 @@ cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
 	if (e->cfg->escalation.mode == CONFIG_ESC_HANDOFF) {
 		fingerprint_of(e, h->jid, hfp);
 		if (hfp[0] == '\0' && h->nfingerprints > 0)
-			fp_hex(h->fingerprints[0], hfp);
-		fp_human(hfp, human);
-		fp_human(c->person_fp, phuman);
+			fpr_to_hex(h->fingerprints[0], hfp);
+		(void)fpr_norm_human(hfp, human);
+		(void)fpr_norm_human(c->person_fp, phuman);
 		helper_note(e, out, i, "esc_handoff_helper",
 		    vars_make("case", nb, "lang", c->lang, "text",
 		    c->text != NULL ? c->text : "", "jid", c->person,

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "console.h"
 #include "daemon.h"
+#include "fpr.h"
 #include "log.h"
 #include "otr.h"
 #include "status.h"
@@ -219,9 +220,8 @@ run_check(const char *path)
 static int
 run_fingerprint(const char *path, int verbose)
 {
-	char fp[OTR_FP_HUMAN_LEN], hex[2 * CONFIG_FP_LEN + 1];
+	char fp[OTR_FP_HUMAN_LEN], hex[FPR_HEX_LEN];
 	struct config cfg;
-	size_t n = 0;
 	int rc = 1;
 
 	if (load(path, &cfg) == -1)
@@ -231,13 +231,8 @@ run_fingerprint(const char *path, int verbose)
 	umask(077);
 	if (otr_fingerprint_only(&cfg, fp) == -1)
 		goto out;
-	for (const char *p = fp; *p != '\0' && n < sizeof(hex) - 1; p++) {
-		if (*p == ' ')
-			continue;
-		hex[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') :
-		    *p;
-	}
-	hex[n] = '\0';
+	if (fpr_norm_hex(fp, hex) == -1)
+		goto out;
 	printf("%s\n", fp);
 	printf("xmpp:%s?otr-fingerprint=%s\n", cfg.account.jid, hex);
 	rc = 0;

@@ -1,7 +1,7 @@
 /*
  * otr: every libotr call. Keys, instance tags, fingerprints, policy,
  * encrypt and decrypt, SMP and session events. See otr.h for the
- * invariants; otr-xmpp-notes.md for the libotr behaviour relied on here.
+ * invariants; the libotr behaviour relied on is explained where it is used.
  *
  * Shape: one OtrlUserState; a list of peers (one per bare JID) holding what
  * libotr does not (last full JIDs per instance, cooldowns, SMP attempts).
@@ -33,7 +33,9 @@
 #include <libotr/tlv.h>
 #include <libotr/userstate.h>
 
+#include "chat.h"
 #include "config.h"
+#include "fpr.h"
 #include "log.h"
 #include "otr.h"
 #include "util.h"
@@ -237,232 +239,6 @@ ascii_strcasestr(const char *hay, const char *needle)
 			return hay;
 	}
 	return NULL;
-}
-
-/* Decodes one UTF-8 sequence at s (NUL-terminated). Returns its length
- * (at least 1); *cp is U+FFFD for an invalid, overlong or surrogate
- * sequence, which then counts one byte. */
-static size_t
-utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	size_t n = util_utf8_decode(s, strnlen((const char *)s, 4), cp);
-
-	if (n == 0) {
-		*cp = 0xfffd;
-		n = 1;
-	}
-	return n;
-}
-
-/* Characters no message keeps: C0 controls but newline and tab, DEL, C1
- * controls, and the two XML-invalid noncharacters. */
-static int
-unwanted(uint32_t c)
-{
-	if (c < 0x20)
-		return c != '\n' && c != '\t';
-	return c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0xfffe ||
-	    c == 0xffff;
-}
-
-/* ---------------------------------------------------------------------
- * Incoming text: Pidgin sends HTML, others plain text. Known tags are
- * stripped (line-breaking ones become newlines), entities decoded, then
- * the text is made valid UTF-8 without control characters and capped.
- */
-
-static const struct {
-	const char	*name;
-	int		 breaks;	/* 1: any; 2: the closing tag */
-} html_tags[] = {
-	{ "a", 0 }, { "b", 0 }, { "big", 0 }, { "blockquote", 2 },
-	{ "body", 0 }, { "br", 1 }, { "code", 0 }, { "del", 0 },
-	{ "div", 2 }, { "em", 0 }, { "font", 0 }, { "head", 0 },
-	{ "hr", 1 }, { "html", 0 }, { "i", 0 }, { "img", 0 }, { "li", 2 },
-	{ "ol", 0 }, { "p", 2 }, { "pre", 0 }, { "s", 0 }, { "small", 0 },
-	{ "span", 0 }, { "strike", 0 }, { "strong", 0 }, { "sub", 0 },
-	{ "sup", 0 }, { "tt", 0 }, { "u", 0 }, { "ul", 0 },
-};
-
-static const struct {
-	const char	*name;
-	const char	*text;
-} html_entities[] = {
-	{ "amp", "&" }, { "apos", "'" }, { "gt", ">" }, { "lt", "<" },
-	{ "nbsp", " " }, { "quot", "\"" },
-};
-
-/* At s == '<': if a known tag starts here, returns its length and sets
- * *nl when it breaks the line; 0 if it is just a '<'. */
-static size_t
-html_tag(const char *s, int *nl)
-{
-	char name[12];
-	size_t i = 1, n = 0, k;
-	int closing = 0;
-
-	if (s[i] == '/') {
-		closing = 1;
-		i++;
-	}
-	while (((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-	    (s[i] >= '0' && s[i] <= '9')) && n < sizeof(name) - 1)
-		name[n++] = lower(s[i++]);
-	name[n] = '\0';
-	if (n == 0 || !(name[0] >= 'a' && name[0] <= 'z'))
-		return 0;
-	if (s[i] != '>' && s[i] != '/' && s[i] != ' ' && s[i] != '\t' &&
-	    s[i] != '\n' && s[i] != '\r')
-		return 0;
-	for (k = 0; k < ARRAY_LEN(html_tags); k++)
-		if (strcmp(html_tags[k].name, name) == 0)
-			break;
-	if (k == ARRAY_LEN(html_tags))
-		return 0;
-	for (; s[i] != '>'; i++)
-		if (s[i] == '\0' || s[i] == '<' || i > 512)
-			return 0;
-	*nl = html_tags[k].breaks == 1 || (html_tags[k].breaks == 2 && closing);
-	return i + 1;
-}
-
-/* At s == '&': if an entity starts here, appends what it stands for and
- * returns its length; 0 if it is just a '&'. */
-static size_t
-html_entity(const char *s, struct buf *out)
-{
-	size_t i, k;
-
-	if (s[1] == '#') {
-		uint32_t c = 0;
-		int hex = (s[2] == 'x' || s[2] == 'X'), digits = 0;
-
-		for (i = hex ? 3 : 2; digits < 8; i++, digits++) {
-			char d = s[i];
-
-			if (d >= '0' && d <= '9')
-				c = c * (hex ? 16 : 10) + (uint32_t)(d - '0');
-			else if (hex && lower(d) >= 'a' && lower(d) <= 'f')
-				c = c * 16 + (uint32_t)(lower(d) - 'a' + 10);
-			else
-				break;
-		}
-		if (digits == 0 || s[i] != ';')
-			return 0;
-		if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			c = 0xfffd;
-		buf_add_utf8(out, c);
-		return i + 1;
-	}
-	for (k = 0; k < ARRAY_LEN(html_entities); k++) {
-		size_t n = strlen(html_entities[k].name);
-
-		if (strncmp(s + 1, html_entities[k].name, n) == 0 &&
-		    s[1 + n] == ';') {
-			buf_adds(out, html_entities[k].text);
-			return n + 2;
-		}
-	}
-	return 0;
-}
-
-char *
-otr_text_in(const char *in, size_t max_chars)
-{
-	struct buf html, out;
-	const unsigned char *s;
-	size_t n, chars = 0;
-
-	buf_init(&html);
-	while (*in != '\0') {
-		int nl = 0;
-
-		if (*in == '<' && (n = html_tag(in, &nl)) > 0) {
-			if (nl)
-				buf_addc(&html, '\n');
-			in += n;
-		} else if (*in == '&' && (n = html_entity(in, &html)) > 0) {
-			in += n;
-		} else {
-			buf_addc(&html, *in++);
-		}
-	}
-	buf_init(&out);
-	for (s = (const unsigned char *)html.s; *s != '\0' && chars < max_chars;
-	    s += n) {
-		uint32_t c;
-
-		n = utf8_decode(s, &c);
-		if (unwanted(c))
-			continue;
-		buf_add_utf8(&out, c);
-		chars++;
-	}
-	buf_release(&html);
-	return buf_detach(&out);
-}
-
-/* An entity-like "&...;" that Pidgin would render: letters, digits or '#'
- * then ';'. */
-static int
-entity_like(const char *s)
-{
-	size_t i;
-
-	for (i = 1; i <= 10; i++) {
-		char c = s[i];
-
-		if (c == ';')
-			return i > 1;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '#'))
-			return 0;
-	}
-	return 0;
-}
-
-/*
- * New string: text made safe to show both in Pidgin, which renders it as
- * HTML, and in Profanity, which shows it literally: no '<' or '>' (they
- * become the single angle quotes), no entity-like '&' (it becomes a
- * fullwidth ampersand). "?OTR" would make libotr send a query instead of
- * the text, so it becomes "?-OTR". Valid UTF-8, no control characters.
- */
-char *
-otr_text_out(const char *in)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	struct buf clean, out;
-	size_t n;
-
-	/* Unwanted characters go first: dropped after the checks below, a
-	 * DEL in "?O\x7fTR" or "&am\x7fp;" would join what they look for. */
-	buf_init(&clean);
-	for (; *s != '\0'; s += n) {
-		uint32_t c;
-
-		n = utf8_decode(s, &c);
-		if (!unwanted(c))
-			buf_add_utf8(&clean, c);
-	}
-	buf_init(&out);
-	for (s = (const unsigned char *)clean.s; *s != '\0'; s += n) {
-		uint32_t c;
-
-		n = utf8_decode(s, &c);
-		if (c == '<')
-			buf_adds(&out, "\xe2\x80\xb9");		/* U+2039 */
-		else if (c == '>')
-			buf_adds(&out, "\xe2\x80\xba");		/* U+203A */
-		else if (c == '&' && entity_like((const char *)s))
-			buf_adds(&out, "\xef\xbc\x86");		/* U+FF06 */
-		else if (c == '?' && strncmp((const char *)s, "?OTR", 4) == 0)
-			buf_adds(&out, "?-");
-		else
-			buf_add_utf8(&out, c);
-	}
-	buf_release(&clean);
-	return buf_detach(&out);
 }
 
 /*
@@ -767,7 +543,8 @@ fingerprints_write(struct otr *o)
 	ConnContext *c;
 	Fingerprint *f;
 	struct buf b;
-	int i, rc;
+	char hex[FPR_HEX_LEN];
+	int rc;
 
 	buf_init(&b);
 	for (c = o->us->context_root; c != NULL; c = c->next) {
@@ -776,8 +553,8 @@ fingerprints_write(struct otr *o)
 		for (f = c->fingerprint_root.next; f != NULL; f = f->next) {
 			buf_addf(&b, "%s\t%s\t%s\t", c->username,
 			    c->accountname, c->protocol);
-			for (i = 0; i < 20; i++)
-				buf_addf(&b, "%02x", f->fingerprint[i]);
+			fpr_to_hex(f->fingerprint, hex);
+			buf_adds(&b, hex);
 			buf_addf(&b, "\t%s\n", f->trust ? f->trust : "");
 		}
 	}
@@ -2328,7 +2105,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	} else if (r == 0 && newmsg != NULL && ctx != NULL &&
 	    ctx->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
 	    (type == OTRL_MSGTYPE_DATA || frag)) {
-		char *text = otr_text_in(newmsg, o->cfg->limits.max_text);
+		char *text = chat_text_in(newmsg, o->cfg->limits.max_text);
 
 		p->offline = 0;		/* back in the kept session */
 		p->asked_in = ctx->their_instance;
@@ -2422,7 +2199,7 @@ send_ctx(struct otr *o, struct peer *p, ConnContext *ctx, const char *bare,
 		    strlen(text), log_peer(bare), MAX_SEND);
 		return -1;
 	}
-	safe = otr_text_out(text);
+	safe = chat_text_out(text);
 	if (*safe == '\0') {
 		free(safe);
 		return -1;
@@ -2724,18 +2501,17 @@ otr_poll(struct otr *o, time_t now)
  * Facts
  */
 
-int
+void
 otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 {
 	const struct config_helper *h;
 	const struct peer *p;
 	ConnContext *ctx, *m, *c;
 	char *bare;
-	int i;
 
 	memset(info, 0, sizeof(*info));
 	if ((bare = jid_bare(bare_in)) == NULL)
-		return 0;
+		return;
 	h = config_helper_find(o->cfg, bare);
 	info->helper = h != NULL;
 	p = peer_find(o, bare);
@@ -2752,12 +2528,10 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 		info->pinned = session_helper(o, ctx) != NULL;
 		info->verified = info->pinned ||
 		    otrl_context_is_fingerprint_trusted(ctx->active_fingerprint);
-		otrl_privkey_hash_to_human(info->their_fp, fp);
-		for (i = 0; i < 20; i++)
-			util_snprintf(info->their_hex + 2 * i, 3, "%02x", fp[i]);
+		fpr_to_human(fp, info->their_fp);
+		fpr_to_hex(fp, info->their_hex);
 	}
 	free(bare);
-	return 0;
 }
 
 const char *

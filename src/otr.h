@@ -29,10 +29,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "fpr.h"
+
 struct config;
 struct otr;
 
-#define OTR_FP_HUMAN_LEN 45	/* "XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX\0" */
+#define OTR_FP_HUMAN_LEN FPR_HUMAN_LEN	/* "XXXXXXXX x5" and the NUL */
 
 enum otr_event_type {
 	OTR_EV_SECURE,		/* a new session (new key, or after ENDED),
@@ -89,7 +91,8 @@ int otr_fingerprint_only(const struct config *cfg,
 void otr_receive(struct otr *o, const char *from_full, const char *body);
 /* Sends text to the peer's current encrypted session; -1 (and nothing sent)
  * if there is none. For a helper's JID, only a session whose own key is
- * pinned is one (a second client of the account never gets it). Text is defanged (?OTR) and must be plain UTF-8. */
+ * pinned is one (a second client of the account never gets it). Text goes
+ * out as chat_text_out() makes it. */
 int otr_send(struct otr *o, const char *bare, const char *text);
 /* As otr_send, and only if bare is a configured helper whose active
  * fingerprint equals one of its pins. */
@@ -134,10 +137,10 @@ struct otr_info {
 	int	sessions;		/* encrypted sessions (instances) with
 					   bare, at most 8 + 1 */
 	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
-	char	their_hex[41];			/* "" if none */
+	char	their_hex[FPR_HEX_LEN];		/* "" if none */
 };
-/* Fills info for bare (zeroes if unknown). Returns 0. */
-int otr_info(const struct otr *o, const char *bare, struct otr_info *info);
+/* Fills info for bare (zeroes if unknown). */
+void otr_info(const struct otr *o, const char *bare, struct otr_info *info);
 /* Borrowed until the next call: the full JID of bare's current encrypted
  * session (where otr_send() writes), or NULL. */
 const char *otr_session_jid(const struct otr *o, const char *bare);
@@ -145,17 +148,6 @@ const char *otr_session_jid(const struct otr *o, const char *bare);
 const char *otr_our_fingerprint(const struct otr *o);
 /* Number of live (non-plaintext or recent) sessions. */
 size_t otr_nsessions(const struct otr *o);
-
-/* New string: decrypted text as the conversation gets it. Pidgin's HTML
- * (known tags stripped, <br> and closing </p> as newlines, entities
- * decoded), then valid UTF-8 (U+FFFD for bad bytes) without control
- * characters but newline and tab, cut to max_chars characters. */
-char *otr_text_in(const char *raw, size_t max_chars);
-/* New string: text as otr_send() encrypts it, safe to show in Pidgin (HTML)
- * and Profanity (literal): '<' '>' become U+2039 U+203A, an entity-like
- * "&x;" gets U+FF06 for its '&', "?OTR" becomes "?-OTR"; valid UTF-8
- * without control characters but newline and tab. */
-char *otr_text_out(const char *text);
 
 /* For tests: the module's clock (NULL: time()). Cooldowns, idle times and
  * SMP windows are measured with it; otr_poll() uses the time it is given. */
