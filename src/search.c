@@ -999,6 +999,21 @@ find_lang(const struct search *s, const char *code)
 /* Length of a Snowball stem after our own touch: English keeps "-ll-y"
  * adverbs as "...lli" ("really" -> "realli") while "real" stays "real";
  * drop the "li" so that the two meet. */
+/* How much of a folded word to give the stemmer. French "-ée(s)", once
+ * folded to "ee", would stem apart from "-é" ("piratee" keeps its "e",
+ * "pirate" loses it): stem it as "-é". */
+static size_t
+stem_in(const char *code, const char *w, size_t n)
+{
+	if (code[0] != 'f' || code[1] != 'r' || n < 5)
+		return n;
+	if (memcmp(w + n - 3, "ees", 3) == 0)
+		return n - 2;
+	if (memcmp(w + n - 2, "ee", 2) == 0)
+		return n - 1;
+	return n;
+}
+
 static size_t
 stem_fix(const char *code, const char *st, size_t len)
 {
@@ -1030,7 +1045,7 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 		return s->stemarena.s + e->val + 1;
 	}
 	st = sb_stemmer_stem(s->langs[li].stemmer, (const sb_symbol *)w,
-	    (int)n);
+	    (int)stem_in(s->langs[li].code, w, n));
 	if (st == NULL) {
 		*sl = n;
 		return w;
@@ -1209,7 +1224,8 @@ lxcompile_word(void *arg, const char *w, size_t n, float weight)
 	if (n >= WORD_MAX)
 		n = WORD_MAX - 1;
 	if (l->stemmer != NULL)
-		st = sb_stemmer_stem(l->stemmer, (const sb_symbol *)w, (int)n);
+		st = sb_stemmer_stem(l->stemmer, (const sb_symbol *)w,
+		    (int)stem_in(l->code, w, n));
 	if (st != NULL) {
 		n = stem_fix(l->code, (const char *)st,
 		    (size_t)sb_stemmer_length(l->stemmer));
@@ -1788,7 +1804,8 @@ query_concepts(const struct search *s, struct qwords *q)
 
 			if (l->stemmer != NULL)
 				x = sb_stemmer_stem(l->stemmer,
-				    (const sb_symbol *)w, (int)n);
+				    (const sb_symbol *)w,
+				    (int)stem_in(l->code, w, n));
 			if (x != NULL)
 				wseq_add(&st, w, n, (const char *)x, stem_fix(
 				    l->code, (const char *)x, (size_t)
@@ -2084,7 +2101,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 			}
 			if (s->langs[li].stemmer != NULL) {
 				st = sb_stemmer_stem(s->langs[li].stemmer,
-				    (const sb_symbol *)q.w[i], q.n[i]);
+				    (const sb_symbol *)q.w[i], (int)stem_in(
+				    s->langs[li].code, q.w[i], (size_t)q.n[i]));
 				if (st == NULL)
 					continue;
 				sl = stem_fix(s->langs[li].code,
@@ -2262,7 +2280,8 @@ tokens_word(void *arg, const char *w, size_t n, float weight)
 	if (t->b.len > 0)
 		buf_addc(&t->b, ' ');
 	if (t->stemmer != NULL)
-		st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
+		st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w,
+		    (int)stem_in(t->lang, w, n));
 	if (st != NULL)
 		buf_add(&t->b, (const char *)st, stem_fix(t->lang,
 		    (const char *)st, (size_t)sb_stemmer_length(t->stemmer)));

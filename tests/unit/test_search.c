@@ -48,6 +48,9 @@ test_tokens(void)
 {
 	check_tokens("L'ordinateur d’Anne", "fr", "ordin anne",
 	    "elisions with ' and ’");
+	check_tokens("piratée piratées piraté pirate arrêtée arrêté", "fr",
+	    "pirat pirat pirat pirat arret arret",
+	    "French -ée(s) stems as -é");
 	check_tokens("qu'il jusqu'au lorsqu’elle", "fr", "",
 	    "elided stopwords vanish");
 	check_tokens("Téléphone TELEPHONE telephone", "fr",
