@@ -905,6 +905,7 @@ struct search {
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*secsubj;	/* per section: subjects */
+	uint32_t		*secpage;	/* per section: its page */
 };
 
 struct lxlang {
@@ -1668,6 +1669,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
 	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
+	s->secpage = xcalloc(s->nsec + 1, sizeof(*s->secpage));
+	for (size_t k = 0; k < s->nsec; k++)
+		s->secpage[k] = (uint32_t)guide_section_page(g, k);
 	return s;
 }
 
@@ -1692,6 +1696,7 @@ search_free(struct search *s)
 	free(s->seclang);
 	free(s->hmass);
 	free(s->secsubj);
+	free(s->secpage);
 	free(s->csubj);
 	free(s->cweak);
 	for (i = 0; i < s->nlxl; i++)
@@ -2182,6 +2187,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		hits[k].rarity = rare > 1 ? 1 : rare;
 		hits[k].off_subject = off;
 		hits[k].unknown = unused / norm;
+		hits[k].page = s->secpage[sec];
 	}
 	sc->ntouched = 0;
 	return nhits;
@@ -2204,12 +2210,28 @@ search_is_answer(const struct search_hit *hit, double min_score)
 	return 1;
 }
 
+/* Are the best hits (the first SEARCH_AGREE_HITS) all sections of one
+ * page? Then they agree on the question's topic. */
+static int
+pages_agree(const struct search_hit *hits, size_t n)
+{
+	if (n > SEARCH_AGREE_HITS)
+		n = SEARCH_AGREE_HITS;
+	if (n < SEARCH_AGREE_HITS)
+		return 0;
+	for (size_t k = 1; k < n; k++)
+		if (hits[k].page != hits[0].page)
+			return 0;
+	return 1;
+}
+
 enum search_outcome
 search_decide(const struct search_hit *hits, size_t n, double min_score)
 {
 	if (hits == NULL || n == 0)
 		return SEARCH_NONE;
-	if (search_is_answer(&hits[0], min_score) && !hits[0].off_subject)
+	if (!hits[0].off_subject && search_is_answer(&hits[0],
+	    pages_agree(hits, n) ? SEARCH_AGREE * min_score : min_score))
 		return SEARCH_ANSWER;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
 		return SEARCH_CHOICES;
