@@ -77,6 +77,12 @@ class Stemmer:
             return word
         key = (lang, word)
         if key not in self.cache:
+            # As search.c's stem_in(): French "-ée(s)", folded to "ee",
+            # is stemmed as "-é".
+            if lang == "fr" and len(word) >= 5 and word.endswith("ees"):
+                word = word[:-2]
+            elif lang == "fr" and len(word) >= 5 and word.endswith("ee"):
+                word = word[:-1]
             b = word.encode("utf-8")
             h = self.handles[lang]
             p = self.lib.sb_stemmer_stem(h, b, len(b))

@@ -905,6 +905,7 @@ struct search {
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*secsubj;	/* per section: subjects */
+	uint32_t		*secpage;	/* per section: its page */
 };
 
 struct lxlang {
@@ -999,6 +1000,21 @@ find_lang(const struct search *s, const char *code)
 /* Length of a Snowball stem after our own touch: English keeps "-ll-y"
  * adverbs as "...lli" ("really" -> "realli") while "real" stays "real";
  * drop the "li" so that the two meet. */
+/* How much of a folded word to give the stemmer. French "-ée(s)", once
+ * folded to "ee", would stem apart from "-é" ("piratee" keeps its "e",
+ * "pirate" loses it): stem it as "-é". */
+static size_t
+stem_in(const char *code, const char *w, size_t n)
+{
+	if (code[0] != 'f' || code[1] != 'r' || n < 5)
+		return n;
+	if (memcmp(w + n - 3, "ees", 3) == 0)
+		return n - 2;
+	if (memcmp(w + n - 2, "ee", 2) == 0)
+		return n - 1;
+	return n;
+}
+
 static size_t
 stem_fix(const char *code, const char *st, size_t len)
 {
@@ -1030,7 +1046,7 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 		return s->stemarena.s + e->val + 1;
 	}
 	st = sb_stemmer_stem(s->langs[li].stemmer, (const sb_symbol *)w,
-	    (int)n);
+	    (int)stem_in(s->langs[li].code, w, n));
 	if (st == NULL) {
 		*sl = n;
 		return w;
@@ -1209,7 +1225,8 @@ lxcompile_word(void *arg, const char *w, size_t n, float weight)
 	if (n >= WORD_MAX)
 		n = WORD_MAX - 1;
 	if (l->stemmer != NULL)
-		st = sb_stemmer_stem(l->stemmer, (const sb_symbol *)w, (int)n);
+		st = sb_stemmer_stem(l->stemmer, (const sb_symbol *)w,
+		    (int)stem_in(l->code, w, n));
 	if (st != NULL) {
 		n = stem_fix(l->code, (const char *)st,
 		    (size_t)sb_stemmer_length(l->stemmer));
@@ -1652,6 +1669,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
 	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
+	s->secpage = xcalloc(s->nsec + 1, sizeof(*s->secpage));
+	for (size_t k = 0; k < s->nsec; k++)
+		s->secpage[k] = (uint32_t)guide_section_page(g, k);
 	return s;
 }
 
@@ -1676,6 +1696,7 @@ search_free(struct search *s)
 	free(s->seclang);
 	free(s->hmass);
 	free(s->secsubj);
+	free(s->secpage);
 	free(s->csubj);
 	free(s->cweak);
 	for (i = 0; i < s->nlxl; i++)
@@ -1788,7 +1809,8 @@ query_concepts(const struct search *s, struct qwords *q)
 
 			if (l->stemmer != NULL)
 				x = sb_stemmer_stem(l->stemmer,
-				    (const sb_symbol *)w, (int)n);
+				    (const sb_symbol *)w,
+				    (int)stem_in(l->code, w, n));
 			if (x != NULL)
 				wseq_add(&st, w, n, (const char *)x, stem_fix(
 				    l->code, (const char *)x, (size_t)
@@ -2084,7 +2106,8 @@ search_query(const struct search *s, const char *text, const char *lang,
 			}
 			if (s->langs[li].stemmer != NULL) {
 				st = sb_stemmer_stem(s->langs[li].stemmer,
-				    (const sb_symbol *)q.w[i], q.n[i]);
+				    (const sb_symbol *)q.w[i], (int)stem_in(
+				    s->langs[li].code, q.w[i], (size_t)q.n[i]));
 				if (st == NULL)
 					continue;
 				sl = stem_fix(s->langs[li].code,
@@ -2164,6 +2187,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		hits[k].rarity = rare > 1 ? 1 : rare;
 		hits[k].off_subject = off;
 		hits[k].unknown = unused / norm;
+		hits[k].page = s->secpage[sec];
 	}
 	sc->ntouched = 0;
 	return nhits;
@@ -2186,12 +2210,28 @@ search_is_answer(const struct search_hit *hit, double min_score)
 	return 1;
 }
 
+/* Are the best hits (the first SEARCH_AGREE_HITS) all sections of one
+ * page? Then they agree on the question's topic. */
+static int
+pages_agree(const struct search_hit *hits, size_t n)
+{
+	if (n > SEARCH_AGREE_HITS)
+		n = SEARCH_AGREE_HITS;
+	if (n < SEARCH_AGREE_HITS)
+		return 0;
+	for (size_t k = 1; k < n; k++)
+		if (hits[k].page != hits[0].page)
+			return 0;
+	return 1;
+}
+
 enum search_outcome
 search_decide(const struct search_hit *hits, size_t n, double min_score)
 {
 	if (hits == NULL || n == 0)
 		return SEARCH_NONE;
-	if (search_is_answer(&hits[0], min_score) && !hits[0].off_subject)
+	if (!hits[0].off_subject && search_is_answer(&hits[0],
+	    pages_agree(hits, n) ? SEARCH_AGREE * min_score : min_score))
 		return SEARCH_ANSWER;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
 		return SEARCH_CHOICES;
@@ -2262,7 +2302,8 @@ tokens_word(void *arg, const char *w, size_t n, float weight)
 	if (t->b.len > 0)
 		buf_addc(&t->b, ' ');
 	if (t->stemmer != NULL)
-		st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
+		st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w,
+		    (int)stem_in(t->lang, w, n));
 	if (st != NULL)
 		buf_add(&t->b, (const char *)st, stem_fix(t->lang,
 		    (const char *)st, (size_t)sb_stemmer_length(t->stemmer)));

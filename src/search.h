@@ -39,6 +39,7 @@ struct search_hit {
 	size_t	matched;	/* how many of them the section matches */
 	double	unknown;	/* share of the question's weight in words
 				   the guide never uses */
+	size_t	page;		/* the page of the section */
 	int	off_subject;	/* the question names a subject (lexicon
 				   "subject" concept) the section is not
 				   about */
@@ -83,7 +84,8 @@ int search_is_answer(const struct search_hit *hit, double min_score);
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
  * A question naming a subject (account, device, website, person, message)
- * that the best section is not about is never an answer.
+ * that the best section is not about is never an answer. The bar is lower
+ * when the best hits agree on one page (SEARCH_AGREE).
  */
 enum search_outcome {
 	SEARCH_NONE = 0,
@@ -91,6 +93,13 @@ enum search_outcome {
 	SEARCH_ANSWER,
 };
 #define SEARCH_CHOICE_MIN	0.25
+/* When the SEARCH_AGREE_HITS best hits are all sections of one page, they
+ * agree on the question's topic: the best is an answer from SEARCH_AGREE
+ * times the minimum score (its other checks unchanged). Measured on the
+ * tune halves: 0.8 gains a right answer and no wrong one; 0.6 or 0.7 also
+ * answer an uncovered question. */
+#define SEARCH_AGREE_HITS	3
+#define SEARCH_AGREE		0.8
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
 

@@ -48,6 +48,9 @@ test_tokens(void)
 {
 	check_tokens("L'ordinateur d’Anne", "fr", "ordin anne",
 	    "elisions with ' and ’");
+	check_tokens("piratée piratées piraté pirate arrêtée arrêté", "fr",
+	    "pirat pirat pirat pirat arret arret",
+	    "French -ée(s) stems as -é");
 	check_tokens("qu'il jusqu'au lorsqu’elle", "fr", "",
 	    "elided stopwords vanish");
 	check_tokens("Téléphone TELEPHONE telephone", "fr",
@@ -285,6 +288,24 @@ test_is_answer(void)
 	CHECK(search_is_answer(&x, 0.5), "a one-word question: answer");
 	x = mkhit(1.0, 0.3, 0.5, 4, 2);
 	CHECK(search_is_answer(&x, 0.5), "two words matched: answer");
+
+	/* Between SEARCH_AGREE * min and min: an answer only when the three
+	 * best hits are sections of one page. */
+	h[0] = mkhit(0.9 * 0.5, 1, 1, 2, 2);
+	h[1] = mkhit(0.9 * 0.5 - 0.01, 1, 1, 2, 2);
+	h[2] = mkhit(0.9 * 0.5 - 0.02, 1, 1, 2, 2);
+	h[0].page = h[1].page = h[2].page = 4;
+	CHECK(SEARCH_AGREE < 0.9 && search_decide(h, 3, 0.5) ==
+	    SEARCH_ANSWER, "three best on one page: answer below min_score");
+	h[2].page = 5;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
+	    "three best on two pages: choices below min_score");
+	CHECK(search_decide(h, 2, 0.5) == SEARCH_CHOICES,
+	    "two hits only: choices below min_score");
+	h[0].score = 0.5 * SEARCH_AGREE - 0.01;
+	h[2].page = 4;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
+	    "one page, below SEARCH_AGREE * min_score: choices");
 
 	(void)util_snprintf(path, sizeof(path), "%s/guide/search", fixdir);
 	guide_load_dir(g, path, "en");
