@@ -15,6 +15,7 @@
 #include "guide.h"
 #include "lexicon.h"
 #include "log.h"
+#include "lru.h"
 #include "notify.h"
 #include "otr.h"
 #include "phrases.h"
@@ -30,7 +31,6 @@
 #define STOP_TIMEOUT_MS	2000
 #define FLUSH_ROUNDS	16	/* actions causing actions: a bound */
 #define JID_MAX		512
-#define PEOPLE_MAX	8192	/* people tracked for reach checks */
 #define CHECK_EVERY	60	/* s: ping people in a case, no presence */
 #define STATUS_EVERY	5	/* s: status file and STATUS= refreshed */
 
@@ -57,7 +57,6 @@ struct rate {
  * is with, so that the bot can ping it when it cannot see their presence.
  */
 struct person {
-	char	*bare;		/* lower case */
 	char	*full;		/* last heard from */
 	time_t	 checked;	/* last ping sent */
 	int	 pinging;
@@ -98,8 +97,7 @@ struct daemon {
 	size_t			 table_max;	/* for each of the two */
 	time_t			 last_tick;
 
-	struct person		*people;
-	size_t			 npeople;
+	struct lru		*people;	/* bare -> struct person */
 	int			 checks;	/* people being pinged */
 	struct held		*held;
 	size_t			 nheld;
@@ -507,38 +505,85 @@ presence_changed(struct daemon *d, const char *bare, enum xmppc_show after)
  * also pinged every CHECK_EVERY seconds. Nobody is added to the roster.
  */
 
+/*
+ * The one rule for the tables a stranger can add rows to (people here,
+ * and the bot's conversations through bot_env.kept): a configured
+ * helper, a person with an open case, or one with an encrypted session is
+ * never evicted to make room for a newcomer.
+ */
+static int
+peer_kept(void *ud, const char *bare)
+{
+	struct daemon *d = ud;
+	struct otr_info info;
+
+	if (config_helper_find(d->cfg, bare) != NULL ||
+	    (d->esc != NULL && escalate_case_of(d->esc, bare) > 0))
+		return 1;
+	if (d->o == NULL)
+		return 0;
+	otr_info(d->o, bare, &info);
+	return info.encrypted;
+}
+
+/* People table: a ping in flight is kept too (its answer is counted). */
+static int
+person_kept(void *ud, const char *bare, void *val)
+{
+	const struct person *p = val;
+
+	return (p != NULL && p->pinging) || peer_kept(ud, bare);
+}
+
+static void
+person_free(void *val)
+{
+	struct person *p = val;
+
+	free(p->full);
+	free(p);
+}
+
 static struct person *
 person_find(struct daemon *d, const char *bare)
 {
-	for (size_t i = 0; i < d->npeople; i++)
-		if (strcmp(d->people[i].bare, bare) == 0)
-			return &d->people[i];
-	return NULL;
+	return lru_get(d->people, bare);
 }
 
-/* A person wrote from full: the JID to ping is that one. */
+/* A person wrote from full: the JID to ping is that one. The table is
+ * bounded; a newcomer evicts the least recently active stranger (see
+ * peer_kept). */
 static void
 person_heard(struct daemon *d, const char *full, const char *bare)
 {
 	struct person *p;
+	void **slot;
+	int made;
 
 	if (strchr(full, '/') == NULL ||
 	    config_helper_find(d->cfg, bare) != NULL)
 		return;
-	if ((p = person_find(d, bare)) != NULL) {
-		if (strcmp(p->full, full) == 0)
-			return;
-		free(p->full);
-	} else {
-		if (d->npeople == PEOPLE_MAX)
-			return;
-		d->people = xrealloc(d->people, (d->npeople + 1) *
-		    sizeof(*d->people));
-		p = &d->people[d->npeople++];
-		memset(p, 0, sizeof(*p));
-		p->bare = xstrdup(bare);
+	if ((slot = lru_touch(d->people, bare, &made)) == NULL) {
+		log_warnx("%zu people in cases or sessions: %s not tracked",
+		    lru_count(d->people), log_peer(bare));
+		return;
 	}
+	if (made)
+		*slot = xcalloc(1, sizeof(struct person));
+	p = *slot;
+	if (p->full != NULL && strcmp(p->full, full) == 0)
+		return;
+	free(p->full);
 	p->full = xstrdup(full);
+}
+
+static int
+person_idle(void *ud, const char *bare, void *val)
+{
+	struct daemon *d = ud;
+	const struct person *p = val;
+
+	return !p->pinging && escalate_case_of(d->esc, bare) <= 0;
 }
 
 /* Forgets people without an open case (they are heard again if they
@@ -546,32 +591,50 @@ person_heard(struct daemon *d, const char *full, const char *bare)
 static void
 people_prune(struct daemon *d)
 {
-	size_t i = 0;
-
-	while (i < d->npeople) {
-		struct person *p = &d->people[i];
-
-		if (p->pinging || escalate_case_of(d->esc, p->bare) > 0) {
-			i++;
-			continue;
-		}
-		free(p->bare);
-		free(p->full);
-		*p = d->people[--d->npeople];
-	}
+	lru_each(d->people, person_idle, d);
 }
 
 /* 1 if news for p could go into a session the bot cannot see. */
 static int
-person_unseen(struct daemon *d, const struct person *p)
+person_unseen(struct daemon *d, const char *bare)
 {
 	struct otr_info info;
 
-	if (escalate_case_of(d->esc, p->bare) <= 0 ||
-	    res_best(d, p->bare) != XMPPC_OFFLINE)
+	if (escalate_case_of(d->esc, bare) <= 0 ||
+	    res_best(d, bare) != XMPPC_OFFLINE)
 		return 0;
-	otr_info(d->o, p->bare, &info);
+	otr_info(d->o, bare, &info);
 	return info.encrypted && !info.offline;
+}
+
+struct checks {
+	struct daemon	*d;
+	time_t		 now;
+	int		 all;
+};
+
+static int
+check_one(void *ud, const char *bare, void *val)
+{
+	struct checks *c = ud;
+	struct daemon *d = c->d;
+	struct person *p = val;
+	const char *full;
+
+	if (p->pinging || !person_unseen(d, bare))
+		return 0;
+	if (!c->all && c->now - p->checked < CHECK_EVERY)
+		return 0;
+	/* The address of their encrypted session, not the last one
+	 * heard from (another client of theirs may have written). */
+	if ((full = otr_session_jid(d->o, bare)) == NULL)
+		full = p->full;
+	if (xmppc_ping_peer(d->x, full) == -1)
+		return 0;
+	p->pinging = 1;
+	p->checked = c->now;
+	d->checks++;
+	return 0;
 }
 
 /* Pings the unseen people: all of them (a helper wrote), or those not
@@ -579,24 +642,9 @@ person_unseen(struct daemon *d, const struct person *p)
 static void
 checks_start(struct daemon *d, time_t now, int all)
 {
-	for (size_t i = 0; i < d->npeople; i++) {
-		struct person *p = &d->people[i];
-		const char *full;
+	struct checks c = { d, now, all };
 
-		if (p->pinging || !person_unseen(d, p))
-			continue;
-		if (!all && now - p->checked < CHECK_EVERY)
-			continue;
-		/* The address of their encrypted session, not the last one
-		 * heard from (another client of theirs may have written). */
-		if ((full = otr_session_jid(d->o, p->bare)) == NULL)
-			full = p->full;
-		if (xmppc_ping_peer(d->x, full) == -1)
-			continue;
-		p->pinging = 1;
-		p->checked = now;
-		d->checks++;
-	}
+	lru_each(d->people, check_one, &c);
 }
 
 static void
@@ -1187,11 +1235,7 @@ teardown(struct daemon *d)
 	for (size_t i = 0; i < d->nrates; i++)
 		free(d->rates[i].bare);
 	free(d->rates);
-	for (size_t i = 0; i < d->npeople; i++) {
-		free(d->people[i].bare);
-		free(d->people[i].full);
-	}
-	free(d->people);
+	lru_free(d->people);
 	for (size_t i = 0; i < d->nheld; i++) {
 		free(d->held[i].bare);
 		util_strfreezero(d->held[i].text);
@@ -1372,6 +1416,7 @@ daemon_run(struct config *cfg)
 		d.table_max = TABLE_MIN;
 	if (d.table_max > TABLE_MAX)
 		d.table_max = TABLE_MAX;
+	d.people = lru_new(d.table_max, person_kept, person_free, &d);
 	bot_actions_init(&d.pending);
 	if (signals_setup() == -1)
 		return 1;

@@ -74,6 +74,7 @@ enum smp_action {
 	SMP_NONE = 0,
 	SMP_RESPOND,
 	SMP_ABORT,
+	SMP_REFUSE,	/* smp_refused(): aborted, the peer's state kept */
 };
 
 /* A session's address: set when the session starts (a handshake done in
@@ -746,6 +747,19 @@ session_unpinned(const struct otr *o, const ConnContext *c)
 {
 	return c != NULL && c->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
 	    config_helper_find(o->cfg, c->username) != NULL &&
+	    session_helper(o, c) == NULL;
+}
+
+/*
+ * SMP runs only in a session that session_helper() takes for a helper's,
+ * or in one of a JID that is no helper's: another session of a helper's
+ * account is refused (aborted, no trust, no SMP event: never the helper's
+ * check, never the helper's proof). Every SMP path asks this.
+ */
+static int
+smp_refused(const struct otr *o, const ConnContext *c)
+{
+	return c != NULL && config_helper_find(o->cfg, c->username) != NULL &&
 	    session_helper(o, c) == NULL;
 }
 
@@ -1554,6 +1568,17 @@ op_handle_smp_event(void *od, OtrlSMPEvent ev, ConnContext *ctx,
 
 	(void)pct;
 	(void)question;		/* the peer's words: never logged */
+	if (smp_refused(o, ctx)) {
+		/* Whatever step it is: aborted after this receive, nothing
+		 * about the helper; a request is a pin mismatch. */
+		if (ev == OTRL_SMPEVENT_ASK_FOR_SECRET ||
+		    ev == OTRL_SMPEVENT_ASK_FOR_ANSWER)
+			queue_unpinned(o, p, ctx);
+		o->smp_ctx = ctx;
+		o->smp_action = SMP_REFUSE;
+		o->smp_over = ctx;
+		return;
+	}
 	if (ev != OTRL_SMPEVENT_ASK_FOR_SECRET &&
 	    ev != OTRL_SMPEVENT_ASK_FOR_ANSWER &&
 	    ev != OTRL_SMPEVENT_IN_PROGRESS)
@@ -1945,6 +1970,13 @@ smp_followup(struct otr *o, struct peer *p, time_t now)
 	if (ctx == NULL || act == SMP_NONE ||
 	    ctx->msgstate != OTRL_MSGSTATE_ENCRYPTED)
 		return;
+	if (act == SMP_REFUSE || smp_refused(o, ctx)) {
+		/* Not the helper's SMP: the pinned session's run, if any,
+		 * is left alone. */
+		otrl_message_abort_smp(o->us, &o->ops, o, ctx);
+		o->smp_over = ctx;
+		return;
+	}
 	if (act == SMP_RESPOND && smp_limited(o, p, now)) {
 		log_warnx("otr: %s is over the SMP attempt limit",
 		    log_peer(p->bare));
@@ -2332,7 +2364,7 @@ otr_smp_start(struct otr *o, const char *bare_in, const char *question)
 		return -1;
 	if ((bare = jid_bare(bare_in)) == NULL)
 		return -1;
-	if ((ctx = current_ctx(o, bare, 0)) == NULL ||
+	if ((ctx = current_ctx(o, bare, 0)) == NULL || smp_refused(o, ctx) ||
 	    (p = peer_find(o, bare)) == NULL) {
 		free(bare);
 		return -1;

@@ -863,6 +863,50 @@ test_helper_impostor(void)
 	deliver();
 	CHECK_INT(texts0 + 1, bot.ntexts, "and is heard");
 	CHECK_STR("QUEUE", last_text(&bot), "as the helper");
+
+	/*
+	 * SMP from the other session, with the desk's right secret: the bot
+	 * never answers it as the helper's check (nor as anyone's: it is
+	 * refused, like the session's texts), so no SMP event about the
+	 * helper reaches the daemon and the other client learns nothing.
+	 */
+	{
+		int ans = count_ev(&bot, OTR_EV_SMP_ANSWERED);
+		int prov = count_ev(&bot, OTR_EV_SMP_PROVED);
+		int succ = count_ev(&bot, OTR_EV_SMP_SUCCEEDED);
+		int fail = count_ev(&bot, OTR_EV_SMP_FAILED);
+		int unp = count_ev(&bot, OTR_EV_UNPINNED);
+		int esucc = count_ev(&evil, OTR_EV_SMP_SUCCEEDED);
+
+		CHECK_INT(0, otr_smp_start(evil.o, "bot@example.test", NULL),
+		    "the other session asks the bot to prove itself (SMP)");
+		deliver();
+		CHECK_INT(ans, count_ev(&bot, OTR_EV_SMP_ANSWERED),
+		    "the bot does not answer it as the helper's");
+		CHECK_INT(prov, count_ev(&bot, OTR_EV_SMP_PROVED),
+		    "no SMP_PROVED for the helper");
+		CHECK_INT(succ, count_ev(&bot, OTR_EV_SMP_SUCCEEDED),
+		    "no SMP_SUCCEEDED for the helper");
+		CHECK_INT(fail, count_ev(&bot, OTR_EV_SMP_FAILED),
+		    "no SMP_FAILED either (the helper's own check stands)");
+		CHECK(count_ev(&bot, OTR_EV_UNPINNED) > unp,
+		    "it is a pin mismatch (UNPINNED)");
+		CHECK_INT(esucc, count_ev(&evil, OTR_EV_SMP_SUCCEEDED),
+		    "the other client's check of the bot does not pass");
+		otr_info(bot.o, "helper@example.test", &info);
+		CHECK(info.encrypted && info.pinned,
+		    "the helper's pinned session is still the helper's");
+	}
+	/* The pinned helper's own SMP still works. */
+	{
+		int prov = count_ev(&bot, OTR_EV_SMP_PROVED);
+
+		CHECK_INT(0, otr_smp_start(helper.o, "bot@example.test", NULL),
+		    "the pinned helper asks the bot to prove itself");
+		deliver();
+		CHECK_INT(prov + 1, count_ev(&bot, OTR_EV_SMP_PROVED),
+		    "the bot proves itself to the pinned helper");
+	}
 }
 
 /*
