@@ -90,6 +90,7 @@ struct daemon {
 	int			 checks;	/* people being pinged */
 	struct held		*held;
 	size_t			 nheld;
+	unsigned long		 texts;		/* decrypted texts handed over */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -563,6 +564,7 @@ otr_cb_text(void *ud, const char *bare, const char *text)
 	struct bot_facts f;
 	struct otr_info info;
 
+	d->texts++;
 	facts_fill(d, bare, &f, &info);
 	if (config_helper_find(d->cfg, bare) != NULL) {
 		checks_start(d, time(NULL), 1);
@@ -653,10 +655,14 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 {
 	struct daemon *d = ud;
 	char bare[JID_MAX];
-	int before;
+	int before, timed = log_get_level() >= LOGL_DEBUG;
+	unsigned long texts = d->texts;
+	struct timespec t0, t1;
 
 	if (error)
 		return;		/* never to OTR: it would answer errors */
+	if (timed)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 	jid_bare(from_full, bare, sizeof(bare));
 	if (!rate_allow(d, bare, time(NULL)))
 		return;
@@ -670,6 +676,13 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 	    config_helper_find(d->cfg, bare) == NULL)
 		presence_changed(d, bare, res_best(d, bare));
 	flush(d);
+	/* For bench/run_load.py: stanza in to replies out, no content. */
+	if (timed && d->texts != texts) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_debug("text handled in %ld us",
+		    (long)((t1.tv_sec - t0.tv_sec) * 1000000L +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000L));
+	}
 }
 
 static void
