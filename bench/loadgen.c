@@ -18,7 +18,8 @@
  *                 or 2 s; prints "secure N" when all are secure.
  *   SIGUSR2:      every client asks questions from --questions in turn: one
  *                 question, wait for the first message back (the answer),
- *                 wait --think ms, next question.
+ *                 wait --think ms, next question. The next SIGUSR2 stops
+ *                 new questions (sessions stay open), the next resumes.
  *   SIGTERM/INT:  stop; the sample file is flushed; exit 0.
  * --auto starts OTR after login and asks once secure (no signals needed).
  *
@@ -405,8 +406,16 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	}
 	r = otrl_message_receiving(us, &ops, c, c->jid, PROTO, opt.target,
 	    body, &newmsg, &tlvs, NULL, NULL, NULL);
-	if (tlvs != NULL)
+	if (tlvs != NULL) {
+		/* the bot ended the session (it stops): a person with a
+		 * question out starts a new one at once */
+		if (otrl_tlv_find(tlvs, OTRL_TLV_DISCONNECTED) != NULL &&
+		    c->st == C_ASKED) {
+			c->t_sent = now_ms();
+			(void)secure_or_requery(c);
+		}
 		otrl_tlv_free(tlvs);
+	}
 	if (r == 0 && newmsg != NULL)
 		got_text(c, newmsg);
 	otrl_message_free(newmsg);
@@ -743,7 +752,11 @@ main(int argc, char **argv)
 				if (cl[i].st == C_ONLINE)
 					start_otr(&cl[i]);
 		}
-		if ((sig_ask || opt.auto_run) && !go_ask)
+		if (sig_ask) {		/* SIGUSR2 toggles asking */
+			sig_ask = 0;
+			go_ask = !go_ask;
+		}
+		if (opt.auto_run)
 			go_ask = 1;
 		for (int i = 0; i < opt.count; i++) {
 			struct client *c = &cl[i];

@@ -229,6 +229,9 @@ class Run:
         self.results = {}
         self.srv = None
         self.bot = None
+        self.live = []
+        self.have = 0
+        self.asking_on = False
 
     def seq(self):
         self._seq += 1
@@ -249,6 +252,7 @@ class Run:
         names += ["u%d" % i for i in range(a.max_clients)]
         names += ["g%d" % i for i in range(a.churn_gone)]
         names += ["s%d" % i for i in range(a.strangers)]
+        names += ["v%d" % i for i in range(a.flood_victims)]
         names += ["f0"]
         secs = bulk_accounts(self.srv, names)
         self.results["accounts"] = {"n": len(names), "write_s": round(secs, 3)}
@@ -334,25 +338,25 @@ class Run:
         self.results["echo"] = res
         log("echo:", res)
 
-    def steady(self):
+    def steady(self, stages):
+        """Grows the live sessions through stages; at each, the new clients
+        handshake, then every live client asks for --ask-secs."""
         a = self.args
-        self.live = []
-        have = 0
-        out = []
-        for n in a.stages:
-            if n > a.max_clients:
-                break
-            add = n - have
+        out = self.results.setdefault("steady", [])
+        for n in stages:
+            if n > a.max_clients or n <= self.have:
+                continue
+            add = n - self.have
             log("stage %d: logging in %d more" % (n, add))
             t_login = time.monotonic()
-            g = Group(self, have, add, mode="otr")
+            g = Group(self, self.have, add, mode="otr")
             try:
                 g.wait("ready", 60 + add / 10)
             except TimeoutError as e:
                 log("stage %d: logins did not finish: %s" % (n, e))
                 out.append({"sessions": n, "stopped": "logins: " + str(e)[:200]})
                 g.stop()
-                break
+                return False
             login_s = time.monotonic() - t_login
             self.live.append(g)
             pid = self.bot_pid()
@@ -365,18 +369,19 @@ class Run:
                 stopped = "handshakes: " + str(e)[:200]
             t1 = time.time()
             c1, r1 = cpu_s(pid), rss_kb(pid)
-            hs = len(g.samples("H"))
             hs_lat = [v for (t, v) in g.samples("H")]
-            # asking: every live client
+            hs = len(hs_lat)
+            # greetings are out (or 2 s passed): the handshake phase ended
+            # at the last greeting; its CPU includes the greetings
             mark = self.bot.mark()
-            for lg in self.live:
-                lg.signal(signal.SIGUSR2)
+            self.asking(True)
             time.sleep(1.0)          # let the first round start
             c2, t2 = cpu_s(pid), time.time()
             p2 = self.prosody_cpu()
             time.sleep(a.ask_secs)
             c3, t3, r3 = cpu_s(pid), time.time(), rss_kb(pid)
             p3 = self.prosody_cpu()
+            self.asking(False)
             lat = []
             for lg in self.live:
                 lat += [v for (t, v) in lg.samples("A", t2 * 1e3, t3 * 1e3)]
@@ -403,40 +408,35 @@ class Run:
                 res["stopped"] = stopped
             out.append(res)
             log("stage:", json.dumps(res))
-            # back to idle before the next stage
-            for lg in self.live:
-                lg.signal(signal.SIGUSR1)    # no-op after the first time
-            have = n
+            self.have = n
+            time.sleep(3)            # answers in flight come back
             if stopped:
-                break
-            self._pause_asking()
-        self.results["steady"] = out
+                return False
+        return True
 
-    def _pause_asking(self):
-        """Stops the asking clients (they keep their sessions): SIGSTOP."""
-        for lg in self.live:
-            for g in lg.gens:
-                if g.proc.poll() is None:
-                    g.proc.send_signal(signal.SIGSTOP)
-        time.sleep(2)
-        for lg in self.live:
-            for g in lg.gens:
-                if g.proc.poll() is None:
-                    g.proc.send_signal(signal.SIGCONT)
+    def asking(self, on):
+        """Live clients ask (on) or keep their sessions idle (off)."""
+        if on != self.asking_on:
+            for lg in self.live:
+                lg.signal(signal.SIGUSR2)
+            self.asking_on = on
 
     def stop_live(self):
-        for lg in getattr(self, "live", []):
+        for lg in self.live:
             lg.stop()
         self.live = []
+        self.asking_on = False
 
     def restart(self):
         """Bot restarted with all live sessions out there; clients keep
         asking (their next question finds the bot without the session)."""
         a = self.args
-        if not getattr(self, "live", None):
+        if not self.live:
             return
         n = sum(g.count for lg in self.live for g in lg.gens)
         log("restart storm with %d sessions" % n)
+        self.asking(True)
+        time.sleep(2)
         self.bot.stop()
         self.bot.start(wait=r"online", timeout=60)
         t_on = time.time()
@@ -483,7 +483,7 @@ class Run:
         a = self.args
         n = a.flood_victims
         log("flood: %d victims" % n)
-        g = Group(self, a.max_clients - n, n, mode="otr")
+        g = Group(self, 0, n, prefix="v", mode="otr")
         g.wait("ready", 120)
         g.signal(signal.SIGUSR1)
         g.wait("secure", 120)
@@ -564,7 +564,7 @@ class Run:
         idle1 = self._idle_cpu(a.idle_secs)
         self._idle_per_ms = idle1
         s1 = self._strangers(a.strangers // 2, a.strangers // 2)
-        live = sum(g.count for lg in getattr(self, "live", []) for g in lg.gens)
+        live = sum(g.count for lg in self.live for g in lg.gens)
         res = {"live": live, "gone": a.churn_gone,
                "idle_cpu_ms_per_s_before": round(idle0, 2),
                "idle_cpu_ms_per_s_after": round(idle1, 2),
@@ -599,7 +599,7 @@ def main():
                    help="ms between an answer and the next question")
     p.add_argument("--login-rate", type=float, default=100,
                    help="logins per second (all processes together)")
-    p.add_argument("--per-proc", type=int, default=500)
+    p.add_argument("--per-proc", type=int, default=50)
     p.add_argument("--restart-timeout", type=float, default=300)
     p.add_argument("--flood-victims", type=int, default=100)
     p.add_argument("--flood-rate", type=float, default=50)
@@ -621,15 +621,22 @@ def main():
     t0 = time.monotonic()
     try:
         run.setup()
-        for s in ["floor", "echo", "steady", "restart", "flood", "churn"]:
+        # order: floors and echo first; the first stage; flood and churn
+        # with that stage's sessions idle (churn: --churn-gone against
+        # them); the larger stages; the restart storm with all of them
+        plan = [("floor", run.floor), ("echo", run.echo),
+                ("steady", lambda: run.steady(a.stages[:1])),
+                ("flood", run.flood), ("churn", run.churn),
+                ("steady", lambda: run.steady(a.stages[1:])),
+                ("restart", run.restart)]
+        for s, fn in plan:
             if s in a.scenarios:
                 try:
-                    getattr(run, s)()
+                    fn()
                 except Exception as e:  # report and go on with the others
                     log("%s failed: %r" % (s, e))
                     run.results.setdefault("errors", {})[s] = repr(e)
-            if s == "restart":
-                run.stop_live()
+        run.stop_live()
         # the floor again at the end: the machine is shared
         if "floor" in a.scenarios:
             f0 = run.results["floor"]
