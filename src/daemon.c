@@ -105,6 +105,7 @@ struct daemon {
 	time_t			 started;
 	time_t			 status_at;	/* last status_publish() */
 	int			 ready;		/* READY=1 sent */
+	unsigned long		 texts;		/* decrypted texts handed over */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -704,6 +705,7 @@ otr_cb_text(void *ud, const char *bare, const char *text)
 	struct bot_facts f;
 	struct otr_info info;
 
+	d->texts++;
 	facts_fill(d, bare, &f, &info);
 	if (config_helper_find(d->cfg, bare) != NULL) {
 		checks_start(d, time(NULL), 1);
@@ -905,10 +907,14 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 {
 	struct daemon *d = ud;
 	char bare[JID_MAX];
-	int before;
+	int before, timed = log_get_level() >= LOGL_DEBUG;
+	unsigned long texts = d->texts;
+	struct timespec t0, t1;
 
 	if (error)
 		return;		/* never to OTR: it would answer errors */
+	if (timed)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 	jid_bare(from_full, bare, sizeof(bare));
 	if (!rate_allow(d, bare, time(NULL)))
 		return;
@@ -922,6 +928,13 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 	    config_helper_find(d->cfg, bare) == NULL)
 		presence_changed(d, bare, res_best(d, bare));
 	flush(d);
+	/* For bench/run_load.py: stanza in to replies out, no content. */
+	if (timed && d->texts != texts) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_debug("text handled in %ld us",
+		    (long)((t1.tv_sec - t0.tv_sec) * 1000000L +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000L));
+	}
 }
 
 static void

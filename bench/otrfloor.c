@@ -1,0 +1,295 @@
+/*
+ * otrfloor: what libotr alone costs the bot, with no XMPP and no bot logic:
+ * the crypto floor that bench/run_load.py divides the daemon's figures by.
+ *
+ *   otrfloor [--handshakes N] [--answers N] [--answer-bytes B]
+ *
+ * Two user states in one process, "bot@example.test" and a client, pass
+ * messages to each other in memory. A handshake is what the daemon does
+ * when a client sends "?OTRv3?": the bot receives the query, starts the AKE
+ * and receives the DH-key and Signature messages. An answer is the bot
+ * receiving one encrypted question and sending one reply of B bytes. Only
+ * the bot's calls are timed (process CPU time around them). Prints
+ *   floor handshake_cpu_ms X answer_cpu_ms Y handshakes N answers N
+ * Benchmark code, not part of the bot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gcrypt.h>
+#include <libotr/proto.h>
+#include <libotr/userstate.h>
+#include <libotr/message.h>
+#include <libotr/privkey.h>
+#include <libotr/instag.h>
+
+#define PROTO	"xmpp"
+#define BOT	"bot@example.test"
+#define PEER	"alice@example.test"
+#define QMAX	16
+
+struct side {
+	OtrlUserState us;
+	const char *acct, *peer;
+	char *q[QMAX];		/* messages injected towards the other side */
+	int nq;
+	int secure;
+};
+
+static struct side bot, cli;
+static OtrlMessageAppOps ops;
+static double bot_cpu;
+
+static double
+cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static OtrlPolicy
+op_policy(void *od, ConnContext *c)
+{
+	(void)od; (void)c;
+	return OTRL_POLICY_ALWAYS;
+}
+
+static int
+op_logged(void *od, const char *a, const char *p, const char *r)
+{
+	(void)od; (void)a; (void)p; (void)r;
+	return 1;
+}
+
+static void
+op_inject(void *od, const char *a, const char *p, const char *to,
+    const char *msg)
+{
+	struct side *s = od;
+
+	(void)a; (void)p; (void)to;
+	if (s->nq < QMAX)
+		s->q[s->nq++] = strdup(msg);
+}
+
+static void
+op_secure(void *od, ConnContext *c)
+{
+	struct side *s = od;
+
+	(void)c;
+	s->secure = 1;
+}
+
+static int
+op_mms(void *od, ConnContext *c)
+{
+	(void)od; (void)c;
+	return 0;
+}
+
+static const char *
+op_err(void *od, ConnContext *c, OtrlErrorCode e)
+{
+	(void)od; (void)c; (void)e;
+	return "error";
+}
+
+static void
+op_err_free(void *od, const char *s)
+{
+	(void)od; (void)s;
+}
+
+static void
+op_event(void *od, OtrlMessageEvent e, ConnContext *c, const char *m,
+    gcry_error_t err)
+{
+	(void)od; (void)e; (void)c; (void)m; (void)err;
+}
+
+static void
+op_instag(void *od, const char *acct, const char *proto)
+{
+	struct side *s = od;
+	FILE *f = fopen("/dev/null", "w");
+
+	if (f != NULL) {
+		otrl_instag_generate_FILEp(s->us, f, acct, proto);
+		fclose(f);
+	}
+}
+
+static void
+op_privkey(void *od, const char *acct, const char *proto)
+{
+	(void)od;
+	fprintf(stderr, "otrfloor: no key for %s/%s\n", acct, proto);
+}
+
+/* Delivers body to side s; what s injects is queued on s. The call is
+ * timed when s is the bot. Returns the decrypted text, if any. */
+static char *
+deliver(struct side *s, const char *body)
+{
+	char *newmsg = NULL;
+	OtrlTLV *tlvs = NULL;
+	double t0 = s == &bot ? cpu_ms() : 0;
+	int r;
+
+	r = otrl_message_receiving(s->us, &ops, s, s->acct, PROTO, s->peer,
+	    body, &newmsg, &tlvs, NULL, NULL, NULL);
+	if (s == &bot)
+		bot_cpu += cpu_ms() - t0;
+	if (tlvs != NULL)
+		otrl_tlv_free(tlvs);
+	if (r != 0 || newmsg == NULL) {
+		otrl_message_free(newmsg);
+		return NULL;
+	}
+	return newmsg;
+}
+
+/* Encrypts text from s to the other side; returns the body to deliver. */
+static char *
+encrypt_from(struct side *s, const char *text)
+{
+	char *out = NULL;
+	double t0 = s == &bot ? cpu_ms() : 0;
+
+	if (otrl_message_sending(s->us, &ops, s, s->acct, PROTO, s->peer,
+	    OTRL_INSTAG_BEST, text, NULL, &out, OTRL_FRAGMENT_SEND_SKIP,
+	    NULL, NULL, NULL) != 0) {
+		fprintf(stderr, "otrfloor: sending failed\n");
+		exit(1);
+	}
+	if (s == &bot)
+		bot_cpu += cpu_ms() - t0;
+	return out;
+}
+
+/* Passes queued messages back and forth until both queues are empty. */
+static void
+pump(void)
+{
+	while (bot.nq > 0 || cli.nq > 0) {
+		struct side *from = bot.nq > 0 ? &bot : &cli;
+		struct side *to = from == &bot ? &cli : &bot;
+		char *m = from->q[0];
+
+		memmove(from->q, from->q + 1, (size_t)--from->nq *
+		    sizeof(*from->q));
+		otrl_message_free(deliver(to, m));
+		free(m);
+	}
+}
+
+static void
+keys(struct side *s, const char *dir)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s.key", dir, s->acct);
+	if (otrl_privkey_generate(s->us, path, s->acct, PROTO) != 0) {
+		fprintf(stderr, "otrfloor: keygen failed\n");
+		exit(1);
+	}
+	unlink(path);
+	op_instag(s, s->acct, PROTO);
+}
+
+int
+main(int argc, char **argv)
+{
+	int nh = 200, na = 1000, ab = 1200;
+	char dir[] = "/tmp/otrfloor-XXXXXX", *answer;
+	double hs_cpu, ans_cpu;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--handshakes") == 0)
+			nh = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--answers") == 0)
+			na = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--answer-bytes") == 0)
+			ab = atoi(argv[i + 1]);
+	}
+	OTRL_INIT;
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	ops.policy = op_policy;
+	ops.create_privkey = op_privkey;
+	ops.is_logged_in = op_logged;
+	ops.inject_message = op_inject;
+	ops.gone_secure = op_secure;
+	ops.max_message_size = op_mms;
+	ops.otr_error_message = op_err;
+	ops.otr_error_message_free = op_err_free;
+	ops.handle_msg_event = op_event;
+	ops.create_instag = op_instag;
+	bot.us = otrl_userstate_create();
+	cli.us = otrl_userstate_create();
+	bot.acct = BOT;
+	bot.peer = PEER;
+	cli.acct = PEER;
+	cli.peer = BOT;
+	keys(&bot, dir);
+	keys(&cli, dir);
+	rmdir(dir);
+
+	if ((answer = malloc((size_t)ab + 1)) == NULL)
+		return 1;
+	for (int i = 0; i < ab; i++)
+		answer[i] = "Change the password of the account, then "[i % 42];
+	answer[ab] = '\0';
+
+	/* handshakes: the client asks, the bot starts the AKE */
+	bot_cpu = 0;
+	for (int i = 0; i < nh; i++) {
+		otrl_context_forget_all(bot.us);
+		otrl_context_forget_all(cli.us);
+		bot.secure = cli.secure = 0;
+		otrl_message_free(deliver(&bot, "?OTRv3?"));
+		pump();
+		if (!bot.secure || !cli.secure) {
+			fprintf(stderr, "otrfloor: handshake %d failed\n", i);
+			return 1;
+		}
+	}
+	hs_cpu = bot_cpu / nh;
+
+	/* answers: question in, reply out */
+	bot_cpu = 0;
+	for (int i = 0; i < na; i++) {
+		char *q = encrypt_from(&cli, "my phone was stolen, what now?");
+		char *text, *a;
+
+		text = deliver(&bot, q);
+		otrl_message_free(q);
+		if (text == NULL) {
+			fprintf(stderr, "otrfloor: question %d lost\n", i);
+			return 1;
+		}
+		otrl_message_free(text);
+		a = encrypt_from(&bot, answer);
+		pump();
+		text = deliver(&cli, a);
+		otrl_message_free(a);
+		if (text == NULL) {
+			fprintf(stderr, "otrfloor: answer %d lost\n", i);
+			return 1;
+		}
+		otrl_message_free(text);
+	}
+	ans_cpu = bot_cpu / na;
+	printf("floor handshake_cpu_ms %.3f answer_cpu_ms %.3f handshakes %d "
+	    "answers %d\n", hs_cpu, ans_cpu, nh, na);
+	free(answer);
+	otrl_userstate_free(bot.us);
+	otrl_userstate_free(cli.us);
+	return 0;
+}

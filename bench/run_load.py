@@ -1,0 +1,678 @@
+"""Load benchmark of the secours daemon (issue 13). Run through
+bench/run-load.sh, which sets the paths; see docs/performance.md.
+
+One throwaway Prosody on 127.0.0.1, accounts written straight into its
+storage (prosodyctl takes 20-300 ms an account), the bot (the secours
+binary, log.level debug for its "text handled in N us" lines), C clients
+(bench/loadgen, at most --per-proc per process), and in the same run the
+floors: bench/otrfloor (libotr alone) and bench/echobot (the server alone).
+
+Scenarios (--scenarios, comma-separated):
+  floor    libotr-only CPU per handshake and per answer
+  echo     the load generator against an echo account: server ceiling
+  steady   sessions grow through --stages (e.g. 100,1000,5000); at each
+           stage the new clients handshake, then every live client asks
+           for --ask-secs: CPU per handshake/answer, rates, latencies, RSS
+  restart  the bot restarted with every session out there: time until
+           every client has an answer again
+  flood    one JID floods (queries, garbage) while --flood-victims others
+           ask: their p99 against the same clients without the flood
+  churn    --churn-gone people came and went (handshake, one question,
+           OTR ended, logged off) beside --churn-live live ones: idle CPU
+           per second and a stranger's first message, before and after
+Every process started here is stopped by PID; nothing leaves 127.0.0.1.
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.environ.get("TOP_SRCDIR") or os.path.dirname(HERE)
+BUILDDIR = os.environ.get("BUILDDIR") or SRCDIR
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "lib"))
+
+from prosody import Prosody  # noqa: E402
+from botproc import Bot  # noqa: E402
+
+PW = "benchpw"
+HOST = "example.test"
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def log(*a):
+    print("[%s]" % time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+# ---- accounts ---------------------------------------------------------------
+
+def scram_entry(password, iterations=4096):
+    """Prosody internal_hashed account file (SCRAM-SHA-1), as Lua."""
+    salt = "benchsalt-0001"
+    salted = hashlib.pbkdf2_hmac("sha1", password.encode(), salt.encode(),
+                                 iterations)
+    ck = hmac.new(salted, b"Client Key", "sha1").digest()
+    sk = hmac.new(salted, b"Server Key", "sha1").digest()
+    stored = hashlib.sha1(ck).hexdigest()
+    return ('return {\n\t["server_key"] = "%s";\n\t["salt"] = "%s";\n'
+            '\t["stored_key"] = "%s";\n\t["iteration_count"] = %d;\n};\n'
+            % (sk.hex(), salt, stored, iterations))
+
+
+def bulk_accounts(srv, names, password=PW):
+    """Writes account files into Prosody's storage (before it starts)."""
+    d = os.path.join(srv.dir, "data", HOST.replace(".", "%2e"), "accounts")
+    os.makedirs(d, exist_ok=True)
+    text = scram_entry(password)
+    t0 = time.monotonic()
+    for n in names:
+        with open(os.path.join(d, n + ".dat"), "w") as f:
+            f.write(text)
+    return time.monotonic() - t0
+
+
+# ---- process figures ----------------------------------------------------------
+
+def cpu_s(pid):
+    """On-CPU time of pid in seconds (schedstat: ns; else utime+stime)."""
+    try:
+        with open("/proc/%d/schedstat" % pid) as f:
+            return int(f.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def pct(v, p):
+    if not v:
+        return float("nan")
+    v = sorted(v)
+    k = min(len(v) - 1, max(0, int(round(p / 100.0 * (len(v) - 1)))))
+    return v[k]
+
+
+# ---- load generator processes ---------------------------------------------------
+
+class Gen:
+    """One bench/loadgen process."""
+
+    def __init__(self, run, first, count, prefix="u", mode="otr",
+                 target=None, think=None, extra=()):
+        self.samples = os.path.join(run.dir, "s-%s%d-%s-%d.txt"
+                                    % (prefix, first, mode, run.seq()))
+        args = [run.loadgen, "--port", str(run.srv.port), "--first", str(first),
+                "--count", str(count), "--prefix", prefix, "--password", PW,
+                "--host", HOST, "--target", target or run.bot_jid,
+                "--key", run.key, "--questions", run.questions,
+                "--samples", self.samples, "--mode", mode,
+                "--login-rate", str(run.args.login_rate / run.nprocs_hint),
+                "--think", str(run.args.think if think is None else think)]
+        args += list(extra)
+        self.count = count
+        self.lines = []
+        self.cond = threading.Condition()
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=open(os.path.join(run.dir, "loadgen.err"), "ab"),
+                                     text=True)
+        run.procs.append(self.proc)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.cond:
+                self.lines.append(line.strip())
+                self.cond.notify_all()
+
+    def wait_line(self, prefix, timeout):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for l in self.lines:
+                    if l.startswith(prefix):
+                        return l
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    raise TimeoutError("loadgen: no %r (got %r)" % (prefix, self.lines))
+                self.cond.wait(min(left, 0.5))
+
+    def signal(self, sig):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def read_samples(self):
+        out = []
+        try:
+            with open(self.samples) as f:
+                for line in f:
+                    p = line.split()
+                    if len(p) == 4:
+                        out.append((p[0], float(p[1]), float(p[2]), int(p[3])))
+        except OSError:
+            pass
+        return out
+
+
+class Group:
+    """Clients prefix<first>.. split over processes of at most per_proc."""
+
+    def __init__(self, run, first, count, **kw):
+        self.gens = []
+        per = run.args.per_proc
+        run.nprocs_hint = max(1, (count + per - 1) // per)
+        for f in range(first, first + count, per):
+            self.gens.append(Gen(run, f, min(per, first + count - f), **kw))
+        run.nprocs_hint = 1
+
+    def wait(self, prefix, timeout):
+        return [g.wait_line(prefix, timeout) for g in self.gens]
+
+    def signal(self, sig):
+        for g in self.gens:
+            g.signal(sig)
+
+    def stop(self):
+        for g in self.gens:
+            g.stop()
+
+    def samples(self, tag, t0=0, t1=float("inf")):
+        out = []
+        for g in self.gens:
+            out += [(t, v) for (k, t, v, i) in g.read_samples()
+                    if k == tag and t0 <= t <= t1]
+        return out
+
+
+# ---- the run --------------------------------------------------------------------
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.dir = tempfile.mkdtemp(prefix="secours-bench-")
+        self.loadgen = os.path.join(BUILDDIR, "bench", "loadgen")
+        self.echobot = os.path.join(BUILDDIR, "bench", "echobot")
+        self.otrfloor = os.path.join(BUILDDIR, "bench", "otrfloor")
+        self.questions = os.path.join(self.dir, "questions.txt")
+        self.key = os.path.join(self.dir, "client.key")
+        self.procs = []
+        self.nprocs_hint = 1
+        self._seq = 0
+        self.results = {}
+        self.srv = None
+        self.bot = None
+        self.live = []
+        self.have = 0
+        self.asking_on = False
+
+    def seq(self):
+        self._seq += 1
+        return self._seq
+
+    def setup(self):
+        a = self.args
+        # questions: column 1 of the DFAK question list
+        src = os.path.join(SRCDIR, "bench", "dfak-questions.tsv")
+        with open(src) as f, open(self.questions, "w") as o:
+            for line in f:
+                q = line.split("\t")[0].strip()
+                if q and not q.startswith("#") and "?OTR" not in q:
+                    o.write(q + "\n")
+        subprocess.run([self.loadgen, "--genkey", self.key], check=True)
+        self.srv = Prosody(host=HOST, log_level="warn")
+        names = ["bot", "echo"]
+        names += ["u%d" % i for i in range(a.max_clients)]
+        names += ["g%d" % i for i in range(a.churn_gone)]
+        names += ["s%d" % i for i in range(a.strangers)]
+        names += ["v%d" % i for i in range(a.flood_victims)]
+        names += ["f0"]
+        secs = bulk_accounts(self.srv, names)
+        self.results["accounts"] = {"n": len(names), "write_s": round(secs, 3)}
+        log("accounts: %d written in %.2f s" % (len(names), secs))
+        self.srv.start()
+        self.bot_jid = "bot@" + HOST
+        self.bot = Bot(self.srv, password=PW, register=False, log_level="debug",
+                       config={"limits": {"max_sessions": max(
+                           1000, a.max_clients + a.churn_gone + a.flood_victims +
+                           a.strangers + 100)},
+                               "otr": {"idle_timeout": "1h"}})
+        self.bot.start(wait=r"online", timeout=30)
+        log("prosody pid %d port %d, bot pid %d" % (self.srv.pid, self.srv.port, self.bot.pid))
+
+    def teardown(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        if self.bot is not None:
+            self.bot.stop()
+            if os.environ.get("KEEP_TMP") != "1":
+                shutil.rmtree(self.bot.dir, ignore_errors=True)
+        if self.srv is not None:
+            self.srv.cleanup()
+        if os.environ.get("KEEP_TMP") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- helpers
+
+    def bot_pid(self):
+        return self.bot.pid
+
+    def bot_lat(self, since):
+        """Bot-side "text handled in N us" values (ms) after log offset."""
+        return [int(m) / 1e3 for m in
+                re.findall(r"text handled in (\d+) us", self.bot.log_text(since))]
+
+    def prosody_cpu(self):
+        return cpu_s(self.srv.pid)
+
+    # -- scenarios
+
+    def floor(self):
+        a = self.args
+        r = subprocess.run([self.otrfloor, "--handshakes", str(a.floor_handshakes),
+                            "--answers", str(a.floor_answers),
+                            "--answer-bytes", str(a.answer_bytes)],
+                           stdout=subprocess.PIPE, text=True, check=True)
+        p = r.stdout.split()
+        self.results["floor"] = {"handshake_cpu_ms": float(p[2]),
+                                 "answer_cpu_ms": float(p[4])}
+        log("floor:", self.results["floor"])
+
+    def echo(self):
+        a = self.args
+        eb = subprocess.Popen([self.echobot, "--port", str(self.srv.port),
+                               "--jid", "echo@" + HOST, "--password", PW],
+                              stdout=subprocess.PIPE, text=True)
+        self.procs.append(eb)
+        eb.stdout.readline()
+        n = a.stages[0]
+        g = Group(self, 0, n, mode="echo", target="echo@" + HOST)
+        g.wait("ready", 60 + n / 20)
+        g.signal(signal.SIGUSR1)
+        g.wait("secure", 30)
+        pc0, ec0, t0 = self.prosody_cpu(), cpu_s(eb.pid), time.time()
+        g.signal(signal.SIGUSR2)
+        time.sleep(a.ask_secs)
+        t1 = time.time()
+        pc1, ec1 = self.prosody_cpu(), cpu_s(eb.pid)
+        g.stop()
+        eb.send_signal(signal.SIGTERM)
+        eb.wait(10)
+        lat = [v for (t, v) in g.samples("A", t0 * 1e3, t1 * 1e3)]
+        secs = t1 - t0
+        res = {"clients": n, "answers_per_s": round(len(lat) / secs, 1),
+               "p50_ms": round(pct(lat, 50), 2), "p99_ms": round(pct(lat, 99), 2),
+               "prosody_cpu_ms_per_msg": round((pc1 - pc0) * 1e3 / max(1, len(lat)), 3),
+               "echobot_cpu_ms_per_msg": round((ec1 - ec0) * 1e3 / max(1, len(lat)), 3)}
+        self.results["echo"] = res
+        log("echo:", res)
+
+    def steady(self, stages):
+        """Grows the live sessions through stages; at each, the new clients
+        handshake, then every live client asks for --ask-secs."""
+        a = self.args
+        out = self.results.setdefault("steady", [])
+        for n in stages:
+            if n > a.max_clients or n <= self.have:
+                continue
+            add = n - self.have
+            log("stage %d: logging in %d more" % (n, add))
+            t_login = time.monotonic()
+            g = Group(self, self.have, add, mode="otr")
+            try:
+                g.wait("ready", 60 + add / 10)
+            except TimeoutError as e:
+                log("stage %d: logins did not finish: %s" % (n, e))
+                out.append({"sessions": n, "stopped": "logins: " + str(e)[:200]})
+                g.stop()
+                return False
+            login_s = time.monotonic() - t_login
+            self.live.append(g)
+            pid = self.bot_pid()
+            c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
+            g.signal(signal.SIGUSR1)
+            try:
+                g.wait("secure", 60 + add / 5)
+                stopped = None
+            except TimeoutError as e:
+                stopped = "handshakes: " + str(e)[:200]
+            t1 = time.time()
+            c1, r1 = cpu_s(pid), rss_kb(pid)
+            hs_lat = [v for (t, v) in g.samples("H")]
+            hs = len(hs_lat)
+            # greetings are out (or 2 s passed): the handshake phase ended
+            # at the last greeting; its CPU includes the greetings
+            mark = self.bot.mark()
+            self.asking(True)
+            time.sleep(1.0)          # let the first round start
+            c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
+            p2 = self.prosody_cpu()
+            time.sleep(a.ask_secs)
+            c3, t3, r3 = cpu_s(pid), time.time(), rss_kb(pid)
+            m3 = self.bot.mark()
+            p3 = self.prosody_cpu()
+            # questions the bot answered inside the CPU window (its own
+            # count: clients may lag behind it)
+            nb = len(re.findall(r"text handled in \d+ us",
+                                self.bot.log_text(m2)[:m3 - m2]))
+            self.asking(False)
+            lat = []
+            for lg in self.live:
+                lat += [v for (t, v) in lg.samples("A", t2 * 1e3, t3 * 1e3)]
+            blat = self.bot_lat(mark)
+            na = len(lat)
+            res = {"sessions": n, "login_s": round(login_s, 1),
+                   "handshakes": hs, "handshake_wall_s": round(t1 - t0, 2),
+                   "handshakes_per_s": round(hs / max(1e-9, t1 - t0), 1),
+                   "handshake_p50_ms": round(pct(hs_lat, 50), 1),
+                   "handshake_p99_ms": round(pct(hs_lat, 99), 1),
+                   "cpu_ms_per_handshake": round((c1 - c0) * 1e3 / max(1, hs), 3),
+                   "answers": na, "answers_per_s": round(na / (t3 - t2), 1),
+                   "bot_answers": nb,
+                   "bot_answers_per_s": round(nb / (t3 - t2), 1),
+                   "cpu_ms_per_answer": round((c3 - c2) * 1e3 / max(1, nb), 3),
+                   "bot_cpu_share": round((c3 - c2) / (t3 - t2), 2),
+                   "prosody_cpu_ms_per_answer": round((p3 - p2) * 1e3 / max(1, nb), 3),
+                   "client_p50_ms": round(pct(lat, 50), 1),
+                   "client_p99_ms": round(pct(lat, 99), 1),
+                   "bot_p50_ms": round(pct(blat, 50), 2),
+                   "bot_p99_ms": round(pct(blat, 99), 2),
+                   "rss_kb_before": r0, "rss_kb_after_handshakes": r1,
+                   "rss_kb_after_asking": r3,
+                   "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
+            if stopped:
+                res["stopped"] = stopped
+            out.append(res)
+            log("stage:", json.dumps(res))
+            self.have = n
+            time.sleep(3)            # answers in flight come back
+            if stopped:
+                return False
+        return True
+
+    def asking(self, on):
+        """Live clients ask (on) or keep their sessions idle (off)."""
+        if on != self.asking_on:
+            for lg in self.live:
+                lg.signal(signal.SIGUSR2)
+            self.asking_on = on
+
+    def stop_live(self):
+        for lg in self.live:
+            lg.stop()
+        self.live = []
+        self.asking_on = False
+
+    def restart(self):
+        """Bot restarted with all live sessions out there; clients keep
+        asking (their next question finds the bot without the session)."""
+        a = self.args
+        if not self.live:
+            return
+        n = sum(g.count for lg in self.live for g in lg.gens)
+        log("restart storm with %d sessions" % n)
+        self.asking(True)
+        time.sleep(2)
+        self.bot.stop()
+        self.bot.start(wait=r"online", timeout=60)
+        t_on = time.time()
+        pid = self.bot_pid()
+        c0 = cpu_s(pid)
+        # every client's first answer after t_on
+        deadline = time.monotonic() + a.restart_timeout
+        got = set()
+        while time.monotonic() < deadline:
+            time.sleep(1.0)
+            got = self._answered_since(t_on)
+            if len(got) >= n:
+                break
+        t_all = time.time()
+        c1 = cpu_s(pid)
+        rekeys = set()
+        for lg in self.live:
+            for g in lg.gens:
+                rekeys |= {i for (k, t, v, i) in g.read_samples()
+                           if k == "H" and t > t_on * 1e3}
+        res = {"sessions": n, "clients_answered": len(got),
+               "all_answered_s": round(max(got.values()), 2) if len(got) >= n else None,
+               "half_answered_s": round(sorted(got.values())[len(got) // 2], 2) if got else None,
+               "bot_cpu_s": round(c1 - c0, 2),
+               "clients_rekeyed": len(rekeys),
+               "rss_kb_after": rss_kb(pid)}
+        if len(got) < n:
+            res["stopped"] = "%d of %d answered after %.0f s" % (
+                len(got), n, a.restart_timeout)
+        self.results["restart"] = res
+        log("restart:", res)
+
+    def _answered_since(self, t_on):
+        """{client: time of its first answer after t_on (s since t_on)}"""
+        got = {}
+        for lg in self.live:
+            for g in lg.gens:
+                for (k, t, v, i) in g.read_samples():
+                    if k == "A" and t > t_on * 1e3 and i not in got:
+                        got[i] = t / 1e3 - t_on
+        return got
+
+    def flood(self):
+        a = self.args
+        n = a.flood_victims
+        log("flood: %d victims" % n)
+        g = Group(self, 0, n, prefix="v", mode="otr")
+        g.wait("ready", 120)
+        g.signal(signal.SIGUSR1)
+        g.wait("secure", 120)
+        mark = self.bot.mark()
+        g.signal(signal.SIGUSR2)
+        time.sleep(1)
+        t0 = time.time()
+        time.sleep(a.flood_secs)
+        t1 = time.time()
+        normal = [v for (t, v) in g.samples("A", t0 * 1e3, t1 * 1e3)]
+        bnormal = self.bot_lat(mark)
+        fl = Group(self, 0, 1, prefix="f", mode="flood",
+                   extra=("--flood-rate", str(a.flood_rate)))
+        fl.wait("ready", 30)
+        pid = self.bot_pid()
+        c0 = cpu_s(pid)
+        fl.signal(signal.SIGUSR1)
+        mark = self.bot.mark()
+        time.sleep(1)
+        t2 = time.time()
+        time.sleep(a.flood_secs)
+        t3 = time.time()
+        c1 = cpu_s(pid)
+        flooded = [v for (t, v) in g.samples("A", t2 * 1e3, t3 * 1e3)]
+        bflooded = self.bot_lat(mark)
+        fl.stop()
+        g.stop()
+        res = {"victims": n, "flood_rate": a.flood_rate,
+               "normal_p50_ms": round(pct(normal, 50), 1),
+               "normal_p99_ms": round(pct(normal, 99), 1),
+               "flooded_p50_ms": round(pct(flooded, 50), 1),
+               "flooded_p99_ms": round(pct(flooded, 99), 1),
+               "bot_normal_p99_ms": round(pct(bnormal, 99), 2),
+               "bot_flooded_p99_ms": round(pct(bflooded, 99), 2),
+               "answers_normal": len(normal), "answers_flooded": len(flooded),
+               "bot_cpu_share_flooded": round((c1 - c0) / (t3 - t2 + 1), 2)}
+        res["p99_ratio"] = round(res["flooded_p99_ms"] / max(1e-9, res["normal_p99_ms"]), 2)
+        self.results["flood"] = res
+        log("flood:", res)
+
+    def _idle_cpu(self, secs):
+        pid = self.bot_pid()
+        c0, t0 = cpu_s(pid), time.time()
+        time.sleep(secs)
+        return (cpu_s(pid) - c0) * 1e3 / (time.time() - t0)
+
+    def _strangers(self, first, count):
+        """count strangers each send one plaintext hello (no OTR): the
+        bot's CPU for all of them, per stranger."""
+        g = Group(self, first, count, prefix="s", mode="echo",
+                  target=self.bot_jid, think=60000)
+        g.wait("ready", 60)
+        g.signal(signal.SIGUSR1)
+        g.wait("secure", 30)
+        time.sleep(1)
+        pid = self.bot_pid()
+        c0 = cpu_s(pid)
+        g.signal(signal.SIGUSR2)
+        time.sleep(3)
+        c1 = cpu_s(pid)
+        g.stop()
+        return (c1 - c0) * 1e3 / count - self._idle_per_ms * 3 / count
+
+    def churn(self):
+        a = self.args
+        self._idle_per_ms = 0
+        idle0 = self._idle_cpu(a.idle_secs)
+        self._idle_per_ms = idle0
+        s0 = self._strangers(0, a.strangers // 2)
+        log("churn: %d people come and go" % a.churn_gone)
+        g = Group(self, 0, a.churn_gone, prefix="g", mode="gone")
+        g.wait("ready", 60 + a.churn_gone / 10)
+        g.signal(signal.SIGUSR1)
+        g.signal(signal.SIGUSR2)
+        g.wait("gone", 120 + a.churn_gone / 5)
+        g.stop()
+        time.sleep(5)            # their offline presences are handled
+        idle1 = self._idle_cpu(a.idle_secs)
+        idle2 = self._idle_cpu(a.idle_secs)
+        self._idle_per_ms = idle2
+        s1 = self._strangers(a.strangers // 2, a.strangers // 2)
+        live = sum(g.count for lg in self.live for g in lg.gens)
+        res = {"live": live, "gone": a.churn_gone,
+               "idle_cpu_ms_per_s_before": round(idle0, 2),
+               "idle_cpu_ms_per_s_after": round(idle1, 2),
+               "idle_cpu_ms_per_s_after_2nd_window": round(idle2, 2),
+               "stranger_first_msg_cpu_ms_before": round(s0, 3),
+               "stranger_first_msg_cpu_ms_after": round(s1, 3),
+               "rss_kb_after": rss_kb(self.bot_pid())}
+        self.results["churn"] = res
+        log("churn:", res)
+
+
+def machine():
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem = f.readline().split()[1]
+    return {"nproc": os.cpu_count(), "cpu": model, "mem_kb": int(mem),
+            "load_at_start": os.getloadavg(), "kernel": platform.release()}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--stages", default="100,1000",
+                   help="session counts the steady scenario grows through")
+    p.add_argument("--scenarios", default="floor,echo,steady,restart,flood,churn")
+    p.add_argument("--ask-secs", type=float, default=15)
+    p.add_argument("--think", type=float, default=1100,
+                   help="ms between an answer and the next question")
+    p.add_argument("--login-rate", type=float, default=100,
+                   help="logins per second (all processes together)")
+    p.add_argument("--per-proc", type=int, default=50)
+    p.add_argument("--restart-timeout", type=float, default=300)
+    p.add_argument("--flood-victims", type=int, default=100)
+    p.add_argument("--flood-rate", type=float, default=50)
+    p.add_argument("--flood-secs", type=float, default=15)
+    p.add_argument("--churn-gone", type=int, default=1000)
+    p.add_argument("--strangers", type=int, default=100)
+    p.add_argument("--idle-secs", type=float, default=10)
+    p.add_argument("--floor-handshakes", type=int, default=200)
+    p.add_argument("--floor-answers", type=int, default=1000)
+    p.add_argument("--answer-bytes", type=int, default=1200)
+    p.add_argument("--json", help="write the results here too")
+    a = p.parse_args()
+    a.stages = [int(x) for x in a.stages.split(",") if x]
+    a.scenarios = a.scenarios.split(",")
+    a.max_clients = max(a.stages + [a.flood_victims])
+    run = Run(a)
+    run.results["machine"] = machine()
+    run.results["args"] = {k: v for k, v in vars(a).items()}
+    t0 = time.monotonic()
+    try:
+        run.setup()
+        # order: floors and echo first; the first stage; flood and churn
+        # with that stage's sessions idle (churn: --churn-gone against
+        # them); the larger stages; the restart storm with all of them
+        plan = [("floor", run.floor), ("echo", run.echo),
+                ("steady", lambda: run.steady(a.stages[:1])),
+                ("flood", run.flood), ("churn", run.churn),
+                ("steady", lambda: run.steady(a.stages[1:])),
+                ("restart", run.restart)]
+        for s, fn in plan:
+            if s in a.scenarios:
+                try:
+                    fn()
+                except Exception as e:  # report and go on with the others
+                    log("%s failed: %r" % (s, e))
+                    run.results.setdefault("errors", {})[s] = repr(e)
+        run.stop_live()
+        # the floor again at the end: the machine is shared
+        if "floor" in a.scenarios:
+            f0 = run.results["floor"]
+            run.floor()
+            f1 = run.results["floor"]
+            run.results["floor"] = {
+                k: round((f0[k] + f1[k]) / 2, 3) for k in f0}
+            run.results["floor"]["runs"] = [f0, f1]
+    finally:
+        run.results["wall_s"] = round(time.monotonic() - t0, 1)
+        run.results["load_at_end"] = os.getloadavg()
+        run.teardown()
+    fl = run.results.get("floor")
+    if fl:
+        for st in run.results.get("steady", []):
+            if "cpu_ms_per_answer" in st:
+                st["answer_ratio"] = round(st["cpu_ms_per_answer"] / fl["answer_cpu_ms"], 2)
+            if "cpu_ms_per_handshake" in st:
+                st["handshake_ratio"] = round(st["cpu_ms_per_handshake"] / fl["handshake_cpu_ms"], 2)
+    text = json.dumps(run.results, indent=1)
+    print(text)
+    if a.json:
+        with open(a.json, "w") as f:
+            f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
