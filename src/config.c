@@ -1154,14 +1154,14 @@ static void
 check_helper(struct ctx *c, yaml_node_t *map, void *base, uint64_t seen)
 {
 	struct config_helper *h = base;
-	const char *at;
+	struct jid_parts p;
 
 	(void)c;
 	(void)map;
 	(void)seen;
-	if (h->name == NULL && h->jid != NULL &&
-	    (at = strchr(h->jid, '@')) != NULL)
-		h->name = xstrndup(h->jid, (size_t)(at - h->jid));
+	if (h->name == NULL && jid_parse(h->jid, &p) == JID_OK &&
+	    p.local != NULL)
+		h->name = xstrndup(p.local, p.nlocal);
 }
 
 /* A JID read at addr must name a configured helper. */

@@ -371,14 +371,13 @@ on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (str_eq(type, "subscribe")) {
 		/* Anyone may add the bot and see it online; the bot asks back
 		 * so that it sees them (helpers' presence matters). */
-		bare = xmpp_jid_bare(x->ctx, from);
-		if (bare == NULL)
+		if ((bare = jid_bare(from)) == NULL)
 			return 1;
 		log_info("subscription request from %s accepted",
 		    log_peer(bare));
 		send_presence(x, bare, "subscribed", NULL);
 		send_presence(x, bare, "subscribe", NULL);
-		xmpp_free(x->ctx, bare);
+		free(bare);
 	} else if (str_eq(type, "unavailable")) {
 		x->cb.presence(x->cb.ud, from, XMPPC_OFFLINE);
 	} else if (type == NULL) {
