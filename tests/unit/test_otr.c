@@ -369,6 +369,30 @@ test_files(void)
 	CHECK(otr_fingerprint_only(&tmp.cfg, fp) == 0, "0600 key accepted");
 }
 
+/* A sender whose address is not a person's JID (RFC 7622 limits, see
+ * jid.h) is refused whole: no notice, no event, never a cut JID that could
+ * be someone else's. */
+static void
+test_bad_jid(void)
+{
+	char *jid = xmalloc(1100);
+	int n0 = bot.nsent, ev0 = bot.nev;
+
+	memset(jid, 'a', 1024);
+	memcpy(jid + 1024, "@example.test/r", sizeof("@example.test/r"));
+	otr_receive(bot.o, jid, "hello?");
+	CHECK(nqueue == 0 && bot.nsent == n0 && bot.nev == ev0,
+	    "plaintext from a 1024-byte localpart: dropped, nothing sent");
+	otr_receive(bot.o, "example.test/r", "hello?");
+	CHECK(nqueue == 0 && bot.nsent == n0 && bot.nev == ev0,
+	    "plaintext from a server JID (no localpart): dropped");
+	otr_receive(bot.o, "alice@example.test/", "hello?");
+	CHECK(nqueue == 0 && bot.nsent == n0 && bot.nev == ev0,
+	    "plaintext from an empty resource: dropped");
+	queue_clear();
+	free(jid);
+}
+
 static void
 test_refusal(void)
 {
@@ -1258,6 +1282,7 @@ main(void)
 	CHECK(node_start(&bot) == 0, "bot starts");
 	CHECK(node_start(&alice) == 0, "alice starts");
 	test_files();
+	test_bad_jid();
 	test_refusal();
 	test_limits();
 	test_session();
