@@ -1134,6 +1134,10 @@ test_log_privacy(const char *logpath)
 	    "the log has the sessions");
 	CHECK(text != NULL && fp_logged(text, alice_fp) == 0,
 	    "but not a person's fingerprint");
+	CHECK(text != NULL && strstr(text, "otr: dropped a message from an "
+	    "address that is not a person's JID (localpart longer than 1023 "
+	    "bytes)") != NULL && strstr(text, "aaaaaaaaaaaaaaaa") == NULL,
+	    "a 1024-byte localpart: the log says why, without the JID");
 	free(text);
 
 	/* With show_jids, the admin chose to see who is who. */
