@@ -28,12 +28,12 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "jid.h"
 #include "log.h"
 #include "util.h"
 
 #define CONFIG_FILE_MAX		(1024 * 1024)
 #define PASSWORD_FILE_MAX	4096
-#define JID_PART_MAX		1023
 #define ZONEINFO_DIR		"/usr/share/zoneinfo"
 
 #ifndef PKGDATADIR
@@ -433,26 +433,16 @@ p_str(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
 	str_set(dst, xstrdup(s));
 }
 
+/* A bot's or helper's JID: bare, with a localpart, valid (jid.h), and a
+ * domain that neither starts nor ends with a dot. */
 static int
 jid_valid(const char *s)
 {
-	const char *at, *p;
+	struct jid_parts p;
 
-	if ((at = strchr(s, '@')) == NULL || at == s || at[1] == '\0')
+	if (jid_parse(s, &p) != JID_OK || p.local == NULL || p.resource != NULL)
 		return 0;
-	if ((size_t)(at - s) > JID_PART_MAX || strlen(at + 1) > JID_PART_MAX)
-		return 0;
-	for (p = s; p < at; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
-		    strchr("\"&'/:<>@", *p) != NULL)
-			return 0;
-	for (p = at + 1; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
-		    strchr("@/\\<>\"'&", *p) != NULL)
-			return 0;
-	if (at[1] == '.' || p[-1] == '.')
-		return 0;
-	return 1;
+	return p.domain[0] != '.' && p.domain[p.ndomain - 1] != '.';
 }
 
 static void
@@ -1164,14 +1154,14 @@ static void
 check_helper(struct ctx *c, yaml_node_t *map, void *base, uint64_t seen)
 {
 	struct config_helper *h = base;
-	const char *at;
+	struct jid_parts p;
 
 	(void)c;
 	(void)map;
 	(void)seen;
-	if (h->name == NULL && h->jid != NULL &&
-	    (at = strchr(h->jid, '@')) != NULL)
-		h->name = xstrndup(h->jid, (size_t)(at - h->jid));
+	if (h->name == NULL && jid_parse(h->jid, &p) == JID_OK &&
+	    p.local != NULL)
+		h->name = xstrndup(p.local, p.nlocal);
 }
 
 /* A JID read at addr must name a configured helper. */

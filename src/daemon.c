@@ -13,6 +13,7 @@
 #include "duty.h"
 #include "escalate.h"
 #include "guide.h"
+#include "jid.h"
 #include "lexicon.h"
 #include "log.h"
 #include "lru.h"
@@ -30,7 +31,6 @@
 #define RATE_WINDOW	60	/* seconds */
 #define STOP_TIMEOUT_MS	2000
 #define FLUSH_ROUNDS	16	/* actions causing actions: a bound */
-#define JID_MAX		512
 #define CHECK_EVERY	60	/* s: ping people in a case, no presence */
 #define STATUS_EVERY	5	/* s: status file and STATUS= refreshed */
 
@@ -140,20 +140,6 @@ signals_setup(void)
 		return -1;
 	}
 	return 0;
-}
-
-/* Lower-cased bare JID of a full or bare JID into out. */
-static void
-jid_bare(const char *jid, char *out, size_t size)
-{
-	size_t i;
-
-	for (i = 0; jid[i] != '\0' && jid[i] != '/' && i + 1 < size; i++) {
-		char c = jid[i];
-
-		out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-	}
-	out[i] = '\0';
 }
 
 /* Presence, per full JID. */
@@ -427,9 +413,10 @@ env_reach(void *ud, const char *bare)
 	struct daemon *d = ud;
 	struct otr_info info;
 	enum xmppc_show show;
-	char b[JID_MAX];
+	char b[JID_BARE_MAX + 1];
 
-	jid_bare(bare, b, sizeof(b));
+	if (jid_bare_into(bare, b, sizeof(b)) != JID_OK)
+		return ESC_OFFLINE;
 	show = res_best(d, b);
 	otr_info(d->o, b, &info);
 	if (info.helper) {
@@ -561,7 +548,7 @@ person_heard(struct daemon *d, const char *full, const char *bare)
 	void **slot;
 	int made;
 
-	if (strchr(full, '/') == NULL ||
+	if (jid_resource(full) == NULL ||
 	    config_helper_find(d->cfg, bare) != NULL)
 		return;
 	if ((slot = lru_touch(d->people, bare, &made)) == NULL) {
@@ -906,7 +893,7 @@ static void
 cb_message(void *ud, const char *from_full, const char *body, int error)
 {
 	struct daemon *d = ud;
-	char bare[JID_MAX];
+	char bare[JID_BARE_MAX + 1];
 	int before, timed = log_get_level() >= LOGL_DEBUG;
 	unsigned long texts = d->texts;
 	struct timespec t0, t1;
@@ -915,7 +902,8 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 		return;		/* never to OTR: it would answer errors */
 	if (timed)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-	jid_bare(from_full, bare, sizeof(bare));
+	if (jid_bare_into(from_full, bare, sizeof(bare)) != JID_OK)
+		return;		/* xmpp.c refuses such JIDs at the edge */
 	if (!rate_allow(d, bare, time(NULL)))
 		return;
 	person_heard(d, from_full, bare);
@@ -942,12 +930,13 @@ cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 {
 	struct daemon *d = ud;
 	struct resource *r;
-	char bare[JID_MAX];
+	char bare[JID_BARE_MAX + 1];
 	enum xmppc_show before, after;
 	int helper;
 	time_t now = time(NULL);
 
-	jid_bare(from_full, bare, sizeof(bare));
+	if (jid_bare_into(from_full, bare, sizeof(bare)) != JID_OK)
+		return;		/* xmpp.c refuses such JIDs at the edge */
 	helper = config_helper_find(d->cfg, bare) != NULL;
 	/* Presence counts against the sender's messages a minute; a
 	 * helper's is never dropped. */
@@ -987,10 +976,11 @@ cb_reach(void *ud, const char *full, int there)
 {
 	struct daemon *d = ud;
 	struct person *p;
-	char bare[JID_MAX];
+	char bare[JID_BARE_MAX + 1];
 	int before;
 
-	jid_bare(full, bare, sizeof(bare));
+	if (jid_bare_into(full, bare, sizeof(bare)) != JID_OK)
+		return;		/* xmpp.c refuses such JIDs at the edge */
 	if ((p = person_find(d, bare)) != NULL && p->pinging) {
 		p->pinging = 0;
 		d->checks--;

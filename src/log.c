@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jid.h"
 #include "log.h"
 #include "util.h"
 
@@ -218,19 +219,18 @@ const char *
 log_peer(const char *jid)
 {
 	unsigned char mac[32];
-	char bare[512];
+	char bare[JID_BARE_MAX + 1];
+	const char *key = bare;
 	char *out;
-	size_t i;
 
 	if (jid == NULL)
 		return "(none)";
-	for (i = 0; jid[i] != '\0' && jid[i] != '/' && i < sizeof(bare) - 1; i++) {
-		char c = jid[i];
-		bare[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-	}
-	bare[i] = '\0';
+	/* The whole bare JID is hashed, never a cut of it (two long JIDs
+	 * must not share a hash). What is not a JID is hashed whole. */
+	if (jid_bare_into(jid, bare, sizeof(bare)) != JID_OK)
+		key = jid;
 	if (peer_show)
-		return log_vis(bare);
+		return log_vis(key);
 	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
 		gcry_check_version(NULL);	/* offline modes: no OTRL_INIT */
 	if (!peer_key_set) {
@@ -243,7 +243,7 @@ log_peer(const char *jid)
 		if (gcry_md_open(&h, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC) != 0)
 			return "p:????????";
 		gcry_md_setkey(h, peer_key, sizeof(peer_key));
-		gcry_md_write(h, bare, i);
+		gcry_md_write(h, key, strlen(key));
 		memcpy(mac, gcry_md_read(h, GCRY_MD_SHA256), sizeof(mac));
 		gcry_md_close(h);
 	}

@@ -36,6 +36,7 @@
 #include "chat.h"
 #include "config.h"
 #include "fpr.h"
+#include "jid.h"
 #include "log.h"
 #include "otr.h"
 #include "util.h"
@@ -64,7 +65,6 @@
 #define AKE_WINDOW	120	/* a plaintext-only context lives this long */
 #define PEERS_FACTOR	4	/* peer records: this many per live session */
 #define MAX_SEND	(64 * 1024)	/* bytes of text in one otr_send */
-#define JID_MAX		3071
 #define PEER_BUCKETS	1024
 #define MAX_UNREADABLE	16	/* per session: libotr leaks 40 bytes each */
 #define EVICT_TRIES	32	/* idle records looked at to make room */
@@ -195,34 +195,11 @@ lower(char c)
 }
 
 /* New string: the bare, lower-cased JID of jid; NULL if it is not a
- * person's JID (no node, too long, control characters). */
+ * person's JID (no localpart, or not valid: see jid.h). */
 static char *
-jid_bare(const char *jid)
+person_bare(const char *jid)
 {
-	size_t i, n;
-	char *s;
-	int at = 0;
-
-	if (jid == NULL)
-		return NULL;
-	n = strcspn(jid, "/");
-	if (n == 0 || n > JID_MAX)
-		return NULL;
-	s = xstrndup(jid, n);
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-			free(s);
-			return NULL;
-		}
-		if (s[i] == '@')
-			at++;
-		s[i] = lower(s[i]);
-	}
-	if (at != 1 || s[0] == '@' || s[n - 1] == '@') {
-		free(s);
-		return NULL;
-	}
-	return s;
+	return jid_has_local(jid) ? jid_bare(jid) : NULL;
 }
 
 static const char *
@@ -1266,7 +1243,7 @@ op_inject(void *od, const char *acct, const char *proto, const char *user,
 	default:
 		break;
 	}
-	if (o->route != NULL && (bare = jid_bare(o->route)) != NULL) {
+	if (o->route != NULL && (bare = person_bare(o->route)) != NULL) {
 		if (strcmp(bare, user) == 0)
 			to = o->route;
 		free(bare);
@@ -1657,7 +1634,7 @@ ops_init(OtrlMessageAppOps *ops)
 static char *
 account_of(const struct config *cfg)
 {
-	char *acct = jid_bare(cfg->account.jid);
+	char *acct = person_bare(cfg->account.jid);
 
 	if (acct == NULL)
 		log_warnx("otr: the account JID is not a user@domain JID");
@@ -2030,8 +2007,16 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	unsigned char flags = 0;
 	int r, frag, ended = 0, other_client;
 
-	if (body == NULL || (bare = jid_bare(from_full)) == NULL)
+	if (body == NULL)
 		return;
+	if ((bare = person_bare(from_full)) == NULL) {
+		enum jid_error e = jid_parse(from_full, NULL);
+
+		log_warnx("otr: dropped a message from an address that is not "
+		    "a person's JID (%s)", e == JID_OK ? "no localpart" :
+		    jid_strerror(e));
+		return;
+	}
 	if (strcmp(bare, o->account) == 0) {
 		free(bare);
 		return;
@@ -2267,7 +2252,7 @@ otr_send(struct otr *o, const char *bare_in, const char *text)
 	char *bare;
 	int rc = -1;
 
-	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
+	if (text == NULL || (bare = person_bare(bare_in)) == NULL)
 		return -1;
 	if ((ctx = current_ctx(o, bare, 0)) == NULL)
 		log_info("otr: not sending to %s: no private conversation",
@@ -2286,7 +2271,7 @@ otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
 	char *bare;
 	int rc = -1;
 
-	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
+	if (text == NULL || (bare = person_bare(bare_in)) == NULL)
 		return -1;
 	if ((h = config_helper_find(o->cfg, bare)) == NULL)
 		log_warnx("otr: %s is not a helper: nothing sent",
@@ -2308,7 +2293,7 @@ otr_refuse_key(struct otr *o, const char *bare_in, unsigned int session,
 	char *bare;
 	int rc = -1;
 
-	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
+	if (text == NULL || (bare = person_bare(bare_in)) == NULL)
 		return -1;
 	if ((m = master_of(o, bare)) != NULL)
 		FOREACH_INSTANCE(c, m)
@@ -2327,7 +2312,7 @@ otr_open(struct otr *o, const char *bare_in)
 	char *bare;
 	int rc = 0;
 
-	if ((bare = jid_bare(bare_in)) == NULL)
+	if ((bare = person_bare(bare_in)) == NULL)
 		return -1;
 	if ((p = peer_get(o, bare)) == NULL) {
 		free(bare);
@@ -2362,7 +2347,7 @@ otr_smp_start(struct otr *o, const char *bare_in, const char *question)
 
 	if (q == NULL || *q == '\0' || secret == NULL || *secret == '\0')
 		return -1;
-	if ((bare = jid_bare(bare_in)) == NULL)
+	if ((bare = person_bare(bare_in)) == NULL)
 		return -1;
 	if ((ctx = current_ctx(o, bare, 0)) == NULL || smp_refused(o, ctx) ||
 	    (p = peer_find(o, bare)) == NULL) {
@@ -2433,7 +2418,7 @@ otr_end(struct otr *o, const char *bare_in)
 	struct peer *p;
 	char *bare;
 
-	if ((bare = jid_bare(bare_in)) == NULL)
+	if ((bare = person_bare(bare_in)) == NULL)
 		return;
 	if ((p = peer_find(o, bare)) != NULL) {
 		if (peer_end(o, p))
@@ -2469,7 +2454,7 @@ otr_offline(struct otr *o, const char *full)
 	struct peer *p;
 	char *bare;
 
-	if ((bare = jid_bare(full)) == NULL)
+	if ((bare = person_bare(full)) == NULL)
 		return;
 	/* The session stays: a client that kept its keys may come back. Only
 	 * the DISCONNECTED notice is no longer sent to nobody. Presence is
@@ -2542,7 +2527,7 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	char *bare;
 
 	memset(info, 0, sizeof(*info));
-	if ((bare = jid_bare(bare_in)) == NULL)
+	if ((bare = person_bare(bare_in)) == NULL)
 		return;
 	h = config_helper_find(o->cfg, bare);
 	info->helper = h != NULL;
@@ -2574,7 +2559,7 @@ otr_session_jid(const struct otr *o, const char *bare_in)
 	char *bare;
 	const char *full = NULL;
 
-	if ((bare = jid_bare(bare_in)) == NULL)
+	if ((bare = person_bare(bare_in)) == NULL)
 		return NULL;
 	if ((p = peer_find(o, bare)) != NULL &&
 	    (ctx = current_ctx(o, bare, 0)) != NULL)

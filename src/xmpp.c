@@ -11,6 +11,7 @@
 #include <strophe.h>
 
 #include "config.h"
+#include "jid.h"
 #include "log.h"
 #include "util.h"
 #include "xmpp.h"
@@ -104,17 +105,21 @@ rng_next(struct xmppc *x)
 	return v;
 }
 
-/* 1 if jid (bare or full) has the bare JID bare, ASCII case-insensitive. */
+/*
+ * 1 if a stanza's from is a JID (RFC 7622 limits, see jid.h); otherwise the
+ * stanza is logged and dropped here, before any module keys anything on it,
+ * so that no long address is ever cut into another person's.
+ */
 static int
-jid_bare_is(const char *jid, const char *bare)
+from_ok(const char *from, const char *what)
 {
-	size_t n = strlen(bare);
+	enum jid_error e = jid_parse(from, NULL);
 
-	if (jid == NULL)
-		return 0;
-	if (strncasecmp(jid, bare, n) != 0)
-		return 0;
-	return jid[n] == '\0' || jid[n] == '/';
+	if (e == JID_OK)
+		return 1;
+	log_warnx("dropped a %s from an address that is not a JID (%s)",
+	    what, jid_strerror(e));
+	return 0;
 }
 
 static int
@@ -285,9 +290,9 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		return 1;	/* stopping: nothing more goes up */
 	type = xmpp_stanza_get_type(st);
 	from = xmpp_stanza_get_from(st);
-	if (from == NULL || *from == '\0')
+	if (from == NULL || *from == '\0' || !from_ok(from, "message"))
 		return 1;
-	if (jid_bare_is(from, x->cfg->account.jid))
+	if (jid_bare_eq(from, x->cfg->account.jid))
 		return 1;		/* ourselves, carbons wrappers */
 	if (str_eq(type, "error")) {
 		x->cb.message(x->cb.ud, from, NULL, 1);
@@ -360,20 +365,19 @@ on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		return 1;	/* stopping: nothing more goes up */
 	type = xmpp_stanza_get_type(st);
 	from = xmpp_stanza_get_from(st);
-	if (from == NULL || *from == '\0' ||
-	    jid_bare_is(from, x->cfg->account.jid))
+	if (from == NULL || *from == '\0' || !from_ok(from, "presence") ||
+	    jid_bare_eq(from, x->cfg->account.jid))
 		return 1;
 	if (str_eq(type, "subscribe")) {
 		/* Anyone may add the bot and see it online; the bot asks back
 		 * so that it sees them (helpers' presence matters). */
-		bare = xmpp_jid_bare(x->ctx, from);
-		if (bare == NULL)
+		if ((bare = jid_bare(from)) == NULL)
 			return 1;
 		log_info("subscription request from %s accepted",
 		    log_peer(bare));
 		send_presence(x, bare, "subscribed", NULL);
 		send_presence(x, bare, "subscribe", NULL);
-		xmpp_free(x->ctx, bare);
+		free(bare);
 	} else if (str_eq(type, "unavailable")) {
 		x->cb.presence(x->cb.ud, from, XMPPC_OFFLINE);
 	} else if (type == NULL) {
@@ -404,7 +408,7 @@ on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		xmpp_stanza_set_type(reply, "result");
 	} else if (child != NULL && str_eq(type, "set") &&
 	    str_eq(xmpp_stanza_get_ns(child), NS_ROSTER) &&
-	    (from == NULL || jid_bare_is(from, x->cfg->account.jid))) {
+	    (from == NULL || jid_bare_eq(from, x->cfg->account.jid))) {
 		/* A roster push must be acknowledged (RFC 6121 2.1.6). */
 		reply = xmpp_stanza_reply(st);
 		xmpp_stanza_set_type(reply, "result");
@@ -990,7 +994,7 @@ xmppc_ping_peer(struct xmppc *x, const char *full)
 	xmpp_stanza_t *iq;
 	char *id;
 
-	if (x->state != XS_ONLINE || strchr(full, '/') == NULL)
+	if (x->state != XS_ONLINE || jid_resource(full) == NULL)
 		return -1;
 	for (size_t i = 0; i < x->npeer_pings; i++)
 		if (strcasecmp(x->peer_pings[i].full, full) == 0)

@@ -324,6 +324,30 @@ test_files(void)
 	CHECK(otr_fingerprint_only(&tmp.cfg, fp) == 0, "0600 key accepted");
 }
 
+/* A sender whose address is not a person's JID (RFC 7622 limits, see
+ * jid.h) is refused whole: no notice, no event, never a cut JID that could
+ * be someone else's. */
+static void
+test_bad_jid(void)
+{
+	char *jid = xmalloc(1100);
+	int n0 = bot.nsent, ev0 = bot.nev;
+
+	memset(jid, 'a', 1024);
+	memcpy(jid + 1024, "@example.test/r", sizeof("@example.test/r"));
+	otr_receive(bot.o, jid, "hello?");
+	CHECK(nqueue == 0 && bot.nsent == n0 && bot.nev == ev0,
+	    "plaintext from a 1024-byte localpart: dropped, nothing sent");
+	otr_receive(bot.o, "example.test/r", "hello?");
+	CHECK(nqueue == 0 && bot.nsent == n0 && bot.nev == ev0,
+	    "plaintext from a server JID (no localpart): dropped");
+	otr_receive(bot.o, "alice@example.test/", "hello?");
+	CHECK(nqueue == 0 && bot.nsent == n0 && bot.nev == ev0,
+	    "plaintext from an empty resource: dropped");
+	queue_clear();
+	free(jid);
+}
+
 static void
 test_refusal(void)
 {
@@ -1095,6 +1119,10 @@ test_log_privacy(const char *logpath)
 	    "the log has the sessions");
 	CHECK(text != NULL && fp_logged(text, alice_fp) == 0,
 	    "but not a person's fingerprint");
+	CHECK(text != NULL && strstr(text, "otr: dropped a message from an "
+	    "address that is not a person's JID (localpart longer than 1023 "
+	    "bytes)") != NULL && strstr(text, "aaaaaaaaaaaaaaaa") == NULL,
+	    "a 1024-byte localpart: the log says why, without the JID");
 	free(text);
 
 	/* With show_jids, the admin chose to see who is who. */
@@ -1242,6 +1270,7 @@ main(void)
 	CHECK(node_start(&bot) == 0, "bot starts");
 	CHECK(node_start(&alice) == 0, "alice starts");
 	test_files();
+	test_bad_jid();
 	test_refusal();
 	test_limits();
 	test_session();
