@@ -105,6 +105,7 @@ enum store_op {
 	STORE_OP_OUTBOX_DELETE,	/* id */
 	STORE_OP_HELPER_PUT,	/* helper: h */
 	STORE_OP_PURGE,		/* t: closed before, t2: messages before */
+	STORE_OP_OUTBOX_EXPIRE,	/* messages with key m.key created before t */
 };
 
 struct store_change {
@@ -137,6 +138,10 @@ void store_changes_helper(struct store_changes *ch, struct store_helper *h);
 /* Appends a close, a message delete or a purge (op says which). */
 void store_changes_op(struct store_changes *ch, enum store_op op, long id,
     time_t t, time_t t2);
+/* Appends the deletion of the messages with this key created before
+ * `before` (records kept for a bounded time, e.g. a handoff's details). */
+void store_changes_expire(struct store_changes *ch, const char *key,
+    time_t before);
 /* Applies ch in one transaction. Returns 0 (committed) or -1 (logged;
  * nothing of ch was written). After a commit that wiped or deleted text,
  * the WAL is checkpointed and truncated (see store_tidy). */
