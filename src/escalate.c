@@ -1374,6 +1374,15 @@ handoff_repeat_person(struct escalate *e, const char *person, time_t now,
 	return found != (size_t)-1;
 }
 
+int
+escalate_handoff_status(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	if (case_of_person(e, person) != NULL)
+		return 0;
+	return handoff_repeat_person(e, person, now, out);
+}
+
 void
 escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out)

@@ -9,9 +9,11 @@
  *   logged.
  * - Only what delivery needs is kept: JIDs, language, state, times, the
  *   consented text until a helper has it, and messages waiting for someone
- *   who is offline. Closing a case wipes its text, the person's fingerprint
- *   and the messages held for its helper; closed cases are deleted by
- *   store_purge() after the retention. secure_delete is on, so wiped text
+ *   who is offline, and a handoff's details (addresses and fingerprints,
+ *   no words) for a bounded time (STORE_OP_OUTBOX_EXPIRE). Closing a case
+ *   wipes its text, the person's fingerprint and the messages held for
+ *   its helper; closed cases are deleted by store_purge() after the
+ *   retention. secure_delete is on, so wiped text
  *   does not linger in free pages, and after a transaction that wiped or
  *   deleted text the WAL is checkpointed and truncated, so the old page
  *   images that held it are gone from the -wal file too.
