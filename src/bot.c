@@ -1106,11 +1106,16 @@ cmd_status(struct turn *t, const char *arg)
 	    "status_unproved", 0);
 	add_line(t, &m, "status_lang", v);
 	say_buf(t, &m);
-	if (b->esc != NULL && escalate_case_of(b->esc, t->peer) > 0) {
+	if (b->esc != NULL) {
 		struct esc_notes notes;
 
+		/* An open case, else a handoff of the last 24 hours. */
 		esc_notes_init(&notes);
-		escalate_status(b->esc, t->peer, t->now, &notes);
+		if (escalate_case_of(b->esc, t->peer) > 0)
+			escalate_status(b->esc, t->peer, t->now, &notes);
+		else
+			escalate_handoff_status(b->esc, t->peer, t->now,
+			    &notes);
 		emit_notes(t, &notes);
 		esc_notes_release(&notes);
 	}

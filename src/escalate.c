@@ -52,6 +52,12 @@
 #define FP_HEX		(FPR_HEX_LEN - 1)
 #define RETRY_MAX	64	/* reach changes waiting for the store */
 #define RETRY_EVERY	5	/* s between retries: each may wait for a lock */
+#define HANDOFF_KEEP	(24 * 3600)	/* a handoff's details, repeatable */
+/* The handoff's details, kept in the outbox under these keys for
+ * HANDOFF_KEEP (or the retention if shorter): never flushed, repeated on
+ * request (the person's STATUS, the helper's CASE n), then deleted. */
+#define KEPT_PERSON	"esc_status_handoff"
+#define KEPT_HELPER	"esc_case_handoff"
 #define UNUSED		__attribute__((unused))
 
 struct esc_case {
@@ -731,6 +737,42 @@ msg_taken(const struct escalate *e, long id)
 	return 0;
 }
 
+/* A handoff's kept details: not news, only repeated on request. */
+static int
+msg_kept(const struct store_msg *m)
+{
+	return strcmp(m->key, KEPT_PERSON) == 0 ||
+	    strcmp(m->key, KEPT_HELPER) == 0;
+}
+
+/* Keeps a handoff's details for `to` (after the case's close in the same
+ * transaction, which drops the case's other held messages). Takes vars. */
+static void
+handoff_keep(struct escalate *e, long id, const char *to, const char *lang,
+    const char *key, char **vars, int sensitive, const char *fp, time_t now)
+{
+	struct store_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.case_id = id;
+	m.to = xstrdup(to);
+	m.lang = xstrdup(lang);
+	m.key = xstrdup(key);
+	m.vars = vars;
+	m.sensitive = sensitive;
+	m.fp = strdup_or_null(fp);
+	m.created = now;
+	store_changes_msg(&e->changes, &m);
+}
+
+static time_t
+handoff_kept_since(const struct escalate *e, time_t now)
+{
+	long keep = e->cfg->escalation.retention;
+
+	return now - (keep > 0 && keep < HANDOFF_KEEP ? keep : HANDOFF_KEEP);
+}
+
 enum news { NEWS_SENT, NEWS_OFFLINE, NEWS_KEY };
 
 /* News for a person (a claim, a helper's words, a close): delivered now if
@@ -793,7 +835,7 @@ person_flush(struct escalate *e, const char *jid, struct esc_notes *out,
 	for (k = 0; k < n; k++) {
 		int ok;
 
-		if (msg_taken(e, v[k].id))
+		if (msg_taken(e, v[k].id) || msg_kept(&v[k]))
 			continue;
 		if (c != NULL && v[k].case_id == c->id)
 			ok = case_ok;
@@ -839,7 +881,7 @@ helper_flush(struct escalate *e, int i, struct esc_notes *out)
 	for (k = 0; k < n; k++) {
 		struct esc_case *c = case_find(e, v[k].case_id);
 
-		if (msg_taken(e, v[k].id))
+		if (msg_taken(e, v[k].id) || msg_kept(&v[k]))
 			continue;
 		note_push(out, ESC_TO_HELPER, helper_jid(e, i), v[k].lang,
 		    v[k].key, vars_copy(v[k].vars), v[k].sensitive);
@@ -1266,6 +1308,44 @@ escalate_case_of(const struct escalate *e, const char *person)
 	return c != NULL ? c->id : 0;
 }
 
+/* A person without an open case whose request was handed off lately: the
+ * details again (the latest), if their key is the one of the request (or
+ * verified). Returns 1 if repeated. */
+static int
+handoff_repeat_person(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	char cur[FP_HEX + 1];
+	struct store_msg *v;
+	size_t n, k, found = (size_t)-1;
+
+	if (store_outbox_list(e->st, person, &v, &n) == -1) {
+		store_msgs_free(v, n);
+		return 0;
+	}
+	fingerprint_of(e, person, cur);
+	for (k = 0; k < n; k++)
+		if (strcmp(v[k].key, KEPT_PERSON) == 0 &&
+		    v[k].created >= handoff_kept_since(e, now) &&
+		    (v[k].fp == NULL || util_strcasecmp(v[k].fp, cur) == 0 ||
+		    (cur[0] != '\0' && verified_of(e, person))))
+			found = k;
+	if (found != (size_t)-1)
+		note_push(out, ESC_TO_PERSON, person, v[found].lang,
+		    KEPT_PERSON, vars_copy(v[found].vars), 0);
+	store_msgs_free(v, n);
+	return found != (size_t)-1;
+}
+
+int
+escalate_handoff_status(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	if (case_of_person(e, person) != NULL)
+		return 0;
+	return handoff_repeat_person(e, person, now, out);
+}
+
 void
 escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out)
@@ -1274,6 +1354,8 @@ escalate_status(struct escalate *e, const char *person, time_t now,
 	char nb[32];
 
 	if (c == NULL) {
+		if (handoff_repeat_person(e, person, now, out))
+			return;
 		note_push(out, ESC_TO_PERSON, person, default_lang(e),
 		    "esc_status_none", NULL, 0);
 		return;
@@ -1563,6 +1645,8 @@ cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
 	struct esc_case *c = case_find(e, n);
 	char nb[32], hfp[FP_HEX + 1], human[FPR_HUMAN_LEN], phuman[FPR_HUMAN_LEN];
 	const struct config_helper *h = e->helpers[i].cfg;
+	char **hvars, **pvars, *person, *lang, *pfp;
+	long id;
 
 	num(nb, n);
 	if (reach_of(e, h->jid) != ESC_SECURE) {
@@ -1605,14 +1689,32 @@ cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
 			fpr_to_hex(h->fingerprints[0], hfp);
 		(void)fpr_norm_human(hfp, human);
 		(void)fpr_norm_human(c->person_fp, phuman);
-		helper_note(e, out, i, "esc_handoff_helper",
-		    vars_make("case", nb, "lang", c->lang, "text",
+		hvars = vars_make("case", nb, "lang", c->lang, "text",
 		    c->text != NULL ? c->text : "", "jid", c->person,
-		    "fingerprint", phuman, NULL), 1, 0, now);
-		person_news(e, out, c, "esc_handoff", vars_make("case", nb,
-		    "helper", helper_name(e, i), "jid", h->jid, "fingerprint",
-		    human, NULL), now);
+		    "fingerprint", phuman, NULL);
+		pvars = vars_make("case", nb, "helper", helper_name(e, i),
+		    "jid", h->jid, "fingerprint", human, NULL);
+		helper_note(e, out, i, "esc_handoff_helper", hvars, 1, 0,
+		    now);
+		/* Kept without the person's words: those are wiped once
+		 * handed over, as in every close. */
+		hvars = vars_make("case", nb, "lang", c->lang, "jid",
+		    c->person, "fingerprint", phuman, NULL);
+		person_news(e, out, c, "esc_handoff", vars_copy(pvars), now);
+		id = c->id;
+		person = xstrdup(c->person);
+		lang = xstrdup(c->lang);
+		pfp = strdup_or_null(c->person_fp);
 		case_close(e, c, now, "handed off");
+		/* Kept in the same transaction: if an answer above is lost
+		 * (the bot killed before it left), either side can ask. */
+		handoff_keep(e, id, person, lang, KEPT_PERSON, pvars, 0, pfp,
+		    now);
+		handoff_keep(e, id, h->jid, lang, KEPT_HELPER, hvars, 1, NULL,
+		    now);
+		free(person);
+		free(lang);
+		free(pfp);
 		return;
 	}
 	helper_note(e, out, i, "esc_claim_ok", vars_make("case", nb, "lang",
@@ -1862,6 +1964,37 @@ cmd_duty(struct escalate *e, int i, long n UNUSED, const char *arg,
 	    arg);
 }
 
+/* CASE n: a case handed off to this helper lately, its details again. */
+static void
+cmd_case(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	struct store_msg *v;
+	size_t k, cnt;
+	char nb[32];
+	int found = 0;
+
+	num(nb, n);
+	if (reach_of(e, helper_jid(e, i)) != ESC_SECURE) {
+		say_helper(e, out, i, "esc_need_secure",
+		    vars_make("case", nb, NULL), now);
+		return;
+	}
+	if (store_outbox_list(e->st, helper_jid(e, i), &v, &cnt) == 0)
+		for (k = 0; k < cnt && !found; k++)
+			if (strcmp(v[k].key, KEPT_HELPER) == 0 &&
+			    v[k].case_id == n &&
+			    v[k].created >= handoff_kept_since(e, now)) {
+				helper_note(e, out, i, KEPT_HELPER,
+				    vars_copy(v[k].vars), 1, 0, now);
+				found = 1;
+			}
+	store_msgs_free(v, cnt);
+	if (!found)
+		say_helper(e, out, i, "esc_case_none", vars_make("case", nb,
+		    NULL), now);
+}
+
 static void
 cmd_help(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
     time_t now, struct esc_notes *out)
@@ -1890,6 +2023,7 @@ static const struct helper_cmd {
 	{ { "who", "qui", "quien" },			ARG_NONE, cmd_who },
 	{ { "duty", "service", "permanence", "guardia" },
 							ARG_DUTY, cmd_duty },
+	{ { "case", "dossier", "caso" },		ARG_CASE, cmd_case },
 	{ { "help", "aide", "ayuda" },			ARG_NONE, cmd_help },
 };
 
@@ -2148,6 +2282,10 @@ tick(struct escalate *e, time_t now, struct esc_notes *out)
 		 * shorter retention: it is still owed to someone. */
 		store_changes_op(&e->changes, STORE_OP_PURGE, 0, now - keep,
 		    now - (keep > MSG_KEEP ? keep : MSG_KEEP));
+		store_changes_expire(&e->changes, KEPT_PERSON,
+		    handoff_kept_since(e, now));
+		store_changes_expire(&e->changes, KEPT_HELPER,
+		    handoff_kept_since(e, now));
 		e->last_purge = now;
 	}
 }

@@ -105,9 +105,15 @@ long escalate_open(struct escalate *e, const char *person, const char *lang,
     const char *text, time_t now, struct esc_notes *out);
 /* The person's open case number, or 0. */
 long escalate_case_of(const struct escalate *e, const char *person);
-/* STATUS for a person: a note with state and queue position. */
+/* STATUS for a person: a note with state and queue position (or, with no
+ * open case, a recent handoff's details, or esc_status_none). */
 void escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out);
+/* A person with no open case: the details of their case handed off in the
+ * last 24 hours, as a note, if their key is the one of the request.
+ * Returns 1 if a note was added, else 0. */
+int escalate_handoff_status(struct escalate *e, const char *person,
+    time_t now, struct esc_notes *out);
 /* CANCEL: withdraws the person's case (helper told if it was offered).
  * If the store refuses the close, the person hears "esc_cancel_failed",
  * the case is hidden from the helpers at once (also across a restart) and

@@ -28,6 +28,7 @@ enum stmt {
 	S_OUTBOX_ADD,
 	S_OUTBOX_LIST,
 	S_OUTBOX_DELETE,
+	S_OUTBOX_EXPIRE,
 	S_OUTBOX_READDRESS,
 	S_HELPER_GET,
 	S_HELPER_PUT,
@@ -71,6 +72,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " created FROM outbox WHERE recipient = ?1 ORDER BY id",
 	[S_OUTBOX_DELETE] =
 	    "DELETE FROM outbox WHERE id = ?1",
+	[S_OUTBOX_EXPIRE] =
+	    "DELETE FROM outbox WHERE key = ?1 AND created < ?2",
 	[S_OUTBOX_READDRESS] =
 	    "UPDATE outbox SET recipient = ?3 WHERE case_id = ?1"
 	    " AND recipient = ?2",
@@ -887,6 +890,27 @@ store_changes_op(struct store_changes *ch, enum store_op op, long id,
 	x->t2 = t2;
 }
 
+/* Deletes the messages with this key created before `before`. */
+static int
+outbox_expire(struct store *st, const char *key, time_t before)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_EXPIRE);
+
+	bind_text(s, 1, key);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)before);
+	return stmt_done(st, s, "expire kept messages");
+}
+
+void
+store_changes_expire(struct store_changes *ch, const char *key,
+    time_t before)
+{
+	struct store_change *x = change_new(ch, STORE_OP_OUTBOX_EXPIRE);
+
+	x->m.key = xstrdup(key);
+	x->t = before;
+}
+
 /* One change inside the transaction. Sets *wiped if it removed text. */
 static int
 change_run(struct store *st, const struct store_change *x, int *wiped)
@@ -908,6 +932,9 @@ change_run(struct store *st, const struct store_change *x, int *wiped)
 		return store_outbox_delete(st, x->id);
 	case STORE_OP_HELPER_PUT:
 		return store_helper_put(st, &x->h);
+	case STORE_OP_OUTBOX_EXPIRE:
+		*wiped = 1;
+		return outbox_expire(st, x->m.key, x->t);
 	case STORE_OP_PURGE:
 		*wiped = 1;
 		return store_purge(st, x->t, x->t2) == -1 ? -1 : 0;

@@ -9,9 +9,11 @@
  *   logged.
  * - Only what delivery needs is kept: JIDs, language, state, times, the
  *   consented text until a helper has it, and messages waiting for someone
- *   who is offline. Closing a case wipes its text, the person's fingerprint
- *   and the messages held for its helper; closed cases are deleted by
- *   store_purge() after the retention. secure_delete is on, so wiped text
+ *   who is offline, and a handoff's details (addresses and fingerprints,
+ *   no words) for a bounded time (STORE_OP_OUTBOX_EXPIRE). Closing a case
+ *   wipes its text, the person's fingerprint and the messages held for
+ *   its helper; closed cases are deleted by store_purge() after the
+ *   retention. secure_delete is on, so wiped text
  *   does not linger in free pages, and after a transaction that wiped or
  *   deleted text the WAL is checkpointed and truncated, so the old page
  *   images that held it are gone from the -wal file too.
@@ -105,6 +107,7 @@ enum store_op {
 	STORE_OP_OUTBOX_DELETE,	/* id */
 	STORE_OP_HELPER_PUT,	/* helper: h */
 	STORE_OP_PURGE,		/* t: closed before, t2: messages before */
+	STORE_OP_OUTBOX_EXPIRE,	/* messages with key m.key created before t */
 };
 
 struct store_change {
@@ -137,6 +140,10 @@ void store_changes_helper(struct store_changes *ch, struct store_helper *h);
 /* Appends a close, a message delete or a purge (op says which). */
 void store_changes_op(struct store_changes *ch, enum store_op op, long id,
     time_t t, time_t t2);
+/* Appends the deletion of the messages with this key created before
+ * `before` (records kept for a bounded time, e.g. a handoff's details). */
+void store_changes_expire(struct store_changes *ch, const char *key,
+    time_t before);
 /* Applies ch in one transaction. Returns 0 (committed) or -1 (logged;
  * nothing of ch was written). After a commit that wiped or deleted text,
  * the WAL is checkpointed and truncated (see store_tidy). */

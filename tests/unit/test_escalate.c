@@ -791,10 +791,27 @@ query(struct run *r, char *line, char *got, size_t size)
 		struct store_msg *v;
 		size_t n;
 
+		size_t k;
+
 		if (store_outbox_list(r->st, w[1], &v, &n) == -1)
 			return -1;
+		/* Waiting messages: a handoff's kept details are not. */
+		value = 0;
+		for (k = 0; k < n; k++)
+			value += strcmp(v[k].key, "esc_status_handoff") != 0 &&
+			    strcmp(v[k].key, "esc_case_handoff") != 0;
 		store_msgs_free(v, n);
-		value = (long)n;
+	} else if (strcmp(w[0], "kept") == 0 && nw == 3) {
+		struct store_msg *v;
+		size_t n, k;
+
+		if (store_outbox_list(r->st, w[1], &v, &n) == -1)
+			return -1;
+		value = 0;
+		for (k = 0; k < n; k++)
+			value += strcmp(v[k].key, "esc_status_handoff") == 0 ||
+			    strcmp(v[k].key, "esc_case_handoff") == 0;
+		store_msgs_free(v, n);
 	} else if (strcmp(w[0], "on_disk") == 0 && nw == 3) {
 		value = on_disk(r, w[1]);
 	} else if (strcmp(w[0], "text_stored") == 0 && nw == 3) {
