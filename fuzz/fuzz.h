@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* libFuzzer's entry points (no header ships them). */
-int LLVMFuzzerInitialize(int *argc, char ***argv);
+/* libFuzzer's entry points (no header ships them); Initialize is optional. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Logs to /dev/null, stdin from /dev/null (a config may name /dev/stdin),
@@ -27,6 +27,9 @@ char *fuzz_strndup(const uint8_t *data, size_t size);
 /* Prints what broke, and the text (escaped), then aborts. */
 void fuzz_fail(const char *what, const char *text)
     __attribute__((noreturn));
+
+/* Fails (as fuzz_fail) unless s is chat_is_safe() text; what names it. */
+void fuzz_check_chat(const char *what, const char *s);
 
 /* 1 if s is valid UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
 int fuzz_utf8_valid(const char *s);

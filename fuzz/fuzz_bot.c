@@ -3,7 +3,7 @@
  * guide and phrases of replies/ and three small pages of our own.
  *
  * An input is lines. A line is what the current peer writes (normalised by
- * otr_text_in(), as the daemon does, then bot_text()), unless it starts
+ * chat_text_in(), as the daemon does, then bot_text()), unless it starts
  * with "!!":
  *   !!p   next peer: alice, bob (people), helper (pinned, on duty)
  *   !!s   the peer's session became secure    !!e   it ended
@@ -12,8 +12,9 @@
  *   !!lXX LANG XX for the peer
  * Each input is a new bot and a new, empty case store.
  *
- * Checked, beyond crashes and leaks: every message is clean (no '<', '>',
- * tab, "?OTR", control character but newline, invalid UTF-8, emptiness);
+ * Checked, beyond crashes and leaks: every message is chat-safe (chat.h:
+ * no "<", ">", tab, "?OTR" in any case, entity, control character but
+ * newline, invalid UTF-8) and not empty;
  * every message goes to one of the three peers; text for a helper
  * (BOT_SAY_HELPER) only goes to the helper; a person's line (16 bytes or
  * more) reaches the helper only after that person wrote a line whose
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "bot.h"
+#include "chat.h"
 #include "config.h"
 #include "duty.h"
 #include "escalate.h"
@@ -260,12 +262,7 @@ check_actions(struct bot_actions *a)
 		check_consent(act);
 		if (s == NULL || *s == '\0')
 			fuzz_fail("an empty message", act->peer);
-		if (strpbrk(s, "<>\t") != NULL || strstr(s, "?OTR") != NULL)
-			fuzz_fail("a message with '<', '>', a tab or ?OTR", s);
-		if (fuzz_has_control(s, "\n"))
-			fuzz_fail("a message with a control character", s);
-		if (!fuzz_utf8_valid(s))
-			fuzz_fail("a message that is not UTF-8", s);
+		fuzz_check_chat("a message", s);
 	}
 	bot_actions_clear(a);
 }
@@ -362,7 +359,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		now += 2;
 		if (strncmp(line, "!!", 2) != 0) {
 			/* What the daemon hands to the bot: normalised. */
-			char *in = otr_text_in(line, cfg.limits.max_text);
+			char *in = chat_text_in(line, cfg.limits.max_text);
 
 			said_add(cur, in);
 			bot_text(b, peer, in, &facts[cur], now, &acts);

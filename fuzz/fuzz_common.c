@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chat.h"
 #include "fuzz.h"
 #include "log.h"
 #include "util.h"
@@ -87,6 +88,19 @@ fuzz_fail(const char *what, const char *text)
 	fuzz_cleanup();		/* abort() skips atexit */
 	fuzz_dir[0] = '\0';
 	abort();
+}
+
+void
+fuzz_check_chat(const char *what, const char *s)
+{
+	const char *why;
+
+	if (s == NULL)
+		fuzz_fail(what, "(NULL)");
+	if (!chat_is_safe(s, &why)) {
+		fprintf(stderr, "\nfuzz: %s %s", what, why);
+		fuzz_fail(what, s);
+	}
 }
 
 int

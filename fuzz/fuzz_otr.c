@@ -24,10 +24,9 @@
  *             to the sender: only alice's session may carry it
  *
  * Every input (after the control byte, bodies and separators together)
- * also goes through otr_text_in() and otr_text_out(),
- * whose results must be valid UTF-8 without control characters (but
- * newline and tab), capped, and for text_out without '<', '>', "?OTR" or
- * an entity.
+ * also goes through chat_text_in() and chat_text_out(): the first must give
+ * valid UTF-8 without control characters (but newline and tab), capped; the
+ * second text that chat_is_safe() accepts and that it leaves unchanged.
  *
  * Checked, beyond crashes and leaks: the bot sends in clear only OTR
  * protocol or the refusal notice, at most one notice per bare JID per
@@ -43,6 +42,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "chat.h"
 #include "config.h"
 #include "fuzz.h"
 #include "otr.h"
@@ -355,8 +355,8 @@ step(int sel, int flags, const char *body)
 	events = bot.nevents;
 	now += (flags & 0x10) ? JUMP : 1;
 	if (sel == 1 && (flags & 0x08)) {
-		char *out = otr_text_out(body);
-		char *want = otr_text_in(out, bot.cfg.limits.max_text);
+		char *out = chat_text_out(body);
+		char *want = chat_text_in(out, bot.cfg.limits.max_text);
 		int rc;
 
 		session_ensure();
@@ -384,8 +384,8 @@ step(int sel, int flags, const char *body)
 
 	if (flags & 0x40) {
 		int enc = sel == 1 && encrypted();
-		char *out = otr_text_out(body);
-		char *want = otr_text_in(out, alice.cfg.limits.max_text);
+		char *out = chat_text_out(body);
+		char *want = chat_text_in(out, alice.cfg.limits.max_text);
 		int rc = otr_send(bot.o, bare, body);
 
 		deliver();
@@ -408,37 +408,27 @@ step(int sel, int flags, const char *body)
 	free(bare);
 }
 
-/* otr.h's promises about the two normalisers. */
+/* chat.h's promises about the two normalisers. */
 static void
 check_normalisers(const char *text)
 {
 	const unsigned char *s;
-	char *in = otr_text_in(text, 100), *out = otr_text_out(text);
+	char *in = chat_text_in(text, 100), *out = chat_text_out(text), *again;
 	size_t chars = 0;
 
 	if (!fuzz_utf8_valid(in) || fuzz_has_control(in, "\n\t"))
-		fuzz_fail("otr_text_in: not UTF-8, or a control character", in);
+		fuzz_fail("chat_text_in: not UTF-8, or a control character", in);
 	for (s = (const unsigned char *)in; *s != '\0'; s++)
 		chars += (*s & 0xc0) != 0x80;
 	if (chars > 100)
-		fuzz_fail("otr_text_in: longer than max_chars", in);
-	if (!fuzz_utf8_valid(out) || fuzz_has_control(out, "\n\t"))
-		fuzz_fail("otr_text_out: not UTF-8, or a control character",
-		    out);
-	if (strpbrk(out, "<>") != NULL || strstr(out, "?OTR") != NULL)
-		fuzz_fail("otr_text_out: '<', '>' or ?OTR", out);
-	for (s = (const unsigned char *)out; *s != '\0'; s++) {
-		size_t i = 1;
-
-		if (*s != '&')
-			continue;
-		while (i <= 10 && ((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '#'))
-			i++;
-		if (i > 1 && i <= 10 && s[i] == ';')
-			fuzz_fail("otr_text_out: an entity Pidgin would read", out);
-	}
+		fuzz_fail("chat_text_in: longer than max_chars", in);
+	fuzz_check_chat("chat_text_out", out);
+	again = chat_text_out(out);
+	if (strcmp(again, out) != 0)
+		fuzz_fail("chat_text_out changed its own output", out);
+	if (chat_is_safe(text, NULL) != (strcmp(text, out) == 0))
+		fuzz_fail("chat_is_safe disagrees with chat_text_out", text);
+	free(again);
 	free(in);
 	free(out);
 }

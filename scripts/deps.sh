@@ -7,7 +7,9 @@ PKGS="build-essential autoconf automake libtool pkg-config
 libstrophe-dev libotr5-dev libyaml-dev libcmark-dev libstemmer-dev
 libunistring-dev libsqlite3-dev libgcrypt20-dev libssl-dev
 prosody lua-unbound openssl python3-potr python3-slixmpp python3-pycryptodome
-profanity tmux tzdata ca-certificates"
+profanity tmux tzdata ca-certificates
+debhelper lintian libsystemd-dev
+pidgin pidgin-otr xvfb xdotool dbus-daemon python3-dbus python3-gi"
 
 missing=""
 for p in $PKGS; do

@@ -2,8 +2,10 @@
 # Reads the results Automake's test harness left in DIR (*.trs and *.log) and
 # prints each failing test's log tail, one line per test program, and a last
 # line "N passed, N failed[, N skipped]" counting every check: the "ok" and
-# "not ok" lines the test programs print, plus one failure for a program that
-# failed without saying which check (a crash, a timeout).
+# "not ok" lines the test programs print ("ok ... # SKIP why" counts as
+# skipped, not passed), plus one failure for a program that failed without
+# saying which check (a crash, a timeout), and one skip for a program that
+# skipped itself (exit 77).
 # Exit status: 0 if nothing failed.
 set -u
 dir=${1:-.}
@@ -18,16 +20,23 @@ for trs in $trs_list; do
 	log=${trs%.trs}.log
 	name=${trs#"$dir"/}; name=${name%.trs}
 	result=$(sed -n 's/^:test-result: //p' "$trs" | head -n 1)
-	ok=0 nok=0
+	ok=0 nok=0 skip=0
 	if [ -f "$log" ]; then
-		ok=$(grep -c '^ok\b' "$log")
+		skip=$(grep -c '^ok\b.*# *SKIP' "$log")
+		ok=$(($(grep -c '^ok\b' "$log") - skip))
 		nok=$(grep -c '^not ok\b' "$log")
 	fi
+	skipped=$((skipped + skip))
 	case "$result" in
 	PASS|XFAIL)
-		[ "$ok" -eq 0 ] && ok=1
+		[ "$ok" -eq 0 ] && [ "$skip" -eq 0 ] && ok=1
 		passed=$((passed + ok)); failed=$((failed + nok))
-		printf '%-4s %s (%d checks)\n' "$result" "$name" "$ok" ;;
+		if [ "$skip" -gt 0 ]; then
+			printf '%-4s %s (%d checks, %d skipped)\n' "$result" \
+			    "$name" "$ok" "$skip"
+		else
+			printf '%-4s %s (%d checks)\n' "$result" "$name" "$ok"
+		fi ;;
 	SKIP)
 		skipped=$((skipped + 1))
 		printf 'SKIP %s\n' "$name" ;;

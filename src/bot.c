@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bot.h"
+#include "chat.h"
 #include "config.h"
 #include "escalate.h"
 #include "guide.h"
@@ -18,11 +19,7 @@
 #include "search.h"
 #include "util.h"
 
-#ifdef SEARCH_DEFAULT_MIN_SCORE
-#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE
-#else
-#define BOT_MIN_SCORE		1.0	/* when the config sets none */
-#endif
+#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE /* config sets none */
 #define BOT_NHITS		10	/* hits asked of the search */
 #define BOT_NCLOSEST		3	/* "did you mean" suggestions */
 #define BOT_NEXPLAIN		5	/* --explain lines */
@@ -153,50 +150,6 @@ bot_actions_release(struct bot_actions *a)
 
 /* Text helpers. */
 
-/*
- * What goes out is plain text that every client shows as it is: Pidgin
- * renders HTML, so '<' and '>' become single guillemets; "?OTR" would be
- * read as a protocol message; tabs could form a whitespace tag; control
- * characters and invalid UTF-8 are dropped. New string; caller frees.
- */
-static char *
-out_clean(const char *text)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	struct buf b;
-
-	buf_init(&b);
-	while (*s != '\0') {
-		size_t len;
-		uint32_t cp;
-
-		if (*s == '<') {
-			buf_adds(&b, "\xe2\x80\xb9");	/* ‹ */
-			s++;
-		} else if (*s == '>') {
-			buf_adds(&b, "\xe2\x80\xba");	/* › */
-			s++;
-		} else if (*s == '\t') {
-			buf_addc(&b, ' ');
-			s++;
-		} else if (*s == '?' && strncmp((const char *)s, "?OTR", 4) == 0) {
-			buf_adds(&b, "?-OTR");
-			s += 4;
-		} else if (*s < 0x20 && *s != '\n') {
-			s++;
-		} else if (*s == 0x7f) {
-			s++;
-		} else if ((len = util_utf8_decode(s,
-		    strnlen((const char *)s, 4), &cp)) == 0) {
-			s++;
-		} else {
-			buf_add(&b, (const char *)s, len);
-			s += len;
-		}
-	}
-	return buf_detach(&b);
-}
-
 /* Copies at most max bytes of s, not cutting a UTF-8 sequence. */
 static char *
 copy_capped(const char *s, size_t max)
@@ -294,7 +247,7 @@ P(const struct turn *t, const char *key)
 static void
 emit(struct turn *t, enum bot_act type, const char *peer, const char *text)
 {
-	char *clean = out_clean(text);
+	char *clean = chat_text_out(text);
 
 	bot_actions_add(t->out, type, peer, clean);
 	free(clean);
@@ -1603,6 +1556,28 @@ bot_set_explain(struct bot *b, int on)
 }
 
 void
+bot_reload(struct bot *b, const struct guide *g, const struct search *s,
+    const struct phrases *p, struct escalate *esc)
+{
+	b->g = g;
+	b->s = s;
+	b->p = p;
+	b->esc = esc;
+	/* Section numbers belong to the old guide: paging and numbered
+	 * lists start again; language, consent and verification stay. */
+	for (size_t i = 0; i < b->npeople; i++) {
+		struct person *w = b->people[i];
+
+		w->reading = 0;
+		w->sec = 0;
+		w->offset = 0;
+		w->nqueue = 0;
+		w->qpos = 0;
+		w->nlisting = 0;
+	}
+}
+
+void
 bot_set_lang(struct bot *b, const char *peer, const char *lang)
 {
 	struct person *w = person_get(b, peer, 0);
@@ -1940,4 +1915,20 @@ bot_tick(struct bot *b, time_t now, struct bot_actions *out)
 		emit_notes(&t, &notes);
 		esc_notes_release(&notes);
 	}
+}
+
+void
+bot_helper_impostor(struct bot *b, const char *peer, time_t now,
+    struct bot_actions *out)
+{
+	struct esc_notes notes;
+	struct turn t;
+
+	if (b->esc == NULL)
+		return;
+	turn_init(&t, b, peer, NULL, now, out);
+	esc_notes_init(&notes);
+	escalate_helper_impostor(b->esc, peer, now, &notes);
+	emit_notes(&t, &notes);
+	esc_notes_release(&notes);
 }

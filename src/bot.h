@@ -108,12 +108,21 @@ void bot_smp(struct bot *b, const char *peer, enum bot_smp_result r,
 /* available: 0 offline, 1 online, 2 online but do-not-disturb/away. */
 void bot_presence(struct bot *b, const char *peer, int available,
     time_t now, struct bot_actions *out);
+/* A session of helper peer's account with a key that is not pinned was
+ * refused (the daemon answered it): alert the other helpers. */
+void bot_helper_impostor(struct bot *b, const char *peer, time_t now,
+    struct bot_actions *out);
 /* Called about once a second: timeouts, retries, expiry. */
 void bot_tick(struct bot *b, time_t now, struct bot_actions *out);
 
 /* --explain: when set, guide answers are followed by the five best sections
  * and their scores. */
 void bot_set_explain(struct bot *b, int on);
+/* After a reload (SIGHUP): new guide, search, phrases and escalation
+ * machine; each person's paging and numbered lists start again, the rest of
+ * their conversation (language, consent, verification) is kept. */
+void bot_reload(struct bot *b, const struct guide *g, const struct search *s,
+    const struct phrases *p, struct escalate *esc);
 /* Forces the conversation language of peer ("fr", "en", ...), as LANG xx. */
 void bot_set_lang(struct bot *b, const char *peer, const char *lang);
 

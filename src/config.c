@@ -809,7 +809,7 @@ static void
 p_fp(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
     void *dst)
 {
-	if (config_parse_fingerprint(s, dst) == -1)
+	if (fpr_parse(s, dst) == -1)
 		problem(c, n, "bad fingerprint for '%s': '%s' (expected 40 hex "
 		    "digits, spaces allowed)", k->name, log_vis(s));
 }
@@ -1436,40 +1436,157 @@ config_helper_find(const struct config *cfg, const char *bare_jid)
 	return NULL;
 }
 
-static int
-hex_value(char ch)
+/*
+ * The key table, for the man page: one line per key, tab-separated: its
+ * dotted path ("helpers[].jid" inside a list of mappings), its type, its
+ * default, its range and "required" or "optional". Walks the same tables
+ * parse_map() reads, so the manual cannot name a key the parser lacks.
+ */
+
+static const char *const type_words[] = {
+	[T_STR] = "string", [T_JID] = "JID", [T_PASSFILE] = "file name",
+	[T_FILE] = "file name", [T_INT] = "integer", [T_SIZE] = "integer",
+	[T_FLOAT] = "number", [T_BOOL] = "boolean", [T_DURATION] = "duration",
+	[T_ENUM] = "word", [T_LEVEL] = "word", [T_LANG] = "language code",
+	[T_URL] = "URL", [T_TZ] = "time zone", [T_TIME] = "HH:MM",
+	[T_DAY] = "day", [T_FP] = "fingerprint", [T_LIST] = "list",
+	[T_SECTION] = "mapping", [T_MAPLIST] = "list of mappings",
+	[T_TEXTS] = "text, or a mapping of language codes to texts",
+};
+
+/* enum log_level, as log_level_parse() reads it. */
+static const char *const level_words[] = {
+	[LOGL_ERROR] = "error", [LOGL_WARN] = "warn", [LOGL_INFO] = "info",
+	[LOGL_DEBUG] = "debug",
+};
+
+/* The default of k, read from base (a config_init()'ed struct); "-" if
+ * none. */
+static void
+key_default(const struct key *k, const void *base, char *out, size_t size)
 {
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
+	const char *p = (const char *)base + k->off;
+	const char *s;
+
+	if (base == NULL || k->required) {
+		(void)util_snprintf(out, size, "-");
+		return;
+	}
+	switch (k->type) {
+	case T_INT:
+		(void)util_snprintf(out, size, "%d", *(const int *)p);
+		break;
+	case T_SIZE:
+		(void)util_snprintf(out, size, "%zu", *(const size_t *)p);
+		break;
+	case T_FLOAT:
+		(void)util_snprintf(out, size, "%g", *(const double *)p);
+		break;
+	case T_BOOL:
+		(void)util_snprintf(out, size, "%s",
+		    *(const int *)p ? "true" : "false");
+		break;
+	case T_DURATION:
+		duration_fmt(*(const long *)p, out, size);
+		break;
+	case T_ENUM:
+		(void)util_snprintf(out, size, "%s", k->names[*(const int *)p]);
+		break;
+	case T_LEVEL:
+		(void)util_snprintf(out, size, "%s",
+		    level_words[*(const int *)p]);
+		break;
+	case T_STR: case T_JID: case T_PASSFILE: case T_FILE: case T_LANG:
+	case T_URL: case T_TZ:
+		s = *(char *const *)p;
+		(void)util_snprintf(out, size, "%s", s != NULL ? s : "-");
+		break;
+	default:
+		(void)util_snprintf(out, size, "-");
+		break;
+	}
 }
 
-int
-config_parse_fingerprint(const char *s, unsigned char out[CONFIG_FP_LEN])
+/* The values k accepts beyond its type; "-" if nothing more to say. */
+static void
+key_range(const struct key *k, char *out, size_t size)
 {
-	unsigned char fp[CONFIG_FP_LEN];
-	size_t ndigits = 0;
-	int v;
+	char lo[32], hi[32];
+	struct buf b;
 
-	if (s == NULL)
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s == ' ' || *s == '\t')
-			continue;
-		if ((v = hex_value(*s)) == -1 || ndigits == 2 * CONFIG_FP_LEN)
-			return -1;
-		if (ndigits % 2 == 0)
-			fp[ndigits / 2] = (unsigned char)(v << 4);
-		else
-			fp[ndigits / 2] |= (unsigned char)v;
-		ndigits++;
+	switch (k->type) {
+	case T_INT: case T_SIZE: case T_FLOAT:
+		if (k->min == 0 && k->max == 0)
+			goto none;
+		(void)util_snprintf(out, size, "%ld..%ld", k->min, k->max);
+		return;
+	case T_DURATION:
+		duration_fmt(k->min, lo, sizeof(lo));
+		duration_fmt(k->max, hi, sizeof(hi));
+		(void)util_snprintf(out, size, "%s..%s", lo, hi);
+		return;
+	case T_ENUM:
+		buf_init(&b);
+		for (int i = 0; k->names[i] != NULL; i++)
+			buf_addf(&b, "%s%s", i == 0 ? "" : ", ", k->names[i]);
+		(void)util_snprintf(out, size, "%s", b.s);
+		buf_release(&b);
+		return;
+	case T_LEVEL:
+		(void)util_snprintf(out, size, "error, warn, info, debug");
+		return;
+	case T_TIME:
+		(void)util_snprintf(out, size, "00:00..23:59");
+		return;
+	case T_LIST:
+		if (k->min > 0) {
+			(void)util_snprintf(out, size, "%s, at least %ld",
+			    type_words[k->item], k->min);
+			return;
+		}
+		(void)util_snprintf(out, size, "%s", type_words[k->item]);
+		return;
+	default:
+		break;
 	}
-	if (ndigits != 2 * CONFIG_FP_LEN)
-		return -1;
-	memcpy(out, fp, CONFIG_FP_LEN);
-	return 0;
+none:
+	(void)util_snprintf(out, size, "-");
+}
+
+static void
+table_dump(const struct table *t, const char *prefix, const void *base,
+    FILE *out)
+{
+	char path[128], def[256], range[256];
+
+	for (size_t i = 0; i < t->nkeys; i++) {
+		const struct key *k = &t->keys[i];
+
+		(void)util_snprintf(path, sizeof(path), "%s%s", prefix,
+		    k->name);
+		if (k->type == T_SECTION) {
+			(void)util_snprintf(path, sizeof(path), "%s%s.",
+			    prefix, k->name);
+			table_dump(k->sub, path, base, out);
+			continue;
+		}
+		key_default(k, base, def, sizeof(def));
+		key_range(k, range, sizeof(range));
+		fprintf(out, "%s\t%s\t%s\t%s\t%s\n", path, type_words[k->type],
+		    def, range, k->required ? "required" : "optional");
+		if (k->type == T_MAPLIST) {
+			(void)util_snprintf(path, sizeof(path), "%s%s[].",
+			    prefix, k->name);
+			table_dump(k->sub, path, NULL, out);
+		}
+	}
+}
+
+void
+config_dump_keys(FILE *out)
+{
+	struct config cfg;
+
+	config_init(&cfg);
+	table_dump(&top_table, "", &cfg, out);
 }

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "fpr.h"
+
 enum config_tls {
 	CONFIG_TLS_REQUIRED = 0,
 	CONFIG_TLS_DISABLED,
@@ -27,7 +29,7 @@ enum config_escalation_mode {
 	CONFIG_ESC_HANDOFF,
 };
 
-#define CONFIG_FP_LEN 20	/* raw bytes of an OTR (SHA-1) fingerprint */
+#define CONFIG_FP_LEN FPR_LEN	/* raw bytes of a pin (fpr.h) */
 
 struct config_helper {
 	char		 *jid;		/* bare, lower-cased */
@@ -141,9 +143,8 @@ const struct config_helper *config_helper_find(const struct config *cfg,
 /* The SMP question in lang: its own, else the default one; NULL when
  * none is configured. Borrowed. */
 const char *config_smp_question(const struct config *cfg, const char *lang);
-
-/* Parses a fingerprint written as 40 hex digits, spaces allowed, any case.
- * Returns 0 or -1. */
-int config_parse_fingerprint(const char *s, unsigned char out[CONFIG_FP_LEN]);
+/* Writes every key the parser knows, one per line: path, type, default,
+ * range, required or optional (tab-separated). For the man page. */
+void config_dump_keys(FILE *out);
 
 #endif

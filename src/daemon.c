@@ -2,6 +2,7 @@
 #include "ac-config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,27 +15,32 @@
 #include "guide.h"
 #include "lexicon.h"
 #include "log.h"
+#include "notify.h"
 #include "otr.h"
 #include "phrases.h"
 #include "search.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 #include "xmpp.h"
 
-#define PRESENCE_MAX	8192	/* full JIDs tracked */
-#define RATE_MAX	8192	/* bare JIDs with a rate window */
+#define TABLE_MAX	8192	/* strangers in the presence or rate table */
+#define TABLE_MIN	64	/* the two tables hold 8 x max_sessions */
 #define RATE_WINDOW	60	/* seconds */
 #define STOP_TIMEOUT_MS	2000
 #define FLUSH_ROUNDS	16	/* actions causing actions: a bound */
 #define JID_MAX		512
 #define PEOPLE_MAX	8192	/* people tracked for reach checks */
 #define CHECK_EVERY	60	/* s: ping people in a case, no presence */
+#define STATUS_EVERY	5	/* s: status file and STATUS= refreshed */
 
 /* What the daemon knows of one available resource. */
 struct resource {
 	char		*full;
 	char		*bare;		/* lower case */
 	enum xmppc_show	 show;
+	time_t		 seen;
+	int		 helper;	/* a configured helper: never evicted */
 };
 
 /* Messages counted for one bare JID in the current minute. */
@@ -43,6 +49,7 @@ struct rate {
 	time_t	 start;
 	int	 count;
 	int	 logged;	/* the drop was logged in this window */
+	int	 helper;	/* a configured helper: never evicted */
 };
 
 /*
@@ -65,6 +72,7 @@ struct held {
 
 struct daemon {
 	const struct config	*cfg;
+	struct config		*live;		/* the same, replaced on reload */
 	struct xmppc		*x;
 	struct otr		*o;
 	struct bot		*b;
@@ -83,8 +91,11 @@ struct daemon {
 
 	struct resource		*res;
 	size_t			 nres;
+	size_t			 nres_strangers;	/* not helpers */
 	struct rate		*rates;
 	size_t			 nrates;
+	size_t			 nrates_strangers;
+	size_t			 table_max;	/* for each of the two */
 	time_t			 last_tick;
 
 	struct person		*people;
@@ -92,6 +103,10 @@ struct daemon {
 	int			 checks;	/* people being pinged */
 	struct held		*held;
 	size_t			 nheld;
+
+	time_t			 started;
+	time_t			 status_at;	/* last status_publish() */
+	int			 ready;		/* READY=1 sent */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -156,9 +171,32 @@ res_find(struct daemon *d, const char *full)
 static void
 res_remove(struct daemon *d, struct resource *r)
 {
+	if (!r->helper)
+		d->nres_strangers--;
 	free(r->full);
 	free(r->bare);
 	*r = d->res[--d->nres];
+}
+
+/*
+ * Bounded tables: a configured helper always gets an entry (there are few)
+ * and is never evicted; when the strangers' entries reach table_max, the
+ * least recent stranger's goes, so a flood never refuses a newcomer, a
+ * helper least of all (issue 9.2).
+ */
+static void
+res_make_room(struct daemon *d)
+{
+	struct resource *old = NULL;
+
+	if (d->nres_strangers < d->table_max)
+		return;
+	for (size_t i = 0; i < d->nres; i++)
+		if (!d->res[i].helper &&
+		    (old == NULL || d->res[i].seen < old->seen))
+			old = &d->res[i];
+	if (old != NULL)
+		res_remove(d, old);
 }
 
 /* Best show among bare's resources: XMPPC_OFFLINE if none. */
@@ -192,6 +230,29 @@ show_to_bot(enum xmppc_show s)
 
 /* Rate limit: max_per_minute messages per bare JID, fixed windows. */
 
+static void
+rate_drop(struct daemon *d, size_t i)
+{
+	if (!d->rates[i].helper)
+		d->nrates_strangers--;
+	free(d->rates[i].bare);
+	d->rates[i] = d->rates[--d->nrates];
+}
+
+/* The table is full of strangers: the oldest window goes. */
+static void
+rate_evict(struct daemon *d)
+{
+	size_t old = d->nrates;
+
+	for (size_t i = 0; i < d->nrates; i++)
+		if (!d->rates[i].helper && (old == d->nrates ||
+		    d->rates[i].start < d->rates[old].start))
+			old = i;
+	if (old < d->nrates)
+		rate_drop(d, old);
+}
+
 static int
 rate_allow(struct daemon *d, const char *bare, time_t now)
 {
@@ -204,8 +265,10 @@ rate_allow(struct daemon *d, const char *bare, time_t now)
 		}
 	}
 	if (r == NULL) {
-		if (d->nrates == RATE_MAX)
-			return 0;	/* a flood of senders: wait for windows */
+		int helper = config_helper_find(d->cfg, bare) != NULL;
+
+		if (!helper && d->nrates_strangers >= d->table_max)
+			rate_evict(d);
 		d->rates = xrealloc(d->rates, (d->nrates + 1) *
 		    sizeof(*d->rates));
 		r = &d->rates[d->nrates++];
@@ -213,6 +276,9 @@ rate_allow(struct daemon *d, const char *bare, time_t now)
 		r->start = now;
 		r->count = 0;
 		r->logged = 0;
+		r->helper = helper;
+		if (!helper)
+			d->nrates_strangers++;
 	}
 	if (now - r->start >= RATE_WINDOW) {
 		r->start = now;
@@ -239,8 +305,7 @@ rate_prune(struct daemon *d, time_t now)
 
 	while (i < d->nrates) {
 		if (now - d->rates[i].start >= RATE_WINDOW) {
-			free(d->rates[i].bare);
-			d->rates[i] = d->rates[--d->nrates];
+			rate_drop(d, i);
 		} else {
 			i++;
 		}
@@ -516,12 +581,17 @@ checks_start(struct daemon *d, time_t now, int all)
 {
 	for (size_t i = 0; i < d->npeople; i++) {
 		struct person *p = &d->people[i];
+		const char *full;
 
 		if (p->pinging || !person_unseen(d, p))
 			continue;
 		if (!all && now - p->checked < CHECK_EVERY)
 			continue;
-		if (xmppc_ping_peer(d->x, p->full) == -1)
+		/* The address of their encrypted session, not the last one
+		 * heard from (another client of theirs may have written). */
+		if ((full = otr_session_jid(d->o, p->bare)) == NULL)
+			full = p->full;
+		if (xmppc_ping_peer(d->x, full) == -1)
 			continue;
 		p->pinging = 1;
 		p->checked = now;
@@ -600,6 +670,35 @@ otr_cb_text(void *ud, const char *bare, const char *text)
 	bot_actions_release(&a);
 }
 
+/*
+ * A session of a helper's account whose own key is not pinned (issue 9.1):
+ * it gets the refusal about keys, in that session only, and nothing about
+ * anyone; the other helpers are alerted. The helper's pinned session, if
+ * any, stays on duty; without one it is the ordinary mismatch.
+ */
+static void
+helper_impostor(struct daemon *d, const struct otr_event *ev, time_t now,
+    struct bot_actions *a)
+{
+	const struct config_helper *h = config_helper_find(d->cfg, ev->bare);
+	const char *lang = d->cfg->guide.default_language ?
+	    d->cfg->guide.default_language : "en";
+	const char *v[] = { "fp", ev->fp != NULL && ev->fp[0] != '\0' ?
+	    ev->fp : "?", NULL };
+	char *text;
+
+	if (h == NULL)
+		return;
+	if (h->nlanguages > 0)
+		lang = h->languages[0];
+	text = phrases_render(d->p, lang, "helper_unpinned", v);
+	if (otr_refuse_key(d->o, ev->bare, ev->session, text) == -1)
+		log_warnx("refusal about keys to %s not sent",
+		    log_peer(ev->full));
+	free(text);
+	bot_helper_impostor(d->b, ev->bare, now, a);
+}
+
 static void
 otr_cb_event(void *ud, const struct otr_event *ev)
 {
@@ -639,9 +738,83 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 	case OTR_EV_SMP_LIMITED:
 		bot_smp(d->b, ev->bare, BOT_SMP_LIMITED, &f, now, &a);
 		break;
+	case OTR_EV_UNPINNED:
+		helper_impostor(d, ev, now, &a);
+		break;
 	}
 	pending_take(d, &a);
 	bot_actions_release(&a);
+}
+
+/*
+ * The desk's state for admins: STATE_DIR/status and systemd's STATUS=.
+ * READY=1 goes out the first time the bot is online. Counts only; helpers
+ * by JID only with log.show_jids (status.h).
+ */
+static void
+status_publish(struct daemon *d, time_t now)
+{
+	static const char *const reach_words[] = {
+		[ESC_OFFLINE] = "offline", [ESC_BUSY] = "busy",
+		[ESC_ONLINE] = "online", [ESC_SECURE] = "private",
+		[ESC_MISMATCH] = "key mismatch",
+	};
+	struct status_snap s;
+	struct store_case *cases = NULL;
+	size_t ncases = 0;
+	char *line, *text;
+
+	memset(&s, 0, sizeof(s));
+	s.online = d->x != NULL && xmppc_online(d->x);
+	s.started = d->started;
+	s.sessions = d->o != NULL ? otr_nsessions(d->o) : 0;
+	if (d->st != NULL && store_cases_open(d->st, &cases, &ncases) == 0) {
+		for (size_t i = 0; i < ncases; i++) {
+			if (cases[i].state == STORE_WAITING)
+				s.waiting++;
+			else if (cases[i].state == STORE_OFFERED)
+				s.offered++;
+			else if (cases[i].state == STORE_CLAIMED)
+				s.claimed++;
+		}
+		store_cases_free(cases, ncases);
+	}
+	s.nhelpers = d->cfg->nhelpers;
+	s.helpers = xcalloc(s.nhelpers + 1, sizeof(*s.helpers));
+	for (size_t i = 0; i < s.nhelpers; i++) {
+		const char *jid = d->cfg->helpers[i].jid;
+		struct store_helper h;
+		int r = env_reach(d, jid);
+
+		s.helpers[i].jid = jid;
+		s.helpers[i].reach = r >= 0 && (size_t)r < ARRAY_LEN(reach_words)
+		    ? reach_words[r] : "unknown";
+		memset(&h, 0, sizeof(h));
+		if (d->st != NULL && store_helper_get(d->st, jid, &h) == 0) {
+			if (h.blocked || h.duty == STORE_DUTY_OFF)
+				s.helpers[i].on_duty = 0;
+			else if (h.duty == STORE_DUTY_ON)
+				s.helpers[i].on_duty = 1;
+			else
+				s.helpers[i].on_duty = d->du != NULL &&
+				    duty_is_on(d->du, jid, now);
+			store_helper_release(&h);
+		} else
+			s.helpers[i].on_duty = d->du != NULL &&
+			    duty_is_on(d->du, jid, now);
+	}
+	line = status_line(&s);
+	if (s.online && !d->ready) {
+		notify_ready(line);
+		d->ready = 1;
+	} else
+		notify_status(line);
+	text = status_text(&s, d->cfg->log.show_jids, now);
+	(void)status_write(d->cfg->state_dir, text);
+	free(text);
+	free(line);
+	free(s.helpers);
+	d->status_at = now;
 }
 
 /* xmpp callbacks. */
@@ -655,6 +828,7 @@ cb_online(void *ud)
 	for (size_t i = 0; i < d->cfg->nhelpers; i++)
 		xmppc_subscribe(d->x, d->cfg->helpers[i].jid);
 	log_info("online");
+	status_publish(d, time(NULL));
 }
 
 static void
@@ -675,6 +849,7 @@ cb_offline(void *ud)
 	}
 	flush(d);
 	log_info("offline; reconnecting");
+	status_publish(d, time(NULL));
 }
 
 static void
@@ -705,11 +880,19 @@ static void
 cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 {
 	struct daemon *d = ud;
-	struct resource *r = res_find(d, from_full);
+	struct resource *r;
 	char bare[JID_MAX];
 	enum xmppc_show before, after;
+	int helper;
+	time_t now = time(NULL);
 
 	jid_bare(from_full, bare, sizeof(bare));
+	helper = config_helper_find(d->cfg, bare) != NULL;
+	/* Presence counts against the sender's messages a minute; a
+	 * helper's is never dropped. */
+	if (!helper && !rate_allow(d, bare, now))
+		return;
+	r = res_find(d, from_full);
 	before = res_best(d, bare);
 	if (show == XMPPC_OFFLINE) {
 		if (r != NULL)
@@ -717,11 +900,18 @@ cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 		otr_offline(d->o, from_full);
 	} else if (r != NULL) {
 		r->show = show;
-	} else if (d->nres < PRESENCE_MAX) {
+		r->seen = now;
+	} else {
+		if (!helper)
+			res_make_room(d);
 		d->res = xrealloc(d->res, (d->nres + 1) * sizeof(*d->res));
 		d->res[d->nres].full = xstrdup(from_full);
 		d->res[d->nres].bare = xstrdup(bare);
 		d->res[d->nres].show = show;
+		d->res[d->nres].seen = now;
+		d->res[d->nres].helper = helper;
+		if (!helper)
+			d->nres_strangers++;
 		d->nres++;
 	}
 	after = res_best(d, bare);
@@ -776,6 +966,8 @@ tick(struct daemon *d, time_t now)
 		people_prune(d);
 	}
 	d->last_tick = now;
+	if (now - d->status_at >= STATUS_EVERY)
+		status_publish(d, now);
 }
 
 /*
@@ -827,25 +1019,84 @@ refusal_text(const struct daemon *d)
 	    "private (OTR) conversations. Please turn on OTR encryption.");
 }
 
-/* The store, the rota and the escalation machine. */
-static int
-escalation_setup(struct daemon *d)
+/* The escalation machine on d's store and rota (open cases from the
+ * store). */
+static struct escalate *
+escalation_new(struct daemon *d)
 {
 	struct esc_env env;
 
-	d->st = store_open(d->cfg->state_dir);
-	if (d->st == NULL)
-		return -1;
-	d->du = duty_new(d->cfg);
-	if (d->du == NULL)
-		return -1;
 	memset(&env, 0, sizeof(env));
 	env.ud = d;
 	env.reach = env_reach;
 	env.fingerprint = env_fingerprint;
 	env.verified = env_verified;
-	d->esc = escalate_new(d->cfg, d->st, d->du, &env);
+	return escalate_new(d->cfg, d->st, d->du, &env);
+}
+
+/* The store, the rota and the escalation machine. */
+static int
+escalation_setup(struct daemon *d)
+{
+	d->st = store_open(d->cfg->state_dir);
+	if (d->st == NULL) {
+		/* store_open() said what failed; this says what it means. */
+		log_error("cannot use the state directory %s: the bot must be "
+		    "able to create and write files there (state_dir); stopping",
+		    log_vis(d->cfg->state_dir));
+		return -1;
+	}
+	d->du = duty_new(d->cfg);
+	if (d->du == NULL)
+		return -1;
+	d->esc = escalation_new(d);
 	return d->esc == NULL ? -1 : 0;
+}
+
+/*
+ * The guide pages of cfg's guide paths, the bot's phrases and lexicon from
+ * its data directory, and the search index: all four, or nothing (-1,
+ * logged). Used at start and on reload. Without the phrases the bot would
+ * send raw keys, so they are required whatever the guide is.
+ */
+static int
+sources_load(const struct config *cfg, struct guide **gp,
+    struct phrases **pp, struct lexicon **lxp, struct search **sp)
+{
+	const char *lang = cfg->guide.default_language != NULL ?
+	    cfg->guide.default_language : "en";
+	struct guide *g = guide_new();
+	struct phrases *p = phrases_new();
+	struct lexicon *lx;
+	int n = 0;
+
+	for (size_t i = 0; i < cfg->guide.npaths; i++) {
+		int k = guide_load_dir(g, cfg->guide.paths[i], lang);
+
+		if (k == -1) {
+			log_error("cannot read guide directory %s",
+			    log_vis(cfg->guide.paths[i]));
+			guide_free(g);
+			phrases_free(p);
+			return -1;
+		}
+		n += k;
+	}
+	log_info("guide: %d page(s), %zu section(s)", n, guide_nsections(g));
+	if (phrases_load_required(p, cfg->guide.data_dir) == -1) {
+		log_error("cannot start without the bot's phrases; set the "
+		    "data directory with --datadir or SECOURS_DATADIR");
+		guide_free(g);
+		phrases_free(p);
+		return -1;
+	}
+	lx = lexicon_new();
+	(void)lexicon_load_dir(lx, cfg->guide.data_dir);
+	*gp = g;
+	*pp = p;
+	*lxp = lx;
+	*sp = search_new_lex(g, lx);
+	return 0;
 }
 
 static int
@@ -857,32 +1108,9 @@ setup(struct daemon *d)
 	struct otr_callbacks ocb;
 	struct xmppc_callbacks xcb;
 	struct bot_env benv;
-	int n = 0;
 
-	d->g = guide_new();
-	d->p = phrases_new();
-	for (size_t i = 0; i < cfg->guide.npaths; i++) {
-		int k = guide_load_dir(d->g, cfg->guide.paths[i], lang);
-
-		if (k == -1) {
-			log_error("cannot read guide directory %s",
-			    log_vis(cfg->guide.paths[i]));
-			return -1;
-		}
-		n += k;
-	}
-	log_info("guide: %d page(s), %zu section(s)", n,
-	    guide_nsections(d->g));
-	/* The bot's own sentences and lexicon come from its data directory,
-	 * whatever the guide: without them it would send raw keys. */
-	if (phrases_load_required(d->p, cfg->guide.data_dir) == -1) {
-		log_error("cannot start without the bot's phrases; set the "
-		    "data directory with --datadir or SECOURS_DATADIR");
+	if (sources_load(cfg, &d->g, &d->p, &d->lx, &d->s) == -1)
 		return -1;
-	}
-	d->lx = lexicon_new();
-	(void)lexicon_load_dir(d->lx, cfg->guide.data_dir);
-	d->s = search_new_lex(d->g, d->lx);
 	d->refusal = refusal_text(d);
 
 	if (escalation_setup(d) == -1)
@@ -971,14 +1199,179 @@ teardown(struct daemon *d)
 	free(d->held);
 }
 
+/* Reload. */
+
+static int
+str_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* What only a restart can change: the account, the state directory and
+ * the log file. */
+static int
+restart_keys_same(const struct config *a, const struct config *b)
+{
+	return str_same(a->account.jid, b->account.jid) &&
+	    str_same(a->account.password, b->account.password) &&
+	    str_same(a->account.resource, b->account.resource) &&
+	    str_same(a->account.host, b->account.host) &&
+	    a->account.port == b->account.port &&
+	    a->account.tls == b->account.tls &&
+	    str_same(a->account.ca_file, b->account.ca_file) &&
+	    str_same(a->account.status, b->account.status) &&
+	    str_same(a->state_dir, b->state_dir) &&
+	    str_same(a->log.file, b->log.file);
+}
+
+/* Parses the configuration file again into next; logs every problem as
+ * FILE:LINE:COL: message. Returns the number of problems. */
+static int
+reload_parse(const char *path, struct config *next)
+{
+	char *text = NULL, *line, *nl;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int n;
+
+	if (f == NULL) {
+		log_warn("reload: open_memstream");
+		config_init(next);
+		return 1;
+	}
+	n = config_load(path, next, f);
+	fclose(f);
+	for (line = text; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		log_error("reload: %s", line);
+	}
+	free(text);
+	return n;
+}
+
+/*
+ * SIGHUP: the configuration, guide pages, phrases and rota, all or nothing.
+ * Everything new is built first; on any problem the running configuration
+ * stays, untouched. Then the new values are swapped into the live struct
+ * (otr and xmpp read it through their pointer, so changed pins apply to the
+ * next message), the escalation machine is made again from the store (the
+ * open cases, a removed helper's offers gone) and every helper's and
+ * person's reach is told to it again. OTR sessions and the XMPP link are
+ * not touched.
+ */
+static void
+reload(struct daemon *d)
+{
+	struct config *next = xcalloc(1, sizeof(*next)), old;
+	struct guide *g;
+	struct phrases *p;
+	struct search *s;
+	struct lexicon *lx;
+	struct duty *du;
+	struct escalate *esc;
+	struct store_case *cases = NULL;
+	size_t ncases = 0;
+	time_t now = time(NULL);
+	int show_jids = d->live->log.show_jids, level = d->live->log.level;
+
+	notify_reloading();
+	flush(d);
+	log_info("SIGHUP: reloading %s", log_vis(d->live->path));
+	if (reload_parse(d->live->path, next) > 0) {
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+	if (!restart_keys_same(d->live, next)) {
+		log_error("reload: account, state_dir and log.file only change "
+		    "with a restart; the running configuration is kept");
+		goto keep;
+	}
+	/* The data directory comes from the command line, not the file. */
+	next->guide.data_dir = d->live->guide.data_dir;
+	if (sources_load(next, &g, &p, &lx, &s) == -1) {
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+	/* The rota is checked on next, then made again on the live struct. */
+	if ((du = duty_new(next)) != NULL)
+		duty_free(du);
+	else {
+		search_free(s);
+		phrases_free(p);
+		guide_free(g);
+		lexicon_free(lx);
+		log_error("reload: the running configuration is kept");
+		goto keep;
+	}
+
+	/* Commit. The old escalation machine and rota point into the old
+	 * helpers: they go before the old configuration does. */
+	escalate_free(d->esc);
+	d->esc = NULL;
+	duty_free(d->du);
+	old = *d->live;
+	*d->live = *next;
+	free(next);
+	next = NULL;
+	if ((d->du = duty_new(d->live)) == NULL)
+		fatalx("reload: the rota checked a moment ago fails");
+	esc = escalation_new(d);
+	d->esc = esc;
+	bot_reload(d->b, g, s, p, esc);
+	search_free(d->s);
+	phrases_free(d->p);
+	guide_free(d->g);
+	lexicon_free(d->lx);
+	d->g = g;
+	d->p = p;
+	d->lx = lx;
+	d->s = s;
+	config_release(&old);
+	if (d->live->log.level != level)
+		log_set_level((enum log_level)d->live->log.level);
+	if (d->live->log.show_jids != show_jids)
+		log_set_peer_privacy(NULL, 0, d->live->log.show_jids);
+
+	/* The new machine knows nobody's reach yet. */
+	for (size_t i = 0; i < d->cfg->nhelpers; i++)
+		presence_changed(d, d->cfg->helpers[i].jid,
+		    res_best(d, d->cfg->helpers[i].jid));
+	if (store_cases_open(d->st, &cases, &ncases) == 0) {
+		for (size_t i = 0; i < ncases; i++)
+			presence_changed(d, cases[i].person,
+			    res_best(d, cases[i].person));
+		store_cases_free(cases, ncases);
+	}
+	flush(d);
+	log_info("reloaded: %zu helper(s), %zu shift(s), %zu fallback(s)",
+	    d->cfg->nhelpers, d->cfg->duty.nshifts, d->cfg->duty.nfallback);
+keep:
+	if (next != NULL) {
+		config_release(next);
+		free(next);
+	}
+	d->ready = 0;		/* READY=1 again, with the status */
+	status_publish(d, now);
+}
+
 int
-daemon_run(const struct config *cfg)
+daemon_run(struct config *cfg)
 {
 	struct daemon d;
 	int status = 0;
 
 	memset(&d, 0, sizeof(d));
 	d.cfg = cfg;
+	d.live = cfg;
+	/* 8 per allowed session: room for every live session's resources
+	 * and a margin of strangers, within [TABLE_MIN, TABLE_MAX]. */
+	d.table_max = cfg->limits.max_sessions * 8;
+	if (d.table_max < TABLE_MIN)
+		d.table_max = TABLE_MIN;
+	if (d.table_max > TABLE_MAX)
+		d.table_max = TABLE_MAX;
 	bot_actions_init(&d.pending);
 	if (signals_setup() == -1)
 		return 1;
@@ -988,20 +1381,23 @@ daemon_run(const struct config *cfg)
 	}
 
 	d.last_tick = time(NULL);
+	d.started = d.last_tick;
+	notify_init();
 	while (!got_stop) {
 		time_t now;
 
 		xmppc_run_once(d.x, 200);
+		notify_watchdog();
 		if (got_hup) {
 			got_hup = 0;
-			log_info("SIGHUP: reloading is not supported; restart "
-			    "the service to apply a new configuration");
+			reload(&d);
 		}
 		now = time(NULL);
 		if (now != d.last_tick)
 			tick(&d, now);
 	}
 	log_info("stopping");
+	notify_stopping();
 	/* DISCONNECTED to every encrypted peer while the link is up. */
 	otr_end_all(d.o);
 	xmppc_stop(d.x, STOP_TIMEOUT_MS);

@@ -40,6 +40,7 @@
 #include "config.h"
 #include "duty.h"
 #include "escalate.h"
+#include "fpr.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -48,7 +49,7 @@
 #define PURGE_INTERVAL	60	/* seconds between two retention purges */
 #define MSG_KEEP	(7 * 86400)	/* undelivered news kept at least */
 #define QUEUE_SHOWN	20	/* cases listed by QUEUE */
-#define FP_HEX		40
+#define FP_HEX		(FPR_HEX_LEN - 1)
 #define RETRY_MAX	64	/* reach changes waiting for the store */
 #define RETRY_EVERY	5	/* s between retries: each may wait for a lock */
 #define UNUSED		__attribute__((unused))
@@ -72,6 +73,8 @@ struct esc_case {
 	unsigned	*tried;		/* per helper: gen + 1 when tried */
 };
 
+#define IMPOSTOR_EVERY	600	/* s: one alert per helper account */
+
 struct esc_helper {
 	const struct config_helper *cfg;
 	int		 reach;		/* last reported */
@@ -82,6 +85,7 @@ struct esc_helper {
 	long		 talk;		/* TALK n, or 0 */
 	time_t		 asked;		/* last ESC_OPEN_HELPER, or 0 */
 	int		 fallback;	/* index in duty.fallback, or -1 */
+	time_t		 impostor;	/* last alert about an unpinned session */
 };
 
 struct escalate {
@@ -323,8 +327,6 @@ available(int reach)
 static void
 fingerprint_of(const struct escalate *e, const char *jid, char out[FP_HEX + 1])
 {
-	size_t i;
-
 	out[0] = '\0';
 	if (e->env.fingerprint == NULL ||
 	    e->env.fingerprint(e->env.ud, jid, out) != 0) {
@@ -332,43 +334,7 @@ fingerprint_of(const struct escalate *e, const char *jid, char out[FP_HEX + 1])
 		return;
 	}
 	out[FP_HEX] = '\0';
-	for (i = 0; out[i] != '\0'; i++)
-		if (out[i] >= 'A' && out[i] <= 'F')
-			out[i] = (char)(out[i] - 'A' + 'a');
-	if (strlen(out) != FP_HEX)
-		out[0] = '\0';
-}
-
-static void
-fp_hex(const unsigned char *raw, char out[FP_HEX + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < CONFIG_FP_LEN; i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 15];
-	}
-	out[FP_HEX] = '\0';
-}
-
-/* "XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX", as OTR clients show it. */
-static void
-fp_human(const char *hex, char out[48])
-{
-	size_t i, o = 0;
-
-	if (hex == NULL || strlen(hex) != FP_HEX) {
-		util_strlcpy(out, "?", 48);
-		return;
-	}
-	for (i = 0; i < FP_HEX; i++) {
-		if (i > 0 && i % 8 == 0)
-			out[o++] = ' ';
-		out[o++] = (hex[i] >= 'a' && hex[i] <= 'f') ?
-		    (char)(hex[i] - 'a' + 'A') : hex[i];
-	}
-	out[o] = '\0';
+	(void)fpr_norm_hex(out, out);
 }
 
 /* The helper's pins as "hex,hex,...", to notice when the admin edits them. */
@@ -383,7 +349,7 @@ helper_pins(const struct escalate *e, int i)
 	buf_init(&b);
 	buf_adds(&b, "");
 	for (k = 0; k < h->nfingerprints; k++) {
-		fp_hex(h->fingerprints[k], hex);
+		fpr_to_hex(h->fingerprints[k], hex);
 		if (k > 0)
 			buf_addc(&b, ',');
 		buf_adds(&b, hex);
@@ -399,7 +365,7 @@ helper_pinned(const struct escalate *e, int i, const char *hex)
 	size_t k;
 
 	for (k = 0; hex != NULL && k < h->nfingerprints; k++) {
-		fp_hex(h->fingerprints[k], pin);
+		fpr_to_hex(h->fingerprints[k], pin);
 		if (util_strcasecmp(pin, hex) == 0)
 			return 1;
 	}
@@ -1595,7 +1561,7 @@ cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
     time_t now, struct esc_notes *out)
 {
 	struct esc_case *c = case_find(e, n);
-	char nb[32], hfp[FP_HEX + 1], human[48], phuman[48];
+	char nb[32], hfp[FP_HEX + 1], human[FPR_HUMAN_LEN], phuman[FPR_HUMAN_LEN];
 	const struct config_helper *h = e->helpers[i].cfg;
 
 	num(nb, n);
@@ -1636,9 +1602,9 @@ cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
 	if (e->cfg->escalation.mode == CONFIG_ESC_HANDOFF) {
 		fingerprint_of(e, h->jid, hfp);
 		if (hfp[0] == '\0' && h->nfingerprints > 0)
-			fp_hex(h->fingerprints[0], hfp);
-		fp_human(hfp, human);
-		fp_human(c->person_fp, phuman);
+			fpr_to_hex(h->fingerprints[0], hfp);
+		(void)fpr_norm_human(hfp, human);
+		(void)fpr_norm_human(c->person_fp, phuman);
 		helper_note(e, out, i, "esc_handoff_helper",
 		    vars_make("case", nb, "lang", c->lang, "text",
 		    c->text != NULL ? c->text : "", "jid", c->person,
@@ -2356,4 +2322,34 @@ escalate_free(struct escalate *e)
 	free(e->cases);
 	free(e->helpers);
 	free(e);
+}
+
+void
+escalate_helper_impostor(struct escalate *e, const char *bare, time_t now,
+    struct esc_notes *out)
+{
+	int i = helper_find(e, bare);
+	size_t k;
+
+	if (i < 0)
+		return;
+	if (reach_of(e, bare) != ESC_SECURE) {
+		/* No pinned session left: the ordinary mismatch. */
+		escalate_reach_changed(e, bare, now, out);
+		return;
+	}
+	if (e->helpers[i].impostor != 0 &&
+	    now - e->helpers[i].impostor < IMPOSTOR_EVERY)
+		return;
+	e->helpers[i].impostor = now;
+	log_warnx("escalate: a session of helper %s's account with a key that "
+	    "is not pinned was refused; their pinned session stays on duty",
+	    log_peer(helper_jid(e, i)));
+	for (k = 0; k < e->nhelpers; k++) {
+		if ((int)k == i || e->helpers[k].blocked ||
+		    reach_of(e, helper_jid(e, (int)k)) != ESC_SECURE)
+			continue;
+		helper_note(e, out, (int)k, "esc_helper_impostor",
+		    vars_make("helper", helper_name(e, i), NULL), 0, 0, now);
+	}
 }

@@ -133,5 +133,11 @@ void escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
     struct esc_notes *out);
 /* Timeouts, fallbacks, retention; retries of what the store refused. */
 void escalate_tick(struct escalate *e, time_t now, struct esc_notes *out);
+/* A session of helper bare's account whose key is not pinned was refused
+ * (issue 9.1): the other helpers are alerted (once per 10 minutes); the
+ * helper's pinned session stays on duty. Without a pinned session it is
+ * the ordinary mismatch (escalate_reach_changed). */
+void escalate_helper_impostor(struct escalate *e, const char *bare,
+    time_t now, struct esc_notes *out);
 
 #endif

@@ -23,6 +23,7 @@
 #include <cmark.h>
 #include <yaml.h>
 
+#include "chat.h"
 #include "guide.h"
 #include "log.h"
 #include "search.h"
@@ -246,8 +247,8 @@ is_invisible_cp(uint32_t c)
 /*
  * Appends text to out the way chat shows it: every kind of space is one
  * ASCII space (none at line ends or starts), invisible and control
- * characters dropped, '<' and '>' turned into '‹' '›' (Pidgin reads HTML).
- * Newlines are kept.
+ * characters dropped. Newlines are kept. ('<', '>' and the rest of the chat
+ * rules are chat_text_out()'s, applied to every text the guide keeps.)
  */
 static void
 clean_append(struct buf *out, const char *text, size_t len)
@@ -262,8 +263,7 @@ clean_append(struct buf *out, const char *text, size_t len)
 		size_t j;
 
 		/* A run of plain ASCII (no space, no markup) in one copy. */
-		for (j = i; j < len && s[j] > 0x20 && s[j] < 0x7f &&
-		    s[j] != '<' && s[j] != '>'; j++)
+		for (j = i; j < len && s[j] > 0x20 && s[j] < 0x7f; j++)
 			;
 		if (j > i) {
 			if (space && !linestart)
@@ -298,12 +298,7 @@ clean_append(struct buf *out, const char *text, size_t len)
 			buf_addc(out, ' ');
 		space = 0;
 		linestart = 0;
-		if (c == '<')
-			buf_adds(out, "\xe2\x80\xb9");
-		else if (c == '>')
-			buf_adds(out, "\xe2\x80\xba");
-		else
-			buf_add_utf8(out, c);
+		buf_add_utf8(out, c);
 	}
 	if (space && !linestart)
 		buf_addc(out, ' ');
@@ -1554,10 +1549,10 @@ add_section(struct guide *g, size_t page, struct draft *d)
 	s = &g->secs[g->nsecs++];
 	s->page = page;
 	s->level = d->level;
-	s->heading = guide_defang(d->heading);
-	s->path = guide_defang(d->path);
-	s->text = guide_defang(d->text.s ? d->text.s : "");
-	s->keywords = guide_defang(d->keywords.s ? d->keywords.s : "");
+	s->heading = chat_text_out(d->heading);
+	s->path = chat_text_out(d->path);
+	s->text = chat_text_out(d->text.s ? d->text.s : "");
+	s->keywords = chat_text_out(d->keywords.s ? d->keywords.s : "");
 }
 
 /* Keywords "a, b; c" to "a b c" (cleaned). */
@@ -1720,7 +1715,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	p->path = xstrdup(name);
 	p->title = page_title(name, &fm, &d);
 	{
-		char *t = guide_defang(p->title);
+		char *t = chat_text_out(p->title);
 
 		free(p->title);
 		p->title = t;
@@ -1729,14 +1724,14 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	if (fm.summary != NULL) {
 		char *s = norm_heading(fm.summary);
 
-		p->summary = guide_defang(s);
+		p->summary = chat_text_out(s);
 		free(s);
 	}
 	buf_init(&pagekw);
 	if (fm.keywords != NULL)
 		add_keywords(&pagekw, fm.keywords);
 	finish_page(g, page, &d, &kw, &pagekw);
-	p->keywords = guide_defang(pagekw.s ? pagekw.s : "");
+	p->keywords = chat_text_out(pagekw.s ? pagekw.s : "");
 	buf_release(&pagekw);
 	{
 		struct buf all;
@@ -1958,21 +1953,4 @@ int
 guide_section_level(const struct guide *g, size_t sec)
 {
 	return sec < g->nsecs ? g->secs[sec].level : 0;
-}
-
-char *
-guide_defang(const char *text)
-{
-	struct buf b;
-	const char *p;
-
-	buf_init(&b);
-	for (p = text; *p != '\0'; p++) {
-		buf_addc(&b, *p);
-		if (p[0] == '?' && strncasecmp(p + 1, "OTR", 3) == 0)
-			buf_addc(&b, '-');
-	}
-	if (b.s == NULL)
-		buf_adds(&b, "");
-	return buf_detach(&b);
 }

@@ -6,7 +6,8 @@
  * alone. Section text is already rendered for chat: list items as "- " lines
  * (indented two spaces per level), links as "text (url)" or the URL alone,
  * entities decoded, emphasis dropped, conversion debris removed, and no
- * "?OTR" sequence anywhere (defanged). No I/O except reading the files given.
+ * "?OTR" sequence anywhere: every text is chat_text_out()'s (chat.h). No I/O
+ * except reading the files given.
  *
  * Invariants: a broken page is skipped or loaded partly, always with one
  * warning naming the file (and line when known); it never stops the others.
@@ -76,9 +77,5 @@ const char *guide_section_text(const struct guide *g, size_t sec);
 const char *guide_section_keywords(const struct guide *g, size_t sec);
 /* Heading level 1..6 (pseudo-headings count one below their parent). */
 int guide_section_level(const struct guide *g, size_t sec);
-
-/* Replaces every "?OTR" (any case) with "?-OTR": such text could start an
- * OTR exchange in the reader's client. New string; caller frees. */
-char *guide_defang(const char *text);
 
 #endif

@@ -1,5 +1,7 @@
 /* log: levelled logging, escaping of peer strings, keyed hashes of JIDs. */
 #include "ac-config.h"
+#include <sys/stat.h>
+#include <fcntl.h>
 
 #include <errno.h>
 #include <gcrypt.h>
@@ -31,15 +33,36 @@ log_init(enum log_level level, const char *file)
 {
 	log_level = level;
 	if (file != NULL) {
-		FILE *f = fopen(file, "a");
-		if (f == NULL)
+		/* 0600 whatever the umask (the log names keyed peers, times
+		 * and events); an older file open to others is tightened. */
+		int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		    0600);
+		struct stat st;
+		FILE *f;
+
+		if (fd == -1)
 			return -1;
+		if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 &&
+		    st.st_uid == geteuid() && fchmod(fd, 0600) == -1) {
+			close(fd);
+			return -1;
+		}
+		if ((f = fdopen(fd, "a")) == NULL) {
+			close(fd);
+			return -1;
+		}
 		setvbuf(f, NULL, _IOLBF, 0);
 		if (log_file != NULL)
 			fclose(log_file);
 		log_file = f;
 	}
 	return 0;
+}
+
+int
+log_shows_jids(void)
+{
+	return peer_show;
 }
 
 void

@@ -18,7 +18,8 @@ enum log_level {
 	LOGL_DEBUG,
 };
 
-/* Opens file for appending (NULL: standard error). Returns 0 or -1. */
+/* Opens file for appending (NULL: standard error), creating it 0600
+ * whatever the umask. Returns 0 or -1. */
 int log_init(enum log_level level, const char *file);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
@@ -27,6 +28,8 @@ int log_level_parse(const char *s, enum log_level *out);
 /* Key for log_peer's hashes (random per run unless set); show != 0 prints
  * JIDs in clear. */
 void log_set_peer_privacy(const unsigned char *key, size_t keylen, int show);
+/* Whether JIDs (and people's key fingerprints) are logged in clear. */
+int log_shows_jids(void);
 void log_close(void);
 
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,13 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "console.h"
 #include "daemon.h"
+#include "fpr.h"
 #include "log.h"
 #include "otr.h"
+#include "status.h"
 #include "util.h"
 
 #ifndef PKGDATADIR
@@ -55,6 +58,7 @@ enum mode {
 	MODE_FINGERPRINT,
 	MODE_ASK,
 	MODE_CONSOLE,
+	MODE_STATUS,
 };
 
 enum {
@@ -67,6 +71,7 @@ enum {
 	OPT_GUIDE,
 	OPT_ALLOW_ROOT,
 	OPT_DATADIR,
+	OPT_STATUS,
 };
 
 static const struct option long_options[] = {
@@ -80,6 +85,7 @@ static const struct option long_options[] = {
 	{ "guide",		required_argument,	NULL, OPT_GUIDE },
 	{ "allow-root",		no_argument,		NULL, OPT_ALLOW_ROOT },
 	{ "datadir",		required_argument,	NULL, OPT_DATADIR },
+	{ "status",		no_argument,		NULL, OPT_STATUS },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -90,6 +96,7 @@ static const char usage_text[] =
 "Usage: secours -c FILE [--allow-root] [-v...]\n"
 "       secours -c FILE --check\n"
 "       secours -c FILE --fingerprint\n"
+"       secours -c FILE --status\n"
 "       secours --ask QUESTION [--lang xx] [--explain] [-c FILE | --guide DIR...]\n"
 "       secours --console [--lang xx] [--explain] [-c FILE | --guide DIR...]\n"
 "\n"
@@ -102,6 +109,8 @@ static const char usage_text[] =
 "                      every problem as FILE:LINE:COL: message (exit 1)\n"
 "      --fingerprint   print the bot's OTR fingerprint and an xmpp: URI for a\n"
 "                      QR code, creating the key if there is none\n"
+"      --status        print the running bot's state: online, conversations,\n"
+"                      open requests, helpers on duty (exit 1 if not running)\n"
 "      --ask QUESTION  print the answer the bot would send to QUESTION\n"
 "      --console       the same for each line of standard input, keeping the\n"
 "                      conversation (MORE, topic numbers, language)\n"
@@ -140,8 +149,8 @@ static void
 set_mode(enum mode *mode, int *mode_set, enum mode m)
 {
 	if (*mode_set && *mode != m)
-		usage_error("--check, --fingerprint, --ask and --console "
-		    "cannot be combined");
+		usage_error("--check, --fingerprint, --status, --ask and "
+		    "--console cannot be combined");
 	*mode = m;
 	*mode_set = 1;
 }
@@ -211,9 +220,8 @@ run_check(const char *path)
 static int
 run_fingerprint(const char *path, int verbose)
 {
-	char fp[OTR_FP_HUMAN_LEN], hex[2 * CONFIG_FP_LEN + 1];
+	char fp[OTR_FP_HUMAN_LEN], hex[FPR_HEX_LEN];
 	struct config cfg;
-	size_t n = 0;
 	int rc = 1;
 
 	if (load(path, &cfg) == -1)
@@ -223,17 +231,25 @@ run_fingerprint(const char *path, int verbose)
 	umask(077);
 	if (otr_fingerprint_only(&cfg, fp) == -1)
 		goto out;
-	for (const char *p = fp; *p != '\0' && n < sizeof(hex) - 1; p++) {
-		if (*p == ' ')
-			continue;
-		hex[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') :
-		    *p;
-	}
-	hex[n] = '\0';
+	if (fpr_norm_hex(fp, hex) == -1)
+		goto out;
 	printf("%s\n", fp);
 	printf("xmpp:%s?otr-fingerprint=%s\n", cfg.account.jid, hex);
 	rc = 0;
 out:
+	config_release(&cfg);
+	return rc;
+}
+
+/* --status: what the running bot last wrote in its state directory. */
+static int
+run_status(const char *path)
+{
+	struct config cfg;
+	int rc = 1;
+
+	if (load(path, &cfg) == 0)
+		rc = status_print(cfg.state_dir, time(NULL), stdout, stderr);
 	config_release(&cfg);
 	return rc;
 }
@@ -368,6 +384,9 @@ main(int argc, char *argv[])
 		case OPT_CONSOLE:
 			set_mode(&mode, &mode_set, MODE_CONSOLE);
 			break;
+		case OPT_STATUS:
+			set_mode(&mode, &mode_set, MODE_STATUS);
+			break;
 		case OPT_LANG:
 			if (!lang_valid(optarg))
 				usage_error("--lang wants a language code such "
@@ -421,6 +440,9 @@ main(int argc, char *argv[])
 		break;
 	case MODE_FINGERPRINT:
 		rc = run_fingerprint(path, verbose);
+		break;
+	case MODE_STATUS:
+		rc = run_status(path);
 		break;
 	case MODE_ASK:
 	case MODE_CONSOLE:

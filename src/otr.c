@@ -1,7 +1,7 @@
 /*
  * otr: every libotr call. Keys, instance tags, fingerprints, policy,
  * encrypt and decrypt, SMP and session events. See otr.h for the
- * invariants; otr-xmpp-notes.md for the libotr behaviour relied on here.
+ * invariants; the libotr behaviour relied on is explained where it is used.
  *
  * Shape: one OtrlUserState; a list of peers (one per bare JID) holding what
  * libotr does not (last full JIDs per instance, cooldowns, SMP attempts).
@@ -33,7 +33,9 @@
 #include <libotr/tlv.h>
 #include <libotr/userstate.h>
 
+#include "chat.h"
 #include "config.h"
+#include "fpr.h"
 #include "log.h"
 #include "otr.h"
 #include "util.h"
@@ -65,6 +67,8 @@
 #define JID_MAX		3071
 #define PEER_BUCKETS	1024
 #define MAX_UNREADABLE	16	/* per session: libotr leaks 40 bytes each */
+#define EVICT_TRIES	32	/* idle records looked at to make room */
+#define FRAG_PEERS	16	/* fragments in flight: this many max_body */
 
 enum smp_action {
 	SMP_NONE = 0,
@@ -72,16 +76,26 @@ enum smp_action {
 	SMP_ABORT,
 };
 
+/* A session's address: set when the session starts (a handshake done in
+ * it) or a message decrypts in it, never by a message that merely carries
+ * its instance tag (issue 9.5b). */
 struct inst {
 	otrl_instag_t	 tag;		/* 0: the master context (OTR v2) */
 	char		*full;
 	time_t		 seen;
+	int		 offline;	/* that full JID went offline */
 };
 
 struct peer {
-	struct peer	*next;
+	struct peer	*next;		/* towards the least recently active */
+	struct peer	*prev;
 	struct peer	*hnext;		/* same hash bucket */
-	ConnContext	*master;	/* cached; NULL: look it up */
+	ConnContext	*master;	/* cached; NULL: see no_ctx */
+	int		 no_ctx;	/* known: libotr has no context */
+	int		 live;		/* counted in o->nlive */
+	otrl_instag_t	 asked_in;	/* session of the last text decrypted */
+	int		 has_asked_in;
+	size_t		 frag;		/* counted in o->frag_total */
 	char		*bare;
 	char		*full;		/* last full JID heard from */
 	struct inst	 inst[MAX_INSTANCES];
@@ -110,6 +124,9 @@ struct pending {
 	int		 is_text;
 	enum otr_event_type type;
 	char		*bare;
+	char		*full;		/* UNPINNED: the session's address */
+	unsigned int	 session;	/* UNPINNED: its instance tag */
+	char		 fp[OTR_FP_HUMAN_LEN];	/* UNPINNED: its key */
 	char		*text;
 	int		 unread;
 	int		 plaintext;
@@ -127,9 +144,12 @@ struct otr {
 	char			*instag_path;
 	char			*fpr_path;
 	char			 our_fp[OTR_FP_HUMAN_LEN];
-	struct peer		*peers;
+	struct peer		*peers;		/* most recently active first */
+	struct peer		*tail;
 	struct peer		*bucket[PEER_BUCKETS];
 	size_t			 npeers;
+	size_t			 nlive;		/* peers with a live session */
+	size_t			 frag_total;	/* bytes of fragments held */
 	time_t			 last_poll;
 	unsigned int		 poll_interval;
 	time_t			(*clock)(void);
@@ -221,232 +241,6 @@ ascii_strcasestr(const char *hay, const char *needle)
 	return NULL;
 }
 
-/* Decodes one UTF-8 sequence at s (NUL-terminated). Returns its length
- * (at least 1); *cp is U+FFFD for an invalid, overlong or surrogate
- * sequence, which then counts one byte. */
-static size_t
-utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	size_t n = util_utf8_decode(s, strnlen((const char *)s, 4), cp);
-
-	if (n == 0) {
-		*cp = 0xfffd;
-		n = 1;
-	}
-	return n;
-}
-
-/* Characters no message keeps: C0 controls but newline and tab, DEL, C1
- * controls, and the two XML-invalid noncharacters. */
-static int
-unwanted(uint32_t c)
-{
-	if (c < 0x20)
-		return c != '\n' && c != '\t';
-	return c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0xfffe ||
-	    c == 0xffff;
-}
-
-/* ---------------------------------------------------------------------
- * Incoming text: Pidgin sends HTML, others plain text. Known tags are
- * stripped (line-breaking ones become newlines), entities decoded, then
- * the text is made valid UTF-8 without control characters and capped.
- */
-
-static const struct {
-	const char	*name;
-	int		 breaks;	/* 1: any; 2: the closing tag */
-} html_tags[] = {
-	{ "a", 0 }, { "b", 0 }, { "big", 0 }, { "blockquote", 2 },
-	{ "body", 0 }, { "br", 1 }, { "code", 0 }, { "del", 0 },
-	{ "div", 2 }, { "em", 0 }, { "font", 0 }, { "head", 0 },
-	{ "hr", 1 }, { "html", 0 }, { "i", 0 }, { "img", 0 }, { "li", 2 },
-	{ "ol", 0 }, { "p", 2 }, { "pre", 0 }, { "s", 0 }, { "small", 0 },
-	{ "span", 0 }, { "strike", 0 }, { "strong", 0 }, { "sub", 0 },
-	{ "sup", 0 }, { "tt", 0 }, { "u", 0 }, { "ul", 0 },
-};
-
-static const struct {
-	const char	*name;
-	const char	*text;
-} html_entities[] = {
-	{ "amp", "&" }, { "apos", "'" }, { "gt", ">" }, { "lt", "<" },
-	{ "nbsp", " " }, { "quot", "\"" },
-};
-
-/* At s == '<': if a known tag starts here, returns its length and sets
- * *nl when it breaks the line; 0 if it is just a '<'. */
-static size_t
-html_tag(const char *s, int *nl)
-{
-	char name[12];
-	size_t i = 1, n = 0, k;
-	int closing = 0;
-
-	if (s[i] == '/') {
-		closing = 1;
-		i++;
-	}
-	while (((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-	    (s[i] >= '0' && s[i] <= '9')) && n < sizeof(name) - 1)
-		name[n++] = lower(s[i++]);
-	name[n] = '\0';
-	if (n == 0 || !(name[0] >= 'a' && name[0] <= 'z'))
-		return 0;
-	if (s[i] != '>' && s[i] != '/' && s[i] != ' ' && s[i] != '\t' &&
-	    s[i] != '\n' && s[i] != '\r')
-		return 0;
-	for (k = 0; k < ARRAY_LEN(html_tags); k++)
-		if (strcmp(html_tags[k].name, name) == 0)
-			break;
-	if (k == ARRAY_LEN(html_tags))
-		return 0;
-	for (; s[i] != '>'; i++)
-		if (s[i] == '\0' || s[i] == '<' || i > 512)
-			return 0;
-	*nl = html_tags[k].breaks == 1 || (html_tags[k].breaks == 2 && closing);
-	return i + 1;
-}
-
-/* At s == '&': if an entity starts here, appends what it stands for and
- * returns its length; 0 if it is just a '&'. */
-static size_t
-html_entity(const char *s, struct buf *out)
-{
-	size_t i, k;
-
-	if (s[1] == '#') {
-		uint32_t c = 0;
-		int hex = (s[2] == 'x' || s[2] == 'X'), digits = 0;
-
-		for (i = hex ? 3 : 2; digits < 8; i++, digits++) {
-			char d = s[i];
-
-			if (d >= '0' && d <= '9')
-				c = c * (hex ? 16 : 10) + (uint32_t)(d - '0');
-			else if (hex && lower(d) >= 'a' && lower(d) <= 'f')
-				c = c * 16 + (uint32_t)(lower(d) - 'a' + 10);
-			else
-				break;
-		}
-		if (digits == 0 || s[i] != ';')
-			return 0;
-		if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			c = 0xfffd;
-		buf_add_utf8(out, c);
-		return i + 1;
-	}
-	for (k = 0; k < ARRAY_LEN(html_entities); k++) {
-		size_t n = strlen(html_entities[k].name);
-
-		if (strncmp(s + 1, html_entities[k].name, n) == 0 &&
-		    s[1 + n] == ';') {
-			buf_adds(out, html_entities[k].text);
-			return n + 2;
-		}
-	}
-	return 0;
-}
-
-char *
-otr_text_in(const char *in, size_t max_chars)
-{
-	struct buf html, out;
-	const unsigned char *s;
-	size_t n, chars = 0;
-
-	buf_init(&html);
-	while (*in != '\0') {
-		int nl = 0;
-
-		if (*in == '<' && (n = html_tag(in, &nl)) > 0) {
-			if (nl)
-				buf_addc(&html, '\n');
-			in += n;
-		} else if (*in == '&' && (n = html_entity(in, &html)) > 0) {
-			in += n;
-		} else {
-			buf_addc(&html, *in++);
-		}
-	}
-	buf_init(&out);
-	for (s = (const unsigned char *)html.s; *s != '\0' && chars < max_chars;
-	    s += n) {
-		uint32_t c;
-
-		n = utf8_decode(s, &c);
-		if (unwanted(c))
-			continue;
-		buf_add_utf8(&out, c);
-		chars++;
-	}
-	buf_release(&html);
-	return buf_detach(&out);
-}
-
-/* An entity-like "&...;" that Pidgin would render: letters, digits or '#'
- * then ';'. */
-static int
-entity_like(const char *s)
-{
-	size_t i;
-
-	for (i = 1; i <= 10; i++) {
-		char c = s[i];
-
-		if (c == ';')
-			return i > 1;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '#'))
-			return 0;
-	}
-	return 0;
-}
-
-/*
- * New string: text made safe to show both in Pidgin, which renders it as
- * HTML, and in Profanity, which shows it literally: no '<' or '>' (they
- * become the single angle quotes), no entity-like '&' (it becomes a
- * fullwidth ampersand). "?OTR" would make libotr send a query instead of
- * the text, so it becomes "?-OTR". Valid UTF-8, no control characters.
- */
-char *
-otr_text_out(const char *in)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	struct buf clean, out;
-	size_t n;
-
-	/* Unwanted characters go first: dropped after the checks below, a
-	 * DEL in "?O\x7fTR" or "&am\x7fp;" would join what they look for. */
-	buf_init(&clean);
-	for (; *s != '\0'; s += n) {
-		uint32_t c;
-
-		n = utf8_decode(s, &c);
-		if (!unwanted(c))
-			buf_add_utf8(&clean, c);
-	}
-	buf_init(&out);
-	for (s = (const unsigned char *)clean.s; *s != '\0'; s += n) {
-		uint32_t c;
-
-		n = utf8_decode(s, &c);
-		if (c == '<')
-			buf_adds(&out, "\xe2\x80\xb9");		/* U+2039 */
-		else if (c == '>')
-			buf_adds(&out, "\xe2\x80\xba");		/* U+203A */
-		else if (c == '&' && entity_like((const char *)s))
-			buf_adds(&out, "\xef\xbc\x86");		/* U+FF06 */
-		else if (c == '?' && strncmp((const char *)s, "?OTR", 4) == 0)
-			buf_adds(&out, "?-");
-		else
-			buf_add_utf8(&out, c);
-	}
-	buf_release(&clean);
-	return buf_detach(&out);
-}
-
 /*
  * Plaintext that looks like somebody's automatic notice or auto-reply gets
  * no refusal notice: two bots that each answer the other's notice loop.
@@ -494,25 +288,29 @@ looks_automatic(const char *body)
 
 /*
  * Fragments: "?OTR|sender|receiver,k,n,piece," (v3) or "?OTR,k,n,piece,"
- * (v2). Returns 0 if body is not a fragment, 1 if it is an acceptable one,
- * -1 if it must be dropped (n over the limit, or a bad header).
+ * (v2). libotr reassembles the first "?OTR|" anywhere in the body, or
+ * failing that the first "?OTR,", whatever comes before it (proto.c,
+ * otrl_proto_fragment_accumulate), so the same header is checked here.
+ * Returns 0 if libotr will not take body for a fragment, 1 if it is an
+ * acceptable one, -1 if it must be dropped (n over the limit, or a header
+ * libotr would read differently).
  */
 static int
 fragment_check(const char *body, int max_fragments)
 {
-	const char *p = strstr(body, "?OTR");
+	const char *p;
 	long k = 0, n = 0;
 
-	if (p == NULL || (p[4] != '|' && p[4] != ','))
-		return 0;
-	p += 4;
-	if (*p == '|') {
+	if ((p = strstr(body, "?OTR|")) != NULL) {
 		/* skip the two instance tags */
-		if ((p = strchr(p + 1, '|')) == NULL ||
+		if ((p = strchr(p + 5, '|')) == NULL ||
 		    (p = strchr(p + 1, ',')) == NULL)
 			return -1;
-	}
-	p++;
+		p++;
+	} else if ((p = strstr(body, "?OTR,")) != NULL)
+		p += 5;
+	else
+		return 0;
 	while (*p >= '0' && *p <= '9' && k < 100000)
 		k = k * 10 + (*p++ - '0');
 	if (*p++ != ',')
@@ -745,7 +543,8 @@ fingerprints_write(struct otr *o)
 	ConnContext *c;
 	Fingerprint *f;
 	struct buf b;
-	int i, rc;
+	char hex[FPR_HEX_LEN];
+	int rc;
 
 	buf_init(&b);
 	for (c = o->us->context_root; c != NULL; c = c->next) {
@@ -754,8 +553,8 @@ fingerprints_write(struct otr *o)
 		for (f = c->fingerprint_root.next; f != NULL; f = f->next) {
 			buf_addf(&b, "%s\t%s\t%s\t", c->username,
 			    c->accountname, c->protocol);
-			for (i = 0; i < 20; i++)
-				buf_addf(&b, "%02x", f->fingerprint[i]);
+			fpr_to_hex(f->fingerprint, hex);
+			buf_adds(&b, hex);
 			buf_addf(&b, "\t%s\n", f->trust ? f->trust : "");
 		}
 	}
@@ -792,7 +591,10 @@ peer_find(const struct otr *o, const char *bare)
 }
 
 /* The master context of bare (NULL if none). libotr keeps contexts in one
- * sorted list, so the peer caches it; only contexts_forget() drops it. */
+ * sorted list; to keep each message's cost constant, the peer record
+ * caches the master, and that there is none. Without a record, only a
+ * JID whose keys are kept can have a context (peer_remove forgets the
+ * others'), so only then is the list searched. */
 static ConnContext *
 master_of(const struct otr *o, const char *bare)
 {
@@ -801,10 +603,14 @@ master_of(const struct otr *o, const char *bare)
 
 	if (p != NULL && p->master != NULL)
 		return p->master;
+	if (p != NULL ? p->no_ctx : !keeps_keys(o, bare))
+		return NULL;
 	m = otrl_context_find(o->us, bare, o->account, PROTO,
 	    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
-	if (p != NULL)
+	if (p != NULL) {
 		p->master = m;
+		p->no_ctx = m == NULL;
+	}
 	return m;
 }
 
@@ -865,35 +671,107 @@ peer_encrypted(const struct otr *o, const char *bare)
 	return 0;
 }
 
+/* Bytes of fragments libotr holds for p (constant: its instances). */
 static size_t
-live_sessions(const struct otr *o)
+peer_frag_bytes(const struct otr *o, const struct peer *p)
 {
-	const struct peer *p;
+	ConnContext *m, *c;
 	size_t n = 0;
 
-	for (p = o->peers; p != NULL; p = p->next)
-		n += peer_live(o, p);
+	if ((m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		n += c->context_priv->fragment_len;
 	return n;
 }
 
+/* After any libotr call about p: recounts its live session and its
+ * fragments into the totals (live sessions are counted as they start and
+ * end, never by walking every peer). */
+static void
+peer_recount(struct otr *o, struct peer *p)
+{
+	int live = peer_live(o, p);
+	size_t frag = peer_frag_bytes(o, p);
+
+	o->nlive = o->nlive - (size_t)p->live + (size_t)live;
+	p->live = live;
+	o->frag_total = o->frag_total - p->frag + frag;
+	p->frag = frag;
+}
+
+/* p was active now: it moves to the front of the eviction order. */
+static void
+peer_touch(struct otr *o, struct peer *p, time_t now)
+{
+	p->active = now;
+	if (o->peers == p)
+		return;
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	if (o->tail == p)
+		o->tail = p->prev;
+	p->prev = NULL;
+	p->next = o->peers;
+	if (o->peers != NULL)
+		o->peers->prev = p;
+	o->peers = p;
+	if (o->tail == NULL)
+		o->tail = p;
+}
+
 /*
- * The current session with bare: the ENCRYPTED instance that received
- * most recently; with a helper, only one whose key is pinned (if pinned).
+ * The one answer to "is this session a helper's": it is encrypted, its JID
+ * is a configured helper, and the key of this very session (not another
+ * session of the same JID) equals one of that helper's pins. Every helper
+ * text, reply and note goes through it.
+ */
+static const struct config_helper *
+session_helper(const struct otr *o, const ConnContext *c)
+{
+	const struct config_helper *h;
+
+	if (c == NULL || c->msgstate != OTRL_MSGSTATE_ENCRYPTED ||
+	    c->active_fingerprint == NULL ||
+	    (h = config_helper_find(o->cfg, c->username)) == NULL)
+		return NULL;
+	return pin_matches(h, c->active_fingerprint->fingerprint) ? h : NULL;
+}
+
+/* An encrypted session of a helper's JID whose key is not pinned. */
+static int
+session_unpinned(const struct otr *o, const ConnContext *c)
+{
+	return c != NULL && c->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+	    config_helper_find(o->cfg, c->username) != NULL &&
+	    session_helper(o, c) == NULL;
+}
+
+/*
+ * The current session with bare: the ENCRYPTED instance whose text came
+ * last (replies go to the session that asked), else the one that received
+ * most recently. With a helper's JID, only a session_helper() one, unless
+ * any_key (otr_info() reporting a mismatch).
  */
 static ConnContext *
-current_ctx(const struct otr *o, const char *bare,
-    const struct config_helper *pinned)
+current_ctx(const struct otr *o, const char *bare, int any_key)
 {
 	ConnContext *m, *c, *best = NULL;
+	const struct peer *p = peer_find(o, bare);
+	int helper = config_helper_find(o->cfg, bare) != NULL;
 
 	if ((m = master_of(o, bare)) == NULL)
 		return NULL;
 	FOREACH_INSTANCE(c, m) {
 		if (c->msgstate != OTRL_MSGSTATE_ENCRYPTED)
 			continue;
-		if (pinned != NULL && (c->active_fingerprint == NULL ||
-		    !pin_matches(pinned, c->active_fingerprint->fingerprint)))
+		if (helper && !any_key && session_helper(o, c) == NULL)
 			continue;
+		if (p != NULL && p->has_asked_in &&
+		    c->their_instance == p->asked_in)
+			return c;
 		if (best == NULL ||
 		    c->context_priv->lastrecv >= best->context_priv->lastrecv)
 			best = c;
@@ -966,11 +844,13 @@ contexts_forget(struct otr *o, struct peer *p)
 
 	if ((m = master_of(o, p->bare)) == NULL)
 		return;
-	p->master = NULL;
 	FOREACH_INSTANCE(c, m)
 		otrl_context_force_plaintext(c);
 	if (!keeps_keys(o, p->bare)) {
 		ctx_forget(m);
+		p->master = NULL;
+		p->no_ctx = 1;
+		peer_recount(o, p);
 		return;
 	}
 	while (again) {
@@ -983,6 +863,7 @@ contexts_forget(struct otr *o, struct peer *p)
 			}
 		}
 	}
+	peer_recount(o, p);
 }
 
 static void
@@ -1003,6 +884,8 @@ peer_remove(struct otr *o, struct peer *victim)
 	struct peer **pp;
 
 	contexts_forget(o, victim);
+	o->nlive -= (size_t)victim->live;
+	o->frag_total -= victim->frag;
 	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
 	    pp = &(*pp)->hnext) {
 		if (*pp == victim) {
@@ -1010,14 +893,16 @@ peer_remove(struct otr *o, struct peer *victim)
 			break;
 		}
 	}
-	for (pp = &o->peers; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == victim) {
-			*pp = victim->next;
-			peer_free(victim);
-			o->npeers--;
-			return;
-		}
-	}
+	if (victim->prev != NULL)
+		victim->prev->next = victim->next;
+	else
+		o->peers = victim->next;
+	if (victim->next != NULL)
+		victim->next->prev = victim->prev;
+	else
+		o->tail = victim->prev;
+	peer_free(victim);
+	o->npeers--;
 }
 
 /* The peer record for bare, made if missing. NULL (logged) when the
@@ -1032,12 +917,21 @@ peer_get(struct otr *o, const char *bare)
 	if ((p = peer_find(o, bare)) != NULL)
 		return p;
 	if (o->npeers >= cap) {
-		/* The least recently active idle record goes (the list is
-		 * newest first, so on a tie the oldest). */
-		for (p = o->peers; p != NULL; p = p->next)
-			if (!peer_live(o, p) && !config_helper_find(o->cfg, p->bare) &&
-			    (oldest == NULL || p->active <= oldest->active))
+		/* The least recently active idle record goes. Live or helper
+		 * records met on the way move to the front: each is passed
+		 * over once per round of the list, so the cost per new peer
+		 * is constant (EVICT_TRIES at worst). */
+		int tries;
+
+		for (tries = 0; tries < EVICT_TRIES && o->tail != NULL;
+		    tries++) {
+			p = o->tail;
+			if (!p->live && !config_helper_find(o->cfg, p->bare)) {
 				oldest = p;
+				break;
+			}
+			peer_touch(o, p, p->active);
+		}
 		if (oldest == NULL) {
 			log_warnx("otr: %zu peers, all in sessions: ignoring %s",
 			    o->npeers, log_peer(bare));
@@ -1047,17 +941,23 @@ peer_get(struct otr *o, const char *bare)
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->bare = xstrdup(bare);
-	p->active = now_of(o);
+	p->no_ctx = !keeps_keys(o, bare);
 	p->next = o->peers;
+	if (o->peers != NULL)
+		o->peers->prev = p;
 	o->peers = p;
+	if (o->tail == NULL)
+		o->tail = p;
 	p->hnext = o->bucket[peer_hash(bare)];
 	o->bucket[peer_hash(bare)] = p;
 	o->npeers++;
+	p->active = now_of(o);
 	return p;
 }
 
 static void
-inst_set(struct peer *p, otrl_instag_t tag, const char *full, time_t now)
+inst_set(struct peer *p, otrl_instag_t tag, const char *full, time_t now,
+    int may_route)
 {
 	int i, slot = 0;
 
@@ -1072,12 +972,30 @@ inst_set(struct peer *p, otrl_instag_t tag, const char *full, time_t now)
 		if (p->inst[slot].full == NULL)
 			break;
 	}
+	if (p->inst[slot].full != NULL && p->inst[slot].tag == tag &&
+	    !may_route)
+		return;		/* not from that session: no re-routing */
 	if (p->inst[slot].full == NULL || strcmp(p->inst[slot].full, full)) {
 		free(p->inst[slot].full);
 		p->inst[slot].full = xstrdup(full);
 	}
 	p->inst[slot].tag = tag;
 	p->inst[slot].seen = now;
+	p->inst[slot].offline = 0;
+}
+
+/* The address slot of ctx's session (NULL if none). */
+static struct inst *
+inst_of(struct peer *p, const ConnContext *ctx)
+{
+	int i;
+
+	if (p != NULL && ctx != NULL)
+		for (i = 0; i < MAX_INSTANCES; i++)
+			if (p->inst[i].full != NULL &&
+			    p->inst[i].tag == ctx->their_instance)
+				return &p->inst[i];
+	return NULL;
 }
 
 /* Borrowed: the full JID the session in ctx is with. */
@@ -1097,31 +1015,43 @@ ctx_full(const struct peer *p, const ConnContext *ctx, const char *bare)
 }
 
 /* Too many instances of one bare JID (each OTR v3 instance tag gets a
- * context): forget the oldest plaintext ones. */
+ * context): forget the oldest, plaintext ones first, then other sessions,
+ * a helper's pinned ones last; never keep (the session that just spoke,
+ * so replies still go to the session that asked). Encrypted ones count
+ * too: one account cannot hold more than MAX_INSTANCES sessions. */
 static void
 instances_trim(struct otr *o, const char *bare, const ConnContext *keep)
 {
 	ConnContext *m, *c, *oldest;
-	int n;
+	int n, rank, best;
 
 	if ((m = master_of(o, bare)) == NULL)
 		return;
 	for (;;) {
 		n = 0;
 		oldest = NULL;
+		best = 3;
 		FOREACH_INSTANCE(c, m) {
 			if (c == m)
 				continue;
 			n++;
-			if (c != keep && c->msgstate == OTRL_MSGSTATE_PLAINTEXT &&
-			    (oldest == NULL || c->context_priv->lastrecv <
-			    oldest->context_priv->lastrecv))
+			if (c == keep)
+				continue;
+			rank = c->msgstate == OTRL_MSGSTATE_PLAINTEXT ? 0 :
+			    session_helper(o, c) == NULL ? 1 : 2;
+			if (rank < best || (rank == best &&
+			    c->context_priv->lastrecv <
+			    oldest->context_priv->lastrecv)) {
 				oldest = c;
+				best = rank;
+			}
 		}
 		if (n <= MAX_INSTANCES || oldest == NULL)
 			return;
-		log_debug("otr: %s has %d instances, forgetting one",
-		    log_peer(bare), n);
+		log_debug("otr: %s has %d instances, forgetting one%s",
+		    log_peer(bare), n, best > 0 ? " in a session" : "");
+		if (best > 0)
+			otrl_context_force_plaintext(oldest);
 		ctx_forget(oldest);
 	}
 }
@@ -1154,6 +1084,27 @@ queue_event(struct otr *o, enum otr_event_type type, const char *bare,
 	queue_add(o, &pd);
 }
 
+/* A session of a helper's JID whose key is not pinned spoke or opened:
+ * the daemon refuses it (otr_refuse_key) and alerts the others. */
+static void
+queue_unpinned(struct otr *o, const struct peer *p, const ConnContext *c)
+{
+	struct pending pd;
+
+	memset(&pd, 0, sizeof(pd));
+	pd.type = OTR_EV_UNPINNED;
+	pd.bare = xstrdup(c->username);
+	pd.full = xstrdup(ctx_full(p, c, c->username));
+	pd.session = c->their_instance;
+	if (c->active_fingerprint != NULL)
+		otrl_privkey_hash_to_human(pd.fp,
+		    c->active_fingerprint->fingerprint);
+	log_warnx("otr: pin mismatch: a session of helper %s with key %s "
+	    "(not pinned) is refused", log_peer(c->username),
+	    pd.fp[0] != '\0' ? pd.fp : "?");
+	queue_add(o, &pd);
+}
+
 static void
 queue_text(struct otr *o, const char *bare, char *text)
 {
@@ -1173,6 +1124,7 @@ queue_drop(struct otr *o)
 
 	for (i = 0; i < o->npend; i++) {
 		free(o->pend[i].bare);
+		free(o->pend[i].full);
 		free(o->pend[i].text);
 	}
 	free(o->pend);
@@ -1204,9 +1156,13 @@ flush(struct otr *o)
 				ev.bare = pd->bare;
 				ev.unread = pd->unread;
 				ev.plaintext = pd->plaintext;
+				ev.full = pd->full;
+				ev.session = pd->session;
+				ev.fp = pd->fp;
 				o->cb.event(o->cb.ud, &ev);
 			}
 			free(pd->bare);
+			free(pd->full);
 			free(pd->text);
 		}
 		free(list);
@@ -1240,10 +1196,19 @@ op_is_logged_in(void *od, const char *acct, const char *proto,
 {
 	struct otr *o = od;
 	struct peer *p = peer_find(o, user);
+	int i;
 
 	(void)acct;
 	(void)proto;
-	return (p != NULL && p->offline) ? 0 : 1;
+	if (p == NULL)
+		return 1;
+	/* Per session: the address libotr is about to write to. */
+	if (o->route != NULL)
+		for (i = 0; i < MAX_INSTANCES; i++)
+			if (p->inst[i].full != NULL &&
+			    strcmp(p->inst[i].full, o->route) == 0)
+				return !p->inst[i].offline;
+	return p->offline ? 0 : 1;
 }
 
 static void
@@ -1298,18 +1263,28 @@ op_inject(void *od, const char *acct, const char *proto, const char *user,
 		log_debug("otr: could not send to %s", log_peer(user));
 }
 
+/* A person's key links them across restarts (the JID hash key changes):
+ * logged only with log.show_jids. Helpers' keys are in the config. */
+static const char *
+key_for_log(const struct otr *o, const char *bare, const char *human)
+{
+	if (log_shows_jids() || config_helper_find(o->cfg, bare) != NULL)
+		return human;
+	return "(hidden: log.show_jids is off)";
+}
+
 static void
 op_new_fingerprint(void *od, OtrlUserState us, const char *acct,
     const char *proto, const char *user, unsigned char fp[20])
 {
 	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN];
 
-	(void)od;
 	(void)us;
 	(void)acct;
 	(void)proto;
 	otrl_privkey_hash_to_human(human, fp);
-	log_info("otr: new key for %s: %s", log_peer(user), human);
+	log_info("otr: new key for %s: %s", log_peer(user),
+	    key_for_log(od, user, human));
 }
 
 static void
@@ -1332,7 +1307,8 @@ op_gone_secure(void *od, ConnContext *ctx)
 		otrl_privkey_hash_to_human(human,
 		    ctx->active_fingerprint->fingerprint);
 	log_info("otr: private conversation with %s (OTR v%u, key %s)",
-	    log_peer(ctx->username), ctx->protocol_version, human);
+	    log_peer(ctx->username), ctx->protocol_version,
+	    key_for_log(o, ctx->username, human));
 	if (h != NULL) {
 		if (ctx->active_fingerprint != NULL &&
 		    pin_matches(h, ctx->active_fingerprint->fingerprint))
@@ -1344,6 +1320,12 @@ op_gone_secure(void *od, ConnContext *ctx)
 			    log_peer(ctx->username), human);
 	}
 	o->ake_over = ctx;
+	if (session_unpinned(o, ctx)) {
+		/* Not the helper's session: no SECURE, nothing of the
+		 * helper's state changes. */
+		queue_unpinned(o, p, ctx);
+		return;
+	}
 	if (p == NULL) {
 		queue_event(o, OTR_EV_SECURE, ctx->username, 0, 0);
 		return;
@@ -1359,7 +1341,7 @@ op_gone_secure(void *od, ConnContext *ctx)
 	 * whoever ends it and writes in clear again gets the whole notice. */
 	p->refused = 0;
 	p->nbare = 0;
-	p->active = now;
+	peer_touch(o, p, now);
 	p->asked = 0;
 	p->nunreadable = 0;
 	back = p->offline;
@@ -1388,17 +1370,28 @@ op_still_secure(void *od, ConnContext *ctx, int is_reply)
 	o->ake_over = ctx;
 	log_debug("otr: session with %s refreshed (%s)",
 	    log_peer(ctx->username), is_reply ? "we asked" : "they asked");
+	if (session_unpinned(o, ctx))
+		return;
 	if (p != NULL) {
 		int unread = p->unread;
+		/* A client that ended OTR without telling us (Pidgin does
+		 * not, for a contact missing from its buddy list) wrote in
+		 * clear; our query made it re-key with the same keys. */
+		int plaintext = p->plain_at != 0 &&
+		    now_of(o) - p->plain_at <= o->cfg->otr.refusal_cooldown;
 
 		p->asked = 0;
-		if (p->unread || p->offline) {
+		p->plain_at = 0;
+		if (p->unread || p->offline || plaintext) {
 			/* the refresh followed a lost message, or comes from
-			 * a client that had gone offline (restarted) */
+			 * a client that had gone offline (restarted), or
+			 * the plaintext it sent was refused unread */
 			p->unread = 0;
 			p->offline = 0;
+			p->refused = 0;
+			p->nbare = 0;
 			queue_event(o, OTR_EV_SECURE, ctx->username, unread,
-			    0);
+			    plaintext);
 		}
 	}
 }
@@ -1996,13 +1989,14 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 {
 	OtrlMessageType type;
 	OtrlTLV *tlvs = NULL;
-	ConnContext *ctx = NULL;
+	ConnContext *ctx = NULL, *m;
+	unsigned int m_version = 0;
 	struct peer *p;
 	char *bare, *newmsg = NULL;
 	size_t len;
 	time_t now = now_of(o);
 	unsigned char flags = 0;
-	int r, frag, ended = 0;
+	int r, frag, ended = 0, other_client;
 
 	if (body == NULL || (bare = jid_bare(from_full)) == NULL)
 		return;
@@ -2027,8 +2021,17 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
-	if (!peer_live(o, p) && config_helper_find(o->cfg, bare) == NULL &&
-	    live_sessions(o) >= o->cfg->limits.max_sessions &&
+	if (frag > 0 && (p->frag + len > o->cfg->limits.max_body ||
+	    (config_helper_find(o->cfg, bare) == NULL && o->frag_total + len >
+	    FRAG_PEERS * o->cfg->limits.max_body))) {
+		log_warnx("otr: dropped an OTR fragment from %s (%zu bytes of "
+		    "fragments held for it, %zu in all)", log_peer(bare),
+		    p->frag, o->frag_total);
+		free(bare);
+		return;
+	}
+	if (!p->live && config_helper_find(o->cfg, bare) == NULL &&
+	    o->nlive >= o->cfg->limits.max_sessions &&
 	    (strstr(body, "?OTR") != NULL ||
 	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL)) {
 		log_warnx("otr: %zu live sessions (the limit): ignoring OTR "
@@ -2036,11 +2039,15 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
-	if (p->full == NULL || strcmp(p->full, from_full) != 0) {
+	/* Our pending query went to the last address heard from (or the
+	 * bare JID); a query from another client of the peer does not
+	 * cross it. */
+	other_client = p->full != NULL && strcmp(p->full, from_full) != 0;
+	if (p->full == NULL || other_client) {
 		free(p->full);
 		p->full = xstrdup(from_full);
 	}
-	p->active = now;
+	peer_touch(o, p, now);
 
 	type = otrl_proto_message_type(body);
 	if (type == OTRL_MSGTYPE_DATA)
@@ -2048,7 +2055,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	if (type == OTRL_MSGTYPE_DH_COMMIT || type == OTRL_MSGTYPE_DH_KEY ||
 	    type == OTRL_MSGTYPE_REVEALSIG || type == OTRL_MSGTYPE_SIGNATURE)
 		p->ake_seen = now;
-	if (type == OTRL_MSGTYPE_QUERY && query_crosses(o, p, now)) {
+	if (type == OTRL_MSGTYPE_QUERY && !other_client &&
+	    query_crosses(o, p, now)) {
 		log_debug("otr: %s asked while our query is pending; their "
 		    "handshake will answer ours", log_peer(bare));
 		free(bare);
@@ -2061,21 +2069,47 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 
 	o->depth++;
 	o->route = from_full;
+	if ((m = master_of(o, bare)) != NULL &&
+	    m->msgstate == OTRL_MSGSTATE_ENCRYPTED)
+		m_version = m->protocol_version;
+	p->no_ctx = 0;		/* libotr makes the context if missing */
 	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
 	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
+	/* A v3 handshake from another client of the peer runs partly in the
+	 * master context and leaves it marked v3, while the master's own
+	 * session (a v2 client's) keeps its keys: libotr would then write v3
+	 * data that client drops. The master's session keeps its version. */
+	if (m_version != 0 && m->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+	    o->ake_over != m && m->protocol_version != m_version) {
+		log_debug("otr: %s: the v%u session keeps its version",
+		    log_peer(bare), m_version);
+		m->protocol_version = m_version;
+	}
 	if (ctx != NULL) {
+		/* Only the session itself moves its address: a handshake
+		 * done in it, or a message that decrypts in it. */
+		int routes = ctx->msgstate != OTRL_MSGSTATE_ENCRYPTED ||
+		    o->ake_over == ctx || (r == 0 && newmsg != NULL &&
+		    (type == OTRL_MSGTYPE_DATA || frag));
+
 		p->master = ctx->m_context;
-		inst_set(p, ctx->their_instance, from_full, now);
+		inst_set(p, ctx->their_instance, from_full, now, routes);
 	}
 
 	/* Text only from an encrypted session, and only from a data
 	 * message (a reassembled fragment is one). */
-	if (r == 0 && newmsg != NULL && ctx != NULL &&
+	if (r == 0 && newmsg != NULL && session_unpinned(o, ctx) &&
+	    (type == OTRL_MSGTYPE_DATA || frag)) {
+		/* Not the helper: never their text (issue 9.1). */
+		queue_unpinned(o, p, ctx);
+	} else if (r == 0 && newmsg != NULL && ctx != NULL &&
 	    ctx->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
 	    (type == OTRL_MSGTYPE_DATA || frag)) {
-		char *text = otr_text_in(newmsg, o->cfg->limits.max_text);
+		char *text = chat_text_in(newmsg, o->cfg->limits.max_text);
 
 		p->offline = 0;		/* back in the kept session */
+		p->asked_in = ctx->their_instance;
+		p->has_asked_in = 1;
 
 		if (*text != '\0')
 			queue_text(o, bare, text);
@@ -2133,6 +2167,14 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		recover(o, p, from_full, now, 0);
 
 	instances_trim(o, bare, ctx);
+	/* Nothing under way with this peer (plaintext refused, no
+	 * handshake, no fragments): its contexts go now, so that libotr's
+	 * sorted list, which it walks for every message, holds the live
+	 * sessions and kept keys only, not every stranger heard from. */
+	if (!keeps_keys(o, bare) && !peer_live(o, p) &&
+	    peer_frag_bytes(o, p) == 0)
+		contexts_forget(o, p);
+	peer_recount(o, p);
 	o->route = NULL;
 	o->depth--;
 	free(bare);
@@ -2157,7 +2199,7 @@ send_ctx(struct otr *o, struct peer *p, ConnContext *ctx, const char *bare,
 		    strlen(text), log_peer(bare), MAX_SEND);
 		return -1;
 	}
-	safe = otr_text_out(text);
+	safe = chat_text_out(text);
 	if (*safe == '\0') {
 		free(safe);
 		return -1;
@@ -2175,7 +2217,7 @@ send_ctx(struct otr *o, struct peer *p, ConnContext *ctx, const char *bare,
 	} else if (o->cb.inject(o->cb.ud, o->route, out, 1) == 0) {
 		rc = 0;
 		if (p != NULL)
-			p->active = now_of(o);
+			peer_touch(o, p, now_of(o));
 	}
 	if (out != NULL)
 		otrl_message_free(out);
@@ -2195,7 +2237,7 @@ otr_send(struct otr *o, const char *bare_in, const char *text)
 
 	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
 		return -1;
-	if ((ctx = current_ctx(o, bare, NULL)) == NULL)
+	if ((ctx = current_ctx(o, bare, 0)) == NULL)
 		log_info("otr: not sending to %s: no private conversation",
 		    log_peer(bare));
 	else
@@ -2217,10 +2259,30 @@ otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
 	if ((h = config_helper_find(o->cfg, bare)) == NULL)
 		log_warnx("otr: %s is not a helper: nothing sent",
 		    log_peer(bare));
-	else if ((ctx = current_ctx(o, bare, h)) == NULL)
+	else if ((ctx = current_ctx(o, bare, 0)) == NULL)
 		log_warnx("otr: no private conversation with helper %s under a "
 		    "pinned key: nothing sent", log_peer(bare));
 	else
+		rc = send_ctx(o, peer_find(o, bare), ctx, bare, text);
+	free(bare);
+	return rc;
+}
+
+int
+otr_refuse_key(struct otr *o, const char *bare_in, unsigned int session,
+    const char *text)
+{
+	ConnContext *m, *c, *ctx = NULL;
+	char *bare;
+	int rc = -1;
+
+	if (text == NULL || (bare = jid_bare(bare_in)) == NULL)
+		return -1;
+	if ((m = master_of(o, bare)) != NULL)
+		FOREACH_INSTANCE(c, m)
+			if (c->their_instance == session && session_unpinned(o, c))
+				ctx = c;
+	if (ctx != NULL)
 		rc = send_ctx(o, peer_find(o, bare), ctx, bare, text);
 	free(bare);
 	return rc;
@@ -2245,7 +2307,7 @@ otr_open(struct otr *o, const char *bare_in)
 	} else {
 		log_info("otr: asking %s for a private conversation",
 		    log_peer(bare));
-		p->active = now_of(o);
+		peer_touch(o, p, now_of(o));
 		p->asked = p->active;
 		p->asked_open = 1;
 		rc = o->cb.inject(o->cb.ud, p->full ? p->full : bare,
@@ -2270,7 +2332,7 @@ otr_smp_start(struct otr *o, const char *bare_in, const char *question)
 		return -1;
 	if ((bare = jid_bare(bare_in)) == NULL)
 		return -1;
-	if ((ctx = current_ctx(o, bare, NULL)) == NULL ||
+	if ((ctx = current_ctx(o, bare, 0)) == NULL ||
 	    (p = peer_find(o, bare)) == NULL) {
 		free(bare);
 		return -1;
@@ -2294,7 +2356,7 @@ otr_smp_start(struct otr *o, const char *bare_in, const char *question)
 	    (const unsigned char *)secret, strlen(secret));
 	p->smp_busy = 1;
 	p->smp_ours = 1;
-	p->active = now;
+	peer_touch(o, p, now);
 	o->route = NULL;
 	o->depth--;
 	free(bare);
@@ -2378,10 +2440,21 @@ otr_offline(struct otr *o, const char *full)
 	if ((bare = jid_bare(full)) == NULL)
 		return;
 	/* The session stays: a client that kept its keys may come back. Only
-	 * the DISCONNECTED notice is no longer sent to nobody. */
-	if ((p = peer_find(o, bare)) != NULL && p->full != NULL &&
-	    strcmp(p->full, full) == 0)
-		p->offline = 1;
+	 * the DISCONNECTED notice is no longer sent to nobody. Presence is
+	 * per session address, not "the last address heard from". */
+	if ((p = peer_find(o, bare)) != NULL) {
+		ConnContext *ctx = current_ctx(o, bare, 0);
+		struct inst *cur = inst_of(p, ctx);
+		int i;
+
+		for (i = 0; i < MAX_INSTANCES; i++)
+			if (p->inst[i].full != NULL &&
+			    strcmp(p->inst[i].full, full) == 0)
+				p->inst[i].offline = 1;
+		if (cur != NULL ? cur->offline :
+		    (p->full != NULL && strcmp(p->full, full) == 0))
+			p->offline = 1;
+	}
 	free(bare);
 }
 
@@ -2403,6 +2476,7 @@ otr_poll(struct otr *o, time_t now)
 	}
 	for (p = o->peers; p != NULL; p = next) {
 		next = p->next;
+		peer_recount(o, p);	/* the poll may have ended handshakes */
 		if (peer_in_session(o, p)) {
 			if (now - p->active < o->cfg->otr.idle_timeout)
 				continue;
@@ -2427,37 +2501,54 @@ otr_poll(struct otr *o, time_t now)
  * Facts
  */
 
-int
+void
 otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 {
 	const struct config_helper *h;
 	const struct peer *p;
-	ConnContext *ctx;
+	ConnContext *ctx, *m, *c;
 	char *bare;
-	int i;
 
 	memset(info, 0, sizeof(*info));
 	if ((bare = jid_bare(bare_in)) == NULL)
-		return 0;
+		return;
 	h = config_helper_find(o->cfg, bare);
 	info->helper = h != NULL;
 	p = peer_find(o, bare);
 	info->offline = p != NULL && p->offline;
-	if ((ctx = current_ctx(o, bare, h)) == NULL)
-		ctx = current_ctx(o, bare, NULL);
+	if ((m = master_of(o, bare)) != NULL)
+		FOREACH_INSTANCE(c, m)
+			info->sessions += c->msgstate == OTRL_MSGSTATE_ENCRYPTED;
+	if ((ctx = current_ctx(o, bare, 0)) == NULL)
+		ctx = current_ctx(o, bare, 1);	/* helper: only unpinned */
 	if (ctx != NULL && ctx->active_fingerprint != NULL) {
 		const unsigned char *fp = ctx->active_fingerprint->fingerprint;
 
 		info->encrypted = 1;
-		info->pinned = pin_matches(h, fp);
+		info->pinned = session_helper(o, ctx) != NULL;
 		info->verified = info->pinned ||
 		    otrl_context_is_fingerprint_trusted(ctx->active_fingerprint);
-		otrl_privkey_hash_to_human(info->their_fp, fp);
-		for (i = 0; i < 20; i++)
-			util_snprintf(info->their_hex + 2 * i, 3, "%02x", fp[i]);
+		fpr_to_human(fp, info->their_fp);
+		fpr_to_hex(fp, info->their_hex);
 	}
 	free(bare);
-	return 0;
+}
+
+const char *
+otr_session_jid(const struct otr *o, const char *bare_in)
+{
+	struct peer *p;
+	ConnContext *ctx;
+	char *bare;
+	const char *full = NULL;
+
+	if ((bare = jid_bare(bare_in)) == NULL)
+		return NULL;
+	if ((p = peer_find(o, bare)) != NULL &&
+	    (ctx = current_ctx(o, bare, 0)) != NULL)
+		full = ctx_full(p, ctx, NULL);
+	free(bare);
+	return full;
 }
 
 const char *
@@ -2469,5 +2560,5 @@ otr_our_fingerprint(const struct otr *o)
 size_t
 otr_nsessions(const struct otr *o)
 {
-	return live_sessions(o);
+	return o->nlive;
 }

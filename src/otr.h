@@ -29,10 +29,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "fpr.h"
+
 struct config;
 struct otr;
 
-#define OTR_FP_HUMAN_LEN 45	/* "XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX\0" */
+#define OTR_FP_HUMAN_LEN FPR_HUMAN_LEN	/* "XXXXXXXX x5" and the NUL */
 
 enum otr_event_type {
 	OTR_EV_SECURE,		/* a new session (new key, or after ENDED),
@@ -44,6 +46,9 @@ enum otr_event_type {
 	OTR_EV_SMP_PROVED,	/* the peer's SMP of the bot succeeded */
 	OTR_EV_SMP_FAILED,	/* failure or abort, either direction */
 	OTR_EV_SMP_LIMITED,	/* peer over the SMP attempt limit */
+	OTR_EV_UNPINNED,	/* a session of a helper's JID whose key is not
+				 * pinned opened or wrote: answer it only with
+				 * otr_refuse_key() */
 };
 
 struct otr_event {
@@ -51,6 +56,9 @@ struct otr_event {
 	const char		*bare;		/* peer, bare JID, lower case */
 	int			 unread;	/* SECURE: something was unreadable */
 	int			 plaintext;	/* SECURE: plaintext refused before */
+	const char		*full;		/* UNPINNED: the session's JID */
+	unsigned int		 session;	/* UNPINNED: which session */
+	const char		*fp;		/* UNPINNED: its key, human */
 };
 
 struct otr_callbacks {
@@ -59,7 +67,8 @@ struct otr_callbacks {
 	 * no-permanent-store and carbons private. Returns 0 or -1. */
 	int	(*inject)(void *ud, const char *to_full, const char *body,
 		    int otr_hints);
-	/* Decrypted, normalised text from an ENCRYPTED session. */
+	/* Decrypted, normalised text from an ENCRYPTED session; for a helper's
+	 * JID, only from a session whose own key is pinned. */
 	void	(*text)(void *ud, const char *bare, const char *text);
 	void	(*event)(void *ud, const struct otr_event *ev);
 };
@@ -81,11 +90,18 @@ int otr_fingerprint_only(const struct config *cfg,
 /* Every incoming chat body (already filtered: no errors, carbons, MAM). */
 void otr_receive(struct otr *o, const char *from_full, const char *body);
 /* Sends text to the peer's current encrypted session; -1 (and nothing sent)
- * if there is none. Text is defanged (?OTR) and must be plain UTF-8. */
+ * if there is none. For a helper's JID, only a session whose own key is
+ * pinned is one (a second client of the account never gets it). Text goes
+ * out as chat_text_out() makes it. */
 int otr_send(struct otr *o, const char *bare, const char *text);
 /* As otr_send, and only if bare is a configured helper whose active
  * fingerprint equals one of its pins. */
 int otr_send_pinned(struct otr *o, const char *bare, const char *text);
+/* Sends text (the refusal about keys) to one session of a helper's JID
+ * whose key is not pinned (OTR_EV_UNPINNED's session), and to nothing
+ * else; -1 if that session is gone. */
+int otr_refuse_key(struct otr *o, const char *bare, unsigned int session,
+    const char *text);
 /* Sends an OTR query to a peer's last known full JID (or the bare JID). */
 int otr_open(struct otr *o, const char *bare);
 /* Starts SMP with question (NULL: the configured default); -1 if
@@ -99,7 +115,9 @@ void otr_set_auto_notice(struct otr *o, const char *text);
 void otr_end(struct otr *o, const char *bare);
 /* Ends every encrypted session (SIGTERM, or before a reconnect). */
 void otr_end_all(struct otr *o);
-/* The peer's full JID went offline: the session is kept (a client that
+/* The peer's full JID went offline (per session address: another
+ * resource of the same person going offline is not the session's): the
+ * session is kept (a client that
  * kept its keys may come back), only the DISCONNECTED notice is no longer
  * sent to it, and otr_info() says offline until the peer is back in a
  * session (a handshake that completes then is a new OTR_EV_SECURE). */
@@ -116,26 +134,20 @@ struct otr_info {
 	int	offline;		/* the session's resource went offline
 					   (otr_offline); cleared by a message
 					   decrypted or a handshake completed */
+	int	sessions;		/* encrypted sessions (instances) with
+					   bare, at most 8 + 1 */
 	char	their_fp[OTR_FP_HUMAN_LEN];	/* "" if none */
-	char	their_hex[41];			/* "" if none */
+	char	their_hex[FPR_HEX_LEN];		/* "" if none */
 };
-/* Fills info for bare (zeroes if unknown). Returns 0. */
-int otr_info(const struct otr *o, const char *bare, struct otr_info *info);
+/* Fills info for bare (zeroes if unknown). */
+void otr_info(const struct otr *o, const char *bare, struct otr_info *info);
+/* Borrowed until the next call: the full JID of bare's current encrypted
+ * session (where otr_send() writes), or NULL. */
+const char *otr_session_jid(const struct otr *o, const char *bare);
 /* Borrowed: the bot's fingerprint, human form. */
 const char *otr_our_fingerprint(const struct otr *o);
 /* Number of live (non-plaintext or recent) sessions. */
 size_t otr_nsessions(const struct otr *o);
-
-/* New string: decrypted text as the conversation gets it. Pidgin's HTML
- * (known tags stripped, <br> and closing </p> as newlines, entities
- * decoded), then valid UTF-8 (U+FFFD for bad bytes) without control
- * characters but newline and tab, cut to max_chars characters. */
-char *otr_text_in(const char *raw, size_t max_chars);
-/* New string: text as otr_send() encrypts it, safe to show in Pidgin (HTML)
- * and Profanity (literal): '<' '>' become U+2039 U+203A, an entity-like
- * "&x;" gets U+FF06 for its '&', "?OTR" becomes "?-OTR"; valid UTF-8
- * without control characters but newline and tab. */
-char *otr_text_out(const char *text);
 
 /* For tests: the module's clock (NULL: time()). Cooldowns, idle times and
  * SMP windows are measured with it; otr_poll() uses the time it is given. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat.h"
 #include "log.h"
 #include "phrases.h"
 #include "util.h"
@@ -88,51 +89,6 @@ key_valid(const char *s, size_t n)
 	return 1;
 }
 
-/* 1 if s[0..n) is well-formed UTF-8 without control characters (but
- * newlines). */
-static int
-text_valid_utf8(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = u[i];
-		size_t len;
-		unsigned cp;
-
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\n') || c == 0x7f)
-				return 0;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else
-			return 0;
-		if (i + len > n)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((u[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (u[i + k] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 /* Stores one entry; text is taken over. Refuses text that could not be sent
  * as is (markup, OTR tags, bad UTF-8). */
 static void
@@ -140,6 +96,7 @@ phrases_store(struct phrases *p, const char *lang, const char *name,
     int line, const char *key, char *text)
 {
 	struct phrase *old;
+	const char *why;
 	char where[512];
 	size_t len = strlen(text);
 
@@ -149,15 +106,9 @@ phrases_store(struct phrases *p, const char *lang, const char *name,
 		free(text);
 		return;
 	}
-	if (!text_valid_utf8(text, len)) {
-		log_warnx("%s: phrase [%s] is not valid UTF-8 text; ignored",
-		    where, key);
-		free(text);
-		return;
-	}
-	if (strpbrk(text, "<>") != NULL || strstr(text, "?OTR") != NULL) {
-		log_warnx("%s: phrase [%s] contains '<', '>' or \"?OTR\" "
-		    "(chat clients would misread it); ignored", where, key);
+	if (!chat_is_safe(text, &why)) {
+		log_warnx("%s: phrase [%s] %s (chat clients would misread it); "
+		    "ignored", where, key, why);
 		free(text);
 		return;
 	}

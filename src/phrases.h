@@ -11,8 +11,9 @@
  * of an entry are dropped; blank lines inside are kept. A phrase missing in
  * one language falls back to English, then to the key itself (and
  * phrases_check() warns). The loader refuses, with a file:line warning, text
- * outside any [key], empty entries, bad UTF-8, and text containing '<', '>'
- * or "?OTR" (chat clients would misread it); a duplicate key warns and the
+ * outside any [key], empty entries, and text chat_is_safe() refuses (bad
+ * UTF-8, a tab or control character, '<', '>', an entity, "?OTR": chat
+ * clients would misread it); a duplicate key warns and the
  * later one wins. No libraries; reads only the files it is given.
  */
 #ifndef SECOURS_PHRASES_H

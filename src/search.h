@@ -51,7 +51,6 @@ struct search_hit {
  * score 0.8 and up; from 0.5 to 0.8 the wrong ones were as many as the
  * right ones. */
 #define SEARCH_DEFAULT_MIN_SCORE 0.8
-#define SEARCH_MIN_SCORE	SEARCH_DEFAULT_MIN_SCORE
 
 /*
  * Is hit a good answer? Its score must reach min_score, it must cover at

@@ -20,18 +20,7 @@ from prosody import Prosody  # noqa: E402
 from botproc import Bot  # noqa: E402
 from otrclient import Client  # noqa: E402
 from xmppraw import RawClient, q, NS_CLIENT  # noqa: E402
-
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    if not ok:
-        failures += 1
-    print("%s - %s%s" % ("ok" if ok else "not ok", what,
-                         " (%s)" % detail if detail else ""))
-    sys.stdout.flush()
-    return ok
+from checks import check, finish  # noqa: E402
 
 
 def attempt(fn, *args, **kw):
@@ -124,10 +113,7 @@ def main():
         bot.cleanup()
         srv.cleanup()
     escalation()
-    if failures:
-        print("%d check(s) failed" % failures)
-        return 1
-    return 0
+    return finish()
 
 
 def escalation():

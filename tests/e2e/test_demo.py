@@ -15,27 +15,13 @@ import subprocess
 import sys
 import time
 
+from checks import check, finish, note  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP_SRCDIR = os.environ.get("TOP_SRCDIR") or os.path.abspath(
     os.path.join(HERE, "..", ".."))
 TOP_BUILDDIR = os.environ.get("TOP_BUILDDIR") or TOP_SRCDIR
 SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
-
-count = 0
-failures = 0
-
-
-def check(cond, name, detail=""):
-    global count, failures
-    count += 1
-    if cond:
-        print("ok %d - %s" % (count, name))
-    else:
-        failures += 1
-        print("not ok %d - %s%s" % (count, name,
-                                    (": %s" % detail) if detail else ""))
-    sys.stdout.flush()
-    return cond
 
 
 def guide_lines():
@@ -123,9 +109,9 @@ def main():
     check(last.startswith("demo: ") and re.search(r" (\d+)/\1 steps ok", last),
           "every step of the scripted conversation did what it should", last)
     check(rc == 0, "scripts/demo exits 0", rc)
-    check(secs < 30 * SCALE, "the demo ran in %.1f s" % secs)
-    print("1..%d" % count)
-    return 1 if failures else 0
+    # Speed is for benchmarks, not for a check that a loaded machine fails.
+    note("the demo ran in %.1f s" % secs)
+    return finish()
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
-from botproc import Bot  # noqa: E402
+from botproc import Bot, secret  # noqa: E402
 from otrclient import Client, load_or_make_key, otr_kind  # noqa: E402
 
 ACK = 30                     # escalation.ack_timeout (the config's minimum)
@@ -113,6 +113,8 @@ def run(tmp, srv, bots, clients):
     pkey = load_or_make_key(os.path.join(tmp, "people.key"))
     p1, p2, p3, p4, p5 = (client(u, key=pkey)
                           for u in ("p1", "p2", "p3", "p4", "p5"))
+    secret(*SECRETS)
+    secret(*(p.jid for p in (p1, p2, p3, p4, p5)))
     note("keys made")
 
     now = datetime.datetime.now(datetime.timezone.utc)

@@ -21,21 +21,7 @@ from prosody import Prosody                      # noqa: E402
 from otrclient import Client, refuse_plain       # noqa: E402
 from tcptap import Tap                           # noqa: E402
 from botproc import Bot, to_yaml, SECOURS        # noqa: E402
-
-failures = 0
-count = 0
-
-
-def check(cond, name, detail=""):
-    global failures, count
-    count += 1
-    if cond:
-        print("ok %d - %s" % (count, name))
-    else:
-        failures += 1
-        print("not ok %d - %s%s" % (count, name, (": " + str(detail)) if detail else ""))
-    sys.stdout.flush()
-    return cond
+from checks import check, finish, note, skip  # noqa: E402
 
 
 def section(name, fn, *args):
@@ -52,7 +38,7 @@ def otr_session(a, b, label, wrong_smp=True):
     a.start_otr(b.jid)
     a.wait_encrypted(b.jid)
     b.wait_encrypted(a.jid)
-    check(True, "%s: OTR AKE done (%.2fs)" % (label, time.monotonic() - t0))
+    note("%s: OTR AKE done (%.2fs)" % (label, time.monotonic() - t0))
     a.send(b.jid, "hello from alice, é ü 日本")
     check(b.expect(a.jid, r"hello from alice") == "hello from alice, é ü 日本",
           "%s: alice -> bob decrypted, UTF-8 intact" % label)
@@ -60,7 +46,7 @@ def otr_session(a, b, label, wrong_smp=True):
     check(a.expect(b.jid, r"^hi alice") == "hi alice <&> \"quoted\"",
           "%s: bob -> alice decrypted, XML specials intact" % label)
     b.expect_none(a.jid, 0.05)
-    check(True, "%s: no extra message queued" % label)
+    note("%s: no extra message queued" % label)
     check(a.their_fingerprint(b.jid) == b.our_fingerprint()
           and b.their_fingerprint(a.jid) == a.our_fingerprint()
           and a.our_fingerprint() != b.our_fingerprint(),
@@ -112,13 +98,14 @@ def run_server(tls, keys):
             if tls:
                 bad = Client(srv.jid("alice"), "alicepw", srv.port, key=a.key,
                              resource="notls")
+                refused = False
                 try:
                     bad.connect(timeout=5)
-                    check(False, "tls: login without TLS is refused")
                 except AssertionError:
-                    check(True, "tls: login without TLS is refused")
+                    refused = True
                 finally:
                     bad.close()
+                check(refused, "tls: login without TLS is refused")
             bad = Client(srv.jid("bob"), "wrongpw", srv.port, ca_file=srv.ca_file,
                          key=b.key, resource="bad")
             try:
@@ -132,20 +119,21 @@ def run_server(tls, keys):
             a.subscribe(b.jid)
             a.wait_presence(b.jid)
             b.wait_presence(a.jid)
-            check(True, "%s: subscription + presence seen both ways" % label)
+            note("%s: subscription + presence seen both ways" % label)
             b.set_presence("away")
             a.wait_presence(b.jid, "away")
-            check(True, "%s: presence show change seen" % label)
+            note("%s: presence show change seen" % label)
 
             a.send_plain(b.jid, "plain before otr")
             b.expect_plain(a.jid, "plain before otr")
             check(b.plain_messages(a.jid) == ["plain before otr"],
                   "%s: plaintext arrives outside OTR" % label)
+            refused = False
             try:
                 a.send(b.jid, "must not go")
-                check(False, "%s: send() refuses while not encrypted" % label)
             except AssertionError:
-                check(True, "%s: send() refuses while not encrypted" % label)
+                refused = True
+            check(refused, "%s: send() refuses while not encrypted" % label)
 
             if tap is not None:
                 mark = len(tap.bodies("c2s")), len(tap.bodies("s2c"))
@@ -191,7 +179,7 @@ def run_server(tls, keys):
                 srv.kill()
                 a.wait_disconnected()
                 b.wait_disconnected()
-                check(True, "plain: clients see prosody killed (%.2fs)"
+                note("plain: clients see prosody killed (%.2fs)"
                       % (time.monotonic() - t0))
                 port = srv.port
                 secs = srv.restart()
@@ -200,7 +188,7 @@ def run_server(tls, keys):
                 a.connect()
                 b.connect()
                 b.wait_presence(a.jid)
-                check(True, "plain: clients log in again, roster kept")
+                note("plain: clients log in again, roster kept")
                 a.start_otr(b.jid)
                 a.wait_encrypted(b.jid)
                 a.send(b.jid, "after restart")
@@ -221,7 +209,7 @@ def run_server(tls, keys):
 def check_botproc():
     """The YAML botproc writes is accepted by the real config parser."""
     if not os.access(SECOURS, os.X_OK):
-        check(True, "# SKIP botproc: no secours binary at %s" % SECOURS)
+        skip("botproc", "no secours binary at %s" % SECOURS)
         return
     for tls in (False, True):
         with Prosody(tls=tls) as srv:
@@ -249,9 +237,8 @@ def main():
             check(res[0].our_fingerprint() == fp,
                   "key_file: a new client keeps its fingerprint")
     section("botproc config", check_botproc)
-    check(True, "total %.1fs" % (time.monotonic() - t_start))
-    print("1..%d" % count)
-    return 1 if failures else 0
+    note("total %.1fs" % (time.monotonic() - t_start))
+    return finish()
 
 
 if __name__ == "__main__":

@@ -58,28 +58,13 @@ from tcptap import Tap                           # noqa: E402
 import potrfix                                   # noqa: E402,F401
 from potr.compatcrypto import pycrypto as _pc    # noqa: E402
 from Cryptodome.PublicKey import DSA             # noqa: E402
+from checks import check, finish, note  # noqa: E402
 
 QUESTION = "Which word is printed on the back of our flyer?"
 SECRET = "Lighthouse 42"
 SOURCE = "\u203a"                  # "Page title › Section" opens an answer
 _SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 
-failures = 0
-count = 0
-T0 = time.monotonic()
-
-
-def check(cond, name, detail=""):
-    global failures, count
-    count += 1
-    if cond:
-        print("ok %d - %s" % (count, name))
-    else:
-        failures += 1
-        print("not ok %d - %s%s" % (count, name,
-                                     (": " + str(detail)) if detail != "" else ""))
-    sys.stdout.flush()
-    return cond
 
 
 def section(name, fn, *args):
@@ -255,7 +240,7 @@ def part_fingerprint_before(w):
                                                       {k: "%o" % v for k, v in modes.items()}))
     t0 = time.monotonic()
     w.bot.start(wait=r"logged in as ")
-    check(True, "bot logged in through the tap (%.2f s)" % (time.monotonic() - t0))
+    note("bot logged in through the tap (%.2f s)" % (time.monotonic() - t0))
 
 
 def part_plaintext(w):
@@ -778,7 +763,7 @@ def part_restart(w):
           % (t1 - t0, t2 - t1, time.monotonic() - t2), erin.otr_failures[-2:])
     t0 = time.monotonic()
     w.bot.restart(kill=True, wait=r"logged in as ")
-    check(True, "bot killed and restarted with the same state_dir (%.2f s)"
+    note("bot killed and restarted with the same state_dir (%.2f s)"
           % (time.monotonic() - t0))
     check(erin.otr_state(w.bot.jid) == "encrypted",
           "the client still believes in its session")
@@ -946,9 +931,7 @@ def main():
         w.srv.cleanup()
         if os.environ.get("KEEP_TMP") != "1":
             shutil.rmtree(RUN_DIR, ignore_errors=True)
-    print("# %d checks, %d failed, %.1f s" % (count, failures,
-                                               time.monotonic() - T0))
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -19,25 +19,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from otrclient import OfflineOtr          # noqa: E402
 from potr import proto                    # noqa: E402
+from checks import check, finish, note  # noqa: E402
 
 BUILD = os.environ.get("TOP_BUILDDIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 OTRPEER = os.path.join(BUILD, "tests", "e2e", "otrpeer")
 BOT = "bot@example.test"
-
-failures = 0
-count = 0
-
-
-def check(cond, name, detail=""):
-    global failures, count
-    count += 1
-    print("%s %d - %s%s" % ("ok" if cond else "not ok", count, name,
-                            "" if cond or not detail else ": %s" % (detail,)))
-    sys.stdout.flush()
-    if not cond:
-        failures += 1
-    return cond
 
 
 class Peer:
@@ -176,9 +163,8 @@ def main():
             run(initiator)
         except Exception as e:
             check(False, "%s starts: raised %r" % (initiator, e))
-    check(True, "total %.1fs" % (time.monotonic() - t0))
-    print("1..%d" % count)
-    return 1 if failures else 0
+    note("total %.1fs" % (time.monotonic() - t0))
+    return finish()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import traceback
+from checks import check, failures, finish  # noqa: E402
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # Every temp dir of this run (Prosody's, the bot's, Profanity's HOME) goes
@@ -41,23 +42,6 @@ SECRET = "Lighthouse 42"
 SOURCE = "\u203a"
 AGAIN = "how do I verify the fingerprint of the desk?"
 _SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
-
-failures = 0
-count = 0
-T0 = time.monotonic()
-
-
-def check(cond, name, detail=""):
-    global failures, count
-    count += 1
-    if cond:
-        print("ok %d - %s" % (count, name))
-    else:
-        failures += 1
-        print("not ok %d - %s%s" % (count, name,
-                                     (": " + str(detail)) if detail != "" else ""))
-    sys.stdout.flush()
-    return cond
 
 
 def short(s, n=70):
@@ -467,16 +451,14 @@ def main():
         check(not bot.sanitizer_errors(), "no sanitizer reports",
               bot.sanitizer_errors()[:3])
     finally:
-        if failures and os.environ.get("SECOURS_TEST_DEBUG") == "1":
+        if failures() and os.environ.get("SECOURS_TEST_DEBUG") == "1":
             print(prof.screen())
         prof.cleanup()
         bot.cleanup()
         srv.cleanup()
         if os.environ.get("KEEP_TMP") != "1":
             shutil.rmtree(RUN_DIR, ignore_errors=True)
-    print("# %d checks, %d failed, %.1f s" % (count, failures,
-                                               time.monotonic() - T0))
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

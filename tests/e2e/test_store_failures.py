@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+from checks import (SCALE, attempt, check, failures, mark, skip,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
 from otrclient import Client, load_or_make_key  # noqa: E402
@@ -219,8 +219,8 @@ def scenario(tmp, srv, bot, alice, p1, client, mounted):
             "disk full: the person's words are 'not passed on' (not 'kept')")
         os.unlink(filler)
     else:
-        print("ok - disk full: the person's words are 'not passed on' "
-              "# SKIP mount refused")
+        skip("disk full: the person's words are 'not passed on'",
+             "mount refused")
     say(p1, bot, P_WORDS, r"Your messages are kept",
         "room again: the words are kept for the offline helper")
 

@@ -22,6 +22,13 @@ A key whose value is None in `config` is removed from the defaults.
 Environment: SECOURS (binary; default $TOP_BUILDDIR/secours), TOP_SRCDIR
 and TOP_BUILDDIR (default: the source tree this file is in).
 The bot runs as `$SECOURS -c CFG --allow-root`, stdout+stderr to bot.log_path.
+
+Leak checks for every test: SECOURS_TEST_LOG_LEVEL=debug runs every Bot
+whose test does not set log_level at that level. A test registers what
+must never be logged with secret("text", ...) (message texts, SMP
+secrets, people's JIDs); when a bot is cleaned up its whole output is
+searched for them, each hit is printed as a "not ok" line, and the
+process exits 1 at the end.
 """
 
 import atexit
@@ -37,7 +44,8 @@ import time
 
 import prosody as _prosody  # noqa: F401  (atexit order: bot stops before the server)
 
-__all__ = ["Bot", "to_yaml", "TOP_SRCDIR", "TOP_BUILDDIR", "SECOURS"]
+__all__ = ["Bot", "to_yaml", "secret", "TOP_SRCDIR", "TOP_BUILDDIR",
+           "SECOURS"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 TOP_SRCDIR = os.environ.get("TOP_SRCDIR") or os.path.abspath(os.path.join(_HERE, "..", ".."))
@@ -46,6 +54,14 @@ SECOURS = os.environ.get("SECOURS") or os.path.join(TOP_BUILDDIR, "secours")
 _SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 
 _live = []
+_LOG_LEVEL = os.environ.get("SECOURS_TEST_LOG_LEVEL") or "info"
+_secrets = []           # what no bot may log (see secret())
+_leaks = []             # (bot jid, text) found at cleanup
+
+
+def secret(*texts):
+    """Registers texts that must never appear in any bot's output."""
+    _secrets.extend(t for t in texts if t)
 
 _SANITIZER = re.compile(r"(ERROR: AddressSanitizer|ERROR: LeakSanitizer|"
                         r"runtime error:|WARNING: ThreadSanitizer)")
@@ -129,7 +145,7 @@ class Bot:
 
     def __init__(self, server=None, user="bot", password="botpw",
                  register=True, port=None, host="127.0.0.1", config=None,
-                 args=(), env=None, secours=None, log_level="info"):
+                 args=(), env=None, secours=None, log_level=None):
         self.secours = secours or SECOURS
         self.dir = tempfile.mkdtemp(prefix="secours-bot-")
         os.chmod(self.dir, 0o700)
@@ -160,7 +176,7 @@ class Bot:
             "account": account,
             "state_dir": self.state_dir,
             "guide": {"paths": [os.path.join(TOP_SRCDIR, "replies")]},
-            "log": {"level": log_level},
+            "log": {"level": log_level or _LOG_LEVEL},
         }
         if config:
             _merge(self.cfg, config)
@@ -367,10 +383,26 @@ class Bot:
 
     # ---- cleanup ----------------------------------------------------------
 
+    def leaks(self):
+        """The registered secrets (see secret()) found in the output."""
+        text = self.log
+        return [s for s in _secrets if s in text]
+
     def cleanup(self):
-        """Stop the bot and remove the temp dir (unless KEEP_TMP=1)."""
+        """Stop the bot, search its output for the registered secrets,
+        remove the temp dir (unless KEEP_TMP=1)."""
         if self.running:
             self.stop(timeout=5)
+        found = self.leaks() if self.proc is not None else []
+        for s in found:
+            print("not ok - %s logged a registered secret at level %s: %r"
+                  % (self.jid, self.cfg.get("log", {}).get("level"), s[:60]))
+        if found:
+            _leaks.extend((self.jid, s) for s in found)
+        elif self.proc is not None and _secrets:
+            print("ok - %s: none of %d registered secrets in its %s-level "
+                  "log" % (self.jid, len(_secrets),
+                           self.cfg.get("log", {}).get("level")))
         if os.environ.get("KEEP_TMP") != "1":
             shutil.rmtree(self.dir, ignore_errors=True)
         if self in _live:
@@ -384,3 +416,15 @@ def _cleanup_all():
             b.cleanup()
         except Exception:
             pass
+    if _leaks:
+        # The test's own exit code cannot see this: fail the process, after
+        # stopping the servers (their atexit would not run).
+        print("%d registered secret(s) found in bot logs" % len(_leaks))
+        try:
+            _prosody._cleanup_all()
+        except Exception:
+            pass
+        import sys
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)

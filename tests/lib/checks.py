@@ -1,7 +1,9 @@
 """Reporting and waiting helpers shared by the end-to-end test scripts.
 
-A test prints one line per check ("ok - what" / "not ok - what (detail)"),
-notes with the time since start ("#  12.3 s  text"), and exits 1 if any
+A test prints one line per check ("ok 3 - what" / "not ok 3 - what
+(detail)"), a check that cannot run here as skipped ("ok 4 - what # SKIP
+why", counted as skipped, never as passed), progress as notes with the time
+since start ("#  12.3 s  text": a note is not a check), and exits 1 if any
 check failed: `sys.exit(1 if checks.failures() else 0)`.
 """
 
@@ -13,6 +15,7 @@ import time
 SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 T0 = time.monotonic()
 _failures = 0
+_count = 0
 
 
 def failures():
@@ -20,15 +23,38 @@ def failures():
     return _failures
 
 
+def count():
+    """How many checks (skipped ones included) were reported so far."""
+    return _count
+
+
 def check(ok, what, detail=""):
     """Prints the check's line; returns ok."""
-    global _failures
+    global _failures, _count
+    _count += 1
     if not ok:
         _failures += 1
-    print("%s - %s%s" % ("ok" if ok else "not ok", what,
-                         " (%s)" % detail if detail else ""))
+    print("%s %d - %s%s" % ("ok" if ok else "not ok", _count, what,
+                            " (%s)" % (detail,) if detail != "" else ""))
     sys.stdout.flush()
     return ok
+
+
+def skip(what, why):
+    """Reports a check that cannot run here as skipped."""
+    global _count
+    _count += 1
+    print("ok %d - %s # SKIP %s" % (_count, what, why))
+    sys.stdout.flush()
+
+
+def finish():
+    """Prints the plan and a summary line; returns the exit status."""
+    print("1..%d" % _count)
+    print("# %d checks, %d failed, %.1f s" % (_count, _failures,
+                                             time.monotonic() - T0))
+    sys.stdout.flush()
+    return 1 if _failures else 0
 
 
 def note(text):

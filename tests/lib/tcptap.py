@@ -9,9 +9,13 @@ PLAINTEXT server, then inspect what crossed the wire:
         tap.bodies("c2s")                # <body> texts the bot sent (unescaped)
         tap.contains("secret text")      # False if it never crossed in clear
         tap.drop_all()                   # cut every connection (network loss)
+        tap.hold = True                  # keep what the bot sends from the
+                                         # server (tap.held() bytes); a later
+                                         # drop or kill loses it
 
 Directions: "c2s" is client -> server (what the bot sends), "s2c" the
-other way. Bytes are kept per connection, in order, with timestamps.
+other way, "held" what the client sent while hold was set.
+Bytes are kept per connection, in order, with timestamps.
 """
 
 import html
@@ -30,6 +34,7 @@ class _Conn:
         self.client = client
         self.server = server
         self.chunks = []              # (t, direction, bytes)
+        self.held = 0                 # c2s bytes kept from the server
         self.open = True
 
 
@@ -47,6 +52,7 @@ class Tap:
         self._lsock.listen(16)
         self.port = self._lsock.getsockname()[1]
         self.refuse = False           # True: accept then close at once
+        self.hold = False             # True: c2s bytes are not forwarded
         self._thread = threading.Thread(target=self._accept_loop,
                                         name="tcptap-%d" % self.port, daemon=True)
         self._thread.start()
@@ -103,6 +109,11 @@ class Tap:
                     if not data:
                         return
                     with self._lock:
+                        if direction == "c2s" and self.hold:
+                            conn.held += len(data)
+                            conn.chunks.append((time.monotonic(), "held",
+                                                data))
+                            continue
                         conn.chunks.append((time.monotonic(), direction, data))
                     dst.sendall(data)
         except (OSError, ValueError):
@@ -152,6 +163,11 @@ class Tap:
     def open_connections(self):
         with self._lock:
             return sum(1 for c in self._conns if c.open)
+
+    def held(self):
+        """Bytes the client sent while hold was set (never forwarded)."""
+        with self._lock:
+            return sum(c.held for c in self._conns)
 
     def data(self, direction=None, conn=None):
         """Concatenated bytes in one direction ("c2s"/"s2c", None = both

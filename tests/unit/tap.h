@@ -1,6 +1,7 @@
 /*
  * tap.h: the tiny test helper every unit program uses. Each check prints
- * "ok N - name" or "not ok N - name" with expected then got; the program
+ * "ok N - name" or "not ok N - name" with expected then got (SKIP: "ok N -
+ * name # SKIP why", counted as skipped); the program
  * exits 1 if any check failed (Automake's harness reads the exit code).
  */
 #ifndef SECOURS_TAP_H
@@ -37,6 +38,12 @@ static int tap_n, tap_failed;
 	else { tap_failed++;						\
 		printf("not ok %d - %s (%s:%d)\n  expected: %ld\n  got:      %ld\n", \
 		    tap_n, (name), __FILE__, __LINE__, e_, g_); }	\
+} while (0)
+
+/* A check that cannot run in this build: counted as skipped, not passed. */
+#define SKIP(name, why) do {						\
+	tap_n++;							\
+	printf("ok %d - %s # SKIP %s\n", tap_n, (name), (why));	\
 } while (0)
 
 #define TAP_DONE() (printf("1..%d\n", tap_n), tap_failed ? 1 : 0)

@@ -640,36 +640,6 @@ test_example(const char *example)
 }
 
 static void
-test_fingerprints(void)
-{
-	static const struct {
-		const char	*text;
-		int		 ok;
-	} fps[] = {
-		{ "1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4D", 1 },
-		{ "1a2b3c4d1a2b3c4d1a2b3c4d1a2b3c4d1a2b3c4d", 1 },
-		{ "  1a2b3c4d 1A2B3C4D\t1a2b 3c4d 1a2b3c4d 1a2b3c4d  ", 1 },
-		{ "1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4", 0 },
-		{ "1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4D0", 0 },
-		{ "1A2B3C4D:1A2B3C4D:1A2B3C4D:1A2B3C4D:1A2B3C4D", 0 },
-		{ "0x1A2B3C 1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4D", 0 },
-		{ "", 0 },
-	};
-	unsigned char fp[CONFIG_FP_LEN], want[CONFIG_FP_LEN];
-
-	for (size_t i = 0; i < CONFIG_FP_LEN; i++)
-		want[i] = (unsigned char[]){ 0x1a, 0x2b, 0x3c, 0x4d }[i % 4];
-	for (size_t i = 0; i < ARRAY_LEN(fps); i++) {
-		int rc = config_parse_fingerprint(fps[i].text, fp);
-
-		CHECK_INT(fps[i].ok ? 0 : -1, rc, fps[i].text);
-		if (fps[i].ok && rc == 0)
-			CHECK(memcmp(fp, want, sizeof(fp)) == 0, fps[i].text);
-	}
-	CHECK_INT(-1, config_parse_fingerprint(NULL, fp), "NULL fingerprint");
-}
-
-static void
 test_durations(void)
 {
 	static const struct {
@@ -716,7 +686,6 @@ main(void)
 	test_values();
 	test_questions();
 	test_example(example);
-	test_fingerprints();
 	test_durations();
 
 	(void)unlink("config.yaml");

@@ -30,6 +30,7 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "fpr.h"
 #include "duty.h"
 #include "escalate.h"
 #include "log.h"
@@ -115,14 +116,10 @@ peer_get(struct run *r, const char *jid)
 	p->jid = xstrdup(jid);
 	if (is_helper(r, jid)) {
 		const struct config_helper *h = helper_cfg(&r->cfg, jid);
-		static const char hex[] = "0123456789abcdef";
-		size_t k;
 
 		p->reach = ESC_OFFLINE;
-		for (k = 0; k < CONFIG_FP_LEN && h->nfingerprints > 0; k++) {
-			p->fp[2 * k] = hex[h->fingerprints[0][k] >> 4];
-			p->fp[2 * k + 1] = hex[h->fingerprints[0][k] & 15];
-		}
+		if (h->nfingerprints > 0)
+			fpr_to_hex(h->fingerprints[0], p->fp);
 	} else {
 		p->reach = ESC_SECURE;	/* a person writing is in a session */
 		memset(p->fp, 'a', 40);
@@ -261,24 +258,6 @@ parse_days(const char *s, unsigned *days)
 	return 0;
 }
 
-static int
-parse_fp(const char *s, unsigned char out[CONFIG_FP_LEN])
-{
-	size_t i;
-
-	if (strlen(s) != 40)
-		return -1;
-	for (i = 0; i < CONFIG_FP_LEN; i++) {
-		char b[3] = { s[2 * i], s[2 * i + 1], '\0' };
-		char *end;
-
-		out[i] = (unsigned char)strtoul(b, &end, 16);
-		if (*end != '\0')
-			return -1;
-	}
-	return 0;
-}
-
 /* ---- setup ---- */
 
 static int
@@ -326,7 +305,7 @@ setup_line(struct run *r, char *line)
 		while ((a = word(&p)) != NULL) {
 			h->fingerprints = xrealloc(h->fingerprints,
 			    (h->nfingerprints + 1) * CONFIG_FP_LEN);
-			if (parse_fp(a, h->fingerprints[h->nfingerprints++]))
+			if (fpr_parse(a, h->fingerprints[h->nfingerprints++]))
 				return -1;
 		}
 	} else if (strcmp(k, "shift") == 0) {

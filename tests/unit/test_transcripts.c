@@ -39,8 +39,8 @@
  * (! presence, facts:); escalate.c sees a helper as reachable when its facts
  * say pinned=1.
  *
- * Every message is also checked for what must never go out: '<', '>',
- * "?OTR", tabs, control characters, invalid UTF-8, or a bare phrase key.
+ * Every message is also checked for what must never go out: text that
+ * chat_is_safe() refuses, or a bare phrase key.
  */
 #include "ac-config.h"
 
@@ -52,7 +52,9 @@
 #include <string.h>
 
 #include "bot.h"
+#include "chat.h"
 #include "config.h"
+#include "fpr.h"
 #include "console.h"
 #include "duty.h"
 #include "escalate.h"
@@ -242,19 +244,17 @@ static void
 check_clean(struct t_run *r, const struct bot_action *a)
 {
 	const unsigned char *s = (const unsigned char *)a->text;
+	const char *why;
 	int letters_only = 1;
 
 	if (s == NULL)
 		return;
 	r->checks++;
-	if (strpbrk(a->text, "<>\t") != NULL || strstr(a->text, "?OTR"))
-		fail(r, "message contains '<', '>', a tab or ?OTR");
-	for (; *s != '\0'; s++) {
-		if ((*s < 0x20 && *s != '\n') || *s == 0x7f)
-			fail(r, "message contains a control character");
+	if (!chat_is_safe(a->text, &why))
+		fail(r, "message %s", why);
+	for (; *s != '\0'; s++)
 		if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
 			letters_only = 0;
-	}
 	/* A guide answer fits max_reply_chars (its first line names the
 	 * source). */
 	{
@@ -499,7 +499,7 @@ parse_helper(struct t_run *r, char *s)
 	}
 	if (n == 4) {
 		h->fingerprints = xcalloc(1, sizeof(*h->fingerprints));
-		if (config_parse_fingerprint(w[3], h->fingerprints[0]) < 0)
+		if (fpr_parse(w[3], h->fingerprints[0]) < 0)
 			fail(r, "helper: bad fingerprint %s", w[3]);
 		h->nfingerprints = 1;
 	}
