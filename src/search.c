@@ -50,6 +50,9 @@
 #define W_PAGE_KW	2.0f	/* front matter keywords */
 #define W_SEC_KW	3.0f	/* <!-- keywords: --> of the section */
 #define W_CONCEPT	0.7	/* a question word met through a concept */
+#define W_MENTION	0.6	/* a concept only mentioned in passing: its
+				   section's and page's headings and title
+				   do not name it */
 #define W_WEAK		0.3	/* the same through a weak concept */
 #define SUBJECT_OTHER	0.7	/* sections off the question's subject */
 #define LX_LANGS	(LANGS_MAX + 1)
@@ -848,6 +851,8 @@ struct term {
 struct posting {
 	uint32_t	sec;
 	float		w;	/* BM25 term-frequency part */
+	float		f;	/* of its idf matched: W_MENTION for a concept
+				   its section and page are not about */
 	uint8_t		own;	/* the word is in the section's heading */
 };
 
@@ -939,6 +944,7 @@ struct tpost {
 	float		tfl;	/* weighted: own heading, section keywords */
 	float		tfp;	/* weighted: page title, path, page keywords */
 	int		own;	/* in the section's own heading */
+	uint32_t	concept;	/* the concept of a #token, or NONE */
 };
 
 /* Where a word of a section comes from. */
@@ -962,6 +968,7 @@ struct builder {
 	uint32_t	*lasttp;
 	size_t		 tcap;
 	int		 concept;	/* counting a concept, not a word */
+	uint32_t	 cur_concept;	/* which one */
 	float		 weight;	/* of the field being counted */
 	struct wseq	 seq;		/* words of the field being counted */
 	uint8_t		 subj_head;	/* subjects in heading, title, path */
@@ -1163,6 +1170,7 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 		b->tp[b->ntp].tfl = 0;
 		b->tp[b->ntp].tfp = 0;
 		b->tp[b->ntp].own = 0;
+		b->tp[b->ntp].concept = b->concept ? b->cur_concept : NONE;
 		b->lastsec[t] = b->sec;
 		b->lasttp[t] = (uint32_t)b->ntp++;
 	}
@@ -1383,6 +1391,7 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 	if (n == 0)
 		return;
 	b->concept = 1;
+	b->cur_concept = concept;
 	builder_term(b, tok, n, b->field == F_BODY ? 1 : b->weight);
 	b->concept = 0;
 	if (bit == 0)
@@ -1513,6 +1522,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	size_t i, *dl, *df, *npost;
 	uint32_t *start;
 	double *sumdl;
+	uint8_t *ptopic;
 
 	wl_init();
 	s->g = g;
@@ -1592,6 +1602,19 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	free(npost);
 	s->nposts = b.ntp;
 	s->posts = xcalloc(b.ntp + 1, sizeof(*s->posts));
+	/* Each page's topic concepts: those of its title and headings. */
+	{
+		size_t nc = s->lx ? lexicon_nconcepts(s->lx) : 0;
+
+		ptopic = xcalloc(guide_npages(g) * nc + 1, 1);
+		for (i = 0; i < b.ntp; i++) {
+			const struct tpost *tp = &b.tp[i];
+
+			if (tp->concept != NONE && (tp->own || tp->tfp > 0))
+				ptopic[guide_section_page(g, tp->sec) * nc +
+				    tp->concept] = 1;
+		}
+	}
 	for (i = 0; i < b.ntp; i++) {
 		const struct tpost *tp = &b.tp[i];
 		const struct slang *l = &s->langs[s->seclang[tp->sec]];
@@ -1607,6 +1630,14 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		p->w = (float)(tf * (BM25_K1 + 1) / (tf + BM25_K1) +
 		    W_PAGE * tp->tfp * (BM25_K1 + 1) / (tp->tfp + BM25_K1));
 		p->own = (uint8_t)tp->own;
+		p->f = 1;
+		/* A concept only the body mentions, when neither the
+		 * section nor its page is about it, is weak evidence. */
+		if (tp->concept != NONE && tp->tfl <= 0 && tp->tfp <= 0 &&
+		    !ptopic[guide_section_page(g, tp->sec) *
+		    lexicon_nconcepts(s->lx) + tp->concept])
+			p->f = W_MENTION;
+		p->w *= p->f;
 	}
 	for (i = 0; i < s->nterms; i++) {
 		const struct slang *l = &s->langs[s->terms[i].lang];
@@ -1629,6 +1660,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	free(start);
 	free(df);
 	free(dl);
+	free(ptopic);
 	free(b.tp);
 	free(b.lastsec);
 	free(b.lasttp);
@@ -1847,7 +1879,7 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
 		float h = p->own ? (float)(share * tm->idf) : 0;
-		float m = counts ? (float)(share * tm->idf) : 0;
+		float m = counts ? (float)(share * tm->idf * p->f) : 0;
 
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)

@@ -56,7 +56,7 @@ struct set {
  */
 static const struct set sets[] = {
 	{ "questions.tsv",		0.90, 0.97, 0.90, 0 },
-	{ "questions-helpdesk.tsv",	0.74, 0.94, -1, 1 },
+	{ "questions-helpdesk.tsv",	0.74, 0.95, -1, 1 },
 	/* The target is 0.95; this is what is reached today. */
 	{ "questions-uncovered.tsv",	-1, -1, 0.67, 1 },
 };
