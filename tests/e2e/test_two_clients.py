@@ -12,7 +12,6 @@ than go, encrypted for the phone's session, to the laptop. When p1 is back
 with a fresh handshake, the words that waited arrive. One line per check;
 exit 1 on failure.
 """
-import datetime
 import os
 import re
 import sys
@@ -23,22 +22,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
-from otrclient import Client, load_or_make_key  # noqa: E402
+from otrclient import load_or_make_key  # noqa: E402
+from world import (client_maker, greet_helper, helpers_config,  # noqa: E402
+                   open_person, sanitizer_check, say, stop_checks)
 
 P_Q = "My phone may be followed, I need to talk to someone"
 A_REPLY = "Are you somewhere safe right now?"
 A_HELD = "Write to me when you have the other phone."
 LAPTOP = "hello from the laptop"
 SECRETS = [P_Q, A_REPLY, A_HELD]
-
-
-def say(client, bot, text, regex, what, timeout=10.0):
-    m = mark(client, bot.jid)
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    check(got is not None, what, "" if got is not None else
-          "got: " + since_text(client, bot.jid, m))
-    return got
 
 
 def main():
@@ -50,46 +42,22 @@ def run(tmp, srv, bots, clients):
         srv.register(u, u + "pw")
     srv.start()
 
-    def client(user, **kw):
-        c = Client(srv.jid(user), user + "pw", srv.port, **kw)
-        clients.append(c)
-        return c
+    client = client_maker(srv, clients)
 
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
     pkey = load_or_make_key(os.path.join(tmp, "p1.key"))
     phone = client("p1", key=pkey, resource="phone")
     # A client without OTR: it never answers the bot's query.
     laptop = client("p1", resource="laptop", otr_policy={"ALLOW_V2": False})
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cov = [(now + datetime.timedelta(minutes=m)).strftime("%H:%M")
-           for m in (-60, 120)]
-    bot = Bot(srv, user="bot", password="botpw", config={
-        "limits": {"max_per_minute": 60},
-        "helpers": [{"jid": alice.jid, "name": "Alice", "languages": ["en"],
-                     "fingerprints": [alice.our_fingerprint()]}],
-        "duty": {"timezone": "UTC",
-                 "shifts": [{"helper": alice.jid, "days": ["daily"],
-                             "from": cov[0], "to": cov[1]}]},
-        "escalation": {"mode": "relay", "ack_timeout": "30s"},
-    })
+    bot = Bot(srv, user="bot", password="botpw",
+              config=helpers_config([(alice, "Alice")]))
     bots.append(bot)
     alice.connect()
     bot.start()
     bot.wait_log(r"logged in as ", timeout=20)
-    alice.subscribe(bot.jid)
-    attempt(alice.wait_presence, bot.jid, timeout=10)
-    ma = mark(alice, bot.jid)
-    alice.start_otr(bot.jid)
-    ok = attempt(alice.wait_encrypted, bot.jid) is not None
-    check(ok and wait_msg(alice, bot.jid, r"key matches", ma, 5),
-          "Alice (pinned): OTR with the bot")
+    greet_helper(alice, bot, "Alice (pinned): OTR with the bot")
 
-    phone.connect()
-    m = mark(phone, bot.jid)
-    phone.start_otr(bot.jid)
-    attempt(phone.wait_encrypted, bot.jid, timeout=10)
-    check(wait_msg(phone, bot.jid, r"private", m, 10) is not None,
-          "p1's phone: OTR with the bot")
+    open_person(phone, bot, "p1's phone: OTR with the bot")
     say(phone, bot, "HUMAN", r"short description", "phone: HUMAN")
     say(phone, bot, P_Q, r"Type YES", "phone: consent asked")
     ma = mark(alice, bot.jid)
@@ -140,13 +108,8 @@ def run(tmp, srv, bots, clients):
     check(held is not None, "p1 back: Alice's words that waited arrive",
           since_text(back, bot.jid, m))
 
-    rc, _ = bot.stop(timeout=5)
-    check(rc == 0, "SIGTERM, exit 0", "rc %s" % rc)
-    leaked = [s for s in SECRETS if bot.log_contains(s)]
-    check(not leaked, "no message text in the log",
-          short(leaked[0]) if leaked else "")
-    san = bot.sanitizer_errors()
-    check(not san, "no sanitizer reports", short(san[0]) if san else "")
+    stop_checks(bot, SECRETS)
+    sanitizer_check(bot)
     if failures():
         note("log tail:\n%s" % bot.tail(30))
         print("%d check(s) failed" % failures())
