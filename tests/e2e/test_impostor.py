@@ -13,7 +13,6 @@ receives nothing from it; the case is still Alice's to claim, and Alice's
 replies reach Alice, not the second session; Bob is alerted; the log says
 pin mismatch. One line per check; exit 1 on failure.
 """
-import datetime
 import os
 import re
 import subprocess
@@ -26,7 +25,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, TOP_BUILDDIR  # noqa: E402
-from otrclient import Client  # noqa: E402
+from world import (client_maker, greet_helper, helpers_config,  # noqa: E402
+                   open_person, sanitizer_check, say)
 from xmppraw import RawClient, q, NS_CLIENT  # noqa: E402
 
 OTRPEER = os.path.join(TOP_BUILDDIR, "tests", "e2e", "otrpeer")
@@ -98,15 +98,6 @@ class Impostor:
         self.p.wait(5)
 
 
-def say(client, bot, text, regex, what, timeout=10.0):
-    m = mark(client, bot.jid)
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    check(got is not None, what, "" if got is not None else
-          "got: " + since_text(client, bot.jid, m))
-    return got
-
-
 def main():
     if not os.access(OTRPEER, os.X_OK):
         print("otrpeer not built at %s" % OTRPEER)
@@ -119,49 +110,23 @@ def run(tmp, srv, bots, clients):
         srv.register(u, u + "pw")
     srv.start()
 
-    def client(user, **kw):
-        c = Client(srv.jid(user), user + "pw", srv.port, **kw)
-        clients.append(c)
-        return c
+    client = client_maker(srv, clients)
 
     alice = client("alice", resource="desk",
                    key_file=os.path.join(tmp, "alice.key"))
     bob = client("bob", key_file=os.path.join(tmp, "bob.key"))
     p1 = client("p1")
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cov = [(now + datetime.timedelta(minutes=m)).strftime("%H:%M")
-           for m in (-60, 120)]
-    bot = Bot(srv, user="bot", password="botpw", config={
-        "limits": {"max_per_minute": 60},
-        "helpers": [{"jid": alice.jid, "name": "Alice", "languages": ["en"],
-                     "fingerprints": [alice.our_fingerprint()]},
-                    {"jid": bob.jid, "name": "Bob", "languages": ["en"],
-                     "fingerprints": [bob.our_fingerprint()]}],
-        "duty": {"timezone": "UTC",
-                 "shifts": [{"helper": h.jid, "days": ["daily"],
-                             "from": cov[0], "to": cov[1]}
-                            for h in (alice, bob)]},
-        "escalation": {"mode": "relay", "ack_timeout": "60s"},
-    })
+    bot = Bot(srv, user="bot", password="botpw", config=helpers_config(
+        [(alice, "Alice"), (bob, "Bob")], ack_timeout="60s"))
     bots.append(bot)
     bot.start()
     bot.wait_log(r"logged in as ", timeout=20)
     for h in (alice, bob):
         h.connect()
-        h.subscribe(bot.jid)
-        attempt(h.wait_presence, bot.jid, timeout=10)
-        m = mark(h, bot.jid)
-        h.start_otr(bot.jid)
-        ok = attempt(h.wait_encrypted, bot.jid) is not None
-        check(ok and wait_msg(h, bot.jid, r"key matches", m, 10),
-              "%s (pinned): OTR with the bot" % h.jid.split("@")[0])
+        greet_helper(h, bot, "%s (pinned): OTR with the bot" %
+                     h.jid.split("@")[0], timeout=10)
 
-    p1.connect()
-    m = mark(p1, bot.jid)
-    p1.start_otr(bot.jid)
-    attempt(p1.wait_encrypted, bot.jid, timeout=10)
-    check(wait_msg(p1, bot.jid, r"private", m, 10) is not None,
-          "p1: OTR with the bot")
+    open_person(p1, bot, "p1: OTR with the bot")
     say(p1, bot, "HUMAN", r"short description", "p1: HUMAN")
     say(p1, bot, P_Q, r"Type YES", "p1: consent asked")
     ma, mb = mark(alice, bot.jid), mark(bob, bot.jid)
@@ -225,8 +190,7 @@ def run(tmp, srv, bots, clients):
     check(rc == 0, "SIGTERM, exit 0", "rc %s" % rc)
     check(not bot.log_contains(EVIL_TEXT) and not bot.log_contains(P_Q),
           "no message text in the log")
-    san = bot.sanitizer_errors()
-    check(not san, "no sanitizer reports", short(san[0]) if san else "")
+    sanitizer_check(bot)
     if failures():
         note("alice raw from bot (last 6): %s" % [
             (short(r.body, 20)) for r in alice.raw_from(bot.jid)[-6:]])

@@ -13,7 +13,6 @@ comes back (same key, new resource), a fresh handshake delivers the words;
 the bot's log says the session was found gone, without JIDs or text; every
 body from the bot starts with ?OTR. One line per check; exit 1 on failure.
 """
-import datetime
 import os
 import re
 import sys
@@ -24,7 +23,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
-from otrclient import Client, load_or_make_key  # noqa: E402
+from otrclient import load_or_make_key  # noqa: E402
+from world import (client_maker, greet_helper, helpers_config,  # noqa: E402
+                   open_person, sanitizer_check, say, stop_checks)
 
 
 P_Q = "Someone reads my messages, I think it is my partner"
@@ -33,19 +34,6 @@ A_REPLY = "Do you have a computer he never touches?"
 A_HELD = "Use that one to write to me, not the phone."
 P_BACK = "I am back on the other device"
 SECRETS = [P_Q, P_RELAY, A_REPLY, A_HELD, P_BACK]
-
-def say(client, bot, text, regex, what, timeout=10.0):
-    """client writes text; checks an answer matching regex comes. Returns
-    (answer or None, seconds)."""
-    m = mark(client, bot.jid)
-    t = time.monotonic()
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    dt = time.monotonic() - t
-    check(got is not None, what, "%.2f s" % dt if got is not None else
-          "got: " + since_text(client, bot.jid, m))
-    return got, dt
-
 
 def main():
     return run_world("secours-e2ereach-", run)
@@ -56,26 +44,13 @@ def run(tmp, srv, bots, clients):
         srv.register(u, u + "pw")
     srv.start()
 
-    def client(user, **kw):
-        c = Client(srv.jid(user), user + "pw", srv.port, **kw)
-        clients.append(c)
-        return c
+    client = client_maker(srv, clients)
 
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
     pkey = load_or_make_key(os.path.join(tmp, "p1.key"))
     p1 = client("p1", key=pkey)
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cov = [(now + datetime.timedelta(minutes=m)).strftime("%H:%M")
-           for m in (-60, 120)]
-    bot = Bot(srv, user="bot", password="botpw", config={
-        "limits": {"max_per_minute": 60},
-        "helpers": [{"jid": alice.jid, "name": "Alice", "languages": ["en"],
-                     "fingerprints": [alice.our_fingerprint()]}],
-        "duty": {"timezone": "UTC",
-                 "shifts": [{"helper": alice.jid, "days": ["daily"],
-                             "from": cov[0], "to": cov[1]}]},
-        "escalation": {"mode": "relay", "ack_timeout": "30s"},
-    })
+    bot = Bot(srv, user="bot", password="botpw",
+              config=helpers_config([(alice, "Alice")]))
     bots.append(bot)
     rc, out = bot.check()
     if not check(rc == 0, "config passes --check", short(out, 300)):
@@ -83,22 +58,13 @@ def run(tmp, srv, bots, clients):
     alice.connect()
     bot.start()
     bot.wait_log(r"logged in as ", timeout=20)
-    alice.subscribe(bot.jid)
-    attempt(alice.wait_presence, bot.jid, timeout=10)
-    ma = mark(alice, bot.jid)
-    alice.start_otr(bot.jid)
-    ok = attempt(alice.wait_encrypted, bot.jid) is not None
-    check(ok and wait_msg(alice, bot.jid, r"key matches", ma, 5),
-          "Alice (pinned): OTR with the bot, greeted as a helper")
+    greet_helper(alice, bot,
+                 "Alice (pinned): OTR with the bot, greeted as a helper")
     note("bot and helper ready")
 
     # p1 never subscribes: the bot never sees their presence.
-    p1.connect()
-    m = mark(p1, bot.jid)
-    p1.start_otr(bot.jid)
-    attempt(p1.wait_encrypted, bot.jid, timeout=10)
-    check(wait_msg(p1, bot.jid, r"private", m, 10) is not None,
-          "p1 (no subscription): OTR with the bot and greeting")
+    open_person(p1, bot, "p1 (no subscription): OTR with the bot and "
+                "greeting")
     check(not p1.presence(bot.jid), "p1 has no presence of the bot (never "
           "subscribed)")
     say(p1, bot, "HUMAN", r"short description", "p1: HUMAN")
@@ -140,10 +106,9 @@ def run(tmp, srv, bots, clients):
     # p1 closes the client without ending OTR.
     p1.close()
     time.sleep(0.3 * SCALE)
-    got, dt = say(alice, bot, "#1 " + A_HELD,
-                  r"Case #1: the person is offline",
-                  "p1 gone (client closed, OTR open): Alice is told her "
-                  "words wait")
+    say(alice, bot, "#1 " + A_HELD,
+        r"Case #1: the person is offline",
+        "p1 gone (client closed, OTR open): Alice is told her words wait")
     check(attempt(bot.wait_log, r"is gone \(ping\): news for them waits",
                   timeout=2) is not None,
           "the bot's log: the session was found gone by a ping")
@@ -183,15 +148,10 @@ def run(tmp, srv, bots, clients):
     check(not resent and not unread, "no message went into a session the "
           "client no longer had", "; ".join((resent + unread)[:3]))
 
-    rc, _ = bot.stop(timeout=5)
-    check(rc == 0, "SIGTERM, exit 0", "rc %s" % rc)
-    leaked = [s for s in SECRETS if bot.log_contains(s)]
-    check(not leaked, "no message text in the log",
-          short(leaked[0]) if leaked else "")
+    stop_checks(bot, SECRETS)
     check(not bot.log_contains(p1.jid), "p1's JID only as a keyed hash in "
           "the log")
-    san = bot.sanitizer_errors()
-    check(not san, "no sanitizer reports", short(san[0]) if san else "")
+    sanitizer_check(bot)
     if failures():
         note("log tail:\n%s" % bot.tail(25))
     note("total")

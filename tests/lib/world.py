@@ -41,12 +41,13 @@ def duty_now(before=60, after=120):
                  for m in (-before, after))
 
 
-def helpers_config(helpers, ack_timeout="30s", per_minute=60):
+def helpers_config(helpers, ack_timeout="30s", limits=None):
     """Bot config: helpers (a list of (client, name)) pinned by their key,
-    speaking English, on duty daily now; relay escalation."""
+    speaking English, on duty daily now; relay escalation; limits (60
+    messages a minute unless given)."""
     cov = duty_now()
     return {
-        "limits": {"max_per_minute": per_minute},
+        "limits": limits or {"max_per_minute": 60},
         "helpers": [{"jid": h.jid, "name": name, "languages": ["en"],
                      "fingerprints": [h.our_fingerprint()]}
                     for h, name in helpers],
