@@ -17,7 +17,6 @@ running under its own user would be, so modes count.
   the guide folder removed while running: answers go on from memory.
 One line per check; exit 1 on failure.
 """
-import datetime
 import os
 import re
 import shutil
@@ -31,7 +30,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from checks import (attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, SECOURS, TOP_SRCDIR  # noqa: E402
-from otrclient import Client, load_or_make_key  # noqa: E402
+from otrclient import load_or_make_key  # noqa: E402
+from world import client_maker, duty_now, say  # noqa: E402
 
 DROP = "-dac_override,-dac_read_search"
 TAG = "fq%d" % os.getpid()
@@ -46,15 +46,6 @@ def wrapper(tmp, name, body):
         f.write("#!/bin/sh\n" + body + "\n")
     os.chmod(path, 0o755)
     return path
-
-
-def say(client, bot, text, regex, what, timeout=10.0):
-    m = mark(client, bot.jid)
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    check(got is not None, what,
-          short(got) if got else "got: " + since_text(client, bot.jid, m))
-    return got
 
 
 def can_sandbox():
@@ -118,14 +109,10 @@ def run(tmp, srv, bots, clients):
                     os.path.join(guide, "phrases"))
     bad = os.path.join(guide, "arrested.en.md")
     os.chmod(bad, 0)
-    alice = Client(srv.jid("alice"), "alicepw", srv.port,
-                   key_file=os.path.join(tmp, "alice.key"))
-    p1 = Client(srv.jid("p1"), "p1pw", srv.port,
-                key=load_or_make_key(os.path.join(tmp, "p1.key")))
-    clients += [alice, p1]
-    now = datetime.datetime.now(datetime.timezone.utc)
-    frm = (now - datetime.timedelta(hours=1)).strftime("%H:%M")
-    to = (now + datetime.timedelta(hours=2)).strftime("%H:%M")
+    client = client_maker(srv, clients)
+    alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
+    p1 = client("p1", key=load_or_make_key(os.path.join(tmp, "p1.key")))
+    frm, to = duty_now()
     bot = Bot(srv, log_level="debug", config={
         "guide": {"paths": [guide]},
         "limits": {"max_per_minute": 60},

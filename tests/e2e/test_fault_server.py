@@ -11,7 +11,6 @@ side the relay goes on both ways; no text either side wrote ever crossed
 the bot's connection in clear, nor sits in clear in Prosody's storage,
 nor appears in the bot's log. One line per check; exit 1 on failure.
 """
-import datetime
 import os
 import re
 import subprocess
@@ -23,7 +22,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, secret  # noqa: E402
-from otrclient import Client, load_or_make_key  # noqa: E402
+from otrclient import load_or_make_key  # noqa: E402
+from world import client_maker, duty_now, say  # noqa: E402
 from tcptap import Tap  # noqa: E402
 
 TAG = "zq%d" % os.getpid()         # unique per run: no false hits
@@ -40,15 +40,6 @@ MARKERS = [P_Q, P_BEFORE, A_BEFORE, P_GAP, P_AFTER, A_AFTER, SMP_Q,
            SMP_SECRET, SMP_WRONG]
 
 
-def say(client, bot, text, regex, what, timeout=10.0):
-    m = mark(client, bot.jid)
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    check(got is not None, what,
-          short(got) if got else "got: " + since_text(client, bot.jid, m))
-    return got
-
-
 def main():
     return run_world("secours-fsrv-", run)
 
@@ -59,17 +50,12 @@ def run(tmp, srv, bots, clients):
     srv.start()
     tap = Tap(srv.port)
 
-    def client(user, **kw):
-        c = Client(srv.jid(user), user + "pw", srv.port, **kw)
-        clients.append(c)
-        return c
+    client = client_maker(srv, clients)
 
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
     p1 = client("p1", key=load_or_make_key(os.path.join(tmp, "p1.key")))
     secret(p1.jid, *MARKERS)
-    now = datetime.datetime.now(datetime.timezone.utc)
-    frm = (now - datetime.timedelta(hours=1)).strftime("%H:%M")
-    to = (now + datetime.timedelta(hours=2)).strftime("%H:%M")
+    frm, to = duty_now()
     bot = Bot(srv, port=tap.port, log_level="debug", config={
         "limits": {"max_per_minute": 60},
         "otr": {"smp_question": SMP_Q, "smp_secret": SMP_SECRET},

@@ -16,19 +16,18 @@ keep a case going at normal speed:
   (VmRSS grows by less than 8 MB; 24 MB would be held otherwise).
 One line per check; exit 1 on failure.
 """
-import datetime
 import os
-import re
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import (attempt, check, failures, mark,  # noqa: E402
-                    note, run_world, short, since_text, wait_msg)
+from checks import (check, failures, mark, note,  # noqa: E402
+                    run_world, wait_msg)
 from botproc import Bot  # noqa: E402
-from otrclient import Client  # noqa: E402
+from world import (client_maker, greet_helper, helpers_config,  # noqa: E402
+                   open_person, sanitizer_check, say, stop_checks)
 from xmppraw import RawClient  # noqa: E402
 
 NSTRANGERS = 70
@@ -42,15 +41,6 @@ def rss_kb(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
-
-
-def say(client, bot, text, regex, what, timeout=10.0):
-    m = mark(client, bot.jid)
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    check(got is not None, what, "" if got is not None else
-          "got: " + since_text(client, bot.jid, m))
-    return got
 
 
 def flood(srv, bot, raws, resource):
@@ -91,40 +81,23 @@ def run2(tmp, srv, bots, clients, raws):
     srv.register("frag", "fragpw")
     srv.start()
 
-    def client(user, **kw):
-        c = Client(srv.jid(user), user + "pw", srv.port, **kw)
-        clients.append(c)
-        return c
+    client = client_maker(srv, clients)
 
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
     p1 = client("p1")
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cov = [(now + datetime.timedelta(minutes=m)).strftime("%H:%M")
-           for m in (-60, 120)]
     # ASan keeps freed blocks in a quarantine (256 MB by default): with
     # it, VmRSS would measure the quarantine, not what the bot holds.
     asan = os.environ.get("ASAN_OPTIONS", "")
     asan = (asan + ":" if asan else "") + "quarantine_size_mb=0"
     bot = Bot(srv, user="bot", password="botpw", env={"ASAN_OPTIONS": asan},
-              config={
-        "limits": {"max_per_minute": 600, "max_sessions": 8},
-        "helpers": [{"jid": alice.jid, "name": "Alice", "languages": ["en"],
-                     "fingerprints": [alice.our_fingerprint()]}],
-        "duty": {"timezone": "UTC",
-                 "shifts": [{"helper": alice.jid, "days": ["daily"],
-                             "from": cov[0], "to": cov[1]}]},
-        "escalation": {"mode": "relay", "ack_timeout": "60s"},
-    })
+              config=helpers_config(
+                  [(alice, "Alice")], ack_timeout="60s",
+                  limits={"max_per_minute": 600, "max_sessions": 8}))
     bots.append(bot)
     bot.start()
     bot.wait_log(r"logged in as ", timeout=20)
 
-    p1.connect()
-    m = mark(p1, bot.jid)
-    p1.start_otr(bot.jid)
-    attempt(p1.wait_encrypted, bot.jid, timeout=10)
-    check(wait_msg(p1, bot.jid, r"private", m, 10) is not None,
-          "p1: OTR with the bot")
+    open_person(p1, bot, "p1: OTR with the bot")
     rss0 = rss_kb(bot.pid)
 
     # Flood 1: more strangers than the presence and rate tables hold.
@@ -134,13 +107,8 @@ def run2(tmp, srv, bots, clients, raws):
 
     # Alice comes online only now: her presence must not be dropped.
     alice.connect()
-    alice.subscribe(bot.jid)
-    attempt(alice.wait_presence, bot.jid, timeout=10)
-    ma = mark(alice, bot.jid)
-    alice.start_otr(bot.jid)
-    ok = attempt(alice.wait_encrypted, bot.jid) is not None
-    check(ok and wait_msg(alice, bot.jid, r"key matches", ma, 10),
-          "Alice logs in after the flood: OTR with the bot, greeted")
+    greet_helper(alice, bot, "Alice logs in after the flood: OTR with the "
+                 "bot, greeted", timeout=10)
     say(p1, bot, P_Q, r"Type YES", "p1: consent asked")
     ma = mark(alice, bot.jid)
     say(p1, bot, "YES", r"your request is number 1\b", "p1: YES opens #1")
@@ -195,13 +163,8 @@ def run2(tmp, srv, bots, clients, raws):
     say(alice, bot, "CLOSE 1", r"Case #1 is closed", "Alice: CLOSE 1")
     check(wait_msg(p1, bot.jid, r"Alice has closed your request", m, 10)
           is not None, "p1 is told")
-    rc, _ = bot.stop(timeout=5)
-    check(rc == 0, "SIGTERM, exit 0", "rc %s" % rc)
-    leaked = [s for s in SECRETS if bot.log_contains(s)]
-    check(not leaked, "no message text in the log",
-          short(leaked[0]) if leaked else "")
-    san = bot.sanitizer_errors()
-    check(not san, "no sanitizer reports", short(san[0]) if san else "")
+    stop_checks(bot, SECRETS)
+    sanitizer_check(bot)
     if failures():
         note("log tail:\n%s" % bot.tail(30))
         print("%d check(s) failed" % failures())

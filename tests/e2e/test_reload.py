@@ -23,10 +23,11 @@ import re
 import sys
 import time
 
-from checks import attempt, check, failures, mark, note, run_world, short, \
+from checks import attempt, check, failures, mark, run_world, short, \
     since_text, wait_msg
 from botproc import Bot
-from otrclient import Client, load_or_make_key
+from otrclient import load_or_make_key
+from world import client_maker, say
 
 WRONG_PIN = "0123456789ABCDEF0123456789ABCDEF01234567"
 PAGE = """---
@@ -53,15 +54,6 @@ def helper(c, pin=None):
             "languages": ["en"], "fingerprints": [pin or c.our_fingerprint()]}
 
 
-def say(client, bot, text, regex, what, timeout=10.0):
-    m = mark(client, bot.jid)
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    check(got is not None, what,
-          short(got) if got else "got: " + since_text(client, bot.jid, m))
-    return got
-
-
 def hup(bot, what, regex, timeout=10.0):
     """Writes bot.cfg, sends SIGHUP, waits for regex in the log."""
     since = bot.mark()
@@ -84,10 +76,7 @@ def run(tmp, srv, bots, clients):
         srv.register(u, u + "pw")
     srv.start()
 
-    def client(user, **kw):
-        c = Client(srv.jid(user), user + "pw", srv.port, **kw)
-        clients.append(c)
-        return c
+    client = client_maker(srv, clients)
 
     alice, bob = (client(u, key_file=os.path.join(tmp, u + ".key"))
                   for u in ("alice", "bob"))

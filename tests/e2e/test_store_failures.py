@@ -29,7 +29,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from checks import (SCALE, attempt, check, failures, mark, skip,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
-from otrclient import Client, load_or_make_key  # noqa: E402
+from otrclient import load_or_make_key  # noqa: E402
+from world import client_maker, say  # noqa: E402
 
 QUESTION = "Which word is printed on our flyer?"
 SECRET = "lighthouse"
@@ -50,15 +51,6 @@ def on_disk(state_dir, text):
         except OSError:
             pass
     return found
-
-
-def say(client, bot, text, regex, what, timeout=10.0):
-    m = mark(client, bot.jid)
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    check(got is not None, what,
-          short(got) if got else "got: " + since_text(client, bot.jid, m))
-    return got
 
 
 def secure(client, bot):
@@ -93,10 +85,7 @@ def run(tmp, srv, bots, clients):
         srv.register(u, u + "pw")
     srv.start()
 
-    def client(user, **kw):
-        c = Client(srv.jid(user), user + "pw", srv.port, **kw)
-        clients.append(c)
-        return c
+    client = client_maker(srv, clients)
 
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
     p1 = client("p1", key=load_or_make_key(os.path.join(tmp, "p1.key")))
