@@ -32,7 +32,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, secret  # noqa: E402
-from otrclient import Client, load_or_make_key, otr_kind  # noqa: E402
+from otrclient import load_or_make_key, otr_kind  # noqa: E402
+from world import client_maker, say  # noqa: E402
 
 ACK = 30                     # escalation.ack_timeout (the config's minimum)
 WRONG_PIN = "DEADBEEF 0BADF00D DEADBEEF 0BADF00D DEADBEEF"
@@ -51,18 +52,6 @@ P3_Q = "My laptop shows strange windows since yesterday"
 P4_Q = "My email account was taken over this morning"
 P5_Q = "I got threats by text message from an unknown number"
 SECRETS = [P1_Q, P1_RELAY, A_REPLY, A_HELD1, P1_BACK, A_HELD2, P2_Q, B_REPLY, P3_Q, P4_Q, P5_Q]
-
-def say(client, bot, text, regex, what, timeout=10.0, detail=None):
-    """client writes text to bot; checks that an answer matching regex
-    comes. Returns the answer or None."""
-    m = mark(client, bot.jid)
-    client.send(bot.jid, text)
-    got = wait_msg(client, bot.jid, regex, m, timeout)
-    check(got is not None, what,
-          detail if detail is not None and got is not None else
-          (short(got) if got else "got: " + since_text(client, bot.jid, m)))
-    return got
-
 
 def shift_times(now, start_min, end_min):
     a = now + datetime.timedelta(minutes=start_min)
@@ -99,10 +88,7 @@ def run(tmp, srv, bots, clients):
 
     note("server up, %d accounts" % len(users))
 
-    def client(user, **kw):
-        c = Client(srv.jid(user), user + "pw", srv.port, **kw)
-        clients.append(c)
-        return c
+    client = client_maker(srv, clients)
 
     # Helpers' keys first: their fingerprints are the pins. The people
     # share one key (a DSA key costs up to a second on a loaded machine);

@@ -16,7 +16,6 @@ the helper can go on with it (claim it, relay, or has the handoff
 details), and a handed-off case leaves both sides with each other's
 address. One line per check; exit 1 on failure.
 """
-import datetime
 import os
 import re
 import sqlite3
@@ -30,6 +29,7 @@ from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
 from botproc import Bot, secret  # noqa: E402
 from otrclient import Client, load_or_make_key  # noqa: E402
 from tcptap import Tap  # noqa: E402
+from world import duty_now  # noqa: E402
 
 TAG = "kq%d" % os.getpid()
 secret(TAG)
@@ -263,9 +263,7 @@ def run(tmp, srv, bots, clients):
     w = World(tmp, srv, bots, clients)
     afp = Client(srv.jid("alice"), "alicepw", srv.port,
                  key=load_or_make_key(w.akey)).our_fingerprint()
-    now = datetime.datetime.now(datetime.timezone.utc)
-    frm = (now - datetime.timedelta(hours=1)).strftime("%H:%M")
-    to = (now + datetime.timedelta(hours=2)).strftime("%H:%M")
+    frm, to = duty_now()
     taps = []
 
     def mkbot(user, mode):
