@@ -23,11 +23,12 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import (check, failures, mark, note,  # noqa: E402
-                    run_world, wait_msg)
+from checks import (check, mark, note, run_world,  # noqa: E402
+                    wait_msg)
 from botproc import Bot  # noqa: E402
-from world import (client_maker, greet_helper, helpers_config,  # noqa: E402
-                   open_person, sanitizer_check, say, stop_checks)
+from world import (client_maker, greet_helper,  # noqa: E402
+                   helpers_config, open_person, sanitizer_check, say,
+                   stop_checks, verdict)
 from xmppraw import RawClient  # noqa: E402
 
 NSTRANGERS = 70
@@ -165,11 +166,7 @@ def run2(tmp, srv, bots, clients, raws):
           is not None, "p1 is told")
     stop_checks(bot, SECRETS)
     sanitizer_check(bot)
-    if failures():
-        note("log tail:\n%s" % bot.tail(30))
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return verdict(bot)
 
 
 if __name__ == "__main__":

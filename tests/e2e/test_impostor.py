@@ -25,8 +25,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, TOP_BUILDDIR  # noqa: E402
-from world import (client_maker, greet_helper, helpers_config,  # noqa: E402
-                   open_person, sanitizer_check, say)
+from world import (greet_helper, helpers_config, open_person,  # noqa: E402
+                   sanitizer_check, say, start_server)
 from xmppraw import RawClient, q, NS_CLIENT  # noqa: E402
 
 OTRPEER = os.path.join(TOP_BUILDDIR, "tests", "e2e", "otrpeer")
@@ -106,11 +106,7 @@ def main():
 
 
 def run(tmp, srv, bots, clients):
-    for u in ("alice", "bob", "p1"):
-        srv.register(u, u + "pw")
-    srv.start()
-
-    client = client_maker(srv, clients)
+    client = start_server(srv, clients, ("alice", "bob", "p1"))
 
     alice = client("alice", resource="desk",
                    key_file=os.path.join(tmp, "alice.key"))

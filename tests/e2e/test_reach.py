@@ -24,8 +24,8 @@ from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
 from otrclient import load_or_make_key  # noqa: E402
-from world import (client_maker, greet_helper, helpers_config,  # noqa: E402
-                   open_person, sanitizer_check, say, stop_checks)
+from world import (greet_helper, helpers_config, open_person,  # noqa: E402
+                   sanitizer_check, say, start_server, stop_checks)
 
 
 P_Q = "Someone reads my messages, I think it is my partner"
@@ -40,11 +40,7 @@ def main():
 
 
 def run(tmp, srv, bots, clients):
-    for u in ("alice", "p1"):
-        srv.register(u, u + "pw")
-    srv.start()
-
-    client = client_maker(srv, clients)
+    client = start_server(srv, clients, ("alice", "p1"))
 
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
     pkey = load_or_make_key(os.path.join(tmp, "p1.key"))

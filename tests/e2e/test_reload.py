@@ -27,7 +27,7 @@ from checks import attempt, check, failures, mark, run_world, short, \
     since_text, wait_msg
 from botproc import Bot
 from otrclient import load_or_make_key
-from world import client_maker, say
+from world import say, start_server
 
 WRONG_PIN = "0123456789ABCDEF0123456789ABCDEF01234567"
 PAGE = """---
@@ -72,11 +72,7 @@ def open_case(p, bot, question, n):
 
 
 def run(tmp, srv, bots, clients):
-    for u in ("alice", "bob", "p1", "p2", "p3"):
-        srv.register(u, u + "pw")
-    srv.start()
-
-    client = client_maker(srv, clients)
+    client = start_server(srv, clients, ("alice", "bob", "p1", "p2", "p3"))
 
     alice, bob = (client(u, key_file=os.path.join(tmp, u + ".key"))
                   for u in ("alice", "bob"))

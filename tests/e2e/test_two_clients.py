@@ -19,12 +19,13 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
-                    note, run_world, short, since_text, wait_msg)
+from checks import (SCALE, attempt, check, mark, run_world,  # noqa: E402
+                    short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
 from otrclient import load_or_make_key  # noqa: E402
-from world import (client_maker, greet_helper, helpers_config,  # noqa: E402
-                   open_person, sanitizer_check, say, stop_checks)
+from world import (greet_helper, helpers_config,  # noqa: E402
+                   open_person, sanitizer_check, say, start_server,
+                   stop_checks, verdict)
 
 P_Q = "My phone may be followed, I need to talk to someone"
 A_REPLY = "Are you somewhere safe right now?"
@@ -38,11 +39,7 @@ def main():
 
 
 def run(tmp, srv, bots, clients):
-    for u in ("alice", "p1"):
-        srv.register(u, u + "pw")
-    srv.start()
-
-    client = client_maker(srv, clients)
+    client = start_server(srv, clients, ("alice", "p1"))
 
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
     pkey = load_or_make_key(os.path.join(tmp, "p1.key"))
@@ -110,11 +107,7 @@ def run(tmp, srv, bots, clients):
 
     stop_checks(bot, SECRETS)
     sanitizer_check(bot)
-    if failures():
-        note("log tail:\n%s" % bot.tail(30))
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return verdict(bot)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ before these helpers existed.
 
 import datetime
 
-from checks import check, mark, short, since_text, wait_msg
+from checks import (attempt, check, failures, mark, note, short,
+                    since_text, wait_msg)
 from otrclient import Client
 
 
@@ -62,7 +63,6 @@ def helpers_config(helpers, ack_timeout="30s", limits=None):
 def greet_helper(h, bot, what, timeout=5):
     """A connected helper subscribes to the bot and opens OTR; checks the
     bot greets it as a helper whose key matches."""
-    from checks import attempt
     h.subscribe(bot.jid)
     attempt(h.wait_presence, bot.jid, timeout=10)
     m = mark(h, bot.jid)
@@ -75,7 +75,6 @@ def greet_helper(h, bot, what, timeout=5):
 def open_person(p, bot, what):
     """A person's client connects and opens OTR; checks the bot's private
     greeting comes."""
-    from checks import attempt
     p.connect()
     m = mark(p, bot.jid)
     p.start_otr(bot.jid)
@@ -97,3 +96,22 @@ def sanitizer_check(bot):
     """Checks the bot left no ASan/UBSan report."""
     san = bot.sanitizer_errors()
     check(not san, "no sanitizer reports", short(san[0]) if san else "")
+
+
+def start_server(srv, clients, users):
+    """Registers users (password user + "pw"), starts srv; returns
+    client_maker(srv, clients)."""
+    for u in users:
+        srv.register(u, u + "pw")
+    srv.start()
+    return client_maker(srv, clients)
+
+
+def verdict(bot, tail=30):
+    """The exit status: 1, after the bot's log tail and the count of failed
+    checks, if any check failed, else 0."""
+    if failures():
+        note("log tail:\n%s" % bot.tail(tail))
+        print("%d check(s) failed" % failures())
+        return 1
+    return 0
