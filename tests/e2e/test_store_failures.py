@@ -218,8 +218,11 @@ def scenario(tmp, srv, bot, alice, p1, client, mounted):
     attempt(alice.wait_presence, bot.jid, timeout=10)
     ma = mark(alice, bot.jid)
     secure(alice, bot)
-    check(wait_msg(alice, bot.jid, r"STORE-E2E-W3", ma, 10),
-          "Alice back: the kept words reach her")
+    # 20 s: this check failed now and then on a loaded machine (cause not
+    # found yet); the wait ends as soon as the words arrive.
+    check(wait_msg(alice, bot.jid, r"STORE-E2E-W3", ma, 20),
+          "Alice back: the kept words reach her",
+          since_text(alice, bot.jid, ma))
     p1.disconnect()
     time.sleep(0.5)
     p1b = client("p1", resource="phone",
