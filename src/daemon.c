@@ -527,6 +527,16 @@ peer_kept(void *ud, const char *bare)
 	return info.encrypted;
 }
 
+/* OTR at max_sessions: a person with an open case keeps the session
+ * (helpers' sessions are kept by otr.c itself). */
+static int
+session_kept(void *ud, const char *bare)
+{
+	struct daemon *d = ud;
+
+	return d->esc != NULL && escalate_case_of(d->esc, bare) > 0;
+}
+
 /* People table: a ping in flight is kept too (its answer is counted). */
 static int
 person_kept(void *ud, const char *bare, void *val)
@@ -1190,6 +1200,7 @@ setup(struct daemon *d)
 	ocb.inject = otr_cb_inject;
 	ocb.text = otr_cb_text;
 	ocb.event = otr_cb_event;
+	ocb.kept = session_kept;
 	d->o = otr_new(cfg, d->refusal, &ocb);
 	if (d->o == NULL)
 		return -1;
