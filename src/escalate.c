@@ -1267,6 +1267,16 @@ escalate_case_of(const struct escalate *e, const char *person)
 }
 
 void
+escalate_each_person(const struct escalate *e,
+    void (*fn)(void *ud, const char *person), void *ud)
+{
+	size_t i;
+
+	for (i = 0; i < e->ncases; i++)
+		fn(ud, e->cases[i]->person);
+}
+
+void
 escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out)
 {
