@@ -34,22 +34,26 @@
 #define CHECK_EVERY	60	/* s: ping people in a case, no presence */
 #define STATUS_EVERY	5	/* s: status file and STATUS= refreshed */
 
+#define RES_PER_JID	16	/* available resources kept per bare JID */
+
 /* What the daemon knows of one available resource. */
 struct resource {
 	char		*full;
-	char		*bare;		/* lower case */
 	enum xmppc_show	 show;
 	time_t		 seen;
-	int		 helper;	/* a configured helper: never evicted */
+};
+
+/* The available resources of one bare JID (a row of d->pres). */
+struct presence {
+	struct resource	 res[RES_PER_JID];
+	size_t		 n;
 };
 
 /* Messages counted for one bare JID in the current minute. */
 struct rate {
-	char	*bare;
 	time_t	 start;
 	int	 count;
 	int	 logged;	/* the drop was logged in this window */
-	int	 helper;	/* a configured helper: never evicted */
 };
 
 /*
@@ -88,13 +92,9 @@ struct daemon {
 	 * call has returned (never from inside libotr's callbacks). */
 	struct bot_actions	 pending;
 
-	struct resource		*res;
-	size_t			 nres;
-	size_t			 nres_strangers;	/* not helpers */
-	struct rate		*rates;
-	size_t			 nrates;
-	size_t			 nrates_strangers;
-	size_t			 table_max;	/* for each of the two */
+	struct lru		*pres;		/* bare -> struct presence */
+	struct lru		*rates;		/* bare -> struct rate */
+	size_t			 table_max;	/* for each table */
 	time_t			 last_tick;
 
 	struct lru		*people;	/* bare -> struct person */
@@ -142,58 +142,100 @@ signals_setup(void)
 	return 0;
 }
 
-/* Presence, per full JID. */
+static int peer_kept(void *, const char *);
+
+/* Presence, per bare JID (lower case), then per resource. */
 
 static struct resource *
-res_find(struct daemon *d, const char *full)
+res_find(struct daemon *d, const char *bare, const char *full)
 {
-	for (size_t i = 0; i < d->nres; i++)
-		if (util_strcasecmp(d->res[i].full, full) == 0)
-			return &d->res[i];
+	struct presence *pr = lru_get(d->pres, bare);
+
+	if (pr == NULL)
+		return NULL;
+	for (size_t i = 0; i < pr->n; i++)
+		if (util_strcasecmp(pr->res[i].full, full) == 0)
+			return &pr->res[i];
 	return NULL;
 }
 
 static void
-res_remove(struct daemon *d, struct resource *r)
+res_remove(struct daemon *d, const char *bare, struct resource *r)
 {
-	if (!r->helper)
-		d->nres_strangers--;
+	struct presence *pr = lru_get(d->pres, bare);
+
 	free(r->full);
-	free(r->bare);
-	*r = d->res[--d->nres];
+	*r = pr->res[--pr->n];
+	if (pr->n == 0)
+		lru_remove(d->pres, bare);
+}
+
+static void
+presence_free(void *val)
+{
+	struct presence *pr = val;
+
+	for (size_t i = 0; i < pr->n; i++)
+		free(pr->res[i].full);
+	free(pr);
 }
 
 /*
- * Bounded tables: a configured helper always gets an entry (there are few)
- * and is never evicted; when the strangers' entries reach table_max, the
- * least recent stranger's goes, so a flood never refuses a newcomer, a
- * helper least of all (issue 9.2).
+ * Bounded tables (presence, rate): keyed by bare JID in src/lru.c, so a
+ * lookup is constant whatever the number of strangers heard from. When
+ * full, the least recently active stranger's row goes, never one
+ * peer_kept() protects (a configured helper, a person in a case or an
+ * encrypted session), so a flood never refuses a helper (issue 9.2).
  */
-static void
-res_make_room(struct daemon *d)
+static int
+table_kept(void *ud, const char *bare, void *val)
 {
-	struct resource *old = NULL;
+	(void)val;
+	return peer_kept(ud, bare);
+}
 
-	if (d->nres_strangers < d->table_max)
-		return;
-	for (size_t i = 0; i < d->nres; i++)
-		if (!d->res[i].helper &&
-		    (old == NULL || d->res[i].seen < old->seen))
-			old = &d->res[i];
-	if (old != NULL)
-		res_remove(d, old);
+/* Records show for full; NULL when the table is full of protected rows. */
+static struct resource *
+res_add(struct daemon *d, const char *bare, const char *full,
+    enum xmppc_show show, time_t now)
+{
+	struct presence *pr;
+	struct resource *r;
+	void **slot;
+	int made;
+
+	if ((slot = lru_touch(d->pres, bare, &made)) == NULL)
+		return NULL;
+	if (made)
+		*slot = xcalloc(1, sizeof(struct presence));
+	pr = *slot;
+	if (pr->n == RES_PER_JID) {
+		size_t old = 0;
+
+		for (size_t i = 1; i < pr->n; i++)
+			if (pr->res[i].seen < pr->res[old].seen)
+				old = i;
+		free(pr->res[old].full);
+		pr->res[old] = pr->res[--pr->n];
+	}
+	r = &pr->res[pr->n++];
+	r->full = xstrdup(full);
+	r->show = show;
+	r->seen = now;
+	return r;
 }
 
 /* Best show among bare's resources: XMPPC_OFFLINE if none. */
 static enum xmppc_show
 res_best(const struct daemon *d, const char *bare)
 {
+	const struct presence *pr = lru_get(d->pres, bare);
 	enum xmppc_show best = XMPPC_OFFLINE;
 
-	for (size_t i = 0; i < d->nres; i++) {
-		if (strcmp(d->res[i].bare, bare) != 0)
-			continue;
-		if (d->res[i].show == XMPPC_AVAILABLE)
+	if (pr == NULL)
+		return XMPPC_OFFLINE;
+	for (size_t i = 0; i < pr->n; i++) {
+		if (pr->res[i].show == XMPPC_AVAILABLE)
 			return XMPPC_AVAILABLE;
 		best = XMPPC_BUSY;
 	}
@@ -213,58 +255,28 @@ show_to_bot(enum xmppc_show s)
 	}
 }
 
-/* Rate limit: max_per_minute messages per bare JID, fixed windows. */
-
-static void
-rate_drop(struct daemon *d, size_t i)
-{
-	if (!d->rates[i].helper)
-		d->nrates_strangers--;
-	free(d->rates[i].bare);
-	d->rates[i] = d->rates[--d->nrates];
-}
-
-/* The table is full of strangers: the oldest window goes. */
-static void
-rate_evict(struct daemon *d)
-{
-	size_t old = d->nrates;
-
-	for (size_t i = 0; i < d->nrates; i++)
-		if (!d->rates[i].helper && (old == d->nrates ||
-		    d->rates[i].start < d->rates[old].start))
-			old = i;
-	if (old < d->nrates)
-		rate_drop(d, old);
-}
-
+/* Rate limit: max_per_minute messages per bare JID, fixed windows. A
+ * stranger who finds the table full of protected rows is dropped; a
+ * helper never is. */
 static int
 rate_allow(struct daemon *d, const char *bare, time_t now)
 {
-	struct rate *r = NULL;
+	struct rate *r;
+	void **slot;
+	int made;
 
-	for (size_t i = 0; i < d->nrates; i++) {
-		if (strcmp(d->rates[i].bare, bare) == 0) {
-			r = &d->rates[i];
-			break;
-		}
+	if ((slot = lru_touch(d->rates, bare, &made)) == NULL) {
+		if (config_helper_find(d->cfg, bare) != NULL)
+			return 1;
+		log_warnx("%zu senders in cases or sessions: dropping %s",
+		    lru_count(d->rates), log_peer(bare));
+		return 0;
 	}
-	if (r == NULL) {
-		int helper = config_helper_find(d->cfg, bare) != NULL;
-
-		if (!helper && d->nrates_strangers >= d->table_max)
-			rate_evict(d);
-		d->rates = xrealloc(d->rates, (d->nrates + 1) *
-		    sizeof(*d->rates));
-		r = &d->rates[d->nrates++];
-		r->bare = xstrdup(bare);
-		r->start = now;
-		r->count = 0;
-		r->logged = 0;
-		r->helper = helper;
-		if (!helper)
-			d->nrates_strangers++;
+	if (made) {
+		*slot = xcalloc(1, sizeof(struct rate));
+		((struct rate *)*slot)->start = now;
 	}
+	r = *slot;
 	if (now - r->start >= RATE_WINDOW) {
 		r->start = now;
 		r->count = 0;
@@ -283,18 +295,21 @@ rate_allow(struct daemon *d, const char *bare, time_t now)
 	return 1;
 }
 
+static int
+rate_expired(void *ud, const char *bare, void *val)
+{
+	const struct rate *r = val;
+	const time_t *now = ud;
+
+	(void)bare;
+	return *now - r->start >= RATE_WINDOW;
+}
+
+/* Once a minute: windows that ended are forgotten. */
 static void
 rate_prune(struct daemon *d, time_t now)
 {
-	size_t i = 0;
-
-	while (i < d->nrates) {
-		if (now - d->rates[i].start >= RATE_WINDOW) {
-			rate_drop(d, i);
-		} else {
-			i++;
-		}
-	}
+	lru_each(d->rates, rate_expired, &now);
 }
 
 /* Bot actions. */
@@ -514,6 +529,16 @@ peer_kept(void *ud, const char *bare)
 	return info.encrypted;
 }
 
+/* OTR at max_sessions: a person with an open case keeps the session
+ * (helpers' sessions are kept by otr.c itself). */
+static int
+session_kept(void *ud, const char *bare)
+{
+	struct daemon *d = ud;
+
+	return d->esc != NULL && escalate_case_of(d->esc, bare) > 0;
+}
+
 /* People table: a ping in flight is kept too (its answer is counted). */
 static int
 person_kept(void *ud, const char *bare, void *val)
@@ -628,11 +653,29 @@ check_one(void *ud, const char *bare, void *val)
 /* Pings the unseen people: all of them (a helper wrote), or those not
  * pinged for CHECK_EVERY seconds. */
 static void
+check_person(void *ud, const char *bare)
+{
+	struct checks *c = ud;
+	struct person *p;
+	char key[JID_BARE_MAX + 1];
+
+	/* The table's lower case. */
+	if (jid_bare_into(bare, key, sizeof(key)) != JID_OK)
+		return;
+	if ((p = person_find(c->d, key)) != NULL)
+		check_one(c, key, p);
+}
+
+/* The walk is over open cases (person_unseen needs one), not over
+ * everyone heard from: a helper's message costs the same whatever the
+ * number of forgotten strangers. */
+static void
 checks_start(struct daemon *d, time_t now, int all)
 {
 	struct checks c = { d, now, all };
 
-	lru_each(d->people, check_one, &c);
+	if (d->esc != NULL)
+		escalate_each_person(d->esc, check_person, &c);
 }
 
 static void
@@ -868,6 +911,14 @@ cb_online(void *ud)
 	status_publish(d, time(NULL));
 }
 
+static int
+pres_gone(void *ud, const char *bare, void *val)
+{
+	(void)val;
+	presence_changed(ud, bare, XMPPC_OFFLINE);
+	return 0;
+}
+
 static void
 cb_offline(void *ud)
 {
@@ -875,14 +926,13 @@ cb_offline(void *ud)
 
 	/* Nobody is reachable until the server sends presence again. OTR
 	 * sessions are end to end and survive the reconnect. */
-	while (d->nres > 0) {
-		char *bare = xstrdup(d->res[d->nres - 1].bare);
+	{
+		struct lru *old = d->pres;
 
-		for (size_t i = d->nres; i-- > 0; )
-			if (strcmp(d->res[i].bare, bare) == 0)
-				res_remove(d, &d->res[i]);
-		presence_changed(d, bare, XMPPC_OFFLINE);
-		free(bare);
+		d->pres = lru_new(d->table_max + d->cfg->nhelpers, table_kept,
+		    presence_free, d);
+		lru_each(old, pres_gone, d);
+		lru_free(old);
 	}
 	flush(d);
 	log_info("offline; reconnecting");
@@ -942,27 +992,21 @@ cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 	 * helper's is never dropped. */
 	if (!helper && !rate_allow(d, bare, now))
 		return;
-	r = res_find(d, from_full);
+	r = res_find(d, bare, from_full);
 	before = res_best(d, bare);
 	if (show == XMPPC_OFFLINE) {
 		if (r != NULL)
-			res_remove(d, r);
+			res_remove(d, bare, r);
 		otr_offline(d->o, from_full);
 	} else if (r != NULL) {
+		int made;
+
 		r->show = show;
 		r->seen = now;
-	} else {
-		if (!helper)
-			res_make_room(d);
-		d->res = xrealloc(d->res, (d->nres + 1) * sizeof(*d->res));
-		d->res[d->nres].full = xstrdup(from_full);
-		d->res[d->nres].bare = xstrdup(bare);
-		d->res[d->nres].show = show;
-		d->res[d->nres].seen = now;
-		d->res[d->nres].helper = helper;
-		if (!helper)
-			d->nres_strangers++;
-		d->nres++;
+		(void)lru_touch(d->pres, bare, &made);	/* most recent */
+	} else if (res_add(d, bare, from_full, show, now) == NULL) {
+		log_warnx("%zu JIDs in cases or sessions: presence of %s "
+		    "not kept", lru_count(d->pres), log_peer(bare));
 	}
 	after = res_best(d, bare);
 	if (before != after)
@@ -1180,6 +1224,7 @@ setup(struct daemon *d)
 	ocb.inject = otr_cb_inject;
 	ocb.text = otr_cb_text;
 	ocb.event = otr_cb_event;
+	ocb.kept = session_kept;
 	d->o = otr_new(cfg, d->refusal, &ocb);
 	if (d->o == NULL)
 		return -1;
@@ -1230,14 +1275,8 @@ teardown(struct daemon *d)
 	lexicon_free(d->lx);
 	free(d->refusal);
 	bot_actions_release(&d->pending);
-	for (size_t i = 0; i < d->nres; i++) {
-		free(d->res[i].full);
-		free(d->res[i].bare);
-	}
-	free(d->res);
-	for (size_t i = 0; i < d->nrates; i++)
-		free(d->rates[i].bare);
-	free(d->rates);
+	lru_free(d->pres);
+	lru_free(d->rates);
 	lru_free(d->people);
 	for (size_t i = 0; i < d->nheld; i++) {
 		free(d->held[i].bare);
@@ -1420,6 +1459,9 @@ daemon_run(struct config *cfg)
 	if (d.table_max > TABLE_MAX)
 		d.table_max = TABLE_MAX;
 	d.people = lru_new(d.table_max, person_kept, person_free, &d);
+	d.pres = lru_new(d.table_max + cfg->nhelpers, table_kept,
+	    presence_free, &d);
+	d.rates = lru_new(d.table_max + cfg->nhelpers, table_kept, free, &d);
 	bot_actions_init(&d.pending);
 	if (signals_setup() == -1)
 		return 1;

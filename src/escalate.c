@@ -1347,6 +1347,16 @@ escalate_handoff_status(struct escalate *e, const char *person, time_t now,
 }
 
 void
+escalate_each_person(const struct escalate *e,
+    void (*fn)(void *ud, const char *person), void *ud)
+{
+	size_t i;
+
+	for (i = 0; i < e->ncases; i++)
+		fn(ud, e->cases[i]->person);
+}
+
+void
 escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out)
 {

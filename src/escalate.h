@@ -105,6 +105,10 @@ long escalate_open(struct escalate *e, const char *person, const char *lang,
     const char *text, time_t now, struct esc_notes *out);
 /* The person's open case number, or 0. */
 long escalate_case_of(const struct escalate *e, const char *person);
+/* Calls fn with the person of each open case (withdrawn ones included:
+ * their sessions are still to be reached). */
+void escalate_each_person(const struct escalate *e,
+    void (*fn)(void *ud, const char *person), void *ud);
 /* STATUS for a person: a note with state and queue position (or, with no
  * open case, a recent handoff's details, or esc_status_none). */
 void escalate_status(struct escalate *e, const char *person, time_t now,

@@ -93,7 +93,10 @@ struct peer {
 	struct peer	*hnext;		/* same hash bucket */
 	ConnContext	*master;	/* cached; NULL: see no_ctx */
 	int		 no_ctx;	/* known: libotr has no context */
-	int		 live;		/* counted in o->nlive */
+	int		 live;		/* counted in o->nlive, in o->live_* */
+	struct peer	*lnext;		/* live sessions, least recent last */
+	struct peer	*lprev;
+	time_t		 ake_at;	/* last message while a handshake ran */
 	otrl_instag_t	 asked_in;	/* session of the last text decrypted */
 	int		 has_asked_in;
 	size_t		 frag;		/* counted in o->frag_total */
@@ -150,6 +153,8 @@ struct otr {
 	struct peer		*bucket[PEER_BUCKETS];
 	size_t			 npeers;
 	size_t			 nlive;		/* peers with a live session */
+	struct peer		*live_head;	/* most recently active */
+	struct peer		*live_tail;
 	size_t			 frag_total;	/* bytes of fragments held */
 	time_t			 last_poll;
 	unsigned int		 poll_interval;
@@ -177,6 +182,7 @@ struct otr {
 static int lib_ready;
 
 static int peer_end(struct otr *, struct peer *);
+static int session_evict(struct otr *);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -595,32 +601,67 @@ master_of(const struct otr *o, const char *bare)
 #define FOREACH_INSTANCE(c, m) \
 	for ((c) = (m); (c) != NULL && (c)->m_context == (m); (c) = (c)->next)
 
-/* A session is live while a context is not PLAINTEXT or an AKE runs. */
+/* A session is live while a context is ENCRYPTED, or a handshake runs
+ * that moved in the last AKE_WINDOW seconds. A FINISHED context (the
+ * person ended OTR) or an abandoned handshake holds nothing: it does not
+ * count towards max_sessions. */
 static int
 peer_live(const struct otr *o, const struct peer *p)
 {
 	ConnContext *m, *c;
+	time_t now = now_of(o);
+	int fresh = (p->ake_at != 0 && now - p->ake_at < AKE_WINDOW) ||
+	    (p->asked != 0 && now - p->asked < AKE_WINDOW);
 
 	if ((m = master_of(o, p->bare)) == NULL)
 		return 0;
 	FOREACH_INSTANCE(c, m)
-		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT ||
-		    c->auth.authstate != OTRL_AUTHSTATE_NONE)
+		if (c->msgstate == OTRL_MSGSTATE_ENCRYPTED ||
+		    (fresh && c->auth.authstate != OTRL_AUTHSTATE_NONE))
 			return 1;
 	return 0;
 }
 
+/* Whether a context of p is FINISHED (the other side ended OTR). */
 static int
-peer_in_session(const struct otr *o, const struct peer *p)
+peer_finished(const struct otr *o, const struct peer *p)
 {
 	ConnContext *m, *c;
 
 	if ((m = master_of(o, p->bare)) == NULL)
 		return 0;
 	FOREACH_INSTANCE(c, m)
-		if (c->msgstate != OTRL_MSGSTATE_PLAINTEXT)
+		if (c->msgstate == OTRL_MSGSTATE_FINISHED)
 			return 1;
 	return 0;
+}
+
+static void
+live_unlink(struct otr *o, struct peer *p)
+{
+	if (p->lprev != NULL)
+		p->lprev->lnext = p->lnext;
+	else if (o->live_head == p)
+		o->live_head = p->lnext;
+	if (p->lnext != NULL)
+		p->lnext->lprev = p->lprev;
+	else if (o->live_tail == p)
+		o->live_tail = p->lprev;
+	p->lnext = p->lprev = NULL;
+}
+
+static void
+live_front(struct otr *o, struct peer *p)
+{
+	if (o->live_head == p)
+		return;
+	live_unlink(o, p);
+	p->lnext = o->live_head;
+	if (o->live_head != NULL)
+		o->live_head->lprev = p;
+	o->live_head = p;
+	if (o->live_tail == NULL)
+		o->live_tail = p;
 }
 
 static int
@@ -673,6 +714,10 @@ peer_recount(struct otr *o, struct peer *p)
 	size_t frag = peer_frag_bytes(o, p);
 
 	o->nlive = o->nlive - (size_t)p->live + (size_t)live;
+	if (live && !p->live)
+		live_front(o, p);
+	else if (!live && p->live)
+		live_unlink(o, p);
 	p->live = live;
 	o->frag_total = o->frag_total - p->frag + frag;
 	p->frag = frag;
@@ -683,6 +728,8 @@ static void
 peer_touch(struct otr *o, struct peer *p, time_t now)
 {
 	p->active = now;
+	if (p->live)
+		live_front(o, p);
 	if (o->peers == p)
 		return;
 	if (p->prev != NULL)
@@ -875,6 +922,8 @@ peer_remove(struct otr *o, struct peer *victim)
 	struct peer **pp;
 
 	contexts_forget(o, victim);
+	if (victim->live)
+		live_unlink(o, victim);
 	o->nlive -= (size_t)victim->live;
 	o->frag_total -= victim->frag;
 	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
@@ -2047,10 +2096,17 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
+	/* At the cap, a newcomer starting OTR ends the least recently
+	 * active unprotected session (session_evict); other OTR from
+	 * outside a session is ignored, and so is everything when every
+	 * session is protected. */
+	type = otrl_proto_message_type(body);
 	if (!p->live && config_helper_find(o->cfg, bare) == NULL &&
 	    o->nlive >= o->cfg->limits.max_sessions &&
 	    (strstr(body, "?OTR") != NULL ||
-	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL)) {
+	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL) &&
+	    ((type != OTRL_MSGTYPE_QUERY && type != OTRL_MSGTYPE_DH_COMMIT &&
+	    type != OTRL_MSGTYPE_TAGGEDPLAINTEXT) || session_evict(o) == -1)) {
 		log_warnx("otr: %zu live sessions (the limit): ignoring OTR "
 		    "from %s", o->cfg->limits.max_sessions, log_peer(bare));
 		free(bare);
@@ -2066,7 +2122,6 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	}
 	peer_touch(o, p, now);
 
-	type = otrl_proto_message_type(body);
 	if (type == OTRL_MSGTYPE_DATA)
 		otrl_proto_data_read_flags(body, &flags);
 	if (type == OTRL_MSGTYPE_DH_COMMIT || type == OTRL_MSGTYPE_DH_KEY ||
@@ -2112,6 +2167,8 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 		p->master = ctx->m_context;
 		inst_set(p, ctx->their_instance, from_full, now, routes);
 	}
+	if (peer_ake_running(o, bare))
+		p->ake_at = now;	/* a handshake that moves is live */
 
 	/* Text only from an encrypted session, and only from a data
 	 * message (a reassembled fragment is one). */
@@ -2402,14 +2459,52 @@ peer_end(struct otr *o, struct peer *p)
 		o->route = NULL;
 		o->depth--;
 	}
+	/* Our handshakes go with the contexts: a query of ours no longer
+	 * waits for an answer, so the peer's next query must not be dropped. */
+	p->asked = 0;
+	p->ake_at = 0;
 	contexts_forget(o, p);
 	p->secure = 0;
 	p->smp_busy = 0;
 	p->smp_ours = 0;
-	/* Our handshakes went with the contexts: a query of ours no longer
-	 * waits for an answer, so the peer's next query must not be dropped. */
-	p->asked = 0;
 	return was;
+}
+
+/*
+ * At the cap: ends the least recently active live session that nobody
+ * protects (a configured helper's, or one the owner's kept() names: a
+ * person with an open case), so that a newcomer is served rather than
+ * refused. Sessions that stopped being live (a stale handshake) drop out
+ * on the way; protected ones move to the front, each passed over once per
+ * round. 0 when there is room.
+ */
+static int
+session_evict(struct otr *o)
+{
+	size_t tries, n = o->nlive, max = o->cfg->limits.max_sessions;
+
+	for (tries = 0; tries < n && o->live_tail != NULL && o->nlive >= max;
+	    tries++) {
+		struct peer *p = o->live_tail;
+
+		peer_recount(o, p);
+		if (!p->live)
+			continue;
+		if (config_helper_find(o->cfg, p->bare) != NULL ||
+		    (o->cb.kept != NULL && o->cb.kept(o->cb.ud, p->bare))) {
+			live_front(o, p);
+			continue;
+		}
+		log_info("otr: %zu live sessions (the limit): ending the least "
+		    "recently active, with %s", max, log_peer(p->bare));
+		if (p->secure) {
+			p->secure = 0;
+			queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
+		}
+		peer_end(o, p);
+		peer_recount(o, p);
+	}
+	return o->nlive < max ? 0 : -1;
 }
 
 void
@@ -2494,7 +2589,7 @@ otr_poll(struct otr *o, time_t now)
 	for (p = o->peers; p != NULL; p = next) {
 		next = p->next;
 		peer_recount(o, p);	/* the poll may have ended handshakes */
-		if (peer_in_session(o, p)) {
+		if (peer_encrypted(o, p->bare)) {
 			if (now - p->active < o->cfg->otr.idle_timeout)
 				continue;
 			log_info("otr: session with %s idle for %lds: ending it",
@@ -2504,8 +2599,14 @@ otr_poll(struct otr *o, time_t now)
 				queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
 			}
 			peer_end(o, p);
-		} else if (now - p->active >= AKE_WINDOW) {
-			/* plaintext only, or a handshake that never finished */
+		} else if (peer_finished(o, p) ||
+		    (!p->live && now - p->active >= AKE_WINDOW)) {
+			/* ended by the peer (FINISHED holds nothing), plaintext
+			 * only, or a handshake that never finished */
+			if (p->secure) {
+				p->secure = 0;
+				queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
+			}
 			contexts_forget(o, p);
 		}
 		if (now - p->active >= keep && !config_helper_find(o->cfg, p->bare))

@@ -71,6 +71,9 @@ struct otr_callbacks {
 	 * JID, only from a session whose own key is pinned. */
 	void	(*text)(void *ud, const char *bare, const char *text);
 	void	(*event)(void *ud, const struct otr_event *ev);
+	/* 1 if bare's session must not be ended to make room for a newcomer
+	 * at max_sessions (a person with an open case); may be NULL. */
+	int	(*kept)(void *ud, const char *bare);
 };
 
 /* Opens or creates the key (logged: it can take a few seconds), instance

@@ -55,11 +55,11 @@ struct node {
 
 static struct sent queue[512];
 static int nqueue;
-static struct node bot, alice, helper, evil, bot2, small, mob, wide;
+static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide };
+    &mob, &wide, &cap };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -158,7 +158,7 @@ node_of(const char *jid)
 		if (nodes[i]->full != NULL && strcmp(nodes[i]->full, jid) == 0)
 			return nodes[i];
 	for (i = 0; i < ARRAY_LEN(nodes); i++)
-		if (strlen(nodes[i]->name) == n &&
+		if (nodes[i]->name != NULL && strlen(nodes[i]->name) == n &&
 		    strncmp(nodes[i]->name, jid, n) == 0)
 			return nodes[i];
 	return NULL;
@@ -216,6 +216,16 @@ last_text(const struct node *n)
 	return n->ntexts > 0 ? n->texts[n->ntexts - 1] : "";
 }
 
+/* A person with an open case, as the daemon would say (NULL: none). */
+static const char *open_case;
+
+static int
+cb_kept(void *ud, const char *bare)
+{
+	(void)ud;
+	return open_case != NULL && strcmp(bare, open_case) == 0;
+}
+
 static void
 node_setup(struct node *n, const char *name, const char *full,
     const char *dirname)
@@ -245,7 +255,8 @@ node_setup(struct node *n, const char *name, const char *full,
 static int
 node_start(struct node *n)
 {
-	struct otr_callbacks cb = { n, cb_inject, cb_text, cb_event };
+	struct otr_callbacks cb = { n, cb_inject, cb_text, cb_event,
+	    cb_kept };
 
 	n->o = otr_new(&n->cfg, REFUSAL, &cb);
 	if (n->o != NULL)
@@ -312,7 +323,8 @@ test_files(void)
 	util_snprintf(path, sizeof(path), "%s/otr.private_key", tmp.dir);
 	chmod(path, 0644);
 	{
-		struct otr_callbacks cb = { &tmp, cb_inject, cb_text, cb_event };
+		struct otr_callbacks cb = { &tmp, cb_inject, cb_text,
+		    cb_event, cb_kept };
 		struct otr *o = otr_new(&tmp.cfg, REFUSAL, &cb);
 
 		CHECK(o == NULL, "world-readable key: otr_new fails");
@@ -1035,8 +1047,8 @@ test_expiry(void)
 	    "expired: no sending");
 }
 
-/* A bot for 3 live sessions: more handshakes are ignored, plaintext is
- * still refused, peer records stay bounded. */
+/* A bot for 3 live sessions: more handshakes end the least recently
+ * active ones, plaintext is still refused, peer records stay bounded. */
 static void
 test_caps(void)
 {
@@ -1052,7 +1064,8 @@ test_caps(void)
 	}
 	for (i = 0; i < nqueue; i++)
 		akes += starts(queue[i].body, "?OTR:AAMC");
-	CHECK_INT(3, akes, "only 3 handshakes started");
+	CHECK_INT(6, akes, "6 handshakes started: each newcomer at the cap "
+	    "ends the least recently active one");
 	CHECK_INT(3, otr_nsessions(small.o), "3 live sessions");
 	queue_clear();
 	for (i = 0; i < 100; i++) {
@@ -1068,7 +1081,7 @@ test_caps(void)
 	otr_poll(small.o, test_now);
 	CHECK_INT(0, otr_nsessions(small.o),
 	    "handshakes that never finish are dropped after 2 minutes");
-	otr_receive(small.o, "t5@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	otr_receive(small.o, "t9@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
 	    "and new ones start again");
 	queue_clear();
@@ -1077,6 +1090,82 @@ test_caps(void)
 	queue_clear();
 	otr_free(small.o);
 	small.o = NULL;
+}
+
+/*
+ * Ended and abandoned sessions do not hold the desk: a session the person
+ * ended, or a handshake that never finished, stops counting towards
+ * max_sessions, and a newcomer at the cap evicts the least recently active
+ * session rather than being refused (found by the load benchmark: 1,100
+ * ended sessions refused the next people for an hour).
+ */
+static void
+test_session_cap(void)
+{
+	struct otr_info info;
+	char jid[64];
+	int i, akes;
+
+	node_setup(&cap, "cap@example.test", "cap@example.test/s", "cap");
+	cap.cfg.limits.max_sessions = 2;
+	CHECK(node_start(&cap) == 0, "a bot for 2 sessions starts");
+	queue_clear();
+	CHECK(otr_open(alice.o, "cap@example.test") == 0, "alice opens");
+	deliver();
+	otr_info(alice.o, "cap@example.test", &info);
+	CHECK(info.encrypted, "alice is in a session with it");
+	CHECK_INT(1, otr_nsessions(cap.o), "1 live session");
+	otr_end(alice.o, "cap@example.test");
+	deliver();
+	otr_poll(cap.o, test_now);
+	CHECK_INT(0, otr_nsessions(cap.o), "ended by alice: not live");
+
+	/* Two strangers start handshakes and never finish them. */
+	for (i = 0; i < 2; i++) {
+		util_snprintf(jid, sizeof(jid), "ab%d@example.test/x", i);
+		otr_receive(cap.o, jid, "hi" TAG_BASE TAG_V2 TAG_V3);
+	}
+	CHECK_INT(2, otr_nsessions(cap.o), "2 handshakes under way: the cap");
+	queue_clear();
+	test_now += 130;	/* stale, before any tick */
+	otr_receive(cap.o, "new1@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	for (i = akes = 0; i < nqueue; i++)
+		akes += starts(queue[i].body, "?OTR:AAMC");
+	CHECK_INT(1, akes, "stale handshakes do not refuse a newcomer");
+	queue_clear();
+	otr_receive(cap.o, "new2@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	otr_receive(cap.o, "new3@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	for (i = akes = 0; i < nqueue; i++)
+		akes += starts(queue[i].body, "?OTR:AAMC");
+	CHECK_INT(2, akes, "at the cap a newcomer evicts, is not refused");
+	CHECK(otr_nsessions(cap.o) <= 2, "and the cap holds");
+	queue_clear();
+
+	/* A person with an open case keeps the session; without it, the
+	 * least recently active session ends (DISCONNECTED sent). */
+	test_now += 130;
+	CHECK(otr_open(alice.o, "cap@example.test") == 0, "alice again");
+	deliver();
+	otr_info(cap.o, "alice@example.test", &info);
+	CHECK(info.encrypted, "alice in a session with it again");
+	otr_receive(cap.o, "new4@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	queue_clear();
+	CHECK_INT(2, otr_nsessions(cap.o), "alice and a stranger: the cap");
+	open_case = "alice@example.test";
+	otr_receive(cap.o, "new5@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	queue_clear();
+	otr_info(cap.o, "alice@example.test", &info);
+	CHECK(info.encrypted, "an open case keeps its session at the cap");
+	open_case = NULL;
+	otr_receive(cap.o, "new6@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
+	otr_info(cap.o, "alice@example.test", &info);
+	CHECK(!info.encrypted, "without one, the least recent session ends");
+	deliver();
+	otr_info(alice.o, "cap@example.test", &info);
+	CHECK(!info.encrypted, "and alice is told it ended");
+	queue_clear();
+	otr_free(cap.o);
+	cap.o = NULL;
 }
 
 /*
@@ -1282,6 +1371,7 @@ main(void)
 	test_two_bots();
 	test_expiry();
 	test_caps();
+	test_session_cap();
 	test_instances_cap();
 	test_eviction_cost();
 	test_log_privacy(logpath);
