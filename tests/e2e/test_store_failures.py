@@ -214,12 +214,15 @@ def scenario(tmp, srv, bot, alice, p1, client, mounted):
         "room again: the words are kept for the offline helper")
 
     # ---- the person's key changes; the helper's news waits for SMP.
+    ma = mark(alice, bot.jid)
     alice.connect()
     attempt(alice.wait_presence, bot.jid, timeout=10)
-    ma = mark(alice, bot.jid)
-    secure(alice, bot)
-    # 20 s: this check failed now and then on a loaded machine (cause not
-    # found yet); the wait ends as soon as the words arrive.
+    # With words waiting for her, the bot opens OTR itself when Alice comes
+    # back (ESC_OPEN_HELPER). Starting one from her side as well crossed
+    # the two handshakes now and then, which potr does not survive: the
+    # words then stayed (rightly) in the store and this check failed.
+    if attempt(alice.wait_encrypted, bot.jid, timeout=5) is None:
+        secure(alice, bot)
     check(wait_msg(alice, bot.jid, r"STORE-E2E-W3", ma, 20),
           "Alice back: the kept words reach her",
           since_text(alice, bot.jid, ma))
