@@ -87,15 +87,27 @@ struct inst {
 	int		 offline;	/* that full JID went offline */
 };
 
+/* Peers sit in two lists, most recently active first: every peer
+ * (LIST_ALL: the order records are evicted in) and those with a live
+ * session (LIST_LIVE: the order sessions are ended in at the cap). */
+enum { LIST_ALL, LIST_LIVE, NLISTS };
+
+struct plink {
+	struct peer	*prev;		/* more recently active */
+	struct peer	*next;		/* less recently active */
+};
+
+struct plist {
+	struct peer	*head;
+	struct peer	*tail;
+};
+
 struct peer {
-	struct peer	*next;		/* towards the least recently active */
-	struct peer	*prev;
+	struct plink	 link[NLISTS];
 	struct peer	*hnext;		/* same hash bucket */
 	ConnContext	*master;	/* cached; NULL: see no_ctx */
 	int		 no_ctx;	/* known: libotr has no context */
-	int		 live;		/* counted in o->nlive, in o->live_* */
-	struct peer	*lnext;		/* live sessions, least recent last */
-	struct peer	*lprev;
+	int		 live;		/* counted in o->nlive, in LIST_LIVE */
 	time_t		 ake_at;	/* last message while a handshake ran */
 	otrl_instag_t	 asked_in;	/* session of the last text decrypted */
 	int		 has_asked_in;
@@ -148,13 +160,10 @@ struct otr {
 	char			*instag_path;
 	char			*fpr_path;
 	char			 our_fp[OTR_FP_HUMAN_LEN];
-	struct peer		*peers;		/* most recently active first */
-	struct peer		*tail;
+	struct plist		 list[NLISTS];
 	struct peer		*bucket[PEER_BUCKETS];
 	size_t			 npeers;
 	size_t			 nlive;		/* peers with a live session */
-	struct peer		*live_head;	/* most recently active */
-	struct peer		*live_tail;
 	size_t			 frag_total;	/* bytes of fragments held */
 	time_t			 last_poll;
 	unsigned int		 poll_interval;
@@ -636,32 +645,40 @@ peer_finished(const struct otr *o, const struct peer *p)
 	return 0;
 }
 
+/* Takes p out of list l (nothing if it is not in it). */
 static void
-live_unlink(struct otr *o, struct peer *p)
+list_unlink(struct otr *o, int l, struct peer *p)
 {
-	if (p->lprev != NULL)
-		p->lprev->lnext = p->lnext;
-	else if (o->live_head == p)
-		o->live_head = p->lnext;
-	if (p->lnext != NULL)
-		p->lnext->lprev = p->lprev;
-	else if (o->live_tail == p)
-		o->live_tail = p->lprev;
-	p->lnext = p->lprev = NULL;
+	struct plink *k = &p->link[l];
+	struct plist *s = &o->list[l];
+
+	if (k->prev != NULL)
+		k->prev->link[l].next = k->next;
+	else if (s->head == p)
+		s->head = k->next;
+	if (k->next != NULL)
+		k->next->link[l].prev = k->prev;
+	else if (s->tail == p)
+		s->tail = k->prev;
+	k->prev = k->next = NULL;
 }
 
+/* Puts p at the front of list l (moving it if it is in it). */
 static void
-live_front(struct otr *o, struct peer *p)
+list_front(struct otr *o, int l, struct peer *p)
 {
-	if (o->live_head == p)
+	struct plink *k = &p->link[l];
+	struct plist *s = &o->list[l];
+
+	if (s->head == p)
 		return;
-	live_unlink(o, p);
-	p->lnext = o->live_head;
-	if (o->live_head != NULL)
-		o->live_head->lprev = p;
-	o->live_head = p;
-	if (o->live_tail == NULL)
-		o->live_tail = p;
+	list_unlink(o, l, p);
+	k->next = s->head;
+	if (s->head != NULL)
+		s->head->link[l].prev = p;
+	s->head = p;
+	if (s->tail == NULL)
+		s->tail = p;
 }
 
 static int
@@ -715,9 +732,9 @@ peer_recount(struct otr *o, struct peer *p)
 
 	o->nlive = o->nlive - (size_t)p->live + (size_t)live;
 	if (live && !p->live)
-		live_front(o, p);
+		list_front(o, LIST_LIVE, p);
 	else if (!live && p->live)
-		live_unlink(o, p);
+		list_unlink(o, LIST_LIVE, p);
 	p->live = live;
 	o->frag_total = o->frag_total - p->frag + frag;
 	p->frag = frag;
@@ -729,22 +746,8 @@ peer_touch(struct otr *o, struct peer *p, time_t now)
 {
 	p->active = now;
 	if (p->live)
-		live_front(o, p);
-	if (o->peers == p)
-		return;
-	if (p->prev != NULL)
-		p->prev->next = p->next;
-	if (p->next != NULL)
-		p->next->prev = p->prev;
-	if (o->tail == p)
-		o->tail = p->prev;
-	p->prev = NULL;
-	p->next = o->peers;
-	if (o->peers != NULL)
-		o->peers->prev = p;
-	o->peers = p;
-	if (o->tail == NULL)
-		o->tail = p;
+		list_front(o, LIST_LIVE, p);
+	list_front(o, LIST_ALL, p);
 }
 
 /*
@@ -923,7 +926,7 @@ peer_remove(struct otr *o, struct peer *victim)
 
 	contexts_forget(o, victim);
 	if (victim->live)
-		live_unlink(o, victim);
+		list_unlink(o, LIST_LIVE, victim);
 	o->nlive -= (size_t)victim->live;
 	o->frag_total -= victim->frag;
 	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
@@ -933,14 +936,7 @@ peer_remove(struct otr *o, struct peer *victim)
 			break;
 		}
 	}
-	if (victim->prev != NULL)
-		victim->prev->next = victim->next;
-	else
-		o->peers = victim->next;
-	if (victim->next != NULL)
-		victim->next->prev = victim->prev;
-	else
-		o->tail = victim->prev;
+	list_unlink(o, LIST_ALL, victim);
 	peer_free(victim);
 	o->npeers--;
 }
@@ -963,9 +959,9 @@ peer_get(struct otr *o, const char *bare)
 		 * is constant (EVICT_TRIES at worst). */
 		int tries;
 
-		for (tries = 0; tries < EVICT_TRIES && o->tail != NULL;
-		    tries++) {
-			p = o->tail;
+		for (tries = 0; tries < EVICT_TRIES &&
+		    o->list[LIST_ALL].tail != NULL; tries++) {
+			p = o->list[LIST_ALL].tail;
 			if (!p->live && !config_helper_find(o->cfg, p->bare)) {
 				oldest = p;
 				break;
@@ -982,12 +978,7 @@ peer_get(struct otr *o, const char *bare)
 	p = xcalloc(1, sizeof(*p));
 	p->bare = xstrdup(bare);
 	p->no_ctx = !keeps_keys(o, bare);
-	p->next = o->peers;
-	if (o->peers != NULL)
-		o->peers->prev = p;
-	o->peers = p;
-	if (o->tail == NULL)
-		o->tail = p;
+	list_front(o, LIST_ALL, p);
 	p->hnext = o->bucket[peer_hash(bare)];
 	o->bucket[peer_hash(bare)] = p;
 	o->npeers++;
@@ -1788,8 +1779,8 @@ otr_free(struct otr *o)
 	if (o->us != NULL)
 		otr_end_all(o);
 	queue_drop(o);
-	while ((p = o->peers) != NULL) {
-		o->peers = p->next;
+	while ((p = o->list[LIST_ALL].head) != NULL) {
+		o->list[LIST_ALL].head = p->link[LIST_ALL].next;
 		peer_free(p);
 	}
 	memset(o->bucket, 0, sizeof(o->bucket));
@@ -2483,16 +2474,16 @@ session_evict(struct otr *o)
 {
 	size_t tries, n = o->nlive, max = o->cfg->limits.max_sessions;
 
-	for (tries = 0; tries < n && o->live_tail != NULL && o->nlive >= max;
-	    tries++) {
-		struct peer *p = o->live_tail;
+	for (tries = 0; tries < n && o->list[LIST_LIVE].tail != NULL &&
+	    o->nlive >= max; tries++) {
+		struct peer *p = o->list[LIST_LIVE].tail;
 
 		peer_recount(o, p);
 		if (!p->live)
 			continue;
 		if (config_helper_find(o->cfg, p->bare) != NULL ||
 		    (o->cb.kept != NULL && o->cb.kept(o->cb.ud, p->bare))) {
-			live_front(o, p);
+			list_front(o, LIST_LIVE, p);
 			continue;
 		}
 		log_info("otr: %zu live sessions (the limit): ending the least "
@@ -2536,7 +2527,8 @@ otr_end_all(struct otr *o)
 	struct peer *p;
 	int n = 0;
 
-	for (p = o->peers; p != NULL; p = p->next)
+	for (p = o->list[LIST_ALL].head; p != NULL;
+	    p = p->link[LIST_ALL].next)
 		n += peer_end(o, p);
 	if (n > 0)
 		log_info("otr: ended %d private conversations", n);
@@ -2586,8 +2578,8 @@ otr_poll(struct otr *o, time_t now)
 		o->depth--;
 		o->last_poll = now;
 	}
-	for (p = o->peers; p != NULL; p = next) {
-		next = p->next;
+	for (p = o->list[LIST_ALL].head; p != NULL; p = next) {
+		next = p->link[LIST_ALL].next;
 		peer_recount(o, p);	/* the poll may have ended handshakes */
 		if (peer_encrypted(o, p->bare)) {
 			if (now - p->active < o->cfg->otr.idle_timeout)
