@@ -10,19 +10,7 @@ CHECK="$TOP_SRCDIR/scripts/check-lexicon.py"
 LEX="$TOP_SRCDIR/replies/lexicon.txt"
 T=$(mktemp -d /tmp/lexicon.XXXXXX) || exit 99
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
+. "$TOP_SRCDIR/tests/lib/tap.sh"
 
 # The shipped lexicon: no error, and the counts line says what it holds.
 # Warnings (terms in three blocks, terms made only of stopwords) go to the
@@ -52,7 +40,7 @@ concepts() {
 	lang=$1 q=$2
 	shift 2
 	if [ -z "$STOPS" ]; then
-		ok "# SKIP '$q': no stopword tables in src/search.c"
+		skip "'$q' brings in $*" "no stopword tables in src/search.c"
 		return
 	fi
 	"$PY" "$CHECK" $STOPS --match "$lang" "$q" "$LEX" > "$T/match" 2>&1
@@ -150,5 +138,4 @@ broken "a term the search cannot see" "only one-letter"
     > "$T/bad.txt"
 broken "a file that is not UTF-8" "not UTF-8"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done
