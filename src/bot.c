@@ -52,6 +52,8 @@ struct listing {
 	size_t			index;
 };
 
+/* The conversation with one peer: language, reading, consent, checks.
+ * (daemon.c's struct contact is how to reach them.) */
 struct person {
 	char		*jid;
 	char		 lang[BOT_LANG_MAX];

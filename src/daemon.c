@@ -57,10 +57,11 @@ struct rate {
 };
 
 /*
- * A person (not a helper) who wrote to the bot: the full JID their session
- * is with, so that the bot can ping it when it cannot see their presence.
+ * How to reach a person (not a helper) who wrote to the bot: the full JID
+ * their session is with, so that the bot can ping it when it cannot see
+ * their presence. (bot.c's struct person is the conversation with them.)
  */
-struct person {
+struct contact {
 	char	*full;		/* last heard from */
 	time_t	 checked;	/* last ping sent */
 	int	 pinging;
@@ -97,7 +98,7 @@ struct daemon {
 	size_t			 table_max;	/* for each table */
 	time_t			 last_tick;
 
-	struct lru		*people;	/* bare -> struct person */
+	struct lru		*people;	/* bare -> struct contact */
 	int			 checks;	/* people being pinged */
 	struct held		*held;
 	size_t			 nheld;
@@ -543,7 +544,7 @@ session_kept(void *ud, const char *bare)
 static int
 person_kept(void *ud, const char *bare, void *val)
 {
-	const struct person *p = val;
+	const struct contact *p = val;
 
 	return (p != NULL && p->pinging) || peer_kept(ud, bare);
 }
@@ -551,13 +552,13 @@ person_kept(void *ud, const char *bare, void *val)
 static void
 person_free(void *val)
 {
-	struct person *p = val;
+	struct contact *p = val;
 
 	free(p->full);
 	free(p);
 }
 
-static struct person *
+static struct contact *
 person_find(struct daemon *d, const char *bare)
 {
 	return lru_get(d->people, bare);
@@ -569,7 +570,7 @@ person_find(struct daemon *d, const char *bare)
 static void
 person_heard(struct daemon *d, const char *full, const char *bare)
 {
-	struct person *p;
+	struct contact *p;
 	void **slot;
 	int made;
 
@@ -582,7 +583,7 @@ person_heard(struct daemon *d, const char *full, const char *bare)
 		return;
 	}
 	if (made)
-		*slot = xcalloc(1, sizeof(struct person));
+		*slot = xcalloc(1, sizeof(struct contact));
 	p = *slot;
 	if (p->full != NULL && strcmp(p->full, full) == 0)
 		return;
@@ -594,7 +595,7 @@ static int
 person_idle(void *ud, const char *bare, void *val)
 {
 	struct daemon *d = ud;
-	const struct person *p = val;
+	const struct contact *p = val;
 
 	return !p->pinging && escalate_case_of(d->esc, bare) <= 0;
 }
@@ -631,7 +632,7 @@ check_one(void *ud, const char *bare, void *val)
 {
 	struct checks *c = ud;
 	struct daemon *d = c->d;
-	struct person *p = val;
+	struct contact *p = val;
 	const char *full;
 
 	if (p->pinging || !person_unseen(d, bare))
@@ -656,7 +657,7 @@ static void
 check_person(void *ud, const char *bare)
 {
 	struct checks *c = ud;
-	struct person *p;
+	struct contact *p;
 	char key[JID_BARE_MAX + 1];
 
 	/* The table's lower case. */
@@ -1019,7 +1020,7 @@ static void
 cb_reach(void *ud, const char *full, int there)
 {
 	struct daemon *d = ud;
-	struct person *p;
+	struct contact *p;
 	char bare[JID_BARE_MAX + 1];
 	int before;
 

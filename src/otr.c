@@ -282,7 +282,7 @@ looks_automatic(const char *body)
 /*
  * Fragments: "?OTR|sender|receiver,k,n,piece," (v3) or "?OTR,k,n,piece,"
  * (v2). libotr reassembles the first "?OTR|" anywhere in the body, or
- * failing that the first "?OTR,", whatever comes before it (proto.c,
+ * failing that the first "?OTR,", whatever comes before it (libotr's
  * otrl_proto_fragment_accumulate), so the same header is checked here.
  * Returns 0 if libotr will not take body for a fragment, 1 if it is an
  * acceptable one, -1 if it must be dropped (n over the limit, or a header

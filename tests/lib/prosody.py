@@ -16,7 +16,7 @@ Usage (blocking, no asyncio needed):
         srv.start()
         srv.ca_file                             # the cert to trust (CN/SAN = host)
 
-Facts this relies on (tests/../shared test-notes): Prosody runs as a direct
+Facts this relies on: Prosody runs as a direct
 child `prosody -F --config DIR/prosody.cfg.lua` so that we know its exact PID;
 `run_as_root = true` is required as uid 0; s2s is disabled so Prosody does no
 DNS; mod_tls is loaded only with a certificate; a port clash is only logged
