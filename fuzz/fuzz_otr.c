@@ -47,6 +47,7 @@
 #include "fuzz.h"
 #include "otr.h"
 #include "util.h"
+#include "clear.h"
 
 #define BOT		"bot@example.test"
 #define BOT_FULL	"bot@example.test/secours"
@@ -111,12 +112,6 @@ fuzz_clock(void)
 	return now;
 }
 
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 static char *
 bare_of(const char *jid)
 {
@@ -134,15 +129,13 @@ bare_of(const char *jid)
 static void
 audit(const char *to, const char *body)
 {
+	enum clear_kind kind;
 	char *bare;
-	int i, notice;
+	int i;
 
-	if (starts(body, "?OTR:") || starts(body, "?OTR Error: ") ||
-	    strcmp(body, "?OTRv23?") == 0)
+	if ((kind = clear_kind(body, REFUSAL)) == CLEAR_OTR)
 		return;
-	notice = strcmp(body, "?OTRv23?\n" REFUSAL) == 0 ||
-	    strcmp(body, REFUSAL) == 0;
-	if (!notice)
+	if (kind == CLEAR_LEAK)
 		fuzz_fail("the bot sent something in clear", body);
 	notice_now = 1;
 	bare = bare_of(to);
@@ -171,7 +164,7 @@ cb_inject(void *ud, const char *to, const char *body, int hints)
 	(void)hints;
 	if (n == &bot) {
 		audit(to, body);
-		if (!starts(to, ALICE))
+		if (!clear_starts(to, ALICE))
 			clear_now = 1;
 	}
 	if (nqueue == (int)ARRAY_LEN(queue))
@@ -233,9 +226,9 @@ deliver(void)
 		if (getenv("FUZZ_OTR_TRACE") != NULL)
 			fprintf(stderr, "fuzz_otr: %s -> %s: %s\n",
 			    m.from->name, m.to, m.body);
-		if (m.from == &bot && starts(m.to, ALICE))
+		if (m.from == &bot && clear_starts(m.to, ALICE))
 			otr_receive(alice.o, BOT_FULL, m.body);
-		else if (m.from == &alice && starts(m.to, BOT))
+		else if (m.from == &alice && clear_starts(m.to, BOT))
 			otr_receive(bot.o, ALICE_FULL, m.body);
 		free(m.to);
 		free(m.body);

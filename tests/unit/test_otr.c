@@ -21,6 +21,7 @@
 #include "config.h"
 #include "fpr.h"
 #include "log.h"
+#include "clear.h"
 #include "otr.h"
 #include "tap.h"
 #include "util.h"
@@ -72,12 +73,6 @@ test_clock(void)
 	return test_now;
 }
 
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* Everything the bot sends in clear must be OTR protocol or the notice. */
 static void
 audit(const struct node *from, const char *body)
@@ -86,9 +81,7 @@ audit(const struct node *from, const char *body)
 		return;
 	if (strstr(body, SECRET_TEXT) != NULL)
 		leaks++;
-	if (starts(body, "?OTR:") || starts(body, "?OTR Error: ") ||
-	    strcmp(body, "?OTRv23?") == 0 ||
-	    strcmp(body, "?OTRv23?\n" REFUSAL) == 0 || strcmp(body, REFUSAL) == 0)
+	if (clear_kind(body, REFUSAL) != CLEAR_LEAK)
 		return;
 	fprintf(stderr, "LEAK from %s: %s\n", from->name, body);
 	leaks++;
@@ -424,7 +417,7 @@ test_refusal(void)
 	otr_receive(bot.o, "gus@example.test/pidgin",
 	    "hi there" TAG_BASE TAG_V2 TAG_V3);
 	CHECK_INT(2, nqueue, "tagged plaintext: AKE message and notice");
-	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	CHECK(nqueue == 2 && clear_starts(queue[0].body, "?OTR:AAMC"),
 	    "first a v3 DH commit");
 	CHECK_STR(REFUSAL, nqueue == 2 ? queue[1].body : NULL,
 	    "then the notice without a query tag");
@@ -432,7 +425,7 @@ test_refusal(void)
 
 	/* A v2-only client (potr, Profanity) asking. */
 	otr_receive(bot.o, "frank@example.test/potr", "?OTRv2?");
-	CHECK(nqueue == 1 && starts(queue[0].body, "?OTR:AAIC"),
+	CHECK(nqueue == 1 && clear_starts(queue[0].body, "?OTR:AAIC"),
 	    "?OTRv2? gets a v2 DH commit");
 	queue_clear();
 }
@@ -553,7 +546,7 @@ test_session(void)
 
 	CHECK_INT(0, otr_send(bot.o, "alice@example.test",
 	    SECRET_TEXT " 1 < 2 & AT&T &amp; try ?OTRv2? now"), "otr_send works");
-	CHECK(nqueue == 1 && starts(queue[0].body, "?OTR:AAMD"),
+	CHECK(nqueue == 1 && clear_starts(queue[0].body, "?OTR:AAMD"),
 	    "the answer travels as a v3 data message");
 	CHECK_STR("alice@example.test/phone", nqueue ? queue[0].to : NULL,
 	    "to the full JID of the session");
@@ -627,7 +620,7 @@ test_replay(int n)
 		deliver();
 		otr_receive(bot.o, from, body);
 		for (i = 0; i < nqueue; i++) {
-			err += starts(queue[i].body, "?OTR Error: ");
+			err += clear_starts(queue[i].body, "?OTR Error: ");
 			query += strcmp(queue[i].body, "?OTRv23?") == 0;
 		}
 		printf("# replay: %d error(s), %d query\n", err, query);
@@ -775,7 +768,7 @@ test_end_and_restart(void)
 	memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
 	nqueue--;
 	for (i = 0; i < nqueue; i++) {
-		saw_err |= starts(queue[i].body, "?OTR Error: ");
+		saw_err |= clear_starts(queue[i].body, "?OTR Error: ");
 		saw_query |= strcmp(queue[i].body, "?OTRv23?") == 0;
 	}
 	CHECK(saw_err, "stale data: an OTR error");
@@ -1063,7 +1056,7 @@ test_caps(void)
 		otr_receive(small.o, jid, "hi" TAG_BASE TAG_V2 TAG_V3);
 	}
 	for (i = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(6, akes, "6 handshakes started: each newcomer at the cap "
 	    "ends the least recently active one");
 	CHECK_INT(3, otr_nsessions(small.o), "3 live sessions");
@@ -1073,7 +1066,7 @@ test_caps(void)
 		otr_receive(small.o, jid, "hello?");
 	}
 	for (i = 0; i < nqueue; i++)
-		notices += starts(queue[i].body, "?OTRv23?\n");
+		notices += clear_starts(queue[i].body, "?OTRv23?\n");
 	CHECK_INT(100, notices, "plaintext is refused whatever the load");
 	CHECK_INT(3, otr_nsessions(small.o), "still 3 live sessions");
 	queue_clear();
@@ -1082,7 +1075,7 @@ test_caps(void)
 	CHECK_INT(0, otr_nsessions(small.o),
 	    "handshakes that never finish are dropped after 2 minutes");
 	otr_receive(small.o, "t9@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
-	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	CHECK(nqueue == 2 && clear_starts(queue[0].body, "?OTR:AAMC"),
 	    "and new ones start again");
 	queue_clear();
 	otr_receive(small.o, "p0@example.test/x", "hello again?");
@@ -1130,13 +1123,13 @@ test_session_cap(void)
 	test_now += 130;	/* stale, before any tick */
 	otr_receive(cap.o, "new1@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	for (i = akes = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(1, akes, "stale handshakes do not refuse a newcomer");
 	queue_clear();
 	otr_receive(cap.o, "new2@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	otr_receive(cap.o, "new3@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	for (i = akes = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(2, akes, "at the cap a newcomer evicts, is not refused");
 	CHECK(otr_nsessions(cap.o) <= 2, "and the cap holds");
 	queue_clear();
