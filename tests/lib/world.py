@@ -11,6 +11,12 @@ from checks import (attempt, check, failures, finish, mark, note, short,
                     since_text, wait_msg)
 from otrclient import Client
 
+# The desk's SMP question and secret in the OTR client tests' configs, and
+# the mark that opens a guide answer ("Page title \u203a Section").
+DESK_QUESTION = "Which word is printed on the back of our flyer?"
+DESK_SECRET = "Lighthouse 42"
+SOURCE = "\u203a"
+
 
 def say(client, bot, text, regex, what, timeout=10.0):
     """client writes text to bot; checks that an answer matching regex

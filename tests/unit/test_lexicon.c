@@ -14,6 +14,7 @@
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
+#include "hits.h"
 #include "tap.h"
 #include "util.h"
 
@@ -212,14 +213,8 @@ static struct search_hit
 hit(double score, double coverage, size_t matched, size_t words,
     double rarity, int off)
 {
-	struct search_hit h;
+	struct search_hit h = mkhit(score, coverage, rarity, words, matched);
 
-	memset(&h, 0, sizeof(h));
-	h.score = score;
-	h.coverage = coverage;
-	h.matched = matched;
-	h.words = words;
-	h.rarity = rarity;
 	h.off_subject = off;
 	return h;
 }

@@ -11,6 +11,7 @@
 #include "guide.h"
 #include "log.h"
 #include "search.h"
+#include "hits.h"
 #include "tap.h"
 #include "util.h"
 
@@ -244,21 +245,6 @@ test_ranking(void)
 	CHECK_INT(0, search_query(s, "phone", "en", h, 3), "empty index");
 	search_free(s);
 	guide_free(g);
-}
-
-static struct search_hit
-mkhit(double score, double coverage, double rarity, size_t words,
-    size_t matched)
-{
-	struct search_hit h;
-
-	memset(&h, 0, sizeof(h));
-	h.score = score;
-	h.coverage = coverage;
-	h.rarity = rarity;
-	h.words = words;
-	h.matched = matched;
-	return h;
 }
 
 static void
