@@ -25,18 +25,13 @@
 #include "otr.h"
 #include "tap.h"
 #include "util.h"
+#include "wire.h"
 
 #define REFUSAL	"This bot only reads private (OTR) messages. Yours was not read."
 #define TAG_BASE " \t  \t\t\t\t \t \t \t  "
 #define TAG_V2	"  \t\t  \t "
 #define TAG_V3	"  \t\t  \t\t"
 #define SECRET_TEXT "ANSWER-SECRET-1234"	/* must never travel in clear */
-
-struct sent {
-	char	*from;
-	char	*to;
-	char	*body;
-};
 
 struct node {
 	const char		*name;		/* bare JID */
@@ -54,7 +49,7 @@ struct node {
 	int			 nsent;		/* bodies injected */
 };
 
-static struct sent queue[512];
+static struct wire_msg queue[512];
 static int nqueue;
 static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap;
 /* evil: the helper's account, another resource, a key that is not pinned.
@@ -95,14 +90,11 @@ cb_inject(void *ud, const char *to, const char *body, int hints)
 	(void)hints;
 	audit(n, body);
 	n->nsent++;
-	if (nqueue == (int)ARRAY_LEN(queue)) {
+	if (wire_push(queue, &nqueue, (int)ARRAY_LEN(queue), n->full, to,
+	    body) == -1) {
 		fprintf(stderr, "queue full\n");
 		return -1;
 	}
-	queue[nqueue].from = xstrdup(n->full);
-	queue[nqueue].to = xstrdup(to);
-	queue[nqueue].body = xstrdup(body);
-	nqueue++;
 	return 0;
 }
 
@@ -134,11 +126,8 @@ queue_clear(void)
 {
 	int i;
 
-	for (i = 0; i < nqueue; i++) {
-		free(queue[i].from);
-		free(queue[i].to);
-		free(queue[i].body);
-	}
+	for (i = 0; i < nqueue; i++)
+		wire_msg_free(&queue[i]);
 	nqueue = 0;
 }
 
@@ -161,22 +150,18 @@ node_of(const char *jid)
 static int
 deliver(void)
 {
+	struct wire_msg m;
 	int count = 0;
 
-	while (nqueue > 0 && count < 400) {
-		struct sent m = queue[0];
+	while (count < 400 && wire_pop(queue, &nqueue, &m)) {
 		struct node *to = node_of(m.to);
 
-		memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
-		nqueue--;
 		if (getenv("TEST_OTR_TRACE") != NULL)
 			fprintf(stderr, "# %s -> %s: %.16s\n", m.from, m.to,
 			    m.body);
 		if (to != NULL && to->o != NULL)
 			otr_receive(to->o, m.from, m.body);
-		free(m.from);
-		free(m.to);
-		free(m.body);
+		wire_msg_free(&m);
 		count++;
 	}
 	return count;
@@ -725,6 +710,7 @@ test_smp(void)
 static void
 test_end_and_restart(void)
 {
+	struct wire_msg m;
 	char *tags0, *tags1;
 	const struct otr_event *ev;
 	int i, saw_err = 0, saw_query = 0, n;
@@ -761,12 +747,10 @@ test_end_and_restart(void)
 
 	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "are you there?"),
 	    "alice still thinks she is private");
-	otr_receive(bot.o, queue[0].from, queue[0].body);
-	free(queue[0].from);
-	free(queue[0].to);
-	free(queue[0].body);
-	memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
-	nqueue--;
+	if (wire_pop(queue, &nqueue, &m)) {
+		otr_receive(bot.o, m.from, m.body);
+		wire_msg_free(&m);
+	}
 	for (i = 0; i < nqueue; i++) {
 		saw_err |= clear_starts(queue[i].body, "?OTR Error: ");
 		saw_query |= strcmp(queue[i].body, "?OTRv23?") == 0;
