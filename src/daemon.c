@@ -14,6 +14,7 @@
 #include "escalate.h"
 #include "guide.h"
 #include "jid.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "lru.h"
@@ -1074,17 +1075,15 @@ tick(struct daemon *d, time_t now)
 static char *
 notice_text(const struct daemon *d, const char *key)
 {
-	static const char *const langs[] = {
-		"en", "fr", "es", "de", "it", "pt", "ar", "ru", "fa", "tr",
-	};
+	const struct lang_row *r = NULL;
 	const char *def = d->cfg->guide.default_language != NULL ?
 	    d->cfg->guide.default_language : "en";
 	struct buf b;
 	char *s;
 
 	buf_init(&b);
-	for (size_t i = 0; i <= ARRAY_LEN(langs); i++) {
-		const char *lang = i == 0 ? def : langs[i - 1];
+	for (size_t i = 0; i == 0 || (r = lang_row_at(i - 1)) != NULL; i++) {
+		const char *lang = i == 0 ? def : r->code;
 
 		if (i > 0 && strcmp(lang, def) == 0)
 			continue;

@@ -59,6 +59,7 @@
 #include "duty.h"
 #include "escalate.h"
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "phrases.h"
@@ -1215,6 +1216,9 @@ main(int argc, char **argv)
 	char **names = NULL;
 	size_t n = 0;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(LOGL_ERROR, NULL);
 	if (top == NULL)
 		top = ".";
