@@ -20,13 +20,11 @@
 #include "search.h"
 #include "util.h"
 
-#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE /* config sets none */
 #define BOT_NHITS		10	/* hits asked of the search */
 #define BOT_NCLOSEST		3	/* "did you mean" suggestions */
 #define BOT_NEXPLAIN		5	/* --explain lines */
 #define BOT_QUEUE		64	/* sections MORE may still show */
 #define BOT_LISTING		60	/* numbered entries of a listing */
-#define BOT_REPLY_CHARS		1200	/* when the config sets none */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
@@ -229,8 +227,7 @@ turn_lang(const struct turn *t)
 {
 	if (t->who != NULL)
 		return t->who->lang;
-	return t->b->cfg->guide.default_language ?
-	    t->b->cfg->guide.default_language : "en";
+	return t->b->cfg->guide.default_language;
 }
 
 static const char *
@@ -363,7 +360,6 @@ static struct person *
 person_get(struct bot *b, const char *jid, time_t now)
 {
 	struct person *w;
-	const char *dl;
 
 	if ((w = person_find(b, jid, NULL)) != NULL) {
 		w->last = now;
@@ -376,8 +372,8 @@ person_get(struct bot *b, const char *jid, time_t now)
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->jid = xstrdup(jid);
-	dl = b->cfg->guide.default_language;
-	util_strlcpy(w->lang, dl ? dl : "en", sizeof(w->lang));
+	util_strlcpy(w->lang, b->cfg->guide.default_language,
+	    sizeof(w->lang));
 	w->last = now;
 	b->people = xrealloc(b->people, (b->npeople + 1) * sizeof(*b->people));
 	b->people[b->npeople++] = w;
@@ -444,8 +440,9 @@ lang_name(struct turn *t, const char *lang, char *key, size_t size)
 static double
 min_score(const struct bot *b)
 {
+	/* 0, the key's default, means the search's own threshold. */
 	return b->cfg->guide.min_score > 0 ? b->cfg->guide.min_score :
-	    BOT_MIN_SCORE;
+	    SEARCH_DEFAULT_MIN_SCORE;
 }
 
 /* "Page title › Section heading" into m. */
@@ -601,8 +598,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		    lang_name(t, plang, key, sizeof(key)), NULL };
 		add_key(t, &tail, "answer_other_lang", v);
 	}
-	max = b->cfg->guide.max_reply_chars ? b->cfg->guide.max_reply_chars :
-	    BOT_REPLY_CHARS;
+	max = b->cfg->guide.max_reply_chars;
 	/* The footer depends on what is left; count the longest one. */
 	used = util_utf8_chars(m.s) + util_utf8_chars(tail.s) + 4;
 	{
@@ -1484,8 +1480,7 @@ helper_lang(const struct bot *b, const struct config_helper *h)
 {
 	if (h->nlanguages > 0)
 		return h->languages[0];
-	return b->cfg->guide.default_language ?
-	    b->cfg->guide.default_language : "en";
+	return b->cfg->guide.default_language;
 }
 
 static void
@@ -1783,8 +1778,7 @@ bot_presence(struct bot *b, const char *peer, int available, time_t now,
 void
 bot_tick(struct bot *b, time_t now, struct bot_actions *out)
 {
-	long idle = b->cfg->otr.idle_timeout > 0 ? b->cfg->otr.idle_timeout :
-	    3600;
+	long idle = b->cfg->otr.idle_timeout;
 	struct turn t;
 
 	for (size_t i = 0; i < b->npeople; ) {

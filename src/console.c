@@ -49,8 +49,7 @@ static int
 console_init(struct console *c, const struct config *cfg,
     const struct console_opts *o)
 {
-	const char *dl = cfg->guide.default_language ?
-	    cfg->guide.default_language : "en";
+	const char *dl = cfg->guide.default_language;
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));

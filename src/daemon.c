@@ -762,8 +762,7 @@ helper_impostor(struct daemon *d, const struct otr_event *ev, time_t now,
     struct bot_actions *a)
 {
 	const struct config_helper *h = config_helper_find(d->cfg, ev->bare);
-	const char *lang = d->cfg->guide.default_language ?
-	    d->cfg->guide.default_language : "en";
+	const char *lang = d->cfg->guide.default_language;
 	const char *v[] = { "fp", ev->fp != NULL && ev->fp[0] != '\0' ?
 	    ev->fp : "?", NULL };
 	char *text;
@@ -1076,8 +1075,7 @@ static char *
 notice_text(const struct daemon *d, const char *key)
 {
 	const struct lang_row *r = NULL;
-	const char *def = d->cfg->guide.default_language != NULL ?
-	    d->cfg->guide.default_language : "en";
+	const char *def = d->cfg->guide.default_language;
 	struct buf b;
 	char *s;
 
@@ -1157,8 +1155,7 @@ static int
 sources_load(const struct config *cfg, struct guide **gp,
     struct phrases **pp, struct lexicon **lxp, struct search **sp)
 {
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
+	const char *lang = cfg->guide.default_language;
 	struct guide *g = guide_new();
 	struct phrases *p = phrases_new();
 	struct lexicon *lx;
@@ -1197,8 +1194,7 @@ static int
 setup(struct daemon *d)
 {
 	const struct config *cfg = d->cfg;
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
+	const char *lang = cfg->guide.default_language;
 	struct otr_callbacks ocb;
 	struct xmppc_callbacks xcb;
 	struct bot_env benv;
