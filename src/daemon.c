@@ -14,6 +14,7 @@
 #include "escalate.h"
 #include "guide.h"
 #include "jid.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "lru.h"
@@ -762,8 +763,7 @@ helper_impostor(struct daemon *d, const struct otr_event *ev, time_t now,
     struct bot_actions *a)
 {
 	const struct config_helper *h = config_helper_find(d->cfg, ev->bare);
-	const char *lang = d->cfg->guide.default_language ?
-	    d->cfg->guide.default_language : "en";
+	const char *lang = d->cfg->guide.default_language;
 	const char *v[] = { "fp", ev->fp != NULL && ev->fp[0] != '\0' ?
 	    ev->fp : "?", NULL };
 	char *text;
@@ -1075,17 +1075,14 @@ tick(struct daemon *d, time_t now)
 static char *
 notice_text(const struct daemon *d, const char *key)
 {
-	static const char *const langs[] = {
-		"en", "fr", "es", "de", "it", "pt", "ar", "ru", "fa", "tr",
-	};
-	const char *def = d->cfg->guide.default_language != NULL ?
-	    d->cfg->guide.default_language : "en";
+	const struct lang_row *r = NULL;
+	const char *def = d->cfg->guide.default_language;
 	struct buf b;
 	char *s;
 
 	buf_init(&b);
-	for (size_t i = 0; i <= ARRAY_LEN(langs); i++) {
-		const char *lang = i == 0 ? def : langs[i - 1];
+	for (size_t i = 0; i == 0 || (r = lang_row_at(i - 1)) != NULL; i++) {
+		const char *lang = i == 0 ? def : r->code;
 
 		if (i > 0 && strcmp(lang, def) == 0)
 			continue;
@@ -1159,8 +1156,7 @@ static int
 sources_load(const struct config *cfg, struct guide **gp,
     struct phrases **pp, struct lexicon **lxp, struct search **sp)
 {
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
+	const char *lang = cfg->guide.default_language;
 	struct guide *g = guide_new();
 	struct phrases *p = phrases_new();
 	struct lexicon *lx;
@@ -1199,8 +1195,7 @@ static int
 setup(struct daemon *d)
 {
 	const struct config *cfg = d->cfg;
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
+	const char *lang = cfg->guide.default_language;
 	struct otr_callbacks ocb;
 	struct xmppc_callbacks xcb;
 	struct bot_env benv;

@@ -15,9 +15,9 @@ trap 'rm -rf "$T"' EXIT
 # The shipped lexicon: no error, and the counts line says what it holds.
 # Warnings (terms in three blocks, terms made only of stopwords) go to the
 # log for whoever edits the lexicon; they do not fail the test.
-SEARCH_C="$TOP_SRCDIR/src/search.c"
+LANG_DIR="$TOP_SRCDIR/replies/lang"
 STOPS=
-grep -q 'stop_en\[\]' "$SEARCH_C" 2>/dev/null && STOPS="--stopwords $SEARCH_C"
+[ -f "$LANG_DIR/en.txt" ] && STOPS="--stopwords $LANG_DIR"
 if "$PY" "$CHECK" $STOPS "$LEX" > "$T/out" 2>&1; then
 	ok "replies/lexicon.txt passes the checker"
 else
@@ -40,7 +40,11 @@ concepts() {
 	lang=$1 q=$2
 	shift 2
 	if [ -z "$STOPS" ]; then
+<<<<<<< HEAD
 		skip "'$q' brings in $*" "no stopword tables in src/search.c"
+=======
+		ok "# SKIP '$q': no language files in replies/lang"
+>>>>>>> s2-lang
 		return
 	fi
 	"$PY" "$CHECK" $STOPS --match "$lang" "$q" "$LEX" > "$T/match" 2>&1

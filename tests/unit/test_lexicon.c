@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
@@ -266,6 +267,9 @@ main(void)
 	const char *top = getenv("TOP_SRCDIR");
 	char lexdir[1024];
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(LOGL_ERROR, NULL);
 	(void)util_snprintf(lexdir, sizeof(lexdir), "%s/tests/fixtures/lexicon",
 	    top ? top : ".");

@@ -35,6 +35,7 @@
 #include "escalate.h"
 #include "fpr.h"
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "phrases.h"
@@ -2052,6 +2053,9 @@ main(int argc, char **argv)
 	char **names = NULL;
 	size_t n = 0;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(getenv("T_DEBUG") ? LOGL_DEBUG : LOGL_ERROR, NULL);
 	if (top == NULL || *top == '\0')
 		top = ".";
