@@ -103,7 +103,7 @@ env_fingerprint(void *ud, const char *bare, char *out)
 }
 
 static const struct bot_env env = { NULL, env_reach, env_fingerprint,
-    NULL };
+    NULL, NULL };
 
 /* What everybody wrote this input, for the consent check. */
 #define MAX_SAID	256

@@ -14,8 +14,10 @@
 #include "escalate.h"
 #include "guide.h"
 #include "intent.h"
+#include "jid.h"
 #include "lang.h"
 #include "log.h"
+#include "lru.h"
 #include "phrases.h"
 #include "search.h"
 #include "util.h"
@@ -88,8 +90,7 @@ struct bot {
 	struct escalate		*esc;
 	struct bot_env		 env;
 	int			 explain;
-	struct person		**people;
-	size_t			 npeople;
+	struct lru		*people;	/* folded bare JID -> person */
 	struct intent		*intent;
 };
 
@@ -337,16 +338,28 @@ person_free(struct person *w)
 	free(w);
 }
 
-static struct person *
-person_find(const struct bot *b, const char *jid, size_t *idx)
+static void
+person_free_val(void *val)
 {
-	for (size_t i = 0; i < b->npeople; i++)
-		if (util_strcasecmp(b->people[i]->jid, jid) == 0) {
-			if (idx != NULL)
-				*idx = i;
-			return b->people[i];
-		}
-	return NULL;
+	person_free(val);
+}
+
+/* The table's key for jid: ASCII lower case, as util_strcasecmp compares
+ * (JIDs compare that way everywhere in the daemon). -1 if too long. */
+static int
+person_key(const char *jid, char *key, size_t size)
+{
+	size_t i;
+
+	for (i = 0; jid[i] != '\0'; i++) {
+		char c = jid[i];
+
+		if (i + 1 >= size)
+			return -1;
+		key[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
+	}
+	key[i] = '\0';
+	return 0;
 }
 
 static size_t
@@ -356,42 +369,68 @@ max_people(const struct bot *b)
 	    1000;
 }
 
-/* The person's state, created if there is room; NULL when the bot already
- * holds max_sessions people (they are told to come back later). */
+/*
+ * Who must keep their conversation when a newcomer needs room: a helper, a
+ * person with a question waiting for their yes or no (consent), one with an
+ * open case, and whoever the daemon keeps (bot_env.kept: an encrypted
+ * session), as in the daemon's own people table.
+ */
+static int
+person_kept(void *ud, const char *key, void *val)
+{
+	const struct bot *b = ud;
+	const struct person *w = val;
+
+	if (w != NULL && w->pending != PENDING_NONE)
+		return 1;
+	if (config_helper_find(b->cfg, key) != NULL ||
+	    (b->esc != NULL && escalate_case_of(b->esc, key) > 0))
+		return 1;
+	return b->env.kept != NULL && b->env.kept(b->env.ud, key);
+}
+
+/*
+ * The person's state, created if missing and marked most recently active.
+ * The table holds max_sessions people, in a hash by folded bare JID: a
+ * newcomer takes the place of the least recently active person that
+ * person_kept() does not protect; NULL only when every one is protected
+ * (the newcomer is told to come back later).
+ */
 static struct person *
 person_get(struct bot *b, const char *jid, time_t now)
 {
+	char key[JID_BARE_MAX + 1];
 	struct person *w;
+	void **slot;
+	int made;
 
-	if ((w = person_find(b, jid, NULL)) != NULL) {
+	if (person_key(jid, key, sizeof(key)) == -1 ||
+	    (slot = lru_touch(b->people, key, &made)) == NULL) {
+		log_warnx("bot: %zu conversations live, all kept, none for %s",
+		    lru_count(b->people), log_peer(jid));
+		return NULL;
+	}
+	if (!made) {
+		w = *slot;
 		w->last = now;
 		return w;
-	}
-	if (b->npeople >= max_people(b)) {
-		log_warnx("bot: %zu conversations live, none for %s",
-		    b->npeople, log_peer(jid));
-		return NULL;
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->jid = xstrdup(jid);
 	util_strlcpy(w->lang, b->cfg->guide.default_language,
 	    sizeof(w->lang));
 	w->last = now;
-	b->people = xrealloc(b->people, (b->npeople + 1) * sizeof(*b->people));
-	b->people[b->npeople++] = w;
+	*slot = w;
 	return w;
 }
 
 static void
 person_forget(struct bot *b, const char *jid)
 {
-	size_t i;
-	struct person *w = person_find(b, jid, &i);
+	char key[JID_BARE_MAX + 1];
 
-	if (w == NULL)
-		return;
-	person_free(w);
-	b->people[i] = b->people[--b->npeople];
+	if (person_key(jid, key, sizeof(key)) == 0)
+		lru_remove(b->people, key);
 }
 
 static void
@@ -1424,6 +1463,7 @@ bot_new(const struct config *cfg, const struct guide *g,
 	if (env != NULL)
 		b->env = *env;
 	b->intent = intent_new(p);
+	b->people = lru_new(max_people(b), person_kept, person_free_val, b);
 	return b;
 }
 
@@ -1432,17 +1472,39 @@ bot_free(struct bot *b)
 {
 	if (b == NULL)
 		return;
-	for (size_t i = 0; i < b->npeople; i++)
-		person_free(b->people[i]);
-	free(b->people);
+	lru_free(b->people);
 	intent_free(b->intent);
 	free(b);
+}
+
+void
+bot_stats(const struct bot *b, struct bot_stats *st)
+{
+	st->people = lru_count(b->people);
+	st->evicted = lru_evicted(b->people);
+	st->steps = lru_steps(b->people);
 }
 
 void
 bot_set_explain(struct bot *b, int on)
 {
 	b->explain = on;
+}
+
+static int
+person_reread(void *ud, const char *key, void *val)
+{
+	struct person *w = val;
+
+	(void)ud;
+	(void)key;
+	w->reading = 0;
+	w->sec = 0;
+	w->offset = 0;
+	w->nqueue = 0;
+	w->qpos = 0;
+	w->nlisting = 0;
+	return 0;
 }
 
 void
@@ -1455,16 +1517,7 @@ bot_reload(struct bot *b, const struct guide *g, const struct search *s,
 	b->esc = esc;
 	/* Section numbers belong to the old guide: paging and numbered
 	 * lists start again; language, consent and verification stay. */
-	for (size_t i = 0; i < b->npeople; i++) {
-		struct person *w = b->people[i];
-
-		w->reading = 0;
-		w->sec = 0;
-		w->offset = 0;
-		w->nqueue = 0;
-		w->qpos = 0;
-		w->nlisting = 0;
-	}
+	lru_each(b->people, person_reread, NULL);
 }
 
 void
@@ -1777,19 +1830,31 @@ bot_presence(struct bot *b, const char *peer, int available, time_t now,
 	reach_changed(&t, peer);
 }
 
+struct idle_walk {
+	time_t	 now;
+	long	 idle;
+};
+
+static int
+person_idle(void *ud, const char *key, void *val)
+{
+	const struct idle_walk *iw = ud;
+	const struct person *w = val;
+
+	(void)key;
+	return iw->now - w->last >= iw->idle;
+}
+
 void
 bot_tick(struct bot *b, time_t now, struct bot_actions *out)
 {
 	long idle = b->cfg->otr.idle_timeout;
+	struct idle_walk w = { now, idle };
 	struct turn t;
 
-	for (size_t i = 0; i < b->npeople; ) {
-		if (now - b->people[i]->last >= idle) {
-			person_free(b->people[i]);
-			b->people[i] = b->people[--b->npeople];
-		} else
-			i++;
-	}
+	/* Oldest first, up to the first one still active: the cost is the
+	 * people forgotten, not the people held. */
+	lru_expire(b->people, person_idle, &w);
 	if (b->esc != NULL) {
 		struct esc_notes notes;
 

@@ -1211,6 +1211,7 @@ setup(struct daemon *d)
 	benv.reach = env_reach;
 	benv.fingerprint = env_fingerprint;
 	benv.on_duty = env_on_duty;
+	benv.kept = peer_kept;
 	d->b = bot_new(cfg, d->g, d->s, d->p, d->esc, &benv);
 	if (d->b == NULL)
 		return -1;

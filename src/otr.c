@@ -159,6 +159,7 @@ struct otr {
 	char			*key_path;
 	char			*instag_path;
 	char			*fpr_path;
+	char			*fpr_written;	/* its content, as last written */
 	char			 our_fp[OTR_FP_HUMAN_LEN];
 	struct plist		 list[NLISTS];
 	struct peer		*bucket[PEER_BUCKETS];
@@ -530,30 +531,64 @@ keeps_keys(const struct otr *o, const char *bare)
 	return o->cfg->otr.remember_people || config_helper_find(o->cfg, bare) != NULL;
 }
 
+static ConnContext *master_of(const struct otr *, const char *);
+
+/* The keys of master context m (and its instances' list) as lines of the
+ * fingerprints file. */
+static void
+fpr_lines(struct buf *b, const ConnContext *m)
+{
+	const Fingerprint *f;
+	char hex[FPR_HEX_LEN];
+
+	for (f = m->fingerprint_root.next; f != NULL; f = f->next) {
+		buf_addf(b, "%s\t%s\t%s\t", m->username, m->accountname,
+		    m->protocol);
+		fpr_to_hex(f->fingerprint, hex);
+		buf_adds(b, hex);
+		buf_addf(b, "\t%s\n", f->trust ? f->trust : "");
+	}
+}
+
+/*
+ * Writes the kept keys (keeps_keys). libotr asks for this at every key it
+ * has not seen, that is at most handshakes with a newcomer: without
+ * remember_people only the helpers' contexts are looked at (not every
+ * context), and a file that would not change (a stranger's key, not kept)
+ * is not written again (no rename, no fsync).
+ */
 static int
 fingerprints_write(struct otr *o)
 {
 	ConnContext *c;
-	Fingerprint *f;
 	struct buf b;
-	char hex[FPR_HEX_LEN];
 	int rc;
 
 	buf_init(&b);
-	for (c = o->us->context_root; c != NULL; c = c->next) {
-		if (c->m_context != c || !keeps_keys(o, c->username))
-			continue;
-		for (f = c->fingerprint_root.next; f != NULL; f = f->next) {
-			buf_addf(&b, "%s\t%s\t%s\t", c->username,
-			    c->accountname, c->protocol);
-			fpr_to_hex(f->fingerprint, hex);
-			buf_adds(&b, hex);
-			buf_addf(&b, "\t%s\n", f->trust ? f->trust : "");
+	buf_adds(&b, "");
+	if (o->cfg->otr.remember_people) {
+		for (c = o->us->context_root; c != NULL; c = c->next)
+			if (c->m_context == c && keeps_keys(o, c->username))
+				fpr_lines(&b, c);
+	} else {
+		for (size_t i = 0; i < o->cfg->nhelpers; i++) {
+			char bare[JID_BARE_MAX + 1];
+
+			if (jid_bare_into(o->cfg->helpers[i].jid, bare,
+			    sizeof(bare)) == JID_OK &&
+			    (c = master_of(o, bare)) != NULL)
+				fpr_lines(&b, c);
 		}
+	}
+	if (o->fpr_written != NULL && strcmp(o->fpr_written, b.s) == 0) {
+		buf_release(&b);
+		return 0;
 	}
 	rc = util_write_atomic(o->fpr_path, b.s, b.len, 0600);
 	if (rc == -1)
 		log_warn("otr: cannot write %s", o->fpr_path);
+	free(o->fpr_written);
+	o->fpr_written = rc == 0 ? buf_detach(&b) : NULL;
 	buf_release(&b);
 	return rc;
 }
@@ -1800,6 +1835,7 @@ otr_free(struct otr *o)
 	free(o->key_path);
 	free(o->instag_path);
 	free(o->fpr_path);
+	free(o->fpr_written);
 	free(o);
 }
 

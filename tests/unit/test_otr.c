@@ -51,11 +51,12 @@ struct node {
 
 static struct wire_msg queue[512];
 static int nqueue;
-static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap;
+static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
+    fresh;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide, &cap };
+    &mob, &wide, &cap, &fresh };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -794,6 +795,29 @@ test_helper(void)
 	CHECK(store != NULL && strstr(store, "alice@") == NULL,
 	    "people's keys not stored");
 	free(store);
+
+	/* A newcomer's key (libotr asks for the file to be written) leaves
+	 * the file as it is: not rewritten (same inode), no fsync. */
+	{
+		char path[512];
+		struct stat before, after;
+
+		util_snprintf(path, sizeof(path), "%s/otr.fingerprints",
+		    bot.dir);
+		node_setup(&fresh, "fresh@example.test",
+		    "fresh@example.test/phone", "fresh");
+		CHECK(stat(path, &before) == 0 && node_start(&fresh) == 0 &&
+		    otr_open(fresh.o, "bot@example.test") == 0,
+		    "a newcomer opens");
+		deliver();
+		otr_info(bot.o, "fresh@example.test", &info);
+		CHECK(info.encrypted, "the newcomer's session is encrypted");
+		CHECK(stat(path, &after) == 0 && after.st_ino == before.st_ino,
+		    "a stranger's new key does not rewrite the file");
+		otr_free(fresh.o);
+		fresh.o = NULL;
+		queue_clear();
+	}
 
 	helper.pin[0][0] ^= 0xff;
 	CHECK_INT(-1, otr_send_pinned(bot.o, "helper@example.test", "case #2"),

@@ -758,7 +758,7 @@ setup(struct t_run *r)
 		r->broken = 1;
 	{
 		struct bot_env env = { r, env_reach, env_fingerprint,
-		    env_on_duty };
+		    env_on_duty, NULL };
 		r->b = bot_new(&r->cfg, r->g, r->s, r->p, r->e, &env);
 	}
 	bot_set_explain(r->b, r->explain);
