@@ -52,11 +52,11 @@ struct node {
 static struct wire_msg queue[512];
 static int nqueue;
 static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
-    fresh;
+    fresh, crowd;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide, &cap, &fresh };
+    &mob, &wide, &cap, &fresh, &crowd };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -1323,6 +1323,70 @@ test_eviction_cost(void)
 	wide.o = NULL;
 }
 
+/* Peer records the tick looks at when n strangers wrote once each, were
+ * refused, and are now forgotten (no OTR context, record kept for the
+ * cooldown), plus one live session: the tick must not visit them. */
+static size_t
+tick_visits(int n)
+{
+	char jid[64];
+	size_t v;
+	int i;
+
+	node_setup(&crowd, "crowd@example.test", "crowd@example.test/s",
+	    n < 100 ? "crowd-small" : "crowd-big");
+	crowd.cfg.limits.max_sessions = 3000;
+	if (node_start(&crowd) == -1)
+		return (size_t)-1;
+	for (i = 0; i < n; i++) {
+		util_snprintf(jid, sizeof(jid), "gone%d@example.test/x", i);
+		otr_receive(crowd.o, jid, "hello?");
+		if (nqueue > 400)
+			queue_clear();
+	}
+	queue_clear();
+	otr_poll(crowd.o, test_now);	/* the first tick may look at all */
+	test_now += 2;
+	otr_receive(crowd.o, "newcomer@example.test/x", "hi");
+	queue_clear();
+	test_now += 2;
+	otr_poll(crowd.o, test_now);
+	v = otr_poll_visits(crowd.o);
+	test_now += 2;
+	otr_poll(crowd.o, test_now);
+	if (otr_poll_visits(crowd.o) > v)
+		v = otr_poll_visits(crowd.o);
+	/* after the cooldown every record has come due and goes */
+	test_now += 3600 + 1;
+	otr_poll(crowd.o, test_now);
+	printf("# %d forgotten strangers: the tick visited %zu records; "
+	    "after the cooldown %zu\n", n, v, otr_poll_visits(crowd.o));
+	CHECK(otr_poll_visits(crowd.o) >= (size_t)n,
+	    "after the cooldown the forgotten records come due");
+	test_now += 2;
+	otr_poll(crowd.o, test_now);
+	CHECK_INT(0, (int)otr_poll_visits(crowd.o),
+	    "and are gone: the next tick visits none");
+	otr_free(crowd.o);
+	crowd.o = NULL;
+	return v;
+}
+
+/*
+ * Issue 13: the one-second tick does work only for peers whose deadline
+ * came (idle expiry, a handshake gone stale, a record's cooldown over),
+ * not for every stranger heard from in the last hour. Counted in records
+ * visited, not in time.
+ */
+static void
+test_tick_cost(void)
+{
+	size_t few = tick_visits(10), many = tick_visits(10000);
+
+	CHECK(few <= 2, "10 forgotten strangers: the tick visits at most 2");
+	CHECK(many <= few, "10,000 forgotten strangers: no more than with 10");
+}
+
 int
 main(void)
 {
@@ -1376,6 +1440,7 @@ main(void)
 	test_instances_cap();
 	test_eviction_cost();
 	test_log_privacy(logpath);
+	test_tick_cost();	/* after: its 10,000 strangers fill the log */
 	CHECK_INT(0, leaks, "nothing but notices and OTR in clear from bots");
 
 	for (i = 0; i < (int)ARRAY_LEN(nodes); i++) {
