@@ -40,11 +40,7 @@ concepts() {
 	lang=$1 q=$2
 	shift 2
 	if [ -z "$STOPS" ]; then
-<<<<<<< HEAD
-		skip "'$q' brings in $*" "no stopword tables in src/search.c"
-=======
-		ok "# SKIP '$q': no language files in replies/lang"
->>>>>>> s2-lang
+		skip "'$q' brings in $*" "no language files in replies/lang"
 		return
 	fi
 	"$PY" "$CHECK" $STOPS --match "$lang" "$q" "$LEX" > "$T/match" 2>&1

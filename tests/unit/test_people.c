@@ -16,6 +16,7 @@
 #include "bot.h"
 #include "config.h"
 #include "guide.h"
+#include "lang.h"
 #include "phrases.h"
 #include "search.h"
 #include "tap.h"
@@ -188,6 +189,9 @@ main(void)
 
 	if (top == NULL)
 		top = ".";
+	/* The languages' words (commands, "francais"): src/lang.c. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	config_init(&cfg);
 	p = phrases_new();
 	(void)util_snprintf(dir, sizeof(dir), "%s/replies", top);
