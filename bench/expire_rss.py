@@ -20,6 +20,30 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_load as rl  # noqa: E402
 
 
+def maps_kb(pid):
+    """Rss of the bot's [heap] (malloc's main arena) and of its other
+    anonymous mappings (large allocations, other arenas, libgcrypt's
+    secure memory pools), in kB."""
+    heap = anon = 0
+    cur = None
+    try:
+        with open("/proc/%d/smaps" % pid) as f:
+            for line in f:
+                head = line.split()
+                if head and "-" in head[0] and len(head) >= 5:
+                    name = head[5] if len(head) > 5 else ""
+                    cur = "heap" if name == "[heap]" else \
+                        "anon" if name == "" else None
+                elif head and head[0] == "Rss:" and cur is not None:
+                    if cur == "heap":
+                        heap += int(head[1])
+                    else:
+                        anon += int(head[1])
+    except OSError:
+        pass
+    return {"heap_kb": heap, "anon_kb": anon}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -52,18 +76,32 @@ def main():
         pid = run.bot_pid()
         time.sleep(2)
         res["rss_kb_no_session"] = rl.rss_kb(pid)
+        res["maps_no_session"] = maps_kb(pid)
         run.steady([a.sessions])
         run.asking(False)
         time.sleep(3)
         res["rss_kb_with_sessions"] = rl.rss_kb(pid)
+        res["maps_with_sessions"] = maps_kb(pid)
         quiet = time.monotonic()
-        # The sessions end a tick after idle_timeout; give the bot room.
+        # The sessions end a tick after idle_timeout from their last
+        # message (answers still queued in the bot delay it): wait until
+        # the bot logged every one as idle, then 10 s more.
         samples = []
-        while time.monotonic() - quiet < a.idle + 20:
+        ended_at = None
+        while time.monotonic() - quiet < 3 * a.idle + 60:
             time.sleep(5)
             samples.append([round(time.monotonic() - quiet),
                             rl.rss_kb(pid)])
+            if ended_at is None and \
+                    run.bot.log_text(0).count("idle for") >= a.sessions:
+                ended_at = time.monotonic()
+            if ended_at is not None and time.monotonic() - ended_at >= 10:
+                break
         res["rss_kb_after_expiry"] = samples[-1][1]
+        res["maps_after_expiry"] = maps_kb(pid)
+        log = run.bot.log_text(0)
+        res["sessions_ended_idle"] = log.count("idle for")
+        res["heap_trims"] = log.count("heap trimmed")
         res["rss_kb_every_5s_after_quiet"] = samples
         res["steady"] = run.results.get("steady")
     finally:
