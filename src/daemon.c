@@ -1,6 +1,9 @@
 /* daemon: the running bot, its event loop and the wiring (see daemon.h). */
 #include "ac-config.h"
 
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,7 @@
 #define STATUS_EVERY	5	/* s: status file and STATUS= refreshed */
 
 #define RES_PER_JID	16	/* available resources kept per bare JID */
+#define TRIM_AFTER	64	/* sessions gone since the peak: heap trimmed */
 
 /* What the daemon knows of one available resource. */
 struct resource {
@@ -98,6 +102,7 @@ struct daemon {
 	struct lru		*rates;		/* bare -> struct rate */
 	size_t			 table_max;	/* for each table */
 	time_t			 last_tick;
+	size_t			 trim_peak;	/* sessions, since the last trim */
 
 	struct lru		*people;	/* bare -> struct contact */
 	int			 checks;	/* people being pinged */
@@ -1045,6 +1050,29 @@ cb_reach(void *ud, const char *full, int there)
 	flush(d);
 }
 
+/*
+ * After a batch of sessions ended (idle expiry, a wave of people leaving),
+ * the heap pages they used go back to the system (glibc's malloc_trim:
+ * free pages anywhere in the heap, not only at its top), so that the RSS
+ * goes down with the sessions. Once per TRIM_AFTER sessions gone below the
+ * last peak: its cost (a walk of the heap) is not paid per session.
+ */
+static void
+heap_trim(struct daemon *d)
+{
+	size_t n = otr_nsessions(d->o);
+
+	if (n > d->trim_peak)
+		d->trim_peak = n;
+	if (d->trim_peak - n < TRIM_AFTER)
+		return;
+	d->trim_peak = n;
+#ifdef HAVE_MALLOC_TRIM
+	(void)malloc_trim(0);
+	log_debug("heap trimmed: %zu sessions", n);
+#endif
+}
+
 static void
 tick(struct daemon *d, time_t now)
 {
@@ -1057,6 +1085,7 @@ tick(struct daemon *d, time_t now)
 	otr_poll(d->o, now);
 	checks_start(d, now, 0);
 	flush(d);
+	heap_trim(d);
 	if (now / RATE_WINDOW != d->last_tick / RATE_WINDOW) {
 		rate_prune(d, now);
 		people_prune(d);

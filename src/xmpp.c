@@ -185,18 +185,24 @@ certfail(const xmpp_tlscert_t *cert, const char *const errormsg)
 	return 0;
 }
 
-/* Keeps bytes that are valid UTF-8 and allowed in XML 1.0. New string. */
+/* Keeps bytes that are valid UTF-8 and allowed in XML 1.0. New string.
+ * Every body sent goes through here (OTR's are long base64 lines): the
+ * output is never longer than the input, so it is written in place of a
+ * growing buffer, printable ASCII a byte at a time. */
 static char *
 xml_clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	struct buf b;
+	char *out = xmalloc(strlen(s) + 1), *w = out;
 
-	buf_init(&b);
 	while (*p != '\0') {
 		uint32_t c;
 		size_t n, i;
 
+		if (p[0] >= 0x20 && p[0] < 0x80) {
+			*w++ = (char)*p++;
+			continue;
+		}
 		if (p[0] < 0x80) {
 			c = p[0];
 			n = 1;
@@ -229,10 +235,12 @@ xml_clean(const char *s)
 			p += n;
 			continue;
 		}
-		buf_add(&b, (const char *)p, n);
+		memcpy(w, p, n);
+		w += n;
 		p += n;
 	}
-	return buf_detach(&b);
+	*w = '\0';
+	return out;
 }
 
 static void
