@@ -16,10 +16,14 @@
  *   SIGUSR1:      every client sends "?OTRv3?" to the target; a client whose
  *                 AKE completes waits for the greeting (the first message)
  *                 or 2 s; prints "secure N" when all are secure.
- *   SIGUSR2:      every client asks questions from --questions in turn: one
+ *   SIGUSR2:      clients ask questions from --questions in turn: one
  *                 question, wait for the first message back (the answer),
- *                 wait --think ms, next question. The next SIGUSR2 stops
- *                 new questions (sessions stay open), the next resumes.
+ *                 wait --think ms, next question. Without --control the
+ *                 next SIGUSR2 stops new questions (sessions stay open),
+ *                 the next resumes. With --control FILE, each SIGUSR2
+ *                 reads "K" or "K once" from FILE: the first K clients of
+ *                 this process ask (0: none); "once": each asks one
+ *                 question and then waits for the next command.
  *   SIGTERM/INT:  stop; the sample file is flushed; exit 0.
  * --auto starts OTR after login and asks once secure (no signals needed).
  *
@@ -37,6 +41,11 @@
  * A client whose session restarts while a question is out (the bot was
  * restarted) asks it again once secure; a question without answer after
  * --retry ms is sent again (so libotr sees a data message and recovers).
+ *
+ * The loop sleeps in select() (xmpp_run_once) until the next socket event
+ * or the next thing due (a login, a question after --think, a re-send, the
+ * end of a greeting's wait), at most 250 ms: an idle client costs nothing,
+ * and the generator's CPU is its share of the OTR work.
  *
  * Samples (--samples FILE), one line each, times in ms since the epoch
  * (wall clock, to line up with other processes) and durations in ms:
@@ -88,16 +97,17 @@ struct client {
 	int secured;	/* times gone secure */
 	int greeted;
 	int answers;
+	int done_once;	/* "once": asked its question, waits */
 };
 
 static struct {
 	const char *host, *prefix, *password, *target, *keyfile, *questions;
-	const char *samples, *mode;
+	const char *samples, *mode, *control;
 	int port, first, count, auto_run;
 	double login_rate, think_ms, retry_ms, flood_rate;
 } opt = {
 	"example.test", "u", "pw", "bot@example.test", NULL, NULL,
-	NULL, "otr", 0, 0, 1, 0, 100.0, 0.0, 20000.0, 50.0,
+	NULL, "otr", NULL, 0, 0, 1, 0, 100.0, 0.0, 20000.0, 50.0,
 };
 
 static xmpp_ctx_t *ctx;
@@ -108,7 +118,7 @@ static char **qv;
 static size_t qn;
 static FILE *sf;
 static volatile sig_atomic_t sig_otr, sig_ask, sig_stop;
-static int go_otr, go_ask;
+static int go_otr, go_ask, n_askers = 1 << 30, ask_once;
 static int n_online, n_secure, n_gone, n_failed;
 static int said_ready, said_secure, said_gone;
 static int mode_echo, mode_flood, mode_gone;
@@ -251,7 +261,10 @@ static OtrlPolicy
 op_policy(void *od, ConnContext *cc)
 {
 	(void)od; (void)cc;
-	return OTRL_POLICY_ALWAYS;
+	/* v3 only, no whitespace tags: a client starts OTR with ?OTRv3? and
+	 * again after an OTR error (the bot lost the session) */
+	return OTRL_POLICY_ALLOW_V3 | OTRL_POLICY_REQUIRE_ENCRYPTION |
+	    OTRL_POLICY_ERROR_START_AKE;
 }
 
 static int
@@ -371,6 +384,11 @@ got_text(struct client *c, const char *text)
 			c->st = C_DONE;
 			n_gone++;
 			xmpp_disconnect(c->conn);
+			break;
+		}
+		if (ask_once) {
+			c->done_once = 1;
+			c->st = C_READY;
 			break;
 		}
 		c->st = C_THINK;
@@ -621,6 +639,33 @@ flood_one(struct client *c, unsigned long k)
 	}
 }
 
+/* SIGUSR2 with --control: "K" or "K once" from the file. */
+static void
+read_control(void)
+{
+	FILE *f = fopen(opt.control, "r");
+	char line[64] = "";
+
+	if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		fprintf(stderr, "loadgen: %s: no command\n", opt.control);
+		return;
+	}
+	fclose(f);
+	n_askers = (int)strtol(line, NULL, 10);
+	ask_once = strstr(line, "once") != NULL;
+	go_ask = n_askers > 0;
+	for (int i = 0; i < opt.count; i++)
+		cl[i].done_once = 0;
+}
+
+static double
+earlier(double a, double b)
+{
+	return b < a ? b : a;
+}
+
 static void
 usage(void)
 {
@@ -630,7 +675,8 @@ usage(void)
 	    "         [--questions FILE] [--samples FILE] [--mode otr|echo|"
 	    "flood|gone]\n"
 	    "         [--login-rate R] [--think MS] [--retry MS] "
-	    "[--flood-rate R] [--auto]\n");
+	    "[--flood-rate R] [--auto]\n"
+	    "         [--control FILE]\n");
 	exit(2);
 }
 
@@ -678,6 +724,8 @@ main(int argc, char **argv)
 			opt.think_ms = strtod(v, NULL);
 		else if (ARG("--retry"))
 			opt.retry_ms = strtod(v, NULL);
+		else if (ARG("--control"))
+			opt.control = v;
 		else if (ARG("--flood-rate"))
 			opt.flood_rate = strtod(v, NULL);
 		else if (strcmp(a, "--auto") == 0)
@@ -734,14 +782,15 @@ main(int argc, char **argv)
 	ctx = xmpp_ctx_new(NULL, NULL);
 	t0 = now_ms();
 	while (!sig_stop) {
-		double t = now_ms();
+		double t = now_ms(), due = t + 250;
+		long wait;
 
 		/* staggered logins */
 		while (next_login < opt.count &&
 		    (t - t0) * opt.login_rate / 1e3 >= next_login)
 			client_connect(&cl[next_login++]);
-		xmpp_run_once(ctx, 2);
-		t = now_ms();
+		if (next_login < opt.count)
+			due = earlier(due, t0 + next_login * 1e3 / opt.login_rate);
 		if (!said_ready && n_online + n_failed == opt.count) {
 			said_ready = 1;
 			say("ready %d failed %d", n_online, n_failed);
@@ -752,46 +801,65 @@ main(int argc, char **argv)
 				if (cl[i].st == C_ONLINE)
 					start_otr(&cl[i]);
 		}
-		if (sig_ask) {		/* SIGUSR2 toggles asking */
+		if (sig_ask) {		/* SIGUSR2: a command, or a toggle */
 			sig_ask = 0;
-			go_ask = !go_ask;
+			if (opt.control != NULL)
+				read_control();
+			else
+				go_ask = !go_ask;
 		}
 		if (opt.auto_run)
 			go_ask = 1;
 		for (int i = 0; i < opt.count; i++) {
 			struct client *c = &cl[i];
+			int asking = go_ask && i < n_askers && !mode_flood &&
+			    !(ask_once && c->done_once);
 
-			if (c->st == C_GREET && t - c->t_secure > 2000) {
-				c->st = C_READY;	/* no greeting */
-				n_secure++;
+			if (c->st == C_GREET) {
+				if (t - c->t_secure > 2000) {
+					c->st = C_READY;	/* no greeting */
+					n_secure++;
+				} else
+					due = earlier(due, c->t_secure + 2000);
 			}
-			if (c->st == C_ASKED && !c->greeted && c->secured > 1 &&
-			    t - c->t_secure > 2000) {
-				c->greeted = 1;		/* new session, no greeting */
-				c->t_sent = t;
-				send_text(c, question(c));
-			}
-			if (!go_ask)
-				continue;
-			if (c->st == C_READY && !mode_flood)
-				ask(c);
-			else if (c->st == C_THINK && t >= c->t_next)
-				ask(c);
-			else if (c->st == C_ASKED &&
-			    t - c->t_sent > opt.retry_ms) {
-				c->t_sent = t;
-				if (secure_or_requery(c))
+			if (c->st == C_ASKED && !c->greeted && c->secured > 1) {
+				if (t - c->t_secure > 2000) {
+					/* new session, no greeting */
+					c->greeted = 1;
+					c->t_sent = t;
 					send_text(c, question(c));
+				} else
+					due = earlier(due, c->t_secure + 2000);
 			}
+			if (c->st == C_ASKED) {
+				/* a question out is re-sent even when asking
+				 * stopped: its answer is still awaited */
+				if (t - c->t_sent > opt.retry_ms) {
+					c->t_sent = t;
+					if (secure_or_requery(c))
+						send_text(c, question(c));
+				}
+				due = earlier(due, c->t_sent + opt.retry_ms);
+				continue;
+			}
+			if (!asking)
+				continue;
+			if (c->st == C_READY ||
+			    (c->st == C_THINK && t >= c->t_next))
+				ask(c);
+			else if (c->st == C_THINK)
+				due = earlier(due, c->t_next);
 		}
-		if (mode_flood && go_otr && opt.flood_rate > 0 &&
-		    t - last_flood >= 1e3 / opt.flood_rate) {
-			last_flood = t;
-			for (int i = 0; i < opt.count; i++)
-				if (cl[i].st != C_FAILED &&
-				    cl[i].st != C_CONNECTING &&
-				    cl[i].st != C_IDLE)
-					flood_one(&cl[i], nflood++);
+		if (mode_flood && go_otr && opt.flood_rate > 0) {
+			if (t - last_flood >= 1e3 / opt.flood_rate) {
+				last_flood = t;
+				for (int i = 0; i < opt.count; i++)
+					if (cl[i].st != C_FAILED &&
+					    cl[i].st != C_CONNECTING &&
+					    cl[i].st != C_IDLE)
+						flood_one(&cl[i], nflood++);
+			}
+			due = earlier(due, last_flood + 1e3 / opt.flood_rate);
 		}
 		if (go_otr && !said_secure && !mode_flood &&
 		    n_secure + n_failed >= opt.count) {
@@ -802,6 +870,10 @@ main(int argc, char **argv)
 			said_gone = 1;
 			say("gone %d", n_gone);
 		}
+		/* sleep until the next socket event or the next thing due;
+		 * what the handlers queued is written first */
+		wait = (long)(due - now_ms() + 0.999);
+		xmpp_run_once(ctx, wait > 0 ? (unsigned long)wait : 0);
 	}
 	if (sf != NULL)
 		fclose(sf);
