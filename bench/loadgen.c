@@ -13,9 +13,11 @@
  * Phases, driven by signals so that the runner can read the bot's CPU
  * between them:
  *   after login:  prints "ready N"; waits.
- *   SIGUSR1:      every client sends "?OTRv3?" to the target; a client whose
- *                 AKE completes waits for the greeting (the first message)
- *                 or 2 s; prints "secure N" when all are secure.
+ *   SIGUSR1:      every client sends "?OTRv3?" to the target (--otr-rate
+ *                 a second, 0: all at once; again after --retry ms without
+ *                 an answer); a client whose AKE completes waits for the
+ *                 greeting (the first message) or 2 s; prints "secure N"
+ *                 when all are secure.
  *   SIGUSR2:      clients ask questions from --questions in turn: one
  *                 question, wait for the first message back (the answer),
  *                 wait --think ms, next question. Without --control the
@@ -25,6 +27,9 @@
  *                 this process ask (0: none); "once": each asks one
  *                 question and then waits for the next command.
  *   SIGTERM/INT:  stop; the sample file is flushed; exit 0.
+ * A login that fails (libstrophe gives the TCP connect 5 s: Prosody's
+ * accept queue overflows under a burst) or a link that drops is tried
+ * again 1-3 s later, up to --login-tries times in a row.
  * --auto starts OTR after login and asks once secure (no signals needed).
  *
  * Modes (--mode):
@@ -98,16 +103,21 @@ struct client {
 	int greeted;
 	int answers;
 	int done_once;	/* "once": asked its question, waits */
+	int tries;	/* connection attempts that failed in a row */
+	int was_online;
+	int was_secure;	/* counted in n_secure */
+	double t_retry;	/* C_IDLE: connect again at this time */
 };
 
 static struct {
 	const char *host, *prefix, *password, *target, *keyfile, *questions;
 	const char *samples, *mode, *control;
 	int port, first, count, auto_run;
-	double login_rate, think_ms, retry_ms, flood_rate;
+	double login_rate, think_ms, retry_ms, flood_rate, otr_rate;
+	int login_tries;
 } opt = {
 	"example.test", "u", "pw", "bot@example.test", NULL, NULL,
-	NULL, "otr", NULL, 0, 0, 1, 0, 100.0, 0.0, 20000.0, 50.0,
+	NULL, "otr", NULL, 0, 0, 1, 0, 100.0, 0.0, 20000.0, 50.0, 0.0, 10,
 };
 
 static xmpp_ctx_t *ctx;
@@ -119,7 +129,7 @@ static size_t qn;
 static FILE *sf;
 static volatile sig_atomic_t sig_otr, sig_ask, sig_stop;
 static int go_otr, go_ask, n_askers = 1 << 30, ask_once;
-static int n_online, n_secure, n_gone, n_failed;
+static int n_online, n_secure, n_gone, n_failed, n_retries;
 static int said_ready, said_secure, said_gone;
 static int mode_echo, mode_flood, mode_gone;
 
@@ -226,6 +236,15 @@ secure_or_requery(struct client *c)
 	return 0;
 }
 
+static void
+count_secure(struct client *c)
+{
+	if (!c->was_secure) {
+		c->was_secure = 1;
+		n_secure++;
+	}
+}
+
 static const char *
 question(const struct client *c)
 {
@@ -248,10 +267,11 @@ start_otr(struct client *c)
 	c->t_query = now_ms();
 	if (mode_echo) {
 		c->st = C_READY;
-		n_secure++;
+		count_secure(c);
 		return;
 	}
 	c->st = C_AKE;
+	c->t_sent = c->t_query;
 	send_raw(c, opt.target, "?OTRv3?");
 }
 
@@ -365,7 +385,7 @@ got_text(struct client *c, const char *text)
 		sample(c, 'G', t - c->t_secure);
 		c->greeted = 1;
 		c->st = C_READY;
-		n_secure++;
+		count_secure(c);
 		break;
 	case C_ASKED:
 		if (!c->greeted && c->secured > 1 && !mode_echo &&
@@ -455,32 +475,49 @@ on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int err,
 		xmpp_send(conn, p);
 		xmpp_stanza_release(p);
 		c->st = C_ONLINE;
-		n_online++;
-		sample(c, 'L', now_ms() - c->t_connect);
+		c->tries = 0;
+		if (!c->was_online) {
+			c->was_online = 1;
+			n_online++;
+			sample(c, 'L', now_ms() - c->t_connect);
+		}
 		if (opt.auto_run || go_otr)
 			start_otr(c);
 	} else if (ev == XMPP_CONN_DISCONNECT) {
-		if (c->st == C_DONE)
+		if (c->st == C_DONE || c->st == C_FAILED)
 			return;
-		if (c->st == C_CONNECTING)
-			fprintf(stderr, "loadgen: %s: login failed (%d)\n",
-			    c->jid, err);
-		else
-			fprintf(stderr, "loadgen: %s: disconnected (%d)\n",
-			    c->jid, err);
-		c->st = C_FAILED;
-		n_failed++;
+		fprintf(stderr, "loadgen: %s: %s (%d)%s\n", c->jid,
+		    c->st == C_CONNECTING ? "login failed" : "disconnected",
+		    err, c->tries + 1 < opt.login_tries ? ", will retry" : "");
+		if (++c->tries >= opt.login_tries) {
+			c->st = C_FAILED;
+			n_failed++;
+			return;
+		}
+		/* the server's accept queue was full (libstrophe gives a TCP
+		 * connect 5 s) or it dropped us: connect again in 1-3 s, as
+		 * a client would; a session in progress starts again */
+		if (c->st == C_GREET || c->st == C_READY || c->st == C_THINK ||
+		    c->st == C_ASKED || c->st == C_AKE)
+			c->secured = 0;
+		c->st = C_IDLE;
+		c->t_retry = now_ms() + 1000 + rand() % 2000;
+		n_retries++;
 	}
 }
 
 static void
 client_connect(struct client *c)
 {
+	if (c->conn != NULL)
+		xmpp_conn_release(c->conn);
 	c->conn = xmpp_conn_new(ctx);
 	xmpp_conn_set_flags(c->conn, XMPP_CONN_FLAG_DISABLE_TLS);
 	xmpp_conn_set_jid(c->conn, c->jid);
 	xmpp_conn_set_pass(c->conn, opt.password);
-	c->t_connect = now_ms();
+	if (c->tries == 0)
+		c->t_connect = now_ms();	/* a login's time includes
+						 * its retries */
 	c->st = C_CONNECTING;
 	if (xmpp_connect_client(c->conn, "127.0.0.1", (unsigned short)opt.port,
 	    on_conn, c) != XMPP_EOK) {
@@ -676,14 +713,15 @@ usage(void)
 	    "flood|gone]\n"
 	    "         [--login-rate R] [--think MS] [--retry MS] "
 	    "[--flood-rate R] [--auto]\n"
-	    "         [--control FILE]\n");
+	    "         [--control FILE] [--login-tries N] [--otr-rate R]\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	int next_login = 0;
+	int next_login = 0, next_otr = 0;
+	double t_otr0 = 0;
 	double t0, last_flood = 0;
 	unsigned long nflood = 0;
 	struct sigaction sa;
@@ -724,6 +762,10 @@ main(int argc, char **argv)
 			opt.think_ms = strtod(v, NULL);
 		else if (ARG("--retry"))
 			opt.retry_ms = strtod(v, NULL);
+		else if (ARG("--otr-rate"))
+			opt.otr_rate = strtod(v, NULL);
+		else if (ARG("--login-tries"))
+			opt.login_tries = (int)strtol(v, NULL, 10);
 		else if (ARG("--control"))
 			opt.control = v;
 		else if (ARG("--flood-rate"))
@@ -793,14 +835,23 @@ main(int argc, char **argv)
 			due = earlier(due, t0 + next_login * 1e3 / opt.login_rate);
 		if (!said_ready && n_online + n_failed == opt.count) {
 			said_ready = 1;
-			say("ready %d failed %d", n_online, n_failed);
+			say("ready %d failed %d retries %d", n_online, n_failed,
+			    n_retries);
 		}
 		if (sig_otr && !go_otr) {
 			go_otr = 1;
-			for (int i = 0; i < opt.count; i++)
-				if (cl[i].st == C_ONLINE)
-					start_otr(&cl[i]);
+			t_otr0 = t;
 		}
+		/* SIGUSR1: the clients start OTR, at --otr-rate a second
+		 * (0: all at once) */
+		while (go_otr && next_otr < opt.count && (opt.otr_rate <= 0 ||
+		    (t - t_otr0) * opt.otr_rate / 1e3 >= next_otr)) {
+			if (cl[next_otr].st == C_ONLINE)
+				start_otr(&cl[next_otr]);
+			next_otr++;
+		}
+		if (go_otr && next_otr < opt.count)
+			due = earlier(due, t_otr0 + next_otr * 1e3 / opt.otr_rate);
 		if (sig_ask) {		/* SIGUSR2: a command, or a toggle */
 			sig_ask = 0;
 			if (opt.control != NULL)
@@ -815,10 +866,26 @@ main(int argc, char **argv)
 			int asking = go_ask && i < n_askers && !mode_flood &&
 			    !(ask_once && c->done_once);
 
+			if (c->st == C_IDLE && c->t_retry > 0) {
+				if (t >= c->t_retry) {
+					c->t_retry = 0;
+					client_connect(c);
+				} else
+					due = earlier(due, c->t_retry);
+			}
+			if (c->st == C_AKE) {
+				/* no answer to the query (lost while the bot
+				 * was away): ask for OTR again */
+				if (t - c->t_sent > opt.retry_ms) {
+					c->t_sent = t;
+					send_raw(c, opt.target, "?OTRv3?");
+				}
+				due = earlier(due, c->t_sent + opt.retry_ms);
+			}
 			if (c->st == C_GREET) {
 				if (t - c->t_secure > 2000) {
 					c->st = C_READY;	/* no greeting */
-					n_secure++;
+					count_secure(c);
 				} else
 					due = earlier(due, c->t_secure + 2000);
 			}

@@ -128,6 +128,7 @@ class Gen:
                 "--key", run.key, "--questions", run.questions,
                 "--samples", self.samples, "--mode", mode,
                 "--login-rate", str(run.args.login_rate / run.nprocs_hint),
+                "--otr-rate", str(run.args.otr_rate / run.nprocs_hint),
                 "--think", str(run.args.think if think is None else think),
                 "--control", self.control]
         args += list(extra)
@@ -294,8 +295,17 @@ class Run:
             for k in parts[:-1]:
                 d = d.setdefault(k, {})
             d[parts[-1]] = int(val) if val.isdigit() else val
+        # the bot in a session of its own (setsid, same PID): with the
+        # kernel's autogroups it gets its own share of the CPU, as
+        # Prosody does (tests/lib/prosody.py), instead of splitting the
+        # runner's with the generator's processes
+        secours = os.environ.get("SECOURS") or os.path.join(BUILDDIR, "secours")
+        wrap = os.path.join(self.dir, "secours-setsid")
+        with open(wrap, "w") as f:
+            f.write('#!/bin/sh\nexec setsid "%s" "$@"\n' % secours)
+        os.chmod(wrap, 0o755)
         self.bot = Bot(self.srv, password=PW, register=False, log_level="debug",
-                       config=cfg)
+                       config=cfg, secours=wrap if a.bot_session else secours)
         self.bot.start(wait=r"online", timeout=30)
         log("prosody pid %d port %d, bot pid %d" % (self.srv.pid, self.srv.port, self.bot.pid))
 
@@ -788,6 +798,10 @@ def main():
     p.add_argument("--gen-nice", type=int, default=5,
                    help="the generator runs this much nicer than the bot "
                    "and Prosody")
+    p.add_argument("--no-bot-session", dest="bot_session",
+                   action="store_false",
+                   help="run the bot in the runner's session (by default it "
+                   "gets one of its own: its own autogroup)")
     p.add_argument("--idle-timeout", type=int, default=60,
                    help="otr.idle_timeout (s) of the bot restarted by the "
                    "restart scenario, for the memory scenario")
@@ -799,6 +813,10 @@ def main():
                    help="ms between an answer and the next question")
     p.add_argument("--login-rate", type=float, default=100,
                    help="logins per second (all processes together)")
+    p.add_argument("--otr-rate", type=float, default=100,
+                   help="new clients start OTR at this rate (a second, all "
+                   "processes together; 0: all at once); the restart storm "
+                   "is always all at once")
     p.add_argument("--per-proc", type=int, default=50)
     p.add_argument("--restart-timeout", type=float, default=300)
     p.add_argument("--flood-victims", type=int, default=100)
