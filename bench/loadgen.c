@@ -866,6 +866,8 @@ main(int argc, char **argv)
 			int asking = go_ask && i < n_askers && !mode_flood &&
 			    !(ask_once && c->done_once);
 
+			if (go_otr && c->st == C_ONLINE && i < next_otr)
+				start_otr(c);	/* was not online at its turn */
 			if (c->st == C_IDLE && c->t_retry > 0) {
 				if (t >= c->t_retry) {
 					c->t_retry = 0;

@@ -38,6 +38,7 @@ def main():
                  "--ask-secs", str(3 * SCALE), "--flood-victims", "0",
                  "--churn-gone", "0", "--strangers", "0",
                  "--floor-handshakes", "3", "--floor-answers", "10",
+                 "--idle-secs", "2",
                  "--json", out],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, env=env, timeout=120 * SCALE)
