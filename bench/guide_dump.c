@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
@@ -169,6 +170,9 @@ main(int argc, char **argv)
 	int ch, text = 0, tsv = 0, nokw = 0, i;
 	double min = SEARCH_DEFAULT_MIN_SCORE;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(LOGL_INFO, NULL);
 	while ((ch = getopt(argc, argv, "tq:l:Tm:x:K")) != -1) {
 		switch (ch) {

@@ -14,6 +14,7 @@
 #include "escalate.h"
 #include "guide.h"
 #include "jid.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "lru.h"
@@ -57,10 +58,11 @@ struct rate {
 };
 
 /*
- * A person (not a helper) who wrote to the bot: the full JID their session
- * is with, so that the bot can ping it when it cannot see their presence.
+ * How to reach a person (not a helper) who wrote to the bot: the full JID
+ * their session is with, so that the bot can ping it when it cannot see
+ * their presence. (bot.c's struct person is the conversation with them.)
  */
-struct person {
+struct contact {
 	char	*full;		/* last heard from */
 	time_t	 checked;	/* last ping sent */
 	int	 pinging;
@@ -97,7 +99,7 @@ struct daemon {
 	size_t			 table_max;	/* for each table */
 	time_t			 last_tick;
 
-	struct lru		*people;	/* bare -> struct person */
+	struct lru		*people;	/* bare -> struct contact */
 	int			 checks;	/* people being pinged */
 	struct held		*held;
 	size_t			 nheld;
@@ -543,7 +545,7 @@ session_kept(void *ud, const char *bare)
 static int
 person_kept(void *ud, const char *bare, void *val)
 {
-	const struct person *p = val;
+	const struct contact *p = val;
 
 	return (p != NULL && p->pinging) || peer_kept(ud, bare);
 }
@@ -551,13 +553,13 @@ person_kept(void *ud, const char *bare, void *val)
 static void
 person_free(void *val)
 {
-	struct person *p = val;
+	struct contact *p = val;
 
 	free(p->full);
 	free(p);
 }
 
-static struct person *
+static struct contact *
 person_find(struct daemon *d, const char *bare)
 {
 	return lru_get(d->people, bare);
@@ -569,7 +571,7 @@ person_find(struct daemon *d, const char *bare)
 static void
 person_heard(struct daemon *d, const char *full, const char *bare)
 {
-	struct person *p;
+	struct contact *p;
 	void **slot;
 	int made;
 
@@ -582,7 +584,7 @@ person_heard(struct daemon *d, const char *full, const char *bare)
 		return;
 	}
 	if (made)
-		*slot = xcalloc(1, sizeof(struct person));
+		*slot = xcalloc(1, sizeof(struct contact));
 	p = *slot;
 	if (p->full != NULL && strcmp(p->full, full) == 0)
 		return;
@@ -594,7 +596,7 @@ static int
 person_idle(void *ud, const char *bare, void *val)
 {
 	struct daemon *d = ud;
-	const struct person *p = val;
+	const struct contact *p = val;
 
 	return !p->pinging && escalate_case_of(d->esc, bare) <= 0;
 }
@@ -631,7 +633,7 @@ check_one(void *ud, const char *bare, void *val)
 {
 	struct checks *c = ud;
 	struct daemon *d = c->d;
-	struct person *p = val;
+	struct contact *p = val;
 	const char *full;
 
 	if (p->pinging || !person_unseen(d, bare))
@@ -656,7 +658,7 @@ static void
 check_person(void *ud, const char *bare)
 {
 	struct checks *c = ud;
-	struct person *p;
+	struct contact *p;
 	char key[JID_BARE_MAX + 1];
 
 	/* The table's lower case. */
@@ -761,8 +763,7 @@ helper_impostor(struct daemon *d, const struct otr_event *ev, time_t now,
     struct bot_actions *a)
 {
 	const struct config_helper *h = config_helper_find(d->cfg, ev->bare);
-	const char *lang = d->cfg->guide.default_language ?
-	    d->cfg->guide.default_language : "en";
+	const char *lang = d->cfg->guide.default_language;
 	const char *v[] = { "fp", ev->fp != NULL && ev->fp[0] != '\0' ?
 	    ev->fp : "?", NULL };
 	char *text;
@@ -1019,7 +1020,7 @@ static void
 cb_reach(void *ud, const char *full, int there)
 {
 	struct daemon *d = ud;
-	struct person *p;
+	struct contact *p;
 	char bare[JID_BARE_MAX + 1];
 	int before;
 
@@ -1074,17 +1075,14 @@ tick(struct daemon *d, time_t now)
 static char *
 notice_text(const struct daemon *d, const char *key)
 {
-	static const char *const langs[] = {
-		"en", "fr", "es", "de", "it", "pt", "ar", "ru", "fa", "tr",
-	};
-	const char *def = d->cfg->guide.default_language != NULL ?
-	    d->cfg->guide.default_language : "en";
+	const struct lang_row *r = NULL;
+	const char *def = d->cfg->guide.default_language;
 	struct buf b;
 	char *s;
 
 	buf_init(&b);
-	for (size_t i = 0; i <= ARRAY_LEN(langs); i++) {
-		const char *lang = i == 0 ? def : langs[i - 1];
+	for (size_t i = 0; i == 0 || (r = lang_row_at(i - 1)) != NULL; i++) {
+		const char *lang = i == 0 ? def : r->code;
 
 		if (i > 0 && strcmp(lang, def) == 0)
 			continue;
@@ -1158,8 +1156,7 @@ static int
 sources_load(const struct config *cfg, struct guide **gp,
     struct phrases **pp, struct lexicon **lxp, struct search **sp)
 {
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
+	const char *lang = cfg->guide.default_language;
 	struct guide *g = guide_new();
 	struct phrases *p = phrases_new();
 	struct lexicon *lx;
@@ -1198,8 +1195,7 @@ static int
 setup(struct daemon *d)
 {
 	const struct config *cfg = d->cfg;
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
+	const char *lang = cfg->guide.default_language;
 	struct otr_callbacks ocb;
 	struct xmppc_callbacks xcb;
 	struct bot_env benv;
@@ -1215,6 +1211,7 @@ setup(struct daemon *d)
 	benv.reach = env_reach;
 	benv.fingerprint = env_fingerprint;
 	benv.on_duty = env_on_duty;
+	benv.kept = peer_kept;
 	d->b = bot_new(cfg, d->g, d->s, d->p, d->esc, &benv);
 	if (d->b == NULL)
 		return -1;

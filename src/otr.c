@@ -5,6 +5,8 @@
  *
  * Shape: one OtrlUserState; a list of peers (one per bare JID) holding what
  * libotr does not (last full JIDs per instance, cooldowns, SMP attempts).
+ * The peers are in a hash table, two recency lists (eviction, live
+ * sessions) and a min-heap of the time otr_poll() must next look at each.
  * libotr calls back into the ops below; those callbacks only record facts
  * and queue events, and the events and texts reach the daemon after the
  * libotr call has returned, so the daemon never re-enters libotr.
@@ -105,6 +107,9 @@ struct plist {
 struct peer {
 	struct plink	 link[NLISTS];
 	struct peer	*hnext;		/* same hash bucket */
+	time_t		 due;		/* otr_poll() looks at it then */
+	size_t		 heap_at;	/* its place in o->heap, 1-based; 0 none */
+	unsigned long	 polled;	/* o->polls when the tick last looked */
 	ConnContext	*master;	/* cached; NULL: see no_ctx */
 	int		 no_ctx;	/* known: libotr has no context */
 	int		 live;		/* counted in o->nlive, in LIST_LIVE */
@@ -159,6 +164,7 @@ struct otr {
 	char			*key_path;
 	char			*instag_path;
 	char			*fpr_path;
+	char			*fpr_written;	/* its content, as last written */
 	char			 our_fp[OTR_FP_HUMAN_LEN];
 	struct plist		 list[NLISTS];
 	struct peer		*bucket[PEER_BUCKETS];
@@ -166,6 +172,14 @@ struct otr {
 	size_t			 nlive;		/* peers with a live session */
 	size_t			 frag_total;	/* bytes of fragments held */
 	time_t			 last_poll;
+	size_t			 poll_visits;	/* peers the last poll looked at */
+	time_t			 poll_now;	/* the running poll's time; 0 */
+	unsigned long		 polls;		/* otr_poll() calls so far */
+	struct peer		**heap;		/* min-heap of peers by due */
+	size_t			 nheap;
+	size_t			 heapcap;
+	long			 sched_idle;	/* idle_timeout the dues used */
+	long			 sched_keep;	/* record_keep() the dues used */
 	unsigned int		 poll_interval;
 	time_t			(*clock)(void);
 
@@ -282,7 +296,7 @@ looks_automatic(const char *body)
 /*
  * Fragments: "?OTR|sender|receiver,k,n,piece," (v3) or "?OTR,k,n,piece,"
  * (v2). libotr reassembles the first "?OTR|" anywhere in the body, or
- * failing that the first "?OTR,", whatever comes before it (proto.c,
+ * failing that the first "?OTR,", whatever comes before it (libotr's
  * otrl_proto_fragment_accumulate), so the same header is checked here.
  * Returns 0 if libotr will not take body for a fragment, 1 if it is an
  * acceptable one, -1 if it must be dropped (n over the limit, or a header
@@ -530,30 +544,64 @@ keeps_keys(const struct otr *o, const char *bare)
 	return o->cfg->otr.remember_people || config_helper_find(o->cfg, bare) != NULL;
 }
 
+static ConnContext *master_of(const struct otr *, const char *);
+
+/* The keys of master context m (and its instances' list) as lines of the
+ * fingerprints file. */
+static void
+fpr_lines(struct buf *b, const ConnContext *m)
+{
+	const Fingerprint *f;
+	char hex[FPR_HEX_LEN];
+
+	for (f = m->fingerprint_root.next; f != NULL; f = f->next) {
+		buf_addf(b, "%s\t%s\t%s\t", m->username, m->accountname,
+		    m->protocol);
+		fpr_to_hex(f->fingerprint, hex);
+		buf_adds(b, hex);
+		buf_addf(b, "\t%s\n", f->trust ? f->trust : "");
+	}
+}
+
+/*
+ * Writes the kept keys (keeps_keys). libotr asks for this at every key it
+ * has not seen, that is at most handshakes with a newcomer: without
+ * remember_people only the helpers' contexts are looked at (not every
+ * context), and a file that would not change (a stranger's key, not kept)
+ * is not written again (no rename, no fsync).
+ */
 static int
 fingerprints_write(struct otr *o)
 {
 	ConnContext *c;
-	Fingerprint *f;
 	struct buf b;
-	char hex[FPR_HEX_LEN];
 	int rc;
 
 	buf_init(&b);
-	for (c = o->us->context_root; c != NULL; c = c->next) {
-		if (c->m_context != c || !keeps_keys(o, c->username))
-			continue;
-		for (f = c->fingerprint_root.next; f != NULL; f = f->next) {
-			buf_addf(&b, "%s\t%s\t%s\t", c->username,
-			    c->accountname, c->protocol);
-			fpr_to_hex(f->fingerprint, hex);
-			buf_adds(&b, hex);
-			buf_addf(&b, "\t%s\n", f->trust ? f->trust : "");
+	buf_adds(&b, "");
+	if (o->cfg->otr.remember_people) {
+		for (c = o->us->context_root; c != NULL; c = c->next)
+			if (c->m_context == c && keeps_keys(o, c->username))
+				fpr_lines(&b, c);
+	} else {
+		for (size_t i = 0; i < o->cfg->nhelpers; i++) {
+			char bare[JID_BARE_MAX + 1];
+
+			if (jid_bare_into(o->cfg->helpers[i].jid, bare,
+			    sizeof(bare)) == JID_OK &&
+			    (c = master_of(o, bare)) != NULL)
+				fpr_lines(&b, c);
 		}
+	}
+	if (o->fpr_written != NULL && strcmp(o->fpr_written, b.s) == 0) {
+		buf_release(&b);
+		return 0;
 	}
 	rc = util_write_atomic(o->fpr_path, b.s, b.len, 0600);
 	if (rc == -1)
 		log_warn("otr: cannot write %s", o->fpr_path);
+	free(o->fpr_written);
+	o->fpr_written = rc == 0 ? buf_detach(&b) : NULL;
 	buf_release(&b);
 	return rc;
 }
@@ -721,6 +769,158 @@ peer_frag_bytes(const struct otr *o, const struct peer *p)
 	return n;
 }
 
+/*
+ * The tick's timer: a binary min-heap of peers keyed by the time
+ * otr_poll() must next look at them (peer_due). Every change to what the
+ * tick acts on (activity, a libotr call, a handshake) goes through
+ * peer_touch() or peer_recount(), which reschedule; the tick then pops
+ * only the peers whose time came, so its cost does not grow with the
+ * people heard from and gone (issue 13).
+ */
+static void
+heap_put(struct otr *o, size_t i, struct peer *p)
+{
+	o->heap[i] = p;
+	p->heap_at = i + 1;
+}
+
+static void
+heap_up(struct otr *o, size_t i)
+{
+	struct peer *p = o->heap[i];
+
+	while (i > 0 && o->heap[(i - 1) / 2]->due > p->due) {
+		heap_put(o, i, o->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_put(o, i, p);
+}
+
+static void
+heap_down(struct otr *o, size_t i)
+{
+	struct peer *p = o->heap[i];
+	size_t k;
+
+	while ((k = 2 * i + 1) < o->nheap) {
+		if (k + 1 < o->nheap && o->heap[k + 1]->due < o->heap[k]->due)
+			k++;
+		if (o->heap[k]->due >= p->due)
+			break;
+		heap_put(o, i, o->heap[k]);
+		i = k;
+	}
+	heap_put(o, i, p);
+}
+
+static void
+heap_remove(struct otr *o, struct peer *p)
+{
+	struct peer *last;
+	size_t i = p->heap_at;
+
+	if (i-- == 0)
+		return;
+	p->heap_at = 0;
+	if (i == --o->nheap)
+		return;
+	last = o->heap[o->nheap];
+	heap_put(o, i, last);
+	heap_down(o, i);
+	heap_up(o, last->heap_at - 1);
+}
+
+/* Sets p's due time, adding p to the heap if it is not in it. */
+static void
+heap_set(struct otr *o, struct peer *p, time_t due)
+{
+	if (p->heap_at == 0) {
+		if (o->nheap == o->heapcap) {
+			o->heapcap = o->heapcap ? o->heapcap * 2 : 64;
+			o->heap = xrealloc(o->heap,
+			    o->heapcap * sizeof(*o->heap));
+		}
+		p->due = due;
+		heap_put(o, o->nheap++, p);
+		heap_up(o, o->nheap - 1);
+		return;
+	}
+	p->due = due;
+	heap_up(o, p->heap_at - 1);
+	heap_down(o, p->heap_at - 1);
+}
+
+/* How long a peer record outlives its last message: the refusal
+ * cooldown and the SMP attempt window are counted in it. */
+static long
+record_keep(const struct otr *o)
+{
+	long keep = o->cfg->otr.refusal_cooldown;
+
+	return keep < SMP_WINDOW ? SMP_WINDOW : keep;
+}
+
+static time_t
+earlier(time_t a, time_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * When otr_poll() must next look at p, from its state now: no later than
+ * the first time one of the tick's rules could apply to it (an encrypted
+ * session idle for idle_timeout, a FINISHED context, contexts without a
+ * session for AKE_WINDOW, a fresh handshake going stale, the record's
+ * keep over). Too early costs one visit; never too late.
+ */
+static time_t
+peer_due(const struct otr *o, const struct peer *p, time_t now)
+{
+	ConnContext *m, *c;
+	long keep = record_keep(o);
+	time_t t = p->active + keep;
+	int enc = 0, busy = 0;
+
+	if (t <= now && config_helper_find(o->cfg, p->bare) != NULL)
+		t = now + keep;		/* a helper's record stays; look again
+					 * in case a reload removed them */
+	if ((m = master_of(o, p->bare)) != NULL) {
+		FOREACH_INSTANCE(c, m) {
+			if (c->msgstate == OTRL_MSGSTATE_FINISHED)
+				return now;
+			enc |= c->msgstate == OTRL_MSGSTATE_ENCRYPTED;
+			busy |= c != m || c->msgstate != OTRL_MSGSTATE_PLAINTEXT ||
+			    c->auth.authstate != OTRL_AUTHSTATE_NONE;
+		}
+		if (enc)
+			t = earlier(t, p->active + o->cfg->otr.idle_timeout);
+		else if (busy || !keeps_keys(o, p->bare))
+			t = earlier(t, p->active + AKE_WINDOW);
+	}
+	if (p->live && p->ake_at + AKE_WINDOW > now)
+		t = earlier(t, p->ake_at + AKE_WINDOW);
+	if (p->live && p->asked + AKE_WINDOW > now)
+		t = earlier(t, p->asked + AKE_WINDOW);
+	return t;
+}
+
+/* Puts p in the heap at its due time. One the running tick looked at
+ * already waits for the next tick if it is still due (never twice in the
+ * same one); any other that is due is looked at by the running or the
+ * next tick. */
+static void
+peer_schedule(struct otr *o, struct peer *p)
+{
+	time_t now = now_of(o), t;
+
+	if (o->poll_now > now)
+		now = o->poll_now;
+	t = peer_due(o, p, now);
+	if (t <= now && o->poll_now != 0 && p->polled == o->polls)
+		t = now + 1;
+	heap_set(o, p, t);
+}
+
 /* After any libotr call about p: recounts its live session and its
  * fragments into the totals (live sessions are counted as they start and
  * end, never by walking every peer). */
@@ -738,6 +938,7 @@ peer_recount(struct otr *o, struct peer *p)
 	p->live = live;
 	o->frag_total = o->frag_total - p->frag + frag;
 	p->frag = frag;
+	peer_schedule(o, p);
 }
 
 /* p was active now: it moves to the front of the eviction order. */
@@ -748,6 +949,7 @@ peer_touch(struct otr *o, struct peer *p, time_t now)
 	if (p->live)
 		list_front(o, LIST_LIVE, p);
 	list_front(o, LIST_ALL, p);
+	peer_schedule(o, p);
 }
 
 /*
@@ -937,6 +1139,7 @@ peer_remove(struct otr *o, struct peer *victim)
 		}
 	}
 	list_unlink(o, LIST_ALL, victim);
+	heap_remove(o, victim);
 	peer_free(victim);
 	o->npeers--;
 }
@@ -983,6 +1186,7 @@ peer_get(struct otr *o, const char *bare)
 	o->bucket[peer_hash(bare)] = p;
 	o->npeers++;
 	p->active = now_of(o);
+	peer_schedule(o, p);
 	return p;
 }
 
@@ -1742,6 +1946,8 @@ otr_new(const struct config *cfg, const char *refusal,
 	o->fpr_path = path_in(cfg->state_dir, FPR_FILE);
 	o->us = otrl_userstate_create();
 	o->poll_interval = otrl_message_poll_get_default_interval(o->us);
+	o->sched_idle = o->cfg->otr.idle_timeout;
+	o->sched_keep = record_keep(o);
 
 	if (dir_ensure(cfg->state_dir) == -1 ||
 	    key_load(o->us, o->key_path, o->account) == -1)
@@ -1800,6 +2006,8 @@ otr_free(struct otr *o)
 	free(o->key_path);
 	free(o->instag_path);
 	free(o->fpr_path);
+	free(o->fpr_written);
+	free(o->heap);
 	free(o);
 }
 
@@ -2562,28 +2770,42 @@ otr_offline(struct otr *o, const char *full)
 	free(bare);
 }
 
-void
-otr_poll(struct otr *o, time_t now)
+/* After libotr's own timer (it may end the master's wait for a v3
+ * handshake): the live peers with a context are recounted. Only contexts
+ * are walked, which libotr's poll walked already. */
+static void
+poll_recount(struct otr *o)
 {
-	struct peer *p, *next;
-	long keep = o->cfg->otr.refusal_cooldown;
+	ConnContext *c;
+	struct peer *p;
 
-	if (keep < SMP_WINDOW)
-		keep = SMP_WINDOW;
-	if (o->last_poll == 0)
-		o->last_poll = now;
-	if (now - o->last_poll >= (time_t)o->poll_interval) {
-		o->depth++;
-		otrl_message_poll(o->us, &o->ops, o);
-		o->depth--;
-		o->last_poll = now;
-	}
-	for (p = o->list[LIST_ALL].head; p != NULL; p = next) {
-		next = p->link[LIST_ALL].next;
-		peer_recount(o, p);	/* the poll may have ended handshakes */
-		if (peer_encrypted(o, p->bare)) {
-			if (now - p->active < o->cfg->otr.idle_timeout)
-				continue;
+	for (c = o->us->context_root; c != NULL; c = c->next)
+		if (c->m_context == c &&
+		    (p = peer_find(o, c->username)) != NULL && p->live)
+			peer_recount(o, p);
+}
+
+/* A reload changed the timeouts: every peer's due time again. */
+static void
+poll_reschedule(struct otr *o)
+{
+	struct peer *p;
+
+	o->sched_idle = o->cfg->otr.idle_timeout;
+	o->sched_keep = record_keep(o);
+	for (p = o->list[LIST_ALL].head; p != NULL; p = p->link[LIST_ALL].next)
+		peer_schedule(o, p);
+}
+
+/* The tick's rules for one peer whose time came. Returns 1 if its record
+ * was removed. */
+static int
+poll_peer(struct otr *o, struct peer *p, time_t now)
+{
+	p->polled = o->polls;
+	peer_recount(o, p);	/* handshakes may have gone stale */
+	if (peer_encrypted(o, p->bare)) {
+		if (now - p->active >= o->cfg->otr.idle_timeout) {
 			log_info("otr: session with %s idle for %lds: ending it",
 			    log_peer(p->bare), (long)(now - p->active));
 			if (p->secure) {
@@ -2591,19 +2813,51 @@ otr_poll(struct otr *o, time_t now)
 				queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
 			}
 			peer_end(o, p);
-		} else if (peer_finished(o, p) ||
-		    (!p->live && now - p->active >= AKE_WINDOW)) {
-			/* ended by the peer (FINISHED holds nothing), plaintext
-			 * only, or a handshake that never finished */
-			if (p->secure) {
-				p->secure = 0;
-				queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
-			}
-			contexts_forget(o, p);
 		}
-		if (now - p->active >= keep && !config_helper_find(o->cfg, p->bare))
-			peer_remove(o, p);
+	} else if (peer_finished(o, p) ||
+	    (!p->live && now - p->active >= AKE_WINDOW)) {
+		/* ended by the peer (FINISHED holds nothing), plaintext
+		 * only, or a handshake that never finished */
+		if (p->secure) {
+			p->secure = 0;
+			queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
+		}
+		contexts_forget(o, p);
 	}
+	if (now - p->active >= record_keep(o) &&
+	    !config_helper_find(o->cfg, p->bare)) {
+		peer_remove(o, p);
+		return 1;
+	}
+	peer_schedule(o, p);
+	return 0;
+}
+
+void
+otr_poll(struct otr *o, time_t now)
+{
+	if (o->last_poll == 0)
+		o->last_poll = now;
+	o->poll_now = now;
+	o->polls++;
+	if (now - o->last_poll >= (time_t)o->poll_interval) {
+		o->depth++;
+		otrl_message_poll(o->us, &o->ops, o);
+		o->depth--;
+		o->last_poll = now;
+		poll_recount(o);
+	}
+	if (o->sched_idle != o->cfg->otr.idle_timeout ||
+	    o->sched_keep != record_keep(o))
+		poll_reschedule(o);
+	o->poll_visits = 0;
+	/* Each peer looked at is rescheduled after now (peer_schedule), so
+	 * every peer is visited at most once per tick. */
+	while (o->nheap > 0 && o->heap[0]->due <= now) {
+		o->poll_visits++;
+		poll_peer(o, o->heap[0], now);
+	}
+	o->poll_now = 0;
 	flush(o);
 }
 
@@ -2671,4 +2925,10 @@ size_t
 otr_nsessions(const struct otr *o)
 {
 	return o->nlive;
+}
+
+size_t
+otr_poll_visits(const struct otr *o)
+{
+	return o->poll_visits;
 }

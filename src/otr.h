@@ -155,5 +155,7 @@ size_t otr_nsessions(const struct otr *o);
 /* For tests: the module's clock (NULL: time()). Cooldowns, idle times and
  * SMP windows are measured with it; otr_poll() uses the time it is given. */
 void otr_set_clock(struct otr *o, time_t (*clock)(void));
+/* For tests: peer records the last otr_poll() looked at. */
+size_t otr_poll_visits(const struct otr *o);
 
 #endif

@@ -1,9 +1,8 @@
 /*
  * search: tokenizer and BM25 index over a loaded guide.
  *
- * Tokens: Unicode NFKC and case folding (libunistring), accents folded,
- * French elisions stripped (l' d' j' qu' c' s' n' m', both apostrophes),
- * stopwords dropped, Snowball stemming (libstemmer) in the text's language.
+ * Tokens: lang.c's words (folded, elisions cut, stopwords dropped: data
+ * in DATADIR/lang/), Snowball stemming (libstemmer) in the text's language.
  * Heading, title and front-matter keywords weigh more than body text.
  *
  * Invariants: search_query() does no allocation proportional to the index,
@@ -120,21 +119,6 @@ void search_free(struct search *s);
  * or 40 distinct words is ignored. */
 size_t search_query(const struct search *s, const char *text,
     const char *lang, struct search_hit *hits, size_t max);
-
-/* Guesses the language of text from stopword profiles among the languages
- * the index knows (or fr/en/es); returns a borrowed 2-letter code, or NULL
- * when there is no evidence (e.g. one unknown word). */
-const char *search_detect_lang(const char *text);
-/* As search_detect_lang, and tells the evidence: *best = stopword hits of
- * the winner, *other_hits = hits of language other (may be NULL). Any of
- * the pointers may be NULL. */
-const char *search_detect_lang_counts(const char *text, const char *other,
-    size_t *best, size_t *other_hits);
-
-/* Folds text for comparisons of commands: NFKC, case fold, accents removed,
- * apostrophes unified, surrounding spaces and one final punctuation mark
- * dropped. New string; caller frees. */
-char *search_fold(const char *text);
 
 /* For tests and --explain: the tokens of text in lang, space-separated.
  * New string; caller frees. */

@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+from checks import (SCALE, attempt, check, failures, finish, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, secret  # noqa: E402
 from otrclient import load_or_make_key, otr_kind  # noqa: E402
@@ -523,11 +523,7 @@ def run(tmp, srv, bots, clients):
               short(san[0]) if san else "")
         if failures():
             note("%s log tail:\n%s" % (name, b.tail(15)))
-    note("total")
-    if failures():
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@
 #include "fpr.h"
 #include "duty.h"
 #include "escalate.h"
+#include "lang.h"
 #include "log.h"
 #include "store.h"
 #include "tap.h"
@@ -1016,6 +1017,9 @@ main(int argc, char **argv)
 	struct dirent *de;
 	DIR *dir;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(getenv("ESC_DEBUG") ? LOGL_DEBUG : LOGL_ERROR, NULL);
 	if (top == NULL || *top == '\0')
 		top = ".";

@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
+#include "hits.h"
 #include "tap.h"
 #include "util.h"
 
@@ -212,14 +214,8 @@ static struct search_hit
 hit(double score, double coverage, size_t matched, size_t words,
     double rarity, int off)
 {
-	struct search_hit h;
+	struct search_hit h = mkhit(score, coverage, rarity, words, matched);
 
-	memset(&h, 0, sizeof(h));
-	h.score = score;
-	h.coverage = coverage;
-	h.matched = matched;
-	h.words = words;
-	h.rarity = rarity;
 	h.off_subject = off;
 	return h;
 }
@@ -271,6 +267,9 @@ main(void)
 	const char *top = getenv("TOP_SRCDIR");
 	char lexdir[1024];
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(LOGL_ERROR, NULL);
 	(void)util_snprintf(lexdir, sizeof(lexdir), "%s/tests/fixtures/lexicon",
 	    top ? top : ".");

@@ -21,21 +21,17 @@
 #include "config.h"
 #include "fpr.h"
 #include "log.h"
+#include "clear.h"
 #include "otr.h"
 #include "tap.h"
 #include "util.h"
+#include "wire.h"
 
 #define REFUSAL	"This bot only reads private (OTR) messages. Yours was not read."
 #define TAG_BASE " \t  \t\t\t\t \t \t \t  "
 #define TAG_V2	"  \t\t  \t "
 #define TAG_V3	"  \t\t  \t\t"
 #define SECRET_TEXT "ANSWER-SECRET-1234"	/* must never travel in clear */
-
-struct sent {
-	char	*from;
-	char	*to;
-	char	*body;
-};
 
 struct node {
 	const char		*name;		/* bare JID */
@@ -53,13 +49,14 @@ struct node {
 	int			 nsent;		/* bodies injected */
 };
 
-static struct sent queue[512];
+static struct wire_msg queue[512];
 static int nqueue;
-static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap;
+static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
+    fresh, crowd;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide, &cap };
+    &mob, &wide, &cap, &fresh, &crowd };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -72,12 +69,6 @@ test_clock(void)
 	return test_now;
 }
 
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* Everything the bot sends in clear must be OTR protocol or the notice. */
 static void
 audit(const struct node *from, const char *body)
@@ -86,9 +77,7 @@ audit(const struct node *from, const char *body)
 		return;
 	if (strstr(body, SECRET_TEXT) != NULL)
 		leaks++;
-	if (starts(body, "?OTR:") || starts(body, "?OTR Error: ") ||
-	    strcmp(body, "?OTRv23?") == 0 ||
-	    strcmp(body, "?OTRv23?\n" REFUSAL) == 0 || strcmp(body, REFUSAL) == 0)
+	if (clear_kind(body, REFUSAL) != CLEAR_LEAK)
 		return;
 	fprintf(stderr, "LEAK from %s: %s\n", from->name, body);
 	leaks++;
@@ -102,14 +91,11 @@ cb_inject(void *ud, const char *to, const char *body, int hints)
 	(void)hints;
 	audit(n, body);
 	n->nsent++;
-	if (nqueue == (int)ARRAY_LEN(queue)) {
+	if (wire_push(queue, &nqueue, (int)ARRAY_LEN(queue), n->full, to,
+	    body) == -1) {
 		fprintf(stderr, "queue full\n");
 		return -1;
 	}
-	queue[nqueue].from = xstrdup(n->full);
-	queue[nqueue].to = xstrdup(to);
-	queue[nqueue].body = xstrdup(body);
-	nqueue++;
 	return 0;
 }
 
@@ -141,11 +127,8 @@ queue_clear(void)
 {
 	int i;
 
-	for (i = 0; i < nqueue; i++) {
-		free(queue[i].from);
-		free(queue[i].to);
-		free(queue[i].body);
-	}
+	for (i = 0; i < nqueue; i++)
+		wire_msg_free(&queue[i]);
 	nqueue = 0;
 }
 
@@ -168,22 +151,18 @@ node_of(const char *jid)
 static int
 deliver(void)
 {
+	struct wire_msg m;
 	int count = 0;
 
-	while (nqueue > 0 && count < 400) {
-		struct sent m = queue[0];
+	while (count < 400 && wire_pop(queue, &nqueue, &m)) {
 		struct node *to = node_of(m.to);
 
-		memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
-		nqueue--;
 		if (getenv("TEST_OTR_TRACE") != NULL)
 			fprintf(stderr, "# %s -> %s: %.16s\n", m.from, m.to,
 			    m.body);
 		if (to != NULL && to->o != NULL)
 			otr_receive(to->o, m.from, m.body);
-		free(m.from);
-		free(m.to);
-		free(m.body);
+		wire_msg_free(&m);
 		count++;
 	}
 	return count;
@@ -424,7 +403,7 @@ test_refusal(void)
 	otr_receive(bot.o, "gus@example.test/pidgin",
 	    "hi there" TAG_BASE TAG_V2 TAG_V3);
 	CHECK_INT(2, nqueue, "tagged plaintext: AKE message and notice");
-	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	CHECK(nqueue == 2 && clear_starts(queue[0].body, "?OTR:AAMC"),
 	    "first a v3 DH commit");
 	CHECK_STR(REFUSAL, nqueue == 2 ? queue[1].body : NULL,
 	    "then the notice without a query tag");
@@ -432,7 +411,7 @@ test_refusal(void)
 
 	/* A v2-only client (potr, Profanity) asking. */
 	otr_receive(bot.o, "frank@example.test/potr", "?OTRv2?");
-	CHECK(nqueue == 1 && starts(queue[0].body, "?OTR:AAIC"),
+	CHECK(nqueue == 1 && clear_starts(queue[0].body, "?OTR:AAIC"),
 	    "?OTRv2? gets a v2 DH commit");
 	queue_clear();
 }
@@ -553,7 +532,7 @@ test_session(void)
 
 	CHECK_INT(0, otr_send(bot.o, "alice@example.test",
 	    SECRET_TEXT " 1 < 2 & AT&T &amp; try ?OTRv2? now"), "otr_send works");
-	CHECK(nqueue == 1 && starts(queue[0].body, "?OTR:AAMD"),
+	CHECK(nqueue == 1 && clear_starts(queue[0].body, "?OTR:AAMD"),
 	    "the answer travels as a v3 data message");
 	CHECK_STR("alice@example.test/phone", nqueue ? queue[0].to : NULL,
 	    "to the full JID of the session");
@@ -627,7 +606,7 @@ test_replay(int n)
 		deliver();
 		otr_receive(bot.o, from, body);
 		for (i = 0; i < nqueue; i++) {
-			err += starts(queue[i].body, "?OTR Error: ");
+			err += clear_starts(queue[i].body, "?OTR Error: ");
 			query += strcmp(queue[i].body, "?OTRv23?") == 0;
 		}
 		printf("# replay: %d error(s), %d query\n", err, query);
@@ -732,6 +711,7 @@ test_smp(void)
 static void
 test_end_and_restart(void)
 {
+	struct wire_msg m;
 	char *tags0, *tags1;
 	const struct otr_event *ev;
 	int i, saw_err = 0, saw_query = 0, n;
@@ -768,14 +748,12 @@ test_end_and_restart(void)
 
 	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "are you there?"),
 	    "alice still thinks she is private");
-	otr_receive(bot.o, queue[0].from, queue[0].body);
-	free(queue[0].from);
-	free(queue[0].to);
-	free(queue[0].body);
-	memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
-	nqueue--;
+	if (wire_pop(queue, &nqueue, &m)) {
+		otr_receive(bot.o, m.from, m.body);
+		wire_msg_free(&m);
+	}
 	for (i = 0; i < nqueue; i++) {
-		saw_err |= starts(queue[i].body, "?OTR Error: ");
+		saw_err |= clear_starts(queue[i].body, "?OTR Error: ");
 		saw_query |= strcmp(queue[i].body, "?OTRv23?") == 0;
 	}
 	CHECK(saw_err, "stale data: an OTR error");
@@ -817,6 +795,29 @@ test_helper(void)
 	CHECK(store != NULL && strstr(store, "alice@") == NULL,
 	    "people's keys not stored");
 	free(store);
+
+	/* A newcomer's key (libotr asks for the file to be written) leaves
+	 * the file as it is: not rewritten (same inode), no fsync. */
+	{
+		char path[512];
+		struct stat before, after;
+
+		util_snprintf(path, sizeof(path), "%s/otr.fingerprints",
+		    bot.dir);
+		node_setup(&fresh, "fresh@example.test",
+		    "fresh@example.test/phone", "fresh");
+		CHECK(stat(path, &before) == 0 && node_start(&fresh) == 0 &&
+		    otr_open(fresh.o, "bot@example.test") == 0,
+		    "a newcomer opens");
+		deliver();
+		otr_info(bot.o, "fresh@example.test", &info);
+		CHECK(info.encrypted, "the newcomer's session is encrypted");
+		CHECK(stat(path, &after) == 0 && after.st_ino == before.st_ino,
+		    "a stranger's new key does not rewrite the file");
+		otr_free(fresh.o);
+		fresh.o = NULL;
+		queue_clear();
+	}
 
 	helper.pin[0][0] ^= 0xff;
 	CHECK_INT(-1, otr_send_pinned(bot.o, "helper@example.test", "case #2"),
@@ -1063,7 +1064,7 @@ test_caps(void)
 		otr_receive(small.o, jid, "hi" TAG_BASE TAG_V2 TAG_V3);
 	}
 	for (i = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(6, akes, "6 handshakes started: each newcomer at the cap "
 	    "ends the least recently active one");
 	CHECK_INT(3, otr_nsessions(small.o), "3 live sessions");
@@ -1073,7 +1074,7 @@ test_caps(void)
 		otr_receive(small.o, jid, "hello?");
 	}
 	for (i = 0; i < nqueue; i++)
-		notices += starts(queue[i].body, "?OTRv23?\n");
+		notices += clear_starts(queue[i].body, "?OTRv23?\n");
 	CHECK_INT(100, notices, "plaintext is refused whatever the load");
 	CHECK_INT(3, otr_nsessions(small.o), "still 3 live sessions");
 	queue_clear();
@@ -1082,7 +1083,7 @@ test_caps(void)
 	CHECK_INT(0, otr_nsessions(small.o),
 	    "handshakes that never finish are dropped after 2 minutes");
 	otr_receive(small.o, "t9@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
-	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	CHECK(nqueue == 2 && clear_starts(queue[0].body, "?OTR:AAMC"),
 	    "and new ones start again");
 	queue_clear();
 	otr_receive(small.o, "p0@example.test/x", "hello again?");
@@ -1130,13 +1131,13 @@ test_session_cap(void)
 	test_now += 130;	/* stale, before any tick */
 	otr_receive(cap.o, "new1@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	for (i = akes = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(1, akes, "stale handshakes do not refuse a newcomer");
 	queue_clear();
 	otr_receive(cap.o, "new2@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	otr_receive(cap.o, "new3@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	for (i = akes = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(2, akes, "at the cap a newcomer evicts, is not refused");
 	CHECK(otr_nsessions(cap.o) <= 2, "and the cap holds");
 	queue_clear();
@@ -1322,6 +1323,70 @@ test_eviction_cost(void)
 	wide.o = NULL;
 }
 
+/* Peer records the tick looks at when n strangers wrote once each, were
+ * refused, and are now forgotten (no OTR context, record kept for the
+ * cooldown), plus one live session: the tick must not visit them. */
+static size_t
+tick_visits(int n)
+{
+	char jid[64];
+	size_t v;
+	int i;
+
+	node_setup(&crowd, "crowd@example.test", "crowd@example.test/s",
+	    n < 100 ? "crowd-small" : "crowd-big");
+	crowd.cfg.limits.max_sessions = 3000;
+	if (node_start(&crowd) == -1)
+		return (size_t)-1;
+	for (i = 0; i < n; i++) {
+		util_snprintf(jid, sizeof(jid), "gone%d@example.test/x", i);
+		otr_receive(crowd.o, jid, "hello?");
+		if (nqueue > 400)
+			queue_clear();
+	}
+	queue_clear();
+	otr_poll(crowd.o, test_now);	/* the first tick may look at all */
+	test_now += 2;
+	otr_receive(crowd.o, "newcomer@example.test/x", "hi");
+	queue_clear();
+	test_now += 2;
+	otr_poll(crowd.o, test_now);
+	v = otr_poll_visits(crowd.o);
+	test_now += 2;
+	otr_poll(crowd.o, test_now);
+	if (otr_poll_visits(crowd.o) > v)
+		v = otr_poll_visits(crowd.o);
+	/* after the cooldown every record has come due and goes */
+	test_now += 3600 + 1;
+	otr_poll(crowd.o, test_now);
+	printf("# %d forgotten strangers: the tick visited %zu records; "
+	    "after the cooldown %zu\n", n, v, otr_poll_visits(crowd.o));
+	CHECK(otr_poll_visits(crowd.o) >= (size_t)n,
+	    "after the cooldown the forgotten records come due");
+	test_now += 2;
+	otr_poll(crowd.o, test_now);
+	CHECK_INT(0, (int)otr_poll_visits(crowd.o),
+	    "and are gone: the next tick visits none");
+	otr_free(crowd.o);
+	crowd.o = NULL;
+	return v;
+}
+
+/*
+ * Issue 13: the one-second tick does work only for peers whose deadline
+ * came (idle expiry, a handshake gone stale, a record's cooldown over),
+ * not for every stranger heard from in the last hour. Counted in records
+ * visited, not in time.
+ */
+static void
+test_tick_cost(void)
+{
+	size_t few = tick_visits(10), many = tick_visits(10000);
+
+	CHECK(few <= 2, "10 forgotten strangers: the tick visits at most 2");
+	CHECK(many <= few, "10,000 forgotten strangers: no more than with 10");
+}
+
 int
 main(void)
 {
@@ -1375,6 +1440,7 @@ main(void)
 	test_instances_cap();
 	test_eviction_cost();
 	test_log_privacy(logpath);
+	test_tick_cost();	/* after: its 10,000 strangers fill the log */
 	CHECK_INT(0, leaks, "nothing but notices and OTR in clear from bots");
 
 	for (i = 0; i < (int)ARRAY_LEN(nodes); i++) {

@@ -36,6 +36,7 @@
 
 #include "guide.h"
 #include "labels.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
@@ -261,6 +262,9 @@ main(void)
 	struct search *s;
 	int tapn = 0, failed = 0;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	if (top == NULL)
 		top = ".";
 	(void)util_snprintf(replies, sizeof(replies), "%s/replies", top);

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "guide.h"
+#include "lang.h"
 #include "log.h"
 #include "search.h"
+#include "hits.h"
 #include "tap.h"
 #include "util.h"
 
@@ -29,7 +31,7 @@ check_tokens(const char *text, const char *lang, const char *expected,
 static void
 check_fold(const char *text, const char *expected)
 {
-	char *got = search_fold(text);
+	char *got = lang_fold(text);
 
 	CHECK_STR(expected, got, text);
 	free(got);
@@ -38,7 +40,7 @@ check_fold(const char *text, const char *expected)
 static void
 check_lang(const char *text, const char *expected)
 {
-	const char *got = search_detect_lang(text);
+	const char *got = lang_detect(text);
 
 	CHECK_STR(expected ? expected : "(null)", got ? got : "(null)", text);
 }
@@ -103,7 +105,7 @@ test_detect(void)
 	check_lang("\xff\xfe", NULL);
 	{
 		size_t best = 0, other = 0;
-		const char *l = search_detect_lang_counts("le chat et le chien "
+		const char *l = lang_detect_counts("le chat et le chien "
 		    "sont dans la maison avec the dog", "en", &best, &other);
 
 		CHECK_STR("fr", l ? l : "(null)", "counts: winner");
@@ -246,21 +248,6 @@ test_ranking(void)
 	guide_free(g);
 }
 
-static struct search_hit
-mkhit(double score, double coverage, double rarity, size_t words,
-    size_t matched)
-{
-	struct search_hit h;
-
-	memset(&h, 0, sizeof(h));
-	h.score = score;
-	h.coverage = coverage;
-	h.rarity = rarity;
-	h.words = words;
-	h.matched = matched;
-	return h;
-}
-
 static void
 test_is_answer(void)
 {
@@ -347,6 +334,9 @@ main(void)
 {
 	const char *top = getenv("TOP_SRCDIR");
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(LOGL_ERROR, NULL);
 	(void)util_snprintf(fixdir, sizeof(fixdir), "%s/tests/fixtures",
 	    top ? top : ".");
