@@ -65,6 +65,7 @@ struct xmppc {
 	char			*ping_id;
 	uint64_t		 ping_sent;
 	uint64_t		 last_ping;
+	uint64_t		 last_heard;	/* the last stanza in */
 	uint32_t		 rng;
 	/* XEP-0199 pings to people's full JIDs (xmppc_ping_peer). */
 	struct peer_ping {
@@ -431,6 +432,20 @@ on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 1;
 }
 
+/* Every stanza in: the server is there, even when the answer to our
+ * ping waits behind thousands of stanzas (a restart with many people
+ * coming back). */
+static int
+on_heard(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct xmppc *x = ud;
+
+	(void)conn;
+	(void)st;
+	x->last_heard = now_ms();
+	return 1;
+}
+
 static int
 on_pong(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
@@ -780,8 +795,11 @@ on_tick(xmpp_ctx_t *ctx, void *ud)
 		    LOGIN_TIMEOUT_MS / 1000);
 		abort_link(x);
 	} else if (x->state == XS_ONLINE) {
+		/* dead: no answer to the ping and nothing else heard
+		 * for PING_TIMEOUT_MS */
 		if (x->ping_id != NULL &&
-		    now - x->ping_sent >= PING_TIMEOUT_MS) {
+		    now - x->ping_sent >= PING_TIMEOUT_MS &&
+		    now - x->last_heard >= PING_TIMEOUT_MS) {
 			log_warnx("xmpp: no answer to a ping in %d s: the link "
 			    "is dead, reconnecting", PING_TIMEOUT_MS / 1000);
 			ping_forget(x);
@@ -863,6 +881,7 @@ xmppc_new(const struct config *cfg, const struct xmppc_callbacks *cb)
 	xmpp_conn_set_certfail_handler(x->conn, certfail);
 	/* Keepalive, and the 0.12 address-fallback fix. */
 	xmpp_conn_set_sockopt_callback(x->conn, xmpp_sockopt_cb_keepalive);
+	xmpp_handler_add(x->conn, on_heard, NULL, NULL, NULL, x);
 	xmpp_handler_add(x->conn, on_message, NULL, "message", NULL, x);
 	xmpp_handler_add(x->conn, on_presence, NULL, "presence", NULL, x);
 	xmpp_handler_add(x->conn, on_iq, NULL, "iq", NULL, x);

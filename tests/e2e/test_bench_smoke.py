@@ -2,10 +2,11 @@
 """Smoke test of the load benchmark (bench/run_load.py, issue 13).
 
 Five generator clients against the real bot on a throwaway Prosody: every
-one logs in, finishes an OTR handshake and gets answers; the libotr floor
+one logs in, finishes an OTR handshake and gets answers, and again after
+the bot is restarted; the libotr floor
 runs; the bot logs its "text handled in N us" lines at debug level; the
 runner's figures come out. It keeps the benchmark from rotting without
-running it (the benchmark itself is `make bench-load`). One line per
+running it (the benchmark itself is `make bench`). One line per
 check; exit 1 on failure.
 """
 import json
@@ -33,10 +34,11 @@ def main():
         try:
             r = subprocess.run(
                 ["/usr/bin/python3", os.path.join(TOP, "bench", "run_load.py"),
-                 "--stages", "5", "--scenarios", "floor,steady",
+                 "--stages", "5", "--scenarios", "floor,steady,restart",
                  "--ask-secs", str(3 * SCALE), "--flood-victims", "0",
                  "--churn-gone", "0", "--strangers", "0",
                  "--floor-handshakes", "3", "--floor-answers", "10",
+                 "--idle-secs", "2",
                  "--json", out],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, env=env, timeout=120 * SCALE)
@@ -66,6 +68,14 @@ def main():
               "CPU per answer and its ratio to the floor are reported",
               str(st.get("answer_ratio")))
         check(st.get("rss_kb_after_asking", 0) > 0, "the bot's RSS is read")
+        rs = res.get("restart", {})
+        check(rs.get("clients_rekeyed") == 5 and rs.get("clients_answered") == 5
+              and rs.get("all_answered_s") is not None,
+              "after the bot's restart every client starts OTR again and "
+              "gets an answer", str(rs))
+        table = "== secours load benchmark" in text and "/ floor" in text
+        check(table, "the runner prints the table of ratios",
+              "" if table else text[-400:])
         check("errors" not in res, "no scenario failed", str(res.get("errors")))
     note("total %.1fs" % (time.monotonic() - t0))
     return finish()
