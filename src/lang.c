@@ -339,6 +339,16 @@ parse(struct langdata *d, const char *name, const char *text, size_t len)
 	return rc;
 }
 
+/* A key the code asks for must be a row of keys[]: a typo would never
+ * match anything, silently. */
+static void
+key_check(const char *key)
+{
+	if (key_find(key, strlen(key)) == NULL)
+		fatalx("lang: the code asks for [%s], not in lang.c's keys",
+		    key);
+}
+
 static const struct entry *
 entry_of(const struct langdata *d, const char *key)
 {
@@ -552,6 +562,7 @@ lang_match(const char *key, const char *folded, size_t n, const char **lang)
 	const char *found = NULL;
 	int hits = 0;
 
+	key_check(key);
 	for (size_t i = 0; i < cur.n; i++) {
 		const struct entry *e = entry_of(&cur.v[i], key);
 
@@ -572,22 +583,12 @@ const char *const *
 lang_items(const char *lang, const char *key, size_t *n)
 {
 	const struct langdata *d = loaded_of(lang);
-	const struct entry *e = d != NULL ? entry_of(d, key) : NULL;
+	const struct entry *e;
 
+	key_check(key);
+	e = d != NULL ? entry_of(d, key) : NULL;
 	*n = e != NULL ? e->n : 0;
 	return e != NULL ? (const char *const *)e->raw : NULL;
-}
-
-void
-lang_each(const char *key, void (*fn)(void *arg, const char *lang,
-    const char *folded), void *arg)
-{
-	for (size_t i = 0; i < cur.n; i++) {
-		const struct entry *e = entry_of(&cur.v[i], key);
-
-		for (size_t k = 0; e != NULL && k < e->n; k++)
-			fn(arg, cur.v[i].row->code, e->fold[k]);
-	}
 }
 
 int
