@@ -250,6 +250,9 @@ test_errors(void)
 	make_dir("before", "help\n[cmd.help]\nx\n", NULL);
 	(void)util_snprintf(dir, sizeof(dir), "%s/before", tmpdir);
 	CHECK_INT(-1, lang_load_dir(dir), "errors: words before any key");
+	make_dir("days", "[weekdays]\nпонеділок, вівторок\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/days", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: 2 weekday names, not 7");
 	make_dir("twice", "[cmd.help]\nx\n[cmd.help]\ny\n", NULL);
 	(void)util_snprintf(dir, sizeof(dir), "%s/twice", tmpdir);
 	CHECK_INT(-1, lang_load_dir(dir), "errors: a key twice");
