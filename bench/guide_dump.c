@@ -208,10 +208,10 @@ main(int argc, char **argv)
 		size_t n = search_query(s, q, lang, hits, 5), k;
 		char l[512];
 		char *toks = search_tokens(q, lang ? lang :
-		    search_detect_lang(q));
+		    lang_detect(q));
 
 		printf("lang %s, tokens: %s\n", lang ? lang :
-		    (search_detect_lang(q) ? search_detect_lang(q) : "?"), toks);
+		    (lang_detect(q) ? lang_detect(q) : "?"), toks);
 		free(toks);
 		printf("decision: %s\n", (const char *[]){ "NONE", "CHOICES",
 		    "ANSWER" }[search_decide(hits, n, min)]);

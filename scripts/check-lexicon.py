@@ -95,7 +95,7 @@ class Stemmer:
 
 
 def fold(text):
-    """Case fold, compatibility decomposition, marks dropped (as search.c)."""
+    """Case fold, compatibility decomposition, marks dropped (as lang.c)."""
     out = []
     for c in unicodedata.normalize("NFKD", text.casefold()):
         if unicodedata.category(c).startswith("M"):

@@ -1,6 +1,7 @@
 /*
  * config: the YAML configuration file, parsed and validated into a plain
- * struct config. Only this module includes <yaml.h>.
+ * struct config. Besides guide.c (page front matter), only this module
+ * includes <yaml.h>.
  *
  * Invariants: a struct config returned by config_load() with 0 errors is fully
  * valid (every required key present, every value in range, tls disabled only

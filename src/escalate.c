@@ -429,11 +429,10 @@ format_local(const struct escalate *e, time_t t, time_t now, const char *lang,
 	const char *const *names;
 	size_t n;
 
-	/* Weekday names are data (lang.c): the reader's, else English. */
-	if ((names = lang_items(lang, "weekdays", &n)) == NULL || n != 7)
+	/* Weekday names are data (lang.c, 7 each): the reader's, else
+	 * English. */
+	if ((names = lang_items(lang, "weekdays", &n)) == NULL)
 		names = lang_items("en", "weekdays", &n);
-	if (names != NULL && n != 7)
-		names = NULL;
 	if (duty_format(e->duty, t, now, names, out, size) == -1)
 		util_strlcpy(out, "?", size);
 }

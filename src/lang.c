@@ -94,41 +94,76 @@ static const struct lang_key {
 	enum key_use	 use;
 	int		 required;
 	const char	*doc;
+	size_t		 count;		/* items it must have; 0: any */
 } keys[] = {
-	{ "cmd.help",		USE_MATCH, 1, "HELP" },
-	{ "cmd.topics",		USE_MATCH, 1, "TOPICS" },
-	{ "cmd.more",		USE_MATCH, 1, "MORE" },
-	{ "cmd.fingerprint",	USE_MATCH, 1, "FINGERPRINT" },
-	{ "cmd.verify",		USE_MATCH, 1, "VERIFY" },
-	{ "cmd.status",		USE_MATCH, 1, "STATUS" },
-	{ "cmd.stop",		USE_MATCH, 1, "STOP" },
-	{ "cmd.lang",		USE_MATCH, 1, "LANG xx" },
-	{ "cmd.lang_name",	USE_MATCH, 1, "words that choose this language" },
-	{ "cmd.human",		USE_MATCH, 1, "HUMAN" },
-	{ "cmd.yes",		USE_MATCH, 1, "YES; also starts a yes" },
-	{ "cmd.yes_short",	USE_MATCH, 1, "yes, only while a question waits" },
-	{ "cmd.no",		USE_MATCH, 1, "NO; also starts a no" },
-	{ "cmd.no_short",	USE_MATCH, 1, "no, only while a question waits" },
-	{ "cmd.cancel",		USE_MATCH, 1, "CANCEL" },
-	{ "cmd.hello",		USE_MATCH, 1, "a greeting" },
-	{ "cmd.thanks",		USE_MATCH, 1, "thanks" },
-	{ "human",		USE_MATCH, 1, "ways of asking for a person" },
-	{ "helper.queue",	USE_MATCH, 1, "helper: QUEUE" },
-	{ "helper.claim",	USE_MATCH, 1, "helper: CLAIM n" },
-	{ "helper.talk",	USE_MATCH, 1, "helper: TALK n" },
-	{ "helper.close",	USE_MATCH, 1, "helper: CLOSE n" },
-	{ "helper.trust",	USE_MATCH, 1, "helper: TRUST n" },
-	{ "helper.who",		USE_MATCH, 1, "helper: WHO" },
-	{ "helper.duty",	USE_MATCH, 1, "helper: DUTY [on|off|auto]" },
-	{ "helper.case",	USE_MATCH, 1, "helper: CASE n" },
-	{ "helper.help",	USE_MATCH, 1, "helper: HELP" },
-	{ "helper.on",		USE_MATCH, 1, "DUTY on" },
-	{ "helper.off",		USE_MATCH, 1, "DUTY off" },
-	{ "helper.auto",	USE_MATCH, 1, "DUTY auto" },
-	{ "weekdays",		USE_SHOW,  1, "Monday to Sunday, as shown" },
-	{ "stopwords",		USE_STOP,  1, "dropped from questions" },
-	{ "hints",		USE_HINT,  0, "tell the language, kept" },
-	{ "elisions",		USE_ELISION, 0, "cut before an apostrophe" },
+	{ .name = "cmd.help", .use = USE_MATCH, .required = 1,
+	    .doc = "HELP" },
+	{ .name = "cmd.topics", .use = USE_MATCH, .required = 1,
+	    .doc = "TOPICS" },
+	{ .name = "cmd.more", .use = USE_MATCH, .required = 1,
+	    .doc = "MORE" },
+	{ .name = "cmd.fingerprint", .use = USE_MATCH, .required = 1,
+	    .doc = "FINGERPRINT" },
+	{ .name = "cmd.verify", .use = USE_MATCH, .required = 1,
+	    .doc = "VERIFY" },
+	{ .name = "cmd.status", .use = USE_MATCH, .required = 1,
+	    .doc = "STATUS" },
+	{ .name = "cmd.stop", .use = USE_MATCH, .required = 1,
+	    .doc = "STOP" },
+	{ .name = "cmd.lang", .use = USE_MATCH, .required = 1,
+	    .doc = "LANG xx" },
+	{ .name = "cmd.lang_name", .use = USE_MATCH, .required = 1,
+	    .doc = "words that choose this language" },
+	{ .name = "cmd.human", .use = USE_MATCH, .required = 1,
+	    .doc = "HUMAN" },
+	{ .name = "cmd.yes", .use = USE_MATCH, .required = 1,
+	    .doc = "YES; also starts a yes" },
+	{ .name = "cmd.yes_short", .use = USE_MATCH, .required = 1,
+	    .doc = "yes, only while a question waits" },
+	{ .name = "cmd.no", .use = USE_MATCH, .required = 1,
+	    .doc = "NO; also starts a no" },
+	{ .name = "cmd.no_short", .use = USE_MATCH, .required = 1,
+	    .doc = "no, only while a question waits" },
+	{ .name = "cmd.cancel", .use = USE_MATCH, .required = 1,
+	    .doc = "CANCEL" },
+	{ .name = "cmd.hello", .use = USE_MATCH, .required = 1,
+	    .doc = "a greeting" },
+	{ .name = "cmd.thanks", .use = USE_MATCH, .required = 1,
+	    .doc = "thanks" },
+	{ .name = "human", .use = USE_MATCH, .required = 1,
+	    .doc = "ways of asking for a person" },
+	{ .name = "helper.queue", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: QUEUE" },
+	{ .name = "helper.claim", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: CLAIM n" },
+	{ .name = "helper.talk", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: TALK n" },
+	{ .name = "helper.close", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: CLOSE n" },
+	{ .name = "helper.trust", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: TRUST n" },
+	{ .name = "helper.who", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: WHO" },
+	{ .name = "helper.duty", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: DUTY [on|off|auto]" },
+	{ .name = "helper.case", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: CASE n" },
+	{ .name = "helper.help", .use = USE_MATCH, .required = 1,
+	    .doc = "helper: HELP" },
+	{ .name = "helper.on", .use = USE_MATCH, .required = 1,
+	    .doc = "DUTY on" },
+	{ .name = "helper.off", .use = USE_MATCH, .required = 1,
+	    .doc = "DUTY off" },
+	{ .name = "helper.auto", .use = USE_MATCH, .required = 1,
+	    .doc = "DUTY auto" },
+	{ .name = "weekdays", .use = USE_SHOW, .required = 1, .count = 7,
+	    .doc = "Monday to Sunday, as shown" },
+	{ .name = "stopwords", .use = USE_STOP, .required = 1,
+	    .doc = "dropped from questions" },
+	{ .name = "hints", .use = USE_HINT,
+	    .doc = "tell the language, kept" },
+	{ .name = "elisions", .use = USE_ELISION,
+	    .doc = "cut before an apostrophe" },
 };
 
 struct entry {
@@ -336,7 +371,23 @@ parse(struct langdata *d, const char *name, const char *text, size_t len)
 			n -= m + 1;
 		}
 	}
+	for (size_t i = 0; i < d->ne; i++)
+		if (d->e[i].key->count != 0 && d->e[i].n != d->e[i].key->count) {
+			log_error("%s: [%s] has %zu items, not %zu", name,
+			    d->e[i].key->name, d->e[i].n, d->e[i].key->count);
+			rc = -1;
+		}
 	return rc;
+}
+
+/* A key the code asks for must be a row of keys[]: a typo would never
+ * match anything, silently. */
+static void
+key_check(const char *key)
+{
+	if (key_find(key, strlen(key)) == NULL)
+		fatalx("lang: the code asks for [%s], not in lang.c's keys",
+		    key);
 }
 
 static const struct entry *
@@ -552,6 +603,7 @@ lang_match(const char *key, const char *folded, size_t n, const char **lang)
 	const char *found = NULL;
 	int hits = 0;
 
+	key_check(key);
 	for (size_t i = 0; i < cur.n; i++) {
 		const struct entry *e = entry_of(&cur.v[i], key);
 
@@ -572,22 +624,12 @@ const char *const *
 lang_items(const char *lang, const char *key, size_t *n)
 {
 	const struct langdata *d = loaded_of(lang);
-	const struct entry *e = d != NULL ? entry_of(d, key) : NULL;
+	const struct entry *e;
 
+	key_check(key);
+	e = d != NULL ? entry_of(d, key) : NULL;
 	*n = e != NULL ? e->n : 0;
 	return e != NULL ? (const char *const *)e->raw : NULL;
-}
-
-void
-lang_each(const char *key, void (*fn)(void *arg, const char *lang,
-    const char *folded), void *arg)
-{
-	for (size_t i = 0; i < cur.n; i++) {
-		const struct entry *e = entry_of(&cur.v[i], key);
-
-		for (size_t k = 0; e != NULL && k < e->n; k++)
-			fn(arg, cur.v[i].row->code, e->fold[k]);
-	}
 }
 
 int

@@ -68,10 +68,6 @@ int lang_match(const char *key, const char *folded, size_t n,
 /* Items of key in lang as written (weekday names), or NULL when lang has
  * no such entry; *n gets the count. Borrowed: valid until lang_unload(). */
 const char *const *lang_items(const char *lang, const char *key, size_t *n);
-/* Items of key in every loaded language, folded, calling fn for each with
- * its language. */
-void lang_each(const char *key, void (*fn)(void *arg, const char *lang,
-    const char *folded), void *arg);
 
 /* Folds len bytes of text into out (cap bytes; cut there): case folded,
  * compatibility-decomposed, marks dropped, ligatures split, apostrophes

@@ -242,6 +242,28 @@ test_errors(void)
 	CHECK_INT(-1, lang_load_dir(dir), "errors: English lacks [cmd.help]");
 	(void)util_snprintf(dir, sizeof(dir), "%s/none", tmpdir);
 	CHECK_INT(-1, lang_load_dir(dir), "errors: no lang/ directory");
+	/* Bad bytes, words before a key, a key twice, a language the table
+	 * lacks: each refused, the data before kept. */
+	make_dir("bytes", "[cmd.help]\nd\xe9pannage\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/bytes", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: not UTF-8");
+	make_dir("before", "help\n[cmd.help]\nx\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/before", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: words before any key");
+	make_dir("days", "[weekdays]\nпонеділок, вівторок\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/days", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: 2 weekday names, not 7");
+	make_dir("twice", "[cmd.help]\nx\n[cmd.help]\ny\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/twice", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: a key twice");
+	make_dir("xx", NULL, NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/xx/lang/xx.txt", tmpdir);
+	write_file(dir, "[cmd.help]\nx\n");
+	(void)util_snprintf(dir, sizeof(dir), "%s/xx", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: xx is not in the table");
+	CHECK(lang_loaded("uk") && lang_detect("як я можу це") != NULL &&
+	    strcmp(lang_detect("як я можу це"), "uk") == 0,
+	    "errors: Ukrainian still loaded after every refusal");
 }
 
 int
