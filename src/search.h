@@ -43,6 +43,8 @@ struct search_hit {
 	int	off_subject;	/* the question names a subject (lexicon
 				   "subject" concept) the section is not
 				   about */
+	int	lacks_key;	/* the section (and its page) lacks the
+				   question's most specific concept */
 };
 
 /* Below this score the bot gives no answer, only choices (config
@@ -100,6 +102,9 @@ enum search_outcome {
  * answer an uncovered question. */
 #define SEARCH_AGREE_HITS	3
 #define SEARCH_AGREE		0.8
+/* A question's key concept (see search_hit.lacks_key) counts when its idf
+ * reaches this share of the top idf: a concept few sections carry. */
+#define SEARCH_KEY_RARE		0.9
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
 
