@@ -2185,34 +2185,39 @@ key_candidate(const struct search *s, const struct qwords *q, size_t i,
 #define KEYS_MAX	8	/* specific concepts of a question looked at */
 
 /*
- * For search_decide(): the question's key concepts are its specific ones,
- * those key_candidate() keeps whose idf in the question's language reaches
- * SEARCH_KEY_RARE of the top idf (few sections carry them; a concept no
- * section uses has the top idf). A hit whose page carries none of them
- * answers something else than what is asked: lacks_key. What a page
+ * For search_decide(): the question's key concepts are its specific ones:
+ * those key_candidate() keeps (lang: the question's language, NULL when
+ * unknown) that at most SEARCH_KEY_DF sections of that language carry
+ * themselves (else of the guide's main language; a concept no section
+ * uses is the most specific there is). A hit whose page carries none of
+ * them answers something else than what is asked: lacks_key. What a page
  * carries is read from the pages at index time, so a guide that gains a
  * page on routers answers router questions, with no list to keep.
  */
 static void
-hits_scope(const struct search *s, const struct qwords *q, int qli,
-    struct search_hit *hits, size_t nhits)
+hits_scope(const struct search *s, const struct qwords *q, const char *lang,
+    int qli, struct search_hit *hits, size_t nhits)
 {
 	uint32_t keys[KEYS_MAX];
 	size_t nkeys = 0;
 	int li = qli >= 0 ? qli : s->deflang, lxq;
+	double bar;
 
 	for (size_t k = 0; k < nhits; k++)
 		hits[k].lacks_key = 0;
 	if (s->lx == NULL || li < 0)
 		return;
-	lxq = lx_lang_of(s, s->langs[li].code);
+	/* The idf of a concept SEARCH_KEY_DF sections carry (as the index
+	 * computes it, less a rounding margin): rarer ones are keys. */
+	bar = log(1 + ((double)s->langs[li].nsec - SEARCH_KEY_DF + 0.5) /
+	    (SEARCH_KEY_DF + 0.5)) - 1e-4;
+	lxq = lx_lang_of(s, lang != NULL ? lang : s->langs[li].code);
 	for (size_t i = 0; i < q->count; i++)
 		for (size_t k = 0; k < q->nc[i] && nkeys < KEYS_MAX; k++) {
 			size_t j;
 
 			if (!key_candidate(s, q, i, k, lxq) ||
-			    concept_idf(s, q->c[i][k], li) <
-			    SEARCH_KEY_RARE * s->langs[li].idf_max)
+			    concept_idf(s, q->c[i][k], li) < bar)
 				continue;
 			for (j = 0; j < nkeys && keys[j] != q->c[i][k]; j++)
 				;
@@ -2387,7 +2392,7 @@ search_query(const struct search *s, const char *text, const char *lang,
 		hits[k].page = s->secpage[sec];
 	}
 	sc->ntouched = 0;
-	hits_scope(s, &q, qli, hits, nhits);
+	hits_scope(s, &q, lang, qli, hits, nhits);
 	return nhits;
 }
 
@@ -2540,12 +2545,13 @@ search_debug_concepts(const struct search *s)
 		char tok[WORD_MAX];
 		size_t n = concept_token(s, c, tok), df = 0;
 
+		fprintf(stderr, "CONCEPT %s", lexicon_concept_name(s->lx, c));
 		for (size_t li = 0; li < s->nlangs; li++) {
 			uint32_t t = lookup(s, (uint8_t)li, tok, n);
-			if (t != NONE)
-				df += s->terms[t].npost;
+			df = t != NONE ? s->terms[t].npost : 0;
+			fprintf(stderr, " %s:%zu(%.2f)", s->langs[li].code, df, t != NONE ? s->terms[t].idf / s->langs[li].idf_max : 1.0);
 		}
-		fprintf(stderr, "CONCEPT %s %zu\n", lexicon_concept_name(s->lx, c), df);
+		fprintf(stderr, "\n");
 	}
 }
 #endif
