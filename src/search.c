@@ -1779,6 +1779,9 @@ struct qwords {
 	const struct search *s;
 };
 
+static void hits_scope(const struct search *s, const struct qwords *q,
+    const char *lang, int qli, struct search_hit *hits, size_t nhits);
+
 static void
 query_word(void *arg, const char *w, size_t n, float weight)
 {
@@ -2099,164 +2102,6 @@ match_concepts(const struct search *s, uint8_t li, const struct qwords *q,
 	return ref;
 }
 
-#ifdef SCOPE_DEBUG
-/* Does section sec carry concept c (in its text, heading or page)? */
-static int
-section_has_concept(const struct search *s, uint32_t sec, uint32_t c)
-{
-	char tok[WORD_MAX];
-	size_t n = concept_token(s, c, tok);
-	uint32_t t;
-
-	if (n == 0 || (t = lookup(s, s->seclang[sec], tok, n)) == NONE)
-		return 0;
-	for (uint32_t k = 0; k < s->terms[t].npost; k++)
-		if (s->posts[s->terms[t].post + k].sec == sec)
-			return 1;
-	return 0;
-}
-#endif
-
-#ifdef SCOPE_DEBUG
-/* Does any section of the guide, in any language, carry concept c? */
-static int
-guide_has_concept(const struct search *s, uint32_t c)
-{
-	char tok[WORD_MAX];
-	size_t n = concept_token(s, c, tok);
-
-	for (size_t li = 0; n > 0 && li < s->nlangs; li++)
-		if (lookup(s, (uint8_t)li, tok, n) != NONE)
-			return 1;
-	return 0;
-}
-#endif
-
-/* Does any section of page pg carry concept c? */
-static int
-page_has_concept(const struct search *s, uint32_t pg, uint8_t li, uint32_t c)
-{
-	char tok[WORD_MAX];
-	size_t n = concept_token(s, c, tok);
-	uint32_t t;
-
-	if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
-		return 0;
-	for (uint32_t k = 0; k < s->terms[t].npost; k++)
-		if (s->secpage[s->posts[s->terms[t].post + k].sec] == pg)
-			return 1;
-	return 0;
-}
-
-/* How specific concept c is in language li: its idf there, or the top
- * idf when no section of that language uses it. */
-static double
-concept_idf(const struct search *s, uint32_t c, int li)
-{
-	char tok[WORD_MAX];
-	size_t n = concept_token(s, c, tok);
-	uint32_t t;
-
-	if (n == 0 || (t = lookup(s, (uint8_t)li, tok, n)) == NONE)
-		return s->langs[li].idf_max;
-	return s->terms[t].idf;
-}
-
-/* Can concept c of question word i be its key concept? Not a weak one, a
- * subject (the subject test is apart) or a name (a guide's advice on
- * accounts applies to LinkedIn's, named or not); and found in the
- * question's language (or "*"), not through a look-alike word of another
- * language (French "marche" is not Spanish "marcha"). */
-static int
-key_candidate(const struct search *s, const struct qwords *q, size_t i,
-    size_t k, int lxq)
-{
-	uint32_t c = q->c[i][k], ok = 0;
-
-	if (s->cweak[c] || s->csubj[c] || s->cname[c])
-		return 0;
-	if (lxq >= 0)
-		ok |= 1u << lxq;
-	if (s->lxstar >= 0)
-		ok |= 1u << s->lxstar;
-	return lxq < 0 || (q->clx[i][k] & ok) != 0;
-}
-
-#define KEYS_MAX	8	/* specific concepts of a question looked at */
-
-/*
- * For search_decide(): the question's key concepts are its specific ones:
- * those key_candidate() keeps (lang: the question's language, NULL when
- * unknown) that at most SEARCH_KEY_DF sections of that language carry
- * themselves (else of the guide's main language; a concept no section
- * uses is the most specific there is). A hit whose page carries none of
- * them answers something else than what is asked: lacks_key. What a page
- * carries is read from the pages at index time, so a guide that gains a
- * page on routers answers router questions, with no list to keep.
- */
-static void
-hits_scope(const struct search *s, const struct qwords *q, const char *lang,
-    int qli, struct search_hit *hits, size_t nhits)
-{
-	uint32_t keys[KEYS_MAX];
-	size_t nkeys = 0;
-	int li = qli >= 0 ? qli : s->deflang, lxq;
-	double bar;
-
-	for (size_t k = 0; k < nhits; k++)
-		hits[k].lacks_key = 0;
-	if (s->lx == NULL || li < 0)
-		return;
-	/* The idf of a concept SEARCH_KEY_DF sections carry (as the index
-	 * computes it, less a rounding margin): rarer ones are keys. */
-	bar = log(1 + ((double)s->langs[li].nsec - SEARCH_KEY_DF + 0.5) /
-	    (SEARCH_KEY_DF + 0.5)) - 1e-4;
-	lxq = lx_lang_of(s, lang != NULL ? lang : s->langs[li].code);
-	for (size_t i = 0; i < q->count; i++)
-		for (size_t k = 0; k < q->nc[i] && nkeys < KEYS_MAX; k++) {
-			size_t j;
-
-			if (!key_candidate(s, q, i, k, lxq) ||
-			    concept_idf(s, q->c[i][k], li) < bar)
-				continue;
-			for (j = 0; j < nkeys && keys[j] != q->c[i][k]; j++)
-				;
-			if (j == nkeys)
-				keys[nkeys++] = q->c[i][k];
-		}
-#ifdef SCOPE_DEBUG
-	for (size_t i = 0; i < q->count; i++)
-		for (size_t k = 0; k < q->nc[i]; k++) {
-			uint32_t c = q->c[i][k];
-			size_t j;
-
-			for (j = 0; j < nkeys && keys[j] != c; j++)
-				;
-			fprintf(stderr, "C %s%s%s%s%s idf %.2f/%.2f in:",
-			    lexicon_concept_name(s->lx, c), s->cweak[c] ?
-			    " weak" : "", s->csubj[c] ? " subj" : "",
-			    guide_has_concept(s, c) ? "" : " UNCOVERED",
-			    key_candidate(s, q, i, k, lxq) ? "" : " NOTCAND",
-			    concept_idf(s, c, li), s->langs[li].idf_max);
-			for (size_t h = 0; h < nhits; h++)
-				fprintf(stderr, " %d", section_has_concept(s,
-				    (uint32_t)hits[h].section, c) + 2 *
-				    page_has_concept(s, (uint32_t)hits[h].page,
-				    s->seclang[hits[h].section], c));
-			fprintf(stderr, "%s\n", j < nkeys ? " KEY" : "");
-		}
-#endif
-	for (size_t k = 0; nkeys > 0 && k < nhits; k++) {
-		size_t j;
-
-		for (j = 0; j < nkeys; j++)
-			if (page_has_concept(s, (uint32_t)hits[k].page,
-			    s->seclang[hits[k].section], keys[j]))
-				break;
-		hits[k].lacks_key = j == nkeys;
-	}
-}
-
 size_t
 search_query(const struct search *s, const char *text, const char *lang,
     struct search_hit *hits, size_t max)
@@ -2394,6 +2239,111 @@ search_query(const struct search *s, const char *text, const char *lang,
 	sc->ntouched = 0;
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	return nhits;
+}
+
+/* ------------------------------------------------------------ decision */
+
+/* Does any section of page pg carry concept c? */
+static int
+page_has_concept(const struct search *s, uint32_t pg, uint8_t li, uint32_t c)
+{
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
+		return 0;
+	for (uint32_t k = 0; k < s->terms[t].npost; k++)
+		if (s->secpage[s->posts[s->terms[t].post + k].sec] == pg)
+			return 1;
+	return 0;
+}
+
+/* How specific concept c is in language li: its idf there, or the top
+ * idf when no section of that language uses it. */
+static double
+concept_idf(const struct search *s, uint32_t c, int li)
+{
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, (uint8_t)li, tok, n)) == NONE)
+		return s->langs[li].idf_max;
+	return s->terms[t].idf;
+}
+
+/* Can concept c of question word i be its key concept? Not a weak one, a
+ * subject (the subject test is apart) or a name (a guide's advice on
+ * accounts applies to LinkedIn's, named or not); and found in the
+ * question's language (or "*"), not through a look-alike word of another
+ * language (French "marche" is not Spanish "marcha"). */
+static int
+key_candidate(const struct search *s, const struct qwords *q, size_t i,
+    size_t k, int lxq)
+{
+	uint32_t c = q->c[i][k], ok = 0;
+
+	if (s->cweak[c] || s->csubj[c] || s->cname[c])
+		return 0;
+	if (lxq >= 0)
+		ok |= 1u << lxq;
+	if (s->lxstar >= 0)
+		ok |= 1u << s->lxstar;
+	return lxq < 0 || (q->clx[i][k] & ok) != 0;
+}
+
+#define KEYS_MAX	8	/* specific concepts of a question looked at */
+
+/*
+ * For search_decide(): the question's key concepts are its specific ones:
+ * those key_candidate() keeps (lang: the question's language, NULL when
+ * unknown) that at most SEARCH_KEY_DF sections of that language carry
+ * themselves (else of the guide's main language; a concept no section
+ * uses is the most specific there is). A hit whose page carries none of
+ * them answers something else than what is asked: lacks_key. What a page
+ * carries is read from the pages at index time, so a guide that gains a
+ * page on routers answers router questions, with no list to keep.
+ */
+static void
+hits_scope(const struct search *s, const struct qwords *q, const char *lang,
+    int qli, struct search_hit *hits, size_t nhits)
+{
+	uint32_t keys[KEYS_MAX];
+	size_t nkeys = 0;
+	int li = qli >= 0 ? qli : s->deflang, lxq;
+	double bar;
+
+	for (size_t k = 0; k < nhits; k++)
+		hits[k].lacks_key = 0;
+	if (s->lx == NULL || li < 0)
+		return;
+	/* The idf of a concept SEARCH_KEY_DF sections carry (as the index
+	 * computes it, less a rounding margin): rarer ones are keys. */
+	bar = log(1 + ((double)s->langs[li].nsec - SEARCH_KEY_DF + 0.5) /
+	    (SEARCH_KEY_DF + 0.5)) - 1e-4;
+	lxq = lx_lang_of(s, lang != NULL ? lang : s->langs[li].code);
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i] && nkeys < KEYS_MAX; k++) {
+			size_t j;
+
+			if (!key_candidate(s, q, i, k, lxq) ||
+			    concept_idf(s, q->c[i][k], li) < bar)
+				continue;
+			for (j = 0; j < nkeys && keys[j] != q->c[i][k]; j++)
+				;
+			if (j == nkeys)
+				keys[nkeys++] = q->c[i][k];
+		}
+	for (size_t k = 0; nkeys > 0 && k < nhits; k++) {
+		size_t j;
+
+		for (j = 0; j < nkeys; j++)
+			if (page_has_concept(s, (uint32_t)hits[k].page,
+			    s->seclang[hits[k].section], keys[j]))
+				break;
+		hits[k].lacks_key = j == nkeys;
+	}
 }
 
 int
@@ -2536,22 +2486,3 @@ search_tokens(const char *text, const char *lang)
 		buf_adds(&t.b, "");
 	return buf_detach(&t.b);
 }
-#ifdef SCOPE_DEBUG
-void search_debug_concepts(const struct search *s);
-void
-search_debug_concepts(const struct search *s)
-{
-	for (uint32_t c = 0; s->lx && c < lexicon_nconcepts(s->lx); c++) {
-		char tok[WORD_MAX];
-		size_t n = concept_token(s, c, tok), df = 0;
-
-		fprintf(stderr, "CONCEPT %s", lexicon_concept_name(s->lx, c));
-		for (size_t li = 0; li < s->nlangs; li++) {
-			uint32_t t = lookup(s, (uint8_t)li, tok, n);
-			df = t != NONE ? s->terms[t].npost : 0;
-			fprintf(stderr, " %s:%zu(%.2f)", s->langs[li].code, df, t != NONE ? s->terms[t].idf / s->langs[li].idf_max : 1.0);
-		}
-		fprintf(stderr, "\n");
-	}
-}
-#endif
