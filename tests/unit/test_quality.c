@@ -57,10 +57,10 @@ struct set {
  * min_refused 0.95 would be "at most 5% get a confident answer".
  */
 static const struct set sets[] = {
-	{ "questions.tsv",		0.90, 0.97, 0.90, 0 },
+	{ "questions.tsv",		0.90, 0.97, 0.93, 0 },
 	{ "questions-helpdesk.tsv",	0.74, 0.95, -1, 1 },
 	/* The target is 0.95; this is what is reached today. */
-	{ "questions-uncovered.tsv",	-1, -1, 0.87, 1 },
+	{ "questions-uncovered.tsv",	-1, -1, 0.90, 1 },
 };
 
 struct tally {
