@@ -43,8 +43,9 @@ struct search_hit {
 	int	off_subject;	/* the question names a subject (lexicon
 				   "subject" concept) the section is not
 				   about */
-	int	lacks_key;	/* the section (and its page) lacks the
-				   question's most specific concept */
+	int	lacks_key;	/* the question names key concepts
+				   (SEARCH_KEY_DF) and the section's page
+				   carries none of them */
 };
 
 /* Below this score the bot gives no answer, only choices (config
@@ -80,8 +81,9 @@ int search_is_answer(const struct search_hit *hit, double min_score);
 
 /*
  * What the bot does with a question, from its hits (best first):
- * SEARCH_ANSWER  the best hit is an answer (search_is_answer()) and on the
- *                question's subject;
+ * SEARCH_ANSWER  the best hit is an answer (search_is_answer()), on the
+ *                question's subject and not lacks_key (its page carries
+ *                one of the question's key concepts, if it has any);
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
