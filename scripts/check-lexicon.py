@@ -31,7 +31,7 @@ import sys
 import unicodedata
 
 SUBJECTS = ("account", "device", "website", "person", "message")
-TAGS = ("subject", "weak")
+TAGS = ("subject", "weak", "name")
 LANGS = ("en", "fr", "es")
 STEMMERS = {"en": b"english", "fr": b"french", "es": b"spanish"}
 ELISIONS = ("c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu",

@@ -285,6 +285,7 @@ struct search {
 	struct strtab		 lxfirst;	/* lxlang + first word */
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
+	uint8_t			*cname;		/* per concept: a name */
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint32_t		*secpage;	/* per section: its page */
 };
@@ -645,12 +646,14 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->lxstar = -1;
 	s->csubj = xcalloc(nc + 1, 1);
 	s->cweak = xcalloc(nc + 1, 1);
+	s->cname = xcalloc(nc + 1, 1);
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
 		if ((fl & LEXICON_SUBJECT) && nsubj < SUBJ_MAX)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
+		s->cname[i] = (fl & LEXICON_NAME) != 0;
 	}
 	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
 	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
@@ -1117,6 +1120,7 @@ search_free(struct search *s)
 	free(s->secpage);
 	free(s->csubj);
 	free(s->cweak);
+	free(s->cname);
 	for (i = 0; i < s->nlxl; i++)
 		sb_stemmer_delete(s->lxl[i].stemmer);
 	free(s->lxl);
@@ -1153,10 +1157,16 @@ struct qwords {
 	uint8_t	 seq[QSEQ_MAX];		/* the words in order (indices) */
 	size_t	 nseq;
 	uint32_t c[QWORDS_MAX][QCONCEPTS];	/* concepts of each word */
+	uint32_t clx[QWORDS_MAX][QCONCEPTS];	/* ...lexicon languages that
+						   found it (bits) */
 	uint8_t	 nc[QWORDS_MAX];
+	int	 lxl;				/* language being matched */
 	uint8_t	 subj;			/* subjects the question names */
 	const struct search *s;
 };
+
+static void hits_scope(const struct search *s, const struct qwords *q,
+    const char *lang, int qli, struct search_hit *hits, size_t nhits);
 
 static void
 query_word(void *arg, const char *w, size_t n, float weight)
@@ -1193,8 +1203,12 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		for (k = 0; k < q->nc[i]; k++)
 			if (q->c[i][k] == concept)
 				break;
-		if (k == q->nc[i] && q->nc[i] < QCONCEPTS)
-			q->c[i][q->nc[i]++] = concept;
+		if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
+			q->c[i][k] = concept;
+			q->clx[i][q->nc[i]++] = 0;
+		}
+		if (k < q->nc[i])
+			q->clx[i][k] |= 1u << q->lxl;
 	}
 }
 
@@ -1214,6 +1228,7 @@ query_concepts(const struct search *s, struct qwords *q)
 	for (li = 0; li < s->nlxl; li++) {
 		const struct lxlang *l = &s->lxl[li];
 
+		q->lxl = (int)li;
 		if ((int)li == s->lxstar) {
 			lx_match_lang(s, (int)li, &raw, raw.raw, query_concept,
 			    q);
@@ -1608,7 +1623,113 @@ search_query(const struct search *s, const char *text, const char *lang,
 		hits[k].page = s->secpage[sec];
 	}
 	sc->ntouched = 0;
+	hits_scope(s, &q, lang, qli, hits, nhits);
 	return nhits;
+}
+
+/* ------------------------------------------------------------ decision */
+
+/* Does any section of page pg carry concept c? */
+static int
+page_has_concept(const struct search *s, uint32_t pg, uint8_t li, uint32_t c)
+{
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
+		return 0;
+	for (uint32_t k = 0; k < s->terms[t].npost; k++)
+		if (s->secpage[s->posts[s->terms[t].post + k].sec] == pg)
+			return 1;
+	return 0;
+}
+
+/* How specific concept c is in language li: its idf there, or the top
+ * idf when no section of that language uses it. */
+static double
+concept_idf(const struct search *s, uint32_t c, int li)
+{
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, (uint8_t)li, tok, n)) == NONE)
+		return s->langs[li].idf_max;
+	return s->terms[t].idf;
+}
+
+/* Can concept c of question word i be its key concept? Not a weak one, a
+ * subject (the subject test is apart) or a name (a guide's advice on
+ * accounts applies to LinkedIn's, named or not); and found in the
+ * question's language (or "*"), not through a look-alike word of another
+ * language (French "marche" is not Spanish "marcha"). */
+static int
+key_candidate(const struct search *s, const struct qwords *q, size_t i,
+    size_t k, int lxq)
+{
+	uint32_t c = q->c[i][k], ok = 0;
+
+	if (s->cweak[c] || s->csubj[c] || s->cname[c])
+		return 0;
+	if (lxq >= 0)
+		ok |= 1u << lxq;
+	if (s->lxstar >= 0)
+		ok |= 1u << s->lxstar;
+	return lxq < 0 || (q->clx[i][k] & ok) != 0;
+}
+
+#define KEYS_MAX	8	/* specific concepts of a question looked at */
+
+/*
+ * For search_decide(): the question's key concepts are its specific ones:
+ * those key_candidate() keeps (lang: the question's language, NULL when
+ * unknown) that at most SEARCH_KEY_DF sections of that language carry
+ * themselves (else of the guide's main language; a concept no section
+ * uses is the most specific there is). A hit whose page carries none of
+ * them answers something else than what is asked: lacks_key. What a page
+ * carries is read from the pages at index time, so a guide that gains a
+ * page on routers answers router questions, with no list to keep.
+ */
+static void
+hits_scope(const struct search *s, const struct qwords *q, const char *lang,
+    int qli, struct search_hit *hits, size_t nhits)
+{
+	uint32_t keys[KEYS_MAX];
+	size_t nkeys = 0;
+	int li = qli >= 0 ? qli : s->deflang, lxq;
+	double bar;
+
+	for (size_t k = 0; k < nhits; k++)
+		hits[k].lacks_key = 0;
+	if (s->lx == NULL || li < 0)
+		return;
+	/* The idf of a concept SEARCH_KEY_DF sections carry (as the index
+	 * computes it, less a rounding margin): rarer ones are keys. */
+	bar = log(1 + ((double)s->langs[li].nsec - SEARCH_KEY_DF + 0.5) /
+	    (SEARCH_KEY_DF + 0.5)) - 1e-4;
+	lxq = lx_lang_of(s, lang != NULL ? lang : s->langs[li].code);
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i] && nkeys < KEYS_MAX; k++) {
+			size_t j;
+
+			if (!key_candidate(s, q, i, k, lxq) ||
+			    concept_idf(s, q->c[i][k], li) < bar)
+				continue;
+			for (j = 0; j < nkeys && keys[j] != q->c[i][k]; j++)
+				;
+			if (j == nkeys)
+				keys[nkeys++] = q->c[i][k];
+		}
+	for (size_t k = 0; nkeys > 0 && k < nhits; k++) {
+		size_t j;
+
+		for (j = 0; j < nkeys; j++)
+			if (page_has_concept(s, (uint32_t)hits[k].page,
+			    s->seclang[hits[k].section], keys[j]))
+				break;
+		hits[k].lacks_key = j == nkeys;
+	}
 }
 
 int
@@ -1648,7 +1769,8 @@ search_decide(const struct search_hit *hits, size_t n, double min_score)
 {
 	if (hits == NULL || n == 0)
 		return SEARCH_NONE;
-	if (!hits[0].off_subject && search_is_answer(&hits[0],
+	if (!hits[0].off_subject && !hits[0].lacks_key &&
+	    search_is_answer(&hits[0],
 	    pages_agree(hits, n) ? SEARCH_AGREE * min_score : min_score))
 		return SEARCH_ANSWER;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)

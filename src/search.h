@@ -42,6 +42,9 @@ struct search_hit {
 	int	off_subject;	/* the question names a subject (lexicon
 				   "subject" concept) the section is not
 				   about */
+	int	lacks_key;	/* the question names key concepts
+				   (SEARCH_KEY_DF) and the section's page
+				   carries none of them */
 };
 
 /* Below this score the bot gives no answer, only choices (config
@@ -77,8 +80,9 @@ int search_is_answer(const struct search_hit *hit, double min_score);
 
 /*
  * What the bot does with a question, from its hits (best first):
- * SEARCH_ANSWER  the best hit is an answer (search_is_answer()) and on the
- *                question's subject;
+ * SEARCH_ANSWER  the best hit is an answer (search_is_answer()), on the
+ *                question's subject and not lacks_key (its page carries
+ *                one of the question's key concepts, if it has any);
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
@@ -99,6 +103,12 @@ enum search_outcome {
  * answer an uncovered question. */
 #define SEARCH_AGREE_HITS	3
 #define SEARCH_AGREE		0.8
+/* A question's concept is a key one (see search_hit.lacks_key) when at
+ * most this many sections of its language carry it: the guide says little
+ * or nothing about it. Measured on the tune halves: 1 keeps every right
+ * answer of the helpdesk set and questions.tsv; 2 and more (idf down to
+ * 0.5 of the top) cost right answers for no more refused ones. */
+#define SEARCH_KEY_DF		1
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
 

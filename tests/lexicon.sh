@@ -73,6 +73,13 @@ concepts en "how can I check the OTR fingerprint of my friend" \
     key-fingerprint otr
 concepts en "our site is offline since yesterday" website site-down
 concepts en "what does dns mean" domain-dns definition
+# Neighbouring subjects the default guide lacks: each question must bring
+# in its key concept, or the search cannot tell that it is not covered.
+concepts en "they used my debit card number to buy things" payment-fraud
+concepts fr "comment sécuriser ma box internet" router
+concepts es "hay cámaras de reconocimiento facial en la plaza" \
+    street-cameras
+concepts en "is my smart speaker recording us" smart-home
 
 # broken NAME EXPECTED_ERROR_TEXT: $T/bad.txt must fail with that error.
 broken() {
