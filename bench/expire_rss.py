@@ -13,6 +13,7 @@ secours binary, bench/loadgen); every process is stopped by PID.
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 
@@ -68,6 +69,8 @@ def main():
         return real_bot(*args, **kw)
 
     rl.Bot = bot
+    # SIGTERM (timeout, ^C): the processes started here are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     run = rl.Run(a)
     res = {"sessions": a.sessions, "idle_timeout_s": a.idle}
     t0 = time.monotonic()

@@ -95,6 +95,8 @@ test_constant_work(void)
 	}
 	bot_stats(b, &st);
 	CHECK_INT(NPEOPLE, st.people, "5,000 conversations held");
+	printf("# 5,000 newcomers: %zu rows looked at in all, %zu at most "
+	    "for one\n", st.steps, worst);
 	CHECK(worst <= 8, "a newcomer looks at 8 rows at most, "
 	    "whatever the number held");
 
@@ -109,18 +111,22 @@ test_constant_work(void)
 	}
 	bot_stats(b, &st);
 	CHECK_INT(NPEOPLE, st.people, "found again, whatever the case");
+	printf("# finding one of 5,000: %zu rows at most\n", worst);
 	CHECK(worst <= 8, "finding one of 5,000 looks at 8 rows at most");
 
 	/* The once-a-second tick with nobody idle long enough. */
 	bot_actions_init(&a);
 	before = steps(b);
 	bot_tick(b, T0 + 600, &a);
+	printf("# a tick, nobody expiring: %zu rows\n", steps(b) - before);
 	CHECK(steps(b) - before <= 2, "the tick looks at 2 rows at most "
 	    "when nobody expires");
 	/* Idle: the first tenth expires, the tick looks at those. */
 	before = steps(b);
 	bot_tick(b, T0 + 3600 + NPEOPLE / 100, &a);
 	bot_stats(b, &st);
+	printf("# a tick expiring %zu: %zu rows\n", NPEOPLE - st.people,
+	    steps(b) - before);
 	CHECK(st.people < NPEOPLE && st.people > NPEOPLE * 8 / 10,
 	    "the oldest expire, not the others");
 	CHECK(steps(b) - before <= NPEOPLE - st.people + 2,
