@@ -1269,13 +1269,6 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 	const struct term *tm = &s->terms[t];
 	uint32_t i;
 
-#ifdef SEARCH_DEBUG
-	fprintf(stderr, "  [%s] %s x%.1f idf %.2f df %u\n",
-	    s->langs[tm->lang].code,
-	    strtab_key(&s->vocab, &s->vocab.ents[tm->key]) + 1, share,
-	    tm->idf, tm->npost);
-#endif
-
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
@@ -1581,11 +1574,6 @@ search_query(const struct search *s, const char *text, const char *lang,
 		if (sc->hacc[sec] > 0)
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
 			    (s->hmass[sec] + norm);
-#ifdef SEARCH_DEBUG
-		fprintf(stderr, "  sec %u %s: acc %.2f norm %.2f hacc %.2f "
-		    "hmass %.2f\n", sec, guide_section_heading(s->g, sec),
-		    sc->acc[sec], norm, sc->hacc[sec], s->hmass[sec]);
-#endif
 		cov = sc->cacc[sec] / norm;
 		nm = sc->nmatch[sec];
 		rare = sc->cmax[sec] / s->langs[s->seclang[sec]].idf_max;
