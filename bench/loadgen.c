@@ -14,8 +14,10 @@
  * between them:
  *   after login:  prints "ready N"; waits.
  *   SIGUSR1:      every client sends "?OTRv3?" to the target (--otr-rate
- *                 a second, 0: all at once; again after --retry ms without
- *                 an answer); a client whose AKE completes waits for the
+ *                 a second, 0: all at once; again after --ake-retry ms,
+ *                 120 s by default, without a session: a shorter wait
+ *                 re-sends queries still queued at a busy bot, and each
+ *                 costs it a new AKE); a client whose AKE completes waits for the
  *                 greeting (the first message) or 2 s; prints "secure N"
  *                 when all are secure.
  *   SIGUSR2:      clients ask questions from --questions in turn: one
@@ -114,10 +116,12 @@ static struct {
 	const char *samples, *mode, *control;
 	int port, first, count, auto_run;
 	double login_rate, think_ms, retry_ms, flood_rate, otr_rate;
+	double ake_retry_ms;
 	int login_tries;
 } opt = {
 	"example.test", "u", "pw", "bot@example.test", NULL, NULL,
-	NULL, "otr", NULL, 0, 0, 1, 0, 100.0, 0.0, 20000.0, 50.0, 0.0, 10,
+	NULL, "otr", NULL, 0, 0, 1, 0, 100.0, 0.0, 60000.0, 50.0, 0.0, 10,
+	120000.0,
 };
 
 static xmpp_ctx_t *ctx;
@@ -713,7 +717,8 @@ usage(void)
 	    "flood|gone]\n"
 	    "         [--login-rate R] [--think MS] [--retry MS] "
 	    "[--flood-rate R] [--auto]\n"
-	    "         [--control FILE] [--login-tries N] [--otr-rate R]\n");
+	    "         [--control FILE] [--login-tries N] [--otr-rate R]\n"
+	    "         [--ake-retry MS]\n");
 	exit(2);
 }
 
@@ -762,6 +767,8 @@ main(int argc, char **argv)
 			opt.think_ms = strtod(v, NULL);
 		else if (ARG("--retry"))
 			opt.retry_ms = strtod(v, NULL);
+		else if (ARG("--ake-retry"))
+			opt.ake_retry_ms = strtod(v, NULL);
 		else if (ARG("--otr-rate"))
 			opt.otr_rate = strtod(v, NULL);
 		else if (ARG("--login-tries"))
@@ -878,11 +885,11 @@ main(int argc, char **argv)
 			if (c->st == C_AKE) {
 				/* no answer to the query (lost while the bot
 				 * was away): ask for OTR again */
-				if (t - c->t_sent > opt.retry_ms) {
+				if (t - c->t_sent > opt.ake_retry_ms) {
 					c->t_sent = t;
 					send_raw(c, opt.target, "?OTRv3?");
 				}
-				due = earlier(due, c->t_sent + opt.retry_ms);
+				due = earlier(due, c->t_sent + opt.ake_retry_ms);
 			}
 			if (c->st == C_GREET) {
 				if (t - c->t_secure > 2000) {
