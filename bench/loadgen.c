@@ -54,6 +54,10 @@
  * end of a greeting's wait), at most 250 ms: an idle client costs nothing,
  * and the generator's CPU is its share of the OTR work.
  *
+ * LOADGEN_TRACE=1 in the environment: every message a client sends or gets
+ * (OTR ones: before libotr sees them) goes to stderr as "T <s> <jid> >|<
+ * <its first 14 bytes>", to count who answers whom.
+ *
  * Samples (--samples FILE), one line each, times in ms since the epoch
  * (wall clock, to line up with other processes) and durations in ms:
  *   L <t> <ms> <i>   client i logged in (ms since its connect)
