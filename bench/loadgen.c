@@ -54,6 +54,10 @@
  * end of a greeting's wait), at most 250 ms: an idle client costs nothing,
  * and the generator's CPU is its share of the OTR work.
  *
+ * LOADGEN_TRACE=1 in the environment: every message a client sends or gets
+ * (OTR ones: before libotr sees them) goes to stderr as "T <s> <jid> >|<
+ * <its first 14 bytes>", to count who answers whom.
+ *
  * Samples (--samples FILE), one line each, times in ms since the epoch
  * (wall clock, to line up with other processes) and durations in ms:
  *   L <t> <ms> <i>   client i logged in (ms since its connect)
@@ -119,9 +123,13 @@ static struct {
 	double ake_retry_ms;
 	int login_tries;
 } opt = {
-	"example.test", "u", "pw", "bot@example.test", NULL, NULL,
-	NULL, "otr", NULL, 0, 0, 1, 0, 100.0, 0.0, 60000.0, 50.0, 0.0, 10,
-	120000.0,
+	/* by name: a field added in the middle must not shift the others
+	 * (b5f4e08 gave ake_retry_ms the 10 meant for login_tries: every
+	 * client re-sent ?OTRv3? each 10 ms until its AKE finished) */
+	.host = "example.test", .prefix = "u", .password = "pw",
+	.target = "bot@example.test", .mode = "otr",
+	.count = 1, .login_rate = 100.0, .retry_ms = 60000.0,
+	.flood_rate = 50.0, .login_tries = 10, .ake_retry_ms = 120000.0,
 };
 
 static xmpp_ctx_t *ctx;
@@ -191,10 +199,24 @@ on_signal(int s)
 
 /* Sending. */
 
+/* LOADGEN_TRACE set: each message in and out on stderr (its first
+ * bytes), to see who answers whom. */
+static int trace;
+
+static void
+trace_msg(const struct client *c, const char *dir, const char *body)
+{
+	if (trace)
+		fprintf(stderr, "T %.3f %s %s %.14s\n", now_ms() / 1e3, c->jid,
+		    dir, body);
+}
+
 static void
 send_raw(struct client *c, const char *to, const char *body)
 {
 	xmpp_stanza_t *m = xmpp_message_new(ctx, "chat", to, NULL);
+
+	trace_msg(c, ">", body);
 
 	xmpp_message_set_body(m, body);
 	xmpp_send(c->conn, m);
@@ -446,6 +468,7 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		xmpp_free(ctx, body);
 		return 1;
 	}
+	trace_msg(c, "<", body);
 	r = otrl_message_receiving(us, &ops, c, c->jid, PROTO, opt.target,
 	    body, &newmsg, &tlvs, NULL, NULL, NULL);
 	if (tlvs != NULL) {
@@ -732,6 +755,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 
 	OTRL_INIT;
+	trace = getenv("LOADGEN_TRACE") != NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 

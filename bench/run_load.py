@@ -294,7 +294,8 @@ class Run:
             parts = key.split(".")
             for k in parts[:-1]:
                 d = d.setdefault(k, {})
-            d[parts[-1]] = int(val) if val.isdigit() else val
+            d[parts[-1]] = (int(val) if val.isdigit() else
+                            {"true": True, "false": False}.get(val, val))
         # the bot in a session of its own (setsid, same PID): with the
         # kernel's autogroups it gets its own share of the CPU, as
         # Prosody does (tests/lib/prosody.py), instead of splitting the

@@ -11,6 +11,7 @@ check; exit 1 on failure.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,13 +20,50 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from checks import SCALE, check, finish, note  # noqa: E402
+from prosody import Prosody  # noqa: E402
 
 TOP = os.environ.get("TOP_SRCDIR") or os.path.abspath(os.path.join(HERE, "..", ".."))
 BUILD = os.environ.get("TOP_BUILDDIR") or TOP
 
 
+def one_query():
+    """A client whose query nobody answers asks once (again only after
+    --ake-retry, 120 s): a generator that re-asks on its own is a message
+    loop of its own (b5f4e08 re-sent ?OTRv3? every 10 ms)."""
+    sys.path.insert(0, os.path.join(TOP, "bench"))
+    from run_load import bulk_accounts
+    loadgen = os.path.join(BUILD, "bench", "loadgen")
+    srv = Prosody(host="example.test", log_level="warn")
+    try:
+        bulk_accounts(srv, ["q0"], password="pw")
+        srv.start()
+        with tempfile.TemporaryDirectory(prefix="secours-onequery-") as d:
+            key = os.path.join(d, "k")
+            subprocess.run([loadgen, "--genkey", key], check=True,
+                           env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))
+            env = dict(os.environ, LOADGEN_TRACE="1",
+                       ASAN_OPTIONS="detect_leaks=0")
+            g = subprocess.Popen(
+                [loadgen, "--port", str(srv.port), "--prefix", "q",
+                 "--password", "pw", "--target", "nobody@example.test",
+                 "--key", key, "--auto"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, env=env, text=True)
+            time.sleep(2 * SCALE)
+            g.send_signal(signal.SIGTERM)
+            err = g.communicate(timeout=20)[1]
+        sent = [l for l in err.splitlines()
+                if l.startswith("T ") and l.endswith("> ?OTRv3?")]
+        check(len(sent) == 1, "a client whose query goes unanswered sends "
+              "it once (no re-send loop)", "%d queries in %ds"
+              % (len(sent), 2 * SCALE))
+    finally:
+        srv.cleanup()
+
+
 def main():
     t0 = time.monotonic()
+    one_query()
     with tempfile.TemporaryDirectory(prefix="secours-benchsmoke-") as d:
         out = os.path.join(d, "r.json")
         # leak checks belong to the other tests: here the figures matter
