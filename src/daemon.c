@@ -1101,30 +1101,36 @@ tick(struct daemon *d, time_t now)
  * each other language the phrases have, one line each. NULL when no
  * language has the phrase.
  */
+/* One language's line of a notice, unless it has none or says the same. */
+static void
+notice_add(const struct daemon *d, struct buf *b, const char *lang,
+    const char *key)
+{
+	char *s;
+
+	if (!phrases_exists(d->p, lang, key))
+		return;
+	s = phrases_render(d->p, lang, key, NULL);
+	if (b->len == 0 || strstr(b->s, s) == NULL) {
+		if (b->len > 0)
+			buf_addc(b, '\n');
+		buf_adds(b, s);
+	}
+	free(s);
+}
+
 static char *
 notice_text(const struct daemon *d, const char *key)
 {
-	const struct lang_row *r = NULL;
 	const char *def = d->cfg->guide.default_language;
+	const struct lang_row *r;
 	struct buf b;
-	char *s;
 
 	buf_init(&b);
-	for (size_t i = 0; i == 0 || (r = lang_row_at(i - 1)) != NULL; i++) {
-		const char *lang = i == 0 ? def : r->code;
-
-		if (i > 0 && strcmp(lang, def) == 0)
-			continue;
-		if (!phrases_exists(d->p, lang, key))
-			continue;
-		s = phrases_render(d->p, lang, key, NULL);
-		if (strstr(b.s != NULL ? b.s : "", s) == NULL) {
-			if (b.len > 0)
-				buf_addc(&b, '\n');
-			buf_adds(&b, s);
-		}
-		free(s);
-	}
+	notice_add(d, &b, def, key);
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL; i++)
+		if (strcmp(r->code, def) != 0)
+			notice_add(d, &b, r->code, key);
 	if (b.len == 0) {
 		buf_release(&b);
 		return NULL;

@@ -904,6 +904,14 @@ search_new(const struct guide *g)
 	return search_new_lex(g, NULL);
 }
 
+/* BM25's idf of a word that df of n sections carry: the index's, and the
+ * key-concept bar of hits_scope() (SEARCH_KEY_DF sections). */
+static double
+bm25_idf(double n, double df)
+{
+	return log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
 struct search *
 search_new_lex(const struct guide *g, const struct lexicon *lx)
 {
@@ -1032,7 +1040,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		const struct slang *l = &s->langs[s->terms[i].lang];
 		double n = (double)l->nsec, d = df[i] ? (double)df[i] : 1;
 
-		s->terms[i].idf = (float)log(1 + (n - d + 0.5) / (d + 0.5));
+		s->terms[i].idf = (float)bm25_idf(n, d);
 	}
 	s->hmass = xcalloc(s->nsec + 1, sizeof(*s->hmass));
 	for (i = 0; i < s->nterms; i++) {
@@ -1694,8 +1702,7 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 		return;
 	/* The idf of a concept SEARCH_KEY_DF sections carry (as the index
 	 * computes it, less a rounding margin): rarer ones are keys. */
-	bar = log(1 + ((double)s->langs[li].nsec - SEARCH_KEY_DF + 0.5) /
-	    (SEARCH_KEY_DF + 0.5)) - 1e-4;
+	bar = bm25_idf((double)s->langs[li].nsec, SEARCH_KEY_DF) - 1e-4;
 	lxq = lx_lang_of(s, lang != NULL ? lang : s->langs[li].code);
 	for (size_t i = 0; i < q->count; i++)
 		for (size_t k = 0; k < q->nc[i] && nkeys < KEYS_MAX; k++) {
