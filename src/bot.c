@@ -344,24 +344,6 @@ person_free_val(void *val)
 	person_free(val);
 }
 
-/* The table's key for jid: ASCII lower case, as util_strcasecmp compares
- * (JIDs compare that way everywhere in the daemon). -1 if too long. */
-static int
-person_key(const char *jid, char *key, size_t size)
-{
-	size_t i;
-
-	for (i = 0; jid[i] != '\0'; i++) {
-		char c = jid[i];
-
-		if (i + 1 >= size)
-			return -1;
-		key[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
-	}
-	key[i] = '\0';
-	return 0;
-}
-
 static size_t
 max_people(const struct bot *b)
 {
@@ -404,7 +386,7 @@ person_get(struct bot *b, const char *jid, time_t now)
 	void **slot;
 	int made;
 
-	if (person_key(jid, key, sizeof(key)) == -1 ||
+	if (jid_bare_into(jid, key, sizeof(key)) != JID_OK ||
 	    (slot = lru_touch(b->people, key, &made)) == NULL) {
 		log_warnx("bot: %zu conversations live, all kept, none for %s",
 		    lru_count(b->people), log_peer(jid));
@@ -429,7 +411,7 @@ person_forget(struct bot *b, const char *jid)
 {
 	char key[JID_BARE_MAX + 1];
 
-	if (person_key(jid, key, sizeof(key)) == 0)
+	if (jid_bare_into(jid, key, sizeof(key)) == JID_OK)
 		lru_remove(b->people, key);
 }
 
