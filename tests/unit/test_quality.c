@@ -15,10 +15,16 @@
  *   questions-helpdesk.tsv   held out: helpdesk questions over the guide
  *   questions-uncovered.tsv  held out: on-domain subjects the guide does not
  *                            cover; none should get a confident answer
+ *   questions-fresh.tsv      blind, held out whole: written after two
+ *                            sessions had seen the halves above, never
+ *                            run while written (its header says when)
+ *   questions-fresh-uncovered.tsv  blind, held out whole: on-domain
+ *                            subjects the guide does not cover, all "-"
  *
  * A hit is right at top-1 when the outcome is ANSWER and its section
- * matches; at top-3 when one of the 3 best matches. "-" is right when the
- * outcome is not ANSWER. "Confident wrong" counts the ANSWERs on a wrong
+ * matches; at top-3 when one of the 3 best matches; at rank-1 when the
+ * best hit matches, whatever the decision (the ranking alone). "-" is
+ * right (at each of the three) when the outcome is not ANSWER. "Confident wrong" counts the ANSWERs on a wrong
  * section (any ANSWER to a "-" question): the worst outcome for a
  * frightened person. Prints the rates, and fails below each set's
  * thresholds, or when a set is missing.
@@ -27,7 +33,8 @@
  * non-comment line (from 1) is TUNE when n is odd, TEST when n is even.
  * Misses are printed for TUNE lines only (and for every line of
  * questions.tsv); a TEST line is only counted, so that nobody tunes on it.
- * Rates are printed for each half and for the whole set.
+ * Rates are printed for each half and for the whole set. A blind set is
+ * not split: only its totals are printed, never a miss.
  */
 #include "ac-config.h"
 
@@ -44,12 +51,19 @@
 #include "search.h"
 #include "util.h"
 
+/* How a set may be looked at. */
+enum set_kind {
+	SET_TUNED,	/* every miss is printed */
+	SET_HALVES,	/* odd lines tune (misses printed), even lines test */
+	SET_BLIND	/* held out whole: totals only, no miss printed */
+};
+
 struct set {
 	const char	*file;
 	double		 min_top1;	/* of all questions (-1: not checked) */
 	double		 min_top3;
 	double		 min_refused;	/* of the "-" questions */
-	int		 split;		/* odd lines tune, even lines test */
+	enum set_kind	 kind;
 };
 
 /*
@@ -58,15 +72,24 @@ struct set {
  * min_refused 0.95 would be "at most 5% get a confident answer".
  */
 static const struct set sets[] = {
-	{ "questions.tsv",		0.90, 0.97, 0.93, 0 },
-	{ "questions-helpdesk.tsv",	0.74, 0.95, -1, 1 },
+	{ "questions.tsv",		0.90, 0.97, 0.93, SET_TUNED },
+	{ "questions-helpdesk.tsv",	0.74, 0.95, -1, SET_HALVES },
 	/* The target is 0.95; this is what is reached today. */
-	{ "questions-uncovered.tsv",	-1, -1, 0.90, 1 },
+	{ "questions-uncovered.tsv",	-1, -1, 0.90, SET_HALVES },
+	/*
+	 * Blind sets: a floor only catches a regression, 5 points under
+	 * what main 654e2d3 reached on 2026-12-06 (docs/design.md has the
+	 * figures); raising it to today's figure after a search change
+	 * would be tuning on them.
+	 */
+	{ "questions-fresh.tsv",	0.55, 0.85, -1, SET_BLIND },
+	{ "questions-fresh-uncovered.tsv", -1, -1, 0.70, SET_BLIND },
 };
 
 struct tally {
 	int	total;
 	int	top1;
+	int	rank1;		/* the best hit is right, whatever the outcome */
 	int	top3;
 	int	off;		/* "-" questions */
 	int	offref;		/* ...not answered */
@@ -100,7 +123,7 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 	struct search_hit hits[3];
 	enum search_outcome o;
 	size_t n, k;
-	int ok1 = 0, ok3 = 0;
+	int ok1 = 0, ok3 = 0, okr = 0;
 
 	lang = line;
 	if ((q = strchr(lang, '\t')) == NULL ||
@@ -122,7 +145,7 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 	t->total++;
 	t->answers += o == SEARCH_ANSWER;
 	if (strcmp(exp, "-") == 0) {
-		ok1 = ok3 = o != SEARCH_ANSWER;
+		ok1 = ok3 = okr = o != SEARCH_ANSWER;
 		t->off++;
 		t->offref += ok1;
 	} else {
@@ -132,11 +155,13 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 			if (!labels_match(exp, g, hits[k].section))
 				continue;
 			ok3 = 1;
+			okr |= k == 0;
 			if (k == 0 && o == SEARCH_ANSWER)
 				ok1 = 1;
 		}
 	}
 	t->top1 += ok1;
+	t->rank1 += okr;
 	t->top3 += ok3;
 	t->wrong += o == SEARCH_ANSWER && !ok1;
 	if (ok1 || !show)
@@ -157,6 +182,7 @@ tally_add(struct tally *to, const struct tally *t)
 {
 	to->total += t->total;
 	to->top1 += t->top1;
+	to->rank1 += t->rank1;
 	to->top3 += t->top3;
 	to->off += t->off;
 	to->offref += t->offref;
@@ -171,13 +197,14 @@ tally_print(const char *name, const struct tally *t)
 {
 	if (t->total == 0)
 		return;
-	printf("# %s: top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%); "
-	    "no-answer questions not answered %d/%d (%.1f%%), confident "
+	printf("# %s: top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%), "
+	    "rank-1 %d/%d (%.1f%%); no-answer questions not answered %d/%d (%.1f%%), confident "
 	    "answers to them %d (%.1f%%); answerable ones not answered %d/%d "
 	    "(%d given choices); confident wrong %d/%d of the questions "
 	    "(%.1f%%), %d/%d of the answers (%.1f%%)\n", name, t->top1, t->total,
 	    100.0 * t->top1 / t->total, t->top3, t->total,
-	    100.0 * t->top3 / t->total, t->offref, t->off,
+	    100.0 * t->top3 / t->total, t->rank1, t->total,
+	    100.0 * t->rank1 / t->total, t->offref, t->off,
 	    t->off ? 100.0 * t->offref / t->off : 100.0, t->off - t->offref,
 	    t->off ? 100.0 * (t->off - t->offref) / t->off : 0, t->onref,
 	    t->total - t->off, t->choices, t->wrong, t->total,
@@ -216,7 +243,7 @@ run_set(const struct guide *g, const struct search *s, const char *top,
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		n++;
-		if (set->split) {
+		if (set->kind == SET_HALVES) {
 			struct tally one;
 
 			memset(&one, 0, sizeof(one));
@@ -224,10 +251,11 @@ run_set(const struct guide *g, const struct search *s, const char *top,
 			tally_add(&h[n % 2 == 0], &one);
 			tally_add(&t, &one);
 		} else
-			run_line(g, s, set->file, lineno, line, &t, 1);
+			run_line(g, s, set->file, lineno, line, &t,
+			    set->kind == SET_TUNED);
 	}
 	fclose(f);
-	for (int i = 0; set->split && i < 2; i++) {
+	for (int i = 0; set->kind == SET_HALVES && i < 2; i++) {
 		(void)util_snprintf(name, sizeof(name), "%s %s", set->file,
 		    half[i]);
 		tally_print(name, &h[i]);
