@@ -15,6 +15,8 @@
  *   questions-helpdesk.tsv   held out: helpdesk questions over the guide
  *   questions-uncovered.tsv  held out: on-domain subjects the guide does not
  *                            cover; none should get a confident answer
+ *   questions-long.tsv       held out: three sentences or more, as
+ *                            frightened people write (and four uncovered)
  *
  * A hit is right at top-1 when the outcome is ANSWER and its section
  * matches; at top-3 when one of the 3 best matches. "-" is right when the
@@ -59,9 +61,10 @@ struct set {
  */
 static const struct set sets[] = {
 	{ "questions.tsv",		0.90, 0.97, 0.93, 0 },
-	{ "questions-helpdesk.tsv",	0.74, 0.95, -1, 1 },
+	{ "questions-helpdesk.tsv",	0.80, 0.95, -1, 1 },
 	/* The target is 0.95; this is what is reached today. */
 	{ "questions-uncovered.tsv",	-1, -1, 0.90, 1 },
+	{ "questions-long.tsv",		0.65, 0.90, 1.0, 1 },
 };
 
 struct tally {
