@@ -257,8 +257,10 @@ struct search {
 	const struct guide	*g;
 	struct slang		 langs[LANGS_MAX];
 	size_t			 nlangs;
-	int			 deflang;	/* most sections; for questions
-						   of unknown language */
+	int			 deflang;	/* for questions of unknown
+						   language: the default one
+						   (search_set_default_lang),
+						   else most sections' */
 	size_t			 nsec;
 	uint8_t			*seclang;
 	double			*hmass;		/* idf of each heading */
@@ -289,7 +291,7 @@ struct search {
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
-						   PT_TITLE, PT_HEAD (see
+						   PT_TITLE (see
 						   page_topics_build()) */
 	size_t			 npages;
 };
@@ -1497,9 +1499,42 @@ match_concepts(const struct search *s, uint8_t li, const struct qwords *q,
 	return ref;
 }
 
+int
+search_set_default_lang(struct search *s, const char *code)
+{
+	int li = find_lang(s, code);
+
+	if (li < 0)
+		return -1;
+	s->deflang = li;
+	return 0;
+}
+
 size_t
 search_query(const struct search *s, const char *text, const char *lang,
     struct search_hit *hits, size_t max)
+{
+	return search_query_prev(s, text, lang, NULL, hits, max);
+}
+
+/* The index's language for a question in ql (NULL: not known): ql if the
+ * index has it, else prev, else the default language (-1 only for an
+ * empty index). */
+static int
+question_lang(const struct search *s, const char *ql, const char *prev)
+{
+	int li = find_lang(s, ql);
+
+	if (li < 0)
+		li = find_lang(s, prev);
+	if (li < 0)
+		li = s->deflang;
+	return li;
+}
+
+size_t
+search_query_prev(const struct search *s, const char *text, const char *lang,
+    const char *prev, struct search_hit *hits, size_t max)
 {
 	struct scratch *sc = s->scr;
 	struct qwords q;
@@ -1522,11 +1557,13 @@ search_query(const struct search *s, const char *text, const char *lang,
 		return 0;
 	if (s->nlxt > 0)
 		query_concepts(s, &q);
+	/* lang stays the question's own language, for the lexicon (a
+	 * French question names French terms even to an English guide). */
 	if (lang == NULL)
 		lang = lang_detect(text);
-	qli = find_lang(s, lang);
-	if (qli < 0 && lang == NULL)
-		qli = s->deflang;
+	qli = question_lang(s, lang, prev);
+	if (lang == NULL && qli >= 0)
+		lang = s->langs[qli].code;
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -1634,7 +1671,6 @@ search_query(const struct search *s, const char *text, const char *lang,
 /* ------------------------------------------------------------ decision */
 
 #define PT_TITLE	0x1	/* the page's title names the concept */
-#define PT_HEAD		0x2	/* one of its section headings does */
 
 struct topicscan {
 	struct search	*s;
@@ -1691,8 +1727,9 @@ topic_scan(struct topicscan *t, const char *text, uint8_t bit)
 }
 
 /* What each page is about, for search_decide(): the lexicon concepts its
- * title names (PT_TITLE) and those its section headings name (PT_HEAD).
- * A page's title says what it answers ("Someone I know was arrested"). */
+ * title names (PT_TITLE). A page's title says what it answers ("Someone I
+ * know was arrested"); its headings name too much (measured on the tune
+ * halves: headings as well as titles answered uncovered questions). */
 static void
 page_topics_build(struct search *s)
 {
@@ -1716,8 +1753,6 @@ page_topics_build(struct search *s)
 		t.lang = s->seclang[first];
 		t.row = s->pagetopic + pg * nc;
 		topic_scan(&t, guide_page_title(g, pg), PT_TITLE);
-		for (size_t k = first; k < first + nsec; k++)
-			topic_scan(&t, guide_section_heading(g, k), PT_HEAD);
 	}
 	wseq_release(&t.seq);
 }

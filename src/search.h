@@ -149,13 +149,25 @@ struct search *search_new_lex(const struct guide *g,
     const struct lexicon *lx);
 void search_free(struct search *s);
 
+/* The language of questions whose language is not known (the config's
+ * guide.default_language). Until it is set, or when no page of the guide
+ * is in code (then -1), it is the language most sections are in. */
+int search_set_default_lang(struct search *s, const char *code);
+
 /* Ranks sections for text. lang ("fr", "en", ...) is the question's
- * language; NULL means detect (and, with no evidence, the language most
- * sections are in). Sections in other languages still match, at half their
- * score; prefix and typo matches are tried only in the question's language
- * and only for words the guide does not use as written. Fills at most max
- * hits, best first (ties: guide order); returns how many. Text beyond 2 KiB
- * or 40 distinct words is ignored. */
+ * language; NULL means detect. A question with no language to go by (one
+ * word: "pidgin", "signal", a URL, a name; or a language no page is in)
+ * is taken in prev (the person's previous language; may be NULL), else in
+ * the default language (search_set_default_lang()). Sections in other
+ * languages still match, at half their score: the cross-language fallback
+ * (the bot says so). Prefix and typo matches are tried only in the
+ * question's language and only for words the guide does not use as
+ * written. Fills at most max hits, best first (ties: guide order);
+ * returns how many. Text beyond 2 KiB or 40 distinct words is ignored. */
+size_t search_query_prev(const struct search *s, const char *text,
+    const char *lang, const char *prev, struct search_hit *hits,
+    size_t max);
+/* search_query_prev() with no previous language. */
 size_t search_query(const struct search *s, const char *text,
     const char *lang, struct search_hit *hits, size_t max);
 

@@ -436,6 +436,75 @@ test_scope(void)
 	lexicon_free(lx);
 }
 
+/*
+ * A question with no language to go by ("pidgin", "signal": one word, a
+ * name) is taken in the person's previous language, else in the default
+ * one; other languages only as the cross-language fallback. The guide
+ * below has more Spanish sections than English ones: once, removing one
+ * English section turned "pidgin" into a Spanish answer.
+ */
+static const char *const deflang_pages[][2] = {
+	{ "pidgin.en.md", "# Pidgin\n\nPidgin is a chat program for the "
+	    "computer. Install the OTR plugin in Pidgin.\n" },
+	{ "pidgin.fr.md", "# Pidgin\n\nPidgin est un logiciel de discussion "
+	    "pour l'ordinateur. Installez le plugin OTR dans Pidgin.\n" },
+	{ "pidgin.es.md", "# Pidgin\n\nPidgin es un programa de chat para la "
+	    "computadora. Instala el plugin OTR en Pidgin.\n\n"
+	    "## Cuentas en Pidgin\n\nAgrega tu cuenta en Pidgin.\n\n"
+	    "## Signal\n\nSignal es otra aplicación de mensajes cifrados.\n" },
+};
+
+static const char *
+deflang_best(const struct guide *g, const struct search *s, const char *q,
+    const char *lang, const char *prev)
+{
+	struct search_hit h[3];
+
+	if (search_query_prev(s, q, lang, prev, h, 3) == 0)
+		return "(none)";
+	return guide_page_lang(g, guide_section_page(g, h[0].section));
+}
+
+static void
+test_deflang(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	for (size_t i = 0; i < ARRAY_LEN(deflang_pages); i++)
+		guide_load_buffer(g, deflang_pages[i][0], deflang_pages[i][1],
+		    strlen(deflang_pages[i][1]), "en");
+	s = search_new(g);
+	CHECK_STR("(null)", lang_detect("pidgin") ? lang_detect("pidgin") :
+	    "(null)", "pidgin: no language detected");
+	CHECK_STR("es", deflang_best(g, s, "pidgin", NULL, NULL),
+	    "no default set: the language most sections are in");
+	CHECK_INT(-1, search_set_default_lang(s, "de"),
+	    "a default language no page is in is refused");
+	CHECK_INT(0, search_set_default_lang(s, "en"), "default language en");
+	CHECK_STR("en", deflang_best(g, s, "pidgin", NULL, NULL),
+	    "pidgin, no previous language: the default language's page, "
+	    "not the language most sections are in");
+	CHECK_STR("en", deflang_best(g, s, "Pidgin", NULL, NULL),
+	    "the same with a capital");
+	CHECK_STR("fr", deflang_best(g, s, "pidgin", NULL, "fr"),
+	    "pidgin from a French-speaking person: the French page");
+	CHECK_STR("es", deflang_best(g, s, "pidgin", NULL, "es"),
+	    "...from a Spanish-speaking person: the Spanish page");
+	CHECK_STR("en", deflang_best(g, s, "pidgin", NULL, "de"),
+	    "a previous language no page is in: the default language");
+	CHECK_STR("en", deflang_best(g, s, "pidgin", "de", NULL),
+	    "a question language no page is in: the default language");
+	CHECK_STR("fr", deflang_best(g, s, "pidgin", "fr", "es"),
+	    "a language given wins over the previous one");
+	CHECK_STR("fr", deflang_best(g, s, "le plugin pour pidgin", NULL,
+	    "es"), "a language detected wins over the previous one");
+	CHECK_STR("es", deflang_best(g, s, "signal", NULL, "fr"),
+	    "signal, only on a Spanish page: the cross-language fallback");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -453,5 +522,6 @@ main(void)
 	test_ranking();
 	test_is_answer();
 	test_scope();
+	test_deflang();
 	return TAP_DONE();
 }
