@@ -80,6 +80,7 @@ console_init(struct console *c, const struct config *cfg,
 	}
 	(void)lexicon_load_dir(c->lx, cfg->guide.data_dir);
 	c->s = search_new_lex(c->g, c->lx);
+	(void)search_set_default_lang(c->s, dl);
 	c->b = bot_new(cfg, c->g, c->s, c->p, NULL, NULL);
 	if (o != NULL) {
 		bot_set_explain(c->b, o->explain);

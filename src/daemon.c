@@ -1223,6 +1223,7 @@ sources_load(const struct config *cfg, struct guide **gp,
 	*pp = p;
 	*lxp = lx;
 	*sp = search_new_lex(g, lx);
+	(void)search_set_default_lang(*sp, lang);
 	return 0;
 }
 

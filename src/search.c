@@ -257,8 +257,10 @@ struct search {
 	const struct guide	*g;
 	struct slang		 langs[LANGS_MAX];
 	size_t			 nlangs;
-	int			 deflang;	/* most sections; for questions
-						   of unknown language */
+	int			 deflang;	/* for questions of unknown
+						   language: the default one
+						   (search_set_default_lang),
+						   else most sections' */
 	size_t			 nsec;
 	uint8_t			*seclang;
 	double			*hmass;		/* idf of each heading */
@@ -288,6 +290,10 @@ struct search {
 	uint8_t			*cname;		/* per concept: a name */
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint32_t		*secpage;	/* per section: its page */
+	uint8_t			*pagetopic;	/* per page and concept:
+						   PT_TITLE (see
+						   page_topics_build()) */
+	size_t			 npages;
 };
 
 struct lxlang {
@@ -898,6 +904,8 @@ build_deletes(struct search *s)
 	}
 }
 
+static void page_topics_build(struct search *s);
+
 struct search *
 search_new(const struct guide *g)
 {
@@ -1101,6 +1109,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->secpage = xcalloc(s->nsec + 1, sizeof(*s->secpage));
 	for (size_t k = 0; k < s->nsec; k++)
 		s->secpage[k] = (uint32_t)guide_section_page(g, k);
+	page_topics_build(s);
 	return s;
 }
 
@@ -1126,6 +1135,7 @@ search_free(struct search *s)
 	free(s->hmass);
 	free(s->secsubj);
 	free(s->secpage);
+	free(s->pagetopic);
 	free(s->csubj);
 	free(s->cweak);
 	free(s->cname);
@@ -1489,9 +1499,42 @@ match_concepts(const struct search *s, uint8_t li, const struct qwords *q,
 	return ref;
 }
 
+int
+search_set_default_lang(struct search *s, const char *code)
+{
+	int li = find_lang(s, code);
+
+	if (li < 0)
+		return -1;
+	s->deflang = li;
+	return 0;
+}
+
 size_t
 search_query(const struct search *s, const char *text, const char *lang,
     struct search_hit *hits, size_t max)
+{
+	return search_query_prev(s, text, lang, NULL, hits, max);
+}
+
+/* The index's language for a question in ql (NULL: not known): ql if the
+ * index has it, else prev, else the default language (-1 only for an
+ * empty index). */
+static int
+question_lang(const struct search *s, const char *ql, const char *prev)
+{
+	int li = find_lang(s, ql);
+
+	if (li < 0)
+		li = find_lang(s, prev);
+	if (li < 0)
+		li = s->deflang;
+	return li;
+}
+
+size_t
+search_query_prev(const struct search *s, const char *text, const char *lang,
+    const char *prev, struct search_hit *hits, size_t max)
 {
 	struct scratch *sc = s->scr;
 	struct qwords q;
@@ -1514,11 +1557,13 @@ search_query(const struct search *s, const char *text, const char *lang,
 		return 0;
 	if (s->nlxt > 0)
 		query_concepts(s, &q);
+	/* lang stays the question's own language, for the lexicon (a
+	 * French question names French terms even to an English guide). */
 	if (lang == NULL)
 		lang = lang_detect(text);
-	qli = find_lang(s, lang);
-	if (qli < 0 && lang == NULL)
-		qli = s->deflang;
+	qli = question_lang(s, lang, prev);
+	if (lang == NULL && qli >= 0)
+		lang = s->langs[qli].code;
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -1625,6 +1670,93 @@ search_query(const struct search *s, const char *text, const char *lang,
 
 /* ------------------------------------------------------------ decision */
 
+#define PT_TITLE	0x1	/* the page's title names the concept */
+
+struct topicscan {
+	struct search	*s;
+	uint8_t		 lang;
+	uint8_t		 bit;
+	uint8_t		*row;		/* the page's concepts */
+	struct wseq	 seq;
+};
+
+static void
+topic_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct topicscan *t = arg;
+	const char *st;
+	size_t sl;
+
+	(void)weight;
+	st = stem_word(t->s, t->lang, w, n, &sl);
+	wseq_add(&t->seq, w, n, st, sl);
+}
+
+static void
+topic_concept(void *arg, uint32_t concept, size_t from, size_t to)
+{
+	struct topicscan *t = arg;
+
+	(void)from;
+	(void)to;
+	t->row[concept] |= t->bit;
+}
+
+/* Marks in t->row the concepts that text names, with t->bit. */
+static void
+topic_scan(struct topicscan *t, const char *text, uint8_t bit)
+{
+	char *f;
+	size_t flen;
+	int li;
+
+	if (text == NULL || *text == '\0')
+		return;
+	t->bit = bit;
+	f = lang_fold_alloc(text, strlen(text), &flen);
+	wseq_reset(&t->seq);
+	lang_split(f, flen, 1, topic_word, t, 1);
+	free(f);
+	if (t->seq.n == 0)
+		return;
+	if ((li = lx_lang_of(t->s, t->s->langs[t->lang].code)) >= 0)
+		lx_match_lang(t->s, li, &t->seq, t->seq.stem, topic_concept, t);
+	if (t->s->lxstar >= 0)
+		lx_match_lang(t->s, t->s->lxstar, &t->seq, t->seq.raw,
+		    topic_concept, t);
+}
+
+/* What each page is about, for search_decide(): the lexicon concepts its
+ * title names (PT_TITLE). A page's title says what it answers ("Someone I
+ * know was arrested"); its headings name too much (measured on the tune
+ * halves: headings as well as titles answered uncovered questions). */
+static void
+page_topics_build(struct search *s)
+{
+	const struct guide *g = s->g;
+	size_t nc, pg;
+	struct topicscan t;
+
+	s->npages = guide_npages(g);
+	if (s->lx == NULL || s->npages == 0)
+		return;
+	nc = lexicon_nconcepts(s->lx);
+	s->pagetopic = xcalloc(s->npages * nc + 1, 1);
+	memset(&t, 0, sizeof(t));
+	t.s = s;
+	for (pg = 0; pg < s->npages; pg++) {
+		size_t first = guide_page_first_section(g, pg);
+		size_t nsec = guide_page_nsections(g, pg);
+
+		if (nsec == 0)
+			continue;
+		t.lang = s->seclang[first];
+		t.row = s->pagetopic + pg * nc;
+		topic_scan(&t, guide_page_title(g, pg), PT_TITLE);
+	}
+	wseq_release(&t.seq);
+}
+
 /* Does any section of page pg carry concept c? */
 static int
 page_has_concept(const struct search *s, uint32_t pg, uint8_t li, uint32_t c)
@@ -1687,6 +1819,9 @@ key_candidate(const struct search *s, const struct qwords *q, size_t i,
  * carries is read from the pages at index time, so a guide that gains a
  * page on routers answers router questions, with no list to keep.
  */
+static void hits_topics(const struct search *s, const struct qwords *q,
+    const char *lang, int qli, struct search_hit *hits, size_t nhits);
+
 static void
 hits_scope(const struct search *s, const struct qwords *q, const char *lang,
     int qli, struct search_hit *hits, size_t nhits)
@@ -1698,6 +1833,7 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 
 	for (size_t k = 0; k < nhits; k++)
 		hits[k].lacks_key = 0;
+	hits_topics(s, q, lang, qli, hits, nhits);
 	if (s->lx == NULL || li < 0)
 		return;
 	/* The idf of a concept SEARCH_KEY_DF sections carry (as the index
@@ -1727,21 +1863,80 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 	}
 }
 
-int
-search_is_answer(const struct search_hit *hit, double min_score)
+/*
+ * For search_decide(): what each hit's page is about, against the
+ * question's topic concepts (those key_candidate() keeps, whatever how
+ * many sections carry them; at most SEARCH_TOPICS_MAX): bit j of
+ * title_topics when the page's title names topic j, of page_topics when
+ * any section of the page carries it.
+ */
+static void
+hits_topics(const struct search *s, const struct qwords *q, const char *lang,
+    int qli, struct search_hit *hits, size_t nhits)
 {
-	if (hit == NULL || hit->score < min_score ||
-	    hit->coverage < SEARCH_MIN_COVERAGE_ANY)
+	uint32_t tc[SEARCH_TOPICS_MAX];
+	size_t ntc = 0, nc;
+	int li = qli >= 0 ? qli : s->deflang, lxq;
+
+	for (size_t k = 0; k < nhits; k++) {
+		hits[k].topics = 0;
+		hits[k].title_topics = 0;
+		hits[k].page_topics = 0;
+	}
+	if (s->lx == NULL || li < 0 || s->pagetopic == NULL)
+		return;
+	nc = lexicon_nconcepts(s->lx);
+	lxq = lx_lang_of(s, lang != NULL ? lang : s->langs[li].code);
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i] && ntc < SEARCH_TOPICS_MAX;
+		    k++) {
+			size_t j;
+
+			if (!key_candidate(s, q, i, k, lxq))
+				continue;
+			for (j = 0; j < ntc && tc[j] != q->c[i][k]; j++)
+				;
+			if (j == ntc)
+				tc[ntc++] = q->c[i][k];
+		}
+	for (size_t k = 0; k < nhits; k++) {
+		uint32_t pg = (uint32_t)hits[k].page;
+		const uint8_t *row = s->pagetopic + pg * nc;
+
+		hits[k].topics = (unsigned)ntc;
+		for (size_t j = 0; j < ntc; j++) {
+			if (row[tc[j]] & PT_TITLE)
+				hits[k].title_topics |= 1u << j;
+			if (page_has_concept(s, pg, s->seclang[hits[k].section],
+			    tc[j]))
+				hits[k].page_topics |= 1u << j;
+		}
+	}
+}
+
+/* search_is_answer(), with the coverage floor of a long question
+ * (SEARCH_LONG_COVERAGE, and no unknown-words test) when long is set. */
+static int
+hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
+{
+	if (hit == NULL || hit->score < min_score || hit->coverage <
+	    (long_q ? SEARCH_LONG_COVERAGE : SEARCH_MIN_COVERAGE_ANY))
 		return 0;
 	/* Much of the question is words the guide never uses, and the hit
 	 * covers little of it: most likely a subject the guide lacks. */
-	if (hit->unknown >= SEARCH_UNKNOWN_MAX &&
+	if (!long_q && hit->unknown >= SEARCH_UNKNOWN_MAX &&
 	    hit->coverage < SEARCH_UNKNOWN_COVERAGE)
 		return 0;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
 		return 0;
 	return 1;
+}
+
+int
+search_is_answer(const struct search_hit *hit, double min_score)
+{
+	return hit_is_answer(hit, min_score, 0);
 }
 
 /* Are the best hits (the first SEARCH_AGREE_HITS) all sections of one
@@ -1759,14 +1954,55 @@ pages_agree(const struct search_hit *hits, size_t n)
 	return 1;
 }
 
+/* Is there a rival to the best hit among the SEARCH_AGREE_HITS best: a
+ * hit on another page whose title names a topic of the question that the
+ * best hit's page never carries? */
+static int
+has_rival(const struct search_hit *hits, size_t n)
+{
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page != hits[0].page &&
+		    (hits[k].title_topics & ~hits[0].page_topics) != 0)
+			return 1;
+	return 0;
+}
+
+/* A long question whose topics the best hit's page all carries. */
+static int
+is_long(const struct search_hit *h)
+{
+	unsigned all = h->topics >= SEARCH_TOPICS_MAX ? ~0u :
+	    (1u << h->topics) - 1;
+
+	return h->words >= SEARCH_LONG_WORDS && h->topics > 0 &&
+	    (h->page_topics & all) == all;
+}
+
+/* The score the best hit must reach (see search.h): min_score, lowered
+ * by each piece of evidence other than the score. */
+static double
+answer_bar(const struct search_hit *hits, size_t n, double min_score)
+{
+	const struct search_hit *h = &hits[0];
+	double bar = min_score;
+
+	if (pages_agree(hits, n))
+		bar *= SEARCH_AGREE;
+	if (h->title_topics != 0 && bar > SEARCH_TITLED * min_score)
+		bar = SEARCH_TITLED * min_score;
+	if (is_long(h))
+		bar *= sqrt((double)SEARCH_LONG_WORDS / (double)h->words);
+	return bar;
+}
+
 enum search_outcome
 search_decide(const struct search_hit *hits, size_t n, double min_score)
 {
 	if (hits == NULL || n == 0)
 		return SEARCH_NONE;
 	if (!hits[0].off_subject && !hits[0].lacks_key &&
-	    search_is_answer(&hits[0],
-	    pages_agree(hits, n) ? SEARCH_AGREE * min_score : min_score))
+	    !has_rival(hits, n) && hit_is_answer(&hits[0],
+	    answer_bar(hits, n, min_score), is_long(&hits[0])))
 		return SEARCH_ANSWER;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
 		return SEARCH_CHOICES;

@@ -45,7 +45,15 @@ struct search_hit {
 	int	lacks_key;	/* the question names key concepts
 				   (SEARCH_KEY_DF) and the section's page
 				   carries none of them */
+	/* The question's topic concepts (key_candidate() in search.c: not
+	 * weak, not a subject, not a name; at most SEARCH_TOPICS_MAX) and,
+	 * bit j for topic j, those the page's title names and those any
+	 * section of the page carries. */
+	unsigned	topics;
+	unsigned	title_topics;
+	unsigned	page_topics;
 };
+#define SEARCH_TOPICS_MAX	16
 
 /* Below this score the bot gives no answer, only choices (config
  * guide.min_score overrides it). Measured on tests/fixtures/questions.tsv
@@ -80,15 +88,31 @@ int search_is_answer(const struct search_hit *hit, double min_score);
 
 /*
  * What the bot does with a question, from its hits (best first):
- * SEARCH_ANSWER  the best hit is an answer (search_is_answer()), on the
- *                question's subject and not lacks_key (its page carries
- *                one of the question's key concepts, if it has any);
+ * SEARCH_ANSWER  the best hit is an answer: search_is_answer() at the bar
+ *                below, on the question's subject, not lacks_key, and no
+ *                rival page among the SEARCH_AGREE_HITS best hits;
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
- * A question naming a subject (account, device, website, person, message)
- * that the best section is not about is never an answer. The bar is lower
- * when the best hits agree on one page (SEARCH_AGREE).
+ * The score bar starts at min_score and only comes down, for evidence
+ * other than the score (the factors multiply):
+ * - agreement: the SEARCH_AGREE_HITS best hits are sections of one page
+ *   (SEARCH_AGREE);
+ * - a title: the best hit's page title names one of the question's topic
+ *   concepts ("detained" and "Someone I know was arrested"): at most
+ *   SEARCH_TITLED of min_score;
+ * - a long question (SEARCH_LONG_WORDS content words or more) whose topic
+ *   concepts the page all carries: times sqrt(SEARCH_LONG_WORDS / words),
+ *   and coverage judged as for a short one at SEARCH_LONG_COVERAGE (a
+ *   frightened person's three sentences carry many words no page uses).
+ * A rival: another of the SEARCH_AGREE_HITS best hits, on another page,
+ * whose title names a topic concept of the question that the best hit's
+ * page never carries: the question may be about that page's subject, so
+ * the person chooses. A question naming a subject (account, device,
+ * website, person, message) that the best section is not about is never
+ * an answer.
+ * Scale: SEARCH_CHOICE_MIN is a score (search.h's top comment); the other
+ * factors are shares of min_score, so they follow guide.min_score.
  */
 enum search_outcome {
 	SEARCH_NONE = 0,
@@ -96,13 +120,18 @@ enum search_outcome {
 	SEARCH_ANSWER,
 };
 #define SEARCH_CHOICE_MIN	0.25
-/* When the SEARCH_AGREE_HITS best hits are all sections of one page, they
- * agree on the question's topic: the best is an answer from SEARCH_AGREE
- * times the minimum score (its other checks unchanged). Measured on the
- * tune halves: 0.8 gains a right answer and no wrong one; 0.6 or 0.7 also
- * answer an uncovered question. */
+/* Measured on the tune halves: 0.8 gains a right answer and no wrong
+ * one; 0.6 or 0.7 also answer an uncovered question. */
 #define SEARCH_AGREE_HITS	3
 #define SEARCH_AGREE		0.8
+/* Measured on the tune halves (helpdesk, uncovered, questions.tsv and
+ * questions-long.tsv): 0.3 to 0.5 give the same answers (coverage decides
+ * below that); 0.6 one right answer fewer. */
+#define SEARCH_TITLED		0.5
+/* Measured on the tune halves: 8 to 10 words give the same answers; 12
+ * two fewer long ones; none of the other sets changes. */
+#define SEARCH_LONG_WORDS	10
+#define SEARCH_LONG_COVERAGE	0.1
 /* A question's concept is a key one (see search_hit.lacks_key) when at
  * most this many sections of its language carry it: the guide says little
  * or nothing about it. Measured on the tune halves: 1 keeps every right
@@ -120,13 +149,25 @@ struct search *search_new_lex(const struct guide *g,
     const struct lexicon *lx);
 void search_free(struct search *s);
 
+/* The language of questions whose language is not known (the config's
+ * guide.default_language). Until it is set, or when no page of the guide
+ * is in code (then -1), it is the language most sections are in. */
+int search_set_default_lang(struct search *s, const char *code);
+
 /* Ranks sections for text. lang ("fr", "en", ...) is the question's
- * language; NULL means detect (and, with no evidence, the language most
- * sections are in). Sections in other languages still match, at half their
- * score; prefix and typo matches are tried only in the question's language
- * and only for words the guide does not use as written. Fills at most max
- * hits, best first (ties: guide order); returns how many. Text beyond 2 KiB
- * or 40 distinct words is ignored. */
+ * language; NULL means detect. A question with no language to go by (one
+ * word: "pidgin", "signal", a URL, a name; or a language no page is in)
+ * is taken in prev (the person's previous language; may be NULL), else in
+ * the default language (search_set_default_lang()). Sections in other
+ * languages still match, at half their score: the cross-language fallback
+ * (the bot says so). Prefix and typo matches are tried only in the
+ * question's language and only for words the guide does not use as
+ * written. Fills at most max hits, best first (ties: guide order);
+ * returns how many. Text beyond 2 KiB or 40 distinct words is ignored. */
+size_t search_query_prev(const struct search *s, const char *text,
+    const char *lang, const char *prev, struct search_hit *hits,
+    size_t max);
+/* search_query_prev() with no previous language. */
 size_t search_query(const struct search *s, const char *text,
     const char *lang, struct search_hit *hits, size_t max);
 

@@ -4,6 +4,7 @@
  */
 #include "ac-config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,6 +437,226 @@ test_scope(void)
 	lexicon_free(lx);
 }
 
+/*
+ * The evidence search_decide() takes besides the score: the best page's
+ * title naming a topic of the question, a rival page among the best hits,
+ * a long question whose topics the page all carries. By hand first, then
+ * read from pages.
+ */
+static void
+test_decide_evidence(void)
+{
+	const double m = 0.8;
+	struct search_hit h[3];
+	double lowbar;
+
+	/* Three hits on three pages, none agreeing; 1 topic in the question. */
+	h[0] = mkhit(SEARCH_TITLED * m + 0.02, 0.5, 1, 4, 2);
+	h[1] = mkhit(0.3, 0.5, 1, 4, 2);
+	h[2] = mkhit(0.3, 0.5, 1, 4, 2);
+	for (size_t k = 0; k < 3; k++) {
+		h[k].page = k;
+		h[k].topics = 1;
+	}
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "below min_score, no title naming the topic: choices");
+	h[0].title_topics = h[0].page_topics = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "the best page's title names the topic: the lower bar");
+	h[0].score = SEARCH_TITLED * m - 0.02;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...but not below SEARCH_TITLED * min_score");
+	/* Rivals. */
+	h[0] = mkhit(m + 1, 0.8, 1, 4, 3);
+	h[0].topics = 2;
+	h[0].page_topics = 1;
+	h[1].title_topics = 2;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "another page's title names a topic the best page never "
+	    "carries: choices, whatever the score");
+	h[0].page_topics = 3;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...the best page carries it too: answer");
+	h[0].page_topics = 1;
+	h[1].page = h[0].page;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...a section of the best page itself is no rival");
+	h[1].page = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...nor a hit that is not there");
+	h[1].title_topics = 0;
+	h[2].title_topics = 2;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "the third hit can be a rival");
+	h[2].title_topics = 0;
+	/* Long questions: 20 content words, 2 topics. */
+	lowbar = m * sqrt((double)SEARCH_LONG_WORDS / 20);
+	h[0] = mkhit(lowbar + 0.02, SEARCH_LONG_COVERAGE + 0.02, 1, 20, 5);
+	h[0].unknown = SEARCH_UNKNOWN_MAX;
+	h[0].topics = 2;
+	h[0].page_topics = 3;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "a long question whose topics the page all carries: the bar "
+	    "and the coverage floor come down with its length");
+	h[0].page_topics = 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...not when the page lacks one of its topics");
+	h[0].page_topics = 3;
+	h[0].words = SEARCH_LONG_WORDS - 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...nor for a shorter question");
+	h[0].words = 20;
+	h[0].score = lowbar - 0.02;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...nor below sqrt(SEARCH_LONG_WORDS / words) of the bar");
+	h[0].score = lowbar + 0.02;
+	h[0].coverage = SEARCH_LONG_COVERAGE - 0.01;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...nor below SEARCH_LONG_COVERAGE");
+}
+
+static const char topics_lexicon[] =
+"[arrest]\nen: arrested, detained\nfr: arrêté, interpellé\n"
+"[impersonation]\nen: pretending to be, fake profile\n"
+"[stolen]\nen: stolen, theft\n";
+
+static const char topics_arrested[] =
+"# Someone I know was arrested\n\n"
+"Call a lawyer. Do not post about it on their accounts.\n\n"
+"## Their phone\n\nThe police may keep their phone: change the passwords "
+"of the accounts it opened.\n";
+
+static const char topics_accounts[] =
+"# Recover your account\n\n"
+"## Get back in\n\nReset the password of the account from a safe device. "
+"Someone pretending to be you may write to your friends.\n\n"
+"## Recover a Facebook account\n\nUse the Facebook recovery form to get "
+"your Facebook account back.\n";
+
+static const char topics_fake[] =
+"# Someone is pretending to be me\n\n"
+"## Report the fake profile\n\nReport it to the platform and keep "
+"screenshots.\n";
+
+/* The same, read from pages: titles carry topics, rivals are real pages. */
+static void
+test_topics(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	CHECK(lexicon_load_buffer(lx, "topics.txt", topics_lexicon,
+	    strlen(topics_lexicon)) == 3, "topics lexicon loads");
+	guide_load_buffer(g, "arrested.en.md", topics_arrested,
+	    strlen(topics_arrested), "en");
+	guide_load_buffer(g, "accounts.en.md", topics_accounts,
+	    strlen(topics_accounts), "en");
+	guide_load_buffer(g, "fake.en.md", topics_fake, strlen(topics_fake),
+	    "en");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "my brother was detained, they have his phone",
+	    "en", h, 3);
+	CHECK(n > 0 && h[0].topics == 1 && h[0].title_topics == 1 &&
+	    strcmp(guide_page_path(g, h[0].page), "arrested.en.md") == 0,
+	    "detained: the arrested page's title names the question's topic");
+	n = search_query(s, "someone is pretending to be me on facebook", "en",
+	    h, 3);
+	CHECK(n > 1 && h[0].topics == 1, "pretending to be: one topic");
+	{
+		int fake = 0, acc = 0;
+
+		for (size_t k = 0; k < n; k++) {
+			const char *p = guide_page_path(g, h[k].page);
+
+			if (strcmp(p, "fake.en.md") == 0)
+				fake |= h[k].title_topics == 1 ? 1 : 2;
+			else if (strcmp(p, "accounts.en.md") == 0)
+				acc |= h[k].title_topics == 0 &&
+				    h[k].page_topics == 1 ? 1 : 2;
+		}
+		CHECK_INT(1, fake, "the fake-profile page's title names it");
+		CHECK_INT(1, acc,
+		    "the accounts page carries it, its title does not");
+	}
+	n = search_query(s, "a recipe for cake", "en", h, 3);
+	CHECK(n == 0 || h[0].topics == 0, "no concept: no topic");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
+ * A question with no language to go by ("pidgin", "signal": one word, a
+ * name) is taken in the person's previous language, else in the default
+ * one; other languages only as the cross-language fallback. The guide
+ * below has more Spanish sections than English ones: once, removing one
+ * English section turned "pidgin" into a Spanish answer.
+ */
+static const char *const deflang_pages[][2] = {
+	{ "pidgin.en.md", "# Pidgin\n\nPidgin is a chat program for the "
+	    "computer. Install the OTR plugin in Pidgin.\n" },
+	{ "pidgin.fr.md", "# Pidgin\n\nPidgin est un logiciel de discussion "
+	    "pour l'ordinateur. Installez le plugin OTR dans Pidgin.\n" },
+	{ "pidgin.es.md", "# Pidgin\n\nPidgin es un programa de chat para la "
+	    "computadora. Instala el plugin OTR en Pidgin.\n\n"
+	    "## Cuentas en Pidgin\n\nAgrega tu cuenta en Pidgin.\n\n"
+	    "## Signal\n\nSignal es otra aplicación de mensajes cifrados.\n" },
+};
+
+static const char *
+deflang_best(const struct guide *g, const struct search *s, const char *q,
+    const char *lang, const char *prev)
+{
+	struct search_hit h[3];
+
+	if (search_query_prev(s, q, lang, prev, h, 3) == 0)
+		return "(none)";
+	return guide_page_lang(g, guide_section_page(g, h[0].section));
+}
+
+static void
+test_deflang(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	for (size_t i = 0; i < ARRAY_LEN(deflang_pages); i++)
+		guide_load_buffer(g, deflang_pages[i][0], deflang_pages[i][1],
+		    strlen(deflang_pages[i][1]), "en");
+	s = search_new(g);
+	CHECK_STR("(null)", lang_detect("pidgin") ? lang_detect("pidgin") :
+	    "(null)", "pidgin: no language detected");
+	CHECK_STR("es", deflang_best(g, s, "pidgin", NULL, NULL),
+	    "no default set: the language most sections are in");
+	CHECK_INT(-1, search_set_default_lang(s, "de"),
+	    "a default language no page is in is refused");
+	CHECK_INT(0, search_set_default_lang(s, "en"), "default language en");
+	CHECK_STR("en", deflang_best(g, s, "pidgin", NULL, NULL),
+	    "pidgin, no previous language: the default language's page, "
+	    "not the language most sections are in");
+	CHECK_STR("en", deflang_best(g, s, "Pidgin", NULL, NULL),
+	    "the same with a capital");
+	CHECK_STR("fr", deflang_best(g, s, "pidgin", NULL, "fr"),
+	    "pidgin from a French-speaking person: the French page");
+	CHECK_STR("es", deflang_best(g, s, "pidgin", NULL, "es"),
+	    "...from a Spanish-speaking person: the Spanish page");
+	CHECK_STR("en", deflang_best(g, s, "pidgin", NULL, "de"),
+	    "a previous language no page is in: the default language");
+	CHECK_STR("en", deflang_best(g, s, "pidgin", "de", NULL),
+	    "a question language no page is in: the default language");
+	CHECK_STR("fr", deflang_best(g, s, "pidgin", "fr", "es"),
+	    "a language given wins over the previous one");
+	CHECK_STR("fr", deflang_best(g, s, "le plugin pour pidgin", NULL,
+	    "es"), "a language detected wins over the previous one");
+	CHECK_STR("es", deflang_best(g, s, "signal", NULL, "fr"),
+	    "signal, only on a Spanish page: the cross-language fallback");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -453,5 +674,8 @@ main(void)
 	test_ranking();
 	test_is_answer();
 	test_scope();
+	test_deflang();
+	test_decide_evidence();
+	test_topics();
 	return TAP_DONE();
 }
