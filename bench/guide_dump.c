@@ -13,7 +13,9 @@
  *                stdin (labels as in tests/unit/labels.h) and print top-1
  *                (search_decide() says ANSWER and the best hit is right),
  *                rank-1 (the best hit is right, whatever the decision: the
- *                ranking alone; a "-" line counts as for top-1) and top-3,
+ *                ranking alone; a "-" line counts as for top-1), top-3
+ *                and the confident wrong (ANSWER on a wrong section, or
+ *                to a "-" line),
  *                for each split ("tune", "test") and in all;
  *                misses are printed for tune lines only (and lines with
  *                no split), never for test lines
@@ -61,7 +63,7 @@ label(const struct guide *g, size_t sec, char *out, size_t len)
 #define SPLITS 3	/* tune, test, other */
 
 struct tally {
-	int	total, top1, rank1, top3, answered;
+	int	total, top1, rank1, top3, answered, wrong;
 };
 
 static void
@@ -70,10 +72,10 @@ tally_print(const char *name, const struct tally *t)
 	if (t->total == 0)
 		return;
 	printf("%s: top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%), confident "
-	    "answers %d, rank-1 %d/%d (%.1f%%)\n", name, t->top1, t->total,
-	    100.0 * t->top1 / t->total, t->top3, t->total, 100.0 * t->top3 /
-	    t->total, t->answered, t->rank1, t->total, 100.0 * t->rank1 /
-	    t->total);
+	    "answers %d (wrong %d), rank-1 %d/%d (%.1f%%)\n", name, t->top1,
+	    t->total, 100.0 * t->top1 / t->total, t->top3, t->total,
+	    100.0 * t->top3 / t->total, t->answered, t->wrong, t->rank1,
+	    t->total, 100.0 * t->rank1 / t->total);
 }
 
 /* -T: the questions on stdin. */
@@ -133,6 +135,7 @@ run_questions(const struct guide *g, const struct search *s, double min)
 			t[i].rank1 += okr;
 			t[i].top3 += ok3;
 			t[i].answered += o == SEARCH_ANSWER;
+			t[i].wrong += o == SEARCH_ANSWER && !ok1;
 		}
 		/* A test line's miss is never printed: only tune lines
 		 * (and lines without a split) may be looked at. */
