@@ -50,6 +50,8 @@
 #define W_MENTION	0.6	/* a concept only mentioned in passing: its
 				   section's and page's headings and title
 				   do not name it */
+#define W_MENTION_WORD	0.8	/* the same for a word that is a one-word
+				   lexicon term of such a concept */
 #define W_WEAK		0.3	/* the same through a weak concept */
 #define SUBJECT_OTHER	0.7	/* sections off the question's subject */
 #define LX_LANGS	(LANGS_MAX + 1)
@@ -328,6 +330,8 @@ struct tpost {
 	float		tfp;	/* weighted: page title, path, page keywords */
 	int		own;	/* in the section's own heading */
 	uint32_t	concept;	/* the concept of a #token, or NONE */
+	uint32_t	cword[2];	/* a body word: concepts it is a
+					   one-word term of (NONE: none) */
 };
 
 /* Where a word of a section comes from. */
@@ -354,6 +358,8 @@ struct builder {
 	uint32_t	 cur_concept;	/* which one */
 	float		 weight;	/* of the field being counted */
 	struct wseq	 seq;		/* words of the field being counted */
+	uint32_t	*seqtp;		/* ...the temporary posting of each */
+	size_t		 seqcap;
 	uint8_t		 subj_head;	/* subjects in heading, title, path */
 	uint8_t		 subj_body[SUBJ_MAX];
 };
@@ -506,7 +512,7 @@ wseq_add(struct wseq *q, const char *raw, size_t rn, const char *st,
 	q->n++;
 }
 
-static void builder_term(struct builder *b, const char *st, size_t sl,
+static uint32_t builder_term(struct builder *b, const char *st, size_t sl,
     float weight);
 
 static void
@@ -518,11 +524,16 @@ builder_word(void *arg, const char *w, size_t n, float weight)
 
 	st = stem_word(b->s, b->lang, w, n, &sl);
 	wseq_add(&b->seq, w, n, st, sl);
-	builder_term(b, st, sl, weight);
+	if (b->seq.n > b->seqcap) {
+		b->seqcap = b->seq.cap;
+		b->seqtp = xrealloc(b->seqtp, b->seqcap * sizeof(*b->seqtp));
+	}
+	b->seqtp[b->seq.n - 1] = builder_term(b, st, sl, weight);
 }
 
-/* Counts one stem (or concept token) in the field being indexed. */
-static void
+/* Counts one stem (or concept token) in the field being indexed; returns
+ * its temporary posting. */
+static uint32_t
 builder_term(struct builder *b, const char *st, size_t sl, float weight)
 {
 	struct search *s = b->s;
@@ -565,6 +576,8 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 		b->tp[b->ntp].tfp = 0;
 		b->tp[b->ntp].own = 0;
 		b->tp[b->ntp].concept = b->concept ? b->cur_concept : NONE;
+		b->tp[b->ntp].cword[0] = NONE;
+		b->tp[b->ntp].cword[1] = NONE;
 		b->lastsec[t] = b->sec;
 		b->lasttp[t] = (uint32_t)b->ntp++;
 	}
@@ -583,6 +596,7 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 	}
 	if (b->own)
 		b->tp[b->lasttp[t]].own = 1;
+	return b->lasttp[t];
 }
 
 /* ------------------------------------------------------------- lexicon */
@@ -782,10 +796,20 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 	size_t n = concept_token(b->s, concept, tok);
 	uint8_t bit = b->s->csubj[concept];
 
-	(void)from;
-	(void)to;
 	if (n == 0)
 		return;
+	/* A body word that is a one-word term of it: whether its page is
+	 * about the concept decides the word's weight too (a phrase of
+	 * several words is specific enough as it is). */
+	for (size_t p = from; b->field == F_BODY && to - from == 1 && p < to;
+	    p++) {
+		struct tpost *tp = &b->tp[b->seqtp[p]];
+
+		if (tp->cword[0] == NONE || tp->cword[0] == concept)
+			tp->cword[0] = concept;
+		else if (tp->cword[1] == NONE)
+			tp->cword[1] = concept;
+	}
 	b->concept = 1;
 	b->cur_concept = concept;
 	builder_term(b, tok, n, b->field == F_BODY ? 1 : b->weight);
@@ -968,6 +992,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		s->secsubj[i] = section_subjects(&b);
 	}
 	wseq_release(&b.seq);
+	free(b.seqtp);
 	/* Per-language section counts and mean lengths. */
 	sumdl = xcalloc(LANGS_MAX, sizeof(*sumdl));
 	for (i = 0; i < s->nsec; i++) {
@@ -1042,6 +1067,18 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		    !ptopic[guide_section_page(g, tp->sec) *
 		    lexicon_nconcepts(s->lx) + tp->concept])
 			p->f = W_MENTION;
+		/* So is a body word that is a one-word term of concepts none
+		 * of which is its page's: a malware page that lists
+		 * "confisqué puis rendu" among the signs is not the page on
+		 * returned devices, and the exact word must not make it so. */
+		if (tp->concept == NONE && tp->cword[0] != NONE &&
+		    tp->tfl <= 0 && tp->tfp <= 0 &&
+		    !ptopic[guide_section_page(g, tp->sec) *
+		    lexicon_nconcepts(s->lx) + tp->cword[0]] &&
+		    (tp->cword[1] == NONE ||
+		    !ptopic[guide_section_page(g, tp->sec) *
+		    lexicon_nconcepts(s->lx) + tp->cword[1]]))
+			p->f = W_MENTION_WORD;
 		p->w *= p->f;
 	}
 	for (i = 0; i < s->nterms; i++) {

@@ -210,6 +210,58 @@ test_concepts(const char *lexdir)
 	fixture_release(&f);
 }
 
+/* The score of the best hit for q on a guide of one page, with a lexicon
+ * of the given text. */
+static double
+score_with(const char *page, const char *lextext, const char *q)
+{
+	struct guide *g = guide_new();
+	struct lexicon *lx = lexicon_new();
+	struct search *s;
+	struct search_hit hits[3];
+	size_t n;
+
+	guide_load_buffer(g, "page.en.md", page, strlen(page), "en");
+	if (*lextext != '\0')
+		CHECK(load(lx, lextext) > 0, "mention lexicon loads");
+	s = search_new_lex(g, lx);
+	n = search_query(s, q, "en", hits, 3);
+	search_free(s);
+	lexicon_free(lx);
+	guide_free(g);
+	return n > 0 ? hits[0].score : 0;
+}
+
+/* A body word that is a lexicon term weighs less when its page is not
+ * about the concept (its title and headings do not name it): a malware
+ * page listing "returned" among the signs must not outrank the page on
+ * returned devices on that word alone. On a page about it, nothing
+ * changes. */
+static void
+test_mention_word(void)
+{
+	static const char passing[] =
+	    "# Malware\n\n## Signs of infection\n\nThe battery drains "
+	    "fast, new apps appear, the laptop was seized and returned.\n\n"
+	    "## Cleaning\n\nReinstall the system from a clean copy.\n";
+	static const char about[] =
+	    "# Devices given back\n\n## Signs of infection\n\nThe battery "
+	    "drains fast, new apps appear, the laptop was seized and "
+	    "returned.\n\n## Cleaning\n\nReinstall the system from a clean "
+	    "copy.\n";
+	static const char lex[] = "[returned]\nen: returned, given back\n";
+	static const char other[] = "[battery]\nen: battery\n";
+	double with, without;
+
+	with = score_with(passing, lex, "returned");
+	without = score_with(passing, other, "returned");
+	CHECK(with > 0 && with < 0.9 * without, "a term named in passing "
+	    "weighs less than the same word the lexicon does not know");
+	with = score_with(about, lex, "returned");
+	without = score_with(about, other, "returned");
+	CHECK(with >= 0.99 * without, "on a page about it, it weighs in full");
+}
+
 static struct search_hit
 hit(double score, double coverage, size_t matched, size_t words,
     double rarity, int off)
@@ -275,6 +327,7 @@ main(void)
 	    top ? top : ".");
 	test_loader();
 	test_concepts(lexdir);
+	test_mention_word();
 	test_decide();
 	return TAP_DONE();
 }
