@@ -82,7 +82,8 @@ static const struct set sets[] = {
 	/* The target is 0.95; this is what is reached today. */
 	{ "questions-uncovered.tsv",	-1, -1, 0.90, SET_HALVES },
 	{ "questions-long.tsv",		0.55, 0.90, 1.0, SET_HALVES },
-	{ "questions-scope.tsv",	-1, -1, -1, SET_HALVES },
+	/* Floors under what is reached (top-1 80%, 78% refused). */
+	{ "questions-scope.tsv",	0.75, -1, 0.75, SET_HALVES },
 	/*
 	 * Blind sets: a floor only catches a regression, 5 points under
 	 * what main 654e2d3 reached on 2026-12-06 (docs/design.md has the
