@@ -1656,7 +1656,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		norm = 1;
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
-		double score = sc->acc[sec] / norm, cov, rare;
+		double score = sc->acc[sec] / norm, cov, rare, head;
 		size_t k, nm;
 		int off;
 		/* How well the question and the heading overlap (Dice, idf
@@ -1664,6 +1664,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		if (sc->hacc[sec] > 0)
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
 			    (s->hmass[sec] + norm);
+		head = sc->hacc[sec] / norm;
 		cov = sc->cacc[sec] / norm;
 		nm = sc->nmatch[sec];
 		rare = sc->cmax[sec] / s->langs[s->seclang[sec]].idf_max;
@@ -1699,6 +1700,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		hits[k].off_subject = off;
 		hits[k].unknown = unused / norm;
 		hits[k].page = s->secpage[sec];
+		hits[k].heading = head > 1 ? 1 : head;
 	}
 	sc->ntouched = 0;
 	hits_scope(s, &q, lang, qli, hits, nhits);
@@ -1952,7 +1954,8 @@ hits_topics(const struct search *s, const struct qwords *q, const char *lang,
 }
 
 /* search_is_answer(), with the coverage floor of a long question
- * (SEARCH_LONG_COVERAGE, and no unknown-words test) when long is set. */
+ * (SEARCH_LONG_COVERAGE, and no unknown-words or aside test) when long is
+ * set. */
 static int
 hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
 {
@@ -1966,6 +1969,14 @@ hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
 		return 0;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
+		return 0;
+	/* Nothing says the section is about the question (its heading shares
+	 * no word with it, its page's title names none of its topics) and it
+	 * matches little of it: it mentions the question's words in passing
+	 * ("does my fitness watch send my location" on "Your phone shows who
+	 * and where you are"). */
+	if (!long_q && hit->heading <= 0 && hit->title_topics == 0 &&
+	    hit->coverage < SEARCH_ASIDE_COVERAGE)
 		return 0;
 	return 1;
 }

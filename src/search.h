@@ -38,6 +38,8 @@ struct search_hit {
 	size_t	matched;	/* how many of them the section matches */
 	double	unknown;	/* share of the question's weight in words
 				   the guide never uses */
+	double	heading;	/* share of the question's idf mass the
+				   section's own heading matches */
 	size_t	page;		/* the page of the section */
 	int	off_subject;	/* the question names a subject (lexicon
 				   "subject" concept) the section is not
@@ -84,6 +86,15 @@ struct search_hit {
  * repairs). */
 #define SEARCH_UNKNOWN_MAX	0.4
 #define SEARCH_UNKNOWN_COVERAGE	0.6
+/* Nor is a hit that nothing marks as being about the question (its
+ * heading matches none of the question's words, its page's title names
+ * none of the question's topic concepts: title_topics) when it covers
+ * less than this share of the question: the page uses the question's
+ * words in passing, on another subject ("is my period tracker app sharing
+ * my data" on "If your organisation's documents leaked"). The question's
+ * words decide, not a list of subjects: measured on the tune halves, 5
+ * of 14 confident answers to uncovered questions go, no right answer. */
+#define SEARCH_ASIDE_COVERAGE	0.6
 int search_is_answer(const struct search_hit *hit, double min_score);
 
 /*

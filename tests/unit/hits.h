@@ -21,6 +21,9 @@ mkhit(double score, double coverage, double rarity, size_t words,
 	h.rarity = rarity;
 	h.words = words;
 	h.matched = matched;
+	/* Its heading shares words with the question (else a hit covering
+	 * little of it is "aside": see SEARCH_ASIDE_COVERAGE). */
+	h.heading = coverage;
 	return h;
 }
 

@@ -17,6 +17,9 @@
  *                            cover; none should get a confident answer
  *   questions-long.tsv       held out: three sentences or more, as
  *                            frightened people write (and four uncovered)
+ *   questions-scope.tsv      halves: uncovered subjects unlike those of
+ *                            questions-uncovered.tsv, and answerable
+ *                            questions that share their words
  *   questions-fresh.tsv      blind, held out whole: written after two
  *                            sessions had seen the halves above, never
  *                            run while written (its header says when)
@@ -79,6 +82,8 @@ static const struct set sets[] = {
 	/* The target is 0.95; this is what is reached today. */
 	{ "questions-uncovered.tsv",	-1, -1, 0.90, SET_HALVES },
 	{ "questions-long.tsv",		0.55, 0.90, 1.0, SET_HALVES },
+	/* Floors under what is reached (top-1 80%, 78% refused). */
+	{ "questions-scope.tsv",	0.75, -1, 0.75, SET_HALVES },
 	/*
 	 * Blind sets: a floor only catches a regression, 5 points under
 	 * what main 654e2d3 reached on 2026-12-06 (docs/design.md has the

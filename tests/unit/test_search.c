@@ -438,6 +438,90 @@ test_scope(void)
 }
 
 /*
+ * A section that nothing marks as being about the question (its heading
+ * shares no word with it, its page's title names none of its topics) and
+ * that covers little of it is not an answer: the question's most specific
+ * word ("watch") is not on the page, which only uses its generic ones
+ * (send, location, company) in passing. The same question about a phone,
+ * which the heading names, is answered. No list of subjects: the guide's
+ * own words decide. (A word the whole guide never uses is the unknown-words
+ * test's: SEARCH_UNKNOWN_MAX.)
+ */
+static const char aside_phones[] =
+"---\ntitle: Phones\n---\n"
+"# Your phone shows where you are\n\n"
+"Apps send your location to their company, and the company keeps every "
+"location they send. Check which apps may send the location, and turn "
+"the location off when you do not need it.\n\n"
+"# Lock screen\n\nSet a long code to unlock the screen, and never send "
+"the code to anyone.\n";
+
+static const char aside_accounts[] =
+"---\ntitle: Accounts\n---\n"
+"# Change your password\n\nChange the password of each account from a "
+"safe device. The company that runs it may send you a code.\n\n"
+"# Two-step login\n\nTurn on two-step login for every account, and watch "
+"for a message about a new login: it may tell you its location.\n";
+
+static void
+test_aside(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	const double m = 0.6;	/* a guide.min_score the hit reaches */
+	size_t n;
+
+	guide_load_buffer(g, "phones.en.md", aside_phones,
+	    strlen(aside_phones), "en");
+	guide_load_buffer(g, "accounts.en.md", aside_accounts,
+	    strlen(aside_accounts), "en");
+	s = search_new(g);
+	n = search_query(s, "does my watch send my location to the company",
+	    "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "Your phone shows where you are") == 0 && h[0].heading == 0 &&
+	    h[0].coverage < SEARCH_ASIDE_COVERAGE,
+	    "watch: the best section matches only words in passing");
+	CHECK(n > 0 && h[0].score >= m, "...and scores above the bar");
+	CHECK(n > 0 && search_decide(h, n, m) != SEARCH_ANSWER,
+	    "...but it is not an answer");
+	CHECK(n > 0 && !search_is_answer(&h[0], m),
+	    "...nor for search_is_answer()");
+	n = search_query(s, "does my phone send my location to the company",
+	    "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "Your phone shows where you are") == 0 && h[0].heading > 0 &&
+	    search_decide(h, n, m) == SEARCH_ANSWER,
+	    "the same question about a phone, which the heading names: "
+	    "answer");
+	/* Words of the question in the heading, or a covered question,
+	 * keep a hit an answer; a long question is judged apart. */
+	h[0] = mkhit(1.5, SEARCH_ASIDE_COVERAGE - 0.1, 1, 4, 2);
+	h[0].heading = 0;
+	CHECK(!search_is_answer(&h[0], 0.8), "by hand: aside, not an answer");
+	h[0].heading = 0.1;
+	CHECK(search_is_answer(&h[0], 0.8), "...its heading matches: answer");
+	h[0].heading = 0;
+	h[0].title_topics = 1;
+	CHECK(search_is_answer(&h[0], 0.8),
+	    "...its page's title names a topic of the question: answer");
+	h[0].title_topics = 0;
+	h[0].coverage = SEARCH_ASIDE_COVERAGE;
+	CHECK(search_is_answer(&h[0], 0.8),
+	    "...it covers SEARCH_ASIDE_COVERAGE of the question: answer");
+	h[0] = mkhit(1.5, SEARCH_ASIDE_COVERAGE - 0.1, 1, 20, 5);
+	h[0].heading = 0;
+	h[0].topics = 1;
+	h[0].page_topics = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(&h[0], 1, 0.8),
+	    "...a long question whose topics the page carries: answer (its "
+	    "many words are not the page's)");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * The evidence search_decide() takes besides the score: the best page's
  * title naming a topic of the question, a rival page among the best hits,
  * a long question whose topics the page all carries. By hand first, then
@@ -672,6 +756,7 @@ main(void)
 	test_ranking();
 	test_is_answer();
 	test_scope();
+	test_aside();
 	test_deflang();
 	test_decide_evidence();
 	test_topics();
