@@ -44,8 +44,10 @@ enum pending {
 };
 
 enum listing_kind {
-	LIST_PAGE,
-	LIST_SECTION,
+	LIST_PAGE,		/* TOPICS: a number lists the page */
+	LIST_SECTION,		/* a page's sections: MORE goes on in the page */
+	LIST_CHOICE,		/* "is it one of these?": MORE goes on with
+				   the other choices */
 };
 
 struct listing {
@@ -628,7 +630,10 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		size_t fm = util_utf8_chars(P(t, "footer_more"));
 		size_t fn = util_utf8_chars(P(t, "footer_next"));
 		size_t fe = util_utf8_chars(P(t, "footer_end"));
+		size_t fp = util_utf8_chars(P(t, "footer_next_part"));
 
+		if (fp > fn)
+			fn = fp;
 		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
 	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
@@ -655,8 +660,10 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		footer = "footer_more";
 	else {
 		w->reading = 0;
-		footer = queue_peek(b, w, &next_s) ? "footer_next" :
-		    "footer_end";
+		footer = !queue_peek(b, w, &next_s) ? "footer_end" :
+		    guide_section_page(b->g, next_s) ==
+		    guide_section_page(b->g, sec) ? "footer_next_part" :
+		    "footer_next";
 	}
 	if (tail.len > 0) {
 		buf_adds(&m, "\n\n");
@@ -803,6 +810,8 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	person_reset_reading(w);
 	buf_init(&m);
 	listing_sections(w, secs, k);
+	for (size_t i = 0; i < k; i++)
+		w->listing[i].kind = LIST_CHOICE;
 	add_line(t, &m, "choices_head", NULL);
 	for (size_t i = 0; i < k; i++) {
 		buf_addf(&m, "\n%zu) ", i + 1);
@@ -810,6 +819,43 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	}
 	add_key(t, &m, "no_answer_next", NULL);
 	say_buf(t, &m);
+}
+
+/* The end of section sec's part of its page: the first section after it
+ * that is not below it (its sub-sections come before). */
+static size_t
+part_end(const struct guide *g, size_t sec)
+{
+	size_t page = guide_page_first_section(g, guide_section_page(g, sec));
+	size_t end = page + guide_page_nsections(g, guide_section_page(g, sec));
+	int level = guide_section_level(g, sec);
+	size_t s = sec + 1;
+
+	while (s < end && guide_section_level(g, s) > level)
+		s++;
+	return s;
+}
+
+/*
+ * Every reading starts here (an answer, a choice or a section picked by
+ * number), so MORE follows one rule: the rest of sec, then its
+ * sub-sections, then `then` (what it was picked among: an answer's other
+ * confident sections, the other choices, or the rest of the page for a
+ * page's list). Never a section that came with none of these.
+ */
+static void
+read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
+{
+	const struct guide *g = t->b->g;
+	size_t secs[BOT_QUEUE], k = 0, end = part_end(g, sec);
+
+	for (size_t s = sec + 1; s < end && k < BOT_QUEUE; s++)
+		secs[k++] = s;
+	for (size_t i = 0; i < n && k < BOT_QUEUE; i++)
+		if (then[i] < sec || then[i] >= end)
+			secs[k++] = then[i];
+	queue_set(t, sec, secs, k);
+	show_section(t, sec, 0);
 }
 
 static void
@@ -830,8 +876,7 @@ answer_question(struct turn *t, const char *text)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject)
 				secs[k++] = hits[i].section;
-		queue_set(t, hits[0].section, secs, k);
-		show_section(t, hits[0].section, 0);
+		read_start(t, hits[0].section, secs, k);
 		break;
 	case SEARCH_CHOICES:
 		offer_choices(t, hits, n);
@@ -842,22 +887,6 @@ answer_question(struct turn *t, const char *text)
 	}
 	if (b->explain)
 		explain(t, text, hits, n);
-}
-
-/* Shows section sec from its start, then the rest of its page on MORE. */
-static void
-read_section(struct turn *t, size_t sec)
-{
-	const struct guide *g = t->b->g;
-	size_t page = guide_section_page(g, sec);
-	size_t first = guide_page_first_section(g, page);
-	size_t end = first + guide_page_nsections(g, page);
-	size_t secs[BOT_QUEUE], k = 0;
-
-	for (size_t s = sec + 1; s < end && k < BOT_QUEUE; s++)
-		secs[k++] = s;
-	queue_set(t, sec, secs, k);
-	show_section(t, sec, 0);
 }
 
 /* Commands. */
@@ -903,41 +932,104 @@ cmd_more(struct turn *t, const char *arg)
 	say_key(t, "more_nothing");
 }
 
-/* Pages listed by TOPICS: those in the person's language, else all. */
+/* How much a page says: the length of its sections' own texts. */
+static size_t
+page_size(const struct guide *g, size_t page)
+{
+	size_t first = guide_page_first_section(g, page), n = 0;
+
+	for (size_t i = 0; i < guide_page_nsections(g, page); i++)
+		n += strlen(guide_section_text(g, first + i));
+	return n;
+}
+
+/* 1 if pages a and b are one subject: the same title (case and accents
+ * aside) in the same language. */
+static int
+same_topic(const struct guide *g, size_t a, size_t b)
+{
+	char *fa, *fb;
+	int same;
+
+	if (strcmp(guide_page_lang(g, a), guide_page_lang(g, b)) != 0)
+		return 0;
+	fa = lang_fold(guide_page_title(g, a));
+	fb = lang_fold(guide_page_title(g, b));
+	same = fa != NULL && fb != NULL && strcmp(fa, fb) == 0;
+	free(fa);
+	free(fb);
+	return same;
+}
+
+/*
+ * The pages a list of topics shows, in load order (sorted by path): those
+ * in lang (all of them when none is), with sections, each subject once. Of
+ * pages with one title in one language (a seed copy of a page, a folder's
+ * untranslated page read as English), the one that says the most stays,
+ * the first by path on a tie: a short copy never hides the full page.
+ * Returns how many (at most max).
+ */
+static size_t
+topic_pages(const struct guide *g, const char *lang, size_t *pages,
+    size_t max, int *mine)
+{
+	size_t np = g ? guide_npages(g) : 0, k = 0;
+
+	*mine = 0;
+	for (size_t i = 0; i < np; i++)
+		if (strcmp(guide_page_lang(g, i), lang) == 0)
+			*mine = 1;
+	for (size_t i = 0; i < np && k < max; i++) {
+		int keep = 1;
+
+		if (*mine && strcmp(guide_page_lang(g, i), lang) != 0)
+			continue;
+		if (guide_page_nsections(g, i) == 0)
+			continue;
+		for (size_t j = 0; j < np && keep; j++) {
+			size_t si, sj;
+
+			if (j == i || guide_page_nsections(g, j) == 0 ||
+			    !same_topic(g, i, j))
+				continue;
+			si = page_size(g, i);
+			sj = page_size(g, j);
+			if (sj > si || (sj == si && j < i))
+				keep = 0;
+		}
+		if (keep)
+			pages[k++] = i;
+	}
+	return k;
+}
+
+/* TOPICS: the pages topic_pages() picks, numbered. */
 static void
 cmd_topics(struct turn *t, const char *arg)
 {
 	const struct guide *g = t->b->g;
 	struct person *w = t->who;
-	size_t np = g ? guide_npages(g) : 0, k = 0;
-	int mine = 0;
+	size_t pages[BOT_LISTING], k;
+	int mine;
 	struct buf m;
 
 	(void)arg;
-	for (size_t i = 0; i < np; i++)
-		if (strcmp(guide_page_lang(g, i), w->lang) == 0)
-			mine = 1;
+	k = topic_pages(g, w->lang, pages, BOT_LISTING, &mine);
 	w->nlisting = 0;
-	buf_init(&m);
-	add_line(t, &m, "topics_head", NULL);
-	for (size_t i = 0; i < np && k < BOT_LISTING; i++) {
-		if (mine && strcmp(guide_page_lang(g, i), w->lang) != 0)
-			continue;
-		if (guide_page_nsections(g, i) == 0)
-			continue;
-		w->listing[k].kind = LIST_PAGE;
-		w->listing[k].index = i;
-		k++;
-		buf_addf(&m, "\n%zu) %s", k, guide_page_title(g, i));
-		if (!mine)
-			buf_addf(&m, " [%s]", guide_page_lang(g, i));
-	}
-	w->nlisting = k;
 	if (k == 0) {
-		buf_release(&m);
 		say_key(t, "topics_none");
 		return;
 	}
+	buf_init(&m);
+	add_line(t, &m, "topics_head", NULL);
+	for (size_t i = 0; i < k; i++) {
+		w->listing[i].kind = LIST_PAGE;
+		w->listing[i].index = pages[i];
+		buf_addf(&m, "\n%zu) %s", i + 1, guide_page_title(g, pages[i]));
+		if (!mine)
+			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
+	}
+	w->nlisting = k;
 	add_key(t, &m, "topics_next", NULL);
 	say_buf(t, &m);
 }
@@ -963,6 +1055,8 @@ list_page(struct turn *t, size_t page)
 		    l < top)
 			top = l;
 	}
+	/* MORE now reads the page listed, from its first section. */
+	person_reset_reading(w);
 	w->nlisting = 0;
 	buf_init(&m);
 	add_line(t, &m, "sections_head", v);
@@ -971,7 +1065,11 @@ list_page(struct turn *t, size_t page)
 		const char *head = guide_section_heading(g, sec);
 		int depth = guide_section_level(g, sec) - top;
 
-		if (section_text(t->b, sec)[0] == '\0')
+		/* Empty, or an empty parent showing its first child's text:
+		 * the child is listed, under its own heading. */
+		if (section_text(t->b, sec)[0] == '\0' || (i + 1 < n &&
+		    strcmp(section_text(t->b, sec),
+		    section_text(t->b, sec + 1)) == 0))
 			continue;
 		if (head == NULL || strcmp(head, guide_page_title(g, page)) == 0) {
 			head = P(t, "source_intro");
@@ -979,6 +1077,8 @@ list_page(struct turn *t, size_t page)
 		}
 		w->listing[k].kind = LIST_SECTION;
 		w->listing[k].index = sec;
+		if (w->nqueue < BOT_QUEUE)
+			w->queue[w->nqueue++] = sec;
 		k++;
 		buf_addc(&m, '\n');
 		for (int d = 0; d < depth && d < 4; d++)
@@ -993,8 +1093,10 @@ list_page(struct turn *t, size_t page)
 static void
 cmd_number(struct turn *t, long n)
 {
+	const struct guide *g = t->b->g;
 	struct person *w = t->who;
 	struct listing *l;
+	size_t then[BOT_QUEUE], k = 0;
 
 	if (w->nlisting == 0) {
 		say_key(t, "number_no_list");
@@ -1012,10 +1114,25 @@ cmd_number(struct turn *t, long n)
 		return;
 	}
 	l = &w->listing[n - 1];
-	if (l->kind == LIST_PAGE)
+	if (l->kind == LIST_PAGE) {
 		list_page(t, l->index);
-	else
-		read_section(t, l->index);
+		return;
+	}
+	if (l->kind == LIST_CHOICE) {
+		/* Then the other choices, in the order offered. */
+		for (size_t i = 0; i < w->nlisting && k < BOT_QUEUE; i++)
+			if (i != (size_t)n - 1)
+				then[k++] = w->listing[i].index;
+	} else {
+		/* Then the rest of the page. */
+		size_t page = guide_section_page(g, l->index);
+		size_t end = guide_page_first_section(g, page) +
+		    guide_page_nsections(g, page);
+
+		for (size_t s = l->index + 1; s < end && k < BOT_QUEUE; s++)
+			then[k++] = s;
+	}
+	read_start(t, l->index, then, k);
 }
 
 /* The SMP question in the conversation's language, or NULL. */
