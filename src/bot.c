@@ -470,6 +470,24 @@ min_score(const struct bot *b)
 	    SEARCH_DEFAULT_MIN_SCORE;
 }
 
+/* Appends heading h to m without a trailing colon ("Helpful resources:",
+ * French "Premières mesures :"): on a source line or in a list it reads as
+ * a sentence cut short. The guide keeps the heading as written. */
+static void
+add_heading(struct buf *m, const char *h)
+{
+	size_t n = strlen(h);
+
+	while (n > 0 && (h[n - 1] == ':' || h[n - 1] == ' '))
+		n--;
+	if (n >= 2 && (unsigned char)h[n - 1] == 0xa0 &&
+	    (unsigned char)h[n - 2] == 0xc2)
+		n -= 2;		/* a no-break space before the colon */
+	while (n > 0 && h[n - 1] == ' ')
+		n--;
+	buf_add(m, h, n > 0 ? n : strlen(h));
+}
+
 /* "Page title › Section heading" into m. An empty parent shows its first
  * child's text (guide.h): the child's heading names what is shown. */
 static void
@@ -490,7 +508,8 @@ add_source(struct turn *t, struct buf *m, size_t sec)
 
 	if (head == NULL || head[0] == '\0' || strcmp(head, title) == 0)
 		head = P(t, "source_intro");
-	buf_addf(m, "%s \xe2\x80\xba %s", title, head);
+	buf_addf(m, "%s \xe2\x80\xba ", title);
+	add_heading(m, head);
 }
 
 static int
@@ -1111,7 +1130,8 @@ list_page(struct turn *t, size_t page)
 		buf_addc(&m, '\n');
 		for (int d = 0; d < depth && d < 4; d++)
 			buf_adds(&m, "  ");
-		buf_addf(&m, "%zu) %s", k, head);
+		buf_addf(&m, "%zu) ", k);
+		add_heading(&m, head);
 	}
 	w->nlisting = k;
 	add_key(t, &m, "sections_next", NULL);
