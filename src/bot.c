@@ -917,6 +917,9 @@ answer_question(struct turn *t, const char *text)
 	w->last_question = copy_capped(text, b->cfg->limits.max_text);
 	if (b->s != NULL && b->g != NULL)
 		n = search_query(b->s, text, w->lang, hits, BOT_NHITS);
+	/* A number refers to the list on screen: a new question's answer
+	 * (or its absence) closes the old one; choices open their own. */
+	w->nlisting = 0;
 	switch (search_decide(hits, n, min_score(b))) {
 	case SEARCH_ANSWER:
 		for (size_t i = 1; i < n; i++)
