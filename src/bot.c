@@ -44,8 +44,10 @@ enum pending {
 };
 
 enum listing_kind {
-	LIST_PAGE,
-	LIST_SECTION,
+	LIST_PAGE,		/* TOPICS: a number lists the page */
+	LIST_SECTION,		/* a page's sections: MORE goes on in the page */
+	LIST_CHOICE,		/* "is it one of these?": MORE goes on with
+				   the other choices */
 };
 
 struct listing {
@@ -468,17 +470,46 @@ min_score(const struct bot *b)
 	    SEARCH_DEFAULT_MIN_SCORE;
 }
 
-/* "Page title › Section heading" into m. */
+/* Appends heading h to m without a trailing colon ("Helpful resources:",
+ * French "Premières mesures :"): on a source line or in a list it reads as
+ * a sentence cut short. The guide keeps the heading as written. */
+static void
+add_heading(struct buf *m, const char *h)
+{
+	size_t n = strlen(h);
+
+	while (n > 0 && (h[n - 1] == ':' || h[n - 1] == ' '))
+		n--;
+	if (n >= 2 && (unsigned char)h[n - 1] == 0xa0 &&
+	    (unsigned char)h[n - 2] == 0xc2)
+		n -= 2;		/* a no-break space before the colon */
+	while (n > 0 && h[n - 1] == ' ')
+		n--;
+	buf_add(m, h, n > 0 ? n : strlen(h));
+}
+
+/* "Page title › Section heading" into m. An empty parent shows its first
+ * child's text (guide.h): the child's heading names what is shown. */
 static void
 add_source(struct turn *t, struct buf *m, size_t sec)
 {
 	const struct guide *g = t->b->g;
-	const char *title = guide_page_title(g, guide_section_page(g, sec));
-	const char *head = guide_section_heading(g, sec);
+	size_t page = guide_section_page(g, sec);
+	size_t end = guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page);
+	const char *title = guide_page_title(g, page);
+	const char *head;
+
+	while (sec + 1 < end && guide_section_text(g, sec)[0] != '\0' &&
+	    strcmp(guide_section_text(g, sec),
+	    guide_section_text(g, sec + 1)) == 0)
+		sec++;
+	head = guide_section_heading(g, sec);
 
 	if (head == NULL || head[0] == '\0' || strcmp(head, title) == 0)
 		head = P(t, "source_intro");
-	buf_addf(m, "%s \xe2\x80\xba %s", title, head);
+	buf_addf(m, "%s \xe2\x80\xba ", title);
+	add_heading(m, head);
 }
 
 static int
@@ -628,7 +659,10 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		size_t fm = util_utf8_chars(P(t, "footer_more"));
 		size_t fn = util_utf8_chars(P(t, "footer_next"));
 		size_t fe = util_utf8_chars(P(t, "footer_end"));
+		size_t fp = util_utf8_chars(P(t, "footer_next_part"));
 
+		if (fp > fn)
+			fn = fp;
 		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
 	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
@@ -655,8 +689,10 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		footer = "footer_more";
 	else {
 		w->reading = 0;
-		footer = queue_peek(b, w, &next_s) ? "footer_next" :
-		    "footer_end";
+		footer = !queue_peek(b, w, &next_s) ? "footer_end" :
+		    guide_section_page(b->g, next_s) ==
+		    guide_section_page(b->g, sec) ? "footer_next_part" :
+		    "footer_next";
 	}
 	if (tail.len > 0) {
 		buf_adds(&m, "\n\n");
@@ -739,6 +775,23 @@ listing_sections(struct person *w, const size_t *secs, size_t n)
 	}
 }
 
+/*
+ * 1 if a hit is worth offering as "is it one of these?": its page carries
+ * the question's key concept when it names one (not lacks_key), and one of
+ * the question's topic concepts when it names any. A list of sections on
+ * other subjects (Glossary › DNS for a fake profile) helps nobody: "no
+ * good answer" with TOPICS and HUMAN is kinder. Measured on replies/ (all
+ * lines of each set, choices outcomes only): uncovered 38 of 67 choice
+ * lists become "no answer", helpdesk keeps 20 of 21 lists holding the
+ * right section (none becomes "no answer"), questions.tsv and long lose
+ * no right choice.
+ */
+static int
+choice_plausible(const struct search_hit *h)
+{
+	return !h->lacks_key && (h->topics == 0 || h->page_topics != 0);
+}
+
 /* Picks up to BOT_NCLOSEST sections to offer from hits: on the question's
  * subject first, in the person's language first (a list in a language one
  * can't read helps nobody), each text once. Returns how many. */
@@ -759,6 +812,7 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 			const char *pl = guide_page_lang(t->b->g,
 			    guide_section_page(t->b->g, sec));
 			int skip = hits[i].score < SEARCH_CHOICE_MIN ||
+			    !choice_plausible(&hits[i]) ||
 			    s[0] == '\0' || hits[i].off_subject !=
 			    off_subject || (strcmp(pl, t->who->lang) != 0) !=
 			    other_lang;
@@ -803,6 +857,8 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	person_reset_reading(w);
 	buf_init(&m);
 	listing_sections(w, secs, k);
+	for (size_t i = 0; i < k; i++)
+		w->listing[i].kind = LIST_CHOICE;
 	add_line(t, &m, "choices_head", NULL);
 	for (size_t i = 0; i < k; i++) {
 		buf_addf(&m, "\n%zu) ", i + 1);
@@ -810,6 +866,43 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	}
 	add_key(t, &m, "no_answer_next", NULL);
 	say_buf(t, &m);
+}
+
+/* The end of section sec's part of its page: the first section after it
+ * that is not below it (its sub-sections come before). */
+static size_t
+part_end(const struct guide *g, size_t sec)
+{
+	size_t page = guide_page_first_section(g, guide_section_page(g, sec));
+	size_t end = page + guide_page_nsections(g, guide_section_page(g, sec));
+	int level = guide_section_level(g, sec);
+	size_t s = sec + 1;
+
+	while (s < end && guide_section_level(g, s) > level)
+		s++;
+	return s;
+}
+
+/*
+ * Every reading starts here (an answer, a choice or a section picked by
+ * number), so MORE follows one rule: the rest of sec, then its
+ * sub-sections, then `then` (what it was picked among: an answer's other
+ * confident sections, the other choices, or the rest of the page for a
+ * page's list). Never a section that came with none of these.
+ */
+static void
+read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
+{
+	const struct guide *g = t->b->g;
+	size_t secs[BOT_QUEUE], k = 0, end = part_end(g, sec);
+
+	for (size_t s = sec + 1; s < end && k < BOT_QUEUE; s++)
+		secs[k++] = s;
+	for (size_t i = 0; i < n && k < BOT_QUEUE; i++)
+		if (then[i] < sec || then[i] >= end)
+			secs[k++] = then[i];
+	queue_set(t, sec, secs, k);
+	show_section(t, sec, 0);
 }
 
 static void
@@ -824,14 +917,16 @@ answer_question(struct turn *t, const char *text)
 	w->last_question = copy_capped(text, b->cfg->limits.max_text);
 	if (b->s != NULL && b->g != NULL)
 		n = search_query(b->s, text, w->lang, hits, BOT_NHITS);
+	/* A number refers to the list on screen: a new question's answer
+	 * (or its absence) closes the old one; choices open their own. */
+	w->nlisting = 0;
 	switch (search_decide(hits, n, min_score(b))) {
 	case SEARCH_ANSWER:
 		for (size_t i = 1; i < n; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject)
 				secs[k++] = hits[i].section;
-		queue_set(t, hits[0].section, secs, k);
-		show_section(t, hits[0].section, 0);
+		read_start(t, hits[0].section, secs, k);
 		break;
 	case SEARCH_CHOICES:
 		offer_choices(t, hits, n);
@@ -842,22 +937,6 @@ answer_question(struct turn *t, const char *text)
 	}
 	if (b->explain)
 		explain(t, text, hits, n);
-}
-
-/* Shows section sec from its start, then the rest of its page on MORE. */
-static void
-read_section(struct turn *t, size_t sec)
-{
-	const struct guide *g = t->b->g;
-	size_t page = guide_section_page(g, sec);
-	size_t first = guide_page_first_section(g, page);
-	size_t end = first + guide_page_nsections(g, page);
-	size_t secs[BOT_QUEUE], k = 0;
-
-	for (size_t s = sec + 1; s < end && k < BOT_QUEUE; s++)
-		secs[k++] = s;
-	queue_set(t, sec, secs, k);
-	show_section(t, sec, 0);
 }
 
 /* Commands. */
@@ -903,41 +982,104 @@ cmd_more(struct turn *t, const char *arg)
 	say_key(t, "more_nothing");
 }
 
-/* Pages listed by TOPICS: those in the person's language, else all. */
+/* How much a page says: the length of its sections' own texts. */
+static size_t
+page_size(const struct guide *g, size_t page)
+{
+	size_t first = guide_page_first_section(g, page), n = 0;
+
+	for (size_t i = 0; i < guide_page_nsections(g, page); i++)
+		n += strlen(guide_section_text(g, first + i));
+	return n;
+}
+
+/* 1 if pages a and b are one subject: the same title (case and accents
+ * aside) in the same language. */
+static int
+same_topic(const struct guide *g, size_t a, size_t b)
+{
+	char *fa, *fb;
+	int same;
+
+	if (strcmp(guide_page_lang(g, a), guide_page_lang(g, b)) != 0)
+		return 0;
+	fa = lang_fold(guide_page_title(g, a));
+	fb = lang_fold(guide_page_title(g, b));
+	same = fa != NULL && fb != NULL && strcmp(fa, fb) == 0;
+	free(fa);
+	free(fb);
+	return same;
+}
+
+/*
+ * The pages a list of topics shows, in load order (sorted by path): those
+ * in lang (all of them when none is), with sections, each subject once. Of
+ * pages with one title in one language (a seed copy of a page, a folder's
+ * untranslated page read as English), the one that says the most stays,
+ * the first by path on a tie: a short copy never hides the full page.
+ * Returns how many (at most max).
+ */
+static size_t
+topic_pages(const struct guide *g, const char *lang, size_t *pages,
+    size_t max, int *mine)
+{
+	size_t np = g ? guide_npages(g) : 0, k = 0;
+
+	*mine = 0;
+	for (size_t i = 0; i < np; i++)
+		if (strcmp(guide_page_lang(g, i), lang) == 0)
+			*mine = 1;
+	for (size_t i = 0; i < np && k < max; i++) {
+		int keep = 1;
+
+		if (*mine && strcmp(guide_page_lang(g, i), lang) != 0)
+			continue;
+		if (guide_page_nsections(g, i) == 0)
+			continue;
+		for (size_t j = 0; j < np && keep; j++) {
+			size_t si, sj;
+
+			if (j == i || guide_page_nsections(g, j) == 0 ||
+			    !same_topic(g, i, j))
+				continue;
+			si = page_size(g, i);
+			sj = page_size(g, j);
+			if (sj > si || (sj == si && j < i))
+				keep = 0;
+		}
+		if (keep)
+			pages[k++] = i;
+	}
+	return k;
+}
+
+/* TOPICS: the pages topic_pages() picks, numbered. */
 static void
 cmd_topics(struct turn *t, const char *arg)
 {
 	const struct guide *g = t->b->g;
 	struct person *w = t->who;
-	size_t np = g ? guide_npages(g) : 0, k = 0;
-	int mine = 0;
+	size_t pages[BOT_LISTING], k;
+	int mine;
 	struct buf m;
 
 	(void)arg;
-	for (size_t i = 0; i < np; i++)
-		if (strcmp(guide_page_lang(g, i), w->lang) == 0)
-			mine = 1;
+	k = topic_pages(g, w->lang, pages, BOT_LISTING, &mine);
 	w->nlisting = 0;
-	buf_init(&m);
-	add_line(t, &m, "topics_head", NULL);
-	for (size_t i = 0; i < np && k < BOT_LISTING; i++) {
-		if (mine && strcmp(guide_page_lang(g, i), w->lang) != 0)
-			continue;
-		if (guide_page_nsections(g, i) == 0)
-			continue;
-		w->listing[k].kind = LIST_PAGE;
-		w->listing[k].index = i;
-		k++;
-		buf_addf(&m, "\n%zu) %s", k, guide_page_title(g, i));
-		if (!mine)
-			buf_addf(&m, " [%s]", guide_page_lang(g, i));
-	}
-	w->nlisting = k;
 	if (k == 0) {
-		buf_release(&m);
 		say_key(t, "topics_none");
 		return;
 	}
+	buf_init(&m);
+	add_line(t, &m, "topics_head", NULL);
+	for (size_t i = 0; i < k; i++) {
+		w->listing[i].kind = LIST_PAGE;
+		w->listing[i].index = pages[i];
+		buf_addf(&m, "\n%zu) %s", i + 1, guide_page_title(g, pages[i]));
+		if (!mine)
+			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
+	}
+	w->nlisting = k;
 	add_key(t, &m, "topics_next", NULL);
 	say_buf(t, &m);
 }
@@ -963,6 +1105,8 @@ list_page(struct turn *t, size_t page)
 		    l < top)
 			top = l;
 	}
+	/* MORE now reads the page listed, from its first section. */
+	person_reset_reading(w);
 	w->nlisting = 0;
 	buf_init(&m);
 	add_line(t, &m, "sections_head", v);
@@ -971,7 +1115,11 @@ list_page(struct turn *t, size_t page)
 		const char *head = guide_section_heading(g, sec);
 		int depth = guide_section_level(g, sec) - top;
 
-		if (section_text(t->b, sec)[0] == '\0')
+		/* Empty, or an empty parent showing its first child's text:
+		 * the child is listed, under its own heading. */
+		if (section_text(t->b, sec)[0] == '\0' || (i + 1 < n &&
+		    strcmp(section_text(t->b, sec),
+		    section_text(t->b, sec + 1)) == 0))
 			continue;
 		if (head == NULL || strcmp(head, guide_page_title(g, page)) == 0) {
 			head = P(t, "source_intro");
@@ -979,11 +1127,14 @@ list_page(struct turn *t, size_t page)
 		}
 		w->listing[k].kind = LIST_SECTION;
 		w->listing[k].index = sec;
+		if (w->nqueue < BOT_QUEUE)
+			w->queue[w->nqueue++] = sec;
 		k++;
 		buf_addc(&m, '\n');
 		for (int d = 0; d < depth && d < 4; d++)
 			buf_adds(&m, "  ");
-		buf_addf(&m, "%zu) %s", k, head);
+		buf_addf(&m, "%zu) ", k);
+		add_heading(&m, head);
 	}
 	w->nlisting = k;
 	add_key(t, &m, "sections_next", NULL);
@@ -993,8 +1144,10 @@ list_page(struct turn *t, size_t page)
 static void
 cmd_number(struct turn *t, long n)
 {
+	const struct guide *g = t->b->g;
 	struct person *w = t->who;
 	struct listing *l;
+	size_t then[BOT_QUEUE], k = 0;
 
 	if (w->nlisting == 0) {
 		say_key(t, "number_no_list");
@@ -1012,10 +1165,25 @@ cmd_number(struct turn *t, long n)
 		return;
 	}
 	l = &w->listing[n - 1];
-	if (l->kind == LIST_PAGE)
+	if (l->kind == LIST_PAGE) {
 		list_page(t, l->index);
-	else
-		read_section(t, l->index);
+		return;
+	}
+	if (l->kind == LIST_CHOICE) {
+		/* Then the other choices, in the order offered. */
+		for (size_t i = 0; i < w->nlisting && k < BOT_QUEUE; i++)
+			if (i != (size_t)n - 1)
+				then[k++] = w->listing[i].index;
+	} else {
+		/* Then the rest of the page. */
+		size_t page = guide_section_page(g, l->index);
+		size_t end = guide_page_first_section(g, page) +
+		    guide_page_nsections(g, page);
+
+		for (size_t s = l->index + 1; s < end && k < BOT_QUEUE; s++)
+			then[k++] = s;
+	}
+	read_start(t, l->index, then, k);
 }
 
 /* The SMP question in the conversation's language, or NULL. */
