@@ -234,6 +234,8 @@ static const struct key limits_keys[] = {
 	    NULL },
 	{ "max_fragments", T_INT, C(limits.max_fragments), 0, 1, 1000, 0, 0,
 	    NULL, NULL },
+	{ "otr_threads", T_INT, C(limits.otr_threads), 0, 0, 64, 0, 0,
+	    NULL, NULL },
 };
 
 static const struct key helper_keys[] = {
@@ -1298,6 +1300,7 @@ config_init(struct config *cfg)
 	cfg->limits.max_text = 2000;
 	cfg->limits.max_per_minute = 60;
 	cfg->limits.max_sessions = 1000;
+	cfg->limits.otr_threads = -1;
 	cfg->limits.max_queue = 200;
 	cfg->limits.max_fragments = 64;
 	cfg->duty.timezone = default_timezone;

@@ -106,6 +106,8 @@ struct config {
 		size_t	 max_text;		/* decrypted chars kept; default 2000 */
 		int	 max_per_minute;	/* stanzas per bare JID; default 60 */
 		size_t	 max_sessions;		/* live people; default 1000 */
+		int	 otr_threads;		/* OTR worker threads; 0 none;
+						   -1 (default): online CPUs, at most 8 */
 		size_t	 max_queue;		/* open cases; default 200 */
 		int	 max_fragments;		/* per pending OTR message; default 64 */
 	} limits;
