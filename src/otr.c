@@ -3053,6 +3053,7 @@ struct shard {
 	struct job		**jtail;
 	pthread_t		 th;
 	int			 started;
+	int			 stop;		/* under jmu */
 };
 
 struct otr {
@@ -3066,7 +3067,6 @@ struct otr {
 	size_t			 inflight;	/* atomic: jobs not yet done */
 	size_t			 live_total;	/* atomic */
 	int			 fpr_dirty;	/* atomic */
-	int			 stop;		/* under each jmu */
 	int			 dispatching;
 	char			**session_jid;	/* otr_session_jid's copy */
 	char			*fpr_path;
@@ -3174,7 +3174,7 @@ worker(void *arg)
 		int deferred;
 
 		pthread_mutex_lock(&sh->jmu);
-		while (sh->jhead == NULL && !f->stop)
+		while (sh->jhead == NULL && !sh->stop)
 			pthread_cond_wait(&sh->jcv, &sh->jmu);
 		if ((j = sh->jhead) == NULL) {
 			pthread_mutex_unlock(&sh->jmu);
@@ -3316,6 +3316,9 @@ otr_new(const struct config *cfg, const char *refusal,
 			return NULL;
 		}
 	}
+	/* log.c makes the key of its JID hashes on first use: before the
+	 * workers, so that they all hash with the same one (TSan). */
+	(void)log_peer(cfg->account.jid);
 	for (i = 0; i < f->n; i++) {
 		if (pthread_create(&f->sh[i].th, NULL, worker, &f->sh[i]) != 0) {
 			log_warnx("otr: cannot start a worker thread");
@@ -3495,7 +3498,7 @@ otr_free(struct otr *f)
 	}
 	for (i = 0; i < f->n; i++) {
 		pthread_mutex_lock(&f->sh[i].jmu);
-		f->stop = 1;
+		f->sh[i].stop = 1;
 		pthread_cond_signal(&f->sh[i].jcv);
 		pthread_mutex_unlock(&f->sh[i].jmu);
 	}
