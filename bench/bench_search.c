@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "guide.h"
+#include "lang.h"
 #include "log.h"
 #include "search.h"
 #include "util.h"
@@ -98,6 +99,9 @@ main(int argc, char **argv)
 	double t0, t1, t2, c0, c1, c2, *times;
 	int a;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(LOGL_ERROR, NULL);
 	t0 = now();
 	c0 = cpu();

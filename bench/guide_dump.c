@@ -11,8 +11,10 @@
  *     -q text    print the 5 best sections for a question (-l: its language)
  *     -T         read "lang<TAB>question<TAB>expected[<TAB>split]" lines on
  *                stdin (labels as in tests/unit/labels.h) and print top-1
- *                (search_decide() says ANSWER and the best hit is right) and
- *                top-3, for each split ("tune", "test") and in all;
+ *                (search_decide() says ANSWER and the best hit is right),
+ *                rank-1 (the best hit is right, whatever the decision: the
+ *                ranking alone; a "-" line counts as for top-1) and top-3,
+ *                for each split ("tune", "test") and in all;
  *                misses are printed for tune lines only (and lines with
  *                no split), never for test lines
  */
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
@@ -58,7 +61,7 @@ label(const struct guide *g, size_t sec, char *out, size_t len)
 #define SPLITS 3	/* tune, test, other */
 
 struct tally {
-	int	total, top1, top3, answered;
+	int	total, top1, rank1, top3, answered;
 };
 
 static void
@@ -67,9 +70,10 @@ tally_print(const char *name, const struct tally *t)
 	if (t->total == 0)
 		return;
 	printf("%s: top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%), confident "
-	    "answers %d\n", name, t->top1, t->total, 100.0 * t->top1 /
-	    t->total, t->top3, t->total, 100.0 * t->top3 / t->total,
-	    t->answered);
+	    "answers %d, rank-1 %d/%d (%.1f%%)\n", name, t->top1, t->total,
+	    100.0 * t->top1 / t->total, t->top3, t->total, 100.0 * t->top3 /
+	    t->total, t->answered, t->rank1, t->total, 100.0 * t->rank1 /
+	    t->total);
 }
 
 /* -T: the questions on stdin. */
@@ -87,7 +91,7 @@ run_questions(const struct guide *g, const struct search *s, double min)
 		enum search_outcome o;
 		size_t n, k;
 		char l[512];
-		int ok1 = 0, ok3 = 0, sp;
+		int ok1 = 0, ok3 = 0, okr = 0, sp;
 
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl = '\0';
@@ -110,12 +114,13 @@ run_questions(const struct guide *g, const struct search *s, double min)
 		    hits, 3);
 		o = search_decide(hits, n, min);
 		if (strcmp(qe, "-") == 0)
-			ok1 = ok3 = o != SEARCH_ANSWER;
+			ok1 = ok3 = okr = o != SEARCH_ANSWER;
 		else {
 			for (k = 0; k < n; k++) {
 				if (!labels_match(qe, g, hits[k].section))
 					continue;
 				ok3 = 1;
+				okr |= k == 0;
 				if (k == 0 && o == SEARCH_ANSWER)
 					ok1 = 1;
 			}
@@ -125,6 +130,7 @@ run_questions(const struct guide *g, const struct search *s, double min)
 				continue;
 			t[i].total++;
 			t[i].top1 += ok1;
+			t[i].rank1 += okr;
 			t[i].top3 += ok3;
 			t[i].answered += o == SEARCH_ANSWER;
 		}
@@ -169,6 +175,9 @@ main(int argc, char **argv)
 	int ch, text = 0, tsv = 0, nokw = 0, i;
 	double min = SEARCH_DEFAULT_MIN_SCORE;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(LOGL_INFO, NULL);
 	while ((ch = getopt(argc, argv, "tq:l:Tm:x:K")) != -1) {
 		switch (ch) {
@@ -204,10 +213,10 @@ main(int argc, char **argv)
 		size_t n = search_query(s, q, lang, hits, 5), k;
 		char l[512];
 		char *toks = search_tokens(q, lang ? lang :
-		    search_detect_lang(q));
+		    lang_detect(q));
 
 		printf("lang %s, tokens: %s\n", lang ? lang :
-		    (search_detect_lang(q) ? search_detect_lang(q) : "?"), toks);
+		    (lang_detect(q) ? lang_detect(q) : "?"), toks);
 		free(toks);
 		printf("decision: %s\n", (const char *[]){ "NONE", "CHOICES",
 		    "ANSWER" }[search_decide(hits, n, min)]);

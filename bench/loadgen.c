@@ -13,14 +13,25 @@
  * Phases, driven by signals so that the runner can read the bot's CPU
  * between them:
  *   after login:  prints "ready N"; waits.
- *   SIGUSR1:      every client sends "?OTRv3?" to the target; a client whose
- *                 AKE completes waits for the greeting (the first message)
- *                 or 2 s; prints "secure N" when all are secure.
- *   SIGUSR2:      every client asks questions from --questions in turn: one
+ *   SIGUSR1:      every client sends "?OTRv3?" to the target (--otr-rate
+ *                 a second, 0: all at once; again after --ake-retry ms,
+ *                 120 s by default, without a session: a shorter wait
+ *                 re-sends queries still queued at a busy bot, and each
+ *                 costs it a new AKE); a client whose AKE completes waits for the
+ *                 greeting (the first message) or 2 s; prints "secure N"
+ *                 when all are secure.
+ *   SIGUSR2:      clients ask questions from --questions in turn: one
  *                 question, wait for the first message back (the answer),
- *                 wait --think ms, next question. The next SIGUSR2 stops
- *                 new questions (sessions stay open), the next resumes.
+ *                 wait --think ms, next question. Without --control the
+ *                 next SIGUSR2 stops new questions (sessions stay open),
+ *                 the next resumes. With --control FILE, each SIGUSR2
+ *                 reads "K" or "K once" from FILE: the first K clients of
+ *                 this process ask (0: none); "once": each asks one
+ *                 question and then waits for the next command.
  *   SIGTERM/INT:  stop; the sample file is flushed; exit 0.
+ * A login that fails (libstrophe gives the TCP connect 5 s: Prosody's
+ * accept queue overflows under a burst) or a link that drops is tried
+ * again 1-3 s later, up to --login-tries times in a row.
  * --auto starts OTR after login and asks once secure (no signals needed).
  *
  * Modes (--mode):
@@ -37,6 +48,15 @@
  * A client whose session restarts while a question is out (the bot was
  * restarted) asks it again once secure; a question without answer after
  * --retry ms is sent again (so libotr sees a data message and recovers).
+ *
+ * The loop sleeps in select() (xmpp_run_once) until the next socket event
+ * or the next thing due (a login, a question after --think, a re-send, the
+ * end of a greeting's wait), at most 250 ms: an idle client costs nothing,
+ * and the generator's CPU is its share of the OTR work.
+ *
+ * LOADGEN_TRACE=1 in the environment: every message a client sends or gets
+ * (OTR ones: before libotr sees them) goes to stderr as "T <s> <jid> >|<
+ * <its first 14 bytes>", to count who answers whom.
  *
  * Samples (--samples FILE), one line each, times in ms since the epoch
  * (wall clock, to line up with other processes) and durations in ms:
@@ -88,16 +108,28 @@ struct client {
 	int secured;	/* times gone secure */
 	int greeted;
 	int answers;
+	int done_once;	/* "once": asked its question, waits */
+	int tries;	/* connection attempts that failed in a row */
+	int was_online;
+	int was_secure;	/* counted in n_secure */
+	double t_retry;	/* C_IDLE: connect again at this time */
 };
 
 static struct {
 	const char *host, *prefix, *password, *target, *keyfile, *questions;
-	const char *samples, *mode;
+	const char *samples, *mode, *control;
 	int port, first, count, auto_run;
-	double login_rate, think_ms, retry_ms, flood_rate;
+	double login_rate, think_ms, retry_ms, flood_rate, otr_rate;
+	double ake_retry_ms;
+	int login_tries;
 } opt = {
-	"example.test", "u", "pw", "bot@example.test", NULL, NULL,
-	NULL, "otr", 0, 0, 1, 0, 100.0, 0.0, 20000.0, 50.0,
+	/* by name: a field added in the middle must not shift the others
+	 * (b5f4e08 gave ake_retry_ms the 10 meant for login_tries: every
+	 * client re-sent ?OTRv3? each 10 ms until its AKE finished) */
+	.host = "example.test", .prefix = "u", .password = "pw",
+	.target = "bot@example.test", .mode = "otr",
+	.count = 1, .login_rate = 100.0, .retry_ms = 60000.0,
+	.flood_rate = 50.0, .login_tries = 10, .ake_retry_ms = 120000.0,
 };
 
 static xmpp_ctx_t *ctx;
@@ -108,8 +140,8 @@ static char **qv;
 static size_t qn;
 static FILE *sf;
 static volatile sig_atomic_t sig_otr, sig_ask, sig_stop;
-static int go_otr, go_ask;
-static int n_online, n_secure, n_gone, n_failed;
+static int go_otr, go_ask, n_askers = 1 << 30, ask_once;
+static int n_online, n_secure, n_gone, n_failed, n_retries;
 static int said_ready, said_secure, said_gone;
 static int mode_echo, mode_flood, mode_gone;
 
@@ -167,10 +199,24 @@ on_signal(int s)
 
 /* Sending. */
 
+/* LOADGEN_TRACE set: each message in and out on stderr (its first
+ * bytes), to see who answers whom. */
+static int trace;
+
+static void
+trace_msg(const struct client *c, const char *dir, const char *body)
+{
+	if (trace)
+		fprintf(stderr, "T %.3f %s %s %.14s\n", now_ms() / 1e3, c->jid,
+		    dir, body);
+}
+
 static void
 send_raw(struct client *c, const char *to, const char *body)
 {
 	xmpp_stanza_t *m = xmpp_message_new(ctx, "chat", to, NULL);
+
+	trace_msg(c, ">", body);
 
 	xmpp_message_set_body(m, body);
 	xmpp_send(c->conn, m);
@@ -216,6 +262,15 @@ secure_or_requery(struct client *c)
 	return 0;
 }
 
+static void
+count_secure(struct client *c)
+{
+	if (!c->was_secure) {
+		c->was_secure = 1;
+		n_secure++;
+	}
+}
+
 static const char *
 question(const struct client *c)
 {
@@ -238,10 +293,11 @@ start_otr(struct client *c)
 	c->t_query = now_ms();
 	if (mode_echo) {
 		c->st = C_READY;
-		n_secure++;
+		count_secure(c);
 		return;
 	}
 	c->st = C_AKE;
+	c->t_sent = c->t_query;
 	send_raw(c, opt.target, "?OTRv3?");
 }
 
@@ -251,7 +307,10 @@ static OtrlPolicy
 op_policy(void *od, ConnContext *cc)
 {
 	(void)od; (void)cc;
-	return OTRL_POLICY_ALWAYS;
+	/* v3 only, no whitespace tags: a client starts OTR with ?OTRv3? and
+	 * again after an OTR error (the bot lost the session) */
+	return OTRL_POLICY_ALLOW_V3 | OTRL_POLICY_REQUIRE_ENCRYPTION |
+	    OTRL_POLICY_ERROR_START_AKE;
 }
 
 static int
@@ -352,7 +411,7 @@ got_text(struct client *c, const char *text)
 		sample(c, 'G', t - c->t_secure);
 		c->greeted = 1;
 		c->st = C_READY;
-		n_secure++;
+		count_secure(c);
 		break;
 	case C_ASKED:
 		if (!c->greeted && c->secured > 1 && !mode_echo &&
@@ -371,6 +430,11 @@ got_text(struct client *c, const char *text)
 			c->st = C_DONE;
 			n_gone++;
 			xmpp_disconnect(c->conn);
+			break;
+		}
+		if (ask_once) {
+			c->done_once = 1;
+			c->st = C_READY;
 			break;
 		}
 		c->st = C_THINK;
@@ -404,6 +468,7 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		xmpp_free(ctx, body);
 		return 1;
 	}
+	trace_msg(c, "<", body);
 	r = otrl_message_receiving(us, &ops, c, c->jid, PROTO, opt.target,
 	    body, &newmsg, &tlvs, NULL, NULL, NULL);
 	if (tlvs != NULL) {
@@ -437,32 +502,49 @@ on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int err,
 		xmpp_send(conn, p);
 		xmpp_stanza_release(p);
 		c->st = C_ONLINE;
-		n_online++;
-		sample(c, 'L', now_ms() - c->t_connect);
+		c->tries = 0;
+		if (!c->was_online) {
+			c->was_online = 1;
+			n_online++;
+			sample(c, 'L', now_ms() - c->t_connect);
+		}
 		if (opt.auto_run || go_otr)
 			start_otr(c);
 	} else if (ev == XMPP_CONN_DISCONNECT) {
-		if (c->st == C_DONE)
+		if (c->st == C_DONE || c->st == C_FAILED)
 			return;
-		if (c->st == C_CONNECTING)
-			fprintf(stderr, "loadgen: %s: login failed (%d)\n",
-			    c->jid, err);
-		else
-			fprintf(stderr, "loadgen: %s: disconnected (%d)\n",
-			    c->jid, err);
-		c->st = C_FAILED;
-		n_failed++;
+		fprintf(stderr, "loadgen: %s: %s (%d)%s\n", c->jid,
+		    c->st == C_CONNECTING ? "login failed" : "disconnected",
+		    err, c->tries + 1 < opt.login_tries ? ", will retry" : "");
+		if (++c->tries >= opt.login_tries) {
+			c->st = C_FAILED;
+			n_failed++;
+			return;
+		}
+		/* the server's accept queue was full (libstrophe gives a TCP
+		 * connect 5 s) or it dropped us: connect again in 1-3 s, as
+		 * a client would; a session in progress starts again */
+		if (c->st == C_GREET || c->st == C_READY || c->st == C_THINK ||
+		    c->st == C_ASKED || c->st == C_AKE)
+			c->secured = 0;
+		c->st = C_IDLE;
+		c->t_retry = now_ms() + 1000 + rand() % 2000;
+		n_retries++;
 	}
 }
 
 static void
 client_connect(struct client *c)
 {
+	if (c->conn != NULL)
+		xmpp_conn_release(c->conn);
 	c->conn = xmpp_conn_new(ctx);
 	xmpp_conn_set_flags(c->conn, XMPP_CONN_FLAG_DISABLE_TLS);
 	xmpp_conn_set_jid(c->conn, c->jid);
 	xmpp_conn_set_pass(c->conn, opt.password);
-	c->t_connect = now_ms();
+	if (c->tries == 0)
+		c->t_connect = now_ms();	/* a login's time includes
+						 * its retries */
 	c->st = C_CONNECTING;
 	if (xmpp_connect_client(c->conn, "127.0.0.1", (unsigned short)opt.port,
 	    on_conn, c) != XMPP_EOK) {
@@ -621,6 +703,33 @@ flood_one(struct client *c, unsigned long k)
 	}
 }
 
+/* SIGUSR2 with --control: "K" or "K once" from the file. */
+static void
+read_control(void)
+{
+	FILE *f = fopen(opt.control, "r");
+	char line[64] = "";
+
+	if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		fprintf(stderr, "loadgen: %s: no command\n", opt.control);
+		return;
+	}
+	fclose(f);
+	n_askers = (int)strtol(line, NULL, 10);
+	ask_once = strstr(line, "once") != NULL;
+	go_ask = n_askers > 0;
+	for (int i = 0; i < opt.count; i++)
+		cl[i].done_once = 0;
+}
+
+static double
+earlier(double a, double b)
+{
+	return b < a ? b : a;
+}
+
 static void
 usage(void)
 {
@@ -630,19 +739,23 @@ usage(void)
 	    "         [--questions FILE] [--samples FILE] [--mode otr|echo|"
 	    "flood|gone]\n"
 	    "         [--login-rate R] [--think MS] [--retry MS] "
-	    "[--flood-rate R] [--auto]\n");
+	    "[--flood-rate R] [--auto]\n"
+	    "         [--control FILE] [--login-tries N] [--otr-rate R]\n"
+	    "         [--ake-retry MS]\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	int next_login = 0;
+	int next_login = 0, next_otr = 0;
+	double t_otr0 = 0;
 	double t0, last_flood = 0;
 	unsigned long nflood = 0;
 	struct sigaction sa;
 
 	OTRL_INIT;
+	trace = getenv("LOADGEN_TRACE") != NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -678,6 +791,14 @@ main(int argc, char **argv)
 			opt.think_ms = strtod(v, NULL);
 		else if (ARG("--retry"))
 			opt.retry_ms = strtod(v, NULL);
+		else if (ARG("--ake-retry"))
+			opt.ake_retry_ms = strtod(v, NULL);
+		else if (ARG("--otr-rate"))
+			opt.otr_rate = strtod(v, NULL);
+		else if (ARG("--login-tries"))
+			opt.login_tries = (int)strtol(v, NULL, 10);
+		else if (ARG("--control"))
+			opt.control = v;
 		else if (ARG("--flood-rate"))
 			opt.flood_rate = strtod(v, NULL);
 		else if (strcmp(a, "--auto") == 0)
@@ -734,64 +855,111 @@ main(int argc, char **argv)
 	ctx = xmpp_ctx_new(NULL, NULL);
 	t0 = now_ms();
 	while (!sig_stop) {
-		double t = now_ms();
+		double t = now_ms(), due = t + 250;
+		long wait;
 
 		/* staggered logins */
 		while (next_login < opt.count &&
 		    (t - t0) * opt.login_rate / 1e3 >= next_login)
 			client_connect(&cl[next_login++]);
-		xmpp_run_once(ctx, 2);
-		t = now_ms();
+		if (next_login < opt.count)
+			due = earlier(due, t0 + next_login * 1e3 / opt.login_rate);
 		if (!said_ready && n_online + n_failed == opt.count) {
 			said_ready = 1;
-			say("ready %d failed %d", n_online, n_failed);
+			say("ready %d failed %d retries %d", n_online, n_failed,
+			    n_retries);
 		}
 		if (sig_otr && !go_otr) {
 			go_otr = 1;
-			for (int i = 0; i < opt.count; i++)
-				if (cl[i].st == C_ONLINE)
-					start_otr(&cl[i]);
+			t_otr0 = t;
 		}
-		if (sig_ask) {		/* SIGUSR2 toggles asking */
+		/* SIGUSR1: the clients start OTR, at --otr-rate a second
+		 * (0: all at once) */
+		while (go_otr && next_otr < opt.count && (opt.otr_rate <= 0 ||
+		    (t - t_otr0) * opt.otr_rate / 1e3 >= next_otr)) {
+			if (cl[next_otr].st == C_ONLINE)
+				start_otr(&cl[next_otr]);
+			next_otr++;
+		}
+		if (go_otr && next_otr < opt.count)
+			due = earlier(due, t_otr0 + next_otr * 1e3 / opt.otr_rate);
+		if (sig_ask) {		/* SIGUSR2: a command, or a toggle */
 			sig_ask = 0;
-			go_ask = !go_ask;
+			if (opt.control != NULL)
+				read_control();
+			else
+				go_ask = !go_ask;
 		}
 		if (opt.auto_run)
 			go_ask = 1;
 		for (int i = 0; i < opt.count; i++) {
 			struct client *c = &cl[i];
+			int asking = go_ask && i < n_askers && !mode_flood &&
+			    !(ask_once && c->done_once);
 
-			if (c->st == C_GREET && t - c->t_secure > 2000) {
-				c->st = C_READY;	/* no greeting */
-				n_secure++;
+			if (go_otr && c->st == C_ONLINE && i < next_otr)
+				start_otr(c);	/* was not online at its turn */
+			if (c->st == C_IDLE && c->t_retry > 0) {
+				if (t >= c->t_retry) {
+					c->t_retry = 0;
+					client_connect(c);
+				} else
+					due = earlier(due, c->t_retry);
 			}
-			if (c->st == C_ASKED && !c->greeted && c->secured > 1 &&
-			    t - c->t_secure > 2000) {
-				c->greeted = 1;		/* new session, no greeting */
-				c->t_sent = t;
-				send_text(c, question(c));
+			if (c->st == C_AKE) {
+				/* no answer to the query (lost while the bot
+				 * was away): ask for OTR again */
+				if (t - c->t_sent > opt.ake_retry_ms) {
+					c->t_sent = t;
+					send_raw(c, opt.target, "?OTRv3?");
+				}
+				due = earlier(due, c->t_sent + opt.ake_retry_ms);
 			}
-			if (!go_ask)
-				continue;
-			if (c->st == C_READY && !mode_flood)
-				ask(c);
-			else if (c->st == C_THINK && t >= c->t_next)
-				ask(c);
-			else if (c->st == C_ASKED &&
-			    t - c->t_sent > opt.retry_ms) {
-				c->t_sent = t;
-				if (secure_or_requery(c))
+			if (c->st == C_GREET) {
+				if (t - c->t_secure > 2000) {
+					c->st = C_READY;	/* no greeting */
+					count_secure(c);
+				} else
+					due = earlier(due, c->t_secure + 2000);
+			}
+			if (c->st == C_ASKED && !c->greeted && c->secured > 1) {
+				if (t - c->t_secure > 2000) {
+					/* new session, no greeting */
+					c->greeted = 1;
+					c->t_sent = t;
 					send_text(c, question(c));
+				} else
+					due = earlier(due, c->t_secure + 2000);
 			}
+			if (c->st == C_ASKED) {
+				/* a question out is re-sent even when asking
+				 * stopped: its answer is still awaited */
+				if (t - c->t_sent > opt.retry_ms) {
+					c->t_sent = t;
+					if (secure_or_requery(c))
+						send_text(c, question(c));
+				}
+				due = earlier(due, c->t_sent + opt.retry_ms);
+				continue;
+			}
+			if (!asking)
+				continue;
+			if (c->st == C_READY ||
+			    (c->st == C_THINK && t >= c->t_next))
+				ask(c);
+			else if (c->st == C_THINK)
+				due = earlier(due, c->t_next);
 		}
-		if (mode_flood && go_otr && opt.flood_rate > 0 &&
-		    t - last_flood >= 1e3 / opt.flood_rate) {
-			last_flood = t;
-			for (int i = 0; i < opt.count; i++)
-				if (cl[i].st != C_FAILED &&
-				    cl[i].st != C_CONNECTING &&
-				    cl[i].st != C_IDLE)
-					flood_one(&cl[i], nflood++);
+		if (mode_flood && go_otr && opt.flood_rate > 0) {
+			if (t - last_flood >= 1e3 / opt.flood_rate) {
+				last_flood = t;
+				for (int i = 0; i < opt.count; i++)
+					if (cl[i].st != C_FAILED &&
+					    cl[i].st != C_CONNECTING &&
+					    cl[i].st != C_IDLE)
+						flood_one(&cl[i], nflood++);
+			}
+			due = earlier(due, last_flood + 1e3 / opt.flood_rate);
 		}
 		if (go_otr && !said_secure && !mode_flood &&
 		    n_secure + n_failed >= opt.count) {
@@ -802,6 +970,10 @@ main(int argc, char **argv)
 			said_gone = 1;
 			say("gone %d", n_gone);
 		}
+		/* sleep until the next socket event or the next thing due;
+		 * what the handlers queued is written first */
+		wait = (long)(due - now_ms() + 0.999);
+		xmpp_run_once(ctx, wait > 0 ? (unsigned long)wait : 0);
 	}
 	if (sf != NULL)
 		fclose(sf);

@@ -3,14 +3,20 @@
  * the crypto floor that bench/run_load.py divides the daemon's figures by.
  *
  *   otrfloor [--handshakes N] [--answers N] [--answer-bytes B]
+ *            [--greeting-bytes G]
  *
  * Two user states in one process, "bot@example.test" and a client, pass
  * messages to each other in memory. A handshake is what the daemon does
  * when a client sends "?OTRv3?": the bot receives the query, starts the AKE
  * and receives the DH-key and Signature messages. An answer is the bot
  * receiving one encrypted question and sending one reply of B bytes. Only
- * the bot's calls are timed (process CPU time around them). Prints
+ * the bot's calls are timed (process CPU time around them). Like the bot,
+ * which greets each person once the session is private, a handshake ends
+ * with one message of G bytes from the bot (320 by default, the length of
+ * the English greeting; 0: none). Prints
  *   floor handshake_cpu_ms X answer_cpu_ms Y handshakes N answers N
+ *   ake_cpu_ms Z greeting_bytes G
+ * where Z is the handshake without the greeting.
  * Benchmark code, not part of the bot.
  */
 #include <stdio.h>
@@ -206,9 +212,9 @@ keys(struct side *s, const char *dir)
 int
 main(int argc, char **argv)
 {
-	int nh = 200, na = 1000, ab = 1200;
-	char dir[] = "/tmp/otrfloor-XXXXXX", *answer;
-	double hs_cpu, ans_cpu;
+	int nh = 200, na = 1000, ab = 1200, gb = 320;
+	char dir[] = "/tmp/otrfloor-XXXXXX", *answer, *greeting;
+	double hs_cpu, ans_cpu, ake_cpu, greet_cpu = 0;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--handshakes") == 0)
@@ -217,6 +223,8 @@ main(int argc, char **argv)
 			na = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--answer-bytes") == 0)
 			ab = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--greeting-bytes") == 0)
+			gb = atoi(argv[i + 1]);
 	}
 	OTRL_INIT;
 	if (mkdtemp(dir) == NULL)
@@ -246,6 +254,11 @@ main(int argc, char **argv)
 	for (int i = 0; i < ab; i++)
 		answer[i] = "Change the password of the account, then "[i % 42];
 	answer[ab] = '\0';
+	if ((greeting = malloc((size_t)gb + 1)) == NULL)
+		return 1;
+	for (int i = 0; i < gb; i++)
+		greeting[i] = "We are now talking privately. "[i % 30];
+	greeting[gb] = '\0';
 
 	/* handshakes: the client asks, the bot starts the AKE */
 	bot_cpu = 0;
@@ -259,8 +272,25 @@ main(int argc, char **argv)
 			fprintf(stderr, "otrfloor: handshake %d failed\n", i);
 			return 1;
 		}
+		if (gb > 0) {
+			double before = bot_cpu;
+			char *g = encrypt_from(&bot, greeting), *text;
+
+			greet_cpu += bot_cpu - before;
+
+			pump();
+			text = deliver(&cli, g);
+			otrl_message_free(g);
+			if (text == NULL) {
+				fprintf(stderr, "otrfloor: greeting %d lost\n",
+				    i);
+				return 1;
+			}
+			otrl_message_free(text);
+		}
 	}
 	hs_cpu = bot_cpu / nh;
+	ake_cpu = (bot_cpu - greet_cpu) / nh;
 
 	/* answers: question in, reply out */
 	bot_cpu = 0;
@@ -287,8 +317,10 @@ main(int argc, char **argv)
 	}
 	ans_cpu = bot_cpu / na;
 	printf("floor handshake_cpu_ms %.3f answer_cpu_ms %.3f handshakes %d "
-	    "answers %d\n", hs_cpu, ans_cpu, nh, na);
+	    "answers %d ake_cpu_ms %.3f greeting_bytes %d\n", hs_cpu, ans_cpu,
+	    nh, na, ake_cpu, gb);
 	free(answer);
+	free(greeting);
 	otrl_userstate_free(bot.us);
 	otrl_userstate_free(cli.us);
 	return 0;

@@ -118,23 +118,29 @@ class Gen:
 
     def __init__(self, run, first, count, prefix="u", mode="otr",
                  target=None, think=None, extra=()):
+        n = run.seq()
         self.samples = os.path.join(run.dir, "s-%s%d-%s-%d.txt"
-                                    % (prefix, first, mode, run.seq()))
+                                    % (prefix, first, mode, n))
+        self.control = os.path.join(run.dir, "c-%s%d-%d.txt" % (prefix, first, n))
         args = [run.loadgen, "--port", str(run.srv.port), "--first", str(first),
                 "--count", str(count), "--prefix", prefix, "--password", PW,
                 "--host", HOST, "--target", target or run.bot_jid,
                 "--key", run.key, "--questions", run.questions,
                 "--samples", self.samples, "--mode", mode,
                 "--login-rate", str(run.args.login_rate / run.nprocs_hint),
-                "--think", str(run.args.think if think is None else think)]
+                "--otr-rate", str(run.args.otr_rate / run.nprocs_hint),
+                "--think", str(run.args.think if think is None else think),
+                "--control", self.control]
         args += list(extra)
+        gen_nice = run.args.gen_nice
         self.count = count
         self.lines = []
         self.cond = threading.Condition()
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=open(os.path.join(run.dir, "loadgen.err"), "ab"),
-                                     text=True)
+                                     text=True,
+                                     preexec_fn=lambda: os.nice(gen_nice))
         run.procs.append(self.proc)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -159,6 +165,13 @@ class Gen:
     def signal(self, sig):
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
+
+    def command(self, askers, once=False):
+        """The first `askers` clients ask (0: none; once: one question
+        each, then they wait)."""
+        with open(self.control, "w") as f:
+            f.write("%d%s\n" % (askers, " once" if once else ""))
+        self.signal(signal.SIGUSR2)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -195,6 +208,17 @@ class Group:
 
     def wait(self, prefix, timeout):
         return [g.wait_line(prefix, timeout) for g in self.gens]
+
+    def ask(self, askers=None, once=False):
+        """askers (None: all) of the group's clients ask, spread evenly
+        over its processes."""
+        n = sum(g.count for g in self.gens)
+        left = n if askers is None else min(askers, n)
+        for k, g in enumerate(self.gens):
+            share = -(-left // (len(self.gens) - k))   # ceil
+            share = min(share, g.count)
+            g.command(share, once)
+            left -= share
 
     def signal(self, sig):
         for g in self.gens:
@@ -259,11 +283,30 @@ class Run:
         log("accounts: %d written in %.2f s" % (len(names), secs))
         self.srv.start()
         self.bot_jid = "bot@" + HOST
+        cfg = {"limits": {"max_sessions": max(
+                   1000, a.max_clients + a.churn_gone + a.flood_victims +
+                   a.strangers + 100)},
+               "otr": {"idle_timeout": "1h"}}
+        for kv in a.set:
+            # --set limits.otr_threads=2: a setting of the bot's config
+            key, _, val = kv.partition("=")
+            d = cfg
+            parts = key.split(".")
+            for k in parts[:-1]:
+                d = d.setdefault(k, {})
+            d[parts[-1]] = (int(val) if val.isdigit() else
+                            {"true": True, "false": False}.get(val, val))
+        # the bot in a session of its own (setsid, same PID): with the
+        # kernel's autogroups it gets its own share of the CPU, as
+        # Prosody does (tests/lib/prosody.py), instead of splitting the
+        # runner's with the generator's processes
+        secours = os.environ.get("SECOURS") or os.path.join(BUILDDIR, "secours")
+        wrap = os.path.join(self.dir, "secours-setsid")
+        with open(wrap, "w") as f:
+            f.write('#!/bin/sh\nexec setsid "%s" "$@"\n' % secours)
+        os.chmod(wrap, 0o755)
         self.bot = Bot(self.srv, password=PW, register=False, log_level="debug",
-                       config={"limits": {"max_sessions": max(
-                           1000, a.max_clients + a.churn_gone + a.flood_victims +
-                           a.strangers + 100)},
-                               "otr": {"idle_timeout": "1h"}})
+                       config=cfg, secours=wrap if a.bot_session else secours)
         self.bot.start(wait=r"online", timeout=30)
         log("prosody pid %d port %d, bot pid %d" % (self.srv.pid, self.srv.port, self.bot.pid))
 
@@ -324,7 +367,7 @@ class Run:
         g.signal(signal.SIGUSR1)
         g.wait("secure", 30)
         pc0, ec0, t0 = self.prosody_cpu(), cpu_s(eb.pid), time.time()
-        g.signal(signal.SIGUSR2)
+        g.ask()
         time.sleep(a.ask_secs)
         t1 = time.time()
         pc1, ec1 = self.prosody_cpu(), cpu_s(eb.pid)
@@ -362,21 +405,29 @@ class Run:
             login_s = time.monotonic() - t_login
             self.live.append(g)
             pid = self.bot_pid()
+            # the bot's CPU with every session open and nobody asking:
+            # its fixed cost a second (the tick, presence), subtracted
+            # below for the marginal cost of a handshake and an answer
+            time.sleep(2)
+            idle = self._idle_cpu(a.idle_secs) / 1e3      # s a second
             c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
             g.signal(signal.SIGUSR1)
-            try:
-                g.wait("secure", 60 + add / 5)
-                stopped = None
-            except TimeoutError as e:
-                stopped = "handshakes: " + str(e)[:200]
+            stopped = None
+            missing = self._wait_secure(g, add, 60 + add / 5)
+            if missing > add // 100:
+                stopped = "handshakes: %d of %d missing" % (missing, add)
             t1 = time.time()
             c1, r1 = cpu_s(pid), rss_kb(pid)
             hs_lat = [v for (t, v) in g.samples("H")]
             hs = len(hs_lat)
             # greetings are out (or 2 s passed): the handshake phase ended
-            # at the last greeting; its CPU includes the greetings
+            # at the last greeting; its CPU includes the greetings. Then
+            # the bot's queue drains (what it still has to read) before
+            # the asking window
+            settle = self._settle(pid, 180)
             mark = self.bot.mark()
-            self.asking(True)
+            askers = min(n, a.askers)
+            self.asking(askers)
             time.sleep(1.0)          # let the first round start
             c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
             p2 = self.prosody_cpu()
@@ -388,14 +439,17 @@ class Run:
             # count: clients may lag behind it)
             nb = len(re.findall(r"text handled in \d+ us",
                                 self.bot.log_text(m2)[:m3 - m2]))
-            self.asking(False)
+            self.asking(0)
             lat = []
             for lg in self.live:
                 lat += [v for (t, v) in lg.samples("A", t2 * 1e3, t3 * 1e3)]
             blat = self.bot_lat(mark)
             na = len(lat)
-            res = {"sessions": n, "login_s": round(login_s, 1),
-                   "handshakes": hs, "handshake_wall_s": round(t1 - t0, 2),
+            res = {"sessions": n, "askers": askers,
+                   "login_s": round(login_s, 1),
+                   "handshakes": hs, "handshakes_missing": missing,
+                   "handshake_wall_s": round(t1 - t0, 2),
+                   "settle_s": settle,
                    "handshakes_per_s": round(hs / max(1e-9, t1 - t0), 1),
                    "handshake_p50_ms": round(pct(hs_lat, 50), 1),
                    "handshake_p99_ms": round(pct(hs_lat, 99), 1),
@@ -404,6 +458,11 @@ class Run:
                    "bot_answers": nb,
                    "bot_answers_per_s": round(nb / (t3 - t2), 1),
                    "cpu_ms_per_answer": round((c3 - c2) * 1e3 / max(1, nb), 3),
+                   "idle_cpu_ms_per_s": round(idle * 1e3, 2),
+                   "cpu_ms_per_answer_marginal": round(
+                       ((c3 - c2) - idle * (t3 - t2)) * 1e3 / max(1, nb), 3),
+                   "cpu_ms_per_handshake_marginal": round(
+                       ((c1 - c0) - idle * (t1 - t0)) * 1e3 / max(1, hs), 3),
                    "bot_cpu_share": round((c3 - c2) / (t3 - t2), 2),
                    "prosody_cpu_ms_per_answer": round((p3 - p2) * 1e3 / max(1, nb), 3),
                    "client_p50_ms": round(pct(lat, 50), 1),
@@ -413,6 +472,8 @@ class Run:
                    "rss_kb_before": r0, "rss_kb_after_handshakes": r1,
                    "rss_kb_after_asking": r3,
                    "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
+            res["load"] = os.getloadavg()
+            res["load1"] = round(res["load"][0], 1)
             if stopped:
                 res["stopped"] = stopped
             out.append(res)
@@ -423,12 +484,53 @@ class Run:
                 return False
         return True
 
-    def asking(self, on):
-        """Live clients ask (on) or keep their sessions idle (off)."""
-        if on != self.asking_on:
-            for lg in self.live:
-                lg.signal(signal.SIGUSR2)
-            self.asking_on = on
+    def _settle(self, pid, timeout):
+        """Waits until the bot uses under 10% of a core over 2 s (its
+        backlog is read), at most timeout s; returns the seconds waited."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout:
+            c0 = cpu_s(pid)
+            time.sleep(2)
+            if cpu_s(pid) - c0 < 0.2:
+                break
+        return round(time.monotonic() - t0, 1)
+
+    def _wait_secure(self, g, add, timeout):
+        """Waits until every process of g said "secure"; or, once 99% of
+        the handshakes are done and none finished for 45 s (a client
+        stuck in a handshake its re-sent queries do not mend), goes on.
+        Returns how many handshakes are missing."""
+        deadline = time.monotonic() + timeout
+        last_h, last_change = -1, time.monotonic()
+        while True:
+            with_secure = 0
+            for gen in g.gens:
+                with gen.cond:
+                    with_secure += any(l.startswith("secure") for l in gen.lines)
+            h = len(g.samples("H"))
+            if with_secure == len(g.gens):
+                return max(0, add - h)
+            now = time.monotonic()
+            if h != last_h:
+                last_h, last_change = h, now
+            elif now - last_change > 45 and h >= 0.99 * add:
+                log("%d of %d handshakes did not finish: going on" % (add - h, add))
+                return add - h
+            if now > deadline:
+                return add - h
+            time.sleep(1)
+
+    def asking(self, askers, once=False):
+        """askers of the live clients ask (spread evenly over the
+        processes), the others keep their sessions idle; once: one
+        question each."""
+        gens = [g for lg in self.live for g in lg.gens]
+        left = min(askers, sum(g.count for g in gens))
+        for k, g in enumerate(gens):
+            share = min(g.count, -(-left // (len(gens) - k)))
+            g.command(share, once)
+            left -= share
+        self.asking_on = askers > 0
 
     def stop_live(self):
         for lg in self.live:
@@ -437,29 +539,38 @@ class Run:
         self.asking_on = False
 
     def restart(self):
-        """Bot restarted with all live sessions out there; clients keep
-        asking (their next question finds the bot without the session)."""
+        """The bot restarted with every live session out there: it ends
+        them all when it stops; once it is online again every client asks
+        one question (starting OTR again first). Time until each has its
+        answer."""
         a = self.args
         if not self.live:
             return
         n = sum(g.count for lg in self.live for g in lg.gens)
         log("restart storm with %d sessions" % n)
-        self.asking(True)
-        time.sleep(2)
-        self.bot.stop()
+        self.asking(0)
+        time.sleep(3)            # answers in flight come back
+        load0 = os.getloadavg()
+        if "memory" in a.scenarios:
+            # the memory scenario watches the sessions expire
+            self.bot.cfg["otr"]["idle_timeout"] = "%ds" % a.idle_timeout
+            self.bot.write_config()
+            self.short_idle = True
+        rss_before = rss_kb(self.bot_pid())
+        self.bot.stop(timeout=120)
         self.bot.start(wait=r"online", timeout=60)
         t_on = time.time()
         pid = self.bot_pid()
         c0 = cpu_s(pid)
+        self.asking(n, once=True)
         # every client's first answer after t_on
         deadline = time.monotonic() + a.restart_timeout
-        got = set()
+        got = {}
         while time.monotonic() < deadline:
             time.sleep(1.0)
             got = self._answered_since(t_on)
             if len(got) >= n:
                 break
-        t_all = time.time()
         c1 = cpu_s(pid)
         rekeys = set()
         for lg in self.live:
@@ -471,12 +582,49 @@ class Run:
                "half_answered_s": round(sorted(got.values())[len(got) // 2], 2) if got else None,
                "bot_cpu_s": round(c1 - c0, 2),
                "clients_rekeyed": len(rekeys),
-               "rss_kb_after": rss_kb(pid)}
+               "rss_kb_before": rss_before,
+               "rss_kb_after": rss_kb(pid),
+               "load_before": load0, "load": os.getloadavg()}
         if len(got) < n:
             res["stopped"] = "%d of %d answered after %.0f s" % (
                 len(got), n, a.restart_timeout)
         self.results["restart"] = res
         log("restart:", res)
+
+    def memory(self):
+        """RSS as sessions grew (the steady stages), with every session
+        open after the restart, and after the idle timeout ended them
+        (the restarted bot runs with otr.idle_timeout --idle-timeout)."""
+        a = self.args
+        steps = [{"sessions": st["sessions"],
+                  "rss_kb": st.get("rss_kb_after_asking")}
+                 for st in self.results.get("steady", [])]
+        res = {"steps": steps}
+        if not getattr(self, "short_idle", False) or not self.live:
+            res["stopped"] = "needs the restart scenario (its bot expires idle sessions)"
+            self.results["memory"] = res
+            return
+        pid = self.bot_pid()
+        n = sum(g.count for lg in self.live for g in lg.gens)
+        self.asking(0)
+        mark = self.bot.mark()
+        r0 = rss_kb(pid)
+        log("memory: %d sessions, waiting for the %d s idle timeout" % (n, a.idle_timeout))
+        deadline = time.monotonic() + a.idle_timeout + 60
+        ended = 0
+        while time.monotonic() < deadline:
+            time.sleep(2)
+            ended = len(re.findall(r"idle for \d+s: ending it", self.bot.log_text(mark)))
+            if ended >= n:
+                break
+        time.sleep(3)            # the tick after the last one
+        r1 = rss_kb(pid)
+        res.update({"sessions": n, "rss_kb_with_sessions": r0,
+                    "sessions_expired": ended, "rss_kb_after_expiry": r1,
+                    "rss_kb_freed_per_session": round((r0 - r1) / max(1, n), 1),
+                    "load": os.getloadavg()})
+        self.results["memory"] = res
+        log("memory:", res)
 
     def _answered_since(self, t_on):
         """{client: time of its first answer after t_on (s since t_on)}"""
@@ -497,7 +645,7 @@ class Run:
         g.signal(signal.SIGUSR1)
         g.wait("secure", 120)
         mark = self.bot.mark()
-        g.signal(signal.SIGUSR2)
+        g.ask()
         time.sleep(1)
         t0 = time.time()
         time.sleep(a.flood_secs)
@@ -550,7 +698,7 @@ class Run:
         time.sleep(1)
         pid = self.bot_pid()
         c0 = cpu_s(pid)
-        g.signal(signal.SIGUSR2)
+        g.ask(once=True)
         time.sleep(3)
         c1 = cpu_s(pid)
         g.stop()
@@ -566,7 +714,7 @@ class Run:
         g = Group(self, 0, a.churn_gone, prefix="g", mode="gone")
         g.wait("ready", 60 + a.churn_gone / 10)
         g.signal(signal.SIGUSR1)
-        g.signal(signal.SIGUSR2)
+        g.ask()
         g.wait("gone", 120 + a.churn_gone / 5)
         g.stop()
         time.sleep(5)            # their offline presences are handled
@@ -599,17 +747,132 @@ def machine():
             "load_at_start": os.getloadavg(), "kernel": platform.release()}
 
 
+def fmt(v, unit="", nd=2):
+    if v is None or v != v:
+        return "-"
+    if isinstance(v, float):
+        return ("%%.%df%%s" % nd) % (v, unit)
+    return "%s%s" % (v, unit)
+
+
+def table(r):
+    """The figures as text: ratios to the floors first."""
+    out = []
+    w = out.append
+    fl = r.get("floor", {})
+    m = r.get("machine", {})
+    w("")
+    w("== secours load benchmark: %d CPUs, load %s at the start, %s at the end, %s s =="
+      % (m.get("nproc", 0), "/".join("%.1f" % x for x in m.get("load_at_start", ())),
+         "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s")))
+    if fl:
+        w("floor (libotr alone, same run): handshake %.2f ms, answer %.2f ms of CPU"
+          % (fl["handshake_cpu_ms"], fl["answer_cpu_ms"]))
+    st = r.get("steady", [])
+    if st:
+        w("")
+        w("%-34s" % "steady: sessions" + "".join("%14s" % s["sessions"] for s in st))
+        rows = [("clients asking", "askers", ""),
+                ("bot CPU per handshake, ms", "cpu_ms_per_handshake", ""),
+                ("  / floor (target <= 1.1)", "handshake_ratio", "x"),
+                ("bot CPU per answer, ms", "cpu_ms_per_answer", ""),
+                ("  / floor (target <= 1.1)", "answer_ratio", "x"),
+                ("bot idle CPU, ms/s", "idle_cpu_ms_per_s", ""),
+                ("handshake - idle, / floor", "handshake_ratio_marginal", "x"),
+                ("answer - idle, / floor", "answer_ratio_marginal", "x"),
+                ("handshakes/s", "handshakes_per_s", ""),
+                ("answers/s (bot's count)", "bot_answers_per_s", ""),
+                ("bot CPU share while asking", "bot_cpu_share", ""),
+                ("inside the bot p50, ms", "bot_p50_ms", ""),
+                ("inside the bot p99, ms (< 50)", "bot_p99_ms", ""),
+                ("client p50, ms", "client_p50_ms", ""),
+                ("client p99, ms", "client_p99_ms", ""),
+                ("handshake p99 (client), ms", "handshake_p99_ms", ""),
+                ("bot RSS after asking, KB", "rss_kb_after_asking", ""),
+                ("RSS per session added, KB", "rss_kb_per_session_added", ""),
+                ("load average (1 min) at the end", "load1", ""),
+                ("stopped", "stopped", "")]
+        for label, k, u in rows:
+            if any(k in s for s in st):
+                w("%-34s" % label + "".join(
+                    "%14s" % fmt(s.get(k), u)[:13] for s in st))
+    e = r.get("echo")
+    if e:
+        w("")
+        w("echo (server ceiling, %d clients, no OTR): %s msg/s, p50 %s ms, p99 %s ms; "
+          "Prosody %s ms CPU a message" % (e["clients"], e["answers_per_s"],
+                                          e["p50_ms"], e["p99_ms"],
+                                          e["prosody_cpu_ms_per_msg"]))
+    f = r.get("flood")
+    if f:
+        w("flood (%d others asking, one JID at %s/s): others' client p99 %s -> %s ms "
+          "= %sx (target < 2); inside the bot p99 %s -> %s ms"
+          % (f["victims"], f["flood_rate"], f["normal_p99_ms"], f["flooded_p99_ms"],
+             f["p99_ratio"], f["bot_normal_p99_ms"], f["bot_flooded_p99_ms"]))
+    c = r.get("churn")
+    if c:
+        w("churn (%d live, %d came and went): idle CPU %s -> %s ms/s; "
+          "a stranger's first message %s -> %s ms"
+          % (c["live"], c["gone"], c["idle_cpu_ms_per_s_before"],
+             c["idle_cpu_ms_per_s_after_2nd_window"],
+             c["stranger_first_msg_cpu_ms_before"],
+             c["stranger_first_msg_cpu_ms_after"]))
+    rs = r.get("restart")
+    if rs:
+        w("restart storm (%d sessions): all answered after %s s, half after %s s; "
+          "bot CPU %s s; %d re-keyed%s"
+          % (rs["sessions"], fmt(rs["all_answered_s"]), fmt(rs["half_answered_s"]),
+             rs["bot_cpu_s"], rs["clients_rekeyed"],
+             (" (" + rs["stopped"] + ")") if "stopped" in rs else ""))
+    me = r.get("memory")
+    if me:
+        steps = ", ".join("%s: %s KB" % (x["sessions"], x["rss_kb"])
+                          for x in me.get("steps", []))
+        if "rss_kb_after_expiry" in me:
+            w("memory: RSS by sessions %s; %d sessions %s KB -> %s KB after "
+              "%d expired (%s KB a session freed)"
+              % (steps, me["sessions"], me["rss_kb_with_sessions"],
+                 me["rss_kb_after_expiry"], me["sessions_expired"],
+                 me["rss_kb_freed_per_session"]))
+        else:
+            w("memory: RSS by sessions %s; %s" % (steps, me.get("stopped", "")))
+    if r.get("errors"):
+        w("errors: %s" % r["errors"])
+    return "\n".join(out)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--stages", default="100,1000",
                    help="session counts the steady scenario grows through")
-    p.add_argument("--scenarios", default="floor,echo,steady,restart,flood,churn")
+    p.add_argument("--scenarios",
+                   default="floor,echo,steady,restart,memory,flood,churn")
+    p.add_argument("--askers", type=int, default=150,
+                   help="at each steady stage, this many of the live clients "
+                   "ask (the others keep their sessions idle)")
+    p.add_argument("--gen-nice", type=int, default=5,
+                   help="the generator runs this much nicer than the bot "
+                   "and Prosody")
+    p.add_argument("--no-bot-session", dest="bot_session",
+                   action="store_false",
+                   help="run the bot in the runner's session (by default it "
+                   "gets one of its own: its own autogroup)")
+    p.add_argument("--idle-timeout", type=int, default=60,
+                   help="otr.idle_timeout (s) of the bot restarted by the "
+                   "restart scenario, for the memory scenario")
+    p.add_argument("--set", action="append", default=[],
+                   help="KEY=VALUE of the bot's config, e.g. "
+                   "limits.otr_threads=2 (repeatable)")
     p.add_argument("--ask-secs", type=float, default=15)
     p.add_argument("--think", type=float, default=1100,
                    help="ms between an answer and the next question")
     p.add_argument("--login-rate", type=float, default=100,
                    help="logins per second (all processes together)")
+    p.add_argument("--otr-rate", type=float, default=100,
+                   help="new clients start OTR at this rate (a second, all "
+                   "processes together; 0: all at once); the restart storm "
+                   "is always all at once")
     p.add_argument("--per-proc", type=int, default=50)
     p.add_argument("--restart-timeout", type=float, default=300)
     p.add_argument("--flood-victims", type=int, default=100)
@@ -639,7 +902,7 @@ def main():
                 ("steady", lambda: run.steady(a.stages[:1])),
                 ("flood", run.flood), ("churn", run.churn),
                 ("steady", lambda: run.steady(a.stages[1:])),
-                ("restart", run.restart)]
+                ("restart", run.restart), ("memory", run.memory)]
         for s, fn in plan:
             if s in a.scenarios:
                 try:
@@ -667,11 +930,18 @@ def main():
                 st["answer_ratio"] = round(st["cpu_ms_per_answer"] / fl["answer_cpu_ms"], 2)
             if "cpu_ms_per_handshake" in st:
                 st["handshake_ratio"] = round(st["cpu_ms_per_handshake"] / fl["handshake_cpu_ms"], 2)
+            if "cpu_ms_per_answer_marginal" in st:
+                st["answer_ratio_marginal"] = round(
+                    st["cpu_ms_per_answer_marginal"] / fl["answer_cpu_ms"], 2)
+                st["handshake_ratio_marginal"] = round(
+                    st["cpu_ms_per_handshake_marginal"] / fl["handshake_cpu_ms"], 2)
     text = json.dumps(run.results, indent=1)
-    print(text)
     if a.json:
         with open(a.json, "w") as f:
             f.write(text + "\n")
+    else:
+        print(text)
+    print(table(run.results))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@
 #include "escalate.h"
 #include "fuzz.h"
 #include "guide.h"
+#include "lang.h"
 #include "otr.h"
 #include "phrases.h"
 #include "search.h"
@@ -102,7 +103,7 @@ env_fingerprint(void *ud, const char *bare, char *out)
 }
 
 static const struct bot_env env = { NULL, env_reach, env_fingerprint,
-    NULL };
+    NULL, NULL };
 
 /* What everybody wrote this input, for the consent check. */
 #define MAX_SAID	256
@@ -117,15 +118,12 @@ static int	said_yes[ARRAY_LEN(peers)];
 static int
 yes_like(const char *text)
 {
-	static const char *const words[] = {
-		"yes", "oui", "si", "y", "o", "ok", "okay", "d'accord", "vale"
-	};
-	char *f = search_fold(text);
-	size_t i, n = strcspn(f, " ");
-	int yes = 0;
+	char *f = lang_fold(text);
+	size_t n = strcspn(f, " ");
+	int yes;
 
-	for (i = 0; i < ARRAY_LEN(words) && !yes; i++)
-		yes = strlen(words[i]) == n && strncmp(f, words[i], n) == 0;
+	yes = lang_match("cmd.yes", f, n, NULL) ||
+	    lang_match("cmd.yes_short", f, n, NULL);
 	free(f);
 	return yes;
 }

@@ -10,6 +10,7 @@
 
 #include "chat.h"
 #include "fuzz.h"
+#include "lang.h"
 #include "log.h"
 #include "util.h"
 
@@ -56,6 +57,13 @@ fuzz_setup(void)
 		abort();
 	}
 	atexit(fuzz_cleanup);
+	/* The languages' words (stopwords, commands): FUZZ_REPLIES, else
+	 * the source tree's. */
+	if (lang_load_dir(getenv("FUZZ_REPLIES") != NULL ?
+	    getenv("FUZZ_REPLIES") : SRCDATADIR) == -1) {
+		fprintf(stderr, "fuzz: no language data (set FUZZ_REPLIES)\n");
+		abort();
+	}
 	return fuzz_dir;
 }
 

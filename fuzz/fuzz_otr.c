@@ -47,6 +47,8 @@
 #include "fuzz.h"
 #include "otr.h"
 #include "util.h"
+#include "clear.h"
+#include "wire.h"
 
 #define BOT		"bot@example.test"
 #define BOT_FULL	"bot@example.test/secours"
@@ -71,17 +73,11 @@ struct node {
 	int		 nevents;
 };
 
-struct msg {
-	struct node	*from;
-	char		*to;
-	char		*body;
-};
-
 static struct node	 bot = { .name = BOT, .full = BOT_FULL };
 static struct node	 alice = { .name = ALICE, .full = ALICE_FULL };
 static struct config_helper helper;
 static unsigned char	 pin[1][CONFIG_FP_LEN];
-static struct msg	 queue[256];
+static struct wire_msg	 queue[256];
 static int		 nqueue;
 static time_t		 now = 1700000000;
 
@@ -111,12 +107,6 @@ fuzz_clock(void)
 	return now;
 }
 
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 static char *
 bare_of(const char *jid)
 {
@@ -134,15 +124,13 @@ bare_of(const char *jid)
 static void
 audit(const char *to, const char *body)
 {
+	enum clear_kind kind;
 	char *bare;
-	int i, notice;
+	int i;
 
-	if (starts(body, "?OTR:") || starts(body, "?OTR Error: ") ||
-	    strcmp(body, "?OTRv23?") == 0)
+	if ((kind = clear_kind(body, REFUSAL)) == CLEAR_OTR)
 		return;
-	notice = strcmp(body, "?OTRv23?\n" REFUSAL) == 0 ||
-	    strcmp(body, REFUSAL) == 0;
-	if (!notice)
+	if (kind == CLEAR_LEAK)
 		fuzz_fail("the bot sent something in clear", body);
 	notice_now = 1;
 	bare = bare_of(to);
@@ -171,16 +159,11 @@ cb_inject(void *ud, const char *to, const char *body, int hints)
 	(void)hints;
 	if (n == &bot) {
 		audit(to, body);
-		if (!starts(to, ALICE))
+		if (!clear_starts(to, ALICE))
 			clear_now = 1;
 	}
-	if (nqueue == (int)ARRAY_LEN(queue))
-		return -1;
-	queue[nqueue].from = n;
-	queue[nqueue].to = xstrdup(to);
-	queue[nqueue].body = xstrdup(body);
-	nqueue++;
-	return 0;
+	return wire_push(queue, &nqueue, (int)ARRAY_LEN(queue), n->full, to,
+	    body);
 }
 
 static void
@@ -222,23 +205,20 @@ texts_clear(struct node *n)
 static void
 deliver(void)
 {
+	struct wire_msg m;
 	int count;
 
-	for (count = 0; nqueue > 0 && count < 400; count++) {
-		struct msg m = queue[0];
-
-		memmove(queue, queue + 1, (size_t)(nqueue - 1) *
-		    sizeof(queue[0]));
-		nqueue--;
+	for (count = 0; count < 400 && wire_pop(queue, &nqueue, &m);
+	    count++) {
 		if (getenv("FUZZ_OTR_TRACE") != NULL)
 			fprintf(stderr, "fuzz_otr: %s -> %s: %s\n",
-			    m.from->name, m.to, m.body);
-		if (m.from == &bot && starts(m.to, ALICE))
+			    m.from, m.to, m.body);
+		if (strcmp(m.from, BOT_FULL) == 0 && clear_starts(m.to, ALICE))
 			otr_receive(alice.o, BOT_FULL, m.body);
-		else if (m.from == &alice && starts(m.to, BOT))
+		else if (strcmp(m.from, ALICE_FULL) == 0 &&
+		    clear_starts(m.to, BOT))
 			otr_receive(bot.o, ALICE_FULL, m.body);
-		free(m.to);
-		free(m.body);
+		wire_msg_free(&m);
 	}
 	if (nqueue > 0)
 		fuzz_fail("bot and alice never stop talking", NULL);

@@ -1,6 +1,6 @@
 /*
- * fuzz_search: bytes -> search_fold(), search_tokens() in fr/en/es,
- * search_detect_lang(), and search_query() on the guide in replies/ with
+ * fuzz_search: bytes -> lang_fold(), search_tokens() in fr/en/es,
+ * lang_detect(), and search_query() on the guide in replies/ with
  * its concept lexicon, then search_decide() (hits
  * in range, sorted, scores not NaN). search.h: "safe on any byte string (invalid UTF-8
  * is skipped)"; folded text and tokens must come out valid UTF-8.
@@ -13,6 +13,7 @@
 
 #include "fuzz.h"
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "search.h"
 #include "util.h"
@@ -85,9 +86,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *lang;
 	size_t i, best, other;
 
-	out = search_fold(text);
+	out = lang_fold(text);
 	if (out == NULL || !fuzz_utf8_valid(out))
-		fuzz_fail("search_fold: not UTF-8", out);
+		fuzz_fail("lang_fold: not UTF-8", out);
 	free(out);
 	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
 		out = search_tokens(text, langs[i]);
@@ -95,12 +96,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("search_tokens: not UTF-8", out);
 		free(out);
 	}
-	lang = search_detect_lang(text);
+	lang = lang_detect(text);
 	if (lang != NULL && strlen(lang) != 2)
-		fuzz_fail("search_detect_lang: not a 2-letter code", lang);
-	lang = search_detect_lang_counts(text, "fr", &best, &other);
+		fuzz_fail("lang_detect: not a 2-letter code", lang);
+	lang = lang_detect_counts(text, "fr", &best, &other);
 	if (lang != NULL && strcmp(lang, "fr") == 0 && other != best)
-		fuzz_fail("search_detect_lang_counts: fr wins, counts differ",
+		fuzz_fail("lang_detect_counts: fr wins, counts differ",
 		    lang);
 	query(text, NULL);
 	query(text, "es");

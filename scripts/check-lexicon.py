@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Check the concept lexicon (replies/lexicon.txt) before the bot loads it.
 
-Usage: check-lexicon.py [--quiet] [--stopwords SEARCH_C]
+Usage: check-lexicon.py [--quiet] [--stopwords LANG_DIR]
                         [--match LANG TEXT] FILE
 
 Errors (exit status 1): a line that is neither a comment, a [block] header
@@ -15,8 +15,9 @@ tags on anything but exactly account, device, website, person, message.
 Also an error: a term whose words all have one letter (the search drops
 them). Warnings (exit status 0): a term found in three or more blocks (as
 the search sees it: with --stopwords, stopwords left out), and with
---stopwords (the search's C source, whose stop_LANG and greet_LANG
-tables are read) a term made only of stopwords, which can never match.
+--stopwords (the data directory's lang/, whose [stopwords] and
+[elisions] entries are read) a term made only of stopwords, which can
+never match.
 
 Last, counts per language. With --match (and --stopwords), a lexicon
 editor's aid: the concepts TEXT, read in LANG, would bring in (words
@@ -24,12 +25,13 @@ folded, stopwords dropped, stemmed; phrases as consecutive words).
 """
 import ctypes
 import ctypes.util
+import os
 import re
 import sys
 import unicodedata
 
 SUBJECTS = ("account", "device", "website", "person", "message")
-TAGS = ("subject", "weak")
+TAGS = ("subject", "weak", "name")
 LANGS = ("en", "fr", "es")
 STEMMERS = {"en": b"english", "fr": b"french", "es": b"spanish"}
 ELISIONS = ("c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu",
@@ -93,7 +95,7 @@ class Stemmer:
 
 
 def fold(text):
-    """Case fold, compatibility decomposition, marks dropped (as search.c)."""
+    """Case fold, compatibility decomposition, marks dropped (as lang.c)."""
     out = []
     for c in unicodedata.normalize("NFKD", text.casefold()):
         if unicodedata.category(c).startswith("M"):
@@ -137,24 +139,44 @@ def words(term):
     return result
 
 
+def read_entry(text, key):
+    """The items of [key] in a language file (src/lang.h's format), or
+    None when it has no such entry."""
+    items, cur = None, False
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            cur = line == "[%s]" % key
+            if cur:
+                items = []
+            continue
+        if cur:
+            items.extend(w.strip() for w in line.split(",") if w.strip())
+    return items
+
+
 def read_stopwords(path):
-    """The words the search drops, per language: the stop_LANG and
-    greet_LANG tables of its C source."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            src = f.read()
-    except OSError as e:
-        return None, str(e)
-    stops = {}
+    """The words the search drops, per language: the [stopwords] entries
+    of the language files in PATH (the data directory's lang/); their
+    [elisions] replace ELISIONS."""
+    global ELISIONS
+    stops, elisions = {}, []
     for lang in LANGS:
-        for table in ("stop", "greet"):
-            m = re.search(r"%s_%s\[\]\s*=\s*\{(.*?)\};" % (table, lang),
-                          src, re.S)
-            if m:
-                stops.setdefault(lang, set()).update(
-                    re.findall(r'"([^"]*)"', m.group(1)))
-    if not stops:
-        return None, "no stop_fr/stop_en/stop_es table found"
+        try:
+            with open(os.path.join(path, lang + ".txt"),
+                      encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            return None, str(e)
+        stops[lang] = set(fold(w) for w in read_entry(text, "stopwords")
+                          or [])
+        elisions.extend(fold(w) for w in read_entry(text, "elisions") or [])
+    if not any(stops.values()):
+        return None, "no [stopwords] in %s/{en,fr,es}.txt" % path
+    if elisions:
+        ELISIONS = tuple(elisions)
     return stops, None
 
 

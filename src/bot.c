@@ -14,18 +14,19 @@
 #include "escalate.h"
 #include "guide.h"
 #include "intent.h"
+#include "jid.h"
+#include "lang.h"
 #include "log.h"
+#include "lru.h"
 #include "phrases.h"
 #include "search.h"
 #include "util.h"
 
-#define BOT_MIN_SCORE		SEARCH_DEFAULT_MIN_SCORE /* config sets none */
 #define BOT_NHITS		10	/* hits asked of the search */
 #define BOT_NCLOSEST		3	/* "did you mean" suggestions */
 #define BOT_NEXPLAIN		5	/* --explain lines */
 #define BOT_QUEUE		64	/* sections MORE may still show */
 #define BOT_LISTING		60	/* numbered entries of a listing */
-#define BOT_REPLY_CHARS		1200	/* when the config sets none */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
@@ -52,6 +53,8 @@ struct listing {
 	size_t			index;
 };
 
+/* The conversation with one peer: language, reading, consent, checks.
+ * (daemon.c's struct contact is how to reach them.) */
 struct person {
 	char		*jid;
 	char		 lang[BOT_LANG_MAX];
@@ -87,15 +90,8 @@ struct bot {
 	struct escalate		*esc;
 	struct bot_env		 env;
 	int			 explain;
-	struct person		**people;
-	size_t			 npeople;
-	char			**human_phrases;	/* folded */
-	const char		**human_langs;
-	size_t			 nhuman;
+	struct lru		*people;	/* folded bare JID -> person */
 	struct intent		*intent;
-	char			**yes_starts;		/* folded */
-	char			**no_starts;
-	size_t			 nyes, nno;
 };
 
 /* One event being handled. */
@@ -171,14 +167,14 @@ is_space(char c)
 }
 
 /*
- * Folds text for command matching: search_fold(), then any trailing
+ * Folds text for command matching: lang_fold(), then any trailing
  * punctuation and spaces, and a leading Spanish ¿ or ¡, are dropped, and
  * inner runs of spaces become one. New string; caller frees.
  */
 static char *
 fold_command(const char *text)
 {
-	char *f = search_fold(text), *s, *w, *out;
+	char *f = lang_fold(text), *s, *w, *out;
 	size_t n;
 
 	if (f == NULL)
@@ -234,8 +230,7 @@ turn_lang(const struct turn *t)
 {
 	if (t->who != NULL)
 		return t->who->lang;
-	return t->b->cfg->guide.default_language ?
-	    t->b->cfg->guide.default_language : "en";
+	return t->b->cfg->guide.default_language;
 }
 
 static const char *
@@ -343,16 +338,10 @@ person_free(struct person *w)
 	free(w);
 }
 
-static struct person *
-person_find(const struct bot *b, const char *jid, size_t *idx)
+static void
+person_free_val(void *val)
 {
-	for (size_t i = 0; i < b->npeople; i++)
-		if (util_strcasecmp(b->people[i]->jid, jid) == 0) {
-			if (idx != NULL)
-				*idx = i;
-			return b->people[i];
-		}
-	return NULL;
+	person_free(val);
 }
 
 static size_t
@@ -362,43 +351,68 @@ max_people(const struct bot *b)
 	    1000;
 }
 
-/* The person's state, created if there is room; NULL when the bot already
- * holds max_sessions people (they are told to come back later). */
+/*
+ * Who must keep their conversation when a newcomer needs room: a helper, a
+ * person with a question waiting for their yes or no (consent), one with an
+ * open case, and whoever the daemon keeps (bot_env.kept: an encrypted
+ * session), as in the daemon's own people table.
+ */
+static int
+person_kept(void *ud, const char *key, void *val)
+{
+	const struct bot *b = ud;
+	const struct person *w = val;
+
+	if (w != NULL && w->pending != PENDING_NONE)
+		return 1;
+	if (config_helper_find(b->cfg, key) != NULL ||
+	    (b->esc != NULL && escalate_case_of(b->esc, key) > 0))
+		return 1;
+	return b->env.kept != NULL && b->env.kept(b->env.ud, key);
+}
+
+/*
+ * The person's state, created if missing and marked most recently active.
+ * The table holds max_sessions people, in a hash by folded bare JID: a
+ * newcomer takes the place of the least recently active person that
+ * person_kept() does not protect; NULL only when every one is protected
+ * (the newcomer is told to come back later).
+ */
 static struct person *
 person_get(struct bot *b, const char *jid, time_t now)
 {
+	char key[JID_BARE_MAX + 1];
 	struct person *w;
-	const char *dl;
+	void **slot;
+	int made;
 
-	if ((w = person_find(b, jid, NULL)) != NULL) {
+	if (jid_bare_into(jid, key, sizeof(key)) != JID_OK ||
+	    (slot = lru_touch(b->people, key, &made)) == NULL) {
+		log_warnx("bot: %zu conversations live, all kept, none for %s",
+		    lru_count(b->people), log_peer(jid));
+		return NULL;
+	}
+	if (!made) {
+		w = *slot;
 		w->last = now;
 		return w;
 	}
-	if (b->npeople >= max_people(b)) {
-		log_warnx("bot: %zu conversations live, none for %s",
-		    b->npeople, log_peer(jid));
-		return NULL;
-	}
 	w = xcalloc(1, sizeof(*w));
 	w->jid = xstrdup(jid);
-	dl = b->cfg->guide.default_language;
-	util_strlcpy(w->lang, dl ? dl : "en", sizeof(w->lang));
+	util_strlcpy(w->lang, b->cfg->guide.default_language,
+	    sizeof(w->lang));
 	w->last = now;
-	b->people = xrealloc(b->people, (b->npeople + 1) * sizeof(*b->people));
-	b->people[b->npeople++] = w;
+	*slot = w;
 	return w;
 }
 
 static void
 person_forget(struct bot *b, const char *jid)
 {
-	size_t i;
-	struct person *w = person_find(b, jid, &i);
+	char key[JID_BARE_MAX + 1];
 
-	if (w == NULL)
-		return;
-	person_free(w);
-	b->people[i] = b->people[--b->npeople];
+	if (jid_bare_into(jid, key, sizeof(key)) == JID_OK)
+		lru_remove(b->people, key);
 }
 
 static void
@@ -449,8 +463,9 @@ lang_name(struct turn *t, const char *lang, char *key, size_t size)
 static double
 min_score(const struct bot *b)
 {
+	/* 0, the key's default, means the search's own threshold. */
 	return b->cfg->guide.min_score > 0 ? b->cfg->guide.min_score :
-	    BOT_MIN_SCORE;
+	    SEARCH_DEFAULT_MIN_SCORE;
 }
 
 /* "Page title › Section heading" into m. */
@@ -606,8 +621,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		    lang_name(t, plang, key, sizeof(key)), NULL };
 		add_key(t, &tail, "answer_other_lang", v);
 	}
-	max = b->cfg->guide.max_reply_chars ? b->cfg->guide.max_reply_chars :
-	    BOT_REPLY_CHARS;
+	max = b->cfg->guide.max_reply_chars;
 	/* The footer depends on what is left; count the longest one. */
 	used = util_utf8_chars(m.s) + util_utf8_chars(tail.s) + 4;
 	{
@@ -1323,187 +1337,95 @@ cmd_cancel(struct turn *t, const char *arg)
 }
 
 /*
- * The command table: a command is a row. Names are folded (lower case, no
- * accents). lang is the language the word gives away when the person's is
- * not known yet. Flags: CMD_ARG takes a word after the name; CMD_RELAY is
- * still the bot's while a helper talks with the person through it;
- * CMD_PENDING only counts while a question waits for YES or NO;
- * CMD_GREETING (hello, merci...) gives the language away even after
- * detection, since a greeting is how people open in their own language.
+ * The command table: a command is a row; its words are data, the items of
+ * its key in every language file (DATADIR/lang/, see lang.h). The language
+ * a word gives away, when the person's is not known yet, is the one file
+ * that lists it (none when several do). Flags: CMD_ARG takes a word after
+ * the name; CMD_RELAY is still the bot's while a helper talks with the
+ * person through it; CMD_PENDING only counts while a question waits for
+ * YES or NO; CMD_GREETING (hello, merci...) gives the language away even
+ * after detection, since a greeting is how people open in their own
+ * language; CMD_NOLANG words give no language away; CMD_NAME words name
+ * a language (the file that lists them) and choose it.
  */
 #define CMD_ARG		0x01
 #define CMD_RELAY	0x02
 #define CMD_PENDING	0x04
 #define CMD_GREETING	0x08	/* also moves a detected language */
+#define CMD_NOLANG	0x10
+#define CMD_NAME	0x20
 
 struct command {
-	const char	*name;
-	const char	*lang;
+	const char	*key;
 	void		(*fn)(struct turn *, const char *);
-	const char	*arg;	/* fixed argument (language commands) */
 	int		 flags;
 };
 
 static const struct command commands[] = {
-	{ "help",		"en", cmd_help,		NULL, 0 },
-	{ "aide",		"fr", cmd_help,		NULL, 0 },
-	{ "ayuda",		"es", cmd_help,		NULL, 0 },
-	{ "topics",		"en", cmd_topics,	NULL, 0 },
-	{ "sujets",		"fr", cmd_topics,	NULL, 0 },
-	{ "temas",		"es", cmd_topics,	NULL, 0 },
-	{ "more",		"en", cmd_more,		NULL, 0 },
-	{ "plus",		"fr", cmd_more,		NULL, 0 },
-	{ "mas",		"es", cmd_more,		NULL, 0 },
-	{ "fingerprint",	"en", cmd_fingerprint,	NULL, 0 },
-	{ "empreinte",		"fr", cmd_fingerprint,	NULL, 0 },
-	{ "huella",		"es", cmd_fingerprint,	NULL, 0 },
-	{ "verify",		"en", cmd_verify,	NULL, CMD_RELAY },
-	{ "verifier",		"fr", cmd_verify,	NULL, CMD_RELAY },
-	{ "verificar",		"es", cmd_verify,	NULL, CMD_RELAY },
-	{ "status",		"en", cmd_status,	NULL, CMD_RELAY },
-	{ "etat",		"fr", cmd_status,	NULL, CMD_RELAY },
-	{ "estado",		"es", cmd_status,	NULL, CMD_RELAY },
-	{ "stop",		NULL, cmd_stop,		NULL, CMD_RELAY },
-	{ "fin",		NULL, cmd_stop,		NULL, CMD_RELAY },
-	{ "salir",		"es", cmd_stop,		NULL, CMD_RELAY },
-	{ "english",		NULL, cmd_lang,		"en", 0 },
-	{ "anglais",		NULL, cmd_lang,		"en", 0 },
-	{ "francais",		NULL, cmd_lang,		"fr", 0 },
-	{ "french",		NULL, cmd_lang,		"fr", 0 },
-	{ "espanol",		NULL, cmd_lang,		"es", 0 },
-	{ "spanish",		NULL, cmd_lang,		"es", 0 },
-	{ "espagnol",		NULL, cmd_lang,		"es", 0 },
-	{ "lang",		NULL, cmd_lang,		NULL, CMD_ARG },
-	{ "langue",		NULL, cmd_lang,		NULL, CMD_ARG },
-	{ "idioma",		NULL, cmd_lang,		NULL, CMD_ARG },
-	{ "human",		"en", cmd_human,	NULL, 0 },
-	{ "humain",		"fr", cmd_human,	NULL, 0 },
-	{ "humano",		"es", cmd_human,	NULL, 0 },
-	{ "urgent",		NULL, cmd_human,	NULL, 0 },
-	{ "urgente",		"es", cmd_human,	NULL, 0 },
-	{ "yes",		"en", cmd_yes,		NULL, 0 },
-	{ "oui",		"fr", cmd_yes,		NULL, 0 },
-	{ "si",			"es", cmd_yes,		NULL, 0 },
-	{ "y",			NULL, cmd_yes,		NULL, CMD_PENDING },
-	{ "o",			NULL, cmd_yes,		NULL, CMD_PENDING },
-	{ "ok",			NULL, cmd_yes,		NULL, CMD_PENDING },
-	{ "okay",		NULL, cmd_yes,		NULL, CMD_PENDING },
-	{ "d'accord",		NULL, cmd_yes,		NULL, CMD_PENDING },
-	{ "vale",		NULL, cmd_yes,		NULL, CMD_PENDING },
-	{ "no",			NULL, cmd_no,		NULL, 0 },
-	{ "non",		"fr", cmd_no,		NULL, 0 },
-	{ "n",			NULL, cmd_no,		NULL, CMD_PENDING },
-	{ "cancel",		"en", cmd_cancel,	NULL, CMD_RELAY },
-	{ "annuler",		"fr", cmd_cancel,	NULL, CMD_RELAY },
-	{ "cancelar",		"es", cmd_cancel,	NULL, CMD_RELAY },
-	{ "hello",		"en", cmd_hello,	NULL, CMD_GREETING },
-	{ "hi",			"en", cmd_hello,	NULL, CMD_GREETING },
-	{ "hey",		"en", cmd_hello,	NULL, CMD_GREETING },
-	{ "good morning",	"en", cmd_hello,	NULL, CMD_GREETING },
-	{ "bonjour",		"fr", cmd_hello,	NULL, CMD_GREETING },
-	{ "bonsoir",		"fr", cmd_hello,	NULL, CMD_GREETING },
-	{ "salut",		"fr", cmd_hello,	NULL, CMD_GREETING },
-	{ "hola",		"es", cmd_hello,	NULL, CMD_GREETING },
-	{ "buenos dias",	"es", cmd_hello,	NULL, CMD_GREETING },
-	{ "buenas",		"es", cmd_hello,	NULL, CMD_GREETING },
-	{ "thanks",		"en", cmd_thanks,	NULL, CMD_GREETING },
-	{ "thank you",		"en", cmd_thanks,	NULL, CMD_GREETING },
-	{ "merci",		"fr", cmd_thanks,	NULL, CMD_GREETING },
-	{ "merci beaucoup",	"fr", cmd_thanks,	NULL, CMD_GREETING },
-	{ "gracias",		"es", cmd_thanks,	NULL, CMD_GREETING },
+	{ "cmd.help",		cmd_help,	0 },
+	{ "cmd.topics",		cmd_topics,	0 },
+	{ "cmd.more",		cmd_more,	0 },
+	{ "cmd.fingerprint",	cmd_fingerprint, 0 },
+	{ "cmd.verify",		cmd_verify,	CMD_RELAY },
+	{ "cmd.status",		cmd_status,	CMD_RELAY },
+	{ "cmd.stop",		cmd_stop,	CMD_RELAY },
+	{ "cmd.lang_name",	cmd_lang,	CMD_NAME | CMD_NOLANG },
+	{ "cmd.lang",		cmd_lang,	CMD_ARG | CMD_NOLANG },
+	{ "cmd.human",		cmd_human,	0 },
+	{ "cmd.yes",		cmd_yes,	0 },
+	{ "cmd.yes_short",	cmd_yes,	CMD_PENDING | CMD_NOLANG },
+	{ "cmd.no",		cmd_no,		0 },
+	{ "cmd.no_short",	cmd_no,		CMD_PENDING | CMD_NOLANG },
+	{ "cmd.cancel",		cmd_cancel,	CMD_RELAY },
+	{ "cmd.hello",		cmd_hello,	CMD_GREETING },
+	{ "cmd.thanks",		cmd_thanks,	CMD_GREETING },
 };
 
-/* Plain ways of asking for a person, matched whole on folded text. */
-static const struct {
-	const char	*lang;
-	const char	*text;
-} human_phrases[] = {
-	{ "fr", "je veux parler a quelqu'un" },
-	{ "fr", "je voudrais parler a quelqu'un" },
-	{ "fr", "je veux parler a un humain" },
-	{ "fr", "je veux parler a une personne" },
-	{ "fr", "je voudrais parler a une personne" },
-	{ "fr", "parler a quelqu'un" },
-	{ "fr", "parler a un humain" },
-	{ "fr", "parler a une personne" },
-	{ "fr", "un humain" },
-	{ "fr", "une personne" },
-	{ "fr", "j'ai besoin de parler a quelqu'un" },
-	{ "fr", "j'ai besoin d'un humain" },
-	{ "en", "i need a person" },
-	{ "en", "i need a human" },
-	{ "en", "i need to talk to someone" },
-	{ "en", "i need to talk to a person" },
-	{ "en", "i want to talk to someone" },
-	{ "en", "i want to talk to a person" },
-	{ "en", "i want to talk to a human" },
-	{ "en", "talk to a human" },
-	{ "en", "talk to a person" },
-	{ "en", "talk to someone" },
-	{ "en", "speak to a human" },
-	{ "en", "speak to a person" },
-	{ "en", "a real person" },
-	{ "en", "real person" },
-	{ "es", "quiero hablar con alguien" },
-	{ "es", "quiero hablar con una persona" },
-	{ "es", "necesito hablar con alguien" },
-	{ "es", "necesito una persona" },
-	{ "es", "hablar con una persona" },
-	{ "es", "hablar con alguien" },
-	{ "es", "una persona" },
-};
-
-/* Words that start a yes or a no while a question waits ("oui merci"). */
-static const char *const yes_starts[] = { "yes", "oui", "si" };
-static const char *const no_starts[] = { "no", "non" };
-
-static char **
-fold_list(const char *const *v, size_t n)
-{
-	char **out = xcalloc(n ? n : 1, sizeof(char *));
-
-	for (size_t i = 0; i < n; i++)
-		out[i] = fold_command(v[i]);
-	return out;
-}
-
-static void
-free_list(char **v, size_t n)
-{
-	for (size_t i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
+/* The row of key. */
 static const struct command *
-command_find(const char *folded, const char **arg, int pending)
+command_row(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		if (strcmp(commands[i].key, key) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* The command folded text is, its argument and the language its word
+ * gives away (NULL: none), or NULL. */
+static const struct command *
+command_find(const char *folded, const char **arg, const char **lang,
+    int pending)
 {
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
 		const struct command *c = &commands[i];
-		size_t n = strlen(c->name);
+		const char *sp = strchr(folded, ' ');
 
 		if ((c->flags & CMD_PENDING) && !pending)
 			continue;
-		if (strcmp(folded, c->name) == 0) {
-			*arg = c->arg ? c->arg : "";
-			return c;
-		}
-		if ((c->flags & CMD_ARG) && strncmp(folded, c->name, n) == 0 &&
-		    folded[n] == ' ') {
-			*arg = folded + n + 1;
-			return c;
-		}
+		if (lang_match(c->key, folded, strlen(folded), lang)) {
+			*arg = (c->flags & CMD_NAME) && *lang ? *lang : "";
+		} else if ((c->flags & CMD_ARG) && sp != NULL &&
+		    lang_match(c->key, folded, (size_t)(sp - folded), lang)) {
+			*arg = sp + 1;
+		} else
+			continue;
+		if (c->flags & CMD_NOLANG)
+			*lang = NULL;
+		return c;
 	}
 	return NULL;
 }
 
-static const char *
-human_find(const struct bot *b, const char *folded)
+/* 1 if folded starts with an item of key followed by more words
+ * ("oui merci"); *lang as lang_match. */
+static int
+starts_with(const char *key, const char *folded, const char **lang)
 {
-	for (size_t i = 0; i < b->nhuman; i++)
-		if (strcmp(folded, b->human_phrases[i]) == 0)
-			return b->human_langs[i];
-	return NULL;
+	for (const char *sp = folded; (sp = strchr(sp, ' ')) != NULL; sp++)
+		if (lang_match(key, folded, (size_t)(sp - folded), lang))
+			return 1;
+	return 0;
 }
 
 /* Engine. */
@@ -1514,7 +1436,6 @@ bot_new(const struct config *cfg, const struct guide *g,
     const struct bot_env *env)
 {
 	struct bot *b = xcalloc(1, sizeof(*b));
-	const char *texts[ARRAY_LEN(human_phrases)];
 
 	b->cfg = cfg;
 	b->g = g;
@@ -1523,18 +1444,8 @@ bot_new(const struct config *cfg, const struct guide *g,
 	b->esc = esc;
 	if (env != NULL)
 		b->env = *env;
-	b->nhuman = ARRAY_LEN(human_phrases);
-	b->human_langs = xcalloc(b->nhuman, sizeof(char *));
-	for (size_t i = 0; i < b->nhuman; i++) {
-		texts[i] = human_phrases[i].text;
-		b->human_langs[i] = human_phrases[i].lang;
-	}
-	b->human_phrases = fold_list(texts, b->nhuman);
-	b->nyes = ARRAY_LEN(yes_starts);
-	b->yes_starts = fold_list(yes_starts, b->nyes);
-	b->nno = ARRAY_LEN(no_starts);
-	b->no_starts = fold_list(no_starts, b->nno);
 	b->intent = intent_new(p);
+	b->people = lru_new(max_people(b), person_kept, person_free_val, b);
 	return b;
 }
 
@@ -1543,21 +1454,39 @@ bot_free(struct bot *b)
 {
 	if (b == NULL)
 		return;
-	for (size_t i = 0; i < b->npeople; i++)
-		person_free(b->people[i]);
-	free(b->people);
-	free_list(b->human_phrases, b->nhuman);
-	free(b->human_langs);
-	free_list(b->yes_starts, b->nyes);
-	free_list(b->no_starts, b->nno);
+	lru_free(b->people);
 	intent_free(b->intent);
 	free(b);
+}
+
+void
+bot_stats(const struct bot *b, struct bot_stats *st)
+{
+	st->people = lru_count(b->people);
+	st->evicted = lru_evicted(b->people);
+	st->steps = lru_steps(b->people);
 }
 
 void
 bot_set_explain(struct bot *b, int on)
 {
 	b->explain = on;
+}
+
+static int
+person_reread(void *ud, const char *key, void *val)
+{
+	struct person *w = val;
+
+	(void)ud;
+	(void)key;
+	w->reading = 0;
+	w->sec = 0;
+	w->offset = 0;
+	w->nqueue = 0;
+	w->qpos = 0;
+	w->nlisting = 0;
+	return 0;
 }
 
 void
@@ -1570,16 +1499,7 @@ bot_reload(struct bot *b, const struct guide *g, const struct search *s,
 	b->esc = esc;
 	/* Section numbers belong to the old guide: paging and numbered
 	 * lists start again; language, consent and verification stay. */
-	for (size_t i = 0; i < b->npeople; i++) {
-		struct person *w = b->people[i];
-
-		w->reading = 0;
-		w->sec = 0;
-		w->offset = 0;
-		w->nqueue = 0;
-		w->qpos = 0;
-		w->nlisting = 0;
-	}
+	lru_each(b->people, person_reread, NULL);
 }
 
 void
@@ -1597,8 +1517,7 @@ helper_lang(const struct bot *b, const struct config_helper *h)
 {
 	if (h->nlanguages > 0)
 		return h->languages[0];
-	return b->cfg->guide.default_language ?
-	    b->cfg->guide.default_language : "en";
+	return b->cfg->guide.default_language;
 }
 
 static void
@@ -1633,13 +1552,13 @@ person_text(struct turn *t, const char *text)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	const struct command *c;
-	const char *arg = NULL, *hl;
+	const char *arg = NULL, *hl, *clang = NULL;
 	char *folded = fold_command(text);
 	long num;
 
 	if (folded[0] == '\0')
 		goto done;
-	c = command_find(folded, &arg, w->pending != PENDING_NONE);
+	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
 
 	/* A live relay: the person's words are for the helper. */
 	if (b->esc != NULL && (c == NULL || !(c->flags & CMD_RELAY))) {
@@ -1656,30 +1575,26 @@ person_text(struct turn *t, const char *text)
 	}
 
 	if (c == NULL && w->pending == PENDING_CONSENT) {
-		for (size_t i = 0; i < b->nyes && c == NULL; i++) {
-			size_t n = strlen(b->yes_starts[i]);
-			if (strncmp(folded, b->yes_starts[i], n) == 0 &&
-			    folded[n] == ' ')
-				c = command_find("yes", &arg, 1);
-		}
-		for (size_t i = 0; i < b->nno && c == NULL; i++) {
-			size_t n = strlen(b->no_starts[i]);
-			if (strncmp(folded, b->no_starts[i], n) == 0 &&
-			    folded[n] == ' ')
-				c = command_find("no", &arg, 1);
-		}
+		arg = "";
+		if (starts_with("cmd.yes", folded, &clang))
+			c = command_row("cmd.yes");
+		else if (starts_with("cmd.no", folded, &clang))
+			c = command_row("cmd.no");
 	}
-	if (c == NULL && (hl = human_find(b, folded)) != NULL) {
-		if (w->lang_from == LANG_DEFAULT && phrases_has_lang(b->p, hl))
+	if (c == NULL && lang_match("human", folded, strlen(folded), &hl)) {
+		if (w->lang_from == LANG_DEFAULT && hl != NULL &&
+		    phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
-		c = command_find("human", &arg, 0);
+		c = command_row("cmd.human");
+		arg = "";
+		clang = NULL;
 	}
 	if (c != NULL) {
-		if (c->lang != NULL && phrases_has_lang(b->p, c->lang) &&
+		if (clang != NULL && phrases_has_lang(b->p, clang) &&
 		    (w->lang_from == LANG_DEFAULT ||
 		    (w->lang_from == LANG_DETECTED &&
 		    (c->flags & CMD_GREETING))))
-			set_lang(w, c->lang, LANG_DETECTED);
+			set_lang(w, clang, LANG_DETECTED);
 		c->fn(t, arg);
 		goto done;
 	}
@@ -1725,7 +1640,7 @@ person_text(struct turn *t, const char *text)
 	 */
 	if (w->lang_from != LANG_CHOSEN && (w->lang_from == LANG_DEFAULT ||
 	    count_words(folded) >= BOT_REDETECT_WORDS)) {
-		const char *d = search_detect_lang(text);
+		const char *d = lang_detect(text);
 
 		if (d != NULL && lang_known(b, d))
 			set_lang(w, d, LANG_DETECTED);
@@ -1897,20 +1812,31 @@ bot_presence(struct bot *b, const char *peer, int available, time_t now,
 	reach_changed(&t, peer);
 }
 
+struct idle_walk {
+	time_t	 now;
+	long	 idle;
+};
+
+static int
+person_idle(void *ud, const char *key, void *val)
+{
+	const struct idle_walk *iw = ud;
+	const struct person *w = val;
+
+	(void)key;
+	return iw->now - w->last >= iw->idle;
+}
+
 void
 bot_tick(struct bot *b, time_t now, struct bot_actions *out)
 {
-	long idle = b->cfg->otr.idle_timeout > 0 ? b->cfg->otr.idle_timeout :
-	    3600;
+	long idle = b->cfg->otr.idle_timeout;
+	struct idle_walk w = { now, idle };
 	struct turn t;
 
-	for (size_t i = 0; i < b->npeople; ) {
-		if (now - b->people[i]->last >= idle) {
-			person_free(b->people[i]);
-			b->people[i] = b->people[--b->npeople];
-		} else
-			i++;
-	}
+	/* Oldest first, up to the first one still active: the cost is the
+	 * people forgotten, not the people held. */
+	lru_expire(b->people, person_idle, &w);
 	if (b->esc != NULL) {
 		struct esc_notes notes;
 

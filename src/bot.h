@@ -83,6 +83,17 @@ struct bot_env {
 	/* The display name of the one helper on duty at now, NULL when none
 	 * or several are (borrowed). May be NULL. */
 	const char *(*on_duty)(void *ud, time_t now);
+	/* 1 if the conversation of bare must not make room for a newcomer
+	 * (the daemon's rule for its tables). May be NULL. */
+	int	(*kept)(void *ud, const char *bare);
+};
+
+/* The conversation table: people held, people evicted to make room for
+ * newcomers, and the table's work so far in rows looked at. */
+struct bot_stats {
+	size_t	 people;
+	size_t	 evicted;
+	size_t	 steps;
 };
 
 /* esc may be NULL (offline modes: HUMAN then explains the desk is not
@@ -114,6 +125,9 @@ void bot_helper_impostor(struct bot *b, const char *peer, time_t now,
     struct bot_actions *out);
 /* Called about once a second: timeouts, retries, expiry. */
 void bot_tick(struct bot *b, time_t now, struct bot_actions *out);
+
+/* The conversation table's counters (for the status and tests). */
+void bot_stats(const struct bot *b, struct bot_stats *st);
 
 /* --explain: when set, guide answers are followed by the five best sections
  * and their scores. */

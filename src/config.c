@@ -41,12 +41,11 @@
 #endif
 
 /*
- * config_init() sets string defaults without allocating: they point at these
- * arrays, which config_release() knows not to free.
+ * config_init() sets string defaults without allocating: they are copied
+ * from the key tables into this arena, which config_release() knows not to
+ * free (the struct holds char *, a table's default is const).
  */
-static char default_resource[] = "secours";
-static char default_language[] = "en";
-static char default_timezone[] = "UTC";
+static char defaults_arena[64];
 
 /* One problem in the file, kept until all are printed in order. */
 struct problem {
@@ -102,7 +101,13 @@ enum kind { K_SCALAR, K_LIST, K_MAP, K_MAPLIST, K_TEXTS };
 
 struct table;
 
-/* A key of a mapping: a row. */
+/*
+ * A key of a mapping: a row. def is the key's default as a file would
+ * write it ("10m", "relay"), parsed by config_init() with the key's own
+ * parser: the one place a default is written (config.example.yaml and
+ * the man page follow it; test_config compares them). What each key means
+ * is man/keys.txt's line (tests/man.sh).
+ */
 struct key {
 	const char		*name;
 	enum ktype		 type;
@@ -113,6 +118,7 @@ struct key {
 	enum ktype		 item;	/* T_LIST */
 	const struct table	*sub;	/* T_SECTION, T_MAPLIST */
 	const char *const	*names;	/* T_ENUM */
+	const char		*def;	/* NULL: none (zero, NULL) */
 };
 
 /* A mapping: its keys, and a check once all of them are read. */
@@ -176,82 +182,96 @@ static void check_helper(struct ctx *, yaml_node_t *, void *, uint64_t);
 #define DAY	86400L
 
 static const struct key account_keys[] = {
-	{ "jid", T_JID, C(account.jid), 0, 0, 0, 1, 0, NULL, NULL },
-	{ "password", T_STR, C(account.password), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "password_file", T_PASSFILE, C(account.password), 0, 0, 0, 0, 0,
-	    NULL, NULL },
-	{ "resource", T_STR, C(account.resource), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "host", T_STR, C(account.host), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "port", T_INT, C(account.port), 0, 1, 65535, 0, 0, NULL, NULL },
-	{ "tls", T_ENUM, C(account.tls), 0, 0, 0, 0, 0, NULL, tls_names },
-	{ "ca_file", T_FILE, C(account.ca_file), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "status", T_STR, C(account.status), 0, 0, 0, 0, 0, NULL, NULL },
+	{ .name = "jid", .type = T_JID, .off = C(account.jid), .required = 1 },
+	{ .name = "password", .type = T_STR, .off = C(account.password) },
+	{ .name = "password_file", .type = T_PASSFILE,
+	    .off = C(account.password) },
+	{ .name = "resource", .type = T_STR, .off = C(account.resource),
+	    .def = "secours" },
+	{ .name = "host", .type = T_STR, .off = C(account.host) },
+	{ .name = "port", .type = T_INT, .off = C(account.port), .min = 1,
+	    .max = 65535 },
+	{ .name = "tls", .type = T_ENUM, .off = C(account.tls),
+	    .names = tls_names, .def = "required" },
+	{ .name = "ca_file", .type = T_FILE, .off = C(account.ca_file) },
+	{ .name = "status", .type = T_STR, .off = C(account.status) },
 };
 
 static const struct key guide_keys[] = {
-	{ "paths", T_LIST, C(guide.paths), C(guide.npaths), 1, 0, 0, T_STR,
-	    NULL, NULL },
-	{ "default_language", T_LANG, C(guide.default_language), 0, 0, 0, 0,
-	    0, NULL, NULL },
-	{ "base_url", T_URL, C(guide.base_url), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "max_reply_chars", T_SIZE, C(guide.max_reply_chars), 0, 200, 4000,
-	    0, 0, NULL, NULL },
-	{ "min_score", T_FLOAT, C(guide.min_score), 0, 0, 1000, 0, 0, NULL,
-	    NULL },
+	{ .name = "paths", .type = T_LIST, .off = C(guide.paths),
+	    .noff = C(guide.npaths), .min = 1, .item = T_STR },
+	{ .name = "default_language", .type = T_LANG,
+	    .off = C(guide.default_language), .def = "en" },
+	{ .name = "base_url", .type = T_URL, .off = C(guide.base_url) },
+	{ .name = "max_reply_chars", .type = T_SIZE,
+	    .off = C(guide.max_reply_chars), .min = 200, .max = 4000,
+	    .def = "1200" },
+	{ .name = "min_score", .type = T_FLOAT, .off = C(guide.min_score),
+	    .min = 0, .max = 1000, .def = "0" },
 };
 
 static const struct key log_keys[] = {
-	{ "level", T_LEVEL, C(log.level), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "file", T_STR, C(log.file), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "show_jids", T_BOOL, C(log.show_jids), 0, 0, 0, 0, 0, NULL, NULL },
+	{ .name = "level", .type = T_LEVEL, .off = C(log.level),
+	    .def = "info" },
+	{ .name = "file", .type = T_STR, .off = C(log.file) },
+	{ .name = "show_jids", .type = T_BOOL, .off = C(log.show_jids),
+	    .def = "false" },
 };
 
 static const struct key otr_keys[] = {
-	{ "refusal_cooldown", T_DURATION, C(otr.refusal_cooldown), 0, 10,
-	    7 * DAY, 0, 0, NULL, NULL },
-	{ "remember_people", T_BOOL, C(otr.remember_people), 0, 0, 0, 0, 0,
-	    NULL, NULL },
-	{ "smp_question", T_TEXTS, C(otr.smp_question), C(otr.smp_questions),
-	    0, 0, 0, 0, NULL, NULL },
-	{ "smp_secret", T_STR, C(otr.smp_secret), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "narrate", T_BOOL, C(otr.narrate), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "idle_timeout", T_DURATION, C(otr.idle_timeout), 0, 60, 30 * DAY, 0,
-	    0, NULL, NULL },
-	{ "smp_max_attempts", T_INT, C(otr.smp_max_attempts), 0, 1, 100, 0, 0,
-	    NULL, NULL },
+	{ .name = "refusal_cooldown", .type = T_DURATION,
+	    .off = C(otr.refusal_cooldown), .min = 10, .max = 7 * DAY,
+	    .def = "10m" },
+	{ .name = "remember_people", .type = T_BOOL,
+	    .off = C(otr.remember_people), .def = "false" },
+	{ .name = "smp_question", .type = T_TEXTS, .off = C(otr.smp_question),
+	    .noff = C(otr.smp_questions) },
+	{ .name = "smp_secret", .type = T_STR, .off = C(otr.smp_secret) },
+	{ .name = "narrate", .type = T_BOOL, .off = C(otr.narrate),
+	    .def = "false" },
+	{ .name = "idle_timeout", .type = T_DURATION,
+	    .off = C(otr.idle_timeout), .min = 60, .max = 30 * DAY,
+	    .def = "1h" },
+	{ .name = "smp_max_attempts", .type = T_INT,
+	    .off = C(otr.smp_max_attempts), .min = 1, .max = 100, .def = "5" },
 };
 
 static const struct key limits_keys[] = {
-	{ "max_body", T_SIZE, C(limits.max_body), 0, 1024, 1024 * 1024, 0, 0,
-	    NULL, NULL },
-	{ "max_text", T_SIZE, C(limits.max_text), 0, 100, 65536, 0, 0, NULL,
-	    NULL },
-	{ "max_per_minute", T_INT, C(limits.max_per_minute), 0, 1, 600, 0, 0,
-	    NULL, NULL },
-	{ "max_sessions", T_SIZE, C(limits.max_sessions), 0, 1, 100000, 0, 0,
-	    NULL, NULL },
-	{ "max_queue", T_SIZE, C(limits.max_queue), 0, 1, 100000, 0, 0, NULL,
-	    NULL },
-	{ "max_fragments", T_INT, C(limits.max_fragments), 0, 1, 1000, 0, 0,
-	    NULL, NULL },
-	{ "otr_threads", T_INT, C(limits.otr_threads), 0, 0, 64, 0, 0,
-	    NULL, NULL },
+	{ .name = "max_body", .type = T_SIZE, .off = C(limits.max_body),
+	    .min = 1024, .max = 1024 * 1024, .def = "65536" },
+	{ .name = "max_text", .type = T_SIZE, .off = C(limits.max_text),
+	    .min = 100, .max = 65536, .def = "2000" },
+	{ .name = "max_per_minute", .type = T_INT,
+	    .off = C(limits.max_per_minute), .min = 1, .max = 600,
+	    .def = "60" },
+	{ .name = "max_sessions", .type = T_SIZE,
+	    .off = C(limits.max_sessions), .min = 1, .max = 100000,
+	    .def = "1000" },
+	{ .name = "max_queue", .type = T_SIZE, .off = C(limits.max_queue),
+	    .min = 1, .max = 100000, .def = "200" },
+	{ .name = "max_fragments", .type = T_INT,
+	    .off = C(limits.max_fragments), .min = 1, .max = 1000,
+	    .def = "64" },
+	/* No default here: config_init sets -1, "online CPUs, at most 8". */
+	{ .name = "otr_threads", .type = T_INT,
+	    .off = C(limits.otr_threads), .min = 0, .max = 64 },
 };
 
 static const struct key helper_keys[] = {
-	{ "jid", T_JID, H(jid), 0, 0, 0, 1, 0, NULL, NULL },
-	{ "name", T_STR, H(name), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "languages", T_LIST, H(languages), H(nlanguages), 1, 0, 0, T_LANG,
-	    NULL, NULL },
-	{ "fingerprints", T_LIST, H(fingerprints), H(nfingerprints), 1, 0, 1,
-	    T_FP, NULL, NULL },
+	{ .name = "jid", .type = T_JID, .off = H(jid), .required = 1 },
+	{ .name = "name", .type = T_STR, .off = H(name) },
+	{ .name = "languages", .type = T_LIST, .off = H(languages),
+	    .noff = H(nlanguages), .min = 1, .item = T_LANG },
+	{ .name = "fingerprints", .type = T_LIST, .off = H(fingerprints),
+	    .noff = H(nfingerprints), .min = 1, .required = 1, .item = T_FP },
 };
 
 static const struct key shift_keys[] = {
-	{ "helper", T_JID, S(helper), 0, 0, 0, 1, 0, NULL, NULL },
-	{ "days", T_LIST, S(days), 0, 1, 0, 1, T_DAY, NULL, NULL },
-	{ "from", T_TIME, S(from_min), 0, 0, 0, 1, 0, NULL, NULL },
-	{ "to", T_TIME, S(to_min), 0, 0, 0, 1, 0, NULL, NULL },
+	{ .name = "helper", .type = T_JID, .off = S(helper), .required = 1 },
+	{ .name = "days", .type = T_LIST, .off = S(days), .min = 1,
+	    .required = 1, .item = T_DAY },
+	{ .name = "from", .type = T_TIME, .off = S(from_min), .required = 1 },
+	{ .name = "to", .type = T_TIME, .off = S(to_min), .required = 1 },
 };
 
 static const struct table helper_table =
@@ -260,19 +280,23 @@ static const struct table shift_table =
     TABLE(shift_keys, sizeof(struct config_shift), NULL);
 
 static const struct key duty_keys[] = {
-	{ "timezone", T_TZ, C(duty.timezone), 0, 0, 0, 0, 0, NULL, NULL },
-	{ "shifts", T_MAPLIST, C(duty.shifts), C(duty.nshifts), 0, 0, 0, 0,
-	    &shift_table, NULL },
-	{ "fallback", T_LIST, C(duty.fallback), C(duty.nfallback), 0, 0, 0,
-	    T_JID, NULL, NULL },
+	{ .name = "timezone", .type = T_TZ, .off = C(duty.timezone),
+	    .def = "UTC" },
+	{ .name = "shifts", .type = T_MAPLIST, .off = C(duty.shifts),
+	    .noff = C(duty.nshifts), .sub = &shift_table },
+	{ .name = "fallback", .type = T_LIST, .off = C(duty.fallback),
+	    .noff = C(duty.nfallback), .item = T_JID },
 };
 
 static const struct key escalation_keys[] = {
-	{ "mode", T_ENUM, C(escalation.mode), 0, 0, 0, 0, 0, NULL, esc_names },
-	{ "ack_timeout", T_DURATION, C(escalation.ack_timeout), 0, 30, 7 * DAY,
-	    0, 0, NULL, NULL },
-	{ "retention", T_DURATION, C(escalation.retention), 0, 0, 365 * DAY, 0,
-	    0, NULL, NULL },
+	{ .name = "mode", .type = T_ENUM, .off = C(escalation.mode),
+	    .names = esc_names, .def = "relay" },
+	{ .name = "ack_timeout", .type = T_DURATION,
+	    .off = C(escalation.ack_timeout), .min = 30, .max = 7 * DAY,
+	    .def = "10m" },
+	{ .name = "retention", .type = T_DURATION,
+	    .off = C(escalation.retention), .min = 0, .max = 365 * DAY,
+	    .def = "7d" },
 };
 
 static const struct table account_table =
@@ -286,17 +310,18 @@ static const struct table escalation_table =
     TABLE(escalation_keys, 0, NULL);
 
 static const struct key top_keys[] = {
-	{ "account", T_SECTION, 0, 0, 0, 0, 1, 0, &account_table, NULL },
-	{ "state_dir", T_STR, C(state_dir), 0, 0, 0, 1, 0, NULL, NULL },
-	{ "guide", T_SECTION, 0, 0, 0, 0, 0, 0, &guide_table, NULL },
-	{ "log", T_SECTION, 0, 0, 0, 0, 0, 0, &log_table, NULL },
-	{ "otr", T_SECTION, 0, 0, 0, 0, 0, 0, &otr_table, NULL },
-	{ "limits", T_SECTION, 0, 0, 0, 0, 0, 0, &limits_table, NULL },
-	{ "helpers", T_MAPLIST, C(helpers), C(nhelpers), 0, 0, 0, 0,
-	    &helper_table, NULL },
-	{ "duty", T_SECTION, 0, 0, 0, 0, 0, 0, &duty_table, NULL },
-	{ "escalation", T_SECTION, 0, 0, 0, 0, 0, 0, &escalation_table,
-	    NULL },
+	{ .name = "account", .type = T_SECTION, .required = 1,
+	    .sub = &account_table },
+	{ .name = "state_dir", .type = T_STR, .off = C(state_dir),
+	    .required = 1 },
+	{ .name = "guide", .type = T_SECTION, .sub = &guide_table },
+	{ .name = "log", .type = T_SECTION, .sub = &log_table },
+	{ .name = "otr", .type = T_SECTION, .sub = &otr_table },
+	{ .name = "limits", .type = T_SECTION, .sub = &limits_table },
+	{ .name = "helpers", .type = T_MAPLIST, .off = C(helpers),
+	    .noff = C(nhelpers), .sub = &helper_table },
+	{ .name = "duty", .type = T_SECTION, .sub = &duty_table },
+	{ .name = "escalation", .type = T_SECTION, .sub = &escalation_table },
 };
 
 static const struct table top_table = TABLE(top_keys, 0, check_top);
@@ -375,8 +400,8 @@ mark_find(const struct ctx *c, const void *addr, size_t *line, size_t *col)
 static int
 is_default(const char *s)
 {
-	return s == default_resource || s == default_language ||
-	    s == default_timezone;
+	return s >= defaults_arena && s < defaults_arena +
+	    sizeof(defaults_arena);
 }
 
 static void
@@ -1283,30 +1308,54 @@ load_document(struct ctx *c, const unsigned char *text, size_t len)
 	yaml_parser_delete(&parser);
 }
 
+/* Sets the defaults of table t's keys at base (sections too); *arena is
+ * where the next string default goes. */
+static void
+defaults_set(const struct table *t, void *base, struct ctx *c, size_t *arena)
+{
+	static yaml_node_t none;	/* problems: a bad default, line 1 */
+
+	for (size_t i = 0; i < t->nkeys; i++) {
+		const struct key *k = &t->keys[i];
+		void *dst = (char *)base + k->off;
+		size_t n;
+
+		if (k->type == T_SECTION) {
+			defaults_set(k->sub, base, c, arena);
+			continue;
+		}
+		if (k->def == NULL)
+			continue;
+		switch (k->type) {
+		case T_STR: case T_LANG: case T_TZ:
+			n = strlen(k->def) + 1;
+			if (*arena + n > sizeof(defaults_arena))
+				fatalx("config: defaults_arena too small");
+			memcpy(defaults_arena + *arena, k->def, n);
+			*(char **)dst = defaults_arena + *arena;
+			*arena += n;
+			break;
+		default:
+			types[k->type].parse(c, k, &none, k->def, dst);
+			break;
+		}
+	}
+}
+
 void
 config_init(struct config *cfg)
 {
+	struct ctx c;
+	size_t arena = 0;
+
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->account.resource = default_resource;
-	cfg->account.tls = CONFIG_TLS_REQUIRED;
-	cfg->guide.default_language = default_language;
-	cfg->guide.max_reply_chars = 1200;
-	cfg->guide.min_score = 0;	/* 0: search.h's SEARCH_DEFAULT_MIN_SCORE */
-	cfg->log.level = LOGL_INFO;
-	cfg->otr.refusal_cooldown = 600;
-	cfg->otr.idle_timeout = 3600;
-	cfg->otr.smp_max_attempts = 5;
-	cfg->limits.max_body = 65536;
-	cfg->limits.max_text = 2000;
-	cfg->limits.max_per_minute = 60;
-	cfg->limits.max_sessions = 1000;
-	cfg->limits.otr_threads = -1;
-	cfg->limits.max_queue = 200;
-	cfg->limits.max_fragments = 64;
-	cfg->duty.timezone = default_timezone;
-	cfg->escalation.mode = CONFIG_ESC_RELAY;
-	cfg->escalation.ack_timeout = 600;
-	cfg->escalation.retention = 7 * DAY;
+	memset(&c, 0, sizeof(c));
+	c.cfg = cfg;
+	defaults_set(&top_table, cfg, &c, &arena);
+	if (c.nprobs > 0)
+		fatalx("config: bad default in the key table: %s",
+		    c.probs[0].msg);
+	cfg->limits.otr_threads = -1;	/* online CPUs, at most 8 */
 }
 
 int
@@ -1576,10 +1625,16 @@ table_dump(const struct table *t, const char *prefix, const void *base,
 }
 
 void
+config_dump(const struct config *cfg, FILE *out)
+{
+	table_dump(&top_table, "", cfg, out);
+}
+
+void
 config_dump_keys(FILE *out)
 {
 	struct config cfg;
 
 	config_init(&cfg);
-	table_dump(&top_table, "", &cfg, out);
+	config_dump(&cfg, out);
 }

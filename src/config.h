@@ -1,6 +1,7 @@
 /*
  * config: the YAML configuration file, parsed and validated into a plain
- * struct config. Only this module includes <yaml.h>.
+ * struct config. Besides guide.c (page front matter), only this module
+ * includes <yaml.h>.
  *
  * Invariants: a struct config returned by config_load() with 0 errors is fully
  * valid (every required key present, every value in range, tls disabled only
@@ -60,9 +61,9 @@ struct config {
 	struct {
 		char		*jid;		/* bare JID of the bot */
 		char		*password;	/* from password: or password_file: */
-		char		*resource;	/* default "secours" */
+		char		*resource;
 		char		*host;		/* NULL: resolve the JID's domain */
-		int		 port;		/* 0: default */
+		int		 port;		/* 0: 5222, or the SRV records' */
 		enum config_tls	 tls;
 		char		*ca_file;	/* NULL: system CAs */
 		char		*status;	/* presence status text */
@@ -73,10 +74,11 @@ struct config {
 	struct {
 		char	**paths;
 		size_t	  npaths;
-		char	 *default_language;	/* default "en" */
+		char	 *default_language;
 		char	 *base_url;		/* NULL: no page URLs in replies */
-		size_t	  max_reply_chars;	/* default 1200 */
-		double	  min_score;		/* below: "no good answer"; 0: default */
+		size_t	  max_reply_chars;
+		double	  min_score;		/* below: "no good answer"; 0:
+					   SEARCH_DEFAULT_MIN_SCORE */
 		const char *data_dir;		/* phrases/ and lexicon.txt: set by
 						   main (--datadir...), not from
 						   the file; borrowed */
@@ -85,38 +87,38 @@ struct config {
 	struct {
 		int	 level;		/* enum log_level */
 		char	*file;		/* NULL: standard error */
-		int	 show_jids;	/* default 0: keyed hashes */
+		int	 show_jids;	/* 0: keyed hashes */
 	} log;
 
 	struct {
-		long	 refusal_cooldown;	/* seconds; default 600 */
-		int	 remember_people;	/* default 0 */
+		long	 refusal_cooldown;	/* seconds */
+		int	 remember_people;
 		char	*smp_question;		/* NULL: VERIFY is unavailable;
 						   given per language: the
 						   default language's */
 		struct config_texts smp_questions;	/* per language */
 		char	*smp_secret;
-		int	 narrate;		/* trainer narration, default 0 */
-		long	 idle_timeout;		/* seconds; default 3600 */
-		int	 smp_max_attempts;	/* per person per hour; default 5 */
+		int	 narrate;		/* trainer narration */
+		long	 idle_timeout;		/* seconds */
+		int	 smp_max_attempts;	/* per person per hour */
 	} otr;
 
 	struct {
-		size_t	 max_body;		/* bytes before OTR; default 65536 */
-		size_t	 max_text;		/* decrypted chars kept; default 2000 */
-		int	 max_per_minute;	/* stanzas per bare JID; default 60 */
-		size_t	 max_sessions;		/* live people; default 1000 */
+		size_t	 max_body;		/* bytes before OTR */
+		size_t	 max_text;		/* decrypted chars kept */
+		int	 max_per_minute;	/* stanzas per bare JID */
+		size_t	 max_sessions;		/* live people */
 		int	 otr_threads;		/* OTR worker threads; 0 none;
 						   -1 (default): online CPUs, at most 8 */
-		size_t	 max_queue;		/* open cases; default 200 */
-		int	 max_fragments;		/* per pending OTR message; default 64 */
+		size_t	 max_queue;		/* open cases */
+		int	 max_fragments;		/* per pending OTR message */
 	} limits;
 
 	struct config_helper	*helpers;
 	size_t			 nhelpers;
 
 	struct {
-		char			 *timezone;	/* default "UTC" */
+		char			 *timezone;
 		struct config_shift	 *shifts;
 		size_t			  nshifts;
 		char			**fallback;	/* bare JIDs */
@@ -124,13 +126,14 @@ struct config {
 	} duty;
 
 	struct {
-		enum config_escalation_mode	 mode;		/* default relay */
-		long				 ack_timeout;	/* default 600 */
-		long				 retention;	/* default 7d */
+		enum config_escalation_mode	 mode;
+		long				 ack_timeout;	/* seconds */
+		long				 retention;	/* seconds */
 	} escalation;
 };
 
-/* Sets every default; no allocation. */
+/* Sets every default: the key table's in config.c, the only place a default
+ * is written (secours.yaml(5) lists them); no allocation. */
 void config_init(struct config *cfg);
 /* Parses and validates path into cfg (initialised first). Prints every
  * problem to errs as "FILE:LINE:COL: message". Returns the number of
@@ -148,5 +151,8 @@ const char *config_smp_question(const struct config *cfg, const char *lang);
 /* Writes every key the parser knows, one per line: path, type, default,
  * range, required or optional (tab-separated). For the man page. */
 void config_dump_keys(FILE *out);
+/* The same with cfg's values in the third column (lists and required keys:
+ * "-"). For tests that compare a file with the defaults. */
+void config_dump(const struct config *cfg, FILE *out);
 
 #endif

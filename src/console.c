@@ -13,6 +13,7 @@
 #include "config.h"
 #include "console.h"
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "phrases.h"
@@ -48,11 +49,18 @@ static int
 console_init(struct console *c, const struct config *cfg,
     const struct console_opts *o)
 {
-	const char *dl = cfg->guide.default_language ?
-	    cfg->guide.default_language : "en";
+	const char *dl = cfg->guide.default_language;
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
+	/* Every problem at once: the languages, the guide, the phrases. */
+	if (lang_load_dir(cfg->guide.data_dir) == -1) {
+		fprintf(stderr, "secours: %s: the languages' words are missing "
+		    "or incomplete (see above); --datadir or SECOURS_DATADIR "
+		    "names the directory that holds lang/\n",
+		    cfg->guide.data_dir ? cfg->guide.data_dir : "(none)");
+		rc = -1;
+	}
 	c->g = guide_new();
 	c->p = phrases_new();
 	c->lx = lexicon_new();

@@ -1,6 +1,9 @@
 /* daemon: the running bot, its event loop and the wiring (see daemon.h). */
 #include "ac-config.h"
 
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include "escalate.h"
 #include "guide.h"
 #include "jid.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "lru.h"
@@ -35,6 +39,7 @@
 #define STATUS_EVERY	5	/* s: status file and STATUS= refreshed */
 
 #define RES_PER_JID	16	/* available resources kept per bare JID */
+#define TRIM_AFTER	64	/* sessions gone since the peak: heap trimmed */
 
 /* What the daemon knows of one available resource. */
 struct resource {
@@ -57,10 +62,11 @@ struct rate {
 };
 
 /*
- * A person (not a helper) who wrote to the bot: the full JID their session
- * is with, so that the bot can ping it when it cannot see their presence.
+ * How to reach a person (not a helper) who wrote to the bot: the full JID
+ * their session is with, so that the bot can ping it when it cannot see
+ * their presence. (bot.c's struct person is the conversation with them.)
  */
-struct person {
+struct contact {
 	char	*full;		/* last heard from */
 	time_t	 checked;	/* last ping sent */
 	int	 pinging;
@@ -96,8 +102,9 @@ struct daemon {
 	struct lru		*rates;		/* bare -> struct rate */
 	size_t			 table_max;	/* for each table */
 	time_t			 last_tick;
+	size_t			 trim_peak;	/* sessions, since the last trim */
 
-	struct lru		*people;	/* bare -> struct person */
+	struct lru		*people;	/* bare -> struct contact */
 	int			 checks;	/* people being pinged */
 	struct held		*held;
 	size_t			 nheld;
@@ -543,7 +550,7 @@ session_kept(void *ud, const char *bare)
 static int
 person_kept(void *ud, const char *bare, void *val)
 {
-	const struct person *p = val;
+	const struct contact *p = val;
 
 	return (p != NULL && p->pinging) || peer_kept(ud, bare);
 }
@@ -551,13 +558,13 @@ person_kept(void *ud, const char *bare, void *val)
 static void
 person_free(void *val)
 {
-	struct person *p = val;
+	struct contact *p = val;
 
 	free(p->full);
 	free(p);
 }
 
-static struct person *
+static struct contact *
 person_find(struct daemon *d, const char *bare)
 {
 	return lru_get(d->people, bare);
@@ -569,7 +576,7 @@ person_find(struct daemon *d, const char *bare)
 static void
 person_heard(struct daemon *d, const char *full, const char *bare)
 {
-	struct person *p;
+	struct contact *p;
 	void **slot;
 	int made;
 
@@ -582,7 +589,7 @@ person_heard(struct daemon *d, const char *full, const char *bare)
 		return;
 	}
 	if (made)
-		*slot = xcalloc(1, sizeof(struct person));
+		*slot = xcalloc(1, sizeof(struct contact));
 	p = *slot;
 	if (p->full != NULL && strcmp(p->full, full) == 0)
 		return;
@@ -594,7 +601,7 @@ static int
 person_idle(void *ud, const char *bare, void *val)
 {
 	struct daemon *d = ud;
-	const struct person *p = val;
+	const struct contact *p = val;
 
 	return !p->pinging && escalate_case_of(d->esc, bare) <= 0;
 }
@@ -631,7 +638,7 @@ check_one(void *ud, const char *bare, void *val)
 {
 	struct checks *c = ud;
 	struct daemon *d = c->d;
-	struct person *p = val;
+	struct contact *p = val;
 	const char *full;
 
 	if (p->pinging || !person_unseen(d, bare))
@@ -656,7 +663,7 @@ static void
 check_person(void *ud, const char *bare)
 {
 	struct checks *c = ud;
-	struct person *p;
+	struct contact *p;
 	char key[JID_BARE_MAX + 1];
 
 	/* The table's lower case. */
@@ -761,8 +768,7 @@ helper_impostor(struct daemon *d, const struct otr_event *ev, time_t now,
     struct bot_actions *a)
 {
 	const struct config_helper *h = config_helper_find(d->cfg, ev->bare);
-	const char *lang = d->cfg->guide.default_language ?
-	    d->cfg->guide.default_language : "en";
+	const char *lang = d->cfg->guide.default_language;
 	const char *v[] = { "fp", ev->fp != NULL && ev->fp[0] != '\0' ?
 	    ev->fp : "?", NULL };
 	char *text;
@@ -1040,7 +1046,7 @@ static void
 cb_reach(void *ud, const char *full, int there)
 {
 	struct daemon *d = ud;
-	struct person *p;
+	struct contact *p;
 	char bare[JID_BARE_MAX + 1];
 	int before;
 
@@ -1065,6 +1071,29 @@ cb_reach(void *ud, const char *full, int there)
 	flush(d);
 }
 
+/*
+ * After a batch of sessions ended (idle expiry, a wave of people leaving),
+ * the heap pages they used go back to the system (glibc's malloc_trim:
+ * free pages anywhere in the heap, not only at its top), so that the RSS
+ * goes down with the sessions. Once per TRIM_AFTER sessions gone below the
+ * last peak: its cost (a walk of the heap) is not paid per session.
+ */
+static void
+heap_trim(struct daemon *d)
+{
+	size_t n = otr_nsessions(d->o);
+
+	if (n > d->trim_peak)
+		d->trim_peak = n;
+	if (d->trim_peak - n < TRIM_AFTER)
+		return;
+	d->trim_peak = n;
+#ifdef HAVE_MALLOC_TRIM
+	(void)malloc_trim(0);
+	log_debug("heap trimmed: %zu sessions", n);
+#endif
+}
+
 static void
 tick(struct daemon *d, time_t now)
 {
@@ -1078,6 +1107,7 @@ tick(struct daemon *d, time_t now)
 	otr_dispatch(d->o);
 	checks_start(d, now, 0);
 	flush(d);
+	heap_trim(d);
 	if (now / RATE_WINDOW != d->last_tick / RATE_WINDOW) {
 		rate_prune(d, now);
 		people_prune(d);
@@ -1093,33 +1123,36 @@ tick(struct daemon *d, time_t now)
  * each other language the phrases have, one line each. NULL when no
  * language has the phrase.
  */
+/* One language's line of a notice, unless it has none or says the same. */
+static void
+notice_add(const struct daemon *d, struct buf *b, const char *lang,
+    const char *key)
+{
+	char *s;
+
+	if (!phrases_exists(d->p, lang, key))
+		return;
+	s = phrases_render(d->p, lang, key, NULL);
+	if (b->len == 0 || strstr(b->s, s) == NULL) {
+		if (b->len > 0)
+			buf_addc(b, '\n');
+		buf_adds(b, s);
+	}
+	free(s);
+}
+
 static char *
 notice_text(const struct daemon *d, const char *key)
 {
-	static const char *const langs[] = {
-		"en", "fr", "es", "de", "it", "pt", "ar", "ru", "fa", "tr",
-	};
-	const char *def = d->cfg->guide.default_language != NULL ?
-	    d->cfg->guide.default_language : "en";
+	const char *def = d->cfg->guide.default_language;
+	const struct lang_row *r;
 	struct buf b;
-	char *s;
 
 	buf_init(&b);
-	for (size_t i = 0; i <= ARRAY_LEN(langs); i++) {
-		const char *lang = i == 0 ? def : langs[i - 1];
-
-		if (i > 0 && strcmp(lang, def) == 0)
-			continue;
-		if (!phrases_exists(d->p, lang, key))
-			continue;
-		s = phrases_render(d->p, lang, key, NULL);
-		if (strstr(b.s != NULL ? b.s : "", s) == NULL) {
-			if (b.len > 0)
-				buf_addc(&b, '\n');
-			buf_adds(&b, s);
-		}
-		free(s);
-	}
+	notice_add(d, &b, def, key);
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL; i++)
+		if (strcmp(r->code, def) != 0)
+			notice_add(d, &b, r->code, key);
 	if (b.len == 0) {
 		buf_release(&b);
 		return NULL;
@@ -1180,8 +1213,7 @@ static int
 sources_load(const struct config *cfg, struct guide **gp,
     struct phrases **pp, struct lexicon **lxp, struct search **sp)
 {
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
+	const char *lang = cfg->guide.default_language;
 	struct guide *g = guide_new();
 	struct phrases *p = phrases_new();
 	struct lexicon *lx;
@@ -1220,8 +1252,7 @@ static int
 setup(struct daemon *d)
 {
 	const struct config *cfg = d->cfg;
-	const char *lang = cfg->guide.default_language != NULL ?
-	    cfg->guide.default_language : "en";
+	const char *lang = cfg->guide.default_language;
 	struct otr_callbacks ocb;
 	struct xmppc_callbacks xcb;
 	struct bot_env benv;
@@ -1237,6 +1268,7 @@ setup(struct daemon *d)
 	benv.reach = env_reach;
 	benv.fingerprint = env_fingerprint;
 	benv.on_duty = env_on_duty;
+	benv.kept = peer_kept;
 	d->b = bot_new(cfg, d->g, d->s, d->p, d->esc, &benv);
 	if (d->b == NULL)
 		return -1;

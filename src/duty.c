@@ -19,11 +19,6 @@ struct duty {
 	char			*tzenv;		/* ":" + zone, the value of TZ */
 };
 
-static const char *const weekdays_en[7] = {
-	"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-	"Sunday",
-};
-
 /* A zone name is a relative path under the zoneinfo directory, made of
  * letters, digits and "_+-/", with no ".." component. */
 static int
@@ -229,11 +224,10 @@ duty_format(const struct duty *d, time_t t, time_t now,
 {
 	struct tm lt, ln;
 
-	if (weekdays == NULL)
-		weekdays = weekdays_en;
 	local_tm(d, t, &lt);
 	local_tm(d, now, &ln);
-	if (lt.tm_year == ln.tm_year && lt.tm_yday == ln.tm_yday)
+	if (weekdays == NULL ||
+	    (lt.tm_year == ln.tm_year && lt.tm_yday == ln.tm_yday))
 		return util_snprintf(out, size, "%02d:%02d", lt.tm_hour,
 		    lt.tm_min);
 	return util_snprintf(out, size, "%s %02d:%02d",

@@ -46,7 +46,8 @@ time_t duty_next_start(const struct duty *d, const char *helper, time_t t);
 
 /* Local time of t as "HH:MM", or "<weekday> HH:MM" when t is not on the
  * same local day as now. weekdays: 7 names, Monday first, in the reader's
- * language (NULL: English). Returns 0, or -1 if out was too small. */
+ * language (lang.c's data; NULL: "HH:MM" whatever the day). Returns 0, or
+ * -1 if out was too small. */
 int duty_format(const struct duty *d, time_t t, time_t now,
     const char *const *weekdays, char *out, size_t size);
 

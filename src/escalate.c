@@ -41,6 +41,7 @@
 #include "duty.h"
 #include "escalate.h"
 #include "fpr.h"
+#include "lang.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -120,15 +121,6 @@ struct esc_event {
 	struct esc_helper	*helpers;
 	time_t			 last_purge;
 	long			 next_id;
-};
-
-static const char *const weekdays[][8] = {
-	{ "en", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-	    "Saturday", "Sunday" },
-	{ "fr", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
-	    "dimanche" },
-	{ "es", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
-	    "domingo" },
 };
 
 /* ---- notes ---- */
@@ -434,12 +426,13 @@ static void
 format_local(const struct escalate *e, time_t t, time_t now, const char *lang,
     char *out, size_t size)
 {
-	const char *const *names = NULL;
-	size_t k;
+	const char *const *names;
+	size_t n;
 
-	for (k = 0; k < ARRAY_LEN(weekdays); k++)
-		if (util_strcasecmp(weekdays[k][0], lang) == 0)
-			names = &weekdays[k][1];
+	/* Weekday names are data (lang.c, 7 each): the reader's, else
+	 * English. */
+	if ((names = lang_items(lang, "weekdays", &n)) == NULL)
+		names = lang_items("en", "weekdays", &n);
 	if (duty_format(e->duty, t, now, names, out, size) == -1)
 		util_strlcpy(out, "?", size);
 }
@@ -1516,47 +1509,23 @@ escalate_person_text(struct escalate *e, const char *person, const char *text,
 
 /* ---- the helper's side ---- */
 
-/* Folds one word for command matching: ASCII lower case, Latin accents
- * removed, trailing punctuation dropped. Returns 0, or -1 if too long. */
+/* Folds one word for command matching (lang_fold: case, accents), trailing
+ * punctuation dropped. Returns 0, or -1 if too long. */
 static int
 fold_word(const char *s, size_t len, char *out, size_t size)
 {
-	size_t i, o = 0;
+	char *w = xstrndup(s, len), *f = lang_fold(w);
+	size_t o = strlen(f);
 
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		char f;
-
-		if (ch == 0xC3 && i + 1 < len) {
-			unsigned char n = (unsigned char)s[++i] | 0x20;
-
-			if (n >= 0xA0 && n <= 0xA5)
-				f = 'a';
-			else if (n == 0xA7)
-				f = 'c';
-			else if (n >= 0xA8 && n <= 0xAB)
-				f = 'e';
-			else if (n >= 0xAC && n <= 0xAF)
-				f = 'i';
-			else if (n == 0xB1)
-				f = 'n';
-			else if (n >= 0xB2 && n <= 0xB6)
-				f = 'o';
-			else if (n >= 0xB9 && n <= 0xBC)
-				f = 'u';
-			else
-				f = '?';
-		} else if (ch >= 'A' && ch <= 'Z')
-			f = (char)(ch - 'A' + 'a');
-		else
-			f = (char)ch;
-		if (o + 1 >= size)
-			return -1;
-		out[o++] = f;
-	}
-	while (o > 0 && strchr(".!?:;,", out[o - 1]) != NULL)
+	free(w);
+	while (o > 0 && strchr(".!?:;,", f[o - 1]) != NULL)
 		o--;
-	out[o] = '\0';
+	f[o] = '\0';
+	if (o + 1 >= size || util_strlcpy(out, f, size) >= size) {
+		free(f);
+		return -1;
+	}
+	free(f);
 	return 0;
 }
 
@@ -2014,27 +1983,35 @@ cmd_help(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
 
 enum cmd_arg { ARG_NONE, ARG_CASE, ARG_DUTY };
 
-/* Helper commands: a row per command, with English, French and Spanish
- * names. A command is only recognised in its exact form (CLAIM 3, WHO), so
- * that relayed text starting with such a word ("who gave you...") is not
- * taken for one. */
+/* Helper commands: a row per command; its words are the items of its key
+ * in every language file (DATADIR/lang/). A command is only recognised in
+ * its exact form (CLAIM 3, WHO), so that relayed text starting with such
+ * a word ("who gave you...") is not taken for one. */
 static const struct helper_cmd {
-	const char	*names[6];	/* folded: lower case, no accents */
+	const char	*key;
 	enum cmd_arg	 arg;
 	void		(*fn)(struct escalate *, int, long, const char *,
 			    time_t, struct esc_notes *);
 } helper_cmds[] = {
-	{ { "queue", "file", "cola" },			ARG_NONE, cmd_queue },
-	{ { "claim", "prendre", "tomar" },		ARG_CASE, cmd_claim },
-	{ { "talk", "parler", "hablar" },		ARG_CASE, cmd_talk },
-	{ { "close", "fermer", "cloturer", "clore", "cerrar" },
-							ARG_CASE, cmd_close },
-	{ { "trust", "confiance", "confiar" },		ARG_CASE, cmd_trust },
-	{ { "who", "qui", "quien" },			ARG_NONE, cmd_who },
-	{ { "duty", "service", "permanence", "guardia" },
-							ARG_DUTY, cmd_duty },
-	{ { "case", "dossier", "caso" },		ARG_CASE, cmd_case },
-	{ { "help", "aide", "ayuda" },			ARG_NONE, cmd_help },
+	{ "helper.queue",	ARG_NONE,	cmd_queue },
+	{ "helper.claim",	ARG_CASE,	cmd_claim },
+	{ "helper.talk",	ARG_CASE,	cmd_talk },
+	{ "helper.close",	ARG_CASE,	cmd_close },
+	{ "helper.trust",	ARG_CASE,	cmd_trust },
+	{ "helper.who",		ARG_NONE,	cmd_who },
+	{ "helper.duty",	ARG_DUTY,	cmd_duty },
+	{ "helper.case",	ARG_CASE,	cmd_case },
+	{ "helper.help",	ARG_NONE,	cmd_help },
+};
+
+/* DUTY's argument: a row per value, its words in the language files. */
+static const struct {
+	const char	*key;
+	const char	*arg;
+} duty_args[] = {
+	{ "helper.on",		"on" },
+	{ "helper.off",		"off" },
+	{ "helper.auto",	"auto" },
 };
 
 static int
@@ -2051,14 +2028,9 @@ helper_command(struct escalate *e, int i, const char *text, time_t now,
 	nw = fold_words(text, w, 3);
 	if (nw < 1)
 		return 0;
-	for (k = 0; k < ARRAY_LEN(helper_cmds) && cmd == NULL; k++) {
-		size_t j;
-
-		for (j = 0; j < ARRAY_LEN(helper_cmds[k].names) &&
-		    helper_cmds[k].names[j] != NULL; j++)
-			if (strcmp(w[0], helper_cmds[k].names[j]) == 0)
-				cmd = &helper_cmds[k];
-	}
+	for (k = 0; k < ARRAY_LEN(helper_cmds) && cmd == NULL; k++)
+		if (lang_match(helper_cmds[k].key, w[0], strlen(w[0]), NULL))
+			cmd = &helper_cmds[k];
 	if (cmd == NULL)
 		return 0;
 	switch (cmd->arg) {
@@ -2073,17 +2045,12 @@ helper_command(struct escalate *e, int i, const char *text, time_t now,
 	case ARG_DUTY:
 		if (nw > 2)
 			return 0;
-		if (nw == 2) {
-			if (strcmp(w[1], "on") == 0 || strcmp(w[1], "oui") == 0)
-				arg = "on";
-			else if (strcmp(w[1], "off") == 0 ||
-			    strcmp(w[1], "non") == 0)
-				arg = "off";
-			else if (strcmp(w[1], "auto") == 0)
-				arg = "auto";
-			else
-				return 0;
-		}
+		for (k = 0; nw == 2 && k < ARRAY_LEN(duty_args); k++)
+			if (lang_match(duty_args[k].key, w[1], strlen(w[1]),
+			    NULL))
+				arg = duty_args[k].arg;
+		if (nw == 2 && arg == NULL)
+			return 0;
 		break;
 	}
 	cmd->fn(e, i, n, arg, now, out);

@@ -32,8 +32,8 @@
  * Notes: key is a phrase key of replies/phrases/escalate.LANG.txt (for
  * ESC_OPEN_HELPER it is "esc_open" and has no phrase); vars is never NULL;
  * sensitive is only ever set on ESC_TO_HELPER notes. The offers, relays and
- * helper commands are described in escalate.c; tests/escalate/ has the
- * transcripts that pin the behaviour down.
+ * helper commands are described in escalate.c; tests/transcripts/escalate-*
+ * has the transcripts that pin the behaviour down.
  */
 #ifndef SECOURS_ESCALATE_H
 #define SECOURS_ESCALATE_H

@@ -25,8 +25,8 @@
 
 #include "chat.h"
 #include "guide.h"
+#include "lang.h"
 #include "log.h"
-#include "search.h"
 #include "util.h"
 
 #define GUIDE_FILE_MAX		(1024 * 1024)	/* bigger files are skipped */
@@ -102,14 +102,6 @@ struct drafts {
 	struct draft	*v;
 	size_t		 n;
 	size_t		 cap;
-};
-
-/* Languages a folder name or a file name suffix may spell. */
-static const char *const lang_codes[] = {
-	"ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa",
-	"fi", "fr", "he", "hi", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv",
-	"my", "nl", "no", "pl", "ps", "pt", "ro", "ru", "sk", "sl", "sq", "sr",
-	"sv", "sw", "th", "tr", "uk", "ur", "vi", "zh",
 };
 
 struct guide *
@@ -1428,17 +1420,11 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 
 /* ------------------------------------------------------------- language */
 
+/* A language a folder name or a file name suffix may spell. */
 static int
 known_lang(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n != 2)
-		return 0;
-	for (i = 0; i < ARRAY_LEN(lang_codes); i++)
-		if (strncmp(lang_codes[i], s, 2) == 0)
-			return 1;
-	return 0;
+	return n == 2 && lang_row_n(s, n) != NULL;
 }
 
 /* "en", "en-US", "EN_us", "fra"... to a 2-3 letter lower-case code. */
@@ -1520,7 +1506,7 @@ page_lang(const char *name, const struct fm *fm, const char *text,
 	if (lang_from_name(name, code) == 0)
 		return xstrdup(code);
 	if (lang_from_dir(name, code) == 0) {
-		det = search_detect_lang_counts(text, code, &best, &prior);
+		det = lang_detect_counts(text, code, &best, &prior);
 		if (det != NULL && strcmp(det, code) != 0) {
 			if (best >= 20 && best >= 4 * prior) {
 				log_info("%s: page in folder '%s' reads as "
@@ -1530,7 +1516,7 @@ page_lang(const char *name, const struct fm *fm, const char *text,
 		}
 		return xstrdup(code);
 	}
-	if ((det = search_detect_lang(text)) != NULL)
+	if ((det = lang_detect(text)) != NULL)
 		return xstrdup(det);
 	return xstrdup(default_lang ? default_lang : "en");
 }

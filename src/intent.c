@@ -7,14 +7,9 @@
 #include <string.h>
 
 #include "intent.h"
+#include "lang.h"
 #include "phrases.h"
-#include "search.h"
 #include "util.h"
-
-/* Languages whose phrase files may hold the entries. */
-static const char *const langs[] = {
-	"en", "fr", "es", "de", "it", "pt", "ar", "ru", "fa", "tr",
-};
 
 enum list {
 	L_DANGER,
@@ -53,7 +48,7 @@ struct intent {
 static char *
 words_of(const char *text)
 {
-	char *f = search_fold(text);
+	char *f = lang_fold(text);
 	struct buf b;
 	int space = 1;
 
@@ -124,21 +119,22 @@ struct intent *
 intent_new(const struct phrases *p)
 {
 	struct intent *in = xcalloc(1, sizeof(*in));
+	const struct lang_row *r;
 
-	for (size_t k = 0; k < ARRAY_LEN(langs); k++) {
+	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
 		for (int l = 0; l < L_COUNT; l++) {
 			const char *text, *s;
 
-			if (p == NULL || !phrases_exists(p, langs[k],
+			if (p == NULL || !phrases_exists(p, r->code,
 			    list_keys[l]))
 				continue;
-			text = phrases_get(p, langs[k], list_keys[l]);
+			text = phrases_get(p, r->code, list_keys[l]);
 			for (s = text; *s != '\0'; ) {
 				const char *nl = strchr(s, '\n');
 				size_t n = nl ? (size_t)(nl - s) : strlen(s);
 				char *line = xstrndup(s, n);
 
-				rule_add(in, (enum list)l, line, langs[k]);
+				rule_add(in, (enum list)l, line, r->code);
 				free(line);
 				s += n;
 				if (nl != NULL)

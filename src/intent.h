@@ -12,7 +12,7 @@
  *   be made of nothing else (and filler_words: "please", "por favor").
  *
  * Each entry holds one phrase per line; "a + b" needs both a and b. Text
- * and phrases are compared folded (search_fold: case, accents, apostrophes)
+ * and phrases are compared folded (lang_fold: case, accents, apostrophes)
  * with every non-letter as a word break, so phrases match whole words.
  * Pure: no I/O.
  */

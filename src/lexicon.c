@@ -44,6 +44,7 @@ static const struct {
 } tags[] = {
 	{ "subject",	LEXICON_SUBJECT },
 	{ "weak",	LEXICON_WEAK },
+	{ "name",	LEXICON_NAME },
 };
 
 struct lexicon *
@@ -189,7 +190,7 @@ parse_head(struct lexicon *lx, const char *name, int line, const char *s,
 					break;
 			if (k == ARRAY_LEN(tags)) {
 				bad(lx, name, line, "unknown tag '%.*s' "
-				    "(subject, weak)", (int)(tn > 32 ? 32 : tn),
+				    "(subject, weak, name)", (int)(tn > 32 ? 32 : tn),
 				    w);
 				return -1;
 			}

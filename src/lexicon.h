@@ -4,7 +4,7 @@
  * concept to every section and question that uses one of its terms.
  *
  *   # comment (also after a line's content)
- *   [concept-name] subject      tags: "subject", "weak" (inside the
+ *   [concept-name] subject      tags: "subject", "weak", "name" (inside the
  *   en: term, multi word term   brackets or after them)
  *   fr: terme
  *   *: whatsapp                 same in every language
@@ -23,6 +23,9 @@ struct lexicon;
 
 #define LEXICON_SUBJECT	0x1	/* what a question or section is about */
 #define LEXICON_WEAK	0x2	/* too general to count alone */
+#define LEXICON_NAME	0x4	/* a platform, product or organisation: what
+				   the guide says of its kind applies, named
+				   or not (never a question's key concept) */
 
 struct lexicon *lexicon_new(void);
 void lexicon_free(struct lexicon *lx);
@@ -43,7 +46,7 @@ const char *lexicon_error(const struct lexicon *lx);
 size_t lexicon_nconcepts(const struct lexicon *lx);
 /* Borrowed: valid until lexicon_free(). */
 const char *lexicon_concept_name(const struct lexicon *lx, size_t c);
-/* LEXICON_SUBJECT, LEXICON_WEAK or'ed. */
+/* LEXICON_SUBJECT, LEXICON_WEAK, LEXICON_NAME or'ed. */
 unsigned lexicon_concept_flags(const struct lexicon *lx, size_t c);
 /* Index of the concept called name, or -1. */
 int lexicon_concept_find(const struct lexicon *lx, const char *name);

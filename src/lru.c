@@ -24,6 +24,7 @@ struct lru {
 	size_t		 n;
 	size_t		 max;
 	size_t		 evicted;
+	size_t		 steps;		/* rows looked at (lru_steps) */
 	lru_keep_fn	 keep;
 	lru_free_fn	 free_val;
 	void		*ud;
@@ -40,13 +41,15 @@ slot_of(const struct lru *t, const char *key)
 }
 
 static struct row *
-row_find(const struct lru *t, const char *key)
+row_find(struct lru *t, const char *key)
 {
 	struct row *r;
 
-	for (r = t->bucket[slot_of(t, key)]; r != NULL; r = r->hnext)
+	for (r = t->bucket[slot_of(t, key)]; r != NULL; r = r->hnext) {
+		t->steps++;
 		if (strcmp(r->key, key) == 0)
 			return r;
+	}
 	return NULL;
 }
 
@@ -123,7 +126,7 @@ lru_free(struct lru *t)
 }
 
 void *
-lru_get(const struct lru *t, const char *key)
+lru_get(struct lru *t, const char *key)
 {
 	struct row *r = row_find(t, key);
 
@@ -140,6 +143,7 @@ make_room(struct lru *t)
 	for (tries = 0; tries < t->n && t->tail != NULL; tries++) {
 		struct row *r = t->tail;
 
+		t->steps++;
 		if (t->keep == NULL || !t->keep(t->ud, r->key, r->val)) {
 			row_drop(t, r);
 			t->evicted++;
@@ -197,6 +201,17 @@ lru_each(struct lru *t, lru_each_fn fn, void *ud)
 	}
 }
 
+void
+lru_expire(struct lru *t, lru_each_fn fn, void *ud)
+{
+	while (t->tail != NULL) {
+		t->steps++;
+		if (!fn(ud, t->tail->key, t->tail->val))
+			break;
+		row_drop(t, t->tail);
+	}
+}
+
 size_t
 lru_count(const struct lru *t)
 {
@@ -207,4 +222,10 @@ size_t
 lru_evicted(const struct lru *t)
 {
 	return t->evicted;
+}
+
+size_t
+lru_steps(const struct lru *t)
+{
+	return t->steps;
 }

@@ -22,6 +22,7 @@
 #include "console.h"
 #include "daemon.h"
 #include "fpr.h"
+#include "lang.h"
 #include "log.h"
 #include "otr.h"
 #include "status.h"
@@ -348,7 +349,12 @@ run_daemon(const char *path, int allow_root, int verbose,
 	signal(SIGPIPE, SIG_IGN);
 	log_info("%s starting as %s", PACKAGE_STRING,
 	    log_vis(cfg.account.jid));
-	rc = daemon_run(&cfg);
+	if (lang_load_dir(data_dir) == -1) {
+		log_error("cannot start without the languages' words; set the "
+		    "data directory with --datadir or SECOURS_DATADIR");
+		rc = 1;
+	} else
+		rc = daemon_run(&cfg);
 	log_info("%s stopped", PACKAGE_NAME);
 	config_release(&cfg);
 	log_close();
@@ -454,6 +460,7 @@ main(int argc, char *argv[])
 		    data_dir_find(datadir));
 		break;
 	}
+	lang_unload();
 	free(guides);
 	return rc;
 }

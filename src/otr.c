@@ -166,6 +166,7 @@ struct eng {
 	char			*key_path;
 	char			*instag_path;
 	char			*fpr_path;
+	char			*fpr_written;	/* its content, as last written */
 	char			 our_fp[OTR_FP_HUMAN_LEN];
 	struct plist		 list[NLISTS];
 	struct peer		*bucket[PEER_BUCKETS];
@@ -310,7 +311,7 @@ looks_automatic(const char *body)
 /*
  * Fragments: "?OTR|sender|receiver,k,n,piece," (v3) or "?OTR,k,n,piece,"
  * (v2). libotr reassembles the first "?OTR|" anywhere in the body, or
- * failing that the first "?OTR,", whatever comes before it (proto.c,
+ * failing that the first "?OTR,", whatever comes before it (libotr's
  * otrl_proto_fragment_accumulate), so the same header is checked here.
  * Returns 0 if libotr will not take body for a fragment, 1 if it is an
  * acceptable one, -1 if it must be dropped (n over the limit, or a header
@@ -568,36 +569,60 @@ shard_of(const char *bare, unsigned int n)
 	return n > 1 ? (h >> 8) % n : 0;
 }
 
-/* Appends the lines of the fingerprints file for o's kept keys. */
+static ConnContext *master_of(const struct eng *, const char *);
+
+/* The keys of master context m (and its instances' list) as lines of the
+ * fingerprints file. */
+static void
+fpr_lines(struct buf *b, const ConnContext *m)
+{
+	const Fingerprint *f;
+	char hex[FPR_HEX_LEN];
+
+	for (f = m->fingerprint_root.next; f != NULL; f = f->next) {
+		buf_addf(b, "%s\t%s\t%s\t", m->username, m->accountname,
+		    m->protocol);
+		fpr_to_hex(f->fingerprint, hex);
+		buf_adds(b, hex);
+		buf_addf(b, "\t%s\n", f->trust ? f->trust : "");
+	}
+}
+
+/* Appends the lines of the fingerprints file for o's kept keys
+ * (keeps_keys): without remember_people only the helpers' contexts are
+ * looked at, not every context. */
 static void
 fingerprints_dump(const struct eng *o, struct buf *b)
 {
 	ConnContext *c;
-	Fingerprint *f;
-	char hex[FPR_HEX_LEN];
 
-	for (c = o->us->context_root; c != NULL; c = c->next) {
-		if (c->m_context != c || !keeps_keys(o, c->username))
-			continue;
-		for (f = c->fingerprint_root.next; f != NULL; f = f->next) {
-			buf_addf(b, "%s\t%s\t%s\t", c->username,
-			    c->accountname, c->protocol);
-			fpr_to_hex(f->fingerprint, hex);
-			buf_adds(b, hex);
-			buf_addf(b, "\t%s\n", f->trust ? f->trust : "");
-		}
+	if (o->cfg->otr.remember_people) {
+		for (c = o->us->context_root; c != NULL; c = c->next)
+			if (c->m_context == c && keeps_keys(o, c->username))
+				fpr_lines(b, c);
+		return;
+	}
+	for (size_t i = 0; i < o->cfg->nhelpers; i++) {
+		char bare[JID_BARE_MAX + 1];
+
+		if (jid_bare_into(o->cfg->helpers[i].jid, bare,
+		    sizeof(bare)) == JID_OK &&
+		    (c = master_of(o, bare)) != NULL)
+			fpr_lines(b, c);
 	}
 }
 
-/* Sharded, the file holds every shard's keys: the main thread writes it
- * (otr_dispatch), asked through fpr_dirty. */
+/*
+ * Writes the kept keys. libotr asks for this at every key it has not
+ * seen, that is at most handshakes with a newcomer; a file that would not
+ * change (a stranger's key, not kept) is not written again (no rename, no
+ * fsync). Sharded, the file holds every shard's keys: the main thread
+ * writes it (otr_dispatch), asked through fpr_dirty.
+ */
 static int
 fingerprints_write(struct eng *o)
 {
-	ConnContext *c;
-	Fingerprint *f;
 	struct buf b;
-	char hex[FPR_HEX_LEN];
 	int rc;
 
 	if (o->fpr_dirty != NULL) {
@@ -605,20 +630,17 @@ fingerprints_write(struct eng *o)
 		return 0;
 	}
 	buf_init(&b);
-	for (c = o->us->context_root; c != NULL; c = c->next) {
-		if (c->m_context != c || !keeps_keys(o, c->username))
-			continue;
-		for (f = c->fingerprint_root.next; f != NULL; f = f->next) {
-			buf_addf(&b, "%s\t%s\t%s\t", c->username,
-			    c->accountname, c->protocol);
-			fpr_to_hex(f->fingerprint, hex);
-			buf_adds(&b, hex);
-			buf_addf(&b, "\t%s\n", f->trust ? f->trust : "");
-		}
+	buf_adds(&b, "");
+	fingerprints_dump(o, &b);
+	if (o->fpr_written != NULL && strcmp(o->fpr_written, b.s) == 0) {
+		buf_release(&b);
+		return 0;
 	}
 	rc = util_write_atomic(o->fpr_path, b.s, b.len, 0600);
 	if (rc == -1)
 		log_warn("otr: cannot write %s", o->fpr_path);
+	free(o->fpr_written);
+	o->fpr_written = rc == 0 ? buf_detach(&b) : NULL;
 	buf_release(&b);
 	return rc;
 }
@@ -2044,6 +2066,7 @@ eng_free(struct eng *o)
 	free(o->key_path);
 	free(o->instag_path);
 	free(o->fpr_path);
+	free(o->fpr_written);
 	free(o->heap);
 	free(o);
 }
@@ -3070,6 +3093,7 @@ struct otr {
 	int			 dispatching;
 	char			**session_jid;	/* otr_session_jid's copy */
 	char			*fpr_path;
+	char			*fpr_written;	/* its content, as last written */
 	const struct config	*cfg;
 	pthread_t		 main;
 };
@@ -3338,14 +3362,24 @@ fpr_write_all(struct otr *f)
 	struct buf b;
 	unsigned int i;
 
+	int rc;
+
 	buf_init(&b);
+	buf_adds(&b, "");
 	for (i = 0; i < f->n; i++) {
 		shard_lock(&f->sh[i]);
 		fingerprints_dump(f->sh[i].e, &b);
 		shard_unlock(&f->sh[i]);
 	}
-	if (util_write_atomic(f->fpr_path, b.s, b.len, 0600) == -1)
+	if (f->fpr_written != NULL && strcmp(f->fpr_written, b.s) == 0) {
+		buf_release(&b);
+		return;
+	}
+	rc = util_write_atomic(f->fpr_path, b.s, b.len, 0600);
+	if (rc == -1)
 		log_warn("otr: cannot write %s", f->fpr_path);
+	free(f->fpr_written);
+	f->fpr_written = rc == 0 ? buf_detach(&b) : NULL;
 	buf_release(&b);
 }
 
@@ -3534,6 +3568,7 @@ otr_free(struct otr *f)
 	pthread_mutex_destroy(&f->omu);
 	free(f->sh);
 	free(f->fpr_path);
+	free(f->fpr_written);
 	free(*f->session_jid);
 	free(f->session_jid);
 	free(f);

@@ -1,9 +1,9 @@
 /*
- * search: tokenizer, language guess and BM25 index over guide sections.
+ * search: BM25 index over guide sections.
  *
- * Words are folded (NFKD + case fold, marks dropped, so "Téléphone" and
- * "telephone" are one word), French elisions are cut, stopwords of fr/en/es
- * dropped, and what is left is stemmed in the language of its text. Accents
+ * Words are folded and split by lang.c (NFKD + case fold, marks dropped,
+ * so "Téléphone" and "telephone" are one word; elisions cut, stopwords
+ * dropped), and what is left is stemmed in the language of its text. Accents
  * are folded *before* stemming: people type without accents, and a stemmer
  * fed "securite" and "sécurité" must give the same stem.
  *
@@ -24,17 +24,14 @@
 #include <stdio.h>
 
 #include <libstemmer.h>
-#include <unicase.h>
-#include <unictype.h>
-#include <uninorm.h>
-#include <unistr.h>
 
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "search.h"
 #include "util.h"
 
-#define WORD_MAX	48	/* bytes of one folded word; the rest is cut */
+#define WORD_MAX	LANG_WORD_MAX
 #define QUERY_MAX	2048	/* bytes of a question looked at */
 #define QWORDS_MAX	40	/* distinct words of a question looked at */
 #define LANGS_MAX	16
@@ -69,627 +66,6 @@
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
 #define TYPO_MAX	24
 #define TYPO_FANOUT	8
-
-/* ------------------------------------------------------------ word lists */
-
-enum {
-	WL_FR = 1 << 0,
-	WL_EN = 1 << 1,
-	WL_ES = 1 << 2,
-	WL_DE = 1 << 3,
-	WL_STOP = 1 << 4,
-};
-#define WL_NLANG 4
-
-static const char *const wl_codes[WL_NLANG] = { "fr", "en", "es", "de" };
-
-/* Stopwords: they are dropped, and they tell the language. Folded forms. */
-static const char *const stop_fr[] = {
-	"a", "ai", "alors", "as", "au", "aussi", "autre", "autres", "aux",
-	"avec", "avez", "avoir", "avons", "c", "ca", "ce", "ceci", "cela",
-	"ces", "cet", "cette", "comme", "comment", "d", "dans", "de", "des",
-	"dois", "doit", "donc", "du", "elle", "elles", "en", "est", "estce",
-	"et", "ete", "etre", "eu", "eux", "faire", "fais", "fait", "faut",
-	"ici", "il", "ils", "j", "je", "jusqu", "l", "la", "le", "les", "leur",
-	"leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon",
-	"n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas",
-	"peut", "peux", "plus", "pour", "pourquoi", "qu", "quand", "que",
-	"quel", "quelle", "quelles", "quelqu", "quelque", "quelques", "quels",
-	"quelquun", "qui", "quoi", "s", "sa", "sans", "se", "ses", "si", "son",
-	"sont", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tout",
-	"toute", "toutes", "tous", "tres", "tu", "un", "une", "vos", "votre",
-	"vous", "y",
-};
-
-static const char *const stop_en[] = {
-	"a", "about", "am", "an", "and", "any", "are", "as", "at", "be", "been",
-	"but", "by", "can", "cant", "could", "couldnt", "did", "didnt", "do",
-	"does", "doesnt", "doing", "dont", "for", "from", "get", "got", "had",
-	"has", "have", "he", "her", "him", "his", "how", "i", "if", "im", "in",
-	"into", "is", "isnt", "it", "its", "ive", "just", "me", "my", "no",
-	"not", "of", "on", "or", "our", "she", "should", "so", "some",
-	"somebody", "someone", "something", "than", "that", "the", "their",
-	"them", "then", "there", "these", "they", "this", "those", "to", "too",
-	"very", "was", "we", "were", "what", "whats", "when", "where", "which",
-	"while", "who", "why", "will", "with", "wont", "would", "wouldnt",
-	"you", "your",
-};
-
-static const char *const stop_es[] = {
-	"a", "al", "alguien", "algo", "aqui", "cada", "como", "con", "cual",
-	"cuando", "de", "del", "donde", "el", "ella", "ellas", "ellos", "en",
-	"entre", "era", "es", "esa", "ese", "eso", "esta", "estan", "estas",
-	"este", "esto", "estos", "fue", "ha", "han", "hay", "la", "las", "le",
-	"les", "lo", "los", "mas", "me", "mi", "mis", "muy", "no", "nos", "o",
-	"otra", "otras", "otro", "otros", "para", "pero", "por", "porque",
-	"puede", "pueden", "puedes", "puedo", "que", "quien", "se", "si", "sin",
-	"sobre", "son", "su", "sus", "tambien", "te", "tengo", "tiene", "toda",
-	"todas", "todo", "todos", "tu", "tus", "un", "una", "unas", "uno",
-	"unos", "y", "ya", "yo",
-};
-
-/* German: evidence only (not dropped: "die", "war" are English words). */
-static const char *const lang_de[] = {
-	"auch", "auf", "bei", "das", "dem", "den", "der", "die", "ein", "eine",
-	"einen", "fur", "habe", "haben", "hat", "ich", "ist", "kann", "mein",
-	"meine", "mit", "nicht", "oder", "sich", "sie", "sind", "und", "von",
-	"werden", "wie", "wir", "wird", "zu",
-};
-
-/* Greetings and requests: evidence of a language, and dropped. */
-static const char *const greet_fr[] = {
-	"aimerais", "besoin", "bonjour", "bonsoir", "merci", "sais", "sait",
-	"salut", "savez", "savoir", "stp", "svp", "voudrais", "veux",
-};
-static const char *const greet_en[] = {
-	"hello", "hey", "hi", "know", "need", "please", "thank", "thanks",
-	"want",
-};
-static const char *const greet_es[] = {
-	"buenas", "buenos", "favor", "gracias", "hola", "necesito", "quiero",
-	"saber",
-};
-
-/* Words that tell a language but are kept (they mean something here). */
-static const char *const hint_fr[] = { "aide", "aidez" };
-static const char *const hint_en[] = { "help" };
-static const char *const hint_es[] = { "ayuda", "ayudame" };
-
-struct wl_entry {
-	const char	*w;
-	unsigned	 flags;
-};
-
-static struct wl_entry *wl_table;
-static size_t wl_n;
-#define WL_SLOTS 2048			/* power of two, > 2 * wl_n */
-static uint16_t wl_slots[WL_SLOTS];	/* index + 1 into wl_table */
-
-static uint32_t
-wl_hash(const char *w, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*w++) * 16777619u;
-	return h ^ (h >> 13);
-}
-
-static int
-wl_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct wl_entry *)a)->w,
-	    ((const struct wl_entry *)b)->w);
-}
-
-static void
-wl_add(struct wl_entry *v, size_t *n, const char *const *words, size_t count,
-    unsigned flags)
-{
-	size_t i;
-
-	for (i = 0; i < count; i++) {
-		v[*n].w = words[i];
-		v[*n].flags = flags;
-		(*n)++;
-	}
-}
-
-/* One sorted table of every listed word with its flags (built once). */
-static void
-wl_init(void)
-{
-	struct wl_entry *v;
-	size_t n = 0, i, j;
-
-	if (wl_table != NULL)
-		return;
-	v = xcalloc(ARRAY_LEN(stop_fr) + ARRAY_LEN(stop_en) +
-	    ARRAY_LEN(stop_es) + ARRAY_LEN(lang_de) + ARRAY_LEN(greet_fr) +
-	    ARRAY_LEN(greet_en) + ARRAY_LEN(greet_es) + ARRAY_LEN(hint_fr) +
-	    ARRAY_LEN(hint_en) + ARRAY_LEN(hint_es), sizeof(*v));
-	wl_add(v, &n, stop_fr, ARRAY_LEN(stop_fr), WL_FR | WL_STOP);
-	wl_add(v, &n, stop_en, ARRAY_LEN(stop_en), WL_EN | WL_STOP);
-	wl_add(v, &n, stop_es, ARRAY_LEN(stop_es), WL_ES | WL_STOP);
-	wl_add(v, &n, lang_de, ARRAY_LEN(lang_de), WL_DE);
-	wl_add(v, &n, greet_fr, ARRAY_LEN(greet_fr), WL_FR | WL_STOP);
-	wl_add(v, &n, greet_en, ARRAY_LEN(greet_en), WL_EN | WL_STOP);
-	wl_add(v, &n, greet_es, ARRAY_LEN(greet_es), WL_ES | WL_STOP);
-	wl_add(v, &n, hint_fr, ARRAY_LEN(hint_fr), WL_FR);
-	wl_add(v, &n, hint_en, ARRAY_LEN(hint_en), WL_EN);
-	wl_add(v, &n, hint_es, ARRAY_LEN(hint_es), WL_ES);
-	qsort(v, n, sizeof(*v), wl_cmp);
-	for (i = 0, j = 0; i < n; i++) {
-		if (j > 0 && strcmp(v[j - 1].w, v[i].w) == 0)
-			v[j - 1].flags |= v[i].flags;
-		else
-			v[j++] = v[i];
-	}
-	wl_table = v;
-	wl_n = j;
-	for (i = 0; i < wl_n; i++) {
-		uint32_t h = wl_hash(v[i].w, strlen(v[i].w)) & (WL_SLOTS - 1);
-
-		while (wl_slots[h] != 0)
-			h = (h + 1) & (WL_SLOTS - 1);
-		wl_slots[h] = (uint16_t)(i + 1);
-	}
-}
-
-static unsigned
-wl_flags(const char *w, size_t n)
-{
-	uint32_t h;
-
-	if (n >= WORD_MAX)
-		return 0;
-	for (h = wl_hash(w, n) & (WL_SLOTS - 1); wl_slots[h] != 0;
-	    h = (h + 1) & (WL_SLOTS - 1)) {
-		const char *e = wl_table[wl_slots[h] - 1].w;
-
-		if (strncmp(e, w, n) == 0 && e[n] == '\0')
-			return wl_table[wl_slots[h] - 1].flags;
-	}
-	return 0;
-}
-
-/* ---------------------------------------------------------------- folding */
-
-static int
-is_apostrophe(ucs4_t c)
-{
-	return c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02bc ||
-	    c == 0x2032 || c == 0x00b4 || c == '`';
-}
-
-/*
- * The slow, exact path: a run of valid UTF-8 through libunistring's case
- * fold with compatibility decomposition, marks dropped, a few letters that
- * do not decompose spelt out.
- */
-static size_t
-fold_slow(const uint8_t *in, size_t n, char *out, size_t cap)
-{
-	uint8_t fsmall[512], *f;
-	size_t flen = sizeof(fsmall), i, o = 0;
-
-	f = u8_casefold(in, n, NULL, UNINORM_NFKD, fsmall, &flen);
-	if (f == NULL)
-		return 0;
-	for (i = 0; i < flen; ) {
-		ucs4_t c;
-		const char *rep = NULL;
-		uint8_t u[6];
-		int k = u8_mbtouc(&c, f + i, flen - i), m;
-
-		i += (size_t)k;
-		if (uc_is_general_category_withtable(c, UC_CATEGORY_MASK_M))
-			continue;
-		if (is_apostrophe(c))
-			c = '\'';
-		else if (c == 0x2010 || c == 0x2011)
-			c = '-';
-		switch (c) {
-		case 0x0153: rep = "oe"; break;		/* œ */
-		case 0x00e6: rep = "ae"; break;		/* æ */
-		case 0x00f8: rep = "o"; break;		/* ø */
-		case 0x0142: rep = "l"; break;		/* ł */
-		case 0x0111: rep = "d"; break;		/* đ */
-		case 0x0131: rep = "i"; break;		/* ı */
-		case 0x00fe: rep = "th"; break;		/* þ */
-		case 0x00f0: rep = "d"; break;		/* ð */
-		default: break;
-		}
-		if (rep != NULL) {
-			m = (int)strlen(rep);
-			memcpy(u, rep, (size_t)m);
-		} else if ((m = u8_uctomb(u, c, sizeof(u))) <= 0)
-			continue;
-		if (o + (size_t)m > cap)
-			break;
-		memcpy(out + o, u, (size_t)m);
-		o += (size_t)m;
-	}
-	if (f != fsmall)
-		free(f);
-	return o;
-}
-
-/* Folded forms of U+00C0..U+017F (NULL: take the slow path). */
-static const char *const latin_fold[0x180 - 0xc0] = {
-	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
-	/* C8 */ "e", "e", "e", "e", "i", "i", "i", "i",
-	/* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL,
-	/* D8 */ "o", "u", "u", "u", "u", "y", "th", "ss",
-	/* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
-	/* E8 */ "e", "e", "e", "e", "i", "i", "i", "i",
-	/* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL,
-	/* F8 */ "o", "u", "u", "u", "u", "y", "th", "y",
-	/* 100 */ "a", "a", "a", "a", "a", "a", "c", "c",
-	/* 108 */ "c", "c", "c", "c", "c", "c", "d", "d",
-	/* 110 */ "d", "d", "e", "e", "e", "e", "e", "e",
-	/* 118 */ "e", "e", "e", "e", "g", "g", "g", "g",
-	/* 120 */ "g", "g", "g", "g", "h", "h", "h", "h",
-	/* 128 */ "i", "i", "i", "i", "i", "i", "i", "i",
-	/* 130 */ NULL, "i", "ij", "ij", "j", "j", "k", "k",
-	/* 138 */ NULL, "l", "l", "l", "l", "l", "l", NULL,
-	/* 140 */ NULL, "l", "l", "n", "n", "n", "n", "n",
-	/* 148 */ "n", NULL, NULL, NULL, "o", "o", "o", "o",
-	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r",
-	/* 158 */ "r", "r", "s", "s", "s", "s", "s", "s",
-	/* 160 */ "s", "s", "t", "t", "t", "t", NULL, NULL,
-	/* 168 */ "u", "u", "u", "u", "u", "u", "u", "u",
-	/* 170 */ "u", "u", "u", "u", "w", "w", "y", "y",
-	/* 178 */ "y", "z", "z", "z", "z", "z", "z", "s",
-};
-
-/* Fast folded form of c, or NULL when libunistring must decide. */
-static const char *
-fold_fast(uint32_t c)
-{
-	if (c >= 0xc0 && c < 0x180)
-		return latin_fold[c - 0xc0];
-	if (c == 0xa0 || (c >= 0x2000 && c <= 0x200a) || c == 0x202f)
-		return " ";
-	if (c == 0x2018 || c == 0x2019 || c == 0x2032 || c == 0x02bc ||
-	    c == 0xb4)
-		return "'";
-	if (c == 0x2010 || c == 0x2011)
-		return "-";
-	/* Punctuation that stays punctuation: a separator. */
-	if ((c >= 0xa1 && c <= 0xbf && c != 0xaa && c != 0xb2 && c != 0xb3 &&
-	    c != 0xb5 && c != 0xb9 && c != 0xba && c < 0xbc) ||
-	    c == 0xbf || (c >= 0x2012 && c <= 0x2017) ||
-	    (c >= 0x201a && c <= 0x2023) || c == 0x2026 ||
-	    (c >= 0x2030 && c <= 0x2031) || (c >= 0x2039 && c <= 0x203a))
-		return " ";
-	return NULL;
-}
-
-/*
- * Folds text: case folded, compatibility-decomposed, marks dropped,
- * ligatures split, every apostrophe made "'", dashes made "-". Invalid
- * UTF-8 is skipped. Writes into out (cap bytes, cut there) and returns the
- * length. ASCII and Latin letters take a table; anything else goes to
- * libunistring (fold_slow), one run of such characters at a time.
- */
-static size_t
-fold(const char *text, size_t len, char *out, size_t cap)
-{
-	const uint8_t *s = (const uint8_t *)text;
-	size_t i = 0, o = 0, n, j;
-	uint32_t c;
-	const char *rep;
-
-	while (i < len) {
-		if (s[i] < 0x80) {
-			char b = (char)s[i++];
-
-			if (o >= cap)
-				break;
-			if (b >= 'A' && b <= 'Z')
-				b = (char)(b - 'A' + 'a');
-			else if (b == '`')
-				b = '\'';
-			out[o++] = b;
-			continue;
-		}
-		if ((n = util_utf8_decode(s + i, len - i, &c)) == 0) {
-			i++;
-			continue;
-		}
-		if ((rep = fold_fast(c)) != NULL) {
-			size_t rl = strlen(rep);
-
-			if (o + rl > cap)
-				break;
-			memcpy(out + o, rep, rl);
-			o += rl;
-			i += n;
-			continue;
-		}
-		/* A run of characters for libunistring. */
-		for (j = i + n; j < len && s[j] >= 0x80; j += n) {
-			if ((n = util_utf8_decode(s + j, len - j, &c)) == 0 ||
-			    fold_fast(c) != NULL)
-				break;
-		}
-		o += fold_slow(s + i, j - i, out + o, cap - o);
-		i = j;
-	}
-	return o;
-}
-
-/* Folds text into a new heap buffer (for long texts). */
-static char *
-fold_alloc(const char *text, size_t len, size_t *outlen)
-{
-	size_t cap = len * 3 + 16;
-	char *out = xmalloc(cap + 1);
-
-	*outlen = fold(text, len, out, cap);
-	out[*outlen] = '\0';
-	return out;
-}
-
-/* ------------------------------------------------------------- splitting */
-
-typedef void (*word_fn)(void *arg, const char *w, size_t n, float weight);
-
-static int
-is_word_cp(ucs4_t c)
-{
-	if (c < 0x80)
-		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    (c >= 'A' && c <= 'Z');
-	return uc_is_general_category_withtable(c, UC_CATEGORY_MASK_L |
-	    UC_CATEGORY_MASK_N);
-}
-
-static const char *const elisions[] = {
-	"c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu",
-	"quoiqu", "s", "t",
-};
-
-static void
-emit(const char *w, size_t n, word_fn fn, void *arg, float weight)
-{
-	if (n == 0 || (n == 1 && !(w[0] >= '0' && w[0] <= '9')))
-		return;
-	if (wl_flags(w, n) & WL_STOP)
-		return;
-	fn(arg, w, n, weight);
-}
-
-/*
- * One raw word (letters, digits, inner apostrophes and hyphens): cut a
- * French elision, join what other apostrophes split ("don't" → "dont"),
- * emit hyphenated parts and, for 2 parts, the joined compound too
- * ("e-mail" → "mail", "email").
- */
-static void
-flush_word(char *w, size_t n, word_fn fn, void *arg, float weight)
-{
-	char joined[WORD_MAX];
-	const char *ap;
-	size_t i, j, parts = 1, start;
-
-	while (n > 0 && (w[n - 1] == '\'' || w[n - 1] == '-'))
-		n--;
-	if (n == 0)
-		return;
-	if ((ap = memchr(w, '\'', n)) != NULL) {
-		size_t pre = (size_t)(ap - w);
-
-		for (i = 0; i < ARRAY_LEN(elisions); i++)
-			if (strlen(elisions[i]) == pre &&
-			    memcmp(elisions[i], w, pre) == 0) {
-				w += pre + 1;
-				n -= pre + 1;
-				break;
-			}
-	}
-	for (i = 0, j = 0; i < n; i++)
-		if (w[i] != '\'')
-			w[j++] = w[i];
-	n = j;
-	for (i = 0; i < n; i++)
-		parts += w[i] == '-';
-	if (parts == 1) {
-		emit(w, n, fn, arg, weight);
-		return;
-	}
-	for (i = 0, j = 0, start = 0; i <= n; i++) {
-		if (i == n || w[i] == '-') {
-			emit(w + start, i - start, fn, arg, weight);
-			start = i + 1;
-		} else
-			joined[j++] = w[i];
-	}
-	if (parts == 2)
-		emit(joined, j, fn, arg, weight);
-}
-
-static int
-is_addr_byte(char c, int domain)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-	    c == '-' || (!domain && (c == '_' || c == '+'));
-}
-
-/* An e-mail address around the '@' at f[at] is also one word: someone who
- * pastes "help@example.org" wants the section that gives it. */
-static void
-email_word(const char *f, size_t len, size_t at, word_fn fn, void *arg,
-    float weight)
-{
-	size_t a = at, b = at + 1;
-	int dot = 0;
-
-	while (a > 0 && is_addr_byte(f[a - 1], 0))
-		a--;
-	while (b < len && is_addr_byte(f[b], 1)) {
-		dot |= f[b] == '.';
-		b++;
-	}
-	while (b > at + 1 && (f[b - 1] == '.' || f[b - 1] == '-'))
-		b--;
-	if (a < at && dot && b - a < WORD_MAX && memchr(f + at + 1, '.',
-	    b - at - 1) != NULL)
-		fn(arg, f + a, b - a, weight);
-}
-
-/* Calls fn for each word of folded text (see fold()); skips URLs when
- * skip_urls. */
-static void
-split_words(const char *f, size_t len, int skip_urls, word_fn fn, void *arg,
-    float weight)
-{
-	char w[WORD_MAX];
-	size_t i = 0, n = 0;
-	ucs4_t c, next;
-
-	while (i < len) {
-		int k;
-
-		if (n == 0 && skip_urls && len - i >= 8 &&
-		    (memcmp(f + i, "www.", 4) == 0 ||
-		    memcmp(f + i, "http://", 7) == 0 ||
-		    memcmp(f + i, "https://", 8) == 0)) {
-			while (i < len && f[i] != ' ' && f[i] != '\n')
-				i++;
-			continue;
-		}
-		k = u8_mbtouc(&c, (const uint8_t *)f + i, len - i);
-		if (is_word_cp(c)) {
-			if (n + (size_t)k < sizeof(w)) {
-				memcpy(w + n, f + i, (size_t)k);
-				n += (size_t)k;
-			}
-			i += (size_t)k;
-			continue;
-		}
-		if (c == '@')
-			email_word(f, len, i, fn, arg, weight);
-		if ((c == '\'' || c == '-') && n > 0 && i + 1 < len) {
-			u8_mbtouc(&next, (const uint8_t *)f + i + 1,
-			    len - i - 1);
-			if (is_word_cp(next) && n + 1 < sizeof(w)) {
-				w[n++] = (char)c;
-				i++;
-				continue;
-			}
-		}
-		if (n > 0)
-			flush_word(w, n, fn, arg, weight);
-		n = 0;
-		i += (size_t)k;
-	}
-	if (n > 0)
-		flush_word(w, n, fn, arg, weight);
-}
-
-/* ------------------------------------------------------- language guess */
-
-struct lang_count {
-	size_t	hits[WL_NLANG];
-	size_t	cyrillic;
-	size_t	latin;
-};
-
-static void
-count_word(void *arg, const char *w, size_t n, float weight)
-{
-	struct lang_count *lc = arg;
-	unsigned fl = wl_flags(w, n);
-	size_t i;
-
-	(void)weight;
-	for (i = 0; i < WL_NLANG; i++)
-		if (fl & (1u << i))
-			lc->hits[i]++;
-	if ((unsigned char)w[0] == 0xd0 || (unsigned char)w[0] == 0xd1)
-		lc->cyrillic++;
-	else
-		lc->latin++;
-}
-
-/* Like split_words but without dropping stopwords: they are the point. */
-static void
-count_words(const char *f, size_t len, struct lang_count *lc)
-{
-	size_t i = 0, start = 0;
-	ucs4_t c;
-
-	while (i <= len) {
-		int k = 1;
-
-		if (i < len) {
-			k = u8_mbtouc(&c, (const uint8_t *)f + i, len - i);
-			if (is_word_cp(c)) {
-				i += (size_t)k;
-				continue;
-			}
-		}
-		if (i > start && i - start < WORD_MAX)
-			count_word(lc, f + start, i - start, 1);
-		i += (size_t)k;
-		start = i;
-	}
-}
-
-const char *
-search_detect_lang_counts(const char *text, const char *other, size_t *best,
-    size_t *other_hits)
-{
-	struct lang_count lc;
-	char *f;
-	size_t flen, i, top = 0, second = 0, win = 0;
-
-	wl_init();
-	memset(&lc, 0, sizeof(lc));
-	f = fold_alloc(text, strlen(text), &flen);
-	/* Elisions ("l'", "qu'") count as French words. */
-	for (i = 0; i < flen; i++)
-		if (f[i] == '\'' || f[i] == '-')
-			f[i] = ' ';
-	count_words(f, flen, &lc);
-	free(f);
-	if (best)
-		*best = 0;
-	if (other_hits) {
-		*other_hits = 0;
-		for (i = 0; other != NULL && i < WL_NLANG; i++)
-			if (strcmp(wl_codes[i], other) == 0)
-				*other_hits = lc.hits[i];
-		if (other != NULL && strcmp(other, "ru") == 0)
-			*other_hits = lc.cyrillic;
-	}
-	if (lc.cyrillic > lc.latin && lc.cyrillic >= 1) {
-		if (best)
-			*best = lc.cyrillic;
-		return "ru";
-	}
-	for (i = 0; i < WL_NLANG; i++) {
-		if (lc.hits[i] > top) {
-			second = top;
-			top = lc.hits[i];
-			win = i;
-		} else if (lc.hits[i] > second)
-			second = lc.hits[i];
-	}
-	if (top == 0 || top == second)
-		return NULL;
-	if (best)
-		*best = top;
-	return wl_codes[win];
-}
-
-const char *
-search_detect_lang(const char *text)
-{
-	return search_detect_lang_counts(text, NULL, NULL, NULL);
-}
 
 /* ------------------------------------------------------- string tables */
 
@@ -909,6 +285,7 @@ struct search {
 	struct strtab		 lxfirst;	/* lxlang + first word */
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
+	uint8_t			*cname;		/* per concept: a name */
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint32_t		*secpage;	/* per section: its page */
 };
@@ -975,6 +352,17 @@ struct builder {
 	uint8_t		 subj_body[SUBJ_MAX];
 };
 
+/* The Snowball stemmer of code (lang.c's table), or NULL. */
+static struct sb_stemmer *
+stemmer_new(const char *code)
+{
+	const struct lang_row *r = lang_row(code);
+
+	if (r == NULL)
+		return sb_stemmer_new(code, "UTF_8");
+	return r->stemmer ? sb_stemmer_new(r->stemmer, "UTF_8") : NULL;
+}
+
 static int
 lang_id(struct search *s, const char *code)
 {
@@ -986,7 +374,7 @@ lang_id(struct search *s, const char *code)
 	if (s->nlangs == LANGS_MAX)
 		return 0;
 	util_strlcpy(s->langs[i].code, code, sizeof(s->langs[i].code));
-	s->langs[i].stemmer = sb_stemmer_new(code, "UTF_8");
+	s->langs[i].stemmer = stemmer_new(code);
 	s->nlangs++;
 	return (int)i;
 }
@@ -1258,12 +646,14 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->lxstar = -1;
 	s->csubj = xcalloc(nc + 1, 1);
 	s->cweak = xcalloc(nc + 1, 1);
+	s->cname = xcalloc(nc + 1, 1);
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
 		if ((fl & LEXICON_SUBJECT) && nsubj < SUBJ_MAX)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
+		s->cname[i] = (fl & LEXICON_NAME) != 0;
 	}
 	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
 	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
@@ -1286,15 +676,15 @@ lx_compile(struct search *s, const struct lexicon *lx)
 			util_strlcpy(s->lxl[li].code, code,
 			    sizeof(s->lxl[li].code));
 			s->lxl[li].stemmer = strcmp(code, "*") == 0 ? NULL :
-			    sb_stemmer_new(code, "UTF_8");
+			    stemmer_new(code);
 			if (strcmp(code, "*") == 0)
 				s->lxstar = li;
 		}
 		memset(&c, 0, sizeof(c));
 		c.s = s;
 		c.lang = (uint8_t)li;
-		f = fold_alloc(text, strlen(text), &flen);
-		split_words(f, flen, 0, lxcompile_word, &c, 1);
+		f = lang_fold_alloc(text, strlen(text), &flen);
+		lang_split(f, flen, 0, lxcompile_word, &c, 1);
 		free(f);
 		if (c.count == 0 || c.toolong)
 			continue;
@@ -1413,11 +803,11 @@ index_field(struct builder *b, const char *text, enum field field,
 
 	if (text == NULL || *text == '\0')
 		return;
-	f = fold_alloc(text, strlen(text), &flen);
+	f = lang_fold_alloc(text, strlen(text), &flen);
 	b->field = field;
 	b->weight = weight;
 	wseq_reset(&b->seq);
-	split_words(f, flen, 1, builder_word, b, weight);
+	lang_split(f, flen, 1, builder_word, b, weight);
 	free(f);
 	if (b->s->nlxt > 0 && b->seq.n > 0) {
 		int li = lx_lang_of(b->s, b->s->langs[b->lang].code);
@@ -1514,6 +904,14 @@ search_new(const struct guide *g)
 	return search_new_lex(g, NULL);
 }
 
+/* BM25's idf of a word that df of n sections carry: the index's, and the
+ * key-concept bar of hits_scope() (SEARCH_KEY_DF sections). */
+static double
+bm25_idf(double n, double df)
+{
+	return log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
 struct search *
 search_new_lex(const struct guide *g, const struct lexicon *lx)
 {
@@ -1524,7 +922,6 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	double *sumdl;
 	uint8_t *ptopic;
 
-	wl_init();
 	s->g = g;
 	s->nsec = guide_nsections(g);
 	s->seclang = xcalloc(s->nsec + 1, 1);
@@ -1643,7 +1040,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		const struct slang *l = &s->langs[s->terms[i].lang];
 		double n = (double)l->nsec, d = df[i] ? (double)df[i] : 1;
 
-		s->terms[i].idf = (float)log(1 + (n - d + 0.5) / (d + 0.5));
+		s->terms[i].idf = (float)bm25_idf(n, d);
 	}
 	s->hmass = xcalloc(s->nsec + 1, sizeof(*s->hmass));
 	for (i = 0; i < s->nterms; i++) {
@@ -1731,6 +1128,7 @@ search_free(struct search *s)
 	free(s->secpage);
 	free(s->csubj);
 	free(s->cweak);
+	free(s->cname);
 	for (i = 0; i < s->nlxl; i++)
 		sb_stemmer_delete(s->lxl[i].stemmer);
 	free(s->lxl);
@@ -1767,10 +1165,16 @@ struct qwords {
 	uint8_t	 seq[QSEQ_MAX];		/* the words in order (indices) */
 	size_t	 nseq;
 	uint32_t c[QWORDS_MAX][QCONCEPTS];	/* concepts of each word */
+	uint32_t clx[QWORDS_MAX][QCONCEPTS];	/* ...lexicon languages that
+						   found it (bits) */
 	uint8_t	 nc[QWORDS_MAX];
+	int	 lxl;				/* language being matched */
 	uint8_t	 subj;			/* subjects the question names */
 	const struct search *s;
 };
+
+static void hits_scope(const struct search *s, const struct qwords *q,
+    const char *lang, int qli, struct search_hit *hits, size_t nhits);
 
 static void
 query_word(void *arg, const char *w, size_t n, float weight)
@@ -1807,8 +1211,12 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		for (k = 0; k < q->nc[i]; k++)
 			if (q->c[i][k] == concept)
 				break;
-		if (k == q->nc[i] && q->nc[i] < QCONCEPTS)
-			q->c[i][q->nc[i]++] = concept;
+		if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
+			q->c[i][k] = concept;
+			q->clx[i][q->nc[i]++] = 0;
+		}
+		if (k < q->nc[i])
+			q->clx[i][k] |= 1u << q->lxl;
 	}
 }
 
@@ -1828,6 +1236,7 @@ query_concepts(const struct search *s, struct qwords *q)
 	for (li = 0; li < s->nlxl; li++) {
 		const struct lxlang *l = &s->lxl[li];
 
+		q->lxl = (int)li;
 		if ((int)li == s->lxstar) {
 			lx_match_lang(s, (int)li, &raw, raw.raw, query_concept,
 			    q);
@@ -1867,13 +1276,6 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 	struct scratch *sc = s->scr;
 	const struct term *tm = &s->terms[t];
 	uint32_t i;
-
-#ifdef SEARCH_DEBUG
-	fprintf(stderr, "  [%s] %s x%.1f idf %.2f df %u\n",
-	    s->langs[tm->lang].code,
-	    strtab_key(&s->vocab, &s->vocab.ents[tm->key]) + 1, share,
-	    tm->idf, tm->npost);
-#endif
 
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
@@ -2101,19 +1503,19 @@ search_query(const struct search *s, const char *text, const char *lang,
 	if (max == 0 || s->nsec == 0 || text == NULL)
 		return 0;
 	len = strnlen(text, QUERY_MAX);
-	flen = fold(text, len, f, sizeof(f));
+	flen = lang_fold_buf(text, len, f, sizeof(f));
 	q.count = 0;
 	q.nseq = 0;
 	q.subj = 0;
 	q.s = s;
 	memset(q.nc, 0, sizeof(q.nc));
-	split_words(f, flen, 0, query_word, &q, 1);
+	lang_split(f, flen, 0, query_word, &q, 1);
 	if (q.count == 0)
 		return 0;
 	if (s->nlxt > 0)
 		query_concepts(s, &q);
 	if (lang == NULL)
-		lang = search_detect_lang(text);
+		lang = lang_detect(text);
 	qli = find_lang(s, lang);
 	if (qli < 0 && lang == NULL)
 		qli = s->deflang;
@@ -2180,11 +1582,6 @@ search_query(const struct search *s, const char *text, const char *lang,
 		if (sc->hacc[sec] > 0)
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
 			    (s->hmass[sec] + norm);
-#ifdef SEARCH_DEBUG
-		fprintf(stderr, "  sec %u %s: acc %.2f norm %.2f hacc %.2f "
-		    "hmass %.2f\n", sec, guide_section_heading(s->g, sec),
-		    sc->acc[sec], norm, sc->hacc[sec], s->hmass[sec]);
-#endif
 		cov = sc->cacc[sec] / norm;
 		nm = sc->nmatch[sec];
 		rare = sc->cmax[sec] / s->langs[s->seclang[sec]].idf_max;
@@ -2222,7 +1619,112 @@ search_query(const struct search *s, const char *text, const char *lang,
 		hits[k].page = s->secpage[sec];
 	}
 	sc->ntouched = 0;
+	hits_scope(s, &q, lang, qli, hits, nhits);
 	return nhits;
+}
+
+/* ------------------------------------------------------------ decision */
+
+/* Does any section of page pg carry concept c? */
+static int
+page_has_concept(const struct search *s, uint32_t pg, uint8_t li, uint32_t c)
+{
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
+		return 0;
+	for (uint32_t k = 0; k < s->terms[t].npost; k++)
+		if (s->secpage[s->posts[s->terms[t].post + k].sec] == pg)
+			return 1;
+	return 0;
+}
+
+/* How specific concept c is in language li: its idf there, or the top
+ * idf when no section of that language uses it. */
+static double
+concept_idf(const struct search *s, uint32_t c, int li)
+{
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, (uint8_t)li, tok, n)) == NONE)
+		return s->langs[li].idf_max;
+	return s->terms[t].idf;
+}
+
+/* Can concept c of question word i be its key concept? Not a weak one, a
+ * subject (the subject test is apart) or a name (a guide's advice on
+ * accounts applies to LinkedIn's, named or not); and found in the
+ * question's language (or "*"), not through a look-alike word of another
+ * language (French "marche" is not Spanish "marcha"). */
+static int
+key_candidate(const struct search *s, const struct qwords *q, size_t i,
+    size_t k, int lxq)
+{
+	uint32_t c = q->c[i][k], ok = 0;
+
+	if (s->cweak[c] || s->csubj[c] || s->cname[c])
+		return 0;
+	if (lxq >= 0)
+		ok |= 1u << lxq;
+	if (s->lxstar >= 0)
+		ok |= 1u << s->lxstar;
+	return lxq < 0 || (q->clx[i][k] & ok) != 0;
+}
+
+#define KEYS_MAX	8	/* specific concepts of a question looked at */
+
+/*
+ * For search_decide(): the question's key concepts are its specific ones:
+ * those key_candidate() keeps (lang: the question's language, NULL when
+ * unknown) that at most SEARCH_KEY_DF sections of that language carry
+ * themselves (else of the guide's main language; a concept no section
+ * uses is the most specific there is). A hit whose page carries none of
+ * them answers something else than what is asked: lacks_key. What a page
+ * carries is read from the pages at index time, so a guide that gains a
+ * page on routers answers router questions, with no list to keep.
+ */
+static void
+hits_scope(const struct search *s, const struct qwords *q, const char *lang,
+    int qli, struct search_hit *hits, size_t nhits)
+{
+	uint32_t keys[KEYS_MAX];
+	size_t nkeys = 0;
+	int li = qli >= 0 ? qli : s->deflang, lxq;
+	double bar;
+
+	for (size_t k = 0; k < nhits; k++)
+		hits[k].lacks_key = 0;
+	if (s->lx == NULL || li < 0)
+		return;
+	/* The idf of a concept SEARCH_KEY_DF sections carry (as the index
+	 * computes it, less a rounding margin): rarer ones are keys. */
+	bar = bm25_idf((double)s->langs[li].nsec, SEARCH_KEY_DF) - 1e-4;
+	lxq = lx_lang_of(s, lang != NULL ? lang : s->langs[li].code);
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i] && nkeys < KEYS_MAX; k++) {
+			size_t j;
+
+			if (!key_candidate(s, q, i, k, lxq) ||
+			    concept_idf(s, q->c[i][k], li) < bar)
+				continue;
+			for (j = 0; j < nkeys && keys[j] != q->c[i][k]; j++)
+				;
+			if (j == nkeys)
+				keys[nkeys++] = q->c[i][k];
+		}
+	for (size_t k = 0; nkeys > 0 && k < nhits; k++) {
+		size_t j;
+
+		for (j = 0; j < nkeys; j++)
+			if (page_has_concept(s, (uint32_t)hits[k].page,
+			    s->seclang[hits[k].section], keys[j]))
+				break;
+		hits[k].lacks_key = j == nkeys;
+	}
 }
 
 int
@@ -2262,7 +1764,8 @@ search_decide(const struct search_hit *hits, size_t n, double min_score)
 {
 	if (hits == NULL || n == 0)
 		return SEARCH_NONE;
-	if (!hits[0].off_subject && search_is_answer(&hits[0],
+	if (!hits[0].off_subject && !hits[0].lacks_key &&
+	    search_is_answer(&hits[0],
 	    pages_agree(hits, n) ? SEARCH_AGREE * min_score : min_score))
 		return SEARCH_ANSWER;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
@@ -2271,52 +1774,6 @@ search_decide(const struct search_hit *hits, size_t n, double min_score)
 }
 
 /* ---------------------------------------------------------- small tools */
-
-char *
-search_fold(const char *text)
-{
-	size_t len = strlen(text), flen, start = 0, end;
-	char *f = fold_alloc(text, len, &flen), *out;
-	struct buf b;
-	size_t i;
-	int space = 0;
-
-	end = flen;
-	while (start < end && (f[start] == ' ' || f[start] == '\t' ||
-	    f[start] == '\n' || f[start] == '\r'))
-		start++;
-	/* "¿" and "¡" open Spanish questions and exclamations. */
-	if (end - start >= 2 && (unsigned char)f[start] == 0xc2 &&
-	    ((unsigned char)f[start + 1] == 0xbf ||
-	    (unsigned char)f[start + 1] == 0xa1))
-		start += 2;
-	while (end > start && (f[end - 1] == ' ' || f[end - 1] == '\t' ||
-	    f[end - 1] == '\n' || f[end - 1] == '\r'))
-		end--;
-	if (end > start && strchr("!?.,;:", f[end - 1]) != NULL)
-		end--;
-	buf_init(&b);
-	for (i = start; i < end; i++) {
-		char c = f[i];
-
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			space = 1;
-			continue;
-		}
-		if (space && b.len > 0)
-			buf_addc(&b, ' ');
-		space = 0;
-		buf_addc(&b, c);
-	}
-	/* A space left before the dropped mark ("Vérifier !"). */
-	while (b.len > 0 && b.s[b.len - 1] == ' ')
-		buf_truncate(&b, b.len - 1);
-	if (b.s == NULL)
-		buf_adds(&b, "");
-	out = buf_detach(&b);
-	free(f);
-	return out;
-}
 
 struct tokbuf {
 	struct buf		 b;
@@ -2350,14 +1807,13 @@ search_tokens(const char *text, const char *lang)
 	size_t flen;
 	char *f;
 
-	wl_init();
 	buf_init(&t.b);
 	if (lang == NULL)
-		lang = search_detect_lang(text);
-	t.stemmer = lang ? sb_stemmer_new(lang, "UTF_8") : NULL;
+		lang = lang_detect(text);
+	t.stemmer = lang ? stemmer_new(lang) : NULL;
 	t.lang = lang ? lang : "";
-	f = fold_alloc(text, strlen(text), &flen);
-	split_words(f, flen, 0, tokens_word, &t, 1);
+	f = lang_fold_alloc(text, strlen(text), &flen);
+	lang_split(f, flen, 0, tokens_word, &t, 1);
 	free(f);
 	sb_stemmer_delete(t.stemmer);
 	if (t.b.s == NULL)

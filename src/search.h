@@ -1,9 +1,8 @@
 /*
  * search: tokenizer and BM25 index over a loaded guide.
  *
- * Tokens: Unicode NFKC and case folding (libunistring), accents folded,
- * French elisions stripped (l' d' j' qu' c' s' n' m', both apostrophes),
- * stopwords dropped, Snowball stemming (libstemmer) in the text's language.
+ * Tokens: lang.c's words (folded, elisions cut, stopwords dropped: data
+ * in DATADIR/lang/), Snowball stemming (libstemmer) in the text's language.
  * Heading, title and front-matter keywords weigh more than body text.
  *
  * Invariants: search_query() does no allocation proportional to the index,
@@ -43,6 +42,9 @@ struct search_hit {
 	int	off_subject;	/* the question names a subject (lexicon
 				   "subject" concept) the section is not
 				   about */
+	int	lacks_key;	/* the question names key concepts
+				   (SEARCH_KEY_DF) and the section's page
+				   carries none of them */
 };
 
 /* Below this score the bot gives no answer, only choices (config
@@ -78,8 +80,9 @@ int search_is_answer(const struct search_hit *hit, double min_score);
 
 /*
  * What the bot does with a question, from its hits (best first):
- * SEARCH_ANSWER  the best hit is an answer (search_is_answer()) and on the
- *                question's subject;
+ * SEARCH_ANSWER  the best hit is an answer (search_is_answer()), on the
+ *                question's subject and not lacks_key (its page carries
+ *                one of the question's key concepts, if it has any);
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
@@ -100,6 +103,12 @@ enum search_outcome {
  * answer an uncovered question. */
 #define SEARCH_AGREE_HITS	3
 #define SEARCH_AGREE		0.8
+/* A question's concept is a key one (see search_hit.lacks_key) when at
+ * most this many sections of its language carry it: the guide says little
+ * or nothing about it. Measured on the tune halves: 1 keeps every right
+ * answer of the helpdesk set and questions.tsv; 2 and more (idf down to
+ * 0.5 of the top) cost right answers for no more refused ones. */
+#define SEARCH_KEY_DF		1
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
 
@@ -120,21 +129,6 @@ void search_free(struct search *s);
  * or 40 distinct words is ignored. */
 size_t search_query(const struct search *s, const char *text,
     const char *lang, struct search_hit *hits, size_t max);
-
-/* Guesses the language of text from stopword profiles among the languages
- * the index knows (or fr/en/es); returns a borrowed 2-letter code, or NULL
- * when there is no evidence (e.g. one unknown word). */
-const char *search_detect_lang(const char *text);
-/* As search_detect_lang, and tells the evidence: *best = stopword hits of
- * the winner, *other_hits = hits of language other (may be NULL). Any of
- * the pointers may be NULL. */
-const char *search_detect_lang_counts(const char *text, const char *other,
-    size_t *best, size_t *other_hits);
-
-/* Folds text for comparisons of commands: NFKC, case fold, accents removed,
- * apostrophes unified, surrounding spaces and one final punctuation mark
- * dropped. New string; caller frees. */
-char *search_fold(const char *text);
 
 /* For tests and --explain: the tokens of text in lang, space-separated.
  * New string; caller frees. */

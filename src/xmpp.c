@@ -65,6 +65,7 @@ struct xmppc {
 	char			*ping_id;
 	uint64_t		 ping_sent;
 	uint64_t		 last_ping;
+	uint64_t		 last_heard;	/* the last stanza in */
 	uint32_t		 rng;
 	/* XEP-0199 pings to people's full JIDs (xmppc_ping_peer). */
 	struct peer_ping {
@@ -185,18 +186,24 @@ certfail(const xmpp_tlscert_t *cert, const char *const errormsg)
 	return 0;
 }
 
-/* Keeps bytes that are valid UTF-8 and allowed in XML 1.0. New string. */
+/* Keeps bytes that are valid UTF-8 and allowed in XML 1.0. New string.
+ * Every body sent goes through here (OTR's are long base64 lines): the
+ * output is never longer than the input, so it is written in place of a
+ * growing buffer, printable ASCII a byte at a time. */
 static char *
 xml_clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	struct buf b;
+	char *out = xmalloc(strlen(s) + 1), *w = out;
 
-	buf_init(&b);
 	while (*p != '\0') {
 		uint32_t c;
 		size_t n, i;
 
+		if (p[0] >= 0x20 && p[0] < 0x80) {
+			*w++ = (char)*p++;
+			continue;
+		}
 		if (p[0] < 0x80) {
 			c = p[0];
 			n = 1;
@@ -229,10 +236,12 @@ xml_clean(const char *s)
 			p += n;
 			continue;
 		}
-		buf_add(&b, (const char *)p, n);
+		memcpy(w, p, n);
+		w += n;
 		p += n;
 	}
-	return buf_detach(&b);
+	*w = '\0';
+	return out;
 }
 
 static void
@@ -420,6 +429,20 @@ on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		return 1;
 	xmpp_send(conn, reply);
 	xmpp_stanza_release(reply);
+	return 1;
+}
+
+/* Every stanza in: the server is there, even when the answer to our
+ * ping waits behind thousands of stanzas (a restart with many people
+ * coming back). */
+static int
+on_heard(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct xmppc *x = ud;
+
+	(void)conn;
+	(void)st;
+	x->last_heard = now_ms();
 	return 1;
 }
 
@@ -772,8 +795,11 @@ on_tick(xmpp_ctx_t *ctx, void *ud)
 		    LOGIN_TIMEOUT_MS / 1000);
 		abort_link(x);
 	} else if (x->state == XS_ONLINE) {
+		/* dead: no answer to the ping and nothing else heard
+		 * for PING_TIMEOUT_MS */
 		if (x->ping_id != NULL &&
-		    now - x->ping_sent >= PING_TIMEOUT_MS) {
+		    now - x->ping_sent >= PING_TIMEOUT_MS &&
+		    now - x->last_heard >= PING_TIMEOUT_MS) {
 			log_warnx("xmpp: no answer to a ping in %d s: the link "
 			    "is dead, reconnecting", PING_TIMEOUT_MS / 1000);
 			ping_forget(x);
@@ -855,6 +881,7 @@ xmppc_new(const struct config *cfg, const struct xmppc_callbacks *cb)
 	xmpp_conn_set_certfail_handler(x->conn, certfail);
 	/* Keepalive, and the 0.12 address-fallback fix. */
 	xmpp_conn_set_sockopt_callback(x->conn, xmpp_sockopt_cb_keepalive);
+	xmpp_handler_add(x->conn, on_heard, NULL, NULL, NULL, x);
 	xmpp_handler_add(x->conn, on_message, NULL, "message", NULL, x);
 	xmpp_handler_add(x->conn, on_presence, NULL, "presence", NULL, x);
 	xmpp_handler_add(x->conn, on_iq, NULL, "iq", NULL, x);

@@ -6,36 +6,7 @@
 SECOURS=${SECOURS:-$(pwd)/secours}
 T=$(mktemp -d /tmp/cli.XXXXXX) || exit 99
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-# skip NAME WHY: a check that cannot run here, counted as skipped.
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-
-# same NAME EXPECTED_FILE GOT_FILE
-same() {
-	if cmp -s "$2" "$3"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		echo "  expected:"; sed 's/^/    /' "$2"
-		echo "  got:"; sed 's/^/    /' "$3"
-	fi
-}
+. "${TOP_SRCDIR:-$(pwd)}/tests/lib/tap.sh"
 
 # run NAME STATUS EXPECTED_STDOUT EXPECTED_STDERR -- ARGS...
 run() {
@@ -145,5 +116,4 @@ run_grep "--guide without --ask" 2 err "go with --ask or --console" -- -c x --gu
 run_grep "-c and --guide together" 2 err "either -c FILE or --guide" -- --ask hi -c x --guide /tmp
 run_grep "missing argument" 2 err "Try 'secours --help'" -- -c
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

@@ -10,13 +10,9 @@ B=${TOP_BUILDDIR:-$(pwd)}
 S=${TOP_SRCDIR:-$(pwd)}
 T=$(mktemp -d /tmp/man.XXXXXX) || exit 99
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-# same NAME A B: the two sorted lists are equal, else the difference.
-same() {
+. "$S/tests/lib/tap.sh"
+# same_list NAME A B: the two sorted lists are equal, else the difference.
+same_list() {
 	if cmp -s "$2" "$3"; then ok "$1"
 	else not_ok "$1"; diff "$2" "$3" | sed -n 's/^[<>]/  &/p'; fi
 }
@@ -26,10 +22,10 @@ ASAN_OPTIONS=detect_leaks=0 "$B/man/config-keys" | cut -f1 | sort > "$T/parser"
 	not_ok "man/config-keys lists the parser's keys"
 sed -n '/^\.SH KEYS/,/^\.SH /{/^\.B /{s/^\.B //;s/\\-/-/g;p}}' \
 	"$B/man/secours.yaml.5" | sort > "$T/man"
-same "secours.yaml(5) lists every key of the parser, and no other" \
+same_list "secours.yaml(5) lists every key of the parser, and no other" \
 	"$T/parser" "$T/man"
 grep -v '^#' "$S/man/keys.txt" | grep . | cut -f1 | sort > "$T/described"
-same "man/keys.txt describes every key of the parser, and no other" \
+same_list "man/keys.txt describes every key of the parser, and no other" \
 	"$T/parser" "$T/described"
 if grep -q 'Not described yet' "$B/man/secours.yaml.5"; then
 	not_ok "no key is left undescribed in secours.yaml(5)"
@@ -91,5 +87,4 @@ else
 	not_ok "make install DESTDIR=..."; tail -n 20 "$T/install.log"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -10,9 +10,7 @@ session (the client sees it finished) before the bot logs out.
 One line per check; exit 1 on failure.
 """
 import os
-import re
 import sys
-import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

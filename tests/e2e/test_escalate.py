@@ -29,13 +29,17 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+from checks import (SCALE, attempt, check, failures, finish, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, secret  # noqa: E402
 from otrclient import load_or_make_key, otr_kind  # noqa: E402
 from world import client_maker, say  # noqa: E402
 
 ACK = 30                     # escalation.ack_timeout (the config's minimum)
+# "At once" after a restart: before a new ack_timeout could have run out
+# (the wrong behaviour waits ACK more). Not ACK / 2: a restart under ASan
+# on a loaded 2-core machine took 16-24 s, and that is still "at once".
+AT_ONCE = ACK - 2
 WRONG_PIN = "DEADBEEF 0BADF00D DEADBEEF 0BADF00D DEADBEEF"
 DAVE_PIN = "11111111 22222222 33333333 44444444 55555555"
 
@@ -396,9 +400,9 @@ def run(tmp, srv, bots, clients):
         t_q = time.monotonic()
         erin.subscribe(bot_q.jid)
         offer = wait_msg(erin, bot_q.jid, r"Case #1 \(en\): \"%s\".*CLAIM 1"
-                         % re.escape(P5_Q), 0, 15)
+                         % re.escape(P5_Q), 0, ACK + 10)
         dt = time.monotonic() - t_q
-        check(offer is not None and dt < ACK / 2,
+        check(offer is not None and dt < AT_ONCE,
               "after the restart the fallback helper gets the case as soon "
               "as she is online", "%.1f s after her login" % dt)
         # Killed again while the case is offered to Erin, who stays online
@@ -410,9 +414,9 @@ def run(tmp, srv, bots, clients):
         bot_q.start()
         bot_q.wait_log(r"logged in as ", timeout=20)
         offer = wait_msg(erin, bot_q.jid, r"Case #1 \(en\): \"%s\".*CLAIM 1"
-                         % re.escape(P5_Q), me, 15)
+                         % re.escape(P5_Q), me, ACK + 10)
         dt = time.monotonic() - t_q
-        check(rc == -9 and offer is not None and dt < ACK / 2,
+        check(rc == -9 and offer is not None and dt < AT_ONCE,
               "SIGKILL while offered: offered again at once after the "
               "restart (the helper stayed online)",
               "%.1f s after the kill" % dt)
@@ -523,11 +527,7 @@ def run(tmp, srv, bots, clients):
               short(san[0]) if san else "")
         if failures():
             note("%s log tail:\n%s" % (name, b.tail(15)))
-    note("total")
-    if failures():
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

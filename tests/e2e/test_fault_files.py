@@ -27,11 +27,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (attempt, check, failures, mark,  # noqa: E402
+from checks import (attempt, check, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, SECOURS, TOP_SRCDIR  # noqa: E402
 from otrclient import load_or_make_key  # noqa: E402
-from world import client_maker, duty_now, say  # noqa: E402
+from world import (client_maker, duty_now, otr_with, say,  # noqa: E402
+                   verdict)
 
 DROP = "-dac_override,-dac_read_search"
 TAG = "fq%d" % os.getpid()
@@ -136,15 +137,9 @@ def run(tmp, srv, bots, clients):
           short([l for l in bot.log.splitlines() if "arrested" in l][:1]
                 and [l for l in bot.log.splitlines()
                      if "arrested" in l][0].replace(tmp, "T") or "none"))
-    alice.subscribe(bot.jid)
-    attempt(alice.wait_presence, bot.jid, timeout=10)
-    alice.start_otr(bot.jid)
-    attempt(alice.wait_encrypted, bot.jid)
+    otr_with(alice, bot)
     p1.connect()
-    p1.subscribe(bot.jid)
-    attempt(p1.wait_presence, bot.jid, timeout=10)
-    p1.start_otr(bot.jid)
-    attempt(p1.wait_encrypted, bot.jid)
+    otr_with(p1, bot)
     time.sleep(0.3)
     say(p1, bot, Q_LOST, r"(?i)lost|stolen|taken",
         "unreadable page: the other pages serve")
@@ -195,12 +190,7 @@ def run(tmp, srv, bots, clients):
     check(rc == 0, "SIGTERM: exit 0", "rc %s" % rc)
     san = bot.sanitizer_errors() + ro.sanitizer_errors()
     check(not san, "no sanitizer reports", short(san[0]) if san else "")
-    note("total")
-    if failures():
-        note("bot log tail:\n%s" % bot.tail(25).replace(tmp, "T"))
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return verdict(bot, 25, hide=tmp)
 
 
 if __name__ == "__main__":

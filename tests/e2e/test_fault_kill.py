@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+from checks import (SCALE, attempt, check, finish, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, secret  # noqa: E402
 from otrclient import Client, load_or_make_key  # noqa: E402
@@ -308,11 +308,7 @@ def run(tmp, srv, bots, clients):
     finally:
         for t in taps:
             t.stop()
-    note("total")
-    if failures():
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -19,11 +19,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+from checks import (SCALE, attempt, check, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, secret  # noqa: E402
 from otrclient import load_or_make_key  # noqa: E402
-from world import client_maker, duty_now, say  # noqa: E402
+from world import (client_maker, duty_now, otr_with, say,  # noqa: E402
+                   verdict)
 from tcptap import Tap  # noqa: E402
 
 TAG = "zq%d" % os.getpid()         # unique per run: no false hits
@@ -76,15 +77,9 @@ def scenario(srv, tap, bot, alice, p1):
     alice.connect()
     bot.start()
     bot.wait_log(r"logged in as ", timeout=20)
-    alice.subscribe(bot.jid)
-    attempt(alice.wait_presence, bot.jid, timeout=10)
-    alice.start_otr(bot.jid)
-    attempt(alice.wait_encrypted, bot.jid)
+    otr_with(alice, bot)
     p1.connect()
-    p1.subscribe(bot.jid)
-    attempt(p1.wait_presence, bot.jid, timeout=10)
-    p1.start_otr(bot.jid)
-    attempt(p1.wait_encrypted, bot.jid)
+    otr_with(p1, bot)
     note("online, OTR up")
 
     # The person checks the bot with SMP: a wrong secret, then the right
@@ -200,11 +195,7 @@ def scenario(srv, tap, bot, alice, p1):
           "%d lines" % len(bot.log.splitlines()))
     san = bot.sanitizer_errors()
     check(not san, "no sanitizer reports", short(san[0]) if san else "")
-    if failures():
-        note("bot log tail:\n%s" % bot.tail(30))
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return verdict(bot, 30)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ pin mismatch. One line per check; exit 1 on failure.
 """
 import os
 import re
-import subprocess
 import sys
 import time
 
@@ -26,7 +25,8 @@ from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot, TOP_BUILDDIR  # noqa: E402
 from world import (greet_helper, helpers_config, open_person,  # noqa: E402
-                   sanitizer_check, say, start_server)
+                   sanitizer_check, say, start_server, verdict)
+from otrpeer import OtrPeer  # noqa: E402
 from xmppraw import RawClient, q, NS_CLIENT  # noqa: E402
 
 OTRPEER = os.path.join(TOP_BUILDDIR, "tests", "e2e", "otrpeer")
@@ -40,40 +40,19 @@ class Impostor:
 
     def __init__(self, d, jid, password, port, bot_jid):
         self.bot = bot_jid
-        self.p = subprocess.Popen([OTRPEER, os.path.join(d, "evil.key"),
-                                   os.path.join(d, "evil.instag")],
-                                  stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True)
-        assert self.p.stdout.readline().strip() == "E ready"
-        self.got = []
-        self.events = []
+        self.peer = OtrPeer(OTRPEER, os.path.join(d, "evil.key"),
+                            os.path.join(d, "evil.instag"))
+        self.got = self.peer.got
+        self.events = self.peer.events
         self.x = RawClient(jid, password, port, resource="evil")
         self.x.connect()
         self.x.presence()
-
-    def _sync(self):
-        self.p.stdin.write("Z\n")
-        self.p.stdin.flush()
-        out = []
-        while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise AssertionError("otrpeer died")
-            tag, _, rest = line.rstrip("\n").partition(" ")
-            if tag == "Z":
-                return out
-            if tag == "I":
-                out.append(bytes.fromhex(rest).decode())
-            elif tag == "M":
-                self.got.append(bytes.fromhex(rest).decode())
-            elif tag == "E":
-                self.events.append(rest)
 
     def pump(self, quiet=1.5):
         """Moves bodies both ways until nothing comes for quiet seconds."""
         end = time.monotonic() + 30 * SCALE
         while time.monotonic() < end:
-            for body in self._sync():
+            for body in self.peer.sync():
                 self.x.message(self.bot, body)
             el = self.x.wait(lambda e: e.tag == q(NS_CLIENT, "message") and
                              e.find(q(NS_CLIENT, "body")) is not None,
@@ -81,11 +60,11 @@ class Impostor:
             if el is None:
                 return
             body = el.find(q(NS_CLIENT, "body")).text or ""
-            self.p.stdin.write("R %s\n" % body.encode().hex())
+            self.peer.cmd("R", body)
 
     def say(self, text):
         n = len(self.got)
-        self.p.stdin.write("S %s\n" % text.encode().hex())
+        self.peer.cmd("S", text)
         self.pump()
         return self.got[n:]
 
@@ -94,8 +73,7 @@ class Impostor:
             self.x.sock.close()
         except Exception:
             pass
-        self.p.stdin.close()
-        self.p.wait(5)
+        self.peer.close()
 
 
 def main():
@@ -192,10 +170,7 @@ def run(tmp, srv, bots, clients):
             (short(r.body, 20)) for r in alice.raw_from(bot.jid)[-6:]])
         note("alice otr failures: %s" % (alice.otr_failures[-3:],))
         note("alice texts (last 4): %s" % alice.messages(bot.jid)[-4:])
-        note("log tail:\n%s" % bot.tail(30))
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return verdict(bot, 30)
 
 
 if __name__ == "__main__":

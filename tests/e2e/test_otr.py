@@ -39,17 +39,15 @@ import random
 import re
 import shutil
 import sys
-import tempfile
 import time
 import traceback
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-# Every temp dir of this run (Prosody's, the bot's, Profanity's HOME) goes
-# under one private parent: other tests' cleanups of /tmp/secours-* globs
-# cannot pull a live server's accounts from under us.
-RUN_DIR = tempfile.mkdtemp(prefix="e2eotr-run-")
-tempfile.tempdir = RUN_DIR
 sys.path.insert(0, os.path.join(_HERE, "..", "lib"))
+from checks import private_tmp, SCALE as _SCALE  # noqa: E402
+RUN_DIR = private_tmp("e2eotr-run-")
+from world import (DESK_QUESTION as QUESTION,  # noqa: E402
+                   DESK_SECRET as SECRET, SOURCE)
 
 from prosody import Prosody                      # noqa: E402
 from botproc import Bot, TOP_SRCDIR              # noqa: E402
@@ -60,10 +58,6 @@ from potr.compatcrypto import pycrypto as _pc    # noqa: E402
 from Cryptodome.PublicKey import DSA             # noqa: E402
 from checks import check, finish, note  # noqa: E402
 
-QUESTION = "Which word is printed on the back of our flyer?"
-SECRET = "Lighthouse 42"
-SOURCE = "\u203a"                  # "Page title › Section" opens an answer
-_SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 
 
 

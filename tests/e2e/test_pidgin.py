@@ -39,21 +39,18 @@ import re
 import shutil
 import struct
 import sys
-import tempfile
 import time
 import traceback
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-# Every temp dir of this run under one private parent (see test_profanity).
-RUN_DIR = tempfile.mkdtemp(prefix="e2epidgin-run-")
-tempfile.tempdir = RUN_DIR
 sys.path.insert(0, os.path.join(_HERE, "..", "lib"))
+from checks import private_tmp  # noqa: E402
+RUN_DIR = private_tmp("e2epidgin-run-")
+from world import (DESK_QUESTION as QUESTION,  # noqa: E402
+                   DESK_SECRET as SECRET, SOURCE)
 
 from checks import check, failures, note, short     # noqa: E402
 
-QUESTION = "Which word is printed on the back of our flyer?"
-SECRET = "Lighthouse 42"
-SOURCE = "\u203a"
 Q1 = "how do I verify the fingerprint of the desk?"
 Q2 = "what should I do if my phone was stolen?"
 STARTED = r"(Unverified|Private) conversation with \S+ started"

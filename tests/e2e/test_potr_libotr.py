@@ -10,7 +10,6 @@ the first data message would fail here.
 """
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,53 +19,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from otrclient import OfflineOtr          # noqa: E402
 from potr import proto                    # noqa: E402
 from checks import check, finish, note  # noqa: E402
+from otrpeer import OtrPeer              # noqa: E402
 
 BUILD = os.environ.get("TOP_BUILDDIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 OTRPEER = os.path.join(BUILD, "tests", "e2e", "otrpeer")
 BOT = "bot@example.test"
-
-
-class Peer:
-    """The libotr child."""
-
-    def __init__(self, d):
-        self.p = subprocess.Popen([OTRPEER, os.path.join(d, "key"),
-                                   os.path.join(d, "instag")],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  text=True)
-        assert self.p.stdout.readline().strip() == "E ready"
-        self.got = []          # decrypted texts
-        self.events = []       # "E ..." lines
-        self.fps = {}
-
-    def cmd(self, tag, *args):
-        self.p.stdin.write(" ".join([tag] + [a.encode().hex() for a in args]) + "\n")
-
-    def sync(self):
-        """Flush commands; return the bodies libotr injected meanwhile."""
-        self.p.stdin.write("Z\n")
-        self.p.stdin.flush()
-        out = []
-        while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise AssertionError("otrpeer died")
-            tag, _, rest = line.rstrip("\n").partition(" ")
-            if tag == "Z":
-                return out
-            if tag == "I":
-                out.append(bytes.fromhex(rest).decode())
-            elif tag == "M":
-                self.got.append(bytes.fromhex(rest).decode())
-            elif tag in ("F", "T"):
-                self.fps[tag] = rest
-            else:
-                self.events.append(rest)
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(5)
 
 
 def pump(me, peer):
@@ -91,7 +49,8 @@ def pump(me, peer):
 
 def run(initiator):
     with tempfile.TemporaryDirectory(prefix="secours-otrpeer-") as d:
-        peer = Peer(d)
+        peer = OtrPeer(OTRPEER, os.path.join(d, "key"),
+                           os.path.join(d, "instag"))
         me = OfflineOtr("alice@example.test")
         try:
             t0 = time.monotonic()

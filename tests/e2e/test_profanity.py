@@ -30,18 +30,13 @@ import traceback
 from checks import check, failures, finish  # noqa: E402
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-# Every temp dir of this run (Prosody's, the bot's, Profanity's HOME) goes
-# under one private parent: other tests' cleanups of /tmp/secours-* globs
-# cannot pull a live server's accounts from under us.
-RUN_DIR = tempfile.mkdtemp(prefix="e2eotr-run-")
-tempfile.tempdir = RUN_DIR
 sys.path.insert(0, os.path.join(_HERE, "..", "lib"))
+from checks import private_tmp, SCALE as _SCALE  # noqa: E402
+RUN_DIR = private_tmp("e2eotr-run-")
+from world import (DESK_QUESTION as QUESTION,  # noqa: E402
+                   DESK_SECRET as SECRET, SOURCE)
 
-QUESTION = "Which word is printed on the back of our flyer?"
-SECRET = "Lighthouse 42"
-SOURCE = "\u203a"
 AGAIN = "how do I verify the fingerprint of the desk?"
-_SCALE = float(os.environ.get("SECOURS_TEST_TIMEOUT_SCALE", "1") or 1)
 
 
 def short(s, n=70):

@@ -20,12 +20,13 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from checks import (SCALE, attempt, check, failures, mark,  # noqa: E402
+from checks import (SCALE, attempt, check, mark,  # noqa: E402
                     note, run_world, short, since_text, wait_msg)
 from botproc import Bot  # noqa: E402
 from otrclient import load_or_make_key  # noqa: E402
 from world import (greet_helper, helpers_config, open_person,  # noqa: E402
-                   sanitizer_check, say, start_server, stop_checks)
+                   sanitizer_check, say, start_server, stop_checks,
+                   verdict)
 
 
 P_Q = "Someone reads my messages, I think it is my partner"
@@ -148,13 +149,7 @@ def run(tmp, srv, bots, clients):
     check(not bot.log_contains(p1.jid), "p1's JID only as a keyed hash in "
           "the log")
     sanitizer_check(bot)
-    if failures():
-        note("log tail:\n%s" % bot.tail(25))
-    note("total")
-    if failures():
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+    return verdict(bot, 25)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ One line per check; exit 1 on any failure.
 """
 
 import os
-import re
 import sys
 import time
 
@@ -271,7 +270,7 @@ def part_first_contact(bot, fr, es, e):
              r".*SUJETS.*HUMAIN", "fr"),
             (es, "hola, necesito ayuda", r"estoy aquí para ayudarte.*TEMAS"
              r".*HUMANO", "es")):
-        greet = secure(c, bot)
+        secure(c, bot)
         m = mark(c, bot.jid)
         c.send(bot.jid, hello)
         got = expect(c, bot, want, m, "%r: greeting and what the bot can "

@@ -37,12 +37,12 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 
 import prosody as _prosody  # noqa: F401  (atexit order: bot stops before the server)
+from child import Child
 
 __all__ = ["Bot", "to_yaml", "secret", "TOP_SRCDIR", "TOP_BUILDDIR",
            "SECOURS"]
@@ -129,7 +129,7 @@ def _merge(base, over):
 
 # ---------------------------------------------------------------------------
 
-class Bot:
+class Bot(Child):
     """Bot(server=None, user="bot", password="botpw", register=True,
            port=None, host="127.0.0.1", config=None, args=(), env=None,
            secours=None, log_level="info")
@@ -204,16 +204,6 @@ class Bot:
 
     # ---- process ----------------------------------------------------------
 
-    @property
-    def pid(self):
-        if self.proc is not None and self.proc.poll() is None:
-            return self.proc.pid
-        return None
-
-    @property
-    def running(self):
-        return self.pid is not None
-
     def start(self, wait=None, timeout=10.0):
         """Run the bot. wait: a regex to wait_log() for before returning
         (e.g. the line it logs once online). Returns self."""
@@ -223,14 +213,8 @@ class Bot:
         env = dict(os.environ)
         if self.env:
             env.update(self.env)
-        out = open(self.log_path, "ab")
-        try:
-            self.proc = subprocess.Popen(
-                [self.secours, "-c", self.config_path, "--allow-root"] + self.args,
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                cwd=self.dir, env=env)
-        finally:
-            out.close()
+        self._spawn([self.secours, "-c", self.config_path, "--allow-root"] +
+                    self.args, self.log_path, env=env)
         self.returncode = None
         if wait is not None:
             self.wait_log(wait, timeout)
@@ -247,13 +231,7 @@ class Bot:
         if self.proc is None:
             return None, 0.0
         t0 = time.monotonic()
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout * _SCALE)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        self._terminate(timeout * _SCALE)
         return self._reap(t0)
 
     def kill(self):
@@ -261,9 +239,7 @@ class Bot:
         if self.proc is None:
             return None, 0.0
         t0 = time.monotonic()
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        self._kill()
         return self._reap(t0)
 
     def signal(self, sig):
@@ -320,28 +296,10 @@ class Bot:
 
     # ---- log --------------------------------------------------------------
 
-    def _log_size(self):
-        try:
-            return os.path.getsize(self.log_path)
-        except OSError:
-            return 0
-
     def mark(self):
         """Current end of the log: pass as since= to wait only for new lines."""
         return self._log_size()
 
-    def log_text(self, since=0):
-        """The bot's whole output (stdout+stderr, all runs) from byte since."""
-        try:
-            with open(self.log_path, "rb") as f:
-                f.seek(since)
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    @property
-    def log(self):
-        return self.log_text()
 
     @property
     def run_log(self):

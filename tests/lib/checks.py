@@ -103,17 +103,25 @@ def since_text(client, peer, since):
     return " | ".join(short(t, 60) for t in client.messages(peer)[since:])
 
 
+def private_tmp(prefix):
+    """Makes a private parent for every temp dir of this run (Prosody's,
+    the bots', a client's HOME) and returns it: other tests' cleanups of
+    /tmp/secours-* cannot pull a live server's files from under us."""
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    tempfile.tempdir = tmp
+    return tmp
+
+
 def run_world(prefix, run):
     """run(tmp, srv, bots, clients) with a private temp dir (the server's
     and the bots' dirs go under it, out of the way of other runs' cleanup;
     kept with KEEP_TMP=1), a Prosody not yet started, and lists the test
     fills with the bots and clients to close afterwards."""
     import shutil
-    import tempfile
     from prosody import Prosody
 
-    tmp = tempfile.mkdtemp(prefix=prefix)
-    tempfile.tempdir = tmp
+    tmp = private_tmp(prefix)
     srv = Prosody()
     bots, clients = [], []
     try:

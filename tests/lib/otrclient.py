@@ -46,8 +46,8 @@ Conventions
   lists are full history and are never consumed.
 - potr speaks OTR v2 only; it starts an AKE by itself when it receives a
   query (?OTRv2? anywhere in a body) or a whitespace tag. Never call
-  start_otr while the peer is starting one too (crossing AKEs fail, see
-  test-notes pitfall 8): either start_otr() OR let the bot send its query.
+  start_otr while the peer is starting one too (two AKEs that cross fail
+  with potr): either start_otr() OR let the bot send its query.
 - SMP results come from wait_smp() in order: "asked:<question>" (question ""
   when none) on the responder, then "succeeded" / "failed" / "aborted". A
   potr responder with the wrong secret reports "failed" and sends an abort,

@@ -16,7 +16,7 @@ Usage (blocking, no asyncio needed):
         srv.start()
         srv.ca_file                             # the cert to trust (CN/SAN = host)
 
-Facts this relies on (tests/../shared test-notes): Prosody runs as a direct
+Facts this relies on: Prosody runs as a direct
 child `prosody -F --config DIR/prosody.cfg.lua` so that we know its exact PID;
 `run_as_root = true` is required as uid 0; s2s is disabled so Prosody does no
 DNS; mod_tls is loaded only with a certificate; a port clash is only logged
@@ -35,6 +35,8 @@ import socket
 import subprocess
 import tempfile
 import time
+
+from child import Child
 
 __all__ = ["Prosody", "free_port"]
 
@@ -84,7 +86,7 @@ def _pid_socket_inodes(pid):
     return inodes
 
 
-class Prosody:
+class Prosody(Child):
     """One Prosody instance in its own temp dir, on 127.0.0.1:port.
 
     Attributes: host (the virtual host / JID domain), port, tls, ca_file
@@ -224,25 +226,6 @@ class Prosody:
 
     # ---- process ---------------------------------------------------------
 
-    @property
-    def pid(self):
-        if self.proc is not None and self.proc.poll() is None:
-            return self.proc.pid
-        return None
-
-    @property
-    def running(self):
-        return self.pid is not None
-
-    def _spawn(self):
-        out = open(self.stdout_path, "ab")
-        try:
-            self.proc = subprocess.Popen(
-                ["prosody", "-F", "--config", self.config_path],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                cwd=self.dir, start_new_session=True)
-        finally:
-            out.close()
 
     def _our_listener(self):
         pid = self.pid
@@ -261,7 +244,8 @@ class Prosody:
         t0 = time.monotonic()
         for attempt in range(retries):
             log_off = self._log_size()
-            self._spawn()
+            self._spawn(["prosody", "-F", "--config", self.config_path],
+                        self.stdout_path, start_new_session=True)
             deadline = time.monotonic() + timeout
             clash = False
             while time.monotonic() < deadline:
@@ -297,21 +281,13 @@ class Prosody:
         if self.proc is None or self.proc.poll() is not None:
             return 0.0
         t0 = time.monotonic()
-        os.kill(self.proc.pid, signal.SIGCONT)    # in case it was paused
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self._terminate(timeout)
         return time.monotonic() - t0
 
     def kill(self):
         """SIGKILL (a crash: no stream close sent to clients) and reap."""
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.kill()
-        self.proc.wait()
+        if self.proc is not None:
+            self._kill()
 
     def pause(self):
         """SIGSTOP: the server stays connected but answers nothing
@@ -338,24 +314,6 @@ class Prosody:
 
     # ---- log -------------------------------------------------------------
 
-    def _log_size(self):
-        try:
-            return os.path.getsize(self.log_path)
-        except OSError:
-            return 0
-
-    def log_text(self, offset=0):
-        """The Prosody log (from byte offset), as text."""
-        try:
-            with open(self.log_path, "rb") as f:
-                f.seek(offset)
-                return f.read().decode(errors="replace")
-        except OSError:
-            return ""
-
-    @property
-    def log(self):
-        return self.log_text()
 
     def wait_log(self, needle, timeout=5.0, offset=0):
         """Wait until the log (from offset) contains needle (a plain string

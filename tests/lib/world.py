@@ -7,9 +7,15 @@ before these helpers existed.
 
 import datetime
 
-from checks import (attempt, check, failures, mark, note, short,
+from checks import (attempt, check, failures, finish, mark, note, short,
                     since_text, wait_msg)
 from otrclient import Client
+
+# The desk's SMP question and secret in the OTR client tests' configs, and
+# the mark that opens a guide answer ("Page title \u203a Section").
+DESK_QUESTION = "Which word is printed on the back of our flyer?"
+DESK_SECRET = "Lighthouse 42"
+SOURCE = "\u203a"
 
 
 def say(client, bot, text, regex, what, timeout=10.0):
@@ -107,11 +113,19 @@ def start_server(srv, clients, users):
     return client_maker(srv, clients)
 
 
-def verdict(bot, tail=30):
-    """The exit status: 1, after the bot's log tail and the count of failed
-    checks, if any check failed, else 0."""
+def verdict(bot, tail=30, hide=None):
+    """The exit status (checks.finish): 1, after the bot's log tail (with
+    hide, e.g. a temp dir, written T), if any check failed, else 0."""
     if failures():
-        note("log tail:\n%s" % bot.tail(tail))
-        print("%d check(s) failed" % failures())
-        return 1
-    return 0
+        text = bot.tail(tail)
+        note("log tail:\n%s" % (text.replace(hide, "T") if hide else text))
+    return finish()
+
+
+def otr_with(client, bot):
+    """The client has the bot in its contacts and sees it online, then opens
+    OTR with it."""
+    client.subscribe(bot.jid)
+    attempt(client.wait_presence, bot.jid, timeout=10)
+    client.start_otr(bot.jid)
+    attempt(client.wait_encrypted, bot.jid)

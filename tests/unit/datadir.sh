@@ -48,6 +48,7 @@ check "...the error names phrase files" grep -q 'no phrase files' "$T/err"
 
 # An incomplete language: the error names the missing keys.
 mkdir -p "$T/data/phrases"
+cp -r "$TOP/replies/lang" "$T/data/lang"
 cp "$TOP/replies/phrases/en.txt" "$T/data/phrases/en.txt"
 awk '/^\[no_answer\]$/ { skip = 1; next } /^\[/ { skip = 0 } !skip' \
     "$TOP/replies/phrases/fr.txt" >"$T/data/phrases/fr.txt"
@@ -65,6 +66,15 @@ cp "$TOP/replies/phrases/"*.txt "$T/data/phrases/"
 SECOURS_DATADIR="$T/none-here" $SECOURS --ask hello --datadir "$T/data" \
     --guide "$TOP/tests/fixtures/bot" >"$T/out" 2>"$T/err"
 check "--datadir wins over SECOURS_DATADIR" [ $? -eq 0 ]
+
+# A language file without a word list the code uses: the error names it.
+awk '/^\[cmd\.help\]$/ { skip = 1; next } /^\[/ { skip = 0 } !skip' \
+    "$TOP/replies/lang/en.txt" >"$T/data/lang/en.txt"
+$SECOURS --ask hello --datadir "$T/data" --guide "$TOP/tests/fixtures/bot" \
+    >"$T/out" 2>"$T/err"
+check "English words without [cmd.help]: exit 1" [ $? -eq 1 ]
+check "...the error names the missing key" \
+    grep -q 'lang/en.txt: missing key \[cmd.help\]' "$T/err"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

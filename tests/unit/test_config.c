@@ -599,6 +599,68 @@ test_questions(void)
 	free(out);
 }
 
+/* config_dump() of cfg, one key a line. New string; caller frees. */
+static char *
+dump_of(const struct config *cfg)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	if (f == NULL)
+		return xstrdup("");
+	config_dump(cfg, f);
+	fclose(f);
+	return s;
+}
+
+/*
+ * Every key with a default that config.example.yaml sets has the value of
+ * the key table's default, but for the keys below (a different value shows
+ * how to write it). Keys it leaves out, commented, are the defaults by
+ * definition; keys without a default ("-": jid, host...) show an example.
+ */
+static void
+test_example_defaults(const struct config *example)
+{
+	static const struct {
+		const char	*key;
+		const char	*why;
+	} differ[] = {
+		{ "duty.timezone", "shows a zone name (the default is UTC)" },
+	};
+	struct config def;
+	char *d, *e, *dl, *el, *dsave = NULL, *esave = NULL;
+	int compared = 0;
+
+	config_init(&def);
+	d = dump_of(&def);
+	e = dump_of(example);
+	for (dl = strtok_r(d, "\n", &dsave), el = strtok_r(e, "\n", &esave);
+	    dl != NULL && el != NULL;
+	    dl = strtok_r(NULL, "\n", &dsave), el = strtok_r(NULL, "\n",
+	    &esave)) {
+		size_t klen = strcspn(dl, "\t");
+		const char *col = strchr(dl + klen + 1, '\t');
+		int skip = col != NULL && strncmp(col, "\t-\t", 3) == 0;
+
+		for (size_t i = 0; i < ARRAY_LEN(differ); i++)
+			if (strlen(differ[i].key) == klen &&
+			    strncmp(dl, differ[i].key, klen) == 0) {
+				skip = 1;
+				CHECK(strcmp(dl, el) != 0, differ[i].why);
+			}
+		if (!skip) {
+			CHECK_STR(dl, el, "example agrees with the table");
+			compared++;
+		}
+	}
+	CHECK(dl == NULL && el == NULL, "example: as many keys as the table");
+	CHECK(compared >= 20, "example: every key with a default compared");
+	free(d);
+	free(e);
+}
+
 /* config.example.yaml loads with 0 problems once its password file exists. */
 static void
 test_example(const char *example)
@@ -633,6 +695,7 @@ test_example(const char *example)
 	CHECK_STR("/usr/share/secours/replies", cfg.guide.npaths ?
 	    cfg.guide.paths[0] : NULL, "example: guide path");
 	CHECK_INT(CONFIG_TLS_REQUIRED, cfg.account.tls, "example: tls");
+	test_example_defaults(&cfg);
 	config_release(&cfg);
 	free(out);
 	buf_release(&b);

@@ -62,6 +62,8 @@ shift(const char *helper, unsigned days, int from_h, int from_m, int to_h,
 static void
 test_utc_weekdays(void)
 {
+	static const char *const days[7] = { "Monday", "Tuesday",
+	    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
 	struct duty *d;
 	char buf[64];
 	int wd, m;
@@ -105,10 +107,13 @@ test_utc_weekdays(void)
 	    utc(2024, 3, 4, 2, 0), NULL, buf, sizeof(buf)), "format today");
 	CHECK_STR("09:00", buf, "UTC: same day shows HH:MM");
 	CHECK_INT(0, duty_format(d, utc(2024, 3, 11, 9, 0),
-	    utc(2024, 3, 8, 18, 0), NULL, buf, sizeof(buf)), "format later");
+	    utc(2024, 3, 8, 18, 0), days, buf, sizeof(buf)), "format later");
 	CHECK_STR("Monday 09:00", buf, "UTC: another day shows the weekday");
 	CHECK_INT(-1, duty_format(d, utc(2024, 3, 11, 9, 0),
-	    utc(2024, 3, 8, 18, 0), NULL, buf, 6), "format: too small is -1");
+	    utc(2024, 3, 8, 18, 0), days, buf, 6), "format: too small is -1");
+	CHECK_INT(0, duty_format(d, utc(2024, 3, 11, 9, 0),
+	    utc(2024, 3, 8, 18, 0), NULL, buf, sizeof(buf)), "format: no names");
+	CHECK_STR("09:00", buf, "UTC: no weekday names, the time alone");
 	duty_free(d);
 }
 

@@ -12,6 +12,7 @@
 
 #include "chat.h"
 #include "guide.h"
+#include "lang.h"
 #include "log.h"
 #include "tap.h"
 #include "util.h"
@@ -487,6 +488,9 @@ main(void)
 	const char *top = getenv("TOP_SRCDIR");
 	int fd;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	(void)util_snprintf(fixdir, sizeof(fixdir), "%s/tests/fixtures/guide",
 	    top ? top : ".");
 	if ((fd = mkstemp(logpath)) == -1)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "intent.h"
+#include "lang.h"
 #include "phrases.h"
 #include "tap.h"
 #include "util.h"
@@ -112,6 +113,9 @@ main(void)
 	struct intent *in;
 	char path[4096];
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	if (top == NULL)
 		top = ".";
 	(void)util_snprintf(path, sizeof(path), "%s/replies", top);

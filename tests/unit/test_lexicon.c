@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "guide.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
+#include "hits.h"
 #include "tap.h"
 #include "util.h"
 
@@ -63,11 +65,11 @@ test_loader(void)
 	check_error("[a]\nenglish: laptop\n", "lex.txt:2: language must be "
 	    "two letters or '*'", "bad language");
 	check_error("[a] strong\n", "lex.txt:1: unknown tag 'strong' "
-	    "(subject, weak)", "bad tag");
+	    "(subject, weak, name)", "bad tag");
 	check_error("[a\n", "lex.txt:1: '[' without ']'", "unclosed");
 	check_error("[]\n", "lex.txt:1: empty concept name", "empty name");
 	check_error("[a b/c]\n", "lex.txt:1: unknown tag 'b/c' (subject, "
-	    "weak)", "bad tag chars");
+	    "weak, name)", "bad tag chars");
 	check_error("[é]\n", "lex.txt:1: bad concept name (letters, digits, "
 	    "'-' and '_')", "bad name");
 	check_error("[a]\nen: x\xff\n", "lex.txt:2: not valid UTF-8 text",
@@ -212,14 +214,8 @@ static struct search_hit
 hit(double score, double coverage, size_t matched, size_t words,
     double rarity, int off)
 {
-	struct search_hit h;
+	struct search_hit h = mkhit(score, coverage, rarity, words, matched);
 
-	memset(&h, 0, sizeof(h));
-	h.score = score;
-	h.coverage = coverage;
-	h.matched = matched;
-	h.words = words;
-	h.rarity = rarity;
 	h.off_subject = off;
 	return h;
 }
@@ -271,6 +267,9 @@ main(void)
 	const char *top = getenv("TOP_SRCDIR");
 	char lexdir[1024];
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	log_init(LOGL_ERROR, NULL);
 	(void)util_snprintf(lexdir, sizeof(lexdir), "%s/tests/fixtures/lexicon",
 	    top ? top : ".");

@@ -51,6 +51,14 @@ remove_all(void *ud, const char *key, void *val)
 	return 1;
 }
 
+/* Removes rows whose number (the key's first digits) is below *ud. */
+static int
+older_than(void *ud, const char *key, void *val)
+{
+	(void)val;
+	return atoi(key) < *(const int *)ud;
+}
+
 int
 main(void)
 {
@@ -106,6 +114,32 @@ main(void)
 	    "and no protected row went");
 	lru_remove(t, "case:p5@example.test");
 	CHECK_INT(1, add(t, "late@flood.test"), "room again after a removal");
+	lru_free(t);
+
+	/* Expiry by age: oldest first, up to the first row kept. */
+	t = lru_new(1000, NULL, free, NULL);
+	for (int i = 0; i < 1000; i++) {
+		util_snprintf(key, sizeof(key), "%04d@example.test", i);
+		add(t, key);
+	}
+	add(t, "0000@example.test");	/* active again: most recent */
+	{
+		size_t before = lru_steps(t);
+		int limit = 100;
+
+		lru_expire(t, older_than, &limit);
+		before = lru_steps(t) - before;
+		CHECK_INT(99, lru_count(t) == 1000 - 99 ? 99 : -1,
+		    "lru_expire: 0001 to 0099 went");
+		CHECK(lru_get(t, "0000@example.test") != NULL,
+		    "lru_expire: the row active again stayed");
+		CHECK(before == 100,
+		    "lru_expire looks at the expired rows and one more");
+		before = lru_steps(t);
+		(void)lru_get(t, "0500@example.test");
+		CHECK(lru_steps(t) - before <= 2,
+		    "a lookup in 900 rows looks at 2 at most");
+	}
 	lru_free(t);
 	return TAP_DONE();
 }

@@ -21,9 +21,11 @@
 #include "config.h"
 #include "fpr.h"
 #include "log.h"
+#include "clear.h"
 #include "otr.h"
 #include "tap.h"
 #include "util.h"
+#include "wire.h"
 
 /*
  * Each call as the daemon makes it, then, with OTR's worker threads
@@ -53,12 +55,6 @@ settled(struct otr *o, int rc)
 #define TAG_V3	"  \t\t  \t\t"
 #define SECRET_TEXT "ANSWER-SECRET-1234"	/* must never travel in clear */
 
-struct sent {
-	char	*from;
-	char	*to;
-	char	*body;
-};
-
 struct node {
 	const char		*name;		/* bare JID */
 	const char		*full;
@@ -75,14 +71,14 @@ struct node {
 	int			 nsent;		/* bodies injected */
 };
 
-static struct sent queue[512];
+static struct wire_msg queue[512];
 static int nqueue;
 static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
-    crowd;
+    fresh, crowd;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide, &cap, &crowd };
+    &mob, &wide, &cap, &fresh, &crowd };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -95,12 +91,6 @@ test_clock(void)
 	return test_now;
 }
 
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* Everything the bot sends in clear must be OTR protocol or the notice. */
 static void
 audit(const struct node *from, const char *body)
@@ -109,9 +99,7 @@ audit(const struct node *from, const char *body)
 		return;
 	if (strstr(body, SECRET_TEXT) != NULL)
 		leaks++;
-	if (starts(body, "?OTR:") || starts(body, "?OTR Error: ") ||
-	    strcmp(body, "?OTRv23?") == 0 ||
-	    strcmp(body, "?OTRv23?\n" REFUSAL) == 0 || strcmp(body, REFUSAL) == 0)
+	if (clear_kind(body, REFUSAL) != CLEAR_LEAK)
 		return;
 	fprintf(stderr, "LEAK from %s: %s\n", from->name, body);
 	leaks++;
@@ -125,14 +113,11 @@ cb_inject(void *ud, const char *to, const char *body, int hints)
 	(void)hints;
 	audit(n, body);
 	n->nsent++;
-	if (nqueue == (int)ARRAY_LEN(queue)) {
+	if (wire_push(queue, &nqueue, (int)ARRAY_LEN(queue), n->full, to,
+	    body) == -1) {
 		fprintf(stderr, "queue full\n");
 		return -1;
 	}
-	queue[nqueue].from = xstrdup(n->full);
-	queue[nqueue].to = xstrdup(to);
-	queue[nqueue].body = xstrdup(body);
-	nqueue++;
 	return 0;
 }
 
@@ -164,11 +149,8 @@ queue_clear(void)
 {
 	int i;
 
-	for (i = 0; i < nqueue; i++) {
-		free(queue[i].from);
-		free(queue[i].to);
-		free(queue[i].body);
-	}
+	for (i = 0; i < nqueue; i++)
+		wire_msg_free(&queue[i]);
 	nqueue = 0;
 }
 
@@ -191,22 +173,18 @@ node_of(const char *jid)
 static int
 deliver(void)
 {
+	struct wire_msg m;
 	int count = 0;
 
-	while (nqueue > 0 && count < 400) {
-		struct sent m = queue[0];
+	while (count < 400 && wire_pop(queue, &nqueue, &m)) {
 		struct node *to = node_of(m.to);
 
-		memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
-		nqueue--;
 		if (getenv("TEST_OTR_TRACE") != NULL)
 			fprintf(stderr, "# %s -> %s: %.16s\n", m.from, m.to,
 			    m.body);
 		if (to != NULL && to->o != NULL)
 			otr_receive(to->o, m.from, m.body);
-		free(m.from);
-		free(m.to);
-		free(m.body);
+		wire_msg_free(&m);
 		count++;
 	}
 	return count;
@@ -447,7 +425,7 @@ test_refusal(void)
 	otr_receive(bot.o, "gus@example.test/pidgin",
 	    "hi there" TAG_BASE TAG_V2 TAG_V3);
 	CHECK_INT(2, nqueue, "tagged plaintext: AKE message and notice");
-	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	CHECK(nqueue == 2 && clear_starts(queue[0].body, "?OTR:AAMC"),
 	    "first a v3 DH commit");
 	CHECK_STR(REFUSAL, nqueue == 2 ? queue[1].body : NULL,
 	    "then the notice without a query tag");
@@ -455,7 +433,7 @@ test_refusal(void)
 
 	/* A v2-only client (potr, Profanity) asking. */
 	otr_receive(bot.o, "frank@example.test/potr", "?OTRv2?");
-	CHECK(nqueue == 1 && starts(queue[0].body, "?OTR:AAIC"),
+	CHECK(nqueue == 1 && clear_starts(queue[0].body, "?OTR:AAIC"),
 	    "?OTRv2? gets a v2 DH commit");
 	queue_clear();
 }
@@ -576,7 +554,7 @@ test_session(void)
 
 	CHECK_INT(0, otr_send(bot.o, "alice@example.test",
 	    SECRET_TEXT " 1 < 2 & AT&T &amp; try ?OTRv2? now"), "otr_send works");
-	CHECK(nqueue == 1 && starts(queue[0].body, "?OTR:AAMD"),
+	CHECK(nqueue == 1 && clear_starts(queue[0].body, "?OTR:AAMD"),
 	    "the answer travels as a v3 data message");
 	CHECK_STR("alice@example.test/phone", nqueue ? queue[0].to : NULL,
 	    "to the full JID of the session");
@@ -650,7 +628,7 @@ test_replay(int n)
 		deliver();
 		otr_receive(bot.o, from, body);
 		for (i = 0; i < nqueue; i++) {
-			err += starts(queue[i].body, "?OTR Error: ");
+			err += clear_starts(queue[i].body, "?OTR Error: ");
 			query += strcmp(queue[i].body, "?OTRv23?") == 0;
 		}
 		printf("# replay: %d error(s), %d query\n", err, query);
@@ -755,6 +733,7 @@ test_smp(void)
 static void
 test_end_and_restart(void)
 {
+	struct wire_msg m;
 	char *tags0, *tags1;
 	const struct otr_event *ev;
 	int i, saw_err = 0, saw_query = 0, n;
@@ -791,14 +770,12 @@ test_end_and_restart(void)
 
 	CHECK_INT(0, otr_send(alice.o, "bot@example.test", "are you there?"),
 	    "alice still thinks she is private");
-	otr_receive(bot.o, queue[0].from, queue[0].body);
-	free(queue[0].from);
-	free(queue[0].to);
-	free(queue[0].body);
-	memmove(queue, queue + 1, (size_t)(nqueue - 1) * sizeof(queue[0]));
-	nqueue--;
+	if (wire_pop(queue, &nqueue, &m)) {
+		otr_receive(bot.o, m.from, m.body);
+		wire_msg_free(&m);
+	}
 	for (i = 0; i < nqueue; i++) {
-		saw_err |= starts(queue[i].body, "?OTR Error: ");
+		saw_err |= clear_starts(queue[i].body, "?OTR Error: ");
 		saw_query |= strcmp(queue[i].body, "?OTRv23?") == 0;
 	}
 	CHECK(saw_err, "stale data: an OTR error");
@@ -840,6 +817,29 @@ test_helper(void)
 	CHECK(store != NULL && strstr(store, "alice@") == NULL,
 	    "people's keys not stored");
 	free(store);
+
+	/* A newcomer's key (libotr asks for the file to be written) leaves
+	 * the file as it is: not rewritten (same inode), no fsync. */
+	{
+		char path[512];
+		struct stat before, after;
+
+		util_snprintf(path, sizeof(path), "%s/otr.fingerprints",
+		    bot.dir);
+		node_setup(&fresh, "fresh@example.test",
+		    "fresh@example.test/phone", "fresh");
+		CHECK(stat(path, &before) == 0 && node_start(&fresh) == 0 &&
+		    otr_open(fresh.o, "bot@example.test") == 0,
+		    "a newcomer opens");
+		deliver();
+		otr_info(bot.o, "fresh@example.test", &info);
+		CHECK(info.encrypted, "the newcomer's session is encrypted");
+		CHECK(stat(path, &after) == 0 && after.st_ino == before.st_ino,
+		    "a stranger's new key does not rewrite the file");
+		otr_free(fresh.o);
+		fresh.o = NULL;
+		queue_clear();
+	}
 
 	helper.pin[0][0] ^= 0xff;
 	CHECK_INT(-1, otr_send_pinned(bot.o, "helper@example.test", "case #2"),
@@ -1086,7 +1086,7 @@ test_caps(void)
 		otr_receive(small.o, jid, "hi" TAG_BASE TAG_V2 TAG_V3);
 	}
 	for (i = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(6, akes, "6 handshakes started: each newcomer at the cap "
 	    "ends the least recently active one");
 	CHECK_INT(3, otr_nsessions(small.o), "3 live sessions");
@@ -1096,7 +1096,7 @@ test_caps(void)
 		otr_receive(small.o, jid, "hello?");
 	}
 	for (i = 0; i < nqueue; i++)
-		notices += starts(queue[i].body, "?OTRv23?\n");
+		notices += clear_starts(queue[i].body, "?OTRv23?\n");
 	CHECK_INT(100, notices, "plaintext is refused whatever the load");
 	CHECK_INT(3, otr_nsessions(small.o), "still 3 live sessions");
 	queue_clear();
@@ -1105,7 +1105,7 @@ test_caps(void)
 	CHECK_INT(0, otr_nsessions(small.o),
 	    "handshakes that never finish are dropped after 2 minutes");
 	otr_receive(small.o, "t9@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
-	CHECK(nqueue == 2 && starts(queue[0].body, "?OTR:AAMC"),
+	CHECK(nqueue == 2 && clear_starts(queue[0].body, "?OTR:AAMC"),
 	    "and new ones start again");
 	queue_clear();
 	otr_receive(small.o, "p0@example.test/x", "hello again?");
@@ -1153,13 +1153,13 @@ test_session_cap(void)
 	test_now += 130;	/* stale, before any tick */
 	otr_receive(cap.o, "new1@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	for (i = akes = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(1, akes, "stale handshakes do not refuse a newcomer");
 	queue_clear();
 	otr_receive(cap.o, "new2@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	otr_receive(cap.o, "new3@example.test/x", "hi" TAG_BASE TAG_V2 TAG_V3);
 	for (i = akes = 0; i < nqueue; i++)
-		akes += starts(queue[i].body, "?OTR:AAMC");
+		akes += clear_starts(queue[i].body, "?OTR:AAMC");
 	CHECK_INT(2, akes, "at the cap a newcomer evicts, is not refused");
 	CHECK(otr_nsessions(cap.o) <= 2, "and the cap holds");
 	queue_clear();

@@ -18,7 +18,9 @@
  *
  * A hit is right at top-1 when the outcome is ANSWER and its section
  * matches; at top-3 when one of the 3 best matches. "-" is right when the
- * outcome is not ANSWER. Prints the rates, and fails below each set's
+ * outcome is not ANSWER. "Confident wrong" counts the ANSWERs on a wrong
+ * section (any ANSWER to a "-" question): the worst outcome for a
+ * frightened person. Prints the rates, and fails below each set's
  * thresholds, or when a set is missing.
  *
  * The held-out sets are split before anything was tuned on them: the n-th
@@ -36,6 +38,7 @@
 
 #include "guide.h"
 #include "labels.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
@@ -55,10 +58,10 @@ struct set {
  * min_refused 0.95 would be "at most 5% get a confident answer".
  */
 static const struct set sets[] = {
-	{ "questions.tsv",		0.90, 0.97, 0.90, 0 },
+	{ "questions.tsv",		0.90, 0.97, 0.93, 0 },
 	{ "questions-helpdesk.tsv",	0.74, 0.95, -1, 1 },
 	/* The target is 0.95; this is what is reached today. */
-	{ "questions-uncovered.tsv",	-1, -1, 0.67, 1 },
+	{ "questions-uncovered.tsv",	-1, -1, 0.90, 1 },
 };
 
 struct tally {
@@ -69,6 +72,8 @@ struct tally {
 	int	offref;		/* ...not answered */
 	int	onref;		/* answerable ones not answered */
 	int	choices;	/* answerable ones given CHOICES */
+	int	answers;	/* outcome ANSWER */
+	int	wrong;		/* ...on a wrong section, or to a "-" one */
 };
 
 static const char *
@@ -115,6 +120,7 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 	    3);
 	o = search_decide(hits, n, SEARCH_DEFAULT_MIN_SCORE);
 	t->total++;
+	t->answers += o == SEARCH_ANSWER;
 	if (strcmp(exp, "-") == 0) {
 		ok1 = ok3 = o != SEARCH_ANSWER;
 		t->off++;
@@ -132,6 +138,7 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 	}
 	t->top1 += ok1;
 	t->top3 += ok3;
+	t->wrong += o == SEARCH_ANSWER && !ok1;
 	if (ok1 || !show)
 		return;
 	printf("# miss (%s:%d) [%s] %s\n#   expected: %s, got %s\n", path,
@@ -155,6 +162,8 @@ tally_add(struct tally *to, const struct tally *t)
 	to->offref += t->offref;
 	to->onref += t->onref;
 	to->choices += t->choices;
+	to->answers += t->answers;
+	to->wrong += t->wrong;
 }
 
 static void
@@ -165,12 +174,15 @@ tally_print(const char *name, const struct tally *t)
 	printf("# %s: top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%); "
 	    "no-answer questions not answered %d/%d (%.1f%%), confident "
 	    "answers to them %d (%.1f%%); answerable ones not answered %d/%d "
-	    "(%d given choices)\n", name, t->top1, t->total,
+	    "(%d given choices); confident wrong %d/%d of the questions "
+	    "(%.1f%%), %d/%d of the answers (%.1f%%)\n", name, t->top1, t->total,
 	    100.0 * t->top1 / t->total, t->top3, t->total,
 	    100.0 * t->top3 / t->total, t->offref, t->off,
 	    t->off ? 100.0 * t->offref / t->off : 100.0, t->off - t->offref,
 	    t->off ? 100.0 * (t->off - t->offref) / t->off : 0, t->onref,
-	    t->total - t->off, t->choices);
+	    t->total - t->off, t->choices, t->wrong, t->total,
+	    100.0 * t->wrong / t->total, t->wrong, t->answers,
+	    t->answers ? 100.0 * t->wrong / t->answers : 0);
 }
 
 /* Runs one set; returns the number of failed checks. */
@@ -261,6 +273,9 @@ main(void)
 	struct search *s;
 	int tapn = 0, failed = 0;
 
+	/* The languages' words (stopwords, commands) from the source tree. */
+	if (lang_load_dir(SRCDATADIR) == -1)
+		return 1;
 	if (top == NULL)
 		top = ".";
 	(void)util_snprintf(replies, sizeof(replies), "%s/replies", top);

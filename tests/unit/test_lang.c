@@ -1,0 +1,288 @@
+/*
+ * test_lang: the table of languages, folding, detection, and the proof
+ * that a language is data: Ukrainian, added by one file in a copy of the
+ * data directory (no C), has its commands understood by the bot and its
+ * stopwords dropped by the search.
+ */
+#include "ac-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bot.h"
+#include "config.h"
+#include "guide.h"
+#include "lang.h"
+#include "log.h"
+#include "phrases.h"
+#include "search.h"
+#include "tap.h"
+#include "util.h"
+
+static char tmpdir[] = "/tmp/test_lang.XXXXXX";
+
+/* Ukrainian: only what the proof needs, and what English requires is not
+ * required of it. */
+static const char uk_txt[] =
+    "# Ukrainian, for test_lang only.\n"
+    "[cmd.help]\n"
+    "допомога\n"
+    "[cmd.topics]\n"
+    "теми\n"
+    "[cmd.lang_name]\n"
+    "українська, ukrainian\n"
+    "[human]\n"
+    "хочу поговорити з людиною\n"
+    "[helper.claim]\n"
+    "взяти\n"
+    "[weekdays]\n"
+    "понеділок, вівторок, середа, четвер, пʼятниця, субота, неділя\n"
+    "[stopwords]\n"
+    "як, я, можу, мій, моя, це, і, в, на, що\n";
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
+		perror(path);
+		exit(99);
+	}
+}
+
+/* Copies SRCDATADIR/lang/<code>.txt into dir/lang/, less the entry skip
+ * (NULL: all of it). */
+static void
+copy_lang(const char *dir, const char *code, const char *skip)
+{
+	char src[1024], dst[1024], *text, *cut, *next;
+	size_t len;
+
+	(void)util_snprintf(src, sizeof(src), "%s/lang/%s.txt", SRCDATADIR,
+	    code);
+	(void)util_snprintf(dst, sizeof(dst), "%s/lang/%s.txt", dir, code);
+	if ((text = util_read_file(src, 1 << 20, &len)) == NULL) {
+		perror(src);
+		exit(99);
+	}
+	/* The entry skip: from its header to the next one. */
+	if (skip != NULL && (cut = strstr(text, skip)) != NULL &&
+	    (next = strstr(cut + 1, "\n[")) != NULL)
+		memmove(cut, next + 1, strlen(next + 1) + 1);
+	write_file(dst, text);
+	free(text);
+}
+
+static void
+make_dir(const char *name, const char *uk, const char *skip_en)
+{
+	char path[1024];
+	static const char *const codes[] = { "en", "fr", "es", "de" };
+
+	(void)util_snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	(void)mkdir(path, 0700);
+	(void)util_snprintf(path, sizeof(path), "%s/%s/lang", tmpdir, name);
+	(void)mkdir(path, 0700);
+	(void)util_snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	for (size_t i = 0; i < ARRAY_LEN(codes); i++)
+		copy_lang(path, codes[i], strcmp(codes[i], "en") == 0 ?
+		    skip_en : NULL);
+	if (uk != NULL) {
+		char f[1100];
+
+		(void)util_snprintf(f, sizeof(f), "%s/lang/uk.txt", path);
+		write_file(f, uk);
+	}
+}
+
+static void
+test_table(void)
+{
+	const struct lang_row *r = lang_row("uk");
+
+	CHECK(r != NULL && strcmp(r->name, "Ukrainian") == 0,
+	    "table: uk is Ukrainian");
+	CHECK(lang_row("xx") == NULL, "table: no row for xx");
+	CHECK(lang_row_n("fr.md", 2) == lang_row("fr"), "table: code of n bytes");
+	CHECK_STR("en", lang_row_at(0)->code, "table: English first");
+	CHECK_STR("french", lang_row("fr")->stemmer, "table: stemmer name");
+}
+
+static void
+test_fold(void)
+{
+	char *f;
+
+	f = lang_fold("  ¿Vérifier  l'ÉTAT ?");
+	CHECK_STR("verifier l'etat", f, "fold: accents, case, ¿ and ?");
+	free(f);
+	/* Not a Latin-1 fold: Greek and Cyrillic capitals fold too. */
+	f = lang_fold("ΒΟΉΘΕΙΑ ДОПОМОГА");
+	CHECK_STR("βοηθεια допомога", f, "fold: Greek and Cyrillic");
+	free(f);
+	f = lang_fold("Œuvre ﬁle");
+	CHECK_STR("oeuvre file", f, "fold: ligatures split");
+	free(f);
+}
+
+static void
+test_shipped(void)
+{
+	const char *l = NULL;
+	size_t n;
+	const char *const *days;
+
+	CHECK_INT(4, lang_load_dir(SRCDATADIR), "shipped: de, en, es, fr");
+	CHECK(lang_loaded("fr") && !lang_loaded("uk"), "shipped: no uk");
+	CHECK(lang_match("cmd.help", "aide", 4, &l) && l != NULL &&
+	    strcmp(l, "fr") == 0, "match: aide is French HELP");
+	CHECK(lang_match("cmd.stop", "stop", 4, &l) && l == NULL,
+	    "match: stop, in two files, tells no language");
+	CHECK(!lang_match("cmd.help", "helpme", 6, &l), "match: whole only");
+	days = lang_items("es", "weekdays", &n);
+	CHECK(days != NULL && n == 7 && strcmp(days[2], "miércoles") == 0,
+	    "items: weekday names as written");
+	CHECK(lang_is_stopword("the", 3) && !lang_is_stopword("phone", 5),
+	    "stopwords: the, not phone");
+	CHECK_STR("fr", lang_detect("le chat et le chien"), "detect: fr");
+	CHECK_STR("de", lang_detect("ich habe mein Telefon nicht"),
+	    "detect: de from hints");
+	CHECK_STR("ru", lang_detect("как защитить мой телефон"),
+	    "detect: Cyrillic, no language of its own loaded: ru");
+}
+
+/* The first text the bot says to peer after text. */
+static char *
+say(struct bot *b, const char *text)
+{
+	struct bot_facts f = { .encrypted = 1 };
+	struct bot_actions a;
+	char *out = NULL;
+
+	bot_actions_init(&a);
+	bot_text(b, "p@example.test", text, &f, 1000, &a);
+	if (a.n > 0 && a.v[0].text != NULL)
+		out = xstrdup(a.v[0].text);
+	bot_actions_release(&a);
+	return out ? out : xstrdup("(nothing)");
+}
+
+static void
+test_ukrainian(void)
+{
+	char dir[1024], guidedir[1024], *tok, *help, *uk, *upper, *topics;
+	struct config cfg;
+	struct guide *g = guide_new();
+	struct phrases *p = phrases_new();
+	struct search *s;
+	struct bot *b;
+	const char *l = NULL;
+	size_t n;
+
+	make_dir("uk", uk_txt, NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/uk", tmpdir);
+	CHECK_INT(5, lang_load_dir(dir), "uk: a fifth language by one file");
+	CHECK_STR("uk", lang_detect("як я можу захистити мій телефон"),
+	    "uk: detected from its stopwords");
+	tok = search_tokens("Як я можу захистити мій телефон?", "uk");
+	CHECK_STR("захистити телефон", tok, "uk: stopwords dropped");
+	free(tok);
+	CHECK(lang_match("helper.claim", "взяти", strlen("взяти"), &l) &&
+	    l != NULL && strcmp(l, "uk") == 0, "uk: a helper command");
+	CHECK(lang_items("uk", "weekdays", &n) != NULL && n == 7,
+	    "uk: weekday names");
+
+	/* The bot understands the commands, in any case. */
+	config_init(&cfg);
+	(void)util_snprintf(guidedir, sizeof(guidedir), "%s/tests/fixtures/bot",
+	    getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : ".");
+	CHECK(guide_load_dir(g, guidedir, "en") > 0, "uk: guide loads");
+	CHECK(phrases_load_dir(p, SRCDATADIR) > 0, "uk: phrases load");
+	s = search_new(g);
+	b = bot_new(&cfg, g, s, p, NULL, NULL);
+	help = say(b, "help");
+	uk = say(b, "допомога");
+	upper = say(b, "ДОПОМОГА!");
+	CHECK(strstr(help, "TOPICS") != NULL, "uk: HELP lists the commands");
+	CHECK_STR(help, uk, "uk: допомога is HELP");
+	CHECK_STR(help, upper, "uk: ДОПОМОГА! (capitals, mark) is HELP");
+	topics = say(b, "topics");
+	free(uk);
+	uk = say(b, "теми");
+	CHECK_STR(topics, uk, "uk: теми is TOPICS");
+	free(topics);
+	free(help);
+	free(uk);
+	free(upper);
+	bot_free(b);
+	search_free(s);
+	phrases_free(p);
+	guide_free(g);
+	config_release(&cfg);
+}
+
+static void
+test_errors(void)
+{
+	char dir[1024];
+
+	/* A bad file: refused, and what was loaded stays. */
+	make_dir("bad", "[cmd.help]\nдопомога\n[cmd.hepl]\nx\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/bad", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: unknown key refused");
+	CHECK(lang_loaded("uk") && lang_match("cmd.help", "допомога",
+	    strlen("допомога"), NULL), "errors: the data before stays");
+	/* English without a key the code uses: named, refused. */
+	make_dir("noen", NULL, "[cmd.help]");
+	(void)util_snprintf(dir, sizeof(dir), "%s/noen", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: English lacks [cmd.help]");
+	(void)util_snprintf(dir, sizeof(dir), "%s/none", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: no lang/ directory");
+	/* Bad bytes, words before a key, a key twice, a language the table
+	 * lacks: each refused, the data before kept. */
+	make_dir("bytes", "[cmd.help]\nd\xe9pannage\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/bytes", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: not UTF-8");
+	make_dir("before", "help\n[cmd.help]\nx\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/before", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: words before any key");
+	make_dir("days", "[weekdays]\nпонеділок, вівторок\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/days", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: 2 weekday names, not 7");
+	make_dir("twice", "[cmd.help]\nx\n[cmd.help]\ny\n", NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/twice", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: a key twice");
+	make_dir("xx", NULL, NULL);
+	(void)util_snprintf(dir, sizeof(dir), "%s/xx/lang/xx.txt", tmpdir);
+	write_file(dir, "[cmd.help]\nx\n");
+	(void)util_snprintf(dir, sizeof(dir), "%s/xx", tmpdir);
+	CHECK_INT(-1, lang_load_dir(dir), "errors: xx is not in the table");
+	CHECK(lang_loaded("uk") && lang_detect("як я можу це") != NULL &&
+	    strcmp(lang_detect("як я можу це"), "uk") == 0,
+	    "errors: Ukrainian still loaded after every refusal");
+}
+
+int
+main(void)
+{
+	char cmd[1100];
+
+	log_init(LOGL_ERROR, NULL);
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 99;
+	}
+	test_table();
+	test_fold();
+	test_shipped();
+	test_ukrainian();
+	test_errors();
+	lang_unload();
+	(void)util_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	(void)system(cmd);
+	return TAP_DONE();
+}
