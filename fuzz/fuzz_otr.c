@@ -228,7 +228,7 @@ static void
 node_init(struct node *n, const char *dir)
 {
 	static const struct otr_callbacks proto = {
-		NULL, cb_inject, cb_text, cb_event, NULL, NULL
+		NULL, cb_inject, cb_text, cb_event, NULL, NULL, NULL
 	};
 	struct otr_callbacks cb = proto;
 	struct buf b;

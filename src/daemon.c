@@ -4,6 +4,7 @@
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,7 @@ struct daemon {
 
 static volatile sig_atomic_t	 got_stop;
 static volatile sig_atomic_t	 got_hup;
+static pthread_t		 main_thread;
 
 static void
 on_signal(int sig)
@@ -125,6 +127,21 @@ on_signal(int sig)
 		got_hup = 1;
 	else
 		got_stop = 1;
+}
+
+/* SIGUSR1 only ends the main thread's select() (or sleep) early. */
+static void
+on_wake(int sig)
+{
+	(void)sig;
+}
+
+/* From an OTR worker: a result waits for the main thread (otr.h). */
+static void
+otr_cb_wake(void *ud)
+{
+	(void)ud;
+	pthread_kill(main_thread, SIGUSR1);
 }
 
 static int
@@ -141,11 +158,21 @@ signals_setup(void)
 		log_warn("sigaction");
 		return -1;
 	}
+	/* SA_RESTART: select() and usleep() end with EINTR all the same
+	 * (signal(7)); other system calls are not cut short. */
+	sa.sa_handler = on_wake;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGUSR1, &sa, NULL) == -1) {
+		log_warn("sigaction");
+		return -1;
+	}
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	if (sigaction(SIGPIPE, &sa, NULL) == -1) {
 		log_warn("sigaction");
 		return -1;
 	}
+	main_thread = pthread_self();
 	return 0;
 }
 
@@ -1279,6 +1306,7 @@ setup(struct daemon *d)
 	ocb.text = otr_cb_text;
 	ocb.event = otr_cb_event;
 	ocb.received = otr_cb_received;
+	ocb.wake = otr_cb_wake;
 	ocb.kept = session_kept;
 	d->o = otr_new(cfg, d->refusal, &ocb);
 	if (d->o == NULL)
@@ -1534,16 +1562,15 @@ daemon_run(struct config *cfg)
 	notify_init();
 	while (!got_stop) {
 		time_t now;
-		int busy;
 
-		/* While OTR's workers decrypt, the loop comes back every
-		 * millisecond for what they produced: libstrophe's select()
-		 * cannot watch another descriptor. */
-		busy = otr_dispatch(d.o);
+		/* libstrophe's select() watches only its socket: an OTR
+		 * worker with a result ends it with SIGUSR1 (otr_sleep_ms,
+		 * otr_cb_wake); docs/design.md, "Threads". */
+		otr_dispatch(d.o);
 		flush(&d);
-		xmppc_run_once(d.x, busy ? 1 : 200);
-		if (otr_dispatch(d.o) >= 0)
-			flush(&d);
+		xmppc_run_once(d.x, otr_sleep_ms(d.o, 200));
+		otr_dispatch(d.o);
+		flush(&d);
 		notify_watchdog();
 		if (got_hup) {
 			got_hup = 0;

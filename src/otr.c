@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <pthread.h>
+#include <signal.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -3032,12 +3033,15 @@ eng_poll_visits(const struct eng *o)
  * The front: the public functions, over one engine (otr_threads 0) or
  * over shards, each an engine with its own OtrlUserState, a mutex and a
  * worker thread (otr_threads > 0). A bare JID always goes to the same
- * shard (shard_of), so its messages are decrypted in order. Workers only
- * run otr_receive(); everything an engine produces (injected bodies,
- * texts, events) is queued, in order, for the main thread, which hands it
- * to the daemon in otr_dispatch(): libstrophe, the bot and the store stay
- * in the main thread. The main thread's own calls take the shard's mutex
- * and run there.
+ * shard (shard_of), whose worker runs its jobs in order: messages in,
+ * texts out, ends, the poll. Everything an engine produces (injected
+ * bodies, texts, events) is queued, in order, for the main thread, which
+ * hands it to the daemon in otr_dispatch(): libstrophe, the bot and the
+ * store stay in the main thread. The calls whose result the caller needs
+ * wait for the shard's queue, then run in the main thread under the
+ * shard's mutex; otr_info() reads a snapshot (struct snap).
+ * docs/design.md, "Threads", says why this is safe and how the main
+ * thread is woken.
  */
 
 #define MAX_THREADS	8
@@ -3056,13 +3060,44 @@ struct item {
 	char			 fp[OTR_FP_HUMAN_LEN];
 	void			*cookie;	/* DONE, DEFERRED */
 	unsigned int		 shard;		/* DEFERRED */
+	/* DONE: when the job was queued, taken by its worker, had the
+	 * engine's mutex, was done (monotonic us; log.level debug). */
+	uint64_t		 t_in, t_start, t_locked, t_done;
+};
+
+/* What a worker does for the main thread, in its shard's order. */
+enum job_kind {
+	J_RECEIVE,		/* from (full), body, cookie */
+	J_SEND,			/* from (bare), body: the text */
+	J_END,			/* from (bare) */
+	J_POLL,			/* now */
 };
 
 struct job {
 	struct job		*next;
+	enum job_kind		 kind;
 	char			*from;
 	char			*body;
 	void			*cookie;
+	time_t			 now;
+	uint64_t		 t_in;		/* monotonic us, queued */
+};
+
+/*
+ * What otr_info() says of a JID, as its engine last left it: the main
+ * thread reads this instead of waiting for a worker's crypto. A worker
+ * writes its job's JID after each job; anything that can change other
+ * JIDs (the poll, an eviction, a reload) moves the shard's generation on,
+ * which makes every entry stale (read again under the engine's mutex).
+ * Entries are written with the engine's mutex held, then smu.
+ */
+#define SNAP_SLOTS	1024
+
+struct snap {
+	char			*bare;		/* NULL: empty */
+	uint64_t		 gen;
+	struct otr_info		 info;
+	int			 sendable;	/* current_ctx() != NULL */
 };
 
 struct shard {
@@ -3074,9 +3109,18 @@ struct shard {
 	pthread_cond_t		 jcv;
 	struct job		*jhead;
 	struct job		**jtail;
+	pthread_cond_t		 idle;		/* pending went to 0 */
+	size_t			 pending;	/* under jmu: queued + running */
 	pthread_t		 th;
 	int			 started;
 	int			 stop;		/* under jmu */
+	uint64_t		 gen;		/* atomic; written under mu */
+	/* Under mu, while the worker runs a job: what the engine produces,
+	 * handed to the main thread once the job's snapshot is written. */
+	int			 batching;
+	struct item		*bhead, **btail;
+	pthread_mutex_t		 smu;		/* snaps */
+	struct snap		*snaps;
 };
 
 struct otr {
@@ -3091,6 +3135,10 @@ struct otr {
 	size_t			 live_total;	/* atomic */
 	int			 fpr_dirty;	/* atomic */
 	int			 dispatching;
+	int			 sleeping;	/* atomic: the main thread may
+						   be in select() */
+	int			 trace;		/* SECOURS_OTR_TRACE: log where
+						   each message's time went */
 	char			**session_jid;	/* otr_session_jid's copy */
 	char			*fpr_path;
 	char			*fpr_written;	/* its content, as last written */
@@ -3098,14 +3146,45 @@ struct otr {
 	pthread_t		 main;
 };
 
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Queues a list of items (it, linked by next) for the main thread. */
 static void
 out_push(struct otr *f, struct item *it)
 {
-	it->next = NULL;
+	struct item *last = it;
+
+	while (last->next != NULL)
+		last = last->next;
 	pthread_mutex_lock(&f->omu);
 	*f->otail = it;
-	f->otail = &it->next;
+	f->otail = &last->next;
 	pthread_mutex_unlock(&f->omu);
+	/* One wake-up per sleep: the first item after otr_sleep_ms(). */
+	if (__atomic_exchange_n(&f->sleeping, 0, __ATOMIC_SEQ_CST) &&
+	    f->cb.wake != NULL)
+		f->cb.wake(f->cb.ud);
+}
+
+/* What an engine produced: to the main thread, or held until its job is
+ * done (a worker's job; see job_run). */
+static void
+shard_push(struct shard *sh, struct item *it)
+{
+	if (!sh->batching) {
+		out_push(sh->front, it);
+		return;
+	}
+	it->next = NULL;
+	*sh->btail = it;
+	sh->btail = &it->next;
 }
 
 static int
@@ -3118,7 +3197,7 @@ front_inject(void *ud, const char *to, const char *body, int hints)
 	it->to = xstrdup(to);
 	it->body = xstrdup(body);
 	it->hints = hints;
-	out_push(sh->front, it);
+	shard_push(sh, it);
 	return 0;
 }
 
@@ -3131,7 +3210,7 @@ front_text(void *ud, const char *bare, const char *text)
 	it->kind = IT_TEXT;
 	it->bare = xstrdup(bare);
 	it->body = xstrdup(text);
-	out_push(sh->front, it);
+	shard_push(sh, it);
 }
 
 static void
@@ -3152,7 +3231,7 @@ front_event(void *ud, const struct otr_event *ev)
 		util_strlcpy(it->fp, ev->fp, sizeof(it->fp));
 		it->ev.fp = it->fp;
 	}
-	out_push(sh->front, it);
+	shard_push(sh, it);
 }
 
 /* Only the main thread asks (a worker defers what would need it). */
@@ -3187,6 +3266,117 @@ job_free(struct job *j)
 	free(j);
 }
 
+static void shard_lock(const struct shard *);
+static void shard_unlock(const struct shard *);
+
+static uint64_t
+gen_of(const struct shard *sh)
+{
+	return __atomic_load_n(&sh->gen, __ATOMIC_SEQ_CST);
+}
+
+/* Under sh->mu: every snapshot of the shard is stale. */
+static void
+gen_bump(struct shard *sh)
+{
+	__atomic_add_fetch(&sh->gen, 1, __ATOMIC_SEQ_CST);
+}
+
+static struct snap *
+snap_slot(const struct shard *sh, const char *bare)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (const char *c = bare; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return &sh->snaps[h % SNAP_SLOTS];
+}
+
+/* Under sh->mu: bare's snapshot from its engine, now. */
+static void
+snap_take(struct shard *sh, const char *bare, struct snap *out)
+{
+	out->gen = gen_of(sh);
+	eng_info(sh->e, bare, &out->info);
+	out->sendable = current_ctx(sh->e, bare, 0) != NULL;
+	pthread_mutex_lock(&sh->smu);
+	{
+		struct snap *s = snap_slot(sh, bare);
+
+		if (s->bare == NULL || strcmp(s->bare, bare) != 0) {
+			free(s->bare);
+			s->bare = xstrdup(bare);
+		}
+		s->gen = out->gen;
+		s->info = out->info;
+		s->sendable = out->sendable;
+	}
+	pthread_mutex_unlock(&sh->smu);
+}
+
+/* Main thread: bare's (lower-cased bare JID) snapshot, waiting for the
+ * engine only when the stored one is stale or missing. */
+static void
+snap_get(struct shard *sh, const char *bare, struct snap *out)
+{
+	struct snap *s;
+	int hit;
+
+	pthread_mutex_lock(&sh->smu);
+	s = snap_slot(sh, bare);
+	if ((hit = s->bare != NULL && s->gen == gen_of(sh) &&
+	    strcmp(s->bare, bare) == 0)) {
+		*out = *s;
+		out->bare = NULL;
+	}
+	pthread_mutex_unlock(&sh->smu);
+	if (hit)
+		return;
+	shard_lock(sh);
+	snap_take(sh, bare, out);
+	out->bare = NULL;
+	shard_unlock(sh);
+}
+
+/* Runs one job on the shard's engine (worker, engine mutex held). Returns
+ * 1 if a receive must be finished by the main thread (an eviction). */
+static int
+job_run(struct shard *sh, struct job *j)
+{
+	struct eng *e = sh->e;
+	struct snap tmp;
+	char *bare;
+	int deferred = 0;
+
+	switch (j->kind) {
+	case J_RECEIVE:
+		e->in_worker = 1;
+		eng_receive(e, j->from, j->body);
+		deferred = e->deferred;
+		e->deferred = 0;
+		e->in_worker = 0;
+		break;
+	case J_SEND:
+		(void)eng_send(e, j->from, j->body);
+		break;
+	case J_END:
+		eng_end(e, j->from);
+		break;
+	case J_POLL:
+		/* Only the records whose time came can change (the heap's);
+		 * libotr's own poll only drops stale handshake state. */
+		eng_poll(e, j->now);
+		if (eng_poll_visits(e) > 0)
+			gen_bump(sh);
+		return 0;
+	}
+	if ((bare = person_bare(j->from)) != NULL) {
+		snap_take(sh, bare, &tmp);
+		free(bare);
+	}
+	return deferred;
+}
+
 static void *
 worker(void *arg)
 {
@@ -3195,7 +3385,9 @@ worker(void *arg)
 
 	for (;;) {
 		struct job *j;
+		struct item *batch, **btail;
 		int deferred;
+		uint64_t t_start, t_locked;
 
 		pthread_mutex_lock(&sh->jmu);
 		while (sh->jhead == NULL && !sh->stop)
@@ -3208,18 +3400,28 @@ worker(void *arg)
 			sh->jtail = &sh->jhead;
 		pthread_mutex_unlock(&sh->jmu);
 
+		t_start = mono_us();
 		pthread_mutex_lock(sh->mu);
-		sh->e->in_worker = 1;
-		eng_receive(sh->e, j->from, j->body);
-		deferred = sh->e->deferred;
-		sh->e->deferred = 0;
-		sh->e->in_worker = 0;
+		t_locked = mono_us();
+		sh->batching = 1;
+		sh->bhead = NULL;
+		sh->btail = &sh->bhead;
+		deferred = job_run(sh, j);
+		sh->batching = 0;
+		batch = sh->bhead;
+		btail = batch != NULL ? sh->btail : &batch;
 		pthread_mutex_unlock(sh->mu);
 
-		{
+		/* The job's items, then its "done", in one go: the main thread
+		 * sees none of them before the job's snapshot. */
+		if (j->kind == J_RECEIVE) {
 			struct item *it = xcalloc(1, sizeof(*it));
 
 			it->cookie = j->cookie;
+			it->t_in = j->t_in;
+			it->t_start = t_start;
+			it->t_locked = t_locked;
+			it->t_done = mono_us();
 			if (deferred) {
 				it->kind = IT_DEFERRED;
 				it->shard = sh->no;
@@ -3228,11 +3430,54 @@ worker(void *arg)
 				j->from = j->body = NULL;
 			} else
 				it->kind = IT_DONE;
-			out_push(f, it);
+			*btail = it;
 		}
+		if (batch != NULL)
+			out_push(f, batch);
 		job_free(j);
+		pthread_mutex_lock(&sh->jmu);
+		if (--sh->pending == 0)
+			pthread_cond_broadcast(&sh->idle);
+		pthread_mutex_unlock(&sh->jmu);
+		/* After the item: otr_dispatch() returning 0 means all done. */
 		__atomic_sub_fetch(&f->inflight, 1, __ATOMIC_SEQ_CST);
 	}
+}
+
+/* Queues a job (main thread). Takes from and body. */
+static void
+job_queue(struct otr *f, struct shard *sh, enum job_kind kind, char *from,
+    char *body, void *cookie, time_t now)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->kind = kind;
+	j->from = from;
+	j->body = body;
+	j->cookie = cookie;
+	j->now = now;
+	j->t_in = mono_us();
+	__atomic_add_fetch(&f->inflight, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&sh->jmu);
+	sh->pending++;
+	*sh->jtail = j;
+	sh->jtail = &j->next;
+	pthread_cond_signal(&sh->jcv);
+	pthread_mutex_unlock(&sh->jmu);
+}
+
+/* Main thread: waits until the shard's worker has done every job queued
+ * so far (for the few calls whose result the caller needs, so that they
+ * come after the sends queued before them), then takes its mutex. */
+static void
+shard_sync(struct shard *sh)
+{
+	pthread_mutex_lock(&sh->jmu);
+	while (sh->pending > 0)
+		pthread_cond_wait(&sh->idle, &sh->jmu);
+	pthread_mutex_unlock(&sh->jmu);
+	/* Only the main thread queues: the worker stays idle. */
+	pthread_mutex_lock(sh->mu);
 }
 
 static unsigned int
@@ -3276,7 +3521,16 @@ shard_for(const struct otr *f, const char *jid)
 static void
 shard_lock(const struct shard *sh)
 {
+	uint64_t t0;
+
+	if (pthread_mutex_trylock(sh->mu) == 0)
+		return;
+	t0 = mono_us();
 	pthread_mutex_lock(sh->mu);
+	/* For bench/: the main thread waiting for a worker's crypto. */
+	if (sh->front->trace)
+		log_debug("otr: main thread waited %lu us for a shard",
+		    (unsigned long)(mono_us() - t0));
 }
 
 static void
@@ -3291,6 +3545,7 @@ otr_new(const struct config *cfg, const char *refusal,
 {
 	struct otr *f;
 	struct otr_callbacks ecb;
+	sigset_t all, old;
 	unsigned int i;
 
 	if (cfg->state_dir == NULL || cb == NULL || cb->inject == NULL) {
@@ -3303,6 +3558,7 @@ otr_new(const struct config *cfg, const char *refusal,
 	f->main = pthread_self();
 	f->session_jid = xcalloc(1, sizeof(*f->session_jid));
 	f->n = threads_wanted(cfg);
+	f->trace = getenv("SECOURS_OTR_TRACE") != NULL;
 	pthread_mutex_init(&f->omu, NULL);
 	f->otail = &f->ohead;
 	if (f->n == 0) {
@@ -3325,6 +3581,9 @@ otr_new(const struct config *cfg, const char *refusal,
 		pthread_mutex_init(sh->mu, NULL);
 		pthread_mutex_init(&sh->jmu, NULL);
 		pthread_cond_init(&sh->jcv, NULL);
+		pthread_cond_init(&sh->idle, NULL);
+		pthread_mutex_init(&sh->smu, NULL);
+		sh->snaps = xcalloc(SNAP_SLOTS, sizeof(*sh->snaps));
 		sh->jtail = &sh->jhead;
 		memset(&ecb, 0, sizeof(ecb));
 		ecb.ud = sh;
@@ -3343,13 +3602,20 @@ otr_new(const struct config *cfg, const char *refusal,
 	/* log.c makes the key of its JID hashes on first use: before the
 	 * workers, so that they all hash with the same one (TSan). */
 	(void)log_peer(cfg->account.jid);
+	/* The workers block every signal: SIGTERM, SIGHUP and the daemon's
+	 * wake-up reach the main thread, whose select() they interrupt. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < f->n; i++) {
-		if (pthread_create(&f->sh[i].th, NULL, worker, &f->sh[i]) != 0) {
-			log_warnx("otr: cannot start a worker thread");
-			otr_free(f);
-			return NULL;
-		}
+		if (pthread_create(&f->sh[i].th, NULL, worker, &f->sh[i]) != 0)
+			break;
 		f->sh[i].started = 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (i < f->n) {
+		log_warnx("otr: cannot start a worker thread");
+		otr_free(f);
+		return NULL;
 	}
 	log_info("otr: %u worker threads, sessions sharded by JID", f->n);
 	return f;
@@ -3405,6 +3671,7 @@ front_evict(struct otr *f)
 				best = (int)i;
 				at = p->active;
 			}
+			gen_bump(&f->sh[i]);	/* stale handshakes dropped */
 			shard_unlock(&f->sh[i]);
 		}
 		if (best < 0 || __atomic_load_n(&f->live_total,
@@ -3413,6 +3680,7 @@ front_evict(struct otr *f)
 		shard_lock(&f->sh[best]);
 		if ((p = evict_candidate(f->sh[best].e)) != NULL)
 			evict_end(f->sh[best].e, p);
+		gen_bump(&f->sh[best]);
 		shard_unlock(&f->sh[best]);
 	}
 }
@@ -3435,6 +3703,14 @@ item_deliver(struct otr *f, struct item *it)
 			f->cb.event(f->cb.ud, &it->ev);
 		break;
 	case IT_DONE:
+		/* For bench/: where a message's time went with workers. */
+		if (it->t_in != 0 && f->trace)
+			log_debug("otr job: queued %lu us, lock %lu us, "
+			    "work %lu us, noticed %lu us",
+			    (unsigned long)(it->t_start - it->t_in),
+			    (unsigned long)(it->t_locked - it->t_start),
+			    (unsigned long)(it->t_done - it->t_locked),
+			    (unsigned long)(mono_us() - it->t_done));
 		if (it->cookie != NULL && f->cb.received != NULL)
 			f->cb.received(f->cb.ud, it->cookie);
 		break;
@@ -3445,6 +3721,7 @@ item_deliver(struct otr *f, struct item *it)
 		front_evict(f);
 		shard_lock(sh);
 		eng_receive(sh->e, it->to, it->body);
+		gen_bump(sh);
 		shard_unlock(sh);
 		done->kind = IT_DONE;
 		done->cookie = it->cookie;
@@ -3454,11 +3731,35 @@ item_deliver(struct otr *f, struct item *it)
 	}
 }
 
+unsigned long
+otr_sleep_ms(struct otr *f, unsigned long want)
+{
+	int waiting;
+
+	if (f->n == 0)
+		return want;
+	/* Set before looking: a worker that pushes after the look sees
+	 * it and wakes the main thread (out_push). */
+	__atomic_store_n(&f->sleeping, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&f->omu);
+	waiting = f->ohead != NULL;
+	pthread_mutex_unlock(&f->omu);
+	if (waiting) {
+		__atomic_store_n(&f->sleeping, 0, __ATOMIC_SEQ_CST);
+		return 0;
+	}
+	if (__atomic_load_n(&f->inflight, __ATOMIC_SEQ_CST) > 0 &&
+	    want > OTR_WAKE_BOUND_MS)
+		return OTR_WAKE_BOUND_MS;
+	return want;
+}
+
 int
 otr_dispatch(struct otr *f)
 {
 	if (f->n == 0)
 		return 0;
+	__atomic_store_n(&f->sleeping, 0, __ATOMIC_SEQ_CST);
 	if (f->dispatching)
 		return 1;
 	f->dispatching = 1;
@@ -3506,8 +3807,10 @@ otr_resume(struct otr *f)
 {
 	unsigned int i;
 
-	for (i = f->n; i > 0; i--)
+	for (i = f->n; i > 0; i--) {
+		gen_bump(&f->sh[i - 1]);	/* the configuration changed */
 		shard_unlock(&f->sh[i - 1]);
+	}
 }
 
 unsigned int
@@ -3564,6 +3867,12 @@ otr_free(struct otr *f)
 		free(f->sh[i].mu);
 		pthread_mutex_destroy(&f->sh[i].jmu);
 		pthread_cond_destroy(&f->sh[i].jcv);
+		pthread_cond_destroy(&f->sh[i].idle);
+		pthread_mutex_destroy(&f->sh[i].smu);
+		if (f->sh[i].snaps != NULL)
+			for (size_t k = 0; k < SNAP_SLOTS; k++)
+				free(f->sh[i].snaps[k].bare);
+		free(f->sh[i].snaps);
 	}
 	pthread_mutex_destroy(&f->omu);
 	free(f->sh);
@@ -3579,7 +3888,6 @@ otr_receive_async(struct otr *f, const char *from_full, const char *body,
     void *cookie)
 {
 	struct shard *sh;
-	struct job *j;
 
 	if (f->n == 0) {
 		eng_receive(f->e, from_full, body);
@@ -3593,16 +3901,8 @@ otr_receive_async(struct otr *f, const char *from_full, const char *body,
 		return;
 	}
 	sh = shard_for(f, from_full);
-	j = xcalloc(1, sizeof(*j));
-	j->from = xstrdup(from_full);
-	j->body = xstrdup(body);
-	j->cookie = cookie;
-	__atomic_add_fetch(&f->inflight, 1, __ATOMIC_SEQ_CST);
-	pthread_mutex_lock(&sh->jmu);
-	*sh->jtail = j;
-	sh->jtail = &j->next;
-	pthread_cond_signal(&sh->jcv);
-	pthread_mutex_unlock(&sh->jmu);
+	job_queue(f, sh, J_RECEIVE, xstrdup(from_full), xstrdup(body), cookie,
+	    0);
 }
 
 void
@@ -3611,7 +3911,8 @@ otr_receive(struct otr *f, const char *from_full, const char *body)
 	otr_receive_async(f, from_full, body, NULL);
 }
 
-/* Runs CALL on the engine of JID: directly, or under its shard's mutex. */
+/* Runs CALL on the engine of JID: directly, or once its shard's worker
+ * has done what was queued before (shard_sync), under the shard's mutex. */
 #define ON_SHARD(f, jid, e, call) do {					\
 	if ((f)->n == 0) {						\
 		struct eng *e = (f)->e;					\
@@ -3619,8 +3920,9 @@ otr_receive(struct otr *f, const char *from_full, const char *body)
 	} else {							\
 		struct shard *sh_ = shard_for((f), (jid));		\
 		struct eng *e = sh_->e;					\
-		shard_lock(sh_);					\
+		shard_sync(sh_);					\
 		call;							\
+		gen_bump(sh_);						\
 		shard_unlock(sh_);					\
 	}								\
 } while (0)
@@ -3636,20 +3938,64 @@ otr_receive(struct otr *f, const char *from_full, const char *body)
 			struct eng *e = (f)->sh[i_].e;			\
 			shard_lock(&(f)->sh[i_]);			\
 			call;						\
+			gen_bump(&(f)->sh[i_]);				\
 			shard_unlock(&(f)->sh[i_]);			\
 		}							\
 	}								\
 } while (0)
 
+/*
+ * Sharded, a text is encrypted by its shard's worker, after what was
+ * queued for the same shard before: the checks that decide whether it
+ * can go at all (a session, its size, something left once cleaned) are
+ * made here, from the JID's snapshot, so that the caller still learns
+ * "nothing sent". A session that ends in between is logged by the worker.
+ */
+static int
+send_queue(struct otr *f, const char *bare_in, const char *text)
+{
+	struct shard *sh;
+	struct snap sn;
+	char *bare, *safe;
+	int ok;
+
+	if (text == NULL || (bare = person_bare(bare_in)) == NULL)
+		return -1;
+	if (strlen(text) > MAX_SEND) {
+		log_warnx("otr: not sending %zu bytes to %s (limit %d)",
+		    strlen(text), log_peer(bare), MAX_SEND);
+		free(bare);
+		return -1;
+	}
+	safe = chat_text_out(text);
+	ok = *safe != '\0';
+	free(safe);
+	sh = shard_for(f, bare);
+	if (ok) {
+		snap_get(sh, bare, &sn);
+		ok = sn.sendable;
+		if (!ok)
+			log_info("otr: not sending to %s: no private "
+			    "conversation", log_peer(bare));
+	}
+	if (!ok) {
+		free(bare);
+		return -1;
+	}
+	job_queue(f, sh, J_SEND, bare, xstrdup(text), NULL, 0);
+	return 0;
+}
+
 int
 otr_send(struct otr *f, const char *bare, const char *text)
 {
-	int rc;
-
-	ON_SHARD(f, bare, e, rc = eng_send(e, bare, text));
-	return rc;
+	if (f->n == 0)
+		return eng_send(f->e, bare, text);
+	return send_queue(f, bare, text);
 }
 
+/* Synchronous, as the other calls below: a helper's pin is checked by
+ * the caller's clock (a reload may have just changed it). */
 int
 otr_send_pinned(struct otr *f, const char *bare, const char *text)
 {
@@ -3696,16 +4042,32 @@ otr_set_auto_notice(struct otr *f, const char *text)
 void
 otr_end(struct otr *f, const char *bare)
 {
-	ON_SHARD(f, bare, e, eng_end(e, bare));
+	if (f->n == 0)
+		eng_end(f->e, bare);
+	else if (bare != NULL)
+		job_queue(f, shard_for(f, bare), J_END, xstrdup(bare), NULL,
+		    NULL, 0);
 }
 
 void
 otr_end_all(struct otr *f)
 {
-	ON_EACH(f, e, eng_end_all(e));
+	unsigned int i;
+
+	if (f->n == 0) {
+		eng_end_all(f->e);
+		return;
+	}
+	for (i = 0; i < f->n; i++) {
+		shard_sync(&f->sh[i]);
+		eng_end_all(f->sh[i].e);
+		gen_bump(&f->sh[i]);
+		shard_unlock(&f->sh[i]);
+	}
 	otr_dispatch(f);
 }
 
+/* Synchronous: the daemon asks otr_info() right after. */
 void
 otr_offline(struct otr *f, const char *full)
 {
@@ -3715,13 +4077,33 @@ otr_offline(struct otr *f, const char *full)
 void
 otr_poll(struct otr *f, time_t now)
 {
-	ON_EACH(f, e, eng_poll(e, now));
+	unsigned int i;
+
+	if (f->n == 0) {
+		eng_poll(f->e, now);
+		return;
+	}
+	for (i = 0; i < f->n; i++)
+		job_queue(f, &f->sh[i], J_POLL, NULL, NULL, NULL, now);
 }
 
 void
-otr_info(const struct otr *f, const char *bare, struct otr_info *info)
+otr_info(const struct otr *f, const char *bare_in, struct otr_info *info)
 {
-	ON_SHARD(f, bare, e, eng_info(e, bare, info));
+	struct snap sn;
+	char *bare;
+
+	if (f->n == 0) {
+		eng_info(f->e, bare_in, info);
+		return;
+	}
+	if ((bare = person_bare(bare_in)) == NULL) {
+		memset(info, 0, sizeof(*info));
+		return;
+	}
+	snap_get(shard_for(f, bare), bare, &sn);
+	*info = sn.info;
+	free(bare);
 }
 
 const char *

@@ -77,6 +77,11 @@ struct otr_callbacks {
 	/* otr_receive_async()'s message is done (its texts and events were
 	 * delivered before); may be NULL. */
 	void	(*received)(void *ud, void *cookie);
+	/* Called from a worker thread, at most once per otr_sleep_ms(): a
+	 * result waits for the main thread, which may be asleep in select().
+	 * Must be thread-safe (the daemon sends its main thread a signal);
+	 * may be NULL (then results wait for the sleep to end). */
+	void	(*wake)(void *ud);
 };
 
 /* Opens or creates the key (logged: it can take a few seconds), instance
@@ -104,6 +109,13 @@ void otr_receive_async(struct otr *o, const char *from_full,
  * events, cb.received) to the callbacks, in order. Returns 1 while
  * messages are still being decrypted (call again soon), else 0. */
 int otr_dispatch(struct otr *o);
+/* Main thread, just before it sleeps (select()) for up to want ms: how
+ * long it may sleep. 0 if results wait already; OTR_WAKE_BOUND_MS at most
+ * while workers have jobs (a wake-up signal that comes between this call
+ * and select() is lost; the sleep is then that long); else want. From
+ * this call to the next otr_dispatch(), the first result calls cb.wake. */
+unsigned long otr_sleep_ms(struct otr *o, unsigned long want);
+#define OTR_WAKE_BOUND_MS	20
 /* For tests: waits until every queued message is done and delivered. */
 void otr_settle(struct otr *o);
 /* Main thread: holds every worker off (a reload swaps the configuration

@@ -257,7 +257,7 @@ static int
 node_start(struct node *n)
 {
 	struct otr_callbacks cb = { n, cb_inject, cb_text, cb_event,
-	    cb_kept, NULL };
+	    cb_kept, NULL, NULL };
 
 	n->o = otr_new(&n->cfg, REFUSAL, &cb);
 	if (n->o != NULL)
@@ -325,7 +325,7 @@ test_files(void)
 	chmod(path, 0644);
 	{
 		struct otr_callbacks cb = { &tmp, cb_inject, cb_text,
-		    cb_event, cb_kept, NULL };
+		    cb_event, cb_kept, NULL, NULL };
 		struct otr *o = otr_new(&tmp.cfg, REFUSAL, &cb);
 
 		CHECK(o == NULL, "world-readable key: otr_new fails");
