@@ -124,6 +124,8 @@ struct peer {
 	char		*full;		/* last full JID heard from */
 	struct inst	 inst[MAX_INSTANCES];
 	time_t		 active;	/* last message in or out */
+	uint64_t	 touched;	/* touch_clock then: orders the
+					   shards' peers (front_evict) */
 	time_t		 refused;	/* last refusal notice sent */
 	time_t		 plain_at;	/* last plaintext refused */
 	time_t		 stale;		/* last stale-session recovery */
@@ -993,10 +995,15 @@ peer_recount(struct eng *o, struct peer *p)
 }
 
 /* p was active now: it moves to the front of the eviction order. */
+/* Counts peer_touch() calls of every engine: "least recently active"
+ * across shards, finer than a second. */
+static uint64_t touch_clock;
+
 static void
 peer_touch(struct eng *o, struct peer *p, time_t now)
 {
 	p->active = now;
+	p->touched = __atomic_add_fetch(&touch_clock, 1, __ATOMIC_RELAXED);
 	if (p->live)
 		list_front(o, LIST_LIVE, p);
 	list_front(o, LIST_ALL, p);
@@ -3661,15 +3668,15 @@ front_evict(struct otr *f)
 	for (tries = 0; tries < 64 &&
 	    __atomic_load_n(&f->live_total, __ATOMIC_SEQ_CST) >= max; tries++) {
 		struct peer *p;
-		time_t at = 0;
+		uint64_t at = 0;
 		int best = -1;
 
 		for (i = 0; i < f->n; i++) {
 			shard_lock(&f->sh[i]);
 			if ((p = evict_candidate(f->sh[i].e)) != NULL &&
-			    (best < 0 || p->active < at)) {
+			    (best < 0 || p->touched < at)) {
 				best = (int)i;
-				at = p->active;
+				at = p->touched;
 			}
 			gen_bump(&f->sh[i]);	/* stale handshakes dropped */
 			shard_unlock(&f->sh[i]);
