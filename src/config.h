@@ -109,7 +109,8 @@ struct config {
 		int	 max_per_minute;	/* stanzas per bare JID */
 		size_t	 max_sessions;		/* live people */
 		int	 otr_threads;		/* OTR worker threads; 0 none;
-						   -1 (default): online CPUs, at most 8 */
+						   -1 (default): not set, 0 unless
+						   SECOURS_OTR_THREADS says */
 		size_t	 max_queue;		/* open cases */
 		int	 max_fragments;		/* per pending OTR message */
 	} limits;
