@@ -228,7 +228,7 @@ static void
 node_init(struct node *n, const char *dir)
 {
 	static const struct otr_callbacks proto = {
-		NULL, cb_inject, cb_text, cb_event, NULL
+		NULL, cb_inject, cb_text, cb_event, NULL, NULL, NULL
 	};
 	struct otr_callbacks cb = proto;
 	struct buf b;
@@ -241,6 +241,8 @@ node_init(struct node *n, const char *dir)
 	n->cfg.otr.smp_question = xstrdup("Our word?");
 	n->cfg.otr.smp_secret = xstrdup("s3cret");
 	n->cfg.otr.idle_timeout = IDLE;
+	/* Each step checks what came out at once: no worker threads. */
+	n->cfg.limits.otr_threads = 0;
 	if (n == &bot) {
 		/* A helper pinned to a key nobody has. */
 		helper.jid = xstrdup("helper@example.org");

@@ -252,6 +252,9 @@ static const struct key limits_keys[] = {
 	{ .name = "max_fragments", .type = T_INT,
 	    .off = C(limits.max_fragments), .min = 1, .max = 1000,
 	    .def = "64" },
+	/* No default here: config_init sets -1, "not set" (otr.c). */
+	{ .name = "otr_threads", .type = T_INT,
+	    .off = C(limits.otr_threads), .min = 0, .max = 64 },
 };
 
 static const struct key helper_keys[] = {
@@ -1352,6 +1355,7 @@ config_init(struct config *cfg)
 	if (c.nprobs > 0)
 		fatalx("config: bad default in the key table: %s",
 		    c.probs[0].msg);
+	cfg->limits.otr_threads = -1;	/* not set: see otr.c */
 }
 
 int

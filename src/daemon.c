@@ -4,6 +4,7 @@
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,7 @@ struct daemon {
 
 static volatile sig_atomic_t	 got_stop;
 static volatile sig_atomic_t	 got_hup;
+static pthread_t		 main_thread;
 
 static void
 on_signal(int sig)
@@ -125,6 +127,21 @@ on_signal(int sig)
 		got_hup = 1;
 	else
 		got_stop = 1;
+}
+
+/* SIGUSR1 only ends the main thread's select() (or sleep) early. */
+static void
+on_wake(int sig)
+{
+	(void)sig;
+}
+
+/* From an OTR worker: a result waits for the main thread (otr.h). */
+static void
+otr_cb_wake(void *ud)
+{
+	(void)ud;
+	pthread_kill(main_thread, SIGUSR1);
 }
 
 static int
@@ -141,11 +158,21 @@ signals_setup(void)
 		log_warn("sigaction");
 		return -1;
 	}
+	/* SA_RESTART: select() and usleep() end with EINTR all the same
+	 * (signal(7)); other system calls are not cut short. */
+	sa.sa_handler = on_wake;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGUSR1, &sa, NULL) == -1) {
+		log_warn("sigaction");
+		return -1;
+	}
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	if (sigaction(SIGPIPE, &sa, NULL) == -1) {
 		log_warn("sigaction");
 		return -1;
 	}
+	main_thread = pthread_self();
 	return 0;
 }
 
@@ -945,40 +972,61 @@ cb_offline(void *ud)
 	status_publish(d, time(NULL));
 }
 
+/* A message on its way through OTR (otr_receive_async's cookie). */
+struct rx {
+	char		 bare[JID_BARE_MAX + 1];
+	int		 before;	/* env_reach() before it */
+	int		 timed;
+	unsigned long	 texts;
+	struct timespec	 t0;
+};
+
+/* OTR is done with a message (in this thread, or a worker's). */
+static void
+otr_cb_received(void *ud, void *cookie)
+{
+	struct daemon *d = ud;
+	struct rx *rx = cookie;
+	struct timespec t1;
+
+	/* A person who wrote in the session kept while they were offline is
+	 * back in it: what waited for them goes out now. (Helpers' reach
+	 * follows their presence.) */
+	if (rx->before != ESC_SECURE && env_reach(d, rx->bare) == ESC_SECURE &&
+	    config_helper_find(d->cfg, rx->bare) == NULL)
+		presence_changed(d, rx->bare, res_best(d, rx->bare));
+	flush(d);
+	/* For bench/run_load.py: stanza in to replies out, no content. */
+	if (rx->timed && d->texts != rx->texts) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_debug("text handled in %ld us",
+		    (long)((t1.tv_sec - rx->t0.tv_sec) * 1000000L +
+		    (t1.tv_nsec - rx->t0.tv_nsec) / 1000L));
+	}
+	free(rx);
+}
+
 static void
 cb_message(void *ud, const char *from_full, const char *body, int error)
 {
 	struct daemon *d = ud;
-	char bare[JID_BARE_MAX + 1];
-	int before, timed = log_get_level() >= LOGL_DEBUG;
-	unsigned long texts = d->texts;
-	struct timespec t0, t1;
+	struct rx *rx;
 
 	if (error)
 		return;		/* never to OTR: it would answer errors */
-	if (timed)
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (jid_bare_into(from_full, bare, sizeof(bare)) != JID_OK)
-		return;		/* xmpp.c refuses such JIDs at the edge */
-	if (!rate_allow(d, bare, time(NULL)))
+	rx = xcalloc(1, sizeof(*rx));
+	if ((rx->timed = log_get_level() >= LOGL_DEBUG))
+		clock_gettime(CLOCK_MONOTONIC, &rx->t0);
+	if (jid_bare_into(from_full, rx->bare, sizeof(rx->bare)) != JID_OK ||
+	    !rate_allow(d, rx->bare, time(NULL))) {
+		/* xmpp.c refuses bad JIDs at the edge */
+		free(rx);
 		return;
-	person_heard(d, from_full, bare);
-	before = env_reach(d, bare);
-	otr_receive(d->o, from_full, body);
-	/* A person who wrote in the session kept while they were offline is
-	 * back in it: what waited for them goes out now. (Helpers' reach
-	 * follows their presence.) */
-	if (before != ESC_SECURE && env_reach(d, bare) == ESC_SECURE &&
-	    config_helper_find(d->cfg, bare) == NULL)
-		presence_changed(d, bare, res_best(d, bare));
-	flush(d);
-	/* For bench/run_load.py: stanza in to replies out, no content. */
-	if (timed && d->texts != texts) {
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		log_debug("text handled in %ld us",
-		    (long)((t1.tv_sec - t0.tv_sec) * 1000000L +
-		    (t1.tv_nsec - t0.tv_nsec) / 1000L));
 	}
+	rx->texts = d->texts;
+	person_heard(d, from_full, rx->bare);
+	rx->before = env_reach(d, rx->bare);
+	otr_receive_async(d->o, from_full, body, rx);
 }
 
 static void
@@ -1083,6 +1131,7 @@ tick(struct daemon *d, time_t now)
 	pending_take(d, &a);
 	bot_actions_release(&a);
 	otr_poll(d->o, now);
+	otr_dispatch(d->o);
 	checks_start(d, now, 0);
 	flush(d);
 	heap_trim(d);
@@ -1257,6 +1306,8 @@ setup(struct daemon *d)
 	ocb.inject = otr_cb_inject;
 	ocb.text = otr_cb_text;
 	ocb.event = otr_cb_event;
+	ocb.received = otr_cb_received;
+	ocb.wake = otr_cb_wake;
 	ocb.kept = session_kept;
 	d->o = otr_new(cfg, d->refusal, &ocb);
 	if (d->o == NULL)
@@ -1430,8 +1481,10 @@ reload(struct daemon *d)
 	escalate_free(d->esc);
 	d->esc = NULL;
 	duty_free(d->du);
+	otr_pause(d->o);	/* OTR's worker threads read the configuration */
 	old = *d->live;
 	*d->live = *next;
+	otr_resume(d->o);
 	free(next);
 	next = NULL;
 	if ((d->du = duty_new(d->live)) == NULL)
@@ -1448,10 +1501,12 @@ reload(struct daemon *d)
 	d->lx = lx;
 	d->s = s;
 	config_release(&old);
+	otr_pause(d->o);	/* and log.c's settings */
 	if (d->live->log.level != level)
 		log_set_level((enum log_level)d->live->log.level);
 	if (d->live->log.show_jids != show_jids)
 		log_set_peer_privacy(NULL, 0, d->live->log.show_jids);
+	otr_resume(d->o);
 
 	/* The new machine knows nobody's reach yet. */
 	for (size_t i = 0; i < d->cfg->nhelpers; i++)
@@ -1509,7 +1564,14 @@ daemon_run(struct config *cfg)
 	while (!got_stop) {
 		time_t now;
 
-		xmppc_run_once(d.x, 200);
+		/* libstrophe's select() watches only its socket: an OTR
+		 * worker with a result ends it with SIGUSR1 (otr_sleep_ms,
+		 * otr_cb_wake); docs/design.md, "Threads". */
+		otr_dispatch(d.o);
+		flush(&d);
+		xmppc_run_once(d.x, otr_sleep_ms(d.o, 200));
+		otr_dispatch(d.o);
+		flush(&d);
 		notify_watchdog();
 		if (got_hup) {
 			got_hup = 0;

@@ -24,8 +24,9 @@ static FILE		*log_file;	/* NULL: stderr */
 static unsigned char	 peer_key[32];
 static int		 peer_key_set;
 static int		 peer_show;
-static char		 rot[LOG_NBUFS][LOG_VIS_MAX * 4 + 16];
-static unsigned		 rot_next;
+/* per thread: OTR's worker threads log too */
+static _Thread_local char rot[LOG_NBUFS][LOG_VIS_MAX * 4 + 16];
+static _Thread_local unsigned rot_next;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 

@@ -45,11 +45,11 @@
  */
 #define AS_LIMIT	(2UL * 1024 * 1024 * 1024)
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HAVE_ASAN 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define HAVE_SANITIZER 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HAVE_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define HAVE_SANITIZER 1
 #endif
 #endif
 
@@ -179,7 +179,7 @@ level_raise(int level, int verbose)
 static void
 limit_address_space(void)
 {
-#ifndef HAVE_ASAN
+#ifndef HAVE_SANITIZER
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_AS, &rl) == -1) {

@@ -6,7 +6,7 @@
  * Shape: one OtrlUserState; a list of peers (one per bare JID) holding what
  * libotr does not (last full JIDs per instance, cooldowns, SMP attempts).
  * The peers are in a hash table, two recency lists (eviction, live
- * sessions) and a min-heap of the time otr_poll() must next look at each.
+ * sessions) and a min-heap of the time eng_poll() must next look at each.
  * libotr calls back into the ops below; those callbacks only record facts
  * and queue events, and the events and texts reach the daemon after the
  * libotr call has returned, so the daemon never re-enters libotr.
@@ -14,6 +14,9 @@
 #include "ac-config.h"
 
 #include <sys/stat.h>
+
+#include <pthread.h>
+#include <signal.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,7 +110,7 @@ struct plist {
 struct peer {
 	struct plink	 link[NLISTS];
 	struct peer	*hnext;		/* same hash bucket */
-	time_t		 due;		/* otr_poll() looks at it then */
+	time_t		 due;		/* eng_poll() looks at it then */
 	size_t		 heap_at;	/* its place in o->heap, 1-based; 0 none */
 	unsigned long	 polled;	/* o->polls when the tick last looked */
 	ConnContext	*master;	/* cached; NULL: see no_ctx */
@@ -121,13 +124,15 @@ struct peer {
 	char		*full;		/* last full JID heard from */
 	struct inst	 inst[MAX_INSTANCES];
 	time_t		 active;	/* last message in or out */
+	uint64_t	 touched;	/* touch_clock then: orders the
+					   shards' peers (front_evict) */
 	time_t		 refused;	/* last refusal notice sent */
 	time_t		 plain_at;	/* last plaintext refused */
 	time_t		 stale;		/* last stale-session recovery */
 	time_t		 proto_err;	/* last OTR error libotr sent */
 	time_t		 proto_query;	/* last query libotr sent */
 	time_t		 asked;		/* last query we sent */
-	int		 asked_open;	/* ... by otr_open() */
+	int		 asked_open;	/* ... by eng_open() */
 	int		 nbare;		/* bare queries since the last notice */
 	time_t		 ake_seen;	/* last handshake message from them */
 	int		 smp_ours;	/* the running SMP is the bot's check */
@@ -153,7 +158,7 @@ struct pending {
 	int		 plaintext;
 };
 
-struct otr {
+struct eng {
 	const struct config	*cfg;
 	struct otr_callbacks	 cb;
 	OtrlUserState		 us;
@@ -174,7 +179,7 @@ struct otr {
 	time_t			 last_poll;
 	size_t			 poll_visits;	/* peers the last poll looked at */
 	time_t			 poll_now;	/* the running poll's time; 0 */
-	unsigned long		 polls;		/* otr_poll() calls so far */
+	unsigned long		 polls;		/* eng_poll() calls so far */
 	struct peer		**heap;		/* min-heap of peers by due */
 	size_t			 nheap;
 	size_t			 heapcap;
@@ -196,6 +201,17 @@ struct otr {
 	ConnContext		*smp_over;	/* an SMP ended here */
 	ConnContext		*ake_over;	/* a handshake ended here */
 
+	/* Sharded (otr_threads > 0): this engine holds the JIDs with
+	 * shard_of(bare, nshards) == shard; the live count is summed over
+	 * the shards; the fingerprints file is written by the main thread. */
+	unsigned int		 nshards;	/* 0: the only engine */
+	unsigned int		 shard;
+	size_t			*live_total;	/* atomic; NULL if not sharded */
+	int			*fpr_dirty;	/* atomic; set to ask for a write */
+	int			 in_worker;	/* running in a worker thread */
+	int			 deferred;	/* receive must run in the main
+						 * thread (session_evict) */
+
 	struct pending		*pend;
 	size_t			 npend;
 	size_t			 pendcap;
@@ -204,15 +220,17 @@ struct otr {
 
 static int lib_ready;
 
-static int peer_end(struct otr *, struct peer *);
-static int session_evict(struct otr *);
+static int peer_end(struct eng *, struct peer *);
+static void eng_free(struct eng *);
+static void eng_end_all(struct eng *);
+static int session_evict(struct eng *);
 
 /* ---------------------------------------------------------------------
  * Small helpers
  */
 
 static time_t
-now_of(const struct otr *o)
+now_of(const struct eng *o)
 {
 	return (o != NULL && o->clock != NULL) ? o->clock() : time(NULL);
 }
@@ -505,7 +523,7 @@ key_load(OtrlUserState us, const char *path, const char *account)
 }
 
 static int
-instag_generate(struct otr *o)
+instag_generate(struct eng *o)
 {
 	gcry_error_t err;
 	char *tmp;
@@ -539,12 +557,22 @@ pin_matches(const struct config_helper *h, const unsigned char *fp)
 /* Whose keys are written to disk: helpers', and people's if the admin
  * chose to remember them. */
 static int
-keeps_keys(const struct otr *o, const char *bare)
+keeps_keys(const struct eng *o, const char *bare)
 {
 	return o->cfg->otr.remember_people || config_helper_find(o->cfg, bare) != NULL;
 }
 
-static ConnContext *master_of(const struct otr *, const char *);
+static unsigned int
+shard_of(const char *bare, unsigned int n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a, as peer_hash */
+
+	for (; *bare != '\0'; bare++)
+		h = (h ^ (unsigned char)*bare) * 16777619u;
+	return n > 1 ? (h >> 8) % n : 0;
+}
+
+static ConnContext *master_of(const struct eng *, const char *);
 
 /* The keys of master context m (and its instances' list) as lines of the
  * fingerprints file. */
@@ -563,36 +591,50 @@ fpr_lines(struct buf *b, const ConnContext *m)
 	}
 }
 
-/*
- * Writes the kept keys (keeps_keys). libotr asks for this at every key it
- * has not seen, that is at most handshakes with a newcomer: without
- * remember_people only the helpers' contexts are looked at (not every
- * context), and a file that would not change (a stranger's key, not kept)
- * is not written again (no rename, no fsync).
- */
-static int
-fingerprints_write(struct otr *o)
+/* Appends the lines of the fingerprints file for o's kept keys
+ * (keeps_keys): without remember_people only the helpers' contexts are
+ * looked at, not every context. */
+static void
+fingerprints_dump(const struct eng *o, struct buf *b)
 {
 	ConnContext *c;
-	struct buf b;
-	int rc;
 
-	buf_init(&b);
-	buf_adds(&b, "");
 	if (o->cfg->otr.remember_people) {
 		for (c = o->us->context_root; c != NULL; c = c->next)
 			if (c->m_context == c && keeps_keys(o, c->username))
-				fpr_lines(&b, c);
-	} else {
-		for (size_t i = 0; i < o->cfg->nhelpers; i++) {
-			char bare[JID_BARE_MAX + 1];
-
-			if (jid_bare_into(o->cfg->helpers[i].jid, bare,
-			    sizeof(bare)) == JID_OK &&
-			    (c = master_of(o, bare)) != NULL)
-				fpr_lines(&b, c);
-		}
+				fpr_lines(b, c);
+		return;
 	}
+	for (size_t i = 0; i < o->cfg->nhelpers; i++) {
+		char bare[JID_BARE_MAX + 1];
+
+		if (jid_bare_into(o->cfg->helpers[i].jid, bare,
+		    sizeof(bare)) == JID_OK &&
+		    (c = master_of(o, bare)) != NULL)
+			fpr_lines(b, c);
+	}
+}
+
+/*
+ * Writes the kept keys. libotr asks for this at every key it has not
+ * seen, that is at most handshakes with a newcomer; a file that would not
+ * change (a stranger's key, not kept) is not written again (no rename, no
+ * fsync). Sharded, the file holds every shard's keys: the main thread
+ * writes it (otr_dispatch), asked through fpr_dirty.
+ */
+static int
+fingerprints_write(struct eng *o)
+{
+	struct buf b;
+	int rc;
+
+	if (o->fpr_dirty != NULL) {
+		__atomic_store_n(o->fpr_dirty, 1, __ATOMIC_SEQ_CST);
+		return 0;
+	}
+	buf_init(&b);
+	buf_adds(&b, "");
+	fingerprints_dump(o, &b);
 	if (o->fpr_written != NULL && strcmp(o->fpr_written, b.s) == 0) {
 		buf_release(&b);
 		return 0;
@@ -621,7 +663,7 @@ peer_hash(const char *bare)
 }
 
 static struct peer *
-peer_find(const struct otr *o, const char *bare)
+peer_find(const struct eng *o, const char *bare)
 {
 	struct peer *p;
 
@@ -637,7 +679,7 @@ peer_find(const struct otr *o, const char *bare)
  * JID whose keys are kept can have a context (peer_remove forgets the
  * others'), so only then is the list searched. */
 static ConnContext *
-master_of(const struct otr *o, const char *bare)
+master_of(const struct eng *o, const char *bare)
 {
 	struct peer *p = peer_find(o, bare);
 	ConnContext *m;
@@ -663,7 +705,7 @@ master_of(const struct otr *o, const char *bare)
  * person ended OTR) or an abandoned handshake holds nothing: it does not
  * count towards max_sessions. */
 static int
-peer_live(const struct otr *o, const struct peer *p)
+peer_live(const struct eng *o, const struct peer *p)
 {
 	ConnContext *m, *c;
 	time_t now = now_of(o);
@@ -681,7 +723,7 @@ peer_live(const struct otr *o, const struct peer *p)
 
 /* Whether a context of p is FINISHED (the other side ended OTR). */
 static int
-peer_finished(const struct otr *o, const struct peer *p)
+peer_finished(const struct eng *o, const struct peer *p)
 {
 	ConnContext *m, *c;
 
@@ -693,9 +735,17 @@ peer_finished(const struct otr *o, const struct peer *p)
 	return 0;
 }
 
+/* Live sessions in every shard. */
+static size_t
+live_all(const struct eng *o)
+{
+	return o->live_total != NULL ?
+	    __atomic_load_n(o->live_total, __ATOMIC_SEQ_CST) : o->nlive;
+}
+
 /* Takes p out of list l (nothing if it is not in it). */
 static void
-list_unlink(struct otr *o, int l, struct peer *p)
+list_unlink(struct eng *o, int l, struct peer *p)
 {
 	struct plink *k = &p->link[l];
 	struct plist *s = &o->list[l];
@@ -713,7 +763,7 @@ list_unlink(struct otr *o, int l, struct peer *p)
 
 /* Puts p at the front of list l (moving it if it is in it). */
 static void
-list_front(struct otr *o, int l, struct peer *p)
+list_front(struct eng *o, int l, struct peer *p)
 {
 	struct plink *k = &p->link[l];
 	struct plist *s = &o->list[l];
@@ -730,7 +780,7 @@ list_front(struct otr *o, int l, struct peer *p)
 }
 
 static int
-peer_ake_running(const struct otr *o, const char *bare)
+peer_ake_running(const struct eng *o, const char *bare)
 {
 	ConnContext *m, *c;
 
@@ -743,7 +793,7 @@ peer_ake_running(const struct otr *o, const char *bare)
 }
 
 static int
-peer_encrypted(const struct otr *o, const char *bare)
+peer_encrypted(const struct eng *o, const char *bare)
 {
 	ConnContext *m, *c;
 
@@ -757,7 +807,7 @@ peer_encrypted(const struct otr *o, const char *bare)
 
 /* Bytes of fragments libotr holds for p (constant: its instances). */
 static size_t
-peer_frag_bytes(const struct otr *o, const struct peer *p)
+peer_frag_bytes(const struct eng *o, const struct peer *p)
 {
 	ConnContext *m, *c;
 	size_t n = 0;
@@ -771,21 +821,21 @@ peer_frag_bytes(const struct otr *o, const struct peer *p)
 
 /*
  * The tick's timer: a binary min-heap of peers keyed by the time
- * otr_poll() must next look at them (peer_due). Every change to what the
+ * eng_poll() must next look at them (peer_due). Every change to what the
  * tick acts on (activity, a libotr call, a handshake) goes through
  * peer_touch() or peer_recount(), which reschedule; the tick then pops
  * only the peers whose time came, so its cost does not grow with the
  * people heard from and gone (issue 13).
  */
 static void
-heap_put(struct otr *o, size_t i, struct peer *p)
+heap_put(struct eng *o, size_t i, struct peer *p)
 {
 	o->heap[i] = p;
 	p->heap_at = i + 1;
 }
 
 static void
-heap_up(struct otr *o, size_t i)
+heap_up(struct eng *o, size_t i)
 {
 	struct peer *p = o->heap[i];
 
@@ -797,7 +847,7 @@ heap_up(struct otr *o, size_t i)
 }
 
 static void
-heap_down(struct otr *o, size_t i)
+heap_down(struct eng *o, size_t i)
 {
 	struct peer *p = o->heap[i];
 	size_t k;
@@ -814,7 +864,7 @@ heap_down(struct otr *o, size_t i)
 }
 
 static void
-heap_remove(struct otr *o, struct peer *p)
+heap_remove(struct eng *o, struct peer *p)
 {
 	struct peer *last;
 	size_t i = p->heap_at;
@@ -832,7 +882,7 @@ heap_remove(struct otr *o, struct peer *p)
 
 /* Sets p's due time, adding p to the heap if it is not in it. */
 static void
-heap_set(struct otr *o, struct peer *p, time_t due)
+heap_set(struct eng *o, struct peer *p, time_t due)
 {
 	if (p->heap_at == 0) {
 		if (o->nheap == o->heapcap) {
@@ -853,7 +903,7 @@ heap_set(struct otr *o, struct peer *p, time_t due)
 /* How long a peer record outlives its last message: the refusal
  * cooldown and the SMP attempt window are counted in it. */
 static long
-record_keep(const struct otr *o)
+record_keep(const struct eng *o)
 {
 	long keep = o->cfg->otr.refusal_cooldown;
 
@@ -867,14 +917,14 @@ earlier(time_t a, time_t b)
 }
 
 /*
- * When otr_poll() must next look at p, from its state now: no later than
+ * When eng_poll() must next look at p, from its state now: no later than
  * the first time one of the tick's rules could apply to it (an encrypted
  * session idle for idle_timeout, a FINISHED context, contexts without a
  * session for AKE_WINDOW, a fresh handshake going stale, the record's
  * keep over). Too early costs one visit; never too late.
  */
 static time_t
-peer_due(const struct otr *o, const struct peer *p, time_t now)
+peer_due(const struct eng *o, const struct peer *p, time_t now)
 {
 	ConnContext *m, *c;
 	long keep = record_keep(o);
@@ -909,7 +959,7 @@ peer_due(const struct otr *o, const struct peer *p, time_t now)
  * same one); any other that is due is looked at by the running or the
  * next tick. */
 static void
-peer_schedule(struct otr *o, struct peer *p)
+peer_schedule(struct eng *o, struct peer *p)
 {
 	time_t now = now_of(o), t;
 
@@ -925,12 +975,15 @@ peer_schedule(struct otr *o, struct peer *p)
  * fragments into the totals (live sessions are counted as they start and
  * end, never by walking every peer). */
 static void
-peer_recount(struct otr *o, struct peer *p)
+peer_recount(struct eng *o, struct peer *p)
 {
 	int live = peer_live(o, p);
 	size_t frag = peer_frag_bytes(o, p);
 
 	o->nlive = o->nlive - (size_t)p->live + (size_t)live;
+	if (o->live_total != NULL && live != p->live)
+		__atomic_add_fetch(o->live_total, live ? 1 : (size_t)-1,
+		    __ATOMIC_SEQ_CST);
 	if (live && !p->live)
 		list_front(o, LIST_LIVE, p);
 	else if (!live && p->live)
@@ -942,10 +995,15 @@ peer_recount(struct otr *o, struct peer *p)
 }
 
 /* p was active now: it moves to the front of the eviction order. */
+/* Counts peer_touch() calls of every engine: "least recently active"
+ * across shards, finer than a second. */
+static uint64_t touch_clock;
+
 static void
-peer_touch(struct otr *o, struct peer *p, time_t now)
+peer_touch(struct eng *o, struct peer *p, time_t now)
 {
 	p->active = now;
+	p->touched = __atomic_add_fetch(&touch_clock, 1, __ATOMIC_RELAXED);
 	if (p->live)
 		list_front(o, LIST_LIVE, p);
 	list_front(o, LIST_ALL, p);
@@ -959,7 +1017,7 @@ peer_touch(struct otr *o, struct peer *p, time_t now)
  * text, reply and note goes through it.
  */
 static const struct config_helper *
-session_helper(const struct otr *o, const ConnContext *c)
+session_helper(const struct eng *o, const ConnContext *c)
 {
 	const struct config_helper *h;
 
@@ -972,7 +1030,7 @@ session_helper(const struct otr *o, const ConnContext *c)
 
 /* An encrypted session of a helper's JID whose key is not pinned. */
 static int
-session_unpinned(const struct otr *o, const ConnContext *c)
+session_unpinned(const struct eng *o, const ConnContext *c)
 {
 	return c != NULL && c->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
 	    config_helper_find(o->cfg, c->username) != NULL &&
@@ -986,7 +1044,7 @@ session_unpinned(const struct otr *o, const ConnContext *c)
  * check, never the helper's proof). Every SMP path asks this.
  */
 static int
-smp_refused(const struct otr *o, const ConnContext *c)
+smp_refused(const struct eng *o, const ConnContext *c)
 {
 	return c != NULL && config_helper_find(o->cfg, c->username) != NULL &&
 	    session_helper(o, c) == NULL;
@@ -996,10 +1054,10 @@ smp_refused(const struct otr *o, const ConnContext *c)
  * The current session with bare: the ENCRYPTED instance whose text came
  * last (replies go to the session that asked), else the one that received
  * most recently. With a helper's JID, only a session_helper() one, unless
- * any_key (otr_info() reporting a mismatch).
+ * any_key (eng_info() reporting a mismatch).
  */
 static ConnContext *
-current_ctx(const struct otr *o, const char *bare, int any_key)
+current_ctx(const struct eng *o, const char *bare, int any_key)
 {
 	ConnContext *m, *c, *best = NULL;
 	const struct peer *p = peer_find(o, bare);
@@ -1080,7 +1138,7 @@ smp_tidy(ConnContext *c)
 /* Forgets the contexts of p. Helpers' (and, when people are remembered,
  * everybody's) master contexts stay: they hold the known keys. */
 static void
-contexts_forget(struct otr *o, struct peer *p)
+contexts_forget(struct eng *o, struct peer *p)
 {
 	ConnContext *m, *c;
 	int again = 1;
@@ -1122,7 +1180,7 @@ peer_free(struct peer *p)
 }
 
 static void
-peer_remove(struct otr *o, struct peer *victim)
+peer_remove(struct eng *o, struct peer *victim)
 {
 	struct peer **pp;
 
@@ -1130,6 +1188,8 @@ peer_remove(struct otr *o, struct peer *victim)
 	if (victim->live)
 		list_unlink(o, LIST_LIVE, victim);
 	o->nlive -= (size_t)victim->live;
+	if (o->live_total != NULL && victim->live)
+		__atomic_sub_fetch(o->live_total, 1, __ATOMIC_SEQ_CST);
 	o->frag_total -= victim->frag;
 	for (pp = &o->bucket[peer_hash(victim->bare)]; *pp != NULL;
 	    pp = &(*pp)->hnext) {
@@ -1147,7 +1207,7 @@ peer_remove(struct otr *o, struct peer *victim)
 /* The peer record for bare, made if missing. NULL (logged) when the
  * records are full of live sessions. */
 static struct peer *
-peer_get(struct otr *o, const char *bare)
+peer_get(struct eng *o, const char *bare)
 {
 	struct peer *p, *oldest = NULL;
 	size_t cap = o->cfg->limits.max_sessions * PEERS_FACTOR +
@@ -1255,7 +1315,7 @@ ctx_full(const struct peer *p, const ConnContext *ctx, const char *bare)
  * so replies still go to the session that asked). Encrypted ones count
  * too: one account cannot hold more than MAX_INSTANCES sessions. */
 static void
-instances_trim(struct otr *o, const char *bare, const ConnContext *keep)
+instances_trim(struct eng *o, const char *bare, const ConnContext *keep)
 {
 	ConnContext *m, *c, *oldest;
 	int n, rank, best;
@@ -1296,7 +1356,7 @@ instances_trim(struct otr *o, const char *bare, const ConnContext *keep)
  */
 
 static void
-queue_add(struct otr *o, const struct pending *pd)
+queue_add(struct eng *o, const struct pending *pd)
 {
 	if (o->npend == o->pendcap) {
 		o->pendcap = o->pendcap ? o->pendcap * 2 : 8;
@@ -1306,7 +1366,7 @@ queue_add(struct otr *o, const struct pending *pd)
 }
 
 static void
-queue_event(struct otr *o, enum otr_event_type type, const char *bare,
+queue_event(struct eng *o, enum otr_event_type type, const char *bare,
     int unread, int plaintext)
 {
 	struct pending pd;
@@ -1322,7 +1382,7 @@ queue_event(struct otr *o, enum otr_event_type type, const char *bare,
 /* A session of a helper's JID whose key is not pinned spoke or opened:
  * the daemon refuses it (otr_refuse_key) and alerts the others. */
 static void
-queue_unpinned(struct otr *o, const struct peer *p, const ConnContext *c)
+queue_unpinned(struct eng *o, const struct peer *p, const ConnContext *c)
 {
 	struct pending pd;
 
@@ -1341,7 +1401,7 @@ queue_unpinned(struct otr *o, const struct peer *p, const ConnContext *c)
 }
 
 static void
-queue_text(struct otr *o, const char *bare, char *text)
+queue_text(struct eng *o, const char *bare, char *text)
 {
 	struct pending pd;
 
@@ -1353,7 +1413,7 @@ queue_text(struct otr *o, const char *bare, char *text)
 }
 
 static void
-queue_drop(struct otr *o)
+queue_drop(struct eng *o)
 {
 	size_t i;
 
@@ -1369,7 +1429,7 @@ queue_drop(struct otr *o)
 
 /* Delivers queued events; callbacks may call back into this module. */
 static void
-flush(struct otr *o)
+flush(struct eng *o)
 {
 	while (o->depth == 0 && o->npend > 0) {
 		struct pending *list = o->pend;
@@ -1429,7 +1489,7 @@ static int
 op_is_logged_in(void *od, const char *acct, const char *proto,
     const char *user)
 {
-	struct otr *o = od;
+	struct eng *o = od;
 	struct peer *p = peer_find(o, user);
 	int i;
 
@@ -1450,7 +1510,7 @@ static void
 op_inject(void *od, const char *acct, const char *proto, const char *user,
     const char *msg)
 {
-	struct otr *o = od;
+	struct eng *o = od;
 	struct peer *p = peer_find(o, user);
 	const char *to = NULL;
 	time_t now = now_of(o);
@@ -1501,7 +1561,7 @@ op_inject(void *od, const char *acct, const char *proto, const char *user,
 /* A person's key links them across restarts (the JID hash key changes):
  * logged only with log.show_jids. Helpers' keys are in the config. */
 static const char *
-key_for_log(const struct otr *o, const char *bare, const char *human)
+key_for_log(const struct eng *o, const char *bare, const char *human)
 {
 	if (log_shows_jids() || config_helper_find(o->cfg, bare) != NULL)
 		return human;
@@ -1531,7 +1591,7 @@ op_write_fingerprints(void *od)
 static void
 op_gone_secure(void *od, ConnContext *ctx)
 {
-	struct otr *o = od;
+	struct eng *o = od;
 	struct peer *p = peer_find(o, ctx->username);
 	const struct config_helper *h = config_helper_find(o->cfg, ctx->username);
 	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "?";
@@ -1599,7 +1659,7 @@ op_gone_secure(void *od, ConnContext *ctx)
 static void
 op_still_secure(void *od, ConnContext *ctx, int is_reply)
 {
-	struct otr *o = od;
+	struct eng *o = od;
 	struct peer *p = peer_find(o, ctx->username);
 
 	o->ake_over = ctx;
@@ -1664,7 +1724,7 @@ static void
 op_handle_msg_event(void *od, OtrlMessageEvent ev, ConnContext *ctx,
     const char *message, gcry_error_t err)
 {
-	struct otr *o = od;
+	struct eng *o = od;
 	const char *who = ctx != NULL ? log_peer(ctx->username) : "(none)";
 	struct peer *p = ctx != NULL ? peer_find(o, ctx->username) : NULL;
 
@@ -1737,7 +1797,7 @@ op_handle_msg_event(void *od, OtrlMessageEvent ev, ConnContext *ctx,
  * failure clears a pass from before. libotr does much the same; doing it
  * here keeps the rule in one place whatever it does. */
 static void
-smp_trust(struct otr *o, ConnContext *ctx, int passed)
+smp_trust(struct eng *o, ConnContext *ctx, int passed)
 {
 	Fingerprint *f = ctx->active_fingerprint;
 
@@ -1749,7 +1809,7 @@ smp_trust(struct otr *o, ConnContext *ctx, int passed)
 }
 
 static void
-smp_over(struct otr *o, struct peer *p, ConnContext *ctx, int passed)
+smp_over(struct eng *o, struct peer *p, ConnContext *ctx, int passed)
 {
 	int ours = p != NULL && p->smp_ours;
 
@@ -1783,7 +1843,7 @@ static void
 op_handle_smp_event(void *od, OtrlSMPEvent ev, ConnContext *ctx,
     unsigned short pct, char *question)
 {
-	struct otr *o = od;
+	struct eng *o = od;
 	struct peer *p = peer_find(o, ctx->username);
 	const char *who = log_peer(ctx->username);
 
@@ -1844,7 +1904,7 @@ op_handle_smp_event(void *od, OtrlSMPEvent ev, ConnContext *ctx,
 static void
 op_create_instag(void *od, const char *acct, const char *proto)
 {
-	struct otr *o = od;
+	struct eng *o = od;
 
 	(void)acct;
 	(void)proto;
@@ -1872,7 +1932,7 @@ ops_init(OtrlMessageAppOps *ops)
 	ops->handle_msg_event = op_handle_msg_event;
 	ops->handle_smp_event = op_handle_smp_event;
 	ops->create_instag = op_create_instag;
-	/* timer_control NULL: otr_poll() calls otrl_message_poll. */
+	/* timer_control NULL: eng_poll() calls otrl_message_poll. */
 }
 
 static char *
@@ -1887,7 +1947,7 @@ account_of(const struct config *cfg)
 
 /* Reads the known keys; people's are dropped unless remembered. */
 static int
-fingerprints_load(struct otr *o)
+fingerprints_load(struct eng *o)
 {
 	gcry_error_t err;
 	ConnContext *c;
@@ -1903,12 +1963,15 @@ fingerprints_load(struct otr *o)
 	while (again) {
 		again = 0;
 		for (c = o->us->context_root; c != NULL; c = c->next) {
-			if (c->m_context == c && !keeps_keys(o, c->username)) {
-				ctx_forget(c);
+			if (c->m_context != c)
+				continue;
+			if (!keeps_keys(o, c->username))
 				dropped++;
-				again = 1;
-				break;
-			}
+			else if (shard_of(c->username, o->nshards) == o->shard)
+				continue;	/* another shard's otherwise */
+			ctx_forget(c);
+			again = 1;
+			break;
 		}
 	}
 	if (dropped > 0) {
@@ -1919,11 +1982,12 @@ fingerprints_load(struct otr *o)
 	return 0;
 }
 
-struct otr *
-otr_new(const struct config *cfg, const char *refusal,
-    const struct otr_callbacks *cb)
+static struct eng *
+eng_new(const struct config *cfg, const char *refusal,
+    const struct otr_callbacks *cb, unsigned int nshards, unsigned int shard,
+    size_t *live_total, int *fpr_dirty)
 {
-	struct otr *o;
+	struct eng *o;
 	gcry_error_t err;
 	struct buf b;
 
@@ -1935,6 +1999,10 @@ otr_new(const struct config *cfg, const char *refusal,
 	o = xcalloc(1, sizeof(*o));
 	o->cfg = cfg;
 	o->cb = *cb;
+	o->nshards = nshards;
+	o->shard = shard;
+	o->live_total = live_total;
+	o->fpr_dirty = fpr_dirty;
 	ops_init(&o->ops);
 	if ((o->account = account_of(cfg)) == NULL)
 		goto fail;
@@ -1971,19 +2039,19 @@ otr_new(const struct config *cfg, const char *refusal,
 	return o;
 fail:
 	log_warnx("otr: cannot start OTR");
-	otr_free(o);
+	eng_free(o);
 	return NULL;
 }
 
-void
-otr_free(struct otr *o)
+static void
+eng_free(struct eng *o)
 {
 	struct peer *p;
 
 	if (o == NULL)
 		return;
 	if (o->us != NULL)
-		otr_end_all(o);
+		eng_end_all(o);
 	queue_drop(o);
 	while ((p = o->list[LIST_ALL].head) != NULL) {
 		o->list[LIST_ALL].head = p->link[LIST_ALL].next;
@@ -2034,15 +2102,15 @@ otr_fingerprint_only(const struct config *cfg, char fp[OTR_FP_HUMAN_LEN])
 	return rc;
 }
 
-void
-otr_set_auto_notice(struct otr *o, const char *text)
+static void
+eng_set_auto_notice(struct eng *o, const char *text)
 {
 	free(o->refusal_auto);
 	o->refusal_auto = text != NULL ? xstrdup(text) : NULL;
 }
 
-void
-otr_set_clock(struct otr *o, time_t (*clock)(void))
+static void
+eng_set_clock(struct eng *o, time_t (*clock)(void))
 {
 	o->clock = clock;
 }
@@ -2054,7 +2122,7 @@ otr_set_clock(struct otr *o, time_t (*clock)(void))
 /* Whether a handshake with p is under way: our query is fresh, or the
  * peer's handshake messages are. A query now would cross it. */
 static int
-handshake_fresh(const struct otr *o, const struct peer *p, time_t now)
+handshake_fresh(const struct eng *o, const struct peer *p, time_t now)
 {
 	if (p->asked != 0 && now - p->asked < ASK_WINDOW)
 		return 1;
@@ -2072,7 +2140,7 @@ handshake_fresh(const struct otr *o, const struct peer *p, time_t now)
  * slow auto-responder gets a few, then nothing).
  */
 static void
-refuse(struct otr *o, struct peer *p, const char *from_full,
+refuse(struct eng *o, struct peer *p, const char *from_full,
     const char *body, time_t now)
 {
 	const char *s, *e, *text, *autotext, *out;
@@ -2137,7 +2205,7 @@ refuse(struct otr *o, struct peer *p, const char *from_full,
  * peer still thinks it has one. Tell them (unless libotr did), and start
  * a fresh handshake. */
 static void
-recover(struct otr *o, struct peer *p, const char *from_full, time_t now,
+recover(struct eng *o, struct peer *p, const char *from_full, time_t now,
     int tell)
 {
 	p->unread = 1;
@@ -2159,7 +2227,7 @@ recover(struct otr *o, struct peer *p, const char *from_full, time_t now,
 }
 
 static int
-smp_limited(struct otr *o, struct peer *p, time_t now)
+smp_limited(struct eng *o, struct peer *p, time_t now)
 {
 	int i, n = 0, max = o->cfg->otr.smp_max_attempts;
 
@@ -2184,7 +2252,7 @@ smp_count(struct peer *p, time_t now)
 
 /* SMP steps libotr asked for, done once otrl_message_receiving is over. */
 static void
-smp_followup(struct otr *o, struct peer *p, time_t now)
+smp_followup(struct eng *o, struct peer *p, time_t now)
 {
 	ConnContext *ctx = o->smp_ctx;
 	const char *secret = o->cfg->otr.smp_secret;
@@ -2234,15 +2302,15 @@ smp_followup(struct otr *o, struct peer *p, time_t now)
  * error) is dropped. Two bots opening at once: the larger JID waits.
  */
 static int
-query_crosses(const struct otr *o, const struct peer *p, time_t now)
+query_crosses(const struct eng *o, const struct peer *p, time_t now)
 {
 	if (p->asked == 0 || now - p->asked >= ASK_WINDOW)
 		return 0;
 	return !p->asked_open || strcmp(o->account, p->bare) > 0;
 }
 
-void
-otr_receive(struct otr *o, const char *from_full, const char *body)
+static void
+eng_receive(struct eng *o, const char *from_full, const char *body)
 {
 	OtrlMessageType type;
 	OtrlTLV *tlvs = NULL;
@@ -2301,15 +2369,27 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
 	 * session is protected. */
 	type = otrl_proto_message_type(body);
 	if (!p->live && config_helper_find(o->cfg, bare) == NULL &&
-	    o->nlive >= o->cfg->limits.max_sessions &&
+	    live_all(o) >= o->cfg->limits.max_sessions &&
 	    (strstr(body, "?OTR") != NULL ||
-	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL) &&
-	    ((type != OTRL_MSGTYPE_QUERY && type != OTRL_MSGTYPE_DH_COMMIT &&
-	    type != OTRL_MSGTYPE_TAGGEDPLAINTEXT) || session_evict(o) == -1)) {
-		log_warnx("otr: %zu live sessions (the limit): ignoring OTR "
-		    "from %s", o->cfg->limits.max_sessions, log_peer(bare));
-		free(bare);
-		return;
+	    strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL)) {
+		int opens = type == OTRL_MSGTYPE_QUERY ||
+		    type == OTRL_MSGTYPE_DH_COMMIT ||
+		    type == OTRL_MSGTYPE_TAGGEDPLAINTEXT;
+
+		/* session_evict asks the daemon's kept(): a worker hands
+		 * this message to the main thread (otr_dispatch). */
+		if (opens && o->in_worker) {
+			o->deferred = 1;
+			free(bare);
+			return;
+		}
+		if (!opens || session_evict(o) == -1) {
+			log_warnx("otr: %zu live sessions (the limit): ignoring "
+			    "OTR from %s", o->cfg->limits.max_sessions,
+			    log_peer(bare));
+			free(bare);
+			return;
+		}
 	}
 	/* Our pending query went to the last address heard from (or the
 	 * bare JID); a query from another client of the peer does not
@@ -2459,7 +2539,7 @@ otr_receive(struct otr *o, const char *from_full, const char *body)
  */
 
 static int
-send_ctx(struct otr *o, struct peer *p, ConnContext *ctx, const char *bare,
+send_ctx(struct eng *o, struct peer *p, ConnContext *ctx, const char *bare,
     const char *text)
 {
 	ConnContext *used = NULL;
@@ -2501,8 +2581,8 @@ send_ctx(struct otr *o, struct peer *p, ConnContext *ctx, const char *bare,
 	return rc;
 }
 
-int
-otr_send(struct otr *o, const char *bare_in, const char *text)
+static int
+eng_send(struct eng *o, const char *bare_in, const char *text)
 {
 	ConnContext *ctx;
 	char *bare;
@@ -2519,8 +2599,8 @@ otr_send(struct otr *o, const char *bare_in, const char *text)
 	return rc;
 }
 
-int
-otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
+static int
+eng_send_pinned(struct eng *o, const char *bare_in, const char *text)
 {
 	const struct config_helper *h;
 	ConnContext *ctx;
@@ -2541,8 +2621,8 @@ otr_send_pinned(struct otr *o, const char *bare_in, const char *text)
 	return rc;
 }
 
-int
-otr_refuse_key(struct otr *o, const char *bare_in, unsigned int session,
+static int
+eng_refuse_key(struct eng *o, const char *bare_in, unsigned int session,
     const char *text)
 {
 	ConnContext *m, *c, *ctx = NULL;
@@ -2561,8 +2641,8 @@ otr_refuse_key(struct otr *o, const char *bare_in, unsigned int session,
 	return rc;
 }
 
-int
-otr_open(struct otr *o, const char *bare_in)
+static int
+eng_open(struct eng *o, const char *bare_in)
 {
 	struct peer *p;
 	char *bare;
@@ -2590,8 +2670,8 @@ otr_open(struct otr *o, const char *bare_in)
 	return rc;
 }
 
-int
-otr_smp_start(struct otr *o, const char *bare_in, const char *question)
+static int
+eng_smp_start(struct eng *o, const char *bare_in, const char *question)
 {
 	const char *q = question != NULL && *question != '\0' ? question :
 	    o->cfg->otr.smp_question;
@@ -2640,7 +2720,7 @@ otr_smp_start(struct otr *o, const char *bare_in, const char *question)
 /* Sends DISCONNECTED to each encrypted instance and forgets them. Returns
  * whether a session was encrypted. */
 static int
-peer_end(struct otr *o, struct peer *p)
+peer_end(struct eng *o, struct peer *p)
 {
 	ConnContext *m, *c;
 	int was = 0;
@@ -2669,21 +2749,18 @@ peer_end(struct otr *o, struct peer *p)
 	return was;
 }
 
-/*
- * At the cap: ends the least recently active live session that nobody
- * protects (a configured helper's, or one the owner's kept() names: a
- * person with an open case), so that a newcomer is served rather than
- * refused. Sessions that stopped being live (a stale handshake) drop out
- * on the way; protected ones move to the front, each passed over once per
- * round. 0 when there is room.
- */
-static int
-session_evict(struct otr *o)
+/* The least recently active live session nobody protects (a configured
+ * helper's, or one the owner's kept() names: a person with an open case),
+ * or NULL. Sessions that stopped being live (a stale handshake) drop out
+ * on the way; protected ones move to the front, each passed over once
+ * per round. */
+static struct peer *
+evict_candidate(struct eng *o)
 {
-	size_t tries, n = o->nlive, max = o->cfg->limits.max_sessions;
+	size_t tries, n = o->nlive;
 
-	for (tries = 0; tries < n && o->list[LIST_LIVE].tail != NULL &&
-	    o->nlive >= max; tries++) {
+	for (tries = 0; tries < n && o->list[LIST_LIVE].tail != NULL;
+	    tries++) {
 		struct peer *p = o->list[LIST_LIVE].tail;
 
 		peer_recount(o, p);
@@ -2694,20 +2771,46 @@ session_evict(struct otr *o)
 			list_front(o, LIST_LIVE, p);
 			continue;
 		}
-		log_info("otr: %zu live sessions (the limit): ending the least "
-		    "recently active, with %s", max, log_peer(p->bare));
-		if (p->secure) {
-			p->secure = 0;
-			queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
-		}
-		peer_end(o, p);
-		peer_recount(o, p);
+		return p;
 	}
-	return o->nlive < max ? 0 : -1;
+	return NULL;
 }
 
-void
-otr_end(struct otr *o, const char *bare_in)
+static void
+evict_end(struct eng *o, struct peer *p)
+{
+	log_info("otr: %zu live sessions (the limit): ending the least "
+	    "recently active, with %s", o->cfg->limits.max_sessions,
+	    log_peer(p->bare));
+	if (p->secure) {
+		p->secure = 0;
+		queue_event(o, OTR_EV_ENDED, p->bare, 0, 0);
+	}
+	peer_end(o, p);
+	peer_recount(o, p);
+}
+
+/*
+ * At the cap: ends the least recently active live session that nobody
+ * protects (a configured helper's, or one the owner's kept() names: a
+ * person with an open case), so that a newcomer is served rather than
+ * refused. Sessions that stopped being live (a stale handshake) drop out
+ * on the way; protected ones move to the front, each passed over once per
+ * round. 0 when there is room.
+ */
+static int
+session_evict(struct eng *o)
+{
+	size_t max = o->cfg->limits.max_sessions;
+	struct peer *p;
+
+	while (live_all(o) >= max && (p = evict_candidate(o)) != NULL)
+		evict_end(o, p);
+	return live_all(o) < max ? 0 : -1;
+}
+
+static void
+eng_end(struct eng *o, const char *bare_in)
 {
 	struct peer *p;
 	char *bare;
@@ -2729,8 +2832,8 @@ otr_end(struct otr *o, const char *bare_in)
 	flush(o);
 }
 
-void
-otr_end_all(struct otr *o)
+static void
+eng_end_all(struct eng *o)
 {
 	struct peer *p;
 	int n = 0;
@@ -2743,8 +2846,8 @@ otr_end_all(struct otr *o)
 	flush(o);
 }
 
-void
-otr_offline(struct otr *o, const char *full)
+static void
+eng_offline(struct eng *o, const char *full)
 {
 	struct peer *p;
 	char *bare;
@@ -2774,7 +2877,7 @@ otr_offline(struct otr *o, const char *full)
  * handshake): the live peers with a context are recounted. Only contexts
  * are walked, which libotr's poll walked already. */
 static void
-poll_recount(struct otr *o)
+poll_recount(struct eng *o)
 {
 	ConnContext *c;
 	struct peer *p;
@@ -2787,7 +2890,7 @@ poll_recount(struct otr *o)
 
 /* A reload changed the timeouts: every peer's due time again. */
 static void
-poll_reschedule(struct otr *o)
+poll_reschedule(struct eng *o)
 {
 	struct peer *p;
 
@@ -2800,7 +2903,7 @@ poll_reschedule(struct otr *o)
 /* The tick's rules for one peer whose time came. Returns 1 if its record
  * was removed. */
 static int
-poll_peer(struct otr *o, struct peer *p, time_t now)
+poll_peer(struct eng *o, struct peer *p, time_t now)
 {
 	p->polled = o->polls;
 	peer_recount(o, p);	/* handshakes may have gone stale */
@@ -2833,8 +2936,8 @@ poll_peer(struct otr *o, struct peer *p, time_t now)
 	return 0;
 }
 
-void
-otr_poll(struct otr *o, time_t now)
+static void
+eng_poll(struct eng *o, time_t now)
 {
 	if (o->last_poll == 0)
 		o->last_poll = now;
@@ -2865,8 +2968,8 @@ otr_poll(struct otr *o, time_t now)
  * Facts
  */
 
-void
-otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
+static void
+eng_info(const struct eng *o, const char *bare_in, struct otr_info *info)
 {
 	const struct config_helper *h;
 	const struct peer *p;
@@ -2898,8 +3001,8 @@ otr_info(const struct otr *o, const char *bare_in, struct otr_info *info)
 	free(bare);
 }
 
-const char *
-otr_session_jid(const struct otr *o, const char *bare_in)
+static const char *
+eng_session_jid(const struct eng *o, const char *bare_in)
 {
 	struct peer *p;
 	ConnContext *ctx;
@@ -2915,20 +3018,1138 @@ otr_session_jid(const struct otr *o, const char *bare_in)
 	return full;
 }
 
-const char *
-otr_our_fingerprint(const struct otr *o)
+static const char *
+eng_our_fingerprint(const struct eng *o)
 {
 	return o->our_fp;
 }
 
-size_t
-otr_nsessions(const struct otr *o)
+static size_t
+eng_nsessions(const struct eng *o)
 {
 	return o->nlive;
 }
 
-size_t
-otr_poll_visits(const struct otr *o)
+static size_t
+eng_poll_visits(const struct eng *o)
 {
 	return o->poll_visits;
+}
+
+/* ---------------------------------------------------------------------
+ * The front: the public functions, over one engine (otr_threads 0) or
+ * over shards, each an engine with its own OtrlUserState, a mutex and a
+ * worker thread (otr_threads > 0). A bare JID always goes to the same
+ * shard (shard_of), whose worker runs its jobs in order: messages in,
+ * texts out, ends, the poll. Everything an engine produces (injected
+ * bodies, texts, events) is queued, in order, for the main thread, which
+ * hands it to the daemon in otr_dispatch(): libstrophe, the bot and the
+ * store stay in the main thread. The calls whose result the caller needs
+ * wait for the shard's queue, then run in the main thread under the
+ * shard's mutex; otr_info() reads a snapshot (struct snap).
+ * docs/design.md, "Threads", says why this is safe and how the main
+ * thread is woken.
+ */
+
+enum item_kind { IT_INJECT, IT_TEXT, IT_EVENT, IT_DONE, IT_DEFERRED };
+
+struct item {
+	struct item		*next;
+	enum item_kind		 kind;
+	char			*to;		/* INJECT; DEFERRED: from */
+	char			*body;		/* INJECT, TEXT; DEFERRED */
+	int			 hints;
+	char			*bare;		/* TEXT, EVENT */
+	struct otr_event	 ev;		/* EVENT (bare, full, fp owned) */
+	char			*full;
+	char			 fp[OTR_FP_HUMAN_LEN];
+	void			*cookie;	/* DONE, DEFERRED */
+	unsigned int		 shard;		/* DEFERRED */
+	/* DONE: when the job was queued, taken by its worker, had the
+	 * engine's mutex, was done (monotonic us; log.level debug). */
+	uint64_t		 t_in, t_start, t_locked, t_done;
+};
+
+/* What a worker does for the main thread, in its shard's order. */
+enum job_kind {
+	J_RECEIVE,		/* from (full), body, cookie */
+	J_SEND,			/* from (bare), body: the text */
+	J_END,			/* from (bare) */
+	J_POLL,			/* now */
+};
+
+struct job {
+	struct job		*next;
+	enum job_kind		 kind;
+	char			*from;
+	char			*body;
+	void			*cookie;
+	time_t			 now;
+	uint64_t		 t_in;		/* monotonic us, queued */
+};
+
+/*
+ * What otr_info() says of a JID, as its engine last left it: the main
+ * thread reads this instead of waiting for a worker's crypto. A worker
+ * writes its job's JID after each job; anything that can change other
+ * JIDs (the poll, an eviction, a reload) moves the shard's generation on,
+ * which makes every entry stale (read again under the engine's mutex).
+ * Entries are written with the engine's mutex held, then smu.
+ */
+#define SNAP_SLOTS	1024
+
+struct snap {
+	char			*bare;		/* NULL: empty */
+	uint64_t		 gen;
+	struct otr_info		 info;
+	int			 sendable;	/* current_ctx() != NULL */
+};
+
+struct shard {
+	struct otr		*front;
+	unsigned int		 no;
+	struct eng		*e;
+	pthread_mutex_t		*mu;		/* the engine */
+	pthread_mutex_t		 jmu;		/* the jobs */
+	pthread_cond_t		 jcv;
+	struct job		*jhead;
+	struct job		**jtail;
+	pthread_cond_t		 idle;		/* pending went to 0 */
+	size_t			 pending;	/* under jmu: queued + running */
+	pthread_t		 th;
+	int			 started;
+	int			 stop;		/* under jmu */
+	uint64_t		 gen;		/* atomic; written under mu */
+	/* Under mu, while the worker runs a job: what the engine produces,
+	 * handed to the main thread once the job's snapshot is written. */
+	int			 batching;
+	struct item		*bhead, **btail;
+	pthread_mutex_t		 smu;		/* snaps */
+	struct snap		*snaps;
+};
+
+struct otr {
+	struct otr_callbacks	 cb;		/* the daemon's */
+	unsigned int		 n;		/* shards; 0: one engine, direct */
+	struct eng		*e;		/* n == 0 */
+	struct shard		*sh;
+	pthread_mutex_t		 omu;		/* the output queue */
+	struct item		*ohead;
+	struct item		**otail;
+	size_t			 inflight;	/* atomic: jobs not yet done */
+	size_t			 live_total;	/* atomic */
+	int			 fpr_dirty;	/* atomic */
+	int			 dispatching;
+	int			 sleeping;	/* atomic: the main thread may
+						   be in select() */
+	int			 trace;		/* SECOURS_OTR_TRACE: log where
+						   each message's time went */
+	char			**session_jid;	/* otr_session_jid's copy */
+	char			*fpr_path;
+	char			*fpr_written;	/* its content, as last written */
+	const struct config	*cfg;
+	pthread_t		 main;
+};
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Queues a list of items (it, linked by next) for the main thread. */
+static void
+out_push(struct otr *f, struct item *it)
+{
+	struct item *last = it;
+
+	while (last->next != NULL)
+		last = last->next;
+	pthread_mutex_lock(&f->omu);
+	*f->otail = it;
+	f->otail = &last->next;
+	pthread_mutex_unlock(&f->omu);
+	/* One wake-up per sleep: the first item after otr_sleep_ms(). */
+	if (__atomic_exchange_n(&f->sleeping, 0, __ATOMIC_SEQ_CST) &&
+	    f->cb.wake != NULL)
+		f->cb.wake(f->cb.ud);
+}
+
+/* What an engine produced: to the main thread, or held until its job is
+ * done (a worker's job; see job_run). */
+static void
+shard_push(struct shard *sh, struct item *it)
+{
+	if (!sh->batching) {
+		out_push(sh->front, it);
+		return;
+	}
+	it->next = NULL;
+	*sh->btail = it;
+	sh->btail = &it->next;
+}
+
+static int
+front_inject(void *ud, const char *to, const char *body, int hints)
+{
+	struct shard *sh = ud;
+	struct item *it = xcalloc(1, sizeof(*it));
+
+	it->kind = IT_INJECT;
+	it->to = xstrdup(to);
+	it->body = xstrdup(body);
+	it->hints = hints;
+	shard_push(sh, it);
+	return 0;
+}
+
+static void
+front_text(void *ud, const char *bare, const char *text)
+{
+	struct shard *sh = ud;
+	struct item *it = xcalloc(1, sizeof(*it));
+
+	it->kind = IT_TEXT;
+	it->bare = xstrdup(bare);
+	it->body = xstrdup(text);
+	shard_push(sh, it);
+}
+
+static void
+front_event(void *ud, const struct otr_event *ev)
+{
+	struct shard *sh = ud;
+	struct item *it = xcalloc(1, sizeof(*it));
+
+	it->kind = IT_EVENT;
+	it->ev = *ev;
+	it->bare = xstrdup(ev->bare);
+	it->ev.bare = it->bare;
+	if (ev->full != NULL) {
+		it->full = xstrdup(ev->full);
+		it->ev.full = it->full;
+	}
+	if (ev->fp != NULL) {
+		util_strlcpy(it->fp, ev->fp, sizeof(it->fp));
+		it->ev.fp = it->fp;
+	}
+	shard_push(sh, it);
+}
+
+/* Only the main thread asks (a worker defers what would need it). */
+static int
+front_kept(void *ud, const char *bare)
+{
+	struct shard *sh = ud;
+	struct otr *f = sh->front;
+
+	if (!pthread_equal(pthread_self(), f->main)) {
+		log_warnx("otr: kept() asked outside the main thread");
+		return 1;
+	}
+	return f->cb.kept != NULL && f->cb.kept(f->cb.ud, bare);
+}
+
+static void
+item_free(struct item *it)
+{
+	free(it->to);
+	free(it->body);
+	free(it->bare);
+	free(it->full);
+	free(it);
+}
+
+static void
+job_free(struct job *j)
+{
+	free(j->from);
+	free(j->body);
+	free(j);
+}
+
+static void shard_lock(const struct shard *);
+static void shard_unlock(const struct shard *);
+
+static uint64_t
+gen_of(const struct shard *sh)
+{
+	return __atomic_load_n(&sh->gen, __ATOMIC_SEQ_CST);
+}
+
+/* Under sh->mu: every snapshot of the shard is stale. */
+static void
+gen_bump(struct shard *sh)
+{
+	__atomic_add_fetch(&sh->gen, 1, __ATOMIC_SEQ_CST);
+}
+
+static struct snap *
+snap_slot(const struct shard *sh, const char *bare)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (const char *c = bare; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return &sh->snaps[h % SNAP_SLOTS];
+}
+
+/* Under sh->mu: bare's snapshot from its engine, now. */
+static void
+snap_take(struct shard *sh, const char *bare, struct snap *out)
+{
+	out->gen = gen_of(sh);
+	eng_info(sh->e, bare, &out->info);
+	out->sendable = current_ctx(sh->e, bare, 0) != NULL;
+	pthread_mutex_lock(&sh->smu);
+	{
+		struct snap *s = snap_slot(sh, bare);
+
+		if (s->bare == NULL || strcmp(s->bare, bare) != 0) {
+			free(s->bare);
+			s->bare = xstrdup(bare);
+		}
+		s->gen = out->gen;
+		s->info = out->info;
+		s->sendable = out->sendable;
+	}
+	pthread_mutex_unlock(&sh->smu);
+}
+
+/* Main thread: bare's (lower-cased bare JID) snapshot, waiting for the
+ * engine only when the stored one is stale or missing. */
+static void
+snap_get(struct shard *sh, const char *bare, struct snap *out)
+{
+	struct snap *s;
+	int hit;
+
+	pthread_mutex_lock(&sh->smu);
+	s = snap_slot(sh, bare);
+	if ((hit = s->bare != NULL && s->gen == gen_of(sh) &&
+	    strcmp(s->bare, bare) == 0)) {
+		*out = *s;
+		out->bare = NULL;
+	}
+	pthread_mutex_unlock(&sh->smu);
+	if (hit)
+		return;
+	shard_lock(sh);
+	snap_take(sh, bare, out);
+	out->bare = NULL;
+	shard_unlock(sh);
+}
+
+/* Runs one job on the shard's engine (worker, engine mutex held). Returns
+ * 1 if a receive must be finished by the main thread (an eviction). */
+static int
+job_run(struct shard *sh, struct job *j)
+{
+	struct eng *e = sh->e;
+	struct snap tmp;
+	char *bare;
+	int deferred = 0;
+
+	switch (j->kind) {
+	case J_RECEIVE:
+		e->in_worker = 1;
+		eng_receive(e, j->from, j->body);
+		deferred = e->deferred;
+		e->deferred = 0;
+		e->in_worker = 0;
+		break;
+	case J_SEND:
+		(void)eng_send(e, j->from, j->body);
+		break;
+	case J_END:
+		eng_end(e, j->from);
+		break;
+	case J_POLL:
+		/* Only the records whose time came can change (the heap's);
+		 * libotr's own poll only drops stale handshake state. */
+		eng_poll(e, j->now);
+		if (eng_poll_visits(e) > 0)
+			gen_bump(sh);
+		return 0;
+	}
+	if ((bare = person_bare(j->from)) != NULL) {
+		snap_take(sh, bare, &tmp);
+		free(bare);
+	}
+	return deferred;
+}
+
+static void *
+worker(void *arg)
+{
+	struct shard *sh = arg;
+	struct otr *f = sh->front;
+
+	for (;;) {
+		struct job *j;
+		struct item *batch, **btail;
+		int deferred;
+		uint64_t t_start, t_locked;
+
+		pthread_mutex_lock(&sh->jmu);
+		while (sh->jhead == NULL && !sh->stop)
+			pthread_cond_wait(&sh->jcv, &sh->jmu);
+		if ((j = sh->jhead) == NULL) {
+			pthread_mutex_unlock(&sh->jmu);
+			return NULL;
+		}
+		if ((sh->jhead = j->next) == NULL)
+			sh->jtail = &sh->jhead;
+		pthread_mutex_unlock(&sh->jmu);
+
+		t_start = mono_us();
+		pthread_mutex_lock(sh->mu);
+		t_locked = mono_us();
+		sh->batching = 1;
+		sh->bhead = NULL;
+		sh->btail = &sh->bhead;
+		deferred = job_run(sh, j);
+		sh->batching = 0;
+		batch = sh->bhead;
+		btail = batch != NULL ? sh->btail : &batch;
+		pthread_mutex_unlock(sh->mu);
+
+		/* The job's items, then its "done", in one go: the main thread
+		 * sees none of them before the job's snapshot. */
+		if (j->kind == J_RECEIVE) {
+			struct item *it = xcalloc(1, sizeof(*it));
+
+			it->cookie = j->cookie;
+			it->t_in = j->t_in;
+			it->t_start = t_start;
+			it->t_locked = t_locked;
+			it->t_done = mono_us();
+			if (deferred) {
+				it->kind = IT_DEFERRED;
+				it->shard = sh->no;
+				it->to = j->from;
+				it->body = j->body;
+				j->from = j->body = NULL;
+			} else
+				it->kind = IT_DONE;
+			*btail = it;
+		}
+		if (batch != NULL)
+			out_push(f, batch);
+		job_free(j);
+		pthread_mutex_lock(&sh->jmu);
+		if (--sh->pending == 0)
+			pthread_cond_broadcast(&sh->idle);
+		pthread_mutex_unlock(&sh->jmu);
+		/* After the item: otr_dispatch() returning 0 means all done. */
+		__atomic_sub_fetch(&f->inflight, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Queues a job (main thread). Takes from and body. */
+static void
+job_queue(struct otr *f, struct shard *sh, enum job_kind kind, char *from,
+    char *body, void *cookie, time_t now)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->kind = kind;
+	j->from = from;
+	j->body = body;
+	j->cookie = cookie;
+	j->now = now;
+	j->t_in = mono_us();
+	__atomic_add_fetch(&f->inflight, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&sh->jmu);
+	sh->pending++;
+	*sh->jtail = j;
+	sh->jtail = &j->next;
+	pthread_cond_signal(&sh->jcv);
+	pthread_mutex_unlock(&sh->jmu);
+}
+
+/* Main thread: waits until the shard's worker has done every job queued
+ * so far (for the few calls whose result the caller needs, so that they
+ * come after the sends queued before them), then takes its mutex. */
+static void
+shard_sync(struct shard *sh)
+{
+	pthread_mutex_lock(&sh->jmu);
+	while (sh->pending > 0)
+		pthread_cond_wait(&sh->idle, &sh->jmu);
+	pthread_mutex_unlock(&sh->jmu);
+	/* Only the main thread queues: the worker stays idle. */
+	pthread_mutex_lock(sh->mu);
+}
+
+static unsigned int
+threads_wanted(const struct config *cfg)
+{
+	const char *env = getenv("SECOURS_OTR_THREADS");
+	long n = cfg->limits.otr_threads;
+
+	/* The environment changes the default only (the test suite runs
+	 * with and without threads). */
+	if (n < 0 && env != NULL && *env != '\0') {
+		char *end;
+		long v = strtol(env, &end, 10);
+
+		if (*end == '\0' && v >= 0 && v <= 64)
+			n = v;
+	}
+	/* Not set: the single-threaded path. With workers, the bot's
+	 * latency is not yet below it on this project's 2-core machines
+	 * (docs/performance.md, "OTR worker threads"). */
+	if (n < 0)
+		n = 0;
+	return (unsigned int)n;
+}
+
+static struct shard *
+shard_for(const struct otr *f, const char *jid)
+{
+	char *bare = person_bare(jid);
+	unsigned int i = 0;
+
+	if (bare != NULL) {
+		i = shard_of(bare, f->n);
+		free(bare);
+	}
+	return &f->sh[i];
+}
+
+static void
+shard_lock(const struct shard *sh)
+{
+	uint64_t t0;
+
+	if (pthread_mutex_trylock(sh->mu) == 0)
+		return;
+	t0 = mono_us();
+	pthread_mutex_lock(sh->mu);
+	/* For bench/: the main thread waiting for a worker's crypto. */
+	if (sh->front->trace)
+		log_debug("otr: main thread waited %lu us for a shard",
+		    (unsigned long)(mono_us() - t0));
+}
+
+static void
+shard_unlock(const struct shard *sh)
+{
+	pthread_mutex_unlock(sh->mu);
+}
+
+struct otr *
+otr_new(const struct config *cfg, const char *refusal,
+    const struct otr_callbacks *cb)
+{
+	struct otr *f;
+	struct otr_callbacks ecb;
+	sigset_t all, old;
+	unsigned int i;
+
+	if (cfg->state_dir == NULL || cb == NULL || cb->inject == NULL) {
+		log_warnx("otr: no state directory or no way to send");
+		return NULL;
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->cb = *cb;
+	f->cfg = cfg;
+	f->main = pthread_self();
+	f->session_jid = xcalloc(1, sizeof(*f->session_jid));
+	f->n = threads_wanted(cfg);
+	f->trace = getenv("SECOURS_OTR_TRACE") != NULL;
+	pthread_mutex_init(&f->omu, NULL);
+	f->otail = &f->ohead;
+	if (f->n == 0) {
+		if ((f->e = eng_new(cfg, refusal, cb, 0, 0, NULL, NULL)) ==
+		    NULL) {
+			free(f->session_jid);
+			free(f);
+			return NULL;
+		}
+		return f;
+	}
+	f->fpr_path = path_in(cfg->state_dir, FPR_FILE);
+	f->sh = xcalloc(f->n, sizeof(*f->sh));
+	for (i = 0; i < f->n; i++) {
+		struct shard *sh = &f->sh[i];
+
+		sh->front = f;
+		sh->no = i;
+		sh->mu = xmalloc(sizeof(*sh->mu));
+		pthread_mutex_init(sh->mu, NULL);
+		pthread_mutex_init(&sh->jmu, NULL);
+		pthread_cond_init(&sh->jcv, NULL);
+		pthread_cond_init(&sh->idle, NULL);
+		pthread_mutex_init(&sh->smu, NULL);
+		sh->snaps = xcalloc(SNAP_SLOTS, sizeof(*sh->snaps));
+		sh->jtail = &sh->jhead;
+		memset(&ecb, 0, sizeof(ecb));
+		ecb.ud = sh;
+		ecb.inject = front_inject;
+		ecb.text = front_text;
+		ecb.event = front_event;
+		ecb.kept = front_kept;
+		/* The first engine makes the key and instance tag if missing;
+		 * the others read the same files. */
+		if ((sh->e = eng_new(cfg, refusal, &ecb, f->n, i,
+		    &f->live_total, &f->fpr_dirty)) == NULL) {
+			otr_free(f);
+			return NULL;
+		}
+	}
+	/* log.c makes the key of its JID hashes on first use: before the
+	 * workers, so that they all hash with the same one (TSan). */
+	(void)log_peer(cfg->account.jid);
+	/* The workers block every signal: SIGTERM, SIGHUP and the daemon's
+	 * wake-up reach the main thread, whose select() they interrupt. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < f->n; i++) {
+		if (pthread_create(&f->sh[i].th, NULL, worker, &f->sh[i]) != 0)
+			break;
+		f->sh[i].started = 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (i < f->n) {
+		log_warnx("otr: cannot start a worker thread");
+		otr_free(f);
+		return NULL;
+	}
+	log_info("otr: %u worker threads, sessions sharded by JID", f->n);
+	return f;
+}
+
+/* Writes the fingerprints file from every shard's kept keys. */
+static void
+fpr_write_all(struct otr *f)
+{
+	struct buf b;
+	unsigned int i;
+
+	int rc;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (i = 0; i < f->n; i++) {
+		shard_lock(&f->sh[i]);
+		fingerprints_dump(f->sh[i].e, &b);
+		shard_unlock(&f->sh[i]);
+	}
+	if (f->fpr_written != NULL && strcmp(f->fpr_written, b.s) == 0) {
+		buf_release(&b);
+		return;
+	}
+	rc = util_write_atomic(f->fpr_path, b.s, b.len, 0600);
+	if (rc == -1)
+		log_warn("otr: cannot write %s", f->fpr_path);
+	free(f->fpr_written);
+	f->fpr_written = rc == 0 ? buf_detach(&b) : NULL;
+	buf_release(&b);
+}
+
+/* At the cap, before a newcomer's message: ends the least recently
+ * active unprotected session of all the shards, until there is room or
+ * none is left (main thread; one shard locked at a time). */
+static void
+front_evict(struct otr *f)
+{
+	size_t max = f->cfg->limits.max_sessions;
+	unsigned int i, tries;
+
+	for (tries = 0; tries < 64 &&
+	    __atomic_load_n(&f->live_total, __ATOMIC_SEQ_CST) >= max; tries++) {
+		struct peer *p;
+		uint64_t at = 0;
+		int best = -1;
+
+		for (i = 0; i < f->n; i++) {
+			shard_lock(&f->sh[i]);
+			if ((p = evict_candidate(f->sh[i].e)) != NULL &&
+			    (best < 0 || p->touched < at)) {
+				best = (int)i;
+				at = p->touched;
+			}
+			gen_bump(&f->sh[i]);	/* stale handshakes dropped */
+			shard_unlock(&f->sh[i]);
+		}
+		if (best < 0 || __atomic_load_n(&f->live_total,
+		    __ATOMIC_SEQ_CST) < max)
+			return;		/* none, or stale ones made room */
+		shard_lock(&f->sh[best]);
+		if ((p = evict_candidate(f->sh[best].e)) != NULL)
+			evict_end(f->sh[best].e, p);
+		gen_bump(&f->sh[best]);
+		shard_unlock(&f->sh[best]);
+	}
+}
+
+/* Delivers one item to the daemon (main thread, no lock held). */
+static void
+item_deliver(struct otr *f, struct item *it)
+{
+	switch (it->kind) {
+	case IT_INJECT:
+		if (f->cb.inject(f->cb.ud, it->to, it->body, it->hints) == -1)
+			log_debug("otr: could not send a body");
+		break;
+	case IT_TEXT:
+		if (f->cb.text != NULL)
+			f->cb.text(f->cb.ud, it->bare, it->body);
+		break;
+	case IT_EVENT:
+		if (f->cb.event != NULL)
+			f->cb.event(f->cb.ud, &it->ev);
+		break;
+	case IT_DONE:
+		/* For bench/: where a message's time went with workers. */
+		if (it->t_in != 0 && f->trace)
+			log_debug("otr job: queued %lu us, lock %lu us, "
+			    "work %lu us, noticed %lu us",
+			    (unsigned long)(it->t_start - it->t_in),
+			    (unsigned long)(it->t_locked - it->t_start),
+			    (unsigned long)(it->t_done - it->t_locked),
+			    (unsigned long)(mono_us() - it->t_done));
+		if (it->cookie != NULL && f->cb.received != NULL)
+			f->cb.received(f->cb.ud, it->cookie);
+		break;
+	case IT_DEFERRED: {
+		struct shard *sh = &f->sh[it->shard];
+		struct item *done = xcalloc(1, sizeof(*done));
+
+		front_evict(f);
+		shard_lock(sh);
+		eng_receive(sh->e, it->to, it->body);
+		gen_bump(sh);
+		shard_unlock(sh);
+		done->kind = IT_DONE;
+		done->cookie = it->cookie;
+		out_push(f, done);
+		break;
+	}
+	}
+}
+
+unsigned long
+otr_sleep_ms(struct otr *f, unsigned long want)
+{
+	int waiting;
+
+	if (f->n == 0)
+		return want;
+	/* Set before looking: a worker that pushes after the look sees
+	 * it and wakes the main thread (out_push). */
+	__atomic_store_n(&f->sleeping, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&f->omu);
+	waiting = f->ohead != NULL;
+	pthread_mutex_unlock(&f->omu);
+	if (waiting) {
+		__atomic_store_n(&f->sleeping, 0, __ATOMIC_SEQ_CST);
+		return 0;
+	}
+	if (__atomic_load_n(&f->inflight, __ATOMIC_SEQ_CST) > 0 &&
+	    want > OTR_WAKE_BOUND_MS)
+		return OTR_WAKE_BOUND_MS;
+	return want;
+}
+
+int
+otr_dispatch(struct otr *f)
+{
+	if (f->n == 0)
+		return 0;
+	__atomic_store_n(&f->sleeping, 0, __ATOMIC_SEQ_CST);
+	if (f->dispatching)
+		return 1;
+	f->dispatching = 1;
+	for (;;) {
+		struct item *list, *it;
+
+		pthread_mutex_lock(&f->omu);
+		list = f->ohead;
+		f->ohead = NULL;
+		f->otail = &f->ohead;
+		pthread_mutex_unlock(&f->omu);
+		if (list == NULL)
+			break;
+		while ((it = list) != NULL) {
+			list = it->next;
+			item_deliver(f, it);
+			item_free(it);
+		}
+	}
+	if (__atomic_exchange_n(&f->fpr_dirty, 0, __ATOMIC_SEQ_CST))
+		fpr_write_all(f);
+	f->dispatching = 0;
+	return __atomic_load_n(&f->inflight, __ATOMIC_SEQ_CST) > 0;
+}
+
+void
+otr_settle(struct otr *f)
+{
+	while (f->n > 0 && otr_dispatch(f))
+		usleep(200);
+	otr_dispatch(f);
+}
+
+void
+otr_pause(struct otr *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++)
+		shard_lock(&f->sh[i]);
+}
+
+void
+otr_resume(struct otr *f)
+{
+	unsigned int i;
+
+	for (i = f->n; i > 0; i--) {
+		gen_bump(&f->sh[i - 1]);	/* the configuration changed */
+		shard_unlock(&f->sh[i - 1]);
+	}
+}
+
+unsigned int
+otr_threads(const struct otr *f)
+{
+	return f->n;
+}
+
+void
+otr_free(struct otr *f)
+{
+	unsigned int i;
+	struct item *it;
+
+	if (f == NULL)
+		return;
+	if (f->n == 0) {
+		eng_free(f->e);
+		free(f->session_jid);
+		free(f);
+		return;
+	}
+	for (i = 0; i < f->n; i++) {
+		pthread_mutex_lock(&f->sh[i].jmu);
+		f->sh[i].stop = 1;
+		pthread_cond_signal(&f->sh[i].jcv);
+		pthread_mutex_unlock(&f->sh[i].jmu);
+	}
+	for (i = 0; i < f->n; i++)
+		if (f->sh[i].started)
+			pthread_join(f->sh[i].th, NULL);
+	if (__atomic_load_n(&f->fpr_dirty, __ATOMIC_SEQ_CST))
+		fpr_write_all(f);
+	for (i = 0; i < f->n; i++) {
+		struct job *j;
+
+		while ((j = f->sh[i].jhead) != NULL) {
+			f->sh[i].jhead = j->next;
+			job_free(j);
+		}
+		eng_free(f->sh[i].e);
+	}
+	/* What the engines said last: the bodies go out, the rest is
+	 * dropped (the daemon is going away). */
+	while ((it = f->ohead) != NULL) {
+		f->ohead = it->next;
+		if (it->kind == IT_INJECT)
+			item_deliver(f, it);
+		item_free(it);
+	}
+	for (i = 0; i < f->n; i++) {
+		if (f->sh[i].mu != NULL)
+			pthread_mutex_destroy(f->sh[i].mu);
+		free(f->sh[i].mu);
+		pthread_mutex_destroy(&f->sh[i].jmu);
+		pthread_cond_destroy(&f->sh[i].jcv);
+		pthread_cond_destroy(&f->sh[i].idle);
+		pthread_mutex_destroy(&f->sh[i].smu);
+		if (f->sh[i].snaps != NULL)
+			for (size_t k = 0; k < SNAP_SLOTS; k++)
+				free(f->sh[i].snaps[k].bare);
+		free(f->sh[i].snaps);
+	}
+	pthread_mutex_destroy(&f->omu);
+	free(f->sh);
+	free(f->fpr_path);
+	free(f->fpr_written);
+	free(*f->session_jid);
+	free(f->session_jid);
+	free(f);
+}
+
+void
+otr_receive_async(struct otr *f, const char *from_full, const char *body,
+    void *cookie)
+{
+	struct shard *sh;
+
+	if (f->n == 0) {
+		eng_receive(f->e, from_full, body);
+		if (cookie != NULL && f->cb.received != NULL)
+			f->cb.received(f->cb.ud, cookie);
+		return;
+	}
+	if (from_full == NULL || body == NULL) {
+		if (cookie != NULL && f->cb.received != NULL)
+			f->cb.received(f->cb.ud, cookie);
+		return;
+	}
+	sh = shard_for(f, from_full);
+	job_queue(f, sh, J_RECEIVE, xstrdup(from_full), xstrdup(body), cookie,
+	    0);
+}
+
+void
+otr_receive(struct otr *f, const char *from_full, const char *body)
+{
+	otr_receive_async(f, from_full, body, NULL);
+}
+
+/* Runs CALL on the engine of JID: directly, or once its shard's worker
+ * has done what was queued before (shard_sync), under the shard's mutex. */
+#define ON_SHARD(f, jid, e, call) do {					\
+	if ((f)->n == 0) {						\
+		struct eng *e = (f)->e;					\
+		call;							\
+	} else {							\
+		struct shard *sh_ = shard_for((f), (jid));		\
+		struct eng *e = sh_->e;					\
+		shard_sync(sh_);					\
+		call;							\
+		gen_bump(sh_);						\
+		shard_unlock(sh_);					\
+	}								\
+} while (0)
+
+/* Runs CALL on every engine, each under its mutex. */
+#define ON_EACH(f, e, call) do {					\
+	if ((f)->n == 0) {						\
+		struct eng *e = (f)->e;					\
+		call;							\
+	} else {							\
+		unsigned int i_;					\
+		for (i_ = 0; i_ < (f)->n; i_++) {			\
+			struct eng *e = (f)->sh[i_].e;			\
+			shard_lock(&(f)->sh[i_]);			\
+			call;						\
+			gen_bump(&(f)->sh[i_]);				\
+			shard_unlock(&(f)->sh[i_]);			\
+		}							\
+	}								\
+} while (0)
+
+/*
+ * Sharded, a text is encrypted by its shard's worker, after what was
+ * queued for the same shard before: the checks that decide whether it
+ * can go at all (a session, its size, something left once cleaned) are
+ * made here, from the JID's snapshot, so that the caller still learns
+ * "nothing sent". A session that ends in between is logged by the worker.
+ */
+static int
+send_queue(struct otr *f, const char *bare_in, const char *text)
+{
+	struct shard *sh;
+	struct snap sn;
+	char *bare, *safe;
+	int ok;
+
+	if (text == NULL || (bare = person_bare(bare_in)) == NULL)
+		return -1;
+	if (strlen(text) > MAX_SEND) {
+		log_warnx("otr: not sending %zu bytes to %s (limit %d)",
+		    strlen(text), log_peer(bare), MAX_SEND);
+		free(bare);
+		return -1;
+	}
+	safe = chat_text_out(text);
+	ok = *safe != '\0';
+	free(safe);
+	sh = shard_for(f, bare);
+	if (ok) {
+		snap_get(sh, bare, &sn);
+		ok = sn.sendable;
+		if (!ok)
+			log_info("otr: not sending to %s: no private "
+			    "conversation", log_peer(bare));
+	}
+	if (!ok) {
+		free(bare);
+		return -1;
+	}
+	job_queue(f, sh, J_SEND, bare, xstrdup(text), NULL, 0);
+	return 0;
+}
+
+int
+otr_send(struct otr *f, const char *bare, const char *text)
+{
+	if (f->n == 0)
+		return eng_send(f->e, bare, text);
+	return send_queue(f, bare, text);
+}
+
+/* Synchronous, as the other calls below: a helper's pin is checked by
+ * the caller's clock (a reload may have just changed it). */
+int
+otr_send_pinned(struct otr *f, const char *bare, const char *text)
+{
+	int rc;
+
+	ON_SHARD(f, bare, e, rc = eng_send_pinned(e, bare, text));
+	return rc;
+}
+
+int
+otr_refuse_key(struct otr *f, const char *bare, unsigned int session,
+    const char *text)
+{
+	int rc;
+
+	ON_SHARD(f, bare, e, rc = eng_refuse_key(e, bare, session, text));
+	return rc;
+}
+
+int
+otr_open(struct otr *f, const char *bare)
+{
+	int rc;
+
+	ON_SHARD(f, bare, e, rc = eng_open(e, bare));
+	return rc;
+}
+
+int
+otr_smp_start(struct otr *f, const char *bare, const char *question)
+{
+	int rc;
+
+	ON_SHARD(f, bare, e, rc = eng_smp_start(e, bare, question));
+	return rc;
+}
+
+void
+otr_set_auto_notice(struct otr *f, const char *text)
+{
+	ON_EACH(f, e, eng_set_auto_notice(e, text));
+}
+
+void
+otr_end(struct otr *f, const char *bare)
+{
+	if (f->n == 0)
+		eng_end(f->e, bare);
+	else if (bare != NULL)
+		job_queue(f, shard_for(f, bare), J_END, xstrdup(bare), NULL,
+		    NULL, 0);
+}
+
+void
+otr_end_all(struct otr *f)
+{
+	unsigned int i;
+
+	if (f->n == 0) {
+		eng_end_all(f->e);
+		return;
+	}
+	for (i = 0; i < f->n; i++) {
+		shard_sync(&f->sh[i]);
+		eng_end_all(f->sh[i].e);
+		gen_bump(&f->sh[i]);
+		shard_unlock(&f->sh[i]);
+	}
+	otr_dispatch(f);
+}
+
+/* Synchronous: the daemon asks otr_info() right after. */
+void
+otr_offline(struct otr *f, const char *full)
+{
+	ON_SHARD(f, full, e, eng_offline(e, full));
+}
+
+void
+otr_poll(struct otr *f, time_t now)
+{
+	unsigned int i;
+
+	if (f->n == 0) {
+		eng_poll(f->e, now);
+		return;
+	}
+	for (i = 0; i < f->n; i++)
+		job_queue(f, &f->sh[i], J_POLL, NULL, NULL, NULL, now);
+}
+
+void
+otr_info(const struct otr *f, const char *bare_in, struct otr_info *info)
+{
+	struct snap sn;
+	char *bare;
+
+	if (f->n == 0) {
+		eng_info(f->e, bare_in, info);
+		return;
+	}
+	if ((bare = person_bare(bare_in)) == NULL) {
+		memset(info, 0, sizeof(*info));
+		return;
+	}
+	snap_get(shard_for(f, bare), bare, &sn);
+	*info = sn.info;
+	free(bare);
+}
+
+const char *
+otr_session_jid(const struct otr *f, const char *bare)
+{
+	const char *full;
+
+	if (f->n == 0)
+		return eng_session_jid(f->e, bare);
+	free(*f->session_jid);
+	*f->session_jid = NULL;
+	ON_SHARD(f, bare, e, {
+		if ((full = eng_session_jid(e, bare)) != NULL)
+			*f->session_jid = xstrdup(full);
+	});
+	return *f->session_jid;
+}
+
+const char *
+otr_our_fingerprint(const struct otr *f)
+{
+	return eng_our_fingerprint(f->n == 0 ? f->e : f->sh[0].e);
+}
+
+size_t
+otr_nsessions(const struct otr *f)
+{
+	if (f->n == 0)
+		return eng_nsessions(f->e);
+	return __atomic_load_n(&f->live_total, __ATOMIC_SEQ_CST);
+}
+
+void
+otr_set_clock(struct otr *f, time_t (*clock)(void))
+{
+	ON_EACH(f, e, eng_set_clock(e, clock));
+}
+
+size_t
+otr_poll_visits(const struct otr *f)
+{
+	size_t n = 0;
+
+	ON_EACH(f, e, n += eng_poll_visits(e));
+	return n;
 }

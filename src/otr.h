@@ -74,6 +74,14 @@ struct otr_callbacks {
 	/* 1 if bare's session must not be ended to make room for a newcomer
 	 * at max_sessions (a person with an open case); may be NULL. */
 	int	(*kept)(void *ud, const char *bare);
+	/* otr_receive_async()'s message is done (its texts and events were
+	 * delivered before); may be NULL. */
+	void	(*received)(void *ud, void *cookie);
+	/* Called from a worker thread, at most once per otr_sleep_ms(): a
+	 * result waits for the main thread, which may be asleep in select().
+	 * Must be thread-safe (the daemon sends its main thread a signal);
+	 * may be NULL (then results wait for the sleep to end). */
+	void	(*wake)(void *ud);
 };
 
 /* Opens or creates the key (logged: it can take a few seconds), instance
@@ -92,6 +100,31 @@ int otr_fingerprint_only(const struct config *cfg,
 
 /* Every incoming chat body (already filtered: no errors, carbons, MAM). */
 void otr_receive(struct otr *o, const char *from_full, const char *body);
+/* As otr_receive; with worker threads the message is decrypted in its
+ * shard's thread, and cb.received(cookie) is called from otr_dispatch()
+ * once done (at once without threads). NULL cookie: no call. */
+void otr_receive_async(struct otr *o, const char *from_full,
+    const char *body, void *cookie);
+/* Main thread: hands what the workers produced (bodies to inject, texts,
+ * events, cb.received) to the callbacks, in order. Returns 1 while
+ * messages are still being decrypted (call again soon), else 0. */
+int otr_dispatch(struct otr *o);
+/* Main thread, just before it sleeps (select()) for up to want ms: how
+ * long it may sleep. 0 if results wait already; OTR_WAKE_BOUND_MS at most
+ * while workers have jobs (a wake-up signal that comes between this call
+ * and select() is lost; the sleep is then that long); else want. From
+ * this call to the next otr_dispatch(), the first result calls cb.wake. */
+unsigned long otr_sleep_ms(struct otr *o, unsigned long want);
+#define OTR_WAKE_BOUND_MS	20
+/* For tests: waits until every queued message is done and delivered. */
+void otr_settle(struct otr *o);
+/* Main thread: holds every worker off (a reload swaps the configuration
+ * they read) until otr_resume(). */
+void otr_pause(struct otr *o);
+void otr_resume(struct otr *o);
+/* Worker threads (limits.otr_threads, or SECOURS_OTR_THREADS); 0: none,
+ * everything runs in the caller's thread. */
+unsigned int otr_threads(const struct otr *o);
 /* Sends text to the peer's current encrypted session; -1 (and nothing sent)
  * if there is none. For a helper's JID, only a session whose own key is
  * pinned is one (a second client of the account never gets it). Text goes

@@ -1,0 +1,529 @@
+/*
+ * otrshard: how the bot's OTR work scales with limits.otr_threads, without
+ * XMPP, Prosody or a load generator on the same two cores.
+ *
+ *   otrshard [--threads N] [--sessions S] [--rounds R]
+ *            [--answer-bytes B] [--greeting-bytes G]
+ *
+ * The bot is src/otr.c as the daemon uses it (otr_new, otr_receive_async,
+ * otr_dispatch, otr_send; replies sent from the main thread the way
+ * daemon.c's flush does). S clients are plain libotr accounts in this
+ * process. The run alternates two phases and times only the first:
+ *   bot phase:    every message the clients sent is handed to the bot at
+ *                 once; the phase ends when the bot has nothing left to do
+ *                 (what it sent is queued for the clients);
+ *   client phase: the clients read what the bot sent and write back.
+ * So the clients' own crypto (as costly as the bot's) never competes with
+ * the bot's threads for the cores, and the bot always has S messages in
+ * front of it: the figures are its capacity, in answers and handshakes
+ * per second of wall time. The handshake is the one a client starts with
+ * "?OTRv3?" and ends with the bot's greeting of G bytes (320, as
+ * bench/otrfloor.c); an answer is one question in, one reply of B bytes
+ * (1,200) out, R rounds of one question per client. Prints one line:
+ *   otrshard threads N sessions S handshakes H handshakes_per_s X
+ *   handshake_cpu_ms Y handshake_cores C answers A answers_per_s Z
+ *   answer_cpu_ms W answer_cores D
+ * (CPU: the process's, over the bot phases only, per handshake/answer;
+ * cores: that CPU over the phases' wall time.)
+ * Benchmark code, not part of the bot.
+ */
+#include "ac-config.h"
+
+#include <sys/stat.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libotr/proto.h>
+#include <libotr/userstate.h>
+#include <libotr/message.h>
+#include <libotr/privkey.h>
+#include <libotr/instag.h>
+
+#include "config.h"
+#include "log.h"
+#include "otr.h"
+#include "util.h"
+
+#define PROTO		"xmpp"
+#define BOT		"bot@example.test"
+#define REFUSAL		"This bot only reads private (OTR) messages."
+#define QUESTION	"How do I know if my phone is being watched?"
+
+struct msg {
+	struct msg	*next;
+	char		*who;		/* to the bot: from (full); else: to */
+	char		*body;
+};
+
+struct mq {
+	struct msg	*head, **tail;
+	size_t		 n;
+};
+
+static struct mq to_bot, to_cli, replies;	/* replies: who = bare */
+static OtrlUserState cus;
+static OtrlMessageAppOps cops;
+static char dir[] = "/tmp/otrshard.XXXXXX";
+static size_t answer_bytes = 1200, greeting_bytes = 320;
+static size_t secure, answered;
+static pthread_mutex_t wmu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wcv = PTHREAD_COND_INITIALIZER;
+static int woken;
+
+static double
+now_s(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+mq_init(struct mq *q)
+{
+	q->head = NULL;
+	q->tail = &q->head;
+	q->n = 0;
+}
+
+static void
+mq_push(struct mq *q, const char *who, const char *body)
+{
+	struct msg *m = xcalloc(1, sizeof(*m));
+
+	m->who = xstrdup(who);
+	m->body = xstrdup(body);
+	*q->tail = m;
+	q->tail = &m->next;
+	q->n++;
+}
+
+/* Takes the whole queue. */
+static struct msg *
+mq_take(struct mq *q)
+{
+	struct msg *m = q->head;
+
+	mq_init(q);
+	return m;
+}
+
+static void
+msg_free(struct msg *m)
+{
+	free(m->who);
+	free(m->body);
+	free(m);
+}
+
+static char *
+text_of(size_t len)
+{
+	static const char words[] = "keep your phone updated and locked ";
+	char *s = xmalloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		s[i] = words[i % (sizeof(words) - 1)];
+	s[len] = '\0';
+	return s;
+}
+
+/* --- the bot's side, as daemon.c wires it */
+
+static int
+bot_inject(void *ud, const char *to, const char *body, int hints)
+{
+	(void)ud;
+	(void)hints;
+	mq_push(&to_cli, to, body);
+	return 0;
+}
+
+static void
+bot_text(void *ud, const char *bare, const char *text)
+{
+	(void)ud;
+	(void)text;
+	mq_push(&replies, bare, "");
+}
+
+static void
+bot_event(void *ud, const struct otr_event *ev)
+{
+	(void)ud;
+	if (ev->type == OTR_EV_SECURE) {
+		secure++;
+		mq_push(&replies, ev->bare, "greeting");
+	}
+}
+
+static void
+bot_wake(void *ud)
+{
+	(void)ud;
+	pthread_mutex_lock(&wmu);
+	woken = 1;
+	pthread_cond_signal(&wcv);
+	pthread_mutex_unlock(&wmu);
+}
+
+/* The daemon's flush: each text gets its reply, each session its
+ * greeting, sent from the main thread. Returns how many were sent. */
+static size_t
+bot_flush(struct otr *o)
+{
+	struct msg *m, *next;
+	size_t n = 0;
+
+	for (m = mq_take(&replies); m != NULL; m = next) {
+		int greeting = strcmp(m->body, "greeting") == 0;
+		char *t = text_of(greeting ? greeting_bytes : answer_bytes);
+
+		next = m->next;
+		if ((!greeting || greeting_bytes > 0) &&
+		    otr_send(o, m->who, t) == 0 && !greeting)
+			answered++;
+		free(t);
+		msg_free(m);
+		n++;
+	}
+	return n;
+}
+
+/* Hands the bot everything the clients sent; returns when it is done. */
+static void
+bot_phase(struct otr *o)
+{
+	struct msg *m, *next;
+
+	for (m = mq_take(&to_bot); m != NULL; m = next) {
+		next = m->next;
+		otr_receive_async(o, m->who, m->body, NULL);
+		msg_free(m);
+	}
+	for (;;) {
+		unsigned long ms;
+		int busy = otr_dispatch(o);
+
+		if (bot_flush(o) > 0)
+			continue;
+		/* Idle seen: every result was queued before; one more look. */
+		if (!busy && otr_dispatch(o) == 0 && replies.n == 0)
+			break;
+		if ((ms = otr_sleep_ms(o, 50)) == 0)
+			continue;
+		pthread_mutex_lock(&wmu);
+		if (!woken) {
+			struct timespec until;
+
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += (long)ms * 1000000L;
+			until.tv_sec += until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&wcv, &wmu, &until);
+		}
+		woken = 0;
+		pthread_mutex_unlock(&wmu);
+	}
+}
+
+/* --- the clients: plain libotr */
+
+static OtrlPolicy
+c_policy(void *od, ConnContext *c)
+{
+	(void)od;
+	(void)c;
+	return OTRL_POLICY_ALLOW_V3 | OTRL_POLICY_REQUIRE_ENCRYPTION;
+}
+
+static int
+c_logged(void *od, const char *a, const char *p, const char *r)
+{
+	(void)od;
+	(void)a;
+	(void)p;
+	(void)r;
+	return 1;
+}
+
+static void
+c_inject(void *od, const char *acct, const char *p, const char *to,
+    const char *body)
+{
+	char from[128];
+
+	(void)od;
+	(void)p;
+	(void)to;
+	util_snprintf(from, sizeof(from), "%s/bench", acct);
+	mq_push(&to_bot, from, body);
+}
+
+static void
+c_instag(void *od, const char *acct, const char *p)
+{
+	char path[256];
+
+	(void)od;
+	util_snprintf(path, sizeof(path), "%s/cli.instag", dir);
+	otrl_instag_generate(cus, path, acct, p);
+}
+
+static const char *
+c_error(void *od, ConnContext *c, OtrlErrorCode e)
+{
+	(void)od;
+	(void)c;
+	(void)e;
+	return "error";
+}
+
+static void
+c_error_free(void *od, const char *s)
+{
+	(void)od;
+	(void)s;
+}
+
+static void
+c_event(void *od, OtrlMessageEvent ev, ConnContext *c, const char *m,
+    gcry_error_t err)
+{
+	(void)od;
+	(void)ev;
+	(void)c;
+	(void)m;
+	(void)err;
+}
+
+static void
+client_name(char *out, size_t len, size_t i)
+{
+	util_snprintf(out, len, "c%zu@example.test", i);
+}
+
+/* One DSA key for every client account (key generation is not what is
+ * measured): generated once, its file entry copied under each name. */
+static int
+clients_init(size_t n)
+{
+	char path[256], name[64], *text, *acct, *end;
+	struct buf b;
+	size_t len;
+	gcry_error_t err = 0;
+
+	cus = otrl_userstate_create();
+	cops.policy = c_policy;
+	cops.is_logged_in = c_logged;
+	cops.inject_message = c_inject;
+	cops.create_instag = c_instag;
+	cops.otr_error_message = c_error;
+	cops.otr_error_message_free = c_error_free;
+	cops.handle_msg_event = c_event;
+	util_snprintf(path, sizeof(path), "%s/cli.key", dir);
+	client_name(name, sizeof(name), 0);
+	if (otrl_privkey_generate(cus, path, name, PROTO) != 0 ||
+	    (text = util_read_file(path, 1 << 20, &len)) == NULL ||
+	    (acct = strstr(text, "(account")) == NULL ||
+	    (end = strrchr(text, ')')) == NULL || end < acct) {
+		fprintf(stderr, "otrshard: cannot make the clients' key\n");
+		return -1;
+	}
+	*end = '\0';
+	buf_init(&b);
+	buf_adds(&b, "(privkeys\n");
+	for (size_t i = 0; i < n; i++) {
+		const char *p = acct, *hit;
+
+		client_name(name, sizeof(name), i);
+		hit = strstr(p, "c0@example.test");
+		buf_addf(&b, "%.*s%s%s", (int)(hit - p), p, name,
+		    hit + strlen("c0@example.test"));
+	}
+	buf_adds(&b, ")\n");
+	free(text);
+	otrl_userstate_free(cus);
+	cus = otrl_userstate_create();
+	util_snprintf(path, sizeof(path), "%s/clients.key", dir);
+	if (util_write_atomic(path, b.s, b.len, 0600) == -1 ||
+	    (err = otrl_privkey_read(cus, path)) != 0) {
+		fprintf(stderr, "otrshard: cannot read the clients' keys: "
+		    "%s\n", gcry_strerror(err));
+		return -1;
+	}
+	buf_release(&b);
+	return 0;
+}
+
+/* Each client reads what the bot sent it. */
+static void
+client_phase(void)
+{
+	struct msg *m, *next;
+
+	for (m = mq_take(&to_cli); m != NULL; m = next) {
+		char acct[128], *slash, *out = NULL;
+		OtrlTLV *tlvs = NULL;
+
+		next = m->next;
+		util_strlcpy(acct, m->who, sizeof(acct));
+		if ((slash = strchr(acct, '/')) != NULL)
+			*slash = '\0';
+		otrl_message_receiving(cus, &cops, NULL, acct, PROTO, BOT,
+		    m->body, &out, &tlvs, NULL, NULL, NULL);
+		if (out != NULL)
+			otrl_message_free(out);
+		otrl_tlv_free(tlvs);
+		msg_free(m);
+	}
+}
+
+static void
+clients_ask(size_t n)
+{
+	char name[64];
+
+	for (size_t i = 0; i < n; i++) {
+		char *out = NULL;
+
+		client_name(name, sizeof(name), i);
+		if (otrl_message_sending(cus, &cops, NULL, name, PROTO, BOT,
+		    OTRL_INSTAG_BEST, QUESTION, NULL, &out,
+		    OTRL_FRAGMENT_SEND_SKIP, NULL, NULL, NULL) == 0 &&
+		    out != NULL) {
+			char from[128];
+
+			util_snprintf(from, sizeof(from), "%s/bench", name);
+			mq_push(&to_bot, from, out);
+		}
+		if (out != NULL)
+			otrl_message_free(out);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct otr_callbacks cb;
+	struct otr *o;
+	size_t sessions = 100, rounds = 10, i;
+	long threads = 1;
+	double wall = 0, cpu = 0, hs_wall, hs_cpu, t, c;
+	char cmd[300], bdir[256], name[64];
+
+	for (int a = 1; a < argc; a += 2) {
+		long v;
+
+		if (a + 1 >= argc ||
+		    util_parse_long(argv[a + 1], 0, 100000, &v) == -1) {
+			fprintf(stderr, "otrshard: %s needs a number\n",
+			    argv[a]);
+			return 2;
+		}
+		if (strcmp(argv[a], "--threads") == 0)
+			threads = v;
+		else if (strcmp(argv[a], "--sessions") == 0)
+			sessions = (size_t)v;
+		else if (strcmp(argv[a], "--rounds") == 0)
+			rounds = (size_t)v;
+		else if (strcmp(argv[a], "--answer-bytes") == 0)
+			answer_bytes = (size_t)v;
+		else if (strcmp(argv[a], "--greeting-bytes") == 0)
+			greeting_bytes = (size_t)v;
+		else {
+			fprintf(stderr, "otrshard: unknown option %s\n",
+			    argv[a]);
+			return 2;
+		}
+	}
+	if (threads < 0 || threads > 64 || sessions < 1 || sessions > 5000) {
+		fprintf(stderr, "otrshard: --threads 0..64, --sessions "
+		    "1..5000\n");
+		return 2;
+	}
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	log_init(LOGL_WARN, NULL);
+	OTRL_INIT;
+	mq_init(&to_bot);
+	mq_init(&to_cli);
+	mq_init(&replies);
+	if (clients_init(sessions) == -1)
+		return 1;
+
+	config_init(&cfg);
+	util_snprintf(bdir, sizeof(bdir), "%s/bot", dir);
+	cfg.account.jid = (char *)BOT;
+	cfg.state_dir = bdir;
+	cfg.limits.otr_threads = (int)threads;
+	cfg.limits.max_sessions = sessions + 10;
+	memset(&cb, 0, sizeof(cb));
+	cb.inject = bot_inject;
+	cb.text = bot_text;
+	cb.event = bot_event;
+	cb.wake = bot_wake;
+	if (mkdir(bdir, 0700) == -1 ||
+	    (o = otr_new(&cfg, REFUSAL, &cb)) == NULL) {
+		fprintf(stderr, "otrshard: otr_new failed\n");
+		return 1;
+	}
+
+	/* Handshakes: every client sends the query at once. */
+	for (i = 0; i < sessions; i++) {
+		char from[128];
+
+		client_name(name, sizeof(name), i);
+		util_snprintf(from, sizeof(from), "%s/bench", name);
+		mq_push(&to_bot, from, "?OTRv3?");
+	}
+	while (to_bot.n > 0) {
+		t = now_s(CLOCK_MONOTONIC);
+		c = now_s(CLOCK_PROCESS_CPUTIME_ID);
+		bot_phase(o);
+		wall += now_s(CLOCK_MONOTONIC) - t;
+		cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
+		client_phase();
+	}
+	hs_wall = wall;
+	hs_cpu = cpu;
+	wall = cpu = 0;
+
+	/* Answers: R rounds of one question per client. */
+	answered = 0;
+	for (size_t r = 0; r < rounds; r++) {
+		clients_ask(sessions);
+		t = now_s(CLOCK_MONOTONIC);
+		c = now_s(CLOCK_PROCESS_CPUTIME_ID);
+		bot_phase(o);
+		wall += now_s(CLOCK_MONOTONIC) - t;
+		cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
+		client_phase();
+	}
+	/* cores: CPU over wall time in the bot phases, the cores the bot
+	 * got (on a shared machine, less than the threads it has). */
+	printf("otrshard threads %u sessions %zu handshakes %zu "
+	    "handshakes_per_s %.1f handshake_cpu_ms %.2f handshake_cores "
+	    "%.2f answers %zu answers_per_s %.1f answer_cpu_ms %.2f "
+	    "answer_cores %.2f\n",
+	    otr_threads(o), sessions, secure,
+	    hs_wall > 0 ? secure / hs_wall : 0,
+	    secure > 0 ? hs_cpu * 1e3 / secure : 0,
+	    hs_wall > 0 ? hs_cpu / hs_wall : 0, answered,
+	    wall > 0 ? answered / wall : 0,
+	    answered > 0 ? cpu * 1e3 / answered : 0,
+	    wall > 0 ? cpu / wall : 0);
+	otr_free(o);
+	otrl_userstate_free(cus);
+	util_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "otrshard: could not remove %s\n", dir);
+	return secure == sessions && answered == sessions * rounds ? 0 : 1;
+}
