@@ -85,14 +85,54 @@ def bulk_accounts(srv, names, password=PW):
 # ---- process figures ----------------------------------------------------------
 
 def cpu_s(pid):
-    """On-CPU time of pid in seconds (schedstat: ns; else utime+stime)."""
+    """On-CPU time of pid in seconds, every thread of it (schedstat of
+    each task: ns; else utime+stime of the process)."""
     try:
-        with open("/proc/%d/schedstat" % pid) as f:
-            return int(f.read().split()[0]) / 1e9
+        total = 0
+        for t in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+                    total += int(f.read().split()[0])
+            except FileNotFoundError:
+                pass            # a thread that just ended
+        return total / 1e9
     except (OSError, ValueError, IndexError):
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK
+
+
+# the daemon's "cpu by kind (n, us bot/otr/xmpp): NAME N B O X; ..." line
+# (src/cpustat.c, at log.level debug): totals since it started
+KINDS_RE = re.compile(r"cpu by kind \(n, us bot/otr/xmpp\): (.*)")
+
+
+def kinds_parse(text):
+    """{kind: [n, bot_us, otr_us, xmpp_us]} of the last such line."""
+    last = None
+    for m in KINDS_RE.finditer(text):
+        last = m.group(1)
+    out = {}
+    for part in (last or "").split(";"):
+        p = part.split()
+        if len(p) == 5:
+            out[p[0]] = [int(x) for x in p[1:]]
+    return out
+
+
+def kinds_delta(k0, k1):
+    return {k: [v[i] - k0.get(k, [0, 0, 0, 0])[i] for i in range(4)]
+            for k, v in k1.items()
+            if v[0] != k0.get(k, [0, 0, 0, 0])[0]}
+
+
+def spread(vals):
+    """mean, min, max of a list (rounded)."""
+    v = [x for x in vals if x is not None]
+    if not v:
+        return None
+    return {"mean": round(sum(v) / len(v), 3), "min": round(min(v), 3),
+            "max": round(max(v), 3), "n": len(v)}
 
 
 def rss_kb(pid):
@@ -305,7 +345,8 @@ class Run:
         with open(wrap, "w") as f:
             f.write('#!/bin/sh\nexec setsid "%s" "$@"\n' % secours)
         os.chmod(wrap, 0o755)
-        self.bot = Bot(self.srv, password=PW, register=False, log_level="debug",
+        self.bot = Bot(self.srv, password=PW, register=False,
+                       log_level=a.bot_log_level,
                        config=cfg, secours=wrap if a.bot_session else secours)
         self.bot.start(wait=r"online", timeout=30)
         log("prosody pid %d port %d, bot pid %d" % (self.srv.pid, self.srv.port, self.bot.pid))
@@ -343,16 +384,35 @@ class Run:
 
     # -- scenarios
 
-    def floor(self):
+    def run_floor(self, contexts=0, handshakes=None, answers=None):
+        """One run of bench/otrfloor: {handshake_cpu_ms, answer_cpu_ms,
+        steps: {query, dh-key, signature, greeting, data-in, reply}}"""
         a = self.args
-        r = subprocess.run([self.otrfloor, "--handshakes", str(a.floor_handshakes),
-                            "--answers", str(a.floor_answers),
-                            "--answer-bytes", str(a.answer_bytes)],
+        r = subprocess.run([self.otrfloor, "--handshakes",
+                            str(handshakes or a.floor_handshakes),
+                            "--answers", str(answers or a.floor_answers),
+                            "--answer-bytes", str(a.answer_bytes),
+                            "--contexts", str(contexts)],
                            stdout=subprocess.PIPE, text=True, check=True)
-        p = r.stdout.split()
-        self.results["floor"] = {"handshake_cpu_ms": float(p[2]),
-                                 "answer_cpu_ms": float(p[4])}
-        log("floor:", self.results["floor"])
+        res = {"contexts": contexts, "load1": round(os.getloadavg()[0], 1)}
+        for line in r.stdout.splitlines():
+            p = line.split()
+            if p and p[0] == "floor":
+                res["handshake_cpu_ms"] = float(p[2])
+                res["answer_cpu_ms"] = float(p[4])
+            elif p and p[0] == "steps":
+                res["steps"] = {p[i]: float(p[i + 1])
+                                for i in range(1, len(p) - 1, 2)
+                                if p[i] != "contexts"}
+        return res
+
+    def floor(self):
+        """The crypto floor, once more (three times in a run: at the
+        start, after the first stage, at the end; the table gives their
+        mean and spread)."""
+        f = self.run_floor()
+        self.results.setdefault("floors", []).append(f)
+        log("floor:", f)
 
     def echo(self):
         a = self.args
@@ -410,6 +470,7 @@ class Run:
             # below for the marginal cost of a handshake and an answer
             time.sleep(2)
             idle = self._idle_cpu(a.idle_secs) / 1e3      # s a second
+            k0 = self.kinds()
             c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
             g.signal(signal.SIGUSR1)
             stopped = None
@@ -425,14 +486,20 @@ class Run:
             # the bot's queue drains (what it still has to read) before
             # the asking window
             settle = self._settle(pid, 180)
+            time.sleep(1.2)          # the tick logs the totals
+            k1 = self.kinds()
+            cs, ts = cpu_s(pid), time.time()
+            queries = [v for (t, v) in g.samples("Q")]
             mark = self.bot.mark()
             askers = min(n, a.askers)
             self.asking(askers)
             time.sleep(1.0)          # let the first round start
+            k2 = self.kinds()
             c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
             p2 = self.prosody_cpu()
             time.sleep(a.ask_secs)
             c3, t3, r3 = cpu_s(pid), time.time(), rss_kb(pid)
+            k3 = self.kinds()
             m3 = self.bot.mark()
             p3 = self.prosody_cpu()
             # questions the bot answered inside the CPU window (its own
@@ -445,6 +512,8 @@ class Run:
                 lat += [v for (t, v) in lg.samples("A", t2 * 1e3, t3 * 1e3)]
             blat = self.bot_lat(mark)
             na = len(lat)
+            if a.bot_log_level != "debug":
+                nb = na          # no "text handled" lines: the clients' count
             res = {"sessions": n, "askers": askers,
                    "login_s": round(login_s, 1),
                    "handshakes": hs, "handshakes_missing": missing,
@@ -453,7 +522,16 @@ class Run:
                    "handshakes_per_s": round(hs / max(1e-9, t1 - t0), 1),
                    "handshake_p50_ms": round(pct(hs_lat, 50), 1),
                    "handshake_p99_ms": round(pct(hs_lat, 99), 1),
-                   "cpu_ms_per_handshake": round((c1 - c0) * 1e3 / max(1, hs), 3),
+                   # the handshakes' window runs until the bot's queue
+                   # is drained (settle), its idle rate subtracted
+                   "cpu_ms_per_handshake": round(
+                       ((cs - c0) - idle * (ts - t0)) * 1e3 / max(1, hs), 3),
+                   "cpu_ms_per_handshake_raw": round(
+                       (c1 - c0) * 1e3 / max(1, hs), 3),
+                   "handshake_window_s": round(ts - t0, 2),
+                   "queries_sent": len(queries),
+                   "queries_resent": sum(1 for v in queries if v == 1),
+                   "queries_by_libotr": sum(1 for v in queries if v == 2),
                    "answers": na, "answers_per_s": round(na / (t3 - t2), 1),
                    "bot_answers": nb,
                    "bot_answers_per_s": round(nb / (t3 - t2), 1),
@@ -474,6 +552,17 @@ class Run:
                    "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
             res["load"] = os.getloadavg()
             res["load1"] = round(res["load"][0], 1)
+            res["kinds_handshakes"] = kinds_delta(k0, k1)
+            res["kinds_answers"] = kinds_delta(k2, k3)
+            res["bot_cpu_ms_handshake_window"] = round((cs - c0) * 1e3, 1)
+            res["bot_cpu_ms_answer_window"] = round((c3 - c2) * 1e3, 1)
+            res["idle_ms_handshake_window"] = round(idle * (ts - t0) * 1e3, 1)
+            res["idle_ms_answer_window"] = round(idle * (t3 - t2) * 1e3, 1)
+            if a.floor_per_stage:
+                # libotr alone with as many other sessions in its list
+                res["floor_same_contexts"] = self.run_floor(
+                    contexts=n, handshakes=max(50, a.floor_handshakes // 2),
+                    answers=max(100, a.floor_answers // 2))
             if stopped:
                 res["stopped"] = stopped
             out.append(res)
@@ -483,6 +572,10 @@ class Run:
             if stopped:
                 return False
         return True
+
+    def kinds(self):
+        """The bot's CPU by stanza kind so far (its last debug line)."""
+        return kinds_parse(self.bot.run_log)
 
     def _settle(self, pid, timeout):
         """Waits until the bot uses under 10% of a core over 2 s (its
@@ -734,6 +827,100 @@ class Run:
         log("churn:", res)
 
 
+STEP_KINDS = (("query", "query"), ("dh-key", "dh-key"),
+              ("signature", "signature"))
+
+
+def ratios(r):
+    """The floors' mean and spread, and each figure's ratio to them: the
+    ratio to the mean, and the range given by the highest and lowest
+    floor (what the floor's own noise allows)."""
+    floors = r.get("floors", [])
+    if not floors:
+        return
+    fl = {k: spread([f[k] for f in floors])
+          for k in ("handshake_cpu_ms", "answer_cpu_ms")}
+    steps = {}
+    for k in ("query", "dh-key", "signature", "greeting", "data-in", "reply"):
+        steps[k] = spread([f["steps"].get(k) for f in floors
+                           if "steps" in f])
+    r["floor"] = {"handshake_cpu_ms": fl["handshake_cpu_ms"]["mean"],
+                  "answer_cpu_ms": fl["answer_cpu_ms"]["mean"],
+                  "handshake_spread": fl["handshake_cpu_ms"],
+                  "answer_spread": fl["answer_cpu_ms"], "steps": steps}
+
+    def ratio(v, sp):
+        return {"mean": round(v / sp["mean"], 2),
+                "lo": round(v / sp["max"], 2), "hi": round(v / sp["min"], 2)}
+    for st in r.get("steady", []):
+        for key, fk in (("cpu_ms_per_answer", "answer_cpu_ms"),
+                        ("cpu_ms_per_handshake", "handshake_cpu_ms"),
+                        ("cpu_ms_per_answer_marginal", "answer_cpu_ms")):
+            if key in st:
+                rr = ratio(st[key], fl[fk])
+                name = key.replace("cpu_ms_per_", "") + "_ratio"
+                st[name] = rr["mean"]
+                st[name + "_range"] = "%.2f-%.2f" % (rr["lo"], rr["hi"])
+        # the handshake by step: the bot's CPU per stanza of each kind
+        # (its phases: otr = otr.c + libotr, bot = daemon and bot,
+        # xmpp = sending) beside libotr's own for that step
+        kh = st.get("kinds_handshakes", {})
+        att = []
+        for kind, fk in STEP_KINDS:
+            if kind not in kh or not kh[kind][0]:
+                continue
+            n, b, o, x = kh[kind]
+            row = {"step": kind, "n": n, "bot_ms": round(b / n / 1e3, 3),
+                   "otr_ms": round(o / n / 1e3, 3),
+                   "xmpp_ms": round(x / n / 1e3, 3),
+                   "total_ms": round((b + o + x) / n / 1e3, 3)}
+            if steps.get(fk):
+                row["floor_ms"] = steps[fk]["mean"]
+                if kind == "signature" and steps.get("greeting"):
+                    # the greeting goes out while the signature is handled
+                    row["floor_ms"] = round(steps[fk]["mean"] +
+                                            steps["greeting"]["mean"], 3)
+                row["otr_ratio"] = round(row["otr_ms"] / row["floor_ms"], 2)
+                row["total_ratio"] = round(row["total_ms"] / row["floor_ms"], 2)
+            fs = st.get("floor_same_contexts", {}).get("steps", {})
+            if fk in fs:
+                row["floor_same_contexts_ms"] = fs[fk] + (
+                    fs.get("greeting", 0) if kind == "signature" else 0)
+            att.append(row)
+        hs = st.get("handshakes") or 0
+        if hs and kh:
+            inside = sum(v[1] + v[2] + v[3] for v in kh.values()) / 1e3
+            steps_ms = sum(sum(kh[k][1:]) for k, _ in STEP_KINDS
+                           if k in kh) / 1e3
+            total = st["bot_cpu_ms_handshake_window"]
+            idle = st["idle_ms_handshake_window"]
+            st["handshake_attribution"] = {
+                "steps": att,
+                "window_ms": total, "idle_ms": idle,
+                "handshake_steps_ms": round(steps_ms, 1),
+                "other_kinds_ms": {k: round(sum(v[1:]) / 1e3, 1)
+                                   for k, v in kh.items()
+                                   if k not in dict(STEP_KINDS)},
+                # parsing, select(), the log's writes and whatever runs
+                # outside a stanza's handler
+                "outside_handlers_ms": round(total - inside, 1),
+                "per_handshake_ms": {
+                    "steps": round(steps_ms / hs, 3),
+                    "rest_minus_idle": round((total - steps_ms - idle) / hs, 3)},
+            }
+        ka = st.get("kinds_answers", {})
+        if "data" in ka and ka["data"][0]:
+            n, b, o, x = ka["data"]
+            row = {"n": n, "bot_ms": round(b / n / 1e3, 3),
+                   "otr_ms": round(o / n / 1e3, 3),
+                   "xmpp_ms": round(x / n / 1e3, 3)}
+            if steps.get("data-in") and steps.get("reply"):
+                row["floor_ms"] = round(steps["data-in"]["mean"] +
+                                        steps["reply"]["mean"], 3)
+                row["otr_ratio"] = round(row["otr_ms"] / row["floor_ms"], 2)
+            st["answer_attribution"] = row
+
+
 def machine():
     model = ""
     with open("/proc/cpuinfo") as f:
@@ -766,8 +953,11 @@ def table(r):
       % (m.get("nproc", 0), "/".join("%.1f" % x for x in m.get("load_at_start", ())),
          "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s")))
     if fl:
-        w("floor (libotr alone, same run): handshake %.2f ms, answer %.2f ms of CPU"
-          % (fl["handshake_cpu_ms"], fl["answer_cpu_ms"]))
+        hs, an = fl["handshake_spread"], fl["answer_spread"]
+        w("floor (libotr alone, same run, %d runs: mean, min-max): handshake "
+          "%.2f ms (%.2f-%.2f), answer %.2f ms (%.2f-%.2f) of CPU"
+          % (hs["n"], hs["mean"], hs["min"], hs["max"],
+             an["mean"], an["min"], an["max"]))
     st = r.get("steady", [])
     if st:
         w("")
@@ -775,11 +965,14 @@ def table(r):
         rows = [("clients asking", "askers", ""),
                 ("bot CPU per handshake, ms", "cpu_ms_per_handshake", ""),
                 ("  / floor (target <= 1.1)", "handshake_ratio", "x"),
+                ("  / floor, by the floors' spread", "handshake_ratio_range", ""),
                 ("bot CPU per answer, ms", "cpu_ms_per_answer", ""),
                 ("  / floor (target <= 1.1)", "answer_ratio", "x"),
-                ("bot idle CPU, ms/s", "idle_cpu_ms_per_s", ""),
-                ("handshake - idle, / floor", "handshake_ratio_marginal", "x"),
-                ("answer - idle, / floor", "answer_ratio_marginal", "x"),
+                ("  / floor, by the floors' spread", "answer_ratio_range", ""),
+                ("bot idle CPU, ms/s (subtracted)", "idle_cpu_ms_per_s", ""),
+                ("answer - idle, / floor", "answer_marginal_ratio", "x"),
+                ("queries sent / re-sent / by libotr", "queries", ""),
+                ("handshake window, s", "handshake_window_s", ""),
                 ("handshakes/s", "handshakes_per_s", ""),
                 ("answers/s (bot's count)", "bot_answers_per_s", ""),
                 ("bot CPU share while asking", "bot_cpu_share", ""),
@@ -792,10 +985,46 @@ def table(r):
                 ("RSS per session added, KB", "rss_kb_per_session_added", ""),
                 ("load average (1 min) at the end", "load1", ""),
                 ("stopped", "stopped", "")]
+        for s in st:
+            if "queries_sent" in s:
+                s["queries"] = "%d/%d/%d" % (s["queries_sent"],
+                                             s["queries_resent"],
+                                             s["queries_by_libotr"])
         for label, k, u in rows:
             if any(k in s for s in st):
                 w("%-34s" % label + "".join(
                     "%14s" % fmt(s.get(k), u)[:13] for s in st))
+        for s in st:
+            att = s.get("handshake_attribution")
+            if not att:
+                continue
+            w("")
+            w("handshake by step at %d sessions (bot's thread CPU per stanza, "
+              "ms; otr = otr.c + libotr)" % s["sessions"])
+            w("%-12s%6s%9s%9s%9s%9s%10s%8s%12s" % (
+                "step", "n", "otr", "bot", "xmpp", "total", "floor",
+                "otr/fl", "floor(ctx)"))
+            for row in att["steps"]:
+                w("%-12s%6d%9.3f%9.3f%9.3f%9.3f%10s%8s%12s" % (
+                    row["step"], row["n"], row["otr_ms"], row["bot_ms"],
+                    row["xmpp_ms"], row["total_ms"],
+                    fmt(row.get("floor_ms"), "", 3),
+                    fmt(row.get("otr_ratio"), "x"),
+                    fmt(row.get("floor_same_contexts_ms"), "", 3)))
+            ph = att["per_handshake_ms"]
+            w("per handshake: steps %.3f ms, the rest of the window less idle "
+              "%.3f ms (window %.0f ms, idle %.0f ms, outside handlers %.0f ms; "
+              "other kinds %s)" % (ph["steps"], ph["rest_minus_idle"],
+                                   att["window_ms"], att["idle_ms"],
+                                   att["outside_handlers_ms"],
+                                   att["other_kinds_ms"]))
+            an = s.get("answer_attribution")
+            if an:
+                w("per answer (data in + reply): otr %.3f ms (floor %s, %sx), "
+                  "bot %.3f ms, xmpp %.3f ms, %d questions"
+                  % (an["otr_ms"], fmt(an.get("floor_ms"), "", 3),
+                     fmt(an.get("otr_ratio")), an["bot_ms"], an["xmpp_ms"],
+                     an["n"]))
     e = r.get("echo")
     if e:
         w("")
@@ -884,6 +1113,14 @@ def main():
     p.add_argument("--floor-handshakes", type=int, default=200)
     p.add_argument("--floor-answers", type=int, default=1000)
     p.add_argument("--answer-bytes", type=int, default=1200)
+    p.add_argument("--bot-log-level", default="debug",
+                   choices=("debug", "info", "notice", "warning"),
+                   help="the bot's log.level (debug: its CPU by OTR "
+                   "message kind and its own latency are measured too)")
+    p.add_argument("--no-floor-per-stage", dest="floor_per_stage",
+                   action="store_false",
+                   help="after each steady stage, libotr alone with as many "
+                   "other sessions in its list is measured too (the default)")
     p.add_argument("--json", help="write the results here too")
     a = p.parse_args()
     a.stages = [int(x) for x in a.stages.split(",") if x]
@@ -901,6 +1138,7 @@ def main():
         plan = [("floor", run.floor), ("echo", run.echo),
                 ("steady", lambda: run.steady(a.stages[:1])),
                 ("flood", run.flood), ("churn", run.churn),
+                ("floor", run.floor),
                 ("steady", lambda: run.steady(a.stages[1:])),
                 ("restart", run.restart), ("memory", run.memory)]
         for s, fn in plan:
@@ -913,28 +1151,12 @@ def main():
         run.stop_live()
         # the floor again at the end: the machine is shared
         if "floor" in a.scenarios:
-            f0 = run.results["floor"]
             run.floor()
-            f1 = run.results["floor"]
-            run.results["floor"] = {
-                k: round((f0[k] + f1[k]) / 2, 3) for k in f0}
-            run.results["floor"]["runs"] = [f0, f1]
     finally:
         run.results["wall_s"] = round(time.monotonic() - t0, 1)
         run.results["load_at_end"] = os.getloadavg()
         run.teardown()
-    fl = run.results.get("floor")
-    if fl:
-        for st in run.results.get("steady", []):
-            if "cpu_ms_per_answer" in st:
-                st["answer_ratio"] = round(st["cpu_ms_per_answer"] / fl["answer_cpu_ms"], 2)
-            if "cpu_ms_per_handshake" in st:
-                st["handshake_ratio"] = round(st["cpu_ms_per_handshake"] / fl["handshake_cpu_ms"], 2)
-            if "cpu_ms_per_answer_marginal" in st:
-                st["answer_ratio_marginal"] = round(
-                    st["cpu_ms_per_answer_marginal"] / fl["answer_cpu_ms"], 2)
-                st["handshake_ratio_marginal"] = round(
-                    st["cpu_ms_per_handshake_marginal"] / fl["handshake_cpu_ms"], 2)
+    ratios(run.results)
     text = json.dumps(run.results, indent=1)
     if a.json:
         with open(a.json, "w") as f:
