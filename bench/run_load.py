@@ -235,6 +235,19 @@ class Gen:
         return out
 
 
+def share_out(gens, askers, once):
+    """askers spread over the processes in proportion to their clients.
+    (Until 2026-12-06 an even split capped by each process's clients left
+    the rest out: with 100 + 500 + 400 clients, "all 1,000 ask" made
+    950 ask, and the restart storm waited for 50 who never asked.)"""
+    left, cap = askers, sum(g.count for g in gens)
+    for g in gens:
+        share = min(g.count, -(-left * g.count // cap)) if cap else 0
+        g.command(share, once)
+        left -= share
+        cap -= g.count
+
+
 class Group:
     """Clients prefix<first>.. split over processes of at most per_proc."""
 
@@ -253,12 +266,7 @@ class Group:
         """askers (None: all) of the group's clients ask, spread evenly
         over its processes."""
         n = sum(g.count for g in self.gens)
-        left = n if askers is None else min(askers, n)
-        for k, g in enumerate(self.gens):
-            share = -(-left // (len(self.gens) - k))   # ceil
-            share = min(share, g.count)
-            g.command(share, once)
-            left -= share
+        share_out(self.gens, n if askers is None else min(askers, n), once)
 
     def signal(self, sig):
         for g in self.gens:
@@ -384,18 +392,26 @@ class Run:
 
     # -- scenarios
 
-    def run_floor(self, contexts=0, handshakes=None, answers=None):
-        """One run of bench/otrfloor: {handshake_cpu_ms, answer_cpu_ms,
-        steps: {query, dh-key, signature, greeting, data-in, reply}}"""
+    def floor_start(self, contexts=0, handshakes=None, answers=None):
+        """bench/otrfloor started (in a session of its own, as the bot:
+        the same share of the CPU); floor_wait() reads its figures."""
         a = self.args
-        r = subprocess.run([self.otrfloor, "--handshakes",
-                            str(handshakes or a.floor_handshakes),
-                            "--answers", str(answers or a.floor_answers),
-                            "--answer-bytes", str(a.answer_bytes),
-                            "--contexts", str(contexts)],
-                           stdout=subprocess.PIPE, text=True, check=True)
-        res = {"contexts": contexts, "load1": round(os.getloadavg()[0], 1)}
-        for line in r.stdout.splitlines():
+        p = subprocess.Popen(["setsid", self.otrfloor, "--handshakes",
+                              str(handshakes or a.floor_handshakes),
+                              "--answers", str(answers or a.floor_answers),
+                              "--answer-bytes", str(a.answer_bytes),
+                              "--contexts", str(contexts)],
+                             stdout=subprocess.PIPE, text=True)
+        self.procs.append(p)
+        return (p, contexts, os.getloadavg()[0])
+
+    def floor_wait(self, started):
+        """{handshake_cpu_ms, answer_cpu_ms, steps: {query, dh-key,
+        signature, greeting, data-in, reply}} of a floor_start()."""
+        p, contexts, load0 = started
+        out, _ = p.communicate(timeout=600)
+        res = {"contexts": contexts, "load1": round(load0, 1)}
+        for line in out.splitlines():
             p = line.split()
             if p and p[0] == "floor":
                 res["handshake_cpu_ms"] = float(p[2])
@@ -405,6 +421,10 @@ class Run:
                                 for i in range(1, len(p) - 1, 2)
                                 if p[i] != "contexts"}
         return res
+
+    def run_floor(self, contexts=0, handshakes=None, answers=None):
+        """One run of bench/otrfloor, the machine as it is."""
+        return self.floor_wait(self.floor_start(contexts, handshakes, answers))
 
     def floor(self):
         """The crypto floor, once more (three times in a run: at the
@@ -471,8 +491,14 @@ class Run:
             time.sleep(2)
             idle = self._idle_cpu(a.idle_secs) / 1e3      # s a second
             k0 = self.kinds()
+            prof = self.perf_start(pid, "handshakes-%d" % n)
             c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
             g.signal(signal.SIGUSR1)
+            # libotr alone, at the same time as the bot's handshakes, so
+            # on a CPU as busy as the bot's (the other core's load makes
+            # the same code 25-30% slower here: docs/performance.md)
+            fl_hs = self.floor_start(contexts=n, handshakes=min(add, 200),
+                                     answers=1) if a.floor_alongside else None
             stopped = None
             missing = self._wait_secure(g, add, 60 + add / 5)
             if missing > add // 100:
@@ -489,11 +515,14 @@ class Run:
             time.sleep(1.2)          # the tick logs the totals
             k1 = self.kinds()
             cs, ts = cpu_s(pid), time.time()
+            perf = self.perf_stop(prof)
             queries = [v for (t, v) in g.samples("Q")]
             mark = self.bot.mark()
             askers = min(n, a.askers)
             self.asking(askers)
             time.sleep(1.0)          # let the first round start
+            fl_an = self.floor_start(contexts=n, handshakes=1,
+                                     answers=300) if a.floor_alongside else None
             k2 = self.kinds()
             c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
             p2 = self.prosody_cpu()
@@ -552,6 +581,11 @@ class Run:
                    "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
             res["load"] = os.getloadavg()
             res["load1"] = round(res["load"][0], 1)
+            if perf:
+                res["perf_handshakes"] = perf
+            if fl_hs:
+                res["floor_alongside_handshakes"] = self.floor_wait(fl_hs)
+                res["floor_alongside_answers"] = self.floor_wait(fl_an)
             res["kinds_handshakes"] = kinds_delta(k0, k1)
             res["kinds_answers"] = kinds_delta(k2, k3)
             res["bot_cpu_ms_handshake_window"] = round((cs - c0) * 1e3, 1)
@@ -572,6 +606,46 @@ class Run:
             if stopped:
                 return False
         return True
+
+    def perf_start(self, pid, name):
+        """--perf: perf record of the bot (cpu-clock samples, user and
+        kernel) until perf_stop()."""
+        if not self.args.perf:
+            return None
+        out = os.path.join(self.dir, "perf-%s.data" % name)
+        p = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock",
+                              "-F", "999", "-p", str(pid), "-o", out],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        return (p, out)
+
+    def perf_stop(self, prof):
+        """{"dso": [[share %, name]...], "sym": [...]} of the recording."""
+        if prof is None:
+            return None
+        p, out = prof
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        res = {"file": out}
+        for key, sort, top in (("dso", "dso", 10), ("sym", "dso,sym", 25)):
+            r = subprocess.run(["perf", "report", "-i", out, "--stdio",
+                                "--sort", sort, "--percent-limit", "0.3"],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+            rows = []
+            for line in r.stdout.splitlines():
+                m = re.match(r"\s*([\d.]+)%\s+(.*)", line)
+                if m and len(rows) < top:
+                    rows.append([float(m.group(1)),
+                                 " ".join(m.group(2).split())])
+            res[key] = rows
+        log("perf:", json.dumps(res))
+        return res
 
     def kinds(self):
         """The bot's CPU by stanza kind so far (its last debug line)."""
@@ -618,11 +692,7 @@ class Run:
         processes), the others keep their sessions idle; once: one
         question each."""
         gens = [g for lg in self.live for g in lg.gens]
-        left = min(askers, sum(g.count for g in gens))
-        for k, g in enumerate(gens):
-            share = min(g.count, -(-left // (len(gens) - k)))
-            g.command(share, once)
-            left -= share
+        share_out(gens, min(askers, sum(g.count for g in gens)), once)
         self.asking_on = askers > 0
 
     def stop_live(self):
@@ -861,6 +931,14 @@ def ratios(r):
                 name = key.replace("cpu_ms_per_", "") + "_ratio"
                 st[name] = rr["mean"]
                 st[name + "_range"] = "%.2f-%.2f" % (rr["lo"], rr["hi"])
+        fa = st.get("floor_alongside_handshakes", {})
+        if fa.get("handshake_cpu_ms") and "cpu_ms_per_handshake" in st:
+            st["handshake_ratio_alongside"] = round(
+                st["cpu_ms_per_handshake"] / fa["handshake_cpu_ms"], 2)
+        fb = st.get("floor_alongside_answers", {})
+        if fb.get("answer_cpu_ms") and "cpu_ms_per_answer" in st:
+            st["answer_ratio_alongside"] = round(
+                st["cpu_ms_per_answer"] / fb["answer_cpu_ms"], 2)
         # the handshake by step: the bot's CPU per stanza of each kind
         # (its phases: otr = otr.c + libotr, bot = daemon and bot,
         # xmpp = sending) beside libotr's own for that step
@@ -884,8 +962,16 @@ def ratios(r):
                 row["total_ratio"] = round(row["total_ms"] / row["floor_ms"], 2)
             fs = st.get("floor_same_contexts", {}).get("steps", {})
             if fk in fs:
-                row["floor_same_contexts_ms"] = fs[fk] + (
-                    fs.get("greeting", 0) if kind == "signature" else 0)
+                row["floor_same_contexts_ms"] = round(fs[fk] + (
+                    fs.get("greeting", 0) if kind == "signature" else 0), 3)
+            fs = fa.get("steps", {})
+            if fk in fs:
+                row["floor_alongside_ms"] = round(fs[fk] + (
+                    fs.get("greeting", 0) if kind == "signature" else 0), 3)
+                row["total_ratio_alongside"] = round(
+                    row["total_ms"] / row["floor_alongside_ms"], 2)
+                row["otr_ratio_alongside"] = round(
+                    row["otr_ms"] / row["floor_alongside_ms"], 2)
             att.append(row)
         hs = st.get("handshakes") or 0
         if hs and kh:
@@ -918,6 +1004,10 @@ def ratios(r):
                 row["floor_ms"] = round(steps["data-in"]["mean"] +
                                         steps["reply"]["mean"], 3)
                 row["otr_ratio"] = round(row["otr_ms"] / row["floor_ms"], 2)
+            if fb.get("answer_cpu_ms"):
+                row["floor_alongside_ms"] = fb["answer_cpu_ms"]
+                row["otr_ratio_alongside"] = round(
+                    row["otr_ms"] / fb["answer_cpu_ms"], 2)
             st["answer_attribution"] = row
 
 
@@ -969,6 +1059,10 @@ def table(r):
                 ("bot CPU per answer, ms", "cpu_ms_per_answer", ""),
                 ("  / floor (target <= 1.1)", "answer_ratio", "x"),
                 ("  / floor, by the floors' spread", "answer_ratio_range", ""),
+                ("floor alongside: handshake, ms", "floor_hs_alongside", ""),
+                ("  bot / it (target <= 1.1)", "handshake_ratio_alongside", "x"),
+                ("floor alongside: answer, ms", "floor_an_alongside", ""),
+                ("  bot / it (target <= 1.1)", "answer_ratio_alongside", "x"),
                 ("bot idle CPU, ms/s (subtracted)", "idle_cpu_ms_per_s", ""),
                 ("answer - idle, / floor", "answer_marginal_ratio", "x"),
                 ("queries sent / re-sent / by libotr", "queries", ""),
@@ -986,6 +1080,10 @@ def table(r):
                 ("load average (1 min) at the end", "load1", ""),
                 ("stopped", "stopped", "")]
         for s in st:
+            s["floor_hs_alongside"] = s.get(
+                "floor_alongside_handshakes", {}).get("handshake_cpu_ms")
+            s["floor_an_alongside"] = s.get(
+                "floor_alongside_answers", {}).get("answer_cpu_ms")
             if "queries_sent" in s:
                 s["queries"] = "%d/%d/%d" % (s["queries_sent"],
                                              s["queries_resent"],
@@ -1001,16 +1099,21 @@ def table(r):
             w("")
             w("handshake by step at %d sessions (bot's thread CPU per stanza, "
               "ms; otr = otr.c + libotr)" % s["sessions"])
-            w("%-12s%6s%9s%9s%9s%9s%10s%8s%12s" % (
+            w("%-11s%5s%8s%7s%7s%8s%8s%7s%8s%7s%7s" % (
                 "step", "n", "otr", "bot", "xmpp", "total", "floor",
-                "otr/fl", "floor(ctx)"))
+                "ratio", "along", "ratio", "otr"))
             for row in att["steps"]:
-                w("%-12s%6d%9.3f%9.3f%9.3f%9.3f%10s%8s%12s" % (
+                w("%-11s%5d%8.3f%7.3f%7.3f%8.3f%8s%7s%8s%7s%7s" % (
                     row["step"], row["n"], row["otr_ms"], row["bot_ms"],
                     row["xmpp_ms"], row["total_ms"],
                     fmt(row.get("floor_ms"), "", 3),
-                    fmt(row.get("otr_ratio"), "x"),
-                    fmt(row.get("floor_same_contexts_ms"), "", 3)))
+                    fmt(row.get("total_ratio"), "x"),
+                    fmt(row.get("floor_alongside_ms"), "", 3),
+                    fmt(row.get("total_ratio_alongside"), "x"),
+                    fmt(row.get("otr_ratio_alongside"), "x")))
+            w("(floor: the quiet floors' mean; along: libotr alone during "
+              "these handshakes, %s sessions in its list; ratio: total / "
+              "floor; otr: otr / along)" % s["sessions"])
             ph = att["per_handshake_ms"]
             w("per handshake: steps %.3f ms, the rest of the window less idle "
               "%.3f ms (window %.0f ms, idle %.0f ms, outside handlers %.0f ms; "
@@ -1020,11 +1123,13 @@ def table(r):
                                    att["other_kinds_ms"]))
             an = s.get("answer_attribution")
             if an:
-                w("per answer (data in + reply): otr %.3f ms (floor %s, %sx), "
-                  "bot %.3f ms, xmpp %.3f ms, %d questions"
+                w("per answer (data in + reply): otr %.3f ms (floor %s, %sx; "
+                  "alongside %s, %sx), bot %.3f ms, xmpp %.3f ms, %d questions"
                   % (an["otr_ms"], fmt(an.get("floor_ms"), "", 3),
-                     fmt(an.get("otr_ratio")), an["bot_ms"], an["xmpp_ms"],
-                     an["n"]))
+                     fmt(an.get("otr_ratio")),
+                     fmt(an.get("floor_alongside_ms"), "", 3),
+                     fmt(an.get("otr_ratio_alongside")),
+                     an["bot_ms"], an["xmpp_ms"], an["n"]))
     e = r.get("echo")
     if e:
         w("")
@@ -1113,10 +1218,19 @@ def main():
     p.add_argument("--floor-handshakes", type=int, default=200)
     p.add_argument("--floor-answers", type=int, default=1000)
     p.add_argument("--answer-bytes", type=int, default=1200)
+    p.add_argument("--perf", action="store_true",
+                   help="perf record the bot during each stage's handshakes "
+                   "(needs perf; the profile's top lines go into the results)")
     p.add_argument("--bot-log-level", default="debug",
                    choices=("debug", "info", "notice", "warning"),
                    help="the bot's log.level (debug: its CPU by OTR "
                    "message kind and its own latency are measured too)")
+    p.add_argument("--no-floor-alongside", dest="floor_alongside",
+                   action="store_false",
+                   help="at each steady stage, libotr alone runs at the same "
+                   "time as the bot's handshakes and again as its answers, "
+                   "with as many sessions in its list (the default): the "
+                   "floor on an equally busy machine")
     p.add_argument("--no-floor-per-stage", dest="floor_per_stage",
                    action="store_false",
                    help="after each steady stage, libotr alone with as many "

@@ -169,8 +169,10 @@ cpustat_line(struct cpustat *cs)
 
 	if (!cs->enabled)
 		return NULL;
+	/* The tick runs every second: alone it is no news. */
 	for (int k = 0; k < CPUSTAT_NKINDS; k++)
-		total += cs->n[k];
+		if (k != CPUSTAT_TICK)
+			total += cs->n[k];
 	if (total == cs->shown)
 		return NULL;
 	cs->shown = total;
