@@ -23,8 +23,11 @@
  * "cpu by kind" debug line counts per incoming stanza, for the same
  * comparison step by step. --contexts C: the bot's user state holds C
  * other people's sessions (a master and an instance context each, the
- * peer in the middle of libotr's sorted list), as the daemon's does with
- * C sessions open: libotr walks that list on every message.
+ * peer in the middle of libotr's sorted list, names that share its first
+ * letters, each context followed by a block of memory the size of a
+ * session's), as the daemon's does with C sessions open: libotr walks
+ * that list, from its head, about three times per message it receives,
+ * and each step is a cache miss when the contexts lie apart in memory.
  * Benchmark code, not part of the bot.
  */
 #include <stdio.h>
@@ -234,6 +237,7 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/otrfloor-XXXXXX", *answer, *greeting;
 	double hs_cpu, ans_cpu, ake_cpu, greet_cpu = 0;
 	double s_query, s_key, s_sig, s_data;
+	char **junk;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--handshakes") == 0)
@@ -281,14 +285,19 @@ main(int argc, char **argv)
 		greeting[i] = "We are now talking privately. "[i % 30];
 	greeting[gb] = '\0';
 
-	/* Other people's sessions: "a.." sorts before PEER, "z.." after. */
+	/* Other people's sessions: "alicd.." sorts before PEER, "alicf.."
+	 * after; 32 KB after each (a session's keys and state in the bot)
+	 * keeps them apart in memory. Kept until exit. */
+	junk = calloc((size_t)nc + 1, sizeof(*junk));
 	for (int i = 0; i < nc; i++) {
 		char who[64];
 
-		snprintf(who, sizeof(who), "%c%d@example.test",
-		    i % 2 ? 'z' : 'a', i);
+		snprintf(who, sizeof(who), "alic%c%d@example.test",
+		    i % 2 ? 'f' : 'd', i);
 		otrl_context_find(bot.us, who, BOT, PROTO,
 		    (otrl_instag_t)(0x1000 + i), 1, NULL, NULL, NULL);
+		if (junk != NULL && (junk[i] = malloc(32768)) != NULL)
+			memset(junk[i], i & 0xff, 32768);
 	}
 
 	/* handshakes: the client asks, the bot starts the AKE */
