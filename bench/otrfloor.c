@@ -19,7 +19,8 @@
  * where Z is the handshake without the greeting, then one line
  *   steps query Q dh-key K signature S greeting G data-in D reply R
  * with the bot's CPU per call of each step in ms (per handshake for the
- * first four, per answer for the last two): what the daemon's
+ * first four, per answer for the last two; faults: minor page faults
+ * of the whole process per handshake): what the daemon's
  * "cpu by kind" debug line counts per incoming stanza, for the same
  * comparison step by step. --contexts C: the bot's user state holds C
  * other people's sessions (a master and an instance context each, the
@@ -35,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include <gcrypt.h>
 #include <libotr/proto.h>
@@ -238,6 +240,7 @@ main(int argc, char **argv)
 	double hs_cpu, ans_cpu, ake_cpu, greet_cpu = 0;
 	double s_query, s_key, s_sig, s_data;
 	char **junk;
+	struct rusage ru0, ru1;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--handshakes") == 0)
@@ -301,6 +304,7 @@ main(int argc, char **argv)
 	}
 
 	/* handshakes: the client asks, the bot starts the AKE */
+	getrusage(RUSAGE_SELF, &ru0);
 	bot_cpu = 0;
 	for (int i = 0; i < nh; i++) {
 		ConnContext *m = otrl_context_find(bot.us, PEER, BOT, PROTO,
@@ -333,6 +337,7 @@ main(int argc, char **argv)
 			otrl_message_free(text);
 		}
 	}
+	getrusage(RUSAGE_SELF, &ru1);
 	hs_cpu = bot_cpu / nh;
 	ake_cpu = (bot_cpu - greet_cpu) / nh;
 	s_query = step_in[OTRL_MSGTYPE_QUERY] / nh;
@@ -369,9 +374,10 @@ main(int argc, char **argv)
 	    "answers %d ake_cpu_ms %.3f greeting_bytes %d\n", hs_cpu, ans_cpu,
 	    nh, na, ake_cpu, gb);
 	printf("steps query %.3f dh-key %.3f signature %.3f greeting %.3f "
-	    "data-in %.3f reply %.3f contexts %d\n", s_query, s_key, s_sig,
-	    greet_cpu / nh, (step_in[OTRL_MSGTYPE_DATA] - s_data) / na,
-	    step_out / na, nc);
+	    "data-in %.3f reply %.3f contexts %d faults %.2f\n", s_query,
+	    s_key, s_sig, greet_cpu / nh,
+	    (step_in[OTRL_MSGTYPE_DATA] - s_data) / na, step_out / na, nc,
+	    (double)(ru1.ru_minflt - ru0.ru_minflt) / nh);
 	free(answer);
 	free(greeting);
 	otrl_userstate_free(bot.us);

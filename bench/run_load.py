@@ -135,6 +135,19 @@ def spread(vals):
             "max": round(max(v), 3), "n": len(v)}
 
 
+def faults_switches(pid):
+    """(minor page faults, context switches) of pid so far, every
+    thread."""
+    with open("/proc/%d/stat" % pid) as f:
+        minflt = int(f.read().rsplit(")", 1)[1].split()[7])
+    sw = 0
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if "ctxt_switches:" in line:     # voluntary and not
+                sw += int(line.split()[1])
+    return minflt, sw
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -152,6 +165,17 @@ def pct(v, p):
 
 
 # ---- load generator processes ---------------------------------------------------
+
+def cpus(spec):
+    return {int(c) for c in spec.split(",")} if spec else None
+
+
+def gen_setup(nice, cpu_spec):
+    """In a generator process before exec: nicer, and on --gen-cpus."""
+    os.nice(nice)
+    if cpu_spec:
+        os.sched_setaffinity(0, cpus(cpu_spec))
+
 
 class Gen:
     """One bench/loadgen process."""
@@ -180,7 +204,7 @@ class Gen:
                                      stdout=subprocess.PIPE,
                                      stderr=open(os.path.join(run.dir, "loadgen.err"), "ab"),
                                      text=True,
-                                     preexec_fn=lambda: os.nice(gen_nice))
+                                     preexec_fn=lambda: gen_setup(gen_nice, run.args.gen_cpus))
         run.procs.append(self.proc)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -351,7 +375,8 @@ class Run:
         secours = os.environ.get("SECOURS") or os.path.join(BUILDDIR, "secours")
         wrap = os.path.join(self.dir, "secours-setsid")
         with open(wrap, "w") as f:
-            f.write('#!/bin/sh\nexec setsid "%s" "$@"\n' % secours)
+            f.write('#!/bin/sh\nexec setsid %s"%s" "$@"\n' % (
+                "taskset -c %s " % a.bot_cpus if a.bot_cpus else "", secours))
         os.chmod(wrap, 0o755)
         self.bot = Bot(self.srv, password=PW, register=False,
                        log_level=a.bot_log_level,
@@ -419,7 +444,10 @@ class Run:
             elif p and p[0] == "steps":
                 res["steps"] = {p[i]: float(p[i + 1])
                                 for i in range(1, len(p) - 1, 2)
-                                if p[i] != "contexts"}
+                                if p[i] not in ("contexts", "faults")}
+                if "faults" in p:
+                    res["faults_per_handshake"] = float(
+                        p[p.index("faults") + 1])
         return res
 
     def run_floor(self, contexts=0, handshakes=None, answers=None):
@@ -493,6 +521,7 @@ class Run:
             k0 = self.kinds()
             prof = self.perf_start(pid, "handshakes-%d" % n)
             c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
+            fs0 = faults_switches(pid)
             g.signal(signal.SIGUSR1)
             # libotr alone, at the same time as the bot's handshakes, so
             # on a CPU as busy as the bot's (the other core's load makes
@@ -515,6 +544,7 @@ class Run:
             time.sleep(1.2)          # the tick logs the totals
             k1 = self.kinds()
             cs, ts = cpu_s(pid), time.time()
+            fs1 = faults_switches(pid)
             perf = self.perf_stop(prof)
             queries = [v for (t, v) in g.samples("Q")]
             mark = self.bot.mark()
@@ -558,6 +588,10 @@ class Run:
                    "cpu_ms_per_handshake_raw": round(
                        (c1 - c0) * 1e3 / max(1, hs), 3),
                    "handshake_window_s": round(ts - t0, 2),
+                   "page_faults_per_handshake": round(
+                       (fs1[0] - fs0[0]) / max(1, hs), 2),
+                   "context_switches_per_handshake": round(
+                       (fs1[1] - fs0[1]) / max(1, hs), 2),
                    "queries_sent": len(queries),
                    "queries_resent": sum(1 for v in queries if v == 1),
                    "queries_by_libotr": sum(1 for v in queries if v == 2),
@@ -583,6 +617,11 @@ class Run:
             res["load1"] = round(res["load"][0], 1)
             if perf:
                 res["perf_handshakes"] = perf
+                for k in ("raw_syscalls:sys_enter", "page-faults",
+                          "context-switches"):
+                    if k in perf:
+                        res["perf_%s_per_handshake" % k.split(":")[-1]] = \
+                            round(perf[k] / max(1, hs), 1)
             if fl_hs:
                 res["floor_alongside_handshakes"] = self.floor_wait(fl_hs)
                 res["floor_alongside_answers"] = self.floor_wait(fl_an)
@@ -617,21 +656,38 @@ class Run:
                               "-F", "999", "-p", str(pid), "-o", out],
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
+        # system calls and page faults: each costs about 3 us of the
+        # bot's CPU on this virtual machine (docs/performance.md)
+        st = os.path.join(self.dir, "perf-%s.stat" % name)
+        q = subprocess.Popen(["perf", "stat", "-x", ",", "-o", st, "-e",
+                              "raw_syscalls:sys_enter,page-faults,"
+                              "context-switches", "-p", str(pid)],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
         time.sleep(0.5)
-        return (p, out)
+        return (p, out, q, st)
 
     def perf_stop(self, prof):
         """{"dso": [[share %, name]...], "sym": [...]} of the recording."""
         if prof is None:
             return None
-        p, out = prof
-        p.send_signal(signal.SIGINT)
-        try:
-            p.wait(30)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+        p, out, q, st = prof
         res = {"file": out}
+        for proc in (p, q):
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        try:
+            with open(st) as f:
+                for line in f:
+                    v = line.strip().split(",")
+                    if len(v) > 2 and v[0].isdigit():
+                        res[v[2]] = int(v[0])
+        except OSError:
+            pass
         for key, sort, top in (("dso", "dso", 10), ("sym", "dso,sym", 25)):
             r = subprocess.run(["perf", "report", "-i", out, "--stdio",
                                 "--sort", sort, "--percent-limit", "0.3"],
@@ -1067,6 +1123,11 @@ def table(r):
                 ("answer - idle, / floor", "answer_marginal_ratio", "x"),
                 ("queries sent / re-sent / by libotr", "queries", ""),
                 ("handshake window, s", "handshake_window_s", ""),
+                ("page faults per handshake", "page_faults_per_handshake", ""),
+                ("system calls per handshake (perf)",
+                 "perf_sys_enter_per_handshake", ""),
+                ("context switches per handshake",
+                 "context_switches_per_handshake", ""),
                 ("handshakes/s", "handshakes_per_s", ""),
                 ("answers/s (bot's count)", "bot_answers_per_s", ""),
                 ("bot CPU share while asking", "bot_cpu_share", ""),
@@ -1218,6 +1279,11 @@ def main():
     p.add_argument("--floor-handshakes", type=int, default=200)
     p.add_argument("--floor-answers", type=int, default=1000)
     p.add_argument("--answer-bytes", type=int, default=1200)
+    p.add_argument("--bot-cpus", help="taskset the bot on these CPUs "
+                   "(e.g. 0); with --gen-cpus, to see what the generator "
+                   "running beside the bot does to its CPU time")
+    p.add_argument("--gen-cpus", help="the generator's processes on these "
+                   "CPUs (e.g. 1, or 0: the same CPU as --bot-cpus 0)")
     p.add_argument("--perf", action="store_true",
                    help="perf record the bot during each stage's handshakes "
                    "(needs perf; the profile's top lines go into the results)")
