@@ -417,11 +417,16 @@ class Run:
 
     # -- scenarios
 
-    def floor_start(self, contexts=0, handshakes=None, answers=None):
+    def floor_start(self, contexts=0, handshakes=None, answers=None,
+                    beside_bot=False):
         """bench/otrfloor started (in a session of its own, as the bot:
-        the same share of the CPU); floor_wait() reads its figures."""
+        the same share of the CPU; beside_bot: on --bot-cpus, so that its
+        neighbour on the other CPU is the bot's); floor_wait() reads its
+        figures."""
         a = self.args
-        p = subprocess.Popen(["setsid", self.otrfloor, "--handshakes",
+        pin = (["taskset", "-c", a.bot_cpus]
+               if beside_bot and a.bot_cpus else [])
+        p = subprocess.Popen(["setsid"] + pin + [self.otrfloor, "--handshakes",
                               str(handshakes or a.floor_handshakes),
                               "--answers", str(answers or a.floor_answers),
                               "--answer-bytes", str(a.answer_bytes),
@@ -527,7 +532,8 @@ class Run:
             # on a CPU as busy as the bot's (the other core's load makes
             # the same code 25-30% slower here: docs/performance.md)
             fl_hs = self.floor_start(contexts=n, handshakes=min(add, 200),
-                                     answers=1) if a.floor_alongside else None
+                                     answers=1, beside_bot=True) \
+                if a.floor_alongside else None
             stopped = None
             missing = self._wait_secure(g, add, 60 + add / 5)
             if missing > add // 100:
@@ -551,8 +557,9 @@ class Run:
             askers = min(n, a.askers)
             self.asking(askers)
             time.sleep(1.0)          # let the first round start
-            fl_an = self.floor_start(contexts=n, handshakes=1,
-                                     answers=300) if a.floor_alongside else None
+            fl_an = self.floor_start(contexts=n, handshakes=1, answers=300,
+                                     beside_bot=True) \
+                if a.floor_alongside else None
             k2 = self.kinds()
             c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
             p2 = self.prosody_cpu()
