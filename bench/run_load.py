@@ -121,9 +121,19 @@ def kinds_parse(text):
 
 
 def kinds_delta(k0, k1):
-    return {k: [v[i] - k0.get(k, [0, 0, 0, 0])[i] for i in range(4)]
-            for k, v in k1.items()
-            if v[0] != k0.get(k, [0, 0, 0, 0])[0]}
+    d = {k: [v[i] - k0.get(k, [0, 0, 0, 0])[i] for i in range(4)]
+         for k, v in k1.items()
+         if v[0] != k0.get(k, [0, 0, 0, 0])[0]}
+    if "clock-reads" in d:          # reads, and one read's cost (ns)
+        d["clock-reads"][1] = k1["clock-reads"][1]
+    return d
+
+
+def probe_s(kd):
+    """CPU seconds the per-kind measurement itself cost (its clock
+    reads are system calls)."""
+    r = kd.get("clock-reads")
+    return r[0] * r[1] / 1e9 if r else 0.0
 
 
 def spread(vals):
@@ -165,6 +175,14 @@ def pct(v, p):
 
 
 # ---- load generator processes ---------------------------------------------------
+
+# system calls counted by --perf (those of an event loop, a log, libgcrypt's
+# random pool and malloc)
+PERF_CALLS = ("getrusage", "clock_gettime", "select", "pselect6", "poll",
+              "read", "recvfrom", "write", "sendto", "writev", "getpid",
+              "getrandom", "brk", "mmap", "munmap", "madvise", "futex",
+              "openat", "fsync")
+
 
 def cpus(spec):
     return {int(c) for c in spec.split(",")} if spec else None
@@ -622,6 +640,17 @@ class Run:
                    "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
             res["load"] = os.getloadavg()
             res["load1"] = round(res["load"][0], 1)
+            kh, ka = kinds_delta(k0, k1), kinds_delta(k2, k3)
+            # the measurement's own cost is not the bot's
+            ph, pa = probe_s(kh), probe_s(ka)
+            res["probe_ms_per_handshake"] = round(ph * 1e3 / max(1, hs), 3)
+            res["probe_ms_per_answer"] = round(pa * 1e3 / max(1, nb), 3)
+            res["cpu_ms_per_handshake"] = round(
+                ((cs - c0) - idle * (ts - t0) - ph) * 1e3 / max(1, hs), 3)
+            res["cpu_ms_per_answer"] = round(
+                ((c3 - c2) - pa) * 1e3 / max(1, nb), 3)
+            res["cpu_ms_per_answer_marginal"] = round(
+                ((c3 - c2) - idle * (t3 - t2) - pa) * 1e3 / max(1, nb), 3)
             if perf:
                 res["perf_handshakes"] = perf
                 for k in ("raw_syscalls:sys_enter", "page-faults",
@@ -629,13 +658,17 @@ class Run:
                     if k in perf:
                         res["perf_%s_per_handshake" % k.split(":")[-1]] = \
                             round(perf[k] / max(1, hs), 1)
+                res["perf_calls_per_handshake"] = {
+                    c: round(perf["syscalls:sys_enter_" + c] / max(1, hs), 1)
+                    for c in PERF_CALLS
+                    if perf.get("syscalls:sys_enter_" + c)}
             if fl_hs:
                 res["floor_alongside_handshakes"] = self.floor_wait(fl_hs)
                 res["floor_alongside_answers"] = self.floor_wait(fl_an)
-            res["kinds_handshakes"] = kinds_delta(k0, k1)
-            res["kinds_answers"] = kinds_delta(k2, k3)
-            res["bot_cpu_ms_handshake_window"] = round((cs - c0) * 1e3, 1)
-            res["bot_cpu_ms_answer_window"] = round((c3 - c2) * 1e3, 1)
+            res["kinds_handshakes"] = kh
+            res["kinds_answers"] = ka
+            res["bot_cpu_ms_handshake_window"] = round((cs - c0 - ph) * 1e3, 1)
+            res["bot_cpu_ms_answer_window"] = round((c3 - c2 - pa) * 1e3, 1)
             res["idle_ms_handshake_window"] = round(idle * (ts - t0) * 1e3, 1)
             res["idle_ms_answer_window"] = round(idle * (t3 - t2) * 1e3, 1)
             if a.floor_per_stage:
@@ -666,9 +699,10 @@ class Run:
         # system calls and page faults: each costs about 3 us of the
         # bot's CPU on this virtual machine (docs/performance.md)
         st = os.path.join(self.dir, "perf-%s.stat" % name)
+        calls = ",".join("syscalls:sys_enter_" + c for c in PERF_CALLS)
         q = subprocess.Popen(["perf", "stat", "-x", ",", "-o", st, "-e",
                               "raw_syscalls:sys_enter,page-faults,"
-                              "context-switches", "-p", str(pid)],
+                              "context-switches," + calls, "-p", str(pid)],
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         time.sleep(0.5)
@@ -1038,7 +1072,8 @@ def ratios(r):
             att.append(row)
         hs = st.get("handshakes") or 0
         if hs and kh:
-            inside = sum(v[1] + v[2] + v[3] for v in kh.values()) / 1e3
+            inside = sum(v[1] + v[2] + v[3] for k, v in kh.items()
+                         if k != "clock-reads") / 1e3
             steps_ms = sum(sum(kh[k][1:]) for k, _ in STEP_KINDS
                            if k in kh) / 1e3
             total = st["bot_cpu_ms_handshake_window"]
@@ -1049,7 +1084,8 @@ def ratios(r):
                 "handshake_steps_ms": round(steps_ms, 1),
                 "other_kinds_ms": {k: round(sum(v[1:]) / 1e3, 1)
                                    for k, v in kh.items()
-                                   if k not in dict(STEP_KINDS)},
+                                   if k not in dict(STEP_KINDS) and
+                                   k != "clock-reads"},
                 # parsing, select(), the log's writes and whatever runs
                 # outside a stanza's handler
                 "outside_handlers_ms": round(total - inside, 1),
@@ -1130,6 +1166,7 @@ def table(r):
                 ("answer - idle, / floor", "answer_marginal_ratio", "x"),
                 ("queries sent / re-sent / by libotr", "queries", ""),
                 ("handshake window, s", "handshake_window_s", ""),
+                ("measurement's own, ms/handshake", "probe_ms_per_handshake", ""),
                 ("page faults per handshake", "page_faults_per_handshake", ""),
                 ("system calls per handshake (perf)",
                  "perf_sys_enter_per_handshake", ""),

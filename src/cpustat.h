@@ -55,8 +55,10 @@ void cpustat_leave(struct cpustat *cs);
 void cpustat_get(const struct cpustat *cs, enum cpustat_kind k,
     unsigned long *n, unsigned long us[CPUSTAT_NPHASES]);
 /* New string: every kind seen, "NAME N BOT_US OTR_US XMPP_US", separated
- * by "; ", totals since cpustat_new; NULL when off or when nothing
- * changed since the last call. Caller frees. */
+ * by "; ", totals since cpustat_new, then "clock-reads N NS 0 0" (reads of
+ * the clock so far, one read's cost: the measurement's own, for the
+ * bench to subtract); NULL when off or when no stanza was handled since
+ * the last call. Caller frees. */
 char *cpustat_line(struct cpustat *cs);
 
 #endif

@@ -140,6 +140,8 @@ test_phases(void)
 	line = cpustat_line(cs);
 	CHECK(line != NULL && strncmp(line, "signature 1 ", 12) == 0 &&
 	    strstr(line, "; data 1 ") != NULL, "line: kinds in order, counts");
+	CHECK(line != NULL && strstr(line, "; clock-reads ") != NULL,
+	    "line: the clock's reads, for the bench to subtract");
 	free(line);
 	CHECK(cpustat_line(cs) == NULL, "no change: no line");
 	cpustat_free(cs);
