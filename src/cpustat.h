@@ -9,6 +9,9 @@
  * Thread CPU time (CLOCK_THREAD_CPUTIME_ID). Off unless enabled (the
  * daemon enables it at log.level debug): then every call returns at once.
  * Phases nest (enter/leave); time is charged to the innermost one.
+ * One thread only: the daemon's main thread, which handles every stanza
+ * today. Callbacks that come to run in another thread (OTR workers) must
+ * not call it: the counters are plain, and the clock is that thread's.
  */
 #ifndef SECOURS_CPUSTAT_H
 #define SECOURS_CPUSTAT_H
