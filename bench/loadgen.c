@@ -64,6 +64,9 @@
  *   H <t> <ms> <i>   handshake done (ms since the query; 0: a re-key)
  *   A <t> <ms> <i>   answer received (ms since the question was sent)
  *   G <t> <ms> <i>   greeting received (ms since secure)
+ *   Q <t> <w> <i>    "?OTRv3?" sent: w 0 the client's own, 1 re-sent
+ *                    after --ake-retry ms without an answer, 2 sent by
+ *                    libotr itself (an OTR error made it start again)
  * Test and benchmark code, not part of the bot.
  */
 #include <errno.h>
@@ -223,6 +226,16 @@ send_raw(struct client *c, const char *to, const char *body)
 	xmpp_stanza_release(m);
 }
 
+/* "?OTRv3?" to the target, in the samples as Q (value: 0 the client's
+ * query, 1 a query re-sent after --ake-retry without an answer, 2 one
+ * libotr sent by itself). */
+static void
+send_query(struct client *c, int why)
+{
+	sample(c, 'Q', why);
+	send_raw(c, opt.target, "?OTRv3?");
+}
+
 static void
 send_text(struct client *c, const char *text)
 {
@@ -258,7 +271,7 @@ secure_or_requery(struct client *c)
 	if (cc != NULL && cc->msgstate == OTRL_MSGSTATE_FINISHED)
 		otrl_context_force_plaintext(cc);
 	c->greeted = 0;
-	send_raw(c, opt.target, "?OTRv3?");
+	send_query(c, 0);
 	return 0;
 }
 
@@ -298,7 +311,7 @@ start_otr(struct client *c)
 	}
 	c->st = C_AKE;
 	c->t_sent = c->t_query;
-	send_raw(c, opt.target, "?OTRv3?");
+	send_query(c, 0);
 }
 
 /* libotr callbacks; opdata is the client. */
@@ -328,8 +341,11 @@ op_inject(void *od, const char *acct, const char *proto, const char *to,
 
 	(void)acct; (void)proto;
 	if (c != NULL && c->conn != NULL &&
-	    xmpp_conn_is_connected(c->conn))
+	    xmpp_conn_is_connected(c->conn)) {
+		if (otrl_proto_message_type(msg) == OTRL_MSGTYPE_QUERY)
+			sample(c, 'Q', 2);
 		send_raw(c, to, msg);
+	}
 }
 
 static void
@@ -911,7 +927,7 @@ main(int argc, char **argv)
 				 * was away): ask for OTR again */
 				if (t - c->t_sent > opt.ake_retry_ms) {
 					c->t_sent = t;
-					send_raw(c, opt.target, "?OTRv3?");
+					send_query(c, 1);
 				}
 				due = earlier(due, c->t_sent + opt.ake_retry_ms);
 			}

@@ -3,7 +3,7 @@
  * the crypto floor that bench/run_load.py divides the daemon's figures by.
  *
  *   otrfloor [--handshakes N] [--answers N] [--answer-bytes B]
- *            [--greeting-bytes G]
+ *            [--greeting-bytes G] [--contexts C]
  *
  * Two user states in one process, "bot@example.test" and a client, pass
  * messages to each other in memory. A handshake is what the daemon does
@@ -16,7 +16,19 @@
  * the English greeting; 0: none). Prints
  *   floor handshake_cpu_ms X answer_cpu_ms Y handshakes N answers N
  *   ake_cpu_ms Z greeting_bytes G
- * where Z is the handshake without the greeting.
+ * where Z is the handshake without the greeting, then one line
+ *   steps query Q dh-key K signature S greeting G data-in D reply R
+ * with the bot's CPU per call of each step in ms (per handshake for the
+ * first four, per answer for the last two; faults: minor page faults
+ * of the whole process per handshake): what the daemon's
+ * "cpu by kind" debug line counts per incoming stanza, for the same
+ * comparison step by step. --contexts C: the bot's user state holds C
+ * other people's sessions (a master and an instance context each, the
+ * peer in the middle of libotr's sorted list, names that share its first
+ * letters, each context followed by a block of memory the size of a
+ * session's), as the daemon's does with C sessions open: libotr walks
+ * that list, from its head, about three times per message it receives,
+ * and each step is a cache miss when the contexts lie apart in memory.
  * Benchmark code, not part of the bot.
  */
 #include <stdio.h>
@@ -24,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include <gcrypt.h>
 #include <libotr/proto.h>
@@ -48,6 +61,8 @@ struct side {
 static struct side bot, cli;
 static OtrlMessageAppOps ops;
 static double bot_cpu;
+/* The bot's CPU by what it received (OTRL_MSGTYPE_*) and sent. */
+static double step_in[OTRL_MSGTYPE_UNKNOWN + 1], step_out;
 
 static double
 cpu_ms(void)
@@ -150,8 +165,14 @@ deliver(struct side *s, const char *body)
 
 	r = otrl_message_receiving(s->us, &ops, s, s->acct, PROTO, s->peer,
 	    body, &newmsg, &tlvs, NULL, NULL, NULL);
-	if (s == &bot)
-		bot_cpu += cpu_ms() - t0;
+	if (s == &bot) {
+		double d = cpu_ms() - t0;
+		OtrlMessageType t = otrl_proto_message_type(body);
+
+		bot_cpu += d;
+		if ((unsigned)t <= OTRL_MSGTYPE_UNKNOWN)
+			step_in[t] += d;
+	}
 	if (tlvs != NULL)
 		otrl_tlv_free(tlvs);
 	if (r != 0 || newmsg == NULL) {
@@ -174,8 +195,10 @@ encrypt_from(struct side *s, const char *text)
 		fprintf(stderr, "otrfloor: sending failed\n");
 		exit(1);
 	}
-	if (s == &bot)
+	if (s == &bot) {
 		bot_cpu += cpu_ms() - t0;
+		step_out += cpu_ms() - t0;
+	}
 	return out;
 }
 
@@ -212,9 +235,12 @@ keys(struct side *s, const char *dir)
 int
 main(int argc, char **argv)
 {
-	int nh = 200, na = 1000, ab = 1200, gb = 320;
+	int nh = 200, na = 1000, ab = 1200, gb = 320, nc = 0;
 	char dir[] = "/tmp/otrfloor-XXXXXX", *answer, *greeting;
 	double hs_cpu, ans_cpu, ake_cpu, greet_cpu = 0;
+	double s_query, s_key, s_sig, s_data;
+	char **junk;
+	struct rusage ru0, ru1;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--handshakes") == 0)
@@ -225,6 +251,8 @@ main(int argc, char **argv)
 			ab = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--greeting-bytes") == 0)
 			gb = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--contexts") == 0)
+			nc = atoi(argv[i + 1]);
 	}
 	OTRL_INIT;
 	if (mkdtemp(dir) == NULL)
@@ -260,10 +288,30 @@ main(int argc, char **argv)
 		greeting[i] = "We are now talking privately. "[i % 30];
 	greeting[gb] = '\0';
 
+	/* Other people's sessions: "alicd.." sorts before PEER, "alicf.."
+	 * after; 32 KB after each (a session's keys and state in the bot)
+	 * keeps them apart in memory. Kept until exit. */
+	junk = calloc((size_t)nc + 1, sizeof(*junk));
+	for (int i = 0; i < nc; i++) {
+		char who[64];
+
+		snprintf(who, sizeof(who), "alic%c%d@example.test",
+		    i % 2 ? 'f' : 'd', i);
+		otrl_context_find(bot.us, who, BOT, PROTO,
+		    (otrl_instag_t)(0x1000 + i), 1, NULL, NULL, NULL);
+		if (junk != NULL && (junk[i] = malloc(32768)) != NULL)
+			memset(junk[i], i & 0xff, 32768);
+	}
+
 	/* handshakes: the client asks, the bot starts the AKE */
+	getrusage(RUSAGE_SELF, &ru0);
 	bot_cpu = 0;
 	for (int i = 0; i < nh; i++) {
-		otrl_context_forget_all(bot.us);
+		ConnContext *m = otrl_context_find(bot.us, PEER, BOT, PROTO,
+		    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
+
+		if (m != NULL)
+			otrl_context_forget(m);
 		otrl_context_forget_all(cli.us);
 		bot.secure = cli.secure = 0;
 		otrl_message_free(deliver(&bot, "?OTRv3?"));
@@ -289,8 +337,14 @@ main(int argc, char **argv)
 			otrl_message_free(text);
 		}
 	}
+	getrusage(RUSAGE_SELF, &ru1);
 	hs_cpu = bot_cpu / nh;
 	ake_cpu = (bot_cpu - greet_cpu) / nh;
+	s_query = step_in[OTRL_MSGTYPE_QUERY] / nh;
+	s_key = step_in[OTRL_MSGTYPE_DH_KEY] / nh;
+	s_sig = step_in[OTRL_MSGTYPE_SIGNATURE] / nh;
+	s_data = step_in[OTRL_MSGTYPE_DATA];
+	step_out = 0;
 
 	/* answers: question in, reply out */
 	bot_cpu = 0;
@@ -319,6 +373,11 @@ main(int argc, char **argv)
 	printf("floor handshake_cpu_ms %.3f answer_cpu_ms %.3f handshakes %d "
 	    "answers %d ake_cpu_ms %.3f greeting_bytes %d\n", hs_cpu, ans_cpu,
 	    nh, na, ake_cpu, gb);
+	printf("steps query %.3f dh-key %.3f signature %.3f greeting %.3f "
+	    "data-in %.3f reply %.3f contexts %d faults %.2f\n", s_query,
+	    s_key, s_sig, greet_cpu / nh,
+	    (step_in[OTRL_MSGTYPE_DATA] - s_data) / na, step_out / na, nc,
+	    (double)(ru1.ru_minflt - ru0.ru_minflt) / nh);
 	free(answer);
 	free(greeting);
 	otrl_userstate_free(bot.us);

@@ -85,14 +85,77 @@ def bulk_accounts(srv, names, password=PW):
 # ---- process figures ----------------------------------------------------------
 
 def cpu_s(pid):
-    """On-CPU time of pid in seconds (schedstat: ns; else utime+stime)."""
+    """On-CPU time of pid in seconds, every thread of it (schedstat of
+    each task: ns; else utime+stime of the process)."""
     try:
-        with open("/proc/%d/schedstat" % pid) as f:
-            return int(f.read().split()[0]) / 1e9
+        total = 0
+        for t in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+                    total += int(f.read().split()[0])
+            except FileNotFoundError:
+                pass            # a thread that just ended
+        return total / 1e9
     except (OSError, ValueError, IndexError):
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK
+
+
+# the daemon's "cpu by kind (n, us bot/otr/xmpp): NAME N B O X; ..." line
+# (src/cpustat.c, at log.level debug): totals since it started
+KINDS_RE = re.compile(r"cpu by kind \(n, us bot/otr/xmpp\): (.*)")
+
+
+def kinds_parse(text):
+    """{kind: [n, bot_us, otr_us, xmpp_us]} of the last such line."""
+    last = None
+    for m in KINDS_RE.finditer(text):
+        last = m.group(1)
+    out = {}
+    for part in (last or "").split(";"):
+        p = part.split()
+        if len(p) == 5:
+            out[p[0]] = [int(x) for x in p[1:]]
+    return out
+
+
+def kinds_delta(k0, k1):
+    d = {k: [v[i] - k0.get(k, [0, 0, 0, 0])[i] for i in range(4)]
+         for k, v in k1.items()
+         if v[0] != k0.get(k, [0, 0, 0, 0])[0]}
+    if "clock-reads" in d:          # reads, and one read's cost (ns)
+        d["clock-reads"][1] = k1["clock-reads"][1]
+    return d
+
+
+def probe_s(kd):
+    """CPU seconds the per-kind measurement itself cost (its clock
+    reads are system calls)."""
+    r = kd.get("clock-reads")
+    return r[0] * r[1] / 1e9 if r else 0.0
+
+
+def spread(vals):
+    """mean, min, max of a list (rounded)."""
+    v = [x for x in vals if x is not None]
+    if not v:
+        return None
+    return {"mean": round(sum(v) / len(v), 3), "min": round(min(v), 3),
+            "max": round(max(v), 3), "n": len(v)}
+
+
+def faults_switches(pid):
+    """(minor page faults, context switches) of pid so far, every
+    thread."""
+    with open("/proc/%d/stat" % pid) as f:
+        minflt = int(f.read().rsplit(")", 1)[1].split()[7])
+    sw = 0
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if "ctxt_switches:" in line:     # voluntary and not
+                sw += int(line.split()[1])
+    return minflt, sw
 
 
 def rss_kb(pid):
@@ -112,6 +175,25 @@ def pct(v, p):
 
 
 # ---- load generator processes ---------------------------------------------------
+
+# system calls counted by --perf (those of an event loop, a log, libgcrypt's
+# random pool and malloc)
+PERF_CALLS = ("getrusage", "clock_gettime", "select", "pselect6", "poll",
+              "read", "recvfrom", "write", "sendto", "writev", "getpid",
+              "getrandom", "brk", "mmap", "munmap", "madvise", "futex",
+              "openat", "fsync")
+
+
+def cpus(spec):
+    return {int(c) for c in spec.split(",")} if spec else None
+
+
+def gen_setup(nice, cpu_spec):
+    """In a generator process before exec: nicer, and on --gen-cpus."""
+    os.nice(nice)
+    if cpu_spec:
+        os.sched_setaffinity(0, cpus(cpu_spec))
+
 
 class Gen:
     """One bench/loadgen process."""
@@ -140,7 +222,7 @@ class Gen:
                                      stdout=subprocess.PIPE,
                                      stderr=open(os.path.join(run.dir, "loadgen.err"), "ab"),
                                      text=True,
-                                     preexec_fn=lambda: os.nice(gen_nice))
+                                     preexec_fn=lambda: gen_setup(gen_nice, run.args.gen_cpus))
         run.procs.append(self.proc)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -195,6 +277,19 @@ class Gen:
         return out
 
 
+def share_out(gens, askers, once):
+    """askers spread over the processes in proportion to their clients.
+    (Until 2026-12-06 an even split capped by each process's clients left
+    the rest out: with 100 + 500 + 400 clients, "all 1,000 ask" made
+    950 ask, and the restart storm waited for 50 who never asked.)"""
+    left, cap = askers, sum(g.count for g in gens)
+    for g in gens:
+        share = min(g.count, -(-left * g.count // cap)) if cap else 0
+        g.command(share, once)
+        left -= share
+        cap -= g.count
+
+
 class Group:
     """Clients prefix<first>.. split over processes of at most per_proc."""
 
@@ -213,12 +308,7 @@ class Group:
         """askers (None: all) of the group's clients ask, spread evenly
         over its processes."""
         n = sum(g.count for g in self.gens)
-        left = n if askers is None else min(askers, n)
-        for k, g in enumerate(self.gens):
-            share = -(-left // (len(self.gens) - k))   # ceil
-            share = min(share, g.count)
-            g.command(share, once)
-            left -= share
+        share_out(self.gens, n if askers is None else min(askers, n), once)
 
     def signal(self, sig):
         for g in self.gens:
@@ -303,9 +393,11 @@ class Run:
         secours = os.environ.get("SECOURS") or os.path.join(BUILDDIR, "secours")
         wrap = os.path.join(self.dir, "secours-setsid")
         with open(wrap, "w") as f:
-            f.write('#!/bin/sh\nexec setsid "%s" "$@"\n' % secours)
+            f.write('#!/bin/sh\nexec setsid %s"%s" "$@"\n' % (
+                "taskset -c %s " % a.bot_cpus if a.bot_cpus else "", secours))
         os.chmod(wrap, 0o755)
-        self.bot = Bot(self.srv, password=PW, register=False, log_level="debug",
+        self.bot = Bot(self.srv, password=PW, register=False,
+                       log_level=a.bot_log_level,
                        config=cfg, secours=wrap if a.bot_session else secours)
         self.bot.start(wait=r"online", timeout=30)
         log("prosody pid %d port %d, bot pid %d" % (self.srv.pid, self.srv.port, self.bot.pid))
@@ -343,16 +435,55 @@ class Run:
 
     # -- scenarios
 
-    def floor(self):
+    def floor_start(self, contexts=0, handshakes=None, answers=None,
+                    beside_bot=False):
+        """bench/otrfloor started (in a session of its own, as the bot:
+        the same share of the CPU; beside_bot: on --bot-cpus, so that its
+        neighbour on the other CPU is the bot's); floor_wait() reads its
+        figures."""
         a = self.args
-        r = subprocess.run([self.otrfloor, "--handshakes", str(a.floor_handshakes),
-                            "--answers", str(a.floor_answers),
-                            "--answer-bytes", str(a.answer_bytes)],
-                           stdout=subprocess.PIPE, text=True, check=True)
-        p = r.stdout.split()
-        self.results["floor"] = {"handshake_cpu_ms": float(p[2]),
-                                 "answer_cpu_ms": float(p[4])}
-        log("floor:", self.results["floor"])
+        pin = (["taskset", "-c", a.bot_cpus]
+               if beside_bot and a.bot_cpus else [])
+        p = subprocess.Popen(["setsid"] + pin + [self.otrfloor, "--handshakes",
+                              str(handshakes or a.floor_handshakes),
+                              "--answers", str(answers or a.floor_answers),
+                              "--answer-bytes", str(a.answer_bytes),
+                              "--contexts", str(contexts)],
+                             stdout=subprocess.PIPE, text=True)
+        self.procs.append(p)
+        return (p, contexts, os.getloadavg()[0])
+
+    def floor_wait(self, started):
+        """{handshake_cpu_ms, answer_cpu_ms, steps: {query, dh-key,
+        signature, greeting, data-in, reply}} of a floor_start()."""
+        p, contexts, load0 = started
+        out, _ = p.communicate(timeout=600)
+        res = {"contexts": contexts, "load1": round(load0, 1)}
+        for line in out.splitlines():
+            p = line.split()
+            if p and p[0] == "floor":
+                res["handshake_cpu_ms"] = float(p[2])
+                res["answer_cpu_ms"] = float(p[4])
+            elif p and p[0] == "steps":
+                res["steps"] = {p[i]: float(p[i + 1])
+                                for i in range(1, len(p) - 1, 2)
+                                if p[i] not in ("contexts", "faults")}
+                if "faults" in p:
+                    res["faults_per_handshake"] = float(
+                        p[p.index("faults") + 1])
+        return res
+
+    def run_floor(self, contexts=0, handshakes=None, answers=None):
+        """One run of bench/otrfloor, the machine as it is."""
+        return self.floor_wait(self.floor_start(contexts, handshakes, answers))
+
+    def floor(self):
+        """The crypto floor, once more (three times in a run: at the
+        start, after the first stage, at the end; the table gives their
+        mean and spread)."""
+        f = self.run_floor()
+        self.results.setdefault("floors", []).append(f)
+        log("floor:", f)
 
     def echo(self):
         a = self.args
@@ -410,8 +541,17 @@ class Run:
             # below for the marginal cost of a handshake and an answer
             time.sleep(2)
             idle = self._idle_cpu(a.idle_secs) / 1e3      # s a second
+            k0 = self.kinds()
+            prof = self.perf_start(pid, "handshakes-%d" % n)
             c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
+            fs0 = faults_switches(pid)
             g.signal(signal.SIGUSR1)
+            # libotr alone, at the same time as the bot's handshakes, so
+            # on a CPU as busy as the bot's (the other core's load makes
+            # the same code 25-30% slower here: docs/performance.md)
+            fl_hs = self.floor_start(contexts=n, handshakes=min(add, 200),
+                                     answers=1, beside_bot=True) \
+                if a.floor_alongside else None
             stopped = None
             missing = self._wait_secure(g, add, 60 + add / 5)
             if missing > add // 100:
@@ -425,14 +565,25 @@ class Run:
             # the bot's queue drains (what it still has to read) before
             # the asking window
             settle = self._settle(pid, 180)
+            time.sleep(1.2)          # the tick logs the totals
+            k1 = self.kinds()
+            cs, ts = cpu_s(pid), time.time()
+            fs1 = faults_switches(pid)
+            perf = self.perf_stop(prof)
+            queries = [v for (t, v) in g.samples("Q")]
             mark = self.bot.mark()
             askers = min(n, a.askers)
             self.asking(askers)
             time.sleep(1.0)          # let the first round start
+            fl_an = self.floor_start(contexts=n, handshakes=1, answers=300,
+                                     beside_bot=True) \
+                if a.floor_alongside else None
+            k2 = self.kinds()
             c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
             p2 = self.prosody_cpu()
             time.sleep(a.ask_secs)
             c3, t3, r3 = cpu_s(pid), time.time(), rss_kb(pid)
+            k3 = self.kinds()
             m3 = self.bot.mark()
             p3 = self.prosody_cpu()
             # questions the bot answered inside the CPU window (its own
@@ -445,6 +596,8 @@ class Run:
                 lat += [v for (t, v) in lg.samples("A", t2 * 1e3, t3 * 1e3)]
             blat = self.bot_lat(mark)
             na = len(lat)
+            if a.bot_log_level != "debug":
+                nb = na          # no "text handled" lines: the clients' count
             res = {"sessions": n, "askers": askers,
                    "login_s": round(login_s, 1),
                    "handshakes": hs, "handshakes_missing": missing,
@@ -453,7 +606,20 @@ class Run:
                    "handshakes_per_s": round(hs / max(1e-9, t1 - t0), 1),
                    "handshake_p50_ms": round(pct(hs_lat, 50), 1),
                    "handshake_p99_ms": round(pct(hs_lat, 99), 1),
-                   "cpu_ms_per_handshake": round((c1 - c0) * 1e3 / max(1, hs), 3),
+                   # the handshakes' window runs until the bot's queue
+                   # is drained (settle), its idle rate subtracted
+                   "cpu_ms_per_handshake": round(
+                       ((cs - c0) - idle * (ts - t0)) * 1e3 / max(1, hs), 3),
+                   "cpu_ms_per_handshake_raw": round(
+                       (c1 - c0) * 1e3 / max(1, hs), 3),
+                   "handshake_window_s": round(ts - t0, 2),
+                   "page_faults_per_handshake": round(
+                       (fs1[0] - fs0[0]) / max(1, hs), 2),
+                   "context_switches_per_handshake": round(
+                       (fs1[1] - fs0[1]) / max(1, hs), 2),
+                   "queries_sent": len(queries),
+                   "queries_resent": sum(1 for v in queries if v == 1),
+                   "queries_by_libotr": sum(1 for v in queries if v == 2),
                    "answers": na, "answers_per_s": round(na / (t3 - t2), 1),
                    "bot_answers": nb,
                    "bot_answers_per_s": round(nb / (t3 - t2), 1),
@@ -474,6 +640,42 @@ class Run:
                    "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
             res["load"] = os.getloadavg()
             res["load1"] = round(res["load"][0], 1)
+            kh, ka = kinds_delta(k0, k1), kinds_delta(k2, k3)
+            # the measurement's own cost is not the bot's
+            ph, pa = probe_s(kh), probe_s(ka)
+            res["probe_ms_per_handshake"] = round(ph * 1e3 / max(1, hs), 3)
+            res["probe_ms_per_answer"] = round(pa * 1e3 / max(1, nb), 3)
+            res["cpu_ms_per_handshake"] = round(
+                ((cs - c0) - idle * (ts - t0) - ph) * 1e3 / max(1, hs), 3)
+            res["cpu_ms_per_answer"] = round(
+                ((c3 - c2) - pa) * 1e3 / max(1, nb), 3)
+            res["cpu_ms_per_answer_marginal"] = round(
+                ((c3 - c2) - idle * (t3 - t2) - pa) * 1e3 / max(1, nb), 3)
+            if perf:
+                res["perf_handshakes"] = perf
+                for k in ("raw_syscalls:sys_enter", "page-faults",
+                          "context-switches"):
+                    if k in perf:
+                        res["perf_%s_per_handshake" % k.split(":")[-1]] = \
+                            round(perf[k] / max(1, hs), 1)
+                res["perf_calls_per_handshake"] = {
+                    c: round(perf["syscalls:sys_enter_" + c] / max(1, hs), 1)
+                    for c in PERF_CALLS
+                    if perf.get("syscalls:sys_enter_" + c)}
+            if fl_hs:
+                res["floor_alongside_handshakes"] = self.floor_wait(fl_hs)
+                res["floor_alongside_answers"] = self.floor_wait(fl_an)
+            res["kinds_handshakes"] = kh
+            res["kinds_answers"] = ka
+            res["bot_cpu_ms_handshake_window"] = round((cs - c0 - ph) * 1e3, 1)
+            res["bot_cpu_ms_answer_window"] = round((c3 - c2 - pa) * 1e3, 1)
+            res["idle_ms_handshake_window"] = round(idle * (ts - t0) * 1e3, 1)
+            res["idle_ms_answer_window"] = round(idle * (t3 - t2) * 1e3, 1)
+            if a.floor_per_stage:
+                # libotr alone with as many other sessions in its list
+                res["floor_same_contexts"] = self.run_floor(
+                    contexts=n, handshakes=max(50, a.floor_handshakes // 2),
+                    answers=max(100, a.floor_answers // 2))
             if stopped:
                 res["stopped"] = stopped
             out.append(res)
@@ -483,6 +685,68 @@ class Run:
             if stopped:
                 return False
         return True
+
+    def perf_start(self, pid, name):
+        """--perf: perf record of the bot (cpu-clock samples, user and
+        kernel) until perf_stop()."""
+        if not self.args.perf:
+            return None
+        out = os.path.join(self.dir, "perf-%s.data" % name)
+        p = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock",
+                              "-F", "999", "-p", str(pid), "-o", out],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        # system calls and page faults: each costs about 3 us of the
+        # bot's CPU on this virtual machine (docs/performance.md)
+        st = os.path.join(self.dir, "perf-%s.stat" % name)
+        calls = ",".join("syscalls:sys_enter_" + c for c in PERF_CALLS)
+        q = subprocess.Popen(["perf", "stat", "-x", ",", "-o", st, "-e",
+                              "raw_syscalls:sys_enter,page-faults,"
+                              "context-switches," + calls, "-p", str(pid)],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        return (p, out, q, st)
+
+    def perf_stop(self, prof):
+        """{"dso": [[share %, name]...], "sym": [...]} of the recording."""
+        if prof is None:
+            return None
+        p, out, q, st = prof
+        res = {"file": out}
+        for proc in (p, q):
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        try:
+            with open(st) as f:
+                for line in f:
+                    v = line.strip().split(",")
+                    if len(v) > 2 and v[0].isdigit():
+                        res[v[2]] = int(v[0])
+        except OSError:
+            pass
+        for key, sort, top in (("dso", "dso", 10), ("sym", "dso,sym", 25)):
+            r = subprocess.run(["perf", "report", "-i", out, "--stdio",
+                                "--sort", sort, "--percent-limit", "0.3"],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+            rows = []
+            for line in r.stdout.splitlines():
+                m = re.match(r"\s*([\d.]+)%\s+(.*)", line)
+                if m and len(rows) < top:
+                    rows.append([float(m.group(1)),
+                                 " ".join(m.group(2).split())])
+            res[key] = rows
+        log("perf:", json.dumps(res))
+        return res
+
+    def kinds(self):
+        """The bot's CPU by stanza kind so far (its last debug line)."""
+        return kinds_parse(self.bot.run_log)
 
     def _settle(self, pid, timeout):
         """Waits until the bot uses under 10% of a core over 2 s (its
@@ -525,11 +789,7 @@ class Run:
         processes), the others keep their sessions idle; once: one
         question each."""
         gens = [g for lg in self.live for g in lg.gens]
-        left = min(askers, sum(g.count for g in gens))
-        for k, g in enumerate(gens):
-            share = min(g.count, -(-left // (len(gens) - k)))
-            g.command(share, once)
-            left -= share
+        share_out(gens, min(askers, sum(g.count for g in gens)), once)
         self.asking_on = askers > 0
 
     def stop_live(self):
@@ -734,6 +994,122 @@ class Run:
         log("churn:", res)
 
 
+STEP_KINDS = (("query", "query"), ("dh-key", "dh-key"),
+              ("signature", "signature"))
+
+
+def ratios(r):
+    """The floors' mean and spread, and each figure's ratio to them: the
+    ratio to the mean, and the range given by the highest and lowest
+    floor (what the floor's own noise allows)."""
+    floors = r.get("floors", [])
+    if not floors:
+        return
+    fl = {k: spread([f[k] for f in floors])
+          for k in ("handshake_cpu_ms", "answer_cpu_ms")}
+    steps = {}
+    for k in ("query", "dh-key", "signature", "greeting", "data-in", "reply"):
+        steps[k] = spread([f["steps"].get(k) for f in floors
+                           if "steps" in f])
+    r["floor"] = {"handshake_cpu_ms": fl["handshake_cpu_ms"]["mean"],
+                  "answer_cpu_ms": fl["answer_cpu_ms"]["mean"],
+                  "handshake_spread": fl["handshake_cpu_ms"],
+                  "answer_spread": fl["answer_cpu_ms"], "steps": steps}
+
+    def ratio(v, sp):
+        return {"mean": round(v / sp["mean"], 2),
+                "lo": round(v / sp["max"], 2), "hi": round(v / sp["min"], 2)}
+    for st in r.get("steady", []):
+        for key, fk in (("cpu_ms_per_answer", "answer_cpu_ms"),
+                        ("cpu_ms_per_handshake", "handshake_cpu_ms"),
+                        ("cpu_ms_per_answer_marginal", "answer_cpu_ms")):
+            if key in st:
+                rr = ratio(st[key], fl[fk])
+                name = key.replace("cpu_ms_per_", "") + "_ratio"
+                st[name] = rr["mean"]
+                st[name + "_range"] = "%.2f-%.2f" % (rr["lo"], rr["hi"])
+        fa = st.get("floor_alongside_handshakes", {})
+        if fa.get("handshake_cpu_ms") and "cpu_ms_per_handshake" in st:
+            st["handshake_ratio_alongside"] = round(
+                st["cpu_ms_per_handshake"] / fa["handshake_cpu_ms"], 2)
+        fb = st.get("floor_alongside_answers", {})
+        if fb.get("answer_cpu_ms") and "cpu_ms_per_answer" in st:
+            st["answer_ratio_alongside"] = round(
+                st["cpu_ms_per_answer"] / fb["answer_cpu_ms"], 2)
+        # the handshake by step: the bot's CPU per stanza of each kind
+        # (its phases: otr = otr.c + libotr, bot = daemon and bot,
+        # xmpp = sending) beside libotr's own for that step
+        kh = st.get("kinds_handshakes", {})
+        att = []
+        for kind, fk in STEP_KINDS:
+            if kind not in kh or not kh[kind][0]:
+                continue
+            n, b, o, x = kh[kind]
+            row = {"step": kind, "n": n, "bot_ms": round(b / n / 1e3, 3),
+                   "otr_ms": round(o / n / 1e3, 3),
+                   "xmpp_ms": round(x / n / 1e3, 3),
+                   "total_ms": round((b + o + x) / n / 1e3, 3)}
+            if steps.get(fk):
+                row["floor_ms"] = steps[fk]["mean"]
+                if kind == "signature" and steps.get("greeting"):
+                    # the greeting goes out while the signature is handled
+                    row["floor_ms"] = round(steps[fk]["mean"] +
+                                            steps["greeting"]["mean"], 3)
+                row["otr_ratio"] = round(row["otr_ms"] / row["floor_ms"], 2)
+                row["total_ratio"] = round(row["total_ms"] / row["floor_ms"], 2)
+            fs = st.get("floor_same_contexts", {}).get("steps", {})
+            if fk in fs:
+                row["floor_same_contexts_ms"] = round(fs[fk] + (
+                    fs.get("greeting", 0) if kind == "signature" else 0), 3)
+            fs = fa.get("steps", {})
+            if fk in fs:
+                row["floor_alongside_ms"] = round(fs[fk] + (
+                    fs.get("greeting", 0) if kind == "signature" else 0), 3)
+                row["total_ratio_alongside"] = round(
+                    row["total_ms"] / row["floor_alongside_ms"], 2)
+                row["otr_ratio_alongside"] = round(
+                    row["otr_ms"] / row["floor_alongside_ms"], 2)
+            att.append(row)
+        hs = st.get("handshakes") or 0
+        if hs and kh:
+            inside = sum(v[1] + v[2] + v[3] for k, v in kh.items()
+                         if k != "clock-reads") / 1e3
+            steps_ms = sum(sum(kh[k][1:]) for k, _ in STEP_KINDS
+                           if k in kh) / 1e3
+            total = st["bot_cpu_ms_handshake_window"]
+            idle = st["idle_ms_handshake_window"]
+            st["handshake_attribution"] = {
+                "steps": att,
+                "window_ms": total, "idle_ms": idle,
+                "handshake_steps_ms": round(steps_ms, 1),
+                "other_kinds_ms": {k: round(sum(v[1:]) / 1e3, 1)
+                                   for k, v in kh.items()
+                                   if k not in dict(STEP_KINDS) and
+                                   k != "clock-reads"},
+                # parsing, select(), the log's writes and whatever runs
+                # outside a stanza's handler
+                "outside_handlers_ms": round(total - inside, 1),
+                "per_handshake_ms": {
+                    "steps": round(steps_ms / hs, 3),
+                    "rest_minus_idle": round((total - steps_ms - idle) / hs, 3)},
+            }
+        ka = st.get("kinds_answers", {})
+        if "data" in ka and ka["data"][0]:
+            n, b, o, x = ka["data"]
+            row = {"n": n, "bot_ms": round(b / n / 1e3, 3),
+                   "otr_ms": round(o / n / 1e3, 3),
+                   "xmpp_ms": round(x / n / 1e3, 3)}
+            if steps.get("data-in") and steps.get("reply"):
+                row["floor_ms"] = round(steps["data-in"]["mean"] +
+                                        steps["reply"]["mean"], 3)
+                row["otr_ratio"] = round(row["otr_ms"] / row["floor_ms"], 2)
+            if fb.get("answer_cpu_ms"):
+                row["floor_alongside_ms"] = fb["answer_cpu_ms"]
+                row["otr_ratio_alongside"] = round(
+                    row["otr_ms"] / fb["answer_cpu_ms"], 2)
+            st["answer_attribution"] = row
+
+
 def machine():
     model = ""
     with open("/proc/cpuinfo") as f:
@@ -766,8 +1142,11 @@ def table(r):
       % (m.get("nproc", 0), "/".join("%.1f" % x for x in m.get("load_at_start", ())),
          "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s")))
     if fl:
-        w("floor (libotr alone, same run): handshake %.2f ms, answer %.2f ms of CPU"
-          % (fl["handshake_cpu_ms"], fl["answer_cpu_ms"]))
+        hs, an = fl["handshake_spread"], fl["answer_spread"]
+        w("floor (libotr alone, same run, %d runs: mean, min-max): handshake "
+          "%.2f ms (%.2f-%.2f), answer %.2f ms (%.2f-%.2f) of CPU"
+          % (hs["n"], hs["mean"], hs["min"], hs["max"],
+             an["mean"], an["min"], an["max"]))
     st = r.get("steady", [])
     if st:
         w("")
@@ -775,11 +1154,24 @@ def table(r):
         rows = [("clients asking", "askers", ""),
                 ("bot CPU per handshake, ms", "cpu_ms_per_handshake", ""),
                 ("  / floor (target <= 1.1)", "handshake_ratio", "x"),
+                ("  / floor, by the floors' spread", "handshake_ratio_range", ""),
                 ("bot CPU per answer, ms", "cpu_ms_per_answer", ""),
                 ("  / floor (target <= 1.1)", "answer_ratio", "x"),
-                ("bot idle CPU, ms/s", "idle_cpu_ms_per_s", ""),
-                ("handshake - idle, / floor", "handshake_ratio_marginal", "x"),
-                ("answer - idle, / floor", "answer_ratio_marginal", "x"),
+                ("  / floor, by the floors' spread", "answer_ratio_range", ""),
+                ("floor alongside: handshake, ms", "floor_hs_alongside", ""),
+                ("  bot / it (target <= 1.1)", "handshake_ratio_alongside", "x"),
+                ("floor alongside: answer, ms", "floor_an_alongside", ""),
+                ("  bot / it (target <= 1.1)", "answer_ratio_alongside", "x"),
+                ("bot idle CPU, ms/s (subtracted)", "idle_cpu_ms_per_s", ""),
+                ("answer - idle, / floor", "answer_marginal_ratio", "x"),
+                ("queries sent / re-sent / by libotr", "queries", ""),
+                ("handshake window, s", "handshake_window_s", ""),
+                ("measurement's own, ms/handshake", "probe_ms_per_handshake", ""),
+                ("page faults per handshake", "page_faults_per_handshake", ""),
+                ("system calls per handshake (perf)",
+                 "perf_sys_enter_per_handshake", ""),
+                ("context switches per handshake",
+                 "context_switches_per_handshake", ""),
                 ("handshakes/s", "handshakes_per_s", ""),
                 ("answers/s (bot's count)", "bot_answers_per_s", ""),
                 ("bot CPU share while asking", "bot_cpu_share", ""),
@@ -792,10 +1184,57 @@ def table(r):
                 ("RSS per session added, KB", "rss_kb_per_session_added", ""),
                 ("load average (1 min) at the end", "load1", ""),
                 ("stopped", "stopped", "")]
+        for s in st:
+            s["floor_hs_alongside"] = s.get(
+                "floor_alongside_handshakes", {}).get("handshake_cpu_ms")
+            s["floor_an_alongside"] = s.get(
+                "floor_alongside_answers", {}).get("answer_cpu_ms")
+            if "queries_sent" in s:
+                s["queries"] = "%d/%d/%d" % (s["queries_sent"],
+                                             s["queries_resent"],
+                                             s["queries_by_libotr"])
         for label, k, u in rows:
             if any(k in s for s in st):
                 w("%-34s" % label + "".join(
                     "%14s" % fmt(s.get(k), u)[:13] for s in st))
+        for s in st:
+            att = s.get("handshake_attribution")
+            if not att:
+                continue
+            w("")
+            w("handshake by step at %d sessions (bot's thread CPU per stanza, "
+              "ms; otr = otr.c + libotr)" % s["sessions"])
+            w("%-11s%5s%8s%7s%7s%8s%8s%7s%8s%7s%7s" % (
+                "step", "n", "otr", "bot", "xmpp", "total", "floor",
+                "ratio", "along", "ratio", "otr"))
+            for row in att["steps"]:
+                w("%-11s%5d%8.3f%7.3f%7.3f%8.3f%8s%7s%8s%7s%7s" % (
+                    row["step"], row["n"], row["otr_ms"], row["bot_ms"],
+                    row["xmpp_ms"], row["total_ms"],
+                    fmt(row.get("floor_ms"), "", 3),
+                    fmt(row.get("total_ratio"), "x"),
+                    fmt(row.get("floor_alongside_ms"), "", 3),
+                    fmt(row.get("total_ratio_alongside"), "x"),
+                    fmt(row.get("otr_ratio_alongside"), "x")))
+            w("(floor: the quiet floors' mean; along: libotr alone during "
+              "these handshakes, %s sessions in its list; ratio: total / "
+              "floor; otr: otr / along)" % s["sessions"])
+            ph = att["per_handshake_ms"]
+            w("per handshake: steps %.3f ms, the rest of the window less idle "
+              "%.3f ms (window %.0f ms, idle %.0f ms, outside handlers %.0f ms; "
+              "other kinds %s)" % (ph["steps"], ph["rest_minus_idle"],
+                                   att["window_ms"], att["idle_ms"],
+                                   att["outside_handlers_ms"],
+                                   att["other_kinds_ms"]))
+            an = s.get("answer_attribution")
+            if an:
+                w("per answer (data in + reply): otr %.3f ms (floor %s, %sx; "
+                  "alongside %s, %sx), bot %.3f ms, xmpp %.3f ms, %d questions"
+                  % (an["otr_ms"], fmt(an.get("floor_ms"), "", 3),
+                     fmt(an.get("otr_ratio")),
+                     fmt(an.get("floor_alongside_ms"), "", 3),
+                     fmt(an.get("otr_ratio_alongside")),
+                     an["bot_ms"], an["xmpp_ms"], an["n"]))
     e = r.get("echo")
     if e:
         w("")
@@ -884,6 +1323,28 @@ def main():
     p.add_argument("--floor-handshakes", type=int, default=200)
     p.add_argument("--floor-answers", type=int, default=1000)
     p.add_argument("--answer-bytes", type=int, default=1200)
+    p.add_argument("--bot-cpus", help="taskset the bot on these CPUs "
+                   "(e.g. 0); with --gen-cpus, to see what the generator "
+                   "running beside the bot does to its CPU time")
+    p.add_argument("--gen-cpus", help="the generator's processes on these "
+                   "CPUs (e.g. 1, or 0: the same CPU as --bot-cpus 0)")
+    p.add_argument("--perf", action="store_true",
+                   help="perf record the bot during each stage's handshakes "
+                   "(needs perf; the profile's top lines go into the results)")
+    p.add_argument("--bot-log-level", default="debug",
+                   choices=("debug", "info", "notice", "warning"),
+                   help="the bot's log.level (debug: its CPU by OTR "
+                   "message kind and its own latency are measured too)")
+    p.add_argument("--no-floor-alongside", dest="floor_alongside",
+                   action="store_false",
+                   help="at each steady stage, libotr alone runs at the same "
+                   "time as the bot's handshakes and again as its answers, "
+                   "with as many sessions in its list (the default): the "
+                   "floor on an equally busy machine")
+    p.add_argument("--no-floor-per-stage", dest="floor_per_stage",
+                   action="store_false",
+                   help="after each steady stage, libotr alone with as many "
+                   "other sessions in its list is measured too (the default)")
     p.add_argument("--json", help="write the results here too")
     a = p.parse_args()
     a.stages = [int(x) for x in a.stages.split(",") if x]
@@ -901,6 +1362,7 @@ def main():
         plan = [("floor", run.floor), ("echo", run.echo),
                 ("steady", lambda: run.steady(a.stages[:1])),
                 ("flood", run.flood), ("churn", run.churn),
+                ("floor", run.floor),
                 ("steady", lambda: run.steady(a.stages[1:])),
                 ("restart", run.restart), ("memory", run.memory)]
         for s, fn in plan:
@@ -913,28 +1375,12 @@ def main():
         run.stop_live()
         # the floor again at the end: the machine is shared
         if "floor" in a.scenarios:
-            f0 = run.results["floor"]
             run.floor()
-            f1 = run.results["floor"]
-            run.results["floor"] = {
-                k: round((f0[k] + f1[k]) / 2, 3) for k in f0}
-            run.results["floor"]["runs"] = [f0, f1]
     finally:
         run.results["wall_s"] = round(time.monotonic() - t0, 1)
         run.results["load_at_end"] = os.getloadavg()
         run.teardown()
-    fl = run.results.get("floor")
-    if fl:
-        for st in run.results.get("steady", []):
-            if "cpu_ms_per_answer" in st:
-                st["answer_ratio"] = round(st["cpu_ms_per_answer"] / fl["answer_cpu_ms"], 2)
-            if "cpu_ms_per_handshake" in st:
-                st["handshake_ratio"] = round(st["cpu_ms_per_handshake"] / fl["handshake_cpu_ms"], 2)
-            if "cpu_ms_per_answer_marginal" in st:
-                st["answer_ratio_marginal"] = round(
-                    st["cpu_ms_per_answer_marginal"] / fl["answer_cpu_ms"], 2)
-                st["handshake_ratio_marginal"] = round(
-                    st["cpu_ms_per_handshake_marginal"] / fl["handshake_cpu_ms"], 2)
+    ratios(run.results)
     text = json.dumps(run.results, indent=1)
     if a.json:
         with open(a.json, "w") as f:

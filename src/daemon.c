@@ -13,6 +13,7 @@
 
 #include "bot.h"
 #include "config.h"
+#include "cpustat.h"
 #include "daemon.h"
 #include "duty.h"
 #include "escalate.h"
@@ -114,6 +115,7 @@ struct daemon {
 	time_t			 status_at;	/* last status_publish() */
 	int			 ready;		/* READY=1 sent */
 	unsigned long		 texts;		/* decrypted texts handed over */
+	struct cpustat		*cs;		/* CPU by stanza kind (debug) */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -384,6 +386,7 @@ static void
 action_run(struct daemon *d, const struct bot_action *a, time_t now,
     struct bot_actions *more)
 {
+	cpustat_enter(d->cs, CPUSTAT_OTR);
 	switch (a->type) {
 	case BOT_SAY:
 		if (otr_send(d->o, a->peer, a->text) == -1)
@@ -414,6 +417,7 @@ action_run(struct daemon *d, const struct bot_action *a, time_t now,
 		otr_end(d->o, a->peer);
 		break;
 	}
+	cpustat_leave(d->cs);
 }
 
 /* Executes pending actions, and those they cause, until none is left. */
@@ -757,8 +761,12 @@ static int
 otr_cb_inject(void *ud, const char *to_full, const char *body, int hints)
 {
 	struct daemon *d = ud;
+	int rc;
 
-	return xmppc_send_body(d->x, to_full, body, hints);
+	cpustat_enter(d->cs, CPUSTAT_XMPP);
+	rc = xmppc_send_body(d->x, to_full, body, hints);
+	cpustat_leave(d->cs);
+	return rc;
 }
 
 static void
@@ -770,11 +778,13 @@ otr_cb_text(void *ud, const char *bare, const char *text)
 	struct otr_info info;
 
 	d->texts++;
+	cpustat_enter(d->cs, CPUSTAT_BOT);
 	facts_fill(d, bare, &f, &info);
 	if (config_helper_find(d->cfg, bare) != NULL) {
 		checks_start(d, time(NULL), 1);
 		if (d->checks > 0) {
 			held_add(d, bare, text, &info);
+			cpustat_leave(d->cs);
 			return;
 		}
 	}
@@ -782,6 +792,7 @@ otr_cb_text(void *ud, const char *bare, const char *text)
 	bot_text(d->b, bare, text, &f, time(NULL), &a);
 	pending_take(d, &a);
 	bot_actions_release(&a);
+	cpustat_leave(d->cs);
 }
 
 /*
@@ -821,6 +832,7 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 	struct otr_info info;
 	time_t now = time(NULL);
 
+	cpustat_enter(d->cs, CPUSTAT_BOT);
 	bot_actions_init(&a);
 	facts_fill(d, ev->bare, &f, &info);
 	switch (ev->type) {
@@ -857,6 +869,7 @@ otr_cb_event(void *ud, const struct otr_event *ev)
 	}
 	pending_take(d, &a);
 	bot_actions_release(&a);
+	cpustat_leave(d->cs);
 }
 
 /*
@@ -989,6 +1002,9 @@ otr_cb_received(void *ud, void *cookie)
 	struct rx *rx = cookie;
 	struct timespec t1;
 
+	/* Called inside otr_receive_async (no worker threads) or from
+	 * otr_dispatch: either way the bot's work, for cpustat. */
+	cpustat_enter(d->cs, CPUSTAT_BOT);
 	/* A person who wrote in the session kept while they were offline is
 	 * back in it: what waited for them goes out now. (Helpers' reach
 	 * follows their presence.) */
@@ -1003,6 +1019,7 @@ otr_cb_received(void *ud, void *cookie)
 		    (long)((t1.tv_sec - rx->t0.tv_sec) * 1000000L +
 		    (t1.tv_nsec - rx->t0.tv_nsec) / 1000L));
 	}
+	cpustat_leave(d->cs);
 	free(rx);
 }
 
@@ -1024,9 +1041,13 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 		return;
 	}
 	rx->texts = d->texts;
+	cpustat_begin(d->cs, cpustat_kind_of(body));
 	person_heard(d, from_full, rx->bare);
 	rx->before = env_reach(d, rx->bare);
+	cpustat_enter(d->cs, CPUSTAT_OTR);
 	otr_receive_async(d->o, from_full, body, rx);
+	cpustat_leave(d->cs);
+	cpustat_end(d->cs);
 }
 
 static void
@@ -1046,6 +1067,7 @@ cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 	 * helper's is never dropped. */
 	if (!helper && !rate_allow(d, bare, now))
 		return;
+	cpustat_begin(d->cs, CPUSTAT_PRESENCE);
 	r = res_find(d, bare, from_full);
 	before = res_best(d, bare);
 	if (show == XMPPC_OFFLINE) {
@@ -1066,6 +1088,7 @@ cb_presence(void *ud, const char *from_full, enum xmppc_show show)
 	if (before != after)
 		presence_changed(d, bare, after);
 	flush(d);
+	cpustat_end(d->cs);
 }
 
 /* The answer to a ping of a person's full JID (see checks_start). */
@@ -1125,12 +1148,16 @@ static void
 tick(struct daemon *d, time_t now)
 {
 	struct bot_actions a;
+	char *line;
 
+	cpustat_begin(d->cs, CPUSTAT_TICK);
 	bot_actions_init(&a);
 	bot_tick(d->b, now, &a);
 	pending_take(d, &a);
 	bot_actions_release(&a);
+	cpustat_enter(d->cs, CPUSTAT_OTR);
 	otr_poll(d->o, now);
+	cpustat_leave(d->cs);
 	otr_dispatch(d->o);
 	checks_start(d, now, 0);
 	flush(d);
@@ -1142,6 +1169,12 @@ tick(struct daemon *d, time_t now)
 	d->last_tick = now;
 	if (now - d->status_at >= STATUS_EVERY)
 		status_publish(d, now);
+	cpustat_end(d->cs);
+	/* For bench/run_load.py: totals since start, when they moved. */
+	if ((line = cpustat_line(d->cs)) != NULL) {
+		log_debug("cpu by kind (n, us bot/otr/xmpp): %s", line);
+		free(line);
+	}
 }
 
 /*
@@ -1551,10 +1584,12 @@ daemon_run(struct config *cfg)
 	    presence_free, &d);
 	d.rates = lru_new(d.table_max + cfg->nhelpers, table_kept, free, &d);
 	bot_actions_init(&d.pending);
+	d.cs = cpustat_new(log_get_level() >= LOGL_DEBUG);
 	if (signals_setup() == -1)
 		return 1;
 	if (setup(&d) == -1 || xmppc_start(d.x) == -1) {
 		teardown(&d);
+		cpustat_free(d.cs);
 		return 1;
 	}
 
@@ -1587,5 +1622,6 @@ daemon_run(struct config *cfg)
 	otr_end_all(d.o);
 	xmppc_stop(d.x, STOP_TIMEOUT_MS);
 	teardown(&d);
+	cpustat_free(d.cs);
 	return status;
 }
