@@ -233,6 +233,19 @@ bot_phase(struct otr *o)
 	}
 }
 
+/* bot_phase, its wall and process CPU time added to *wall and *cpu (the
+ * clients' phases are left out of both). */
+static void
+bot_phase_timed(struct otr *o, double *wall, double *cpu)
+{
+	double t = now_s(CLOCK_MONOTONIC);
+	double c = now_s(CLOCK_PROCESS_CPUTIME_ID);
+
+	bot_phase(o);
+	*wall += now_s(CLOCK_MONOTONIC) - t;
+	*cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
+}
+
 /* --- the clients: plain libotr */
 
 static OtrlPolicy
@@ -416,7 +429,7 @@ main(int argc, char **argv)
 	struct otr *o;
 	size_t sessions = 100, rounds = 10, i;
 	long threads = 1;
-	double wall = 0, cpu = 0, hs_wall, hs_cpu, t, c;
+	double wall = 0, cpu = 0, hs_wall, hs_cpu;
 	char cmd[300], bdir[256], name[64];
 
 	for (int a = 1; a < argc; a += 2) {
@@ -485,11 +498,7 @@ main(int argc, char **argv)
 		mq_push(&to_bot, from, "?OTRv3?");
 	}
 	while (to_bot.n > 0) {
-		t = now_s(CLOCK_MONOTONIC);
-		c = now_s(CLOCK_PROCESS_CPUTIME_ID);
-		bot_phase(o);
-		wall += now_s(CLOCK_MONOTONIC) - t;
-		cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
+		bot_phase_timed(o, &wall, &cpu);
 		client_phase();
 	}
 	hs_wall = wall;
@@ -500,11 +509,7 @@ main(int argc, char **argv)
 	answered = 0;
 	for (size_t r = 0; r < rounds; r++) {
 		clients_ask(sessions);
-		t = now_s(CLOCK_MONOTONIC);
-		c = now_s(CLOCK_PROCESS_CPUTIME_ID);
-		bot_phase(o);
-		wall += now_s(CLOCK_MONOTONIC) - t;
-		cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
+		bot_phase_timed(o, &wall, &cpu);
 		client_phase();
 	}
 	/* cores: CPU over wall time in the bot phases, the cores the bot

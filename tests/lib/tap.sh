@@ -1,7 +1,7 @@
 # tap.sh: the TAP lines of the shell tests (tests/*.sh source it). ok and
 # not_ok print one check, skip one that cannot run here (counted as
-# skipped, never as passed), same compares two files; tap_done prints the
-# plan and returns 1 if any check failed.
+# skipped, never as passed), same compares two files, check runs a
+# command; tap_done prints the plan and returns 1 if any check failed.
 n=0
 failed=0
 
@@ -30,6 +30,21 @@ same() {
 		not_ok "$1"
 		echo "  expected:"; sed 's/^/    /' "$2"
 		echo "  got:"; sed 's/^/    /' "$3"
+	fi
+}
+
+# check NAME COMMAND...: ok when the command's status is 0; else, when
+# TAP_SHOW names a file, its first lines are shown under the failure.
+check() {
+	_name=$1
+	shift
+	if "$@"; then
+		ok "$_name"
+	else
+		not_ok "$_name"
+		if [ -n "${TAP_SHOW:-}" ] && [ -f "$TAP_SHOW" ]; then
+			sed 's/^/#   /' "$TAP_SHOW" | head -8
+		fi
 	fi
 }
 

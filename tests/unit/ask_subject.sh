@@ -11,21 +11,8 @@ SECOURS=${SECOURS:-$(pwd)/secours}
 TOP=${TOP_SRCDIR:-.}
 T=$(mktemp -d /tmp/ask_subject.XXXXXX) || exit 99
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-
-check() {	# NAME COMMAND...: the command's status is 0
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $name"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $name"
-		sed 's/^/#   /' "$T/out" | head -8
-	fi
-}
+. "$TOP/tests/lib/tap.sh"
+TAP_SHOW=$T/out
 
 # Does the reply in $T/out answer from, or offer, a page of one of the
 # stems given? An answer starts with "Title › Heading"; a choice is a
@@ -159,5 +146,4 @@ for q in "the police took my phone at the border" "zzzz qqqq" TOPICS HELP; do
 	check "--ask '$q' --explain on it: no raw key" no_raw_key "$T/out"
 done
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -7,20 +7,7 @@ SECOURS=${SECOURS:-$(pwd)/secours}
 TOP=${TOP_SRCDIR:-.}
 T=$(mktemp -d /tmp/datadir.XXXXXX) || exit 99
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-
-check() {	# NAME COMMAND...: the command's status is 0
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $name"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $name"
-	fi
-}
+. "$TOP/tests/lib/tap.sh"
 
 # A raw key is a phrase key on a line of its own or after "› ".
 no_raw_key() {
@@ -76,5 +63,4 @@ check "English words without [cmd.help]: exit 1" [ $? -eq 1 ]
 check "...the error names the missing key" \
     grep -q 'lang/en.txt: missing key \[cmd.help\]' "$T/err"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done
