@@ -64,6 +64,12 @@
 #define STALE_COOLDOWN	60	/* one stale-session recovery a minute */
 #define PROTO_COOLDOWN	10	/* libotr's own errors and queries */
 #define ASK_WINDOW	10	/* our query waits this long for an answer */
+/* A repeated query within this many seconds of the DH-commit that answered
+ * the last one is dropped: a client's answer normally comes in well under
+ * a second, so 10 s covers a double click and a client's re-send behind
+ * a queue, while a client that really lost the commit gets a new one
+ * soon after. */
+#define REQUERY_WINDOW	10
 #define MAX_BARE	5	/* bare queries per cooldown without a handshake */
 #define SMP_WINDOW	3600	/* smp_max_attempts per this many seconds */
 #define SMP_TRACK	64
@@ -135,6 +141,8 @@ struct peer {
 	int		 asked_open;	/* ... by eng_open() */
 	int		 nbare;		/* bare queries since the last notice */
 	time_t		 ake_seen;	/* last handshake message from them */
+	time_t		 commit_at;	/* our last DH-commit, if they have sent
+					   nothing but queries since; 0 */
 	int		 smp_ours;	/* the running SMP is the bot's check */
 	time_t		 smp[SMP_TRACK];	/* SMP attempts, oldest first */
 	int		 nsmp;
@@ -1544,6 +1552,10 @@ op_inject(void *od, const char *acct, const char *proto, const char *user,
 		if (p != NULL)
 			p->proto_err = now;
 		break;
+	case OTRL_MSGTYPE_DH_COMMIT:
+		if (p != NULL)
+			p->commit_at = now;
+		break;
 	default:
 		break;
 	}
@@ -2309,6 +2321,24 @@ query_crosses(const struct eng *o, const struct peer *p, time_t now)
 	return !p->asked_open || strcmp(o->account, p->bare) > 0;
 }
 
+/*
+ * A query from a peer whose handshake the bot opened (it sent a DH-commit,
+ * and still awaits the DH-key) a moment ago, and which has sent nothing
+ * else since: a double click, a client's re-send, a flood. libotr would
+ * make a new DH-commit (a 1,536-bit exponentiation) and break the one in
+ * flight; the first commit answers this query as well.
+ */
+static int
+query_repeated(const struct eng *o, const struct peer *p, time_t now)
+{
+	ConnContext *m;
+
+	if (p->commit_at == 0 || now - p->commit_at >= REQUERY_WINDOW)
+		return 0;
+	m = master_of(o, p->bare);
+	return m != NULL && m->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY;
+}
+
 static void
 eng_receive(struct eng *o, const char *from_full, const char *body)
 {
@@ -2413,6 +2443,15 @@ eng_receive(struct eng *o, const char *from_full, const char *body)
 		free(bare);
 		return;
 	}
+	if (type == OTRL_MSGTYPE_QUERY && !other_client &&
+	    query_repeated(o, p, now)) {
+		log_debug("otr: %s asked again %lds after our DH-commit; "
+		    "that one answers it", log_peer(bare),
+		    (long)(now - p->commit_at));
+		free(bare);
+		return;
+	}
+	p->commit_at = 0;	/* something else: the rule is over */
 	o->rx_unencrypted = o->rx_other_instance = o->rx_unrecognized = 0;
 	o->rx_unreadable = 0;
 	o->smp_ctx = o->smp_over = o->ake_over = NULL;

@@ -74,11 +74,11 @@ struct node {
 static struct wire_msg queue[512];
 static int nqueue;
 static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
-    fresh, crowd;
+    fresh, crowd, dora;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide, &cap, &fresh, &crowd };
+    &mob, &wide, &cap, &fresh, &crowd, &dora };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -188,6 +188,21 @@ deliver(void)
 		count++;
 	}
 	return count;
+}
+
+/* Delivers the oldest queued body only. */
+static int
+deliver_one(void)
+{
+	struct wire_msg m;
+	struct node *to;
+
+	if (!wire_pop(queue, &nqueue, &m))
+		return 0;
+	if ((to = node_of(m.to)) != NULL && to->o != NULL)
+		otr_receive(to->o, m.from, m.body);
+	wire_msg_free(&m);
+	return 1;
 }
 
 static int
@@ -435,6 +450,89 @@ test_refusal(void)
 	otr_receive(bot.o, "frank@example.test/potr", "?OTRv2?");
 	CHECK(nqueue == 1 && clear_starts(queue[0].body, "?OTR:AAIC"),
 	    "?OTRv2? gets a v2 DH commit");
+	queue_clear();
+}
+
+/* DH-commits (v2 or v3) the bot has queued for to, the handshakes it
+ * started. */
+static int
+commits_to(const char *to)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nqueue; i++)
+		n += strcmp(queue[i].from, bot.full) == 0 &&
+		    strcmp(queue[i].to, to) == 0 &&
+		    (clear_starts(queue[i].body, "?OTR:AAMC") ||
+		    clear_starts(queue[i].body, "?OTR:AAIC"));
+	return n;
+}
+
+/* A query repeated a moment after the bot's DH-commit answered the last
+ * one costs no new handshake; after 10 s, or after anything else from the
+ * peer, it does. */
+static void
+test_requery(void)
+{
+	static const char *const asks[] = { "?OTRv3?", "?OTRv23?", "?OTR?v2?",
+	    "?OTRv2?" };
+	const char *to = "dora@example.test/pc";
+	struct otr_info info;
+	size_t i;
+	int s0;
+
+	queue_clear();
+	node_setup(&dora, "dora@example.test", to, "dora");
+	CHECK(node_start(&dora) == 0, "dora starts");
+	for (i = 0; i < ARRAY_LEN(asks); i++) {
+		otr_end(bot.o, "dora@example.test");
+		queue_clear();
+		test_now += 1;
+		otr_receive(bot.o, to, asks[i]);
+		test_now += 1;
+		otr_receive(bot.o, to, asks[i]);
+		printf("# %s twice, 1 s apart: %d DH-commits\n", asks[i],
+		    commits_to(to));
+		CHECK_INT(1, commits_to(to), "the same query twice, 1 s apart: "
+		    "one handshake");
+		otr_receive(bot.o, to, asks[i]);
+		CHECK_INT(1, commits_to(to), "a third: still one");
+		queue_clear();
+	}
+
+	/* After the window: a new handshake, as before. */
+	otr_end(bot.o, "dora@example.test");
+	queue_clear();
+	test_now += 1;
+	otr_receive(bot.o, to, "?OTRv3?");
+	test_now += 10;
+	otr_receive(bot.o, to, "?OTRv3?");
+	CHECK_INT(2, commits_to(to), "the query again 10 s later: a second "
+	    "handshake");
+	queue_clear();
+
+	/* A duplicate between the commit and dora's answer: the handshake
+	 * still completes, with one commit. */
+	test_now += 11;
+	s0 = count_ev(&dora, OTR_EV_SECURE);
+	CHECK_INT(0, otr_open(dora.o, "bot@example.test"), "dora asks");
+	CHECK_INT(1, nqueue, "her query");
+	test_now += 1;
+	CHECK_INT(1, deliver_one(), "reaches the bot");
+	CHECK_INT(1, commits_to(to), "which answers with a DH-commit");
+	test_now += 1;
+	otr_receive(bot.o, to, "?OTRv23?");
+	CHECK_INT(1, commits_to(to), "her second query: no other");
+	deliver();
+	otr_info(bot.o, "dora@example.test", &info);
+	CHECK(info.encrypted, "the handshake completes");
+	CHECK_INT(s0 + 1, count_ev(&dora, OTR_EV_SECURE), "dora is private");
+	CHECK_INT(0, otr_send(bot.o, "dora@example.test", "hello dora"),
+	    "the bot writes in the session");
+	deliver();
+	CHECK_STR("hello dora", last_text(&dora), "and dora reads it");
+	otr_end(bot.o, "dora@example.test");
+	otr_end(dora.o, "bot@example.test");
 	queue_clear();
 }
 
@@ -1455,6 +1553,7 @@ main(void)
 	test_helper();
 	test_helper_impostor();
 	test_two_resources();
+	test_requery();
 	test_two_bots();
 	test_expiry();
 	test_caps();
