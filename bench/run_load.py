@@ -51,6 +51,16 @@ HOST = "example.test"
 CLK = os.sysconf("SC_CLK_TCK")
 
 
+def stop_proc(p, sig, timeout):
+    """Sends sig to a process we started, waits timeout s, then kills it."""
+    p.send_signal(sig)
+    try:
+        p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
 def log(*a):
     print("[%s]" % time.strftime("%H:%M:%S"), *a, flush=True)
 
@@ -405,12 +415,7 @@ class Run:
     def teardown(self):
         for p in self.procs:
             if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+                stop_proc(p, signal.SIGTERM, 10)
         if self.bot is not None:
             self.bot.stop()
             if os.environ.get("KEEP_TMP") != "1":
@@ -715,12 +720,7 @@ class Run:
         p, out, q, st = prof
         res = {"file": out}
         for proc in (p, q):
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_proc(proc, signal.SIGINT, 30)
         try:
             with open(st) as f:
                 for line in f:
