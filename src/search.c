@@ -1710,7 +1710,6 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 /* ------------------------------------------------------------ decision */
 
 #define PT_TITLE	0x1	/* the page's title names the concept */
-#define PT_HEAD		0x2	/* one of its headings names it */
 
 struct topicscan {
 	struct search	*s;
@@ -1766,12 +1765,10 @@ topic_scan(struct topicscan *t, const char *text, uint8_t bit)
 		    topic_concept, t);
 }
 
-/* What each page is about: the lexicon concepts its title names
- * (PT_TITLE), for search_decide(), and those one of its headings names
- * (PT_HEAD), for about_topics. A page's title says what it answers
- * ("Someone I know was arrested"); its headings name too much to answer
- * by (measured on the tune halves: headings as well as titles answered
- * uncovered questions), but enough to offer a section as a choice. */
+/* What each page is about, for search_decide(): the lexicon concepts its
+ * title names (PT_TITLE). A page's title says what it answers ("Someone I
+ * know was arrested"); its headings name too much (measured on the tune
+ * halves: headings as well as titles answered uncovered questions). */
 static void
 page_topics_build(struct search *s)
 {
@@ -1795,8 +1792,6 @@ page_topics_build(struct search *s)
 		t.lang = s->seclang[first];
 		t.row = s->pagetopic + pg * nc;
 		topic_scan(&t, guide_page_title(g, pg), PT_TITLE);
-		for (size_t k = first; k < first + nsec; k++)
-			topic_scan(&t, guide_section_heading(g, k), PT_HEAD);
 	}
 	wseq_release(&t.seq);
 }
@@ -1911,9 +1906,8 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
  * For search_decide(): what each hit's page is about, against the
  * question's topic concepts (those key_candidate() keeps, whatever how
  * many sections carry them; at most SEARCH_TOPICS_MAX): bit j of
- * title_topics when the page's title names topic j, of about_topics when
- * its title or one of its headings does, of page_topics when any section
- * of the page carries it.
+ * title_topics when the page's title names topic j, of page_topics when
+ * any section of the page carries it.
  */
 static void
 hits_topics(const struct search *s, const struct qwords *q, const char *lang,
@@ -1926,7 +1920,6 @@ hits_topics(const struct search *s, const struct qwords *q, const char *lang,
 	for (size_t k = 0; k < nhits; k++) {
 		hits[k].topics = 0;
 		hits[k].title_topics = 0;
-		hits[k].about_topics = 0;
 		hits[k].page_topics = 0;
 	}
 	if (s->lx == NULL || li < 0 || s->pagetopic == NULL)
@@ -1953,8 +1946,6 @@ hits_topics(const struct search *s, const struct qwords *q, const char *lang,
 		for (size_t j = 0; j < ntc; j++) {
 			if (row[tc[j]] & PT_TITLE)
 				hits[k].title_topics |= 1u << j;
-			if (row[tc[j]] & (PT_TITLE | PT_HEAD))
-				hits[k].about_topics |= 1u << j;
 			if (page_has_concept(s, pg, s->seclang[hits[k].section],
 			    tc[j]))
 				hits[k].page_topics |= 1u << j;

@@ -47,16 +47,12 @@ struct search_hit {
 	int	lacks_key;	/* the question names key concepts
 				   (SEARCH_KEY_DF) and the section's page
 				   carries none of them */
-	/* How many topic concepts the question names (key_candidate() in
-	 * search.c: not weak, not a subject, not a name; at most
-	 * SEARCH_TOPICS_MAX) and, bit j for topic j, those the page's title
-	 * names, those its title or one of its headings names (what the
-	 * page is about, read with the lexicon at index time), and those
-	 * any section of the page carries, if only in passing (a word of
-	 * the DDoS page's body, "clone", is a term of impersonation). */
+	/* The question's topic concepts (key_candidate() in search.c: not
+	 * weak, not a subject, not a name; at most SEARCH_TOPICS_MAX) and,
+	 * bit j for topic j, those the page's title names and those any
+	 * section of the page carries. */
 	unsigned	topics;
 	unsigned	title_topics;
-	unsigned	about_topics;
 	unsigned	page_topics;
 };
 #define SEARCH_TOPICS_MAX	16

@@ -654,69 +654,17 @@ test_topics(void)
 			const char *p = guide_page_path(g, h[k].page);
 
 			if (strcmp(p, "fake.en.md") == 0)
-				fake |= h[k].title_topics == 1 &&
-				    h[k].about_topics == 1 ? 1 : 2;
+				fake |= h[k].title_topics == 1 ? 1 : 2;
 			else if (strcmp(p, "accounts.en.md") == 0)
 				acc |= h[k].title_topics == 0 &&
-				    h[k].about_topics == 0 &&
 				    h[k].page_topics == 1 ? 1 : 2;
 		}
-		CHECK_INT(1, fake, "the fake-profile page's title names it: "
-		    "the page is about it");
-		CHECK_INT(1, acc, "the accounts page carries it in passing, "
-		    "neither its title nor a heading names it");
+		CHECK_INT(1, fake, "the fake-profile page's title names it");
+		CHECK_INT(1, acc,
+		    "the accounts page carries it, its title does not");
 	}
 	n = search_query(s, "a recipe for cake", "en", h, 3);
 	CHECK(n == 0 || h[0].topics == 0, "no concept: no topic");
-	search_free(s);
-	guide_free(g);
-	lexicon_free(lx);
-}
-
-static const char about_profile[] =
-"# Your profile\n\n## Someone is pretending to be you\n\nReport the "
-"copy to the platform and keep screenshots.\n";
-
-static const char about_site[] =
-"# Website attacks\n\n## Ask your host\n\nAsk whether the host can take "
-"down a copy of the website pretending to be yours.\n";
-
-/* What a page is about (about_topics): the concepts its title or one of
- * its headings names, not those a word of its body names in passing. */
-static void
-test_about_topics(void)
-{
-	struct lexicon *lx = lexicon_new();
-	struct guide *g = guide_new();
-	struct search *s;
-	struct search_hit h[4];
-	size_t n;
-	int prof = 0, site = 0;
-
-	CHECK(lexicon_load_buffer(lx, "topics.txt", topics_lexicon,
-	    strlen(topics_lexicon)) == 3, "topics lexicon loads");
-	guide_load_buffer(g, "profile.en.md", about_profile,
-	    strlen(about_profile), "en");
-	guide_load_buffer(g, "site.en.md", about_site, strlen(about_site),
-	    "en");
-	s = search_new_lex(g, lx);
-	n = search_query(s, "someone is pretending to be me with a copy", "en",
-	    h, 4);
-	for (size_t k = 0; k < n; k++) {
-		const char *p = guide_page_path(g, h[k].page);
-
-		if (h[k].topics != 1)
-			continue;
-		if (strcmp(p, "profile.en.md") == 0)
-			prof |= h[k].title_topics == 0 &&
-			    h[k].about_topics == 1 ? 1 : 2;
-		else if (strcmp(p, "site.en.md") == 0)
-			site |= h[k].page_topics == 1 &&
-			    h[k].about_topics == 0 ? 1 : 2;
-	}
-	CHECK_INT(1, prof, "a heading names the topic: the page is about it");
-	CHECK_INT(1, site, "a body word names it in passing: the page "
-	    "carries it, is not about it");
 	search_free(s);
 	guide_free(g);
 	lexicon_free(lx);
@@ -812,6 +760,5 @@ main(void)
 	test_deflang();
 	test_decide_evidence();
 	test_topics();
-	test_about_topics();
 	return TAP_DONE();
 }
