@@ -146,4 +146,49 @@ for q in "the police took my phone at the border" "zzzz qqqq" TOPICS HELP; do
 	check "--ask '$q' --explain on it: no raw key" no_raw_key "$T/out"
 done
 
+# A page that answers a question without naming its subject in its title
+# or headings (the DFAK's DDoS page for "our site is offline"): its
+# sections are offered, not "no good answer" (issue 8 quotes the case).
+D="$T/ddos"
+mkdir -p "$D/en"
+cat >"$D/en/DDoSMitigation.md" <<'EOF'
+---
+title: "DDoS Mitigation"
+language: en
+---
+
+# DDoS Mitigation
+
+## Introduction
+
+A denial of service attack floods a website with traffic until it is
+offline or unavailable to its visitors.
+
+## Diagnostic information:
+
+- Since when is the site unreachable, and from which networks?
+- Does your hosting company see a traffic spike?
+
+## Questions for mitigation services:
+
+- Do they protect civil society websites for free?
+EOF
+cat >"$D/en/Passwords.md" <<'EOF'
+---
+title: "Passwords"
+language: en
+---
+
+# Passwords
+
+## Use a password manager
+
+A password manager keeps a long, different password for each account.
+EOF
+for q in "our site is offline since yesterday" "our website is unreachable"; do
+	$SECOURS --ask "$q" --guide "$D" >"$T/out" 2>&1
+	check "'$q', a DDoS page that never says 'site down' in a heading: offered" \
+	    grep -q 'DDoS Mitigation ›' "$T/out"
+done
+
 tap_done
