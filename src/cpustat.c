@@ -144,6 +144,13 @@ cpustat_begin(struct cpustat *cs, enum cpustat_kind k)
 }
 
 void
+cpustat_begin_body(struct cpustat *cs, const char *body)
+{
+	if (cs->enabled)
+		cpustat_begin(cs, cpustat_kind_of(body));
+}
+
+void
 cpustat_end(struct cpustat *cs)
 {
 	if (!cs->enabled || cs->active == 0 || --cs->active > 0)

@@ -49,6 +49,9 @@ const char *cpustat_kind_name(enum cpustat_kind k);
 /* Starts charging to kind k, phase CPUSTAT_BOT (nested begins join the
  * outer one). */
 void cpustat_begin(struct cpustat *cs, enum cpustat_kind k);
+/* cpustat_begin with the kind of a message body: the body is only read
+ * when cpustat is on (the daemon calls it for every message). */
+void cpustat_begin_body(struct cpustat *cs, const char *body);
 /* Ends the current stanza: counted once for its kind. */
 void cpustat_end(struct cpustat *cs);
 /* Inside a begin/end: charge to phase ph until the matching leave. */

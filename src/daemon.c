@@ -1041,7 +1041,7 @@ cb_message(void *ud, const char *from_full, const char *body, int error)
 		return;
 	}
 	rx->texts = d->texts;
-	cpustat_begin(d->cs, cpustat_kind_of(body));
+	cpustat_begin_body(d->cs, body);
 	person_heard(d, from_full, rx->bare);
 	rx->before = env_reach(d, rx->bare);
 	cpustat_enter(d->cs, CPUSTAT_OTR);

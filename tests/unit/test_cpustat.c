@@ -118,6 +118,15 @@ test_phases(void)
 	    "xmpp phase about 3 ms");
 	cpustat_get(cs, CPUSTAT_QUERY, &n, us);
 	CHECK_INT(0, n + us[0] + us[1] + us[2], "other kinds untouched");
+	{
+		struct cpustat *q = cpustat_new(1);
+
+		cpustat_begin_body(q, "?OTRv3?");
+		cpustat_end(q);
+		cpustat_get(q, CPUSTAT_QUERY, &n, us);
+		CHECK_INT(1, n, "a body's kind: ?OTRv3? counted as a query");
+		cpustat_free(q);
+	}
 
 	/* A nested begin (a callback inside a handler) joins the outer. */
 	cpustat_begin(cs, CPUSTAT_DATA);
