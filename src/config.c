@@ -252,9 +252,9 @@ static const struct key limits_keys[] = {
 	{ .name = "max_fragments", .type = T_INT,
 	    .off = C(limits.max_fragments), .min = 1, .max = 1000,
 	    .def = "64" },
-	/* No default here: config_init sets -1, "not set" (otr.c). */
+	/* SECOURS_OTR_THREADS changes this default (config_init). */
 	{ .name = "otr_threads", .type = T_INT,
-	    .off = C(limits.otr_threads), .min = 0, .max = 64 },
+	    .off = C(limits.otr_threads), .min = 0, .max = 64, .def = "0" },
 };
 
 static const struct key helper_keys[] = {
@@ -1342,6 +1342,22 @@ defaults_set(const struct table *t, void *base, struct ctx *c, size_t *arena)
 	}
 }
 
+/* The test suite runs with and without OTR worker threads: its
+ * environment may change that one default (a file's value still wins). */
+static void
+threads_from_env(struct config *cfg)
+{
+	const char *env = getenv("SECOURS_OTR_THREADS");
+	char *end;
+	long v;
+
+	if (env == NULL || *env == '\0')
+		return;
+	v = strtol(env, &end, 10);
+	if (*end == '\0' && v >= 0 && v <= 64)
+		cfg->limits.otr_threads = (int)v;
+}
+
 void
 config_init(struct config *cfg)
 {
@@ -1355,7 +1371,7 @@ config_init(struct config *cfg)
 	if (c.nprobs > 0)
 		fatalx("config: bad default in the key table: %s",
 		    c.probs[0].msg);
-	cfg->limits.otr_threads = -1;	/* not set: see otr.c */
+	threads_from_env(cfg);
 }
 
 int

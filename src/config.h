@@ -108,9 +108,7 @@ struct config {
 		size_t	 max_text;		/* decrypted chars kept */
 		int	 max_per_minute;	/* stanzas per bare JID */
 		size_t	 max_sessions;		/* live people */
-		int	 otr_threads;		/* OTR worker threads; 0 none;
-						   -1 (default): not set, 0 unless
-						   SECOURS_OTR_THREADS says */
+		int	 otr_threads;		/* OTR worker threads; 0 none */
 		size_t	 max_queue;		/* open cases */
 		int	 max_fragments;		/* per pending OTR message */
 	} limits;

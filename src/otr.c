@@ -3527,24 +3527,11 @@ shard_sync(struct shard *sh)
 static unsigned int
 threads_wanted(const struct config *cfg)
 {
-	const char *env = getenv("SECOURS_OTR_THREADS");
-	long n = cfg->limits.otr_threads;
-
-	/* The environment changes the default only (the test suite runs
-	 * with and without threads). */
-	if (n < 0 && env != NULL && *env != '\0') {
-		char *end;
-		long v = strtol(env, &end, 10);
-
-		if (*end == '\0' && v >= 0 && v <= 64)
-			n = v;
-	}
-	/* Not set: the single-threaded path. With workers, the bot's
-	 * latency is not yet below it on this project's 2-core machines
+	/* 0 by default: with workers, the bot's latency is not yet below
+	 * the single-threaded path's on this project's 2-core machines
 	 * (docs/performance.md, "OTR worker threads"). */
-	if (n < 0)
-		n = 0;
-	return (unsigned int)n;
+	return cfg->limits.otr_threads > 0 ?
+	    (unsigned int)cfg->limits.otr_threads : 0;
 }
 
 static struct shard *
