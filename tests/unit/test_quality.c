@@ -77,13 +77,13 @@ struct set {
  * min_refused 0.95 would be "at most 5% get a confident answer".
  */
 static const struct set sets[] = {
-	{ "questions.tsv",		0.90, 0.97, 0.93, SET_TUNED },
+	{ "questions.tsv",		0.90, 0.97, 0.96, SET_TUNED },
 	{ "questions-helpdesk.tsv",	0.76, 0.95, -1, SET_HALVES },
 	/* The target is 0.95; this is what is reached today. */
 	{ "questions-uncovered.tsv",	-1, -1, 0.90, SET_HALVES },
 	{ "questions-long.tsv",		0.55, 0.90, 1.0, SET_HALVES },
-	/* Floors under what is reached (top-1 80%, 78% refused). */
-	{ "questions-scope.tsv",	0.75, -1, 0.75, SET_HALVES },
+	/* Floors under what is reached (top-1 87.6%, 89.1% refused). */
+	{ "questions-scope.tsv",	0.85, -1, 0.85, SET_HALVES },
 	/*
 	 * Blind sets: a floor only catches a regression, 5 points under
 	 * what main 654e2d3 reached on 2026-12-06 (docs/design.md has the
