@@ -438,6 +438,118 @@ test_scope(void)
 }
 
 /*
+ * The shipped lexicon's neighbouring subjects (replies/lexicon.txt), with
+ * a guide made here: asked whether a smartwatch spies, a guide whose only
+ * page on spying is about stalkerware apps gives no confident answer (the
+ * page shares "spy" with the question, not its subject; two sections
+ * say it, so that it is not a rare word of this small guide), in each
+ * language; the same guide with a page on smartwatches answers from it.
+ */
+static const char *const watch_stalker[][2] = {
+	{ "en", "---\ntitle: Stalkerware\n---\n"
+	  "# Apps that spy on your phone\n\n"
+	  "A partner or an ex may hide an app that spies on your phone and "
+	  "sends them your messages, calls and location. Signs: the battery "
+	  "drains fast and settings change by themselves.\n\n"
+	  "# Before you remove a spy app\n\n"
+	  "Whoever spies may notice that the app is gone: plan with someone "
+	  "you trust first.\n" },
+	{ "fr", "---\ntitle: Logiciels espions\n---\n"
+	  "# Les applis qui espionnent votre téléphone\n\n"
+	  "Un conjoint ou un ex peut cacher une appli qui espionne votre "
+	  "téléphone et lui envoie vos messages, vos appels et votre "
+	  "position. Signes : la batterie se vide vite, les réglages "
+	  "changent seuls.\n\n"
+	  "# Avant de supprimer une appli espion\n\n"
+	  "La personne qui espionne peut remarquer que l'appli a disparu : "
+	  "préparez-vous d'abord avec quelqu'un de confiance.\n" },
+	{ "es", "---\ntitle: Aplicaciones espía\n---\n"
+	  "# Apps que espían tu teléfono\n\n"
+	  "Una pareja o una expareja puede esconder una app que espía tu "
+	  "teléfono y le manda tus mensajes, llamadas y ubicación. Señales: "
+	  "la batería se gasta rápido y la configuración cambia sola.\n\n"
+	  "# Antes de borrar una app espía\n\n"
+	  "Quien espía puede notar que la app ya no está: prepárate antes "
+	  "con alguien de confianza.\n" },
+};
+static const char *const watch_page[][2] = {
+	{ "en", "---\ntitle: Smartwatches\n---\n"
+	  "# Is your smartwatch spying on you?\n\n"
+	  "A smartwatch or fitness band sends your heart rate, sleep and "
+	  "location to its maker's app. Check what it shares in that app.\n" },
+	{ "fr", "---\ntitle: Montres connectées\n---\n"
+	  "# Votre montre connectée vous espionne-t-elle ?\n\n"
+	  "Une montre connectée ou un bracelet connecté envoie votre rythme "
+	  "cardiaque, votre sommeil et votre position à l'appli du fabricant. "
+	  "Regardez ce qu'elle partage dans cette appli.\n" },
+	{ "es", "---\ntitle: Relojes inteligentes\n---\n"
+	  "# ¿Tu reloj inteligente te espía?\n\n"
+	  "Un reloj inteligente o una pulsera de actividad manda tu ritmo "
+	  "cardíaco, tu sueño y tu ubicación a la app del fabricante. Mira "
+	  "qué comparte en esa app.\n" },
+};
+
+static void
+test_neighbours(void)
+{
+	static const char *const qs[][2] = {
+		{ "en", "is my smartwatch spying on me" },
+		{ "fr", "est-ce que ma montre connectée m'espionne" },
+		{ "es", "mi reloj inteligente me espía?" },
+	};
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024], name[256], path[64];
+	struct lexicon *lx = lexicon_new();
+	struct guide *without = guide_new(), *with = guide_new();
+	struct search *s0, *s1;
+	struct search_hit h[3];
+	size_t n, i;
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    lexicon_concept_find(lx, "wearables") >= 0,
+	    "the shipped lexicon has the neighbouring subject 'wearables'");
+	for (i = 0; i < ARRAY_LEN(watch_stalker); i++) {
+		const char *l = watch_stalker[i][0];
+
+		(void)util_snprintf(path, sizeof(path), "stalkerware.%s.md", l);
+		guide_load_buffer(without, path, watch_stalker[i][1],
+		    strlen(watch_stalker[i][1]), l);
+		guide_load_buffer(with, path, watch_stalker[i][1],
+		    strlen(watch_stalker[i][1]), l);
+		(void)util_snprintf(path, sizeof(path), "watch.%s.md", l);
+		guide_load_buffer(with, path, watch_page[i][1],
+		    strlen(watch_page[i][1]), l);
+	}
+	s0 = search_new_lex(without, lx);
+	s1 = search_new_lex(with, lx);
+	for (i = 0; i < ARRAY_LEN(qs); i++) {
+		n = search_query(s0, qs[i][1], qs[i][0], h, 3);
+		(void)util_snprintf(name, sizeof(name), "no smartwatch page, "
+		    "%s: found the stalkerware page, which lacks the key "
+		    "concept", qs[i][1]);
+		CHECK(n > 0 && h[0].lacks_key, name);
+		(void)util_snprintf(name, sizeof(name), "no smartwatch page, "
+		    "%s: no confident answer", qs[i][1]);
+		CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) !=
+		    SEARCH_ANSWER, name);
+		n = search_query(s1, qs[i][1], qs[i][0], h, 3);
+		(void)util_snprintf(name, sizeof(name), "smartwatch page, %s: "
+		    "answered from it", qs[i][1]);
+		CHECK(n > 0 && strncmp(guide_page_path(with,
+		    guide_section_page(with, h[0].section)), "watch.", 6) == 0 &&
+		    search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) ==
+		    SEARCH_ANSWER, name);
+	}
+	search_free(s0);
+	search_free(s1);
+	guide_free(without);
+	guide_free(with);
+	lexicon_free(lx);
+}
+
+/*
  * A section that nothing marks as being about the question (its heading
  * shares no word with it, its page's title names none of its topics) and
  * that covers little of it is not an answer: the question's most specific
@@ -756,6 +868,7 @@ main(void)
 	test_ranking();
 	test_is_answer();
 	test_scope();
+	test_neighbours();
 	test_aside();
 	test_deflang();
 	test_decide_evidence();
