@@ -3,7 +3,7 @@
 """Check the concept lexicon (replies/lexicon.txt) before the bot loads it.
 
 Usage: check-lexicon.py [--quiet] [--stopwords LANG_DIR]
-                        [--match LANG TEXT] FILE
+                        [--match LANG TEXT] [--pages GUIDE_DIR] FILE
 
 Errors (exit status 1): a line that is neither a comment, a [block] header
 nor a "LANG: terms" line; a bad block name or tag; a block defined twice or
@@ -22,6 +22,17 @@ never match.
 Last, counts per language. With --match (and --stopwords), a lexicon
 editor's aid: the concepts TEXT, read in LANG, would bring in (words
 folded, stopwords dropped, stemmed; phrases as consecutive words).
+
+With --pages (and --stopwords), the concepts of the lexicon's last part,
+the neighbouring subjects (from its "Neighbouring subjects" comment on),
+that a page of GUIDE_DIR carries, one "carried:" line each, with the
+pages and the terms: such a concept is no longer a subject the guide
+lacks, either because a term collides with the guide's words on
+something else (a bug to fix in the lexicon) or because a page now
+covers it. Pages are the *.md files under GUIDE_DIR, their language from
+the name (x.fr.md) or a folder named en, fr or es, else English; terms
+compared as the search compares them (stemmed in the page's language,
+"*" terms as typed).
 """
 import ctypes
 import ctypes.util
@@ -302,10 +313,82 @@ def show_match(blocks, stemmer, stopfile, lang, text):
     return 0
 
 
+NEIGHBOURS = "Neighbouring subjects"
+
+
+def page_lang(path):
+    m = re.match(r".*\.(en|fr|es)\.md$", os.path.basename(path))
+    if m:
+        return m.group(1)
+    parts = path.split(os.sep)
+    for l in LANGS:
+        if l in parts[:-1]:
+            return l
+    return "en"
+
+
+def show_carried(path, blocks, stemmer, stopfile, guide):
+    """Print the neighbouring concepts the pages of GUIDE carry."""
+    stops, why = read_stopwords(stopfile) if stopfile else (None, None)
+    if stops is None:
+        sys.stderr.write("check-lexicon: --pages needs --stopwords%s\n"
+                         % (": " + why if why else ""))
+        return 2
+    start = None
+    with open(path, encoding="utf-8") as f:
+        for no, line in enumerate(f, 1):
+            if line.startswith("#") and NEIGHBOURS in line:
+                start = no
+                break
+    if start is None:
+        sys.stderr.write("check-lexicon: %s: no '%s' comment\n"
+                         % (path, NEIGHBOURS))
+        return 2
+    pages = []
+    for root, _, files in os.walk(guide):
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                continue
+            full = os.path.join(root, name)
+            lang = page_lang(os.path.relpath(full, guide))
+            with open(full, encoding="utf-8", errors="replace") as f:
+                raw = [w for w in words(f.read()) if w not in stops[lang]]
+            pages.append((os.path.relpath(full, guide), lang, raw,
+                          [stemmer.stem(lang, w) for w in raw]))
+    pages.sort()
+
+    def has(seq, k):
+        n = len(k)
+        return any(tuple(seq[i:i + n]) == k
+                   for i in range(len(seq) - n + 1))
+
+    for b in blocks:
+        if b.line < start:
+            continue
+        hits = {}
+        for lang, term, _ in b.terms:
+            for name, pl, raw, st in pages:
+                if lang == "*":
+                    k, seq = tuple(w for w in words(term)
+                                   if w not in stops[pl]), raw
+                elif lang == pl:
+                    k, seq = term_keys(stemmer, lang, term, stops)[0][1], st
+                else:
+                    continue
+                if k and has(seq, k):
+                    hits.setdefault(name, set()).add(term)
+        if hits:
+            print("carried: [%s] %s" % (b.name, "; ".join(
+                "%s (%s)" % (p, ", ".join(sorted(t)))
+                for p, t in sorted(hits.items()))))
+    return 0
+
+
 def main(argv):
     quiet = False
     stopfile = None
     match = None
+    guide = None
     args = []
     i = 1
     while i < len(argv):
@@ -318,6 +401,9 @@ def main(argv):
         elif a == "--match" and i + 2 < len(argv):
             match = (argv[i + 1], argv[i + 2])
             i += 2
+        elif a == "--pages" and i + 1 < len(argv):
+            i += 1
+            guide = argv[i]
         elif a.startswith("-") and a != "-":
             sys.stderr.write("check-lexicon: unknown option %s\n" % a)
             return 2
@@ -383,6 +469,8 @@ def main(argv):
 
     if match is not None:
         return show_match(blocks, stemmer, stopfile, match[0], match[1])
+    if guide is not None:
+        return show_carried(path, blocks, stemmer, stopfile, guide)
 
     if stops is not None:
         for b in blocks:

@@ -80,6 +80,54 @@ concepts fr "comment sécuriser ma box internet" router
 concepts es "hay cámaras de reconocimiento facial en la plaza" \
     street-cameras
 concepts en "is my smart speaker recording us" smart-home
+# One question a branch of the taxonomy of neighbouring subjects, as
+# people type them, in the three languages.
+concepts en "is my fitness tracker sending my heart rate to the company" \
+    wearables
+concepts fr "mon employeur a mis un logiciel de surveillance sur mon pc" \
+    employment
+concepts es "perdí la frase semilla de mi billetera" crypto-wallet
+concepts en "how do i password protect a pdf" file-encryption
+concepts fr "comment enlever les métadonnées de mes photos" photo-metadata
+concepts es "mi casero nos quiere desalojar" tenancy
+concepts en "someone took a loan in my name" identity-credit
+concepts fr "ma montre connectée m'espionne" wearables
+concepts es "mi app de menstruación vende mis datos" health-data
+concepts en "i forgot the bios password of my laptop" firmware
+
+# No concept of the neighbouring subjects is carried by a page of the
+# default guide (else its questions have nothing to miss), except those
+# named here with the reason: data-leak tells what to do when card
+# details leaked; French "imprimez" (verify-fingerprints) has the stem of
+# "imprimante", and that page is never a printer question's best one.
+if [ -z "$STOPS" ]; then
+	skip "no neighbouring subject is carried by a replies/ page" \
+	    "no language files in replies/lang"
+else
+	"$PY" "$CHECK" $STOPS --pages "$TOP_SRCDIR/replies" "$LEX" \
+	    > "$T/carried" 2>&1
+	status=$?
+	grep -v -e '^carried: \[payment-fraud\] data-leak\.' \
+	    -e '^carried: \[printer\] verify-fingerprints\.fr\.md (imprimante)$' \
+	    "$T/carried" > "$T/unexpected"
+	if [ "$status" -eq 0 ] && [ ! -s "$T/unexpected" ]; then
+		ok "no neighbouring subject is carried by a replies/ page"
+	else
+		not_ok "no neighbouring subject is carried by a replies/ page \
+(exit $status)"
+		sed 's/^/    /' "$T/unexpected"
+	fi
+	# ...and the check sees a collision: a page that names one.
+	mkdir "$T/guide"
+	printf '# Printers\n\nOur office printer is on the wifi.\n' \
+	    > "$T/guide/printers.en.md"
+	if "$PY" "$CHECK" $STOPS --pages "$T/guide" "$LEX" 2>&1 |
+	    grep -q '^carried: \[printer\] printers\.en\.md (printer)$'; then
+		ok "--pages names the concept a page carries, and the term"
+	else
+		not_ok "--pages names the concept a page carries, and the term"
+	fi
+fi
 
 # broken NAME EXPECTED_ERROR_TEXT: $T/bad.txt must fail with that error.
 broken() {
