@@ -2043,6 +2043,30 @@ is_long(const struct search_hit *h)
 	    (h->page_topics & all) == all;
 }
 
+/*
+ * For scripts/fit-decide.py (SF_VETO): the rules it keeps around a fitted
+ * model, those that are not a matter of degree: a best hit off the
+ * question's subject, lacking its key concept or with a rival page, one
+ * that covers less than SEARCH_MIN_COVERAGE_ANY of the question
+ * (SEARCH_LONG_COVERAGE for a long one), or less than
+ * SEARCH_UNKNOWN_COVERAGE of a question whose words unknown to the guide
+ * weigh SEARCH_UNKNOWN_MAX or more.
+ */
+static int
+decide_veto(const struct search_hit *hits, size_t n)
+{
+	const struct search_hit *h = &hits[0];
+	int long_q = is_long(h);
+
+	if (h->off_subject || h->lacks_key || has_rival(hits, n))
+		return 1;
+	if (h->coverage < (long_q ? SEARCH_LONG_COVERAGE :
+	    SEARCH_MIN_COVERAGE_ANY))
+		return 1;
+	return !long_q && h->unknown >= SEARCH_UNKNOWN_MAX &&
+	    h->coverage < SEARCH_UNKNOWN_COVERAGE;
+}
+
 static unsigned
 bits_count(unsigned v)
 {
@@ -2066,6 +2090,8 @@ static const char *const feature_names[SEARCH_NFEATURES] = {
 	[SF_RARITY] = "rarity",		[SF_OTHER_LANG] = "other_lang",
 	[SF_PAGE_SHARE] = "page_share",	[SF_LONG] = "long",
 	[SF_ABOUT] = "about",		[SF_ONE_COMMON] = "one_common",
+	[SF_LOGCOVERAGE] = "logcoverage", [SF_UNKNOWN_GAP] = "unknown_gap",
+	[SF_ASIDE] = "aside",		[SF_VETO] = "veto",
 };
 
 const char *
@@ -2114,6 +2140,10 @@ search_features(const struct search_hit *hits, size_t n, double min_score,
 	f[SF_ABOUT] = h->heading > 0 || h->title_topics != 0;
 	f[SF_ONE_COMMON] = h->matched == 1 && h->words >= 2 &&
 	    h->rarity < SEARCH_RARE;
+	f[SF_LOGCOVERAGE] = log(h->coverage > 0.05 ? h->coverage : 0.05);
+	f[SF_UNKNOWN_GAP] = h->unknown * (1 - h->coverage);
+	f[SF_ASIDE] = (1 - f[SF_ABOUT]) * (1 - h->coverage);
+	f[SF_VETO] = decide_veto(hits, n);
 }
 
 /* The score the best hit must reach (see search.h): min_score, lowered

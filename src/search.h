@@ -184,6 +184,12 @@ enum search_feature {
 	SF_LONG,	/* a long question whose topics the page all carries */
 	SF_ABOUT,	/* heading overlap or a title topic: not an aside */
 	SF_ONE_COMMON,	/* one common word of several matched */
+	SF_LOGCOVERAGE,	/* log of the coverage (at least 0.05) */
+	SF_UNKNOWN_GAP,	/* unknown x (1 - coverage): much of the question
+			   unknown to the guide, little of it covered */
+	SF_ASIDE,	/* (1 - about) x (1 - coverage): nothing says the
+			   section is about the question, little covered */
+	SF_VETO,	/* a rule kept around a model says no (search.c) */
 	SEARCH_NFEATURES
 };
 /* The features of hits[0] among hits (n > 0) into f. */
