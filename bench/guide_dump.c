@@ -2,7 +2,8 @@
  * guide_dump: developer tool. Loads guide directories (warnings shown) and
  * prints what the loader made of them, or answers questions.
  *
- *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]] [-T] dir...
+ *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]]
+ *       [-T [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text
  *     -x file    use this concept lexicon (as the bot does its data dir's)
@@ -18,6 +19,8 @@
  *                for each split ("tune", "test") and in all;
  *                misses are printed for tune lines only (and lines with
  *                no split), never for test lines
+ *     -D file    with -T: write the tune lines' search_features() there
+ *                (tests/unit/decide_dump.h), for scripts/fit-decide.py
  */
 #include "ac-config.h"
 
@@ -33,6 +36,7 @@
 #include "search.h"
 #include "util.h"
 
+#include "../tests/unit/decide_dump.h"
 #include "../tests/unit/labels.h"
 
 static const char *
@@ -81,8 +85,11 @@ tally_print(const char *name, const struct tally *t)
 
 /* -T: the questions on stdin. */
 static void
-run_questions(const struct guide *g, const struct search *s, double min)
+run_questions(const struct guide *g, const struct search *s, double min,
+    FILE *dump)
 {
+	int lineno = 0;
+
 	static const char *const names[SPLITS] = { "tune", "test", "all" };
 	struct tally t[SPLITS];
 	char line[4096];
@@ -96,6 +103,7 @@ run_questions(const struct guide *g, const struct search *s, double min)
 		char l[512];
 		int ok1 = 0, ok3 = 0, okr = 0, sp;
 
+		lineno++;
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl = '\0';
 		if (line[0] == '#' || line[0] == '\0')
@@ -138,6 +146,9 @@ run_questions(const struct guide *g, const struct search *s, double min)
 			t[i].answered += o == SEARCH_ANSWER;
 			t[i].wrong += o == SEARCH_ANSWER && !ok1;
 		}
+		if (dump != NULL && sp == 0)
+			features_dump_line(dump, "dfak", lineno, hits, n, min,
+			    strcmp(qe, "-") == 0, okr, ok3, o);
 		/* A test line's miss is never printed: only tune lines
 		 * (and lines without a split) may be looked at. */
 		if (!ok1 && sp != 1) {
@@ -175,7 +186,8 @@ main(int argc, char **argv)
 	struct guide *g;
 	struct search *s;
 	struct lexicon *lx = lexicon_new();
-	const char *q = NULL, *lang = NULL, *lexfile = NULL;
+	const char *q = NULL, *lang = NULL, *lexfile = NULL, *dumpfile = NULL;
+	FILE *dump = NULL;
 	int ch, text = 0, tsv = 0, nokw = 0, i;
 	double min = SEARCH_DEFAULT_MIN_SCORE;
 
@@ -183,10 +195,11 @@ main(int argc, char **argv)
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
 	log_init(LOGL_INFO, NULL);
-	while ((ch = getopt(argc, argv, "tq:l:Tm:x:K")) != -1) {
+	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:")) != -1) {
 		switch (ch) {
 		case 'x': lexfile = optarg; break;
 		case 'K': nokw = 1; break;
+		case 'D': dumpfile = optarg; break;
 		case 't': text = 1; break;
 		case 'q': q = optarg; break;
 		case 'l': lang = optarg; break;
@@ -194,7 +207,7 @@ main(int argc, char **argv)
 		case 'm': min = strtod(optarg, NULL); break;
 		default:
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
-			    "[-q text [-l lang]] [-T] dir...\n");
+			    "[-q text [-l lang]] [-T [-D file]] dir...\n");
 			return 2;
 		}
 	}
@@ -235,7 +248,20 @@ main(int argc, char **argv)
 				    hits[k].section));
 		}
 	} else if (tsv) {
-		run_questions(g, s, min);
+		if (dumpfile != NULL && (dump = fopen(dumpfile, "w")) ==
+		    NULL) {
+			fprintf(stderr, "guide_dump: %s: cannot write it\n",
+			    dumpfile);
+			search_free(s);
+			guide_free(g);
+			lexicon_free(lx);
+			return 1;
+		}
+		if (dump != NULL)
+			features_dump_header(dump);
+		run_questions(g, s, min, dump);
+		if (dump != NULL)
+			fclose(dump);
 	} else {
 		size_t p, k;
 

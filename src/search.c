@@ -1796,20 +1796,27 @@ page_topics_build(struct search *s)
 	wseq_release(&t.seq);
 }
 
-/* Does any section of page pg carry concept c? */
-static int
-page_has_concept(const struct search *s, uint32_t pg, uint8_t li, uint32_t c)
+/* How many sections of page pg carry concept c (in language li)? */
+static size_t
+page_concept_secs(const struct search *s, uint32_t pg, uint8_t li,
+    uint32_t c)
 {
 	char tok[WORD_MAX];
-	size_t n = concept_token(s, c, tok);
+	size_t n = concept_token(s, c, tok), secs = 0;
 	uint32_t t;
 
 	if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
 		return 0;
 	for (uint32_t k = 0; k < s->terms[t].npost; k++)
-		if (s->secpage[s->posts[s->terms[t].post + k].sec] == pg)
-			return 1;
-	return 0;
+		secs += s->secpage[s->posts[s->terms[t].post + k].sec] == pg;
+	return secs;
+}
+
+/* Does any section of page pg carry concept c? */
+static int
+page_has_concept(const struct search *s, uint32_t pg, uint8_t li, uint32_t c)
+{
+	return page_concept_secs(s, pg, li, c) > 0;
 }
 
 /* How specific concept c is in language li: its idf there, or the top
@@ -1921,6 +1928,9 @@ hits_topics(const struct search *s, const struct qwords *q, const char *lang,
 		hits[k].topics = 0;
 		hits[k].title_topics = 0;
 		hits[k].page_topics = 0;
+		hits[k].page_share = 0;
+		hits[k].other_lang = qli >= 0 &&
+		    (int)s->seclang[hits[k].section] != qli;
 	}
 	if (s->lx == NULL || li < 0 || s->pagetopic == NULL)
 		return;
@@ -1942,13 +1952,20 @@ hits_topics(const struct search *s, const struct qwords *q, const char *lang,
 		uint32_t pg = (uint32_t)hits[k].page;
 		const uint8_t *row = s->pagetopic + pg * nc;
 
+		size_t psec = guide_page_nsections(s->g, pg);
+
 		hits[k].topics = (unsigned)ntc;
 		for (size_t j = 0; j < ntc; j++) {
+			size_t c = page_concept_secs(s, pg,
+			    s->seclang[hits[k].section], tc[j]);
+			double share = psec > 0 ? (double)c / (double)psec : 0;
+
 			if (row[tc[j]] & PT_TITLE)
 				hits[k].title_topics |= 1u << j;
-			if (page_has_concept(s, pg, s->seclang[hits[k].section],
-			    tc[j]))
+			if (c > 0)
 				hits[k].page_topics |= 1u << j;
+			if (share > hits[k].page_share)
+				hits[k].page_share = share > 1 ? 1 : share;
 		}
 	}
 }
@@ -2024,6 +2041,109 @@ is_long(const struct search_hit *h)
 
 	return h->words >= SEARCH_LONG_WORDS && h->topics > 0 &&
 	    (h->page_topics & all) == all;
+}
+
+/*
+ * For scripts/fit-decide.py (SF_VETO): the rules it keeps around a fitted
+ * model, those that are not a matter of degree: a best hit off the
+ * question's subject, lacking its key concept or with a rival page, one
+ * that covers less than SEARCH_MIN_COVERAGE_ANY of the question
+ * (SEARCH_LONG_COVERAGE for a long one), or less than
+ * SEARCH_UNKNOWN_COVERAGE of a question whose words unknown to the guide
+ * weigh SEARCH_UNKNOWN_MAX or more.
+ */
+static int
+decide_veto(const struct search_hit *hits, size_t n)
+{
+	const struct search_hit *h = &hits[0];
+	int long_q = is_long(h);
+
+	if (h->off_subject || h->lacks_key || has_rival(hits, n))
+		return 1;
+	if (h->coverage < (long_q ? SEARCH_LONG_COVERAGE :
+	    SEARCH_MIN_COVERAGE_ANY))
+		return 1;
+	return !long_q && h->unknown >= SEARCH_UNKNOWN_MAX &&
+	    h->coverage < SEARCH_UNKNOWN_COVERAGE;
+}
+
+static unsigned
+bits_count(unsigned v)
+{
+	unsigned c = 0;
+
+	for (; v != 0; v &= v - 1)
+		c++;
+	return c;
+}
+
+static const char *const feature_names[SEARCH_NFEATURES] = {
+	[SF_SCORE] = "score",		[SF_LOGSCORE] = "logscore",
+	[SF_R2] = "r2",			[SF_R3] = "r3",
+	[SF_MARGIN] = "margin",		[SF_COVERAGE] = "coverage",
+	[SF_HEADING] = "heading",	[SF_TITLE] = "title",
+	[SF_TITLE_SHARE] = "title_share", [SF_PAGE_TOPICS] = "page_topics",
+	[SF_NO_TOPICS] = "no_topics",	[SF_LACKS_KEY] = "lacks_key",
+	[SF_OFF_SUBJECT] = "off_subject", [SF_AGREE] = "agree",
+	[SF_RIVAL] = "rival",		[SF_UNKNOWN] = "unknown",
+	[SF_LOGWORDS] = "logwords",	[SF_MATCHED] = "matched",
+	[SF_RARITY] = "rarity",		[SF_OTHER_LANG] = "other_lang",
+	[SF_PAGE_SHARE] = "page_share",	[SF_LONG] = "long",
+	[SF_ABOUT] = "about",		[SF_ONE_COMMON] = "one_common",
+	[SF_LOGCOVERAGE] = "logcoverage", [SF_UNKNOWN_GAP] = "unknown_gap",
+	[SF_ASIDE] = "aside",		[SF_VETO] = "veto",
+};
+
+const char *
+search_feature_name(enum search_feature k)
+{
+	return (unsigned)k < SEARCH_NFEATURES ? feature_names[k] : "?";
+}
+
+void
+search_features(const struct search_hit *hits, size_t n, double min_score,
+    double f[SEARCH_NFEATURES])
+{
+	const struct search_hit *h = &hits[0];
+	double s1 = h->score > 0 ? h->score : 0, m = min_score > 0 ?
+	    min_score : SEARCH_DEFAULT_MIN_SCORE, rel = s1 / m;
+	size_t agree = 0;
+
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		agree += hits[k].page == h->page;
+	f[SF_SCORE] = rel > 4 ? 4 : rel;
+	f[SF_LOGSCORE] = log(rel > 0.05 ? rel : 0.05);
+	f[SF_R2] = n > 1 && s1 > 0 ? hits[1].score / s1 : 0;
+	f[SF_R3] = n > 2 && s1 > 0 ? hits[2].score / s1 : 0;
+	f[SF_MARGIN] = (s1 - (n > 1 ? hits[1].score : 0)) / m;
+	if (f[SF_MARGIN] > 4)
+		f[SF_MARGIN] = 4;
+	f[SF_COVERAGE] = h->coverage;
+	f[SF_HEADING] = h->heading;
+	f[SF_TITLE] = h->title_topics != 0;
+	f[SF_TITLE_SHARE] = h->topics > 0 ?
+	    (double)bits_count(h->title_topics) / h->topics : 0;
+	f[SF_PAGE_TOPICS] = h->topics > 0 ?
+	    (double)bits_count(h->page_topics) / h->topics : 0;
+	f[SF_NO_TOPICS] = h->topics == 0;
+	f[SF_LACKS_KEY] = h->lacks_key != 0;
+	f[SF_OFF_SUBJECT] = h->off_subject != 0;
+	f[SF_AGREE] = (double)agree / (SEARCH_AGREE_HITS - 1);
+	f[SF_RIVAL] = has_rival(hits, n);
+	f[SF_UNKNOWN] = h->unknown;
+	f[SF_LOGWORDS] = log(1.0 + (double)h->words);
+	f[SF_MATCHED] = h->words > 0 ? (double)h->matched / h->words : 0;
+	f[SF_RARITY] = h->rarity;
+	f[SF_OTHER_LANG] = h->other_lang != 0;
+	f[SF_PAGE_SHARE] = h->page_share;
+	f[SF_LONG] = is_long(h);
+	f[SF_ABOUT] = h->heading > 0 || h->title_topics != 0;
+	f[SF_ONE_COMMON] = h->matched == 1 && h->words >= 2 &&
+	    h->rarity < SEARCH_RARE;
+	f[SF_LOGCOVERAGE] = log(h->coverage > 0.05 ? h->coverage : 0.05);
+	f[SF_UNKNOWN_GAP] = h->unknown * (1 - h->coverage);
+	f[SF_ASIDE] = (1 - f[SF_ABOUT]) * (1 - h->coverage);
+	f[SF_VETO] = decide_veto(hits, n);
 }
 
 /* The score the best hit must reach (see search.h): min_score, lowered

@@ -54,6 +54,13 @@ struct search_hit {
 	unsigned	topics;
 	unsigned	title_topics;
 	unsigned	page_topics;
+	/* How much the page is about the question: of the question's topic
+	 * concepts, the largest share of the page's sections that carry
+	 * one (0 when the question has none). A page ABOUT the subject
+	 * carries it in most sections; one that mentions it, in one. */
+	double	page_share;
+	int	other_lang;	/* the section is in another language than
+				   the question's (the fallback) */
 };
 #define SEARCH_TOPICS_MAX	16
 
@@ -144,6 +151,52 @@ enum search_outcome {
 #define SEARCH_KEY_DF		1
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
+
+/*
+ * What search_decide() can know about a question's best hits, as numbers
+ * (for scripts/fit-decide.py: test_quality and bench/guide_dump write them
+ * out). Scores enter only as shares of min_score (SF_SCORE, SF_LOGSCORE,
+ * SF_MARGIN) or of each other (SF_R2, SF_R3): a configured
+ * guide.min_score moves the decision with them.
+ */
+enum search_feature {
+	SF_SCORE,	/* best score / min_score, at most 4 */
+	SF_LOGSCORE,	/* its log */
+	SF_R2,		/* second score / best score (0: no second hit) */
+	SF_R3,		/* third score / best score */
+	SF_MARGIN,	/* (best - second) / min_score, at most 4 */
+	SF_COVERAGE,	/* the best hit's coverage */
+	SF_HEADING,	/* its heading's share of the question */
+	SF_TITLE,	/* its page's title names a topic of the question */
+	SF_TITLE_SHARE,	/* share of the question's topics the title names */
+	SF_PAGE_TOPICS,	/* share of them the page carries */
+	SF_NO_TOPICS,	/* the question has no topic concept */
+	SF_LACKS_KEY,
+	SF_OFF_SUBJECT,
+	SF_AGREE,	/* share of the 2nd and 3rd hits on the best one's page */
+	SF_RIVAL,	/* has_rival() in search.c */
+	SF_UNKNOWN,
+	SF_LOGWORDS,	/* log(1 + content words) */
+	SF_MATCHED,	/* share of the question's words matched */
+	SF_RARITY,
+	SF_OTHER_LANG,
+	SF_PAGE_SHARE,
+	SF_LONG,	/* a long question whose topics the page all carries */
+	SF_ABOUT,	/* heading overlap or a title topic: not an aside */
+	SF_ONE_COMMON,	/* one common word of several matched */
+	SF_LOGCOVERAGE,	/* log of the coverage (at least 0.05) */
+	SF_UNKNOWN_GAP,	/* unknown x (1 - coverage): much of the question
+			   unknown to the guide, little of it covered */
+	SF_ASIDE,	/* (1 - about) x (1 - coverage): nothing says the
+			   section is about the question, little covered */
+	SF_VETO,	/* a rule kept around a model says no (search.c) */
+	SEARCH_NFEATURES
+};
+/* The features of hits[0] among hits (n > 0) into f. */
+void search_features(const struct search_hit *hits, size_t n,
+    double min_score, double f[SEARCH_NFEATURES]);
+/* A feature's name ("score", "r2"...). Static string. */
+const char *search_feature_name(enum search_feature k);
 
 /* Builds an index over every section of g (g must outlive it). */
 struct search *search_new(const struct guide *g);

@@ -49,6 +49,7 @@
 #include <sys/stat.h>
 
 #include "guide.h"
+#include "decide_dump.h"
 #include "labels.h"
 #include "lang.h"
 #include "lexicon.h"
@@ -122,6 +123,10 @@ label(const struct guide *g, size_t sec, char *out, size_t len)
 	    guide_section_page(g, sec))), guide_section_heading(g, sec));
 }
 
+/* Where SECOURS_QUALITY_DUMP says to write the features of the lines
+ * whose misses may be looked at (tune halves, questions.tsv), or NULL. */
+static FILE *dump;
+
 /* One question: updates t, prints it when missed and show is set. */
 static void
 run_line(const struct guide *g, const struct search *s, const char *path,
@@ -168,6 +173,10 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 				ok1 = 1;
 		}
 	}
+	if (show && dump != NULL)
+		features_dump_line(dump, path, lineno, hits, n,
+		    SEARCH_DEFAULT_MIN_SCORE, strcmp(exp, "-") == 0, okr, ok3,
+		    o);
 	t->top1 += ok1;
 	t->rank1 += okr;
 	t->top3 += ok3;
@@ -331,8 +340,19 @@ main(void)
 	printf("# %zu pages, %zu sections, %zu concepts\n", guide_npages(g),
 	    guide_nsections(g), lexicon_nconcepts(lx));
 	s = search_new_lex(g, lx);
+	if (getenv("SECOURS_QUALITY_DUMP") != NULL) {
+		if ((dump = fopen(getenv("SECOURS_QUALITY_DUMP"), "w")) ==
+		    NULL) {
+			printf("not ok %d - cannot write %s\n", ++tapn,
+			    getenv("SECOURS_QUALITY_DUMP"));
+			failed++;
+		} else
+			features_dump_header(dump);
+	}
 	for (size_t i = 0; i < ARRAY_LEN(sets); i++)
 		failed += run_set(g, s, top, &sets[i], &tapn);
+	if (dump != NULL)
+		fclose(dump);
 	search_free(s);
 	lexicon_free(lx);
 	guide_free(g);
