@@ -20,6 +20,9 @@
  *   questions-scope.tsv      halves: uncovered subjects unlike those of
  *                            questions-uncovered.tsv, and answerable
  *                            questions that share their words
+ *   questions-helpdesk2.tsv  halves: helpdesk questions over every page
+ *                            stem, labelled by section, written for the
+ *                            lexicon's vocabulary (tuned on its odd lines)
  *   questions-fresh.tsv      blind, held out whole: written after two
  *                            sessions had seen the halves above, never
  *                            run while written (its header says when)
@@ -85,6 +88,12 @@ static const struct set sets[] = {
 	{ "questions-long.tsv",		0.55, 0.90, 1.0, SET_HALVES },
 	/* Floors under what is reached (top-1 87.6%, 89.1% refused). */
 	{ "questions-scope.tsv",	0.85, -1, 0.85, SET_HALVES },
+	/*
+	 * Labelled by section. Test half 60.6% top-1, 87.2% top-3 (whole set
+	 * 65.1%, 89.4%) on 2026-12-06 after the lexicon was tuned on its odd
+	 * lines; floors a little under, for the decision's retuning.
+	 */
+	{ "questions-helpdesk2.tsv",	0.58, 0.85, -1, SET_HALVES },
 	/*
 	 * Blind sets: a floor only catches a regression, 5 points under
 	 * what main 654e2d3 reached on 2026-12-06 (docs/design.md has the
