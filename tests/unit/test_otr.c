@@ -1571,9 +1571,9 @@ test_userstates(void)
 	node_setup(&sbot, "sbot@example.test", "sbot@example.test/secours",
 	    "sbot");
 	sbot.cfg.otr.remember_people = 1;
-	CHECK_INT(64, sbot.cfg.limits.otr_userstates,
-	    "limits.otr_userstates defaults to 64");
-	CHECK(node_start(&sbot) == 0, "a bot with 64 user states starts");
+	CHECK_INT(256, sbot.cfg.limits.otr_userstates,
+	    "limits.otr_userstates defaults to 256");
+	CHECK(node_start(&sbot) == 0, "a bot with 256 user states starts");
 	/* Two JIDs that fall in different user states. */
 	for (i = 0, k = 0; k < 2 && i < 100; i++) {
 		util_snprintf(name[k], sizeof(name[k]), "p%d@example.test", i);
