@@ -3,7 +3,7 @@
  * XMPP, Prosody or a load generator on the same two cores.
  *
  *   otrshard [--threads N] [--sessions S] [--rounds R]
- *            [--answer-bytes B] [--greeting-bytes G]
+ *            [--answer-bytes B] [--greeting-bytes G] [--userstates K]
  *
  * The bot is src/otr.c as the daemon uses it (otr_new, otr_receive_async,
  * otr_dispatch, otr_send; replies sent from the main thread the way
@@ -20,7 +20,8 @@
  * "?OTRv3?" and ends with the bot's greeting of G bytes (320, as
  * bench/otrfloor.c); an answer is one question in, one reply of B bytes
  * (1,200) out, R rounds of one question per client. Prints one line:
- *   otrshard threads N sessions S handshakes H handshakes_per_s X
+ * K: limits.otr_userstates (default: its default).
+ *   otrshard threads N userstates K sessions S handshakes H handshakes_per_s X
  *   handshake_cpu_ms Y handshake_cores C answers A answers_per_s Z
  *   answer_cpu_ms W answer_cores D
  * (CPU: the process's, over the bot phases only, per handshake/answer;
@@ -428,7 +429,7 @@ main(int argc, char **argv)
 	struct otr_callbacks cb;
 	struct otr *o;
 	size_t sessions = 100, rounds = 10, i;
-	long threads = 1;
+	long threads = 1, userstates = 0;
 	double wall = 0, cpu = 0, hs_wall, hs_cpu;
 	char cmd[300], bdir[256], name[64];
 
@@ -451,15 +452,18 @@ main(int argc, char **argv)
 			answer_bytes = (size_t)v;
 		else if (strcmp(argv[a], "--greeting-bytes") == 0)
 			greeting_bytes = (size_t)v;
+		else if (strcmp(argv[a], "--userstates") == 0)
+			userstates = v;
 		else {
 			fprintf(stderr, "otrshard: unknown option %s\n",
 			    argv[a]);
 			return 2;
 		}
 	}
-	if (threads < 0 || threads > 64 || sessions < 1 || sessions > 5000) {
+	if (threads < 0 || threads > 64 || sessions < 1 || sessions > 5000 ||
+	    userstates > 1024) {
 		fprintf(stderr, "otrshard: --threads 0..64, --sessions "
-		    "1..5000\n");
+		    "1..5000, --userstates 1..1024\n");
 		return 2;
 	}
 	if (mkdtemp(dir) == NULL)
@@ -477,6 +481,8 @@ main(int argc, char **argv)
 	cfg.account.jid = (char *)BOT;
 	cfg.state_dir = bdir;
 	cfg.limits.otr_threads = (int)threads;
+	if (userstates > 0)
+		cfg.limits.otr_userstates = (int)userstates;
 	cfg.limits.max_sessions = sessions + 10;
 	memset(&cb, 0, sizeof(cb));
 	cb.inject = bot_inject;
@@ -514,11 +520,11 @@ main(int argc, char **argv)
 	}
 	/* cores: CPU over wall time in the bot phases, the cores the bot
 	 * got (on a shared machine, less than the threads it has). */
-	printf("otrshard threads %u sessions %zu handshakes %zu "
+	printf("otrshard threads %u userstates %d sessions %zu handshakes %zu "
 	    "handshakes_per_s %.1f handshake_cpu_ms %.2f handshake_cores "
 	    "%.2f answers %zu answers_per_s %.1f answer_cpu_ms %.2f "
 	    "answer_cores %.2f\n",
-	    otr_threads(o), sessions, secure,
+	    otr_threads(o), cfg.limits.otr_userstates, sessions, secure,
 	    hs_wall > 0 ? secure / hs_wall : 0,
 	    secure > 0 ? hs_cpu * 1e3 / secure : 0,
 	    hs_wall > 0 ? hs_cpu / hs_wall : 0, answered,

@@ -255,6 +255,9 @@ static const struct key limits_keys[] = {
 	/* SECOURS_OTR_THREADS changes this default (config_init). */
 	{ .name = "otr_threads", .type = T_INT,
 	    .off = C(limits.otr_threads), .min = 0, .max = 64, .def = "0" },
+	{ .name = "otr_userstates", .type = T_INT,
+	    .off = C(limits.otr_userstates), .min = 1, .max = 1024,
+	    .def = "256" },
 };
 
 static const struct key helper_keys[] = {

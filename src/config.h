@@ -109,6 +109,8 @@ struct config {
 		int	 max_per_minute;	/* stanzas per bare JID */
 		size_t	 max_sessions;		/* live people */
 		int	 otr_threads;		/* OTR worker threads; 0 none */
+		int	 otr_userstates;	/* libotr user states, per
+						   engine (contexts by JID) */
 		size_t	 max_queue;		/* open cases */
 		int	 max_fragments;		/* per pending OTR message */
 	} limits;

@@ -3,8 +3,11 @@
  * encrypt and decrypt, SMP and session events. See otr.h for the
  * invariants; the libotr behaviour relied on is explained where it is used.
  *
- * Shape: one OtrlUserState; a list of peers (one per bare JID) holding what
- * libotr does not (last full JIDs per instance, cooldowns, SMP attempts).
+ * Shape: the contexts spread over limits.otr_userstates OtrlUserStates by
+ * bare JID (us_of), each holding the same key and instance tag, so that
+ * libotr's walks of its context list (about ten a handshake) stay short;
+ * a list of peers (one per bare JID) holding what libotr does not (last
+ * full JIDs per instance, cooldowns, SMP attempts).
  * The peers are in a hash table, two recency lists (eviction, live
  * sessions) and a min-heap of the time eng_poll() must next look at each.
  * libotr calls back into the ops below; those callbacks only record facts
@@ -169,7 +172,8 @@ struct pending {
 struct eng {
 	const struct config	*cfg;
 	struct otr_callbacks	 cb;
-	OtrlUserState		 us;
+	OtrlUserState		*us;		/* nus of them; a JID's: us_of */
+	unsigned int		 nus;
 	OtrlMessageAppOps	 ops;
 	char			*account;
 	char			*refusal;
@@ -539,12 +543,43 @@ instag_generate(struct eng *o)
 
 	if ((f = tmp_open(o->instag_path, &tmp)) == NULL)
 		return -1;
-	err = otrl_instag_generate_FILEp(o->us, f, o->account, PROTO);
+	err = otrl_instag_generate_FILEp(o->us[0], f, o->account, PROTO);
 	if (err)
 		log_warnx("otr: instance tag: %s", gcry_strerror(err));
 	if (tmp_commit(f, tmp, o->instag_path, err == 0) == -1)
 		return -1;
 	log_info("otr: new instance tag written to %s", o->instag_path);
+	return 0;
+}
+
+/* Gives every user state the bot's instance tag: read from the file, or
+ * made once (into the first) and written, then read into the others. */
+static int
+instags_ensure(struct eng *o)
+{
+	gcry_error_t err;
+	unsigned int i;
+
+	file_tighten(o->instag_path);
+	for (i = 0; i < o->nus; i++) {
+		if (otrl_instag_find(o->us[i], o->account, PROTO) != NULL)
+			continue;
+		err = otrl_instag_read(o->us[i], o->instag_path);
+		if (err && gcry_err_code(err) != GPG_ERR_ENOENT) {
+			log_warnx("otr: cannot read %s: %s", o->instag_path,
+			    gcry_strerror(err));
+			return -1;
+		}
+		if (otrl_instag_find(o->us[i], o->account, PROTO) != NULL)
+			continue;
+		if (i > 0) {
+			log_warnx("otr: %s lost the instance tag",
+			    o->instag_path);
+			return -1;
+		}
+		if (instag_generate(o) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -580,6 +615,27 @@ shard_of(const char *bare, unsigned int n)
 	return n > 1 ? (h >> 8) % n : 0;
 }
 
+/* Which of n user states holds bare's contexts. Other bits of the hash
+ * than shard_of's, so that every shard uses every user state. */
+static unsigned int
+us_index(const char *bare, unsigned int n)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *bare != '\0'; bare++)
+		h = (h ^ (unsigned char)*bare) * 16777619u;
+	h = (h ^ (h >> 15)) * 0x2c1b3c6du;
+	return n > 1 ? (h >> 12) % n : 0;
+}
+
+/* The user state of bare (lower-cased bare JID): every libotr call about
+ * a peer goes to this one. */
+static OtrlUserState
+us_of(const struct eng *o, const char *bare)
+{
+	return o->us[us_index(bare, o->nus)];
+}
+
 static ConnContext *master_of(const struct eng *, const char *);
 
 /* The keys of master context m (and its instances' list) as lines of the
@@ -608,9 +664,12 @@ fingerprints_dump(const struct eng *o, struct buf *b)
 	ConnContext *c;
 
 	if (o->cfg->otr.remember_people) {
-		for (c = o->us->context_root; c != NULL; c = c->next)
-			if (c->m_context == c && keeps_keys(o, c->username))
-				fpr_lines(b, c);
+		for (unsigned int i = 0; i < o->nus; i++)
+			for (c = o->us[i]->context_root; c != NULL;
+			    c = c->next)
+				if (c->m_context == c &&
+				    keeps_keys(o, c->username))
+					fpr_lines(b, c);
 		return;
 	}
 	for (size_t i = 0; i < o->cfg->nhelpers; i++) {
@@ -696,7 +755,7 @@ master_of(const struct eng *o, const char *bare)
 		return p->master;
 	if (p != NULL ? p->no_ctx : !keeps_keys(o, bare))
 		return NULL;
-	m = otrl_context_find(o->us, bare, o->account, PROTO,
+	m = otrl_context_find(us_of(o, bare), bare, o->account, PROTO,
 	    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
 	if (p != NULL) {
 		p->master = m;
@@ -1920,7 +1979,7 @@ op_create_instag(void *od, const char *acct, const char *proto)
 
 	(void)acct;
 	(void)proto;
-	instag_generate(o);
+	instags_ensure(o);
 }
 
 /* ---------------------------------------------------------------------
@@ -1957,35 +2016,64 @@ account_of(const struct config *cfg)
 	return acct;
 }
 
-/* Reads the known keys; people's are dropped unless remembered. */
+/* Forgets every context of us (children first: ctx_forget). */
+static void
+us_forget_all(OtrlUserState us)
+{
+	ConnContext *c;
+
+	for (c = us->context_root; c != NULL; c = c->next)
+		otrl_context_force_plaintext(c);
+	while (us->context_root != NULL)
+		if (ctx_forget(us->context_root->m_context) != 0)
+			break;
+}
+
+/* Reads the known keys (one file for every shard and user state) into a
+ * user state of its own, then gives each kept master context and its keys
+ * to its JID's user state in this engine; people's are dropped unless
+ * remembered. libotr's reader walks its list once per line: reading into
+ * each user state would cost that many times more. */
 static int
 fingerprints_load(struct eng *o)
 {
+	OtrlUserState all;
 	gcry_error_t err;
-	ConnContext *c;
-	int dropped = 0, again = 1;
+	ConnContext *c, *m;
+	Fingerprint *f, *g;
+	int dropped = 0;
 
 	file_tighten(o->fpr_path);
-	err = otrl_privkey_read_fingerprints(o->us, o->fpr_path, NULL, NULL);
+	all = otrl_userstate_create();
+	err = otrl_privkey_read_fingerprints(all, o->fpr_path, NULL, NULL);
 	if (err && gcry_err_code(err) != GPG_ERR_ENOENT) {
 		log_warnx("otr: cannot read %s: %s", o->fpr_path,
 		    gcry_strerror(err));
+		us_forget_all(all);
+		otrl_userstate_free(all);
 		return -1;
 	}
-	while (again) {
-		again = 0;
-		for (c = o->us->context_root; c != NULL; c = c->next) {
-			if (c->m_context != c)
-				continue;
-			if (!keeps_keys(o, c->username))
-				dropped++;
-			else if (shard_of(c->username, o->nshards) == o->shard)
-				continue;	/* another shard's otherwise */
-			ctx_forget(c);
-			again = 1;
-			break;
+	for (c = all->context_root; c != NULL; c = c->next) {
+		if (c->m_context != c)
+			continue;
+		if (!keeps_keys(o, c->username)) {
+			dropped++;
+			continue;
 		}
+		if (shard_of(c->username, o->nshards) != o->shard)
+			continue;	/* another shard's */
+		m = otrl_context_find(us_of(o, c->username), c->username,
+		    c->accountname, c->protocol, OTRL_INSTAG_MASTER, 1, NULL,
+		    NULL, NULL);
+		if (m == NULL)
+			continue;
+		for (f = c->fingerprint_root.next; f != NULL; f = f->next)
+			if ((g = otrl_context_find_fingerprint(m,
+			    f->fingerprint, 1, NULL)) != NULL)
+				otrl_context_set_trust(g, f->trust);
 	}
+	us_forget_all(all);
+	otrl_userstate_free(all);
 	if (dropped > 0) {
 		log_info("otr: forgot %d people's keys (remember_people is off)",
 		    dropped);
@@ -2000,7 +2088,6 @@ eng_new(const struct config *cfg, const char *refusal,
     size_t *live_total, int *fpr_dirty)
 {
 	struct eng *o;
-	gcry_error_t err;
 	struct buf b;
 
 	if (cfg->state_dir == NULL || cb == NULL || cb->inject == NULL) {
@@ -2024,27 +2111,24 @@ eng_new(const struct config *cfg, const char *refusal,
 	o->key_path = path_in(cfg->state_dir, KEY_FILE);
 	o->instag_path = path_in(cfg->state_dir, INSTAG_FILE);
 	o->fpr_path = path_in(cfg->state_dir, FPR_FILE);
-	o->us = otrl_userstate_create();
-	o->poll_interval = otrl_message_poll_get_default_interval(o->us);
+	o->nus = cfg->limits.otr_userstates > 0 ?
+	    (unsigned int)cfg->limits.otr_userstates : 1;
+	o->us = xcalloc(o->nus, sizeof(*o->us));
+	for (unsigned int i = 0; i < o->nus; i++)
+		o->us[i] = otrl_userstate_create();
+	o->poll_interval = otrl_message_poll_get_default_interval(o->us[0]);
 	o->sched_idle = o->cfg->otr.idle_timeout;
 	o->sched_keep = record_keep(o);
 
-	if (dir_ensure(cfg->state_dir) == -1 ||
-	    key_load(o->us, o->key_path, o->account) == -1)
+	if (dir_ensure(cfg->state_dir) == -1)
 		goto fail;
-	file_tighten(o->instag_path);
-	err = otrl_instag_read(o->us, o->instag_path);
-	if (err && gcry_err_code(err) != GPG_ERR_ENOENT) {
-		log_warnx("otr: cannot read %s: %s", o->instag_path,
-		    gcry_strerror(err));
+	/* The first read makes the key if missing, the others read it. */
+	for (unsigned int i = 0; i < o->nus; i++)
+		if (key_load(o->us[i], o->key_path, o->account) == -1)
+			goto fail;
+	if (instags_ensure(o) == -1 || fingerprints_load(o) == -1)
 		goto fail;
-	}
-	if (otrl_instag_find(o->us, o->account, PROTO) == NULL &&
-	    instag_generate(o) == -1)
-		goto fail;
-	if (fingerprints_load(o) == -1)
-		goto fail;
-	if (otrl_privkey_fingerprint(o->us, o->our_fp, o->account,
+	if (otrl_privkey_fingerprint(o->us[0], o->our_fp, o->account,
 	    PROTO) == NULL)
 		goto fail;
 	log_info("otr: the bot's OTR fingerprint is %s", o->our_fp);
@@ -2070,16 +2154,13 @@ eng_free(struct eng *o)
 		peer_free(p);
 	}
 	memset(o->bucket, 0, sizeof(o->bucket));
-	if (o->us != NULL) {
-		ConnContext *c;
-
-		for (c = o->us->context_root; c != NULL; c = c->next)
-			otrl_context_force_plaintext(c);
-		while (o->us->context_root != NULL)
-			if (ctx_forget(o->us->context_root->m_context) != 0)
-				break;
-		otrl_userstate_free(o->us);
+	for (unsigned int i = 0; o->us != NULL && i < o->nus; i++) {
+		if (o->us[i] == NULL)
+			continue;
+		us_forget_all(o->us[i]);
+		otrl_userstate_free(o->us[i]);
 	}
+	free(o->us);
 	free(o->account);
 	free(o->refusal);
 	free(o->refusal_auto);
@@ -2278,7 +2359,8 @@ smp_followup(struct eng *o, struct peer *p, time_t now)
 	if (act == SMP_REFUSE || smp_refused(o, ctx)) {
 		/* Not the helper's SMP: the pinned session's run, if any,
 		 * is left alone. */
-		otrl_message_abort_smp(o->us, &o->ops, o, ctx);
+		otrl_message_abort_smp(us_of(o, ctx->username), &o->ops, o,
+		    ctx);
 		o->smp_over = ctx;
 		return;
 	}
@@ -2296,12 +2378,13 @@ smp_followup(struct eng *o, struct peer *p, time_t now)
 	if (act == SMP_RESPOND) {
 		smp_count(p, now);
 		p->smp_busy = 1;
-		otrl_message_respond_smp(o->us, &o->ops, o, ctx,
+		otrl_message_respond_smp(us_of(o, ctx->username), &o->ops, o, ctx,
 		    (const unsigned char *)secret, strlen(secret));
 		queue_event(o, OTR_EV_SMP_ANSWERED, p->bare, 0, 0);
 	} else {
 		p->smp_busy = 0;
-		otrl_message_abort_smp(o->us, &o->ops, o, ctx);
+		otrl_message_abort_smp(us_of(o, ctx->username), &o->ops, o,
+		    ctx);
 		o->smp_over = ctx;
 	}
 }
@@ -2463,7 +2546,8 @@ eng_receive(struct eng *o, const char *from_full, const char *body)
 	    m->msgstate == OTRL_MSGSTATE_ENCRYPTED)
 		m_version = m->protocol_version;
 	p->no_ctx = 0;		/* libotr makes the context if missing */
-	r = otrl_message_receiving(o->us, &o->ops, o, o->account, PROTO, bare,
+	r = otrl_message_receiving(us_of(o, bare), &o->ops, o, o->account, PROTO,
+	    bare,
 	    body, &newmsg, &tlvs, &ctx, NULL, NULL);
 	/* A v3 handshake from another client of the peer runs partly in the
 	 * master context and leaves it marked v3, while the master's own
@@ -2598,7 +2682,8 @@ send_ctx(struct eng *o, struct peer *p, ConnContext *ctx, const char *bare,
 	}
 	o->depth++;
 	o->route = ctx_full(p, ctx, bare);
-	err = otrl_message_sending(o->us, &o->ops, o, o->account, PROTO, bare,
+	err = otrl_message_sending(us_of(o, bare), &o->ops, o, o->account,
+	    PROTO, bare,
 	    ctx->their_instance, safe, NULL, &out, OTRL_FRAGMENT_SEND_SKIP,
 	    &used, NULL, NULL);
 	if (err != 0 || out == NULL || *out == '\0' || used != ctx ||
@@ -2741,10 +2826,11 @@ eng_smp_start(struct eng *o, const char *bare_in, const char *question)
 	o->depth++;
 	o->route = ctx_full(p, ctx, bare);
 	if (ctx->smstate->nextExpected != OTRL_SMP_EXPECT1)
-		otrl_message_abort_smp(o->us, &o->ops, o, ctx);
+		otrl_message_abort_smp(us_of(o, ctx->username), &o->ops, o,
+		    ctx);
 	smp_tidy(ctx);
 	log_info("otr: asking %s the SMP question", log_peer(bare));
-	otrl_message_initiate_smp_q(o->us, &o->ops, o, ctx, q,
+	otrl_message_initiate_smp_q(us_of(o, ctx->username), &o->ops, o, ctx, q,
 	    (const unsigned char *)secret, strlen(secret));
 	p->smp_busy = 1;
 	p->smp_ours = 1;
@@ -2771,7 +2857,8 @@ peer_end(struct eng *o, struct peer *p)
 				continue;
 			was = 1;
 			o->route = ctx_full(p, c, p->bare);
-			otrl_message_disconnect(o->us, &o->ops, o, o->account,
+			otrl_message_disconnect(us_of(o, p->bare), &o->ops, o,
+			    o->account,
 			    PROTO, p->bare, c->their_instance);
 		}
 		o->route = NULL;
@@ -2921,10 +3008,11 @@ poll_recount(struct eng *o)
 	ConnContext *c;
 	struct peer *p;
 
-	for (c = o->us->context_root; c != NULL; c = c->next)
-		if (c->m_context == c &&
-		    (p = peer_find(o, c->username)) != NULL && p->live)
-			peer_recount(o, p);
+	for (unsigned int i = 0; i < o->nus; i++)
+		for (c = o->us[i]->context_root; c != NULL; c = c->next)
+			if (c->m_context == c &&
+			    (p = peer_find(o, c->username)) != NULL && p->live)
+				peer_recount(o, p);
 }
 
 /* A reload changed the timeouts: every peer's due time again. */
@@ -2984,7 +3072,8 @@ eng_poll(struct eng *o, time_t now)
 	o->polls++;
 	if (now - o->last_poll >= (time_t)o->poll_interval) {
 		o->depth++;
-		otrl_message_poll(o->us, &o->ops, o);
+		for (unsigned int i = 0; i < o->nus; i++)
+			otrl_message_poll(o->us[i], &o->ops, o);
 		o->depth--;
 		o->last_poll = now;
 		poll_recount(o);
@@ -4178,4 +4267,20 @@ otr_poll_visits(const struct otr *f)
 
 	ON_EACH(f, e, n += eng_poll_visits(e));
 	return n;
+}
+
+unsigned int
+otr_userstate_of(const struct otr *f, const char *bare_in)
+{
+	const struct eng *e = f->n == 0 ? f->e : f->sh[0].e;
+	char *bare = person_bare(bare_in);
+	unsigned int i = 0;
+
+	if (bare == NULL)
+		return 0;
+	if (f->n > 0)
+		i = shard_of(bare, f->n) * e->nus;
+	i += us_index(bare, e->nus);
+	free(bare);
+	return i;
 }

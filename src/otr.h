@@ -190,5 +190,8 @@ size_t otr_nsessions(const struct otr *o);
 void otr_set_clock(struct otr *o, time_t (*clock)(void));
 /* For tests: peer records the last otr_poll() looked at. */
 size_t otr_poll_visits(const struct otr *o);
+/* For tests: which libotr user state holds bare's contexts, 0 to
+ * max(threads, 1) x limits.otr_userstates - 1. */
+unsigned int otr_userstate_of(const struct otr *o, const char *bare);
 
 #endif

@@ -74,11 +74,11 @@ struct node {
 static struct wire_msg queue[512];
 static int nqueue;
 static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
-    fresh, crowd, dora;
+    fresh, crowd, dora, sbot, pa, pb;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide, &cap, &fresh, &crowd, &dora };
+    &mob, &wide, &cap, &fresh, &crowd, &dora, &sbot, &pa, &pb };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -1507,6 +1507,186 @@ test_tick_cost(void)
 	CHECK(many <= few, "10,000 forgotten strangers: no more than with 10");
 }
 
+/* The sender instance tag of an OTR v3 message ("?OTR:" and base64 of
+ * version 3, a type, then the tag); 0 if body is not one. */
+static unsigned long
+v3_sender_tag(const char *body)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char raw[9];
+	unsigned long v = 0;
+	int i, bits = 0, n = 0;
+
+	if (body == NULL || strncmp(body, "?OTR:", 5) != 0)
+		return 0;
+	for (i = 5; body[i] != '\0' && n < (int)sizeof(raw); i++) {
+		const char *c = strchr(b64, body[i]);
+
+		if (c == NULL || *c == '\0')
+			return 0;
+		v = (v << 6) | (unsigned long)(c - b64);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			raw[n++] = (unsigned char)(v >> bits);
+			v &= (1ul << bits) - 1;
+		}
+	}
+	if (n < 7 || raw[0] != 0 || raw[1] != 3)
+		return 0;
+	return (unsigned long)raw[3] << 24 | (unsigned long)raw[4] << 16 |
+	    (unsigned long)raw[5] << 8 | raw[6];
+}
+
+/* How many times needle occurs in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while (hay != NULL && (hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * Issue 13: the bot's contexts are spread over limits.otr_userstates
+ * libotr user states by JID. Two people whose JIDs fall in different
+ * ones see the same bot: one key, one instance tag, handshakes and SMP
+ * both ways, and one fingerprints file holding both after a restart.
+ */
+static void
+test_userstates(void)
+{
+	static char name[2][64], full[2][80];
+	struct node *peer[2] = { &pa, &pb };
+	char hex[2][FPR_HEX_LEN], tagline[64], *tags, *store, *key;
+	unsigned long tag[2] = { 0, 0 };
+	unsigned int us[2];
+	struct otr_info info;
+	int i, k, s0, a0;
+
+	node_setup(&sbot, "sbot@example.test", "sbot@example.test/secours",
+	    "sbot");
+	sbot.cfg.otr.remember_people = 1;
+	CHECK_INT(256, sbot.cfg.limits.otr_userstates,
+	    "limits.otr_userstates defaults to 256");
+	CHECK(node_start(&sbot) == 0, "a bot with 256 user states starts");
+	/* Two JIDs that fall in different user states. */
+	for (i = 0, k = 0; k < 2 && i < 100; i++) {
+		util_snprintf(name[k], sizeof(name[k]), "p%d@example.test", i);
+		us[k] = otr_userstate_of(sbot.o, name[k]);
+		if (k == 1 && us[1] == us[0])
+			continue;
+		util_snprintf(full[k], sizeof(full[k]), "%s/phone", name[k]);
+		k++;
+	}
+	CHECK(k == 2 && us[0] != us[1], "two people in different user states");
+	printf("# %s in user state %u, %s in %u\n", name[0], us[0], name[1],
+	    us[1]);
+
+	for (k = 0; k < 2; k++) {
+		struct node *n = peer[k];
+
+		node_setup(n, name[k], full[k], name[k]);
+		CHECK(node_start(n) == 0, "a person starts");
+		CHECK_INT(0, otr_open(n->o, "sbot@example.test"),
+		    "the person opens a private conversation");
+		deliver();
+		otr_info(sbot.o, name[k], &info);
+		CHECK(info.encrypted, "the bot's session with them is encrypted");
+		util_strlcpy(hex[k], info.their_hex, sizeof(hex[k]));
+		CHECK_STR(otr_our_fingerprint(n->o), info.their_fp,
+		    "the bot sees the person's key");
+		otr_info(n->o, "sbot@example.test", &info);
+		CHECK(info.encrypted, "the person's session is encrypted");
+		CHECK_STR(otr_our_fingerprint(sbot.o), info.their_fp,
+		    "the person sees the bot's one key");
+		CHECK_INT(0, otr_send(sbot.o, name[k], "hello"), "the bot writes");
+		CHECK_INT(1, nqueue, "one message");
+		tag[k] = nqueue == 1 ? v3_sender_tag(queue[0].body) : 0;
+		deliver();
+		CHECK_STR("hello", last_text(n), "the person reads it");
+		CHECK_INT(0, otr_send(n->o, "sbot@example.test", "thanks"),
+		    "the person answers");
+		deliver();
+		CHECK_STR("thanks", last_text(&sbot), "the bot reads it");
+
+		s0 = count_ev(&sbot, OTR_EV_SMP_SUCCEEDED);
+		CHECK_INT(0, otr_smp_start(sbot.o, name[k], NULL),
+		    "the bot starts SMP");
+		deliver();
+		CHECK_INT(s0 + 1, count_ev(&sbot, OTR_EV_SMP_SUCCEEDED),
+		    "SMP succeeds: the person is verified");
+		a0 = count_ev(&sbot, OTR_EV_SMP_ANSWERED);
+		CHECK_INT(0, otr_smp_start(n->o, "sbot@example.test", NULL),
+		    "the person asks the bot SMP");
+		deliver();
+		CHECK_INT(a0 + 1, count_ev(&sbot, OTR_EV_SMP_ANSWERED),
+		    "the bot answers it");
+		CHECK_INT(1, count_ev(n, OTR_EV_SMP_SUCCEEDED),
+		    "the person verified the bot");
+	}
+	tags = slurp(sbot.dir, "otr.instance_tags");
+	util_snprintf(tagline, sizeof(tagline), "sbot@example.test\txmpp\t%08lx",
+	    tag[0]);
+	CHECK(tag[0] != 0 && tag[0] == tag[1],
+	    "both people see the bot's one instance tag");
+	CHECK(tags != NULL && strstr(tags, tagline) != NULL &&
+	    count_of(tags, "sbot@example.test") == 1,
+	    "it is the one in the instance tags file");
+	free(tags);
+	key = slurp(sbot.dir, "otr.private_key");
+	CHECK_INT(1, count_of(key, "sbot@example.test"),
+	    "one key in the key file");
+	free(key);
+
+	/* Restart: one file held both people's keys, trusted by SMP. */
+	otr_free(sbot.o);
+	sbot.o = NULL;
+	queue_clear();
+	store = slurp(sbot.dir, "otr.fingerprints");
+	for (k = 0; k < 2; k++) {
+		char line[160];
+
+		util_snprintf(line, sizeof(line),
+		    "%s\tsbot@example.test\txmpp\t%s\tsmp\n", name[k], hex[k]);
+		CHECK(store != NULL && strstr(store, line) != NULL &&
+		    count_of(store, name[k]) == 1,
+		    "the fingerprints file holds the person's key once, trusted");
+	}
+	CHECK(node_start(&sbot) == 0, "the bot restarts");
+	for (k = 0; k < 2; k++) {
+		struct node *n = peer[k];
+
+		otr_end(n->o, "sbot@example.test");
+		queue_clear();
+		CHECK_INT(0, otr_open(n->o, "sbot@example.test"),
+		    "the person opens again");
+		deliver();
+		otr_info(sbot.o, name[k], &info);
+		CHECK(info.encrypted && info.verified,
+		    "after the restart: encrypted, and still verified");
+		otr_info(n->o, "sbot@example.test", &info);
+		CHECK_STR(otr_our_fingerprint(sbot.o), info.their_fp,
+		    "the same bot key after the restart");
+	}
+	otr_free(sbot.o);
+	sbot.o = NULL;
+	queue_clear();
+	{
+		char *again = slurp(sbot.dir, "otr.fingerprints");
+
+		CHECK(store != NULL && again != NULL &&
+		    strcmp(store, again) == 0,
+		    "the file written after the restart holds the same keys");
+		free(again);
+	}
+	free(store);
+}
+
 int
 main(void)
 {
@@ -1560,6 +1740,7 @@ main(void)
 	test_session_cap();
 	test_instances_cap();
 	test_eviction_cost();
+	test_userstates();
 	test_log_privacy(logpath);
 	test_tick_cost();	/* after: its 10,000 strangers fill the log */
 	CHECK_INT(0, leaks, "nothing but notices and OTR in clear from bots");
