@@ -4,6 +4,7 @@
  *
  *   otrshard [--threads N] [--sessions S] [--rounds R]
  *            [--answer-bytes B] [--greeting-bytes G] [--userstates K]
+ *            [--per-thread 1]
  *
  * The bot is src/otr.c as the daemon uses it (otr_new, otr_receive_async,
  * otr_dispatch, otr_send; replies sent from the main thread the way
@@ -26,12 +27,21 @@
  *   answer_cpu_ms W answer_cores D
  * (CPU: the process's, over the bot phases only, per handshake/answer;
  * cores: that CPU over the phases' wall time.)
+ * With --per-thread 1, for the handshake phases and for the answer
+ * phases: the machine's busy CPUs and what the other programs took of
+ * them (others_cores), then each thread's time running, waiting for a CPU
+ * (runqueue: the machine was busy) and asleep (no job, or a lock):
+ *   otrshard answers machine_busy_cores M others_cores O steal_cores T
+ *   otrshard answers thread main|worker tid I run_s R runqueue_s Q
+ *     asleep_s A of_wall_s W
  * Benchmark code, not part of the bot.
  */
 #include "ac-config.h"
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +85,153 @@ static size_t secure, answered;
 static pthread_mutex_t wmu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wcv = PTHREAD_COND_INITIALIZER;
 static int woken;
+
+/*
+ * The machine's CPU over the bot phases, from /proc/stat's first line (in
+ * USER_HZ ticks): busy (user, nice, system, irq, softirq) and steal (the
+ * hypervisor gave the virtual CPU to someone else). Less the bot's own
+ * CPU, busy is what the other programs on the machine took.
+ */
+struct mstat {
+	double		 busy, steal;	/* s, all CPUs */
+};
+
+static struct mstat macc_hs, macc_ans;
+
+static void
+mstat_read(struct mstat *m)
+{
+	char *text, *p, *end;
+	unsigned long long v[8];
+	size_t len;
+	long hz = sysconf(_SC_CLK_TCK);
+	int i;
+
+	m->busy = m->steal = 0;
+	if (hz <= 0 || (text = util_read_file("/proc/stat", 1 << 16, &len)) ==
+	    NULL)
+		return;
+	p = text + strcspn(text, " ");
+	for (i = 0; i < 8; i++) {
+		v[i] = strtoull(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+	}
+	free(text);
+	if (i < 8)
+		return;
+	/* user nice system idle iowait irq softirq steal */
+	m->busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / hz;
+	m->steal = (double)v[7] / hz;
+}
+
+/*
+ * Per thread, over the bot phases: the time it ran, the time it was ready
+ * but waited for a CPU (the kernel's run queue: the machine was busy),
+ * from /proc/self/task/TID/schedstat; the rest of the phases' wall time
+ * it slept (no work, or a lock). --per-thread 1 prints them.
+ */
+#define MAXT	80
+
+struct tstat {
+	long		 tid;
+	double		 run, wait;	/* s */
+};
+
+struct tset {
+	size_t		 n;
+	struct tstat	 t[MAXT];
+};
+
+static int per_thread;
+static struct tset acc_hs, acc_ans;
+
+static void
+tset_read(struct tset *s)
+{
+	DIR *d;
+	struct dirent *de;
+
+	s->n = 0;
+	if ((d = opendir("/proc/self/task")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && s->n < MAXT) {
+		char path[96], *text, *e1, *e2;
+		unsigned long long run, wait;
+		struct tstat *t = &s->t[s->n];
+		long tid;
+		size_t len;
+		int ok;
+
+		if (util_parse_long(de->d_name, 1, 1L << 30, &tid) == -1)
+			continue;
+		util_snprintf(path, sizeof(path), "/proc/self/task/%ld/schedstat",
+		    tid);
+		if ((text = util_read_file(path, 256, &len)) == NULL)
+			continue;
+		run = strtoull(text, &e1, 10);
+		wait = strtoull(e1, &e2, 10);
+		ok = e1 != text && e2 != e1;
+		free(text);
+		if (!ok)
+			continue;
+		t->tid = tid;
+		t->run = run / 1e9;
+		t->wait = wait / 1e9;
+		s->n++;
+	}
+	closedir(d);
+}
+
+/* acc += after - before, thread by thread (a thread seen only after:
+ * all of it). */
+static void
+tset_add(struct tset *acc, const struct tset *b, const struct tset *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const struct tstat *x = &a->t[i];
+		double run = x->run, wait = x->wait;
+		size_t k;
+
+		for (k = 0; k < b->n; k++)
+			if (b->t[k].tid == x->tid) {
+				run -= b->t[k].run;
+				wait -= b->t[k].wait;
+				break;
+			}
+		for (k = 0; k < acc->n; k++)
+			if (acc->t[k].tid == x->tid)
+				break;
+		if (k == acc->n) {
+			if (acc->n == MAXT)
+				continue;
+			acc->t[k] = *x;
+			acc->t[k].run = acc->t[k].wait = 0;
+			acc->n++;
+		}
+		acc->t[k].run += run;
+		acc->t[k].wait += wait;
+	}
+}
+
+static void
+tset_print(const char *what, const struct tset *acc, double wall,
+    double cpu, const struct mstat *m)
+{
+	if (wall > 0)
+		printf("otrshard %s machine_busy_cores %.2f others_cores %.2f "
+		    "steal_cores %.2f\n", what, m->busy / wall,
+		    (m->busy - cpu) / wall, m->steal / wall);
+	for (size_t i = 0; i < acc->n; i++) {
+		const struct tstat *t = &acc->t[i];
+
+		printf("otrshard %s thread %s tid %ld run_s %.2f runqueue_s "
+		    "%.2f asleep_s %.2f of_wall_s %.2f\n", what,
+		    t->tid == (long)getpid() ? "main" : "worker", t->tid, t->run,
+		    t->wait, wall - t->run - t->wait, wall);
+	}
+}
 
 static double
 now_s(clockid_t clk)
@@ -237,14 +394,29 @@ bot_phase(struct otr *o)
 /* bot_phase, its wall and process CPU time added to *wall and *cpu (the
  * clients' phases are left out of both). */
 static void
-bot_phase_timed(struct otr *o, double *wall, double *cpu)
+bot_phase_timed(struct otr *o, double *wall, double *cpu, struct tset *acc,
+    struct mstat *macc)
 {
-	double t = now_s(CLOCK_MONOTONIC);
-	double c = now_s(CLOCK_PROCESS_CPUTIME_ID);
+	static struct tset before, after;
+	struct mstat m0, m1;
+	double t, c;
 
+	if (per_thread) {
+		tset_read(&before);
+		mstat_read(&m0);
+	}
+	t = now_s(CLOCK_MONOTONIC);
+	c = now_s(CLOCK_PROCESS_CPUTIME_ID);
 	bot_phase(o);
 	*wall += now_s(CLOCK_MONOTONIC) - t;
 	*cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
+	if (per_thread) {
+		tset_read(&after);
+		tset_add(acc, &before, &after);
+		mstat_read(&m1);
+		macc->busy += m1.busy - m0.busy;
+		macc->steal += m1.steal - m0.steal;
+	}
 }
 
 /* --- the clients: plain libotr */
@@ -454,6 +626,8 @@ main(int argc, char **argv)
 			greeting_bytes = (size_t)v;
 		else if (strcmp(argv[a], "--userstates") == 0)
 			userstates = v;
+		else if (strcmp(argv[a], "--per-thread") == 0)
+			per_thread = v != 0;
 		else {
 			fprintf(stderr, "otrshard: unknown option %s\n",
 			    argv[a]);
@@ -463,7 +637,7 @@ main(int argc, char **argv)
 	if (threads < 0 || threads > 64 || sessions < 1 || sessions > 5000 ||
 	    userstates > 1024) {
 		fprintf(stderr, "otrshard: --threads 0..64, --sessions "
-		    "1..5000, --userstates 1..1024\n");
+		    "1..5000, --userstates 1..1024, --per-thread 0|1\n");
 		return 2;
 	}
 	if (mkdtemp(dir) == NULL)
@@ -504,7 +678,7 @@ main(int argc, char **argv)
 		mq_push(&to_bot, from, "?OTRv3?");
 	}
 	while (to_bot.n > 0) {
-		bot_phase_timed(o, &wall, &cpu);
+		bot_phase_timed(o, &wall, &cpu, &acc_hs, &macc_hs);
 		client_phase();
 	}
 	hs_wall = wall;
@@ -515,7 +689,7 @@ main(int argc, char **argv)
 	answered = 0;
 	for (size_t r = 0; r < rounds; r++) {
 		clients_ask(sessions);
-		bot_phase_timed(o, &wall, &cpu);
+		bot_phase_timed(o, &wall, &cpu, &acc_ans, &macc_ans);
 		client_phase();
 	}
 	/* cores: CPU over wall time in the bot phases, the cores the bot
@@ -531,6 +705,10 @@ main(int argc, char **argv)
 	    wall > 0 ? answered / wall : 0,
 	    answered > 0 ? cpu * 1e3 / answered : 0,
 	    wall > 0 ? cpu / wall : 0);
+	if (per_thread) {
+		tset_print("handshakes", &acc_hs, hs_wall, hs_cpu, &macc_hs);
+		tset_print("answers", &acc_ans, wall, cpu, &macc_ans);
+	}
 	otr_free(o);
 	otrl_userstate_free(cus);
 	util_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
