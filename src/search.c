@@ -244,6 +244,7 @@ struct scratch {
 	double		*acc;		/* score so far */
 	float		*best;		/* this word's best share */
 	double		*hacc;		/* idf of question words in heading */
+	double		*plain;		/* score without the heading bonus */
 	float		*hbest;		/* this word's best share of it */
 	double		*cacc;		/* idf of question words matched */
 	float		*cbest;		/* this word's best share of it */
@@ -291,6 +292,8 @@ struct search {
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
 	uint8_t			*secsubj;	/* per section: subjects */
+	uint8_t			*intro;		/* per section: its heading is
+						   the page title */
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -944,6 +947,13 @@ bm25_idf(double n, double df)
 	return log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
+/* Whether two strings (either may be NULL) are the same text. */
+static int
+same_text(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
 struct search *
 search_new_lex(const struct guide *g, const struct lexicon *lx)
 {
@@ -958,6 +968,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->nsec = guide_nsections(g);
 	s->seclang = xcalloc(s->nsec + 1, 1);
 	s->secsubj = xcalloc(s->nsec + 1, 1);
+	s->intro = xcalloc(s->nsec + 1, 1);
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
 	buf_init(&s->stemarena);
@@ -990,6 +1001,8 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		    W_PAGE_KW);
 		dl[i] = b.dl;
 		s->secsubj[i] = section_subjects(&b);
+		s->intro[i] = (uint8_t)same_text(guide_section_heading(g, i),
+		    guide_page_title(g, page));
 	}
 	wseq_release(&b.seq);
 	free(b.seqtp);
@@ -1135,6 +1148,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
 	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
+	s->scr->plain = xcalloc(s->nsec + 1, sizeof(*s->scr->plain));
 	s->scr->hbest = xcalloc(s->nsec + 1, sizeof(*s->scr->hbest));
 	s->scr->cacc = xcalloc(s->nsec + 1, sizeof(*s->scr->cacc));
 	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
@@ -1171,6 +1185,7 @@ search_free(struct search *s)
 	free(s->seclang);
 	free(s->hmass);
 	free(s->secsubj);
+	free(s->intro);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->csubj);
@@ -1187,6 +1202,7 @@ search_free(struct search *s)
 		free(s->scr->acc);
 		free(s->scr->best);
 		free(s->scr->hacc);
+		free(s->scr->plain);
 		free(s->scr->hbest);
 		free(s->scr->cacc);
 		free(s->scr->cbest);
@@ -1220,6 +1236,8 @@ struct qwords {
 	const struct search *s;
 };
 
+static void hits_within_page(const struct search *s,
+    struct search_hit *hits, size_t nhits);
 static void hits_scope(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
 
@@ -1656,11 +1674,12 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		norm = 1;
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
-		double score = sc->acc[sec] / norm, cov, rare, head;
+		double score = sc->acc[sec] / norm, plain, cov, rare, head;
 		size_t k, nm;
 		int off;
 		/* How well the question and the heading overlap (Dice, idf
 		 * weighted): "Pidgin" is all about a question on Pidgin. */
+		plain = score;
 		if (sc->hacc[sec] > 0)
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
 			    (s->hmass[sec] + norm);
@@ -1674,14 +1693,19 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		sc->cacc[sec] = 0;
 		sc->nmatch[sec] = 0;
 
-		if (qli >= 0 && (int)s->seclang[sec] != qli)
+		if (qli >= 0 && (int)s->seclang[sec] != qli) {
 			score *= LANG_OTHER;
+			plain *= LANG_OTHER;
+		}
 		/* A section about another subject than the question's ranks
 		 * below those about it (and is never an answer). */
 		off = q.subj != 0 && s->secsubj[sec] != 0 &&
 		    (q.subj & s->secsubj[sec]) == 0;
-		if (off)
+		if (off) {
 			score *= SUBJECT_OTHER;
+			plain *= SUBJECT_OTHER;
+		}
+		sc->plain[sec] = plain;
 		if (nhits == max && score <= hits[nhits - 1].score)
 			continue;
 		k = nhits < max ? nhits++ : max - 1;
@@ -1703,6 +1727,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		hits[k].heading = head > 1 ? 1 : head;
 	}
 	sc->ntouched = 0;
+	hits_within_page(s, hits, nhits);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	return nhits;
 }
@@ -1867,6 +1892,39 @@ key_candidate(const struct search *s, const struct qwords *q, size_t i,
  */
 static void hits_topics(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
+
+/* The page title decides between pages, a section's own words inside its
+ * page: when the best hit is a page's first section (its heading is the
+ * title) and wins over another section of that page only by the heading
+ * bonus the title gives it, the two change places (and scores: the
+ * order, and the page's score at its top, stay); the one now first keeps
+ * the larger heading share of the two, the title's match being its
+ * page's. */
+static void
+hits_within_page(const struct search *s, struct search_hit *hits,
+    size_t nhits)
+{
+	struct search_hit h;
+	double top;
+	size_t k;
+
+	if (nhits < 2 || !s->intro[hits[0].section])
+		return;
+	for (k = 1; k < nhits; k++)
+		if (hits[k].page == hits[0].page && hits[k].score >
+		    s->scr->plain[hits[0].section])
+			break;
+	if (k == nhits)
+		return;
+	h = hits[k];
+	top = hits[0].score;
+	hits[k] = hits[0];
+	hits[k].score = h.score;
+	hits[0] = h;
+	hits[0].score = top;
+	if (hits[0].heading < hits[k].heading)
+		hits[0].heading = hits[k].heading;
+}
 
 static void
 hits_scope(const struct search *s, const struct qwords *q, const char *lang,

@@ -39,7 +39,9 @@ struct search_hit {
 	double	unknown;	/* share of the question's weight in words
 				   the guide never uses */
 	double	heading;	/* share of the question's idf mass the
-				   section's own heading matches */
+				   section's own heading matches (or its
+				   page's first one's, when it was put
+				   before that section: search.c) */
 	size_t	page;		/* the page of the section */
 	int	off_subject;	/* the question names a subject (lexicon
 				   "subject" concept) the section is not
