@@ -9,7 +9,9 @@ strangers). Each stranger sends presence and a plaintext (the bot answers
 with its notice). The bot's CPU time (utime + stime of its process) for
 500 new strangers is measured first with an empty table, then again after
 8,000 more strangers filled it: the second must stay within 1.5x the
-first (each new stranger then evicts one).
+first (each new stranger then evicts one); the cheapest of up to three
+such batches counts, so one batch slowed by a busy machine does not fail
+while a cost that grows with the table fails all three.
 One line per check; exit 1 on failure.
 """
 import hashlib
@@ -148,8 +150,21 @@ def run(tmp, srv, bots, clients):
     check(ok, "each stranger is answered (the notice)")
     ok, _ = batch(MEASURED, FILL, "filling")
     check(ok, "%d more strangers answered" % FILL)
-    ok, full = batch(MEASURED + FILL, MEASURED, "full tables")
+    # A busy machine can slow one batch: up to three batches of new
+    # strangers, the cheapest counts. A cost that grows with the table
+    # slows every one of them.
+    nextj = MEASURED + FILL
+    full = None
+    for _ in range(3):
+        ok, dt = batch(nextj, MEASURED, "full tables")
+        nextj += MEASURED
+        if not ok:
+            break
+        full = dt if full is None else min(full, dt)
+        if full <= 1.5 * first + 0.05:
+            break
     check(ok, "and %d new ones, each evicting one" % MEASURED)
+    full = full if full is not None else float("inf")
     check(full <= 1.5 * first + 0.05, "the cost per stranger does not grow "
           "with the strangers heard from",
           "%.2f s for %d with empty tables, %.2f s when full"
