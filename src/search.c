@@ -232,6 +232,7 @@ struct posting {
 	float		f;	/* of its idf matched: W_MENTION for a concept
 				   its section and page are not about */
 	uint8_t		own;	/* the word is in the section's heading */
+	uint8_t		title;	/* in its page's title or keywords */
 };
 
 struct dlink {
@@ -246,6 +247,9 @@ struct scratch {
 	double		*hacc;		/* idf of question words in heading */
 	double		*plain;		/* score without the heading bonus */
 	float		*hbest;		/* this word's best share of it */
+	double		*lacc;		/* score of words not in the title */
+	float		*lbest;		/* this word's best share of it */
+	double		*local;		/* that score, for hits_within_page() */
 	double		*cacc;		/* idf of question words matched */
 	float		*cbest;		/* this word's best share of it */
 	uint8_t		*nmatch;	/* question words matched */
@@ -332,6 +336,7 @@ struct tpost {
 	float		tfl;	/* weighted: own heading, section keywords */
 	float		tfp;	/* weighted: page title, path, page keywords */
 	int		own;	/* in the section's own heading */
+	int		title;	/* in the page's title or keywords */
 	uint32_t	concept;	/* the concept of a #token, or NONE */
 	uint32_t	cword[2];	/* a body word: concepts it is a
 					   one-word term of (NONE: none) */
@@ -350,6 +355,7 @@ struct builder {
 	uint8_t		 lang;
 	enum field	 field;		/* of the words being counted */
 	int		 own;		/* counting the section's heading */
+	int		 title;		/* counting the page's title, keywords */
 	size_t		 dl;		/* body words of this section */
 	struct tpost	*tp;
 	size_t		 ntp;
@@ -578,6 +584,7 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 		b->tp[b->ntp].tfl = 0;
 		b->tp[b->ntp].tfp = 0;
 		b->tp[b->ntp].own = 0;
+		b->tp[b->ntp].title = 0;
 		b->tp[b->ntp].concept = b->concept ? b->cur_concept : NONE;
 		b->tp[b->ntp].cword[0] = NONE;
 		b->tp[b->ntp].cword[1] = NONE;
@@ -599,6 +606,8 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 	}
 	if (b->own)
 		b->tp[b->lasttp[t]].own = 1;
+	if (b->title)
+		b->tp[b->lasttp[t]].title = 1;
 	return b->lasttp[t];
 }
 
@@ -996,9 +1005,11 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		    W_HEADING);
 		b.own = 0;
 		index_field(&b, guide_section_path(g, i), F_PAGE, W_PATH);
+		b.title = 1;
 		index_field(&b, guide_page_title(g, page), F_PAGE, W_TITLE);
 		index_field(&b, guide_page_keywords(g, page), F_PAGE,
 		    W_PAGE_KW);
+		b.title = 0;
 		dl[i] = b.dl;
 		s->secsubj[i] = section_subjects(&b);
 		s->intro[i] = (uint8_t)same_text(guide_section_heading(g, i),
@@ -1073,6 +1084,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		p->w = (float)(tf * (BM25_K1 + 1) / (tf + BM25_K1) +
 		    W_PAGE * tp->tfp * (BM25_K1 + 1) / (tp->tfp + BM25_K1));
 		p->own = (uint8_t)tp->own;
+		p->title = (uint8_t)tp->title;
 		p->f = 1;
 		/* A concept only the body mentions, when neither the
 		 * section nor its page is about it, is weak evidence. */
@@ -1150,6 +1162,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
 	s->scr->plain = xcalloc(s->nsec + 1, sizeof(*s->scr->plain));
 	s->scr->hbest = xcalloc(s->nsec + 1, sizeof(*s->scr->hbest));
+	s->scr->lacc = xcalloc(s->nsec + 1, sizeof(*s->scr->lacc));
+	s->scr->lbest = xcalloc(s->nsec + 1, sizeof(*s->scr->lbest));
+	s->scr->local = xcalloc(s->nsec + 1, sizeof(*s->scr->local));
 	s->scr->cacc = xcalloc(s->nsec + 1, sizeof(*s->scr->cacc));
 	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
 	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
@@ -1204,6 +1219,9 @@ search_free(struct search *s)
 		free(s->scr->hacc);
 		free(s->scr->plain);
 		free(s->scr->hbest);
+		free(s->scr->lacc);
+		free(s->scr->lbest);
+		free(s->scr->local);
 		free(s->scr->cacc);
 		free(s->scr->cbest);
 		free(s->scr->nmatch);
@@ -1346,6 +1364,7 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
 		float h = p->own ? (float)(share * tm->idf) : 0;
+		float l = p->title ? 0 : c;
 		float m = counts ? (float)(share * tm->idf * p->f) : 0;
 
 		if (sc->wmark[p->sec] != sc->gen) {
@@ -1358,6 +1377,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 				sc->acc[p->sec] = 1e-9;
 			sc->hbest[p->sec] = h;
 			sc->hacc[p->sec] += h;
+			sc->lbest[p->sec] = l;
+			sc->lacc[p->sec] += l;
 			sc->cbest[p->sec] = m;
 			sc->cacc[p->sec] += m;
 			if (m > 0 && sc->nmatch[p->sec] < UINT8_MAX)
@@ -1373,6 +1394,10 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 		if (h > sc->hbest[p->sec]) {
 			sc->hacc[p->sec] += h - sc->hbest[p->sec];
 			sc->hbest[p->sec] = h;
+		}
+		if (l > sc->lbest[p->sec]) {
+			sc->lacc[p->sec] += l - sc->lbest[p->sec];
+			sc->lbest[p->sec] = l;
 		}
 		if (m > sc->cbest[p->sec]) {
 			if (sc->cbest[p->sec] == 0 &&
@@ -1675,6 +1700,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
+		double local = sc->lacc[sec] / norm;
 		size_t k, nm;
 		int off;
 		/* How well the question and the heading overlap (Dice, idf
@@ -1690,12 +1716,14 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		sc->cmax[sec] = 0;
 		sc->acc[sec] = 0;
 		sc->hacc[sec] = 0;
+		sc->lacc[sec] = 0;
 		sc->cacc[sec] = 0;
 		sc->nmatch[sec] = 0;
 
 		if (qli >= 0 && (int)s->seclang[sec] != qli) {
 			score *= LANG_OTHER;
 			plain *= LANG_OTHER;
+			local *= LANG_OTHER;
 		}
 		/* A section about another subject than the question's ranks
 		 * below those about it (and is never an answer). */
@@ -1704,8 +1732,10 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		if (off) {
 			score *= SUBJECT_OTHER;
 			plain *= SUBJECT_OTHER;
+			local *= SUBJECT_OTHER;
 		}
 		sc->plain[sec] = plain;
+		sc->local[sec] = local;
 		if (nhits == max && score <= hits[nhits - 1].score)
 			continue;
 		k = nhits < max ? nhits++ : max - 1;
@@ -1894,19 +1924,23 @@ static void hits_topics(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
 
 /* The page title decides between pages, a section's own words inside its
- * page: when the best hit is a page's first section (its heading is the
- * title) and wins over another section of that page only by the heading
- * bonus the title gives it, the two change places (and scores: the
- * order, and the page's score at its top, stay); the one now first keeps
- * the larger heading share of the two, the title's match being its
- * page's. */
+ * page. When the best hit is a page's first section (its heading is the
+ * title), another section of that page takes its place if it scores more
+ * than the first section does without the heading bonus the title gives
+ * it; failing that, the section of the page in the hits that scores most
+ * on the words the page's title and keywords do not carry (s->scr->local:
+ * what is its own, not the page's), if that beats the first section on
+ * the same words. The two change places (and scores: the order, and the
+ * page's score at its top, stay); the one now first keeps the larger
+ * heading share of the two, the title's match being its page's. */
 static void
 hits_within_page(const struct search *s, struct search_hit *hits,
     size_t nhits)
 {
+	const double *local = s->scr->local;
 	struct search_hit h;
 	double top;
-	size_t k;
+	size_t k, j;
 
 	if (nhits < 2 || !s->intro[hits[0].section])
 		return;
@@ -1915,6 +1949,11 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 		    s->scr->plain[hits[0].section])
 			break;
 	if (k == nhits)
+		for (j = 1, k = 0; j < nhits; j++)
+			if (hits[j].page == hits[0].page &&
+			    local[hits[j].section] > local[hits[k].section])
+				k = j;
+	if (k == 0 || k == nhits)
 		return;
 	h = hits[k];
 	top = hits[0].score;
