@@ -402,10 +402,8 @@ entry_of(const struct langdata *d, const char *key)
 static uint32_t
 wl_hash(const char *w, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = util_hash(w, n);
 
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*w++) * 16777619u;
 	return h ^ (h >> 13);
 }
 

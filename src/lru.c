@@ -33,11 +33,7 @@ struct lru {
 static size_t
 slot_of(const struct lru *t, const char *key)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (; *key != '\0'; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h & (t->nbuckets - 1);
+	return util_hash_str(key) & (t->nbuckets - 1);
 }
 
 static struct row *

@@ -608,11 +608,7 @@ keeps_keys(const struct eng *o, const char *bare)
 static unsigned int
 shard_of(const char *bare, unsigned int n)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a, as peer_hash */
-
-	for (; *bare != '\0'; bare++)
-		h = (h ^ (unsigned char)*bare) * 16777619u;
-	return n > 1 ? (h >> 8) % n : 0;
+	return n > 1 ? (util_hash_str(bare) >> 8) % n : 0;
 }
 
 /* Which of n user states holds bare's contexts. Other bits of the hash
@@ -620,10 +616,8 @@ shard_of(const char *bare, unsigned int n)
 static unsigned int
 us_index(const char *bare, unsigned int n)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = util_hash_str(bare);
 
-	for (; *bare != '\0'; bare++)
-		h = (h ^ (unsigned char)*bare) * 16777619u;
 	h = (h ^ (h >> 15)) * 0x2c1b3c6du;
 	return n > 1 ? (h >> 12) % n : 0;
 }
@@ -722,11 +716,7 @@ fingerprints_write(struct eng *o)
 static unsigned int
 peer_hash(const char *bare)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (; *bare != '\0'; bare++)
-		h = (h ^ (unsigned char)*bare) * 16777619u;
-	return h % PEER_BUCKETS;
+	return util_hash_str(bare) % PEER_BUCKETS;
 }
 
 static struct peer *
@@ -3418,11 +3408,7 @@ gen_bump(struct shard *sh)
 static struct snap *
 snap_slot(const struct shard *sh, const char *bare)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (const char *c = bare; *c != '\0'; c++)
-		h = (h ^ (unsigned char)*c) * 16777619u;
-	return &sh->snaps[h % SNAP_SLOTS];
+	return &sh->snaps[util_hash_str(bare) % SNAP_SLOTS];
 }
 
 /* Under sh->mu: bare's snapshot from its engine, now. */

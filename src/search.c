@@ -93,13 +93,8 @@ struct strtab {
 static uint32_t
 hash_bytes(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint32_t h = util_hash(s, n);
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
 	h ^= h >> 15;
 	h *= 0x2c1b3c6dU;
 	h ^= h >> 12;

@@ -273,6 +273,23 @@ util_utf8_chars(const char *s)
 	return u8_mbsnlen((const uint8_t *)s, strlen(s));
 }
 
+uint32_t
+util_hash(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * 16777619u;
+	return h;
+}
+
+uint32_t
+util_hash_str(const char *s)
+{
+	return util_hash(s, strlen(s));
+}
+
 void
 buf_add_utf8(struct buf *b, uint32_t c)
 {

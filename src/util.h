@@ -60,6 +60,12 @@ size_t util_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Code points in a valid UTF-8 string. */
 size_t util_utf8_chars(const char *s);
 
+/* FNV-1a of n bytes, and of a string: the one hash behind the tables
+ * (peers, shards, user states, caches, word lists); callers mix or
+ * reduce it as their table needs. */
+uint32_t util_hash(const void *p, size_t n);
+uint32_t util_hash_str(const char *s);
+
 /* A growable NUL-terminated byte buffer. */
 struct buf {
 	char	*s;
