@@ -1862,11 +1862,36 @@ page_concept_secs(const struct search *s, uint32_t pg, uint8_t li,
 	return secs;
 }
 
-/* Does any section of page pg carry concept c? */
-static int
-page_has_concept(const struct search *s, uint32_t pg, uint8_t li, uint32_t c)
+/* How page pg (sections of language li) treats concept c: PAGE_ABSENT
+ * (no section carries it), PAGE_MENTIONS (some section's text names it,
+ * but nothing that says what the page is about: its title, headings,
+ * keywords) or PAGE_ABOUT. A concept's posting scores fully (f = 1) only
+ * where the section's heading or keywords, or its page's title, headings
+ * or keywords name it: the index's own test of a passing mention
+ * (W_MENTION), read back here. */
+enum page_about { PAGE_ABSENT, PAGE_MENTIONS, PAGE_ABOUT };
+
+static enum page_about
+page_about_concept(const struct search *s, uint32_t pg, uint8_t li,
+    uint32_t c)
 {
-	return page_concept_secs(s, pg, li, c) > 0;
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	enum page_about a = PAGE_ABSENT;
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
+		return PAGE_ABSENT;
+	for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+		const struct posting *p = &s->posts[s->terms[t].post + k];
+
+		if (s->secpage[p->sec] != pg)
+			continue;
+		if (p->f >= 1)
+			return PAGE_ABOUT;
+		a = PAGE_MENTIONS;
+	}
+	return a;
 }
 
 /* How specific concept c is in language li: its idf there, or the top
@@ -1969,8 +1994,10 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 	int li = qli >= 0 ? qli : s->deflang, lxq;
 	double bar;
 
-	for (size_t k = 0; k < nhits; k++)
+	for (size_t k = 0; k < nhits; k++) {
 		hits[k].lacks_key = 0;
+		hits[k].key_mention = 0;
+	}
 	hits_topics(s, q, lang, qli, hits, nhits);
 	if (s->lx == NULL || li < 0)
 		return;
@@ -1990,14 +2017,21 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 			if (j == nkeys)
 				keys[nkeys++] = q->c[i][k];
 		}
+	/* Keys absent from the page: lacks_key; carried, but only named in
+	 * passing: key_mention. */
 	for (size_t k = 0; nkeys > 0 && k < nhits; k++) {
-		size_t j;
+		enum page_about best = PAGE_ABSENT;
 
-		for (j = 0; j < nkeys; j++)
-			if (page_has_concept(s, (uint32_t)hits[k].page,
-			    s->seclang[hits[k].section], keys[j]))
-				break;
-		hits[k].lacks_key = j == nkeys;
+		for (size_t j = 0; j < nkeys && best != PAGE_ABOUT; j++) {
+			enum page_about a = page_about_concept(s,
+			    (uint32_t)hits[k].page,
+			    s->seclang[hits[k].section], keys[j]);
+
+			if (a > best)
+				best = a;
+		}
+		hits[k].lacks_key = best == PAGE_ABSENT;
+		hits[k].key_mention = best == PAGE_MENTIONS;
 	}
 }
 
@@ -2062,6 +2096,17 @@ hits_topics(const struct search *s, const struct qwords *q, const char *lang,
 	}
 }
 
+/* Does something mark hit's section as being about the question: its
+ * heading shares a word with it, or its page's title names one of its
+ * topic concepts; and its page does more than mention the question's key
+ * concepts in passing (key_mention)? */
+static int
+hit_about(const struct search_hit *hit)
+{
+	return (hit->heading > 0 || hit->title_topics != 0) &&
+	    !hit->key_mention;
+}
+
 /* search_is_answer(), with the coverage floor of a long question
  * (SEARCH_LONG_COVERAGE, and no unknown-words or aside test) when long is
  * set. */
@@ -2079,12 +2124,11 @@ hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
 		return 0;
-	/* Nothing says the section is about the question (its heading shares
-	 * no word with it, its page's title names none of its topics) and it
-	 * matches little of it: it mentions the question's words in passing
-	 * ("does my fitness watch send my location" on "Your phone shows who
-	 * and where you are"). */
-	if (!long_q && hit->heading <= 0 && hit->title_topics == 0 &&
+	/* Nothing says the section is about the question (hit_about()) and
+	 * it matches little of it: it mentions the question's words in
+	 * passing ("does my fitness watch send my location" on "Your phone
+	 * shows who and where you are"). */
+	if (!long_q && !hit_about(hit) &&
 	    hit->coverage < SEARCH_ASIDE_COVERAGE)
 		return 0;
 	return 1;
@@ -2229,7 +2273,7 @@ search_features(const struct search_hit *hits, size_t n, double min_score,
 	f[SF_OTHER_LANG] = h->other_lang != 0;
 	f[SF_PAGE_SHARE] = h->page_share;
 	f[SF_LONG] = is_long(h);
-	f[SF_ABOUT] = h->heading > 0 || h->title_topics != 0;
+	f[SF_ABOUT] = hit_about(h);
 	f[SF_ONE_COMMON] = h->matched == 1 && h->words >= 2 &&
 	    h->rarity < SEARCH_RARE;
 	f[SF_LOGCOVERAGE] = log(h->coverage > 0.05 ? h->coverage : 0.05);

@@ -49,6 +49,12 @@ struct search_hit {
 	int	lacks_key;	/* the question names key concepts
 				   (SEARCH_KEY_DF) and the section's page
 				   carries none of them */
+	int	key_mention;	/* the question names key concepts and
+				   the section's page carries some, but
+				   only in passing: no title, heading or
+				   keywords of the page name any of them
+				   (then the section is not about the
+				   question: see SEARCH_ASIDE_COVERAGE) */
 	/* The question's topic concepts (key_candidate() in search.c: not
 	 * weak, not a subject, not a name; at most SEARCH_TOPICS_MAX) and,
 	 * bit j for topic j, those the page's title names and those any
@@ -102,7 +108,11 @@ struct search_hit {
  * words in passing, on another subject ("is my period tracker app sharing
  * my data" on "If your organisation's documents leaked"). The question's
  * words decide, not a list of subjects: measured on the tune halves, 5
- * of 14 confident answers to uncovered questions go, no right answer. */
+ * of 14 confident answers to uncovered questions go, no right answer.
+ * A heading or title that matches the question does not mark the section
+ * as about it when the question's key concepts are only mentioned on its
+ * page (key_mention): "my bank card was stolen" is not answered by a
+ * section on scams with stolen data that names card numbers once. */
 #define SEARCH_ASIDE_COVERAGE	0.6
 int search_is_answer(const struct search_hit *hit, double min_score);
 

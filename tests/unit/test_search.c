@@ -634,6 +634,93 @@ test_aside(void)
 }
 
 /*
+ * A page that names the question's key concept in passing is not about it
+ * (issue 8: telling a page's subject from its mentions). Asked about a
+ * stolen bank card, a guide whose only words on cards are "the last digits
+ * of a card number" in a section on scams with stolen data matches
+ * "stolen" in that section's heading: without the key concept's test that
+ * is an answer; with it, the key concept is only mentioned (key_mention)
+ * and the section is an aside. The same guide with a page on bank cards
+ * answers from it.
+ */
+static const char mention_lexicon[] =
+"[payment-fraud]\nen: bank card, card number, credit card\n"
+"[stolen]\nen: stolen, stole\n"
+"[leak]\nen: leaked, data leak\n";
+
+static const char mention_scams[] =
+"---\ntitle: Your data leaked\n---\n"
+"# Your data leaked\n\nA company lost your data: find out what leaked, "
+"and change the passwords it held.\n\n"
+"# Scams that use stolen data\n\n"
+"Crooks who got your leaked data may phone you and pretend to be a "
+"company you know. To seem real they may quote your address or the last "
+"digits of a card number. Hang up and call the company back on a number "
+"you know. Never give a code on the phone.\n";
+
+static const char mention_phones[] =
+"---\ntitle: Phones\n---\n"
+"# If your phone was stolen\n\nLock it from another device, then change "
+"the passwords of the accounts it was logged in to. Shops and banks may "
+"call you about purchases made abroad: ask them to write.\n";
+
+static const char mention_cards[] =
+"---\ntitle: Bank cards\n---\n"
+"# If your bank card was stolen\n\nCall your bank to block the card, "
+"then check the purchases on your statement.\n";
+
+static void
+test_key_mention(void)
+{
+	static const char q[] =
+	    "my bank card was stolen and used for purchases abroad";
+	struct lexicon *lx = lexicon_new();
+	struct guide *without = guide_new(), *with = guide_new();
+	struct search *s0, *s1;
+	struct search_hit h[3];
+	const double m = 0.6;	/* a guide.min_score the hit reaches */
+	size_t n;
+
+	CHECK(lexicon_load_buffer(lx, "mention.txt", mention_lexicon,
+	    strlen(mention_lexicon)) == 3, "mention lexicon loads");
+	guide_load_buffer(without, "leak.en.md", mention_scams,
+	    strlen(mention_scams), "en");
+	guide_load_buffer(without, "phones.en.md", mention_phones,
+	    strlen(mention_phones), "en");
+	guide_load_buffer(with, "leak.en.md", mention_scams,
+	    strlen(mention_scams), "en");
+	guide_load_buffer(with, "phones.en.md", mention_phones,
+	    strlen(mention_phones), "en");
+	guide_load_buffer(with, "cards.en.md", mention_cards,
+	    strlen(mention_cards), "en");
+	s0 = search_new_lex(without, lx);
+	s1 = search_new_lex(with, lx);
+	n = search_query(s0, q, "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_section_heading(without, h[0].section),
+	    "Scams that use stolen data") == 0 && h[0].heading > 0 &&
+	    h[0].score >= m, "no page on cards: the scams section, its "
+	    "heading matching, above the bar");
+	CHECK(n > 0 && !h[0].lacks_key && h[0].key_mention,
+	    "...its page names the key concept only in passing");
+	CHECK(n > 0 && search_decide(h, n, m) != SEARCH_ANSWER,
+	    "...not an answer");
+	if (n > 0)
+		h[0].key_mention = 0;
+	CHECK(n > 0 && search_decide(h, n, m) == SEARCH_ANSWER,
+	    "...which it would be but for the passing mention");
+	n = search_query(s1, q, "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_section_heading(with, h[0].section),
+	    "If your bank card was stolen") == 0 && !h[0].key_mention &&
+	    search_decide(h, n, m) == SEARCH_ANSWER,
+	    "a page on bank cards: answered from it");
+	search_free(s0);
+	search_free(s1);
+	guide_free(without);
+	guide_free(with);
+	lexicon_free(lx);
+}
+
+/*
  * The evidence search_decide() takes besides the score: the best page's
  * title naming a topic of the question, a rival page among the best hits,
  * a long question whose topics the page all carries. By hand first, then
@@ -870,6 +957,7 @@ main(void)
 	test_scope();
 	test_neighbours();
 	test_aside();
+	test_key_mention();
 	test_deflang();
 	test_decide_evidence();
 	test_topics();
