@@ -633,6 +633,58 @@ test_aside(void)
 	guide_free(g);
 }
 
+/* A page of sections that share its words: one names the question's
+ * first word in its heading, another covers more of the question. */
+static const char siblings_lost[] =
+"---\ntitle: Lost devices\n---\n"
+"# Lost devices\n\nSomething about losing things and staying calm.\n\n"
+"## Stolen phones\n\nThieves take phones on buses and in markets. Stay "
+"calm and write down what happened.\n\n"
+"## Wipe it from afar\n\nIf your phone is gone, you can wipe it remotely "
+"from your account, and lock it so that nobody reads your messages.\n\n"
+"## Your SIM card\n\nCall your provider to block the SIM card.\n";
+
+/*
+ * hits_within_page(): inside a page, a near tie goes to the section that
+ * covers clearly more of the question (SIBLING_NEAR, SIBLING_COVER), and
+ * the page's score stays at the top.
+ */
+static void
+test_siblings(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	guide_load_buffer(g, "lost.en.md", siblings_lost,
+	    strlen(siblings_lost), "en");
+	s = search_new(g);
+	n = search_query(s, "my phone was stolen, how do i wipe it remotely",
+	    "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Wipe it from afar") == 0 && strcmp(guide_section_heading(g,
+	    h[1].section), "Stolen phones") == 0,
+	    "stolen, wipe remotely: the sibling covering more of the question "
+	    "goes first");
+	CHECK(n >= 2 && h[0].coverage > h[1].coverage + 0.15 &&
+	    h[0].score >= h[1].score && h[1].score >= 0.85 * h[0].score,
+	    "...a near tie, the page's score at the top");
+	n = search_query(s, "stolen phone wipe", "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Stolen phones") == 0 && h[0].coverage <= h[1].coverage + 0.15,
+	    "stolen phone wipe: the same coverage, the better score stays "
+	    "first");
+	n = search_query(s, "stolen phone: lock my messages", "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Stolen phones") == 0 && h[1].coverage > h[0].coverage + 0.15 &&
+	    h[1].score < 0.85 * h[0].score,
+	    "stolen phone, lock messages: a sibling covering more but far "
+	    "below stays below");
+	search_free(s);
+	guide_free(g);
+}
+
 /*
  * The evidence search_decide() takes besides the score: the best page's
  * title naming a topic of the question, a rival page among the best hits,
@@ -870,6 +922,7 @@ main(void)
 	test_scope();
 	test_neighbours();
 	test_aside();
+	test_siblings();
 	test_deflang();
 	test_decide_evidence();
 	test_topics();
