@@ -1923,9 +1923,11 @@ static void hits_topics(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
 
 /* The page title decides between pages, a section's own words inside its
- * page. A section of the best hit's page that scores at least SIBLING_NEAR
- * of it and covers SIBLING_COVER more of the question takes its place
- * (the most covering one, its own heading share with it). Else, when the
+ * page. A section of the best hit's page among the SEARCH_AGREE_HITS best
+ * that scores at least SIBLING_NEAR of it and covers SIBLING_COVER more of
+ * the question takes its place (the most covering one, its own heading
+ * share with it; the closest hits only, so that the order does not
+ * depend on how many hits the caller asks for). Else, when the
  * best hit is a page's first section (its heading is the
  * title), another section of that page takes its place if it scores more
  * than the first section does without the heading bonus the title gives
@@ -1948,7 +1950,7 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	 * more of the question: its siblings share the page's words, so
 	 * what is left between them is how much of the question each one
 	 * answers. */
-	for (k = 1, j = 0; k < nhits; k++)
+	for (k = 1, j = 0; k < nhits && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page == hits[0].page && hits[k].score >=
 		    SIBLING_NEAR * hits[0].score && hits[k].coverage >
 		    hits[0].coverage + SIBLING_COVER &&
