@@ -1927,7 +1927,9 @@ static void hits_topics(const struct search *s, const struct qwords *q,
  * that scores at least SIBLING_NEAR of it and covers SIBLING_COVER more of
  * the question takes its place (the most covering one, its own heading
  * share with it; the closest hits only, so that the order does not
- * depend on how many hits the caller asks for). Else, when the
+ * depend on how many hits the caller asks for; never one off the
+ * question's subject over one on it, which SUBJECT_OTHER put below on
+ * purpose). Else, when the
  * best hit is a page's first section (its heading is the
  * title), another section of that page takes its place if it scores more
  * than the first section does without the heading bonus the title gives
@@ -1954,6 +1956,7 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 		if (hits[k].page == hits[0].page && hits[k].score >=
 		    SIBLING_NEAR * hits[0].score && hits[k].coverage >
 		    hits[0].coverage + SIBLING_COVER &&
+		    (!hits[k].off_subject || hits[0].off_subject) &&
 		    (j == 0 || hits[k].coverage > hits[j].coverage))
 			j = k;
 	if (j > 0) {

@@ -644,6 +644,19 @@ static const char siblings_lost[] =
 "from your account, and lock it so that nobody reads your messages.\n\n"
 "## Your SIM card\n\nCall your provider to block the SIM card.\n";
 
+/* The same with subjects: the sibling covering more is about an account,
+ * the question about a phone. */
+static const char siblings_theft[] =
+"---\ntitle: After a theft\n---\n"
+"# After a theft\n\nStay calm.\n\n"
+"## Phones\n\nPhones go missing on buses.\n\n"
+"## Wipe it from afar\n\nStolen? Wipe it remotely. A stolen one is wiped "
+"remotely from your account: sign in to your account and wipe it.\n";
+
+static const char siblings_lexicon[] =
+"[device subject]\nen: phone, device\n"
+"[account subject]\nen: account\n";
+
 /*
  * hits_within_page(): inside a page, a near tie goes to the section that
  * covers clearly more of the question (SIBLING_NEAR, SIBLING_COVER), and
@@ -653,6 +666,7 @@ static void
 test_siblings(void)
 {
 	struct guide *g = guide_new();
+	struct lexicon *lx;
 	struct search *s;
 	struct search_hit h[3];
 	size_t n;
@@ -683,6 +697,27 @@ test_siblings(void)
 	    "below stays below");
 	search_free(s);
 	guide_free(g);
+
+	/* A sibling off the question's subject is ranked below on purpose
+	 * (and never an answer): covering more does not undo that. */
+	lx = lexicon_new();
+	g = guide_new();
+	CHECK(lexicon_load_buffer(lx, "siblings.txt", siblings_lexicon,
+	    strlen(siblings_lexicon)) == 2, "siblings lexicon loads");
+	guide_load_buffer(g, "theft.en.md", siblings_theft,
+	    strlen(siblings_theft), "en");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "phone stolen, can i wipe it", "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Phones") == 0 && !h[0].off_subject && strcmp(
+	    guide_section_heading(g, h[1].section), "Wipe it from afar") == 0 &&
+	    h[1].off_subject && h[1].coverage > h[0].coverage + 0.15 &&
+	    h[1].score >= 0.85 * h[0].score,
+	    "phone stolen, wipe it: the sibling about an account, covering "
+	    "more and near, stays below the one on the phone");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
 }
 
 /*
