@@ -42,6 +42,10 @@
 #define W_HEADING	2.0f	/* the section's own heading */
 #define W_PAGE		1.0	/* share of page-wide words (title, path...) */
 #define HEADING_BONUS	0.6	/* times the question/heading overlap */
+#define SIBLING_NEAR	0.85	/* a section of the best hit's page within
+				   this share of its score... */
+#define SIBLING_COVER	0.15	/* ...covering this much more of the
+				   question goes first */
 #define W_PATH		1.0f	/* headings above it (and its own again) */
 #define W_TITLE		1.0f	/* the page title */
 #define W_PAGE_KW	2.0f	/* front matter keywords */
@@ -1944,7 +1948,14 @@ static void hits_topics(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
 
 /* The page title decides between pages, a section's own words inside its
- * page. When the best hit is a page's first section (its heading is the
+ * page. A section of the best hit's page among the SEARCH_AGREE_HITS best
+ * that scores at least SIBLING_NEAR of it and covers SIBLING_COVER more of
+ * the question takes its place (the most covering one, its own heading
+ * share with it; the closest hits only, so that the order does not
+ * depend on how many hits the caller asks for; never one off the
+ * question's subject over one on it, which SUBJECT_OTHER put below on
+ * purpose). Else, when the
+ * best hit is a page's first section (its heading is the
  * title), another section of that page takes its place if it scores more
  * than the first section does without the heading bonus the title gives
  * it; failing that, the section of the page in the hits that scores most
@@ -1962,6 +1973,26 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	double top;
 	size_t k, j;
 
+	/* Inside a page, a near tie goes to the section that covers clearly
+	 * more of the question: its siblings share the page's words, so
+	 * what is left between them is how much of the question each one
+	 * answers. */
+	for (k = 1, j = 0; k < nhits && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page == hits[0].page && hits[k].score >=
+		    SIBLING_NEAR * hits[0].score && hits[k].coverage >
+		    hits[0].coverage + SIBLING_COVER &&
+		    (!hits[k].off_subject || hits[0].off_subject) &&
+		    (j == 0 || hits[k].coverage > hits[j].coverage))
+			j = k;
+	if (j > 0) {
+		h = hits[j];
+		hits[j] = hits[0];
+		hits[j].score = h.score;
+		top = hits[0].score;
+		hits[0] = h;
+		hits[0].score = top;
+		return;
+	}
 	if (nhits < 2 || !s->intro[hits[0].section])
 		return;
 	for (k = 1; k < nhits; k++)

@@ -633,6 +633,93 @@ test_aside(void)
 	guide_free(g);
 }
 
+/* A page of sections that share its words: one names the question's
+ * first word in its heading, another covers more of the question. */
+static const char siblings_lost[] =
+"---\ntitle: Lost devices\n---\n"
+"# Lost devices\n\nSomething about losing things and staying calm.\n\n"
+"## Stolen phones\n\nThieves take phones on buses and in markets. Stay "
+"calm and write down what happened.\n\n"
+"## Wipe it from afar\n\nIf your phone is gone, you can wipe it remotely "
+"from your account, and lock it so that nobody reads your messages.\n\n"
+"## Your SIM card\n\nCall your provider to block the SIM card.\n";
+
+/* The same with subjects: the sibling covering more is about an account,
+ * the question about a phone. */
+static const char siblings_theft[] =
+"---\ntitle: After a theft\n---\n"
+"# After a theft\n\nStay calm.\n\n"
+"## Phones\n\nPhones go missing on buses.\n\n"
+"## Wipe it from afar\n\nStolen? Wipe it remotely. A stolen one is wiped "
+"remotely from your account: sign in to your account and wipe it.\n";
+
+static const char siblings_lexicon[] =
+"[device subject]\nen: phone, device\n"
+"[account subject]\nen: account\n";
+
+/*
+ * hits_within_page(): inside a page, a near tie goes to the section that
+ * covers clearly more of the question (SIBLING_NEAR, SIBLING_COVER), and
+ * the page's score stays at the top.
+ */
+static void
+test_siblings(void)
+{
+	struct guide *g = guide_new();
+	struct lexicon *lx;
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	guide_load_buffer(g, "lost.en.md", siblings_lost,
+	    strlen(siblings_lost), "en");
+	s = search_new(g);
+	n = search_query(s, "my phone was stolen, how do i wipe it remotely",
+	    "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Wipe it from afar") == 0 && strcmp(guide_section_heading(g,
+	    h[1].section), "Stolen phones") == 0,
+	    "stolen, wipe remotely: the sibling covering more of the question "
+	    "goes first");
+	CHECK(n >= 2 && h[0].coverage > h[1].coverage + 0.15 &&
+	    h[0].score >= h[1].score && h[1].score >= 0.85 * h[0].score,
+	    "...a near tie, the page's score at the top");
+	n = search_query(s, "stolen phone wipe", "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Stolen phones") == 0 && h[0].coverage <= h[1].coverage + 0.15,
+	    "stolen phone wipe: the same coverage, the better score stays "
+	    "first");
+	n = search_query(s, "stolen phone: lock my messages", "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Stolen phones") == 0 && h[1].coverage > h[0].coverage + 0.15 &&
+	    h[1].score < 0.85 * h[0].score,
+	    "stolen phone, lock messages: a sibling covering more but far "
+	    "below stays below");
+	search_free(s);
+	guide_free(g);
+
+	/* A sibling off the question's subject is ranked below on purpose
+	 * (and never an answer): covering more does not undo that. */
+	lx = lexicon_new();
+	g = guide_new();
+	CHECK(lexicon_load_buffer(lx, "siblings.txt", siblings_lexicon,
+	    strlen(siblings_lexicon)) == 2, "siblings lexicon loads");
+	guide_load_buffer(g, "theft.en.md", siblings_theft,
+	    strlen(siblings_theft), "en");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "phone stolen, can i wipe it", "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Phones") == 0 && !h[0].off_subject && strcmp(
+	    guide_section_heading(g, h[1].section), "Wipe it from afar") == 0 &&
+	    h[1].off_subject && h[1].coverage > h[0].coverage + 0.15 &&
+	    h[1].score >= 0.85 * h[0].score,
+	    "phone stolen, wipe it: the sibling about an account, covering "
+	    "more and near, stays below the one on the phone");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 /*
  * A page that names the question's key concept in passing is not about it
  * (issue 8: telling a page's subject from its mentions). Asked about a
@@ -958,6 +1045,7 @@ main(void)
 	test_neighbours();
 	test_aside();
 	test_key_mention();
+	test_siblings();
 	test_deflang();
 	test_decide_evidence();
 	test_topics();
