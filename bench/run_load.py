@@ -645,6 +645,7 @@ class Run:
                    "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
             res["load"] = os.getloadavg()
             res["load1"] = round(res["load"][0], 1)
+            res["machine_state"] = machine_state()
             kh, ka = kinds_delta(k0, k1), kinds_delta(k2, k3)
             # the measurement's own cost is not the bot's
             ph, pa = probe_s(kh), probe_s(ka)
@@ -822,6 +823,11 @@ class Run:
         t_on = time.time()
         pid = self.bot_pid()
         c0 = cpu_s(pid)
+        # the clients' and the server's CPU too: on this machine they
+        # share the bot's two cores, so the storm cannot take less wall
+        # time than all three CPUs together over 2 (docs/performance.md)
+        gpids = [g.proc.pid for lg in self.live for g in lg.gens]
+        g0, p0 = sum(cpu_s(x) for x in gpids), self.prosody_cpu()
         self.asking(n, once=True)
         # every client's first answer after t_on
         deadline = time.monotonic() + a.restart_timeout
@@ -832,6 +838,8 @@ class Run:
             if len(got) >= n:
                 break
         c1 = cpu_s(pid)
+        g1, p1 = sum(cpu_s(x) for x in gpids), self.prosody_cpu()
+        t_end = time.time()
         rekeys = set()
         for lg in self.live:
             for g in lg.gens:
@@ -841,10 +849,14 @@ class Run:
                "all_answered_s": round(max(got.values()), 2) if len(got) >= n else None,
                "half_answered_s": round(sorted(got.values())[len(got) // 2], 2) if got else None,
                "bot_cpu_s": round(c1 - c0, 2),
+               "generator_cpu_s": round(g1 - g0, 2),
+               "prosody_cpu_s": round(p1 - p0, 2),
+               "wall_s": round(t_end - t_on, 2),
                "clients_rekeyed": len(rekeys),
                "rss_kb_before": rss_before,
                "rss_kb_after": rss_kb(pid),
-               "load_before": load0, "load": os.getloadavg()}
+               "load_before": load0, "load": os.getloadavg(),
+               "machine_state": machine_state()}
         if len(got) < n:
             res["stopped"] = "%d of %d answered after %.0f s" % (
                 len(got), n, a.restart_timeout)
@@ -1123,6 +1135,21 @@ def machine():
             "load_at_start": os.getloadavg(), "kernel": platform.release()}
 
 
+def machine_state():
+    """What else ran: the time, the load averages, the bench's own
+    niceness and the first 20 lines of `top -b -n1` (kept in the JSON
+    with every stage, the storm and the run's start and end)."""
+    try:
+        top = subprocess.run(["top", "-b", "-n1", "-w", "160"],
+                             stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True,
+                             timeout=20).stdout.splitlines()[:20]
+    except (OSError, subprocess.SubprocessError):
+        top = []
+    return {"utc": time.strftime("%H:%M:%S", time.gmtime()),
+            "load": os.getloadavg(), "nice": os.nice(0), "top": top}
+
+
 def fmt(v, unit="", nd=2):
     if v is None or v != v:
         return "-"
@@ -1138,9 +1165,10 @@ def table(r):
     fl = r.get("floor", {})
     m = r.get("machine", {})
     w("")
-    w("== secours load benchmark: %d CPUs, load %s at the start, %s at the end, %s s =="
+    w("== secours load benchmark: %d CPUs, load %s at the start, %s at the end, %s s, nice %s =="
       % (m.get("nproc", 0), "/".join("%.1f" % x for x in m.get("load_at_start", ())),
-         "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s")))
+         "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s"),
+         r.get("machine_state_start", {}).get("nice", "?")))
     if fl:
         hs, an = fl["handshake_spread"], fl["answer_spread"]
         w("floor (libotr alone, same run, %d runs: mean, min-max): handshake "
@@ -1259,9 +1287,10 @@ def table(r):
     rs = r.get("restart")
     if rs:
         w("restart storm (%d sessions): all answered after %s s, half after %s s; "
-          "bot CPU %s s; %d re-keyed%s"
+          "CPU: bot %s s, clients %s s, Prosody %s s; %d re-keyed%s"
           % (rs["sessions"], fmt(rs["all_answered_s"]), fmt(rs["half_answered_s"]),
-             rs["bot_cpu_s"], rs["clients_rekeyed"],
+             rs["bot_cpu_s"], rs.get("generator_cpu_s"),
+             rs.get("prosody_cpu_s"), rs["clients_rekeyed"],
              (" (" + rs["stopped"] + ")") if "stopped" in rs else ""))
     me = r.get("memory")
     if me:
@@ -1352,6 +1381,7 @@ def main():
     a.max_clients = max(a.stages + [a.flood_victims])
     run = Run(a)
     run.results["machine"] = machine()
+    run.results["machine_state_start"] = machine_state()
     run.results["args"] = {k: v for k, v in vars(a).items()}
     t0 = time.monotonic()
     try:
@@ -1379,6 +1409,7 @@ def main():
     finally:
         run.results["wall_s"] = round(time.monotonic() - t0, 1)
         run.results["load_at_end"] = os.getloadavg()
+        run.results["machine_state_end"] = machine_state()
         run.teardown()
     ratios(run.results)
     text = json.dumps(run.results, indent=1)
