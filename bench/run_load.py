@@ -818,14 +818,13 @@ class Run:
             self.bot.write_config()
             self.short_idle = True
         rss_before = rss_kb(self.bot_pid())
-        # the clients' and the server's CPU too (from here: the idle
-        # clients cost nothing while the bot restarts): on this machine
-        # they share the bot's two cores, so the storm cannot take less
-        # wall time than the three together over 2 (docs/performance.md)
-        gpids = [g.proc.pid for lg in self.live for g in lg.gens]
-        g0, p0 = sum(cpu_s(x) for x in gpids), self.prosody_cpu()
         self.bot.stop(timeout=120)
         self.bot.start(wait=r"online", timeout=60)
+        # the clients' and the server's CPU too: on this machine they
+        # share the bot's two cores, so the storm cannot take less wall
+        # time than the three together over 2 (docs/performance.md)
+        gpids = [g.proc.pid for lg in self.live for g in lg.gens]
+        g0, p0 = sum(cpu_s(x) for x in gpids), self.prosody_cpu()
         t_on = time.time()
         pid = self.bot_pid()
         c0 = cpu_s(pid)
