@@ -4,7 +4,7 @@
  *
  *   otrshard [--threads N] [--sessions S] [--rounds R]
  *            [--answer-bytes B] [--greeting-bytes G] [--userstates K]
- *            [--per-thread 1]
+ *            [--per-thread 1] [--storm 1]
  *
  * The bot is src/otr.c as the daemon uses it (otr_new, otr_receive_async,
  * otr_dispatch, otr_send; replies sent from the main thread the way
@@ -34,6 +34,16 @@
  *   otrshard answers machine_busy_cores M others_cores O steal_cores T
  *   otrshard answers thread main|worker tid I run_s R runqueue_s Q
  *     asleep_s A of_wall_s W
+ * With --storm 1 (one round), the restart storm of S people: all S
+ * queries reach the bot at once, each client answers what it gets
+ * (the DH-key, its signature, then, once the greeting is in, its one
+ * question), and the storm is over when every client has its answer:
+ *   otrshard storm threads N userstates K sessions S all_answered_s W
+ *     bot_cpu_s C bot_cores X handshakes_s H answer_s A clients_cpu_s Y
+ * (W = H + A: the bot phases' wall time, what the storm takes when the
+ * bot has the cores to itself; clients_cpu_s: the clients' untimed
+ * crypto in between, what real clients on the same machine would need
+ * beside it.)
  * Benchmark code, not part of the bot.
  */
 #include "ac-config.h"
@@ -144,7 +154,7 @@ struct tset {
 	struct tstat	 t[MAXT];
 };
 
-static int per_thread;
+static int per_thread, storm;
 static struct tset acc_hs, acc_ans;
 
 static void
@@ -602,7 +612,7 @@ main(int argc, char **argv)
 	struct otr *o;
 	size_t sessions = 100, rounds = 10, i;
 	long threads = 1, userstates = 0;
-	double wall = 0, cpu = 0, hs_wall, hs_cpu;
+	double wall = 0, cpu = 0, hs_wall, hs_cpu, cli_cpu = 0, c;
 	char cmd[300], bdir[256], name[64];
 
 	for (int a = 1; a < argc; a += 2) {
@@ -628,6 +638,8 @@ main(int argc, char **argv)
 			userstates = v;
 		else if (strcmp(argv[a], "--per-thread") == 0)
 			per_thread = v != 0;
+		else if (strcmp(argv[a], "--storm") == 0)
+			storm = v != 0;
 		else {
 			fprintf(stderr, "otrshard: unknown option %s\n",
 			    argv[a]);
@@ -637,9 +649,12 @@ main(int argc, char **argv)
 	if (threads < 0 || threads > 64 || sessions < 1 || sessions > 5000 ||
 	    userstates > 1024) {
 		fprintf(stderr, "otrshard: --threads 0..64, --sessions "
-		    "1..5000, --userstates 1..1024, --per-thread 0|1\n");
+		    "1..5000, --userstates 1..1024, --per-thread 0|1, "
+		    "--storm 0|1\n");
 		return 2;
 	}
+	if (storm)
+		rounds = 1;
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	log_init(LOGL_WARN, NULL);
@@ -679,7 +694,9 @@ main(int argc, char **argv)
 	}
 	while (to_bot.n > 0) {
 		bot_phase_timed(o, &wall, &cpu, &acc_hs, &macc_hs);
+		c = now_s(CLOCK_PROCESS_CPUTIME_ID);
 		client_phase();
+		cli_cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
 	}
 	hs_wall = wall;
 	hs_cpu = cpu;
@@ -688,9 +705,13 @@ main(int argc, char **argv)
 	/* Answers: R rounds of one question per client. */
 	answered = 0;
 	for (size_t r = 0; r < rounds; r++) {
+		c = now_s(CLOCK_PROCESS_CPUTIME_ID);
 		clients_ask(sessions);
+		cli_cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
 		bot_phase_timed(o, &wall, &cpu, &acc_ans, &macc_ans);
+		c = now_s(CLOCK_PROCESS_CPUTIME_ID);
 		client_phase();
+		cli_cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c;
 	}
 	/* cores: CPU over wall time in the bot phases, the cores the bot
 	 * got (on a shared machine, less than the threads it has). */
@@ -705,6 +726,14 @@ main(int argc, char **argv)
 	    wall > 0 ? answered / wall : 0,
 	    answered > 0 ? cpu * 1e3 / answered : 0,
 	    wall > 0 ? cpu / wall : 0);
+	if (storm)
+		printf("otrshard storm threads %u userstates %d sessions %zu "
+		    "all_answered_s %.2f bot_cpu_s %.2f bot_cores %.2f "
+		    "handshakes_s %.2f answer_s %.2f clients_cpu_s %.2f\n",
+		    otr_threads(o), cfg.limits.otr_userstates, sessions,
+		    hs_wall + wall, hs_cpu + cpu,
+		    hs_wall + wall > 0 ? (hs_cpu + cpu) / (hs_wall + wall) : 0,
+		    hs_wall, wall, cli_cpu);
 	if (per_thread) {
 		tset_print("handshakes", &acc_hs, hs_wall, hs_cpu, &macc_hs);
 		tset_print("answers", &acc_ans, wall, cpu, &macc_ans);

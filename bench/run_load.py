@@ -645,6 +645,7 @@ class Run:
                    "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
             res["load"] = os.getloadavg()
             res["load1"] = round(res["load"][0], 1)
+            res["machine_state"] = machine_state()
             kh, ka = kinds_delta(k0, k1), kinds_delta(k2, k3)
             # the measurement's own cost is not the bot's
             ph, pa = probe_s(kh), probe_s(ka)
@@ -819,6 +820,11 @@ class Run:
         rss_before = rss_kb(self.bot_pid())
         self.bot.stop(timeout=120)
         self.bot.start(wait=r"online", timeout=60)
+        # the clients' and the server's CPU too: on this machine they
+        # share the bot's two cores, so the storm cannot take less wall
+        # time than the three together over 2 (docs/performance.md)
+        gpids = [g.proc.pid for lg in self.live for g in lg.gens]
+        g0, p0 = sum(cpu_s(x) for x in gpids), self.prosody_cpu()
         t_on = time.time()
         pid = self.bot_pid()
         c0 = cpu_s(pid)
@@ -832,6 +838,8 @@ class Run:
             if len(got) >= n:
                 break
         c1 = cpu_s(pid)
+        g1, p1 = sum(cpu_s(x) for x in gpids), self.prosody_cpu()
+        t_end = time.time()
         rekeys = set()
         for lg in self.live:
             for g in lg.gens:
@@ -848,6 +856,10 @@ class Run:
         if len(got) < n:
             res["stopped"] = "%d of %d answered after %.0f s" % (
                 len(got), n, a.restart_timeout)
+        res.update({"generator_cpu_s": round(g1 - g0, 2),
+                    "prosody_cpu_s": round(p1 - p0, 2),
+                    "wall_s": round(t_end - t_on, 2),
+                    "machine_state": machine_state()})
         self.results["restart"] = res
         log("restart:", res)
 
@@ -1123,6 +1135,21 @@ def machine():
             "load_at_start": os.getloadavg(), "kernel": platform.release()}
 
 
+def machine_state():
+    """What else ran: the time, the load averages, the bench's own
+    niceness and the first 20 lines of `top -b -n1` (kept in the JSON
+    with every stage, the storm and the run's start and end)."""
+    try:
+        top = subprocess.run(["top", "-b", "-n1", "-w", "160"],
+                             stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True,
+                             timeout=20).stdout.splitlines()[:20]
+    except (OSError, subprocess.SubprocessError):
+        top = []
+    return {"utc": time.strftime("%H:%M:%S", time.gmtime()),
+            "load": os.getloadavg(), "nice": os.nice(0), "top": top}
+
+
 def fmt(v, unit="", nd=2):
     if v is None or v != v:
         return "-"
@@ -1138,9 +1165,10 @@ def table(r):
     fl = r.get("floor", {})
     m = r.get("machine", {})
     w("")
-    w("== secours load benchmark: %d CPUs, load %s at the start, %s at the end, %s s =="
+    w("== secours load benchmark: %d CPUs, load %s at the start, %s at the end, %s s, nice %s =="
       % (m.get("nproc", 0), "/".join("%.1f" % x for x in m.get("load_at_start", ())),
-         "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s")))
+         "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s"),
+         r.get("machine_state_start", {}).get("nice", "?")))
     if fl:
         hs, an = fl["handshake_spread"], fl["answer_spread"]
         w("floor (libotr alone, same run, %d runs: mean, min-max): handshake "
@@ -1275,6 +1303,12 @@ def table(r):
                  me["rss_kb_freed_per_session"]))
         else:
             w("memory: RSS by sessions %s; %s" % (steps, me.get("stopped", "")))
+    if rs and "generator_cpu_s" in rs:
+        w("restart storm's CPU: bot %s s, clients %s s, Prosody %s s over "
+          "%s s of wall time (2 cores: at least %.1f s)"
+          % (rs["bot_cpu_s"], rs["generator_cpu_s"], rs["prosody_cpu_s"],
+             rs["wall_s"], (rs["bot_cpu_s"] + rs["generator_cpu_s"] +
+                            rs["prosody_cpu_s"]) / 2))
     if r.get("errors"):
         w("errors: %s" % r["errors"])
     return "\n".join(out)
@@ -1352,6 +1386,7 @@ def main():
     a.max_clients = max(a.stages + [a.flood_victims])
     run = Run(a)
     run.results["machine"] = machine()
+    run.results["machine_state_start"] = machine_state()
     run.results["args"] = {k: v for k, v in vars(a).items()}
     t0 = time.monotonic()
     try:
@@ -1379,6 +1414,7 @@ def main():
     finally:
         run.results["wall_s"] = round(time.monotonic() - t0, 1)
         run.results["load_at_end"] = os.getloadavg()
+        run.results["machine_state_end"] = machine_state()
         run.teardown()
     ratios(run.results)
     text = json.dumps(run.results, indent=1)
