@@ -21,6 +21,8 @@
  *                no split), never for test lines
  *     -D file    with -T: write the tune lines' search_features() there
  *                (tests/unit/decide_dump.h), for scripts/fit-decide.py
+ *     -m score   decide at this min_score (default: the guide's own,
+ *                search_min_score(), as the bot does)
  */
 #include "ac-config.h"
 
@@ -189,7 +191,7 @@ main(int argc, char **argv)
 	const char *q = NULL, *lang = NULL, *lexfile = NULL, *dumpfile = NULL;
 	FILE *dump = NULL;
 	int ch, text = 0, tsv = 0, nokw = 0, i;
-	double min = SEARCH_DEFAULT_MIN_SCORE;
+	double min = -1;
 
 	/* The languages' words (stopwords, commands) from the source tree. */
 	if (lang_load_dir(SRCDATADIR) == -1)
@@ -207,7 +209,8 @@ main(int argc, char **argv)
 		case 'm': min = strtod(optarg, NULL); break;
 		default:
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
-			    "[-q text [-l lang]] [-T [-D file]] dir...\n");
+			    "[-m score] [-q text [-l lang]] [-T [-D file]] "
+			    "dir...\n");
 			return 2;
 		}
 	}
@@ -225,6 +228,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	s = search_new_lex(g, lx);
+	if (min < 0)
+		min = search_min_score(s);
 	if (q != NULL) {
 		struct search_hit hits[5];
 		size_t n = search_query(s, q, lang, hits, 5), k;
@@ -235,8 +240,9 @@ main(int argc, char **argv)
 		printf("lang %s, tokens: %s\n", lang ? lang :
 		    (lang_detect(q) ? lang_detect(q) : "?"), toks);
 		free(toks);
-		printf("decision: %s\n", (const char *[]){ "NONE", "CHOICES",
-		    "ANSWER" }[search_decide(hits, n, min)]);
+		printf("decision: %s (min_score %.3f)\n", (const char *[]){
+		    "NONE", "CHOICES", "ANSWER" }[search_decide(hits, n, min)],
+		    min);
 		for (k = 0; k < n; k++) {
 			label(g, hits[k].section, l, sizeof(l));
 			printf("%.3f%s [%s] %s\n", hits[k].score,

@@ -465,9 +465,9 @@ lang_name(struct turn *t, const char *lang, char *key, size_t size)
 static double
 min_score(const struct bot *b)
 {
-	/* 0, the key's default, means the search's own threshold. */
+	/* 0, the key's default, means the guide's own threshold. */
 	return b->cfg->guide.min_score > 0 ? b->cfg->guide.min_score :
-	    SEARCH_DEFAULT_MIN_SCORE;
+	    search_min_score(b->s);
 }
 
 /* Appends heading h to m without a trailing colon ("Helpful resources:",

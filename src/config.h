@@ -78,7 +78,7 @@ struct config {
 		char	 *base_url;		/* NULL: no page URLs in replies */
 		size_t	  max_reply_chars;
 		double	  min_score;		/* below: "no good answer"; 0:
-					   SEARCH_DEFAULT_MIN_SCORE */
+					   the guide's, search_min_score() */
 		const char *data_dir;		/* phrases/ and lexicon.txt: set by
 						   main (--datadir...), not from
 						   the file; borrowed */

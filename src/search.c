@@ -298,6 +298,9 @@ struct search {
 						   PT_TITLE (see
 						   page_topics_build()) */
 	size_t			 npages;
+	double			 bar;		/* the guide's own answer bar
+						   (decide_calibrate()), or
+						   -1 */
 };
 
 struct lxlang {
@@ -936,6 +939,7 @@ build_deletes(struct search *s)
 }
 
 static void page_topics_build(struct search *s);
+static void decide_calibrate(struct search *s);
 
 struct search *
 search_new(const struct guide *g)
@@ -1171,6 +1175,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	for (size_t k = 0; k < s->nsec; k++)
 		s->secpage[k] = (uint32_t)guide_section_page(g, k);
 	page_topics_build(s);
+	decide_calibrate(s);
 	return s;
 }
 
@@ -2309,6 +2314,108 @@ search_decide(const struct search_hit *hits, size_t n, double min_score)
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
 		return SEARCH_CHOICES;
 	return SEARCH_NONE;
+}
+
+/* ------------------------------------------------- the guide's own bar */
+
+#define CALIB_PASSAGE	60	/* bytes of a passage: a question's words */
+#define CALIB_PER_SEC	3	/* passages of a section, evenly spaced */
+#define CALIB_MAX	1536	/* passages asked at most (a stride beyond) */
+#define CALIB_MIN	60	/* fewer: the guide is too small to tell */
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Passage k of CALIB_PER_SEC of text (len bytes) into q: about
+ * CALIB_PASSAGE bytes from an even place, cut at spaces. 0 when the text
+ * is too short to have one. */
+static size_t
+calib_passage(const char *text, size_t len, size_t k, char *q, size_t qsize)
+{
+	size_t from = len * (2 * k + 1) / (2 * CALIB_PER_SEC), to;
+
+	if (len < 2 * CALIB_PASSAGE)
+		return 0;
+	if (from + CALIB_PASSAGE > len)
+		from = len - CALIB_PASSAGE;
+	while (from > 0 && text[from - 1] != ' ')
+		from--;
+	to = from + CALIB_PASSAGE < len ? from + CALIB_PASSAGE : len;
+	while (to < len && text[to] != ' ' && to - from < qsize - 1)
+		to++;
+	if (to - from >= qsize)
+		to = from + qsize - 1;
+	memcpy(q, text + from, to - from);
+	q[to - from] = '\0';
+	return to - from;
+}
+
+/*
+ * The guide's own answer bar, measured once when the index is built and
+ * with no labels: passages of its sections' text asked as questions (in
+ * their language), and the best score a section other than the passage's
+ * own gets on each. Its median is how high a near miss scores in this
+ * guide: a guide whose pages share much vocabulary, or whose words a
+ * question meets more often, scores everything higher. -1 when the guide
+ * has too few passages to tell.
+ */
+static void
+decide_calibrate(struct search *s)
+{
+	struct search_hit hits[2];
+	double *near;
+	size_t n = 0, total = 0, stride;
+	char q[CALIB_PASSAGE * 2];
+
+	s->bar = -1;
+	for (size_t i = 0; i < s->nsec; i++)
+		total += strlen(guide_section_text(s->g, i)) >=
+		    2 * CALIB_PASSAGE;
+	if (total * CALIB_PER_SEC < CALIB_MIN)
+		return;
+	stride = total * CALIB_PER_SEC / CALIB_MAX + 1;
+	near = xcalloc(total * CALIB_PER_SEC + 1, sizeof(*near));
+	for (size_t i = 0, j = 0; i < s->nsec; i++) {
+		const char *t = guide_section_text(s->g, i);
+		size_t len = strlen(t);
+
+		for (size_t k = 0; k < CALIB_PER_SEC; k++) {
+			size_t m;
+
+			if (calib_passage(t, len, k, q, sizeof(q)) == 0 ||
+			    j++ % stride != 0)
+				continue;
+			m = search_query(s, q, s->langs[s->seclang[i]].code,
+			    hits, 2);
+			if (m > 0 && hits[0].section != i)
+				near[n++] = hits[0].score;
+			else if (m > 1)
+				near[n++] = hits[1].score;
+			else
+				near[n++] = 0;
+		}
+	}
+	if (n >= CALIB_MIN) {
+		qsort(near, n, sizeof(*near), cmp_double);
+		s->bar = SEARCH_BAR_SHARE * near[n / 2];
+	}
+	free(near);
+}
+
+double
+search_min_score(const struct search *s)
+{
+	double lo = SEARCH_DEFAULT_MIN_SCORE * SEARCH_BAR_LOW,
+	    hi = SEARCH_DEFAULT_MIN_SCORE * SEARCH_BAR_HIGH;
+
+	if (s == NULL || s->bar < 0)
+		return SEARCH_DEFAULT_MIN_SCORE;
+	return s->bar < lo ? lo : s->bar > hi ? hi : s->bar;
 }
 
 /* ---------------------------------------------------------- small tools */

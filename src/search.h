@@ -73,7 +73,8 @@ struct search_hit {
 #define SEARCH_TOPICS_MAX	16
 
 /* Below this score the bot gives no answer, only choices (config
- * guide.min_score overrides it). Measured on tests/fixtures/questions.tsv
+ * guide.min_score overrides it; search_min_score() measures a guide's own,
+ * this one is for a guide too small to measure). Measured on tests/fixtures/questions.tsv
  * and the DFAK tune half (bench/dfak-questions.tsv): right answers mostly
  * score 0.8 and up; from 0.5 to 0.8 the wrong ones were as many as the
  * right ones. */
@@ -115,6 +116,23 @@ struct search_hit {
  * section on scams with stolen data that names card numbers once. */
 #define SEARCH_ASIDE_COVERAGE	0.6
 int search_is_answer(const struct search_hit *hit, double min_score);
+
+/*
+ * The min_score of s's guide when none is configured, measured when the
+ * index is built, with no labels (search.c: decide_calibrate()): passages
+ * of its sections asked as questions; the median of the best score a
+ * section other than a passage's own gets on it (how high a near miss
+ * scores in this guide), times SEARCH_BAR_SHARE, kept within SEARCH_BAR_LOW
+ * and SEARCH_BAR_HIGH times SEARCH_DEFAULT_MIN_SCORE. A guide with too few
+ * passages (under 60) keeps SEARCH_DEFAULT_MIN_SCORE. SEARCH_BAR_SHARE makes
+ * replies/ keep its tuned bar (0.94 x 0.85 = 0.80); the DFAK 2018 pages,
+ * no keywords, get 0.77 x 0.85 = 0.65: their right answers, their wrong
+ * ones and their near misses all score lower.
+ */
+double search_min_score(const struct search *s);
+#define SEARCH_BAR_SHARE	0.85
+#define SEARCH_BAR_LOW		0.5
+#define SEARCH_BAR_HIGH		1.5
 
 /*
  * What the bot does with a question, from its hits (best first):

@@ -1,7 +1,7 @@
 /*
  * test_quality: answer quality of the search on the project's own guide
  * ($TOP_SRCDIR/replies, with its lexicon), decided as the bot decides
- * (search_decide() at SEARCH_DEFAULT_MIN_SCORE). Question sets, one
+ * (search_decide() at the guide's search_min_score()). Question sets, one
  * question a line:
  *
  *	lang<TAB>question<TAB>expected
@@ -195,7 +195,7 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 		return;
 	n = search_query(s, q, strcmp(lang, "auto") == 0 ? NULL : lang, hits,
 	    3);
-	o = search_decide(hits, n, SEARCH_DEFAULT_MIN_SCORE);
+	o = search_decide(hits, n, search_min_score(s));
 	t->total++;
 	t->answers += o == SEARCH_ANSWER;
 	if (strcmp(exp, "-") == 0) {
@@ -216,8 +216,7 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 	}
 	if (show && dump != NULL)
 		features_dump_line(dump, path, lineno, hits, n,
-		    SEARCH_DEFAULT_MIN_SCORE, strcmp(exp, "-") == 0, okr, ok3,
-		    o);
+		    search_min_score(s), strcmp(exp, "-") == 0, okr, ok3, o);
 	t->top1 += ok1;
 	t->rank1 += okr;
 	t->top3 += ok3;
@@ -378,9 +377,10 @@ main(void)
 		    lexicon_error(lx));
 		failed++;
 	}
-	printf("# %zu pages, %zu sections, %zu concepts\n", guide_npages(g),
-	    guide_nsections(g), lexicon_nconcepts(lx));
 	s = search_new_lex(g, lx);
+	printf("# %zu pages, %zu sections, %zu concepts, min_score %.3f\n",
+	    guide_npages(g), guide_nsections(g), lexicon_nconcepts(lx),
+	    search_min_score(s));
 	if (getenv("SECOURS_QUALITY_DUMP") != NULL) {
 		if ((dump = fopen(getenv("SECOURS_QUALITY_DUMP"), "w")) ==
 		    NULL) {

@@ -796,6 +796,113 @@ test_decide_evidence(void)
 	    "...nor below SEARCH_LONG_COVERAGE");
 }
 
+/* A made-up word for n, of consonant-vowel syllables no stemmer cuts. */
+static void
+made_word(size_t n, char w[16])
+{
+	static const char c[] = "bdfgklmnprtvz", v[] = "aiou";
+	size_t k = 0;
+
+	for (int i = 0; i < 3; i++) {
+		w[k++] = c[n % 13];
+		n /= 13;
+		w[k++] = v[n % 4];
+		n /= 4;
+	}
+	w[k] = '\0';
+}
+
+/* A guide of npages pages: page i's body is 24 made-up words from the
+ * (i * step)-th on, so that pages share 24 - step words with the next. */
+static struct guide *
+made_guide(size_t npages, size_t step)
+{
+	struct guide *g = guide_new();
+	char name[32], page[1024], w[16];
+
+	for (size_t i = 0; i < npages; i++) {
+		size_t len;
+
+		made_word(5000 + i, w);
+		(void)util_snprintf(page, sizeof(page), "# %s\n\n", w);
+		for (size_t j = 0; j < 24; j++) {
+			len = strlen(page);
+			made_word(i * step + j, w);
+			(void)util_snprintf(page + len, sizeof(page) - len,
+			    "%s%s", w, j % 8 == 7 ? ".\n" : " ");
+		}
+		len = strlen(page);
+		(void)util_snprintf(name, sizeof(name), "p%02zu.en.md", i);
+		guide_load_buffer(g, name, page, len, "en");
+	}
+	return g;
+}
+
+/*
+ * The answer bar is the guide's own (search_min_score()): measured on
+ * passages of its pages, asked as questions, from the score a section
+ * other than their own gets. Where pages share little, a near miss scores
+ * low and so does the bar; where each shares most of its words with its
+ * neighbours, both are high. A guide too small to measure keeps
+ * SEARCH_DEFAULT_MIN_SCORE.
+ */
+static void
+test_guide_bar(void)
+{
+	struct guide *apart = made_guide(40, 22), *close = made_guide(40, 4),
+	    *tiny = made_guide(3, 22);
+	struct search *sa = search_new(apart), *sc = search_new(close),
+	    *st = search_new(tiny);
+	double lo = SEARCH_DEFAULT_MIN_SCORE * SEARCH_BAR_LOW,
+	    hi = SEARCH_DEFAULT_MIN_SCORE * SEARCH_BAR_HIGH;
+	double ba = search_min_score(sa), bc = search_min_score(sc);
+	struct search_hit h[3];
+	char q[64], w[16];
+	size_t n;
+
+	CHECK(search_min_score(st) == SEARCH_DEFAULT_MIN_SCORE,
+	    "a guide of three short pages: the default bar");
+	CHECK(search_min_score(NULL) == SEARCH_DEFAULT_MIN_SCORE,
+	    "no guide: the default bar");
+	CHECK(ba >= lo && ba <= hi && bc >= lo && bc <= hi,
+	    "the measured bars stay within SEARCH_BAR_LOW and "
+	    "SEARCH_BAR_HIGH times the default");
+	CHECK(ba < SEARCH_DEFAULT_MIN_SCORE,
+	    "pages that share two words of 24: a bar under the default");
+	CHECK(bc > ba + 0.1, "pages that share 20 words of 24 with the next: "
+	    "a higher bar");
+	/* The same hit decides differently on the two guides. */
+	h[0] = mkhit((ba + bc) / 2, 0.8, 1, 3, 3);
+	h[1] = mkhit(ba / 2, 0.5, 1, 3, 2);
+	h[2] = mkhit(ba / 3, 0.5, 1, 3, 1);
+	h[0].heading = 0.5;
+	for (size_t k = 0; k < 3; k++)
+		h[k].page = k;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, ba),
+	    "a score between the two bars: an answer on the guide of "
+	    "distinct pages");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, bc),
+	    "...choices on the guide whose pages overlap");
+	/* A question made of three words of one page of the distinct
+	 * guide is answered there. */
+	q[0] = '\0';
+	for (size_t j = 3; j < 24; j += 6) {
+		size_t len = strlen(q);
+
+		made_word(10 * 22 + j, w);
+		(void)util_snprintf(q + len, sizeof(q) - len, "%s ", w);
+	}
+	n = search_query(sa, q, "en", h, 3);
+	CHECK(n > 0 && h[0].page == 10 && search_decide(h, n, ba) ==
+	    SEARCH_ANSWER, "three words of one page: answered from it");
+	search_free(sa);
+	search_free(sc);
+	search_free(st);
+	guide_free(apart);
+	guide_free(close);
+	guide_free(tiny);
+}
+
 static const char topics_lexicon[] =
 "[arrest]\nen: arrested, detained\nfr: arrêté, interpellé\n"
 "[impersonation]\nen: pretending to be, fake profile\n"
@@ -960,6 +1067,7 @@ main(void)
 	test_key_mention();
 	test_deflang();
 	test_decide_evidence();
+	test_guide_bar();
 	test_topics();
 	return TAP_DONE();
 }
