@@ -2204,6 +2204,19 @@ has_rival(const struct search_hit *hits, size_t n)
 	return 0;
 }
 
+/* Is the best hit's lead thin (SEARCH_LEAD): the next two hits are on
+ * other pages than its own, the second nearly ties with it, and it does
+ * not cover clearly more of the question (SEARCH_LEAD_COVERAGE)? */
+static int
+lead_thin(const struct search_hit *hits, size_t n)
+{
+	if (n < 3 || hits[1].page == hits[0].page ||
+	    hits[2].page == hits[0].page)
+		return 0;
+	return hits[1].score > SEARCH_LEAD * hits[0].score &&
+	    hits[0].coverage - hits[1].coverage < SEARCH_LEAD_COVERAGE;
+}
+
 /* A long question whose topics the best hit's page all carries. */
 static int
 is_long(const struct search_hit *h)
@@ -2339,8 +2352,9 @@ search_decide(const struct search_hit *hits, size_t n, double min_score)
 	if (hits == NULL || n == 0)
 		return SEARCH_NONE;
 	if (!hits[0].off_subject && !hits[0].lacks_key &&
-	    !has_rival(hits, n) && hit_is_answer(&hits[0],
-	    answer_bar(hits, n, min_score), is_long(&hits[0])))
+	    !has_rival(hits, n) && !lead_thin(hits, n) &&
+	    hit_is_answer(&hits[0], answer_bar(hits, n, min_score),
+	    is_long(&hits[0])))
 		return SEARCH_ANSWER;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
 		return SEARCH_CHOICES;

@@ -138,7 +138,8 @@ double search_min_score(const struct search *s);
  * What the bot does with a question, from its hits (best first):
  * SEARCH_ANSWER  the best hit is an answer: search_is_answer() at the bar
  *                below, on the question's subject, not lacks_key, and no
- *                rival page among the SEARCH_AGREE_HITS best hits;
+ *                rival page among the SEARCH_AGREE_HITS best hits, and
+ *                a lead that is not thin (SEARCH_LEAD);
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
@@ -156,6 +157,11 @@ double search_min_score(const struct search *s);
  * the person chooses. A question naming a subject (account, device,
  * website, person, message) that the best section is not about is never
  * an answer.
+ * A thin lead: the next two hits are both on pages other than the best
+ * hit's, the second scores more than SEARCH_LEAD of the best, and the
+ * best covers less than SEARCH_LEAD_COVERAGE more of the question than
+ * the second. Two pages nearly tie and nothing backs the first: the
+ * person chooses rather than get a confident guess.
  * Scale: SEARCH_CHOICE_MIN is a score (search.h's top comment); the other
  * factors are shares of min_score, so they follow guide.min_score.
  */
@@ -169,6 +175,14 @@ enum search_outcome {
  * one; 0.6 or 0.7 also answer an uncovered question. */
 #define SEARCH_AGREE_HITS	3
 #define SEARCH_AGREE		0.8
+/* Measured on the tune halves (docs/design.md, "A thin lead"): 0.85
+ * cuts confident wrong answers from 75 to 51 for 29 right answers turned
+ * into choices that hold them; 0.8 cuts 29 for 42, 0.9 at most 12. A
+ * coverage floor instead costs the DFAK pages half their answers. The
+ * coverage gap spares a best hit that explains the question and a rival
+ * that explains half of it (0.3 to 0.45 change one or two answers). */
+#define SEARCH_LEAD		0.85
+#define SEARCH_LEAD_COVERAGE	0.4
 /* Measured on the tune halves: 8 to 10 words give the same answers; 12
  * two fewer long ones; none of the other sets changes. */
 #define SEARCH_LONG_WORDS	10

@@ -94,11 +94,19 @@ struct set {
  * min_refused 0.95 would be "at most 5% get a confident answer".
  */
 static const struct set sets[] = {
-	{ "questions.tsv",		0.90, 0.97, 0.96, SET_TUNED },
-	{ "questions-helpdesk.tsv",	0.76, 0.95, -1, SET_HALVES },
+	/*
+	 * questions.tsv 0.90 and helpdesk 0.76 until a thin lead gave
+	 * choices (SEARCH_LEAD): 14 and 6 right answers became choices that
+	 * hold them, the price of fewer confident wrong ones (16 to 12, 7 to
+	 * 6). Now 84.7% and 75.9%.
+	 */
+	{ "questions.tsv",		0.84, 0.97, 0.96, SET_TUNED },
+	{ "questions-helpdesk.tsv",	0.75, 0.95, -1, SET_HALVES },
 	/* The target is 0.95; this is what is reached today. */
 	{ "questions-uncovered.tsv",	-1, -1, 0.90, SET_HALVES },
-	{ "questions-long.tsv",		0.55, 0.90, 1.0, SET_HALVES },
+	/* 0.55 until SEARCH_LEAD: 58.3% to 50.0% top-1, confident wrong 4
+	 * to 2 of 24. */
+	{ "questions-long.tsv",		0.45, 0.90, 1.0, SET_HALVES },
 	/* Floors under what is reached (top-1 87.6%, 89.1% refused). */
 	{ "questions-scope.tsv",	0.85, -1, 0.85, SET_HALVES },
 	/*

@@ -883,6 +883,45 @@ test_decide_evidence(void)
 	    "...nor below SEARCH_LONG_COVERAGE");
 }
 
+/*
+ * A thin lead (SEARCH_LEAD): a strong best hit whose next two hits are on
+ * other pages, the second nearly tied with it, gives choices; a clear
+ * lead, or a next hit on the best hit's own page, gives the answer.
+ */
+static void
+test_decide_lead(void)
+{
+	const double m = 0.8, top = 3 * m;
+	struct search_hit h[3];
+
+	for (size_t k = 0; k < 3; k++) {
+		h[k] = mkhit(top, 0.9, 1, 4, 4);
+		h[k].page = k;
+	}
+	h[1].score = top * (SEARCH_LEAD + 1) / 2;
+	h[2].score = top * 0.5;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "three times the bar, but another page nearly ties: choices");
+	h[1].score = top * SEARCH_LEAD * 0.9;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...the same hits with a clear lead: answer");
+	h[1].score = top * (SEARCH_LEAD + 1) / 2;
+	h[2].page = h[0].page;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...nearly tied, but the third hit is on the best page: answer");
+	h[2].page = 2;
+	h[1].page = h[0].page;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...nearly tied with a section of the best page itself: answer");
+	h[1].page = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...a single hit has no rival to tie with: answer");
+	h[1].coverage = h[1].heading = 0.9 - SEARCH_LEAD_COVERAGE - 0.05;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...nearly tied, but the best covers much more of the question: "
+	    "answer");
+}
+
 /* A made-up word for n, of consonant-vowel syllables no stemmer cuts. */
 static void
 made_word(size_t n, char w[16])
@@ -1155,6 +1194,7 @@ main(void)
 	test_siblings();
 	test_deflang();
 	test_decide_evidence();
+	test_decide_lead();
 	test_guide_bar();
 	test_topics();
 	return TAP_DONE();
