@@ -26,9 +26,6 @@ struct phrases {
 	struct phrase	 *v;
 	size_t		  n;
 	size_t		  cap;
-	size_t		 *slot;		/* index of (lang, key): v's index + 1,
-					   0 empty; nslot a power of 2 */
-	size_t		  nslot;
 	char		**langs;	/* languages with a file */
 	size_t		  nlangs;
 };
@@ -51,68 +48,20 @@ phrases_free(struct phrases *p)
 		free(p->v[i].where);
 	}
 	free(p->v);
-	free(p->slot);
 	for (size_t i = 0; i < p->nlangs; i++)
 		free(p->langs[i]);
 	free(p->langs);
 	free(p);
 }
 
-static size_t
-phrases_hash(const char *lang, const char *key)
-{
-	return (size_t)(util_hash_str(key) ^ (util_hash_str(lang) * 31u));
-}
-
-/*
- * A hash index rather than a walk of every phrase: the greeting alone
- * looks up five, each walk read all ~500 entries and their keys, and
- * between two handshakes libgcrypt has pushed them out of the cache
- * (0.06 ms of CPU per greeting in the daemon, docs/performance.md).
- */
 static struct phrase *
 phrases_find(const struct phrases *p, const char *lang, const char *key)
 {
-	size_t i;
-
-	if (p->nslot == 0)
-		return NULL;
-	for (i = phrases_hash(lang, key) & (p->nslot - 1); p->slot[i] != 0;
-	    i = (i + 1) & (p->nslot - 1)) {
-		struct phrase *ph = &p->v[p->slot[i] - 1];
-
-		if (strcmp(ph->key, key) == 0 && strcmp(ph->lang, lang) == 0)
-			return ph;
-	}
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].key, key) == 0 &&
+		    strcmp(p->v[i].lang, lang) == 0)
+			return &p->v[i];
 	return NULL;
-}
-
-static void
-phrases_index_at(struct phrases *p, size_t k)
-{
-	size_t i = phrases_hash(p->v[k].lang, p->v[k].key) & (p->nslot - 1);
-
-	while (p->slot[i] != 0)
-		i = (i + 1) & (p->nslot - 1);
-	p->slot[i] = k + 1;
-}
-
-/* Puts v[k] into the index (not there yet), growing it to stay at most
- * half full. */
-static void
-phrases_index(struct phrases *p, size_t k)
-{
-	if (2 * (p->n + 1) > p->nslot) {
-		size_t *old = p->slot, nold = p->nslot;
-
-		p->nslot = p->nslot ? 2 * p->nslot : 256;
-		p->slot = xcalloc(p->nslot, sizeof(*p->slot));
-		for (size_t j = 0; j < nold; j++)
-			if (old[j] != 0)
-				phrases_index_at(p, old[j] - 1);
-		free(old);
-	}
-	phrases_index_at(p, k);
 }
 
 static void
@@ -180,7 +129,6 @@ phrases_store(struct phrases *p, const char *lang, const char *name,
 	p->v[p->n].key = xstrdup(key);
 	p->v[p->n].text = text;
 	p->v[p->n].where = xstrdup(where);
-	phrases_index(p, p->n);
 	p->n++;
 }
 
