@@ -3220,11 +3220,11 @@ struct job {
  * one slow job, so handshakes are never starved.
  *
  * One person's jobs keep their order: a job goes to the fast lane only if
- * none of the same person's waits in the slow one (slots[] counts the
- * slow lane's jobs by a hash of the person: a collision only sends a job
- * to the slow lane), and the worker takes the slow lane's head only when
- * none of that person's jobs waits in the fast lane (a scan: the fast
- * lane is short, the main thread stops reading at LANE_FAST_DEPTH).
+ * none of the same person's waits in the slow one (slow_of[] counts the
+ * slow lane's jobs by a hash of the person; the lane is walked only when
+ * that count is not 0), and the worker takes the slow lane's head only
+ * when none of that person's jobs waits in the fast lane (a walk: the
+ * fast lane is short, the main thread stops reading at LANE_FAST_DEPTH).
  *
  * Back-pressure (otr_room): the main thread reads from the XMPP socket
  * only while every shard has fewer than `depth` fast jobs waiting or
@@ -3444,13 +3444,16 @@ lane_slot(const char *bare)
 	return util_hash_str(bare) % LANE_SLOTS;
 }
 
-/* Under jmu: does one of bare's jobs wait in the fast lane? */
+/* Under jmu: does one of bare's jobs wait in that lane? The slow lane
+ * is walked only when bare's slot counts a job there (a collision). */
 static int
-lane_fast_has(const struct shard *sh, const char *bare)
+lane_has(const struct shard *sh, enum lane_no lane, const char *bare)
 {
 	const struct job *j;
 
-	for (j = sh->lanes[LANE_FAST].head; j != NULL; j = j->next)
+	if (lane == LANE_SLOW && sh->slow_of[lane_slot(bare)] == 0)
+		return 0;
+	for (j = sh->lanes[lane].head; j != NULL; j = j->next)
 		if (j->bare != NULL && strcmp(j->bare, bare) == 0)
 			return 1;
 	return 0;
@@ -3484,7 +3487,7 @@ lane_take(struct shard *sh)
 
 	if (fast->head != NULL && (slow->head == NULL ||
 	    sh->fast_run < LANE_FAST_RUN || (slow->head->bare != NULL &&
-	    lane_fast_has(sh, slow->head->bare)))) {
+	    lane_has(sh, LANE_FAST, slow->head->bare)))) {
 		l = fast;
 		sh->fast_run++;
 	} else {
@@ -3724,7 +3727,7 @@ job_queue(struct otr *f, struct shard *sh, enum job_kind kind, char *from,
 	__atomic_add_fetch(&f->inflight, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_lock(&sh->jmu);
 	j->lane = want;
-	if (j->bare != NULL && sh->slow_of[lane_slot(j->bare)] > 0)
+	if (j->bare != NULL && lane_has(sh, LANE_SLOW, j->bare))
 		j->lane = LANE_SLOW;	/* after that person's jobs */
 	sh->pending++;
 	lane_push(sh, j);
@@ -3739,7 +3742,7 @@ shard_holds(const struct shard *sh, const char *bare)
 	if (bare == NULL)
 		return sh->pending > 0;
 	return (sh->running != NULL && strcmp(sh->running, bare) == 0) ||
-	    sh->slow_of[lane_slot(bare)] > 0 || lane_fast_has(sh, bare);
+	    lane_has(sh, LANE_SLOW, bare) || lane_has(sh, LANE_FAST, bare);
 }
 
 /* Main thread: waits until the shard's worker has done every job of jid's
