@@ -63,6 +63,8 @@
  *   L <t> <ms> <i>   client i logged in (ms since its connect)
  *   H <t> <ms> <i>   handshake done (ms since the query; 0: a re-key)
  *   A <t> <ms> <i>   answer received (ms since the question was sent)
+ *   R <t> <ms> <i>   the same answer, when its question was sent again
+ *                    in a new session (ms since then: the answer alone)
  *   G <t> <ms> <i>   greeting received (ms since secure)
  *   Q <t> <w> <i>    "?OTRv3?" sent: w 0 the client's own, 1 re-sent
  *                    after --ake-retry ms without an answer, 2 sent by
@@ -439,6 +441,10 @@ got_text(struct client *c, const char *text)
 			break;
 		}
 		sample(c, 'A', t - c->t_asked);
+		/* asked again in a new session (the bot restarted): the
+		 * answer's own latency, without the handshake before it */
+		if (c->t_sent > c->t_asked)
+			sample(c, 'R', t - c->t_sent);
 		c->answers++;
 		if (mode_gone) {
 			otrl_message_disconnect_all_instances(us, &ops, c,

@@ -827,6 +827,7 @@ class Run:
         g0, p0 = sum(cpu_s(x) for x in gpids), self.prosody_cpu()
         t_on = time.time()
         pid = self.bot_pid()
+        mark = self.bot.mark()
         c0 = cpu_s(pid)
         self.asking(n, once=True)
         # every client's first answer after t_on
@@ -845,9 +846,20 @@ class Run:
             for g in lg.gens:
                 rekeys |= {i for (k, t, v, i) in g.read_samples()
                            if k == "H" and t > t_on * 1e3}
+        # each answer's own latency (question sent in the new session to
+        # answer, loadgen's R samples), for the clients whose session was
+        # back while others still handshook
+        lat = []
+        for lg in self.live:
+            lat += [v for (t, v) in lg.samples("R", t_on * 1e3, time.time() * 1e3)]
+        blat = self.bot_lat(mark)
         res = {"sessions": n, "clients_answered": len(got),
                "all_answered_s": round(max(got.values()), 2) if len(got) >= n else None,
                "half_answered_s": round(sorted(got.values())[len(got) // 2], 2) if got else None,
+               "answer_p50_ms": round(pct(lat, 50), 1),
+               "answer_p99_ms": round(pct(lat, 99), 1),
+               "bot_p50_ms": round(pct(blat, 50), 2),
+               "bot_p99_ms": round(pct(blat, 99), 2),
                "bot_cpu_s": round(c1 - c0, 2),
                "clients_rekeyed": len(rekeys),
                "rss_kb_before": rss_before,
@@ -1287,9 +1299,12 @@ def table(r):
     rs = r.get("restart")
     if rs:
         w("restart storm (%d sessions): all answered after %s s, half after %s s; "
-          "bot CPU %s s; %d re-keyed%s"
+          "bot CPU %s s; %d re-keyed; answers p50/p99 %s / %s ms (client), "
+          "%s / %s ms (inside the bot)%s"
           % (rs["sessions"], fmt(rs["all_answered_s"]), fmt(rs["half_answered_s"]),
              rs["bot_cpu_s"], rs["clients_rekeyed"],
+             fmt(rs.get("answer_p50_ms")), fmt(rs.get("answer_p99_ms")),
+             fmt(rs.get("bot_p50_ms")), fmt(rs.get("bot_p99_ms")),
              (" (" + rs["stopped"] + ")") if "stopped" in rs else ""))
     me = r.get("memory")
     if me:

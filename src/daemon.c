@@ -1601,10 +1601,15 @@ daemon_run(struct config *cfg)
 
 		/* libstrophe's select() watches only its socket: an OTR
 		 * worker with a result ends it with SIGUSR1 (otr_sleep_ms,
-		 * otr_cb_wake); docs/design.md, "Threads". */
+		 * otr_cb_wake). While the workers have enough to do, the
+		 * socket is not read: messages wait there, not in their
+		 * queues (otr_room); docs/design.md, "Threads". */
 		otr_dispatch(d.o);
 		flush(&d);
-		xmppc_run_once(d.x, otr_sleep_ms(d.o, 200));
+		if (otr_room(d.o))
+			xmppc_run_once(d.x, otr_sleep_ms(d.o, 200));
+		else
+			otr_wait_room(d.o, OTR_WAKE_BOUND_MS);
 		otr_dispatch(d.o);
 		flush(&d);
 		notify_watchdog();

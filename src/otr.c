@@ -3171,6 +3171,8 @@ eng_poll_visits(const struct eng *o)
 
 enum item_kind { IT_INJECT, IT_TEXT, IT_EVENT, IT_DONE, IT_DEFERRED };
 
+enum lane_no { LANE_FAST, LANE_SLOW };
+
 struct item {
 	struct item		*next;
 	enum item_kind		 kind;
@@ -3199,11 +3201,49 @@ enum job_kind {
 struct job {
 	struct job		*next;
 	enum job_kind		 kind;
+	enum lane_no		 lane;
 	char			*from;
 	char			*body;
+	char			*bare;		/* its person; NULL: the poll */
+	size_t			 bytes;		/* body's, counted in the lane */
 	void			*cookie;
 	time_t			 now;
 	uint64_t		 t_in;		/* monotonic us, queued */
+};
+
+/*
+ * A shard's jobs wait in two FIFOs. The fast one holds what answers a
+ * person whose session is up: their data messages, the bot's texts to
+ * them, ends, the poll. The slow one holds handshakes, queries, fragments,
+ * plaintext: the work a restart storm or a stranger brings. The worker
+ * takes the fast lane first, but after LANE_FAST_RUN fast jobs in a row
+ * one slow job, so handshakes are never starved.
+ *
+ * One person's jobs keep their order: a job goes to the fast lane only if
+ * none of the same person's waits in the slow one (slow_of[] counts the
+ * slow lane's jobs by a hash of the person; the lane is walked only when
+ * that count is not 0), and the worker takes the slow lane's head only
+ * when none of that person's jobs waits in the fast lane (a walk: the
+ * fast lane is short, the main thread stops reading at LANE_FAST_DEPTH).
+ *
+ * Back-pressure (otr_room): the main thread reads from the XMPP socket
+ * only while every shard has fewer than `depth` fast jobs waiting or
+ * running, and its slow lane holds fewer than LANE_SLOW_JOBS jobs and
+ * LANE_SLOW_BYTES bytes: beyond that, messages wait in the socket and
+ * the server, as with one thread. Its jobs (the bot's texts, the poll)
+ * are always queued.
+ */
+#define LANE_FAST_RUN		OTR_FAST_RUN
+#define LANE_FAST_DEPTH		OTR_DEPTH	/* SECOURS_OTR_DEPTH changes it */
+#define LANE_SLOW_JOBS		OTR_SLOW_JOBS
+#define LANE_SLOW_BYTES		OTR_SLOW_BYTES
+#define LANE_SLOTS		1024
+
+struct lane {
+	struct job		*head;
+	struct job		**tail;
+	size_t			 n;
+	size_t			 bytes;
 };
 
 /*
@@ -3228,12 +3268,16 @@ struct shard {
 	unsigned int		 no;
 	struct eng		*e;
 	pthread_mutex_t		*mu;		/* the engine */
-	pthread_mutex_t		 jmu;		/* the jobs */
+	pthread_mutex_t		 jmu;		/* the jobs, under it: */
 	pthread_cond_t		 jcv;
-	struct job		*jhead;
-	struct job		**jtail;
-	pthread_cond_t		 idle;		/* pending went to 0 */
-	size_t			 pending;	/* under jmu: queued + running */
+	struct lane		 lanes[2];	/* enum lane_no */
+	unsigned int		 slow_of[LANE_SLOTS]; /* by person */
+	unsigned int		 fast_run;	/* fast jobs in a row */
+	const char		*running;	/* the running job's person */
+	int			 busy;		/* a job is running */
+	int			 syncing;	/* the main thread waits */
+	pthread_cond_t		 idle;		/* a job was done */
+	size_t			 pending;	/* queued + running */
 	pthread_t		 th;
 	int			 started;
 	int			 stop;		/* under jmu */
@@ -3262,6 +3306,10 @@ struct otr {
 						   be in select() */
 	int			 trace;		/* SECOURS_OTR_TRACE: log where
 						   each message's time went */
+	size_t			 depth;		/* fast jobs a shard may hold */
+	pthread_mutex_t		 rmu;		/* the wait for room */
+	pthread_cond_t		 rcv;
+	int			 room_wait;	/* under rmu */
 	char			**session_jid;	/* otr_session_jid's copy */
 	char			*fpr_path;
 	char			*fpr_written;	/* its content, as last written */
@@ -3386,7 +3434,91 @@ job_free(struct job *j)
 {
 	free(j->from);
 	free(j->body);
+	free(j->bare);
 	free(j);
+}
+
+static unsigned int
+lane_slot(const char *bare)
+{
+	return util_hash_str(bare) % LANE_SLOTS;
+}
+
+/* Under jmu: does one of bare's jobs wait in that lane? The slow lane
+ * is walked only when bare's slot counts a job there (a collision). */
+static int
+lane_has(const struct shard *sh, enum lane_no lane, const char *bare)
+{
+	const struct job *j;
+
+	if (lane == LANE_SLOW && sh->slow_of[lane_slot(bare)] == 0)
+		return 0;
+	for (j = sh->lanes[lane].head; j != NULL; j = j->next)
+		if (j->bare != NULL && strcmp(j->bare, bare) == 0)
+			return 1;
+	return 0;
+}
+
+/* Under jmu: appends j to its lane. */
+static void
+lane_push(struct shard *sh, struct job *j)
+{
+	struct lane *l = &sh->lanes[j->lane];
+
+	j->next = NULL;
+	*l->tail = j;
+	l->tail = &j->next;
+	l->n++;
+	l->bytes += j->bytes;
+	if (j->lane == LANE_SLOW && j->bare != NULL)
+		sh->slow_of[lane_slot(j->bare)]++;
+}
+
+/* Under jmu: the next job for the worker (the lanes are not both empty):
+ * the fast lane's head, unless LANE_FAST_RUN fast jobs ran in a row and
+ * the slow lane's head is not behind a fast job of its person. */
+static struct job *
+lane_take(struct shard *sh)
+{
+	struct lane *fast = &sh->lanes[LANE_FAST];
+	struct lane *slow = &sh->lanes[LANE_SLOW];
+	struct lane *l;
+	struct job *j;
+
+	if (fast->head != NULL && (slow->head == NULL ||
+	    sh->fast_run < LANE_FAST_RUN || (slow->head->bare != NULL &&
+	    lane_has(sh, LANE_FAST, slow->head->bare)))) {
+		l = fast;
+		sh->fast_run++;
+	} else {
+		l = slow;
+		sh->fast_run = 0;
+	}
+	j = l->head;
+	if ((l->head = j->next) == NULL)
+		l->tail = &l->head;
+	l->n--;
+	l->bytes -= j->bytes;
+	if (j->lane == LANE_SLOW && j->bare != NULL)
+		sh->slow_of[lane_slot(j->bare)]--;
+	return j;
+}
+
+/* The lane of a message from a person: an OTR data message (v3 or v2,
+ * whole) goes to the fast lane; queries, handshakes, fragments and
+ * plaintext go to the slow one. What a message says of itself is
+ * enough: a false claim buys a place in a queue, nothing else (libotr
+ * answers it as any other message, within the sender's rate limit). */
+static enum lane_no
+lane_of_body(const char *body)
+{
+	static const char *const fast[] = { "?OTR:AAMD", "?OTR:AAID" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(fast); i++)
+		if (strncmp(body, fast[i], strlen(fast[i])) == 0)
+			return LANE_FAST;
+	return LANE_SLOW;
 }
 
 static void shard_lock(const struct shard *);
@@ -3509,14 +3641,17 @@ worker(void *arg)
 		uint64_t t_start, t_locked;
 
 		pthread_mutex_lock(&sh->jmu);
-		while (sh->jhead == NULL && !sh->stop)
+		while (sh->lanes[LANE_FAST].head == NULL &&
+		    sh->lanes[LANE_SLOW].head == NULL && !sh->stop)
 			pthread_cond_wait(&sh->jcv, &sh->jmu);
-		if ((j = sh->jhead) == NULL) {
+		if (sh->lanes[LANE_FAST].head == NULL &&
+		    sh->lanes[LANE_SLOW].head == NULL) {
 			pthread_mutex_unlock(&sh->jmu);
 			return NULL;
 		}
-		if ((sh->jhead = j->next) == NULL)
-			sh->jtail = &sh->jhead;
+		j = lane_take(sh);
+		sh->running = j->bare;
+		sh->busy = 1;
 		pthread_mutex_unlock(&sh->jmu);
 
 		t_start = mono_us();
@@ -3551,52 +3686,83 @@ worker(void *arg)
 				it->kind = IT_DONE;
 			*btail = it;
 		}
-		if (batch != NULL)
-			out_push(f, batch);
-		job_free(j);
 		pthread_mutex_lock(&sh->jmu);
-		if (--sh->pending == 0)
+		sh->running = NULL;
+		sh->busy = 0;
+		--sh->pending;
+		if (sh->syncing)
 			pthread_cond_broadcast(&sh->idle);
 		pthread_mutex_unlock(&sh->jmu);
+		job_free(j);
+		/* A slot is free: the main thread, if it waits for room, reads
+		 * again. Before the items, which it handles first. */
+		pthread_mutex_lock(&f->rmu);
+		if (f->room_wait)
+			pthread_cond_signal(&f->rcv);
+		pthread_mutex_unlock(&f->rmu);
+		if (batch != NULL)
+			out_push(f, batch);
 		/* After the item: otr_dispatch() returning 0 means all done. */
 		__atomic_sub_fetch(&f->inflight, 1, __ATOMIC_SEQ_CST);
 	}
 }
 
-/* Queues a job (main thread). Takes from and body. */
+/* Queues a job (main thread). Takes from and body. want: LANE_FAST if
+ * the job may go ahead of handshakes (it does unless its person has a
+ * job in the slow lane). */
 static void
 job_queue(struct otr *f, struct shard *sh, enum job_kind kind, char *from,
-    char *body, void *cookie, time_t now)
+    char *body, void *cookie, time_t now, enum lane_no want)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 
 	j->kind = kind;
 	j->from = from;
 	j->body = body;
+	j->bare = from != NULL ? person_bare(from) : NULL;
+	j->bytes = body != NULL ? strlen(body) : 0;
 	j->cookie = cookie;
 	j->now = now;
 	j->t_in = mono_us();
 	__atomic_add_fetch(&f->inflight, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_lock(&sh->jmu);
+	j->lane = want;
+	if (j->bare != NULL && lane_has(sh, LANE_SLOW, j->bare))
+		j->lane = LANE_SLOW;	/* after that person's jobs */
 	sh->pending++;
-	*sh->jtail = j;
-	sh->jtail = &j->next;
+	lane_push(sh, j);
 	pthread_cond_signal(&sh->jcv);
 	pthread_mutex_unlock(&sh->jmu);
 }
 
-/* Main thread: waits until the shard's worker has done every job queued
- * so far (for the few calls whose result the caller needs, so that they
- * come after the sends queued before them), then takes its mutex. */
-static void
-shard_sync(struct shard *sh)
+/* Under jmu: a job of bare (NULL: any job) waits or runs. */
+static int
+shard_holds(const struct shard *sh, const char *bare)
 {
+	if (bare == NULL)
+		return sh->pending > 0;
+	return (sh->running != NULL && strcmp(sh->running, bare) == 0) ||
+	    lane_has(sh, LANE_SLOW, bare) || lane_has(sh, LANE_FAST, bare);
+}
+
+/* Main thread: waits until the shard's worker has done every job of jid's
+ * person queued so far (jid NULL: every job), for the few calls whose
+ * result the caller needs, so that they come after the sends queued
+ * before them; then takes the engine's mutex (the worker may be between
+ * two other people's jobs: it waits for this call). */
+static void
+shard_sync(struct shard *sh, const char *jid)
+{
+	char *bare = jid != NULL ? person_bare(jid) : NULL;
+
 	pthread_mutex_lock(&sh->jmu);
-	while (sh->pending > 0)
+	sh->syncing++;
+	while (shard_holds(sh, bare))
 		pthread_cond_wait(&sh->idle, &sh->jmu);
+	sh->syncing--;
 	pthread_mutex_unlock(&sh->jmu);
-	/* Only the main thread queues: the worker stays idle. */
-	pthread_mutex_lock(sh->mu);
+	free(bare);
+	shard_lock(sh);
 }
 
 static unsigned int
@@ -3607,6 +3773,19 @@ threads_wanted(const struct config *cfg)
 	 * (docs/performance.md, "OTR worker threads"). */
 	return cfg->limits.otr_threads > 0 ?
 	    (unsigned int)cfg->limits.otr_threads : 0;
+}
+
+/* The back-pressure bound (LANE_FAST_DEPTH; SECOURS_OTR_DEPTH, 1..64,
+ * for the benchmark). */
+static size_t
+depth_wanted(void)
+{
+	const char *env = getenv("SECOURS_OTR_DEPTH");
+	long v;
+
+	if (env != NULL && util_parse_long(env, 1, 64, &v) == 0)
+		return (size_t)v;
+	return LANE_FAST_DEPTH;
 }
 
 static struct shard *
@@ -3664,7 +3843,17 @@ otr_new(const struct config *cfg, const char *refusal,
 	f->n = threads_wanted(cfg);
 	f->trace = getenv("SECOURS_OTR_TRACE") != NULL;
 	pthread_mutex_init(&f->omu, NULL);
+	pthread_mutex_init(&f->rmu, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&f->rcv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	f->otail = &f->ohead;
+	f->depth = depth_wanted();
 	if (f->n == 0) {
 		if ((f->e = eng_new(cfg, refusal, cb, 0, 0, NULL, NULL)) ==
 		    NULL) {
@@ -3688,7 +3877,8 @@ otr_new(const struct config *cfg, const char *refusal,
 		pthread_cond_init(&sh->idle, NULL);
 		pthread_mutex_init(&sh->smu, NULL);
 		sh->snaps = xcalloc(SNAP_SLOTS, sizeof(*sh->snaps));
-		sh->jtail = &sh->jhead;
+		sh->lanes[LANE_FAST].tail = &sh->lanes[LANE_FAST].head;
+		sh->lanes[LANE_SLOW].tail = &sh->lanes[LANE_SLOW].head;
 		memset(&ecb, 0, sizeof(ecb));
 		ecb.ud = sh;
 		ecb.inject = front_inject;
@@ -3859,6 +4049,68 @@ otr_sleep_ms(struct otr *f, unsigned long want)
 }
 
 int
+otr_room(struct otr *f)
+{
+	unsigned int i;
+	int room = 1;
+
+	for (i = 0; i < f->n && room; i++) {
+		struct shard *sh = &f->sh[i];
+
+		pthread_mutex_lock(&sh->jmu);
+		room = sh->lanes[LANE_FAST].n + (size_t)sh->busy < f->depth &&
+		    sh->lanes[LANE_SLOW].n < LANE_SLOW_JOBS &&
+		    sh->lanes[LANE_SLOW].bytes < LANE_SLOW_BYTES;
+		pthread_mutex_unlock(&sh->jmu);
+	}
+	return room;
+}
+
+size_t
+otr_queued(struct otr *f)
+{
+	unsigned int i;
+	size_t n = 0;
+
+	for (i = 0; i < f->n; i++) {
+		pthread_mutex_lock(&f->sh[i].jmu);
+		n += f->sh[i].lanes[LANE_FAST].n + f->sh[i].lanes[LANE_SLOW].n;
+		pthread_mutex_unlock(&f->sh[i].jmu);
+	}
+	return n;
+}
+
+void
+otr_wait_room(struct otr *f, unsigned long ms)
+{
+	struct timespec until;
+	int waiting = 0;
+
+	if (f->n == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)(ms / 1000);
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	/* rmu, then a shard's jmu or omu: a worker takes them one at a
+	 * time, and signals rcv under rmu after each job. */
+	pthread_mutex_lock(&f->rmu);
+	f->room_wait = 1;
+	while (!otr_room(f) && !waiting) {
+		if (pthread_cond_timedwait(&f->rcv, &f->rmu, &until) != 0)
+			break;
+		pthread_mutex_lock(&f->omu);
+		waiting = f->ohead != NULL;
+		pthread_mutex_unlock(&f->omu);
+	}
+	f->room_wait = 0;
+	pthread_mutex_unlock(&f->rmu);
+}
+
+int
 otr_dispatch(struct otr *f)
 {
 	if (f->n == 0)
@@ -3950,11 +4202,13 @@ otr_free(struct otr *f)
 		fpr_write_all(f);
 	for (i = 0; i < f->n; i++) {
 		struct job *j;
+		int k;
 
-		while ((j = f->sh[i].jhead) != NULL) {
-			f->sh[i].jhead = j->next;
-			job_free(j);
-		}
+		for (k = 0; k < 2; k++)
+			while ((j = f->sh[i].lanes[k].head) != NULL) {
+				f->sh[i].lanes[k].head = j->next;
+				job_free(j);
+			}
 		eng_free(f->sh[i].e);
 	}
 	/* What the engines said last: the bodies go out, the rest is
@@ -3979,6 +4233,8 @@ otr_free(struct otr *f)
 		free(f->sh[i].snaps);
 	}
 	pthread_mutex_destroy(&f->omu);
+	pthread_mutex_destroy(&f->rmu);
+	pthread_cond_destroy(&f->rcv);
 	free(f->sh);
 	free(f->fpr_path);
 	free(f->fpr_written);
@@ -4006,7 +4262,7 @@ otr_receive_async(struct otr *f, const char *from_full, const char *body,
 	}
 	sh = shard_for(f, from_full);
 	job_queue(f, sh, J_RECEIVE, xstrdup(from_full), xstrdup(body), cookie,
-	    0);
+	    0, lane_of_body(body));
 }
 
 void
@@ -4024,7 +4280,7 @@ otr_receive(struct otr *f, const char *from_full, const char *body)
 	} else {							\
 		struct shard *sh_ = shard_for((f), (jid));		\
 		struct eng *e = sh_->e;					\
-		shard_sync(sh_);					\
+		shard_sync(sh_, (jid));					\
 		call;							\
 		gen_bump(sh_);						\
 		shard_unlock(sh_);					\
@@ -4086,7 +4342,7 @@ send_queue(struct otr *f, const char *bare_in, const char *text)
 		free(bare);
 		return -1;
 	}
-	job_queue(f, sh, J_SEND, bare, xstrdup(text), NULL, 0);
+	job_queue(f, sh, J_SEND, bare, xstrdup(text), NULL, 0, LANE_FAST);
 	return 0;
 }
 
@@ -4150,7 +4406,7 @@ otr_end(struct otr *f, const char *bare)
 		eng_end(f->e, bare);
 	else if (bare != NULL)
 		job_queue(f, shard_for(f, bare), J_END, xstrdup(bare), NULL,
-		    NULL, 0);
+		    NULL, 0, LANE_FAST);
 }
 
 void
@@ -4163,7 +4419,7 @@ otr_end_all(struct otr *f)
 		return;
 	}
 	for (i = 0; i < f->n; i++) {
-		shard_sync(&f->sh[i]);
+		shard_sync(&f->sh[i], NULL);
 		eng_end_all(f->sh[i].e);
 		gen_bump(&f->sh[i]);
 		shard_unlock(&f->sh[i]);
@@ -4188,7 +4444,8 @@ otr_poll(struct otr *f, time_t now)
 		return;
 	}
 	for (i = 0; i < f->n; i++)
-		job_queue(f, &f->sh[i], J_POLL, NULL, NULL, NULL, now);
+		job_queue(f, &f->sh[i], J_POLL, NULL, NULL, NULL, now,
+		    LANE_FAST);
 }
 
 void

@@ -116,6 +116,23 @@ int otr_dispatch(struct otr *o);
  * this call to the next otr_dispatch(), the first result calls cb.wake. */
 unsigned long otr_sleep_ms(struct otr *o, unsigned long want);
 #define OTR_WAKE_BOUND_MS	20
+/* Main thread, before it reads the XMPP socket: 1 if every shard can take
+ * more messages (always without worker threads). While 0, messages wait
+ * in the socket: a shard holds a few answers' jobs (SECOURS_OTR_DEPTH,
+ * 3), a bounded queue of handshakes, and what one read of the socket
+ * brings; docs/design.md, "Threads". */
+int otr_room(struct otr *o);
+#define OTR_DEPTH		3	/* answers' jobs in a shard */
+#define OTR_SLOW_JOBS		4096	/* handshakes' queue, jobs */
+#define OTR_SLOW_BYTES		(4u << 20)	/* and bytes */
+/* A shard's worker takes answers first, but one handshake's job after at
+ * most this many answers' jobs in a row. */
+#define OTR_FAST_RUN		4
+/* Main thread, when otr_room() said 0: sleeps until a worker is done with
+ * a job, at most ms. */
+void otr_wait_room(struct otr *o, unsigned long ms);
+/* For tests: jobs waiting in the shards' queues (not the running ones). */
+size_t otr_queued(struct otr *o);
 /* For tests: waits until every queued message is done and delivered. */
 void otr_settle(struct otr *o);
 /* Main thread: holds every worker off (a reload swaps the configuration

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +75,11 @@ struct node {
 static struct wire_msg queue[512];
 static int nqueue;
 static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
-    fresh, crowd, dora, sbot, pa, pb;
+    fresh, crowd, dora, sbot, pa, pb, qbot, qa;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide, &cap, &fresh, &crowd, &dora, &sbot, &pa, &pb };
+    &mob, &wide, &cap, &fresh, &crowd, &dora, &sbot, &pa, &pb, &qbot, &qa };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -1687,6 +1688,183 @@ test_userstates(void)
 	free(store);
 }
 
+/*
+ * The worker's two lanes and the main thread's back-pressure (one worker
+ * thread, whatever SECOURS_OTR_THREADS: every person in its one shard).
+ * otr_pause() holds the worker off: it takes a first job (the "plug") and
+ * waits for the engine, so what is queued next shows the lanes' order
+ * once otr_resume() lets it go. The order is cb.received's, in cookies.
+ */
+static int qorder[128];
+static int nqorder;
+
+static void
+cb_received_q(void *ud, void *cookie)
+{
+	(void)ud;
+	if (nqorder < (int)ARRAY_LEN(qorder))
+		qorder[nqorder++] = (int)(intptr_t)cookie;
+}
+
+static int
+q_pos(int cookie)
+{
+	int i;
+
+	for (i = 0; i < nqorder; i++)
+		if (qorder[i] == cookie)
+			return i;
+	return -1;
+}
+
+/* A question as qa's client sends it to qbot: an OTR data message. */
+static char *
+qa_says(const char *text)
+{
+	struct wire_msg m;
+	char *body = NULL;
+
+	queue_clear();
+	if (otr_send(qa.o, "qbot@example.test", text) == 0 &&
+	    wire_pop(queue, &nqueue, &m)) {
+		body = xstrdup(m.body);
+		wire_msg_free(&m);
+	}
+	queue_clear();
+	return body;
+}
+
+/* Holds qbot's worker on a plug job: returns once it took it. */
+static void
+q_stall(void)
+{
+	int i;
+
+	nqorder = 0;
+	otr_pause(qbot.o);
+	otr_receive_async(qbot.o, "plug@example.test/x", "hello", (void *)1);
+	for (i = 0; i < 5000 && otr_queued(qbot.o) > 0; i++)
+		usleep(1000);
+}
+
+static void
+q_go(void)
+{
+	otr_resume(qbot.o);
+	otr_settle(qbot.o);
+	queue_clear();
+}
+
+static void
+q_ask(const char *from, const char *body, int cookie)
+{
+	otr_receive_async(qbot.o, from, body, (void *)(intptr_t)cookie);
+}
+
+static void
+test_lanes(void)
+{
+	struct otr_callbacks cb = { &qbot, cb_inject, cb_text, cb_event,
+	    cb_kept, cb_received_q, NULL };
+	char *b[OTR_FAST_RUN + 2], *big;
+	size_t fed;
+	int i;
+
+	node_setup(&qbot, "qbot@example.test", "qbot@example.test/secours",
+	    "qbot");
+	qbot.cfg.limits.otr_threads = 1;
+	node_setup(&qa, "qa@example.test", "qa@example.test/pc", "qa");
+	qbot.o = otr_new(&qbot.cfg, REFUSAL, &cb);
+	CHECK(qbot.o != NULL && node_start(&qa) == 0, "lanes: bot and qa start");
+	if (qbot.o == NULL || qa.o == NULL)
+		return;
+	otr_set_clock(qbot.o, test_clock);
+	otr_open(qa.o, "qbot@example.test");
+	deliver();
+	CHECK_INT(1, count_ev(&qbot, OTR_EV_SECURE), "lanes: qa is private");
+
+	/* An answer's job overtakes the handshakes queued before it. */
+	b[0] = qa_says("first question");
+	q_stall();
+	q_ask("s1@example.test/x", "?OTRv3?", 2);
+	q_ask("s2@example.test/x", "?OTRv3?", 3);
+	q_ask("s3@example.test/x", "?OTRv3?", 4);
+	q_ask("qa@example.test/pc", b[0], 10);
+	q_go();
+	CHECK_INT(5, nqorder, "lanes: every job done");
+	CHECK_INT(1, q_pos(10), "lanes: qa's question right after the plug, "
+	    "before three queries queued earlier");
+	CHECK(q_pos(2) < q_pos(3) && q_pos(3) < q_pos(4),
+	    "lanes: the queries in their order");
+	CHECK_STR("first question", last_text(&qbot), "lanes: qa's question read");
+	free(b[0]);
+
+	/* One person's order holds: qa's query first, then qa's question. */
+	b[0] = qa_says("second question");
+	q_stall();
+	q_ask("s4@example.test/x", "?OTRv3?", 2);
+	q_ask("qa@example.test/pc", "?OTRv3?", 20);
+	q_ask("qa@example.test/pc", b[0], 21);
+	q_go();
+	CHECK(q_pos(2) < q_pos(20) && q_pos(20) < q_pos(21),
+	    "lanes: qa's question stays behind qa's own query");
+	CHECK_STR("second question", last_text(&qbot),
+	    "lanes: read after the re-key began");
+	free(b[0]);
+	otr_open(qa.o, "qbot@example.test");
+	deliver();
+
+	/* Handshakes are not starved: one after OTR_FAST_RUN answers. */
+	for (i = 0; i < OTR_FAST_RUN + 2; i++)
+		b[i] = qa_says("again");
+	q_stall();
+	q_ask("s5@example.test/x", "?OTRv3?", 30);
+	for (i = 0; i < OTR_FAST_RUN + 2; i++)
+		q_ask("qa@example.test/pc", b[i], 31 + i);
+	q_go();
+	CHECK_INT(OTR_FAST_RUN + 1, q_pos(30), "lanes: the query after "
+	    "OTR_FAST_RUN answers");
+	CHECK(q_pos(31) == 1 && q_pos(31 + OTR_FAST_RUN) == OTR_FAST_RUN + 2,
+	    "lanes: the answers in their order around it");
+	for (i = 0; i < OTR_FAST_RUN + 2; i++) {
+		free(b[i]);
+		b[i] = qa_says("and again");
+	}
+
+	/* Back-pressure: with the worker stalled, the main thread takes no
+	 * more than the bound (the plug running, OTR_DEPTH - 1 waiting). */
+	q_stall();
+	for (fed = 0; fed < OTR_FAST_RUN + 2 && otr_room(qbot.o); fed++)
+		q_ask("qa@example.test/pc", b[fed], 40 + (int)fed);
+	CHECK_INT(OTR_DEPTH - 1, (int)fed, "back-pressure: answers' jobs taken "
+	    "while the worker is stuck");
+	CHECK_INT(OTR_DEPTH - 1, (int)otr_queued(qbot.o), "back-pressure: "
+	    "that many held");
+	q_go();
+	CHECK(otr_room(qbot.o), "back-pressure: room again once done");
+	for (i = 0; i < OTR_FAST_RUN + 2; i++)
+		free(b[i]);
+
+	/* The handshakes' lane has its bounds too: jobs, then bytes. */
+	q_stall();
+	for (fed = 0; fed < OTR_SLOW_JOBS + 10 && otr_room(qbot.o); fed++)
+		q_ask("s6@example.test/x", "x", 50);
+	CHECK_INT(OTR_SLOW_JOBS, (int)fed, "back-pressure: at most "
+	    "OTR_SLOW_JOBS handshakes' jobs");
+	q_go();
+	big = xmalloc(60001);
+	memset(big, 'a', 60000);
+	big[60000] = '\0';
+	q_stall();
+	for (fed = 0; fed < 200 && otr_room(qbot.o); fed++)
+		q_ask("s7@example.test/x", big, 60);
+	CHECK_INT((int)((OTR_SLOW_BYTES + 59999) / 60000), (int)fed,
+	    "back-pressure: at most OTR_SLOW_BYTES in handshakes' jobs");
+	q_go();
+	free(big);
+	CHECK_INT(0, (int)otr_queued(qbot.o), "lanes: all done");
+}
+
 int
 main(void)
 {
@@ -1742,6 +1920,7 @@ main(void)
 	test_eviction_cost();
 	test_userstates();
 	test_log_privacy(logpath);
+	test_lanes();		/* after: its strangers fill the log */
 	test_tick_cost();	/* after: its 10,000 strangers fill the log */
 	CHECK_INT(0, leaks, "nothing but notices and OTR in clear from bots");
 
