@@ -359,8 +359,7 @@ test_apply(void)
 	store_close(st);
 }
 
-/* The outbox is skipped when known empty: never while a message waits,
- * whether it came in this run, a rolled-back one, or a run before. */
+/* Lists what waits for `to` and checks how many. */
 static void
 outbox_count(struct store *st, const char *to, size_t want, const char *what)
 {
@@ -372,6 +371,7 @@ outbox_count(struct store *st, const char *to, size_t want, const char *what)
 	store_msgs_free(v, n);
 }
 
+/* A waiting message for `to` (NULL: one the schema refuses). */
 static struct store_msg
 empty_msg(const char *to)
 {
@@ -386,6 +386,8 @@ empty_msg(const char *to)
 	return m;
 }
 
+/* The outbox is skipped when known empty: never while a message waits,
+ * whether it came in this run, after a rolled-back one, or a run before. */
 static void
 test_outbox_empty(void)
 {
