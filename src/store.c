@@ -33,6 +33,7 @@ enum stmt {
 	S_HELPER_GET,
 	S_HELPER_PUT,
 	S_NEXT_ID,
+	S_OUTBOX_ANY,
 	S_COUNT,
 };
 
@@ -87,6 +88,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence"
 	    " WHERE name = 'cases'), 0), coalesce((SELECT max(id)"
 	    " FROM cases), 0)) + 1",
+	[S_OUTBOX_ANY] =
+	    "SELECT EXISTS (SELECT 1 FROM outbox)",
 };
 
 /* A writer waiting for another process's lock stalls the whole daemon:
@@ -127,12 +130,22 @@ static const char schema_v1[] =
     " blocked_at INTEGER NOT NULL DEFAULT 0);"
     "PRAGMA user_version = 1;";
 
+/* What the store knows of the outbox as a whole. EMPTY is set only by
+ * outbox_known_empty(), from a committed read; every insert leaves it
+ * first, so a stale EMPTY cannot hide a waiting message. */
+enum outbox_state {
+	OUTBOX_UNKNOWN,		/* look (once) before trusting either */
+	OUTBOX_EMPTY,		/* no row: listing can skip SQLite */
+	OUTBOX_USED,		/* rows were added since the last look */
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
 	char		*wpath;		/* the withdrawn cases' side file */
 	sqlite3_stmt	*stmt[S_COUNT];
 	int		 wiped;		/* the WAL may hold wiped text */
+	enum outbox_state outbox;	/* whether anything waits at all */
 };
 
 static int
@@ -361,6 +374,14 @@ stmt_get(struct store *st, enum stmt k)
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return s;
+}
+
+/* After a delete: the outbox may now be empty; look next time. */
+static void
+outbox_shrunk(struct store *st)
+{
+	if (st->outbox == OUTBOX_USED)
+		st->outbox = OUTBOX_UNKNOWN;
 }
 
 static int
@@ -593,8 +614,10 @@ store_purge(struct store *st, time_t closed_before, time_t msgs_before)
 	if (stmt_done(st, s, "purge old waiting messages") == -1)
 		return -1;
 	n += (long)sqlite3_changes(st->db);
-	if (n > 0)
+	if (n > 0) {
 		st->wiped = 1;
+		outbox_shrunk(st);
+	}
 	return n;
 }
 
@@ -639,6 +662,8 @@ store_outbox_add(struct store *st, const struct store_msg *m)
 	struct buf b;
 	int rc = 0;
 
+	/* Before the insert: even a failed or rolled-back one. */
+	st->outbox = OUTBOX_USED;
 	buf_init(&b);
 	vars_encode(m->vars, &b);
 	rc |= sqlite3_bind_int64(s, 1, m->case_id);
@@ -661,16 +686,43 @@ store_outbox_add(struct store *st, const struct store_msg *m)
 	return (long)sqlite3_last_insert_rowid(st->db);
 }
 
+/* 1 if the outbox holds no row for anyone, as last committed; 0 if it
+ * may hold some (or the store cannot tell). Reads SQLite only when a
+ * delete may have emptied it. */
+static int
+outbox_known_empty(struct store *st)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->outbox != OUTBOX_UNKNOWN)
+		return st->outbox == OUTBOX_EMPTY;
+	/* Inside a transaction a rollback could bring rows back. */
+	if (!sqlite3_get_autocommit(st->db))
+		return 0;
+	s = stmt_get(st, S_OUTBOX_ANY);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		st->outbox = sqlite3_column_int(s, 0) == 0 ? OUTBOX_EMPTY :
+		    OUTBOX_USED;
+	sqlite3_reset(s);
+	return st->outbox == OUTBOX_EMPTY;
+}
+
 int
 store_outbox_list(struct store *st, const char *to, struct store_msg **v,
     size_t *n)
 {
-	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_LIST);
+	sqlite3_stmt *s;
 	size_t cap = 0;
 	int rc;
 
 	*v = NULL;
 	*n = 0;
+	/* Nearly always so, at each new private conversation. */
+	if (outbox_known_empty(st))
+		return 0;
+	s = stmt_get(st, S_OUTBOX_LIST);
 	bind_text(s, 1, to);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_msg *m;
@@ -713,6 +765,7 @@ store_outbox_delete(struct store *st, long id)
 	if (stmt_done(st, s, "delete delivered message") == -1)
 		return -1;
 	st->wiped = 1;
+	outbox_shrunk(st);
 	return 0;
 }
 
@@ -959,6 +1012,7 @@ store_apply(struct store *st, const struct store_changes *ch)
 		goto fail;
 	if (wiped) {
 		st->wiped = 1;
+		outbox_shrunk(st);
 		store_tidy(st);
 	}
 	return 0;

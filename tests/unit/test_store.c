@@ -359,6 +359,88 @@ test_apply(void)
 	store_close(st);
 }
 
+/* Lists what waits for `to` and checks how many. */
+static void
+outbox_count(struct store *st, const char *to, size_t want, const char *what)
+{
+	struct store_msg *v;
+	size_t n = 99;
+
+	CHECK_INT(0, store_outbox_list(st, to, &v, &n), what);
+	CHECK_INT((long)want, (long)n, what);
+	store_msgs_free(v, n);
+}
+
+/* A waiting message for `to` (NULL: one the schema refuses). */
+static struct store_msg
+empty_msg(const char *to)
+{
+	struct store_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.case_id = 77;
+	m.to = to != NULL ? xstrdup(to) : NULL;
+	m.lang = xstrdup("en");
+	m.key = xstrdup("esc_from_helper");
+	m.created = 7000;
+	return m;
+}
+
+/* The outbox is skipped when known empty: never while a message waits,
+ * whether it came in this run, after a rolled-back one, or a run before. */
+static void
+test_outbox_empty(void)
+{
+	char sdir[300];
+	struct store *st;
+	struct store_changes ch;
+	struct store_msg m, *v;
+	size_t n = 0;
+	long id;
+
+	snprintf(sdir, sizeof(sdir), "%s/empty", tmp);
+	st = store_open(sdir);
+	CHECK(st != NULL, "empty outbox: open");
+	if (st == NULL)
+		return;
+	outbox_count(st, "p20@example.org", 0, "empty outbox: nothing");
+	/* A failed transaction leaves nothing, and the next insert counts. */
+	store_changes_init(&ch);
+	m = empty_msg(NULL);
+	store_changes_msg(&ch, &m);
+	CHECK_INT(-1, store_apply(st, &ch), "empty outbox: bad insert fails");
+	outbox_count(st, "p20@example.org", 0, "empty outbox: rolled back");
+	store_changes_clear(&ch);
+	m = empty_msg("p20@example.org");
+	store_changes_msg(&ch, &m);
+	CHECK_INT(0, store_apply(st, &ch), "empty outbox: queue one");
+	outbox_count(st, "P20@example.org", 1, "empty outbox: one waits");
+	outbox_count(st, "p21@example.org", 0, "empty outbox: not for others");
+	store_close(st);
+
+	/* A new run: what waits is still found. */
+	st = store_open(sdir);
+	outbox_count(st, "p21@example.org", 0, "empty outbox: reopen, other");
+	store_outbox_list(st, "p20@example.org", &v, &n);
+	CHECK_INT(1, n, "empty outbox: reopen, the message waits");
+	id = n == 1 ? v[0].id : 0;
+	store_msgs_free(v, n);
+	/* Delivered: empty again; then a new message must be seen. */
+	store_changes_clear(&ch);
+	store_changes_op(&ch, STORE_OP_OUTBOX_DELETE, id, 0, 0);
+	CHECK_INT(0, store_apply(st, &ch), "empty outbox: delete it");
+	outbox_count(st, "p20@example.org", 0, "empty outbox: delivered");
+	m = empty_msg("p22@example.org");
+	CHECK(store_outbox_add(st, &m) > 0, "empty outbox: add directly");
+	store_msg_release(&m);
+	outbox_count(st, "p22@example.org", 1, "empty outbox: new one seen");
+	store_close(st);
+	st = store_open(sdir);
+	outbox_count(st, "p22@example.org", 1, "empty outbox: and after reopen");
+	store_changes_release(&ch);
+	store_close(st);
+}
+
 /* The side file of cases whose CANCEL the database refused. */
 static void
 test_withdrawn(void)
@@ -497,6 +579,7 @@ main(void)
 	test_helpers();
 	test_wal_wiped();
 	test_apply();
+	test_outbox_empty();
 	test_withdrawn();
 	test_refusals();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
