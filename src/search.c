@@ -2033,6 +2033,9 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 	for (size_t k = 0; k < nhits; k++) {
 		hits[k].lacks_key = 0;
 		hits[k].key_mention = 0;
+		hits[k].copy = k > 0 && hits[k].page != hits[0].page &&
+		    same_text(guide_section_text(s->g, hits[k].section),
+		    guide_section_text(s->g, hits[0].section));
 	}
 	hits_topics(s, q, lang, qli, hits, nhits);
 	if (s->lx == NULL || li < 0)
@@ -2205,13 +2208,15 @@ has_rival(const struct search_hit *hits, size_t n)
 }
 
 /* Is the best hit's lead thin (SEARCH_LEAD): the next two hits are on
- * other pages than its own, the second nearly ties with it, and it does
- * not cover clearly more of the question (SEARCH_LEAD_COVERAGE)? */
+ * other pages than its own (a copy of its own section on another page is
+ * the same answer again, not another page: search_hit.copy), the second
+ * nearly ties with it, and it does not cover clearly more of the question
+ * (SEARCH_LEAD_COVERAGE)? */
 static int
 lead_thin(const struct search_hit *hits, size_t n)
 {
 	if (n < 3 || hits[1].page == hits[0].page ||
-	    hits[2].page == hits[0].page)
+	    hits[2].page == hits[0].page || hits[1].copy || hits[2].copy)
 		return 0;
 	return hits[1].score > SEARCH_LEAD * hits[0].score &&
 	    hits[0].coverage - hits[1].coverage < SEARCH_LEAD_COVERAGE;

@@ -922,6 +922,55 @@ test_decide_lead(void)
 	    "answer");
 }
 
+/* A page held twice (the DFAK seed folder repeats a French page): the
+ * copy ties with the best hit but is no second opinion. */
+static const char copy_ink[] =
+"# Printer ink\n\nWhen the printer ink runs dry, buy a new cartridge "
+"and shake it before use.\n";
+static const char copy_ink_other[] =
+"# Printer ink\n\nWhen the printer ink runs dry, buy a fresh cartridge "
+"and shake it before use.\n";
+static const char copy_paper[] =
+"# Printer paper\n\nWhen the printer jams, take the paper out gently; "
+"ink stains wash out with water.\n";
+
+/* The copy of the best hit's section on another page does not make its
+ * lead thin; a page that differs by one word does. */
+static void
+test_decide_copy(void)
+{
+	const char *const second[] = { copy_ink, copy_ink_other };
+	const int want[] = { SEARCH_ANSWER, SEARCH_CHOICES };
+	const char *const what[] = {
+		"a page held twice: the copy ties, but the answer stands",
+		"...a page that differs by a word is another page: choices",
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct guide *g = guide_new();
+		struct search *s;
+		struct search_hit h[3];
+		size_t n;
+
+		guide_load_buffer(g, "ink.en.md", copy_ink, strlen(copy_ink),
+		    "en");
+		guide_load_buffer(g, "ink-again.en.md", second[i],
+		    strlen(second[i]), "en");
+		guide_load_buffer(g, "paper.en.md", copy_paper,
+		    strlen(copy_paper), "en");
+		s = search_new(g);
+		n = search_query(s, "the printer ink runs dry", "en", h, 3);
+		CHECK(n == 3 && h[1].page != h[0].page && h[2].page !=
+		    h[0].page && h[1].score > SEARCH_LEAD * h[0].score &&
+		    h[1].copy == (i == 0), "printer ink: the next two hits on "
+		    "other pages, the second tied");
+		CHECK_INT(want[i], search_decide(h, n, search_min_score(s)),
+		    what[i]);
+		search_free(s);
+		guide_free(g);
+	}
+}
+
 /* A made-up word for n, of consonant-vowel syllables no stemmer cuts. */
 static void
 made_word(size_t n, char w[16])
@@ -1195,6 +1244,7 @@ main(void)
 	test_deflang();
 	test_decide_evidence();
 	test_decide_lead();
+	test_decide_copy();
 	test_guide_bar();
 	test_topics();
 	return TAP_DONE();
