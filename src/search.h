@@ -72,6 +72,10 @@ struct search_hit {
 	int	copy;		/* the section's text is the best hit's,
 				   on another page (a guide that holds a
 				   page twice): not a second opinion */
+	int	translation;	/* the section's page is the best hit's in
+				   another language (the same file name
+				   but for its language suffix or folder:
+				   "page.fr.md", "fr/Page.md") */
 };
 #define SEARCH_TOPICS_MAX	16
 
@@ -165,7 +169,8 @@ double search_min_score(const struct search *s);
  * best covers less than SEARCH_LEAD_COVERAGE more of the question than
  * the second. Two pages nearly tie and nothing backs the first: the
  * person chooses rather than get a confident guess. A hit whose text is
- * the best hit's own (search_hit.copy: a guide holding a page twice) is
+ * the best hit's own (search_hit.copy: a guide holding a page twice), or
+ * a section of its page in another language (search_hit.translation), is
  * not another page there.
  * Scale: SEARCH_CHOICE_MIN is a score (search.h's top comment); the other
  * factors are shares of min_score, so they follow guide.min_score.

@@ -971,6 +971,58 @@ test_decide_copy(void)
 	}
 }
 
+/* A page, its French version, and a page that nearly ties with it. */
+static const char trans_en[] =
+"# Signal safety numbers\n\nCompare the safety numbers in Signal with "
+"your contact, in person or by a call.\n";
+static const char trans_fr[] =
+"# Numéros de sécurité Signal\n\nComparez les numéros de sécurité dans "
+"Signal avec votre contact, en personne ou par un appel.\n";
+static const char trans_groups[] =
+"# Safety numbers in Signal groups\n\nIn Signal groups, check the safety "
+"numbers of each new member with them.\n";
+
+/* The best hit's page in another language, third among the hits, is its
+ * page: the lead is not thin. A French page of another name is another
+ * page. */
+static void
+test_decide_translation(void)
+{
+	const char *const frname[] = { "numbers.fr.md", "other.fr.md" };
+	const int want[] = { SEARCH_ANSWER, SEARCH_CHOICES };
+	const char *const what[] = {
+		"the third hit is the best page in French: answer",
+		"...a French page of another name: choices",
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct guide *g = guide_new();
+		struct search *s;
+		struct search_hit h[3];
+		size_t n;
+
+		guide_load_buffer(g, "numbers.en.md", trans_en,
+		    strlen(trans_en), "en");
+		guide_load_buffer(g, frname[i], trans_fr, strlen(trans_fr),
+		    "en");
+		guide_load_buffer(g, "groups.en.md", trans_groups,
+		    strlen(trans_groups), "en");
+		s = search_new(g);
+		n = search_query(s, "signal safety numbers", "en", h, 3);
+		CHECK(n == 3 && strcmp(guide_section_heading(g, h[0].section),
+		    "Signal safety numbers") == 0 && strcmp(
+		    guide_section_heading(g, h[2].section),
+		    "Numéros de sécurité Signal") == 0 &&
+		    h[1].score > SEARCH_LEAD * h[0].score &&
+		    h[2].translation == (i == 0), "signal safety numbers: "
+		    "another page nearly ties, the French page third");
+		CHECK_INT(want[i], search_decide(h, n, search_min_score(s)),
+		    what[i]);
+		search_free(s);
+		guide_free(g);
+	}
+}
+
 /* A made-up word for n, of consonant-vowel syllables no stemmer cuts. */
 static void
 made_word(size_t n, char w[16])
@@ -1245,6 +1297,7 @@ main(void)
 	test_decide_evidence();
 	test_decide_lead();
 	test_decide_copy();
+	test_decide_translation();
 	test_guide_bar();
 	test_topics();
 	return TAP_DONE();
