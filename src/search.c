@@ -2021,20 +2021,23 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 		hits[0].heading = hits[k].heading;
 }
 
-/* The name of a page's file without its folders, language suffix and
- * ".md" ("fr/Page.md", "page.fr.md": "Page", "page"): n bytes at *out. */
+/* The name of a page's file without its folders, ".md" and a language
+ * suffix of two or three letters ("fr/Page.md", "page.fr.md": "Page",
+ * "page"): n bytes at *out. */
 static size_t
 page_stem(const char *path, const char **out)
 {
-	const char *b = strrchr(path, '/'), *dot;
-	size_t n;
+	const char *b = strrchr(path, '/');
+	size_t n, k;
 
 	b = b != NULL ? b + 1 : path;
 	n = strlen(b);
 	if (n > 3 && strcmp(b + n - 3, ".md") == 0)
 		n -= 3;
-	if ((dot = memchr(b, '.', n)) != NULL)
-		n = (size_t)(dot - b);
+	for (k = n; k > 0 && b[k - 1] >= 'a' && b[k - 1] <= 'z'; k--)
+		;
+	if (k > 1 && b[k - 1] == '.' && n - k >= 2 && n - k <= 3)
+		n = k - 1;
 	*out = b;
 	return n;
 }

@@ -988,14 +988,16 @@ static const char trans_groups[] =
 static void
 test_decide_translation(void)
 {
-	const char *const frname[] = { "numbers.fr.md", "other.fr.md" };
-	const int want[] = { SEARCH_ANSWER, SEARCH_CHOICES };
+	const char *const frname[] = { "numbers.fr.md", "other.fr.md",
+	    "numbers.groups.fr.md" };
+	const int want[] = { SEARCH_ANSWER, SEARCH_CHOICES, SEARCH_CHOICES };
 	const char *const what[] = {
 		"the third hit is the best page in French: answer",
 		"...a French page of another name: choices",
+		"...nor is numbers.groups.fr.md numbers.en.md in French",
 	};
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		struct guide *g = guide_new();
 		struct search *s;
 		struct search_hit h[3];
