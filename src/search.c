@@ -2021,6 +2021,44 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 		hits[0].heading = hits[k].heading;
 }
 
+/* The name of a page's file without its folders, ".md" and a language
+ * suffix of two or three letters ("fr/Page.md", "page.fr.md": "Page",
+ * "page"): n bytes at *out. */
+static size_t
+page_stem(const char *path, const char **out)
+{
+	const char *b = strrchr(path, '/');
+	size_t n, k;
+
+	b = b != NULL ? b + 1 : path;
+	n = strlen(b);
+	if (n > 3 && strcmp(b + n - 3, ".md") == 0)
+		n -= 3;
+	for (k = n; k > 0 && b[k - 1] >= 'a' && b[k - 1] <= 'z'; k--)
+		;
+	if (k > 1 && b[k - 1] == '.' && n - k >= 2 && n - k <= 3)
+		n = k - 1;
+	*out = b;
+	return n;
+}
+
+/* Is page b page a in another language: another language, and the same
+ * file name but for its language suffix or folder (guide.c reads a
+ * page's language from them)? */
+static int
+page_translates(const struct search *s, size_t a, size_t b)
+{
+	const char *x, *y;
+	size_t nx, ny;
+
+	if (a == b || s->g == NULL || strcmp(guide_page_lang(s->g, a),
+	    guide_page_lang(s->g, b)) == 0)
+		return 0;
+	nx = page_stem(guide_page_path(s->g, a), &x);
+	ny = page_stem(guide_page_path(s->g, b), &y);
+	return nx > 0 && nx == ny && memcmp(x, y, nx) == 0;
+}
+
 static void
 hits_scope(const struct search *s, const struct qwords *q, const char *lang,
     int qli, struct search_hit *hits, size_t nhits)
@@ -2033,6 +2071,11 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 	for (size_t k = 0; k < nhits; k++) {
 		hits[k].lacks_key = 0;
 		hits[k].key_mention = 0;
+		hits[k].copy = k > 0 && hits[k].page != hits[0].page &&
+		    same_text(guide_section_text(s->g, hits[k].section),
+		    guide_section_text(s->g, hits[0].section));
+		hits[k].translation = k > 0 &&
+		    page_translates(s, hits[0].page, hits[k].page);
 	}
 	hits_topics(s, q, lang, qli, hits, nhits);
 	if (s->lx == NULL || li < 0)
@@ -2205,13 +2248,19 @@ has_rival(const struct search_hit *hits, size_t n)
 }
 
 /* Is the best hit's lead thin (SEARCH_LEAD): the next two hits are on
- * other pages than its own, the second nearly ties with it, and it does
- * not cover clearly more of the question (SEARCH_LEAD_COVERAGE)? */
+ * other pages than its own (a copy of its own section on another page is
+ * the same answer again, and its page in another language is its page:
+ * search_hit.copy, search_hit.translation), the second nearly ties with
+ * it, and it does not cover clearly more of the question
+ * (SEARCH_LEAD_COVERAGE)? */
 static int
 lead_thin(const struct search_hit *hits, size_t n)
 {
-	if (n < 3 || hits[1].page == hits[0].page ||
-	    hits[2].page == hits[0].page)
+	for (size_t k = 1; k < 3 && k < n; k++)
+		if (hits[k].page == hits[0].page || hits[k].copy ||
+		    hits[k].translation)
+			return 0;
+	if (n < 3)
 		return 0;
 	return hits[1].score > SEARCH_LEAD * hits[0].score &&
 	    hits[0].coverage - hits[1].coverage < SEARCH_LEAD_COVERAGE;

@@ -69,6 +69,13 @@ struct search_hit {
 	double	page_share;
 	int	other_lang;	/* the section is in another language than
 				   the question's (the fallback) */
+	int	copy;		/* the section's text is the best hit's,
+				   on another page (a guide that holds a
+				   page twice): not a second opinion */
+	int	translation;	/* the section's page is the best hit's in
+				   another language (the same file name
+				   but for its language suffix or folder:
+				   "page.fr.md", "fr/Page.md") */
 };
 #define SEARCH_TOPICS_MAX	16
 
@@ -161,7 +168,10 @@ double search_min_score(const struct search *s);
  * hit's, the second scores more than SEARCH_LEAD of the best, and the
  * best covers less than SEARCH_LEAD_COVERAGE more of the question than
  * the second. Two pages nearly tie and nothing backs the first: the
- * person chooses rather than get a confident guess.
+ * person chooses rather than get a confident guess. A hit whose text is
+ * the best hit's own (search_hit.copy: a guide holding a page twice), or
+ * a section of its page in another language (search_hit.translation), is
+ * not another page there.
  * Scale: SEARCH_CHOICE_MIN is a score (search.h's top comment); the other
  * factors are shares of min_score, so they follow guide.min_score.
  */

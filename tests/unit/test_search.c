@@ -922,6 +922,109 @@ test_decide_lead(void)
 	    "answer");
 }
 
+/* A page held twice (the DFAK seed folder repeats a French page): the
+ * copy ties with the best hit but is no second opinion. */
+static const char copy_ink[] =
+"# Printer ink\n\nWhen the printer ink runs dry, buy a new cartridge "
+"and shake it before use.\n";
+static const char copy_ink_other[] =
+"# Printer ink\n\nWhen the printer ink runs dry, buy a fresh cartridge "
+"and shake it before use.\n";
+static const char copy_paper[] =
+"# Printer paper\n\nWhen the printer jams, take the paper out gently; "
+"ink stains wash out with water.\n";
+
+/* The copy of the best hit's section on another page does not make its
+ * lead thin; a page that differs by one word does. */
+static void
+test_decide_copy(void)
+{
+	const char *const second[] = { copy_ink, copy_ink_other };
+	const int want[] = { SEARCH_ANSWER, SEARCH_CHOICES };
+	const char *const what[] = {
+		"a page held twice: the copy ties, but the answer stands",
+		"...a page that differs by a word is another page: choices",
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct guide *g = guide_new();
+		struct search *s;
+		struct search_hit h[3];
+		size_t n;
+
+		guide_load_buffer(g, "ink.en.md", copy_ink, strlen(copy_ink),
+		    "en");
+		guide_load_buffer(g, "ink-again.en.md", second[i],
+		    strlen(second[i]), "en");
+		guide_load_buffer(g, "paper.en.md", copy_paper,
+		    strlen(copy_paper), "en");
+		s = search_new(g);
+		n = search_query(s, "the printer ink runs dry", "en", h, 3);
+		CHECK(n == 3 && h[1].page != h[0].page && h[2].page !=
+		    h[0].page && h[1].score > SEARCH_LEAD * h[0].score &&
+		    h[1].copy == (i == 0), "printer ink: the next two hits on "
+		    "other pages, the second tied");
+		CHECK_INT(want[i], search_decide(h, n, search_min_score(s)),
+		    what[i]);
+		search_free(s);
+		guide_free(g);
+	}
+}
+
+/* A page, its French version, and a page that nearly ties with it. */
+static const char trans_en[] =
+"# Signal safety numbers\n\nCompare the safety numbers in Signal with "
+"your contact, in person or by a call.\n";
+static const char trans_fr[] =
+"# Numéros de sécurité Signal\n\nComparez les numéros de sécurité dans "
+"Signal avec votre contact, en personne ou par un appel.\n";
+static const char trans_groups[] =
+"# Safety numbers in Signal groups\n\nIn Signal groups, check the safety "
+"numbers of each new member with them.\n";
+
+/* The best hit's page in another language, third among the hits, is its
+ * page: the lead is not thin. A French page of another name is another
+ * page. */
+static void
+test_decide_translation(void)
+{
+	const char *const frname[] = { "numbers.fr.md", "other.fr.md",
+	    "numbers.groups.fr.md" };
+	const int want[] = { SEARCH_ANSWER, SEARCH_CHOICES, SEARCH_CHOICES };
+	const char *const what[] = {
+		"the third hit is the best page in French: answer",
+		"...a French page of another name: choices",
+		"...nor is numbers.groups.fr.md numbers.en.md in French",
+	};
+
+	for (size_t i = 0; i < 3; i++) {
+		struct guide *g = guide_new();
+		struct search *s;
+		struct search_hit h[3];
+		size_t n;
+
+		guide_load_buffer(g, "numbers.en.md", trans_en,
+		    strlen(trans_en), "en");
+		guide_load_buffer(g, frname[i], trans_fr, strlen(trans_fr),
+		    "en");
+		guide_load_buffer(g, "groups.en.md", trans_groups,
+		    strlen(trans_groups), "en");
+		s = search_new(g);
+		n = search_query(s, "signal safety numbers", "en", h, 3);
+		CHECK(n == 3 && strcmp(guide_section_heading(g, h[0].section),
+		    "Signal safety numbers") == 0 && strcmp(
+		    guide_section_heading(g, h[2].section),
+		    "Numéros de sécurité Signal") == 0 &&
+		    h[1].score > SEARCH_LEAD * h[0].score &&
+		    h[2].translation == (i == 0), "signal safety numbers: "
+		    "another page nearly ties, the French page third");
+		CHECK_INT(want[i], search_decide(h, n, search_min_score(s)),
+		    what[i]);
+		search_free(s);
+		guide_free(g);
+	}
+}
+
 /* A made-up word for n, of consonant-vowel syllables no stemmer cuts. */
 static void
 made_word(size_t n, char w[16])
@@ -1195,6 +1298,8 @@ main(void)
 	test_deflang();
 	test_decide_evidence();
 	test_decide_lead();
+	test_decide_copy();
+	test_decide_translation();
 	test_guide_bar();
 	test_topics();
 	return TAP_DONE();
