@@ -698,8 +698,10 @@ class Run:
         if not self.args.perf:
             return None
         out = os.path.join(self.dir, "perf-%s.data" % name)
+        cg = (["--call-graph", self.args.perf_call_graph]
+              if self.args.perf_call_graph else [])
         p = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock",
-                              "-F", "999", "-p", str(pid), "-o", out],
+                              "-F", "999"] + cg + ["-p", str(pid), "-o", out],
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         # system calls and page faults: each costs about 3 us of the
@@ -1380,6 +1382,9 @@ def main():
     p.add_argument("--perf", action="store_true",
                    help="perf record the bot during each stage's handshakes "
                    "(needs perf; the profile's top lines go into the results)")
+    p.add_argument("--perf-call-graph", metavar="MODE",
+                   help="with --perf: perf record --call-graph MODE (e.g. "
+                   "dwarf,16384: who called what; KEEP_TMP=1 keeps the data)")
     p.add_argument("--bot-log-level", default="debug",
                    choices=("debug", "info", "notice", "warning"),
                    help="the bot's log.level (debug: its CPU by OTR "

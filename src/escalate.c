@@ -2167,12 +2167,37 @@ reach_changed(struct escalate *e, const char *bare, time_t now,
 	dispatch(e, now, out);
 }
 
+/* 1 if a reach change of bare can change nothing: a person (not a
+ * helper) out of a private conversation, or in one with nothing for them
+ * in the outbox (or an outbox that cannot be read, which person_flush
+ * would have logged and left alone). reach_changed() does nothing else
+ * for a person, so no event is needed, nor its copy of every open case
+ * (event_begin): with the queue full, that copy was most of the cost of
+ * each new session (docs/performance.md). */
+static int
+reach_idle(struct escalate *e, const char *bare)
+{
+	struct store_msg *v;
+	size_t n;
+	int rc;
+
+	if (helper_find(e, bare) >= 0)
+		return 0;
+	if (reach_of(e, bare) != ESC_SECURE)
+		return 1;
+	rc = store_outbox_list(e->st, bare, &v, &n);
+	store_msgs_free(v, n);
+	return rc == -1 || n == 0;
+}
+
 void
 escalate_reach_changed(struct escalate *e, const char *bare, time_t now,
     struct esc_notes *out)
 {
 	struct esc_event ev;
 
+	if (reach_idle(e, bare))
+		return;
 	event_begin(e, &ev, out);
 	reach_changed(e, bare, now, out);
 	if (event_end(e, &ev, out) == -1) {

@@ -3275,6 +3275,9 @@ struct shard {
 	unsigned int		 fast_run;	/* fast jobs in a row */
 	const char		*running;	/* the running job's person */
 	int			 busy;		/* a job is running */
+	struct job		*run_job;	/* it (for the trace) */
+	size_t			 fast_recv;	/* received messages in the
+						   fast lane (for the trace) */
 	int			 syncing;	/* the main thread waits */
 	pthread_cond_t		 idle;		/* a job was done */
 	size_t			 pending;	/* queued + running */
@@ -3472,6 +3475,8 @@ lane_push(struct shard *sh, struct job *j)
 	l->bytes += j->bytes;
 	if (j->lane == LANE_SLOW && j->bare != NULL)
 		sh->slow_of[lane_slot(j->bare)]++;
+	if (j->lane == LANE_FAST && j->kind == J_RECEIVE)
+		sh->fast_recv++;
 }
 
 /* Under jmu: the next job for the worker (the lanes are not both empty):
@@ -3501,6 +3506,8 @@ lane_take(struct shard *sh)
 	l->bytes -= j->bytes;
 	if (j->lane == LANE_SLOW && j->bare != NULL)
 		sh->slow_of[lane_slot(j->bare)]--;
+	if (j->lane == LANE_FAST && j->kind == J_RECEIVE)
+		sh->fast_recv--;
 	return j;
 }
 
@@ -3652,6 +3659,7 @@ worker(void *arg)
 		j = lane_take(sh);
 		sh->running = j->bare;
 		sh->busy = 1;
+		sh->run_job = j;
 		pthread_mutex_unlock(&sh->jmu);
 
 		t_start = mono_us();
@@ -3689,6 +3697,7 @@ worker(void *arg)
 		pthread_mutex_lock(&sh->jmu);
 		sh->running = NULL;
 		sh->busy = 0;
+		sh->run_job = NULL;
 		--sh->pending;
 		if (sh->syncing)
 			pthread_cond_broadcast(&sh->idle);
@@ -4066,6 +4075,33 @@ otr_room(struct otr *f)
 	return room;
 }
 
+/* SECOURS_OTR_TRACE: what each shard holds when the main thread stops
+ * reading: its fast jobs (received messages, the bot's own), the running
+ * job, the slow lane (docs/performance.md, "OTR worker threads"). */
+static void
+room_trace(struct otr *f)
+{
+	static const char *const kinds[] = { "receive", "send", "end",
+	    "poll" };
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++) {
+		struct shard *sh = &f->sh[i];
+		const struct job *r;
+
+		pthread_mutex_lock(&sh->jmu);
+		r = sh->run_job;
+		log_debug("otr: reading stopped: shard %u fast %zu "
+		    "(received %zu, own %zu), running %s%s, slow %zu", i,
+		    sh->lanes[LANE_FAST].n, sh->fast_recv,
+		    sh->lanes[LANE_FAST].n - sh->fast_recv,
+		    r != NULL ? kinds[r->kind] : "none",
+		    r == NULL ? "" : r->lane == LANE_FAST ? " (fast)" :
+		    " (slow)", sh->lanes[LANE_SLOW].n);
+		pthread_mutex_unlock(&sh->jmu);
+	}
+}
+
 size_t
 otr_queued(struct otr *f)
 {
@@ -4084,6 +4120,7 @@ void
 otr_wait_room(struct otr *f, unsigned long ms)
 {
 	struct timespec until;
+	uint64_t t0;
 	int waiting = 0;
 
 	if (f->n == 0)
@@ -4097,6 +4134,9 @@ otr_wait_room(struct otr *f, unsigned long ms)
 	}
 	/* rmu, then a shard's jmu or omu: a worker takes them one at a
 	 * time, and signals rcv under rmu after each job. */
+	if (f->trace)
+		room_trace(f);
+	t0 = mono_us();
 	pthread_mutex_lock(&f->rmu);
 	f->room_wait = 1;
 	while (!otr_room(f) && !waiting) {
@@ -4108,6 +4148,9 @@ otr_wait_room(struct otr *f, unsigned long ms)
 	}
 	f->room_wait = 0;
 	pthread_mutex_unlock(&f->rmu);
+	if (f->trace)
+		log_debug("otr: reading resumed after %lu us",
+		    (unsigned long)(mono_us() - t0));
 }
 
 int

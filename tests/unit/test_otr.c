@@ -1755,6 +1755,17 @@ q_go(void)
 	queue_clear();
 }
 
+/* One reply to qa, sent and done: its snapshot is fresh after it, so a
+ * reply queued while the worker is stuck does not wait for the engine. */
+static void
+q_reply_warm(void)
+{
+	CHECK_INT(0, otr_send(qbot.o, "qa@example.test", "warm"),
+	    "lanes: a reply to qa");
+	otr_settle(qbot.o);
+	queue_clear();
+}
+
 static void
 q_ask(const char *from, const char *body, int cookie)
 {
@@ -1766,7 +1777,7 @@ test_lanes(void)
 {
 	struct otr_callbacks cb = { &qbot, cb_inject, cb_text, cb_event,
 	    cb_kept, cb_received_q, NULL };
-	char *b[OTR_FAST_RUN + 2], *big;
+	char *b[OTR_FAST_RUN + 2], *big, *text, logpath[300];
 	size_t fed;
 	int i;
 
@@ -1774,7 +1785,13 @@ test_lanes(void)
 	    "qbot");
 	qbot.cfg.limits.otr_threads = 1;
 	node_setup(&qa, "qa@example.test", "qa@example.test/pc", "qa");
+	/* The trace of why reading stops, checked below (bench/ reads it),
+	 * in a log of its own. */
+	util_snprintf(logpath, sizeof(logpath), "%s/lanes.log", tmproot);
+	CHECK_INT(0, log_init(LOGL_DEBUG, logpath), "lanes: log opened");
+	setenv("SECOURS_OTR_TRACE", "1", 1);
 	qbot.o = otr_new(&qbot.cfg, REFUSAL, &cb);
+	unsetenv("SECOURS_OTR_TRACE");
 	CHECK(qbot.o != NULL && node_start(&qa) == 0, "lanes: bot and qa start");
 	if (qbot.o == NULL || qa.o == NULL)
 		return;
@@ -1842,6 +1859,26 @@ test_lanes(void)
 	    "that many held");
 	q_go();
 	CHECK(otr_room(qbot.o), "back-pressure: room again once done");
+
+	/* The bot's own texts count towards the bound too, and the trace
+	 * says which kind of job filled the shard when reading stopped. */
+	q_reply_warm();
+	q_stall();
+	CHECK_INT(0, (otr_send)(qbot.o, "qa@example.test", "reply"),
+	    "back-pressure: a reply queued (not settled: the worker is stuck)");
+	for (fed = 0; fed < OTR_FAST_RUN + 2 && otr_room(qbot.o); fed++)
+		q_ask("qa@example.test/pc", b[OTR_DEPTH + fed], 45 + (int)fed);
+	CHECK_INT(OTR_DEPTH - 2, (int)fed, "back-pressure: one reply queued, "
+	    "one answer's job less taken");
+	otr_wait_room(qbot.o, 1);
+	text = slurp(tmproot, "lanes.log");
+	CHECK(text != NULL && strstr(text, "otr: reading stopped: shard 0 "
+	    "fast 2 (received 1, own 1), running receive (slow), slow 0") !=
+	    NULL, "back-pressure: the trace names what fills the shard");
+	CHECK(text != NULL && strstr(text, "otr: reading resumed after ") !=
+	    NULL, "back-pressure: and how long the reading stopped");
+	free(text);
+	q_go();
 	for (i = 0; i < OTR_FAST_RUN + 2; i++)
 		free(b[i]);
 
