@@ -2169,8 +2169,8 @@ reach_changed(struct escalate *e, const char *bare, time_t now,
 
 /* 1 if a reach change of bare can change nothing: a person (not a
  * helper) out of a private conversation, or in one with nothing for them
- * in the outbox (or an outbox that cannot be read, which person_flush
- * would have logged and left alone). reach_changed() does nothing else
+ * in the outbox. An outbox that cannot be read is not idle: person_flush
+ * then runs and logs the store's failure. reach_changed() does nothing else
  * for a person, so no event is needed, nor its copy of every open case
  * (event_begin): with the queue full, that copy was most of the cost of
  * each new session (docs/performance.md). */
@@ -2187,7 +2187,7 @@ reach_idle(struct escalate *e, const char *bare)
 		return 1;
 	rc = store_outbox_list(e->st, bare, &v, &n);
 	store_msgs_free(v, n);
-	return rc == -1 || n == 0;
+	return rc == 0 && n == 0;
 }
 
 void
