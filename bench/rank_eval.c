@@ -4,6 +4,7 @@
  * `make check`.
  *
  *   rank_eval [-t] [-d dfak_dir] top_srcdir
+ *   rank_eval -p      the constants and their defaults, "name value" lines
  *
  * Loads top_srcdir/replies (with its lexicon) and, with -d, the DFAK
  * pages (with replies' lexicon, refused if a page has keywords, as
@@ -241,11 +242,12 @@ main(int argc, char **argv)
 	double defaults[PARAMS_MAX];
 	struct guide *g, *gd = NULL;
 	struct lexicon *lx;
-	int ch, test = 0;
+	int ch, test = 0, print = 0;
 	size_t i, nparams;
 
-	while ((ch = getopt(argc, argv, "td:")) != -1) {
+	while ((ch = getopt(argc, argv, "ptd:")) != -1) {
 		switch (ch) {
+		case 'p': print = 1; break;
 		case 't': test = 1; break;
 		case 'd': dfak = optarg; break;
 		default:
@@ -254,6 +256,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	for (nparams = 0; print && (name = search_tune_name(nparams)) !=
+	    NULL; nparams++)
+		if (search_tune_get(name, &defaults[0]) == 0)
+			printf("%s %.9g\n", name, defaults[0]);
+	if (print)
+		return 0;
 	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: rank_eval [-t] [-d dfak_dir] "
 		    "top_srcdir\n");

@@ -4,13 +4,29 @@
 The constants of src/search.c's rank_params (BM25_K1, W_HEADING, ...) were
 set by hand. This script fits them jointly on the TUNE lines of the
 question sets, through bench/rank_eval (built by `make`), which rebuilds
-the indexes and asks every tune question for each setting (about 0.1 s).
+both indexes and asks every tune question for each setting (0.16 s a
+setting with the DFAK pages, unloaded machine). Run it in the build
+directory (or give --eval); --dfak adds the DFAK tune lines (the figures
+in docs/design.md have them).
 
-  scripts/fit-rank.py [--dfak DIR] [--eval BUILD/bench/rank_eval] [--top SRC]
-      fit from today's defaults; print every accepted step and the result
-  scripts/fit-rank.py --show "name=value ..."
+  scripts/fit-rank.py --dfak DIR [--eval B/bench/rank_eval] [--top SRC]
+      coordinate ascent from today's defaults (below); prints every step
+      taken, the changes pruned, and tune figures before -> after
+  ... --steepest      best-first instead: each step takes the single
+                      change, over every constant and value, that raises
+                      both folds and their sum most
+  ... --relaxed       coordinate steps that raise the sum and lose on
+                      neither fold (the pruning still asks for both)
+  ... --random N      then N random joint steps (2-3 constants, 1-2 grid
+                      steps each), taken when both folds rise
+  ... --scatter N     first N random settings around the defaults; start
+                      from the best if it beats them on both folds
+  ... --guard         a step must also lose on no set
+  ... --sweep         each constant alone over its grid: the best and the
+                      worst change of the objective on folds A and B
+  ... --show "name=value ..."
       tune figures of one setting, per set and fold, against the defaults
-  scripts/fit-rank.py --test "name=value ..."
+  ... --test "name=value ..."
       test-half totals of one setting against the defaults: run it ONCE
       per candidate, after the fit, never to steer it
 
@@ -27,11 +43,12 @@ if it raises the objective on fold A AND on fold B. Rounds until none
 moves (at most ROUNDS). Then each changed constant is put back to its
 default alone: it stays only if the fitted setting beats that on both
 folds (pruned one at a time, weakest first, until every change left
-helps on both folds). Deterministic.
+helps on both folds). Deterministic (fixed seeds).
 
 When the pages or the lexicon change, re-run the fit (with the DFAK
-corpus), then --test once, and copy the values that win into
-rank_params in src/search.c (docs/design.md, "Ranking constants").
+corpus), then --test once per candidate, and copy the values that win on
+the test halves into rank_params in src/search.c (docs/design.md, "Ranking
+constants").
 """
 
 import argparse
@@ -155,10 +172,35 @@ def better(f, base, relaxed, res=None, bres=None):
     return f[0] > base[0] and f[1] > base[1]
 
 
-def fit(ev, defaults, relaxed=False, tries=0):
-    cur = {}
+def scatter(ev, defaults, n, keep=3):
+    """n random settings (each constant, with odds 1/2, moved up to three
+    grid steps from its default); the keep best by their worse fold."""
+    rng = random.Random(80)
+    found = []
+    for t in range(n):
+        trial = dict(defaults)
+        for name in ORDER:
+            if rng.random() < 0.5:
+                continue
+            g = GRIDS[name]
+            i = min(range(len(g)), key=lambda j: abs(g[j] - trial[name]))
+            i = max(0, min(len(g) - 1, i + rng.choice([-3, -2, -1, 1, 2,
+                                                       3])))
+            trial[name] = g[i]
+        trial = diff(trial, defaults)
+        f = folds(ev.run(trial))
+        found.append((min(f), sum(f), t, trial))
+    found.sort(key=lambda x: (-x[0], -x[1], x[2]))
+    for m, s, t, trial in found[:keep]:
+        print("scatter %d: worse fold %.2f, sum %.2f: %s" %
+              (t, m, s, fmt(trial)))
+    return [x[3] for x in found[:keep]]
+
+
+def fit(ev, defaults, relaxed=False, tries=0, start=None):
+    cur = dict(start or {})
     base = folds(ev.run(cur))
-    print("defaults: objective A %.2f, B %.2f" % base)
+    print("start %s: objective A %.2f, B %.2f" % ((fmt(cur),) + base))
     for rnd in range(ROUNDS):
         moved = False
         for name in ORDER:
@@ -200,6 +242,37 @@ def fit(ev, defaults, relaxed=False, tries=0):
                   (t, fmt(trial), base[0], f[0], base[1], f[1]))
             cur, base = trial, f
     # Each change must help on both folds, given the others.
+    return prune(ev, cur, base)
+
+
+def steepest(ev, defaults, steps=8):
+    """Best-first: each step takes the one change, over every constant and
+    value, that raises both folds and the sum most."""
+    cur = {}
+    base = folds(ev.run(cur))
+    print("start (defaults): objective A %.2f, B %.2f" % base)
+    for step in range(steps):
+        best, bestf = None, base
+        for name in ORDER:
+            for v in GRIDS[name]:
+                trial = diff({**defaults, **cur, name: v}, defaults)
+                f = folds(ev.run(trial))
+                if better(f, base, False, ev.run(trial), ev.run(cur)) and \
+                        (best is None or sum(f) > sum(bestf)):
+                    best, bestf = (name, v), f
+        if best is None:
+            break
+        print("step %d: %s %g -> %g: A %.2f -> %.2f, B %.2f -> %.2f" %
+              (step + 1, best[0], cur.get(best[0], defaults[best[0]]),
+               best[1], base[0], bestf[0], base[1], bestf[1]))
+        cur = diff({**defaults, **cur, best[0]: best[1]}, defaults)
+        base = bestf
+    return prune(ev, cur, base)
+
+
+def prune(ev, cur, base):
+    """Drops, weakest first, each change that does not help on both folds
+    given the others."""
     while cur:
         weakest, wgain = None, None
         for name in sorted(cur):
@@ -217,6 +290,24 @@ def fit(ev, defaults, relaxed=False, tries=0):
     print("fitted: %s: objective A %.2f, B %.2f (%d settings run)" %
           (fmt(cur), base[0], base[1], ev.calls))
     return cur
+
+
+def sweep(ev, defaults):
+    """Each constant alone over its grid: how far the objective moves."""
+    base = folds(ev.run({}))
+    print("%-15s %8s %8s %15s %15s" % ("constant", "default", "best",
+                                        "best (A, B)", "worst (A, B)"))
+    for name in ORDER:
+        rows = []
+        for v in GRIDS[name]:
+            f = folds(ev.run(diff({**defaults, name: v}, defaults)))
+            rows.append((min(f[0] - base[0], f[1] - base[1]), sum(f), v, f))
+        rows.sort(key=lambda r: (-r[0], -r[1]))
+        worst = min(rows, key=lambda r: r[1])
+        print("%-15s %8g %8g %7.2f,%7.2f %7.2f,%7.2f" %
+              (name, defaults[name], rows[0][2],
+               rows[0][3][0] - base[0], rows[0][3][1] - base[1],
+               worst[3][0] - base[0], worst[3][1] - base[1]))
 
 
 def table(res0, res1, test):
@@ -263,6 +354,15 @@ def main():
                     help="then N random joint steps")
     ap.add_argument("--guard", action="store_true",
                     help="a step must also lose on no set")
+    ap.add_argument("--scatter", type=int, default=0, metavar="N",
+                    help="first N random settings around the defaults; "
+                    "fit from the best (by its worse fold) if it beats "
+                    "them on both folds")
+    ap.add_argument("--sweep", action="store_true",
+                    help="each constant alone over its grid, against "
+                    "the defaults (gains on folds A and B)")
+    ap.add_argument("--steepest", action="store_true",
+                    help="best-first steps instead of constant by constant")
     ap.add_argument("--show", default=None)
     ap.add_argument("--test", default=None)
     a = ap.parse_args()
@@ -287,7 +387,19 @@ def main():
         return
     global GUARD
     GUARD = a.guard
-    cur = fit(ev, defaults, a.relaxed, a.random)
+    if a.sweep:
+        sweep(ev, defaults)
+        return
+    if a.steepest:
+        cur = steepest(ev, defaults)
+        table(ev.run({}), ev.run(cur), False)
+        return
+    start = None
+    if a.scatter:
+        best = scatter(ev, defaults, a.scatter)[0]
+        if better(folds(ev.run(best)), folds(ev.run({})), False):
+            start = best
+    cur = fit(ev, defaults, a.relaxed, a.random, start)
     table(ev.run({}), ev.run(cur), False)
 
 
