@@ -29,6 +29,7 @@
 #include "lang.h"
 #include "lexicon.h"
 #include "search.h"
+#include "search_tune.h"
 #include "util.h"
 
 #define WORD_MAX	LANG_WORD_MAX
@@ -37,36 +38,70 @@
 #define LANGS_MAX	16
 #define NONE		UINT32_MAX
 
-#define BM25_K1		1.2
-#define BM25_B		0.75
-#define W_HEADING	2.0f	/* the section's own heading */
-#define W_PAGE		1.0	/* share of page-wide words (title, path...) */
-#define HEADING_BONUS	0.6	/* times the question/heading overlap */
-#define SIBLING_NEAR	0.85	/* a section of the best hit's page within
+/*
+ * The ranking constants. Each name reads a field of rank_params, so that a
+ * measurement (bench/rank_eval.c, through search_tune_set() of
+ * tests/unit/search_tune.h) can vary them; the daemon never does, and
+ * reads these defaults. Field types are those of the old literals (float
+ * or double), so that the defaults rank exactly as the literals did.
+ */
+static struct {
+	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
+		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
+		subject_other, w_prefix, w_typo, w_unknown, lang_other;
+	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw;
+} rank_params = {
+	.bm25_k1 = 1.2,
+	.bm25_b = 0.75,
+	.w_heading = 2.0f,	/* the section's own heading */
+	.w_page = 1.0,		/* share of page-wide words (title, path...) */
+	.heading_bonus = 0.6,	/* times the question/heading overlap */
+	.sibling_near = 0.85,	/* a section of the best hit's page within
 				   this share of its score... */
-#define SIBLING_COVER	0.15	/* ...covering this much more of the
+	.sibling_cover = 0.15,	/* ...covering this much more of the
 				   question goes first */
-#define W_PATH		1.0f	/* headings above it (and its own again) */
-#define W_TITLE		1.0f	/* the page title */
-#define W_PAGE_KW	2.0f	/* front matter keywords */
-#define W_SEC_KW	3.0f	/* <!-- keywords: --> of the section */
-#define W_CONCEPT	0.7	/* a question word met through a concept */
-#define W_MENTION	0.6	/* a concept only mentioned in passing: its
+	.w_path = 1.0f,		/* headings above it (and its own again) */
+	.w_title = 1.0f,	/* the page title */
+	.w_page_kw = 2.0f,	/* front matter keywords */
+	.w_sec_kw = 3.0f,	/* <!-- keywords: --> of the section */
+	.w_concept = 0.7,	/* a question word met through a concept */
+	.w_mention = 0.6,	/* a concept only mentioned in passing: its
 				   section's and page's headings and title
 				   do not name it */
-#define W_MENTION_WORD	0.8	/* the same for a word that is a one-word
+	.w_mention_word = 0.8,	/* the same for a word that is a one-word
 				   lexicon term of such a concept */
-#define W_WEAK		0.3	/* the same through a weak concept */
-#define SUBJECT_OTHER	0.7	/* sections off the question's subject */
+	.w_weak = 0.3,		/* the same through a weak concept */
+	.subject_other = 0.7,	/* sections off the question's subject */
+	.w_prefix = 0.6,	/* a stem that starts / is started by another */
+	.w_typo = 0.6,		/* one edit away */
+	.w_unknown = 1.0,	/* an unknown word weighs this much of the
+				   top idf */
+	.lang_other = 0.5,	/* sections in another language than
+				   the question's (when it is known) */
+};
+#define BM25_K1		(rank_params.bm25_k1)
+#define BM25_B		(rank_params.bm25_b)
+#define W_HEADING	(rank_params.w_heading)
+#define W_PAGE		(rank_params.w_page)
+#define HEADING_BONUS	(rank_params.heading_bonus)
+#define SIBLING_NEAR	(rank_params.sibling_near)
+#define SIBLING_COVER	(rank_params.sibling_cover)
+#define W_PATH		(rank_params.w_path)
+#define W_TITLE		(rank_params.w_title)
+#define W_PAGE_KW	(rank_params.w_page_kw)
+#define W_SEC_KW	(rank_params.w_sec_kw)
+#define W_CONCEPT	(rank_params.w_concept)
+#define W_MENTION	(rank_params.w_mention)
+#define W_MENTION_WORD	(rank_params.w_mention_word)
+#define W_WEAK		(rank_params.w_weak)
+#define SUBJECT_OTHER	(rank_params.subject_other)
+#define W_PREFIX	(rank_params.w_prefix)
+#define W_TYPO		(rank_params.w_typo)
+#define W_UNKNOWN	(rank_params.w_unknown)
+#define LANG_OTHER	(rank_params.lang_other)
 #define LX_LANGS	(LANGS_MAX + 1)
 #define LX_WORDS	8	/* words of one lexicon term */
 #define SUBJ_MAX	8	/* subject concepts */
-#define W_PREFIX	0.6	/* a stem that starts / is started by another */
-#define W_TYPO		0.6	/* one edit away */
-#define W_UNKNOWN	1.0	/* an unknown word weighs this much of the
-				   top idf */
-#define LANG_OTHER	0.5	/* sections in another language than
-				   the question's (when it is known) */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
 #define PREFIX_FANOUT	16
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
@@ -2558,4 +2593,71 @@ search_tokens(const char *text, const char *lang)
 	if (t.b.s == NULL)
 		buf_adds(&t.b, "");
 	return buf_detach(&t.b);
+}
+
+/* ------------------------------------------- ranking constants, measured */
+
+/* The fields of rank_params by name (their names in lower case). */
+static const struct {
+	const char	*name;
+	double		*d;
+	float		*f;
+} tune_fields[] = {
+	{ "bm25_k1", &rank_params.bm25_k1, NULL },
+	{ "bm25_b", &rank_params.bm25_b, NULL },
+	{ "w_heading", NULL, &rank_params.w_heading },
+	{ "w_page", &rank_params.w_page, NULL },
+	{ "heading_bonus", &rank_params.heading_bonus, NULL },
+	{ "sibling_near", &rank_params.sibling_near, NULL },
+	{ "sibling_cover", &rank_params.sibling_cover, NULL },
+	{ "w_path", NULL, &rank_params.w_path },
+	{ "w_title", NULL, &rank_params.w_title },
+	{ "w_page_kw", NULL, &rank_params.w_page_kw },
+	{ "w_sec_kw", NULL, &rank_params.w_sec_kw },
+	{ "w_concept", &rank_params.w_concept, NULL },
+	{ "w_mention", &rank_params.w_mention, NULL },
+	{ "w_mention_word", &rank_params.w_mention_word, NULL },
+	{ "w_weak", &rank_params.w_weak, NULL },
+	{ "subject_other", &rank_params.subject_other, NULL },
+	{ "w_prefix", &rank_params.w_prefix, NULL },
+	{ "w_typo", &rank_params.w_typo, NULL },
+	{ "w_unknown", &rank_params.w_unknown, NULL },
+	{ "lang_other", &rank_params.lang_other, NULL },
+};
+
+/* Name of the i-th ranking constant, or NULL past the last one. */
+const char *
+search_tune_name(size_t i)
+{
+	return i < ARRAY_LEN(tune_fields) ? tune_fields[i].name : NULL;
+}
+
+/* Value of a ranking constant; -1 when no constant has that name. */
+int
+search_tune_get(const char *name, double *v)
+{
+	for (size_t i = 0; i < ARRAY_LEN(tune_fields); i++) {
+		if (strcmp(tune_fields[i].name, name) != 0)
+			continue;
+		*v = tune_fields[i].d ? *tune_fields[i].d : *tune_fields[i].f;
+		return 0;
+	}
+	return -1;
+}
+
+/* Sets a ranking constant for indexes made and queries run after it (for
+ * measurements only); -1 when no constant has that name. */
+int
+search_tune_set(const char *name, double v)
+{
+	for (size_t i = 0; i < ARRAY_LEN(tune_fields); i++) {
+		if (strcmp(tune_fields[i].name, name) != 0)
+			continue;
+		if (tune_fields[i].d != NULL)
+			*tune_fields[i].d = v;
+		else
+			*tune_fields[i].f = (float)v;
+		return 0;
+	}
+	return -1;
 }

@@ -14,6 +14,7 @@
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
+#include "search_tune.h"
 #include "hits.h"
 #include "tap.h"
 #include "util.h"
@@ -1274,6 +1275,52 @@ test_deflang(void)
 	guide_free(g);
 }
 
+/*
+ * The ranking constants a measurement varies (search_tune.h,
+ * bench/rank_eval): every name reads back, a bad name is refused, a value
+ * set changes the next query's ranking, and the default set back restores
+ * it (rank_eval puts every constant back to its default between two
+ * settings).
+ */
+static void
+test_tune(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	const char *name;
+	double v, cover = -1;
+	size_t i, n;
+	int bad = 0;
+
+	for (i = 0; (name = search_tune_name(i)) != NULL; i++)
+		bad += search_tune_get(name, &v) != 0 || v < 0;
+	CHECK(i >= 20 && bad == 0, "every ranking constant reads back");
+	CHECK_INT(-1, search_tune_get("w_nothing", &v), "unknown name: get");
+	CHECK_INT(-1, search_tune_set("w_nothing", 1), "unknown name: set");
+	CHECK(search_tune_get("sibling_cover", &cover) == 0 && cover > 0 &&
+	    cover < 1, "sibling_cover is a share of the question");
+	guide_load_buffer(g, "lost.en.md", siblings_lost,
+	    strlen(siblings_lost), "en");
+	s = search_new(g);
+	CHECK_INT(0, search_tune_set("sibling_cover", 1.0),
+	    "sibling_cover set to 1");
+	n = search_query(s, "my phone was stolen, how do i wipe it remotely",
+	    "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Stolen phones") == 0, "no sibling covers a whole question more: "
+	    "the better score stays first");
+	CHECK_INT(0, search_tune_set("sibling_cover", cover),
+	    "sibling_cover back to its default");
+	n = search_query(s, "my phone was stolen, how do i wipe it remotely",
+	    "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Wipe it from afar") == 0, "the default back: the sibling "
+	    "covering more goes first again");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -1295,6 +1342,7 @@ main(void)
 	test_aside();
 	test_key_mention();
 	test_siblings();
+	test_tune();
 	test_deflang();
 	test_decide_evidence();
 	test_decide_lead();
