@@ -1293,13 +1293,54 @@ definition_term(cmark_node *item, int plain)
 	return h;
 }
 
+/* Whether a list item's text after its first ':' says something besides
+ * links ("Scanner : https://..." does not). */
+static int
+item_defines(cmark_node *item)
+{
+	struct buf block;
+	const char *p;
+	int words = 0;
+
+	buf_init(&block);
+	render_item(item, &block, 0, 0, 0);
+	p = block.s ? strchr(block.s, ':') : NULL;
+	while (p != NULL && words == 0) {
+		size_t n;
+		char w[16];
+
+		p += strspn(p, ": \n");
+		if ((n = strcspn(p, " \n")) == 0)
+			break;
+		util_strlcpy(w, p, n < sizeof(w) ? n + 1 : sizeof(w));
+		words = strstr(w, "://") == NULL && !has_scheme(w, "www.") &&
+		    !has_scheme(w, "mailto:") && strchr(w, '@') == NULL;
+		p += n;
+	}
+	buf_release(&block);
+	return words;
+}
+
+/* Whether term t starts with the same word as first ("Step 1", "Step 2"). */
+static int
+same_first_word(const char *first, const char *t)
+{
+	size_t n = strcspn(first, " ");
+
+	return first[0] != '\0' && strncasecmp(first, t, n) == 0 &&
+	    (t[n] == ' ' || t[n] == '\0');
+}
+
 /* A glossary: a list of three items or more, nearly all of them
  * "**Term**: definition" (1), or of five or more, all "Term : definition"
- * (2). 0: not a glossary. */
+ * (2); and most items define their term (a list of "Name: link" is a list
+ * of links), and the terms are not one word numbered ("Step 1: ...,
+ * Step 2: ..." is a procedure). 0: not a glossary. */
 static int
 is_definition_list(cmark_node *list)
 {
-	int items = 0, terms = 0, plain = 0;
+	int items = 0, terms = 0, plain = 0, defines = 0, steps = 0;
+	char *first = NULL;
 	cmark_node *c;
 
 	if (cmark_node_get_type(list) != CMARK_NODE_LIST)
@@ -1307,13 +1348,22 @@ is_definition_list(cmark_node *list)
 	for (c = cmark_node_first_child(list); c != NULL;
 	    c = cmark_node_next(c)) {
 		char *t = definition_term(c, 0), *pt = definition_term(c, 1);
+		const char *term = t != NULL ? t : pt;
 
 		items++;
 		terms += t != NULL;
 		plain += pt != NULL;
+		defines += item_defines(c);
+		if (term != NULL && first == NULL)
+			first = xstrdup(term);
+		else if (term != NULL)
+			steps += same_first_word(first, term);
 		free(t);
 		free(pt);
 	}
+	free(first);
+	if (defines * 2 < items || steps * 2 >= items)
+		return 0;
 	if (items >= 3 && terms * 5 >= items * 4)
 		return 1;
 	/* Without emphasis, a longer list, every item alike. */
@@ -1400,7 +1450,16 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 		}
 		if (pseudo && t == CMARK_NODE_LIST &&
 		    (kind = is_definition_list(n)) != 0) {
-			cur = add_definitions(n, d, cur, real_level + 1, kind);
+			/* The terms sit one level below the heading above
+			 * the list, and what follows the list is that
+			 * heading's again, not the last term's. */
+			size_t home = cur != NULL ? (size_t)(cur - d->v) : 0;
+			int back = cur != NULL, level = cur != NULL ?
+			    cur->level + 1 : real_level + 1;
+
+			cur = add_definitions(n, d, cur, level, kind);
+			if (back)
+				cur = &d->v[home];
 			continue;
 		}
 		if (cur == NULL)		/* text before any heading */

@@ -217,6 +217,86 @@ test_pseudo_headings(void)
 	    "a two-line paragraph is not a heading");
 }
 
+/* Section of the page whose path ends with name, by heading path. */
+static long
+section_by_path(const struct guide *g, const char *name, const char *path)
+{
+	long p = page_by_name(g, name);
+	size_t i, first;
+
+	if (p < 0)
+		return -1;
+	first = guide_page_first_section(g, (size_t)p);
+	for (i = first; i < first + guide_page_nsections(g, (size_t)p); i++)
+		if (strcmp(guide_section_path(g, i), path) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* How pages whose sections have no '#' (cuts/fr) are cut around lists:
+ * glossaries, lists of links and numbered steps. */
+static void
+test_list_cuts(void)
+{
+	struct guide *g = guide_new();
+	char path[1200];
+	long s;
+
+	(void)util_snprintf(path, sizeof(path), "%s/cuts", fixdir);
+	CHECK_INT(2, guide_load_dir(g, path, "en"), "cuts pages load");
+	free(log_take());
+
+	/* A glossary under a pseudo-heading sits below it. */
+	s = section_by_path(g, "Lexique.md", "Lexique \xe2\x80\xba Routeur");
+	CHECK_STR("la boîte qui relie la maison à Internet.", text_of(g, s),
+	    "glossary term below its pseudo-heading, in its path");
+	CHECK_INT(2, s >= 0 ? guide_section_level(g, (size_t)s) : 0,
+	    "glossary term one level below the pseudo-heading");
+	s = section_by_path(g, "Lexique.md", "Lexique");
+	CHECK_STR("un filtre qui choisit quelles connexions passent.",
+	    text_of(g, s), "the pseudo-heading above a glossary is kept");
+
+	/* "Name : link" items are a list of links, not of terms. */
+	s = section_by_path(g, "Nettoyage.md",
+	    "Nettoyage \xe2\x80\xba Outils en ligne");
+	CHECK_STR("Ces outils gratuits analysent un ordinateur depuis le "
+	    "navigateur.\n\n"
+	    "- Alpha Scan (Windows) : http://alpha.example.org/scan/\n"
+	    "- BetaCheck : http://beta.example.net/\n"
+	    "- Gamma (Mac) : https://gamma.example.com/\n"
+	    "- Delta Online : http://delta.example.org/\n"
+	    "- Epsilon (Linux) : http://epsilon.example.org/\n\n"
+	    "Gardez l'outil à jour avant de lancer une analyse.",
+	    text_of(g, s), "a list of links stays in its section");
+	CHECK(section_by_heading(g, page_by_name(g, "Nettoyage.md"),
+	    "BetaCheck") < 0, "a link's name is no heading");
+
+	/* "Étape 1 : ..., Étape 2 : ..." is a procedure, kept whole. */
+	s = section_by_path(g, "Nettoyage.md",
+	    "Nettoyage \xe2\x80\xba Marche à suivre");
+	CHECK_STR("- Étape 1 : Débranchez la machine du réseau avant toute "
+	    "chose.\n"
+	    "- Étape 2 : Notez ce que vous voyez à l'écran.\n"
+	    "- Étape 3 : Lancez l'analyse complète du disque dur.\n"
+	    "- Étape 4 : Supprimez ce que l'outil a trouvé.\n"
+	    "- Étape 5 : Changez vos mots de passe depuis un autre appareil.",
+	    text_of(g, s), "numbered steps are not a glossary");
+
+	/* After a glossary, the text is its heading's again. */
+	s = section_by_path(g, "Nettoyage.md",
+	    "Nettoyage \xe2\x80\xba Mots à connaître");
+	CHECK_STR("Si l'outil ne trouve rien, demandez de l'aide à une "
+	    "personne de confiance.", text_of(g, s),
+	    "text after a glossary goes back to the heading above it");
+	s = section_by_path(g, "Nettoyage.md", "Nettoyage \xe2\x80\xba "
+	    "Mots à connaître \xe2\x80\xba Bac à sable");
+	CHECK_STR("un endroit où l'on ouvre un fichier sans risque.",
+	    text_of(g, s), "the last term keeps its own definition only");
+	CHECK_INT(3, s >= 0 ? guide_section_level(g, (size_t)s) : 0,
+	    "terms one level below a pseudo-heading under an H1");
+	guide_free(g);
+}
+
 static void
 test_entities_urls(void)
 {
@@ -499,6 +579,7 @@ main(void)
 	log_init(LOGL_INFO, logpath);
 	test_lockout();
 	test_pseudo_headings();
+	test_list_cuts();
 	test_entities_urls();
 	test_messy_front_matter();
 	test_bad_yaml();
