@@ -1711,6 +1711,31 @@ page_title(const char *name, const struct fm *fm, const struct drafts *d)
 	return xstrndup(base, n);
 }
 
+/*
+ * A page's H1 that says its title with another case, spacing or final
+ * punctuation ("Lost devices?" under the title "Lost devices") takes the
+ * title's spelling: it is the page's introduction, and is read as one
+ * only when it matches the title.
+ */
+static void
+same_as_title(struct drafts *d, const char *title)
+{
+	struct draft *h = d->n > 0 ? &d->v[0] : NULL;
+	char *a, *b;
+
+	if (h == NULL || h->heading == NULL || h->level != 1 ||
+	    strcmp(h->heading, title) == 0)
+		return;
+	a = lang_fold(h->heading);
+	b = lang_fold(title);
+	if (a != NULL && b != NULL && strcmp(a, b) == 0) {
+		free(h->heading);
+		h->heading = xstrdup(title);
+	}
+	free(a);
+	free(b);
+}
+
 int
 guide_load_buffer(struct guide *g, const char *name, const char *data,
     size_t len, const char *default_lang)
@@ -1775,6 +1800,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	buf_init(&pagekw);
 	if (fm.keywords != NULL)
 		add_keywords(&pagekw, fm.keywords);
+	same_as_title(&d, p->title);
 	finish_page(g, page, &d, &kw, &pagekw);
 	p->keywords = chat_text_out(pagekw.s ? pagekw.s : "");
 	buf_release(&pagekw);

@@ -67,7 +67,8 @@ size_t guide_page_nsections(const struct guide *g, size_t page);
 
 size_t guide_section_page(const struct guide *g, size_t sec);
 /* The section's own heading (normalised), or the page title for text that
- * comes before any heading. */
+ * comes before any heading; a first H1 that is the title but for case,
+ * spaces or final punctuation is spelled as the title. */
 const char *guide_section_heading(const struct guide *g, size_t sec);
 /* Headings from the page's top down to this one, joined by " › ". */
 const char *guide_section_path(const struct guide *g, size_t sec);

@@ -297,6 +297,27 @@ test_list_cuts(void)
 	guide_free(g);
 }
 
+/* An H1 that is the title but for its case, spaces or final '?' is the
+ * page's introduction, spelled like the title. */
+static void
+test_title_h1(void)
+{
+	struct guide *g = guide_new();
+
+	CHECK_INT(0, LOAD(g, "a.md", "---\ntitle: \"Lost devices\"\n---\n"
+	    "# Lost  devices?\n\nText.\n\n## Next\n\nMore.\n", "en"),
+	    "page with a near-title H1 loads");
+	CHECK_STR("Lost devices", guide_section_heading(g, 0),
+	    "H1 spelled like the title");
+	CHECK_STR("Lost devices \xe2\x80\xba Next", guide_section_path(g, 1),
+	    "the path under it too");
+	CHECK_INT(0, LOAD(g, "b.md", "---\ntitle: \"Resources\"\n---\n"
+	    "# Helpful resources\n\nText.\n", "en"), "other H1 loads");
+	CHECK_STR("Helpful resources", guide_section_heading(g, 2),
+	    "an H1 with other words keeps them");
+	guide_free(g);
+}
+
 static void
 test_entities_urls(void)
 {
@@ -580,6 +601,7 @@ main(void)
 	test_lockout();
 	test_pseudo_headings();
 	test_list_cuts();
+	test_title_h1();
 	test_entities_urls();
 	test_messy_front_matter();
 	test_bad_yaml();
