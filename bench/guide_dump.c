@@ -18,7 +18,8 @@
  *                confident answers and the wrong ones among them,
  *                for each split ("tune", "test") and in all;
  *                misses are printed for tune lines only (and lines with
- *                no split), never for test lines
+ *                no split), never for test lines; then the bar used and
+ *                the number of pages and sections
  *     -D file    with -T: write the tune lines' search_features() there
  *                (tests/unit/decide_dump.h), for scripts/fit-decide.py
  *     -m score   decide at this min_score (default: the guide's own,
@@ -167,6 +168,10 @@ run_questions(const struct guide *g, const struct search *s, double min,
 	}
 	for (int i = 0; i < SPLITS; i++)
 		tally_print(names[i], &t[i]);
+	/* The bar moves with how the pages are cut (it is measured on their
+	 * sections): a change of outcome near it is often the bar's. */
+	printf("bar: min_score %.3f, %zu pages, %zu sections\n", min,
+	    guide_npages(g), guide_nsections(g));
 }
 
 /* Pages or sections with keywords, for -K. */
