@@ -91,6 +91,7 @@ struct kwnotes {
 struct draft {
 	int		 level;
 	int		 borrowed;	/* text is a child's */
+	int		 term;		/* a glossary term */
 	size_t		 line;
 	char		*heading;
 	char		*path;
@@ -1393,6 +1394,7 @@ add_definitions(cmark_node *list, struct drafts *d, struct draft *cur,
 
 			cur = draft_add(d, level > 6 ? 6 : level,
 			    (size_t)cmark_node_get_start_line(c), term);
+			cur->term = 1;
 			free(term);
 			body = colon ? colon + 1 : body;
 			while (*body == ' ')
@@ -1666,7 +1668,9 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 	}
 	/* An empty parent borrows the text of its first descendant that has
 	 * some (drafts are visited from the end: a borrowed text is never
-	 * borrowed again, only original ones are). */
+	 * borrowed again, only original ones are), unless that is a glossary
+	 * term: a glossary's heading would show the first term's definition
+	 * as if it were the page's; its terms are its sections. */
 	for (i = d->n; i-- > 0; ) {
 		size_t j;
 
@@ -1674,6 +1678,8 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 			continue;
 		for (j = i + 1; j < d->n && d->v[j].level > d->v[i].level; j++)
 			if (d->v[j].text.len > 0 && !d->v[j].borrowed) {
+				if (d->v[j].term)
+					break;
 				buf_add(&d->v[i].text, d->v[j].text.s,
 				    d->v[j].text.len);
 				d->v[i].borrowed = 1;

@@ -72,7 +72,8 @@ size_t guide_section_page(const struct guide *g, size_t sec);
 const char *guide_section_heading(const struct guide *g, size_t sec);
 /* Headings from the page's top down to this one, joined by " › ". */
 const char *guide_section_path(const struct guide *g, size_t sec);
-/* Chat text of the section (an empty parent borrows its first child's). */
+/* Chat text of the section (an empty parent borrows its first child's,
+ * unless that is a glossary term: then the parent is left out). */
 const char *guide_section_text(const struct guide *g, size_t sec);
 /* Keywords that apply to this section ("" if none). */
 const char *guide_section_keywords(const struct guide *g, size_t sec);
