@@ -5,7 +5,8 @@
  *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]]
  *       [-T [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
- *     -t         also print each section's chat text
+ *     -t         also print each section's chat text (and what other
+ *                pages' links to each page say)
  *     -x file    use this concept lexicon (as the bot does its data dir's)
  *     -K         refuse pages with keywords (a measurement on pages nobody
  *                tuned must not use them)
@@ -279,9 +280,13 @@ main(int argc, char **argv)
 		for (p = 0; p < guide_npages(g); p++) {
 			const char *kw = guide_page_keywords(g, p);
 
+			const char *an = guide_page_anchors(g, p);
+
 			printf("== %s [%s] \"%s\"%s%s\n", guide_page_path(g, p),
 			    guide_page_lang(g, p), guide_page_title(g, p),
 			    *kw ? " kw: " : "", kw);
+			if (text && *an)
+				printf("  (links to it say:)\n%s\n", an);
 			for (k = guide_page_first_section(g, p);
 			    k < guide_page_first_section(g, p) +
 			    guide_page_nsections(g, p); k++) {

@@ -59,6 +59,10 @@ const char *guide_page_path(const struct guide *g, size_t page);
 const char *guide_page_permalink(const struct guide *g, size_t page);
 /* Front matter keywords joined by spaces, or "". */
 const char *guide_page_keywords(const struct guide *g, size_t page);
+/* What other pages' links to this one say (their text, or the short
+ * paragraph a link opens: an index page's entry), one per line, or "".
+ * Never shown; for the search. */
+const char *guide_page_anchors(const struct guide *g, size_t page);
 /* Front matter summary (normalised), or NULL. */
 const char *guide_page_summary(const struct guide *g, size_t page);
 /* First section of the page, and how many it has (consecutive indices). */

@@ -321,6 +321,41 @@ test_title_h1(void)
 	guide_free(g);
 }
 
+/* What links between pages say of their targets (links/fr): an index
+ * page's entries, link texts, whichever page loads first. */
+static void
+test_link_anchors(void)
+{
+	struct guide *g = guide_new();
+	char path[1200];
+
+	(void)util_snprintf(path, sizeof(path), "%s/links", fixdir);
+	CHECK_INT(3, guide_load_dir(g, path, "en"), "links pages load");
+	free(log_take());
+	CHECK_STR("Votre ordinateur rame ? (Il plante, il chauffe, il fait du "
+	    "bruit ?)", guide_page_anchors(g, (size_t)page_by_name(g,
+	    "Lenteur.md")), "an index entry, by permalink, loaded later");
+	CHECK_STR("Vos fichiers ont disparu (Vous avez effacé un dossier par "
+	    "erreur ?)\nla page des sauvegardes", guide_page_anchors(g,
+	    (size_t)page_by_name(g, "Sauvegardes.md")),
+	    "by file name with '.md#part'; a long paragraph gives its link only");
+	CHECK_STR("l'accueil", guide_page_anchors(g, (size_t)page_by_name(g,
+	    "Accueil.md")), "a link to a page loaded before; not to itself, "
+	    "not out of the guide");
+	CHECK(strstr(guide_section_text(g, 0), "Votre ordinateur rame ? (Il "
+	    "plante") != NULL, "the index page's own text is unchanged");
+	guide_free(g);
+
+	/* Another folder is another guide: no link crosses it. */
+	g = guide_new();
+	CHECK_INT(0, LOAD(g, "a/index.md", "# A\n\n- [Go](Page)\n", "en"),
+	    "index in a/");
+	CHECK_INT(0, LOAD(g, "b/Page.md", "# Page\n\nText.\n", "en"),
+	    "page in b/");
+	CHECK_STR("", guide_page_anchors(g, 1), "no link from another folder");
+	guide_free(g);
+}
+
 static void
 test_entities_urls(void)
 {
@@ -605,6 +640,7 @@ main(void)
 	test_pseudo_headings();
 	test_list_cuts();
 	test_title_h1();
+	test_link_anchors();
 	test_entities_urls();
 	test_messy_front_matter();
 	test_bad_yaml();
