@@ -5,7 +5,8 @@
  *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]]
  *       [-T [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
- *     -t         also print each section's chat text
+ *     -t         also print each section's chat text (and what other
+ *                pages' links to each page say)
  *     -x file    use this concept lexicon (as the bot does its data dir's)
  *     -K         refuse pages with keywords (a measurement on pages nobody
  *                tuned must not use them)
@@ -18,7 +19,8 @@
  *                confident answers and the wrong ones among them,
  *                for each split ("tune", "test") and in all;
  *                misses are printed for tune lines only (and lines with
- *                no split), never for test lines
+ *                no split), never for test lines; then the bar used and
+ *                the number of pages and sections
  *     -D file    with -T: write the tune lines' search_features() there
  *                (tests/unit/decide_dump.h), for scripts/fit-decide.py
  *     -m score   decide at this min_score (default: the guide's own,
@@ -167,6 +169,10 @@ run_questions(const struct guide *g, const struct search *s, double min,
 	}
 	for (int i = 0; i < SPLITS; i++)
 		tally_print(names[i], &t[i]);
+	/* The bar moves with how the pages are cut (it is measured on their
+	 * sections): a change of outcome near it is often the bar's. */
+	printf("bar: min_score %.3f, %zu pages, %zu sections\n", min,
+	    guide_npages(g), guide_nsections(g));
 }
 
 /* Pages or sections with keywords, for -K. */
@@ -274,9 +280,13 @@ main(int argc, char **argv)
 		for (p = 0; p < guide_npages(g); p++) {
 			const char *kw = guide_page_keywords(g, p);
 
+			const char *an = guide_page_anchors(g, p);
+
 			printf("== %s [%s] \"%s\"%s%s\n", guide_page_path(g, p),
 			    guide_page_lang(g, p), guide_page_title(g, p),
 			    *kw ? " kw: " : "", kw);
+			if (text && *an)
+				printf("  (links to it say:)\n%s\n", an);
 			for (k = guide_page_first_section(g, p);
 			    k < guide_page_first_section(g, p) +
 			    guide_page_nsections(g, p); k++) {

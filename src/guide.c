@@ -36,6 +36,8 @@
 #define GUIDE_DIR_DEPTH		8
 #define GUIDE_FILES_MAX		4096
 #define GUIDE_LEVELS		7	/* heading levels 1..6 (+ pseudo) */
+#define GUIDE_LINKS_MAX		256	/* links to other pages kept per page */
+#define GUIDE_ANCHOR_CHARS	200	/* a longer paragraph gives its link only */
 
 struct page {
 	char	*path;
@@ -44,6 +46,7 @@ struct page {
 	char	*permalink;
 	char	*keywords;
 	char	*summary;
+	struct buf anchors;	/* what other pages' links to it say */
 	size_t	 first;
 	size_t	 nsec;
 };
@@ -57,6 +60,14 @@ struct section {
 	char	*keywords;
 };
 
+/* A link from one page to another of the guide, by the target's name. */
+struct anchor {
+	char	*dir;		/* the linking page's folder */
+	char	*slug;		/* "Other" of "Other.md#x", "/xx/Other/" */
+	char	*text;		/* what the link says about its target */
+	size_t	 from;		/* the linking page */
+};
+
 struct guide {
 	struct page	*pages;
 	size_t		 npages;
@@ -64,6 +75,9 @@ struct guide {
 	struct section	*secs;
 	size_t		 nsecs;
 	size_t		 scap;
+	struct anchor	*anchors;	/* links to pages not loaded yet */
+	size_t		 nanchors;
+	size_t		 acap;
 };
 
 /* Front matter values, as read. */
@@ -91,6 +105,7 @@ struct kwnotes {
 struct draft {
 	int		 level;
 	int		 borrowed;	/* text is a child's */
+	int		 term;		/* a glossary term */
 	size_t		 line;
 	char		*heading;
 	char		*path;
@@ -124,7 +139,14 @@ guide_free(struct guide *g)
 		free(g->pages[i].permalink);
 		free(g->pages[i].keywords);
 		free(g->pages[i].summary);
+		buf_release(&g->pages[i].anchors);
 	}
+	for (i = 0; i < g->nanchors; i++) {
+		free(g->anchors[i].dir);
+		free(g->anchors[i].slug);
+		free(g->anchors[i].text);
+	}
+	free(g->anchors);
 	for (i = 0; i < g->nsecs; i++) {
 		free(g->secs[i].heading);
 		free(g->secs[i].path);
@@ -1293,13 +1315,54 @@ definition_term(cmark_node *item, int plain)
 	return h;
 }
 
+/* Whether a list item's text after its first ':' says something besides
+ * links ("Scanner : https://..." does not). */
+static int
+item_defines(cmark_node *item)
+{
+	struct buf block;
+	const char *p;
+	int words = 0;
+
+	buf_init(&block);
+	render_item(item, &block, 0, 0, 0);
+	p = block.s ? strchr(block.s, ':') : NULL;
+	while (p != NULL && words == 0) {
+		size_t n;
+		char w[16];
+
+		p += strspn(p, ": \n");
+		if ((n = strcspn(p, " \n")) == 0)
+			break;
+		util_strlcpy(w, p, n < sizeof(w) ? n + 1 : sizeof(w));
+		words = strstr(w, "://") == NULL && !has_scheme(w, "www.") &&
+		    !has_scheme(w, "mailto:") && strchr(w, '@') == NULL;
+		p += n;
+	}
+	buf_release(&block);
+	return words;
+}
+
+/* Whether term t starts with the same word as first ("Step 1", "Step 2"). */
+static int
+same_first_word(const char *first, const char *t)
+{
+	size_t n = strcspn(first, " ");
+
+	return first[0] != '\0' && strncasecmp(first, t, n) == 0 &&
+	    (t[n] == ' ' || t[n] == '\0');
+}
+
 /* A glossary: a list of three items or more, nearly all of them
  * "**Term**: definition" (1), or of five or more, all "Term : definition"
- * (2). 0: not a glossary. */
+ * (2); and most items define their term (a list of "Name: link" is a list
+ * of links), and the terms are not one word numbered ("Step 1: ...,
+ * Step 2: ..." is a procedure). 0: not a glossary. */
 static int
 is_definition_list(cmark_node *list)
 {
-	int items = 0, terms = 0, plain = 0;
+	int items = 0, terms = 0, plain = 0, defines = 0, steps = 0;
+	char *first = NULL;
 	cmark_node *c;
 
 	if (cmark_node_get_type(list) != CMARK_NODE_LIST)
@@ -1307,13 +1370,22 @@ is_definition_list(cmark_node *list)
 	for (c = cmark_node_first_child(list); c != NULL;
 	    c = cmark_node_next(c)) {
 		char *t = definition_term(c, 0), *pt = definition_term(c, 1);
+		const char *term = t != NULL ? t : pt;
 
 		items++;
 		terms += t != NULL;
 		plain += pt != NULL;
+		defines += item_defines(c);
+		if (term != NULL && first == NULL)
+			first = xstrdup(term);
+		else if (term != NULL)
+			steps += same_first_word(first, term);
 		free(t);
 		free(pt);
 	}
+	free(first);
+	if (defines * 2 < items || steps * 2 >= items)
+		return 0;
 	if (items >= 3 && terms * 5 >= items * 4)
 		return 1;
 	/* Without emphasis, a longer list, every item alike. */
@@ -1343,6 +1415,7 @@ add_definitions(cmark_node *list, struct drafts *d, struct draft *cur,
 
 			cur = draft_add(d, level > 6 ? 6 : level,
 			    (size_t)cmark_node_get_start_line(c), term);
+			cur->term = 1;
 			free(term);
 			body = colon ? colon + 1 : body;
 			while (*body == ' ')
@@ -1400,7 +1473,16 @@ build_drafts(cmark_node *doc, const char *text, struct drafts *d)
 		}
 		if (pseudo && t == CMARK_NODE_LIST &&
 		    (kind = is_definition_list(n)) != 0) {
-			cur = add_definitions(n, d, cur, real_level + 1, kind);
+			/* The terms sit one level below the heading above
+			 * the list, and what follows the list is that
+			 * heading's again, not the last term's. */
+			size_t home = cur != NULL ? (size_t)(cur - d->v) : 0;
+			int back = cur != NULL, level = cur != NULL ?
+			    cur->level + 1 : real_level + 1;
+
+			cur = add_definitions(n, d, cur, level, kind);
+			if (back)
+				cur = &d->v[home];
 			continue;
 		}
 		if (cur == NULL)		/* text before any heading */
@@ -1607,7 +1689,9 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 	}
 	/* An empty parent borrows the text of its first descendant that has
 	 * some (drafts are visited from the end: a borrowed text is never
-	 * borrowed again, only original ones are). */
+	 * borrowed again, only original ones are), unless that is a glossary
+	 * term: a glossary's heading would show the first term's definition
+	 * as if it were the page's; its terms are its sections. */
 	for (i = d->n; i-- > 0; ) {
 		size_t j;
 
@@ -1615,6 +1699,8 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 			continue;
 		for (j = i + 1; j < d->n && d->v[j].level > d->v[i].level; j++)
 			if (d->v[j].text.len > 0 && !d->v[j].borrowed) {
+				if (d->v[j].term)
+					break;
 				buf_add(&d->v[i].text, d->v[j].text.s,
 				    d->v[j].text.len);
 				d->v[i].borrowed = 1;
@@ -1626,6 +1712,177 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 		if (d->v[i].text.len > 0)
 			add_section(g, page, &d->v[i]);
 	p->nsec = g->nsecs - p->first;
+}
+
+/* ---------------------------------------------------------------- links */
+
+/* The name a relative link gives its target: "Other" of "Other.md#x",
+ * "../xx/Other/" or "/site/xx/Other/". New string, or NULL for a link out
+ * of the guide (a scheme, an e-mail address, "#anchor" alone). */
+static char *
+link_slug(const char *url)
+{
+	size_t n, start;
+
+	if (url == NULL || *url == '\0' || *url == '#' || is_email(url) ||
+	    strchr(url, ':') != NULL)
+		return NULL;
+	n = strcspn(url, "#?");
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	for (start = n; start > 0 && url[start - 1] != '/'; start--)
+		;
+	if (n - start > 3 && strncasecmp(url + n - 3, ".md", 3) == 0)
+		n -= 3;
+	return n > start ? xstrndup(url + start, n - start) : NULL;
+}
+
+/* What a link says about its target: its paragraph when the link opens a
+ * short one ("- [Is your site down?](Site) (Has it been defaced?)", an
+ * index page's entry), else its own text. New string. */
+static char *
+link_text(cmark_node *link)
+{
+	cmark_node *para = cmark_node_parent(link);
+	struct buf raw;
+	char *t;
+
+	if (para != NULL && cmark_node_get_type(para) ==
+	    CMARK_NODE_PARAGRAPH && cmark_node_first_child(para) == link) {
+		t = leaf_text(para);
+		if (util_utf8_chars(t) <= GUIDE_ANCHOR_CHARS)
+			return t;
+		free(t);
+	}
+	buf_init(&raw);
+	render_inlines(link, &raw, 0, 0);
+	t = norm_heading(raw.s ? raw.s : "");
+	buf_release(&raw);
+	return t;
+}
+
+/* The links of a parsed page to other pages of the guide, into *v. */
+static size_t
+links_collect(cmark_node *doc, struct anchor **v)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	size_t n = 0;
+
+	*v = NULL;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		char *slug, *text;
+
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(node) != CMARK_NODE_LINK ||
+		    (slug = link_slug(cmark_node_get_url(node))) == NULL)
+			continue;
+		text = link_text(node);
+		if (*text == '\0' || n == GUIDE_LINKS_MAX) {
+			free(slug);
+			free(text);
+			continue;
+		}
+		if (n == 0)
+			*v = xcalloc(GUIDE_LINKS_MAX, sizeof(**v));
+		(*v)[n].slug = slug;
+		(*v)[n].text = text;
+		n++;
+	}
+	cmark_iter_free(it);
+	return n;
+}
+
+/* Folder part of a path ("" for none). New string. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
+}
+
+/* Whether a link from folder dir naming slug points at page p: the same
+ * folder, and the slug is its file name (without ".md", or without
+ * ".xx.md") or the last part of its permalink. */
+static int
+link_hits(const struct page *p, const char *dir, const char *slug)
+{
+	const char *base = basename_of(p->path), *perm, *end;
+	size_t n = strlen(slug), pdir = (size_t)(base - p->path);
+
+	if (pdir > 0)
+		pdir--;			/* the '/' */
+	if (strlen(dir) != pdir || strncmp(dir, p->path, pdir) != 0)
+		return 0;
+	if (strncasecmp(base, slug, n) == 0 && (strcasecmp(base + n, ".md")
+	    == 0 || (base[n] == '.' && strlen(base + n) == 6 &&
+	    strcasecmp(base + n + 3, ".md") == 0)))
+		return 1;
+	if ((perm = p->permalink) == NULL)
+		return 0;
+	for (end = perm + strlen(perm); end > perm && end[-1] == '/'; end--)
+		;
+	for (perm = end; perm > p->permalink && perm[-1] != '/'; perm--)
+		;
+	return (size_t)(end - perm) == n && strncasecmp(perm, slug, n) == 0;
+}
+
+static void
+anchor_add(struct page *p, const char *text)
+{
+	if (p->anchors.len > 0)
+		buf_addc(&p->anchors, '\n');
+	buf_adds(&p->anchors, text);
+}
+
+/*
+ * What pages say of each other: the text of each link from one page to
+ * another (an index page's "[Has your site been defaced?](Site)") is
+ * given to its target as words about it, whichever of the two loads
+ * first (links to pages not loaded yet wait in g->anchors).
+ */
+static void
+links_resolve(struct guide *g, size_t page, struct anchor *mine, size_t n)
+{
+	struct page *p = &g->pages[page];
+	char *dir = dir_of(p->path);
+	size_t i, k, keep = 0;
+
+	for (i = 0; i < g->nanchors; i++) {
+		struct anchor *a = &g->anchors[i];
+
+		if (link_hits(p, a->dir, a->slug)) {
+			anchor_add(p, a->text);
+			free(a->dir);
+			free(a->slug);
+			free(a->text);
+		} else
+			g->anchors[keep++] = *a;
+	}
+	g->nanchors = keep;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < g->npages; k++)
+			if (link_hits(&g->pages[k], dir, mine[i].slug))
+				break;
+		if (k < g->npages) {
+			if (k != page)
+				anchor_add(&g->pages[k], mine[i].text);
+			free(mine[i].slug);
+			free(mine[i].text);
+			continue;
+		}
+		if (g->nanchors == g->acap) {
+			g->acap = g->acap ? g->acap * 2 : 32;
+			g->anchors = xrealloc(g->anchors, g->acap *
+			    sizeof(*g->anchors));
+		}
+		mine[i].dir = xstrdup(dir);
+		mine[i].from = page;
+		g->anchors[g->nanchors++] = mine[i];
+	}
+	free(dir);
 }
 
 /* Title: front matter, else first heading, else file name without ".md". */
@@ -1652,6 +1909,31 @@ page_title(const char *name, const struct fm *fm, const struct drafts *d)
 	return xstrndup(base, n);
 }
 
+/*
+ * A page's H1 that says its title with another case, spacing or final
+ * punctuation ("Lost devices?" under the title "Lost devices") takes the
+ * title's spelling: it is the page's introduction, and is read as one
+ * only when it matches the title.
+ */
+static void
+same_as_title(struct drafts *d, const char *title)
+{
+	struct draft *h = d->n > 0 ? &d->v[0] : NULL;
+	char *a, *b;
+
+	if (h == NULL || h->heading == NULL || h->level != 1 ||
+	    strcmp(h->heading, title) == 0)
+		return;
+	a = lang_fold(h->heading);
+	b = lang_fold(title);
+	if (a != NULL && b != NULL && strcmp(a, b) == 0) {
+		free(h->heading);
+		h->heading = xstrdup(title);
+	}
+	free(a);
+	free(b);
+}
+
 int
 guide_load_buffer(struct guide *g, const char *name, const char *data,
     size_t len, const char *default_lang)
@@ -1661,10 +1943,11 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	struct drafts d = { NULL, 0, 0 };
 	struct buf pagekw;
 	struct page *p;
+	struct anchor *links = NULL;
 	cmark_node *doc;
 	char *clean, *nocomment, *md;
 	const char *body;
-	size_t page;
+	size_t page, nlinks;
 
 	if (len > GUIDE_FILE_MAX) {
 		log_warnx("%s: %zu bytes, more than %d: skipped", name, len,
@@ -1688,6 +1971,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		return -1;
 	}
 	build_drafts(doc, md, &d);
+	nlinks = links_collect(doc, &links);
 	cmark_node_free(doc);
 	free(md);
 
@@ -1699,6 +1983,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	p = &g->pages[page];
 	memset(p, 0, sizeof(*p));
 	p->path = xstrdup(name);
+	buf_init(&p->anchors);
 	p->title = page_title(name, &fm, &d);
 	{
 		char *t = chat_text_out(p->title);
@@ -1716,6 +2001,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	buf_init(&pagekw);
 	if (fm.keywords != NULL)
 		add_keywords(&pagekw, fm.keywords);
+	same_as_title(&d, p->title);
 	finish_page(g, page, &d, &kw, &pagekw);
 	p->keywords = chat_text_out(pagekw.s ? pagekw.s : "");
 	buf_release(&pagekw);
@@ -1738,6 +2024,8 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	kwnotes_release(&kw);
 	fm_release(&fm);
 	free(clean);
+	links_resolve(g, page, links, nlinks);
+	free(links);
 	return 0;
 }
 
@@ -1885,6 +2173,14 @@ const char *
 guide_page_keywords(const struct guide *g, size_t page)
 {
 	return page < g->npages ? g->pages[page].keywords : "";
+}
+
+const char *
+guide_page_anchors(const struct guide *g, size_t page)
+{
+	const struct page *p = &g->pages[page];
+
+	return p->anchors.s ? p->anchors.s : "";
 }
 
 const char *

@@ -59,6 +59,10 @@ const char *guide_page_path(const struct guide *g, size_t page);
 const char *guide_page_permalink(const struct guide *g, size_t page);
 /* Front matter keywords joined by spaces, or "". */
 const char *guide_page_keywords(const struct guide *g, size_t page);
+/* What other pages' links to this one say (their text, or the short
+ * paragraph a link opens: an index page's entry), one per line, or "".
+ * Never shown; for the search. */
+const char *guide_page_anchors(const struct guide *g, size_t page);
 /* Front matter summary (normalised), or NULL. */
 const char *guide_page_summary(const struct guide *g, size_t page);
 /* First section of the page, and how many it has (consecutive indices). */
@@ -67,11 +71,13 @@ size_t guide_page_nsections(const struct guide *g, size_t page);
 
 size_t guide_section_page(const struct guide *g, size_t sec);
 /* The section's own heading (normalised), or the page title for text that
- * comes before any heading. */
+ * comes before any heading; a first H1 that is the title but for case,
+ * spaces or final punctuation is spelled as the title. */
 const char *guide_section_heading(const struct guide *g, size_t sec);
 /* Headings from the page's top down to this one, joined by " › ". */
 const char *guide_section_path(const struct guide *g, size_t sec);
-/* Chat text of the section (an empty parent borrows its first child's). */
+/* Chat text of the section (an empty parent borrows its first child's,
+ * unless that is a glossary term: then the parent is left out). */
 const char *guide_section_text(const struct guide *g, size_t sec);
 /* Keywords that apply to this section ("" if none). */
 const char *guide_section_keywords(const struct guide *g, size_t sec);

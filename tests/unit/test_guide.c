@@ -203,11 +203,11 @@ test_pseudo_headings(void)
 	/* A glossary: each "**Term**: definition" item is a section. */
 	check_render("# Glossary\n\n- **DNS**: the phone book.\n"
 	    "- **Host:** where it lives.\n  - a detail\n- **SSL**: old TLS.\n",
-	    "the phone book.|the phone book.|where it lives.\n  - a detail|"
-	    "old TLS.", "glossary items become sections");
+	    "the phone book.|where it lives.\n  - a detail|old TLS.",
+	    "glossary items become sections (the empty H1 borrows no term)");
 	check_render("# G\n\n- .Un : premier.\n- Deux&nbsp;: second.\n"
 	    "- Trois : 3.\n- Quatre : 4.\n- Cinq : 5.\n",
-	    "premier.|premier.|second.|3.|4.|5.",
+	    "premier.|second.|3.|4.|5.",
 	    "a converted glossary without emphasis, five items alike");
 	check_render("# T\n\n- **A**: one.\n- plain\n- **B**: two.\n",
 	    "- A: one.\n- plain\n- B: two.",
@@ -215,6 +215,145 @@ test_pseudo_headings(void)
 	check_render("# T\n\nIntro.\n\nA line\nthat continues\n\nText.\n",
 	    "Intro.\n\nA line that continues\n\nText.",
 	    "a two-line paragraph is not a heading");
+}
+
+/* Section of the page whose path ends with name, by heading path. */
+static long
+section_by_path(const struct guide *g, const char *name, const char *path)
+{
+	long p = page_by_name(g, name);
+	size_t i, first;
+
+	if (p < 0)
+		return -1;
+	first = guide_page_first_section(g, (size_t)p);
+	for (i = first; i < first + guide_page_nsections(g, (size_t)p); i++)
+		if (strcmp(guide_section_path(g, i), path) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* How pages whose sections have no '#' (cuts/fr) are cut around lists:
+ * glossaries, lists of links and numbered steps. */
+static void
+test_list_cuts(void)
+{
+	struct guide *g = guide_new();
+	char path[1200];
+	long s;
+
+	(void)util_snprintf(path, sizeof(path), "%s/cuts", fixdir);
+	CHECK_INT(2, guide_load_dir(g, path, "en"), "cuts pages load");
+	free(log_take());
+
+	/* A glossary under a pseudo-heading sits below it. */
+	s = section_by_path(g, "Lexique.md", "Lexique \xe2\x80\xba Routeur");
+	CHECK_STR("la boîte qui relie la maison à Internet.", text_of(g, s),
+	    "glossary term below its pseudo-heading, in its path");
+	CHECK_INT(2, s >= 0 ? guide_section_level(g, (size_t)s) : 0,
+	    "glossary term one level below the pseudo-heading");
+	CHECK(section_by_path(g, "Lexique.md", "Lexique") < 0,
+	    "an empty heading over a glossary shows no term as its own");
+	CHECK_INT(5, guide_page_nsections(g, (size_t)page_by_name(g,
+	    "Lexique.md")), "one section per term");
+	CHECK_STR("Lexique", guide_page_title(g, (size_t)page_by_name(g,
+	    "Lexique.md")), "the title stays");
+
+	/* "Name : link" items are a list of links, not of terms. */
+	s = section_by_path(g, "Nettoyage.md",
+	    "Nettoyage \xe2\x80\xba Outils en ligne");
+	CHECK_STR("Ces outils gratuits analysent un ordinateur depuis le "
+	    "navigateur.\n\n"
+	    "- Alpha Scan (Windows) : http://alpha.example.org/scan/\n"
+	    "- BetaCheck : http://beta.example.net/\n"
+	    "- Gamma (Mac) : https://gamma.example.com/\n"
+	    "- Delta Online : http://delta.example.org/\n"
+	    "- Epsilon (Linux) : http://epsilon.example.org/\n\n"
+	    "Gardez l'outil à jour avant de lancer une analyse.",
+	    text_of(g, s), "a list of links stays in its section");
+	CHECK(section_by_heading(g, page_by_name(g, "Nettoyage.md"),
+	    "BetaCheck") < 0, "a link's name is no heading");
+
+	/* "Étape 1 : ..., Étape 2 : ..." is a procedure, kept whole. */
+	s = section_by_path(g, "Nettoyage.md",
+	    "Nettoyage \xe2\x80\xba Marche à suivre");
+	CHECK_STR("- Étape 1 : Débranchez la machine du réseau avant toute "
+	    "chose.\n"
+	    "- Étape 2 : Notez ce que vous voyez à l'écran.\n"
+	    "- Étape 3 : Lancez l'analyse complète du disque dur.\n"
+	    "- Étape 4 : Supprimez ce que l'outil a trouvé.\n"
+	    "- Étape 5 : Changez vos mots de passe depuis un autre appareil.",
+	    text_of(g, s), "numbered steps are not a glossary");
+
+	/* After a glossary, the text is its heading's again. */
+	s = section_by_path(g, "Nettoyage.md",
+	    "Nettoyage \xe2\x80\xba Mots à connaître");
+	CHECK_STR("Si l'outil ne trouve rien, demandez de l'aide à une "
+	    "personne de confiance.", text_of(g, s),
+	    "text after a glossary goes back to the heading above it");
+	s = section_by_path(g, "Nettoyage.md", "Nettoyage \xe2\x80\xba "
+	    "Mots à connaître \xe2\x80\xba Bac à sable");
+	CHECK_STR("un endroit où l'on ouvre un fichier sans risque.",
+	    text_of(g, s), "the last term keeps its own definition only");
+	CHECK_INT(3, s >= 0 ? guide_section_level(g, (size_t)s) : 0,
+	    "terms one level below a pseudo-heading under an H1");
+	guide_free(g);
+}
+
+/* An H1 that is the title but for its case, spaces or final '?' is the
+ * page's introduction, spelled like the title. */
+static void
+test_title_h1(void)
+{
+	struct guide *g = guide_new();
+
+	CHECK_INT(0, LOAD(g, "a.md", "---\ntitle: \"Lost devices\"\n---\n"
+	    "# Lost  devices?\n\nText.\n\n## Next\n\nMore.\n", "en"),
+	    "page with a near-title H1 loads");
+	CHECK_STR("Lost devices", guide_section_heading(g, 0),
+	    "H1 spelled like the title");
+	CHECK_STR("Lost devices \xe2\x80\xba Next", guide_section_path(g, 1),
+	    "the path under it too");
+	CHECK_INT(0, LOAD(g, "b.md", "---\ntitle: \"Resources\"\n---\n"
+	    "# Helpful resources\n\nText.\n", "en"), "other H1 loads");
+	CHECK_STR("Helpful resources", guide_section_heading(g, 2),
+	    "an H1 with other words keeps them");
+	guide_free(g);
+}
+
+/* What links between pages say of their targets (links/fr): an index
+ * page's entries, link texts, whichever page loads first. */
+static void
+test_link_anchors(void)
+{
+	struct guide *g = guide_new();
+	char path[1200];
+
+	(void)util_snprintf(path, sizeof(path), "%s/links", fixdir);
+	CHECK_INT(3, guide_load_dir(g, path, "en"), "links pages load");
+	free(log_take());
+	CHECK_STR("Votre ordinateur rame ? (Il plante, il chauffe, il fait du "
+	    "bruit ?)", guide_page_anchors(g, (size_t)page_by_name(g,
+	    "Lenteur.md")), "an index entry, by permalink, loaded later");
+	CHECK_STR("Vos fichiers ont disparu (Vous avez effacé un dossier par "
+	    "erreur ?)\nla page des sauvegardes", guide_page_anchors(g,
+	    (size_t)page_by_name(g, "Sauvegardes.md")),
+	    "by file name with '.md#part'; a long paragraph gives its link only");
+	CHECK_STR("l'accueil", guide_page_anchors(g, (size_t)page_by_name(g,
+	    "Accueil.md")), "a link to a page loaded before; not to itself, "
+	    "not out of the guide");
+	CHECK(strstr(guide_section_text(g, 0), "Votre ordinateur rame ? (Il "
+	    "plante") != NULL, "the index page's own text is unchanged");
+	guide_free(g);
+
+	/* Another folder is another guide: no link crosses it. */
+	g = guide_new();
+	CHECK_INT(0, LOAD(g, "a/index.md", "# A\n\n- [Go](Page)\n", "en"),
+	    "index in a/");
+	CHECK_INT(0, LOAD(g, "b/Page.md", "# Page\n\nText.\n", "en"),
+	    "page in b/");
+	CHECK_STR("", guide_page_anchors(g, 1), "no link from another folder");
+	guide_free(g);
 }
 
 static void
@@ -499,6 +638,9 @@ main(void)
 	log_init(LOGL_INFO, logpath);
 	test_lockout();
 	test_pseudo_headings();
+	test_list_cuts();
+	test_title_h1();
+	test_link_anchors();
 	test_entities_urls();
 	test_messy_front_matter();
 	test_bad_yaml();
