@@ -65,7 +65,6 @@ struct anchor {
 	char	*dir;		/* the linking page's folder */
 	char	*slug;		/* "Other" of "Other.md#x", "/xx/Other/" */
 	char	*text;		/* what the link says about its target */
-	size_t	 from;		/* the linking page */
 };
 
 struct guide {
@@ -1879,7 +1878,6 @@ links_resolve(struct guide *g, size_t page, struct anchor *mine, size_t n)
 			    sizeof(*g->anchors));
 		}
 		mine[i].dir = xstrdup(dir);
-		mine[i].from = page;
 		g->anchors[g->nanchors++] = mine[i];
 	}
 	free(dir);
