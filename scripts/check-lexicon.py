@@ -55,6 +55,17 @@ HEADER_RE = re.compile(r"^\[([^\]]*)\]$")
 TERM_LINE_RE = re.compile(r"^([A-Za-z*]+)\s*:(.*)$")
 
 
+# search.c's stem_accents table: (language, folded ending, accented).
+STEM_ACCENTS = (
+    ("fr", "ierement", "ièrement"),
+    ("fr", "ieres", "ières"),
+    ("fr", "iere", "ière"),
+    ("fr", "ees", "ées"),
+    ("fr", "ee", "ée"),
+    ("es", "ion", "ión"),
+)
+
+
 class Stemmer:
     """Snowball stemmers through libstemmer, or none (words left as they
     are) when the library cannot be loaded."""
@@ -90,18 +101,21 @@ class Stemmer:
             return word
         key = (lang, word)
         if key not in self.cache:
-            # As search.c's stem_in(): French "-ée(s)", folded to "ee",
-            # is stemmed as "-é".
-            if lang == "fr" and len(word) >= 5 and word.endswith("ees"):
-                word = word[:-2]
-            elif lang == "fr" and len(word) >= 5 and word.endswith("ee"):
-                word = word[:-1]
+            # As search.c's stem_run(): a folded ending of STEM_ACCENTS
+            # gets its accents back for Snowball, the stem is folded again.
+            accented = False
+            for elang, folded, acc in STEM_ACCENTS:
+                if (elang == lang and len(word) >= len(folded) + 2 and
+                        word.endswith(folded)):
+                    word = word[:-len(folded)] + acc
+                    accented = True
+                    break
             b = word.encode("utf-8")
             h = self.handles[lang]
             p = self.lib.sb_stemmer_stem(h, b, len(b))
             n = self.lib.sb_stemmer_length(h)
-            self.cache[key] = (ctypes.string_at(p, n).decode("utf-8")
-                               if p else word)
+            st = ctypes.string_at(p, n).decode("utf-8") if p else word
+            self.cache[key] = fold(st) if accented and p else st
         return self.cache[key]
 
 

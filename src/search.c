@@ -450,24 +450,52 @@ find_lang(const struct search *s, const char *code)
 	return -1;
 }
 
+/*
+ * Folded endings that Snowball only knows with their accents: lang_fold
+ * runs before the stemmer (people type without accents), so these are
+ * given back their accents for the stemmer, and the stem is folded again.
+ * Without this, Spanish "organizacion" keeps its "-ion" while
+ * "organizaciones" loses it, and French "-ee(s)" / "-iere(s)" stem apart
+ * from the masculine. Measured on replies/ and the DFAK pages (fr, es):
+ * each row joins word families that the accented stems keep together and
+ * merges none that they keep apart. Longest ending first per language.
+ */
+static const struct stem_accent {
+	const char	*lang;
+	const char	*folded;
+	const char	*accented;
+} stem_accents[] = {
+	{ "fr", "ierement", "i\xc3\xa8rement" },
+	{ "fr", "ieres", "i\xc3\xa8res" },
+	{ "fr", "iere", "i\xc3\xa8re" },
+	{ "fr", "ees", "\xc3\xa9" "es" },
+	{ "fr", "ee", "\xc3\xa9" "e" },
+	{ "es", "ion", "i\xc3\xb3n" },
+};
+
+/* Shortest word the stem_accents table touches, besides the ending. */
+#define STEM_ACCENT_MIN	2
+
+/* Row of stem_accents for folded word w, or NULL. */
+static const struct stem_accent *
+stem_accent(const char *code, const char *w, size_t n)
+{
+	size_t i, el;
+
+	for (i = 0; i < sizeof(stem_accents) / sizeof(stem_accents[0]); i++) {
+		if (strcmp(stem_accents[i].lang, code) != 0)
+			continue;
+		el = strlen(stem_accents[i].folded);
+		if (n >= el + STEM_ACCENT_MIN &&
+		    memcmp(w + n - el, stem_accents[i].folded, el) == 0)
+			return &stem_accents[i];
+	}
+	return NULL;
+}
+
 /* Length of a Snowball stem after our own touch: English keeps "-ll-y"
  * adverbs as "...lli" ("really" -> "realli") while "real" stays "real";
  * drop the "li" so that the two meet. */
-/* How much of a folded word to give the stemmer. French "-ée(s)", once
- * folded to "ee", would stem apart from "-é" ("piratee" keeps its "e",
- * "pirate" loses it): stem it as "-é". */
-static size_t
-stem_in(const char *code, const char *w, size_t n)
-{
-	if (code[0] != 'f' || code[1] != 'r' || n < 5)
-		return n;
-	if (memcmp(w + n - 3, "ees", 3) == 0)
-		return n - 2;
-	if (memcmp(w + n - 2, "ee", 2) == 0)
-		return n - 1;
-	return n;
-}
-
 static size_t
 stem_fix(const char *code, const char *st, size_t len)
 {
@@ -477,14 +505,48 @@ stem_fix(const char *code, const char *st, size_t len)
 	return len;
 }
 
+/* Stem of folded word w (n bytes) in language code: the stem_accents
+ * ending put back, Snowball, the stem folded into buf (STEM_BUF bytes) if
+ * an accent went in, stem_fix. NULL if the stemmer fails. */
+#define STEM_BUF	(WORD_MAX * 2)
+static const char *
+stem_run(struct sb_stemmer *sb, const char *code, const char *w, size_t n,
+    char *buf, size_t *len)
+{
+	const struct stem_accent *a = stem_accent(code, w, n);
+	char in[WORD_MAX + 16];
+	const sb_symbol *st;
+	size_t l, el;
+
+	if (a != NULL && n < WORD_MAX) {
+		el = strlen(a->folded);
+		memcpy(in, w, n - el);
+		l = strlen(a->accented);
+		memcpy(in + n - el, a->accented, l);
+		n = n - el + l;
+		w = in;
+	} else
+		a = NULL;
+	if ((st = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)n)) == NULL)
+		return NULL;
+	l = (size_t)sb_stemmer_length(sb);
+	if (a != NULL) {
+		l = lang_fold_buf((const char *)st, l, buf, STEM_BUF);
+		st = (const sb_symbol *)buf;
+	}
+	*len = stem_fix(code, (const char *)st, l);
+	return (const char *)st;
+}
+
 /* Stem of a folded word in language li, cached. Borrowed: valid until the
  * next call. */
 static const char *
 stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 {
 	char key[WORD_MAX + 1];
+	char buf[STEM_BUF];
 	const struct stent *e;
-	const sb_symbol *st;
+	const char *st;
 	size_t off, len;
 	int isnew;
 
@@ -498,14 +560,12 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 		*sl = (unsigned char)s->stemarena.s[e->val];
 		return s->stemarena.s + e->val + 1;
 	}
-	st = sb_stemmer_stem(s->langs[li].stemmer, (const sb_symbol *)w,
-	    (int)stem_in(s->langs[li].code, w, n));
+	st = stem_run(s->langs[li].stemmer, s->langs[li].code, w, n, buf,
+	    &len);
 	if (st == NULL) {
 		*sl = n;
 		return w;
 	}
-	len = stem_fix(s->langs[li].code, (const char *)st,
-	    (size_t)sb_stemmer_length(s->langs[li].stemmer));
 	if (len >= WORD_MAX)
 		len = WORD_MAX - 1;
 	off = s->stemarena.len;
@@ -680,7 +740,9 @@ lxcompile_word(void *arg, const char *w, size_t n, float weight)
 {
 	struct lxcompile *c = arg;
 	struct lxlang *l = &c->s->lxl[c->lang];
-	const sb_symbol *st = NULL;
+	char buf[STEM_BUF];
+	const char *st = NULL;
+	size_t sl = 0;
 
 	(void)weight;
 	if (c->count == LX_WORDS) {
@@ -690,14 +752,12 @@ lxcompile_word(void *arg, const char *w, size_t n, float weight)
 	if (n >= WORD_MAX)
 		n = WORD_MAX - 1;
 	if (l->stemmer != NULL)
-		st = sb_stemmer_stem(l->stemmer, (const sb_symbol *)w,
-		    (int)stem_in(l->code, w, n));
+		st = stem_run(l->stemmer, l->code, w, n, buf, &sl);
 	if (st != NULL) {
-		n = stem_fix(l->code, (const char *)st,
-		    (size_t)sb_stemmer_length(l->stemmer));
+		n = sl;
 		if (n >= WORD_MAX)
 			n = WORD_MAX - 1;
-		w = (const char *)st;
+		w = st;
 	}
 	memcpy(c->words[c->count], w, n);
 	c->n[c->count++] = (uint8_t)n;
@@ -1368,16 +1428,15 @@ query_concepts(const struct search *s, struct qwords *q)
 		for (p = 0; p < q->nseq; p++) {
 			const char *w = q->w[q->seq[p]];
 			size_t n = q->n[q->seq[p]];
-			const sb_symbol *x = NULL;
+			char buf[STEM_BUF];
+			const char *x = NULL;
+			size_t xl = 0;
 
 			if (l->stemmer != NULL)
-				x = sb_stemmer_stem(l->stemmer,
-				    (const sb_symbol *)w,
-				    (int)stem_in(l->code, w, n));
+				x = stem_run(l->stemmer, l->code, w, n, buf,
+				    &xl);
 			if (x != NULL)
-				wseq_add(&st, w, n, (const char *)x, stem_fix(
-				    l->code, (const char *)x, (size_t)
-				    sb_stemmer_length(l->stemmer)));
+				wseq_add(&st, w, n, x, xl);
 			else
 				wseq_add(&st, w, n, NULL, 0);
 		}
@@ -1693,7 +1752,8 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		double ref = 0, own = 0;
 
 		for (li = 0; li < s->nlangs; li++) {
-			const sb_symbol *st;
+			char buf[STEM_BUF];
+			const char *st;
 			size_t sl;
 			double r;
 
@@ -1703,21 +1763,18 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 				sc->gen = 1;
 			}
 			if (s->langs[li].stemmer != NULL) {
-				st = sb_stemmer_stem(s->langs[li].stemmer,
-				    (const sb_symbol *)q.w[i], (int)stem_in(
-				    s->langs[li].code, q.w[i], (size_t)q.n[i]));
+				st = stem_run(s->langs[li].stemmer,
+				    s->langs[li].code, q.w[i], (size_t)q.n[i],
+				    buf, &sl);
 				if (st == NULL)
 					continue;
-				sl = stem_fix(s->langs[li].code,
-				    (const char *)st, (size_t)sb_stemmer_length(
-				    s->langs[li].stemmer));
 			} else {
-				st = (const sb_symbol *)q.w[i];
+				st = q.w[i];
 				sl = q.n[i];
 			}
 			/* Near matches (prefix, typo) only in the question's
 			 * language: across languages they are mostly noise. */
-			r = match_stem(s, (uint8_t)li, (const char *)st, sl,
+			r = match_stem(s, (uint8_t)li, st, sl,
 			    qli < 0 || (int)li == qli);
 			r = match_concepts(s, (uint8_t)li, &q, i, r);
 			if (r > ref)
@@ -2559,17 +2616,17 @@ static void
 tokens_word(void *arg, const char *w, size_t n, float weight)
 {
 	struct tokbuf *t = arg;
-	const sb_symbol *st = NULL;
+	char buf[STEM_BUF];
+	const char *st = NULL;
+	size_t sl = 0;
 
 	(void)weight;
 	if (t->b.len > 0)
 		buf_addc(&t->b, ' ');
 	if (t->stemmer != NULL)
-		st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w,
-		    (int)stem_in(t->lang, w, n));
+		st = stem_run(t->stemmer, t->lang, w, n, buf, &sl);
 	if (st != NULL)
-		buf_add(&t->b, (const char *)st, stem_fix(t->lang,
-		    (const char *)st, (size_t)sb_stemmer_length(t->stemmer)));
+		buf_add(&t->b, st, sl);
 	else
 		buf_add(&t->b, w, n);
 }

@@ -72,6 +72,12 @@ test_tokens(void)
 	    "English stems");
 	check_tokens("hackearon cuentas", "es", "hack cuent",
 	    "Spanish stems");
+	check_tokens("organización organizacion organizaciones "
+	    "Organizaciones", "es", "organiz organiz organiz organiz",
+	    "Spanish -ción: singular (typed with or without accent) and "
+	    "plural meet");
+	check_tokens("dernière derniere dernières dernier", "fr",
+	    "derni derni derni derni", "French -ière meets -ier");
 	check_tokens("e-mail anti-virus", "en", "mail email anti virus "
 	    "antivirus", "hyphenated words: parts and compound");
 	check_tokens("don't DON’T", "en", "", "don't is dont, a stopword");
