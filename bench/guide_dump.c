@@ -175,19 +175,6 @@ run_questions(const struct guide *g, const struct search *s, double min,
 	    guide_npages(g), guide_nsections(g));
 }
 
-/* Pages or sections with keywords, for -K. */
-static size_t
-count_keywords(const struct guide *g)
-{
-	size_t n = 0;
-
-	for (size_t p = 0; p < guide_npages(g); p++)
-		n += guide_page_keywords(g, p)[0] != '\0';
-	for (size_t i = 0; i < guide_nsections(g); i++)
-		n += guide_section_keywords(g, i)[0] != '\0';
-	return n;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -226,9 +213,9 @@ main(int argc, char **argv)
 			guide_load_file(g, argv[i], "en");
 	if (lexfile != NULL && lexicon_load_file(lx, lexfile) < 0)
 		fprintf(stderr, "guide_dump: %s\n", lexicon_error(lx));
-	if (nokw && count_keywords(g) > 0) {
+	if (nokw && labels_keyworded(g) > 0) {
 		fprintf(stderr, "guide_dump: -K: %zu pages or sections have "
-		    "keywords\n", count_keywords(g));
+		    "keywords\n", labels_keyworded(g));
 		guide_free(g);
 		lexicon_free(lx);
 		return 1;

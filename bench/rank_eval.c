@@ -222,18 +222,6 @@ apply(char *line, const double *defaults)
 	return 0;
 }
 
-static int
-count_keywords(const struct guide *g)
-{
-	int n = 0;
-
-	for (size_t p = 0; p < guide_npages(g); p++)
-		n += guide_page_keywords(g, p)[0] != '\0';
-	for (size_t i = 0; i < guide_nsections(g); i++)
-		n += guide_section_keywords(g, i)[0] != '\0';
-	return n;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -290,7 +278,7 @@ main(int argc, char **argv)
 	if (dfak != NULL) {
 		gd = guide_new();
 		if (guide_load_dir(gd, dfak, "en") <= 0 ||
-		    count_keywords(gd) > 0) {
+		    labels_keyworded(gd) > 0) {
 			fprintf(stderr, "rank_eval: %s: no page, or pages with "
 			    "keywords\n", dfak);
 			return 1;

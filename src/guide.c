@@ -1215,7 +1215,7 @@ is_pseudo_heading(cmark_node *node, const char *text, const char **lines,
 	return 1;
 }
 
-/* Text of a heading node, normalised. New string. */
+/* Text of a heading's (or a link's) inlines, normalised. New string. */
 static char *
 heading_text(cmark_node *node)
 {
@@ -1743,7 +1743,6 @@ static char *
 link_text(cmark_node *link)
 {
 	cmark_node *para = cmark_node_parent(link);
-	struct buf raw;
 	char *t;
 
 	if (para != NULL && cmark_node_get_type(para) ==
@@ -1753,11 +1752,7 @@ link_text(cmark_node *link)
 			return t;
 		free(t);
 	}
-	buf_init(&raw);
-	render_inlines(link, &raw, 0, 0);
-	t = norm_heading(raw.s ? raw.s : "");
-	buf_release(&raw);
-	return t;
+	return heading_text(link);
 }
 
 /* The links of a parsed page to other pages of the guide, into *v. */

@@ -19,6 +19,20 @@
 
 #include "guide.h"
 
+/* Pages and sections that carry keywords (the DFAK measurement wants
+ * none: -K). */
+static inline size_t
+labels_keyworded(const struct guide *g)
+{
+	size_t n = 0;
+
+	for (size_t p = 0; p < guide_npages(g); p++)
+		n += guide_page_keywords(g, p)[0] != '\0';
+	for (size_t i = 0; i < guide_nsections(g); i++)
+		n += guide_section_keywords(g, i)[0] != '\0';
+	return n;
+}
+
 static const char *
 labels_base(const char *path)
 {
