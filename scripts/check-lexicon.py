@@ -55,15 +55,44 @@ HEADER_RE = re.compile(r"^\[([^\]]*)\]$")
 TERM_LINE_RE = re.compile(r"^([A-Za-z*]+)\s*:(.*)$")
 
 
-# search.c's stem_accents table: (language, folded ending, accented).
-STEM_ACCENTS = (
-    ("fr", "ierement", "ièrement"),
-    ("fr", "ieres", "ières"),
-    ("fr", "iere", "ière"),
-    ("fr", "ees", "ées"),
-    ("fr", "ee", "ée"),
-    ("es", "ion", "ión"),
-)
+# search.c's stem_accents table, read from src/search.c itself so that the
+# checker cannot drift from the search: (language, folded ending, accented).
+SEARCH_C = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        os.pardir, "src", "search.c")
+ACCENT_ROW_RE = re.compile(r'\{\s*"([a-z]+)",\s*"([a-z]+)",\s*((?:"[^"]*"\s*)+)\}')
+
+
+def c_string(literals):
+    """The bytes of adjacent C string literals ("i\\xc3\\xa8" "res"), as text."""
+    out = bytearray()
+    for lit in re.findall(r'"([^"]*)"', literals):
+        i = 0
+        while i < len(lit):
+            if lit.startswith("\\x", i):
+                out.append(int(lit[i + 2:i + 4], 16))
+                i += 4
+            else:
+                out += lit[i].encode("utf-8")
+                i += 1
+    return out.decode("utf-8")
+
+
+def load_stem_accents(path=SEARCH_C):
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        sys.exit("check-lexicon: cannot read the stem_accents table: %s" % e)
+    start = text.find("stem_accents[] = {")
+    end = text.find("};", start)
+    rows = tuple((m.group(1), m.group(2), c_string(m.group(3)))
+                 for m in ACCENT_ROW_RE.finditer(text, start, end))
+    if start < 0 or not rows:
+        sys.exit("check-lexicon: %s: no stem_accents table" % path)
+    return rows
+
+
+STEM_ACCENTS = load_stem_accents()
 
 
 class Stemmer:

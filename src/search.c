@@ -459,6 +459,8 @@ find_lang(const struct search *s, const char *code)
  * from the masculine. Measured on replies/ and the DFAK pages (fr, es):
  * each row joins word families that the accented stems keep together and
  * merges none that they keep apart. Longest ending first per language.
+ * scripts/check-lexicon.py reads these rows from this file: keep one row
+ * per line, in this form.
  */
 static const struct stem_accent {
 	const char	*lang;
