@@ -2156,6 +2156,34 @@ guide_page_path(const struct guide *g, size_t page)
 	return page < g->npages ? g->pages[page].path : NULL;
 }
 
+/* The page's file name without its folders, ".md" and the language
+ * suffix its language may be read from ("fr/Page.md": "Page";
+ * "page.fr.md": "page"): n bytes at the result. */
+const char *
+guide_page_stem(const struct guide *g, size_t page, size_t *n)
+{
+	const char *base;
+	char code[4];
+	size_t len, k;
+
+	if (page >= g->npages) {
+		*n = 0;
+		return "";
+	}
+	base = basename_of(g->pages[page].path);
+	len = strlen(base);
+	if (len > 3 && strcmp(base + len - 3, ".md") == 0)
+		len -= 3;
+	if (lang_from_name(base, code) == 0) {
+		for (k = len; k > 0 && base[k - 1] != '.'; k--)
+			;
+		if (k > 0)
+			len = k - 1;
+	}
+	*n = len;
+	return base;
+}
+
 const char *
 guide_page_permalink(const struct guide *g, size_t page)
 {

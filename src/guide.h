@@ -55,6 +55,9 @@ size_t guide_nsections(const struct guide *g);
 const char *guide_page_title(const struct guide *g, size_t page);
 const char *guide_page_lang(const struct guide *g, size_t page);
 const char *guide_page_path(const struct guide *g, size_t page);
+/* The page's file name without folders, ".md" and a language suffix
+ * ("page.fr.md", "fr/Page.md": "page", "Page"): *n bytes at the result. */
+const char *guide_page_stem(const struct guide *g, size_t page, size_t *n);
 /* Front matter permalink, or NULL. */
 const char *guide_page_permalink(const struct guide *g, size_t page);
 /* Front matter keywords joined by spaces, or "". */

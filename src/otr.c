@@ -3273,9 +3273,7 @@ struct shard {
 	struct lane		 lanes[2];	/* enum lane_no */
 	unsigned int		 slow_of[LANE_SLOTS]; /* by person */
 	unsigned int		 fast_run;	/* fast jobs in a row */
-	const char		*running;	/* the running job's person */
-	int			 busy;		/* a job is running */
-	struct job		*run_job;	/* it (for the trace) */
+	const struct job	*run;		/* the running job, or NULL */
 	size_t			 fast_recv;	/* received messages in the
 						   fast lane (for the trace) */
 	int			 syncing;	/* the main thread waits */
@@ -3657,9 +3655,7 @@ worker(void *arg)
 			return NULL;
 		}
 		j = lane_take(sh);
-		sh->running = j->bare;
-		sh->busy = 1;
-		sh->run_job = j;
+		sh->run = j;
 		pthread_mutex_unlock(&sh->jmu);
 
 		t_start = mono_us();
@@ -3695,9 +3691,7 @@ worker(void *arg)
 			*btail = it;
 		}
 		pthread_mutex_lock(&sh->jmu);
-		sh->running = NULL;
-		sh->busy = 0;
-		sh->run_job = NULL;
+		sh->run = NULL;
 		--sh->pending;
 		if (sh->syncing)
 			pthread_cond_broadcast(&sh->idle);
@@ -3750,7 +3744,8 @@ shard_holds(const struct shard *sh, const char *bare)
 {
 	if (bare == NULL)
 		return sh->pending > 0;
-	return (sh->running != NULL && strcmp(sh->running, bare) == 0) ||
+	return (sh->run != NULL && sh->run->bare != NULL &&
+	    strcmp(sh->run->bare, bare) == 0) ||
 	    lane_has(sh, LANE_SLOW, bare) || lane_has(sh, LANE_FAST, bare);
 }
 
@@ -4067,7 +4062,7 @@ otr_room(struct otr *f)
 		struct shard *sh = &f->sh[i];
 
 		pthread_mutex_lock(&sh->jmu);
-		room = sh->lanes[LANE_FAST].n + (size_t)sh->busy < f->depth &&
+		room = sh->lanes[LANE_FAST].n + (size_t)(sh->run != NULL) < f->depth &&
 		    sh->lanes[LANE_SLOW].n < LANE_SLOW_JOBS &&
 		    sh->lanes[LANE_SLOW].bytes < LANE_SLOW_BYTES;
 		pthread_mutex_unlock(&sh->jmu);
@@ -4090,7 +4085,7 @@ room_trace(struct otr *f)
 		const struct job *r;
 
 		pthread_mutex_lock(&sh->jmu);
-		r = sh->run_job;
+		r = sh->run;
 		log_debug("otr: reading stopped: shard %u fast %zu "
 		    "(received %zu, own %zu), running %s%s, slow %zu", i,
 		    sh->lanes[LANE_FAST].n, sh->fast_recv,

@@ -41,7 +41,7 @@
 /*
  * The ranking constants. Each name reads a field of rank_params, so that a
  * measurement (bench/rank_eval.c, through search_tune_set() of
- * tests/unit/search_tune.h) can vary them; the daemon never does, and
+ * src/search_tune.h) can vary them; the daemon never does, and
  * reads these defaults. Field types are those of the old literals (float
  * or double), so that the defaults rank exactly as the literals did.
  */
@@ -2115,27 +2115,6 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 		hits[0].heading = hits[k].heading;
 }
 
-/* The name of a page's file without its folders, ".md" and a language
- * suffix of two or three letters ("fr/Page.md", "page.fr.md": "Page",
- * "page"): n bytes at *out. */
-static size_t
-page_stem(const char *path, const char **out)
-{
-	const char *b = strrchr(path, '/');
-	size_t n, k;
-
-	b = b != NULL ? b + 1 : path;
-	n = strlen(b);
-	if (n > 3 && strcmp(b + n - 3, ".md") == 0)
-		n -= 3;
-	for (k = n; k > 0 && b[k - 1] >= 'a' && b[k - 1] <= 'z'; k--)
-		;
-	if (k > 1 && b[k - 1] == '.' && n - k >= 2 && n - k <= 3)
-		n = k - 1;
-	*out = b;
-	return n;
-}
-
 /* Is page b page a in another language: another language, and the same
  * file name but for its language suffix or folder (guide.c reads a
  * page's language from them)? */
@@ -2148,8 +2127,8 @@ page_translates(const struct search *s, size_t a, size_t b)
 	if (a == b || s->g == NULL || strcmp(guide_page_lang(s->g, a),
 	    guide_page_lang(s->g, b)) == 0)
 		return 0;
-	nx = page_stem(guide_page_path(s->g, a), &x);
-	ny = page_stem(guide_page_path(s->g, b), &y);
+	x = guide_page_stem(s->g, a, &nx);
+	y = guide_page_stem(s->g, b, &ny);
 	return nx > 0 && nx == ny && memcmp(x, y, nx) == 0;
 }
 
