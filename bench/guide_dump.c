@@ -6,7 +6,8 @@
  *       [-T [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text (and what other
- *                pages' links to each page say)
+ *                pages' links to each page say, and the asks: the
+ *                questions each page and section says it answers)
  *     -x file    use this concept lexicon (as the bot does its data dir's)
  *     -K         refuse pages with keywords (a measurement on pages nobody
  *                tuned must not use them)
@@ -274,6 +275,8 @@ main(int argc, char **argv)
 			    *kw ? " kw: " : "", kw);
 			if (text && *an)
 				printf("  (links to it say:)\n%s\n", an);
+			if (text && *guide_page_asks(g, p))
+				printf("  (asks:)\n%s\n", guide_page_asks(g, p));
 			for (k = guide_page_first_section(g, p);
 			    k < guide_page_first_section(g, p) +
 			    guide_page_nsections(g, p); k++) {
@@ -281,6 +284,9 @@ main(int argc, char **argv)
 				    guide_section_level(g, k),
 				    guide_section_path(g, k),
 				    strlen(guide_section_text(g, k)));
+				if (text && *guide_section_asks(g, k))
+					printf("  (asks:)\n%s\n",
+					    guide_section_asks(g, k));
 				if (text)
 					printf("%s\n\n", guide_section_text(g, k));
 			}
