@@ -72,6 +72,10 @@ struct search_hit {
 	int	copy;		/* the section's text is the best hit's,
 				   on another page (a guide that holds a
 				   page twice): not a second opinion */
+	double	ask;		/* how like the question (idf-weighted Dice)
+				   the best of its asks (or its page's) is,
+				   0 when none */
+	long	ask_id;		/* that ask (search_hit_ask()), or -1 */
 	int	translation;	/* the section's page is the best hit's in
 				   another language (the same file name
 				   but for its language suffix or folder:
@@ -123,6 +127,12 @@ struct search_hit {
  * section on scams with stolen data that names card numbers once. */
 #define SEARCH_ASIDE_COVERAGE	0.6
 int search_is_answer(const struct search_hit *hit, double min_score);
+
+/* The ask (guide.h: a question the section or its page says it answers)
+ * that hit matched best: *n bytes at the result, or NULL when none. For
+ * --explain on a console and guide_dump only: asks are never chat text. */
+const char *search_hit_ask(const struct search *s,
+    const struct search_hit *hit, size_t *n);
 
 /*
  * The min_score of s's guide when none is configured, measured when the
