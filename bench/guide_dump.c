@@ -12,6 +12,7 @@
  *     -K         refuse pages with keywords (a measurement on pages nobody
  *                tuned must not use them)
  *     -q text    print the 5 best sections for a question (-l: its language)
+ *                and the ask (guide.h) each matched best
  *     -T         read "lang<TAB>question<TAB>expected[<TAB>split]" lines on
  *                stdin (labels as in tests/unit/labels.h) and print top-1
  *                (search_decide() says ANSWER and the best hit is right),
@@ -243,6 +244,17 @@ main(int argc, char **argv)
 			    hits[k].off_subject ? " (off subject)" : "",
 			    guide_page_lang(g, guide_section_page(g,
 			    hits[k].section)), l);
+			{
+				size_t alen;
+				int pg;
+				const char *a = search_hit_ask(s, &hits[k],
+				    &alen, &pg);
+
+				if (a != NULL)
+					printf("      ask %.2f: %.*s%s\n",
+					    hits[k].ask, (int)alen, a,
+					    pg ? " (the page's)" : "");
+			}
 			if (text && k == 0)
 				printf("%s\n", guide_section_text(g,
 				    hits[k].section));

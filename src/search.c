@@ -2939,10 +2939,10 @@ search_tune_set(const char *name, double v)
 }
 
 /* The ask that matched hit best (search_hit.ask_id), n bytes at the
- * result, or NULL. */
+ * result, or NULL; *page (if not NULL) says whether it is its page's. */
 const char *
 search_hit_ask(const struct search *s, const struct search_hit *hit,
-    size_t *n)
+    size_t *n, int *page)
 {
 	const struct ask *k;
 	const char *p;
@@ -2952,6 +2952,8 @@ search_hit_ask(const struct search *s, const struct search_hit *hit,
 	if (hit->ask_id < 0 || (size_t)hit->ask_id >= s->nasks)
 		return NULL;
 	k = &s->asks[hit->ask_id];
+	if (page != NULL)
+		*page = k->sec == NONE;
 	p = k->sec != NONE ? guide_section_asks(s->g, k->sec) :
 	    guide_page_asks(s->g, k->page);
 	for (line = 0; p != NULL && line < k->line; line++) {

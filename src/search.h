@@ -129,10 +129,11 @@ struct search_hit {
 int search_is_answer(const struct search_hit *hit, double min_score);
 
 /* The ask (guide.h: a question the section or its page says it answers)
- * that hit matched best: *n bytes at the result, or NULL when none. For
- * --explain on a console and guide_dump only: asks are never chat text. */
+ * that hit matched best: *n bytes at the result, or NULL when none; *page
+ * (unless page is NULL) is 1 when it is its page's ask. For --explain on a
+ * console and guide_dump only: asks are never chat text. */
 const char *search_hit_ask(const struct search *s,
-    const struct search_hit *hit, size_t *n);
+    const struct search_hit *hit, size_t *n, int *page);
 
 /*
  * The min_score of s's guide when none is configured, measured when the
