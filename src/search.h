@@ -16,7 +16,10 @@
  * what the question could score (the idf of each of its words; a word the
  * guide never uses counts as the rarest one); plus 0.6 times the overlap
  * (idf-weighted Dice) of the question and the section's heading; halved
- * for a section in another language than the question's. So about 1 means
+ * for a section in another language than the question's; the words of a
+ * section's asks (guide.h, and its page's) are one more field, and the
+ * best single ask's similarity to the question (idf-weighted Dice) is
+ * added at W_ASK (search.c). So about 1 means
  * "every word found once in the body", more when found in the heading; a
  * question made of words the guide does not use finds nothing.
  */
