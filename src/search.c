@@ -373,7 +373,6 @@ struct search {
 						   asks, one question each */
 	size_t			 nasks;
 	uint32_t		*askpost;	/* ask ids, grouped by term */
-	size_t			 naskpost;
 };
 
 struct lxlang {
@@ -1066,37 +1065,31 @@ static void
 asks_build(struct search *s, struct builder *b)
 {
 	size_t i, *n;
-	uint32_t *start;
+	uint32_t off = 0;
 
 	n = xcalloc(s->nterms + 1, sizeof(*n));
 	for (i = 0; i < b->nat; i++)
 		n[b->at[i].term]++;
-	start = xcalloc(s->nterms + 1, sizeof(*start));
 	for (i = 0; i < s->nterms; i++) {
-		start[i + 1] = start[i] + (uint32_t)n[i];
-		s->terms[i].apost = start[i];
+		s->terms[i].apost = off;
 		s->terms[i].napost = 0;
+		off += (uint32_t)n[i];
 	}
+	free(n);
 	s->askpost = xcalloc(b->nat + 1, sizeof(*s->askpost));
 	for (i = 0; i < b->nat; i++) {
 		const struct askterm *a = &b->at[i];
 		struct term *t = &s->terms[a->term];
-		uint32_t k;
 
-		/* Once per ask: its words come in order, so a repeat is
-		 * among the term's asks so far. */
-		for (k = 0; k < t->napost; k++)
-			if (s->askpost[t->apost + k] == a->ask)
-				break;
-		if (k < t->napost)
+		/* Asks are read in order, each whole: a word the ask says
+		 * twice is its term's last ask already. */
+		if (t->napost > 0 && s->askpost[t->apost + t->napost - 1] ==
+		    a->ask)
 			continue;
 		s->askpost[t->apost + t->napost++] = a->ask;
 		if (!a->concept)
 			s->asks[a->ask].mass += t->idf;
 	}
-	s->naskpost = b->nat;
-	free(start);
-	free(n);
 }
 
 /* A section's subjects: those named in its heading, path or title, and
