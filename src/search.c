@@ -276,6 +276,9 @@ struct posting {
 				   its section and page are not about */
 	uint8_t		own;	/* the word is in the section's heading */
 	uint8_t		title;	/* in its page's title or keywords */
+	uint8_t		asked;	/* only in its asks or its page's: the
+				   section does not carry it (a page's
+				   concepts are what its text says) */
 };
 
 /* One question of a section's (or, page-wide, a page's) asks. */
@@ -1328,6 +1331,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 			    (tp->tfa + BM25_K1));
 		p->own = (uint8_t)tp->own;
 		p->title = (uint8_t)tp->title;
+		p->asked = tp->tfb <= 0 && tp->tfl <= 0 && tp->tfp <= 0;
 		p->f = 1;
 		/* A concept only the body mentions, when neither the
 		 * section nor its page is about it, is weak evidence. */
@@ -2189,8 +2193,11 @@ page_concept_secs(const struct search *s, uint32_t pg, uint8_t li,
 
 	if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
 		return 0;
-	for (uint32_t k = 0; k < s->terms[t].npost; k++)
-		secs += s->secpage[s->posts[s->terms[t].post + k].sec] == pg;
+	for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+		const struct posting *p = &s->posts[s->terms[t].post + k];
+
+		secs += s->secpage[p->sec] == pg && !p->asked;
+	}
 	return secs;
 }
 
@@ -2217,7 +2224,7 @@ page_about_concept(const struct search *s, uint32_t pg, uint8_t li,
 	for (uint32_t k = 0; k < s->terms[t].npost; k++) {
 		const struct posting *p = &s->posts[s->terms[t].post + k];
 
-		if (s->secpage[p->sec] != pg)
+		if (s->secpage[p->sec] != pg || p->asked)
 			continue;
 		if (p->f >= 1)
 			return PAGE_ABOUT;
