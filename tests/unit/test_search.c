@@ -1349,6 +1349,41 @@ test_asks(void)
 	search_tune_set("w_asks", w_asks);
 	search_tune_set("w_ask", w_ask);
 	guide_free(g);
+
+	/* A page carries what its text says, not what its asks name: an
+	 * ask on the stalkerware page that mentions a smartwatch does not
+	 * make the guide cover smartwatches (the shipped lexicon's
+	 * neighbouring subject, as in test_neighbours()). */
+	{
+		const char *top = getenv("TOP_SRCDIR");
+		char replies[1024];
+		struct lexicon *lx = lexicon_new();
+		struct buf page;
+
+		(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+		    top ? top : ".");
+		buf_init(&page);
+		buf_adds(&page, watch_stalker[0][1]);
+		buf_adds(&page, "\n<!-- asks:\ncould my ex see me through my "
+		    "smartwatch\n-->\n");
+		g = guide_new();
+		guide_load_buffer(g, "stalkerware.en.md", page.s, page.len,
+		    "en");
+		CHECK(lexicon_load_dir(lx, replies) > 0 && strstr(
+		    guide_section_asks(g, 1), "smartwatch") != NULL,
+		    "a stalkerware section whose ask names a smartwatch");
+		s = search_new_lex(g, lx);
+		n = search_query(s, "is my smartwatch spying on me", "en", h,
+		    3);
+		CHECK(n > 0 && h[0].lacks_key && search_decide(h, n,
+		    SEARCH_DEFAULT_MIN_SCORE) != SEARCH_ANSWER,
+		    "...does not carry the concept: the question still lacks "
+		    "its key, no confident answer");
+		search_free(s);
+		guide_free(g);
+		lexicon_free(lx);
+		buf_release(&page);
+	}
 }
 
 /*
