@@ -6,11 +6,13 @@
  *       [-T [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text (and what other
- *                pages' links to each page say)
+ *                pages' links to each page say, and the asks: the
+ *                questions each page and section says it answers)
  *     -x file    use this concept lexicon (as the bot does its data dir's)
  *     -K         refuse pages with keywords (a measurement on pages nobody
  *                tuned must not use them)
  *     -q text    print the 5 best sections for a question (-l: its language)
+ *                and the ask (guide.h) each matched best
  *     -T         read "lang<TAB>question<TAB>expected[<TAB>split]" lines on
  *                stdin (labels as in tests/unit/labels.h) and print top-1
  *                (search_decide() says ANSWER and the best hit is right),
@@ -242,6 +244,17 @@ main(int argc, char **argv)
 			    hits[k].off_subject ? " (off subject)" : "",
 			    guide_page_lang(g, guide_section_page(g,
 			    hits[k].section)), l);
+			{
+				size_t alen;
+				int pg;
+				const char *a = search_hit_ask(s, &hits[k],
+				    &alen, &pg);
+
+				if (a != NULL)
+					printf("      ask %.2f: %.*s%s\n",
+					    hits[k].ask, (int)alen, a,
+					    pg ? " (the page's)" : "");
+			}
 			if (text && k == 0)
 				printf("%s\n", guide_section_text(g,
 				    hits[k].section));
@@ -274,6 +287,8 @@ main(int argc, char **argv)
 			    *kw ? " kw: " : "", kw);
 			if (text && *an)
 				printf("  (links to it say:)\n%s\n", an);
+			if (text && *guide_page_asks(g, p))
+				printf("  (asks:)\n%s\n", guide_page_asks(g, p));
 			for (k = guide_page_first_section(g, p);
 			    k < guide_page_first_section(g, p) +
 			    guide_page_nsections(g, p); k++) {
@@ -281,6 +296,9 @@ main(int argc, char **argv)
 				    guide_section_level(g, k),
 				    guide_section_path(g, k),
 				    strlen(guide_section_text(g, k)));
+				if (text && *guide_section_asks(g, k))
+					printf("  (asks:)\n%s\n",
+					    guide_section_asks(g, k));
 				if (text)
 					printf("%s\n\n", guide_section_text(g, k));
 			}

@@ -32,7 +32,10 @@ something else (a bug to fix in the lexicon) or because a page now
 covers it. Pages are the *.md files under GUIDE_DIR, their language from
 the name (x.fr.md) or a folder named en, fr or es, else English; terms
 compared as the search compares them (stemmed in the page's language,
-"*" terms as typed).
+"*" terms as typed). A page's <!-- asks: --> blocks (the questions it
+says it answers) are left out, as the search leaves them out of what a
+page carries; a block without its "-->" before the next heading or
+comment is an error (exit status 1), as the loader reports it.
 """
 import ctypes
 import ctypes.util
@@ -370,6 +373,35 @@ def page_lang(path):
     return "en"
 
 
+ASKS_OPEN = re.compile(r"<!--\s*asks:", re.IGNORECASE)
+HEADING = re.compile(r" {0,3}#{1,6}(\s|$)")
+
+
+def strip_asks(text, name, errors):
+    """TEXT without its asks blocks; a block not closed is an error."""
+    out = []
+    pos = 0
+    while True:
+        m = ASKS_OPEN.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos:m.start()])
+        start = m.end()
+        close = text.find("-->", start)
+        lines = text[start:close if close >= 0 else len(text)].split("\n")
+        broken = close < 0 or any(
+            HEADING.match(l) or "<!--" in l for l in lines[1:])
+        if not broken:
+            pos = close + 3
+            continue
+        errors.append("%s:%d: asks block not closed with '-->'"
+                      % (name, text.count("\n", 0, m.start()) + 1))
+        # As the loader: it ends at its first blank line.
+        blank = re.compile(r"\n[ \t]*\n").search(text, start)
+        pos = blank.start() + 1 if blank else len(text)
+
+
 def show_carried(path, blocks, stemmer, stopfile, guide):
     """Print the neighbouring concepts the pages of GUIDE carry."""
     stops, why = read_stopwords(stopfile) if stopfile else (None, None)
@@ -388,6 +420,7 @@ def show_carried(path, blocks, stemmer, stopfile, guide):
                          % (path, NEIGHBOURS))
         return 2
     pages = []
+    errors = []
     for root, _, files in os.walk(guide):
         for name in sorted(files):
             if not name.endswith(".md"):
@@ -395,7 +428,9 @@ def show_carried(path, blocks, stemmer, stopfile, guide):
             full = os.path.join(root, name)
             lang = page_lang(os.path.relpath(full, guide))
             with open(full, encoding="utf-8", errors="replace") as f:
-                raw = [w for w in words(f.read()) if w not in stops[lang]]
+                text = strip_asks(f.read(), os.path.relpath(full, guide),
+                                  errors)
+                raw = [w for w in words(text) if w not in stops[lang]]
             pages.append((os.path.relpath(full, guide), lang, raw,
                           [stemmer.stem(lang, w) for w in raw]))
     pages.sort()
@@ -424,7 +459,9 @@ def show_carried(path, blocks, stemmer, stopfile, guide):
             print("carried: [%s] %s" % (b.name, "; ".join(
                 "%s (%s)" % (p, ", ".join(sorted(t)))
                 for p, t in sorted(hits.items()))))
-    return 0
+    for e in errors:
+        sys.stderr.write("check-lexicon: %s\n" % e)
+    return 1 if errors else 0
 
 
 def main(argv):

@@ -92,6 +92,10 @@ struct bot {
 	struct escalate		*esc;
 	struct bot_env		 env;
 	int			 explain;
+	/* --explain: the last question's best hits, for the console's own
+	 * lines (bot_explain_hits()); never put in a BOT_SAY. */
+	struct search_hit	 xhits[BOT_NEXPLAIN];
+	size_t			 nxhits;
 	struct lru		*people;	/* folded bare JID -> person */
 	struct intent		*intent;
 };
@@ -935,8 +939,12 @@ answer_question(struct turn *t, const char *text)
 		no_answer(t);
 		break;
 	}
-	if (b->explain)
+	if (b->explain) {
 		explain(t, text, hits, n);
+		for (b->nxhits = 0; b->nxhits < n && b->nxhits < BOT_NEXPLAIN;
+		    b->nxhits++)
+			b->xhits[b->nxhits] = hits[b->nxhits];
+	}
 }
 
 /* Commands. */
@@ -1639,6 +1647,14 @@ void
 bot_set_explain(struct bot *b, int on)
 {
 	b->explain = on;
+	b->nxhits = 0;
+}
+
+size_t
+bot_explain_hits(const struct bot *b, const struct search_hit **hits)
+{
+	*hits = b->xhits;
+	return b->explain ? b->nxhits : 0;
 }
 
 static int
@@ -1827,6 +1843,7 @@ bot_text(struct bot *b, const char *peer, const char *text,
 
 	if (peer == NULL || text == NULL || f == NULL || !f->encrypted)
 		return;	/* never: the daemon hands over decrypted text only */
+	b->nxhits = 0;
 	turn_init(&t, b, peer, f, now, out);
 	if ((h = config_helper_find(b->cfg, peer)) != NULL) {
 		if (!f->pinned) {

@@ -21,6 +21,7 @@
 struct config;
 struct guide;
 struct search;
+struct search_hit;
 struct phrases;
 struct escalate;
 
@@ -132,6 +133,11 @@ void bot_stats(const struct bot *b, struct bot_stats *st);
 /* --explain: when set, guide answers are followed by the five best sections
  * and their scores. */
 void bot_set_explain(struct bot *b, int on);
+/* With --explain on: the best hits of the question of the last bot_text()
+ * (as many as the explain lines, none when it was no question), for a
+ * console to show what only it may show (search_hit_ask(): the asks,
+ * never sent in chat). Valid until the next call into b. */
+size_t bot_explain_hits(const struct bot *b, const struct search_hit **hits);
 /* After a reload (SIGHUP): new guide, search, phrases and escalation
  * machine; each person's paging and numbered lists start again, the rest of
  * their conversation (language, consent, verification) is kept. */

@@ -31,6 +31,7 @@ struct console {
 	struct lexicon	*lx;
 	struct bot	*b;
 	int		 nmsg;	/* messages printed in this turn */
+	int		 explain;
 };
 
 static void
@@ -84,6 +85,7 @@ console_init(struct console *c, const struct config *cfg,
 	c->b = bot_new(cfg, c->g, c->s, c->p, NULL, NULL);
 	if (o != NULL) {
 		bot_set_explain(c->b, o->explain);
+		c->explain = o->explain;
 		if (o->lang != NULL)
 			bot_set_lang(c->b, CONSOLE_PEER, o->lang);
 	}
@@ -104,6 +106,33 @@ console_print(struct console *c, struct bot_actions *a, FILE *out)
 	bot_actions_clear(a);
 }
 
+/*
+ * --explain, for the guide's admins: which of its asks (guide.h: the
+ * questions a section says it answers) each numbered hit matched best.
+ * Printed here, on the console alone: asks are index data, and the bot
+ * never puts them in what it says (its explain lines go out like any
+ * message; these do not go through it).
+ */
+static void
+console_asks(struct console *c, FILE *out)
+{
+	const struct search_hit *h;
+	size_t n = bot_explain_hits(c->b, &h), len;
+	int head = 0, page;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *a = search_hit_ask(c->s, &h[i], &len, &page);
+
+		if (a == NULL)
+			continue;
+		if (!head++)
+			fprintf(out, "Asks matched (console only, never "
+			    "sent):\n");
+		fprintf(out, "%zu) %.2f %.*s%s\n", i + 1, h[i].ask, (int)len, a,
+		    page ? " (the page's)" : "");
+	}
+}
+
 static void
 console_turn(struct console *c, const char *text, time_t now,
     struct bot_actions *a, FILE *out)
@@ -119,6 +148,8 @@ console_turn(struct console *c, const char *text, time_t now,
 	c->nmsg = 0;
 	bot_text(c->b, CONSOLE_PEER, text, &f, now, a);
 	console_print(c, a, out);
+	if (c->explain)
+		console_asks(c, out);
 }
 
 int

@@ -38,6 +38,8 @@
 #define GUIDE_LEVELS		7	/* heading levels 1..6 (+ pseudo) */
 #define GUIDE_LINKS_MAX		256	/* links to other pages kept per page */
 #define GUIDE_ANCHOR_CHARS	200	/* a longer paragraph gives its link only */
+#define GUIDE_ASKS_LINES	24	/* questions kept of one asks block */
+#define GUIDE_ASK_BYTES		320	/* bytes kept of one question */
 
 struct page {
 	char	*path;
@@ -45,6 +47,7 @@ struct page {
 	char	*lang;
 	char	*permalink;
 	char	*keywords;
+	char	*asks;		/* its title's asks block, one a line */
 	char	*summary;
 	struct buf anchors;	/* what other pages' links to it say */
 	size_t	 first;
@@ -58,6 +61,7 @@ struct section {
 	char	*path;
 	char	*text;
 	char	*keywords;
+	char	*asks;		/* questions it answers, one a line */
 };
 
 /* A link from one page to another of the guide, by the target's name. */
@@ -89,7 +93,8 @@ struct fm {
 	int	 present;
 };
 
-/* A "<!-- keywords: ... -->" comment found in the body, by line. */
+/* A "<!-- keywords: ... -->" comment found in the body, by line (and an
+ * "<!-- asks: -->" block: its questions, one a line). */
 struct kwnote {
 	size_t	 line;
 	char	*words;
@@ -110,6 +115,7 @@ struct draft {
 	char		*path;
 	struct buf	 text;
 	struct buf	 keywords;
+	struct buf	 asks;
 };
 
 struct drafts {
@@ -137,6 +143,7 @@ guide_free(struct guide *g)
 		free(g->pages[i].lang);
 		free(g->pages[i].permalink);
 		free(g->pages[i].keywords);
+		free(g->pages[i].asks);
 		free(g->pages[i].summary);
 		buf_release(&g->pages[i].anchors);
 	}
@@ -151,6 +158,7 @@ guide_free(struct guide *g)
 		free(g->secs[i].path);
 		free(g->secs[i].text);
 		free(g->secs[i].keywords);
+		free(g->secs[i].asks);
 	}
 	free(g->pages);
 	free(g->secs);
@@ -639,12 +647,160 @@ kwnotes_release(struct kwnotes *k)
 	k->n = 0;
 }
 
+static int line_blank(const char *s);
+
+/* Where pattern (n bytes) first occurs in s[0..len), or NULL. */
+static const char *
+find_bytes(const char *s, size_t len, const char *pat, size_t n)
+{
+	for (size_t i = 0; i + n <= len; i++)
+		if (s[i] == pat[0] && memcmp(s + i, pat, n) == 0)
+			return s + i;
+	return NULL;
+}
+
+/* Is the line at s a Markdown heading ("# Title", "## Part")? */
+static int
+line_heading(const char *s)
+{
+	size_t i = 0, n = 0;
+
+	while (i < 3 && s[i] == ' ')
+		i++;
+	while (s[i + n] == '#')
+		n++;
+	return n >= 1 && n <= 6 && (s[i + n] == ' ' || s[i + n] == '\t' ||
+	    s[i + n] == '\n' || s[i + n] == '\0');
+}
+
+/* Counts of what an asks block lost to the bounds. */
+struct askcut {
+	size_t	dropped;	/* questions past GUIDE_ASKS_LINES */
+	size_t	cut;		/* questions cut to GUIDE_ASK_BYTES */
+	size_t	kept;
+};
+
+/* Adds one question (a line of an asks block) to b, trimmed and bounded. */
+static void
+ask_add(struct buf *b, const char *s, size_t n, struct askcut *c)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return;
+	if (c->kept == GUIDE_ASKS_LINES) {
+		c->dropped++;
+		return;
+	}
+	if (n > GUIDE_ASK_BYTES) {
+		n = GUIDE_ASK_BYTES;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		c->cut++;
+	}
+	if (b->len > 0)
+		buf_addc(b, '\n');
+	clean_append(b, s, n);
+	c->kept++;
+}
+
+/*
+ * Reads an "<!-- asks:" block whose questions start at start (just after
+ * "asks:"; the comment opened at line `line` of the body, which is line
+ * line0 + line - 1 of file name). It ends at its
+ * "-->", unless a heading or another comment comes first: then it was
+ * not closed, and it ends at its first blank line (or there), with an
+ * error naming the line, so that the page's text is not taken for
+ * questions. Adds the questions (one a line) to kw; returns where the
+ * page's text goes on.
+ */
+static const char *
+read_asks(const char *name, size_t line0, size_t line, const char *start,
+    struct kwnotes *kw)
+{
+	const char *l = start, *close = NULL, *end, *p;
+	struct askcut c = { 0, 0, 0 };
+	struct buf b;
+	size_t n;
+
+	for (;;) {
+		const char *eol = strchr(l, '\n');
+		size_t len = eol ? (size_t)(eol - l) : strlen(l);
+		const char *cl = find_bytes(l, len, "-->", 3);
+		const char *op = find_bytes(l, len, "<!--", 4);
+
+		if (l != start && (line_heading(l) ||
+		    (op != NULL && (cl == NULL || op < cl))))
+			break;
+		if (cl != NULL) {
+			close = cl;
+			break;
+		}
+		if (eol == NULL) {
+			l += len;
+			break;
+		}
+		l = eol + 1;
+	}
+	end = close;
+	if (close == NULL) {
+		size_t at = line0 + line - 1;
+
+		/* Not closed: up to its first blank line. */
+		for (end = start; end < l; ) {
+			const char *eol = strchr(end, '\n');
+
+			if (end != start && line_blank(end))
+				break;
+			if (eol == NULL || eol >= l) {
+				end = l;
+				break;
+			}
+			end = eol + 1;
+		}
+		for (p = start; p < end; p++)
+			at += *p == '\n';
+		log_warnx("%s:%zu: asks block not closed with '-->': the "
+		    "page's text goes on at line %zu", name,
+		    line0 + line - 1, at);
+	}
+	buf_init(&b);
+	for (p = start; p < end; ) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		ask_add(&b, p, n, &c);
+		p += n + (eol != NULL);
+	}
+	if (c.dropped > 0)
+		log_warnx("%s:%zu: asks block of %zu questions: the first %d "
+		    "kept", name, line0 + line - 1, c.kept + c.dropped,
+		    GUIDE_ASKS_LINES);
+	if (c.cut > 0)
+		log_warnx("%s:%zu: %zu question(s) of the asks block longer "
+		    "than %d bytes: cut", name, line0 + line - 1, c.cut,
+		    GUIDE_ASK_BYTES);
+	if (b.len > 0) {
+		kw->v = xrealloc(kw->v, (kw->n + 1) * sizeof(*kw->v));
+		kw->v[kw->n].line = line;
+		kw->v[kw->n].words = buf_detach(&b);
+		kw->n++;
+	}
+	buf_release(&b);
+	return close != NULL ? close + 3 : end;
+}
+
 /*
  * Removes HTML comments (keeping their newlines so line numbers stay true);
- * a "<!-- keywords: a, b -->" comment is remembered with its line.
+ * a "<!-- keywords: a, b -->" comment is remembered with its line, and an
+ * "<!-- asks:" block's questions (read_asks()) with theirs. line0 is the
+ * file's line of s's first line, for messages.
  */
 static char *
-strip_comments(const char *s, struct kwnotes *kw)
+strip_comments(const char *name, size_t line0, const char *s,
+    struct kwnotes *kw, struct kwnotes *asks)
 {
 	struct buf b;
 	size_t line = 1;
@@ -661,12 +817,25 @@ strip_comments(const char *s, struct kwnotes *kw)
 		for (q = p; q < open; q++)
 			line += *q == '\n';
 		buf_add(&b, p, (size_t)(open - p));
+		q = open + 4;
+		while (*q == ' ' || *q == '\n')
+			q++;
+		if (strncasecmp(q, "asks:", 5) == 0) {
+			const char *next = read_asks(name, line0, line,
+			    q + 5, asks);
+
+			for (q = open; q < next; q++) {
+				if (*q == '\n') {
+					buf_addc(&b, '\n');
+					line++;
+				}
+			}
+			p = next;
+			continue;
+		}
 		close = strstr(open + 4, "-->");
 		if (close == NULL)
 			close = open + strlen(open);
-		q = open + 4;
-		while (q < close && (*q == ' ' || *q == '\n'))
-			q++;
 		if (close - q > 9 && strncasecmp(q, "keywords:", 9) == 0) {
 			kw->v = xrealloc(kw->v, (kw->n + 1) * sizeof(*kw->v));
 			kw->v[kw->n].line = line;
@@ -1123,6 +1292,7 @@ draft_add(struct drafts *d, int level, size_t line, const char *heading)
 	s->heading = heading ? xstrdup(heading) : NULL;
 	buf_init(&s->text);
 	buf_init(&s->keywords);
+	buf_init(&s->asks);
 	return s;
 }
 
@@ -1136,6 +1306,7 @@ drafts_release(struct drafts *d)
 		free(d->v[i].path);
 		buf_release(&d->v[i].text);
 		buf_release(&d->v[i].keywords);
+		buf_release(&d->v[i].asks);
 	}
 	free(d->v);
 	memset(d, 0, sizeof(*d));
@@ -1620,6 +1791,17 @@ add_section(struct guide *g, size_t page, struct draft *d)
 	s->path = chat_text_out(d->path);
 	s->text = chat_text_out(d->text.s ? d->text.s : "");
 	s->keywords = chat_text_out(d->keywords.s ? d->keywords.s : "");
+	/* Index data only, never shown: not chat text. */
+	s->asks = xstrdup(d->asks.s ? d->asks.s : "");
+}
+
+/* Appends an asks block's questions (one a line) to b. */
+static void
+add_asks(struct buf *b, const char *lines)
+{
+	if (b->len > 0)
+		buf_addc(b, '\n');
+	buf_adds(b, lines);
 }
 
 /* Keywords "a, b; c" to "a b c" (cleaned). */
@@ -1646,7 +1828,8 @@ add_keywords(struct buf *b, const char *words)
  * non-empty sections of a page to g. */
 static void
 finish_page(struct guide *g, size_t page, struct drafts *d,
-    const struct kwnotes *kw, struct buf *pagekw)
+    const struct kwnotes *kw, struct buf *pagekw, const struct kwnotes *asks,
+    struct buf *pageasks)
 {
 	const char *stack[GUIDE_LEVELS + 1];
 	struct page *p = &g->pages[page];
@@ -1662,6 +1845,19 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 			add_keywords(pagekw, kw->v[k].words);
 		else
 			add_keywords(&d->v[i - 1].keywords, kw->v[k].words);
+	}
+	/* An asks block under the page's title (its first H1, which is the
+	 * title) or before any heading is the page's. */
+	for (k = 0; k < asks->n; k++) {
+		for (i = d->n; i > 0 && d->v[i - 1].line > asks->v[k].line;
+		    i--)
+			;
+		if (i == 0 || d->v[i - 1].heading == NULL || (i == 1 &&
+		    d->v[0].level == 1 && strcmp(d->v[0].heading,
+		    p->title) == 0))
+			add_asks(pageasks, asks->v[k].words);
+		else
+			add_asks(&d->v[i - 1].asks, asks->v[k].words);
 	}
 	for (i = 0; i < d->n; i++) {
 		struct draft *s = &d->v[i];
@@ -1932,15 +2128,15 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
     size_t len, const char *default_lang)
 {
 	struct fm fm;
-	struct kwnotes kw = { NULL, 0 };
+	struct kwnotes kw = { NULL, 0 }, asks = { NULL, 0 };
 	struct drafts d = { NULL, 0, 0 };
-	struct buf pagekw;
+	struct buf pagekw, pageasks;
 	struct page *p;
 	struct anchor *links = NULL;
 	cmark_node *doc;
 	char *clean, *nocomment, *md;
-	const char *body;
-	size_t page, nlinks;
+	const char *body, *q;
+	size_t page, nlinks, line0 = 1;
 
 	if (len > GUIDE_FILE_MAX) {
 		log_warnx("%s: %zu bytes, more than %d: skipped", name, len,
@@ -1951,7 +2147,9 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		return -1;
 	memset(&fm, 0, sizeof(fm));
 	body = fm_split(&fm, name, clean);
-	nocomment = strip_comments(body, &kw);
+	for (q = clean; q < body; q++)
+		line0 += *q == '\n';
+	nocomment = strip_comments(name, line0, body, &kw, &asks);
 	md = rewrite_lists(nocomment);
 	free(nocomment);
 	doc = cmark_parse_document(md, strlen(md), CMARK_OPT_VALIDATE_UTF8);
@@ -1961,6 +2159,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		free(clean);
 		fm_release(&fm);
 		kwnotes_release(&kw);
+		kwnotes_release(&asks);
 		return -1;
 	}
 	build_drafts(doc, md, &d);
@@ -1995,9 +2194,12 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	if (fm.keywords != NULL)
 		add_keywords(&pagekw, fm.keywords);
 	same_as_title(&d, p->title);
-	finish_page(g, page, &d, &kw, &pagekw);
+	buf_init(&pageasks);
+	finish_page(g, page, &d, &kw, &pagekw, &asks, &pageasks);
 	p->keywords = chat_text_out(pagekw.s ? pagekw.s : "");
 	buf_release(&pagekw);
+	p->asks = xstrdup(pageasks.s ? pageasks.s : "");
+	buf_release(&pageasks);
 	{
 		struct buf all;
 		size_t i;
@@ -2015,6 +2217,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		log_warnx("%s: no text found", name);
 	drafts_release(&d);
 	kwnotes_release(&kw);
+	kwnotes_release(&asks);
 	fm_release(&fm);
 	free(clean);
 	links_resolve(g, page, links, nlinks);
@@ -2197,6 +2400,12 @@ guide_page_keywords(const struct guide *g, size_t page)
 }
 
 const char *
+guide_page_asks(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].asks : "";
+}
+
+const char *
 guide_page_anchors(const struct guide *g, size_t page)
 {
 	const struct page *p = &g->pages[page];
@@ -2250,6 +2459,12 @@ const char *
 guide_section_keywords(const struct guide *g, size_t sec)
 {
 	return sec < g->nsecs ? g->secs[sec].keywords : "";
+}
+
+const char *
+guide_section_asks(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].asks : "";
 }
 
 int

@@ -22,6 +22,19 @@
  * list or a comma-separated string) for the page, and a comment
  * "<!-- keywords: word, word -->" in the body for the section it is in.
  *
+ * Asks (questions a section answers, in people's words; search index data
+ * only, never shown): a comment block
+ *     <!-- asks:
+ *     one question per line
+ *     -->
+ * under a section's heading is that section's; under the page's title (its
+ * first H1, the title) or before any heading, the page's. A block keeps
+ * at most 24 questions of at most 320 bytes (warning: the rest is cut);
+ * one without its "-->" ends at its first blank line, with an error naming
+ * the file and line, so the page's text is never read as questions. The
+ * questions are the page author's text as written, NOT made chat-safe:
+ * nothing that goes out in chat may carry them.
+ *
  * Pages whose sections have no '#' (at most one sub-heading): a short
  * standalone line (blank line around, < 90 characters, not ending in '.',
  * ',' or ';', not starting lower-case, followed by text) is a heading one
@@ -62,6 +75,9 @@ const char *guide_page_stem(const struct guide *g, size_t page, size_t *n);
 const char *guide_page_permalink(const struct guide *g, size_t page);
 /* Front matter keywords joined by spaces, or "". */
 const char *guide_page_keywords(const struct guide *g, size_t page);
+/* The page's asks (its title's block), one question a line, or "". Never
+ * shown in chat; for the search and --explain on a console. */
+const char *guide_page_asks(const struct guide *g, size_t page);
 /* What other pages' links to this one say (their text, or the short
  * paragraph a link opens: an index page's entry), one per line, or "".
  * Never shown; for the search. */
@@ -84,6 +100,9 @@ const char *guide_section_path(const struct guide *g, size_t sec);
 const char *guide_section_text(const struct guide *g, size_t sec);
 /* Keywords that apply to this section ("" if none). */
 const char *guide_section_keywords(const struct guide *g, size_t sec);
+/* The section's asks, one question a line, or "" (see above: never shown
+ * in chat). */
+const char *guide_section_asks(const struct guide *g, size_t sec);
 /* Heading level 1..6 (pseudo-headings count one below their parent). */
 int guide_section_level(const struct guide *g, size_t sec);
 

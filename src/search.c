@@ -48,8 +48,9 @@
 static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
 		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
-		subject_other, w_prefix, w_typo, w_unknown, lang_other;
-	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw;
+		subject_other, w_prefix, w_typo, w_unknown, lang_other,
+		w_ask;
+	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
 	.bm25_b = 0.75,
@@ -78,6 +79,10 @@ static struct {
 				   top idf */
 	.lang_other = 0.5,	/* sections in another language than
 				   the question's (when it is known) */
+	.w_asks = 0.25f,	/* the words of its asks (and its page's),
+				   as one more field */
+	.w_ask = 0.25,		/* times the similarity of its best ask
+				   (or its page's) to the question */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -99,6 +104,8 @@ static struct {
 #define W_TYPO		(rank_params.w_typo)
 #define W_UNKNOWN	(rank_params.w_unknown)
 #define LANG_OTHER	(rank_params.lang_other)
+#define W_ASKS		(rank_params.w_asks)
+#define W_ASK		(rank_params.w_ask)
 #define LX_LANGS	(LANGS_MAX + 1)
 #define LX_WORDS	8	/* words of one lexicon term */
 #define SUBJ_MAX	8	/* subject concepts */
@@ -256,6 +263,8 @@ struct term {
 	uint32_t	key;	/* vocab entry: lang byte + stem */
 	uint32_t	post;	/* first posting */
 	uint32_t	npost;
+	uint32_t	apost;	/* first ask posting (s->askpost) */
+	uint32_t	napost;
 	float		idf;
 	uint8_t		lang;
 };
@@ -267,6 +276,17 @@ struct posting {
 				   its section and page are not about */
 	uint8_t		own;	/* the word is in the section's heading */
 	uint8_t		title;	/* in its page's title or keywords */
+	uint8_t		asked;	/* only in its asks or its page's: the
+				   section does not carry it (a page's
+				   concepts are what its text says) */
+};
+
+/* One question of a section's (or, page-wide, a page's) asks. */
+struct ask {
+	uint32_t	sec;	/* its section, or NONE for a page's */
+	uint32_t	page;
+	uint32_t	line;	/* which line of its asks text */
+	float		mass;	/* idf of its words */
 };
 
 struct dlink {
@@ -292,6 +312,18 @@ struct scratch {
 	uint32_t	*touched;
 	size_t		 ntouched;
 	uint32_t	 gen;
+	/* Per ask: idf of question words matched, this word's best, its
+	 * generation; the asks touched. */
+	double		*aacc;
+	float		*abest;
+	uint32_t	*amark;
+	uint32_t	*atouched;
+	size_t		 natouched;
+	float		*secask;	/* per section: its best ask's
+					   similarity... */
+	uint32_t	*secwho;	/* ...which ask */
+	float		*pageask;	/* the same per page */
+	uint32_t	*pagewho;
 };
 
 struct search {
@@ -340,6 +372,10 @@ struct search {
 	double			 bar;		/* the guide's own answer bar
 						   (decide_calibrate()), or
 						   -1 */
+	struct ask		*asks;		/* every section's and page's
+						   asks, one question each */
+	size_t			 nasks;
+	uint32_t		*askpost;	/* ask ids, grouped by term */
 };
 
 struct lxlang {
@@ -372,6 +408,7 @@ struct tpost {
 	float		tfb;	/* body occurrences */
 	float		tfl;	/* weighted: own heading, section keywords */
 	float		tfp;	/* weighted: page title, path, page keywords */
+	float		tfa;	/* weighted: its asks and its page's */
 	int		own;	/* in the section's own heading */
 	int		title;	/* in the page's title or keywords */
 	uint32_t	concept;	/* the concept of a #token, or NONE */
@@ -384,6 +421,15 @@ enum field {
 	F_BODY,		/* its text: length-normalised */
 	F_LOCAL,	/* its heading and keywords */
 	F_PAGE,		/* what all sections of its page share */
+	F_ASKS,		/* its asks (questions it answers), or its
+			   page's */
+};
+
+/* A word of one ask, while building. */
+struct askterm {
+	uint32_t	ask;
+	uint32_t	term;
+	uint8_t		concept;	/* a concept token, not a word */
 };
 
 struct builder {
@@ -408,6 +454,10 @@ struct builder {
 	size_t		 seqcap;
 	uint8_t		 subj_head;	/* subjects in heading, title, path */
 	uint8_t		 subj_body[SUBJ_MAX];
+	uint32_t	 cur_ask;	/* the ask being read, or NONE */
+	struct askterm	*at;
+	size_t		 nat;
+	size_t		 atcap;
 };
 
 /* The Snowball stemmer of code (lang.c's table), or NULL. */
@@ -682,6 +732,7 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 		b->tp[b->ntp].tfb = 0;
 		b->tp[b->ntp].tfl = 0;
 		b->tp[b->ntp].tfp = 0;
+		b->tp[b->ntp].tfa = 0;
 		b->tp[b->ntp].own = 0;
 		b->tp[b->ntp].title = 0;
 		b->tp[b->ntp].concept = b->concept ? b->cur_concept : NONE;
@@ -702,6 +753,19 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 	case F_PAGE:
 		b->tp[b->lasttp[t]].tfp += weight;
 		break;
+	case F_ASKS:
+		b->tp[b->lasttp[t]].tfa += weight;
+		break;
+	}
+	if (b->cur_ask != NONE) {
+		if (b->nat == b->atcap) {
+			b->atcap = b->atcap ? b->atcap * 2 : 1024;
+			b->at = xrealloc(b->at, b->atcap * sizeof(*b->at));
+		}
+		b->at[b->nat].ask = b->cur_ask;
+		b->at[b->nat].term = t;
+		b->at[b->nat].concept = (uint8_t)b->concept;
+		b->nat++;
 	}
 	if (b->own)
 		b->tp[b->lasttp[t]].own = 1;
@@ -931,7 +995,7 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		for (size_t k = 0; k < SUBJ_MAX; k++)
 			if (bit == (1u << k) && b->subj_body[k] < UINT8_MAX)
 				b->subj_body[k]++;
-	} else
+	} else if (b->field != F_ASKS)
 		b->subj_head |= bit;
 }
 
@@ -959,6 +1023,75 @@ index_field(struct builder *b, const char *text, enum field field,
 		if (b->s->lxstar >= 0)
 			lx_match_lang(b->s, b->s->lxstar, &b->seq,
 			    b->seq.raw, builder_concept, b);
+	}
+}
+
+/* Indexes asks text (one question a line) as section sec's F_ASKS field
+ * (pagewide: its page's asks); with record set, each line is also one
+ * ask of sec (NONE: of page) for the per-ask similarity. */
+static void
+index_asks(struct builder *b, const char *text, uint32_t sec, uint32_t page,
+    int pagewide, int record)
+{
+	struct search *s = b->s;
+	const char *p = text;
+	uint32_t line = 0;
+
+	b->title = pagewide;
+	while (p != NULL && *p != '\0') {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		char *one = xstrndup(p, n);
+
+		if (record) {
+			if ((s->nasks & (s->nasks - 1)) == 0)
+				s->asks = xrealloc(s->asks, (s->nasks ?
+				    s->nasks * 2 : 1) * sizeof(*s->asks));
+			s->asks[s->nasks].sec = sec;
+			s->asks[s->nasks].page = page;
+			s->asks[s->nasks].line = line;
+			s->asks[s->nasks].mass = 0;
+			b->cur_ask = (uint32_t)s->nasks++;
+		}
+		index_field(b, one, F_ASKS, W_ASKS);
+		b->cur_ask = NONE;
+		free(one);
+		line++;
+		p = eol ? eol + 1 : NULL;
+	}
+	b->title = 0;
+}
+
+/* Each term's asks (s->askpost), and each ask's idf mass: its distinct
+ * words (a concept token is another way to meet a word, not more). */
+static void
+asks_build(struct search *s, struct builder *b)
+{
+	size_t i, *n;
+	uint32_t off = 0;
+
+	n = xcalloc(s->nterms + 1, sizeof(*n));
+	for (i = 0; i < b->nat; i++)
+		n[b->at[i].term]++;
+	for (i = 0; i < s->nterms; i++) {
+		s->terms[i].apost = off;
+		s->terms[i].napost = 0;
+		off += (uint32_t)n[i];
+	}
+	free(n);
+	s->askpost = xcalloc(b->nat + 1, sizeof(*s->askpost));
+	for (i = 0; i < b->nat; i++) {
+		const struct askterm *a = &b->at[i];
+		struct term *t = &s->terms[a->term];
+
+		/* Asks are read in order, each whole: a word the ask says
+		 * twice is its term's last ask already. */
+		if (t->napost > 0 && s->askpost[t->apost + t->napost - 1] ==
+		    a->ask)
+			continue;
+		s->askpost[t->apost + t->napost++] = a->ask;
+		if (!a->concept)
+			s->asks[a->ask].mass += t->idf;
 	}
 }
 
@@ -1086,6 +1219,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		lx_compile(s, lx);
 	memset(&b, 0, sizeof(b));
 	b.s = s;
+	b.cur_ask = NONE;
 	dl = xcalloc(s->nsec + 1, sizeof(*dl));
 	for (i = 0; i < s->nsec; i++) {
 		size_t page = guide_section_page(g, i);
@@ -1110,6 +1244,15 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		index_field(&b, guide_page_keywords(g, page), F_PAGE,
 		    W_PAGE_KW);
 		b.title = 0;
+		/* Asks weighed at 0 are not read at all: what the guide
+		 * says stays what it was without them. */
+		if (W_ASKS > 0 || W_ASK > 0) {
+			index_asks(&b, guide_section_asks(g, i), (uint32_t)i,
+			    (uint32_t)page, 0, 1);
+			index_asks(&b, guide_page_asks(g, page), NONE,
+			    (uint32_t)page, 1,
+			    guide_page_first_section(g, page) == i);
+		}
 		dl[i] = b.dl;
 		s->secsubj[i] = section_subjects(&b);
 		s->intro[i] = (uint8_t)same_text(guide_section_heading(g, i),
@@ -1183,8 +1326,12 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		p->sec = tp->sec;
 		p->w = (float)(tf * (BM25_K1 + 1) / (tf + BM25_K1) +
 		    W_PAGE * tp->tfp * (BM25_K1 + 1) / (tp->tfp + BM25_K1));
+		if (tp->tfa > 0)
+			p->w += (float)(tp->tfa * (BM25_K1 + 1) /
+			    (tp->tfa + BM25_K1));
 		p->own = (uint8_t)tp->own;
 		p->title = (uint8_t)tp->title;
+		p->asked = tp->tfb <= 0 && tp->tfl <= 0 && tp->tfp <= 0;
 		p->f = 1;
 		/* A concept only the body mentions, when neither the
 		 * section nor its page is about it, is weak evidence. */
@@ -1212,6 +1359,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 
 		s->terms[i].idf = (float)bm25_idf(n, d);
 	}
+	asks_build(s, &b);
 	s->hmass = xcalloc(s->nsec + 1, sizeof(*s->hmass));
 	for (i = 0; i < s->nterms; i++) {
 		uint32_t k;
@@ -1229,6 +1377,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	free(dl);
 	free(ptopic);
 	free(b.tp);
+	free(b.at);
 	free(b.lastsec);
 	free(b.lasttp);
 	/* Each language's terms sorted by string, for prefix lookups. */
@@ -1271,6 +1420,16 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
+	s->scr->aacc = xcalloc(s->nasks + 1, sizeof(*s->scr->aacc));
+	s->scr->abest = xcalloc(s->nasks + 1, sizeof(*s->scr->abest));
+	s->scr->amark = xcalloc(s->nasks + 1, sizeof(*s->scr->amark));
+	s->scr->atouched = xcalloc(s->nasks + 1, sizeof(*s->scr->atouched));
+	s->scr->secask = xcalloc(s->nsec + 1, sizeof(*s->scr->secask));
+	s->scr->secwho = xcalloc(s->nsec + 1, sizeof(*s->scr->secwho));
+	s->scr->pageask = xcalloc(guide_npages(g) + 1,
+	    sizeof(*s->scr->pageask));
+	s->scr->pagewho = xcalloc(guide_npages(g) + 1,
+	    sizeof(*s->scr->pagewho));
 	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
 	s->secpage = xcalloc(s->nsec + 1, sizeof(*s->secpage));
 	for (size_t k = 0; k < s->nsec; k++)
@@ -1304,6 +1463,8 @@ search_free(struct search *s)
 	free(s->intro);
 	free(s->secpage);
 	free(s->pagetopic);
+	free(s->asks);
+	free(s->askpost);
 	free(s->csubj);
 	free(s->cweak);
 	free(s->cname);
@@ -1330,6 +1491,14 @@ search_free(struct search *s)
 
 		free(s->scr->wmark);
 		free(s->scr->touched);
+		free(s->scr->aacc);
+		free(s->scr->abest);
+		free(s->scr->amark);
+		free(s->scr->atouched);
+		free(s->scr->secask);
+		free(s->scr->secwho);
+		free(s->scr->pageask);
+		free(s->scr->pagewho);
 		free(s->scr);
 	}
 	free(s);
@@ -1507,6 +1676,24 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 			sc->cbest[p->sec] = m;
 			if (m > sc->cmax[p->sec])
 				sc->cmax[p->sec] = m;
+		}
+	}
+	/* The asks that say this word: each keeps this word's best. */
+	for (i = 0; i < tm->napost; i++) {
+		uint32_t a = s->askpost[tm->apost + i];
+		float v = (float)(share * tm->idf);
+
+		if (sc->amark[a] != sc->gen) {
+			if (sc->aacc[a] == 0)
+				sc->atouched[sc->natouched++] = a;
+			sc->amark[a] = sc->gen;
+			sc->abest[a] = v;
+			sc->aacc[a] += v;
+			if (sc->aacc[a] == 0)
+				sc->aacc[a] = 1e-9;
+		} else if (v > sc->abest[a]) {
+			sc->aacc[a] += v - sc->abest[a];
+			sc->abest[a] = v;
 		}
 	}
 }
@@ -1750,6 +1937,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	if (qli >= 0)
 		unknown = s->langs[qli].idf_max;
 	sc->ntouched = 0;
+	sc->natouched = 0;
 	for (i = 0; i < q.count; i++) {
 		double ref = 0, own = 0;
 
@@ -1762,6 +1950,8 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 			if (++sc->gen == 0) {
 				memset(sc->wmark, 0, s->nsec *
 				    sizeof(*sc->wmark));
+				memset(sc->amark, 0, s->nasks *
+				    sizeof(*sc->amark));
 				sc->gen = 1;
 			}
 			if (s->langs[li].stemmer != NULL) {
@@ -1795,10 +1985,33 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	}
 	if (norm <= 0)
 		norm = 1;
+	/* Each ask's similarity to the question (idf-weighted Dice: a
+	 * question that reads like one ask, not like many a little), the
+	 * best of each section's and of each page's. */
+	for (i = 0; i < sc->natouched; i++) {
+		uint32_t a = sc->atouched[i];
+		const struct ask *k = &s->asks[a];
+		double sim = 2 * sc->aacc[a] / (k->mass + norm);
+		float *best = k->sec != NONE ? &sc->secask[k->sec] :
+		    &sc->pageask[k->page];
+
+		sc->aacc[a] = 0;
+		if (sim > 1)
+			sim = 1;
+		if (sim > *best) {
+			*best = (float)sim;
+			if (k->sec != NONE)
+				sc->secwho[k->sec] = a;
+			else
+				sc->pagewho[k->page] = a;
+		}
+	}
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
 		double local = sc->lacc[sec] / norm;
+		double ask = sc->secask[sec], pask;
+		long who = ask > 0 ? (long)sc->secwho[sec] : -1;
 		size_t k, nm;
 		int off;
 		/* How well the question and the heading overlap (Dice, idf
@@ -1808,6 +2021,15 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
 			    (s->hmass[sec] + norm);
 		head = sc->hacc[sec] / norm;
+		/* The best ask: its own, or its page's. */
+		local += W_ASK * ask;
+		pask = sc->pageask[s->secpage[sec]];
+		if (pask > ask) {
+			ask = pask;
+			who = (long)sc->pagewho[s->secpage[sec]];
+		}
+		score += W_ASK * ask;
+		plain += W_ASK * ask;
 		cov = sc->cacc[sec] / norm;
 		nm = sc->nmatch[sec];
 		rare = sc->cmax[sec] / s->langs[s->seclang[sec]].idf_max;
@@ -1853,8 +2075,19 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		hits[k].unknown = unused / norm;
 		hits[k].page = s->secpage[sec];
 		hits[k].heading = head > 1 ? 1 : head;
+		hits[k].ask = ask;
+		hits[k].ask_id = who;
 	}
 	sc->ntouched = 0;
+	for (i = 0; i < sc->natouched; i++) {
+		const struct ask *k = &s->asks[sc->atouched[i]];
+
+		if (k->sec != NONE)
+			sc->secask[k->sec] = 0;
+		else
+			sc->pageask[k->page] = 0;
+	}
+	sc->natouched = 0;
 	hits_within_page(s, hits, nhits);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	return nhits;
@@ -1960,8 +2193,11 @@ page_concept_secs(const struct search *s, uint32_t pg, uint8_t li,
 
 	if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
 		return 0;
-	for (uint32_t k = 0; k < s->terms[t].npost; k++)
-		secs += s->secpage[s->posts[s->terms[t].post + k].sec] == pg;
+	for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+		const struct posting *p = &s->posts[s->terms[t].post + k];
+
+		secs += s->secpage[p->sec] == pg && !p->asked;
+	}
 	return secs;
 }
 
@@ -1988,7 +2224,7 @@ page_about_concept(const struct search *s, uint32_t pg, uint8_t li,
 	for (uint32_t k = 0; k < s->terms[t].npost; k++) {
 		const struct posting *p = &s->posts[s->terms[t].post + k];
 
-		if (s->secpage[p->sec] != pg)
+		if (s->secpage[p->sec] != pg || p->asked)
 			continue;
 		if (p->f >= 1)
 			return PAGE_ABOUT;
@@ -2661,6 +2897,8 @@ static const struct {
 	{ "w_typo", &rank_params.w_typo, NULL },
 	{ "w_unknown", &rank_params.w_unknown, NULL },
 	{ "lang_other", &rank_params.lang_other, NULL },
+	{ "w_asks", NULL, &rank_params.w_asks },
+	{ "w_ask", &rank_params.w_ask, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */
@@ -2698,4 +2936,33 @@ search_tune_set(const char *name, double v)
 		return 0;
 	}
 	return -1;
+}
+
+/* The ask that matched hit best (search_hit.ask_id), n bytes at the
+ * result, or NULL; *page (if not NULL) says whether it is its page's. */
+const char *
+search_hit_ask(const struct search *s, const struct search_hit *hit,
+    size_t *n, int *page)
+{
+	const struct ask *k;
+	const char *p;
+	uint32_t line;
+
+	*n = 0;
+	if (hit->ask_id < 0 || (size_t)hit->ask_id >= s->nasks)
+		return NULL;
+	k = &s->asks[hit->ask_id];
+	if (page != NULL)
+		*page = k->sec == NONE;
+	p = k->sec != NONE ? guide_section_asks(s->g, k->sec) :
+	    guide_page_asks(s->g, k->page);
+	for (line = 0; p != NULL && line < k->line; line++) {
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	if (p == NULL)
+		return NULL;
+	*n = strcspn(p, "\n");
+	return p;
 }

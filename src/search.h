@@ -16,7 +16,10 @@
  * what the question could score (the idf of each of its words; a word the
  * guide never uses counts as the rarest one); plus 0.6 times the overlap
  * (idf-weighted Dice) of the question and the section's heading; halved
- * for a section in another language than the question's. So about 1 means
+ * for a section in another language than the question's; the words of a
+ * section's asks (guide.h, and its page's) are one more field, and the
+ * best single ask's similarity to the question (idf-weighted Dice) is
+ * added at W_ASK (search.c). So about 1 means
  * "every word found once in the body", more when found in the heading; a
  * question made of words the guide does not use finds nothing.
  */
@@ -72,6 +75,10 @@ struct search_hit {
 	int	copy;		/* the section's text is the best hit's,
 				   on another page (a guide that holds a
 				   page twice): not a second opinion */
+	double	ask;		/* how like the question (idf-weighted Dice)
+				   the best of its asks (or its page's) is,
+				   0 when none */
+	long	ask_id;		/* that ask (search_hit_ask()), or -1 */
 	int	translation;	/* the section's page is the best hit's in
 				   another language (the same file name
 				   but for its language suffix or folder:
@@ -123,6 +130,13 @@ struct search_hit {
  * section on scams with stolen data that names card numbers once. */
 #define SEARCH_ASIDE_COVERAGE	0.6
 int search_is_answer(const struct search_hit *hit, double min_score);
+
+/* The ask (guide.h: a question the section or its page says it answers)
+ * that hit matched best: *n bytes at the result, or NULL when none; *page
+ * (unless page is NULL) is 1 when it is its page's ask. For --explain on a
+ * console and guide_dump only: asks are never chat text. */
+const char *search_hit_ask(const struct search *s,
+    const struct search_hit *hit, size_t *n, int *page);
 
 /*
  * The min_score of s's guide when none is configured, measured when the

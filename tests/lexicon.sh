@@ -127,6 +127,28 @@ else
 	else
 		not_ok "--pages names the concept a page carries, and the term"
 	fi
+	# ...but not in a page's asks: the search leaves them out of what a
+	# page carries; and an asks block left open is an error, named.
+	mkdir "$T/asked"
+	printf '# Phones\n\n<!-- asks:\ncan my printer spy on me\n-->\n\n%s\n' \
+	    'Lock your phone.' > "$T/asked/phones.en.md"
+	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
+	if [ $? -eq 0 ] && ! grep -q '^carried:' "$T/out"; then
+		ok "--pages leaves a page's asks out"
+	else
+		not_ok "--pages leaves a page's asks out"
+		sed 's/^/    /' "$T/out"
+	fi
+	printf '# Phones\n\n<!-- asks:\ncan my printer spy on me\n\n%s\n' \
+	    'Lock your phone.' > "$T/asked/phones.en.md"
+	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
+	if [ $? -eq 1 ] && grep -q \
+	    "phones.en.md:3: asks block not closed with '-->'" "$T/out"; then
+		ok "--pages: an asks block left open is an error"
+	else
+		not_ok "--pages: an asks block left open is an error"
+		sed 's/^/    /' "$T/out"
+	fi
 fi
 
 # broken NAME EXPECTED_ERROR_TEXT: $T/bad.txt must fail with that error.

@@ -27,9 +27,11 @@ labels_keyworded(const struct guide *g)
 	size_t n = 0;
 
 	for (size_t p = 0; p < guide_npages(g); p++)
-		n += guide_page_keywords(g, p)[0] != '\0';
+		n += guide_page_keywords(g, p)[0] != '\0' ||
+		    guide_page_asks(g, p)[0] != '\0';
 	for (size_t i = 0; i < guide_nsections(g); i++)
-		n += guide_section_keywords(g, i)[0] != '\0';
+		n += guide_section_keywords(g, i)[0] != '\0' ||
+		    guide_section_asks(g, i)[0] != '\0';
 	return n;
 }
 

@@ -599,6 +599,138 @@ test_buffers(void)
 	free(log_take());
 }
 
+/* Is s valid UTF-8 to its end? */
+static int
+utf8_ok(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, n;
+	uint32_t c;
+
+	while (i < len) {
+		if ((n = util_utf8_decode(u + i, len - i, &c)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+/* The "<!-- asks:" blocks: whose they are, never in the text, bounded, and
+ * a block left open costs no text. */
+static void
+test_asks(void)
+{
+	static const char page[] =
+	    "---\ntitle: Lost phone\n---\n\n"
+	    "# Lost phone\n\n"
+	    "<!-- asks:\nmy cell is gone\nsomeone nicked my mobile\n-->\n\n"
+	    "What to do first.\n\n"
+	    "## Lock it from afar\n\n"
+	    "<!-- keywords: wipe -->\n\n"
+	    "<!-- asks:\n  how do i erase my mobile from far away  \n"
+	    "is there a way to lock a <stolen> handset ?OTR\n\n"
+	    "can they read my chats\n-->\n\n"
+	    "Use the service that finds the device.\n\n"
+	    "## Tell your friends\n\n"
+	    "<!-- asks:\nshould i warn my mates\n"
+	    "what do i tell my contacts\n\n"
+	    "Tell them the phone is gone.\n"
+	    "## Last steps\n\n"
+	    "<!-- asks:\nstill open here\n"
+	    "## Buy a new one\n\n"
+	    "Keep the box.\n";
+	struct guide *g = guide_new();
+	long s;
+	size_t i;
+	char *log;
+	struct buf b;
+
+	free(log_take());
+	CHECK_INT(0, LOAD(g, "asks.en.md", page, "en"), "asks page loads");
+	log = log_take();
+	CHECK_STR("my cell is gone\nsomeone nicked my mobile",
+	    guide_page_asks(g, 0), "the title's block is the page's");
+	CHECK_STR("", guide_section_asks(g, 0),
+	    "...not the introduction's own");
+	s = section_by_heading(g, 0, "Lock it from afar");
+	CHECK_STR("how do i erase my mobile from far away\n"
+	    "is there a way to lock a <stolen> handset ?OTR\n"
+	    "can they read my chats", s < 0 ? NULL :
+	    guide_section_asks(g, (size_t)s),
+	    "a section's block: one question a line, trimmed, blank lines "
+	    "skipped, kept as written (index data, not chat text)");
+	CHECK_STR("wipe", s < 0 ? NULL : guide_section_keywords(g, (size_t)s),
+	    "keywords beside it unchanged");
+	CHECK_STR("Use the service that finds the device.", text_of(g, s),
+	    "the section's text has none of them");
+	s = section_by_heading(g, 0, "Tell your friends");
+	CHECK_STR("Tell them the phone is gone.", text_of(g, s),
+	    "a block without '-->' ends at its blank line: the text after "
+	    "it stays the section's");
+	CHECK_STR("should i warn my mates\nwhat do i tell my contacts",
+	    s < 0 ? NULL : guide_section_asks(g, (size_t)s),
+	    "...and its questions are still read");
+	CHECK(strstr(log, "asks.en.md:29: asks block not closed with '-->'")
+	    != NULL && strstr(log, "goes on at line 32") != NULL,
+	    "...with an error naming the file, the line, and where the "
+	    "text goes on");
+	s = section_by_heading(g, 0, "Buy a new one");
+	CHECK_STR("Keep the box.", text_of(g, s),
+	    "a block left open before a heading does not swallow it");
+	CHECK(strstr(log, "asks.en.md:36: asks block not closed") != NULL,
+	    "...named too");
+	for (i = 0; i < guide_nsections(g); i++)
+		CHECK(strstr(guide_section_text(g, i), "nicked") == NULL &&
+		    strstr(guide_section_text(g, i), "erase my") == NULL &&
+		    strstr(guide_section_text(g, i), "warn my") == NULL &&
+		    strstr(guide_section_text(g, i), "still open") == NULL,
+		    "no question in any section's text");
+	CHECK(guide_page_summary(g, 0) == NULL, "nor a summary made of them");
+	free(log);
+	guide_free(g);
+
+	/* A page nobody wrote by hand: one huge block, one huge line. */
+	g = guide_new();
+	buf_init(&b);
+	buf_adds(&b, "# Big\n\n<!-- asks:\n");
+	for (i = 0; i < 5000; i++)
+		buf_addf(&b, "question number %zu\n", i);
+	for (i = 0; i < 400; i++)
+		buf_adds(&b, "\xc3\xa9");	/* 800 bytes of "é" */
+	buf_adds(&b, "\n-->\n\nThe text.\n\n## Part\n\n<!-- asks:\n");
+	for (i = 0; i < 400; i++)
+		buf_adds(&b, "\xc3\xa9");
+	buf_adds(&b, "\n-->\n\nPart text.\n");
+	CHECK_INT(0, guide_load_buffer(g, "big.md", b.s, b.len, "en"),
+	    "a page with a huge asks block loads");
+	log = log_take();
+	{
+		const char *a = guide_page_asks(g, 0), *p;
+		size_t lines = 1;
+
+		for (p = a; *p != '\0'; p++)
+			lines += *p == '\n';
+		CHECK_INT(24, lines, "a block keeps its first 24 questions");
+		CHECK(strstr(a, "question number 23") != NULL &&
+		    strstr(a, "question number 24") == NULL,
+		    "...in order");
+	}
+	CHECK(strstr(log, "big.md:3: asks block of 5001 questions: the "
+	    "first 24 kept") != NULL, "...with a warning naming the file");
+	s = section_by_heading(g, 0, "Part");
+	CHECK(s >= 0 && strlen(guide_section_asks(g, (size_t)s)) <= 320 &&
+	    strlen(guide_section_asks(g, (size_t)s)) >= 318,
+	    "a question is cut to 320 bytes");
+	CHECK(s >= 0 && utf8_ok(guide_section_asks(g, (size_t)s)),
+	    "...on a character's edge");
+	CHECK(strstr(log, "big.md:5011: 1 question(s) of the asks block longer "
+	    "than 320 bytes: cut") != NULL, "...with a warning");
+	CHECK_STR("The text.", text_of(g, 0), "the text is whole");
+	free(log);
+	buf_release(&b);
+	guide_free(g);
+}
+
 static void
 test_no_markup_left(void)
 {
@@ -649,6 +781,7 @@ main(void)
 	test_language();
 	test_broken_dir();
 	test_buffers();
+	test_asks();
 	test_no_markup_left();
 	log_close();
 	unlink(logpath);

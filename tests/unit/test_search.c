@@ -1282,6 +1282,111 @@ test_deflang(void)
 }
 
 /*
+ * Asks (guide.h): the questions a section says it answers, in people's
+ * words, are searched. A question that reads like one ask finds its
+ * section though the section's text shares no word with it; and one ask
+ * that says the whole question beats a section whose asks each share a
+ * word or two with it (the best single ask, not the union of many).
+ */
+static const char asks_money[] =
+"---\ntitle: Money\n---\n"
+"# Money\n\nWhat to do about money troubles.\n\n"
+"## Spot a fake shop\n\n"
+"<!-- asks:\nis this wallet website legit\na thief sells stuff there\n"
+"shelves emptied overnight\nwhich app is safe\n-->\n\n"
+"Check the address of the shop before you pay, and look for reviews.\n\n"
+"## Freeze a card\n\n"
+"<!-- asks:\na thief emptied my wallet app overnight\n-->\n\n"
+"Call the number on the back of the card and ask them to block it.\n";
+
+static void
+test_asks(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	const char *q = "a thief emptied my wallet app overnight, help";
+	const char *a;
+	double w_asks = -1, w_ask = -1;
+	size_t n, len;
+
+	guide_load_buffer(g, "money.en.md", asks_money, strlen(asks_money),
+	    "en");
+	CHECK(search_tune_get("w_asks", &w_asks) == 0 && w_asks > 0 &&
+	    search_tune_get("w_ask", &w_ask) == 0 && w_ask > 0,
+	    "asks are weighed (w_asks, w_ask)");
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Freeze a card") == 0, "the section whose one ask says the "
+	    "question comes first");
+	a = n > 0 ? search_hit_ask(s, &h[0], &len, NULL) : NULL;
+	CHECK(a != NULL && len == strlen("a thief emptied my wallet app "
+	    "overnight") && strncmp(a, "a thief emptied", 15) == 0,
+	    "...and names that ask (for --explain)");
+	CHECK(n >= 2 && h[0].ask > 0.8 && h[1].ask < 0.5,
+	    "one ask close to the question, against several sharing a word");
+	search_free(s);
+
+	/* The same asks without the per-ask similarity: their words as a
+	 * field only tie, and the section first on the page wins. */
+	search_tune_set("w_ask", 0);
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Spot a fake shop") == 0, "w_ask 0: the union of many asks "
+	    "ranks as high");
+	search_free(s);
+
+	/* Asks not read: the question's words are in no section's text. */
+	search_tune_set("w_asks", 0);
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	CHECK_INT(0, n, "without asks nothing matches");
+	CHECK(search_hit_ask(s, &(struct search_hit){ .ask_id = 0 }, &len,
+	    NULL) == NULL && len == 0, "...and no ask is named");
+	search_free(s);
+	search_tune_set("w_asks", w_asks);
+	search_tune_set("w_ask", w_ask);
+	guide_free(g);
+
+	/* A page carries what its text says, not what its asks name: an
+	 * ask on the stalkerware page that mentions a smartwatch does not
+	 * make the guide cover smartwatches (the shipped lexicon's
+	 * neighbouring subject, as in test_neighbours()). */
+	{
+		const char *top = getenv("TOP_SRCDIR");
+		char replies[1024];
+		struct lexicon *lx = lexicon_new();
+		struct buf page;
+
+		(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+		    top ? top : ".");
+		buf_init(&page);
+		buf_adds(&page, watch_stalker[0][1]);
+		buf_adds(&page, "\n<!-- asks:\ncould my ex see me through my "
+		    "smartwatch\n-->\n");
+		g = guide_new();
+		guide_load_buffer(g, "stalkerware.en.md", page.s, page.len,
+		    "en");
+		CHECK(lexicon_load_dir(lx, replies) > 0 && strstr(
+		    guide_section_asks(g, 1), "smartwatch") != NULL,
+		    "a stalkerware section whose ask names a smartwatch");
+		s = search_new_lex(g, lx);
+		n = search_query(s, "is my smartwatch spying on me", "en", h,
+		    3);
+		CHECK(n > 0 && h[0].lacks_key && search_decide(h, n,
+		    SEARCH_DEFAULT_MIN_SCORE) != SEARCH_ANSWER,
+		    "...does not carry the concept: the question still lacks "
+		    "its key, no confident answer");
+		search_free(s);
+		guide_free(g);
+		lexicon_free(lx);
+		buf_release(&page);
+	}
+}
+
+/*
  * The ranking constants a measurement varies (search_tune.h,
  * bench/rank_eval): every name reads back, a bad name is refused, a value
  * set changes the next query's ranking, and the default set back restores
@@ -1348,6 +1453,7 @@ main(void)
 	test_aside();
 	test_key_mention();
 	test_siblings();
+	test_asks();
 	test_tune();
 	test_deflang();
 	test_decide_evidence();
