@@ -94,6 +94,17 @@ concepts en "someone took a loan in my name" identity-credit
 concepts fr "ma montre connectée m'espionne" wearables
 concepts es "mi app de menstruación vende mis datos" health-data
 concepts en "i forgot the bios password of my laptop" firmware
+# Neighbours added for issue 8's uncovered questions: a heading that says
+# the question's words in another sense (faces to unlock a phone), a
+# covered page's word on another subject (an appeal, a bank, a hearing).
+concepts es "como difumino caras en fotos de la protesta" face-blur
+concepts en "my asylum application was rejected" asylum
+concepts fr "mon audience au tribunal a été reportée" court-procedure
+concepts en "the bank froze our ngo's account" bank-account-frozen
+concepts es "mi vecino se roba mi wifi" wifi-intruder
+concepts fr "où ranger les documents papier de l'association" paper-records
+concepts es "como pido medidas cautelares a la cidh" protection-mechanisms
+concepts fr "j'ai envoyé un mail au mauvais destinataire" email-recall
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those
