@@ -99,7 +99,7 @@ concepts en "i forgot the bios password of my laptop" firmware
 # covered page's word on another subject (an appeal, a bank, a hearing).
 concepts es "como difumino caras en fotos de la protesta" face-blur
 concepts en "my asylum application was rejected" asylum
-concepts fr "mon audience au tribunal a été reportée" court-procedure
+concepts fr "j'ai reçu une convocation au tribunal" court-procedure
 concepts en "the bank froze our ngo's account" bank-account-frozen
 concepts es "mi vecino se roba mi wifi" wifi-intruder
 concepts fr "où ranger les documents papier de l'association" paper-records
