@@ -106,6 +106,46 @@ concepts fr "où ranger les documents papier de l'association" paper-records
 concepts es "como pido medidas cautelares a la cidh" protection-mechanisms
 concepts fr "j'ai envoyé un mail au mauvais destinataire" email-recall
 
+# no_neighbour LANG QUESTION: a covered question that names a neighbouring
+# subject only as context (when, where, who) brings in no concept of the
+# lexicon's neighbouring part, else its best page lacks that key concept
+# and the person gets choices instead of the answer.
+NEIGHBOURS=$(awk '/^# Neighbouring subjects/ { f = 1 }
+    f && /^\[/ { sub(/^\[/, ""); sub(/[] ].*$/, ""); print }' "$LEX")
+no_neighbour() {
+	lang=$1 q=$2
+	if [ -z "$STOPS" ]; then
+		skip "'$q' brings in no neighbouring subject" \
+		    "no language files in replies/lang"
+		return
+	fi
+	"$PY" "$CHECK" $STOPS --match "$lang" "$q" "$LEX" > "$T/match" 2>&1
+	found=
+	for c in $(sed -n 's/^  \[\([a-z0-9-]*\).*$/\1/p' "$T/match"); do
+		for nb in $NEIGHBOURS; do
+			[ "$c" = "$nb" ] && found="$found $c"
+		done
+	done
+	if [ -z "$found" ] && [ -n "$NEIGHBOURS" ]; then
+		ok "'$q' brings in no neighbouring subject"
+	else
+		not_ok "'$q' brings in no neighbouring subject (got:$found)"
+	fi
+}
+
+no_neighbour en "my friend was arrested abroad and the embassy is not \
+helping, can we lock his accounts"
+no_neighbour en "i am a journalist in a war zone, how do i check a signal \
+safety number"
+no_neighbour es "después de la sentencia me acosan en twitter"
+no_neighbour fr "on m'a volé mon téléphone pendant la coupure de courant"
+no_neighbour en "someone shared a blurred photo of me naked and threatens \
+to post the real one"
+no_neighbour es "di el código de whatsapp a la persona equivocada y perdí \
+la cuenta"
+no_neighbour en "the police stopped and searched me and took my phone"
+no_neighbour fr "mon pc affiche un écran noir et demande une rançon"
+
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those
 # named here with the reason: data-leak tells what to do when card
