@@ -99,7 +99,7 @@ concepts en "i forgot the bios password of my laptop" firmware
 # covered page's word on another subject (an appeal, a bank, a hearing).
 concepts es "como difumino caras en fotos de la protesta" face-blur
 concepts en "my asylum application was rejected" asylum
-concepts fr "j'ai reçu une convocation au tribunal" court-procedure
+concepts fr "comment effacer mon casier judiciaire" court-procedure
 concepts en "the bank froze our ngo's account" bank-account-frozen
 concepts es "mi vecino se roba mi wifi" wifi-intruder
 concepts fr "où ranger les documents papier de l'association" paper-records
@@ -145,6 +145,9 @@ no_neighbour es "di el código de whatsapp a la persona equivocada y perdí \
 la cuenta"
 no_neighbour en "the police stopped and searched me and took my phone"
 no_neighbour fr "mon pc affiche un écran noir et demande une rançon"
+no_neighbour en "after i testified in court my email was hacked"
+no_neighbour es "me robaron el celular con la batería externa"
+no_neighbour en "someone cloned our website after we registered our ngo"
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those
