@@ -94,6 +94,60 @@ concepts en "someone took a loan in my name" identity-credit
 concepts fr "ma montre connectée m'espionne" wearables
 concepts es "mi app de menstruación vende mis datos" health-data
 concepts en "i forgot the bios password of my laptop" firmware
+# Neighbours added for issue 8's uncovered questions: a heading that says
+# the question's words in another sense (faces to unlock a phone), a
+# covered page's word on another subject (an appeal, a bank, a hearing).
+concepts es "como difumino caras en fotos de la protesta" face-blur
+concepts en "my asylum application was rejected" asylum
+concepts fr "comment effacer mon casier judiciaire" court-procedure
+concepts en "the bank froze our ngo's account" bank-account-frozen
+concepts es "mi vecino se roba mi wifi" wifi-intruder
+concepts fr "où ranger les documents papier de l'association" paper-records
+concepts es "como pido medidas cautelares a la cidh" protection-mechanisms
+concepts fr "j'ai envoyé un mail au mauvais destinataire" email-recall
+
+# no_neighbour LANG QUESTION: a covered question that names a neighbouring
+# subject only as context (when, where, who) brings in no concept of the
+# lexicon's neighbouring part, else its best page lacks that key concept
+# and the person gets choices instead of the answer.
+NEIGHBOURS=$(awk '/^# Neighbouring subjects/ { f = 1 }
+    f && /^\[/ { sub(/^\[/, ""); sub(/[] ].*$/, ""); print }' "$LEX")
+no_neighbour() {
+	lang=$1 q=$2
+	if [ -z "$STOPS" ]; then
+		skip "'$q' brings in no neighbouring subject" \
+		    "no language files in replies/lang"
+		return
+	fi
+	"$PY" "$CHECK" $STOPS --match "$lang" "$q" "$LEX" > "$T/match" 2>&1
+	found=
+	for c in $(sed -n 's/^  \[\([a-z0-9-]*\).*$/\1/p' "$T/match"); do
+		for nb in $NEIGHBOURS; do
+			[ "$c" = "$nb" ] && found="$found $c"
+		done
+	done
+	if [ -z "$found" ] && [ -n "$NEIGHBOURS" ]; then
+		ok "'$q' brings in no neighbouring subject"
+	else
+		not_ok "'$q' brings in no neighbouring subject (got:$found)"
+	fi
+}
+
+no_neighbour en "my friend was arrested abroad and the embassy is not \
+helping, can we lock his accounts"
+no_neighbour en "i am a journalist in a war zone, how do i check a signal \
+safety number"
+no_neighbour es "después de la sentencia me acosan en twitter"
+no_neighbour fr "on m'a volé mon téléphone pendant la coupure de courant"
+no_neighbour en "someone shared a blurred photo of me naked and threatens \
+to post the real one"
+no_neighbour es "di el código de whatsapp a la persona equivocada y perdí \
+la cuenta"
+no_neighbour en "the police stopped and searched me and took my phone"
+no_neighbour fr "mon pc affiche un écran noir et demande une rançon"
+no_neighbour en "after i testified in court my email was hacked"
+no_neighbour es "me robaron el celular con la batería externa"
+no_neighbour en "someone cloned our website after we registered our ngo"
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those

@@ -557,6 +557,122 @@ test_neighbours(void)
 }
 
 /*
+ * A neighbouring subject that a heading names in another sense: asked how
+ * to blur faces in protest photos, a guide whose only page on faces is
+ * about unlocking a phone with one (at a protest, with photos behind the
+ * lock) gives no confident answer in any language, because the shipped
+ * lexicon knows blurring as a subject of its own (`face-blur`); without
+ * that block each question is a confident answer from the unlock section.
+ * "protest" is in both sections, so that it is not a rare concept of this
+ * small guide. With a page on blurring faces, the same question is
+ * answered from it.
+ */
+static const char *const blur_unlock[][2] = {
+	{ "en", "---\ntitle: Phones\nkeywords: face, protest\n---\n"
+	  "# Face and fingerprint unlock\n\n"
+	  "At a protest or a border, police can hold your phone up to your "
+	  "face or press your finger on it. Before a protest, turn face "
+	  "unlock off and use a long passcode: the messages and photos you "
+	  "post are behind that lock.\n\n"
+	  "# Update your phone\n\n"
+	  "Install updates for the system and the apps as soon as they "
+	  "come, and before a protest.\n" },
+	{ "fr", "---\ntitle: Téléphones\nkeywords: visage, manifestation\n---\n"
+	  "# Déverrouillage par le visage ou l'empreinte\n\n"
+	  "En manifestation ou à une frontière, la police peut mettre votre "
+	  "téléphone devant votre visage ou y poser votre doigt. Avant une "
+	  "manifestation, désactivez le déverrouillage par le visage et "
+	  "choisissez un long code : vos messages et vos photos sont derrière "
+	  "ce verrou.\n\n"
+	  "# Mettre à jour le téléphone\n\n"
+	  "Installez les mises à jour du système et des applis dès qu'elles "
+	  "arrivent, et avant une manifestation.\n" },
+	{ "es", "---\ntitle: Teléfonos\nkeywords: cara, protesta\n---\n"
+	  "# Desbloqueo con la cara o la huella\n\n"
+	  "En una protesta o en una frontera, la policía puede poner tu "
+	  "teléfono frente a tu cara o apoyar tu dedo. Antes de una protesta, "
+	  "desactiva el desbloqueo con la cara y usa un código largo: tus "
+	  "mensajes y tus fotos están detrás de ese bloqueo.\n\n"
+	  "# Actualizar el teléfono\n\n"
+	  "Instala las actualizaciones del sistema y de las apps en cuanto "
+	  "lleguen, y antes de una protesta.\n" },
+};
+static const char *const blur_page[][2] = {
+	{ "en", "---\ntitle: Photos of people\n---\n"
+	  "# Blur faces before you post protest photos\n\n"
+	  "Blur or cover every face in your photos of a protest, and crop "
+	  "tattoos and signs, before posting them.\n" },
+	{ "fr", "---\ntitle: Photos de personnes\n---\n"
+	  "# Flouter les visages avant de publier des photos de manifestation\n\n"
+	  "Floutez ou couvrez chaque visage sur vos photos de manifestation, "
+	  "et coupez tatouages et pancartes, avant de les publier.\n" },
+	{ "es", "---\ntitle: Fotos de personas\n---\n"
+	  "# Difuminar caras antes de publicar fotos de una protesta\n\n"
+	  "Difumina o tapa cada cara en tus fotos de una protesta, y recorta "
+	  "tatuajes y carteles, antes de publicarlas.\n" },
+};
+
+static void
+test_neighbours_blur(void)
+{
+	static const char *const qs[][2] = {
+		{ "en", "how do i blur faces in my protest photos before "
+		  "posting them" },
+		{ "fr", "comment flouter les visages sur mes photos de manif" },
+		{ "es", "como difumino caras en fotos de la protesta" },
+	};
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024], name[256], path[64];
+	struct lexicon *lx = lexicon_new();
+	struct guide *without = guide_new(), *with = guide_new();
+	struct search *s0, *s1;
+	struct search_hit h[3];
+	size_t n, i;
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    lexicon_concept_find(lx, "face-blur") >= 0,
+	    "the shipped lexicon has the neighbouring subject 'face-blur'");
+	for (i = 0; i < ARRAY_LEN(blur_unlock); i++) {
+		const char *l = blur_unlock[i][0];
+
+		(void)util_snprintf(path, sizeof(path), "phones.%s.md", l);
+		guide_load_buffer(without, path, blur_unlock[i][1],
+		    strlen(blur_unlock[i][1]), l);
+		guide_load_buffer(with, path, blur_unlock[i][1],
+		    strlen(blur_unlock[i][1]), l);
+		(void)util_snprintf(path, sizeof(path), "blur.%s.md", l);
+		guide_load_buffer(with, path, blur_page[i][1],
+		    strlen(blur_page[i][1]), l);
+	}
+	s0 = search_new_lex(without, lx);
+	s1 = search_new_lex(with, lx);
+	for (i = 0; i < ARRAY_LEN(qs); i++) {
+		n = search_query(s0, qs[i][1], qs[i][0], h, 3);
+		(void)util_snprintf(name, sizeof(name), "no page on blurring, "
+		    "%s: the face-unlock page lacks the key concept", qs[i][1]);
+		CHECK(n > 0 && h[0].lacks_key, name);
+		(void)util_snprintf(name, sizeof(name), "no page on blurring, "
+		    "%s: no confident answer", qs[i][1]);
+		CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) !=
+		    SEARCH_ANSWER, name);
+		n = search_query(s1, qs[i][1], qs[i][0], h, 3);
+		(void)util_snprintf(name, sizeof(name), "page on blurring, %s: "
+		    "answered from it", qs[i][1]);
+		CHECK(n > 0 && strncmp(guide_page_path(with,
+		    guide_section_page(with, h[0].section)), "blur.", 5) == 0 &&
+		    search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) ==
+		    SEARCH_ANSWER, name);
+	}
+	search_free(s0);
+	search_free(s1);
+	guide_free(without);
+	guide_free(with);
+	lexicon_free(lx);
+}
+
+/*
  * A section that nothing marks as being about the question (its heading
  * shares no word with it, its page's title names none of its topics) and
  * that covers little of it is not an answer: the question's most specific
@@ -1450,6 +1566,7 @@ main(void)
 	test_is_answer();
 	test_scope();
 	test_neighbours();
+	test_neighbours_blur();
 	test_aside();
 	test_key_mention();
 	test_siblings();
