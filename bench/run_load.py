@@ -112,6 +112,28 @@ def cpu_s(pid):
         return (int(fields[11]) + int(fields[12])) / CLK
 
 
+def thread_cpu(pid):
+    """{tid: on-CPU seconds} of each thread of pid (schedstat): with
+    limits.otr_threads, how the work splits over the shards' workers."""
+    out = {}
+    try:
+        for t in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+                    out[int(t)] = int(f.read().split()[0]) / 1e9
+            except (FileNotFoundError, ValueError, IndexError):
+                pass
+    except OSError:
+        pass
+    return out
+
+
+def thread_delta(a, b):
+    """ms each thread ran between two thread_cpu() readings, by thread id
+    (the main thread first, then the workers in the order they started)."""
+    return [round((b[t] - a.get(t, 0.0)) * 1e3, 1) for t in sorted(b)]
+
+
 # the daemon's "cpu by kind (n, us bot/otr/xmpp): NAME N B O X; ..." line
 # (src/cpustat.c, at log.level debug): totals since it started
 KINDS_RE = re.compile(r"cpu by kind \(n, us bot/otr/xmpp\): (.*)")
@@ -549,7 +571,7 @@ class Run:
             k0 = self.kinds()
             prof = self.perf_start(pid, "handshakes-%d" % n)
             c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
-            fs0 = faults_switches(pid)
+            fs0, th0 = faults_switches(pid), thread_cpu(pid)
             g.signal(signal.SIGUSR1)
             # libotr alone, at the same time as the bot's handshakes, so
             # on a CPU as busy as the bot's (the other core's load makes
@@ -573,7 +595,7 @@ class Run:
             time.sleep(1.2)          # the tick logs the totals
             k1 = self.kinds()
             cs, ts = cpu_s(pid), time.time()
-            fs1 = faults_switches(pid)
+            fs1, th1 = faults_switches(pid), thread_cpu(pid)
             perf = self.perf_stop(prof)
             queries = [v for (t, v) in g.samples("Q")]
             mark = self.bot.mark()
@@ -585,9 +607,11 @@ class Run:
                 if a.floor_alongside else None
             k2 = self.kinds()
             c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
+            th2 = thread_cpu(pid)
             p2 = self.prosody_cpu()
             time.sleep(a.ask_secs)
             c3, t3, r3 = cpu_s(pid), time.time(), rss_kb(pid)
+            th3 = thread_cpu(pid)
             k3 = self.kinds()
             m3 = self.bot.mark()
             p3 = self.prosody_cpu()
@@ -643,6 +667,8 @@ class Run:
                    "rss_kb_before": r0, "rss_kb_after_handshakes": r1,
                    "rss_kb_after_asking": r3,
                    "rss_kb_per_session_added": round((r3 - r0) / max(1, add), 1)}
+            res["threads_cpu_ms_handshakes"] = thread_delta(th0, th1)
+            res["threads_cpu_ms_answers"] = thread_delta(th2, th3)
             res["load"] = os.getloadavg()
             res["load1"] = round(res["load"][0], 1)
             res["machine_state"] = machine_state()

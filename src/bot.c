@@ -30,6 +30,7 @@
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
+#define BOT_GREETINGS		8	/* greetings kept rendered (bot_secure) */
 
 enum lang_from {
 	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
@@ -84,6 +85,21 @@ struct person {
 	time_t		 last;
 };
 
+/*
+ * A greeting as sent (after chat_text_out): the same text for everyone
+ * who shares its language, key state and the bot's fingerprint, so it is
+ * rendered once and kept; every field it depends on is its key. Emptied
+ * by bot_reload (new phrases).
+ */
+struct greeting {
+	char		 lang[BOT_LANG_MAX];
+	int		 verified;
+	char		*our_fp;	/* NULL: none given */
+	char		*question;	/* the SMP question; NULL: none */
+	char		*text;		/* NULL: slot unused */
+	int		 silent;	/* every phrase empty: nothing said */
+};
+
 struct bot {
 	const struct config	*cfg;
 	const struct guide	*g;
@@ -98,6 +114,8 @@ struct bot {
 	size_t			 nxhits;
 	struct lru		*people;	/* folded bare JID -> person */
 	struct intent		*intent;
+	struct greeting		 greet[BOT_GREETINGS];
+	size_t			 greet_next;	/* slot to reuse next */
 };
 
 /* One event being handled. */
@@ -1604,6 +1622,24 @@ starts_with(const char *key, const char *folded, const char **lang)
 	return 0;
 }
 
+static int
+same_str(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static void
+greetings_clear(struct bot *b)
+{
+	for (size_t i = 0; i < BOT_GREETINGS; i++) {
+		free(b->greet[i].our_fp);
+		free(b->greet[i].question);
+		free(b->greet[i].text);
+	}
+	memset(b->greet, 0, sizeof(b->greet));
+	b->greet_next = 0;
+}
+
 /* Engine. */
 
 struct bot *
@@ -1632,6 +1668,7 @@ bot_free(struct bot *b)
 		return;
 	lru_free(b->people);
 	intent_free(b->intent);
+	greetings_clear(b);
 	free(b);
 }
 
@@ -1681,6 +1718,7 @@ bot_reload(struct bot *b, const struct guide *g, const struct search *s,
 	b->s = s;
 	b->p = p;
 	b->esc = esc;
+	greetings_clear(b);
 	/* Section numbers belong to the old guide: paging and numbered
 	 * lists start again; language, consent and verification stay. */
 	lru_each(b->people, person_reread, NULL);
@@ -1872,13 +1910,70 @@ bot_text(struct bot *b, const char *peer, const char *text,
 	person_text(&t, text);
 }
 
+/* The greeting of a new private conversation, made of phrases only;
+ * *silent: nothing to say. New string. */
+static char *
+greeting_render(struct turn *t, int *silent)
+{
+	const struct bot_facts *f = t->f;
+	struct buf m;
+	char *clean;
+
+	buf_init(&m);
+	add_line(t, &m, "hello", NULL);
+	if (f->our_fp != NULL) {
+		const char *v[] = { "fp", f->our_fp, NULL };
+		add_key(t, &m, "hello_fp", v);
+	}
+	if (f->verified)
+		add_key(t, &m, "hello_known", NULL);
+	add_check_me(t, &m, "hello_check_me", 1);
+	add_key(t, &m, smp_question(t) != NULL ? "hello_next_verify" :
+	    "hello_next", NULL);
+	*silent = m.len == 0;
+	clean = chat_text_out(m.s);
+	buf_release(&m);
+	return clean;
+}
+
+/* Borrowed (valid until bot_reload or BOT_GREETINGS other greetings): the
+ * greeting for this turn's person, rendered on the first use; NULL when
+ * there is nothing to say. */
+static const char *
+greeting_get(struct turn *t)
+{
+	struct bot *b = t->b;
+	const char *lang = turn_lang(t), *q = smp_question(t);
+	const char *fp = t->f->our_fp;
+	int verified = t->f->verified != 0;
+	struct greeting *g;
+
+	for (size_t i = 0; i < BOT_GREETINGS; i++) {
+		g = &b->greet[i];
+		if (g->text != NULL && g->verified == verified &&
+		    strcmp(g->lang, lang) == 0 && same_str(g->our_fp, fp) &&
+		    same_str(g->question, q))
+			return g->silent ? NULL : g->text;
+	}
+	g = &b->greet[b->greet_next];
+	b->greet_next = (b->greet_next + 1) % BOT_GREETINGS;
+	free(g->our_fp);
+	free(g->question);
+	free(g->text);
+	(void)util_snprintf(g->lang, sizeof(g->lang), "%s", lang);
+	g->verified = verified;
+	g->our_fp = fp != NULL ? xstrdup(fp) : NULL;
+	g->question = q != NULL ? xstrdup(q) : NULL;
+	g->text = greeting_render(t, &g->silent);
+	return g->silent ? NULL : g->text;
+}
+
 void
 bot_secure(struct bot *b, const char *peer, const struct bot_facts *f,
     int unread, int plaintext, time_t now, struct bot_actions *out)
 {
 	const struct config_helper *h;
 	struct turn t;
-	struct buf m;
 
 	turn_init(&t, b, peer, f, now, out);
 	if ((h = config_helper_find(b->cfg, peer)) != NULL) {
@@ -1900,18 +1995,12 @@ bot_secure(struct bot *b, const char *peer, const struct bot_facts *f,
 	t.who->verified = f->verified;
 	t.who->proved = 0;
 	t.who->doubted = 0;
-	buf_init(&m);
-	add_line(&t, &m, "hello", NULL);
-	if (f->our_fp != NULL) {
-		const char *v[] = { "fp", f->our_fp, NULL };
-		add_key(&t, &m, "hello_fp", v);
+	{
+		const char *hello = greeting_get(&t);
+
+		if (hello != NULL)
+			bot_actions_add(out, BOT_SAY, peer, hello);
 	}
-	if (f->verified)
-		add_key(&t, &m, "hello_known", NULL);
-	add_check_me(&t, &m, "hello_check_me", 1);
-	add_key(&t, &m, smp_question(&t) != NULL ? "hello_next_verify" :
-	    "hello_next", NULL);
-	say_buf(&t, &m);
 	if (b->cfg->otr.narrate) {
 		say_key(&t, "narrate_secure");
 		if (plaintext)

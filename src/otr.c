@@ -1620,13 +1620,19 @@ op_inject(void *od, const char *acct, const char *proto, const char *user,
 }
 
 /* A person's key links them across restarts (the JID hash key changes):
- * logged only with log.show_jids. Helpers' keys are in the config. */
+ * logged only with log.show_jids. Helpers' keys are in the config. The
+ * human form is made only when it is shown (two a handshake otherwise,
+ * 40 sprintf calls for a line that hides it). fp NULL: "?". */
 static const char *
-key_for_log(const struct eng *o, const char *bare, const char *human)
+key_for_log(const struct eng *o, const char *bare, const unsigned char *fp,
+    char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN])
 {
-	if (log_shows_jids() || config_helper_find(o->cfg, bare) != NULL)
-		return human;
-	return "(hidden: log.show_jids is off)";
+	if (!log_shows_jids() && config_helper_find(o->cfg, bare) == NULL)
+		return "(hidden: log.show_jids is off)";
+	if (fp == NULL)
+		return "?";
+	otrl_privkey_hash_to_human(human, fp);
+	return human;
 }
 
 static void
@@ -1638,9 +1644,8 @@ op_new_fingerprint(void *od, OtrlUserState us, const char *acct,
 	(void)us;
 	(void)acct;
 	(void)proto;
-	otrl_privkey_hash_to_human(human, fp);
 	log_info("otr: new key for %s: %s", log_peer(user),
-	    key_for_log(od, user, human));
+	    key_for_log(od, user, fp, human));
 }
 
 static void
@@ -1656,15 +1661,14 @@ op_gone_secure(void *od, ConnContext *ctx)
 	struct peer *p = peer_find(o, ctx->username);
 	const struct config_helper *h = config_helper_find(o->cfg, ctx->username);
 	char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "?";
+	const unsigned char *fp = ctx->active_fingerprint != NULL ?
+	    ctx->active_fingerprint->fingerprint : NULL;
 	int plaintext = 0, unread = 0, back = 0;
 	time_t now = now_of(o);
 
-	if (ctx->active_fingerprint != NULL)
-		otrl_privkey_hash_to_human(human,
-		    ctx->active_fingerprint->fingerprint);
 	log_info("otr: private conversation with %s (OTR v%u, key %s)",
 	    log_peer(ctx->username), ctx->protocol_version,
-	    key_for_log(o, ctx->username, human));
+	    key_for_log(o, ctx->username, fp, human));
 	if (h != NULL) {
 		if (ctx->active_fingerprint != NULL &&
 		    pin_matches(h, ctx->active_fingerprint->fingerprint))

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gcrypt.h>
 #include <strophe.h>
 
 #include "config.h"
@@ -76,6 +77,9 @@ struct xmppc {
 	size_t			 npeer_pings;
 	int			 pings_full_logged;
 	char			*status;	/* presence text; NULL: config's */
+	/* Message ids (message_id): a secret drawn once, and a count. */
+	char			*id_key;
+	uint64_t		 id_count;
 };
 
 /*
@@ -270,6 +274,57 @@ send_presence(struct xmppc *x, const char *to, const char *type,
 	}
 	xmpp_send(x->conn, pres);
 	xmpp_stanza_release(pres);
+}
+
+/*
+ * A chat message's id: 32 hex digits of SHA-256(id_key, count). As unique
+ * and unguessable as libstrophe's xmpp_uuid_gen, which makes a getrandom()
+ * system call for every id (3 a handshake, about 4 us each on the bench
+ * machine); a keyed hash of a count says nothing of how many messages
+ * went out before. NULL: let libstrophe make one.
+ */
+static char *
+message_id(struct xmppc *x)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char digest[32], count[8];
+	gcry_buffer_t iov[2];
+	char *id;
+
+	if (x->id_key == NULL) {
+		char *a = xmpp_uuid_gen(x->ctx), *b = xmpp_uuid_gen(x->ctx);
+
+		/* two uuids: 244 random bits */
+		if (a != NULL && b != NULL) {
+			size_t n = strlen(a) + strlen(b) + 1;
+
+			x->id_key = xmalloc(n);
+			(void)util_snprintf(x->id_key, n, "%s%s", a, b);
+		}
+		if (a != NULL)
+			xmpp_free(x->ctx, a);
+		if (b != NULL)
+			xmpp_free(x->ctx, b);
+		if (x->id_key == NULL)
+			return NULL;
+	}
+	x->id_count++;
+	for (size_t i = 0; i < sizeof(count); i++)
+		count[i] = (unsigned char)(x->id_count >> (8 * i));
+	memset(iov, 0, sizeof(iov));
+	iov[0].data = x->id_key;
+	iov[0].len = strlen(x->id_key);
+	iov[1].data = count;
+	iov[1].len = sizeof(count);
+	if (gcry_md_hash_buffers(GCRY_MD_SHA256, 0, digest, iov, 2) != 0)
+		return NULL;
+	id = xmalloc(33);
+	for (size_t i = 0; i < 16; i++) {
+		id[2 * i] = hex[digest[i] >> 4];
+		id[2 * i + 1] = hex[digest[i] & 15];
+	}
+	id[32] = '\0';
+	return id;
 }
 
 static void
@@ -918,6 +973,8 @@ xmppc_free(struct xmppc *x)
 	free(x->full);
 	free(x->domain);
 	free(x->status);
+	if (x->id_key != NULL)
+		util_strfreezero(x->id_key);
 	free(x);
 }
 
@@ -987,10 +1044,15 @@ xmppc_send_body(struct xmppc *x, const char *to, const char *body,
 
 	if (x->state != XS_ONLINE || !xmpp_conn_is_connected(x->conn))
 		return -1;
-	id = xmpp_uuid_gen(x->ctx);
-	msg = xmpp_message_new(x->ctx, "chat", to, id);
-	if (id != NULL)
-		xmpp_free(x->ctx, id);
+	if ((id = message_id(x)) != NULL) {
+		msg = xmpp_message_new(x->ctx, "chat", to, id);
+		free(id);
+	} else {
+		id = xmpp_uuid_gen(x->ctx);
+		msg = xmpp_message_new(x->ctx, "chat", to, id);
+		if (id != NULL)
+			xmpp_free(x->ctx, id);
+	}
 	if (msg == NULL)
 		return -1;
 	clean = xml_clean(body);

@@ -3,10 +3,13 @@
  * lengths at 1023 and 1024 bytes, empty parts, server JIDs, resources that
  * hold '/' and '@', case folding; then the bare form into a small buffer
  * (an error, never a cut) and log_peer's hash of two long JIDs that agree
- * on their first 511 bytes (they shared one hash when log.c cut there).
+ * on their first 511 bytes (they shared one hash when log.c cut there),
+ * and that hash is HMAC-SHA256: RFC 4231's first vector, and libgcrypt's
+ * own HMAC of a JID (log.c computes it from two plain hashes).
  */
 #include "ac-config.h"
 
+#include <gcrypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +233,49 @@ test_log_collision(void)
 	free(b);
 }
 
+/* "p:" and the first 4 bytes of HMAC-SHA256(key, msg) as libgcrypt's own
+ * HMAC gives them. */
+static void
+gcry_peer(const unsigned char *key, size_t keylen, const char *msg,
+    char out[16])
+{
+	gcry_md_hd_t h;
+	const unsigned char *m;
+
+	out[0] = '\0';
+	if (gcry_md_open(&h, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC) != 0)
+		return;
+	gcry_md_setkey(h, key, keylen);
+	gcry_md_write(h, msg, strlen(msg));
+	m = gcry_md_read(h, GCRY_MD_SHA256);
+	snprintf(out, 16, "p:%02x%02x%02x%02x", m[0], m[1], m[2], m[3]);
+	gcry_md_close(h);
+}
+
+static void
+test_log_hmac(void)
+{
+	unsigned char key[32];
+	char want[16], got[16];
+
+	/* RFC 4231, test case 1: key 20 bytes of 0x0b, data "Hi There",
+	 * HMAC-SHA256 b0344c61d8db...; a key shorter than 32 bytes is
+	 * padded with zeros, as HMAC pads it. "Hi There" is no JID: it is
+	 * hashed whole. */
+	memset(key, 0x0b, 20);
+	log_set_peer_privacy(key, 20, 0);
+	CHECK_STR("p:b0344c61", log_peer("Hi There"),
+	    "log_peer: RFC 4231's first HMAC-SHA256 vector");
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)(i * 37 + 1);
+	log_set_peer_privacy(key, sizeof(key), 0);
+	gcry_peer(key, sizeof(key), "anna@example.org", want);
+	snprintf(got, sizeof(got), "%s", log_peer("Anna@Example.org/phone"));
+	CHECK_STR(want, got, "log_peer: libgcrypt's HMAC of the bare JID");
+	gcry_peer(key, sizeof(key), "b@x", want);
+	CHECK_STR(want, log_peer("b@x"), "log_peer: a short JID");
+}
+
 int
 main(void)
 {
@@ -238,5 +284,6 @@ main(void)
 	test_eq();
 	test_into();
 	test_log_collision();
+	test_log_hmac();
 	return TAP_DONE();
 }
