@@ -592,6 +592,43 @@ def main():
     after = {}
     for mode, (obj, fk, st, _, _) in chosen.items():
         after[mode] = tally(test, *outcomes(test, models[fk], st, dec))
+    # The same settings, each test half's model trained without its own
+    # set's tune half (the lines written next to it, by the same hand):
+    # what a new writer's questions would meet.
+    loso = {}
+    for fk in models:
+        probs = {}
+        for sname in set(q.set for q in test):
+            m = train([q for q in tune if q.set != sname], fk[1],
+                      feats[fk[0]], fk[2])
+            probs.update({q.qid: m.proba(feats[fk[0]][q.qid])
+                          for q in test if q.set == sname})
+        loso[fk] = probs
+        ok, n = page_acc(test, probs)
+        print("# classifier alone %s, trained without the set's own tune "
+              "half, test page accuracy %d/%d (%.1f%%)" %
+              (name(fk), ok, n, 100.0 * ok / n))
+    for mode, (obj, fk, st, _, _) in chosen.items():
+        after[mode + " (without own set)"] = tally(
+            test, *outcomes(test, loso[fk], st, dec))
+    # How close the test halves are to the tune lines: the share of test
+    # questions with a tune question of Jaccard similarity >= 0.5 (words
+    # and concepts), in the same set and in another.
+    f = feats["both"]
+    near = collections.Counter()
+    for q in test:
+        for same in (True, False):
+            best = 0.0
+            for r in tune:
+                if (r.set == q.set) != same:
+                    continue
+                u = len(f[q.qid] | f[r.qid])
+                if u:
+                    best = max(best, len(f[q.qid] & f[r.qid]) / u)
+            near[same] += best >= 0.5
+    print("# test questions with a tune question of Jaccard >= 0.5: in "
+          "their own set %d/%d, in another set %d/%d" %
+          (near[True], len(test), near[False], len(test)))
     sets = sorted(base)
     for s in sets + ["together"]:
         pick = (lambda t: total(t)) if s == "together" else \
