@@ -529,12 +529,13 @@ def main():
         best_forms += [key for key in cv if key[1][0] == fam and key[2]]
     grid = []
     for k in (3, 5, 10):
-        for form, ws in (("power", (0.1, 0.2, 0.3, 0.5, 0.75, 1.0)),
-                         ("mix", (0.2, 0.4, 0.6, 0.8))):
+        for form, ws in (("power", (0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75,
+                                    1.0)),
+                         ("mix", (0.1, 0.2, 0.4, 0.6, 0.8))):
             for w in ws:
                 grid.append((k, form, w, "veto", 0))
                 grid.append((k, form, w, "redecide", 0))
-                for tau in (0.2, 0.3, 0.4, 0.5):
+                for tau in (0.1, 0.2, 0.3, 0.4, 0.5):
                     grid.append((k, form, w, "gate", tau))
     for tau in (0.1, 0.2, 0.3, 0.4, 0.5):
         grid.append((K, "power", 0, "gate", tau))
