@@ -8,6 +8,7 @@
  *   hits_dump -l top_srcdir           the lexicon's terms as the search
  *                                     compiles them
  *   hits_dump -r [-k K] top_srcdir    decide reordered hits (below)
+ *   hits_dump -t top_srcdir           tokens of other text (below)
  *
  * Reads top_srcdir/replies (with its lexicon) and the sets test_quality
  * splits into halves, plus questions.tsv (all tune). No blind set is
@@ -37,6 +38,9 @@
  * search_decide() on the hits in that order, with copy and translation
  * read again against the new best hit (search.c sets them against the
  * first hit), one word a line.
+ *
+ * -t reads "lang<TAB>text" lines on stdin (example questions, such as a
+ * page's asks) and prints the T lines of each as above, numbered from 0.
  */
 #include "ac-config.h"
 
@@ -240,6 +244,29 @@ translates(const struct guide *g, size_t a, size_t b)
 	return nx > 0 && nx == ny && memcmp(x, y, nx) == 0;
 }
 
+/* -t: the T lines of each "lang<TAB>text" line of stdin. */
+static void
+token_lines(const struct lexicon *lx)
+{
+	const char *codes[16];
+	size_t ncodes = lexicon_langs(lx, codes, 16), n = 0;
+	char line[LINE_MAX_];
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		char *text, *nl;
+
+		if ((nl = strpbrk(line, "\r\n")) != NULL)
+			*nl = '\0';
+		if ((text = strchr(line, '\t')) == NULL)
+			continue;
+		*text++ = '\0';
+		put_tokens(n, "q", text, line);
+		for (size_t c = 0; c < ncodes; c++)
+			put_tokens(n, codes[c], text, codes[c]);
+		n++;
+	}
+}
+
 /* -r: one reordering a line. */
 static void
 decide_lines(const struct guide *g, const struct search *s)
@@ -292,15 +319,16 @@ main(int argc, char **argv)
 	struct lexicon *lx;
 	struct search *s;
 	size_t k = 10, differ = 0;
-	int ch, terms = 0, decide = 0;
+	int ch, terms = 0, decide = 0, tokens = 0;
 
-	while ((ch = getopt(argc, argv, "k:lr")) != -1) {
+	while ((ch = getopt(argc, argv, "k:lrt")) != -1) {
 		switch (ch) {
 		case 'k':
 			k = strtoul(optarg, NULL, 10);
 			break;
 		case 'l': terms = 1; break;
 		case 'r': decide = 1; break;
+		case 't': tokens = 1; break;
 		default:
 			goto usage;
 		}
@@ -320,6 +348,12 @@ main(int argc, char **argv)
 	if (lexicon_load_dir(lx, path) < 0) {
 		fprintf(stderr, "hits_dump: %s\n", lexicon_error(lx));
 		return 1;
+	}
+	if (tokens) {
+		token_lines(lx);
+		lexicon_free(lx);
+		guide_free(g);
+		return 0;
 	}
 	if (terms) {
 		for (size_t t = 0; t < lexicon_nterms(lx); t++) {
@@ -357,6 +391,6 @@ main(int argc, char **argv)
 	guide_free(g);
 	return 0;
 usage:
-	fprintf(stderr, "usage: hits_dump [-lr] [-k K] top_srcdir\n");
+	fprintf(stderr, "usage: hits_dump [-lrt] [-k K] top_srcdir\n");
 	return 2;
 }

@@ -11,6 +11,13 @@ Run it in the build directory, after `make` (which builds bench/hits_dump):
 `../scripts/page-classifier.py --top ..`). It takes a few minutes of CPU
 (plain Python, no numpy); --quick tries fewer settings.
 
+  scripts/page-classifier.py --asks DIR [--test]
+
+trains the classifier on the example questions of the pages of DIR
+instead (their `<!-- asks:` blocks, one question a line, labelled by the
+page's stem, in the page's language): no question set is trained on, so
+every tune line is held out and the form is chosen on them directly.
+
 What it does:
 1. bench/hits_dump asks every line of the sets test_quality splits into
    halves (and questions.tsv, all tune) of replies/ with its lexicon: the
@@ -130,6 +137,53 @@ def concepts(q, lex):
                 if toks[i:i + len(term)] == term:
                     found.add(c)
     return found
+
+
+class Ask:
+    """An example question of a page, as a training line."""
+    _n = 0
+
+    def __init__(self, stem, lang, text):
+        self.qid = ("ask", Ask._n)
+        Ask._n += 1
+        self.set, self.half, self.lang, self.text = "asks", "train", lang, text
+        self.stems = {stem}
+        self.tokens = {}
+
+
+def load_asks(build, top, folder):
+    """The asks of every page of folder (name.xx.md: language xx)."""
+    asks = []
+    for fn in sorted(os.listdir(folder)):
+        m = re.match(r"(.+)\.([a-z][a-z])\.md$", fn)
+        if not m:
+            continue
+        inside = False
+        with open(os.path.join(folder, fn), encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("<!-- asks:"):
+                    inside = True
+                    rest = line[len("<!-- asks:"):].strip()
+                    if rest.endswith("-->"):
+                        inside = False
+                        rest = rest[:-3].strip()
+                    if rest:
+                        asks.append(Ask(m.group(1), m.group(2), rest))
+                    continue
+                if not inside:
+                    continue
+                if line.endswith("-->"):
+                    inside = False
+                    line = line[:-3].strip()
+                if line:
+                    asks.append(Ask(m.group(1), m.group(2), line))
+    text = "".join("%s\t%s\n" % (x.lang, x.text.replace("\t", " "))
+                   for x in asks)
+    for line in run(build, ["-t", top], text).splitlines():
+        f = line.split("\t")
+        asks[int(f[1])].tokens[f[2]] = f[3].split()
+    return asks
 
 
 def label_stems(expected):
@@ -445,6 +499,8 @@ def main():
     ap.add_argument("--top", default=".")
     ap.add_argument("--build", default=".")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--asks", metavar="DIR",
+                    help="train on the asks of DIR's pages only")
     ap.add_argument("--test", action="store_true",
                     help="apply the settings chosen on tune to the test "
                     "halves, once, and print their totals")
@@ -471,6 +527,9 @@ def main():
     set_fold = {q.qid: q.set for q in qs}
     rnd = random.Random(7)
     rand_fold = {q.qid: rnd.randrange(10) for q in qs}
+
+    if a.asks:
+        return main_asks(a, qs, tune, test, lex, feats, pages, K)
 
     # The classifier's form: page accuracy out of fold on the tune lines.
     specs = [("nb", al, pr) for al in (0.1, 0.3, 1.0)
@@ -512,6 +571,133 @@ def main():
     print("#   the search's first hit's page: %d/%d (%.1f%%)" %
           (ok, n, 100.0 * ok / n))
 
+    best_forms = []
+    for fam in ("nb", "lr"):
+        cands = sorted(((v[0], key) for key, v in cv.items()
+                        if key[1][0] == fam and not key[2]), reverse=True)
+        best_forms += [c[1] for c in cands[:2]]
+        best_forms += [key for key in cv if key[1][0] == fam and key[2]]
+
+    def test_probs(fk):
+        m = train(tune, fk[1], feats[fk[0]], fk[2])
+        return {q.qid: m.proba(feats[fk[0]][q.qid]) for q in test}
+
+    def extra(chosen, models, dec, after):
+        # The same settings, each test half's model trained without its
+        # own set's tune half (the lines written next to it, by the same
+        # hand): what a new writer's questions would meet.
+        loso = {}
+        for fk in models:
+            probs = {}
+            for sname in set(q.set for q in test):
+                m = train([q for q in tune if q.set != sname], fk[1],
+                          feats[fk[0]], fk[2])
+                probs.update({q.qid: m.proba(feats[fk[0]][q.qid])
+                              for q in test if q.set == sname})
+            loso[fk] = probs
+            ok, n = page_acc(test, probs)
+            print("# classifier alone %s, trained without the set's own "
+                  "tune half, test page accuracy %d/%d (%.1f%%)" %
+                  (name(fk), ok, n, 100.0 * ok / n))
+        for mode, (obj, fk, st, _, _) in chosen.items():
+            after[mode + " (without own set)"] = tally(
+                test, *outcomes(test, loso[fk], st, dec))
+        # How close the test halves are to the tune lines: the share of
+        # test questions with a tune question of Jaccard similarity >= 0.5
+        # (words and concepts), in the same set and in another.
+        f = feats["both"]
+        near = collections.Counter()
+        for q in test:
+            for same in (True, False):
+                best = 0.0
+                for r in tune:
+                    if (r.set == q.set) != same:
+                        continue
+                    u = len(f[q.qid] | f[r.qid])
+                    if u:
+                        best = max(best, len(f[q.qid] & f[r.qid]) / u)
+                near[same] += best >= 0.5
+        print("# test questions with a tune question of Jaccard >= 0.5: in "
+              "their own set %d/%d, in another set %d/%d" %
+              (near[True], len(test), near[False], len(test)))
+
+    combine(a, K, tune, test, cv, best_forms, test_probs, extra)
+
+
+def main_asks(a, qs, tune, test, lex, feats, pages, K):
+    """The classifier trained on the pages' asks only: every tune line is
+    held out, so forms and settings are chosen on them directly."""
+    asks = load_asks(a.build, a.top, a.asks)
+    bad = set(c for x in asks for c in x.stems) - set(pages)
+    if bad:
+        sys.exit("page-classifier: asks of pages the guide lacks: %s" %
+                 sorted(bad))
+    per = collections.Counter(c for x in asks for c in x.stems)
+    print("# %d asks in %s, %d to %d a page" % (len(asks), a.asks,
+                                               min(per.values()),
+                                               max(per.values())))
+    for kind in feats:
+        feats[kind].update({x.qid: features(x, lex, kind) for x in asks})
+    specs = [("nb", al, pr) for al in (0.1, 0.3, 1.0)
+             for pr in ("uniform", "empirical")]
+    specs += [("lr", lam, None) for lam in (1e-4, 1e-3, 1e-2)]
+    kinds = ("words", "concepts", "both")
+    if a.quick:
+        specs = [("nb", 0.3, "uniform")]
+        kinds = ("both",)
+    cv, models = {}, {}
+    print("# classifier trained on the asks, page accuracy on the labelled "
+          "tune lines (all held out):")
+    for kind in kinds:
+        for spec in specs:
+            if spec[0] == "lr" and kind != "both":
+                continue
+            m = train(asks, spec, feats[kind], False)
+            models[(kind, spec, False)] = m
+            probs = {q.qid: m.proba(feats[kind][q.qid]) for q in tune}
+            ok, n = page_acc(tune, probs)
+            cv[(kind, spec, False)] = (ok, probs)
+            print("#   %-8s %-28s %d/%d (%.1f%%)" % (kind, spec, ok, n,
+                                                    100.0 * ok / n))
+            sys.stdout.flush()
+    best_forms = []
+    for fam in ("nb", "lr"):
+        cands = sorted(((v[0], key) for key, v in cv.items()
+                        if key[1][0] == fam), reverse=True)
+        best_forms += [c[1] for c in cands[:2]]
+
+    def test_probs(fk):
+        return {q.qid: models[fk].proba(feats[fk[0]][q.qid]) for q in test}
+
+    # How close the question sets are to the asks (written apart from
+    # them): questions with an ask of Jaccard similarity >= 0.5 (words and
+    # concepts), and with an ask of the very same features.
+    f = feats["both"]
+    for half, lines in (("tune", tune), ("test", test)):
+        near = same = 0
+        for q in lines:
+            best = 0.0
+            for x in asks:
+                u = len(f[q.qid] | f[x.qid])
+                if u:
+                    best = max(best, len(f[q.qid] & f[x.qid]) / u)
+            near += best >= 0.5
+            same += best == 1.0
+        print("# %s questions with an ask of Jaccard >= 0.5: %d/%d, of the "
+              "same features: %d" % (half, near, len(lines), same))
+    ok, n = 0, 0
+    for q in tune:
+        if q.stems:
+            n += 1
+            ok += q.hits[0][1] in q.stems if q.hits else 0
+    print("#   the search's first hit's page, tune: %d/%d (%.1f%%)" %
+          (ok, n, 100.0 * ok / n))
+    combine(a, K, tune, test, cv, best_forms, test_probs, None)
+
+
+def combine(a, K, tune, test, cv, best_forms, test_probs, extra):
+    """Chooses each decision mode's setting on the tune lines; with
+    --test, applies it to the test halves once and prints their totals."""
     # The combination, on the tune lines' out-of-fold probabilities (the
     # two best forms of each family).
     dec = Decider(a.build, a.top, K)
@@ -521,12 +707,6 @@ def main():
     ident = outcomes(tune, None, (K, "power", 0, "redecide", 0), dec)
     print("# tune, the same hits decided on ten (as the bot): %s" %
           fmt(total(tally(tune, *ident))))
-    best_forms = []
-    for fam in ("nb", "lr"):
-        cands = sorted(((v[0], key) for key, v in cv.items()
-                        if key[1][0] == fam and not key[2]), reverse=True)
-        best_forms += [c[1] for c in cands[:2]]
-        best_forms += [key for key in cv if key[1][0] == fam and key[2]]
     grid = []
     for k in (3, 5, 10):
         for form, ws in (("power", (0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75,
@@ -535,9 +715,9 @@ def main():
             for w in ws:
                 grid.append((k, form, w, "veto", 0))
                 grid.append((k, form, w, "redecide", 0))
-                for tau in (0.1, 0.2, 0.3, 0.4, 0.5):
+                for tau in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
                     grid.append((k, form, w, "gate", tau))
-    for tau in (0.1, 0.2, 0.3, 0.4, 0.5):
+    for tau in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         grid.append((K, "power", 0, "gate", tau))
     if a.quick:
         grid = [g for g in grid if g[0] == 10 and g[1] == "power"]
@@ -577,8 +757,7 @@ def main():
     models = {}
     for mode, (obj, fk, st, _, _) in chosen.items():
         if fk not in models:
-            m = train(tune, fk[1], feats[fk[0]], fk[2])
-            models[fk] = {q.qid: m.proba(feats[fk[0]][q.qid]) for q in test}
+            models[fk] = test_probs(fk)
     for fk, probs in models.items():
         ok, n = page_acc(test, probs)
         print("# classifier alone %s, test page accuracy %d/%d "
@@ -593,43 +772,8 @@ def main():
     after = {}
     for mode, (obj, fk, st, _, _) in chosen.items():
         after[mode] = tally(test, *outcomes(test, models[fk], st, dec))
-    # The same settings, each test half's model trained without its own
-    # set's tune half (the lines written next to it, by the same hand):
-    # what a new writer's questions would meet.
-    loso = {}
-    for fk in models:
-        probs = {}
-        for sname in set(q.set for q in test):
-            m = train([q for q in tune if q.set != sname], fk[1],
-                      feats[fk[0]], fk[2])
-            probs.update({q.qid: m.proba(feats[fk[0]][q.qid])
-                          for q in test if q.set == sname})
-        loso[fk] = probs
-        ok, n = page_acc(test, probs)
-        print("# classifier alone %s, trained without the set's own tune "
-              "half, test page accuracy %d/%d (%.1f%%)" %
-              (name(fk), ok, n, 100.0 * ok / n))
-    for mode, (obj, fk, st, _, _) in chosen.items():
-        after[mode + " (without own set)"] = tally(
-            test, *outcomes(test, loso[fk], st, dec))
-    # How close the test halves are to the tune lines: the share of test
-    # questions with a tune question of Jaccard similarity >= 0.5 (words
-    # and concepts), in the same set and in another.
-    f = feats["both"]
-    near = collections.Counter()
-    for q in test:
-        for same in (True, False):
-            best = 0.0
-            for r in tune:
-                if (r.set == q.set) != same:
-                    continue
-                u = len(f[q.qid] | f[r.qid])
-                if u:
-                    best = max(best, len(f[q.qid] & f[r.qid]) / u)
-            near[same] += best >= 0.5
-    print("# test questions with a tune question of Jaccard >= 0.5: in "
-          "their own set %d/%d, in another set %d/%d" %
-          (near[True], len(test), near[False], len(test)))
+    if extra:
+        extra(chosen, models, dec, after)
     sets = sorted(base)
     for s in sets + ["together"]:
         pick = (lambda t: total(t)) if s == "together" else \
