@@ -3,7 +3,7 @@
  * prints what the loader made of them, or answers questions.
  *
  *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]]
- *       [-T [-D file]] dir...
+ *       [-T [-v] [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text (and what other
  *                pages' links to each page say, and the asks: the
@@ -25,6 +25,9 @@
  *                the number of pages and sections
  *     -D file    with -T: write the tune lines' search_features() there
  *                (tests/unit/decide_dump.h), for scripts/fit-decide.py
+ *     -v         with -T: each printed miss's hits with their coverage,
+ *                heading share, page, copy and key flags, and whether
+ *                search_is_answer() takes them at the bar
  *     -m score   decide at this min_score (default: the guide's own,
  *                search_min_score(), as the bot does)
  */
@@ -90,6 +93,8 @@ tally_print(const char *name, const struct tally *t)
 }
 
 /* -T: the questions on stdin. */
+static int verbose;	/* -v: why each hit of a printed miss is kept */
+
 static void
 run_questions(const struct guide *g, const struct search *s, double min,
     FILE *dump)
@@ -166,6 +171,27 @@ run_questions(const struct guide *g, const struct search *s, double min,
 				printf("  %.3f%s %s\n", hits[k].score,
 				    hits[k].off_subject ? " (off subject)" : "",
 				    l);
+				if (verbose)
+					printf("      %s cov %.2f head %.2f "
+					    "page %zu%s%s%s%s answerable %d "
+					    "words %zu matched %zu rarity %.2f "
+					    "unknown %.2f title %u about %d\n",
+					    labels_match(qe, g,
+					    hits[k].section) ? "RIGHT" : "wrong",
+					    hits[k].coverage, hits[k].heading,
+					    hits[k].page, hits[k].copy ?
+					    " copy" : "", hits[k].translation ?
+					    " translation" : "",
+					    hits[k].lacks_key ? " lacks_key" :
+					    "", hits[k].key_mention ?
+					    " key_mention" : "",
+					    search_is_answer(&hits[k], min),
+					    hits[k].words, hits[k].matched,
+					    hits[k].rarity, hits[k].unknown,
+					    hits[k].title_topics,
+					    (hits[k].heading > 0 ||
+					    hits[k].title_topics != 0) &&
+					    !hits[k].key_mention);
 			}
 		}
 	}
@@ -192,10 +218,11 @@ main(int argc, char **argv)
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
 	log_init(LOGL_INFO, NULL);
-	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:")) != -1) {
+	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:v")) != -1) {
 		switch (ch) {
 		case 'x': lexfile = optarg; break;
 		case 'K': nokw = 1; break;
+		case 'v': verbose = 1; break;
 		case 'D': dumpfile = optarg; break;
 		case 't': text = 1; break;
 		case 'q': q = optarg; break;
@@ -204,7 +231,7 @@ main(int argc, char **argv)
 		case 'm': min = strtod(optarg, NULL); break;
 		default:
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
-			    "[-m score] [-q text [-l lang]] [-T [-D file]] "
+			    "[-m score] [-q text [-l lang]] [-T [-v] [-D file]] "
 			    "dir...\n");
 			return 2;
 		}
