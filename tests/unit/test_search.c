@@ -496,56 +496,63 @@ static const char *const watch_page[][2] = {
 	  "qué comparte en esa app.\n" },
 };
 
+/*
+ * One neighbouring subject asked in each language: with only the nlang
+ * pages of near (files near_stem.LANG.md) the best hit lacks the question's key
+ * concept and is no answer; once own's pages (own_stem.LANG.md) are added
+ * as well, they answer. concept must be in the shipped lexicon.
+ */
 static void
-test_neighbours(void)
+check_neighbour(const char *concept, const char *what,
+    const char *const near[][2], const char *near_stem,
+    const char *const own[][2], const char *own_stem, size_t nlang,
+    const char *const qs[][2], size_t nq)
 {
-	static const char *const qs[][2] = {
-		{ "en", "is my smartwatch spying on me" },
-		{ "fr", "est-ce que ma montre connectée m'espionne" },
-		{ "es", "mi reloj inteligente me espía?" },
-	};
 	const char *top = getenv("TOP_SRCDIR");
 	char replies[1024], name[256], path[64];
 	struct lexicon *lx = lexicon_new();
 	struct guide *without = guide_new(), *with = guide_new();
 	struct search *s0, *s1;
 	struct search_hit h[3];
-	size_t n, i;
+	size_t n, i, stem = strlen(own_stem);
 
 	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
 	    top ? top : ".");
+	(void)util_snprintf(name, sizeof(name), "the shipped lexicon has the "
+	    "neighbouring subject '%s'", concept);
 	CHECK(lexicon_load_dir(lx, replies) > 0 &&
-	    lexicon_concept_find(lx, "wearables") >= 0,
-	    "the shipped lexicon has the neighbouring subject 'wearables'");
-	for (i = 0; i < ARRAY_LEN(watch_stalker); i++) {
-		const char *l = watch_stalker[i][0];
+	    lexicon_concept_find(lx, concept) >= 0, name);
+	for (i = 0; i < nlang; i++) {
+		const char *l = near[i][0];
 
-		(void)util_snprintf(path, sizeof(path), "stalkerware.%s.md", l);
-		guide_load_buffer(without, path, watch_stalker[i][1],
-		    strlen(watch_stalker[i][1]), l);
-		guide_load_buffer(with, path, watch_stalker[i][1],
-		    strlen(watch_stalker[i][1]), l);
-		(void)util_snprintf(path, sizeof(path), "watch.%s.md", l);
-		guide_load_buffer(with, path, watch_page[i][1],
-		    strlen(watch_page[i][1]), l);
+		(void)util_snprintf(path, sizeof(path), "%s.%s.md", near_stem,
+		    l);
+		guide_load_buffer(without, path, near[i][1], strlen(near[i][1]),
+		    l);
+		guide_load_buffer(with, path, near[i][1], strlen(near[i][1]), l);
+		(void)util_snprintf(path, sizeof(path), "%s.%s.md", own_stem,
+		    own[i][0]);
+		guide_load_buffer(with, path, own[i][1], strlen(own[i][1]),
+		    own[i][0]);
 	}
 	s0 = search_new_lex(without, lx);
 	s1 = search_new_lex(with, lx);
-	for (i = 0; i < ARRAY_LEN(qs); i++) {
+	for (i = 0; i < nq; i++) {
 		n = search_query(s0, qs[i][1], qs[i][0], h, 3);
-		(void)util_snprintf(name, sizeof(name), "no smartwatch page, "
-		    "%s: found the stalkerware page, which lacks the key "
-		    "concept", qs[i][1]);
+		(void)util_snprintf(name, sizeof(name), "no page on %s, %s: the "
+		    "%s page lacks the key concept", what, qs[i][1], near_stem);
 		CHECK(n > 0 && h[0].lacks_key, name);
-		(void)util_snprintf(name, sizeof(name), "no smartwatch page, "
-		    "%s: no confident answer", qs[i][1]);
+		(void)util_snprintf(name, sizeof(name), "no page on %s, %s: no "
+		    "confident answer", what, qs[i][1]);
 		CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) !=
 		    SEARCH_ANSWER, name);
 		n = search_query(s1, qs[i][1], qs[i][0], h, 3);
-		(void)util_snprintf(name, sizeof(name), "smartwatch page, %s: "
-		    "answered from it", qs[i][1]);
+		(void)util_snprintf(name, sizeof(name), "page on %s, %s: "
+		    "answered from it", what, qs[i][1]);
 		CHECK(n > 0 && strncmp(guide_page_path(with,
-		    guide_section_page(with, h[0].section)), "watch.", 6) == 0 &&
+		    guide_section_page(with, h[0].section)), own_stem, stem) ==
+		    0 && guide_page_path(with, guide_section_page(with,
+		    h[0].section))[stem] == '.' &&
 		    search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) ==
 		    SEARCH_ANSWER, name);
 	}
@@ -554,6 +561,20 @@ test_neighbours(void)
 	guide_free(without);
 	guide_free(with);
 	lexicon_free(lx);
+}
+
+static void
+test_neighbours(void)
+{
+	static const char *const qs[][2] = {
+		{ "en", "is my smartwatch spying on me" },
+		{ "fr", "est-ce que ma montre connectée m'espionne" },
+		{ "es", "mi reloj inteligente me espía?" },
+	};
+
+	check_neighbour("wearables", "smartwatches", watch_stalker,
+	    "stalkerware", watch_page, "watch", ARRAY_LEN(watch_page), qs,
+	    ARRAY_LEN(qs));
 }
 
 /*
@@ -621,55 +642,9 @@ test_neighbours_blur(void)
 		{ "fr", "comment flouter les visages sur mes photos de manif" },
 		{ "es", "como difumino caras en fotos de la protesta" },
 	};
-	const char *top = getenv("TOP_SRCDIR");
-	char replies[1024], name[256], path[64];
-	struct lexicon *lx = lexicon_new();
-	struct guide *without = guide_new(), *with = guide_new();
-	struct search *s0, *s1;
-	struct search_hit h[3];
-	size_t n, i;
 
-	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
-	    top ? top : ".");
-	CHECK(lexicon_load_dir(lx, replies) > 0 &&
-	    lexicon_concept_find(lx, "face-blur") >= 0,
-	    "the shipped lexicon has the neighbouring subject 'face-blur'");
-	for (i = 0; i < ARRAY_LEN(blur_unlock); i++) {
-		const char *l = blur_unlock[i][0];
-
-		(void)util_snprintf(path, sizeof(path), "phones.%s.md", l);
-		guide_load_buffer(without, path, blur_unlock[i][1],
-		    strlen(blur_unlock[i][1]), l);
-		guide_load_buffer(with, path, blur_unlock[i][1],
-		    strlen(blur_unlock[i][1]), l);
-		(void)util_snprintf(path, sizeof(path), "blur.%s.md", l);
-		guide_load_buffer(with, path, blur_page[i][1],
-		    strlen(blur_page[i][1]), l);
-	}
-	s0 = search_new_lex(without, lx);
-	s1 = search_new_lex(with, lx);
-	for (i = 0; i < ARRAY_LEN(qs); i++) {
-		n = search_query(s0, qs[i][1], qs[i][0], h, 3);
-		(void)util_snprintf(name, sizeof(name), "no page on blurring, "
-		    "%s: the face-unlock page lacks the key concept", qs[i][1]);
-		CHECK(n > 0 && h[0].lacks_key, name);
-		(void)util_snprintf(name, sizeof(name), "no page on blurring, "
-		    "%s: no confident answer", qs[i][1]);
-		CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) !=
-		    SEARCH_ANSWER, name);
-		n = search_query(s1, qs[i][1], qs[i][0], h, 3);
-		(void)util_snprintf(name, sizeof(name), "page on blurring, %s: "
-		    "answered from it", qs[i][1]);
-		CHECK(n > 0 && strncmp(guide_page_path(with,
-		    guide_section_page(with, h[0].section)), "blur.", 5) == 0 &&
-		    search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) ==
-		    SEARCH_ANSWER, name);
-	}
-	search_free(s0);
-	search_free(s1);
-	guide_free(without);
-	guide_free(with);
-	lexicon_free(lx);
+	check_neighbour("face-blur", "blurring faces", blur_unlock, "phones",
+	    blur_page, "blur", ARRAY_LEN(blur_page), qs, ARRAY_LEN(qs));
 }
 
 /*
