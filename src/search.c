@@ -1617,9 +1617,11 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 
 /* Finds the lexicon's terms in the question, in every language of the
  * lexicon (a question's language guess may be wrong; a term is specific
- * enough), and gives each word the concepts it takes part in. */
+ * enough), and gives each word the concepts it takes part in. With cache
+ * (s itself, while building), stems come through stem_word()'s cache. */
 static void
-query_concepts(const struct search *s, struct qwords *q)
+query_concepts(const struct search *s, struct qwords *q,
+    struct search *cache)
 {
 	struct wseq raw, st;
 	size_t li, p;
@@ -1644,8 +1646,11 @@ query_concepts(const struct search *s, struct qwords *q)
 			char buf[STEM_BUF];
 			const char *x = NULL;
 			size_t xl = 0;
+			int ci = cache ? find_lang(cache, l->code) : -1;
 
-			if (l->stemmer != NULL)
+			if (ci >= 0)
+				x = stem_word(cache, (uint8_t)ci, w, n, &xl);
+			else if (l->stemmer != NULL)
 				x = stem_run(l->stemmer, l->code, w, n, buf,
 				    &xl);
 			if (x != NULL)
@@ -1674,10 +1679,10 @@ query_concepts(const struct search *s, struct qwords *q)
 
 #define NB_FEAT_MAX	(QWORDS_MAX + QWORDS_MAX * QCONCEPTS)
 
-/* Reads text as search_query_prev() reads a question: its words, and the
- * lexicon concepts they name. */
+/* Reads an ask as search_query_prev() reads a question: its words, and
+ * the lexicon concepts they name. */
 static void
-prior_words(const struct search *s, const char *text, struct qwords *q)
+prior_words(struct search *s, const char *text, struct qwords *q)
 {
 	char f[QUERY_MAX * 2];
 	size_t flen;
@@ -1690,17 +1695,17 @@ prior_words(const struct search *s, const char *text, struct qwords *q)
 	memset(q->nc, 0, sizeof(q->nc));
 	lang_split(f, flen, 0, query_word, q, 1);
 	if (q->count > 0 && s->nlxt > 0)
-		query_concepts(s, q);
+		query_concepts(s, q, s);
 }
 
 /*
  * The prior's features of q, its words stemmed in index language li (-1:
  * as folded): their ids into ids (distinct), the number of distinct ones
- * the asks never use in *unknown. With add (building: s->nbwords), a new
- * stem is given an id instead.
+ * the asks never use in *unknown. With build (s itself, while counting the
+ * asks), a new stem is given an id instead, and stems are cached.
  */
 static size_t
-prior_features(const struct search *s, struct strtab *add,
+prior_features(const struct search *s, struct search *build,
     const struct qwords *q, int li, uint32_t ids[NB_FEAT_MAX],
     size_t *unknown)
 {
@@ -1718,7 +1723,10 @@ prior_features(const struct search *s, struct strtab *add,
 		uint32_t id;
 		int isnew;
 
-		if (sb != NULL)
+		if (build != NULL && li >= 0)
+			st = stem_word(build, (uint8_t)li, q->w[i], q->n[i],
+			    &sl);
+		else if (sb != NULL)
 			st = stem_run(sb, s->langs[li].code, q->w[i], q->n[i],
 			    buf, &sl);
 		if (st == NULL) {
@@ -1727,8 +1735,9 @@ prior_features(const struct search *s, struct strtab *add,
 		}
 		if (sl >= WORD_MAX)
 			sl = WORD_MAX - 1;
-		if (add != NULL)
-			e = strtab_add(add, st, sl, (uint32_t)add->n, &isnew);
+		if (build != NULL)
+			e = strtab_add(&build->nbwords, st, sl,
+			    (uint32_t)build->nbwords.n, &isnew);
 		else
 			e = strtab_find(&s->nbwords, st, sl);
 		if (e == NULL) {
@@ -1788,7 +1797,7 @@ prior_count(struct search *s, const char *text, int li, uint32_t cls,
 
 		prior_words(s, one, &q);
 		free(one);
-		nf = prior_features(s, &s->nbwords, &q, li, ids, &unk);
+		nf = prior_features(s, s, &q, li, ids, &unk);
 		if (*npairs + nf > *cap) {
 			*cap = (*npairs + nf) * 2;
 			*pairs = xrealloc(*pairs, *cap * sizeof(**pairs));
@@ -2281,7 +2290,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	if (q.count == 0)
 		return 0;
 	if (s->nlxt > 0)
-		query_concepts(s, &q);
+		query_concepts(s, &q, NULL);
 	/* lang stays the question's own language, for the lexicon (a
 	 * French question names French terms even to an English guide). */
 	if (lang == NULL)
