@@ -1945,8 +1945,8 @@ hits_prior(const struct search *s, const struct qwords *q, const char *lang,
 		double p = c == NONE ? 1.0 / (double)s->nclass :
 		    s->scr->nblp[c];
 
-		key[i] = hits[i].score * pow(p > PRIOR_MIN ? p : PRIOR_MIN,
-		    NB_BETA);
+		hits[i].prior = pow(p > PRIOR_MIN ? p : PRIOR_MIN, NB_BETA);
+		key[i] = hits[i].score * hits[i].prior;
 	}
 	/* Insertion sort, stable: ties keep the search's order. */
 	for (i = 1; i < n; i++) {
@@ -2444,6 +2444,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].heading = head > 1 ? 1 : head;
 		hits[k].ask = ask;
 		hits[k].ask_id = who;
+		hits[k].prior = 1;
 	}
 	sc->ntouched = 0;
 	for (i = 0; i < sc->natouched; i++) {
