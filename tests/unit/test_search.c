@@ -1570,6 +1570,16 @@ test_prior(void)
 	    "the same first hit when one hit is asked for");
 	CHECK_STR("apps notes calls", prior_order(g, s, 10, order,
 	    sizeof(order)), "...or ten");
+	{
+		struct search_hit h[3];
+		size_t n = search_query(s, "a strange message on my phone",
+		    "en", h, 3);
+
+		CHECK(n == 3 && fabs(h[1].prior - pow(0.5, beta)) < 1e-9 &&
+		    h[0].prior > h[1].prior && h[2].prior < h[1].prior,
+		    "the page without asks has the neutral prior, 1/2 of two "
+		    "classes");
+	}
 	search_tune_set("nb_beta", 0);
 	CHECK_STR("calls apps notes", prior_order(g, s, 3, order,
 	    sizeof(order)), "nb_beta 0: the search's own order (a tie: "
@@ -1580,6 +1590,23 @@ test_prior(void)
 	search_tune_set("nb_beta", beta);
 	CHECK_STR("calls apps notes", prior_order(g, s, 3, order,
 	    sizeof(order)), "an index built with nb_beta 0 has no prior");
+	search_free(s);
+	guide_free(g);
+	/* A guide without asks (the DFAK pages) has no prior at all. */
+	g = guide_new();
+	guide_load_buffer(g, "notes.en.md", prior_notes, strlen(prior_notes),
+	    "en");
+	guide_load_buffer(g, "more.en.md", prior_notes, strlen(prior_notes),
+	    "en");
+	s = search_new(g);
+	{
+		struct search_hit h[3];
+		size_t n = search_query(s, "a strange message on my phone",
+		    "en", h, 3);
+
+		CHECK(n == 2 && h[0].prior == 1 && h[1].prior == 1,
+		    "a guide without asks: no prior");
+	}
 	search_free(s);
 	search_tune_set("w_asks", w_asks);
 	search_tune_set("w_ask", w_ask);
