@@ -78,10 +78,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((nq = strlen(q)) > 300)
 		q[300] = '\0';
 	n = search_query(s, q, NULL, hits, ARRAY_LEN(hits));
+	/* Best first, by score x the page prior when the input has asks
+	 * (search.h). */
 	for (i = 0; i < n; i++)
 		if (hits[i].section >= guide_nsections(g) ||
 		    !(hits[i].score >= 0) || (i > 0 &&
-		    hits[i].score > hits[i - 1].score))
+		    hits[i].score * hits[i].prior > hits[i - 1].score *
+		    hits[i - 1].prior))
 			fuzz_fail("bad search hit", q);
 	(void)search_query(s, q, "fr", hits, ARRAY_LEN(hits));
 	search_free(s);

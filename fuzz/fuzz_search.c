@@ -56,10 +56,13 @@ query(const char *text, const char *lang)
 	n = search_query(index_, text, lang, hits, ARRAY_LEN(hits));
 	if (n > ARRAY_LEN(hits))
 		fuzz_fail("search_query: more hits than asked", text);
+	/* Best first: by score x the page prior (search.h; all ten hits
+	 * are the prior's nb_k), the score alone without one. */
 	for (i = 0; i < n; i++)
 		if (hits[i].section >= guide_nsections(guide) ||
-		    !(hits[i].score >= 0) ||
-		    (i > 0 && hits[i].score > hits[i - 1].score))
+		    !(hits[i].score >= 0) || !(hits[i].prior > 0) ||
+		    hits[i].prior > 1 || (i > 0 && hits[i].score *
+		    hits[i].prior > hits[i - 1].score * hits[i - 1].prior))
 			fuzz_fail("search_query: bad hit", text);
 	/* CHOICES or NONE below the choice floor; ANSWER only when the best
 	 * hit is an answer and on its subject. */

@@ -49,7 +49,7 @@ static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
 		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
-		w_ask;
+		w_ask, nb_alpha, nb_beta, nb_k;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -83,6 +83,11 @@ static struct {
 				   as one more field */
 	.w_ask = 0.25,		/* times the similarity of its best ask
 				   (or its page's) to the question */
+	.nb_alpha = 0.1,	/* the page prior's smoothing (naive Bayes
+				   over the pages' asks: prior_build()) */
+	.nb_beta = 0.1,		/* the best hits reordered by score x
+				   p(page)^nb_beta (0: no prior)... */
+	.nb_k = 10,		/* ...this many of them */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -106,6 +111,12 @@ static struct {
 #define LANG_OTHER	(rank_params.lang_other)
 #define W_ASKS		(rank_params.w_asks)
 #define W_ASK		(rank_params.w_ask)
+#define NB_ALPHA	(rank_params.nb_alpha)
+#define NB_BETA		(rank_params.nb_beta)
+#define NB_K		(rank_params.nb_k)
+#define PRIOR_HITS	10	/* hits ranked when the prior is on, however
+				   few the caller asks for */
+#define PRIOR_MIN	1e-9	/* floor of a page's probability */
 #define LX_LANGS	(LANGS_MAX + 1)
 #define LX_WORDS	8	/* words of one lexicon term */
 #define SUBJ_MAX	8	/* subject concepts */
@@ -324,6 +335,9 @@ struct scratch {
 	uint32_t	*secwho;	/* ...which ask */
 	float		*pageask;	/* the same per page */
 	uint32_t	*pagewho;
+	double		*nblp;		/* per prior class: its log
+					   probability, then probability */
+	struct search_hit *hits;	/* PRIOR_HITS, when the prior is on */
 };
 
 struct search {
@@ -376,6 +390,21 @@ struct search {
 						   asks, one question each */
 	size_t			 nasks;
 	uint32_t		*askpost;	/* ask ids, grouped by term */
+	/* The page prior (prior_build()): naive Bayes over the pages' asks.
+	 * A class is a page stem (its languages together) with asks;
+	 * features are the lexicon's concepts (ids 0..nconcepts-1), then
+	 * stems (nbwords, language-blind), counted once an ask. */
+	size_t			 nclass;	/* 0: no prior */
+	uint32_t		*pageclass;	/* per page: class or NONE */
+	struct strtab		 nbwords;	/* stem -> feature id */
+	size_t			 nbconcepts;
+	size_t			 nbfeat;
+	uint32_t		*nbstart;	/* per feature: first count */
+	uint32_t		*nbcls;		/* class of each count... */
+	uint32_t		*nbcnt;		/* ...asks of it with the
+						   feature */
+	double			*nbtot;		/* per class: features counted */
+	double			 nbvocab;	/* distinct features, plus 1 */
 };
 
 struct lxlang {
@@ -1173,6 +1202,7 @@ build_deletes(struct search *s)
 }
 
 static void page_topics_build(struct search *s);
+static void prior_build(struct search *s);
 static void decide_calibrate(struct search *s);
 
 struct search *
@@ -1435,7 +1465,10 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	for (size_t k = 0; k < s->nsec; k++)
 		s->secpage[k] = (uint32_t)guide_section_page(g, k);
 	page_topics_build(s);
+	/* The bar is the search's own, measured without the prior (which
+	 * only reorders questions' best hits). */
 	decide_calibrate(s);
+	prior_build(s);
 	return s;
 }
 
@@ -1465,6 +1498,13 @@ search_free(struct search *s)
 	free(s->pagetopic);
 	free(s->asks);
 	free(s->askpost);
+	free(s->pageclass);
+	if (s->nbwords.slots != NULL)
+		strtab_release(&s->nbwords);
+	free(s->nbstart);
+	free(s->nbcls);
+	free(s->nbcnt);
+	free(s->nbtot);
 	free(s->csubj);
 	free(s->cweak);
 	free(s->cname);
@@ -1499,6 +1539,8 @@ search_free(struct search *s)
 		free(s->scr->secwho);
 		free(s->scr->pageask);
 		free(s->scr->pagewho);
+		free(s->scr->nblp);
+		free(s->scr->hits);
 		free(s->scr);
 	}
 	free(s);
@@ -1575,9 +1617,11 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 
 /* Finds the lexicon's terms in the question, in every language of the
  * lexicon (a question's language guess may be wrong; a term is specific
- * enough), and gives each word the concepts it takes part in. */
+ * enough), and gives each word the concepts it takes part in. With cache
+ * (s itself, while building), stems come through stem_word()'s cache. */
 static void
-query_concepts(const struct search *s, struct qwords *q)
+query_concepts(const struct search *s, struct qwords *q,
+    struct search *cache)
 {
 	struct wseq raw, st;
 	size_t li, p;
@@ -1602,8 +1646,11 @@ query_concepts(const struct search *s, struct qwords *q)
 			char buf[STEM_BUF];
 			const char *x = NULL;
 			size_t xl = 0;
+			int ci = cache ? find_lang(cache, l->code) : -1;
 
-			if (l->stemmer != NULL)
+			if (ci >= 0)
+				x = stem_word(cache, (uint8_t)ci, w, n, &xl);
+			else if (l->stemmer != NULL)
 				x = stem_run(l->stemmer, l->code, w, n, buf,
 				    &xl);
 			if (x != NULL)
@@ -1615,6 +1662,304 @@ query_concepts(const struct search *s, struct qwords *q)
 	}
 	wseq_release(&raw);
 	wseq_release(&st);
+}
+
+/* ----------------------------------------------------------- page prior */
+
+/*
+ * The page prior: which page a question reads like, from the pages' own
+ * example questions (guide.h's asks), never from a question set. A
+ * multinomial naive Bayes over binary features (a question's stems in its
+ * language and the lexicon concepts it names, as query_concepts() finds
+ * them), smoothing NB_ALPHA, uniform class prior: the form
+ * scripts/page-classifier.py chose. A class is a page stem, its languages
+ * together; a page whose stem has no asks gets the neutral 1/classes; a
+ * guide without asks has no prior at all.
+ */
+
+#define NB_FEAT_MAX	(QWORDS_MAX + QWORDS_MAX * QCONCEPTS)
+
+/* Reads an ask as search_query_prev() reads a question: its words, and
+ * the lexicon concepts they name. */
+static void
+prior_words(struct search *s, const char *text, struct qwords *q)
+{
+	char f[QUERY_MAX * 2];
+	size_t flen;
+
+	flen = lang_fold_buf(text, strnlen(text, QUERY_MAX), f, sizeof(f));
+	q->count = 0;
+	q->nseq = 0;
+	q->subj = 0;
+	q->s = s;
+	memset(q->nc, 0, sizeof(q->nc));
+	lang_split(f, flen, 0, query_word, q, 1);
+	if (q->count > 0 && s->nlxt > 0)
+		query_concepts(s, q, s);
+}
+
+/*
+ * The prior's features of q, its words stemmed in index language li (-1:
+ * as folded): their ids into ids (distinct), the number of distinct ones
+ * the asks never use in *unknown. With build (s itself, while counting the
+ * asks), a new stem is given an id instead, and stems are cached.
+ */
+static size_t
+prior_features(const struct search *s, struct search *build,
+    const struct qwords *q, int li, uint32_t ids[NB_FEAT_MAX],
+    size_t *unknown)
+{
+	char seen[QWORDS_MAX][WORD_MAX];
+	uint8_t seenlen[QWORDS_MAX];
+	size_t n = 0, nseen = 0, i, j, k;
+
+	*unknown = 0;
+	for (i = 0; i < q->count; i++) {
+		struct sb_stemmer *sb = li >= 0 ? s->langs[li].stemmer : NULL;
+		char buf[STEM_BUF];
+		const struct stent *e;
+		const char *st = NULL;
+		size_t sl = 0;
+		uint32_t id;
+		int isnew;
+
+		if (build != NULL && li >= 0)
+			st = stem_word(build, (uint8_t)li, q->w[i], q->n[i],
+			    &sl);
+		else if (sb != NULL)
+			st = stem_run(sb, s->langs[li].code, q->w[i], q->n[i],
+			    buf, &sl);
+		if (st == NULL) {
+			st = q->w[i];
+			sl = q->n[i];
+		}
+		if (sl >= WORD_MAX)
+			sl = WORD_MAX - 1;
+		if (build != NULL)
+			e = strtab_add(&build->nbwords, st, sl,
+			    (uint32_t)build->nbwords.n, &isnew);
+		else
+			e = strtab_find(&s->nbwords, st, sl);
+		if (e == NULL) {
+			/* Two words of one stem are one feature. */
+			for (j = 0; j < nseen && (seenlen[j] != sl ||
+			    memcmp(seen[j], st, sl) != 0); j++)
+				;
+			if (j == nseen) {
+				memcpy(seen[nseen], st, sl);
+				seenlen[nseen++] = (uint8_t)sl;
+				++*unknown;
+			}
+			continue;
+		}
+		id = (uint32_t)(s->nbconcepts + e->val);
+		for (j = 0; j < n && ids[j] != id; j++)
+			;
+		if (j == n)
+			ids[n++] = id;
+	}
+	for (i = 0; i < q->count; i++)
+		for (k = 0; k < q->nc[i]; k++) {
+			uint32_t id = q->c[i][k];
+
+			if (id >= s->nbconcepts)
+				continue;
+			for (j = 0; j < n && ids[j] != id; j++)
+				;
+			if (j == n && n < NB_FEAT_MAX)
+				ids[n++] = id;
+		}
+	return n;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Counts one asks text (one question a line) for class cls: (feature,
+ * class) pairs into *pairs, the features into s->nbtot[cls]. */
+static void
+prior_count(struct search *s, const char *text, int li, uint32_t cls,
+    uint64_t **pairs, size_t *npairs, size_t *cap)
+{
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p), nf, unk;
+		uint32_t ids[NB_FEAT_MAX];
+		struct qwords q;
+		char *one = xstrndup(p, n);
+
+		prior_words(s, one, &q);
+		free(one);
+		nf = prior_features(s, s, &q, li, ids, &unk);
+		if (*npairs + nf > *cap) {
+			*cap = (*npairs + nf) * 2;
+			*pairs = xrealloc(*pairs, *cap * sizeof(**pairs));
+		}
+		for (size_t i = 0; i < nf; i++)
+			(*pairs)[(*npairs)++] = (uint64_t)ids[i] << 32 | cls;
+		s->nbtot[cls] += (double)nf;
+		p = eol ? eol + 1 : NULL;
+	}
+}
+
+/* The page prior's counts, from the asks of every section and page (each
+ * once); none when no page has asks, or NB_BETA is 0. */
+static void
+prior_build(struct search *s)
+{
+	const struct guide *g = s->g;
+	size_t np = guide_npages(g), nall = 0, npairs = 0, cap = 0, i, j;
+	uint32_t *map;
+	uint64_t *pairs = NULL;
+	struct strtab stems;
+
+	if (NB_BETA <= 0 || np == 0)
+		return;
+	/* Classes: page stems, all of them for now. */
+	strtab_init(&stems, np);
+	s->pageclass = xcalloc(np + 1, sizeof(*s->pageclass));
+	for (i = 0; i < np; i++) {
+		size_t sl;
+		const char *st = guide_page_stem(g, i, &sl);
+		int isnew;
+
+		s->pageclass[i] = strtab_add(&stems, st ? st : "", st ? sl : 0,
+		    (uint32_t)nall, &isnew)->val;
+		nall += isnew;
+	}
+	strtab_release(&stems);
+	s->nbtot = xcalloc(nall + 1, sizeof(*s->nbtot));
+	s->nbconcepts = s->lx ? lexicon_nconcepts(s->lx) : 0;
+	strtab_init(&s->nbwords, 1024);
+	for (i = 0; i < s->nsec; i++) {
+		size_t pg = guide_section_page(g, i);
+
+		prior_count(s, guide_section_asks(g, i), s->seclang[i],
+		    s->pageclass[pg], &pairs, &npairs, &cap);
+		if (guide_page_first_section(g, pg) == i)
+			prior_count(s, guide_page_asks(g, pg), s->seclang[i],
+			    s->pageclass[pg], &pairs, &npairs, &cap);
+	}
+	/* Only stems with asks are classes. */
+	map = xcalloc(nall + 1, sizeof(*map));
+	for (i = 0; i < nall; i++) {
+		map[i] = s->nbtot[i] > 0 ? (uint32_t)s->nclass : NONE;
+		if (s->nbtot[i] > 0)
+			s->nbtot[s->nclass++] = s->nbtot[i];
+	}
+	for (i = 0; i < np; i++)
+		s->pageclass[i] = map[s->pageclass[i]];
+	for (i = 0; i < npairs; i++)
+		pairs[i] = (pairs[i] & ~(uint64_t)UINT32_MAX) |
+		    map[pairs[i] & UINT32_MAX];
+	free(map);
+	if (s->nclass == 0) {
+		free(pairs);
+		free(s->pageclass);
+		free(s->nbtot);
+		strtab_release(&s->nbwords);
+		s->pageclass = NULL;
+		s->nbtot = NULL;
+		return;
+	}
+	/* Counts grouped by feature: runs of one (feature, class). */
+	qsort(pairs, npairs, sizeof(*pairs), cmp_u64);
+	s->nbfeat = s->nbconcepts + s->nbwords.n;
+	s->nbstart = xcalloc(s->nbfeat + 1, sizeof(*s->nbstart));
+	s->nbcls = xcalloc(npairs + 1, sizeof(*s->nbcls));
+	s->nbcnt = xcalloc(npairs + 1, sizeof(*s->nbcnt));
+	s->nbvocab = 1;
+	for (i = 0, j = 0; i < npairs; i++) {
+		uint32_t f = (uint32_t)(pairs[i] >> 32);
+
+		if (i > 0 && pairs[i] == pairs[i - 1]) {
+			s->nbcnt[j - 1]++;
+			continue;
+		}
+		if (i == 0 || f != (uint32_t)(pairs[i - 1] >> 32))
+			s->nbvocab++;
+		s->nbcls[j] = (uint32_t)(pairs[i] & UINT32_MAX);
+		s->nbcnt[j++] = 1;
+		s->nbstart[f + 1]++;
+	}
+	for (i = 0; i < s->nbfeat; i++)
+		s->nbstart[i + 1] += s->nbstart[i];
+	free(pairs);
+	s->scr->nblp = xcalloc(s->nclass, sizeof(*s->scr->nblp));
+	s->scr->hits = xcalloc(PRIOR_HITS, sizeof(*s->scr->hits));
+}
+
+/* The question's class probabilities (naive Bayes) into s->scr->nblp; 0
+ * when the guide has no prior. */
+static int
+prior_classes(const struct search *s, const struct qwords *q,
+    const char *lang)
+{
+	double *lp = s->scr->nblp, top, sum = 0, la = log(NB_ALPHA);
+	uint32_t ids[NB_FEAT_MAX];
+	size_t n, unk, c;
+
+	if (s->nclass == 0 || NB_ALPHA <= 0)
+		return 0;
+	n = prior_features(s, NULL, q, find_lang(s, lang), ids, &unk);
+	for (c = 0; c < s->nclass; c++)
+		lp[c] = (double)(n + unk) * (la - log(s->nbtot[c] + NB_ALPHA *
+		    s->nbvocab));
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t k = s->nbstart[ids[i]]; k < s->nbstart[ids[i] +
+		    1]; k++)
+			lp[s->nbcls[k]] += log(s->nbcnt[k] + NB_ALPHA) - la;
+	top = lp[0];
+	for (c = 1; c < s->nclass; c++)
+		if (lp[c] > top)
+			top = lp[c];
+	for (c = 0; c < s->nclass; c++)
+		sum += lp[c] = exp(lp[c] - top);
+	for (c = 0; c < s->nclass; c++)
+		lp[c] /= sum;
+	return 1;
+}
+
+/* Reorders the NB_K best hits by score x p(page)^NB_BETA (the scores
+ * stay: search_decide() weighs them as they are, on the new order). */
+static void
+hits_prior(const struct search *s, const struct qwords *q, const char *lang,
+    struct search_hit *hits, size_t nhits)
+{
+	double key[PRIOR_HITS];
+	size_t n = nhits < (size_t)NB_K ? nhits : (size_t)NB_K, i, k;
+
+	if (NB_BETA <= 0 || n < 2 || !prior_classes(s, q, lang))
+		return;
+	if (n > PRIOR_HITS)
+		n = PRIOR_HITS;
+	for (i = 0; i < n; i++) {
+		uint32_t c = s->pageclass[hits[i].page];
+		double p = c == NONE ? 1.0 / (double)s->nclass :
+		    s->scr->nblp[c];
+
+		hits[i].prior = pow(p > PRIOR_MIN ? p : PRIOR_MIN, NB_BETA);
+		key[i] = hits[i].score * hits[i].prior;
+	}
+	/* Insertion sort, stable: ties keep the search's order. */
+	for (i = 1; i < n; i++) {
+		struct search_hit h = hits[i];
+		double kv = key[i];
+
+		for (k = i; k > 0 && key[k - 1] < kv; k--) {
+			hits[k] = hits[k - 1];
+			key[k] = key[k - 1];
+		}
+		hits[k] = h;
+		key[k] = kv;
+	}
 }
 
 /* Adds share * idf * w of every posting of term t to the scores, keeping
@@ -1899,8 +2244,30 @@ question_lang(const struct search *s, const char *ql, const char *prev)
 	return li;
 }
 
+static size_t query_run(const struct search *s, const char *text,
+    const char *lang, const char *prev, struct search_hit *hits, size_t max);
+
+/* With the page prior on, PRIOR_HITS are ranked however few the caller
+ * wants: the prior reorders the same best hits for the bot (ten) and for
+ * test_quality (three). */
 size_t
 search_query_prev(const struct search *s, const char *text, const char *lang,
+    const char *prev, struct search_hit *hits, size_t max)
+{
+	size_t n;
+
+	if (max == 0 || max >= PRIOR_HITS || s->scr == NULL ||
+	    s->scr->hits == NULL || NB_BETA <= 0)
+		return query_run(s, text, lang, prev, hits, max);
+	n = query_run(s, text, lang, prev, s->scr->hits, PRIOR_HITS);
+	if (n > max)
+		n = max;
+	memcpy(hits, s->scr->hits, n * sizeof(*hits));
+	return n;
+}
+
+static size_t
+query_run(const struct search *s, const char *text, const char *lang,
     const char *prev, struct search_hit *hits, size_t max)
 {
 	struct scratch *sc = s->scr;
@@ -1923,7 +2290,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	if (q.count == 0)
 		return 0;
 	if (s->nlxt > 0)
-		query_concepts(s, &q);
+		query_concepts(s, &q, NULL);
 	/* lang stays the question's own language, for the lexicon (a
 	 * French question names French terms even to an English guide). */
 	if (lang == NULL)
@@ -2077,6 +2444,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 		hits[k].heading = head > 1 ? 1 : head;
 		hits[k].ask = ask;
 		hits[k].ask_id = who;
+		hits[k].prior = 1;
 	}
 	sc->ntouched = 0;
 	for (i = 0; i < sc->natouched; i++) {
@@ -2089,6 +2457,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	}
 	sc->natouched = 0;
 	hits_within_page(s, hits, nhits);
+	hits_prior(s, &q, lang, hits, nhits);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	return nhits;
 }
@@ -2899,6 +3268,9 @@ static const struct {
 	{ "lang_other", &rank_params.lang_other, NULL },
 	{ "w_asks", NULL, &rank_params.w_asks },
 	{ "w_ask", &rank_params.w_ask, NULL },
+	{ "nb_alpha", &rank_params.nb_alpha, NULL },
+	{ "nb_beta", &rank_params.nb_beta, NULL },
+	{ "nb_k", &rank_params.nb_k, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

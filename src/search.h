@@ -21,7 +21,10 @@
  * best single ask's similarity to the question (idf-weighted Dice) is
  * added at W_ASK (search.c). So about 1 means
  * "every word found once in the body", more when found in the heading; a
- * question made of words the guide does not use finds nothing.
+ * question made of words the guide does not use finds nothing. When the
+ * guide has asks, the ten best hits are then reordered by score x
+ * p(page)^0.1, p the page a naive Bayes over the pages' asks reads in the
+ * question (search.c: prior_build()); the scores stay as they are.
  */
 #ifndef SECOURS_SEARCH_H
 #define SECOURS_SEARCH_H
@@ -79,6 +82,9 @@ struct search_hit {
 				   the best of its asks (or its page's) is,
 				   0 when none */
 	long	ask_id;		/* that ask (search_hit_ask()), or -1 */
+	double	prior;		/* p(page)^beta of the page prior, which
+				   ranks the best hits by score x prior
+				   (search.c: hits_prior()); 1 when none */
 	int	translation;	/* the section's page is the best hit's in
 				   another language (the same file name
 				   but for its language suffix or folder:
@@ -287,8 +293,10 @@ int search_set_default_lang(struct search *s, const char *code);
  * languages still match, at half their score: the cross-language fallback
  * (the bot says so). Prefix and typo matches are tried only in the
  * question's language and only for words the guide does not use as
- * written. Fills at most max hits, best first (ties: guide order);
- * returns how many. Text beyond 2 KiB or 40 distinct words is ignored. */
+ * written. Fills at most max hits, best first (ties: guide order; with
+ * the page prior, the ten best by score x prior, the same ten however few
+ * are asked for); returns how many. Text beyond 2 KiB or 40 distinct
+ * words is ignored. */
 size_t search_query_prev(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits,
     size_t max);

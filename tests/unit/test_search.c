@@ -1478,6 +1478,117 @@ test_asks(void)
 }
 
 /*
+ * The page prior (search.c): among the best hits, the page whose asks the
+ * question reads like goes first. Three pages whose text matches the
+ * question alike (the search's asks weights at 0, so that only the prior
+ * tells them apart): the calls page's asks are about callers, the apps
+ * page's about strange messages on a phone, the notes page has none (a
+ * page an admin adds without asks: the neutral prior, between a page the
+ * question reads like and one it does not).
+ */
+static const char prior_calls[] =
+"# Calls\n\n<!-- asks:\nsomeone called pretending to be my bank\n"
+"a caller asked for my code\nwho keeps ringing me at night\n-->\n\n"
+"Note the message, the phone and anything strange first.\n";
+static const char prior_apps[] =
+"# Apps\n\n<!-- asks:\nmy phone shows strange pop-ups\n"
+"an app sends messages by itself\nstrange things on my phone screen\n"
+"-->\n\nNote the message, the phone and anything strange later.\n";
+static const char prior_notes[] =
+"# Notes\n\nNote the message, the phone and anything strange again.\n";
+
+static const char *
+prior_order(const struct guide *g, const struct search *s, size_t max,
+    char *out, size_t outsz)
+{
+	struct search_hit h[10];
+	size_t n = search_query(s, "a strange message on my phone", "en", h,
+	    max);
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *st = guide_page_stem(g, h[i].page, &len);
+		size_t used = strlen(out);
+
+		(void)util_snprintf(out + used, outsz - used, "%s%.*s",
+		    i ? " " : "", (int)len, st);
+	}
+	return out;
+}
+
+static void
+test_prior(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	char order[256];
+	double beta = -1, w_asks = -1, w_ask = -1;
+
+	guide_load_buffer(g, "calls.en.md", prior_calls, strlen(prior_calls),
+	    "en");
+	guide_load_buffer(g, "apps.en.md", prior_apps, strlen(prior_apps),
+	    "en");
+	guide_load_buffer(g, "notes.en.md", prior_notes, strlen(prior_notes),
+	    "en");
+	CHECK(search_tune_get("nb_beta", &beta) == 0 && beta > 0,
+	    "the page prior is on (nb_beta)");
+	(void)search_tune_get("w_asks", &w_asks);
+	(void)search_tune_get("w_ask", &w_ask);
+	search_tune_set("w_asks", 0);
+	search_tune_set("w_ask", 0);
+	s = search_new(g);
+	CHECK_STR("apps notes calls", prior_order(g, s, 3, order,
+	    sizeof(order)), "a tie goes to the page whose asks the question "
+	    "reads like; the page without asks is neutral");
+	CHECK_STR("apps", prior_order(g, s, 1, order, sizeof(order)),
+	    "the same first hit when one hit is asked for");
+	CHECK_STR("apps notes calls", prior_order(g, s, 10, order,
+	    sizeof(order)), "...or ten");
+	{
+		struct search_hit h[3];
+		size_t n = search_query(s, "a strange message on my phone",
+		    "en", h, 3);
+
+		CHECK(n == 3 && fabs(h[1].prior - pow(0.5, beta)) < 1e-9 &&
+		    h[0].prior > h[1].prior && h[2].prior < h[1].prior,
+		    "the page without asks has the neutral prior, 1/2 of two "
+		    "classes");
+	}
+	search_tune_set("nb_beta", 0);
+	CHECK_STR("calls apps notes", prior_order(g, s, 3, order,
+	    sizeof(order)), "nb_beta 0: the search's own order (a tie: "
+	    "the first section)");
+	search_free(s);
+	/* Built without the prior (nb_beta 0), the index has none. */
+	s = search_new(g);
+	search_tune_set("nb_beta", beta);
+	CHECK_STR("calls apps notes", prior_order(g, s, 3, order,
+	    sizeof(order)), "an index built with nb_beta 0 has no prior");
+	search_free(s);
+	guide_free(g);
+	/* A guide without asks (the DFAK pages) has no prior at all. */
+	g = guide_new();
+	guide_load_buffer(g, "notes.en.md", prior_notes, strlen(prior_notes),
+	    "en");
+	guide_load_buffer(g, "more.en.md", prior_notes, strlen(prior_notes),
+	    "en");
+	s = search_new(g);
+	{
+		struct search_hit h[3];
+		size_t n = search_query(s, "a strange message on my phone",
+		    "en", h, 3);
+
+		CHECK(n == 2 && h[0].prior == 1 && h[1].prior == 1,
+		    "a guide without asks: no prior");
+	}
+	search_free(s);
+	search_tune_set("w_asks", w_asks);
+	search_tune_set("w_ask", w_ask);
+	guide_free(g);
+}
+
+/*
  * The ranking constants a measurement varies (search_tune.h,
  * bench/rank_eval): every name reads back, a bad name is refused, a value
  * set changes the next query's ranking, and the default set back restores
@@ -1546,6 +1657,7 @@ main(void)
 	test_key_mention();
 	test_siblings();
 	test_asks();
+	test_prior();
 	test_tune();
 	test_deflang();
 	test_decide_evidence();
