@@ -563,11 +563,7 @@ def main():
         cv[(key[0], key[1], True)] = (ok, p_set)
         print("#   %-8s %-28s with a \"-\" class: %d/%d (%.1f%%)" % (
             key[0], key[1], ok, n, 100.0 * ok / n))
-    ok, n = 0, 0
-    for q in tune:
-        if q.stems:
-            n += 1
-            ok += q.hits[0][1] in q.stems if q.hits else 0
+    ok, n = search_page_acc(tune)
     print("#   the search's first hit's page: %d/%d (%.1f%%)" %
           (ok, n, 100.0 * ok / n))
 
@@ -685,14 +681,21 @@ def main_asks(a, qs, tune, test, lex, feats, pages, K):
             same += best == 1.0
         print("# %s questions with an ask of Jaccard >= 0.5: %d/%d, of the "
               "same features: %d" % (half, near, len(lines), same))
-    ok, n = 0, 0
-    for q in tune:
-        if q.stems:
-            n += 1
-            ok += q.hits[0][1] in q.stems if q.hits else 0
+    ok, n = search_page_acc(tune)
     print("#   the search's first hit's page, tune: %d/%d (%.1f%%)" %
           (ok, n, 100.0 * ok / n))
     combine(a, K, tune, test, cv, best_forms, test_probs, None)
+
+
+def search_page_acc(lines):
+    """How often the search's own first hit is on a right page: (ok, n)
+    over the labelled lines."""
+    ok, n = 0, 0
+    for q in lines:
+        if q.stems:
+            n += 1
+            ok += q.hits[0][1] in q.stems if q.hits else 0
+    return ok, n
 
 
 def combine(a, K, tune, test, cv, best_forms, test_probs, extra):
