@@ -649,16 +649,6 @@ kwnotes_release(struct kwnotes *k)
 
 static int line_blank(const char *s);
 
-/* Where pattern (n bytes) first occurs in s[0..len), or NULL. */
-static const char *
-find_bytes(const char *s, size_t len, const char *pat, size_t n)
-{
-	for (size_t i = 0; i + n <= len; i++)
-		if (s[i] == pat[0] && memcmp(s + i, pat, n) == 0)
-			return s + i;
-	return NULL;
-}
-
 /* Is the line at s a Markdown heading ("# Title", "## Part")? */
 static int
 line_heading(const char *s)
@@ -728,8 +718,8 @@ read_asks(const char *name, size_t line0, size_t line, const char *start,
 	for (;;) {
 		const char *eol = strchr(l, '\n');
 		size_t len = eol ? (size_t)(eol - l) : strlen(l);
-		const char *cl = find_bytes(l, len, "-->", 3);
-		const char *op = find_bytes(l, len, "<!--", 4);
+		const char *cl = memmem(l, len, "-->", 3);
+		const char *op = memmem(l, len, "<!--", 4);
 
 		if (l != start && (line_heading(l) ||
 		    (op != NULL && (cl == NULL || op < cl))))

@@ -1679,10 +1679,14 @@ query_concepts(const struct search *s, struct qwords *q,
 
 #define NB_FEAT_MAX	(QWORDS_MAX + QWORDS_MAX * QCONCEPTS)
 
-/* Reads an ask as search_query_prev() reads a question: its words, and
- * the lexicon concepts they name. */
+/*
+ * Reads text as a question is read: folded, its words, and the lexicon
+ * concepts they name. cache: the search being built (asks, for the page
+ * prior), whose stem cache stem_word() fills; NULL at query time.
+ */
 static void
-prior_words(struct search *s, const char *text, struct qwords *q)
+qwords_read(const struct search *s, struct search *cache, const char *text,
+    struct qwords *q)
 {
 	char f[QUERY_MAX * 2];
 	size_t flen;
@@ -1695,7 +1699,7 @@ prior_words(struct search *s, const char *text, struct qwords *q)
 	memset(q->nc, 0, sizeof(q->nc));
 	lang_split(f, flen, 0, query_word, q, 1);
 	if (q->count > 0 && s->nlxt > 0)
-		query_concepts(s, q, s);
+		query_concepts(s, q, cache);
 }
 
 /*
@@ -1795,7 +1799,7 @@ prior_count(struct search *s, const char *text, int li, uint32_t cls,
 		struct qwords q;
 		char *one = xstrndup(p, n);
 
-		prior_words(s, one, &q);
+		qwords_read(s, s, one, &q);
 		free(one);
 		nf = prior_features(s, s, &q, li, ids, &unk);
 		if (*npairs + nf > *cap) {
@@ -2272,25 +2276,15 @@ query_run(const struct search *s, const char *text, const char *lang,
 {
 	struct scratch *sc = s->scr;
 	struct qwords q;
-	char f[QUERY_MAX * 2];
-	size_t flen, len, i, li, nhits = 0;
+	size_t i, li, nhits = 0;
 	double norm = 0, unknown = 0, unused = 0;
 	int qli;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
 		return 0;
-	len = strnlen(text, QUERY_MAX);
-	flen = lang_fold_buf(text, len, f, sizeof(f));
-	q.count = 0;
-	q.nseq = 0;
-	q.subj = 0;
-	q.s = s;
-	memset(q.nc, 0, sizeof(q.nc));
-	lang_split(f, flen, 0, query_word, &q, 1);
+	qwords_read(s, NULL, text, &q);
 	if (q.count == 0)
 		return 0;
-	if (s->nlxt > 0)
-		query_concepts(s, &q, NULL);
 	/* lang stays the question's own language, for the lexicon (a
 	 * French question names French terms even to an English guide). */
 	if (lang == NULL)
