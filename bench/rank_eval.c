@@ -75,6 +75,8 @@ static const struct {
 	    0 },
 	{ "helpdesk3", "tests/fixtures/questions-helpdesk3.tsv", SPLIT_HALVES,
 	    0 },
+	{ "uncovered2", "tests/fixtures/questions-uncovered2.tsv",
+	    SPLIT_HALVES, 0 },
 	{ "dfak", "bench/dfak-questions.tsv", SPLIT_COLUMN, 1 },
 };
 

@@ -108,7 +108,9 @@ console_print(struct console *c, struct bot_actions *a, FILE *out)
 
 /*
  * --explain, for the guide's admins: which of its asks (guide.h: the
- * questions a section says it answers) each numbered hit matched best.
+ * questions a section says it answers) each numbered hit matched best,
+ * and which not-ask (a question its page says it does not answer), if
+ * any, kept the hit's page from answering.
  * Printed here, on the console alone: asks are index data, and the bot
  * never puts them in what it says (its explain lines go out like any
  * message; these do not go through it).
@@ -130,6 +132,18 @@ console_asks(struct console *c, FILE *out)
 			    "sent):\n");
 		fprintf(out, "%zu) %.2f %.*s%s\n", i + 1, h[i].ask, (int)len, a,
 		    page ? " (the page's)" : "");
+	}
+	/* The not-ask (guide.h) that kept a hit's page from answering. */
+	for (size_t i = 0, head2 = 0; i < n; i++) {
+		const char *a = search_hit_notask(c->s, &h[i], &len);
+
+		if (a == NULL)
+			continue;
+		if (!head2++)
+			fprintf(out, "Not-asks that refused a page (console "
+			    "only, never sent):\n");
+		fprintf(out, "%zu) %.2f %.*s (its best ask %.2f)\n", i + 1,
+		    h[i].notask, (int)len, a, h[i].page_ask);
 	}
 }
 

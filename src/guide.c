@@ -38,7 +38,8 @@
 #define GUIDE_LEVELS		7	/* heading levels 1..6 (+ pseudo) */
 #define GUIDE_LINKS_MAX		256	/* links to other pages kept per page */
 #define GUIDE_ANCHOR_CHARS	200	/* a longer paragraph gives its link only */
-#define GUIDE_ASKS_LINES	24	/* questions kept of one asks block */
+#define GUIDE_ASKS_LINES	24	/* questions kept of one asks block (and
+					   of one not-asks block) */
 #define GUIDE_ASK_BYTES		320	/* bytes kept of one question */
 
 struct page {
@@ -48,6 +49,7 @@ struct page {
 	char	*permalink;
 	char	*keywords;
 	char	*asks;		/* its title's asks block, one a line */
+	char	*notasks;	/* its not-asks blocks, one a line */
 	char	*summary;
 	struct buf anchors;	/* what other pages' links to it say */
 	size_t	 first;
@@ -144,6 +146,7 @@ guide_free(struct guide *g)
 		free(g->pages[i].permalink);
 		free(g->pages[i].keywords);
 		free(g->pages[i].asks);
+		free(g->pages[i].notasks);
 		free(g->pages[i].summary);
 		buf_release(&g->pages[i].anchors);
 	}
@@ -663,7 +666,7 @@ line_heading(const char *s)
 	    s[i + n] == '\n' || s[i + n] == '\0');
 }
 
-/* Counts of what an asks block lost to the bounds. */
+/* Counts of what an asks (or not-asks) block lost to the bounds. */
 struct askcut {
 	size_t	dropped;	/* questions past GUIDE_ASKS_LINES */
 	size_t	cut;		/* questions cut to GUIDE_ASK_BYTES */
@@ -697,18 +700,20 @@ ask_add(struct buf *b, const char *s, size_t n, struct askcut *c)
 }
 
 /*
- * Reads an "<!-- asks:" block whose questions start at start (just after
- * "asks:"; the comment opened at line `line` of the body, which is line
+ * Reads a block of questions, "<!-- asks:" or "<!-- not-asks:" (tag, for
+ * messages), whose questions start at start (just after the tag's colon;
+ * the comment opened at line `line` of the body, which is line
  * line0 + line - 1 of file name). It ends at its
  * "-->", unless a heading or another comment comes first: then it was
  * not closed, and it ends at its first blank line (or there), with an
  * error naming the line, so that the page's text is not taken for
  * questions. Adds the questions (one a line) to kw; returns where the
- * page's text goes on.
+ * page's text goes on. One reader for both kinds: the same bounds and
+ * the same warnings.
  */
 static const char *
-read_asks(const char *name, size_t line0, size_t line, const char *start,
-    struct kwnotes *kw)
+read_block(const char *name, size_t line0, size_t line, const char *start,
+    const char *tag, struct kwnotes *kw)
 {
 	const char *l = start, *close = NULL, *end, *p;
 	struct askcut c = { 0, 0, 0 };
@@ -752,9 +757,9 @@ read_asks(const char *name, size_t line0, size_t line, const char *start,
 		}
 		for (p = start; p < end; p++)
 			at += *p == '\n';
-		log_warnx("%s:%zu: asks block not closed with '-->': the "
+		log_warnx("%s:%zu: %s block not closed with '-->': the "
 		    "page's text goes on at line %zu", name,
-		    line0 + line - 1, at);
+		    line0 + line - 1, tag, at);
 	}
 	buf_init(&b);
 	for (p = start; p < end; ) {
@@ -765,12 +770,12 @@ read_asks(const char *name, size_t line0, size_t line, const char *start,
 		p += n + (eol != NULL);
 	}
 	if (c.dropped > 0)
-		log_warnx("%s:%zu: asks block of %zu questions: the first %d "
-		    "kept", name, line0 + line - 1, c.kept + c.dropped,
+		log_warnx("%s:%zu: %s block of %zu questions: the first %d "
+		    "kept", name, line0 + line - 1, tag, c.kept + c.dropped,
 		    GUIDE_ASKS_LINES);
 	if (c.cut > 0)
-		log_warnx("%s:%zu: %zu question(s) of the asks block longer "
-		    "than %d bytes: cut", name, line0 + line - 1, c.cut,
+		log_warnx("%s:%zu: %zu question(s) of the %s block longer "
+		    "than %d bytes: cut", name, line0 + line - 1, c.cut, tag,
 		    GUIDE_ASK_BYTES);
 	if (b.len > 0) {
 		kw->v = xrealloc(kw->v, (kw->n + 1) * sizeof(*kw->v));
@@ -782,18 +787,30 @@ read_asks(const char *name, size_t line0, size_t line, const char *start,
 	return close != NULL ? close + 3 : end;
 }
 
+/* The comment blocks of questions read_block() reads, by their tag. */
+static const struct {
+	const char	*tag;	/* "<!-- tag:" */
+	size_t		 len;
+	int		 notask;	/* kept apart: questions the page does
+					   NOT answer */
+} question_blocks[] = {
+	{ "asks", 4, 0 },
+	{ "not-asks", 8, 1 },
+};
+
 /*
  * Removes HTML comments (keeping their newlines so line numbers stay true);
- * a "<!-- keywords: a, b -->" comment is remembered with its line, and an
- * "<!-- asks:" block's questions (read_asks()) with theirs. line0 is the
- * file's line of s's first line, for messages.
+ * a "<!-- keywords: a, b -->" comment is remembered with its line, an
+ * "<!-- asks:" block's questions (read_block()) with theirs, and a
+ * "<!-- not-asks:" block's in notasks. line0 is the file's line of s's
+ * first line, for messages.
  */
 static char *
 strip_comments(const char *name, size_t line0, const char *s,
-    struct kwnotes *kw, struct kwnotes *asks)
+    struct kwnotes *kw, struct kwnotes *asks, struct kwnotes *notasks)
 {
 	struct buf b;
-	size_t line = 1;
+	size_t line = 1, k;
 	const char *p = s;
 
 	buf_init(&b);
@@ -810,9 +827,16 @@ strip_comments(const char *name, size_t line0, const char *s,
 		q = open + 4;
 		while (*q == ' ' || *q == '\n')
 			q++;
-		if (strncasecmp(q, "asks:", 5) == 0) {
-			const char *next = read_asks(name, line0, line,
-			    q + 5, asks);
+		for (k = 0; k < ARRAY_LEN(question_blocks); k++)
+			if (strncasecmp(q, question_blocks[k].tag,
+			    question_blocks[k].len) == 0 &&
+			    q[question_blocks[k].len] == ':')
+				break;
+		if (k < ARRAY_LEN(question_blocks)) {
+			const char *next = read_block(name, line0, line,
+			    q + question_blocks[k].len + 1,
+			    question_blocks[k].tag,
+			    question_blocks[k].notask ? notasks : asks);
 
 			for (q = open; q < next; q++) {
 				if (*q == '\n') {
@@ -2119,6 +2143,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 {
 	struct fm fm;
 	struct kwnotes kw = { NULL, 0 }, asks = { NULL, 0 };
+	struct kwnotes notasks = { NULL, 0 };
 	struct drafts d = { NULL, 0, 0 };
 	struct buf pagekw, pageasks;
 	struct page *p;
@@ -2139,7 +2164,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	body = fm_split(&fm, name, clean);
 	for (q = clean; q < body; q++)
 		line0 += *q == '\n';
-	nocomment = strip_comments(name, line0, body, &kw, &asks);
+	nocomment = strip_comments(name, line0, body, &kw, &asks, &notasks);
 	md = rewrite_lists(nocomment);
 	free(nocomment);
 	doc = cmark_parse_document(md, strlen(md), CMARK_OPT_VALIDATE_UTF8);
@@ -2150,6 +2175,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		fm_release(&fm);
 		kwnotes_release(&kw);
 		kwnotes_release(&asks);
+		kwnotes_release(&notasks);
 		return -1;
 	}
 	build_drafts(doc, md, &d);
@@ -2190,6 +2216,13 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	buf_release(&pagekw);
 	p->asks = xstrdup(pageasks.s ? pageasks.s : "");
 	buf_release(&pageasks);
+	/* Not-asks are the page's wherever they stand: index data only,
+	 * never shown, so not chat text either. */
+	buf_init(&pageasks);
+	for (size_t k = 0; k < notasks.n; k++)
+		add_asks(&pageasks, notasks.v[k].words);
+	p->notasks = xstrdup(pageasks.s ? pageasks.s : "");
+	buf_release(&pageasks);
 	{
 		struct buf all;
 		size_t i;
@@ -2208,6 +2241,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	drafts_release(&d);
 	kwnotes_release(&kw);
 	kwnotes_release(&asks);
+	kwnotes_release(&notasks);
 	fm_release(&fm);
 	free(clean);
 	links_resolve(g, page, links, nlinks);
@@ -2393,6 +2427,12 @@ const char *
 guide_page_asks(const struct guide *g, size_t page)
 {
 	return page < g->npages ? g->pages[page].asks : "";
+}
+
+const char *
+guide_page_notasks(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].notasks : "";
 }
 
 const char *

@@ -35,6 +35,14 @@
  * questions are the page author's text as written, NOT made chat-safe:
  * nothing that goes out in chat may carry them.
  *
+ * Not-asks (questions near a page's subject, sharing its words, that the
+ * page does NOT answer; search index data only, never shown): a comment
+ * block "<!-- not-asks:", one question a line, "-->", read like an asks
+ * block (the same bounds, warnings and unclosed-block rule), is the
+ * page's wherever it stands (the guide's writers put it under the title's
+ * asks). The search reads them to refuse a confident answer from the page
+ * to a question that reads more like one of them than like its asks.
+ *
  * Pages whose sections have no '#' (at most one sub-heading): a short
  * standalone line (blank line around, < 90 characters, not ending in '.',
  * ',' or ';', not starting lower-case, followed by text) is a heading one
@@ -78,6 +86,9 @@ const char *guide_page_keywords(const struct guide *g, size_t page);
 /* The page's asks (its title's block), one question a line, or "". Never
  * shown in chat; for the search and --explain on a console. */
 const char *guide_page_asks(const struct guide *g, size_t page);
+/* The page's not-asks (every not-asks block of it), one question a line,
+ * or "". Never shown in chat; for the search and --explain on a console. */
+const char *guide_page_notasks(const struct guide *g, size_t page);
 /* What other pages' links to this one say (their text, or the short
  * paragraph a link opens: an index page's entry), one per line, or "".
  * Never shown; for the search. */

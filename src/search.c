@@ -49,7 +49,7 @@ static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
 		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
-		w_ask, nb_alpha, nb_beta, nb_k;
+		w_ask, nb_alpha, nb_beta, nb_k, not_floor, not_margin;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -88,6 +88,10 @@ static struct {
 	.nb_beta = 0.1,		/* the best hits reordered by score x
 				   p(page)^nb_beta (0: no prior)... */
 	.nb_k = 10,		/* ...this many of them */
+	.not_floor = 0.5,	/* a page's best not-ask at least this like
+				   the question (idf-weighted Dice)... */
+	.not_margin = 0.1,	/* ...and this much more than its best ask:
+				   the page does not answer it (hit_notask()) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -114,6 +118,8 @@ static struct {
 #define NB_ALPHA	(rank_params.nb_alpha)
 #define NB_BETA		(rank_params.nb_beta)
 #define NB_K		(rank_params.nb_k)
+#define NOT_FLOOR	(rank_params.not_floor)
+#define NOT_MARGIN	(rank_params.not_margin)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -300,6 +306,14 @@ struct ask {
 	float		mass;	/* idf of its words */
 };
 
+/* One question of a page's not-asks (guide.h): one the page does not
+ * answer. */
+struct notask {
+	uint32_t	page;
+	uint32_t	line;	/* which line of its not-asks text */
+	float		mass;	/* idf of its words */
+};
+
 struct dlink {
 	uint32_t	term;
 	uint32_t	next;
@@ -337,6 +351,20 @@ struct scratch {
 	uint32_t	*pagewho;
 	double		*nblp;		/* per prior class: its log
 					   probability, then probability */
+	float		*pagebest;	/* per page: its best ask's
+					   similarity, any of its sections'
+					   or its title's */
+	/* Per not-ask: idf of question words matched, this word's best,
+	 * its generation; the not-asks touched; per page, its best
+	 * not-ask's similarity and which. */
+	double		*nacc;
+	float		*nbest;
+	uint32_t	*nmark;
+	uint32_t	 ngen;
+	uint32_t	*nottouched;
+	size_t		 nntouched;
+	float		*pagenot;
+	uint32_t	*pagenotwho;
 	struct search_hit *hits;	/* PRIOR_HITS, when the prior is on */
 };
 
@@ -405,6 +433,18 @@ struct search {
 						   feature */
 	double			*nbtot;		/* per class: features counted */
 	double			 nbvocab;	/* distinct features, plus 1 */
+	/* The pages' not-asks (notasks_build()), read as questions are,
+	 * in a vocabulary of their own (language + stem, or language +
+	 * 0xff + concept id): never in the index's, so that they change
+	 * nothing the guide says or matches. */
+	struct notask		*nots;
+	size_t			 nnots;
+	struct strtab		 notvocab;	/* key -> id */
+	size_t			 nnotv;
+	float			*notidf;	/* per id: its idf */
+	uint32_t		*notstart;	/* per id: first in notpost */
+	uint32_t		*notpost;	/* not-asks, grouped by id */
+	uint8_t			*pagenots;	/* per page: has not-asks */
 };
 
 struct lxlang {
@@ -1203,6 +1243,7 @@ build_deletes(struct search *s)
 
 static void page_topics_build(struct search *s);
 static void prior_build(struct search *s);
+static void notasks_build(struct search *s);
 static void decide_calibrate(struct search *s);
 
 struct search *
@@ -1460,6 +1501,8 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	    sizeof(*s->scr->pageask));
 	s->scr->pagewho = xcalloc(guide_npages(g) + 1,
 	    sizeof(*s->scr->pagewho));
+	s->scr->pagebest = xcalloc(guide_npages(g) + 1,
+	    sizeof(*s->scr->pagebest));
 	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
 	s->secpage = xcalloc(s->nsec + 1, sizeof(*s->secpage));
 	for (size_t k = 0; k < s->nsec; k++)
@@ -1469,6 +1512,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	 * only reorders questions' best hits). */
 	decide_calibrate(s);
 	prior_build(s);
+	notasks_build(s);
 	return s;
 }
 
@@ -1505,6 +1549,13 @@ search_free(struct search *s)
 	free(s->nbcls);
 	free(s->nbcnt);
 	free(s->nbtot);
+	free(s->nots);
+	if (s->notvocab.slots != NULL)
+		strtab_release(&s->notvocab);
+	free(s->notidf);
+	free(s->notstart);
+	free(s->notpost);
+	free(s->pagenots);
 	free(s->csubj);
 	free(s->cweak);
 	free(s->cname);
@@ -1541,6 +1592,13 @@ search_free(struct search *s)
 		free(s->scr->pagewho);
 		free(s->scr->nblp);
 		free(s->scr->hits);
+		free(s->scr->pagebest);
+		free(s->scr->nacc);
+		free(s->scr->nbest);
+		free(s->scr->nmark);
+		free(s->scr->nottouched);
+		free(s->scr->pagenot);
+		free(s->scr->pagenotwho);
 		free(s->scr);
 	}
 	free(s);
@@ -1570,6 +1628,8 @@ static void hits_within_page(const struct search *s,
     struct search_hit *hits, size_t nhits);
 static void hits_scope(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
+static void hits_notasks(const struct search *s, const struct qwords *q,
+    double norm, struct search_hit *hits, size_t nhits);
 
 static void
 query_word(void *arg, const char *w, size_t n, float weight)
@@ -2359,6 +2419,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 		sc->aacc[a] = 0;
 		if (sim > 1)
 			sim = 1;
+		if (sim > sc->pagebest[k->page])
+			sc->pagebest[k->page] = (float)sim;
 		if (sim > *best) {
 			*best = (float)sim;
 			if (k->sec != NONE)
@@ -2453,7 +2515,285 @@ query_run(const struct search *s, const char *text, const char *lang,
 	hits_within_page(s, hits, nhits);
 	hits_prior(s, &q, lang, hits, nhits);
 	hits_scope(s, &q, lang, qli, hits, nhits);
+	hits_notasks(s, &q, norm, hits, nhits);
 	return nhits;
+}
+
+/* ------------------------------------------------------------ not-asks */
+
+/*
+ * Not-asks (guide.h): questions near a page's subject, sharing its words,
+ * that the page does not answer. Each is read as a question is
+ * (qwords_read(): folded words, stopwords out, the lexicon's concepts),
+ * its words stemmed in its page's language, into a vocabulary of their
+ * own; a word's idf is the index's when the guide uses it, else the
+ * rarest (as a question's unknown word weighs). At query time the best
+ * not-ask of each hit's page is compared with the best ask of that page,
+ * by the same idf-weighted Dice (hits_notasks()), and hit_notask()
+ * decides.
+ */
+
+#define NOT_KEY	(1 + 1 + 4)	/* language, 0xff, concept id */
+
+/* The not-ask vocabulary's id of key (n bytes), added with idf if new. */
+static uint32_t
+notvocab_id(struct search *s, const char *key, size_t n, float idf)
+{
+	struct stent *e;
+	int isnew;
+
+	e = strtab_add(&s->notvocab, key, n, (uint32_t)s->nnotv, &isnew);
+	if (isnew) {
+		if ((s->nnotv & (s->nnotv - 1)) == 0)
+			s->notidf = xrealloc(s->notidf, (s->nnotv ?
+			    s->nnotv * 2 : 1) * sizeof(*s->notidf));
+		s->notidf[s->nnotv++] = idf;
+	}
+	return e->val;
+}
+
+/* A concept's key in language li. */
+static size_t
+notkey_concept(char key[NOT_KEY], uint8_t li, uint32_t c)
+{
+	key[0] = (char)li;
+	key[1] = (char)0xff;
+	memcpy(key + 2, &c, 4);
+	return NOT_KEY;
+}
+
+/* Adds the pair (not-ask a, id) to *pairs unless a has it already (its
+ * pairs start at from). Returns 1 when added. */
+static int
+notpair_add(uint32_t (**pairs)[2], size_t *n, size_t *cap, size_t from,
+    uint32_t a, uint32_t id)
+{
+	for (size_t k = from; k < *n; k++)
+		if ((*pairs)[k][1] == id)
+			return 0;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*pairs = xrealloc(*pairs, *cap * sizeof(**pairs));
+	}
+	(*pairs)[*n][0] = a;
+	(*pairs)[*n][1] = id;
+	(*n)++;
+	return 1;
+}
+
+/* Reads every page's not-asks (after the index's idf is known). */
+static void
+notasks_build(struct search *s)
+{
+	const struct guide *g = s->g;
+	size_t np = guide_npages(g), npairs = 0, cap = 0, i;
+	uint32_t (*pairs)[2] = NULL;
+	struct qwords q;
+
+	for (size_t page = 0; page < np; page++) {
+		const char *p = guide_page_notasks(g, page);
+		const char *lang = guide_page_lang(g, page);
+		int li = find_lang(s, lang != NULL ? lang : "en");
+		uint32_t line = 0;
+
+		for (; p != NULL && *p != '\0' && li >= 0; line++) {
+			const char *eol = strchr(p, '\n');
+			size_t n = eol ? (size_t)(eol - p) : strlen(p);
+			char *one = xstrndup(p, n);
+			size_t from = npairs;
+			uint32_t a = (uint32_t)s->nnots;
+			float mass = 0;
+
+			p = eol ? eol + 1 : NULL;
+			qwords_read(s, s, one, &q);
+			free(one);
+			if (q.count == 0)
+				continue;
+			if (s->notvocab.slots == NULL)
+				strtab_init(&s->notvocab, 1024);
+			for (i = 0; i < q.count; i++) {
+				char key[WORD_MAX + 1];
+				size_t sl;
+				const char *st = stem_word(s, (uint8_t)li,
+				    q.w[i], q.n[i], &sl);
+				uint32_t t = lookup(s, (uint8_t)li, st, sl);
+				float idf = t != NONE ? s->terms[t].idf :
+				    (float)s->langs[li].idf_max;
+
+				key[0] = (char)li;
+				memcpy(key + 1, st, sl);
+				if (notpair_add(&pairs, &npairs, &cap, from, a,
+				    notvocab_id(s, key, sl + 1, idf)))
+					mass += idf;
+			}
+			/* A concept is another way to meet a word, not
+			 * more of the not-ask's mass. */
+			for (i = 0; i < q.count; i++)
+				for (size_t k = 0; k < q.nc[i]; k++) {
+					char key[NOT_KEY], tok[WORD_MAX];
+					size_t tn = concept_token(s, q.c[i][k],
+					    tok);
+					uint32_t t = tn > 0 ? lookup(s,
+					    (uint8_t)li, tok, tn) : NONE;
+					float idf = t != NONE ?
+					    s->terms[t].idf :
+					    (float)s->langs[li].idf_max;
+
+					(void)notpair_add(&pairs, &npairs, &cap,
+					    from, a, notvocab_id(s, key,
+					    notkey_concept(key, (uint8_t)li,
+					    q.c[i][k]), idf));
+				}
+			if ((s->nnots & (s->nnots - 1)) == 0)
+				s->nots = xrealloc(s->nots, (s->nnots ?
+				    s->nnots * 2 : 1) * sizeof(*s->nots));
+			s->nots[s->nnots].page = (uint32_t)page;
+			s->nots[s->nnots].line = line;
+			s->nots[s->nnots].mass = mass;
+			s->nnots++;
+		}
+	}
+	if (s->nnots == 0) {
+		free(pairs);
+		return;
+	}
+	/* The not-asks of each id, by a counting sort. */
+	s->notstart = xcalloc(s->nnotv + 1, sizeof(*s->notstart));
+	s->notpost = xcalloc(npairs + 1, sizeof(*s->notpost));
+	for (i = 0; i < npairs; i++)
+		s->notstart[pairs[i][1] + 1]++;
+	for (i = 0; i < s->nnotv; i++)
+		s->notstart[i + 1] += s->notstart[i];
+	{
+		uint32_t *at = xcalloc(s->nnotv + 1, sizeof(*at));
+
+		for (i = 0; i < npairs; i++)
+			s->notpost[s->notstart[pairs[i][1]] +
+			    at[pairs[i][1]]++] = pairs[i][0];
+		free(at);
+	}
+	free(pairs);
+	s->pagenots = xcalloc(np + 1, 1);
+	for (i = 0; i < s->nnots; i++)
+		s->pagenots[s->nots[i].page] = 1;
+	s->scr->nacc = xcalloc(s->nnots, sizeof(*s->scr->nacc));
+	s->scr->nbest = xcalloc(s->nnots, sizeof(*s->scr->nbest));
+	s->scr->nmark = xcalloc(s->nnots, sizeof(*s->scr->nmark));
+	s->scr->nottouched = xcalloc(s->nnots, sizeof(*s->scr->nottouched));
+	s->scr->pagenot = xcalloc(np + 1, sizeof(*s->scr->pagenot));
+	s->scr->pagenotwho = xcalloc(np + 1, sizeof(*s->scr->pagenotwho));
+}
+
+/* The not-asks that say key (n bytes) get share x its idf for the current
+ * question word, each keeping that word's best. */
+static void
+notasks_add(const struct search *s, const char *key, size_t n, double share)
+{
+	struct scratch *sc = s->scr;
+	const struct stent *e = strtab_find(&s->notvocab, key, n);
+	uint32_t id;
+
+	if (e == NULL)
+		return;
+	id = e->val;
+	for (uint32_t k = s->notstart[id]; k < s->notstart[id + 1]; k++) {
+		uint32_t a = s->notpost[k];
+		float v = (float)(share * s->notidf[id]);
+
+		if (sc->nmark[a] != sc->ngen) {
+			if (sc->nacc[a] == 0)
+				sc->nottouched[sc->nntouched++] = a;
+			sc->nmark[a] = sc->ngen;
+			sc->nbest[a] = v;
+			sc->nacc[a] += v;
+			if (sc->nacc[a] == 0)
+				sc->nacc[a] = 1e-9;
+		} else if (v > sc->nbest[a]) {
+			sc->nacc[a] += v - sc->nbest[a];
+			sc->nbest[a] = v;
+		}
+	}
+}
+
+/*
+ * For each hit, the best not-ask of its page (search_hit.notask, its id in
+ * notask_id, -1 when none) and the best ask of that page, any section's
+ * or its title's (search_hit.page_ask): the question's words met exactly
+ * or through a concept in each not-ask, against its mass and the
+ * question's norm, as the asks are (query_run()). Clears the per-page
+ * best asks query_run() left.
+ */
+static void
+hits_notasks(const struct search *s, const struct qwords *q, double norm,
+    struct search_hit *hits, size_t nhits)
+{
+	struct scratch *sc = s->scr;
+	size_t i, k, any = 0;
+
+	for (k = 0; k < nhits; k++) {
+		hits[k].page_ask = sc->pagebest[hits[k].page];
+		hits[k].notask = 0;
+		hits[k].notask_id = -1;
+		any += s->nnots > 0 && s->pagenots[hits[k].page];
+	}
+	memset(sc->pagebest, 0, (guide_npages(s->g) + 1) *
+	    sizeof(*sc->pagebest));
+	if (any == 0)
+		return;
+	sc->nntouched = 0;
+	for (i = 0; i < q->count; i++) {
+		if (++sc->ngen == 0) {
+			memset(sc->nmark, 0, s->nnots * sizeof(*sc->nmark));
+			sc->ngen = 1;
+		}
+		for (size_t li = 0; li < s->nlangs; li++) {
+			char buf[STEM_BUF], key[WORD_MAX + 1];
+			const char *st = q->w[i];
+			size_t sl = q->n[i];
+
+			if (s->langs[li].stemmer != NULL &&
+			    (st = stem_run(s->langs[li].stemmer,
+			    s->langs[li].code, q->w[i], (size_t)q->n[i], buf,
+			    &sl)) == NULL)
+				continue;
+			if (sl >= WORD_MAX)
+				continue;
+			key[0] = (char)li;
+			memcpy(key + 1, st, sl);
+			notasks_add(s, key, sl + 1, 1.0);
+			for (k = 0; k < q->nc[i]; k++) {
+				uint32_t c = q->c[i][k];
+
+				notasks_add(s, key, notkey_concept(key,
+				    (uint8_t)li, c), s->cweak[c] ? W_WEAK :
+				    W_CONCEPT);
+			}
+		}
+	}
+	for (i = 0; i < sc->nntouched; i++) {
+		uint32_t a = sc->nottouched[i];
+		const struct notask *t = &s->nots[a];
+		double sim = 2 * sc->nacc[a] / (t->mass + norm);
+
+		sc->nacc[a] = 0;
+		if (sim > 1)
+			sim = 1;
+		if (sim > sc->pagenot[t->page]) {
+			sc->pagenot[t->page] = (float)sim;
+			sc->pagenotwho[t->page] = a;
+		}
+	}
+	for (k = 0; k < nhits; k++) {
+		size_t pg = hits[k].page;
+
+		if (sc->pagenot[pg] > 0) {
+			hits[k].notask = sc->pagenot[pg];
+			hits[k].notask_id = (long)sc->pagenotwho[pg];
+		}
+	}
+	for (i = 0; i < sc->nntouched; i++)
+		sc->pagenot[s->nots[sc->nottouched[i]].page] = 0;
+	sc->nntouched = 0;
 }
 
 /* ------------------------------------------------------------ decision */
@@ -2847,6 +3187,17 @@ hits_topics(const struct search *s, const struct qwords *q, const char *lang,
 	}
 }
 
+/* Does a not-ask of hit's page (guide.h: a question the page does not
+ * answer) read like the question, clearly more than any of its asks? Then
+ * the page's hits are no answer (search_decide(): choices or none). */
+static int
+hit_notask(const struct search_hit *hit)
+{
+	return hit->notask_id >= 0 && hit->notask > 0 &&
+	    hit->notask >= NOT_FLOOR &&
+	    hit->notask - hit->page_ask >= NOT_MARGIN;
+}
+
 /* Does something mark hit's section as being about the question: its
  * heading shares a word with it, or its page's title names one of its
  * topic concepts; and its page does more than mention the question's key
@@ -3074,6 +3425,7 @@ search_decide(const struct search_hit *hits, size_t n, double min_score)
 		return SEARCH_NONE;
 	if (!hits[0].off_subject && !hits[0].lacks_key &&
 	    !has_rival(hits, n) && !lead_thin(hits, n) &&
+	    !hit_notask(&hits[0]) &&
 	    hit_is_answer(&hits[0], answer_bar(hits, n, min_score),
 	    is_long(&hits[0])))
 		return SEARCH_ANSWER;
@@ -3265,6 +3617,8 @@ static const struct {
 	{ "nb_alpha", &rank_params.nb_alpha, NULL },
 	{ "nb_beta", &rank_params.nb_beta, NULL },
 	{ "nb_k", &rank_params.nb_k, NULL },
+	{ "not_floor", &rank_params.not_floor, NULL },
+	{ "not_margin", &rank_params.not_margin, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */
@@ -3323,6 +3677,33 @@ search_hit_ask(const struct search *s, const struct search_hit *hit,
 	p = k->sec != NONE ? guide_section_asks(s->g, k->sec) :
 	    guide_page_asks(s->g, k->page);
 	for (line = 0; p != NULL && line < k->line; line++) {
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	if (p == NULL)
+		return NULL;
+	*n = strcspn(p, "\n");
+	return p;
+}
+
+/* The not-ask of hit's page that refused it (search_decide() gives no
+ * answer from that page), n bytes at the result, or NULL when none did.
+ * For --explain on a console only: not-asks are never chat text. */
+const char *
+search_hit_notask(const struct search *s, const struct search_hit *hit,
+    size_t *n)
+{
+	const struct notask *t;
+	const char *p;
+	uint32_t line;
+
+	*n = 0;
+	if (!hit_notask(hit) || (size_t)hit->notask_id >= s->nnots)
+		return NULL;
+	t = &s->nots[hit->notask_id];
+	p = guide_page_notasks(s->g, t->page);
+	for (line = 0; p != NULL && line < t->line; line++) {
 		p = strchr(p, '\n');
 		if (p != NULL)
 			p++;

@@ -82,6 +82,14 @@ struct search_hit {
 				   the best of its asks (or its page's) is,
 				   0 when none */
 	long	ask_id;		/* that ask (search_hit_ask()), or -1 */
+	double	page_ask;	/* the best ask of the hit's page (any of
+				   its sections' or its title's), 0 when
+				   none */
+	double	notask;		/* the best not-ask of the hit's page
+				   (guide.h: a question it does not
+				   answer), as the asks are measured, 0
+				   when none */
+	long	notask_id;	/* that not-ask, or -1 */
 	double	prior;		/* p(page)^beta of the page prior, which
 				   ranks the best hits by score x prior
 				   (search.c: hits_prior()); 1 when none */
@@ -144,6 +152,14 @@ int search_is_answer(const struct search_hit *hit, double min_score);
 const char *search_hit_ask(const struct search *s,
     const struct search_hit *hit, size_t *n, int *page);
 
+/* The not-ask (guide.h: a question the page says it does not answer) of
+ * hit's page that refused it: search_decide() gives no answer from a page
+ * whose best not-ask is at least a floor like the question and clearly
+ * more like it than the page's best ask (search.c: hit_notask()). *n
+ * bytes at the result, or NULL when none refused it. For --explain on a
+ * console only: not-asks are never chat text. */
+const char *search_hit_notask(const struct search *s,
+    const struct search_hit *hit, size_t *n);
 /*
  * The min_score of s's guide when none is configured, measured when the
  * index is built, with no labels (search.c: decide_calibrate()): passages

@@ -731,6 +731,98 @@ test_asks(void)
 	guide_free(g);
 }
 
+/* The "<!-- not-asks:" blocks (questions the page does not answer): the
+ * page's wherever they stand, apart from its asks, never in the text, read
+ * by the asks' reader (its bounds, and a block left open costs no text). */
+static void
+test_notasks(void)
+{
+	static const char page[] =
+	    "---\ntitle: Lost phone\n---\n\n"
+	    "# Lost phone\n\n"
+	    "<!-- asks:\nmy cell is gone\n-->\n\n"
+	    "<!-- not-asks:\nmy cell has no signal\n"
+	    "  how do i buy a <cheap> phone ?OTR  \n\n"
+	    "-->\n\n"
+	    "What to do first.\n\n"
+	    "## Lock it from afar\n\n"
+	    "<!-- not-asks:\ncan i track my child's phone\n-->\n\n"
+	    "Use the service that finds the device.\n\n"
+	    "## Tell your friends\n\n"
+	    "<!-- NOT-ASKS:\nhow do i block a contact\n"
+	    "Tell them the phone is gone.\n\n"
+	    "They may get odd messages.\n";
+	struct guide *g = guide_new();
+	struct buf b;
+	long s;
+	size_t i;
+	char *log;
+
+	free(log_take());
+	CHECK_INT(0, LOAD(g, "notasks.en.md", page, "en"),
+	    "not-asks page loads");
+	log = log_take();
+	CHECK_STR("my cell is gone", guide_page_asks(g, 0),
+	    "the page's asks have no not-ask");
+	CHECK_STR("my cell has no signal\n"
+	    "how do i buy a <cheap> phone ?OTR\n"
+	    "can i track my child's phone\n"
+	    "how do i block a contact\n"
+	    "Tell them the phone is gone.", guide_page_notasks(g, 0),
+	    "every not-asks block is the page's: one question a line, "
+	    "trimmed, as written (index data, not chat text)");
+	s = section_by_heading(g, 0, "Lock it from afar");
+	CHECK_STR("", s < 0 ? NULL : guide_section_asks(g, (size_t)s),
+	    "...not a section's asks");
+	CHECK_STR("Use the service that finds the device.", text_of(g, s),
+	    "...nor a section's text");
+	s = section_by_heading(g, 0, "Tell your friends");
+	CHECK_STR("They may get odd messages.", text_of(g, s),
+	    "a block without '-->' ends at its blank line: the text after "
+	    "it stays the section's");
+	CHECK(strstr(log, "notasks.en.md:29: not-asks block not closed with "
+	    "'-->'") != NULL && strstr(log, "goes on at line 32") != NULL,
+	    "...with an error naming the file, the line, and where the "
+	    "text goes on");
+	for (i = 0; i < guide_nsections(g); i++)
+		CHECK(strstr(guide_section_text(g, i), "signal") == NULL &&
+		    strstr(guide_section_text(g, i), "track my") == NULL &&
+		    strstr(guide_section_heading(g, i), "cheap") == NULL,
+		    "no not-ask in any section's text or heading");
+	CHECK_STR("", guide_page_notasks(g, 1), "no page 1: empty");
+	free(log);
+	guide_free(g);
+
+	/* Bounds: the asks' (24 questions, 320 bytes), with warnings. */
+	g = guide_new();
+	buf_init(&b);
+	buf_adds(&b, "# Big\n\n<!-- not-asks:\n");
+	for (i = 0; i < 30; i++)
+		buf_addf(&b, "not this one %zu\n", i);
+	for (i = 0; i < 400; i++)
+		buf_adds(&b, "\xc3\xa9");
+	buf_adds(&b, "\n-->\n\nThe text.\n");
+	CHECK_INT(0, guide_load_buffer(g, "bignot.md", b.s, b.len, "en"),
+	    "a page with a huge not-asks block loads");
+	log = log_take();
+	{
+		const char *a = guide_page_notasks(g, 0), *p;
+		size_t lines = 1;
+
+		for (p = a; *p != '\0'; p++)
+			lines += *p == '\n';
+		CHECK_INT(24, lines, "a not-asks block keeps 24 questions");
+		CHECK(strstr(a, "not this one 23") != NULL &&
+		    strstr(a, "not this one 24") == NULL, "...its first ones");
+	}
+	CHECK(strstr(log, "bignot.md:3: not-asks block of 31 questions: the "
+	    "first 24 kept") != NULL, "...with a warning naming the file");
+	CHECK_STR("The text.", text_of(g, 0), "the text is whole");
+	free(log);
+	buf_release(&b);
+	guide_free(g);
+}
+
 static void
 test_no_markup_left(void)
 {
@@ -782,6 +874,7 @@ main(void)
 	test_broken_dir();
 	test_buffers();
 	test_asks();
+	test_notasks();
 	test_no_markup_left();
 	log_close();
 	unlink(logpath);

@@ -1589,6 +1589,103 @@ test_prior(void)
 }
 
 /*
+ * Not-asks (guide.h): questions near a page's subject, sharing its words,
+ * that the page says it does not answer. A question that shares words
+ * with the page but reads like one of its not-asks gets no confident
+ * answer from it; the same page without its not-asks block answers it;
+ * and a question the page does answer still gets its answer with the
+ * block there.
+ */
+static const char notasks_head[] =
+"---\ntitle: Backups\n---\n"
+"# Backups\n\n"
+"<!-- asks:\nhow do i back up my phone\n"
+"where should i keep a copy of my photos\n-->\n\n";
+static const char notasks_block[] =
+"<!-- not-asks:\nhow do i move my photos from my old phone to a new phone\n"
+"can i get back photos i deleted last year\n-->\n\n";
+static const char notasks_body[] =
+"Keep copies of what matters in two places, and check them.\n\n"
+"## Back up the photos of a phone\n\n"
+"<!-- asks:\nhow do i save the photos on my phone\n-->\n\n"
+"Copy the photos and contacts of the phone to a computer or to an "
+"encrypted drive once a week, and check that the copy opens. Move the "
+"old copies to the drive; a new phone can start from the last one.\n\n"
+"## Keep the copies safe\n\n"
+"Put one copy on an encrypted drive at home and one with a person you "
+"trust.\n";
+
+static struct search *
+notasks_guide(struct guide **g, int with_block)
+{
+	struct buf page;
+
+	buf_init(&page);
+	buf_adds(&page, notasks_head);
+	if (with_block)
+		buf_adds(&page, notasks_block);
+	buf_adds(&page, notasks_body);
+	*g = guide_new();
+	guide_load_buffer(*g, "backups.en.md", page.s, page.len, "en");
+	buf_release(&page);
+	return search_new(*g);
+}
+
+static void
+test_notasks(void)
+{
+	const char *moved = "how do i move the photos of my old phone to "
+	    "my new phone";
+	const char *covered = "how do i back up the photos on my phone";
+	struct guide *g;
+	struct search *s;
+	struct search_hit h[3];
+	const char *a;
+	double floor = -1, margin = -1;
+	size_t n, len;
+
+	CHECK(search_tune_get("not_floor", &floor) == 0 && floor > 0 &&
+	    search_tune_get("not_margin", &margin) == 0 && margin >= 0,
+	    "not-asks refuse (not_floor, not_margin)");
+	s = notasks_guide(&g, 0);
+	n = search_query(s, moved, "en", h, 3);
+	CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) ==
+	    SEARCH_ANSWER && h[0].notask_id == -1, "without not-asks, a "
+	    "question on moving photos is answered by the backups page");
+	search_free(s);
+	guide_free(g);
+
+	s = notasks_guide(&g, 1);
+	CHECK(strstr(guide_page_notasks(g, 0), "can i get back photos") !=
+	    NULL && strstr(guide_page_asks(g, 0), "move my photos") == NULL,
+	    "the not-asks block is the page's, apart from its asks");
+	n = search_query(s, moved, "en", h, 3);
+	CHECK(n > 0 && h[0].notask > h[0].page_ask + margin &&
+	    h[0].notask >= floor, "with them, it reads more like a not-ask "
+	    "than like any ask of the page");
+	CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) !=
+	    SEARCH_ANSWER, "...so the page does not answer it");
+	a = n > 0 ? search_hit_notask(s, &h[0], &len) : NULL;
+	CHECK(a != NULL && len == strlen("how do i move my photos from my "
+	    "old phone to a new phone") && strncmp(a, "how do i move", 13) ==
+	    0, "...and the not-ask that refused it is named (--explain)");
+	n = search_query(s, covered, "en", h, 3);
+	CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) ==
+	    SEARCH_ANSWER && strcmp(guide_section_heading(g, h[0].section),
+	    "Back up the photos of a phone") == 0 &&
+	    search_hit_notask(s, &h[0], &len) == NULL, "a question the page "
+	    "answers is still answered, by its section");
+	/* A margin no not-ask can win by: they refuse nothing. */
+	search_tune_set("not_margin", 1.0);
+	n = search_query(s, moved, "en", h, 3);
+	CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) ==
+	    SEARCH_ANSWER, "not_margin 1: answered again");
+	search_tune_set("not_margin", margin);
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * The ranking constants a measurement varies (search_tune.h,
  * bench/rank_eval): every name reads back, a bad name is refused, a value
  * set changes the next query's ranking, and the default set back restores
@@ -1658,6 +1755,7 @@ main(void)
 	test_siblings();
 	test_asks();
 	test_prior();
+	test_notasks();
 	test_tune();
 	test_deflang();
 	test_decide_evidence();
