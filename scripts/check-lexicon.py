@@ -33,9 +33,10 @@ covers it. Pages are the *.md files under GUIDE_DIR, their language from
 the name (x.fr.md) or a folder named en, fr or es, else English; terms
 compared as the search compares them (stemmed in the page's language,
 "*" terms as typed). A page's <!-- asks: --> blocks (the questions it
-says it answers) are left out, as the search leaves them out of what a
-page carries; a block without its "-->" before the next heading or
-comment is an error (exit status 1), as the loader reports it.
+says it answers) and <!-- not-asks: --> blocks (those it says it does
+not answer) are left out, as the search leaves them out of what a page
+carries; a block without its "-->" before the next heading or comment is
+an error (exit status 1), as the loader reports it.
 """
 import ctypes
 import ctypes.util
@@ -373,12 +374,13 @@ def page_lang(path):
     return "en"
 
 
-ASKS_OPEN = re.compile(r"<!--\s*asks:", re.IGNORECASE)
+ASKS_OPEN = re.compile(r"<!--\s*(not-asks|asks):", re.IGNORECASE)
 HEADING = re.compile(r" {0,3}#{1,6}(\s|$)")
 
 
 def strip_asks(text, name, errors):
-    """TEXT without its asks blocks; a block not closed is an error."""
+    """TEXT without its asks and not-asks blocks; a block not closed is
+    an error."""
     out = []
     pos = 0
     while True:
@@ -395,8 +397,9 @@ def strip_asks(text, name, errors):
         if not broken:
             pos = close + 3
             continue
-        errors.append("%s:%d: asks block not closed with '-->'"
-                      % (name, text.count("\n", 0, m.start()) + 1))
+        errors.append("%s:%d: %s block not closed with '-->'"
+                      % (name, text.count("\n", 0, m.start()) + 1,
+                         m.group(1).lower()))
         # As the loader: it ends at its first blank line.
         blank = re.compile(r"\n[ \t]*\n").search(text, start)
         pos = blank.start() + 1 if blank else len(text)

@@ -193,6 +193,25 @@ else
 		not_ok "--pages leaves a page's asks out"
 		sed 's/^/    /' "$T/out"
 	fi
+	printf '# Phones\n\n<!-- not-asks:\nmy printer prints by itself\n-->\n\n%s\n' \
+	    'Lock your phone.' > "$T/asked/phones.en.md"
+	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
+	if [ $? -eq 0 ] && ! grep -q '^carried:' "$T/out"; then
+		ok "--pages leaves a page's not-asks out"
+	else
+		not_ok "--pages leaves a page's not-asks out"
+		sed 's/^/    /' "$T/out"
+	fi
+	printf '# Phones\n\n<!-- NOT-ASKS:\nmy printer prints by itself\n\n%s\n' \
+	    'Lock your phone.' > "$T/asked/phones.en.md"
+	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
+	if [ $? -eq 1 ] && grep -q \
+	    "phones.en.md:3: not-asks block not closed with '-->'" "$T/out"; then
+		ok "--pages: a not-asks block left open is an error"
+	else
+		not_ok "--pages: a not-asks block left open is an error"
+		sed 's/^/    /' "$T/out"
+	fi
 	printf '# Phones\n\n<!-- asks:\ncan my printer spy on me\n\n%s\n' \
 	    'Lock your phone.' > "$T/asked/phones.en.md"
 	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
