@@ -30,8 +30,10 @@ check_guide(const struct guide *g)
 		    strspn(s, "abcdefghijklmnopqrstuvwxyz") != strlen(s))
 			fuzz_fail("page language is not a 2-3 letter code", s);
 		if (guide_page_path(g, page) == NULL ||
-		    guide_page_keywords(g, page) == NULL)
-			fuzz_fail("NULL path or keywords", NULL);
+		    guide_page_keywords(g, page) == NULL ||
+		    guide_page_asks(g, page) == NULL ||
+		    guide_page_notasks(g, page) == NULL)
+			fuzz_fail("NULL path, keywords, asks or not-asks", NULL);
 		if ((s = guide_page_summary(g, page)) != NULL)
 			fuzz_check_chat("page summary", s);
 		(void)guide_page_permalink(g, page);
@@ -86,6 +88,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    hits[i].score * hits[i].prior > hits[i - 1].score *
 		    hits[i - 1].prior))
 			fuzz_fail("bad search hit", q);
+	/* A not-ask is measured like an ask (0..1), and one named for
+	 * --explain is a line of its page's not-asks. */
+	for (i = 0; i < n; i++) {
+		size_t len;
+		const char *na = search_hit_notask(s, &hits[i], &len);
+
+		if (!(hits[i].notask >= 0 && hits[i].notask <= 1) ||
+		    (na != NULL && (hits[i].notask_id < 0 || len > 320 ||
+		    memchr(na, '\n', len) != NULL)))
+			fuzz_fail("bad not-ask of a hit", q);
+	}
+	(void)search_decide(hits, n, SEARCH_DEFAULT_MIN_SCORE);
 	(void)search_query(s, q, "fr", hits, ARRAY_LEN(hits));
 	search_free(s);
 

@@ -88,10 +88,11 @@ static struct {
 	.nb_beta = 0.1,		/* the best hits reordered by score x
 				   p(page)^nb_beta (0: no prior)... */
 	.nb_k = 10,		/* ...this many of them */
-	.not_floor = 0.5,	/* a page's best not-ask at least this like
+	.not_floor = 0.4,	/* a page's best not-ask at least this like
 				   the question (idf-weighted Dice)... */
-	.not_margin = 0.1,	/* ...and this much more than its best ask:
-				   the page does not answer it (hit_notask()) */
+	.not_margin = 0.25,	/* ...and this much more than its best ask:
+				   the page does not answer it (hit_notask());
+				   both chosen on the tune halves */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)

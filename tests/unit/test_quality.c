@@ -261,11 +261,16 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 	printf("# miss (%s:%d) [%s] %s\n#   expected: %s, got %s\n", path,
 	    lineno, lang, q, exp, outcome_name(o));
 	for (k = 0; k < n; k++) {
+		char na[64] = "";
+
 		label(g, hits[k].section, l, sizeof(l));
-		printf("#   %.3f (coverage %.2f, %zu/%zu words, rarity %.2f%s) "
+		if (hits[k].notask > 0)
+			(void)util_snprintf(na, sizeof(na), ", not-ask %.2f "
+			    "vs ask %.2f", hits[k].notask, hits[k].page_ask);
+		printf("#   %.3f (coverage %.2f, %zu/%zu words, rarity %.2f%s%s) "
 		    "%s\n", hits[k].score, hits[k].coverage, hits[k].matched,
 		    hits[k].words, hits[k].rarity, hits[k].off_subject ?
-		    ", off subject" : "", l);
+		    ", off subject" : "", na, l);
 	}
 }
 
