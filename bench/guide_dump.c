@@ -7,7 +7,8 @@
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text (and what other
  *                pages' links to each page say, and the asks: the
- *                questions each page and section says it answers)
+ *                questions each page and section says it answers; and
+ *                the not-asks: those each page says it does not)
  *     -x file    use this concept lexicon (as the bot does its data dir's)
  *     -K         refuse pages with keywords (a measurement on pages nobody
  *                tuned must not use them)
@@ -316,6 +317,9 @@ main(int argc, char **argv)
 				printf("  (links to it say:)\n%s\n", an);
 			if (text && *guide_page_asks(g, p))
 				printf("  (asks:)\n%s\n", guide_page_asks(g, p));
+			if (text && *guide_page_notasks(g, p))
+				printf("  (not-asks:)\n%s\n",
+				    guide_page_notasks(g, p));
 			for (k = guide_page_first_section(g, p);
 			    k < guide_page_first_section(g, p) +
 			    guide_page_nsections(g, p); k++) {

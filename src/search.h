@@ -24,7 +24,10 @@
  * question made of words the guide does not use finds nothing. When the
  * guide has asks, the ten best hits are then reordered by score x
  * p(page)^0.1, p the page a naive Bayes over the pages' asks reads in the
- * question (search.c: prior_build()); the scores stay as they are.
+ * question (search.c: prior_build()); the scores stay as they are. Each
+ * hit carries how like the question the best not-ask of its page is
+ * (guide.h: a question the page says it does not answer), measured as the
+ * asks are, beside the page's best ask: search_decide() reads them.
  */
 #ifndef SECOURS_SEARCH_H
 #define SECOURS_SEARCH_H
@@ -182,7 +185,8 @@ double search_min_score(const struct search *s);
  * SEARCH_ANSWER  the best hit is an answer: search_is_answer() at the bar
  *                below, on the question's subject, not lacks_key, and no
  *                rival page among the SEARCH_AGREE_HITS best hits, and
- *                a lead that is not thin (SEARCH_LEAD);
+ *                a lead that is not thin (SEARCH_LEAD), and its page's
+ *                not-asks do not refuse it (search_hit_notask());
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
