@@ -1641,7 +1641,7 @@ test_notasks(void)
 	struct search *s;
 	struct search_hit h[3];
 	const char *a;
-	double floor = -1, margin = -1;
+	double floor = -1, margin = -1, before = -1;
 	size_t n, len;
 
 	CHECK(search_tune_get("not_floor", &floor) == 0 && floor > 0 &&
@@ -1652,6 +1652,7 @@ test_notasks(void)
 	CHECK(n > 0 && search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) ==
 	    SEARCH_ANSWER && h[0].notask_id == -1, "without not-asks, a "
 	    "question on moving photos is answered by the backups page");
+	before = n > 0 ? h[0].score : -1;
 	search_free(s);
 	guide_free(g);
 
@@ -1660,6 +1661,8 @@ test_notasks(void)
 	    NULL && strstr(guide_page_asks(g, 0), "move my photos") == NULL,
 	    "the not-asks block is the page's, apart from its asks");
 	n = search_query(s, moved, "en", h, 3);
+	CHECK(n > 0 && h[0].score == before, "not-asks change no score (a "
+	    "vocabulary of their own)");
 	CHECK(n > 0 && h[0].notask > h[0].page_ask + margin &&
 	    h[0].notask >= floor, "with them, it reads more like a not-ask "
 	    "than like any ask of the page");
