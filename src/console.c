@@ -133,11 +133,14 @@ console_asks(struct console *c, FILE *out)
 		fprintf(out, "%zu) %.2f %.*s%s\n", i + 1, h[i].ask, (int)len, a,
 		    page ? " (the page's)" : "");
 	}
-	/* The not-ask (guide.h) that kept a hit's page from answering. */
-	for (size_t i = 0, head2 = 0; i < n; i++) {
+	/* The not-ask (guide.h) that kept a hit's page from answering,
+	 * once a page. */
+	for (size_t i = 0, head2 = 0, k; i < n; i++) {
 		const char *a = search_hit_notask(c->s, &h[i], &len);
 
-		if (a == NULL)
+		for (k = 0; k < i && h[k].page != h[i].page; k++)
+			;
+		if (a == NULL || k < i)
 			continue;
 		if (!head2++)
 			fprintf(out, "Not-asks that refused a page (console "
