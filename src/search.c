@@ -3047,6 +3047,8 @@ static const char *const feature_names[SEARCH_NFEATURES] = {
 	[SF_ABOUT] = "about",		[SF_ONE_COMMON] = "one_common",
 	[SF_LOGCOVERAGE] = "logcoverage", [SF_UNKNOWN_GAP] = "unknown_gap",
 	[SF_ASIDE] = "aside",		[SF_VETO] = "veto",
+	[SF_PAGE_P] = "page_p",		[SF_PAGE_LEAD] = "page_lead",
+	[SF_PRIOR_MOVED] = "prior_moved",
 };
 
 const char *
@@ -3099,6 +3101,9 @@ search_features(const struct search_hit *hits, size_t n, double min_score,
 	f[SF_UNKNOWN_GAP] = h->unknown * (1 - h->coverage);
 	f[SF_ASIDE] = (1 - f[SF_ABOUT]) * (1 - h->coverage);
 	f[SF_VETO] = decide_veto(hits, n);
+	f[SF_PAGE_P] = h->page_p >= 0 ? h->page_p : 0;
+	f[SF_PAGE_LEAD] = h->page_p >= 0 ? h->page_p - h->page_rival : 0;
+	f[SF_PRIOR_MOVED] = h->prior_moved != 0;
 }
 
 /* The score the best hit must reach (see search.h): min_score, lowered

@@ -296,6 +296,10 @@ enum search_feature {
 	SF_ASIDE,	/* (1 - about) x (1 - coverage): nothing says the
 			   section is about the question, little covered */
 	SF_VETO,	/* a rule kept around a model says no (search.c) */
+	SF_PAGE_P,	/* the page prior's p(page) of the best hit's page
+			   (0: no prior, or a page without asks) */
+	SF_PAGE_LEAD,	/* p(page) minus the best other page's (0: none) */
+	SF_PRIOR_MOVED,	/* the prior put another hit first */
 	SEARCH_NFEATURES
 };
 /* The features of hits[0] among hits (n > 0) into f. */
