@@ -90,7 +90,7 @@ static struct {
 				   p(page)^nb_beta (0: no prior)... */
 	.nb_k = 10,		/* ...this many of them */
 	/* The prior in search_decide() (prior_decide(); measured forms,
-	 * docs/design.md "The page prior in the decision"): */
+	 * docs/design.md, "The prior in the decision"): */
 	.nb_doubt = 0.6,	/* when the first hit's page leads the next
 				   page by less than this (p(page) minus the
 				   best other's)... */
