@@ -18,11 +18,12 @@
  * does (search_decide() at the guide's search_min_score()); prints one
  * line per set and fold,
  *
- *	set fold total top1 rank1 top3 answers wrong
+ *	set fold total top1 rank1 top3 answers wrong dash
  *
  * then "end". top-1, rank-1, top-3 and "wrong" (confident answers on a
  * wrong section, or to a "-" question) are counted as test_quality and
- * guide_dump -T count them.
+ * guide_dump -T count them; "dash" counts the confident answers to "-"
+ * questions alone (the uncovered ones answered).
  *
  * Which lines: by default the TUNE lines only (odd non-comment lines of
  * the sets with halves, "tune" lines of bench/dfak-questions.tsv, every
@@ -89,7 +90,7 @@ struct question {
 };
 
 struct tally {
-	int	total, top1, rank1, top3, answers, wrong;
+	int	total, top1, rank1, top3, answers, wrong, dash;
 };
 
 static struct question *qs;
@@ -186,6 +187,7 @@ ask(const struct guide *g, const struct search *s, double min,
 	t->top3 += ok3;
 	t->answers += o == SEARCH_ANSWER;
 	t->wrong += o == SEARCH_ANSWER && !ok1;
+	t->dash += o == SEARCH_ANSWER && strcmp(q->expected, "-") == 0;
 }
 
 /* Sets the constants of one stdin line (after the defaults); -1 on a
@@ -324,10 +326,10 @@ main(int argc, char **argv)
 
 				if (x->total == 0)
 					continue;
-				printf("%s %c %d %d %d %d %d %d\n",
+				printf("%s %c %d %d %d %d %d %d %d\n",
 				    sets[i].name, test ? 'T' : "AB"[f],
 				    x->total, x->top1, x->rank1, x->top3,
-				    x->answers, x->wrong);
+				    x->answers, x->wrong, x->dash);
 			}
 		printf("end\n");
 		search_free(s);

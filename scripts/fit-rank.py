@@ -129,7 +129,8 @@ class Evaluator:
 
 def score(res, fold):
     s = 0.0
-    for (name, f), (total, top1, rank1, top3, answers, wrong) in res.items():
+    for (name, f), v in res.items():
+        total, top1, rank1, top3, answers, wrong = v[:6]
         if f == fold:
             s += WEIGHTS.get(name, 1.0) * (top1 + rank1 - WRONG * wrong)
     return s
@@ -142,7 +143,8 @@ def folds(res):
 def set_scores(res):
     """Each set's objective over both folds."""
     out = {}
-    for (name, f), (total, top1, rank1, top3, answers, wrong) in res.items():
+    for (name, f), v in res.items():
+        total, top1, rank1, top3, answers, wrong = v[:6]
         out[name] = out.get(name, 0) + top1 + rank1 - WRONG * wrong
     return out
 

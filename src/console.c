@@ -32,6 +32,7 @@ struct console {
 	struct bot	*b;
 	int		 nmsg;	/* messages printed in this turn */
 	int		 explain;
+	double		 min_score;	/* the bot's bar, for --explain */
 };
 
 static void
@@ -83,6 +84,8 @@ console_init(struct console *c, const struct config *cfg,
 	c->s = search_new_lex(c->g, c->lx);
 	(void)search_set_default_lang(c->s, dl);
 	c->b = bot_new(cfg, c->g, c->s, c->p, NULL, NULL);
+	c->min_score = cfg->guide.min_score > 0 ? cfg->guide.min_score :
+	    search_min_score(c->s);
 	if (o != NULL) {
 		bot_set_explain(c->b, o->explain);
 		c->explain = o->explain;
@@ -150,6 +153,42 @@ console_asks(struct console *c, FILE *out)
 	}
 }
 
+/* What the page prior did to the decision (search_prior_effect()). */
+static const char *const prior_effects[] = {
+	[SEARCH_PRIOR_NONE] = NULL,
+	[SEARCH_PRIOR_KEPT] = "prior kept the first hit",
+	[SEARCH_PRIOR_MOVED] = "prior put another hit first",
+	[SEARCH_PRIOR_VETOED] = "prior vetoed: choices",
+	[SEARCH_PRIOR_DOUBTED] = "prior doubted the first hit's page: "
+	    "choices",
+};
+
+/*
+ * --explain: each numbered hit's page probability in the page prior
+ * (search.h: search_hit.page_p, read from the pages' asks) and what the
+ * prior did to the decision. On the console alone, as the asks are.
+ */
+static void
+console_prior(struct console *c, FILE *out)
+{
+	const struct search_hit *h;
+	size_t n = bot_explain_hits(c->b, &h);
+	enum search_prior e = search_prior_effect(h, n, c->min_score);
+
+	if (n == 0 || prior_effects[e] == NULL)
+		return;
+	fprintf(out, "Page prior (console only, never sent):\n");
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].page_p < 0)
+			fprintf(out, "%zu) its page has no asks: neutral\n",
+			    i + 1);
+		else
+			fprintf(out, "%zu) p(page) %.2f, the best other page "
+			    "%.2f\n", i + 1, h[i].page_p, h[i].page_rival);
+	}
+	fprintf(out, "%s\n", prior_effects[e]);
+}
+
 static void
 console_turn(struct console *c, const char *text, time_t now,
     struct bot_actions *a, FILE *out)
@@ -165,8 +204,10 @@ console_turn(struct console *c, const char *text, time_t now,
 	c->nmsg = 0;
 	bot_text(c->b, CONSOLE_PEER, text, &f, now, a);
 	console_print(c, a, out);
-	if (c->explain)
+	if (c->explain) {
 		console_asks(c, out);
+		console_prior(c, out);
+	}
 }
 
 int

@@ -49,7 +49,8 @@ static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
 		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
-		w_ask, nb_alpha, nb_beta, nb_k, not_floor, not_margin;
+		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
+		nb_doubt_bar, nb_grade, not_floor, not_margin;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -88,6 +89,18 @@ static struct {
 	.nb_beta = 0.1,		/* the best hits reordered by score x
 				   p(page)^nb_beta (0: no prior)... */
 	.nb_k = 10,		/* ...this many of them */
+	/* The prior in search_decide() (prior_decide(); measured forms,
+	 * docs/design.md, "The prior in the decision"): */
+	.nb_doubt = 0.6,	/* when the first hit's page leads the next
+				   page by less than this (p(page) minus the
+				   best other's)... */
+	.nb_doubt_bar = 1.8,	/* ...the bar is this much higher */
+	.nb_veto = 0,		/* 1: no answer when the prior put another
+				   hit first than the search's own */
+	.nb_gate = 0,		/* no answer when the first hit's p(page) is
+				   under this (0: never) */
+	.nb_grade = 0,		/* the bar times 1 + nb_grade x (1 - the
+				   lead) */
 	.not_floor = 0.4,	/* a page's best not-ask at least this like
 				   the question (idf-weighted Dice)... */
 	.not_margin = 0.25,	/* ...and this much more than its best ask:
@@ -119,6 +132,11 @@ static struct {
 #define NB_ALPHA	(rank_params.nb_alpha)
 #define NB_BETA		(rank_params.nb_beta)
 #define NB_K		(rank_params.nb_k)
+#define NB_VETO		(rank_params.nb_veto)
+#define NB_GATE		(rank_params.nb_gate)
+#define NB_DOUBT	(rank_params.nb_doubt)
+#define NB_DOUBT_BAR	(rank_params.nb_doubt_bar)
+#define NB_GRADE	(rank_params.nb_grade)
 #define NOT_FLOOR	(rank_params.not_floor)
 #define NOT_MARGIN	(rank_params.not_margin)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
@@ -1993,26 +2011,51 @@ prior_classes(const struct search *s, const struct qwords *q,
 }
 
 /* Reorders the NB_K best hits by score x p(page)^NB_BETA (the scores
- * stay: search_decide() weighs them as they are, on the new order). */
+ * stay: search_decide() weighs them as they are, on the new order), and
+ * gives every hit its page's probability, the best other page's, and
+ * whether the prior moved the search's own first hit (prior_decide()). */
 static void
 hits_prior(const struct search *s, const struct qwords *q, const char *lang,
     struct search_hit *hits, size_t nhits)
 {
-	double key[PRIOR_HITS];
+	double key[PRIOR_HITS], p1 = 0, p2 = 0;
 	size_t n = nhits < (size_t)NB_K ? nhits : (size_t)NB_K, i, k;
+	size_t first = nhits > 0 ? hits[0].section : 0;
+	uint32_t c1 = NONE;
+	int moved;
 
 	if (NB_BETA <= 0 || n < 2 || !prior_classes(s, q, lang))
 		return;
+	for (uint32_t c = 0; c < s->nclass; c++) {
+		double p = s->scr->nblp[c];
+
+		if (c1 == NONE || p > p1) {
+			p2 = p1;
+			p1 = p;
+			c1 = c;
+		} else if (p > p2)
+			p2 = p;
+	}
+	for (i = 0; i < nhits; i++) {
+		uint32_t c = s->pageclass[hits[i].page];
+
+		if (c == NONE)
+			continue;
+		hits[i].page_p = s->scr->nblp[c];
+		hits[i].page_rival = c == c1 ? p2 : p1;
+	}
 	if (n > PRIOR_HITS)
 		n = PRIOR_HITS;
 	for (i = 0; i < n; i++) {
-		uint32_t c = s->pageclass[hits[i].page];
-		double p = c == NONE ? 1.0 / (double)s->nclass :
-		    s->scr->nblp[c];
+		double p = hits[i].page_p >= 0 ? hits[i].page_p :
+		    1.0 / (double)s->nclass;
 
 		hits[i].prior = pow(p > PRIOR_MIN ? p : PRIOR_MIN, NB_BETA);
 		key[i] = hits[i].score * hits[i].prior;
 	}
+	/* A page without asks stays neutral: the prior does not contradict
+	 * a first hit it knows nothing about. */
+	moved = hits[0].page_p >= 0;
 	/* Insertion sort, stable: ties keep the search's order. */
 	for (i = 1; i < n; i++) {
 		struct search_hit h = hits[i];
@@ -2025,6 +2068,9 @@ hits_prior(const struct search *s, const struct qwords *q, const char *lang,
 		hits[k] = h;
 		key[k] = kv;
 	}
+	moved = moved && hits[0].section != first;
+	for (i = 0; i < nhits; i++)
+		hits[i].prior_moved = moved;
 }
 
 /* Adds share * idf * w of every posting of term t to the scores, keeping
@@ -2502,6 +2548,9 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].ask = ask;
 		hits[k].ask_id = who;
 		hits[k].prior = 1;
+		hits[k].page_p = -1;
+		hits[k].page_rival = -1;
+		hits[k].prior_moved = 0;
 	}
 	sc->ntouched = 0;
 	for (i = 0; i < sc->natouched; i++) {
@@ -3350,6 +3399,8 @@ static const char *const feature_names[SEARCH_NFEATURES] = {
 	[SF_ABOUT] = "about",		[SF_ONE_COMMON] = "one_common",
 	[SF_LOGCOVERAGE] = "logcoverage", [SF_UNKNOWN_GAP] = "unknown_gap",
 	[SF_ASIDE] = "aside",		[SF_VETO] = "veto",
+	[SF_PAGE_P] = "page_p",		[SF_PAGE_LEAD] = "page_lead",
+	[SF_PRIOR_MOVED] = "prior_moved",
 };
 
 const char *
@@ -3402,6 +3453,9 @@ search_features(const struct search_hit *hits, size_t n, double min_score,
 	f[SF_UNKNOWN_GAP] = h->unknown * (1 - h->coverage);
 	f[SF_ASIDE] = (1 - f[SF_ABOUT]) * (1 - h->coverage);
 	f[SF_VETO] = decide_veto(hits, n);
+	f[SF_PAGE_P] = h->page_p >= 0 ? h->page_p : 0;
+	f[SF_PAGE_LEAD] = h->page_p >= 0 ? h->page_p - h->page_rival : 0;
+	f[SF_PRIOR_MOVED] = h->prior_moved != 0;
 }
 
 /* The score the best hit must reach (see search.h): min_score, lowered
@@ -3419,20 +3473,87 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
 	return bar;
 }
 
-enum search_outcome
-search_decide(const struct search_hit *hits, size_t n, double min_score)
+/*
+ * The page prior's part in the decision (search.h: search_decide()): 1
+ * when it forbids an answer (NB_VETO: it moved the search's first hit;
+ * NB_GATE: the first hit's page is unlikely), with *why; else 0, and
+ * *bar raised when the first hit's page leads the next one by less than
+ * NB_DOUBT (a contested page, or one the prior puts behind another). A
+ * first hit whose page has no asks, or a question with no prior, leaves
+ * the decision as it is.
+ */
+static int
+prior_decide(const struct search_hit *h, double *bar, enum search_prior *why)
 {
+	double lead;
+
+	if (NB_VETO > 0 && h->prior_moved) {
+		*why = SEARCH_PRIOR_VETOED;
+		return 1;
+	}
+	if (h->page_p < 0)
+		return 0;
+	if (NB_GATE > 0 && h->page_p < NB_GATE) {
+		*why = SEARCH_PRIOR_DOUBTED;
+		return 1;
+	}
+	lead = h->page_p - h->page_rival;
+	if (lead < NB_DOUBT)
+		*bar *= NB_DOUBT_BAR;
+	*bar *= 1 + NB_GRADE * (1 - lead);
+	return 0;
+}
+
+/* search_decide(), with the page prior's part or without it (prior 0);
+ * *why (when not NULL) says what the prior did, if it forbade an answer. */
+static enum search_outcome
+decide(const struct search_hit *hits, size_t n, double min_score, int prior,
+    enum search_prior *why)
+{
+	enum search_prior w = SEARCH_PRIOR_KEPT;
+	double bar;
+	int no = 0;
+
 	if (hits == NULL || n == 0)
 		return SEARCH_NONE;
-	if (!hits[0].off_subject && !hits[0].lacks_key &&
+	bar = answer_bar(hits, n, min_score);
+	if (prior)
+		no = prior_decide(&hits[0], &bar, &w);
+	if (why != NULL)
+		*why = w;
+	if (!no && !hits[0].off_subject && !hits[0].lacks_key &&
 	    !has_rival(hits, n) && !lead_thin(hits, n) &&
 	    !hit_notask(&hits[0]) &&
-	    hit_is_answer(&hits[0], answer_bar(hits, n, min_score),
-	    is_long(&hits[0])))
+	    hit_is_answer(&hits[0], bar, is_long(&hits[0])))
 		return SEARCH_ANSWER;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
 		return SEARCH_CHOICES;
 	return SEARCH_NONE;
+}
+
+enum search_outcome
+search_decide(const struct search_hit *hits, size_t n, double min_score)
+{
+	return decide(hits, n, min_score, 1, NULL);
+}
+
+enum search_prior
+search_prior_effect(const struct search_hit *hits, size_t n,
+    double min_score)
+{
+	enum search_outcome with, without;
+	enum search_prior why;
+	size_t k;
+
+	for (k = 0; k < n && hits[k].page_p < 0; k++)
+		;
+	if (k == n)
+		return SEARCH_PRIOR_NONE;
+	with = decide(hits, n, min_score, 1, &why);
+	without = decide(hits, n, min_score, 0, NULL);
+	if (with != SEARCH_ANSWER && without == SEARCH_ANSWER)
+		return why == SEARCH_PRIOR_VETOED ? why : SEARCH_PRIOR_DOUBTED;
+	return hits[0].prior_moved ? SEARCH_PRIOR_MOVED : SEARCH_PRIOR_KEPT;
 }
 
 /* ------------------------------------------------- the guide's own bar */
@@ -3618,6 +3739,11 @@ static const struct {
 	{ "nb_alpha", &rank_params.nb_alpha, NULL },
 	{ "nb_beta", &rank_params.nb_beta, NULL },
 	{ "nb_k", &rank_params.nb_k, NULL },
+	{ "nb_veto", &rank_params.nb_veto, NULL },
+	{ "nb_gate", &rank_params.nb_gate, NULL },
+	{ "nb_doubt", &rank_params.nb_doubt, NULL },
+	{ "nb_doubt_bar", &rank_params.nb_doubt_bar, NULL },
+	{ "nb_grade", &rank_params.nb_grade, NULL },
 	{ "not_floor", &rank_params.not_floor, NULL },
 	{ "not_margin", &rank_params.not_margin, NULL },
 };

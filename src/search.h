@@ -96,6 +96,15 @@ struct search_hit {
 	double	prior;		/* p(page)^beta of the page prior, which
 				   ranks the best hits by score x prior
 				   (search.c: hits_prior()); 1 when none */
+	double	page_p;		/* the prior's p(page) of its page; -1 when
+				   the question had no prior or the page
+				   has no asks (it ranks as neutral) */
+	double	page_rival;	/* the largest p(page) of another page:
+				   page_p - page_rival is how sure the
+				   prior is of this page; -1 with page_p */
+	int	prior_moved;	/* (the same on every hit) the prior put
+				   first another hit than the search's own
+				   first, whose page has asks */
 	int	translation;	/* the section's page is the best hit's in
 				   another language (the same file name
 				   but for its language suffix or folder:
@@ -212,6 +221,11 @@ double search_min_score(const struct search *s);
  * the best hit's own (search_hit.copy: a guide holding a page twice), or
  * a section of its page in another language (search_hit.translation), is
  * not another page there.
+ * The page prior (search_hit.page_p) raises the bar: when the first
+ * hit's page leads the next page by less than 0.6 in p(page) (the prior
+ * hesitates, or puts another page first), the bar is 1.8 times higher
+ * (search.c: prior_decide(), measured on the tune halves). A first hit
+ * whose page has no asks, or a guide without asks, keeps the bar.
  * Scale: SEARCH_CHOICE_MIN is a score (search.h's top comment); the other
  * factors are shares of min_score, so they follow guide.min_score.
  */
@@ -245,6 +259,24 @@ enum search_outcome {
 #define SEARCH_KEY_DF		1
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
+
+/*
+ * What the page prior (search_hit.page_p) did to search_decide()'s
+ * outcome, for --explain: nothing to go by (no hit's page has asks), kept
+ * the search's first hit first, put another first (the outcome as it
+ * would be without it), vetoed an answer (it moved the search's first
+ * hit: choices), or doubted the first hit's page (an answer turned into
+ * choices).
+ */
+enum search_prior {
+	SEARCH_PRIOR_NONE = 0,
+	SEARCH_PRIOR_KEPT,
+	SEARCH_PRIOR_MOVED,
+	SEARCH_PRIOR_VETOED,
+	SEARCH_PRIOR_DOUBTED,
+};
+enum search_prior search_prior_effect(const struct search_hit *hits,
+    size_t n, double min_score);
 
 /*
  * What search_decide() can know about a question's best hits, as numbers
@@ -284,6 +316,10 @@ enum search_feature {
 	SF_ASIDE,	/* (1 - about) x (1 - coverage): nothing says the
 			   section is about the question, little covered */
 	SF_VETO,	/* a rule kept around a model says no (search.c) */
+	SF_PAGE_P,	/* the page prior's p(page) of the best hit's page
+			   (0: no prior, or a page without asks) */
+	SF_PAGE_LEAD,	/* p(page) minus the best other page's (0: none) */
+	SF_PRIOR_MOVED,	/* the prior put another hit first */
 	SEARCH_NFEATURES
 };
 /* The features of hits[0] among hits (n > 0) into f. */

@@ -58,15 +58,21 @@ printf '%s\n' 'zebraphone quacks all night' MORE TOPICS 1 \
 check "console runs" [ $? -eq 0 ]
 check "the question that reads like an ask gets its section" \
     grep -q 'Odd pets › Noisy animals at night' "$T/out"
-# The console's own lines: "Asks matched" and the numbered asks after it.
-awk '/^(Asks matched|Not-asks that refused)/ { inside = 1; next }
-    inside && /^[0-9]+\) / { next }
+# The console's own lines: "Asks matched" and the numbered asks after it;
+# "Page prior", each hit's p(page) and what the prior did; "Not-asks
+# that refused" and the not-asks after it.
+awk '/^(Asks matched|Page prior|Not-asks that refused)/ { inside = 1; next }
+    inside && /^([0-9]+\) |prior )/ { next }
     { inside = 0; print }' "$T/out" >"$T/said"
 check "--explain shows the ask it matched, on the console" \
     grep -q '^1) [0-9.]* my zebraphone quacks all night when the lanterns glow$' \
     "$T/out"
 check "...and the page's, said so" \
     grep -q "who do i call about moonbeams (the page's)$" "$T/out"
+check "--explain shows each hit's page prior, on the console" \
+    grep -q '^1) p(page) 1.00, the best other page 0.00$' "$T/out"
+check "...and what the prior did to the decision" \
+    grep -q '^prior kept the first hit$' "$T/out"
 check "--explain names the not-ask that refused the page, on the console" \
     grep -q '^1) [0-9.]* which veterinarian clinic takes my zebraphone that quacks (its best ask [0-9.]*)$' \
     "$T/out"

@@ -24,6 +24,10 @@ mkhit(double score, double coverage, double rarity, size_t words,
 	/* Its heading shares words with the question (else a hit covering
 	 * little of it is "aside": see SEARCH_ASIDE_COVERAGE). */
 	h.heading = coverage;
+	/* No page prior (search_hit.page_p): the decision as it was. */
+	h.prior = 1;
+	h.page_p = -1;
+	h.page_rival = -1;
 	return h;
 }
 

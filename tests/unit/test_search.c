@@ -1589,6 +1589,94 @@ test_prior(void)
 }
 
 /*
+ * The page prior in the decision (search.c: prior_decide()): the search
+ * puts the router page first on the question's words (wifi, password),
+ * far enough ahead that the prior does not reorder it, but the question
+ * reads like the scam page's asks (a caller asking for a password). A
+ * first hit whose page the prior puts behind another is not a confident
+ * answer at a bar its score passes: the person chooses. A question that
+ * reads like the router page's own asks is answered, and so is one whose
+ * first hit is on a page without asks (the prior knows nothing of it).
+ */
+static const char veto_router[] =
+"# Router\n\n<!-- asks:\nhow do i change the wifi password of my router\n"
+"the box lights blink red\nreset the router to its factory settings\n"
+"-->\n\n## Change the wifi password\n\n"
+"Open the router page in a browser, then change the wifi password "
+"there: a long one.\n\n## Lights\n\nRed lights mean no line.\n";
+static const char veto_scams[] =
+"# Scams\n\n<!-- asks:\na caller asked me for a code\n"
+"someone on the phone asked for my password\n"
+"a caller pretending to be my bank wanted a code\n"
+"they called and asked me to read a code\n-->\n\n"
+"Hang up, then call back on a number you know.\n";
+static const char veto_modem[] =
+"# Modem\n\n## Change the wifi password\n\n"
+"Open the modem page in a browser, then change the wifi password "
+"there: a long one.\n";
+
+static void
+test_prior_decide(void)
+{
+	const char *q = "a caller asked me to change the wifi password";
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	double bar = -1, min;
+	size_t n;
+
+	guide_load_buffer(g, "router.en.md", veto_router, strlen(veto_router),
+	    "en");
+	guide_load_buffer(g, "scams.en.md", veto_scams, strlen(veto_scams),
+	    "en");
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "Change the wifi password") == 0 && !h[0].prior_moved,
+	    "the router section first, where the search put it");
+	CHECK(n >= 1 && h[0].page_p >= 0 && h[0].page_p < h[0].page_rival,
+	    "...its page behind another in the prior (the scam page's asks)");
+	/* A bar the first hit passes, but not raised by nb_doubt_bar. */
+	CHECK(search_tune_get("nb_doubt_bar", &bar) == 0 && bar > 1,
+	    "the prior raises the bar of a contested page");
+	min = n > 0 ? h[0].score / (1 + bar) * 2 : 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, min),
+	    "the prior contradicts the first hit's page: choices, not an "
+	    "answer");
+	CHECK_INT(SEARCH_PRIOR_DOUBTED, search_prior_effect(h, n, min),
+	    "...and --explain can say the prior did it");
+	search_tune_set("nb_doubt_bar", 1);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, min),
+	    "without the prior in the decision (nb_doubt_bar 1): an answer");
+	search_tune_set("nb_doubt_bar", bar);
+	n = search_query(s, "how do i change the wifi password of the router",
+	    "en", h, 3);
+	CHECK(n >= 1 && h[0].page_p > h[0].page_rival,
+	    "a question like the router's asks: the prior backs its page");
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, min),
+	    "...an answer at the same bar");
+	CHECK_INT(SEARCH_PRIOR_KEPT, search_prior_effect(h, n, min),
+	    "...the prior kept the first hit");
+	search_free(s);
+	guide_free(g);
+	/* The same router section on a page without asks: neutral. */
+	g = guide_new();
+	guide_load_buffer(g, "modem.en.md", veto_modem, strlen(veto_modem),
+	    "en");
+	guide_load_buffer(g, "scams.en.md", veto_scams, strlen(veto_scams),
+	    "en");
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "Change the wifi password") == 0 && h[0].page_p < 0,
+	    "a first hit on a page without asks: no p(page) for it");
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, min),
+	    "...it stays an answer, whatever the other page's asks");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * Not-asks (guide.h): questions near a page's subject, sharing its words,
  * that the page says it does not answer. A question that shares words
  * with the page but reads like one of its not-asks gets no confident
@@ -1758,6 +1846,7 @@ main(void)
 	test_siblings();
 	test_asks();
 	test_prior();
+	test_prior_decide();
 	test_notasks();
 	test_tune();
 	test_deflang();
