@@ -463,22 +463,61 @@ class Run:
     # -- scenarios
 
     def floor_start(self, contexts=0, handshakes=None, answers=None,
-                    beside_bot=False):
+                    beside_bot=False, like_bot=False):
         """bench/otrfloor started (in a session of its own, as the bot:
         the same share of the CPU; beside_bot: on --bot-cpus, so that its
         neighbour on the other CPU is the bot's); floor_wait() reads its
-        figures."""
+        figures. like_bot: the bot's side keeps every session it
+        handshakes with (a new person each time) and spreads them over
+        as many user states as the bot (limits.otr_userstates), as the
+        daemon does; otherwise one user state and one peer whose session
+        is forgotten before each handshake."""
         a = self.args
         pin = (["taskset", "-c", a.bot_cpus]
                if beside_bot and a.bot_cpus else [])
+        like = (["--keep", "1", "--userstates", str(self.userstates())]
+                if like_bot else [])
         p = subprocess.Popen(["setsid"] + pin + [self.otrfloor, "--handshakes",
                               str(handshakes or a.floor_handshakes),
                               "--answers", str(answers or a.floor_answers),
                               "--answer-bytes", str(a.answer_bytes),
-                              "--contexts", str(contexts)],
+                              "--contexts", str(contexts)] + like,
                              stdout=subprocess.PIPE, text=True)
         self.procs.append(p)
         return (p, contexts, os.getloadavg()[0])
+
+    def userstates(self):
+        """The bot's limits.otr_userstates (its default unless --set)."""
+        n = 256
+        for kv in self.args.set:
+            k, _, v = kv.partition("=")
+            if k.strip() == "limits.otr_userstates":
+                n = int(v)
+        return n
+
+    def floor_pair_start(self, contexts, handshakes):
+        """Two floors one after the other beside the bot's handshakes:
+        first like the bot (like_bot), then the older one (one user state,
+        one peer forgotten each time), so that both ratios come from the
+        same window. floor_pair_wait() gives (like the bot, older)."""
+        box = {}
+
+        def run():
+            f = self.floor_start(contexts=contexts, handshakes=handshakes,
+                                 answers=1, beside_bot=True, like_bot=True)
+            box["like"] = self.floor_wait(f)
+            box["like"]["like_bot"] = True
+            f = self.floor_start(contexts=contexts, handshakes=handshakes,
+                                 answers=1, beside_bot=True)
+            box["old"] = self.floor_wait(f)
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        return (t, box)
+
+    def floor_pair_wait(self, started):
+        t, box = started
+        t.join(900)
+        return box.get("like", {}), box.get("old", {})
 
     def floor_wait(self, started):
         """{handshake_cpu_ms, answer_cpu_ms, steps: {query, dh-key,
@@ -576,8 +615,10 @@ class Run:
             # libotr alone, at the same time as the bot's handshakes, so
             # on a CPU as busy as the bot's (the other core's load makes
             # the same code 25-30% slower here: docs/performance.md)
-            fl_hs = self.floor_start(contexts=n, handshakes=min(add, 200),
-                                     answers=1, beside_bot=True) \
+            # (like the bot: the sessions it had at the stage's start and
+            # half of the new ones, in as many user states; then the older
+            # floor, the same count, as the ratio was read before)
+            fl_hs = self.floor_pair_start(n - add // 2, min(add, 200)) \
                 if a.floor_alongside else None
             stopped = None
             missing = self._wait_secure(g, add, 60 + add / 5)
@@ -695,7 +736,9 @@ class Run:
                     for c in PERF_CALLS
                     if perf.get("syscalls:sys_enter_" + c)}
             if fl_hs:
-                res["floor_alongside_handshakes"] = self.floor_wait(fl_hs)
+                (res["floor_alongside_handshakes"],
+                 res["floor_alongside_handshakes_one_list"]) = \
+                    self.floor_pair_wait(fl_hs)
                 res["floor_alongside_answers"] = self.floor_wait(fl_an)
             res["kinds_handshakes"] = kh
             res["kinds_answers"] = ka
@@ -1084,6 +1127,10 @@ def ratios(r):
         if fa.get("handshake_cpu_ms") and "cpu_ms_per_handshake" in st:
             st["handshake_ratio_alongside"] = round(
                 st["cpu_ms_per_handshake"] / fa["handshake_cpu_ms"], 2)
+        fo = st.get("floor_alongside_handshakes_one_list", {})
+        if fo.get("handshake_cpu_ms") and "cpu_ms_per_handshake" in st:
+            st["handshake_ratio_alongside_one_list"] = round(
+                st["cpu_ms_per_handshake"] / fo["handshake_cpu_ms"], 2)
         fb = st.get("floor_alongside_answers", {})
         if fb.get("answer_cpu_ms") and "cpu_ms_per_answer" in st:
             st["answer_ratio_alongside"] = round(
@@ -1121,6 +1168,13 @@ def ratios(r):
                     row["total_ms"] / row["floor_alongside_ms"], 2)
                 row["otr_ratio_alongside"] = round(
                     row["otr_ms"] / row["floor_alongside_ms"], 2)
+            fs = st.get("floor_alongside_handshakes_one_list", {}).get(
+                "steps", {})
+            if fk in fs:
+                row["floor_one_list_ms"] = round(fs[fk] + (
+                    fs.get("greeting", 0) if kind == "signature" else 0), 3)
+                row["otr_ratio_one_list"] = round(
+                    row["otr_ms"] / row["floor_one_list_ms"], 2)
             att.append(row)
         hs = st.get("handshakes") or 0
         if hs and kh:
@@ -1228,6 +1282,8 @@ def table(r):
                 ("  / floor, by the floors' spread", "answer_ratio_range", ""),
                 ("floor alongside: handshake, ms", "floor_hs_alongside", ""),
                 ("  bot / it (target <= 1.1)", "handshake_ratio_alongside", "x"),
+                ("  the older floor (one list), ms", "floor_hs_one_list", ""),
+                ("  bot / it", "handshake_ratio_alongside_one_list", "x"),
                 ("floor alongside: answer, ms", "floor_an_alongside", ""),
                 ("  bot / it (target <= 1.1)", "answer_ratio_alongside", "x"),
                 ("bot idle CPU, ms/s (subtracted)", "idle_cpu_ms_per_s", ""),
@@ -1255,6 +1311,9 @@ def table(r):
         for s in st:
             s["floor_hs_alongside"] = s.get(
                 "floor_alongside_handshakes", {}).get("handshake_cpu_ms")
+            s["floor_hs_one_list"] = s.get(
+                "floor_alongside_handshakes_one_list", {}).get(
+                "handshake_cpu_ms")
             s["floor_an_alongside"] = s.get(
                 "floor_alongside_answers", {}).get("answer_cpu_ms")
             if "queries_sent" in s:
