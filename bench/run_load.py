@@ -43,6 +43,21 @@ SRCDIR = os.environ.get("TOP_SRCDIR") or os.path.dirname(HERE)
 BUILDDIR = os.environ.get("BUILDDIR") or SRCDIR
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "lib"))
 
+# The bot's environment beyond the runner's own (--bot-env adds to it):
+# none by default, as contrib/secours.service.in sets none. E.g.
+# --bot-env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (docs/performance.md,
+# "Why libotr looked slower inside the bot").
+BOT_ENV = {}
+
+
+def bot_env(a):
+    """BOT_ENV with --bot-env applied (KEY= leaves KEY empty)."""
+    env = dict(BOT_ENV)
+    for kv in getattr(a, "bot_env", []):
+        k, _, v = kv.partition("=")
+        env[k.strip()] = v
+    return env
+
 from prosody import Prosody  # noqa: E402
 from botproc import Bot  # noqa: E402
 
@@ -429,7 +444,7 @@ class Run:
                 "taskset -c %s " % a.bot_cpus if a.bot_cpus else "", secours))
         os.chmod(wrap, 0o755)
         self.bot = Bot(self.srv, password=PW, register=False,
-                       log_level=a.bot_log_level,
+                       log_level=a.bot_log_level, env=bot_env(a),
                        config=cfg, secours=wrap if a.bot_session else secours)
         self.bot.start(wait=r"online", timeout=30)
         log("prosody pid %d port %d, bot pid %d" % (self.srv.pid, self.srv.port, self.bot.pid))
@@ -463,7 +478,7 @@ class Run:
     # -- scenarios
 
     def floor_start(self, contexts=0, handshakes=None, answers=None,
-                    beside_bot=False, like_bot=False):
+                    beside_bot=False, like_bot=False, perf_name=None):
         """bench/otrfloor started (in a session of its own, as the bot:
         the same share of the CPU; beside_bot: on --bot-cpus, so that its
         neighbour on the other CPU is the bot's); floor_wait() reads its
@@ -477,6 +492,14 @@ class Run:
                if beside_bot and a.bot_cpus else [])
         like = (["--keep", "1", "--userstates", str(self.userstates())]
                 if like_bot else [])
+        if perf_name and a.perf:
+            # recorded as the bot is (perf_start), to set their
+            # profiles side by side
+            pin = pin + ["perf", "record", "-q", "-e", "cpu-clock", "-F",
+                         "999"] + (["--call-graph", a.perf_call_graph]
+                                   if a.perf_call_graph else []) + [
+                "-o", os.path.join(self.dir, "perf-%s.data" % perf_name),
+                "--"]
         p = subprocess.Popen(["setsid"] + pin + [self.otrfloor, "--handshakes",
                               str(handshakes or a.floor_handshakes),
                               "--answers", str(answers or a.floor_answers),
@@ -497,19 +520,27 @@ class Run:
 
     def floor_pair_start(self, contexts, handshakes):
         """Two floors one after the other beside the bot's handshakes:
-        first like the bot (like_bot), then the older one (one user state,
-        one peer forgotten each time), so that both ratios come from the
-        same window. floor_pair_wait() gives (like the bot, older)."""
+        like the bot (like_bot) and the older one (one user state, one
+        peer forgotten each time), so that both ratios come from the same
+        window; which goes first alternates with the clock's second (the
+        window's first half and second half are not alike).
+        floor_pair_wait() gives (like the bot, older)."""
         box = {}
+        like_first = int(time.time()) % 2 == 0
+
+        def one(like):
+            f = self.floor_start(contexts=contexts, handshakes=handshakes,
+                                 answers=1, beside_bot=True, like_bot=like,
+                                 perf_name="floor-like-%d" % handshakes
+                                 if like else None)
+            r = self.floor_wait(f)
+            r["like_bot"] = like
+            r["first"] = like == like_first
+            box["like" if like else "old"] = r
 
         def run():
-            f = self.floor_start(contexts=contexts, handshakes=handshakes,
-                                 answers=1, beside_bot=True, like_bot=True)
-            box["like"] = self.floor_wait(f)
-            box["like"]["like_bot"] = True
-            f = self.floor_start(contexts=contexts, handshakes=handshakes,
-                                 answers=1, beside_bot=True)
-            box["old"] = self.floor_wait(f)
+            one(like_first)
+            one(not like_first)
         t = threading.Thread(target=run, daemon=True)
         t.start()
         return (t, box)
@@ -1263,6 +1294,9 @@ def table(r):
       % (m.get("nproc", 0), "/".join("%.1f" % x for x in m.get("load_at_start", ())),
          "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s"),
          r.get("machine_state_start", {}).get("nice", "?")))
+    if r.get("bot_env"):
+        w("the bot's environment: " + " ".join(
+            "%s=%s" % kv for kv in sorted(r["bot_env"].items())))
     if fl:
         hs, an = fl["handshake_spread"], fl["answer_spread"]
         w("floor (libotr alone, same run, %d runs: mean, min-max): handshake "
@@ -1416,7 +1450,8 @@ def table(r):
     return "\n".join(out)
 
 
-def main():
+def parser():
+    """The runner's options (bench/expire_rss.py takes its defaults)."""
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--stages", default="100,1000",
@@ -1436,6 +1471,10 @@ def main():
     p.add_argument("--idle-timeout", type=int, default=60,
                    help="otr.idle_timeout (s) of the bot restarted by the "
                    "restart scenario, for the memory scenario")
+    p.add_argument("--bot-env", action="append", default=[],
+                   metavar="KEY=VALUE",
+                   help="a variable of the bot's environment only "
+                   "(repeatable; KEY= empties it)")
     p.add_argument("--set", action="append", default=[],
                    help="KEY=VALUE of the bot's config, e.g. "
                    "limits.otr_threads=2 (repeatable)")
@@ -1485,7 +1524,11 @@ def main():
                    help="after each steady stage, libotr alone with as many "
                    "other sessions in its list is measured too (the default)")
     p.add_argument("--json", help="write the results here too")
-    a = p.parse_args()
+    return p
+
+
+def main():
+    a = parser().parse_args()
     a.stages = [int(x) for x in a.stages.split(",") if x]
     a.scenarios = a.scenarios.split(",")
     a.max_clients = max(a.stages + [a.flood_victims])
@@ -1493,6 +1536,7 @@ def main():
     run.results["machine"] = machine()
     run.results["machine_state_start"] = machine_state()
     run.results["args"] = {k: v for k, v in vars(a).items()}
+    run.results["bot_env"] = bot_env(a)
     t0 = time.monotonic()
     try:
         run.setup()
