@@ -54,12 +54,19 @@ def main():
     p.add_argument("--ask-secs", type=float, default=5)
     p.add_argument("--idle", type=int, default=60,
                    help="the bot's otr.idle_timeout, s (60 at least)")
+    p.add_argument("--bot-env", action="append", default=[],
+                   metavar="KEY=VALUE", help="as run_load.py's")
     p.add_argument("--json", help="write the results here too")
     a = p.parse_args()
+    # run_load.py's defaults for what is not asked here
+    for k, v in vars(rl.parser().parse_args([])).items():
+        if not hasattr(a, k):
+            setattr(a, k, v)
     # What run_load.Run and its steady scenario read.
     a.stages = [a.sessions]
     a.max_clients = a.sessions
     a.churn_gone = a.strangers = a.flood_victims = 0
+    a.set = []
     a.think = 1100
     real_bot = rl.Bot
 

@@ -3,7 +3,8 @@
  * the crypto floor that bench/run_load.py divides the daemon's figures by.
  *
  *   otrfloor [--handshakes N] [--answers N] [--answer-bytes B]
- *            [--greeting-bytes G] [--contexts C]
+ *            [--greeting-bytes G] [--contexts C] [--userstates K]
+ *            [--keep 1] [--pause-us U]
  *
  * Two user states in one process, "bot@example.test" and a client, pass
  * messages to each other in memory. A handshake is what the daemon does
@@ -29,6 +30,14 @@
  * session's), as the daemon's does with C sessions open: libotr walks
  * that list, from its head, about three times per message it receives,
  * and each step is a cache miss when the contexts lie apart in memory.
+ * --userstates K: the bot's contexts spread over K user states by a hash
+ * of the peer's name, each holding the same key and instance tag, as the
+ * daemon's limits.otr_userstates. --keep 1: each handshake is with a new
+ * person and the bot keeps the session after it, as the daemon does with
+ * the people who come (without it, one peer whose session is forgotten
+ * before each handshake, so the same memory serves every handshake).
+ * --pause-us U: sleep U us before each message the bot receives, as the
+ * daemon waits for the client's next message (caches go cold).
  * Benchmark code, not part of the bot.
  */
 #include <stdio.h>
@@ -60,6 +69,21 @@ struct side {
 
 static struct side bot, cli;
 static OtrlMessageAppOps ops;
+static int pause_us;		/* --pause-us: sleep before each bot step */
+static OtrlUserState *bot_uss;	/* --userstates: the bot's, as otr.c's */
+static int nus = 1;
+
+/* The bot's user state for peer: spread by a hash of the name, as the
+ * daemon spreads people over limits.otr_userstates. */
+static OtrlUserState
+bot_us(const char *peer)
+{
+	unsigned int h = 2166136261u;
+
+	for (const char *c = peer; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return bot_uss[(h >> 12) % (unsigned int)nus];
+}
 static double bot_cpu;
 /* The bot's CPU by what it received (OTRL_MSGTYPE_*) and sent. */
 static double step_in[OTRL_MSGTYPE_UNKNOWN + 1], step_out;
@@ -160,8 +184,12 @@ deliver(struct side *s, const char *body)
 {
 	char *newmsg = NULL;
 	OtrlTLV *tlvs = NULL;
-	double t0 = s == &bot ? cpu_ms() : 0;
+	double t0;
 	int r;
+
+	if (s == &bot && pause_us > 0)
+		usleep((useconds_t)pause_us);
+	t0 = s == &bot ? cpu_ms() : 0;
 
 	r = otrl_message_receiving(s->us, &ops, s, s->acct, PROTO, s->peer,
 	    body, &newmsg, &tlvs, NULL, NULL, NULL);
@@ -228,18 +256,28 @@ keys(struct side *s, const char *dir)
 		fprintf(stderr, "otrfloor: keygen failed\n");
 		exit(1);
 	}
-	unlink(path);
 	op_instag(s, s->acct, PROTO);
+	/* the bot's other user states read the same key, as the daemon's */
+	for (int i = 1; s == &bot && i < nus; i++) {
+		bot.us = bot_uss[i];
+		if (otrl_privkey_read(bot.us, path) != 0) {
+			fprintf(stderr, "otrfloor: cannot read the key\n");
+			exit(1);
+		}
+		op_instag(s, s->acct, PROTO);
+	}
+	bot.us = bot_uss != NULL ? bot_uss[0] : bot.us;
+	unlink(path);
 }
 
 int
 main(int argc, char **argv)
 {
-	int nh = 200, na = 1000, ab = 1200, gb = 320, nc = 0;
+	int nh = 200, na = 1000, ab = 1200, gb = 320, nc = 0, keep = 0;
 	char dir[] = "/tmp/otrfloor-XXXXXX", *answer, *greeting;
 	double hs_cpu, ans_cpu, ake_cpu, greet_cpu = 0;
 	double s_query, s_key, s_sig, s_data;
-	char **junk;
+	char **junk, peer_name[64];
 	struct rusage ru0, ru1;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -253,6 +291,12 @@ main(int argc, char **argv)
 			gb = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--contexts") == 0)
 			nc = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--keep") == 0)
+			keep = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--pause-us") == 0)
+			pause_us = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--userstates") == 0)
+			nus = atoi(argv[i + 1]);
 	}
 	OTRL_INIT;
 	if (mkdtemp(dir) == NULL)
@@ -267,7 +311,13 @@ main(int argc, char **argv)
 	ops.otr_error_message_free = op_err_free;
 	ops.handle_msg_event = op_event;
 	ops.create_instag = op_instag;
-	bot.us = otrl_userstate_create();
+	if (nus < 1)
+		nus = 1;
+	if ((bot_uss = calloc((size_t)nus, sizeof(*bot_uss))) == NULL)
+		return 1;
+	for (int i = 0; i < nus; i++)
+		bot_uss[i] = otrl_userstate_create();
+	bot.us = bot_uss[0];
 	cli.us = otrl_userstate_create();
 	bot.acct = BOT;
 	bot.peer = PEER;
@@ -297,7 +347,7 @@ main(int argc, char **argv)
 
 		snprintf(who, sizeof(who), "alic%c%d@example.test",
 		    i % 2 ? 'f' : 'd', i);
-		otrl_context_find(bot.us, who, BOT, PROTO,
+		otrl_context_find(bot_us(who), who, BOT, PROTO,
 		    (otrl_instag_t)(0x1000 + i), 1, NULL, NULL, NULL);
 		if (junk != NULL && (junk[i] = malloc(32768)) != NULL)
 			memset(junk[i], i & 0xff, 32768);
@@ -307,11 +357,17 @@ main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru0);
 	bot_cpu = 0;
 	for (int i = 0; i < nh; i++) {
-		ConnContext *m = otrl_context_find(bot.us, PEER, BOT, PROTO,
-		    OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
+		ConnContext *m = otrl_context_find(bot_us(bot.peer), bot.peer,
+		    BOT, PROTO, OTRL_INSTAG_MASTER, 0, NULL, NULL, NULL);
 
-		if (m != NULL)
+		if (keep) {
+			/* a new person each time; the bot keeps the others */
+			snprintf(peer_name, sizeof(peer_name),
+			    "alice%d@example.test", i);
+			bot.peer = peer_name;
+		} else if (m != NULL)
 			otrl_context_forget(m);
+		bot.us = bot_us(bot.peer);
 		otrl_context_forget_all(cli.us);
 		bot.secure = cli.secure = 0;
 		otrl_message_free(deliver(&bot, "?OTRv3?"));
@@ -380,7 +436,9 @@ main(int argc, char **argv)
 	    (double)(ru1.ru_minflt - ru0.ru_minflt) / nh);
 	free(answer);
 	free(greeting);
-	otrl_userstate_free(bot.us);
+	for (int i = 0; i < nus; i++)
+		otrl_userstate_free(bot_uss[i]);
+	free(bot_uss);
 	otrl_userstate_free(cli.us);
 	return 0;
 }

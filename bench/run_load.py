@@ -43,6 +43,21 @@ SRCDIR = os.environ.get("TOP_SRCDIR") or os.path.dirname(HERE)
 BUILDDIR = os.environ.get("BUILDDIR") or SRCDIR
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "lib"))
 
+# The bot's environment beyond the runner's own (--bot-env adds to it):
+# none by default, as contrib/secours.service.in sets none. E.g.
+# --bot-env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (docs/performance.md,
+# "Why libotr looked slower inside the bot").
+BOT_ENV = {}
+
+
+def bot_env(a):
+    """BOT_ENV with --bot-env applied (KEY= leaves KEY empty)."""
+    env = dict(BOT_ENV)
+    for kv in getattr(a, "bot_env", []):
+        k, _, v = kv.partition("=")
+        env[k.strip()] = v
+    return env
+
 from prosody import Prosody  # noqa: E402
 from botproc import Bot  # noqa: E402
 
@@ -429,7 +444,7 @@ class Run:
                 "taskset -c %s " % a.bot_cpus if a.bot_cpus else "", secours))
         os.chmod(wrap, 0o755)
         self.bot = Bot(self.srv, password=PW, register=False,
-                       log_level=a.bot_log_level,
+                       log_level=a.bot_log_level, env=bot_env(a),
                        config=cfg, secours=wrap if a.bot_session else secours)
         self.bot.start(wait=r"online", timeout=30)
         log("prosody pid %d port %d, bot pid %d" % (self.srv.pid, self.srv.port, self.bot.pid))
@@ -463,22 +478,77 @@ class Run:
     # -- scenarios
 
     def floor_start(self, contexts=0, handshakes=None, answers=None,
-                    beside_bot=False):
+                    beside_bot=False, like_bot=False, perf_name=None):
         """bench/otrfloor started (in a session of its own, as the bot:
         the same share of the CPU; beside_bot: on --bot-cpus, so that its
         neighbour on the other CPU is the bot's); floor_wait() reads its
-        figures."""
+        figures. like_bot: the bot's side keeps every session it
+        handshakes with (a new person each time) and spreads them over
+        as many user states as the bot (limits.otr_userstates), as the
+        daemon does; otherwise one user state and one peer whose session
+        is forgotten before each handshake."""
         a = self.args
         pin = (["taskset", "-c", a.bot_cpus]
                if beside_bot and a.bot_cpus else [])
+        like = (["--keep", "1", "--userstates", str(self.userstates())]
+                if like_bot else [])
+        if perf_name and a.perf:
+            # recorded as the bot is (perf_start), to set their
+            # profiles side by side
+            pin = pin + ["perf", "record", "-q", "-e", "cpu-clock", "-F",
+                         "999"] + (["--call-graph", a.perf_call_graph]
+                                   if a.perf_call_graph else []) + [
+                "-o", os.path.join(self.dir, "perf-%s.data" % perf_name),
+                "--"]
         p = subprocess.Popen(["setsid"] + pin + [self.otrfloor, "--handshakes",
                               str(handshakes or a.floor_handshakes),
                               "--answers", str(answers or a.floor_answers),
                               "--answer-bytes", str(a.answer_bytes),
-                              "--contexts", str(contexts)],
+                              "--contexts", str(contexts)] + like,
                              stdout=subprocess.PIPE, text=True)
         self.procs.append(p)
         return (p, contexts, os.getloadavg()[0])
+
+    def userstates(self):
+        """The bot's limits.otr_userstates (its default unless --set)."""
+        n = 256
+        for kv in self.args.set:
+            k, _, v = kv.partition("=")
+            if k.strip() == "limits.otr_userstates":
+                n = int(v)
+        return n
+
+    def floor_pair_start(self, contexts, handshakes):
+        """Two floors one after the other beside the bot's handshakes:
+        like the bot (like_bot) and the older one (one user state, one
+        peer forgotten each time), so that both ratios come from the same
+        window; which goes first alternates with the clock's second (the
+        window's first half and second half are not alike).
+        floor_pair_wait() gives (like the bot, older)."""
+        box = {}
+        like_first = int(time.time()) % 2 == 0
+
+        def one(like):
+            f = self.floor_start(contexts=contexts, handshakes=handshakes,
+                                 answers=1, beside_bot=True, like_bot=like,
+                                 perf_name="floor-like-%d" % handshakes
+                                 if like else None)
+            r = self.floor_wait(f)
+            r["like_bot"] = like
+            r["first"] = like == like_first
+            box["like" if like else "old"] = r
+
+        def run():
+            one(like_first)
+            one(not like_first)
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        return (t, box)
+
+    def floor_pair_wait(self, started):
+        t, box = started
+        t.join(900)
+        return box.get("like", {}), box.get("old", {})
 
     def floor_wait(self, started):
         """{handshake_cpu_ms, answer_cpu_ms, steps: {query, dh-key,
@@ -576,8 +646,10 @@ class Run:
             # libotr alone, at the same time as the bot's handshakes, so
             # on a CPU as busy as the bot's (the other core's load makes
             # the same code 25-30% slower here: docs/performance.md)
-            fl_hs = self.floor_start(contexts=n, handshakes=min(add, 200),
-                                     answers=1, beside_bot=True) \
+            # (like the bot: the sessions it had at the stage's start and
+            # half of the new ones, in as many user states; then the older
+            # floor, the same count, as the ratio was read before)
+            fl_hs = self.floor_pair_start(n - add // 2, min(add, 200)) \
                 if a.floor_alongside else None
             stopped = None
             missing = self._wait_secure(g, add, 60 + add / 5)
@@ -695,7 +767,9 @@ class Run:
                     for c in PERF_CALLS
                     if perf.get("syscalls:sys_enter_" + c)}
             if fl_hs:
-                res["floor_alongside_handshakes"] = self.floor_wait(fl_hs)
+                (res["floor_alongside_handshakes"],
+                 res["floor_alongside_handshakes_one_list"]) = \
+                    self.floor_pair_wait(fl_hs)
                 res["floor_alongside_answers"] = self.floor_wait(fl_an)
             res["kinds_handshakes"] = kh
             res["kinds_answers"] = ka
@@ -1084,6 +1158,10 @@ def ratios(r):
         if fa.get("handshake_cpu_ms") and "cpu_ms_per_handshake" in st:
             st["handshake_ratio_alongside"] = round(
                 st["cpu_ms_per_handshake"] / fa["handshake_cpu_ms"], 2)
+        fo = st.get("floor_alongside_handshakes_one_list", {})
+        if fo.get("handshake_cpu_ms") and "cpu_ms_per_handshake" in st:
+            st["handshake_ratio_alongside_one_list"] = round(
+                st["cpu_ms_per_handshake"] / fo["handshake_cpu_ms"], 2)
         fb = st.get("floor_alongside_answers", {})
         if fb.get("answer_cpu_ms") and "cpu_ms_per_answer" in st:
             st["answer_ratio_alongside"] = round(
@@ -1121,6 +1199,13 @@ def ratios(r):
                     row["total_ms"] / row["floor_alongside_ms"], 2)
                 row["otr_ratio_alongside"] = round(
                     row["otr_ms"] / row["floor_alongside_ms"], 2)
+            fs = st.get("floor_alongside_handshakes_one_list", {}).get(
+                "steps", {})
+            if fk in fs:
+                row["floor_one_list_ms"] = round(fs[fk] + (
+                    fs.get("greeting", 0) if kind == "signature" else 0), 3)
+                row["otr_ratio_one_list"] = round(
+                    row["otr_ms"] / row["floor_one_list_ms"], 2)
             att.append(row)
         hs = st.get("handshakes") or 0
         if hs and kh:
@@ -1209,6 +1294,9 @@ def table(r):
       % (m.get("nproc", 0), "/".join("%.1f" % x for x in m.get("load_at_start", ())),
          "/".join("%.1f" % x for x in r.get("load_at_end", ())), r.get("wall_s"),
          r.get("machine_state_start", {}).get("nice", "?")))
+    if r.get("bot_env"):
+        w("the bot's environment: " + " ".join(
+            "%s=%s" % kv for kv in sorted(r["bot_env"].items())))
     if fl:
         hs, an = fl["handshake_spread"], fl["answer_spread"]
         w("floor (libotr alone, same run, %d runs: mean, min-max): handshake "
@@ -1228,6 +1316,8 @@ def table(r):
                 ("  / floor, by the floors' spread", "answer_ratio_range", ""),
                 ("floor alongside: handshake, ms", "floor_hs_alongside", ""),
                 ("  bot / it (target <= 1.1)", "handshake_ratio_alongside", "x"),
+                ("  the older floor (one list), ms", "floor_hs_one_list", ""),
+                ("  bot / it", "handshake_ratio_alongside_one_list", "x"),
                 ("floor alongside: answer, ms", "floor_an_alongside", ""),
                 ("  bot / it (target <= 1.1)", "answer_ratio_alongside", "x"),
                 ("bot idle CPU, ms/s (subtracted)", "idle_cpu_ms_per_s", ""),
@@ -1255,6 +1345,9 @@ def table(r):
         for s in st:
             s["floor_hs_alongside"] = s.get(
                 "floor_alongside_handshakes", {}).get("handshake_cpu_ms")
+            s["floor_hs_one_list"] = s.get(
+                "floor_alongside_handshakes_one_list", {}).get(
+                "handshake_cpu_ms")
             s["floor_an_alongside"] = s.get(
                 "floor_alongside_answers", {}).get("answer_cpu_ms")
             if "queries_sent" in s:
@@ -1357,7 +1450,8 @@ def table(r):
     return "\n".join(out)
 
 
-def main():
+def parser():
+    """The runner's options (bench/expire_rss.py takes its defaults)."""
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--stages", default="100,1000",
@@ -1377,6 +1471,10 @@ def main():
     p.add_argument("--idle-timeout", type=int, default=60,
                    help="otr.idle_timeout (s) of the bot restarted by the "
                    "restart scenario, for the memory scenario")
+    p.add_argument("--bot-env", action="append", default=[],
+                   metavar="KEY=VALUE",
+                   help="a variable of the bot's environment only "
+                   "(repeatable; KEY= empties it)")
     p.add_argument("--set", action="append", default=[],
                    help="KEY=VALUE of the bot's config, e.g. "
                    "limits.otr_threads=2 (repeatable)")
@@ -1426,7 +1524,11 @@ def main():
                    help="after each steady stage, libotr alone with as many "
                    "other sessions in its list is measured too (the default)")
     p.add_argument("--json", help="write the results here too")
-    a = p.parse_args()
+    return p
+
+
+def main():
+    a = parser().parse_args()
     a.stages = [int(x) for x in a.stages.split(",") if x]
     a.scenarios = a.scenarios.split(",")
     a.max_clients = max(a.stages + [a.flood_victims])
@@ -1434,6 +1536,7 @@ def main():
     run.results["machine"] = machine()
     run.results["machine_state_start"] = machine_state()
     run.results["args"] = {k: v for k, v in vars(a).items()}
+    run.results["bot_env"] = bot_env(a)
     t0 = time.monotonic()
     try:
         run.setup()
