@@ -74,6 +74,7 @@ static const struct {
 	{ "questions-helpdesk2.tsv", 1 },
 	{ "questions-helpdesk3.tsv", 1 },
 	{ "questions-uncovered2.tsv", 1 },
+	{ "questions-helpdesk4.tsv", 1 },
 };
 
 struct question {

@@ -78,6 +78,8 @@ static const struct {
 	    0 },
 	{ "uncovered2", "tests/fixtures/questions-uncovered2.tsv",
 	    SPLIT_HALVES, 0 },
+	{ "helpdesk4", "tests/fixtures/questions-helpdesk4.tsv", SPLIT_HALVES,
+	    0 },
 	{ "dfak", "bench/dfak-questions.tsv", SPLIT_COLUMN, 1 },
 };
 

@@ -34,7 +34,8 @@ Objective, per fold: the sum over sets of weight x (top-1 + rank-1 - 2 x
 confident wrong), counted as test_quality counts them; questions.tsv
 weighs 0.25 (it was tuned on by hand), the DFAK tune lines 2 (pages nobody
 wrote for this search, so that the constants generalise), every other set
-with halves 1 (helpdesk, uncovered, long, scope, helpdesk2, helpdesk3).
+with halves 1 (helpdesk, uncovered, long, scope, helpdesk2, helpdesk3,
+uncovered2, helpdesk4).
 
 Folds: the tune lines of each set alternate between fold A and fold B.
 Coordinate ascent: for each constant in turn, every value of its grid

@@ -33,6 +33,11 @@
  *                            same ground, labelled by section; written
  *                            before any run by someone who had not seen the
  *                            search, the lexicon nor the other sets
+ *   questions-helpdesk4.tsv  halves: helpdesk questions over every page,
+ *                            labelled by section, and on-domain subjects
+ *                            no section answers (86 "-" of 261), written
+ *                            before any run by someone who had not seen
+ *                            the search, the lexicon nor the other sets
  *   questions-fresh.tsv      blind, held out whole: written after two
  *                            sessions had seen the halves above, never
  *                            run while written (its header says when)
@@ -150,6 +155,13 @@ static const struct set sets[] = {
 	 * fail by chance today; issue 8's target is 0.95 not answered.
 	 */
 	{ "questions-uncovered2.tsv",	0.75, 0.82, 0.79, SET_HALVES },
+	/*
+	 * 175 covered and 86 "-", written on 2026-12-06 (commits fa12e18
+	 * and 6b11749, before any run). No floor yet (-1: the first figures
+	 * are the lead's to read); it fails only when the file is missing
+	 * or holds no question.
+	 */
+	{ "questions-helpdesk4.tsv",	-1, -1, -1, SET_HALVES },
 	/*
 	 * Blind sets: a floor only catches a regression, 5 points under
 	 * what main 654e2d3 reached on 2026-12-06 (docs/design.md has the
