@@ -3818,6 +3818,12 @@ search_hit_ask(const struct search *s, const struct search_hit *hit,
 	return p;
 }
 
+int
+search_hit_refused(const struct search_hit *hit)
+{
+	return hit != NULL && hit_notask(hit);
+}
+
 /* The not-ask of hit's page that refused it (search_decide() gives no
  * answer from that page), n bytes at the result, or NULL when none did.
  * For --explain on a console only: not-asks are never chat text. */
