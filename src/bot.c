@@ -946,7 +946,8 @@ answer_question(struct turn *t, const char *text)
 	case SEARCH_ANSWER:
 		for (size_t i = 1; i < n; i++)
 			if (hits[i].score >= min_score(b) &&
-			    !hits[i].off_subject)
+			    !hits[i].off_subject &&
+			    !search_hit_refused(&hits[i]))
 				secs[k++] = hits[i].section;
 		read_start(t, hits[0].section, secs, k);
 		break;

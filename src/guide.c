@@ -41,6 +41,8 @@
 #define GUIDE_ASKS_LINES	24	/* questions kept of one asks block (and
 					   of one not-asks block) */
 #define GUIDE_ASK_BYTES		320	/* bytes kept of one question */
+#define GUIDE_NOTASKS_PAGE	(GUIDE_ASKS_LINES * 4)	/* not-asks kept of
+					   one page, all its blocks */
 
 struct page {
 	char	*path;
@@ -1838,6 +1840,41 @@ add_keywords(struct buf *b, const char *words)
 	buf_release(&tmp);
 }
 
+/* A page's not-asks blocks as one text, one question a line: the first
+ * GUIDE_NOTASKS_PAGE of them, with a warning naming file name when there
+ * are more. New string; caller frees. */
+static char *
+page_notasks(const char *name, const struct kwnotes *notasks)
+{
+	struct buf b;
+	size_t kept = 0, dropped = 0;
+	char *r;
+
+	buf_init(&b);
+	for (size_t k = 0; k < notasks->n; k++) {
+		const char *p = notasks->v[k].words;
+
+		while (*p != '\0') {
+			size_t n = strcspn(p, "\n");
+
+			if (kept < GUIDE_NOTASKS_PAGE) {
+				if (b.len > 0)
+					buf_addc(&b, '\n');
+				buf_add(&b, p, n);
+				kept++;
+			} else
+				dropped++;
+			p += n + (p[n] == '\n');
+		}
+	}
+	if (dropped > 0)
+		log_warnx("%s: %zu not-asks in its blocks: the first %d kept",
+		    name, kept + dropped, GUIDE_NOTASKS_PAGE);
+	r = xstrdup(b.s ? b.s : "");
+	buf_release(&b);
+	return r;
+}
+
 /* Fills in headings and paths, borrows text for empty parents, adds the
  * non-empty sections of a page to g. */
 static void
@@ -2218,11 +2255,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	buf_release(&pageasks);
 	/* Not-asks are the page's wherever they stand: index data only,
 	 * never shown, so not chat text either. */
-	buf_init(&pageasks);
-	for (size_t k = 0; k < notasks.n; k++)
-		add_asks(&pageasks, notasks.v[k].words);
-	p->notasks = xstrdup(pageasks.s ? pageasks.s : "");
-	buf_release(&pageasks);
+	p->notasks = page_notasks(name, &notasks);
 	{
 		struct buf all;
 		size_t i;

@@ -38,7 +38,8 @@
  * Not-asks (questions near a page's subject, sharing its words, that the
  * page does NOT answer; search index data only, never shown): a comment
  * block "<!-- not-asks:", one question a line, "-->", read like an asks
- * block (the same bounds, warnings and unclosed-block rule), is the
+ * block (the same bounds, warnings and unclosed-block rule; and 96 a
+ * page, its blocks together, with a warning), is the
  * page's wherever it stands (the guide's writers put it under the title's
  * asks). The search reads them to refuse a confident answer from the page
  * to a question that reads more like one of them than like its asks.

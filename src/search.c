@@ -2024,7 +2024,9 @@ hits_prior(const struct search *s, const struct qwords *q, const char *lang,
 	uint32_t c1 = NONE;
 	int moved;
 
-	if (NB_BETA <= 0 || n < 2 || !prior_classes(s, q, lang))
+	/* One hit has nothing to reorder, but its page's p(page) still
+	 * counts in the decision (prior_decide()). */
+	if (NB_BETA <= 0 || nhits == 0 || !prior_classes(s, q, lang))
 		return;
 	for (uint32_t c = 0; c < s->nclass; c++) {
 		double p = s->scr->nblp[c];
@@ -2044,6 +2046,8 @@ hits_prior(const struct search *s, const struct qwords *q, const char *lang,
 		hits[i].page_p = s->scr->nblp[c];
 		hits[i].page_rival = c == c1 ? p2 : p1;
 	}
+	if (n < 2)
+		return;
 	if (n > PRIOR_HITS)
 		n = PRIOR_HITS;
 	for (i = 0; i < n; i++) {
@@ -3812,6 +3816,12 @@ search_hit_ask(const struct search *s, const struct search_hit *hit,
 		return NULL;
 	*n = strcspn(p, "\n");
 	return p;
+}
+
+int
+search_hit_refused(const struct search_hit *hit)
+{
+	return hit != NULL && hit_notask(hit);
 }
 
 /* The not-ask of hit's page that refused it (search_decide() gives no

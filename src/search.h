@@ -172,6 +172,10 @@ const char *search_hit_ask(const struct search *s,
  * console only: not-asks are never chat text. */
 const char *search_hit_notask(const struct search *s,
     const struct search_hit *hit, size_t *n);
+/* Does a not-ask of hit's page refuse the question (the rule above)? Then
+ * no section of that page is an answer to it: not the first
+ * (search_decide()), nor one the bot reads after it on MORE. */
+int search_hit_refused(const struct search_hit *hit);
 /*
  * The min_score of s's guide when none is configured, measured when the
  * index is built, with no labels (search.c: decide_calibrate()): passages

@@ -821,6 +821,38 @@ test_notasks(void)
 	free(log);
 	buf_release(&b);
 	guide_free(g);
+
+	/* A page's blocks together: 96 questions (four blocks' worth). */
+	g = guide_new();
+	buf_init(&b);
+	buf_adds(&b, "# Many\n\n");
+	for (i = 0; i < 120; i++) {
+		if (i % 20 == 0)
+			buf_adds(&b, i > 0 ? "-->\n\n<!-- not-asks:\n" :
+			    "<!-- not-asks:\n");
+		buf_addf(&b, "not this one %zu\n", i);
+	}
+	buf_adds(&b, "-->\n\nThe text.\n");
+	CHECK_INT(0, guide_load_buffer(g, "manynot.md", b.s, b.len, "en"),
+	    "a page with many not-asks blocks loads");
+	log = log_take();
+	{
+		const char *a = guide_page_notasks(g, 0), *p;
+		size_t lines = 1;
+
+		for (p = a; *p != '\0'; p++)
+			lines += *p == '\n';
+		CHECK_INT(96, lines, "a page keeps 96 not-asks, all blocks "
+		    "together");
+		CHECK(strstr(a, "not this one 95") != NULL &&
+		    strstr(a, "not this one 96") == NULL, "...its first ones");
+	}
+	CHECK(strstr(log, "manynot.md: 120 not-asks in its blocks: the "
+	    "first 96 kept") != NULL, "...with a warning naming the file");
+	CHECK_STR("The text.", text_of(g, 0), "the text is whole");
+	free(log);
+	buf_release(&b);
+	guide_free(g);
 }
 
 static void

@@ -1677,6 +1677,58 @@ test_prior_decide(void)
 }
 
 /*
+ * A question with one hit: nothing for the prior to reorder, but the
+ * decision still reads its page's p(page) (search.h: search_hit.page_p is
+ * -1 only for a page without asks or a question with no prior). The
+ * question's words are in the router's one section and in no page's
+ * asks: the prior, knowing none of them, leans to the page with fewer
+ * asks (the scam page), and doubts the router's as it would the first
+ * of many hits.
+ */
+static const char one_router[] =
+"# Router\n\n<!-- asks:\nhow do i change the wifi password of my router\n"
+"the box lights blink red\nreset the router to its factory settings\n"
+"my internet connection keeps dropping at night\n"
+"the modem shows an error after an update\n"
+"how do i hide the name of my network\n"
+"-->\n\nOpen the router page in a browser, then change the wifi "
+"password there: a long one.\n";
+
+static void
+test_prior_one_hit(void)
+{
+	const char *q = "open it in a browser";
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	double bar = -1, doubt = -1, min;
+	size_t n;
+
+	guide_load_buffer(g, "router.en.md", one_router, strlen(one_router),
+	    "en");
+	guide_load_buffer(g, "scams.en.md", veto_scams, strlen(veto_scams),
+	    "en");
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	CHECK_INT(1, n, "one hit: the router's section");
+	CHECK(search_tune_get("nb_doubt", &doubt) == 0 &&
+	    search_tune_get("nb_doubt_bar", &bar) == 0 && bar > 1,
+	    "nb_doubt and nb_doubt_bar read back");
+	CHECK(n == 1 && h[0].page_p >= 0 && h[0].page_rival >= 0 &&
+	    h[0].page_p - h[0].page_rival < doubt,
+	    "...its page's p(page) is known, and leads by less than nb_doubt");
+	min = n > 0 ? h[0].score / (1 + bar) * 2 : 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, min),
+	    "...so one hit is doubted as the first of many is: choices");
+	search_tune_set("nb_doubt_bar", 1);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, min),
+	    "...an answer at that bar without the doubt (nb_doubt_bar 1)");
+	search_tune_set("nb_doubt_bar", bar);
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * Not-asks (guide.h): questions near a page's subject, sharing its words,
  * that the page says it does not answer. A question that shares words
  * with the page but reads like one of its not-asks gets no confident
@@ -1847,6 +1899,7 @@ main(void)
 	test_asks();
 	test_prior();
 	test_prior_decide();
+	test_prior_one_hit();
 	test_notasks();
 	test_tune();
 	test_deflang();
