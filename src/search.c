@@ -2077,6 +2077,30 @@ hits_prior(const struct search *s, const struct qwords *q, const char *lang,
 		hits[i].prior_moved = moved;
 }
 
+/*
+ * Line a of an asks-like table (asks, not-asks) meets the current question
+ * word with weight v: it keeps that word's best meeting (mark[a] == gen
+ * once met) and adds it to acc[a]; a line met for the first time in this
+ * question goes on touched (acc[a] stays non-zero from then on).
+ */
+static void
+line_best(uint32_t a, float v, uint32_t gen, uint32_t *mark, float *best,
+    double *acc, uint32_t *touched, size_t *ntouched)
+{
+	if (mark[a] != gen) {
+		if (acc[a] == 0)
+			touched[(*ntouched)++] = a;
+		mark[a] = gen;
+		best[a] = v;
+		acc[a] += v;
+		if (acc[a] == 0)
+			acc[a] = 1e-9;
+	} else if (v > best[a]) {
+		acc[a] += v - best[a];
+		best[a] = v;
+	}
+}
+
 /* Adds share * idf * w of every posting of term t to the scores, keeping
  * for each section only the best share of the current word; and, for
  * search_is_answer(), what the section matches of the question: the idf
@@ -2143,18 +2167,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 		uint32_t a = s->askpost[tm->apost + i];
 		float v = (float)(share * tm->idf);
 
-		if (sc->amark[a] != sc->gen) {
-			if (sc->aacc[a] == 0)
-				sc->atouched[sc->natouched++] = a;
-			sc->amark[a] = sc->gen;
-			sc->abest[a] = v;
-			sc->aacc[a] += v;
-			if (sc->aacc[a] == 0)
-				sc->aacc[a] = 1e-9;
-		} else if (v > sc->abest[a]) {
-			sc->aacc[a] += v - sc->abest[a];
-			sc->abest[a] = v;
-		}
+		line_best(a, v, sc->gen, sc->amark, sc->abest, sc->aacc,
+		    sc->atouched, &sc->natouched);
 	}
 }
 
@@ -2754,18 +2768,8 @@ notasks_add(const struct search *s, const char *key, size_t n, double share)
 		uint32_t a = s->notpost[k];
 		float v = (float)(share * s->notidf[id]);
 
-		if (sc->nmark[a] != sc->ngen) {
-			if (sc->nacc[a] == 0)
-				sc->nottouched[sc->nntouched++] = a;
-			sc->nmark[a] = sc->ngen;
-			sc->nbest[a] = v;
-			sc->nacc[a] += v;
-			if (sc->nacc[a] == 0)
-				sc->nacc[a] = 1e-9;
-		} else if (v > sc->nbest[a]) {
-			sc->nacc[a] += v - sc->nbest[a];
-			sc->nbest[a] = v;
-		}
+		line_best(a, v, sc->ngen, sc->nmark, sc->nbest, sc->nacc,
+		    sc->nottouched, &sc->nntouched);
 	}
 }
 
