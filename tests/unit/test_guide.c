@@ -615,6 +615,18 @@ utf8_ok(const char *s)
 	return 1;
 }
 
+/* How many lines a block of questions holds (one a line, no final
+ * newline). */
+static size_t
+block_lines(const char *a)
+{
+	size_t lines = 1;
+
+	for (; *a != '\0'; a++)
+		lines += *a == '\n';
+	return lines;
+}
+
 /* The "<!-- asks:" blocks: whose they are, never in the text, bounded, and
  * a block left open costs no text. */
 static void
@@ -705,12 +717,9 @@ test_asks(void)
 	    "a page with a huge asks block loads");
 	log = log_take();
 	{
-		const char *a = guide_page_asks(g, 0), *p;
-		size_t lines = 1;
+		const char *a = guide_page_asks(g, 0);
 
-		for (p = a; *p != '\0'; p++)
-			lines += *p == '\n';
-		CHECK_INT(24, lines, "a block keeps its first 24 questions");
+		CHECK_INT(24, block_lines(a), "a block keeps its first 24 questions");
 		CHECK(strstr(a, "question number 23") != NULL &&
 		    strstr(a, "question number 24") == NULL,
 		    "...in order");
@@ -806,12 +815,9 @@ test_notasks(void)
 	    "a page with a huge not-asks block loads");
 	log = log_take();
 	{
-		const char *a = guide_page_notasks(g, 0), *p;
-		size_t lines = 1;
+		const char *a = guide_page_notasks(g, 0);
 
-		for (p = a; *p != '\0'; p++)
-			lines += *p == '\n';
-		CHECK_INT(24, lines, "a not-asks block keeps 24 questions");
+		CHECK_INT(24, block_lines(a), "a not-asks block keeps 24 questions");
 		CHECK(strstr(a, "not this one 23") != NULL &&
 		    strstr(a, "not this one 24") == NULL, "...its first ones");
 	}
@@ -837,12 +843,9 @@ test_notasks(void)
 	    "a page with many not-asks blocks loads");
 	log = log_take();
 	{
-		const char *a = guide_page_notasks(g, 0), *p;
-		size_t lines = 1;
+		const char *a = guide_page_notasks(g, 0);
 
-		for (p = a; *p != '\0'; p++)
-			lines += *p == '\n';
-		CHECK_INT(96, lines, "a page keeps 96 not-asks, all blocks "
+		CHECK_INT(96, block_lines(a), "a page keeps 96 not-asks, all blocks "
 		    "together");
 		CHECK(strstr(a, "not this one 95") != NULL &&
 		    strstr(a, "not this one 96") == NULL, "...its first ones");
