@@ -719,7 +719,8 @@ test_asks(void)
 	{
 		const char *a = guide_page_asks(g, 0);
 
-		CHECK_INT(24, block_lines(a), "a block keeps its first 24 questions");
+		CHECK_INT(24, block_lines(a),
+		    "a block keeps its first 24 questions");
 		CHECK(strstr(a, "question number 23") != NULL &&
 		    strstr(a, "question number 24") == NULL,
 		    "...in order");
@@ -817,7 +818,8 @@ test_notasks(void)
 	{
 		const char *a = guide_page_notasks(g, 0);
 
-		CHECK_INT(24, block_lines(a), "a not-asks block keeps 24 questions");
+		CHECK_INT(24, block_lines(a),
+		    "a not-asks block keeps 24 questions");
 		CHECK(strstr(a, "not this one 23") != NULL &&
 		    strstr(a, "not this one 24") == NULL, "...its first ones");
 	}
@@ -845,8 +847,8 @@ test_notasks(void)
 	{
 		const char *a = guide_page_notasks(g, 0);
 
-		CHECK_INT(96, block_lines(a), "a page keeps 96 not-asks, all blocks "
-		    "together");
+		CHECK_INT(96, block_lines(a),
+		    "a page keeps 96 not-asks, all blocks together");
 		CHECK(strstr(a, "not this one 95") != NULL &&
 		    strstr(a, "not this one 96") == NULL, "...its first ones");
 	}
