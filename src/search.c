@@ -716,6 +716,34 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 	return s->stemarena.s + off + 1;
 }
 
+/*
+ * The stem of folded word w (n bytes, under WORD_MAX) in index language li
+ * as the index keys it: through build's stem cache while building (build:
+ * the search being built), else stemmed here into buf (STEM_BUF bytes);
+ * the word itself when li has no stemmer or it fails; at most WORD_MAX - 1
+ * bytes. The one rule for every reader of asks and not-asks, at build and
+ * at query time.
+ */
+static const char *
+stem_key(const struct search *s, struct search *build, uint8_t li,
+    const char *w, size_t n, char *buf, size_t *sl)
+{
+	const char *st = NULL;
+
+	if (build != NULL)
+		return stem_word(build, li, w, n, sl);
+	if (s->langs[li].stemmer != NULL)
+		st = stem_run(s->langs[li].stemmer, s->langs[li].code, w, n,
+		    buf, sl);
+	if (st == NULL) {
+		st = w;
+		*sl = n;
+	}
+	if (*sl >= WORD_MAX)
+		*sl = WORD_MAX - 1;
+	return st;
+}
+
 static void
 wseq_reset(struct wseq *q)
 {
@@ -1798,7 +1826,6 @@ prior_features(const struct search *s, struct search *build,
 
 	*unknown = 0;
 	for (i = 0; i < q->count; i++) {
-		struct sb_stemmer *sb = li >= 0 ? s->langs[li].stemmer : NULL;
 		char buf[STEM_BUF];
 		const struct stent *e;
 		const char *st = NULL;
@@ -1806,18 +1833,13 @@ prior_features(const struct search *s, struct search *build,
 		uint32_t id;
 		int isnew;
 
-		if (build != NULL && li >= 0)
-			st = stem_word(build, (uint8_t)li, q->w[i], q->n[i],
-			    &sl);
-		else if (sb != NULL)
-			st = stem_run(sb, s->langs[li].code, q->w[i], q->n[i],
+		if (li >= 0)
+			st = stem_key(s, build, (uint8_t)li, q->w[i], q->n[i],
 			    buf, &sl);
-		if (st == NULL) {
+		else {
 			st = q->w[i];
 			sl = q->n[i];
 		}
-		if (sl >= WORD_MAX)
-			sl = WORD_MAX - 1;
 		if (build != NULL)
 			e = strtab_add(&build->nbwords, st, sl,
 			    (uint32_t)build->nbwords.n, &isnew);
@@ -2680,10 +2702,10 @@ notasks_build(struct search *s)
 			if (s->notvocab.slots == NULL)
 				strtab_init(&s->notvocab, 1024);
 			for (i = 0; i < q.count; i++) {
-				char key[WORD_MAX + 1];
+				char key[WORD_MAX + 1], buf[STEM_BUF];
 				size_t sl;
-				const char *st = stem_word(s, (uint8_t)li,
-				    q.w[i], q.n[i], &sl);
+				const char *st = stem_key(s, s, (uint8_t)li,
+				    q.w[i], q.n[i], buf, &sl);
 				uint32_t t = lookup(s, (uint8_t)li, st, sl);
 				float idf = t != NONE ? s->terms[t].idf :
 				    (float)s->langs[li].idf_max;
@@ -2806,16 +2828,10 @@ hits_notasks(const struct search *s, const struct qwords *q, double norm,
 		}
 		for (size_t li = 0; li < s->nlangs; li++) {
 			char buf[STEM_BUF], key[WORD_MAX + 1];
-			const char *st = q->w[i];
-			size_t sl = q->n[i];
+			size_t sl;
+			const char *st = stem_key(s, NULL, (uint8_t)li,
+			    q->w[i], (size_t)q->n[i], buf, &sl);
 
-			if (s->langs[li].stemmer != NULL &&
-			    (st = stem_run(s->langs[li].stemmer,
-			    s->langs[li].code, q->w[i], (size_t)q->n[i], buf,
-			    &sl)) == NULL)
-				continue;
-			if (sl >= WORD_MAX)
-				continue;
 			key[0] = (char)li;
 			memcpy(key + 1, st, sl);
 			notasks_add(s, key, sl + 1, 1.0);
