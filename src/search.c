@@ -721,8 +721,8 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
  * as the index keys it: through build's stem cache while building (build:
  * the search being built), else stemmed here into buf (STEM_BUF bytes);
  * the word itself when li has no stemmer or it fails; at most WORD_MAX - 1
- * bytes. The one rule for every reader of asks and not-asks, at build and
- * at query time.
+ * bytes. The one rule for the page prior's words and the not-asks', at
+ * build and at query time.
  */
 static const char *
 stem_key(const struct search *s, struct search *build, uint8_t li,
