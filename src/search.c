@@ -3809,25 +3809,12 @@ search_tune_set(const char *name, double v)
 	return -1;
 }
 
-/* The ask that matched hit best (search_hit.ask_id), n bytes at the
- * result, or NULL; *page (if not NULL) says whether it is its page's. */
-const char *
-search_hit_ask(const struct search *s, const struct search_hit *hit,
-    size_t *n, int *page)
+/* Line `line` (from 0) of text p, n bytes at the result, or NULL when p
+ * is NULL or has fewer lines. */
+static const char *
+text_line(const char *p, uint32_t line, size_t *n)
 {
-	const struct ask *k;
-	const char *p;
-	uint32_t line;
-
-	*n = 0;
-	if (hit->ask_id < 0 || (size_t)hit->ask_id >= s->nasks)
-		return NULL;
-	k = &s->asks[hit->ask_id];
-	if (page != NULL)
-		*page = k->sec == NONE;
-	p = k->sec != NONE ? guide_section_asks(s->g, k->sec) :
-	    guide_page_asks(s->g, k->page);
-	for (line = 0; p != NULL && line < k->line; line++) {
+	for (; p != NULL && line > 0; line--) {
 		p = strchr(p, '\n');
 		if (p != NULL)
 			p++;
@@ -3836,6 +3823,24 @@ search_hit_ask(const struct search *s, const struct search_hit *hit,
 		return NULL;
 	*n = strcspn(p, "\n");
 	return p;
+}
+
+/* The ask that matched hit best (search_hit.ask_id), n bytes at the
+ * result, or NULL; *page (if not NULL) says whether it is its page's. */
+const char *
+search_hit_ask(const struct search *s, const struct search_hit *hit,
+    size_t *n, int *page)
+{
+	const struct ask *k;
+
+	*n = 0;
+	if (hit->ask_id < 0 || (size_t)hit->ask_id >= s->nasks)
+		return NULL;
+	k = &s->asks[hit->ask_id];
+	if (page != NULL)
+		*page = k->sec == NONE;
+	return text_line(k->sec != NONE ? guide_section_asks(s->g, k->sec) :
+	    guide_page_asks(s->g, k->page), k->line, n);
 }
 
 int
@@ -3852,21 +3857,10 @@ search_hit_notask(const struct search *s, const struct search_hit *hit,
     size_t *n)
 {
 	const struct notask *t;
-	const char *p;
-	uint32_t line;
 
 	*n = 0;
 	if (!hit_notask(hit) || (size_t)hit->notask_id >= s->nnots)
 		return NULL;
 	t = &s->nots[hit->notask_id];
-	p = guide_page_notasks(s->g, t->page);
-	for (line = 0; p != NULL && line < t->line; line++) {
-		p = strchr(p, '\n');
-		if (p != NULL)
-			p++;
-	}
-	if (p == NULL)
-		return NULL;
-	*n = strcspn(p, "\n");
-	return p;
+	return text_line(guide_page_notasks(s->g, t->page), t->line, n);
 }
