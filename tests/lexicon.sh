@@ -184,44 +184,39 @@ else
 	# ...but not in a page's asks: the search leaves them out of what a
 	# page carries; and an asks block left open is an error, named.
 	mkdir "$T/asked"
+	# asked NAME STATUS [TEXT]: $T/asked/phones.en.md, checked with
+	# --pages, exits STATUS and prints TEXT (without TEXT: carries
+	# nothing).
+	asked() {
+		"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
+		status=$?
+		if [ -n "$3" ]; then
+			grep -q "$3" "$T/out"
+		else
+			! grep -q '^carried:' "$T/out"
+		fi
+		if [ $? -eq 0 ] && [ "$status" -eq "$2" ]; then
+			ok "$1"
+		else
+			not_ok "$1 (exit $status)"
+			sed 's/^/    /' "$T/out"
+		fi
+	}
+	page=phones.en.md
 	printf '# Phones\n\n<!-- asks:\ncan my printer spy on me\n-->\n\n%s\n' \
-	    'Lock your phone.' > "$T/asked/phones.en.md"
-	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
-	if [ $? -eq 0 ] && ! grep -q '^carried:' "$T/out"; then
-		ok "--pages leaves a page's asks out"
-	else
-		not_ok "--pages leaves a page's asks out"
-		sed 's/^/    /' "$T/out"
-	fi
+	    'Lock your phone.' > "$T/asked/$page"
+	asked "--pages leaves a page's asks out" 0
 	printf '# Phones\n\n<!-- not-asks:\nmy printer prints by itself\n-->\n\n%s\n' \
-	    'Lock your phone.' > "$T/asked/phones.en.md"
-	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
-	if [ $? -eq 0 ] && ! grep -q '^carried:' "$T/out"; then
-		ok "--pages leaves a page's not-asks out"
-	else
-		not_ok "--pages leaves a page's not-asks out"
-		sed 's/^/    /' "$T/out"
-	fi
+	    'Lock your phone.' > "$T/asked/$page"
+	asked "--pages leaves a page's not-asks out" 0
 	printf '# Phones\n\n<!-- NOT-ASKS:\nmy printer prints by itself\n\n%s\n' \
-	    'Lock your phone.' > "$T/asked/phones.en.md"
-	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
-	if [ $? -eq 1 ] && grep -q \
-	    "phones.en.md:3: not-asks block not closed with '-->'" "$T/out"; then
-		ok "--pages: a not-asks block left open is an error"
-	else
-		not_ok "--pages: a not-asks block left open is an error"
-		sed 's/^/    /' "$T/out"
-	fi
+	    'Lock your phone.' > "$T/asked/$page"
+	asked "--pages: a not-asks block left open is an error" 1 \
+	    "$page:3: not-asks block not closed with '-->'"
 	printf '# Phones\n\n<!-- asks:\ncan my printer spy on me\n\n%s\n' \
-	    'Lock your phone.' > "$T/asked/phones.en.md"
-	"$PY" "$CHECK" $STOPS --pages "$T/asked" "$LEX" > "$T/out" 2>&1
-	if [ $? -eq 1 ] && grep -q \
-	    "phones.en.md:3: asks block not closed with '-->'" "$T/out"; then
-		ok "--pages: an asks block left open is an error"
-	else
-		not_ok "--pages: an asks block left open is an error"
-		sed 's/^/    /' "$T/out"
-	fi
+	    'Lock your phone.' > "$T/asked/$page"
+	asked "--pages: an asks block left open is an error" 1 \
+	    "$page:3: asks block not closed with '-->'"
 fi
 
 # broken NAME EXPECTED_ERROR_TEXT: $T/bad.txt must fail with that error.
