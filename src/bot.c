@@ -1695,6 +1695,12 @@ bot_explain_hits(const struct bot *b, const struct search_hit **hits)
 	return b->explain ? b->nxhits : 0;
 }
 
+double
+bot_min_score(const struct bot *b)
+{
+	return min_score(b);
+}
+
 static int
 person_reread(void *ud, const char *key, void *val)
 {

@@ -138,6 +138,9 @@ void bot_set_explain(struct bot *b, int on);
  * console to show what only it may show (search_hit_ask(): the asks,
  * never sent in chat). Valid until the next call into b. */
 size_t bot_explain_hits(const struct bot *b, const struct search_hit **hits);
+/* The score an answer must reach: the config's guide.min_score, else the
+ * guide's own threshold (search_min_score()). */
+double bot_min_score(const struct bot *b);
 /* After a reload (SIGHUP): new guide, search, phrases and escalation
  * machine; each person's paging and numbered lists start again, the rest of
  * their conversation (language, consent, verification) is kept. */

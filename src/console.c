@@ -32,7 +32,6 @@ struct console {
 	struct bot	*b;
 	int		 nmsg;	/* messages printed in this turn */
 	int		 explain;
-	double		 min_score;	/* the bot's bar, for --explain */
 };
 
 static void
@@ -84,8 +83,6 @@ console_init(struct console *c, const struct config *cfg,
 	c->s = search_new_lex(c->g, c->lx);
 	(void)search_set_default_lang(c->s, dl);
 	c->b = bot_new(cfg, c->g, c->s, c->p, NULL, NULL);
-	c->min_score = cfg->guide.min_score > 0 ? cfg->guide.min_score :
-	    search_min_score(c->s);
 	if (o != NULL) {
 		bot_set_explain(c->b, o->explain);
 		c->explain = o->explain;
@@ -173,7 +170,8 @@ console_prior(struct console *c, FILE *out)
 {
 	const struct search_hit *h;
 	size_t n = bot_explain_hits(c->b, &h);
-	enum search_prior e = search_prior_effect(h, n, c->min_score);
+	enum search_prior e = search_prior_effect(h, n,
+	    bot_min_score(c->b));
 
 	if (n == 0 || prior_effects[e] == NULL)
 		return;
