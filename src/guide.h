@@ -29,7 +29,9 @@
  *     -->
  * under a section's heading is that section's; under the page's title (its
  * first H1, the title) or before any heading, the page's. A block keeps
- * at most 24 questions of at most 320 bytes (warning: the rest is cut);
+ * at most 24 questions of at most 320 bytes (warning: the rest is cut),
+ * and a page 96, its title's and sections' blocks together, the first
+ * as they stand (warning naming the file: the rest is dropped);
  * one without its "-->" ends at its first blank line, with an error naming
  * the file and line, so the page's text is never read as questions. The
  * questions are the page author's text as written, NOT made chat-safe:
