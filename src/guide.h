@@ -58,6 +58,8 @@
 
 struct guide;
 
+/* An empty guide (load pages into it); guide_free() frees it and every
+ * string it lent. */
 struct guide *guide_new(void);
 void guide_free(struct guide *g);
 
@@ -72,6 +74,8 @@ int guide_load_file(struct guide *g, const char *path, const char *default_lang)
 int guide_load_buffer(struct guide *g, const char *name, const char *data,
     size_t len, const char *default_lang);
 
+/* How many pages, and how many sections (numbered across the pages, each
+ * page's consecutive), the guide holds. */
 size_t guide_npages(const struct guide *g);
 size_t guide_nsections(const struct guide *g);
 
@@ -102,6 +106,7 @@ const char *guide_page_summary(const struct guide *g, size_t page);
 size_t guide_page_first_section(const struct guide *g, size_t page);
 size_t guide_page_nsections(const struct guide *g, size_t page);
 
+/* The page the section belongs to. */
 size_t guide_section_page(const struct guide *g, size_t sec);
 /* The section's own heading (normalised), or the page title for text that
  * comes before any heading; a first H1 that is the title but for case,
