@@ -47,6 +47,7 @@ struct bot_actions {
 	size_t			 cap;
 };
 
+/* An empty list of actions, owned by the caller (bot_actions_release()). */
 void bot_actions_init(struct bot_actions *a);
 /* Appends an action; copies peer and text. */
 void bot_actions_add(struct bot_actions *a, enum bot_act type,

@@ -86,6 +86,8 @@ struct esc_notes {
 	size_t		 cap;
 };
 
+/* An empty list of notes; clear frees the notes (their words wiped) and
+ * keeps the list usable; release frees it all, leaving it empty. */
 void esc_notes_init(struct esc_notes *n);
 void esc_notes_clear(struct esc_notes *n);
 void esc_notes_release(struct esc_notes *n);

@@ -41,6 +41,10 @@
 #define GUIDE_ASKS_LINES	24	/* questions kept of one asks block (and
 					   of one not-asks block) */
 #define GUIDE_ASK_BYTES		320	/* bytes kept of one question */
+#define GUIDE_ASKS_PAGE		(GUIDE_ASKS_LINES * 4)	/* asks kept of one
+					   page, its title's and sections'
+					   blocks together (replies/ has
+					   49 at most) */
 #define GUIDE_NOTASKS_PAGE	(GUIDE_ASKS_LINES * 4)	/* not-asks kept of
 					   one page, all its blocks */
 
@@ -1840,36 +1844,58 @@ add_keywords(struct buf *b, const char *words)
 	buf_release(&tmp);
 }
 
-/* A page's not-asks blocks as one text, one question a line: the first
- * GUIDE_NOTASKS_PAGE of them, with a warning naming file name when there
- * are more. New string; caller frees. */
-static char *
-page_notasks(const char *name, const struct kwnotes *notasks)
+/*
+ * Keeps the first max questions of a page's blocks of one kind (what:
+ * "asks" or "not-asks", for the warning), in the order they stand, and
+ * drops the rest with a warning naming file name: one per-page bound for
+ * both kinds, on top of read_block()'s bounds on each block.
+ */
+static void
+page_bound(const char *name, const char *what, struct kwnotes *blocks,
+    size_t max)
 {
-	struct buf b;
-	size_t kept = 0, dropped = 0;
-	char *r;
+	size_t total = 0, cut = blocks->n, k;
 
-	buf_init(&b);
-	for (size_t k = 0; k < notasks->n; k++) {
-		const char *p = notasks->v[k].words;
+	for (k = 0; k < blocks->n; k++) {
+		char *p = blocks->v[k].words;
 
 		while (*p != '\0') {
 			size_t n = strcspn(p, "\n");
 
-			if (kept < GUIDE_NOTASKS_PAGE) {
-				if (b.len > 0)
-					buf_addc(&b, '\n');
-				buf_add(&b, p, n);
-				kept++;
-			} else
-				dropped++;
+			/* The first question past the bound: it and every
+			 * one after it go. */
+			if (++total == max + 1) {
+				if (p == blocks->v[k].words)
+					cut = k;
+				else {
+					p[-1] = '\0';
+					cut = k + 1;
+				}
+			}
 			p += n + (p[n] == '\n');
 		}
 	}
-	if (dropped > 0)
-		log_warnx("%s: %zu not-asks in its blocks: the first %d kept",
-		    name, kept + dropped, GUIDE_NOTASKS_PAGE);
+	if (total <= max)
+		return;
+	for (k = cut; k < blocks->n; k++)
+		free(blocks->v[k].words);
+	blocks->n = cut;
+	log_warnx("%s: %zu %s in its blocks: the first %zu kept", name, total,
+	    what, max);
+}
+
+/* A page's not-asks blocks (page_bound() first) as one text, one question
+ * a line. New string; caller frees. */
+static char *
+page_notasks(const char *name, struct kwnotes *notasks)
+{
+	struct buf b;
+	char *r;
+
+	page_bound(name, "not-asks", notasks, GUIDE_NOTASKS_PAGE);
+	buf_init(&b);
+	for (size_t k = 0; k < notasks->n; k++)
+		add_asks(&b, notasks->v[k].words);
 	r = xstrdup(b.s ? b.s : "");
 	buf_release(&b);
 	return r;
@@ -2248,6 +2274,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		add_keywords(&pagekw, fm.keywords);
 	same_as_title(&d, p->title);
 	buf_init(&pageasks);
+	page_bound(name, "asks", &asks, GUIDE_ASKS_PAGE);
 	finish_page(g, page, &d, &kw, &pagekw, &asks, &pageasks);
 	p->keywords = chat_text_out(pagekw.s ? pagekw.s : "");
 	buf_release(&pagekw);

@@ -29,7 +29,9 @@
  *     -->
  * under a section's heading is that section's; under the page's title (its
  * first H1, the title) or before any heading, the page's. A block keeps
- * at most 24 questions of at most 320 bytes (warning: the rest is cut);
+ * at most 24 questions of at most 320 bytes (warning: the rest is cut),
+ * and a page 96, its title's and sections' blocks together, the first
+ * as they stand (warning naming the file: the rest is dropped);
  * one without its "-->" ends at its first blank line, with an error naming
  * the file and line, so the page's text is never read as questions. The
  * questions are the page author's text as written, NOT made chat-safe:
@@ -56,6 +58,8 @@
 
 struct guide;
 
+/* An empty guide (load pages into it); guide_free() frees it and every
+ * string it lent. */
 struct guide *guide_new(void);
 void guide_free(struct guide *g);
 
@@ -70,6 +74,8 @@ int guide_load_file(struct guide *g, const char *path, const char *default_lang)
 int guide_load_buffer(struct guide *g, const char *name, const char *data,
     size_t len, const char *default_lang);
 
+/* How many pages, and how many sections (numbered across the pages, each
+ * page's consecutive), the guide holds. */
 size_t guide_npages(const struct guide *g);
 size_t guide_nsections(const struct guide *g);
 
@@ -100,6 +106,7 @@ const char *guide_page_summary(const struct guide *g, size_t page);
 size_t guide_page_first_section(const struct guide *g, size_t page);
 size_t guide_page_nsections(const struct guide *g, size_t page);
 
+/* The page the section belongs to. */
 size_t guide_section_page(const struct guide *g, size_t sec);
 /* The section's own heading (normalised), or the page title for text that
  * comes before any heading; a first H1 that is the title but for case,

@@ -27,6 +27,7 @@ struct lexicon;
 				   the guide says of its kind applies, named
 				   or not (never a question's key concept) */
 
+/* An empty lexicon (no concepts); lexicon_free() frees it (NULL is fine). */
 struct lexicon *lexicon_new(void);
 void lexicon_free(struct lexicon *lx);
 
@@ -43,6 +44,7 @@ int lexicon_load_buffer(struct lexicon *lx, const char *name,
 /* The first problem met, as "file:line: message", or NULL. Borrowed. */
 const char *lexicon_error(const struct lexicon *lx);
 
+/* How many concepts it holds (0 for NULL); concepts are 0 to n - 1. */
 size_t lexicon_nconcepts(const struct lexicon *lx);
 /* Borrowed: valid until lexicon_free(). */
 const char *lexicon_concept_name(const struct lexicon *lx, size_t c);

@@ -32,6 +32,8 @@ void log_set_peer_privacy(const unsigned char *key, size_t keylen, int show);
 int log_shows_jids(void);
 void log_close(void);
 
+/* One line at each level, printf-like, when the level is shown; fatal
+ * and fatalx also exit. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* log_warn appends strerror(errno); log_warnx does not. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -23,6 +23,7 @@
 
 struct phrases;
 
+/* An empty phrase table; phrases_free() frees it (NULL is fine). */
 struct phrases *phrases_new(void);
 void phrases_free(struct phrases *p);
 

@@ -3561,6 +3561,7 @@ search_decide(const struct search_hit *hits, size_t n, double min_score)
 	return decide(hits, n, min_score, 1, NULL);
 }
 
+/* decide() with and without the prior, to tell --explain what it changed. */
 enum search_prior
 search_prior_effect(const struct search_hit *hits, size_t n,
     double min_score)

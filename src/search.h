@@ -155,6 +155,7 @@ struct search_hit {
  * page (key_mention): "my bank card was stolen" is not answered by a
  * section on scams with stolen data that names card numbers once. */
 #define SEARCH_ASIDE_COVERAGE	0.6
+/* The rule above for one hit: 1 if it is a good answer at min_score. */
 int search_is_answer(const struct search_hit *hit, double min_score);
 
 /* The ask (guide.h: a question the section or its page says it answers)
@@ -261,6 +262,7 @@ enum search_outcome {
  * answer of the helpdesk set and questions.tsv; 2 and more (idf down to
  * 0.5 of the top) cost right answers for no more refused ones. */
 #define SEARCH_KEY_DF		1
+/* The outcome for a question's hits, best first (the rules above). */
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
 
@@ -279,6 +281,7 @@ enum search_prior {
 	SEARCH_PRIOR_VETOED,
 	SEARCH_PRIOR_DOUBTED,
 };
+/* What the prior did (the list above) to the decision on these hits. */
 enum search_prior search_prior_effect(const struct search_hit *hits,
     size_t n, double min_score);
 

@@ -126,6 +126,7 @@ struct store_changes {
 	size_t			 cap;
 };
 
+/* An empty list of changes; store_changes_release() frees it. */
 void store_changes_init(struct store_changes *ch);
 /* Drops every change (texts wiped); the list stays usable. */
 void store_changes_clear(struct store_changes *ch);

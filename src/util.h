@@ -73,6 +73,8 @@ struct buf {
 	size_t	 cap;
 };
 
+/* Empty string; append bytes, a string, a character or printf output
+ * (the buffer grows; it is always NUL-terminated). */
 void buf_init(struct buf *b);
 void buf_add(struct buf *b, const char *s, size_t n);
 void buf_adds(struct buf *b, const char *s);
@@ -83,9 +85,11 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Appends code point c encoded as UTF-8 (nothing if c is not one). */
 void buf_add_utf8(struct buf *b, uint32_t c);
+/* Cuts the string to len bytes (nothing if it is shorter). */
 void buf_truncate(struct buf *b, size_t len);
 /* The buffer's string; caller frees; the buffer is empty afterwards. */
 char *buf_detach(struct buf *b);
+/* Frees the string; the buffer is empty and can be used again. */
 void buf_release(struct buf *b);
 /* buf_release() that wipes the whole buffer first (see util_freezero). */
 void buf_release_zero(struct buf *b);

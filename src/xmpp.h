@@ -54,6 +54,9 @@ struct xmppc_callbacks {
 	void	(*reach)(void *ud, const char *full, int there);
 };
 
+/* The process's one link, not yet started; cfg must outlive it. NULL,
+ * logged, when it cannot be (a second link, a JID without a domain).
+ * xmppc_free() frees it. */
 struct xmppc *xmppc_new(const struct config *cfg,
     const struct xmppc_callbacks *cb);
 void xmppc_free(struct xmppc *x);

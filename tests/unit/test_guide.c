@@ -739,6 +739,55 @@ test_asks(void)
 	free(log);
 	buf_release(&b);
 	guide_free(g);
+
+	/* A page's blocks together: 96 asks (four blocks' worth), the
+	 * title's and its sections' in the order they stand, as its
+	 * not-asks are bounded (test_notasks()). */
+	g = guide_new();
+	buf_init(&b);
+	buf_adds(&b, "# Many\n\n<!-- asks:\n");
+	for (i = 0; i < 4; i++)
+		buf_addf(&b, "title ask %zu\n", i);
+	buf_adds(&b, "-->\n\nThe text.\n");
+	for (i = 0; i < 240; i++) {
+		if (i % 24 == 0)
+			buf_addf(&b, "%s\n## Part %zu\n\n<!-- asks:\n",
+			    i > 0 ? "-->\n\nSome text.\n" : "", i / 24);
+		buf_addf(&b, "section ask %zu\n", i);
+	}
+	buf_adds(&b, "-->\n\nSome text.\n");
+	CHECK_INT(0, guide_load_buffer(g, "many.md", b.s, b.len, "en"),
+	    "a page with many asks blocks loads");
+	log = log_take();
+	{
+		size_t kept = block_lines(guide_page_asks(g, 0)), last = 0;
+
+		for (i = 0; i < guide_nsections(g); i++) {
+			const char *a = guide_section_asks(g, i);
+
+			if (*a != '\0') {
+				kept += block_lines(a);
+				last = i;
+			}
+		}
+		CHECK_INT(96, kept, "a page keeps 96 asks, all blocks "
+		    "together");
+		CHECK_INT(4, block_lines(guide_page_asks(g, 0)),
+		    "...the title's first");
+		CHECK(strstr(guide_section_asks(g, last), "section ask 91") !=
+		    NULL && strstr(guide_section_asks(g, last),
+		    "section ask 92") == NULL, "...then the sections' first "
+		    "ones, in order");
+		s = section_by_heading(g, 0, "Part 9");
+		CHECK_STR("", s < 0 ? NULL : guide_section_asks(g, (size_t)s),
+		    "...a section past the bound has none");
+		CHECK_STR("Some text.", text_of(g, s), "...and its text");
+	}
+	CHECK(strstr(log, "many.md: 244 asks in its blocks: the first 96 "
+	    "kept") != NULL, "...with a warning naming the file");
+	free(log);
+	buf_release(&b);
+	guide_free(g);
 }
 
 /* The "<!-- not-asks:" blocks (questions the page does not answer): the
