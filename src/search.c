@@ -1655,6 +1655,7 @@ search_free(struct search *s)
 
 #define QSEQ_MAX	(QWORDS_MAX * 2)
 #define QCONCEPTS	8	/* concepts one question word may carry */
+#define QSPAN_MAX	32	/* terms query_subjects() looks at */
 
 struct qwords {
 	char	 w[QWORDS_MAX][WORD_MAX];
@@ -1668,6 +1669,10 @@ struct qwords {
 	uint8_t	 nc[QWORDS_MAX];
 	int	 lxl;				/* language being matched */
 	uint8_t	 subj;			/* subjects the question names */
+	/* Where subject terms and longer terms of other concepts were found
+	 * (word positions in seq, [from, to)), for query_subjects(). */
+	uint8_t	 span[QSPAN_MAX][3];		/* from, to, subject bits */
+	size_t	 nspan;
 	const struct search *s;
 };
 
@@ -1705,8 +1710,12 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 {
 	struct qwords *q = arg;
 
-	if (!q->s->cweak[concept])
-		q->subj |= q->s->csubj[concept];
+	if (!q->s->cweak[concept] && (q->s->csubj[concept] != 0 ||
+	    to - from >= 2) && q->nspan < QSPAN_MAX && to <= UINT8_MAX) {
+		q->span[q->nspan][0] = (uint8_t)from;
+		q->span[q->nspan][1] = (uint8_t)to;
+		q->span[q->nspan++][2] = q->s->csubj[concept];
+	}
 	for (size_t p = from; p < to; p++) {
 		size_t i = q->seq[p], k;
 
@@ -1719,6 +1728,35 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		}
 		if (k < q->nc[i])
 			q->clx[i][k] |= 1u << q->lxl;
+	}
+}
+
+/*
+ * The subjects the question names: those of its subject terms, except a
+ * subject term that lies inside a longer term of another concept, which
+ * names something else ("recovery phone" is an account's recovery, "faux
+ * site" a phishing lure: neither makes a device or a website the
+ * question's subject).
+ */
+static void
+query_subjects(struct qwords *q)
+{
+	q->subj = 0;
+	for (size_t i = 0; i < q->nspan; i++) {
+		const uint8_t *a = q->span[i];
+		size_t k;
+
+		if (a[2] == 0)
+			continue;
+		for (k = 0; k < q->nspan; k++) {
+			const uint8_t *b = q->span[k];
+
+			if (b[2] == 0 && b[0] <= a[0] && a[1] <= b[1] &&
+			    b[1] - b[0] > a[1] - a[0])
+				break;
+		}
+		if (k == q->nspan)
+			q->subj |= a[2];
 	}
 }
 
@@ -1769,6 +1807,7 @@ query_concepts(const struct search *s, struct qwords *q,
 	}
 	wseq_release(&raw);
 	wseq_release(&st);
+	query_subjects(q);
 }
 
 /* ----------------------------------------------------------- page prior */
@@ -1802,6 +1841,7 @@ qwords_read(const struct search *s, struct search *cache, const char *text,
 	q->count = 0;
 	q->nseq = 0;
 	q->subj = 0;
+	q->nspan = 0;
 	q->s = s;
 	memset(q->nc, 0, sizeof(q->nc));
 	lang_split(f, flen, 0, query_word, q, 1);
