@@ -129,6 +129,13 @@ without en "how do i wipe my stolen phone from far away" remote-help
 without fr "je peux effacer mon tel de loin ?" remote-help
 without es "puedo borrar mi celular robado desde lejos" remote-help
 concepts en "can you help me remotely with my laptop" remote-help
+# Terms that shrank to one everyday word once stopwords went ("who is on
+# my wifi" and "using my wifi without" were "wifi"); "capturado" (arrested)
+# is also "captura" (a screenshot).
+without en "my wifi is slow" wifi-intruder
+concepts en "someone is stealing my wifi" wifi-intruder
+without es "tomé una captura de pantalla del mensaje" arrest
+concepts es "a mi hermano lo detuvieron ayer" arrest
 concepts fr "quelqu'un peut m'aider à distance" remote-help
 concepts es "necesito ayuda remota con mi compu" remote-help
 
