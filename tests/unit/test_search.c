@@ -1829,13 +1829,13 @@ test_notasks(void)
 }
 
 /*
- * A subject term inside a longer term of another concept names that
- * concept, not the subject (query_subjects()): "recovery phone" is an
- * account's way back in, not a device. Without the rule the question's
- * subject is a device, the account page is off it and never an answer;
- * with it the account page answers. A phone named alone still makes the
- * question about a device: the stolen phone is answered by the phone
- * page, the account page off its subject.
+ * A subject term inside a longer term of another concept (query_subjects()):
+ * "recovery phone" is an account's way back in. The question is still
+ * about a device, but a section that carries the longer term's concept
+ * ([recovery]) is not off it. Without the rule the account page is off
+ * the question's subject and never an answer; with it the account page
+ * answers. A phone named alone brings no such concept: the stolen phone
+ * is answered by the phone page, the account page off its subject.
  */
 static const char subjspan_lexicon[] =
 "[device subject]\nen: phone, device\n"
