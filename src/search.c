@@ -1655,6 +1655,7 @@ search_free(struct search *s)
 
 #define QSEQ_MAX	(QWORDS_MAX * 2)
 #define QCONCEPTS	8	/* concepts one question word may carry */
+#define QSPAN_MAX	32	/* terms query_subjects() looks at */
 
 struct qwords {
 	char	 w[QWORDS_MAX][WORD_MAX];
@@ -1668,6 +1669,15 @@ struct qwords {
 	uint8_t	 nc[QWORDS_MAX];
 	int	 lxl;				/* language being matched */
 	uint8_t	 subj;			/* subjects the question names */
+	/* Where subject terms and longer terms of other concepts were found
+	 * (word positions in seq, [from, to)), for query_subjects(). */
+	uint8_t	 span[QSPAN_MAX][3];		/* from, to, subject bits */
+	uint32_t spanc[QSPAN_MAX];		/* ...and the concept */
+	size_t	 nspan;
+	/* Concepts of longer terms that hold one of the question's subject
+	 * terms ("recovery phone": [account-recovery]). */
+	uint32_t cover[QSPAN_MAX];
+	size_t	 ncover;
 	const struct search *s;
 };
 
@@ -1677,6 +1687,8 @@ static void hits_scope(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
 static void hits_notasks(const struct search *s, const struct qwords *q,
     double norm, struct search_hit *hits, size_t nhits);
+static int sec_carries_cover(const struct search *s, size_t sec,
+    const struct qwords *q);
 
 static void
 query_word(void *arg, const char *w, size_t n, float weight)
@@ -1705,8 +1717,13 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 {
 	struct qwords *q = arg;
 
-	if (!q->s->cweak[concept])
-		q->subj |= q->s->csubj[concept];
+	if (!q->s->cweak[concept] && (q->s->csubj[concept] != 0 ||
+	    to - from >= 2) && q->nspan < QSPAN_MAX && to <= UINT8_MAX) {
+		q->span[q->nspan][0] = (uint8_t)from;
+		q->span[q->nspan][1] = (uint8_t)to;
+		q->span[q->nspan][2] = q->s->csubj[concept];
+		q->spanc[q->nspan++] = concept;
+	}
 	for (size_t p = from; p < to; p++) {
 		size_t i = q->seq[p], k;
 
@@ -1719,6 +1736,41 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		}
 		if (k < q->nc[i])
 			q->clx[i][k] |= 1u << q->lxl;
+	}
+}
+
+/*
+ * The subjects the question names, and the concepts that hold some of
+ * them: a subject term that lies inside a longer term of another concept
+ * may name that concept rather than the subject ("recovery phone" is how
+ * an account gets back in), or the subject itself ("page d'accueil" is a
+ * web page). The subject stays the question's; a section that carries
+ * the longer term's concept is not off it (query_run()).
+ */
+static void
+query_subjects(struct qwords *q)
+{
+	q->subj = 0;
+	q->ncover = 0;
+	for (size_t i = 0; i < q->nspan; i++) {
+		const uint8_t *a = q->span[i];
+
+		if (a[2] == 0)
+			continue;
+		q->subj |= a[2];
+		for (size_t k = 0; k < q->nspan; k++) {
+			const uint8_t *b = q->span[k];
+			size_t j;
+
+			if (b[2] != 0 || b[0] > a[0] || a[1] > b[1] ||
+			    b[1] - b[0] <= a[1] - a[0])
+				continue;
+			for (j = 0; j < q->ncover; j++)
+				if (q->cover[j] == q->spanc[k])
+					break;
+			if (j == q->ncover && q->ncover < QSPAN_MAX)
+				q->cover[q->ncover++] = q->spanc[k];
+		}
 	}
 }
 
@@ -1769,6 +1821,7 @@ query_concepts(const struct search *s, struct qwords *q,
 	}
 	wseq_release(&raw);
 	wseq_release(&st);
+	query_subjects(q);
 }
 
 /* ----------------------------------------------------------- page prior */
@@ -1802,6 +1855,8 @@ qwords_read(const struct search *s, struct search *cache, const char *text,
 	q->count = 0;
 	q->nseq = 0;
 	q->subj = 0;
+	q->nspan = 0;
+	q->ncover = 0;
 	q->s = s;
 	memset(q->nc, 0, sizeof(q->nc));
 	lang_split(f, flen, 0, query_word, q, 1);
@@ -2558,7 +2613,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 		/* A section about another subject than the question's ranks
 		 * below those about it (and is never an answer). */
 		off = q.subj != 0 && s->secsubj[sec] != 0 &&
-		    (q.subj & s->secsubj[sec]) == 0;
+		    (q.subj & s->secsubj[sec]) == 0 &&
+		    !sec_carries_cover(s, sec, &q);
 		if (off) {
 			score *= SUBJECT_OTHER;
 			plain *= SUBJECT_OTHER;
@@ -2607,6 +2663,29 @@ query_run(const struct search *s, const char *text, const char *lang,
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
 	return nhits;
+}
+
+/* Does section sec carry (not only in its asks) one of the concepts that
+ * hold a subject term of the question (qwords.cover)? */
+static int
+sec_carries_cover(const struct search *s, size_t sec, const struct qwords *q)
+{
+	for (size_t j = 0; j < q->ncover; j++) {
+		char tok[WORD_MAX];
+		size_t n = concept_token(s, q->cover[j], tok);
+		uint32_t t;
+
+		if (n == 0 || (t = lookup(s, s->seclang[sec], tok, n)) == NONE)
+			continue;
+		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+			const struct posting *p =
+			    &s->posts[s->terms[t].post + k];
+
+			if (p->sec == sec && !p->asked)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ not-asks */

@@ -106,6 +106,39 @@ concepts fr "où ranger les documents papier de l'association" paper-records
 concepts es "como pido medidas cautelares a la cidh" protection-mechanisms
 concepts fr "j'ai envoyé un mail au mauvais destinataire" email-recall
 
+# without LANG QUESTION CONCEPT: the question does not bring in CONCEPT. A
+# concept of everyday adverbs pulls any question that uses them: remote
+# help is help from afar, not anything done from afar (wiping a lost phone
+# is remote-wipe's).
+without() {
+	lang=$1 q=$2 c=$3
+	if [ -z "$STOPS" ]; then
+		skip "'$q' does not bring in $c" "no language files in replies/lang"
+		return
+	fi
+	"$PY" "$CHECK" $STOPS --match "$lang" "$q" "$LEX" > "$T/match" 2>&1
+	if grep -q "^  \[$c[] ]" "$T/match"; then
+		not_ok "'$q' does not bring in $c"
+		sed 's/^/    /' "$T/match"
+	else
+		ok "'$q' does not bring in $c"
+	fi
+}
+
+without en "how do i wipe my stolen phone from far away" remote-help
+without fr "je peux effacer mon tel de loin ?" remote-help
+without es "puedo borrar mi celular robado desde lejos" remote-help
+concepts en "can you help me remotely with my laptop" remote-help
+# Terms that shrank to one everyday word once stopwords went ("who is on
+# my wifi" and "using my wifi without" were "wifi"); "capturado" (arrested)
+# is also "captura" (a screenshot).
+without en "my wifi is slow" wifi-intruder
+concepts en "someone is stealing my wifi" wifi-intruder
+without es "tomé una captura de pantalla del mensaje" arrest
+concepts es "a mi hermano lo detuvieron ayer" arrest
+concepts fr "quelqu'un peut m'aider à distance" remote-help
+concepts es "necesito ayuda remota con mi compu" remote-help
+
 # no_neighbour LANG QUESTION: a covered question that names a neighbouring
 # subject only as context (when, where, who) brings in no concept of the
 # lexicon's neighbouring part, else its best page lacks that key concept

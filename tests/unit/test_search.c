@@ -1829,6 +1829,71 @@ test_notasks(void)
 }
 
 /*
+ * A subject term inside a longer term of another concept (query_subjects()):
+ * "recovery phone" is an account's way back in. The question is still
+ * about a device, but a section that carries the longer term's concept
+ * ([recovery]) is not off it. Without the rule the account page is off
+ * the question's subject and never an answer; with it the account page
+ * answers. A phone named alone brings no such concept: the stolen phone
+ * is answered by the phone page, the account page off its subject.
+ */
+static const char subjspan_lexicon[] =
+"[device subject]\nen: phone, device\n"
+"[account subject]\nen: account\n"
+"[recovery]\nen: recovery, recovery phone\n"
+"[stolen]\nen: stolen, stole\n";
+
+static const char subjspan_account[] =
+"---\ntitle: Get your account back\n---\n"
+"# Get your account back\n\nIf someone took over your account, sign in "
+"from a safe computer and open the recovery form. Check the recovery phone "
+"and the recovery email it lists: an intruder changes them first. Then "
+"change the password and sign every other session out.\n";
+
+static const char subjspan_phone[] =
+"---\ntitle: A stolen phone\n---\n"
+"# If your phone was stolen\n\nLock the stolen phone from another "
+"device, then ask your provider to block its SIM card.\n";
+
+static void
+test_subject_span(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	CHECK(lexicon_load_buffer(lx, "subjspan.txt", subjspan_lexicon,
+	    strlen(subjspan_lexicon)) == 4, "subject span lexicon loads");
+	guide_load_buffer(g, "account.en.md", subjspan_account,
+	    strlen(subjspan_account), "en");
+	guide_load_buffer(g, "phone.en.md", subjspan_phone,
+	    strlen(subjspan_phone), "en");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "they changed the recovery phone and the "
+	    "password", "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "Get your account back") == 0 && !h[0].off_subject &&
+	    search_decide(h, n, SEARCH_DEFAULT_MIN_SCORE) == SEARCH_ANSWER,
+	    "recovery phone changed: the account page, on the question's "
+	    "subject, answers");
+	n = search_query(s, "my phone was stolen", "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "If your phone was stolen") == 0 && search_decide(h, n,
+	    SEARCH_DEFAULT_MIN_SCORE) == SEARCH_ANSWER, "phone stolen: the "
+	    "phone page answers");
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(guide_section_heading(g, h[k].section),
+		    "Get your account back") == 0)
+			CHECK(h[k].off_subject, "...and the account page is "
+			    "off its subject (a device)");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
  * The ranking constants a measurement varies (search_tune.h,
  * bench/rank_eval): every name reads back, a bad name is refused, a value
  * set changes the next query's ranking, and the default set back restores
@@ -1901,6 +1966,7 @@ main(void)
 	test_prior_decide();
 	test_prior_one_hit();
 	test_notasks();
+	test_subject_span();
 	test_tune();
 	test_deflang();
 	test_decide_evidence();
