@@ -188,7 +188,7 @@ EOF
 for q in "our site is offline since yesterday" "our website is unreachable"; do
 	$SECOURS --ask "$q" --guide "$D" >"$T/out" 2>&1
 	check "'$q', a DDoS page that never says 'site down' in a heading: offered" \
-	    grep -q 'DDoS Mitigation ›' "$T/out"
+	    grep -qE 'DDoS Mitigation ›|looks like: DDoS Mitigation\.' "$T/out"
 done
 
 tap_done

@@ -294,14 +294,18 @@ test_is_answer(void)
 	CHECK(SEARCH_AGREE < 0.9 && search_decide(h, 3, 0.5) ==
 	    SEARCH_ANSWER, "three best on one page: answer below min_score");
 	h[2].page = 5;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_PAGE,
+	    "two of the three best on one page, below min_score: that page, "
+	    "which part?");
+	h[1].page = 6;
 	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
-	    "three best on two pages: choices below min_score");
+	    "three best on three pages: choices below min_score");
 	CHECK(search_decide(h, 2, 0.5) == SEARCH_CHOICES,
-	    "two hits only: choices below min_score");
+	    "two hits only, on two pages: choices below min_score");
 	h[0].score = 0.5 * SEARCH_AGREE - 0.01;
-	h[2].page = 4;
-	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
-	    "one page, below SEARCH_AGREE * min_score: choices");
+	h[1].page = h[2].page = 4;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_PAGE,
+	    "one page, below SEARCH_AGREE * min_score: no answer, the page");
 	h[0] = mkhit(3.0, 1, 1, 2, 2);
 	CHECK(search_decide(h, 1, 0.5) == SEARCH_ANSWER, "a strong hit: answer");
 	h[0].lacks_key = 1;
@@ -1031,6 +1035,67 @@ static const char copy_ink_other[] =
 static const char copy_paper[] =
 "# Printer paper\n\nWhen the printer jams, take the paper out gently; "
 "ink stains wash out with water.\n";
+
+/*
+ * "This page, which part?" (SEARCH_PAGE), on an invented guide
+ * (tests/fixtures/page): a page written as a path, as the DFAK pages are,
+ * and a short page on another subject. At a bar no section reaches, two
+ * sections of one page that nearly tie give that page; a question whose
+ * words reach two pages gives choices; a question that names its section
+ * clearly is an answer at the guide's own bar.
+ */
+static void
+test_decide_page(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[10];
+	char path[1024];
+	size_t n, dev = 0;
+	int found = 0;
+
+	(void)util_snprintf(path, sizeof(path), "%s/page", fixdir);
+	guide_load_dir(g, path, "en");
+	for (size_t p = 0; p < guide_npages(g); p++)
+		if (strcmp(guide_page_title(g, p), "My device acts strangely") ==
+		    0) {
+			dev = p;
+			found = 1;
+		}
+	CHECK(found, "page fixture: the device page is loaded");
+	s = search_new(g);
+	n = search_query(s, "battery light", "en", h, 10);
+	CHECK(n >= 2 && h[0].page == dev && h[1].page == dev &&
+	    h[1].score > 0.9 * h[0].score, "battery light: two sections of "
+	    "the device page nearly tie");
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, 2 * h[0].score),
+	    "...no section is an answer, the page is: which part?");
+	CHECK_INT(SEARCH_PAGE, search_decide(h, 3, 2 * h[0].score),
+	    "...the same from the three best hits (test_quality asks three)");
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, search_min_score(s)),
+	    "...at the guide's bar the best section is an answer (a tie of "
+	    "two answers stays an answer: page_tie is 0)");
+	n = search_query(s, "the camera light turns on by itself", "en", h, 10);
+	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "The camera light turns on") == 0 && search_decide(h, n,
+	    search_min_score(s)) == SEARCH_ANSWER,
+	    "a question that names its section clearly: an answer");
+	n = search_query(s, "traffic and battery", "en", h, 10);
+	CHECK(n >= 2 && h[0].page != h[1].page,
+	    "traffic and battery: the two best hits on two pages");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, 2 * h[0].score),
+	    "...sections of two pages: choices, not a page");
+	n = search_query(s, "something is wrong with my device", "en", h, 10);
+	CHECK(n >= 3 && h[0].page == dev && h[1].page == dev && h[2].page ==
+	    dev && h[0].coverage < 0.2, "something is wrong with my device: "
+	    "the three best on the device page, little of the question "
+	    "covered");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, search_min_score(s)),
+	    "...a page covering too little of the question is not offered "
+	    "as the page");
+	search_free(s);
+	guide_free(g);
+}
 
 /* The copy of the best hit's section on another page does not make its
  * lead thin; a page that differs by one word does. */
@@ -1906,6 +1971,7 @@ main(void)
 	test_decide_evidence();
 	test_decide_lead();
 	test_decide_copy();
+	test_decide_page();
 	test_decide_translation();
 	test_guide_bar();
 	test_topics();
