@@ -38,6 +38,9 @@
  *                search_is_answer() takes them at the bar
  *     -m score   decide at this min_score (default: the guide's own,
  *                search_min_score(), as the bot does)
+ *     -S n=v     set ranking constant n (src/search_tune.h) to v before
+ *                the index is built, e.g. -S page_hits=99: no page
+ *                outcome, the decision as it was before it (repeatable)
  */
 #include "ac-config.h"
 
@@ -51,6 +54,7 @@
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
+#include "search_tune.h"
 #include "util.h"
 
 #include "../tests/unit/decide_dump.h"
@@ -236,12 +240,30 @@ main(int argc, char **argv)
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
 	log_init(LOGL_INFO, NULL);
-	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vP")) != -1) {
+	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vPS:")) != -1) {
 		switch (ch) {
 		case 'x': lexfile = optarg; break;
 		case 'K': nokw = 1; break;
 		case 'v': verbose = 1; break;
 		case 'P': by_page = 1; break;
+		case 'S': {
+			char *eq = strchr(optarg, '='), *end;
+			double v;
+
+			if (eq == NULL) {
+				fprintf(stderr, "guide_dump: -S name=value\n");
+				return 2;
+			}
+			*eq = '\0';
+			v = strtod(eq + 1, &end);
+			if (end == eq + 1 || *end != '\0' ||
+			    search_tune_set(optarg, v) == -1) {
+				fprintf(stderr, "guide_dump: -S %s: no such "
+				    "constant, or a bad value\n", optarg);
+				return 2;
+			}
+			break;
+		}
 		case 'D': dumpfile = optarg; break;
 		case 't': text = 1; break;
 		case 'q': q = optarg; break;
@@ -250,8 +272,8 @@ main(int argc, char **argv)
 		case 'm': min = strtod(optarg, NULL); break;
 		default:
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
-			    "[-m score] [-q text [-l lang]] [-T [-v] [-P] "
-			    "[-D file]] dir...\n");
+			    "[-m score] [-S name=value] [-q text [-l lang]] "
+			    "[-T [-v] [-P] [-D file]] dir...\n");
 			return 2;
 		}
 	}

@@ -51,7 +51,8 @@ static struct {
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, not_floor, not_margin;
-	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie;
+	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
+		page_agreed;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -120,6 +121,10 @@ static struct {
 	.page_tie = 0,		/* an answer whose page's next section
 				   scores this share of it or more is the
 				   page instead (0: never) */
+	.page_agreed = 0.95,	/* an answer that scores under this share
+				   of its bar without the agreement of the
+				   three best hits (SEARCH_AGREE) is the
+				   page instead (0: never) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -158,6 +163,7 @@ static struct {
 #define PAGE_COVER_ASKS	(rank_params.page_cover_asks)
 #define PAGE_LEAD	(rank_params.page_lead)
 #define PAGE_TIE	(rank_params.page_tie)
+#define PAGE_AGREED	(rank_params.page_agreed)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -3588,11 +3594,20 @@ page_fits(const struct search_hit *hits, size_t n)
 	    h->coverage >= PAGE_COVER_ASKS;
 }
 
-/* An answer whose page's next section nearly ties with it (PAGE_TIE): the
- * page is sure, the section is not. */
+/*
+ * Is an answer the page's rather than its section's? It reaches its bar
+ * only because the three best hits agree on its page (pages_agree():
+ * the bar times SEARCH_AGREE), scoring under PAGE_AGREED of the bar
+ * without that (not a long question, whose bar comes down for its
+ * length); or (PAGE_TIE, 0: never) the page's next section nearly ties
+ * with it. The page is sure, the section is not.
+ */
 static int
-page_tie(const struct search_hit *hits, size_t n)
+page_tie(const struct search_hit *hits, size_t n, double bar)
 {
+	if (pages_agree(hits, n) && !is_long(&hits[0]) &&
+	    hits[0].score < PAGE_AGREED * bar / SEARCH_AGREE)
+		return 1;
 	for (size_t k = 1; PAGE_TIE > 0 && k < n && k < SEARCH_AGREE_HITS;
 	    k++)
 		if (hits[k].page == hits[0].page && !hits[k].copy)
@@ -3621,7 +3636,7 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	    !has_rival(hits, n) && !lead_thin(hits, n) &&
 	    !hit_notask(&hits[0]) &&
 	    hit_is_answer(&hits[0], bar, is_long(&hits[0])))
-		return page_tie(hits, n) ? SEARCH_PAGE : SEARCH_ANSWER;
+		return page_tie(hits, n, bar) ? SEARCH_PAGE : SEARCH_ANSWER;
 	if (page_fits(hits, n))
 		return SEARCH_PAGE;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
@@ -3653,8 +3668,10 @@ no_answer_why(const struct search_hit *hits, size_t n, double min_score,
 	if (!hit_is_answer(&hits[0], *bar, is_long(&hits[0])))
 		return "the best section covers too little of the question, "
 		    "or only in passing";
-	if (page_tie(hits, n))
-		return "the next section of the page nearly ties with it";
+	if (page_tie(hits, n, *bar))
+		return "the best section reaches its bar only because the "
+		    "best hits agree on its page, or the page's next "
+		    "section nearly ties with it";
 	return "no section is an answer";
 }
 
@@ -3892,6 +3909,7 @@ static const struct {
 	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },
 	{ "page_lead", &rank_params.page_lead, NULL },
 	{ "page_tie", &rank_params.page_tie, NULL },
+	{ "page_agreed", &rank_params.page_agreed, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

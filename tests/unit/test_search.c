@@ -286,13 +286,18 @@ test_is_answer(void)
 	CHECK(search_is_answer(&x, 0.5), "two words matched: answer");
 
 	/* Between SEARCH_AGREE * min and min: an answer only when the three
-	 * best hits are sections of one page. */
-	h[0] = mkhit(0.9 * 0.5, 1, 1, 2, 2);
+	 * best hits are sections of one page; well under min (page_agreed,
+	 * 0.95 of it), the agreement says the page is sure, not the
+	 * section: the page. */
+	h[0] = mkhit(0.97 * 0.5, 1, 1, 2, 2);
 	h[1] = mkhit(0.9 * 0.5 - 0.01, 1, 1, 2, 2);
 	h[2] = mkhit(0.9 * 0.5 - 0.02, 1, 1, 2, 2);
 	h[0].page = h[1].page = h[2].page = 4;
 	CHECK(SEARCH_AGREE < 0.9 && search_decide(h, 3, 0.5) ==
 	    SEARCH_ANSWER, "three best on one page: answer below min_score");
+	h[0].score = 0.9 * 0.5;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, 3, 0.5),
+	    "...well below it, the agreement makes the page sure: the page");
 	h[2].page = 5;
 	CHECK(search_decide(h, 3, 0.5) == SEARCH_PAGE,
 	    "two of the three best on one page, below min_score: that page, "
