@@ -252,6 +252,7 @@ main(int argc, char **argv)
 
 			if (eq == NULL) {
 				fprintf(stderr, "guide_dump: -S name=value\n");
+				lexicon_free(lx);
 				return 2;
 			}
 			*eq = '\0';
@@ -260,6 +261,7 @@ main(int argc, char **argv)
 			    search_tune_set(optarg, v) == -1) {
 				fprintf(stderr, "guide_dump: -S %s: no such "
 				    "constant, or a bad value\n", optarg);
+				lexicon_free(lx);
 				return 2;
 			}
 			break;
@@ -274,6 +276,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
 			    "[-m score] [-S name=value] [-q text [-l lang]] "
 			    "[-T [-v] [-P] [-D file]] dir...\n");
+			lexicon_free(lx);
 			return 2;
 		}
 	}

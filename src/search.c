@@ -108,10 +108,11 @@ static struct {
 	.not_margin = 0.25,	/* ...and this much more than its best ask:
 				   the page does not answer it (hit_notask());
 				   both chosen on the tune halves */
-	/* The page outcome (page_fits(); docs/design.md, "This page, which
-	 * part?"), chosen on the tune halves: */
+	/* The page outcome (page_fits(), page_tie(); docs/design.md, "This
+	 * page, which part?"), chosen on the tune halves: */
 	.page_hits = 2,		/* of the SEARCH_AGREE_HITS best hits, at
-				   least this many on the best one's page */
+				   least this many on the best one's page
+				   (0: no page outcome) */
 	.page_cover = 0.2,	/* the best hit covers at least this share
 				   of the question... */
 	.page_cover_asks = 0.6,	/* ...this much when its page has asks (the
@@ -3584,7 +3585,7 @@ page_fits(const struct search_hit *hits, size_t n)
 {
 	const struct search_hit *h = &hits[0];
 
-	if ((double)page_hits(hits, n) < PAGE_HITS ||
+	if (PAGE_HITS <= 0 || (double)page_hits(hits, n) < PAGE_HITS ||
 	    h->score < SEARCH_CHOICE_MIN || h->off_subject || h->lacks_key ||
 	    has_rival(hits, n) || hit_notask(h) || h->coverage < PAGE_COVER)
 		return 0;

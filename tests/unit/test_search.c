@@ -21,6 +21,23 @@
 
 static char fixdir[1024];
 
+/* The page outcome (search.h: SEARCH_PAGE) on as measured (1: page_hits
+ * 2, page_agreed 0.95), off (0), or as the daemon has it (-1: the
+ * defaults), so that the checks hold whatever the defaults. */
+static void
+page_on(int on)
+{
+	static double hits = -1, agreed = -1;
+
+	if (hits < 0) {
+		(void)search_tune_get("page_hits", &hits);
+		(void)search_tune_get("page_agreed", &agreed);
+	}
+	(void)search_tune_set("page_hits", on > 0 ? 2 : on == 0 ? 0 : hits);
+	(void)search_tune_set("page_agreed", on > 0 ? 0.95 : on == 0 ? 0 :
+	    agreed);
+}
+
 static void
 check_tokens(const char *text, const char *lang, const char *expected,
     const char *name)
@@ -286,18 +303,30 @@ test_is_answer(void)
 	CHECK(search_is_answer(&x, 0.5), "two words matched: answer");
 
 	/* Between SEARCH_AGREE * min and min: an answer only when the three
-	 * best hits are sections of one page; well under min (page_agreed,
-	 * 0.95 of it), the agreement says the page is sure, not the
-	 * section: the page. */
-	h[0] = mkhit(0.97 * 0.5, 1, 1, 2, 2);
+	 * best hits are sections of one page; with the page outcome on
+	 * (page_hits 2, page_agreed 0.95: measured, off by default), well
+	 * under min the agreement says the page is sure, not the section:
+	 * the page. */
+	h[0] = mkhit(0.9 * 0.5, 1, 1, 2, 2);
 	h[1] = mkhit(0.9 * 0.5 - 0.01, 1, 1, 2, 2);
 	h[2] = mkhit(0.9 * 0.5 - 0.02, 1, 1, 2, 2);
 	h[0].page = h[1].page = h[2].page = 4;
+	page_on(0);
 	CHECK(SEARCH_AGREE < 0.9 && search_decide(h, 3, 0.5) ==
 	    SEARCH_ANSWER, "three best on one page: answer below min_score");
+	h[2].page = 5;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
+	    "three best on two pages: choices below min_score (the page "
+	    "outcome off)");
+	h[2].page = 4;
+	page_on(1);
+	CHECK(SEARCH_AGREE < 0.9 && search_decide(h, 3, 0.5) ==
+	    SEARCH_PAGE, "page outcome on: the agreement makes the page "
+	    "sure, not the section: the page");
+	h[0].score = 0.97 * 0.5;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_ANSWER,
+	    "...an answer that needs little of the agreement stays one");
 	h[0].score = 0.9 * 0.5;
-	CHECK_INT(SEARCH_PAGE, search_decide(h, 3, 0.5),
-	    "...well below it, the agreement makes the page sure: the page");
 	h[2].page = 5;
 	CHECK(search_decide(h, 3, 0.5) == SEARCH_PAGE,
 	    "two of the three best on one page, below min_score: that page, "
@@ -311,6 +340,10 @@ test_is_answer(void)
 	h[1].page = h[2].page = 4;
 	CHECK(search_decide(h, 3, 0.5) == SEARCH_PAGE,
 	    "one page, below SEARCH_AGREE * min_score: no answer, the page");
+	page_on(0);
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
+	    "...choices with the page outcome off");
+	page_on(-1);
 	h[0] = mkhit(3.0, 1, 1, 2, 2);
 	CHECK(search_decide(h, 1, 0.5) == SEARCH_ANSWER, "a strong hit: answer");
 	h[0].lacks_key = 1;
@@ -1073,8 +1106,22 @@ test_decide_page(void)
 	CHECK(n >= 2 && h[0].page == dev && h[1].page == dev &&
 	    h[1].score > 0.9 * h[0].score, "battery light: two sections of "
 	    "the device page nearly tie");
+	page_on(0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, 2 * h[0].score),
+	    "...no section is an answer: choices, the page outcome off");
+	page_on(1);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, 2 * h[0].score),
-	    "...no section is an answer, the page is: which part?");
+	    "...with it on, the page is: which part?");
+	{
+		char why[512] = "";
+
+		CHECK(search_page_why(h, n, 2 * h[0].score, why,
+		    sizeof(why)) == 1 && strstr(why, "page outcome: 2 of the "
+		    "3 best hits are on this page; the best section is under "
+		    "the answer bar") == why, "...--explain says why a page");
+		CHECK(search_page_why(h, n, search_min_score(s), why,
+		    sizeof(why)) == 0, "...and says nothing of an answer");
+	}
 	CHECK_INT(SEARCH_PAGE, search_decide(h, 3, 2 * h[0].score),
 	    "...the same from the three best hits (test_quality asks three)");
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, search_min_score(s)),
@@ -1098,6 +1145,7 @@ test_decide_page(void)
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, search_min_score(s)),
 	    "...a page covering too little of the question is not offered "
 	    "as the page");
+	page_on(-1);
 	search_free(s);
 	guide_free(g);
 }
