@@ -195,19 +195,4 @@ for q in "our site is offline since yesterday" "our website is unreachable"; do
 	    grep -qE 'DDoS Mitigation ›|looks like: DDoS Mitigation\.' "$T/out"
 done
 
-# "This page, which part?": the page's title, its sections by number; and
-# --explain says why a page (console only: after the bot's messages).
-q="our site is offline since yesterday"
-$SECOURS --ask "$q" --explain --guide "$D" >"$T/out" 2>&1
-check "'$q': the DDoS page offered whole, its sections numbered" \
-    sh -c 'head -1 "$1" | grep -q "^This looks like: DDoS Mitigation\. " &&
-    sed -n 2p "$1" | grep -q "^1) "' sh "$T/out"
-check "'$q' --explain: why a page, after the bot's lines" \
-    sh -c 'grep -A1 "^Why a page (console only" "$1" |
-    grep -q "^page outcome: [23] of the 3 best hits are on this page"' \
-    sh "$T/out"
-$SECOURS --ask "the police confiscated my computer" --explain >"$T/out" 2>&1
-check "an answer: --explain gives no page reason" \
-    sh -c '! grep -q "Why a page" "$1"' sh "$T/out"
-
 tap_done
