@@ -3,7 +3,7 @@
  * prints what the loader made of them, or answers questions.
  *
  *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]]
- *       [-T [-v] [-D file]] dir...
+ *       [-T [-v] [-P] [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text (and what other
  *                pages' links to each page say, and the asks: the
@@ -19,18 +19,28 @@
  *                (search_decide() says ANSWER and the best hit is right),
  *                rank-1 (the best hit is right, whatever the decision: the
  *                ranking alone; a "-" line counts as for top-1) and top-3,
- *                confident answers and the wrong ones among them,
+ *                confident answers, page outcomes (SEARCH_PAGE: "this
+ *                page, which part?") and those on the label's page,
+ *                page-1 (top-1, or a page outcome on the label's page)
+ *                and the confident wrong ones (an ANSWER not right, or a
+ *                page outcome on a page the label does not name; counted
+ *                as labels.h's labels_judge() counts them),
  *                for each split ("tune", "test") and in all;
  *                misses are printed for tune lines only (and lines with
  *                no split), never for test lines; then the bar used and
  *                the number of pages and sections
  *     -D file    with -T: write the tune lines' search_features() there
  *                (tests/unit/decide_dump.h), for scripts/fit-decide.py
+ *     -P         with -T: each label cut to its page ("Page.md :: Section"
+ *                read as "Page.md"): is the right page found?
  *     -v         with -T: each printed miss's hits with their coverage,
  *                heading share, page, copy and key flags, and whether
  *                search_is_answer() takes them at the bar
  *     -m score   decide at this min_score (default: the guide's own,
  *                search_min_score(), as the bot does)
+ *     -S n=v     set ranking constant n (src/search_tune.h) to v before
+ *                the index is built, e.g. -S page_hits=99: no page
+ *                outcome, the decision as it was before it (repeatable)
  */
 #include "ac-config.h"
 
@@ -44,6 +54,7 @@
 #include "lexicon.h"
 #include "log.h"
 #include "search.h"
+#include "search_tune.h"
 #include "util.h"
 
 #include "../tests/unit/decide_dump.h"
@@ -77,7 +88,12 @@ label(const struct guide *g, size_t sec, char *out, size_t len)
 
 struct tally {
 	int	total, top1, rank1, top3, answered;
-	int	wrong;		/* answered, and not right at top-1 */
+	int	pages;		/* page outcomes */
+	int	page_right;	/* ...on a page the label names */
+	int	page1;		/* top-1, or such a page outcome */
+	int	wrong;		/* an ANSWER not right at top-1, or a page
+				   outcome on a page the label does not
+				   name */
 };
 
 static void
@@ -86,15 +102,24 @@ tally_print(const char *name, const struct tally *t)
 	if (t->total == 0)
 		return;
 	printf("%s: top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%), confident "
-	    "answers %d (wrong %d, %.1f%% of the questions), rank-1 %d/%d "
-	    "(%.1f%%)\n", name, t->top1, t->total, 100.0 * t->top1 / t->total,
-	    t->top3, t->total, 100.0 * t->top3 / t->total, t->answered,
-	    t->wrong, 100.0 * t->wrong / t->total, t->rank1, t->total,
+	    "answers %d, pages %d (on the label's page %d), page-1 %d/%d "
+	    "(%.1f%%), confident wrong %d (%.1f%% of the questions), rank-1 "
+	    "%d/%d (%.1f%%)\n", name, t->top1, t->total,
+	    100.0 * t->top1 / t->total, t->top3, t->total,
+	    100.0 * t->top3 / t->total, t->answered, t->pages, t->page_right,
+	    t->page1, t->total, 100.0 * t->page1 / t->total, t->wrong,
+	    100.0 * t->wrong / t->total, t->rank1, t->total,
 	    100.0 * t->rank1 / t->total);
 }
 
 /* -T: the questions on stdin. */
 static int verbose;	/* -v: why each hit of a printed miss is kept */
+static int by_page;	/* -P: labels cut to their pages */
+
+static const char *const outcome_names[] = {
+	[SEARCH_NONE] = "NONE", [SEARCH_CHOICES] = "CHOICES",
+	[SEARCH_ANSWER] = "ANSWER", [SEARCH_PAGE] = "PAGE",
+};
 
 static void
 run_questions(const struct guide *g, const struct search *s, double min,
@@ -110,10 +135,11 @@ run_questions(const struct guide *g, const struct search *s, double min,
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		char *ql, *qq, *qe, *split, *nl;
 		struct search_hit hits[3];
+		struct labels_judged j;
 		enum search_outcome o;
 		size_t n, k;
 		char l[512];
-		int ok1 = 0, ok3 = 0, okr = 0, sp;
+		int sp;
 
 		lineno++;
 		if ((nl = strchr(line, '\n')) != NULL)
@@ -131,42 +157,37 @@ run_questions(const struct guide *g, const struct search *s, double min,
 			*split++ = '\0';
 		if (strncmp(qe, "!danger", 7) == 0)
 			continue;
+		if (by_page)
+			labels_cut_pages(qe);
 		sp = split == NULL ? 2 : strcmp(split, "tune") == 0 ? 0 :
 		    strcmp(split, "test") == 0 ? 1 : 2;
 		n = search_query(s, qq, strcmp(ql, "auto") == 0 ? NULL : ql,
 		    hits, 3);
 		o = search_decide(hits, n, min);
-		if (strcmp(qe, "-") == 0)
-			ok1 = ok3 = okr = o != SEARCH_ANSWER;
-		else {
-			for (k = 0; k < n; k++) {
-				if (!labels_match(qe, g, hits[k].section))
-					continue;
-				ok3 = 1;
-				okr |= k == 0;
-				if (k == 0 && o == SEARCH_ANSWER)
-					ok1 = 1;
-			}
-		}
+		labels_judge(qe, g, hits, n, o, &j);
 		for (int i = 0; i < SPLITS; i++) {
 			if (i != sp && i != 2)
 				continue;
 			t[i].total++;
-			t[i].top1 += ok1;
-			t[i].rank1 += okr;
-			t[i].top3 += ok3;
+			t[i].top1 += j.top1;
+			t[i].rank1 += j.rank1;
+			t[i].top3 += j.top3;
 			t[i].answered += o == SEARCH_ANSWER;
-			t[i].wrong += o == SEARCH_ANSWER && !ok1;
+			t[i].pages += j.page;
+			t[i].page_right += j.page_right;
+			t[i].page1 += j.page1;
+			t[i].wrong += j.wrong;
 		}
 		if (dump != NULL && sp == 0)
 			features_dump_line(dump, "dfak", lineno, hits, n, min,
-			    strcmp(qe, "-") == 0, okr, ok3, o);
+			    strcmp(qe, "-") == 0, j.rank1, j.top3, o);
 		/* A test line's miss is never printed: only tune lines
 		 * (and lines without a split) may be looked at. */
-		if (!ok1 && sp != 1) {
-			printf("MISS %s[%s] %s\n  want: %s, got %s\n",
-			    split ? split : "", ql, qq, qe, o == SEARCH_ANSWER ?
-			    "ANSWER" : o == SEARCH_CHOICES ? "CHOICES" : "NONE");
+		if (!j.top1 && sp != 1) {
+			printf("MISS %s[%s] %s\n  want: %s, got %s%s\n",
+			    split ? split : "", ql, qq, qe, outcome_names[o],
+			    j.page_right ? " (the label's page)" : j.page ?
+			    " (another page)" : "");
 			for (k = 0; k < n; k++) {
 				label(g, hits[k].section, l, sizeof(l));
 				printf("  %.3f%s %s\n", hits[k].score,
@@ -219,11 +240,32 @@ main(int argc, char **argv)
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
 	log_init(LOGL_INFO, NULL);
-	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:v")) != -1) {
+	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vPS:")) != -1) {
 		switch (ch) {
 		case 'x': lexfile = optarg; break;
 		case 'K': nokw = 1; break;
 		case 'v': verbose = 1; break;
+		case 'P': by_page = 1; break;
+		case 'S': {
+			char *eq = strchr(optarg, '='), *end;
+			double v;
+
+			if (eq == NULL) {
+				fprintf(stderr, "guide_dump: -S name=value\n");
+				lexicon_free(lx);
+				return 2;
+			}
+			*eq = '\0';
+			v = strtod(eq + 1, &end);
+			if (end == eq + 1 || *end != '\0' ||
+			    search_tune_set(optarg, v) == -1) {
+				fprintf(stderr, "guide_dump: -S %s: no such "
+				    "constant, or a bad value\n", optarg);
+				lexicon_free(lx);
+				return 2;
+			}
+			break;
+		}
 		case 'D': dumpfile = optarg; break;
 		case 't': text = 1; break;
 		case 'q': q = optarg; break;
@@ -232,8 +274,9 @@ main(int argc, char **argv)
 		case 'm': min = strtod(optarg, NULL); break;
 		default:
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
-			    "[-m score] [-q text [-l lang]] [-T [-v] [-D file]] "
-			    "dir...\n");
+			    "[-m score] [-S name=value] [-q text [-l lang]] "
+			    "[-T [-v] [-P] [-D file]] dir...\n");
+			lexicon_free(lx);
 			return 2;
 		}
 	}
@@ -263,9 +306,8 @@ main(int argc, char **argv)
 		printf("lang %s, tokens: %s\n", lang ? lang :
 		    (lang_detect(q) ? lang_detect(q) : "?"), toks);
 		free(toks);
-		printf("decision: %s (min_score %.3f)\n", (const char *[]){
-		    "NONE", "CHOICES", "ANSWER" }[search_decide(hits, n, min)],
-		    min);
+		printf("decision: %s (min_score %.3f)\n",
+		    outcome_names[search_decide(hits, n, min)], min);
 		for (k = 0; k < n; k++) {
 			label(g, hits[k].section, l, sizeof(l));
 			printf("%.3f%s [%s] %s\n", hits[k].score,

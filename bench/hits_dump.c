@@ -21,7 +21,7 @@
  *
  * half is "tune" or "test" (questions.tsv: "tune"); lang the language the
  * question is read in (given, else detected, else the search's default);
- * outcome NONE, CHOICES or ANSWER, decided as test_quality decides (three
+ * outcome NONE, CHOICES, ANSWER or PAGE, decided as test_quality decides (three
  * hits, search_decide() at search_min_score()); right3 is labels_match()
  * of those three hits, "1" or "0" each ("101"); H lines are the K best
  * hits (default 10, as the bot asks), right = labels_match(). The three
@@ -90,7 +90,10 @@ static size_t nqs, qcap;
 static const char *
 outcome_name(enum search_outcome o)
 {
-	static const char *const names[] = { "NONE", "CHOICES", "ANSWER" };
+	static const char *const names[] = {
+		[SEARCH_NONE] = "NONE", [SEARCH_CHOICES] = "CHOICES",
+		[SEARCH_ANSWER] = "ANSWER", [SEARCH_PAGE] = "PAGE",
+	};
 
 	return names[o];
 }

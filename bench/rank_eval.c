@@ -18,12 +18,16 @@
  * does (search_decide() at the guide's search_min_score()); prints one
  * line per set and fold,
  *
- *	set fold total top1 rank1 top3 answers wrong dash
+ *	set fold total top1 rank1 top3 answers wrong dash pages pageright page1
  *
- * then "end". top-1, rank-1, top-3 and "wrong" (confident answers on a
- * wrong section, or to a "-" question) are counted as test_quality and
- * guide_dump -T count them; "dash" counts the confident answers to "-"
- * questions alone (the uncovered ones answered).
+ * then "end". Counted as test_quality and guide_dump -T count them
+ * (labels.h: labels_judge()): top-1 (an ANSWER and right), rank-1, top-3;
+ * "wrong", the confident wrong ones (an ANSWER on a wrong section, a
+ * PAGE on a page the label does not name, either to a "-" question);
+ * "dash" the confident outcomes (ANSWER or PAGE) to "-" questions alone
+ * (the uncovered ones answered); "pages" the PAGE outcomes (search.h:
+ * "this page, which part?"), "pageright" those on a page the label
+ * names, "page1" top-1 or such a PAGE.
  *
  * Which lines: by default the TUNE lines only (odd non-comment lines of
  * the sets with halves, "tune" lines of bench/dfak-questions.tsv, every
@@ -81,6 +85,7 @@ static const struct {
 	{ "helpdesk4", "tests/fixtures/questions-helpdesk4.tsv", SPLIT_HALVES,
 	    0 },
 	{ "dfak", "bench/dfak-questions.tsv", SPLIT_COLUMN, 1 },
+	{ "dfak2", "bench/dfak-questions2.tsv", SPLIT_COLUMN, 1 },
 };
 
 struct question {
@@ -93,6 +98,7 @@ struct question {
 
 struct tally {
 	int	total, top1, rank1, top3, answers, wrong, dash;
+	int	pages, pageright, page1;
 };
 
 static struct question *qs;
@@ -167,29 +173,23 @@ ask(const struct guide *g, const struct search *s, double min,
     const struct question *q, struct tally *t)
 {
 	struct search_hit hits[3];
+	struct labels_judged j;
 	enum search_outcome o;
-	size_t n, k;
-	int ok1 = 0, ok3 = 0, okr = 0;
+	size_t n;
 
 	n = search_query(s, q->text, q->lang, hits, 3);
 	o = search_decide(hits, n, min);
-	if (strcmp(q->expected, "-") == 0)
-		ok1 = ok3 = okr = o != SEARCH_ANSWER;
-	else
-		for (k = 0; k < n; k++) {
-			if (!labels_match(q->expected, g, hits[k].section))
-				continue;
-			ok3 = 1;
-			okr |= k == 0;
-			ok1 |= k == 0 && o == SEARCH_ANSWER;
-		}
+	labels_judge(q->expected, g, hits, n, o, &j);
 	t->total++;
-	t->top1 += ok1;
-	t->rank1 += okr;
-	t->top3 += ok3;
+	t->top1 += j.top1;
+	t->rank1 += j.rank1;
+	t->top3 += j.top3;
 	t->answers += o == SEARCH_ANSWER;
-	t->wrong += o == SEARCH_ANSWER && !ok1;
-	t->dash += o == SEARCH_ANSWER && strcmp(q->expected, "-") == 0;
+	t->wrong += j.wrong;
+	t->dash += j.wrong && strcmp(q->expected, "-") == 0;
+	t->pages += j.page;
+	t->pageright += j.page_right;
+	t->page1 += j.page1;
 }
 
 /* Sets the constants of one stdin line (after the defaults); -1 on a
@@ -328,10 +328,11 @@ main(int argc, char **argv)
 
 				if (x->total == 0)
 					continue;
-				printf("%s %c %d %d %d %d %d %d %d\n",
+				printf("%s %c %d %d %d %d %d %d %d %d %d %d\n",
 				    sets[i].name, test ? 'T' : "AB"[f],
 				    x->total, x->top1, x->rank1, x->top3,
-				    x->answers, x->wrong, x->dash);
+				    x->answers, x->wrong, x->dash, x->pages,
+				    x->pageright, x->page1);
 			}
 		printf("end\n");
 		search_free(s);

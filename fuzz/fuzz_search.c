@@ -65,7 +65,8 @@ query(const char *text, const char *lang)
 		    hits[i].prior > hits[i - 1].score * hits[i - 1].prior))
 			fuzz_fail("search_query: bad hit", text);
 	/* CHOICES or NONE below the choice floor; ANSWER only when the best
-	 * hit is an answer and on its subject. */
+	 * hit is an answer and on its subject; PAGE only above the floor, on
+	 * its subject, with another hit to agree. */
 	switch (search_decide(hits, n, SEARCH_DEFAULT_MIN_SCORE)) {
 	case SEARCH_ANSWER:
 		if (n == 0 || hits[0].off_subject ||
@@ -75,6 +76,12 @@ query(const char *text, const char *lang)
 	case SEARCH_CHOICES:
 		if (n == 0 || hits[0].score < SEARCH_CHOICE_MIN)
 			fuzz_fail("search_decide: choices below the floor", text);
+		break;
+	case SEARCH_PAGE:
+		/* A page: close, on its subject, and the best hits agree. */
+		if (n < 2 || hits[0].score < SEARCH_CHOICE_MIN ||
+		    hits[0].off_subject || hits[0].lacks_key)
+			fuzz_fail("search_decide: a page that is not one", text);
 		break;
 	case SEARCH_NONE:
 		break;

@@ -27,6 +27,8 @@
 #define BOT_NEXPLAIN		5	/* --explain lines */
 #define BOT_QUEUE		64	/* sections MORE may still show */
 #define BOT_LISTING		60	/* numbered entries of a listing */
+#define BOT_PAGE_LINES		8	/* sections "this page, which part?" lists
+					   (a phone screen; MORE reads them all) */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
@@ -890,6 +892,152 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	say_buf(t, &m);
 }
 
+/* Does a list of a page's sections show section sec (the page's
+ * sections end before end)? Not an empty one, nor an empty parent showing
+ * its first child's text: the child is listed, under its own heading. */
+static int
+section_listed(const struct bot *b, size_t sec, size_t end)
+{
+	return section_text(b, sec)[0] != '\0' && !(sec + 1 < end &&
+	    strcmp(section_text(b, sec), section_text(b, sec + 1)) == 0);
+}
+
+/* Appends entry number nlisting + 1 to m and to the person's listing:
+ * section sec, indented by depth (its heading, "Introduction" for the
+ * page's own text). */
+static void
+add_list_entry(struct turn *t, struct buf *m, size_t sec, int depth)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	const char *head = guide_section_heading(g, sec);
+	const char *title = guide_page_title(g, guide_section_page(g, sec));
+
+	if (head == NULL || strcmp(head, title) == 0) {
+		head = P(t, "source_intro");
+		depth = 0;
+	}
+	w->listing[w->nlisting].kind = LIST_SECTION;
+	w->listing[w->nlisting].index = sec;
+	w->nlisting++;
+	buf_addc(m, '\n');
+	for (int d = 0; d < depth && d < 4; d++)
+		buf_adds(m, "  ");
+	buf_addf(m, "%zu) ", w->nlisting);
+	add_heading(m, head);
+}
+
+/*
+ * Every list of a page's sections (TOPICS then a number, "this page,
+ * which part?"): appends them to m, numbered from 1, as the person's
+ * listing (a number reads that section, then MORE goes on through the
+ * page: cmd_number()). The sections of first that are on the page (the
+ * closest to a question) come first; then the others in page order,
+ * indented by depth when none came first; at most max (<= BOT_LISTING)
+ * in all. Right after the list, MORE reads the page from its first
+ * section, those left out included. Returns how many are left out.
+ */
+static size_t
+add_page_list(struct turn *t, struct buf *m, size_t page,
+    const size_t *first, size_t nfirst, size_t max)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page), shown = 0;
+	int top = 7;
+
+	/* Depth counts from the highest heading below the title. */
+	for (size_t sec = start; sec < end; sec++) {
+		const char *h = guide_section_heading(g, sec);
+		int l = guide_section_level(g, sec);
+
+		if (h != NULL && strcmp(h, guide_page_title(g, page)) != 0 &&
+		    l < top)
+			top = l;
+	}
+	person_reset_reading(w);
+	w->nlisting = 0;
+	if (max > BOT_LISTING)
+		max = BOT_LISTING;
+	for (size_t sec = start; sec < end; sec++)
+		if (section_listed(t->b, sec, end)) {
+			shown++;
+			if (w->nqueue < BOT_QUEUE)
+				w->queue[w->nqueue++] = sec;
+		}
+	for (size_t i = 0; i < nfirst && w->nlisting < max; i++) {
+		size_t sec = first[i], k;
+
+		if (sec < start || sec >= end)
+			continue;
+		/* An empty parent's hit names its first child. */
+		while (!section_listed(t->b, sec, end) && sec + 1 < end)
+			sec++;
+		for (k = 0; k < w->nlisting && w->listing[k].index != sec; k++)
+			;
+		if (k == w->nlisting && section_listed(t->b, sec, end))
+			add_list_entry(t, m, sec, 0);
+	}
+	for (size_t sec = start; sec < end && w->nlisting < max; sec++) {
+		size_t k;
+
+		if (!section_listed(t->b, sec, end))
+			continue;
+		for (k = 0; k < w->nlisting && w->listing[k].index != sec; k++)
+			;
+		if (k == w->nlisting)
+			add_list_entry(t, m, sec, nfirst > 0 ? 0 :
+			    guide_section_level(g, sec) - top);
+	}
+	return shown > w->nlisting ? shown - w->nlisting : 0;
+}
+
+/*
+ * "This page, which part?" (search.h: SEARCH_PAGE): the best hits agree
+ * on a page but no section of it is an answer. What the page is (its
+ * title), its sections numbered, the closest to the question first, at
+ * most BOT_PAGE_LINES (a phone screen; MORE reads the whole page, in
+ * order), and what to type.
+ */
+static void
+offer_page(struct turn *t, const struct search_hit *hits, size_t n)
+{
+	const struct guide *g = t->b->g;
+	size_t page = hits[0].page, best[BOT_NCLOSEST], k = 0, rest;
+	const char *plang = guide_page_lang(g, page);
+	const char *v[] = { "title", guide_page_title(g, page), NULL };
+	struct buf m;
+
+	for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++)
+		if (hits[i].page == page)
+			best[k++] = hits[i].section;
+	buf_init(&m);
+	add_line(t, &m, "page_head", v);
+	rest = add_page_list(t, &m, page, best, k, BOT_PAGE_LINES);
+	if (t->who->nlisting == 0) {
+		buf_release(&m);
+		offer_choices(t, hits, n);
+		return;
+	}
+	if (rest > 0) {
+		char count[24];
+		const char *vr[] = { "count", count, NULL };
+
+		(void)util_snprintf(count, sizeof(count), "%zu", rest);
+		add_line(t, &m, "page_rest", vr);
+	}
+	if (plang != NULL && strcmp(plang, turn_lang(t)) != 0) {
+		char key[32];
+		const char *vl[] = { "language",
+		    lang_name(t, plang, key, sizeof(key)), NULL };
+
+		add_key(t, &m, "answer_other_lang", vl);
+	}
+	add_key(t, &m, "page_next", NULL);
+	say_buf(t, &m);
+}
+
 /* The end of section sec's part of its page: the first section after it
  * that is not below it (its sub-sections come before). */
 static size_t
@@ -950,6 +1098,9 @@ answer_question(struct turn *t, const char *text)
 			    !search_hit_refused(&hits[i]))
 				secs[k++] = hits[i].section;
 		read_start(t, hits[0].section, secs, k);
+		break;
+	case SEARCH_PAGE:
+		offer_page(t, hits, n);
 		break;
 	case SEARCH_CHOICES:
 		offer_choices(t, hits, n);
@@ -1115,55 +1266,12 @@ cmd_topics(struct turn *t, const char *arg)
 static void
 list_page(struct turn *t, size_t page)
 {
-	const struct guide *g = t->b->g;
-	struct person *w = t->who;
-	size_t first = guide_page_first_section(g, page);
-	size_t n = guide_page_nsections(g, page), k = 0;
-	int top = 7;
 	struct buf m;
-	const char *v[] = { "title", guide_page_title(g, page), NULL };
+	const char *v[] = { "title", guide_page_title(t->b->g, page), NULL };
 
-	/* Depth counts from the highest heading below the title. */
-	for (size_t i = 0; i < n; i++) {
-		const char *h = guide_section_heading(g, first + i);
-		int l = guide_section_level(g, first + i);
-
-		if (h != NULL && strcmp(h, guide_page_title(g, page)) != 0 &&
-		    l < top)
-			top = l;
-	}
-	/* MORE now reads the page listed, from its first section. */
-	person_reset_reading(w);
-	w->nlisting = 0;
 	buf_init(&m);
 	add_line(t, &m, "sections_head", v);
-	for (size_t i = 0; i < n && k < BOT_LISTING; i++) {
-		size_t sec = first + i;
-		const char *head = guide_section_heading(g, sec);
-		int depth = guide_section_level(g, sec) - top;
-
-		/* Empty, or an empty parent showing its first child's text:
-		 * the child is listed, under its own heading. */
-		if (section_text(t->b, sec)[0] == '\0' || (i + 1 < n &&
-		    strcmp(section_text(t->b, sec),
-		    section_text(t->b, sec + 1)) == 0))
-			continue;
-		if (head == NULL || strcmp(head, guide_page_title(g, page)) == 0) {
-			head = P(t, "source_intro");
-			depth = 0;
-		}
-		w->listing[k].kind = LIST_SECTION;
-		w->listing[k].index = sec;
-		if (w->nqueue < BOT_QUEUE)
-			w->queue[w->nqueue++] = sec;
-		k++;
-		buf_addc(&m, '\n');
-		for (int d = 0; d < depth && d < 4; d++)
-			buf_adds(&m, "  ");
-		buf_addf(&m, "%zu) ", k);
-		add_heading(&m, head);
-	}
-	w->nlisting = k;
+	(void)add_page_list(t, &m, page, NULL, 0, BOT_LISTING);
 	add_key(t, &m, "sections_next", NULL);
 	say_buf(t, &m);
 }

@@ -187,6 +187,21 @@ console_prior(struct console *c, FILE *out)
 	fprintf(out, "%s\n", prior_effects[e]);
 }
 
+/* --explain: why the bot offered a page's sections ("this page, which
+ * part?": search.h, SEARCH_PAGE), on the console alone. */
+static void
+console_page(struct console *c, FILE *out)
+{
+	const struct search_hit *h;
+	size_t n = bot_explain_hits(c->b, &h);
+	char why[512];
+
+	if (n > 0 && search_page_why(h, n, bot_min_score(c->b), why,
+	    sizeof(why)))
+		fprintf(out, "Why a page (console only, never sent):\n%s\n",
+		    why);
+}
+
 static void
 console_turn(struct console *c, const char *text, time_t now,
     struct bot_actions *a, FILE *out)
@@ -205,6 +220,7 @@ console_turn(struct console *c, const char *text, time_t now,
 	if (c->explain) {
 		console_asks(c, out);
 		console_prior(c, out);
+		console_page(c, out);
 	}
 }
 

@@ -51,6 +51,8 @@ static struct {
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, not_floor, not_margin;
+	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
+		page_agreed;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -106,6 +108,26 @@ static struct {
 	.not_margin = 0.25,	/* ...and this much more than its best ask:
 				   the page does not answer it (hit_notask());
 				   both chosen on the tune halves */
+	/* The page outcome (page_fits(), page_tie(); docs/design.md, "This
+	 * page, which part?"): OFF. Chosen on the tune halves, page_hits 2
+	 * and page_agreed 0.95 (the rest as below) gained there and lost on
+	 * the test halves (DFAK's most), so the daemon does not use it. */
+	.page_hits = 0,		/* of the SEARCH_AGREE_HITS best hits, at
+				   least this many on the best one's page
+				   (0: no page outcome) */
+	.page_cover = 0.2,	/* the best hit covers at least this share
+				   of the question... */
+	.page_cover_asks = 0.6,	/* ...this much when its page has asks (the
+				   page prior reads it) */
+	.page_lead = 0,		/* and the prior's p(page) leads the best
+				   other page's by at least this */
+	.page_tie = 0,		/* an answer whose page's next section
+				   scores this share of it or more is the
+				   page instead (0: never) */
+	.page_agreed = 0,	/* an answer that scores under this share
+				   of its bar without the agreement of the
+				   three best hits (SEARCH_AGREE) is the
+				   page instead (0: never) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -139,6 +161,12 @@ static struct {
 #define NB_GRADE	(rank_params.nb_grade)
 #define NOT_FLOOR	(rank_params.not_floor)
 #define NOT_MARGIN	(rank_params.not_margin)
+#define PAGE_HITS	(rank_params.page_hits)
+#define PAGE_COVER	(rank_params.page_cover)
+#define PAGE_COVER_ASKS	(rank_params.page_cover_asks)
+#define PAGE_LEAD	(rank_params.page_lead)
+#define PAGE_TIE	(rank_params.page_tie)
+#define PAGE_AGREED	(rank_params.page_agreed)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -3607,6 +3635,68 @@ prior_decide(const struct search_hit *h, double *bar, enum search_prior *why)
 	return 0;
 }
 
+/* How many of the SEARCH_AGREE_HITS best hits are on the best hit's page
+ * (itself counted; a copy of its section, or its page in another
+ * language, counts as its page: search_hit.copy, .translation). */
+static size_t
+page_hits(const struct search_hit *hits, size_t n)
+{
+	size_t same = 1;
+
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		same += hits[k].page == hits[0].page || hits[k].copy ||
+		    hits[k].translation;
+	return same;
+}
+
+/*
+ * Is the best hit's page what the question is about, when none of its
+ * sections is an answer (search.h: SEARCH_PAGE)? The best hits agree on
+ * it (PAGE_HITS of the SEARCH_AGREE_HITS best), the best hit is close
+ * (SEARCH_CHOICE_MIN), on the question's subject, does not lack its key
+ * concept, has no rival page and no not-ask of its page refuses it, and
+ * it covers PAGE_COVER of the question. When the page has asks (the page
+ * prior reads it), the prior must not put another page first
+ * (PAGE_LEAD) and the hit must cover PAGE_COVER_ASKS of the question: a
+ * page with asks draws questions near its subject that it does not
+ * answer (measured on replies/' tune halves, docs/design.md).
+ */
+static int
+page_fits(const struct search_hit *hits, size_t n)
+{
+	const struct search_hit *h = &hits[0];
+
+	if (PAGE_HITS <= 0 || (double)page_hits(hits, n) < PAGE_HITS ||
+	    h->score < SEARCH_CHOICE_MIN || h->off_subject || h->lacks_key ||
+	    has_rival(hits, n) || hit_notask(h) || h->coverage < PAGE_COVER)
+		return 0;
+	if (h->page_p < 0)
+		return 1;
+	return h->page_p - h->page_rival >= PAGE_LEAD &&
+	    h->coverage >= PAGE_COVER_ASKS;
+}
+
+/*
+ * Is an answer the page's rather than its section's? It reaches its bar
+ * only because the three best hits agree on its page (pages_agree():
+ * the bar times SEARCH_AGREE), scoring under PAGE_AGREED of the bar
+ * without that (not a long question, whose bar comes down for its
+ * length); or (PAGE_TIE, 0: never) the page's next section nearly ties
+ * with it. The page is sure, the section is not.
+ */
+static int
+page_tie(const struct search_hit *hits, size_t n, double bar)
+{
+	if (pages_agree(hits, n) && !is_long(&hits[0]) &&
+	    hits[0].score < PAGE_AGREED * bar / SEARCH_AGREE)
+		return 1;
+	for (size_t k = 1; PAGE_TIE > 0 && k < n && k < SEARCH_AGREE_HITS;
+	    k++)
+		if (hits[k].page == hits[0].page && !hits[k].copy)
+			return hits[k].score >= PAGE_TIE * hits[0].score;
+	return 0;
+}
+
 /* search_decide(), with the page prior's part or without it (prior 0);
  * *why (when not NULL) says what the prior did, if it forbade an answer. */
 static enum search_outcome
@@ -3628,7 +3718,9 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	    !has_rival(hits, n) && !lead_thin(hits, n) &&
 	    !hit_notask(&hits[0]) &&
 	    hit_is_answer(&hits[0], bar, is_long(&hits[0])))
-		return SEARCH_ANSWER;
+		return page_tie(hits, n, bar) ? SEARCH_PAGE : SEARCH_ANSWER;
+	if (page_fits(hits, n))
+		return SEARCH_PAGE;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
 		return SEARCH_CHOICES;
 	return SEARCH_NONE;
@@ -3638,6 +3730,51 @@ enum search_outcome
 search_decide(const struct search_hit *hits, size_t n, double min_score)
 {
 	return decide(hits, n, min_score, 1, NULL);
+}
+
+/* Why the best hit is no answer, in decide()'s order (off_subject and
+ * lacks_key, which also forbid a page, are not asked). */
+static const char *
+no_answer_why(const struct search_hit *hits, size_t n, double min_score,
+    double *bar)
+{
+	enum search_prior w = SEARCH_PRIOR_KEPT;
+
+	*bar = answer_bar(hits, n, min_score);
+	if (prior_decide(&hits[0], bar, &w))
+		return "the page prior forbids an answer";
+	if (lead_thin(hits, n))
+		return "a thin lead over another page";
+	if (hits[0].score < *bar)
+		return "the best section is under the answer bar";
+	if (!hit_is_answer(&hits[0], *bar, is_long(&hits[0])))
+		return "the best section covers too little of the question, "
+		    "or only in passing";
+	if (page_tie(hits, n, *bar))
+		return "the best section reaches its bar only because the "
+		    "best hits agree on its page, or the page's next "
+		    "section nearly ties with it";
+	return "no section is an answer";
+}
+
+int
+search_page_why(const struct search_hit *hits, size_t n, double min_score,
+    char *buf, size_t size)
+{
+	double bar;
+	const char *why;
+
+	if (decide(hits, n, min_score, 1, NULL) != SEARCH_PAGE)
+		return 0;
+	why = no_answer_why(hits, n, min_score, &bar);
+	(void)util_snprintf(buf, size, "page outcome: %zu of the %d best hits "
+	    "are on this page; %s (score %.2f, bar %.2f); the first covers "
+	    "%.2f of the question (a page needs %.2f%s)", page_hits(hits, n),
+	    SEARCH_AGREE_HITS, why, hits[0].score, bar, hits[0].coverage,
+	    hits[0].page_p >= 0 ? PAGE_COVER_ASKS : PAGE_COVER,
+	    hits[0].page_p >= 0 ? ", its page has asks and the page prior "
+	    "puts it first" : "");
+	return 1;
 }
 
 /* decide() with and without the prior, to tell --explain what it changed. */
@@ -3850,6 +3987,12 @@ static const struct {
 	{ "nb_grade", &rank_params.nb_grade, NULL },
 	{ "not_floor", &rank_params.not_floor, NULL },
 	{ "not_margin", &rank_params.not_margin, NULL },
+	{ "page_hits", &rank_params.page_hits, NULL },
+	{ "page_cover", &rank_params.page_cover, NULL },
+	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },
+	{ "page_lead", &rank_params.page_lead, NULL },
+	{ "page_tie", &rank_params.page_tie, NULL },
+	{ "page_agreed", &rank_params.page_agreed, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

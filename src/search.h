@@ -201,9 +201,27 @@ double search_min_score(const struct search *s);
  *                rival page among the SEARCH_AGREE_HITS best hits, and
  *                a lead that is not thin (SEARCH_LEAD), and its page's
  *                not-asks do not refuse it (search_hit_notask());
+ * SEARCH_PAGE    (off in the daemon: search.c's page_hits and
+ *                page_agreed are 0; docs/design.md says why) no section
+ *                is an answer, but the best hits agree on the best hit's
+ *                page (hits[0].page): "this looks like <title>, which
+ *                part?" with the page's sections. At least
+ *                2 of the SEARCH_AGREE_HITS best hits are on that page
+ *                (or a copy or translation of it), the best hit reaches
+ *                SEARCH_CHOICE_MIN, is on the question's subject, does
+ *                not lack its key concept, has no rival and no not-ask
+ *                of its page refuses it, and it covers at least 0.2 of
+ *                the question; when its page has asks, 0.6, and the page
+ *                prior puts no other page before it (search.c:
+ *                page_fits(), measured on the tune halves); and an
+ *                answer that reaches its bar only through the three best
+ *                hits' agreement (search.c: page_tie());
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
+ * A SEARCH_PAGE is as confident as an answer about the page: measured, a
+ * PAGE on a page the label does not name counts as a confident wrong
+ * answer.
  * The score bar starts at min_score and only comes down, for evidence
  * other than the score (the factors multiply):
  * - agreement: the SEARCH_AGREE_HITS best hits are sections of one page
@@ -238,6 +256,7 @@ enum search_outcome {
 	SEARCH_NONE = 0,
 	SEARCH_CHOICES,
 	SEARCH_ANSWER,
+	SEARCH_PAGE,
 };
 #define SEARCH_CHOICE_MIN	0.25
 /* Measured on the tune halves: 0.8 gains a right answer and no wrong
@@ -265,6 +284,11 @@ enum search_outcome {
 /* The outcome for a question's hits, best first (the rules above). */
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
+/* For --explain on a console: when search_decide() gives hits
+ * SEARCH_PAGE, one line saying why into buf (size bytes, cut to fit),
+ * and 1; else 0 and buf untouched. */
+int search_page_why(const struct search_hit *hits, size_t n,
+    double min_score, char *buf, size_t size);
 
 /*
  * What the page prior (search_hit.page_p) did to search_decide()'s

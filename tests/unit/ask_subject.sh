@@ -16,13 +16,17 @@ TAP_SHOW=$T/out
 
 # Does the reply in $T/out answer from, or offer, a page of one of the
 # stems given? An answer starts with "Title › Heading"; a choice is a
-# line "N) Title › Heading".
+# line "N) Title › Heading"; a page offered whole ("this page, which
+# part?") starts "This looks like: Title. " (in any language).
 on_subject() {
 	for stem in "$@"; do
 		for page in "$TOP/replies/$stem".*.md; do
 			title=$(sed -n 's/^title: "\(.*\)"$/\1/p' "$page")
 			[ -n "$title" ] || continue
 			if sed -n '1,6p' "$T/out" | grep -Fq "$title ›"; then
+				return 0
+			fi
+			if sed -n '1p' "$T/out" | grep -Fq ": $title. "; then
 				return 0
 			fi
 		done
@@ -188,7 +192,7 @@ EOF
 for q in "our site is offline since yesterday" "our website is unreachable"; do
 	$SECOURS --ask "$q" --guide "$D" >"$T/out" 2>&1
 	check "'$q', a DDoS page that never says 'site down' in a heading: offered" \
-	    grep -q 'DDoS Mitigation ›' "$T/out"
+	    grep -qE 'DDoS Mitigation ›|looks like: DDoS Mitigation\.' "$T/out"
 done
 
 tap_done

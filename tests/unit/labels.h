@@ -11,6 +11,10 @@
  *
  * A file is compared by its base name, so "Malware.md" names en/Malware.md
  * and fr/Malware.md alike.
+ *
+ * labels_judge() counts a decided question the one way test_quality,
+ * bench/guide_dump and bench/rank_eval count it, page outcomes
+ * (search.h: SEARCH_PAGE) included.
  */
 #ifndef SECOURS_LABELS_H
 #define SECOURS_LABELS_H
@@ -18,6 +22,7 @@
 #include <string.h>
 
 #include "guide.h"
+#include "search.h"
 
 /* Pages and sections that carry keywords (the DFAK measurement wants
  * none: -K). */
@@ -92,6 +97,104 @@ labels_match(const char *expected, const struct guide *g, size_t sec)
 		p = bar ? bar + 3 : NULL;
 	}
 	return 0;
+}
+
+/* Does page of g belong to one of the alternatives of expected (its file,
+ * whatever section the alternative names)? */
+static inline int
+labels_page(const char *expected, const struct guide *g, size_t page)
+{
+	const char *f = labels_base(guide_page_path(g, page));
+	const char *p = expected;
+
+	while (p != NULL && *p != '\0') {
+		const char *bar = strstr(p, " | "), *sep;
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		while (n > 0 && *p == ' ') {
+			p++;
+			n--;
+		}
+		sep = memmem(p, n, " :: ", 4);
+		if (labels_file(p, sep ? (size_t)(sep - p) : n, f))
+			return 1;
+		p = bar ? bar + 3 : NULL;
+	}
+	return 0;
+}
+
+/* Cuts each alternative of expected to its page, in place: "Page.md ::
+ * Heading | Other.md" becomes "Page.md | Other.md" (guide_dump -P: is
+ * the right page found?). */
+static inline void
+labels_cut_pages(char *expected)
+{
+	char *r = expected, *w = expected;
+
+	while (*r != '\0') {
+		char *bar = strstr(r, " | "), *sep;
+		size_t n = bar ? (size_t)(bar - r) : strlen(r);
+
+		sep = memmem(r, n, " :: ", 4);
+		if (w != expected) {
+			memmove(w, " | ", 3);
+			w += 3;
+		}
+		memmove(w, r, sep ? (size_t)(sep - r) : n);
+		w += sep ? (size_t)(sep - r) : n;
+		if (bar == NULL)
+			break;
+		r = bar + 3;
+	}
+	*w = '\0';
+}
+
+/* How one decided question fares against its label. */
+struct labels_judged {
+	int	top1;	/* ANSWER and the best hit right ("-": neither an
+			   ANSWER nor a PAGE) */
+	int	rank1;	/* the best hit right, whatever the outcome ("-":
+			   as top1) */
+	int	top3;	/* one of the hits right ("-": as top1) */
+	int	page;	/* a PAGE outcome */
+	int	page_right; /* a PAGE on a page the label names */
+	int	page1;	/* top1, or a PAGE on a page the label names (for
+			   a section label, the person sees that section
+			   in the page's list; "-": as top1) */
+	int	wrong;	/* confident and wrong: an ANSWER not right, or a
+			   PAGE on a page the label does not name (any of
+			   them to a "-" question) */
+};
+
+/* Judges outcome o on hits[0..n) against expected. */
+static inline void
+labels_judge(const char *expected, const struct guide *g,
+    const struct search_hit *hits, size_t n, enum search_outcome o,
+    struct labels_judged *j)
+{
+	int sure = o == SEARCH_ANSWER || o == SEARCH_PAGE;
+
+	memset(j, 0, sizeof(*j));
+	j->page = o == SEARCH_PAGE;
+	if (strcmp(expected, "-") == 0) {
+		j->top1 = j->rank1 = j->top3 = j->page1 = !sure;
+		j->wrong = sure;
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (!labels_match(expected, g, hits[k].section))
+			continue;
+		j->top3 = 1;
+		j->rank1 |= k == 0;
+	}
+	j->top1 = j->rank1 && o == SEARCH_ANSWER;
+	j->page_right = j->page && n > 0 &&
+	    labels_page(expected, g, hits[0].page);
+	j->page1 = j->top1 || j->page_right;
+	j->wrong = (o == SEARCH_ANSWER && !j->top1) ||
+	    (j->page && !j->page_right);
 }
 
 #endif

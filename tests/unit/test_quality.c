@@ -71,9 +71,13 @@
  * A hit is right at top-1 when the outcome is ANSWER and its section
  * matches; at top-3 when one of the 3 best matches; at rank-1 when the
  * best hit matches, whatever the decision (the ranking alone). "-" is
- * right (at each of the three) when the outcome is not ANSWER. "Confident wrong" counts the ANSWERs on a wrong
- * section (any ANSWER to a "-" question): the worst outcome for a
- * frightened person. Prints the rates, and fails below each set's
+ * right (at each of the three) when the outcome is neither ANSWER nor
+ * PAGE. A PAGE outcome ("this page, which part?") is right at page-1 when
+ * the label names its page (the person sees the section in the page's
+ * list), as is a right ANSWER. "Confident wrong" counts the ANSWERs on a
+ * wrong section and the PAGEs on a page the label does not name (any of
+ * them to a "-" question): the worst outcome for a frightened person
+ * (labels.h: labels_judge()). Prints the rates, and fails below each set's
  * thresholds, or when a set is missing.
  *
  * The held-out sets are split before anything was tuned on them: the n-th
@@ -216,13 +220,21 @@ struct tally {
 	int	onref;		/* answerable ones not answered */
 	int	choices;	/* answerable ones given CHOICES */
 	int	answers;	/* outcome ANSWER */
-	int	wrong;		/* ...on a wrong section, or to a "-" one */
+	int	pages;		/* outcome PAGE */
+	int	page_right;	/* ...on a page the label names */
+	int	page1;		/* top1, or such a PAGE */
+	int	wrong;		/* an ANSWER on a wrong section, a PAGE on
+				   a page the label does not name, or
+				   either to a "-" one */
 };
 
 static const char *
 outcome_name(enum search_outcome o)
 {
-	static const char *const names[] = { "NONE", "CHOICES", "ANSWER" };
+	static const char *const names[] = {
+		[SEARCH_NONE] = "NONE", [SEARCH_CHOICES] = "CHOICES",
+		[SEARCH_ANSWER] = "ANSWER", [SEARCH_PAGE] = "PAGE",
+	};
 
 	return names[o];
 }
@@ -245,9 +257,9 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 {
 	char *lang, *q, *exp, *tab, l[512];
 	struct search_hit hits[3];
+	struct labels_judged j;
 	enum search_outcome o;
 	size_t n, k;
-	int ok1 = 0, ok3 = 0, okr = 0;
 
 	lang = line;
 	if ((q = strchr(lang, '\t')) == NULL ||
@@ -266,35 +278,32 @@ run_line(const struct guide *g, const struct search *s, const char *path,
 	n = search_query(s, q, strcmp(lang, "auto") == 0 ? NULL : lang, hits,
 	    3);
 	o = search_decide(hits, n, search_min_score(s));
+	labels_judge(exp, g, hits, n, o, &j);
 	t->total++;
 	t->answers += o == SEARCH_ANSWER;
+	t->pages += j.page;
+	t->page_right += j.page_right;
+	t->page1 += j.page1;
 	if (strcmp(exp, "-") == 0) {
-		ok1 = ok3 = okr = o != SEARCH_ANSWER;
 		t->off++;
-		t->offref += ok1;
+		t->offref += j.top1;
 	} else {
 		t->onref += o != SEARCH_ANSWER;
 		t->choices += o == SEARCH_CHOICES;
-		for (k = 0; k < n; k++) {
-			if (!labels_match(exp, g, hits[k].section))
-				continue;
-			ok3 = 1;
-			okr |= k == 0;
-			if (k == 0 && o == SEARCH_ANSWER)
-				ok1 = 1;
-		}
 	}
 	if (show && dump != NULL)
 		features_dump_line(dump, path, lineno, hits, n,
-		    search_min_score(s), strcmp(exp, "-") == 0, okr, ok3, o);
-	t->top1 += ok1;
-	t->rank1 += okr;
-	t->top3 += ok3;
-	t->wrong += o == SEARCH_ANSWER && !ok1;
-	if (ok1 || !show)
+		    search_min_score(s), strcmp(exp, "-") == 0, j.rank1, j.top3,
+		    o);
+	t->top1 += j.top1;
+	t->rank1 += j.rank1;
+	t->top3 += j.top3;
+	t->wrong += j.wrong;
+	if (j.top1 || !show)
 		return;
-	printf("# miss (%s:%d) [%s] %s\n#   expected: %s, got %s\n", path,
-	    lineno, lang, q, exp, outcome_name(o));
+	printf("# miss (%s:%d) [%s] %s\n#   expected: %s, got %s%s\n", path,
+	    lineno, lang, q, exp, outcome_name(o), j.page_right ?
+	    " (the label's page)" : j.page ? " (another page)" : "");
 	for (k = 0; k < n; k++) {
 		char na[64] = "";
 
@@ -321,6 +330,9 @@ tally_add(struct tally *to, const struct tally *t)
 	to->onref += t->onref;
 	to->choices += t->choices;
 	to->answers += t->answers;
+	to->pages += t->pages;
+	to->page_right += t->page_right;
+	to->page1 += t->page1;
 	to->wrong += t->wrong;
 }
 
@@ -332,16 +344,19 @@ tally_print(const char *name, const struct tally *t)
 	printf("# %s: top-1 %d/%d (%.1f%%), top-3 %d/%d (%.1f%%), "
 	    "rank-1 %d/%d (%.1f%%); no-answer questions not answered %d/%d (%.1f%%), confident "
 	    "answers to them %d (%.1f%%); answerable ones not answered %d/%d "
-	    "(%d given choices); confident wrong %d/%d of the questions "
-	    "(%.1f%%), %d/%d of the answers (%.1f%%)\n", name, t->top1, t->total,
+	    "(%d given choices); pages %d (on the label's page %d), page-1 "
+	    "%d/%d; confident wrong %d/%d of the questions "
+	    "(%.1f%%), %d/%d of the answers and pages (%.1f%%)\n", name,
+	    t->top1, t->total,
 	    100.0 * t->top1 / t->total, t->top3, t->total,
 	    100.0 * t->top3 / t->total, t->rank1, t->total,
 	    100.0 * t->rank1 / t->total, t->offref, t->off,
 	    t->off ? 100.0 * t->offref / t->off : 100.0, t->off - t->offref,
 	    t->off ? 100.0 * (t->off - t->offref) / t->off : 0, t->onref,
-	    t->total - t->off, t->choices, t->wrong, t->total,
-	    100.0 * t->wrong / t->total, t->wrong, t->answers,
-	    t->answers ? 100.0 * t->wrong / t->answers : 0);
+	    t->total - t->off, t->choices, t->pages, t->page_right, t->page1,
+	    t->total, t->wrong, t->total, 100.0 * t->wrong / t->total,
+	    t->wrong, t->answers + t->pages, t->answers + t->pages ?
+	    100.0 * t->wrong / (t->answers + t->pages) : 0);
 }
 
 /* Runs one set; returns the number of failed checks. */

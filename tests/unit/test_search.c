@@ -21,6 +21,23 @@
 
 static char fixdir[1024];
 
+/* The page outcome (search.h: SEARCH_PAGE) on as measured (1: page_hits
+ * 2, page_agreed 0.95), off (0), or as the daemon has it (-1: the
+ * defaults), so that the checks hold whatever the defaults. */
+static void
+page_on(int on)
+{
+	static double hits = -1, agreed = -1;
+
+	if (hits < 0) {
+		(void)search_tune_get("page_hits", &hits);
+		(void)search_tune_get("page_agreed", &agreed);
+	}
+	(void)search_tune_set("page_hits", on > 0 ? 2 : on == 0 ? 0 : hits);
+	(void)search_tune_set("page_agreed", on > 0 ? 0.95 : on == 0 ? 0 :
+	    agreed);
+}
+
 static void
 check_tokens(const char *text, const char *lang, const char *expected,
     const char *name)
@@ -286,22 +303,47 @@ test_is_answer(void)
 	CHECK(search_is_answer(&x, 0.5), "two words matched: answer");
 
 	/* Between SEARCH_AGREE * min and min: an answer only when the three
-	 * best hits are sections of one page. */
+	 * best hits are sections of one page; with the page outcome on
+	 * (page_hits 2, page_agreed 0.95: measured, off by default), well
+	 * under min the agreement says the page is sure, not the section:
+	 * the page. */
 	h[0] = mkhit(0.9 * 0.5, 1, 1, 2, 2);
 	h[1] = mkhit(0.9 * 0.5 - 0.01, 1, 1, 2, 2);
 	h[2] = mkhit(0.9 * 0.5 - 0.02, 1, 1, 2, 2);
 	h[0].page = h[1].page = h[2].page = 4;
+	page_on(0);
 	CHECK(SEARCH_AGREE < 0.9 && search_decide(h, 3, 0.5) ==
 	    SEARCH_ANSWER, "three best on one page: answer below min_score");
 	h[2].page = 5;
 	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
-	    "three best on two pages: choices below min_score");
-	CHECK(search_decide(h, 2, 0.5) == SEARCH_CHOICES,
-	    "two hits only: choices below min_score");
-	h[0].score = 0.5 * SEARCH_AGREE - 0.01;
+	    "three best on two pages: choices below min_score (the page "
+	    "outcome off)");
 	h[2].page = 4;
+	page_on(1);
+	CHECK(SEARCH_AGREE < 0.9 && search_decide(h, 3, 0.5) ==
+	    SEARCH_PAGE, "page outcome on: the agreement makes the page "
+	    "sure, not the section: the page");
+	h[0].score = 0.97 * 0.5;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_ANSWER,
+	    "...an answer that needs little of the agreement stays one");
+	h[0].score = 0.9 * 0.5;
+	h[2].page = 5;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_PAGE,
+	    "two of the three best on one page, below min_score: that page, "
+	    "which part?");
+	h[1].page = 6;
 	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
-	    "one page, below SEARCH_AGREE * min_score: choices");
+	    "three best on three pages: choices below min_score");
+	CHECK(search_decide(h, 2, 0.5) == SEARCH_CHOICES,
+	    "two hits only, on two pages: choices below min_score");
+	h[0].score = 0.5 * SEARCH_AGREE - 0.01;
+	h[1].page = h[2].page = 4;
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_PAGE,
+	    "one page, below SEARCH_AGREE * min_score: no answer, the page");
+	page_on(0);
+	CHECK(search_decide(h, 3, 0.5) == SEARCH_CHOICES,
+	    "...choices with the page outcome off");
+	page_on(-1);
 	h[0] = mkhit(3.0, 1, 1, 2, 2);
 	CHECK(search_decide(h, 1, 0.5) == SEARCH_ANSWER, "a strong hit: answer");
 	h[0].lacks_key = 1;
@@ -1031,6 +1073,82 @@ static const char copy_ink_other[] =
 static const char copy_paper[] =
 "# Printer paper\n\nWhen the printer jams, take the paper out gently; "
 "ink stains wash out with water.\n";
+
+/*
+ * "This page, which part?" (SEARCH_PAGE), on an invented guide
+ * (tests/fixtures/page): a page written as a path, as the DFAK pages are,
+ * and a short page on another subject. At a bar no section reaches, two
+ * sections of one page that nearly tie give that page; a question whose
+ * words reach two pages gives choices; a question that names its section
+ * clearly is an answer at the guide's own bar.
+ */
+static void
+test_decide_page(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[10];
+	char path[1024];
+	size_t n, dev = 0;
+	int found = 0;
+
+	(void)util_snprintf(path, sizeof(path), "%s/page", fixdir);
+	guide_load_dir(g, path, "en");
+	for (size_t p = 0; p < guide_npages(g); p++)
+		if (strcmp(guide_page_title(g, p), "My device acts strangely") ==
+		    0) {
+			dev = p;
+			found = 1;
+		}
+	CHECK(found, "page fixture: the device page is loaded");
+	s = search_new(g);
+	n = search_query(s, "battery light", "en", h, 10);
+	CHECK(n >= 2 && h[0].page == dev && h[1].page == dev &&
+	    h[1].score > 0.9 * h[0].score, "battery light: two sections of "
+	    "the device page nearly tie");
+	page_on(0);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, 2 * h[0].score),
+	    "...no section is an answer: choices, the page outcome off");
+	page_on(1);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, 2 * h[0].score),
+	    "...with it on, the page is: which part?");
+	{
+		char why[512] = "";
+
+		CHECK(search_page_why(h, n, 2 * h[0].score, why,
+		    sizeof(why)) == 1 && strstr(why, "page outcome: 2 of the "
+		    "3 best hits are on this page; the best section is under "
+		    "the answer bar") == why, "...--explain says why a page");
+		CHECK(search_page_why(h, n, search_min_score(s), why,
+		    sizeof(why)) == 0, "...and says nothing of an answer");
+	}
+	CHECK_INT(SEARCH_PAGE, search_decide(h, 3, 2 * h[0].score),
+	    "...the same from the three best hits (test_quality asks three)");
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, search_min_score(s)),
+	    "...at the guide's bar the best section is an answer (a tie of "
+	    "two answers stays an answer: page_tie is 0)");
+	n = search_query(s, "the camera light turns on by itself", "en", h, 10);
+	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "The camera light turns on") == 0 && search_decide(h, n,
+	    search_min_score(s)) == SEARCH_ANSWER,
+	    "a question that names its section clearly: an answer");
+	n = search_query(s, "traffic and battery", "en", h, 10);
+	CHECK(n >= 2 && h[0].page != h[1].page,
+	    "traffic and battery: the two best hits on two pages");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, 2 * h[0].score),
+	    "...sections of two pages: choices, not a page");
+	n = search_query(s, "something is wrong with my device", "en", h, 10);
+	CHECK(n >= 3 && h[0].page == dev && h[1].page == dev && h[2].page ==
+	    dev && h[0].coverage < 0.2, "something is wrong with my device: "
+	    "the three best on the device page, little of the question "
+	    "covered");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, search_min_score(s)),
+	    "...a page covering too little of the question is not offered "
+	    "as the page");
+	page_on(-1);
+	search_free(s);
+	guide_free(g);
+}
 
 /* The copy of the best hit's section on another page does not make its
  * lead thin; a page that differs by one word does. */
@@ -1972,6 +2090,7 @@ main(void)
 	test_decide_evidence();
 	test_decide_lead();
 	test_decide_copy();
+	test_decide_page();
 	test_decide_translation();
 	test_guide_bar();
 	test_topics();

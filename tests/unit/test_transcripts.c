@@ -40,6 +40,7 @@
 #include "log.h"
 #include "phrases.h"
 #include "search.h"
+#include "search_tune.h"
 #include "store.h"
 #include "tap.h"
 #include "util.h"
@@ -68,9 +69,16 @@ struct t_peer {
 						 * online and f */
 };
 
+#define T_TUNES	8	/* "tune:" settings of one file */
+
 struct t_run {
 	const char		*file;
 	int			 line;
+	/* "tune:": ranking constants set for this file, and their values
+	 * before it (restored by run_release()). */
+	char			*tune_name[T_TUNES];
+	double			 tune_was[T_TUNES];
+	size_t			 ntune;
 	const char		*top;
 	enum t_drive		 drive;
 	struct config		 cfg;
@@ -1056,6 +1064,40 @@ set_config(struct t_run *r, char *s)
 	}
 }
 
+/* "tune: name=value ...": ranking constants (src/search_tune.h) for this
+ * file, set before its index is built, so that a file pins the decision
+ * it shows whatever the defaults ("tune: page_hits=2": the page outcome). */
+static void
+set_tune(struct t_run *r, char *s)
+{
+	char *w = trim(s), *next;
+
+	for (; *w != '\0'; w = next) {
+		size_t len = strcspn(w, " ");
+		char *eq, *end;
+		double v, was;
+
+		next = w + len + strspn(w + len, " ");
+		w[len] = '\0';
+		eq = strchr(w, '=');
+
+		if (eq == NULL || r->ntune == T_TUNES) {
+			fail(r, "tune: expected at most %d name=value", T_TUNES);
+			return;
+		}
+		*eq = '\0';
+		v = strtod(eq + 1, &end);
+		if (end == eq + 1 || *end != '\0' ||
+		    search_tune_get(w, &was) == -1) {
+			fail(r, "tune: %s: no such constant, or a bad value", w);
+			return;
+		}
+		r->tune_name[r->ntune] = xstrdup(w);
+		r->tune_was[r->ntune++] = was;
+		(void)search_tune_set(w, v);
+	}
+}
+
 /* "peer: JID": who writes and whom events concern from now on. */
 static void
 set_peer(struct t_run *r, char *s)
@@ -1121,6 +1163,7 @@ static const struct {
 	{ "drive", 0, set_drive },
 	{ "config", 0, set_config },
 	{ "guide", 0, set_guide },
+	{ "tune", 0, set_tune },
 	{ "phrases", 0, set_phrases },
 	{ "helper", 0, set_helper },
 	{ "shift", 0, set_shift },
@@ -1737,6 +1780,12 @@ run_release(struct t_run *r)
 	bot_free(r->b);
 	escalate_teardown(r);
 	search_free(r->s);
+	while (r->ntune > 0) {
+		r->ntune--;
+		(void)search_tune_set(r->tune_name[r->ntune],
+		    r->tune_was[r->ntune]);
+		free(r->tune_name[r->ntune]);
+	}
 	lexicon_free(r->lx);
 	guide_free(r->g);
 	phrases_free(r->p);
