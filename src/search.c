@@ -109,16 +109,18 @@ static struct {
 				   the page does not answer it (hit_notask());
 				   both chosen on the tune halves */
 	/* The page outcome (page_fits(), page_tie(); docs/design.md, "This
-	 * page, which part?"): OFF. Chosen on the tune halves, page_hits 2
-	 * and page_agreed 0.95 (the rest as below) gained there and lost on
-	 * the test halves (DFAK's most), so the daemon does not use it. */
-	.page_hits = 0,		/* of the SEARCH_AGREE_HITS best hits, at
+	 * page, which part?"): ON for pages without asks only. Chosen on the
+	 * tune halves (page_hits 2); on pages with asks (replies/) it gained
+	 * nothing held out, so page_cover_asks is above 1 (never) and
+	 * page_agreed 0; on pages without asks (the DFAK's) it lost on the
+	 * test halves and gained on the four blind DFAK sets (design.md). */
+	.page_hits = 2,		/* of the SEARCH_AGREE_HITS best hits, at
 				   least this many on the best one's page
 				   (0: no page outcome) */
 	.page_cover = 0.2,	/* the best hit covers at least this share
 				   of the question... */
-	.page_cover_asks = 0.6,	/* ...this much when its page has asks (the
-				   page prior reads it) */
+	.page_cover_asks = 2,	/* ...this much when its page has asks (the
+				   page prior reads it; above 1: never) */
 	.page_lead = 0,		/* and the prior's p(page) leads the best
 				   other page's by at least this */
 	.page_tie = 0,		/* an answer whose page's next section
