@@ -1182,6 +1182,15 @@ test_decide_copy(void)
 		    "other pages, the second tied");
 		CHECK_INT(want[i], search_decide(h, n, search_min_score(s)),
 		    what[i]);
+		if (i == 0) {
+			/* Under a bar it does not reach, the copy is no
+			 * second section of the best hit's page. */
+			page_on(1);
+			CHECK_INT(SEARCH_CHOICES, search_decide(h, n,
+			    2 * h[0].score), "...and the copy is no second "
+			    "opinion for the page outcome: choices");
+			page_on(-1);
+		}
 		search_free(s);
 		guide_free(g);
 	}
