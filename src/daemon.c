@@ -51,7 +51,7 @@
 #define RES_PER_JID	16	/* available resources kept per bare JID */
 #define TRIM_AFTER	64	/* sessions gone since the peak: heap trimmed */
 #define HEAP_PAD	(8UL << 20)	/* the heap grows by at least this */
-#define HUGE_PAGE	(2UL << 20)	/* a transparent huge page (x86-64) */
+#define HUGE_PAGE	(2UL << 20)	/* a transparent huge page (4 KB pages) */
 
 /* What the daemon knows of one available resource. */
 struct resource {
@@ -1179,13 +1179,13 @@ heap_trim(struct daemon *d)
 /*
  * Each new session's keys take about six new pages of the heap, and on
  * a virtual machine each first touch of a page costs a fault of about
- * 10 us (docs/performance.md, "The heap's page faults"). So the heap
- * grows by at least HEAP_PAD (M_TOP_PAD, from daemon_run) and what it
- * gained is marked for transparent huge pages: one fault then maps
- * 2 MB. Called after each round of the event loop; the allocations of
- * the round that grew the heap still fault a page at a time.
- * heap_trim() takes the mark off before it gives pages back, so that
- * the kernel does not fill the freed holes back with huge pages.
+ * 10 us (docs/performance.md, "Instructions and the heap's page
+ * faults"). So the heap grows by at least HEAP_PAD (M_TOP_PAD, from
+ * daemon_run) and what it gained is marked for transparent huge pages:
+ * one fault then maps 2 MB. Called after each round of the event loop;
+ * the allocations of the round that grew the heap still fault a page at
+ * a time. heap_trim() takes the mark off before it gives pages back, so
+ * that the kernel does not fill the freed holes back with huge pages.
  */
 static void
 heap_grown(struct daemon *d)
