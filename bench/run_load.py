@@ -632,6 +632,7 @@ class Run:
             # the bot instrumented by callgrind: as many OTR starts a
             # second as it can take there
             self.otr_rate = (a.callgrind_otr_rate if self.callgrind_stage(n)
+                             and "handshakes" in a.callgrind_windows
                              else a.otr_rate)
             t_login = time.monotonic()
             g = Group(self, self.have, add, mode="otr")
@@ -653,6 +654,9 @@ class Run:
             cg = self.callgrind_on(pid, n)
             idle = self._idle_cpu(a.idle_secs) / 1e3      # s a second
             cg_idle = self.callgrind_dump(cg, "idle-%d" % n)
+            cg_hs_on = cg and "handshakes" in a.callgrind_windows
+            if cg and not cg_hs_on:
+                self.callgrind_off(cg)
             k0 = self.kinds()
             prof = self.perf_start(pid, "handshakes-%d" % n)
             c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
@@ -668,7 +672,7 @@ class Run:
                 if a.floor_alongside else None
             stopped = None
             missing = self._wait_secure(g, add, 60 + add / 5 + (
-                3 * add / a.callgrind_otr_rate if cg else 0))
+                3 * add / a.callgrind_otr_rate if cg_hs_on else 0))
             if missing > add // 100:
                 stopped = "handshakes: %d of %d missing" % (missing, add)
             t1 = time.time()
@@ -685,8 +689,9 @@ class Run:
             cs, ts = cpu_s(pid), time.time()
             fs1, th1 = faults_switches(pid), thread_cpu(pid)
             perf = self.perf_stop(prof)
-            cg_hs = self.callgrind_dump(cg, "handshakes-%d" % n)
-            self.callgrind_off(cg)
+            cg_hs = (self.callgrind_dump(cg, "handshakes-%d" % n)
+                     if cg_hs_on else 0)
+            self.callgrind_off(cg if cg_hs_on else None)
             queries = [v for (t, v) in g.samples("Q")]
             mark = self.bot.mark()
             askers = min(n, a.askers)
@@ -695,6 +700,9 @@ class Run:
             fl_an = self.floor_start(contexts=n, handshakes=1, answers=300,
                                      beside_bot=True) \
                 if a.floor_alongside else None
+            cg_an_on = cg and "answers" in a.callgrind_windows
+            if cg_an_on:
+                self.callgrind_on(pid, n)
             k2 = self.kinds()
             c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
             th2 = thread_cpu(pid)
@@ -702,6 +710,9 @@ class Run:
             time.sleep(a.ask_secs)
             c3, t3, r3 = cpu_s(pid), time.time(), rss_kb(pid)
             th3 = thread_cpu(pid)
+            cg_an = (self.callgrind_dump(cg, "answers-%d" % n)
+                     if cg_an_on else 0)
+            self.callgrind_off(cg if cg_an_on else None)
             k3 = self.kinds()
             m3 = self.bot.mark()
             p3 = self.prosody_cpu()
@@ -787,12 +798,18 @@ class Run:
             if cg:
                 # instructions: the window's, less the idle rate's share
                 ir_idle = cg_idle / max(1e-9, a.idle_secs)
-                res["callgrind"] = {
-                    "ir_idle_per_s": round(ir_idle),
-                    "ir_handshake_window": cg_hs,
-                    "ir_per_handshake": round(
-                        (cg_hs - ir_idle * (ts - t0)) / max(1, hs)),
-                    "ir_per_handshake_raw": round(cg_hs / max(1, hs))}
+                res["callgrind"] = {"ir_idle_per_s": round(ir_idle)}
+                if cg_hs_on:
+                    res["callgrind"].update({
+                        "ir_handshake_window": cg_hs,
+                        "ir_per_handshake": round(
+                            (cg_hs - ir_idle * (ts - t0)) / max(1, hs)),
+                        "ir_per_handshake_raw": round(cg_hs / max(1, hs))})
+                if cg_an_on:
+                    res["callgrind"].update({
+                        "ir_answer_window": cg_an,
+                        "ir_per_answer": round(
+                            (cg_an - ir_idle * (t3 - t2)) / max(1, nb))})
             if fl_hs:
                 (res["floor_alongside_handshakes"],
                  res["floor_alongside_handshakes_one_list"]) = \
@@ -1593,6 +1610,10 @@ def parser():
     p.add_argument("--callgrind-stages", metavar="N,N",
                    help="with --callgrind: only these stages (the others "
                    "run under valgrind uninstrumented, --otr-rate)")
+    p.add_argument("--callgrind-windows", default="handshakes",
+                   help="with --callgrind: the windows instrumented, "
+                   "handshakes and/or answers (comma-separated; the idle "
+                   "window always is, for the idle rate)")
     p.add_argument("--callgrind-otr-rate", type=float, default=4,
                    help="with --callgrind: OTR starts a second in the "
                    "instrumented stages (default 4; the bot runs about 50 "
