@@ -52,6 +52,7 @@
 #define TRIM_AFTER	64	/* sessions gone since the peak: heap trimmed */
 #define HEAP_PAD	(8UL << 20)	/* the heap grows by at least this */
 #define HUGE_PAGE	(2UL << 20)	/* a transparent huge page (4 KB pages) */
+#define HUGE_FROM	(16UL << 20)	/* heap grown since start: huge pages */
 
 /* What the daemon knows of one available resource. */
 struct resource {
@@ -1182,10 +1183,13 @@ heap_trim(struct daemon *d)
  * 10 us (docs/performance.md, "Instructions and the heap's page
  * faults"). So the heap grows by at least HEAP_PAD (M_TOP_PAD, from
  * daemon_run) and what it gained is marked for transparent huge pages:
- * one fault then maps 2 MB. Called after each round of the event loop;
- * the allocations of the round that grew the heap still fault a page at
- * a time. heap_trim() takes the mark off before it gives pages back, so
- * that the kernel does not fill the freed holes back with huge pages.
+ * one fault then maps 2 MB. Only once the heap has grown by HUGE_FROM
+ * (about 650 sessions): a huge page is resident as a whole, and with a
+ * hundred sessions its 2 MB would be 20 KB a session more. Called after
+ * each round of the event loop; the allocations of the round that grew
+ * the heap still fault a page at a time. heap_trim() takes the mark off
+ * before it gives pages back, so that the kernel does not fill the freed
+ * holes back with huge pages.
  */
 static void
 heap_grown(struct daemon *d)
@@ -1196,6 +1200,7 @@ heap_grown(struct daemon *d)
 	if (top == (uintptr_t)-1)
 		return;
 	if (top > d->heap_top && d->heap_top != 0 && !d->heap_huge_off &&
+	    top - d->heap_base >= HUGE_FROM &&
 	    heap_advise(d->heap_top, top, MADV_HUGEPAGE) == -1) {
 		log_debug("heap: no huge pages: %s", strerror(errno));
 		d->heap_huge_off = 1;
