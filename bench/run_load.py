@@ -24,6 +24,7 @@ Every process started here is stopped by PID; nothing leaves 127.0.0.1.
 """
 
 import argparse
+import glob
 import hashlib
 import hmac
 import json
@@ -257,7 +258,7 @@ class Gen:
                 "--key", run.key, "--questions", run.questions,
                 "--samples", self.samples, "--mode", mode,
                 "--login-rate", str(run.args.login_rate / run.nprocs_hint),
-                "--otr-rate", str(run.args.otr_rate / run.nprocs_hint),
+                "--otr-rate", str(run.otr_rate / run.nprocs_hint),
                 "--think", str(run.args.think if think is None else think),
                 "--control", self.control]
         args += list(extra)
@@ -386,6 +387,7 @@ class Run:
         self.key = os.path.join(self.dir, "client.key")
         self.procs = []
         self.nprocs_hint = 1
+        self.otr_rate = args.otr_rate    # the generators started next
         self._seq = 0
         self.results = {}
         self.srv = None
@@ -439,14 +441,20 @@ class Run:
         # runner's with the generator's processes
         secours = os.environ.get("SECOURS") or os.path.join(BUILDDIR, "secours")
         wrap = os.path.join(self.dir, "secours-setsid")
+        # --callgrind: the bot under callgrind, instrumented only in the
+        # windows callgrind_window() opens (its dumps: instructions)
+        vg = ("valgrind --tool=callgrind --instr-atstart=no "
+              "--callgrind-out-file=%s/callgrind.out " % self.dir
+              if a.callgrind else "")
         with open(wrap, "w") as f:
-            f.write('#!/bin/sh\nexec setsid %s"%s" "$@"\n' % (
-                "taskset -c %s " % a.bot_cpus if a.bot_cpus else "", secours))
+            f.write('#!/bin/sh\nexec setsid %s%s"%s" "$@"\n' % (
+                "taskset -c %s " % a.bot_cpus if a.bot_cpus else "", vg,
+                secours))
         os.chmod(wrap, 0o755)
         self.bot = Bot(self.srv, password=PW, register=False,
                        log_level=a.bot_log_level, env=bot_env(a),
                        config=cfg, secours=wrap if a.bot_session else secours)
-        self.bot.start(wait=r"online", timeout=30)
+        self.bot.start(wait=r"online", timeout=300 if a.callgrind else 30)
         log("prosody pid %d port %d, bot pid %d" % (self.srv.pid, self.srv.port, self.bot.pid))
 
     def teardown(self):
@@ -621,6 +629,11 @@ class Run:
                 continue
             add = n - self.have
             log("stage %d: logging in %d more" % (n, add))
+            # the bot instrumented by callgrind: as many OTR starts a
+            # second as it can take there
+            self.otr_rate = (a.callgrind_otr_rate if self.callgrind_stage(n)
+                             and "handshakes" in a.callgrind_windows
+                             else a.otr_rate)
             t_login = time.monotonic()
             g = Group(self, self.have, add, mode="otr")
             try:
@@ -632,12 +645,18 @@ class Run:
                 return False
             login_s = time.monotonic() - t_login
             self.live.append(g)
+            self.otr_rate = a.otr_rate
             pid = self.bot_pid()
             # the bot's CPU with every session open and nobody asking:
             # its fixed cost a second (the tick, presence), subtracted
             # below for the marginal cost of a handshake and an answer
             time.sleep(2)
+            cg = self.callgrind_on(pid, n)
             idle = self._idle_cpu(a.idle_secs) / 1e3      # s a second
+            cg_idle = self.callgrind_dump(cg, "idle-%d" % n)
+            cg_hs_on = cg and "handshakes" in a.callgrind_windows
+            if cg and not cg_hs_on:
+                self.callgrind_off(cg)
             k0 = self.kinds()
             prof = self.perf_start(pid, "handshakes-%d" % n)
             c0, r0, t0 = cpu_s(pid), rss_kb(pid), time.time()
@@ -652,7 +671,8 @@ class Run:
             fl_hs = self.floor_pair_start(n - add // 2, min(add, 200)) \
                 if a.floor_alongside else None
             stopped = None
-            missing = self._wait_secure(g, add, 60 + add / 5)
+            missing = self._wait_secure(g, add, 60 + add / 5 + (
+                3 * add / a.callgrind_otr_rate if cg_hs_on else 0))
             if missing > add // 100:
                 stopped = "handshakes: %d of %d missing" % (missing, add)
             t1 = time.time()
@@ -669,6 +689,9 @@ class Run:
             cs, ts = cpu_s(pid), time.time()
             fs1, th1 = faults_switches(pid), thread_cpu(pid)
             perf = self.perf_stop(prof)
+            cg_hs = (self.callgrind_dump(cg, "handshakes-%d" % n)
+                     if cg_hs_on else 0)
+            self.callgrind_off(cg if cg_hs_on else None)
             queries = [v for (t, v) in g.samples("Q")]
             mark = self.bot.mark()
             askers = min(n, a.askers)
@@ -677,6 +700,9 @@ class Run:
             fl_an = self.floor_start(contexts=n, handshakes=1, answers=300,
                                      beside_bot=True) \
                 if a.floor_alongside else None
+            cg_an_on = cg and "answers" in a.callgrind_windows
+            if cg_an_on:
+                self.callgrind_on(pid, n)
             k2 = self.kinds()
             c2, t2, m2 = cpu_s(pid), time.time(), self.bot.mark()
             th2 = thread_cpu(pid)
@@ -684,6 +710,9 @@ class Run:
             time.sleep(a.ask_secs)
             c3, t3, r3 = cpu_s(pid), time.time(), rss_kb(pid)
             th3 = thread_cpu(pid)
+            cg_an = (self.callgrind_dump(cg, "answers-%d" % n)
+                     if cg_an_on else 0)
+            self.callgrind_off(cg if cg_an_on else None)
             k3 = self.kinds()
             m3 = self.bot.mark()
             p3 = self.prosody_cpu()
@@ -766,6 +795,21 @@ class Run:
                     c: round(perf["syscalls:sys_enter_" + c] / max(1, hs), 1)
                     for c in PERF_CALLS
                     if perf.get("syscalls:sys_enter_" + c)}
+            if cg:
+                # instructions: the window's, less the idle rate's share
+                ir_idle = cg_idle / max(1e-9, a.idle_secs)
+                res["callgrind"] = {"ir_idle_per_s": round(ir_idle)}
+                if cg_hs_on:
+                    res["callgrind"].update({
+                        "ir_handshake_window": cg_hs,
+                        "ir_per_handshake": round(
+                            (cg_hs - ir_idle * (ts - t0)) / max(1, hs)),
+                        "ir_per_handshake_raw": round(cg_hs / max(1, hs))})
+                if cg_an_on:
+                    res["callgrind"].update({
+                        "ir_answer_window": cg_an,
+                        "ir_per_answer": round(
+                            (cg_an - ir_idle * (t3 - t2)) / max(1, nb))})
             if fl_hs:
                 (res["floor_alongside_handshakes"],
                  res["floor_alongside_handshakes_one_list"]) = \
@@ -792,6 +836,47 @@ class Run:
                 return False
         return True
 
+    def callgrind_stage(self, stage):
+        """Whether the bot is instrumented at this stage (--callgrind,
+        --callgrind-stages)."""
+        a = self.args
+        return a.callgrind and (not a.callgrind_stages or str(stage) in
+                                a.callgrind_stages.split(","))
+
+    def callgrind_on(self, pid, stage):
+        """--callgrind: the bot's instrumentation on (at the stages of
+        --callgrind-stages, all by default); a handle for the dumps."""
+        if not self.callgrind_stage(stage):
+            return None
+        subprocess.run(["callgrind_control", "-i", "on", str(pid)],
+                       stdout=subprocess.DEVNULL, check=True)
+        return pid
+
+    def callgrind_dump(self, cg, name):
+        """The instructions the bot ran since the last dump (callgrind
+        zeroes its counters at each), dumped as callgrind.out.N."""
+        if cg is None:
+            return 0
+        before = set(glob.glob(os.path.join(self.dir, "callgrind.out*")))
+        subprocess.run(["callgrind_control", "-d", name, str(cg)],
+                       stdout=subprocess.DEVNULL, check=True)
+        for _ in range(600):
+            new = set(glob.glob(os.path.join(self.dir, "callgrind.out*"))) \
+                - before
+            for path in new:
+                with open(path) as f:
+                    for line in f:
+                        if line.startswith("totals:"):
+                            log("callgrind %s: %s" % (name, path))
+                            return int(line.split()[1])
+            time.sleep(0.5)
+        raise TimeoutError("callgrind dump %s" % name)
+
+    def callgrind_off(self, cg):
+        if cg is not None:
+            subprocess.run(["callgrind_control", "-i", "off", str(cg)],
+                           stdout=subprocess.DEVNULL, check=True)
+
     def perf_start(self, pid, name):
         """--perf: perf record of the bot (cpu-clock samples, user and
         kernel) until perf_stop()."""
@@ -800,8 +885,11 @@ class Run:
         out = os.path.join(self.dir, "perf-%s.data" % name)
         cg = (["--call-graph", self.args.perf_call_graph]
               if self.args.perf_call_graph else [])
-        p = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock",
-                              "-F", "999"] + cg + ["-p", str(pid), "-o", out],
+        ev = (["-e", "cpu-clock", "-F", "999"]
+              if self.args.perf_event == "cpu-clock" else
+              ["-e", self.args.perf_event, "-c", "1", "-d"])
+        p = subprocess.Popen(["perf", "record", "-q"] + ev + cg +
+                             ["-p", str(pid), "-o", out],
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         # system calls and page faults: each costs about 3 us of the
@@ -1506,9 +1594,30 @@ def parser():
     p.add_argument("--perf", action="store_true",
                    help="perf record the bot during each stage's handshakes "
                    "(needs perf; the profile's top lines go into the results)")
+    p.add_argument("--perf-event", default="cpu-clock",
+                   help="with --perf: what perf records in the bot "
+                   "(cpu-clock at 999 a second by default; another event, "
+                   "e.g. page-faults, is recorded at each occurrence, "
+                   "with its data address)")
     p.add_argument("--perf-call-graph", metavar="MODE",
                    help="with --perf: perf record --call-graph MODE (e.g. "
                    "dwarf,16384: who called what; KEEP_TMP=1 keeps the data)")
+    p.add_argument("--callgrind", action="store_true",
+                   help="run the bot under valgrind --tool=callgrind, "
+                   "instrumented in each stage's idle and handshake windows "
+                   "only: its instructions per handshake (the idle rate's "
+                   "subtracted); CPU figures are then meaningless")
+    p.add_argument("--callgrind-stages", metavar="N,N",
+                   help="with --callgrind: only these stages (the others "
+                   "run under valgrind uninstrumented, --otr-rate)")
+    p.add_argument("--callgrind-windows", default="handshakes",
+                   help="with --callgrind: the windows instrumented, "
+                   "handshakes and/or answers (comma-separated; the idle "
+                   "window always is, for the idle rate)")
+    p.add_argument("--callgrind-otr-rate", type=float, default=4,
+                   help="with --callgrind: OTR starts a second in the "
+                   "instrumented stages (default 4; the bot runs about 50 "
+                   "times slower there)")
     p.add_argument("--bot-log-level", default="debug",
                    choices=("debug", "info", "notice", "warning"),
                    help="the bot's log.level (debug: its CPU by OTR "

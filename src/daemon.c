@@ -6,6 +6,14 @@
 #endif
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
+#if HAVE_DECL_MADV_HUGEPAGE && HAVE_DECL_MADV_NOHUGEPAGE && \
+    HAVE_DECL_M_TOP_PAD && defined(HAVE_MALLOC_TRIM)
+#define HEAP_HUGE	1
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +50,9 @@
 
 #define RES_PER_JID	16	/* available resources kept per bare JID */
 #define TRIM_AFTER	64	/* sessions gone since the peak: heap trimmed */
+#define HEAP_PAD	(8UL << 20)	/* the heap grows by at least this */
+#define HUGE_PAGE	(2UL << 20)	/* a transparent huge page (4 KB pages) */
+#define HUGE_FROM	(16UL << 20)	/* heap grown since start: huge pages */
 
 /* What the daemon knows of one available resource. */
 struct resource {
@@ -105,6 +116,9 @@ struct daemon {
 	size_t			 table_max;	/* for each table */
 	time_t			 last_tick;
 	size_t			 trim_peak;	/* sessions, since the last trim */
+	uintptr_t		 heap_base;	/* the heap's end at the start */
+	uintptr_t		 heap_top;	/* its end at the last look */
+	int			 heap_huge_off;	/* the kernel refused it */
 
 	struct lru		*people;	/* bare -> struct contact */
 	int			 checks;	/* people being pinged */
@@ -1121,6 +1135,20 @@ cb_reach(void *ud, const char *full, int there)
 	flush(d);
 }
 
+#ifdef HEAP_HUGE
+/* Marks [from, to) of the heap for huge pages, or no longer; whole huge
+ * pages only (the rest stays as it is). */
+static int
+heap_advise(uintptr_t from, uintptr_t to, int advice)
+{
+	from = (from + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	to &= ~(HUGE_PAGE - 1);
+	if (to <= from)
+		return 0;
+	return madvise((void *)from, to - from, advice);
+}
+#endif
+
 /*
  * After a batch of sessions ended (idle expiry, a wave of people leaving),
  * the heap pages they used go back to the system (glibc's malloc_trim:
@@ -1138,9 +1166,48 @@ heap_trim(struct daemon *d)
 	if (d->trim_peak - n < TRIM_AFTER)
 		return;
 	d->trim_peak = n;
+#ifdef HEAP_HUGE
+	if (!d->heap_huge_off)
+		(void)heap_advise(d->heap_base, (uintptr_t)sbrk(0),
+		    MADV_NOHUGEPAGE);
+#endif
 #ifdef HAVE_MALLOC_TRIM
 	(void)malloc_trim(0);
 	log_debug("heap trimmed: %zu sessions", n);
+#endif
+}
+
+/*
+ * Each new session's keys take about six new pages of the heap, and on
+ * a virtual machine each first touch of a page costs a fault of about
+ * 10 us (docs/performance.md, "Instructions and the heap's page
+ * faults"). So the heap grows by at least HEAP_PAD (M_TOP_PAD, from
+ * daemon_run) and what it gained is marked for transparent huge pages:
+ * one fault then maps 2 MB. Only once the heap has grown by HUGE_FROM
+ * (about 650 sessions): a huge page is resident as a whole, and with a
+ * hundred sessions its 2 MB would be 20 KB a session more. Called after
+ * each round of the event loop; the allocations of the round that grew
+ * the heap still fault a page at a time. heap_trim() takes the mark off
+ * before it gives pages back, so that the kernel does not fill the freed
+ * holes back with huge pages.
+ */
+static void
+heap_grown(struct daemon *d)
+{
+#ifdef HEAP_HUGE
+	uintptr_t top = (uintptr_t)sbrk(0);
+
+	if (top == (uintptr_t)-1)
+		return;
+	if (top > d->heap_top && d->heap_top != 0 && !d->heap_huge_off &&
+	    top - d->heap_base >= HUGE_FROM &&
+	    heap_advise(d->heap_top, top, MADV_HUGEPAGE) == -1) {
+		log_debug("heap: no huge pages: %s", strerror(errno));
+		d->heap_huge_off = 1;
+	}
+	d->heap_top = top;
+#else
+	(void)d;
 #endif
 }
 
@@ -1593,6 +1660,10 @@ daemon_run(struct config *cfg)
 		return 1;
 	}
 
+#ifdef HEAP_HUGE
+	(void)mallopt(M_TOP_PAD, (int)HEAP_PAD);
+	d.heap_base = d.heap_top = (uintptr_t)sbrk(0);
+#endif
 	d.last_tick = time(NULL);
 	d.started = d.last_tick;
 	notify_init();
@@ -1612,6 +1683,7 @@ daemon_run(struct config *cfg)
 			otr_wait_room(d.o, OTR_WAKE_BOUND_MS);
 		otr_dispatch(d.o);
 		flush(&d);
+		heap_grown(&d);
 		notify_watchdog();
 		if (got_hup) {
 			got_hup = 0;
