@@ -201,19 +201,21 @@ double search_min_score(const struct search *s);
  *                rival page among the SEARCH_AGREE_HITS best hits, and
  *                a lead that is not thin (SEARCH_LEAD), and its page's
  *                not-asks do not refuse it (search_hit_notask());
- * SEARCH_PAGE    (off in the daemon: search.c's page_hits and
- *                page_agreed are 0; docs/design.md says why) no section
- *                is an answer, but the best hits agree on the best hit's
- *                page (hits[0].page): "this looks like <title>, which
- *                part?" with the page's sections. At least
- *                2 of the SEARCH_AGREE_HITS best hits are on that page
- *                (or a copy or translation of it), the best hit reaches
- *                SEARCH_CHOICE_MIN, is on the question's subject, does
- *                not lack its key concept, has no rival and no not-ask
- *                of its page refuses it, and it covers at least 0.2 of
- *                the question; when its page has asks, 0.6, and the page
- *                prior puts no other page before it (search.c:
- *                page_fits(), measured on the tune halves); and an
+ * SEARCH_PAGE    (in the daemon for pages without asks only: search.c's
+ *                page_cover_asks is above 1 and page_agreed 0;
+ *                docs/design.md says why) no section is an answer, but
+ *                the best hits agree on the best hit's page
+ *                (hits[0].page): "this looks like <title>, which part?"
+ *                with the page's sections. At least 2 of the
+ *                SEARCH_AGREE_HITS best hits are on that page (or its
+ *                translation; a copy of the best hit's section does not
+ *                count), the best hit reaches SEARCH_CHOICE_MIN, is on
+ *                the question's subject, does not lack its key concept,
+ *                has no rival and no not-ask of its page refuses it, and
+ *                it covers at least 0.2 of the question; when its page
+ *                has asks, page_cover_asks, and the page prior puts no
+ *                other page before it (search.c: page_fits(), measured
+ *                on the tune halves); and, with page_agreed set, an
  *                answer that reaches its bar only through the three best
  *                hits' agreement (search.c: page_tie());
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
