@@ -1747,6 +1747,8 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 {
 	struct qwords *q = arg;
 
+	if (!q->s->cweak[concept])
+		q->subj |= q->s->csubj[concept];
 	if (!q->s->cweak[concept] && (q->s->csubj[concept] != 0 ||
 	    to - from >= 2) && q->nspan < QSPAN_MAX && to <= UINT8_MAX) {
 		q->span[q->nspan][0] = (uint8_t)from;
@@ -1770,24 +1772,23 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 }
 
 /*
- * The subjects the question names, and the concepts that hold some of
- * them: a subject term that lies inside a longer term of another concept
- * may name that concept rather than the subject ("recovery phone" is how
- * an account gets back in), or the subject itself ("page d'accueil" is a
- * web page). The subject stays the question's; a section that carries
- * the longer term's concept is not off it (query_run()).
+ * The concepts that hold some of the question's subject terms: a subject
+ * term that lies inside a longer term of another concept may name that
+ * concept rather than the subject ("recovery phone" is how an account
+ * gets back in), or the subject itself ("page d'accueil" is a web page).
+ * The subject stays the question's (query_concept() sets q->subj from
+ * every term, not from the spans, which stop at QSPAN_MAX); a section
+ * that carries the longer term's concept is not off it (query_run()).
  */
 static void
 query_subjects(struct qwords *q)
 {
-	q->subj = 0;
 	q->ncover = 0;
 	for (size_t i = 0; i < q->nspan; i++) {
 		const uint8_t *a = q->span[i];
 
 		if (a[2] == 0)
 			continue;
-		q->subj |= a[2];
 		for (size_t k = 0; k < q->nspan; k++) {
 			const uint8_t *b = q->span[k];
 			size_t j;

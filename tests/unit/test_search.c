@@ -2015,6 +2015,27 @@ test_subject_span(void)
 		    "Get your account back") == 0)
 			CHECK(h[k].off_subject, "...and the account page is "
 			    "off its subject (a device)");
+	/* However many subject terms come first, a later one is still the
+	 * question's subject (query_concept(); the spans query_subjects()
+	 * reads are capped at QSPAN_MAX): a pasted text that says "account"
+	 * 40 times, then the stolen phone. */
+	{
+		char q[512] = "";
+		size_t at;
+
+		for (int i = 0; i < 40; i++)
+			(void)strncat(q, "account ", sizeof(q) - strlen(q) - 1);
+		(void)strncat(q, "my phone was stolen",
+		    sizeof(q) - strlen(q) - 1);
+		n = search_query(s, q, "en", h, 3);
+		for (at = 0; at < n; at++)
+			if (strcmp(guide_section_heading(g, h[at].section),
+			    "If your phone was stolen") == 0)
+				break;
+		CHECK(at < n && !h[at].off_subject, "40 x 'account', then "
+		    "a stolen phone: the phone page is on the question's "
+		    "subject");
+	}
 	search_free(s);
 	guide_free(g);
 	lexicon_free(lx);
