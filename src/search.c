@@ -3639,17 +3639,16 @@ prior_decide(const struct search_hit *h, double *bar, enum search_prior *why)
 }
 
 /* How many of the SEARCH_AGREE_HITS best hits are on the best hit's page
- * (itself counted; its page in another language counts as its page,
- * search_hit.translation; a copy of its section on a page held twice,
- * search_hit.copy, is no second opinion and does not count). */
+ * (itself counted). Its page in another language (search_hit.translation)
+ * and a copy of its section on a page held twice (search_hit.copy) do not
+ * count: either may be the same section again, no second opinion. */
 static size_t
 page_hits(const struct search_hit *hits, size_t n)
 {
 	size_t same = 1;
 
 	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
-		same += !hits[k].copy && (hits[k].page == hits[0].page ||
-		    hits[k].translation);
+		same += hits[k].page == hits[0].page && !hits[k].copy;
 	return same;
 }
 

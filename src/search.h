@@ -207,12 +207,13 @@ double search_min_score(const struct search *s);
  *                the best hits agree on the best hit's page
  *                (hits[0].page): "this looks like <title>, which part?"
  *                with the page's sections. At least 2 of the
- *                SEARCH_AGREE_HITS best hits are on that page (or its
- *                translation; a copy of the best hit's section does not
- *                count), the best hit reaches SEARCH_CHOICE_MIN, is on
- *                the question's subject, does not lack its key concept,
- *                has no rival and no not-ask of its page refuses it, and
- *                it covers at least 0.2 of the question; when its page
+ *                SEARCH_AGREE_HITS best hits are on that page (not its
+ *                translation nor a copy of the best hit's section: either
+ *                may be that section again), the best hit reaches
+ *                SEARCH_CHOICE_MIN, is on the question's subject, does
+ *                not lack its key concept, has no rival and no not-ask
+ *                of its page refuses it, and it covers at least 0.2 of
+ *                the question; when its page
  *                has asks, page_cover_asks, and the page prior puts no
  *                other page before it (search.c: page_fits(), measured
  *                on the tune halves); and, with page_agreed set, an

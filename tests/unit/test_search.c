@@ -1245,6 +1245,15 @@ test_decide_translation(void)
 		    "another page nearly ties, the French page third");
 		CHECK_INT(want[i], search_decide(h, n, search_min_score(s)),
 		    what[i]);
+		if (i == 0) {
+			/* The French page is this one-section page again:
+			 * no second part to offer. */
+			page_on(1);
+			CHECK_INT(SEARCH_CHOICES, search_decide(h, n,
+			    2 * h[0].score), "...and its translation is no "
+			    "second hit for the page outcome: choices");
+			page_on(-1);
+		}
 		search_free(s);
 		guide_free(g);
 	}
