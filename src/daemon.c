@@ -1200,7 +1200,7 @@ heap_grown(struct daemon *d)
 	if (top == (uintptr_t)-1)
 		return;
 	if (top > d->heap_top && d->heap_top != 0 && !d->heap_huge_off &&
-	    top - d->heap_base >= HUGE_FROM &&
+	    top >= d->heap_base + HUGE_FROM &&
 	    heap_advise(d->heap_top, top, MADV_HUGEPAGE) == -1) {
 		log_debug("heap: no huge pages: %s", strerror(errno));
 		d->heap_huge_off = 1;
