@@ -64,18 +64,17 @@ labels_file(const char *p, size_t n, const char *f)
 	    f[n + 2] <= 'z' && strcmp(f + n + 3, ".md") == 0;
 }
 
-/* Is section sec of g one of the alternatives of expected? */
-static int
-labels_match(const char *expected, const struct guide *g, size_t sec)
+/* Does one of the alternatives of expected name file f (a base name),
+ * and, when head is not NULL and the alternative names a section, that
+ * section's heading? */
+static inline int
+labels_alt(const char *expected, const char *f, const char *head)
 {
-	const char *f = labels_base(guide_page_path(g,
-	    guide_section_page(g, sec)));
-	const char *head = guide_section_heading(g, sec);
 	const char *p = expected;
 
 	while (p != NULL && *p != '\0') {
 		const char *bar = strstr(p, " | "), *sep;
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		size_t n = bar ? (size_t)(bar - p) : strlen(p), fn;
 
 		while (n > 0 && p[n - 1] == ' ')
 			n--;
@@ -84,19 +83,22 @@ labels_match(const char *expected, const struct guide *g, size_t sec)
 			n--;
 		}
 		sep = memmem(p, n, " :: ", 4);
-		if (sep == NULL) {
-			if (labels_file(p, n, f))
-				return 1;
-		} else {
-			size_t hn = n - (size_t)(sep - p) - 4;
-
-			if (labels_file(p, (size_t)(sep - p), f) &&
-			    strlen(head) == hn && memcmp(sep + 4, head, hn) == 0)
-				return 1;
-		}
+		fn = sep ? (size_t)(sep - p) : n;
+		if (labels_file(p, fn, f) && (sep == NULL || head == NULL ||
+		    (strlen(head) == n - fn - 4 &&
+		    memcmp(sep + 4, head, n - fn - 4) == 0)))
+			return 1;
 		p = bar ? bar + 3 : NULL;
 	}
 	return 0;
+}
+
+/* Is section sec of g one of the alternatives of expected? */
+static int
+labels_match(const char *expected, const struct guide *g, size_t sec)
+{
+	return labels_alt(expected, labels_base(guide_page_path(g,
+	    guide_section_page(g, sec))), guide_section_heading(g, sec));
 }
 
 /* Does page of g belong to one of the alternatives of expected (its file,
@@ -104,25 +106,8 @@ labels_match(const char *expected, const struct guide *g, size_t sec)
 static inline int
 labels_page(const char *expected, const struct guide *g, size_t page)
 {
-	const char *f = labels_base(guide_page_path(g, page));
-	const char *p = expected;
-
-	while (p != NULL && *p != '\0') {
-		const char *bar = strstr(p, " | "), *sep;
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		while (n > 0 && *p == ' ') {
-			p++;
-			n--;
-		}
-		sep = memmem(p, n, " :: ", 4);
-		if (labels_file(p, sep ? (size_t)(sep - p) : n, f))
-			return 1;
-		p = bar ? bar + 3 : NULL;
-	}
-	return 0;
+	return labels_alt(expected, labels_base(guide_page_path(g, page)),
+	    NULL);
 }
 
 /* Cuts each alternative of expected to its page, in place: "Page.md ::
