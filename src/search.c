@@ -3700,16 +3700,49 @@ page_tie(const struct search_hit *hits, size_t n, double bar)
 	return 0;
 }
 
-/* search_decide(), with the page prior's part or without it (prior 0);
- * *why (when not NULL) says what the prior did, if it forbade an answer. */
+/* Why the best hit is no answer at the bar (and after the prior's part,
+ * no), in words for --explain; NULL when it is one. The one rule of an
+ * answer: decide() and search_page_why() both read it. */
+static const char *
+answer_refused(const struct search_hit *hits, size_t n, double bar, int no)
+{
+	if (no)
+		return "the page prior forbids an answer";
+	if (hits[0].off_subject)
+		return "the best section is off the question's subject";
+	if (hits[0].lacks_key)
+		return "the best section lacks the question's key concept";
+	if (has_rival(hits, n))
+		return "another page names a topic of the question";
+	if (lead_thin(hits, n))
+		return "a thin lead over another page";
+	if (hit_notask(&hits[0]))
+		return "a not-ask of its page refuses it";
+	if (hits[0].score < bar)
+		return "the best section is under the answer bar";
+	if (!hit_is_answer(&hits[0], bar, is_long(&hits[0])))
+		return "the best section covers too little of the question, "
+		    "or only in passing";
+	return NULL;
+}
+
+/*
+ * search_decide(), with the page prior's part or without it (prior 0);
+ * *why (when not NULL) says what the prior did, if it forbade an answer;
+ * *refused (when not NULL) why the best hit is no answer (NULL for an
+ * answer), and *barp (when not NULL) the bar it was held to.
+ */
 static enum search_outcome
 decide(const struct search_hit *hits, size_t n, double min_score, int prior,
-    enum search_prior *why)
+    enum search_prior *why, const char **refused, double *barp)
 {
 	enum search_prior w = SEARCH_PRIOR_KEPT;
+	const char *r;
 	double bar;
-	int no = 0;
+	int no = 0, tie;
 
+	if (refused != NULL)
+		*refused = NULL;
 	if (hits == NULL || n == 0)
 		return SEARCH_NONE;
 	bar = answer_bar(hits, n, min_score);
@@ -3717,12 +3750,19 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 		no = prior_decide(&hits[0], &bar, &w);
 	if (why != NULL)
 		*why = w;
-	if (!no && !hits[0].off_subject && !hits[0].lacks_key &&
-	    !has_rival(hits, n) && !lead_thin(hits, n) &&
-	    !hit_notask(&hits[0]) &&
-	    hit_is_answer(&hits[0], bar, is_long(&hits[0])))
-		return page_tie(hits, n, bar) ? SEARCH_PAGE : SEARCH_ANSWER;
-	if (page_fits(hits, n))
+	if (barp != NULL)
+		*barp = bar;
+	r = answer_refused(hits, n, bar, no);
+	tie = r == NULL && page_tie(hits, n, bar);
+	if (tie)
+		r = "the best section reaches its bar only because the best "
+		    "hits agree on its page, or the page's next section "
+		    "nearly ties with it";
+	if (refused != NULL)
+		*refused = r;
+	if (r == NULL)
+		return SEARCH_ANSWER;
+	if (tie || page_fits(hits, n))
 		return SEARCH_PAGE;
 	if (hits[0].score >= SEARCH_CHOICE_MIN)
 		return SEARCH_CHOICES;
@@ -3732,44 +3772,18 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 enum search_outcome
 search_decide(const struct search_hit *hits, size_t n, double min_score)
 {
-	return decide(hits, n, min_score, 1, NULL);
-}
-
-/* Why the best hit is no answer, in decide()'s order (off_subject and
- * lacks_key, which also forbid a page, are not asked). */
-static const char *
-no_answer_why(const struct search_hit *hits, size_t n, double min_score,
-    double *bar)
-{
-	enum search_prior w = SEARCH_PRIOR_KEPT;
-
-	*bar = answer_bar(hits, n, min_score);
-	if (prior_decide(&hits[0], bar, &w))
-		return "the page prior forbids an answer";
-	if (lead_thin(hits, n))
-		return "a thin lead over another page";
-	if (hits[0].score < *bar)
-		return "the best section is under the answer bar";
-	if (!hit_is_answer(&hits[0], *bar, is_long(&hits[0])))
-		return "the best section covers too little of the question, "
-		    "or only in passing";
-	if (page_tie(hits, n, *bar))
-		return "the best section reaches its bar only because the "
-		    "best hits agree on its page, or the page's next "
-		    "section nearly ties with it";
-	return "no section is an answer";
+	return decide(hits, n, min_score, 1, NULL, NULL, NULL);
 }
 
 int
 search_page_why(const struct search_hit *hits, size_t n, double min_score,
     char *buf, size_t size)
 {
-	double bar;
 	const char *why;
+	double bar;
 
-	if (decide(hits, n, min_score, 1, NULL) != SEARCH_PAGE)
+	if (decide(hits, n, min_score, 1, NULL, &why, &bar) != SEARCH_PAGE)
 		return 0;
-	why = no_answer_why(hits, n, min_score, &bar);
 	(void)util_snprintf(buf, size, "page outcome: %zu of the %d best hits "
 	    "are on this page; %s (score %.2f, bar %.2f); the first covers "
 	    "%.2f of the question (a page needs %.2f%s)", page_hits(hits, n),
@@ -3793,8 +3807,8 @@ search_prior_effect(const struct search_hit *hits, size_t n,
 		;
 	if (k == n)
 		return SEARCH_PRIOR_NONE;
-	with = decide(hits, n, min_score, 1, &why);
-	without = decide(hits, n, min_score, 0, NULL);
+	with = decide(hits, n, min_score, 1, &why, NULL, NULL);
+	without = decide(hits, n, min_score, 0, NULL, NULL, NULL);
 	if (with != SEARCH_ANSWER && without == SEARCH_ANSWER)
 		return why == SEARCH_PRIOR_VETOED ? why : SEARCH_PRIOR_DOUBTED;
 	return hits[0].prior_moved ? SEARCH_PRIOR_MOVED : SEARCH_PRIOR_KEPT;
