@@ -927,6 +927,16 @@ add_list_entry(struct turn *t, struct buf *m, size_t sec, int depth)
 	add_heading(m, head);
 }
 
+/* Is section sec on the listing shown to w already? */
+static int
+on_list(const struct person *w, size_t sec)
+{
+	for (size_t k = 0; k < w->nlisting; k++)
+		if (w->listing[k].index == sec)
+			return 1;
+	return 0;
+}
+
 /*
  * Every list of a page's sections (TOPICS then a number, "this page,
  * which part?"): appends them to m, numbered from 1, as the person's
@@ -967,29 +977,20 @@ add_page_list(struct turn *t, struct buf *m, size_t page,
 				w->queue[w->nqueue++] = sec;
 		}
 	for (size_t i = 0; i < nfirst && w->nlisting < max; i++) {
-		size_t sec = first[i], k;
+		size_t sec = first[i];
 
 		if (sec < start || sec >= end)
 			continue;
 		/* An empty parent's hit names its first child. */
 		while (!section_listed(t->b, sec, end) && sec + 1 < end)
 			sec++;
-		for (k = 0; k < w->nlisting && w->listing[k].index != sec; k++)
-			;
-		if (k == w->nlisting && section_listed(t->b, sec, end))
+		if (section_listed(t->b, sec, end) && !on_list(w, sec))
 			add_list_entry(t, m, sec, 0);
 	}
-	for (size_t sec = start; sec < end && w->nlisting < max; sec++) {
-		size_t k;
-
-		if (!section_listed(t->b, sec, end))
-			continue;
-		for (k = 0; k < w->nlisting && w->listing[k].index != sec; k++)
-			;
-		if (k == w->nlisting)
+	for (size_t sec = start; sec < end && w->nlisting < max; sec++)
+		if (section_listed(t->b, sec, end) && !on_list(w, sec))
 			add_list_entry(t, m, sec, nfirst > 0 ? 0 :
 			    guide_section_level(g, sec) - top);
-	}
 	return shown > w->nlisting ? shown - w->nlisting : 0;
 }
 
