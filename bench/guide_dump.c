@@ -3,7 +3,7 @@
  * prints what the loader made of them, or answers questions.
  *
  *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]]
- *       [-T [-v] [-P] [-D file]] dir...
+ *       [-T [-v] [-P] [-H] [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text (and what other
  *                pages' links to each page say, and the asks: the
@@ -31,6 +31,11 @@
  *                the number of pages and sections
  *     -D file    with -T: write the tune lines' search_features() there
  *                (tests/unit/decide_dump.h), for scripts/fit-decide.py
+ *     -H         with -T: a line without a split is "tune" when it is
+ *                the set's odd non-comment line, "test" when even, as
+ *                test_quality splits its sets in halves (always give it
+ *                for tests/fixtures sets: their test lines' misses must
+ *                not be seen)
  *     -P         with -T: each label cut to its page ("Page.md :: Section"
  *                read as "Page.md"): is the right page found?
  *     -v         with -T: each printed miss's hits with their coverage,
@@ -115,6 +120,7 @@ tally_print(const char *name, const struct tally *t)
 /* -T: the questions on stdin. */
 static int verbose;	/* -v: why each hit of a printed miss is kept */
 static int by_page;	/* -P: labels cut to their pages */
+static int halves;	/* -H: unsplit lines split as test_quality does */
 
 static const char *const outcome_names[] = {
 	[SEARCH_NONE] = "NONE", [SEARCH_CHOICES] = "CHOICES",
@@ -125,7 +131,8 @@ static void
 run_questions(const struct guide *g, const struct search *s, double min,
     FILE *dump)
 {
-	int lineno = 0;
+	int lineno = 0, nq = 0;
+	char tune[] = "tune", test[] = "test";
 
 	static const char *const names[SPLITS] = { "tune", "test", "all" };
 	struct tally t[SPLITS];
@@ -155,6 +162,9 @@ run_questions(const struct guide *g, const struct search *s, double min,
 		*qe++ = '\0';
 		if ((split = strchr(qe, '\t')) != NULL)
 			*split++ = '\0';
+		nq++;
+		if (split == NULL && halves)
+			split = nq % 2 ? tune : test;
 		if (strncmp(qe, "!danger", 7) == 0)
 			continue;
 		if (by_page)
@@ -240,12 +250,13 @@ main(int argc, char **argv)
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
 	log_init(LOGL_INFO, NULL);
-	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vPS:")) != -1) {
+	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vPHS:")) != -1) {
 		switch (ch) {
 		case 'x': lexfile = optarg; break;
 		case 'K': nokw = 1; break;
 		case 'v': verbose = 1; break;
 		case 'P': by_page = 1; break;
+		case 'H': halves = 1; break;
 		case 'S': {
 			char *eq = strchr(optarg, '='), *end;
 			double v;
@@ -275,7 +286,7 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
 			    "[-m score] [-S name=value] [-q text [-l lang]] "
-			    "[-T [-v] [-P] [-D file]] dir...\n");
+			    "[-T [-v] [-P] [-H] [-D file]] dir...\n");
 			lexicon_free(lx);
 			return 2;
 		}

@@ -68,6 +68,11 @@
  *                            questions-fresh5.tsv, by another writer (its
  *                            header says when)
  *
+ * questions-fresh.tsv, -fresh-uncovered, -fresh2-uncovered, -fresh3 and
+ * -fresh4-uncovered were blind until 2026-12-07; they are split in halves
+ * since (their headers say so): more tune lines nobody wrote for the
+ * search, and test halves that were never read line by line.
+ *
  * A hit is right at top-1 when the outcome is ANSWER and its section
  * matches; at top-3 when one of the 3 best matches; at rank-1 when the
  * best hit matches, whatever the decision (the ranking alone). "-" is
@@ -170,30 +175,35 @@ static const struct set sets[] = {
 	 */
 	{ "questions-helpdesk4.tsv",	-1, -1, -1, SET_HALVES },
 	/*
+	 * The five sets below were written blind and read as totals only
+	 * until 2026-12-07; since then they are split in halves like those
+	 * above (more questions nobody wrote for the search to tune on),
+	 * and their floors, set on the whole set, stay.
+	 *
 	 * Blind sets: a floor only catches a regression, 5 points under
 	 * what main 654e2d3 reached on 2026-12-06 (docs/design.md has the
 	 * figures); raising it to today's figure after a search change
 	 * would be tuning on them.
 	 */
-	{ "questions-fresh.tsv",	0.55, 0.85, -1, SET_BLIND },
-	{ "questions-fresh-uncovered.tsv", -1, -1, 0.70, SET_BLIND },
+	{ "questions-fresh.tsv",	0.55, 0.85, -1, SET_HALVES },
+	{ "questions-fresh-uncovered.tsv", -1, -1, 0.70, SET_HALVES },
 	/*
 	 * Written blind on 2026-12-06 (commit c924be3, before any run);
 	 * 49/54 (90.7%) not answered on its first run, floor 5 points under.
 	 */
-	{ "questions-fresh2-uncovered.tsv", -1, -1, 0.85, SET_BLIND },
+	{ "questions-fresh2-uncovered.tsv", -1, -1, 0.85, SET_HALVES },
 	/*
 	 * Written blind on 2026-12-06 (commit 7386ce8, before any run); top-1
 	 * 101/159 (63.5%), top-3 139/159 (87.4%) on its first run, on this
 	 * branch's base 26b870d; floors 5 points under.
 	 */
-	{ "questions-fresh3.tsv",	0.58, 0.82, -1, SET_BLIND },
+	{ "questions-fresh3.tsv",	0.58, 0.82, -1, SET_HALVES },
 	/*
 	 * Written blind on 2026-12-06 (commit 426efaf, before any run);
 	 * 56/66 (84.8%) not answered on its first run, on this branch's base
 	 * f78f0c1; floor 5 points under.
 	 */
-	{ "questions-fresh4-uncovered.tsv", -1, -1, 0.79, SET_BLIND },
+	{ "questions-fresh4-uncovered.tsv", -1, -1, 0.79, SET_HALVES },
 	/*
 	 * Written blind on 2026-12-06 (commit 4f5f620, before any run):
 	 * 106 covered questions and 59 "-". No floor yet: it asks nothing of
