@@ -52,7 +52,7 @@ static struct {
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, not_floor, not_margin;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
-		page_agreed, page_other, page_section;
+		page_agreed, page_other, page_section, page_heading;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -140,7 +140,11 @@ static struct {
 	.page_section = 0.9,	/* another section of its page scoring this
 				   share of it or more: the section is not
 				   clear, the page instead of an answer
-				   (above 1: never) */
+				   (above 1: never)... */
+	.page_heading = 0.3,	/* ...as it is when the three best hits are
+				   all on its page and its heading matches
+				   less than this share of the question (0:
+				   never) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -182,6 +186,7 @@ static struct {
 #define PAGE_AGREED	(rank_params.page_agreed)
 #define PAGE_OTHER	(rank_params.page_other)
 #define PAGE_SECTION	(rank_params.page_section)
+#define PAGE_HEADING	(rank_params.page_heading)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -3731,6 +3736,22 @@ page_contested(const struct search_hit *hits, size_t n)
 }
 
 /*
+ * Is the best hit's section no clearer than its page, on a page without
+ * asks? The page's next section scores PAGE_SECTION of it or more
+ * (page_tie()); or the SEARCH_AGREE_HITS best hits are all on its page
+ * and its own heading matches less than PAGE_HEADING of the question:
+ * the body words that ranked it first are its page's, which its sections
+ * share (the DFAK's pages are paths through one subject).
+ */
+static int
+section_unclear(const struct search_hit *hits, size_t n, double bar)
+{
+	return page_tie(hits, n, bar, PAGE_SECTION) ||
+	    (page_hits(hits, n) >= SEARCH_AGREE_HITS &&
+	    hits[0].heading < PAGE_HEADING);
+}
+
+/*
  * search_decide() when the best hit's page has no asks (hits[0].page_p <
  * 0: the scores are all there is to go by; docs/design.md, "Pages
  * without asks"). r is answer_refused()'s reason, NULL when the best hit
@@ -3751,10 +3772,11 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 	if (r == NULL && page_contested(hits, n)) {
 		r = "another page scores nearly as high";
 		page = 0;
-	} else if (r == NULL && page_tie(hits, n, bar, PAGE_SECTION))
-		r = "the best section reaches its bar only because the best "
-		    "hits agree on its page, or the page's next section "
-		    "nearly ties with it";
+	} else if (r == NULL && section_unclear(hits, n, bar))
+		r = "the best section is no clearer than its page: the page's "
+		    "next section nearly ties with it, or the three best hits "
+		    "are on its page and its heading names little of the "
+		    "question";
 	if (refused != NULL)
 		*refused = r;
 	if (r == NULL)
@@ -4080,6 +4102,7 @@ static const struct {
 	{ "page_agreed", &rank_params.page_agreed, NULL },
 	{ "page_other", &rank_params.page_other, NULL },
 	{ "page_section", &rank_params.page_section, NULL },
+	{ "page_heading", &rank_params.page_heading, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

@@ -22,20 +22,23 @@
 static char fixdir[1024];
 
 /* The rules of a page without asks (search.c: plain_decide(), the
- * constants page_other and page_section) off (0: the decision of every
- * page) or as the daemon has them (-1), so that checks of the rules of
- * every page hold on hand-made hits, which have no page prior. */
+ * constants page_other, page_section and page_heading) off (0: the
+ * decision of every page) or as the daemon has them (-1), so that checks
+ * of the rules of every page hold on hand-made hits, which have no page
+ * prior. */
 static void
 plain_on(int on)
 {
-	static double other = -1, section = -1;
+	static double other = -1, section = -1, heading = -1;
 
 	if (other < 0) {
 		(void)search_tune_get("page_other", &other);
 		(void)search_tune_get("page_section", &section);
+		(void)search_tune_get("page_heading", &heading);
 	}
 	(void)search_tune_set("page_other", on == 0 ? 2 : other);
 	(void)search_tune_set("page_section", on == 0 ? 2 : section);
+	(void)search_tune_set("page_heading", on == 0 ? 0 : heading);
 }
 
 /* The page outcome (search.h: SEARCH_PAGE) on as s10-page measured it
@@ -1249,11 +1252,12 @@ static const char plain_laptop[] =
 
 /*
  * A page without asks (search.c: plain_decide()): an answer only when
- * its section clearly beats the page's other sections (page_section) and
- * its page clearly beats the other pages (page_other); the page ("which
- * part?") when the page is clear but not the section; choices when the
- * page is not clear. Each of the first two fails on the rule of every
- * page, which answers.
+ * its section clearly beats the page's other sections (page_section; and
+ * page_heading when the three best hits are on its page) and its page
+ * clearly beats the other pages (page_other); the page ("which part?")
+ * when the page is clear but not the section; choices when the page is
+ * not clear. Each of the first three fails on the rule of every page,
+ * which answers.
  */
 static void
 test_decide_plain(void)
@@ -1305,6 +1309,20 @@ test_decide_plain(void)
 		CHECK(search_page_why(h, n, m, why, sizeof(why)) == 0,
 		    "...--explain gives no page reason for choices");
 	}
+
+	n = search_query(s, "phone trust", "en", h, 3);
+	CHECK(n == 3 && h[1].page == h[0].page && h[2].page == h[0].page &&
+	    h[1].score < 0.5 * h[0].score && h[0].heading < 0.3 &&
+	    h[0].score > m, "phone trust: the three best on the phone page, "
+	    "the first well ahead, its heading naming little of the "
+	    "question");
+	plain_on(0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...the rule of every page: an answer");
+	plain_on(-1);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...a page without asks: what ranked it is the page's words, "
+	    "the page");
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
 	head = n > 0 ? guide_section_heading(g, h[0].section) : "";
