@@ -3736,19 +3736,28 @@ page_contested(const struct search_hit *hits, size_t n)
 }
 
 /*
- * Is the best hit's section no clearer than its page, on a page without
- * asks? The page's next section scores PAGE_SECTION of it or more
- * (page_tie()); or the SEARCH_AGREE_HITS best hits are all on its page
- * and its own heading matches less than PAGE_HEADING of the question:
- * the body words that ranked it first are its page's, which its sections
- * share (the DFAK's pages are paths through one subject).
+ * Why the best hit's section is no clearer than its page, on a page
+ * without asks (NULL: it is clearer): it reaches its bar only through the
+ * best hits' agreement (page_tie() with PAGE_AGREED); the page's next
+ * section scores PAGE_SECTION of it or more (page_tie()); or the
+ * SEARCH_AGREE_HITS best hits are all on its page and its own heading
+ * matches less than PAGE_HEADING of the question: the body words that
+ * ranked it first are its page's, which its sections share (the DFAK's
+ * pages are paths through one subject).
  */
-static int
+static const char *
 section_unclear(const struct search_hit *hits, size_t n, double bar)
 {
-	return page_tie(hits, n, bar, PAGE_SECTION) ||
-	    (page_hits(hits, n) >= SEARCH_AGREE_HITS &&
-	    hits[0].heading < PAGE_HEADING);
+	if (page_tie(hits, n, bar, 0))
+		return "the best section reaches its bar only because the "
+		    "best hits agree on its page";
+	if (page_tie(hits, n, bar, PAGE_SECTION))
+		return "the page's next section nearly ties with the best one";
+	if (page_hits(hits, n) >= SEARCH_AGREE_HITS &&
+	    hits[0].heading < PAGE_HEADING)
+		return "the three best hits are on this page and the best "
+		    "one's heading names little of the question";
+	return NULL;
 }
 
 /*
@@ -3757,8 +3766,8 @@ section_unclear(const struct search_hit *hits, size_t n, double bar)
  * without asks"). r is answer_refused()'s reason, NULL when the best hit
  * is an answer by the rule of every page. Such an answer stands only
  * when its page is clear (page_contested(): no other page within
- * PAGE_OTHER of it; else choices) and so is its section (page_tie(): no
- * other section of its page within PAGE_SECTION of it; else the page).
+ * PAGE_OTHER of it; else choices) and so is its section
+ * (section_unclear(); else the page).
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
  * *refused (when not NULL) is why there is no answer.
@@ -3772,11 +3781,8 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 	if (r == NULL && page_contested(hits, n)) {
 		r = "another page scores nearly as high";
 		page = 0;
-	} else if (r == NULL && section_unclear(hits, n, bar))
-		r = "the best section is no clearer than its page: the page's "
-		    "next section nearly ties with it, or the three best hits "
-		    "are on its page and its heading names little of the "
-		    "question";
+	} else if (r == NULL)
+		r = section_unclear(hits, n, bar);
 	if (refused != NULL)
 		*refused = r;
 	if (r == NULL)

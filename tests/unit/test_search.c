@@ -1164,7 +1164,7 @@ test_decide_page(void)
 		    "page, which part?");
 		CHECK(search_page_why(h, n, search_min_score(s), why,
 		    sizeof(why)) == 1 && strstr(why, "the page's next "
-		    "section nearly ties with it") != NULL,
+		    "section nearly ties with the best one") != NULL,
 		    "...--explain says so");
 	}
 	page_on(1);
@@ -1323,6 +1323,15 @@ test_decide_plain(void)
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
 	    "...a page without asks: what ranked it is the page's words, "
 	    "the page");
+	{
+		char why[512] = "";
+
+		CHECK(search_page_why(h, n, m, why, sizeof(why)) == 1 &&
+		    strstr(why, "page outcome: 3 of the 3 best hits are on "
+		    "this page; the three best hits are on this page and the "
+		    "best one's heading names little of the question") == why,
+		    "...--explain says why");
+	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
 	head = n > 0 ? guide_section_heading(g, h[0].section) : "";
