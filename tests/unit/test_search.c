@@ -1250,6 +1250,20 @@ static const char plain_laptop[] =
 "kept your laptop or your phone, write down when and where it was taken, "
 "and change the passwords it held.\n";
 
+/* Hits that the rule of every page answers (plain_on(0)) and the rules
+ * of a page without asks (plain_on(-1), as the daemon has them) decide
+ * as want. */
+static void
+check_plain(const struct search_hit *h, size_t n, double m, int want,
+    const char *what)
+{
+	plain_on(0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...the rule of every page: an answer");
+	plain_on(-1);
+	CHECK_INT(want, search_decide(h, n, m), what);
+}
+
 /*
  * A page without asks (search.c: plain_decide()): an answer only when
  * its section clearly beats the page's other sections (page_section; and
@@ -1283,26 +1297,17 @@ test_decide_plain(void)
 	    h[1].score >= 0.9 * h[0].score && h[0].score > 2 * m,
 	    "police phone: two sections of the phone page nearly tie, far "
 	    "above the bar, no asks");
-	plain_on(0);
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
-	    "...the rule of every page: an answer");
-	plain_on(-1);
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
-	    "...a page without asks: the section is not clear, the page is: "
-	    "which part?");
+	check_plain(h, n, m, SEARCH_PAGE, "...a page without asks: the "
+	    "section is not clear, the page is: which part?");
 
 	n = search_query(s, "police kept", "en", h, 3);
 	CHECK(n == 3 && h[1].page != h[0].page && h[2].page == h[0].page &&
 	    h[1].score >= 0.9 * h[0].score && h[0].score > 2 * m,
 	    "police kept: the laptop page nearly ties with the phone page, "
 	    "the third hit on the phone page");
-	plain_on(0);
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
-	    "...the rule of every page: an answer (the lead is not thin: "
-	    "the third hit backs the first)");
-	plain_on(-1);
-	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, m),
-	    "...a page without asks: the page is not clear, choices");
+	check_plain(h, n, m, SEARCH_CHOICES, "...a page without asks: the "
+	    "page is not clear, choices (the rule of every page answers: "
+	    "the third hit backs the first, the lead is not thin)");
 	{
 		char why[512] = "";
 
@@ -1316,13 +1321,8 @@ test_decide_plain(void)
 	    h[0].score > m, "phone trust: the three best on the phone page, "
 	    "the first well ahead, its heading naming little of the "
 	    "question");
-	plain_on(0);
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
-	    "...the rule of every page: an answer");
-	plain_on(-1);
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
-	    "...a page without asks: what ranked it is the page's words, "
-	    "the page");
+	check_plain(h, n, m, SEARCH_PAGE, "...a page without asks: what "
+	    "ranked it is the page's words, the page");
 	{
 		char why[512] = "";
 
