@@ -222,6 +222,14 @@ double search_min_score(const struct search *s);
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
+ * A page without asks (hits[0].page_p < 0: no prior to go by, as the
+ * DFAK's pages) adds its own rules (search.c: plain_decide(), measured on
+ * the DFAK tune halves, docs/design.md "Pages without asks"): an answer
+ * only when no other page among the SEARCH_AGREE_HITS best scores 0.9 of
+ * it (else choices), no other section of its page does, and, when the
+ * three best hits are all on its page, its heading matches 0.3 of the
+ * question or more (else the page, when the page outcome's rules above
+ * let it, or choices).
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.
