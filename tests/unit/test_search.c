@@ -1029,17 +1029,23 @@ test_decide_evidence(void)
  * lead, or a next hit on the best hit's own page, gives the answer.
  */
 static void
-test_decide_lead(void)
+lead_thin_hits(struct search_hit h[3], double top)
 {
-	const double m = 0.8, top = 3 * m;
-	struct search_hit h[3];
-
 	for (size_t k = 0; k < 3; k++) {
 		h[k] = mkhit(top, 0.9, 1, 4, 4);
 		h[k].page = k;
 	}
 	h[1].score = top * (SEARCH_LEAD + 1) / 2;
 	h[2].score = top * 0.5;
+}
+
+static void
+test_decide_lead(void)
+{
+	const double m = 0.8, top = 3 * m;
+	struct search_hit h[3];
+
+	lead_thin_hits(h, top);
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "three times the bar, but another page nearly ties: choices");
 	h[1].score = top * SEARCH_LEAD * 0.9;
@@ -1084,12 +1090,7 @@ test_decide_vouch(void)
 	    search_tune_get("nb_vouch_cover", &vcover) == 0 && doubt < 0.9 &&
 	    vbar < 0.9 && vcover <= 0.6, "the prior vouches from a lead of "
 	    "nb_doubt, for a hit covering nb_vouch_cover of the question");
-	for (size_t k = 0; k < 3; k++) {
-		h[k] = mkhit(top, 0.9, 1, 4, 4);
-		h[k].page = k;
-	}
-	h[1].score = top * (SEARCH_LEAD + 1) / 2;
-	h[2].score = top * 0.5;
+	lead_thin_hits(h, top);
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "another page nearly ties, no prior: choices (the thin lead)");
 	h[0].page_p = 0.95;
