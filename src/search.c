@@ -50,7 +50,8 @@ static struct {
 		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
-		nb_doubt_bar, nb_grade, not_floor, not_margin;
+		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
+		not_floor, not_margin;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
@@ -93,10 +94,17 @@ static struct {
 	.nb_k = 10,		/* ...this many of them */
 	/* The prior in search_decide() (prior_decide(); measured forms,
 	 * docs/design.md, "The prior in the decision"): */
-	.nb_doubt = 0.6,	/* when the first hit's page leads the next
+	.nb_doubt = 0.75,	/* when the first hit's page leads the next
 				   page by less than this (p(page) minus the
 				   best other's)... */
-	.nb_doubt_bar = 1.8,	/* ...the bar is this much higher */
+	.nb_doubt_bar = 2,	/* ...the bar is this much higher; when it
+				   leads by this or more... */
+	.nb_vouch_cover = 0.5,	/* ...and the first hit covers this share of
+				   the question, the prior vouches for the
+				   page: ... */
+	.nb_vouch_bar = 0.7,	/* ...the bar times this, and neither the
+				   subject test nor a thin lead refuses it
+				   (prior_decide()) */
 	.nb_veto = 0,		/* 1: no answer when the prior put another
 				   hit first than the search's own */
 	.nb_gate = 0,		/* no answer when the first hit's p(page) is
@@ -176,6 +184,8 @@ static struct {
 #define NB_DOUBT	(rank_params.nb_doubt)
 #define NB_DOUBT_BAR	(rank_params.nb_doubt_bar)
 #define NB_GRADE	(rank_params.nb_grade)
+#define NB_VOUCH_BAR	(rank_params.nb_vouch_bar)
+#define NB_VOUCH_COVER	(rank_params.nb_vouch_cover)
 #define NOT_FLOOR	(rank_params.not_floor)
 #define NOT_MARGIN	(rank_params.not_margin)
 #define PAGE_HITS	(rank_params.page_hits)
@@ -3630,15 +3640,22 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * when it forbids an answer (NB_VETO: it moved the search's first hit;
  * NB_GATE: the first hit's page is unlikely), with *why; else 0, and
  * *bar raised when the first hit's page leads the next one by less than
- * NB_DOUBT (a contested page, or one the prior puts behind another). A
- * first hit whose page has no asks, or a question with no prior, leaves
- * the decision as it is.
+ * NB_DOUBT (a contested page, or one the prior puts behind another). When
+ * it leads by NB_DOUBT or more and the first hit covers NB_VOUCH_COVER of
+ * the question, the prior vouches for the page (*vouch set): the pages'
+ * own asks, read as a whole, say which page the question is about, so
+ * the bar comes down (NB_VOUCH_BAR) and the tests that doubt the page
+ * from a part of the question give way (answer_refused(): the subject
+ * test, a thin lead). A first hit whose page has no asks, or a question
+ * with no prior, leaves the decision as it is.
  */
 static int
-prior_decide(const struct search_hit *h, double *bar, enum search_prior *why)
+prior_decide(const struct search_hit *h, double *bar, enum search_prior *why,
+    int *vouch)
 {
 	double lead;
 
+	*vouch = 0;
 	if (NB_VETO > 0 && h->prior_moved) {
 		*why = SEARCH_PRIOR_VETOED;
 		return 1;
@@ -3652,6 +3669,10 @@ prior_decide(const struct search_hit *h, double *bar, enum search_prior *why)
 	lead = h->page_p - h->page_rival;
 	if (lead < NB_DOUBT)
 		*bar *= NB_DOUBT_BAR;
+	else if (h->coverage >= NB_VOUCH_COVER) {
+		*vouch = 1;
+		*bar *= NB_VOUCH_BAR;
+	}
 	*bar *= 1 + NB_GRADE * (1 - lead);
 	return 0;
 }
@@ -3793,21 +3814,23 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 	    SEARCH_NONE;
 }
 
-/* Why the best hit is no answer at the bar (and after the prior's part,
- * no), in words for --explain; NULL when it is one. The one rule of an
- * answer: decide() and search_page_why() both read it. */
+/* Why the best hit is no answer at the bar (and after the prior's part:
+ * no, it forbids one; vouch, it vouches for the best hit's page), in
+ * words for --explain; NULL when it is one. The one rule of an answer:
+ * decide() and search_page_why() both read it. */
 static const char *
-answer_refused(const struct search_hit *hits, size_t n, double bar, int no)
+answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
+    int vouch)
 {
 	if (no)
 		return "the page prior forbids an answer";
-	if (hits[0].off_subject)
+	if (hits[0].off_subject && !vouch)
 		return "the best section is off the question's subject";
 	if (hits[0].lacks_key)
 		return "the best section lacks the question's key concept";
 	if (has_rival(hits, n))
 		return "another page names a topic of the question";
-	if (lead_thin(hits, n))
+	if (lead_thin(hits, n) && !vouch)
 		return "a thin lead over another page";
 	if (hit_notask(&hits[0]))
 		return "a not-ask of its page refuses it";
@@ -3832,7 +3855,7 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	enum search_prior w = SEARCH_PRIOR_KEPT;
 	const char *r;
 	double bar;
-	int no = 0, tie;
+	int no = 0, tie, vouch = 0;
 
 	if (refused != NULL)
 		*refused = NULL;
@@ -3840,12 +3863,12 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 		return SEARCH_NONE;
 	bar = answer_bar(hits, n, min_score);
 	if (prior)
-		no = prior_decide(&hits[0], &bar, &w);
+		no = prior_decide(&hits[0], &bar, &w, &vouch);
 	if (why != NULL)
 		*why = w;
 	if (barp != NULL)
 		*barp = bar;
-	r = answer_refused(hits, n, bar, no);
+	r = answer_refused(hits, n, bar, no, vouch);
 	/* A page without asks: plain_decide() (s11-dfak). */
 	if (hits[0].page_p < 0)
 		return plain_decide(hits, n, bar, r, refused);
@@ -3907,6 +3930,8 @@ search_prior_effect(const struct search_hit *hits, size_t n,
 	without = decide(hits, n, min_score, 0, NULL, NULL, NULL);
 	if (with != SEARCH_ANSWER && without == SEARCH_ANSWER)
 		return why == SEARCH_PRIOR_VETOED ? why : SEARCH_PRIOR_DOUBTED;
+	if (with == SEARCH_ANSWER && without != SEARCH_ANSWER)
+		return SEARCH_PRIOR_VOUCHED;
 	return hits[0].prior_moved ? SEARCH_PRIOR_MOVED : SEARCH_PRIOR_KEPT;
 }
 
@@ -4098,6 +4123,8 @@ static const struct {
 	{ "nb_doubt", &rank_params.nb_doubt, NULL },
 	{ "nb_doubt_bar", &rank_params.nb_doubt_bar, NULL },
 	{ "nb_grade", &rank_params.nb_grade, NULL },
+	{ "nb_vouch_bar", &rank_params.nb_vouch_bar, NULL },
+	{ "nb_vouch_cover", &rank_params.nb_vouch_cover, NULL },
 	{ "not_floor", &rank_params.not_floor, NULL },
 	{ "not_margin", &rank_params.not_margin, NULL },
 	{ "page_hits", &rank_params.page_hits, NULL },

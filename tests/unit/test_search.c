@@ -1052,6 +1052,17 @@ test_decide_evidence(void)
  * lead, or a next hit on the best hit's own page, gives the answer.
  */
 static void
+lead_thin_hits(struct search_hit h[3], double top)
+{
+	for (size_t k = 0; k < 3; k++) {
+		h[k] = mkhit(top, 0.9, 1, 4, 4);
+		h[k].page = k;
+	}
+	h[1].score = top * (SEARCH_LEAD + 1) / 2;
+	h[2].score = top * 0.5;
+}
+
+static void
 test_decide_lead(void)
 {
 	const double m = 0.8, top = 3 * m;
@@ -1060,12 +1071,7 @@ test_decide_lead(void)
 	/* The rule of every page: hand-made hits have no page prior, and
 	 * a page without asks adds its own (test_decide_plain()). */
 	plain_on(0);
-	for (size_t k = 0; k < 3; k++) {
-		h[k] = mkhit(top, 0.9, 1, 4, 4);
-		h[k].page = k;
-	}
-	h[1].score = top * (SEARCH_LEAD + 1) / 2;
-	h[2].score = top * 0.5;
+	lead_thin_hits(h, top);
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "three times the bar, but another page nearly ties: choices");
 	h[1].score = top * SEARCH_LEAD * 0.9;
@@ -1086,6 +1092,80 @@ test_decide_lead(void)
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
 	    "...nearly tied, but the best covers much more of the question: "
 	    "answer");
+	plain_on(-1);
+}
+
+/*
+ * The page prior vouches for the best hit's page (search.c:
+ * prior_decide()): its p(page) leads every other page's by nb_doubt or
+ * more and the hit covers nb_vouch_cover of the question. Then a thin
+ * lead over another page, the subject test and a score between
+ * nb_vouch_bar of the bar and the bar do not refuse it; a key concept the
+ * page lacks, or too little of the question covered, still do. Without
+ * the prior (a page without asks), or with a prior that hesitates, the
+ * same hits give choices.
+ */
+static void
+test_decide_vouch(void)
+{
+	const double m = 0.8, top = 3 * m;
+	double doubt = -1, vbar = -1, vcover = -1;
+	struct search_hit h[3];
+
+	CHECK(search_tune_get("nb_doubt", &doubt) == 0 &&
+	    search_tune_get("nb_vouch_bar", &vbar) == 0 &&
+	    search_tune_get("nb_vouch_cover", &vcover) == 0 && doubt < 0.9 &&
+	    vbar < 0.9 && vcover <= 0.6, "the prior vouches from a lead of "
+	    "nb_doubt, for a hit covering nb_vouch_cover of the question");
+	/* The rule of every page (test_decide_lead()). */
+	plain_on(0);
+	lead_thin_hits(h, top);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "another page nearly ties, no prior: choices (the thin lead)");
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.02;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...the prior sure of the best hit's page: an answer");
+	CHECK_INT(SEARCH_PRIOR_VOUCHED, search_prior_effect(h, 3, m),
+	    "...and --explain can say the prior did it");
+	h[0].page_p = 0.5;
+	h[0].page_rival = 0.4;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...a prior that hesitates: choices");
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.02;
+	h[0].lacks_key = 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...vouched for, but its page lacks the question's key concept: "
+	    "choices");
+	h[0].lacks_key = 0;
+	/* Off the question's subject, with a clear lead. */
+	h[1].score = top * 0.5;
+	h[0].off_subject = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "off the question's subject, the prior sure of its page: an "
+	    "answer");
+	h[0].page_p = h[0].page_rival = -1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...the same on a page without asks: choices");
+	h[0].off_subject = 0;
+	/* Under the bar, above nb_vouch_bar of it. */
+	h[0].score = m * (1 + vbar) / 2;
+	h[1].score = h[2].score = h[0].score / 2;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "under the bar, no prior: choices");
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.02;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...the prior sure of its page: an answer");
+	h[0].coverage = h[0].heading = vcover - 0.05;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...but covering less than nb_vouch_cover of the question: "
+	    "choices");
+	h[0].coverage = h[0].heading = 0.9;
+	h[0].score = m * vbar * 0.9;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...under nb_vouch_bar of the bar: choices");
 	plain_on(-1);
 }
 
@@ -2281,6 +2361,7 @@ main(void)
 	test_deflang();
 	test_decide_evidence();
 	test_decide_lead();
+	test_decide_vouch();
 	test_decide_copy();
 	test_decide_page();
 	test_decide_translation();
