@@ -70,6 +70,7 @@ struct section {
 	char	*text;
 	char	*keywords;
 	char	*asks;		/* questions it answers, one a line */
+	int	 borrowed;	/* its text is its first sub-section's */
 };
 
 /* A link from one page to another of the guide, by the target's name. */
@@ -1813,6 +1814,7 @@ add_section(struct guide *g, size_t page, struct draft *d)
 	s->keywords = chat_text_out(d->keywords.s ? d->keywords.s : "");
 	/* Index data only, never shown: not chat text. */
 	s->asks = xstrdup(d->asks.s ? d->asks.s : "");
+	s->borrowed = d->borrowed;
 }
 
 /* Appends an asks block's questions (one a line) to b. */
@@ -1901,8 +1903,36 @@ page_notasks(const char *name, struct kwnotes *notasks)
 	return r;
 }
 
-/* Fills in headings and paths, borrows text for empty parents, adds the
- * non-empty sections of a page to g. */
+/*
+ * An empty parent borrows the text of its first descendant that has some
+ * (drafts are visited from the end: a borrowed text is never borrowed
+ * again, only original ones are), unless that is a glossary term: a
+ * glossary's heading would show the first term's definition as if it were
+ * the page's; its terms are its sections. A draft still empty after this
+ * (a heading followed by one of its level or above) is no section.
+ */
+static void
+borrow_texts(struct drafts *d)
+{
+	size_t i, j;
+
+	for (i = d->n; i-- > 0; ) {
+		if (d->v[i].text.len > 0)
+			continue;
+		for (j = i + 1; j < d->n && d->v[j].level > d->v[i].level; j++)
+			if (d->v[j].text.len > 0 && !d->v[j].borrowed) {
+				if (d->v[j].term)
+					break;
+				buf_add(&d->v[i].text, d->v[j].text.s,
+				    d->v[j].text.len);
+				d->v[i].borrowed = 1;
+				break;
+			}
+	}
+}
+
+/* Fills in headings and paths, adds the non-empty sections of a page to
+ * g (borrow_texts() has run). */
 static void
 finish_page(struct guide *g, size_t page, struct drafts *d,
     const struct kwnotes *kw, struct buf *pagekw, const struct kwnotes *asks,
@@ -1958,26 +1988,6 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 			buf_adds(&path, stack[l]);
 		}
 		s->path = buf_detach(&path);
-	}
-	/* An empty parent borrows the text of its first descendant that has
-	 * some (drafts are visited from the end: a borrowed text is never
-	 * borrowed again, only original ones are), unless that is a glossary
-	 * term: a glossary's heading would show the first term's definition
-	 * as if it were the page's; its terms are its sections. */
-	for (i = d->n; i-- > 0; ) {
-		size_t j;
-
-		if (d->v[i].text.len > 0)
-			continue;
-		for (j = i + 1; j < d->n && d->v[j].level > d->v[i].level; j++)
-			if (d->v[j].text.len > 0 && !d->v[j].borrowed) {
-				if (d->v[j].term)
-					break;
-				buf_add(&d->v[i].text, d->v[j].text.s,
-				    d->v[j].text.len);
-				d->v[i].borrowed = 1;
-				break;
-			}
 	}
 	p->first = g->nsecs;
 	for (i = 0; i < d->n; i++)
@@ -2151,7 +2161,8 @@ links_resolve(struct guide *g, size_t page, struct anchor *mine, size_t n)
 	free(dir);
 }
 
-/* Title: front matter, else first heading, else file name without ".md". */
+/* Title: front matter, else the first heading of a section (drafts
+ * borrowed their texts already), else file name without ".md". */
 static char *
 page_title(const char *name, const struct fm *fm, const struct drafts *d)
 {
@@ -2165,8 +2176,11 @@ page_title(const char *name, const struct fm *fm, const struct drafts *d)
 			return t;
 		free(t);
 	}
+	/* The first heading of a section: an empty heading followed by
+	 * one of its level is none, and its words are not the page's. */
 	for (i = 0; i < d->n; i++)
-		if (d->v[i].heading != NULL && d->v[i].heading[0] != '\0')
+		if (d->v[i].heading != NULL && d->v[i].heading[0] != '\0' &&
+		    d->v[i].text.len > 0)
 			return xstrdup(d->v[i].heading);
 	base = basename_of(name);
 	n = strlen(base);
@@ -2242,6 +2256,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		return -1;
 	}
 	build_drafts(doc, md, &d);
+	borrow_texts(&d);
 	nlinks = links_collect(doc, &links);
 	cmark_node_free(doc);
 	free(md);
@@ -2555,6 +2570,12 @@ const char *
 guide_section_asks(const struct guide *g, size_t sec)
 {
 	return sec < g->nsecs ? g->secs[sec].asks : "";
+}
+
+int
+guide_section_borrowed(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].borrowed : 0;
 }
 
 int

@@ -117,6 +117,9 @@ const char *guide_section_path(const struct guide *g, size_t sec);
 /* Chat text of the section (an empty parent borrows its first child's,
  * unless that is a glossary term: then the parent is left out). */
 const char *guide_section_text(const struct guide *g, size_t sec);
+/* Whether the section's text is borrowed: an empty parent's, its first
+ * sub-section's (1), or its own (0). */
+int guide_section_borrowed(const struct guide *g, size_t sec);
 /* Keywords that apply to this section ("" if none). */
 const char *guide_section_keywords(const struct guide *g, size_t sec);
 /* The section's asks, one question a line, or "" (see above: never shown

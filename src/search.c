@@ -53,11 +53,20 @@ static struct {
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
 		not_floor, not_margin;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
-		page_agreed, page_other, page_section, page_heading;
+		page_agreed, page_other, page_section, page_heading, bm25_mindl,
+		w_borrowed;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
 	.bm25_b = 0.75,
+	.bm25_mindl = 1,	/* a body shorter than this share of its
+				   language's mean length is normalised as
+				   that long: a short section is not more
+				   about a word than an average one */
+	.w_borrowed = 0,	/* an empty parent's body, borrowed from
+				   its first sub-section (indexed there
+				   already): its heading, path and title
+				   alone find it */
 	.w_heading = 2.0f,	/* the section's own heading */
 	.w_page = 1.0,		/* share of page-wide words (title, path...) */
 	.heading_bonus = 0.6,	/* times the question/heading overlap */
@@ -156,6 +165,8 @@ static struct {
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
+#define BM25_MINDL	(rank_params.bm25_mindl)
+#define W_BORROWED	(rank_params.w_borrowed)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
 #define HEADING_BONUS	(rank_params.heading_bonus)
@@ -595,6 +606,7 @@ struct builder {
 	int		 concept;	/* counting a concept, not a word */
 	uint32_t	 cur_concept;	/* which one */
 	float		 weight;	/* of the field being counted */
+	float		 bodyw;		/* of a body word (F_BODY) */
 	struct wseq	 seq;		/* words of the field being counted */
 	uint32_t	*seqtp;		/* ...the temporary posting of each */
 	size_t		 seqcap;
@@ -917,7 +929,7 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 	}
 	switch (b->field) {
 	case F_BODY:
-		b->tp[b->lasttp[t]].tfb += 1;
+		b->tp[b->lasttp[t]].tfb += b->bodyw;
 		if (!b->concept)
 			b->dl++;
 		break;
@@ -1407,7 +1419,10 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		b.dl = 0;
 		b.subj_head = 0;
 		memset(b.subj_body, 0, sizeof(b.subj_body));
-		index_field(&b, guide_section_text(g, i), F_BODY, 1);
+		b.bodyw = guide_section_borrowed(g, i) ? (float)W_BORROWED :
+		    1;
+		if (b.bodyw > 0)
+			index_field(&b, guide_section_text(g, i), F_BODY, 1);
 		index_field(&b, guide_section_keywords(g, i), F_LOCAL,
 		    W_SEC_KW);
 		b.own = 1;
@@ -1491,8 +1506,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	for (i = 0; i < b.ntp; i++) {
 		const struct tpost *tp = &b.tp[i];
 		const struct slang *l = &s->langs[s->seclang[tp->sec]];
-		double norm = 1 - BM25_B + BM25_B * (double)dl[tp->sec] /
-		    l->avgdl;
+		double len = (double)dl[tp->sec] < BM25_MINDL * l->avgdl ?
+		    BM25_MINDL * l->avgdl : (double)dl[tp->sec];
+		double norm = 1 - BM25_B + BM25_B * len / l->avgdl;
 		double tf = tp->tfb / norm + tp->tfl;
 		struct posting *p = &s->posts[start[tp->term]++];
 
@@ -4095,6 +4111,8 @@ static const struct {
 } tune_fields[] = {
 	{ "bm25_k1", &rank_params.bm25_k1, NULL },
 	{ "bm25_b", &rank_params.bm25_b, NULL },
+	{ "bm25_mindl", &rank_params.bm25_mindl, NULL },
+	{ "w_borrowed", &rank_params.w_borrowed, NULL },
 	{ "w_heading", NULL, &rank_params.w_heading },
 	{ "w_page", &rank_params.w_page, NULL },
 	{ "heading_bonus", &rank_params.heading_bonus, NULL },

@@ -447,6 +447,33 @@ test_front_matter_buffers(void)
 	guide_free(g);
 }
 
+/* An empty heading followed by one of its level heads no section: its
+ * words are not the page's title, nor any section's path. */
+static void
+test_empty_heading(void)
+{
+	struct guide *g = guide_new();
+	size_t i;
+
+	LOAD(g, "a.md", "## Zebra crossing\n\n## Second\n\nSecond text.\n",
+	    "en");
+	CHECK_STR("Second", guide_page_title(g, 0),
+	    "title from the first heading of a section, not an empty one");
+	CHECK_INT(1, guide_page_nsections(g, 0), "the empty heading is left out");
+	LOAD(g, "b.md", "Before.\n\n## Zebra crossing\n\n## Second\n\n"
+	    "Second text.\n\n## Third\n\nThird text.\n", "en");
+	for (i = guide_page_first_section(g, 1); i <
+	    guide_page_first_section(g, 1) + guide_page_nsections(g, 1); i++)
+		CHECK(strstr(guide_section_path(g, i), "Zebra") == NULL,
+		    "no section's path holds the empty heading");
+	LOAD(g, "c.md", "## Parent\n\n### Child\n\nChild text.\n", "en");
+	CHECK_STR("Parent", guide_page_title(g, 2),
+	    "an empty parent that borrows its child's text is a section");
+	CHECK_STR("Child text.", guide_section_text(g,
+	    guide_page_first_section(g, 2)), "...with its child's text");
+	guide_free(g);
+}
+
 static void
 test_no_front_matter(void)
 {
@@ -955,6 +982,7 @@ main(void)
 	test_messy_front_matter();
 	test_bad_yaml();
 	test_front_matter_buffers();
+	test_empty_heading();
 	test_no_front_matter();
 	test_language();
 	test_broken_dir();
