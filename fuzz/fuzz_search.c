@@ -39,7 +39,6 @@ struct target {
 
 static struct target	replies, notasks;
 static struct lexicon	*lexicon;
-static size_t		npages;		/* SEARCH_PAGE outcomes, for FUZZ_COUNT */
 
 static void
 target_load(struct target *t, const char *dir)
@@ -54,11 +53,6 @@ target_load(struct target *t, const char *dir)
 	t->min_score = search_min_score(t->s);
 }
 
-static void
-count_report(void)
-{
-	fprintf(stderr, "fuzz_search: %zu page outcomes\n", npages);
-}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -74,10 +68,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* replies/' own bar, as before: the tuned default. */
 	replies.min_score = SEARCH_DEFAULT_MIN_SCORE;
 	target_load(&notasks, na ? na : FUZZ_NOTASKS_DIR);
-	/* FUZZ_COUNT=1: how many inputs gave a page (to check that seeds
-	 * reach SEARCH_PAGE). */
-	if (getenv("FUZZ_COUNT") != NULL)
-		atexit(count_report);
 	return 0;
 }
 
@@ -103,7 +93,6 @@ check_page(const struct target *t, const struct search_hit *hits, size_t n,
 			    text);
 		return;
 	}
-	npages++;
 	if (!search_page_why(hits, n, t->min_score, why, sizeof(why)) ||
 	    strncmp(why, "page outcome: ", 14) != 0 ||
 	    memchr(why, '\0', sizeof(why)) == NULL || !fuzz_utf8_valid(why) ||
