@@ -93,10 +93,9 @@ static struct config_shift	 shift;
 static struct guide		*guide, *notasks;
 static struct search		*search, *notasks_s;
 static struct lexicon		*lexicon;
-/* Per guide (0 replies/, 1 notasks/): no two pages share a title in a
- * language and no page has two sections headed alike, nor one headed
- * like the page's own text ("Introduction"): then a list's entries are
- * all different. */
+/* Per guide (0 replies/, 1 notasks/): no two pages share a title and no
+ * page has two sections headed alike, nor one headed like the page's own
+ * text ("Introduction"): then a list's entries are all different. */
 static int			 distinct[2];
 static struct phrases		*phrases;
 static struct duty		*duty;
@@ -291,9 +290,9 @@ guide_distinct(const struct guide *g)
 }
 
 /*
- * The last numbered list a person was shown, while it is the last thing
- * said to them and the next event is theirs (then the bot's listing is
- * what they see).
+ * The last numbered list a person was shown, while nothing else was said
+ * to them and nothing happened since but other people's lines, a change
+ * of peer or LANG (then the bot's listing is the one they see).
  */
 #define LIST_MAX	60	/* bot.c's BOT_LISTING */
 static struct {
