@@ -1,6 +1,9 @@
 /*
  * fuzz_bot: a conversation -> bot.c (and escalate.c behind it), with the
- * guide and phrases of replies/ and three small pages of our own.
+ * guide and phrases of replies/ and three small pages of our own; "!!g"
+ * swaps the guide for tests/fixtures/notasks/ and back, as a reload
+ * (SIGHUP) would: pages in the DFAK's layout, no asks, where a question
+ * can get "this page, which part?" (search.h: SEARCH_PAGE).
  *
  * An input is lines. A line is what the current peer writes (normalised by
  * chat_text_in(), as the daemon does, then bot_text()), unless it starts
@@ -9,7 +12,7 @@
  *   !!s   the peer's session became secure    !!e   it ended
  *   !!t   a minute passes                     !!T   four hours pass
  *   !!mN  SMP result N (0-4)                  !!oN  presence N (0-2)
- *   !!lXX LANG XX for the peer
+ *   !!lXX LANG XX for the peer               !!g   the other guide
  * Each input is a new bot and a new, empty case store.
  *
  * Checked, beyond crashes and leaks: every message is chat-safe (chat.h:
@@ -19,7 +22,11 @@
  * (BOT_SAY_HELPER) only goes to the helper; a person's line (16 bytes or
  * more) reaches the helper only after that person wrote a line whose
  * first word is one of the bot's yes words (bot.h's consent invariant,
- * loosely).
+ * loosely). A numbered list (a page's parts, choices, topics) is
+ * numbered 1, 2, ... without a gap, each entry once when the guide holds
+ * no two alike; and when the next line of that person is a number, the
+ * bot reads the entry it names (its reply's first line names it) or, out
+ * of the list, says the list's last number, never a section.
  */
 #include "ac-config.h"
 
@@ -36,6 +43,7 @@
 #include "fuzz.h"
 #include "guide.h"
 #include "lang.h"
+#include "lexicon.h"
 #include "otr.h"
 #include "phrases.h"
 #include "search.h"
@@ -44,6 +52,9 @@
 
 #ifndef FUZZ_REPLIES_DIR
 #define FUZZ_REPLIES_DIR "replies"
+#endif
+#ifndef FUZZ_NOTASKS_DIR
+#define FUZZ_NOTASKS_DIR "tests/fixtures/notasks"
 #endif
 
 #define HELPER	"helper@example.org"
@@ -79,8 +90,13 @@ static struct config		 cfg;
 static struct config_helper	 helper;
 static unsigned char		 pin[1][CONFIG_FP_LEN];
 static struct config_shift	 shift;
-static struct guide		*guide;
-static struct search		*search;
+static struct guide		*guide, *notasks;
+static struct search		*search, *notasks_s;
+static struct lexicon		*lexicon;
+/* Per guide (0 replies/, 1 notasks/): no two pages share a title and no
+ * page has two sections headed alike, nor one headed like the page's own
+ * text ("Introduction"): then a list's entries are all different. */
+static int			 distinct[2];
 static struct phrases		*phrases;
 static struct duty		*duty;
 static struct store		*store;
@@ -180,6 +196,242 @@ said_clear(void)
 static const struct esc_env esc_env = { NULL, env_reach, env_fingerprint,
     NULL };
 
+/* The guide in use this input: 0 replies/ and our pages, 1 notasks/. */
+static int	alt;
+
+/* The name of a page's own text in a list or a source line
+ * ("Introduction"), in each language of the phrases. */
+static const char *const intro_langs[] = { "en", "fr", "es", "de" };
+static char	*intro[ARRAY_LEN(intro_langs)];
+
+/* Is e one of the intro names? */
+static int
+is_intro(const char *e)
+{
+	size_t j;
+
+	for (j = 0; j < ARRAY_LEN(intro); j++)
+		if (intro[j] != NULL && strcmp(e, intro[j]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Cuts an intro name off the end of e ("Title › Introduction"); 1 if
+ * there was one. */
+static int
+cut_intro(char *e)
+{
+	size_t j, n = strlen(e), k;
+
+	for (j = 0; j < ARRAY_LEN(intro); j++) {
+		if (intro[j] == NULL || (k = strlen(intro[j])) > n ||
+		    strcmp(e + n - k, intro[j]) != 0)
+			continue;
+		e[n - k] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* Do the first n bytes of s hold one of them? */
+static int
+holds_intro(const char *s, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < ARRAY_LEN(intro); j++)
+		if (intro[j] != NULL &&
+		    memmem(s, n, intro[j], strlen(intro[j])) != NULL)
+			return 1;
+	return 0;
+}
+
+/* A heading as a list shows it: no colon, space or no-break space at its
+ * end (bot.c: add_heading()). New string. */
+static char *
+heading_shown(const char *h)
+{
+	size_t n = strlen(h);
+
+	for (;;) {
+		if (n > 0 && (h[n - 1] == ':' || h[n - 1] == ' '))
+			n--;
+		else if (n >= 2 && (unsigned char)h[n - 1] == 0xa0 &&
+		    (unsigned char)h[n - 2] == 0xc2)
+			n -= 2;
+		else
+			break;
+	}
+	return fuzz_strndup((const uint8_t *)h, n);
+}
+
+/* distinct[] for g (see there). */
+static int
+guide_distinct(const struct guide *g)
+{
+	size_t p, q, i, j, first, n;
+
+	for (p = 0; p < guide_npages(g); p++) {
+		for (q = 0; q < p; q++)
+			if (strcmp(guide_page_title(g, p),
+			    guide_page_title(g, q)) == 0)
+				return 0;
+		first = guide_page_first_section(g, p);
+		n = guide_page_nsections(g, p);
+		for (i = 0; i < n; i++) {
+			const char *hi = guide_section_heading(g, first + i);
+			char *si;
+			int same = 0;
+
+			if (hi == NULL)
+				continue;
+			si = heading_shown(hi);
+			same = is_intro(si);
+			for (j = 0; !same && j < i; j++) {
+				const char *hj = guide_section_heading(g,
+				    first + j);
+				char *sj;
+
+				if (hj == NULL)
+					continue;
+				sj = heading_shown(hj);
+				same = strcmp(si, sj) == 0;
+				free(sj);
+			}
+			free(si);
+			if (same)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * The last numbered list a person was shown, while nothing else was said
+ * to them and nothing happened since but other people's lines, a change
+ * of peer or LANG (then the bot's listing is the one they see).
+ */
+#define LIST_MAX	60	/* bot.c's BOT_LISTING */
+static struct {
+	int	 on;
+	size_t	 peer;
+	size_t	 n;
+	char	*entry[LIST_MAX];
+} shown;
+
+static void
+shown_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < shown.n; i++)
+		free(shown.entry[i]);
+	shown.n = 0;
+	shown.on = 0;
+}
+
+/* Is s a numbered list (a first line that is not a reading's "Title ›
+ * Heading", then lines "N) entry", maybe indented)? Then its numbers run
+ * from 1 without a gap, its entries differ (distinct[]), and it becomes
+ * shown for peer. */
+static void
+list_parse(const char *s, size_t peer)
+{
+	const char *line = strchr(s, '\n'), *nl, *p;
+	size_t i, k;
+
+	shown_clear();
+	if (line == NULL || memmem(s, (size_t)(line - s), "\xe2\x80\xba",
+	    3) != NULL)
+		return;
+	for (line++; *line != '\0'; line = nl != NULL ? nl + 1 : "") {
+		char *end;
+		unsigned long v;
+
+		nl = strchr(line, '\n');
+		for (p = line; *p == ' '; p++)
+			;
+		if (*p < '0' || *p > '9')
+			break;
+		v = strtoul(p, &end, 10);
+		if (strncmp(end, ") ", 2) != 0)
+			break;
+		if (v != shown.n + 1)
+			fuzz_fail("a numbered list with a gap", s);
+		if (shown.n == LIST_MAX)
+			fuzz_fail("a list longer than a listing", s);
+		end += 2;
+		shown.entry[shown.n++] = fuzz_strndup((const uint8_t *)end,
+		    nl != NULL ? (size_t)(nl - end) : strlen(end));
+	}
+	for (i = 0; distinct[alt] && i < shown.n; i++)
+		for (k = 0; k < i; k++)
+			if (strcmp(shown.entry[i], shown.entry[k]) == 0)
+				fuzz_fail("an entry listed twice", s);
+	shown.on = shown.n > 0;
+	shown.peer = peer;
+}
+
+/* Does s hold the number v, not as part of a longer one? */
+static int
+has_number(const char *s, size_t v)
+{
+	char d[24];
+	const char *p;
+	size_t n;
+
+	n = (size_t)snprintf(d, sizeof(d), "%zu", v);
+	for (p = s; (p = strstr(p, d)) != NULL; p++)
+		if ((p == s || p[-1] < '0' || p[-1] > '9') &&
+		    (p[n] < '0' || p[n] > '9'))
+			return 1;
+	return 0;
+}
+
+/* The reply r to number num typed right after the shown list: the entry
+ * it names, read (its name on the reply's first line: "Title › Heading"
+ * or the page's title); or, out of the list, its last number, and no
+ * section. */
+static void
+check_number(long num, const char *r)
+{
+	size_t first = strcspn(r, "\n");
+	char *e;
+	size_t n;
+
+	if (num < 1 || (size_t)num > shown.n) {
+		if (memmem(r, first, "\xe2\x80\xba", 3) != NULL ||
+		    !has_number(r, shown.n))
+			fuzz_fail("a number out of the list: no clear reply", r);
+		return;
+	}
+	e = xstrdup(shown.entry[num - 1]);
+	n = strlen(e);
+	/* TOPICS in no language of the person's: "Title [xx]". */
+	if (n > 5 && e[n - 1] == ']' && e[n - 5] == ' ' && e[n - 4] == '[')
+		e[n - 5] = '\0';
+	/* The page's own text is named in the person's language, which
+	 * LANG may have changed since the list. */
+	if (cut_intro(e) && !holds_intro(r, first))
+		fuzz_fail("an introduction read as another entry", r);
+	if (memmem(r, first, e, strlen(e)) == NULL) {
+		fprintf(stderr, "fuzz_bot: entry %ld was \"%s\"\n", num, e);
+		fuzz_fail("a number read another entry than the list's", r);
+	}
+	free(e);
+}
+
+/* A number of at most 4 digits, as bot.c reads one, or -1. */
+static long
+number_of(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 4 || s[n] != '\0')
+		return -1;
+	return strtol(s, NULL, 10);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -230,15 +482,42 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		    replies ? replies : FUZZ_REPLIES_DIR);
 		abort();
 	}
+	/* The other guide, searched as the daemon would (with the data
+	 * dir's lexicon, whatever the guide). */
+	notasks = guide_new();
+	if (guide_load_dir(notasks, getenv("FUZZ_NOTASKS") != NULL ?
+	    getenv("FUZZ_NOTASKS") : FUZZ_NOTASKS_DIR, "en") <= 0) {
+		fprintf(stderr, "fuzz_bot: no pages in %s (set FUZZ_NOTASKS)\n",
+		    FUZZ_NOTASKS_DIR);
+		abort();
+	}
+	lexicon = lexicon_new();
+	(void)lexicon_load_dir(lexicon, replies ? replies : FUZZ_REPLIES_DIR);
+	notasks_s = search_new_lex(notasks, lexicon);
+	for (i = 0; i < ARRAY_LEN(intro); i++)
+		intro[i] = phrases_render(phrases, intro_langs[i],
+		    "source_intro", NULL);
+	distinct[0] = guide_distinct(guide);
+	distinct[1] = guide_distinct(notasks);
+	if (getenv("FUZZ_BOT_TRACE") != NULL)
+		fprintf(stderr, "fuzz_bot: entries distinct: %d %d\n",
+		    distinct[0], distinct[1]);
 	if ((duty = duty_new(&cfg)) == NULL)
 		abort();
 	return 0;
 }
 
+/*
+ * The checks on what the bot did. cur: whose event it was; num: the
+ * number that person typed right after a list (-1: none); lists: the
+ * event was that person's line, so a list in its reply is on screen now
+ * (else anything said to them takes the list off).
+ */
 static void
-check_actions(struct bot_actions *a)
+check_actions(struct bot_actions *a, size_t cur, long num, int lists)
 {
 	size_t i, k;
+	int answered = 0;
 
 	for (i = 0; i < a->n; i++) {
 		const struct bot_action *act = &a->v[i];
@@ -262,6 +541,22 @@ check_actions(struct bot_actions *a)
 			fuzz_fail("an empty message", act->peer);
 		fuzz_check_chat("a message", s);
 	}
+	for (i = 0; i < a->n; i++) {
+		const struct bot_action *act = &a->v[i];
+		int to_cur = strcmp(act->peer, peers[cur]) == 0;
+
+		if (act->type != BOT_SAY)
+			continue;
+		if (to_cur && num >= 0 && !answered)
+			check_number(num, act->text);
+		answered |= to_cur;
+		if (to_cur && lists && strcmp(peers[cur], HELPER) != 0)
+			list_parse(act->text, cur);
+		else if (shown.on && strcmp(act->peer, peers[shown.peer]) == 0)
+			shown_clear();
+	}
+	if (num >= 0 && !answered)
+		fuzz_fail("no reply to a number", peers[cur]);
 	bot_actions_clear(a);
 }
 
@@ -349,8 +644,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		facts[i].our_fp = OUR_FP;
 	}
 	text = fuzz_strndup(data, size);
+	alt = 0;
+	shown_clear();
 	for (line = text; line != NULL; line = nl) {
 		const char *peer = peers[cur];
+		long num = -1;
+		int said_line = 0;
 
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
@@ -359,9 +658,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* What the daemon hands to the bot: normalised. */
 			char *in = chat_text_in(line, cfg.limits.max_text);
 
+			/* A number right after a list (no case open: a relay
+			 * may take the person's words). */
+			if (shown.on && shown.peer == cur &&
+			    store_case_count(store) == 0)
+				num = number_of(in);
 			said_add(cur, in);
 			bot_text(b, peer, in, &facts[cur], now, &acts);
 			free(in);
+			said_line = 1;
+		} else if (line[2] == 'g') {
+			alt = !alt;
+			bot_reload(b, alt ? notasks : guide, alt ? notasks_s :
+			    search, phrases, esc);
 		} else if (line[2] == 'p') {
 			cur = (cur + 1) % ARRAY_LEN(peers);
 		} else if (line[2] == 's') {
@@ -379,10 +688,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (line[2] == 'l') {
 			bot_set_lang(b, peer, line + 3);
 		}
-		check_actions(&acts);
+		/* Another peer's turn, or LANG, leaves the list on screen. */
+		if (!said_line && line[2] != 'p' && line[2] != 'l')
+			shown_clear();
+		check_actions(&acts, cur, num, said_line);
 		bot_tick(b, now, &acts);
-		check_actions(&acts);
+		check_actions(&acts, cur, -1, 0);
 	}
+	shown_clear();
 	free(text);
 	said_clear();
 	bot_actions_release(&acts);

@@ -1,12 +1,17 @@
 /*
  * fuzz_search: bytes -> lang_fold(), search_tokens() in fr/en/es,
- * lang_detect(), and search_query() on the guide in replies/ with
- * its concept lexicon, then search_decide() (hits
- * in range, sorted, scores not NaN). search.h: "safe on any byte string (invalid UTF-8
- * is skipped)"; folded text and tokens must come out valid UTF-8.
+ * lang_detect(), and search_query() on two guides with the concept
+ * lexicon of replies/: replies/ itself (every page has asks) and
+ * tests/fixtures/notasks/ (pages in the DFAK's layout, no asks, where
+ * search_decide() can say SEARCH_PAGE: "this page, which part?"); then
+ * search_decide() (hits in range, sorted, scores not NaN; each outcome's
+ * promise, search_page_why() for a page). search.h: "safe on any byte
+ * string (invalid UTF-8 is skipped)"; folded text and tokens must come
+ * out valid UTF-8.
  */
 #include "ac-config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,56 +26,157 @@
 #ifndef FUZZ_REPLIES_DIR
 #define FUZZ_REPLIES_DIR "replies"
 #endif
+#ifndef FUZZ_NOTASKS_DIR
+#define FUZZ_NOTASKS_DIR "tests/fixtures/notasks"
+#endif
 
-static struct guide	*guide;
-static struct search	*index_;
+/* A guide and its index, with the bar the daemon would hold it to. */
+struct target {
+	struct guide	*g;
+	struct search	*s;
+	double		 min_score;
+};
+
+static struct target	replies, notasks;
 static struct lexicon	*lexicon;
+
+static void
+target_load(struct target *t, const char *dir)
+{
+	t->g = guide_new();
+	if (guide_load_dir(t->g, dir, "en") <= 0) {
+		fprintf(stderr, "fuzz_search: no guide pages in %s (set "
+		    "FUZZ_REPLIES, FUZZ_NOTASKS)\n", dir);
+		abort();
+	}
+	t->s = search_new_lex(t->g, lexicon);
+	t->min_score = search_min_score(t->s);
+}
+
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *dir = getenv("FUZZ_REPLIES");
+	const char *dir = getenv("FUZZ_REPLIES"), *na = getenv("FUZZ_NOTASKS");
 
 	(void)argc;
 	(void)argv;
 	fuzz_setup();
-	guide = guide_new();
-	if (guide_load_dir(guide, dir ? dir : FUZZ_REPLIES_DIR, "en") <= 0) {
-		fprintf(stderr, "fuzz_search: no guide pages in %s (set "
-		    "FUZZ_REPLIES)\n", dir ? dir : FUZZ_REPLIES_DIR);
-		abort();
-	}
 	lexicon = lexicon_new();
 	(void)lexicon_load_dir(lexicon, dir ? dir : FUZZ_REPLIES_DIR);
-	index_ = search_new_lex(guide, lexicon);
+	target_load(&replies, dir ? dir : FUZZ_REPLIES_DIR);
+	/* replies/' own bar, as before: the tuned default. */
+	replies.min_score = SEARCH_DEFAULT_MIN_SCORE;
+	target_load(&notasks, na ? na : FUZZ_NOTASKS_DIR);
 	return 0;
 }
 
-/* The input as a question to the project's own guide. */
+/*
+ * The page outcome's promises (search.h: SEARCH_PAGE): the best hit's
+ * page gets the list, so its hits name sections of that page (the bot
+ * lists them first, each once), it has a section with text to list, and
+ * search_page_why() says why in a line that fits the buffer it is given;
+ * for any other outcome it says nothing and leaves the buffer alone.
+ */
 static void
-query(const char *text, const char *lang)
+check_page(const struct target *t, const struct search_hit *hits, size_t n,
+    enum search_outcome o, const char *text)
+{
+	char why[512], tiny[16];
+	size_t i, k, page, first, nsec, listed = 0, onpage = 0;
+
+	memset(why, 'x', sizeof(why));
+	if (o != SEARCH_PAGE) {
+		if (search_page_why(hits, n, t->min_score, why, sizeof(why)) ||
+		    why[0] != 'x')
+			fuzz_fail("search_page_why: a reason without a page",
+			    text);
+		return;
+	}
+	if (!search_page_why(hits, n, t->min_score, why, sizeof(why)) ||
+	    strncmp(why, "page outcome: ", 14) != 0 ||
+	    memchr(why, '\0', sizeof(why)) == NULL || !fuzz_utf8_valid(why) ||
+	    fuzz_has_control(why, ""))
+		fuzz_fail("search_page_why: no reason for a page", text);
+	memset(tiny, 'x', sizeof(tiny));
+	if (!search_page_why(hits, n, t->min_score, tiny, sizeof(tiny)) ||
+	    tiny[sizeof(tiny) - 1] != '\0' ||
+	    strncmp(tiny, why, sizeof(tiny) - 1) != 0)
+		fuzz_fail("search_page_why: not cut to its buffer", text);
+	page = hits[0].page;
+	if (page >= guide_npages(t->g))
+		fuzz_fail("SEARCH_PAGE: no such page", text);
+	first = guide_page_first_section(t->g, page);
+	nsec = guide_page_nsections(t->g, page);
+	for (i = 0; i < nsec; i++)
+		listed += guide_section_text(t->g, first + i)[0] != '\0';
+	if (listed == 0)
+		fuzz_fail("SEARCH_PAGE: a page with nothing to list", text);
+	for (i = 0; i < n; i++) {
+		if (hits[i].page != page)
+			continue;
+		if (hits[i].section < first || hits[i].section >= first + nsec)
+			fuzz_fail("SEARCH_PAGE: a hit of the page outside it",
+			    text);
+		for (k = 0; k < i; k++)
+			if (hits[k].section == hits[i].section)
+				fuzz_fail("SEARCH_PAGE: a section listed twice",
+				    text);
+		onpage++;
+	}
+	if (onpage < 2)
+		fuzz_fail("SEARCH_PAGE: fewer than 2 hits on the page", text);
+}
+
+/* Could hits[0] be an answer at the lowest bar search.h allows? */
+static int
+answer_possible(const struct search_hit *hits, size_t n, double min_score)
+{
+	const struct search_hit *h = &hits[0];
+	double bar = min_score;
+	size_t k;
+
+	for (k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page != h->page)
+			break;
+	if (k == SEARCH_AGREE_HITS)
+		bar *= SEARCH_AGREE;
+	if (h->words < SEARCH_LONG_WORDS)
+		return search_is_answer(h, bar);
+	bar *= sqrt((double)SEARCH_LONG_WORDS / (double)h->words);
+	return h->score >= bar && h->coverage >= SEARCH_LONG_COVERAGE;
+}
+
+/* The input as a question to a guide. */
+static void
+query(const struct target *t, const char *text, const char *lang)
 {
 	struct search_hit hits[10];
+	enum search_outcome o;
 	size_t i, n;
 
-	n = search_query(index_, text, lang, hits, ARRAY_LEN(hits));
+	n = search_query(t->s, text, lang, hits, ARRAY_LEN(hits));
 	if (n > ARRAY_LEN(hits))
 		fuzz_fail("search_query: more hits than asked", text);
 	/* Best first: by score x the page prior (search.h; all ten hits
 	 * are the prior's nb_k), the score alone without one. */
 	for (i = 0; i < n; i++)
-		if (hits[i].section >= guide_nsections(guide) ||
+		if (hits[i].section >= guide_nsections(t->g) ||
+		    hits[i].page != guide_section_page(t->g,
+		    hits[i].section) ||
 		    !(hits[i].score >= 0) || !(hits[i].prior > 0) ||
 		    hits[i].prior > 1 || (i > 0 && hits[i].score *
 		    hits[i].prior > hits[i - 1].score * hits[i - 1].prior))
 			fuzz_fail("search_query: bad hit", text);
 	/* CHOICES or NONE below the choice floor; ANSWER only when the best
-	 * hit is an answer and on its subject; PAGE only above the floor, on
-	 * its subject, with another hit to agree. */
-	switch (search_decide(hits, n, SEARCH_DEFAULT_MIN_SCORE)) {
+	 * hit is an answer and on its subject, at the lowest bar search.h
+	 * allows (min_score, down for three hits on one page and for a long
+	 * question); PAGE only above the floor, on its subject, with another
+	 * hit to agree. */
+	switch ((o = search_decide(hits, n, t->min_score))) {
 	case SEARCH_ANSWER:
-		if (n == 0 || hits[0].off_subject ||
-		    !search_is_answer(&hits[0], SEARCH_DEFAULT_MIN_SCORE))
+		if (n == 0 || hits[0].off_subject || hits[0].lacks_key ||
+		    !answer_possible(hits, n, t->min_score))
 			fuzz_fail("search_decide: answer that is not one", text);
 		break;
 	case SEARCH_CHOICES:
@@ -86,6 +192,7 @@ query(const char *text, const char *lang)
 	case SEARCH_NONE:
 		break;
 	}
+	check_page(t, hits, n, o, text);
 }
 
 int
@@ -113,8 +220,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lang != NULL && strcmp(lang, "fr") == 0 && other != best)
 		fuzz_fail("lang_detect_counts: fr wins, counts differ",
 		    lang);
-	query(text, NULL);
-	query(text, "es");
+	query(&replies, text, NULL);
+	query(&replies, text, "es");
+	query(&notasks, text, NULL);
+	query(&notasks, text, "fr");
 	free(text);
 	return 0;
 }

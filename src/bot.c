@@ -1843,9 +1843,19 @@ bot_reload(struct bot *b, const struct guide *g, const struct search *s,
 void
 bot_set_lang(struct bot *b, const char *peer, const char *lang)
 {
-	struct person *w = person_get(b, peer, 0);
+	char key[JID_BARE_MAX + 1];
+	struct person *w = NULL;
 
-	if (w != NULL && lang != NULL && lang[0] != '\0')
+	if (lang == NULL || lang[0] == '\0')
+		return;
+	/* Not the person's activity: their idle clock stays as it was (set
+	 * to 0, the next bot_tick() forgot the conversation, its language
+	 * and numbered list with it: fuzz_bot, lang-keeps-list.txt). */
+	if (jid_bare_into(peer, key, sizeof(key)) == JID_OK)
+		w = lru_get(b->people, key);
+	if (w == NULL)
+		w = person_get(b, peer, 0);
+	if (w != NULL)
 		set_lang(w, lang, LANG_CHOSEN);
 }
 

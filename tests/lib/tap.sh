@@ -1,7 +1,8 @@
 # tap.sh: the TAP lines of the shell tests (tests/*.sh source it). ok and
 # not_ok print one check, skip one that cannot run here (counted as
 # skipped, never as passed), same compares two files, check runs a
-# command; tap_done prints the plan and returns 1 if any check failed.
+# command, no_raw_key checks replies for a raw phrase key; tap_done prints
+# the plan and returns 1 if any check failed.
 n=0
 failed=0
 
@@ -46,6 +47,13 @@ check() {
 			sed 's/^/#   /' "$TAP_SHOW" | head -8
 		fi
 	fi
+}
+
+# no_raw_key FILE: no phrase key shown raw in the replies in FILE: a
+# lower-case word with an underscore standing alone on a line, after "› "
+# or between spaces (no address in the bot's replies has one).
+no_raw_key() {
+	! grep -Eq '(^|[ ›])[a-z]+(_[a-z0-9]+)+([ .,:;!?]|$)' "$1"
 }
 
 tap_done() {

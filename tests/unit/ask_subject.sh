@@ -34,12 +34,6 @@ on_subject() {
 	return 1
 }
 
-# A raw key: a lower-case word with an underscore standing alone on a line,
-# after "› " or between spaces (no address in these replies has one).
-no_raw_key() {
-	! grep -Eq '(^|[ ›])[a-z]+(_[a-z0-9]+)+([ .,:;!?]|$)' "$1"
-}
-
 # ask EXPECTED-STEMS QUESTION: the default guide, as a new user.
 ask() {
 	stems=$1

@@ -9,11 +9,6 @@ T=$(mktemp -d /tmp/datadir.XXXXXX) || exit 99
 trap 'rm -rf "$T"' EXIT
 . "$TOP/tests/lib/tap.sh"
 
-# A raw key is a phrase key on a line of its own or after "› ".
-no_raw_key() {
-	! grep -Eq '(^|› )[a-z]+(_[a-z]+)+$' "$1"
-}
-
 # A guide with no phrases/ of its own: sentences come from the data dir.
 $SECOURS --ask hello --guide "$TOP/tests/fixtures/bot" >"$T/hello" 2>"$T/err"
 check "--ask with a guide that has no phrases: status 0" [ $? -eq 0 ]
