@@ -1980,6 +1980,41 @@ notasks_guide(struct guide **g, int with_block)
 	return search_new(*g);
 }
 
+/*
+ * A hit that nothing marks as being about the question (no heading word
+ * shared, no title topic: hit_about()) answers only on how much of the
+ * question its words cover. Then its page's not-ask refuses it when it
+ * reads about as much like the question as the page's best ask
+ * (not_aside, s11-unc): "quel plugin de securite installer sur notre site
+ * wordpress" met a section on what breaks a site, aside, whose page's
+ * not-asks on ordinary WordPress use read as much like it as its asks. A
+ * hit whose heading shares a word with the question still needs a
+ * not-ask clearly closer than any ask (not_margin).
+ */
+static void
+test_notasks_aside(void)
+{
+	struct search_hit h[1];
+
+	h[0] = mkhit(2.0, 0.7, 1, 5, 4);
+	h[0].notask = 0.46;
+	h[0].notask_id = 0;
+	h[0].page_ask = 0.48;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, 0.8), "a not-ask as "
+	    "like the question as the best ask: the section whose heading "
+	    "shares its words answers");
+	h[0].heading = 0;
+	CHECK(search_decide(h, 1, 0.8) != SEARCH_ANSWER, "...an aside "
+	    "section of that page (covering 0.7 of the question) does not");
+	h[0].notask = 0.3;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, 0.8), "...unless the "
+	    "not-ask reads clearly less like it than the best ask");
+	h[0].notask = 0.46;
+	h[0].title_topics = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, 0.8), "...or its "
+	    "page's title names a topic of the question");
+}
+
 static void
 test_notasks(void)
 {
@@ -2035,6 +2070,7 @@ test_notasks(void)
 	search_tune_set("not_margin", margin);
 	search_free(s);
 	guide_free(g);
+	test_notasks_aside();
 }
 
 /*
