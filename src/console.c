@@ -158,6 +158,8 @@ static const char *const prior_effects[] = {
 	[SEARCH_PRIOR_VETOED] = "prior vetoed: choices",
 	[SEARCH_PRIOR_DOUBTED] = "prior doubted the first hit's page: "
 	    "choices",
+	[SEARCH_PRIOR_VOUCHED] = "prior vouched for the first hit's page: "
+	    "an answer",
 };
 
 /*

@@ -50,9 +50,10 @@ static struct {
 		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
-		nb_doubt_bar, nb_grade, not_floor, not_margin, not_aside;
+		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
+		not_floor, not_margin, not_aside;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
-		page_agreed;
+		page_agreed, page_other, page_section, page_heading;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -93,10 +94,17 @@ static struct {
 	.nb_k = 10,		/* ...this many of them */
 	/* The prior in search_decide() (prior_decide(); measured forms,
 	 * docs/design.md, "The prior in the decision"): */
-	.nb_doubt = 0.6,	/* when the first hit's page leads the next
+	.nb_doubt = 0.75,	/* when the first hit's page leads the next
 				   page by less than this (p(page) minus the
 				   best other's)... */
-	.nb_doubt_bar = 1.8,	/* ...the bar is this much higher */
+	.nb_doubt_bar = 2,	/* ...the bar is this much higher; when it
+				   leads by this or more... */
+	.nb_vouch_cover = 0.5,	/* ...and the first hit covers this share of
+				   the question, the prior vouches for the
+				   page: ... */
+	.nb_vouch_bar = 0.7,	/* ...the bar times this, and neither the
+				   subject test nor a thin lead refuses it
+				   (prior_decide()) */
 	.nb_veto = 0,		/* 1: no answer when the prior put another
 				   hit first than the search's own */
 	.nb_gate = 0,		/* no answer when the first hit's p(page) is
@@ -134,6 +142,21 @@ static struct {
 				   of its bar without the agreement of the
 				   three best hits (SEARCH_AGREE) is the
 				   page instead (0: never) */
+	/* When the best hit's page has no asks (plain_decide();
+	 * docs/design.md, "Pages without asks"), chosen on the DFAK tune
+	 * halves: */
+	.page_other = 0.9,	/* another page scoring this share of the
+				   best hit or more: the page is not clear,
+				   neither an answer nor the page (above 1:
+				   never) */
+	.page_section = 0.9,	/* another section of its page scoring this
+				   share of it or more: the section is not
+				   clear, the page instead of an answer
+				   (above 1: never)... */
+	.page_heading = 0.3,	/* ...as it is when the three best hits are
+				   all on its page and its heading matches
+				   less than this share of the question (0:
+				   never) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -165,6 +188,8 @@ static struct {
 #define NB_DOUBT	(rank_params.nb_doubt)
 #define NB_DOUBT_BAR	(rank_params.nb_doubt_bar)
 #define NB_GRADE	(rank_params.nb_grade)
+#define NB_VOUCH_BAR	(rank_params.nb_vouch_bar)
+#define NB_VOUCH_COVER	(rank_params.nb_vouch_cover)
 #define NOT_FLOOR	(rank_params.not_floor)
 #define NOT_MARGIN	(rank_params.not_margin)
 #define NOT_ASIDE	(rank_params.not_aside)
@@ -174,6 +199,9 @@ static struct {
 #define PAGE_LEAD	(rank_params.page_lead)
 #define PAGE_TIE	(rank_params.page_tie)
 #define PAGE_AGREED	(rank_params.page_agreed)
+#define PAGE_OTHER	(rank_params.page_other)
+#define PAGE_SECTION	(rank_params.page_section)
+#define PAGE_HEADING	(rank_params.page_heading)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -3622,15 +3650,22 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * when it forbids an answer (NB_VETO: it moved the search's first hit;
  * NB_GATE: the first hit's page is unlikely), with *why; else 0, and
  * *bar raised when the first hit's page leads the next one by less than
- * NB_DOUBT (a contested page, or one the prior puts behind another). A
- * first hit whose page has no asks, or a question with no prior, leaves
- * the decision as it is.
+ * NB_DOUBT (a contested page, or one the prior puts behind another). When
+ * it leads by NB_DOUBT or more and the first hit covers NB_VOUCH_COVER of
+ * the question, the prior vouches for the page (*vouch set): the pages'
+ * own asks, read as a whole, say which page the question is about, so
+ * the bar comes down (NB_VOUCH_BAR) and the tests that doubt the page
+ * from a part of the question give way (answer_refused(): the subject
+ * test, a thin lead). A first hit whose page has no asks, or a question
+ * with no prior, leaves the decision as it is.
  */
 static int
-prior_decide(const struct search_hit *h, double *bar, enum search_prior *why)
+prior_decide(const struct search_hit *h, double *bar, enum search_prior *why,
+    int *vouch)
 {
 	double lead;
 
+	*vouch = 0;
 	if (NB_VETO > 0 && h->prior_moved) {
 		*why = SEARCH_PRIOR_VETOED;
 		return 1;
@@ -3644,6 +3679,10 @@ prior_decide(const struct search_hit *h, double *bar, enum search_prior *why)
 	lead = h->page_p - h->page_rival;
 	if (lead < NB_DOUBT)
 		*bar *= NB_DOUBT_BAR;
+	else if (h->coverage >= NB_VOUCH_COVER) {
+		*vouch = 1;
+		*bar *= NB_VOUCH_BAR;
+	}
 	*bar *= 1 + NB_GRADE * (1 - lead);
 	return 0;
 }
@@ -3694,37 +3733,114 @@ page_fits(const struct search_hit *hits, size_t n)
  * only because the three best hits agree on its page (pages_agree():
  * the bar times SEARCH_AGREE), scoring under PAGE_AGREED of the bar
  * without that (not a long question, whose bar comes down for its
- * length); or (PAGE_TIE, 0: never) the page's next section nearly ties
- * with it. The page is sure, the section is not.
+ * length); or (share, 0: never) the page's next section scores share of
+ * it or more: PAGE_TIE (0) on a page with asks, PAGE_SECTION on one
+ * without (plain_decide()). The page is sure, the section is not.
  */
 static int
-page_tie(const struct search_hit *hits, size_t n, double bar)
+page_tie(const struct search_hit *hits, size_t n, double bar, double share)
 {
 	if (pages_agree(hits, n) && !is_long(&hits[0]) &&
 	    hits[0].score < PAGE_AGREED * bar / SEARCH_AGREE)
 		return 1;
-	for (size_t k = 1; PAGE_TIE > 0 && k < n && k < SEARCH_AGREE_HITS;
-	    k++)
+	for (size_t k = 1; share > 0 && k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page == hits[0].page && !hits[k].copy)
-			return hits[k].score >= PAGE_TIE * hits[0].score;
+			return hits[k].score >= share * hits[0].score;
 	return 0;
 }
 
-/* Why the best hit is no answer at the bar (and after the prior's part,
- * no), in words for --explain; NULL when it is one. The one rule of an
- * answer: decide() and search_page_why() both read it. */
+/*
+ * Does another page nearly tie with the best hit: one of the
+ * SEARCH_AGREE_HITS best on another page (not a copy of its section nor
+ * its page in another language: search_hit.copy, .translation) scoring
+ * PAGE_OTHER of it or more? Then the search is not sure of the page.
+ */
+static int
+page_contested(const struct search_hit *hits, size_t n)
+{
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page != hits[0].page && !hits[k].copy &&
+		    !hits[k].translation &&
+		    hits[k].score >= PAGE_OTHER * hits[0].score)
+			return 1;
+	return 0;
+}
+
+/*
+ * Why the best hit's section is no clearer than its page, on a page
+ * without asks (NULL: it is clearer): it reaches its bar only through the
+ * best hits' agreement (page_tie() with PAGE_AGREED); the page's next
+ * section scores PAGE_SECTION of it or more (page_tie()); or the
+ * SEARCH_AGREE_HITS best hits are all on its page and its own heading
+ * matches less than PAGE_HEADING of the question: the body words that
+ * ranked it first are its page's, which its sections share (the DFAK's
+ * pages are paths through one subject).
+ */
 static const char *
-answer_refused(const struct search_hit *hits, size_t n, double bar, int no)
+section_unclear(const struct search_hit *hits, size_t n, double bar)
+{
+	if (page_tie(hits, n, bar, 0))
+		return "the best section reaches its bar only because the "
+		    "best hits agree on its page";
+	if (page_tie(hits, n, bar, PAGE_SECTION))
+		return "the page's next section nearly ties with the best one";
+	if (page_hits(hits, n) >= SEARCH_AGREE_HITS &&
+	    hits[0].heading < PAGE_HEADING)
+		return "the three best hits are on this page and the best "
+		    "one's heading names little of the question";
+	return NULL;
+}
+
+/*
+ * search_decide() when the best hit's page has no asks (hits[0].page_p <
+ * 0: the scores are all there is to go by; docs/design.md, "Pages
+ * without asks"). r is answer_refused()'s reason, NULL when the best hit
+ * is an answer by the rule of every page. Such an answer stands only
+ * when its page is clear (page_contested(): no other page within
+ * PAGE_OTHER of it; else choices) and so is its section
+ * (section_unclear(); else the page).
+ * The page ("which part?") when it fits (page_fits()) and the answer is
+ * refused or its section is not clear; else choices, or nothing close.
+ * *refused (when not NULL) is why there is no answer.
+ */
+static enum search_outcome
+plain_decide(const struct search_hit *hits, size_t n, double bar,
+    const char *r, const char **refused)
+{
+	int page = 1;
+
+	if (r == NULL && page_contested(hits, n)) {
+		r = "another page scores nearly as high";
+		page = 0;
+	} else if (r == NULL)
+		r = section_unclear(hits, n, bar);
+	if (refused != NULL)
+		*refused = r;
+	if (r == NULL)
+		return SEARCH_ANSWER;
+	if (page && page_fits(hits, n))
+		return SEARCH_PAGE;
+	return hits[0].score >= SEARCH_CHOICE_MIN ? SEARCH_CHOICES :
+	    SEARCH_NONE;
+}
+
+/* Why the best hit is no answer at the bar (and after the prior's part:
+ * no, it forbids one; vouch, it vouches for the best hit's page), in
+ * words for --explain; NULL when it is one. The one rule of an answer:
+ * decide() and search_page_why() both read it. */
+static const char *
+answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
+    int vouch)
 {
 	if (no)
 		return "the page prior forbids an answer";
-	if (hits[0].off_subject)
+	if (hits[0].off_subject && !vouch)
 		return "the best section is off the question's subject";
 	if (hits[0].lacks_key)
 		return "the best section lacks the question's key concept";
 	if (has_rival(hits, n))
 		return "another page names a topic of the question";
-	if (lead_thin(hits, n))
+	if (lead_thin(hits, n) && !vouch)
 		return "a thin lead over another page";
 	if (hit_notask(&hits[0]))
 		return "a not-ask of its page refuses it";
@@ -3749,7 +3865,7 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	enum search_prior w = SEARCH_PRIOR_KEPT;
 	const char *r;
 	double bar;
-	int no = 0, tie;
+	int no = 0, tie, vouch = 0;
 
 	if (refused != NULL)
 		*refused = NULL;
@@ -3757,13 +3873,16 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 		return SEARCH_NONE;
 	bar = answer_bar(hits, n, min_score);
 	if (prior)
-		no = prior_decide(&hits[0], &bar, &w);
+		no = prior_decide(&hits[0], &bar, &w, &vouch);
 	if (why != NULL)
 		*why = w;
 	if (barp != NULL)
 		*barp = bar;
-	r = answer_refused(hits, n, bar, no);
-	tie = r == NULL && page_tie(hits, n, bar);
+	r = answer_refused(hits, n, bar, no, vouch);
+	/* A page without asks: plain_decide() (s11-dfak). */
+	if (hits[0].page_p < 0)
+		return plain_decide(hits, n, bar, r, refused);
+	tie = r == NULL && page_tie(hits, n, bar, PAGE_TIE);
 	if (tie)
 		r = "the best section reaches its bar only because the best "
 		    "hits agree on its page, or the page's next section "
@@ -3821,6 +3940,8 @@ search_prior_effect(const struct search_hit *hits, size_t n,
 	without = decide(hits, n, min_score, 0, NULL, NULL, NULL);
 	if (with != SEARCH_ANSWER && without == SEARCH_ANSWER)
 		return why == SEARCH_PRIOR_VETOED ? why : SEARCH_PRIOR_DOUBTED;
+	if (with == SEARCH_ANSWER && without != SEARCH_ANSWER)
+		return SEARCH_PRIOR_VOUCHED;
 	return hits[0].prior_moved ? SEARCH_PRIOR_MOVED : SEARCH_PRIOR_KEPT;
 }
 
@@ -4012,6 +4133,8 @@ static const struct {
 	{ "nb_doubt", &rank_params.nb_doubt, NULL },
 	{ "nb_doubt_bar", &rank_params.nb_doubt_bar, NULL },
 	{ "nb_grade", &rank_params.nb_grade, NULL },
+	{ "nb_vouch_bar", &rank_params.nb_vouch_bar, NULL },
+	{ "nb_vouch_cover", &rank_params.nb_vouch_cover, NULL },
 	{ "not_floor", &rank_params.not_floor, NULL },
 	{ "not_margin", &rank_params.not_margin, NULL },
 	{ "not_aside", &rank_params.not_aside, NULL },
@@ -4021,6 +4144,9 @@ static const struct {
 	{ "page_lead", &rank_params.page_lead, NULL },
 	{ "page_tie", &rank_params.page_tie, NULL },
 	{ "page_agreed", &rank_params.page_agreed, NULL },
+	{ "page_other", &rank_params.page_other, NULL },
+	{ "page_section", &rank_params.page_section, NULL },
+	{ "page_heading", &rank_params.page_heading, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

@@ -200,7 +200,9 @@ double search_min_score(const struct search *s);
  *                below, on the question's subject, not lacks_key, and no
  *                rival page among the SEARCH_AGREE_HITS best hits, and
  *                a lead that is not thin (SEARCH_LEAD), and its page's
- *                not-asks do not refuse it (search_hit_notask());
+ *                not-asks do not refuse it (search_hit_notask()); the
+ *                subject and the thin lead are not asked when the page
+ *                prior vouches for its page (below);
  * SEARCH_PAGE    (in the daemon for pages without asks only: search.c's
  *                page_cover_asks is above 1 and page_agreed 0;
  *                docs/design.md says why) no section is an answer, but
@@ -222,6 +224,14 @@ double search_min_score(const struct search *s);
  * SEARCH_CHOICES no answer, but the best hit reaches SEARCH_CHOICE_MIN:
  *                "is it one of these?" with the closest sections;
  * SEARCH_NONE    nothing close: no answer, TOPICS and HUMAN.
+ * A page without asks (hits[0].page_p < 0: no prior to go by, as the
+ * DFAK's pages) adds its own rules (search.c: plain_decide(), measured on
+ * the DFAK tune halves, docs/design.md "Pages without asks"): an answer
+ * only when no other page among the SEARCH_AGREE_HITS best scores 0.9 of
+ * it (else choices), no other section of its page does, and, when the
+ * three best hits are all on its page, its heading matches 0.3 of the
+ * question or more (else the page, when the page outcome's rules above
+ * let it, or choices).
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.
@@ -247,11 +257,15 @@ double search_min_score(const struct search *s);
  * the best hit's own (search_hit.copy: a guide holding a page twice), or
  * a section of its page in another language (search_hit.translation), is
  * not another page there.
- * The page prior (search_hit.page_p) raises the bar: when the first
- * hit's page leads the next page by less than 0.6 in p(page) (the prior
- * hesitates, or puts another page first), the bar is 1.8 times higher
- * (search.c: prior_decide(), measured on the tune halves). A first hit
- * whose page has no asks, or a guide without asks, keeps the bar.
+ * The page prior (search_hit.page_p) moves the bar: when the first
+ * hit's page leads the next page by less than 0.75 in p(page) (the prior
+ * hesitates, or puts another page first), the bar is 2 times higher;
+ * when it leads by 0.75 or more and the first hit covers half the
+ * question or more, the prior vouches for the page: the bar is 0.7 times
+ * the bar, and neither the subject test nor a thin lead refuses the hit
+ * (the pages' own asks say which page the question is about; search.c:
+ * prior_decide(), measured on the tune halves). A first hit whose page
+ * has no asks, or a guide without asks, keeps the bar and both tests.
  * Scale: SEARCH_CHOICE_MIN is a score (search.h's top comment); the other
  * factors are shares of min_score, so they follow guide.min_score.
  */
@@ -298,8 +312,8 @@ int search_page_why(const struct search_hit *hits, size_t n,
  * outcome, for --explain: nothing to go by (no hit's page has asks), kept
  * the search's first hit first, put another first (the outcome as it
  * would be without it), vetoed an answer (it moved the search's first
- * hit: choices), or doubted the first hit's page (an answer turned into
- * choices).
+ * hit: choices), doubted the first hit's page (an answer turned into
+ * choices), or vouched for it (choices turned into an answer).
  */
 enum search_prior {
 	SEARCH_PRIOR_NONE = 0,
@@ -307,6 +321,7 @@ enum search_prior {
 	SEARCH_PRIOR_MOVED,
 	SEARCH_PRIOR_VETOED,
 	SEARCH_PRIOR_DOUBTED,
+	SEARCH_PRIOR_VOUCHED,
 };
 /* What the prior did (the list above) to the decision on these hits. */
 enum search_prior search_prior_effect(const struct search_hit *hits,

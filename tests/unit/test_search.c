@@ -21,9 +21,31 @@
 
 static char fixdir[1024];
 
-/* The page outcome (search.h: SEARCH_PAGE) on as measured (1: page_hits
- * 2, page_agreed 0.95), off (0), or as the daemon has it (-1: the
- * defaults), so that the checks hold whatever the defaults. */
+/* The rules of a page without asks (search.c: plain_decide(), the
+ * constants page_other, page_section and page_heading) off (0: the
+ * decision of every page) or as the daemon has them (-1), so that checks
+ * of the rules of every page hold on hand-made hits, which have no page
+ * prior. */
+static void
+plain_on(int on)
+{
+	static double other = -1, section = -1, heading = -1;
+
+	if (other < 0) {
+		(void)search_tune_get("page_other", &other);
+		(void)search_tune_get("page_section", &section);
+		(void)search_tune_get("page_heading", &heading);
+	}
+	(void)search_tune_set("page_other", on == 0 ? 2 : other);
+	(void)search_tune_set("page_section", on == 0 ? 2 : section);
+	(void)search_tune_set("page_heading", on == 0 ? 0 : heading);
+}
+
+/* The page outcome (search.h: SEARCH_PAGE) on as s10-page measured it
+ * (1: page_hits 2, page_agreed 0.95), off (0), or as the daemon has it
+ * (-1: the defaults), so that the checks hold whatever the defaults. On
+ * or off, the rules of a page without asks are off (plain_on(0)); -1
+ * puts them back. */
 static void
 page_on(int on)
 {
@@ -36,6 +58,7 @@ page_on(int on)
 	(void)search_tune_set("page_hits", on > 0 ? 2 : on == 0 ? 0 : hits);
 	(void)search_tune_set("page_agreed", on > 0 ? 0.95 : on == 0 ? 0 :
 	    agreed);
+	plain_on(on < 0 ? -1 : 0);
 }
 
 static void
@@ -1102,17 +1125,26 @@ test_decide_evidence(void)
  * lead, or a next hit on the best hit's own page, gives the answer.
  */
 static void
-test_decide_lead(void)
+lead_thin_hits(struct search_hit h[3], double top)
 {
-	const double m = 0.8, top = 3 * m;
-	struct search_hit h[3];
-
 	for (size_t k = 0; k < 3; k++) {
 		h[k] = mkhit(top, 0.9, 1, 4, 4);
 		h[k].page = k;
 	}
 	h[1].score = top * (SEARCH_LEAD + 1) / 2;
 	h[2].score = top * 0.5;
+}
+
+static void
+test_decide_lead(void)
+{
+	const double m = 0.8, top = 3 * m;
+	struct search_hit h[3];
+
+	/* The rule of every page: hand-made hits have no page prior, and
+	 * a page without asks adds its own (test_decide_plain()). */
+	plain_on(0);
+	lead_thin_hits(h, top);
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "three times the bar, but another page nearly ties: choices");
 	h[1].score = top * SEARCH_LEAD * 0.9;
@@ -1133,6 +1165,81 @@ test_decide_lead(void)
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
 	    "...nearly tied, but the best covers much more of the question: "
 	    "answer");
+	plain_on(-1);
+}
+
+/*
+ * The page prior vouches for the best hit's page (search.c:
+ * prior_decide()): its p(page) leads every other page's by nb_doubt or
+ * more and the hit covers nb_vouch_cover of the question. Then a thin
+ * lead over another page, the subject test and a score between
+ * nb_vouch_bar of the bar and the bar do not refuse it; a key concept the
+ * page lacks, or too little of the question covered, still do. Without
+ * the prior (a page without asks), or with a prior that hesitates, the
+ * same hits give choices.
+ */
+static void
+test_decide_vouch(void)
+{
+	const double m = 0.8, top = 3 * m;
+	double doubt = -1, vbar = -1, vcover = -1;
+	struct search_hit h[3];
+
+	CHECK(search_tune_get("nb_doubt", &doubt) == 0 &&
+	    search_tune_get("nb_vouch_bar", &vbar) == 0 &&
+	    search_tune_get("nb_vouch_cover", &vcover) == 0 && doubt < 0.9 &&
+	    vbar < 0.9 && vcover <= 0.6, "the prior vouches from a lead of "
+	    "nb_doubt, for a hit covering nb_vouch_cover of the question");
+	/* The rule of every page (test_decide_lead()). */
+	plain_on(0);
+	lead_thin_hits(h, top);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "another page nearly ties, no prior: choices (the thin lead)");
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.02;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...the prior sure of the best hit's page: an answer");
+	CHECK_INT(SEARCH_PRIOR_VOUCHED, search_prior_effect(h, 3, m),
+	    "...and --explain can say the prior did it");
+	h[0].page_p = 0.5;
+	h[0].page_rival = 0.4;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...a prior that hesitates: choices");
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.02;
+	h[0].lacks_key = 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...vouched for, but its page lacks the question's key concept: "
+	    "choices");
+	h[0].lacks_key = 0;
+	/* Off the question's subject, with a clear lead. */
+	h[1].score = top * 0.5;
+	h[0].off_subject = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "off the question's subject, the prior sure of its page: an "
+	    "answer");
+	h[0].page_p = h[0].page_rival = -1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...the same on a page without asks: choices");
+	h[0].off_subject = 0;
+	/* Under the bar, above nb_vouch_bar of it. */
+	h[0].score = m * (1 + vbar) / 2;
+	h[1].score = h[2].score = h[0].score / 2;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "under the bar, no prior: choices");
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.02;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...the prior sure of its page: an answer");
+	h[0].coverage = h[0].heading = vcover - 0.05;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...but covering less than nb_vouch_cover of the question: "
+	    "choices");
+	h[0].coverage = h[0].heading = 0.9;
+	h[0].score = m * vbar * 0.9;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...under nb_vouch_bar of the bar: choices");
+	plain_on(-1);
 }
 
 /* A page held twice (the DFAK seed folder repeats a French page): the
@@ -1200,6 +1307,20 @@ test_decide_page(void)
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, search_min_score(s)),
 	    "...at the guide's bar the best section is an answer (a tie of "
 	    "two answers stays an answer: page_tie is 0)");
+	page_on(-1);
+	{
+		char why[512] = "";
+
+		CHECK_INT(SEARCH_PAGE, search_decide(h, n,
+		    search_min_score(s)), "...but as the daemon has it, a "
+		    "page without asks whose next section nearly ties: the "
+		    "page, which part?");
+		CHECK(search_page_why(h, n, search_min_score(s), why,
+		    sizeof(why)) == 1 && strstr(why, "the page's next "
+		    "section nearly ties with the best one") != NULL,
+		    "...--explain says so");
+	}
+	page_on(1);
 	n = search_query(s, "the camera light turns on by itself", "en", h, 10);
 	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
 	    "The camera light turns on") == 0 && search_decide(h, n,
@@ -1269,6 +1390,113 @@ test_decide_copy(void)
 	}
 }
 
+/* A small guide without asks, as the DFAK's pages are: one page in two
+ * parts, one that nearly shares the first part's heading, one apart. */
+static const char plain_phone[] =
+"# My phone was taken\n\n## The police kept my phone\n\nIf the police "
+"kept your phone, write down when and where it was taken, and ask a "
+"lawyer how to get it back.\n\n## The police returned my phone\n\nIf "
+"the police returned your phone, do not trust it any more: reset it, or "
+"use another one.\n";
+static const char plain_laptop[] =
+"# My laptop was taken\n\n## The police kept my laptop\n\nIf the police "
+"kept your laptop or your phone, write down when and where it was taken, "
+"and change the passwords it held.\n";
+
+/* Hits that the rule of every page answers (plain_on(0)) and the rules
+ * of a page without asks (plain_on(-1), as the daemon has them) decide
+ * as want. */
+static void
+check_plain(const struct search_hit *h, size_t n, double m, int want,
+    const char *what)
+{
+	plain_on(0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...the rule of every page: an answer");
+	plain_on(-1);
+	CHECK_INT(want, search_decide(h, n, m), what);
+}
+
+/*
+ * A page without asks (search.c: plain_decide()): an answer only when
+ * its section clearly beats the page's other sections (page_section; and
+ * page_heading when the three best hits are on its page) and its page
+ * clearly beats the other pages (page_other); the page ("which part?")
+ * when the page is clear but not the section; choices when the page is
+ * not clear. Each of the first three fails on the rule of every page,
+ * which answers.
+ */
+static void
+test_decide_plain(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	const char *head;
+	double m;
+	size_t n;
+
+	guide_load_buffer(g, "phone.en.md", plain_phone, strlen(plain_phone),
+	    "en");
+	guide_load_buffer(g, "laptop.en.md", plain_laptop,
+	    strlen(plain_laptop), "en");
+	guide_load_buffer(g, "paper.en.md", copy_paper, strlen(copy_paper),
+	    "en");
+	s = search_new(g);
+	m = search_min_score(s);
+
+	n = search_query(s, "police phone", "en", h, 3);
+	CHECK(n == 3 && h[0].page_p < 0 && h[1].page == h[0].page &&
+	    h[1].score >= 0.9 * h[0].score && h[0].score > 2 * m,
+	    "police phone: two sections of the phone page nearly tie, far "
+	    "above the bar, no asks");
+	check_plain(h, n, m, SEARCH_PAGE, "...a page without asks: the "
+	    "section is not clear, the page is: which part?");
+
+	n = search_query(s, "police kept", "en", h, 3);
+	CHECK(n == 3 && h[1].page != h[0].page && h[2].page == h[0].page &&
+	    h[1].score >= 0.9 * h[0].score && h[0].score > 2 * m,
+	    "police kept: the laptop page nearly ties with the phone page, "
+	    "the third hit on the phone page");
+	check_plain(h, n, m, SEARCH_CHOICES, "...a page without asks: the "
+	    "page is not clear, choices (the rule of every page answers: "
+	    "the third hit backs the first, the lead is not thin)");
+	{
+		char why[512] = "";
+
+		CHECK(search_page_why(h, n, m, why, sizeof(why)) == 0,
+		    "...--explain gives no page reason for choices");
+	}
+
+	n = search_query(s, "phone trust", "en", h, 3);
+	CHECK(n == 3 && h[1].page == h[0].page && h[2].page == h[0].page &&
+	    h[1].score < 0.5 * h[0].score && h[0].heading < 0.3 &&
+	    h[0].score > m, "phone trust: the three best on the phone page, "
+	    "the first well ahead, its heading naming little of the "
+	    "question");
+	check_plain(h, n, m, SEARCH_PAGE, "...a page without asks: what "
+	    "ranked it is the page's words, the page");
+	{
+		char why[512] = "";
+
+		CHECK(search_page_why(h, n, m, why, sizeof(why)) == 1 &&
+		    strstr(why, "page outcome: 3 of the 3 best hits are on "
+		    "this page; the three best hits are on this page and the "
+		    "best one's heading names little of the question") == why,
+		    "...--explain says why");
+	}
+
+	n = search_query(s, "the police kept my phone", "en", h, 3);
+	head = n > 0 ? guide_section_heading(g, h[0].section) : "";
+	CHECK(n == 3 && strcmp(head, "The police kept my phone") == 0 &&
+	    h[1].score < 0.9 * h[0].score && h[2].score < 0.9 * h[0].score,
+	    "the police kept my phone: its section well ahead of the rest");
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...section and page clear: an answer");
+	search_free(s);
+	guide_free(g);
+}
+
 /* A page, its French version, and a page that nearly ties with it. */
 static const char trans_en[] =
 "# Signal safety numbers\n\nCompare the safety numbers in Signal with "
@@ -1316,8 +1544,13 @@ test_decide_translation(void)
 		    h[1].score > SEARCH_LEAD * h[0].score &&
 		    h[2].translation == (i == 0), "signal safety numbers: "
 		    "another page nearly ties, the French page third");
+		/* The thin lead, the rule of every page: on a page without
+		 * asks another page this close gives choices whatever the
+		 * third hit (plain_decide(): page_other). */
+		plain_on(0);
 		CHECK_INT(want[i], search_decide(h, n, search_min_score(s)),
 		    what[i]);
+		plain_on(-1);
 		if (i == 0) {
 			/* The French page is this one-section page again:
 			 * no second part to offer. */
@@ -2238,9 +2471,11 @@ main(void)
 	test_deflang();
 	test_decide_evidence();
 	test_decide_lead();
+	test_decide_vouch();
 	test_decide_copy();
 	test_decide_page();
 	test_decide_translation();
+	test_decide_plain();
 	test_guide_bar();
 	test_topics();
 	return TAP_DONE();
