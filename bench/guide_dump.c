@@ -207,7 +207,8 @@ run_questions(const struct guide *g, const struct search *s, double min,
 					printf("      %s cov %.2f head %.2f "
 					    "page %zu%s%s%s%s answerable %d "
 					    "words %zu matched %zu rarity %.2f "
-					    "unknown %.2f title %u about %d\n",
+					    "unknown %.2f title %u about %d "
+					    "notask %.2f ask %.2f\n",
 					    labels_match(qe, g,
 					    hits[k].section) ? "RIGHT" : "wrong",
 					    hits[k].coverage, hits[k].heading,
@@ -223,7 +224,8 @@ run_questions(const struct guide *g, const struct search *s, double min,
 					    hits[k].title_topics,
 					    (hits[k].heading > 0 ||
 					    hits[k].title_topics != 0) &&
-					    !hits[k].key_mention);
+					    !hits[k].key_mention,
+					    hits[k].notask, hits[k].page_ask);
 			}
 		}
 	}

@@ -317,16 +317,17 @@ def parse(path, errors):
 
 
 def term_keys(stemmer, lang, term, stops=None):
-    """(language, stemmed words) keys of a term: one per language for '*'.
-    With stops (language -> set), the words the search drops are left out,
-    as the search will see the term."""
+    """(language, stemmed words) keys of a term: one per language for '*',
+    whose words stay as typed (the search does not stem them). With stops
+    (language -> set), the words the search drops are left out, as the
+    search will see the term."""
     ws = words(term)
     langs = LANGS if lang == "*" else (lang,)
     keys = []
     for l in langs:
         sw = stops.get(l, ()) if stops else ()
-        keys.append((l, tuple(stemmer.stem(l, w) for w in ws
-                              if w not in sw)))
+        keys.append((l, tuple(w if lang == "*" else stemmer.stem(l, w)
+                              for w in ws if w not in sw)))
     return keys
 
 
@@ -344,13 +345,17 @@ def show_match(blocks, stemmer, stopfile, lang, text):
         return tuple(stemmer.stem(l, w) for w in words(t) if w not in sw)
 
     q = seq(text, lang)
+    raw = tuple(w for w in words(text) if w not in sw)
     print("%s: %s" % (lang, " ".join(q)))
     for b in blocks:
         hits = []
         for l, term, _ in b.terms:
             if l != lang and l != "*":
                 continue
-            k = seq(term, lang)
+            # "*" terms as the search compares them: as typed.
+            k = seq(term, lang) if l != "*" else tuple(
+                w for w in words(term) if w not in sw)
+            q = seq(text, lang) if l != "*" else raw
             if k and any(q[i:i + len(k)] == k
                          for i in range(len(q) - len(k) + 1)):
                 hits.append(term)

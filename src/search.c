@@ -51,7 +51,7 @@ static struct {
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
-		not_floor, not_margin;
+		not_floor, not_margin, not_aside;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed;
@@ -125,6 +125,10 @@ static struct {
 	.not_margin = 0.25,	/* ...and this much more than its best ask:
 				   the page does not answer it (hit_notask());
 				   both chosen on the tune halves */
+	.not_aside = 0.1,	/* a hit that nothing marks as being about
+				   the question (hit_about()) is refused by
+				   a not-ask at least as like it as the
+				   page's best ask less this */
 	/* The page outcome (page_fits(), page_tie(); docs/design.md, "This
 	 * page, which part?"): ON for pages without asks only. Chosen on the
 	 * tune halves (page_hits 2); on pages with asks (replies/) it gained
@@ -199,6 +203,7 @@ static struct {
 #define NB_VOUCH_COVER	(rank_params.nb_vouch_cover)
 #define NOT_FLOOR	(rank_params.not_floor)
 #define NOT_MARGIN	(rank_params.not_margin)
+#define NOT_ASIDE	(rank_params.not_aside)
 #define PAGE_HITS	(rank_params.page_hits)
 #define PAGE_COVER	(rank_params.page_cover)
 #define PAGE_COVER_ASKS	(rank_params.page_cover_asks)
@@ -3415,15 +3420,20 @@ hits_topics(const struct search *s, const struct qwords *q, const char *lang,
 	}
 }
 
+static int hit_about(const struct search_hit *hit);
+
 /* Does a not-ask of hit's page (guide.h: a question the page does not
- * answer) read like the question, clearly more than any of its asks? Then
- * the page's hits are no answer (search_decide(): choices or none). */
+ * answer) read like the question, clearly more than any of its asks
+ * (NOT_MARGIN)? Or, when nothing marks the hit as being about the
+ * question (hit_about(): it answers only on how much of the question its
+ * words cover), about as much as its best ask (NOT_ASIDE)? Then the
+ * page's hits are no answer (search_decide(): choices or none). */
 static int
 hit_notask(const struct search_hit *hit)
 {
 	return hit->notask_id >= 0 && hit->notask > 0 &&
-	    hit->notask >= NOT_FLOOR &&
-	    hit->notask - hit->page_ask >= NOT_MARGIN;
+	    hit->notask >= NOT_FLOOR && hit->notask - hit->page_ask >=
+	    (hit_about(hit) ? NOT_MARGIN : -NOT_ASIDE);
 }
 
 /* Does something mark hit's section as being about the question: its
@@ -4145,6 +4155,7 @@ static const struct {
 	{ "nb_vouch_cover", &rank_params.nb_vouch_cover, NULL },
 	{ "not_floor", &rank_params.not_floor, NULL },
 	{ "not_margin", &rank_params.not_margin, NULL },
+	{ "not_aside", &rank_params.not_aside, NULL },
 	{ "page_hits", &rank_params.page_hits, NULL },
 	{ "page_cover", &rank_params.page_cover, NULL },
 	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },

@@ -105,6 +105,14 @@ concepts es "mi vecino se roba mi wifi" wifi-intruder
 concepts fr "où ranger les documents papier de l'association" paper-records
 concepts es "como pido medidas cautelares a la cidh" protection-mechanisms
 concepts fr "j'ai envoyé un mail au mauvais destinataire" email-recall
+# Neighbours added in s11 (2026-12-07): settings and purchases a helpdesk
+# hears about that digital first aid does not explain.
+concepts en "should i switch on dns over https" encrypted-dns
+concepts fr "comment activer le dns chiffré" encrypted-dns
+concepts es "mis datos del whois de mi dominio son públicos?" domain-privacy
+concepts fr "où trouver une carte sim anonyme" sim-registration
+concepts en "how do i harden wordpress against attacks" cms-security
+concepts es "en migración me pidieron dar mis huellas" biometric-collection
 
 # without LANG QUESTION CONCEPT: the question does not bring in CONCEPT. A
 # concept of everyday adverbs pulls any question that uses them: remote
@@ -138,6 +146,14 @@ without es "tomé una captura de pantalla del mensaje" arrest
 concepts es "a mi hermano lo detuvieron ayer" arrest
 concepts fr "quelqu'un peut m'aider à distance" remote-help
 concepts es "necesito ayuda remota con mi compu" remote-help
+# "*" terms are compared as typed, not stemmed: Spanish "autoridades" is
+# "autor" once stemmed, and a participle's stem is its verb's ("deleted
+# my account" by the platform, "delete my account" by oneself).
+without es "quién es el autor de este artículo" government
+concepts es "las autoridades se llevaron mi compu" government
+without en "how do i delete my account" account-suspended
+concepts en "instagram deleted my account without warning" \
+    account-suspended
 
 # no_neighbour LANG QUESTION: a covered question that names a neighbouring
 # subject only as context (when, where, who) brings in no concept of the
@@ -181,6 +197,11 @@ no_neighbour fr "mon pc affiche un écran noir et demande une rançon"
 no_neighbour en "after i testified in court my email was hacked"
 no_neighbour es "me robaron el celular con la batería externa"
 no_neighbour en "someone cloned our website after we registered our ngo"
+no_neighbour en "my phone was stolen, should i buy a sim card with the \
+same number"
+no_neighbour en "should i back up my phone before i reset it"
+no_neighbour es "me detuvieron y me tomaron las huellas"
+no_neighbour en "our site went down after we installed a security plugin"
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those

@@ -713,6 +713,79 @@ test_neighbours_blur(void)
 }
 
 /*
+ * A setting the guide names only in passing: asked whether to turn on
+ * encrypted DNS (DNS over HTTPS), a guide whose only page on it is about
+ * the https padlock (both its sections say DNS, https, encrypted and
+ * browser, so that none is a rare concept of this small guide) gives no
+ * confident answer in any language: the shipped lexicon knows encrypted
+ * DNS as a subject of its own (`encrypted-dns`, 2026-12-07), which the
+ * padlock page lacks; without that block the English question lacks
+ * nothing there, and only its score keeps it from an answer. With a page
+ * on encrypted DNS, the same question is answered from it.
+ */
+static const char *const dns_padlock[][2] = {
+	{ "en", "---\ntitle: Website padlocks\n---\n"
+	  "# The padlock in your browser\n\n"
+	  "The padlock means https: the page travels encrypted between the "
+	  "site and your browser. Your network still sees which site you "
+	  "visit, through DNS and the site's name.\n\n"
+	  "# When the padlock is missing\n\n"
+	  "Without https the page is not encrypted: anyone on the network "
+	  "can read and change what your browser shows. Do not type a "
+	  "password there; https does not hide the DNS look-up either.\n" },
+	{ "fr", "---\ntitle: Le cadenas des sites\n---\n"
+	  "# Le cadenas du navigateur\n\n"
+	  "Le cadenas veut dire https : la page voyage chiffrée entre le site "
+	  "et votre navigateur. Votre réseau voit quand même quel site vous "
+	  "visitez, par le DNS et le nom du site.\n\n"
+	  "# Quand le cadenas manque\n\n"
+	  "Sans https, la page n'est pas chiffrée : n'importe qui sur le "
+	  "réseau peut lire et modifier ce qu'affiche votre navigateur. N'y "
+	  "tapez pas de mot de passe ; https ne cache pas non plus la "
+	  "requête DNS.\n" },
+	{ "es", "---\ntitle: El candado de los sitios\n---\n"
+	  "# El candado del navegador\n\n"
+	  "El candado quiere decir https: la página viaja cifrada entre el "
+	  "sitio y tu navegador. Tu red igual ve qué sitio visitas, por el "
+	  "DNS y el nombre del sitio.\n\n"
+	  "# Cuando falta el candado\n\n"
+	  "Sin https la página no va cifrada: cualquiera en la red puede leer "
+	  "y cambiar lo que muestra tu navegador. No escribas una contraseña "
+	  "ahí; https tampoco oculta la consulta DNS.\n" },
+};
+static const char *const dns_page[][2] = {
+	{ "en", "---\ntitle: Encrypted DNS\n---\n"
+	  "# Turn on encrypted DNS\n\n"
+	  "Encrypted DNS (DNS over HTTPS) hides from your network which "
+	  "sites you look up. Turn it on in your browser's or your phone's "
+	  "network settings.\n" },
+	{ "fr", "---\ntitle: DNS chiffré\n---\n"
+	  "# Activer le DNS chiffré\n\n"
+	  "Le DNS chiffré (DNS sur HTTPS) cache à votre réseau les sites que "
+	  "vous cherchez. Activez-le dans les réglages réseau du navigateur "
+	  "ou du téléphone.\n" },
+	{ "es", "---\ntitle: DNS cifrado\n---\n"
+	  "# Activar el DNS cifrado\n\n"
+	  "El DNS cifrado (DNS sobre HTTPS) le oculta a tu red qué sitios "
+	  "buscas. Actívalo en la configuración de red del navegador o del "
+	  "teléfono.\n" },
+};
+
+static void
+test_neighbours_dns(void)
+{
+	static const char *const qs[][2] = {
+		{ "en", "should i turn on encrypted dns in my browser" },
+		{ "fr", "faut-il activer le dns chiffré dans mon navigateur" },
+		{ "es", "conviene activar el dns cifrado en el navegador" },
+	};
+
+	check_neighbour("encrypted-dns", "encrypted DNS", dns_padlock,
+	    "padlock", dns_page, "dns", ARRAY_LEN(dns_page), qs,
+	    ARRAY_LEN(qs));
+}
+
+/*
  * A section that nothing marks as being about the question (its heading
  * shares no word with it, its page's title names none of its topics) and
  * that covers little of it is not an answer: the question's most specific
@@ -2140,6 +2213,41 @@ notasks_guide(struct guide **g, int with_block)
 	return search_new(*g);
 }
 
+/*
+ * A hit that nothing marks as being about the question (no heading word
+ * shared, no title topic: hit_about()) answers only on how much of the
+ * question its words cover. Then its page's not-ask refuses it when it
+ * reads about as much like the question as the page's best ask
+ * (not_aside, s11-unc): "quel plugin de securite installer sur notre site
+ * wordpress" met a section on what breaks a site, aside, whose page's
+ * not-asks on ordinary WordPress use read as much like it as its asks. A
+ * hit whose heading shares a word with the question still needs a
+ * not-ask clearly closer than any ask (not_margin).
+ */
+static void
+test_notasks_aside(void)
+{
+	struct search_hit h[1];
+
+	h[0] = mkhit(2.0, 0.7, 1, 5, 4);
+	h[0].notask = 0.46;
+	h[0].notask_id = 0;
+	h[0].page_ask = 0.48;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, 0.8), "a not-ask as "
+	    "like the question as the best ask: the section whose heading "
+	    "shares its words answers");
+	h[0].heading = 0;
+	CHECK(search_decide(h, 1, 0.8) != SEARCH_ANSWER, "...an aside "
+	    "section of that page (covering 0.7 of the question) does not");
+	h[0].notask = 0.3;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, 0.8), "...unless the "
+	    "not-ask reads clearly less like it than the best ask");
+	h[0].notask = 0.46;
+	h[0].title_topics = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, 0.8), "...or its "
+	    "page's title names a topic of the question");
+}
+
 static void
 test_notasks(void)
 {
@@ -2195,6 +2303,7 @@ test_notasks(void)
 	search_tune_set("not_margin", margin);
 	search_free(s);
 	guide_free(g);
+	test_notasks_aside();
 }
 
 /*
@@ -2421,6 +2530,7 @@ main(void)
 	test_scope();
 	test_neighbours();
 	test_neighbours_blur();
+	test_neighbours_dns();
 	test_aside();
 	test_key_mention();
 	test_siblings();
