@@ -166,6 +166,10 @@ sample(const struct client *c, char tag, double ms)
 		fprintf(sf, "%c %.3f %.3f %d\n", tag, now_ms(), ms, c->idx);
 }
 
+static void say(const char *, ...) __attribute__((format(printf, 1, 2)));
+static void die(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
 static void
 say(const char *fmt, ...)
 {
