@@ -2470,10 +2470,11 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	if (!near || t != NONE)
 		return ref;
 	real = known_stem(s, li, st, sl);
-	/* Prefixes: other stems that start with this one (a word cut short:
-	 * "ordi", "compu"; not a word of its own: "mail" is not "mailvelop",
-	 * "idea" not "ideal")... */
-	if (sl >= PREFIX_MIN && l->nsorted > 0 && W_PREFIX > 0 && !real) {
+	/* Prefixes: other stems that start with this one: a word cut short
+	 * ("ordi", "compu"), or a word of the language as the first part of
+	 * a compound whose rest is a word too ("girl" of "girlfriend"), not
+	 * another word ("idea" is not "ideal", "police" not "policies")... */
+	if (sl >= PREFIX_MIN && l->nsorted > 0 && W_PREFIX > 0) {
 		char qs[WORD_MAX];
 		size_t lo = 0, hi = l->nsorted, k;
 
@@ -2493,10 +2494,12 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 			uint32_t pt = l->sorted[k];
 			const struct stent *e =
 			    &s->vocab.ents[s->terms[pt].key];
+			const char *pk = strtab_key(&s->vocab, e) + 1;
 
-			if (strncmp(strtab_key(&s->vocab, e) + 1, qs, sl) != 0)
+			if (strncmp(pk, qs, sl) != 0)
 				break;
-			if (pt == t)
+			if (pt == t || (real && (e->len - 1 < sl + 3 ||
+			    !known_stem(s, li, pk + sl, e->len - 1 - sl))))
 				continue;
 			add_near(s, pt, W_PREFIX, 'p', st, sl, &ref);
 		}
@@ -2537,7 +2540,8 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 						d[1 + (j < k - 1 ? j : j - 1)] =
 						    st[j];
 				dn = sl;
-				if ((t = lookup(s, li, d + 1, dn - 1)) != NONE &&
+				if (dn - 1 >= TYPO_MIN &&
+				    (t = lookup(s, li, d + 1, dn - 1)) != NONE &&
 				    typo_fits(st, d + 1))
 					cands[nc++] = t;
 			}
