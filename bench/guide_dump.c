@@ -117,6 +117,73 @@ tally_print(const char *name, const struct tally *t)
 	    100.0 * t->rank1 / t->total);
 }
 
+/* -T -v: the near matches (prefix, typo) of the question being asked,
+ * "stem>term" pairs, and how often they decide a tune line's best hit. */
+static char near_log[1024];
+static size_t near_len;
+
+static void
+near_note(void *arg, int kind, const char *st, size_t sl, const char *term,
+    size_t tl)
+{
+	int n;
+
+	(void)arg;
+	if (near_len >= sizeof(near_log))
+		return;
+	n = snprintf(near_log + near_len, sizeof(near_log) - near_len,
+	    " %.*s%s%.*s", (int)sl, st, kind == 't' ? "~" : ">", (int)tl,
+	    term);
+	if (n > 0)
+		near_len += (size_t)n;
+}
+
+struct near_tally {
+	int	lines;		/* tune lines with a near match */
+	int	decided;	/* ...whose best hit or outcome it changes */
+	int	top1_on, top1_off, wrong_on, wrong_off;
+};
+
+/* Asks qq again with no near match; counts the line if its best hit or
+ * outcome changes, and prints it. */
+static void
+near_compare(const struct guide *g, const struct search *s, const char *ql,
+    const char *qq, const char *qe, double min, const struct search_hit *on,
+    size_t non, enum search_outcome oon, const struct labels_judged *jon,
+    struct near_tally *nt)
+{
+	struct search_hit hits[3];
+	struct labels_judged j;
+	enum search_outcome o;
+	double wt, wp;
+	size_t n;
+
+	nt->lines++;
+	(void)search_tune_get("w_typo", &wt);
+	(void)search_tune_get("w_prefix", &wp);
+	(void)search_tune_set("w_typo", 0);
+	(void)search_tune_set("w_prefix", 0);
+	n = search_query(s, qq, strcmp(ql, "auto") == 0 ? NULL : ql, hits, 3);
+	(void)search_tune_set("w_typo", wt);
+	(void)search_tune_set("w_prefix", wp);
+	o = search_decide(hits, n, min);
+	labels_judge(qe, g, hits, n, o, &j);
+	if (o == oon && n == non && (n == 0 ||
+	    hits[0].section == on[0].section)) {
+		printf("NEAR [%s] %s\n  near:%s\n  same without\n", ql, qq,
+		    near_log);
+		return;
+	}
+	nt->decided++;
+	nt->top1_on += jon->page1;
+	nt->top1_off += j.page1;
+	nt->wrong_on += jon->wrong;
+	nt->wrong_off += j.wrong;
+	printf("NEAR [%s] %s\n  near:%s\n  with: %s, without: %s\n", ql, qq,
+	    near_log, jon->page1 ? "right" : jon->wrong ? "WRONG" : "unsure",
+	    j.page1 ? "right" : j.wrong ? "WRONG" : "unsure");
+}
+
 /* -T: the questions on stdin. */
 static int verbose;	/* -v: why each hit of a printed miss is kept */
 static int by_page;	/* -P: labels cut to their pages */
@@ -138,7 +205,12 @@ run_questions(const struct guide *g, const struct search *s, double min,
 	struct tally t[SPLITS];
 	char line[4096];
 
+	struct near_tally nt;
+
+	memset(&nt, 0, sizeof(nt));
 	memset(t, 0, sizeof(t));
+	if (verbose)
+		search_tune_near_hook(near_note, NULL);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		char *ql, *qq, *qe, *split, *nl;
 		struct search_hit hits[3];
@@ -171,10 +243,16 @@ run_questions(const struct guide *g, const struct search *s, double min,
 			labels_cut_pages(qe);
 		sp = split == NULL ? 2 : strcmp(split, "tune") == 0 ? 0 :
 		    strcmp(split, "test") == 0 ? 1 : 2;
+		near_len = 0;
+		near_log[0] = '\0';
 		n = search_query(s, qq, strcmp(ql, "auto") == 0 ? NULL : ql,
 		    hits, 3);
 		o = search_decide(hits, n, min);
 		labels_judge(qe, g, hits, n, o, &j);
+		/* Test lines are never compared: their outcomes stay unseen. */
+		if (verbose && near_len > 0 && sp != 1)
+			near_compare(g, s, ql, qq, qe, min, hits, n, o, &j,
+			    &nt);
 		for (int i = 0; i < SPLITS; i++) {
 			if (i != sp && i != 2)
 				continue;
@@ -231,6 +309,12 @@ run_questions(const struct guide *g, const struct search *s, double min,
 	}
 	for (int i = 0; i < SPLITS; i++)
 		tally_print(names[i], &t[i]);
+	if (verbose)
+		printf("near matches: %d tune lines have one, %d decide the best "
+		    "hit or outcome: page-1 %d with, %d without; confident "
+		    "wrong %d with, %d without\n", nt.lines, nt.decided,
+		    nt.top1_on, nt.top1_off, nt.wrong_on, nt.wrong_off);
+	search_tune_near_hook(NULL, NULL);
 	/* The bar moves with how the pages are cut (it is measured on their
 	 * sections): a change of outcome near it is often the bar's. */
 	printf("bar: min_score %.3f, %zu pages, %zu sections\n", min,

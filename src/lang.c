@@ -164,6 +164,8 @@ static const struct lang_key {
 	    .doc = "tell the language, kept" },
 	{ .name = "elisions", .use = USE_ELISION,
 	    .doc = "cut before an apostrophe" },
+	{ .name = "words", .use = USE_SHOW,
+	    .doc = "common words: never read as misspellings (search)" },
 };
 
 struct entry {

@@ -478,6 +478,8 @@ struct search {
 	struct posting		*posts;
 	size_t			 nposts;
 	struct strtab		 dels;		/* lang + stem minus a byte */
+	struct strtab		 known;		/* lang + stem of a word of the
+						   language: never a typo */
 	struct dlink		*dlinks;
 	size_t			 ndlinks;
 	struct strtab		 stems;		/* lang + word -> stem cache */
@@ -1363,6 +1365,37 @@ build_deletes(struct search *s)
 	}
 }
 
+/* The stems of each index language's common words (its lang file's
+ * [words]): a question word with one of them is a word of the language,
+ * not a misspelling of another (match_stem()). */
+static void
+build_known(struct search *s)
+{
+	strtab_init(&s->known, 4096);
+	for (size_t li = 0; li < s->nlangs; li++) {
+		const char *const *w;
+		size_t n;
+
+		w = lang_items(s->langs[li].code, "words", &n);
+		for (size_t k = 0; w != NULL && k < n; k++) {
+			char f[WORD_MAX], key[WORD_MAX + 1];
+			const char *st;
+			size_t fl, sl;
+			int isnew;
+
+			fl = lang_fold_buf(w[k], strlen(w[k]), f, sizeof(f));
+			if (fl == 0 || fl >= WORD_MAX)
+				continue;
+			st = stem_word(s, (uint8_t)li, f, fl, &sl);
+			if (sl >= WORD_MAX)
+				continue;
+			key[0] = (char)li;
+			memcpy(key + 1, st, sl);
+			(void)strtab_add(&s->known, key, sl + 1, 0, &isnew);
+		}
+	}
+}
+
 static void page_topics_build(struct search *s);
 static void prior_build(struct search *s);
 static void notasks_build(struct search *s);
@@ -1602,6 +1635,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		free(all);
 	}
 	build_deletes(s);
+	build_known(s);
 	s->scr = xcalloc(1, sizeof(*s->scr));
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
@@ -1655,6 +1689,7 @@ search_free(struct search *s)
 	}
 	strtab_release(&s->vocab);
 	strtab_release(&s->dels);
+	strtab_release(&s->known);
 	strtab_release(&s->stems);
 	buf_release(&s->stemarena);
 	free(s->terms);
@@ -2366,6 +2401,55 @@ within_one(const char *a, size_t an, const char *b, size_t bn)
 	return memcmp(a + i, b + i + 1, bn - i - 1) == 0;
 }
 
+static search_near_fn near_hook;
+static void *near_hook_arg;
+
+void
+search_tune_near_hook(search_near_fn fn, void *arg)
+{
+	near_hook = fn;
+	near_hook_arg = arg;
+}
+
+/* A near match of stem st to term t (kind 'p' or 't'), scored at share;
+ * raises *ref to its idf. */
+static void
+add_near(const struct search *s, uint32_t t, double share, int kind,
+    const char *st, size_t sl, double *ref)
+{
+	add_term(s, t, share, 1);
+	if (*ref < s->terms[t].idf)
+		*ref = s->terms[t].idf;
+	if (near_hook != NULL) {
+		const struct stent *e = &s->vocab.ents[s->terms[t].key];
+
+		near_hook(near_hook_arg, kind, st, sl,
+		    strtab_key(&s->vocab, e) + 1, e->len - 1);
+	}
+}
+
+/* 1 if stem st of language li is a common word's (build_known()). */
+static int
+known_stem(const struct search *s, uint8_t li, const char *st, size_t sl)
+{
+	char key[WORD_MAX + 1];
+
+	if (sl >= WORD_MAX || s->known.slots == NULL)
+		return 0;
+	key[0] = (char)li;
+	memcpy(key + 1, st, sl);
+	return strtab_find(&s->known, key, sl + 1) != NULL;
+}
+
+/* Whether the guide's stem c, one edit from the question's stem st, may
+ * be what the question meant: a misspelling keeps its first letter
+ * ("light" is not "sight", "union" not "onion"). */
+static int
+typo_fits(const char *st, const char *c)
+{
+	return st[0] == c[0];
+}
+
 /* Scores one stem of one language; returns the best idf it reached (for
  * the query's norm). */
 static double
@@ -2376,6 +2460,7 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	uint32_t t = lookup(s, li, st, sl), cands[TYPO_FANOUT];
 	double ref = 0;
 	size_t i, nc = 0;
+	int real;
 
 	if (t != NONE) {
 		add_term(s, t, 1.0, 1);
@@ -2384,8 +2469,12 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	/* Near matches only for a word the guide does not use as such. */
 	if (!near || t != NONE)
 		return ref;
-	/* Prefixes: other stems that start with this one... */
-	if (sl >= PREFIX_MIN && l->nsorted > 0) {
+	real = known_stem(s, li, st, sl);
+	/* Prefixes: other stems that start with this one: a word cut short
+	 * ("ordi", "compu"), or a word of the language as the first part of
+	 * a compound whose rest is a word too ("girl" of "girlfriend"), not
+	 * another word ("idea" is not "ideal", "police" not "policies")... */
+	if (sl >= PREFIX_MIN && l->nsorted > 0 && W_PREFIX > 0) {
 		char qs[WORD_MAX];
 		size_t lo = 0, hi = l->nsorted, k;
 
@@ -2405,28 +2494,29 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 			uint32_t pt = l->sorted[k];
 			const struct stent *e =
 			    &s->vocab.ents[s->terms[pt].key];
+			const char *pk = strtab_key(&s->vocab, e) + 1;
 
-			if (strncmp(strtab_key(&s->vocab, e) + 1, qs, sl) != 0)
+			if (strncmp(pk, qs, sl) != 0)
 				break;
-			if (pt == t)
+			if (pt == t || (real && (e->len - 1 < sl + 3 ||
+			    !known_stem(s, li, pk + sl, e->len - 1 - sl))))
 				continue;
-			add_term(s, pt, W_PREFIX, 1);
-			if (ref < s->terms[pt].idf)
-				ref = s->terms[pt].idf;
+			add_near(s, pt, W_PREFIX, 'p', st, sl, &ref);
 		}
 	}
 	/* ... and stems this one starts with, if not much shorter ("pirat"
 	 * for "piratag", not "sign" for "signal"). */
-	for (i = sl > PREFIX_MIN + 2 ? sl - 2 : PREFIX_MIN + 1; i < sl; i++) {
+	for (i = sl > PREFIX_MIN + 2 ? sl - 2 : PREFIX_MIN + 1;
+	    i < sl && W_PREFIX > 0; i++) {
 		uint32_t pt = lookup(s, li, st, i);
 
 		if (pt == NONE)
 			continue;
-		add_term(s, pt, W_PREFIX, 1);
-		if (ref < s->terms[pt].idf)
-			ref = s->terms[pt].idf;
+		add_near(s, pt, W_PREFIX, 'p', st, sl, &ref);
 	}
-	if (t != NONE || sl < TYPO_MIN || sl > TYPO_MAX)
+	/* A word of the language is no misspelling of another ("protest"
+	 * is not "protect", "black" not "back"). */
+	if (real || sl < TYPO_MIN || sl > TYPO_MAX || W_TYPO <= 0)
 		return ref;
 	for (i = 0; i < sl; i++)
 		if ((unsigned char)st[i] >= 0x80)
@@ -2450,7 +2540,9 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 						d[1 + (j < k - 1 ? j : j - 1)] =
 						    st[j];
 				dn = sl;
-				if ((t = lookup(s, li, d + 1, dn - 1)) != NONE)
+				if (dn - 1 >= TYPO_MIN &&
+				    (t = lookup(s, li, d + 1, dn - 1)) != NONE &&
+				    typo_fits(st, d + 1))
 					cands[nc++] = t;
 			}
 			if ((de = strtab_find(&s->dels, d, dn)) == NULL)
@@ -2462,16 +2554,15 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 				    &s->vocab.ents[s->terms[ct].key];
 
 				if (within_one(strtab_key(&s->vocab, e) + 1,
-				    e->len - 1, st, sl))
+				    e->len - 1, st, sl) &&
+				    typo_fits(st, strtab_key(&s->vocab, e) +
+				    1))
 					cands[nc++] = ct;
 			}
 		}
 	}
-	for (i = 0; i < nc; i++) {
-		add_term(s, cands[i], W_TYPO, 1);
-		if (ref < s->terms[cands[i]].idf)
-			ref = s->terms[cands[i]].idf;
-	}
+	for (i = 0; i < nc; i++)
+		add_near(s, cands[i], W_TYPO, 't', st, sl, &ref);
 	return ref;
 }
 

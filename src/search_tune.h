@@ -17,5 +17,12 @@ const char *search_tune_name(size_t i);
 int search_tune_get(const char *name, double *v);
 /* Sets a ranking constant; -1 when no constant has that name. */
 int search_tune_set(const char *name, double v);
+/* A near match a query made (kind 'p' prefix, 't' typo): the question's
+ * stem and the guide's term it reached. */
+typedef void (*search_near_fn)(void *arg, int kind, const char *stem,
+    size_t sl, const char *term, size_t tl);
+/* Calls fn for each near match of the queries run after it, for
+ * measurements (guide_dump -v); NULL: none. Process-wide. */
+void search_tune_near_hook(search_near_fn fn, void *arg);
 
 #endif

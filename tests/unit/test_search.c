@@ -201,6 +201,44 @@ best_lang(const struct guide *g, const struct search *s, const char *text,
 	return guide_page_lang(g, guide_section_page(g, h[0].section));
 }
 
+/* Near matches: a misspelling reaches the word it misspells; a word of
+ * the language the guide does not use (the lang files' [words]) is not
+ * read as a misspelling of another, and a typo keeps its first letter. */
+static void
+test_near(void)
+{
+	static const char md[] =
+	    "---\ntitle: \"Accounts\"\nlanguage: en\n---\n\n"
+	    "# Accounts\n\nWhat to do about an account.\n\n"
+	    "## Protect your account\n\nTurn on two-factor "
+	    "authentication.\n\n"
+	    "## Change the password\n\nPick a long passphrase.\n\n"
+	    "## Back up the phone\n\nCopy the photos to a disk.\n\n"
+	    "## Hacked\n\nSomeone else got in.\n\n"
+	    "## Ask your girlfriend\n\nShe may know.\n";
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+
+	CHECK_INT(0, guide_load_buffer(g, "accounts.md", md, strlen(md),
+	    "en"), "near: page loads");
+	s = search_new(g);
+	CHECK_STR("Accounts › Change the password", best(g, s, "pasword",
+	    "en", NULL), "near: a misspelling reaches its word");
+	CHECK_STR("Accounts › Back up the phone", best(g, s, "phtoos", "en",
+	    NULL), "near: letters swapped");
+	CHECK_INT(0, search_query(s, "protest", "en", h, 3),
+	    "near: \"protest\" is a word, not \"protect\" misspelt");
+	CHECK_INT(0, search_query(s, "black", "en", h, 3),
+	    "near: \"black\" is not \"back\"");
+	CHECK_INT(0, search_query(s, "wassword", "en", h, 3),
+	    "near: a typo keeps its first letter");
+	CHECK_STR("Accounts › Ask your girlfriend", best(g, s, "girl", "en",
+	    NULL), "near: a word as a compound's first part");
+	search_free(s);
+	guide_free(g);
+}
+
 static void
 test_ranking(void)
 {
@@ -2526,6 +2564,7 @@ main(void)
 	test_detect();
 	test_fold();
 	test_ranking();
+	test_near();
 	test_is_answer();
 	test_scope();
 	test_neighbours();
