@@ -94,6 +94,9 @@ static const struct {
 	    SPLIT_HALVES, 0 },
 	{ "fresh4unc", "tests/fixtures/questions-fresh4-uncovered.tsv",
 	    SPLIT_HALVES, 0 },
+	/* Written before any run and tuned on by s11-unc2. */
+	{ "probeunc", "tests/fixtures/questions-probe-unc.tsv", SPLIT_HALVES,
+	    0 },
 	{ "dfak", "bench/dfak-questions.tsv", SPLIT_COLUMN, 1 },
 	{ "dfak2", "bench/dfak-questions2.tsv", SPLIT_COLUMN, 1 },
 	{ "dfakf1", "bench/dfak-fresh.tsv", SPLIT_COLUMN, 1 },

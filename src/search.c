@@ -51,7 +51,8 @@ static struct {
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
-		not_floor, not_margin, not_aside;
+		not_floor, not_margin, not_aside, ask_cover,
+		moved_ask;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed;
@@ -129,6 +130,13 @@ static struct {
 				   the question (hit_about()) is refused by
 				   a not-ask at least as like it as the
 				   page's best ask less this */
+	/* The first hit on a page with asks must be backed by the question
+	 * (hit_unbacked(); s11-unc2, chosen on the tune halves): */
+	.ask_cover = 0.42,	/* it covers this share of it (not a long
+				   one)... */
+	.moved_ask = 0.35,	/* ...and when the page prior put it first,
+				   not the search, its best ask reads this
+				   like the question */
 	/* The page outcome (page_fits(), page_tie(); docs/design.md, "This
 	 * page, which part?"): ON for pages without asks only. Chosen on the
 	 * tune halves (page_hits 2); on pages with asks (replies/) it gained
@@ -204,6 +212,8 @@ static struct {
 #define NOT_FLOOR	(rank_params.not_floor)
 #define NOT_MARGIN	(rank_params.not_margin)
 #define NOT_ASIDE	(rank_params.not_aside)
+#define ASK_COVER	(rank_params.ask_cover)
+#define MOVED_ASK	(rank_params.moved_ask)
 #define PAGE_HITS	(rank_params.page_hits)
 #define PAGE_COVER	(rank_params.page_cover)
 #define PAGE_COVER_ASKS	(rank_params.page_cover_asks)
@@ -3931,6 +3941,31 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 	    SEARCH_NONE;
 }
 
+/*
+ * Why the best hit, on a page with asks, is not backed by the question
+ * (NULL: it is, or its page has no asks: plain_decide() has its own
+ * rules). Such a page's asks and the page prior draw everyday questions
+ * that share its words ("dark mode in signal", "mute a work group chat")
+ * to it, so the first hit must cover ASK_COVER of the question (not a
+ * long one, whose many words no page uses); and when the page prior put
+ * it first rather than the search (search_hit.prior_moved), one of its
+ * asks must read MOVED_ASK like the question: the prior is sure of a
+ * page from a word or two as readily as from a whole question.
+ */
+static const char *
+hit_unbacked(const struct search_hit *h)
+{
+	if (h->page_p < 0)
+		return NULL;
+	if (!is_long(h) && h->coverage < ASK_COVER)
+		return "the best section covers too little of the question "
+		    "for a page with asks";
+	if (h->prior_moved && h->ask < MOVED_ASK)
+		return "the page prior put the best section first, and none "
+		    "of its asks reads like the question";
+	return NULL;
+}
+
 /* Why the best hit is no answer at the bar (and after the prior's part:
  * no, it forbids one; vouch, it vouches for the best hit's page), in
  * words for --explain; NULL when it is one. The one rule of an answer:
@@ -3939,6 +3974,8 @@ static const char *
 answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
     int vouch)
 {
+	const char *r;
+
 	if (no)
 		return "the page prior forbids an answer";
 	if (hits[0].off_subject && !vouch)
@@ -3953,6 +3990,8 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 		return "a not-ask of its page refuses it";
 	if (hits[0].score < bar)
 		return "the best section is under the answer bar";
+	if ((r = hit_unbacked(&hits[0])) != NULL)
+		return r;
 	if (!hit_is_answer(&hits[0], bar, is_long(&hits[0])))
 		return "the best section covers too little of the question, "
 		    "or only in passing";
@@ -4247,6 +4286,8 @@ static const struct {
 	{ "not_floor", &rank_params.not_floor, NULL },
 	{ "not_margin", &rank_params.not_margin, NULL },
 	{ "not_aside", &rank_params.not_aside, NULL },
+	{ "ask_cover", &rank_params.ask_cover, NULL },
+	{ "moved_ask", &rank_params.moved_ask, NULL },
 	{ "page_hits", &rank_params.page_hits, NULL },
 	{ "page_cover", &rank_params.page_cover, NULL },
 	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },

@@ -202,7 +202,11 @@ double search_min_score(const struct search *s);
  *                a lead that is not thin (SEARCH_LEAD), and its page's
  *                not-asks do not refuse it (search_hit_notask()); the
  *                subject and the thin lead are not asked when the page
- *                prior vouches for its page (below);
+ *                prior vouches for its page (below); and, on a page with
+ *                asks, the question backs it (search.c: hit_unbacked():
+ *                it covers 0.42 of the question, a long one aside, and
+ *                when the page prior put it first rather than the
+ *                search, one of its asks reads 0.35 like the question);
  * SEARCH_PAGE    (in the daemon for pages without asks only: search.c's
  *                page_cover_asks is above 1 and page_agreed 0;
  *                docs/design.md says why) no section is an answer, but

@@ -70,6 +70,10 @@
  *   questions-fresh7.tsv     blind, held out whole: the same kind as
  *                            questions-fresh5.tsv, by a third writer (its
  *                            header says when)
+ *   questions-probe-unc.tsv  tuned on: everyday questions near the
+ *                            pages that no section answers, and covered
+ *                            ones on the same pages, written before any
+ *                            run by the engineer who then tuned on them
  *
  * questions-fresh.tsv, -fresh-uncovered, -fresh2-uncovered, -fresh3 and
  * -fresh4-uncovered were blind until 2026-12-07; they are split in halves
@@ -228,6 +232,13 @@ static const struct set sets[] = {
 	 * file is missing or holds no question.
 	 */
 	{ "questions-fresh7.tsv",	-1, -1, -1, SET_BLIND },
+	/*
+	 * Written on 2026-12-07 by s11-unc2 before any run (commit
+	 * 24184ff): 50 everyday "-" questions near the pages and 30
+	 * covered ones; tuned on by the same engineer, so every miss is
+	 * printed and no floor is set.
+	 */
+	{ "questions-probe-unc.tsv",	-1, -1, -1, SET_TUNED },
 };
 
 struct tally {

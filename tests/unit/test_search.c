@@ -1280,6 +1280,71 @@ test_decide_vouch(void)
 	plain_on(-1);
 }
 
+/*
+ * The first hit on a page with asks must be backed by the question
+ * (search.c: hit_unbacked()): it covers ask_cover of it (a long question
+ * aside), and when the page prior, not the search, put it first, one of
+ * its asks reads moved_ask like it. An everyday question sharing a
+ * page's words ("how do i turn on dark mode in signal") scored well
+ * above the bar on a section that covered a third of it, the prior sure
+ * of the page. On a page without asks the same hits are decided as
+ * before (plain_decide() has its own rules).
+ */
+static void
+test_decide_unbacked(void)
+{
+	const double m = 0.8, top = 3 * m;
+	double cover = -1, moved = -1;
+	struct search_hit h[1];
+
+	CHECK(search_tune_get("ask_cover", &cover) == 0 &&
+	    search_tune_get("moved_ask", &moved) == 0 && cover > 0.3 &&
+	    cover < SEARCH_ASIDE_COVERAGE && moved > 0.2 && moved < 0.5,
+	    "a first hit on a page with asks must cover ask_cover of the "
+	    "question, and read like an ask when the prior moved it");
+	plain_on(0);
+	h[0] = mkhit(top, cover - 0.05, 1, 4, 2);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "three times the bar, its heading on the question, covering a "
+	    "little under ask_cover, no asks: an answer");
+	h[0].page_p = 0.99;
+	h[0].page_rival = 0.01;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "...the same on a page with asks, the prior sure of it: choices");
+	h[0].coverage = h[0].heading = cover + 0.05;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...covering a little over ask_cover: an answer");
+	h[0].coverage = h[0].heading = cover - 0.05;
+	h[0].words = 12;
+	h[0].matched = 5;
+	h[0].topics = 1;
+	h[0].page_topics = h[0].title_topics = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...a long question whose topics its page carries: an answer");
+	h[0] = mkhit(top, 0.9, 1, 4, 4);
+	h[0].page_p = 0.99;
+	h[0].page_rival = 0.01;
+	h[0].prior_moved = 1;
+	h[0].ask = moved - 0.05;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "the prior put it first and no ask of its reads like the "
+	    "question: choices");
+	CHECK_INT(SEARCH_PRIOR_MOVED, search_prior_effect(h, 1, m),
+	    "...and --explain says the prior put it first");
+	h[0].ask = moved + 0.05;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...an ask of its reads like the question: an answer");
+	h[0].ask = moved - 0.05;
+	h[0].prior_moved = 0;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...the search put it first itself: an answer");
+	h[0].prior_moved = 1;
+	h[0].page_p = h[0].page_rival = -1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
+	    "...moved first onto a page without asks: an answer");
+	plain_on(-1);
+}
+
 /* A page held twice (the DFAK seed folder repeats a French page): the
  * copy ties with the best hit but is no second opinion. */
 static const char copy_ink[] =
@@ -2585,6 +2650,7 @@ main(void)
 	test_decide_evidence();
 	test_decide_lead();
 	test_decide_vouch();
+	test_decide_unbacked();
 	test_decide_copy();
 	test_decide_page();
 	test_decide_translation();
