@@ -1,5 +1,6 @@
 /*
- * intent: self-harm, danger-now and plea detection from phrase data (see intent.h).
+ * intent: self-harm, danger-now and plea detection from phrase data (see
+ * intent.h).
  */
 #include "ac-config.h"
 
