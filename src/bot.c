@@ -1965,6 +1965,17 @@ person_text(struct turn *t, const char *text)
 		util_strfreezero(w->consent_text);
 		w->consent_text = NULL;
 	}
+	/* Someone who may hurt themselves: no guide excerpt, only the way
+	 * to help now; HUMAN offers to pass these very words on. */
+	if (intent_self_harm(b->intent, text, &hl)) {
+		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
+			set_lang(w, hl, LANG_DETECTED);
+		free(w->last_question);
+		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		w->nlisting = 0;
+		say_key(t, b->esc != NULL ? "self_harm" : "self_harm_offline");
+		goto done;
+	}
 	if (intent_plea(b->intent, text, &hl)) {
 		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);

@@ -1,5 +1,6 @@
 /*
- * intent: danger-now and plea detection from phrase data (see intent.h).
+ * intent: self-harm, danger-now and plea detection from phrase data (see
+ * intent.h).
  */
 #include "ac-config.h"
 
@@ -17,6 +18,8 @@ enum list {
 	L_NOW,
 	L_PLEA,
 	L_FILLER,
+	L_SELF,
+	L_SELF_NOT,
 	L_COUNT,
 };
 
@@ -26,6 +29,8 @@ static const char *const list_keys[L_COUNT] = {
 	[L_NOW] = "danger_now_marks",
 	[L_PLEA] = "plea_words",
 	[L_FILLER] = "filler_words",
+	[L_SELF] = "self_harm_words",
+	[L_SELF_NOT] = "self_harm_not",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -243,4 +248,24 @@ intent_plea(const struct intent *in, const char *text, const char **lang)
 		*lang = found;
 	free(w);
 	return yes;
+}
+
+int
+intent_self_harm(const struct intent *in, const char *text,
+    const char **lang)
+{
+	const struct rule *r;
+	char *w;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	/* "I don't want to die" holds "want to die": blank the negations
+	 * first, so that only what is left can match. */
+	blank_all(in, L_SELF_NOT, w, NULL);
+	r = rule_match(in, L_SELF, w);
+	if (r != NULL && lang != NULL)
+		*lang = r->lang;
+	free(w);
+	return r != NULL;
 }

@@ -7,6 +7,10 @@
  *   happening now), danger_unless (a question about the future or a
  *   hypothesis: "what should I do if", "si un jour"), danger_now_marks
  *   ("right now": a hypothesis word does not cancel these).
+ * - self-harm: the person may hurt or kill themselves ("I want to kill
+ *   myself", "quiero morir"). Entries: self_harm_words, and self_harm_not
+ *   (negations that hold a self-harm phrase, "I don't want to die"), whose
+ *   words are removed from the text before self_harm_words are looked for.
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").
@@ -29,6 +33,10 @@ void intent_free(struct intent *i);
 /* 1 if text says someone is in danger now. *lang (if lang != NULL) gets
  * the language of the words that matched (borrowed, static). */
 int intent_danger(const struct intent *i, const char *text,
+    const char **lang);
+/* 1 if text says its writer may hurt or kill themselves. *lang as for
+ * intent_danger(). */
+int intent_self_harm(const struct intent *i, const char *text,
     const char **lang);
 /* 1 if text is only a greeting or a plea for help, with no subject. */
 int intent_plea(const struct intent *i, const char *text, const char **lang);

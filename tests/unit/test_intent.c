@@ -1,6 +1,7 @@
-/* test_intent: danger-now and plea detection (intent.c) with the shipped
- * phrase data; then the held-out set tests/fixtures/questions-danger.tsv:
- * the detector must say "danger" exactly on its !danger lines. */
+/* test_intent: self-harm, danger-now and plea detection (intent.c) with the
+ * shipped phrase data; then the held-out set
+ * tests/fixtures/questions-danger.tsv: the detector must say "danger"
+ * exactly on its !danger lines. */
 #include "ac-config.h"
 
 #include <stdio.h>
@@ -17,25 +18,70 @@ static const struct {
 	const char	*text;
 	int		 danger;
 	int		 plea;
+	int		 self;
 } cases[] = {
-	{ "I'm being followed", 1, 0 },
-	{ "they are at my door", 1, 0 },
-	{ "they are arresting my brother right now", 1, 0 },
-	{ "Je suis suivie", 1, 0 },
-	{ "la police est devant chez moi", 1, 0 },
-	{ "Me están siguiendo", 1, 0 },
-	{ "se llevaron a mi hermano hace una hora", 1, 0 },
-	{ "what should I do if I get arrested someday?", 0, 0 },
-	{ "que faire si je suis suivie un jour ?", 0, 0 },
-	{ "¿qué hago si me siguen algún día?", 0, 0 },
-	{ "my friend was arrested last year, what about her accounts", 0, 0 },
-	{ "how do I verify a fingerprint", 0, 0 },
-	{ "hello, I need help", 0, 1 },
-	{ "Hi! Can you help me please?", 0, 1 },
-	{ "bonjour, j'ai besoin d'aide", 0, 1 },
-	{ "necesito ayuda", 0, 1 },
-	{ "hello, I need help with my hacked account", 0, 0 },
-	{ "", 0, 0 },
+	{ "I'm being followed", 1, 0, 0 },
+	{ "they are at my door", 1, 0, 0 },
+	{ "they are arresting my brother right now", 1, 0, 0 },
+	{ "Je suis suivie", 1, 0, 0 },
+	{ "la police est devant chez moi", 1, 0, 0 },
+	{ "Me están siguiendo", 1, 0, 0 },
+	{ "se llevaron a mi hermano hace una hora", 1, 0, 0 },
+	{ "what should I do if I get arrested someday?", 0, 0, 0 },
+	{ "que faire si je suis suivie un jour ?", 0, 0, 0 },
+	{ "¿qué hago si me siguen algún día?", 0, 0, 0 },
+	{ "my friend was arrested last year, what about her accounts", 0, 0, 0 },
+	{ "how do I verify a fingerprint", 0, 0, 0 },
+	{ "hello, I need help", 0, 1, 0 },
+	{ "Hi! Can you help me please?", 0, 1, 0 },
+	{ "bonjour, j'ai besoin d'aide", 0, 1, 0 },
+	{ "necesito ayuda", 0, 1, 0 },
+	{ "hello, I need help with my hacked account", 0, 0, 0 },
+	{ "they know where i live and they said they will come tonight", 1, 0, 0 },
+	{ "I'm going to be arrested", 1, 0, 0 },
+	{ "they are coming", 1, 0, 0 },
+	{ "armed men came to my house last night", 1, 0, 0 },
+	{ "soldiers raided our office", 1, 0, 0 },
+	{ "they raided my house", 1, 0, 0 },
+	{ "I'm scared for my life", 1, 0, 0 },
+	{ "i was beaten by police and they took my phone", 1, 0, 0 },
+	{ "they beat me", 1, 0, 0 },
+	{ "je vais être arrêté demain", 1, 0, 0 },
+	{ "j'ai peur pour ma vie", 1, 0, 0 },
+	{ "des hommes armés sont devant la maison", 1, 0, 0 },
+	{ "au secours", 1, 0, 0 },
+	{ "me van a detener", 1, 0, 0 },
+	{ "tengo miedo por mi vida", 1, 0, 0 },
+	{ "allanaron la oficina anoche", 1, 0, 0 },
+	{ "socorro", 1, 0, 0 },
+	{ "they raided my house last year", 0, 0, 0 },
+	{ "what should I do if I'm going to be arrested", 0, 0, 0 },
+	{ "que faire si je vais être arrêté", 0, 0, 0 },
+	{ "qué hago si me van a detener", 0, 0, 0 },
+	{ "help me please", 0, 1, 0 },
+	{ "I want to kill myself", 0, 0, 1 },
+	{ "my friend is suicidal", 0, 0, 1 },
+	{ "je veux mourir", 0, 0, 1 },
+	{ "J'ai envie de me suicider", 0, 0, 1 },
+	{ "quiero morir", 0, 0, 1 },
+	{ "me quiero matar", 0, 0, 1 },
+	{ "I don't want to die, but I keep thinking of killing myself",
+	    0, 0, 1 },
+	{ "I don't want to die", 0, 0, 0 },
+	{ "I don't want to live anymore", 0, 0, 1 },
+	{ "I don't want to live in fear, how do I lock my phone", 0, 0, 0 },
+	{ "je ne veux plus vivre dans la peur", 0, 0, 0 },
+	{ "no quiero vivir con miedo", 0, 0, 0 },
+	{ "ya no quiero vivir", 0, 0, 1 },
+	{ "no quiero morir", 0, 0, 0 },
+	{ "me quieren matar", 1, 0, 0 },
+	{ "they are going to kill me", 1, 0, 0 },
+	{ "kill the process", 0, 0, 0 },
+	{ "this app is killing my battery", 0, 0, 0 },
+	{ "je meurs de rire", 0, 0, 0 },
+	{ "me muero de risa", 0, 0, 0 },
+	{ "dead battery", 0, 0, 0 },
+	{ "", 0, 0, 0 },
 };
 
 static void
@@ -52,9 +98,15 @@ test_cases(const struct intent *in)
 		    cases[i].plea, cases[i].text);
 		CHECK_INT(cases[i].plea, intent_plea(in, cases[i].text, NULL),
 		    name);
+		(void)util_snprintf(name, sizeof(name), "self-harm %d: %s",
+		    cases[i].self, cases[i].text);
+		CHECK_INT(cases[i].self, intent_self_harm(in, cases[i].text,
+		    NULL), name);
 	}
 	CHECK_INT(0, intent_danger(NULL, "they are at my door", NULL),
 	    "no data: no alarm");
+	CHECK_INT(0, intent_self_harm(NULL, "I want to die", NULL),
+	    "no data: no self-harm");
 }
 
 /* lang TAB question TAB expected; '#' comments. Every line is a check. */
