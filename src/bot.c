@@ -756,8 +756,8 @@ queue_set(struct turn *t, size_t first, const size_t *secs, size_t n)
 }
 
 static void
-explain(struct turn *t, const char *question, const struct search_hit *hits,
-    size_t n)
+explain(struct turn *t, const char *question, const char *qlang,
+    const struct search_hit *hits, size_t n)
 {
 	const struct guide *g = t->b->g;
 	struct buf m;
@@ -778,7 +778,7 @@ explain(struct turn *t, const char *question, const struct search_hit *hits,
 		add_source(t, &m, hits[i].section);
 		buf_addf(&m, " [%s]", guide_page_lang(g, page));
 	}
-	tokens = search_tokens(question, turn_lang(t));
+	tokens = search_tokens(question, qlang);
 	{
 		const char *v[] = { "tokens", tokens ? tokens : "", NULL };
 		add_line(t, &m, "explain_tokens", v);
@@ -1076,22 +1076,52 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
 	show_section(t, sec, 0);
 }
 
+/*
+ * Hits found in another language than the person's, as they read them:
+ * each section replaced by its place in their language's translation of
+ * the page when the guide has one (guide_section_in_lang()), else kept
+ * (show_section() and offer_page() then say which language it is in).
+ * The scores and flags stay the search's.
+ */
 static void
-answer_question(struct turn *t, const char *text)
+hits_for_reader(const struct guide *g, const char *lang,
+    struct search_hit *hits, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t sec = guide_section_in_lang(g, hits[i].section, lang);
+
+		if (sec != GUIDE_NONE) {
+			hits[i].section = sec;
+			hits[i].page = guide_section_page(g, sec);
+		}
+	}
+}
+
+/*
+ * Answers text, searched as text in qlang (the language it is written in:
+ * question_lang()), shown in the person's language where the guide has it.
+ */
+static void
+answer_question(struct turn *t, const char *text, const char *qlang)
 {
 	struct bot *b = t->b;
 	struct person *w = t->who;
-	struct search_hit hits[BOT_NHITS];
+	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
 	size_t n = 0, secs[BOT_NHITS], k = 0;
+	enum search_outcome d;
 
 	free(w->last_question);
 	w->last_question = copy_capped(text, b->cfg->limits.max_text);
 	if (b->s != NULL && b->g != NULL)
-		n = search_query(b->s, text, w->lang, hits, BOT_NHITS);
+		n = search_query(b->s, text, qlang, hits, BOT_NHITS);
 	/* A number refers to the list on screen: a new question's answer
 	 * (or its absence) closes the old one; choices open their own. */
 	w->nlisting = 0;
-	switch (search_decide(hits, n, min_score(b))) {
+	d = search_decide(hits, n, min_score(b));
+	memcpy(found, hits, n * sizeof(hits[0]));
+	if (strcmp(qlang, w->lang) != 0)
+		hits_for_reader(b->g, w->lang, hits, n);
+	switch (d) {
 	case SEARCH_ANSWER:
 		for (size_t i = 1; i < n; i++)
 			if (hits[i].score >= min_score(b) &&
@@ -1111,10 +1141,10 @@ answer_question(struct turn *t, const char *text)
 		break;
 	}
 	if (b->explain) {
-		explain(t, text, hits, n);
+		explain(t, text, qlang, found, n);
 		for (b->nxhits = 0; b->nxhits < n && b->nxhits < BOT_NEXPLAIN;
 		    b->nxhits++)
-			b->xhits[b->nxhits] = hits[b->nxhits];
+			b->xhits[b->nxhits] = found[b->nxhits];
 	}
 }
 
@@ -1893,6 +1923,24 @@ reach_changed(struct turn *t, const char *peer)
 	esc_notes_release(&notes);
 }
 
+/*
+ * The language question text (folded: its command folding) is written in,
+ * when lang_detect() tells one the bot knows and there is evidence enough:
+ * any when the person's language is still the default, else at least
+ * BOT_REDETECT_WORDS words. NULL when not.
+ */
+static const char *
+question_lang(struct turn *t, const char *text, const char *folded)
+{
+	const char *d;
+
+	if (t->who->lang_from != LANG_DEFAULT &&
+	    count_words(folded) < BOT_REDETECT_WORDS)
+		return NULL;
+	d = lang_detect(text);
+	return d != NULL && lang_known(t->b, d) ? d : NULL;
+}
+
 /* Words of a person (or of a helper talking as one). */
 static void
 person_text(struct turn *t, const char *text)
@@ -1988,23 +2036,22 @@ person_text(struct turn *t, const char *text)
 		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
 		say_key(t, b->esc != NULL ? "danger_now" : "danger_now_offline");
-		answer_question(t, text);
+		hl = w->lang_from == LANG_CHOSEN ? question_lang(t, text,
+		    folded) : NULL;
+		answer_question(t, text, hl != NULL ? hl : w->lang);
 		goto done;
 	}
 	/*
 	 * The language of a question: the first one with evidence sets it; a
 	 * later one of a few words in another language moves the conversation
 	 * to that language (the person answers in the language they wrote
-	 * in), unless they chose one with a command.
+	 * in), unless they chose one with a command: then it is only searched
+	 * in the language it is written in.
 	 */
-	if (w->lang_from != LANG_CHOSEN && (w->lang_from == LANG_DEFAULT ||
-	    count_words(folded) >= BOT_REDETECT_WORDS)) {
-		const char *d = lang_detect(text);
-
-		if (d != NULL && lang_known(b, d))
-			set_lang(w, d, LANG_DETECTED);
-	}
-	answer_question(t, text);
+	hl = question_lang(t, text, folded);
+	if (hl != NULL && w->lang_from != LANG_CHOSEN)
+		set_lang(w, hl, LANG_DETECTED);
+	answer_question(t, text, hl != NULL ? hl : w->lang);
 done:
 	free(folded);
 }

@@ -36,6 +36,11 @@
 #define GUIDE_DIR_DEPTH		8
 #define GUIDE_FILES_MAX		4096
 #define GUIDE_LEVELS		7	/* heading levels 1..6 (+ pseudo) */
+#define GUIDE_OUTLINE_RATIO	3	/* a translated section's text is at
+					   most this many times as long (DFAK:
+					   up to 2.7 one way, 1.96 the other;
+					   the French glossary, in its own
+					   order, 8.2) */
 #define GUIDE_LINKS_MAX		256	/* links to other pages kept per page */
 #define GUIDE_ANCHOR_CHARS	200	/* a longer paragraph gives its link only */
 #define GUIDE_ASKS_LINES	24	/* questions kept of one asks block (and
@@ -2582,4 +2587,62 @@ int
 guide_section_level(const struct guide *g, size_t sec)
 {
 	return sec < g->nsecs ? g->secs[sec].level : 0;
+}
+
+/*
+ * Do pages a and b have the same sections, one for one: as many, each at
+ * the same heading level, empty or borrowing where the other is, neither
+ * text over GUIDE_OUTLINE_RATIO times as long as the other, and no heading
+ * of one spelled as a heading of the other at another place ("SSL" in a
+ * glossary sorted in each language's alphabetical order)?
+ */
+static int
+same_outline(const struct guide *g, size_t a, size_t b)
+{
+	const struct section *x = g->secs + g->pages[a].first;
+	const struct section *y = g->secs + g->pages[b].first;
+	size_t n = g->pages[a].nsec;
+
+	if (n != g->pages[b].nsec)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t lx = strlen(x[i].text), ly = strlen(y[i].text);
+
+		if (x[i].level != y[i].level ||
+		    x[i].borrowed != y[i].borrowed || (lx == 0) != (ly == 0) ||
+		    lx > GUIDE_OUTLINE_RATIO * ly ||
+		    ly > GUIDE_OUTLINE_RATIO * lx)
+			return 0;
+		if (x[i].heading == NULL || y[i].heading == NULL ||
+		    strcasecmp(x[i].heading, y[i].heading) == 0)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (y[j].heading != NULL &&
+			    strcasecmp(x[i].heading, y[j].heading) == 0)
+				return 0;
+	}
+	return 1;
+}
+
+size_t
+guide_section_in_lang(const struct guide *g, size_t sec, const char *lang)
+{
+	size_t page, n, m;
+	const char *stem, *other;
+
+	if (sec >= g->nsecs || lang == NULL)
+		return GUIDE_NONE;
+	page = g->secs[sec].page;
+	if (strcmp(guide_page_lang(g, page), lang) == 0)
+		return sec;
+	stem = guide_page_stem(g, page, &n);
+	for (size_t p = 0; p < g->npages && n > 0; p++) {
+		if (p == page || strcmp(guide_page_lang(g, p), lang) != 0)
+			continue;
+		other = guide_page_stem(g, p, &m);
+		if (m == n && memcmp(stem, other, n) == 0 &&
+		    same_outline(g, page, p))
+			return g->pages[p].first + (sec - g->pages[page].first);
+	}
+	return GUIDE_NONE;
 }

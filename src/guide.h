@@ -128,4 +128,15 @@ const char *guide_section_asks(const struct guide *g, size_t sec);
 /* Heading level 1..6 (pseudo-headings count one below their parent). */
 int guide_section_level(const struct guide *g, size_t sec);
 
+/* No such section. */
+#define GUIDE_NONE	((size_t)-1)
+/* Section sec as a reader of lang finds it: sec when its page is in lang;
+ * else the section at the same place of its page's translation (a page in
+ * lang with the same file name but for its language suffix or folder,
+ * guide_page_stem(), and the same outline: as many sections, each at the
+ * same level, each empty or borrowing where the other is); else
+ * GUIDE_NONE. */
+size_t guide_section_in_lang(const struct guide *g, size_t sec,
+    const char *lang);
+
 #endif

@@ -514,6 +514,53 @@ test_language(void)
 	guide_free(g);
 }
 
+/* A section in another language: the same place on its page's
+ * translation, and only a translation section for section. */
+static void
+test_section_in_lang(void)
+{
+	struct guide *g = guide_new();
+	size_t en, fr, es;
+
+	LOAD(g, "x/phone.en.md", "# Lost phone\n\nWhat to do.\n\n"
+	    "## Lock it\n\nLock it from afar now.\n\n"
+	    "## SIM card\n\nCall the operator.\n", "en");
+	LOAD(g, "fr/phone.md", "# Téléphone perdu\n\nQue faire.\n\n"
+	    "## Le verrouiller\n\nVerrouillez-le à distance.\n\n"
+	    "## Carte SIM\n\nAppelez l'opérateur.\n", "en");
+	/* Spanish, but one section fewer: no translation section for
+	 * section. */
+	LOAD(g, "x/phone.es.md", "# Teléfono perdido\n\nQué hacer.\n\n"
+	    "## Bloquearlo\n\nBloquéalo a distancia ahora.\n", "en");
+	/* A glossary in each language's alphabetical order: "SSL" is not
+	 * at the same place. */
+	LOAD(g, "x/glossary.en.md", "# Glossary\n\n## DNS\n\nNames.\n\n"
+	    "## Hibernate\n\nSleep deeper.\n\n## SSL\n\nLocks.\n", "en");
+	LOAD(g, "x/glossary.fr.md", "# Glossaire\n\n## DNS\n\nNoms.\n\n"
+	    "## SSL\n\nVerrous.\n\n## Veille\n\nDormir.\n", "en");
+	en = guide_page_first_section(g, 0);
+	fr = guide_page_first_section(g, 1);
+	es = guide_page_first_section(g, 2);
+	CHECK_INT(3, (long)guide_page_nsections(g, 1), "three sections");
+	CHECK(guide_section_in_lang(g, en + 2, "fr") == fr + 2,
+	    "English SIM card -> French Carte SIM");
+	CHECK(guide_section_in_lang(g, fr + 1, "en") == en + 1,
+	    "and back");
+	CHECK(guide_section_in_lang(g, en + 1, "en") == en + 1,
+	    "its own language: itself");
+	CHECK(guide_section_in_lang(g, en + 1, "es") == GUIDE_NONE,
+	    "Spanish page with another outline: none");
+	CHECK(guide_section_in_lang(g, es, "en") == GUIDE_NONE,
+	    "nor the other way");
+	CHECK(guide_section_in_lang(g, en, "de") == GUIDE_NONE,
+	    "no German page");
+	CHECK(guide_section_in_lang(g, guide_page_first_section(g, 3) + 2,
+	    "fr") == GUIDE_NONE, "glossary in another order: none");
+	CHECK(guide_section_in_lang(g, guide_nsections(g), "fr") ==
+	    GUIDE_NONE, "no such section");
+	guide_free(g);
+}
+
 static void
 test_broken_dir(void)
 {
@@ -985,6 +1032,7 @@ main(void)
 	test_empty_heading();
 	test_no_front_matter();
 	test_language();
+	test_section_in_lang();
 	test_broken_dir();
 	test_buffers();
 	test_asks();
