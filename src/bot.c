@@ -1119,8 +1119,11 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	w->nlisting = 0;
 	d = search_decide(hits, n, min_score(b));
 	memcpy(found, hits, n * sizeof(hits[0]));
-	if (strcmp(qlang, w->lang) != 0)
-		hits_for_reader(b->g, w->lang, hits, n);
+	/* Whatever language it was searched in, a hit on a page the guide
+	 * also has in the person's language is shown there (a guide such as
+	 * the DFAK's may rank the French copy of a page first for an English
+	 * question: its words may match better). */
+	hits_for_reader(b->g, w->lang, hits, n);
 	switch (d) {
 	case SEARCH_ANSWER:
 		for (size_t i = 1; i < n; i++)
