@@ -1114,7 +1114,7 @@ follow_up(struct turn *t, const char *text, struct search_hit *hits,
 	enum search_outcome alone, d;
 	char *folded, *tokens, *both = NULL;
 	size_t m, words = 0;
-	int opens;
+	int opens, merge, agree = 0;
 	const char *sp;
 
 	folded = fold_command(text);
@@ -1140,14 +1140,12 @@ follow_up(struct turn *t, const char *text, struct search_hit *hits,
 				words++;
 	free(tokens);
 	alone = search_decide(hits, *n, min_score(b));
-	if (w->last_question != NULL && words <= BOT_FOLLOW_WORDS &&
-	    (opens || (alone != SEARCH_ANSWER && alone != SEARCH_PAGE))) {
-		for (size_t i = 0; i < *n; i++)
-			if (hits[i].off_subject)
-				opens = -1;
-	} else
-		opens = -1;
-	if (opens >= 0) {
+	merge = w->last_question != NULL && words <= BOT_FOLLOW_WORDS &&
+	    (opens || (alone != SEARCH_ANSWER && alone != SEARCH_PAGE));
+	for (size_t i = 0; merge && i < *n; i++)
+		if (hits[i].off_subject)
+			merge = 0;	/* it names a subject of its own */
+	if (merge) {
 		struct buf q;
 
 		buf_init(&q);
@@ -1158,8 +1156,14 @@ follow_up(struct turn *t, const char *text, struct search_hit *hits,
 		m = search_query(b->s, both, w->lang, mhits,
 		    max < BOT_NHITS ? max : BOT_NHITS);
 		d = search_decide(mhits, m, min_score(b));
-		if (d == SEARCH_ANSWER || d == SEARCH_PAGE ||
-		    (opens && d == SEARCH_CHOICES)) {
+		/* Without an opening word, the message's own hits must hold
+		 * the answer: its words agree with it ("tape" after a kite
+		 * in a tree is a new question, not that answer again). */
+		for (size_t i = 0; !opens && m > 0 && i < *n; i++)
+			if (hits[i].section == mhits[0].section)
+				agree = 1;
+		if ((opens || agree) && (d == SEARCH_ANSWER ||
+		    d == SEARCH_PAGE || (opens && d == SEARCH_CHOICES))) {
 			memcpy(hits, mhits, m * sizeof(*hits));
 			*n = m;
 		} else {
