@@ -32,6 +32,7 @@
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
+#define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_GREETINGS		8	/* greetings kept rendered (bot_secure) */
 
 enum lang_from {
@@ -1076,6 +1077,108 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
 	show_section(t, sec, 0);
 }
 
+static int	starts_with(const char *, const char *, const char **);
+static void	cmd_more(struct turn *, const char *);
+
+/* Is folded text the words of key, whole or as its first words? */
+static int
+opens_with(const char *key, const char *folded)
+{
+	const char *lang;
+
+	return lang_match(key, folded, strlen(folded), &lang) ||
+	    starts_with(key, folded, &lang);
+}
+
+/*
+ * A follow-up: a short message (at most BOT_FOLLOW_WORDS of the search's
+ * words) after a question, naming none of the five subjects (no hit of
+ * its own is off its subject), that either opens as one ([follow] of the
+ * language files, whole or as first words: "and on iphone?"; or a whole
+ * [follow.more]: "que faire") or ranks no section on its own with
+ * confidence ("y sus dispositivos"). It is searched with the previous
+ * question, in qlang (the message's language: question_lang()); that
+ * search is kept when it
+ * answers (or, for a message that opens as a follow-up, offers choices),
+ * else the message's own. A [follow.more] message ("what next") is MORE
+ * while a reading is open: then 1 and nothing is searched. Sets the
+ * person's last question to what was asked, *n to the hits (at most max).
+ * A forgotten person (STOP, idle) has no previous question.
+ */
+static int
+follow_up(struct turn *t, const char *text, const char *qlang,
+    struct search_hit *hits, size_t max, size_t *n)
+{
+	struct bot *b = t->b;
+	struct person *w = t->who;
+	struct search_hit mhits[BOT_NHITS];
+	enum search_outcome alone, d;
+	char *folded, *tokens, *both = NULL;
+	size_t m, words = 0;
+	int opens, merge, agree = 0;
+	const char *sp;
+
+	folded = fold_command(text);
+	if (lang_match("follow.more", folded, strlen(folded), &sp) &&
+	    (w->reading || queue_peek(b, w, &m))) {
+		free(folded);
+		cmd_more(t, "");
+		return 1;
+	}
+	opens = opens_with("follow", folded) ||
+	    lang_match("follow.more", folded, strlen(folded), &sp);
+	free(folded);
+	*n = 0;
+	if (b->s == NULL || b->g == NULL) {
+		free(w->last_question);
+		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		return 0;
+	}
+	*n = search_query(b->s, text, qlang, hits, max);
+	if ((tokens = search_tokens(text, qlang)) != NULL)
+		for (sp = tokens; *sp != '\0'; sp++)
+			if (*sp != ' ' && (sp == tokens || sp[-1] == ' '))
+				words++;
+	free(tokens);
+	alone = search_decide(hits, *n, min_score(b));
+	merge = w->last_question != NULL && words <= BOT_FOLLOW_WORDS &&
+	    (opens || (alone != SEARCH_ANSWER && alone != SEARCH_PAGE));
+	for (size_t i = 0; merge && i < *n; i++)
+		if (hits[i].off_subject)
+			merge = 0;	/* it names a subject of its own */
+	if (merge) {
+		struct buf q;
+
+		buf_init(&q);
+		buf_adds(&q, w->last_question);
+		buf_addc(&q, ' ');
+		buf_adds(&q, text);
+		both = buf_detach(&q);
+		m = search_query(b->s, both, qlang, mhits,
+		    max < BOT_NHITS ? max : BOT_NHITS);
+		d = search_decide(mhits, m, min_score(b));
+		/* Without an opening word, the message's own hits must hold
+		 * the answer: its words agree with it ("tape" after a kite
+		 * in a tree is a new question, not that answer again). */
+		for (size_t i = 0; !opens && m > 0 && i < *n; i++)
+			if (hits[i].section == mhits[0].section)
+				agree = 1;
+		if ((opens || agree) && (d == SEARCH_ANSWER ||
+		    d == SEARCH_PAGE || (opens && d == SEARCH_CHOICES))) {
+			memcpy(hits, mhits, m * sizeof(*hits));
+			*n = m;
+		} else {
+			free(both);
+			both = NULL;
+		}
+	}
+	free(w->last_question);
+	w->last_question = copy_capped(both != NULL ? both : text,
+	    b->cfg->limits.max_text);
+	free(both);
+	return 0;
+}
+
 /*
  * Hits found in another language than the person's, as they read them:
  * each section replaced by its place in their language's translation of
@@ -1110,10 +1213,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	size_t n = 0, secs[BOT_NHITS], k = 0;
 	enum search_outcome d;
 
-	free(w->last_question);
-	w->last_question = copy_capped(text, b->cfg->limits.max_text);
-	if (b->s != NULL && b->g != NULL)
-		n = search_query(b->s, text, qlang, hits, BOT_NHITS);
+	if (follow_up(t, text, qlang, hits, BOT_NHITS, &n))
+		return;
 	/* A number refers to the list on screen: a new question's answer
 	 * (or its absence) closes the old one; choices open their own. */
 	w->nlisting = 0;
@@ -1144,7 +1245,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		break;
 	}
 	if (b->explain) {
-		explain(t, text, qlang, found, n);
+		explain(t, w->last_question, qlang, found, n);
 		for (b->nxhits = 0; b->nxhits < n && b->nxhits < BOT_NEXPLAIN;
 		    b->nxhits++)
 			b->xhits[b->nxhits] = found[b->nxhits];
