@@ -5,7 +5,8 @@
  * tests/fixtures/notasks/ (pages in the DFAK's layout, no asks, where
  * search_decide() can say SEARCH_PAGE: "this page, which part?"); then
  * search_decide() (hits in range, sorted, scores not NaN; each outcome's
- * promise, search_page_why() for a page). search.h: "safe on any byte
+ * promise, an answer's against search_decide_why()'s record of the bar
+ * and the prior's part, search_page_why() for a page). search.h: "safe on any byte
  * string (invalid UTF-8 is skipped)"; folded text and tokens must come
  * out valid UTF-8.
  */
@@ -128,23 +129,51 @@ check_page(const struct target *t, const struct search_hit *hits, size_t n,
 		fuzz_fail("SEARCH_PAGE: fewer than 2 hits on the page", text);
 }
 
-/* Could hits[0] be an answer at the lowest bar search.h allows? */
-static int
-answer_possible(const struct search_hit *hits, size_t n, double min_score)
+/*
+ * The decision's record (search.h: struct search_decision) against the
+ * outcome and the hits: the outcome is search_decide()'s, the bar is a
+ * positive number, the prior vouches only on a page with asks and never
+ * both vouches and doubts; an answer reaches the bar the record says
+ * decide() used, is on the question's subject unless the prior vouched,
+ * does not lack its key concept and has no reason against it; on a page
+ * without asks (plain_decide()) the prior had no part, and no other
+ * page among the SEARCH_AGREE_HITS best scores as high as it (the rule
+ * asks less: within 0.9 of it); any other outcome says why not.
+ */
+static void
+check_record(const struct search_hit *hits, size_t n,
+    enum search_outcome o, const struct search_decision *d,
+    const char *text)
 {
-	const struct search_hit *h = &hits[0];
-	double bar = min_score;
 	size_t k;
 
+	if (d->outcome != o)
+		fuzz_fail("search_decide_why: not search_decide()'s outcome",
+		    text);
+	if (n == 0)
+		return;
+	if (!(d->bar > 0) || !isfinite(d->bar) ||
+	    (d->vouched && d->doubted) || (d->forbade && d->vouched) ||
+	    (d->plain != (hits[0].page_p < 0)) ||
+	    (d->plain && (d->vouched || d->doubted)))
+		fuzz_fail("search_decide_why: a record that does not add up",
+		    text);
+	if (o != SEARCH_ANSWER) {
+		if (d->refused == NULL || !fuzz_utf8_valid(d->refused))
+			fuzz_fail("search_decide_why: no reason for no answer",
+			    text);
+		return;
+	}
+	if (d->refused != NULL || d->forbade || hits[0].score < d->bar ||
+	    (hits[0].off_subject && !d->vouched) || hits[0].lacks_key)
+		fuzz_fail("search_decide: answer that is not one", text);
+	if (!d->plain)
+		return;
 	for (k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
-		if (hits[k].page != h->page)
-			break;
-	if (k == SEARCH_AGREE_HITS)
-		bar *= SEARCH_AGREE;
-	if (h->words < SEARCH_LONG_WORDS)
-		return search_is_answer(h, bar);
-	bar *= sqrt((double)SEARCH_LONG_WORDS / (double)h->words);
-	return h->score >= bar && h->coverage >= SEARCH_LONG_COVERAGE;
+		if (hits[k].page != hits[0].page && !hits[k].copy &&
+		    !hits[k].translation && hits[k].score >= hits[0].score)
+			fuzz_fail("search_decide: an answer on a page without "
+			    "asks that another page ties", text);
 }
 
 /* The input as a question to a guide. */
@@ -152,6 +181,7 @@ static void
 query(const struct target *t, const char *text, const char *lang)
 {
 	struct search_hit hits[10];
+	struct search_decision d;
 	enum search_outcome o;
 	size_t i, n;
 
@@ -168,16 +198,15 @@ query(const struct target *t, const char *text, const char *lang)
 		    hits[i].prior > 1 || (i > 0 && hits[i].score *
 		    hits[i].prior > hits[i - 1].score * hits[i - 1].prior))
 			fuzz_fail("search_query: bad hit", text);
-	/* CHOICES or NONE below the choice floor; ANSWER only when the best
-	 * hit is an answer and on its subject, at the lowest bar search.h
-	 * allows (min_score, down for three hits on one page and for a long
-	 * question); PAGE only above the floor, on its subject, with another
+	/* Each outcome's promise; an answer's from the record of the
+	 * decision (check_record()): the bar decide() used, the prior's
+	 * part. PAGE only above the floor, on its subject, with another
 	 * hit to agree. */
-	switch ((o = search_decide(hits, n, t->min_score))) {
+	o = search_decide(hits, n, t->min_score);
+	(void)search_decide_why(hits, n, t->min_score, &d);
+	check_record(hits, n, o, &d, text);
+	switch (o) {
 	case SEARCH_ANSWER:
-		if (n == 0 || hits[0].off_subject || hits[0].lacks_key ||
-		    !answer_possible(hits, n, t->min_score))
-			fuzz_fail("search_decide: answer that is not one", text);
 		break;
 	case SEARCH_CHOICES:
 		if (n == 0 || hits[0].score < SEARCH_CHOICE_MIN)

@@ -761,10 +761,16 @@ explain(struct turn *t, const char *question, const char *qlang,
     const struct search_hit *hits, size_t n)
 {
 	const struct guide *g = t->b->g;
+	struct search_decision d;
 	struct buf m;
 	char thr[32], *tokens;
 
-	(void)util_snprintf(thr, sizeof(thr), "%.2f", min_score(t->b));
+	/* The bar this question's best hit was held to (agreement, a long
+	 * question, the page prior), not the guide's starting one. */
+	d.bar = min_score(t->b);
+	if (n > 0)
+		(void)search_decide_why(hits, n, min_score(t->b), &d);
+	(void)util_snprintf(thr, sizeof(thr), "%.2f", d.bar);
 	buf_init(&m);
 	{
 		const char *v[] = { "threshold", thr, NULL };

@@ -164,13 +164,16 @@ static const char *const prior_effects[] = {
 
 /*
  * --explain: each numbered hit's page probability in the page prior
- * (search.h: search_hit.page_p, read from the pages' asks) and what the
- * prior did to the decision. On the console alone, as the asks are.
+ * (search.h: search_hit.page_p, read from the pages' asks), what the
+ * prior did to the decision, and whether it vouched for the first hit's
+ * page (search_decide_why(): a lower bar, the subject test waived) or
+ * doubted it (a higher bar). On the console alone, as the asks are.
  */
 static void
 console_prior(struct console *c, FILE *out)
 {
 	const struct search_hit *h;
+	struct search_decision d;
 	size_t n = bot_explain_hits(c->b, &h);
 	enum search_prior e = search_prior_effect(h, n,
 	    bot_min_score(c->b));
@@ -187,6 +190,14 @@ console_prior(struct console *c, FILE *out)
 			    "%.2f\n", i + 1, h[i].page_p, h[i].page_rival);
 	}
 	fprintf(out, "%s\n", prior_effects[e]);
+	(void)search_decide_why(h, n, bot_min_score(c->b), &d);
+	if (d.vouched)
+		fprintf(out, "the page prior is sure of this page: a lower bar "
+		    "(%.2f), the subject test and a thin lead waived\n",
+		    d.bar);
+	else if (d.doubted)
+		fprintf(out, "the page prior doubts this page: a higher bar "
+		    "(%.2f)\n", d.bar);
 }
 
 /* --explain: why the bot offered a page's sections ("this page, which

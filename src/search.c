@@ -3769,7 +3769,8 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * *bar raised when the first hit's page leads the next one by less than
  * NB_DOUBT (a contested page, or one the prior puts behind another). When
  * it leads by NB_DOUBT or more and the first hit covers NB_VOUCH_COVER of
- * the question, the prior vouches for the page (*vouch set): the pages'
+ * the question, the prior vouches for the page (d->vouched set; a raised
+ * bar sets d->doubted): the pages'
  * own asks, read as a whole, say which page the question is about, so
  * the bar comes down (NB_VOUCH_BAR) and the tests that doubt the page
  * from a part of the question give way (answer_refused(): the subject
@@ -3778,11 +3779,10 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  */
 static int
 prior_decide(const struct search_hit *h, double *bar, enum search_prior *why,
-    int *vouch)
+    struct search_decision *d)
 {
 	double lead;
 
-	*vouch = 0;
 	if (NB_VETO > 0 && h->prior_moved) {
 		*why = SEARCH_PRIOR_VETOED;
 		return 1;
@@ -3794,10 +3794,11 @@ prior_decide(const struct search_hit *h, double *bar, enum search_prior *why,
 		return 1;
 	}
 	lead = h->page_p - h->page_rival;
-	if (lead < NB_DOUBT)
+	if (lead < NB_DOUBT) {
+		d->doubted = 1;
 		*bar *= NB_DOUBT_BAR;
-	else if (h->coverage >= NB_VOUCH_COVER) {
-		*vouch = 1;
+	} else if (h->coverage >= NB_VOUCH_COVER) {
+		d->vouched = 1;
 		*bar *= NB_VOUCH_BAR;
 	}
 	*bar *= 1 + NB_GRADE * (1 - lead);
@@ -3999,70 +4000,84 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 }
 
 /*
- * search_decide(), with the page prior's part or without it (prior 0);
- * *why (when not NULL) says what the prior did, if it forbade an answer;
- * *refused (when not NULL) why the best hit is no answer (NULL for an
- * answer), and *barp (when not NULL) the bar it was held to.
+ * search_decide(), with the page prior's part or without it (prior 0),
+ * its record filled into *d (search.h: struct search_decision); *why
+ * (when not NULL) says what the prior did, if it forbade an answer.
  */
 static enum search_outcome
 decide(const struct search_hit *hits, size_t n, double min_score, int prior,
-    enum search_prior *why, const char **refused, double *barp)
+    enum search_prior *why, struct search_decision *d)
 {
 	enum search_prior w = SEARCH_PRIOR_KEPT;
 	const char *r;
-	double bar;
-	int no = 0, tie, vouch = 0;
+	int no = 0, tie;
 
-	if (refused != NULL)
-		*refused = NULL;
-	if (hits == NULL || n == 0)
-		return SEARCH_NONE;
-	bar = answer_bar(hits, n, min_score);
-	if (prior)
-		no = prior_decide(&hits[0], &bar, &w, &vouch);
+	memset(d, 0, sizeof(*d));
+	d->outcome = SEARCH_NONE;
 	if (why != NULL)
 		*why = w;
-	if (barp != NULL)
-		*barp = bar;
-	r = answer_refused(hits, n, bar, no, vouch);
+	if (hits == NULL || n == 0) {
+		d->refused = "no section matched";
+		return SEARCH_NONE;
+	}
+	d->bar = answer_bar(hits, n, min_score);
+	if (prior)
+		no = prior_decide(&hits[0], &d->bar, &w, d);
+	d->forbade = no;
+	if (why != NULL)
+		*why = w;
+	r = answer_refused(hits, n, d->bar, no, d->vouched);
 	/* A page without asks: plain_decide() (s11-dfak). */
-	if (hits[0].page_p < 0)
-		return plain_decide(hits, n, bar, r, refused);
-	tie = r == NULL && page_tie(hits, n, bar, PAGE_TIE);
+	if (hits[0].page_p < 0) {
+		d->plain = 1;
+		d->outcome = plain_decide(hits, n, d->bar, r, &d->refused);
+		return d->outcome;
+	}
+	tie = r == NULL && page_tie(hits, n, d->bar, PAGE_TIE);
 	if (tie)
 		r = "the best section reaches its bar only because the best "
 		    "hits agree on its page, or the page's next section "
 		    "nearly ties with it";
-	if (refused != NULL)
-		*refused = r;
+	d->refused = r;
 	if (r == NULL)
-		return SEARCH_ANSWER;
-	if (tie || page_fits(hits, n))
-		return SEARCH_PAGE;
-	if (hits[0].score >= SEARCH_CHOICE_MIN)
-		return SEARCH_CHOICES;
-	return SEARCH_NONE;
+		d->outcome = SEARCH_ANSWER;
+	else if (tie || page_fits(hits, n))
+		d->outcome = SEARCH_PAGE;
+	else if (hits[0].score >= SEARCH_CHOICE_MIN)
+		d->outcome = SEARCH_CHOICES;
+	else
+		d->outcome = SEARCH_NONE;
+	return d->outcome;
 }
 
 enum search_outcome
 search_decide(const struct search_hit *hits, size_t n, double min_score)
 {
-	return decide(hits, n, min_score, 1, NULL, NULL, NULL);
+	struct search_decision d;
+
+	return decide(hits, n, min_score, 1, NULL, &d);
+}
+
+enum search_outcome
+search_decide_why(const struct search_hit *hits, size_t n, double min_score,
+    struct search_decision *d)
+{
+	return decide(hits, n, min_score, 1, NULL, d);
 }
 
 int
 search_page_why(const struct search_hit *hits, size_t n, double min_score,
     char *buf, size_t size)
 {
-	const char *why;
-	double bar;
+	struct search_decision d;
 
-	if (decide(hits, n, min_score, 1, NULL, &why, &bar) != SEARCH_PAGE)
+	if (decide(hits, n, min_score, 1, NULL, &d) != SEARCH_PAGE)
 		return 0;
 	(void)util_snprintf(buf, size, "page outcome: %zu of the %d best hits "
 	    "are on this page; %s (score %.2f, bar %.2f); the first covers "
 	    "%.2f of the question (a page needs %.2f%s)", page_hits(hits, n),
-	    SEARCH_AGREE_HITS, why, hits[0].score, bar, hits[0].coverage,
+	    SEARCH_AGREE_HITS, d.refused, hits[0].score, d.bar,
+	    hits[0].coverage,
 	    hits[0].page_p >= 0 ? PAGE_COVER_ASKS : PAGE_COVER,
 	    hits[0].page_p >= 0 ? ", its page has asks and the page prior "
 	    "puts it first" : "");
@@ -4074,6 +4089,7 @@ enum search_prior
 search_prior_effect(const struct search_hit *hits, size_t n,
     double min_score)
 {
+	struct search_decision d;
 	enum search_outcome with, without;
 	enum search_prior why;
 	size_t k;
@@ -4082,8 +4098,8 @@ search_prior_effect(const struct search_hit *hits, size_t n,
 		;
 	if (k == n)
 		return SEARCH_PRIOR_NONE;
-	with = decide(hits, n, min_score, 1, &why, NULL, NULL);
-	without = decide(hits, n, min_score, 0, NULL, NULL, NULL);
+	with = decide(hits, n, min_score, 1, &why, &d);
+	without = decide(hits, n, min_score, 0, NULL, &d);
 	if (with != SEARCH_ANSWER && without == SEARCH_ANSWER)
 		return why == SEARCH_PRIOR_VETOED ? why : SEARCH_PRIOR_DOUBTED;
 	if (with == SEARCH_ANSWER && without != SEARCH_ANSWER)

@@ -305,6 +305,29 @@ enum search_outcome {
 /* The outcome for a question's hits, best first (the rules above). */
 enum search_outcome search_decide(const struct search_hit *hits, size_t n,
     double min_score);
+/*
+ * The record of one decision: what search_decide() gave (outcome), the
+ * score bar it held the best hit to (bar: min_score after agreement, a
+ * long question and the page prior), what the page prior did to that bar
+ * (vouched: the bar times its vouch factor, the subject test and a thin
+ * lead waived; doubted: a higher bar; forbade: no answer at all), and
+ * refused, why the best hit is no answer (NULL for an answer, static
+ * text). plain is set when the best hit's page has no asks (search.c:
+ * plain_decide()'s rules apply and the prior has no part).
+ */
+struct search_decision {
+	enum search_outcome	 outcome;
+	double			 bar;
+	int			 vouched;
+	int			 doubted;
+	int			 forbade;
+	int			 plain;
+	const char		*refused;
+};
+/* The decision on hits (search_decide()'s) with its record filled into
+ * *d: the one rule, so --explain and the fuzzer read what it used. */
+enum search_outcome search_decide_why(const struct search_hit *hits,
+    size_t n, double min_score, struct search_decision *d);
 /* For --explain on a console: when search_decide() gives hits
  * SEARCH_PAGE, one line saying why into buf (size bytes, cut to fit),
  * and 1; else 0 and buf untouched. */

@@ -1281,6 +1281,62 @@ test_decide_vouch(void)
 }
 
 /*
+ * The record of a decision (search.h: search_decide_why()): the outcome
+ * search_decide() gives, the bar it used and what the page prior did, so
+ * that --explain and fuzz_search read the rule rather than copy it. The
+ * prior vouching: a bar of nb_vouch_bar of min_score, an answer off the
+ * question's subject; a page without asks: min_score, the subject test
+ * refuses, the prior has no part; a prior that hesitates: a higher bar.
+ */
+static void
+test_decide_record(void)
+{
+	const double m = 0.8, top = 3 * m;
+	double vbar = -1, dbar = -1;
+	struct search_decision d;
+	struct search_hit h[3];
+
+	CHECK(search_tune_get("nb_vouch_bar", &vbar) == 0 &&
+	    search_tune_get("nb_doubt_bar", &dbar) == 0 && vbar < 1 &&
+	    dbar > 1, "the prior lowers the bar when it vouches, raises it "
+	    "when it doubts");
+	plain_on(0);
+	lead_thin_hits(h, top);
+	h[1].score = top * 0.5;
+	h[0].off_subject = 1;
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.02;
+	CHECK_INT(SEARCH_ANSWER, search_decide_why(h, 3, m, &d),
+	    "off the subject, the prior sure of its page: an answer");
+	CHECK(d.outcome == SEARCH_ANSWER && d.vouched && !d.doubted &&
+	    !d.forbade && !d.plain && d.refused == NULL &&
+	    fabs(d.bar - m * vbar) < 1e-9, "...the record: vouched, the "
+	    "bar nb_vouch_bar of min_score, no reason against it");
+	CHECK(h[0].score >= d.bar && h[0].off_subject, "...an answer at "
+	    "the record's bar, the subject test waived (the fuzzer's check)");
+	h[0].page_p = h[0].page_rival = -1;
+	CHECK_INT(SEARCH_CHOICES, search_decide_why(h, 3, m, &d),
+	    "...the same on a page without asks: choices");
+	CHECK(d.outcome == SEARCH_CHOICES && !d.vouched && !d.doubted &&
+	    d.plain && fabs(d.bar - m) < 1e-9 && d.refused != NULL &&
+	    strstr(d.refused, "subject") != NULL, "...the record: plain, "
+	    "the bar min_score, refused for its subject");
+	h[0].off_subject = 0;
+	h[0].page_p = 0.5;
+	h[0].page_rival = 0.4;
+	(void)search_decide_why(h, 3, m, &d);
+	CHECK(d.doubted && !d.vouched && d.bar >= m * dbar - 1e-9,
+	    "a prior that hesitates: doubted, a higher bar");
+	CHECK_INT(search_decide(h, 3, m), d.outcome,
+	    "...the record's outcome is search_decide()'s");
+	CHECK_INT(SEARCH_NONE, search_decide_why(h, 0, m, &d),
+	    "no hits: nothing");
+	CHECK(d.outcome == SEARCH_NONE && d.refused != NULL,
+	    "...and the record says why");
+	plain_on(-1);
+}
+
+/*
  * The first hit on a page with asks must be backed by the question
  * (search.c: hit_unbacked()): it covers ask_cover of it (a long question
  * aside), and when the page prior, not the search, put it first, one of
@@ -2650,6 +2706,7 @@ main(void)
 	test_decide_evidence();
 	test_decide_lead();
 	test_decide_vouch();
+	test_decide_record();
 	test_decide_unbacked();
 	test_decide_copy();
 	test_decide_page();
