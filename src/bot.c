@@ -33,6 +33,10 @@
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
+#define BOT_FOLLOW_BARE		2	/* ...of one that does not open as one
+					   ("and", "what about"): four words
+					   are a question of their own ("log
+					   fb anoth countri") */
 #define BOT_GREETINGS		8	/* greetings kept rendered (bot_secure) */
 
 enum lang_from {
@@ -1098,13 +1102,13 @@ opens_with(const char *key, const char *folded)
 
 /*
  * A follow-up: a short message (at most BOT_FOLLOW_WORDS of the search's
- * words) after a question, naming none of the five subjects (no hit of
- * its own is off its subject), that either opens as one ([follow] of the
- * language files, whole or as first words: "and on iphone?"; or a whole
- * [follow.more]: "que faire") or ranks no section on its own with
- * confidence ("y sus dispositivos"). It is searched with the previous
- * question, in qlang (the message's language: question_lang()); that
- * search is kept when it
+ * words; BOT_FOLLOW_BARE when it does not open as one) after a question,
+ * naming none of the five subjects (no hit of its own is off its
+ * subject), that either opens as one ([follow] of the language files,
+ * whole or as first words: "and on iphone?"; or a whole [follow.more]:
+ * "que faire") or ranks no section on its own with confidence ("y sus
+ * dispositivos"). It is searched with the previous question, in qlang
+ * (the message's language: question_lang()); that search is kept when it
  * answers (or, for a message that opens as a follow-up, offers choices),
  * else the message's own. A [follow.more] message ("what next") is MORE
  * while a reading is open: then 1 and nothing is searched. Sets the
@@ -1147,8 +1151,9 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 				words++;
 	free(tokens);
 	alone = search_decide(hits, *n, min_score(b));
-	merge = w->last_question != NULL && words <= BOT_FOLLOW_WORDS &&
-	    (opens || (alone != SEARCH_ANSWER && alone != SEARCH_PAGE));
+	merge = w->last_question != NULL && (opens ?
+	    words <= BOT_FOLLOW_WORDS : words <= BOT_FOLLOW_BARE &&
+	    alone != SEARCH_ANSWER && alone != SEARCH_PAGE);
 	for (size_t i = 0; merge && i < *n; i++)
 		if (hits[i].off_subject)
 			merge = 0;	/* it names a subject of its own */
