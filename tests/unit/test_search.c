@@ -2584,15 +2584,25 @@ static const char borrowsubj_updates[] =
 "the phone restart. An old phone that gets no updates any more is worth "
 "replacing.\n";
 
+/* Whether q's hit on section sec is off its subject; -1: no such hit. */
+static int
+off_subject_of(struct search *s, const char *q, size_t sec)
+{
+	struct search_hit h[3];
+	size_t n = search_query(s, q, "en", h, 3);
+
+	for (size_t k = 0; k < n; k++)
+		if (h[k].section == sec)
+			return h[k].off_subject != 0;
+	return -1;
+}
+
 static void
 test_borrowed_subjects(void)
 {
 	struct lexicon *lx = lexicon_new();
 	struct guide *g = guide_new();
 	struct search *s;
-	struct search_hit h[3];
-	size_t n, k;
-	int seen = 0, off = 1;
 
 	CHECK(lexicon_load_buffer(lx, "borrowsubj.txt", borrowsubj_lexicon,
 	    strlen(borrowsubj_lexicon)) == 2, "borrowed subjects lexicon "
@@ -2604,21 +2614,11 @@ test_borrowed_subjects(void)
 	CHECK(guide_nsections(g) == 3 && guide_section_borrowed(g, 0),
 	    "the empty \"Updates\" borrows its sub-section's text");
 	s = search_new_lex(g, lx);
-	n = search_query(s, "updates for my website", "en", h, 3);
-	for (k = 0; k < n; k++)
-		if (h[k].section == 0) {
-			seen = 1;
-			off = h[k].off_subject;
-		}
-	CHECK(seen && off, "a website's updates: the borrowed parent is off "
-	    "the question's subject (a device, from its lender's text)");
-	n = search_query(s, "updates for my phone", "en", h, 3);
-	for (k = 0, seen = 0; k < n; k++)
-		if (h[k].section == 0) {
-			seen = 1;
-			off = h[k].off_subject;
-		}
-	CHECK(seen && !off, "a phone's updates: on its subject");
+	CHECK_INT(1, off_subject_of(s, "updates for my website", 0),
+	    "a website's updates: the borrowed parent is off the question's "
+	    "subject (a device, from its lender's text)");
+	CHECK_INT(0, off_subject_of(s, "updates for my phone", 0),
+	    "a phone's updates: on its subject");
 	search_free(s);
 	guide_free(g);
 	lexicon_free(lx);
