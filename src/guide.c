@@ -1959,14 +1959,15 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 			add_keywords(&d->v[i - 1].keywords, kw->v[k].words);
 	}
 	/* An asks block under the page's title (its first H1, which is the
-	 * title) or before any heading is the page's. */
+	 * title, or an empty one, which is no section) or before any
+	 * heading is the page's. */
 	for (k = 0; k < asks->n; k++) {
 		for (i = d->n; i > 0 && d->v[i - 1].line > asks->v[k].line;
 		    i--)
 			;
 		if (i == 0 || d->v[i - 1].heading == NULL || (i == 1 &&
-		    d->v[0].level == 1 && strcmp(d->v[0].heading,
-		    p->title) == 0))
+		    d->v[0].level == 1 && (strcmp(d->v[0].heading,
+		    p->title) == 0 || d->v[0].text.len == 0)))
 			add_asks(pageasks, asks->v[k].words);
 		else
 			add_asks(&d->v[i - 1].asks, asks->v[k].words);
@@ -2181,11 +2182,13 @@ page_title(const char *name, const struct fm *fm, const struct drafts *d)
 			return t;
 		free(t);
 	}
-	/* The first heading of a section: an empty heading followed by
-	 * one of its level is none, and its words are not the page's. */
+	/* The first heading of a section or of sub-sections (a glossary's
+	 * heading over its terms): an empty heading followed by one of its
+	 * level or above is none, and its words are not the page's. */
 	for (i = 0; i < d->n; i++)
 		if (d->v[i].heading != NULL && d->v[i].heading[0] != '\0' &&
-		    d->v[i].text.len > 0)
+		    (d->v[i].text.len > 0 || (i + 1 < d->n &&
+		    d->v[i + 1].level > d->v[i].level)))
 			return xstrdup(d->v[i].heading);
 	base = basename_of(name);
 	n = strlen(base);

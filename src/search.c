@@ -1298,20 +1298,37 @@ asks_build(struct search *s, struct builder *b)
 	}
 }
 
-/* A section's subjects: those named in its heading, path or title, and
- * those its text names twice or more; else any its text names. */
+/* A section's subjects: those named in its heading, path or title (head),
+ * and those its text names twice or more (body: counts by subject); else
+ * any its text names. */
 static uint8_t
-section_subjects(const struct builder *b)
+section_subjects(uint8_t head, const uint8_t *body)
 {
-	uint8_t m = b->subj_head, any = 0;
+	uint8_t m = head, any = 0;
 
 	for (size_t k = 0; k < SUBJ_MAX; k++) {
-		if (b->subj_body[k] >= 2)
+		if (body[k] >= 2)
 			m |= (uint8_t)(1u << k);
-		if (b->subj_body[k] >= 1)
+		if (body[k] >= 1)
 			any |= (uint8_t)(1u << k);
 	}
 	return m ? m : any;
+}
+
+/* The section whose text borrowed section sec shows (its lender: the
+ * first section after it on its page that has a text of its own), or sec
+ * itself when it borrows none. */
+static size_t
+section_lender(const struct guide *g, size_t sec)
+{
+	size_t n = guide_nsections(g), page = guide_section_page(g, sec), j;
+
+	if (!guide_section_borrowed(g, sec))
+		return sec;
+	for (j = sec + 1; j < n && guide_section_page(g, j) == page; j++)
+		if (!guide_section_borrowed(g, j))
+			return j;
+	return sec;
 }
 
 /* qsort has no context argument: the index being sorted. */
@@ -1440,7 +1457,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	size_t i, *dl, *df, *npost;
 	uint32_t *start;
 	double *sumdl;
-	uint8_t *ptopic;
+	uint8_t *ptopic, *subjh, *subjb;
 
 	s->g = g;
 	s->nsec = guide_nsections(g);
@@ -1457,6 +1474,8 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	b.s = s;
 	b.cur_ask = NONE;
 	dl = xcalloc(s->nsec + 1, sizeof(*dl));
+	subjh = xcalloc(s->nsec + 1, 1);
+	subjb = xcalloc(s->nsec + 1, SUBJ_MAX);
 	for (i = 0; i < s->nsec; i++) {
 		size_t page = guide_section_page(g, i);
 		const char *lang = guide_page_lang(g, page);
@@ -1493,12 +1512,20 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 			    guide_page_first_section(g, page) == i);
 		}
 		dl[i] = b.dl;
-		s->secsubj[i] = section_subjects(&b);
+		subjh[i] = b.subj_head;
+		memcpy(subjb + i * SUBJ_MAX, b.subj_body, SUBJ_MAX);
 		s->intro[i] = (uint8_t)same_text(guide_section_heading(g, i),
 		    guide_page_title(g, page));
 	}
 	wseq_release(&b.seq);
 	free(b.seqtp);
+	/* A borrowed parent's body is not indexed (W_BORROWED): its own
+	 * heading's subjects, and its lender's text's, which it shows. */
+	for (i = 0; i < s->nsec; i++)
+		s->secsubj[i] = section_subjects(subjh[i],
+		    subjb + section_lender(g, i) * SUBJ_MAX);
+	free(subjh);
+	free(subjb);
 	/* Per-language section counts and mean lengths. */
 	sumdl = xcalloc(LANGS_MAX, sizeof(*sumdl));
 	for (i = 0; i < s->nsec; i++) {

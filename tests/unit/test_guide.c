@@ -471,6 +471,26 @@ test_empty_heading(void)
 	    "an empty parent that borrows its child's text is a section");
 	CHECK_STR("Child text.", guide_section_text(g,
 	    guide_page_first_section(g, 2)), "...with its child's text");
+	/* A glossary's heading never borrows a term's text, but its terms
+	 * are below it: it is the page's title, not its first term. */
+	LOAD(g, "d.md", "# Glossary\n\n"
+	    "- **Two-factor authentication**: a second proof of who you "
+	    "are.\n"
+	    "- **Phishing**: a message that lies about who sent it.\n"
+	    "- **Malware**: a program that works for someone else.\n", "en");
+	CHECK_STR("Glossary", guide_page_title(g, 3),
+	    "an empty heading over sub-sections (a glossary's) is the title");
+	CHECK_INT(3, guide_page_nsections(g, 3), "...its terms the sections");
+	/* The asks under an empty first H1, no section and not the title:
+	 * the page's, not lost. */
+	LOAD(g, "e.md", "# Staying safe online\n\n"
+	    "<!-- asks:\nhow do i stay safe online\n-->\n\n"
+	    "# Passwords\n\nUse a password manager.\n\n"
+	    "# Updates\n\nInstall them when they come.\n", "en");
+	CHECK_STR("Passwords", guide_page_title(g, 4),
+	    "an empty H1 followed by another H1 is not the title");
+	CHECK_STR("how do i stay safe online", guide_page_asks(g, 4),
+	    "...and the asks block under it is the page's");
 	guide_free(g);
 }
 

@@ -2552,15 +2552,8 @@ test_subject_span(void)
 }
 
 /*
- * The ranking constants a measurement varies (search_tune.h,
- * bench/rank_eval): every name reads back, a bad name is refused, a value
- * set changes the next query's ranking, and the default set back restores
- * it (rank_eval puts every constant back to its default between two
- * settings).
- */
-/*
- * What a section is indexed with (docs/design.md, "How a page's sections
- * are indexed"): an empty parent shows its first sub-section's text, but
+ * What a section is indexed with (docs/design.md, "How a section is
+ * indexed"): an empty parent shows its first sub-section's text, but
  * that text is the sub-section's, indexed there; the parent is found by
  * its heading. And a body shorter than its language's mean is not more
  * about a word than one of the mean's length (bm25_mindl): a one-line
@@ -2631,6 +2624,69 @@ test_index_fields(void)
 	guide_free(g);
 }
 
+/*
+ * A borrowed parent's subjects (section_subjects()): its body is not
+ * indexed, but the text it shows is its lender's, so it is about what that
+ * text names. "Updates" over "On a phone" is about a device, and a
+ * question about a website's updates is off its subject.
+ */
+static const char borrowsubj_lexicon[] =
+"[device subject]\nen: phone, device\n"
+"[website subject]\nen: website, site\n";
+
+static const char borrowsubj_updates[] =
+"# Updates\n\n## On a phone\n\nInstall your phone's updates as soon as "
+"they come: open the settings, find the software update entry, and let "
+"the phone restart. An old phone that gets no updates any more is worth "
+"replacing.\n";
+
+/* Whether q's hit on section sec is off its subject; -1: no such hit. */
+static int
+off_subject_of(struct search *s, const char *q, size_t sec)
+{
+	struct search_hit h[3];
+	size_t n = search_query(s, q, "en", h, 3);
+
+	for (size_t k = 0; k < n; k++)
+		if (h[k].section == sec)
+			return h[k].off_subject != 0;
+	return -1;
+}
+
+static void
+test_borrowed_subjects(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+
+	CHECK(lexicon_load_buffer(lx, "borrowsubj.txt", borrowsubj_lexicon,
+	    strlen(borrowsubj_lexicon)) == 2, "borrowed subjects lexicon "
+	    "loads");
+	guide_load_buffer(g, "updates.en.md", borrowsubj_updates,
+	    strlen(borrowsubj_updates), "en");
+	guide_load_buffer(g, "account.en.md", subjspan_account,
+	    strlen(subjspan_account), "en");
+	CHECK(guide_nsections(g) == 3 && guide_section_borrowed(g, 0),
+	    "the empty \"Updates\" borrows its sub-section's text");
+	s = search_new_lex(g, lx);
+	CHECK_INT(1, off_subject_of(s, "updates for my website", 0),
+	    "a website's updates: the borrowed parent is off the question's "
+	    "subject (a device, from its lender's text)");
+	CHECK_INT(0, off_subject_of(s, "updates for my phone", 0),
+	    "a phone's updates: on its subject");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
+ * The ranking constants a measurement varies (search_tune.h,
+ * bench/rank_eval): every name reads back, a bad name is refused, a value
+ * set changes the next query's ranking, and the default set back restores
+ * it (rank_eval puts every constant back to its default between two
+ * settings).
+ */
 static void
 test_tune(void)
 {
@@ -2695,6 +2751,7 @@ main(void)
 	test_key_mention();
 	test_siblings();
 	test_index_fields();
+	test_borrowed_subjects();
 	test_asks();
 	test_prior();
 	test_prior_decide();
