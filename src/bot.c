@@ -1113,7 +1113,8 @@ opens_with(const char *key, const char *folded)
  * else the message's own. A [follow.more] message ("what next") is MORE
  * while a reading is open: then 1 and nothing is searched. Sets the
  * person's last question to what was asked, *n to the hits (at most max).
- * A forgotten person (STOP, idle) has no previous question.
+ * A forgotten person (STOP, idle) has no previous question, and words of
+ * self-harm (intent_self_harm()) are never a previous question to search.
  */
 static int
 follow_up(struct turn *t, const char *text, const char *qlang,
@@ -1157,6 +1158,10 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	for (size_t i = 0; merge && i < *n; i++)
 		if (hits[i].off_subject)
 			merge = 0;	/* it names a subject of its own */
+	/* Words of someone who may hurt themselves are kept for HUMAN,
+	 * never searched: "what now" after them is a question alone. */
+	if (merge && intent_self_harm(b->intent, w->last_question, NULL))
+		merge = 0;
 	if (merge) {
 		struct buf q;
 
