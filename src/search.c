@@ -2855,9 +2855,22 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
-		if (nhits == max && score <= hits[nhits - 1].score)
-			continue;
-		k = nhits < max ? nhits++ : max - 1;
+		if (nhits == max) {
+			/* A full list drops its lowest hit, never the one
+			 * whose own ask reads like the question (xsec):
+			 * hits_exact() puts it first. */
+			size_t low = max - 1;
+
+			if (hits[low].exact && low == 0)
+				continue;
+			if (hits[low].exact)
+				low--;
+			if (sec != xsec && score <= hits[low].score)
+				continue;
+			hits[low] = hits[max - 1];
+			k = max - 1;
+		} else
+			k = nhits++;
 		while (k > 0 && (hits[k - 1].score < score ||
 		    (hits[k - 1].score == score &&
 		    hits[k - 1].section > sec))) {

@@ -2759,6 +2759,17 @@ test_exact(void)
 	    "punctuation");
 	CHECK(!exact_first(g, s, "can i open it", &d), "a question that "
 	    "shares only its content word is not that ask");
+	/* Without the page prior a caller's max is the list's length: the
+	 * section stays in a list of one, whatever outscores it. */
+	{
+		double beta = -1;
+
+		CHECK_INT(0, search_tune_get("nb_beta", &beta), "nb_beta");
+		search_tune_set("nb_beta", 0);
+		n = search_query(s, "when are you open", "en", h, 1);
+		CHECK(n == 1 && h[0].exact, "a list of one keeps it");
+		search_tune_set("nb_beta", beta);
+	}
 	search_free(s);
 	guide_load_buffer(g, "office.en.md", exact_other,
 	    strlen(exact_other), "en");
