@@ -16,11 +16,13 @@
  */
 #include "ac-config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdio.h>
 
 #include <libstemmer.h>
@@ -52,7 +54,7 @@ static struct {
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
 		not_floor, not_margin, not_aside, ask_cover,
-		moved_ask;
+		moved_ask, exact_ask;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed;
@@ -137,6 +139,10 @@ static struct {
 	.moved_ask = 0.35,	/* ...and when the page prior put it first,
 				   not the search, its best ask reads this
 				   like the question */
+	.exact_ask = 0.9,	/* a section's own ask that reads this like
+				   the question (and no other section's or
+				   title's does) makes it the answer
+				   (hits_exact(); 0: never) */
 	/* The page outcome (page_fits(), page_tie(); docs/design.md, "This
 	 * page, which part?"): ON for pages without asks only. Chosen on the
 	 * tune halves (page_hits 2); on pages with asks (replies/) it gained
@@ -214,6 +220,7 @@ static struct {
 #define NOT_ASIDE	(rank_params.not_aside)
 #define ASK_COVER	(rank_params.ask_cover)
 #define MOVED_ASK	(rank_params.moved_ask)
+#define EXACT_ASK	(rank_params.exact_ask)
 #define PAGE_HITS	(rank_params.page_hits)
 #define PAGE_COVER	(rank_params.page_cover)
 #define PAGE_COVER_ASKS	(rank_params.page_cover_asks)
@@ -234,6 +241,8 @@ static struct {
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
 #define TYPO_MAX	24
 #define TYPO_FANOUT	8
+
+static const char *text_line(const char *p, uint32_t line, size_t *n);
 
 /* ------------------------------------------------------- string tables */
 
@@ -1838,6 +1847,9 @@ static void hits_scope(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
 static void hits_notasks(const struct search *s, const struct qwords *q,
     double norm, struct search_hit *hits, size_t nhits);
+static uint32_t exact_section(const struct search *s, const char *text,
+    int qli, size_t nexact, long who);
+static void hits_exact(struct search_hit *hits, size_t nhits);
 static int sec_carries_cover(const struct search *s, size_t sec,
     const struct qwords *q);
 
@@ -2687,7 +2699,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 	struct scratch *sc = s->scr;
 	struct qwords q;
 	size_t i, li, nhits = 0;
-	double norm = 0, unknown = 0, unused = 0;
+	double norm = 0, unknown = 0, unused = 0, xsim = 0;
+	size_t nexact = 0;
+	uint32_t xsec;
+	long xwho = -1;
 	int qli;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
@@ -2771,6 +2786,15 @@ query_run(const struct search *s, const char *text, const char *lang,
 			sim = 1;
 		if (sim > sc->pagebest[k->page])
 			sc->pagebest[k->page] = (float)sim;
+		/* Asks that read like the question, one per section or
+		 * title, and the best of them (exact_section()). */
+		if (EXACT_ASK > 0 && sim >= EXACT_ASK) {
+			nexact += *best < EXACT_ASK;
+			if (sim > xsim) {
+				xsim = sim;
+				xwho = (long)a;
+			}
+		}
 		if (sim > *best) {
 			*best = (float)sim;
 			if (k->sec != NONE)
@@ -2779,6 +2803,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 				sc->pagewho[k->page] = a;
 		}
 	}
+	xsec = exact_section(s, text, qli, nexact, xwho);
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
@@ -2830,9 +2855,22 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
-		if (nhits == max && score <= hits[nhits - 1].score)
-			continue;
-		k = nhits < max ? nhits++ : max - 1;
+		if (nhits == max) {
+			/* A full list drops its lowest hit, never the one
+			 * whose own ask reads like the question (xsec):
+			 * hits_exact() puts it first. */
+			size_t low = max - 1;
+
+			if (hits[low].exact && low == 0)
+				continue;
+			if (hits[low].exact)
+				low--;
+			if (sec != xsec && score <= hits[low].score)
+				continue;
+			hits[low] = hits[max - 1];
+			k = max - 1;
+		} else
+			k = nhits++;
 		while (k > 0 && (hits[k - 1].score < score ||
 		    (hits[k - 1].score == score &&
 		    hits[k - 1].section > sec))) {
@@ -2851,6 +2889,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].heading = head > 1 ? 1 : head;
 		hits[k].ask = ask;
 		hits[k].ask_id = who;
+		hits[k].exact = sec == xsec;
 		hits[k].prior = 1;
 		hits[k].page_p = -1;
 		hits[k].page_rival = -1;
@@ -2868,6 +2907,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	sc->natouched = 0;
 	hits_within_page(s, hits, nhits);
 	hits_prior(s, &q, lang, hits, nhits);
+	hits_exact(hits, nhits);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
 	return nhits;
@@ -3413,6 +3453,111 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	hits[0].score = top;
 	if (hits[0].heading < hits[k].heading)
 		hits[0].heading = hits[k].heading;
+}
+
+#define RAW_WORDS	64	/* words of a question or an ask compared */
+
+/* The words of n bytes at p, every one (stop words too), at most
+ * RAW_WORDS: their starts and lengths; how many, or RAW_WORDS + 1 when
+ * there are more. A word is a run of ASCII letters and digits and of
+ * bytes past ASCII. */
+static size_t
+raw_words(const char *p, size_t n, const char **w, size_t *len)
+{
+	const char *e = p + n;
+	size_t k = 0;
+
+	for (;;) {
+		const char *b;
+
+		while (p < e && (unsigned char)*p < 0x80 &&
+		    !isalnum((unsigned char)*p))
+			p++;
+		if (p == e)
+			return k;
+		if (k == RAW_WORDS)
+			return RAW_WORDS + 1;
+		for (b = p; p < e && ((unsigned char)*p >= 0x80 ||
+		    isalnum((unsigned char)*p)); p++)
+			;
+		w[k] = b;
+		len[k++] = (size_t)(p - b);
+	}
+}
+
+/* How alike the words of a and b (an, bn bytes) are, every word counted
+ * once as written (ASCII case aside), stop words too: Dice, 0 to 1; 0
+ * when either has fewer than two words or more than RAW_WORDS. */
+static double
+raw_dice(const char *a, size_t an, const char *b, size_t bn)
+{
+	const char *wa[RAW_WORDS], *wb[RAW_WORDS];
+	size_t la[RAW_WORDS], lb[RAW_WORDS], na, nb, same = 0;
+	unsigned char used[RAW_WORDS] = { 0 };
+
+	na = raw_words(a, an, wa, la);
+	nb = raw_words(b, bn, wb, lb);
+	if (na < 2 || nb < 2 || na > RAW_WORDS || nb > RAW_WORDS)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (!used[j] && la[i] == lb[j] &&
+			    strncasecmp(wa[i], wb[j], la[i]) == 0) {
+				used[j] = 1;
+				same++;
+				break;
+			}
+	return 2.0 * (double)same / (double)(na + nb);
+}
+
+/*
+ * The section whose own ask reads like the question (search_hit.exact),
+ * or NONE: nexact sections and titles have an ask of similarity
+ * EXACT_ASK or more, the best of them who. It must be the only one (when
+ * another section's ask reads as much like the question, the asks do not
+ * settle it), a section's rather than a title's, in the question's
+ * language (qli; through the lexicon's concepts an ask in another
+ * language can read like it, and that page's own section then does not
+ * answer in the question's language), and its words as written, stop
+ * words too, must be as like the question's (raw_dice(), EXACT_ASK): the
+ * similarity weighs content words only, and "what should i not do on a
+ * hacked phone" has the same two as "my phone was hacked"; "when are you
+ * open" has one, which alone says little.
+ */
+static uint32_t
+exact_section(const struct search *s, const char *text, int qli,
+    size_t nexact, long who)
+{
+	const struct ask *k;
+	const char *line;
+	size_t n;
+
+	if (nexact != 1 || who < 0)
+		return NONE;
+	k = &s->asks[who];
+	if (k->sec == NONE || (qli >= 0 && (int)s->seclang[k->sec] != qli))
+		return NONE;
+	line = text_line(guide_section_asks(s->g, k->sec), k->line, &n);
+	return line != NULL && raw_dice(text, strlen(text), line, n) >=
+	    EXACT_ASK ? k->sec : NONE;
+}
+
+/* The hit whose own ask reads like the question (exact_section()) goes
+ * first, the others keeping their order: search_decide() answers it unless
+ * its page or the question's subject refuses it (answer_refused()). */
+static void
+hits_exact(struct search_hit *hits, size_t nhits)
+{
+	struct search_hit h;
+	size_t k;
+
+	for (k = 1; k < nhits && !hits[k].exact; k++)
+		;
+	if (k >= nhits)
+		return;
+	h = hits[k];
+	memmove(&hits[1], &hits[0], k * sizeof(*hits));
+	hits[0] = h;
 }
 
 /* Is page b page a in another language: another language, and the same
@@ -4004,6 +4149,15 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 {
 	const char *r;
 
+	/* A section whose own ask reads like the question (hits_exact()):
+	 * the asks say what it answers, and only these two refuse it. */
+	if (hits[0].exact) {
+		if (hits[0].off_subject)
+			return "the best section is off the question's subject";
+		if (hit_notask(&hits[0]))
+			return "a not-ask of its page refuses it";
+		return NULL;
+	}
 	if (no)
 		return "the page prior forbids an answer";
 	if (hits[0].off_subject && !vouch)
@@ -4048,12 +4202,20 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 		return SEARCH_NONE;
 	}
 	d->bar = answer_bar(hits, n, min_score);
-	if (prior)
+	d->exact = hits[0].exact;
+	if (prior && !d->exact)
 		no = prior_decide(&hits[0], &d->bar, &w, d);
 	d->forbade = no;
 	if (why != NULL)
 		*why = w;
 	r = answer_refused(hits, n, d->bar, no, d->vouched);
+	/* Its own ask reads like the question: no other test (s11-exact). */
+	if (d->exact) {
+		d->refused = r;
+		d->outcome = r == NULL ? SEARCH_ANSWER : hits[0].score >=
+		    SEARCH_CHOICE_MIN ? SEARCH_CHOICES : SEARCH_NONE;
+		return d->outcome;
+	}
 	/* A page without asks: plain_decide() (s11-dfak). */
 	if (hits[0].page_p < 0) {
 		d->plain = 1;
@@ -4331,6 +4493,7 @@ static const struct {
 	{ "not_aside", &rank_params.not_aside, NULL },
 	{ "ask_cover", &rank_params.ask_cover, NULL },
 	{ "moved_ask", &rank_params.moved_ask, NULL },
+	{ "exact_ask", &rank_params.exact_ask, NULL },
 	{ "page_hits", &rank_params.page_hits, NULL },
 	{ "page_cover", &rank_params.page_cover, NULL },
 	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },

@@ -85,6 +85,14 @@ struct search_hit {
 				   the best of its asks (or its page's) is,
 				   0 when none */
 	long	ask_id;		/* that ask (search_hit_ask()), or -1 */
+	int	exact;		/* one of the section's own asks reads like
+				   the question (similarity search.c
+				   EXACT_ASK or more, two content words or
+				   the same words), and no other section's
+				   or title's ask does: the hit is put first
+				   and search_decide() answers it unless it
+				   is off the question's subject or a
+				   not-ask of its page refuses it */
 	double	page_ask;	/* the best ask of the hit's page (any of
 				   its sections' or its title's), 0 when
 				   none */
@@ -313,7 +321,10 @@ enum search_outcome search_decide(const struct search_hit *hits, size_t n,
  * lead waived; doubted: a higher bar; forbade: no answer at all), and
  * refused, why the best hit is no answer (NULL for an answer, static
  * text). plain is set when the best hit's page has no asks (search.c:
- * plain_decide()'s rules apply and the prior has no part).
+ * plain_decide()'s rules apply and the prior has no part); exact when
+ * its own ask reads like the question (search_hit.exact): then the bar,
+ * the page prior and every test but the subject and a not-ask have no
+ * part (refused says which of those two refused it).
  */
 struct search_decision {
 	enum search_outcome	 outcome;
@@ -322,6 +333,7 @@ struct search_decision {
 	int			 doubted;
 	int			 forbade;
 	int			 plain;
+	int			 exact;
 	const char		*refused;
 };
 /* The decision on hits (search_decide()'s) with its record filled into

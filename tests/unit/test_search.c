@@ -2687,6 +2687,124 @@ test_borrowed_subjects(void)
  * it (rank_eval puts every constant back to its default between two
  * settings).
  */
+/*
+ * A question that reads word for word like a section's own ask
+ * (search.c: hits_exact()): a help desk's page of its own, added to the
+ * shipped guide, whose "Opening hours" section has the ask "when are you
+ * open". Its one content word, "open", is all over the phishing page
+ * ("If you opened an attachment..."), whose sections outscore it; the
+ * rule puts the section first and answers it. Asks that only share the
+ * question's content words, or a second section with the same ask, do
+ * not.
+ */
+static const char exact_hours[] =
+"# Our help desk\n\n<!-- asks:\nhow do i reach you\n-->\n\n"
+"We are a small team of volunteers.\n\n"
+"## Opening hours\n\n<!-- asks:\nwhen are you open\n"
+"what are your hours\n-->\n\n"
+"We answer from 9:00 to 18:00, Monday to Friday.\n\n"
+"## Contact\n\n<!-- asks:\nhow can i contact a person\n-->\n\n"
+"Write to us on Signal or by email.\n";
+static const char exact_other[] =
+"# Our office\n\n## The office\n\n<!-- asks:\nwhen are you open\n-->"
+"\n\nThe office is on the second floor.\n";
+
+static int
+exact_first(const struct guide *g, const struct search *s, const char *q,
+    struct search_decision *d)
+{
+	struct search_hit h[5];
+	size_t n = search_query(s, q, "en", h, 5);
+
+	(void)search_decide_why(h, n, SEARCH_DEFAULT_MIN_SCORE, d);
+	return n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "Opening hours") == 0 && h[0].exact;
+}
+
+static void
+test_exact(void)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024];
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[5], x;
+	struct search_decision d;
+	double exact = -1;
+	size_t n;
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    guide_load_dir(g, replies, "en") > 0 && guide_load_buffer(g,
+	    "hours.en.md", exact_hours, strlen(exact_hours), "en") == 0,
+	    "the shipped guide and a desk's own page");
+	s = search_new_lex(g, lx);
+	CHECK(search_tune_get("exact_ask", &exact) == 0 && exact >= 0.85 &&
+	    exact < 1, "exact_ask reads back, near 0.9");
+	search_tune_set("exact_ask", 0);
+	n = search_query(s, "when are you open", "en", h, 5);
+	CHECK(n > 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "Opening hours") != 0 && h[0].score > h[1].score && !h[0].exact,
+	    "exact_ask 0 (before the rule): sections that say \"open\" "
+	    "outscore the one whose ask is the question");
+	search_tune_set("exact_ask", exact);
+	CHECK(exact_first(g, s, "when are you open", &d) &&
+	    d.outcome == SEARCH_ANSWER && d.exact && d.refused == NULL &&
+	    !d.forbade && !d.vouched && !d.doubted, "with it, that section "
+	    "goes first and answers; the record says why (exact, no prior)");
+	CHECK(exact_first(g, s, "When are you OPEN?", &d) &&
+	    d.outcome == SEARCH_ANSWER, "...whatever the case and "
+	    "punctuation");
+	CHECK(!exact_first(g, s, "can i open it", &d), "a question that "
+	    "shares only its content word is not that ask");
+	/* Without the page prior a caller's max is the list's length: the
+	 * section stays in a list of one, whatever outscores it. */
+	{
+		double beta = -1;
+
+		CHECK_INT(0, search_tune_get("nb_beta", &beta), "nb_beta");
+		search_tune_set("nb_beta", 0);
+		n = search_query(s, "when are you open", "en", h, 1);
+		CHECK(n == 1 && h[0].exact, "a list of one keeps it");
+		search_tune_set("nb_beta", beta);
+	}
+	search_free(s);
+	guide_load_buffer(g, "office.en.md", exact_other,
+	    strlen(exact_other), "en");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "when are you open", "en", h, 5);
+	CHECK(n > 0 && !h[0].exact && !h[1].exact, "another section's ask "
+	    "reads as much like it: no section is the exact one");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+
+	/* What refuses it (answer_refused()): only its subject and a not-ask
+	 * of its page; not the bar, a thin lead nor the page prior. */
+	x = mkhit(0.5, 1, 1, 2, 2);
+	x.exact = 1;
+	x.page_p = 0.1;
+	x.page_rival = 0.8;
+	x.prior_moved = 1;
+	CHECK(search_decide_why(&x, 1, 0.8, &d) == SEARCH_ANSWER &&
+	    d.exact && d.refused == NULL && !d.forbade, "under the bar, the "
+	    "prior against it: an exact ask still answers");
+	x.off_subject = 1;
+	CHECK(search_decide_why(&x, 1, 0.8, &d) != SEARCH_ANSWER &&
+	    d.refused != NULL && strstr(d.refused, "subject") != NULL,
+	    "off the question's subject: refused, and the record says so");
+	x.off_subject = 0;
+	x.notask = 0.9;
+	x.notask_id = 0;
+	x.page_ask = 0.3;
+	x.heading = 1;
+	CHECK(search_decide_why(&x, 1, 0.8, &d) != SEARCH_ANSWER &&
+	    d.refused != NULL && strstr(d.refused, "not-ask") != NULL,
+	    "a not-ask of its page refuses it");
+}
+
 static void
 test_tune(void)
 {
@@ -2759,6 +2877,7 @@ main(void)
 	test_notasks();
 	test_subject_span();
 	test_tune();
+	test_exact();
 	test_deflang();
 	test_decide_evidence();
 	test_decide_lead();
