@@ -200,6 +200,26 @@ console_prior(struct console *c, FILE *out)
 		    "(%.2f)\n", d.bar);
 }
 
+/* --explain: an answer given because the first hit's own ask reads
+ * exactly like the question (search_decide_why(): exact), whatever the
+ * bar and the page prior; on the console alone, as the asks are. */
+static void
+console_exact(struct console *c, FILE *out)
+{
+	const struct search_hit *h;
+	struct search_decision d;
+	size_t n = bot_explain_hits(c->b, &h);
+
+	if (n == 0)
+		return;
+	(void)search_decide_why(h, n, bot_min_score(c->b), &d);
+	if (d.exact && d.outcome == SEARCH_ANSWER)
+		fprintf(out, "Why an answer (console only, never sent):\n"
+		    "one of the first section's asks reads exactly like the "
+		    "question: it answers whatever the bar and the page "
+		    "prior\n");
+}
+
 /* --explain: why the bot offered a page's sections ("this page, which
  * part?": search.h, SEARCH_PAGE), on the console alone. */
 static void
@@ -233,6 +253,7 @@ console_turn(struct console *c, const char *text, time_t now,
 	if (c->explain) {
 		console_asks(c, out);
 		console_prior(c, out);
+		console_exact(c, out);
 		console_page(c, out);
 	}
 }
