@@ -236,7 +236,7 @@ run_questions(const struct guide *g, const struct search *s, double min,
 			*split++ = '\0';
 		nq++;
 		if (split == NULL && halves)
-			split = nq % 2 ? tune : test;
+			split = labels_half_test(nq) ? test : tune;
 		if (strncmp(qe, "!danger", 7) == 0)
 			continue;
 		if (by_page)

@@ -202,7 +202,7 @@ run_set(const struct guide *g, const struct search *s,
 				ql = "-";
 			printf("Q\t%zu\t%s\t%d\t%s\t%s\t%s\t%s\t", nqs,
 			    sets[si].file, lineno, !sets[si].halves ||
-			    n % 2 ? "tune" : "test", ql, exp,
+			    !labels_half_test(n) ? "tune" : "test", ql, exp,
 			    outcome_name(o));
 			for (size_t j = 0; j < n3; j++)
 				putchar(labels_match(exp, g, h3[j].section) ?

@@ -157,7 +157,7 @@ read_set(const char *top, size_t si, int test)
 			is_test = 0;
 			break;
 		case SPLIT_HALVES:
-			is_test = n % 2 == 0;
+			is_test = labels_half_test(n);
 			break;
 		default:
 			if (split == NULL || (strcmp(split, "tune") != 0 &&

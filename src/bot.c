@@ -1147,9 +1147,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	}
 	*n = search_query(b->s, text, qlang, hits, max);
 	if ((tokens = search_tokens(text, qlang)) != NULL)
-		for (sp = tokens; *sp != '\0'; sp++)
-			if (*sp != ' ' && (sp == tokens || sp[-1] == ' '))
-				words++;
+		words = count_words(tokens);
 	free(tokens);
 	alone = search_decide(hits, *n, min_score(b));
 	merge = w->last_question != NULL && (opens ?

@@ -136,6 +136,16 @@ labels_cut_pages(char *expected)
 	*w = '\0';
 }
 
+/* Is the n-th non-comment line (from 1) of a set split in halves a TEST
+ * line (its misses never printed, never tuned on)? The one rule of the
+ * halves, for test_quality, bench/rank_eval, bench/guide_dump -H and
+ * bench/hits_dump: odd lines tune, even lines test. */
+static inline int
+labels_half_test(long n)
+{
+	return n % 2 == 0;
+}
+
 /* How one decided question fares against its label. */
 struct labels_judged {
 	int	top1;	/* ANSWER and the best hit right ("-": neither an

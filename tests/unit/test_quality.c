@@ -425,8 +425,9 @@ run_set(const struct guide *g, const struct search *s, const char *top,
 			struct tally one;
 
 			memset(&one, 0, sizeof(one));
-			run_line(g, s, set->file, lineno, line, &one, n % 2);
-			tally_add(&h[n % 2 == 0], &one);
+			run_line(g, s, set->file, lineno, line, &one,
+			    !labels_half_test(n));
+			tally_add(&h[labels_half_test(n)], &one);
 			tally_add(&t, &one);
 		} else
 			run_line(g, s, set->file, lineno, line, &t,
