@@ -88,6 +88,9 @@ static const struct {
 	 * split in halves to tune on (docs/design.md, "Question sets"). */
 	{ "fresh", "tests/fixtures/questions-fresh.tsv", SPLIT_HALVES, 0 },
 	{ "fresh3", "tests/fixtures/questions-fresh3.tsv", SPLIT_HALVES, 0 },
+	/* Blind until session 12 (2026-12-07). */
+	{ "fresh5", "tests/fixtures/questions-fresh5.tsv", SPLIT_HALVES, 0 },
+	{ "fresh6", "tests/fixtures/questions-fresh6.tsv", SPLIT_HALVES, 0 },
 	{ "freshunc", "tests/fixtures/questions-fresh-uncovered.tsv",
 	    SPLIT_HALVES, 0 },
 	{ "fresh2unc", "tests/fixtures/questions-fresh2-uncovered.tsv",
@@ -102,6 +105,9 @@ static const struct {
 	{ "dfakf1", "bench/dfak-fresh.tsv", SPLIT_COLUMN, 1 },
 	{ "dfakf2", "bench/dfak-fresh2.tsv", SPLIT_COLUMN, 1 },
 	{ "dfakf3", "bench/dfak-fresh3.tsv", SPLIT_COLUMN, 1 },
+	/* Labelled by page; blind until session 12 (2026-12-07). */
+	{ "dfakf4", "bench/dfak-fresh4.tsv", SPLIT_COLUMN, 1 },
+	{ "dfakf5", "bench/dfak-fresh5.tsv", SPLIT_COLUMN, 1 },
 };
 
 struct question {
