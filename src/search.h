@@ -318,7 +318,9 @@ enum search_outcome search_decide(const struct search_hit *hits, size_t n,
  * score bar it held the best hit to (bar: min_score after agreement, a
  * long question and the page prior), what the page prior did to that bar
  * (vouched: the bar times its vouch factor, the subject test and a thin
- * lead waived; doubted: a higher bar; forbade: no answer at all), and
+ * lead waived; doubted: a higher bar; forbade: no answer at all; picked:
+ * the prior hesitated, putting no other page first, and the pages' asks
+ * pick the first hit's page, so no higher bar: search.c asks_pick()), and
  * refused, why the best hit is no answer (NULL for an answer, static
  * text). plain is set when the best hit's page has no asks (search.c:
  * plain_decide()'s rules apply and the prior has no part); exact when
@@ -331,6 +333,7 @@ struct search_decision {
 	double			 bar;
 	int			 vouched;
 	int			 doubted;
+	int			 picked;
 	int			 forbade;
 	int			 plain;
 	int			 exact;
