@@ -265,15 +265,21 @@ double search_min_score(const struct search *s);
  * hit's, the second scores more than SEARCH_LEAD of the best, and the
  * best covers less than SEARCH_LEAD_COVERAGE more of the question than
  * the second. Two pages nearly tie and nothing backs the first: the
- * person chooses rather than get a confident guess. A hit whose text is
+ * person chooses rather than get a confident guess; unless the pages'
+ * asks pick the first hit's page (its best ask reads 0.5 like the
+ * question, more than any other page's among the three best: search.c
+ * asks_pick()). A hit whose text is
  * the best hit's own (search_hit.copy: a guide holding a page twice), or
  * a section of its page in another language (search_hit.translation), is
  * not another page there.
  * The page prior (search_hit.page_p) moves the bar: when the first
  * hit's page leads the next page by less than 0.75 in p(page) (the prior
- * hesitates, or puts another page first), the bar is 2 times higher;
- * when it leads by 0.75 or more and the first hit covers half the
- * question or more, the prior vouches for the page: the bar is 0.7 times
+ * hesitates, or puts another page first), the bar is 2 times higher,
+ * unless the prior puts no other page first and the asks pick the first
+ * hit's page (as for a thin lead); when it leads by 0.75 or more and the
+ * first hit covers half the question or more (times
+ * sqrt(SEARCH_LONG_WORDS / words) for a long question, as its bar), the
+ * prior vouches for the page: the bar is 0.7 times
  * the bar, and neither the subject test nor a thin lead refuses the hit
  * (the pages' own asks say which page the question is about; search.c:
  * prior_decide(), measured on the tune halves). A first hit whose page
