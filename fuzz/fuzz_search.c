@@ -133,7 +133,8 @@ check_page(const struct target *t, const struct search_hit *hits, size_t n,
  * The decision's record (search.h: struct search_decision) against the
  * outcome and the hits: the outcome is search_decide()'s, the bar is a
  * positive number, the prior vouches only on a page with asks and never
- * both vouches and doubts; an answer reaches the bar the record says
+ * both vouches and doubts, and the asks pick a page (search.c
+ * asks_pick()) only where the prior neither doubts nor vouches; an answer reaches the bar the record says
  * decide() used, is on the question's subject unless the prior vouched,
  * does not lack its key concept and has no reason against it; on a page
  * without asks (plain_decide()) the prior had no part, and no other
@@ -155,7 +156,8 @@ check_record(const struct search_hit *hits, size_t n,
 	if (!(d->bar > 0) || !isfinite(d->bar) ||
 	    (d->vouched && d->doubted) || (d->forbade && d->vouched) ||
 	    (d->plain != (hits[0].page_p < 0)) ||
-	    (d->plain && (d->vouched || d->doubted)))
+	    (d->plain && (d->vouched || d->doubted)) ||
+	    (d->picked && (d->doubted || d->vouched || d->plain)))
 		fuzz_fail("search_decide_why: a record that does not add up",
 		    text);
 	if (o != SEARCH_ANSWER) {

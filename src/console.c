@@ -167,7 +167,8 @@ static const char *const prior_effects[] = {
  * (search.h: search_hit.page_p, read from the pages' asks), what the
  * prior did to the decision, and whether it vouched for the first hit's
  * page (search_decide_why(): a lower bar, the subject test waived) or
- * doubted it (a higher bar). On the console alone, as the asks are.
+ * doubted it (a higher bar), or hesitated while the asks picked the page
+ * (no higher bar). On the console alone, as the asks are.
  */
 static void
 console_prior(struct console *c, FILE *out)
@@ -198,6 +199,10 @@ console_prior(struct console *c, FILE *out)
 	else if (d.doubted)
 		fprintf(out, "the page prior doubts this page: a higher bar "
 		    "(%.2f)\n", d.bar);
+	else if (d.picked)
+		fprintf(out, "the page prior hesitates, but this page's asks "
+		    "read most like the question: no higher bar (%.2f)\n",
+		    d.bar);
 }
 
 /* --explain: an answer given because the first hit's own ask reads

@@ -58,6 +58,7 @@ static struct {
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed;
+	double	ask_pick;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -139,6 +140,11 @@ static struct {
 	.moved_ask = 0.35,	/* ...and when the page prior put it first,
 				   not the search, its best ask reads this
 				   like the question */
+	.ask_pick = 0.5,	/* the first hit's best ask reads this like
+				   the question, more than any other page's
+				   among the best three: the asks pick its
+				   page, no thin lead or doubt of the prior
+				   refuses it (asks_pick(); s12-rdec) */
 	.exact_ask = 0.9,	/* a section's own ask that reads this like
 				   the question (and no other section's or
 				   title's does) makes it the answer
@@ -220,6 +226,7 @@ static struct {
 #define NOT_ASIDE	(rank_params.not_aside)
 #define ASK_COVER	(rank_params.ask_cover)
 #define MOVED_ASK	(rank_params.moved_ask)
+#define ASK_PICK	(rank_params.ask_pick)
 #define EXACT_ASK	(rank_params.exact_ask)
 #define PAGE_HITS	(rank_params.page_hits)
 #define PAGE_COVER	(rank_params.page_cover)
@@ -3781,12 +3788,36 @@ has_rival(const struct search_hit *hits, size_t n)
 	return 0;
 }
 
+/*
+ * Do the pages' own asks pick the best hit's page: its best ask (or its
+ * page's: search_hit.ask) reads ASK_PICK like the question, and more than
+ * that of every hit on another page among the SEARCH_AGREE_HITS best (a
+ * copy of its section and its page in another language are not another
+ * page)? The asks are the questions each page says it answers; read one
+ * by one, they tell pages apart where the scores nearly tie (lead_thin())
+ * and where the page prior, which reads them all at once, hesitates
+ * (prior_decide(): it puts no other page first, but leads by less than
+ * NB_DOUBT).
+ */
+static int
+asks_pick(const struct search_hit *hits, size_t n)
+{
+	if (n == 0 || hits[0].ask < ASK_PICK)
+		return 0;
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page != hits[0].page && !hits[k].copy &&
+		    !hits[k].translation && hits[k].ask >= hits[0].ask)
+			return 0;
+	return 1;
+}
+
 /* Is the best hit's lead thin (SEARCH_LEAD): the next two hits are on
  * other pages than its own (a copy of its own section on another page is
  * the same answer again, and its page in another language is its page:
  * search_hit.copy, search_hit.translation), the second nearly ties with
- * it, and it does not cover clearly more of the question
- * (SEARCH_LEAD_COVERAGE)? */
+ * it, it does not cover clearly more of the question
+ * (SEARCH_LEAD_COVERAGE), and the pages' asks do not pick its page
+ * (asks_pick())? */
 static int
 lead_thin(const struct search_hit *hits, size_t n)
 {
@@ -3794,7 +3825,7 @@ lead_thin(const struct search_hit *hits, size_t n)
 		if (hits[k].page == hits[0].page || hits[k].copy ||
 		    hits[k].translation)
 			return 0;
-	if (n < 3)
+	if (n < 3 || asks_pick(hits, n))
 		return 0;
 	return hits[1].score > SEARCH_LEAD * hits[0].score &&
 	    hits[0].coverage - hits[1].coverage < SEARCH_LEAD_COVERAGE;
@@ -3809,6 +3840,17 @@ is_long(const struct search_hit *h)
 
 	return h->words >= SEARCH_LONG_WORDS && h->topics > 0 &&
 	    (h->page_topics & all) == all;
+}
+
+/* How much of its tests a question's coverage must meet: all, or for a
+ * long one (is_long()) sqrt(SEARCH_LONG_WORDS / words), as its bar comes
+ * down: its many words no page uses dilute its coverage as they do its
+ * score (answer_bar(), prior_decide(), hit_unbacked()). */
+static double
+long_share(const struct search_hit *h)
+{
+	return is_long(h) ? sqrt((double)SEARCH_LONG_WORDS /
+	    (double)h->words) : 1;
 }
 
 /*
@@ -3929,9 +3971,7 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
 
 	if (pages_agree(hits, n))
 		bar *= SEARCH_AGREE;
-	if (is_long(h))
-		bar *= sqrt((double)SEARCH_LONG_WORDS / (double)h->words);
-	return bar;
+	return bar * long_share(h);
 }
 
 /*
@@ -3939,10 +3979,13 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * when it forbids an answer (NB_VETO: it moved the search's first hit;
  * NB_GATE: the first hit's page is unlikely), with *why; else 0, and
  * *bar raised when the first hit's page leads the next one by less than
- * NB_DOUBT (a contested page, or one the prior puts behind another). When
+ * NB_DOUBT (a contested page, or one the prior puts behind another),
+ * unless the prior puts no other page first and the asks one by one pick
+ * that page (asks_pick(): d->picked): they break a hesitation, not a
+ * contradiction. When
  * it leads by NB_DOUBT or more and the first hit covers NB_VOUCH_COVER of
- * the question, the prior vouches for the page (d->vouched set; a raised
- * bar sets d->doubted): the pages'
+ * the question (less for a long one: long_share()), the prior vouches for
+ * the page (d->vouched set; a raised bar sets d->doubted): the pages'
  * own asks, read as a whole, say which page the question is about, so
  * the bar comes down (NB_VOUCH_BAR) and the tests that doubt the page
  * from a part of the question give way (answer_refused(): the subject
@@ -3950,9 +3993,10 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * with no prior, leaves the decision as it is.
  */
 static int
-prior_decide(const struct search_hit *h, double *bar, enum search_prior *why,
-    struct search_decision *d)
+prior_decide(const struct search_hit *hits, size_t n, double *bar,
+    enum search_prior *why, struct search_decision *d)
 {
+	const struct search_hit *h = &hits[0];
 	double lead;
 
 	if (NB_VETO > 0 && h->prior_moved) {
@@ -3967,9 +4011,11 @@ prior_decide(const struct search_hit *h, double *bar, enum search_prior *why,
 	}
 	lead = h->page_p - h->page_rival;
 	if (lead < NB_DOUBT) {
-		d->doubted = 1;
-		*bar *= NB_DOUBT_BAR;
-	} else if (h->coverage >= NB_VOUCH_COVER) {
+		if (!(d->picked = lead >= 0 && asks_pick(hits, n))) {
+			d->doubted = 1;
+			*bar *= NB_DOUBT_BAR;
+		}
+	} else if (h->coverage >= NB_VOUCH_COVER * long_share(h)) {
 		d->vouched = 1;
 		*bar *= NB_VOUCH_BAR;
 	}
@@ -4119,8 +4165,9 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
  * (NULL: it is, or its page has no asks: plain_decide() has its own
  * rules). Such a page's asks and the page prior draw everyday questions
  * that share its words ("dark mode in signal", "mute a work group chat")
- * to it, so the first hit must cover ASK_COVER of the question (not a
- * long one, whose many words no page uses); and when the page prior put
+ * to it, so the first hit must cover ASK_COVER of the question (less of a
+ * long one, whose many words no page uses: long_share()); and when the
+ * page prior put
  * it first rather than the search (search_hit.prior_moved), one of its
  * asks must read MOVED_ASK like the question: the prior is sure of a
  * page from a word or two as readily as from a whole question.
@@ -4130,7 +4177,7 @@ hit_unbacked(const struct search_hit *h)
 {
 	if (h->page_p < 0)
 		return NULL;
-	if (!is_long(h) && h->coverage < ASK_COVER)
+	if (h->coverage < ASK_COVER * long_share(h))
 		return "the best section covers too little of the question "
 		    "for a page with asks";
 	if (h->prior_moved && h->ask < MOVED_ASK)
@@ -4204,7 +4251,7 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	d->bar = answer_bar(hits, n, min_score);
 	d->exact = hits[0].exact;
 	if (prior && !d->exact)
-		no = prior_decide(&hits[0], &d->bar, &w, d);
+		no = prior_decide(hits, n, &d->bar, &w, d);
 	d->forbade = no;
 	if (why != NULL)
 		*why = w;
@@ -4494,6 +4541,7 @@ static const struct {
 	{ "ask_cover", &rank_params.ask_cover, NULL },
 	{ "moved_ask", &rank_params.moved_ask, NULL },
 	{ "exact_ask", &rank_params.exact_ask, NULL },
+	{ "ask_pick", &rank_params.ask_pick, NULL },
 	{ "page_hits", &rank_params.page_hits, NULL },
 	{ "page_cover", &rank_params.page_cover, NULL },
 	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },

@@ -1337,6 +1337,80 @@ test_decide_record(void)
 }
 
 /*
+ * The pages' asks pick the first hit's page (search.c: asks_pick()): its
+ * best ask reads ask_pick like the question, more than any other page's
+ * among the best three. Then a thin lead over another page does not
+ * refuse it, nor does a page prior that hesitates (no higher bar); a
+ * prior that puts another page first still raises the bar. Asks that tie
+ * with another page's, or that read less than ask_pick like the
+ * question, pick nothing.
+ */
+/* A ranking constant's value (src/search_tune.h), -1 when it has none. */
+static double
+tuned(const char *name)
+{
+	double v = -1;
+
+	return search_tune_get(name, &v) == 0 ? v : -1;
+}
+
+static void
+test_decide_asks_pick(void)
+{
+	const double m = 0.8, top = 3 * m, pick = tuned("ask_pick"),
+	    dbar = tuned("nb_doubt_bar");
+	struct search_hit h[3];
+	struct search_decision d;
+
+	CHECK(pick > 0.2 && pick < 0.8 && dbar > 1,
+	    "the asks pick a page from ask_pick");
+	plain_on(0);
+	lead_thin_hits(h, top);
+	for (size_t k = 0; k < 3; k++) {
+		h[k].page_p = 0.95;
+		h[k].page_rival = 0.9;
+		h[k].ask = pick - 0.1;
+	}
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "another page nearly ties, the prior hesitates, no ask reads "
+	    "like the question: choices (the thin lead)");
+	h[0].ask = pick + 0.1;
+	CHECK_INT(SEARCH_ANSWER, search_decide_why(h, 3, m, &d),
+	    "...the first hit's ask reads like the question, more than the "
+	    "other pages': an answer");
+	CHECK(d.picked && !d.doubted && fabs(d.bar - m) < 1e-9,
+	    "...the record: the asks picked the page, no higher bar");
+	h[2].ask = h[0].ask;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...another page's ask reads as much like it: choices");
+	h[2].translation = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...its own page in another language is no other page: an "
+	    "answer");
+	h[2].translation = 0;
+	h[2].ask = pick - 0.1;
+	/* The prior alone: no thin lead, a score between the bar and
+	 * nb_doubt_bar times it. */
+	h[1].score = h[2].score = top * 0.5;
+	h[0].score = m * (1 + dbar) / 2;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "under the doubted bar, the prior hesitating, the asks picking "
+	    "its page: an answer");
+	h[0].page_p = 0.3;
+	h[0].page_rival = 0.6;
+	CHECK_INT(SEARCH_CHOICES, search_decide_why(h, 3, m, &d),
+	    "...the prior putting another page first: choices");
+	CHECK(d.doubted && !d.picked, "...the record: doubted, the asks do "
+	    "not overrule a contradiction");
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.9;
+	h[0].ask = pick - 0.05;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...its ask under ask_pick: choices");
+	plain_on(-1);
+}
+
+/*
  * The first hit on a page with asks must be backed by the question
  * (search.c: hit_unbacked()): it covers ask_cover of it (a long question
  * aside), and when the page prior, not the search, put it first, one of
@@ -1371,12 +1445,19 @@ test_decide_unbacked(void)
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
 	    "...covering a little over ask_cover: an answer");
 	h[0].coverage = h[0].heading = cover - 0.05;
-	h[0].words = 12;
-	h[0].matched = 5;
+	h[0].words = 40;
+	h[0].matched = 8;
 	h[0].topics = 1;
 	h[0].page_topics = h[0].title_topics = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
-	    "...a long question whose topics its page carries: an answer");
+	    "...a long question whose topics its page carries, of 40 words: "
+	    "an answer (ask_cover x sqrt(10/40) is half of it)");
+	h[0].words = 12;
+	h[0].matched = 5;
+	CHECK(cover - 0.05 < cover * sqrt(10.0 / 12), "...of 12 words, it "
+	    "covers less than ask_cover x sqrt(10/12)");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "...so choices: a long question's share is scaled, not waived");
 	h[0] = mkhit(top, 0.9, 1, 4, 4);
 	h[0].page_p = 0.99;
 	h[0].page_rival = 0.01;
@@ -2884,6 +2965,7 @@ main(void)
 	test_decide_vouch();
 	test_decide_record();
 	test_decide_unbacked();
+	test_decide_asks_pick();
 	test_decide_copy();
 	test_decide_page();
 	test_decide_translation();
