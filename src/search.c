@@ -54,7 +54,7 @@ static struct {
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
 		not_floor, not_margin, not_aside, ask_cover,
-		moved_ask, exact_ask;
+		moved_ask, exact_ask, w_ask_own;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed;
@@ -99,6 +99,10 @@ static struct {
 				   as one more field */
 	.w_ask = 0.25,		/* times the similarity of its best ask
 				   (or its page's) to the question */
+	.w_ask_own = 0.2,	/* times the similarity of its own best
+				   ask, on top: a page's ask lifts all its
+				   sections alike, a section's own tells
+				   them apart */
 	.nb_alpha = 0.1,	/* the page prior's smoothing (naive Bayes
 				   over the pages' asks: prior_build()) */
 	.nb_beta = 0.1,		/* the best hits reordered by score x
@@ -205,6 +209,7 @@ static struct {
 #define LANG_OTHER	(rank_params.lang_other)
 #define W_ASKS		(rank_params.w_asks)
 #define W_ASK		(rank_params.w_ask)
+#define W_ASK_OWN	(rank_params.w_ask_own)
 #define NB_ALPHA	(rank_params.nb_alpha)
 #define NB_BETA		(rank_params.nb_beta)
 #define NB_K		(rank_params.nb_k)
@@ -2819,8 +2824,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
 			    (s->hmass[sec] + norm);
 		head = sc->hacc[sec] / norm;
-		/* The best ask: its own, or its page's. */
-		local += W_ASK * ask;
+		/* The best ask: its own, or its page's; and its own again. */
+		local += W_ASK * ask + W_ASK_OWN * ask;
+		score += W_ASK_OWN * ask;
+		plain += W_ASK_OWN * ask;
 		pask = sc->pageask[s->secpage[sec]];
 		if (pask > ask) {
 			ask = pask;
@@ -4478,6 +4485,7 @@ static const struct {
 	{ "lang_other", &rank_params.lang_other, NULL },
 	{ "w_asks", NULL, &rank_params.w_asks },
 	{ "w_ask", &rank_params.w_ask, NULL },
+	{ "w_ask_own", &rank_params.w_ask_own, NULL },
 	{ "nb_alpha", &rank_params.nb_alpha, NULL },
 	{ "nb_beta", &rank_params.nb_beta, NULL },
 	{ "nb_k", &rank_params.nb_k, NULL },
