@@ -242,6 +242,8 @@ static struct {
 #define LX_WORDS	8	/* words of one lexicon term */
 #define SUBJ_MAX	8	/* subject concepts */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
+#define PLURAL_MIN	6	/* bytes: shortest "-ent" verb plural_verb()
+				   reads */
 #define PREFIX_FANOUT	16
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
 #define TYPO_MAX	24
@@ -2504,6 +2506,30 @@ typo_fits(const char *st, const char *c)
 	return st[0] == c[0];
 }
 
+/*
+ * A French verb's third person plural present ("ils m'insultent", "ils
+ * bloquent", "envoient"): Snowball leaves its "-ent", which the verb's
+ * other forms do not have; the guide's term of the same word less "nt"
+ * ("insulte": "insult"), or NONE.
+ */
+static uint32_t
+plural_verb(const struct search *s, uint8_t li, const char *st, size_t sl)
+{
+	const struct slang *l = &s->langs[li];
+	char buf[STEM_BUF];
+	const char *x;
+	size_t xl;
+
+	if (l->stemmer == NULL || strcmp(l->code, "fr") != 0 ||
+	    sl < PLURAL_MIN || sl >= WORD_MAX || memcmp(st + sl - 3, "ent",
+	    3) != 0)
+		return NONE;
+	if ((x = stem_run(l->stemmer, l->code, st, sl - 2, buf, &xl)) ==
+	    NULL)
+		return NONE;
+	return lookup(s, li, x, xl);
+}
+
 /* Scores one stem of one language; returns the best idf it reached (for
  * the query's norm). */
 static double
@@ -2523,6 +2549,10 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	/* Near matches only for a word the guide does not use as such. */
 	if (!near || t != NONE)
 		return ref;
+	if ((t = plural_verb(s, li, st, sl)) != NONE) {
+		add_term(s, t, 1.0, 1);
+		return s->terms[t].idf;
+	}
 	real = known_stem(s, li, st, sl);
 	/* Prefixes: other stems that start with this one: a word cut short
 	 * ("ordi", "compu"), or a word of the language as the first part of
