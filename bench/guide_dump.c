@@ -426,10 +426,11 @@ main(int argc, char **argv)
 		    outcome_names[search_decide(hits, n, min)], min);
 		for (k = 0; k < n; k++) {
 			label(g, hits[k].section, l, sizeof(l));
-			printf("%.3f%s [%s] %s\n", hits[k].score,
-			    hits[k].off_subject ? " (off subject)" : "",
-			    guide_page_lang(g, guide_section_page(g,
-			    hits[k].section)), l);
+			printf("%.3f%s [%s] %s (p(page) %.2f)\n",
+			    hits[k].score, hits[k].off_subject ?
+			    " (off subject)" : "", guide_page_lang(g,
+			    guide_section_page(g, hits[k].section)), l,
+			    hits[k].page_p);
 			{
 				size_t alen;
 				int pg;

@@ -54,7 +54,7 @@ static struct {
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
 		not_floor, not_margin, not_aside, ask_cover,
-		moved_ask, exact_ask;
+		moved_ask, exact_ask, w_ask_own;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed;
@@ -100,6 +100,10 @@ static struct {
 				   as one more field */
 	.w_ask = 0.25,		/* times the similarity of its best ask
 				   (or its page's) to the question */
+	.w_ask_own = 0.2,	/* times the similarity of its own best
+				   ask, on top: a page's ask lifts all its
+				   sections alike, a section's own tells
+				   them apart */
 	.nb_alpha = 0.1,	/* the page prior's smoothing (naive Bayes
 				   over the pages' asks: prior_build()) */
 	.nb_beta = 0.1,		/* the best hits reordered by score x
@@ -211,6 +215,7 @@ static struct {
 #define LANG_OTHER	(rank_params.lang_other)
 #define W_ASKS		(rank_params.w_asks)
 #define W_ASK		(rank_params.w_ask)
+#define W_ASK_OWN	(rank_params.w_ask_own)
 #define NB_ALPHA	(rank_params.nb_alpha)
 #define NB_BETA		(rank_params.nb_beta)
 #define NB_K		(rank_params.nb_k)
@@ -244,6 +249,8 @@ static struct {
 #define LX_WORDS	8	/* words of one lexicon term */
 #define SUBJ_MAX	8	/* subject concepts */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
+#define PLURAL_MIN	6	/* bytes: shortest "-ent" verb plural_verb()
+				   reads */
 #define PREFIX_FANOUT	16
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
 #define TYPO_MAX	24
@@ -2506,6 +2513,30 @@ typo_fits(const char *st, const char *c)
 	return st[0] == c[0];
 }
 
+/*
+ * A French verb's third person plural present ("ils m'insultent", "ils
+ * bloquent", "envoient"): Snowball leaves its "-ent", which the verb's
+ * other forms do not have; the guide's term of the same word less "nt"
+ * ("insulte": "insult"), or NONE.
+ */
+static uint32_t
+plural_verb(const struct search *s, uint8_t li, const char *st, size_t sl)
+{
+	const struct slang *l = &s->langs[li];
+	char buf[STEM_BUF];
+	const char *x;
+	size_t xl;
+
+	if (l->stemmer == NULL || strcmp(l->code, "fr") != 0 ||
+	    sl < PLURAL_MIN || sl >= WORD_MAX || memcmp(st + sl - 3, "ent",
+	    3) != 0)
+		return NONE;
+	if ((x = stem_run(l->stemmer, l->code, st, sl - 2, buf, &xl)) ==
+	    NULL)
+		return NONE;
+	return lookup(s, li, x, xl);
+}
+
 /* Scores one stem of one language; returns the best idf it reached (for
  * the query's norm). */
 static double
@@ -2525,6 +2556,10 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	/* Near matches only for a word the guide does not use as such. */
 	if (!near || t != NONE)
 		return ref;
+	if ((t = plural_verb(s, li, st, sl)) != NONE) {
+		add_term(s, t, 1.0, 1);
+		return s->terms[t].idf;
+	}
 	real = known_stem(s, li, st, sl);
 	/* Prefixes: other stems that start with this one: a word cut short
 	 * ("ordi", "compu"), or a word of the language as the first part of
@@ -2826,8 +2861,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
 			    (s->hmass[sec] + norm);
 		head = sc->hacc[sec] / norm;
-		/* The best ask: its own, or its page's. */
-		local += W_ASK * ask;
+		/* The best ask: its own, or its page's; and its own again. */
+		local += W_ASK * ask + W_ASK_OWN * ask;
+		score += W_ASK_OWN * ask;
+		plain += W_ASK_OWN * ask;
 		pask = sc->pageask[s->secpage[sec]];
 		if (pask > ask) {
 			ask = pask;
@@ -4525,6 +4562,7 @@ static const struct {
 	{ "lang_other", &rank_params.lang_other, NULL },
 	{ "w_asks", NULL, &rank_params.w_asks },
 	{ "w_ask", &rank_params.w_ask, NULL },
+	{ "w_ask_own", &rank_params.w_ask_own, NULL },
 	{ "nb_alpha", &rank_params.nb_alpha, NULL },
 	{ "nb_beta", &rank_params.nb_beta, NULL },
 	{ "nb_k", &rank_params.nb_k, NULL },

@@ -19,7 +19,8 @@
  * for a section in another language than the question's; the words of a
  * section's asks (guide.h, and its page's) are one more field, and the
  * best single ask's similarity to the question (idf-weighted Dice) is
- * added at W_ASK (search.c). So about 1 means
+ * added at W_ASK, and the section's own best ask's again at W_ASK_OWN
+ * (search.c). So about 1 means
  * "every word found once in the body", more when found in the heading; a
  * question made of words the guide does not use finds nothing. When the
  * guide has asks, the ten best hits are then reordered by score x

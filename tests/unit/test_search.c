@@ -2080,7 +2080,7 @@ test_asks(void)
 	struct search_hit h[3];
 	const char *q = "a thief emptied my wallet app overnight, help";
 	const char *a;
-	double w_asks = -1, w_ask = -1;
+	double w_asks = -1, w_ask = -1, w_ask_own = -1;
 	size_t n, len;
 
 	guide_load_buffer(g, "money.en.md", asks_money, strlen(asks_money),
@@ -2101,9 +2101,12 @@ test_asks(void)
 	    "one ask close to the question, against several sharing a word");
 	search_free(s);
 
-	/* The same asks without the per-ask similarity: their words as a
-	 * field only tie, and the section first on the page wins. */
+	/* The same asks without the per-ask similarity (the best ask's and
+	 * a section's own): their words as a field only tie, and the
+	 * section first on the page wins. */
+	search_tune_get("w_ask_own", &w_ask_own);
 	search_tune_set("w_ask", 0);
+	search_tune_set("w_ask_own", 0);
 	s = search_new(g);
 	n = search_query(s, q, "en", h, 3);
 	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
@@ -2121,6 +2124,7 @@ test_asks(void)
 	search_free(s);
 	search_tune_set("w_asks", w_asks);
 	search_tune_set("w_ask", w_ask);
+	search_tune_set("w_ask_own", w_ask_own);
 	guide_free(g);
 
 	/* A page carries what its text says, not what its asks name: an
@@ -2157,6 +2161,74 @@ test_asks(void)
 		lexicon_free(lx);
 		buf_release(&page);
 	}
+}
+
+/*
+ * A section's own ask counts again on top of the best ask (w_ask_own): a
+ * page's ask lifts all its sections alike, a section's own tells them
+ * apart. The screen-lock section's text says three of the question's four
+ * words; the section on a taken phone says none of them, but one of its
+ * asks reads much like the question.
+ */
+static const char asks_own[] =
+"# Phone\n\n<!-- asks:\nwhat should i do about my phone\n-->\n\n"
+"## Screen lock\n\n<!-- asks:\nhow do i set a screen lock\n"
+"which code is best for the phone\n-->\n\n"
+"Set a screen lock with a long code. Is a short code enough? A long "
+"code keeps the phone shut.\n\n"
+"## Taken phone\n\n<!-- asks:\nthey took my phone at the border, is my "
+"code enough\n-->\n\nChange your passwords from another device.\n";
+
+static void
+test_ask_own(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	const char *q = "they took my phone, is the code enough";
+	double own = -1;
+
+	guide_load_buffer(g, "phone.en.md", asks_own, strlen(asks_own), "en");
+	CHECK(search_tune_get("w_ask_own", &own) == 0 && own > 0,
+	    "a section's own ask is weighed again (w_ask_own)");
+	s = search_new(g);
+	CHECK_STR("Phone › Taken phone", best(g, s, q, "en", NULL),
+	    "the section whose own ask reads like the question comes first");
+	search_free(s);
+	(void)search_tune_set("w_ask_own", 0);
+	s = search_new(g);
+	CHECK_STR("Phone › Screen lock", best(g, s, q, "en", NULL),
+	    "...not without it (w_ask_own 0): the words of the other "
+	    "section's text win");
+	search_free(s);
+	(void)search_tune_set("w_ask_own", own);
+	guide_free(g);
+}
+
+/*
+ * A French verb's third person plural ("ils m'insultent"): Snowball keeps
+ * its "-ent", which the guide's forms of the verb ("insulte", "insulter")
+ * do not have; the question meets them through the word less "nt". Not
+ * for a word the guide uses as it is.
+ */
+static void
+test_plural_verb(void)
+{
+	static const char md[] =
+	    "# Harcèlement\n\nQuand on vous insulte en ligne, gardez des "
+	    "captures d'écran.\n\n## Comptes\n\nIls bloquent les "
+	    "comptes.\n";
+	struct guide *g = guide_new();
+	struct search *s;
+
+	CHECK_INT(0, guide_load_buffer(g, "harcelement.fr.md", md,
+	    strlen(md), "fr"), "plural verb: page loads");
+	s = search_new(g);
+	CHECK_STR("Harcèlement", best(g, s, "ils m'insultent tous les jours",
+	    "fr", NULL), "plural verb: \"insultent\" meets \"insulte\"");
+	CHECK_STR("Harcèlement › Comptes", best(g, s, "ils bloquent", "fr",
+	    NULL), "plural verb: a form the guide uses as it is");
+	search_free(s);
+	guide_free(g);
 }
 
 /*
@@ -2952,6 +3024,8 @@ main(void)
 	test_index_fields();
 	test_borrowed_subjects();
 	test_asks();
+	test_ask_own();
+	test_plural_verb();
 	test_prior();
 	test_prior_decide();
 	test_prior_one_hit();
