@@ -207,7 +207,9 @@ console_prior(struct console *c, FILE *out)
 
 /* --explain: an answer given because the first hit's own ask reads
  * exactly like the question (search_decide_why(): exact), whatever the
- * bar and the page prior; on the console alone, as the asks are. */
+ * bar and the page prior; or because, on a page without asks that would
+ * be offered, the first section stands out from the page's others
+ * (clear), whatever the bar and its heading; on the console alone. */
 static void
 console_exact(struct console *c, FILE *out)
 {
@@ -223,6 +225,11 @@ console_exact(struct console *c, FILE *out)
 		    "one of the first section's asks reads exactly like the "
 		    "question: it answers whatever the bar and the page "
 		    "prior\n");
+	else if (d.clear && d.outcome == SEARCH_ANSWER)
+		fprintf(out, "Why an answer (console only, never sent):\n"
+		    "its page has no asks and would be offered, and the first "
+		    "section stands out from the page's other sections: it "
+		    "answers whatever the bar and its heading\n");
 }
 
 /* --explain: why the bot offered a page's sections ("this page, which

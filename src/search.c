@@ -58,7 +58,7 @@ static struct {
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed;
-	double	ask_pick;
+	double	ask_pick, page_clear;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -190,6 +190,12 @@ static struct {
 				   all on its page and its heading matches
 				   less than this share of the question (0:
 				   never) */
+	.page_clear = 0.6,	/* but where its page fits (page_fits()),
+				   an answer when the page's next section
+				   among the three best scores under this
+				   share of it: the section is clear,
+				   whatever its heading or the bar (0:
+				   never; s12-ddec) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -242,6 +248,7 @@ static struct {
 #define PAGE_OTHER	(rank_params.page_other)
 #define PAGE_SECTION	(rank_params.page_section)
 #define PAGE_HEADING	(rank_params.page_heading)
+#define PAGE_CLEAR	(rank_params.page_clear)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -4165,20 +4172,37 @@ section_unclear(const struct search_hit *hits, size_t n, double bar)
 }
 
 /*
+ * Does the best hit's section stand out, on a page without asks, where
+ * its page would be offered (page_fits()): no other page near it
+ * (page_contested()) and the page's next section among the
+ * SEARCH_AGREE_HITS best scoring under PAGE_CLEAR of it (page_tie())?
+ * Then "which part?" has one clear reply, whatever the section's heading
+ * or the bar (docs/design.md, "A clear section of a clear page").
+ */
+static int
+section_clear(const struct search_hit *hits, size_t n, double bar)
+{
+	return PAGE_CLEAR > 0 && page_fits(hits, n) &&
+	    !page_contested(hits, n) && !page_tie(hits, n, bar, PAGE_CLEAR);
+}
+
+/*
  * search_decide() when the best hit's page has no asks (hits[0].page_p <
  * 0: the scores are all there is to go by; docs/design.md, "Pages
  * without asks"). r is answer_refused()'s reason, NULL when the best hit
  * is an answer by the rule of every page. Such an answer stands only
  * when its page is clear (page_contested(): no other page within
  * PAGE_OTHER of it; else choices) and so is its section
- * (section_unclear(); else the page).
+ * (section_unclear(); else the page). A section that stands out on a
+ * page that fits (section_clear()) is an answer whatever r or
+ * section_unclear() say (*clear set).
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
  * *refused (when not NULL) is why there is no answer.
  */
 static enum search_outcome
 plain_decide(const struct search_hit *hits, size_t n, double bar,
-    const char *r, const char **refused)
+    const char *r, const char **refused, int *clear)
 {
 	int page = 1;
 
@@ -4187,6 +4211,10 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		page = 0;
 	} else if (r == NULL)
 		r = section_unclear(hits, n, bar);
+	if (r != NULL && section_clear(hits, n, bar)) {
+		r = NULL;
+		*clear = 1;
+	}
 	if (refused != NULL)
 		*refused = r;
 	if (r == NULL)
@@ -4303,7 +4331,8 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	/* A page without asks: plain_decide() (s11-dfak). */
 	if (hits[0].page_p < 0) {
 		d->plain = 1;
-		d->outcome = plain_decide(hits, n, d->bar, r, &d->refused);
+		d->outcome = plain_decide(hits, n, d->bar, r, &d->refused,
+		    &d->clear);
 		return d->outcome;
 	}
 	tie = r == NULL && page_tie(hits, n, d->bar, PAGE_TIE);
@@ -4589,6 +4618,7 @@ static const struct {
 	{ "page_other", &rank_params.page_other, NULL },
 	{ "page_section", &rank_params.page_section, NULL },
 	{ "page_heading", &rank_params.page_heading, NULL },
+	{ "page_clear", &rank_params.page_clear, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

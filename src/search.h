@@ -333,7 +333,10 @@ enum search_outcome search_decide(const struct search_hit *hits, size_t n,
  * plain_decide()'s rules apply and the prior has no part); exact when
  * its own ask reads like the question (search_hit.exact): then the bar,
  * the page prior and every test but the subject and a not-ask have no
- * part (refused says which of those two refused it).
+ * part (refused says which of those two refused it); clear when a page
+ * without asks gave an answer because its section stands out where the
+ * page would be offered (search.c: section_clear()), whatever the bar,
+ * the section's coverage or its heading.
  */
 struct search_decision {
 	enum search_outcome	 outcome;
@@ -344,6 +347,7 @@ struct search_decision {
 	int			 forbade;
 	int			 plain;
 	int			 exact;
+	int			 clear;
 	const char		*refused;
 };
 /* The decision on hits (search_decide()'s) with its record filled into

@@ -22,23 +22,25 @@
 static char fixdir[1024];
 
 /* The rules of a page without asks (search.c: plain_decide(), the
- * constants page_other, page_section and page_heading) off (0: the
- * decision of every page) or as the daemon has them (-1), so that checks
- * of the rules of every page hold on hand-made hits, which have no page
- * prior. */
+ * constants page_other, page_section, page_heading and page_clear) off
+ * (0: the decision of every page) or as the daemon has them (-1), so
+ * that checks of the rules of every page hold on hand-made hits, which
+ * have no page prior. */
 static void
 plain_on(int on)
 {
-	static double other = -1, section = -1, heading = -1;
+	static double other = -1, section = -1, heading = -1, clear = -1;
 
 	if (other < 0) {
 		(void)search_tune_get("page_other", &other);
 		(void)search_tune_get("page_section", &section);
 		(void)search_tune_get("page_heading", &heading);
+		(void)search_tune_get("page_clear", &clear);
 	}
 	(void)search_tune_set("page_other", on == 0 ? 2 : other);
 	(void)search_tune_set("page_section", on == 0 ? 2 : section);
 	(void)search_tune_set("page_heading", on == 0 ? 0 : heading);
+	(void)search_tune_set("page_clear", on == 0 ? 0 : clear);
 }
 
 /* The page outcome (search.h: SEARCH_PAGE) on as s10-page measured it
@@ -1657,6 +1659,35 @@ check_plain(const struct search_hit *h, size_t n, double m, int want,
 	CHECK_INT(want, search_decide(h, n, m), what);
 }
 
+/* page_clear (search.c: section_clear()) off (0) or as the daemon has
+ * it (-1). */
+static void
+clear_on(int on)
+{
+	static double clear = -1;
+
+	if (clear < 0)
+		(void)search_tune_get("page_clear", &clear);
+	(void)search_tune_set("page_clear", on == 0 ? 0 : clear);
+}
+
+/* Hits that the rules of a page without asks make the page with
+ * page_clear off, and an answer as the daemon has them, its record saying
+ * why (search_decision.clear): the rule fails on the old rules. */
+static void
+check_clear(const struct search_hit *h, size_t n, double m,
+    const char *what)
+{
+	struct search_decision d;
+
+	clear_on(0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...page_clear off: the page");
+	clear_on(-1);
+	CHECK(search_decide_why(h, n, m, &d) == SEARCH_ANSWER && d.plain &&
+	    d.clear && d.refused == NULL, what);
+}
+
 /*
  * A page without asks (search.c: plain_decide()): an answer only when
  * its section clearly beats the page's other sections (page_section; and
@@ -1664,7 +1695,9 @@ check_plain(const struct search_hit *h, size_t n, double m, int want,
  * clearly beats the other pages (page_other); the page ("which part?")
  * when the page is clear but not the section; choices when the page is
  * not clear. Each of the first three fails on the rule of every page,
- * which answers.
+ * which answers. But a section that stands out from its page's others
+ * where the page fits (page_clear) is an answer, whatever its heading or
+ * the bar (s12-ddec).
  */
 static void
 test_decide_plain(void)
@@ -1714,8 +1747,14 @@ test_decide_plain(void)
 	    h[0].score > m, "phone trust: the three best on the phone page, "
 	    "the first well ahead, its heading naming little of the "
 	    "question");
-	check_plain(h, n, m, SEARCH_PAGE, "...a page without asks: what "
-	    "ranked it is the page's words, the page");
+	plain_on(0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...the rule of every page: an answer");
+	plain_on(-1);
+	clear_on(0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...a page without "
+	    "asks, page_clear off: what ranked it is the page's words, the "
+	    "page");
 	{
 		char why[512] = "";
 
@@ -1724,6 +1763,25 @@ test_decide_plain(void)
 		    "this page; the three best hits are on this page and the "
 		    "best one's heading names little of the question") == why,
 		    "...--explain says why");
+	}
+	clear_on(-1);
+	check_clear(h, n, m, "...as the daemon has it: the page fits and "
+	    "the first section stands out from its page's others (the next "
+	    "under page_clear of it): an answer");
+	check_clear(h, n, h[0].score * 1.5, "...under a bar it does not "
+	    "reach, the same: an answer, not the page");
+	h[1].score = h[0].score * 0.7;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...the page's next "
+	    "section at 0.7 of it: the page (its heading names little)");
+	h[1].score = h[0].score * 0.5;
+	h[2].page = h[0].page + 1;
+	h[2].score = h[0].score * 0.95;
+	{
+		struct search_decision d;
+
+		CHECK(search_decide_why(h, n, h[0].score * 1.5, &d) ==
+		    SEARCH_PAGE && !d.clear, "...another page at 0.95 of it, "
+		    "under the bar: not clear, the page as before");
 	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
