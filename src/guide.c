@@ -1958,18 +1958,26 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 		else
 			add_keywords(&d->v[i - 1].keywords, kw->v[k].words);
 	}
-	/* An asks block under the page's title (its first H1, which is the
-	 * title, or an empty one, which is no section) or before any
-	 * heading is the page's. */
+	/* An asks block before any heading, under the page's title (its
+	 * first H1, when it is the title) or under a heading that is no
+	 * section (empty, borrowing nothing: borrow_texts() has run) is the
+	 * page's: a heading with no text of its own introduces what follows
+	 * it, which may be several sections. */
 	for (k = 0; k < asks->n; k++) {
 		for (i = d->n; i > 0 && d->v[i - 1].line > asks->v[k].line;
 		    i--)
 			;
-		if (i == 0 || d->v[i - 1].heading == NULL || (i == 1 &&
-		    d->v[0].level == 1 && (strcmp(d->v[0].heading,
-		    p->title) == 0 || d->v[0].text.len == 0)))
+		if (i == 0 || d->v[i - 1].heading == NULL ||
+		    d->v[i - 1].text.len == 0 || (i == 1 &&
+		    d->v[0].level == 1 && strcmp(d->v[0].heading,
+		    p->title) == 0)) {
+			if (i > 1 && d->v[i - 1].heading != NULL &&
+			    d->v[i - 1].text.len == 0)
+				log_warnx("%s: asks block under \"%s\", a "
+				    "heading with no text: kept as the page's",
+				    p->path, d->v[i - 1].heading);
 			add_asks(pageasks, asks->v[k].words);
-		else
+		} else
 			add_asks(&d->v[i - 1].asks, asks->v[k].words);
 	}
 	for (i = 0; i < d->n; i++) {

@@ -28,7 +28,9 @@
  *     one question per line
  *     -->
  * under a section's heading is that section's; under the page's title (its
- * first H1, the title) or before any heading, the page's. A block keeps
+ * first H1, the title), under a heading that is no section (no text of its
+ * own nor borrowed; a warning but for the first H1) or before any heading,
+ * the page's. A block keeps
  * at most 24 questions of at most 320 bytes (warning: the rest is cut),
  * and a page 96, its title's and sections' blocks together, the first
  * as they stand (warning naming the file: the rest is dropped);

@@ -454,6 +454,7 @@ test_empty_heading(void)
 {
 	struct guide *g = guide_new();
 	size_t i;
+	char *log;
 
 	LOAD(g, "a.md", "## Zebra crossing\n\n## Second\n\nSecond text.\n",
 	    "en");
@@ -491,6 +492,25 @@ test_empty_heading(void)
 	    "an empty H1 followed by another H1 is not the title");
 	CHECK_STR("how do i stay safe online", guide_page_asks(g, 4),
 	    "...and the asks block under it is the page's");
+	/* Nor under an empty heading further down (one followed by a
+	 * heading of its level, or the page's last): no section, so the
+	 * page's, with a warning naming the page and the heading. */
+	free(log_take());
+	LOAD(g, "f.md", "# Chat apps\n\nIt depends on who you talk to.\n\n"
+	    "## Choosing an app\n\n"
+	    "<!-- asks:\nwhich messenger is best for a journalist\n-->\n\n"
+	    "## Signal\n\nSignal encrypts calls.\n\n"
+	    "## Later\n\n<!-- asks:\nwhat comes next\n-->\n", "en");
+	log = log_take();
+	CHECK_STR("which messenger is best for a journalist\nwhat comes next",
+	    guide_page_asks(g, 5), "asks under an empty heading further "
+	    "down are the page's, not lost");
+	CHECK_INT(2, guide_page_nsections(g, 5),
+	    "...the empty headings are still no sections");
+	CHECK(strstr(log, "f.md: asks block under \"Choosing an app\", a "
+	    "heading with no text: kept as the page's") != NULL,
+	    "...with a warning naming the page and the heading");
+	free(log);
 	guide_free(g);
 }
 
@@ -754,8 +774,9 @@ test_asks(void)
 	free(log_take());
 	CHECK_INT(0, LOAD(g, "asks.en.md", page, "en"), "asks page loads");
 	log = log_take();
-	CHECK_STR("my cell is gone\nsomeone nicked my mobile",
-	    guide_page_asks(g, 0), "the title's block is the page's");
+	CHECK_STR("my cell is gone\nsomeone nicked my mobile\nstill open here",
+	    guide_page_asks(g, 0), "the title's block is the page's (and "
+	    "the block under the empty \"Last steps\", below)");
 	CHECK_STR("", guide_section_asks(g, 0),
 	    "...not the introduction's own");
 	s = section_by_heading(g, 0, "Lock it from afar");
