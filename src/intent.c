@@ -196,12 +196,15 @@ rule_match(const struct intent *in, enum list l, const char *words)
 
 /*
  * The clauses of text, each as words_of() gives it: text cut at sentence
- * and clause punctuation, and before each danger_breaks word ("and",
- * "mais"). New strings in *v (caller frees each and *v); returns how many.
+ * and clause punctuation, and before each danger_breaks word of the
+ * text's language ("and", "mais"; every language's when none is told:
+ * Spanish "y" is no break in French "il y a"). New strings in *v (caller
+ * frees each and *v); returns how many.
  */
 static size_t
 clauses_of(const struct intent *in, const char *text, char ***v)
 {
+	const char *lang = lang_detect(text);
 	size_t n = 0;
 
 	*v = NULL;
@@ -215,10 +218,11 @@ clauses_of(const struct intent *in, const char *text, char ***v)
 			if (*p != ' ' || p == start)
 				continue;
 			for (size_t i = 0; i < in->nrules[L_BREAK]; i++) {
-				const char *b = in->rules[L_BREAK][i].parts[0];
-				size_t bl = strlen(b);
+				const struct rule *r = &in->rules[L_BREAK][i];
+				size_t bl = strlen(r->parts[0]);
 
-				if (strncmp(p, b, bl) != 0)
+				if ((lang != NULL && strcmp(r->lang, lang) != 0) ||
+				    strncmp(p, r->parts[0], bl) != 0)
 					continue;
 				*v = xrealloc(*v, (n + 1) * sizeof(**v));
 				(*v)[n++] = xstrndup(start,

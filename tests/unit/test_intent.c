@@ -75,6 +75,8 @@ static const struct {
 	{ "on me suit et on m'insulte en ligne", 1, 0, 0 },
 	{ "alguien me sigue en twitter", 0, 0, 0 },
 	{ "alguien me sigue y me acosan en linea", 1, 0, 0 },
+	/* ...in the text's language: Spanish "y" cuts no French "il y a". */
+	{ "ils m'ont frappé il y a des mois", 0, 0, 0 },
 	/* A hypothesis still covers the whole message. */
 	{ "what if they know where I live, and come", 0, 0, 0 },
 	{ "I want to kill myself", 0, 0, 1 },
