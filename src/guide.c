@@ -2677,16 +2677,16 @@ guide_section_in_lang(const struct guide *g, size_t sec, const char *lang)
 
 /*
  * Words whose '.' ends no sentence before a capitalised word: titles
- * before a name ("Dr. Ortiz"), "p. ex."'s "ex", "p. ej."'s "ej" (English,
- * French, Spanish; folded to lower case ASCII). A lower-case word after
+ * before a name ("Dr. Ortiz"), "p. ex."'s "ex", "p. ej."'s "ej", "etc."
+ * (English, French, Spanish; folded to lower case ASCII; no everyday
+ * word such as "no", which ends sentences). A lower-case word after
  * any '.' never starts a sentence, and words with a dot inside ("e.g",
  * "i.e", "p.ej") or of one letter ("p", "J") are abbreviations whatever
  * follows, so they need no list.
  */
 static const char *const abbreviations[] = {
 	"cf", "dr", "dra", "ej", "etc", "ex", "jr", "mlle", "mme", "mr",
-	"mrs", "ms", "no", "nr", "pr", "prof", "sr", "sra", "srta", "st",
-	"vs", NULL
+	"mrs", "ms", "pr", "prof", "sr", "sra", "srta", "st", "vs", NULL
 };
 
 /* What says "below" of text on the same page: the excerpt rule keeps
