@@ -2740,8 +2740,9 @@ dot_ends_sentence(const char *s, size_t dot)
 
 	while (*next == ' ')
 		next++;
-	if (*next >= 'a' && *next <= 'z')
-		return 0;	/* "etc. and", "p. ex. les" */
+	if (*next >= 'a' && *next <= 'z' && strncmp(next, "http", 4) != 0 &&
+	    strncmp(next, "www.", 4) != 0)
+		return 0;	/* "etc. and", "p. ex. les", not a link */
 	if (n == 0)
 		return 1;	/* "...", "word)." */
 	if (dotted_short(s + start, n) || (n == 1 &&

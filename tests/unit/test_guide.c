@@ -1084,6 +1084,8 @@ test_excerpt_cut(void)
 	    "restart", "2019.", "a year ending a sentence still does");
 	check_cut("It works. Then the rest goes on.", "rest", "works.",
 	    "a plain sentence end still cuts");
+	check_cut("An IREX initiative. https://www.irex.org/ helps.", "helps",
+	    "initiative.", "...and one before a link");
 	check_cut("This part is long enough to be shown alone. Call the "
 	    "organisations below early.\n- Access Now: help@accessnow.org\n"
 	    "- Front Line Defenders", "Access", "alone.", "a pointer is not "
