@@ -541,51 +541,6 @@ add_source(struct turn *t, struct buf *m, size_t sec)
 	add_heading(m, head);
 }
 
-static int
-is_sentence_end(const char *s, size_t i)
-{
-	/* s[i] is a space following the end of a sentence? */
-	if (i == 0 || s[i] != ' ')
-		return 0;
-	return s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?' ||
-	    s[i - 1] == ';' || (i >= 3 && strncmp(s + i - 3, "\xe2\x80\xa6",
-	    3) == 0);
-}
-
-/*
- * How many bytes of s to show in at most chars characters: the whole of s if
- * it fits, else up to the last line (paragraph, list item) or sentence
- * boundary that fits, else the last space, else as many whole characters as
- * fit.
- */
-static size_t
-excerpt_cut(const char *s, size_t chars)
-{
-	size_t lim = 0, n = 0, best = 0, space = 0;
-
-	while (s[lim] != '\0' && n < chars) {
-		lim++;
-		while (((unsigned char)s[lim] & 0xc0) == 0x80)
-			lim++;
-		n++;
-	}
-	if (s[lim] == '\0')
-		return lim;
-	for (size_t i = lim; i > 0; i--) {
-		if (s[i] == '\n' || is_sentence_end(s, i)) {
-			best = i;
-			break;
-		}
-		if (space == 0 && s[i] == ' ')
-			space = i;
-	}
-	if (best > 0)
-		return best;
-	if (space > 0)
-		return space;
-	return lim;
-}
-
 static size_t
 skip_space(const char *s, size_t i)
 {
@@ -597,7 +552,7 @@ skip_space(const char *s, size_t i)
 static const char *
 section_text(const struct bot *b, size_t sec)
 {
-	const char *s = guide_section_text(b->g, sec);
+	const char *s = guide_section_shown(b->g, sec);
 
 	return s ? s : "";
 }
@@ -701,7 +656,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		used += util_utf8_chars(line) + 1;
 		free(line);
 	}
-	cut = excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?
+	cut = guide_excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?
 	    max - used : BOT_MIN_EXCERPT);
 	{
 		size_t end = cut;

@@ -59,6 +59,26 @@ static const struct {
 	{ "que faire si je vais être arrêté", 0, 0, 0 },
 	{ "qué hago si me van a detener", 0, 0, 0 },
 	{ "help me please", 0, 1, 0 },
+	/* Someone who knows where the person lives, alone (s12-ux2). */
+	{ "they know where I live", 1, 0, 0 },
+	{ "ils savent où j'habite", 1, 0, 0 },
+	{ "saben dónde vivo", 1, 0, 0 },
+	/* A qualifier ("online", "last year") cancels only the danger
+	 * words of its own clause (s12-ux2). */
+	{ "someone is following me and harassing me online", 1, 0, 0 },
+	{ "someone is following me online", 0, 0, 0 },
+	{ "they are following me on twitter, and I think they know where "
+	    "I live", 1, 0, 0 },
+	{ "they raided my house last year", 0, 0, 0 },
+	{ "they raided my house last year, and now they are coming", 1, 0, 0 },
+	{ "on me suit en ligne", 0, 0, 0 },
+	{ "on me suit et on m'insulte en ligne", 1, 0, 0 },
+	{ "alguien me sigue en twitter", 0, 0, 0 },
+	{ "alguien me sigue y me acosan en linea", 1, 0, 0 },
+	/* ...in the text's language: Spanish "y" cuts no French "il y a". */
+	{ "ils m'ont frappé il y a des mois", 0, 0, 0 },
+	/* A hypothesis still covers the whole message. */
+	{ "what if they know where I live, and come", 0, 0, 0 },
 	{ "I want to kill myself", 0, 0, 1 },
 	{ "my friend is suicidal", 0, 0, 1 },
 	{ "je veux mourir", 0, 0, 1 },
