@@ -168,6 +168,10 @@ static const struct lang_key {
 	    .doc = "tell the language, kept" },
 	{ .name = "elisions", .use = USE_ELISION,
 	    .doc = "cut before an apostrophe" },
+	{ .name = "branch.if", .use = USE_MATCH,
+	    .doc = "a heading's first word that makes it a branch (search)" },
+	{ .name = "branch.not", .use = USE_MATCH,
+	    .doc = "words that negate a branch or a question (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 };

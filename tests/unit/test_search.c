@@ -2844,6 +2844,75 @@ test_tune(void)
 	guide_free(g);
 }
 
+/*
+ * The two branches of one workflow step (search.c: hits_branch()): their
+ * headings differ only by a negation ("still" / "no longer"), which the
+ * search drops with the stopwords, and the question's words mostly meet
+ * the fuller branch's text. A question that says access is lost ("i cant
+ * log in anymore", "je peux plus me connecter") is in the negative
+ * branch: it goes first with the score the other one had; a question
+ * without such a word keeps the order of the words.
+ */
+static const char branch_page[] =
+"# Taken-over account\n\nWhat to do when someone else uses your "
+"account.\n\n## First steps\n\n"
+"### If you still have access to the account\n\n"
+"Change the password at once, log out every other session, check the "
+"recovery email and phone number, and turn on two-step login.\n\n"
+"### If you no longer have access to the account\n\n"
+"Fill in the provider's recovery form from a device you trust.\n\n"
+"## Keep an eye on it\n\nWatch the account's activity for a month.\n";
+static const char branch_page_fr[] =
+"# Compte détourné\n\nQue faire quand quelqu'un utilise votre "
+"compte.\n\n## Premiers gestes\n\n"
+"### Si vous avez toujours accès au compte\n\n"
+"Changez le mot de passe tout de suite, déconnectez les autres sessions, "
+"vérifiez l'adresse et le numéro de récupération.\n\n"
+"### Si vous n'avez plus accès au compte\n\n"
+"Remplissez le formulaire de récupération du service.\n";
+
+static void
+test_branch(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3], h0[3];
+	size_t n, n0;
+	const char *q = "someone changed my password and i cant log in "
+	    "anymore";
+
+	guide_load_buffer(g, "taken.en.md", branch_page,
+	    strlen(branch_page), "en");
+	guide_load_buffer(g, "detourne.fr.md", branch_page_fr,
+	    strlen(branch_page_fr), "fr");
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If you no longer have access to the account") == 0,
+	    "\"cant log in anymore\": the branch without access first");
+	CHECK(search_tune_set("w_branch", 0) == 0, "w_branch set");
+	n0 = search_query(s, q, "en", h0, 3);
+	CHECK(n0 >= 1 && strcmp(guide_section_heading(g, h0[0].section),
+	    "If you still have access to the account") == 0,
+	    "without the rule the fuller branch's words win");
+	CHECK(n >= 1 && n0 >= 1 && h[0].score == h0[0].score,
+	    "the first hit's score is the one the other branch had");
+	CHECK(search_tune_set("w_branch", 1) == 0, "w_branch back");
+	n = search_query(s, "someone changed my password, what do i do now",
+	    "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If you still have access to the account") == 0,
+	    "no negation: the order of the words stays");
+	n = search_query(s, "on a changé mon mot de passe, je peux plus me "
+	    "connecter", "fr", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "Si vous n'avez plus accès au compte") == 0,
+	    "\"je peux plus me connecter\": the French branch without "
+	    "access first");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -2890,5 +2959,6 @@ main(void)
 	test_decide_plain();
 	test_guide_bar();
 	test_topics();
+	test_branch();
 	return TAP_DONE();
 }
