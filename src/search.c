@@ -57,7 +57,7 @@ static struct {
 		moved_ask, exact_ask;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
-		w_borrowed, w_term, term_head, w_branch;
+		w_borrowed, w_term, w_branch;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -70,10 +70,9 @@ static struct {
 				   its first sub-section (indexed there
 				   already): its heading, path and title
 				   alone find it */
-	.w_term = 1,		/* a glossary term's definition, when the
-				   question is not about the term: ... */
-	.term_head = 0.9,	/* ...its heading matches less than this
-				   share of the question */
+	.w_term = 0.3,		/* a glossary term's definition, when the
+				   question does not ask what a word means
+				   (ask.define words, lang files) */
 	.w_branch = 1,		/* 1: the question's negation chooses between
 				   the two branches of a pair ("If you still
 				   have access" / "If you no longer have
@@ -194,7 +193,6 @@ static struct {
 #define BM25_MINDL	(rank_params.bm25_mindl)
 #define W_BORROWED	(rank_params.w_borrowed)
 #define W_TERM		(rank_params.w_term)
-#define TERM_HEAD	(rank_params.term_head)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -536,6 +534,9 @@ struct search {
 	uint8_t			*term;		/* per section: a glossary
 						   term */
 	uint8_t			*branch;	/* per section: BRANCH_* */
+	int			 calibrating;	/* decide_calibrate() is
+						   querying: page text, not
+						   a person's question */
 	uint32_t		*pair;		/* per section: the other
 						   branch, or NONE */
 	uint32_t		*secpage;	/* per section: its page */
@@ -1394,10 +1395,11 @@ word_byte(char c)
  * when it is NULL, every language's. */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
+#define ASK_DEFINE	4
 static unsigned
 text_branch(const char *text, const char *lang)
 {
-	size_t flen, i = 0, n;
+	size_t flen, i = 0, n, prev = 0;
 	char *f;
 	unsigned r = 0;
 	int first = 1;
@@ -1416,7 +1418,11 @@ text_branch(const char *text, const char *lang)
 			r |= BRANCH_IF;
 		if (lang_word(lang, "branch.not", f + i, n))
 			r |= BRANCH_NOT;
+		if (lang_word(lang, "ask.define", f + i, n) || (!first &&
+		    lang_word(lang, "ask.define", f + prev, i + n - prev)))
+			r |= ASK_DEFINE;
 		first = 0;
+		prev = i;
 		i += n;
 	}
 	free(f);
@@ -2833,6 +2839,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	uint32_t xsec;
 	long xwho = -1;
 	int qli, qneg;
+	unsigned qbranch;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
 		return 0;
@@ -2846,7 +2853,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	qli = question_lang(s, lang, prev);
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
-	qneg = (text_branch(text, lang) & BRANCH_NOT) != 0;
+	qbranch = text_branch(text, lang);
+	qneg = (qbranch & BRANCH_NOT) != 0;
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -2934,7 +2942,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
-	if (W_BRANCH > 0)
+	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qneg);
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
@@ -2990,9 +2998,12 @@ query_run(const struct search *s, const char *text, const char *lang,
 			local *= SUBJECT_OTHER;
 		}
 		/* A glossary term defines a word: it answers a question
-		 * about that word, not every question that uses it ("our
-		 * site is down" is not "Website host"). */
-		if (s->term[sec] && head < TERM_HEAD) {
+		 * that asks what a word means (an ask.define word: "what
+		 * is", "c'est quoi", "qué significa"), not every question
+		 * that uses the word ("our site is down" is not "Website
+		 * host"). Not while calibrating: page text asks nothing. */
+		if (s->term[sec] && !(qbranch & ASK_DEFINE) &&
+		    !s->calibrating) {
 			score *= W_TERM;
 			plain *= W_TERM;
 			local *= W_TERM;
@@ -4547,11 +4558,14 @@ decide_calibrate(struct search *s)
 	char q[CALIB_PASSAGE * 2];
 
 	s->bar = -1;
+	s->calibrating = 1;
 	for (size_t i = 0; i < s->nsec; i++)
 		total += strlen(guide_section_text(s->g, i)) >=
 		    2 * CALIB_PASSAGE;
-	if (total * CALIB_PER_SEC < CALIB_MIN)
+	if (total * CALIB_PER_SEC < CALIB_MIN) {
+		s->calibrating = 0;
 		return;
+	}
 	stride = total * CALIB_PER_SEC / CALIB_MAX + 1;
 	near = xcalloc(total * CALIB_PER_SEC + 1, sizeof(*near));
 	for (size_t i = 0, j = 0; i < s->nsec; i++) {
@@ -4578,6 +4592,7 @@ decide_calibrate(struct search *s)
 		qsort(near, n, sizeof(*near), cmp_double);
 		s->bar = SEARCH_BAR_SHARE * near[n / 2];
 	}
+	s->calibrating = 0;
 	free(near);
 }
 
@@ -4698,7 +4713,6 @@ static const struct {
 	{ "page_section", &rank_params.page_section, NULL },
 	{ "page_heading", &rank_params.page_heading, NULL },
 	{ "w_term", &rank_params.w_term, NULL },
-	{ "term_head", &rank_params.term_head, NULL },
 	{ "w_branch", &rank_params.w_branch, NULL },
 };
 

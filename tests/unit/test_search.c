@@ -2913,6 +2913,54 @@ test_branch(void)
 	guide_free(g);
 }
 
+/*
+ * A glossary term's definition answers a question that asks what the word
+ * means, not every question that uses it (search.c: W_TERM, the
+ * ask.define words of the language files): "our website is down" goes to
+ * the page on a site that stops answering, not to "Website host" whose
+ * heading holds its word; "what is a website host" still gets the term.
+ */
+static const char term_glossary[] =
+"# Glossary\n\n"
+"- **Website host**: a company whose servers keep a website online.\n"
+"- **Domain name**: the name people type to reach a website.\n"
+"- **Firewall**: a filter between a network and the internet.\n";
+static const char term_down[] =
+"# Attacks on a site\n\nWhat to do when an organisation is under "
+"attack.\n\n## When it stops answering\n\nCheck whether it loads from "
+"another network and write down since when it is unreachable, then call "
+"the people who run it.\n";
+
+static void
+test_term(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	guide_load_buffer(g, "glossary.en.md", term_glossary,
+	    strlen(term_glossary), "en");
+	guide_load_buffer(g, "down.en.md", term_down, strlen(term_down),
+	    "en");
+	CHECK(guide_nsections(g) == 5 && guide_section_term(g, 1) &&
+	    !guide_section_term(g, 4), "three glossary terms, one page");
+	s = search_new(g);
+	n = search_query(s, "our website is down since this morning", "en",
+	    h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "When it stops answering") == 0, "\"our website is down\": not "
+	    "the definition of a website host");
+	n = search_query(s, "what is a website host", "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "Website host") == 0, "\"what is a website host\": the term");
+	n = search_query(s, "c'est quoi un website host", "fr", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "Website host") == 0, "\"c'est quoi\": the term too");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -2960,5 +3008,6 @@ main(void)
 	test_guide_bar();
 	test_topics();
 	test_branch();
+	test_term();
 	return TAP_DONE();
 }
