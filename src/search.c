@@ -1391,11 +1391,14 @@ word_byte(char c)
 /* What a text's words say of a branch: BRANCH_IF when its first word is
  * a branch.if word ("If", "Si", "Cuando"), BRANCH_NOT when a word of it is
  * a branch.not word ("no longer", "n'avez plus", "ya no", "can't",
- * "locked out"), both read from the language files (lang.h), lang's or,
- * when it is NULL, every language's. */
+ * "locked out"), BRANCH_STILL for a branch.still word ("still",
+ * "toujours", "todavía"), ASK_DEFINE for an ask.define word or pair of
+ * words ("what is", "veut dire"), all read from the language files
+ * (lang.h), lang's or, when it is NULL, every language's. */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
+#define BRANCH_STILL	8
 static unsigned
 text_branch(const char *text, const char *lang)
 {
@@ -1418,6 +1421,8 @@ text_branch(const char *text, const char *lang)
 			r |= BRANCH_IF;
 		if (lang_word(lang, "branch.not", f + i, n))
 			r |= BRANCH_NOT;
+		if (lang_word(lang, "branch.still", f + i, n))
+			r |= BRANCH_STILL;
 		if (lang_word(lang, "ask.define", f + i, n) || (!first &&
 		    lang_word(lang, "ask.define", f + prev, i + n - prev)))
 			r |= ASK_DEFINE;
@@ -3086,14 +3091,17 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
 /*
  * A pair of branches is one step of a workflow page ("If you still have
  * access to the account" / "If you no longer have access..."): the
- * question's words say the pair is what it asks about, its negation says
+ * question's words say the pair is what it asks about, its loss words say
  * which of the two it is in ("i can't log in anymore", "je peux plus me
- * connecter", "ya no puedo entrar": a negation; "ou je vois les dernières
- * connexions": none). A touched branch that the question's negation does
- * not fit, scoring more than its pair, gives its evidence to the pair and
- * takes the pair's: the page's score stays, the branch shown is the one
- * the question is in. The two headings share every other word, so their
- * words alone cannot tell them apart.
+ * connecter", "ya no puedo entrar"). A touched positive branch that
+ * scores more than its pair, when the question has a loss word, gives its
+ * evidence to the pair and takes the pair's: the page's score stays, the
+ * branch shown is the one the question is in. And the other way round
+ * when the question has no loss word and the positive branch says the
+ * state goes on (a branch.still word: "If you still have access", not
+ * "If you get your device back", whose pair is the default state). The
+ * two headings share every other word: their words alone cannot tell
+ * them apart.
  */
 static void
 hits_branch(const struct search *s, int qneg)
@@ -3104,8 +3112,11 @@ hits_branch(const struct search *s, int qneg)
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t a = sc->touched[i], b = s->pair[a];
 
-		if (b == NONE || !qneg || (s->branch[a] & BRANCH_NOT) ||
-		    sc->acc[a] <= sc->acc[b])
+		if (b == NONE || sc->acc[a] <= sc->acc[b])
+			continue;
+		if (qneg ? (s->branch[a] & BRANCH_NOT) != 0 :
+		    !(s->branch[a] & BRANCH_NOT) ||
+		    !(s->branch[b] & BRANCH_STILL))
 			continue;
 		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
 			;

@@ -2871,6 +2871,15 @@ static const char branch_page_fr[] =
 "### Si vous n'avez plus accès au compte\n\n"
 "Remplissez le formulaire de récupération du service.\n";
 
+static const char branch_other[] =
+"# Taken-over mailbox\n\nWhat to do when someone else reads your "
+"mail.\n\n## First steps\n\n"
+"### If you still have access to the mailbox\n\n"
+"Log out every other session and turn on two-step login.\n\n"
+"### If you no longer have access to the mailbox\n\n"
+"Ask the provider to reset the password, and change the password of "
+"every account that shared it.\n";
+
 static void
 test_branch(void)
 {
@@ -2909,6 +2918,29 @@ test_branch(void)
 	    "Si vous n'avez plus accès au compte") == 0,
 	    "\"je peux plus me connecter\": the French branch without "
 	    "access first");
+	n = search_query(s, "how do i use the recovery form", "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If you no longer have access to the account") == 0,
+	    "\"recovery\" is a loss word: the branch without access stays");
+	search_free(s);
+	guide_free(g);
+	/* The other way: no loss word, and the positive branch says
+	 * "still": the words of the negative one do not take it. */
+	g = guide_new();
+	guide_load_buffer(g, "mailbox.en.md", branch_other,
+	    strlen(branch_other), "en");
+	s = search_new(g);
+	q = "someone knows my password, what do i change";
+	n = search_query(s, q, "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If you still have access to the mailbox") == 0,
+	    "no loss word: the branch that still has access first");
+	CHECK(search_tune_set("w_branch", 0) == 0, "w_branch set");
+	n0 = search_query(s, q, "en", h0, 3);
+	CHECK(n0 >= 1 && strcmp(guide_section_heading(g, h0[0].section),
+	    "If you no longer have access to the mailbox") == 0,
+	    "without the rule the password words win");
+	CHECK(search_tune_set("w_branch", 1) == 0, "w_branch back");
 	search_free(s);
 	guide_free(g);
 }
