@@ -2880,47 +2880,63 @@ static const char branch_other[] =
 "Ask the provider to reset the password, and change the password of "
 "every account that shared it.\n";
 
+/* Runs q with the branch rule and without it: the first hit's heading
+ * must be with, then without, and the score at the top the same. */
+static void
+branch_check(const struct guide *g, const struct search *s, const char *q,
+    const char *with, const char *without, const char *what)
+{
+	struct search_hit h[3], h0[3];
+	size_t n, n0;
+
+	n = search_query(s, q, "en", h, 3);
+	CHECK(search_tune_set("w_branch", 0) == 0, "w_branch set");
+	n0 = search_query(s, q, "en", h0, 3);
+	CHECK(search_tune_set("w_branch", 1) == 0, "w_branch back");
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    with) == 0, what);
+	CHECK(n0 >= 1 && strcmp(guide_section_heading(g, h0[0].section),
+	    without) == 0, "...and without the rule the other branch");
+	CHECK(n >= 1 && n0 >= 1 && h[0].score == h0[0].score,
+	    "...scoring what the first hit scores with the rule");
+}
+
+/* Whether q's first hit (in lang) has heading want. */
+static int
+first_heading(const struct guide *g, const struct search *s, const char *q,
+    const char *lang, const char *want)
+{
+	struct search_hit h[3];
+	size_t n = search_query(s, q, lang, h, 3);
+
+	return n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    want) == 0;
+}
+
 static void
 test_branch(void)
 {
 	struct guide *g = guide_new();
 	struct search *s;
-	struct search_hit h[3], h0[3];
-	size_t n, n0;
-	const char *q = "someone changed my password and i cant log in "
-	    "anymore";
 
 	guide_load_buffer(g, "taken.en.md", branch_page,
 	    strlen(branch_page), "en");
 	guide_load_buffer(g, "detourne.fr.md", branch_page_fr,
 	    strlen(branch_page_fr), "fr");
 	s = search_new(g);
-	n = search_query(s, q, "en", h, 3);
-	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
-	    "If you no longer have access to the account") == 0,
+	branch_check(g, s, "someone changed my password and i cant log in "
+	    "anymore", "If you no longer have access to the account",
+	    "If you still have access to the account",
 	    "\"cant log in anymore\": the branch without access first");
-	CHECK(search_tune_set("w_branch", 0) == 0, "w_branch set");
-	n0 = search_query(s, q, "en", h0, 3);
-	CHECK(n0 >= 1 && strcmp(guide_section_heading(g, h0[0].section),
-	    "If you still have access to the account") == 0,
-	    "without the rule the fuller branch's words win");
-	CHECK(n >= 1 && n0 >= 1 && h[0].score == h0[0].score,
-	    "the first hit's score is the one the other branch had");
-	CHECK(search_tune_set("w_branch", 1) == 0, "w_branch back");
-	n = search_query(s, "someone changed my password, what do i do now",
-	    "en", h, 3);
-	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
-	    "If you still have access to the account") == 0,
-	    "no negation: the order of the words stays");
-	n = search_query(s, "on a changé mon mot de passe, je peux plus me "
-	    "connecter", "fr", h, 3);
-	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
-	    "Si vous n'avez plus accès au compte") == 0,
+	CHECK(first_heading(g, s, "someone changed my password, what do i "
+	    "do now", "en", "If you still have access to the account"),
+	    "no loss word, the first hit the positive branch: it stays");
+	CHECK(first_heading(g, s, "on a changé mon mot de passe, je peux "
+	    "plus me connecter", "fr", "Si vous n'avez plus accès au compte"),
 	    "\"je peux plus me connecter\": the French branch without "
 	    "access first");
-	n = search_query(s, "how do i use the recovery form", "en", h, 3);
-	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
-	    "If you no longer have access to the account") == 0,
+	CHECK(first_heading(g, s, "how do i use the recovery form", "en",
+	    "If you no longer have access to the account"),
 	    "\"recovery\" is a loss word: the branch without access stays");
 	search_free(s);
 	guide_free(g);
@@ -2930,17 +2946,10 @@ test_branch(void)
 	guide_load_buffer(g, "mailbox.en.md", branch_other,
 	    strlen(branch_other), "en");
 	s = search_new(g);
-	q = "someone knows my password, what do i change";
-	n = search_query(s, q, "en", h, 3);
-	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
-	    "If you still have access to the mailbox") == 0,
+	branch_check(g, s, "someone knows my password, what do i change",
+	    "If you still have access to the mailbox",
+	    "If you no longer have access to the mailbox",
 	    "no loss word: the branch that still has access first");
-	CHECK(search_tune_set("w_branch", 0) == 0, "w_branch set");
-	n0 = search_query(s, q, "en", h0, 3);
-	CHECK(n0 >= 1 && strcmp(guide_section_heading(g, h0[0].section),
-	    "If you no longer have access to the mailbox") == 0,
-	    "without the rule the password words win");
-	CHECK(search_tune_set("w_branch", 1) == 0, "w_branch back");
 	search_free(s);
 	guide_free(g);
 }
@@ -2968,8 +2977,6 @@ test_term(void)
 {
 	struct guide *g = guide_new();
 	struct search *s;
-	struct search_hit h[3];
-	size_t n;
 
 	guide_load_buffer(g, "glossary.en.md", term_glossary,
 	    strlen(term_glossary), "en");
@@ -2978,17 +2985,13 @@ test_term(void)
 	CHECK(guide_nsections(g) == 5 && guide_section_term(g, 1) &&
 	    !guide_section_term(g, 4), "three glossary terms, one page");
 	s = search_new(g);
-	n = search_query(s, "our website is down since this morning", "en",
-	    h, 3);
-	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
-	    "When it stops answering") == 0, "\"our website is down\": not "
-	    "the definition of a website host");
-	n = search_query(s, "what is a website host", "en", h, 3);
-	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
-	    "Website host") == 0, "\"what is a website host\": the term");
-	n = search_query(s, "c'est quoi un website host", "fr", h, 3);
-	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
-	    "Website host") == 0, "\"c'est quoi\": the term too");
+	CHECK(first_heading(g, s, "our website is down since this morning",
+	    "en", "When it stops answering"), "\"our website is down\": "
+	    "not the definition of a website host");
+	CHECK(first_heading(g, s, "what is a website host", "en",
+	    "Website host"), "\"what is a website host\": the term");
+	CHECK(first_heading(g, s, "c'est quoi un website host", "fr",
+	    "Website host"), "\"c'est quoi\": the term too");
 	search_free(s);
 	guide_free(g);
 }
