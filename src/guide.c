@@ -77,6 +77,7 @@ struct section {
 	char	*keywords;
 	char	*asks;		/* questions it answers, one a line */
 	int	 borrowed;	/* its text is its first sub-section's */
+	int	 term;		/* a glossary term's definition */
 };
 
 /* A link from one page to another of the guide, by the target's name. */
@@ -1825,6 +1826,7 @@ add_section(struct guide *g, size_t page, struct draft *d)
 	/* Index data only, never shown: not chat text. */
 	s->asks = xstrdup(d->asks.s ? d->asks.s : "");
 	s->borrowed = d->borrowed;
+	s->term = d->term;
 }
 
 /* Appends an asks block's questions (one a line) to b. */
@@ -2607,6 +2609,12 @@ int
 guide_section_borrowed(const struct guide *g, size_t sec)
 {
 	return sec < g->nsecs ? g->secs[sec].borrowed : 0;
+}
+
+int
+guide_section_term(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].term : 0;
 }
 
 int

@@ -130,6 +130,9 @@ const char *guide_section_shown(const struct guide *g, size_t sec);
 /* Whether the section's text is borrowed: an empty parent's, its first
  * sub-section's (1), or its own (0). */
 int guide_section_borrowed(const struct guide *g, size_t sec);
+/* Whether the section is one term of a glossary ("- **Term**:
+ * definition", one section per term): 1, else 0. */
+int guide_section_term(const struct guide *g, size_t sec);
 /* Keywords that apply to this section ("" if none). */
 const char *guide_section_keywords(const struct guide *g, size_t sec);
 /* The section's asks, one question a line, or "" (see above: never shown

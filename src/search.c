@@ -57,7 +57,7 @@ static struct {
 		moved_ask, exact_ask, w_ask_own;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
-		w_borrowed;
+		w_borrowed, w_term, w_branch;
 	double	ask_pick, page_clear;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
@@ -71,6 +71,13 @@ static struct {
 				   its first sub-section (indexed there
 				   already): its heading, path and title
 				   alone find it */
+	.w_term = 0.3,		/* a glossary term's definition, when the
+				   question does not ask what a word means
+				   (ask.define words, lang files) */
+	.w_branch = 1,		/* 1: the question's negation chooses between
+				   the two branches of a pair ("If you still
+				   have access" / "If you no longer have
+				   access"), hits_branch(); 0: never */
 	.w_heading = 2.0f,	/* the section's own heading */
 	.w_page = 1.0,		/* share of page-wide words (title, path...) */
 	.heading_bonus = 0.6,	/* times the question/heading overlap */
@@ -201,6 +208,8 @@ static struct {
 #define BM25_B		(rank_params.bm25_b)
 #define BM25_MINDL	(rank_params.bm25_mindl)
 #define W_BORROWED	(rank_params.w_borrowed)
+#define W_TERM		(rank_params.w_term)
+#define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
 #define HEADING_BONUS	(rank_params.heading_bonus)
@@ -465,6 +474,8 @@ struct scratch {
 	double		*cacc;		/* idf of question words matched */
 	float		*cbest;		/* this word's best share of it */
 	uint8_t		*nmatch;	/* question words matched */
+	uint8_t		*swapped;	/* its evidence is its branch pair's
+					   (hits_branch()) */
 	float		*cmax;		/* idf of its rarest matched word */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
@@ -541,6 +552,14 @@ struct search {
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint8_t			*intro;		/* per section: its heading is
 						   the page title */
+	uint8_t			*term;		/* per section: a glossary
+						   term */
+	uint8_t			*branch;	/* per section: BRANCH_* */
+	int			 calibrating;	/* decide_calibrate() is
+						   querying: page text, not
+						   a person's question */
+	uint32_t		*pair;		/* per section: the other
+						   branch, or NONE */
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -1361,6 +1380,116 @@ section_lender(const struct guide *g, size_t sec)
 	return sec;
 }
 
+/* Is folded word w (n bytes) an item of key in language lang (every
+ * loaded language's when lang is NULL)? */
+static int
+lang_word(const char *lang, const char *key, const char *w, size_t n)
+{
+	const char *const *it;
+	char f[WORD_MAX];
+	size_t k, ni, fl;
+
+	if (lang == NULL)
+		return lang_match(key, w, n, NULL);
+	if ((it = lang_items(lang, key, &ni)) == NULL)
+		return 0;
+	for (k = 0; k < ni; k++) {
+		fl = lang_fold_buf(it[k], strlen(it[k]), f, sizeof(f));
+		if (fl == n && memcmp(f, w, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A byte of a folded word as text_branch() reads them ("can't" is one). */
+static int
+word_byte(char c)
+{
+	return isalnum((unsigned char)c) || (unsigned char)c >= 0x80 ||
+	    c == '\'';
+}
+
+/* What a text's words say of a branch: BRANCH_IF when its first word is
+ * a branch.if word ("If", "Si", "Cuando"), BRANCH_NOT when a word of it is
+ * a branch.not word ("no longer", "n'avez plus", "ya no", "can't",
+ * "locked out"), BRANCH_STILL for a branch.still word ("still",
+ * "toujours", "todavía"), ASK_DEFINE for an ask.define word or pair of
+ * words ("what is", "veut dire"), all read from the language files
+ * (lang.h), lang's or, when it is NULL, every language's. */
+#define BRANCH_IF	1
+#define BRANCH_NOT	2
+#define ASK_DEFINE	4
+#define BRANCH_STILL	8
+static unsigned
+text_branch(const char *text, const char *lang)
+{
+	size_t flen, i = 0, n, prev = 0;
+	char *f;
+	unsigned r = 0;
+	int first = 1;
+
+	if (text == NULL || *text == '\0')
+		return 0;
+	f = lang_fold_alloc(text, strlen(text), &flen);
+	while (i < flen) {
+		while (i < flen && !word_byte(f[i]))
+			i++;
+		for (n = 0; i + n < flen && word_byte(f[i + n]); n++)
+			;
+		if (n == 0)
+			break;
+		if (first && lang_word(lang, "branch.if", f + i, n))
+			r |= BRANCH_IF;
+		if (lang_word(lang, "branch.not", f + i, n))
+			r |= BRANCH_NOT;
+		if (lang_word(lang, "branch.still", f + i, n))
+			r |= BRANCH_STILL;
+		if (lang_word(lang, "ask.define", f + i, n) || (!first &&
+		    lang_word(lang, "ask.define", f + prev, i + n - prev)))
+			r |= ASK_DEFINE;
+		first = 0;
+		prev = i;
+		i += n;
+	}
+	free(f);
+	return r;
+}
+
+/*
+ * The branches of the guide's workflows: a section whose heading starts
+ * with a condition ("If you still have access to the account") and has a
+ * sibling (its page, its level) whose conditional heading differs from it
+ * by a negation ("If you no longer have access...") is BRANCH_IF, or
+ * BRANCH_IF | BRANCH_NOT for the negative one. Without such a pair
+ * (a page's lone "If the police took your device") it is none: the
+ * negation words of a question only choose between the two branches.
+ */
+static void
+branches_build(struct search *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nsec; i++)
+		s->branch[i] = (uint8_t)text_branch(guide_section_heading(s->g,
+		    i), guide_page_lang(s->g, guide_section_page(s->g, i)));
+	for (i = 0; i < s->nsec; i++) {
+		size_t page = guide_section_page(s->g, i);
+		size_t first = guide_page_first_section(s->g, page);
+
+		s->pair[i] = NONE;
+		for (j = first; (s->branch[i] & BRANCH_IF) && j < first +
+		    guide_page_nsections(s->g, page); j++)
+			if (j != i && (s->branch[j] & BRANCH_IF) &&
+			    guide_section_level(s->g, j) ==
+			    guide_section_level(s->g, i) &&
+			    (s->branch[j] & BRANCH_NOT) !=
+			    (s->branch[i] & BRANCH_NOT)) {
+				s->pair[i] = (uint32_t)j;
+				break;
+			}
+	}
+}
+
 /* qsort has no context argument: the index being sorted. */
 static const struct search *sort_ctx;
 
@@ -1494,6 +1623,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->seclang = xcalloc(s->nsec + 1, 1);
 	s->secsubj = xcalloc(s->nsec + 1, 1);
 	s->intro = xcalloc(s->nsec + 1, 1);
+	s->term = xcalloc(s->nsec + 1, 1);
+	s->branch = xcalloc(s->nsec + 1, 1);
+	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
 	buf_init(&s->stemarena);
@@ -1546,9 +1678,11 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		memcpy(subjb + i * SUBJ_MAX, b.subj_body, SUBJ_MAX);
 		s->intro[i] = (uint8_t)same_text(guide_section_heading(g, i),
 		    guide_page_title(g, page));
+		s->term[i] = (uint8_t)guide_section_term(g, i);
 	}
 	wseq_release(&b.seq);
 	free(b.seqtp);
+	branches_build(s);
 	/* A borrowed parent's body is not indexed (W_BORROWED): its own
 	 * heading's subjects, and its lender's text's, which it shows. */
 	for (i = 0; i < s->nsec; i++)
@@ -1715,6 +1849,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->cacc = xcalloc(s->nsec + 1, sizeof(*s->scr->cacc));
 	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
 	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
+	s->scr->swapped = xcalloc(s->nsec + 1, 1);
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
@@ -1766,6 +1901,9 @@ search_free(struct search *s)
 	free(s->hmass);
 	free(s->secsubj);
 	free(s->intro);
+	free(s->term);
+	free(s->branch);
+	free(s->pair);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
@@ -1806,6 +1944,7 @@ search_free(struct search *s)
 		free(s->scr->cacc);
 		free(s->scr->cbest);
 		free(s->scr->nmatch);
+		free(s->scr->swapped);
 		free(s->scr->cmax);
 
 		free(s->scr->wmark);
@@ -1871,6 +2010,7 @@ static void hits_notasks(const struct search *s, const struct qwords *q,
 static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
+static void hits_branch(const struct search *s, int qneg);
 static int sec_carries_cover(const struct search *s, size_t sec,
     const struct qwords *q);
 
@@ -2752,7 +2892,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli;
+	int qli, qneg;
+	unsigned qbranch;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
 		return 0;
@@ -2766,6 +2907,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	qli = question_lang(s, lang, prev);
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
+	qbranch = text_branch(text, lang);
+	qneg = (qbranch & BRANCH_NOT) != 0;
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -2853,11 +2996,16 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
+	if (W_BRANCH > 0 && !s->calibrating)
+		hits_branch(s, qneg);
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
 		double local = sc->lacc[sec] / norm;
 		double ask = sc->secask[sec], pask;
+		/* A branch given its pair's evidence scores as its pair
+		 * would have: the same heading share of the same heading. */
+		uint32_t hsec = sc->swapped[sec] ? s->pair[sec] : sec;
 		long who = ask > 0 ? (long)sc->secwho[sec] : -1;
 		size_t k, nm;
 		int off;
@@ -2866,7 +3014,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		plain = score;
 		if (sc->hacc[sec] > 0)
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
-			    (s->hmass[sec] + norm);
+			    (s->hmass[hsec] + norm);
 		head = sc->hacc[sec] / norm;
 		/* The best ask: its own, or its page's; and its own again. */
 		local += W_ASK * ask + W_ASK_OWN * ask;
@@ -2888,6 +3036,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		sc->lacc[sec] = 0;
 		sc->cacc[sec] = 0;
 		sc->nmatch[sec] = 0;
+		sc->swapped[sec] = 0;
 
 		if (qli >= 0 && (int)s->seclang[sec] != qli) {
 			score *= LANG_OTHER;
@@ -2903,6 +3052,17 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score *= SUBJECT_OTHER;
 			plain *= SUBJECT_OTHER;
 			local *= SUBJECT_OTHER;
+		}
+		/* A glossary term defines a word: it answers a question
+		 * that asks what a word means (an ask.define word: "what
+		 * is", "c'est quoi", "qué significa"), not every question
+		 * that uses the word ("our site is down" is not "Website
+		 * host"). Not while calibrating: page text asks nothing. */
+		if (s->term[sec] && !(qbranch & ASK_DEFINE) &&
+		    !s->calibrating) {
+			score *= W_TERM;
+			plain *= W_TERM;
+			local *= W_TERM;
 		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
@@ -2962,6 +3122,62 @@ query_run(const struct search *s, const char *text, const char *lang,
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
 	return nhits;
+}
+
+/* Swaps two sections' evidence (every accumulator query_run() scores). */
+static void
+scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
+{
+#define SWAP(f) do { __typeof__(sc->f[0]) x_ = sc->f[a];		\
+	sc->f[a] = sc->f[b]; sc->f[b] = x_; } while (0)
+	SWAP(acc);
+	SWAP(hacc);
+	SWAP(lacc);
+	SWAP(cacc);
+	SWAP(nmatch);
+	SWAP(cmax);
+#undef SWAP
+}
+
+/*
+ * A pair of branches is one step of a workflow page ("If you still have
+ * access to the account" / "If you no longer have access..."): the
+ * question's words say the pair is what it asks about, its loss words say
+ * which of the two it is in ("i can't log in anymore", "je peux plus me
+ * connecter", "ya no puedo entrar"). A touched positive branch that
+ * scores more than its pair, when the question has a loss word, gives its
+ * evidence to the pair and takes the pair's: the page's score stays, the
+ * branch shown is the one the question is in. And the other way round
+ * when the question has no loss word and the positive branch says the
+ * state goes on (a branch.still word: "If you still have access", not
+ * "If you get your device back", whose pair is the default state). The
+ * two headings share every other word: their words alone cannot tell
+ * them apart.
+ */
+static void
+hits_branch(const struct search *s, int qneg)
+{
+	struct scratch *sc = s->scr;
+	size_t i, k;
+
+	for (i = 0; i < sc->ntouched; i++) {
+		uint32_t a = sc->touched[i], b = s->pair[a];
+
+		if (b == NONE || sc->acc[a] <= sc->acc[b])
+			continue;
+		if (qneg ? (s->branch[a] & BRANCH_NOT) != 0 :
+		    !(s->branch[a] & BRANCH_NOT) ||
+		    !(s->branch[b] & BRANCH_STILL))
+			continue;
+		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
+			;
+		scratch_swap(sc, a, b);
+		sc->swapped[a] = sc->swapped[b] = 1;
+		if (k == sc->ntouched) {
+			sc->touched[i] = b;	/* a has nothing left */
+			sc->swapped[a] = 0;
+		}
+	}
 }
 
 /* Does section sec carry (not only in its asks) one of the concepts that
@@ -4466,11 +4682,14 @@ decide_calibrate(struct search *s)
 	char q[CALIB_PASSAGE * 2];
 
 	s->bar = -1;
+	s->calibrating = 1;
 	for (size_t i = 0; i < s->nsec; i++)
 		total += strlen(guide_section_text(s->g, i)) >=
 		    2 * CALIB_PASSAGE;
-	if (total * CALIB_PER_SEC < CALIB_MIN)
+	if (total * CALIB_PER_SEC < CALIB_MIN) {
+		s->calibrating = 0;
 		return;
+	}
 	stride = total * CALIB_PER_SEC / CALIB_MAX + 1;
 	near = xcalloc(total * CALIB_PER_SEC + 1, sizeof(*near));
 	for (size_t i = 0, j = 0; i < s->nsec; i++) {
@@ -4497,6 +4716,7 @@ decide_calibrate(struct search *s)
 		qsort(near, n, sizeof(*near), cmp_double);
 		s->bar = SEARCH_BAR_SHARE * near[n / 2];
 	}
+	s->calibrating = 0;
 	free(near);
 }
 
@@ -4619,6 +4839,8 @@ static const struct {
 	{ "page_section", &rank_params.page_section, NULL },
 	{ "page_heading", &rank_params.page_heading, NULL },
 	{ "page_clear", &rank_params.page_clear, NULL },
+	{ "w_term", &rank_params.w_term, NULL },
+	{ "w_branch", &rank_params.w_branch, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

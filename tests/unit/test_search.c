@@ -3055,6 +3055,158 @@ test_tune(void)
 	guide_free(g);
 }
 
+/*
+ * The two branches of one workflow step (search.c: hits_branch()): their
+ * headings differ only by a negation ("still" / "no longer"), which the
+ * search drops with the stopwords, and the question's words mostly meet
+ * the fuller branch's text. A question that says access is lost ("i cant
+ * log in anymore", "je peux plus me connecter") is in the negative
+ * branch: it goes first with the score the other one had; a question
+ * without such a word keeps the order of the words.
+ */
+static const char branch_page[] =
+"# Taken-over account\n\nWhat to do when someone else uses your "
+"account.\n\n## First steps\n\n"
+"### If you still have access to the account\n\n"
+"Change the password at once, log out every other session, check the "
+"recovery email and phone number, and turn on two-step login.\n\n"
+"### If you no longer have access to the account\n\n"
+"Fill in the provider's recovery form from a device you trust.\n\n"
+"## Keep an eye on it\n\nWatch the account's activity for a month.\n";
+static const char branch_page_fr[] =
+"# Compte détourné\n\nQue faire quand quelqu'un utilise votre "
+"compte.\n\n## Premiers gestes\n\n"
+"### Si vous avez toujours accès au compte\n\n"
+"Changez le mot de passe tout de suite, déconnectez les autres sessions, "
+"vérifiez l'adresse et le numéro de récupération.\n\n"
+"### Si vous n'avez plus accès au compte\n\n"
+"Remplissez le formulaire de récupération du service.\n";
+
+static const char branch_other[] =
+"# Taken-over mailbox\n\nWhat to do when someone else reads your "
+"mail.\n\n## First steps\n\n"
+"### If you still have access to the mailbox\n\n"
+"Log out every other session and turn on two-step login.\n\n"
+"### If you no longer have access to the mailbox\n\n"
+"Ask the provider to reset the password, and change the password of "
+"every account that shared it.\n";
+
+/* Runs q with the branch rule and without it: the first hit's heading
+ * must be with, then without, and the score at the top the same. */
+static void
+branch_check(const struct guide *g, const struct search *s, const char *q,
+    const char *with, const char *without, const char *what)
+{
+	struct search_hit h[3], h0[3];
+	size_t n, n0;
+
+	n = search_query(s, q, "en", h, 3);
+	CHECK(search_tune_set("w_branch", 0) == 0, "w_branch set");
+	n0 = search_query(s, q, "en", h0, 3);
+	CHECK(search_tune_set("w_branch", 1) == 0, "w_branch back");
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    with) == 0, what);
+	CHECK(n0 >= 1 && strcmp(guide_section_heading(g, h0[0].section),
+	    without) == 0, "...and without the rule the other branch");
+	CHECK(n >= 1 && n0 >= 1 && h[0].score == h0[0].score,
+	    "...scoring what the first hit scores with the rule");
+}
+
+/* Whether q's first hit (in lang) has heading want. */
+static int
+first_heading(const struct guide *g, const struct search *s, const char *q,
+    const char *lang, const char *want)
+{
+	struct search_hit h[3];
+	size_t n = search_query(s, q, lang, h, 3);
+
+	return n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    want) == 0;
+}
+
+static void
+test_branch(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "taken.en.md", branch_page,
+	    strlen(branch_page), "en");
+	guide_load_buffer(g, "detourne.fr.md", branch_page_fr,
+	    strlen(branch_page_fr), "fr");
+	s = search_new(g);
+	branch_check(g, s, "someone changed my password and i cant log in "
+	    "anymore", "If you no longer have access to the account",
+	    "If you still have access to the account",
+	    "\"cant log in anymore\": the branch without access first");
+	CHECK(first_heading(g, s, "someone changed my password, what do i "
+	    "do now", "en", "If you still have access to the account"),
+	    "no loss word, the first hit the positive branch: it stays");
+	CHECK(first_heading(g, s, "on a changé mon mot de passe, je peux "
+	    "plus me connecter", "fr", "Si vous n'avez plus accès au compte"),
+	    "\"je peux plus me connecter\": the French branch without "
+	    "access first");
+	CHECK(first_heading(g, s, "how do i use the recovery form", "en",
+	    "If you no longer have access to the account"),
+	    "\"recovery\" is a loss word: the branch without access stays");
+	search_free(s);
+	guide_free(g);
+	/* The other way: no loss word, and the positive branch says
+	 * "still": the words of the negative one do not take it. */
+	g = guide_new();
+	guide_load_buffer(g, "mailbox.en.md", branch_other,
+	    strlen(branch_other), "en");
+	s = search_new(g);
+	branch_check(g, s, "someone knows my password, what do i change",
+	    "If you still have access to the mailbox",
+	    "If you no longer have access to the mailbox",
+	    "no loss word: the branch that still has access first");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
+ * A glossary term's definition answers a question that asks what the word
+ * means, not every question that uses it (search.c: W_TERM, the
+ * ask.define words of the language files): "our website is down" goes to
+ * the page on a site that stops answering, not to "Website host" whose
+ * heading holds its word; "what is a website host" still gets the term.
+ */
+static const char term_glossary[] =
+"# Glossary\n\n"
+"- **Website host**: a company whose servers keep a website online.\n"
+"- **Domain name**: the name people type to reach a website.\n"
+"- **Firewall**: a filter between a network and the internet.\n";
+static const char term_down[] =
+"# Attacks on a site\n\nWhat to do when an organisation is under "
+"attack.\n\n## When it stops answering\n\nCheck whether it loads from "
+"another network and write down since when it is unreachable, then call "
+"the people who run it.\n";
+
+static void
+test_term(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "glossary.en.md", term_glossary,
+	    strlen(term_glossary), "en");
+	guide_load_buffer(g, "down.en.md", term_down, strlen(term_down),
+	    "en");
+	CHECK(guide_nsections(g) == 5 && guide_section_term(g, 1) &&
+	    !guide_section_term(g, 4), "three glossary terms, one page");
+	s = search_new(g);
+	CHECK(first_heading(g, s, "our website is down since this morning",
+	    "en", "When it stops answering"), "\"our website is down\": "
+	    "not the definition of a website host");
+	CHECK(first_heading(g, s, "what is a website host", "en",
+	    "Website host"), "\"what is a website host\": the term");
+	CHECK(first_heading(g, s, "c'est quoi un website host", "fr",
+	    "Website host"), "\"c'est quoi\": the term too");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -3104,5 +3256,7 @@ main(void)
 	test_decide_plain();
 	test_guide_bar();
 	test_topics();
+	test_branch();
+	test_term();
 	return TAP_DONE();
 }
