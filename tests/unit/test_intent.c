@@ -81,6 +81,35 @@ static const struct {
 	{ "je meurs de rire", 0, 0, 0 },
 	{ "me muero de risa", 0, 0, 0 },
 	{ "dead battery", 0, 0, 0 },
+	/* A tester's misses of 2026-12-07 (s12-safe). */
+	{ "je pense au suicide", 0, 0, 1 },
+	{ "je veux en finir", 0, 0, 1 },
+	{ "pienso en el suicidio", 0, 0, 1 },
+	{ "quiero acabar con todo", 0, 0, 1 },
+	{ "i feel like giving up on everything", 0, 0, 1 },
+	{ "sometimes i think everyone would be better off without me",
+	    0, 0, 1 },
+	{ "i want to disappear", 0, 0, 1 },
+	{ "kill myself lol this wifi is so slow", 0, 0, 1 },
+	{ "police knocking on the door", 1, 0, 0 },
+	{ "the police are searching my apartment", 1, 0, 0 },
+	{ "someone is standing outside my flat", 1, 0, 0 },
+	{ "a man has been following me all week", 1, 0, 0 },
+	{ "theres a car following me every day since the protest", 1, 0, 0 },
+	{ "they are watching my house", 1, 0, 0 },
+	{ "they have a warrant", 1, 0, 0 },
+	{ "i'm scared they'll kill me", 1, 0, 0 },
+	{ "he threatened to hurt my kids", 1, 0, 0 },
+	/* Words those share with ordinary questions. */
+	{ "i want to disappear from google", 0, 0, 0 },
+	{ "quiero desaparecer de internet", 0, 0, 0 },
+	{ "je veux en finir avec les spams", 0, 0, 0 },
+	{ "quiero acabar con el spam", 0, 0, 0 },
+	{ "someone is trying to get into my account", 0, 0, 0 },
+	{ "están dentro de mi cuenta", 0, 0, 0 },
+	{ "ils surveillent mon téléphone ?", 0, 0, 0 },
+	{ "a court issued a warrant to take down our website", 0, 0, 0 },
+	{ "my phone can't go on the wifi", 0, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
@@ -109,13 +138,18 @@ test_cases(const struct intent *in)
 	    "no data: no self-harm");
 }
 
-/* lang TAB question TAB expected; '#' comments. Every line is a check. */
+/*
+ * lang TAB question TAB expected; '#' comments. Every line is a check of
+ * intent_danger() ("!danger" lines say 1, the others 0); with probe, also of
+ * intent_self_harm() ("!self" lines say 1, the others 0). Totals printed.
+ */
 static void
-test_heldout(const struct intent *in, const char *path)
+test_heldout(const struct intent *in, const char *path, int probe)
 {
 	FILE *f = fopen(path, "r");
 	char line[2048];
 	int n = 0, tp = 0, fn = 0, fp = 0, tn = 0;
+	int stp = 0, sfn = 0, sfp = 0, stn = 0;
 
 	if (f == NULL) {
 		CHECK(0, "held-out danger set readable");
@@ -123,7 +157,7 @@ test_heldout(const struct intent *in, const char *path)
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *q, *want, *nl;
-		int is_danger, said;
+		int is_danger, said, is_self, self;
 		char name[2200];
 
 		if (line[0] == '#' || line[0] == '\n')
@@ -149,11 +183,29 @@ test_heldout(const struct intent *in, const char *path)
 		(void)util_snprintf(name, sizeof(name), "held-out %s %s: %s",
 		    line, is_danger ? "danger" : "not danger", q);
 		CHECK_INT(is_danger, said, name);
+		if (!probe)
+			continue;
+		is_self = strcmp(want, "!self") == 0;
+		self = intent_self_harm(in, q, NULL);
+		if (is_self && self)
+			stp++;
+		else if (is_self)
+			sfn++;
+		else if (self)
+			sfp++;
+		else
+			stn++;
+		(void)util_snprintf(name, sizeof(name), "probe %s %s: %s",
+		    line, is_self ? "self-harm" : "not self-harm", q);
+		CHECK_INT(is_self, self, name);
 	}
 	fclose(f);
-	printf("# held-out danger set: %d lines; danger found %d of %d, "
-	    "missed %d; false alarms %d of %d\n", n, tp, tp + fn, fn, fp,
-	    fp + tn);
+	printf("# %s: %d lines; danger found %d of %d, missed %d; false "
+	    "alarms %d of %d\n", path, n, tp, tp + fn, fn, fp, fp + tn);
+	if (probe)
+		printf("# %s: self-harm found %d of %d, missed %d; false "
+		    "alarms %d of %d\n", path, stp, stp + sfn, sfn, sfp,
+		    sfp + stn);
 	CHECK(n >= 20, "held-out danger set has lines");
 }
 
@@ -177,7 +229,10 @@ main(void)
 	test_cases(in);
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-danger.tsv", top);
-	test_heldout(in, path);
+	test_heldout(in, path, 0);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-safety-probe.tsv", top);
+	test_heldout(in, path, 1);
 	intent_free(in);
 	return TAP_DONE();
 }
