@@ -233,6 +233,9 @@ main(void)
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-safety-probe.tsv", top);
 	test_heldout(in, path, 1);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-safety-probe2.tsv", top);
+	test_heldout(in, path, 1);
 	intent_free(in);
 	return TAP_DONE();
 }
