@@ -138,13 +138,20 @@ test_cases(const struct intent *in)
 	    "no data: no self-harm");
 }
 
+/* What test_heldout() reads of a set's lines. */
+enum heldout {
+	HELD_DANGER,		/* each line a check of intent_danger() */
+	HELD_BOTH,		/* and of intent_self_harm() */
+	HELD_TOTALS,		/* both, as totals only: no check per line */
+};
+
 /*
- * lang TAB question TAB expected; '#' comments. Every line is a check of
- * intent_danger() ("!danger" lines say 1, the others 0); with probe, also of
- * intent_self_harm() ("!self" lines say 1, the others 0). Totals printed.
+ * lang TAB question TAB expected; '#' comments. intent_danger() must say 1
+ * on "!danger" lines, 0 on the others; intent_self_harm() 1 on "!self"
+ * lines, 0 on the others (but with HELD_DANGER). Totals printed.
  */
 static void
-test_heldout(const struct intent *in, const char *path, int probe)
+test_heldout(const struct intent *in, const char *path, enum heldout how)
 {
 	FILE *f = fopen(path, "r");
 	char line[2048];
@@ -182,8 +189,9 @@ test_heldout(const struct intent *in, const char *path, int probe)
 			tn++;
 		(void)util_snprintf(name, sizeof(name), "held-out %s %s: %s",
 		    line, is_danger ? "danger" : "not danger", q);
-		CHECK_INT(is_danger, said, name);
-		if (!probe)
+		if (how != HELD_TOTALS)
+			CHECK_INT(is_danger, said, name);
+		if (how == HELD_DANGER)
 			continue;
 		is_self = strcmp(want, "!self") == 0;
 		self = intent_self_harm(in, q, NULL);
@@ -197,12 +205,13 @@ test_heldout(const struct intent *in, const char *path, int probe)
 			stn++;
 		(void)util_snprintf(name, sizeof(name), "probe %s %s: %s",
 		    line, is_self ? "self-harm" : "not self-harm", q);
-		CHECK_INT(is_self, self, name);
+		if (how != HELD_TOTALS)
+			CHECK_INT(is_self, self, name);
 	}
 	fclose(f);
 	printf("# %s: %d lines; danger found %d of %d, missed %d; false "
 	    "alarms %d of %d\n", path, n, tp, tp + fn, fn, fp, fp + tn);
-	if (probe)
+	if (how != HELD_DANGER)
 		printf("# %s: self-harm found %d of %d, missed %d; false "
 		    "alarms %d of %d\n", path, stp, stp + sfn, sfn, sfp,
 		    sfp + stn);
@@ -229,13 +238,16 @@ main(void)
 	test_cases(in);
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-danger.tsv", top);
-	test_heldout(in, path, 0);
+	test_heldout(in, path, HELD_DANGER);
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-safety-probe.tsv", top);
-	test_heldout(in, path, 1);
+	test_heldout(in, path, HELD_BOTH);
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-safety-probe2.tsv", top);
-	test_heldout(in, path, 1);
+	test_heldout(in, path, HELD_BOTH);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-safety-blind.tsv", top);
+	test_heldout(in, path, HELD_TOTALS);
 	intent_free(in);
 	return TAP_DONE();
 }
