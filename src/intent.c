@@ -20,6 +20,9 @@ enum list {
 	L_FILLER,
 	L_SELF,
 	L_SELF_NOT,
+	L_WHO,
+	L_ACT,
+	L_WHERE,
 	L_COUNT,
 };
 
@@ -31,6 +34,9 @@ static const char *const list_keys[L_COUNT] = {
 	[L_FILLER] = "filler_words",
 	[L_SELF] = "self_harm_words",
 	[L_SELF_NOT] = "self_harm_not",
+	[L_WHO] = "danger_who",
+	[L_ACT] = "danger_act",
+	[L_WHERE] = "danger_where",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -187,6 +193,25 @@ rule_match(const struct intent *in, enum list l, const char *words)
 	return NULL;
 }
 
+/*
+ * A scene of danger no single phrase says: someone (danger_who: police,
+ * men, a van) is doing something at the person's place (danger_act:
+ * outside, knocking, surrounding, watching; danger_where: my house, the
+ * door). All three must be in words; the act's rule, or NULL.
+ */
+static const struct rule *
+scene_match(const struct intent *in, const char *words)
+{
+	const struct rule *act;
+
+	if (rule_match(in, L_WHO, words) == NULL ||
+	    rule_match(in, L_WHERE, words) == NULL)
+		return NULL;
+	if ((act = rule_match(in, L_ACT, words)) == NULL)
+		return NULL;
+	return act;
+}
+
 int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
@@ -197,7 +222,8 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
-	if ((r = rule_match(in, L_DANGER, w)) != NULL) {
+	if ((r = rule_match(in, L_DANGER, w)) != NULL ||
+	    (r = scene_match(in, w)) != NULL) {
 		/* "What should I do if I get arrested someday" is a question,
 		 * not an alarm, unless it also says it is happening now. */
 		yes = rule_match(in, L_UNLESS, w) == NULL ||

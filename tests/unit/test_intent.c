@@ -110,6 +110,16 @@ static const struct {
 	{ "ils surveillent mon téléphone ?", 0, 0, 0 },
 	{ "a court issued a warrant to take down our website", 0, 0, 0 },
 	{ "my phone can't go on the wifi", 0, 0, 0 },
+	/* A scene: someone, doing something, at the person's place. */
+	{ "the police have surrounded the house", 1, 0, 0 },
+	{ "two guys in a van parked across from my building all day", 1, 0,
+	    0 },
+	{ "des policiers encerclent l'immeuble", 1, 0, 0 },
+	{ "unos tipos estan vigilando mi casa desde la esquina", 1, 0, 0 },
+	{ "can police see my location when i am in front of the office", 0, 0, 0 },
+	{ "can they see my screen if i'm waiting in the office", 0, 0, 0 },
+	{ "I don't want to stop living in fear, I want to fight back", 0, 0,
+	    0 },
 	{ "", 0, 0, 0 },
 };
 
