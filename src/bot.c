@@ -83,6 +83,8 @@ struct person {
 	size_t		 nlisting;
 	enum pending	 pending;
 	char		*consent_text;
+	int		 danger;	/* last_question came with words of
+					   danger now or self-harm */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -1194,6 +1196,10 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * the DFAK's may rank the French copy of a page first for an English
 	 * question: its words may match better). */
 	hits_for_reader(b->g, w->lang, hits, n);
+	/* After the way to a person (danger), a section only when the search
+	 * is sure of it: never a list of loosely related topics. */
+	if (w->danger && d != SEARCH_ANSWER)
+		goto explain;
 	switch (d) {
 	case SEARCH_ANSWER:
 		for (size_t i = 1; i < n; i++)
@@ -1213,6 +1219,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		no_answer(t);
 		break;
 	}
+explain:
 	if (b->explain) {
 		explain(t, w->last_question, qlang, found, n);
 		for (b->nxhits = 0; b->nxhits < n && b->nxhits < BOT_NEXPLAIN;
@@ -1602,6 +1609,50 @@ cmd_lang(struct turn *t, const char *arg)
 	say_key(t, "lang_set");
 }
 
+/* Says phrase key with {line}: the emergency line (danger_line). */
+static void
+say_phrase_line(struct turn *t, const char *key)
+{
+	const char *v[] = { "line", P(t, "danger_line"), NULL };
+	char *s = phrases_render(t->b->p, turn_lang(t), key, v);
+
+	say(t, s);
+	free(s);
+}
+
+/*
+ * The reply to someone in danger now or who may hurt themselves, key (or
+ * key_offline without escalation): its {desk} says at once whether a
+ * person of this desk can answer now, and if not when (escalate_desk());
+ * {line} is the emergency line. The request is marked as one that came
+ * with danger: consent before the notice about verification, and the
+ * emergency line again after the queue's answer.
+ */
+static void
+say_danger(struct turn *t, const char *key, const char *key_offline)
+{
+	struct bot *b = t->b;
+	struct esc_notes notes;
+	char *desk = NULL, *s;
+	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
+
+	t->who->danger = 1;
+	esc_notes_init(&notes);
+	if (b->esc != NULL)
+		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
+	if (notes.n > 0)
+		desk = phrases_render(b->p, notes.v[0].lang, notes.v[0].key,
+		    (const char *const *)notes.v[0].vars);
+	esc_notes_release(&notes);
+	if (desk != NULL)
+		v[1] = desk;
+	s = phrases_render(b->p, turn_lang(t), b->esc != NULL ? key :
+	    key_offline, v);
+	say(t, s);
+	free(s);
+	free(desk);
+}
+
 /*
  * Whom consent names, as honestly as the bot can know it: the one helper
  * on duty now (and, when others could take over, that they might), the
@@ -1674,11 +1725,16 @@ cmd_human(struct turn *t, const char *arg)
 		esc_notes_release(&notes);
 		return;
 	}
-	if (!w->verified && !w->proved)
+	/* Someone in danger hears what would be sent, and to whom, first;
+	 * the notice about an unverified conversation comes after it. */
+	if (!w->verified && !w->proved &&
+	    (w->last_question == NULL || !w->danger))
 		say_key(t, "human_unverified");
-	if (w->last_question != NULL)
+	if (w->last_question != NULL) {
 		ask_consent(t, w->last_question);
-	else {
+		if (!w->verified && !w->proved && w->danger)
+			say_key(t, "human_unverified_after");
+	} else {
 		w->pending = PENDING_DESCRIBE;
 		say_key(t, "human_describe");
 	}
@@ -1703,6 +1759,8 @@ cmd_yes(struct turn *t, const char *arg)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
+	if (w->danger)
+		say_phrase_line(t, "danger_queue");
 	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
 }
@@ -2077,6 +2135,8 @@ person_text(struct turn *t, const char *text)
 		 * it again if they say no now and change their mind. */
 		free(w->last_question);
 		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		w->danger = intent_self_harm(b->intent, text, NULL) ||
+		    intent_danger(b->intent, text, NULL);
 		ask_consent(t, w->last_question);
 		goto done;
 	}
@@ -2094,7 +2154,7 @@ person_text(struct turn *t, const char *text)
 		free(w->last_question);
 		w->last_question = copy_capped(text, b->cfg->limits.max_text);
 		w->nlisting = 0;
-		say_key(t, b->esc != NULL ? "self_harm" : "self_harm_offline");
+		say_danger(t, "self_harm", "self_harm_offline");
 		goto done;
 	}
 	if (intent_plea(b->intent, text, &hl)) {
@@ -2108,7 +2168,7 @@ person_text(struct turn *t, const char *text)
 	if (intent_danger(b->intent, text, &hl)) {
 		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
-		say_key(t, b->esc != NULL ? "danger_now" : "danger_now_offline");
+		say_danger(t, "danger_now", "danger_now_offline");
 		hl = w->lang_from == LANG_CHOSEN ? question_lang(t, text,
 		    folded) : NULL;
 		answer_question(t, text, hl != NULL ? hl : w->lang);
@@ -2124,6 +2184,7 @@ person_text(struct turn *t, const char *text)
 	hl = question_lang(t, text, folded);
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
 		set_lang(w, hl, LANG_DETECTED);
+	w->danger = 0;
 	answer_question(t, text, hl != NULL ? hl : w->lang);
 done:
 	free(folded);

@@ -22,6 +22,9 @@ enum list {
 	L_FILLER,
 	L_SELF,
 	L_SELF_NOT,
+	L_WHO,
+	L_ACT,
+	L_WHERE,
 	L_COUNT,
 };
 
@@ -35,6 +38,9 @@ static const char *const list_keys[L_COUNT] = {
 	[L_FILLER] = "filler_words",
 	[L_SELF] = "self_harm_words",
 	[L_SELF_NOT] = "self_harm_not",
+	[L_WHO] = "danger_who",
+	[L_ACT] = "danger_act",
+	[L_WHERE] = "danger_where",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -260,22 +266,43 @@ near_cancelled(const struct intent *in, const struct rule *r,
 	return 0;
 }
 
+/*
+ * A scene of danger no single phrase says: someone (danger_who: police,
+ * men, a van) is doing something at the person's place (danger_act:
+ * outside, knocking, surrounding, watching; danger_where: my house, the
+ * door). All three must be in words; the act's rule, or NULL.
+ */
+static const struct rule *
+scene_match(const struct intent *in, const char *words)
+{
+	const struct rule *act;
+
+	if (rule_match(in, L_WHO, words) == NULL ||
+	    rule_match(in, L_WHERE, words) == NULL)
+		return NULL;
+	if ((act = rule_match(in, L_ACT, words)) == NULL)
+		return NULL;
+	return act;
+}
+
 int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
-	const struct rule *r, *found = NULL;
+	const struct rule *r, *scene, *found = NULL;
 	char *w, **clause;
 	size_t nclause;
 
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
-	if ((r = rule_match(in, L_DANGER, w)) == NULL) {
+	r = rule_match(in, L_DANGER, w);
+	scene = scene_match(in, w);
+	if (r == NULL && scene == NULL) {
 		free(w);
 		return 0;
 	}
 	if (rule_match(in, L_NOW, w) != NULL)
-		found = r;
+		found = r != NULL ? r : scene;
 	else if (rule_match(in, L_UNLESS, w) == NULL) {
 		/* "What should I do if I get arrested someday" is a
 		 * question, not an alarm, unless it also says it is
@@ -293,6 +320,9 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 		for (size_t c = 0; c < nclause; c++)
 			free(clause[c]);
 		free(clause);
+		/* A scene (scene_match()) is no qualifier's to cancel. */
+		if (found == NULL)
+			found = scene;
 	}
 	if (found != NULL && lang != NULL)
 		*lang = found->lang;
