@@ -826,6 +826,74 @@ test_neighbours_dns(void)
 }
 
 /*
+ * An everyday phone setting beside a covered subject: asked how to set up
+ * voicemail on a new phone, a guide whose only page on phone numbers is
+ * about a SIM taken over after a theft (both its sections say phone, new,
+ * SIM and set up, so that none is a rare concept of this small guide)
+ * gives no confident answer in any language: the shipped lexicon knows
+ * setting up voicemail as a subject of its own (`voicemail-setup`,
+ * s12-unc3), which the SIM page lacks; without that block the French and
+ * Spanish questions are confident answers from the SIM page. With a page
+ * on voicemail, the same question is answered from it.
+ */
+static const char *const voicemail_sim[][2] = {
+	{ "en", "---\ntitle: Your SIM card\n---\n"
+	  "# Your SIM card and phone number\n\n"
+	  "If your phone was stolen, call your operator to block the SIM "
+	  "and get a new SIM with the same number, then set up your "
+	  "accounts again on the new phone.\n\n"
+	  "# A PIN for the SIM\n\n"
+	  "Set up a PIN on the new SIM so that nobody can use your number "
+	  "in another phone.\n" },
+	{ "fr", "---\ntitle: Votre carte SIM\n---\n"
+	  "# Votre carte SIM et votre numéro\n\n"
+	  "Si on vous a volé votre téléphone, appelez l'opérateur pour "
+	  "bloquer la SIM et obtenir une nouvelle SIM avec le même numéro, "
+	  "puis configurez à nouveau vos comptes sur le nouveau "
+	  "téléphone.\n\n"
+	  "# Un code PIN pour la SIM\n\n"
+	  "Configurez un code PIN sur la nouvelle SIM pour que personne ne "
+	  "puisse utiliser votre numéro dans un autre téléphone.\n" },
+	{ "es", "---\ntitle: Tu tarjeta SIM\n---\n"
+	  "# Tu tarjeta SIM y tu número\n\n"
+	  "Si te robaron el teléfono, llama a tu operador para bloquear la "
+	  "SIM y pedir una SIM nueva con el mismo número, y luego configura "
+	  "otra vez tus cuentas en el teléfono nuevo.\n\n"
+	  "# Un PIN para la SIM\n\n"
+	  "Configura un PIN en la SIM nueva para que nadie pueda usar tu "
+	  "número en otro teléfono.\n" },
+};
+static const char *const voicemail_page[][2] = {
+	{ "en", "---\ntitle: Voicemail\n---\n"
+	  "# Set up voicemail\n\n"
+	  "Call your own number or your operator's voicemail number, choose "
+	  "a PIN and record a greeting.\n" },
+	{ "fr", "---\ntitle: Messagerie vocale\n---\n"
+	  "# Configurer la messagerie vocale\n\n"
+	  "Appelez votre propre numéro ou celui de la messagerie de "
+	  "l'opérateur, choisissez un code et enregistrez une annonce.\n" },
+	{ "es", "---\ntitle: Buzón de voz\n---\n"
+	  "# Configurar el buzón de voz\n\n"
+	  "Llama a tu propio número o al del buzón de tu operador, elige un "
+	  "PIN y graba un saludo.\n" },
+};
+
+static void
+test_neighbours_voicemail(void)
+{
+	static const char *const qs[][2] = {
+		{ "en", "how do i set up voicemail on my new phone" },
+		{ "fr", "comment configurer la messagerie vocale sur mon "
+		  "nouveau téléphone" },
+		{ "es", "cómo configuro el buzón de voz en mi teléfono nuevo" },
+	};
+
+	check_neighbour("voicemail-setup", "voicemail", voicemail_sim, "sim",
+	    voicemail_page, "voicemail", ARRAY_LEN(voicemail_page), qs,
+	    ARRAY_LEN(qs));
+}
+
+/*
  * A section that nothing marks as being about the question (its heading
  * shares no word with it, its page's title names none of its topics) and
  * that covers little of it is not an answer: the question's most specific
@@ -3228,6 +3296,7 @@ main(void)
 	test_neighbours();
 	test_neighbours_blur();
 	test_neighbours_dns();
+	test_neighbours_voicemail();
 	test_aside();
 	test_key_mention();
 	test_siblings();
