@@ -1648,6 +1648,24 @@ static const char plain_laptop[] =
 "kept your laptop or your phone, write down when and where it was taken, "
 "and change the passwords it held.\n";
 
+/* The search over the phone, laptop and paper pages (no asks) of guide g,
+ * its bar in *m. */
+static struct search *
+plain_search(struct guide *g, double *m)
+{
+	struct search *s;
+
+	guide_load_buffer(g, "phone.en.md", plain_phone, strlen(plain_phone),
+	    "en");
+	guide_load_buffer(g, "laptop.en.md", plain_laptop,
+	    strlen(plain_laptop), "en");
+	guide_load_buffer(g, "paper.en.md", copy_paper, strlen(copy_paper),
+	    "en");
+	s = search_new(g);
+	*m = search_min_score(s);
+	return s;
+}
+
 /* Hits that the rule of every page answers (plain_on(0)) and the rules
  * of a page without asks (plain_on(-1), as the daemon has them) decide
  * as want. */
@@ -1712,14 +1730,7 @@ test_decide_plain(void)
 	double m;
 	size_t n;
 
-	guide_load_buffer(g, "phone.en.md", plain_phone, strlen(plain_phone),
-	    "en");
-	guide_load_buffer(g, "laptop.en.md", plain_laptop,
-	    strlen(plain_laptop), "en");
-	guide_load_buffer(g, "paper.en.md", copy_paper, strlen(copy_paper),
-	    "en");
-	s = search_new(g);
-	m = search_min_score(s);
+	s = plain_search(g, &m);
 
 	n = search_query(s, "police phone", "en", h, 3);
 	CHECK(n == 3 && h[0].page_p < 0 && h[1].page == h[0].page &&
@@ -1816,14 +1827,7 @@ test_decide_off_topic(void)
 	double m;
 	size_t n;
 
-	guide_load_buffer(g, "phone.en.md", plain_phone, strlen(plain_phone),
-	    "en");
-	guide_load_buffer(g, "laptop.en.md", plain_laptop,
-	    strlen(plain_laptop), "en");
-	guide_load_buffer(g, "paper.en.md", copy_paper, strlen(copy_paper),
-	    "en");
-	s = search_new(g);
-	m = search_min_score(s);
+	s = plain_search(g, &m);
 
 	n = search_query(s, "police phone", "en", h, 3);
 	CHECK(n == 3 && h[0].page_p < 0 && h[1].page == h[0].page,
