@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bot.h"
 #include "chat.h"
@@ -29,6 +30,8 @@
 #define BOT_LISTING		60	/* numbered entries of a listing */
 #define BOT_PAGE_LINES		8	/* sections "this page, which part?" lists
 					   (a phone screen; MORE reads them all) */
+#define BOT_PLAIN_LINES		5	/* the same on a page without asks: its
+					   start, then the closest (s12-dunc) */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
@@ -967,23 +970,35 @@ add_page_list(struct turn *t, struct buf *m, size_t page,
  * on a page but no section of it is an answer. What the page is (its
  * title), its sections numbered, the closest to the question first, at
  * most BOT_PAGE_LINES (a phone screen; MORE reads the whole page, in
- * order), and what to type.
+ * order), and what to type. A page without asks (search_hit.page_p < 0:
+ * a kit's page, a path through one subject, offered whole) lists its
+ * start first, then the closest, at most BOT_PLAIN_LINES.
  */
 static void
 offer_page(struct turn *t, const struct search_hit *hits, size_t n)
 {
 	const struct guide *g = t->b->g;
-	size_t page = hits[0].page, best[BOT_NCLOSEST], k = 0, rest;
-	const char *plang = guide_page_lang(g, page);
+	size_t page = hits[0].page, best[BOT_NCLOSEST + 1], k = 0, rest;
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page);
+	size_t max = BOT_PAGE_LINES;
+	const char *plang = guide_page_lang(g, page), *head = "page_head";
 	const char *v[] = { "title", guide_page_title(g, page), NULL };
 	struct buf m;
 
-	for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++)
+	if (hits[0].page_p < 0) {
+		max = BOT_PLAIN_LINES;
+		if (start < end && section_listed(t->b, start, end)) {
+			best[k++] = start;
+			head = "page_head_start";
+		}
+	}
+	for (size_t i = 0; i < n && k < BOT_NCLOSEST + 1; i++)
 		if (hits[i].page == page)
 			best[k++] = hits[i].section;
 	buf_init(&m);
-	add_line(t, &m, "page_head", v);
-	rest = add_page_list(t, &m, page, best, k, BOT_PAGE_LINES);
+	add_line(t, &m, head, v);
+	rest = add_page_list(t, &m, page, best, k, max);
 	if (t->who->nlisting == 0) {
 		buf_release(&m);
 		offer_choices(t, hits, n);
@@ -1300,13 +1315,42 @@ same_topic(const struct guide *g, size_t a, size_t b)
 	return same;
 }
 
+static int topic_page(const struct guide *, const char *, size_t, int);
+
+/*
+ * Is page i one that introduces or explains the others rather than helps
+ * with a problem? Its front matter says so: its permalink is the folder
+ * of another page's of its language (an index, the kit's "Introduction"),
+ * or its summary only repeats its title (a glossary, a reading list: the
+ * kit's "Glossary", "Resources").
+ */
+static int
+page_reference(const struct guide *g, size_t i)
+{
+	const char *p = guide_page_permalink(g, i), *q;
+	const char *sum = guide_page_summary(g, i);
+	size_t np = guide_npages(g), n;
+
+	if (sum != NULL && strcasecmp(sum, guide_page_title(g, i)) == 0)
+		return 1;
+	if (p == NULL || (n = strlen(p)) == 0)
+		return 0;
+	for (size_t j = 0; j < np; j++)
+		if (j != i && (q = guide_page_permalink(g, j)) != NULL &&
+		    strlen(q) > n && strncmp(q, p, n) == 0 &&
+		    strcmp(guide_page_lang(g, j), guide_page_lang(g, i)) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * The pages a list of topics shows, in load order (sorted by path): those
  * in lang (all of them when none is), with sections, each subject once. Of
  * pages with one title in one language (a seed copy of a page, a folder's
  * untranslated page read as English), the one that says the most stays,
  * the first by path on a tie: a short copy never hides the full page.
- * Returns how many (at most max).
+ * Pages that introduce or explain the others (page_reference()) only
+ * when no other page is left. Returns how many (at most max).
  */
 static size_t
 topic_pages(const struct guide *g, const char *lang, size_t *pages,
@@ -1318,28 +1362,37 @@ topic_pages(const struct guide *g, const char *lang, size_t *pages,
 	for (size_t i = 0; i < np; i++)
 		if (strcmp(guide_page_lang(g, i), lang) == 0)
 			*mine = 1;
-	for (size_t i = 0; i < np && k < max; i++) {
-		int keep = 1;
-
-		if (*mine && strcmp(guide_page_lang(g, i), lang) != 0)
-			continue;
-		if (guide_page_nsections(g, i) == 0)
-			continue;
-		for (size_t j = 0; j < np && keep; j++) {
-			size_t si, sj;
-
-			if (j == i || guide_page_nsections(g, j) == 0 ||
-			    !same_topic(g, i, j))
-				continue;
-			si = page_size(g, i);
-			sj = page_size(g, j);
-			if (sj > si || (sj == si && j < i))
-				keep = 0;
-		}
-		if (keep)
-			pages[k++] = i;
-	}
+	for (int refs = 0; refs < 2 && k == 0; refs++)
+		for (size_t i = 0; i < np && k < max; i++)
+			if ((refs || !page_reference(g, i)) &&
+			    topic_page(g, lang, i, *mine))
+				pages[k++] = i;
 	return k;
+}
+
+/* Does topic_pages() list page i: in lang (when mine), with sections, and
+ * no longer page of one title in one language beside it? */
+static int
+topic_page(const struct guide *g, const char *lang, size_t i, int mine)
+{
+	size_t np = guide_npages(g);
+
+	if (mine && strcmp(guide_page_lang(g, i), lang) != 0)
+		return 0;
+	if (guide_page_nsections(g, i) == 0)
+		return 0;
+	for (size_t j = 0; j < np; j++) {
+		size_t si, sj;
+
+		if (j == i || guide_page_nsections(g, j) == 0 ||
+		    !same_topic(g, i, j))
+			continue;
+		si = page_size(g, i);
+		sj = page_size(g, j);
+		if (sj > si || (sj == si && j < i))
+			return 0;
+	}
+	return 1;
 }
 
 /* TOPICS: the pages topic_pages() picks, numbered. */

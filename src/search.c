@@ -58,7 +58,7 @@ static struct {
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed, w_term, w_branch;
-	double	ask_pick, page_clear;
+	double	ask_pick, page_clear, page_topic;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -203,6 +203,11 @@ static struct {
 				   share of it: the section is clear,
 				   whatever its heading or the bar (0:
 				   never; s12-ddec) */
+	.page_topic = 1,	/* a page without asks that carries none of
+				   the question's topic concepts is never
+				   offered, and its section is an answer
+				   only with a second hit on its page (0:
+				   off; s12-dunc) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -258,6 +263,7 @@ static struct {
 #define PAGE_SECTION	(rank_params.page_section)
 #define PAGE_HEADING	(rank_params.page_heading)
 #define PAGE_CLEAR	(rank_params.page_clear)
+#define PAGE_TOPIC	(rank_params.page_topic)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -4403,6 +4409,31 @@ section_clear(const struct search_hit *hits, size_t n, double bar)
 }
 
 /*
+ * Is the best hit's page, on a guide page without asks, off the
+ * question's topic: the question names topic concepts (search_hit.topics:
+ * specific lexicon concepts, hits_topics()) and no section of the page
+ * carries any of them (page_topics 0)? Such a page is never offered
+ * whole ("my account was suspended" is no "Account Hijacking, which
+ * part?" because both say "account"). *alone is set when no other of the
+ * SEARCH_AGREE_HITS best is on its page or on its page in another
+ * language (not a copy of its section): one section's words, no second
+ * opinion, and then not an answer either.
+ */
+static int
+page_off_topic(const struct search_hit *hits, size_t n, int *alone)
+{
+	*alone = 1;
+	if (PAGE_TOPIC <= 0 || hits[0].topics == 0 ||
+	    hits[0].page_topics != 0)
+		return 0;
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if ((hits[k].page == hits[0].page && !hits[k].copy) ||
+		    hits[k].translation)
+			*alone = 0;
+	return 1;
+}
+
+/*
  * search_decide() when the best hit's page has no asks (hits[0].page_p <
  * 0: the scores are all there is to go by; docs/design.md, "Pages
  * without asks"). r is answer_refused()'s reason, NULL when the best hit
@@ -4414,14 +4445,23 @@ section_clear(const struct search_hit *hits, size_t n, double bar)
  * section_unclear() say (*clear set).
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
+ * A page that carries none of the question's topics (page_off_topic())
+ * is never offered, nor its section an answer without a second hit on
+ * it (s12-dunc).
  * *refused (when not NULL) is why there is no answer.
  */
 static enum search_outcome
 plain_decide(const struct search_hit *hits, size_t n, double bar,
     const char *r, const char **refused, int *clear)
 {
-	int page = 1;
+	int page = 1, alone;
 
+	if (page_off_topic(hits, n, &alone)) {
+		page = 0;
+		if (r == NULL && alone)
+			r = "the best section's page carries none of the "
+			    "question's topics, and no other hit is on it";
+	}
 	if (r == NULL && page_contested(hits, n)) {
 		r = "another page scores nearly as high";
 		page = 0;
@@ -4841,6 +4881,7 @@ static const struct {
 	{ "page_clear", &rank_params.page_clear, NULL },
 	{ "w_term", &rank_params.w_term, NULL },
 	{ "w_branch", &rank_params.w_branch, NULL },
+	{ "page_topic", &rank_params.page_topic, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

@@ -30,17 +30,20 @@ static void
 plain_on(int on)
 {
 	static double other = -1, section = -1, heading = -1, clear = -1;
+	static double topic = -1;
 
 	if (other < 0) {
 		(void)search_tune_get("page_other", &other);
 		(void)search_tune_get("page_section", &section);
 		(void)search_tune_get("page_heading", &heading);
 		(void)search_tune_get("page_clear", &clear);
+		(void)search_tune_get("page_topic", &topic);
 	}
 	(void)search_tune_set("page_other", on == 0 ? 2 : other);
 	(void)search_tune_set("page_section", on == 0 ? 2 : section);
 	(void)search_tune_set("page_heading", on == 0 ? 0 : heading);
 	(void)search_tune_set("page_clear", on == 0 ? 0 : clear);
+	(void)search_tune_set("page_topic", on == 0 ? 0 : topic);
 }
 
 /* The page outcome (search.h: SEARCH_PAGE) on as s10-page measured it
@@ -1713,6 +1716,24 @@ static const char plain_laptop[] =
 "kept your laptop or your phone, write down when and where it was taken, "
 "and change the passwords it held.\n";
 
+/* The search over the phone, laptop and paper pages (no asks) of guide g,
+ * its bar in *m. */
+static struct search *
+plain_search(struct guide *g, double *m)
+{
+	struct search *s;
+
+	guide_load_buffer(g, "phone.en.md", plain_phone, strlen(plain_phone),
+	    "en");
+	guide_load_buffer(g, "laptop.en.md", plain_laptop,
+	    strlen(plain_laptop), "en");
+	guide_load_buffer(g, "paper.en.md", copy_paper, strlen(copy_paper),
+	    "en");
+	s = search_new(g);
+	*m = search_min_score(s);
+	return s;
+}
+
 /* Hits that the rule of every page answers (plain_on(0)) and the rules
  * of a page without asks (plain_on(-1), as the daemon has them) decide
  * as want. */
@@ -1777,14 +1798,7 @@ test_decide_plain(void)
 	double m;
 	size_t n;
 
-	guide_load_buffer(g, "phone.en.md", plain_phone, strlen(plain_phone),
-	    "en");
-	guide_load_buffer(g, "laptop.en.md", plain_laptop,
-	    strlen(plain_laptop), "en");
-	guide_load_buffer(g, "paper.en.md", copy_paper, strlen(copy_paper),
-	    "en");
-	s = search_new(g);
-	m = search_min_score(s);
+	s = plain_search(g, &m);
 
 	n = search_query(s, "police phone", "en", h, 3);
 	CHECK(n == 3 && h[0].page_p < 0 && h[1].page == h[0].page &&
@@ -1859,6 +1873,69 @@ test_decide_plain(void)
 	    "the police kept my phone: its section well ahead of the rest");
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
 	    "...section and page clear: an answer");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
+ * A page without asks that carries none of the question's topic concepts
+ * (search.c: page_off_topic(); search_hit.topics, .page_topics, as
+ * hits_topics() reads them from the lexicon): never offered as a page,
+ * and its section is no answer when no other of the three best hits is
+ * on its page ("my account was suspended" is not "Account Hijacking,
+ * which part?" because both say "account"). With page_topic 0 (the rule
+ * before s12-dunc) the same hits are the page and an answer.
+ */
+static void
+test_decide_off_topic(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	double m;
+	size_t n;
+
+	s = plain_search(g, &m);
+
+	n = search_query(s, "police phone", "en", h, 3);
+	CHECK(n == 3 && h[0].page_p < 0 && h[1].page == h[0].page,
+	    "police phone: two sections of the phone page first, no asks");
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...the page, when it carries the question's topic");
+	h[0].topics = 1;
+	h[0].page_topics = 0;
+	(void)search_tune_set("page_topic", 0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...its page carrying none of the question's topics, page_topic "
+	    "off: the page (the old rule)");
+	plain_on(-1);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, m),
+	    "...as the daemon has it: never the page, choices");
+
+	n = search_query(s, "the police kept my phone", "en", h, 3);
+	CHECK(n == 3 && search_decide(h, n, m) == SEARCH_ANSWER,
+	    "the police kept my phone: an answer");
+	h[0].topics = 1;
+	h[0].page_topics = 0;
+	for (size_t k = 1; k < n; k++)
+		h[k].page = h[0].page + 1 + k;
+	(void)search_tune_set("page_topic", 0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...alone on a page that carries none of the question's topics, "
+	    "page_topic off: an answer (the old rule)");
+	plain_on(-1);
+	{
+		struct search_decision d;
+
+		CHECK(search_decide_why(h, n, m, &d) != SEARCH_ANSWER &&
+		    d.refused != NULL && strstr(d.refused, "none of the "
+		    "question's topics") != NULL, "...as the daemon has it: "
+		    "no answer, and --explain says why");
+	}
+	h[1].page = h[0].page;
+	h[1].copy = 0;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...a second hit on its page: an answer still");
 	search_free(s);
 	guide_free(g);
 }
@@ -3323,6 +3400,7 @@ main(void)
 	test_decide_page();
 	test_decide_translation();
 	test_decide_plain();
+	test_decide_off_topic();
 	test_guide_bar();
 	test_topics();
 	test_branch();
