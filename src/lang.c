@@ -134,6 +134,9 @@ static const struct lang_key {
 	    .doc = "ways of asking for a person" },
 	{ .name = "follow", .use = USE_MATCH,
 	    .doc = "opens a follow-up of the last question" },
+	{ .name = "you", .use = USE_MATCH,
+	    .doc = "words that address the bot (your, ton, tu): the search "
+	    "reads them as naming the lexicon's addressed concept" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
 	{ .name = "helper.queue", .use = USE_MATCH, .required = 1,

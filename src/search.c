@@ -517,6 +517,12 @@ struct search {
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
+	uint32_t		 caddr;		/* the concept a question
+						   addressed to the bot names
+						   (LEXICON_ADDRESSED), or
+						   NONE */
+	int			 calibrating;	/* decide_calibrate() asks the
+						   guide's own text */
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint8_t			*intro;		/* per section: its heading is
 						   the page title */
@@ -1054,8 +1060,12 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->csubj = xcalloc(nc + 1, 1);
 	s->cweak = xcalloc(nc + 1, 1);
 	s->cname = xcalloc(nc + 1, 1);
+	s->caddr = NONE;
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
+
+		if ((fl & LEXICON_ADDRESSED) && s->caddr == NONE)
+			s->caddr = (uint32_t)i;
 
 		if ((fl & LEXICON_SUBJECT) && nsubj < SUBJ_MAX)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
@@ -1211,6 +1221,8 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		b->subj_head |= bit;
 }
 
+static const char *addressing_word(const char *f, size_t flen, size_t *n);
+
 static void
 index_field(struct builder *b, const char *text, enum field field,
     float weight)
@@ -1225,7 +1237,6 @@ index_field(struct builder *b, const char *text, enum field field,
 	b->weight = weight;
 	wseq_reset(&b->seq);
 	lang_split(f, flen, 1, builder_word, b, weight);
-	free(f);
 	if (b->s->nlxt > 0 && b->seq.n > 0) {
 		int li = lx_lang_of(b->s, b->s->langs[b->lang].code);
 
@@ -1236,6 +1247,15 @@ index_field(struct builder *b, const char *text, enum field field,
 			lx_match_lang(b->s, b->s->lxstar, &b->seq,
 			    b->seq.raw, builder_concept, b);
 	}
+	/* An ask is a question: addressing the bot names the desk, as in
+	 * query_addressed() ("who are you" has no other word). */
+	if (field == F_ASKS && b->s->caddr != NONE) {
+		size_t an;
+
+		if (addressing_word(f, flen, &an) != NULL)
+			builder_concept(b, b->s->caddr, 0, 0);
+	}
+	free(f);
 }
 
 /* Indexes asks text (one question a line) as section sec's F_ASKS field
@@ -2003,6 +2023,86 @@ query_concepts(const struct search *s, struct qwords *q,
 
 #define NB_FEAT_MAX	(QWORDS_MAX + QWORDS_MAX * QCONCEPTS)
 
+static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
+    size_t n);
+
+/* A byte of a word in folded text: a letter or digit (or any byte of a
+ * character beyond ASCII). */
+static int
+word_byte(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9');
+}
+
+/* Finds the first word of folded text f that addresses the bot (the [you]
+ * words of lang/: "your", "ton", "tu"); its length in *n, or NULL. */
+static const char *
+addressing_word(const char *f, size_t flen, size_t *n)
+{
+	size_t i = 0;
+
+	while (i < flen) {
+		size_t j;
+
+		while (i < flen && !word_byte(f[i]))
+			i++;
+		for (j = i; j < flen && word_byte(f[j]); j++)
+			;
+		if (j > i && lang_match("you", f + i, j - i, NULL)) {
+			*n = j - i;
+			return f + i;
+		}
+		i = j;
+	}
+	return NULL;
+}
+
+/*
+ * A question that addresses the bot ("how do i check your fingerprint",
+ * "cómo verifico tu huella") is about the bot's own key, not anyone's:
+ * the addressing word, a stopword, is kept as a word of its own that
+ * names the lexicon's addressed concept (this-desk), when the guide has
+ * it. Never a key concept of the question (found by no lexicon language:
+ * key_candidate()), so it only weighs for the desk's pages. A guide
+ * text's "your" is the reader's: decide_calibrate()'s passages of it are
+ * never read so (asks are questions, and are).
+ */
+static void
+query_addressed(const struct search *s, struct qwords *q, const char *f,
+    size_t flen)
+{
+	const char *w;
+	size_t n, i, k, li;
+	char tok[WORD_MAX];
+	size_t tn;
+
+	if (s->lx == NULL || s->caddr == NONE || s->calibrating ||
+	    q->count == QWORDS_MAX || q->nseq == QSEQ_MAX ||
+	    (w = addressing_word(f, flen, &n)) == NULL || n >= WORD_MAX)
+		return;
+	if ((tn = concept_token(s, s->caddr, tok)) == 0)
+		return;
+	for (li = 0; li < s->nlangs; li++)
+		if (lookup(s, (uint8_t)li, tok, tn) != NONE)
+			break;
+	if (li == s->nlangs)
+		return;		/* no page carries it */
+	for (i = 0; i < q->count; i++)
+		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
+			break;		/* a word of its own ("eres") */
+	if (i == q->count)
+		query_word(q, w, n, 0);
+	for (k = 0; k < q->nc[i]; k++)
+		if (q->c[i][k] == s->caddr)
+			return;
+	if (q->nc[i] < QCONCEPTS) {
+		q->c[i][q->nc[i]] = s->caddr;
+		q->clx[i][q->nc[i]++] = 0;
+	}
+}
+
 /*
  * Reads text as a question is read: folded, its words, and the lexicon
  * concepts they name. cache: the search being built (asks, for the page
@@ -2026,6 +2126,7 @@ qwords_read(const struct search *s, struct search *cache, const char *text,
 	lang_split(f, flen, 0, query_word, q, 1);
 	if (q->count > 0 && s->nlxt > 0)
 		query_concepts(s, q, cache);
+	query_addressed(s, q, f, flen);
 }
 
 /*
@@ -4360,6 +4461,7 @@ decide_calibrate(struct search *s)
 		return;
 	stride = total * CALIB_PER_SEC / CALIB_MAX + 1;
 	near = xcalloc(total * CALIB_PER_SEC + 1, sizeof(*near));
+	s->calibrating = 1;
 	for (size_t i = 0, j = 0; i < s->nsec; i++) {
 		const char *t = guide_section_text(s->g, i);
 		size_t len = strlen(t);
@@ -4380,6 +4482,7 @@ decide_calibrate(struct search *s)
 				near[n++] = 0;
 		}
 	}
+	s->calibrating = 0;
 	if (n >= CALIB_MIN) {
 		qsort(near, n, sizeof(*near), cmp_double);
 		s->bar = SEARCH_BAR_SHARE * near[n / 2];
