@@ -1290,6 +1290,19 @@ cmd_thanks(struct turn *t, const char *arg)
 	say_key(t, "thanks");
 }
 
+/* An acknowledgement ("ok", "d'accord", "vale") is no question either: a
+ * short reply that says what can come next (MORE while a reading is open),
+ * the reading and any numbered list left as they are. */
+static void
+cmd_ack(struct turn *t, const char *arg)
+{
+	size_t sec;
+
+	(void)arg;
+	say_key(t, t->who->reading || queue_peek(t->b, t->who, &sec) ?
+	    "ack_more" : "ack");
+}
+
 static void
 cmd_more(struct turn *t, const char *arg)
 {
@@ -1831,6 +1844,7 @@ static const struct command commands[] = {
 	{ "cmd.cancel",		cmd_cancel,	CMD_RELAY },
 	{ "cmd.hello",		cmd_hello,	CMD_GREETING },
 	{ "cmd.thanks",		cmd_thanks,	CMD_GREETING },
+	{ "cmd.ack",		cmd_ack,	CMD_GREETING },
 };
 
 /* The row of key. */

@@ -130,6 +130,8 @@ static const struct lang_key {
 	    .doc = "a greeting" },
 	{ .name = "cmd.thanks", .use = USE_MATCH, .required = 1,
 	    .doc = "thanks" },
+	{ .name = "cmd.ack", .use = USE_MATCH, .required = 1,
+	    .doc = "an acknowledgement (ok, d'accord, vale)" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,
 	    .doc = "ways of asking for a person" },
 	{ .name = "follow", .use = USE_MATCH,
