@@ -798,6 +798,21 @@ explain(struct turn *t, const char *question, const char *qlang,
 	say_buf(t, &m);
 }
 
+/*
+ * The phrase for a numbered list just set (the person's listing): key,
+ * or key_one when the list has one entry ("Is it this?", "type 1"): a
+ * list of one is no choice, and "a number from 1 to 1" reads wrong.
+ * Every key_one is in every language (phrases_require()).
+ */
+static const char *
+list_key(const struct turn *t, const char *key, char *buf, size_t size)
+{
+	if (t->who->nlisting != 1)
+		return key;
+	(void)util_snprintf(buf, size, "%s_one", key);
+	return buf;
+}
+
 /* Sets the numbered listing to sections. */
 static void
 listing_sections(struct person *w, const size_t *secs, size_t n)
@@ -884,6 +899,7 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	struct person *w = t->who;
 	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, secs);
 	struct buf m;
+	char kb[40];
 
 	if (k == 0) {
 		no_answer(t);
@@ -894,12 +910,12 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	listing_sections(w, secs, k);
 	for (size_t i = 0; i < k; i++)
 		w->listing[i].kind = LIST_CHOICE;
-	add_line(t, &m, "choices_head", NULL);
+	add_line(t, &m, list_key(t, "choices_head", kb, sizeof(kb)), NULL);
 	for (size_t i = 0; i < k; i++) {
 		buf_addf(&m, "\n%zu) ", i + 1);
 		add_source(t, &m, secs[i]);
 	}
-	add_key(t, &m, "no_answer_next", NULL);
+	add_key(t, &m, list_key(t, "no_answer_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1019,19 +1035,23 @@ offer_page(struct turn *t, const struct search_hit *hits, size_t n)
 	size_t page = hits[0].page, best[BOT_NCLOSEST], k = 0, rest;
 	const char *plang = guide_page_lang(g, page);
 	const char *v[] = { "title", guide_page_title(g, page), NULL };
-	struct buf m;
+	struct buf m, list;
+	char kb[40];
 
 	for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++)
 		if (hits[i].page == page)
 			best[k++] = hits[i].section;
-	buf_init(&m);
-	add_line(t, &m, "page_head", v);
-	rest = add_page_list(t, &m, page, best, k, BOT_PAGE_LINES);
+	buf_init(&list);
+	rest = add_page_list(t, &list, page, best, k, BOT_PAGE_LINES);
 	if (t->who->nlisting == 0) {
-		buf_release(&m);
+		buf_release(&list);
 		offer_choices(t, hits, n);
 		return;
 	}
+	buf_init(&m);
+	add_line(t, &m, list_key(t, "page_head", kb, sizeof(kb)), v);
+	buf_adds(&m, list.s);
+	buf_release(&list);
 	if (rest > 0) {
 		char count[24];
 		const char *vr[] = { "count", count, NULL };
@@ -1046,7 +1066,7 @@ offer_page(struct turn *t, const struct search_hit *hits, size_t n)
 
 		add_key(t, &m, "answer_other_lang", vl);
 	}
-	add_key(t, &m, "page_next", NULL);
+	add_key(t, &m, list_key(t, "page_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1402,6 +1422,7 @@ cmd_topics(struct turn *t, const char *arg)
 	size_t pages[BOT_LISTING], k;
 	int mine;
 	struct buf m;
+	char kb[40];
 
 	(void)arg;
 	k = topic_pages(g, w->lang, pages, BOT_LISTING, &mine);
@@ -1420,7 +1441,7 @@ cmd_topics(struct turn *t, const char *arg)
 			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
 	}
 	w->nlisting = k;
-	add_key(t, &m, "topics_next", NULL);
+	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1429,12 +1450,13 @@ static void
 list_page(struct turn *t, size_t page)
 {
 	struct buf m;
+	char kb[40];
 	const char *v[] = { "title", guide_page_title(t->b->g, page), NULL };
 
 	buf_init(&m);
 	add_line(t, &m, "sections_head", v);
 	(void)add_page_list(t, &m, page, NULL, 0, BOT_LISTING);
-	add_key(t, &m, "sections_next", NULL);
+	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1451,12 +1473,13 @@ cmd_number(struct turn *t, long n)
 		return;
 	}
 	if (n < 1 || (size_t)n > w->nlisting) {
-		char max[24];
+		char max[24], kb[40];
 		const char *v[] = { "max", max, NULL };
 		char *s;
 
 		(void)util_snprintf(max, sizeof(max), "%zu", w->nlisting);
-		s = phrases_render(t->b->p, w->lang, "number_out_of_range", v);
+		s = phrases_render(t->b->p, w->lang, list_key(t,
+		    "number_out_of_range", kb, sizeof(kb)), v);
 		say(t, s);
 		free(s);
 		return;
