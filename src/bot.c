@@ -1085,12 +1085,28 @@ part_end(const struct guide *g, size_t sec)
 	return s;
 }
 
+/* The sections after sec on its page, in page order, into secs (at most
+ * max): where MORE goes once sec and its sub-sections are read, as a
+ * reader of a workflow goes to its next step. Returns how many. */
+static size_t
+page_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
+{
+	size_t page = guide_section_page(g, sec), k = 0;
+	size_t end = guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page);
+
+	for (size_t s = sec + 1; s < end && k < max; s++)
+		secs[k++] = s;
+	return k;
+}
+
 /*
  * Every reading starts here (an answer, a choice or a section picked by
  * number), so MORE follows one rule: the rest of sec, then its
- * sub-sections, then `then` (what it was picked among: an answer's other
- * confident sections, the other choices, or the rest of the page for a
- * page's list). Never a section that came with none of these.
+ * sub-sections, then `then` (what it was picked among: for an answer the
+ * rest of its page, then its other confident sections; the other
+ * choices; or the rest of the page for a page's list). Never a section
+ * that came with none of these.
  */
 static void
 read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
@@ -1244,7 +1260,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_NHITS], k = 0;
+	size_t n = 0, secs[BOT_QUEUE], k = 0;
 	enum search_outcome d;
 
 	if (follow_up(t, text, qlang, hits, BOT_NHITS, &n))
@@ -1261,7 +1277,10 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	hits_for_reader(b->g, w->lang, hits, n);
 	switch (d) {
 	case SEARCH_ANSWER:
-		for (size_t i = 1; i < n; i++)
+		/* The rest of the page first (the next steps of what is
+		 * read), then the other confident sections. */
+		k = page_rest(b->g, hits[0].section, secs, BOT_QUEUE);
+		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
 			    !search_hit_refused(&hits[i]))
@@ -1494,15 +1513,8 @@ cmd_number(struct turn *t, long n)
 		for (size_t i = 0; i < w->nlisting && k < BOT_QUEUE; i++)
 			if (i != (size_t)n - 1)
 				then[k++] = w->listing[i].index;
-	} else {
-		/* Then the rest of the page. */
-		size_t page = guide_section_page(g, l->index);
-		size_t end = guide_page_first_section(g, page) +
-		    guide_page_nsections(g, page);
-
-		for (size_t s = l->index + 1; s < end && k < BOT_QUEUE; s++)
-			then[k++] = s;
-	}
+	} else
+		k = page_rest(g, l->index, then, BOT_QUEUE);	/* the page */
 	read_start(t, l->index, then, k);
 }
 
