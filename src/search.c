@@ -1248,8 +1248,8 @@ index_field(struct builder *b, const char *text, enum field field,
 			    b->seq.raw, builder_concept, b);
 	}
 	/* An ask is a question: addressing the bot names the desk, as in
-	 * query_addressed() ("who are you" has no other word). */
-	if (field == F_ASKS && b->s->caddr != NONE) {
+	 * query_addressed(), when it has other words. */
+	if (field == F_ASKS && b->s->caddr != NONE && b->seq.n > 0) {
 		size_t an;
 
 		if (addressing_word(f, flen, &an) != NULL)
@@ -2065,7 +2065,9 @@ addressing_word(const char *f, size_t flen, size_t *n)
  * the addressing word, a stopword, is kept as a word of its own that
  * names the lexicon's addressed concept (this-desk), when the guide has
  * it. Never a key concept of the question (found by no lexicon language:
- * key_candidate()), so it only weighs for the desk's pages. A guide
+ * key_candidate()), so it only weighs for the desk's pages; never alone
+ * ("who are you" is no search: in a guide where only another help desk
+ * names the concept, it answered with that). A guide
  * text's "your" is the reader's: decide_calibrate()'s passages of it are
  * never read so (asks are questions, and are).
  */
@@ -2079,7 +2081,7 @@ query_addressed(const struct search *s, struct qwords *q, const char *f,
 	size_t tn;
 
 	if (s->lx == NULL || s->caddr == NONE || s->calibrating ||
-	    q->count == QWORDS_MAX || q->nseq == QSEQ_MAX ||
+	    q->count == 0 || q->count == QWORDS_MAX || q->nseq == QSEQ_MAX ||
 	    (w = addressing_word(f, flen, &n)) == NULL || n >= WORD_MAX)
 		return;
 	if ((tn = concept_token(s, s->caddr, tok)) == 0)
