@@ -1497,6 +1497,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	strtab_init(&s->stems, 8192);
 	buf_init(&s->stemarena);
 	s->lxstar = -1;
+	s->caddr = NONE;
 	if (lx != NULL)
 		lx_compile(s, lx);
 	memset(&b, 0, sizeof(b));
