@@ -1060,13 +1060,11 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->csubj = xcalloc(nc + 1, 1);
 	s->cweak = xcalloc(nc + 1, 1);
 	s->cname = xcalloc(nc + 1, 1);
-	s->caddr = NONE;
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
 		if ((fl & LEXICON_ADDRESSED) && s->caddr == NONE)
 			s->caddr = (uint32_t)i;
-
 		if ((fl & LEXICON_SUBJECT) && nsubj < SUBJ_MAX)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
@@ -2068,9 +2066,9 @@ addressing_word(const char *f, size_t flen, size_t *n)
  * it. Never a key concept of the question (found by no lexicon language:
  * key_candidate()), so it only weighs for the desk's pages; never alone
  * ("who are you" is no search: in a guide where only another help desk
- * names the concept, it answered with that). A guide
- * text's "your" is the reader's: decide_calibrate()'s passages of it are
- * never read so (asks are questions, and are).
+ * names the concept, it answered with that). A guide text's "your" is
+ * the reader's: decide_calibrate()'s passages of it are never read so
+ * (asks are questions, and are).
  */
 static void
 query_addressed(const struct search *s, struct qwords *q, const char *f,
