@@ -553,8 +553,6 @@ struct search {
 						   addressed to the bot names
 						   (LEXICON_ADDRESSED), or
 						   NONE */
-	int			 calibrating;	/* decide_calibrate() asks the
-						   guide's own text */
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint8_t			*intro;		/* per section: its heading is
 						   the page title */
@@ -2017,6 +2015,8 @@ struct qwords {
 	 * terms ("recovery phone": [account-recovery]). */
 	uint32_t cover[QSPAN_MAX];
 	size_t	 ncover;
+	size_t	 addr;		/* the word query_addressed() added, or
+				   QWORDS_MAX: no page's evidence */
 	const struct search *s;
 };
 
@@ -2186,18 +2186,9 @@ query_concepts(const struct search *s, struct qwords *q,
 static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
     size_t n);
 
-/* A byte of a word in folded text: a letter or digit (or any byte of a
- * character beyond ASCII). */
-static int
-word_byte(char c)
-{
-	unsigned char u = (unsigned char)c;
-
-	return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9');
-}
-
 /* Finds the first word of folded text f that addresses the bot (the [you]
- * words of lang/: "your", "ton", "tu"); its length in *n, or NULL. */
+ * words of lang/: "your", "ton", "tu"; words as word_byte() reads them:
+ * "you're" is one); its length in *n, or NULL. */
 static const char *
 addressing_word(const char *f, size_t flen, size_t *n)
 {
@@ -2254,8 +2245,10 @@ query_addressed(const struct search *s, struct qwords *q, const char *f,
 	for (i = 0; i < q->count; i++)
 		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
 			break;		/* a word of its own ("eres") */
-	if (i == q->count)
+	if (i == q->count) {
 		query_word(q, w, n, 0);
+		q->addr = i;
+	}
 	for (k = 0; k < q->nc[i]; k++)
 		if (q->c[i][k] == s->caddr)
 			return;
@@ -2283,6 +2276,7 @@ qwords_read(const struct search *s, struct search *cache, const char *text,
 	q->subj = 0;
 	q->nspan = 0;
 	q->ncover = 0;
+	q->addr = QWORDS_MAX;
 	q->s = s;
 	memset(q->nc, 0, sizeof(q->nc));
 	lang_split(f, flen, 0, query_word, q, 1);
@@ -2315,6 +2309,10 @@ prior_features(const struct search *s, struct search *build,
 		uint32_t id;
 		int isnew;
 
+		/* The addressing word itself ("your") is no evidence of a
+		 * page; the concept it names is (this-desk's asks say it). */
+		if (i == q->addr)
+			continue;
 		if (li >= 0)
 			st = stem_key(s, build, (uint8_t)li, q->w[i], q->n[i],
 			    buf, &sl);
@@ -4794,7 +4792,6 @@ decide_calibrate(struct search *s)
 	}
 	stride = total * CALIB_PER_SEC / CALIB_MAX + 1;
 	near = xcalloc(total * CALIB_PER_SEC + 1, sizeof(*near));
-	s->calibrating = 1;
 	for (size_t i = 0, j = 0; i < s->nsec; i++) {
 		const char *t = guide_section_text(s->g, i);
 		size_t len = strlen(t);
@@ -4815,7 +4812,6 @@ decide_calibrate(struct search *s)
 				near[n++] = 0;
 		}
 	}
-	s->calibrating = 0;
 	if (n >= CALIB_MIN) {
 		qsort(near, n, sizeof(*near), cmp_double);
 		s->bar = SEARCH_BAR_SHARE * near[n / 2];
