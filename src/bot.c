@@ -758,6 +758,21 @@ explain(struct turn *t, const char *question, const char *qlang,
 	say_buf(t, &m);
 }
 
+/*
+ * The phrase for a numbered list just set (the person's listing): key,
+ * or key_one when the list has one entry ("Is it this?", "type 1"): a
+ * list of one is no choice, and "a number from 1 to 1" reads wrong.
+ * Every key_one is in every language (phrases_require()).
+ */
+static const char *
+list_key(const struct turn *t, const char *key, char *buf, size_t size)
+{
+	if (t->who->nlisting != 1)
+		return key;
+	(void)util_snprintf(buf, size, "%s_one", key);
+	return buf;
+}
+
 /* Sets the numbered listing to sections. */
 static void
 listing_sections(struct person *w, const size_t *secs, size_t n)
@@ -844,6 +859,7 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	struct person *w = t->who;
 	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, secs);
 	struct buf m;
+	char kb[40];
 
 	if (k == 0) {
 		no_answer(t);
@@ -854,12 +870,12 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	listing_sections(w, secs, k);
 	for (size_t i = 0; i < k; i++)
 		w->listing[i].kind = LIST_CHOICE;
-	add_line(t, &m, "choices_head", NULL);
+	add_line(t, &m, list_key(t, "choices_head", kb, sizeof(kb)), NULL);
 	for (size_t i = 0; i < k; i++) {
 		buf_addf(&m, "\n%zu) ", i + 1);
 		add_source(t, &m, secs[i]);
 	}
-	add_key(t, &m, "no_answer_next", NULL);
+	add_key(t, &m, list_key(t, "no_answer_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -984,7 +1000,8 @@ offer_page(struct turn *t, const struct search_hit *hits, size_t n)
 	size_t max = BOT_PAGE_LINES;
 	const char *plang = guide_page_lang(g, page), *head = "page_head";
 	const char *v[] = { "title", guide_page_title(g, page), NULL };
-	struct buf m;
+	struct buf m, list;
+	char kb[40];
 
 	if (hits[0].page_p < 0) {
 		max = BOT_PLAIN_LINES;
@@ -996,14 +1013,20 @@ offer_page(struct turn *t, const struct search_hit *hits, size_t n)
 	for (size_t i = 0; i < n && k < BOT_NCLOSEST + 1; i++)
 		if (hits[i].page == page)
 			best[k++] = hits[i].section;
-	buf_init(&m);
-	add_line(t, &m, head, v);
-	rest = add_page_list(t, &m, page, best, k, max);
+	buf_init(&list);
+	rest = add_page_list(t, &list, page, best, k, max);
 	if (t->who->nlisting == 0) {
-		buf_release(&m);
+		buf_release(&list);
 		offer_choices(t, hits, n);
 		return;
 	}
+	/* A list of one is no page's start then closest: page_head_one. */
+	if (t->who->nlisting == 1)
+		head = "page_head";
+	buf_init(&m);
+	add_line(t, &m, list_key(t, head, kb, sizeof(kb)), v);
+	buf_adds(&m, list.s);
+	buf_release(&list);
 	if (rest > 0) {
 		char count[24];
 		const char *vr[] = { "count", count, NULL };
@@ -1018,7 +1041,7 @@ offer_page(struct turn *t, const struct search_hit *hits, size_t n)
 
 		add_key(t, &m, "answer_other_lang", vl);
 	}
-	add_key(t, &m, "page_next", NULL);
+	add_key(t, &m, list_key(t, "page_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1037,12 +1060,28 @@ part_end(const struct guide *g, size_t sec)
 	return s;
 }
 
+/* The sections after sec on its page, in page order, into secs (at most
+ * max): where MORE goes once sec and its sub-sections are read, as a
+ * reader of a workflow goes to its next step. Returns how many. */
+static size_t
+page_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
+{
+	size_t page = guide_section_page(g, sec), k = 0;
+	size_t end = guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page);
+
+	for (size_t s = sec + 1; s < end && k < max; s++)
+		secs[k++] = s;
+	return k;
+}
+
 /*
  * Every reading starts here (an answer, a choice or a section picked by
  * number), so MORE follows one rule: the rest of sec, then its
- * sub-sections, then `then` (what it was picked among: an answer's other
- * confident sections, the other choices, or the rest of the page for a
- * page's list). Never a section that came with none of these.
+ * sub-sections, then `then` (what it was picked among: for an answer the
+ * rest of its page, then its other confident sections; the other
+ * choices; or the rest of the page for a page's list). Never a section
+ * that came with none of these.
  */
 static void
 read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
@@ -1196,7 +1235,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_NHITS], k = 0;
+	size_t n = 0, secs[BOT_QUEUE], k = 0;
 	enum search_outcome d;
 
 	if (follow_up(t, text, qlang, hits, BOT_NHITS, &n))
@@ -1217,7 +1256,10 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		goto explain;
 	switch (d) {
 	case SEARCH_ANSWER:
-		for (size_t i = 1; i < n; i++)
+		/* The rest of the page first (the next steps of what is
+		 * read), then the other confident sections. */
+		k = page_rest(b->g, hits[0].section, secs, BOT_QUEUE);
+		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
 			    !search_hit_refused(&hits[i]))
@@ -1265,6 +1307,19 @@ cmd_thanks(struct turn *t, const char *arg)
 {
 	(void)arg;
 	say_key(t, "thanks");
+}
+
+/* An acknowledgement ("ok", "d'accord", "vale") is no question either: a
+ * short reply that says what can come next (MORE while a reading is open),
+ * the reading and any numbered list left as they are. */
+static void
+cmd_ack(struct turn *t, const char *arg)
+{
+	size_t sec;
+
+	(void)arg;
+	say_key(t, t->who->reading || queue_peek(t->b, t->who, &sec) ?
+	    "ack_more" : "ack");
 }
 
 static void
@@ -1404,6 +1459,7 @@ cmd_topics(struct turn *t, const char *arg)
 	size_t pages[BOT_LISTING], k;
 	int mine;
 	struct buf m;
+	char kb[40];
 
 	(void)arg;
 	k = topic_pages(g, w->lang, pages, BOT_LISTING, &mine);
@@ -1422,7 +1478,7 @@ cmd_topics(struct turn *t, const char *arg)
 			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
 	}
 	w->nlisting = k;
-	add_key(t, &m, "topics_next", NULL);
+	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1431,12 +1487,13 @@ static void
 list_page(struct turn *t, size_t page)
 {
 	struct buf m;
+	char kb[40];
 	const char *v[] = { "title", guide_page_title(t->b->g, page), NULL };
 
 	buf_init(&m);
 	add_line(t, &m, "sections_head", v);
 	(void)add_page_list(t, &m, page, NULL, 0, BOT_LISTING);
-	add_key(t, &m, "sections_next", NULL);
+	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1453,12 +1510,13 @@ cmd_number(struct turn *t, long n)
 		return;
 	}
 	if (n < 1 || (size_t)n > w->nlisting) {
-		char max[24];
+		char max[24], kb[40];
 		const char *v[] = { "max", max, NULL };
 		char *s;
 
 		(void)util_snprintf(max, sizeof(max), "%zu", w->nlisting);
-		s = phrases_render(t->b->p, w->lang, "number_out_of_range", v);
+		s = phrases_render(t->b->p, w->lang, list_key(t,
+		    "number_out_of_range", kb, sizeof(kb)), v);
 		say(t, s);
 		free(s);
 		return;
@@ -1473,15 +1531,8 @@ cmd_number(struct turn *t, long n)
 		for (size_t i = 0; i < w->nlisting && k < BOT_QUEUE; i++)
 			if (i != (size_t)n - 1)
 				then[k++] = w->listing[i].index;
-	} else {
-		/* Then the rest of the page. */
-		size_t page = guide_section_page(g, l->index);
-		size_t end = guide_page_first_section(g, page) +
-		    guide_page_nsections(g, page);
-
-		for (size_t s = l->index + 1; s < end && k < BOT_QUEUE; s++)
-			then[k++] = s;
-	}
+	} else
+		k = page_rest(g, l->index, then, BOT_QUEUE);	/* the page */
 	read_start(t, l->index, then, k);
 }
 
@@ -1897,6 +1948,7 @@ static const struct command commands[] = {
 	{ "cmd.cancel",		cmd_cancel,	CMD_RELAY },
 	{ "cmd.hello",		cmd_hello,	CMD_GREETING },
 	{ "cmd.thanks",		cmd_thanks,	CMD_GREETING },
+	{ "cmd.ack",		cmd_ack,	CMD_GREETING },
 };
 
 /* The row of key. */

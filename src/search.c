@@ -555,6 +555,10 @@ struct search {
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
+	uint32_t		 caddr;		/* the concept a question
+						   addressed to the bot names
+						   (LEXICON_ADDRESSED), or
+						   NONE */
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint8_t			*intro;		/* per section: its heading is
 						   the page title */
@@ -1103,6 +1107,8 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
+		if ((fl & LEXICON_ADDRESSED) && s->caddr == NONE)
+			s->caddr = (uint32_t)i;
 		if ((fl & LEXICON_SUBJECT) && nsubj < SUBJ_MAX)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
@@ -1257,6 +1263,8 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		b->subj_head |= bit;
 }
 
+static const char *addressing_word(const char *f, size_t flen, size_t *n);
+
 static void
 index_field(struct builder *b, const char *text, enum field field,
     float weight)
@@ -1271,7 +1279,6 @@ index_field(struct builder *b, const char *text, enum field field,
 	b->weight = weight;
 	wseq_reset(&b->seq);
 	lang_split(f, flen, 1, builder_word, b, weight);
-	free(f);
 	if (b->s->nlxt > 0 && b->seq.n > 0) {
 		int li = lx_lang_of(b->s, b->s->langs[b->lang].code);
 
@@ -1282,6 +1289,15 @@ index_field(struct builder *b, const char *text, enum field field,
 			lx_match_lang(b->s, b->s->lxstar, &b->seq,
 			    b->seq.raw, builder_concept, b);
 	}
+	/* An ask is a question: addressing the bot names the desk, as in
+	 * query_addressed(), when it has other words. */
+	if (field == F_ASKS && b->s->caddr != NONE && b->seq.n > 0) {
+		size_t an;
+
+		if (addressing_word(f, flen, &an) != NULL)
+			builder_concept(b, b->s->caddr, 0, 0);
+	}
+	free(f);
 }
 
 /* Indexes asks text (one question a line) as section sec's F_ASKS field
@@ -1636,6 +1652,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	strtab_init(&s->stems, 8192);
 	buf_init(&s->stemarena);
 	s->lxstar = -1;
+	s->caddr = NONE;
 	if (lx != NULL)
 		lx_compile(s, lx);
 	memset(&b, 0, sizeof(b));
@@ -2004,6 +2021,8 @@ struct qwords {
 	 * terms ("recovery phone": [account-recovery]). */
 	uint32_t cover[QSPAN_MAX];
 	size_t	 ncover;
+	size_t	 addr;		/* the word query_addressed() added, or
+				   QWORDS_MAX: no page's evidence */
 	const struct search *s;
 };
 
@@ -2170,6 +2189,81 @@ query_concepts(const struct search *s, struct qwords *q,
 
 #define NB_FEAT_MAX	(QWORDS_MAX + QWORDS_MAX * QCONCEPTS)
 
+static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
+    size_t n);
+
+/* Finds the first word of folded text f that addresses the bot (the [you]
+ * words of lang/: "your", "ton", "tu"; words as word_byte() reads them:
+ * "you're" is one); its length in *n, or NULL. */
+static const char *
+addressing_word(const char *f, size_t flen, size_t *n)
+{
+	size_t i = 0;
+
+	while (i < flen) {
+		size_t j;
+
+		while (i < flen && !word_byte(f[i]))
+			i++;
+		for (j = i; j < flen && word_byte(f[j]); j++)
+			;
+		if (j > i && lang_match("you", f + i, j - i, NULL)) {
+			*n = j - i;
+			return f + i;
+		}
+		i = j;
+	}
+	return NULL;
+}
+
+/*
+ * A question that addresses the bot ("how do i check your fingerprint",
+ * "cómo verifico tu huella") is about the bot's own key, not anyone's:
+ * the addressing word, a stopword, is kept as a word of its own that
+ * names the lexicon's addressed concept (this-desk), when the guide has
+ * it. Never a key concept of the question (found by no lexicon language:
+ * key_candidate()), so it only weighs for the desk's pages; never alone
+ * ("who are you" is no search: in a guide where only another help desk
+ * names the concept, it answered with that). A guide text's "your" is
+ * the reader's: decide_calibrate()'s passages of it are never read so
+ * (asks are questions, and are).
+ */
+static void
+query_addressed(const struct search *s, struct qwords *q, const char *f,
+    size_t flen)
+{
+	const char *w;
+	size_t n, i, k, li;
+	char tok[WORD_MAX];
+	size_t tn;
+
+	if (s->lx == NULL || s->caddr == NONE || s->calibrating ||
+	    q->count == 0 || q->count == QWORDS_MAX || q->nseq == QSEQ_MAX ||
+	    (w = addressing_word(f, flen, &n)) == NULL || n >= WORD_MAX)
+		return;
+	if ((tn = concept_token(s, s->caddr, tok)) == 0)
+		return;
+	for (li = 0; li < s->nlangs; li++)
+		if (lookup(s, (uint8_t)li, tok, tn) != NONE)
+			break;
+	if (li == s->nlangs)
+		return;		/* no page carries it */
+	for (i = 0; i < q->count; i++)
+		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
+			break;		/* a word of its own ("eres") */
+	if (i == q->count) {
+		query_word(q, w, n, 0);
+		q->addr = i;
+	}
+	for (k = 0; k < q->nc[i]; k++)
+		if (q->c[i][k] == s->caddr)
+			return;
+	if (q->nc[i] < QCONCEPTS) {
+		q->c[i][q->nc[i]] = s->caddr;
+		q->clx[i][q->nc[i]++] = 0;
+	}
+}
+
 /*
  * Reads text as a question is read: folded, its words, and the lexicon
  * concepts they name. cache: the search being built (asks, for the page
@@ -2188,11 +2282,13 @@ qwords_read(const struct search *s, struct search *cache, const char *text,
 	q->subj = 0;
 	q->nspan = 0;
 	q->ncover = 0;
+	q->addr = QWORDS_MAX;
 	q->s = s;
 	memset(q->nc, 0, sizeof(q->nc));
 	lang_split(f, flen, 0, query_word, q, 1);
 	if (q->count > 0 && s->nlxt > 0)
 		query_concepts(s, q, cache);
+	query_addressed(s, q, f, flen);
 }
 
 /*
@@ -2219,6 +2315,10 @@ prior_features(const struct search *s, struct search *build,
 		uint32_t id;
 		int isnew;
 
+		/* The addressing word itself ("your") is no evidence of a
+		 * page; the concept it names is (this-desk's asks say it). */
+		if (i == q->addr)
+			continue;
 		if (li >= 0)
 			st = stem_key(s, build, (uint8_t)li, q->w[i], q->n[i],
 			    buf, &sl);

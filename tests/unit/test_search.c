@@ -3053,16 +3053,18 @@ test_borrowed_subjects(void)
  * question's content words, or a second section with the same ask, do
  * not.
  */
+/* "when is it open": no word that addresses the bot (lang/ [you]), which
+ * would name the shipped this-desk page too; this is the exact rule alone. */
 static const char exact_hours[] =
 "# Our help desk\n\n<!-- asks:\nhow do i reach you\n-->\n\n"
 "We are a small team of volunteers.\n\n"
-"## Opening hours\n\n<!-- asks:\nwhen are you open\n"
+"## Opening hours\n\n<!-- asks:\nwhen is it open\n"
 "what are your hours\n-->\n\n"
 "We answer from 9:00 to 18:00, Monday to Friday.\n\n"
 "## Contact\n\n<!-- asks:\nhow can i contact a person\n-->\n\n"
 "Write to us on Signal or by email.\n";
 static const char exact_other[] =
-"# Our office\n\n## The office\n\n<!-- asks:\nwhen are you open\n-->"
+"# Our office\n\n## The office\n\n<!-- asks:\nwhen is it open\n-->"
 "\n\nThe office is on the second floor.\n";
 
 static int
@@ -3100,17 +3102,17 @@ test_exact(void)
 	CHECK(search_tune_get("exact_ask", &exact) == 0 && exact >= 0.85 &&
 	    exact < 1, "exact_ask reads back, near 0.9");
 	search_tune_set("exact_ask", 0);
-	n = search_query(s, "when are you open", "en", h, 5);
+	n = search_query(s, "when is it open", "en", h, 5);
 	CHECK(n > 1 && strcmp(guide_section_heading(g, h[0].section),
 	    "Opening hours") != 0 && h[0].score > h[1].score && !h[0].exact,
 	    "exact_ask 0 (before the rule): sections that say \"open\" "
 	    "outscore the one whose ask is the question");
 	search_tune_set("exact_ask", exact);
-	CHECK(exact_first(g, s, "when are you open", &d) &&
+	CHECK(exact_first(g, s, "when is it open", &d) &&
 	    d.outcome == SEARCH_ANSWER && d.exact && d.refused == NULL &&
 	    !d.forbade && !d.vouched && !d.doubted, "with it, that section "
 	    "goes first and answers; the record says why (exact, no prior)");
-	CHECK(exact_first(g, s, "When are you OPEN?", &d) &&
+	CHECK(exact_first(g, s, "When is it OPEN?", &d) &&
 	    d.outcome == SEARCH_ANSWER, "...whatever the case and "
 	    "punctuation");
 	CHECK(!exact_first(g, s, "can i open it", &d), "a question that "
@@ -3122,7 +3124,7 @@ test_exact(void)
 
 		CHECK_INT(0, search_tune_get("nb_beta", &beta), "nb_beta");
 		search_tune_set("nb_beta", 0);
-		n = search_query(s, "when are you open", "en", h, 1);
+		n = search_query(s, "when is it open", "en", h, 1);
 		CHECK(n == 1 && h[0].exact, "a list of one keeps it");
 		search_tune_set("nb_beta", beta);
 	}
@@ -3130,7 +3132,7 @@ test_exact(void)
 	guide_load_buffer(g, "office.en.md", exact_other,
 	    strlen(exact_other), "en");
 	s = search_new_lex(g, lx);
-	n = search_query(s, "when are you open", "en", h, 5);
+	n = search_query(s, "when is it open", "en", h, 5);
 	CHECK(n > 0 && !h[0].exact && !h[1].exact, "another section's ask "
 	    "reads as much like it: no section is the exact one");
 	search_free(s);
