@@ -54,6 +54,13 @@ enum pending {
 	PENDING_CONSENT,	/* consent asked for consent_text */
 };
 
+/* What last_question came with (person.danger). */
+enum danger {
+	DANGER_NOW = 1,		/* danger now: the emergency line */
+	DANGER_SELF,		/* self-harm: an emergency number, a crisis
+				   line */
+};
+
 enum listing_kind {
 	LIST_PAGE,		/* TOPICS: a number lists the page */
 	LIST_SECTION,		/* a page's sections: MORE goes on in the page */
@@ -87,7 +94,8 @@ struct person {
 	enum pending	 pending;
 	char		*consent_text;
 	int		 danger;	/* last_question came with words of
-					   danger now or self-harm */
+					   danger now (DANGER_NOW) or of
+					   self-harm (DANGER_SELF), else 0 */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -1725,22 +1733,25 @@ say_phrase_line(struct turn *t, const char *key)
 }
 
 /*
- * The reply to someone in danger now or who may hurt themselves, key (or
- * key_offline without escalation): its {desk} says at once whether a
+ * The reply to someone in danger now (kind DANGER_NOW) or who may hurt
+ * themselves (DANGER_SELF), key (or key_offline without escalation): its
+ * {desk} says at once whether a
  * person of this desk can answer now, and if not when (escalate_desk());
  * {line} is the emergency line. The request is marked as one that came
- * with danger: consent before the notice about verification, and the
- * emergency line again after the queue's answer.
+ * with danger: consent before the notice about verification, and after the
+ * queue's answer the emergency line again, or for self-harm the emergency
+ * number and crisis line (self_harm_queue).
  */
 static void
-say_danger(struct turn *t, const char *key, const char *key_offline)
+say_danger(struct turn *t, int kind, const char *key,
+    const char *key_offline)
 {
 	struct bot *b = t->b;
 	struct esc_notes notes;
 	char *desk = NULL, *s;
 	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
 
-	t->who->danger = 1;
+	t->who->danger = kind;
 	esc_notes_init(&notes);
 	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
@@ -1863,7 +1874,9 @@ cmd_yes(struct turn *t, const char *arg)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
-	if (w->danger)
+	if (w->danger == DANGER_SELF)
+		say_key(t, "self_harm_queue");
+	else if (w->danger)
 		say_phrase_line(t, "danger_queue");
 	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
@@ -2240,8 +2253,9 @@ person_text(struct turn *t, const char *text)
 		 * it again if they say no now and change their mind. */
 		free(w->last_question);
 		w->last_question = copy_capped(text, b->cfg->limits.max_text);
-		w->danger = intent_self_harm(b->intent, text, NULL) ||
-		    intent_danger(b->intent, text, NULL);
+		w->danger = intent_self_harm(b->intent, text, NULL) ?
+		    DANGER_SELF : intent_danger(b->intent, text, NULL) ?
+		    DANGER_NOW : 0;
 		ask_consent(t, w->last_question);
 		goto done;
 	}
@@ -2259,7 +2273,7 @@ person_text(struct turn *t, const char *text)
 		free(w->last_question);
 		w->last_question = copy_capped(text, b->cfg->limits.max_text);
 		w->nlisting = 0;
-		say_danger(t, "self_harm", "self_harm_offline");
+		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
 		goto done;
 	}
 	if (intent_plea(b->intent, text, &hl)) {
@@ -2273,7 +2287,7 @@ person_text(struct turn *t, const char *text)
 	if (intent_danger(b->intent, text, &hl)) {
 		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
-		say_danger(t, "danger_now", "danger_now_offline");
+		say_danger(t, DANGER_NOW, "danger_now", "danger_now_offline");
 		hl = w->lang_from == LANG_CHOSEN ? question_lang(t, text,
 		    folded) : NULL;
 		answer_question(t, text, hl != NULL ? hl : w->lang);

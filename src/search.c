@@ -1432,9 +1432,9 @@ word_byte(char c)
 }
 
 /* What a text's words say of a branch: BRANCH_IF when its first word is
- * a branch.if word ("If", "Si", "Cuando"), BRANCH_NOT when a word of it is
- * a branch.not word ("no longer", "n'avez plus", "ya no", "can't",
- * "locked out"), BRANCH_STILL for a branch.still word ("still",
+ * a branch.if word ("If", "Si", "Cuando"), BRANCH_NOT when a word or pair
+ * of words of it is a branch.not item ("no longer", "n'avez plus", "ya no",
+ * "can't", "locked out", "no access", "pas accès"), BRANCH_STILL for a branch.still word ("still",
  * "toujours", "todavía"), ASK_DEFINE for an ask.define word or pair of
  * words ("what is", "veut dire"), all read from the language files
  * (lang.h), lang's or, when it is NULL, every language's. */
@@ -1462,7 +1462,8 @@ text_branch(const char *text, const char *lang)
 			break;
 		if (first && lang_word(lang, "branch.if", f + i, n))
 			r |= BRANCH_IF;
-		if (lang_word(lang, "branch.not", f + i, n))
+		if (lang_word(lang, "branch.not", f + i, n) || (!first &&
+		    lang_word(lang, "branch.not", f + prev, i + n - prev)))
 			r |= BRANCH_NOT;
 		if (lang_word(lang, "branch.still", f + i, n))
 			r |= BRANCH_STILL;
@@ -3258,7 +3259,9 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
  * state goes on (a branch.still word: "If you still have access", not
  * "If you get your device back", whose pair is the default state). The
  * two headings share every other word: their words alone cannot tell
- * them apart.
+ * them apart. When the pair the question is in has the evidence already,
+ * the two only trade their heading shares if its heading weighs more
+ * (each scores its heading as the other would).
  */
 static void
 hits_branch(const struct search *s, int qneg)
@@ -3269,7 +3272,7 @@ hits_branch(const struct search *s, int qneg)
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t a = sc->touched[i], b = s->pair[a];
 
-		if (b == NONE || sc->acc[a] <= sc->acc[b])
+		if (b == NONE)
 			continue;
 		if (qneg ? (s->branch[a] & BRANCH_NOT) != 0 :
 		    !(s->branch[a] & BRANCH_NOT) ||
@@ -3277,6 +3280,13 @@ hits_branch(const struct search *s, int qneg)
 			continue;
 		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
 			;
+		if (sc->acc[a] <= sc->acc[b]) {
+			/* b leads already: its heavier heading ("no longer"
+			 * more than "still") must not put a first. */
+			if (k < sc->ntouched && s->hmass[b] > s->hmass[a])
+				sc->swapped[a] = sc->swapped[b] = 1;
+			continue;
+		}
 		scratch_swap(sc, a, b);
 		sc->swapped[a] = sc->swapped[b] = 1;
 		if (k == sc->ntouched) {

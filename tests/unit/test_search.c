@@ -3296,6 +3296,23 @@ test_branch(void)
 	CHECK(first_heading(g, s, "how do i use the recovery form", "en",
 	    "If you no longer have access to the account"),
 	    "\"recovery\" is a loss word: the branch without access stays");
+	/* Ordinary negations are loss words too (s12-fixs). */
+	CHECK(first_heading(g, s, "they changed my password, I do not have "
+	    "access", "en", "If you no longer have access to the account"),
+	    "\"do not have access\": the branch without access first");
+	CHECK(first_heading(g, s, "they changed my password so I have no "
+	    "access to my account", "en", "If you no longer have access to "
+	    "the account"), "\"no access\": the branch without access");
+	CHECK(first_heading(g, s, "hacker changed password, no access to "
+	    "account", "en", "If you no longer have access to the account"),
+	    "\"no access to account\": the branch without access");
+	CHECK(first_heading(g, s, "they changed the password and I don't "
+	    "have access to my account", "en", "If you no longer have access "
+	    "to the account"), "\"don't have access\": the branch without "
+	    "access");
+	CHECK(first_heading(g, s, "mon compte a été piraté, je n'y ai pas "
+	    "accès", "fr", "Si vous n'avez plus accès au compte"),
+	    "\"je n'y ai pas accès\": the French branch without access");
 	search_free(s);
 	guide_free(g);
 	/* The other way: no loss word, and the positive branch says
