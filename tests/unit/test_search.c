@@ -3371,6 +3371,53 @@ test_term(void)
 	guide_free(g);
 }
 
+/*
+ * The kit's words for the state a taken device was in (the shipped
+ * lexicon's [power-state]): "asleep", "lid closed" and "apagado" meet a
+ * checklist that asks whether it was "completely turned off"; without the
+ * concept the question's only content words say nothing the page says.
+ */
+static const char power_page[] =
+"# Devices taken\n\nWhat to do when a device was taken from you.\n\n"
+"## What happened?\n\nWho took it, from where, and since when.\n\n"
+"## What state was it in?\n\nWas the laptop locked with a password, or "
+"completely turned off?\n";
+static const char power_page_es[] =
+"# Dispositivos incautados\n\nQué hacer si te quitaron un equipo.\n\n"
+"## ¿Qué pasó?\n\nQuién se lo llevó, desde dónde y desde cuándo.\n\n"
+"## ¿En qué estado estaba?\n\n¿Estaba bloqueado con contraseña o "
+"completamente apagado?\n";
+
+static void
+test_power_state(void)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024];
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    lexicon_concept_find(lx, "power-state") >= 0,
+	    "the shipped lexicon has [power-state]");
+	guide_load_buffer(g, "taken.en.md", power_page, strlen(power_page),
+	    "en");
+	guide_load_buffer(g, "taken.es.md", power_page_es,
+	    strlen(power_page_es), "es");
+	s = search_new_lex(g, lx);
+	CHECK(first_heading(g, s, "it was asleep, lid closed, does that "
+	    "matter", "en", "What state was it in?"), "\"asleep\", \"lid "
+	    "closed\": the section that asks whether it was turned off");
+	CHECK(first_heading(g, s, "quedó suspendido, eso importa",
+	    "es", "¿En qué estado estaba?"), "\"suspendido\": the section "
+	    "that asks whether it was apagado");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 int
 main(void)
 {
@@ -3424,5 +3471,6 @@ main(void)
 	test_topics();
 	test_branch();
 	test_term();
+	test_power_state();
 	return TAP_DONE();
 }
