@@ -822,10 +822,10 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 	int long_q = n > 0 && hits[0].words >= SEARCH_LONG_WORDS;
 
 	for (int pass = 0; pass < 8 && k < BOT_NCLOSEST; pass++) {
-		int other_lang = pass & 1, off_subject = (pass >> 1) & 1;
-		int spread = long_q && pass < 4;
+		int other_lang = pass & 1, off_subject = pass >> 2;
+		int spread = long_q && !(pass & 2);
 
-		if ((other_lang && k > 0) || (pass >= 4 && !long_q))
+		if ((other_lang && k > 0) || (!long_q && (pass & 2)))
 			continue;
 		for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
 			size_t sec = hits[i].section;
