@@ -222,6 +222,24 @@ no_neighbour es "perdí el celular en una ciudad extranjera, qué hago"
 no_neighbour en "someone hacked my voicemail and took over my whatsapp"
 no_neighbour fr "on m'a volé mon portable, je dois racheter une carte sim ?"
 
+# Who is involved (a boss, a union), where a theft happened, a brand and
+# a past participle are context (s12-miss): "leaked to the press" is a
+# leak, "leak to the press" whistleblowing.
+no_neighbour es "detuvieron a mi jefe"
+no_neighbour fr "mon patron a été arrêté hier"
+no_neighbour es "se llevaron detenido a un compañero del sindicato"
+no_neighbour en "our internal documents were leaked to the press"
+no_neighbour es "filtraron a la prensa nuestros documentos internos"
+no_neighbour en "laptop stolen from my car, all my accounts were logged in"
+no_neighbour en "i use mpesa on the phone that got stolen"
+no_neighbour en "my laptop was at the repair shop for a week, can i trust it"
+concepts en "my laptop was at the repair shop for a week" untrusted-device
+concepts en "how do i leak documents to the press safely" whistleblowing
+concepts es "quiero filtrar documentos a la prensa" whistleblowing
+concepts es "recibo llamadas de números desconocidos" unknown-calls
+without es "me mandan amenazas desde números desconocidos" unknown-calls
+concepts en "my boss installed bossware on my laptop" employment
+
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those
 # named here with the reason: data-leak tells what to do when card
