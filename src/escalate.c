@@ -1092,7 +1092,7 @@ static void
 person_whatnext(struct escalate *e, struct esc_case *c, time_t now,
     const char *prefix, struct esc_notes *out)
 {
-	char nb[32], pb[32], when[64], key[64];
+	char nb[32], pb[32], when[64], hm[16], key[64];
 	time_t next;
 
 	if (c->state == STORE_CLAIMED) {
@@ -1123,11 +1123,22 @@ person_whatnext(struct escalate *e, struct esc_case *c, time_t now,
 		    vars_make("case", nb, "position", pb, NULL), 0);
 		return;
 	}
+	/* "at 09:00", or "on Monday at 09:00": a phrase each, as each
+	 * language words it ("lundi à 09:00", "el lunes a las 09:00"). */
 	format_local(e, next, now, c->lang, when, sizeof(when));
-	util_snprintf(key, sizeof(key), "%s_closed", prefix);
+	if (duty_format(e->duty, next, now, NULL, hm, sizeof(hm)) == -1 ||
+	    strlen(when) <= strlen(hm) + 1) {
+		util_snprintf(key, sizeof(key), "%s_closed", prefix);
+		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		    vars_make("case", nb, "position", pb, "time", when,
+		    "zone", duty_zone(e->duty), NULL), 0);
+		return;
+	}
+	when[strlen(when) - strlen(hm) - 1] = '\0';
+	util_snprintf(key, sizeof(key), "%s_closed_day", prefix);
 	note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
-	    vars_make("case", nb, "position", pb, "time", when, "zone",
-	    duty_zone(e->duty), NULL), 0);
+	    vars_make("case", nb, "position", pb, "day", when, "time", hm,
+	    "zone", duty_zone(e->duty), NULL), 0);
 }
 
 /* ---- events: one transaction each ---- */
