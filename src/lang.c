@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <unicase.h>
 #include <unictype.h>
@@ -582,8 +583,12 @@ gw_build(struct langset *s, const char *datadir)
 {
 	struct lexicon *lx = lexicon_new();
 	size_t cap = 0, k = 0;
+	char path[4096];
 
-	(void)lexicon_load_dir(lx, datadir);
+	/* When there is one: the search loads it too, and says so. */
+	if (util_snprintf(path, sizeof(path), "%s/lexicon.txt", datadir) !=
+	    -1 && access(path, R_OK) == 0)
+		(void)lexicon_load_file(lx, path);
 	for (size_t i = 0; i < s->n; i++) {
 		struct sb_stemmer *sb = stemmer_of(s->v[i].row);
 		const char *code = s->v[i].row->code;

@@ -29,7 +29,8 @@
  * Invariants: the loaded data is process-wide and read-only once loaded;
  * lang_load_dir() replaces it all or leaves it untouched. Without loaded
  * data nothing is a stopword, no language is detected and no command word
- * matches. Depends on util and log only (no guide, search, bot, escalate).
+ * matches. Depends on util, log and lexicon (lang_guess() reads the
+ * lexicon file's terms) only: no guide, search, bot, escalate.
  */
 #ifndef SECOURS_LANG_H
 #define SECOURS_LANG_H
