@@ -38,9 +38,12 @@
  *                not be seen)
  *     -P         with -T: each label cut to its page ("Page.md :: Section"
  *                read as "Page.md"): is the right page found?
- *     -v         with -T: each printed miss's hits with their coverage,
- *                heading share, page, copy and key flags, and whether
- *                search_is_answer() takes them at the bar
+ *     -v         with -T: each printed miss's decision record
+ *                (search_decide_why(): the bar, what the page prior and
+ *                the asks did, why there is no answer) and its hits with
+ *                their coverage, heading share, page, copy and key flags,
+ *                p(page) and ask, and whether search_is_answer() takes
+ *                them at the bar
  *     -m score   decide at this min_score (default: the guide's own,
  *                search_min_score(), as the bot does)
  *     -S n=v     set ranking constant n (src/search_tune.h) to v before
@@ -276,6 +279,20 @@ run_questions(const struct guide *g, const struct search *s, double min,
 			    split ? split : "", ql, qq, qe, outcome_names[o],
 			    j.page_right ? " (the label's page)" : j.page ?
 			    " (another page)" : "");
+			if (verbose && n > 0) {
+				struct search_decision d;
+
+				(void)search_decide_why(hits, n, min, &d);
+				printf("  decision: bar %.3f%s%s%s%s%s p(page) "
+				    "%.2f lead %.2f ask %.2f: %s\n", d.bar,
+				    d.vouched ? " vouched" : "", d.doubted ?
+				    " doubted" : "", d.picked ? " picked" : "",
+				    hits[0].prior_moved ? " moved" : "",
+				    d.exact ? " exact" : "",
+				    hits[0].page_p, hits[0].page_p -
+				    hits[0].page_rival, hits[0].ask,
+				    d.refused ? d.refused : "an answer");
+			}
 			for (k = 0; k < n; k++) {
 				label(g, hits[k].section, l, sizeof(l));
 				printf("  %.3f%s %s\n", hits[k].score,
@@ -286,7 +303,8 @@ run_questions(const struct guide *g, const struct search *s, double min,
 					    "page %zu%s%s%s%s answerable %d "
 					    "words %zu matched %zu rarity %.2f "
 					    "unknown %.2f title %u about %d "
-					    "notask %.2f ask %.2f\n",
+					    "notask %.2f ask %.2f p(page) %.2f "
+					    "hit ask %.2f\n",
 					    labels_match(qe, g,
 					    hits[k].section) ? "RIGHT" : "wrong",
 					    hits[k].coverage, hits[k].heading,
@@ -303,7 +321,8 @@ run_questions(const struct guide *g, const struct search *s, double min,
 					    (hits[k].heading > 0 ||
 					    hits[k].title_topics != 0) &&
 					    !hits[k].key_mention,
-					    hits[k].notask, hits[k].page_ask);
+					    hits[k].notask, hits[k].page_ask,
+					    hits[k].page_p, hits[k].ask);
 			}
 		}
 	}
@@ -407,10 +426,11 @@ main(int argc, char **argv)
 		    outcome_names[search_decide(hits, n, min)], min);
 		for (k = 0; k < n; k++) {
 			label(g, hits[k].section, l, sizeof(l));
-			printf("%.3f%s [%s] %s\n", hits[k].score,
-			    hits[k].off_subject ? " (off subject)" : "",
-			    guide_page_lang(g, guide_section_page(g,
-			    hits[k].section)), l);
+			printf("%.3f%s [%s] %s (p(page) %.2f)\n",
+			    hits[k].score, hits[k].off_subject ?
+			    " (off subject)" : "", guide_page_lang(g,
+			    guide_section_page(g, hits[k].section)), l,
+			    hits[k].page_p);
 			{
 				size_t alen;
 				int pg;

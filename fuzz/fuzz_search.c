@@ -133,12 +133,16 @@ check_page(const struct target *t, const struct search_hit *hits, size_t n,
  * The decision's record (search.h: struct search_decision) against the
  * outcome and the hits: the outcome is search_decide()'s, the bar is a
  * positive number, the prior vouches only on a page with asks and never
- * both vouches and doubts; an answer reaches the bar the record says
- * decide() used, is on the question's subject unless the prior vouched,
- * does not lack its key concept and has no reason against it; on a page
- * without asks (plain_decide()) the prior had no part, and no other
- * page among the SEARCH_AGREE_HITS best scores as high as it (the rule
- * asks less: within 0.9 of it); any other outcome says why not.
+ * both vouches and doubts, and the asks pick a page (search.c
+ * asks_pick()) only where the prior neither doubts nor vouches; an
+ * answer reaches the bar the record says decide() used (or, clear,
+ * stands out on a page without asks that would be offered: then it
+ * scores SEARCH_CHOICE_MIN and another hit of the SEARCH_AGREE_HITS best
+ * is on its page), is on the question's subject unless the prior
+ * vouched, does not lack its key concept and has no reason against it;
+ * on a page without asks (plain_decide()) the prior had no part, and no
+ * other page among the SEARCH_AGREE_HITS best scores as high as it (the
+ * rule asks less: within 0.9 of it); any other outcome says why not.
  */
 static void
 check_record(const struct search_hit *hits, size_t n,
@@ -155,7 +159,8 @@ check_record(const struct search_hit *hits, size_t n,
 	if (!(d->bar > 0) || !isfinite(d->bar) ||
 	    (d->vouched && d->doubted) || (d->forbade && d->vouched) ||
 	    (d->plain != (hits[0].page_p < 0)) ||
-	    (d->plain && (d->vouched || d->doubted)))
+	    (d->plain && (d->vouched || d->doubted)) ||
+	    (d->picked && (d->doubted || d->vouched || d->plain)))
 		fuzz_fail("search_decide_why: a record that does not add up",
 		    text);
 	if (o != SEARCH_ANSWER) {
@@ -164,11 +169,23 @@ check_record(const struct search_hit *hits, size_t n,
 			    text);
 		return;
 	}
-	if (d->refused != NULL || d->forbade || hits[0].score < d->bar ||
+	if (d->refused != NULL || d->forbade ||
+	    (hits[0].score < d->bar && !d->clear) ||
 	    (hits[0].off_subject && !d->vouched) || hits[0].lacks_key)
 		fuzz_fail("search_decide: answer that is not one", text);
-	if (!d->plain)
+	if (!d->plain) {
+		if (d->clear)
+			fuzz_fail("search_decide: a clear section on a page "
+			    "with asks", text);
 		return;
+	}
+	for (k = 1; d->clear && k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page == hits[0].page && !hits[k].copy)
+			break;
+	if (d->clear && (hits[0].score < SEARCH_CHOICE_MIN ||
+	    k == n || k == SEARCH_AGREE_HITS))
+		fuzz_fail("search_decide: a clear section whose page would "
+		    "not be offered", text);
 	for (k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page != hits[0].page && !hits[k].copy &&
 		    !hits[k].translation && hits[k].score >= hits[0].score)

@@ -86,6 +86,10 @@ struct person {
 	int		 consent_cut;	/* consent_text is a long text cut */
 	int		 question_cut;	/* so is last_question */
 	int		 answered;	/* a guide section was shown */
+	int		 danger;	/* last_question came with words of
+					   danger now or self-harm */
+	int		 consent_danger; /* so did consent_text (it stays
+					   while other questions come) */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -557,51 +561,6 @@ add_source(struct turn *t, struct buf *m, size_t sec)
 	add_heading(m, head);
 }
 
-static int
-is_sentence_end(const char *s, size_t i)
-{
-	/* s[i] is a space following the end of a sentence? */
-	if (i == 0 || s[i] != ' ')
-		return 0;
-	return s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?' ||
-	    s[i - 1] == ';' || (i >= 3 && strncmp(s + i - 3, "\xe2\x80\xa6",
-	    3) == 0);
-}
-
-/*
- * How many bytes of s to show in at most chars characters: the whole of s if
- * it fits, else up to the last line (paragraph, list item) or sentence
- * boundary that fits, else the last space, else as many whole characters as
- * fit.
- */
-static size_t
-excerpt_cut(const char *s, size_t chars)
-{
-	size_t lim = 0, n = 0, best = 0, space = 0;
-
-	while (s[lim] != '\0' && n < chars) {
-		lim++;
-		while (((unsigned char)s[lim] & 0xc0) == 0x80)
-			lim++;
-		n++;
-	}
-	if (s[lim] == '\0')
-		return lim;
-	for (size_t i = lim; i > 0; i--) {
-		if (s[i] == '\n' || is_sentence_end(s, i)) {
-			best = i;
-			break;
-		}
-		if (space == 0 && s[i] == ' ')
-			space = i;
-	}
-	if (best > 0)
-		return best;
-	if (space > 0)
-		return space;
-	return lim;
-}
-
 static size_t
 skip_space(const char *s, size_t i)
 {
@@ -613,7 +572,7 @@ skip_space(const char *s, size_t i)
 static const char *
 section_text(const struct bot *b, size_t sec)
 {
-	const char *s = guide_section_text(b->g, sec);
+	const char *s = guide_section_shown(b->g, sec);
 
 	return s ? s : "";
 }
@@ -719,7 +678,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		used += util_utf8_chars(line) + 1;
 		free(line);
 	}
-	cut = excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?
+	cut = guide_excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?
 	    max - used : BOT_MIN_EXCERPT);
 	{
 		size_t end = cut;
@@ -1264,6 +1223,10 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * the DFAK's may rank the French copy of a page first for an English
 	 * question: its words may match better). */
 	hits_for_reader(b->g, w->lang, hits, n);
+	/* After the way to a person (danger), a section only when the search
+	 * is sure of it: never a list of loosely related topics. */
+	if (w->danger && d != SEARCH_ANSWER)
+		goto explain;
 	switch (d) {
 	case SEARCH_ANSWER:
 		/* A follow-up that finds only the section just read: the
@@ -1290,6 +1253,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		no_answer(t);
 		break;
 	}
+explain:
 	if (b->explain) {
 		explain(t, w->last_question, qlang, found, n);
 		for (b->nxhits = 0; b->nxhits < n && b->nxhits < BOT_NEXPLAIN;
@@ -1701,6 +1665,50 @@ cmd_lang(struct turn *t, const char *arg)
 	say_key(t, "lang_set");
 }
 
+/* Says phrase key with {line}: the emergency line (danger_line). */
+static void
+say_phrase_line(struct turn *t, const char *key)
+{
+	const char *v[] = { "line", P(t, "danger_line"), NULL };
+	char *s = phrases_render(t->b->p, turn_lang(t), key, v);
+
+	say(t, s);
+	free(s);
+}
+
+/*
+ * The reply to someone in danger now or who may hurt themselves, key (or
+ * key_offline without escalation): its {desk} says at once whether a
+ * person of this desk can answer now, and if not when (escalate_desk());
+ * {line} is the emergency line. The request is marked as one that came
+ * with danger: consent before the notice about verification, and the
+ * emergency line again after the queue's answer.
+ */
+static void
+say_danger(struct turn *t, const char *key, const char *key_offline)
+{
+	struct bot *b = t->b;
+	struct esc_notes notes;
+	char *desk = NULL, *s;
+	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
+
+	t->who->danger = 1;
+	esc_notes_init(&notes);
+	if (b->esc != NULL)
+		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
+	if (notes.n > 0)
+		desk = phrases_render(b->p, notes.v[0].lang, notes.v[0].key,
+		    (const char *const *)notes.v[0].vars);
+	esc_notes_release(&notes);
+	if (desk != NULL)
+		v[1] = desk;
+	s = phrases_render(b->p, turn_lang(t), b->esc != NULL ? key :
+	    key_offline, v);
+	say(t, s);
+	free(s);
+	free(desk);
+}
+
 /*
  * Whom consent names, as honestly as the bot can know it: the one helper
  * on duty now (and, when others could take over, that they might), the
@@ -1749,6 +1757,7 @@ ask_consent(struct turn *t, const char *text)
 		    w->question_cut);
 	}
 	w->pending = PENDING_CONSENT;
+	w->consent_danger = w->danger;
 	/* A long message is sent cut: say so before it, and mark the cut. */
 	buf_init(&m);
 	buf_init(&q);
@@ -1794,11 +1803,16 @@ cmd_human(struct turn *t, const char *arg)
 		esc_notes_release(&notes);
 		return;
 	}
-	if (!w->verified && !w->proved)
+	/* Someone in danger hears what would be sent, and to whom, first;
+	 * the notice about an unverified conversation comes after it. */
+	if (!w->verified && !w->proved &&
+	    (w->last_question == NULL || !w->danger))
 		say_key(t, "human_unverified");
-	if (w->last_question != NULL)
+	if (w->last_question != NULL) {
 		ask_consent(t, w->last_question);
-	else {
+		if (!w->verified && !w->proved && w->danger)
+			say_key(t, "human_unverified_after");
+	} else {
 		w->pending = PENDING_DESCRIBE;
 		say_key(t, "human_describe");
 	}
@@ -1823,6 +1837,8 @@ cmd_yes(struct turn *t, const char *arg)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
+	if (w->consent_danger)
+		say_phrase_line(t, "danger_queue");
 	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
 }
@@ -2275,6 +2291,8 @@ person_text(struct turn *t, const char *text)
 		free(w->last_question);
 		w->last_question = copy_capped(text, b->cfg->limits.max_text,
 		    &w->question_cut);
+		w->danger = intent_self_harm(b->intent, text, NULL) ||
+		    intent_danger(b->intent, text, NULL);
 		ask_consent(t, w->last_question);
 		goto done;
 	}
@@ -2302,7 +2320,7 @@ person_text(struct turn *t, const char *text)
 		w->last_question = copy_capped(text, b->cfg->limits.max_text,
 		    &w->question_cut);
 		w->nlisting = 0;
-		say_key(t, b->esc != NULL ? "self_harm" : "self_harm_offline");
+		say_danger(t, "self_harm", "self_harm_offline");
 		goto done;
 	}
 	/*
@@ -2327,7 +2345,7 @@ person_text(struct turn *t, const char *text)
 	if (intent_danger(b->intent, text, &hl)) {
 		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
-		say_key(t, b->esc != NULL ? "danger_now" : "danger_now_offline");
+		say_danger(t, "danger_now", "danger_now_offline");
 		hl = w->lang_from == LANG_CHOSEN ? question_lang(t, text,
 		    folded) : NULL;
 		answer_question(t, text, hl != NULL ? hl : w->lang);
@@ -2343,6 +2361,7 @@ person_text(struct turn *t, const char *text)
 	hl = question_lang(t, text, folded);
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
 		set_lang(w, hl, LANG_DETECTED);
+	w->danger = 0;
 	answer_question(t, text, hl != NULL ? hl : w->lang);
 done:
 	if (remind && t->who != NULL && t->who->pending == PENDING_CONSENT)

@@ -167,7 +167,8 @@ static const char *const prior_effects[] = {
  * (search.h: search_hit.page_p, read from the pages' asks), what the
  * prior did to the decision, and whether it vouched for the first hit's
  * page (search_decide_why(): a lower bar, the subject test waived) or
- * doubted it (a higher bar). On the console alone, as the asks are.
+ * doubted it (a higher bar), or hesitated while the asks picked the page
+ * (no higher bar). On the console alone, as the asks are.
  */
 static void
 console_prior(struct console *c, FILE *out)
@@ -198,11 +199,17 @@ console_prior(struct console *c, FILE *out)
 	else if (d.doubted)
 		fprintf(out, "the page prior doubts this page: a higher bar "
 		    "(%.2f)\n", d.bar);
+	else if (d.picked)
+		fprintf(out, "the page prior hesitates, but this page's asks "
+		    "read most like the question: no higher bar (%.2f)\n",
+		    d.bar);
 }
 
 /* --explain: an answer given because the first hit's own ask reads
  * exactly like the question (search_decide_why(): exact), whatever the
- * bar and the page prior; on the console alone, as the asks are. */
+ * bar and the page prior; or because, on a page without asks that would
+ * be offered, the first section stands out from the page's others
+ * (clear), whatever the bar and its heading; on the console alone. */
 static void
 console_exact(struct console *c, FILE *out)
 {
@@ -218,6 +225,11 @@ console_exact(struct console *c, FILE *out)
 		    "one of the first section's asks reads exactly like the "
 		    "question: it answers whatever the bar and the page "
 		    "prior\n");
+	else if (d.clear && d.outcome == SEARCH_ANSWER)
+		fprintf(out, "Why an answer (console only, never sent):\n"
+		    "its page has no asks and would be offered, and the first "
+		    "section stands out from the page's other sections: it "
+		    "answers whatever the bar and its heading\n");
 }
 
 /* --explain: why the bot offered a page's sections ("this page, which

@@ -1087,13 +1087,41 @@ helper_mismatch(struct escalate *e, int i, time_t now, struct esc_notes *out)
 	}
 }
 
+/*
+ * Nobody has a request in hand: "waiting" (a shift is on, its helpers
+ * busy), "closed" (when: the next shift's start today, "09:00"),
+ * "closed_day" (day and when: "Monday", "09:00", in lang: each language
+ * words "on Monday at 09:00" its own way) or "noshift" (no shift ahead);
+ * day and when (size bytes each) are "" when not said.
+ */
+static const char *
+desk_state(const struct escalate *e, time_t now, const char *lang,
+    char *day, char *when, size_t size)
+{
+	char hm[16];
+	size_t n, k;
+	time_t next;
+
+	day[0] = when[0] = '\0';
+	if (desk_open(e, now))
+		return "waiting";
+	if ((next = next_start(e, now)) == (time_t)-1)
+		return "noshift";
+	format_local(e, next, now, lang, when, size);
+	if (duty_format(e->duty, next, now, NULL, hm, sizeof(hm)) == -1 ||
+	    (n = strlen(when)) <= (k = strlen(hm)) + 1)
+		return "closed";
+	util_strlcpy(day, when, n - k);
+	memmove(when, when + n - k, k + 1);
+	return "closed_day";
+}
+
 /* Tells the person what happens next after open (or STATUS). */
 static void
 person_whatnext(struct escalate *e, struct esc_case *c, time_t now,
     const char *prefix, struct esc_notes *out)
 {
-	char nb[32], pb[32], when[64], hm[16], key[64];
-	time_t next;
+	char nb[32], pb[32], day[64], when[64], key[64];
 
 	if (c->state == STORE_CLAIMED) {
 		util_snprintf(key, sizeof(key), "%s_claimed", prefix);
@@ -1110,34 +1138,63 @@ person_whatnext(struct escalate *e, struct esc_case *c, time_t now,
 		    vars_make("case", nb, "position", pb, NULL), 0);
 		return;
 	}
-	if (desk_open(e, now)) {
-		util_snprintf(key, sizeof(key), "%s_waiting", prefix);
+	util_snprintf(key, sizeof(key), "%s_%s", prefix,
+	    desk_state(e, now, c->lang, day, when, sizeof(when)));
+	if (when[0] == '\0')
 		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
 		    vars_make("case", nb, "position", pb, NULL), 0);
-		return;
-	}
-	next = next_start(e, now);
-	if (next == (time_t)-1) {
-		util_snprintf(key, sizeof(key), "%s_noshift", prefix);
-		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
-		    vars_make("case", nb, "position", pb, NULL), 0);
-		return;
-	}
-	/* "at 09:00", or "on Monday at 09:00": a phrase each, as each
-	 * language words it ("lundi à 09:00", "el lunes a las 09:00"). */
-	format_local(e, next, now, c->lang, when, sizeof(when));
-	if (duty_format(e->duty, next, now, NULL, hm, sizeof(hm)) == -1 ||
-	    strlen(when) <= strlen(hm) + 1) {
-		util_snprintf(key, sizeof(key), "%s_closed", prefix);
+	else if (day[0] == '\0')
 		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
 		    vars_make("case", nb, "position", pb, "time", when,
 		    "zone", duty_zone(e->duty), NULL), 0);
+	else
+		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		    vars_make("case", nb, "position", pb, "day", day,
+		    "time", when, "zone", duty_zone(e->duty), NULL), 0);
+}
+
+/*
+ * 1 if a request opened now would reach a helper at once: one on duty, or
+ * on the fallback list and not DUTY OFF, is online (helper_choose()'s
+ * choice, without its side effects).
+ */
+static int
+desk_reachable(const struct escalate *e, time_t now)
+{
+	size_t i;
+
+	for (i = 0; i < e->nhelpers; i++) {
+		const struct esc_helper *h = &e->helpers[i];
+
+		if (h->blocked)
+			continue;
+		if (!on_duty(e, (int)i, now) &&
+		    (h->fallback < 0 || h->duty == STORE_DUTY_OFF))
+			continue;
+		if (available(reach_of(e, h->cfg->jid)))
+			return 1;
+	}
+	return 0;
+}
+
+void
+escalate_desk(const struct escalate *e, const char *person, const char *lang,
+    time_t now, struct esc_notes *out)
+{
+	char day[64], when[64], key[64];
+
+	if (lang == NULL || *lang == '\0')
+		lang = default_lang(e);
+	if (desk_reachable(e, now)) {
+		note_push(out, ESC_TO_PERSON, person, lang, "esc_desk_now",
+		    NULL, 0);
 		return;
 	}
-	when[strlen(when) - strlen(hm) - 1] = '\0';
-	util_snprintf(key, sizeof(key), "%s_closed_day", prefix);
-	note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
-	    vars_make("case", nb, "position", pb, "day", when, "time", hm,
+	util_snprintf(key, sizeof(key), "esc_desk_%s",
+	    desk_state(e, now, lang, day, when, sizeof(when)));
+	note_push(out, ESC_TO_PERSON, person, lang, key, when[0] == '\0' ?
+	    NULL : day[0] == '\0' ? vars_make("time", when, "zone",
+	    duty_zone(e->duty), NULL) : vars_make("day", day, "time", when,
 	    "zone", duty_zone(e->duty), NULL), 0);
 }
 

@@ -105,6 +105,13 @@ void escalate_free(struct escalate *e);
  * so). Notes tell the person what happens next. */
 long escalate_open(struct escalate *e, const char *person, const char *lang,
     const char *text, time_t now, struct esc_notes *out);
+/* Whether a request opened now would reach a person, before any request
+ * (for someone in danger): one note for person in lang, "esc_desk_now" (a
+ * helper on duty, or of the fallback list, is online), "esc_desk_waiting"
+ * (a shift is on, nobody reachable), "esc_desk_closed" {time zone} (the
+ * next shift's start) or "esc_desk_noshift". Changes nothing. */
+void escalate_desk(const struct escalate *e, const char *person,
+    const char *lang, time_t now, struct esc_notes *out);
 /* The person's open case number, or 0. */
 long escalate_case_of(const struct escalate *e, const char *person);
 /* Calls fn with the person of each open case (withdrawn ones included:

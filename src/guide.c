@@ -73,9 +73,11 @@ struct section {
 	char	*heading;
 	char	*path;
 	char	*text;
+	char	*shown;		/* text for the reader, when it differs */
 	char	*keywords;
 	char	*asks;		/* questions it answers, one a line */
 	int	 borrowed;	/* its text is its first sub-section's */
+	int	 term;		/* a glossary term's definition */
 };
 
 /* A link from one page to another of the guide, by the target's name. */
@@ -128,6 +130,7 @@ struct draft {
 	char		*heading;
 	char		*path;
 	struct buf	 text;
+	char		*shown;		/* name_pointers() */
 	struct buf	 keywords;
 	struct buf	 asks;
 };
@@ -172,6 +175,7 @@ guide_free(struct guide *g)
 		free(g->secs[i].heading);
 		free(g->secs[i].path);
 		free(g->secs[i].text);
+		free(g->secs[i].shown);
 		free(g->secs[i].keywords);
 		free(g->secs[i].asks);
 	}
@@ -1331,6 +1335,7 @@ drafts_release(struct drafts *d)
 		free(d->v[i].heading);
 		free(d->v[i].path);
 		buf_release(&d->v[i].text);
+		free(d->v[i].shown);
 		buf_release(&d->v[i].keywords);
 		buf_release(&d->v[i].asks);
 	}
@@ -1816,10 +1821,12 @@ add_section(struct guide *g, size_t page, struct draft *d)
 	s->heading = chat_text_out(d->heading);
 	s->path = chat_text_out(d->path);
 	s->text = chat_text_out(d->text.s ? d->text.s : "");
+	s->shown = d->shown != NULL ? chat_text_out(d->shown) : NULL;
 	s->keywords = chat_text_out(d->keywords.s ? d->keywords.s : "");
 	/* Index data only, never shown: not chat text. */
 	s->asks = xstrdup(d->asks.s ? d->asks.s : "");
 	s->borrowed = d->borrowed;
+	s->term = d->term;
 }
 
 /* Appends an asks block's questions (one a line) to b. */
@@ -1958,18 +1965,26 @@ finish_page(struct guide *g, size_t page, struct drafts *d,
 		else
 			add_keywords(&d->v[i - 1].keywords, kw->v[k].words);
 	}
-	/* An asks block under the page's title (its first H1, which is the
-	 * title, or an empty one, which is no section) or before any
-	 * heading is the page's. */
+	/* An asks block before any heading, under the page's title (its
+	 * first H1, when it is the title) or under a heading that is no
+	 * section (empty, borrowing nothing: borrow_texts() has run) is the
+	 * page's: a heading with no text of its own introduces what follows
+	 * it, which may be several sections. */
 	for (k = 0; k < asks->n; k++) {
 		for (i = d->n; i > 0 && d->v[i - 1].line > asks->v[k].line;
 		    i--)
 			;
-		if (i == 0 || d->v[i - 1].heading == NULL || (i == 1 &&
-		    d->v[0].level == 1 && (strcmp(d->v[0].heading,
-		    p->title) == 0 || d->v[0].text.len == 0)))
+		if (i == 0 || d->v[i - 1].heading == NULL ||
+		    d->v[i - 1].text.len == 0 || (i == 1 &&
+		    d->v[0].level == 1 && strcmp(d->v[0].heading,
+		    p->title) == 0)) {
+			if (i > 1 && d->v[i - 1].heading != NULL &&
+			    d->v[i - 1].text.len == 0)
+				log_warnx("%s: asks block under \"%s\", a "
+				    "heading with no text: kept as the page's",
+				    p->path, d->v[i - 1].heading);
 			add_asks(pageasks, asks->v[k].words);
-		else
+		} else
 			add_asks(&d->v[i - 1].asks, asks->v[k].words);
 	}
 	for (i = 0; i < d->n; i++) {
@@ -2222,6 +2237,8 @@ same_as_title(struct drafts *d, const char *title)
 	free(b);
 }
 
+static void	name_pointers(struct drafts *);
+
 int
 guide_load_buffer(struct guide *g, const char *name, const char *data,
     size_t len, const char *default_lang)
@@ -2265,6 +2282,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	}
 	build_drafts(doc, md, &d);
 	borrow_texts(&d);
+	name_pointers(&d);
 	nlinks = links_collect(doc, &links);
 	cmark_node_free(doc);
 	free(md);
@@ -2569,6 +2587,13 @@ guide_section_text(const struct guide *g, size_t sec)
 }
 
 const char *
+guide_section_shown(const struct guide *g, size_t sec)
+{
+	return g->secs[sec].shown != NULL ? g->secs[sec].shown :
+	    g->secs[sec].text;
+}
+
+const char *
 guide_section_keywords(const struct guide *g, size_t sec)
 {
 	return sec < g->nsecs ? g->secs[sec].keywords : "";
@@ -2584,6 +2609,12 @@ int
 guide_section_borrowed(const struct guide *g, size_t sec)
 {
 	return sec < g->nsecs ? g->secs[sec].borrowed : 0;
+}
+
+int
+guide_section_term(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? g->secs[sec].term : 0;
 }
 
 int
@@ -2648,4 +2679,367 @@ guide_section_in_lang(const struct guide *g, size_t sec, const char *lang)
 			return g->pages[p].first + (sec - g->pages[page].first);
 	}
 	return GUIDE_NONE;
+}
+
+/* ------------------------------------------------------------- excerpts */
+
+/*
+ * Words whose '.' ends no sentence before a capitalised word: titles
+ * before a name ("Dr. Ortiz"), "p. ex."'s "ex", "p. ej."'s "ej", "etc."
+ * (English, French, Spanish; folded to lower case ASCII; no everyday
+ * word such as "no", which ends sentences). A lower-case word after
+ * any '.' never starts a sentence, and words with a dot inside ("e.g",
+ * "i.e", "p.ej") or of one letter ("p", "J") are abbreviations whatever
+ * follows, so they need no list.
+ */
+static const char *const abbreviations[] = {
+	"cf", "dr", "dra", "ej", "etc", "ex", "jr", "mlle", "mme", "mr",
+	"mrs", "ms", "pr", "prof", "sr", "sra", "srta", "st", "vs", NULL
+};
+
+/* What says "below" of text on the same page: the excerpt rule keeps
+ * such a sentence with what it points to, and the loader names or drops
+ * one that points out of its section (English, French, Spanish). */
+static const char *const pointer_words[] = {
+	"below", "ci-dessous", "ci-apr\xc3\xa8s", "plus bas",
+	"m\xc3\xa1s abajo", "de abajo", "a continuaci\xc3\xb3n", NULL
+};
+
+/* The word that ends just before s[end] (a run of letters, digits and
+ * inner dots): its start in *start. */
+static size_t
+word_before(const char *s, size_t end, size_t *start)
+{
+	size_t i = end;
+
+	while (i > 0 && (is_alnum_byte(s[i - 1]) || (s[i - 1] == '.' &&
+	    i >= 2 && is_alnum_byte(s[i - 2]))))
+		i--;
+	*start = i;
+	return end - i;
+}
+
+/* Is w (n bytes) letters in parts of one or two cut by dots ("e.g",
+ * "i.e", "p.ej", "U.S"), not "4.4" or "example.com"? */
+static int
+dotted_short(const char *w, size_t n)
+{
+	size_t part = 0, dots = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '.') {
+			if (part == 0)
+				return 0;
+			dots++;
+			part = 0;
+		} else if ((w[i] >= '0' && w[i] <= '9') || ++part > 2)
+			return 0;
+	}
+	return dots > 0;
+}
+
+/* Is the '.' at s[dot] (followed by a space) the end of a sentence? */
+static int
+dot_ends_sentence(const char *s, size_t dot)
+{
+	size_t start, n = word_before(s, dot, &start), k;
+	const char *next = s + dot + 1;
+	char w[8];
+
+	while (*next == ' ')
+		next++;
+	if (*next >= 'a' && *next <= 'z' && strncmp(next, "http", 4) != 0 &&
+	    strncmp(next, "www.", 4) != 0)
+		return 0;	/* "etc. and", "p. ex. les", not a link */
+	if (n == 0)
+		return 1;	/* "...", "word)." */
+	if (dotted_short(s + start, n) || (n == 1 &&
+	    !(s[start] >= '0' && s[start] <= '9')))
+		return 0;	/* "e.g.", "p.ej.", "p.", "J." */
+	for (k = 0; k < n && (s[start + k] >= '0' && s[start + k] <= '9'); k++)
+		;
+	if (k == n) {
+		/* "2." opening a numbered item is no end; "in 2019." is. */
+		size_t b = start;
+
+		while (b > 0 && s[b - 1] == ' ')
+			b--;
+		return !(b == 0 || s[b - 1] == '\n');
+	}
+	if (n >= sizeof(w))
+		return 1;
+	for (k = 0; k < n; k++)
+		w[k] = (char)(s[start + k] >= 'A' && s[start + k] <= 'Z' ?
+		    s[start + k] + 32 : s[start + k]);
+	w[n] = '\0';
+	for (k = 0; abbreviations[k] != NULL; k++)
+		if (strcmp(w, abbreviations[k]) == 0)
+			return 0;
+	return 1;
+}
+
+/* Is s[i], a space, just after the end of a sentence? */
+static int
+sentence_end(const char *s, size_t i)
+{
+	if (i == 0 || s[i] != ' ')
+		return 0;
+	if (s[i - 1] == '.')
+		return dot_ends_sentence(s, i - 1);
+	return s[i - 1] == '!' || s[i - 1] == '?' || s[i - 1] == ';' ||
+	    (i >= 3 && strncmp(s + i - 3, "\xe2\x80\xa6", 3) == 0);
+}
+
+/* Where the last pointer word of s[0..end) starts, or (size_t)-1. */
+static size_t
+last_pointer(const char *s, size_t end)
+{
+	size_t best = (size_t)-1;
+
+	for (size_t k = 0; pointer_words[k] != NULL; k++) {
+		size_t n = strlen(pointer_words[k]);
+
+		for (size_t i = 0; i + n <= end; i++)
+			if (strncasecmp(s + i, pointer_words[k], n) == 0 &&
+			    (i == 0 || !is_alnum_byte(s[i - 1])) &&
+			    !is_alnum_byte(s[i + n]) &&
+			    (best == (size_t)-1 || i > best))
+				best = i;
+	}
+	return best;
+}
+
+/*
+ * A cut at cut that shows a pointer ("the organisations below") but not
+ * the first line of what follows its line moves back to before the
+ * pointer's sentence, when that leaves at least a third of chars bytes:
+ * MORE then shows the sentence with what it points to.
+ */
+static size_t
+keep_pointer_whole(const char *s, size_t cut, size_t chars)
+{
+	size_t p = last_pointer(s, cut), eol, next, i;
+
+	if (p == (size_t)-1)
+		return cut;
+	eol = p + strcspn(s + p, "\n");
+	for (next = eol; s[next] == '\n' || s[next] == ' '; next++)
+		;
+	if (s[next] == '\0')
+		return cut;	/* nothing follows in the section */
+	if (cut >= next && cut >= next + strcspn(s + next, "\n"))
+		return cut;	/* its first line is shown */
+	for (i = p; i > 0 && s[i] != '\n' && !sentence_end(s, i); i--)
+		;
+	return i >= chars / 3 ? i : cut;
+}
+
+size_t
+guide_excerpt_cut(const char *s, size_t chars)
+{
+	size_t lim = 0, n = 0, best = 0, space = 0;
+
+	while (s[lim] != '\0' && n < chars) {
+		lim++;
+		while (((unsigned char)s[lim] & 0xc0) == 0x80)
+			lim++;
+		n++;
+	}
+	if (s[lim] == '\0')
+		return lim;
+	for (size_t i = lim; i > 0; i--) {
+		if (s[i] == '\n' || sentence_end(s, i)) {
+			best = i;
+			break;
+		}
+		if (space == 0 && s[i] == ' ')
+			space = i;
+	}
+	if (best > 0)
+		return keep_pointer_whole(s, best, chars);
+	if (space > 0)
+		return space;
+	return lim;
+}
+
+/* The length of the pointer word at s[p] (pointer_words), 0 if none; *fr
+ * tells whether it is French. */
+static size_t
+pointer_len(const char *s, size_t p, int *fr)
+{
+	for (size_t k = 0; pointer_words[k] != NULL; k++)
+		if (strncasecmp(s + p, pointer_words[k],
+		    strlen(pointer_words[k])) == 0) {
+			*fr = k >= 1 && k <= 3;
+			return strlen(pointer_words[k]);
+		}
+	return 0;
+}
+
+/* Does s hold stem (n bytes), case aside? */
+static int
+holds(const char *s, const char *stem, size_t n)
+{
+	for (size_t k = 0; s != NULL && s[k] != '\0'; k++)
+		if (strncasecmp(s + k, stem, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The heading of the page's first section after draft i whose heading
+ * holds stem (n bytes), case aside, or NULL. */
+static const char *
+later_heading(const struct drafts *d, size_t i, const char *stem, size_t n)
+{
+	for (size_t j = i + 1; j < d->n; j++)
+		if (holds(d->v[j].heading, stem, n))
+			return d->v[j].heading;
+	return NULL;
+}
+
+/* Is the line at s an item ("- ", "N. ") after its indentation? Its
+ * indentation in *indent. */
+static int
+line_item(const char *s, size_t *indent)
+{
+	size_t i = 0;
+
+	while (s[i] == ' ')
+		i++;
+	*indent = i;
+	if (s[i] == '-' && s[i + 1] == ' ')
+		return 1;
+	while (s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i > *indent && s[i] == '.' && s[i + 1] == ' ';
+}
+
+/*
+ * Does the pointer at t[p] point out of its text? Not when the text has
+ * sub-sections (MORE shows those next), nor when its line ends in ':',
+ * is a paragraph followed by a list or an item followed by sub-items, nor
+ * when the text after its line holds the stem (n bytes, 0: none) of the
+ * word it qualifies ("the steps below", then "Step 5").
+ */
+static int
+pointer_out(const char *t, size_t p, int has_sub, const char *stem, size_t n)
+{
+	size_t bol = p, eol = p + strcspn(t + p, "\n"), next, ind, nind, e;
+	int item;
+
+	if (has_sub)
+		return 0;
+	while (bol > 0 && t[bol - 1] != '\n')
+		bol--;
+	item = line_item(t + bol, &ind);
+	for (e = eol; e > bol && t[e - 1] == ' '; e--)
+		;
+	if (e > bol && t[e - 1] == ':')
+		return 0;
+	for (next = eol; t[next] == '\n'; next++)
+		;
+	if (t[next] != '\0' && line_item(t + next, &nind) && (!item ||
+	    nind > ind))
+		return 0;
+	return n == 0 || !holds(t + eol, stem, n);
+}
+
+/*
+ * A pointer that points out of its section ("Call the organisations below
+ * early", the organisations being a later section's) reads as text the
+ * reader cannot see when the section is shown alone. A short parenthesis
+ * that only points ("(see below)") goes. After a word (the organisations
+ * below), the pointer becomes the heading of the page's first later
+ * section whose heading holds that word's stem ("the organisations
+ * (“Organisations that help”)"), or goes when there is none. Any other
+ * ("See below for") stays. Returns where the text before it ends.
+ */
+static size_t
+pointer_fix(const struct drafts *d, size_t i, struct buf *t, size_t p,
+    int has_sub)
+{
+	struct buf out;
+	const char *s = t->s, *h = NULL;
+	size_t start = p, end, open, w, ws = p, b = p, stem;
+	int fr = 0, paren = 0;
+
+	end = p + pointer_len(s, p, &fr);
+	for (open = p, w = 0; open > 0 && s[open - 1] != '(' &&
+	    s[open - 1] != ')' && s[open - 1] != '\n'; open--)
+		w += s[open - 1] == ' ';
+	if (open > 0 && s[open - 1] == '(' && w <= 3 &&
+	    s[end + strcspn(s + end, "()\n")] == ')') {
+		paren = 1;
+		b = open - 1;
+	}
+	while (b > 0 && s[b - 1] == ' ')
+		b--;
+	stem = word_before(s, b, &ws);
+	if (stem < 4)
+		stem = 0;
+	else if (stem > 6)
+		stem = 6;
+	if (!pointer_out(s, p, has_sub, s + ws, stem))
+		return p;
+	if (paren) {
+		start = b;
+		end += strcspn(s + end, ")") + 1;
+	} else if (stem > 0) {
+		h = later_heading(d, i, s + ws, stem);
+		start = h != NULL ? p : b;
+	} else
+		return p;
+	buf_init(&out);
+	buf_add(&out, s, start);
+	if (h != NULL) {
+		size_t hn = strlen(h);
+
+		while (hn > 0 && (h[hn - 1] == ':' || h[hn - 1] == ' '))
+			hn--;	/* "Important next steps:" */
+		buf_addf(&out, fr ? "(\xc2\xab %.*s \xc2\xbb)" :
+		    "(\xe2\x80\x9c%.*s\xe2\x80\x9d)", (int)hn, h);
+	}
+	buf_adds(&out, s + end);
+	buf_release(t);
+	*t = out;
+	return start;
+}
+
+/* Every pointer of every draft through pointer_fix(), into the text
+ * shown (the search reads the text as written); a borrowing parent shows
+ * what its lender shows. */
+static void
+name_pointers(struct drafts *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		int has_sub = i + 1 < d->n && d->v[i + 1].level > d->v[i].level;
+		struct buf t;
+		size_t end, p;
+
+		if (d->v[i].borrowed || d->v[i].text.s == NULL ||
+		    last_pointer(d->v[i].text.s, d->v[i].text.len) ==
+		    (size_t)-1)
+			continue;
+		buf_init(&t);
+		buf_add(&t, d->v[i].text.s, d->v[i].text.len);
+		end = t.len;
+		while ((p = last_pointer(t.s, end)) != (size_t)-1)
+			end = pointer_fix(d, i, &t, p, has_sub);
+		if (strcmp(t.s, d->v[i].text.s) != 0)
+			d->v[i].shown = buf_detach(&t);
+		else
+			buf_release(&t);
+	}
+	for (size_t i = d->n; i-- > 0; ) {
+		if (!d->v[i].borrowed)
+			continue;
+		for (size_t j = i + 1; j < d->n; j++)
+			if (!d->v[j].borrowed && d->v[j].text.s != NULL &&
+			    strcmp(d->v[j].text.s, d->v[i].text.s) == 0) {
+				if (d->v[j].shown != NULL)
+					d->v[i].shown =
+					    xstrdup(d->v[j].shown);
+				break;
+			}
+	}
 }

@@ -28,7 +28,9 @@
  *     one question per line
  *     -->
  * under a section's heading is that section's; under the page's title (its
- * first H1, the title) or before any heading, the page's. A block keeps
+ * first H1, the title), under a heading that is no section (no text of its
+ * own nor borrowed; a warning but for the first H1) or before any heading,
+ * the page's. A block keeps
  * at most 24 questions of at most 320 bytes (warning: the rest is cut),
  * and a page 96, its title's and sections' blocks together, the first
  * as they stand (warning naming the file: the rest is dropped);
@@ -117,9 +119,20 @@ const char *guide_section_path(const struct guide *g, size_t sec);
 /* Chat text of the section (an empty parent borrows its first child's,
  * unless that is a glossary term: then the parent is left out). */
 const char *guide_section_text(const struct guide *g, size_t sec);
+/* The section's text as the reader sees it: guide_section_text() but for
+ * a sentence that says "below" of another section ("the organisations
+ * below", the organisations being a later section's): a short "(see
+ * below)" is left out; after a word, the pointer becomes the heading of
+ * the page's first later section whose heading holds that word's stem
+ * ("the organisations (“Organisations that help”)"), or is left out. The
+ * search reads guide_section_text(). */
+const char *guide_section_shown(const struct guide *g, size_t sec);
 /* Whether the section's text is borrowed: an empty parent's, its first
  * sub-section's (1), or its own (0). */
 int guide_section_borrowed(const struct guide *g, size_t sec);
+/* Whether the section is one term of a glossary ("- **Term**:
+ * definition", one section per term): 1, else 0. */
+int guide_section_term(const struct guide *g, size_t sec);
 /* Keywords that apply to this section ("" if none). */
 const char *guide_section_keywords(const struct guide *g, size_t sec);
 /* The section's asks, one question a line, or "" (see above: never shown
@@ -138,5 +151,14 @@ int guide_section_level(const struct guide *g, size_t sec);
  * GUIDE_NONE. */
 size_t guide_section_in_lang(const struct guide *g, size_t sec,
     const char *lang);
+
+/* How many bytes of s (a section's text, from where the reader is) to show
+ * in at most chars characters: all of s if it fits, else up to the last
+ * line or sentence end that fits (an abbreviation's, a number's or a
+ * numbered item's '.' is none: "e.g.", "p. ex.", "Dr.", "4.4", "2."), not
+ * after a sentence that says "below" when the first line of what follows
+ * it is left out (a third of chars at least stays); else the last space;
+ * else as many whole characters as fit. */
+size_t guide_excerpt_cut(const char *s, size_t chars);
 
 #endif

@@ -15,22 +15,32 @@
 enum list {
 	L_DANGER,
 	L_UNLESS,
+	L_NEAR,
+	L_BREAK,
 	L_NOW,
 	L_PLEA,
 	L_FILLER,
 	L_SELF,
 	L_SELF_NOT,
+	L_WHO,
+	L_ACT,
+	L_WHERE,
 	L_COUNT,
 };
 
 static const char *const list_keys[L_COUNT] = {
 	[L_DANGER] = "danger_words",
 	[L_UNLESS] = "danger_unless",
+	[L_NEAR] = "danger_unless_near",
+	[L_BREAK] = "danger_breaks",
 	[L_NOW] = "danger_now_marks",
 	[L_PLEA] = "plea_words",
 	[L_FILLER] = "filler_words",
 	[L_SELF] = "self_harm_words",
 	[L_SELF_NOT] = "self_harm_not",
+	[L_WHO] = "danger_who",
+	[L_ACT] = "danger_act",
+	[L_WHERE] = "danger_where",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -170,43 +180,154 @@ intent_free(struct intent *in)
 	free(in);
 }
 
+/* Is every part of r in words? */
+static int
+rule_in(const struct rule *r, const char *words)
+{
+	for (size_t j = 0; j < r->nparts; j++)
+		if (strstr(words, r->parts[j]) == NULL)
+			return 0;
+	return 1;
+}
+
 /* The first rule of list l whose every part is in words, or NULL. */
 static const struct rule *
 rule_match(const struct intent *in, enum list l, const char *words)
 {
-	for (size_t i = 0; i < in->nrules[l]; i++) {
-		const struct rule *r = &in->rules[l][i];
+	for (size_t i = 0; i < in->nrules[l]; i++)
+		if (rule_in(&in->rules[l][i], words))
+			return &in->rules[l][i];
+	return NULL;
+}
+
+/*
+ * The clauses of text, each as words_of() gives it: text cut at sentence
+ * and clause punctuation, and before each danger_breaks word of the
+ * text's language ("and", "mais"; every language's when none is told:
+ * Spanish "y" is no break in French "il y a"). New strings in *v (caller
+ * frees each and *v); returns how many.
+ */
+static size_t
+clauses_of(const struct intent *in, const char *text, char ***v)
+{
+	const char *lang = lang_detect(text);
+	size_t n = 0;
+
+	*v = NULL;
+	while (*text != '\0') {
+		size_t len = strcspn(text, ".!?;,:\n");
+		char *piece = xstrndup(text, len), *w = words_of(piece);
+		char *start = w;
+
+		free(piece);
+		for (char *p = w; *p != '\0'; p++) {
+			if (*p != ' ' || p == start)
+				continue;
+			for (size_t i = 0; i < in->nrules[L_BREAK]; i++) {
+				const struct rule *r = &in->rules[L_BREAK][i];
+				size_t bl = strlen(r->parts[0]);
+
+				if ((lang != NULL && strcmp(r->lang, lang) != 0) ||
+				    strncmp(p, r->parts[0], bl) != 0)
+					continue;
+				*v = xrealloc(*v, (n + 1) * sizeof(**v));
+				(*v)[n++] = xstrndup(start,
+				    (size_t)(p - start) + 1);
+				start = p + bl - 1;
+				p = start;
+				break;
+			}
+		}
+		*v = xrealloc(*v, (n + 1) * sizeof(**v));
+		(*v)[n++] = xstrdup(start);
+		free(w);
+		text += len;
+		if (*text != '\0')
+			text++;
+	}
+	return n;
+}
+
+/* Is danger rule r qualified away where it stands: a danger_unless_near
+ * phrase ("online", "last year") in a clause that holds one of its parts? */
+static int
+near_cancelled(const struct intent *in, const struct rule *r,
+    char *const *clause, size_t n)
+{
+	for (size_t c = 0; c < n; c++) {
 		size_t j;
 
 		for (j = 0; j < r->nparts; j++)
-			if (strstr(words, r->parts[j]) == NULL)
+			if (strstr(clause[c], r->parts[j]) != NULL)
 				break;
-		if (j == r->nparts)
-			return r;
+		if (j < r->nparts && rule_match(in, L_NEAR, clause[c]) != NULL)
+			return 1;
 	}
-	return NULL;
+	return 0;
+}
+
+/*
+ * A scene of danger no single phrase says: someone (danger_who: police,
+ * men, a van) is doing something at the person's place (danger_act:
+ * outside, knocking, surrounding, watching; danger_where: my house, the
+ * door). All three must be in words; the act's rule, or NULL.
+ */
+static const struct rule *
+scene_match(const struct intent *in, const char *words)
+{
+	const struct rule *act;
+
+	if (rule_match(in, L_WHO, words) == NULL ||
+	    rule_match(in, L_WHERE, words) == NULL)
+		return NULL;
+	if ((act = rule_match(in, L_ACT, words)) == NULL)
+		return NULL;
+	return act;
 }
 
 int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
-	const struct rule *r;
-	char *w;
-	int yes = 0;
+	const struct rule *r, *scene, *found = NULL;
+	char *w, **clause;
+	size_t nclause;
 
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
-	if ((r = rule_match(in, L_DANGER, w)) != NULL) {
-		/* "What should I do if I get arrested someday" is a question,
-		 * not an alarm, unless it also says it is happening now. */
-		yes = rule_match(in, L_UNLESS, w) == NULL ||
-		    rule_match(in, L_NOW, w) != NULL;
-		if (yes && lang != NULL)
-			*lang = r->lang;
+	r = rule_match(in, L_DANGER, w);
+	scene = scene_match(in, w);
+	if (r == NULL && scene == NULL) {
+		free(w);
+		return 0;
 	}
+	if (rule_match(in, L_NOW, w) != NULL)
+		found = r != NULL ? r : scene;
+	else if (rule_match(in, L_UNLESS, w) == NULL) {
+		/* "What should I do if I get arrested someday" is a
+		 * question, not an alarm, unless it also says it is
+		 * happening now. A qualifier cancels only the danger words
+		 * of its own clause: "someone is following me and harassing
+		 * me online" is still danger. */
+		nclause = clauses_of(in, text, &clause);
+		for (size_t i = 0; i < in->nrules[L_DANGER] && found == NULL;
+		    i++) {
+			r = &in->rules[L_DANGER][i];
+			if (rule_in(r, w) && !near_cancelled(in, r, clause,
+			    nclause))
+				found = r;
+		}
+		for (size_t c = 0; c < nclause; c++)
+			free(clause[c]);
+		free(clause);
+		/* A scene (scene_match()) is no qualifier's to cancel. */
+		if (found == NULL)
+			found = scene;
+	}
+	if (found != NULL && lang != NULL)
+		*lang = found->lang;
 	free(w);
-	return yes;
+	return found != NULL;
 }
 
 /* Blanks every occurrence of the parts of the rules of list l in w. */

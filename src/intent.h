@@ -5,8 +5,14 @@
  * - danger now: someone is in danger at this moment ("I'm being followed",
  *   "la police est devant chez moi"). Entries: danger_words (signs of danger
  *   happening now), danger_unless (a question about the future or a
- *   hypothesis: "what should I do if", "si un jour"), danger_now_marks
- *   ("right now": a hypothesis word does not cancel these).
+ *   hypothesis: "what should I do if", "si un jour"; it covers the whole
+ *   message), danger_unless_near (a qualifier, "online", "last year": it
+ *   cancels only the danger words of its own clause, the text cut at
+ *   . ! ? ; , : newlines and danger_breaks words, "and", "mais"),
+ *   danger_now_marks ("right now": neither cancels these). A scene no
+ *   phrase says is danger too: a word of each of danger_who (police, men,
+ *   a van), danger_act (knocking, surrounding, parked, watching) and
+ *   danger_where (my house, the door), in any order.
  * - self-harm: the person may hurt or kill themselves ("I want to kill
  *   myself", "quiero morir"). Entries: self_harm_words, and self_harm_not
  *   (negations that hold a self-harm phrase, "I don't want to die"), whose

@@ -180,6 +180,15 @@ static const struct lang_key {
 	    .doc = "tell the language, kept" },
 	{ .name = "elisions", .use = USE_ELISION,
 	    .doc = "cut before an apostrophe" },
+	{ .name = "branch.if", .use = USE_MATCH,
+	    .doc = "a heading's first word that makes it a branch (search)" },
+	{ .name = "branch.not", .use = USE_MATCH,
+	    .doc = "words that negate a branch or a question (search)" },
+	{ .name = "branch.still", .use = USE_MATCH,
+	    .doc = "words that say a state goes on (search)" },
+	{ .name = "ask.define", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that asks what a term "
+	    "means (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 };

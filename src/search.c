@@ -54,10 +54,11 @@ static struct {
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
 		not_floor, not_margin, not_aside, ask_cover,
-		moved_ask, exact_ask;
+		moved_ask, exact_ask, w_ask_own;
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
-		w_borrowed;
+		w_borrowed, w_term, w_branch;
+	double	ask_pick, page_clear;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -70,6 +71,13 @@ static struct {
 				   its first sub-section (indexed there
 				   already): its heading, path and title
 				   alone find it */
+	.w_term = 0.3,		/* a glossary term's definition, when the
+				   question does not ask what a word means
+				   (ask.define words, lang files) */
+	.w_branch = 1,		/* 1: the question's negation chooses between
+				   the two branches of a pair ("If you still
+				   have access" / "If you no longer have
+				   access"), hits_branch(); 0: never */
 	.w_heading = 2.0f,	/* the section's own heading */
 	.w_page = 1.0,		/* share of page-wide words (title, path...) */
 	.heading_bonus = 0.6,	/* times the question/heading overlap */
@@ -99,6 +107,10 @@ static struct {
 				   as one more field */
 	.w_ask = 0.25,		/* times the similarity of its best ask
 				   (or its page's) to the question */
+	.w_ask_own = 0.2,	/* times the similarity of its own best
+				   ask, on top: a page's ask lifts all its
+				   sections alike, a section's own tells
+				   them apart */
 	.nb_alpha = 0.1,	/* the page prior's smoothing (naive Bayes
 				   over the pages' asks: prior_build()) */
 	.nb_beta = 0.1,		/* the best hits reordered by score x
@@ -139,6 +151,11 @@ static struct {
 	.moved_ask = 0.35,	/* ...and when the page prior put it first,
 				   not the search, its best ask reads this
 				   like the question */
+	.ask_pick = 0.5,	/* the first hit's best ask reads this like
+				   the question, more than any other page's
+				   among the best three: the asks pick its
+				   page, no thin lead or doubt of the prior
+				   refuses it (asks_pick(); s12-rdec) */
 	.exact_ask = 0.9,	/* a section's own ask that reads this like
 				   the question (and no other section's or
 				   title's does) makes it the answer
@@ -180,11 +197,19 @@ static struct {
 				   all on its page and its heading matches
 				   less than this share of the question (0:
 				   never) */
+	.page_clear = 0.6,	/* but where its page fits (page_fits()),
+				   an answer when the page's next section
+				   among the three best scores under this
+				   share of it: the section is clear,
+				   whatever its heading or the bar (0:
+				   never; s12-ddec) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
 #define BM25_MINDL	(rank_params.bm25_mindl)
 #define W_BORROWED	(rank_params.w_borrowed)
+#define W_TERM		(rank_params.w_term)
+#define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
 #define HEADING_BONUS	(rank_params.heading_bonus)
@@ -205,6 +230,7 @@ static struct {
 #define LANG_OTHER	(rank_params.lang_other)
 #define W_ASKS		(rank_params.w_asks)
 #define W_ASK		(rank_params.w_ask)
+#define W_ASK_OWN	(rank_params.w_ask_own)
 #define NB_ALPHA	(rank_params.nb_alpha)
 #define NB_BETA		(rank_params.nb_beta)
 #define NB_K		(rank_params.nb_k)
@@ -220,6 +246,7 @@ static struct {
 #define NOT_ASIDE	(rank_params.not_aside)
 #define ASK_COVER	(rank_params.ask_cover)
 #define MOVED_ASK	(rank_params.moved_ask)
+#define ASK_PICK	(rank_params.ask_pick)
 #define EXACT_ASK	(rank_params.exact_ask)
 #define PAGE_HITS	(rank_params.page_hits)
 #define PAGE_COVER	(rank_params.page_cover)
@@ -230,6 +257,7 @@ static struct {
 #define PAGE_OTHER	(rank_params.page_other)
 #define PAGE_SECTION	(rank_params.page_section)
 #define PAGE_HEADING	(rank_params.page_heading)
+#define PAGE_CLEAR	(rank_params.page_clear)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -237,6 +265,8 @@ static struct {
 #define LX_WORDS	8	/* words of one lexicon term */
 #define SUBJ_MAX	8	/* subject concepts */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
+#define PLURAL_MIN	6	/* bytes: shortest "-ent" verb plural_verb()
+				   reads */
 #define PREFIX_FANOUT	16
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
 #define TYPO_MAX	24
@@ -444,6 +474,8 @@ struct scratch {
 	double		*cacc;		/* idf of question words matched */
 	float		*cbest;		/* this word's best share of it */
 	uint8_t		*nmatch;	/* question words matched */
+	uint8_t		*swapped;	/* its evidence is its branch pair's
+					   (hits_branch()) */
 	float		*cmax;		/* idf of its rarest matched word */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
@@ -520,6 +552,14 @@ struct search {
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint8_t			*intro;		/* per section: its heading is
 						   the page title */
+	uint8_t			*term;		/* per section: a glossary
+						   term */
+	uint8_t			*branch;	/* per section: BRANCH_* */
+	int			 calibrating;	/* decide_calibrate() is
+						   querying: page text, not
+						   a person's question */
+	uint32_t		*pair;		/* per section: the other
+						   branch, or NONE */
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -1340,6 +1380,116 @@ section_lender(const struct guide *g, size_t sec)
 	return sec;
 }
 
+/* Is folded word w (n bytes) an item of key in language lang (every
+ * loaded language's when lang is NULL)? */
+static int
+lang_word(const char *lang, const char *key, const char *w, size_t n)
+{
+	const char *const *it;
+	char f[WORD_MAX];
+	size_t k, ni, fl;
+
+	if (lang == NULL)
+		return lang_match(key, w, n, NULL);
+	if ((it = lang_items(lang, key, &ni)) == NULL)
+		return 0;
+	for (k = 0; k < ni; k++) {
+		fl = lang_fold_buf(it[k], strlen(it[k]), f, sizeof(f));
+		if (fl == n && memcmp(f, w, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A byte of a folded word as text_branch() reads them ("can't" is one). */
+static int
+word_byte(char c)
+{
+	return isalnum((unsigned char)c) || (unsigned char)c >= 0x80 ||
+	    c == '\'';
+}
+
+/* What a text's words say of a branch: BRANCH_IF when its first word is
+ * a branch.if word ("If", "Si", "Cuando"), BRANCH_NOT when a word of it is
+ * a branch.not word ("no longer", "n'avez plus", "ya no", "can't",
+ * "locked out"), BRANCH_STILL for a branch.still word ("still",
+ * "toujours", "todavía"), ASK_DEFINE for an ask.define word or pair of
+ * words ("what is", "veut dire"), all read from the language files
+ * (lang.h), lang's or, when it is NULL, every language's. */
+#define BRANCH_IF	1
+#define BRANCH_NOT	2
+#define ASK_DEFINE	4
+#define BRANCH_STILL	8
+static unsigned
+text_branch(const char *text, const char *lang)
+{
+	size_t flen, i = 0, n, prev = 0;
+	char *f;
+	unsigned r = 0;
+	int first = 1;
+
+	if (text == NULL || *text == '\0')
+		return 0;
+	f = lang_fold_alloc(text, strlen(text), &flen);
+	while (i < flen) {
+		while (i < flen && !word_byte(f[i]))
+			i++;
+		for (n = 0; i + n < flen && word_byte(f[i + n]); n++)
+			;
+		if (n == 0)
+			break;
+		if (first && lang_word(lang, "branch.if", f + i, n))
+			r |= BRANCH_IF;
+		if (lang_word(lang, "branch.not", f + i, n))
+			r |= BRANCH_NOT;
+		if (lang_word(lang, "branch.still", f + i, n))
+			r |= BRANCH_STILL;
+		if (lang_word(lang, "ask.define", f + i, n) || (!first &&
+		    lang_word(lang, "ask.define", f + prev, i + n - prev)))
+			r |= ASK_DEFINE;
+		first = 0;
+		prev = i;
+		i += n;
+	}
+	free(f);
+	return r;
+}
+
+/*
+ * The branches of the guide's workflows: a section whose heading starts
+ * with a condition ("If you still have access to the account") and has a
+ * sibling (its page, its level) whose conditional heading differs from it
+ * by a negation ("If you no longer have access...") is BRANCH_IF, or
+ * BRANCH_IF | BRANCH_NOT for the negative one. Without such a pair
+ * (a page's lone "If the police took your device") it is none: the
+ * negation words of a question only choose between the two branches.
+ */
+static void
+branches_build(struct search *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nsec; i++)
+		s->branch[i] = (uint8_t)text_branch(guide_section_heading(s->g,
+		    i), guide_page_lang(s->g, guide_section_page(s->g, i)));
+	for (i = 0; i < s->nsec; i++) {
+		size_t page = guide_section_page(s->g, i);
+		size_t first = guide_page_first_section(s->g, page);
+
+		s->pair[i] = NONE;
+		for (j = first; (s->branch[i] & BRANCH_IF) && j < first +
+		    guide_page_nsections(s->g, page); j++)
+			if (j != i && (s->branch[j] & BRANCH_IF) &&
+			    guide_section_level(s->g, j) ==
+			    guide_section_level(s->g, i) &&
+			    (s->branch[j] & BRANCH_NOT) !=
+			    (s->branch[i] & BRANCH_NOT)) {
+				s->pair[i] = (uint32_t)j;
+				break;
+			}
+	}
+}
+
 /* qsort has no context argument: the index being sorted. */
 static const struct search *sort_ctx;
 
@@ -1473,6 +1623,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->seclang = xcalloc(s->nsec + 1, 1);
 	s->secsubj = xcalloc(s->nsec + 1, 1);
 	s->intro = xcalloc(s->nsec + 1, 1);
+	s->term = xcalloc(s->nsec + 1, 1);
+	s->branch = xcalloc(s->nsec + 1, 1);
+	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
 	buf_init(&s->stemarena);
@@ -1525,9 +1678,11 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		memcpy(subjb + i * SUBJ_MAX, b.subj_body, SUBJ_MAX);
 		s->intro[i] = (uint8_t)same_text(guide_section_heading(g, i),
 		    guide_page_title(g, page));
+		s->term[i] = (uint8_t)guide_section_term(g, i);
 	}
 	wseq_release(&b.seq);
 	free(b.seqtp);
+	branches_build(s);
 	/* A borrowed parent's body is not indexed (W_BORROWED): its own
 	 * heading's subjects, and its lender's text's, which it shows. */
 	for (i = 0; i < s->nsec; i++)
@@ -1694,6 +1849,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->cacc = xcalloc(s->nsec + 1, sizeof(*s->scr->cacc));
 	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
 	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
+	s->scr->swapped = xcalloc(s->nsec + 1, 1);
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
@@ -1745,6 +1901,9 @@ search_free(struct search *s)
 	free(s->hmass);
 	free(s->secsubj);
 	free(s->intro);
+	free(s->term);
+	free(s->branch);
+	free(s->pair);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
@@ -1785,6 +1944,7 @@ search_free(struct search *s)
 		free(s->scr->cacc);
 		free(s->scr->cbest);
 		free(s->scr->nmatch);
+		free(s->scr->swapped);
 		free(s->scr->cmax);
 
 		free(s->scr->wmark);
@@ -1850,6 +2010,7 @@ static void hits_notasks(const struct search *s, const struct qwords *q,
 static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
+static void hits_branch(const struct search *s, int qneg);
 static int sec_carries_cover(const struct search *s, size_t sec,
     const struct qwords *q);
 
@@ -2499,6 +2660,30 @@ typo_fits(const char *st, const char *c)
 	return st[0] == c[0];
 }
 
+/*
+ * A French verb's third person plural present ("ils m'insultent", "ils
+ * bloquent", "envoient"): Snowball leaves its "-ent", which the verb's
+ * other forms do not have; the guide's term of the same word less "nt"
+ * ("insulte": "insult"), or NONE.
+ */
+static uint32_t
+plural_verb(const struct search *s, uint8_t li, const char *st, size_t sl)
+{
+	const struct slang *l = &s->langs[li];
+	char buf[STEM_BUF];
+	const char *x;
+	size_t xl;
+
+	if (l->stemmer == NULL || strcmp(l->code, "fr") != 0 ||
+	    sl < PLURAL_MIN || sl >= WORD_MAX || memcmp(st + sl - 3, "ent",
+	    3) != 0)
+		return NONE;
+	if ((x = stem_run(l->stemmer, l->code, st, sl - 2, buf, &xl)) ==
+	    NULL)
+		return NONE;
+	return lookup(s, li, x, xl);
+}
+
 /* Scores one stem of one language; returns the best idf it reached (for
  * the query's norm). */
 static double
@@ -2518,6 +2703,10 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	/* Near matches only for a word the guide does not use as such. */
 	if (!near || t != NONE)
 		return ref;
+	if ((t = plural_verb(s, li, st, sl)) != NONE) {
+		add_term(s, t, 1.0, 1);
+		return s->terms[t].idf;
+	}
 	real = known_stem(s, li, st, sl);
 	/* Prefixes: other stems that start with this one: a word cut short
 	 * ("ordi", "compu"), or a word of the language as the first part of
@@ -2703,7 +2892,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli;
+	int qli, qneg;
+	unsigned qbranch;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
 		return 0;
@@ -2717,6 +2907,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	qli = question_lang(s, lang, prev);
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
+	qbranch = text_branch(text, lang);
+	qneg = (qbranch & BRANCH_NOT) != 0;
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -2804,11 +2996,16 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
+	if (W_BRANCH > 0 && !s->calibrating)
+		hits_branch(s, qneg);
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
 		double local = sc->lacc[sec] / norm;
 		double ask = sc->secask[sec], pask;
+		/* A branch given its pair's evidence scores as its pair
+		 * would have: the same heading share of the same heading. */
+		uint32_t hsec = sc->swapped[sec] ? s->pair[sec] : sec;
 		long who = ask > 0 ? (long)sc->secwho[sec] : -1;
 		size_t k, nm;
 		int off;
@@ -2817,10 +3014,12 @@ query_run(const struct search *s, const char *text, const char *lang,
 		plain = score;
 		if (sc->hacc[sec] > 0)
 			score += HEADING_BONUS * 2 * sc->hacc[sec] /
-			    (s->hmass[sec] + norm);
+			    (s->hmass[hsec] + norm);
 		head = sc->hacc[sec] / norm;
-		/* The best ask: its own, or its page's. */
-		local += W_ASK * ask;
+		/* The best ask: its own, or its page's; and its own again. */
+		local += W_ASK * ask + W_ASK_OWN * ask;
+		score += W_ASK_OWN * ask;
+		plain += W_ASK_OWN * ask;
 		pask = sc->pageask[s->secpage[sec]];
 		if (pask > ask) {
 			ask = pask;
@@ -2837,6 +3036,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		sc->lacc[sec] = 0;
 		sc->cacc[sec] = 0;
 		sc->nmatch[sec] = 0;
+		sc->swapped[sec] = 0;
 
 		if (qli >= 0 && (int)s->seclang[sec] != qli) {
 			score *= LANG_OTHER;
@@ -2852,6 +3052,17 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score *= SUBJECT_OTHER;
 			plain *= SUBJECT_OTHER;
 			local *= SUBJECT_OTHER;
+		}
+		/* A glossary term defines a word: it answers a question
+		 * that asks what a word means (an ask.define word: "what
+		 * is", "c'est quoi", "qué significa"), not every question
+		 * that uses the word ("our site is down" is not "Website
+		 * host"). Not while calibrating: page text asks nothing. */
+		if (s->term[sec] && !(qbranch & ASK_DEFINE) &&
+		    !s->calibrating) {
+			score *= W_TERM;
+			plain *= W_TERM;
+			local *= W_TERM;
 		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
@@ -2911,6 +3122,62 @@ query_run(const struct search *s, const char *text, const char *lang,
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
 	return nhits;
+}
+
+/* Swaps two sections' evidence (every accumulator query_run() scores). */
+static void
+scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
+{
+#define SWAP(f) do { __typeof__(sc->f[0]) x_ = sc->f[a];		\
+	sc->f[a] = sc->f[b]; sc->f[b] = x_; } while (0)
+	SWAP(acc);
+	SWAP(hacc);
+	SWAP(lacc);
+	SWAP(cacc);
+	SWAP(nmatch);
+	SWAP(cmax);
+#undef SWAP
+}
+
+/*
+ * A pair of branches is one step of a workflow page ("If you still have
+ * access to the account" / "If you no longer have access..."): the
+ * question's words say the pair is what it asks about, its loss words say
+ * which of the two it is in ("i can't log in anymore", "je peux plus me
+ * connecter", "ya no puedo entrar"). A touched positive branch that
+ * scores more than its pair, when the question has a loss word, gives its
+ * evidence to the pair and takes the pair's: the page's score stays, the
+ * branch shown is the one the question is in. And the other way round
+ * when the question has no loss word and the positive branch says the
+ * state goes on (a branch.still word: "If you still have access", not
+ * "If you get your device back", whose pair is the default state). The
+ * two headings share every other word: their words alone cannot tell
+ * them apart.
+ */
+static void
+hits_branch(const struct search *s, int qneg)
+{
+	struct scratch *sc = s->scr;
+	size_t i, k;
+
+	for (i = 0; i < sc->ntouched; i++) {
+		uint32_t a = sc->touched[i], b = s->pair[a];
+
+		if (b == NONE || sc->acc[a] <= sc->acc[b])
+			continue;
+		if (qneg ? (s->branch[a] & BRANCH_NOT) != 0 :
+		    !(s->branch[a] & BRANCH_NOT) ||
+		    !(s->branch[b] & BRANCH_STILL))
+			continue;
+		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
+			;
+		scratch_swap(sc, a, b);
+		sc->swapped[a] = sc->swapped[b] = 1;
+		if (k == sc->ntouched) {
+			sc->touched[i] = b;	/* a has nothing left */
+			sc->swapped[a] = 0;
+		}
+	}
 }
 
 /* Does section sec carry (not only in its asks) one of the concepts that
@@ -3781,12 +4048,36 @@ has_rival(const struct search_hit *hits, size_t n)
 	return 0;
 }
 
+/*
+ * Do the pages' own asks pick the best hit's page: its best ask (or its
+ * page's: search_hit.ask) reads ASK_PICK like the question, and more than
+ * that of every hit on another page among the SEARCH_AGREE_HITS best (a
+ * copy of its section and its page in another language are not another
+ * page)? The asks are the questions each page says it answers; read one
+ * by one, they tell pages apart where the scores nearly tie (lead_thin())
+ * and where the page prior, which reads them all at once, hesitates
+ * (prior_decide(): it puts no other page first, but leads by less than
+ * NB_DOUBT).
+ */
+static int
+asks_pick(const struct search_hit *hits, size_t n)
+{
+	if (n == 0 || hits[0].ask < ASK_PICK)
+		return 0;
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page != hits[0].page && !hits[k].copy &&
+		    !hits[k].translation && hits[k].ask >= hits[0].ask)
+			return 0;
+	return 1;
+}
+
 /* Is the best hit's lead thin (SEARCH_LEAD): the next two hits are on
  * other pages than its own (a copy of its own section on another page is
  * the same answer again, and its page in another language is its page:
  * search_hit.copy, search_hit.translation), the second nearly ties with
- * it, and it does not cover clearly more of the question
- * (SEARCH_LEAD_COVERAGE)? */
+ * it, it does not cover clearly more of the question
+ * (SEARCH_LEAD_COVERAGE), and the pages' asks do not pick its page
+ * (asks_pick())? */
 static int
 lead_thin(const struct search_hit *hits, size_t n)
 {
@@ -3794,7 +4085,7 @@ lead_thin(const struct search_hit *hits, size_t n)
 		if (hits[k].page == hits[0].page || hits[k].copy ||
 		    hits[k].translation)
 			return 0;
-	if (n < 3)
+	if (n < 3 || asks_pick(hits, n))
 		return 0;
 	return hits[1].score > SEARCH_LEAD * hits[0].score &&
 	    hits[0].coverage - hits[1].coverage < SEARCH_LEAD_COVERAGE;
@@ -3809,6 +4100,17 @@ is_long(const struct search_hit *h)
 
 	return h->words >= SEARCH_LONG_WORDS && h->topics > 0 &&
 	    (h->page_topics & all) == all;
+}
+
+/* How much of its tests a question's coverage must meet: all, or for a
+ * long one (is_long()) sqrt(SEARCH_LONG_WORDS / words), as its bar comes
+ * down: its many words no page uses dilute its coverage as they do its
+ * score (answer_bar(), prior_decide(), hit_unbacked()). */
+static double
+long_share(const struct search_hit *h)
+{
+	return is_long(h) ? sqrt((double)SEARCH_LONG_WORDS /
+	    (double)h->words) : 1;
 }
 
 /*
@@ -3929,9 +4231,7 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
 
 	if (pages_agree(hits, n))
 		bar *= SEARCH_AGREE;
-	if (is_long(h))
-		bar *= sqrt((double)SEARCH_LONG_WORDS / (double)h->words);
-	return bar;
+	return bar * long_share(h);
 }
 
 /*
@@ -3939,10 +4239,13 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * when it forbids an answer (NB_VETO: it moved the search's first hit;
  * NB_GATE: the first hit's page is unlikely), with *why; else 0, and
  * *bar raised when the first hit's page leads the next one by less than
- * NB_DOUBT (a contested page, or one the prior puts behind another). When
+ * NB_DOUBT (a contested page, or one the prior puts behind another),
+ * unless the prior puts no other page first and the asks one by one pick
+ * that page (asks_pick(): d->picked): they break a hesitation, not a
+ * contradiction. When
  * it leads by NB_DOUBT or more and the first hit covers NB_VOUCH_COVER of
- * the question, the prior vouches for the page (d->vouched set; a raised
- * bar sets d->doubted): the pages'
+ * the question (less for a long one: long_share()), the prior vouches for
+ * the page (d->vouched set; a raised bar sets d->doubted): the pages'
  * own asks, read as a whole, say which page the question is about, so
  * the bar comes down (NB_VOUCH_BAR) and the tests that doubt the page
  * from a part of the question give way (answer_refused(): the subject
@@ -3950,9 +4253,10 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * with no prior, leaves the decision as it is.
  */
 static int
-prior_decide(const struct search_hit *h, double *bar, enum search_prior *why,
-    struct search_decision *d)
+prior_decide(const struct search_hit *hits, size_t n, double *bar,
+    enum search_prior *why, struct search_decision *d)
 {
+	const struct search_hit *h = &hits[0];
 	double lead;
 
 	if (NB_VETO > 0 && h->prior_moved) {
@@ -3967,9 +4271,11 @@ prior_decide(const struct search_hit *h, double *bar, enum search_prior *why,
 	}
 	lead = h->page_p - h->page_rival;
 	if (lead < NB_DOUBT) {
-		d->doubted = 1;
-		*bar *= NB_DOUBT_BAR;
-	} else if (h->coverage >= NB_VOUCH_COVER) {
+		if (!(d->picked = lead >= 0 && asks_pick(hits, n))) {
+			d->doubted = 1;
+			*bar *= NB_DOUBT_BAR;
+		}
+	} else if (h->coverage >= NB_VOUCH_COVER * long_share(h)) {
 		d->vouched = 1;
 		*bar *= NB_VOUCH_BAR;
 	}
@@ -4082,20 +4388,37 @@ section_unclear(const struct search_hit *hits, size_t n, double bar)
 }
 
 /*
+ * Does the best hit's section stand out, on a page without asks, where
+ * its page would be offered (page_fits()): no other page near it
+ * (page_contested()) and the page's next section among the
+ * SEARCH_AGREE_HITS best scoring under PAGE_CLEAR of it (page_tie())?
+ * Then "which part?" has one clear reply, whatever the section's heading
+ * or the bar (docs/design.md, "A clear section of a clear page").
+ */
+static int
+section_clear(const struct search_hit *hits, size_t n, double bar)
+{
+	return PAGE_CLEAR > 0 && page_fits(hits, n) &&
+	    !page_contested(hits, n) && !page_tie(hits, n, bar, PAGE_CLEAR);
+}
+
+/*
  * search_decide() when the best hit's page has no asks (hits[0].page_p <
  * 0: the scores are all there is to go by; docs/design.md, "Pages
  * without asks"). r is answer_refused()'s reason, NULL when the best hit
  * is an answer by the rule of every page. Such an answer stands only
  * when its page is clear (page_contested(): no other page within
  * PAGE_OTHER of it; else choices) and so is its section
- * (section_unclear(); else the page).
+ * (section_unclear(); else the page). A section that stands out on a
+ * page that fits (section_clear()) is an answer whatever r or
+ * section_unclear() say (*clear set).
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
  * *refused (when not NULL) is why there is no answer.
  */
 static enum search_outcome
 plain_decide(const struct search_hit *hits, size_t n, double bar,
-    const char *r, const char **refused)
+    const char *r, const char **refused, int *clear)
 {
 	int page = 1;
 
@@ -4104,6 +4427,10 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		page = 0;
 	} else if (r == NULL)
 		r = section_unclear(hits, n, bar);
+	if (r != NULL && section_clear(hits, n, bar)) {
+		r = NULL;
+		*clear = 1;
+	}
 	if (refused != NULL)
 		*refused = r;
 	if (r == NULL)
@@ -4119,8 +4446,9 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
  * (NULL: it is, or its page has no asks: plain_decide() has its own
  * rules). Such a page's asks and the page prior draw everyday questions
  * that share its words ("dark mode in signal", "mute a work group chat")
- * to it, so the first hit must cover ASK_COVER of the question (not a
- * long one, whose many words no page uses); and when the page prior put
+ * to it, so the first hit must cover ASK_COVER of the question (less of a
+ * long one, whose many words no page uses: long_share()); and when the
+ * page prior put
  * it first rather than the search (search_hit.prior_moved), one of its
  * asks must read MOVED_ASK like the question: the prior is sure of a
  * page from a word or two as readily as from a whole question.
@@ -4130,7 +4458,7 @@ hit_unbacked(const struct search_hit *h)
 {
 	if (h->page_p < 0)
 		return NULL;
-	if (!is_long(h) && h->coverage < ASK_COVER)
+	if (h->coverage < ASK_COVER * long_share(h))
 		return "the best section covers too little of the question "
 		    "for a page with asks";
 	if (h->prior_moved && h->ask < MOVED_ASK)
@@ -4204,7 +4532,7 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	d->bar = answer_bar(hits, n, min_score);
 	d->exact = hits[0].exact;
 	if (prior && !d->exact)
-		no = prior_decide(&hits[0], &d->bar, &w, d);
+		no = prior_decide(hits, n, &d->bar, &w, d);
 	d->forbade = no;
 	if (why != NULL)
 		*why = w;
@@ -4219,7 +4547,8 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	/* A page without asks: plain_decide() (s11-dfak). */
 	if (hits[0].page_p < 0) {
 		d->plain = 1;
-		d->outcome = plain_decide(hits, n, d->bar, r, &d->refused);
+		d->outcome = plain_decide(hits, n, d->bar, r, &d->refused,
+		    &d->clear);
 		return d->outcome;
 	}
 	tie = r == NULL && page_tie(hits, n, d->bar, PAGE_TIE);
@@ -4353,11 +4682,14 @@ decide_calibrate(struct search *s)
 	char q[CALIB_PASSAGE * 2];
 
 	s->bar = -1;
+	s->calibrating = 1;
 	for (size_t i = 0; i < s->nsec; i++)
 		total += strlen(guide_section_text(s->g, i)) >=
 		    2 * CALIB_PASSAGE;
-	if (total * CALIB_PER_SEC < CALIB_MIN)
+	if (total * CALIB_PER_SEC < CALIB_MIN) {
+		s->calibrating = 0;
 		return;
+	}
 	stride = total * CALIB_PER_SEC / CALIB_MAX + 1;
 	near = xcalloc(total * CALIB_PER_SEC + 1, sizeof(*near));
 	for (size_t i = 0, j = 0; i < s->nsec; i++) {
@@ -4384,6 +4716,7 @@ decide_calibrate(struct search *s)
 		qsort(near, n, sizeof(*near), cmp_double);
 		s->bar = SEARCH_BAR_SHARE * near[n / 2];
 	}
+	s->calibrating = 0;
 	free(near);
 }
 
@@ -4478,6 +4811,7 @@ static const struct {
 	{ "lang_other", &rank_params.lang_other, NULL },
 	{ "w_asks", NULL, &rank_params.w_asks },
 	{ "w_ask", &rank_params.w_ask, NULL },
+	{ "w_ask_own", &rank_params.w_ask_own, NULL },
 	{ "nb_alpha", &rank_params.nb_alpha, NULL },
 	{ "nb_beta", &rank_params.nb_beta, NULL },
 	{ "nb_k", &rank_params.nb_k, NULL },
@@ -4494,6 +4828,7 @@ static const struct {
 	{ "ask_cover", &rank_params.ask_cover, NULL },
 	{ "moved_ask", &rank_params.moved_ask, NULL },
 	{ "exact_ask", &rank_params.exact_ask, NULL },
+	{ "ask_pick", &rank_params.ask_pick, NULL },
 	{ "page_hits", &rank_params.page_hits, NULL },
 	{ "page_cover", &rank_params.page_cover, NULL },
 	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },
@@ -4503,6 +4838,9 @@ static const struct {
 	{ "page_other", &rank_params.page_other, NULL },
 	{ "page_section", &rank_params.page_section, NULL },
 	{ "page_heading", &rank_params.page_heading, NULL },
+	{ "page_clear", &rank_params.page_clear, NULL },
+	{ "w_term", &rank_params.w_term, NULL },
+	{ "w_branch", &rank_params.w_branch, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

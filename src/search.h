@@ -19,7 +19,8 @@
  * for a section in another language than the question's; the words of a
  * section's asks (guide.h, and its page's) are one more field, and the
  * best single ask's similarity to the question (idf-weighted Dice) is
- * added at W_ASK (search.c). So about 1 means
+ * added at W_ASK, and the section's own best ask's again at W_ASK_OWN
+ * (search.c). So about 1 means
  * "every word found once in the body", more when found in the heading; a
  * question made of words the guide does not use finds nothing. When the
  * guide has asks, the ten best hits are then reordered by score x
@@ -265,15 +266,21 @@ double search_min_score(const struct search *s);
  * hit's, the second scores more than SEARCH_LEAD of the best, and the
  * best covers less than SEARCH_LEAD_COVERAGE more of the question than
  * the second. Two pages nearly tie and nothing backs the first: the
- * person chooses rather than get a confident guess. A hit whose text is
+ * person chooses rather than get a confident guess; unless the pages'
+ * asks pick the first hit's page (its best ask reads 0.5 like the
+ * question, more than any other page's among the three best: search.c
+ * asks_pick()). A hit whose text is
  * the best hit's own (search_hit.copy: a guide holding a page twice), or
  * a section of its page in another language (search_hit.translation), is
  * not another page there.
  * The page prior (search_hit.page_p) moves the bar: when the first
  * hit's page leads the next page by less than 0.75 in p(page) (the prior
- * hesitates, or puts another page first), the bar is 2 times higher;
- * when it leads by 0.75 or more and the first hit covers half the
- * question or more, the prior vouches for the page: the bar is 0.7 times
+ * hesitates, or puts another page first), the bar is 2 times higher,
+ * unless the prior puts no other page first and the asks pick the first
+ * hit's page (as for a thin lead); when it leads by 0.75 or more and the
+ * first hit covers half the question or more (times
+ * sqrt(SEARCH_LONG_WORDS / words) for a long question, as its bar), the
+ * prior vouches for the page: the bar is 0.7 times
  * the bar, and neither the subject test nor a thin lead refuses the hit
  * (the pages' own asks say which page the question is about; search.c:
  * prior_decide(), measured on the tune halves). A first hit whose page
@@ -318,22 +325,29 @@ enum search_outcome search_decide(const struct search_hit *hits, size_t n,
  * score bar it held the best hit to (bar: min_score after agreement, a
  * long question and the page prior), what the page prior did to that bar
  * (vouched: the bar times its vouch factor, the subject test and a thin
- * lead waived; doubted: a higher bar; forbade: no answer at all), and
+ * lead waived; doubted: a higher bar; forbade: no answer at all; picked:
+ * the prior hesitated, putting no other page first, and the pages' asks
+ * pick the first hit's page, so no higher bar: search.c asks_pick()), and
  * refused, why the best hit is no answer (NULL for an answer, static
  * text). plain is set when the best hit's page has no asks (search.c:
  * plain_decide()'s rules apply and the prior has no part); exact when
  * its own ask reads like the question (search_hit.exact): then the bar,
  * the page prior and every test but the subject and a not-ask have no
- * part (refused says which of those two refused it).
+ * part (refused says which of those two refused it); clear when a page
+ * without asks gave an answer because its section stands out where the
+ * page would be offered (search.c: section_clear()), whatever the bar,
+ * the section's coverage or its heading.
  */
 struct search_decision {
 	enum search_outcome	 outcome;
 	double			 bar;
 	int			 vouched;
 	int			 doubted;
+	int			 picked;
 	int			 forbade;
 	int			 plain;
 	int			 exact;
+	int			 clear;
 	const char		*refused;
 };
 /* The decision on hits (search_decide()'s) with its record filled into

@@ -66,6 +66,10 @@ concepts fr "quelqu'un a mis mon adresse perso sur un forum" doxxing
 concepts fr "je reçois des insultes tous les jours sur twitter" \
     harassment twitter
 concepts es "me acosan por whatsapp desde hace semanas" harassment whatsapp
+# A threat of violence in everyday words (s12-rrank): [physical-harm].
+concepts fr "un mec menace de venir me frapper" threats physical-harm
+concepts en "he said he would beat me up after the protest" physical-harm
+concepts es "me escribió que me va a dar una paliza" physical-harm
 concepts en "twitter locked my account, how do i get it back" \
     account-suspended account twitter
 concepts en "the police confiscated my computer" seized device police

@@ -22,8 +22,13 @@ reply() {
 	awk -v n="$1" '/^> / { k++; next } k == n' "$T/out"
 }
 
+# A question naming two parts of the page that nearly tie: the page.
+# (With one of them alone, "insults in public replies on twitter", that
+# part stands out: an answer, search.c section_clear().)
+Q="insults in public replies and private messages on twitter"
+
 # --ask: one question, the list.
-$SECOURS --ask "insults in public replies on twitter" --guide "$G" \
+$SECOURS --ask "$Q" --guide "$G" \
     >"$T/out" 2>"$T/err"
 check "--ask: status 0" [ $? -eq 0 ]
 check "...the page's list: its title" \
@@ -33,20 +38,30 @@ check "...at most a phone screen (8), the rest counted" \
     sh -c '! grep -q "^9) " "$1" && grep -q "^Not listed here: 1 more" "$1"' \
     sh "$T/out"
 check "...no raw key" no_raw_key "$T/out"
-$SECOURS --ask "insults in public replies on twitter" --explain \
+$SECOURS --ask "$Q" --explain \
     --guide "$G" >"$T/out" 2>&1
 check "--explain says why a page" \
     grep -q '^page outcome: [23] of the 3 best hits are on this page' "$T/out"
 
+# One part alone stands out from the page's others: an answer, and
+# --explain says why (search.c section_clear()).
+$SECOURS --ask "insults in public replies on twitter" --explain \
+    --guide "$G" >"$T/out" 2>&1
+check "one part that stands out: an answer" \
+    grep -qx 'Online Harassment › Where does it happen?' "$T/out"
+check "...--explain says why an answer" grep -q \
+    '^its page has no asks and would be offered, and the first section stands out' \
+    "$T/out"
+
 # --console: a whole conversation.
-printf '%s\n' "insults in public replies on twitter" 2 MORE 9 0 8 MORE MORE \
-    MORE >"$T/in"
+printf '%s\n' "$Q" 3 MORE 9 0 8 MORE MORE MORE \
+    >"$T/in"
 $SECOURS --console --guide "$G" <"$T/in" >"$T/out" 2>"$T/err"
 check "--console: status 0" [ $? -eq 0 ]
 check "...every line got a reply" \
     [ "$(grep -c '^> ' "$T/out")" -eq "$(wc -l <"$T/in")" ]
 reply 2 >"$T/r2"
-check "...'2' reads the list's second part" \
+check "...'3' reads the list's third part" \
     sh -c 'head -1 "$1" | grep -qx "Online Harassment › Introduction"' \
     sh "$T/r2"
 reply 3 >"$T/r3"

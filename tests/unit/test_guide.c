@@ -454,6 +454,7 @@ test_empty_heading(void)
 {
 	struct guide *g = guide_new();
 	size_t i;
+	char *log;
 
 	LOAD(g, "a.md", "## Zebra crossing\n\n## Second\n\nSecond text.\n",
 	    "en");
@@ -491,6 +492,25 @@ test_empty_heading(void)
 	    "an empty H1 followed by another H1 is not the title");
 	CHECK_STR("how do i stay safe online", guide_page_asks(g, 4),
 	    "...and the asks block under it is the page's");
+	/* Nor under an empty heading further down (one followed by a
+	 * heading of its level, or the page's last): no section, so the
+	 * page's, with a warning naming the page and the heading. */
+	free(log_take());
+	LOAD(g, "f.md", "# Chat apps\n\nIt depends on who you talk to.\n\n"
+	    "## Choosing an app\n\n"
+	    "<!-- asks:\nwhich messenger is best for a journalist\n-->\n\n"
+	    "## Signal\n\nSignal encrypts calls.\n\n"
+	    "## Later\n\n<!-- asks:\nwhat comes next\n-->\n", "en");
+	log = log_take();
+	CHECK_STR("which messenger is best for a journalist\nwhat comes next",
+	    guide_page_asks(g, 5), "asks under an empty heading further "
+	    "down are the page's, not lost");
+	CHECK_INT(2, guide_page_nsections(g, 5),
+	    "...the empty headings are still no sections");
+	CHECK(strstr(log, "f.md: asks block under \"Choosing an app\", a "
+	    "heading with no text: kept as the page's") != NULL,
+	    "...with a warning naming the page and the heading");
+	free(log);
 	guide_free(g);
 }
 
@@ -754,8 +774,9 @@ test_asks(void)
 	free(log_take());
 	CHECK_INT(0, LOAD(g, "asks.en.md", page, "en"), "asks page loads");
 	log = log_take();
-	CHECK_STR("my cell is gone\nsomeone nicked my mobile",
-	    guide_page_asks(g, 0), "the title's block is the page's");
+	CHECK_STR("my cell is gone\nsomeone nicked my mobile\nstill open here",
+	    guide_page_asks(g, 0), "the title's block is the page's (and "
+	    "the block under the empty \"Last steps\", below)");
 	CHECK_STR("", guide_section_asks(g, 0),
 	    "...not the introduction's own");
 	s = section_by_heading(g, 0, "Lock it from afar");
@@ -1025,6 +1046,98 @@ test_no_markup_left(void)
 	guide_free(g);
 }
 
+/* Where an excerpt of at most chars characters ends, against where it
+ * should (the bytes before the expected end's text). */
+static void
+check_cut(const char *s, const char *lim_at, const char *want_after,
+    const char *name)
+{
+	size_t chars = (size_t)(strstr(s, lim_at) - s) + strlen(lim_at);
+	size_t want = (size_t)(strstr(s, want_after) - s) +
+	    strlen(want_after);
+
+	CHECK_INT((long)want, (long)guide_excerpt_cut(s, chars), name);
+}
+
+/* guide_excerpt_cut(): abbreviations, numbers and numbered items end no
+ * sentence (en, fr, es); a sentence that says "below" is not shown
+ * without the first line of what it points to. */
+static void
+test_excerpt_cut(void)
+{
+	check_cut("Keep it updated. Old systems, i.e. Android 4.4 and older, "
+	    "get nothing.", "Android", "updated.", "'i.e.' ends no sentence");
+	check_cut("Keep it updated. Use an app, e.g. Signal for calls.",
+	    "Signal", "updated.", "'e.g.' before a capital ends no sentence");
+	check_cut("Mettez-le à jour. Prenez une appli, p. ex. Signal pour "
+	    "appeler.", "Signal", "jour.", "'p. ex.' ends no sentence");
+	check_cut("Actualízalo. Usa una app, p.ej. Signal para llamar.",
+	    "Signal", "Actualízalo.", "'p.ej.' ends no sentence");
+	check_cut("Ask someone you trust. Dr. Ortiz can help you there.",
+	    "Ortiz", "trust.", "'Dr.' ends no sentence");
+	check_cut("Phones, laptops, etc. and anything else you carry.",
+	    "anything", "anything", "'etc.' before a lower-case word ends no "
+	    "sentence (the last space instead)");
+	check_cut("Steps to follow now:\n2. Open the settings and look.",
+	    "settings", "now:", "a numbered item's '2.' ends no sentence");
+	check_cut("It was fixed in 2019. Update it now and restart.",
+	    "restart", "2019.", "a year ending a sentence still does");
+	check_cut("It works. Then the rest goes on.", "rest", "works.",
+	    "a plain sentence end still cuts");
+	check_cut("An IREX initiative. https://www.irex.org/ helps.", "helps",
+	    "initiative.", "...and one before a link");
+	check_cut("This part is long enough to be shown alone. Call the "
+	    "organisations below early.\n- Access Now: help@accessnow.org\n"
+	    "- Front Line Defenders", "Access", "alone.", "a pointer is not "
+	    "shown without the first line it points to: the cut goes before "
+	    "its sentence");
+	check_cut("This part is long enough to be shown alone. Call the "
+	    "organisations below early.\n- Access Now: help@accessnow.org\n"
+	    "- Front Line Defenders", "Front", "accessnow.org",
+	    "...and is kept when that line is shown");
+}
+
+/* guide_section_shown(): a pointer to another section is named or left
+ * out for the reader; the search's text is the page's. */
+static void
+test_pointers(void)
+{
+	struct guide *g = guide_new();
+	long s;
+
+	LOAD(g, "arrested.en.md", "# Arrested\n\n## Their safety\n\n"
+	    "- Find a lawyer.\n- Call the organisations below early.\n\n"
+	    "Everything else comes after this.\n\n"
+	    "## Devices\n\n- A warning from the state (see below).\n"
+	    "- Act in the order below:\n  - lock it\n  - erase it\n\n"
+	    "## Organisations that help\n\n- Access Now\n", "en");
+	LOAD(g, "arrete.fr.md", "# Arrêté\n\n## Sa sécurité\n\n"
+	    "- Contactez les organisations ci-dessous.\n- Un avocat.\n\n"
+	    "## Organisations qui aident\n\n- Access Now\n", "fr");
+	s = section_by_heading(g, 0, "Their safety");
+	CHECK(s >= 0 && strstr(guide_section_shown(g, (size_t)s),
+	    "Call the organisations (\xe2\x80\x9cOrganisations that help"
+	    "\xe2\x80\x9d) early.") != NULL, "a pointer out of its section "
+	    "names the later section it means, for the reader");
+	CHECK(strstr(text_of(g, s), "organisations below early") != NULL,
+	    "...the search's text is as written");
+	s = section_by_heading(g, 0, "Devices");
+	CHECK(s >= 0 && strstr(guide_section_shown(g, (size_t)s),
+	    "- A warning from the state.\n") != NULL,
+	    "a short '(see below)' is left out");
+	CHECK(s >= 0 && strstr(guide_section_shown(g, (size_t)s),
+	    "Act in the order below:") != NULL,
+	    "a pointer followed by what it points to stays");
+	s = section_by_heading(g, 1, "Sa sécurité");
+	CHECK(s >= 0 && strstr(guide_section_shown(g, (size_t)s),
+	    "les organisations (\xc2\xab Organisations qui aident \xc2\xbb)")
+	    != NULL, "...in French too");
+	s = section_by_heading(g, 0, "Organisations that help");
+	CHECK(s >= 0 && guide_section_shown(g, (size_t)s) == text_of(g, s),
+	    "a section without one shows its text");
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -1056,6 +1169,8 @@ main(void)
 	test_broken_dir();
 	test_buffers();
 	test_asks();
+	test_excerpt_cut();
+	test_pointers();
 	test_notasks();
 	test_no_markup_left();
 	log_close();

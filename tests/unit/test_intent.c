@@ -59,6 +59,26 @@ static const struct {
 	{ "que faire si je vais être arrêté", 0, 0, 0 },
 	{ "qué hago si me van a detener", 0, 0, 0 },
 	{ "help me please", 0, 1, 0 },
+	/* Someone who knows where the person lives, alone (s12-ux2). */
+	{ "they know where I live", 1, 0, 0 },
+	{ "ils savent où j'habite", 1, 0, 0 },
+	{ "saben dónde vivo", 1, 0, 0 },
+	/* A qualifier ("online", "last year") cancels only the danger
+	 * words of its own clause (s12-ux2). */
+	{ "someone is following me and harassing me online", 1, 0, 0 },
+	{ "someone is following me online", 0, 0, 0 },
+	{ "they are following me on twitter, and I think they know where "
+	    "I live", 1, 0, 0 },
+	{ "they raided my house last year", 0, 0, 0 },
+	{ "they raided my house last year, and now they are coming", 1, 0, 0 },
+	{ "on me suit en ligne", 0, 0, 0 },
+	{ "on me suit et on m'insulte en ligne", 1, 0, 0 },
+	{ "alguien me sigue en twitter", 0, 0, 0 },
+	{ "alguien me sigue y me acosan en linea", 1, 0, 0 },
+	/* ...in the text's language: Spanish "y" cuts no French "il y a". */
+	{ "ils m'ont frappé il y a des mois", 0, 0, 0 },
+	/* A hypothesis still covers the whole message. */
+	{ "what if they know where I live, and come", 0, 0, 0 },
 	{ "I want to kill myself", 0, 0, 1 },
 	{ "my friend is suicidal", 0, 0, 1 },
 	{ "je veux mourir", 0, 0, 1 },
@@ -81,6 +101,45 @@ static const struct {
 	{ "je meurs de rire", 0, 0, 0 },
 	{ "me muero de risa", 0, 0, 0 },
 	{ "dead battery", 0, 0, 0 },
+	/* A tester's misses of 2026-12-07 (s12-safe). */
+	{ "je pense au suicide", 0, 0, 1 },
+	{ "je veux en finir", 0, 0, 1 },
+	{ "pienso en el suicidio", 0, 0, 1 },
+	{ "quiero acabar con todo", 0, 0, 1 },
+	{ "i feel like giving up on everything", 0, 0, 1 },
+	{ "sometimes i think everyone would be better off without me",
+	    0, 0, 1 },
+	{ "i want to disappear", 0, 0, 1 },
+	{ "kill myself lol this wifi is so slow", 0, 0, 1 },
+	{ "police knocking on the door", 1, 0, 0 },
+	{ "the police are searching my apartment", 1, 0, 0 },
+	{ "someone is standing outside my flat", 1, 0, 0 },
+	{ "a man has been following me all week", 1, 0, 0 },
+	{ "theres a car following me every day since the protest", 1, 0, 0 },
+	{ "they are watching my house", 1, 0, 0 },
+	{ "they have a warrant", 1, 0, 0 },
+	{ "i'm scared they'll kill me", 1, 0, 0 },
+	{ "he threatened to hurt my kids", 1, 0, 0 },
+	/* Words those share with ordinary questions. */
+	{ "i want to disappear from google", 0, 0, 0 },
+	{ "quiero desaparecer de internet", 0, 0, 0 },
+	{ "je veux en finir avec les spams", 0, 0, 0 },
+	{ "quiero acabar con el spam", 0, 0, 0 },
+	{ "someone is trying to get into my account", 0, 0, 0 },
+	{ "están dentro de mi cuenta", 0, 0, 0 },
+	{ "ils surveillent mon téléphone ?", 0, 0, 0 },
+	{ "a court issued a warrant to take down our website", 0, 0, 0 },
+	{ "my phone can't go on the wifi", 0, 0, 0 },
+	/* A scene: someone, doing something, at the person's place. */
+	{ "the police have surrounded the house", 1, 0, 0 },
+	{ "two guys in a van parked across from my building all day", 1, 0,
+	    0 },
+	{ "des policiers encerclent l'immeuble", 1, 0, 0 },
+	{ "unos tipos estan vigilando mi casa desde la esquina", 1, 0, 0 },
+	{ "can police see my location when i am in front of the office", 0, 0, 0 },
+	{ "can they see my screen if i'm waiting in the office", 0, 0, 0 },
+	{ "I don't want to stop living in fear, I want to fight back", 0, 0,
+	    0 },
 	{ "", 0, 0, 0 },
 };
 
@@ -109,13 +168,25 @@ test_cases(const struct intent *in)
 	    "no data: no self-harm");
 }
 
-/* lang TAB question TAB expected; '#' comments. Every line is a check. */
+/* What test_heldout() reads of a set's lines. */
+enum heldout {
+	HELD_DANGER,		/* each line a check of intent_danger() */
+	HELD_BOTH,		/* and of intent_self_harm() */
+	HELD_TOTALS,		/* both, as totals only: no check per line */
+};
+
+/*
+ * lang TAB question TAB expected; '#' comments. intent_danger() must say 1
+ * on "!danger" lines, 0 on the others; intent_self_harm() 1 on "!self"
+ * lines, 0 on the others (but with HELD_DANGER). Totals printed.
+ */
 static void
-test_heldout(const struct intent *in, const char *path)
+test_heldout(const struct intent *in, const char *path, enum heldout how)
 {
 	FILE *f = fopen(path, "r");
 	char line[2048];
 	int n = 0, tp = 0, fn = 0, fp = 0, tn = 0;
+	int stp = 0, sfn = 0, sfp = 0, stn = 0;
 
 	if (f == NULL) {
 		CHECK(0, "held-out danger set readable");
@@ -123,7 +194,7 @@ test_heldout(const struct intent *in, const char *path)
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *q, *want, *nl;
-		int is_danger, said;
+		int is_danger, said, is_self, self;
 		char name[2200];
 
 		if (line[0] == '#' || line[0] == '\n')
@@ -148,12 +219,32 @@ test_heldout(const struct intent *in, const char *path)
 			tn++;
 		(void)util_snprintf(name, sizeof(name), "held-out %s %s: %s",
 		    line, is_danger ? "danger" : "not danger", q);
-		CHECK_INT(is_danger, said, name);
+		if (how != HELD_TOTALS)
+			CHECK_INT(is_danger, said, name);
+		if (how == HELD_DANGER)
+			continue;
+		is_self = strcmp(want, "!self") == 0;
+		self = intent_self_harm(in, q, NULL);
+		if (is_self && self)
+			stp++;
+		else if (is_self)
+			sfn++;
+		else if (self)
+			sfp++;
+		else
+			stn++;
+		(void)util_snprintf(name, sizeof(name), "probe %s %s: %s",
+		    line, is_self ? "self-harm" : "not self-harm", q);
+		if (how != HELD_TOTALS)
+			CHECK_INT(is_self, self, name);
 	}
 	fclose(f);
-	printf("# held-out danger set: %d lines; danger found %d of %d, "
-	    "missed %d; false alarms %d of %d\n", n, tp, tp + fn, fn, fp,
-	    fp + tn);
+	printf("# %s: %d lines; danger found %d of %d, missed %d; false "
+	    "alarms %d of %d\n", path, n, tp, tp + fn, fn, fp, fp + tn);
+	if (how != HELD_DANGER)
+		printf("# %s: self-harm found %d of %d, missed %d; false "
+		    "alarms %d of %d\n", path, stp, stp + sfn, sfn, sfp,
+		    sfp + stn);
 	CHECK(n >= 20, "held-out danger set has lines");
 }
 
@@ -177,7 +268,16 @@ main(void)
 	test_cases(in);
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-danger.tsv", top);
-	test_heldout(in, path);
+	test_heldout(in, path, HELD_DANGER);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-safety-probe.tsv", top);
+	test_heldout(in, path, HELD_BOTH);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-safety-probe2.tsv", top);
+	test_heldout(in, path, HELD_BOTH);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-safety-blind.tsv", top);
+	test_heldout(in, path, HELD_TOTALS);
 	intent_free(in);
 	return TAP_DONE();
 }

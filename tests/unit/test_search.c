@@ -22,23 +22,25 @@
 static char fixdir[1024];
 
 /* The rules of a page without asks (search.c: plain_decide(), the
- * constants page_other, page_section and page_heading) off (0: the
- * decision of every page) or as the daemon has them (-1), so that checks
- * of the rules of every page hold on hand-made hits, which have no page
- * prior. */
+ * constants page_other, page_section, page_heading and page_clear) off
+ * (0: the decision of every page) or as the daemon has them (-1), so
+ * that checks of the rules of every page hold on hand-made hits, which
+ * have no page prior. */
 static void
 plain_on(int on)
 {
-	static double other = -1, section = -1, heading = -1;
+	static double other = -1, section = -1, heading = -1, clear = -1;
 
 	if (other < 0) {
 		(void)search_tune_get("page_other", &other);
 		(void)search_tune_get("page_section", &section);
 		(void)search_tune_get("page_heading", &heading);
+		(void)search_tune_get("page_clear", &clear);
 	}
 	(void)search_tune_set("page_other", on == 0 ? 2 : other);
 	(void)search_tune_set("page_section", on == 0 ? 2 : section);
 	(void)search_tune_set("page_heading", on == 0 ? 0 : heading);
+	(void)search_tune_set("page_clear", on == 0 ? 0 : clear);
 }
 
 /* The page outcome (search.h: SEARCH_PAGE) on as s10-page measured it
@@ -1337,6 +1339,80 @@ test_decide_record(void)
 }
 
 /*
+ * The pages' asks pick the first hit's page (search.c: asks_pick()): its
+ * best ask reads ask_pick like the question, more than any other page's
+ * among the best three. Then a thin lead over another page does not
+ * refuse it, nor does a page prior that hesitates (no higher bar); a
+ * prior that puts another page first still raises the bar. Asks that tie
+ * with another page's, or that read less than ask_pick like the
+ * question, pick nothing.
+ */
+/* A ranking constant's value (src/search_tune.h), -1 when it has none. */
+static double
+tuned(const char *name)
+{
+	double v = -1;
+
+	return search_tune_get(name, &v) == 0 ? v : -1;
+}
+
+static void
+test_decide_asks_pick(void)
+{
+	const double m = 0.8, top = 3 * m, pick = tuned("ask_pick"),
+	    dbar = tuned("nb_doubt_bar");
+	struct search_hit h[3];
+	struct search_decision d;
+
+	CHECK(pick > 0.2 && pick < 0.8 && dbar > 1,
+	    "the asks pick a page from ask_pick");
+	plain_on(0);
+	lead_thin_hits(h, top);
+	for (size_t k = 0; k < 3; k++) {
+		h[k].page_p = 0.95;
+		h[k].page_rival = 0.9;
+		h[k].ask = pick - 0.1;
+	}
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "another page nearly ties, the prior hesitates, no ask reads "
+	    "like the question: choices (the thin lead)");
+	h[0].ask = pick + 0.1;
+	CHECK_INT(SEARCH_ANSWER, search_decide_why(h, 3, m, &d),
+	    "...the first hit's ask reads like the question, more than the "
+	    "other pages': an answer");
+	CHECK(d.picked && !d.doubted && fabs(d.bar - m) < 1e-9,
+	    "...the record: the asks picked the page, no higher bar");
+	h[2].ask = h[0].ask;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...another page's ask reads as much like it: choices");
+	h[2].translation = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "...its own page in another language is no other page: an "
+	    "answer");
+	h[2].translation = 0;
+	h[2].ask = pick - 0.1;
+	/* The prior alone: no thin lead, a score between the bar and
+	 * nb_doubt_bar times it. */
+	h[1].score = h[2].score = top * 0.5;
+	h[0].score = m * (1 + dbar) / 2;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
+	    "under the doubted bar, the prior hesitating, the asks picking "
+	    "its page: an answer");
+	h[0].page_p = 0.3;
+	h[0].page_rival = 0.6;
+	CHECK_INT(SEARCH_CHOICES, search_decide_why(h, 3, m, &d),
+	    "...the prior putting another page first: choices");
+	CHECK(d.doubted && !d.picked, "...the record: doubted, the asks do "
+	    "not overrule a contradiction");
+	h[0].page_p = 0.95;
+	h[0].page_rival = 0.9;
+	h[0].ask = pick - 0.05;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...its ask under ask_pick: choices");
+	plain_on(-1);
+}
+
+/*
  * The first hit on a page with asks must be backed by the question
  * (search.c: hit_unbacked()): it covers ask_cover of it (a long question
  * aside), and when the page prior, not the search, put it first, one of
@@ -1371,12 +1447,19 @@ test_decide_unbacked(void)
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
 	    "...covering a little over ask_cover: an answer");
 	h[0].coverage = h[0].heading = cover - 0.05;
-	h[0].words = 12;
-	h[0].matched = 5;
+	h[0].words = 40;
+	h[0].matched = 8;
 	h[0].topics = 1;
 	h[0].page_topics = h[0].title_topics = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
-	    "...a long question whose topics its page carries: an answer");
+	    "...a long question whose topics its page carries, of 40 words: "
+	    "an answer (ask_cover x sqrt(10/40) is half of it)");
+	h[0].words = 12;
+	h[0].matched = 5;
+	CHECK(cover - 0.05 < cover * sqrt(10.0 / 12), "...of 12 words, it "
+	    "covers less than ask_cover x sqrt(10/12)");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "...so choices: a long question's share is scaled, not waived");
 	h[0] = mkhit(top, 0.9, 1, 4, 4);
 	h[0].page_p = 0.99;
 	h[0].page_rival = 0.01;
@@ -1576,6 +1659,35 @@ check_plain(const struct search_hit *h, size_t n, double m, int want,
 	CHECK_INT(want, search_decide(h, n, m), what);
 }
 
+/* page_clear (search.c: section_clear()) off (0) or as the daemon has
+ * it (-1). */
+static void
+clear_on(int on)
+{
+	static double clear = -1;
+
+	if (clear < 0)
+		(void)search_tune_get("page_clear", &clear);
+	(void)search_tune_set("page_clear", on == 0 ? 0 : clear);
+}
+
+/* Hits that the rules of a page without asks make the page with
+ * page_clear off, and an answer as the daemon has them, its record saying
+ * why (search_decision.clear): the rule fails on the old rules. */
+static void
+check_clear(const struct search_hit *h, size_t n, double m,
+    const char *what)
+{
+	struct search_decision d;
+
+	clear_on(0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...page_clear off: the page");
+	clear_on(-1);
+	CHECK(search_decide_why(h, n, m, &d) == SEARCH_ANSWER && d.plain &&
+	    d.clear && d.refused == NULL, what);
+}
+
 /*
  * A page without asks (search.c: plain_decide()): an answer only when
  * its section clearly beats the page's other sections (page_section; and
@@ -1583,7 +1695,9 @@ check_plain(const struct search_hit *h, size_t n, double m, int want,
  * clearly beats the other pages (page_other); the page ("which part?")
  * when the page is clear but not the section; choices when the page is
  * not clear. Each of the first three fails on the rule of every page,
- * which answers.
+ * which answers. But a section that stands out from its page's others
+ * where the page fits (page_clear) is an answer, whatever its heading or
+ * the bar (s12-ddec).
  */
 static void
 test_decide_plain(void)
@@ -1633,8 +1747,14 @@ test_decide_plain(void)
 	    h[0].score > m, "phone trust: the three best on the phone page, "
 	    "the first well ahead, its heading naming little of the "
 	    "question");
-	check_plain(h, n, m, SEARCH_PAGE, "...a page without asks: what "
-	    "ranked it is the page's words, the page");
+	plain_on(0);
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...the rule of every page: an answer");
+	plain_on(-1);
+	clear_on(0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...a page without "
+	    "asks, page_clear off: what ranked it is the page's words, the "
+	    "page");
 	{
 		char why[512] = "";
 
@@ -1643,6 +1763,25 @@ test_decide_plain(void)
 		    "this page; the three best hits are on this page and the "
 		    "best one's heading names little of the question") == why,
 		    "...--explain says why");
+	}
+	clear_on(-1);
+	check_clear(h, n, m, "...as the daemon has it: the page fits and "
+	    "the first section stands out from its page's others (the next "
+	    "under page_clear of it): an answer");
+	check_clear(h, n, h[0].score * 1.5, "...under a bar it does not "
+	    "reach, the same: an answer, not the page");
+	h[1].score = h[0].score * 0.7;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...the page's next "
+	    "section at 0.7 of it: the page (its heading names little)");
+	h[1].score = h[0].score * 0.5;
+	h[2].page = h[0].page + 1;
+	h[2].score = h[0].score * 0.95;
+	{
+		struct search_decision d;
+
+		CHECK(search_decide_why(h, n, h[0].score * 1.5, &d) ==
+		    SEARCH_PAGE && !d.clear, "...another page at 0.95 of it, "
+		    "under the bar: not clear, the page as before");
 	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
@@ -1999,7 +2138,7 @@ test_asks(void)
 	struct search_hit h[3];
 	const char *q = "a thief emptied my wallet app overnight, help";
 	const char *a;
-	double w_asks = -1, w_ask = -1;
+	double w_asks = -1, w_ask = -1, w_ask_own = -1;
 	size_t n, len;
 
 	guide_load_buffer(g, "money.en.md", asks_money, strlen(asks_money),
@@ -2020,9 +2159,12 @@ test_asks(void)
 	    "one ask close to the question, against several sharing a word");
 	search_free(s);
 
-	/* The same asks without the per-ask similarity: their words as a
-	 * field only tie, and the section first on the page wins. */
+	/* The same asks without the per-ask similarity (the best ask's and
+	 * a section's own): their words as a field only tie, and the
+	 * section first on the page wins. */
+	search_tune_get("w_ask_own", &w_ask_own);
 	search_tune_set("w_ask", 0);
+	search_tune_set("w_ask_own", 0);
 	s = search_new(g);
 	n = search_query(s, q, "en", h, 3);
 	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
@@ -2040,6 +2182,7 @@ test_asks(void)
 	search_free(s);
 	search_tune_set("w_asks", w_asks);
 	search_tune_set("w_ask", w_ask);
+	search_tune_set("w_ask_own", w_ask_own);
 	guide_free(g);
 
 	/* A page carries what its text says, not what its asks name: an
@@ -2076,6 +2219,74 @@ test_asks(void)
 		lexicon_free(lx);
 		buf_release(&page);
 	}
+}
+
+/*
+ * A section's own ask counts again on top of the best ask (w_ask_own): a
+ * page's ask lifts all its sections alike, a section's own tells them
+ * apart. The screen-lock section's text says three of the question's four
+ * words; the section on a taken phone says none of them, but one of its
+ * asks reads much like the question.
+ */
+static const char asks_own[] =
+"# Phone\n\n<!-- asks:\nwhat should i do about my phone\n-->\n\n"
+"## Screen lock\n\n<!-- asks:\nhow do i set a screen lock\n"
+"which code is best for the phone\n-->\n\n"
+"Set a screen lock with a long code. Is a short code enough? A long "
+"code keeps the phone shut.\n\n"
+"## Taken phone\n\n<!-- asks:\nthey took my phone at the border, is my "
+"code enough\n-->\n\nChange your passwords from another device.\n";
+
+static void
+test_ask_own(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	const char *q = "they took my phone, is the code enough";
+	double own = -1;
+
+	guide_load_buffer(g, "phone.en.md", asks_own, strlen(asks_own), "en");
+	CHECK(search_tune_get("w_ask_own", &own) == 0 && own > 0,
+	    "a section's own ask is weighed again (w_ask_own)");
+	s = search_new(g);
+	CHECK_STR("Phone › Taken phone", best(g, s, q, "en", NULL),
+	    "the section whose own ask reads like the question comes first");
+	search_free(s);
+	(void)search_tune_set("w_ask_own", 0);
+	s = search_new(g);
+	CHECK_STR("Phone › Screen lock", best(g, s, q, "en", NULL),
+	    "...not without it (w_ask_own 0): the words of the other "
+	    "section's text win");
+	search_free(s);
+	(void)search_tune_set("w_ask_own", own);
+	guide_free(g);
+}
+
+/*
+ * A French verb's third person plural ("ils m'insultent"): Snowball keeps
+ * its "-ent", which the guide's forms of the verb ("insulte", "insulter")
+ * do not have; the question meets them through the word less "nt". Not
+ * for a word the guide uses as it is.
+ */
+static void
+test_plural_verb(void)
+{
+	static const char md[] =
+	    "# Harcèlement\n\nQuand on vous insulte en ligne, gardez des "
+	    "captures d'écran.\n\n## Comptes\n\nIls bloquent les "
+	    "comptes.\n";
+	struct guide *g = guide_new();
+	struct search *s;
+
+	CHECK_INT(0, guide_load_buffer(g, "harcelement.fr.md", md,
+	    strlen(md), "fr"), "plural verb: page loads");
+	s = search_new(g);
+	CHECK_STR("Harcèlement", best(g, s, "ils m'insultent tous les jours",
+	    "fr", NULL), "plural verb: \"insultent\" meets \"insulte\"");
+	CHECK_STR("Harcèlement › Comptes", best(g, s, "ils bloquent", "fr",
+	    NULL), "plural verb: a form the guide uses as it is");
+	search_free(s);
+	guide_free(g);
 }
 
 /*
@@ -2844,6 +3055,158 @@ test_tune(void)
 	guide_free(g);
 }
 
+/*
+ * The two branches of one workflow step (search.c: hits_branch()): their
+ * headings differ only by a negation ("still" / "no longer"), which the
+ * search drops with the stopwords, and the question's words mostly meet
+ * the fuller branch's text. A question that says access is lost ("i cant
+ * log in anymore", "je peux plus me connecter") is in the negative
+ * branch: it goes first with the score the other one had; a question
+ * without such a word keeps the order of the words.
+ */
+static const char branch_page[] =
+"# Taken-over account\n\nWhat to do when someone else uses your "
+"account.\n\n## First steps\n\n"
+"### If you still have access to the account\n\n"
+"Change the password at once, log out every other session, check the "
+"recovery email and phone number, and turn on two-step login.\n\n"
+"### If you no longer have access to the account\n\n"
+"Fill in the provider's recovery form from a device you trust.\n\n"
+"## Keep an eye on it\n\nWatch the account's activity for a month.\n";
+static const char branch_page_fr[] =
+"# Compte détourné\n\nQue faire quand quelqu'un utilise votre "
+"compte.\n\n## Premiers gestes\n\n"
+"### Si vous avez toujours accès au compte\n\n"
+"Changez le mot de passe tout de suite, déconnectez les autres sessions, "
+"vérifiez l'adresse et le numéro de récupération.\n\n"
+"### Si vous n'avez plus accès au compte\n\n"
+"Remplissez le formulaire de récupération du service.\n";
+
+static const char branch_other[] =
+"# Taken-over mailbox\n\nWhat to do when someone else reads your "
+"mail.\n\n## First steps\n\n"
+"### If you still have access to the mailbox\n\n"
+"Log out every other session and turn on two-step login.\n\n"
+"### If you no longer have access to the mailbox\n\n"
+"Ask the provider to reset the password, and change the password of "
+"every account that shared it.\n";
+
+/* Runs q with the branch rule and without it: the first hit's heading
+ * must be with, then without, and the score at the top the same. */
+static void
+branch_check(const struct guide *g, const struct search *s, const char *q,
+    const char *with, const char *without, const char *what)
+{
+	struct search_hit h[3], h0[3];
+	size_t n, n0;
+
+	n = search_query(s, q, "en", h, 3);
+	CHECK(search_tune_set("w_branch", 0) == 0, "w_branch set");
+	n0 = search_query(s, q, "en", h0, 3);
+	CHECK(search_tune_set("w_branch", 1) == 0, "w_branch back");
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    with) == 0, what);
+	CHECK(n0 >= 1 && strcmp(guide_section_heading(g, h0[0].section),
+	    without) == 0, "...and without the rule the other branch");
+	CHECK(n >= 1 && n0 >= 1 && h[0].score == h0[0].score,
+	    "...scoring what the first hit scores with the rule");
+}
+
+/* Whether q's first hit (in lang) has heading want. */
+static int
+first_heading(const struct guide *g, const struct search *s, const char *q,
+    const char *lang, const char *want)
+{
+	struct search_hit h[3];
+	size_t n = search_query(s, q, lang, h, 3);
+
+	return n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    want) == 0;
+}
+
+static void
+test_branch(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "taken.en.md", branch_page,
+	    strlen(branch_page), "en");
+	guide_load_buffer(g, "detourne.fr.md", branch_page_fr,
+	    strlen(branch_page_fr), "fr");
+	s = search_new(g);
+	branch_check(g, s, "someone changed my password and i cant log in "
+	    "anymore", "If you no longer have access to the account",
+	    "If you still have access to the account",
+	    "\"cant log in anymore\": the branch without access first");
+	CHECK(first_heading(g, s, "someone changed my password, what do i "
+	    "do now", "en", "If you still have access to the account"),
+	    "no loss word, the first hit the positive branch: it stays");
+	CHECK(first_heading(g, s, "on a changé mon mot de passe, je peux "
+	    "plus me connecter", "fr", "Si vous n'avez plus accès au compte"),
+	    "\"je peux plus me connecter\": the French branch without "
+	    "access first");
+	CHECK(first_heading(g, s, "how do i use the recovery form", "en",
+	    "If you no longer have access to the account"),
+	    "\"recovery\" is a loss word: the branch without access stays");
+	search_free(s);
+	guide_free(g);
+	/* The other way: no loss word, and the positive branch says
+	 * "still": the words of the negative one do not take it. */
+	g = guide_new();
+	guide_load_buffer(g, "mailbox.en.md", branch_other,
+	    strlen(branch_other), "en");
+	s = search_new(g);
+	branch_check(g, s, "someone knows my password, what do i change",
+	    "If you still have access to the mailbox",
+	    "If you no longer have access to the mailbox",
+	    "no loss word: the branch that still has access first");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
+ * A glossary term's definition answers a question that asks what the word
+ * means, not every question that uses it (search.c: W_TERM, the
+ * ask.define words of the language files): "our website is down" goes to
+ * the page on a site that stops answering, not to "Website host" whose
+ * heading holds its word; "what is a website host" still gets the term.
+ */
+static const char term_glossary[] =
+"# Glossary\n\n"
+"- **Website host**: a company whose servers keep a website online.\n"
+"- **Domain name**: the name people type to reach a website.\n"
+"- **Firewall**: a filter between a network and the internet.\n";
+static const char term_down[] =
+"# Attacks on a site\n\nWhat to do when an organisation is under "
+"attack.\n\n## When it stops answering\n\nCheck whether it loads from "
+"another network and write down since when it is unreachable, then call "
+"the people who run it.\n";
+
+static void
+test_term(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "glossary.en.md", term_glossary,
+	    strlen(term_glossary), "en");
+	guide_load_buffer(g, "down.en.md", term_down, strlen(term_down),
+	    "en");
+	CHECK(guide_nsections(g) == 5 && guide_section_term(g, 1) &&
+	    !guide_section_term(g, 4), "three glossary terms, one page");
+	s = search_new(g);
+	CHECK(first_heading(g, s, "our website is down since this morning",
+	    "en", "When it stops answering"), "\"our website is down\": "
+	    "not the definition of a website host");
+	CHECK(first_heading(g, s, "what is a website host", "en",
+	    "Website host"), "\"what is a website host\": the term");
+	CHECK(first_heading(g, s, "c'est quoi un website host", "fr",
+	    "Website host"), "\"c'est quoi\": the term too");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -2871,6 +3234,8 @@ main(void)
 	test_index_fields();
 	test_borrowed_subjects();
 	test_asks();
+	test_ask_own();
+	test_plural_verb();
 	test_prior();
 	test_prior_decide();
 	test_prior_one_hit();
@@ -2884,11 +3249,14 @@ main(void)
 	test_decide_vouch();
 	test_decide_record();
 	test_decide_unbacked();
+	test_decide_asks_pick();
 	test_decide_copy();
 	test_decide_page();
 	test_decide_translation();
 	test_decide_plain();
 	test_guide_bar();
 	test_topics();
+	test_branch();
+	test_term();
 	return TAP_DONE();
 }
