@@ -390,34 +390,46 @@ has_number(const char *s, size_t v)
 	return 0;
 }
 
-/* 1 if the first n bytes of r name a page of the guide in use with the
- * same file stem as a page titled as entry e ("Title › Heading" or the
- * title): its translation, which a number reads after LANG (bot.c
- * reader_section()). */
+/* 1 if the first n bytes of r name a page with the same file stem as
+ * page p of g: its translation. */
+static int
+names_stem_of(const struct guide *g, size_t p, const char *r, size_t n)
+{
+	size_t np, nq;
+	const char *sp = guide_page_stem(g, p, &np), *sq, *tq;
+
+	for (size_t q = 0; q < guide_npages(g); q++) {
+		sq = guide_page_stem(g, q, &nq);
+		tq = guide_page_title(g, q);
+		if (nq == np && memcmp(sp, sq, np) == 0 &&
+		    memmem(r, n, tq, strlen(tq)) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if the first n bytes of r name the translation of a page entry e
+ * may name ("Title › Heading", a title, or a heading of a page's list):
+ * what a number reads after LANG (bot.c reader_section()). */
 static int
 names_translation(const char *e, const char *r, size_t n)
 {
 	const struct guide *g = alt ? notasks : guide;
-	const char *sep = strstr(e, " \xe2\x80\xba ");
+	const char *sep = strstr(e, " \xe2\x80\xba "), *h;
 	size_t et = sep != NULL ? (size_t)(sep - e) : strlen(e);
 
 	for (size_t p = 0; p < guide_npages(g); p++) {
-		const char *tp = guide_page_title(g, p), *sp;
-		size_t np;
+		const char *tp = guide_page_title(g, p);
 
-		if (strlen(tp) != et || memcmp(tp, e, et) != 0)
-			continue;
-		sp = guide_page_stem(g, p, &np);
-		for (size_t q = 0; q < guide_npages(g); q++) {
-			const char *sq, *tq = guide_page_title(g, q);
-			size_t nq;
-
-			sq = guide_page_stem(g, q, &nq);
-			if (nq == np && memcmp(sp, sq, np) == 0 &&
-			    memmem(r, n, tq, strlen(tq)) != NULL)
-				return 1;
-		}
+		if (strlen(tp) == et && memcmp(tp, e, et) == 0 &&
+		    names_stem_of(g, p, r, n))
+			return 1;
 	}
+	for (size_t sec = 0; sep == NULL && sec < guide_nsections(g); sec++)
+		if ((h = guide_section_heading(g, sec)) != NULL &&
+		    strncmp(h, e, strlen(e)) == 0 &&
+		    names_stem_of(g, guide_section_page(g, sec), r, n))
+			return 1;
 	return 0;
 }
 
