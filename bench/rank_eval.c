@@ -108,6 +108,8 @@ static const struct {
 	/* Labelled by page; blind until session 12 (2026-12-07). */
 	{ "dfakf4", "bench/dfak-fresh4.tsv", SPLIT_COLUMN, 1 },
 	{ "dfakf5", "bench/dfak-fresh5.tsv", SPLIT_COLUMN, 1 },
+	/* Written before any run and tuned on by s12-dunc: uncovered subjects. */
+	{ "dfakpu", "bench/dfak-probe-unc.tsv", SPLIT_COLUMN, 1 },
 };
 
 struct question {

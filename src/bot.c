@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bot.h"
 #include "chat.h"
@@ -29,6 +30,8 @@
 #define BOT_LISTING		60	/* numbered entries of a listing */
 #define BOT_PAGE_LINES		8	/* sections "this page, which part?" lists
 					   (a phone screen; MORE reads them all) */
+#define BOT_PLAIN_LINES		5	/* the same on a page without asks: its
+					   start, then the closest (s12-dunc) */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
@@ -49,6 +52,13 @@ enum pending {
 	PENDING_NONE = 0,
 	PENDING_DESCRIBE,	/* HUMAN without a question: next text */
 	PENDING_CONSENT,	/* consent asked for consent_text */
+};
+
+/* What last_question came with (person.danger). */
+enum danger {
+	DANGER_NOW = 1,		/* danger now: the emergency line */
+	DANGER_SELF,		/* self-harm: an emergency number, a crisis
+				   line */
 };
 
 enum listing_kind {
@@ -87,7 +97,8 @@ struct person {
 	int		 question_cut;	/* so is last_question */
 	int		 answered;	/* a guide section was shown */
 	int		 danger;	/* last_question came with words of
-					   danger now or self-harm */
+					   danger now (DANGER_NOW) or of
+					   self-harm (DANGER_SELF), else 0 */
 	int		 consent_danger; /* so did consent_text (it stays
 					   while other questions come) */
 	int		 verified;	/* the bot checked the person's key */
@@ -776,6 +787,21 @@ explain(struct turn *t, const char *question, const char *qlang,
 	say_buf(t, &m);
 }
 
+/*
+ * The phrase for a numbered list just set (the person's listing): key,
+ * or key_one when the list has one entry ("Is it this?", "type 1"): a
+ * list of one is no choice, and "a number from 1 to 1" reads wrong.
+ * Every key_one is in every language (phrases_require()).
+ */
+static const char *
+list_key(const struct turn *t, const char *key, char *buf, size_t size)
+{
+	if (t->who->nlisting != 1)
+		return key;
+	(void)util_snprintf(buf, size, "%s_one", key);
+	return buf;
+}
+
 /* Sets the numbered listing to sections. */
 static void
 listing_sections(struct person *w, const size_t *secs, size_t n)
@@ -862,6 +888,7 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	struct person *w = t->who;
 	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, secs);
 	struct buf m;
+	char kb[40];
 
 	if (k == 0) {
 		no_answer(t);
@@ -872,12 +899,12 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	listing_sections(w, secs, k);
 	for (size_t i = 0; i < k; i++)
 		w->listing[i].kind = LIST_CHOICE;
-	add_line(t, &m, "choices_head", NULL);
+	add_line(t, &m, list_key(t, "choices_head", kb, sizeof(kb)), NULL);
 	for (size_t i = 0; i < k; i++) {
 		buf_addf(&m, "\n%zu) ", i + 1);
 		add_source(t, &m, secs[i]);
 	}
-	add_key(t, &m, "no_answer_next", NULL);
+	add_key(t, &m, list_key(t, "no_answer_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -988,28 +1015,47 @@ add_page_list(struct turn *t, struct buf *m, size_t page,
  * on a page but no section of it is an answer. What the page is (its
  * title), its sections numbered, the closest to the question first, at
  * most BOT_PAGE_LINES (a phone screen; MORE reads the whole page, in
- * order), and what to type.
+ * order), and what to type. A page without asks (search_hit.page_p < 0:
+ * a kit's page, a path through one subject, offered whole) lists its
+ * start first, then the closest, at most BOT_PLAIN_LINES.
  */
 static void
 offer_page(struct turn *t, const struct search_hit *hits, size_t n)
 {
 	const struct guide *g = t->b->g;
-	size_t page = hits[0].page, best[BOT_NCLOSEST], k = 0, rest;
-	const char *plang = guide_page_lang(g, page);
+	size_t page = hits[0].page, best[BOT_NCLOSEST + 1], k = 0, rest;
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page);
+	size_t max = BOT_PAGE_LINES;
+	const char *plang = guide_page_lang(g, page), *head = "page_head";
 	const char *v[] = { "title", guide_page_title(g, page), NULL };
-	struct buf m;
+	struct buf m, list;
+	char kb[40];
 
-	for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++)
+	if (hits[0].page_p < 0) {
+		max = BOT_PLAIN_LINES;
+		if (start < end && section_listed(t->b, start, end)) {
+			best[k++] = start;
+			head = "page_head_start";
+		}
+	}
+	for (size_t i = 0; i < n && k < BOT_NCLOSEST + 1; i++)
 		if (hits[i].page == page)
 			best[k++] = hits[i].section;
-	buf_init(&m);
-	add_line(t, &m, "page_head", v);
-	rest = add_page_list(t, &m, page, best, k, BOT_PAGE_LINES);
+	buf_init(&list);
+	rest = add_page_list(t, &list, page, best, k, max);
 	if (t->who->nlisting == 0) {
-		buf_release(&m);
+		buf_release(&list);
 		offer_choices(t, hits, n);
 		return;
 	}
+	/* A list of one is no page's start then closest: page_head_one. */
+	if (t->who->nlisting == 1)
+		head = "page_head";
+	buf_init(&m);
+	add_line(t, &m, list_key(t, head, kb, sizeof(kb)), v);
+	buf_adds(&m, list.s);
+	buf_release(&list);
 	if (rest > 0) {
 		char count[24];
 		const char *vr[] = { "count", count, NULL };
@@ -1024,7 +1070,7 @@ offer_page(struct turn *t, const struct search_hit *hits, size_t n)
 
 		add_key(t, &m, "answer_other_lang", vl);
 	}
-	add_key(t, &m, "page_next", NULL);
+	add_key(t, &m, list_key(t, "page_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1043,12 +1089,28 @@ part_end(const struct guide *g, size_t sec)
 	return s;
 }
 
+/* The sections after sec on its page, in page order, into secs (at most
+ * max): where MORE goes once sec and its sub-sections are read, as a
+ * reader of a workflow goes to its next step. Returns how many. */
+static size_t
+page_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
+{
+	size_t page = guide_section_page(g, sec), k = 0;
+	size_t end = guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page);
+
+	for (size_t s = sec + 1; s < end && k < max; s++)
+		secs[k++] = s;
+	return k;
+}
+
 /*
  * Every reading starts here (an answer, a choice or a section picked by
  * number), so MORE follows one rule: the rest of sec, then its
- * sub-sections, then `then` (what it was picked among: an answer's other
- * confident sections, the other choices, or the rest of the page for a
- * page's list). Never a section that came with none of these.
+ * sub-sections, then `then` (what it was picked among: for an answer the
+ * rest of its page, then its other confident sections; the other
+ * choices; or the rest of the page for a page's list). Never a section
+ * that came with none of these.
  */
 static void
 read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
@@ -1205,7 +1267,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_NHITS], k = 0, prev, next;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next;
 	enum search_outcome d;
 	int f;
 
@@ -1236,7 +1298,10 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 			    "follow_same_more" : "follow_same");
 			break;
 		}
-		for (size_t i = 1; i < n; i++)
+		/* The rest of the page first (the next steps of what is
+		 * read), then the other confident sections. */
+		k = page_rest(b->g, hits[0].section, secs, BOT_QUEUE);
+		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
 			    !search_hit_refused(&hits[i]))
@@ -1284,6 +1349,19 @@ cmd_thanks(struct turn *t, const char *arg)
 {
 	(void)arg;
 	say_key(t, "thanks");
+}
+
+/* An acknowledgement ("ok", "d'accord", "vale") is no question either: a
+ * short reply that says what can come next (MORE while a reading is open),
+ * the reading and any numbered list left as they are. */
+static void
+cmd_ack(struct turn *t, const char *arg)
+{
+	size_t sec;
+
+	(void)arg;
+	say_key(t, t->who->reading || queue_peek(t->b, t->who, &sec) ?
+	    "ack_more" : "ack");
 }
 
 static void
@@ -1337,13 +1415,42 @@ same_topic(const struct guide *g, size_t a, size_t b)
 	return same;
 }
 
+static int topic_page(const struct guide *, const char *, size_t, int);
+
+/*
+ * Is page i one that introduces or explains the others rather than helps
+ * with a problem? Its front matter says so: its permalink is the folder
+ * of another page's of its language (an index, the kit's "Introduction"),
+ * or its summary only repeats its title (a glossary, a reading list: the
+ * kit's "Glossary", "Resources").
+ */
+static int
+page_reference(const struct guide *g, size_t i)
+{
+	const char *p = guide_page_permalink(g, i), *q;
+	const char *sum = guide_page_summary(g, i);
+	size_t np = guide_npages(g), n;
+
+	if (sum != NULL && strcasecmp(sum, guide_page_title(g, i)) == 0)
+		return 1;
+	if (p == NULL || (n = strlen(p)) == 0)
+		return 0;
+	for (size_t j = 0; j < np; j++)
+		if (j != i && (q = guide_page_permalink(g, j)) != NULL &&
+		    strlen(q) > n && strncmp(q, p, n) == 0 &&
+		    strcmp(guide_page_lang(g, j), guide_page_lang(g, i)) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * The pages a list of topics shows, in load order (sorted by path): those
  * in lang (all of them when none is), with sections, each subject once. Of
  * pages with one title in one language (a seed copy of a page, a folder's
  * untranslated page read as English), the one that says the most stays,
  * the first by path on a tie: a short copy never hides the full page.
- * Returns how many (at most max).
+ * Pages that introduce or explain the others (page_reference()) only
+ * when no other page is left. Returns how many (at most max).
  */
 static size_t
 topic_pages(const struct guide *g, const char *lang, size_t *pages,
@@ -1355,28 +1462,37 @@ topic_pages(const struct guide *g, const char *lang, size_t *pages,
 	for (size_t i = 0; i < np; i++)
 		if (strcmp(guide_page_lang(g, i), lang) == 0)
 			*mine = 1;
-	for (size_t i = 0; i < np && k < max; i++) {
-		int keep = 1;
-
-		if (*mine && strcmp(guide_page_lang(g, i), lang) != 0)
-			continue;
-		if (guide_page_nsections(g, i) == 0)
-			continue;
-		for (size_t j = 0; j < np && keep; j++) {
-			size_t si, sj;
-
-			if (j == i || guide_page_nsections(g, j) == 0 ||
-			    !same_topic(g, i, j))
-				continue;
-			si = page_size(g, i);
-			sj = page_size(g, j);
-			if (sj > si || (sj == si && j < i))
-				keep = 0;
-		}
-		if (keep)
-			pages[k++] = i;
-	}
+	for (int refs = 0; refs < 2 && k == 0; refs++)
+		for (size_t i = 0; i < np && k < max; i++)
+			if ((refs || !page_reference(g, i)) &&
+			    topic_page(g, lang, i, *mine))
+				pages[k++] = i;
 	return k;
+}
+
+/* Does topic_pages() list page i: in lang (when mine), with sections, and
+ * no longer page of one title in one language beside it? */
+static int
+topic_page(const struct guide *g, const char *lang, size_t i, int mine)
+{
+	size_t np = guide_npages(g);
+
+	if (mine && strcmp(guide_page_lang(g, i), lang) != 0)
+		return 0;
+	if (guide_page_nsections(g, i) == 0)
+		return 0;
+	for (size_t j = 0; j < np; j++) {
+		size_t si, sj;
+
+		if (j == i || guide_page_nsections(g, j) == 0 ||
+		    !same_topic(g, i, j))
+			continue;
+		si = page_size(g, i);
+		sj = page_size(g, j);
+		if (sj > si || (sj == si && j < i))
+			return 0;
+	}
+	return 1;
 }
 
 /* TOPICS: the pages topic_pages() picks, numbered. */
@@ -1388,6 +1504,7 @@ cmd_topics(struct turn *t, const char *arg)
 	size_t pages[BOT_LISTING], k;
 	int mine;
 	struct buf m;
+	char kb[40];
 
 	(void)arg;
 	k = topic_pages(g, w->lang, pages, BOT_LISTING, &mine);
@@ -1406,7 +1523,7 @@ cmd_topics(struct turn *t, const char *arg)
 			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
 	}
 	w->nlisting = k;
-	add_key(t, &m, "topics_next", NULL);
+	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1415,12 +1532,13 @@ static void
 list_page(struct turn *t, size_t page)
 {
 	struct buf m;
+	char kb[40];
 	const char *v[] = { "title", guide_page_title(t->b->g, page), NULL };
 
 	buf_init(&m);
 	add_line(t, &m, "sections_head", v);
 	(void)add_page_list(t, &m, page, NULL, 0, BOT_LISTING);
-	add_key(t, &m, "sections_next", NULL);
+	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
 
@@ -1452,12 +1570,13 @@ cmd_number(struct turn *t, long n)
 		return;
 	}
 	if (n < 1 || (size_t)n > w->nlisting) {
-		char max[24];
+		char max[24], kb[40];
 		const char *v[] = { "max", max, NULL };
 		char *s;
 
 		(void)util_snprintf(max, sizeof(max), "%zu", w->nlisting);
-		s = phrases_render(t->b->p, w->lang, "number_out_of_range", v);
+		s = phrases_render(t->b->p, w->lang, list_key(t,
+		    "number_out_of_range", kb, sizeof(kb)), v);
 		say(t, s);
 		free(s);
 		return;
@@ -1476,15 +1595,8 @@ cmd_number(struct turn *t, long n)
 			if (i != (size_t)n - 1)
 				then[k++] = reader_section(t,
 				    w->listing[i].index);
-	} else {
-		/* Then the rest of the page. */
-		size_t page = guide_section_page(g, sec);
-		size_t end = guide_page_first_section(g, page) +
-		    guide_page_nsections(g, page);
-
-		for (size_t s = sec + 1; s < end && k < BOT_QUEUE; s++)
-			then[k++] = s;
-	}
+	} else
+		k = page_rest(g, sec, then, BOT_QUEUE);	/* the page */
 	read_start(t, sec, then, k);
 }
 
@@ -1677,22 +1789,25 @@ say_phrase_line(struct turn *t, const char *key)
 }
 
 /*
- * The reply to someone in danger now or who may hurt themselves, key (or
- * key_offline without escalation): its {desk} says at once whether a
+ * The reply to someone in danger now (kind DANGER_NOW) or who may hurt
+ * themselves (DANGER_SELF), key (or key_offline without escalation): its
+ * {desk} says at once whether a
  * person of this desk can answer now, and if not when (escalate_desk());
  * {line} is the emergency line. The request is marked as one that came
- * with danger: consent before the notice about verification, and the
- * emergency line again after the queue's answer.
+ * with danger: consent before the notice about verification, and after the
+ * queue's answer the emergency line again, or for self-harm the emergency
+ * number and crisis line (self_harm_queue).
  */
 static void
-say_danger(struct turn *t, const char *key, const char *key_offline)
+say_danger(struct turn *t, int kind, const char *key,
+    const char *key_offline)
 {
 	struct bot *b = t->b;
 	struct esc_notes notes;
 	char *desk = NULL, *s;
 	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
 
-	t->who->danger = 1;
+	t->who->danger = kind;
 	esc_notes_init(&notes);
 	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
@@ -1837,7 +1952,9 @@ cmd_yes(struct turn *t, const char *arg)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
-	if (w->consent_danger)
+	if (w->consent_danger == DANGER_SELF)
+		say_key(t, "self_harm_queue");
+	else if (w->consent_danger)
 		say_phrase_line(t, "danger_queue");
 	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
@@ -1922,6 +2039,7 @@ static const struct command commands[] = {
 	{ "cmd.cancel",		cmd_cancel,	CMD_RELAY },
 	{ "cmd.hello",		cmd_hello,	CMD_GREETING },
 	{ "cmd.thanks",		cmd_thanks,	CMD_GREETING },
+	{ "cmd.ack",		cmd_ack,	CMD_GREETING },
 };
 
 /* The row of key. */
@@ -2256,7 +2374,8 @@ person_text(struct turn *t, const char *text)
 	}
 	/* "ok", "d'accord", "vale": heard, not a yes to sending someone's
 	 * words to a person; the question is asked again, plainly. */
-	if (c == NULL && w->pending != PENDING_NONE &&
+	if ((c == NULL || c == command_row("cmd.ack")) &&
+	    w->pending != PENDING_NONE &&
 	    lang_match("consent.unsure", folded, strlen(folded), &hl)) {
 		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
 		    "human_describe");
@@ -2291,8 +2410,9 @@ person_text(struct turn *t, const char *text)
 		free(w->last_question);
 		w->last_question = copy_capped(text, b->cfg->limits.max_text,
 		    &w->question_cut);
-		w->danger = intent_self_harm(b->intent, text, NULL) ||
-		    intent_danger(b->intent, text, NULL);
+		w->danger = intent_self_harm(b->intent, text, NULL) ?
+		    DANGER_SELF : intent_danger(b->intent, text, NULL) ?
+		    DANGER_NOW : 0;
 		ask_consent(t, w->last_question);
 		goto done;
 	}
@@ -2320,7 +2440,7 @@ person_text(struct turn *t, const char *text)
 		w->last_question = copy_capped(text, b->cfg->limits.max_text,
 		    &w->question_cut);
 		w->nlisting = 0;
-		say_danger(t, "self_harm", "self_harm_offline");
+		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
 		goto done;
 	}
 	/*
@@ -2345,7 +2465,7 @@ person_text(struct turn *t, const char *text)
 	if (intent_danger(b->intent, text, &hl)) {
 		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
-		say_danger(t, "danger_now", "danger_now_offline");
+		say_danger(t, DANGER_NOW, "danger_now", "danger_now_offline");
 		hl = w->lang_from == LANG_CHOSEN ? question_lang(t, text,
 		    folded) : NULL;
 		answer_question(t, text, hl != NULL ? hl : w->lang);

@@ -1118,7 +1118,8 @@ desk_state(const struct escalate *e, time_t now, const char *lang,
 
 /* Tells the person what happens next after open (or STATUS). */
 static void
-person_whatnext(struct escalate *e, struct esc_case *c, time_t now,
+person_whatnext(const struct escalate *e, const struct esc_case *c,
+    time_t now,
     const char *prefix, struct esc_notes *out)
 {
 	char nb[32], pb[32], day[64], when[64], key[64];
@@ -1177,14 +1178,45 @@ desk_reachable(const struct escalate *e, time_t now)
 	return 0;
 }
 
+/*
+ * The person's open case, as STATUS tells it (esc_status_..., or
+ * esc_cancel_failed when withdrawn): 1 if they have one, else 0 and no note.
+ */
+static int
+person_case_status(const struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	const struct esc_case *c = case_of_person(e, person);
+	char nb[32];
+
+	if (c == NULL)
+		return 0;
+	if (c->withdrawn)
+		note_push(out, ESC_TO_PERSON, person, c->lang,
+		    "esc_cancel_failed", vars_make("case", num(nb, c->id),
+		    NULL), 0);
+	else
+		person_whatnext(e, c, now, "esc_status", out);
+	return 1;
+}
+
 void
 escalate_desk(const struct escalate *e, const char *person, const char *lang,
     time_t now, struct esc_notes *out)
 {
 	char day[64], when[64], key[64];
+	size_t max = e->cfg->limits.max_queue;
 
 	if (lang == NULL || *lang == '\0')
 		lang = default_lang(e);
+	/* What HUMAN would answer: the case they have, or a full queue. */
+	if (person_case_status(e, person, now, out))
+		return;
+	if (max > 0 && e->ncases >= max) {
+		note_push(out, ESC_TO_PERSON, person, lang, "esc_desk_full",
+		    NULL, 0);
+		return;
+	}
 	if (desk_reachable(e, now)) {
 		note_push(out, ESC_TO_PERSON, person, lang, "esc_desk_now",
 		    NULL, 0);
@@ -1421,23 +1453,12 @@ void
 escalate_status(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out)
 {
-	struct esc_case *c = case_of_person(e, person);
-	char nb[32];
-
-	if (c == NULL) {
-		if (handoff_repeat_person(e, person, now, out))
-			return;
-		note_push(out, ESC_TO_PERSON, person, default_lang(e),
-		    "esc_status_none", NULL, 0);
+	if (person_case_status(e, person, now, out))
 		return;
-	}
-	if (c->withdrawn) {
-		note_push(out, ESC_TO_PERSON, person, c->lang,
-		    "esc_cancel_failed", vars_make("case", num(nb, c->id),
-		    NULL), 0);
+	if (handoff_repeat_person(e, person, now, out))
 		return;
-	}
-	person_whatnext(e, c, now, "esc_status", out);
+	note_push(out, ESC_TO_PERSON, person, default_lang(e),
+	    "esc_status_none", NULL, 0);
 }
 
 /* Closes c at the person's request (notes: person first, then helper). */

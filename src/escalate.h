@@ -106,10 +106,13 @@ void escalate_free(struct escalate *e);
 long escalate_open(struct escalate *e, const char *person, const char *lang,
     const char *text, time_t now, struct esc_notes *out);
 /* Whether a request opened now would reach a person, before any request
- * (for someone in danger): one note for person in lang, "esc_desk_now" (a
- * helper on duty, or of the fallback list, is online), "esc_desk_waiting"
- * (a shift is on, nobody reachable), "esc_desk_closed" {time zone} (the
- * next shift's start) or "esc_desk_noshift". Changes nothing. */
+ * (for someone in danger): one note for person, what STATUS would say
+ * ("esc_status_..." in the case's language) when they already have a
+ * case, else in lang "esc_desk_full" (limits.max_queue open cases: HUMAN
+ * would be refused), "esc_desk_now" (a helper on duty, or of the fallback
+ * list, is online), "esc_desk_waiting" (a shift is on, nobody reachable),
+ * "esc_desk_closed" {time zone} (the next shift's start) or
+ * "esc_desk_noshift". Changes nothing. */
 void escalate_desk(const struct escalate *e, const char *person,
     const char *lang, time_t now, struct esc_notes *out);
 /* The person's open case number, or 0. */

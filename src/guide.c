@@ -2589,6 +2589,8 @@ guide_section_text(const struct guide *g, size_t sec)
 const char *
 guide_section_shown(const struct guide *g, size_t sec)
 {
+	if (sec >= g->nsecs)
+		return NULL;
 	return g->secs[sec].shown != NULL ? g->secs[sec].shown :
 	    g->secs[sec].text;
 }

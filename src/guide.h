@@ -125,7 +125,7 @@ const char *guide_section_text(const struct guide *g, size_t sec);
  * below)" is left out; after a word, the pointer becomes the heading of
  * the page's first later section whose heading holds that word's stem
  * ("the organisations (“Organisations that help”)"), or is left out. The
- * search reads guide_section_text(). */
+ * search reads guide_section_text(). NULL for no such section, as there. */
 const char *guide_section_shown(const struct guide *g, size_t sec);
 /* Whether the section's text is borrowed: an empty parent's, its first
  * sub-section's (1), or its own (0). */

@@ -16,6 +16,7 @@ enum list {
 	L_DANGER,
 	L_UNLESS,
 	L_NEAR,
+	L_HERE,
 	L_BREAK,
 	L_NOW,
 	L_PLEA,
@@ -32,6 +33,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_DANGER] = "danger_words",
 	[L_UNLESS] = "danger_unless",
 	[L_NEAR] = "danger_unless_near",
+	[L_HERE] = "danger_here",
 	[L_BREAK] = "danger_breaks",
 	[L_NOW] = "danger_now_marks",
 	[L_PLEA] = "plea_words",
@@ -248,20 +250,69 @@ clauses_of(const struct intent *in, const char *text, char ***v)
 	return n;
 }
 
-/* Is danger rule r qualified away where it stands: a danger_unless_near
- * phrase ("online", "last year") in a clause that holds one of its parts? */
+/* How near a qualifier must be to the danger words it cancels, in words
+ * between them. */
+#define NEAR_WORDS	3
+
+/* Words strictly between " a..." (alen bytes) and " b..." (blen bytes) of
+ * one words_of() string; 0 when they touch or overlap. */
+static size_t
+words_between(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const char *from = a < b ? a + alen - 1 : b + blen - 1;
+	const char *to = a < b ? b : a;
+	size_t spaces = 0;
+
+	if (to <= from)
+		return 0;
+	for (; from <= to; from++)
+		spaces += *from == ' ';
+	return spaces - 1;
+}
+
+/* Is a part of rule q within NEAR_WORDS words of phrase at (len bytes) in
+ * words w? */
+static int
+rule_near(const struct rule *q, const char *w, const char *at, size_t len)
+{
+	for (size_t j = 0; j < q->nparts; j++) {
+		size_t qlen = strlen(q->parts[j]);
+
+		for (const char *b = w; (b = strstr(b, q->parts[j])) != NULL;
+		    b++)
+			if (words_between(at, len, b, qlen) <= NEAR_WORDS)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is danger rule r qualified away where it stands: a danger_unless_near
+ * phrase ("online", "last year") in a clause that holds one of its parts,
+ * within NEAR_WORDS words of it ("someone is following me online", not
+ * "someone is following me home after they found me online")? Never a
+ * place now (a part holding a danger_here phrase: "at my door").
+ */
 static int
 near_cancelled(const struct intent *in, const struct rule *r,
     char *const *clause, size_t n)
 {
+	for (size_t j = 0; j < r->nparts; j++)
+		if (rule_match(in, L_HERE, r->parts[j]) != NULL)
+			return 0;
 	for (size_t c = 0; c < n; c++) {
-		size_t j;
+		for (size_t j = 0; j < r->nparts; j++) {
+			size_t len = strlen(r->parts[j]);
 
-		for (j = 0; j < r->nparts; j++)
-			if (strstr(clause[c], r->parts[j]) != NULL)
-				break;
-		if (j < r->nparts && rule_match(in, L_NEAR, clause[c]) != NULL)
-			return 1;
+			for (const char *at = clause[c];
+			    (at = strstr(at, r->parts[j])) != NULL; at++)
+				for (size_t i = 0; i < in->nrules[L_NEAR]; i++)
+					if (rule_in(&in->rules[L_NEAR][i],
+					    clause[c]) &&
+					    rule_near(&in->rules[L_NEAR][i],
+					    clause[c], at, len))
+						return 1;
+		}
 	}
 	return 0;
 }

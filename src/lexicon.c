@@ -45,6 +45,7 @@ static const struct {
 	{ "subject",	LEXICON_SUBJECT },
 	{ "weak",	LEXICON_WEAK },
 	{ "name",	LEXICON_NAME },
+	{ "addressed",	LEXICON_ADDRESSED },
 };
 
 struct lexicon *
@@ -190,8 +191,8 @@ parse_head(struct lexicon *lx, const char *name, int line, const char *s,
 					break;
 			if (k == ARRAY_LEN(tags)) {
 				bad(lx, name, line, "unknown tag '%.*s' "
-				    "(subject, weak, name)", (int)(tn > 32 ? 32 : tn),
-				    w);
+				    "(subject, weak, name, addressed)",
+				    (int)(tn > 32 ? 32 : tn), w);
 				return -1;
 			}
 			flags |= tags[k].flag;

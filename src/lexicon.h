@@ -4,9 +4,9 @@
  * concept to every section and question that uses one of its terms.
  *
  *   # comment (also after a line's content)
- *   [concept-name] subject      tags: "subject", "weak", "name" (inside the
- *   en: term, multi word term   brackets or after them)
- *   fr: terme
+ *   [concept-name] subject      tags: "subject", "weak", "name",
+ *   en: term, multi word term   "addressed" (inside the brackets or
+ *   fr: terme                   after them)
  *   *: whatsapp                 same in every language
  *
  * Invariants: a bad line is skipped with one warning naming file:line and
@@ -26,6 +26,9 @@ struct lexicon;
 #define LEXICON_NAME	0x4	/* a platform, product or organisation: what
 				   the guide says of its kind applies, named
 				   or not (never a question's key concept) */
+#define LEXICON_ADDRESSED 0x8	/* what a question addressed to the bot is
+				   about ("your key", "ton empreinte": the
+				   bot's; [you] of the language files) */
 
 /* An empty lexicon (no concepts); lexicon_free() frees it (NULL is fine). */
 struct lexicon *lexicon_new(void);

@@ -58,7 +58,7 @@ static struct {
 	double	page_hits, page_cover, page_cover_asks, page_lead, page_tie,
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed, w_term, w_branch;
-	double	ask_pick, page_clear;
+	double	ask_pick, page_clear, page_topic;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 } rank_params = {
 	.bm25_k1 = 1.2,
@@ -203,6 +203,11 @@ static struct {
 				   share of it: the section is clear,
 				   whatever its heading or the bar (0:
 				   never; s12-ddec) */
+	.page_topic = 1,	/* a page without asks that carries none of
+				   the question's topic concepts is never
+				   offered, and its section is an answer
+				   only with a second hit on its page (0:
+				   off; s12-dunc) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -258,6 +263,7 @@ static struct {
 #define PAGE_SECTION	(rank_params.page_section)
 #define PAGE_HEADING	(rank_params.page_heading)
 #define PAGE_CLEAR	(rank_params.page_clear)
+#define PAGE_TOPIC	(rank_params.page_topic)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -549,6 +555,10 @@ struct search {
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
+	uint32_t		 caddr;		/* the concept a question
+						   addressed to the bot names
+						   (LEXICON_ADDRESSED), or
+						   NONE */
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint8_t			*intro;		/* per section: its heading is
 						   the page title */
@@ -1097,6 +1107,8 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
+		if ((fl & LEXICON_ADDRESSED) && s->caddr == NONE)
+			s->caddr = (uint32_t)i;
 		if ((fl & LEXICON_SUBJECT) && nsubj < SUBJ_MAX)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
@@ -1251,6 +1263,8 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		b->subj_head |= bit;
 }
 
+static const char *addressing_word(const char *f, size_t flen, size_t *n);
+
 static void
 index_field(struct builder *b, const char *text, enum field field,
     float weight)
@@ -1265,7 +1279,6 @@ index_field(struct builder *b, const char *text, enum field field,
 	b->weight = weight;
 	wseq_reset(&b->seq);
 	lang_split(f, flen, 1, builder_word, b, weight);
-	free(f);
 	if (b->s->nlxt > 0 && b->seq.n > 0) {
 		int li = lx_lang_of(b->s, b->s->langs[b->lang].code);
 
@@ -1276,6 +1289,15 @@ index_field(struct builder *b, const char *text, enum field field,
 			lx_match_lang(b->s, b->s->lxstar, &b->seq,
 			    b->seq.raw, builder_concept, b);
 	}
+	/* An ask is a question: addressing the bot names the desk, as in
+	 * query_addressed(), when it has other words. */
+	if (field == F_ASKS && b->s->caddr != NONE && b->seq.n > 0) {
+		size_t an;
+
+		if (addressing_word(f, flen, &an) != NULL)
+			builder_concept(b, b->s->caddr, 0, 0);
+	}
+	free(f);
 }
 
 /* Indexes asks text (one question a line) as section sec's F_ASKS field
@@ -1410,9 +1432,9 @@ word_byte(char c)
 }
 
 /* What a text's words say of a branch: BRANCH_IF when its first word is
- * a branch.if word ("If", "Si", "Cuando"), BRANCH_NOT when a word of it is
- * a branch.not word ("no longer", "n'avez plus", "ya no", "can't",
- * "locked out"), BRANCH_STILL for a branch.still word ("still",
+ * a branch.if word ("If", "Si", "Cuando"), BRANCH_NOT when a word or pair
+ * of words of it is a branch.not item ("no longer", "n'avez plus", "ya no",
+ * "can't", "locked out", "no access", "pas accès"), BRANCH_STILL for a branch.still word ("still",
  * "toujours", "todavía"), ASK_DEFINE for an ask.define word or pair of
  * words ("what is", "veut dire"), all read from the language files
  * (lang.h), lang's or, when it is NULL, every language's. */
@@ -1440,7 +1462,8 @@ text_branch(const char *text, const char *lang)
 			break;
 		if (first && lang_word(lang, "branch.if", f + i, n))
 			r |= BRANCH_IF;
-		if (lang_word(lang, "branch.not", f + i, n))
+		if (lang_word(lang, "branch.not", f + i, n) || (!first &&
+		    lang_word(lang, "branch.not", f + prev, i + n - prev)))
 			r |= BRANCH_NOT;
 		if (lang_word(lang, "branch.still", f + i, n))
 			r |= BRANCH_STILL;
@@ -1630,6 +1653,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	strtab_init(&s->stems, 8192);
 	buf_init(&s->stemarena);
 	s->lxstar = -1;
+	s->caddr = NONE;
 	if (lx != NULL)
 		lx_compile(s, lx);
 	memset(&b, 0, sizeof(b));
@@ -1998,6 +2022,8 @@ struct qwords {
 	 * terms ("recovery phone": [account-recovery]). */
 	uint32_t cover[QSPAN_MAX];
 	size_t	 ncover;
+	size_t	 addr;		/* the word query_addressed() added, or
+				   QWORDS_MAX: no page's evidence */
 	const struct search *s;
 };
 
@@ -2164,6 +2190,81 @@ query_concepts(const struct search *s, struct qwords *q,
 
 #define NB_FEAT_MAX	(QWORDS_MAX + QWORDS_MAX * QCONCEPTS)
 
+static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
+    size_t n);
+
+/* Finds the first word of folded text f that addresses the bot (the [you]
+ * words of lang/: "your", "ton", "tu"; words as word_byte() reads them:
+ * "you're" is one); its length in *n, or NULL. */
+static const char *
+addressing_word(const char *f, size_t flen, size_t *n)
+{
+	size_t i = 0;
+
+	while (i < flen) {
+		size_t j;
+
+		while (i < flen && !word_byte(f[i]))
+			i++;
+		for (j = i; j < flen && word_byte(f[j]); j++)
+			;
+		if (j > i && lang_match("you", f + i, j - i, NULL)) {
+			*n = j - i;
+			return f + i;
+		}
+		i = j;
+	}
+	return NULL;
+}
+
+/*
+ * A question that addresses the bot ("how do i check your fingerprint",
+ * "cómo verifico tu huella") is about the bot's own key, not anyone's:
+ * the addressing word, a stopword, is kept as a word of its own that
+ * names the lexicon's addressed concept (this-desk), when the guide has
+ * it. Never a key concept of the question (found by no lexicon language:
+ * key_candidate()), so it only weighs for the desk's pages; never alone
+ * ("who are you" is no search: in a guide where only another help desk
+ * names the concept, it answered with that). A guide text's "your" is
+ * the reader's: decide_calibrate()'s passages of it are never read so
+ * (asks are questions, and are).
+ */
+static void
+query_addressed(const struct search *s, struct qwords *q, const char *f,
+    size_t flen)
+{
+	const char *w;
+	size_t n, i, k, li;
+	char tok[WORD_MAX];
+	size_t tn;
+
+	if (s->lx == NULL || s->caddr == NONE || s->calibrating ||
+	    q->count == 0 || q->count == QWORDS_MAX || q->nseq == QSEQ_MAX ||
+	    (w = addressing_word(f, flen, &n)) == NULL || n >= WORD_MAX)
+		return;
+	if ((tn = concept_token(s, s->caddr, tok)) == 0)
+		return;
+	for (li = 0; li < s->nlangs; li++)
+		if (lookup(s, (uint8_t)li, tok, tn) != NONE)
+			break;
+	if (li == s->nlangs)
+		return;		/* no page carries it */
+	for (i = 0; i < q->count; i++)
+		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
+			break;		/* a word of its own ("eres") */
+	if (i == q->count) {
+		query_word(q, w, n, 0);
+		q->addr = i;
+	}
+	for (k = 0; k < q->nc[i]; k++)
+		if (q->c[i][k] == s->caddr)
+			return;
+	if (q->nc[i] < QCONCEPTS) {
+		q->c[i][q->nc[i]] = s->caddr;
+		q->clx[i][q->nc[i]++] = 0;
+	}
+}
+
 /*
  * Reads text as a question is read: folded, its words, and the lexicon
  * concepts they name. cache: the search being built (asks, for the page
@@ -2182,11 +2283,13 @@ qwords_read(const struct search *s, struct search *cache, const char *text,
 	q->subj = 0;
 	q->nspan = 0;
 	q->ncover = 0;
+	q->addr = QWORDS_MAX;
 	q->s = s;
 	memset(q->nc, 0, sizeof(q->nc));
 	lang_split(f, flen, 0, query_word, q, 1);
 	if (q->count > 0 && s->nlxt > 0)
 		query_concepts(s, q, cache);
+	query_addressed(s, q, f, flen);
 }
 
 /*
@@ -2213,6 +2316,10 @@ prior_features(const struct search *s, struct search *build,
 		uint32_t id;
 		int isnew;
 
+		/* The addressing word itself ("your") is no evidence of a
+		 * page; the concept it names is (this-desk's asks say it). */
+		if (i == q->addr)
+			continue;
 		if (li >= 0)
 			st = stem_key(s, build, (uint8_t)li, q->w[i], q->n[i],
 			    buf, &sl);
@@ -3152,7 +3259,9 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
  * state goes on (a branch.still word: "If you still have access", not
  * "If you get your device back", whose pair is the default state). The
  * two headings share every other word: their words alone cannot tell
- * them apart.
+ * them apart. When the pair the question is in has the evidence already,
+ * the two only trade their heading shares if its heading weighs more
+ * (each scores its heading as the other would).
  */
 static void
 hits_branch(const struct search *s, int qneg)
@@ -3163,7 +3272,7 @@ hits_branch(const struct search *s, int qneg)
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t a = sc->touched[i], b = s->pair[a];
 
-		if (b == NONE || sc->acc[a] <= sc->acc[b])
+		if (b == NONE)
 			continue;
 		if (qneg ? (s->branch[a] & BRANCH_NOT) != 0 :
 		    !(s->branch[a] & BRANCH_NOT) ||
@@ -3171,6 +3280,13 @@ hits_branch(const struct search *s, int qneg)
 			continue;
 		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
 			;
+		if (sc->acc[a] <= sc->acc[b]) {
+			/* b leads already: its heavier heading ("no longer"
+			 * more than "still") must not put a first. */
+			if (k < sc->ntouched && s->hmass[b] > s->hmass[a])
+				sc->swapped[a] = sc->swapped[b] = 1;
+			continue;
+		}
 		scratch_swap(sc, a, b);
 		sc->swapped[a] = sc->swapped[b] = 1;
 		if (k == sc->ntouched) {
@@ -4403,6 +4519,31 @@ section_clear(const struct search_hit *hits, size_t n, double bar)
 }
 
 /*
+ * Is the best hit's page, on a guide page without asks, off the
+ * question's topic: the question names topic concepts (search_hit.topics:
+ * specific lexicon concepts, hits_topics()) and no section of the page
+ * carries any of them (page_topics 0)? Such a page is never offered
+ * whole ("my account was suspended" is no "Account Hijacking, which
+ * part?" because both say "account"). *alone is set when no other of the
+ * SEARCH_AGREE_HITS best is on its page or on its page in another
+ * language (not a copy of its section): one section's words, no second
+ * opinion, and then not an answer either.
+ */
+static int
+page_off_topic(const struct search_hit *hits, size_t n, int *alone)
+{
+	*alone = 1;
+	if (PAGE_TOPIC <= 0 || hits[0].topics == 0 ||
+	    hits[0].page_topics != 0)
+		return 0;
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if ((hits[k].page == hits[0].page && !hits[k].copy) ||
+		    hits[k].translation)
+			*alone = 0;
+	return 1;
+}
+
+/*
  * search_decide() when the best hit's page has no asks (hits[0].page_p <
  * 0: the scores are all there is to go by; docs/design.md, "Pages
  * without asks"). r is answer_refused()'s reason, NULL when the best hit
@@ -4414,14 +4555,23 @@ section_clear(const struct search_hit *hits, size_t n, double bar)
  * section_unclear() say (*clear set).
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
+ * A page that carries none of the question's topics (page_off_topic())
+ * is never offered, nor its section an answer without a second hit on
+ * it (s12-dunc).
  * *refused (when not NULL) is why there is no answer.
  */
 static enum search_outcome
 plain_decide(const struct search_hit *hits, size_t n, double bar,
     const char *r, const char **refused, int *clear)
 {
-	int page = 1;
+	int page = 1, alone;
 
+	if (page_off_topic(hits, n, &alone)) {
+		page = 0;
+		if (r == NULL && alone)
+			r = "the best section's page carries none of the "
+			    "question's topics, and no other hit is on it";
+	}
 	if (r == NULL && page_contested(hits, n)) {
 		r = "another page scores nearly as high";
 		page = 0;
@@ -4841,6 +4991,7 @@ static const struct {
 	{ "page_clear", &rank_params.page_clear, NULL },
 	{ "w_term", &rank_params.w_term, NULL },
 	{ "w_branch", &rank_params.w_branch, NULL },
+	{ "page_topic", &rank_params.page_topic, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

@@ -117,6 +117,15 @@ concepts es "mis datos del whois de mi dominio son públicos?" domain-privacy
 concepts fr "où trouver une carte sim anonyme" sim-registration
 concepts en "how do i harden wordpress against attacks" cms-security
 concepts es "en migración me pidieron dar mis huellas" biometric-collection
+# Neighbours added in s12-unc3 (2026-12-07): deleted texts brought back,
+# a SIM bought unregistered, getting lost oneself, setting up voicemail.
+concepts fr "comment récupérer des sms effacés sur mon téléphone" \
+    data-recovery
+concepts en "where can i buy a sim card without registering it" \
+    sim-registration
+concepts es "me perdí en una ciudad que no conozco" finding-the-way
+concepts en "how do i set up voicemail on my new phone" voicemail-setup
+concepts es "cómo configuro el buzón de voz" voicemail-setup
 
 # without LANG QUESTION CONCEPT: the question does not bring in CONCEPT. A
 # concept of everyday adverbs pulls any question that uses them: remote
@@ -156,6 +165,9 @@ concepts es "necesito ayuda remota con mi compu" remote-help
 without es "quién es el autor de este artículo" government
 concepts es "las autoridades se llevaron mi compu" government
 without en "how do i delete my account" account-suspended
+# A SIM registered to one's name is covered (private-channels); buying
+# one without registering it is not.
+without es "mi chip está registrado a mi nombre?" sim-registration
 concepts en "instagram deleted my account without warning" \
     account-suspended
 
@@ -206,6 +218,9 @@ same number"
 no_neighbour en "should i back up my phone before i reset it"
 no_neighbour es "me detuvieron y me tomaron las huellas"
 no_neighbour en "our site went down after we installed a security plugin"
+no_neighbour es "perdí el celular en una ciudad extranjera, qué hago"
+no_neighbour en "someone hacked my voicemail and took over my whatsapp"
+no_neighbour fr "on m'a volé mon portable, je dois racheter une carte sim ?"
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those

@@ -34,9 +34,12 @@ check "--ask: status 0" [ $? -eq 0 ]
 check "...the page's list: its title" \
     grep -q '^This looks like: Online Harassment\. ' "$T/out"
 check "...numbered from 1" grep -q '^1) ' "$T/out"
-check "...at most a phone screen (8), the rest counted" \
-    sh -c '! grep -q "^9) " "$1" && grep -q "^Not listed here: 1 more" "$1"' \
+check "...at most a phone screen (5: no asks), the rest counted" \
+    sh -c '! grep -q "^6) " "$1" && grep -q "^Not listed here: 4 more" "$1"' \
     sh "$T/out"
+check "...the page's start first, then the closest" \
+    sh -c 'grep -qx "1) Introduction" "$1" &&
+    grep -qx "2) Where does it happen?" "$1"' sh "$T/out"
 check "...no raw key" no_raw_key "$T/out"
 $SECOURS --ask "$Q" --explain \
     --guide "$G" >"$T/out" 2>&1
@@ -54,14 +57,14 @@ check "...--explain says why an answer" grep -q \
     "$T/out"
 
 # --console: a whole conversation.
-printf '%s\n' "$Q" 3 MORE 9 0 8 MORE MORE MORE \
+printf '%s\n' "$Q" 1 MORE 9 0 5 MORE MORE MORE MORE MORE \
     >"$T/in"
 $SECOURS --console --guide "$G" <"$T/in" >"$T/out" 2>"$T/err"
 check "--console: status 0" [ $? -eq 0 ]
 check "...every line got a reply" \
     [ "$(grep -c '^> ' "$T/out")" -eq "$(wc -l <"$T/in")" ]
 reply 2 >"$T/r2"
-check "...'3' reads the list's third part" \
+check "...'1' reads the list's first part, the page's start" \
     sh -c 'head -1 "$1" | grep -qx "Online Harassment › Introduction"' \
     sh "$T/r2"
 reply 3 >"$T/r3"
@@ -70,19 +73,19 @@ check "...MORE goes on through the page" sh -c 'head -1 "$1" |
 for k in 4 5; do
 	reply $k >"$T/r$k"
 	check "...'$(sed -n ${k}p "$T/in")', past the list: which numbers" \
-	    grep -qx 'Please type a number from 1 to 8, or TOPICS for all topics.' \
+	    grep -qx 'Please type a number from 1 to 5, or TOPICS for all topics.' \
 	    "$T/r$k"
 done
 reply 6 >"$T/r6"
-check "...then '8' still reads the list's last part" sh -c 'head -1 "$1" |
-    grep -qx "Online Harassment › When to ask a person"' sh "$T/r6"
-reply 9 >"$T/r9"
+check "...then '5' still reads the list's last part" sh -c 'head -1 "$1" |
+    grep -qx "Online Harassment › Block and report"' sh "$T/r6"
+reply 11 >"$T/r11"
 check "...MORE past the end of the page: nothing more" \
-    grep -q "^There's nothing more to show" "$T/r9"
+    grep -q "^There's nothing more to show" "$T/r11"
 check "...no raw key" no_raw_key "$T/out"
 
 # In French: the French page, its headings without "&nbsp;:".
-printf '%s\n' "je suis fatiguée de l'écran et des insultes" 2 PLUS 8 \
+printf '%s\n' "je suis fatiguée de l'écran et des insultes" 1 PLUS 6 \
     >"$T/in"
 $SECOURS --console --guide "$G" <"$T/in" >"$T/out" 2>"$T/err"
 check "French: status 0" [ $? -eq 0 ]
@@ -92,14 +95,14 @@ check "...the French page's list" grep -q \
 check "...no '&nbsp;' nor colon at a heading's end" \
     sh -c '! grep -Eq "&nbsp;|^[0-9]+\) .*:$" "$1"' sh "$T/r1"
 reply 2 >"$T/r2"
-check "...'2' reads its second part" sh -c 'head -1 "$1" |
+check "...'1' reads its first part" sh -c 'head -1 "$1" |
     grep -qx "Harcèlement en ligne › Introduction"' sh "$T/r2"
 reply 3 >"$T/r3"
 check "...PLUS goes on" sh -c 'head -1 "$1" |
     grep -qx "Harcèlement en ligne › Qui envoie les messages ?"' sh "$T/r3"
 reply 4 >"$T/r4"
-check "...'8', past its 7 parts: which numbers, in French" \
-    grep -qx 'Tapez un numéro de 1 à 7, ou SUJETS pour tous les sujets.' \
+check "...'6', past its 5 parts: which numbers, in French" \
+    grep -qx 'Tapez un numéro de 1 à 5, ou SUJETS pour tous les sujets.' \
     "$T/r4"
 check "...no raw key" no_raw_key "$T/out"
 

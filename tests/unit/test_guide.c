@@ -174,6 +174,8 @@ test_pseudo_headings(void)
 	CHECK_STR("Virus", guide_section_heading(g, 0), "H1 section");
 	CHECK_STR("Un texte d'accueil qui présente la page.",
 	    guide_section_text(g, 0), "intro text");
+	CHECK(guide_section_shown(g, guide_nsections(g)) == NULL,
+	    "no such section: nothing shown");
 	s = section_by_heading(g, p, "Les bons réflexes :");
 	CHECK(s >= 0, "pseudo-heading ending in ':' with &nbsp;");
 	CHECK_STR("- Coupez le réseau de la machine.\n"

@@ -1,7 +1,8 @@
 /* test_intent: self-harm, danger-now and plea detection (intent.c) with the
  * shipped phrase data; then the held-out set
  * tests/fixtures/questions-danger.tsv: the detector must say "danger"
- * exactly on its !danger lines. */
+ * exactly on its !danger lines; the safety probes line by line; with
+ * SAFETY_BLIND set, questions-safety-blind.tsv as totals only. */
 #include "ac-config.h"
 
 #include <stdio.h>
@@ -140,6 +141,39 @@ static const struct {
 	{ "can they see my screen if i'm waiting in the office", 0, 0, 0 },
 	{ "I don't want to stop living in fear, I want to fight back", 0, 0,
 	    0 },
+	/* A reviewer's findings on main 1d65719 (s12-fixs). Exceptions
+	 * name their objects: these are self-harm... */
+	{ "I want to disappear off the face of the earth", 0, 0, 1 },
+	{ "i just want to disappear from everyone forever", 0, 0, 1 },
+	{ "je veux en finir avec cette vie", 0, 0, 1 },
+	{ "je veux disparaître de ce monde", 0, 0, 1 },
+	{ "quiero desaparecer de este mundo", 0, 0, 1 },
+	/* ...these are not. */
+	{ "how do i disappear from social media", 0, 0, 0 },
+	{ "je veux disparaître des réseaux sociaux", 0, 0, 0 },
+	{ "quiero desaparecer de las redes", 0, 0, 0 },
+	{ "comment disparaitre d'internet", 0, 0, 0 },
+	{ "je veux en finir avec ce harcèlement", 0, 0, 0 },
+	/* A qualifier cancels only danger words next to it, never a place
+	 * now. */
+	{ "the police are at my door because of what i posted on facebook",
+	    1, 0, 0 },
+	{ "the man who attacked me months ago is outside my house", 1, 0, 0 },
+	{ "someone is following me home after they found me online", 1, 0,
+	    0 },
+	{ "la police est devant chez moi à cause de mes posts sur facebook",
+	    1, 0, 0 },
+	{ "they know where I live because they found my address online", 1,
+	    0, 0 },
+	{ "hay alguien en mi puerta por lo que publiqué en twitter", 1, 0,
+	    0 },
+	/* Guide questions, and a threat by others (danger, not self-harm). */
+	{ "how do I end things with my abusive partner safely", 0, 0, 0 },
+	{ "how can I keep living in my flat safely", 0, 0, 0 },
+	{ "they threatened to take my life", 1, 0, 0 },
+	{ "he wants to take my life", 1, 0, 0 },
+	{ "I want to end things", 0, 0, 1 },
+	{ "I can't keep living like this", 0, 0, 1 },
 	{ "", 0, 0, 0 },
 };
 
@@ -275,9 +309,13 @@ main(void)
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-safety-probe2.tsv", top);
 	test_heldout(in, path, HELD_BOTH);
-	(void)util_snprintf(path, sizeof(path),
-	    "%s/tests/fixtures/questions-safety-blind.tsv", top);
-	test_heldout(in, path, HELD_TOTALS);
+	/* The blind set only when asked (tests/fixtures/README): its totals
+	 * are read at the end of a session, not in every make check. */
+	if (getenv("SAFETY_BLIND") != NULL) {
+		(void)util_snprintf(path, sizeof(path),
+		    "%s/tests/fixtures/questions-safety-blind.tsv", top);
+		test_heldout(in, path, HELD_TOTALS);
+	}
 	intent_free(in);
 	return TAP_DONE();
 }

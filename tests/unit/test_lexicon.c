@@ -65,11 +65,11 @@ test_loader(void)
 	check_error("[a]\nenglish: laptop\n", "lex.txt:2: language must be "
 	    "two letters or '*'", "bad language");
 	check_error("[a] strong\n", "lex.txt:1: unknown tag 'strong' "
-	    "(subject, weak, name)", "bad tag");
+	    "(subject, weak, name, addressed)", "bad tag");
 	check_error("[a\n", "lex.txt:1: '[' without ']'", "unclosed");
 	check_error("[]\n", "lex.txt:1: empty concept name", "empty name");
 	check_error("[a b/c]\n", "lex.txt:1: unknown tag 'b/c' (subject, "
-	    "weak, name)", "bad tag chars");
+	    "weak, name, addressed)", "bad tag chars");
 	check_error("[é]\n", "lex.txt:1: bad concept name (letters, digits, "
 	    "'-' and '_')", "bad name");
 	check_error("[a]\nen: x\xff\n", "lex.txt:2: not valid UTF-8 text",
