@@ -93,9 +93,14 @@ struct person {
 	size_t		 nlisting;
 	enum pending	 pending;
 	char		*consent_text;
+	int		 consent_cut;	/* consent_text is a long text cut */
+	int		 question_cut;	/* so is last_question */
+	int		 answered;	/* a guide section was shown */
 	int		 danger;	/* last_question came with words of
 					   danger now (DANGER_NOW) or of
 					   self-harm (DANGER_SELF), else 0 */
+	int		 consent_danger; /* so did consent_text (it stays
+					   while other questions come) */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -190,18 +195,31 @@ bot_actions_release(struct bot_actions *a)
 
 /* Text helpers. */
 
-/* Copies at most max bytes of s, not cutting a UTF-8 sequence. */
+/*
+ * Copies at most max characters of s (limits.max_text counts characters),
+ * cut after the last whole word when one ends in the second half; *cut
+ * (may be NULL) gets 1 when s was cut, else 0.
+ */
 static char *
-copy_capped(const char *s, size_t max)
+copy_capped(const char *s, size_t max, int *cut)
 {
-	size_t n = strlen(s);
+	size_t n = 0, chars = 0, sp = 0;
 
-	if (max == 0 || n <= max)
+	if (cut != NULL)
+		*cut = 0;
+	while (s[n] != '\0' && (max == 0 || chars < max)) {
+		n++;
+		while (((unsigned char)s[n] & 0xc0) == 0x80)
+			n++;
+		chars++;
+		if (s[n] == ' ' && chars > max / 2)
+			sp = n;
+	}
+	if (s[n] == '\0')
 		return xstrdup(s);
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return xstrndup(s, n);
+	if (cut != NULL)
+		*cut = 1;
+	return xstrndup(s, sp > 0 ? sp : n);
 }
 
 static int
@@ -600,6 +618,8 @@ page_url(const struct bot *b, size_t page)
 	return buf_detach(&u);
 }
 
+static size_t	reader_section(const struct turn *, size_t);
+
 /* The next section MORE would show, skipping empty ones; 0 when none. */
 static int
 queue_peek(const struct bot *b, struct person *w, size_t *sec)
@@ -680,6 +700,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 	}
 
 	w->reading = 1;
+	w->answered = 1;
 	w->sec = sec;
 	w->offset = offset + skip_space(text, cut);
 	if (section_text(b, sec)[w->offset] != '\0')
@@ -687,7 +708,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 	else {
 		w->reading = 0;
 		footer = !queue_peek(b, w, &next_s) ? "footer_end" :
-		    guide_section_page(b->g, next_s) ==
+		    guide_section_page(b->g, reader_section(t, next_s)) ==
 		    guide_section_page(b->g, sec) ? "footer_next_part" :
 		    "footer_next";
 	}
@@ -1183,7 +1204,8 @@ opens_with(const char *key, const char *folded)
  * (the message's language: question_lang()); that search is kept when it
  * answers (or, for a message that opens as a follow-up, offers choices),
  * else the message's own. A [follow.more] message ("what next") is MORE
- * while a reading is open: then 1 and nothing is searched. Sets the
+ * while a reading is open: then 1 and nothing is searched; 2 when the
+ * hits are those of the search with the previous question. Sets the
  * person's last question to what was asked, *n to the hits (at most max).
  * A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
@@ -1214,7 +1236,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	*n = 0;
 	if (b->s == NULL || b->g == NULL) {
 		free(w->last_question);
-		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		w->last_question = copy_capped(text, b->cfg->limits.max_text,
+		    &w->question_cut);
 		return 0;
 	}
 	*n = search_query(b->s, text, qlang, hits, max);
@@ -1260,9 +1283,10 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	}
 	free(w->last_question);
 	w->last_question = copy_capped(both != NULL ? both : text,
-	    b->cfg->limits.max_text);
+	    b->cfg->limits.max_text, &w->question_cut);
+	merge = both != NULL;
 	free(both);
-	return 0;
+	return merge ? 2 : 0;
 }
 
 /*
@@ -1296,10 +1320,13 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next;
 	enum search_outcome d;
+	int f;
 
-	if (follow_up(t, text, qlang, hits, BOT_NHITS, &n))
+	/* The section just read, if any ("and on iphone?" after it). */
+	prev = w->answered ? w->sec : GUIDE_NONE;
+	if ((f = follow_up(t, text, qlang, hits, BOT_NHITS, &n)) == 1)
 		return;
 	/* A number refers to the list on screen: a new question's answer
 	 * (or its absence) closes the old one; choices open their own. */
@@ -1317,6 +1344,13 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		goto explain;
 	switch (d) {
 	case SEARCH_ANSWER:
+		/* A follow-up that finds only the section just read: the
+		 * guide has nothing more specific; not the same text again. */
+		if (f == 2 && hits[0].section == prev) {
+			say_key(t, w->reading || queue_peek(b, w, &next) ?
+			    "follow_same_more" : "follow_same");
+			break;
+		}
 		/* The rest of the page first (the next steps of what is
 		 * read), then the other confident sections. */
 		k = page_rest(b->g, hits[0].section, secs, BOT_QUEUE);
@@ -1391,12 +1425,15 @@ cmd_more(struct turn *t, const char *arg)
 
 	(void)arg;
 	if (w->reading) {
-		show_section(t, w->sec, w->offset);
+		/* After a language switch, the section again from its start
+		 * in the new language. */
+		sec = reader_section(t, w->sec);
+		show_section(t, sec, sec == w->sec ? w->offset : 0);
 		return;
 	}
 	if (queue_peek(t->b, w, &sec)) {
 		w->qpos++;
-		show_section(t, sec, 0);
+		show_section(t, reader_section(t, sec), 0);
 		return;
 	}
 	say_key(t, "more_nothing");
@@ -1558,13 +1595,28 @@ list_page(struct turn *t, size_t page)
 	say_buf(t, &m);
 }
 
+/*
+ * Section sec as the person reads it now: its place in their language's
+ * translation of its page (guide_section_in_lang()), else sec. A list or
+ * a MORE queue keeps the sections it was made of; the person may have
+ * switched language since (LANG es, FRANCAIS), and then a number or MORE
+ * serves the same section in the new language when the guide has it.
+ */
+static size_t
+reader_section(const struct turn *t, size_t sec)
+{
+	size_t s = guide_section_in_lang(t->b->g, sec, t->who->lang);
+
+	return s != GUIDE_NONE ? s : sec;
+}
+
 static void
 cmd_number(struct turn *t, long n)
 {
 	const struct guide *g = t->b->g;
 	struct person *w = t->who;
 	struct listing *l;
-	size_t then[BOT_QUEUE], k = 0;
+	size_t then[BOT_QUEUE], k = 0, sec;
 
 	if (w->nlisting == 0) {
 		say_key(t, "number_no_list");
@@ -1584,17 +1636,21 @@ cmd_number(struct turn *t, long n)
 	}
 	l = &w->listing[n - 1];
 	if (l->kind == LIST_PAGE) {
-		list_page(t, l->index);
+		sec = guide_page_first_section(g, l->index);
+		list_page(t, guide_page_nsections(g, l->index) > 0 ?
+		    guide_section_page(g, reader_section(t, sec)) : l->index);
 		return;
 	}
+	sec = reader_section(t, l->index);
 	if (l->kind == LIST_CHOICE) {
 		/* Then the other choices, in the order offered. */
 		for (size_t i = 0; i < w->nlisting && k < BOT_QUEUE; i++)
 			if (i != (size_t)n - 1)
-				then[k++] = w->listing[i].index;
+				then[k++] = reader_section(t,
+				    w->listing[i].index);
 	} else
-		k = page_rest(g, l->index, then, BOT_QUEUE);	/* the page */
-	read_start(t, l->index, then, k);
+		k = page_rest(g, sec, then, BOT_QUEUE);	/* the page */
+	read_start(t, sec, then, k);
 }
 
 /* The SMP question in the conversation's language, or NULL. */
@@ -1857,16 +1913,38 @@ ask_consent(struct turn *t, const char *text)
 	char *whom = consent_whom(t);
 	const char *v[] = { "whom", whom, "text", text, "how", P(t, how),
 	    NULL };
-	char *s;
+	char *s, max[24];
+	struct buf m, q;
+	int cut;
 
 	if (w->consent_text != text) {
 		util_strfreezero(w->consent_text);
-		w->consent_text = copy_capped(text, t->b->cfg->limits.max_text);
+		w->consent_text = copy_capped(text, t->b->cfg->limits.max_text,
+		    &cut);
+		w->consent_cut = cut || (text == w->last_question &&
+		    w->question_cut);
 	}
 	w->pending = PENDING_CONSENT;
-	v[3] = w->consent_text;
+	w->consent_danger = w->danger;
+	/* A long message is sent cut: say so before it, and mark the cut. */
+	buf_init(&m);
+	buf_init(&q);
+	buf_adds(&q, w->consent_text);
+	if (w->consent_cut) {
+		const char *vm[] = { "max", max, NULL };
+
+		(void)util_snprintf(max, sizeof(max), "%zu",
+		    t->b->cfg->limits.max_text);
+		add_key(t, &m, "consent_cut", vm);
+		buf_adds(&q, " [\xe2\x80\xa6]");
+	}
+	v[3] = q.s;
 	s = phrases_render(t->b->p, w->lang, "consent", v);
-	say(t, s);
+	if (m.len > 0)
+		buf_adds(&m, "\n\n");
+	buf_adds(&m, s);
+	say_buf(t, &m);
+	util_strfreezero(buf_detach(&q));
 	free(s);
 	free(whom);
 }
@@ -1927,9 +2005,9 @@ cmd_yes(struct turn *t, const char *arg)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
-	if (w->danger == DANGER_SELF)
+	if (w->consent_danger == DANGER_SELF)
 		say_key(t, "self_harm_queue");
-	else if (w->danger)
+	else if (w->consent_danger)
 		say_phrase_line(t, "danger_queue");
 	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
@@ -2225,9 +2303,75 @@ reach_changed(struct turn *t, const char *peer)
 	esc_notes_release(&notes);
 }
 
+/* Is folded word w one of the words of line, folded? */
+static int
+word_listed(const char *line, const char *w)
+{
+	char *f = lang_fold(line);
+	size_t n = strlen(w);
+	int found = 0;
+
+	for (const char *p = f; !found && *p != '\0'; ) {
+		size_t k = strcspn(p, " ");
+
+		found = k == n && memcmp(p, w, n) == 0;
+		p += k;
+		p += strspn(p, " ");
+	}
+	free(f);
+	return found;
+}
+
+/*
+ * A pick from the numbered list on screen written otherwise than as
+ * digits alone: digits after [number.prefix] words, glued or not ("#1",
+ * "n°2", "number 3"), or a number word or ordinal of any loaded language,
+ * with or without them ("two", "deux", "primero", "the second": line n of
+ * [number.words] holds the words of n). 1 and *num when it is one.
+ */
+static int
+pick_number(const char *folded, long *num)
+{
+	const struct lang_row *r;
+	const char *s = folded, *lang;
+	size_t sp, d;
+
+	for (int i = 0; i < 3; i++) {
+		sp = strcspn(s, " ");
+		d = strcspn(s, "0123456789");
+		if (d > 0 && d < sp && lang_match("number.prefix", s, d, &lang))
+			s += d;
+		else if (s[sp] == ' ' &&
+		    lang_match("number.prefix", s, sp, &lang))
+			s += sp + 1;
+		else
+			break;
+	}
+	d = strspn(s, "0123456789");
+	if (d > 0 && d <= 4 && (s[d] == '\0' || strcmp(s + d, ")") == 0)) {
+		*num = strtol(s, NULL, 10);
+		return 1;
+	}
+	if (s[0] == '\0' || strchr(s, ' ') != NULL || strlen(s) > LANG_WORD_MAX)
+		return 0;
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL; i++) {
+		const char *const *items;
+		size_t n;
+
+		if ((items = lang_items(r->code, "number.words", &n)) == NULL)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (word_listed(items[k], s)) {
+				*num = (long)k + 1;
+				return 1;
+			}
+	}
+	return 0;
+}
+
 /*
  * The language question text (folded: its command folding) is written in,
- * when lang_detect() tells one the bot knows and there is evidence enough:
+ * when lang_guess() tells one the bot knows and there is evidence enough:
  * any when the person's language is still the default, else at least
  * BOT_REDETECT_WORDS words. NULL when not.
  */
@@ -2239,7 +2383,7 @@ question_lang(struct turn *t, const char *text, const char *folded)
 	if (t->who->lang_from != LANG_DEFAULT &&
 	    count_words(folded) < BOT_REDETECT_WORDS)
 		return NULL;
-	d = lang_detect(text);
+	d = lang_guess(text);
 	return d != NULL && lang_known(t->b, d) ? d : NULL;
 }
 
@@ -2253,6 +2397,8 @@ person_text(struct turn *t, const char *text)
 	const char *arg = NULL, *hl, *clang = NULL;
 	char *folded = fold_command(text);
 	long num;
+	size_t next;
+	int remind = 0;
 
 	if (folded[0] == '\0')
 		goto done;
@@ -2279,6 +2425,15 @@ person_text(struct turn *t, const char *text)
 		else if (starts_with("cmd.no", folded, &clang))
 			c = command_row("cmd.no");
 	}
+	/* "ok", "d'accord", "vale": heard, not a yes to sending someone's
+	 * words to a person; the question is asked again, plainly. */
+	if ((c == NULL || c == command_row("cmd.ack")) &&
+	    w->pending != PENDING_NONE &&
+	    lang_match("consent.unsure", folded, strlen(folded), &hl)) {
+		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
+		    "human_describe");
+		goto done;
+	}
 	if (c == NULL && lang_match("human", folded, strlen(folded), &hl)) {
 		if (w->lang_from == LANG_DEFAULT && hl != NULL &&
 		    phrases_has_lang(b->p, hl))
@@ -2296,8 +2451,9 @@ person_text(struct turn *t, const char *text)
 		c->fn(t, arg);
 		goto done;
 	}
-	if (strlen(folded) <= 4 &&
-	    util_parse_long(folded, 0, 9999, &num) == 0) {
+	if ((strlen(folded) <= 4 &&
+	    util_parse_long(folded, 0, 9999, &num) == 0) ||
+	    (w->nlisting > 0 && pick_number(folded, &num))) {
 		cmd_number(t, num);
 		goto done;
 	}
@@ -2305,18 +2461,28 @@ person_text(struct turn *t, const char *text)
 		/* The description is what they need help with: HUMAN offers
 		 * it again if they say no now and change their mind. */
 		free(w->last_question);
-		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		w->last_question = copy_capped(text, b->cfg->limits.max_text,
+		    &w->question_cut);
 		w->danger = intent_self_harm(b->intent, text, NULL) ?
 		    DANGER_SELF : intent_danger(b->intent, text, NULL) ?
 		    DANGER_NOW : 0;
 		ask_consent(t, w->last_question);
 		goto done;
 	}
-	/* A question: it ends any consent that was waiting. */
+	/*
+	 * Another message while consent waits: the offer stays open, and the
+	 * reply says so (YES, NO, or HUMAN for the new words). Words of
+	 * self-harm or of danger now end it: their reply leads to HUMAN for
+	 * these very words.
+	 */
 	if (w->pending == PENDING_CONSENT) {
-		w->pending = PENDING_NONE;
-		util_strfreezero(w->consent_text);
-		w->consent_text = NULL;
+		if (intent_self_harm(b->intent, text, NULL) ||
+		    intent_danger(b->intent, text, NULL)) {
+			w->pending = PENDING_NONE;
+			util_strfreezero(w->consent_text);
+			w->consent_text = NULL;
+		} else
+			remind = 1;
 	}
 	/* Someone who may hurt themselves: no guide excerpt, only the way
 	 * to help now; HUMAN offers to pass these very words on. */
@@ -2324,15 +2490,27 @@ person_text(struct turn *t, const char *text)
 		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
 		free(w->last_question);
-		w->last_question = copy_capped(text, b->cfg->limits.max_text);
+		w->last_question = copy_capped(text, b->cfg->limits.max_text,
+		    &w->question_cut);
 		w->nlisting = 0;
 		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
 		goto done;
 	}
-	if (intent_plea(b->intent, text, &hl)) {
-		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
-			set_lang(w, hl, LANG_DETECTED);
-		say_key(t, "greeting_help");
+	/*
+	 * "It didn't work", "ça marche pas" ([follow.failed]) or a plea
+	 * ("please help me"): after an answer, the advice failed, and a
+	 * search would only find some section sharing a word ("work",
+	 * "help"); the way on is a person, or what is left to read. Before
+	 * any answer, a plea is a call for help: what the desk can do.
+	 */
+	if (lang_match("follow.failed", folded, strlen(folded), &clang) ||
+	    intent_plea(b->intent, text, &clang)) {
+		if (w->lang_from != LANG_CHOSEN && clang != NULL &&
+		    phrases_has_lang(b->p, clang))
+			set_lang(w, clang, LANG_DETECTED);
+		say_key(t, !w->answered ? "greeting_help" : w->reading ||
+		    queue_peek(b, w, &next) ? "advice_failed_more" :
+		    "advice_failed");
 		goto done;
 	}
 	/* Someone in danger now: the way to a person comes first, before
@@ -2359,6 +2537,8 @@ person_text(struct turn *t, const char *text)
 	w->danger = 0;
 	answer_question(t, text, hl != NULL ? hl : w->lang);
 done:
+	if (remind && t->who != NULL && t->who->pending == PENDING_CONSENT)
+		say_key(t, "consent_open");
 	free(folded);
 }
 

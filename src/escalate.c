@@ -1089,22 +1089,31 @@ helper_mismatch(struct escalate *e, int i, time_t now, struct esc_notes *out)
 
 /*
  * Nobody has a request in hand: "waiting" (a shift is on, its helpers
- * busy), "closed" (when: the next shift's start in lang) or "noshift"
- * (no shift ahead); when is "" but for "closed".
+ * busy), "closed" (when: the next shift's start today, "09:00"),
+ * "closed_day" (day and when: "Monday", "09:00", in lang: each language
+ * words "on Monday at 09:00" its own way) or "noshift" (no shift ahead);
+ * day and when (size bytes each) are "" when not said.
  */
 static const char *
 desk_state(const struct escalate *e, time_t now, const char *lang,
-    char *when, size_t size)
+    char *day, char *when, size_t size)
 {
+	char hm[16];
+	size_t n, k;
 	time_t next;
 
-	when[0] = '\0';
+	day[0] = when[0] = '\0';
 	if (desk_open(e, now))
 		return "waiting";
 	if ((next = next_start(e, now)) == (time_t)-1)
 		return "noshift";
 	format_local(e, next, now, lang, when, size);
-	return "closed";
+	if (duty_format(e->duty, next, now, NULL, hm, sizeof(hm)) == -1 ||
+	    (n = strlen(when)) <= (k = strlen(hm)) + 1)
+		return "closed";
+	util_strlcpy(day, when, n - k);
+	memmove(when, when + n - k, k + 1);
+	return "closed_day";
 }
 
 /* Tells the person what happens next after open (or STATUS). */
@@ -1113,7 +1122,7 @@ person_whatnext(const struct escalate *e, const struct esc_case *c,
     time_t now,
     const char *prefix, struct esc_notes *out)
 {
-	char nb[32], pb[32], when[64], key[64];
+	char nb[32], pb[32], day[64], when[64], key[64];
 
 	if (c->state == STORE_CLAIMED) {
 		util_snprintf(key, sizeof(key), "%s_claimed", prefix);
@@ -1131,14 +1140,18 @@ person_whatnext(const struct escalate *e, const struct esc_case *c,
 		return;
 	}
 	util_snprintf(key, sizeof(key), "%s_%s", prefix,
-	    desk_state(e, now, c->lang, when, sizeof(when)));
+	    desk_state(e, now, c->lang, day, when, sizeof(when)));
 	if (when[0] == '\0')
 		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
 		    vars_make("case", nb, "position", pb, NULL), 0);
-	else
+	else if (day[0] == '\0')
 		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
 		    vars_make("case", nb, "position", pb, "time", when,
 		    "zone", duty_zone(e->duty), NULL), 0);
+	else
+		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		    vars_make("case", nb, "position", pb, "day", day,
+		    "time", when, "zone", duty_zone(e->duty), NULL), 0);
 }
 
 /*
@@ -1191,7 +1204,7 @@ void
 escalate_desk(const struct escalate *e, const char *person, const char *lang,
     time_t now, struct esc_notes *out)
 {
-	char when[64], key[64];
+	char day[64], when[64], key[64];
 	size_t max = e->cfg->limits.max_queue;
 
 	if (lang == NULL || *lang == '\0')
@@ -1210,10 +1223,11 @@ escalate_desk(const struct escalate *e, const char *person, const char *lang,
 		return;
 	}
 	util_snprintf(key, sizeof(key), "esc_desk_%s",
-	    desk_state(e, now, lang, when, sizeof(when)));
+	    desk_state(e, now, lang, day, when, sizeof(when)));
 	note_push(out, ESC_TO_PERSON, person, lang, key, when[0] == '\0' ?
-	    NULL : vars_make("time", when, "zone", duty_zone(e->duty), NULL),
-	    0);
+	    NULL : day[0] == '\0' ? vars_make("time", when, "zone",
+	    duty_zone(e->duty), NULL) : vars_make("day", day, "time", when,
+	    "zone", duty_zone(e->duty), NULL), 0);
 }
 
 /* ---- events: one transaction each ---- */

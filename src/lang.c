@@ -9,13 +9,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
 
+#include <libstemmer.h>
+
 #include "lang.h"
+#include "lexicon.h"
 #include "log.h"
 #include "util.h"
 
@@ -141,6 +145,14 @@ static const struct lang_key {
 	    "reads them as naming the lexicon's addressed concept" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
+	{ .name = "follow.failed", .use = USE_MATCH,
+	    .doc = "the advice failed: HUMAN offered, no search" },
+	{ .name = "consent.unsure", .use = USE_MATCH,
+	    .doc = "heard, not a yes: consent asked again" },
+	{ .name = "number.prefix", .use = USE_MATCH,
+	    .doc = "before a list number: #, n°, number" },
+	{ .name = "number.words", .use = USE_SHOW,
+	    .doc = "line n: words for n (two second 2nd)" },
 	{ .name = "helper.queue", .use = USE_MATCH, .required = 1,
 	    .doc = "helper: QUEUE" },
 	{ .name = "helper.claim", .use = USE_MATCH, .required = 1,
@@ -215,6 +227,10 @@ struct langset {
 	size_t			 mask;
 	char			**elisions;
 	size_t			 nelisions;
+	/* lang_guess()'s words: stems of [words] and of the lexicon's
+	 * one-word terms, each in its language, sorted. */
+	struct wl_entry		*gw;
+	size_t			 ngw;
 };
 
 static struct langset cur;
@@ -278,6 +294,9 @@ langset_release(struct langset *s)
 	free(s->wl);
 	free(s->slots);
 	free(s->elisions);
+	for (size_t i = 0; i < s->ngw; i++)
+		free(s->gw[i].w);
+	free(s->gw);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -524,6 +543,101 @@ lang_file(const char *name, const struct lang_row **row)
 	return *row != NULL ? 1 : -1;
 }
 
+/* Folded word w (n bytes) stemmed by sb (NULL: as it is). New string. */
+static char *
+stem_word(struct sb_stemmer *sb, const char *w, size_t n)
+{
+	const sb_symbol *st;
+
+	if (sb == NULL || (st = sb_stemmer_stem(sb, (const sb_symbol *)w,
+	    (int)n)) == NULL)
+		return xstrndup(w, n);
+	return xstrndup((const char *)st, (size_t)sb_stemmer_length(sb));
+}
+
+static struct sb_stemmer *
+stemmer_of(const struct lang_row *row)
+{
+	return row->stemmer != NULL ? sb_stemmer_new(row->stemmer, "UTF_8") :
+	    NULL;
+}
+
+static void
+gw_add(struct langset *s, size_t *cap, struct sb_stemmer *sb, size_t i,
+    const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n < 3 || strchr(w, ' ') != NULL || wl_find(s, w, n) != NULL)
+		return;		/* one word, not a stopword or hint */
+	if (s->ngw == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		s->gw = xrealloc(s->gw, *cap * sizeof(*s->gw));
+	}
+	s->gw[s->ngw].w = stem_word(sb, w, n);
+	s->gw[s->ngw].langs = 1u << i;
+	s->gw[s->ngw].stop = 0;
+	s->ngw++;
+}
+
+static int
+gw_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct wl_entry *)a)->w,
+	    ((const struct wl_entry *)b)->w);
+}
+
+/*
+ * lang_guess()'s words: each language's [words] and the one-word terms of
+ * DATADIR/lexicon.txt in that language (when there is one), folded and
+ * stemmed in it, sorted with the languages of each stem merged.
+ */
+static void
+gw_build(struct langset *s, const char *datadir)
+{
+	struct lexicon *lx = lexicon_new();
+	size_t cap = 0, k = 0;
+	char path[4096];
+
+	/* When there is one: the search loads it too, and says so. */
+	if (util_snprintf(path, sizeof(path), "%s/lexicon.txt", datadir) !=
+	    -1 && access(path, R_OK) == 0)
+		(void)lexicon_load_file(lx, path);
+	for (size_t i = 0; i < s->n; i++) {
+		struct sb_stemmer *sb = stemmer_of(s->v[i].row);
+		const char *code = s->v[i].row->code;
+
+		for (size_t e = 0; e < s->v[i].ne; e++)
+			if (strcmp(s->v[i].e[e].key->name, "words") == 0)
+				for (size_t j = 0; j < s->v[i].e[e].n; j++)
+					gw_add(s, &cap, sb, i,
+					    s->v[i].e[e].fold[j]);
+		for (size_t t = 0; t < lexicon_nterms(lx); t++) {
+			char *f;
+
+			if (strcmp(lexicon_term_lang(lx, t), code) != 0)
+				continue;
+			f = lang_fold(lexicon_term_text(lx, t));
+			gw_add(s, &cap, sb, i, f);
+			free(f);
+		}
+		if (sb != NULL)
+			sb_stemmer_delete(sb);
+	}
+	lexicon_free(lx);
+	if (s->ngw == 0)
+		return;
+	qsort(s->gw, s->ngw, sizeof(*s->gw), gw_cmp);
+	for (size_t j = 1; j < s->ngw; j++) {
+		if (strcmp(s->gw[j].w, s->gw[k].w) == 0) {
+			s->gw[k].langs |= s->gw[j].langs;
+			free(s->gw[j].w);
+		} else
+			s->gw[++k] = s->gw[j];
+	}
+	s->ngw = k + 1;
+}
+
 int
 lang_load_dir(const char *datadir)
 {
@@ -589,6 +703,7 @@ lang_load_dir(const char *datadir)
 		return -1;
 	}
 	wl_build(&s);
+	gw_build(&s, datadir);
 	langset_release(&cur);
 	cur = s;
 	return (int)cur.n;
@@ -1015,9 +1130,10 @@ count_word(void *arg, const char *w, size_t n, float weight)
 		lc->latin++;
 }
 
-/* Like lang_split but without dropping stopwords: they are the point. */
+/* Calls fn for each word of folded f, stopwords included (lang_split
+ * drops them; here they are the point). */
 static void
-count_words(const char *f, size_t len, struct lang_count *lc)
+each_word(const char *f, size_t len, lang_word_fn fn, void *arg)
 {
 	size_t i = 0, start = 0;
 	ucs4_t c;
@@ -1033,7 +1149,7 @@ count_words(const char *f, size_t len, struct lang_count *lc)
 			}
 		}
 		if (i > start && i - start < WORD_MAX)
-			count_word(lc, f + start, i - start, 1);
+			fn(arg, f + start, i - start, 1);
 		i += (size_t)k;
 		start = i;
 	}
@@ -1053,7 +1169,7 @@ lang_detect_counts(const char *text, const char *other, size_t *best,
 	for (i = 0; i < flen; i++)
 		if (f[i] == '\'' || f[i] == '-')
 			f[i] = ' ';
-	count_words(f, flen, &lc);
+	each_word(f, flen, count_word, &lc);
 	free(f);
 	if (best)
 		*best = 0;
@@ -1104,6 +1220,121 @@ const char *
 lang_detect(const char *text)
 {
 	return lang_detect_counts(text, NULL, NULL, NULL);
+}
+
+/* lang_guess()'s second look at a message, word by word. */
+struct guess {
+	struct lang_count	 lc;		/* the first look's evidence */
+	long			 score[LOADED_MAX];
+	struct sb_stemmer	*sb[LOADED_MAX];
+	char			 prev[WORD_MAX];	/* the word before */
+};
+
+static int
+is_vowel(char c)
+{
+	return c != '\0' && strchr("aeiouy", c) != NULL;
+}
+
+/* 1 if folded word w (n bytes), stemmed in language i, is a stem of
+ * that language's [words] or lexicon terms. */
+static int
+guess_known(const struct guess *g, size_t i, const char *w, size_t n)
+{
+	struct wl_entry key, *e;
+
+	if (cur.ngw == 0)
+		return 0;
+	key.w = stem_word(g->sb[i], w, n);
+	e = bsearch(&key, cur.gw, cur.ngw, sizeof(*cur.gw), gw_cmp);
+	free(key.w);
+	return e != NULL && (e->langs & (1u << i)) != 0;
+}
+
+/* 1 if the word before ("me", "de") is one language i elides. */
+static int
+elided(const struct guess *g, size_t i)
+{
+	size_t pn = strlen(g->prev);
+	const struct langdata *d = &cur.v[i];
+
+	if (pn < 2 || g->prev[pn - 1] != 'e')
+		return 0;
+	for (size_t k = 0; k < d->ne; k++) {
+		const struct entry *el = &d->e[k];
+
+		if (el->key->use != USE_ELISION)
+			continue;
+		for (size_t j = 0; j < el->n; j++)
+			if (strlen(el->fold[j]) == pn - 1 &&
+			    memcmp(el->fold[j], g->prev, pn - 1) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static void
+guess_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct guess *g = arg;
+	size_t known = 0, who = 0;
+
+	(void)weight;
+	/* A word one language knows and no other: evidence of it. */
+	for (size_t i = 0; i < cur.n; i++)
+		if (guess_known(g, i, w, n)) {
+			known++;
+			who = i;
+		}
+	if (known == 1)
+		g->score[who]++;
+	/* "me acosan": a language that elides ("m'", "d'") would not
+	 * write "me", "de" before a vowel. */
+	if (is_vowel(w[0]))
+		for (size_t i = 0; i < cur.n; i++)
+			if (elided(g, i))
+				g->score[i]--;
+	if (n < sizeof(g->prev)) {
+		memcpy(g->prev, w, n);
+		g->prev[n] = '\0';
+	} else
+		g->prev[0] = '\0';
+}
+
+const char *
+lang_guess(const char *text)
+{
+	struct guess g;
+	const char *d = lang_detect(text);
+	char *f;
+	size_t flen, win = 0, ties = 0;
+	long top = 0;
+
+	if (d != NULL || text == NULL)
+		return d;
+	memset(&g, 0, sizeof(g));
+	f = lang_fold_alloc(text, strlen(text), &flen);
+	for (size_t i = 0; i < flen; i++)
+		if (f[i] == '\'' || f[i] == '-')
+			f[i] = ' ';
+	each_word(f, flen, count_word, &g.lc);
+	for (size_t i = 0; i < cur.n; i++)
+		g.sb[i] = stemmer_of(cur.v[i].row);
+	each_word(f, flen, guess_word, &g);
+	free(f);
+	for (size_t i = 0; i < cur.n; i++) {
+		long sc = g.score[i] + (long)g.lc.hits[i];
+
+		if (g.sb[i] != NULL)
+			sb_stemmer_delete(g.sb[i]);
+		if (sc > top) {
+			top = sc;
+			win = i;
+			ties = 0;
+		} else if (sc == top)
+			ties++;
+	}
+	return top > 0 && ties == 0 ? cur.v[win].row->code : NULL;
 }
 
 /* ------------------------------------------------------------ commands */

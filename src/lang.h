@@ -29,7 +29,8 @@
  * Invariants: the loaded data is process-wide and read-only once loaded;
  * lang_load_dir() replaces it all or leaves it untouched. Without loaded
  * data nothing is a stopword, no language is detected and no command word
- * matches. Depends on util and log only (no guide, search, bot, escalate).
+ * matches. Depends on util, log and lexicon (lang_guess() reads the
+ * lexicon file's terms) only: no guide, search, bot, escalate.
  */
 #ifndef SECOURS_LANG_H
 #define SECOURS_LANG_H
@@ -96,6 +97,14 @@ int lang_is_stopword(const char *w, size_t n);
  * languages (mostly Cyrillic text with no evidence: "ru"). Returns a
  * borrowed code, or NULL when there is no evidence or a tie. */
 const char *lang_detect(const char *text);
+/* lang_detect, and when it tells none (no evidence, or a tie: "me acosan
+ * en twitter" has "me" and "en" of French and Spanish alike) a second
+ * look: a word whose stem only one language's [words] or lexicon terms
+ * (DATADIR/lexicon.txt, one-word terms) have counts for it, and "me",
+ * "de"... before a vowel counts against a language that elides them
+ * ([elisions]: French writes "m'", "d'"). For short messages to the bot;
+ * the search and the guide keep lang_detect. Borrowed code, or NULL. */
+const char *lang_guess(const char *text);
 /* As lang_detect, and tells the evidence: *best = hits of the winner,
  * *other_hits = hits of language other. Any pointer may be NULL. */
 const char *lang_detect_counts(const char *text, const char *other,

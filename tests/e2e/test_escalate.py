@@ -327,7 +327,7 @@ def run(tmp, srv, bots, clients):
         offer3 = wait_msg(alice, bot_r.jid, r"Case #3 \(en\)", ma, 10)
         check(offer3 is not None, "Alice gets offer #3")
         say(p3, bot_r, "STATUS", r"Your request \(number 3\) has been sent to "
-            r"a helper.*It is number 2 in the queue",
+            r"a helper.*It is at position 2 in the queue",
             "p3: STATUS shows the state and the queue position (2, behind #1)")
         say(p3, bot_r, "CANCEL", r"your request \(number 3\) is closed",
             "p3: CANCEL withdraws the case")
@@ -383,7 +383,7 @@ def run(tmp, srv, bots, clients):
             "p5: HUMAN asks for a description")
         say(p5, bot_q, P5_Q, r"Type YES", "p5: consent asked")
         say(p5, bot_q, "YES", r"No helper is on duty right now; the next "
-            r"shift starts at (\w+ )?%s \(UTC time\)\. Your request is number "
+            r"shift starts (on \w+ )?at %s \(UTC\)\. Your request is number "
             r"1 in the queue" % fut_from,
             "nobody on duty: told the next shift's start (%s UTC) and "
             "queued" % fut_from)
