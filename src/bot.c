@@ -1382,11 +1382,29 @@ explain:
 
 /* Commands. */
 
+static void	say_phrase_line(struct turn *, const char *);
+
+/*
+ * HELP: the whole list; while a request waits or a case is open, where it
+ * stands (STATUS's line) and the emergency line first, then the commands
+ * that matter now.
+ */
 static void
 cmd_help(struct turn *t, const char *arg)
 {
+	struct esc_notes notes;
+
 	(void)arg;
-	say_key(t, "help");
+	if (t->b->esc == NULL || escalate_case_of(t->b->esc, t->peer) <= 0) {
+		say_key(t, "help");
+		return;
+	}
+	esc_notes_init(&notes);
+	escalate_status(t->b->esc, t->peer, t->now, &notes);
+	emit_notes(t, &notes);
+	esc_notes_release(&notes);
+	say_phrase_line(t, "danger_queue");
+	say_key(t, "help_case");
 }
 
 /* A greeting or a thank-you is not a question for the guide. */
@@ -1859,6 +1877,7 @@ say_danger(struct turn *t, int kind, const char *key,
 	struct esc_notes notes;
 	char *desk = NULL, *s;
 	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
+	struct buf m;
 
 	t->who->danger = kind;
 	esc_notes_init(&notes);
@@ -1872,7 +1891,14 @@ say_danger(struct turn *t, int kind, const char *key,
 		v[1] = desk;
 	s = phrases_render(b->p, turn_lang(t), b->esc != NULL ? key :
 	    key_offline, v);
-	say(t, s);
+	buf_init(&m);
+	buf_adds(&m, s);
+	/* An offer waiting (these words were added to it): YES sends it. */
+	if (t->who->pending == PENDING_CONSENT && b->esc != NULL) {
+		buf_adds(&m, "\n");
+		buf_adds(&m, P(t, "danger_consent"));
+	}
+	say_buf(t, &m);
 	free(s);
 	free(desk);
 }
@@ -1901,6 +1927,37 @@ consent_whom(struct turn *t)
 	if (name != NULL)
 		return xstrdup(name);
 	return xstrdup(P(t, "consent_whom_duty"));
+}
+
+/*
+ * Adds text, said while consent waits, to what would be sent (after a
+ * line break; the whole cut at twice limits.max_text); kind (DANGER_NOW,
+ * DANGER_SELF) marks the request as one that came with danger. HUMAN then
+ * offers the whole again.
+ */
+static void
+consent_add(struct turn *t, const char *text, int kind)
+{
+	struct person *w = t->who;
+	size_t max = t->b->cfg->limits.max_text;
+	struct buf q;
+	int cut;
+
+	buf_init(&q);
+	buf_adds(&q, w->consent_text != NULL ? w->consent_text : "");
+	if (q.len > 0)
+		buf_adds(&q, "\n");
+	buf_adds(&q, text);
+	util_strfreezero(w->consent_text);
+	w->consent_text = copy_capped(q.s, 2 * max, &cut);
+	util_strfreezero(buf_detach(&q));
+	w->consent_cut |= cut;
+	if (kind != 0 && w->consent_danger != DANGER_SELF)
+		w->consent_danger = kind;
+	free(w->last_question);
+	w->last_question = xstrdup(w->consent_text);
+	w->question_cut = w->consent_cut;
+	w->nlisting = 0;
 }
 
 /* Asks the consent question naming what is sent, to whom and how. */
@@ -1992,19 +2049,30 @@ cmd_yes(struct turn *t, const char *arg)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct esc_notes notes;
+	long id;
 
-	(void)arg;
 	if (w->pending != PENDING_CONSENT || b->esc == NULL) {
 		say_key(t, w->pending == PENDING_DESCRIBE ?
 		    "human_describe" : "nothing_pending");
 		return;
 	}
+	/* "yes but also tell them...": the words after the yes go too. */
+	if (arg != NULL && *arg != '\0')
+		consent_add(t, arg, 0);
 	w->pending = PENDING_NONE;
 	esc_notes_init(&notes);
-	(void)escalate_open(b->esc, t->peer, w->lang, w->consent_text, t->now,
-	    &notes);
+	id = escalate_open(b->esc, t->peer, w->lang, w->consent_text,
+	    w->consent_danger != 0, t->now, &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
+	if (id > 0 && arg != NULL && *arg != '\0') {
+		const char *v[] = { "text", arg, NULL };
+		char *s = phrases_render(b->p, turn_lang(t), "consent_added",
+		    v);
+
+		say(t, s);
+		free(s);
+	}
 	if (w->consent_danger == DANGER_SELF)
 		say_key(t, "self_harm_queue");
 	else if (w->consent_danger)
@@ -2140,6 +2208,31 @@ starts_with(const char *key, const char *folded, const char **lang)
 		if (lang_match(key, folded, (size_t)(sp - folded), lang))
 			return 1;
 	return 0;
+}
+
+/*
+ * The words of text after its first (a yes), unless they only say yes
+ * ("please", "send it": [consent.yes_plain]); "" if none. Points into
+ * text.
+ */
+static const char *
+yes_more(const char *text)
+{
+	const char *r = text, *hl;
+	char *f;
+	int plain;
+
+	while (is_space(*r))
+		r++;
+	while (*r != '\0' && !is_space(*r) && strchr(",.;:!", *r) == NULL)
+		r++;
+	while (*r != '\0' && (is_space(*r) || strchr(",.;:!-", *r) != NULL))
+		r++;
+	f = fold_command(r);
+	plain = f[0] == '\0' || lang_match("consent.yes_plain", f,
+	    strlen(f), &hl) || lang_match("cmd.yes", f, strlen(f), &hl);
+	free(f);
+	return plain ? "" : r;
 }
 
 static int
@@ -2420,8 +2513,10 @@ person_text(struct turn *t, const char *text)
 
 	if (c == NULL && w->pending == PENDING_CONSENT) {
 		arg = "";
-		if (starts_with("cmd.yes", folded, &clang))
+		if (starts_with("cmd.yes", folded, &clang)) {
 			c = command_row("cmd.yes");
+			arg = yes_more(text);
+		}
 		else if (starts_with("cmd.no", folded, &clang))
 			c = command_row("cmd.no");
 	}
@@ -2476,13 +2571,24 @@ person_text(struct turn *t, const char *text)
 	 * these very words.
 	 */
 	if (w->pending == PENDING_CONSENT) {
-		if (intent_self_harm(b->intent, text, NULL) ||
-		    intent_danger(b->intent, text, NULL)) {
-			w->pending = PENDING_NONE;
-			util_strfreezero(w->consent_text);
-			w->consent_text = NULL;
-		} else
+		int kind = intent_self_harm(b->intent, text, &hl) ?
+		    DANGER_SELF : intent_danger(b->intent, text, &hl) ?
+		    DANGER_NOW : 0;
+
+		if (kind == 0)
 			remind = 1;
+		else {
+			/* The offer stays open, these words added to it:
+			 * the helper needs both. */
+			if (w->lang_from != LANG_CHOSEN &&
+			    phrases_has_lang(b->p, hl))
+				set_lang(w, hl, LANG_DETECTED);
+			consent_add(t, text, kind);
+			say_danger(t, kind, kind == DANGER_SELF ? "self_harm" :
+			    "danger_now", kind == DANGER_SELF ?
+			    "self_harm_offline" : "danger_now_offline");
+			goto done;
+		}
 	}
 	/* Someone who may hurt themselves: no guide excerpt, only the way
 	 * to help now; HUMAN offers to pass these very words on. */

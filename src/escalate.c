@@ -73,6 +73,7 @@ struct esc_case {
 	int		 held_told;	/* person told their words are held */
 	int		 wait_told;	/* person told nobody answered yet */
 	int		 withdrawn;	/* CANCEL not written yet: hidden, retried */
+	int		 danger;	/* came with words of danger (not stored) */
 	char		*warned_fp;	/* new key the person was warned about */
 	time_t		 opened;
 	time_t		 offered;
@@ -895,7 +896,8 @@ offer_send(struct escalate *e, struct esc_case *c, time_t now,
 	char nb[32], mb[32];
 	long minutes = (e->cfg->escalation.ack_timeout + 59) / 60;
 
-	if (helper_note(e, out, c->helper, "esc_offer",
+	if (helper_note(e, out, c->helper, c->danger ? "esc_offer_danger" :
+	    "esc_offer",
 	    vars_make("case", num(nb, c->id), "lang", c->lang,
 	    "text", c->text != NULL ? c->text : "", "minutes",
 	    num(mb, minutes), NULL), 1, 0, now) != 1)
@@ -1320,7 +1322,7 @@ retry_add(struct escalate *e, const char *bare)
 
 static long
 open_case(struct escalate *e, const char *person, const char *lang,
-    const char *text, time_t now, struct esc_notes *out)
+    const char *text, int danger, time_t now, struct esc_notes *out)
 {
 	struct esc_notes later;
 	struct esc_case *c;
@@ -1357,6 +1359,7 @@ open_case(struct escalate *e, const char *person, const char *lang,
 	c->text = xstrdup(text != NULL ? text : "");
 	c->person_fp = fp[0] != '\0' ? xstrdup(fp) : NULL;
 	c->helper = -1;
+	c->danger = danger != 0;
 	c->opened = now;
 	c->tried = xcalloc(e->nhelpers + 1, sizeof(*c->tried));
 	case_add(e, c);
@@ -1374,7 +1377,7 @@ open_case(struct escalate *e, const char *person, const char *lang,
 
 long
 escalate_open(struct escalate *e, const char *person, const char *lang,
-    const char *text, time_t now, struct esc_notes *out)
+    const char *text, int danger, time_t now, struct esc_notes *out)
 {
 	struct esc_event ev;
 	long id;
@@ -1382,7 +1385,7 @@ escalate_open(struct escalate *e, const char *person, const char *lang,
 	if (lang == NULL || *lang == '\0')
 		lang = default_lang(e);
 	event_begin(e, &ev, out);
-	id = open_case(e, person, lang, text, now, out);
+	id = open_case(e, person, lang, text, danger, now, out);
 	if (event_end(e, &ev, out) == -1 || id == 0) {
 		log_warnx("escalate: request from %s not recorded (store)",
 		    log_peer(person));

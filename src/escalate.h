@@ -100,11 +100,13 @@ struct escalate *escalate_new(const struct config *cfg, struct store *st,
 void escalate_free(struct escalate *e);
 
 /* Opens a case for person with the consented text (already confirmed);
- * the person's current fingerprint (env) is kept to notice a key change.
+ * danger: it came with words of danger (the helper's offer says so first,
+ * until a restart); the person's current fingerprint (env) is kept to
+ * notice a key change.
  * Returns the case number (> 0), or -1 when the queue is full (a note says
  * so). Notes tell the person what happens next. */
 long escalate_open(struct escalate *e, const char *person, const char *lang,
-    const char *text, time_t now, struct esc_notes *out);
+    const char *text, int danger, time_t now, struct esc_notes *out);
 /* Whether a request opened now would reach a person, before any request
  * (for someone in danger): one note for person, what STATUS would say
  * ("esc_status_..." in the case's language) when they already have a

@@ -149,6 +149,8 @@ static const struct lang_key {
 	    .doc = "the advice failed: HUMAN offered, no search" },
 	{ .name = "consent.unsure", .use = USE_MATCH,
 	    .doc = "heard, not a yes: consent asked again" },
+	{ .name = "consent.yes_plain", .use = USE_MATCH,
+	    .doc = "after a yes, words that add nothing to send" },
 	{ .name = "number.prefix", .use = USE_MATCH,
 	    .doc = "before a list number: #, n°, number" },
 	{ .name = "number.words", .use = USE_SHOW,

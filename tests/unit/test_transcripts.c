@@ -1342,7 +1342,7 @@ ev_open(struct t_run *r, struct t_peer *p, char *arg)
 		fail(r, "open: expected LANG TEXT");
 		return;
 	}
-	r->last = escalate_open(r->e, p->jid, lang, trim(arg), r->now,
+	r->last = escalate_open(r->e, p->jid, lang, trim(arg), 0, r->now,
 	    &r->notes);
 	r->have_last = 1;
 }
