@@ -2425,11 +2425,13 @@ person_text(struct turn *t, const char *text)
 		else if (starts_with("cmd.no", folded, &clang))
 			c = command_row("cmd.no");
 	}
-	/* "ok", "d'accord", "vale": heard, not a yes to sending someone's
-	 * words to a person; the question is asked again, plainly. */
-	if ((c == NULL || c == command_row("cmd.ack")) &&
-	    w->pending != PENDING_NONE &&
-	    lang_match("consent.unsure", folded, strlen(folded), &hl)) {
+	/* "ok", "alright", "d'accord", "vale": heard, not a yes to sending
+	 * someone's words to a person, nor a description; every
+	 * acknowledgement ([cmd.ack]) or [consent.unsure] word asks the
+	 * question again, plainly, and nothing is sent. */
+	if (w->pending != PENDING_NONE &&
+	    (c == command_row("cmd.ack") || (c == NULL &&
+	    lang_match("consent.unsure", folded, strlen(folded), &hl)))) {
 		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
 		    "human_describe");
 		goto done;
