@@ -789,7 +789,7 @@ explain(struct turn *t, const char *question, const char *qlang,
 
 /*
  * The phrase for a numbered list just set (the person's listing): key,
- * or key_one when the list has one entry ("Is it this?", "type 1"): a
+ * or key_one when the list has one entry ("This may be it:", "type 1"): a
  * list of one is no choice, and "a number from 1 to 1" reads wrong.
  * Every key_one is in every language (phrases_require()).
  */
@@ -2445,6 +2445,11 @@ person_text(struct turn *t, const char *text)
 		clang = NULL;
 	}
 	if (c != NULL) {
+		/* A list or a reading shown while consent waits says what
+		 * YES still does (consent_open). */
+		if (w->pending == PENDING_CONSENT &&
+		    (c->fn == cmd_topics || c->fn == cmd_more))
+			remind = 1;
 		if (clang != NULL && phrases_has_lang(b->p, clang) &&
 		    (w->lang_from == LANG_DEFAULT ||
 		    (w->lang_from == LANG_DETECTED &&
@@ -2456,6 +2461,7 @@ person_text(struct turn *t, const char *text)
 	if ((strlen(folded) <= 4 &&
 	    util_parse_long(folded, 0, 9999, &num) == 0) ||
 	    (w->nlisting > 0 && pick_number(folded, &num))) {
+		remind = w->pending == PENDING_CONSENT;
 		cmd_number(t, num);
 		goto done;
 	}
