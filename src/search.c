@@ -2195,11 +2195,14 @@ static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
 
 /* Finds the first word of folded text f that addresses the bot (the [you]
  * words of lang/: "your", "ton", "tu"; words as word_byte() reads them:
- * "you're" is one); its length in *n, or NULL. */
+ * "you're" is one); its length in *n, or NULL. A [you] word right after
+ * a [you.polite] one ("can you", "pouvez-vous", "puede usted") is
+ * politeness, not the bot: "can you help me with signal" is about Signal. */
 static const char *
 addressing_word(const char *f, size_t flen, size_t *n)
 {
 	size_t i = 0;
+	int polite = 0;
 
 	while (i < flen) {
 		size_t j;
@@ -2208,10 +2211,12 @@ addressing_word(const char *f, size_t flen, size_t *n)
 			i++;
 		for (j = i; j < flen && word_byte(f[j]); j++)
 			;
-		if (j > i && lang_match("you", f + i, j - i, NULL)) {
+		if (j > i && !polite && lang_match("you", f + i, j - i,
+		    NULL)) {
 			*n = j - i;
 			return f + i;
 		}
+		polite = j > i && lang_match("you.polite", f + i, j - i, NULL);
 		i = j;
 	}
 	return NULL;
