@@ -2228,7 +2228,10 @@ person_reread(void *ud, const char *key, void *val)
 	(void)ud;
 	(void)key;
 	w->reading = 0;
-	w->sec = 0;
+	/* No section of the new guide was read: a follow-up has no
+	 * previous section to compare with ("answered" stays: advice was
+	 * given, and "it didn't work" still offers HUMAN). */
+	w->sec = GUIDE_NONE;
 	w->offset = 0;
 	w->nqueue = 0;
 	w->qpos = 0;
