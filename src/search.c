@@ -4917,7 +4917,8 @@ char *
 search_tokens(const char *text, const char *lang)
 {
 	struct tokbuf t;
-	size_t flen;
+	size_t flen, an;
+	const char *a;
 	char *f;
 
 	buf_init(&t.b);
@@ -4927,6 +4928,12 @@ search_tokens(const char *text, const char *lang)
 	t.lang = lang ? lang : "";
 	f = lang_fold_alloc(text, strlen(text), &flen);
 	lang_split(f, flen, 0, tokens_word, &t, 1);
+	/* The word that addresses the bot, a stopword that query_addressed()
+	 * keeps when the guide has the desk's concept ("reach you"). */
+	if (t.b.len > 0 && (a = addressing_word(f, flen, &an)) != NULL) {
+		buf_addc(&t.b, ' ');
+		buf_add(&t.b, a, an);
+	}
 	free(f);
 	sb_stemmer_delete(t.stemmer);
 	if (t.b.s == NULL)
