@@ -789,7 +789,7 @@ explain(struct turn *t, const char *question, const char *qlang,
 
 /*
  * The phrase for a numbered list just set (the person's listing): key,
- * or key_one when the list has one entry ("Is it this?", "type 1"): a
+ * or key_one when the list has one entry ("This may be it:", "type 1"): a
  * list of one is no choice, and "a number from 1 to 1" reads wrong.
  * Every key_one is in every language (phrases_require()).
  */
@@ -2321,7 +2321,10 @@ person_reread(void *ud, const char *key, void *val)
 	(void)ud;
 	(void)key;
 	w->reading = 0;
-	w->sec = 0;
+	/* No section of the new guide was read: a follow-up has no
+	 * previous section to compare with ("answered" stays: advice was
+	 * given, and "it didn't work" still offers HUMAN). */
+	w->sec = GUIDE_NONE;
 	w->offset = 0;
 	w->nqueue = 0;
 	w->qpos = 0;
@@ -2520,11 +2523,13 @@ person_text(struct turn *t, const char *text)
 		else if (starts_with("cmd.no", folded, &clang))
 			c = command_row("cmd.no");
 	}
-	/* "ok", "d'accord", "vale": heard, not a yes to sending someone's
-	 * words to a person; the question is asked again, plainly. */
-	if ((c == NULL || c == command_row("cmd.ack")) &&
-	    w->pending != PENDING_NONE &&
-	    lang_match("consent.unsure", folded, strlen(folded), &hl)) {
+	/* "ok", "alright", "d'accord", "vale": heard, not a yes to sending
+	 * someone's words to a person, nor a description; every
+	 * acknowledgement ([cmd.ack]) or [consent.unsure] word asks the
+	 * question again, plainly, and nothing is sent. */
+	if (w->pending != PENDING_NONE &&
+	    (c == command_row("cmd.ack") || (c == NULL &&
+	    lang_match("consent.unsure", folded, strlen(folded), &hl)))) {
 		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
 		    "human_describe");
 		goto done;
@@ -2538,6 +2543,11 @@ person_text(struct turn *t, const char *text)
 		clang = NULL;
 	}
 	if (c != NULL) {
+		/* A list or a reading shown while consent waits says what
+		 * YES still does (consent_open). */
+		if (w->pending == PENDING_CONSENT &&
+		    (c->fn == cmd_topics || c->fn == cmd_more))
+			remind = 1;
 		if (clang != NULL && phrases_has_lang(b->p, clang) &&
 		    (w->lang_from == LANG_DEFAULT ||
 		    (w->lang_from == LANG_DETECTED &&
@@ -2549,6 +2559,7 @@ person_text(struct turn *t, const char *text)
 	if ((strlen(folded) <= 4 &&
 	    util_parse_long(folded, 0, 9999, &num) == 0) ||
 	    (w->nlisting > 0 && pick_number(folded, &num))) {
+		remind = w->pending == PENDING_CONSENT;
 		cmd_number(t, num);
 		goto done;
 	}

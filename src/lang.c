@@ -143,6 +143,9 @@ static const struct lang_key {
 	{ .name = "you", .use = USE_MATCH,
 	    .doc = "words that address the bot (your, ton, tu): the search "
 	    "reads them as naming the lexicon's addressed concept" },
+	{ .name = "you.polite", .use = USE_MATCH,
+	    .doc = "before a [you] word, politeness (can you, pouvez-vous): "
+	    "that word does not address the bot" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
 	{ .name = "follow.failed", .use = USE_MATCH,

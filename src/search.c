@@ -2195,11 +2195,14 @@ static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
 
 /* Finds the first word of folded text f that addresses the bot (the [you]
  * words of lang/: "your", "ton", "tu"; words as word_byte() reads them:
- * "you're" is one); its length in *n, or NULL. */
+ * "you're" is one); its length in *n, or NULL. A [you] word right after
+ * a [you.polite] one ("can you", "pouvez-vous", "puede usted") is
+ * politeness, not the bot: "can you help me with signal" is about Signal. */
 static const char *
 addressing_word(const char *f, size_t flen, size_t *n)
 {
 	size_t i = 0;
+	int polite = 0;
 
 	while (i < flen) {
 		size_t j;
@@ -2208,10 +2211,12 @@ addressing_word(const char *f, size_t flen, size_t *n)
 			i++;
 		for (j = i; j < flen && word_byte(f[j]); j++)
 			;
-		if (j > i && lang_match("you", f + i, j - i, NULL)) {
+		if (j > i && !polite && lang_match("you", f + i, j - i,
+		    NULL)) {
 			*n = j - i;
 			return f + i;
 		}
+		polite = j > i && lang_match("you.polite", f + i, j - i, NULL);
 		i = j;
 	}
 	return NULL;
@@ -4912,7 +4917,8 @@ char *
 search_tokens(const char *text, const char *lang)
 {
 	struct tokbuf t;
-	size_t flen;
+	size_t flen, an;
+	const char *a;
 	char *f;
 
 	buf_init(&t.b);
@@ -4922,6 +4928,12 @@ search_tokens(const char *text, const char *lang)
 	t.lang = lang ? lang : "";
 	f = lang_fold_alloc(text, strlen(text), &flen);
 	lang_split(f, flen, 0, tokens_word, &t, 1);
+	/* The word that addresses the bot, a stopword that query_addressed()
+	 * keeps when the guide has the desk's concept ("reach you"). */
+	if (t.b.len > 0 && (a = addressing_word(f, flen, &an)) != NULL) {
+		buf_addc(&t.b, ' ');
+		buf_add(&t.b, a, an);
+	}
 	free(f);
 	sb_stemmer_delete(t.stemmer);
 	if (t.b.s == NULL)

@@ -112,6 +112,10 @@ test_tokens(void)
 	check_tokens("le la les des du de un une et est", "fr", "",
 	    "French stopwords");
 	check_tokens("the and is of my how", "en", "", "English stopwords");
+	check_tokens("how do i reach you", "en", "reach you", "the word that "
+	    "addresses the bot is shown after the words searched");
+	check_tokens("can you help me with signal", "en", "help signal",
+	    "...not the politeness of \"can you\"");
 	check_tokens("el los que para con", "es", "", "Spanish stopwords");
 	check_tokens("hacked hacking accounts", "en", "hack hack account",
 	    "English stems");

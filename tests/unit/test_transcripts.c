@@ -1293,6 +1293,16 @@ ev_lang(struct t_run *r, struct t_peer *p, char *arg)
 	bot_set_lang(r->b, p->jid, arg);
 }
 
+/* The daemon reloads its guide (SIGHUP): the same guide, search and
+ * phrases, as bot_reload() is given them. */
+static void
+ev_reload(struct t_run *r, struct t_peer *p, char *arg)
+{
+	(void)p;
+	(void)arg;
+	bot_reload(r->b, r->g, r->s, r->p, r->e);
+}
+
 static const char *const reach_names[] = {
 	"offline", "busy", "online", "secure", "mismatch",
 };
@@ -1472,6 +1482,7 @@ static const struct {
 	{ "tick", DRIVE_BOT | DRIVE_ESC, ev_tick },
 	{ "wait", DRIVE_BOT | DRIVE_ESC, ev_wait },
 	{ "lang", DRIVE_BOT, ev_lang },
+	{ "reload", DRIVE_BOT, ev_reload },
 	{ "reach", DRIVE_ESC, ev_reach },
 	{ "fp", DRIVE_ESC, ev_fp },
 	{ "open", DRIVE_ESC, ev_open },
