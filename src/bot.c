@@ -2556,9 +2556,11 @@ person_text(struct turn *t, const char *text)
 		c->fn(t, arg);
 		goto done;
 	}
+	/* A number, or a number word alone ("two", "deux"), with no list
+	 * open gets number_no_list: it is no question ("two" found 2FA). */
 	if ((strlen(folded) <= 4 &&
 	    util_parse_long(folded, 0, 9999, &num) == 0) ||
-	    (w->nlisting > 0 && pick_number(folded, &num))) {
+	    pick_number(folded, &num)) {
 		remind = w->pending == PENDING_CONSENT;
 		cmd_number(t, num);
 		goto done;
