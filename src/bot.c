@@ -2580,8 +2580,8 @@ person_text(struct turn *t, const char *text)
 	/*
 	 * Another message while consent waits: the offer stays open, and the
 	 * reply says so (YES, NO, or HUMAN for the new words). Words of
-	 * self-harm or of danger now end it: their reply leads to HUMAN for
-	 * these very words.
+	 * self-harm or of danger now are added to the offer (consent_add():
+	 * YES sends both) and get their own reply first.
 	 */
 	if (w->pending == PENDING_CONSENT) {
 		int kind = intent_self_harm(b->intent, text, &hl) ?
