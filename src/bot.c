@@ -509,6 +509,18 @@ set_lang(struct person *w, const char *lang, enum lang_from from)
 	w->lang_from = from;
 }
 
+/* A message in a language the bot speaks (lang, NULL: none told) moves
+ * the conversation to it, unless the person chose one with a command. */
+static void
+follow_lang(struct turn *t, const char *lang)
+{
+	struct person *w = t->who;
+
+	if (w->lang_from != LANG_CHOSEN && lang != NULL &&
+	    phrases_has_lang(t->b->p, lang))
+		set_lang(w, lang, LANG_DETECTED);
+}
+
 /* The name of lang in the person's language ("anglais"), or the code. */
 static const char *
 lang_name(struct turn *t, const char *lang, char *key, size_t size)
@@ -2593,9 +2605,7 @@ person_text(struct turn *t, const char *text)
 		else {
 			/* The offer stays open, these words added to it:
 			 * the helper needs both. */
-			if (w->lang_from != LANG_CHOSEN &&
-			    phrases_has_lang(b->p, hl))
-				set_lang(w, hl, LANG_DETECTED);
+			follow_lang(t, hl);
 			consent_add(t, text, kind);
 			say_danger(t, kind, kind == DANGER_SELF ? "self_harm" :
 			    "danger_now", kind == DANGER_SELF ?
@@ -2606,8 +2616,7 @@ person_text(struct turn *t, const char *text)
 	/* Someone who may hurt themselves: no guide excerpt, only the way
 	 * to help now; HUMAN offers to pass these very words on. */
 	if (intent_self_harm(b->intent, text, &hl)) {
-		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
-			set_lang(w, hl, LANG_DETECTED);
+		follow_lang(t, hl);
 		free(w->last_question);
 		w->last_question = copy_capped(text, b->cfg->limits.max_text,
 		    &w->question_cut);
@@ -2624,9 +2633,7 @@ person_text(struct turn *t, const char *text)
 	 */
 	if (lang_match("follow.failed", folded, strlen(folded), &clang) ||
 	    intent_plea(b->intent, text, &clang)) {
-		if (w->lang_from != LANG_CHOSEN && clang != NULL &&
-		    phrases_has_lang(b->p, clang))
-			set_lang(w, clang, LANG_DETECTED);
+		follow_lang(t, clang);
 		say_key(t, !w->answered ? "greeting_help" : w->reading ||
 		    queue_peek(b, w, &next) ? "advice_failed_more" :
 		    "advice_failed");
@@ -2635,8 +2642,7 @@ person_text(struct turn *t, const char *text)
 	/* Someone in danger now: the way to a person comes first, before
 	 * any excerpt, and HUMAN will offer to pass these very words on. */
 	if (intent_danger(b->intent, text, &hl)) {
-		if (w->lang_from != LANG_CHOSEN && phrases_has_lang(b->p, hl))
-			set_lang(w, hl, LANG_DETECTED);
+		follow_lang(t, hl);
 		say_danger(t, DANGER_NOW, "danger_now", "danger_now_offline");
 		hl = w->lang_from == LANG_CHOSEN ? question_lang(t, text,
 		    folded) : NULL;

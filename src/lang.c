@@ -735,6 +735,17 @@ lang_loaded(const char *code)
 	return loaded_of(code) != NULL;
 }
 
+/* Is folded (n bytes) one of entry e's items (e may be NULL)? */
+static int
+entry_has(const struct entry *e, const char *folded, size_t n)
+{
+	for (size_t k = 0; e != NULL && k < e->n; k++)
+		if (strlen(e->fold[k]) == n &&
+		    memcmp(e->fold[k], folded, n) == 0)
+			return 1;
+	return 0;
+}
+
 int
 lang_match(const char *key, const char *folded, size_t n, const char **lang)
 {
@@ -742,20 +753,27 @@ lang_match(const char *key, const char *folded, size_t n, const char **lang)
 	int hits = 0;
 
 	key_check(key);
-	for (size_t i = 0; i < cur.n; i++) {
-		const struct entry *e = entry_of(&cur.v[i], key);
-
-		for (size_t k = 0; e != NULL && k < e->n; k++)
-			if (strlen(e->fold[k]) == n &&
-			    memcmp(e->fold[k], folded, n) == 0) {
-				found = cur.v[i].row->code;
-				hits++;
-				break;
-			}
-	}
+	for (size_t i = 0; i < cur.n; i++)
+		if (entry_has(entry_of(&cur.v[i], key), folded, n)) {
+			found = cur.v[i].row->code;
+			hits++;
+		}
 	if (lang != NULL)
 		*lang = hits == 1 ? found : NULL;
 	return hits > 0;
+}
+
+int
+lang_match_in(const char *code, const char *key, const char *folded,
+    size_t n)
+{
+	const struct langdata *d;
+
+	if (code == NULL)
+		return lang_match(key, folded, n, NULL);
+	key_check(key);
+	d = loaded_of(code);
+	return d != NULL && entry_has(entry_of(d, key), folded, n);
 }
 
 const char *const *

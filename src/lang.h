@@ -66,6 +66,9 @@ int lang_loaded(const char *code);
  * lists it, or NULL when several do. Borrowed, static. */
 int lang_match(const char *key, const char *folded, size_t n,
     const char **lang);
+/* The same in one language, code (NULL: in any): 1 if found. */
+int lang_match_in(const char *code, const char *key, const char *folded,
+    size_t n);
 /* Items of key in lang as written (weekday names), or NULL when lang has
  * no such entry; *n gets the count. Borrowed: valid until lang_unload(). */
 const char *const *lang_items(const char *lang, const char *key, size_t *n);

@@ -1402,27 +1402,6 @@ section_lender(const struct guide *g, size_t sec)
 	return sec;
 }
 
-/* Is folded word w (n bytes) an item of key in language lang (every
- * loaded language's when lang is NULL)? */
-static int
-lang_word(const char *lang, const char *key, const char *w, size_t n)
-{
-	const char *const *it;
-	char f[WORD_MAX];
-	size_t k, ni, fl;
-
-	if (lang == NULL)
-		return lang_match(key, w, n, NULL);
-	if ((it = lang_items(lang, key, &ni)) == NULL)
-		return 0;
-	for (k = 0; k < ni; k++) {
-		fl = lang_fold_buf(it[k], strlen(it[k]), f, sizeof(f));
-		if (fl == n && memcmp(f, w, n) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* A byte of a folded word as text_branch() reads them ("can't" is one). */
 static int
 word_byte(char c)
@@ -1434,10 +1413,11 @@ word_byte(char c)
 /* What a text's words say of a branch: BRANCH_IF when its first word is
  * a branch.if word ("If", "Si", "Cuando"), BRANCH_NOT when a word or pair
  * of words of it is a branch.not item ("no longer", "n'avez plus", "ya no",
- * "can't", "locked out", "no access", "pas accès"), BRANCH_STILL for a branch.still word ("still",
- * "toujours", "todavía"), ASK_DEFINE for an ask.define word or pair of
- * words ("what is", "veut dire"), all read from the language files
- * (lang.h), lang's or, when it is NULL, every language's. */
+ * "can't", "locked out", "no access", "pas accès"), BRANCH_STILL for a
+ * branch.still word ("still", "toujours", "todavía"), ASK_DEFINE for an
+ * ask.define word or pair of words ("what is", "veut dire"), all read
+ * from the language files (lang_match_in()), lang's or, when it is NULL,
+ * every language's. */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
@@ -1460,15 +1440,15 @@ text_branch(const char *text, const char *lang)
 			;
 		if (n == 0)
 			break;
-		if (first && lang_word(lang, "branch.if", f + i, n))
+		if (first && lang_match_in(lang, "branch.if", f + i, n))
 			r |= BRANCH_IF;
-		if (lang_word(lang, "branch.not", f + i, n) || (!first &&
-		    lang_word(lang, "branch.not", f + prev, i + n - prev)))
+		if (lang_match_in(lang, "branch.not", f + i, n) || (!first &&
+		    lang_match_in(lang, "branch.not", f + prev, i + n - prev)))
 			r |= BRANCH_NOT;
-		if (lang_word(lang, "branch.still", f + i, n))
+		if (lang_match_in(lang, "branch.still", f + i, n))
 			r |= BRANCH_STILL;
-		if (lang_word(lang, "ask.define", f + i, n) || (!first &&
-		    lang_word(lang, "ask.define", f + prev, i + n - prev)))
+		if (lang_match_in(lang, "ask.define", f + i, n) || (!first &&
+		    lang_match_in(lang, "ask.define", f + prev, i + n - prev)))
 			r |= ASK_DEFINE;
 		first = 0;
 		prev = i;
