@@ -91,6 +91,8 @@ static const struct {
 	/* Blind until session 12 (2026-12-07). */
 	{ "fresh5", "tests/fixtures/questions-fresh5.tsv", SPLIT_HALVES, 0 },
 	{ "fresh6", "tests/fixtures/questions-fresh6.tsv", SPLIT_HALVES, 0 },
+	/* Blind until session 13 (2026-12-07). */
+	{ "fresh7", "tests/fixtures/questions-fresh7.tsv", SPLIT_HALVES, 0 },
 	{ "freshunc", "tests/fixtures/questions-fresh-uncovered.tsv",
 	    SPLIT_HALVES, 0 },
 	{ "fresh2unc", "tests/fixtures/questions-fresh2-uncovered.tsv",
@@ -108,6 +110,8 @@ static const struct {
 	/* Labelled by page; blind until session 12 (2026-12-07). */
 	{ "dfakf4", "bench/dfak-fresh4.tsv", SPLIT_COLUMN, 1 },
 	{ "dfakf5", "bench/dfak-fresh5.tsv", SPLIT_COLUMN, 1 },
+	/* Labelled by section; blind until session 13 (2026-12-07). */
+	{ "dfakf6", "bench/dfak-fresh6.tsv", SPLIT_COLUMN, 1 },
 	/* Written before any run and tuned on by s12-dunc: uncovered subjects. */
 	{ "dfakpu", "bench/dfak-probe-unc.tsv", SPLIT_COLUMN, 1 },
 };
