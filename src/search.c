@@ -3210,6 +3210,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 	sc->natouched = 0;
 	hits_within_page(s, hits, nhits);
 	hits_prior(s, &q, lang, hits, nhits);
+	/* A first hit the prior put there gets the sibling rules the
+	 * search's own first hit got: its page's sections share its words,
+	 * a sibling may answer the question better. */
+	if (nhits > 0 && hits[0].prior_moved)
+		hits_within_page(s, hits, nhits);
 	hits_exact(hits, nhits);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);

@@ -2550,6 +2550,66 @@ test_prior(void)
 }
 
 /*
+ * A first hit the page prior put there gets the sibling rules too
+ * (hits_within_page() again after hits_prior()). The market page wins on
+ * the question's words, but its asks are about stalls; the prior puts the
+ * lost-devices page first, whose best section by score is "Stolen phones"
+ * (its heading), while "Wipe it from afar", near it, covers clearly more
+ * of the question: the search's own first hit would have got it, and now
+ * the prior's does.
+ */
+static const char moved_lost[] =
+"---\ntitle: Lost devices\n---\n"
+"# Lost devices\n\n<!-- asks:\nmy phone was stolen what now\n"
+"a thief took my mobile\nsomeone stole my phone on the bus\n-->\n\n"
+"Something about losing things and staying calm.\n\n"
+"## Stolen phones\n\nThieves take phones on buses and in markets. Stay "
+"calm and write down what happened.\n\n"
+"## Wipe it from afar\n\nIf your phone is gone, you can wipe it remotely "
+"from your account, and lock it so that nobody reads your messages.\n\n"
+"## Your SIM card\n\nCall your provider to block the SIM card.\n";
+static const char moved_market[] =
+"# Market stalls and stolen phones\n\n<!-- asks:\nwhere do i rent a "
+"stall\nwhat does a stall cost\nopening hours of the market\n-->\n\n"
+"Stalls wipe a stolen phone remotely.\n";
+
+static void
+test_prior_siblings(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	double w_asks = -1, w_ask = -1, w_own = -1;
+	size_t n;
+
+	guide_load_buffer(g, "lost.en.md", moved_lost, strlen(moved_lost),
+	    "en");
+	guide_load_buffer(g, "market.en.md", moved_market,
+	    strlen(moved_market), "en");
+	/* The asks feed the prior only, as in test_prior(). */
+	(void)search_tune_get("w_asks", &w_asks);
+	(void)search_tune_get("w_ask", &w_ask);
+	(void)search_tune_get("w_ask_own", &w_own);
+	search_tune_set("w_asks", 0);
+	search_tune_set("w_ask", 0);
+	search_tune_set("w_ask_own", 0);
+	s = search_new(g);
+	n = search_query(s, "my phone was stolen, how do i wipe it remotely",
+	    "en", h, 3);
+	CHECK(n == 3 && h[0].prior_moved && strcmp(guide_section_heading(g,
+	    h[0].section), "Wipe it from afar") == 0 &&
+	    strcmp(guide_section_heading(g, h[2].section), "Stolen phones") ==
+	    0, "the prior moved the lost-devices page first: its sibling "
+	    "covering more of the question goes first, as it would for the "
+	    "search's own first hit");
+	search_free(s);
+	search_tune_set("w_asks", w_asks);
+	search_tune_set("w_ask", w_ask);
+	search_tune_set("w_ask_own", w_own);
+	guide_free(g);
+}
+
+/*
  * The page prior in the decision (search.c: prior_decide()): the search
  * puts the router page first on the question's words (wifi, password),
  * far enough ahead that the prior does not reorder it, but the question
@@ -3453,6 +3513,7 @@ main(void)
 	test_ask_own();
 	test_plural_verb();
 	test_prior();
+	test_prior_siblings();
 	test_prior_decide();
 	test_prior_one_hit();
 	test_notasks();
