@@ -199,6 +199,9 @@ static const struct lang_key {
 	{ .name = "ask.define", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that asks what a term "
 	    "means (search)" },
+	{ .name = "ask.unknown", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that says the person does "
+	    "not know a fact of their case (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 };

@@ -3482,6 +3482,105 @@ test_power_state(void)
 	lexicon_free(lx);
 }
 
+/* A workflow page (no asks): a list of questions to find one's branch,
+ * and two branches whose texts say the site's host over and over. */
+static const char router_page[] =
+"# Site offline\n\nWhat to do when your organisation's site is offline.\n\n"
+"## First, a few facts\n\n"
+"- Who made the site, and can they still help?\n"
+"- Which company hosts the site?\n"
+"- Where was the domain name bought?\n"
+"- Who has the passwords for the host and the domain?\n\n"
+"## Steps\n\n"
+"### When the site was vandalised\n\n"
+"Ask the hosting company for a backup of the site. The host can tell "
+"how the attackers got in; the hosting company may also restore the "
+"site, and the host keeps logs of the site.\n\n"
+"### When the site is flooded with traffic\n\n"
+"Move the site behind a protection service; tell the host.\n";
+static const char router_page_es[] =
+"# Sitio caído\n\nQué hacer si el sitio de tu organización no "
+"carga.\n\n"
+"## Primero, algunos datos\n\n"
+"- ¿Quién hizo el sitio y puede ayudar todavía?\n"
+"- ¿Qué empresa aloja el sitio, quién es el proveedor de hosting?\n"
+"- ¿Dónde se compró el dominio?\n"
+"- ¿Quién tiene las claves del hosting y del dominio?\n\n"
+"## Pasos\n\n"
+"### Cuando modificaron el sitio\n\n"
+"Pide al proveedor de hosting una copia del sitio. El proveedor de "
+"hosting puede decir cómo entraron; el hosting guarda registros del "
+"sitio y el proveedor puede restaurarlo.\n\n"
+"### Cuando el sitio recibe demasiado tráfico\n\n"
+"Pon el sitio detrás de un servicio de protección; avisa al "
+"proveedor.\n";
+
+/*
+ * A question that says the person does not know a fact of their case
+ * (ask.unknown) gets its page's list of questions first (hits_router()):
+ * that list is how the page finds the branch. The same words without "i
+ * don't know" keep the branch that says them most.
+ */
+static void
+test_unknown_router(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "site.en.md", router_page,
+	    strlen(router_page), "en");
+	guide_load_buffer(g, "site.es.md", router_page_es,
+	    strlen(router_page_es), "es");
+	s = search_new(g);
+	CHECK(first_heading(g, s, "i dont know who hosts our site", "en",
+	    "First, a few facts"), "\"i dont know who hosts\": the list of "
+	    "questions, not the branch that says \"host\" most");
+	CHECK(first_heading(g, s, "no se quien es el proveedor de hosting "
+	    "del sitio", "es", "Primero, algunos datos"), "\"no se quien\": "
+	    "the Spanish list of questions");
+	CHECK(!first_heading(g, s, "who hosts our site, they keep logs",
+	    "en", "First, a few facts"), "no \"don't know\": the list of "
+	    "questions is not moved first");
+	search_free(s);
+	guide_free(g);
+}
+
+/* A French workflow page: a list of questions, and a pair of branches
+ * whose negative one says "n'avez pas". */
+static const char router_pair_fr[] =
+"# Appareil saisi\n\nQue faire quand la police a pris votre appareil.\n\n"
+"## Que s'est-il passé ?\n\n"
+"- La police a-t-elle pris le téléphone ?\n"
+"- Quels comptes étaient ouverts dessus ?\n"
+"- Était-il allumé ?\n"
+"- Vous l'a-t-on rendu ?\n\n"
+"## Si vous récupérez votre appareil\n\n"
+"Ne le rallumez pas avant de l'avoir fait examiner.\n\n"
+"## Si vous n'avez pas récupéré l'appareil\n\n"
+"La police garde le téléphone : changez les mots de passe des comptes "
+"ouverts sur le téléphone, prévenez vos contacts, déconnectez le "
+"téléphone de vos comptes.\n";
+
+/* "N'avez pas" is a loss (branch.not): the two French branches are a
+ * pair, and a question that has found its branch of a pair keeps it, "je
+ * sais pas par quoi commencer" or not (hits_router()). */
+static void
+test_unknown_pair(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "saisi.fr.md", router_pair_fr,
+	    strlen(router_pair_fr), "fr");
+	s = search_new(g);
+	CHECK(first_heading(g, s, "la police garde mon telephone avec mes "
+	    "comptes ouverts, je sais pas par quoi commencer", "fr",
+	    "Si vous n'avez pas récupéré l'appareil"), "the branch the "
+	    "question is in, not the list of questions");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -3537,5 +3636,7 @@ main(void)
 	test_branch();
 	test_term();
 	test_power_state();
+	test_unknown_router();
+	test_unknown_pair();
 	return TAP_DONE();
 }
