@@ -2569,6 +2569,33 @@ question_lang(struct turn *t, const char *text, const char *folded)
 	return d != NULL && lang_known(t->b, d) ? d : NULL;
 }
 
+/*
+ * 1 if folded text asks about the bot and nothing else: a [you] word
+ * ("you", "tu", "eres") and no other word but stopwords and [you.what]
+ * ones ("who are you", "qui es-tu", "are you a bot", "eres humano"). The
+ * search has nothing to look for but the desk itself (any of its pages
+ * alike, or in a guide without them, another desk's); in any guide, the
+ * bot says what it is.
+ */
+static int
+about_bot(const char *folded)
+{
+	const char *p = folded, *sep = " -',.;:!?";
+	int you = 0;
+	size_t n;
+
+	for (p += strspn(p, sep); *p != '\0'; p += strspn(p, sep)) {
+		n = strcspn(p, sep);
+		if (lang_match("you", p, n, NULL))
+			you = 1;
+		else if (!lang_is_stopword(p, n) &&
+		    !lang_match("you.what", p, n, NULL))
+			return 0;
+		p += n;
+	}
+	return you;
+}
+
 /* Keeps text as the question HUMAN offers to pass on (cut at max_text). */
 static void
 keep_question(struct turn *t, const char *text)
@@ -2747,6 +2774,10 @@ person_text(struct turn *t, const char *text)
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
 		set_lang(w, hl, LANG_DETECTED);
 	w->danger = 0;
+	if (about_bot(folded)) {
+		say_key(t, "about_bot");
+		goto done;
+	}
 	answer_question(t, text, hl != NULL ? hl : w->lang);
 done:
 	if (remind && t->who != NULL && t->who->pending == PENDING_CONSENT)

@@ -146,6 +146,9 @@ static const struct lang_key {
 	{ .name = "you.polite", .use = USE_MATCH,
 	    .doc = "before a [you] word, politeness (can you, pouvez-vous): "
 	    "that word does not address the bot" },
+	{ .name = "you.what", .use = USE_MATCH,
+	    .doc = "with a [you] word and stopwords only, asks what the bot "
+	    "is (are you a bot, tu es humain): the bot says it" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
 	{ .name = "follow.failed", .use = USE_MATCH,
