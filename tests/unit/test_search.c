@@ -3118,11 +3118,13 @@ test_borrowed_subjects(void)
  * not.
  */
 /* "when is it open": no word that addresses the bot (lang/ [you]), which
- * would name the shipped this-desk page too; this is the exact rule alone. */
+ * names the shipped this-desk page too; this is the exact rule alone. "when
+ * are you open" is its "you" form (s13-ux3): the desk's own page answers it
+ * all the same. */
 static const char exact_hours[] =
 "# Our help desk\n\n<!-- asks:\nhow do i reach you\n-->\n\n"
 "We are a small team of volunteers.\n\n"
-"## Opening hours\n\n<!-- asks:\nwhen is it open\n"
+"## Opening hours\n\n<!-- asks:\nwhen is it open\nwhen are you open\n"
 "what are your hours\n-->\n\n"
 "We answer from 9:00 to 18:00, Monday to Friday.\n\n"
 "## Contact\n\n<!-- asks:\nhow can i contact a person\n-->\n\n"
@@ -3141,6 +3143,18 @@ exact_first(const struct guide *g, const struct search *s, const char *q,
 	(void)search_decide_why(h, n, SEARCH_DEFAULT_MIN_SCORE, d);
 	return n > 0 && strcmp(guide_section_heading(g, h[0].section),
 	    "Opening hours") == 0 && h[0].exact;
+}
+
+/* 1 if q's answer is the "Opening hours" section (exact or not). */
+static int
+you_first(const struct guide *g, const struct search *s, const char *q)
+{
+	struct search_hit h[5];
+	size_t n = search_query(s, q, "en", h, 5);
+
+	return n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "Opening hours") == 0 && search_decide(h, n,
+	    SEARCH_DEFAULT_MIN_SCORE) == SEARCH_ANSWER;
 }
 
 static void
@@ -3181,6 +3195,10 @@ test_exact(void)
 	    "punctuation");
 	CHECK(!exact_first(g, s, "can i open it", &d), "a question that "
 	    "shares only its content word is not that ask");
+	CHECK(you_first(g, s, "when are you open"), "its \"you\" form, "
+	    "which names the shipped desk page too: the desk's own section "
+	    "answers");
+	CHECK(you_first(g, s, "What are your hours?"), "...and \"your\"");
 	/* Without the page prior a caller's max is the list's length: the
 	 * section stays in a list of one, whatever outscores it. */
 	{
