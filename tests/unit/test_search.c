@@ -1572,26 +1572,31 @@ test_decide_matched(void)
 	const double m = 0.8, top = 3 * m;
 	double share = -1;
 	struct search_hit h[1];
+	static const struct {
+		size_t	words, matched;
+		double	page_p;
+		enum search_outcome want;
+		const char *what;
+	} c[] = {
+		{ 5, 2, -1, SEARCH_ANSWER, "three times the bar, covering "
+		    "0.9 of the question, 2 of its 5 words, no asks: an "
+		    "answer" },
+		{ 5, 2, 0.99, SEARCH_CHOICES, "...the same on a page with "
+		    "asks, the prior sure of it: choices" },
+		{ 5, 3, 0.99, SEARCH_ANSWER, "...3 of its 5 words: an answer" },
+		{ 2, 1, 0.99, SEARCH_ANSWER, "...1 of 2 words: an answer" },
+	};
 
 	CHECK(search_tune_get("match_share", &share) == 0 && share > 0.4 &&
 	    share < 0.5, "a first hit on a page with asks must match "
 	    "match_share of the question's words");
 	plain_on(0);
-	h[0] = mkhit(top, 0.9, 1, 5, 2);
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
-	    "three times the bar, covering 0.9 of the question, 2 of its 5 "
-	    "words, no asks: an answer");
-	h[0].page_p = 0.99;
-	h[0].page_rival = 0.01;
-	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
-	    "...the same on a page with asks, the prior sure of it: choices");
-	h[0].matched = 3;
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
-	    "...3 of its 5 words: an answer");
-	h[0].words = 2;
-	h[0].matched = 1;
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
-	    "...1 of 2 words: an answer");
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		h[0] = mkhit(top, 0.9, 1, c[k].words, c[k].matched);
+		h[0].page_p = c[k].page_p;
+		h[0].page_rival = c[k].page_p >= 0 ? 0.01 : -1;
+		CHECK_INT(c[k].want, search_decide(h, 1, m), c[k].what);
+	}
 	plain_on(-1);
 }
 
