@@ -1523,14 +1523,14 @@ test_decide_unbacked(void)
 	    "...covering a little over ask_cover: an answer");
 	h[0].coverage = h[0].heading = cover - 0.05;
 	h[0].words = 40;
-	h[0].matched = 8;
+	h[0].matched = 20;
 	h[0].topics = 1;
 	h[0].page_topics = h[0].title_topics = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
 	    "...a long question whose topics its page carries, of 40 words: "
 	    "an answer (ask_cover x sqrt(10/40) is half of it)");
 	h[0].words = 12;
-	h[0].matched = 5;
+	h[0].matched = 6;
 	CHECK(cover - 0.05 < cover * sqrt(10.0 / 12), "...of 12 words, it "
 	    "covers less than ask_cover x sqrt(10/12)");
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
@@ -1556,6 +1556,47 @@ test_decide_unbacked(void)
 	h[0].page_p = h[0].page_rival = -1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
 	    "...moved first onto a page without asks: an answer");
+	plain_on(-1);
+}
+
+/*
+ * The first hit on a page with asks must match match_share of the
+ * question's content words, counted (search.c: hit_unbacked()): a rare
+ * word or two carry most of a question's weight, so a section can cover
+ * 0.9 of it by idf while explaining two of its five words. On a page
+ * without asks the same hit is decided as before.
+ */
+static void
+test_decide_matched(void)
+{
+	const double m = 0.8, top = 3 * m;
+	double share = -1;
+	struct search_hit h[1];
+	static const struct {
+		size_t	words, matched;
+		double	page_p;
+		enum search_outcome want;
+		const char *what;
+	} c[] = {
+		{ 5, 2, -1, SEARCH_ANSWER, "three times the bar, covering "
+		    "0.9 of the question, 2 of its 5 words, no asks: an "
+		    "answer" },
+		{ 5, 2, 0.99, SEARCH_CHOICES, "...the same on a page with "
+		    "asks, the prior sure of it: choices" },
+		{ 5, 3, 0.99, SEARCH_ANSWER, "...3 of its 5 words: an answer" },
+		{ 2, 1, 0.99, SEARCH_ANSWER, "...1 of 2 words: an answer" },
+	};
+
+	CHECK(search_tune_get("match_share", &share) == 0 && share > 0.4 &&
+	    share < 0.5, "a first hit on a page with asks must match "
+	    "match_share of the question's words");
+	plain_on(0);
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		h[0] = mkhit(top, 0.9, 1, c[k].words, c[k].matched);
+		h[0].page_p = c[k].page_p;
+		h[0].page_rival = c[k].page_p >= 0 ? 0.01 : -1;
+		CHECK_INT(c[k].want, search_decide(h, 1, m), c[k].what);
+	}
 	plain_on(-1);
 }
 
@@ -3643,6 +3684,7 @@ main(void)
 	test_decide_vouch();
 	test_decide_record();
 	test_decide_unbacked();
+	test_decide_matched();
 	test_decide_asks_pick();
 	test_decide_copy();
 	test_decide_page();
