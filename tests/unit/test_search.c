@@ -3638,6 +3638,51 @@ test_unknown_pair(void)
 	    "question is in, not the list of questions");
 	search_free(s);
 	guide_free(g);
+/*
+ * A defaced site (replies/website-down.*.md, s13-pages): before its
+ * section, "hackers changed our homepage" went to the account pages
+ * ("First: is it really hacked?") and the DDoS signs held the only
+ * sentence on it. Each language's wording, none of them an ask as
+ * written, goes first to its own language's section; an account that
+ * was hacked stays with the account pages.
+ */
+static void
+test_defacement(void)
+{
+	static const struct {
+		const char *q, *lang, *want;
+	} cases[] = {
+		{ "hackers changed our homepage", "en",
+		    "If the site was defaced (its pages were changed)" },
+		{ "page d'accueil modifiée par des pirates", "fr",
+		    "Si le site a été défiguré (ses pages ont été modifiées)" },
+		{ "hackearon la web y pusieron un mensaje", "es",
+		    "Si el sitio fue desfigurado (cambiaron sus páginas)" },
+	};
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024], name[128];
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	size_t i;
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
+	s = search_new_lex(g, lx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)util_snprintf(name, sizeof(name), "\"%s\": the "
+		    "defaced-site section", cases[i].q);
+		CHECK(first_heading(g, s, cases[i].q, cases[i].lang,
+		    cases[i].want), name);
+	}
+	CHECK(!first_heading(g, s, "my facebook was hacked and they changed "
+	    "the password", "en", cases[0].want), "a hacked account is "
+	    "not a defaced site");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
 }
 
 int
@@ -3698,5 +3743,6 @@ main(void)
 	test_power_state();
 	test_unknown_router();
 	test_unknown_pair();
+	test_defacement();
 	return TAP_DONE();
 }
