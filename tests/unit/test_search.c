@@ -3638,6 +3638,8 @@ test_unknown_pair(void)
 	    "question is in, not the list of questions");
 	search_free(s);
 	guide_free(g);
+}
+
 /*
  * A defaced site (replies/website-down.*.md, s13-pages): before its
  * section, "hackers changed our homepage" went to the account pages
