@@ -1971,6 +1971,31 @@ tune_one(const char *name, double v)
 	(void)search_tune_set(name, v < 0 ? was[i] : v);
 }
 
+/* The best hit's question names topics concepts, its page carries those
+ * of the mask carried and share of its sections carry one; its bar (2
+ * times its score, out of reach) into *bar. */
+static void
+hit_topics(struct search_hit *h, unsigned topics, unsigned carried,
+    double share, double *bar)
+{
+	h[0].topics = topics;
+	h[0].page_topics = carried;
+	h[0].page_share = share;
+	*bar = 2 * h[0].score;
+}
+
+/* The decision on hits with the ranking constant name at 0 (what: off
+ * is want_off) and as the daemon has it (want). */
+static void
+check_rule(const struct search_hit *h, size_t n, double bar,
+    const char *name, int want_off, int want, const char *what)
+{
+	tune_one(name, 0);
+	CHECK_INT(want_off, search_decide(h, n, bar), what);
+	tune_one(name, -1);
+	CHECK_INT(want, search_decide(h, n, bar), "...as the daemon has it");
+}
+
 /*
  * Committing to a page without asks (search.c: page_plain_fits(),
  * page_weak(); s13-dpage). The page is offered from one hit on it when
@@ -2003,17 +2028,11 @@ test_decide_commit(void)
 	}
 	h[1].score = 0.5 * h[0].score;
 	h[2].score = 0.4 * h[0].score;
-	h[0].topics = 1;
-	h[0].page_topics = 1;
-	h[0].page_share = 1;
 	h[0].other_lang = 0;
-	bar = 2 * h[0].score;
-	tune_one("page_far", 0);
-	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
-	    "...alone on its page, under the bar, page_far off: choices");
-	tune_one("page_far", -1);
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
-	    "...as the daemon has it, no other page near it: the page");
+	hit_topics(h, 1, 1, 1, &bar);
+	check_rule(h, n, bar, "page_far", SEARCH_CHOICES, SEARCH_PAGE,
+	    "...alone on its page, under the bar, page_far off: choices (on, "
+	    "no other page near it: the page)");
 	CHECK(search_page_why(h, n, bar, why, sizeof(why)) == 1 &&
 	    strstr(why, "1 of the 3 best hits are on this page, no other "
 	    "page comes near it") != NULL, "...--explain says why");
@@ -2030,8 +2049,7 @@ test_decide_commit(void)
 	    "...the best hit in another language than the question's: "
 	    "choices");
 	h[0].other_lang = 0;
-	h[0].topics = 0;
-	h[0].page_topics = 0;
+	hit_topics(h, 0, 0, 0, &bar);
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
 	    "...a question naming no topic the page carries: choices");
 
@@ -2039,29 +2057,15 @@ test_decide_commit(void)
 	CHECK(n == 3 && h[1].page == h[0].page && search_decide(h, n, m) ==
 	    SEARCH_PAGE, "police phone: two sections of the phone page "
 	    "first, the page");
-	h[0].topics = 1;
-	h[0].page_topics = 1;
-	h[0].page_share = 0.1;
-	bar = 2 * h[0].score;
-	tune_one("page_share", 0);
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
+	hit_topics(h, 1, 1, 0.1, &bar);
+	check_rule(h, n, bar, "page_share", SEARCH_PAGE, SEARCH_CHOICES,
 	    "...one section in ten carrying the question's topic, under the "
-	    "bar, page_share off: the page");
-	tune_one("page_share", -1);
-	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
-	    "...as the daemon has it: a weak guess, choices");
-	h[0].page_share = 0.5;
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
-	    "...half its sections carrying it: the page");
-	h[0].topics = 2;
-	tune_one("page_carry", 0);
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
-	    "...the page carrying one of the question's two topics, "
-	    "page_carry off: the page");
-	tune_one("page_carry", -1);
-	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
-	    "...as the daemon has it: choices");
-	h[0].page_topics = 3;
+	    "bar, page_share off: the page (on: a weak guess, choices)");
+	hit_topics(h, 2, 1, 0.5, &bar);
+	check_rule(h, n, bar, "page_carry", SEARCH_PAGE, SEARCH_CHOICES,
+	    "...half its sections carrying one of the question's two topics, "
+	    "never the other, page_carry off: the page (on: choices)");
+	hit_topics(h, 2, 3, 0.5, &bar);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
 	    "...carrying both: the page");
 	search_free(s);
