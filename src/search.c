@@ -60,6 +60,7 @@ static struct {
 		w_borrowed, w_term, w_branch;
 	double	ask_pick, page_clear, page_topic;
 	double	match_share;
+	double	page_far, page_share, page_carry;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 } rank_params = {
@@ -218,6 +219,18 @@ static struct {
 				   offered, and its section is an answer
 				   only with a second hit on its page (0:
 				   off; s12-dunc) */
+	.page_far = 0.7,	/* a page without asks is offered with no
+				   second hit on it when every other page
+				   among the three best scores under this
+				   share of its best (page_plain_fits(); 0:
+				   never; s13-dpage) */
+	.page_share = 0.15,	/* it is not offered when its best hit is
+				   under the answer bar and under this
+				   share of its sections carry a topic of
+				   the question (0: off; s13-dpage) */
+	.page_carry = 0.6,	/* nor when its sections carry under this
+				   share of the question's topics (0: off;
+				   s13-dpage) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -276,6 +289,9 @@ static struct {
 #define PAGE_HEADING	(rank_params.page_heading)
 #define PAGE_CLEAR	(rank_params.page_clear)
 #define PAGE_TOPIC	(rank_params.page_topic)
+#define PAGE_FAR	(rank_params.page_far)
+#define PAGE_SHARE	(rank_params.page_share)
+#define PAGE_CARRY	(rank_params.page_carry)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -4517,6 +4533,20 @@ page_hits(const struct search_hit *hits, size_t n)
 	return same;
 }
 
+/* The tests of page_fits() but the agreement: the best hit is close
+ * (SEARCH_CHOICE_MIN), on the question's subject, does not lack its key
+ * concept, has no rival page, no not-ask of its page refuses it, and it
+ * covers cover of the question. */
+static int
+page_plausible(const struct search_hit *hits, size_t n, double cover)
+{
+	const struct search_hit *h = &hits[0];
+
+	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
+	    !h->lacks_key && !has_rival(hits, n) && !hit_notask(h) &&
+	    h->coverage >= cover;
+}
+
 /*
  * Is the best hit's page what the question is about, when none of its
  * sections is an answer (search.h: SEARCH_PAGE)? The best hits agree on
@@ -4535,14 +4565,14 @@ page_fits(const struct search_hit *hits, size_t n)
 	const struct search_hit *h = &hits[0];
 
 	if (PAGE_HITS <= 0 || (double)page_hits(hits, n) < PAGE_HITS ||
-	    h->score < SEARCH_CHOICE_MIN || h->off_subject || h->lacks_key ||
-	    has_rival(hits, n) || hit_notask(h) || h->coverage < PAGE_COVER)
+	    !page_plausible(hits, n, PAGE_COVER))
 		return 0;
 	if (h->page_p < 0)
 		return 1;
 	return h->page_p - h->page_rival >= PAGE_LEAD &&
 	    h->coverage >= PAGE_COVER_ASKS;
 }
+
 
 /*
  * Is an answer the page's rather than its section's? It reaches its bar
@@ -4566,20 +4596,74 @@ page_tie(const struct search_hit *hits, size_t n, double bar, double share)
 }
 
 /*
- * Does another page nearly tie with the best hit: one of the
+ * Does another page come within share of the best hit: one of the
  * SEARCH_AGREE_HITS best on another page (not a copy of its section nor
  * its page in another language: search_hit.copy, .translation) scoring
- * PAGE_OTHER of it or more? Then the search is not sure of the page.
+ * share of it or more?
  */
 static int
-page_contested(const struct search_hit *hits, size_t n)
+page_within(const struct search_hit *hits, size_t n, double share)
 {
 	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page != hits[0].page && !hits[k].copy &&
 		    !hits[k].translation &&
-		    hits[k].score >= PAGE_OTHER * hits[0].score)
+		    hits[k].score >= share * hits[0].score)
 			return 1;
 	return 0;
+}
+
+/* Does another page nearly tie with the best hit (page_within() at
+ * PAGE_OTHER)? Then the search is not sure of the page. */
+static int
+page_contested(const struct search_hit *hits, size_t n)
+{
+	return page_within(hits, n, PAGE_OTHER);
+}
+
+/*
+ * Is the best hit's page, on a page without asks, too weak a guess to
+ * offer whole (docs/design.md, "Commit to the page")? Its best hit is
+ * under the answer bar and fewer than PAGE_SHARE of the page's sections
+ * carry any topic concept of the question (search_hit.page_share: the
+ * page mentions the subject, it is not about it; "can you pay my
+ * lawyer" on the DDoS page's one section naming lawyers); or the page
+ * carries fewer than PAGE_CARRY of the question's topics ("how do i
+ * delete my facebook" on Account Hijacking, which names accounts, never
+ * deleting one). A question that names no topic concept is never one.
+ */
+static int
+page_weak(const struct search_hit *hits, double bar)
+{
+	const struct search_hit *h = &hits[0];
+
+	if (h->topics == 0)
+		return 0;
+	return (h->score < bar && h->page_share < PAGE_SHARE) ||
+	    bits_count(h->page_topics) < PAGE_CARRY * h->topics;
+}
+
+/*
+ * The page outcome on a page without asks (plain_decide()): not a weak
+ * guess (page_weak()), and page_fits(), or the page is clear by other
+ * evidence than a second hit on it (docs/design.md, "Commit to the
+ * page"): the best hit is in the question's language, its page's
+ * sections carry a topic concept the question names
+ * (search_hit.page_topics), and no other page among the SEARCH_AGREE_HITS
+ * best comes within PAGE_FAR of it (page_within()): the runner-up page is
+ * far behind. The other tests of page_fits() stand, and PAGE_HITS above
+ * SEARCH_AGREE_HITS (no page outcome) holds for both.
+ */
+static int
+page_plain_fits(const struct search_hit *hits, size_t n, double bar)
+{
+	if (page_weak(hits, bar))
+		return 0;
+	if (page_fits(hits, n))
+		return 1;
+	return PAGE_HITS > 0 && PAGE_HITS <= SEARCH_AGREE_HITS &&
+	    PAGE_FAR > 0 && n >= 2 && !hits[0].other_lang &&
+	    hits[0].page_topics != 0 && !page_within(hits, n, PAGE_FAR) &&
+	    page_plausible(hits, n, PAGE_COVER);
 }
 
 /*
@@ -4689,7 +4773,7 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		*refused = r;
 	if (r == NULL)
 		return SEARCH_ANSWER;
-	if (page && page_fits(hits, n))
+	if (page && page_plain_fits(hits, n, bar))
 		return SEARCH_PAGE;
 	return hits[0].score >= SEARCH_CHOICE_MIN ? SEARCH_CHOICES :
 	    SEARCH_NONE;
@@ -4851,9 +4935,11 @@ search_page_why(const struct search_hit *hits, size_t n, double min_score,
 	if (decide(hits, n, min_score, 1, NULL, &d) != SEARCH_PAGE)
 		return 0;
 	(void)util_snprintf(buf, size, "page outcome: %zu of the %d best hits "
-	    "are on this page; %s (score %.2f, bar %.2f); the first covers "
+	    "are on this page%s; %s (score %.2f, bar %.2f); the first covers "
 	    "%.2f of the question (a page needs %.2f%s)", page_hits(hits, n),
-	    SEARCH_AGREE_HITS, d.refused, hits[0].score, d.bar,
+	    SEARCH_AGREE_HITS, (double)page_hits(hits, n) < PAGE_HITS ?
+	    ", no other page comes near it" : "", d.refused, hits[0].score,
+	    d.bar,
 	    hits[0].coverage,
 	    hits[0].page_p >= 0 ? PAGE_COVER_ASKS : PAGE_COVER,
 	    hits[0].page_p >= 0 ? ", its page has asks and the page prior "
@@ -5110,6 +5196,9 @@ static const struct {
 	{ "w_router_unknown", &rank_params.w_router_unknown, NULL },
 	{ "w_branch", &rank_params.w_branch, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
+	{ "page_far", &rank_params.page_far, NULL },
+	{ "page_share", &rank_params.page_share, NULL },
+	{ "page_carry", &rank_params.page_carry, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

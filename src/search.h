@@ -244,7 +244,13 @@ double search_min_score(const struct search *s);
  * it (else choices), no other section of its page does, and, when the
  * three best hits are all on its page, its heading matches 0.3 of the
  * question or more (else the page, when the page outcome's rules above
- * let it, or choices).
+ * let it, or choices). There the page is also offered from one hit on
+ * it when no other page among the three best scores 0.7 of it (the hit
+ * in the question's language, its page carrying a topic the question
+ * names), and never when its page carries under 0.6 of the question's
+ * topics, or, the hit under the bar, under 0.15 of its sections carry
+ * one (search.c: page_plain_fits(), docs/design.md "Commit to the
+ * page").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.
