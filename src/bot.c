@@ -1349,12 +1349,12 @@ sure_of(const struct bot *b, enum search_outcome d,
  * DANGER_AGREE best; else the rest's own section when it is sure and the
  * whole message's search ranks its page so. The rest must hold two words
  * of the search at least ("estoy" alone found "dónde estás"), or a
- * danger_topic ("me golpearon": beatings). Either is
- * read as an answer (SEARCH_ANSWER: its page's next parts on MORE): "they
- * raided our office and took the hard drives" keeps the taken-device
- * section. Otherwise hits and *n become the rest's (at most max), and the
- * outcome is no answer: SEARCH_CHOICES, or SEARCH_NONE when the rest finds
- * nothing close.
+ * danger_topic ("me golpearon": beatings). Either is read as an answer
+ * (SEARCH_ANSWER: its page's next parts on MORE): "they raided our office
+ * and took the hard drives" keeps the taken-device section. Otherwise
+ * hits and *n become the rest's (at most max), and the outcome is no
+ * answer: SEARCH_CHOICES, or SEARCH_NONE when the rest finds nothing
+ * close.
  */
 static enum search_outcome
 danger_guidance(struct turn *t, const char *text, const char *qlang,
@@ -1368,7 +1368,6 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	int whole = 0, part = 0, topic;
 
 	rest = intent_danger_rest(b->intent, text, &topic);
-
 	m = rest != NULL && b->s != NULL ? search_query(b->s, rest, qlang,
 	    rhits, max < BOT_NHITS ? max : BOT_NHITS) : 0;
 	if (m > 0 && (tokens = search_tokens(rest, qlang)) != NULL) {
@@ -1417,7 +1416,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	d = search_decide(hits, n, min_score(b));
 	if (w->danger == DANGER_NOW) {
 		d = danger_guidance(t, text, qlang, d, hits, BOT_NHITS, &n);
-		f = 0;
+		f = 0;	/* its hits are no longer a follow-up's */
 	}
 	memcpy(found, hits, n * sizeof(hits[0]));
 	/* Whatever language it was searched in, a hit on a page the guide

@@ -442,23 +442,33 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 	return found != NULL;
 }
 
+/* Blanks every occurrence of the parts of r in w; 1 if there was one. */
+static int
+blank_rule(const struct rule *r, char *w)
+{
+	int any = 0;
+
+	for (size_t j = 0; j < r->nparts; j++) {
+		size_t n = strlen(r->parts[j]);
+		char *at;
+
+		while ((at = strstr(w, r->parts[j])) != NULL) {
+			/* keep the spaces that bound the words */
+			memset(at + 1, ' ', n - 2);
+			any = 1;
+		}
+	}
+	return any;
+}
+
 static void
 blank_all(const struct intent *in, enum list l, char *w, const char **lang)
 {
 	for (size_t i = 0; i < in->nrules[l]; i++) {
 		const struct rule *r = &in->rules[l][i];
 
-		for (size_t j = 0; j < r->nparts; j++) {
-			size_t n = strlen(r->parts[j]);
-			char *at;
-
-			while ((at = strstr(w, r->parts[j])) != NULL) {
-				/* keep the spaces that bound the words */
-				memset(at + 1, ' ', n - 2);
-				if (lang != NULL && *lang == NULL)
-					*lang = r->lang;
-			}
-		}
+		if (blank_rule(r, w) && lang != NULL && *lang == NULL)
+			*lang = r->lang;
 	}
 }
 
@@ -507,19 +517,9 @@ intent_self_harm(const struct intent *in, const char *text,
 static void
 blank_matched(const struct intent *in, enum list l, char *w)
 {
-	for (size_t i = 0; i < in->nrules[l]; i++) {
-		const struct rule *r = &in->rules[l][i];
-
-		if (!rule_in(r, w))
-			continue;
-		for (size_t j = 0; j < r->nparts; j++) {
-			size_t n = strlen(r->parts[j]);
-			char *at;
-
-			while ((at = strstr(w, r->parts[j])) != NULL)
-				memset(at + 1, ' ', n - 2);
-		}
-	}
+	for (size_t i = 0; i < in->nrules[l]; i++)
+		if (rule_in(&in->rules[l][i], w))
+			(void)blank_rule(&in->rules[l][i], w);
 }
 
 char *
