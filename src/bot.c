@@ -988,9 +988,10 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 }
 
 /*
- * A long message (SEARCH_LONG_WORDS) that came with danger, the search not
- * sure of a section (outcome d): the danger reply came instead of the
- * choices, and the question the message also asks is not lost. Its
+ * A long message (words: SEARCH_LONG_WORDS) that came with danger, the
+ * search not sure of a section (outcome d, hits: danger_guidance()'s, of
+ * the message without its danger words): the danger reply came instead of
+ * the choices, and the question the message also asks is not lost. Its
  * choices (a page's or "did you mean", never the loosely related closest
  * topics) are kept for MORE, and one line says so; with none, nothing is
  * said. A short one is the danger alone ("a car is following me"): its
@@ -998,14 +999,14 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
  */
 static void
 hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
-    enum search_outcome d)
+    enum search_outcome d, size_t words)
 {
 	struct person *w = t->who;
 	size_t secs[BOT_NCLOSEST], k = 0;
 
 	w->nheld = 0;
 	if ((d == SEARCH_CHOICES || d == SEARCH_PAGE) &&
-	    hits[0].words >= SEARCH_LONG_WORDS)
+	    words >= SEARCH_LONG_WORDS)
 		k = pick_choices(t, hits, n, 0, secs);
 	if (k == 0)
 		return;
@@ -1396,8 +1397,9 @@ sure_of(const struct bot *b, enum search_outcome d,
  * (SEARCH_ANSWER: its page's next parts on MORE): "they raided our office
  * and took the hard drives" keeps the taken-device section. Otherwise
  * hits and *n become the rest's (at most max), and the outcome is no
- * answer: SEARCH_CHOICES, or SEARCH_NONE when the rest finds nothing
- * close.
+ * answer: SEARCH_CHOICES (hold_choices() keeps them for MORE), or
+ * SEARCH_NONE when the rest finds nothing close or is too short to be a
+ * question.
  */
 static enum search_outcome
 danger_guidance(struct turn *t, const char *text, const char *qlang,
@@ -1432,7 +1434,8 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	*n = m;
 	if (part && sure_of(b, rd, rhits, m))
 		return SEARCH_ANSWER;
-	return rd == SEARCH_NONE ? SEARCH_NONE : SEARCH_CHOICES;
+	return rd == SEARCH_NONE || (words < 2 && !topic) ? SEARCH_NONE :
+	    SEARCH_CHOICES;
 }
 
 /*
@@ -1445,7 +1448,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next, words;
 	enum search_outcome d;
 	int f;
 
@@ -1457,6 +1460,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * (or its absence) closes the old one; choices open their own. */
 	w->nlisting = 0;
 	d = search_decide(hits, n, min_score(b));
+	words = n > 0 ? hits[0].words : 0;
 	if (w->danger == DANGER_NOW) {
 		d = danger_guidance(t, text, qlang, d, hits, BOT_NHITS, &n);
 		f = 0;	/* its hits are no longer a follow-up's */
@@ -1471,7 +1475,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * is sure of it: never a list of loosely related topics; choices
 	 * wait for MORE. */
 	if (w->danger && d != SEARCH_ANSWER) {
-		hold_choices(t, hits, n, d);
+		hold_choices(t, hits, n, d, words);
 		goto explain;
 	}
 	switch (d) {
