@@ -549,7 +549,8 @@ case_cmp(const void *a, const void *b)
 static void
 cases_order(struct escalate *e)
 {
-	qsort(e->cases, e->ncases, sizeof(*e->cases), case_cmp);
+	if (e->ncases > 1)
+		qsort(e->cases, e->ncases, sizeof(*e->cases), case_cmp);
 }
 
 static void
