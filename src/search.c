@@ -60,7 +60,13 @@ static struct {
 		w_borrowed, w_term, w_branch;
 	double	ask_pick, page_clear, page_topic;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
+	double	w_router_unknown;
 } rank_params = {
+	.w_router_unknown = 0.4,	/* for a question that says the
+				   person does not know (ask.unknown), its
+				   page's best list of questions takes the
+				   first place when it scores this share
+				   of it (hits_router()); 0: never */
 	.bm25_k1 = 1.2,
 	.bm25_b = 0.75,
 	.bm25_mindl = 1,	/* a body shorter than this share of its
@@ -214,6 +220,7 @@ static struct {
 #define BM25_MINDL	(rank_params.bm25_mindl)
 #define W_BORROWED	(rank_params.w_borrowed)
 #define W_TERM		(rank_params.w_term)
+#define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -487,6 +494,8 @@ struct scratch {
 	uint32_t	*touched;
 	size_t		 ntouched;
 	uint32_t	 gen;
+	int		 only_router;	/* query_run() ranks the lists of
+					   questions alone (hits_router()) */
 	/* Per ask: idf of question words matched, this word's best, its
 	 * generation; the asks touched. */
 	double		*aacc;
@@ -562,6 +571,7 @@ struct search {
 	uint8_t			*secsubj;	/* per section: subjects */
 	uint8_t			*intro;		/* per section: its heading is
 						   the page title */
+	uint8_t			*router;	/* per section: section_router() */
 	uint8_t			*term;		/* per section: a glossary
 						   term */
 	uint8_t			*branch;	/* per section: BRANCH_* */
@@ -1422,6 +1432,7 @@ word_byte(char c)
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
 #define BRANCH_STILL	8
+#define ASK_UNKNOWN	16
 static unsigned
 text_branch(const char *text, const char *lang)
 {
@@ -1450,6 +1461,9 @@ text_branch(const char *text, const char *lang)
 		if (lang_match_in(lang, "ask.define", f + i, n) || (!first &&
 		    lang_match_in(lang, "ask.define", f + prev, i + n - prev)))
 			r |= ASK_DEFINE;
+		if (lang_match_in(lang, "ask.unknown", f + i, n) || (!first &&
+		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)))
+			r |= ASK_UNKNOWN;
 		first = 0;
 		prev = i;
 		i += n;
@@ -1491,6 +1505,35 @@ branches_build(struct search *s)
 				break;
 			}
 	}
+}
+
+/*
+ * Is a section's text a list of questions (a workflow's "Start by
+ * answering some simple questions", "Basic information": "Who is your
+ * web hosting provider?...")? Four or more list items, four fifths or
+ * more of them asking something (a step whose items ask "Do you use
+ * X?" and then say what to do asks in fewer): it helps the person find
+ * their branch.
+ */
+static int
+section_router(const char *text)
+{
+	size_t items = 0, asks = 0;
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		const char *eol = strchr(p, '\n'), *q = p;
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+
+		while (q < p + n && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q + 1 < p + n && (*q == '-' || *q == '*') && q[1] == ' ') {
+			items++;
+			asks += memchr(q, '?', n - (size_t)(q - p)) != NULL;
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return items >= 4 && 5 * asks >= 4 * items;
 }
 
 /* qsort has no context argument: the index being sorted. */
@@ -1627,6 +1670,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->secsubj = xcalloc(s->nsec + 1, 1);
 	s->intro = xcalloc(s->nsec + 1, 1);
 	s->term = xcalloc(s->nsec + 1, 1);
+	s->router = xcalloc(s->nsec + 1, 1);
 	s->branch = xcalloc(s->nsec + 1, 1);
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
@@ -1683,6 +1727,8 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		s->intro[i] = (uint8_t)same_text(guide_section_heading(g, i),
 		    guide_page_title(g, page));
 		s->term[i] = (uint8_t)guide_section_term(g, i);
+		s->router[i] = (uint8_t)section_router(
+		    guide_section_text(g, i));
 	}
 	wseq_release(&b.seq);
 	free(b.seqtp);
@@ -1906,6 +1952,7 @@ search_free(struct search *s)
 	free(s->secsubj);
 	free(s->intro);
 	free(s->term);
+	free(s->router);
 	free(s->branch);
 	free(s->pair);
 	free(s->secpage);
@@ -2017,6 +2064,9 @@ static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, int qneg);
+static void hits_router(const struct search *s, const char *text,
+    const char *lang, const char *prev, struct search_hit *hits,
+    size_t nhits);
 static int sec_carries_cover(const struct search *s, size_t sec,
     const struct qwords *q);
 
@@ -3129,6 +3179,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 		sc->cacc[sec] = 0;
 		sc->nmatch[sec] = 0;
 		sc->swapped[sec] = 0;
+		if (sc->only_router && !s->router[sec])
+			continue;
 
 		if (qli >= 0 && (int)s->seclang[sec] != qli) {
 			score *= LANG_OTHER;
@@ -3210,10 +3262,62 @@ query_run(const struct search *s, const char *text, const char *lang,
 	sc->natouched = 0;
 	hits_within_page(s, hits, nhits);
 	hits_prior(s, &q, lang, hits, nhits);
+	/* A first hit the prior put there gets the sibling rules the
+	 * search's own first hit got: its page's sections share its words,
+	 * a sibling may answer the question better. */
+	if (nhits > 0 && hits[0].prior_moved)
+		hits_within_page(s, hits, nhits);
 	hits_exact(hits, nhits);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
+	if ((qbranch & ASK_UNKNOWN) && !s->calibrating &&
+	    !sc->only_router)
+		hits_router(s, text, lang, prev, hits, nhits);
 	return nhits;
+}
+
+/*
+ * A workflow's list of questions (section_router(): "Start by answering
+ * some simple questions", "Basic information") is where a person who
+ * does not know a fact of their case (an ask.unknown word: "i don't know
+ * who hosts our site") finds their branch. For such a question, the
+ * question is run again over those lists alone (sc->only_router): the
+ * best one of the first hit's page, when it scores W_ROUTER_UNKNOWN of
+ * the first hit or more, takes the first place and its score. The page
+ * and the other hits stay.
+ */
+static void
+hits_router(const struct search *s, const char *text, const char *lang,
+    const char *prev, struct search_hit *hits, size_t nhits)
+{
+	struct search_hit r[SEARCH_AGREE_HITS], h;
+	size_t nr, k, j;
+
+	if (nhits == 0 || W_ROUTER_UNKNOWN <= 0 || hits[0].exact ||
+	    s->router[hits[0].section] || s->pair[hits[0].section] != NONE)
+		return;
+	s->scr->only_router = 1;
+	nr = query_run(s, text, lang, prev, r, SEARCH_AGREE_HITS);
+	s->scr->only_router = 0;
+	for (k = 0; k < nr && r[k].page != hits[0].page; k++)
+		;
+	if (k == nr || r[k].score < W_ROUTER_UNKNOWN * hits[0].score)
+		return;
+	/* The first hit's page and score, the list's own measures. */
+	h = hits[0];
+	h.section = r[k].section;
+	h.coverage = r[k].coverage;
+	h.rarity = r[k].rarity;
+	h.matched = r[k].matched;
+	h.heading = r[k].heading;
+	h.off_subject = r[k].off_subject;
+	h.ask = r[k].ask;
+	h.ask_id = r[k].ask_id;
+	for (j = 1; j + 1 < nhits && hits[j].section != h.section; j++)
+		;
+	if (nhits > 1)
+		memmove(hits + 1, hits, j * sizeof(*hits));
+	hits[0] = h;
 }
 
 /* Swaps two sections' evidence (every accumulator query_run() scores). */
@@ -4982,6 +5086,7 @@ static const struct {
 	{ "page_heading", &rank_params.page_heading, NULL },
 	{ "page_clear", &rank_params.page_clear, NULL },
 	{ "w_term", &rank_params.w_term, NULL },
+	{ "w_router_unknown", &rank_params.w_router_unknown, NULL },
 	{ "w_branch", &rank_params.w_branch, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 };

@@ -2550,6 +2550,66 @@ test_prior(void)
 }
 
 /*
+ * A first hit the page prior put there gets the sibling rules too
+ * (hits_within_page() again after hits_prior()). The market page wins on
+ * the question's words, but its asks are about stalls; the prior puts the
+ * lost-devices page first, whose best section by score is "Stolen phones"
+ * (its heading), while "Wipe it from afar", near it, covers clearly more
+ * of the question: the search's own first hit would have got it, and now
+ * the prior's does.
+ */
+static const char moved_lost[] =
+"---\ntitle: Lost devices\n---\n"
+"# Lost devices\n\n<!-- asks:\nmy phone was stolen what now\n"
+"a thief took my mobile\nsomeone stole my phone on the bus\n-->\n\n"
+"Something about losing things and staying calm.\n\n"
+"## Stolen phones\n\nThieves take phones on buses and in markets. Stay "
+"calm and write down what happened.\n\n"
+"## Wipe it from afar\n\nIf your phone is gone, you can wipe it remotely "
+"from your account, and lock it so that nobody reads your messages.\n\n"
+"## Your SIM card\n\nCall your provider to block the SIM card.\n";
+static const char moved_market[] =
+"# Market stalls and stolen phones\n\n<!-- asks:\nwhere do i rent a "
+"stall\nwhat does a stall cost\nopening hours of the market\n-->\n\n"
+"Stalls wipe a stolen phone remotely.\n";
+
+static void
+test_prior_siblings(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	double w_asks = -1, w_ask = -1, w_own = -1;
+	size_t n;
+
+	guide_load_buffer(g, "lost.en.md", moved_lost, strlen(moved_lost),
+	    "en");
+	guide_load_buffer(g, "market.en.md", moved_market,
+	    strlen(moved_market), "en");
+	/* The asks feed the prior only, as in test_prior(). */
+	(void)search_tune_get("w_asks", &w_asks);
+	(void)search_tune_get("w_ask", &w_ask);
+	(void)search_tune_get("w_ask_own", &w_own);
+	search_tune_set("w_asks", 0);
+	search_tune_set("w_ask", 0);
+	search_tune_set("w_ask_own", 0);
+	s = search_new(g);
+	n = search_query(s, "my phone was stolen, how do i wipe it remotely",
+	    "en", h, 3);
+	CHECK(n == 3 && h[0].prior_moved && strcmp(guide_section_heading(g,
+	    h[0].section), "Wipe it from afar") == 0 &&
+	    strcmp(guide_section_heading(g, h[2].section), "Stolen phones") ==
+	    0, "the prior moved the lost-devices page first: its sibling "
+	    "covering more of the question goes first, as it would for the "
+	    "search's own first hit");
+	search_free(s);
+	search_tune_set("w_asks", w_asks);
+	search_tune_set("w_ask", w_ask);
+	search_tune_set("w_ask_own", w_own);
+	guide_free(g);
+}
+
+/*
  * The page prior in the decision (search.c: prior_decide()): the search
  * puts the router page first on the question's words (wifi, password),
  * far enough ahead that the prior does not reorder it, but the question
@@ -3058,11 +3118,13 @@ test_borrowed_subjects(void)
  * not.
  */
 /* "when is it open": no word that addresses the bot (lang/ [you]), which
- * would name the shipped this-desk page too; this is the exact rule alone. */
+ * names the shipped this-desk page too; this is the exact rule alone. "when
+ * are you open" is its "you" form (s13-ux3): the desk's own page answers it
+ * all the same. */
 static const char exact_hours[] =
 "# Our help desk\n\n<!-- asks:\nhow do i reach you\n-->\n\n"
 "We are a small team of volunteers.\n\n"
-"## Opening hours\n\n<!-- asks:\nwhen is it open\n"
+"## Opening hours\n\n<!-- asks:\nwhen is it open\nwhen are you open\n"
 "what are your hours\n-->\n\n"
 "We answer from 9:00 to 18:00, Monday to Friday.\n\n"
 "## Contact\n\n<!-- asks:\nhow can i contact a person\n-->\n\n"
@@ -3081,6 +3143,18 @@ exact_first(const struct guide *g, const struct search *s, const char *q,
 	(void)search_decide_why(h, n, SEARCH_DEFAULT_MIN_SCORE, d);
 	return n > 0 && strcmp(guide_section_heading(g, h[0].section),
 	    "Opening hours") == 0 && h[0].exact;
+}
+
+/* 1 if q's answer is the "Opening hours" section (exact or not). */
+static int
+you_first(const struct guide *g, const struct search *s, const char *q)
+{
+	struct search_hit h[5];
+	size_t n = search_query(s, q, "en", h, 5);
+
+	return n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "Opening hours") == 0 && search_decide(h, n,
+	    SEARCH_DEFAULT_MIN_SCORE) == SEARCH_ANSWER;
 }
 
 static void
@@ -3121,6 +3195,10 @@ test_exact(void)
 	    "punctuation");
 	CHECK(!exact_first(g, s, "can i open it", &d), "a question that "
 	    "shares only its content word is not that ask");
+	CHECK(you_first(g, s, "when are you open"), "its \"you\" form, "
+	    "which names the shipped desk page too: the desk's own section "
+	    "answers");
+	CHECK(you_first(g, s, "What are your hours?"), "...and \"your\"");
 	/* Without the page prior a caller's max is the list's length: the
 	 * section stays in a list of one, whatever outscores it. */
 	{
@@ -3422,6 +3500,105 @@ test_power_state(void)
 	lexicon_free(lx);
 }
 
+/* A workflow page (no asks): a list of questions to find one's branch,
+ * and two branches whose texts say the site's host over and over. */
+static const char router_page[] =
+"# Site offline\n\nWhat to do when your organisation's site is offline.\n\n"
+"## First, a few facts\n\n"
+"- Who made the site, and can they still help?\n"
+"- Which company hosts the site?\n"
+"- Where was the domain name bought?\n"
+"- Who has the passwords for the host and the domain?\n\n"
+"## Steps\n\n"
+"### When the site was vandalised\n\n"
+"Ask the hosting company for a backup of the site. The host can tell "
+"how the attackers got in; the hosting company may also restore the "
+"site, and the host keeps logs of the site.\n\n"
+"### When the site is flooded with traffic\n\n"
+"Move the site behind a protection service; tell the host.\n";
+static const char router_page_es[] =
+"# Sitio caído\n\nQué hacer si el sitio de tu organización no "
+"carga.\n\n"
+"## Primero, algunos datos\n\n"
+"- ¿Quién hizo el sitio y puede ayudar todavía?\n"
+"- ¿Qué empresa aloja el sitio, quién es el proveedor de hosting?\n"
+"- ¿Dónde se compró el dominio?\n"
+"- ¿Quién tiene las claves del hosting y del dominio?\n\n"
+"## Pasos\n\n"
+"### Cuando modificaron el sitio\n\n"
+"Pide al proveedor de hosting una copia del sitio. El proveedor de "
+"hosting puede decir cómo entraron; el hosting guarda registros del "
+"sitio y el proveedor puede restaurarlo.\n\n"
+"### Cuando el sitio recibe demasiado tráfico\n\n"
+"Pon el sitio detrás de un servicio de protección; avisa al "
+"proveedor.\n";
+
+/*
+ * A question that says the person does not know a fact of their case
+ * (ask.unknown) gets its page's list of questions first (hits_router()):
+ * that list is how the page finds the branch. The same words without "i
+ * don't know" keep the branch that says them most.
+ */
+static void
+test_unknown_router(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "site.en.md", router_page,
+	    strlen(router_page), "en");
+	guide_load_buffer(g, "site.es.md", router_page_es,
+	    strlen(router_page_es), "es");
+	s = search_new(g);
+	CHECK(first_heading(g, s, "i dont know who hosts our site", "en",
+	    "First, a few facts"), "\"i dont know who hosts\": the list of "
+	    "questions, not the branch that says \"host\" most");
+	CHECK(first_heading(g, s, "no se quien es el proveedor de hosting "
+	    "del sitio", "es", "Primero, algunos datos"), "\"no se quien\": "
+	    "the Spanish list of questions");
+	CHECK(!first_heading(g, s, "who hosts our site, they keep logs",
+	    "en", "First, a few facts"), "no \"don't know\": the list of "
+	    "questions is not moved first");
+	search_free(s);
+	guide_free(g);
+}
+
+/* A French workflow page: a list of questions, and a pair of branches
+ * whose negative one says "n'avez pas". */
+static const char router_pair_fr[] =
+"# Appareil saisi\n\nQue faire quand la police a pris votre appareil.\n\n"
+"## Que s'est-il passé ?\n\n"
+"- La police a-t-elle pris le téléphone ?\n"
+"- Quels comptes étaient ouverts dessus ?\n"
+"- Était-il allumé ?\n"
+"- Vous l'a-t-on rendu ?\n\n"
+"## Si vous récupérez votre appareil\n\n"
+"Ne le rallumez pas avant de l'avoir fait examiner.\n\n"
+"## Si vous n'avez pas récupéré l'appareil\n\n"
+"La police garde le téléphone : changez les mots de passe des comptes "
+"ouverts sur le téléphone, prévenez vos contacts, déconnectez le "
+"téléphone de vos comptes.\n";
+
+/* "N'avez pas" is a loss (branch.not): the two French branches are a
+ * pair, and a question that has found its branch of a pair keeps it, "je
+ * sais pas par quoi commencer" or not (hits_router()). */
+static void
+test_unknown_pair(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "saisi.fr.md", router_pair_fr,
+	    strlen(router_pair_fr), "fr");
+	s = search_new(g);
+	CHECK(first_heading(g, s, "la police garde mon telephone avec mes "
+	    "comptes ouverts, je sais pas par quoi commencer", "fr",
+	    "Si vous n'avez pas récupéré l'appareil"), "the branch the "
+	    "question is in, not the list of questions");
+	search_free(s);
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -3453,6 +3630,7 @@ main(void)
 	test_ask_own();
 	test_plural_verb();
 	test_prior();
+	test_prior_siblings();
 	test_prior_decide();
 	test_prior_one_hit();
 	test_notasks();
@@ -3476,5 +3654,7 @@ main(void)
 	test_branch();
 	test_term();
 	test_power_state();
+	test_unknown_router();
+	test_unknown_pair();
 	return TAP_DONE();
 }
