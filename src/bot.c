@@ -37,6 +37,7 @@
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
+#define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
 #define BOT_FOLLOW_BARE		2	/* ...of one that does not open as one
 					   ("and", "what about"): four words
 					   are a question of their own ("log
@@ -96,6 +97,9 @@ struct person {
 	 * (the danger reply came instead of them). */
 	size_t		 held[BOT_NCLOSEST];
 	size_t		 nheld;
+	/* Choices found beyond the first BOT_NCLOSEST: MORE lists them. */
+	size_t		 more[BOT_NCLOSEST];
+	size_t		 nmore;
 	enum pending	 pending;
 	char		*consent_text;
 	int		 consent_cut;	/* consent_text is a long text cut */
@@ -825,6 +829,7 @@ static void
 listing_sections(struct person *w, const size_t *secs, size_t n)
 {
 	w->nlisting = 0;
+	w->nmore = 0;
 	for (size_t i = 0; i < n && w->nlisting < BOT_LISTING; i++) {
 		w->listing[w->nlisting].kind = LIST_SECTION;
 		w->listing[w->nlisting].index = secs[i];
@@ -879,22 +884,23 @@ closest_plausible(const struct search_hit *h)
  * whose title names one of the question's topics, then the rest in order:
  * a message on several subjects gets a section of each (on the tune
  * halves' long choice lists, as many hold a right section: 10 of 14).
+ * At most max (the first BOT_NCLOSEST are shown, MORE lists the rest).
  * Returns how many.
  */
 static size_t
 pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
-    int closest, size_t *secs)
+    int closest, size_t *secs, size_t max)
 {
 	size_t k = 0;
 	int long_q = n > 0 && hits[0].words >= SEARCH_LONG_WORDS;
 
-	for (int pass = 0; pass < 8 && k < BOT_NCLOSEST; pass++) {
+	for (int pass = 0; pass < 8 && k < max; pass++) {
 		int other_lang = pass & 1, off_subject = pass >> 2;
 		int spread = long_q && !(pass & 2);
 
 		if ((other_lang && k > 0) || (!long_q && (pass & 2)))
 			continue;
-		for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
+		for (size_t i = 0; i < n && k < max; i++) {
 			size_t sec = hits[i].section;
 			const char *s = section_text(t->b, sec);
 			const char *pl = guide_page_lang(t->b->g,
@@ -921,20 +927,50 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 }
 
 /* Opens the numbered list of choices secs[0..k) and appends it to m,
- * with the line of what to type next. */
+ * with the line of what to type next; those past BOT_NCLOSEST are kept
+ * for MORE (more_choices()). */
 static void
 list_choices(struct turn *t, struct buf *m, const size_t *secs, size_t k)
 {
 	struct person *w = t->who;
+	size_t shown = k < BOT_NCLOSEST ? k : BOT_NCLOSEST;
 	char kb[40];
 
-	listing_sections(w, secs, k);
-	for (size_t i = 0; i < k; i++) {
+	listing_sections(w, secs, shown);
+	for (size_t i = 0; i < shown; i++) {
 		w->listing[i].kind = LIST_CHOICE;
 		buf_addf(m, "\n%zu) ", i + 1);
 		add_source(t, m, secs[i]);
 	}
+	for (size_t i = shown; i < k; i++)
+		w->more[w->nmore++] = secs[i];
 	add_key(t, m, list_key(t, "no_answer_next", kb, sizeof(kb)), NULL);
+}
+
+/* MORE with a numbered list open and nothing to read: the choices kept
+ * past the first ones (list_choices()), numbered on, else that the list
+ * is whole (never "nothing more" with a menu on screen). */
+static void
+more_choices(struct turn *t)
+{
+	struct person *w = t->who;
+	struct buf m;
+
+	if (w->nmore == 0 || w->listing[w->nlisting - 1].kind != LIST_CHOICE) {
+		say_key(t, "more_list_end");
+		return;
+	}
+	buf_init(&m);
+	add_line(t, &m, "more_list_head", NULL);
+	for (size_t i = 0; i < w->nmore && w->nlisting < BOT_LISTING; i++) {
+		w->listing[w->nlisting].kind = LIST_CHOICE;
+		w->listing[w->nlisting].index = w->more[i];
+		buf_addf(&m, "\n%zu) ", ++w->nlisting);
+		add_source(t, &m, w->more[i]);
+	}
+	w->nmore = 0;
+	add_key(t, &m, "no_answer_next", NULL);
+	say_buf(t, &m);
 }
 
 /* No answer: say so, with the closest sections on the question's subject
@@ -943,7 +979,8 @@ list_choices(struct turn *t, struct buf *m, const size_t *secs, size_t k)
 static void
 no_answer(struct turn *t, const struct search_hit *hits, size_t n)
 {
-	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, 1, secs);
+	size_t secs[2 * BOT_NCLOSEST];
+	size_t k = pick_choices(t, hits, n, 1, secs, 2 * BOT_NCLOSEST);
 	struct buf m;
 
 	person_reset_reading(t->who);
@@ -968,7 +1005,7 @@ show_choices(struct turn *t, const size_t *secs, size_t k)
 	person_reset_reading(t->who);
 	buf_init(&m);
 	/* The count first: list_key() words a list of one its own way. */
-	listing_sections(t->who, secs, k);
+	listing_sections(t->who, secs, k < BOT_NCLOSEST ? k : BOT_NCLOSEST);
 	add_line(t, &m, list_key(t, "choices_head", kb, sizeof(kb)), NULL);
 	list_choices(t, &m, secs, k);
 	say_buf(t, &m);
@@ -979,7 +1016,8 @@ show_choices(struct turn *t, const size_t *secs, size_t k)
 static void
 offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 {
-	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, 0, secs);
+	size_t secs[2 * BOT_NCLOSEST];
+	size_t k = pick_choices(t, hits, n, 0, secs, 2 * BOT_NCLOSEST);
 
 	if (k == 0)
 		no_answer(t, hits, n);
@@ -1007,7 +1045,7 @@ hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
 	w->nheld = 0;
 	if ((d == SEARCH_CHOICES || d == SEARCH_PAGE) &&
 	    words >= SEARCH_LONG_WORDS)
-		k = pick_choices(t, hits, n, 0, secs);
+		k = pick_choices(t, hits, n, 0, secs, BOT_NCLOSEST);
 	if (k == 0)
 		return;
 	person_reset_reading(w);
@@ -1251,18 +1289,59 @@ opens_with(const char *key, const char *folded)
 }
 
 /*
+ * Is folded text a "what next" message: a whole [follow.more] one ("que
+ * faire"), or at most BOT_NEXT_WORDS words, each a [follow.next] word of
+ * a loaded language or a stopword (or one letter), one of them at least
+ * a [follow.next] word: "what do i do next", "next step", "je fais quoi
+ * après", "y ahora qué hago". Such a message names nothing to search.
+ */
+static int
+what_next(const char *folded)
+{
+	const char *p = folded, *lang;
+	size_t words = 0;
+	int next = 0;
+
+	if (lang_match("follow.more", folded, strlen(folded), &lang))
+		return 1;
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+		const char *w = p;
+
+		p += n;
+		p += strspn(p, " ");
+		while (n > 0 && strchr(",;:!?.'\"", w[n - 1]) != NULL)
+			n--;
+		while (n > 0 && strchr(",;:!?.'\"", w[0]) != NULL) {
+			w++;
+			n--;
+		}
+		if (n == 0)
+			continue;
+		if (++words > BOT_NEXT_WORDS)
+			return 0;
+		if (lang_match("follow.next", w, n, &lang))
+			next = 1;
+		else if (n > 1 && !lang_is_stopword(w, n))
+			return 0;
+	}
+	return next;
+}
+
+/*
  * A follow-up: a short message (at most BOT_FOLLOW_WORDS of the search's
  * words; BOT_FOLLOW_BARE when it does not open as one) after a question,
  * naming none of the five subjects (no hit of its own is off its
  * subject), that either opens as one ([follow] of the language files,
- * whole or as first words: "and on iphone?"; or a whole [follow.more]:
- * "que faire") or ranks no section on its own with confidence ("y sus
- * dispositivos"). It is searched with the previous question, in qlang
- * (the message's language: question_lang()); that search is kept when it
- * answers (or, for a message that opens as a follow-up, offers choices),
- * else the message's own. A [follow.more] message ("what next") is MORE
- * while a reading is open: then 1 and nothing is searched; 2 when the
- * hits are those of the search with the previous question. Sets the
+ * whole or as first words: "and on iphone?"; or any what_next() one:
+ * "que faire", "next step") or ranks no section on its own with
+ * confidence ("y sus dispositivos"). It is searched with the previous
+ * question, in qlang (the message's language: question_lang()); that
+ * search is kept when it answers (or, for a message that opens as a
+ * follow-up, offers choices), else the message's own. A what_next()
+ * message is MORE while a reading, held choices or a numbered list are
+ * open: then 1 and nothing is searched; 2 when the hits are those of
+ * the search with the previous question. Sets the
  * person's last question to what was asked, *n to the hits (at most max).
  * A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
@@ -1278,17 +1357,16 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	char *folded, *tokens, *both = NULL;
 	size_t m, words = 0;
 	int opens, merge, agree = 0;
-	const char *sp;
 
 	folded = fold_command(text);
-	if (lang_match("follow.more", folded, strlen(folded), &sp) &&
-	    (w->reading || queue_peek(b, w, &m))) {
+	opens = what_next(folded);
+	if (opens && (w->reading || queue_peek(b, w, &m) || w->nheld > 0 ||
+	    w->nlisting > 0)) {
 		free(folded);
 		cmd_more(t, "");
 		return 1;
 	}
-	opens = opens_with("follow", folded) ||
-	    lang_match("follow.more", folded, strlen(folded), &sp);
+	opens = opens || opens_with("follow", folded);
 	free(folded);
 	*n = 0;
 	if (b->s == NULL || b->g == NULL) {
@@ -1612,6 +1690,10 @@ cmd_more(struct turn *t, const char *arg)
 		for (size_t i = 0; i < k; i++)
 			held[i] = reader_section(t, w->held[i]);
 		show_choices(t, held, k);
+		return;
+	}
+	if (w->nlisting > 0) {
+		more_choices(t);
 		return;
 	}
 	say_key(t, "more_nothing");
@@ -2811,6 +2893,14 @@ person_text(struct turn *t, const char *text)
 		keep_question(t, text);
 		w->nlisting = 0;
 		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
+		goto done;
+	}
+	/* "Are you a robot?", "¿eres un robot?" ([desk.bot]): plainly an
+	 * automatic helper, and the way to a person; nothing is searched
+	 * (a guide may hold some other desk's "Trust" section). */
+	if (lang_match("desk.bot", folded, strlen(folded), &clang)) {
+		follow_lang(t, clang);
+		say_key(t, "desk_bot");
 		goto done;
 	}
 	/*

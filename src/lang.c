@@ -151,6 +151,11 @@ static const struct lang_key {
 	    "is (are you a bot, tu es humain): the bot says it" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
+	{ .name = "follow.next", .use = USE_MATCH,
+	    .doc = "words of what comes next (next, step): with stopwords "
+	    "only, a follow.more message" },
+	{ .name = "desk.bot", .use = USE_MATCH,
+	    .doc = "asks whether a person or a program answers: desk_bot" },
 	{ .name = "follow.failed", .use = USE_MATCH,
 	    .doc = "the advice failed: HUMAN offered, no search" },
 	{ .name = "consent.unsure", .use = USE_MATCH,
