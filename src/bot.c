@@ -640,6 +640,30 @@ page_url(const struct bot *b, size_t page)
 	return buf_detach(&u);
 }
 
+/* 1 if sections a and b read the same on a list ("Title › Heading",
+ * case and accents aside): a page's copy in another language folder, as
+ * the DFAK's, must not show one entry twice. */
+static int
+same_source(struct turn *t, size_t a, size_t b)
+{
+	struct buf x, y;
+	char *fx, *fy;
+	int same;
+
+	buf_init(&x);
+	buf_init(&y);
+	add_source(t, &x, a);
+	add_source(t, &y, b);
+	fx = lang_fold(x.s);
+	fy = lang_fold(y.s);
+	same = fx != NULL && fy != NULL && strcmp(fx, fy) == 0;
+	free(fx);
+	free(fy);
+	buf_release(&x);
+	buf_release(&y);
+	return same;
+}
+
 static size_t	reader_section(const struct turn *, size_t);
 
 /* The next section MORE would show, skipping empty ones; 0 when none. */
@@ -916,7 +940,8 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 				skip = 1;
 			for (size_t j = 0; !skip && j < k; j++)
 				skip = strcmp(s, section_text(t->b,
-				    secs[j])) == 0 || (spread &&
+				    secs[j])) == 0 ||
+				    same_source(t, sec, secs[j]) || (spread &&
 				    guide_section_page(t->b->g, secs[j]) ==
 				    guide_section_page(t->b->g, sec));
 			if (!skip)
@@ -1731,11 +1756,41 @@ same_topic(const struct guide *g, size_t a, size_t b)
 static int topic_page(const struct guide *, const char *, size_t, int);
 
 /*
+ * Is page i a list of where to turn: most of its lines with text hold a
+ * link (the kit's "Resources": organisations, guides)? A glossary's
+ * definitions do not.
+ */
+static int
+page_links(const struct guide *g, size_t i)
+{
+	size_t first = guide_page_first_section(g, i), lines = 0, links = 0;
+
+	for (size_t k = 0; k < guide_page_nsections(g, i); k++) {
+		const char *s = guide_section_text(g, first + k);
+
+		while (*s != '\0') {
+			size_t n = strcspn(s, "\n");
+
+			if (n > 0) {
+				lines++;
+				if (memmem(s, n, "://", 3) != NULL ||
+				    memmem(s, n, "www.", 4) != NULL)
+					links++;
+			}
+			s += n;
+			s += strspn(s, "\n");
+		}
+	}
+	return lines > 0 && links * 2 > lines;
+}
+
+/*
  * Is page i one that introduces or explains the others rather than helps
  * with a problem? Its front matter says so: its permalink is the folder
  * of another page's of its language (an index, the kit's "Introduction"),
- * or its summary only repeats its title (a glossary, a reading list: the
- * kit's "Glossary", "Resources").
+ * or its summary only repeats its title (a glossary: the kit's
+ * "Glossary"), unless it is a list of where to turn (page_links(): the
+ * kit's "Resources", the organisations that help).
  */
 static int
 page_reference(const struct guide *g, size_t i)
@@ -1744,7 +1799,8 @@ page_reference(const struct guide *g, size_t i)
 	const char *sum = guide_page_summary(g, i);
 	size_t np = guide_npages(g), n;
 
-	if (sum != NULL && strcasecmp(sum, guide_page_title(g, i)) == 0)
+	if (sum != NULL && strcasecmp(sum, guide_page_title(g, i)) == 0 &&
+	    !page_links(g, i))
 		return 1;
 	if (p == NULL || (n = strlen(p)) == 0)
 		return 0;
