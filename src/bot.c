@@ -5,6 +5,7 @@
  */
 #include "ac-config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -100,6 +101,7 @@ struct person {
 	/* Choices found beyond the first BOT_NCLOSEST: MORE lists them. */
 	size_t		 more[BOT_NCLOSEST];
 	size_t		 nmore;
+	int		 listed;	/* the list is the last thing shown */
 	enum pending	 pending;
 	char		*consent_text;
 	int		 consent_cut;	/* consent_text is a long text cut */
@@ -747,6 +749,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 
 	w->reading = 1;
 	w->answered = 1;
+	w->listed = 0;
 	w->sec = sec;
 	w->offset = offset + skip_space(text, cut);
 	if (section_text(b, sec)[w->offset] != '\0')
@@ -854,6 +857,7 @@ listing_sections(struct person *w, const size_t *secs, size_t n)
 {
 	w->nlisting = 0;
 	w->nmore = 0;
+	w->listed = 1;
 	for (size_t i = 0; i < n && w->nlisting < BOT_LISTING; i++) {
 		w->listing[w->nlisting].kind = LIST_SECTION;
 		w->listing[w->nlisting].index = secs[i];
@@ -972,7 +976,7 @@ list_choices(struct turn *t, struct buf *m, const size_t *secs, size_t k)
 	add_key(t, m, list_key(t, "no_answer_next", kb, sizeof(kb)), NULL);
 }
 
-/* MORE with a numbered list open and nothing to read: the choices kept
+/* MORE right after a numbered list, nothing to read: the choices kept
  * past the first ones (list_choices()), numbered on, else that the list
  * is whole (never "nothing more" with a menu on screen). */
 static void
@@ -1156,6 +1160,7 @@ add_page_list(struct turn *t, struct buf *m, size_t page,
 	}
 	person_reset_reading(w);
 	w->nlisting = 0;
+	w->listed = 1;
 	if (max > BOT_LISTING)
 		max = BOT_LISTING;
 	for (size_t sec = start; sec < end; sec++)
@@ -1277,6 +1282,98 @@ page_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
 }
 
 /*
+ * Does text hold an item of key of a loaded language as a whole word
+ * (items folded as written, text folded)? upper: only written in capitals
+ * ("Type HUMAN", not "a human").
+ */
+static int
+text_names(const char *text, const char *key, int upper)
+{
+	const struct lang_row *r;
+	char *f = upper ? xstrdup(text) : lang_fold(text);
+	int found = 0;
+
+	for (size_t i = 0; !found && (r = lang_row_at(i)) != NULL; i++) {
+		const char *const *items;
+		size_t n;
+
+		if ((items = lang_items(r->code, key, &n)) == NULL)
+			continue;
+		for (size_t k = 0; !found && k < n; k++) {
+			char *w = lang_fold(items[k]);
+			size_t wn = strlen(w);
+
+			for (size_t c = 0; upper && c < wn; c++)
+				w[c] = (char)toupper((unsigned char)w[c]);
+			for (const char *p = f; !found && wn > 0 &&
+			    (p = strstr(p, w)) != NULL; p++)
+				found = (p == f || !isalnum((unsigned char)
+				    p[-1])) && !isalnum((unsigned char)p[wn]);
+			free(w);
+		}
+	}
+	free(f);
+	return found;
+}
+
+/* Is sec its page's own text, before its first heading ("Introduction")? */
+static int
+section_intro(const struct guide *g, size_t sec)
+{
+	size_t page = guide_section_page(g, sec);
+	const char *h = guide_section_heading(g, sec);
+
+	return sec == guide_page_first_section(g, page) && (h == NULL ||
+	    strcmp(h, guide_page_title(g, page)) == 0);
+}
+
+/* Is sec its page's closing part: the last one, telling when to type
+ * HUMAN ("When to ask a person")? */
+static int
+section_closing(const struct guide *g, size_t sec)
+{
+	size_t page = guide_section_page(g, sec);
+
+	return part_end(g, sec) == guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page) && !section_intro(g, sec) &&
+	    text_names(guide_section_text(g, sec), "cmd.human", 1);
+}
+
+/*
+ * The reading of an answer: the section shown first (*first, the best
+ * hit, unless its text points "above" ([pointer.above]: "the steps
+ * above") at parts not shown: then the page's first action part that
+ * does not), and after it, into secs (at most max), the page's action
+ * parts in page order, then its introduction, then its closing part
+ * (section_closing()). Returns how many.
+ */
+static size_t
+answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max)
+{
+	const struct guide *g = b->g;
+	size_t page = guide_section_page(g, *first), k = 0;
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page);
+
+	if (text_names(section_text(b, *first), "pointer.above", 0))
+		for (size_t s = start; s < end; s++)
+			if (!section_intro(g, s) && !section_closing(g, s) &&
+			    section_text(b, s)[0] != '\0' &&
+			    !text_names(section_text(b, s), "pointer.above",
+			    0)) {
+				*first = s;
+				break;
+			}
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t s = start; s < end && k < max; s++)
+			if (s != *first && (pass == 0 ? !section_intro(g, s) &&
+			    !section_closing(g, s) : pass == 1 ?
+			    section_intro(g, s) : section_closing(g, s)))
+				secs[k++] = s;
+	return k;
+}
+
+/*
  * Every reading starts here (an answer, a choice or a section picked by
  * number), so MORE follows one rule: the rest of sec, then its
  * sub-sections, then `then` (what it was picked among: for an answer the
@@ -1386,7 +1483,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	folded = fold_command(text);
 	opens = what_next(folded);
 	if (opens && (w->reading || queue_peek(b, w, &m) || w->nheld > 0 ||
-	    w->nlisting > 0)) {
+	    (w->nlisting > 0 && w->listed))) {
 		free(folded);
 		cmd_more(t, "");
 		return 1;
@@ -1551,7 +1648,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next, words;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next, words, first;
 	enum search_outcome d;
 	int f;
 
@@ -1590,15 +1687,17 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 			    "follow_same_more" : "follow_same");
 			break;
 		}
-		/* The rest of the page first (the next steps of what is
-		 * read), then the other confident sections. */
-		k = page_rest(b->g, hits[0].section, secs, BOT_QUEUE);
+		/* The page's action parts in page order first (its steps),
+		 * then its introduction and closing part, then the other
+		 * confident sections (answer_order()). */
+		first = hits[0].section;
+		k = answer_order(b, &first, secs, BOT_QUEUE);
 		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
 			    !search_hit_refused(&hits[i]))
 				secs[k++] = hits[i].section;
-		read_start(t, hits[0].section, secs, k);
+		read_start(t, first, secs, k);
 		break;
 	case SEARCH_PAGE:
 		offer_page(t, hits, n);
@@ -1717,7 +1816,7 @@ cmd_more(struct turn *t, const char *arg)
 		show_choices(t, held, k);
 		return;
 	}
-	if (w->nlisting > 0) {
+	if (w->nlisting > 0 && w->listed) {
 		more_choices(t);
 		return;
 	}
@@ -1892,6 +1991,7 @@ cmd_topics(struct turn *t, const char *arg)
 			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
 	}
 	w->nlisting = k;
+	w->listed = 1;
 	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
