@@ -2892,29 +2892,32 @@ question_lang(struct turn *t, const char *text, const char *folded)
 
 /*
  * 1 if folded text asks about the bot and nothing else: a [you] word
- * ("you", "tu", "eres") and no other word but stopwords and [you.what]
- * ones ("who are you", "qui es-tu", "are you a bot", "eres humano"). The
- * search has nothing to look for but the desk itself (any of its pages
- * alike, or in a guide without them, another desk's); in any guide, the
- * bot says what it is.
+ * ("you", "tu", "eres"), a [you.talk] one ("who am i talking to", "je
+ * parle à qui") or a [you.what] one ("c'est un robot ?", "am i talking to
+ * a robot": s13-conv2, a tester's), and no other word but these and
+ * stopwords (or one letter: the "c" of "c'est"): "who are you", "qui
+ * es-tu", "are you a bot", "eres humano". The search has nothing to look
+ * for but the desk itself (any of its pages alike, or in a guide without
+ * them, another desk's); in any guide, the bot says what it is.
  */
 static int
 about_bot(const char *folded)
 {
 	const char *p = folded, *sep = " -',.;:!?";
-	int you = 0;
+	int about = 0;
 	size_t n;
 
 	for (p += strspn(p, sep); *p != '\0'; p += strspn(p, sep)) {
 		n = strcspn(p, sep);
-		if (lang_match("you", p, n, NULL))
-			you = 1;
-		else if (!lang_is_stopword(p, n) &&
-		    !lang_match("you.what", p, n, NULL))
+		if (lang_match("you", p, n, NULL) ||
+		    lang_match("you.talk", p, n, NULL) ||
+		    lang_match("you.what", p, n, NULL))
+			about = 1;
+		else if (n > 1 && !lang_is_stopword(p, n))
 			return 0;
 		p += n;
 	}
-	return you;
+	return about;
 }
 
 /* Keeps text as the question HUMAN offers to pass on (cut at max_text). */
@@ -3049,14 +3052,6 @@ person_text(struct turn *t, const char *text)
 		keep_question(t, text);
 		w->nlisting = 0;
 		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
-		goto done;
-	}
-	/* "Are you a robot?", "¿eres un robot?" ([desk.bot]): plainly an
-	 * automatic helper, and the way to a person; nothing is searched
-	 * (a guide may hold some other desk's "Trust" section). */
-	if (lang_match("desk.bot", folded, strlen(folded), &clang)) {
-		follow_lang(t, clang);
-		say_key(t, "desk_bot");
 		goto done;
 	}
 	/*
