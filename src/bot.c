@@ -1463,8 +1463,8 @@ what_next(const char *folded)
  * follow-up, offers choices), else the message's own. A what_next()
  * message is MORE while a reading, held choices or a numbered list are
  * open: then 1 and nothing is searched; 2 when the hits are those of
- * the search with the previous question. Sets the
- * person's last question to what was asked, *n to the hits (at most max).
+ * the search with the previous question. Sets the person's last
+ * question to what was asked, *n to the hits (at most max).
  * A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
  */
