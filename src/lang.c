@@ -151,6 +151,15 @@ static const struct lang_key {
 	    "is (are you a bot, tu es humain): the bot says it" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
+	{ .name = "follow.next", .use = USE_MATCH,
+	    .doc = "words of what comes next (next, step): with stopwords "
+	    "only, a follow.more message" },
+	{ .name = "you.talk", .use = USE_MATCH,
+	    .doc = "talking to the bot (talking, parle, hablo): with "
+	    "stopwords only, a question about the bot" },
+	{ .name = "pointer.above", .use = USE_MATCH,
+	    .doc = "words of a text pointing back (above, ci-dessus): "
+	    "such a section is not shown first" },
 	{ .name = "follow.failed", .use = USE_MATCH,
 	    .doc = "the advice failed: HUMAN offered, no search" },
 	{ .name = "consent.unsure", .use = USE_MATCH,
