@@ -24,6 +24,7 @@
 #include "util.h"
 
 #define BOT_NHITS		10	/* hits asked of the search */
+#define DANGER_AGREE		3	/* danger_guidance(): hits that may agree */
 #define BOT_NCLOSEST		3	/* "did you mean" suggestions */
 #define BOT_NEXPLAIN		5	/* --explain lines */
 #define BOT_QUEUE		64	/* sections MORE may still show */
@@ -987,9 +988,10 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 }
 
 /*
- * A long message (SEARCH_LONG_WORDS) that came with danger, the search not
- * sure of a section (outcome d): the danger reply came instead of the
- * choices, and the question the message also asks is not lost. Its
+ * A long message (words: SEARCH_LONG_WORDS) that came with danger, the
+ * search not sure of a section (outcome d, hits: danger_guidance()'s, of
+ * the message without its danger words): the danger reply came instead of
+ * the choices, and the question the message also asks is not lost. Its
  * choices (a page's or "did you mean", never the loosely related closest
  * topics) are kept for MORE, and one line says so; with none, nothing is
  * said. A short one is the danger alone ("a car is following me"): its
@@ -997,14 +999,14 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
  */
 static void
 hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
-    enum search_outcome d)
+    enum search_outcome d, size_t words)
 {
 	struct person *w = t->who;
 	size_t secs[BOT_NCLOSEST], k = 0;
 
 	w->nheld = 0;
 	if ((d == SEARCH_CHOICES || d == SEARCH_PAGE) &&
-	    hits[0].words >= SEARCH_LONG_WORDS)
+	    words >= SEARCH_LONG_WORDS)
 		k = pick_choices(t, hits, n, 0, secs);
 	if (k == 0)
 		return;
@@ -1365,6 +1367,77 @@ hits_for_reader(const struct guide *g, const char *lang,
 	}
 }
 
+/* Is outcome d of hits sure of a section: an answer, or a page whose best
+ * hit is itself an answer at the bar, on the question's subject and not
+ * refused by its page? */
+static int
+sure_of(const struct bot *b, enum search_outcome d,
+    const struct search_hit *hits, size_t n)
+{
+	if (d == SEARCH_ANSWER)
+		return 1;
+	return d == SEARCH_PAGE && n > 0 &&
+	    search_is_answer(&hits[0], min_score(b)) &&
+	    !hits[0].off_subject && !hits[0].lacks_key &&
+	    !search_hit_refused(&hits[0]);
+}
+
+/*
+ * What follows the reply to danger now (d, hits and *n: the search of the
+ * whole message): a section only when the search is sure of it and the
+ * words that raised the danger do not carry the match ("someone is
+ * following me" found "the following questions", "quelqu'un me suit"
+ * "tout de suite"). The message without them (intent_danger_rest()) is
+ * searched too, and the two must agree: the whole message's section is
+ * kept when it is sure and the rest's search ranks its page among its
+ * DANGER_AGREE best; else the rest's own section when it is sure and the
+ * whole message's search ranks its page so. The rest must hold two words
+ * of the search at least ("estoy" alone found "dónde estás"), or a
+ * danger_topic ("me golpearon": beatings). Either is read as an answer
+ * (SEARCH_ANSWER: its page's next parts on MORE): "they raided our office
+ * and took the hard drives" keeps the taken-device section. Otherwise
+ * hits and *n become the rest's (at most max), and the outcome is no
+ * answer: SEARCH_CHOICES (hold_choices() keeps them for MORE), or
+ * SEARCH_NONE when the rest finds nothing close or is too short to be a
+ * question.
+ */
+static enum search_outcome
+danger_guidance(struct turn *t, const char *text, const char *qlang,
+    enum search_outcome d, struct search_hit *hits, size_t max, size_t *n)
+{
+	struct bot *b = t->b;
+	struct search_hit rhits[BOT_NHITS];
+	enum search_outcome rd;
+	char *rest, *tokens;
+	size_t m, words = 0;
+	int whole = 0, part = 0, topic;
+
+	rest = intent_danger_rest(b->intent, text, &topic);
+	m = rest != NULL && b->s != NULL ? search_query(b->s, rest, qlang,
+	    rhits, max < BOT_NHITS ? max : BOT_NHITS) : 0;
+	if (m > 0 && (tokens = search_tokens(rest, qlang)) != NULL) {
+		words = count_words(tokens);
+		free(tokens);
+	}
+	free(rest);
+	rd = search_decide(rhits, m, min_score(b));
+	for (size_t i = 0; (words >= 2 || topic) && *n > 0 &&
+	    i < DANGER_AGREE; i++) {
+		if (i < m && rd != SEARCH_NONE && rhits[i].page == hits[0].page)
+			whole = 1;
+		if (i < *n && hits[i].page == rhits[0].page)
+			part = 1;
+	}
+	if (whole && sure_of(b, d, hits, *n))
+		return SEARCH_ANSWER;
+	memcpy(hits, rhits, m * sizeof(*hits));
+	*n = m;
+	if (part && sure_of(b, rd, rhits, m))
+		return SEARCH_ANSWER;
+	return rd == SEARCH_NONE || (words < 2 && !topic) ? SEARCH_NONE :
+	    SEARCH_CHOICES;
+}
+
 /*
  * Answers text, searched as text in qlang (the language it is written in:
  * question_lang()), shown in the person's language where the guide has it.
@@ -1375,7 +1448,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next, words;
 	enum search_outcome d;
 	int f;
 
@@ -1387,6 +1460,11 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * (or its absence) closes the old one; choices open their own. */
 	w->nlisting = 0;
 	d = search_decide(hits, n, min_score(b));
+	words = n > 0 ? hits[0].words : 0;
+	if (w->danger == DANGER_NOW) {
+		d = danger_guidance(t, text, qlang, d, hits, BOT_NHITS, &n);
+		f = 0;	/* its hits are no longer a follow-up's */
+	}
 	memcpy(found, hits, n * sizeof(hits[0]));
 	/* Whatever language it was searched in, a hit on a page the guide
 	 * also has in the person's language is shown there (a guide such as
@@ -1397,7 +1475,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * is sure of it: never a list of loosely related topics; choices
 	 * wait for MORE. */
 	if (w->danger && d != SEARCH_ANSWER) {
-		hold_choices(t, hits, n, d);
+		hold_choices(t, hits, n, d, words);
 		goto explain;
 	}
 	switch (d) {
@@ -1959,13 +2037,16 @@ say_danger(struct turn *t, int kind, const char *key,
     const char *key_offline)
 {
 	struct bot *b = t->b;
-	struct esc_notes notes;
+	struct esc_notes notes, marked;
 	char *desk = NULL, *s;
 	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
 	struct buf m;
 
 	t->who->danger = kind;
 	esc_notes_init(&notes);
+	esc_notes_init(&marked);	/* a waiting case moves up first */
+	if (b->esc != NULL)
+		(void)escalate_danger(b->esc, t->peer, t->now, &marked);
 	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
 	if (notes.n > 0)
@@ -1984,6 +2065,8 @@ say_danger(struct turn *t, int kind, const char *key,
 		buf_adds(&m, P(t, "danger_consent"));
 	}
 	say_buf(t, &m);
+	emit_notes(t, &marked);
+	esc_notes_release(&marked);
 	free(s);
 	free(desk);
 	return !has_request(t);
@@ -2761,6 +2844,15 @@ person_text(struct turn *t, const char *text)
 			answer_question(t, text, hl != NULL ? hl : w->lang);
 		} else
 			keep_question(t, text);
+		goto done;
+	}
+	/* Fear with no subject ("j'ai peur", "tengo miedo") or a threat the
+	 * writer makes ("I'm going to hurt him"): a gentle question and
+	 * HUMAN, never a section found through "afraid" or "hurt". */
+	if (intent_fear(b->intent, text, &hl)) {
+		follow_lang(t, hl);
+		w->nlisting = 0;
+		say_phrase_line(t, "fear_ask");
 		goto done;
 	}
 	/*

@@ -26,6 +26,11 @@ enum list {
 	L_WHO,
 	L_ACT,
 	L_WHERE,
+	L_NOT,
+	L_DONE,
+	L_STILL,
+	L_FEAR,
+	L_TOPIC,
 	L_COUNT,
 };
 
@@ -43,6 +48,11 @@ static const char *const list_keys[L_COUNT] = {
 	[L_WHO] = "danger_who",
 	[L_ACT] = "danger_act",
 	[L_WHERE] = "danger_where",
+	[L_NOT] = "danger_not",
+	[L_DONE] = "danger_done",
+	[L_STILL] = "danger_still",
+	[L_FEAR] = "fear_words",
+	[L_TOPIC] = "danger_topic",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -336,31 +346,82 @@ scene_match(const struct intent *in, const char *words)
 	return act;
 }
 
+/* Blanks every occurrence of the parts of the rules of list l in w. */
+static void	blank_all(const struct intent *, enum list, char *,
+    const char **);
+
+/*
+ * Something done to the writer that is danger when someone does it or it
+ * goes on (danger_done: "me sigue", "beats me", "il me suit"): with a
+ * doer (danger_who: a man, a car, my husband, mi pareja) or a mark that
+ * it is still going on (danger_still: since, every night, desde hace
+ * dias) in the same clause. The first such rule of the clauses (their
+ * danger_not phrases blanked) not qualified away, when cancel is set,
+ * as danger words are ("someone follows me everywhere on instagram");
+ * or NULL.
+ */
+static const struct rule *
+done_match(const struct intent *in, char *const *clause, size_t n,
+    int cancel)
+{
+	for (size_t i = 0; i < in->nrules[L_DONE]; i++) {
+		const struct rule *r = &in->rules[L_DONE][i];
+
+		for (size_t c = 0; c < n; c++)
+			if (rule_in(r, clause[c]) &&
+			    (rule_match(in, L_WHO, clause[c]) != NULL ||
+			    rule_match(in, L_STILL, clause[c]) != NULL) &&
+			    (!cancel || !near_cancelled(in, r, clause, n)))
+				return r;
+	}
+	return NULL;
+}
+
+/* The clauses of text (clauses_of()), danger_not phrases blanked. */
+static size_t
+danger_clauses(const struct intent *in, const char *text, char ***v)
+{
+	size_t n = clauses_of(in, text, v);
+
+	for (size_t c = 0; c < n; c++)
+		blank_all(in, L_NOT, (*v)[c], NULL);
+	return n;
+}
+
+static void
+clauses_free(char **v, size_t n)
+{
+	for (size_t c = 0; c < n; c++)
+		free(v[c]);
+	free(v);
+}
+
 int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
-	const struct rule *r, *scene, *found = NULL;
+	const struct rule *r, *scene, *done, *found = NULL;
 	char *w, **clause;
 	size_t nclause;
 
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
+	/* "me siguen llegando correos" (they keep coming), "he hits me up"
+	 * (he writes to me): words of danger that say something else. */
+	blank_all(in, L_NOT, w, NULL);
+	nclause = danger_clauses(in, text, &clause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
-	if (r == NULL && scene == NULL) {
-		free(w);
-		return 0;
-	}
+	done = done_match(in, clause, nclause, 0);
 	if (rule_match(in, L_NOW, w) != NULL)
-		found = r != NULL ? r : scene;
-	else if (rule_match(in, L_UNLESS, w) == NULL) {
+		found = r != NULL ? r : done != NULL ? done : scene;
+	else if ((r != NULL || scene != NULL || done != NULL) &&
+	    rule_match(in, L_UNLESS, w) == NULL) {
 		/* "What should I do if I get arrested someday" is a
 		 * question, not an alarm, unless it also says it is
 		 * happening now. A qualifier cancels only the danger words
 		 * of its own clause: "someone is following me and harassing
 		 * me online" is still danger. */
-		nclause = clauses_of(in, text, &clause);
 		for (size_t i = 0; i < in->nrules[L_DANGER] && found == NULL;
 		    i++) {
 			r = &in->rules[L_DANGER][i];
@@ -368,37 +429,46 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 			    nclause))
 				found = r;
 		}
-		for (size_t c = 0; c < nclause; c++)
-			free(clause[c]);
-		free(clause);
+		if (found == NULL)
+			found = done_match(in, clause, nclause, 1);
 		/* A scene (scene_match()) is no qualifier's to cancel. */
 		if (found == NULL)
 			found = scene;
 	}
+	clauses_free(clause, nclause);
 	if (found != NULL && lang != NULL)
 		*lang = found->lang;
 	free(w);
 	return found != NULL;
 }
 
-/* Blanks every occurrence of the parts of the rules of list l in w. */
+/* Blanks every occurrence of the parts of r in w; 1 if there was one. */
+static int
+blank_rule(const struct rule *r, char *w)
+{
+	int any = 0;
+
+	for (size_t j = 0; j < r->nparts; j++) {
+		size_t n = strlen(r->parts[j]);
+		char *at;
+
+		while ((at = strstr(w, r->parts[j])) != NULL) {
+			/* keep the spaces that bound the words */
+			memset(at + 1, ' ', n - 2);
+			any = 1;
+		}
+	}
+	return any;
+}
+
 static void
 blank_all(const struct intent *in, enum list l, char *w, const char **lang)
 {
 	for (size_t i = 0; i < in->nrules[l]; i++) {
 		const struct rule *r = &in->rules[l][i];
 
-		for (size_t j = 0; j < r->nparts; j++) {
-			size_t n = strlen(r->parts[j]);
-			char *at;
-
-			while ((at = strstr(w, r->parts[j])) != NULL) {
-				/* keep the spaces that bound the words */
-				memset(at + 1, ' ', n - 2);
-				if (lang != NULL && *lang == NULL)
-					*lang = r->lang;
-			}
-		}
+		if (blank_rule(r, w) && lang != NULL && *lang == NULL)
+			*lang = r->lang;
 	}
 }
 
@@ -440,4 +510,86 @@ intent_self_harm(const struct intent *in, const char *text,
 		*lang = r->lang;
 	free(w);
 	return r != NULL;
+}
+
+/* Blanks the parts of each rule of list l that w holds whole ("took" of
+ * "security forces + took" only with "security forces"). */
+static void
+blank_matched(const struct intent *in, enum list l, char *w)
+{
+	for (size_t i = 0; i < in->nrules[l]; i++)
+		if (rule_in(&in->rules[l][i], w))
+			(void)blank_rule(&in->rules[l][i], w);
+}
+
+char *
+intent_danger_rest(const struct intent *in, const char *text, int *topic)
+{
+	char *w, **clause;
+	size_t nclause;
+	int doer;
+	struct buf b;
+
+	*topic = 0;
+	if (text == NULL)
+		return NULL;
+	w = words_of(text);
+	if (in == NULL)
+		return w;
+	blank_all(in, L_NOT, w, NULL);
+	nclause = danger_clauses(in, text, &clause);
+	doer = done_match(in, clause, nclause, 0) != NULL;
+	clauses_free(clause, nclause);
+	if (doer || scene_match(in, w) != NULL) {
+		blank_all(in, L_WHO, w, NULL);
+		blank_all(in, L_ACT, w, NULL);
+		blank_all(in, L_WHERE, w, NULL);
+	}
+	/* What the guide has pages on stays ("death threats", "arrested"). */
+	buf_init(&b);
+	for (size_t i = 0; i < in->nrules[L_TOPIC]; i++)
+		for (size_t j = 0; j < in->rules[L_TOPIC][i].nparts; j++)
+			if (strstr(w, in->rules[L_TOPIC][i].parts[j]) != NULL) {
+				buf_adds(&b, in->rules[L_TOPIC][i].parts[j]);
+				*topic = 1;
+			}
+	blank_matched(in, L_DANGER, w);
+	blank_matched(in, L_DONE, w);
+	blank_all(in, L_STILL, w, NULL);
+	blank_all(in, L_NOW, w, NULL);
+	buf_adds(&b, w);
+	free(w);
+	return buf_detach(&b);
+}
+
+int
+intent_fear(const struct intent *in, const char *text, const char **lang)
+{
+	const char *found = NULL;
+	char *w, *s;
+	int yes;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	blank_all(in, L_FEAR, w, &found);
+	if (found != NULL) {
+		blank_all(in, L_PLEA, w, NULL);
+		blank_all(in, L_FILLER, w, NULL);
+	}
+	/* Nothing else that names a subject: only stopwords are left. */
+	yes = found != NULL;
+	for (s = w; yes && *s != '\0'; ) {
+		size_t n;
+
+		s += strspn(s, " ");
+		n = strcspn(s, " ");
+		if (n > 0 && !lang_is_stopword(s, n))
+			yes = 0;
+		s += n;
+	}
+	if (yes && lang != NULL)
+		*lang = found;
+	free(w);
+	return yes;
 }

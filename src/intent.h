@@ -17,6 +17,14 @@
  *   myself", "quiero morir"). Entries: self_harm_words, and self_harm_not
  *   (negations that hold a self-harm phrase, "I don't want to die"), whose
  *   words are removed from the text before self_harm_words are looked for.
+ *   Something done to the writer (danger_done: "me sigue", "beats me")
+ *   is danger with a doer (danger_who, where partners are too: "my
+ *   husband") or a mark that it goes on (danger_still: "since", "every
+ *   night", "depuis", "desde hace"); danger_not phrases ("me siguen
+ *   llegando": they keep coming) are blanked first.
+ * - fear with no subject: "j'ai peur", "tengo miedo", or a threat the
+ *   writer makes ("I'm going to hurt him"): fear_words, with nothing else
+ *   but plea_words, filler_words and stopwords.
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").
@@ -40,6 +48,17 @@ void intent_free(struct intent *i);
  * the language of the words that matched (borrowed, static). */
 int intent_danger(const struct intent *i, const char *text,
     const char **lang);
+/* The words of text (folded, one space between words) without those that
+ * make it danger (danger_words, danger_done and danger_still; danger_who,
+ * _act and _where when they make a scene or a doer): what is left to
+ * search for guidance after the danger reply; danger_topic phrases in it
+ * stay ("death threats", "arrested": the guide has pages on them), and
+ * *topic says whether one did. New string; caller frees. */
+char *intent_danger_rest(const struct intent *i, const char *text,
+    int *topic);
+/* 1 if text says only that its writer is afraid (or will hurt someone):
+ * no subject to search. *lang as for intent_danger(). */
+int intent_fear(const struct intent *i, const char *text, const char **lang);
 /* 1 if text says its writer may hurt or kill themselves. *lang as for
  * intent_danger(). */
 int intent_self_harm(const struct intent *i, const char *text,

@@ -59,6 +59,8 @@ static struct {
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed, w_term, w_branch;
 	double	ask_pick, page_clear, page_topic;
+	double	match_share;
+	double	page_far, page_share, page_carry;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
@@ -165,6 +167,9 @@ static struct {
 	.moved_ask = 0.35,	/* ...and when the page prior put it first,
 				   not the search, its best ask reads this
 				   like the question */
+	.match_share = 0.45,	/* ...and it matches this share of the
+				   question's content words, counted (a rare
+				   word or two carry coverage; s13-rdec) */
 	.ask_pick = 0.5,	/* the first hit's best ask reads this like
 				   the question, more than any other page's
 				   among the best three: the asks pick its
@@ -222,6 +227,18 @@ static struct {
 				   offered, and its section is an answer
 				   only with a second hit on its page (0:
 				   off; s12-dunc) */
+	.page_far = 0.7,	/* a page without asks is offered with no
+				   second hit on it when every other page
+				   among the three best scores under this
+				   share of its best (page_plain_fits(); 0:
+				   never; s13-dpage) */
+	.page_share = 0.15,	/* it is not offered when its best hit is
+				   under the answer bar and under this
+				   share of its sections carry a topic of
+				   the question (0: off; s13-dpage) */
+	.page_carry = 0.6,	/* nor when its sections carry under this
+				   share of the question's topics (0: off;
+				   s13-dpage) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -269,6 +286,7 @@ static struct {
 #define ASK_COVER	(rank_params.ask_cover)
 #define MOVED_ASK	(rank_params.moved_ask)
 #define ASK_PICK	(rank_params.ask_pick)
+#define MATCH_SHARE	(rank_params.match_share)
 #define EXACT_ASK	(rank_params.exact_ask)
 #define PAGE_HITS	(rank_params.page_hits)
 #define PAGE_COVER	(rank_params.page_cover)
@@ -281,6 +299,9 @@ static struct {
 #define PAGE_HEADING	(rank_params.page_heading)
 #define PAGE_CLEAR	(rank_params.page_clear)
 #define PAGE_TOPIC	(rank_params.page_topic)
+#define PAGE_FAR	(rank_params.page_far)
+#define PAGE_SHARE	(rank_params.page_share)
+#define PAGE_CARRY	(rank_params.page_carry)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -4435,6 +4456,8 @@ static const char *const feature_names[SEARCH_NFEATURES] = {
 	[SF_ASIDE] = "aside",		[SF_VETO] = "veto",
 	[SF_PAGE_P] = "page_p",		[SF_PAGE_LEAD] = "page_lead",
 	[SF_PRIOR_MOVED] = "prior_moved",
+	[SF_ASK] = "ask",		[SF_SIBLING] = "sibling",
+	[SF_SIBLING_ASK] = "sibling_ask",
 };
 
 const char *
@@ -4490,6 +4513,14 @@ search_features(const struct search_hit *hits, size_t n, double min_score,
 	f[SF_PAGE_P] = h->page_p >= 0 ? h->page_p : 0;
 	f[SF_PAGE_LEAD] = h->page_p >= 0 ? h->page_p - h->page_rival : 0;
 	f[SF_PRIOR_MOVED] = h->prior_moved != 0;
+	f[SF_ASK] = h->ask;
+	f[SF_SIBLING] = f[SF_SIBLING_ASK] = 0;
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page == h->page && !hits[k].copy) {
+			f[SF_SIBLING] = s1 > 0 ? hits[k].score / s1 : 0;
+			f[SF_SIBLING_ASK] = hits[k].ask - h->ask;
+			break;
+		}
 }
 
 /* The score the best hit must reach (see search.h): min_score, lowered
@@ -4568,6 +4599,20 @@ page_hits(const struct search_hit *hits, size_t n)
 	return same;
 }
 
+/* The tests of page_fits() but the agreement: the best hit is close
+ * (SEARCH_CHOICE_MIN), on the question's subject, does not lack its key
+ * concept, has no rival page, no not-ask of its page refuses it, and it
+ * covers cover of the question. */
+static int
+page_plausible(const struct search_hit *hits, size_t n, double cover)
+{
+	const struct search_hit *h = &hits[0];
+
+	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
+	    !h->lacks_key && !has_rival(hits, n) && !hit_notask(h) &&
+	    h->coverage >= cover;
+}
+
 /*
  * Is the best hit's page what the question is about, when none of its
  * sections is an answer (search.h: SEARCH_PAGE)? The best hits agree on
@@ -4586,14 +4631,14 @@ page_fits(const struct search_hit *hits, size_t n)
 	const struct search_hit *h = &hits[0];
 
 	if (PAGE_HITS <= 0 || (double)page_hits(hits, n) < PAGE_HITS ||
-	    h->score < SEARCH_CHOICE_MIN || h->off_subject || h->lacks_key ||
-	    has_rival(hits, n) || hit_notask(h) || h->coverage < PAGE_COVER)
+	    !page_plausible(hits, n, PAGE_COVER))
 		return 0;
 	if (h->page_p < 0)
 		return 1;
 	return h->page_p - h->page_rival >= PAGE_LEAD &&
 	    h->coverage >= PAGE_COVER_ASKS;
 }
+
 
 /*
  * Is an answer the page's rather than its section's? It reaches its bar
@@ -4617,20 +4662,74 @@ page_tie(const struct search_hit *hits, size_t n, double bar, double share)
 }
 
 /*
- * Does another page nearly tie with the best hit: one of the
+ * Does another page come within share of the best hit: one of the
  * SEARCH_AGREE_HITS best on another page (not a copy of its section nor
  * its page in another language: search_hit.copy, .translation) scoring
- * PAGE_OTHER of it or more? Then the search is not sure of the page.
+ * share of it or more?
  */
 static int
-page_contested(const struct search_hit *hits, size_t n)
+page_within(const struct search_hit *hits, size_t n, double share)
 {
 	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page != hits[0].page && !hits[k].copy &&
 		    !hits[k].translation &&
-		    hits[k].score >= PAGE_OTHER * hits[0].score)
+		    hits[k].score >= share * hits[0].score)
 			return 1;
 	return 0;
+}
+
+/* Does another page nearly tie with the best hit (page_within() at
+ * PAGE_OTHER)? Then the search is not sure of the page. */
+static int
+page_contested(const struct search_hit *hits, size_t n)
+{
+	return page_within(hits, n, PAGE_OTHER);
+}
+
+/*
+ * Is the best hit's page, on a page without asks, too weak a guess to
+ * offer whole (docs/design.md, "Commit to the page")? Its best hit is
+ * under the answer bar and fewer than PAGE_SHARE of the page's sections
+ * carry any topic concept of the question (search_hit.page_share: the
+ * page mentions the subject, it is not about it; "can you pay my
+ * lawyer" on the DDoS page's one section naming lawyers); or the page
+ * carries fewer than PAGE_CARRY of the question's topics ("how do i
+ * delete my facebook" on Account Hijacking, which names accounts, never
+ * deleting one). A question that names no topic concept is never one.
+ */
+static int
+page_weak(const struct search_hit *hits, double bar)
+{
+	const struct search_hit *h = &hits[0];
+
+	if (h->topics == 0)
+		return 0;
+	return (h->score < bar && h->page_share < PAGE_SHARE) ||
+	    bits_count(h->page_topics) < PAGE_CARRY * h->topics;
+}
+
+/*
+ * The page outcome on a page without asks (plain_decide()): not a weak
+ * guess (page_weak()), and page_fits(), or the page is clear by other
+ * evidence than a second hit on it (docs/design.md, "Commit to the
+ * page"): the best hit is in the question's language, its page's
+ * sections carry a topic concept the question names
+ * (search_hit.page_topics), and no other page among the SEARCH_AGREE_HITS
+ * best comes within PAGE_FAR of it (page_within()): the runner-up page is
+ * far behind. The other tests of page_fits() stand, and PAGE_HITS above
+ * SEARCH_AGREE_HITS (no page outcome) holds for both.
+ */
+static int
+page_plain_fits(const struct search_hit *hits, size_t n, double bar)
+{
+	if (page_weak(hits, bar))
+		return 0;
+	if (page_fits(hits, n))
+		return 1;
+	return PAGE_HITS > 0 && PAGE_HITS <= SEARCH_AGREE_HITS &&
+	    PAGE_FAR > 0 && n >= 2 && !hits[0].other_lang &&
+	    hits[0].page_topics != 0 && !page_within(hits, n, PAGE_FAR) &&
+	    page_plausible(hits, n, PAGE_COVER);
 }
 
 /*
@@ -4740,7 +4839,7 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		*refused = r;
 	if (r == NULL)
 		return SEARCH_ANSWER;
-	if (page && page_fits(hits, n))
+	if (page && page_plain_fits(hits, n, bar))
 		return SEARCH_PAGE;
 	return hits[0].score >= SEARCH_CHOICE_MIN ? SEARCH_CHOICES :
 	    SEARCH_NONE;
@@ -4752,7 +4851,9 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
  * rules). Such a page's asks and the page prior draw everyday questions
  * that share its words ("dark mode in signal", "mute a work group chat")
  * to it, so the first hit must cover ASK_COVER of the question (less of a
- * long one, whose many words no page uses: long_share()); and when the
+ * long one, whose many words no page uses: long_share()) and match
+ * MATCH_SHARE of its content words, counted, whatever their weight (one
+ * rare word carries coverage, not the question); and when the
  * page prior put
  * it first rather than the search (search_hit.prior_moved), one of its
  * asks must read MOVED_ASK like the question: the prior is sure of a
@@ -4766,6 +4867,9 @@ hit_unbacked(const struct search_hit *h)
 	if (h->coverage < ASK_COVER * long_share(h))
 		return "the best section covers too little of the question "
 		    "for a page with asks";
+	if ((double)h->matched < MATCH_SHARE * (double)h->words)
+		return "the best section matches too few of the question's "
+		    "words for a page with asks";
 	if (h->prior_moved && h->ask < MOVED_ASK)
 		return "the page prior put the best section first, and none "
 		    "of its asks reads like the question";
@@ -4897,9 +5001,11 @@ search_page_why(const struct search_hit *hits, size_t n, double min_score,
 	if (decide(hits, n, min_score, 1, NULL, &d) != SEARCH_PAGE)
 		return 0;
 	(void)util_snprintf(buf, size, "page outcome: %zu of the %d best hits "
-	    "are on this page; %s (score %.2f, bar %.2f); the first covers "
+	    "are on this page%s; %s (score %.2f, bar %.2f); the first covers "
 	    "%.2f of the question (a page needs %.2f%s)", page_hits(hits, n),
-	    SEARCH_AGREE_HITS, d.refused, hits[0].score, d.bar,
+	    SEARCH_AGREE_HITS, (double)page_hits(hits, n) < PAGE_HITS ?
+	    ", no other page comes near it" : "", d.refused, hits[0].score,
+	    d.bar,
 	    hits[0].coverage,
 	    hits[0].page_p >= 0 ? PAGE_COVER_ASKS : PAGE_COVER,
 	    hits[0].page_p >= 0 ? ", its page has asks and the page prior "
@@ -5141,6 +5247,7 @@ static const struct {
 	{ "moved_ask", &rank_params.moved_ask, NULL },
 	{ "exact_ask", &rank_params.exact_ask, NULL },
 	{ "ask_pick", &rank_params.ask_pick, NULL },
+	{ "match_share", &rank_params.match_share, NULL },
 	{ "page_hits", &rank_params.page_hits, NULL },
 	{ "page_cover", &rank_params.page_cover, NULL },
 	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },
@@ -5157,6 +5264,9 @@ static const struct {
 	{ "w_prevent_past", &rank_params.w_prevent_past, NULL },
 	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
+	{ "page_far", &rank_params.page_far, NULL },
+	{ "page_share", &rank_params.page_share, NULL },
+	{ "page_carry", &rank_params.page_carry, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

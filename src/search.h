@@ -244,7 +244,13 @@ double search_min_score(const struct search *s);
  * it (else choices), no other section of its page does, and, when the
  * three best hits are all on its page, its heading matches 0.3 of the
  * question or more (else the page, when the page outcome's rules above
- * let it, or choices).
+ * let it, or choices). There the page is also offered from one hit on
+ * it when no other page among the three best scores 0.7 of it (the hit
+ * in the question's language, its page carrying a topic the question
+ * names), and never when its page carries under 0.6 of the question's
+ * topics, or, the hit under the bar, under 0.15 of its sections carry
+ * one (search.c: page_plain_fits(), docs/design.md "Commit to the
+ * page").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.
@@ -422,6 +428,11 @@ enum search_feature {
 			   (0: no prior, or a page without asks) */
 	SF_PAGE_LEAD,	/* p(page) minus the best other page's (0: none) */
 	SF_PRIOR_MOVED,	/* the prior put another hit first */
+	SF_ASK,		/* the first hit's best ask (search_hit.ask) */
+	SF_SIBLING,	/* the best other section of its page among the
+			   three best: its score over the first's (0:
+			   none) */
+	SF_SIBLING_ASK,	/* that section's ask less the first's */
 	SEARCH_NFEATURES
 };
 /* The features of hits[0] among hits (n > 0) into f. */

@@ -174,7 +174,70 @@ static const struct {
 	{ "he wants to take my life", 1, 0, 0 },
 	{ "I want to end things", 0, 0, 1 },
 	{ "I can't keep living like this", 0, 0, 1 },
+	/* A tester's misses of 2026-12-07 (s13-safe2): followed, still
+	 * going on (since, every night), someone coming, a partner who
+	 * hits. */
+	{ "me sigue un coche", 1, 0, 0 },
+	{ "estoy siendo seguida", 1, 0, 0 },
+	{ "me siguen desde hace dias", 1, 0, 0 },
+	{ "van a venir a buscarme", 1, 0, 0 },
+	{ "je me sens suivie dans la rue depuis trois jours", 1, 0, 0 },
+	{ "a man waits every night at the corner of my street", 1, 0, 0 },
+	{ "i am followed by a man since yesterday", 1, 0, 0 },
+	{ "my husband beats me and checks my phone", 1, 0, 0 },
+	{ "mi pareja me golpea y revisa mi celular", 1, 0, 0 },
+	{ "il me suit partout depuis la manif", 1, 0, 0 },
+	{ "mon mari me frappe", 1, 0, 0 },
+	{ "they will come for me tonight", 1, 0, 0 },
+	/* ...and what shares their words. */
+	{ "me siguen llegando correos raros desde hace dias", 0, 0, 0 },
+	{ "alguien me sigue en instagram desde hace dias", 0, 0, 0 },
+	{ "he hits me up every day on whatsapp", 0, 0, 0 },
+	{ "beats me why my phone is so slow since the update", 0, 0, 0 },
+	{ "est-ce qu'il me suit avec mon téléphone ?", 0, 0, 0 },
+	{ "how do i stop people following me on instagram", 0, 0, 0 },
+	{ "que faire si on me suit depuis des jours", 0, 0, 0 },
+	{ "what if my ex follows me home", 0, 0, 0 },
+	{ "a man followed me home last year, can he find my address online",
+	    0, 0, 0 },
+	{ "mon ex a eu mon telephone, je crois quil me suit", 0, 0, 0 },
+	{ "ce qui me frappe c'est qu'il sait tout", 0, 0, 0 },
 	{ "", 0, 0, 0 },
+};
+
+/* Fear with no subject, or a threat the writer makes (s13-safe2): 1 where
+ * intent_fear() must say so, 0 where a subject or danger is there. */
+static const struct {
+	const char	*text;
+	int		 fear;
+} fears[] = {
+	{ "j'ai peur", 1 },
+	{ "tengo miedo", 1 },
+	{ "I'm so scared, please help", 1 },
+	{ "i am going to hurt him", 1 },
+	{ "je vais le tuer", 1 },
+	{ "tengo miedo de que me hackeen la cuenta", 0 },
+	{ "im scared theyll go through my phone at the airport", 0 },
+	{ "i am going to hurt him, he leaked my photos", 0 },
+	{ "hello", 0 },
+	{ "", 0 },
+};
+
+/* Danger messages, a word that must be gone from what is left to search
+ * and one that must stay (or NULL). */
+static const struct {
+	const char	*text;
+	const char	*gone;
+	const char	*kept;
+} rests[] = {
+	{ "someone is following me", " following ", NULL },
+	{ "quelqu'un me suit", " suit ", NULL },
+	{ "me están siguiendo", " siguiendo ", NULL },
+	{ "HELP MY PHONE WAS TAKEN BY POLICE AT THE BORDER", " police ",
+	    " phone " },
+	{ "anoche entraron a mi casa y se llevaron mi computadora",
+	    " entraron ", " computadora " },
+	{ "my husband beats me and checks my phone", " beats ", " phone " },
 };
 
 static void
@@ -195,6 +258,28 @@ test_cases(const struct intent *in)
 		    cases[i].self, cases[i].text);
 		CHECK_INT(cases[i].self, intent_self_harm(in, cases[i].text,
 		    NULL), name);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(fears); i++) {
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "fear %d: %s",
+		    fears[i].fear, fears[i].text);
+		CHECK_INT(fears[i].fear, intent_fear(in, fears[i].text, NULL),
+		    name);
+	}
+	/* What is left to search after the danger reply: never the words
+	 * that raised it ("suit" found "tout de suite"). */
+	for (size_t i = 0; i < ARRAY_LEN(rests); i++) {
+		int topic;
+		char *r = intent_danger_rest(in, rests[i].text, &topic);
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "rest of %s: %s",
+		    rests[i].text, r != NULL ? r : "(null)");
+		CHECK(r != NULL && strstr(r, rests[i].gone) == NULL &&
+		    (rests[i].kept == NULL || strstr(r, rests[i].kept) != NULL),
+		    name);
+		free(r);
 	}
 	CHECK_INT(0, intent_danger(NULL, "they are at my door", NULL),
 	    "no data: no alarm");

@@ -22,15 +22,15 @@
 static char fixdir[1024];
 
 /* The rules of a page without asks (search.c: plain_decide(), the
- * constants page_other, page_section, page_heading and page_clear) off
- * (0: the decision of every page) or as the daemon has them (-1), so
- * that checks of the rules of every page hold on hand-made hits, which
- * have no page prior. */
+ * constants page_other, page_section, page_heading, page_clear,
+ * page_topic, page_far, page_share and page_carry) off (0: the decision
+ * of every page) or as the daemon has them (-1), so that checks of the
+ * rules of every page hold on hand-made hits, which have no page prior. */
 static void
 plain_on(int on)
 {
 	static double other = -1, section = -1, heading = -1, clear = -1;
-	static double topic = -1;
+	static double topic = -1, far = -1, share = -1, carry = -1;
 
 	if (other < 0) {
 		(void)search_tune_get("page_other", &other);
@@ -38,7 +38,13 @@ plain_on(int on)
 		(void)search_tune_get("page_heading", &heading);
 		(void)search_tune_get("page_clear", &clear);
 		(void)search_tune_get("page_topic", &topic);
+		(void)search_tune_get("page_far", &far);
+		(void)search_tune_get("page_share", &share);
+		(void)search_tune_get("page_carry", &carry);
 	}
+	(void)search_tune_set("page_far", on == 0 ? 0 : far);
+	(void)search_tune_set("page_share", on == 0 ? 0 : share);
+	(void)search_tune_set("page_carry", on == 0 ? 0 : carry);
 	(void)search_tune_set("page_other", on == 0 ? 2 : other);
 	(void)search_tune_set("page_section", on == 0 ? 2 : section);
 	(void)search_tune_set("page_heading", on == 0 ? 0 : heading);
@@ -1523,14 +1529,14 @@ test_decide_unbacked(void)
 	    "...covering a little over ask_cover: an answer");
 	h[0].coverage = h[0].heading = cover - 0.05;
 	h[0].words = 40;
-	h[0].matched = 8;
+	h[0].matched = 20;
 	h[0].topics = 1;
 	h[0].page_topics = h[0].title_topics = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
 	    "...a long question whose topics its page carries, of 40 words: "
 	    "an answer (ask_cover x sqrt(10/40) is half of it)");
 	h[0].words = 12;
-	h[0].matched = 5;
+	h[0].matched = 6;
 	CHECK(cover - 0.05 < cover * sqrt(10.0 / 12), "...of 12 words, it "
 	    "covers less than ask_cover x sqrt(10/12)");
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
@@ -1556,6 +1562,47 @@ test_decide_unbacked(void)
 	h[0].page_p = h[0].page_rival = -1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
 	    "...moved first onto a page without asks: an answer");
+	plain_on(-1);
+}
+
+/*
+ * The first hit on a page with asks must match match_share of the
+ * question's content words, counted (search.c: hit_unbacked()): a rare
+ * word or two carry most of a question's weight, so a section can cover
+ * 0.9 of it by idf while explaining two of its five words. On a page
+ * without asks the same hit is decided as before.
+ */
+static void
+test_decide_matched(void)
+{
+	const double m = 0.8, top = 3 * m;
+	double share = -1;
+	struct search_hit h[1];
+	static const struct {
+		size_t	words, matched;
+		double	page_p;
+		enum search_outcome want;
+		const char *what;
+	} c[] = {
+		{ 5, 2, -1, SEARCH_ANSWER, "three times the bar, covering "
+		    "0.9 of the question, 2 of its 5 words, no asks: an "
+		    "answer" },
+		{ 5, 2, 0.99, SEARCH_CHOICES, "...the same on a page with "
+		    "asks, the prior sure of it: choices" },
+		{ 5, 3, 0.99, SEARCH_ANSWER, "...3 of its 5 words: an answer" },
+		{ 2, 1, 0.99, SEARCH_ANSWER, "...1 of 2 words: an answer" },
+	};
+
+	CHECK(search_tune_get("match_share", &share) == 0 && share > 0.4 &&
+	    share < 0.5, "a first hit on a page with asks must match "
+	    "match_share of the question's words");
+	plain_on(0);
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		h[0] = mkhit(top, 0.9, 1, c[k].words, c[k].matched);
+		h[0].page_p = c[k].page_p;
+		h[0].page_rival = c[k].page_p >= 0 ? 0.01 : -1;
+		CHECK_INT(c[k].want, search_decide(h, 1, m), c[k].what);
+	}
 	plain_on(-1);
 }
 
@@ -1909,9 +1956,10 @@ test_decide_off_topic(void)
 	h[0].topics = 1;
 	h[0].page_topics = 0;
 	(void)search_tune_set("page_topic", 0);
+	(void)search_tune_set("page_carry", 0);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
 	    "...its page carrying none of the question's topics, page_topic "
-	    "off: the page (the old rule)");
+	    "and page_carry off: the page (the old rule)");
 	plain_on(-1);
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, m),
 	    "...as the daemon has it: never the page, choices");
@@ -1940,6 +1988,127 @@ test_decide_off_topic(void)
 	h[1].copy = 0;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
 	    "...a second hit on its page: an answer still");
+	search_free(s);
+	guide_free(g);
+}
+
+/* A ranking constant set to v, or back to its default (v < 0). */
+static void
+tune_one(const char *name, double v)
+{
+	static const char *names[4];
+	static double was[4];
+	size_t i;
+
+	for (i = 0; i < 4 && names[i] != NULL && strcmp(names[i], name) != 0;
+	    i++)
+		;
+	if (i == 4)
+		return;
+	if (names[i] == NULL) {
+		names[i] = name;
+		(void)search_tune_get(name, &was[i]);
+	}
+	(void)search_tune_set(name, v < 0 ? was[i] : v);
+}
+
+/* The best hit's question names topics concepts, its page carries those
+ * of the mask carried and share of its sections carry one; its bar (2
+ * times its score, out of reach) into *bar. */
+static void
+hit_topics(struct search_hit *h, unsigned topics, unsigned carried,
+    double share, double *bar)
+{
+	h[0].topics = topics;
+	h[0].page_topics = carried;
+	h[0].page_share = share;
+	*bar = 2 * h[0].score;
+}
+
+/* The decision on hits with the ranking constant name at 0 (what: off
+ * is want_off) and as the daemon has it (want). */
+static void
+check_rule(const struct search_hit *h, size_t n, double bar,
+    const char *name, int want_off, int want, const char *what)
+{
+	tune_one(name, 0);
+	CHECK_INT(want_off, search_decide(h, n, bar), what);
+	tune_one(name, -1);
+	CHECK_INT(want, search_decide(h, n, bar), "...as the daemon has it");
+}
+
+/*
+ * Committing to a page without asks (search.c: page_plain_fits(),
+ * page_weak(); s13-dpage). The page is offered from one hit on it when
+ * no other page among the three best comes within page_far of it, the
+ * hit is in the question's language and its page carries a topic of
+ * the question (with page_far 0, the rule before: choices). And it is
+ * not offered when its best hit is under the bar and few of its
+ * sections carry the question's topic (page_share), or when it carries
+ * few of the question's topics (page_carry): the page mentions the
+ * subject, it is not about it.
+ */
+static void
+test_decide_commit(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	char why[512] = "";
+	double m, bar;
+	size_t n;
+
+	s = plain_search(g, &m);
+
+	n = search_query(s, "the police kept my phone", "en", h, 3);
+	CHECK(n == 3 && h[0].page_p < 0, "the police kept my phone: hits, "
+	    "no asks");
+	for (size_t k = 1; k < n; k++) {
+		h[k].page = h[0].page + 1 + k;
+		h[k].copy = h[k].translation = 0;
+	}
+	h[1].score = 0.5 * h[0].score;
+	h[2].score = 0.4 * h[0].score;
+	h[0].other_lang = 0;
+	hit_topics(h, 1, 1, 1, &bar);
+	check_rule(h, n, bar, "page_far", SEARCH_CHOICES, SEARCH_PAGE,
+	    "...alone on its page, under the bar, page_far off: choices (on, "
+	    "no other page near it: the page)");
+	CHECK(search_page_why(h, n, bar, why, sizeof(why)) == 1 &&
+	    strstr(why, "1 of the 3 best hits are on this page, no other "
+	    "page comes near it") != NULL, "...--explain says why");
+	h[1].score = 0.75 * h[0].score;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
+	    "...another page at 0.75 of it: choices");
+	h[1].translation = 1;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
+	    "...but that is its page in another language: the page");
+	h[1].translation = 0;
+	h[1].score = 0.5 * h[0].score;
+	h[0].other_lang = 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
+	    "...the best hit in another language than the question's: "
+	    "choices");
+	h[0].other_lang = 0;
+	hit_topics(h, 0, 0, 0, &bar);
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
+	    "...a question naming no topic the page carries: choices");
+
+	n = search_query(s, "police phone", "en", h, 3);
+	CHECK(n == 3 && h[1].page == h[0].page && search_decide(h, n, m) ==
+	    SEARCH_PAGE, "police phone: two sections of the phone page "
+	    "first, the page");
+	hit_topics(h, 1, 1, 0.1, &bar);
+	check_rule(h, n, bar, "page_share", SEARCH_PAGE, SEARCH_CHOICES,
+	    "...one section in ten carrying the question's topic, under the "
+	    "bar, page_share off: the page (on: a weak guess, choices)");
+	hit_topics(h, 2, 1, 0.5, &bar);
+	check_rule(h, n, bar, "page_carry", SEARCH_PAGE, SEARCH_CHOICES,
+	    "...half its sections carrying one of the question's two topics, "
+	    "never the other, page_carry off: the page (on: choices)");
+	hit_topics(h, 2, 3, 0.5, &bar);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
+	    "...carrying both: the page");
 	search_free(s);
 	guide_free(g);
 }
@@ -3678,6 +3847,53 @@ test_tense(void)
 	guide_free(k);
 }
 
+/*
+ * A defaced site (replies/website-down.*.md, s13-pages): before its
+ * section, "hackers changed our homepage" went to the account pages
+ * ("First: is it really hacked?") and the DDoS signs held the only
+ * sentence on it. Each language's wording, none of them an ask as
+ * written, goes first to its own language's section; an account that
+ * was hacked stays with the account pages.
+ */
+static void
+test_defacement(void)
+{
+	static const struct {
+		const char *q, *lang, *want;
+	} cases[] = {
+		{ "hackers changed our homepage", "en",
+		    "If the site was defaced (its pages were changed)" },
+		{ "page d'accueil modifiée par des pirates", "fr",
+		    "Si le site a été défiguré (ses pages ont été modifiées)" },
+		{ "hackearon la web y pusieron un mensaje", "es",
+		    "Si el sitio fue desfigurado (cambiaron sus páginas)" },
+	};
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024], name[128];
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	size_t i;
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
+	s = search_new_lex(g, lx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)util_snprintf(name, sizeof(name), "\"%s\": the "
+		    "defaced-site section", cases[i].q);
+		CHECK(first_heading(g, s, cases[i].q, cases[i].lang,
+		    cases[i].want), name);
+	}
+	CHECK(!first_heading(g, s, "my facebook was hacked and they changed "
+	    "the password", "en", cases[0].want), "a hacked account is "
+	    "not a defaced site");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 int
 main(void)
 {
@@ -3722,12 +3938,14 @@ main(void)
 	test_decide_vouch();
 	test_decide_record();
 	test_decide_unbacked();
+	test_decide_matched();
 	test_decide_asks_pick();
 	test_decide_copy();
 	test_decide_page();
 	test_decide_translation();
 	test_decide_plain();
 	test_decide_off_topic();
+	test_decide_commit();
 	test_guide_bar();
 	test_topics();
 	test_branch();
@@ -3736,5 +3954,6 @@ main(void)
 	test_unknown_router();
 	test_unknown_pair();
 	test_tense();
+	test_defacement();
 	return TAP_DONE();
 }
