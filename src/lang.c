@@ -217,6 +217,15 @@ static const struct lang_key {
 	{ .name = "ask.unknown", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that says the person does "
 	    "not know a fact of their case (search)" },
+	{ .name = "section.prevent", .use = USE_MATCH,
+	    .doc = "words (or two) of a heading that make its section "
+	    "advice for before an incident (search)" },
+	{ .name = "ask.happened", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that say the incident "
+	    "happened already (search)" },
+	{ .name = "ask.before", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that asks what to do "
+	    "before an incident (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 };

@@ -63,7 +63,15 @@ static struct {
 	double	page_far, page_share, page_carry;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
+	double	w_prevent_past, w_prevent_before;
 } rank_params = {
+	.w_prevent_past = 0.6,	/* a preventive section (section.prevent:
+				   "Before you cross a border") for a
+				   question that says it happened already
+				   (ask.happened), section_tense() */
+	.w_prevent_before = 1.3,	/* a preventive section for a
+				   question that asks what to do before
+				   (ask.before) */
 	.w_router_unknown = 0.4,	/* for a question that says the
 				   person does not know (ask.unknown), its
 				   page's best list of questions takes the
@@ -238,6 +246,8 @@ static struct {
 #define W_BORROWED	(rank_params.w_borrowed)
 #define W_TERM		(rank_params.w_term)
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
+#define W_PREVENT_PAST	(rank_params.w_prevent_past)
+#define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -1446,14 +1456,42 @@ word_byte(char c)
  * of words of it is a branch.not item ("no longer", "n'avez plus", "ya no",
  * "can't", "locked out", "no access", "pas accès"), BRANCH_STILL for a
  * branch.still word ("still", "toujours", "todavía"), ASK_DEFINE for an
- * ask.define word or pair of words ("what is", "veut dire"), all read
+ * ask.define word or pair of words ("what is", "veut dire"), and so on
+ * for each key below (section_tense() reads the last three), all read
  * from the language files (lang_match_in()), lang's or, when it is NULL,
- * every language's. */
+ * every language's. A section keeps the bits below 256 (s->branch). */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
 #define BRANCH_STILL	8
 #define ASK_UNKNOWN	16
+#define SEC_PREVENT	32	/* section.prevent */
+#define ASK_HAPPENED	256	/* ask.happened */
+#define ASK_BEFORE	512	/* ask.before */
+
+/* The kinds section_tense() reads of word f + i (n bytes), or of it and
+ * the word before it (at prev). */
+static unsigned
+text_tense(const char *f, size_t prev, size_t i, size_t n, int first,
+    const char *lang)
+{
+	static const struct {
+		const char	*key;
+		unsigned	 bit;
+	} k[] = {
+		{ "section.prevent", SEC_PREVENT },
+		{ "ask.happened", ASK_HAPPENED },
+		{ "ask.before", ASK_BEFORE },
+	};
+	unsigned r = 0;
+
+	for (size_t j = 0; j < ARRAY_LEN(k); j++)
+		if (lang_match_in(lang, k[j].key, f + i, n) || (!first &&
+		    lang_match_in(lang, k[j].key, f + prev, i + n - prev)))
+			r |= k[j].bit;
+	return r;
+}
+
 static unsigned
 text_branch(const char *text, const char *lang)
 {
@@ -1485,6 +1523,7 @@ text_branch(const char *text, const char *lang)
 		if (lang_match_in(lang, "ask.unknown", f + i, n) || (!first &&
 		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)))
 			r |= ASK_UNKNOWN;
+		r |= text_tense(f, prev, i, n, first, lang);
 		first = 0;
 		prev = i;
 		i += n;
@@ -2085,6 +2124,8 @@ static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, int qneg);
+static double section_tense(const struct search *s, size_t sec,
+    unsigned q);
 static void hits_router(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits,
     size_t nhits);
@@ -3165,7 +3206,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
 		double local = sc->lacc[sec] / norm;
-		double ask = sc->secask[sec], pask;
+		double ask = sc->secask[sec], pask, tense;
 		/* A branch given its pair's evidence scores as its pair
 		 * would have: the same heading share of the same heading. */
 		uint32_t hsec = sc->swapped[sec] ? s->pair[sec] : sec;
@@ -3228,6 +3269,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score *= W_TERM;
 			plain *= W_TERM;
 			local *= W_TERM;
+		}
+		if ((tense = section_tense(s, sec, qbranch)) != 1) {
+			score *= tense;
+			plain *= tense;
+			local *= tense;
 		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
@@ -3339,6 +3385,26 @@ hits_router(const struct search *s, const char *text, const char *lang,
 	if (nhits > 1)
 		memmove(hits + 1, hits, j * sizeof(*hits));
 	hits[0] = h;
+}
+
+/*
+ * When a question is about an incident that happened already ("my phone
+ * was taken at the border", "on m'a volé mon ordi", "se filtró") a
+ * section on what to do before one ("Before you cross a border", "Take
+ * extra precautions against attackers": a section.prevent word in its
+ * heading) answers the next time, not this one: it scores
+ * W_PREVENT_PAST of itself. A question that asks what to do before
+ * (ask.before: "before i travel", "avoid", "la prochaine fois") weighs
+ * it W_PREVENT_BEFORE instead, whatever else it says. Page text
+ * (decide_calibrate()) asks nothing: 1.
+ */
+static double
+section_tense(const struct search *s, size_t sec, unsigned q)
+{
+	if (s->calibrating || !(s->branch[sec] & SEC_PREVENT))
+		return 1;
+	return (q & ASK_BEFORE) ? W_PREVENT_BEFORE :
+	    (q & ASK_HAPPENED) ? W_PREVENT_PAST : 1;
 }
 
 /* Swaps two sections' evidence (every accumulator query_run() scores). */
@@ -5195,6 +5261,8 @@ static const struct {
 	{ "w_term", &rank_params.w_term, NULL },
 	{ "w_router_unknown", &rank_params.w_router_unknown, NULL },
 	{ "w_branch", &rank_params.w_branch, NULL },
+	{ "w_prevent_past", &rank_params.w_prevent_past, NULL },
+	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },

@@ -3769,6 +3769,85 @@ test_unknown_pair(void)
 }
 
 /*
+ * Someone it happened to does not want the section for next time
+ * (search.c: section_tense()). A section whose heading says it is for
+ * before an incident (section.prevent: "Before you cross a border",
+ * "Take extra precautions") weighs less for a question that says it
+ * happened already (ask.happened: "took", "has been"), more for one that
+ * asks what to do before (ask.before). A page with asks (replies/) and
+ * one without (the kit's workflow pages).
+ */
+static const char tense_page[] =
+"# When a device is gone\n\nWhat to do first.\n\n"
+"## If the police or guards took your device\n\n"
+"<!-- asks:\nthe police kept my phone\n-->\n\n"
+"Write down who took the phone, when, and what was on it. From another "
+"device, change the passwords of the accounts open on it, and ask a "
+"lawyer.\n\n"
+"## Before you cross a border\n\n"
+"<!-- asks:\ncan border guards ask for my phone password\n-->\n\n"
+"Border guards may take your phone and ask for its password. Travel "
+"with a phone that holds little, and log out of your accounts.\n";
+static const char tense_kit[] =
+"# Devices Seized\n\nWhat to do when a device is stolen or seized.\n\n"
+"## If your device is still missing\n\n"
+"Change the passwords of the accounts that were open on the stolen "
+"laptop or phone, and warn your contacts.\n\n"
+"## Take extra precautions against attackers\n\n"
+"Prevention is the key to the risk of having your laptop stolen or "
+"seized: encryption, passwords, a lock code, remote wipe.\n";
+
+/* q's first hit is with, and with both weights at 1 without. */
+static void
+tense_check(const struct guide *g, const struct search *s, const char *q,
+    const char *with, const char *without, const char *what)
+{
+	int w, w0;
+
+	w = first_heading(g, s, q, "en", with);
+	CHECK(search_tune_set("w_prevent_past", 1) == 0 &&
+	    search_tune_set("w_prevent_before", 1) == 0, "tense weights off");
+	w0 = first_heading(g, s, q, "en", without);
+	CHECK(search_tune_set("w_prevent_past", 0.6) == 0 &&
+	    search_tune_set("w_prevent_before", 1.3) == 0,
+	    "tense weights back");
+	CHECK(w, what);
+	CHECK(w0, "...and without the weights the other section");
+}
+
+static void
+test_tense(void)
+{
+	struct guide *g = guide_new(), *k = guide_new();
+	struct search *s, *sk;
+
+	guide_load_buffer(g, "gone.en.md", tense_page, strlen(tense_page),
+	    "en");
+	guide_load_buffer(k, "Seized.md", tense_kit, strlen(tense_kit), "en");
+	s = search_new(g);
+	sk = search_new(k);
+	tense_check(g, s, "border guards took my phone",
+	    "If the police or guards took your device",
+	    "Before you cross a border", "\"took\": the section for what "
+	    "happened, not the one for next time");
+	CHECK(first_heading(g, s, "what should i do with my phone before i "
+	    "cross a border", "en", "Before you cross a border"),
+	    "\"before\": the preventive section");
+	tense_check(k, sk, "my laptop has been seized",
+	    "If your device is still missing",
+	    "Take extra precautions against attackers", "a page without "
+	    "asks, \"has been seized\": not the precautions");
+	tense_check(k, sk, "how do i protect my laptop before it gets stolen",
+	    "Take extra precautions against attackers",
+	    "If your device is still missing", "\"before it gets stolen\": "
+	    "the precautions");
+	search_free(s);
+	search_free(sk);
+	guide_free(g);
+	guide_free(k);
+}
+
+/*
  * A defaced site (replies/website-down.*.md, s13-pages): before its
  * section, "hackers changed our homepage" went to the account pages
  * ("First: is it really hacked?") and the DDoS signs held the only
@@ -3874,6 +3953,7 @@ main(void)
 	test_power_state();
 	test_unknown_router();
 	test_unknown_pair();
+	test_tense();
 	test_defacement();
 	return TAP_DONE();
 }
