@@ -3275,6 +3275,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 		 * must not raise the bar), else anywhere. */
 		if (own > 0)
 			ref = own;
+		/* A word an expression claimed for a concept no section
+		 * carries ("didn't click": [not-done]) is not asked. */
+		if (ref <= 0 && q.claim[i])
+			continue;
 		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
 		if (ref <= 0)
 			unused += W_UNKNOWN * unknown;
