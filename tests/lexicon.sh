@@ -239,6 +239,13 @@ concepts es "quiero filtrar documentos a la prensa" whistleblowing
 concepts es "recibo llamadas de números desconocidos" unknown-calls
 without es "me mandan amenazas desde números desconocidos" unknown-calls
 concepts en "my boss installed bossware on my laptop" employment
+# Expressions (s13-rfix): terms in quotes, every word counted, stopwords
+# too; "passer" alone is not impersonation.
+concepts fr "quelqu'un se fait passer pour moi sur facebook" \
+    impersonation facebook
+concepts es "alguien se hace pasar por mí en instagram" impersonation
+concepts fr "un mail dit que mon compte sera fermé si je clique pas" not-done
+without fr "je dois passer pour récupérer mon mot de passe" impersonation
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those
