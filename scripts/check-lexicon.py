@@ -197,20 +197,25 @@ def words(term):
     return result
 
 
-def expr_words(term):
+def expr_words(term, end=False):
     """The words of an expression (a term in quotes) as search.c's
     expr_split() reads them: letters and digits, every word kept, split
-    at apostrophes and hyphens."""
+    at apostrophes and hyphens; a clause's end as "$" (a '$' of a term;
+    ". , ; : ? !" or the end of a question, when end)."""
     out, cur = [], ""
     for c in fold(term):
         if c.isalnum() or (ord(c) >= 0x80 and is_word_char(c)):
             cur += c
-        else:
-            if cur:
-                out.append(cur)
-            cur = ""
+            continue
+        if cur:
+            out.append(cur)
+        cur = ""
+        if c in "$.,;:?!" and out and out[-1] != "$":
+            out.append("$")
     if cur:
         out.append(cur)
+    if end and out and out[-1] != "$":
+        out.append("$")
     return out
 
 
@@ -386,7 +391,7 @@ def show_match(blocks, stemmer, stopfile, lang, text):
                 k = tuple(w if l == "*" else stemmer.stem(lang, w)
                           for w in expr_words(term))
                 q = tuple(w if l == "*" else stemmer.stem(lang, w)
-                          for w in expr_words(text))
+                          for w in expr_words(text, True))
             else:
                 k = seq(term, lang) if l != "*" else tuple(
                     w for w in words(term) if w not in sw)

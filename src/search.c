@@ -1110,23 +1110,36 @@ lxcompile_word(void *arg, const char *w, size_t n, float weight)
 
 /* Calls fn for each word of folded text f as an expression reads it:
  * letters and digits, stopwords and one-letter words kept, apostrophes
- * and hyphens between words ("s'est fait": "s", "est", "fait"). */
+ * and hyphens between words ("s'est fait": "s", "est", "fait"); the end
+ * of a clause (a '$' of a term; ". , ; : ? !" or the end of a question,
+ * when end) as the word "$" ("est sur $": "sûr", not "sur"). */
 static void
-expr_split(const char *f, size_t flen, lang_word_fn fn, void *arg)
+expr_split(const char *f, size_t flen, int end, lang_word_fn fn,
+    void *arg)
 {
 	size_t i = 0, j;
+	int last = 1;		/* the last word sent was a "$" */
 
 	while (i < flen) {
 		while (i < flen && !isalnum((unsigned char)f[i]) &&
-		    (unsigned char)f[i] < 0x80)
+		    (unsigned char)f[i] < 0x80) {
+			if (!last && strchr("$.,;:?!", f[i]) != NULL) {
+				fn(arg, "$", 1, 0);
+				last = 1;
+			}
 			i++;
+		}
 		for (j = i; j < flen && (isalnum((unsigned char)f[j]) ||
 		    (unsigned char)f[j] >= 0x80); j++)
 			;
-		if (j > i)
+		if (j > i) {
 			fn(arg, f + i, j - i, 0);
+			last = 0;
+		}
 		i = j;
 	}
+	if (end && !last)
+		fn(arg, "$", 1, 0);
 }
 
 /* Turns each lexicon term into a sequence of stems in its language (the
@@ -1185,7 +1198,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 		c.lang = (uint8_t)li;
 		f = lang_fold_alloc(text, strlen(text), &flen);
 		if (expr)
-			expr_split(f, flen, lxcompile_word, &c);
+			expr_split(f, flen, 0, lxcompile_word, &c);
 		else
 			lang_split(f, flen, 0, lxcompile_word, &c, 1);
 		free(f);
@@ -2321,7 +2334,7 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 	size_t li, p, t, k;
 
 	x.count = 0;
-	expr_split(f, flen, xwords_add, &x);
+	expr_split(f, flen, 1, xwords_add, &x);
 	for (li = 0; li < s->nlxl; li++) {
 		const struct lxlang *l = &s->lxl[li];
 
