@@ -91,6 +91,10 @@ struct person {
 	/* The last numbered list shown (TOPICS, a page, "did you mean"). */
 	struct listing	 listing[BOT_LISTING];
 	size_t		 nlisting;
+	/* The choices of a question that came with danger, kept for MORE
+	 * (the danger reply came instead of them). */
+	size_t		 held[BOT_NCLOSEST];
+	size_t		 nheld;
 	enum pending	 pending;
 	char		*consent_text;
 	int		 consent_cut;	/* consent_text is a long text cut */
@@ -387,6 +391,7 @@ person_reset_reading(struct person *w)
 	w->offset = 0;
 	w->nqueue = 0;
 	w->qpos = 0;
+	w->nheld = 0;
 }
 
 static void
@@ -951,19 +956,14 @@ no_answer(struct turn *t, const struct search_hit *hits, size_t n)
 	say_buf(t, &m);
 }
 
-/* Not sure: "is it one of these?" with the closest sections by number
- * (a number reads one), TOPICS and HUMAN. */
+/* "Is it one of these?" with sections secs[0..k) by number (a number
+ * reads one), TOPICS and HUMAN. */
 static void
-offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
+show_choices(struct turn *t, const size_t *secs, size_t k)
 {
-	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, 0, secs);
 	struct buf m;
 	char kb[40];
 
-	if (k == 0) {
-		no_answer(t, hits, n);
-		return;
-	}
 	person_reset_reading(t->who);
 	buf_init(&m);
 	/* The count first: list_key() words a list of one its own way. */
@@ -971,6 +971,48 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	add_line(t, &m, list_key(t, "choices_head", kb, sizeof(kb)), NULL);
 	list_choices(t, &m, secs, k);
 	say_buf(t, &m);
+}
+
+/* Not sure: the closest sections as choices (show_choices()), or no
+ * answer when none is plausible. */
+static void
+offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
+{
+	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, 0, secs);
+
+	if (k == 0)
+		no_answer(t, hits, n);
+	else
+		show_choices(t, secs, k);
+}
+
+/*
+ * A long message (SEARCH_LONG_WORDS) that came with danger, the search not
+ * sure of a section (outcome d): the danger reply came instead of the
+ * choices, and the question the message also asks is not lost. Its
+ * choices (a page's or "did you mean", never the loosely related closest
+ * topics) are kept for MORE, and one line says so; with none, nothing is
+ * said. A short one is the danger alone ("a car is following me"): its
+ * choices would be words of the danger matched anywhere.
+ */
+static void
+hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
+    enum search_outcome d)
+{
+	struct person *w = t->who;
+	size_t secs[BOT_NCLOSEST], k = 0;
+
+	w->nheld = 0;
+	if ((d == SEARCH_CHOICES || d == SEARCH_PAGE) &&
+	    hits[0].words >= SEARCH_LONG_WORDS)
+		k = pick_choices(t, hits, n, 0, secs);
+	if (k == 0)
+		return;
+	person_reset_reading(w);
+	w->nlisting = 0;
+	memcpy(w->held, secs, k * sizeof(secs[0]));
+	w->nheld = k;
+	say_key(t, "danger_question_held");
 }
 
 /* Does a list of a page's sections show section sec (the page's
@@ -1188,6 +1230,7 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
 	for (size_t i = 0; i < n && k < BOT_QUEUE; i++)
 		if (then[i] < sec || then[i] >= end)
 			secs[k++] = then[i];
+	t->who->nheld = 0;
 	queue_set(t, sec, secs, k);
 	show_section(t, sec, 0);
 }
@@ -1351,9 +1394,12 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * question: its words may match better). */
 	hits_for_reader(b->g, w->lang, hits, n);
 	/* After the way to a person (danger), a section only when the search
-	 * is sure of it: never a list of loosely related topics. */
-	if (w->danger && d != SEARCH_ANSWER)
+	 * is sure of it: never a list of loosely related topics; choices
+	 * wait for MORE. */
+	if (w->danger && d != SEARCH_ANSWER) {
+		hold_choices(t, hits, n, d);
 		goto explain;
+	}
 	switch (d) {
 	case SEARCH_ANSWER:
 		/* A follow-up that finds only the section just read: the
@@ -1396,26 +1442,41 @@ explain:
 
 static void	say_phrase_line(struct turn *, const char *);
 
-/*
- * HELP: the whole list; while a request waits or a case is open, where it
- * stands (STATUS's line) and the emergency line first, then the commands
- * that matter now.
- */
+/* 1 if the person has a request waiting or a case open. */
+static int
+has_request(const struct turn *t)
+{
+	return t->b->esc != NULL && escalate_case_of(t->b->esc, t->peer) > 0;
+}
+
+/* To someone who has a request: where it stands (STATUS's line) and the
+ * emergency line. */
 static void
-cmd_help(struct turn *t, const char *arg)
+say_request(struct turn *t)
 {
 	struct esc_notes notes;
 
-	(void)arg;
-	if (t->b->esc == NULL || escalate_case_of(t->b->esc, t->peer) <= 0) {
-		say_key(t, "help");
-		return;
-	}
 	esc_notes_init(&notes);
 	escalate_status(t->b->esc, t->peer, t->now, &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
 	say_phrase_line(t, "danger_queue");
+}
+
+/*
+ * HELP: the whole list; while a request waits or a case is open, where it
+ * stands and the emergency line first (say_request()), then the commands
+ * that matter now.
+ */
+static void
+cmd_help(struct turn *t, const char *arg)
+{
+	(void)arg;
+	if (!has_request(t)) {
+		say_key(t, "help");
+		return;
+	}
+	say_request(t);
 	say_key(t, "help_case");
 }
 
@@ -1464,6 +1525,15 @@ cmd_more(struct turn *t, const char *arg)
 	if (queue_peek(t->b, w, &sec)) {
 		w->qpos++;
 		show_section(t, reader_section(t, sec), 0);
+		return;
+	}
+	/* The choices a danger reply held (hold_choices()). */
+	if (w->nheld > 0) {
+		size_t held[BOT_NCLOSEST], k = w->nheld;
+
+		for (size_t i = 0; i < k; i++)
+			held[i] = reader_section(t, w->held[i]);
+		show_choices(t, held, k);
 		return;
 	}
 	say_key(t, "more_nothing");
@@ -1879,9 +1949,12 @@ say_phrase_line(struct turn *t, const char *key)
  * {line} is the emergency line. The request is marked as one that came
  * with danger: consent before the notice about verification, and after the
  * queue's answer the emergency line again, or for self-harm the emergency
- * number and crisis line (self_harm_queue).
+ * number and crisis line (self_harm_queue). Returns 1 if a guide section
+ * may follow (when the search is sure of one); 0 to someone who already
+ * has a request: where it stands and the emergency line are the whole
+ * reply, never an excerpt ("au secours" found the first-aid kit's page).
  */
-static void
+static int
 say_danger(struct turn *t, int kind, const char *key,
     const char *key_offline)
 {
@@ -1913,6 +1986,7 @@ say_danger(struct turn *t, int kind, const char *key,
 	say_buf(t, &m);
 	free(s);
 	free(desk);
+	return !has_request(t);
 }
 
 /*
@@ -2495,6 +2569,42 @@ question_lang(struct turn *t, const char *text, const char *folded)
 	return d != NULL && lang_known(t->b, d) ? d : NULL;
 }
 
+/*
+ * 1 if folded text asks about the bot and nothing else: a [you] word
+ * ("you", "tu", "eres") and no other word but stopwords and [you.what]
+ * ones ("who are you", "qui es-tu", "are you a bot", "eres humano"). The
+ * search has nothing to look for but the desk itself (any of its pages
+ * alike, or in a guide without them, another desk's); in any guide, the
+ * bot says what it is.
+ */
+static int
+about_bot(const char *folded)
+{
+	const char *p = folded, *sep = " -',.;:!?";
+	int you = 0;
+	size_t n;
+
+	for (p += strspn(p, sep); *p != '\0'; p += strspn(p, sep)) {
+		n = strcspn(p, sep);
+		if (lang_match("you", p, n, NULL))
+			you = 1;
+		else if (!lang_is_stopword(p, n) &&
+		    !lang_match("you.what", p, n, NULL))
+			return 0;
+		p += n;
+	}
+	return you;
+}
+
+/* Keeps text as the question HUMAN offers to pass on (cut at max_text). */
+static void
+keep_question(struct turn *t, const char *text)
+{
+	free(t->who->last_question);
+	t->who->last_question = copy_capped(text,
+	    t->b->cfg->limits.max_text, &t->who->question_cut);
+}
+
 /* Words of a person (or of a helper talking as one). */
 static void
 person_text(struct turn *t, const char *text)
@@ -2580,9 +2690,7 @@ person_text(struct turn *t, const char *text)
 	if (w->pending == PENDING_DESCRIBE) {
 		/* The description is what they need help with: HUMAN offers
 		 * it again if they say no now and change their mind. */
-		free(w->last_question);
-		w->last_question = copy_capped(text, b->cfg->limits.max_text,
-		    &w->question_cut);
+		keep_question(t, text);
 		w->danger = intent_self_harm(b->intent, text, NULL) ?
 		    DANGER_SELF : intent_danger(b->intent, text, NULL) ?
 		    DANGER_NOW : 0;
@@ -2617,9 +2725,7 @@ person_text(struct turn *t, const char *text)
 	 * to help now; HUMAN offers to pass these very words on. */
 	if (intent_self_harm(b->intent, text, &hl)) {
 		follow_lang(t, hl);
-		free(w->last_question);
-		w->last_question = copy_capped(text, b->cfg->limits.max_text,
-		    &w->question_cut);
+		keep_question(t, text);
 		w->nlisting = 0;
 		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
 		goto done;
@@ -2634,19 +2740,27 @@ person_text(struct turn *t, const char *text)
 	if (lang_match("follow.failed", folded, strlen(folded), &clang) ||
 	    intent_plea(b->intent, text, &clang)) {
 		follow_lang(t, clang);
-		say_key(t, !w->answered ? "greeting_help" : w->reading ||
-		    queue_peek(b, w, &next) ? "advice_failed_more" :
-		    "advice_failed");
+		/* With a request waiting: where it stands, not HUMAN. */
+		if (has_request(t))
+			say_request(t);
+		else
+			say_key(t, !w->answered ? "greeting_help" :
+			    w->reading || queue_peek(b, w, &next) ?
+			    "advice_failed_more" : "advice_failed");
 		goto done;
 	}
 	/* Someone in danger now: the way to a person comes first, before
-	 * any excerpt, and HUMAN will offer to pass these very words on. */
+	 * any excerpt (none with a request waiting: say_danger()), and HUMAN
+	 * will offer to pass these very words on. */
 	if (intent_danger(b->intent, text, &hl)) {
 		follow_lang(t, hl);
-		say_danger(t, DANGER_NOW, "danger_now", "danger_now_offline");
-		hl = w->lang_from == LANG_CHOSEN ? question_lang(t, text,
-		    folded) : NULL;
-		answer_question(t, text, hl != NULL ? hl : w->lang);
+		if (say_danger(t, DANGER_NOW, "danger_now",
+		    "danger_now_offline")) {
+			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
+			    text, folded) : NULL;
+			answer_question(t, text, hl != NULL ? hl : w->lang);
+		} else
+			keep_question(t, text);
 		goto done;
 	}
 	/*
@@ -2660,6 +2774,10 @@ person_text(struct turn *t, const char *text)
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
 		set_lang(w, hl, LANG_DETECTED);
 	w->danger = 0;
+	if (about_bot(folded)) {
+		say_key(t, "about_bot");
+		goto done;
+	}
 	answer_question(t, text, hl != NULL ? hl : w->lang);
 done:
 	if (remind && t->who != NULL && t->who->pending == PENDING_CONSENT)

@@ -146,6 +146,9 @@ static const struct lang_key {
 	{ .name = "you.polite", .use = USE_MATCH,
 	    .doc = "before a [you] word, politeness (can you, pouvez-vous): "
 	    "that word does not address the bot" },
+	{ .name = "you.what", .use = USE_MATCH,
+	    .doc = "with a [you] word and stopwords only, asks what the bot "
+	    "is (are you a bot, tu es humain): the bot says it" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
 	{ .name = "follow.failed", .use = USE_MATCH,
@@ -188,6 +191,9 @@ static const struct lang_key {
 	    .doc = "dropped from questions" },
 	{ .name = "hints", .use = USE_HINT,
 	    .doc = "tell the language, kept" },
+	{ .name = "hints.pairs", .use = USE_MATCH,
+	    .doc = "two words together that tell the language whatever "
+	    "each is alone (tu es, es-tu): they count for it only" },
 	{ .name = "elisions", .use = USE_ELISION,
 	    .doc = "cut before an apostrophe" },
 	{ .name = "branch.if", .use = USE_MATCH,
@@ -1181,6 +1187,56 @@ each_word(const char *f, size_t len, lang_word_fn fn, void *arg)
 	}
 }
 
+/* The end of the word of folded f (len bytes) that starts at i. */
+static size_t
+word_end(const char *f, size_t len, size_t i)
+{
+	ucs4_t c;
+	int k;
+
+	while (i < len && (k = u8_mbtouc(&c, (const uint8_t *)f + i,
+	    len - i)) > 0 && is_word_cp(c))
+		i += (size_t)k;
+	return i;
+}
+
+/*
+ * Two words of f that one language's [hints.pairs] lists, joined as
+ * written (a space, "-" or "'": "tu es", "es-tu", "t'es"), count twice for
+ * that language and are blanked: "es" and "tu" alone are Spanish words
+ * too, together they are French.
+ */
+static void
+count_pairs(char *f, size_t len, struct lang_count *lc)
+{
+	size_t a = 0, b, c, d, i, hit = 0, who = 0;
+
+	while (a < len) {
+		b = word_end(f, len, a);
+		if (b == a) {
+			a++;
+			continue;
+		}
+		c = b + 1;
+		d = b < len && strchr(" -'", f[b]) != NULL ? word_end(f, len,
+		    c) : c;
+		for (i = 0; d > c && i < cur.n; i++)
+			if (entry_has(entry_of(&cur.v[i], "hints.pairs"), f + a,
+			    d - a)) {
+				hit++;
+				who = i;
+			}
+		if (hit == 1) {
+			lc->hits[who] += 2;
+			lc->latin += 2;
+			memset(f + a, ' ', d - a);
+			a = d;
+		} else
+			a = b;
+		hit = 0;
+	}
+}
+
 const char *
 lang_detect_counts(const char *text, const char *other, size_t *best,
     size_t *other_hits)
@@ -1191,6 +1247,7 @@ lang_detect_counts(const char *text, const char *other, size_t *best,
 
 	memset(&lc, 0, sizeof(lc));
 	f = lang_fold_alloc(text, strlen(text), &flen);
+	count_pairs(f, flen, &lc);
 	/* Elisions ("l'", "qu'") count as French words. */
 	for (i = 0; i < flen; i++)
 		if (f[i] == '\'' || f[i] == '-')
@@ -1306,8 +1363,9 @@ guess_word(void *arg, const char *w, size_t n, float weight)
 	size_t known = 0, who = 0;
 
 	(void)weight;
-	/* A word one language knows and no other: evidence of it. */
-	for (size_t i = 0; i < cur.n; i++)
+	/* A word one language knows and no other: evidence of it. Not a
+	 * stopword or hint, already counted: French "tuer" stems to "tu". */
+	for (size_t i = 0; wl_find(&cur, w, n) == NULL && i < cur.n; i++)
 		if (guess_known(g, i, w, n)) {
 			known++;
 			who = i;
@@ -1340,6 +1398,7 @@ lang_guess(const char *text)
 		return d;
 	memset(&g, 0, sizeof(g));
 	f = lang_fold_alloc(text, strlen(text), &flen);
+	count_pairs(f, flen, &g.lc);
 	for (size_t i = 0; i < flen; i++)
 		if (f[i] == '\'' || f[i] == '-')
 			f[i] = ' ';

@@ -59,6 +59,7 @@ static struct {
 		page_agreed, page_other, page_section, page_heading, bm25_mindl,
 		w_borrowed, w_term, w_branch;
 	double	ask_pick, page_clear, page_topic;
+	double	match_share;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 } rank_params = {
@@ -159,6 +160,9 @@ static struct {
 	.moved_ask = 0.35,	/* ...and when the page prior put it first,
 				   not the search, its best ask reads this
 				   like the question */
+	.match_share = 0.45,	/* ...and it matches this share of the
+				   question's content words, counted (a rare
+				   word or two carry coverage; s13-rdec) */
 	.ask_pick = 0.5,	/* the first hit's best ask reads this like
 				   the question, more than any other page's
 				   among the best three: the asks pick its
@@ -262,6 +266,7 @@ static struct {
 #define ASK_COVER	(rank_params.ask_cover)
 #define MOVED_ASK	(rank_params.moved_ask)
 #define ASK_PICK	(rank_params.ask_pick)
+#define MATCH_SHARE	(rank_params.match_share)
 #define EXACT_ASK	(rank_params.exact_ask)
 #define PAGE_HITS	(rank_params.page_hits)
 #define PAGE_COVER	(rank_params.page_cover)
@@ -4562,6 +4567,8 @@ static const char *const feature_names[SEARCH_NFEATURES] = {
 	[SF_ASIDE] = "aside",		[SF_VETO] = "veto",
 	[SF_PAGE_P] = "page_p",		[SF_PAGE_LEAD] = "page_lead",
 	[SF_PRIOR_MOVED] = "prior_moved",
+	[SF_ASK] = "ask",		[SF_SIBLING] = "sibling",
+	[SF_SIBLING_ASK] = "sibling_ask",
 };
 
 const char *
@@ -4617,6 +4624,14 @@ search_features(const struct search_hit *hits, size_t n, double min_score,
 	f[SF_PAGE_P] = h->page_p >= 0 ? h->page_p : 0;
 	f[SF_PAGE_LEAD] = h->page_p >= 0 ? h->page_p - h->page_rival : 0;
 	f[SF_PRIOR_MOVED] = h->prior_moved != 0;
+	f[SF_ASK] = h->ask;
+	f[SF_SIBLING] = f[SF_SIBLING_ASK] = 0;
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page == h->page && !hits[k].copy) {
+			f[SF_SIBLING] = s1 > 0 ? hits[k].score / s1 : 0;
+			f[SF_SIBLING_ASK] = hits[k].ask - h->ask;
+			break;
+		}
 }
 
 /* The score the best hit must reach (see search.h): min_score, lowered
@@ -4879,7 +4894,9 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
  * rules). Such a page's asks and the page prior draw everyday questions
  * that share its words ("dark mode in signal", "mute a work group chat")
  * to it, so the first hit must cover ASK_COVER of the question (less of a
- * long one, whose many words no page uses: long_share()); and when the
+ * long one, whose many words no page uses: long_share()) and match
+ * MATCH_SHARE of its content words, counted, whatever their weight (one
+ * rare word carries coverage, not the question); and when the
  * page prior put
  * it first rather than the search (search_hit.prior_moved), one of its
  * asks must read MOVED_ASK like the question: the prior is sure of a
@@ -4893,6 +4910,9 @@ hit_unbacked(const struct search_hit *h)
 	if (h->coverage < ASK_COVER * long_share(h))
 		return "the best section covers too little of the question "
 		    "for a page with asks";
+	if ((double)h->matched < MATCH_SHARE * (double)h->words)
+		return "the best section matches too few of the question's "
+		    "words for a page with asks";
 	if (h->prior_moved && h->ask < MOVED_ASK)
 		return "the page prior put the best section first, and none "
 		    "of its asks reads like the question";
@@ -5269,6 +5289,7 @@ static const struct {
 	{ "moved_ask", &rank_params.moved_ask, NULL },
 	{ "exact_ask", &rank_params.exact_ask, NULL },
 	{ "ask_pick", &rank_params.ask_pick, NULL },
+	{ "match_share", &rank_params.match_share, NULL },
 	{ "page_hits", &rank_params.page_hits, NULL },
 	{ "page_cover", &rank_params.page_cover, NULL },
 	{ "page_cover_asks", &rank_params.page_cover_asks, NULL },

@@ -422,6 +422,11 @@ enum search_feature {
 			   (0: no prior, or a page without asks) */
 	SF_PAGE_LEAD,	/* p(page) minus the best other page's (0: none) */
 	SF_PRIOR_MOVED,	/* the prior put another hit first */
+	SF_ASK,		/* the first hit's best ask (search_hit.ask) */
+	SF_SIBLING,	/* the best other section of its page among the
+			   three best: its score over the first's (0:
+			   none) */
+	SF_SIBLING_ASK,	/* that section's ask less the first's */
 	SEARCH_NFEATURES
 };
 /* The features of hits[0] among hits (n > 0) into f. */

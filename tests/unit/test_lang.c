@@ -129,6 +129,40 @@ test_fold(void)
 	free(f);
 }
 
+/*
+ * Short questions to the bot (s13-ux3): "es" and "tu" are Spanish
+ * stopwords, and "tu es un humain ?" was Spanish; together ([hints.pairs]
+ * of fr.txt) they are French, joined as written. "eres" is a Spanish hint,
+ * and a stopword counts once: French "tuer" stems to "tu", which made "tu
+ * huella" a tie.
+ */
+static void
+test_pairs(void)
+{
+	static const struct {
+		const char	*text, *lang;
+	} v[] = {
+		{ "tu es un humain ?", "fr" },
+		{ "es-tu un robot", "fr" },
+		{ "qui es-tu ?", "fr" },
+		{ "t'es là ?", "fr" },
+		{ "tu es là ?", "fr" },
+		{ "c'est sûr ?", "fr" },
+		{ "es seguro?", "es" },
+		{ "es tu servicio seguro?", "es" },
+		{ "tu eres humano?", "es" },
+		{ "¿eres un bot?", "es" },
+		{ "tu huella?", "es" },
+		{ "tu contraseña", "es" },
+		{ "tu puedes ayudarme?", "es" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		CHECK_STR(v[i].lang, lang_guess(v[i].text), v[i].text);
+	CHECK_STR("fr", lang_detect("tu es un humain ?"), "detect: the pair "
+	    "alone tells it, no second look");
+}
+
 static void
 test_shipped(void)
 {
@@ -153,6 +187,7 @@ test_shipped(void)
 	    "detect: de from hints");
 	CHECK_STR("ru", lang_detect("как защитить мой телефон"),
 	    "detect: Cyrillic, no language of its own loaded: ru");
+	test_pairs();
 }
 
 /* The first text the bot says to peer after text. */
