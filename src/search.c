@@ -2152,6 +2152,23 @@ query_word(void *arg, const char *w, size_t n, float weight)
 		q->seq[q->nseq++] = (uint8_t)i;
 }
 
+/* Gives question word i concept c, found by lexicon language q->lxl. */
+static void
+word_concept(struct qwords *q, size_t i, uint32_t c)
+{
+	size_t k;
+
+	for (k = 0; k < q->nc[i]; k++)
+		if (q->c[i][k] == c)
+			break;
+	if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
+		q->c[i][k] = c;
+		q->clx[i][q->nc[i]++] = 0;
+	}
+	if (k < q->nc[i])
+		q->clx[i][k] |= 1u << q->lxl;
+}
+
 static void
 query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 {
@@ -2166,19 +2183,8 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		q->span[q->nspan][2] = q->s->csubj[concept];
 		q->spanc[q->nspan++] = concept;
 	}
-	for (size_t p = from; p < to; p++) {
-		size_t i = q->seq[p], k;
-
-		for (k = 0; k < q->nc[i]; k++)
-			if (q->c[i][k] == concept)
-				break;
-		if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
-			q->c[i][k] = concept;
-			q->clx[i][q->nc[i]++] = 0;
-		}
-		if (k < q->nc[i])
-			q->clx[i][k] |= 1u << q->lxl;
-	}
+	for (size_t p = from; p < to; p++)
+		word_concept(q, q->seq[p], concept);
 }
 
 /*
@@ -2299,7 +2305,7 @@ static int
 query_claim(const struct search *s, struct qwords *q, const char *w,
     size_t n, uint32_t c, int add)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < q->count; i++)
 		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
@@ -2317,15 +2323,7 @@ query_claim(const struct search *s, struct qwords *q, const char *w,
 	}
 	if (!s->cweak[c])
 		q->subj |= s->csubj[c];
-	for (k = 0; k < q->nc[i]; k++)
-		if (q->c[i][k] == c)
-			break;
-	if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
-		q->c[i][k] = c;
-		q->clx[i][q->nc[i]++] = 0;
-	}
-	if (k < q->nc[i])
-		q->clx[i][k] |= 1u << q->lxl;
+	word_concept(q, i, c);
 	return 1;
 }
 

@@ -2510,6 +2510,8 @@ test_expressions(void)
 	    "usurpation\n", expr_lexicon };
 	static const char *want[] = { "Récupérer un accès Facebook",
 	    "Un faux profil" };
+	static const char *pages[][2] = { { "account.fr.md", expr_account },
+	    { "fake.fr.md", expr_fake }, { "phish.fr.md", expr_phish } };
 	struct search_hit h[3];
 
 	for (size_t k = 0; k < 2; k++) {
@@ -2520,12 +2522,9 @@ test_expressions(void)
 
 		CHECK(lexicon_load_buffer(lx, "expr.txt", lexs[k],
 		    strlen(lexs[k])) >= 1, "expressions: lexicon loads");
-		guide_load_buffer(g, "account.fr.md", expr_account,
-		    strlen(expr_account), "fr");
-		guide_load_buffer(g, "fake.fr.md", expr_fake,
-		    strlen(expr_fake), "fr");
-		guide_load_buffer(g, "phish.fr.md", expr_phish,
-		    strlen(expr_phish), "fr");
+		for (size_t j = 0; j < 3; j++)
+			guide_load_buffer(g, pages[j][0], pages[j][1],
+			    strlen(pages[j][1]), "fr");
 		s = search_new_lex(g, lx);
 		CHECK_STR(want[k], best(g, s, "quelqu'un se fait passer pour "
 		    "moi sur facebook", "fr", NULL), k ? "expressions: \"se "
