@@ -246,6 +246,9 @@ concepts fr "quelqu'un se fait passer pour moi sur facebook" \
 concepts es "alguien se hace pasar por mí en instagram" impersonation
 concepts fr "un mail dit que mon compte sera fermé si je clique pas" not-done
 without fr "je dois passer pour récupérer mon mot de passe" impersonation
+# "$": a clause ends there; folded "sûr" is the stopword "sur".
+concepts fr "est ce que whatsapp est sur ?" security
+without fr "mon nom est sur facebook" security
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those
