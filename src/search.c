@@ -49,7 +49,7 @@
  */
 static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
-		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
+		sibling_cover, w_concept, w_claim, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
@@ -106,6 +106,8 @@ static struct {
 	.w_page_kw = 2.0f,	/* front matter keywords */
 	.w_sec_kw = 3.0f,	/* <!-- keywords: --> of the section */
 	.w_concept = 0.7,	/* a question word met through a concept */
+	.w_claim = 0.7,		/* a question word an expression claims,
+				   met through its concept only */
 	.w_mention = 0.6,	/* a concept only mentioned in passing: its
 				   section's and page's headings and title
 				   do not name it */
@@ -259,6 +261,7 @@ static struct {
 #define W_PAGE_KW	(rank_params.w_page_kw)
 #define W_SEC_KW	(rank_params.w_sec_kw)
 #define W_CONCEPT	(rank_params.w_concept)
+#define W_CLAIM		(rank_params.w_claim)
 #define W_MENTION	(rank_params.w_mention)
 #define W_MENTION_WORD	(rank_params.w_mention_word)
 #define W_WEAK		(rank_params.w_weak)
@@ -592,6 +595,10 @@ struct search {
 	size_t			 nlxt;
 	struct buf		 lxarena;	/* length byte + word, ... */
 	struct strtab		 lxfirst;	/* lxlang + first word */
+	/* Expressions: terms written in quotes, every word kept (stopwords
+	 * too), matched in questions only (query_expressions()). */
+	struct lxterm		*lxx;
+	size_t			 nlxx;
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
@@ -1132,8 +1139,44 @@ lxcompile_word(void *arg, const char *w, size_t n, float weight)
 	c->n[c->count++] = (uint8_t)n;
 }
 
+/* Calls fn for each word of folded text f as an expression reads it:
+ * letters and digits, stopwords and one-letter words kept, apostrophes
+ * and hyphens between words ("s'est fait": "s", "est", "fait"); the end
+ * of a clause (a '$' of a term; ". , ; : ? !" or the end of a question,
+ * when end) as the word "$" ("est sur $": "sûr", not "sur"). */
+static void
+expr_split(const char *f, size_t flen, int end, lang_word_fn fn,
+    void *arg)
+{
+	size_t i = 0, j;
+	int last = 1;		/* the last word sent was a "$" */
+
+	while (i < flen) {
+		while (i < flen && !isalnum((unsigned char)f[i]) &&
+		    (unsigned char)f[i] < 0x80) {
+			if (!last && strchr("$.,;:?!", f[i]) != NULL) {
+				fn(arg, "$", 1, 0);
+				last = 1;
+			}
+			i++;
+		}
+		for (j = i; j < flen && (isalnum((unsigned char)f[j]) ||
+		    (unsigned char)f[j] >= 0x80); j++)
+			;
+		if (j > i) {
+			fn(arg, f + i, j - i, 0);
+			last = 0;
+		}
+		i = j;
+	}
+	if (end && !last)
+		fn(arg, "$", 1, 0);
+}
+
 /* Turns each lexicon term into a sequence of stems in its language (the
- * way the index sees text in that language), chained by first word. */
+ * way the index sees text in that language), chained by first word; a
+ * term in quotes, an expression, into the stems of all its words
+ * (expr_split()), kept apart for query_expressions(). */
 static void
 lx_compile(struct search *s, const struct lexicon *lx)
 {
@@ -1157,6 +1200,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	}
 	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
 	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
+	s->lxx = xcalloc(nt + 1, sizeof(*s->lxx));
 	buf_init(&s->lxarena);
 	strtab_init(&s->lxfirst, nt + 16);
 	for (i = 0; i < nt; i++) {
@@ -1167,7 +1211,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 		struct stent *e;
 		char *f, key[WORD_MAX + 1];
 		size_t flen, k;
-		int li = lx_lang_of(s, code), isnew;
+		int li = lx_lang_of(s, code), isnew, expr = text[0] == '"';
 
 		if (li < 0) {
 			if (s->nlxl == LX_LANGS)
@@ -1184,11 +1228,14 @@ lx_compile(struct search *s, const struct lexicon *lx)
 		c.s = s;
 		c.lang = (uint8_t)li;
 		f = lang_fold_alloc(text, strlen(text), &flen);
-		lang_split(f, flen, 0, lxcompile_word, &c, 1);
+		if (expr)
+			expr_split(f, flen, 0, lxcompile_word, &c);
+		else
+			lang_split(f, flen, 0, lxcompile_word, &c, 1);
 		free(f);
 		if (c.count == 0 || c.toolong)
 			continue;
-		t = &s->lxt[s->nlxt];
+		t = expr ? &s->lxx[s->nlxx] : &s->lxt[s->nlxt];
 		t->concept = (uint32_t)lexicon_term_concept(lx, i);
 		t->lang = (uint8_t)li;
 		t->nwords = (uint8_t)c.count;
@@ -1196,6 +1243,11 @@ lx_compile(struct search *s, const struct lexicon *lx)
 		for (k = 0; k < c.count; k++) {
 			buf_addc(&s->lxarena, (char)c.n[k]);
 			buf_add(&s->lxarena, c.words[k], c.n[k]);
+		}
+		if (expr) {
+			t->next = NONE;
+			s->nlxx++;
+			continue;
 		}
 		key[0] = (char)li;
 		memcpy(key + 1, c.words[0], c.n[0]);
@@ -2040,6 +2092,7 @@ search_free(struct search *s)
 		sb_stemmer_delete(s->lxl[i].stemmer);
 	free(s->lxl);
 	free(s->lxt);
+	free(s->lxx);
 	buf_release(&s->lxarena);
 	if (s->lxfirst.slots != NULL)
 		strtab_release(&s->lxfirst);
@@ -2098,6 +2151,8 @@ struct qwords {
 	uint32_t clx[QWORDS_MAX][QCONCEPTS];	/* ...lexicon languages that
 						   found it (bits) */
 	uint8_t	 nc[QWORDS_MAX];
+	uint8_t	 claim[QWORDS_MAX];	/* an expression claimed the word:
+					   only its concepts count */
 	int	 lxl;				/* language being matched */
 	uint8_t	 subj;			/* subjects the question names */
 	/* Where subject terms and longer terms of other concepts were found
@@ -2154,6 +2209,23 @@ query_word(void *arg, const char *w, size_t n, float weight)
 		q->seq[q->nseq++] = (uint8_t)i;
 }
 
+/* Gives question word i concept c, found by lexicon language q->lxl. */
+static void
+word_concept(struct qwords *q, size_t i, uint32_t c)
+{
+	size_t k;
+
+	for (k = 0; k < q->nc[i]; k++)
+		if (q->c[i][k] == c)
+			break;
+	if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
+		q->c[i][k] = c;
+		q->clx[i][q->nc[i]++] = 0;
+	}
+	if (k < q->nc[i])
+		q->clx[i][k] |= 1u << q->lxl;
+}
+
 static void
 query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 {
@@ -2168,19 +2240,8 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		q->span[q->nspan][2] = q->s->csubj[concept];
 		q->spanc[q->nspan++] = concept;
 	}
-	for (size_t p = from; p < to; p++) {
-		size_t i = q->seq[p], k;
-
-		for (k = 0; k < q->nc[i]; k++)
-			if (q->c[i][k] == concept)
-				break;
-		if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
-			q->c[i][k] = concept;
-			q->clx[i][q->nc[i]++] = 0;
-		}
-		if (k < q->nc[i])
-			q->clx[i][k] |= 1u << q->lxl;
-	}
+	for (size_t p = from; p < to; p++)
+		word_concept(q, q->seq[p], concept);
 }
 
 /*
@@ -2265,6 +2326,128 @@ query_concepts(const struct search *s, struct qwords *q,
 	wseq_release(&raw);
 	wseq_release(&st);
 	query_subjects(q);
+}
+
+/*
+ * Expressions: lexicon terms in quotes, whose every word counts, the
+ * stopwords too ("se faire passer pour", "hacerse pasar por"). A word
+ * of an expression means it only there: the expression claims the
+ * question's words it covers, which then bring its concept and nothing
+ * else, neither their own stem ("passer" is not the "passe" of "mot de
+ * passe") nor the concepts of other terms (query_run(),
+ * match_concepts()). An expression made only of stopwords adds its first
+ * word as a word of the question that carries it.
+ */
+struct xwords {
+	const char	*w[QSEQ_MAX];
+	uint8_t		 n[QSEQ_MAX];
+	size_t		 count;
+};
+
+static void
+xwords_add(void *arg, const char *w, size_t n, float weight)
+{
+	struct xwords *x = arg;
+
+	(void)weight;
+	if (x->count < QSEQ_MAX && n < WORD_MAX) {
+		x->w[x->count] = w;
+		x->n[x->count++] = (uint8_t)n;
+	}
+}
+
+/* Gives question word w concept c as its claim; add: a word the question
+ * does not have is added. Returns 1 if the word is the question's. */
+static int
+query_claim(const struct search *s, struct qwords *q, const char *w,
+    size_t n, uint32_t c, int add)
+{
+	size_t i;
+
+	for (i = 0; i < q->count; i++)
+		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
+			break;
+	if (i == q->count) {
+		if (!add)
+			return 0;
+		query_word(q, w, n, 0);
+		if (i == q->count)
+			return 0;
+	}
+	if (!q->claim[i]) {
+		q->claim[i] = 1;
+		q->nc[i] = 0;
+	}
+	if (!s->cweak[c])
+		q->subj |= s->csubj[c];
+	word_concept(q, i, c);
+	return 1;
+}
+
+static void
+query_expressions(const struct search *s, struct qwords *q, const char *f,
+    size_t flen)
+{
+	struct xwords x;
+	char st[QSEQ_MAX][WORD_MAX];
+	uint8_t sn[QSEQ_MAX];
+	size_t li, p, t, k;
+
+	x.count = 0;
+	expr_split(f, flen, 1, xwords_add, &x);
+	for (li = 0; li < s->nlxl; li++) {
+		const struct lxlang *l = &s->lxl[li];
+
+		for (t = 0; t < s->nlxx && s->lxx[t].lang != li; t++)
+			;
+		if (t == s->nlxx)
+			continue;
+		q->lxl = (int)li;
+		for (p = 0; p < x.count; p++) {
+			char buf[STEM_BUF];
+			const char *w = x.w[p], *y = NULL;
+			size_t n = x.n[p], yl = 0;
+
+			if (l->stemmer != NULL)
+				y = stem_run(l->stemmer, l->code, w, n, buf,
+				    &yl);
+			if (y != NULL) {
+				w = y;
+				n = yl < WORD_MAX ? yl : WORD_MAX - 1;
+			}
+			memcpy(st[p], w, n);
+			sn[p] = (uint8_t)n;
+		}
+		for (t = 0; t < s->nlxx; t++) {
+			const struct lxterm *tm = &s->lxx[t];
+
+			if (tm->lang != li)
+				continue;
+			for (p = 0; p + tm->nwords <= x.count; p++) {
+				uint32_t off = tm->off;
+				int mine = 0;
+
+				for (k = 0; k < tm->nwords; k++) {
+					size_t tn;
+					const char *tw = lx_word(&s->lxarena,
+					    off, &tn);
+
+					off += (uint32_t)tn + 1;
+					if (tn != sn[p + k] ||
+					    memcmp(tw, st[p + k], tn) != 0)
+						break;
+				}
+				if (k < tm->nwords)
+					continue;
+				for (k = p; k < p + tm->nwords; k++)
+					mine |= query_claim(s, q, x.w[k],
+					    x.n[k], tm->concept, 0);
+				if (!mine)
+					query_claim(s, q, x.w[p], x.n[p],
+					    tm->concept, 1);
+			}
+		}
+	}
 }
 
 /* ----------------------------------------------------------- page prior */
@@ -2383,9 +2566,12 @@ qwords_read(const struct search *s, struct search *cache, const char *text,
 	q->addr = QWORDS_MAX;
 	q->s = s;
 	memset(q->nc, 0, sizeof(q->nc));
+	memset(q->claim, 0, sizeof(q->claim));
 	lang_split(f, flen, 0, query_word, q, 1);
 	if (q->count > 0 && s->nlxt > 0)
 		query_concepts(s, q, cache);
+	if (q->count > 0 && s->nlxx > 0)
+		query_expressions(s, q, f, flen);
 	query_addressed(s, q, f, flen);
 }
 
@@ -2415,7 +2601,7 @@ prior_features(const struct search *s, struct search *build,
 
 		/* The addressing word itself ("your") is no evidence of a
 		 * page; the concept it names is (this-desk's asks say it). */
-		if (i == q->addr)
+		if (i == q->addr || q->claim[i])
 			continue;
 		if (li >= 0)
 			st = stem_key(s, build, (uint8_t)li, q->w[i], q->n[i],
@@ -3019,7 +3205,8 @@ match_concepts(const struct search *s, uint8_t li, const struct qwords *q,
 		uint32_t c = q->c[i][k], t;
 		char tok[WORD_MAX];
 		size_t n = concept_token(s, c, tok);
-		double share = s->cweak[c] ? W_WEAK : W_CONCEPT;
+		double share = s->cweak[c] ? W_WEAK : q->claim[i] ?
+		    W_CLAIM : W_CONCEPT;
 
 		if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
 			continue;
@@ -3148,8 +3335,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 			}
 			/* Near matches (prefix, typo) only in the question's
 			 * language: across languages they are mostly noise. */
-			r = match_stem(s, (uint8_t)li, st, sl,
-			    qli < 0 || (int)li == qli);
+			r = q.claim[i] ? 0 : match_stem(s, (uint8_t)li,
+			    st, sl, qli < 0 || (int)li == qli);
 			r = match_concepts(s, (uint8_t)li, &q, i, r);
 			if (r > ref)
 				ref = r;
@@ -3161,6 +3348,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 		 * must not raise the bar), else anywhere. */
 		if (own > 0)
 			ref = own;
+		/* A word an expression claimed for a concept no section
+		 * carries ("didn't click": [not-done]) is not asked. */
+		if (ref <= 0 && q.claim[i])
+			continue;
 		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
 		if (ref <= 0)
 			unused += W_UNKNOWN * unknown;
@@ -5219,6 +5410,7 @@ static const struct {
 	{ "w_page_kw", NULL, &rank_params.w_page_kw },
 	{ "w_sec_kw", NULL, &rank_params.w_sec_kw },
 	{ "w_concept", &rank_params.w_concept, NULL },
+	{ "w_claim", &rank_params.w_claim, NULL },
 	{ "w_mention", &rank_params.w_mention, NULL },
 	{ "w_mention_word", &rank_params.w_mention_word, NULL },
 	{ "w_weak", &rank_params.w_weak, NULL },

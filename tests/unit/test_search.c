@@ -2607,6 +2607,73 @@ test_plural_verb(void)
 	guide_free(g);
 }
 
+
+/*
+ * Expressions (lexicon terms in quotes, search.c query_expressions()):
+ * every word counts, stopwords too, and the question words they cover
+ * mean their concept only. "se fait passer pour" is impersonation, and
+ * its "passer" no longer meets the "passe" of "mot de passe"; a click
+ * the question says was not made ("si je clique pas") does not pull to
+ * the section for those who clicked.
+ */
+static const char expr_account[] =
+"# Récupérer un accès Facebook\n\nChangez le mot de passe Facebook depuis "
+"un appareil sûr.\n";
+static const char expr_fake[] =
+"# Un faux profil\n\nQuelqu'un utilise votre nom et vos photos sur "
+"Facebook : signalez le faux profil.\n";
+static const char expr_phish[] =
+"# Hameçonnage\n\n## Les signes d'un piège\n\nUn mail urgent menace de "
+"fermer votre compte.\n\n## Si vous avez cliqué\n\nVous avez cliqué sur "
+"le lien du mail : changez le mot de passe du compte.\n";
+static const char expr_lexicon[] =
+"[impersonation]\nfr: \"se faire passer pour\", \"se fait passer pour\", "
+"faux profil, usurpation\n"
+"[not-done weak]\nfr: \"pas cliqué\", \"cliqué pas\"\n";
+
+static void
+test_expressions(void)
+{
+	static const char *lexs[] = { "[impersonation]\nfr: faux profil, "
+	    "usurpation\n", expr_lexicon };
+	static const char *want[] = { "Récupérer un accès Facebook",
+	    "Un faux profil" };
+	static const char *pages[][2] = { { "account.fr.md", expr_account },
+	    { "fake.fr.md", expr_fake }, { "phish.fr.md", expr_phish } };
+	struct search_hit h[3];
+
+	for (size_t k = 0; k < 2; k++) {
+		struct lexicon *lx = lexicon_new();
+		struct guide *g = guide_new();
+		struct search *s;
+		size_t n;
+
+		CHECK(lexicon_load_buffer(lx, "expr.txt", lexs[k],
+		    strlen(lexs[k])) >= 1, "expressions: lexicon loads");
+		for (size_t j = 0; j < 3; j++)
+			guide_load_buffer(g, pages[j][0], pages[j][1],
+			    strlen(pages[j][1]), "fr");
+		s = search_new_lex(g, lx);
+		CHECK_STR(want[k], best(g, s, "quelqu'un se fait passer pour "
+		    "moi sur facebook", "fr", NULL), k ? "expressions: \"se "
+		    "fait passer pour\" is impersonation" : "expressions: "
+		    "without one, \"passer\" meets \"mot de passe\"");
+		CHECK_STR("Récupérer un accès Facebook", best(g, s, "j'ai "
+		    "oublié le mot de passe de mon compte facebook", "fr",
+		    NULL), "expressions: \"mot de passe\" still meets itself");
+		n = search_query(s, "j'ai reçu un mail qui dit que mon compte "
+		    "sera fermé si je clique pas", "fr", h, 3);
+		CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+		    k ? "Les signes d'un piège" : "Si vous avez cliqué") == 0,
+		    k ? "expressions: a click not made is not asked" :
+		    "expressions: without one, \"clique pas\" meets "
+		    "\"cliqué\"");
+		search_free(s);
+		guide_free(g);
+		lexicon_free(lx);
+	}
+}
+
 /*
  * The page prior (search.c): among the best hits, the page whose asks the
  * question reads like goes first. Three pages whose text matches the
@@ -3924,6 +3991,7 @@ main(void)
 	test_asks();
 	test_ask_own();
 	test_plural_verb();
+	test_expressions();
 	test_prior();
 	test_prior_siblings();
 	test_prior_decide();
