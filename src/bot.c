@@ -2648,30 +2648,42 @@ question_lang(struct turn *t, const char *text, const char *folded)
 }
 
 /*
- * 1 if folded text asks about the bot and nothing else: a [you] word
- * ("you", "tu", "eres") and no other word but stopwords and [you.what]
- * ones ("who are you", "qui es-tu", "are you a bot", "eres humano"). The
- * search has nothing to look for but the desk itself (any of its pages
- * alike, or in a guide without them, another desk's); in any guide, the
- * bot says what it is.
+ * 1 if folded text asks about the bot and nothing else, in one language:
+ * a [you] word ("you", "tu", "eres") with a [you.what] one ("are you a
+ * bot", "eres humano") and no other word but stopwords; or with [you.ask]
+ * words only ("who are you", "qui es-tu", "are you there"). "are you with
+ * them", "do you know them", "i need you" are not about the bot, nor
+ * "j'ai besoin de vous" (English "ai"). The search has nothing to look
+ * for but the desk itself (any of its pages alike, or in a guide without
+ * them, another desk's); in any guide, the bot says what it is.
  */
 static int
 about_bot(const char *folded)
 {
-	const char *p = folded, *sep = " -',.;:!?";
-	int you = 0;
+	const struct lang_row *r;
+	const char *p, *sep = " -',.;:!?";
 	size_t n;
 
-	for (p += strspn(p, sep); *p != '\0'; p += strspn(p, sep)) {
-		n = strcspn(p, sep);
-		if (lang_match("you", p, n, NULL))
-			you = 1;
-		else if (!lang_is_stopword(p, n) &&
-		    !lang_match("you.what", p, n, NULL))
-			return 0;
-		p += n;
+	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
+		int you = 0, what = 0, other = 0, subject = 0;
+
+		for (p = folded + strspn(folded, sep); *p != '\0' &&
+		    !subject; p += strspn(p, sep)) {
+			n = strcspn(p, sep);
+			if (lang_match_in(r->code, "you", p, n))
+				you = 1;
+			else if (lang_match_in(r->code, "you.what", p, n))
+				what = 1;
+			else if (!lang_match_in(r->code, "you.ask", p, n)) {
+				subject = !lang_is_stopword(p, n);
+				other = 1;
+			}
+			p += n;
+		}
+		if (you && !subject && (what || !other))
+			return 1;
 	}
-	return you;
+	return 0;
 }
 
 /* Keeps text as the question HUMAN offers to pass on (cut at max_text). */
@@ -2837,8 +2849,10 @@ person_text(struct turn *t, const char *text)
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
 			    text, folded) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
-		} else
+		} else {
 			keep_question(t, text);
+			w->nheld = 0;
+		}
 		goto done;
 	}
 	/* Fear with no subject ("j'ai peur", "tengo miedo") or a threat the
@@ -2847,7 +2861,11 @@ person_text(struct turn *t, const char *text)
 	if (intent_fear(b->intent, text, &hl)) {
 		follow_lang(t, hl);
 		w->nlisting = 0;
-		say_phrase_line(t, "fear_ask");
+		/* With a request waiting: where it stands, as for a plea. */
+		if (has_request(t))
+			say_request(t);
+		else
+			say_phrase_line(t, "fear_ask");
 		goto done;
 	}
 	/*
@@ -2862,7 +2880,14 @@ person_text(struct turn *t, const char *text)
 		set_lang(w, hl, LANG_DETECTED);
 	w->danger = 0;
 	if (about_bot(folded)) {
-		say_key(t, "about_bot");
+		/* An old list held for MORE would answer another message. */
+		w->nheld = 0;
+		/* With a request waiting: where it stands, not HUMAN. */
+		if (has_request(t)) {
+			say_key(t, "about_bot_request");
+			say_request(t);
+		} else
+			say_key(t, "about_bot");
 		goto done;
 	}
 	answer_question(t, text, hl != NULL ? hl : w->lang);

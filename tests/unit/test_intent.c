@@ -223,6 +223,10 @@ static const struct {
 	{ "mi ex me sigue con mi ubicación todo el tiempo", 0, 0, 0 },
 	{ "he is following me with an app every day", 0, 0, 0 },
 	{ "it hits me hard every night when i read the threats", 0, 0, 0 },
+	/* "I need you" is a plea, not a question about the bot. */
+	{ "i need you", 0, 1, 0 },
+	{ "j'ai besoin de vous", 0, 1, 0 },
+	{ "te necesito", 0, 1, 0 },
 	{ "", 0, 0, 0 },
 };
 
