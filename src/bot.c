@@ -1425,7 +1425,7 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	    i < DANGER_AGREE; i++) {
 		if (i < m && rd != SEARCH_NONE && rhits[i].page == hits[0].page)
 			whole = 1;
-		if (i < *n && hits[i].page == rhits[0].page)
+		if (m > 0 && i < *n && hits[i].page == rhits[0].page)
 			part = 1;
 	}
 	if (whole && sure_of(b, d, hits, *n))
