@@ -1446,9 +1446,11 @@ word_byte(char c)
  * of words of it is a branch.not item ("no longer", "n'avez plus", "ya no",
  * "can't", "locked out", "no access", "pas accès"), BRANCH_STILL for a
  * branch.still word ("still", "toujours", "todavía"), ASK_DEFINE for an
- * ask.define word or pair of words ("what is", "veut dire"), all read
- * from the language files (lang_match_in()), lang's or, when it is NULL,
- * every language's. */
+ * ask.define word or pair of words ("what is", "veut dire"), ASK_UNKNOWN
+ * for an ask.unknown word or run of two or three words ("no idea", "no sé
+ * quién": Spanish "no se" alone is also the reflexive "no se carga"), all
+ * read from the language files (lang_match_in()), lang's or, when it is
+ * NULL, every language's. */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
@@ -1457,7 +1459,7 @@ word_byte(char c)
 static unsigned
 text_branch(const char *text, const char *lang)
 {
-	size_t flen, i = 0, n, prev = 0;
+	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0;
 	char *f;
 	unsigned r = 0;
 	int first = 1;
@@ -1483,10 +1485,14 @@ text_branch(const char *text, const char *lang)
 		    lang_match_in(lang, "ask.define", f + prev, i + n - prev)))
 			r |= ASK_DEFINE;
 		if (lang_match_in(lang, "ask.unknown", f + i, n) || (!first &&
-		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)))
+		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)) ||
+		    (words >= 2 && lang_match_in(lang, "ask.unknown", f + prev2,
+		    i + n - prev2)))
 			r |= ASK_UNKNOWN;
 		first = 0;
+		prev2 = prev;
 		prev = i;
+		words++;
 		i += n;
 	}
 	free(f);

@@ -3728,6 +3728,15 @@ test_unknown_router(void)
 	CHECK(!first_heading(g, s, "who hosts our site, they keep logs",
 	    "en", "First, a few facts"), "no \"don't know\": the list of "
 	    "questions is not moved first");
+	/* Folded "no sé" is also the reflexive "no se" (s13-fixs): "no se
+	 * carga" says nothing unknown. */
+	CHECK(!first_heading(g, s, "el sitio no se carga, el proveedor de "
+	    "hosting guarda registros del sitio", "es",
+	    "Primero, algunos datos"), "\"no se carga\": a reflexive, the "
+	    "list of questions is not moved first");
+	CHECK(first_heading(g, s, "no sé dónde se compró el dominio del "
+	    "sitio", "es", "Primero, algunos datos"), "\"no se donde\": the "
+	    "Spanish list of questions");
 	search_free(s);
 	guide_free(g);
 }
