@@ -3330,7 +3330,9 @@ hits_router(const struct search *s, const char *text, const char *lang,
 		;
 	if (k == nr || r[k].score < W_ROUTER_UNKNOWN * hits[0].score)
 		return;
-	/* The first hit's page and score, the list's own measures. */
+	/* The first hit's page and score, the list's own measures: its
+	 * words, and the refusal, key and topic flags its own run gave it
+	 * (not the first hit's). */
 	h = hits[0];
 	h.section = r[k].section;
 	h.coverage = r[k].coverage;
@@ -3340,6 +3342,15 @@ hits_router(const struct search *s, const char *text, const char *lang,
 	h.off_subject = r[k].off_subject;
 	h.ask = r[k].ask;
 	h.ask_id = r[k].ask_id;
+	h.lacks_key = r[k].lacks_key;
+	h.key_mention = r[k].key_mention;
+	h.topics = r[k].topics;
+	h.title_topics = r[k].title_topics;
+	h.page_topics = r[k].page_topics;
+	h.page_share = r[k].page_share;
+	h.page_ask = r[k].page_ask;
+	h.notask = r[k].notask;
+	h.notask_id = r[k].notask_id;
 	for (j = 1; j + 1 < nhits && hits[j].section != h.section; j++)
 		;
 	if (nhits > 1)
