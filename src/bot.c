@@ -2037,13 +2037,16 @@ say_danger(struct turn *t, int kind, const char *key,
     const char *key_offline)
 {
 	struct bot *b = t->b;
-	struct esc_notes notes;
+	struct esc_notes notes, marked;
 	char *desk = NULL, *s;
 	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
 	struct buf m;
 
 	t->who->danger = kind;
 	esc_notes_init(&notes);
+	esc_notes_init(&marked);	/* a waiting case moves up first */
+	if (b->esc != NULL)
+		(void)escalate_danger(b->esc, t->peer, t->now, &marked);
 	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
 	if (notes.n > 0)
@@ -2062,6 +2065,8 @@ say_danger(struct turn *t, int kind, const char *key,
 		buf_adds(&m, P(t, "danger_consent"));
 	}
 	say_buf(t, &m);
+	emit_notes(t, &marked);
+	esc_notes_release(&marked);
 	free(s);
 	free(desk);
 	return !has_request(t);

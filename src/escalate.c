@@ -73,7 +73,7 @@ struct esc_case {
 	int		 held_told;	/* person told their words are held */
 	int		 wait_told;	/* person told nobody answered yet */
 	int		 withdrawn;	/* CANCEL not written yet: hidden, retried */
-	int		 danger;	/* came with words of danger (not stored) */
+	int		 danger;	/* came with words of danger: first */
 	char		*warned_fp;	/* new key the person was warned about */
 	time_t		 opened;
 	time_t		 offered;
@@ -101,7 +101,7 @@ struct escalate {
 	struct store		*st;
 	const struct duty	*duty;
 	struct esc_env		 env;
-	struct esc_case		**cases;	/* open cases, by number */
+	struct esc_case		**cases;	/* open cases, in case_cmp order */
 	size_t			 ncases;
 	size_t			 capcases;
 	struct esc_helper	*helpers;	/* parallel to cfg->helpers */
@@ -528,6 +528,31 @@ case_dup(const struct escalate *e, const struct esc_case *c)
 	return d;
 }
 
+/*
+ * The queue's order, the one rule behind dispatch (who is offered a helper
+ * first), QUEUE and the person's position ("you are number N"): cases that
+ * came with words of danger first, then the oldest (lowest number) first.
+ * e->cases is kept in this order (cases_order), and each of them walks it.
+ */
+static int
+case_cmp(const void *a, const void *b)
+{
+	const struct esc_case *x = *(const struct esc_case *const *)a;
+	const struct esc_case *y = *(const struct esc_case *const *)b;
+
+	if (x->danger != y->danger)
+		return x->danger ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Puts e->cases back in the queue's order after a case came or changed. */
+static void
+cases_order(struct escalate *e)
+{
+	if (e->ncases > 1)
+		qsort(e->cases, e->ncases, sizeof(*e->cases), case_cmp);
+}
+
 static void
 case_add(struct escalate *e, struct esc_case *c)
 {
@@ -555,6 +580,7 @@ case_write(struct escalate *e, const struct esc_case *c, enum store_op op)
 	sc.opened = c->opened;
 	sc.offered = c->offered;
 	sc.claimed = c->claimed;
+	sc.danger = c->danger;
 	store_changes_case(&e->changes, op, &sc);
 }
 
@@ -564,7 +590,8 @@ case_save(struct escalate *e, const struct esc_case *c)
 	case_write(e, c, STORE_OP_CASE_UPDATE);
 }
 
-/* 1-based place among the cases nobody has claimed yet, or 0. */
+/* 1-based place among the cases nobody has claimed yet, in the queue's
+ * order (case_cmp), or 0. */
 static long
 case_position(const struct escalate *e, const struct esc_case *c)
 {
@@ -1010,6 +1037,7 @@ case_dispatch(struct escalate *e, struct esc_case *c, time_t now,
 	return 1;
 }
 
+/* Offers the waiting cases in the queue's order (case_cmp). */
 static void
 dispatch(struct escalate *e, time_t now, struct esc_notes *out)
 {
@@ -1363,6 +1391,7 @@ open_case(struct escalate *e, const char *person, const char *lang,
 	c->opened = now;
 	c->tried = xcalloc(e->nhelpers + 1, sizeof(*c->tried));
 	case_add(e, c);
+	cases_order(e);
 	case_write(e, c, STORE_OP_CASE_INSERT);
 	log_info("escalate: case %ld opened by %s (%s)", c->id,
 	    log_peer(person), log_vis(lang));
@@ -1394,6 +1423,51 @@ escalate_open(struct escalate *e, const char *person, const char *lang,
 		return -1;
 	}
 	return id;
+}
+
+/* Marks c (words of danger while it waits): it moves up the queue, and
+ * a helper who holds its offer hears it; the others are offered again in
+ * the new order. */
+static void
+danger_mark(struct escalate *e, struct esc_case *c, time_t now,
+    struct esc_notes *out)
+{
+	char nb[32];
+
+	c->danger = 1;
+	case_save(e, c);
+	cases_order(e);
+	log_info("escalate: case %ld: words of danger while it waits; moved "
+	    "up the queue", c->id);
+	if (c->state == STORE_OFFERED && c->offer_sent)
+		helper_note(e, out, c->helper, "esc_offer_now_danger",
+		    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
+	dispatch(e, now, out);
+}
+
+int
+escalate_danger(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	struct esc_case *c = case_of_person(e, person);
+	struct esc_event ev;
+	char nb[32];
+
+	if (c == NULL || c->withdrawn || c->danger ||
+	    c->state == STORE_CLAIMED)
+		return 0;
+	event_begin(e, &ev, out);
+	danger_mark(e, c, now, out);
+	if (event_end(e, &ev, out) == -1) {
+		c = case_of_person(e, person);
+		log_warnx("escalate: case %ld: danger mark not recorded "
+		    "(store)", c->id);
+		note_push(out, ESC_TO_PERSON, person, c->lang,
+		    "esc_danger_failed", vars_make("case", num(nb, c->id),
+		    NULL), 0);
+		return -1;
+	}
+	return 1;
 }
 
 long
@@ -1904,7 +1978,7 @@ static void
 cmd_queue(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
     time_t now, struct esc_notes *out)
 {
-	char nb[32], mb[32];
+	char nb[32], mb[32], key[40];
 	size_t k, shown = 0;
 
 	if (live_cases(e) == 0) {
@@ -1921,20 +1995,18 @@ cmd_queue(struct escalate *e, int i, long n UNUSED, const char *arg UNUSED,
 		shown++;
 		num(nb, c->id);
 		num(mb, (long)((now - c->opened) / 60));
-		if (c->state == STORE_CLAIMED)
-			say_helper(e, out, i, "esc_queue_claimed",
-			    vars_make("case", nb, "lang", c->lang, "minutes",
-			    mb, "helper", helper_name(e, c->helper), NULL),
-			    now);
-		else if (c->state == STORE_OFFERED)
-			say_helper(e, out, i, "esc_queue_offered",
-			    vars_make("case", nb, "lang", c->lang, "minutes",
-			    mb, "helper", helper_name(e, c->helper), NULL),
-			    now);
+		/* esc_queue_STATE, or esc_queue_STATE_danger: marked. */
+		util_snprintf(key, sizeof(key), "esc_queue_%s%s",
+		    c->state == STORE_CLAIMED ? "claimed" :
+		    c->state == STORE_OFFERED ? "offered" : "waiting",
+		    c->danger ? "_danger" : "");
+		if (c->state == STORE_WAITING)
+			say_helper(e, out, i, key, vars_make("case", nb,
+			    "lang", c->lang, "minutes", mb, NULL), now);
 		else
-			say_helper(e, out, i, "esc_queue_waiting",
-			    vars_make("case", nb, "lang", c->lang, "minutes",
-			    mb, NULL), now);
+			say_helper(e, out, i, key, vars_make("case", nb,
+			    "lang", c->lang, "minutes", mb, "helper",
+			    helper_name(e, c->helper), NULL), now);
 	}
 	if (live_cases(e) > shown)
 		say_helper(e, out, i, "esc_queue_more", vars_make("count",
@@ -2331,7 +2403,8 @@ static void
 tick(struct escalate *e, time_t now, struct esc_notes *out)
 {
 	long timeout = e->cfg->escalation.ack_timeout;
-	size_t k;
+	struct esc_case **ended;
+	size_t k, nended = 0;
 
 	for (k = 0; k < e->nhelpers; k++) {
 		struct esc_helper *h = &e->helpers[k];
@@ -2341,9 +2414,12 @@ tick(struct escalate *e, time_t now, struct esc_notes *out)
 			h->gen++;	/* a shift starts: a fresh chance */
 		h->shift_on = on;
 	}
+	/* The offers that time out end first; then every waiting case is
+	 * offered again in the queue's order (a case in danger before one
+	 * whose offer just ended). */
+	ended = xcalloc(e->ncases + 1, sizeof(*ended));
 	for (k = 0; k < e->ncases; k++) {
 		struct esc_case *c = e->cases[k];
-		char nb[32], pb[32];
 
 		if (c->state != STORE_OFFERED || c->withdrawn)
 			continue;
@@ -2361,14 +2437,21 @@ tick(struct escalate *e, time_t now, struct esc_notes *out)
 		}
 		offer_revoke(e, c, c->offer_sent ? "no claim in time" :
 		    "no private conversation in time", 1, now, out);
-		if (!case_dispatch(e, c, now, out) && !c->wait_told) {
-			c->wait_told = 1;
-			person_news(e, out, c, "esc_still_waiting",
-			    vars_make("case", num(nb, c->id), "position",
-			    num(pb, case_position(e, c)), NULL), now);
-		}
+		ended[nended++] = c;
 	}
 	dispatch(e, now, out);
+	for (k = 0; k < nended; k++) {
+		struct esc_case *c = ended[k];
+		char nb[32], pb[32];
+
+		if (c->state != STORE_WAITING || c->wait_told)
+			continue;
+		c->wait_told = 1;
+		person_news(e, out, c, "esc_still_waiting", vars_make("case",
+		    num(nb, c->id), "position", num(pb, case_position(e, c)),
+		    NULL), now);
+	}
+	free(ended);
 	if (e->last_purge == 0 || now - e->last_purge >= PURGE_INTERVAL) {
 		long keep = e->cfg->escalation.retention;
 
@@ -2495,6 +2578,7 @@ cases_load(struct escalate *e)
 		c->opened = v[k].opened;
 		c->offered = v[k].offered;
 		c->claimed = v[k].claimed;
+		c->danger = v[k].danger;
 		c->tried = xcalloc(e->nhelpers + 1, sizeof(*c->tried));
 		v[k].person = v[k].lang = v[k].text = v[k].person_fp = NULL;
 		/* An offer made before the restart is not waited for: the
@@ -2507,6 +2591,7 @@ cases_load(struct escalate *e)
 		}
 		case_add(e, c);
 	}
+	cases_order(e);
 	if (n > 0)
 		log_info("escalate: %zu open cases loaded from the store", n);
 	store_cases_free(v, n);

@@ -100,9 +100,10 @@ struct escalate *escalate_new(const struct config *cfg, struct store *st,
 void escalate_free(struct escalate *e);
 
 /* Opens a case for person with the consented text (already confirmed);
- * danger: it came with words of danger (the helper's offer says so first,
- * until a restart); the person's current fingerprint (env) is kept to
- * notice a key change.
+ * danger: it came with words of danger (stored: the helper's offer says
+ * so first, and the case goes before the others in the queue, after a
+ * restart too); the person's current fingerprint (env) is kept to notice
+ * a key change.
  * Returns the case number (> 0), or -1 when the queue is full (a note says
  * so). Notes tell the person what happens next. */
 long escalate_open(struct escalate *e, const char *person, const char *lang,
@@ -117,6 +118,14 @@ long escalate_open(struct escalate *e, const char *person, const char *lang,
  * "esc_desk_noshift". Changes nothing. */
 void escalate_desk(const struct escalate *e, const char *person,
     const char *lang, time_t now, struct esc_notes *out);
+/* Words of danger from a person whose case waits (not claimed yet): the
+ * case is marked as if it came with them, stored, and moves up the queue;
+ * a helper holding its offer hears it ("esc_offer_now_danger", no words).
+ * Returns 1 if marked now, 0 if there was nothing to mark (no case, a
+ * claimed one, already marked), -1 if the store refused: nothing changed
+ * and the person hears "esc_danger_failed". */
+int escalate_danger(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out);
 /* The person's open case number, or 0. */
 long escalate_case_of(const struct escalate *e, const char *person);
 /* Calls fn with the person of each open case (withdrawn ones included:

@@ -38,17 +38,17 @@ enum stmt {
 };
 
 #define CASE_COLS "id, state, person, lang, text, person_fp, helper, " \
-	"opened, offered, claimed, closed"
+	"opened, offered, claimed, closed, danger"
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_CASE_INSERT] =
 	    "INSERT INTO cases (id, state, person, lang, text, person_fp,"
-	    " helper, opened, offered, claimed, closed)"
-	    " VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    " helper, opened, offered, claimed, closed, danger)"
+	    " VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[S_CASE_UPDATE] =
 	    "UPDATE cases SET state = ?2, person = ?3, lang = ?4, text = ?5,"
 	    " person_fp = ?6, helper = ?7, opened = ?8, offered = ?9,"
-	    " claimed = ?10, closed = ?11 WHERE id = ?1",
+	    " claimed = ?10, closed = ?11, danger = ?12 WHERE id = ?1",
 	[S_CASE_CLOSE] =
 	    "UPDATE cases SET state = 3, text = NULL, person_fp = NULL,"
 	    " closed = ?2 WHERE id = ?1",
@@ -96,7 +96,8 @@ static const char *const stmt_sql[S_COUNT] = {
  * wait briefly, then fail the event (it is retried, and people are told). */
 #define STORE_BUSY_MS	250
 
-/* Version 1. A later version adds a step in store_migrate(). */
+/* Version 1, as the first release wrote it: never edited (a store at
+ * version 1 is brought up to date by the steps after it). */
 static const char schema_v1[] =
     "CREATE TABLE cases ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -129,6 +130,12 @@ static const char schema_v1[] =
     " blocked_pins TEXT,"
     " blocked_at INTEGER NOT NULL DEFAULT 0);"
     "PRAGMA user_version = 1;";
+
+/* Version 2: a case that came with words of danger is marked, and offered
+ * before the others after a restart too. */
+static const char schema_v2[] =
+    "ALTER TABLE cases ADD COLUMN danger INTEGER NOT NULL DEFAULT 0;"
+    "PRAGMA user_version = 2;";
 
 /* What the store knows of the outbox as a whole. EMPTY is set only by
  * outbox_known_empty(), from a committed read; every insert leaves it
@@ -249,33 +256,49 @@ pragma_int(struct store *st, const char *sql, long *out)
 	return 0;
 }
 
+/* Brings the schema to STORE_SCHEMA_VERSION in one transaction: created
+ * (version 0), then each step from the version found; a version newer than
+ * this program's is refused, and a failed step leaves the file as it was. */
 static int
 store_migrate(struct store *st)
 {
+	static const char *const steps[STORE_SCHEMA_VERSION] = {
+		schema_v1, schema_v2,
+	};
 	long version;
+	int i;
 
+	/* Up to date: no write lock needed (a backup may hold it). */
 	if (pragma_int(st, "PRAGMA user_version", &version) == -1)
 		return -1;
-	if (version > STORE_SCHEMA_VERSION) {
-		log_warnx("store: %s has schema version %ld, newer than this "
-		    "program's %d", log_vis(st->path), version,
-		    STORE_SCHEMA_VERSION);
-		return -1;
+	if (version != STORE_SCHEMA_VERSION && (store_exec(st,
+	    "BEGIN IMMEDIATE", "begin schema") == -1 ||
+	    pragma_int(st, "PRAGMA user_version", &version) == -1))
+		goto fail;
+	if (version > STORE_SCHEMA_VERSION || version < 0) {
+		log_warnx("store: %s has schema version %ld, which this "
+		    "program (version %d) does not know", log_vis(st->path),
+		    version, STORE_SCHEMA_VERSION);
+		goto fail;
 	}
-	if (version == 0) {
-		if (store_exec(st, "BEGIN", "begin schema") == -1)
-			return -1;
-		if (store_exec(st, schema_v1, "create schema") == -1) {
-			store_exec(st, "ROLLBACK", "rollback schema");
-			return -1;
-		}
-		if (store_exec(st, "COMMIT", "commit schema") == -1)
-			return -1;
+	if (version == STORE_SCHEMA_VERSION && sqlite3_get_autocommit(st->db))
+		return 0;
+	for (i = (int)version; i < STORE_SCHEMA_VERSION; i++)
+		if (store_exec(st, steps[i], "schema") == -1)
+			goto fail;
+	if (store_exec(st, "COMMIT", "commit schema") == -1)
+		goto fail;
+	if (version == 0)
 		log_info("store: created %s (schema version %d)",
 		    log_vis(st->path), STORE_SCHEMA_VERSION);
-	}
-	/* Later: if (version < 2) { ... ALTER TABLE ...; user_version = 2 } */
+	else if (version < STORE_SCHEMA_VERSION)
+		log_info("store: %s: schema version %ld brought to %d",
+		    log_vis(st->path), version, STORE_SCHEMA_VERSION);
 	return 0;
+fail:
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, "ROLLBACK", "rollback schema");
+	return -1;
 }
 
 struct store *
@@ -427,6 +450,7 @@ bind_case(sqlite3_stmt *s, const struct store_case *c, int first)
 	rc |= sqlite3_bind_int64(s, first + 7, (sqlite3_int64)c->offered);
 	rc |= sqlite3_bind_int64(s, first + 8, (sqlite3_int64)c->claimed);
 	rc |= sqlite3_bind_int64(s, first + 9, (sqlite3_int64)c->closed);
+	rc |= sqlite3_bind_int(s, first + 10, c->danger ? 1 : 0);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
@@ -445,6 +469,7 @@ read_case(sqlite3_stmt *s, struct store_case *c)
 	c->offered = (time_t)sqlite3_column_int64(s, 8);
 	c->claimed = (time_t)sqlite3_column_int64(s, 9);
 	c->closed = (time_t)sqlite3_column_int64(s, 10);
+	c->danger = sqlite3_column_int(s, 11) != 0;
 	if (c->person == NULL)
 		c->person = xstrdup("");
 	if (c->lang == NULL)
@@ -457,7 +482,7 @@ store_case_insert(struct store *st, const struct store_case *c)
 	sqlite3_stmt *s = stmt_get(st, S_CASE_INSERT);
 
 	if (bind_case(s, c, 1) == -1 || (c->id > 0 &&
-	    sqlite3_bind_int64(s, 11, c->id) != SQLITE_OK))
+	    sqlite3_bind_int64(s, 12, c->id) != SQLITE_OK))
 		return store_fail(st, "bind new case");
 	if (stmt_done(st, s, "insert case") == -1)
 		return -1;

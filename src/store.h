@@ -18,7 +18,9 @@
  *   deleted text the WAL is checkpointed and truncated, so the old page
  *   images that held it are gone from the -wal file too.
  * - An event's writes commit or roll back together (store_apply).
- * - PRAGMA user_version is the schema version; a newer one is refused.
+ * - PRAGMA user_version is the schema version; a newer one is refused, an
+ *   older one is brought up to date at open, in one transaction (version
+ *   2 added cases.danger).
  * - Every error is logged once, here, with what was being done; callers only
  *   see -1.
  */
@@ -30,7 +32,7 @@
 
 #define STORE_FILE		"secours.db"
 #define STORE_WITHDRAWN_FILE	"secours.withdrawn"
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 struct store;
 
@@ -54,6 +56,7 @@ struct store_case {
 	time_t		 offered;
 	time_t		 claimed;
 	time_t		 closed;
+	int		 danger;	/* came with words of danger */
 };
 
 /* A message waiting for its recipient (a person offline, or a helper

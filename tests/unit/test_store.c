@@ -168,6 +168,174 @@ test_cases(void)
 	store_case_release(&c2);
 }
 
+/* The danger mark (schema version 2) is written and read back, after a
+ * close and reopen too. */
+static void
+test_danger(void)
+{
+	struct store *st;
+	struct store_case c, *v;
+	size_t n, k;
+	int marked = -1, plain = -1;
+
+	st = store_open(dir);
+	new_case(&c, "p3@example.org", "they are at my door", 1100);
+	c.danger = 1;
+	c.id = store_case_insert(st, &c);
+	CHECK(c.id > 0, "danger: insert a marked case");
+	store_case_release(&c);
+	store_close(st);
+
+	st = store_open(dir);
+	CHECK_INT(0, store_cases_open(st, &v, &n), "danger: list");
+	for (k = 0; k < n; k++) {
+		if (strcmp(v[k].person, "p3@example.org") == 0)
+			marked = v[k].danger;
+		if (strcmp(v[k].person, "p1@example.org") == 0)
+			plain = v[k].danger;
+	}
+	CHECK_INT(1, marked, "danger: the mark survives close and reopen");
+	CHECK_INT(0, plain, "danger: an ordinary case is not marked");
+	/* An update writes the mark too (words of danger while it waits). */
+	for (k = 0; k < n; k++)
+		if (strcmp(v[k].person, "p1@example.org") == 0) {
+			v[k].danger = 1;
+			CHECK_INT(0, store_case_update(st, &v[k]),
+			    "danger: mark an open case");
+		}
+	store_cases_free(v, n);
+	store_close(st);
+	CHECK_INT(2, raw_int("SELECT count(*) FROM cases WHERE danger = 1"),
+	    "danger: both marks on disk");
+}
+
+/* The tables as schema version 1 created them (the first release): a
+ * file written by the old code, to be opened by this one. A frozen copy on
+ * purpose, not store.c's schema_v1: the test must still build the old file
+ * if that string is ever touched. */
+static const char old_v1[] =
+    "CREATE TABLE cases ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " state INTEGER NOT NULL,"
+    " person TEXT NOT NULL COLLATE NOCASE,"
+    " lang TEXT NOT NULL,"
+    " text TEXT,"
+    " person_fp TEXT,"
+    " helper TEXT COLLATE NOCASE,"
+    " opened INTEGER NOT NULL,"
+    " offered INTEGER NOT NULL DEFAULT 0,"
+    " claimed INTEGER NOT NULL DEFAULT 0,"
+    " closed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id INTEGER NOT NULL,"
+    " recipient TEXT NOT NULL COLLATE NOCASE,"
+    " lang TEXT NOT NULL,"
+    " key TEXT NOT NULL,"
+    " vars BLOB,"
+    " sensitive INTEGER NOT NULL,"
+    " fp TEXT,"
+    " created INTEGER NOT NULL);"
+    "CREATE INDEX outbox_recipient ON outbox (recipient);"
+    "CREATE TABLE helpers ("
+    " jid TEXT PRIMARY KEY COLLATE NOCASE,"
+    " duty INTEGER NOT NULL DEFAULT 0,"
+    " blocked INTEGER NOT NULL DEFAULT 0,"
+    " blocked_fp TEXT,"
+    " blocked_pins TEXT,"
+    " blocked_at INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO cases (state, person, lang, text, opened)"
+    " VALUES (0, 'old1@example.org', 'es', 'me están siguiendo', 500);"
+    "INSERT INTO cases (state, person, lang, text, helper, opened,"
+    " offered, claimed) VALUES (2, 'old2@example.org', 'fr', NULL,"
+    " 'alice@h.org', 510, 520, 530);"
+    "INSERT INTO outbox (case_id, recipient, lang, key, vars, sensitive,"
+    " created) VALUES (2, 'old2@example.org', 'fr', 'esc_claimed',"
+    " NULL, 0, 540);"
+    "INSERT INTO helpers (jid, duty) VALUES ('alice@h.org', -1);"
+    "PRAGMA user_version = 1;";
+
+/* A store at version 1, written by the old code, opens: every case, waiting
+ * message and setting is kept, none marked; the step is one transaction
+ * (a lock held by another process leaves the file at version 1). */
+static void
+test_migrate_v1(void)
+{
+	char odir[300], opath[360], cmd[400];
+	struct store *st;
+	struct store_case *v;
+	struct store_msg *m;
+	struct store_helper h;
+	sqlite3 *db, *locker;
+	size_t n;
+
+	snprintf(odir, sizeof(odir), "%s/v1", tmp);
+	snprintf(opath, sizeof(opath), "%s/%s", odir, STORE_FILE);
+	mkdir(odir, 0700);
+	if (sqlite3_open(opath, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA journal_mode = WAL;", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, old_v1, NULL, NULL, NULL) != SQLITE_OK) {
+		CHECK(0, "migrate: build a version 1 file");
+		sqlite3_close(db);
+		return;
+	}
+	sqlite3_close(db);
+	chmod(opath, 0600);
+
+	/* Another process holds the write lock: refused, nothing changed. */
+	sqlite3_open(opath, &locker);
+	sqlite3_exec(locker, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
+	CHECK(store_open(odir) == NULL, "migrate: refused while locked");
+	sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(locker);
+	snprintf(dbpath, sizeof(dbpath), "%s", opath);
+	CHECK_INT(1, raw_int("PRAGMA user_version"),
+	    "migrate: still version 1 after the refusal");
+
+	st = store_open(odir);
+	CHECK(st != NULL, "migrate: a version 1 store opens");
+	CHECK_INT(STORE_SCHEMA_VERSION, raw_int("PRAGMA user_version"),
+	    "migrate: brought to this version");
+	if (st == NULL)
+		goto out;
+	CHECK_INT(0, store_cases_open(st, &v, &n), "migrate: list cases");
+	CHECK_INT(2, n, "migrate: every open case kept");
+	if (n == 2) {
+		CHECK_STR("old1@example.org", v[0].person, "migrate: person");
+		CHECK_STR("me están siguiendo", v[0].text, "migrate: text");
+		CHECK_INT(0, v[0].danger, "migrate: an old case is not marked");
+		CHECK_INT(STORE_CLAIMED, v[1].state, "migrate: state");
+		CHECK_STR("alice@h.org", v[1].helper, "migrate: helper");
+		CHECK_INT(530, v[1].claimed, "migrate: claimed time");
+		v[0].danger = 1;
+		CHECK_INT(0, store_case_update(st, &v[0]),
+		    "migrate: the mark is written");
+	}
+	store_cases_free(v, n);
+	CHECK_INT(0, store_outbox_list(st, "old2@example.org", &m, &n),
+	    "migrate: list waiting messages");
+	CHECK_INT(1, n, "migrate: the waiting message kept");
+	store_msgs_free(m, n);
+	CHECK_INT(0, store_helper_get(st, "alice@h.org", &h),
+	    "migrate: helper settings");
+	CHECK_INT(STORE_DUTY_OFF, h.duty, "migrate: DUTY OFF kept");
+	store_helper_release(&h);
+	CHECK_INT(3, store_case_next_id(st), "migrate: numbers go on");
+	store_close(st);
+	st = store_open(odir);
+	CHECK(st != NULL, "migrate: reopen at the new version");
+	CHECK_INT(0, store_cases_open(st, &v, &n), "migrate: list again");
+	CHECK(n == 2 && v[0].danger == 1, "migrate: the mark survives");
+	store_cases_free(v, n);
+	store_close(st);
+out:
+	snprintf(dbpath, sizeof(dbpath), "%s/%s", dir, STORE_FILE);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", odir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", odir);
+}
+
 static void
 test_outbox(void)
 {
@@ -540,9 +708,17 @@ test_refusals(void)
 {
 	char other[512];
 
-	raw_exec("PRAGMA user_version = 2");
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    STORE_SCHEMA_VERSION + 1);
+	raw_exec(sql);
 	CHECK(store_open(dir) == NULL, "refuse: a newer schema version");
-	raw_exec("PRAGMA user_version = 1");
+	CHECK_INT(STORE_SCHEMA_VERSION + 1, raw_int("PRAGMA user_version"),
+	    "refuse: the newer file is left as it was");
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    STORE_SCHEMA_VERSION);
+	raw_exec(sql);
 	snprintf(other, sizeof(other), "%s/elsewhere.db", tmp);
 	rename(dbpath, other);
 	if (symlink(other, dbpath) == 0)
@@ -581,6 +757,8 @@ main(void)
 	test_apply();
 	test_outbox_empty();
 	test_withdrawn();
+	test_danger();
+	test_migrate_v1();
 	test_refusals();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)

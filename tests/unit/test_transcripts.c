@@ -1342,9 +1342,10 @@ ev_fp(struct t_run *r, struct t_peer *p, char *arg)
 	p->f.verified = 0;
 }
 
-/* "open LANG TEXT": the person said yes to a human. */
+/* "open LANG TEXT": the person said yes to a human; "danger LANG TEXT":
+ * to a request that came with words of danger. */
 static void
-ev_open(struct t_run *r, struct t_peer *p, char *arg)
+open_as(struct t_run *r, struct t_peer *p, char *arg, int danger)
 {
 	char *lang = word(&arg);
 
@@ -1352,8 +1353,29 @@ ev_open(struct t_run *r, struct t_peer *p, char *arg)
 		fail(r, "open: expected LANG TEXT");
 		return;
 	}
-	r->last = escalate_open(r->e, p->jid, lang, trim(arg), 0, r->now,
+	r->last = escalate_open(r->e, p->jid, lang, trim(arg), danger, r->now,
 	    &r->notes);
+	r->have_last = 1;
+}
+
+static void
+ev_open(struct t_run *r, struct t_peer *p, char *arg)
+{
+	open_as(r, p, arg, 0);
+}
+
+static void
+ev_danger(struct t_run *r, struct t_peer *p, char *arg)
+{
+	open_as(r, p, arg, 1);
+}
+
+/* "mark": words of danger from the person while their case waits. */
+static void
+ev_mark(struct t_run *r, struct t_peer *p, char *arg)
+{
+	(void)arg;
+	r->last = escalate_danger(r->e, p->jid, r->now, &r->notes);
 	r->have_last = 1;
 }
 
@@ -1486,6 +1508,8 @@ static const struct {
 	{ "reach", DRIVE_ESC, ev_reach },
 	{ "fp", DRIVE_ESC, ev_fp },
 	{ "open", DRIVE_ESC, ev_open },
+	{ "danger", DRIVE_ESC, ev_danger },
+	{ "mark", DRIVE_ESC, ev_mark },
 	{ "status", DRIVE_ESC, ev_status },
 	{ "cancel", DRIVE_ESC, ev_cancel },
 	{ "lock", DRIVE_ESC, ev_lock },
