@@ -1535,7 +1535,8 @@ say_request(struct turn *t)
 	struct esc_notes notes;
 
 	esc_notes_init(&notes);
-	escalate_status(t->b->esc, t->peer, t->now, &notes);
+	escalate_status(t->b->esc, t->peer, turn_lang(t), t->now,
+	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
 	say_phrase_line(t, "danger_queue");
@@ -1939,7 +1940,8 @@ cmd_status(struct turn *t, const char *arg)
 		/* An open case, else a handoff of the last 24 hours. */
 		esc_notes_init(&notes);
 		if (escalate_case_of(b->esc, t->peer) > 0)
-			escalate_status(b->esc, t->peer, t->now, &notes);
+			escalate_status(b->esc, t->peer, turn_lang(t),
+			    t->now, &notes);
 		else
 			escalate_handoff_status(b->esc, t->peer, t->now,
 			    &notes);
@@ -2190,7 +2192,8 @@ cmd_human(struct turn *t, const char *arg)
 		struct esc_notes notes;
 
 		esc_notes_init(&notes);
-		escalate_status(b->esc, t->peer, t->now, &notes);
+		escalate_status(b->esc, t->peer, turn_lang(t), t->now,
+		    &notes);
 		if (notes.n == 0)
 			say_key(t, "human_already");
 		emit_notes(t, &notes);
