@@ -1625,7 +1625,7 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	    i < DANGER_AGREE; i++) {
 		if (i < m && rd != SEARCH_NONE && rhits[i].page == hits[0].page)
 			whole = 1;
-		if (i < *n && hits[i].page == rhits[0].page)
+		if (m > 0 && i < *n && hits[i].page == rhits[0].page)
 			part = 1;
 	}
 	if (whole && sure_of(b, d, hits, *n))
@@ -1737,7 +1737,8 @@ say_request(struct turn *t)
 	struct esc_notes notes;
 
 	esc_notes_init(&notes);
-	escalate_status(t->b->esc, t->peer, t->now, &notes);
+	escalate_status(t->b->esc, t->peer, turn_lang(t), t->now,
+	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
 	say_phrase_line(t, "danger_queue");
@@ -2177,7 +2178,8 @@ cmd_status(struct turn *t, const char *arg)
 		/* An open case, else a handoff of the last 24 hours. */
 		esc_notes_init(&notes);
 		if (escalate_case_of(b->esc, t->peer) > 0)
-			escalate_status(b->esc, t->peer, t->now, &notes);
+			escalate_status(b->esc, t->peer, turn_lang(t),
+			    t->now, &notes);
 		else
 			escalate_handoff_status(b->esc, t->peer, t->now,
 			    &notes);
@@ -2428,7 +2430,8 @@ cmd_human(struct turn *t, const char *arg)
 		struct esc_notes notes;
 
 		esc_notes_init(&notes);
-		escalate_status(b->esc, t->peer, t->now, &notes);
+		escalate_status(b->esc, t->peer, turn_lang(t), t->now,
+		    &notes);
 		if (notes.n == 0)
 			say_key(t, "human_already");
 		emit_notes(t, &notes);
@@ -2891,33 +2894,51 @@ question_lang(struct turn *t, const char *text, const char *folded)
 }
 
 /*
- * 1 if folded text asks about the bot and nothing else: a [you] word
- * ("you", "tu", "eres"), a [you.talk] one ("who am i talking to", "je
- * parle à qui") or a [you.what] one ("c'est un robot ?", "am i talking to
- * a robot": s13-conv2, a tester's), and no other word but these and
- * stopwords (or one letter: the "c" of "c'est"): "who are you", "qui
- * es-tu", "are you a bot", "eres humano". The search has nothing to look
+ * 1 if folded text asks about the bot and nothing else, in one language:
+ * a [you] word ("you", "tu", "eres") with a [you.what] one ("are you a
+ * bot", "eres humano") or with [you.ask] words only ("who are you", "qui
+ * es-tu", "are you there"); a [you.talk] word with stopwords ("who am i
+ * talking to", "je parle à qui", "am i talking to a robot": s13-conv2);
+ * or a [you.what] word with [you.ask] words only ("c'est un robot ?",
+ * "bot?"). One letter counts for nothing (the "c" of "c'est"). "are you
+ * with them", "do you know them", "i need you" are not about the bot,
+ * nor "j'ai besoin de vous" (English "ai"). The search has nothing to look
  * for but the desk itself (any of its pages alike, or in a guide without
  * them, another desk's); in any guide, the bot says what it is.
  */
 static int
 about_bot(const char *folded)
 {
-	const char *p = folded, *sep = " -',.;:!?";
-	int about = 0;
+	const struct lang_row *r;
+	const char *p, *sep = " -',.;:!?";
 	size_t n;
 
-	for (p += strspn(p, sep); *p != '\0'; p += strspn(p, sep)) {
-		n = strcspn(p, sep);
-		if (lang_match("you", p, n, NULL) ||
-		    lang_match("you.talk", p, n, NULL) ||
-		    lang_match("you.what", p, n, NULL))
-			about = 1;
-		else if (n > 1 && !lang_is_stopword(p, n))
-			return 0;
-		p += n;
+	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
+		int you = 0, talk = 0, what = 0, other = 0, subject = 0;
+
+		for (p = folded + strspn(folded, sep); *p != '\0' &&
+		    !subject; p += strspn(p, sep)) {
+			n = strcspn(p, sep);
+			if (n < 2)
+				;	/* one letter: the "c" of "c'est" */
+			else if (lang_match_in(r->code, "you", p, n))
+				you = 1;
+			else if (lang_match_in(r->code, "you.talk", p, n))
+				talk = 1;
+			else if (lang_match_in(r->code, "you.what", p, n))
+				what = 1;
+			else if (!lang_match_in(r->code, "you.ask", p, n)) {
+				subject = !lang_is_stopword(p, n);
+				other = 1;
+			}
+			p += n;
+		}
+		if (subject)
+			continue;
+		if (talk || (you && what) || ((you || what) && !other))
+			return 1;
 	}
-	return about;
+	return 0;
 }
 
 /* Keeps text as the question HUMAN offers to pass on (cut at max_text). */
@@ -3083,8 +3104,10 @@ person_text(struct turn *t, const char *text)
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
 			    text, folded) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
-		} else
+		} else {
 			keep_question(t, text);
+			w->nheld = 0;
+		}
 		goto done;
 	}
 	/* Fear with no subject ("j'ai peur", "tengo miedo") or a threat the
@@ -3093,7 +3116,11 @@ person_text(struct turn *t, const char *text)
 	if (intent_fear(b->intent, text, &hl)) {
 		follow_lang(t, hl);
 		w->nlisting = 0;
-		say_phrase_line(t, "fear_ask");
+		/* With a request waiting: where it stands, as for a plea. */
+		if (has_request(t))
+			say_request(t);
+		else
+			say_phrase_line(t, "fear_ask");
 		goto done;
 	}
 	/*
@@ -3108,7 +3135,14 @@ person_text(struct turn *t, const char *text)
 		set_lang(w, hl, LANG_DETECTED);
 	w->danger = 0;
 	if (about_bot(folded)) {
-		say_key(t, "about_bot");
+		/* An old list held for MORE would answer another message. */
+		w->nheld = 0;
+		/* With a request waiting: where it stands, not HUMAN. */
+		if (has_request(t)) {
+			say_key(t, "about_bot_request");
+			say_request(t);
+		} else
+			say_key(t, "about_bot");
 		goto done;
 	}
 	answer_question(t, text, hl != NULL ? hl : w->lang);

@@ -149,6 +149,9 @@ static const struct lang_key {
 	{ .name = "you.what", .use = USE_MATCH,
 	    .doc = "with a [you] word and stopwords only, asks what the bot "
 	    "is (are you a bot, tu es humain): the bot says it" },
+	{ .name = "you.ask", .use = USE_MATCH,
+	    .doc = "with a [you] word and nothing else, asks who the bot is "
+	    "(who are you, qui es-tu, are you there): the bot says it" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
 	{ .name = "follow.next", .use = USE_MATCH,

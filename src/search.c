@@ -1508,10 +1508,12 @@ word_byte(char c)
  * of words of it is a branch.not item ("no longer", "n'avez plus", "ya no",
  * "can't", "locked out", "no access", "pas accès"), BRANCH_STILL for a
  * branch.still word ("still", "toujours", "todavía"), ASK_DEFINE for an
- * ask.define word or pair of words ("what is", "veut dire"), and so on
- * for each key below (section_tense() reads the last three), all read
- * from the language files (lang_match_in()), lang's or, when it is NULL,
- * every language's. A section keeps the bits below 256 (s->branch). */
+ * ask.define word or pair of words ("what is", "veut dire"), ASK_UNKNOWN
+ * for an ask.unknown word or run of two or three words ("no idea", "no sé
+ * quién": Spanish "no se" alone is also the reflexive "no se carga"), and
+ * so on for each key below (section_tense() reads the last three), all
+ * read from the language files (lang_match_in()), lang's or, when it is
+ * NULL, every language's. A section keeps the bits below 256 (s->branch). */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
@@ -1547,7 +1549,7 @@ text_tense(const char *f, size_t prev, size_t i, size_t n, int first,
 static unsigned
 text_branch(const char *text, const char *lang)
 {
-	size_t flen, i = 0, n, prev = 0;
+	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0;
 	char *f;
 	unsigned r = 0;
 	int first = 1;
@@ -1573,11 +1575,15 @@ text_branch(const char *text, const char *lang)
 		    lang_match_in(lang, "ask.define", f + prev, i + n - prev)))
 			r |= ASK_DEFINE;
 		if (lang_match_in(lang, "ask.unknown", f + i, n) || (!first &&
-		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)))
+		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)) ||
+		    (words >= 2 && lang_match_in(lang, "ask.unknown", f + prev2,
+		    i + n - prev2)))
 			r |= ASK_UNKNOWN;
 		r |= text_tense(f, prev, i, n, first, lang);
 		first = 0;
+		prev2 = prev;
 		prev = i;
+		words++;
 		i += n;
 	}
 	free(f);
@@ -3561,7 +3567,9 @@ hits_router(const struct search *s, const char *text, const char *lang,
 		;
 	if (k == nr || r[k].score < W_ROUTER_UNKNOWN * hits[0].score)
 		return;
-	/* The first hit's page and score, the list's own measures. */
+	/* The first hit's page and score, the list's own measures: its
+	 * words, and the refusal, key and topic flags its own run gave it
+	 * (not the first hit's). */
 	h = hits[0];
 	h.section = r[k].section;
 	h.coverage = r[k].coverage;
@@ -3571,6 +3579,15 @@ hits_router(const struct search *s, const char *text, const char *lang,
 	h.off_subject = r[k].off_subject;
 	h.ask = r[k].ask;
 	h.ask_id = r[k].ask_id;
+	h.lacks_key = r[k].lacks_key;
+	h.key_mention = r[k].key_mention;
+	h.topics = r[k].topics;
+	h.title_topics = r[k].title_topics;
+	h.page_topics = r[k].page_topics;
+	h.page_share = r[k].page_share;
+	h.page_ask = r[k].page_ask;
+	h.notask = r[k].notask;
+	h.notask_id = r[k].notask_id;
 	for (j = 1; j + 1 < nhits && hits[j].section != h.section; j++)
 		;
 	if (nhits > 1)
