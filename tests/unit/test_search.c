@@ -3815,6 +3815,69 @@ test_defacement(void)
 	lexicon_free(lx);
 }
 
+/*
+ * The desk's own page (replies/this-desk.*.md, s13-desk): someone
+ * elsewhere claiming to be the desk, and how to reach it. Before, "someone
+ * on telegram says they are you and asks for my password" went to the
+ * account pages, "quelqu'un se fait passer pour vous sur signal" to
+ * TextSecure and "¿cómo los contacto?" to "Avisar a tus contactos". Each
+ * goes first to the desk's section in its own language; someone
+ * pretending to be the person writing stays with the impersonation page.
+ */
+static void
+test_desk_page(void)
+{
+	static const struct {
+		const char *q, *lang, *want;
+	} cases[] = {
+		{ "is this desk legit? someone on telegram says they are you "
+		    "and asks for my password", "en",
+		    "Check that it's really us" },
+		{ "je crois que quelqu'un se fait passer pour vous sur "
+		    "signal", "fr", "Vérifier que c'est bien nous" },
+		{ "alguien en whatsapp dice que es de este servicio y me pide "
+		    "la contraseña", "es", "Comprobar que somos nosotros" },
+		{ "¿cómo los contacto?", "es", "Hablar con una persona" },
+	};
+	static const struct {
+		const char *q, *lang;
+	} me[] = {
+		{ "someone is pretending to be me on instagram", "en" },
+		{ "alguien se hace pasar por mí en facebook", "es" },
+	};
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024], name[160];
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	const char *stem;
+	size_t i, n, len = 0;
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
+	s = search_new_lex(g, lx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)util_snprintf(name, sizeof(name), "\"%s\": the desk's "
+		    "\"%s\"", cases[i].q, cases[i].want);
+		CHECK(first_heading(g, s, cases[i].q, cases[i].lang,
+		    cases[i].want), name);
+	}
+	for (i = 0; i < sizeof(me) / sizeof(me[0]); i++) {
+		n = search_query(s, me[i].q, me[i].lang, h, 3);
+		stem = n >= 1 ? guide_page_stem(g, h[0].page, &len) : "";
+		(void)util_snprintf(name, sizeof(name), "\"%s\": the "
+		    "impersonation page, not the desk's", me[i].q);
+		CHECK(n >= 1 && len == 13 && memcmp(stem, "impersonation",
+		    13) == 0, name);
+	}
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 int
 main(void)
 {
@@ -3875,5 +3938,6 @@ main(void)
 	test_unknown_router();
 	test_unknown_pair();
 	test_defacement();
+	test_desk_page();
 	return TAP_DONE();
 }
