@@ -3768,6 +3768,21 @@ test_unknown_pair(void)
 	guide_free(g);
 }
 
+/* A search over the shipped guide (TOP_SRCDIR/replies) and its lexicon,
+ * loaded into g and lx. */
+static struct search *
+shipped_search(struct guide *g, struct lexicon *lx)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024];
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
+	return search_new_lex(g, lx);
+}
+
 /*
  * A defaced site (replies/website-down.*.md, s13-pages): before its
  * section, "hackers changed our homepage" went to the account pages
@@ -3789,18 +3804,13 @@ test_defacement(void)
 		{ "hackearon la web y pusieron un mensaje", "es",
 		    "Si el sitio fue desfigurado (cambiaron sus páginas)" },
 	};
-	const char *top = getenv("TOP_SRCDIR");
-	char replies[1024], name[128];
+	char name[128];
 	struct lexicon *lx = lexicon_new();
 	struct guide *g = guide_new();
 	struct search *s;
 	size_t i;
 
-	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
-	    top ? top : ".");
-	CHECK(lexicon_load_dir(lx, replies) > 0 &&
-	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
-	s = search_new_lex(g, lx);
+	s = shipped_search(g, lx);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		(void)util_snprintf(name, sizeof(name), "\"%s\": the "
 		    "defaced-site section", cases[i].q);
@@ -3845,8 +3855,7 @@ test_desk_page(void)
 		{ "someone is pretending to be me on instagram", "en" },
 		{ "alguien se hace pasar por mí en facebook", "es" },
 	};
-	const char *top = getenv("TOP_SRCDIR");
-	char replies[1024], name[160];
+	char name[160];
 	struct lexicon *lx = lexicon_new();
 	struct guide *g = guide_new();
 	struct search *s;
@@ -3854,11 +3863,7 @@ test_desk_page(void)
 	const char *stem;
 	size_t i, n, len = 0;
 
-	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
-	    top ? top : ".");
-	CHECK(lexicon_load_dir(lx, replies) > 0 &&
-	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
-	s = search_new_lex(g, lx);
+	s = shipped_search(g, lx);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		(void)util_snprintf(name, sizeof(name), "\"%s\": the desk's "
 		    "\"%s\"", cases[i].q, cases[i].want);
