@@ -3840,6 +3840,21 @@ test_unknown_pair(void)
 	guide_free(g);
 }
 
+/* A search over the shipped guide (TOP_SRCDIR/replies) and its lexicon,
+ * loaded into g and lx. */
+static struct search *
+shipped_search(struct guide *g, struct lexicon *lx)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024];
+
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0 &&
+	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
+	return search_new_lex(g, lx);
+}
+
 /*
  * Someone it happened to does not want the section for next time
  * (search.c: section_tense()). A section whose heading says it is for
@@ -3940,18 +3955,13 @@ test_defacement(void)
 		{ "hackearon la web y pusieron un mensaje", "es",
 		    "Si el sitio fue desfigurado (cambiaron sus páginas)" },
 	};
-	const char *top = getenv("TOP_SRCDIR");
-	char replies[1024], name[128];
+	char name[128];
 	struct lexicon *lx = lexicon_new();
 	struct guide *g = guide_new();
 	struct search *s;
 	size_t i;
 
-	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
-	    top ? top : ".");
-	CHECK(lexicon_load_dir(lx, replies) > 0 &&
-	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
-	s = search_new_lex(g, lx);
+	s = shipped_search(g, lx);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		(void)util_snprintf(name, sizeof(name), "\"%s\": the "
 		    "defaced-site section", cases[i].q);
@@ -3961,6 +3971,64 @@ test_defacement(void)
 	CHECK(!first_heading(g, s, "my facebook was hacked and they changed "
 	    "the password", "en", cases[0].want), "a hacked account is "
 	    "not a defaced site");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
+ * The desk's own page (replies/this-desk.*.md, s13-desk): someone
+ * elsewhere claiming to be the desk, and how to reach it. Before, "someone
+ * on telegram says they are you and asks for my password" went to the
+ * account pages, "quelqu'un se fait passer pour vous sur signal" to
+ * TextSecure and "¿cómo los contacto?" to "Avisar a tus contactos". Each
+ * goes first to the desk's section in its own language; someone
+ * pretending to be the person writing stays with the impersonation page.
+ */
+static void
+test_desk_page(void)
+{
+	static const struct {
+		const char *q, *lang, *want;
+	} cases[] = {
+		{ "is this desk legit? someone on telegram says they are you "
+		    "and asks for my password", "en",
+		    "Check that it's really us" },
+		{ "je crois que quelqu'un se fait passer pour vous sur "
+		    "signal", "fr", "Vérifier que c'est bien nous" },
+		{ "alguien en whatsapp dice que es de este servicio y me pide "
+		    "la contraseña", "es", "Comprobar que somos nosotros" },
+		{ "¿cómo los contacto?", "es", "Hablar con una persona" },
+	};
+	static const struct {
+		const char *q, *lang;
+	} me[] = {
+		{ "someone is pretending to be me on instagram", "en" },
+		{ "alguien se hace pasar por mí en facebook", "es" },
+	};
+	char name[160];
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	const char *stem;
+	size_t i, n, len = 0;
+
+	s = shipped_search(g, lx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)util_snprintf(name, sizeof(name), "\"%s\": the desk's "
+		    "\"%s\"", cases[i].q, cases[i].want);
+		CHECK(first_heading(g, s, cases[i].q, cases[i].lang,
+		    cases[i].want), name);
+	}
+	for (i = 0; i < sizeof(me) / sizeof(me[0]); i++) {
+		n = search_query(s, me[i].q, me[i].lang, h, 3);
+		stem = n >= 1 ? guide_page_stem(g, h[0].page, &len) : "";
+		(void)util_snprintf(name, sizeof(name), "\"%s\": the "
+		    "impersonation page, not the desk's", me[i].q);
+		CHECK(n >= 1 && len == 13 && memcmp(stem, "impersonation",
+		    13) == 0, name);
+	}
 	search_free(s);
 	guide_free(g);
 	lexicon_free(lx);
@@ -4028,5 +4096,6 @@ main(void)
 	test_unknown_pair();
 	test_tense();
 	test_defacement();
+	test_desk_page();
 	return TAP_DONE();
 }
