@@ -1006,7 +1006,7 @@ hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
 
 	w->nheld = 0;
 	if ((d == SEARCH_CHOICES || d == SEARCH_PAGE) &&
-	    words >= SEARCH_LONG_WORDS)
+	    (words >= SEARCH_LONG_WORDS || w->danger == DANGER_NOW))
 		k = pick_choices(t, hits, n, 0, secs);
 	if (k == 0)
 		return;
@@ -1382,6 +1382,47 @@ sure_of(const struct bot *b, enum search_outcome d,
 	    !search_hit_refused(&hits[0]);
 }
 
+/* Is section sec among hits h[0..n)? */
+static int
+hit_in(const struct search_hit *h, size_t n, size_t sec)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].section == sec)
+			return 1;
+	return 0;
+}
+
+/*
+ * The choices a danger reply holds when neither search is sure (s13-fixd):
+ * the sections both found (in the order of rhits, the message without its
+ * danger words), then those of rhits and of hits (the whole message: the
+ * partner who spies, the threat of harm, the danger's own subject) in
+ * turn; m is 0 when the rest is no question. Into hits, at most max;
+ * returns how many.
+ */
+static size_t
+danger_choices(struct search_hit *hits, size_t n,
+    const struct search_hit *rhits, size_t m, size_t max)
+{
+	struct search_hit all[3 * BOT_NHITS];
+	size_t k = 0;
+
+	n = n < BOT_NHITS ? n : BOT_NHITS;
+	m = m < BOT_NHITS ? m : BOT_NHITS;
+	for (size_t i = 0; i < m; i++)
+		if (hit_in(hits, n, rhits[i].section))
+			all[k++] = rhits[i];
+	for (size_t i = 0; i < BOT_NHITS; i++) {
+		if (i < m && !hit_in(all, k, rhits[i].section))
+			all[k++] = rhits[i];
+		if (i < n && !hit_in(all, k, hits[i].section))
+			all[k++] = hits[i];
+	}
+	k = k < max ? k : max;
+	memcpy(hits, all, k * sizeof(*hits));
+	return k;
+}
+
 /*
  * What follows the reply to danger now (d, hits and *n: the search of the
  * whole message): a section only when the search is sure of it and the
@@ -1421,8 +1462,8 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	}
 	free(rest);
 	rd = search_decide(rhits, m, min_score(b));
-	for (size_t i = 0; (words >= 2 || topic) && *n > 0 &&
-	    i < DANGER_AGREE; i++) {
+	for (size_t i = 0; (words >= 2 || (topic & INTENT_REST_TOPIC)) &&
+	    *n > 0 && i < DANGER_AGREE; i++) {
 		if (i < m && rd != SEARCH_NONE && rhits[i].page == hits[0].page)
 			whole = 1;
 		if (i < *n && hits[i].page == rhits[0].page)
@@ -1430,12 +1471,20 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	}
 	if (whole && sure_of(b, d, hits, *n))
 		return SEARCH_ANSWER;
-	memcpy(hits, rhits, m * sizeof(*hits));
-	*n = m;
-	if (part && sure_of(b, rd, rhits, m))
+	if (part && sure_of(b, rd, rhits, m)) {
+		memcpy(hits, rhits, m * sizeof(*hits));
+		*n = m;
 		return SEARCH_ANSWER;
-	return rd == SEARCH_NONE || (words < 2 && !topic) ? SEARCH_NONE :
-	    SEARCH_CHOICES;
+	}
+	if (rd == SEARCH_NONE || (words < 3 && !(topic & INTENT_REST_TOPIC)))
+		m = 0;
+	/* The danger alone ("a car is following me", "au secours"): its
+	 * hits are its danger words matched anywhere, nothing to hold. */
+	if (!(topic & (INTENT_REST_TOPIC | INTENT_REST_GOES_ON)) &&
+	    (*n == 0 || hits[0].words < SEARCH_LONG_WORDS))
+		m = *n = 0;
+	*n = danger_choices(hits, *n, rhits, m, max);
+	return *n > 0 ? SEARCH_CHOICES : SEARCH_NONE;
 }
 
 /*

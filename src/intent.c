@@ -540,8 +540,11 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 	nclause = danger_clauses(in, text, &clause);
 	doer = done_match(in, clause, nclause, 0) != NULL;
 	clauses_free(clause, nclause);
+	if (doer && rule_match(in, L_STILL, w) != NULL)
+		*topic |= INTENT_REST_GOES_ON;
+	/* The doer stays: "my husband", "mon ex" are what point to the
+	 * partner's pages (s13-fixd); only the act and the place go. */
 	if (doer || scene_match(in, w) != NULL) {
-		blank_all(in, L_WHO, w, NULL);
 		blank_all(in, L_ACT, w, NULL);
 		blank_all(in, L_WHERE, w, NULL);
 	}
@@ -551,7 +554,7 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 		for (size_t j = 0; j < in->rules[L_TOPIC][i].nparts; j++)
 			if (strstr(w, in->rules[L_TOPIC][i].parts[j]) != NULL) {
 				buf_adds(&b, in->rules[L_TOPIC][i].parts[j]);
-				*topic = 1;
+				*topic |= INTENT_REST_TOPIC;
 			}
 	blank_matched(in, L_DANGER, w);
 	blank_matched(in, L_DONE, w);
