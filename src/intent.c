@@ -29,6 +29,7 @@ enum list {
 	L_NOT,
 	L_DONE,
 	L_STILL,
+	L_GAME,
 	L_FEAR,
 	L_TOPIC,
 	L_COUNT,
@@ -51,6 +52,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_NOT] = "danger_not",
 	[L_DONE] = "danger_done",
 	[L_STILL] = "danger_still",
+	[L_GAME] = "danger_game",
 	[L_FEAR] = "fear_words",
 	[L_TOPIC] = "danger_topic",
 };
@@ -351,14 +353,30 @@ static void	blank_all(const struct intent *, enum list, char *,
     const char **);
 
 /*
+ * Is act r of clause w a game lost ("beats me at chess", "me bat aux
+ * échecs"): a danger_game phrase after its first part?
+ */
+static int
+played(const struct intent *in, const struct rule *r, const char *w)
+{
+	const char *at = strstr(w, r->parts[0]);
+
+	for (size_t i = 0; at != NULL && i < in->nrules[L_GAME]; i++)
+		for (size_t j = 0; j < in->rules[L_GAME][i].nparts; j++)
+			if (strstr(at, in->rules[L_GAME][i].parts[j]) != NULL)
+				return 1;
+	return 0;
+}
+
+/*
  * Something done to the writer that is danger when someone does it or it
  * goes on (danger_done: "me sigue", "beats me", "il me suit"): with a
  * doer (danger_who: a man, a car, my husband, mi pareja) or a mark that
  * it is still going on (danger_still: since, every night, desde hace
- * dias) in the same clause. The first such rule of the clauses (their
- * danger_not phrases blanked) not qualified away, when cancel is set,
- * as danger words are ("someone follows me everywhere on instagram");
- * or NULL.
+ * dias) in the same clause, unless a game follows it (played()). The
+ * first such rule of the clauses (their danger_not phrases blanked) not
+ * qualified away, when cancel is set, as danger words are ("someone
+ * follows me everywhere on instagram"); or NULL.
  */
 static const struct rule *
 done_match(const struct intent *in, char *const *clause, size_t n,
@@ -368,7 +386,7 @@ done_match(const struct intent *in, char *const *clause, size_t n,
 		const struct rule *r = &in->rules[L_DONE][i];
 
 		for (size_t c = 0; c < n; c++)
-			if (rule_in(r, clause[c]) &&
+			if (rule_in(r, clause[c]) && !played(in, r, clause[c]) &&
 			    (rule_match(in, L_WHO, clause[c]) != NULL ||
 			    rule_match(in, L_STILL, clause[c]) != NULL) &&
 			    (!cancel || !near_cancelled(in, r, clause, n)))
