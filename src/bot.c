@@ -106,6 +106,8 @@ struct person {
 					   self-harm (DANGER_SELF), else 0 */
 	int		 consent_danger; /* so did consent_text (it stays
 					   while other questions come) */
+	int		 relay_warned;	/* words of danger relayed to a
+					   helper got the emergency line */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -2057,6 +2059,15 @@ cmd_lang(struct turn *t, const char *arg)
 	say_key(t, "lang_set");
 }
 
+/* The kind of danger (DANGER_NOW, DANGER_SELF or 0) as escalate.c
+ * stores it. */
+static int
+esc_danger_of(int kind)
+{
+	return kind == DANGER_SELF ? ESC_DANGER_SELF : kind == DANGER_NOW ?
+	    ESC_DANGER_NOW : ESC_DANGER_NONE;
+}
+
 /* Says phrase key with {line}: the emergency line (danger_line). */
 static void
 say_phrase_line(struct turn *t, const char *key)
@@ -2280,7 +2291,7 @@ cmd_yes(struct turn *t, const char *arg)
 	w->pending = PENDING_NONE;
 	esc_notes_init(&notes);
 	id = escalate_open(b->esc, t->peer, w->lang, w->consent_text,
-	    w->consent_danger != 0, t->now, &notes);
+	    esc_danger_of(w->consent_danger), t->now, &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
 	if (id > 0 && arg != NULL && *arg != '\0') {
@@ -2754,16 +2765,25 @@ person_text(struct turn *t, const char *text)
 		goto done;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
 
-	/* A live relay: the person's words are for the helper. */
+	/* A live relay: the person's words are for the helper, flagged when
+	 * they say danger or self-harm; the person gets the way to help now
+	 * once (s13-fixd). */
 	if (b->esc != NULL && (c == NULL || !(c->flags & CMD_RELAY))) {
 		struct esc_notes notes;
-		int used;
+		int used, kind = intent_self_harm(b->intent, text, NULL) ?
+		    DANGER_SELF : intent_danger(b->intent, text, NULL) ?
+		    DANGER_NOW : 0;
 
 		esc_notes_init(&notes);
-		used = escalate_person_text(b->esc, t->peer, text, t->now,
-		    &notes);
+		used = escalate_person_text(b->esc, t->peer, text,
+		    esc_danger_of(kind), t->now, &notes);
 		emit_notes(t, &notes);
 		esc_notes_release(&notes);
+		if (used && kind != 0 && !w->relay_warned) {
+			w->relay_warned = 1;
+			say_phrase_line(t, kind == DANGER_SELF ?
+			    "self_harm_relayed" : "danger_relayed");
+		}
 		if (used)
 			goto done;
 	}
