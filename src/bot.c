@@ -990,14 +990,14 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 }
 
 /*
- * A long message (words: SEARCH_LONG_WORDS) that came with danger, the
- * search not sure of a section (outcome d, hits: danger_guidance()'s, of
- * the message without its danger words): the danger reply came instead of
- * the choices, and the question the message also asks is not lost. Its
- * choices (a page's or "did you mean", never the loosely related closest
- * topics) are kept for MORE, and one line says so; with none, nothing is
- * said. A short one is the danger alone ("a car is following me"): its
- * choices would be words of the danger matched anywhere.
+ * A message that came with danger, the search not sure of a section
+ * (outcome d): the danger reply came instead of the choices, and the
+ * question the message also asks is not lost. Its choices (a page's or
+ * "did you mean", never the loosely related closest topics) are kept for
+ * MORE, and one line says so; with none, nothing is said. After danger
+ * now, danger_guidance() decided d and hits; after self-harm, only a long
+ * message (words: SEARCH_LONG_WORDS) keeps them: a short one's choices
+ * would be its own words of distress matched anywhere.
  */
 static void
 hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
@@ -1439,10 +1439,12 @@ danger_choices(struct search_hit *hits, size_t n,
  * danger_topic ("me golpearon": beatings). Either is read as an answer
  * (SEARCH_ANSWER: its page's next parts on MORE): "they raided our office
  * and took the hard drives" keeps the taken-device section. Otherwise
- * hits and *n become the rest's (at most max), and the outcome is no
- * answer: SEARCH_CHOICES (hold_choices() keeps them for MORE), or
- * SEARCH_NONE when the rest finds nothing close or is too short to be a
- * question.
+ * hits and *n become danger_choices() (at most max) and the outcome is
+ * SEARCH_CHOICES (hold_choices() keeps them for MORE) when the rest names
+ * a danger_topic (a threat, "my husband"), the act goes on (every day) or
+ * the message is long; else SEARCH_NONE: the danger alone ("a car is
+ * following me") has no question to keep. The rest's own hits count when
+ * it holds three search words or a topic.
  */
 static enum search_outcome
 danger_guidance(struct turn *t, const char *text, const char *qlang,
