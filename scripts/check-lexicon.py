@@ -197,6 +197,32 @@ def words(term):
     return result
 
 
+def expr_words(term, end=False):
+    """The words of an expression (a term in quotes) as search.c's
+    expr_split() reads them: letters and digits, every word kept, split
+    at apostrophes and hyphens; a clause's end as "$" (a '$' of a term;
+    ". , ; : ? !" or the end of a question, when end)."""
+    out, cur = [], ""
+    for c in fold(term):
+        if c.isalnum() or (ord(c) >= 0x80 and is_word_char(c)):
+            cur += c
+            continue
+        if cur:
+            out.append(cur)
+        cur = ""
+        if c in "$.,;:?!" and out and out[-1] != "$":
+            out.append("$")
+    if cur:
+        out.append(cur)
+    if end and out and out[-1] != "$":
+        out.append("$")
+    return out
+
+
+def is_expr(term):
+    return term.startswith('"')
+
+
 def read_entry(text, key):
     """The items of [key] in a language file (src/lang.h's format), or
     None when it has no such entry."""
@@ -324,6 +350,13 @@ def term_keys(stemmer, lang, term, stops=None):
     ws = words(term)
     langs = LANGS if lang == "*" else (lang,)
     keys = []
+    if is_expr(term):
+        # Every word counts; the '"' keeps it apart from a plain term.
+        for l in langs:
+            keys.append((l, ('"',) + tuple(
+                w if lang == "*" else stemmer.stem(l, w)
+                for w in expr_words(term))))
+        return keys
     for l in langs:
         sw = stops.get(l, ()) if stops else ()
         keys.append((l, tuple(w if lang == "*" else stemmer.stem(l, w)
@@ -352,10 +385,17 @@ def show_match(blocks, stemmer, stopfile, lang, text):
         for l, term, _ in b.terms:
             if l != lang and l != "*":
                 continue
-            # "*" terms as the search compares them: as typed.
-            k = seq(term, lang) if l != "*" else tuple(
-                w for w in words(term) if w not in sw)
-            q = seq(text, lang) if l != "*" else raw
+            # "*" terms as the search compares them: as typed;
+            # expressions with every word.
+            if is_expr(term):
+                k = tuple(w if l == "*" else stemmer.stem(lang, w)
+                          for w in expr_words(term))
+                q = tuple(w if l == "*" else stemmer.stem(lang, w)
+                          for w in expr_words(text, True))
+            else:
+                k = seq(term, lang) if l != "*" else tuple(
+                    w for w in words(term) if w not in sw)
+                q = seq(text, lang) if l != "*" else raw
             if k and any(q[i:i + len(k)] == k
                          for i in range(len(q) - len(k) + 1)):
                 hits.append(term)
@@ -563,6 +603,8 @@ def main(argv):
     if stops is not None:
         for b in blocks:
             for lang, term, no in b.terms:
+                if is_expr(term):
+                    continue
                 for l in LANGS if lang == "*" else (lang,):
                     sw = stops.get(l, set())
                     if all(w in sw for w in words(term)):

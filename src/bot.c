@@ -5,6 +5,7 @@
  */
 #include "ac-config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,6 +38,7 @@
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
+#define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
 #define BOT_FOLLOW_BARE		2	/* ...of one that does not open as one
 					   ("and", "what about"): four words
 					   are a question of their own ("log
@@ -96,6 +98,10 @@ struct person {
 	 * (the danger reply came instead of them). */
 	size_t		 held[BOT_NCLOSEST];
 	size_t		 nheld;
+	/* Choices found beyond the first BOT_NCLOSEST: MORE lists them. */
+	size_t		 more[BOT_NCLOSEST];
+	size_t		 nmore;
+	int		 listed;	/* the list is the last thing shown */
 	enum pending	 pending;
 	char		*consent_text;
 	int		 consent_cut;	/* consent_text is a long text cut */
@@ -638,6 +644,30 @@ page_url(const struct bot *b, size_t page)
 	return buf_detach(&u);
 }
 
+/* 1 if sections a and b read the same on a list ("Title › Heading",
+ * case and accents aside): a page's copy in another language folder, as
+ * the DFAK's, must not show one entry twice. */
+static int
+same_source(struct turn *t, size_t a, size_t b)
+{
+	struct buf x, y;
+	char *fx, *fy;
+	int same;
+
+	buf_init(&x);
+	buf_init(&y);
+	add_source(t, &x, a);
+	add_source(t, &y, b);
+	fx = lang_fold(x.s);
+	fy = lang_fold(y.s);
+	same = fx != NULL && fy != NULL && strcmp(fx, fy) == 0;
+	free(fx);
+	free(fy);
+	buf_release(&x);
+	buf_release(&y);
+	return same;
+}
+
 static size_t	reader_section(const struct turn *, size_t);
 
 /* The next section MORE would show, skipping empty ones; 0 when none. */
@@ -721,6 +751,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 
 	w->reading = 1;
 	w->answered = 1;
+	w->listed = 0;
 	w->sec = sec;
 	w->offset = offset + skip_space(text, cut);
 	if (section_text(b, sec)[w->offset] != '\0')
@@ -827,6 +858,8 @@ static void
 listing_sections(struct person *w, const size_t *secs, size_t n)
 {
 	w->nlisting = 0;
+	w->nmore = 0;
+	w->listed = 1;
 	for (size_t i = 0; i < n && w->nlisting < BOT_LISTING; i++) {
 		w->listing[w->nlisting].kind = LIST_SECTION;
 		w->listing[w->nlisting].index = secs[i];
@@ -881,22 +914,23 @@ closest_plausible(const struct search_hit *h)
  * whose title names one of the question's topics, then the rest in order:
  * a message on several subjects gets a section of each (on the tune
  * halves' long choice lists, as many hold a right section: 10 of 14).
+ * At most max (the first BOT_NCLOSEST are shown, MORE lists the rest).
  * Returns how many.
  */
 static size_t
 pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
-    int closest, size_t *secs)
+    int closest, size_t *secs, size_t max)
 {
 	size_t k = 0;
 	int long_q = n > 0 && hits[0].words >= SEARCH_LONG_WORDS;
 
-	for (int pass = 0; pass < 8 && k < BOT_NCLOSEST; pass++) {
+	for (int pass = 0; pass < 8 && k < max; pass++) {
 		int other_lang = pass & 1, off_subject = pass >> 2;
 		int spread = long_q && !(pass & 2);
 
 		if ((other_lang && k > 0) || (!long_q && (pass & 2)))
 			continue;
-		for (size_t i = 0; i < n && k < BOT_NCLOSEST; i++) {
+		for (size_t i = 0; i < n && k < max; i++) {
 			size_t sec = hits[i].section;
 			const char *s = section_text(t->b, sec);
 			const char *pl = guide_page_lang(t->b->g,
@@ -912,7 +946,8 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 				skip = 1;
 			for (size_t j = 0; !skip && j < k; j++)
 				skip = strcmp(s, section_text(t->b,
-				    secs[j])) == 0 || (spread &&
+				    secs[j])) == 0 ||
+				    same_source(t, sec, secs[j]) || (spread &&
 				    guide_section_page(t->b->g, secs[j]) ==
 				    guide_section_page(t->b->g, sec));
 			if (!skip)
@@ -923,20 +958,50 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 }
 
 /* Opens the numbered list of choices secs[0..k) and appends it to m,
- * with the line of what to type next. */
+ * with the line of what to type next; those past BOT_NCLOSEST are kept
+ * for MORE (more_choices()). */
 static void
 list_choices(struct turn *t, struct buf *m, const size_t *secs, size_t k)
 {
 	struct person *w = t->who;
+	size_t shown = k < BOT_NCLOSEST ? k : BOT_NCLOSEST;
 	char kb[40];
 
-	listing_sections(w, secs, k);
-	for (size_t i = 0; i < k; i++) {
+	listing_sections(w, secs, shown);
+	for (size_t i = 0; i < shown; i++) {
 		w->listing[i].kind = LIST_CHOICE;
 		buf_addf(m, "\n%zu) ", i + 1);
 		add_source(t, m, secs[i]);
 	}
+	for (size_t i = shown; i < k; i++)
+		w->more[w->nmore++] = secs[i];
 	add_key(t, m, list_key(t, "no_answer_next", kb, sizeof(kb)), NULL);
+}
+
+/* MORE right after a numbered list, nothing to read: the choices kept
+ * past the first ones (list_choices()), numbered on, else that the list
+ * is whole (never "nothing more" with a menu on screen). */
+static void
+more_choices(struct turn *t)
+{
+	struct person *w = t->who;
+	struct buf m;
+
+	if (w->nmore == 0 || w->listing[w->nlisting - 1].kind != LIST_CHOICE) {
+		say_key(t, "more_list_end");
+		return;
+	}
+	buf_init(&m);
+	add_line(t, &m, "more_list_head", NULL);
+	for (size_t i = 0; i < w->nmore && w->nlisting < BOT_LISTING; i++) {
+		w->listing[w->nlisting].kind = LIST_CHOICE;
+		w->listing[w->nlisting].index = w->more[i];
+		buf_addf(&m, "\n%zu) ", ++w->nlisting);
+		add_source(t, &m, w->more[i]);
+	}
+	w->nmore = 0;
+	add_key(t, &m, "no_answer_next", NULL);
+	say_buf(t, &m);
 }
 
 /* No answer: say so, with the closest sections on the question's subject
@@ -945,7 +1010,8 @@ list_choices(struct turn *t, struct buf *m, const size_t *secs, size_t k)
 static void
 no_answer(struct turn *t, const struct search_hit *hits, size_t n)
 {
-	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, 1, secs);
+	size_t secs[2 * BOT_NCLOSEST];
+	size_t k = pick_choices(t, hits, n, 1, secs, 2 * BOT_NCLOSEST);
 	struct buf m;
 
 	person_reset_reading(t->who);
@@ -970,7 +1036,7 @@ show_choices(struct turn *t, const size_t *secs, size_t k)
 	person_reset_reading(t->who);
 	buf_init(&m);
 	/* The count first: list_key() words a list of one its own way. */
-	listing_sections(t->who, secs, k);
+	listing_sections(t->who, secs, k < BOT_NCLOSEST ? k : BOT_NCLOSEST);
 	add_line(t, &m, list_key(t, "choices_head", kb, sizeof(kb)), NULL);
 	list_choices(t, &m, secs, k);
 	say_buf(t, &m);
@@ -981,7 +1047,8 @@ show_choices(struct turn *t, const size_t *secs, size_t k)
 static void
 offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 {
-	size_t secs[BOT_NCLOSEST], k = pick_choices(t, hits, n, 0, secs);
+	size_t secs[2 * BOT_NCLOSEST];
+	size_t k = pick_choices(t, hits, n, 0, secs, 2 * BOT_NCLOSEST);
 
 	if (k == 0)
 		no_answer(t, hits, n);
@@ -1009,7 +1076,7 @@ hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
 	w->nheld = 0;
 	if ((d == SEARCH_CHOICES || d == SEARCH_PAGE) &&
 	    (words >= SEARCH_LONG_WORDS || w->danger == DANGER_NOW))
-		k = pick_choices(t, hits, n, 0, secs);
+		k = pick_choices(t, hits, n, 0, secs, BOT_NCLOSEST);
 	if (k == 0)
 		return;
 	person_reset_reading(w);
@@ -1095,6 +1162,7 @@ add_page_list(struct turn *t, struct buf *m, size_t page,
 	}
 	person_reset_reading(w);
 	w->nlisting = 0;
+	w->listed = 1;
 	if (max > BOT_LISTING)
 		max = BOT_LISTING;
 	for (size_t sec = start; sec < end; sec++)
@@ -1216,6 +1284,98 @@ page_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
 }
 
 /*
+ * Does text hold an item of key of a loaded language as a whole word
+ * (items folded as written, text folded)? upper: only written in capitals
+ * ("Type HUMAN", not "a human").
+ */
+static int
+text_names(const char *text, const char *key, int upper)
+{
+	const struct lang_row *r;
+	char *f = upper ? xstrdup(text) : lang_fold(text);
+	int found = 0;
+
+	for (size_t i = 0; !found && (r = lang_row_at(i)) != NULL; i++) {
+		const char *const *items;
+		size_t n;
+
+		if ((items = lang_items(r->code, key, &n)) == NULL)
+			continue;
+		for (size_t k = 0; !found && k < n; k++) {
+			char *w = lang_fold(items[k]);
+			size_t wn = strlen(w);
+
+			for (size_t c = 0; upper && c < wn; c++)
+				w[c] = (char)toupper((unsigned char)w[c]);
+			for (const char *p = f; !found && wn > 0 &&
+			    (p = strstr(p, w)) != NULL; p++)
+				found = (p == f || !isalnum((unsigned char)
+				    p[-1])) && !isalnum((unsigned char)p[wn]);
+			free(w);
+		}
+	}
+	free(f);
+	return found;
+}
+
+/* Is sec its page's own text, before its first heading ("Introduction")? */
+static int
+section_intro(const struct guide *g, size_t sec)
+{
+	size_t page = guide_section_page(g, sec);
+	const char *h = guide_section_heading(g, sec);
+
+	return sec == guide_page_first_section(g, page) && (h == NULL ||
+	    strcmp(h, guide_page_title(g, page)) == 0);
+}
+
+/* Is sec its page's closing part: the last one, telling when to type
+ * HUMAN ("When to ask a person")? */
+static int
+section_closing(const struct guide *g, size_t sec)
+{
+	size_t page = guide_section_page(g, sec);
+
+	return part_end(g, sec) == guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page) && !section_intro(g, sec) &&
+	    text_names(guide_section_text(g, sec), "cmd.human", 1);
+}
+
+/*
+ * The reading of an answer: the section shown first (*first, the best
+ * hit, unless its text points "above" ([pointer.above]: "the steps
+ * above") at parts not shown: then the page's first action part that
+ * does not), and after it, into secs (at most max), the page's action
+ * parts in page order, then its introduction, then its closing part
+ * (section_closing()). Returns how many.
+ */
+static size_t
+answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max)
+{
+	const struct guide *g = b->g;
+	size_t page = guide_section_page(g, *first), k = 0;
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page);
+
+	if (text_names(section_text(b, *first), "pointer.above", 0))
+		for (size_t s = start; s < end; s++)
+			if (!section_intro(g, s) && !section_closing(g, s) &&
+			    section_text(b, s)[0] != '\0' &&
+			    !text_names(section_text(b, s), "pointer.above",
+			    0)) {
+				*first = s;
+				break;
+			}
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t s = start; s < end && k < max; s++)
+			if (s != *first && (pass == 0 ? !section_intro(g, s) &&
+			    !section_closing(g, s) : pass == 1 ?
+			    section_intro(g, s) : section_closing(g, s)))
+				secs[k++] = s;
+	return k;
+}
+
+/*
  * Every reading starts here (an answer, a choice or a section picked by
  * number), so MORE follows one rule: the rest of sec, then its
  * sub-sections, then `then` (what it was picked among: for an answer the
@@ -1253,19 +1413,60 @@ opens_with(const char *key, const char *folded)
 }
 
 /*
+ * Is folded text a "what next" message: a whole [follow.more] one ("que
+ * faire"), or at most BOT_NEXT_WORDS words, each a [follow.next] word of
+ * a loaded language or a stopword (or one letter), one of them at least
+ * a [follow.next] word: "what do i do next", "next step", "je fais quoi
+ * après", "y ahora qué hago". Such a message names nothing to search.
+ */
+static int
+what_next(const char *folded)
+{
+	const char *p = folded, *lang;
+	size_t words = 0;
+	int next = 0;
+
+	if (lang_match("follow.more", folded, strlen(folded), &lang))
+		return 1;
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+		const char *w = p;
+
+		p += n;
+		p += strspn(p, " ");
+		while (n > 0 && strchr(",;:!?.'\"", w[n - 1]) != NULL)
+			n--;
+		while (n > 0 && strchr(",;:!?.'\"", w[0]) != NULL) {
+			w++;
+			n--;
+		}
+		if (n == 0)
+			continue;
+		if (++words > BOT_NEXT_WORDS)
+			return 0;
+		if (lang_match("follow.next", w, n, &lang))
+			next = 1;
+		else if (n > 1 && !lang_is_stopword(w, n))
+			return 0;
+	}
+	return next;
+}
+
+/*
  * A follow-up: a short message (at most BOT_FOLLOW_WORDS of the search's
  * words; BOT_FOLLOW_BARE when it does not open as one) after a question,
  * naming none of the five subjects (no hit of its own is off its
  * subject), that either opens as one ([follow] of the language files,
- * whole or as first words: "and on iphone?"; or a whole [follow.more]:
- * "que faire") or ranks no section on its own with confidence ("y sus
- * dispositivos"). It is searched with the previous question, in qlang
- * (the message's language: question_lang()); that search is kept when it
- * answers (or, for a message that opens as a follow-up, offers choices),
- * else the message's own. A [follow.more] message ("what next") is MORE
- * while a reading is open: then 1 and nothing is searched; 2 when the
- * hits are those of the search with the previous question. Sets the
- * person's last question to what was asked, *n to the hits (at most max).
+ * whole or as first words: "and on iphone?"; or any what_next() one:
+ * "que faire", "next step") or ranks no section on its own with
+ * confidence ("y sus dispositivos"). It is searched with the previous
+ * question, in qlang (the message's language: question_lang()); that
+ * search is kept when it answers (or, for a message that opens as a
+ * follow-up, offers choices), else the message's own. A what_next()
+ * message is MORE while a reading, held choices or a numbered list are
+ * open: then 1 and nothing is searched; 2 when the hits are those of
+ * the search with the previous question. Sets the person's last
+ * question to what was asked, *n to the hits (at most max).
  * A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
  */
@@ -1280,17 +1481,16 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	char *folded, *tokens, *both = NULL;
 	size_t m, words = 0;
 	int opens, merge, agree = 0;
-	const char *sp;
 
 	folded = fold_command(text);
-	if (lang_match("follow.more", folded, strlen(folded), &sp) &&
-	    (w->reading || queue_peek(b, w, &m))) {
+	opens = what_next(folded);
+	if (opens && (w->reading || queue_peek(b, w, &m) || w->nheld > 0 ||
+	    (w->nlisting > 0 && w->listed))) {
 		free(folded);
 		cmd_more(t, "");
 		return 1;
 	}
-	opens = opens_with("follow", folded) ||
-	    lang_match("follow.more", folded, strlen(folded), &sp);
+	opens = opens || opens_with("follow", folded);
 	free(folded);
 	*n = 0;
 	if (b->s == NULL || b->g == NULL) {
@@ -1470,7 +1670,7 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	    *n > 0 && i < DANGER_AGREE; i++) {
 		if (i < m && rd != SEARCH_NONE && rhits[i].page == hits[0].page)
 			whole = 1;
-		if (i < *n && hits[i].page == rhits[0].page)
+		if (m > 0 && i < *n && hits[i].page == rhits[0].page)
 			part = 1;
 	}
 	if (whole && sure_of(b, d, hits, *n))
@@ -1501,7 +1701,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next, words;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next, words, first;
 	enum search_outcome d;
 	int f;
 
@@ -1540,15 +1740,17 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 			    "follow_same_more" : "follow_same");
 			break;
 		}
-		/* The rest of the page first (the next steps of what is
-		 * read), then the other confident sections. */
-		k = page_rest(b->g, hits[0].section, secs, BOT_QUEUE);
+		/* The page's action parts in page order first (its steps),
+		 * then its introduction and closing part, then the other
+		 * confident sections (answer_order()). */
+		first = hits[0].section;
+		k = answer_order(b, &first, secs, BOT_QUEUE);
 		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
 			    !search_hit_refused(&hits[i]))
 				secs[k++] = hits[i].section;
-		read_start(t, hits[0].section, secs, k);
+		read_start(t, first, secs, k);
 		break;
 	case SEARCH_PAGE:
 		offer_page(t, hits, n);
@@ -1588,7 +1790,8 @@ say_request(struct turn *t)
 	struct esc_notes notes;
 
 	esc_notes_init(&notes);
-	escalate_status(t->b->esc, t->peer, t->now, &notes);
+	escalate_status(t->b->esc, t->peer, turn_lang(t), t->now,
+	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
 	say_phrase_line(t, "danger_queue");
@@ -1667,6 +1870,10 @@ cmd_more(struct turn *t, const char *arg)
 		show_choices(t, held, k);
 		return;
 	}
+	if (w->nlisting > 0 && w->listed) {
+		more_choices(t);
+		return;
+	}
 	say_key(t, "more_nothing");
 }
 
@@ -1702,11 +1909,41 @@ same_topic(const struct guide *g, size_t a, size_t b)
 static int topic_page(const struct guide *, const char *, size_t, int);
 
 /*
+ * Is page i a list of where to turn: most of its lines with text hold a
+ * link (the kit's "Resources": organisations, guides)? A glossary's
+ * definitions do not.
+ */
+static int
+page_links(const struct guide *g, size_t i)
+{
+	size_t first = guide_page_first_section(g, i), lines = 0, links = 0;
+
+	for (size_t k = 0; k < guide_page_nsections(g, i); k++) {
+		const char *s = guide_section_text(g, first + k);
+
+		while (*s != '\0') {
+			size_t n = strcspn(s, "\n");
+
+			if (n > 0) {
+				lines++;
+				if (memmem(s, n, "://", 3) != NULL ||
+				    memmem(s, n, "www.", 4) != NULL)
+					links++;
+			}
+			s += n;
+			s += strspn(s, "\n");
+		}
+	}
+	return lines > 0 && links * 2 > lines;
+}
+
+/*
  * Is page i one that introduces or explains the others rather than helps
  * with a problem? Its front matter says so: its permalink is the folder
  * of another page's of its language (an index, the kit's "Introduction"),
- * or its summary only repeats its title (a glossary, a reading list: the
- * kit's "Glossary", "Resources").
+ * or its summary only repeats its title (a glossary: the kit's
+ * "Glossary"), unless it is a list of where to turn (page_links(): the
+ * kit's "Resources", the organisations that help).
  */
 static int
 page_reference(const struct guide *g, size_t i)
@@ -1715,7 +1952,8 @@ page_reference(const struct guide *g, size_t i)
 	const char *sum = guide_page_summary(g, i);
 	size_t np = guide_npages(g), n;
 
-	if (sum != NULL && strcasecmp(sum, guide_page_title(g, i)) == 0)
+	if (sum != NULL && strcasecmp(sum, guide_page_title(g, i)) == 0 &&
+	    !page_links(g, i))
 		return 1;
 	if (p == NULL || (n = strlen(p)) == 0)
 		return 0;
@@ -1807,6 +2045,7 @@ cmd_topics(struct turn *t, const char *arg)
 			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
 	}
 	w->nlisting = k;
+	w->listed = 1;
 	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
@@ -1992,7 +2231,8 @@ cmd_status(struct turn *t, const char *arg)
 		/* An open case, else a handoff of the last 24 hours. */
 		esc_notes_init(&notes);
 		if (escalate_case_of(b->esc, t->peer) > 0)
-			escalate_status(b->esc, t->peer, t->now, &notes);
+			escalate_status(b->esc, t->peer, turn_lang(t),
+			    t->now, &notes);
 		else
 			escalate_handoff_status(b->esc, t->peer, t->now,
 			    &notes);
@@ -2252,7 +2492,8 @@ cmd_human(struct turn *t, const char *arg)
 		struct esc_notes notes;
 
 		esc_notes_init(&notes);
-		escalate_status(b->esc, t->peer, t->now, &notes);
+		escalate_status(b->esc, t->peer, turn_lang(t), t->now,
+		    &notes);
 		if (notes.n == 0)
 			say_key(t, "human_already");
 		emit_notes(t, &notes);
@@ -2715,30 +2956,51 @@ question_lang(struct turn *t, const char *text, const char *folded)
 }
 
 /*
- * 1 if folded text asks about the bot and nothing else: a [you] word
- * ("you", "tu", "eres") and no other word but stopwords and [you.what]
- * ones ("who are you", "qui es-tu", "are you a bot", "eres humano"). The
- * search has nothing to look for but the desk itself (any of its pages
- * alike, or in a guide without them, another desk's); in any guide, the
- * bot says what it is.
+ * 1 if folded text asks about the bot and nothing else, in one language:
+ * a [you] word ("you", "tu", "eres") with a [you.what] one ("are you a
+ * bot", "eres humano") or with [you.ask] words only ("who are you", "qui
+ * es-tu", "are you there"); a [you.talk] word with stopwords ("who am i
+ * talking to", "je parle à qui", "am i talking to a robot": s13-conv2);
+ * or a [you.what] word with [you.ask] words only ("c'est un robot ?",
+ * "bot?"). One letter counts for nothing (the "c" of "c'est"). "are you
+ * with them", "do you know them", "i need you" are not about the bot,
+ * nor "j'ai besoin de vous" (English "ai"). The search has nothing to look
+ * for but the desk itself (any of its pages alike, or in a guide without
+ * them, another desk's); in any guide, the bot says what it is.
  */
 static int
 about_bot(const char *folded)
 {
-	const char *p = folded, *sep = " -',.;:!?";
-	int you = 0;
+	const struct lang_row *r;
+	const char *p, *sep = " -',.;:!?";
 	size_t n;
 
-	for (p += strspn(p, sep); *p != '\0'; p += strspn(p, sep)) {
-		n = strcspn(p, sep);
-		if (lang_match("you", p, n, NULL))
-			you = 1;
-		else if (!lang_is_stopword(p, n) &&
-		    !lang_match("you.what", p, n, NULL))
-			return 0;
-		p += n;
+	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
+		int you = 0, talk = 0, what = 0, other = 0, subject = 0;
+
+		for (p = folded + strspn(folded, sep); *p != '\0' &&
+		    !subject; p += strspn(p, sep)) {
+			n = strcspn(p, sep);
+			if (n < 2)
+				;	/* one letter: the "c" of "c'est" */
+			else if (lang_match_in(r->code, "you", p, n))
+				you = 1;
+			else if (lang_match_in(r->code, "you.talk", p, n))
+				talk = 1;
+			else if (lang_match_in(r->code, "you.what", p, n))
+				what = 1;
+			else if (!lang_match_in(r->code, "you.ask", p, n)) {
+				subject = !lang_is_stopword(p, n);
+				other = 1;
+			}
+			p += n;
+		}
+		if (subject)
+			continue;
+		if (talk || (you && what) || ((you || what) && !other))
+			return 1;
 	}
-	return you;
+	return 0;
 }
 
 /* Keeps text as the question HUMAN offers to pass on (cut at max_text). */
@@ -2913,8 +3175,10 @@ person_text(struct turn *t, const char *text)
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
 			    text, folded) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
-		} else
+		} else {
 			keep_question(t, text);
+			w->nheld = 0;
+		}
 		goto done;
 	}
 	/* Fear with no subject ("j'ai peur", "tengo miedo") or a threat the
@@ -2923,7 +3187,11 @@ person_text(struct turn *t, const char *text)
 	if (intent_fear(b->intent, text, &hl)) {
 		follow_lang(t, hl);
 		w->nlisting = 0;
-		say_phrase_line(t, "fear_ask");
+		/* With a request waiting: where it stands, as for a plea. */
+		if (has_request(t))
+			say_request(t);
+		else
+			say_phrase_line(t, "fear_ask");
 		goto done;
 	}
 	/*
@@ -2938,7 +3206,14 @@ person_text(struct turn *t, const char *text)
 		set_lang(w, hl, LANG_DETECTED);
 	w->danger = 0;
 	if (about_bot(folded)) {
-		say_key(t, "about_bot");
+		/* An old list held for MORE would answer another message. */
+		w->nheld = 0;
+		/* With a request waiting: where it stands, not HUMAN. */
+		if (has_request(t)) {
+			say_key(t, "about_bot_request");
+			say_request(t);
+		} else
+			say_key(t, "about_bot");
 		goto done;
 	}
 	answer_question(t, text, hl != NULL ? hl : w->lang);

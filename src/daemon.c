@@ -1359,6 +1359,14 @@ sources_load(const struct config *cfg, struct guide **gp,
 		n += k;
 	}
 	log_info("guide: %d page(s), %zu section(s)", n, guide_nsections(g));
+	/* Without the desk's own pages, questions about the bot ("how do I
+	 * verify your fingerprint") find some other chat's sections. */
+	if (n > 0 && guide_desk_pages(g) == 0)
+		log_warnx("guide: no page about this desk (a file named %s."
+		    "LANG.md, as in the shipped replies/ folder): questions "
+		    "about the bot, its key or how to reach a person will get "
+		    "other pages' sections; keep replies/ (or its %s pages) "
+		    "in guide.paths", GUIDE_DESK_STEM, GUIDE_DESK_STEM);
 	if (phrases_load_required(p, cfg->guide.data_dir) == -1) {
 		log_error("cannot start without the bot's phrases; set the "
 		    "data directory with --datadir or SECOURS_DATADIR");

@@ -1147,17 +1147,20 @@ desk_state(const struct escalate *e, time_t now, const char *lang,
 	return "closed_day";
 }
 
-/* Tells the person what happens next after open (or STATUS). */
+/* Tells the person what happens next after open (or STATUS), in lang
+ * (the conversation's now; NULL: the request's). */
 static void
 person_whatnext(const struct escalate *e, const struct esc_case *c,
-    time_t now,
-    const char *prefix, struct esc_notes *out)
+    const char *lang, time_t now, const char *prefix, struct esc_notes *out)
 {
 	char nb[32], pb[32], day[64], when[64], key[64];
 
+	if (lang == NULL || *lang == '\0')
+		lang = c->lang;
+
 	if (c->state == STORE_CLAIMED) {
 		util_snprintf(key, sizeof(key), "%s_claimed", prefix);
-		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		note_push(out, ESC_TO_PERSON, c->person, lang, key,
 		    vars_make("case", num(nb, c->id), "helper",
 		    helper_name(e, c->helper), NULL), 0);
 		return;
@@ -1166,21 +1169,21 @@ person_whatnext(const struct escalate *e, const struct esc_case *c,
 	num(pb, case_position(e, c));
 	if (c->state == STORE_OFFERED) {
 		util_snprintf(key, sizeof(key), "%s_contacting", prefix);
-		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		note_push(out, ESC_TO_PERSON, c->person, lang, key,
 		    vars_make("case", nb, "position", pb, NULL), 0);
 		return;
 	}
 	util_snprintf(key, sizeof(key), "%s_%s", prefix,
-	    desk_state(e, now, c->lang, day, when, sizeof(when)));
+	    desk_state(e, now, lang, day, when, sizeof(when)));
 	if (when[0] == '\0')
-		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		note_push(out, ESC_TO_PERSON, c->person, lang, key,
 		    vars_make("case", nb, "position", pb, NULL), 0);
 	else if (day[0] == '\0')
-		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		note_push(out, ESC_TO_PERSON, c->person, lang, key,
 		    vars_make("case", nb, "position", pb, "time", when,
 		    "zone", duty_zone(e->duty), NULL), 0);
 	else
-		note_push(out, ESC_TO_PERSON, c->person, c->lang, key,
+		note_push(out, ESC_TO_PERSON, c->person, lang, key,
 		    vars_make("case", nb, "position", pb, "day", day,
 		    "time", when, "zone", duty_zone(e->duty), NULL), 0);
 }
@@ -1211,11 +1214,12 @@ desk_reachable(const struct escalate *e, time_t now)
 
 /*
  * The person's open case, as STATUS tells it (esc_status_..., or
- * esc_cancel_failed when withdrawn): 1 if they have one, else 0 and no note.
+ * esc_cancel_failed when withdrawn) in lang (NULL: the request's): 1 if
+ * they have one, else 0 and no note.
  */
 static int
-person_case_status(const struct escalate *e, const char *person, time_t now,
-    struct esc_notes *out)
+person_case_status(const struct escalate *e, const char *person,
+    const char *lang, time_t now, struct esc_notes *out)
 {
 	const struct esc_case *c = case_of_person(e, person);
 	char nb[32];
@@ -1223,11 +1227,11 @@ person_case_status(const struct escalate *e, const char *person, time_t now,
 	if (c == NULL)
 		return 0;
 	if (c->withdrawn)
-		note_push(out, ESC_TO_PERSON, person, c->lang,
-		    "esc_cancel_failed", vars_make("case", num(nb, c->id),
-		    NULL), 0);
+		note_push(out, ESC_TO_PERSON, person, lang != NULL &&
+		    *lang != '\0' ? lang : c->lang, "esc_cancel_failed",
+		    vars_make("case", num(nb, c->id), NULL), 0);
 	else
-		person_whatnext(e, c, now, "esc_status", out);
+		person_whatnext(e, c, lang, now, "esc_status", out);
 	return 1;
 }
 
@@ -1241,7 +1245,7 @@ escalate_desk(const struct escalate *e, const char *person, const char *lang,
 	if (lang == NULL || *lang == '\0')
 		lang = default_lang(e);
 	/* What HUMAN would answer: the case they have, or a full queue. */
-	if (person_case_status(e, person, now, out))
+	if (person_case_status(e, person, lang, now, out))
 		return;
 	if (max > 0 && e->ncases >= max) {
 		note_push(out, ESC_TO_PERSON, person, lang, "esc_desk_full",
@@ -1367,7 +1371,7 @@ open_case(struct escalate *e, const char *person, const char *lang,
 			    num(nb, c->id), NULL), 0);
 			return c->id;
 		}
-		person_whatnext(e, c, now, "esc_already", out);
+		person_whatnext(e, c, lang, now, "esc_already", out);
 		return c->id;
 	}
 	if (max > 0 && e->ncases >= max) {
@@ -1400,7 +1404,7 @@ open_case(struct escalate *e, const char *person, const char *lang,
 	/* The person hears what happens next before any helper note. */
 	esc_notes_init(&later);
 	case_dispatch(e, c, now, &later);
-	person_whatnext(e, c, now, "esc_opened", out);
+	person_whatnext(e, c, NULL, now, "esc_opened", out);
 	notes_move(out, &later);
 	esc_notes_release(&later);
 	return c->id;
@@ -1529,10 +1533,10 @@ escalate_each_person(const struct escalate *e,
 }
 
 void
-escalate_status(struct escalate *e, const char *person, time_t now,
-    struct esc_notes *out)
+escalate_status(struct escalate *e, const char *person, const char *lang,
+    time_t now, struct esc_notes *out)
 {
-	if (person_case_status(e, person, now, out))
+	if (person_case_status(e, person, lang, now, out))
 		return;
 	if (handoff_repeat_person(e, person, now, out))
 		return;

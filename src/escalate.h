@@ -118,7 +118,7 @@ long escalate_open(struct escalate *e, const char *person, const char *lang,
     const char *text, int danger, time_t now, struct esc_notes *out);
 /* Whether a request opened now would reach a person, before any request
  * (for someone in danger): one note for person, what STATUS would say
- * ("esc_status_..." in the case's language) when they already have a
+ * ("esc_status_..." in lang too) when they already have a
  * case, else in lang "esc_desk_full" (limits.max_queue open cases: HUMAN
  * would be refused), "esc_desk_now" (a helper on duty, or of the fallback
  * list, is online), "esc_desk_waiting" (a shift is on, nobody reachable),
@@ -140,10 +140,11 @@ long escalate_case_of(const struct escalate *e, const char *person);
  * their sessions are still to be reached). */
 void escalate_each_person(const struct escalate *e,
     void (*fn)(void *ud, const char *person), void *ud);
-/* STATUS for a person: a note with state and queue position (or, with no
- * open case, a recent handoff's details, or esc_status_none). */
-void escalate_status(struct escalate *e, const char *person, time_t now,
-    struct esc_notes *out);
+/* STATUS for a person: a note with state and queue position, in lang
+ * (the conversation's; NULL: the request's), or, with no open case, a
+ * recent handoff's details, or esc_status_none. */
+void escalate_status(struct escalate *e, const char *person,
+    const char *lang, time_t now, struct esc_notes *out);
 /* A person with no open case: the details of their case handed off in the
  * last 24 hours, as a note, if their key is the one of the request.
  * Returns 1 if a note was added, else 0. */

@@ -2512,6 +2512,18 @@ guide_page_stem(const struct guide *g, size_t page, size_t *n)
 	return base;
 }
 
+size_t
+guide_desk_pages(const struct guide *g)
+{
+	size_t k = 0, n, len = strlen(GUIDE_DESK_STEM);
+
+	for (size_t p = 0; p < g->npages; p++)
+		if (strncasecmp(guide_page_stem(g, p, &n), GUIDE_DESK_STEM,
+		    len) == 0 && n == len)
+			k++;
+	return k;
+}
+
 const char *
 guide_page_permalink(const struct guide *g, size_t page)
 {

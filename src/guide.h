@@ -88,6 +88,12 @@ const char *guide_page_path(const struct guide *g, size_t page);
 /* The page's file name without folders, ".md" and a language suffix
  * ("page.fr.md", "fr/Page.md": "page", "Page"): *n bytes at the result. */
 const char *guide_page_stem(const struct guide *g, size_t page, size_t *n);
+/* The file stem of this desk's own pages (how to reach it, check it). */
+#define GUIDE_DESK_STEM	"this-desk"
+/* How many pages are this desk's own: those whose file stem is
+ * GUIDE_DESK_STEM ("this-desk.en.md", "fr/this-desk.md"), as the shipped
+ * replies/ has in every language. */
+size_t guide_desk_pages(const struct guide *g);
 /* Front matter permalink, or NULL. */
 const char *guide_page_permalink(const struct guide *g, size_t page);
 /* Front matter keywords joined by spaces, or "". */

@@ -352,6 +352,8 @@ scene_match(const struct intent *in, const char *words)
 static void	blank_all(const struct intent *, enum list, char *,
     const char **);
 
+static void	clauses_free(char **, size_t);
+
 /*
  * Is act r of clause w a game lost ("beats me at chess", "me bat aux
  * échecs"): a danger_game phrase after its first part?
@@ -374,36 +376,36 @@ played(const struct intent *in, const struct rule *r, const char *w)
  * doer (danger_who: a man, a car, my husband, mi pareja) or a mark that
  * it is still going on (danger_still: since, every night, desde hace
  * dias) in the same clause, unless a game follows it (played()). The
- * first such rule of the clauses (their danger_not phrases blanked) not
- * qualified away, when cancel is set, as danger words are ("someone
- * follows me everywhere on instagram"); or NULL.
+ * first such rule of the clauses not qualified away, when cancel is set,
+ * as danger words are ("someone follows me everywhere on instagram"); or
+ * NULL. danger_not phrases ("me siguen llegando": they keep coming; "he
+ * hits me up") are blanked here only, where they would read as something
+ * done: never before danger words, a scene or a now mark ("someone is
+ * following me with a knife").
  */
 static const struct rule *
 done_match(const struct intent *in, char *const *clause, size_t n,
     int cancel)
 {
-	for (size_t i = 0; i < in->nrules[L_DONE]; i++) {
+	const struct rule *found = NULL;
+	char **v = xcalloc(n + 1, sizeof(*v));
+
+	for (size_t c = 0; c < n; c++) {
+		v[c] = xstrdup(clause[c]);
+		blank_all(in, L_NOT, v[c], NULL);
+	}
+	for (size_t i = 0; i < in->nrules[L_DONE] && found == NULL; i++) {
 		const struct rule *r = &in->rules[L_DONE][i];
 
-		for (size_t c = 0; c < n; c++)
-			if (rule_in(r, clause[c]) && !played(in, r, clause[c]) &&
-			    (rule_match(in, L_WHO, clause[c]) != NULL ||
-			    rule_match(in, L_STILL, clause[c]) != NULL) &&
-			    (!cancel || !near_cancelled(in, r, clause, n)))
-				return r;
+		for (size_t c = 0; c < n && found == NULL; c++)
+			if (rule_in(r, v[c]) && !played(in, r, v[c]) &&
+			    (rule_match(in, L_WHO, v[c]) != NULL ||
+			    rule_match(in, L_STILL, v[c]) != NULL) &&
+			    (!cancel || !near_cancelled(in, r, v, n)))
+				found = r;
 	}
-	return NULL;
-}
-
-/* The clauses of text (clauses_of()), danger_not phrases blanked. */
-static size_t
-danger_clauses(const struct intent *in, const char *text, char ***v)
-{
-	size_t n = clauses_of(in, text, v);
-
-	for (size_t c = 0; c < n; c++)
-		blank_all(in, L_NOT, (*v)[c], NULL);
-	return n;
+	clauses_free(v, n);
+	return found;
 }
 
 static void
@@ -424,10 +426,7 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
-	/* "me siguen llegando correos" (they keep coming), "he hits me up"
-	 * (he writes to me): words of danger that say something else. */
-	blank_all(in, L_NOT, w, NULL);
-	nclause = danger_clauses(in, text, &clause);
+	nclause = clauses_of(in, text, &clause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
 	done = done_match(in, clause, nclause, 0);
@@ -554,8 +553,7 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 	w = words_of(text);
 	if (in == NULL)
 		return w;
-	blank_all(in, L_NOT, w, NULL);
-	nclause = danger_clauses(in, text, &clause);
+	nclause = clauses_of(in, text, &clause);
 	doer = done_match(in, clause, nclause, 0) != NULL;
 	clauses_free(clause, nclause);
 	if (doer && rule_match(in, L_STILL, w) != NULL)

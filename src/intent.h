@@ -21,7 +21,7 @@
  *   is danger with a doer (danger_who, where partners are too: "my
  *   husband") or a mark that it goes on (danger_still: "since", "every
  *   night", "depuis", "desde hace"); danger_not phrases ("me siguen
- *   llegando": they keep coming) are blanked first.
+ *   llegando": they keep coming) are blanked for that match only.
  * - fear with no subject: "j'ai peur", "tengo miedo", or a threat the
  *   writer makes ("I'm going to hurt him"): fear_words, with nothing else
  *   but plea_words, filler_words and stopwords.

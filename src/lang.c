@@ -149,8 +149,20 @@ static const struct lang_key {
 	{ .name = "you.what", .use = USE_MATCH,
 	    .doc = "with a [you] word and stopwords only, asks what the bot "
 	    "is (are you a bot, tu es humain): the bot says it" },
+	{ .name = "you.ask", .use = USE_MATCH,
+	    .doc = "with a [you] word and nothing else, asks who the bot is "
+	    "(who are you, qui es-tu, are you there): the bot says it" },
 	{ .name = "follow.more", .use = USE_MATCH,
 	    .doc = "MORE when a reading is open, else a follow-up" },
+	{ .name = "follow.next", .use = USE_MATCH,
+	    .doc = "words of what comes next (next, step): with stopwords "
+	    "only, a follow.more message" },
+	{ .name = "you.talk", .use = USE_MATCH,
+	    .doc = "talking to the bot (talking, parle, hablo): with "
+	    "stopwords only, a question about the bot" },
+	{ .name = "pointer.above", .use = USE_MATCH,
+	    .doc = "words of a text pointing back (above, ci-dessus): "
+	    "such a section is not shown first" },
 	{ .name = "follow.failed", .use = USE_MATCH,
 	    .doc = "the advice failed: HUMAN offered, no search" },
 	{ .name = "consent.unsure", .use = USE_MATCH,
@@ -208,6 +220,15 @@ static const struct lang_key {
 	{ .name = "ask.unknown", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that says the person does "
 	    "not know a fact of their case (search)" },
+	{ .name = "section.prevent", .use = USE_MATCH,
+	    .doc = "words (or two) of a heading that make its section "
+	    "advice for before an incident (search)" },
+	{ .name = "ask.happened", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that say the incident "
+	    "happened already (search)" },
+	{ .name = "ask.before", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that asks what to do "
+	    "before an incident (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 };

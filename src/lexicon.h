@@ -7,6 +7,8 @@
  *   [concept-name] subject      tags: "subject", "weak", "name",
  *   en: term, multi word term   "addressed" (inside the brackets or
  *   fr: terme                   after them)
+ *   es: "hacerse pasar por"     in quotes: an expression, every word
+ *                               kept (search.c: query_expressions())
  *   *: whatsapp                 same in every language
  *
  * Invariants: a bad line is skipped with one warning naming file:line and

@@ -49,7 +49,7 @@
  */
 static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
-		sibling_cover, w_concept, w_mention, w_mention_word, w_weak,
+		sibling_cover, w_concept, w_claim, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
@@ -63,7 +63,15 @@ static struct {
 	double	page_far, page_share, page_carry;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
+	double	w_prevent_past, w_prevent_before;
 } rank_params = {
+	.w_prevent_past = 0.6,	/* a preventive section (section.prevent:
+				   "Before you cross a border") for a
+				   question that says it happened already
+				   (ask.happened), section_tense() */
+	.w_prevent_before = 1.3,	/* a preventive section for a
+				   question that asks what to do before
+				   (ask.before) */
 	.w_router_unknown = 0.4,	/* for a question that says the
 				   person does not know (ask.unknown), its
 				   page's best list of questions takes the
@@ -98,6 +106,8 @@ static struct {
 	.w_page_kw = 2.0f,	/* front matter keywords */
 	.w_sec_kw = 3.0f,	/* <!-- keywords: --> of the section */
 	.w_concept = 0.7,	/* a question word met through a concept */
+	.w_claim = 0.7,		/* a question word an expression claims,
+				   met through its concept only */
 	.w_mention = 0.6,	/* a concept only mentioned in passing: its
 				   section's and page's headings and title
 				   do not name it */
@@ -238,6 +248,8 @@ static struct {
 #define W_BORROWED	(rank_params.w_borrowed)
 #define W_TERM		(rank_params.w_term)
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
+#define W_PREVENT_PAST	(rank_params.w_prevent_past)
+#define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -249,6 +261,7 @@ static struct {
 #define W_PAGE_KW	(rank_params.w_page_kw)
 #define W_SEC_KW	(rank_params.w_sec_kw)
 #define W_CONCEPT	(rank_params.w_concept)
+#define W_CLAIM		(rank_params.w_claim)
 #define W_MENTION	(rank_params.w_mention)
 #define W_MENTION_WORD	(rank_params.w_mention_word)
 #define W_WEAK		(rank_params.w_weak)
@@ -582,6 +595,10 @@ struct search {
 	size_t			 nlxt;
 	struct buf		 lxarena;	/* length byte + word, ... */
 	struct strtab		 lxfirst;	/* lxlang + first word */
+	/* Expressions: terms written in quotes, every word kept (stopwords
+	 * too), matched in questions only (query_expressions()). */
+	struct lxterm		*lxx;
+	size_t			 nlxx;
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
@@ -1122,8 +1139,44 @@ lxcompile_word(void *arg, const char *w, size_t n, float weight)
 	c->n[c->count++] = (uint8_t)n;
 }
 
+/* Calls fn for each word of folded text f as an expression reads it:
+ * letters and digits, stopwords and one-letter words kept, apostrophes
+ * and hyphens between words ("s'est fait": "s", "est", "fait"); the end
+ * of a clause (a '$' of a term; ". , ; : ? !" or the end of a question,
+ * when end) as the word "$" ("est sur $": "sûr", not "sur"). */
+static void
+expr_split(const char *f, size_t flen, int end, lang_word_fn fn,
+    void *arg)
+{
+	size_t i = 0, j;
+	int last = 1;		/* the last word sent was a "$" */
+
+	while (i < flen) {
+		while (i < flen && !isalnum((unsigned char)f[i]) &&
+		    (unsigned char)f[i] < 0x80) {
+			if (!last && strchr("$.,;:?!", f[i]) != NULL) {
+				fn(arg, "$", 1, 0);
+				last = 1;
+			}
+			i++;
+		}
+		for (j = i; j < flen && (isalnum((unsigned char)f[j]) ||
+		    (unsigned char)f[j] >= 0x80); j++)
+			;
+		if (j > i) {
+			fn(arg, f + i, j - i, 0);
+			last = 0;
+		}
+		i = j;
+	}
+	if (end && !last)
+		fn(arg, "$", 1, 0);
+}
+
 /* Turns each lexicon term into a sequence of stems in its language (the
- * way the index sees text in that language), chained by first word. */
+ * way the index sees text in that language), chained by first word; a
+ * term in quotes, an expression, into the stems of all its words
+ * (expr_split()), kept apart for query_expressions(). */
 static void
 lx_compile(struct search *s, const struct lexicon *lx)
 {
@@ -1147,6 +1200,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	}
 	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
 	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
+	s->lxx = xcalloc(nt + 1, sizeof(*s->lxx));
 	buf_init(&s->lxarena);
 	strtab_init(&s->lxfirst, nt + 16);
 	for (i = 0; i < nt; i++) {
@@ -1157,7 +1211,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 		struct stent *e;
 		char *f, key[WORD_MAX + 1];
 		size_t flen, k;
-		int li = lx_lang_of(s, code), isnew;
+		int li = lx_lang_of(s, code), isnew, expr = text[0] == '"';
 
 		if (li < 0) {
 			if (s->nlxl == LX_LANGS)
@@ -1174,11 +1228,14 @@ lx_compile(struct search *s, const struct lexicon *lx)
 		c.s = s;
 		c.lang = (uint8_t)li;
 		f = lang_fold_alloc(text, strlen(text), &flen);
-		lang_split(f, flen, 0, lxcompile_word, &c, 1);
+		if (expr)
+			expr_split(f, flen, 0, lxcompile_word, &c);
+		else
+			lang_split(f, flen, 0, lxcompile_word, &c, 1);
 		free(f);
 		if (c.count == 0 || c.toolong)
 			continue;
-		t = &s->lxt[s->nlxt];
+		t = expr ? &s->lxx[s->nlxx] : &s->lxt[s->nlxt];
 		t->concept = (uint32_t)lexicon_term_concept(lx, i);
 		t->lang = (uint8_t)li;
 		t->nwords = (uint8_t)c.count;
@@ -1186,6 +1243,11 @@ lx_compile(struct search *s, const struct lexicon *lx)
 		for (k = 0; k < c.count; k++) {
 			buf_addc(&s->lxarena, (char)c.n[k]);
 			buf_add(&s->lxarena, c.words[k], c.n[k]);
+		}
+		if (expr) {
+			t->next = NONE;
+			s->nlxx++;
+			continue;
 		}
 		key[0] = (char)li;
 		memcpy(key + 1, c.words[0], c.n[0]);
@@ -1446,18 +1508,48 @@ word_byte(char c)
  * of words of it is a branch.not item ("no longer", "n'avez plus", "ya no",
  * "can't", "locked out", "no access", "pas accès"), BRANCH_STILL for a
  * branch.still word ("still", "toujours", "todavía"), ASK_DEFINE for an
- * ask.define word or pair of words ("what is", "veut dire"), all read
- * from the language files (lang_match_in()), lang's or, when it is NULL,
- * every language's. */
+ * ask.define word or pair of words ("what is", "veut dire"), ASK_UNKNOWN
+ * for an ask.unknown word or run of two or three words ("no idea", "no sé
+ * quién": Spanish "no se" alone is also the reflexive "no se carga"), and
+ * so on for each key below (section_tense() reads the last three), all
+ * read from the language files (lang_match_in()), lang's or, when it is
+ * NULL, every language's. A section keeps the bits below 256 (s->branch). */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
 #define BRANCH_STILL	8
 #define ASK_UNKNOWN	16
+#define SEC_PREVENT	32	/* section.prevent */
+#define ASK_HAPPENED	256	/* ask.happened */
+#define ASK_BEFORE	512	/* ask.before */
+
+/* The kinds section_tense() reads of word f + i (n bytes), or of it and
+ * the word before it (at prev). */
+static unsigned
+text_tense(const char *f, size_t prev, size_t i, size_t n, int first,
+    const char *lang)
+{
+	static const struct {
+		const char	*key;
+		unsigned	 bit;
+	} k[] = {
+		{ "section.prevent", SEC_PREVENT },
+		{ "ask.happened", ASK_HAPPENED },
+		{ "ask.before", ASK_BEFORE },
+	};
+	unsigned r = 0;
+
+	for (size_t j = 0; j < ARRAY_LEN(k); j++)
+		if (lang_match_in(lang, k[j].key, f + i, n) || (!first &&
+		    lang_match_in(lang, k[j].key, f + prev, i + n - prev)))
+			r |= k[j].bit;
+	return r;
+}
+
 static unsigned
 text_branch(const char *text, const char *lang)
 {
-	size_t flen, i = 0, n, prev = 0;
+	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0;
 	char *f;
 	unsigned r = 0;
 	int first = 1;
@@ -1483,10 +1575,15 @@ text_branch(const char *text, const char *lang)
 		    lang_match_in(lang, "ask.define", f + prev, i + n - prev)))
 			r |= ASK_DEFINE;
 		if (lang_match_in(lang, "ask.unknown", f + i, n) || (!first &&
-		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)))
+		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)) ||
+		    (words >= 2 && lang_match_in(lang, "ask.unknown", f + prev2,
+		    i + n - prev2)))
 			r |= ASK_UNKNOWN;
+		r |= text_tense(f, prev, i, n, first, lang);
 		first = 0;
+		prev2 = prev;
 		prev = i;
+		words++;
 		i += n;
 	}
 	free(f);
@@ -2001,6 +2098,7 @@ search_free(struct search *s)
 		sb_stemmer_delete(s->lxl[i].stemmer);
 	free(s->lxl);
 	free(s->lxt);
+	free(s->lxx);
 	buf_release(&s->lxarena);
 	if (s->lxfirst.slots != NULL)
 		strtab_release(&s->lxfirst);
@@ -2059,6 +2157,8 @@ struct qwords {
 	uint32_t clx[QWORDS_MAX][QCONCEPTS];	/* ...lexicon languages that
 						   found it (bits) */
 	uint8_t	 nc[QWORDS_MAX];
+	uint8_t	 claim[QWORDS_MAX];	/* an expression claimed the word:
+					   only its concepts count */
 	int	 lxl;				/* language being matched */
 	uint8_t	 subj;			/* subjects the question names */
 	/* Where subject terms and longer terms of other concepts were found
@@ -2085,6 +2185,8 @@ static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, int qneg);
+static double section_tense(const struct search *s, size_t sec,
+    unsigned q);
 static void hits_router(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits,
     size_t nhits);
@@ -2113,6 +2215,23 @@ query_word(void *arg, const char *w, size_t n, float weight)
 		q->seq[q->nseq++] = (uint8_t)i;
 }
 
+/* Gives question word i concept c, found by lexicon language q->lxl. */
+static void
+word_concept(struct qwords *q, size_t i, uint32_t c)
+{
+	size_t k;
+
+	for (k = 0; k < q->nc[i]; k++)
+		if (q->c[i][k] == c)
+			break;
+	if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
+		q->c[i][k] = c;
+		q->clx[i][q->nc[i]++] = 0;
+	}
+	if (k < q->nc[i])
+		q->clx[i][k] |= 1u << q->lxl;
+}
+
 static void
 query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 {
@@ -2127,19 +2246,8 @@ query_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		q->span[q->nspan][2] = q->s->csubj[concept];
 		q->spanc[q->nspan++] = concept;
 	}
-	for (size_t p = from; p < to; p++) {
-		size_t i = q->seq[p], k;
-
-		for (k = 0; k < q->nc[i]; k++)
-			if (q->c[i][k] == concept)
-				break;
-		if (k == q->nc[i] && q->nc[i] < QCONCEPTS) {
-			q->c[i][k] = concept;
-			q->clx[i][q->nc[i]++] = 0;
-		}
-		if (k < q->nc[i])
-			q->clx[i][k] |= 1u << q->lxl;
-	}
+	for (size_t p = from; p < to; p++)
+		word_concept(q, q->seq[p], concept);
 }
 
 /*
@@ -2224,6 +2332,128 @@ query_concepts(const struct search *s, struct qwords *q,
 	wseq_release(&raw);
 	wseq_release(&st);
 	query_subjects(q);
+}
+
+/*
+ * Expressions: lexicon terms in quotes, whose every word counts, the
+ * stopwords too ("se faire passer pour", "hacerse pasar por"). A word
+ * of an expression means it only there: the expression claims the
+ * question's words it covers, which then bring its concept and nothing
+ * else, neither their own stem ("passer" is not the "passe" of "mot de
+ * passe") nor the concepts of other terms (query_run(),
+ * match_concepts()). An expression made only of stopwords adds its first
+ * word as a word of the question that carries it.
+ */
+struct xwords {
+	const char	*w[QSEQ_MAX];
+	uint8_t		 n[QSEQ_MAX];
+	size_t		 count;
+};
+
+static void
+xwords_add(void *arg, const char *w, size_t n, float weight)
+{
+	struct xwords *x = arg;
+
+	(void)weight;
+	if (x->count < QSEQ_MAX && n < WORD_MAX) {
+		x->w[x->count] = w;
+		x->n[x->count++] = (uint8_t)n;
+	}
+}
+
+/* Gives question word w concept c as its claim; add: a word the question
+ * does not have is added. Returns 1 if the word is the question's. */
+static int
+query_claim(const struct search *s, struct qwords *q, const char *w,
+    size_t n, uint32_t c, int add)
+{
+	size_t i;
+
+	for (i = 0; i < q->count; i++)
+		if (q->n[i] == n && memcmp(q->w[i], w, n) == 0)
+			break;
+	if (i == q->count) {
+		if (!add)
+			return 0;
+		query_word(q, w, n, 0);
+		if (i == q->count)
+			return 0;
+	}
+	if (!q->claim[i]) {
+		q->claim[i] = 1;
+		q->nc[i] = 0;
+	}
+	if (!s->cweak[c])
+		q->subj |= s->csubj[c];
+	word_concept(q, i, c);
+	return 1;
+}
+
+static void
+query_expressions(const struct search *s, struct qwords *q, const char *f,
+    size_t flen)
+{
+	struct xwords x;
+	char st[QSEQ_MAX][WORD_MAX];
+	uint8_t sn[QSEQ_MAX];
+	size_t li, p, t, k;
+
+	x.count = 0;
+	expr_split(f, flen, 1, xwords_add, &x);
+	for (li = 0; li < s->nlxl; li++) {
+		const struct lxlang *l = &s->lxl[li];
+
+		for (t = 0; t < s->nlxx && s->lxx[t].lang != li; t++)
+			;
+		if (t == s->nlxx)
+			continue;
+		q->lxl = (int)li;
+		for (p = 0; p < x.count; p++) {
+			char buf[STEM_BUF];
+			const char *w = x.w[p], *y = NULL;
+			size_t n = x.n[p], yl = 0;
+
+			if (l->stemmer != NULL)
+				y = stem_run(l->stemmer, l->code, w, n, buf,
+				    &yl);
+			if (y != NULL) {
+				w = y;
+				n = yl < WORD_MAX ? yl : WORD_MAX - 1;
+			}
+			memcpy(st[p], w, n);
+			sn[p] = (uint8_t)n;
+		}
+		for (t = 0; t < s->nlxx; t++) {
+			const struct lxterm *tm = &s->lxx[t];
+
+			if (tm->lang != li)
+				continue;
+			for (p = 0; p + tm->nwords <= x.count; p++) {
+				uint32_t off = tm->off;
+				int mine = 0;
+
+				for (k = 0; k < tm->nwords; k++) {
+					size_t tn;
+					const char *tw = lx_word(&s->lxarena,
+					    off, &tn);
+
+					off += (uint32_t)tn + 1;
+					if (tn != sn[p + k] ||
+					    memcmp(tw, st[p + k], tn) != 0)
+						break;
+				}
+				if (k < tm->nwords)
+					continue;
+				for (k = p; k < p + tm->nwords; k++)
+					mine |= query_claim(s, q, x.w[k],
+					    x.n[k], tm->concept, 0);
+				if (!mine)
+					query_claim(s, q, x.w[p], x.n[p],
+					    tm->concept, 1);
+			}
+		}
+	}
 }
 
 /* ----------------------------------------------------------- page prior */
@@ -2342,9 +2572,12 @@ qwords_read(const struct search *s, struct search *cache, const char *text,
 	q->addr = QWORDS_MAX;
 	q->s = s;
 	memset(q->nc, 0, sizeof(q->nc));
+	memset(q->claim, 0, sizeof(q->claim));
 	lang_split(f, flen, 0, query_word, q, 1);
 	if (q->count > 0 && s->nlxt > 0)
 		query_concepts(s, q, cache);
+	if (q->count > 0 && s->nlxx > 0)
+		query_expressions(s, q, f, flen);
 	query_addressed(s, q, f, flen);
 }
 
@@ -2374,7 +2607,7 @@ prior_features(const struct search *s, struct search *build,
 
 		/* The addressing word itself ("your") is no evidence of a
 		 * page; the concept it names is (this-desk's asks say it). */
-		if (i == q->addr)
+		if (i == q->addr || q->claim[i])
 			continue;
 		if (li >= 0)
 			st = stem_key(s, build, (uint8_t)li, q->w[i], q->n[i],
@@ -2978,7 +3211,8 @@ match_concepts(const struct search *s, uint8_t li, const struct qwords *q,
 		uint32_t c = q->c[i][k], t;
 		char tok[WORD_MAX];
 		size_t n = concept_token(s, c, tok);
-		double share = s->cweak[c] ? W_WEAK : W_CONCEPT;
+		double share = s->cweak[c] ? W_WEAK : q->claim[i] ?
+		    W_CLAIM : W_CONCEPT;
 
 		if (n == 0 || (t = lookup(s, li, tok, n)) == NONE)
 			continue;
@@ -3107,8 +3341,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 			}
 			/* Near matches (prefix, typo) only in the question's
 			 * language: across languages they are mostly noise. */
-			r = match_stem(s, (uint8_t)li, st, sl,
-			    qli < 0 || (int)li == qli);
+			r = q.claim[i] ? 0 : match_stem(s, (uint8_t)li,
+			    st, sl, qli < 0 || (int)li == qli);
 			r = match_concepts(s, (uint8_t)li, &q, i, r);
 			if (r > ref)
 				ref = r;
@@ -3120,6 +3354,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 		 * must not raise the bar), else anywhere. */
 		if (own > 0)
 			ref = own;
+		/* A word an expression claimed for a concept no section
+		 * carries ("didn't click": [not-done]) is not asked. */
+		if (ref <= 0 && q.claim[i])
+			continue;
 		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
 		if (ref <= 0)
 			unused += W_UNKNOWN * unknown;
@@ -3165,7 +3403,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
 		double local = sc->lacc[sec] / norm;
-		double ask = sc->secask[sec], pask;
+		double ask = sc->secask[sec], pask, tense;
 		/* A branch given its pair's evidence scores as its pair
 		 * would have: the same heading share of the same heading. */
 		uint32_t hsec = sc->swapped[sec] ? s->pair[sec] : sec;
@@ -3228,6 +3466,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score *= W_TERM;
 			plain *= W_TERM;
 			local *= W_TERM;
+		}
+		if ((tense = section_tense(s, sec, qbranch)) != 1) {
+			score *= tense;
+			plain *= tense;
+			local *= tense;
 		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
@@ -3324,7 +3567,9 @@ hits_router(const struct search *s, const char *text, const char *lang,
 		;
 	if (k == nr || r[k].score < W_ROUTER_UNKNOWN * hits[0].score)
 		return;
-	/* The first hit's page and score, the list's own measures. */
+	/* The first hit's page and score, the list's own measures: its
+	 * words, and the refusal, key and topic flags its own run gave it
+	 * (not the first hit's). */
 	h = hits[0];
 	h.section = r[k].section;
 	h.coverage = r[k].coverage;
@@ -3334,11 +3579,40 @@ hits_router(const struct search *s, const char *text, const char *lang,
 	h.off_subject = r[k].off_subject;
 	h.ask = r[k].ask;
 	h.ask_id = r[k].ask_id;
+	h.lacks_key = r[k].lacks_key;
+	h.key_mention = r[k].key_mention;
+	h.topics = r[k].topics;
+	h.title_topics = r[k].title_topics;
+	h.page_topics = r[k].page_topics;
+	h.page_share = r[k].page_share;
+	h.page_ask = r[k].page_ask;
+	h.notask = r[k].notask;
+	h.notask_id = r[k].notask_id;
 	for (j = 1; j + 1 < nhits && hits[j].section != h.section; j++)
 		;
 	if (nhits > 1)
 		memmove(hits + 1, hits, j * sizeof(*hits));
 	hits[0] = h;
+}
+
+/*
+ * When a question is about an incident that happened already ("my phone
+ * was taken at the border", "on m'a volé mon ordi", "se filtró") a
+ * section on what to do before one ("Before you cross a border", "Take
+ * extra precautions against attackers": a section.prevent word in its
+ * heading) answers the next time, not this one: it scores
+ * W_PREVENT_PAST of itself. A question that asks what to do before
+ * (ask.before: "before i travel", "avoid", "la prochaine fois") weighs
+ * it W_PREVENT_BEFORE instead, whatever else it says. Page text
+ * (decide_calibrate()) asks nothing: 1.
+ */
+static double
+section_tense(const struct search *s, size_t sec, unsigned q)
+{
+	if (s->calibrating || !(s->branch[sec] & SEC_PREVENT))
+		return 1;
+	return (q & ASK_BEFORE) ? W_PREVENT_BEFORE :
+	    (q & ASK_HAPPENED) ? W_PREVENT_PAST : 1;
 }
 
 /* Swaps two sections' evidence (every accumulator query_run() scores). */
@@ -5153,6 +5427,7 @@ static const struct {
 	{ "w_page_kw", NULL, &rank_params.w_page_kw },
 	{ "w_sec_kw", NULL, &rank_params.w_sec_kw },
 	{ "w_concept", &rank_params.w_concept, NULL },
+	{ "w_claim", &rank_params.w_claim, NULL },
 	{ "w_mention", &rank_params.w_mention, NULL },
 	{ "w_mention_word", &rank_params.w_mention_word, NULL },
 	{ "w_weak", &rank_params.w_weak, NULL },
@@ -5195,6 +5470,8 @@ static const struct {
 	{ "w_term", &rank_params.w_term, NULL },
 	{ "w_router_unknown", &rank_params.w_router_unknown, NULL },
 	{ "w_branch", &rank_params.w_branch, NULL },
+	{ "w_prevent_past", &rank_params.w_prevent_past, NULL },
+	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },

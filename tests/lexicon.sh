@@ -239,6 +239,16 @@ concepts es "quiero filtrar documentos a la prensa" whistleblowing
 concepts es "recibo llamadas de números desconocidos" unknown-calls
 without es "me mandan amenazas desde números desconocidos" unknown-calls
 concepts en "my boss installed bossware on my laptop" employment
+# Expressions (s13-rfix): terms in quotes, every word counted, stopwords
+# too; "passer" alone is not impersonation.
+concepts fr "quelqu'un se fait passer pour moi sur facebook" \
+    impersonation facebook
+concepts es "alguien se hace pasar por mí en instagram" impersonation
+concepts fr "un mail dit que mon compte sera fermé si je clique pas" not-done
+without fr "je dois passer pour récupérer mon mot de passe" impersonation
+# "$": a clause ends there; folded "sûr" is the stopword "sur".
+concepts fr "est ce que whatsapp est sur ?" security
+without fr "mon nom est sur facebook" security
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those

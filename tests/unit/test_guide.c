@@ -556,6 +556,22 @@ test_language(void)
 	guide_free(g);
 }
 
+/* This desk's own pages are told by their file stem. */
+static void
+test_desk_pages(void)
+{
+	struct guide *g = guide_new();
+
+	LOAD(g, "x/phone.en.md", "# Lost phone\n\nWhat to do.\n", "en");
+	CHECK_INT(0, (long)guide_desk_pages(g), "no desk page");
+	LOAD(g, "x/this-desk.en.md", "# How to use this desk\n\nTOPICS.\n",
+	    "en");
+	LOAD(g, "fr/this-desk.md", "# Ce service\n\nSUJETS.\n", "en");
+	LOAD(g, "x/this-desk-old.en.md", "# Old\n\nOld.\n", "en");
+	CHECK_INT(2, (long)guide_desk_pages(g), "two desk pages, by stem");
+	guide_free(g);
+}
+
 /* A section in another language: the same place on its page's
  * translation, and only a translation section for section. */
 static void
@@ -1168,6 +1184,7 @@ main(void)
 	test_no_front_matter();
 	test_language();
 	test_section_in_lang();
+	test_desk_pages();
 	test_broken_dir();
 	test_buffers();
 	test_asks();

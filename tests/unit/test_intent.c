@@ -219,6 +219,31 @@ static const struct {
 	{ "my husband beats me at night and checks my phone", 1, 0, 0 },
 	{ "que faire si je reçois des menaces de mort", 0, 0, 0 },
 	{ "si me detienen en el aeropuerto que hago", 0, 0, 0 },
+	/* A reviewer's findings (s13-fixs): danger_not phrases counted
+	 * only where they read as something done, and name a channel;
+	 * before, they were blanked from the whole message first. */
+	{ "someone is following me with a knife", 1, 0, 0 },
+	{ "someone is following me with their car", 1, 0, 0 },
+	{ "a car is following me with no plates", 1, 0, 0 },
+	{ "they are following me through the market right now", 1, 0, 0 },
+	{ "someone is following me through the city, what do i do", 1, 0, 0 },
+	{ "un homme me suit avec une voiture depuis ce matin", 1, 0, 0 },
+	{ "alguien me sigue con el carro desde hace una hora", 1, 0, 0 },
+	{ "un hombre me sigue llamando y vino a mi casa, está afuera", 1, 0,
+	    0 },
+	{ "my husband hits me hard every night", 1, 0, 0 },
+	/* ...and the channels they still hold. */
+	{ "he is following me on snapchat every day", 0, 0, 0 },
+	{ "il me suit sur l'application depuis des semaines", 0, 0, 0 },
+	{ "mi ex me sigue por gps desde hace dias", 0, 0, 0 },
+	{ "un tipo me sigue llamando por teléfono desde ayer", 0, 0, 0 },
+	{ "mi ex me sigue con mi ubicación todo el tiempo", 0, 0, 0 },
+	{ "he is following me with an app every day", 0, 0, 0 },
+	{ "it hits me hard every night when i read the threats", 0, 0, 0 },
+	/* "I need you" is a plea, not a question about the bot. */
+	{ "i need you", 0, 1, 0 },
+	{ "j'ai besoin de vous", 0, 1, 0 },
+	{ "te necesito", 0, 1, 0 },
 	{ "", 0, 0, 0 },
 };
 

@@ -1383,7 +1383,7 @@ static void
 ev_status(struct t_run *r, struct t_peer *p, char *arg)
 {
 	(void)arg;
-	escalate_status(r->e, p->jid, r->now, &r->notes);
+	escalate_status(r->e, p->jid, NULL, r->now, &r->notes);
 }
 
 static void
