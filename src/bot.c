@@ -112,6 +112,8 @@ struct person {
 					   self-harm (DANGER_SELF), else 0 */
 	int		 consent_danger; /* so did consent_text (it stays
 					   while other questions come) */
+	int		 relay_warned;	/* words of danger relayed to a
+					   helper got the emergency line */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -1055,14 +1057,14 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 }
 
 /*
- * A long message (words: SEARCH_LONG_WORDS) that came with danger, the
- * search not sure of a section (outcome d, hits: danger_guidance()'s, of
- * the message without its danger words): the danger reply came instead of
- * the choices, and the question the message also asks is not lost. Its
- * choices (a page's or "did you mean", never the loosely related closest
- * topics) are kept for MORE, and one line says so; with none, nothing is
- * said. A short one is the danger alone ("a car is following me"): its
- * choices would be words of the danger matched anywhere.
+ * A message that came with danger, the search not sure of a section
+ * (outcome d): the danger reply came instead of the choices, and the
+ * question the message also asks is not lost. Its choices (a page's or
+ * "did you mean", never the loosely related closest topics) are kept for
+ * MORE, and one line says so; with none, nothing is said. After danger
+ * now, danger_guidance() decided d and hits; after self-harm, only a long
+ * message (words: SEARCH_LONG_WORDS) keeps them: a short one's choices
+ * would be its own words of distress matched anywhere.
  */
 static void
 hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
@@ -1073,7 +1075,7 @@ hold_choices(struct turn *t, const struct search_hit *hits, size_t n,
 
 	w->nheld = 0;
 	if ((d == SEARCH_CHOICES || d == SEARCH_PAGE) &&
-	    words >= SEARCH_LONG_WORDS)
+	    (words >= SEARCH_LONG_WORDS || w->danger == DANGER_NOW))
 		k = pick_choices(t, hits, n, 0, secs, BOT_NCLOSEST);
 	if (k == 0)
 		return;
@@ -1582,6 +1584,47 @@ sure_of(const struct bot *b, enum search_outcome d,
 	    !search_hit_refused(&hits[0]);
 }
 
+/* Is section sec among hits h[0..n)? */
+static int
+hit_in(const struct search_hit *h, size_t n, size_t sec)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].section == sec)
+			return 1;
+	return 0;
+}
+
+/*
+ * The choices a danger reply holds when neither search is sure (s13-fixd):
+ * the sections both found (in the order of rhits, the message without its
+ * danger words), then those of rhits and of hits (the whole message: the
+ * partner who spies, the threat of harm, the danger's own subject) in
+ * turn; m is 0 when the rest is no question. Into hits, at most max;
+ * returns how many.
+ */
+static size_t
+danger_choices(struct search_hit *hits, size_t n,
+    const struct search_hit *rhits, size_t m, size_t max)
+{
+	struct search_hit all[3 * BOT_NHITS];
+	size_t k = 0;
+
+	n = n < BOT_NHITS ? n : BOT_NHITS;
+	m = m < BOT_NHITS ? m : BOT_NHITS;
+	for (size_t i = 0; i < m; i++)
+		if (hit_in(hits, n, rhits[i].section))
+			all[k++] = rhits[i];
+	for (size_t i = 0; i < BOT_NHITS; i++) {
+		if (i < m && !hit_in(all, k, rhits[i].section))
+			all[k++] = rhits[i];
+		if (i < n && !hit_in(all, k, hits[i].section))
+			all[k++] = hits[i];
+	}
+	k = k < max ? k : max;
+	memcpy(hits, all, k * sizeof(*hits));
+	return k;
+}
+
 /*
  * What follows the reply to danger now (d, hits and *n: the search of the
  * whole message): a section only when the search is sure of it and the
@@ -1596,10 +1639,12 @@ sure_of(const struct bot *b, enum search_outcome d,
  * danger_topic ("me golpearon": beatings). Either is read as an answer
  * (SEARCH_ANSWER: its page's next parts on MORE): "they raided our office
  * and took the hard drives" keeps the taken-device section. Otherwise
- * hits and *n become the rest's (at most max), and the outcome is no
- * answer: SEARCH_CHOICES (hold_choices() keeps them for MORE), or
- * SEARCH_NONE when the rest finds nothing close or is too short to be a
- * question.
+ * hits and *n become danger_choices() (at most max) and the outcome is
+ * SEARCH_CHOICES (hold_choices() keeps them for MORE) when the rest names
+ * a danger_topic (a threat, "my husband"), the act goes on (every day) or
+ * the message is long; else SEARCH_NONE: the danger alone ("a car is
+ * following me") has no question to keep. The rest's own hits count when
+ * it holds three search words or a topic.
  */
 static enum search_outcome
 danger_guidance(struct turn *t, const char *text, const char *qlang,
@@ -1621,8 +1666,8 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	}
 	free(rest);
 	rd = search_decide(rhits, m, min_score(b));
-	for (size_t i = 0; (words >= 2 || topic) && *n > 0 &&
-	    i < DANGER_AGREE; i++) {
+	for (size_t i = 0; (words >= 2 || (topic & INTENT_REST_TOPIC)) &&
+	    *n > 0 && i < DANGER_AGREE; i++) {
 		if (i < m && rd != SEARCH_NONE && rhits[i].page == hits[0].page)
 			whole = 1;
 		if (m > 0 && i < *n && hits[i].page == rhits[0].page)
@@ -1630,12 +1675,20 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	}
 	if (whole && sure_of(b, d, hits, *n))
 		return SEARCH_ANSWER;
-	memcpy(hits, rhits, m * sizeof(*hits));
-	*n = m;
-	if (part && sure_of(b, rd, rhits, m))
+	if (part && sure_of(b, rd, rhits, m)) {
+		memcpy(hits, rhits, m * sizeof(*hits));
+		*n = m;
 		return SEARCH_ANSWER;
-	return rd == SEARCH_NONE || (words < 2 && !topic) ? SEARCH_NONE :
-	    SEARCH_CHOICES;
+	}
+	if (rd == SEARCH_NONE || (words < 3 && !(topic & INTENT_REST_TOPIC)))
+		m = 0;
+	/* The danger alone ("a car is following me", "au secours"): its
+	 * hits are its danger words matched anywhere, nothing to hold. */
+	if (!(topic & (INTENT_REST_TOPIC | INTENT_REST_GOES_ON)) &&
+	    (*n == 0 || hits[0].words < SEARCH_LONG_WORDS))
+		m = *n = 0;
+	*n = danger_choices(hits, *n, rhits, m, max);
+	return *n > 0 ? SEARCH_CHOICES : SEARCH_NONE;
 }
 
 /*
@@ -2248,6 +2301,15 @@ cmd_lang(struct turn *t, const char *arg)
 	say_key(t, "lang_set");
 }
 
+/* The kind of danger (DANGER_NOW, DANGER_SELF or 0) as escalate.c
+ * stores it. */
+static int
+esc_danger_of(int kind)
+{
+	return kind == DANGER_SELF ? ESC_DANGER_SELF : kind == DANGER_NOW ?
+	    ESC_DANGER_NOW : ESC_DANGER_NONE;
+}
+
 /* Says phrase key with {line}: the emergency line (danger_line). */
 static void
 say_phrase_line(struct turn *t, const char *key)
@@ -2472,7 +2534,7 @@ cmd_yes(struct turn *t, const char *arg)
 	w->pending = PENDING_NONE;
 	esc_notes_init(&notes);
 	id = escalate_open(b->esc, t->peer, w->lang, w->consent_text,
-	    w->consent_danger != 0, t->now, &notes);
+	    esc_danger_of(w->consent_danger), t->now, &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
 	if (id > 0 && arg != NULL && *arg != '\0') {
@@ -2967,16 +3029,25 @@ person_text(struct turn *t, const char *text)
 		goto done;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
 
-	/* A live relay: the person's words are for the helper. */
+	/* A live relay: the person's words are for the helper, flagged when
+	 * they say danger or self-harm; the person gets the way to help now
+	 * once (s13-fixd). */
 	if (b->esc != NULL && (c == NULL || !(c->flags & CMD_RELAY))) {
 		struct esc_notes notes;
-		int used;
+		int used, kind = intent_self_harm(b->intent, text, NULL) ?
+		    DANGER_SELF : intent_danger(b->intent, text, NULL) ?
+		    DANGER_NOW : 0;
 
 		esc_notes_init(&notes);
-		used = escalate_person_text(b->esc, t->peer, text, t->now,
-		    &notes);
+		used = escalate_person_text(b->esc, t->peer, text,
+		    esc_danger_of(kind), t->now, &notes);
 		emit_notes(t, &notes);
 		esc_notes_release(&notes);
+		if (used && kind != 0 && !w->relay_warned) {
+			w->relay_warned = 1;
+			say_phrase_line(t, kind == DANGER_SELF ?
+			    "self_harm_relayed" : "danger_relayed");
+		}
 		if (used)
 			goto done;
 	}

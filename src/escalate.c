@@ -73,7 +73,8 @@ struct esc_case {
 	int		 held_told;	/* person told their words are held */
 	int		 wait_told;	/* person told nobody answered yet */
 	int		 withdrawn;	/* CANCEL not written yet: hidden, retried */
-	int		 danger;	/* came with words of danger: first */
+	int		 danger;	/* came with words of danger (enum
+					   esc_danger): first */
 	char		*warned_fp;	/* new key the person was warned about */
 	time_t		 opened;
 	time_t		 offered;
@@ -923,8 +924,8 @@ offer_send(struct escalate *e, struct esc_case *c, time_t now,
 	char nb[32], mb[32];
 	long minutes = (e->cfg->escalation.ack_timeout + 59) / 60;
 
-	if (helper_note(e, out, c->helper, c->danger ? "esc_offer_danger" :
-	    "esc_offer",
+	if (helper_note(e, out, c->helper, c->danger == ESC_DANGER_SELF ?
+	    "esc_offer_self" : c->danger ? "esc_offer_danger" : "esc_offer",
 	    vars_make("case", num(nb, c->id), "lang", c->lang,
 	    "text", c->text != NULL ? c->text : "", "minutes",
 	    num(mb, minutes), NULL), 1, 0, now) != 1)
@@ -1391,7 +1392,8 @@ open_case(struct escalate *e, const char *person, const char *lang,
 	c->text = xstrdup(text != NULL ? text : "");
 	c->person_fp = fp[0] != '\0' ? xstrdup(fp) : NULL;
 	c->helper = -1;
-	c->danger = danger != 0;
+	c->danger = danger == ESC_DANGER_SELF ? ESC_DANGER_SELF :
+	    danger != 0 ? ESC_DANGER_NOW : ESC_DANGER_NONE;
 	c->opened = now;
 	c->tried = xcalloc(e->nhelpers + 1, sizeof(*c->tried));
 	case_add(e, c);
@@ -1438,7 +1440,7 @@ danger_mark(struct escalate *e, struct esc_case *c, time_t now,
 {
 	char nb[32];
 
-	c->danger = 1;
+	c->danger = ESC_DANGER_NOW;
 	case_save(e, c);
 	cases_order(e);
 	log_info("escalate: case %ld: words of danger while it waits; moved "
@@ -1636,14 +1638,15 @@ escalate_cancel(struct escalate *e, const char *person, time_t now,
 
 static void
 relay_text(struct escalate *e, struct esc_case *c, const char *text,
-    time_t now, struct esc_notes *out)
+    int danger, time_t now, struct esc_notes *out)
 {
 	char nb[32], cur[FP_HEX + 1];
 
 	fingerprint_of(e, c->person, cur);
 	if (!person_key_ok(e, c, cur))
 		person_key_warn(e, c, cur, out, now);
-	if (helper_note(e, out, c->helper, "esc_relay",
+	if (helper_note(e, out, c->helper, danger == ESC_DANGER_SELF ?
+	    "esc_relay_self" : danger ? "esc_relay_danger" : "esc_relay",
 	    vars_make("case", num(nb, c->id), "text", text, NULL), 1, c->id,
 	    now) == 0 && !c->held_told) {
 		c->held_told = 1;
@@ -1655,7 +1658,7 @@ relay_text(struct escalate *e, struct esc_case *c, const char *text,
 
 int
 escalate_person_text(struct escalate *e, const char *person, const char *text,
-    time_t now, struct esc_notes *out)
+    int danger, time_t now, struct esc_notes *out)
 {
 	struct esc_case *c = case_of_person(e, person);
 	struct esc_event ev;
@@ -1665,7 +1668,7 @@ escalate_person_text(struct escalate *e, const char *person, const char *text,
 	    c->helper < 0)
 		return 0;
 	event_begin(e, &ev, out);
-	relay_text(e, c, text, now, out);
+	relay_text(e, c, text, danger, now, out);
 	if (event_end(e, &ev, out) == -1) {
 		c = case_of_person(e, person);
 		log_warnx("escalate: case %ld: words not passed on (store)",

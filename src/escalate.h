@@ -99,11 +99,19 @@ struct escalate *escalate_new(const struct config *cfg, struct store *st,
     const struct duty *d, const struct esc_env *env);
 void escalate_free(struct escalate *e);
 
+/* What a person's words say besides their text: nothing, danger now, or
+ * that they may hurt themselves (stored as such in a case). */
+enum esc_danger {
+	ESC_DANGER_NONE = 0,
+	ESC_DANGER_NOW = 1,
+	ESC_DANGER_SELF = 2,
+};
+
 /* Opens a case for person with the consented text (already confirmed);
- * danger: it came with words of danger (stored: the helper's offer says
- * so first, and the case goes before the others in the queue, after a
- * restart too); the person's current fingerprint (env) is kept to notice
- * a key change.
+ * danger (enum esc_danger): it came with words of danger or of self-harm
+ * (stored: the helper's offer says which first, and the case goes before
+ * the others in the queue, after a restart too); the person's current
+ * fingerprint (env) is kept to notice a key change.
  * Returns the case number (> 0), or -1 when the queue is full (a note says
  * so). Notes tell the person what happens next. */
 long escalate_open(struct escalate *e, const char *person, const char *lang,
@@ -149,11 +157,12 @@ int escalate_handoff_status(struct escalate *e, const char *person,
 int escalate_cancel(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out);
 /* Text from a person with a claimed relay case: forwarded to the helper as
- * "[#n] text" (or kept for them: "esc_relay_held", or, if the store
+ * "[#n] text", flagged "DANGER" (danger, enum esc_danger: which words) if
+ * it says so (or kept for them: "esc_relay_held", or, if the store
  * refuses, "esc_relay_failed"). Returns 1 if consumed, 0 if the person
  * has no live relay. */
 int escalate_person_text(struct escalate *e, const char *person,
-    const char *text, time_t now, struct esc_notes *out);
+    const char *text, int danger, time_t now, struct esc_notes *out);
 /* Text from a configured helper whose session is pinned: QUEUE, CLAIM n,
  * TALK n, CLOSE n, TRUST n, WHO, DUTY ON/OFF/AUTO, HELP (or their French and Spanish
  * names), "#n text", or relay text after TALK (a claim sets TALK). Returns

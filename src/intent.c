@@ -29,6 +29,7 @@ enum list {
 	L_NOT,
 	L_DONE,
 	L_STILL,
+	L_GAME,
 	L_FEAR,
 	L_TOPIC,
 	L_COUNT,
@@ -51,6 +52,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_NOT] = "danger_not",
 	[L_DONE] = "danger_done",
 	[L_STILL] = "danger_still",
+	[L_GAME] = "danger_game",
 	[L_FEAR] = "fear_words",
 	[L_TOPIC] = "danger_topic",
 };
@@ -353,16 +355,33 @@ static void	blank_all(const struct intent *, enum list, char *,
 static void	clauses_free(char **, size_t);
 
 /*
+ * Is act r of clause w a game lost ("beats me at chess", "me bat aux
+ * échecs"): a danger_game phrase after its first part?
+ */
+static int
+played(const struct intent *in, const struct rule *r, const char *w)
+{
+	const char *at = strstr(w, r->parts[0]);
+
+	for (size_t i = 0; at != NULL && i < in->nrules[L_GAME]; i++)
+		for (size_t j = 0; j < in->rules[L_GAME][i].nparts; j++)
+			if (strstr(at, in->rules[L_GAME][i].parts[j]) != NULL)
+				return 1;
+	return 0;
+}
+
+/*
  * Something done to the writer that is danger when someone does it or it
  * goes on (danger_done: "me sigue", "beats me", "il me suit"): with a
  * doer (danger_who: a man, a car, my husband, mi pareja) or a mark that
  * it is still going on (danger_still: since, every night, desde hace
- * dias) in the same clause. The first such rule of the clauses not
- * qualified away, when cancel is set, as danger words are ("someone
- * follows me everywhere on instagram"); or NULL. danger_not phrases ("me
- * siguen llegando": they keep coming; "he hits me up") are blanked here
- * only, where they would read as something done: never before danger
- * words, a scene or a now mark ("someone is following me with a knife").
+ * dias) in the same clause, unless a game follows it (played()). The
+ * first such rule of the clauses not qualified away, when cancel is set,
+ * as danger words are ("someone follows me everywhere on instagram"); or
+ * NULL. danger_not phrases ("me siguen llegando": they keep coming; "he
+ * hits me up") are blanked here only, where they would read as something
+ * done: never before danger words, a scene or a now mark ("someone is
+ * following me with a knife").
  */
 static const struct rule *
 done_match(const struct intent *in, char *const *clause, size_t n,
@@ -379,7 +398,7 @@ done_match(const struct intent *in, char *const *clause, size_t n,
 		const struct rule *r = &in->rules[L_DONE][i];
 
 		for (size_t c = 0; c < n && found == NULL; c++)
-			if (rule_in(r, v[c]) &&
+			if (rule_in(r, v[c]) && !played(in, r, v[c]) &&
 			    (rule_match(in, L_WHO, v[c]) != NULL ||
 			    rule_match(in, L_STILL, v[c]) != NULL) &&
 			    (!cancel || !near_cancelled(in, r, v, n)))
@@ -537,8 +556,11 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 	nclause = clauses_of(in, text, &clause);
 	doer = done_match(in, clause, nclause, 0) != NULL;
 	clauses_free(clause, nclause);
+	if (doer && rule_match(in, L_STILL, w) != NULL)
+		*topic |= INTENT_REST_GOES_ON;
+	/* The doer stays: "my husband", "mon ex" are what point to the
+	 * partner's pages (s13-fixd); only the act and the place go. */
 	if (doer || scene_match(in, w) != NULL) {
-		blank_all(in, L_WHO, w, NULL);
 		blank_all(in, L_ACT, w, NULL);
 		blank_all(in, L_WHERE, w, NULL);
 	}
@@ -548,7 +570,7 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 		for (size_t j = 0; j < in->rules[L_TOPIC][i].nparts; j++)
 			if (strstr(w, in->rules[L_TOPIC][i].parts[j]) != NULL) {
 				buf_adds(&b, in->rules[L_TOPIC][i].parts[j]);
-				*topic = 1;
+				*topic |= INTENT_REST_TOPIC;
 			}
 	blank_matched(in, L_DANGER, w);
 	blank_matched(in, L_DONE, w);

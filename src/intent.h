@@ -49,13 +49,19 @@ void intent_free(struct intent *i);
 int intent_danger(const struct intent *i, const char *text,
     const char **lang);
 /* The words of text (folded, one space between words) without those that
- * make it danger (danger_words, danger_done and danger_still; danger_who,
- * _act and _where when they make a scene or a doer): what is left to
+ * make it danger (danger_words, danger_done and danger_still; danger_act
+ * and _where when they make a scene or a doer, whose danger_who words
+ * stay: "my husband" points to the partner's pages): what is left to
  * search for guidance after the danger reply; danger_topic phrases in it
- * stay ("death threats", "arrested": the guide has pages on them), and
- * *topic says whether one did. New string; caller frees. */
+ * stay ("death threats", "kill", "arrested": the guide has pages on
+ * them). *topic gets INTENT_REST_TOPIC if one did, INTENT_REST_GOES_ON if
+ * something done to the writer goes on (a danger_done act with a
+ * danger_still mark: "he follows me home every day"). New string; caller
+ * frees. */
 char *intent_danger_rest(const struct intent *i, const char *text,
     int *topic);
+#define INTENT_REST_TOPIC	1
+#define INTENT_REST_GOES_ON	2
 /* 1 if text says only that its writer is afraid (or will hurt someone):
  * no subject to search. *lang as for intent_danger(). */
 int intent_fear(const struct intent *i, const char *text, const char **lang);

@@ -132,7 +132,8 @@ static const char schema_v1[] =
     "PRAGMA user_version = 1;";
 
 /* Version 2: a case that came with words of danger is marked, and offered
- * before the others after a restart too. */
+ * before the others after a restart too (1 danger now, 2 self-harm: the
+ * kind, since s13-fixd, in the same column). */
 static const char schema_v2[] =
     "ALTER TABLE cases ADD COLUMN danger INTEGER NOT NULL DEFAULT 0;"
     "PRAGMA user_version = 2;";
@@ -450,7 +451,7 @@ bind_case(sqlite3_stmt *s, const struct store_case *c, int first)
 	rc |= sqlite3_bind_int64(s, first + 7, (sqlite3_int64)c->offered);
 	rc |= sqlite3_bind_int64(s, first + 8, (sqlite3_int64)c->claimed);
 	rc |= sqlite3_bind_int64(s, first + 9, (sqlite3_int64)c->closed);
-	rc |= sqlite3_bind_int(s, first + 10, c->danger ? 1 : 0);
+	rc |= sqlite3_bind_int(s, first + 10, c->danger);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
@@ -469,7 +470,10 @@ read_case(sqlite3_stmt *s, struct store_case *c)
 	c->offered = (time_t)sqlite3_column_int64(s, 8);
 	c->claimed = (time_t)sqlite3_column_int64(s, 9);
 	c->closed = (time_t)sqlite3_column_int64(s, 10);
-	c->danger = sqlite3_column_int(s, 11) != 0;
+	/* 0, 1 (danger now) or 2 (self-harm: s13-fixd, the same column) */
+	c->danger = sqlite3_column_int(s, 11);
+	if (c->danger < 0 || c->danger > 2)
+		c->danger = 1;
 	if (c->person == NULL)
 		c->person = xstrdup("");
 	if (c->lang == NULL)

@@ -56,7 +56,8 @@ struct store_case {
 	time_t		 offered;
 	time_t		 claimed;
 	time_t		 closed;
-	int		 danger;	/* came with words of danger */
+	int		 danger;	/* came with words of danger: 1 now,
+					   2 self-harm (enum esc_danger) */
 };
 
 /* A message waiting for its recipient (a person offline, or a helper

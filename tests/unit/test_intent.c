@@ -202,6 +202,23 @@ static const struct {
 	    0, 0, 0 },
 	{ "mon ex a eu mon telephone, je crois quil me suit", 0, 0, 0 },
 	{ "ce qui me frappe c'est qu'il sait tout", 0, 0, 0 },
+	/* s13-fixd: a death threat received and being held now, in fr and
+	 * es as in en; a game lost is no beating. */
+	{ "on m'a menacé de mort par téléphone si je publie mon enquête", 1,
+	    0, 0 },
+	{ "il a dit qu'il allait me tuer", 1, 0, 0 },
+	{ "estoy detenido, quieren la clave de mi telefono", 1, 0, 0 },
+	{ "me amenazaron de muerte si publico la nota", 1, 0, 0 },
+	{ "je suis en garde à vue, ils veulent mon code", 1, 0, 0 },
+	{ "they said they will kill me if they find me", 1, 0, 0 },
+	{ "my husband beats me at chess every night lol, anyway can i also "
+	    "ask about signal", 0, 0, 0 },
+	{ "il me bat aux échecs tous les soirs", 0, 0, 0 },
+	{ "mi novio me gana al ajedrez todos los dias", 0, 0, 0 },
+	{ "my brother beats me in every match since we were kids", 0, 0, 0 },
+	{ "my husband beats me at night and checks my phone", 1, 0, 0 },
+	{ "que faire si je reçois des menaces de mort", 0, 0, 0 },
+	{ "si me detienen en el aeropuerto que hago", 0, 0, 0 },
 	/* A reviewer's findings (s13-fixs): danger_not phrases counted
 	 * only where they read as something done, and name a channel;
 	 * before, they were blanked from the whole message first. */
@@ -263,6 +280,12 @@ static const struct {
 	{ "anoche entraron a mi casa y se llevaron mi computadora",
 	    " entraron ", " computadora " },
 	{ "my husband beats me and checks my phone", " beats ", " phone " },
+	{ "my boyfriend hits me and he took my phone", " hits ",
+	    " boyfriend " },
+	{ "mon mari me frappe, il lit mes messages", " me frappe ",
+	    " mari " },
+	{ "a man called me and said he will kill me", " said he will ",
+	    " kill " },
 };
 
 static void

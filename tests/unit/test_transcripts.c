@@ -1575,8 +1575,8 @@ say(struct t_run *r, char *line)
 		r->last = helper_cfg(r, p->jid) != NULL ?
 		    escalate_helper_text(r->e, p->jid, text, r->now,
 		    &r->notes) :
-		    escalate_person_text(r->e, p->jid, text, r->now,
-		    &r->notes);
+		    escalate_person_text(r->e, p->jid, text,
+		    ESC_DANGER_NONE, r->now, &r->notes);
 		r->have_last = 1;
 		notes_take(r);
 	} else {
