@@ -904,7 +904,7 @@ status_publish(struct daemon *d, time_t now)
 	size_t ncases = 0;
 	char *line, *text;
 
-	memset(&s, 0, sizeof(s));
+	status_snap_init(&s);
 	s.online = d->x != NULL && xmppc_online(d->x);
 	s.started = d->started;
 	s.sessions = d->o != NULL ? otr_nsessions(d->o) : 0;
@@ -916,6 +916,10 @@ status_publish(struct daemon *d, time_t now)
 				s.offered++;
 			else if (cases[i].state == STORE_CLAIMED)
 				s.claimed++;
+			/* danger: words of danger now or of self-harm. */
+			if (cases[i].danger)
+				status_add_danger(&s, cases[i].state ==
+				    STORE_CLAIMED, cases[i].opened, now);
 		}
 		store_cases_free(cases, ncases);
 	}

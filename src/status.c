@@ -25,6 +25,30 @@ open_requests(const struct status_snap *s)
 	return s->waiting + s->offered + s->claimed;
 }
 
+void
+status_snap_init(struct status_snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->danger_wait = -1;
+}
+
+/*
+ * The caller decides what is a danger case: the store keeps one mark for
+ * danger now and self-harm alike (bot.c passes either as danger), so both
+ * count here. A store that kept the kind would add a count per kind beside
+ * this one.
+ */
+void
+status_add_danger(struct status_snap *s, int claimed, time_t opened,
+    time_t now)
+{
+	long wait = now > opened ? (long)(now - opened) : 0;
+
+	s->danger++;
+	if (!claimed && wait > s->danger_wait)
+		s->danger_wait = wait;
+}
+
 char *
 status_line(const struct status_snap *s)
 {
@@ -32,9 +56,16 @@ status_line(const struct status_snap *s)
 	size_t n = open_requests(s);
 
 	buf_init(&b);
-	buf_addf(&b, "%s; %zu open request%s; %zu private conversation%s",
+	buf_addf(&b, "%s; %zu open request%s",
 	    s->online ? "serving" : "offline, reconnecting", n,
-	    n == 1 ? "" : "s", s->sessions, s->sessions == 1 ? "" : "s");
+	    n == 1 ? "" : "s");
+	if (s->danger > 0 && s->danger_wait >= 0)
+		buf_addf(&b, ", %zu in danger (oldest waiting %ld s)",
+		    s->danger, s->danger_wait);
+	else if (s->danger > 0)
+		buf_addf(&b, ", %zu in danger (none waiting)", s->danger);
+	buf_addf(&b, "; %zu private conversation%s", s->sessions,
+	    s->sessions == 1 ? "" : "s");
 	return buf_detach(&b);
 }
 
@@ -61,6 +92,11 @@ status_text(const struct status_snap *s, int show_jids, time_t now)
 	buf_addf(&b, "open requests: %zu (waiting %zu, offered %zu, "
 	    "claimed %zu)\n", open_requests(s), s->waiting, s->offered,
 	    s->claimed);
+	buf_addf(&b, "danger cases: %zu open", s->danger);
+	if (s->danger_wait >= 0)
+		buf_addf(&b, ", oldest waiting %ld s\n", s->danger_wait);
+	else
+		buf_addf(&b, s->danger > 0 ? ", none waiting\n" : "\n");
 	buf_addf(&b, "helpers on duty: %zu of %zu, reachable: %zu\n", on,
 	    s->nhelpers, reach);
 	for (size_t i = 0; i < s->nhelpers; i++) {

@@ -5,7 +5,8 @@
  * whether the daemon that wrote it is still alive. The same counts make the
  * one-line STATUS= for systemd.
  *
- * Invariants: the file holds counts, and helpers' JIDs only when
+ * Invariants: the file holds counts (danger cases: how many, the oldest
+ * wait), and helpers' JIDs only when
  * log.show_jids is true (else "helper N", N their place in the
  * configuration); never a person's JID or words.
  */
@@ -31,11 +32,21 @@ struct status_snap {
 	time_t			 started;
 	size_t			 sessions;	/* OTR conversations kept */
 	size_t			 waiting, offered, claimed;
+	size_t			 danger;	/* of those, came with danger */
+	long			 danger_wait;	/* s: the oldest danger case
+						   not claimed yet; -1 none */
 	struct status_helper	*helpers;
 	size_t			 nhelpers;
 };
 
-/* New string: "serving; 3 open requests; 12 private conversations". */
+/* Empties s (danger_wait -1). */
+void status_snap_init(struct status_snap *s);
+/* Counts an open case that came with words of danger, opened at opened,
+ * claimed or not, in s->danger and s->danger_wait. */
+void status_add_danger(struct status_snap *s, int claimed, time_t opened,
+    time_t now);
+/* New string: "serving; 3 open requests; 12 private conversations", with
+ * ", 1 in danger (oldest waiting 340 s)" after the requests if any. */
 char *status_line(const struct status_snap *s);
 /* New string: the file's text. */
 char *status_text(const struct status_snap *s, int show_jids, time_t now);

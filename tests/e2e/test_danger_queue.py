@@ -6,7 +6,8 @@ clients as the people and the helper.
 
 One bot, one pinned helper (Alice, on duty, offline at first), two people:
 - A opens an ordinary request (HUMAN, YES), then B opens one with words of
-  danger (consent YES): each is told their place (B first), STATUS agrees;
+  danger (consent YES): each is told their place (B first), STATUS agrees,
+  the admin's --status counts 1 danger case and its wait (no JID, no words);
   when Alice comes online B's offer comes first and starts "DANGER:";
   Alice's QUEUE lists B's case first, with the mark;
 - the bot is stopped (SIGTERM, by PID) and started on the same state
@@ -15,7 +16,7 @@ One bot, one pinned helper (Alice, on duty, offline at first), two people:
 - A, still waiting, writes words of danger: A's reply gives the new place
   (first: the older of two marked cases), Alice, who holds A's offer,
   hears that case #1 now comes with danger, without A's new words; QUEUE
-  and B's STATUS follow;
+  and B's STATUS follow, --status counts 2 danger cases;
 - a second bot opens a state directory written by schema version 1 (the
   old CREATE statements, as tests/unit/test_store.c freezes them): its
   cases are kept (offered, unmarked; its person's STATUS), and the file is
@@ -118,6 +119,26 @@ def resecure(p, bot):
     return wait_msg(p, bot.jid, r"private", m, 10)
 
 
+def admin_status(bot, people, regex, what, timeout=8.0):
+    """`--status` until its output matches regex (the file is rewritten
+    every 5 s); checks it names nobody and holds no words."""
+    deadline = time.monotonic() + timeout
+    out = err = ""
+    while True:
+        rc, out, err = bot.run("--status")
+        if rc == 0 and re.search(regex, out, re.M):
+            break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    check(rc == 0 and re.search(regex, out, re.M) is not None, what,
+          short(out + err, 300))
+    words = [w for w in [p.jid for p in people] +
+             [B_DANGER, A_Q, A_DANGER, A_MARK] if w in out]
+    check(not words, "... --status names nobody and holds no words",
+          ", ".join(words))
+
+
 def part_open(alice, pa, pb, bot):
     """Two requests while Alice is offline; she comes; B's offer first."""
     say(pa, bot, A_Q, r".", "A: a question gets an answer")
@@ -137,6 +158,9 @@ def part_open(alice, pa, pb, bot):
         "A: STATUS: request 1, now at position 2")
     say(pb, bot, "STATUS", r"Your request \(number 2\) is at position 1 ",
         "B: STATUS: request 2 at position 1")
+    admin_status(bot, (alice, pa, pb),
+                 r"^danger cases: 1 open, oldest waiting \d+ s$",
+                 "admin --status: 1 danger case, with its wait")
     # Alice comes online: the bot offers both, B's first.
     ma = mark(alice, bot.jid)
     alice.connect()
@@ -227,6 +251,9 @@ def part_mark(alice, pa, pb, bot):
         r"queue", "A's STATUS: position 1")
     check(not any(A_MARK in t for t in alice.messages(bot.jid)),
           "nothing Alice ever got holds A's unconsented words")
+    admin_status(bot, (alice, pa, pb),
+                 r"^danger cases: 2 open, oldest waiting \d+ s$",
+                 "admin --status: 2 danger cases (offered, not claimed)")
 
 
 def old_store(state_dir, person, helper):

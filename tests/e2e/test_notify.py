@@ -9,9 +9,9 @@ on SIGHUP; STOPPING=1 on SIGTERM.
 (Those checks are left out in a build without libsystemd; the rest runs.)
 
 The admin's side: `secours -c FILE --status` prints the desk (online,
-conversations, open requests by state, helpers on duty and reachable) with
-no JID in it (log.show_jids is false), and says "not running" once the bot
-is gone.
+conversations, open requests by state, danger cases, helpers on duty and
+reachable) with no JID in it (log.show_jids is false), and says "not
+running" once the bot is gone.
 
 SIGTERM: the person's OTR session is ended (their client sees it finished),
 the bot goes offline (its presence turns unavailable), the store passes
@@ -127,6 +127,7 @@ def admin_and_stop(bot, alice, fake, sd):
           "--status: 1 private conversation")
     check("open requests: 0 (waiting 0, offered 0, claimed 0)\n" in out,
           "--status: open requests by state")
+    check("danger cases: 0 open\n" in out, "--status: no danger case")
     check("helpers on duty: 0 of 1, reachable: 0\n" in out and
           "helper 1: off duty, offline\n" in out,
           "--status: helpers on duty and reachable")

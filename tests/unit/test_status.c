@@ -1,6 +1,7 @@
 /* test_status: the status file and what --status makes of it: no JID
- * without log.show_jids, the STATUS= line, a missing file, a dead writer, a
- * stale file (hung daemon), mode 0600. */
+ * without log.show_jids, the STATUS= line, danger cases (how many, the
+ * oldest wait, no words), a missing file, a dead writer, a stale file (hung
+ * daemon), mode 0600. */
 #include "ac-config.h"
 
 #include <sys/stat.h>
@@ -23,7 +24,7 @@ static struct status_helper helpers[] = {
 static void
 snap_fill(struct status_snap *s)
 {
-	memset(s, 0, sizeof(*s));
+	status_snap_init(s);
 	s->online = 1;
 	s->started = 1000;
 	s->sessions = 12;
@@ -90,7 +91,36 @@ main(void)
 	    "1)\n") != NULL, "open requests by state");
 	CHECK(strstr(text, "helpers on duty: 1 of 2, reachable: 1\n") != NULL,
 	    "helpers on duty and reachable");
+	CHECK(strstr(text, "danger cases: 0 open\n") != NULL,
+	    "no danger case: 0 open, no wait");
 	free(text);
+
+	/* Danger cases: one claimed, two waiting since 1500 and 1800. */
+	status_add_danger(&s, 1, 1000, 2000);
+	line = status_line(&s);
+	CHECK_STR("serving; 3 open requests, 1 in danger (none waiting); 12 "
+	    "private conversations", line, "STATUS= line: danger, claimed");
+	free(line);
+	text = status_text(&s, 0, 2000);
+	CHECK(strstr(text, "danger cases: 1 open, none waiting\n") != NULL,
+	    "a claimed danger case waits for nobody");
+	free(text);
+	status_add_danger(&s, 0, 1800, 2000);
+	status_add_danger(&s, 0, 1500, 2000);
+	line = status_line(&s);
+	CHECK_STR("serving; 3 open requests, 3 in danger (oldest waiting 500 "
+	    "s); 12 private conversations", line,
+	    "STATUS= line: danger cases and the oldest wait");
+	free(line);
+	text = status_text(&s, 0, 2000);
+	CHECK(strstr(text, "danger cases: 3 open, oldest waiting 500 s\n") !=
+	    NULL, "the file: danger cases, the oldest unclaimed one's wait");
+	free(text);
+	status_add_danger(&s, 0, 2100, 2000);
+	CHECK(s.danger == 4 && s.danger_wait == 500,
+	    "a case opened after now (clock step) waits 0 s");
+	snap_fill(&s);
+
 	text = status_text(&s, 1, 2000);
 	CHECK(strstr(text, "helper alice@example.org: on duty") != NULL,
 	    "with show_jids the helpers' JIDs");
@@ -111,7 +141,8 @@ main(void)
 	CHECK(rc == 0 && strncmp(out, "running: pid ", 13) == 0 &&
 	    strstr(out, "up 1005 s\n") != NULL &&
 	    strstr(out, "xmpp: online\n") != NULL &&
-	    strstr(out, "updated:") == NULL,
+	    strstr(out, "updated:") == NULL &&
+	    strstr(out, "danger cases: 0 open\n") != NULL,
 	    "fresh file of a live pid: running, 0");
 	rc = print_at(dir, 2000 + STATUS_STALE + 5, out, err, sizeof(out));
 	CHECK(rc == 1 && strstr(err, "hung?") != NULL,
