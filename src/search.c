@@ -4304,7 +4304,7 @@ raw_dice(const char *a, size_t an, const char *b, size_t bn)
  * settle it), a section's rather than a title's, in the question's
  * language (qli; through the lexicon's concepts an ask in another
  * language can read like it, and that page's own section then does not
- * answer in the question's language), and its words as written, stop
+ * answer in the question's language), and its folded words, stop
  * words too, must be as like the question's (raw_dice(), EXACT_ASK): the
  * similarity weighs content words only, and "what should i not do on a
  * hacked phone" has the same two as "my phone was hacked"; "when are you
