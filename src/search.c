@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include <libstemmer.h>
+#include <unictype.h>
 
 #include "guide.h"
 #include "lang.h"
@@ -4224,56 +4225,74 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 
 #define RAW_WORDS	64	/* words of a question or an ask compared */
 
-/* The words of n bytes at p, every one (stop words too), at most
- * RAW_WORDS: their starts and lengths; how many, or RAW_WORDS + 1 when
- * there are more. A word is a run of ASCII letters and digits and of
- * bytes past ASCII. */
+/* The words of n bytes of folded text at p (lang_fold_buf()), every one
+ * (stop words too), at most RAW_WORDS: their starts and lengths; how
+ * many, or RAW_WORDS + 1 when there are more. A word is a run of letters
+ * and digits; anything else (spaces, "¿", "¡", "«", quotes) parts them. */
 static size_t
 raw_words(const char *p, size_t n, const char **w, size_t *len)
 {
-	const char *e = p + n;
-	size_t k = 0;
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, k = 0, b = 0, cl;
+	uint32_t c;
+	int in = 0, word;
 
 	for (;;) {
-		const char *b;
-
-		while (p < e && (unsigned char)*p < 0x80 &&
-		    !isalnum((unsigned char)*p))
-			p++;
-		if (p == e)
+		if (i < n && s[i] < 0x80) {
+			cl = 1;
+			word = isalnum(s[i]) != 0;
+		} else if (i < n) {
+			if ((cl = util_utf8_decode(s + i, n - i, &c)) == 0)
+				cl = 1;
+			word = cl > 1 && uc_is_general_category_withtable(c,
+			    UC_CATEGORY_MASK_L | UC_CATEGORY_MASK_N);
+		} else
+			word = 0;
+		if (word && !in) {
+			if (k == RAW_WORDS)
+				return RAW_WORDS + 1;
+			b = i;
+			in = 1;
+		} else if (!word && in) {
+			w[k] = p + b;
+			len[k++] = i - b;
+			in = 0;
+		}
+		if (i >= n)
 			return k;
-		if (k == RAW_WORDS)
-			return RAW_WORDS + 1;
-		for (b = p; p < e && ((unsigned char)*p >= 0x80 ||
-		    isalnum((unsigned char)*p)); p++)
-			;
-		w[k] = b;
-		len[k++] = (size_t)(p - b);
+		i += cl;
 	}
 }
 
 /* How alike the words of a and b (an, bn bytes) are, every word counted
- * once as written (ASCII case aside), stop words too: Dice, 0 to 1; 0
- * when either has fewer than two words or more than RAW_WORDS. */
+ * once, stop words too, both folded (lang_fold_buf(): case and accents
+ * aside, so "¿Cómo los contacto?" is "como los contacto"): Dice, 0 to 1;
+ * 0 when either has fewer than two words or more than RAW_WORDS. */
 static double
 raw_dice(const char *a, size_t an, const char *b, size_t bn)
 {
 	const char *wa[RAW_WORDS], *wb[RAW_WORDS];
 	size_t la[RAW_WORDS], lb[RAW_WORDS], na, nb, same = 0;
 	unsigned char used[RAW_WORDS] = { 0 };
+	char *fa, *fb;
 
-	na = raw_words(a, an, wa, la);
-	nb = raw_words(b, bn, wb, lb);
+	fa = lang_fold_alloc(a, an, &an);
+	fb = lang_fold_alloc(b, bn, &bn);
+	na = raw_words(fa, an, wa, la);
+	nb = raw_words(fb, bn, wb, lb);
+	if (na >= 2 && nb >= 2 && na <= RAW_WORDS && nb <= RAW_WORDS)
+		for (size_t i = 0; i < na; i++)
+			for (size_t j = 0; j < nb; j++)
+				if (!used[j] && la[i] == lb[j] &&
+				    memcmp(wa[i], wb[j], la[i]) == 0) {
+					used[j] = 1;
+					same++;
+					break;
+				}
+	free(fa);
+	free(fb);
 	if (na < 2 || nb < 2 || na > RAW_WORDS || nb > RAW_WORDS)
 		return 0;
-	for (size_t i = 0; i < na; i++)
-		for (size_t j = 0; j < nb; j++)
-			if (!used[j] && la[i] == lb[j] &&
-			    strncasecmp(wa[i], wb[j], la[i]) == 0) {
-				used[j] = 1;
-				same++;
-				break;
-			}
 	return 2.0 * (double)same / (double)(na + nb);
 }
 
@@ -4285,7 +4304,7 @@ raw_dice(const char *a, size_t an, const char *b, size_t bn)
  * settle it), a section's rather than a title's, in the question's
  * language (qli; through the lexicon's concepts an ask in another
  * language can read like it, and that page's own section then does not
- * answer in the question's language), and its words as written, stop
+ * answer in the question's language), and its folded words, stop
  * words too, must be as like the question's (raw_dice(), EXACT_ASK): the
  * similarity weighs content words only, and "what should i not do on a
  * hacked phone" has the same two as "my phone was hacked"; "when are you

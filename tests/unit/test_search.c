@@ -3855,6 +3855,58 @@ shipped_search(struct guide *g, struct lexicon *lx)
 	return search_new_lex(g, lx);
 }
 
+/* A desk's own page in French whose asks carry accents and a dash. */
+static const char exact_fr[] =
+"# Notre service\n\n## Nous trouver\n\n<!-- asks:\nOù êtes-vous ?\n"
+"quand êtes-vous ouverts ?\n-->\n\n"
+"Au local du syndicat, du lundi au vendredi, de 9 h à 18 h.\n";
+
+/* 1 if q (in lang) is answered first, as an exact ask, by the section
+ * heading. */
+static int
+exact_is(const struct guide *g, const struct search *s, const char *q,
+    const char *lang, const char *heading)
+{
+	struct search_hit h[5];
+	size_t n = search_query(s, q, lang, h, 5);
+
+	return n > 0 && h[0].exact && strcmp(guide_section_heading(g,
+	    h[0].section), heading) == 0;
+}
+
+/* The exact ask's words are compared folded (raw_dice()): case, accents,
+ * "¿", "¡", "«" and "»" aside, as people type on a phone. Not the dash:
+ * "ou etes vous" has no content word, and "êtes-vous" is one
+ * (lang_split()'s compound), so the asks' similarity never reads it. */
+static void
+test_exact_folded(void)
+{
+	static const char *const es[] = { "¿cómo los contacto?",
+	    "cómo los contacto", "como los contacto", "COMO LOS CONTACTO",
+	    "¡¿Cómo los contacto?!", "«como los contacto»" };
+	static const char *const fr[] = { "ou etes-vous", "OÙ ÊTES-VOUS",
+	    "où êtes-vous ?", "quand etes-vous ouverts",
+	    "QUAND ETES-VOUS OUVERTS", "« quand etes-vous ouverts »" };
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	size_t i;
+
+	CHECK_INT(0, guide_load_buffer(g, "nous.fr.md", exact_fr,
+	    strlen(exact_fr), "fr"), "a French desk page");
+	s = shipped_search(g, lx);
+	for (i = 0; i < sizeof(es) / sizeof(es[0]); i++)
+		CHECK(exact_is(g, s, es[i], "es", "Hablar con una persona"),
+		    es[i]);
+	for (i = 0; i < sizeof(fr) / sizeof(fr[0]); i++)
+		CHECK(exact_is(g, s, fr[i], "fr", "Nous trouver"), fr[i]);
+	CHECK(!exact_is(g, s, "como los contactos", "es",
+	    "Hablar con una persona"), "another word is still another word");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 /*
  * Someone it happened to does not want the section for next time
  * (search.c: section_tense()). A section whose heading says it is for
@@ -4073,6 +4125,7 @@ main(void)
 	test_subject_span();
 	test_tune();
 	test_exact();
+	test_exact_folded();
 	test_deflang();
 	test_decide_evidence();
 	test_decide_lead();
