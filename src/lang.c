@@ -300,7 +300,8 @@ static const struct lang_key *
 key_find(const char *name, size_t n)
 {
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-		if (strlen(keys[i].name) == n &&
+		if ((n == 0 || keys[i].name[0] == name[0]) &&
+		    strlen(keys[i].name) == n &&
 		    memcmp(keys[i].name, name, n) == 0)
 			return &keys[i];
 	return NULL;
@@ -455,20 +456,24 @@ parse(struct langdata *d, const char *name, const char *text, size_t len)
 }
 
 /* A key the code asks for must be a row of keys[]: a typo would never
- * match anything, silently. */
-static void
+ * match anything, silently. Returns its row, for entry_of(). */
+static const struct lang_key *
 key_check(const char *key)
 {
-	if (key_find(key, strlen(key)) == NULL)
+	const struct lang_key *k = key_find(key, strlen(key));
+
+	if (k == NULL)
 		fatalx("lang: the code asks for [%s], not in lang.c's keys",
 		    key);
+	return k;
 }
 
+/* d's entry of key k (a row of keys[], as the loader stores them). */
 static const struct entry *
-entry_of(const struct langdata *d, const char *key)
+entry_of(const struct langdata *d, const struct lang_key *k)
 {
 	for (size_t i = 0; i < d->ne; i++)
-		if (strcmp(d->e[i].key->name, key) == 0)
+		if (d->e[i].key == k)
 			return &d->e[i];
 	return NULL;
 }
@@ -558,7 +563,7 @@ check_required(const struct langset *s, const char *dir)
 		return -1;
 	}
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-		if (keys[i].required && entry_of(en, keys[i].name) == NULL) {
+		if (keys[i].required && entry_of(en, &keys[i]) == NULL) {
 			log_error("%s/lang/en.txt: missing key [%s] (%s)", dir,
 			    keys[i].name, keys[i].doc);
 			rc = -1;
@@ -770,7 +775,8 @@ static int
 entry_has(const struct entry *e, const char *folded, size_t n)
 {
 	for (size_t k = 0; e != NULL && k < e->n; k++)
-		if (strlen(e->fold[k]) == n &&
+		if ((n == 0 || e->fold[k][0] == folded[0]) &&
+		    strlen(e->fold[k]) == n &&
 		    memcmp(e->fold[k], folded, n) == 0)
 			return 1;
 	return 0;
@@ -779,12 +785,13 @@ entry_has(const struct entry *e, const char *folded, size_t n)
 int
 lang_match(const char *key, const char *folded, size_t n, const char **lang)
 {
+	const struct lang_key *k;
 	const char *found = NULL;
 	int hits = 0;
 
-	key_check(key);
+	k = key_check(key);
 	for (size_t i = 0; i < cur.n; i++)
-		if (entry_has(entry_of(&cur.v[i], key), folded, n)) {
+		if (entry_has(entry_of(&cur.v[i], k), folded, n)) {
 			found = cur.v[i].row->code;
 			hits++;
 		}
@@ -797,23 +804,24 @@ int
 lang_match_in(const char *code, const char *key, const char *folded,
     size_t n)
 {
+	const struct lang_key *k;
 	const struct langdata *d;
 
 	if (code == NULL)
 		return lang_match(key, folded, n, NULL);
-	key_check(key);
+	k = key_check(key);
 	d = loaded_of(code);
-	return d != NULL && entry_has(entry_of(d, key), folded, n);
+	return d != NULL && entry_has(entry_of(d, k), folded, n);
 }
 
 const char *const *
 lang_items(const char *lang, const char *key, size_t *n)
 {
 	const struct langdata *d = loaded_of(lang);
+	const struct lang_key *k = key_check(key);
 	const struct entry *e;
 
-	key_check(key);
-	e = d != NULL ? entry_of(d, key) : NULL;
+	e = d != NULL ? entry_of(d, k) : NULL;
 	*n = e != NULL ? e->n : 0;
 	return e != NULL ? (const char *const *)e->raw : NULL;
 }
@@ -1230,6 +1238,7 @@ word_end(const char *f, size_t len, size_t i)
 static void
 count_pairs(char *f, size_t len, struct lang_count *lc)
 {
+	const struct lang_key *pairs = key_check("hints.pairs");
 	size_t a = 0, b, c, d, i, hit = 0, who = 0;
 
 	while (a < len) {
@@ -1242,7 +1251,7 @@ count_pairs(char *f, size_t len, struct lang_count *lc)
 		d = b < len && strchr(" -'", f[b]) != NULL ? word_end(f, len,
 		    c) : c;
 		for (i = 0; d > c && i < cur.n; i++)
-			if (entry_has(entry_of(&cur.v[i], "hints.pairs"), f + a,
+			if (entry_has(entry_of(&cur.v[i], pairs), f + a,
 			    d - a)) {
 				hit++;
 				who = i;
