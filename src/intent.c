@@ -32,6 +32,7 @@ enum list {
 	L_GAME,
 	L_FEAR,
 	L_TOPIC,
+	L_ALONE,
 	L_COUNT,
 };
 
@@ -55,6 +56,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_GAME] = "danger_game",
 	[L_FEAR] = "fear_words",
 	[L_TOPIC] = "danger_topic",
+	[L_ALONE] = "danger_alone",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -416,6 +418,46 @@ clauses_free(char **v, size_t n)
 	free(v);
 }
 
+/*
+ * Does a now mark stand in a clause that holds a part of danger rule r?
+ * "now" of "now i got it back" marks no police visit "last year" in
+ * another clause.
+ */
+static int
+now_with(const struct intent *in, const struct rule *r, char *const *clause,
+    size_t n)
+{
+	for (size_t c = 0; c < n; c++)
+		for (size_t j = 0; j < r->nparts; j++)
+			if (strstr(clause[c], r->parts[j]) != NULL &&
+			    rule_match(in, L_NOW, clause[c]) != NULL)
+				return 1;
+	return 0;
+}
+
+/*
+ * A cry that is danger only alone (danger_alone: "sos", which is "you
+ * are" in Rioplatense Spanish): the rule, when nothing but plea and
+ * filler words is left beside it; or NULL.
+ */
+static const struct rule *
+alone_match(const struct intent *in, const char *words)
+{
+	const struct rule *r;
+	char *w;
+
+	if ((r = rule_match(in, L_ALONE, words)) == NULL)
+		return NULL;
+	w = xstrdup(words);
+	blank_all(in, L_ALONE, w, NULL);
+	blank_all(in, L_PLEA, w, NULL);
+	blank_all(in, L_FILLER, w, NULL);
+	if (strspn(w, " ") != strlen(w))
+		r = NULL;
+	free(w);
+	return r;
+}
+
 int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
@@ -430,9 +472,22 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
 	done = done_match(in, clause, nclause, 0);
-	if (rule_match(in, L_NOW, w) != NULL)
-		found = r != NULL ? r : done != NULL ? done : scene;
-	else if ((r != NULL || scene != NULL || done != NULL) &&
+	if ((found = alone_match(in, w)) != NULL)
+		;
+	else if (rule_match(in, L_NOW, w) != NULL) {
+		/* A now mark overrides a hypothesis anywhere, but not a
+		 * qualifier beside the danger words unless it stands in
+		 * their clause. */
+		for (size_t i = 0; i < in->nrules[L_DANGER] && found == NULL;
+		    i++) {
+			r = &in->rules[L_DANGER][i];
+			if (rule_in(r, w) && (!near_cancelled(in, r, clause,
+			    nclause) || now_with(in, r, clause, nclause)))
+				found = r;
+		}
+		if (found == NULL)
+			found = done != NULL ? done : scene;
+	} else if ((r != NULL || scene != NULL || done != NULL) &&
 	    rule_match(in, L_UNLESS, w) == NULL) {
 		/* "What should I do if I get arrested someday" is a
 		 * question, not an alarm, unless it also says it is
