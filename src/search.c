@@ -106,9 +106,8 @@ static struct {
 	.w_page_kw = 2.0f,	/* front matter keywords */
 	.w_sec_kw = 3.0f,	/* <!-- keywords: --> of the section */
 	.w_concept = 0.7,	/* a question word met through a concept */
-	.w_claim = 1.0,		/* a question word an expression claims,
-				   met through its concept only: as sure
-				   as a word of its own */
+	.w_claim = 0.7,		/* a question word an expression claims,
+				   met through its concept only */
 	.w_mention = 0.6,	/* a concept only mentioned in passing: its
 				   section's and page's headings and title
 				   do not name it */
