@@ -2382,6 +2382,15 @@ query_claim(const struct search *s, struct qwords *q, const char *w,
 			return 0;
 	}
 	if (!q->claim[i]) {
+		size_t k;
+
+		/* A word that means c on its own ("pretending" of "pretend
+		 * to be") keeps its stem and its concepts: the claim would
+		 * only take its own evidence away. */
+		for (k = 0; k < q->nc[i] && q->c[i][k] != c; k++)
+			;
+		if (k < q->nc[i])
+			return 1;
 		q->claim[i] = 1;
 		q->nc[i] = 0;
 	}

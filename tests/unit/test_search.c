@@ -4086,6 +4086,39 @@ test_desk_page(void)
 	lexicon_free(lx);
 }
 
+/*
+ * Expressions on the shipped guide (s13-fixq2): "pretending" of "pretend
+ * to be" keeps its own stem, so a platform's name no longer takes the
+ * question to that platform's recovery section; "si je clique pas ...
+ * je risque quelque chose ?" is about risk, not about the "quelque chose"
+ * someone installed.
+ */
+static void
+test_expr_shipped(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	const char *stem = "";
+	size_t n, len = 0;
+
+	s = shipped_search(g, lx);
+	n = search_query(s, "someone is pretending to be me on whatsapp", "en",
+	    h, 3);
+	if (n >= 1)
+		stem = guide_page_stem(g, h[0].page, &len);
+	CHECK(n >= 1 && len == 13 && memcmp(stem, "impersonation", 13) == 0,
+	    "\"pretending to be me on whatsapp\": the impersonation page");
+	CHECK(first_heading(g, s, "si je clique pas sur le lien, est-ce que "
+	    "je risque quelque chose ?", "fr", "Vérifier un lien sans "
+	    "l'ouvrir"), "\"si je clique pas ... je risque quelque chose\": "
+	    "checking a link, not what was installed");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 int
 main(void)
 {
@@ -4150,5 +4183,6 @@ main(void)
 	test_tense();
 	test_defacement();
 	test_desk_page();
+	test_expr_shipped();
 	return TAP_DONE();
 }
