@@ -1014,10 +1014,8 @@ lang_fold_alloc(const char *text, size_t len, size_t *outlen)
 
 /* ------------------------------------------------------------- splitting */
 
-/* ------------------------------------------------------------- splitting */
-
-static int
-is_word_cp(ucs4_t c)
+int
+lang_is_word_cp(uint32_t c)
 {
 	if (c < 0x80)
 		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -1134,7 +1132,7 @@ lang_split(const char *f, size_t len, int skip_urls, lang_word_fn fn, void *arg,
 			continue;
 		}
 		k = u8_mbtouc(&c, (const uint8_t *)f + i, len - i);
-		if (is_word_cp(c)) {
+		if (lang_is_word_cp(c)) {
 			if (n + (size_t)k < sizeof(w)) {
 				memcpy(w + n, f + i, (size_t)k);
 				n += (size_t)k;
@@ -1147,7 +1145,7 @@ lang_split(const char *f, size_t len, int skip_urls, lang_word_fn fn, void *arg,
 		if ((c == '\'' || c == '-') && n > 0 && i + 1 < len) {
 			u8_mbtouc(&next, (const uint8_t *)f + i + 1,
 			    len - i - 1);
-			if (is_word_cp(next) && n + 1 < sizeof(w)) {
+			if (lang_is_word_cp(next) && n + 1 < sizeof(w)) {
 				w[n++] = (char)c;
 				i++;
 				continue;
@@ -1204,7 +1202,7 @@ each_word(const char *f, size_t len, lang_word_fn fn, void *arg)
 
 		if (i < len) {
 			k = u8_mbtouc(&c, (const uint8_t *)f + i, len - i);
-			if (is_word_cp(c)) {
+			if (lang_is_word_cp(c)) {
 				i += (size_t)k;
 				continue;
 			}
@@ -1224,7 +1222,7 @@ word_end(const char *f, size_t len, size_t i)
 	int k;
 
 	while (i < len && (k = u8_mbtouc(&c, (const uint8_t *)f + i,
-	    len - i)) > 0 && is_word_cp(c))
+	    len - i)) > 0 && lang_is_word_cp(c))
 		i += (size_t)k;
 	return i;
 }

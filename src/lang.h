@@ -36,6 +36,7 @@
 #define SECOURS_LANG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define LANG_WORD_MAX	48	/* bytes of one folded word; the rest is cut */
 
@@ -79,6 +80,10 @@ const char *const *lang_items(const char *lang, const char *key, size_t *n);
 size_t lang_fold_buf(const char *text, size_t len, char *out, size_t cap);
 /* The same into a new NUL-terminated string; *outlen gets its length. */
 char *lang_fold_alloc(const char *text, size_t len, size_t *outlen);
+
+/* 1 if code point c is part of a word: an ASCII letter or digit, or a
+ * Unicode letter or number (what lang_split() keeps together). */
+int lang_is_word_cp(uint32_t c);
 /* Folds text for comparisons of commands: lang_fold_buf, surrounding
  * spaces, a leading "¿" or "¡" and one final punctuation mark dropped,
  * inner runs of spaces made one. New string; caller frees. */

@@ -26,7 +26,6 @@
 #include <stdio.h>
 
 #include <libstemmer.h>
-#include <unictype.h>
 
 #include "guide.h"
 #include "lang.h"
@@ -4249,12 +4248,11 @@ raw_words(const char *p, size_t n, const char **w, size_t *len)
 	for (;;) {
 		if (i < n && s[i] < 0x80) {
 			cl = 1;
-			word = isalnum(s[i]) != 0;
+			word = lang_is_word_cp(s[i]);
 		} else if (i < n) {
 			if ((cl = util_utf8_decode(s + i, n - i, &c)) == 0)
 				cl = 1;
-			word = cl > 1 && uc_is_general_category_withtable(c,
-			    UC_CATEGORY_MASK_L | UC_CATEGORY_MASK_N);
+			word = cl > 1 && lang_is_word_cp(c);
 		} else
 			word = 0;
 		if (word && !in) {
