@@ -93,6 +93,8 @@ static const struct {
 	{ "fresh6", "tests/fixtures/questions-fresh6.tsv", SPLIT_HALVES, 0 },
 	/* Blind until session 13 (2026-12-07). */
 	{ "fresh7", "tests/fixtures/questions-fresh7.tsv", SPLIT_HALVES, 0 },
+	/* Blind until session 14 (2026-12-07). */
+	{ "fresh8", "tests/fixtures/questions-fresh8.tsv", SPLIT_HALVES, 0 },
 	{ "freshunc", "tests/fixtures/questions-fresh-uncovered.tsv",
 	    SPLIT_HALVES, 0 },
 	{ "fresh2unc", "tests/fixtures/questions-fresh2-uncovered.tsv",
@@ -112,6 +114,8 @@ static const struct {
 	{ "dfakf5", "bench/dfak-fresh5.tsv", SPLIT_COLUMN, 1 },
 	/* Labelled by section; blind until session 13 (2026-12-07). */
 	{ "dfakf6", "bench/dfak-fresh6.tsv", SPLIT_COLUMN, 1 },
+	/* Labelled by section; blind until session 14 (2026-12-07). */
+	{ "dfakf7", "bench/dfak-fresh7.tsv", SPLIT_COLUMN, 1 },
 	/* Written before any run and tuned on by s12-dunc: uncovered subjects. */
 	{ "dfakpu", "bench/dfak-probe-unc.tsv", SPLIT_COLUMN, 1 },
 };
