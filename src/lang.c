@@ -229,6 +229,10 @@ static const struct lang_key {
 	{ .name = "ask.before", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that asks what to do "
 	    "before an incident (search)" },
+	{ .name = "ask.resource", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that asks who or what can "
+	    "help (an organisation, a lawyer, a guide): a page of link "
+	    "lists answers it more (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 };

@@ -61,6 +61,7 @@ static struct {
 	double	ask_pick, page_clear, page_topic;
 	double	match_share;
 	double	page_far, page_share, page_carry;
+	double	w_links;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
@@ -90,6 +91,11 @@ static struct {
 	.w_term = 0.3,		/* a glossary term's definition, when the
 				   question does not ask what a word means
 				   (ask.define words, lang files) */
+	.w_links = 2,		/* a section of a page of where to turn
+				   (guide_page_links(): the kit's
+				   "Resources"), when the question asks who
+				   or what can help (ask.resource words,
+				   lang files; s14-dpr) */
 	.w_branch = 1,		/* 1: the question's negation chooses between
 				   the two branches of a pair ("If you still
 				   have access" / "If you no longer have
@@ -247,6 +253,7 @@ static struct {
 #define BM25_MINDL	(rank_params.bm25_mindl)
 #define W_BORROWED	(rank_params.w_borrowed)
 #define W_TERM		(rank_params.w_term)
+#define W_LINKS		(rank_params.w_links)
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
 #define W_PREVENT_PAST	(rank_params.w_prevent_past)
 #define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
@@ -612,6 +619,7 @@ struct search {
 	uint8_t			*router;	/* per section: section_router() */
 	uint8_t			*term;		/* per section: a glossary
 						   term */
+	uint8_t			*linkpage;	/* per page: guide_page_links() */
 	uint8_t			*branch;	/* per section: BRANCH_* */
 	int			 calibrating;	/* decide_calibrate() is
 						   querying: page text, not
@@ -1522,6 +1530,7 @@ word_byte(char c)
 #define SEC_PREVENT	32	/* section.prevent */
 #define ASK_HAPPENED	256	/* ask.happened */
 #define ASK_BEFORE	512	/* ask.before */
+#define ASK_RESOURCE	1024	/* ask.resource */
 
 /* The kinds section_tense() reads of word f + i (n bytes), or of it and
  * the word before it (at prev). */
@@ -1574,6 +1583,9 @@ text_branch(const char *text, const char *lang)
 		if (lang_match_in(lang, "ask.define", f + i, n) || (!first &&
 		    lang_match_in(lang, "ask.define", f + prev, i + n - prev)))
 			r |= ASK_DEFINE;
+		if (lang_match_in(lang, "ask.resource", f + i, n) || (!first &&
+		    lang_match_in(lang, "ask.resource", f + prev, i + n - prev)))
+			r |= ASK_RESOURCE;
 		if (lang_match_in(lang, "ask.unknown", f + i, n) || (!first &&
 		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)) ||
 		    (words >= 2 && lang_match_in(lang, "ask.unknown", f + prev2,
@@ -1788,6 +1800,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->secsubj = xcalloc(s->nsec + 1, 1);
 	s->intro = xcalloc(s->nsec + 1, 1);
 	s->term = xcalloc(s->nsec + 1, 1);
+	s->linkpage = xcalloc(guide_npages(g) + 1, 1);
+	for (i = 0; i < guide_npages(g); i++)
+		s->linkpage[i] = (uint8_t)guide_page_links(g, i);
 	s->router = xcalloc(s->nsec + 1, 1);
 	s->branch = xcalloc(s->nsec + 1, 1);
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
@@ -2070,6 +2085,7 @@ search_free(struct search *s)
 	free(s->secsubj);
 	free(s->intro);
 	free(s->term);
+	free(s->linkpage);
 	free(s->router);
 	free(s->branch);
 	free(s->pair);
@@ -3475,6 +3491,16 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score *= W_TERM;
 			plain *= W_TERM;
 			local *= W_TERM;
+		}
+		/* A page of where to turn (organisations, guides: a list of
+		 * links) answers a question that asks who or what can help
+		 * ("which organisations help journalists", "un guide de
+		 * sécurité"), whose other words its link texts rarely say. */
+		if ((qbranch & ASK_RESOURCE) && s->linkpage[s->secpage[sec]] &&
+		    !s->calibrating) {
+			score *= W_LINKS;
+			plain *= W_LINKS;
+			local *= W_LINKS;
 		}
 		if ((tense = section_tense(s, sec, qbranch)) != 1) {
 			score *= tense;
@@ -5502,6 +5528,7 @@ static const struct {
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },
 	{ "page_carry", &rank_params.page_carry, NULL },
+	{ "w_links", &rank_params.w_links, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */
