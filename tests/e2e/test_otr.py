@@ -285,7 +285,9 @@ def part_alice(w):
           % (time.monotonic() - t0), short(notice))
     w.notice = notice or ""
     w.notice_at = len(alice.raw_from(w.bot.jid))
-    # More plaintext while the handshake runs: refused silently.
+    # More plaintext while the handshake runs: refused silently. Under
+    # load it can reach the bot after its side of the session began;
+    # then too, no query (a re-key would lose the next question).
     alice.send_plain(w.bot.jid, "hello?? why no answer")
     enc = attempt(alice.wait_encrypted, w.bot.jid, timeout=10)
     check(enc is not None, "the notice's query starts OTR: encrypted (%.2f s)"
