@@ -2244,13 +2244,23 @@ handshake_fresh(const struct eng *o, const struct peer *p, time_t now)
  * the keys change is lost: the person's next question cannot be read
  * (libotr: "unreadable"). A client that left the session without a word
  * (Pidgin, for a contact not in its buddy list) has usually written in
- * it first, or does so after LATE_WINDOW; it gets the query.
+ * it first, or does so after LATE_WINDOW; it gets the query, and so does
+ * another client of the person's (from_full is not the session's).
  */
 static int
-late_plaintext(const struct eng *o, const struct peer *p, time_t now)
+late_plaintext(const struct eng *o, const struct peer *p,
+    const char *from_full, time_t now)
 {
-	return p->secure_at != 0 && now - p->secure_at < LATE_WINDOW &&
-	    !p->heard && peer_encrypted(o, p->bare);
+	ConnContext *m, *c;
+
+	if (p->secure_at == 0 || now - p->secure_at >= LATE_WINDOW ||
+	    p->heard || (m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+		    strcmp(ctx_full(p, c, p->bare), from_full) == 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -2280,7 +2290,7 @@ refuse(struct eng *o, struct peer *p, const char *from_full,
 		    log_peer(p->bare));
 		return;
 	}
-	if (late_plaintext(o, p, now)) {
+	if (late_plaintext(o, p, from_full, now)) {
 		/* Said once, inside the session: the plaintext was not
 		 * read (SECURE with plaintext, as after a handshake). */
 		p->plain_at = 0;
@@ -2615,7 +2625,7 @@ eng_receive(struct eng *o, const char *from_full, const char *body)
 	}
 	if (peer_ake_running(o, bare))
 		p->ake_at = now;	/* a handshake that moves is live */
-	if ((type == OTRL_MSGTYPE_DATA || frag) && ctx != NULL &&
+	if ((type == OTRL_MSGTYPE_DATA || (frag && r == 0)) && ctx != NULL &&
 	    ctx->msgstate == OTRL_MSGSTATE_ENCRYPTED && !o->rx_unreadable &&
 	    !o->rx_other_instance && !o->rx_unrecognized)
 		p->heard = 1;		/* the client is in the session */

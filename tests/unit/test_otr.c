@@ -1197,6 +1197,13 @@ test_late_plaintext(void)
 	    "... saying the plaintext was not read");
 	deliver();
 	CHECK_INT(1, count_ev(&lou, OTR_EV_SECURE), "lou: no re-key");
+	/* His laptop, not in the session, writing in clear: the notice. */
+	otr_receive(bot.o, "lou@example.test/laptop", "from the laptop");
+	CHECK(nqueue == 1 && strcmp(queue[0].to, "lou@example.test/laptop") == 0 &&
+	    strstr(queue[0].body, "?OTRv23?") != NULL,
+	    "another client of his writing in clear: the notice, as before");
+	queue_clear();
+	test_now += 11;		/* past that query's handshake window */
 
 	/* Once lou has written privately, plaintext means his client left
 	 * the session: the query, as before. */
