@@ -1171,13 +1171,13 @@ test_late_plaintext(void)
 	n0 = nqueue;
 	otr_receive(bot.o, lena.full, "hello?? why no answer");
 	CHECK(nqueue == n0 && count_ev(&bot, OTR_EV_SECURE) == s0 + 1,
-	    "her late plaintext: nothing sent, no second SECURE (she was told)");
+	    "her late plaintext: nothing sent, no second SECURE (told)");
 	deliver();
 	CHECK_INT(1, count_ev(&lena, OTR_EV_SECURE), "lena private, once");
 	CHECK_INT(0, otr_send(lena.o, "bot@example.test", "my question"),
 	    "lena asks");
 	deliver();
-	CHECK_STR("my question", last_text(&bot), "the bot reads it: no re-key");
+	CHECK_STR("my question", last_text(&bot), "the bot reads it");
 	CHECK_INT(1, count_ev(&lena, OTR_EV_SECURE), "lena: still one session");
 
 	/* lou opens OTR himself and his plaintext comes after: told once,
@@ -1189,7 +1189,7 @@ test_late_plaintext(void)
 	queue_clear();
 	otr_receive(bot.o, lou.full, "typed too early");
 	otr_receive(bot.o, lou.full, "and again");
-	CHECK(!clear_to(0, lou.full), "lou's late plaintexts: nothing in clear");
+	CHECK(!clear_to(0, lou.full), "lou's late plaintext: nothing in clear");
 	CHECK_INT(s0 + 1, count_ev(&bot, OTR_EV_SECURE),
 	    "one SECURE for both ...");
 	ev = last_ev(&bot, OTR_EV_SECURE);
@@ -1199,7 +1199,8 @@ test_late_plaintext(void)
 	CHECK_INT(1, count_ev(&lou, OTR_EV_SECURE), "lou: no re-key");
 	/* His laptop, not in the session, writing in clear: the notice. */
 	otr_receive(bot.o, "lou@example.test/laptop", "from the laptop");
-	CHECK(nqueue == 1 && strcmp(queue[0].to, "lou@example.test/laptop") == 0 &&
+	CHECK(nqueue == 1 &&
+	    strcmp(queue[0].to, "lou@example.test/laptop") == 0 &&
 	    strstr(queue[0].body, "?OTRv23?") != NULL,
 	    "another client of his writing in clear: the notice, as before");
 	queue_clear();
