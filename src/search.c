@@ -580,6 +580,9 @@ struct search {
 	struct strtab		 dels;		/* lang + stem minus a byte */
 	struct strtab		 known;		/* lang + stem of a word of the
 						   language: never a typo */
+	struct strtab		 bkinds;	/* lang + folded item of a
+						   branch key -> its bits
+						   (bkinds_build()) */
 	struct dlink		*dlinks;
 	size_t			 ndlinks;
 	struct strtab		 stems;		/* lang + word -> stem cache */
@@ -1523,36 +1526,91 @@ word_byte(char c)
 #define ASK_HAPPENED	256	/* ask.happened */
 #define ASK_BEFORE	512	/* ask.before */
 
-/* The kinds section_tense() reads of word f + i (n bytes), or of it and
- * the word before it (at prev). */
+/* The language keys text_branch() reads, and the bit each one gives. */
+static const struct {
+	const char	*key;
+	unsigned	 bit;
+} branch_keys[] = {
+	{ "branch.if", BRANCH_IF },
+	{ "branch.not", BRANCH_NOT },
+	{ "branch.still", BRANCH_STILL },
+	{ "ask.define", ASK_DEFINE },
+	{ "ask.unknown", ASK_UNKNOWN },
+	{ "section.prevent", SEC_PREVENT },
+	{ "ask.happened", ASK_HAPPENED },
+	{ "ask.before", ASK_BEFORE },
+};
+
+/* The keys that list folded text f (n bytes), as branch_keys bits: from
+ * s->bkinds when lang is an index language (built by bkinds_build()),
+ * else from the language files (lang_match_in(), lang's or, when it is
+ * NULL, every language's). */
 static unsigned
-text_tense(const char *f, size_t prev, size_t i, size_t n, int first,
-    const char *lang)
+branch_kinds(const struct search *s, int li, const char *lang,
+    const char *f, size_t n)
 {
-	static const struct {
-		const char	*key;
-		unsigned	 bit;
-	} k[] = {
-		{ "section.prevent", SEC_PREVENT },
-		{ "ask.happened", ASK_HAPPENED },
-		{ "ask.before", ASK_BEFORE },
-	};
 	unsigned r = 0;
 
-	for (size_t j = 0; j < ARRAY_LEN(k); j++)
-		if (lang_match_in(lang, k[j].key, f + i, n) || (!first &&
-		    lang_match_in(lang, k[j].key, f + prev, i + n - prev)))
-			r |= k[j].bit;
+	if (li >= 0) {
+		char key[QUERY_MAX + 1];
+		const struct stent *e;
+
+		if (n >= sizeof(key))
+			return 0;
+		key[0] = (char)li;
+		memcpy(key + 1, f, n);
+		e = strtab_find(&s->bkinds, key, n + 1);
+		return e != NULL ? e->val : 0;
+	}
+	for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++)
+		if (lang_match_in(lang, branch_keys[j].key, f, n))
+			r |= branch_keys[j].bit;
 	return r;
 }
 
+/* Each index language's items of branch_keys, folded as the language
+ * files fold them (index language byte + item -> bits): text_branch()
+ * looks a word up once, not once a key. */
+static void
+bkinds_build(struct search *s)
+{
+	strtab_init(&s->bkinds, 256);
+	for (size_t li = 0; li < s->nlangs; li++)
+		for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++) {
+			const char *const *w;
+			size_t n;
+
+			w = lang_items(s->langs[li].code, branch_keys[j].key,
+			    &n);
+			for (size_t k = 0; w != NULL && k < n; k++) {
+				char *f, *key;
+				size_t fl;
+				struct stent *e;
+				int isnew;
+
+				f = lang_fold_alloc(w[k], strlen(w[k]), &fl);
+				key = xmalloc(fl + 1);
+				key[0] = (char)li;
+				memcpy(key + 1, f, fl);
+				e = strtab_add(&s->bkinds, key, fl + 1,
+				    branch_keys[j].bit, &isnew);
+				e->val |= branch_keys[j].bit;
+				free(key);
+				free(f);
+			}
+		}
+}
+
+/* What a text's words say (BRANCH_* and ASK_* bits) in language lang:
+ * a branch.if word first, a branch.still word, a word or pair of words
+ * of the other keys, or a run of three ask.unknown words. */
 static unsigned
-text_branch(const char *text, const char *lang)
+text_branch(const struct search *s, const char *text, const char *lang)
 {
 	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0;
 	char *f;
-	unsigned r = 0;
-	int first = 1;
+	unsigned r = 0, v;
+	int first = 1, li = find_lang(s, lang);
 
 	if (text == NULL || *text == '\0')
 		return 0;
@@ -1564,22 +1622,16 @@ text_branch(const char *text, const char *lang)
 			;
 		if (n == 0)
 			break;
-		if (first && lang_match_in(lang, "branch.if", f + i, n))
-			r |= BRANCH_IF;
-		if (lang_match_in(lang, "branch.not", f + i, n) || (!first &&
-		    lang_match_in(lang, "branch.not", f + prev, i + n - prev)))
-			r |= BRANCH_NOT;
-		if (lang_match_in(lang, "branch.still", f + i, n))
-			r |= BRANCH_STILL;
-		if (lang_match_in(lang, "ask.define", f + i, n) || (!first &&
-		    lang_match_in(lang, "ask.define", f + prev, i + n - prev)))
-			r |= ASK_DEFINE;
-		if (lang_match_in(lang, "ask.unknown", f + i, n) || (!first &&
-		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)) ||
-		    (words >= 2 && lang_match_in(lang, "ask.unknown", f + prev2,
-		    i + n - prev2)))
-			r |= ASK_UNKNOWN;
-		r |= text_tense(f, prev, i, n, first, lang);
+		v = branch_kinds(s, li, lang, f + i, n);
+		r |= v & ~BRANCH_IF;
+		if (first)
+			r |= v & BRANCH_IF;
+		else
+			r |= branch_kinds(s, li, lang, f + prev, i + n - prev) &
+			    ~(BRANCH_IF | BRANCH_STILL);
+		if (words >= 2)
+			r |= branch_kinds(s, li, lang, f + prev2,
+			    i + n - prev2) & ASK_UNKNOWN;
 		first = 0;
 		prev2 = prev;
 		prev = i;
@@ -1604,9 +1656,11 @@ branches_build(struct search *s)
 {
 	size_t i, j;
 
+	bkinds_build(s);
 	for (i = 0; i < s->nsec; i++)
-		s->branch[i] = (uint8_t)text_branch(guide_section_heading(s->g,
-		    i), guide_page_lang(s->g, guide_section_page(s->g, i)));
+		s->branch[i] = (uint8_t)text_branch(s,
+		    guide_section_heading(s->g, i),
+		    guide_page_lang(s->g, guide_section_page(s->g, i)));
 	for (i = 0; i < s->nsec; i++) {
 		size_t page = guide_section_page(s->g, i);
 		size_t first = guide_page_first_section(s->g, page);
@@ -2060,6 +2114,7 @@ search_free(struct search *s)
 	strtab_release(&s->vocab);
 	strtab_release(&s->dels);
 	strtab_release(&s->known);
+	strtab_release(&s->bkinds);
 	strtab_release(&s->stems);
 	buf_release(&s->stemarena);
 	free(s->terms);
@@ -3313,7 +3368,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	qli = question_lang(s, lang, prev);
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
-	qbranch = text_branch(text, lang);
+	qbranch = text_branch(s, text, lang);
 	qneg = (qbranch & BRANCH_NOT) != 0;
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
