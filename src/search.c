@@ -523,6 +523,8 @@ struct scratch {
 	uint8_t		*nmatch;	/* question words matched */
 	uint8_t		*swapped;	/* its evidence is its branch pair's
 					   (hits_branch()) */
+	uint32_t	*tmark;		/* per term: the qgen that matched it */
+	uint32_t	 qgen;		/* query_run()'s generation */
 	float		*cmax;		/* idf of its rarest matched word */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
@@ -621,6 +623,10 @@ struct search {
 						   a person's question */
 	uint32_t		*pair;		/* per section: the other
 						   branch, or NONE */
+	uint32_t		*chg;		/* (section, term) pairs: the
+						   words of a change branch's
+						   own heading (change_words()) */
+	size_t			 nchg;
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -1523,8 +1529,11 @@ word_byte(char c)
 #define BRANCH_STILL	8
 #define ASK_UNKNOWN	16
 #define SEC_PREVENT	32	/* section.prevent */
+#define BRANCH_STAY	64	/* the side of its pair that says the state
+				   goes on (branches_build()) */
 #define ASK_HAPPENED	256	/* ask.happened */
 #define ASK_BEFORE	512	/* ask.before */
+#define ASK_NOT		1024	/* ask.not */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1539,6 +1548,7 @@ static const struct {
 	{ "section.prevent", SEC_PREVENT },
 	{ "ask.happened", ASK_HAPPENED },
 	{ "ask.before", ASK_BEFORE },
+	{ "ask.not", ASK_NOT },
 };
 
 /* The keys that list folded text f (n bytes), as branch_keys bits: from
@@ -1677,6 +1687,64 @@ branches_build(struct search *s)
 				break;
 			}
 	}
+	/* The side of a pair that says the state goes on (BRANCH_STAY): its
+	 * branch.still one ("If you still have access", "If your device is
+	 * still missing"); with none or both, its negative one ("Si vous
+	 * n'avez pas récupéré l'appareil": nothing happened yet). The other
+	 * side says a change ("If you no longer have access", "If you get
+	 * your device back"), which a question has to say (hits_branch()). */
+	for (i = 0; i < s->nsec; i++) {
+		uint8_t me = s->branch[i], other;
+
+		if (s->pair[i] == NONE)
+			continue;
+		other = s->branch[s->pair[i]];
+		if ((me & BRANCH_STILL) != (other & BRANCH_STILL) ?
+		    (me & BRANCH_STILL) != 0 : (me & BRANCH_NOT) != 0)
+			s->branch[i] |= BRANCH_STAY;
+	}
+}
+
+/*
+ * The words that say a branch's change: each term of the heading of a
+ * pair's change side ("If you get your device back": "get", "back",
+ * [returned]) that is not its page's title or keywords ("device" of
+ * "Devices Seized" says which page, not which branch). A question that
+ * matches none of them does not say the change happened (hits_branch()).
+ */
+static void
+change_words(struct search *s)
+{
+	size_t cap = 0;
+
+	for (size_t t = 0; t < s->nterms; t++)
+		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+			const struct posting *p =
+			    &s->posts[s->terms[t].post + k];
+
+			if (!p->own || p->title || s->pair[p->sec] == NONE ||
+			    (s->branch[p->sec] & BRANCH_STAY))
+				continue;
+			if (s->nchg + 2 > cap) {
+				cap = cap ? cap * 2 : 64;
+				s->chg = xrealloc(s->chg, cap *
+				    sizeof(*s->chg));
+			}
+			s->chg[s->nchg++] = p->sec;
+			s->chg[s->nchg++] = (uint32_t)t;
+		}
+}
+
+/* Does the question (query_run()'s matches) name a word of change
+ * branch sec's own heading (change_words())? */
+static int
+says_change(const struct search *s, uint32_t sec)
+{
+	for (size_t i = 0; i < s->nchg; i += 2)
+		if (s->chg[i] == sec &&
+		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen)
+			return 1;
+	return 0;
 }
 
 /*
@@ -2059,6 +2127,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	}
 	build_deletes(s);
 	build_known(s);
+	change_words(s);
 	s->scr = xcalloc(1, sizeof(*s->scr));
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
@@ -2072,6 +2141,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
 	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
 	s->scr->swapped = xcalloc(s->nsec + 1, 1);
+	s->scr->tmark = xcalloc(s->nterms + 1, sizeof(*s->scr->tmark));
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
@@ -2128,6 +2198,7 @@ search_free(struct search *s)
 	free(s->router);
 	free(s->branch);
 	free(s->pair);
+	free(s->chg);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
@@ -2170,6 +2241,7 @@ search_free(struct search *s)
 		free(s->scr->cbest);
 		free(s->scr->nmatch);
 		free(s->scr->swapped);
+		free(s->scr->tmark);
 		free(s->scr->cmax);
 
 		free(s->scr->wmark);
@@ -2239,7 +2311,7 @@ static void hits_notasks(const struct search *s, const struct qwords *q,
 static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
-static void hits_branch(const struct search *s, int qneg);
+static void hits_branch(const struct search *s, unsigned q);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
 static void hits_router(const struct search *s, const char *text,
@@ -2975,6 +3047,7 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 	const struct term *tm = &s->terms[t];
 	uint32_t i;
 
+	sc->tmark[t] = sc->qgen;
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
@@ -3353,7 +3426,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli, qneg;
+	int qli;
 	unsigned qbranch;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
@@ -3369,7 +3442,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
 	qbranch = text_branch(s, text, lang);
-	qneg = (qbranch & BRANCH_NOT) != 0;
+	if (++sc->qgen == 0) {
+		memset(sc->tmark, 0, s->nterms * sizeof(*sc->tmark));
+		sc->qgen = 1;
+	}
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -3462,7 +3538,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
 	if (W_BRANCH > 0 && !s->calibrating)
-		hits_branch(s, qneg);
+		hits_branch(s, qbranch);
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
@@ -3712,19 +3788,30 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
  * (each scores its heading as the other would).
  */
 static void
-hits_branch(const struct search *s, int qneg)
+hits_branch(const struct search *s, unsigned q)
 {
 	struct scratch *sc = s->scr;
 	size_t i, k;
+	int qneg = (q & BRANCH_NOT) != 0;
 
 	for (i = 0; i < sc->ntouched; i++) {
-		uint32_t a = sc->touched[i], b = s->pair[a];
+		uint32_t a = sc->touched[i], b = s->pair[a], stay, change;
 
-		if (b == NONE)
+		if (b == NONE || sc->swapped[a])
 			continue;
-		if (qneg ? (s->branch[a] & BRANCH_NOT) != 0 :
-		    !(s->branch[a] & BRANCH_NOT) ||
-		    !(s->branch[b] & BRANCH_STILL))
+		stay = (s->branch[a] & BRANCH_STAY) ? a : b;
+		change = stay == a ? b : a;
+		/* The side the question is in: a loss (the change side is
+		 * the negative one) when it has a loss word; a positive
+		 * change ("If you get your device back") when it names a
+		 * word of its heading (not the page's) and negates nothing;
+		 * else the state that goes on. */
+		if (s->branch[change] & BRANCH_NOT)
+			b = qneg ? change : stay;
+		else
+			b = !qneg && !(q & (ASK_NOT | ASK_UNKNOWN)) &&
+			    says_change(s, change) ? change : stay;
+		if (a == b)
 			continue;
 		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
 			;
