@@ -532,6 +532,8 @@ struct scratch {
 	uint32_t	 gen;
 	int		 only_router;	/* query_run() ranks the lists of
 					   questions alone (hits_router()) */
+	unsigned	 qbranch;	/* text_branch() of the question
+					   being run */
 	/* Per ask: idf of question words matched, this word's best, its
 	 * generation; the asks touched. */
 	double		*aacc;
@@ -3441,7 +3443,9 @@ query_run(const struct search *s, const char *text, const char *lang,
 	qli = question_lang(s, lang, prev);
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
-	qbranch = text_branch(s, text, lang);
+	/* hits_router()'s run again asks the same question. */
+	qbranch = sc->only_router ? sc->qbranch :
+	    (sc->qbranch = text_branch(s, text, lang));
 	if (++sc->qgen == 0) {
 		memset(sc->tmark, 0, s->nterms * sizeof(*sc->tmark));
 		sc->qgen = 1;
