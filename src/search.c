@@ -523,6 +523,10 @@ struct scratch {
 	uint8_t		*nmatch;	/* question words matched */
 	uint8_t		*swapped;	/* its evidence is its branch pair's
 					   (hits_branch()) */
+	uint8_t		*offside;	/* the side of its branch pair the
+					   question is not in (hits_branch()) */
+	uint32_t	*offs;		/* ...those set */
+	size_t		 noff;
 	uint32_t	*tmark;		/* per term: the qgen that matched it */
 	uint32_t	 qgen;		/* query_run()'s generation */
 	float		*cmax;		/* idf of its rarest matched word */
@@ -2143,6 +2147,8 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
 	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
 	s->scr->swapped = xcalloc(s->nsec + 1, 1);
+	s->scr->offside = xcalloc(s->nsec + 1, 1);
+	s->scr->offs = xcalloc(s->nsec + 1, sizeof(*s->scr->offs));
 	s->scr->tmark = xcalloc(s->nterms + 1, sizeof(*s->scr->tmark));
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
@@ -2244,6 +2250,8 @@ search_free(struct search *s)
 		free(s->scr->nmatch);
 		free(s->scr->swapped);
 		free(s->scr->tmark);
+		free(s->scr->offside);
+		free(s->scr->offs);
 		free(s->scr->cmax);
 
 		free(s->scr->wmark);
@@ -3446,6 +3454,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 	/* hits_router()'s run again asks the same question. */
 	qbranch = sc->only_router ? sc->qbranch :
 	    (sc->qbranch = text_branch(s, text, lang));
+	if (!sc->only_router) {
+		for (i = 0; i < sc->noff; i++)
+			sc->offside[sc->offs[i]] = 0;
+		sc->noff = 0;
+	}
 	if (++sc->qgen == 0) {
 		memset(sc->tmark, 0, s->nterms * sizeof(*sc->tmark));
 		sc->qgen = 1;
@@ -3817,6 +3830,10 @@ hits_branch(const struct search *s, unsigned q)
 			    says_change(s, change) ? change : stay;
 		if (a == b)
 			continue;
+		if (!sc->offside[a] && !sc->only_router) {
+			sc->offside[a] = 1;
+			sc->offs[sc->noff++] = a;
+		}
 		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
 			;
 		if (sc->acc[a] <= sc->acc[b]) {
@@ -3831,6 +3848,7 @@ hits_branch(const struct search *s, unsigned q)
 		if (k == sc->ntouched) {
 			sc->touched[i] = b;	/* a has nothing left */
 			sc->swapped[a] = 0;
+			sc->offside[a] = 0;
 		}
 	}
 }
@@ -4330,6 +4348,9 @@ hits_within_page(const struct search *s, struct search_hit *hits,
     size_t nhits)
 {
 	const double *local = s->scr->local;
+	/* The side of a pair the question is not in is no sibling to put
+	 * first: hits_branch() chose between the two. */
+	const uint8_t *off = s->scr->offside;
 	struct search_hit h;
 	double top;
 	size_t k, j;
@@ -4339,7 +4360,8 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	 * what is left between them is how much of the question each one
 	 * answers. */
 	for (k = 1, j = 0; k < nhits && k < SEARCH_AGREE_HITS; k++)
-		if (hits[k].page == hits[0].page && hits[k].score >=
+		if (hits[k].page == hits[0].page && !off[hits[k].section] &&
+		    hits[k].score >=
 		    SIBLING_NEAR * hits[0].score && hits[k].coverage >
 		    hits[0].coverage + SIBLING_COVER &&
 		    (!hits[k].off_subject || hits[0].off_subject) &&
@@ -4357,12 +4379,13 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	if (nhits < 2 || !s->intro[hits[0].section])
 		return;
 	for (k = 1; k < nhits; k++)
-		if (hits[k].page == hits[0].page && hits[k].score >
-		    s->scr->plain[hits[0].section])
+		if (hits[k].page == hits[0].page && !off[hits[k].section] &&
+		    hits[k].score > s->scr->plain[hits[0].section])
 			break;
 	if (k == nhits)
 		for (j = 1, k = 0; j < nhits; j++)
 			if (hits[j].page == hits[0].page &&
+			    !off[hits[j].section] &&
 			    local[hits[j].section] > local[hits[k].section])
 				k = j;
 	if (k == 0 || k == nhits)
