@@ -4379,15 +4379,21 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	if (nhits < 2 || !s->intro[hits[0].section])
 		return;
 	for (k = 1; k < nhits; k++)
-		if (hits[k].page == hits[0].page && !off[hits[k].section] &&
-		    hits[k].score > s->scr->plain[hits[0].section])
+		if (hits[k].page == hits[0].page && hits[k].score >
+		    s->scr->plain[hits[0].section])
 			break;
 	if (k == nhits)
 		for (j = 1, k = 0; j < nhits; j++)
 			if (hits[j].page == hits[0].page &&
-			    !off[hits[j].section] &&
 			    local[hits[j].section] > local[hits[k].section])
 				k = j;
+	/* The pair's evidence says the question is in the other side. */
+	if (k > 0 && k < nhits && off[hits[k].section]) {
+		for (j = 1; j < nhits && hits[j].section !=
+		    s->pair[hits[k].section]; j++)
+			;
+		k = j;
+	}
 	if (k == 0 || k == nhits)
 		return;
 	h = hits[k];
