@@ -1527,7 +1527,7 @@ word_byte(char c)
  * for an ask.unknown word or run of two or three words ("no idea", "no sé
  * quién": Spanish "no se" alone is also the reflexive "no se carga"), and
  * so on for each key below (section_tense() reads the last three), all
- * read from the language files (lang_match_in()), lang's or, when it is
+ * read from the language files (branch_kinds()), lang's or, when it is
  * NULL, every language's. A section keeps the bits below 256 (s->branch). */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
@@ -3792,17 +3792,21 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
  * access to the account" / "If you no longer have access..."): the
  * question's words say the pair is what it asks about, its loss words say
  * which of the two it is in ("i can't log in anymore", "je peux plus me
- * connecter", "ya no puedo entrar"). A touched positive branch that
- * scores more than its pair, when the question has a loss word, gives its
- * evidence to the pair and takes the pair's: the page's score stays, the
- * branch shown is the one the question is in. And the other way round
- * when the question has no loss word and the positive branch says the
- * state goes on (a branch.still word: "If you still have access", not
- * "If you get your device back", whose pair is the default state). The
- * two headings share every other word: their words alone cannot tell
- * them apart. When the pair the question is in has the evidence already,
- * the two only trade their heading shares if its heading weighs more
- * (each scores its heading as the other would).
+ * connecter", "ya no puedo entrar"). One side of a pair says the state
+ * goes on (BRANCH_STAY), the other a change: a loss ("If you no longer
+ * have access"), the question's when it has a loss word, or a positive
+ * change ("If you get your device back"), the question's when it names
+ * a word of that heading (says_change()) and negates nothing (ask.not,
+ * ask.unknown: "they still haven't given it back"); else the question is
+ * in the side that goes on ("my phone was stolen"). A touched side the
+ * question is not in that scores more than its pair gives its evidence
+ * to the pair and takes the pair's: the page's score stays, the branch
+ * shown is the one the question is in, and hits_within_page() does not
+ * put the other one first (offside). The two headings share every other
+ * word: their words alone cannot tell them apart. When the pair the
+ * question is in has the evidence already, the two only trade their
+ * heading shares if its heading weighs more (each scores its heading as
+ * the other would).
  */
 static void
 hits_branch(const struct search *s, unsigned q)
