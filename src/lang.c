@@ -220,6 +220,9 @@ static const struct lang_key {
 	{ .name = "ask.unknown", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that says the person does "
 	    "not know a fact of their case (search)" },
+	{ .name = "ask.not", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that negate what it says "
+	    "(search: a workflow branch it does not say it is in)" },
 	{ .name = "section.prevent", .use = USE_MATCH,
 	    .doc = "words (or two) of a heading that make its section "
 	    "advice for before an incident (search)" },

@@ -3898,6 +3898,57 @@ test_unknown_pair(void)
 	guide_free(g);
 }
 
+/*
+ * A pair whose positive side says a change ("If you get your device
+ * back") and whose negative side says the state goes on ("still
+ * missing"): the change branch's text tells the whole story of a taken
+ * device, so a question on a stolen phone meets it most. A question is in
+ * the change branch only when it names a word of that heading that its
+ * page's title does not ("back") and negates nothing ("still haven't",
+ * "i don't know when"); else it is in the branch that goes on
+ * (search.c: branches_build()'s BRANCH_STAY, change_words(),
+ * hits_branch()).
+ */
+static const char change_page[] =
+"# Seized device\n\nWhat to do about a device someone took.\n\n"
+"## First steps\n\n"
+"### If your device is still missing\n\n"
+"Change the passwords of the accounts it could open, and wipe it from "
+"afar if you can.\n\n"
+"### If you get your device back\n\n"
+"A phone or a laptop that was stolen, lost or taken by the police and "
+"then returned may have been tampered with: whoever had the phone could "
+"have put something on it. Do not use the phone for sensitive talks "
+"until someone checks it.\n";
+
+static void
+test_branch_change(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "seized.en.md", change_page,
+	    strlen(change_page), "en");
+	s = search_new(g);
+	branch_check(g, s, "my phone was stolen, what do i do",
+	    "If your device is still missing", "If you get your device back",
+	    "a stolen phone, nothing said of its return: the branch where "
+	    "it is still missing");
+	CHECK(first_heading(g, s, "the police gave my phone back, is it "
+	    "safe to use", "en", "If you get your device back"),
+	    "\"gave my phone back\": the branch of the device back");
+	branch_check(g, s, "the police took my phone and still haven't "
+	    "given it back", "If your device is still missing",
+	    "If you get your device back", "\"still haven't given it back\": "
+	    "the branch where it is still missing");
+	branch_check(g, s, "they kept my phone and i don't know when i get "
+	    "it back", "If your device is still missing",
+	    "If you get your device back", "\"i don't know when i get it "
+	    "back\": the branch where it is still missing");
+	search_free(s);
+	guide_free(g);
+}
+
 /* A search over the shipped guide (TOP_SRCDIR/replies) and its lexicon,
  * loaded into g and lx. */
 static struct search *
@@ -4239,6 +4290,7 @@ main(void)
 	test_power_state();
 	test_unknown_router();
 	test_unknown_pair();
+	test_branch_change();
 	test_tense();
 	test_defacement();
 	test_desk_page();
