@@ -49,8 +49,7 @@
  */
 static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
-		sibling_cover, w_concept, w_claim, w_name_alone, w_mention,
-		w_mention_word, w_weak,
+		sibling_cover, w_concept, w_claim, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
@@ -109,9 +108,6 @@ static struct {
 	.w_concept = 0.7,	/* a question word met through a concept */
 	.w_claim = 0.7,		/* a question word an expression claims,
 				   met through its concept only */
-	.w_name_alone = 0.7,	/* a name word ("telegram") in a section
-				   that is not about the question's topic
-				   (name_topics()) */
 	.w_mention = 0.6,	/* a concept only mentioned in passing: its
 				   section's and page's headings and title
 				   do not name it */
@@ -266,10 +262,6 @@ static struct {
 #define W_SEC_KW	(rank_params.w_sec_kw)
 #define W_CONCEPT	(rank_params.w_concept)
 #define W_CLAIM		(rank_params.w_claim)
-#define W_NAME_ALONE	(rank_params.w_name_alone)
-/* A topic concept counts for name_topics() when its idf is at least this
- * share of the name's: about as specific as the name. */
-#define NAME_TOPIC_IDF	0.8
 #define W_MENTION	(rank_params.w_mention)
 #define W_MENTION_WORD	(rank_params.w_mention_word)
 #define W_WEAK		(rank_params.w_weak)
@@ -493,8 +485,6 @@ struct posting {
 	uint8_t		asked;	/* only in its asks or its page's: the
 				   section does not carry it (a page's
 				   concepts are what its text says) */
-	uint8_t		text;	/* in the section's own text: its body,
-				   heading or keywords */
 };
 
 /* One question of a section's (or, page-wide, a page's) asks. */
@@ -534,10 +524,6 @@ struct scratch {
 	uint8_t		*swapped;	/* its evidence is its branch pair's
 					   (hits_branch()) */
 	float		*cmax;		/* idf of its rarest matched word */
-	uint8_t		*topic;		/* carries a topic concept of the
-					   question (name_topics()) */
-	double		 nscale;	/* share of a name word's evidence in
-					   a section not marked in topic */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
 	size_t		 ntouched;
@@ -1945,7 +1931,6 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		p->own = (uint8_t)tp->own;
 		p->title = (uint8_t)tp->title;
 		p->asked = tp->tfb <= 0 && tp->tfl <= 0 && tp->tfp <= 0;
-		p->text = tp->tfb > 0 || tp->tfl > 0;
 		p->f = 1;
 		/* A concept only the body mentions, when neither the
 		 * section nor its page is about it, is weak evidence. */
@@ -2034,8 +2019,6 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
 	s->scr->swapped = xcalloc(s->nsec + 1, 1);
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
-	s->scr->topic = xcalloc(s->nsec + 1, 1);
-	s->scr->nscale = 1;
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
 	s->scr->aacc = xcalloc(s->nasks + 1, sizeof(*s->scr->aacc));
@@ -2133,7 +2116,6 @@ search_free(struct search *s)
 		free(s->scr->nmatch);
 		free(s->scr->swapped);
 		free(s->scr->cmax);
-		free(s->scr->topic);
 
 		free(s->scr->wmark);
 		free(s->scr->touched);
@@ -2940,11 +2922,10 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
-		double x = sc->topic[p->sec] ? share : share * sc->nscale;
-		float c = (float)(x * tm->idf * p->w);
-		float h = p->own ? (float)(x * tm->idf) : 0;
+		float c = (float)(share * tm->idf * p->w);
+		float h = p->own ? (float)(share * tm->idf) : 0;
 		float l = p->title ? 0 : c;
-		float m = counts ? (float)(x * tm->idf * p->f) : 0;
+		float m = counts ? (float)(share * tm->idf * p->f) : 0;
 
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)
@@ -3284,124 +3265,6 @@ question_lang(const struct search *s, const char *ql, const char *prev)
 	return li;
 }
 
-static int key_candidate(const struct search *s, const struct qwords *q,
-    size_t i, size_t k, int lxq);
-
-/* Is question word i a name ("telegram", "gmail": a name concept), not
- * claimed by an expression? */
-static int
-name_word(const struct search *s, const struct qwords *q, size_t i)
-{
-	if (q->claim[i])
-		return 0;
-	for (size_t k = 0; k < q->nc[i]; k++)
-		if (s->cname[q->c[i][k]])
-			return 1;
-	return 0;
-}
-
-/* What name word i can bring at most: its stem's idf, or its concept's
- * share of the concept's, in the question's language qli if used there. */
-static double
-name_ref(const struct search *s, const struct qwords *q, size_t i, int qli)
-{
-	double ref = 0, own = 0;
-
-	for (size_t li = 0; li < s->nlangs; li++) {
-		char buf[STEM_BUF];
-		const char *st = q->w[i];
-		size_t sl = q->n[i];
-		uint32_t t;
-		double r = 0;
-
-		if (s->langs[li].stemmer != NULL && (st = stem_run(
-		    s->langs[li].stemmer, s->langs[li].code, q->w[i],
-		    (size_t)q->n[i], buf, &sl)) == NULL)
-			continue;
-		if ((t = lookup(s, (uint8_t)li, st, sl)) != NONE)
-			r = s->terms[t].idf;
-		for (size_t k = 0; k < q->nc[i]; k++) {
-			char tok[WORD_MAX];
-			size_t n = concept_token(s, q->c[i][k], tok);
-			double share = s->cweak[q->c[i][k]] ? W_WEAK :
-			    W_CONCEPT;
-
-			if (n > 0 && (t = lookup(s, (uint8_t)li, tok, n)) !=
-			    NONE && r < share * s->terms[t].idf)
-				r = share * s->terms[t].idf;
-		}
-		if (r > ref)
-			ref = r;
-		if ((int)li == qli)
-			own = r;
-	}
-	return own > 0 ? own : ref;
-}
-
-/*
- * A platform's name says where a question happens, its topic concepts
- * what happens ("someone pretends to be me on telegram", "someone stole
- * my iphone"): a section that names the platform but is not about the
- * topic (a Telegram account's recovery, the iPhone's settings) does not
- * answer it. When the question names a platform and a topic concept
- * about as specific as the name (key_candidate(), idf at least
- * NAME_TOPIC_IDF of the name's in qli; lxq the question's lexicon
- * language), name_topics() marks in s->scr->topic the sections about
- * one of them (its own text carries it, or its heading path, page title
- * or keywords name it), and query_run() gives a name word W_NAME_ALONE
- * of its evidence in the other sections. mark 0 clears the marks.
- * Returns 1 if it marked.
- */
-static int
-name_topics(const struct search *s, const struct qwords *q, int lxq,
-    int qli, int mark)
-{
-	double nref = 0;
-	size_t i, k, li;
-	int topics = 0;
-
-	if (s->lx == NULL || W_NAME_ALONE == 1 || s->calibrating || qli < 0)
-		return 0;
-	for (i = 0; i < q->count; i++)
-		if (name_word(s, q, i)) {
-			double r = name_ref(s, q, i, qli);
-
-			if (r > nref)
-				nref = r;
-		}
-	if (nref <= 0)
-		return 0;
-	for (i = 0; i < q->count; i++)
-		for (k = 0; k < q->nc[i]; k++) {
-			char tok[WORD_MAX];
-			size_t n;
-			uint32_t t;
-
-			if (!key_candidate(s, q, i, k, lxq) ||
-			    (n = concept_token(s, q->c[i][k], tok)) == 0 ||
-			    (t = lookup(s, (uint8_t)qli, tok, n)) == NONE ||
-			    s->terms[t].idf < NAME_TOPIC_IDF * nref)
-				continue;
-			for (li = 0; li < s->nlangs; li++) {
-				if ((t = lookup(s, (uint8_t)li, tok, n)) ==
-				    NONE)
-					continue;
-				topics = 1;
-				for (uint32_t j = 0; j < s->terms[t].npost;
-				    j++) {
-					const struct posting *p =
-					    &s->posts[s->terms[t].post + j];
-
-					if (p->text || (p->f >= 1 &&
-					    !p->asked))
-						s->scr->topic[p->sec] =
-						    (uint8_t)mark;
-				}
-			}
-		}
-	return topics;
-}
-
 static size_t query_run(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits, size_t max);
 
@@ -3435,7 +3298,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli, qneg, named, lxq;
+	int qli, qneg;
 	unsigned qbranch;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
@@ -3459,12 +3322,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 		unknown = s->langs[qli].idf_max;
 	sc->ntouched = 0;
 	sc->natouched = 0;
-	lxq = lx_lang_of(s, lang != NULL ? lang : "");
-	named = name_topics(s, &q, lxq, qli, 1);
 	for (i = 0; i < q.count; i++) {
 		double ref = 0, own = 0;
-
-		sc->nscale = named && name_word(s, &q, i) ? W_NAME_ALONE : 1;
 
 		for (li = 0; li < s->nlangs; li++) {
 			char buf[STEM_BUF];
@@ -3512,9 +3371,6 @@ query_run(const struct search *s, const char *text, const char *lang,
 		if (ref <= 0)
 			unused += W_UNKNOWN * unknown;
 	}
-	sc->nscale = 1;
-	if (named)
-		(void)name_topics(s, &q, lxq, qli, 0);
 	if (norm <= 0)
 		norm = 1;
 	/* Each ask's similarity to the question (idf-weighted Dice: a
@@ -5598,7 +5454,6 @@ static const struct {
 	{ "w_sec_kw", NULL, &rank_params.w_sec_kw },
 	{ "w_concept", &rank_params.w_concept, NULL },
 	{ "w_claim", &rank_params.w_claim, NULL },
-	{ "w_name_alone", &rank_params.w_name_alone, NULL },
 	{ "w_mention", &rank_params.w_mention, NULL },
 	{ "w_mention_word", &rank_params.w_mention_word, NULL },
 	{ "w_weak", &rank_params.w_weak, NULL },

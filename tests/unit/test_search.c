@@ -2671,110 +2671,6 @@ test_expressions(void)
 }
 
 /*
- * A platform's name against the question's topic (search.c
- * name_topics()): a section that names the platform but is not about the
- * topic the question names gets the name at w_name_alone of its weight.
- * A small Spanish guide: the Telegram recovery section says "telegram"
- * three times, the other page names impersonation; and the shipped guide,
- * where "someone stole my iphone" went to the iPhone's settings and
- * "quelqu'un se fait passer pour moi sur whatsapp" was answered with the
- * WhatsApp account's recovery.
- */
-static const char name_account[] =
-"# Recuperar una cuenta de Telegram\n\nSi perdiste el acceso a Telegram, "
-"registra otra vez tu número en Telegram.\n";
-static const char name_fake[] =
-"# Denunciar una suplantación\n\nSi alguien usa tu nombre y tus fotos, "
-"denuncia la cuenta a la plataforma y guarda capturas de todo.\n";
-static const char name_lexicon[] =
-"[telegram name]\n*: telegram\n"
-"[impersonation]\nes: perfil falso, suplantación\n";
-
-/* Heading of q's first hit and whether it is answered (*answer). */
-static const char *
-name_first(const struct guide *g, const struct search *s, const char *q,
-    const char *lang, int *answer)
-{
-	struct search_hit h[5];
-	size_t n = search_query(s, q, lang, h, 5);
-
-	*answer = n > 0 && search_decide(h, n, search_min_score(s)) ==
-	    SEARCH_ANSWER;
-	return n > 0 ? guide_section_heading(g, h[0].section) : "(none)";
-}
-
-static void
-test_name_topics(void)
-{
-	const char *top = getenv("TOP_SRCDIR");
-	char replies[1024];
-	struct lexicon *lx = lexicon_new();
-	struct guide *g = guide_new();
-	struct search *s;
-	double alone = -1;
-	int ans;
-
-	CHECK(search_tune_get("w_name_alone", &alone) == 0 && alone > 0 &&
-	    alone < 1, "w_name_alone reads back, under 1");
-	CHECK(lexicon_load_buffer(lx, "name.txt", name_lexicon,
-	    strlen(name_lexicon)) == 2, "name topics: lexicon loads");
-	guide_load_buffer(g, "cuenta.es.md", name_account,
-	    strlen(name_account), "es");
-	guide_load_buffer(g, "falso.es.md", name_fake, strlen(name_fake),
-	    "es");
-	s = search_new_lex(g, lx);
-	search_tune_set("w_name_alone", 1);
-	CHECK_STR("Recuperar una cuenta de Telegram", name_first(g, s,
-	    "sufro una suplantación en telegram", "es", &ans),
-	    "name topics: at 1 (before the rule), the name pulls to the "
-	    "Telegram recovery");
-	search_tune_set("w_name_alone", alone);
-	CHECK_STR("Denunciar una suplantación", name_first(g, s, "sufro una "
-	    "suplantación en telegram", "es", &ans), "name topics: with it, "
-	    "the impersonation the question names goes first");
-	CHECK_STR("Recuperar una cuenta de Telegram", name_first(g, s,
-	    "perdí el acceso a mi telegram", "es", &ans), "name topics: a "
-	    "question with no topic concept keeps the name's pull");
-	search_free(s);
-	guide_free(g);
-	lexicon_free(lx);
-
-	lx = lexicon_new();
-	g = guide_new();
-	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
-	    top ? top : ".");
-	CHECK(lexicon_load_dir(lx, replies) > 0 &&
-	    guide_load_dir(g, replies, "en") > 0, "the shipped guide");
-	s = search_new_lex(g, lx);
-	search_tune_set("w_name_alone", 1);
-	CHECK_STR("iPhone", name_first(g, s, "someone stole my iphone", "en",
-	    &ans), "name topics: at 1, a stolen iphone goes to the iPhone's "
-	    "settings");
-	CHECK(strcmp(name_first(g, s, "quelqu'un se fait passer pour moi "
-	    "sur whatsapp", "fr", &ans), "Récupérer un compte WhatsApp, "
-	    "Telegram ou Signal") == 0 && ans, "name topics: at 1, "
-	    "impersonation on whatsapp is answered with the account's "
-	    "recovery");
-	search_tune_set("w_name_alone", alone);
-	CHECK(strcmp(name_first(g, s, "someone stole my iphone", "en", &ans),
-	    "In the first hour: lock or erase it from afar") == 0 && ans,
-	    "name topics: with it, the theft is answered");
-	CHECK(strcmp(name_first(g, s, "on m'a piqué mon iphone", "fr", &ans),
-	    "Dans la première heure : verrouiller ou effacer à distance") ==
-	    0 && ans, "name topics: ...in French too");
-	CHECK(strcmp(name_first(g, s, "quelqu'un se fait passer pour moi sur "
-	    "whatsapp", "fr", &ans), "Prévenir vos contacts par vos vrais "
-	    "canaux") == 0 && ans, "name topics: impersonation on whatsapp "
-	    "is answered on the impersonation page");
-	CHECK_STR("iPhone", name_first(g, s, "where are the settings of my "
-	    "iphone", "en", &ans), "name topics: a question with no topic as "
-	    "specific as the name keeps its section");
-	search_free(s);
-	guide_free(g);
-	lexicon_free(lx);
-}
-
-/*
  * The page prior (search.c): among the best hits, the page whose asks the
  * question reads like goes first. Three pages whose text matches the
  * question alike (the search's asks weights at 0, so that only the prior
@@ -4254,7 +4150,6 @@ main(void)
 	test_ask_own();
 	test_plural_verb();
 	test_expressions();
-	test_name_topics();
 	test_prior();
 	test_prior_siblings();
 	test_prior_decide();
