@@ -33,6 +33,7 @@ enum list {
 	L_FEAR,
 	L_TOPIC,
 	L_ALONE,
+	L_FEAR_WHERE,
 	L_COUNT,
 };
 
@@ -57,6 +58,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_FEAR] = "fear_words",
 	[L_TOPIC] = "danger_topic",
 	[L_ALONE] = "danger_alone",
+	[L_FEAR_WHERE] = "fear_where",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -650,6 +652,11 @@ intent_fear(const struct intent *in, const char *text, const char **lang)
 	if (found != NULL) {
 		blank_all(in, L_PLEA, w, NULL);
 		blank_all(in, L_FILLER, w, NULL);
+		/* Where it is felt is no subject for the guide ("I feel
+		 * unsafe at home", "j'ai peur chez moi"): a place of a
+		 * scene, or of fear_where. */
+		blank_all(in, L_WHERE, w, NULL);
+		blank_all(in, L_FEAR_WHERE, w, NULL);
 	}
 	/* Nothing else that names a subject: only stopwords are left. */
 	yes = found != NULL;

@@ -22,9 +22,10 @@
  *   husband") or a mark that it goes on (danger_still: "since", "every
  *   night", "depuis", "desde hace"); danger_not phrases ("me siguen
  *   llegando": they keep coming) are blanked for that match only.
- * - fear with no subject: "j'ai peur", "tengo miedo", or a threat the
- *   writer makes ("I'm going to hurt him"): fear_words, with nothing else
- *   but plea_words, filler_words and stopwords.
+ * - fear with no subject: "j'ai peur", "tengo miedo", "I feel unsafe", or
+ *   a threat the writer makes ("I'm going to hurt him"): fear_words, with
+ *   nothing else but plea_words, filler_words, stopwords and places
+ *   (danger_where, fear_where: "at home", "dans la rue", "en casa").
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").

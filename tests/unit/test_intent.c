@@ -296,6 +296,18 @@ static const struct {
 	{ "i am going to hurt him, he leaked my photos", 0 },
 	{ "hello", 0 },
 	{ "", 0 },
+	/* Being unsafe, with no subject but a place (s14-safe3)... */
+	{ "I feel unsafe", 1 },
+	{ "je me sens pas en sécurité", 1 },
+	{ "no me siento segura", 1 },
+	{ "I don't feel safe at home anymore", 1 },
+	{ "je ne me sens plus en sécurité chez moi", 1 },
+	{ "no me siento segura en mi casa", 1 },
+	/* ...and with a subject: the search as usual. */
+	{ "I feel unsafe on my phone", 0 },
+	{ "je me sens pas en sécurité sur whatsapp", 0 },
+	{ "no me siento segura con mi contraseña", 0 },
+	{ "whatsapp is not safe?", 0 },
 };
 
 /* Danger messages, a word that must be gone from what is left to search
