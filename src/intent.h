@@ -26,6 +26,9 @@
  *   a threat the writer makes ("I'm going to hurt him"): fear_words, with
  *   nothing else but plea_words, filler_words, stopwords and places
  *   (danger_where, fear_where: "at home", "dans la rue", "en casa").
+ * - the writer's own arrest: arrest_self ("I was arrested", "me
+ *   detuvieron"), past with an arrest_over time in its clause or an
+ *   arrest_freed release; arrest_held (being held now) is danger.
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").
