@@ -629,6 +629,24 @@ intent_self_harm(const struct intent *in, const char *text,
 	return r != NULL;
 }
 
+/* How many words of w (words_of()) are no stopword. */
+static size_t
+subject_words(const char *w)
+{
+	size_t words = 0;
+
+	for (const char *s = w; *s != '\0'; ) {
+		size_t n;
+
+		s += strspn(s, " ");
+		n = strcspn(s, " ");
+		if (n > 0 && !lang_is_stopword(s, n))
+			words++;
+		s += n;
+	}
+	return words;
+}
+
 /* Fewer words than this, besides stopwords, left after the arrest: the
  * question has no subject of its own. */
 #define ARREST_SUBJECT_WORDS	2
@@ -663,19 +681,8 @@ static void
 arrest_hint(const struct intent *in, struct buf *b, const char *w,
     const char *lang, int always)
 {
-	size_t words = 0;
-
-	for (const char *s = w; !always && *s != '\0'; ) {
-		size_t n;
-
-		s += strspn(s, " ");
-		n = strcspn(s, " ");
-		if (n > 0 && !lang_is_stopword(s, n))
-			words++;
-		s += n;
-	}
 	buf_adds(b, w);
-	if (!always && words >= ARREST_SUBJECT_WORDS)
+	if (!always && subject_words(w) >= ARREST_SUBJECT_WORDS)
 		return;
 	for (size_t i = 0; i < in->nrules[L_ASEARCH]; i++)
 		if (strcmp(in->rules[L_ASEARCH][i].lang, lang) == 0) {
@@ -750,7 +757,7 @@ int
 intent_fear(const struct intent *in, const char *text, const char **lang)
 {
 	const char *found = NULL;
-	char *w, *s;
+	char *w;
 	int yes;
 
 	if (in == NULL || text == NULL)
@@ -767,16 +774,7 @@ intent_fear(const struct intent *in, const char *text, const char **lang)
 		blank_all(in, L_FEAR_WHERE, w, NULL);
 	}
 	/* Nothing else that names a subject: only stopwords are left. */
-	yes = found != NULL;
-	for (s = w; yes && *s != '\0'; ) {
-		size_t n;
-
-		s += strspn(s, " ");
-		n = strcspn(s, " ");
-		if (n > 0 && !lang_is_stopword(s, n))
-			yes = 0;
-		s += n;
-	}
+	yes = found != NULL && subject_words(w) == 0;
 	if (yes && lang != NULL)
 		*lang = found;
 	free(w);
