@@ -61,6 +61,7 @@ static struct {
 	double	ask_pick, page_clear, page_topic;
 	double	match_share;
 	double	page_far, page_share, page_carry;
+	double	page_alone, page_titled, page_rival_share;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
@@ -241,6 +242,20 @@ static struct {
 	.page_carry = 0.6,	/* nor when its sections carry under this
 				   share of the question's topics (0: off;
 				   s13-dpage) */
+	.page_alone = 0.1,	/* a page without asks that no other page
+				   shares the three best hits with is
+				   offered from this coverage, off the
+				   question's subject too (page_plausible();
+				   0: off; s14-dec) */
+	.page_titled = 1,	/* a page without asks whose title names a
+				   topic of the question is offered though
+				   it lacks its key concept or carries few
+				   of its topics (0: off; s14-dec) */
+	.page_rival_share = 0.1,	/* nor, under the bar, when another
+				   page among the three best has this much
+				   more of its sections carrying a topic of
+				   the question (page_weak(); 0: off;
+				   s14-dec) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -305,6 +320,9 @@ static struct {
 #define PAGE_FAR	(rank_params.page_far)
 #define PAGE_SHARE	(rank_params.page_share)
 #define PAGE_CARRY	(rank_params.page_carry)
+#define PAGE_ALONE	(rank_params.page_alone)
+#define PAGE_TITLED	(rank_params.page_titled)
+#define PAGE_RIVAL_SHARE	(rank_params.page_rival_share)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -4833,18 +4851,41 @@ page_hits(const struct search_hit *hits, size_t n)
 	return same;
 }
 
-/* The tests of page_fits() but the agreement: the best hit is close
+static int page_within(const struct search_hit *, size_t, double);
+
+/* Is the best hit's page one without asks whose title names a topic
+ * concept of the question (search_hit.title_topics; PAGE_TITLED)? Then
+ * the page is about the question, whatever else it carries. */
+static int
+page_titled(const struct search_hit *h)
+{
+	return PAGE_TITLED > 0 && h->page_p < 0 && h->title_topics != 0;
+}
+
+/*
+ * The tests of page_fits() but the agreement: the best hit is close
  * (SEARCH_CHOICE_MIN), on the question's subject, does not lack its key
  * concept, has no rival page, no not-ask of its page refuses it, and it
- * covers cover of the question. */
+ * covers cover of the question. On a page without asks (docs/design.md,
+ * "The page when the search has no other"): when no other page is among
+ * the SEARCH_AGREE_HITS best (page_within(): copies and translations
+ * aside), the cover asked is at most PAGE_ALONE and the subject test does
+ * not refuse the page, its sections being all the search found; and a
+ * page whose title names a topic of the question (page_titled()) may
+ * lack its key concept.
+ */
 static int
 page_plausible(const struct search_hit *hits, size_t n, double cover)
 {
 	const struct search_hit *h = &hits[0];
+	int alone = PAGE_ALONE > 0 && h->page_p < 0 && n >= 2 &&
+	    !page_within(hits, n, 0);
 
-	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
-	    !h->lacks_key && !has_rival(hits, n) && !hit_notask(h) &&
-	    h->coverage >= cover;
+	if (alone && cover > PAGE_ALONE)
+		cover = PAGE_ALONE;
+	return h->score >= SEARCH_CHOICE_MIN && (!h->off_subject || alone) &&
+	    (!h->lacks_key || page_titled(h)) && !has_rival(hits, n) &&
+	    !hit_notask(h) && h->coverage >= cover;
 }
 
 /*
@@ -4926,19 +4967,32 @@ page_contested(const struct search_hit *hits, size_t n)
  * under the answer bar and fewer than PAGE_SHARE of the page's sections
  * carry any topic concept of the question (search_hit.page_share: the
  * page mentions the subject, it is not about it; "can you pay my
- * lawyer" on the DDoS page's one section naming lawyers); or the page
+ * lawyer" on the DDoS page's one section naming lawyers), or another
+ * page among the SEARCH_AGREE_HITS best (not a copy, not its translation)
+ * has PAGE_RIVAL_SHARE more of its sections carrying one: that page is
+ * more about the question; or the page
  * carries fewer than PAGE_CARRY of the question's topics ("how do i
  * delete my facebook" on Account Hijacking, which names accounts, never
- * deleting one). A question that names no topic concept is never one.
+ * deleting one), unless its title names one (page_titled()). A question
+ * that names no topic concept is never one.
  */
 static int
-page_weak(const struct search_hit *hits, double bar)
+page_weak(const struct search_hit *hits, size_t n, double bar)
 {
 	const struct search_hit *h = &hits[0];
+	int about = 0;
 
 	if (h->topics == 0)
 		return 0;
-	return (h->score < bar && h->page_share < PAGE_SHARE) ||
+	for (size_t k = 1; PAGE_RIVAL_SHARE > 0 && k < n &&
+	    k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page != h->page && !hits[k].copy &&
+		    !hits[k].translation && hits[k].page_share >=
+		    h->page_share + PAGE_RIVAL_SHARE)
+			about = 1;
+	if (h->score < bar && (h->page_share < PAGE_SHARE || about))
+		return 1;
+	return !page_titled(h) &&
 	    bits_count(h->page_topics) < PAGE_CARRY * h->topics;
 }
 
@@ -4956,7 +5010,7 @@ page_weak(const struct search_hit *hits, double bar)
 static int
 page_plain_fits(const struct search_hit *hits, size_t n, double bar)
 {
-	if (page_weak(hits, bar))
+	if (page_weak(hits, n, bar))
 		return 0;
 	if (page_fits(hits, n))
 		return 1;
@@ -5502,6 +5556,9 @@ static const struct {
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },
 	{ "page_carry", &rank_params.page_carry, NULL },
+	{ "page_alone", &rank_params.page_alone, NULL },
+	{ "page_titled", &rank_params.page_titled, NULL },
+	{ "page_rival_share", &rank_params.page_rival_share, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */
