@@ -4866,25 +4866,28 @@ page_titled(const struct search_hit *h)
  * The tests of page_fits() but the agreement: the best hit is close
  * (SEARCH_CHOICE_MIN), on the question's subject, does not lack its key
  * concept, has no rival page, no not-ask of its page refuses it, and it
- * covers cover of the question. On a page without asks (docs/design.md,
- * "The page when the search has no other"): when no other page is among
- * the SEARCH_AGREE_HITS best (page_within(): copies and translations
- * aside), the cover asked is at most PAGE_ALONE and the subject test does
- * not refuse the page, its sections being all the search found; and a
- * page whose title names a topic of the question (page_titled()) may
- * lack its key concept.
+ * covers cover of the question. For a page offer (offer set) on a page
+ * without asks (docs/design.md, "The page when the search has no
+ * other"): when no other page is among the SEARCH_AGREE_HITS best
+ * (page_within(): copies and translations aside), the cover asked is at
+ * most PAGE_ALONE and the subject test does not refuse the page, its
+ * sections being all the search found; and a page whose title names a
+ * topic of the question (page_titled()) may lack its key concept. An
+ * answer (section_clear()) is held to every test.
  */
 static int
-page_plausible(const struct search_hit *hits, size_t n, double cover)
+page_plausible(const struct search_hit *hits, size_t n, double cover,
+    int offer)
 {
 	const struct search_hit *h = &hits[0];
-	int alone = PAGE_ALONE > 0 && h->page_p < 0 && n >= 2 &&
+	int alone = offer && PAGE_ALONE > 0 && h->page_p < 0 && n >= 2 &&
 	    !page_within(hits, n, 0);
 
 	if (alone && cover > PAGE_ALONE)
 		cover = PAGE_ALONE;
 	return h->score >= SEARCH_CHOICE_MIN && (!h->off_subject || alone) &&
-	    (!h->lacks_key || page_titled(h)) && !has_rival(hits, n) &&
+	    (!h->lacks_key || (offer && page_titled(h))) &&
+	    !has_rival(hits, n) &&
 	    !hit_notask(h) && h->coverage >= cover;
 }
 
@@ -4898,15 +4901,17 @@ page_plausible(const struct search_hit *hits, size_t n, double cover)
  * prior reads it), the prior must not put another page first
  * (PAGE_LEAD) and the hit must cover PAGE_COVER_ASKS of the question: a
  * page with asks draws questions near its subject that it does not
- * answer (measured on replies/' tune halves, docs/design.md).
+ * answer (measured on replies/' tune halves, docs/design.md). offer: for
+ * the page outcome itself, not as a condition of an answer
+ * (page_plausible()).
  */
 static int
-page_fits(const struct search_hit *hits, size_t n)
+page_fits(const struct search_hit *hits, size_t n, int offer)
 {
 	const struct search_hit *h = &hits[0];
 
 	if (PAGE_HITS <= 0 || (double)page_hits(hits, n) < PAGE_HITS ||
-	    !page_plausible(hits, n, PAGE_COVER))
+	    !page_plausible(hits, n, PAGE_COVER, offer))
 		return 0;
 	if (h->page_p < 0)
 		return 1;
@@ -5012,12 +5017,12 @@ page_plain_fits(const struct search_hit *hits, size_t n, double bar)
 {
 	if (page_weak(hits, n, bar))
 		return 0;
-	if (page_fits(hits, n))
+	if (page_fits(hits, n, 1))
 		return 1;
 	return PAGE_HITS > 0 && PAGE_HITS <= SEARCH_AGREE_HITS &&
 	    PAGE_FAR > 0 && n >= 2 && !hits[0].other_lang &&
 	    hits[0].page_topics != 0 && !page_within(hits, n, PAGE_FAR) &&
-	    page_plausible(hits, n, PAGE_COVER);
+	    page_plausible(hits, n, PAGE_COVER, 1);
 }
 
 /*
@@ -5056,7 +5061,7 @@ section_unclear(const struct search_hit *hits, size_t n, double bar)
 static int
 section_clear(const struct search_hit *hits, size_t n, double bar)
 {
-	return PAGE_CLEAR > 0 && page_fits(hits, n) &&
+	return PAGE_CLEAR > 0 && page_fits(hits, n, 0) &&
 	    !page_contested(hits, n) && !page_tie(hits, n, bar, PAGE_CLEAR);
 }
 
@@ -5256,7 +5261,7 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	d->refused = r;
 	if (r == NULL)
 		d->outcome = SEARCH_ANSWER;
-	else if (tie || page_fits(hits, n))
+	else if (tie || page_fits(hits, n, 1))
 		d->outcome = SEARCH_PAGE;
 	else if (hits[0].score >= SEARCH_CHOICE_MIN)
 		d->outcome = SEARCH_CHOICES;
