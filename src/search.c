@@ -244,9 +244,8 @@ static struct {
 				   s13-dpage) */
 	.page_alone = 0.1,	/* a page without asks that no other page
 				   shares the three best hits with is
-				   offered from this coverage, off the
-				   question's subject too (page_plausible();
-				   0: off; s14-dec) */
+				   offered from this coverage
+				   (page_plausible(); 0: off; s14-dec) */
 	.page_titled = 1,	/* a page without asks whose title names a
 				   topic of the question is offered though
 				   it lacks its key concept or carries few
@@ -4870,10 +4869,9 @@ page_titled(const struct search_hit *h)
  * without asks (docs/design.md, "The page when the search has no
  * other"): when no other page is among the SEARCH_AGREE_HITS best
  * (page_within(): copies and translations aside), the cover asked is at
- * most PAGE_ALONE and the subject test does not refuse the page, its
- * sections being all the search found; and a page whose title names a
- * topic of the question (page_titled()) may lack its key concept. An
- * answer (section_clear()) is held to every test.
+ * most PAGE_ALONE, its sections being all the search found; and a page
+ * whose title names a topic of the question (page_titled()) may lack
+ * its key concept. An answer (section_clear()) is held to every test.
  */
 static int
 page_plausible(const struct search_hit *hits, size_t n, double cover,
@@ -4885,7 +4883,7 @@ page_plausible(const struct search_hit *hits, size_t n, double cover,
 
 	if (alone && cover > PAGE_ALONE)
 		cover = PAGE_ALONE;
-	return h->score >= SEARCH_CHOICE_MIN && (!h->off_subject || alone) &&
+	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
 	    (!h->lacks_key || (offer && page_titled(h))) &&
 	    !has_rival(hits, n) &&
 	    !hit_notask(h) && h->coverage >= cover;
@@ -4972,10 +4970,12 @@ page_contested(const struct search_hit *hits, size_t n)
  * under the answer bar and fewer than PAGE_SHARE of the page's sections
  * carry any topic concept of the question (search_hit.page_share: the
  * page mentions the subject, it is not about it; "can you pay my
- * lawyer" on the DDoS page's one section naming lawyers), or another
- * page among the SEARCH_AGREE_HITS best (not a copy, not its translation)
- * has PAGE_RIVAL_SHARE more of its sections carrying one: that page is
- * more about the question; or the page
+ * lawyer" on the DDoS page's one section naming lawyers), or, a second
+ * of the best hits on its page (page_hits()), another page among the
+ * SEARCH_AGREE_HITS best (not a copy, not its translation) has
+ * PAGE_RIVAL_SHARE more of its sections carrying one: that page is more
+ * about the question (a page far ahead of any other, page_plain_fits()'s
+ * PAGE_FAR, is not asked this); or the page
  * carries fewer than PAGE_CARRY of the question's topics ("how do i
  * delete my facebook" on Account Hijacking, which names accounts, never
  * deleting one), unless its title names one (page_titled()). A question
@@ -4989,8 +4989,8 @@ page_weak(const struct search_hit *hits, size_t n, double bar)
 
 	if (h->topics == 0)
 		return 0;
-	for (size_t k = 1; PAGE_RIVAL_SHARE > 0 && k < n &&
-	    k < SEARCH_AGREE_HITS; k++)
+	for (size_t k = 1; PAGE_RIVAL_SHARE > 0 && page_hits(hits, n) >= 2 &&
+	    k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page != h->page && !hits[k].copy &&
 		    !hits[k].translation && hits[k].page_share >=
 		    h->page_share + PAGE_RIVAL_SHARE)

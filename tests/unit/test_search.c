@@ -2121,12 +2121,13 @@ test_decide_commit(void)
  * The page when the search has no other (search.c: page_plausible(),
  * page_weak(); s14-dec). On a page without asks, the three best hits on
  * its page alone (no other page among them) offer it from a coverage of
- * page_alone (0.1) and off the question's subject too; a page whose
- * title names a topic of the question is offered though it lacks the
- * question's key concept or carries few of its topics (page_titled); and
- * a page under the bar is not offered when another page among the three
- * best has page_rival_share (0.1) more of its sections carrying a topic
- * of the question. Each with its constant at 0: the rule before.
+ * page_alone (0.1), never as an answer, never off the question's
+ * subject; a page whose title names a topic of the question is offered
+ * though it lacks the question's key concept or carries few of its
+ * topics (page_titled); and a page under the bar is not offered when
+ * another page among the three best has page_rival_share (0.1) more of
+ * its sections carrying a topic of the question. Each with its constant
+ * at 0: the rule before.
  */
 static void
 test_decide_alone(void)
@@ -2152,16 +2153,12 @@ test_decide_alone(void)
 	h[0].coverage = 0.05;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
 	    "...covering 0.05: choices");
-	h[0].coverage = 0.5;
-	h[0].off_subject = 1;
-	check_rule(h, n, bar, "page_alone", SEARCH_CHOICES, SEARCH_PAGE,
-	    "...off the question's subject, page_alone off: choices (on: "
-	    "the page)");
+	h[0].coverage = 0.15;
 	h[1].score = 0.3 * h[0].score;
 	h[2].score = 0.2 * h[0].score;
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
-	    "...its next section far behind: still the page, never an "
-	    "answer off the subject");
+	    "...covering 0.15, its next section far behind: the page, never "
+	    "an answer (an answer keeps the page's coverage floor)");
 	h[1].score = 0.9 * h[0].score;
 	h[2].page = h[0].page + 1;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
@@ -2169,8 +2166,13 @@ test_decide_alone(void)
 	h[2].translation = 1;
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
 	    "...that page its translation: the page");
-	h[2].translation = 0;
+	h[0].off_subject = 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
+	    "...off the question's subject: choices (the subject test "
+	    "stands)");
 	h[0].off_subject = 0;
+	h[2].translation = 0;
+	h[0].coverage = 0.5;
 
 	hit_topics(h, 2, 1, 0.5, &bar);
 	h[0].lacks_key = 1;
