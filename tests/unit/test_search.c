@@ -2129,12 +2129,55 @@ test_decide_commit(void)
  * its sections carrying a topic of the question. Each with its constant
  * at 0: the rule before.
  */
+/* test_decide_alone()'s hits for its rule i, in the case the rule
+ * changes (on 1) or its contrast (on 0), on hits h the three best of
+ * one page, that page's own and the third another page's. */
+static void
+alone_case(struct search_hit *h, size_t i, int on)
+{
+	double bar;
+
+	switch (i) {
+	case 0:		/* page_alone: two hits on the page, the third too */
+		h[2].page = h[0].page;
+		h[0].coverage = on ? 0.15 : 0.05;
+		break;
+	case 1:		/* page_titled: lacking the key concept */
+		hit_topics(h, 2, 1, 0.5, &bar);
+		h[0].lacks_key = 1;
+		h[0].title_topics = on;
+		break;
+	default:	/* page_rival_share: another page more about it */
+		hit_topics(h, 1, 1, 0.3, &bar);
+		h[2].page_share = on ? 0.45 : 0.35;
+		break;
+	}
+}
+
 static void
 test_decide_alone(void)
 {
+	static const struct {
+		const char	*name;
+		int		 off, on, contrast;
+		const char	*what;
+	} c[] = {
+		{ "page_alone", SEARCH_CHOICES, SEARCH_PAGE, SEARCH_CHOICES,
+		    "...the three best on its page, covering 0.15 (0.05: "
+		    "choices), page_alone off: choices (on: the page)" },
+		{ "page_titled", SEARCH_CHOICES, SEARCH_PAGE, SEARCH_CHOICES,
+		    "...lacking the key concept, carrying one topic of two, "
+		    "its title naming it (or not: choices), page_titled off: "
+		    "choices (on: the page)" },
+		{ "page_rival_share", SEARCH_PAGE, SEARCH_CHOICES, SEARCH_PAGE,
+		    "...under the bar, another page among the three with 0.45 "
+		    "of its sections carrying the topic against 0.3 (0.35: "
+		    "the page), page_rival_share off: the page (on: "
+		    "choices)" },
+	};
 	struct guide *g = guide_new();
 	struct search *s;
-	struct search_hit h[3];
+	struct search_hit h[3], k[3];
 	double m, bar;
 	size_t n;
 
@@ -2143,57 +2186,33 @@ test_decide_alone(void)
 	CHECK(n == 3 && h[1].page == h[0].page && h[0].page_p < 0,
 	    "police phone: two sections of the phone page first, no asks");
 	h[2] = h[1];
+	h[2].page = h[0].page + 1;
 	h[1].score = 0.9 * h[0].score;
 	h[2].score = 0.8 * h[0].score;
 	hit_topics(h, 0, 0, 0, &bar);
-	h[0].coverage = 0.15;
-	check_rule(h, n, bar, "page_alone", SEARCH_CHOICES, SEARCH_PAGE,
-	    "...the three best on its page, covering 0.15, page_alone off: "
-	    "choices (on: the page)");
-	h[0].coverage = 0.05;
-	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
-	    "...covering 0.05: choices");
-	h[0].coverage = 0.15;
+	h[0].coverage = 0.5;
+	for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+		memcpy(k, h, sizeof(k));
+		alone_case(k, i, 1);
+		check_rule(k, n, bar, c[i].name, c[i].off, c[i].on, c[i].what);
+		alone_case(k, i, 0);
+		CHECK_INT(c[i].contrast, search_decide(k, n, bar),
+		    "...the contrast");
+	}
+	alone_case(h, 0, 1);
 	h[1].score = 0.3 * h[0].score;
 	h[2].score = 0.2 * h[0].score;
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
 	    "...covering 0.15, its next section far behind: the page, never "
 	    "an answer (an answer keeps the page's coverage floor)");
-	h[1].score = 0.9 * h[0].score;
-	h[2].page = h[0].page + 1;
-	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
-	    "...another page among the three best: choices");
-	h[2].translation = 1;
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
-	    "...that page its translation: the page");
 	h[0].off_subject = 1;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
 	    "...off the question's subject: choices (the subject test "
 	    "stands)");
 	h[0].off_subject = 0;
-	h[2].translation = 0;
-	h[0].coverage = 0.5;
-
-	hit_topics(h, 2, 1, 0.5, &bar);
-	h[0].lacks_key = 1;
-	h[0].title_topics = 1;
-	check_rule(h, n, bar, "page_titled", SEARCH_CHOICES, SEARCH_PAGE,
-	    "...lacking the key concept, carrying one topic of two, its "
-	    "title naming it, page_titled off: choices (on: the page)");
-	h[0].title_topics = 0;
+	h[2].page = h[0].page + 1;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
-	    "...its title naming none: choices");
-	h[0].lacks_key = 0;
-
-	hit_topics(h, 1, 1, 0.3, &bar);
-	h[2].page_share = 0.45;
-	check_rule(h, n, bar, "page_rival_share", SEARCH_PAGE,
-	    SEARCH_CHOICES, "...under the bar, another page among the three "
-	    "with 0.45 of its sections carrying the topic against 0.3, "
-	    "page_rival_share off: the page (on: choices)");
-	h[2].page_share = 0.35;
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
-	    "...that page at 0.35: the page");
+	    "...another page third: choices");
 	search_free(s);
 	guide_free(g);
 }
