@@ -245,7 +245,7 @@ static struct {
 	.page_alone = 0.1,	/* a page without asks that no other page
 				   shares the three best hits with is
 				   offered from this coverage
-				   (page_plausible(); 0: off; s14-dec) */
+				   (page_cover(); 0: off; s14-dec) */
 	.page_titled = 1,	/* a page without asks whose title names a
 				   topic of the question is offered though
 				   it lacks its key concept or carries few
@@ -4862,31 +4862,41 @@ page_titled(const struct search_hit *h)
 }
 
 /*
+ * How much of the question the best hit must cover for its page to be
+ * offered (offer set) or to stand behind an answer (section_clear()):
+ * PAGE_COVER; for an offer on a page without asks that no other page
+ * shares the SEARCH_AGREE_HITS best hits with (page_within(): copies and
+ * translations aside), at most PAGE_ALONE, its sections being all the
+ * search found (docs/design.md, "The page when the search has no
+ * other").
+ */
+static double
+page_cover(const struct search_hit *hits, size_t n, int offer)
+{
+	if (offer && PAGE_ALONE > 0 && PAGE_ALONE < PAGE_COVER &&
+	    hits[0].page_p < 0 && n >= 2 && !page_within(hits, n, 0))
+		return PAGE_ALONE;
+	return PAGE_COVER;
+}
+
+/*
  * The tests of page_fits() but the agreement: the best hit is close
  * (SEARCH_CHOICE_MIN), on the question's subject, does not lack its key
  * concept, has no rival page, no not-ask of its page refuses it, and it
- * covers cover of the question. For a page offer (offer set) on a page
- * without asks (docs/design.md, "The page when the search has no
- * other"): when no other page is among the SEARCH_AGREE_HITS best
- * (page_within(): copies and translations aside), the cover asked is at
- * most PAGE_ALONE, its sections being all the search found; and a page
- * whose title names a topic of the question (page_titled()) may lack
- * its key concept. An answer (section_clear()) is held to every test.
+ * covers page_cover() of the question. For a page offer (offer set), a
+ * page without asks whose title names a topic of the question
+ * (page_titled()) may lack its key concept. An answer (section_clear())
+ * is held to every test.
  */
 static int
-page_plausible(const struct search_hit *hits, size_t n, double cover,
-    int offer)
+page_plausible(const struct search_hit *hits, size_t n, int offer)
 {
 	const struct search_hit *h = &hits[0];
-	int alone = offer && PAGE_ALONE > 0 && h->page_p < 0 && n >= 2 &&
-	    !page_within(hits, n, 0);
 
-	if (alone && cover > PAGE_ALONE)
-		cover = PAGE_ALONE;
 	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
 	    (!h->lacks_key || (offer && page_titled(h))) &&
-	    !has_rival(hits, n) &&
-	    !hit_notask(h) && h->coverage >= cover;
+	    !has_rival(hits, n) && !hit_notask(h) &&
+	    h->coverage >= page_cover(hits, n, offer);
 }
 
 /*
@@ -4909,7 +4919,7 @@ page_fits(const struct search_hit *hits, size_t n, int offer)
 	const struct search_hit *h = &hits[0];
 
 	if (PAGE_HITS <= 0 || (double)page_hits(hits, n) < PAGE_HITS ||
-	    !page_plausible(hits, n, PAGE_COVER, offer))
+	    !page_plausible(hits, n, offer))
 		return 0;
 	if (h->page_p < 0)
 		return 1;
@@ -5022,7 +5032,7 @@ page_plain_fits(const struct search_hit *hits, size_t n, double bar)
 	return PAGE_HITS > 0 && PAGE_HITS <= SEARCH_AGREE_HITS &&
 	    PAGE_FAR > 0 && n >= 2 && !hits[0].other_lang &&
 	    hits[0].page_topics != 0 && !page_within(hits, n, PAGE_FAR) &&
-	    page_plausible(hits, n, PAGE_COVER, 1);
+	    page_plausible(hits, n, 1);
 }
 
 /*
@@ -5300,7 +5310,7 @@ search_page_why(const struct search_hit *hits, size_t n, double min_score,
 	    ", no other page comes near it" : "", d.refused, hits[0].score,
 	    d.bar,
 	    hits[0].coverage,
-	    hits[0].page_p >= 0 ? PAGE_COVER_ASKS : PAGE_COVER,
+	    hits[0].page_p >= 0 ? PAGE_COVER_ASKS : page_cover(hits, n, 1),
 	    hits[0].page_p >= 0 ? ", its page has asks and the page prior "
 	    "puts it first" : "");
 	return 1;

@@ -255,7 +255,7 @@ double search_min_score(const struct search *s);
  * question, though it lacks its key concept or carries few of its
  * topics; and one two best hits agree on, under the bar, not when
  * another page among them has 0.1 more of its sections carrying a topic
- * of the question (search.c: page_plausible(), page_weak();
+ * of the question (search.c: page_cover(), page_plausible(), page_weak();
  * docs/design.md "The page when the search has no other").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
