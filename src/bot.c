@@ -1824,6 +1824,7 @@ explain:
 /* Commands. */
 
 static void	say_phrase_line(struct turn *, const char *);
+static void	say_request_then(struct turn *, const char *);
 static int	has_request(const struct turn *);
 static void	keep_question(struct turn *, const char *);
 
@@ -1859,6 +1860,13 @@ has_request(const struct turn *t)
 static void
 say_request(struct turn *t)
 {
+	say_request_then(t, "danger_queue");
+}
+
+/* Where the request stands, then key (with {line} and {crisis}). */
+static void
+say_request_then(struct turn *t, const char *key)
+{
 	struct esc_notes notes;
 
 	esc_notes_init(&notes);
@@ -1866,7 +1874,7 @@ say_request(struct turn *t)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
-	say_phrase_line(t, "danger_queue");
+	say_phrase_line(t, key);
 }
 
 /*
@@ -2382,11 +2390,13 @@ esc_danger_of(int kind)
 	    ESC_DANGER_NOW : ESC_DANGER_NONE;
 }
 
-/* Says phrase key with {line}: the emergency line (danger_line). */
+/* Says phrase key with {line}: the emergency line (danger_line), and
+ * {crisis}: how to find a crisis line (crisis_line). */
 static void
 say_phrase_line(struct turn *t, const char *key)
 {
-	const char *v[] = { "line", P(t, "danger_line"), NULL };
+	const char *v[] = { "line", P(t, "danger_line"), "crisis",
+	    P(t, "crisis_line"), NULL };
 	char *s = phrases_render(t->b->p, turn_lang(t), key, v);
 
 	say(t, s);
@@ -2413,7 +2423,8 @@ say_danger(struct turn *t, int kind, const char *key,
 	struct bot *b = t->b;
 	struct esc_notes notes, marked;
 	char *desk = NULL, *s;
-	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
+	const char *v[] = { "desk", "", "line", P(t, "danger_line"),
+	    "crisis", P(t, "crisis_line"), NULL };
 	struct buf m;
 
 	t->who->danger = kind;
@@ -2618,7 +2629,7 @@ cmd_yes(struct turn *t, const char *arg)
 		free(s);
 	}
 	if (w->consent_danger == DANGER_SELF)
-		say_key(t, "self_harm_queue");
+		say_phrase_line(t, "self_harm_queue");
 	else if (w->consent_danger)
 		say_phrase_line(t, "danger_queue");
 	util_strfreezero(w->consent_text);
@@ -3250,6 +3261,24 @@ person_text(struct turn *t, const char *text)
 		} else {
 			keep_question(t, text);
 			w->nheld = 0;
+		}
+		goto done;
+	}
+	/* Distress with no subject ("I can't do this anymore", "j'en peux
+	 * plus"): exhaustion, despair, maybe self-harm. A gentle check-in
+	 * with the crisis line and HUMAN for these very words, never a
+	 * section; with a request waiting, where it stands and the crisis
+	 * line (self_harm_queue). */
+	if (intent_distress(b->intent, text, &hl)) {
+		follow_lang(t, hl);
+		w->nlisting = 0;
+		w->nheld = 0;
+		if (has_request(t))
+			say_request_then(t, "self_harm_queue");
+		else {
+			keep_question(t, text);
+			say_phrase_line(t, b->esc != NULL ? "distress_ask" :
+			    "distress_ask_offline");
 		}
 		goto done;
 	}
