@@ -1389,6 +1389,26 @@ branch_other(const struct guide *g, size_t sec)
 	    (h != NULL && text_names(h, "section.prevent", 0)));
 }
 
+/* After sec, one branch of its page: the parts after it that are not for
+ * another situation (branch_other()) and its closing part, in page
+ * order, into secs (at most max). Returns how many. */
+static size_t
+branch_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
+{
+	size_t page = guide_section_page(g, sec), k = 0;
+	size_t end = guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page);
+
+	for (size_t s = part_end(g, sec); s < end && k < max;) {
+		if (branch_other(g, s)) {
+			s = part_end(g, s);	/* and its parts */
+			continue;
+		}
+		secs[k++] = s++;
+	}
+	return k;
+}
+
 /*
  * The reading of an answer: the section shown first (*first, the best
  * hit, unless its text points "above" ([pointer.above]: "the steps
@@ -1412,17 +1432,9 @@ answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max,
 	size_t start = guide_page_first_section(g, page);
 	size_t end = start + guide_page_nsections(g, page);
 
-	*branch = section_branch(g, *first) && !section_closing(g, *first);
-	if (*branch) {
-		for (size_t s = part_end(g, *first); s < end && k < max;) {
-			if (branch_other(g, s)) {
-				s = part_end(g, s);	/* and its parts */
-				continue;
-			}
-			secs[k++] = s++;
-		}
-		return k;
-	}
+	if ((*branch = section_branch(g, *first) &&
+	    !section_closing(g, *first)))
+		return branch_rest(g, *first, secs, max);
 	if (text_names(section_text(b, *first), "pointer.above", 0))
 		for (size_t s = start; s < end; s++)
 			if (!section_intro(g, s) && !section_closing(g, s) &&
@@ -2289,6 +2301,7 @@ cmd_number(struct turn *t, long n)
 	struct person *w = t->who;
 	struct listing *l;
 	size_t then[BOT_QUEUE], k = 0, sec;
+	int branch = 0;
 
 	if (w->nlisting == 0) {
 		say_key(t, "number_no_list");
@@ -2320,9 +2333,12 @@ cmd_number(struct turn *t, long n)
 			if (i != (size_t)n - 1)
 				then[k++] = reader_section(t,
 				    w->listing[i].index);
-	} else
+	} else if ((branch = section_branch(g, sec) &&
+	    !section_closing(g, sec)))
+		k = branch_rest(g, sec, then, BOT_QUEUE);
+	else
 		k = page_rest(g, sec, then, BOT_QUEUE);	/* the page */
-	read_start(t, sec, then, k, 0);
+	read_start(t, sec, then, k, branch);
 }
 
 /* The SMP question in the conversation's language, or NULL. */
