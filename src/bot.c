@@ -39,9 +39,8 @@
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
-#define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score, that
-					   the page just read scores to keep
-					   it (page_kept()) */
+#define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score: the
+					   page read keeps it (page_kept()) */
 #define BOT_FOLLOW_BARE		2	/* ...of one that does not open as one
 					   ("and", "what about"): four words
 					   are a question of their own ("log
@@ -95,7 +94,7 @@ struct person {
 	size_t		 nqueue;
 	size_t		 qpos;
 	size_t		 rfirst;	/* the reading's first section */
-	int		 rbranch;	/* it is one branch of its page: MORE
+	int		 rbranch;	/* it is a branch of its page: MORE
 					   ends with the page's list */
 	/* The last numbered list shown (TOPICS, a page, "did you mean"). */
 	struct listing	 listing[BOT_LISTING];
