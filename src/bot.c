@@ -1884,7 +1884,10 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	/* A number refers to the list on screen: a new question's answer
 	 * (or its absence) closes the old one; choices open their own. */
 	w->nlisting = 0;
-	d = f == 3 ? SEARCH_ANSWER : search_decide(hits, n, min_score(b));
+	/* A page kept (follow_up()) answers, unless words of danger came:
+	 * then the search's own decision, as for any question. */
+	d = f == 3 && !w->danger ? SEARCH_ANSWER :
+	    search_decide(hits, n, min_score(b));
 	words = n > 0 ? hits[0].words : 0;
 	if (w->danger == DANGER_NOW) {
 		d = danger_guidance(t, text, qlang, d, hits, BOT_NHITS, &n);
