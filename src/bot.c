@@ -1800,6 +1800,36 @@ danger_choices(struct search_hit *hits, size_t n,
 }
 
 /*
+ * What to search after the writer's own arrest (intent_arrested_rest()):
+ * the message without the arrest when its search is sure, else with the
+ * words of what an arrest leaves to do (the police took the phone) when
+ * that search is sure; else the message without the arrest (its choices
+ * are of the person's own words). New string; caller frees.
+ */
+static char *
+danger_arrest_rest(struct turn *t, const char *text, const char *qlang)
+{
+	struct bot *b = t->b;
+	struct search_hit h[BOT_NHITS];
+	char *rest = intent_arrested_rest(b->intent, text, 0), *hint;
+	size_t n;
+
+	if (b->s == NULL)
+		return rest;
+	n = search_query(b->s, rest, qlang, h, BOT_NHITS);
+	if (sure_of(b, search_decide(h, n, min_score(b)), h, n))
+		return rest;
+	hint = intent_arrested_rest(b->intent, text, 1);
+	n = search_query(b->s, hint, qlang, h, BOT_NHITS);
+	if (!sure_of(b, search_decide(h, n, min_score(b)), h, n)) {
+		free(hint);
+		return rest;
+	}
+	free(rest);
+	return hint;
+}
+
+/*
  * What follows the reply to danger now (d, hits and *n: the search of the
  * whole message): a section only when the search is sure of it and the
  * words that raised the danger do not carry the match ("someone is
@@ -1818,7 +1848,9 @@ danger_choices(struct search_hit *hits, size_t n,
  * a danger_topic (a threat, "my husband"), the act goes on (every day) or
  * the message is long; else SEARCH_NONE: the danger alone ("a car is
  * following me") has no question to keep. The rest's own hits count when
- * it holds three search words or a topic.
+ * it holds three search words or a topic. The writer's own arrest ("I'm
+ * being arrested": INTENT_REST_ARREST) leaves only the rest's search, its
+ * section when sure, else its choices (s14-safe3).
  */
 static enum search_outcome
 danger_guidance(struct turn *t, const char *text, const char *qlang,
@@ -1840,12 +1872,28 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 	}
 	free(rest);
 	rd = search_decide(rhits, m, min_score(b));
+	if ((topic & INTENT_REST_ARREST) && b->s != NULL &&
+	    !sure_of(b, rd, rhits, m)) {
+		rest = danger_arrest_rest(t, text, qlang);
+		m = search_query(b->s, rest, qlang, rhits,
+		    max < BOT_NHITS ? max : BOT_NHITS);
+		rd = search_decide(rhits, m, min_score(b));
+		free(rest);
+	}
 	for (size_t i = 0; (words >= 2 || (topic & INTENT_REST_TOPIC)) &&
 	    *n > 0 && i < DANGER_AGREE; i++) {
 		if (i < m && rd != SEARCH_NONE && rhits[i].page == hits[0].page)
 			whole = 1;
 		if (m > 0 && i < *n && hits[i].page == rhits[0].page)
 			part = 1;
+	}
+	/* The writer's own arrest (INTENT_REST_ARREST): the whole message
+	 * finds the page for a friend of a detainee; the rest, what is left
+	 * to do about their own phone and accounts, is searched alone. */
+	if (topic & INTENT_REST_ARREST) {
+		*n = 0;
+		whole = 0;
+		part = 1;
 	}
 	if (whole && sure_of(b, d, hits, *n))
 		return SEARCH_ANSWER;
@@ -1854,11 +1902,13 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 		*n = m;
 		return SEARCH_ANSWER;
 	}
-	if (rd == SEARCH_NONE || (words < 3 && !(topic & INTENT_REST_TOPIC)))
+	if (rd == SEARCH_NONE || (words < 3 &&
+	    !(topic & (INTENT_REST_TOPIC | INTENT_REST_ARREST))))
 		m = 0;
 	/* The danger alone ("a car is following me", "au secours"): its
 	 * hits are its danger words matched anywhere, nothing to hold. */
-	if (!(topic & (INTENT_REST_TOPIC | INTENT_REST_GOES_ON)) &&
+	if (!(topic & (INTENT_REST_TOPIC | INTENT_REST_GOES_ON |
+	    INTENT_REST_ARREST)) &&
 	    (*n == 0 || hits[0].words < SEARCH_LONG_WORDS))
 		m = *n = 0;
 	*n = danger_choices(hits, *n, rhits, m, max);
@@ -1950,6 +2000,28 @@ explain:
 /* Commands. */
 
 static void	say_phrase_line(struct turn *, const char *);
+static int	has_request(const struct turn *);
+static void	keep_question(struct turn *, const char *);
+
+/*
+ * The writer was arrested themselves, and it is over (intent_danger()
+ * said no: "I was arrested yesterday", "me soltaron"): no danger reply,
+ * but a person offered at once, in one line (none with a request
+ * waiting), then the search of what is left to do about their own phone
+ * and accounts (intent_arrested_rest()), never the page for a friend of
+ * a detainee that "arrested" finds. HUMAN offers the words they wrote.
+ */
+static void
+danger_past_arrest(struct turn *t, const char *text, const char *qlang)
+{
+	char *rest = danger_arrest_rest(t, text, qlang);
+
+	if (!has_request(t))
+		say_key(t, "arrested_self");
+	answer_question(t, rest, qlang);
+	keep_question(t, text);
+	free(rest);
+}
 
 /* 1 if the person has a request waiting or a case open. */
 static int
@@ -3436,6 +3508,10 @@ person_text(struct turn *t, const char *text)
 			say_request(t);
 		} else
 			say_key(t, "about_bot");
+		goto done;
+	}
+	if (intent_arrested(b->intent, text, NULL)) {
+		danger_past_arrest(t, text, hl != NULL ? hl : w->lang);
 		goto done;
 	}
 	answer_question(t, text, hl != NULL ? hl : w->lang);

@@ -1431,17 +1431,24 @@ escalate_open(struct escalate *e, const char *person, const char *lang,
 	return id;
 }
 
-/* Marks c (words of danger while it waits): it moves up the queue, and
- * a helper who holds its offer hears it; the others are offered again in
- * the new order. */
+/* Marks c with kind (enum esc_danger: words of danger or of self-harm),
+ * stored. A waiting case moves up the queue, and a helper who holds its
+ * offer hears it; the others are offered again in the new order. A
+ * claimed case only keeps the mark (its helper read the words, flagged:
+ * relay_text()), for QUEUE, --status and a restart. */
 static void
-danger_mark(struct escalate *e, struct esc_case *c, time_t now,
+danger_mark(struct escalate *e, struct esc_case *c, int kind, time_t now,
     struct esc_notes *out)
 {
 	char nb[32];
 
-	c->danger = ESC_DANGER_NOW;
+	c->danger = kind == ESC_DANGER_SELF ? ESC_DANGER_SELF : ESC_DANGER_NOW;
 	case_save(e, c);
+	if (c->state == STORE_CLAIMED) {
+		log_info("escalate: case %ld: words of danger in the relay; "
+		    "marked", c->id);
+		return;
+	}
 	cases_order(e);
 	log_info("escalate: case %ld: words of danger while it waits; moved "
 	    "up the queue", c->id);
@@ -1463,7 +1470,7 @@ escalate_danger(struct escalate *e, const char *person, time_t now,
 	    c->state == STORE_CLAIMED)
 		return 0;
 	event_begin(e, &ev, out);
-	danger_mark(e, c, now, out);
+	danger_mark(e, c, ESC_DANGER_NOW, now, out);
 	if (event_end(e, &ev, out) == -1) {
 		c = case_of_person(e, person);
 		log_warnx("escalate: case %ld: danger mark not recorded "
@@ -1669,6 +1676,8 @@ escalate_person_text(struct escalate *e, const char *person, const char *text,
 		return 0;
 	event_begin(e, &ev, out);
 	relay_text(e, c, text, danger, now, out);
+	if (danger != ESC_DANGER_NONE && c->danger == ESC_DANGER_NONE)
+		danger_mark(e, c, danger, now, out);
 	if (event_end(e, &ev, out) == -1) {
 		c = case_of_person(e, person);
 		log_warnx("escalate: case %ld: words not passed on (store)",

@@ -158,9 +158,10 @@ int escalate_cancel(struct escalate *e, const char *person, time_t now,
     struct esc_notes *out);
 /* Text from a person with a claimed relay case: forwarded to the helper as
  * "[#n] text", flagged "DANGER" (danger, enum esc_danger: which words) if
- * it says so (or kept for them: "esc_relay_held", or, if the store
- * refuses, "esc_relay_failed"). Returns 1 if consumed, 0 if the person
- * has no live relay. */
+ * it says so, and the case marked so (stored) if it was not yet (or kept
+ * for them: "esc_relay_held", or, if the store refuses,
+ * "esc_relay_failed"). Returns 1 if consumed, 0 if the person has no live
+ * relay. */
 int escalate_person_text(struct escalate *e, const char *person,
     const char *text, int danger, time_t now, struct esc_notes *out);
 /* Text from a configured helper whose session is pinned: QUEUE, CLAIM n,

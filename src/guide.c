@@ -2574,6 +2574,39 @@ guide_page_nsections(const struct guide *g, size_t page)
 	return page < g->npages ? g->pages[page].nsec : 0;
 }
 
+/* Is a section's text a list of links: three list items or more
+ * ("- ", "* "), three in four of them holding one? */
+static int
+text_links(const char *s)
+{
+	size_t items = 0, links = 0;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n"), k = strspn(s, " \t");
+
+		if (k + 1 < n && (s[k] == '-' || s[k] == '*') && s[k + 1] == ' ') {
+			items++;
+			if (memmem(s, n, "://", 3) != NULL ||
+			    memmem(s, n, "www.", 4) != NULL)
+				links++;
+		}
+		s += n;
+		s += strspn(s, "\n");
+	}
+	return items >= 3 && 4 * links >= 3 * items;
+}
+
+int
+guide_page_links(const struct guide *g, size_t page)
+{
+	size_t first = guide_page_first_section(g, page), lists = 0;
+	size_t n = guide_page_nsections(g, page);
+
+	for (size_t k = 0; k < n; k++)
+		lists += text_links(guide_section_text(g, first + k));
+	return n > 0 && 2 * lists >= n;
+}
+
 size_t
 guide_section_page(const struct guide *g, size_t sec)
 {

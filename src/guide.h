@@ -113,6 +113,11 @@ const char *guide_page_summary(const struct guide *g, size_t page);
 /* First section of the page, and how many it has (consecutive indices). */
 size_t guide_page_first_section(const struct guide *g, size_t page);
 size_t guide_page_nsections(const struct guide *g, size_t page);
+/* Is the page a list of where to turn (the kit's "Resources":
+ * organisations, guides)? 1 when half its sections or more are lists of
+ * links (three items or more, three in four holding a link), else 0. A
+ * page that only cites links here and there is not. */
+int guide_page_links(const struct guide *g, size_t page);
 
 /* The page the section belongs to. */
 size_t guide_section_page(const struct guide *g, size_t sec);

@@ -33,6 +33,12 @@ enum list {
 	L_FEAR,
 	L_TOPIC,
 	L_ALONE,
+	L_FEAR_WHERE,
+	L_ARREST,
+	L_OVER,
+	L_FREED,
+	L_ASEARCH,
+	L_HELD,
 	L_COUNT,
 };
 
@@ -57,6 +63,12 @@ static const char *const list_keys[L_COUNT] = {
 	[L_FEAR] = "fear_words",
 	[L_TOPIC] = "danger_topic",
 	[L_ALONE] = "danger_alone",
+	[L_FEAR_WHERE] = "fear_where",
+	[L_ARREST] = "arrest_self",
+	[L_OVER] = "arrest_over",
+	[L_FREED] = "arrest_freed",
+	[L_ASEARCH] = "arrest_search",
+	[L_HELD] = "arrest_held",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -458,6 +470,38 @@ alone_match(const struct intent *in, const char *words)
 	return r;
 }
 
+/*
+ * The writer's own arrest that is over: blanks the arrest_self phrases
+ * ("me detuvieron", "la police m'a arrêté", "I've been arrested") of each
+ * clause that holds an arrest_over time ("ayer", "hier", "last week") when
+ * the message says no release (arrest_freed: "they let me go", "me
+ * soltaron"), of every clause when it does. Phrases of being held now
+ * ("estoy detenido", "in police custody") are no arrest_self phrase:
+ * they stay. Returns 1 if it blanked any: *w is then made again from the
+ * clauses.
+ */
+static int
+arrest_over(const struct intent *in, char **w, char **clause, size_t n)
+{
+	int freed = rule_match(in, L_FREED, *w) != NULL, any = 0;
+	struct buf b;
+
+	for (size_t c = 0; c < n; c++)
+		if (rule_match(in, L_ARREST, clause[c]) != NULL &&
+		    (freed || rule_match(in, L_OVER, clause[c]) != NULL)) {
+			blank_all(in, L_ARREST, clause[c], NULL);
+			any = 1;
+		}
+	if (!any)
+		return 0;
+	buf_init(&b);
+	for (size_t c = 0; c < n; c++)
+		buf_adds(&b, clause[c]);
+	free(*w);
+	*w = buf_detach(&b);
+	return 1;
+}
+
 int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
@@ -469,6 +513,7 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 		return 0;
 	w = words_of(text);
 	nclause = clauses_of(in, text, &clause);
+	(void)arrest_over(in, &w, clause, nclause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
 	done = done_match(in, clause, nclause, 0);
@@ -584,6 +629,70 @@ intent_self_harm(const struct intent *in, const char *text,
 	return r != NULL;
 }
 
+/* How many words of w (words_of()) are no stopword. */
+static size_t
+subject_words(const char *w)
+{
+	size_t words = 0;
+
+	for (const char *s = w; *s != '\0'; ) {
+		size_t n;
+
+		s += strspn(s, " ");
+		n = strcspn(s, " ");
+		if (n > 0 && !lang_is_stopword(s, n))
+			words++;
+		s += n;
+	}
+	return words;
+}
+
+/* Fewer words than this, besides stopwords, left after the arrest: the
+ * question has no subject of its own. */
+#define ARREST_SUBJECT_WORDS	2
+
+/*
+ * The writer's own arrest in words w (arrest_self, or arrest_held: being
+ * held now): blanks it, its time and its release, which would find the
+ * page for a friend of a detainee. The language of the arrest's words, or
+ * NULL (w untouched) when w says no own arrest.
+ */
+static const char *
+arrest_blank(const struct intent *in, char *w)
+{
+	const struct rule *r;
+
+	if ((r = rule_match(in, L_HELD, w)) == NULL &&
+	    (r = rule_match(in, L_ARREST, w)) == NULL)
+		return NULL;
+	blank_all(in, L_HELD, w, NULL);
+	blank_all(in, L_ARREST, w, NULL);
+	blank_all(in, L_OVER, w, NULL);
+	blank_all(in, L_FREED, w, NULL);
+	return r->lang;
+}
+
+/*
+ * Adds w to b, then, when always is set or w holds fewer than
+ * ARREST_SUBJECT_WORDS words besides stopwords, the arrest_search words
+ * of lang: what an arrest leaves to do (the police took the phone).
+ */
+static void
+arrest_hint(const struct intent *in, struct buf *b, const char *w,
+    const char *lang, int always)
+{
+	buf_adds(b, w);
+	if (!always && subject_words(w) >= ARREST_SUBJECT_WORDS)
+		return;
+	for (size_t i = 0; i < in->nrules[L_ASEARCH]; i++)
+		if (strcmp(in->rules[L_ASEARCH][i].lang, lang) == 0) {
+			for (size_t j = 0; j < in->rules[L_ASEARCH][i].nparts;
+			    j++)
+				buf_adds(b, in->rules[L_ASEARCH][i].parts[j]);
+			break;
+		}
+}
+
 /* Blanks the parts of each rule of list l that w holds whole ("took" of
  * "security forces + took" only with "security forces"). */
 static void
@@ -597,6 +706,7 @@ blank_matched(const struct intent *in, enum list l, char *w)
 char *
 intent_danger_rest(const struct intent *in, const char *text, int *topic)
 {
+	const char *alang;
 	char *w, **clause;
 	size_t nclause;
 	int doer;
@@ -608,6 +718,10 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 	w = words_of(text);
 	if (in == NULL)
 		return w;
+	/* The writer's own arrest: "arrested" would find the page for a
+	 * friend of a detainee; what is left to do is theirs (s14-safe3). */
+	if ((alang = arrest_blank(in, w)) != NULL)
+		*topic |= INTENT_REST_ARREST;
 	nclause = clauses_of(in, text, &clause);
 	doer = done_match(in, clause, nclause, 0) != NULL;
 	clauses_free(clause, nclause);
@@ -631,7 +745,10 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 	blank_matched(in, L_DONE, w);
 	blank_all(in, L_STILL, w, NULL);
 	blank_all(in, L_NOW, w, NULL);
-	buf_adds(&b, w);
+	if (alang != NULL)
+		arrest_hint(in, &b, w, alang, 0);
+	else
+		buf_adds(&b, w);
 	free(w);
 	return buf_detach(&b);
 }
@@ -640,7 +757,7 @@ int
 intent_fear(const struct intent *in, const char *text, const char **lang)
 {
 	const char *found = NULL;
-	char *w, *s;
+	char *w;
 	int yes;
 
 	if (in == NULL || text == NULL)
@@ -650,20 +767,52 @@ intent_fear(const struct intent *in, const char *text, const char **lang)
 	if (found != NULL) {
 		blank_all(in, L_PLEA, w, NULL);
 		blank_all(in, L_FILLER, w, NULL);
+		/* Where it is felt is no subject for the guide ("I feel
+		 * unsafe at home", "j'ai peur chez moi"): a place of a
+		 * scene, or of fear_where. */
+		blank_all(in, L_WHERE, w, NULL);
+		blank_all(in, L_FEAR_WHERE, w, NULL);
 	}
 	/* Nothing else that names a subject: only stopwords are left. */
-	yes = found != NULL;
-	for (s = w; yes && *s != '\0'; ) {
-		size_t n;
-
-		s += strspn(s, " ");
-		n = strcspn(s, " ");
-		if (n > 0 && !lang_is_stopword(s, n))
-			yes = 0;
-		s += n;
-	}
+	yes = found != NULL && subject_words(w) == 0;
 	if (yes && lang != NULL)
 		*lang = found;
 	free(w);
 	return yes;
+}
+
+int
+intent_arrested(const struct intent *in, const char *text, const char **lang)
+{
+	const struct rule *r = NULL;
+	char *w;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	/* "What happens to my phone if I was arrested" is a question. */
+	if (rule_match(in, L_UNLESS, w) == NULL)
+		r = rule_match(in, L_ARREST, w);
+	if (r != NULL && lang != NULL)
+		*lang = r->lang;
+	free(w);
+	return r != NULL;
+}
+
+char *
+intent_arrested_rest(const struct intent *in, const char *text, int always)
+{
+	const char *lang;
+	char *w;
+	struct buf b;
+
+	if (text == NULL)
+		return NULL;
+	w = words_of(text);
+	if (in == NULL || (lang = arrest_blank(in, w)) == NULL)
+		return w;
+	buf_init(&b);
+	arrest_hint(in, &b, w, lang, always);
+	free(w);
+	return buf_detach(&b);
 }

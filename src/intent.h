@@ -22,9 +22,13 @@
  *   husband") or a mark that it goes on (danger_still: "since", "every
  *   night", "depuis", "desde hace"); danger_not phrases ("me siguen
  *   llegando": they keep coming) are blanked for that match only.
- * - fear with no subject: "j'ai peur", "tengo miedo", or a threat the
- *   writer makes ("I'm going to hurt him"): fear_words, with nothing else
- *   but plea_words, filler_words and stopwords.
+ * - fear with no subject: "j'ai peur", "tengo miedo", "I feel unsafe", or
+ *   a threat the writer makes ("I'm going to hurt him"): fear_words, with
+ *   nothing else but plea_words, filler_words, stopwords and places
+ *   (danger_where, fear_where: "at home", "dans la rue", "en casa").
+ * - the writer's own arrest: arrest_self ("I was arrested", "me
+ *   detuvieron"), past with an arrest_over time in its clause or an
+ *   arrest_freed release; arrest_held (being held now) is danger.
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").
@@ -56,12 +60,14 @@ int intent_danger(const struct intent *i, const char *text,
  * stay ("death threats", "kill", "arrested": the guide has pages on
  * them). *topic gets INTENT_REST_TOPIC if one did, INTENT_REST_GOES_ON if
  * something done to the writer goes on (a danger_done act with a
- * danger_still mark: "he follows me home every day"). New string; caller
- * frees. */
+ * danger_still mark: "he follows me home every day"), INTENT_REST_ARREST
+ * if the writer was arrested or is held themselves: the arrest's words are
+ * gone, as for intent_arrested_rest(). New string; caller frees. */
 char *intent_danger_rest(const struct intent *i, const char *text,
     int *topic);
 #define INTENT_REST_TOPIC	1
 #define INTENT_REST_GOES_ON	2
+#define INTENT_REST_ARREST	4
 /* 1 if text says only that its writer is afraid (or will hurt someone):
  * no subject to search. *lang as for intent_danger(). */
 int intent_fear(const struct intent *i, const char *text, const char **lang);
@@ -69,6 +75,24 @@ int intent_fear(const struct intent *i, const char *text, const char **lang);
  * intent_danger(). */
 int intent_self_harm(const struct intent *i, const char *text,
     const char **lang);
+/* 1 if text says its writer was arrested or detained themselves
+ * (arrest_self: "I was arrested", "j'ai été arrêtée", "me detuvieron"),
+ * not as a hypothesis (danger_unless). Ask intent_danger() first: an own
+ * arrest is danger when it says nothing of being over (intent_danger()
+ * blanks it only with an arrest_over time in its clause, "ayer", "last
+ * week", or a release anywhere, arrest_freed: "they let me go"); being
+ * held now ("estoy detenido") is always danger. *lang as for
+ * intent_danger(). */
+int intent_arrested(const struct intent *i, const char *text,
+    const char **lang);
+/* What to search for an own arrest (intent_arrested(), or being held:
+ * arrest_held): the words of text (folded) without the arrest, its time
+ * and its release, which would find the page for a friend of a detainee;
+ * with the arrest_search words of its language (the police took the
+ * phone) when always is set or fewer than two words besides stopwords are
+ * left. New string; caller frees. */
+char *intent_arrested_rest(const struct intent *i, const char *text,
+    int always);
 /* 1 if text is only a greeting or a plea for help, with no subject. */
 int intent_plea(const struct intent *i, const char *text, const char **lang);
 

@@ -220,6 +220,9 @@ static const struct lang_key {
 	{ .name = "ask.unknown", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that says the person does "
 	    "not know a fact of their case (search)" },
+	{ .name = "ask.not", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that negate what it says "
+	    "(search: a workflow branch it does not say it is in)" },
 	{ .name = "section.prevent", .use = USE_MATCH,
 	    .doc = "words (or two) of a heading that make its section "
 	    "advice for before an incident (search)" },
@@ -229,6 +232,10 @@ static const struct lang_key {
 	{ .name = "ask.before", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that asks what to do "
 	    "before an incident (search)" },
+	{ .name = "ask.resource", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that asks who or what can "
+	    "help (an organisation, a lawyer, a guide): a page of link "
+	    "lists answers it more (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 };

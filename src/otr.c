@@ -77,6 +77,9 @@
 #define SMP_WINDOW	3600	/* smp_max_attempts per this many seconds */
 #define SMP_TRACK	64
 #define AKE_WINDOW	120	/* a plaintext-only context lives this long */
+#define LATE_WINDOW	60	/* plaintext this soon after a session began,
+				   before any private message: written before
+				   it (late_plaintext) */
 #define PEERS_FACTOR	4	/* peer records: this many per live session */
 #define MAX_SEND	(64 * 1024)	/* bytes of text in one otr_send */
 #define PEER_BUCKETS	1024
@@ -155,6 +158,9 @@ struct peer {
 	int		 offline;
 	int		 secure;	/* SECURE announced, ENDED not yet */
 	unsigned char	 secure_fp[20];	/* ... with this key */
+	time_t		 secure_at;	/* the session began or re-keyed */
+	int		 heard;		/* ... and read a data message since */
+	int		 plain_told;	/* ... saying plaintext was not read */
 };
 
 struct pending {
@@ -1654,6 +1660,16 @@ op_write_fingerprints(void *od)
 	fingerprints_write(od);
 }
 
+/* A session with p began (or re-keyed) now; SECURE says plaintext was
+ * refused before it if plaintext (late_plaintext). */
+static void
+session_began(struct peer *p, time_t now, int plaintext)
+{
+	p->secure_at = now;
+	p->heard = 0;
+	p->plain_told = plaintext;
+}
+
 static void
 op_gone_secure(void *od, ConnContext *ctx)
 {
@@ -1706,6 +1722,7 @@ op_gone_secure(void *od, ConnContext *ctx)
 	p->nunreadable = 0;
 	back = p->offline;
 	p->offline = 0;
+	session_began(p, now, plaintext);
 	/* A re-key with the same key (libotr passes through PLAINTEXT when
 	 * the bot's v3 commit is answered) is no new session for the
 	 * daemon, unless a message was lost on the way or the peer had gone
@@ -1742,6 +1759,7 @@ op_still_secure(void *od, ConnContext *ctx, int is_reply)
 
 		p->asked = 0;
 		p->plain_at = 0;
+		session_began(p, now_of(o), plaintext);
 		if (p->unread || p->offline || plaintext) {
 			/* the refresh followed a lost message, or comes from
 			 * a client that had gone offline (restarted), or
@@ -2218,6 +2236,34 @@ handshake_fresh(const struct eng *o, const struct peer *p, time_t now)
 }
 
 /*
+ * A plaintext that comes just after p's session began, before any private
+ * message in it: the person wrote it while the handshake ran (a client
+ * that lets them type meanwhile, or one slow to go private), and it
+ * travelled behind the handshake. A query now would make their client
+ * re-key a session that has just begun, and what either side sends while
+ * the keys change is lost: the person's next question cannot be read
+ * (libotr: "unreadable"). A client that left the session without a word
+ * (Pidgin, for a contact not in its buddy list) has usually written in
+ * it first, or does so after LATE_WINDOW; it gets the query, and so does
+ * another client of the person's (from_full is not the session's).
+ */
+static int
+late_plaintext(const struct eng *o, const struct peer *p,
+    const char *from_full, time_t now)
+{
+	ConnContext *m, *c;
+
+	if (p->secure_at == 0 || now - p->secure_at >= LATE_WINDOW ||
+	    p->heard || (m = master_of(o, p->bare)) == NULL)
+		return 0;
+	FOREACH_INSTANCE(c, m)
+		if (c->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+		    strcmp(ctx_full(p, c, p->bare), from_full) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * A plaintext is never met with silence: the notice (text and query tag)
  * once per cooldown, and inside it the query tag alone, which an OTR client
  * answers with a handshake and a plain one shows as a short code. No
@@ -2242,6 +2288,20 @@ refuse(struct eng *o, struct peer *p, const char *from_full,
 	    (*autotext != '\0' && strstr(body, autotext) != NULL)) {
 		log_info("otr: no notice to %s: looks like an automatic message",
 		    log_peer(p->bare));
+		return;
+	}
+	if (late_plaintext(o, p, from_full, now)) {
+		/* Said once, inside the session: the plaintext was not
+		 * read (SECURE with plaintext, as after a handshake). */
+		p->plain_at = 0;
+		log_info("otr: plaintext from %s %lds after its private "
+		    "conversation began: no query (%s)", log_peer(p->bare),
+		    (long)(now - p->secure_at), p->plain_told ?
+		    "already told it was not read" : "telling it privately");
+		if (!p->plain_told) {
+			p->plain_told = 1;
+			queue_event(o, OTR_EV_SECURE, p->bare, 0, 1);
+		}
 		return;
 	}
 	/* A whitespace tag means libotr has started the handshake itself:
@@ -2565,6 +2625,10 @@ eng_receive(struct eng *o, const char *from_full, const char *body)
 	}
 	if (peer_ake_running(o, bare))
 		p->ake_at = now;	/* a handshake that moves is live */
+	if ((type == OTRL_MSGTYPE_DATA || (frag && r == 0)) && ctx != NULL &&
+	    ctx->msgstate == OTRL_MSGSTATE_ENCRYPTED && !o->rx_unreadable &&
+	    !o->rx_other_instance && !o->rx_unrecognized)
+		p->heard = 1;		/* the client is in the session */
 
 	/* Text only from an encrypted session, and only from a data
 	 * message (a reassembled fragment is one). */

@@ -61,6 +61,7 @@ static struct {
 	double	ask_pick, page_clear, page_topic;
 	double	match_share;
 	double	page_far, page_share, page_carry;
+	double	w_links;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
@@ -90,6 +91,11 @@ static struct {
 	.w_term = 0.3,		/* a glossary term's definition, when the
 				   question does not ask what a word means
 				   (ask.define words, lang files) */
+	.w_links = 2,		/* a section of a page of where to turn
+				   (guide_page_links(): the kit's
+				   "Resources"), when the question asks who
+				   or what can help (ask.resource words,
+				   lang files; s14-dpr) */
 	.w_branch = 1,		/* 1: the question's negation chooses between
 				   the two branches of a pair ("If you still
 				   have access" / "If you no longer have
@@ -247,6 +253,7 @@ static struct {
 #define BM25_MINDL	(rank_params.bm25_mindl)
 #define W_BORROWED	(rank_params.w_borrowed)
 #define W_TERM		(rank_params.w_term)
+#define W_LINKS		(rank_params.w_links)
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
 #define W_PREVENT_PAST	(rank_params.w_prevent_past)
 #define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
@@ -523,6 +530,12 @@ struct scratch {
 	uint8_t		*nmatch;	/* question words matched */
 	uint8_t		*swapped;	/* its evidence is its branch pair's
 					   (hits_branch()) */
+	uint8_t		*offside;	/* the side of its branch pair the
+					   question is not in (hits_branch()) */
+	uint32_t	*offs;		/* ...those set */
+	size_t		 noff;
+	uint32_t	*tmark;		/* per term: the qgen that matched it */
+	uint32_t	 qgen;		/* query_run()'s generation */
 	float		*cmax;		/* idf of its rarest matched word */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
@@ -530,6 +543,8 @@ struct scratch {
 	uint32_t	 gen;
 	int		 only_router;	/* query_run() ranks the lists of
 					   questions alone (hits_router()) */
+	unsigned	 qbranch;	/* text_branch() of the question
+					   being run */
 	/* Per ask: idf of question words matched, this word's best, its
 	 * generation; the asks touched. */
 	double		*aacc;
@@ -580,6 +595,9 @@ struct search {
 	struct strtab		 dels;		/* lang + stem minus a byte */
 	struct strtab		 known;		/* lang + stem of a word of the
 						   language: never a typo */
+	struct strtab		 bkinds;	/* lang + folded item of a
+						   branch key -> its bits
+						   (bkinds_build()) */
 	struct dlink		*dlinks;
 	size_t			 ndlinks;
 	struct strtab		 stems;		/* lang + word -> stem cache */
@@ -612,12 +630,17 @@ struct search {
 	uint8_t			*router;	/* per section: section_router() */
 	uint8_t			*term;		/* per section: a glossary
 						   term */
+	uint8_t			*linkpage;	/* per page: guide_page_links() */
 	uint8_t			*branch;	/* per section: BRANCH_* */
 	int			 calibrating;	/* decide_calibrate() is
 						   querying: page text, not
 						   a person's question */
 	uint32_t		*pair;		/* per section: the other
 						   branch, or NONE */
+	uint32_t		*chg;		/* (section, term) pairs: the
+						   words of a change branch's
+						   own heading (change_words()) */
+	size_t			 nchg;
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -1512,7 +1535,7 @@ word_byte(char c)
  * for an ask.unknown word or run of two or three words ("no idea", "no sé
  * quién": Spanish "no se" alone is also the reflexive "no se carga"), and
  * so on for each key below (section_tense() reads the last three), all
- * read from the language files (lang_match_in()), lang's or, when it is
+ * read from the language files (branch_kinds()), lang's or, when it is
  * NULL, every language's. A section keeps the bits below 256 (s->branch). */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
@@ -1520,39 +1543,100 @@ word_byte(char c)
 #define BRANCH_STILL	8
 #define ASK_UNKNOWN	16
 #define SEC_PREVENT	32	/* section.prevent */
+#define BRANCH_STAY	64	/* the side of its pair that says the state
+				   goes on (branches_build()) */
 #define ASK_HAPPENED	256	/* ask.happened */
 #define ASK_BEFORE	512	/* ask.before */
+#define ASK_RESOURCE	1024	/* ask.resource */
+#define ASK_NOT		2048	/* ask.not */
 
-/* The kinds section_tense() reads of word f + i (n bytes), or of it and
- * the word before it (at prev). */
+/* The language keys text_branch() reads, and the bit each one gives. */
+static const struct {
+	const char	*key;
+	unsigned	 bit;
+} branch_keys[] = {
+	{ "branch.if", BRANCH_IF },
+	{ "branch.not", BRANCH_NOT },
+	{ "branch.still", BRANCH_STILL },
+	{ "ask.define", ASK_DEFINE },
+	{ "ask.unknown", ASK_UNKNOWN },
+	{ "section.prevent", SEC_PREVENT },
+	{ "ask.happened", ASK_HAPPENED },
+	{ "ask.before", ASK_BEFORE },
+	{ "ask.not", ASK_NOT },
+	{ "ask.resource", ASK_RESOURCE },
+};
+
+/* The keys that list folded text f (n bytes), as branch_keys bits: from
+ * s->bkinds when lang is an index language (built by bkinds_build()),
+ * else from the language files (lang_match_in(), lang's or, when it is
+ * NULL, every language's). */
 static unsigned
-text_tense(const char *f, size_t prev, size_t i, size_t n, int first,
-    const char *lang)
+branch_kinds(const struct search *s, int li, const char *lang,
+    const char *f, size_t n)
 {
-	static const struct {
-		const char	*key;
-		unsigned	 bit;
-	} k[] = {
-		{ "section.prevent", SEC_PREVENT },
-		{ "ask.happened", ASK_HAPPENED },
-		{ "ask.before", ASK_BEFORE },
-	};
 	unsigned r = 0;
 
-	for (size_t j = 0; j < ARRAY_LEN(k); j++)
-		if (lang_match_in(lang, k[j].key, f + i, n) || (!first &&
-		    lang_match_in(lang, k[j].key, f + prev, i + n - prev)))
-			r |= k[j].bit;
+	if (li >= 0) {
+		char key[QUERY_MAX + 1];
+		const struct stent *e;
+
+		if (n >= sizeof(key))
+			return 0;
+		key[0] = (char)li;
+		memcpy(key + 1, f, n);
+		e = strtab_find(&s->bkinds, key, n + 1);
+		return e != NULL ? e->val : 0;
+	}
+	for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++)
+		if (lang_match_in(lang, branch_keys[j].key, f, n))
+			r |= branch_keys[j].bit;
 	return r;
 }
 
+/* Each index language's items of branch_keys, folded as the language
+ * files fold them (index language byte + item -> bits): text_branch()
+ * looks a word up once, not once a key. */
+static void
+bkinds_build(struct search *s)
+{
+	strtab_init(&s->bkinds, 256);
+	for (size_t li = 0; li < s->nlangs; li++)
+		for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++) {
+			const char *const *w;
+			size_t n;
+
+			w = lang_items(s->langs[li].code, branch_keys[j].key,
+			    &n);
+			for (size_t k = 0; w != NULL && k < n; k++) {
+				char *f, *key;
+				size_t fl;
+				struct stent *e;
+				int isnew;
+
+				f = lang_fold_alloc(w[k], strlen(w[k]), &fl);
+				key = xmalloc(fl + 1);
+				key[0] = (char)li;
+				memcpy(key + 1, f, fl);
+				e = strtab_add(&s->bkinds, key, fl + 1,
+				    branch_keys[j].bit, &isnew);
+				e->val |= branch_keys[j].bit;
+				free(key);
+				free(f);
+			}
+		}
+}
+
+/* What a text's words say (BRANCH_* and ASK_* bits) in language lang:
+ * a branch.if word first, a branch.still word, a word or pair of words
+ * of the other keys, or a run of three ask.unknown words. */
 static unsigned
-text_branch(const char *text, const char *lang)
+text_branch(const struct search *s, const char *text, const char *lang)
 {
 	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0;
 	char *f;
-	unsigned r = 0;
-	int first = 1;
+	unsigned r = 0, v;
+	int first = 1, li = find_lang(s, lang);
 
 	if (text == NULL || *text == '\0')
 		return 0;
@@ -1564,22 +1648,16 @@ text_branch(const char *text, const char *lang)
 			;
 		if (n == 0)
 			break;
-		if (first && lang_match_in(lang, "branch.if", f + i, n))
-			r |= BRANCH_IF;
-		if (lang_match_in(lang, "branch.not", f + i, n) || (!first &&
-		    lang_match_in(lang, "branch.not", f + prev, i + n - prev)))
-			r |= BRANCH_NOT;
-		if (lang_match_in(lang, "branch.still", f + i, n))
-			r |= BRANCH_STILL;
-		if (lang_match_in(lang, "ask.define", f + i, n) || (!first &&
-		    lang_match_in(lang, "ask.define", f + prev, i + n - prev)))
-			r |= ASK_DEFINE;
-		if (lang_match_in(lang, "ask.unknown", f + i, n) || (!first &&
-		    lang_match_in(lang, "ask.unknown", f + prev, i + n - prev)) ||
-		    (words >= 2 && lang_match_in(lang, "ask.unknown", f + prev2,
-		    i + n - prev2)))
-			r |= ASK_UNKNOWN;
-		r |= text_tense(f, prev, i, n, first, lang);
+		v = branch_kinds(s, li, lang, f + i, n);
+		r |= v & ~BRANCH_IF;
+		if (first)
+			r |= v & BRANCH_IF;
+		else
+			r |= branch_kinds(s, li, lang, f + prev, i + n - prev) &
+			    ~(BRANCH_IF | BRANCH_STILL);
+		if (words >= 2)
+			r |= branch_kinds(s, li, lang, f + prev2,
+			    i + n - prev2) & ASK_UNKNOWN;
 		first = 0;
 		prev2 = prev;
 		prev = i;
@@ -1604,9 +1682,11 @@ branches_build(struct search *s)
 {
 	size_t i, j;
 
+	bkinds_build(s);
 	for (i = 0; i < s->nsec; i++)
-		s->branch[i] = (uint8_t)text_branch(guide_section_heading(s->g,
-		    i), guide_page_lang(s->g, guide_section_page(s->g, i)));
+		s->branch[i] = (uint8_t)text_branch(s,
+		    guide_section_heading(s->g, i),
+		    guide_page_lang(s->g, guide_section_page(s->g, i)));
 	for (i = 0; i < s->nsec; i++) {
 		size_t page = guide_section_page(s->g, i);
 		size_t first = guide_page_first_section(s->g, page);
@@ -1623,6 +1703,64 @@ branches_build(struct search *s)
 				break;
 			}
 	}
+	/* The side of a pair that says the state goes on (BRANCH_STAY): its
+	 * branch.still one ("If you still have access", "If your device is
+	 * still missing"); with none or both, its negative one ("Si vous
+	 * n'avez pas récupéré l'appareil": nothing happened yet). The other
+	 * side says a change ("If you no longer have access", "If you get
+	 * your device back"), which a question has to say (hits_branch()). */
+	for (i = 0; i < s->nsec; i++) {
+		uint8_t me = s->branch[i], other;
+
+		if (s->pair[i] == NONE)
+			continue;
+		other = s->branch[s->pair[i]];
+		if ((me & BRANCH_STILL) != (other & BRANCH_STILL) ?
+		    (me & BRANCH_STILL) != 0 : (me & BRANCH_NOT) != 0)
+			s->branch[i] |= BRANCH_STAY;
+	}
+}
+
+/*
+ * The words that say a branch's change: each term of the heading of a
+ * pair's change side ("If you get your device back": "get", "back",
+ * [returned]) that is not its page's title or keywords ("device" of
+ * "Devices Seized" says which page, not which branch). A question that
+ * matches none of them does not say the change happened (hits_branch()).
+ */
+static void
+change_words(struct search *s)
+{
+	size_t cap = 0;
+
+	for (size_t t = 0; t < s->nterms; t++)
+		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+			const struct posting *p =
+			    &s->posts[s->terms[t].post + k];
+
+			if (!p->own || p->title || s->pair[p->sec] == NONE ||
+			    (s->branch[p->sec] & BRANCH_STAY))
+				continue;
+			if (s->nchg + 2 > cap) {
+				cap = cap ? cap * 2 : 64;
+				s->chg = xrealloc(s->chg, cap *
+				    sizeof(*s->chg));
+			}
+			s->chg[s->nchg++] = p->sec;
+			s->chg[s->nchg++] = (uint32_t)t;
+		}
+}
+
+/* Does the question (query_run()'s matches) name a word of change
+ * branch sec's own heading (change_words())? */
+static int
+says_change(const struct search *s, uint32_t sec)
+{
+	for (size_t i = 0; i < s->nchg; i += 2)
+		if (s->chg[i] == sec &&
+		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen)
+			return 1;
+	return 0;
 }
 
 /*
@@ -1788,6 +1926,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->secsubj = xcalloc(s->nsec + 1, 1);
 	s->intro = xcalloc(s->nsec + 1, 1);
 	s->term = xcalloc(s->nsec + 1, 1);
+	s->linkpage = xcalloc(guide_npages(g) + 1, 1);
+	for (i = 0; i < guide_npages(g); i++)
+		s->linkpage[i] = (uint8_t)guide_page_links(g, i);
 	s->router = xcalloc(s->nsec + 1, 1);
 	s->branch = xcalloc(s->nsec + 1, 1);
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
@@ -2005,6 +2146,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	}
 	build_deletes(s);
 	build_known(s);
+	change_words(s);
 	s->scr = xcalloc(1, sizeof(*s->scr));
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
@@ -2018,6 +2160,9 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->cbest = xcalloc(s->nsec + 1, sizeof(*s->scr->cbest));
 	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
 	s->scr->swapped = xcalloc(s->nsec + 1, 1);
+	s->scr->offside = xcalloc(s->nsec + 1, 1);
+	s->scr->offs = xcalloc(s->nsec + 1, sizeof(*s->scr->offs));
+	s->scr->tmark = xcalloc(s->nterms + 1, sizeof(*s->scr->tmark));
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
@@ -2060,6 +2205,7 @@ search_free(struct search *s)
 	strtab_release(&s->vocab);
 	strtab_release(&s->dels);
 	strtab_release(&s->known);
+	strtab_release(&s->bkinds);
 	strtab_release(&s->stems);
 	buf_release(&s->stemarena);
 	free(s->terms);
@@ -2070,9 +2216,11 @@ search_free(struct search *s)
 	free(s->secsubj);
 	free(s->intro);
 	free(s->term);
+	free(s->linkpage);
 	free(s->router);
 	free(s->branch);
 	free(s->pair);
+	free(s->chg);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
@@ -2115,6 +2263,9 @@ search_free(struct search *s)
 		free(s->scr->cbest);
 		free(s->scr->nmatch);
 		free(s->scr->swapped);
+		free(s->scr->tmark);
+		free(s->scr->offside);
+		free(s->scr->offs);
 		free(s->scr->cmax);
 
 		free(s->scr->wmark);
@@ -2184,7 +2335,7 @@ static void hits_notasks(const struct search *s, const struct qwords *q,
 static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
-static void hits_branch(const struct search *s, int qneg);
+static void hits_branch(const struct search *s, unsigned q);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
 static void hits_router(const struct search *s, const char *text,
@@ -2920,6 +3071,7 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 	const struct term *tm = &s->terms[t];
 	uint32_t i;
 
+	sc->tmark[t] = sc->qgen;
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
@@ -3298,7 +3450,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli, qneg;
+	int qli;
 	unsigned qbranch;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
@@ -3313,8 +3465,18 @@ query_run(const struct search *s, const char *text, const char *lang,
 	qli = question_lang(s, lang, prev);
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
-	qbranch = text_branch(text, lang);
-	qneg = (qbranch & BRANCH_NOT) != 0;
+	/* hits_router()'s run again asks the same question. */
+	qbranch = sc->only_router ? sc->qbranch :
+	    (sc->qbranch = text_branch(s, text, lang));
+	if (!sc->only_router) {
+		for (i = 0; i < sc->noff; i++)
+			sc->offside[sc->offs[i]] = 0;
+		sc->noff = 0;
+	}
+	if (++sc->qgen == 0) {
+		memset(sc->tmark, 0, s->nterms * sizeof(*sc->tmark));
+		sc->qgen = 1;
+	}
 	for (li = 0; li < s->nlangs; li++)
 		if (unknown < s->langs[li].idf_max)
 			unknown = s->langs[li].idf_max;
@@ -3407,7 +3569,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
 	if (W_BRANCH > 0 && !s->calibrating)
-		hits_branch(s, qneg);
+		hits_branch(s, qbranch);
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
@@ -3475,6 +3637,16 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score *= W_TERM;
 			plain *= W_TERM;
 			local *= W_TERM;
+		}
+		/* A page of where to turn (organisations, guides: a list of
+		 * links) answers a question that asks who or what can help
+		 * ("which organisations help journalists", "un guide de
+		 * sécurité"), whose other words its link texts rarely say. */
+		if ((qbranch & ASK_RESOURCE) && s->linkpage[s->secpage[sec]] &&
+		    !s->calibrating) {
+			score *= W_LINKS;
+			plain *= W_LINKS;
+			local *= W_LINKS;
 		}
 		if ((tense = section_tense(s, sec, qbranch)) != 1) {
 			score *= tense;
@@ -3644,33 +3816,52 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
  * access to the account" / "If you no longer have access..."): the
  * question's words say the pair is what it asks about, its loss words say
  * which of the two it is in ("i can't log in anymore", "je peux plus me
- * connecter", "ya no puedo entrar"). A touched positive branch that
- * scores more than its pair, when the question has a loss word, gives its
- * evidence to the pair and takes the pair's: the page's score stays, the
- * branch shown is the one the question is in. And the other way round
- * when the question has no loss word and the positive branch says the
- * state goes on (a branch.still word: "If you still have access", not
- * "If you get your device back", whose pair is the default state). The
- * two headings share every other word: their words alone cannot tell
- * them apart. When the pair the question is in has the evidence already,
- * the two only trade their heading shares if its heading weighs more
- * (each scores its heading as the other would).
+ * connecter", "ya no puedo entrar"). One side of a pair says the state
+ * goes on (BRANCH_STAY), the other a change: a loss ("If you no longer
+ * have access"), the question's when it has a loss word, or a positive
+ * change ("If you get your device back"), the question's when it names
+ * a word of that heading (says_change()) and negates nothing (ask.not,
+ * ask.unknown: "they still haven't given it back"); else the question is
+ * in the side that goes on ("my phone was stolen"). A touched side the
+ * question is not in that scores more than its pair gives its evidence
+ * to the pair and takes the pair's: the page's score stays, the branch
+ * shown is the one the question is in, and hits_within_page() does not
+ * put the other one first (offside). The two headings share every other
+ * word: their words alone cannot tell them apart. When the pair the
+ * question is in has the evidence already, the two only trade their
+ * heading shares if its heading weighs more (each scores its heading as
+ * the other would).
  */
 static void
-hits_branch(const struct search *s, int qneg)
+hits_branch(const struct search *s, unsigned q)
 {
 	struct scratch *sc = s->scr;
 	size_t i, k;
+	int qneg = (q & BRANCH_NOT) != 0;
 
 	for (i = 0; i < sc->ntouched; i++) {
-		uint32_t a = sc->touched[i], b = s->pair[a];
+		uint32_t a = sc->touched[i], b = s->pair[a], stay, change;
 
-		if (b == NONE)
+		if (b == NONE || sc->swapped[a])
 			continue;
-		if (qneg ? (s->branch[a] & BRANCH_NOT) != 0 :
-		    !(s->branch[a] & BRANCH_NOT) ||
-		    !(s->branch[b] & BRANCH_STILL))
+		stay = (s->branch[a] & BRANCH_STAY) ? a : b;
+		change = stay == a ? b : a;
+		/* The side the question is in: a loss (the change side is
+		 * the negative one) when it has a loss word; a positive
+		 * change ("If you get your device back") when it names a
+		 * word of its heading (not the page's) and negates nothing;
+		 * else the state that goes on. */
+		if (s->branch[change] & BRANCH_NOT)
+			b = qneg ? change : stay;
+		else
+			b = !qneg && !(q & (ASK_NOT | ASK_UNKNOWN)) &&
+			    says_change(s, change) ? change : stay;
+		if (a == b)
 			continue;
+		if (!sc->offside[a] && !sc->only_router) {
+			sc->offside[a] = 1;
+			sc->offs[sc->noff++] = a;
+		}
 		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
 			;
 		if (sc->acc[a] <= sc->acc[b]) {
@@ -3685,6 +3876,7 @@ hits_branch(const struct search *s, int qneg)
 		if (k == sc->ntouched) {
 			sc->touched[i] = b;	/* a has nothing left */
 			sc->swapped[a] = 0;
+			sc->offside[a] = 0;
 		}
 	}
 }
@@ -4184,6 +4376,9 @@ hits_within_page(const struct search *s, struct search_hit *hits,
     size_t nhits)
 {
 	const double *local = s->scr->local;
+	/* The side of a pair the question is not in is no sibling to put
+	 * first: hits_branch() chose between the two. */
+	const uint8_t *off = s->scr->offside;
 	struct search_hit h;
 	double top;
 	size_t k, j;
@@ -4193,7 +4388,8 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	 * what is left between them is how much of the question each one
 	 * answers. */
 	for (k = 1, j = 0; k < nhits && k < SEARCH_AGREE_HITS; k++)
-		if (hits[k].page == hits[0].page && hits[k].score >=
+		if (hits[k].page == hits[0].page && !off[hits[k].section] &&
+		    hits[k].score >=
 		    SIBLING_NEAR * hits[0].score && hits[k].coverage >
 		    hits[0].coverage + SIBLING_COVER &&
 		    (!hits[k].off_subject || hits[0].off_subject) &&
@@ -4219,6 +4415,13 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 			if (hits[j].page == hits[0].page &&
 			    local[hits[j].section] > local[hits[k].section])
 				k = j;
+	/* The pair's evidence says the question is in the other side. */
+	if (k > 0 && k < nhits && off[hits[k].section]) {
+		for (j = 1; j < nhits && hits[j].section !=
+		    s->pair[hits[k].section]; j++)
+			;
+		k = j;
+	}
 	if (k == 0 || k == nhits)
 		return;
 	h = hits[k];
@@ -5502,6 +5705,7 @@ static const struct {
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },
 	{ "page_carry", &rank_params.page_carry, NULL },
+	{ "w_links", &rank_params.w_links, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

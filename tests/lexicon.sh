@@ -170,6 +170,24 @@ without en "how do i delete my account" account-suspended
 without es "mi chip está registrado a mi nombre?" sim-registration
 concepts en "instagram deleted my account without warning" \
     account-suspended
+# The ways people type what happened to them (s14-lexw): verbs in the
+# forms of a chat, SMS forms, nicknames, and words that must not mean a
+# concept. Expressions where stopwords carry the sense ("got into my",
+# "sait où je suis"); Spanish "metieron" stems like "meta" (Facebook's
+# owner, now compared as typed).
+concepts es "se metieron en mi cuenta de insta" account-hijacked instagram
+without es "se metieron en mi cuenta" facebook
+concepts fr "ils sont rentrés dans mon compte" account-hijacked
+concepts en "someone got into my email" account-hijacked
+concepts en "i can't log in to my gmail" lost-access google
+concepts fr "je peux plus me connecter à mon insta" lost-access instagram
+concepts es "me chorearon el celu en el bondi" stolen phone
+concepts fr "on m'a taxé mon portable" stolen phone
+without fr "j'ai oublié mon téléphone dans le taxi" stolen
+concepts fr "mon cellulaire chauffe" phone device-symptoms
+concepts en "my phone suddenly has no signal" sim-swap
+concepts en "they know where i live" doxxing
+concepts fr "il sait où je suis" location-tracking
 
 # no_neighbour LANG QUESTION: a covered question that names a neighbouring
 # subject only as context (when, where, who) brings in no concept of the

@@ -17,6 +17,10 @@ One bot, one pinned helper (Alice, on duty, offline at first), two people:
   (first: the older of two marked cases), Alice, who holds A's offer,
   hears that case #1 now comes with danger, without A's new words; QUEUE
   and B's STATUS follow, --status counts 2 danger cases;
+- C's ordinary request is claimed by Alice; in the relay C writes words
+  of danger: Alice reads them flagged "DANGER:", and the case is marked
+  (s14-safe3): QUEUE says so, --status counts 3 danger cases, and after a
+  restart QUEUE still marks it;
 - a second bot opens a state directory written by schema version 1 (the
   old CREATE statements, as tests/unit/test_store.c freezes them): its
   cases are kept (offered, unmarked; its person's STATUS), and the file is
@@ -45,6 +49,9 @@ B_DANGER = "they are outside my door right now"
 A_DANGER = "a grey van with two men is parked outside my house now"
 A_MARK = "grey van"
 OLD_Q = "Someone copied my phone at the border last week"
+C_Q = "How do I lock my Signal account with a PIN"
+# C's words of danger in a live relay, after Alice claimed the case.
+C_DANGER = "they are knocking on my door right now"
 
 # Schema version 1 as the first release wrote it (tests/unit/test_store.c's
 # frozen copy): a file this old must still open.
@@ -134,7 +141,7 @@ def admin_status(bot, people, regex, what, timeout=8.0):
     check(rc == 0 and re.search(regex, out, re.M) is not None, what,
           short(out + err, 300))
     words = [w for w in [p.jid for p in people] +
-             [B_DANGER, A_Q, A_DANGER, A_MARK] if w in out]
+             [B_DANGER, A_Q, A_DANGER, A_MARK, C_Q, C_DANGER] if w in out]
     check(not words, "... --status names nobody and holds no words",
           ", ".join(words))
 
@@ -256,6 +263,46 @@ def part_mark(alice, pa, pb, bot):
                  "admin --status: 2 danger cases (offered, not claimed)")
 
 
+def part_relay(alice, pc, bot):
+    """C's request, claimed; words of danger in the relay mark the case."""
+    if not open_person(pc, bot, "C: OTR with the bot, greeting"):
+        return
+    say(pc, bot, C_Q, r".", "C: a question gets an answer")
+    say(pc, bot, "HUMAN", r"Type YES", "C: HUMAN asks for consent")
+    ma = mark(alice, bot.jid)
+    say(pc, bot, "YES", r"[Yy]our request is number 3",
+        "C (ordinary): YES: request number 3")
+    check(wait_msg(alice, bot.jid, r'^Case #3 \(en\)', ma, 15) is not None,
+          "Alice is offered C's case, unmarked",
+          since_text(alice, bot.jid, ma))
+    say(alice, bot, "CLAIM 3", r"Case #3 \(en\) is yours",
+        "Alice claims case #3")
+    ma = mark(alice, bot.jid)
+    say(pc, bot, C_DANGER, r"\+353 1 210 0489",
+        "C's words of danger in the relay: the emergency line")
+    check(wait_msg(alice, bot.jid, r"^DANGER: \[#3\] " + re.escape(C_DANGER),
+                   ma, 10) is not None,
+          "... and Alice reads them flagged DANGER:",
+          since_text(alice, bot.jid, ma))
+    text, lines = queue(alice, bot, 3)
+    check(any(l.startswith("#3 DANGER (en) with Alice") for l in lines),
+          "QUEUE: the claimed case #3 is marked DANGER now", short(text, 200))
+    admin_status(bot, (alice, pc),
+                 r"^danger cases: 3 open",
+                 "admin --status: 3 danger cases (one claimed)")
+    rc, _ = bot.stop(timeout=10)
+    check(rc == 0, "the bot stops on SIGTERM (exit 0)", "rc %s" % rc)
+    bot.start()
+    attempt(bot.wait_log, r"logged in as ", timeout=20)
+    check(attempt(bot.wait_log, r"3 open cases loaded", timeout=5)
+          is not None, "restart: the three cases loaded from the store")
+    attempt(alice.wait_encrypted, bot.jid, timeout=20)
+    text, lines = queue(alice, bot, 3)
+    check(any(l.startswith("#3 DANGER (en) with Alice") for l in lines),
+          "after the restart QUEUE: case #3 still marked DANGER",
+          short(text, 200))
+
+
 def old_store(state_dir, person, helper):
     """A state directory whose database schema version 1 wrote: two cases
     waiting (one of person's), one claimed by helper."""
@@ -333,11 +380,12 @@ def part_v1(srv, bots, alice, pold):
 
 def run(tmp, srv, bots, clients):
     t0 = time.monotonic()
-    client = start_server(srv, clients, ["alice", "pa", "pb", "pold"])
+    client = start_server(srv, clients, ["alice", "pa", "pb", "pc", "pold"])
     alice = client("alice", key_file=os.path.join(tmp, "alice.key"))
-    pa, pb, pold = (client(u, key_file=os.path.join(tmp, "people.key"))
-                    for u in ("pa", "pb", "pold"))
-    secret(A_Q, B_DANGER, A_DANGER, OLD_Q, pa.jid, pb.jid, pold.jid)
+    pa, pb, pc, pold = (client(u, key_file=os.path.join(tmp, "people.key"))
+                        for u in ("pa", "pb", "pc", "pold"))
+    secret(A_Q, B_DANGER, A_DANGER, OLD_Q, C_Q, C_DANGER, pa.jid, pb.jid,
+           pc.jid, pold.jid)
     bot = Bot(srv, config=helpers_config([(alice, "Alice")],
                                          ack_timeout=ACK))
     bots.append(bot)
@@ -354,7 +402,8 @@ def run(tmp, srv, bots, clients):
         return finish()
     steps = (("two requests, B in danger", part_open),
              ("restart", part_restart),
-             ("A's danger while waiting", part_mark))
+             ("A's danger while waiting", part_mark),
+             ("C's danger in a relay", lambda a, x, y, b: part_relay(a, pc, b)))
     for name, fn in steps:
         t1 = time.monotonic()
         try:
@@ -364,7 +413,8 @@ def run(tmp, srv, bots, clients):
         note("%s: %.1f s" % (name, time.monotonic() - t1))
     rc, _ = bot.stop(timeout=10)
     check(rc == 0, "SIGTERM, exit 0", "rc %s" % rc)
-    leaked = [s for s in (A_Q, B_DANGER, A_DANGER) if bot.log_contains(s)]
+    leaked = [s for s in (A_Q, B_DANGER, A_DANGER, C_Q, C_DANGER)
+              if bot.log_contains(s)]
     check(not leaked, "no message text in the log",
           short(leaked[0]) if leaked else "")
     sanitizer_check(bot)

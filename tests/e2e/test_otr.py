@@ -15,6 +15,11 @@ the server records every byte the bot sends and gets), the real bot
 - `secours --fingerprint` is the fingerprint the client sees; state_dir
   0700 with 0600 files;
 - the person ends the session and comes back with the same key;
+- a plaintext that reaches the bot just after the session began (typed
+  while the handshake ran) gets no query, so no re-key that would make
+  the next question unreadable, and is answered inside the session; a
+  message the bot cannot read: OTR error, re-key, told once in the
+  person's language (French), answered when sent again;
 - bot-like peers that answer every plaintext (or every body, with an OTR
   error) settle within 5 s and stay quiet;
 - a flood from one JID, an oversized body, fragmented messages and a bad
@@ -190,7 +195,7 @@ def setup(w):
     w.srv = Prosody()
     for u in ("alice", "bob", "carol", "erin", "mallory", "dave",
               "robo1", "robo2", "robo3", "frank", "gina", "ivan",
-              "judy", "kim"):
+              "judy", "kim", "lena"):
         w.srv.register(u, u + "pw")
     w.srv.start()
     w.tap = Tap(w.srv.port)
@@ -280,7 +285,9 @@ def part_alice(w):
           % (time.monotonic() - t0), short(notice))
     w.notice = notice or ""
     w.notice_at = len(alice.raw_from(w.bot.jid))
-    # More plaintext while the handshake runs: refused silently.
+    # More plaintext while the handshake runs: refused silently. Under
+    # load it can reach the bot after its side of the session began;
+    # then too, no query (a re-key would lose the next question).
     alice.send_plain(w.bot.jid, "hello?? why no answer")
     enc = attempt(alice.wait_encrypted, w.bot.jid, timeout=10)
     check(enc is not None, "the notice's query starts OTR: encrypted (%.2f s)"
@@ -444,6 +451,64 @@ def part_end_and_return(w):
     check(not bob2.plain_messages(w.bot.jid),
           "nothing in clear to the returning client",
           bob2.plain_messages(w.bot.jid))
+
+
+def part_late_and_lost(w):
+    """lena (French) opens OTR herself; a plaintext she typed meanwhile
+    reaches the bot after its side of the session began. A query then
+    made her client re-key, and her next question, encrypted under the
+    old keys, was unreadable: alice's third question under load. Then a
+    message the bot really cannot read (a replay): she is told once, in
+    French, and her question is answered when she sends it again."""
+    lena = w.lena = client(w, "lena")
+    lena.start_otr(w.bot.jid)
+    enc = attempt(lena.wait_encrypted, w.bot.jid, timeout=10)
+    greet = attempt(lena.next_message, w.bot.jid, timeout=5)
+    check(enc is not None and greet is not None, "lena: OTR started by her "
+          "client", lena.otr_failures[-2:])
+    akes = sum(r.kind == "ake" for r in lena.raw_from(w.bot.jid))
+    lena.send_plain(w.bot.jid, "bonjour ? vous êtes là ?")
+    told = attempt(lena.expect, w.bot.jid, r"not read|pas été lu", timeout=5)
+    check(told is not None, "a plaintext that arrives after the session "
+          "began: told inside it that it was not read", short(told))
+    question = "comment vérifier l'empreinte du bureau d'aide ?"
+    t0 = time.monotonic()
+    lena.send(w.bot.jid, question)
+    ans = attempt(lena.expect, w.bot.jid, SOURCE, timeout=5)
+    check(ans is not None, "her next question is answered (%.2f s)"
+          % (time.monotonic() - t0), short(first_line(ans)))
+    raw = lena.raw_from(w.bot.jid)
+    check(sum(r.kind == "ake" for r in raw) == akes and
+          all(r.kind in ("ake", "data") for r in raw),
+          "no re-key, nothing in clear: only her handshake and data",
+          [(r.kind, short(r.body, 30)) for r in raw if r.kind != "data"])
+
+    # A data message the bot cannot read: her last one, replayed.
+    last = [r.body for r in lena.sent_raw if r.kind == "data"][-1]
+    before = len(lena.raw_from(w.bot.jid))
+    t0 = time.monotonic()
+    lena.send_raw_body(w.bot.jid, last)
+    err = attempt(lena.expect_plain, w.bot.jid, r"^\?OTR Error:", timeout=5)
+    check(err is not None, "an unreadable message gets libotr's OTR error",
+          short(err))
+    nudge = attempt(lena.expect, w.bot.jid, r"pas pu lire", timeout=10)
+    check(nudge is not None, "after the re-key the bot says, in French, that "
+          "it could not read her message (%.2f s)" % (time.monotonic() - t0),
+          short(nudge))
+    lena.send_raw_body(w.bot.jid, last)
+    time.sleep(1.5)
+    again = [m for m in lena.messages(w.bot.jid) if "pas pu lire" in m]
+    check(len(again) == 1, "a second unreadable one at once: told once",
+          len(again))
+    kinds = set(r.kind for r in lena.raw_from(w.bot.jid)[before:])
+    check(kinds <= {"error", "query", "ake", "data"},
+          "recovery: error, query, handshake, data only", sorted(kinds))
+    attempt(lena.wait_encrypted, w.bot.jid, timeout=5)
+    lena.drain(w.bot.jid)
+    lena.send(w.bot.jid, question)
+    ans = attempt(lena.expect, w.bot.jid, SOURCE, timeout=5)
+    check(ans is not None, "the question sent again is answered",
+          short(first_line(ans)))
 
 
 class AnswerAll(Client):
@@ -896,6 +961,7 @@ def main():
             section("smp-person", part_smp_person, w)
         section("verify", part_verify, w)
         section("end-and-return", part_end_and_return, w)
+        section("late-and-lost", part_late_and_lost, w)
         section("botlike", part_botlike_check, w)
         if getattr(w, "alice", None) is not None and \
                 w.alice.otr_state(w.bot.jid) == "encrypted":

@@ -277,7 +277,43 @@ static const struct {
 	{ "the police came to my house last year and took my computer, now "
 	    "i got it back, is it safe", 0, 0, 0 },
 	{ "me amenazan con matarme por twitter", 0, 0, 0 },
+	/* The writer's own arrest, over (s14-safe3): a past time in its
+	 * clause, or a release anywhere... */
+	{ "me arrestaron ayer y me quitaron el celular", 0, 0, 0 },
+	{ "la police m'a arrêté hier", 0, 0, 0 },
+	{ "I've been arrested but they let me go", 0, 0, 0 },
+	{ "me detuvieron hace dos días", 0, 0, 0 },
+	{ "me detuvieron en la marcha. ya me soltaron", 0, 0, 0 },
+	/* ...not over, or held now. */
+	{ "me detuvieron hace una hora", 1, 0, 0 },
+	{ "estoy detenido desde ayer", 1, 0, 0 },
+	{ "je suis en garde à vue depuis hier", 1, 0, 0 },
+	{ "me arrestaron ayer y todavía estoy en la comisaría", 1, 0, 0 },
+	{ "hoy me detuvieron, ayer me siguieron", 1, 0, 0 },
 	{ "", 0, 0, 0 },
+};
+
+/* The writer's own arrest (intent_arrested()), and a word that must be
+ * gone from what is left to search (intent_arrested_rest(), no hint
+ * forced) and one that must be there (or NULL). */
+static const struct {
+	const char	*text;
+	int		 arrested;
+	const char	*gone;
+	const char	*kept;
+} arrests[] = {
+	{ "I was arrested", 1, " arrested ", " police " },
+	{ "i was arrested yesterday, they took my phone", 1, " arrested ",
+	    " phone " },
+	{ "I was arrested, can they read my signal messages", 1, " police ",
+	    " signal " },
+	{ "j'ai été arrêtée", 1, " arrete ", " police " },
+	{ "me detuvieron la semana pasada", 1, " detuvieron ", " policia " },
+	{ "my colleague and I were arrested", 1, " arrested ", NULL },
+	{ "my colleague was arrested", 0, NULL, NULL },
+	{ "mon frère a été arrêté", 0, NULL, NULL },
+	{ "detuvieron a mi compañero", 0, NULL, NULL },
+	{ "what if I was arrested", 0, NULL, NULL },
 };
 
 /* Fear with no subject, or a threat the writer makes (s13-safe2): 1 where
@@ -296,6 +332,18 @@ static const struct {
 	{ "i am going to hurt him, he leaked my photos", 0 },
 	{ "hello", 0 },
 	{ "", 0 },
+	/* Being unsafe, with no subject but a place (s14-safe3)... */
+	{ "I feel unsafe", 1 },
+	{ "je me sens pas en sécurité", 1 },
+	{ "no me siento segura", 1 },
+	{ "I don't feel safe at home anymore", 1 },
+	{ "je ne me sens plus en sécurité chez moi", 1 },
+	{ "no me siento segura en mi casa", 1 },
+	/* ...and with a subject: the search as usual. */
+	{ "I feel unsafe on my phone", 0 },
+	{ "je me sens pas en sécurité sur whatsapp", 0 },
+	{ "no me siento segura con mi contraseña", 0 },
+	{ "whatsapp is not safe?", 0 },
 };
 
 /* Danger messages, a word that must be gone from what is left to search
@@ -360,6 +408,32 @@ test_cases(const struct intent *in)
 		CHECK(r != NULL && strstr(r, rests[i].gone) == NULL &&
 		    (rests[i].kept == NULL || strstr(r, rests[i].kept) != NULL),
 		    name);
+		free(r);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(arrests); i++) {
+		char *r = intent_arrested_rest(in, arrests[i].text, 0);
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "arrested %d: %s",
+		    arrests[i].arrested, arrests[i].text);
+		CHECK_INT(arrests[i].arrested, intent_arrested(in,
+		    arrests[i].text, NULL), name);
+		(void)util_snprintf(name, sizeof(name), "rest of %s: %s",
+		    arrests[i].text, r != NULL ? r : "(null)");
+		CHECK(r != NULL && (arrests[i].gone == NULL ||
+		    strstr(r, arrests[i].gone) == NULL) &&
+		    (arrests[i].kept == NULL ||
+		    strstr(r, arrests[i].kept) != NULL), name);
+		free(r);
+	}
+	/* Held now: danger, and what is left to search is the writer's own
+	 * phone, not "arrested". */
+	{
+		int topic;
+		char *r = intent_danger_rest(in, "I'm being arrested", &topic);
+
+		CHECK(r != NULL && strstr(r, " arrested ") == NULL &&
+		    (topic & INTENT_REST_ARREST), "rest of I'm being arrested");
 		free(r);
 	}
 	CHECK_INT(0, intent_danger(NULL, "they are at my door", NULL),

@@ -75,11 +75,12 @@ struct node {
 static struct wire_msg queue[512];
 static int nqueue;
 static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
-    fresh, crowd, dora, sbot, pa, pb, qbot, qa;
+    fresh, crowd, dora, sbot, pa, pb, qbot, qa, lena, lou;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
-    &mob, &wide, &cap, &fresh, &crowd, &dora, &sbot, &pa, &pb, &qbot, &qa };
+    &mob, &wide, &cap, &fresh, &crowd, &dora, &sbot, &pa, &pb, &qbot, &qa,
+    &lena, &lou };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -1121,6 +1122,109 @@ test_two_resources(void)
 	    "the laptop going offline leaves the phone's session there");
 }
 
+/* Whether a body queued since index from goes to jid in clear. */
+static int
+clear_to(int from, const char *jid)
+{
+	int i;
+
+	for (i = from; i < nqueue; i++)
+		if (strncmp(queue[i].to, jid, strlen(jid)) == 0 &&
+		    !clear_starts(queue[i].body, "?OTR:"))
+			return 1;
+	return 0;
+}
+
+/*
+ * Plaintext typed while the handshake ran reaches the bot just after its
+ * side of the session began. A query then made the client re-key, and its
+ * next message, under the old keys, was unreadable (test_otr.py's alice,
+ * under load). Now: nothing in clear, said once inside the session, and
+ * the next message is read. After a private message, or LATE_WINDOW, the
+ * query comes as before (the client may have left the session).
+ */
+static void
+test_late_plaintext(void)
+{
+	const struct otr_event *ev;
+	int i, n0, s0 = count_ev(&bot, OTR_EV_SECURE);
+
+	node_setup(&lena, "lena@example.test", "lena@example.test/phone",
+	    "lena");
+	node_setup(&lou, "lou@example.test", "lou@example.test/pc", "lou");
+	CHECK(node_start(&lena) == 0 && node_start(&lou) == 0,
+	    "lena and lou start");
+	queue_clear();
+
+	/* lena writes in clear; the notice's query starts the handshake. */
+	otr_receive(bot.o, lena.full, "hello, anyone?");
+	CHECK(nqueue == 1 && strstr(queue[0].body, "?OTRv23?") != NULL,
+	    "lena's plaintext: the notice");
+	for (i = 0; i < 20 && count_ev(&bot, OTR_EV_SECURE) == s0 &&
+	    deliver_one(); i++)
+		;
+	CHECK(count_ev(&bot, OTR_EV_SECURE) == s0 + 1 &&
+	    count_ev(&lena, OTR_EV_SECURE) == 0,
+	    "the bot's side is private, lena's signature still on its way");
+	ev = last_ev(&bot, OTR_EV_SECURE);
+	CHECK(ev != NULL && ev->plaintext == 1, "SECURE: plaintext not read");
+	n0 = nqueue;
+	otr_receive(bot.o, lena.full, "hello?? why no answer");
+	CHECK(nqueue == n0 && count_ev(&bot, OTR_EV_SECURE) == s0 + 1,
+	    "her late plaintext: nothing sent, no second SECURE (told)");
+	deliver();
+	CHECK_INT(1, count_ev(&lena, OTR_EV_SECURE), "lena private, once");
+	CHECK_INT(0, otr_send(lena.o, "bot@example.test", "my question"),
+	    "lena asks");
+	deliver();
+	CHECK_STR("my question", last_text(&bot), "the bot reads it");
+	CHECK_INT(1, count_ev(&lena, OTR_EV_SECURE), "lena: still one session");
+
+	/* lou opens OTR himself and his plaintext comes after: told once,
+	 * inside the session. */
+	CHECK_INT(0, otr_open(lou.o, "bot@example.test"), "lou asks for OTR");
+	deliver();
+	s0 = count_ev(&bot, OTR_EV_SECURE);
+	CHECK_INT(1, count_ev(&lou, OTR_EV_SECURE), "lou private");
+	queue_clear();
+	otr_receive(bot.o, lou.full, "typed too early");
+	otr_receive(bot.o, lou.full, "and again");
+	CHECK(!clear_to(0, lou.full), "lou's late plaintext: nothing in clear");
+	CHECK_INT(s0 + 1, count_ev(&bot, OTR_EV_SECURE),
+	    "one SECURE for both ...");
+	ev = last_ev(&bot, OTR_EV_SECURE);
+	CHECK(ev != NULL && ev->plaintext == 1 && ev->unread == 0,
+	    "... saying the plaintext was not read");
+	deliver();
+	CHECK_INT(1, count_ev(&lou, OTR_EV_SECURE), "lou: no re-key");
+	/* His laptop, not in the session, writing in clear: the notice. */
+	otr_receive(bot.o, "lou@example.test/laptop", "from the laptop");
+	CHECK(nqueue == 1 &&
+	    strcmp(queue[0].to, "lou@example.test/laptop") == 0 &&
+	    strstr(queue[0].body, "?OTRv23?") != NULL,
+	    "another client of his writing in clear: the notice, as before");
+	queue_clear();
+	test_now += 11;		/* past that query's handshake window */
+
+	/* Once lou has written privately, plaintext means his client left
+	 * the session: the query, as before. */
+	CHECK_INT(0, otr_send(lou.o, "bot@example.test", "hi"), "lou writes");
+	deliver();
+	n0 = nqueue;
+	otr_receive(bot.o, lou.full, "in clear again");
+	CHECK(nqueue > n0 && strstr(queue[nqueue - 1].body, "?OTRv23?") != NULL,
+	    "plaintext after a private message: a query");
+	deliver();
+
+	/* lena, silent in her session past LATE_WINDOW: the query too. */
+	test_now += 61;
+	n0 = nqueue;
+	otr_receive(bot.o, lena.full, "in clear, a minute later");
+	CHECK(nqueue > n0 && strstr(queue[nqueue - 1].body, "?OTRv23?") != NULL,
+	    "plaintext a minute after the session began: a query");
+	deliver();
+}
+
 static void
 test_two_bots(void)
 {
@@ -1949,6 +2053,7 @@ main(void)
 	test_helper_impostor();
 	test_two_resources();
 	test_requery();
+	test_late_plaintext();
 	test_two_bots();
 	test_expiry();
 	test_caps();

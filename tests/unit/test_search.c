@@ -3686,6 +3686,64 @@ test_term(void)
 }
 
 /*
+ * A page of where to turn (guide_page_links(): half its sections or more
+ * lists of links, as the kit's "Resources") answers a question that asks
+ * who or what can help (search.c: W_LINKS, the ask.resource words of the
+ * language files), though its link texts say little of the question:
+ * "which organisations support threatened journalists" goes to its list,
+ * not to the page on threats that uses the question's words; the same
+ * question without such a word stays on that page. A page that cites a
+ * link in passing is no such page.
+ */
+static const char links_page[] =
+"# Where to turn\n\n## Emergency support\n\n"
+"- Front Line Defenders https://www.frontlinedefenders.org\n"
+"- Access Now Digital Security Helpline https://www.accessnow.org/help\n"
+"- Committee to Protect Journalists https://cpj.org\n\n"
+"## Reading\n\n"
+"- Security in a Box https://securityinabox.org\n"
+"- Surveillance Self-Defense https://ssd.eff.org\n"
+"- Umbrella (Android) https://secfirst.org\n";
+static const char links_threat[] =
+"# Threats\n\nWhat to do when journalists are threatened for their "
+"work.\n\n## When a journalist is threatened\n\nWrite down every "
+"threat, support the threatened journalist, and tell the editors; see "
+"https://example.org/threats for a template.\n\n## Threats online\n\n"
+"Keep screenshots of threatening messages.\n";
+
+static void
+test_where_to_turn(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	double w;
+
+	guide_load_buffer(g, "turn.en.md", links_page, strlen(links_page),
+	    "en");
+	guide_load_buffer(g, "threats.en.md", links_threat,
+	    strlen(links_threat), "en");
+	CHECK(guide_page_links(g, 0) && !guide_page_links(g, 1),
+	    "a page of link lists; a page citing one link is not");
+	s = search_new(g);
+	CHECK(first_heading(g, s, "which organisations support threatened "
+	    "journalists", "en", "Emergency support"), "\"which "
+	    "organisations\": the page of where to turn");
+	CHECK(first_heading(g, s, "how do we support threatened journalists",
+	    "en", "When a journalist is threatened"), "no ask.resource word: "
+	    "the page on threats");
+	search_free(s);
+	(void)search_tune_get("w_links", &w);
+	(void)search_tune_set("w_links", 1);
+	s = search_new(g);
+	CHECK(!first_heading(g, s, "which organisations support threatened "
+	    "journalists", "en", "Emergency support"), "w_links 1: the page "
+	    "on threats, whose words the question uses");
+	search_free(s);
+	(void)search_tune_set("w_links", w);
+	guide_free(g);
+}
+
+/*
  * The kit's words for the state a taken device was in (the shipped
  * lexicon's [power-state]): "asleep", "lid closed" and "apagado" meet a
  * checklist that asks whether it was "completely turned off"; without the
@@ -3836,6 +3894,57 @@ test_unknown_pair(void)
 	    "comptes ouverts, je sais pas par quoi commencer", "fr",
 	    "Si vous n'avez pas récupéré l'appareil"), "the branch the "
 	    "question is in, not the list of questions");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
+ * A pair whose positive side says a change ("If you get your device
+ * back") and whose negative side says the state goes on ("still
+ * missing"): the change branch's text tells the whole story of a taken
+ * device, so a question on a stolen phone meets it most. A question is in
+ * the change branch only when it names a word of that heading that its
+ * page's title does not ("back") and negates nothing ("still haven't",
+ * "i don't know when"); else it is in the branch that goes on
+ * (search.c: branches_build()'s BRANCH_STAY, change_words(),
+ * hits_branch()).
+ */
+static const char change_page[] =
+"# Seized device\n\nWhat to do about a device someone took.\n\n"
+"## First steps\n\n"
+"### If your device is still missing\n\n"
+"Change the passwords of the accounts it could open, and wipe it from "
+"afar if you can.\n\n"
+"### If you get your device back\n\n"
+"A phone or a laptop that was stolen, lost or taken by the police and "
+"then returned may have been tampered with: whoever had the phone could "
+"have put something on it. Do not use the phone for sensitive talks "
+"until someone checks it.\n";
+
+static void
+test_branch_change(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+
+	guide_load_buffer(g, "seized.en.md", change_page,
+	    strlen(change_page), "en");
+	s = search_new(g);
+	branch_check(g, s, "my phone was stolen, what do i do",
+	    "If your device is still missing", "If you get your device back",
+	    "a stolen phone, nothing said of its return: the branch where "
+	    "it is still missing");
+	CHECK(first_heading(g, s, "the police gave my phone back, is it "
+	    "safe to use", "en", "If you get your device back"),
+	    "\"gave my phone back\": the branch of the device back");
+	branch_check(g, s, "the police took my phone and still haven't "
+	    "given it back", "If your device is still missing",
+	    "If you get your device back", "\"still haven't given it back\": "
+	    "the branch where it is still missing");
+	branch_check(g, s, "they kept my phone and i don't know when i get "
+	    "it back", "If your device is still missing",
+	    "If you get your device back", "\"i don't know when i get it "
+	    "back\": the branch where it is still missing");
 	search_free(s);
 	guide_free(g);
 }
@@ -4177,9 +4286,11 @@ main(void)
 	test_topics();
 	test_branch();
 	test_term();
+	test_where_to_turn();
 	test_power_state();
 	test_unknown_router();
 	test_unknown_pair();
+	test_branch_change();
 	test_tense();
 	test_defacement();
 	test_desk_page();

@@ -1379,6 +1379,16 @@ ev_mark(struct t_run *r, struct t_peer *p, char *arg)
 	r->have_last = 1;
 }
 
+/* "relayed TEXT": the person's words in a live relay, with words of
+ * danger now (what bot.c passes when intent_danger() says so). */
+static void
+ev_relayed(struct t_run *r, struct t_peer *p, char *arg)
+{
+	r->last = escalate_person_text(r->e, p->jid, trim(arg),
+	    ESC_DANGER_NOW, r->now, &r->notes);
+	r->have_last = 1;
+}
+
 static void
 ev_status(struct t_run *r, struct t_peer *p, char *arg)
 {
@@ -1510,6 +1520,7 @@ static const struct {
 	{ "open", DRIVE_ESC, ev_open },
 	{ "danger", DRIVE_ESC, ev_danger },
 	{ "mark", DRIVE_ESC, ev_mark },
+	{ "relayed", DRIVE_ESC, ev_relayed },
 	{ "status", DRIVE_ESC, ev_status },
 	{ "cancel", DRIVE_ESC, ev_cancel },
 	{ "lock", DRIVE_ESC, ev_lock },
