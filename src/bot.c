@@ -39,6 +39,8 @@
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
+#define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score: the
+					   page read keeps it (page_kept()) */
 #define BOT_FOLLOW_BARE		2	/* ...of one that does not open as one
 					   ("and", "what about"): four words
 					   are a question of their own ("log
@@ -91,6 +93,9 @@ struct person {
 	size_t		 queue[BOT_QUEUE];
 	size_t		 nqueue;
 	size_t		 qpos;
+	size_t		 rfirst;	/* the reading's first section */
+	int		 rbranch;	/* it is a branch of its page: MORE
+					   ends with the page's list */
 	/* The last numbered list shown (TOPICS, a page, "did you mean"). */
 	struct listing	 listing[BOT_LISTING];
 	size_t		 nlisting;
@@ -401,6 +406,8 @@ person_reset_reading(struct person *w)
 	w->nqueue = 0;
 	w->qpos = 0;
 	w->nheld = 0;
+	w->rfirst = GUIDE_NONE;
+	w->rbranch = 0;
 }
 
 static void
@@ -475,6 +482,7 @@ person_get(struct bot *b, const char *jid, time_t now)
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->jid = xstrdup(jid);
+	w->rfirst = GUIDE_NONE;
 	util_strlcpy(w->lang, b->cfg->guide.default_language,
 	    sizeof(w->lang));
 	w->last = now;
@@ -726,10 +734,14 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		size_t fm = util_utf8_chars(P(t, "footer_more"));
 		size_t fn = util_utf8_chars(P(t, "footer_next"));
 		size_t fe = util_utf8_chars(P(t, "footer_end"));
+		size_t fb = w->rbranch ?
+		    util_utf8_chars(P(t, "footer_branch")) : 0;
 		size_t fp = util_utf8_chars(P(t, "footer_next_part"));
 
 		if (fp > fn)
 			fn = fp;
+		if (fb > fe)
+			fe = fb;
 		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
 	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
@@ -758,7 +770,8 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		footer = "footer_more";
 	else {
 		w->reading = 0;
-		footer = !queue_peek(b, w, &next_s) ? "footer_end" :
+		footer = !queue_peek(b, w, &next_s) ? (w->rbranch ?
+		    "footer_branch" : "footer_end") :
 		    guide_section_page(b->g, reader_section(t, next_s)) ==
 		    guide_section_page(b->g, sec) ? "footer_next_part" :
 		    "footer_next";
@@ -788,6 +801,8 @@ queue_set(struct turn *t, size_t first, const size_t *secs, size_t n)
 
 	w->nqueue = 0;
 	w->qpos = 0;
+	w->rfirst = first;
+	w->rbranch = 0;
 	for (size_t i = 0; i < n && w->nqueue < BOT_QUEUE; i++) {
 		const char *s = section_text(t->b, secs[i]);
 		int dup = s[0] == '\0' || strcmp(s, ftext) == 0;
@@ -1341,22 +1356,84 @@ section_closing(const struct guide *g, size_t sec)
 	    text_names(guide_section_text(g, sec), "cmd.human", 1);
 }
 
+/* Does sec's heading open with a condition ([branch.if]: "If the police
+ * took your device", "Si vous avez cliqué"): advice for one branch of its
+ * page's situation, not for the others? */
+static int
+section_branch(const struct guide *g, size_t sec)
+{
+	const char *h = guide_section_heading(g, sec), *lang;
+	char *f;
+	int r;
+
+	if (h == NULL || sec == guide_page_first_section(g,
+	    guide_section_page(g, sec)))
+		return 0;
+	f = lang_fold(h);
+	r = f != NULL && lang_match("branch.if", f, strcspn(f, " ,.:;!?'"),
+	    &lang);
+	free(f);
+	return r;
+}
+
+/* Is sec a part of its page for another situation than a branch just
+ * read: another branch (section_branch()) or advice for before
+ * ([section.prevent])? answer_order() reads none after a branch. */
+static int
+branch_other(const struct guide *g, size_t sec)
+{
+	const char *h = guide_section_heading(g, sec);
+
+	return !section_closing(g, sec) && (section_branch(g, sec) ||
+	    (h != NULL && text_names(h, "section.prevent", 0)));
+}
+
+/* After sec, one branch of its page: the parts after it that are not for
+ * another situation (branch_other()) and its closing part, in page
+ * order, into secs (at most max). Returns how many. */
+static size_t
+branch_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
+{
+	size_t page = guide_section_page(g, sec), k = 0;
+	size_t end = guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page);
+
+	for (size_t s = part_end(g, sec); s < end && k < max;) {
+		if (branch_other(g, s)) {
+			s = part_end(g, s);	/* and its parts */
+			continue;
+		}
+		secs[k++] = s++;
+	}
+	return k;
+}
+
 /*
  * The reading of an answer: the section shown first (*first, the best
  * hit, unless its text points "above" ([pointer.above]: "the steps
  * above") at parts not shown: then the page's first action part that
  * does not), and after it, into secs (at most max), the page's action
  * parts in page order, then its introduction, then its closing part
- * (section_closing()). Returns how many.
+ * (section_closing()). Returns how many. A first section that is one
+ * branch (section_branch(): "If the police took your device") reads on
+ * only forward, through the parts that are not for another situation
+ * (branch_other()), and the closing part: the
+ * other parts may be for another situation (erasing a lost phone from
+ * afar), so *branch is set, and MORE then lists the page to choose from,
+ * instead of going on to other sections.
  */
 static size_t
-answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max)
+answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max,
+    int *branch)
 {
 	const struct guide *g = b->g;
 	size_t page = guide_section_page(g, *first), k = 0;
 	size_t start = guide_page_first_section(g, page);
 	size_t end = start + guide_page_nsections(g, page);
 
+	if ((*branch = section_branch(g, *first) &&
+	    !section_closing(g, *first)))
+		return branch_rest(g, *first, secs, max);
 	if (text_names(section_text(b, *first), "pointer.above", 0))
 		for (size_t s = start; s < end; s++)
 			if (!section_intro(g, s) && !section_closing(g, s) &&
@@ -1381,10 +1458,12 @@ answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max)
  * sub-sections, then `then` (what it was picked among: for an answer the
  * rest of its page, then its other confident sections; the other
  * choices; or the rest of the page for a page's list). Never a section
- * that came with none of these.
+ * that came with none of these. branch: at its end MORE lists sec's page
+ * (answer_order()).
  */
 static void
-read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
+read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
+    int branch)
 {
 	const struct guide *g = t->b->g;
 	size_t secs[BOT_QUEUE], k = 0, end = part_end(g, sec);
@@ -1396,11 +1475,13 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
 			secs[k++] = then[i];
 	t->who->nheld = 0;
 	queue_set(t, sec, secs, k);
+	t->who->rbranch = branch;
 	show_section(t, sec, 0);
 }
 
 static int	starts_with(const char *, const char *, const char **);
 static void	cmd_more(struct turn *, const char *);
+static void	branch_list(struct turn *, size_t);
 
 /* Is folded text the words of key, whole or as its first words? */
 static int
@@ -1453,6 +1534,83 @@ what_next(const char *folded)
 }
 
 /*
+ * Was sec, as the person reads it now (reader_section()), shown in the
+ * reading open or just ended: its first section, the one on screen, or
+ * one MORE showed between them? The same section read in another
+ * language before a switch was not (the text in the new one was not).
+ */
+static int
+shown_now(const struct turn *t, size_t sec)
+{
+	const struct person *w = t->who;
+	size_t r = reader_section(t, sec);
+
+	if (!w->answered)
+		return 0;
+	if (r == w->sec || r == w->rfirst)
+		return 1;
+	for (size_t i = 0; i < w->qpos && i < w->nqueue; i++)
+		if (r == w->queue[i])
+			return 1;
+	return 0;
+}
+
+/* Is sec (as the person reads it) on the page of the section just read? */
+static int
+on_page_read(const struct turn *t, size_t sec)
+{
+	const struct guide *g = t->b->g;
+	const struct person *w = t->who;
+
+	return w->answered && w->sec != GUIDE_NONE &&
+	    guide_section_page(g, reader_section(t, sec)) ==
+	    guide_section_page(g, reader_section(t, w->sec));
+}
+
+/*
+ * The page just read answers a short message's own words (hits, n: the
+ * message searched alone, decided alone): its answer is on that page,
+ * or the search is sure of another page (an answer, a page) but a
+ * section of the page read scores BOT_KEEP_SHARE of the best hit or
+ * more. Returns the index of that hit (none shown already, none for
+ * another situation than a branch being read: branch_other()), else -1.
+ * "what should we do with his accounts" after a friend's arrest is the
+ * arrest page's "Their accounts", not another page's password reset
+ * (logging into a detainee's accounts can endanger them); "and it was
+ * defaced too" after the signs of a DDoS is the same page's defacement.
+ * Never more sure than the search: a message that gets choices alone
+ * keeps none.
+ */
+static int
+page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
+    enum search_outcome alone)
+{
+	const struct guide *g = t->b->g;
+	double best = 0;
+	int k = -1;
+
+	if (n == 0 || (alone != SEARCH_ANSWER && alone != SEARCH_PAGE))
+		return -1;
+	if (on_page_read(t, hits[0].section))
+		k = alone == SEARCH_ANSWER ? 0 : -1;
+	else {
+		for (size_t i = 0; i < n; i++)
+			if (hits[i].score > best)
+				best = hits[i].score;
+		for (size_t i = 0; k < 0 && i < n; i++)
+			if (on_page_read(t, hits[i].section) &&
+			    hits[i].score >= BOT_KEEP_SHARE * best)
+				k = (int)i;
+	}
+	if (k < 0 || shown_now(t, hits[k].section) ||
+	    hits[k].score < min_score(t->b) || search_hit_refused(&hits[k]) ||
+	    (t->who->rbranch && branch_other(g, reader_section(t,
+	    hits[k].section))))
+		return -1;
+	return k;
+}
+
+/*
  * A follow-up: a short message (at most BOT_FOLLOW_WORDS of the search's
  * words; BOT_FOLLOW_BARE when it does not open as one) after a question,
  * naming none of the five subjects (no hit of its own is off its
@@ -1465,8 +1623,10 @@ what_next(const char *folded)
  * follow-up, offers choices), else the message's own. A what_next()
  * message is MORE while a reading, held choices or a numbered list are
  * open: then 1 and nothing is searched; 2 when the hits are those of
- * the search with the previous question. Sets the person's last
- * question to what was asked, *n to the hits (at most max).
+ * the search with the previous question; 3 when the page just read
+ * answers its own words (page_kept(): then hits[0] is that section, an
+ * answer, whether it opens as a follow-up or not). Sets the person's
+ * last question to what was asked, *n to the hits (at most max).
  * A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
  */
@@ -1480,12 +1640,12 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	enum search_outcome alone, d;
 	char *folded, *tokens, *both = NULL;
 	size_t m, words = 0;
-	int opens, merge, agree = 0;
+	int opens, merge, agree = 0, keep, ret = 0;
 
 	folded = fold_command(text);
 	opens = what_next(folded);
 	if (opens && (w->reading || queue_peek(b, w, &m) || w->nheld > 0 ||
-	    (w->nlisting > 0 && w->listed))) {
+	    w->rbranch || (w->nlisting > 0 && w->listed))) {
 		free(folded);
 		cmd_more(t, "");
 		return 1;
@@ -1507,6 +1667,12 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	merge = w->last_question != NULL && (opens ?
 	    words <= BOT_FOLLOW_WORDS : words <= BOT_FOLLOW_BARE &&
 	    alone != SEARCH_ANSWER && alone != SEARCH_PAGE);
+	/* Its own words keep the page just read when that page answers
+	 * them (page_kept()); then it is merged as a follow-up is. */
+	keep = w->last_question != NULL && words > 0 &&
+	    words <= BOT_FOLLOW_WORDS ? page_kept(t, hits, *n, alone) : -1;
+	if (keep >= 0)
+		merge = 1;
 	for (size_t i = 0; merge && i < *n; i++)
 		if (hits[i].off_subject)
 			merge = 0;	/* it names a subject of its own */
@@ -1522,6 +1688,14 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 		buf_addc(&q, ' ');
 		buf_adds(&q, text);
 		both = buf_detach(&q);
+	}
+	if (merge && keep >= 0) {
+		struct search_hit h = hits[keep];
+
+		memmove(hits + 1, hits, (size_t)keep * sizeof(*hits));
+		hits[0] = h;
+		ret = 3;
+	} else if (merge) {
 		m = search_query(b->s, both, qlang, mhits,
 		    max < BOT_NHITS ? max : BOT_NHITS);
 		d = search_decide(mhits, m, min_score(b));
@@ -1535,6 +1709,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 		    d == SEARCH_PAGE || (opens && d == SEARCH_CHOICES))) {
 			memcpy(hits, mhits, m * sizeof(*hits));
 			*n = m;
+			ret = 2;
 		} else {
 			free(both);
 			both = NULL;
@@ -1543,9 +1718,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	free(w->last_question);
 	w->last_question = copy_capped(both != NULL ? both : text,
 	    b->cfg->limits.max_text, &w->question_cut);
-	merge = both != NULL;
 	free(both);
-	return merge ? 2 : 0;
+	return ret;
 }
 
 /*
@@ -1751,18 +1925,19 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next, words, first;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, next, words, first;
 	enum search_outcome d;
-	int f;
+	int f, branch;
 
-	/* The section just read, if any ("and on iphone?" after it). */
-	prev = w->answered ? w->sec : GUIDE_NONE;
 	if ((f = follow_up(t, text, qlang, hits, BOT_NHITS, &n)) == 1)
 		return;
 	/* A number refers to the list on screen: a new question's answer
 	 * (or its absence) closes the old one; choices open their own. */
 	w->nlisting = 0;
-	d = search_decide(hits, n, min_score(b));
+	/* A page kept (follow_up()) answers, unless words of danger came:
+	 * then the search's own decision, as for any question. */
+	d = f == 3 && !w->danger ? SEARCH_ANSWER :
+	    search_decide(hits, n, min_score(b));
 	words = n > 0 ? hits[0].words : 0;
 	if (w->danger == DANGER_NOW) {
 		d = danger_guidance(t, text, qlang, d, hits, BOT_NHITS, &n);
@@ -1783,24 +1958,25 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	}
 	switch (d) {
 	case SEARCH_ANSWER:
-		/* A follow-up that finds only the section just read: the
+		/* A follow-up that finds only a section just read: the
 		 * guide has nothing more specific; not the same text again. */
-		if (f == 2 && hits[0].section == prev) {
+		if (f == 2 && shown_now(t, hits[0].section)) {
 			say_key(t, w->reading || queue_peek(b, w, &next) ?
 			    "follow_same_more" : "follow_same");
 			break;
 		}
 		/* The page's action parts in page order first (its steps),
 		 * then its introduction and closing part, then the other
-		 * confident sections (answer_order()). */
+		 * confident sections (answer_order()); after one branch of
+		 * a page, the parts after it, then the page's list. */
 		first = hits[0].section;
-		k = answer_order(b, &first, secs, BOT_QUEUE);
+		k = answer_order(b, &first, secs, BOT_QUEUE, &branch);
 		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
-			    !search_hit_refused(&hits[i]))
+			    !search_hit_refused(&hits[i]) && !branch)
 				secs[k++] = hits[i].section;
-		read_start(t, first, secs, k);
+		read_start(t, first, secs, k, branch);
 		break;
 	case SEARCH_PAGE:
 		offer_page(t, hits, n);
@@ -1939,6 +2115,12 @@ cmd_more(struct turn *t, const char *arg)
 	if (queue_peek(t->b, w, &sec)) {
 		w->qpos++;
 		show_section(t, reader_section(t, sec), 0);
+		return;
+	}
+	/* One branch of a page read: its other parts, to choose from. */
+	if (w->rbranch && w->rfirst != GUIDE_NONE) {
+		branch_list(t, guide_section_page(t->b->g,
+		    reader_section(t, w->rfirst)));
 		return;
 	}
 	/* The choices a danger reply held (hold_choices()). */
@@ -2145,6 +2327,40 @@ list_page(struct turn *t, size_t page)
 	say_buf(t, &m);
 }
 
+/* After one branch of a page was read (answer_order()): the page's
+ * parts not shown in that reading, numbered, to pick the one that fits
+ * (the others may be for other situations). MORE then says the list is
+ * whole: it does not read the page on from its start. */
+static void
+branch_list(struct turn *t, size_t page)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page);
+	size_t secs[BOT_LISTING], k = 0;
+	struct buf m;
+	char kb[40];
+
+	for (size_t sec = start; sec < end && k < BOT_LISTING; sec++)
+		if (section_listed(t->b, sec, end) && !shown_now(t, sec))
+			secs[k++] = sec;
+	person_reset_reading(w);
+	if (k == 0) {
+		say_key(t, "more_nothing");
+		return;
+	}
+	buf_init(&m);
+	add_line(t, &m, "branch_head", NULL);
+	w->nlisting = 0;
+	w->nmore = 0;
+	w->listed = 1;
+	for (size_t i = 0; i < k; i++)
+		add_list_entry(t, &m, secs[i], 0);
+	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
+	say_buf(t, &m);
+}
+
 /*
  * Section sec as the person reads it now: its place in their language's
  * translation of its page (guide_section_in_lang()), else sec. A list or
@@ -2167,6 +2383,7 @@ cmd_number(struct turn *t, long n)
 	struct person *w = t->who;
 	struct listing *l;
 	size_t then[BOT_QUEUE], k = 0, sec;
+	int branch = 0;
 
 	if (w->nlisting == 0) {
 		say_key(t, "number_no_list");
@@ -2198,9 +2415,12 @@ cmd_number(struct turn *t, long n)
 			if (i != (size_t)n - 1)
 				then[k++] = reader_section(t,
 				    w->listing[i].index);
-	} else
+	} else if ((branch = section_branch(g, sec) &&
+	    !section_closing(g, sec)))
+		k = branch_rest(g, sec, then, BOT_QUEUE);
+	else
 		k = page_rest(g, sec, then, BOT_QUEUE);	/* the page */
-	read_start(t, sec, then, k);
+	read_start(t, sec, then, k, branch);
 }
 
 /* The SMP question in the conversation's language, or NULL. */
@@ -2883,6 +3103,8 @@ person_reread(void *ud, const char *key, void *val)
 	w->offset = 0;
 	w->nqueue = 0;
 	w->qpos = 0;
+	w->rfirst = GUIDE_NONE;
+	w->rbranch = 0;
 	w->nlisting = 0;
 	return 0;
 }
