@@ -3115,6 +3115,8 @@ say_session(struct turn *t, enum session_ask a)
 		}
 		add_key(t, &m, t->who->proved ? "status_proved" :
 		    "fingerprint_how", NULL);
+		if (!t->who->proved && smp_question(t) != NULL)
+			add_check_me(t, &m, "status_unproved", 1);
 		break;
 	case SESSION_THEIRS:
 		if (f->their_fp != NULL) {
