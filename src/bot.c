@@ -2161,23 +2161,29 @@ add_check_me(struct turn *t, struct buf *m, const char *key, int para)
 	free(s);
 }
 
+/* The bot's fingerprint (ours) or the person's, as a paragraph of m. */
+static void
+add_fingerprint(struct turn *t, struct buf *m, int ours)
+{
+	const char *fp = ours ? t->f->our_fp : t->f->their_fp;
+	const char *v[] = { "fp", fp, NULL };
+
+	if (fp != NULL)
+		add_key(t, m, ours ? "fingerprint_ours" : "fingerprint_theirs",
+		    v);
+	else if (!ours)
+		add_key(t, m, "fingerprint_theirs_unknown", NULL);
+}
+
 static void
 cmd_fingerprint(struct turn *t, const char *arg)
 {
-	const struct bot_facts *f = t->f;
 	struct buf m;
 
 	(void)arg;
 	buf_init(&m);
-	if (f->our_fp != NULL) {
-		const char *v[] = { "fp", f->our_fp, NULL };
-		add_line(t, &m, "fingerprint_ours", v);
-	}
-	if (f->their_fp != NULL) {
-		const char *v[] = { "fp", f->their_fp, NULL };
-		add_key(t, &m, "fingerprint_theirs", v);
-	} else
-		add_key(t, &m, "fingerprint_theirs_unknown", NULL);
+	add_fingerprint(t, &m, 1);
+	add_fingerprint(t, &m, 0);
 	add_key(t, &m, t->who->verified ? "fingerprint_verified" :
 	    "fingerprint_unverified", NULL);
 	add_key(t, &m, "fingerprint_how", NULL);
@@ -3099,7 +3105,6 @@ about_session(const char *folded)
 static void
 say_session(struct turn *t, enum session_ask a)
 {
-	const struct bot_facts *f = t->f;
 	const char *q;
 	struct buf m;
 
@@ -3109,21 +3114,14 @@ say_session(struct turn *t, enum session_ask a)
 		add_checks(t, &m);
 		break;
 	case SESSION_OURS:
-		if (f->our_fp != NULL) {
-			const char *v[] = { "fp", f->our_fp, NULL };
-			add_line(t, &m, "fingerprint_ours", v);
-		}
+		add_fingerprint(t, &m, 1);
 		add_key(t, &m, t->who->proved ? "status_proved" :
 		    "fingerprint_how", NULL);
 		if (!t->who->proved && smp_question(t) != NULL)
 			add_check_me(t, &m, "status_unproved", 1);
 		break;
 	case SESSION_THEIRS:
-		if (f->their_fp != NULL) {
-			const char *v[] = { "fp", f->their_fp, NULL };
-			add_line(t, &m, "fingerprint_theirs", v);
-		} else
-			add_line(t, &m, "fingerprint_theirs_unknown", NULL);
+		add_fingerprint(t, &m, 0);
 		add_key(t, &m, t->who->verified ? "status_verified" :
 		    "status_unverified", NULL);
 		break;
