@@ -2461,23 +2461,29 @@ add_check_me(struct turn *t, struct buf *m, const char *key, int para)
 	free(s);
 }
 
+/* The bot's fingerprint (ours) or the person's, as a paragraph of m. */
+static void
+add_fingerprint(struct turn *t, struct buf *m, int ours)
+{
+	const char *fp = ours ? t->f->our_fp : t->f->their_fp;
+	const char *v[] = { "fp", fp, NULL };
+
+	if (fp != NULL)
+		add_key(t, m, ours ? "fingerprint_ours" : "fingerprint_theirs",
+		    v);
+	else if (!ours)
+		add_key(t, m, "fingerprint_theirs_unknown", NULL);
+}
+
 static void
 cmd_fingerprint(struct turn *t, const char *arg)
 {
-	const struct bot_facts *f = t->f;
 	struct buf m;
 
 	(void)arg;
 	buf_init(&m);
-	if (f->our_fp != NULL) {
-		const char *v[] = { "fp", f->our_fp, NULL };
-		add_line(t, &m, "fingerprint_ours", v);
-	}
-	if (f->their_fp != NULL) {
-		const char *v[] = { "fp", f->their_fp, NULL };
-		add_key(t, &m, "fingerprint_theirs", v);
-	} else
-		add_key(t, &m, "fingerprint_theirs_unknown", NULL);
+	add_fingerprint(t, &m, 1);
+	add_fingerprint(t, &m, 0);
 	add_key(t, &m, t->who->verified ? "fingerprint_verified" :
 	    "fingerprint_unverified", NULL);
 	add_key(t, &m, "fingerprint_how", NULL);
@@ -2507,6 +2513,18 @@ cmd_verify(struct turn *t, const char *arg)
 	bot_actions_add(t->out, BOT_SMP_START, t->peer, q);
 }
 
+/* STATUS's lines on this conversation: private, the bot's check of the
+ * person, the person's check of the bot (with the desk's question). */
+static void
+add_checks(struct turn *t, struct buf *m)
+{
+	add_line(t, m, "status_private", NULL);
+	add_line(t, m, t->who->verified ? "status_verified" :
+	    "status_unverified", NULL);
+	add_check_me(t, m, t->who->proved ? "status_proved" :
+	    "status_unproved", 0);
+}
+
 static void
 cmd_status(struct turn *t, const char *arg)
 {
@@ -2518,11 +2536,7 @@ cmd_status(struct turn *t, const char *arg)
 
 	(void)arg;
 	buf_init(&m);
-	add_line(t, &m, "status_private", NULL);
-	add_line(t, &m, t->who->verified ? "status_verified" :
-	    "status_unverified", NULL);
-	add_check_me(t, &m, t->who->proved ? "status_proved" :
-	    "status_unproved", 0);
+	add_checks(t, &m);
 	add_line(t, &m, "status_lang", v);
 	say_buf(t, &m);
 	if (b->esc != NULL) {
@@ -3308,6 +3322,130 @@ about_bot(const char *folded)
 	return 0;
 }
 
+/* What a question about this conversation's own check asks
+ * (about_session()). */
+enum session_ask {
+	SESSION_NONE = 0,
+	SESSION_STATE,		/* is this chat verified, am i verified */
+	SESSION_OURS,		/* your fingerprint, how do i verify you */
+	SESSION_THEIRS,		/* my fingerprint */
+	SESSION_BOTH,		/* this chat's fingerprints */
+	SESSION_QUESTION,	/* the desk's check question */
+};
+
+/*
+ * What folded text asks about this very conversation's check, in one
+ * language: every word is a stopword or one of [you], [you.ask],
+ * [session.*] (one letter counts for nothing). A check word
+ * ([session.state]: verified, encrypted) with a word for this chat
+ * ([session.this]), the person ([session.me]) or the bot ([you]) asks
+ * where the checks stand ("is this chat verified", "am i verified"); with
+ * "how" and the bot alone, how to check it ("how do i verify you"). A
+ * fingerprint word with the bot is the bot's ("what is your
+ * fingerprint"), with the person theirs, with both or this chat both. The
+ * question word with "what", the bot or this chat is the desk's check
+ * question ("what is the smp question"). "How do fingerprints work",
+ * "how do i verify a fingerprint", "is my whatsapp encrypted" name no
+ * party or another subject: guide questions. Every caller that answers a
+ * question asks this first; the guide loaded does not matter.
+ */
+static enum session_ask
+about_session(const char *folded)
+{
+	const struct lang_row *r;
+	const char *p, *sep = " -',.;:!?";
+	size_t n;
+
+	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
+		int you = 0, me = 0, chat = 0, state = 0, key = 0, q = 0;
+		int which = 0, how = 0, other = 0;
+
+		for (p = folded + strspn(folded, sep); *p != '\0' && !other;
+		    p += strspn(p, sep)) {
+			n = strcspn(p, sep);
+			if (n < 2)
+				;
+			else if (lang_match_in(r->code, "session.state", p, n))
+				state = 1;
+			else if (lang_match_in(r->code, "session.key", p, n))
+				key = 1;
+			else if (lang_match_in(r->code, "session.question", p,
+			    n))
+				q = 1;
+			else if (lang_match_in(r->code, "you", p, n))
+				you = 1;
+			else if (lang_match_in(r->code, "session.me", p, n))
+				me = 1;
+			else if (lang_match_in(r->code, "session.this", p, n))
+				chat = 1;
+			else if (lang_match_in(r->code, "session.which", p, n))
+				which = 1;
+			else if (lang_match_in(r->code, "session.how", p, n))
+				how = 1;
+			else if (!lang_match_in(r->code, "session.also", p, n) &&
+			    !lang_match_in(r->code, "you.ask", p, n))
+				other = !lang_is_stopword(p, n);
+			p += n;
+		}
+		if (other)
+			continue;
+		if (key && (chat || (you && me)))
+			return SESSION_BOTH;
+		if (key && you)
+			return SESSION_OURS;
+		if (key && me)
+			return SESSION_THEIRS;
+		if (q && (which || you || chat))
+			return SESSION_QUESTION;
+		if (state && how && you && !me && !chat)
+			return SESSION_OURS;
+		if (state && (you || me || chat))
+			return SESSION_STATE;
+	}
+	return SESSION_NONE;
+}
+
+/* The answer to a question about this conversation's check
+ * (about_session()): the session's own facts, short. */
+static void
+say_session(struct turn *t, enum session_ask a)
+{
+	const char *q;
+	struct buf m;
+
+	buf_init(&m);
+	switch (a) {
+	case SESSION_STATE:
+		add_checks(t, &m);
+		break;
+	case SESSION_OURS:
+		add_fingerprint(t, &m, 1);
+		add_key(t, &m, t->who->proved ? "status_proved" :
+		    "fingerprint_how", NULL);
+		if (!t->who->proved && smp_question(t) != NULL)
+			add_check_me(t, &m, "status_unproved", 1);
+		break;
+	case SESSION_THEIRS:
+		add_fingerprint(t, &m, 0);
+		add_key(t, &m, t->who->verified ? "status_verified" :
+		    "status_unverified", NULL);
+		break;
+	case SESSION_QUESTION:
+		if ((q = smp_question(t)) != NULL) {
+			const char *v[] = { "question", q, NULL };
+			add_line(t, &m, "session_question", v);
+		} else
+			add_line(t, &m, "verify_unavailable", NULL);
+		break;
+	case SESSION_BOTH:
+	case SESSION_NONE:
+		buf_release(&m);
+		cmd_fingerprint(t, "");
+		return;
+	}
+	say_buf(t, &m);
+}
+
 /* Keeps text as the question HUMAN offers to pass on (cut at max_text). */
 static void
 keep_question(struct turn *t, const char *text)
@@ -3329,6 +3467,7 @@ person_text(struct turn *t, const char *text)
 	long num;
 	size_t next;
 	int remind = 0;
+	enum session_ask sa;
 
 	if (folded[0] == '\0')
 		goto done;
@@ -3528,6 +3667,11 @@ person_text(struct turn *t, const char *text)
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
 		set_lang(w, hl, LANG_DETECTED);
 	w->danger = 0;
+	if ((sa = about_session(folded)) != SESSION_NONE) {
+		w->nheld = 0;
+		say_session(t, sa);
+		goto done;
+	}
 	if (about_bot(folded)) {
 		/* An old list held for MORE would answer another message. */
 		w->nheld = 0;
