@@ -90,22 +90,20 @@ good_with "$T/none" < /dev/null > "$T/g-none.yaml"
 run "--check: guide folder missing" 1 "" "secours: error: guide.paths: $T/none: no such folder
 secours: info: guide: 0 page(s), 0 section(s); per language (pages/sections): none
 " -- -c "$T/g-none.yaml" --check
-good_with "$T/empty" < /dev/null > "$T/g-empty.yaml"
-run_grep "--check: guide folder empty" 1 err \
-    "^secours: error: guide.paths: $T/empty: no page" \
-    -- -c "$T/g-empty.yaml" --check
-good_with "$T/file" < /dev/null > "$T/g-file.yaml"
-run_grep "--check: guide path a file" 1 err \
-    "^secours: error: guide.paths: $T/file: not a folder" \
-    -- -c "$T/g-file.yaml" --check
-good_with "$T/broken" < /dev/null > "$T/g-broken.yaml"
-run_grep "--check: only broken pages" 1 err \
-    "guide: 1 page(s) could not be loaded (see above), the rest is used: $T/broken/nul.md" \
-    -- -c "$T/g-broken.yaml" --check
-good_with "$T/mixed" < /dev/null > "$T/g-mixed.yaml"
-run_grep "--check: a broken page beside good ones is named" 0 err \
-    "^secours: warn: guide: 1 page(s) could not be loaded (see above), the rest is used: $T/mixed/zz-broken.md$" \
-    -- -c "$T/g-mixed.yaml" --check
+# check_guide NAME STATUS PATHS PATTERN: --check with guide.paths [PATHS],
+# its status and a line of stderr.
+check_guide() {
+	good_with "$3" < /dev/null > "$T/g.yaml"
+	run_grep "--check: $1" "$2" err "$4" -- -c "$T/g.yaml" --check
+}
+check_guide "guide folder empty" 1 "$T/empty" \
+    "^secours: error: guide.paths: $T/empty: no page"
+check_guide "guide path a file" 1 "$T/file" \
+    "^secours: error: guide.paths: $T/file: not a folder"
+check_guide "only broken pages" 1 "$T/broken" \
+    "guide: 1 page(s) could not be loaded (see above), the rest is used: $T/broken/nul.md"
+check_guide "a broken page beside good ones is named" 0 "$T/mixed" \
+    "^secours: warn: guide: 1 page(s) could not be loaded (see above), the rest is used: $T/mixed/zz-broken.md$"
 good_with "$SRC/replies, $T/none, $T/empty" < /dev/null > "$T/g-two.yaml"
 "$SECOURS" -c "$T/g-two.yaml" --check > /dev/null 2> "$T/got.err"
 if [ "$(grep -c '^secours: error: guide.paths: ' "$T/got.err")" = 2 ]; then
