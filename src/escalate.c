@@ -1636,6 +1636,26 @@ escalate_cancel(struct escalate *e, const char *person, time_t now,
 	return 1;
 }
 
+int
+escalate_person_stopped(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	struct esc_case *c = case_of_person(e, person);
+	struct esc_event ev;
+	char nb[32];
+
+	if (c == NULL || c->withdrawn || c->state != STORE_CLAIMED ||
+	    c->helper < 0)
+		return 0;
+	event_begin(e, &ev, out);
+	helper_note(e, out, c->helper, "esc_person_stopped",
+	    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
+	if (event_end(e, &ev, out) == -1)
+		log_warnx("escalate: case %ld: STOP not passed on (store)",
+		    c->id);
+	return 1;
+}
+
 static void
 relay_text(struct escalate *e, struct esc_case *c, const char *text,
     int danger, time_t now, struct esc_notes *out)
