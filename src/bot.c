@@ -2470,20 +2470,21 @@ consent_set_lang(struct turn *t)
 static void
 consent_desk(struct turn *t, struct buf *m)
 {
+	static const char *const off[] = { "esc_desk_closed",
+	    "esc_desk_closed_day", "esc_desk_noshift" };
 	struct esc_notes notes;
-	const char *k;
 	char key[64];
 
 	if (t->b->esc == NULL)
 		return;
 	esc_notes_init(&notes);
 	escalate_desk(t->b->esc, t->peer, turn_lang(t), t->now, &notes);
-	if (notes.n > 0 && strncmp(notes.v[0].key, "esc_desk_", 9) == 0 &&
-	    (strcmp(k = notes.v[0].key + 9, "closed") == 0 ||
-	    strcmp(k, "closed_day") == 0 || strcmp(k, "noshift") == 0)) {
-		(void)util_snprintf(key, sizeof(key), "consent_desk_%s", k);
-		add_key(t, m, key, (const char *const *)notes.v[0].vars);
-	}
+	for (size_t i = 0; notes.n > 0 && i < ARRAY_LEN(off); i++)
+		if (strcmp(notes.v[0].key, off[i]) == 0) {
+			(void)util_snprintf(key, sizeof(key), "consent_desk_%s",
+			    off[i] + strlen("esc_desk_"));
+			add_key(t, m, key, (const char *const *)notes.v[0].vars);
+		}
 	esc_notes_release(&notes);
 }
 
@@ -2522,8 +2523,6 @@ ask_consent(struct turn *t, const char *text)
 
 		(void)util_snprintf(max, sizeof(max), "%zu",
 		    t->b->cfg->limits.max_text);
-		if (m.len > 0)
-			buf_adds(&m, "\n\n");
 		add_key(t, &m, "consent_cut", vm);
 		buf_adds(&q, " [\xe2\x80\xa6]");
 	}
