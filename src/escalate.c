@@ -1636,32 +1636,17 @@ escalate_cancel(struct escalate *e, const char *person, time_t now,
 	return 1;
 }
 
-int
-escalate_person_stopped(struct escalate *e, const char *person, time_t now,
-    struct esc_notes *out)
-{
-	struct esc_case *c = case_of_person(e, person);
-	struct esc_event ev;
-	char nb[32];
-
-	if (c == NULL || c->withdrawn || c->state != STORE_CLAIMED ||
-	    c->helper < 0)
-		return 0;
-	event_begin(e, &ev, out);
-	helper_note(e, out, c->helper, "esc_person_stopped",
-	    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
-	if (event_end(e, &ev, out) == -1)
-		log_warnx("escalate: case %ld: STOP not passed on (store)",
-		    c->id);
-	return 1;
-}
-
 static void
 relay_text(struct escalate *e, struct esc_case *c, const char *text,
     int danger, time_t now, struct esc_notes *out)
 {
 	char nb[32], cur[FP_HEX + 1];
 
+	if (text == NULL) {	/* the person typed STOP */
+		helper_note(e, out, c->helper, "esc_person_stopped",
+		    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
+		return;
+	}
 	fingerprint_of(e, c->person, cur);
 	if (!person_key_ok(e, c, cur))
 		person_key_warn(e, c, cur, out, now);
@@ -1698,6 +1683,14 @@ escalate_person_text(struct escalate *e, const char *person, const char *text,
 		    NULL), 0);
 	}
 	return 1;
+}
+
+int
+escalate_person_stopped(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	return escalate_person_text(e, person, NULL, ESC_DANGER_NONE, now,
+	    out);
 }
 
 /* ---- the helper's side ---- */
