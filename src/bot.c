@@ -2258,7 +2258,6 @@ cmd_stop(struct turn *t, const char *arg)
 		char num[24];
 		const char *v[] = { "case", num, NULL };
 		char *s;
-
 		struct esc_notes notes;
 
 		(void)util_snprintf(num, sizeof(num), "%ld", n);
