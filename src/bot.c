@@ -117,6 +117,10 @@ struct person {
 					   self-harm (DANGER_SELF), else 0 */
 	int		 consent_danger; /* so did consent_text (it stays
 					   while other questions come) */
+	char		 consent_lang[BOT_LANG_MAX]; /* the language of
+					   consent_text: the case's */
+	int		 declined;	/* the last message was a NO to
+					   consent: a YES now asks it again */
 	int		 relay_warned;	/* words of danger relayed to a
 					   helper got the emergency line */
 	int		 verified;	/* the bot checked the person's key */
@@ -169,6 +173,8 @@ struct turn {
 	const struct bot_facts	*f;
 	time_t			 now;
 	struct bot_actions	*out;
+	int			 declined;	/* who->declined before
+						   this message */
 };
 
 /* Actions. */
@@ -2566,11 +2572,17 @@ cmd_stop(struct turn *t, const char *arg)
 		char num[24];
 		const char *v[] = { "case", num, NULL };
 		char *s;
+		struct esc_notes notes;
 
 		(void)util_snprintf(num, sizeof(num), "%ld", n);
 		s = phrases_render(b->p, turn_lang(t), "stop_case_open", v);
 		say(t, s);
 		free(s);
+		/* A helper talking with them hears that they stopped. */
+		esc_notes_init(&notes);
+		escalate_person_stopped(b->esc, t->peer, t->now, &notes);
+		emit_notes(t, &notes);
+		esc_notes_release(&notes);
 	}
 	/*
 	 * The private conversation stays open: ending it from here leaves
@@ -2748,6 +2760,50 @@ consent_add(struct turn *t, const char *text, int kind)
 	w->nlisting = 0;
 }
 
+/*
+ * The language the consented text is written in, as the case's (the
+ * helper answers in it): the one lang_guess() tells, else the
+ * conversation's now. A LANG typed while consent waits changes the
+ * bot's replies, not the request's language.
+ */
+static void
+consent_set_lang(struct turn *t)
+{
+	struct person *w = t->who;
+	const char *d = lang_guess(w->consent_text);
+
+	util_strlcpy(w->consent_lang, d != NULL && lang_known(t->b, d) ? d :
+	    w->lang, sizeof(w->consent_lang));
+}
+
+/*
+ * When nobody from the desk is on duty now, the line that says so and
+ * when the next shift starts (consent_desk_closed, _closed_day,
+ * _noshift: escalate_desk()'s answer, worded for the consent), added to
+ * m; nothing when someone is on duty (busy or not) or without
+ * escalation.
+ */
+static void
+consent_desk(struct turn *t, struct buf *m)
+{
+	static const char *const off[] = { "esc_desk_closed",
+	    "esc_desk_closed_day", "esc_desk_noshift" };
+	struct esc_notes notes;
+	char key[64];
+
+	if (t->b->esc == NULL)
+		return;
+	esc_notes_init(&notes);
+	escalate_desk(t->b->esc, t->peer, turn_lang(t), t->now, &notes);
+	for (size_t i = 0; notes.n > 0 && i < ARRAY_LEN(off); i++)
+		if (strcmp(notes.v[0].key, off[i]) == 0) {
+			(void)util_snprintf(key, sizeof(key), "consent_desk_%s",
+			    off[i] + strlen("esc_desk_"));
+			add_key(t, m, key, (const char *const *)notes.v[0].vars);
+		}
+	esc_notes_release(&notes);
+}
+
 /* Asks the consent question naming what is sent, to whom and how. */
 static void
 ask_consent(struct turn *t, const char *text)
@@ -2771,8 +2827,11 @@ ask_consent(struct turn *t, const char *text)
 	}
 	w->pending = PENDING_CONSENT;
 	w->consent_danger = w->danger;
-	/* A long message is sent cut: say so before it, and mark the cut. */
+	consent_set_lang(t);
+	/* Nobody on duty now: say so, and when, before the question; a long
+	 * message is sent cut: say so before it, and mark the cut. */
 	buf_init(&m);
+	consent_desk(t, &m);
 	buf_init(&q);
 	buf_adds(&q, w->consent_text);
 	if (w->consent_cut) {
@@ -2840,6 +2899,12 @@ cmd_yes(struct turn *t, const char *arg)
 	struct esc_notes notes;
 	long id;
 
+	/* A YES right after a NO to consent: they changed their mind. */
+	if (w->pending == PENDING_NONE && t->declined && b->esc != NULL &&
+	    w->last_question != NULL) {
+		cmd_human(t, "");
+		return;
+	}
 	if (w->pending != PENDING_CONSENT || b->esc == NULL) {
 		say_key(t, w->pending == PENDING_DESCRIBE ?
 		    "human_describe" : "nothing_pending");
@@ -2850,8 +2915,16 @@ cmd_yes(struct turn *t, const char *arg)
 		consent_add(t, arg, 0);
 	w->pending = PENDING_NONE;
 	esc_notes_init(&notes);
-	id = escalate_open(b->esc, t->peer, w->lang, w->consent_text,
+	id = escalate_open(b->esc, t->peer, w->consent_lang, w->consent_text,
 	    esc_danger_of(w->consent_danger), t->now, &notes);
+	/* The case is in the text's language; the person still reads
+	 * theirs. */
+	for (size_t i = 0; i < notes.n; i++)
+		if (notes.v[i].to == ESC_TO_PERSON &&
+		    strcmp(notes.v[i].jid, t->peer) == 0) {
+			free(notes.v[i].lang);
+			notes.v[i].lang = xstrdup(turn_lang(t));
+		}
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
 	if (id > 0 && arg != NULL && *arg != '\0') {
@@ -2880,6 +2953,7 @@ cmd_no(struct turn *t, const char *arg)
 		say_key(t, "nothing_pending");
 		return;
 	}
+	w->declined = w->pending == PENDING_CONSENT;
 	w->pending = PENDING_NONE;
 	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
@@ -2941,7 +3015,7 @@ static const struct command commands[] = {
 	{ "cmd.stop",		cmd_stop,	CMD_RELAY },
 	{ "cmd.lang_name",	cmd_lang,	CMD_NAME | CMD_NOLANG },
 	{ "cmd.lang",		cmd_lang,	CMD_ARG | CMD_NOLANG },
-	{ "cmd.human",		cmd_human,	0 },
+	{ "cmd.human",		cmd_human,	CMD_RELAY },
 	{ "cmd.yes",		cmd_yes,	0 },
 	{ "cmd.yes_short",	cmd_yes,	CMD_PENDING | CMD_NOLANG },
 	{ "cmd.no",		cmd_no,		0 },
@@ -3022,6 +3096,44 @@ yes_more(const char *text)
 	    strlen(f), &hl) || lang_match("cmd.yes", f, strlen(f), &hl);
 	free(f);
 	return plain ? "" : r;
+}
+
+/*
+ * The command row (cmd.yes, cmd.no) of a yes or no that is only a reply:
+ * a [consent.again] way of saying yes ("actually yes", "finalement
+ * oui"), or a yes or a no followed only by words that say it again
+ * ("yes please", "no thanks"); else NULL. *lang as lang_match.
+ */
+static const struct command *
+yes_no_reply(const char *text, const char *folded, const char **lang)
+{
+	if (lang_match("consent.again", folded, strlen(folded), lang))
+		return command_row("cmd.yes");
+	if (yes_more(text)[0] != '\0')
+		return NULL;
+	if (starts_with("cmd.yes", folded, lang))
+		return command_row("cmd.yes");
+	if (starts_with("cmd.no", folded, lang))
+		return command_row("cmd.no");
+	return NULL;
+}
+
+/* 1 if folded opens with a [consent.add] word ("also", "wait, also",
+ * "et aussi"): words to add to what consent would send. */
+static int
+adds_to_consent(const char *folded)
+{
+	char *f = xstrdup(folded), *w = f;
+	const char *lang;
+	int r;
+
+	for (const char *p = folded; *p != '\0'; p++)
+		if (strchr(",;:-", *p) == NULL)
+			*w++ = *p;
+	*w = '\0';
+	r = starts_with("consent.add", f, &lang);
+	free(f);
+	return r;
 }
 
 static int
@@ -3471,6 +3583,8 @@ person_text(struct turn *t, const char *text)
 
 	if (folded[0] == '\0')
 		goto done;
+	t->declined = w->declined;
+	w->declined = 0;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
 
 	/* A live relay: the person's words are for the helper, flagged when
@@ -3505,6 +3619,15 @@ person_text(struct turn *t, const char *text)
 		else if (starts_with("cmd.no", folded, &clang))
 			c = command_row("cmd.no");
 	}
+	/*
+	 * A yes or a no said otherwise ("actually yes", "yes please", "no
+	 * thanks") is a reply, never a question nor a description: YES and
+	 * NO answer it (a YES right after a NO asks consent again; with
+	 * nothing to answer, they name HUMAN).
+	 */
+	if (c == NULL && (c = yes_no_reply(text, folded, &clang)) != NULL)
+		arg = "";
+
 	/* "ok", "alright", "d'accord", "vale": heard, not a yes to sending
 	 * someone's words to a person, nor a description; every
 	 * acknowledgement ([cmd.ack]) or [consent.unsure] word asks the
@@ -3568,6 +3691,16 @@ person_text(struct turn *t, const char *text)
 		    DANGER_SELF : intent_danger(b->intent, text, &hl) ?
 		    DANGER_NOW : 0;
 
+		if (kind == 0 && adds_to_consent(folded)) {
+			/* "wait, also my laptop": added, and shown again. */
+			int d = w->consent_danger;
+
+			consent_add(t, text, 0);
+			ask_consent(t, w->consent_text);
+			if (d != 0)
+				w->consent_danger = d;
+			goto done;
+		}
 		if (kind == 0)
 			remind = 1;
 		else {

@@ -138,6 +138,12 @@ static const struct lang_key {
 	    .doc = "an acknowledgement (ok, d'accord, vale)" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,
 	    .doc = "ways of asking for a person" },
+	{ .name = "consent.again", .use = USE_MATCH,
+	    .doc = "a yes said again (actually yes): after a NO to consent, "
+	    "YES" },
+	{ .name = "consent.add", .use = USE_MATCH,
+	    .doc = "opens words added to what consent would send (also, "
+	    "wait)" },
 	{ .name = "follow", .use = USE_MATCH,
 	    .doc = "opens a follow-up of the last question" },
 	{ .name = "you", .use = USE_MATCH,
