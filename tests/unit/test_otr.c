@@ -1324,6 +1324,17 @@ test_late_restart(void)
 	CHECK(query_to(0, rita.full),
 	    "a clock that stepped back: not late, the query");
 	test_now += 30;
+	s0 = count_ev(&bot, OTR_EV_SECURE);
+	deliver_until_secure(s0);
+	deliver();
+	CHECK_INT(s0 + 1, count_ev(&bot, OTR_EV_SECURE), "that query re-keys");
+
+	/* Her client went offline just after (its presence said so) and
+	 * writes in clear: it left the session, not late. */
+	queue_clear();
+	otr_offline(bot.o, rita.full);
+	otr_receive(bot.o, rita.full, "back, in clear");
+	CHECK(query_to(0, rita.full), "went offline since: not late, the query");
 	deliver();
 	otr_free(rita.o);
 	rita.o = NULL;
