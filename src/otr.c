@@ -77,9 +77,10 @@
 #define SMP_WINDOW	3600	/* smp_max_attempts per this many seconds */
 #define SMP_TRACK	64
 #define AKE_WINDOW	120	/* a plaintext-only context lives this long */
-#define LATE_WINDOW	60	/* plaintext this soon after a session began,
+#define LATE_WINDOW	10	/* plaintext this soon after a session began,
 				   before any private message: written before
-				   it (late_plaintext) */
+				   it (late_plaintext); a round trip, under
+				   load too */
 #define PEERS_FACTOR	4	/* peer records: this many per live session */
 #define MAX_SEND	(64 * 1024)	/* bytes of text in one otr_send */
 #define PEER_BUCKETS	1024
@@ -1343,8 +1344,8 @@ inst_set(struct peer *p, otrl_instag_t tag, const char *full, time_t now,
 }
 
 /* The address slot of ctx's session (NULL if none). */
-static struct inst *
-inst_of(struct peer *p, const ConnContext *ctx)
+static const struct inst *
+inst_of(const struct peer *p, const ConnContext *ctx)
 {
 	int i;
 
@@ -1360,13 +1361,10 @@ inst_of(struct peer *p, const ConnContext *ctx)
 static const char *
 ctx_full(const struct peer *p, const ConnContext *ctx, const char *bare)
 {
-	int i;
+	const struct inst *in = inst_of(p, ctx);
 
-	if (p != NULL && ctx != NULL)
-		for (i = 0; i < MAX_INSTANCES; i++)
-			if (p->inst[i].full != NULL &&
-			    p->inst[i].tag == ctx->their_instance)
-				return p->inst[i].full;
+	if (in != NULL)
+		return in->full;
 	if (p != NULL && p->full != NULL)
 		return p->full;
 	return bare;
@@ -2240,26 +2238,31 @@ handshake_fresh(const struct eng *o, const struct peer *p, time_t now)
  * A plaintext that comes just after p's session began, before any private
  * message in it: the person wrote it while the handshake ran (a client
  * that lets them type meanwhile, or one slow to go private), and it
- * travelled behind the handshake. A query now would make their client
- * re-key a session that has just begun, and what either side sends while
- * the keys change is lost: the person's next question cannot be read
- * (libotr: "unreadable"). A client that left the session without a word
- * (Pidgin, for a contact not in its buddy list) has usually written in
- * it first, or does so after LATE_WINDOW; it gets the query, and so does
- * another client of the person's (from_full is not the session's).
+ * travelled behind the handshake, a round trip at most. A query now would
+ * make their client re-key a session that has just begun, and what either
+ * side sends while the keys change is lost: the person's next question
+ * cannot be read (libotr: "unreadable"). Only the session's own address
+ * counts (an instance record with the session's tag, not gone offline
+ * since: a client that went away and came back has lost the session);
+ * another client of the person's, or a session whose record was evicted,
+ * gets the query, and so does a plaintext after LATE_WINDOW or a clock
+ * that stepped back.
  */
 static int
 late_plaintext(const struct eng *o, const struct peer *p,
     const char *from_full, time_t now)
 {
+	const struct inst *in;
 	ConnContext *m, *c;
 
-	if (p->secure_at == 0 || now - p->secure_at >= LATE_WINDOW ||
+	if (p->secure_at == 0 || now < p->secure_at ||
+	    now - p->secure_at >= LATE_WINDOW ||
 	    p->heard || (m = master_of(o, p->bare)) == NULL)
 		return 0;
 	FOREACH_INSTANCE(c, m)
 		if (c->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
-		    strcmp(ctx_full(p, c, p->bare), from_full) == 0)
+		    (in = inst_of(p, c)) != NULL && !in->offline &&
+		    strcmp(in->full, from_full) == 0)
 			return 1;
 	return 0;
 }
@@ -2271,7 +2274,11 @@ late_plaintext(const struct eng *o, const struct peer *p,
  * answer to automatic messages or to our own notices (two bots would
  * loop), none while a handshake is under way (crossed handshakes stall),
  * and at most MAX_BARE bare queries in a row that no handshake followed (a
- * slow auto-responder gets a few, then nothing).
+ * slow auto-responder gets a few, then nothing). A late plaintext
+ * (late_plaintext()) gets the notice's text without the tag, which starts
+ * no re-key, up to MAX_BARE more times inside the cooldown: the person's
+ * client may have lost the session (restarted), and only that says her
+ * message was not read.
  */
 static void
 refuse(struct eng *o, struct peer *p, const char *from_full,
@@ -2291,27 +2298,37 @@ refuse(struct eng *o, struct peer *p, const char *from_full,
 		    log_peer(p->bare));
 		return;
 	}
-	if (late_plaintext(o, p, from_full, now)) {
-		/* Said once, inside the session: the plaintext was not
-		 * read (SECURE with plaintext, as after a handshake). */
-		p->plain_at = 0;
-		log_info("otr: plaintext from %s %lds after its private "
-		    "conversation began: no query (%s)", log_peer(p->bare),
-		    (long)(now - p->secure_at), p->plain_told ?
-		    "already told it was not read" : "telling it privately");
-		if (!p->plain_told) {
-			p->plain_told = 1;
-			queue_event(o, OTR_EV_SECURE, p->bare, 0, 1);
-		}
-		return;
-	}
 	/* A whitespace tag means libotr has started the handshake itself:
 	 * a query now would cross it (potr cannot cope). The handshake is
 	 * the answer; the notice says so, once per cooldown. */
 	ake = strstr(body, OTRL_MESSAGE_TAG_BASE) != NULL &&
 	    otrl_proto_whitespace_bestversion(body, &s, &e, POLICY) > 0;
-	if (ake) {
+	if (ake)
 		p->ake_seen = now;
+	if (late_plaintext(o, p, from_full, now)) {
+		/* plain_at stays: a re-key soon after (the client had lost
+		 * the session) says it was not read. */
+		out = ake ? autotext : text;
+		log_info("otr: plaintext from %s %lds after its private "
+		    "conversation began: the notice without a query (%s)",
+		    log_peer(p->bare), (long)(now - p->secure_at),
+		    p->plain_told ? "already told it was not read" :
+		    "telling it privately too");
+		if (!p->plain_told) {
+			p->plain_told = 1;
+			queue_event(o, OTR_EV_SECURE, p->bare, 0, 1);
+		}
+		if (p->refused == 0 ||
+		    now - p->refused >= o->cfg->otr.refusal_cooldown) {
+			p->refused = now;
+			p->nbare = 0;
+		} else if (p->nbare++ >= MAX_BARE)
+			return;
+		if (*out != '\0')
+			o->cb.inject(o->cb.ud, from_full, out, 0);
+		return;
+	}
+	if (ake) {
 		if ((p->refused != 0 &&
 		    now - p->refused < o->cfg->otr.refusal_cooldown) ||
 		    *autotext == '\0')
@@ -3044,7 +3061,7 @@ eng_offline(struct eng *o, const char *full)
 	 * per session address, not "the last address heard from". */
 	if ((p = peer_find(o, bare)) != NULL) {
 		ConnContext *ctx = current_ctx(o, bare, 0);
-		struct inst *cur = inst_of(p, ctx);
+		const struct inst *cur = inst_of(p, ctx);
 		int i;
 
 		for (i = 0; i < MAX_INSTANCES; i++)

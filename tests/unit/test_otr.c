@@ -75,12 +75,12 @@ struct node {
 static struct wire_msg queue[512];
 static int nqueue;
 static struct node bot, alice, helper, evil, bot2, small, mob, wide, cap,
-    fresh, crowd, dora, sbot, pa, pb, qbot, qa, lena, lou;
+    fresh, crowd, dora, sbot, pa, pb, qbot, qa, lena, lou, rita, moe;
 /* evil: the helper's account, another resource, a key that is not pinned.
  * Bodies for a bare JID go to the first node of that name. */
 static struct node *nodes[] = { &bot, &alice, &helper, &evil, &bot2, &small,
     &mob, &wide, &cap, &fresh, &crowd, &dora, &sbot, &pa, &pb, &qbot, &qa,
-    &lena, &lou };
+    &lena, &lou, &rita, &moe };
 static time_t test_now;
 static char tmproot[] = "/tmp/test_otr.XXXXXX";
 static int leaks;	/* plaintext from the bot that was neither notice nor OTR */
@@ -1122,26 +1122,40 @@ test_two_resources(void)
 	    "the laptop going offline leaves the phone's session there");
 }
 
-/* Whether a body queued since index from goes to jid in clear. */
+/* Whether a body queued since index from goes to jid with a query tag. */
 static int
-clear_to(int from, const char *jid)
+query_to(int from, const char *jid)
 {
 	int i;
 
 	for (i = from; i < nqueue; i++)
 		if (strncmp(queue[i].to, jid, strlen(jid)) == 0 &&
-		    !clear_starts(queue[i].body, "?OTR:"))
+		    strstr(queue[i].body, "?OTRv") != NULL)
 			return 1;
 	return 0;
+}
+
+/* How many bodies queued since index from go to jid as the refusal's
+ * text alone (no query tag). */
+static int
+bare_notices_to(int from, const char *jid)
+{
+	int i, n = 0;
+
+	for (i = from; i < nqueue; i++)
+		n += strncmp(queue[i].to, jid, strlen(jid)) == 0 &&
+		    strcmp(queue[i].body, REFUSAL) == 0;
+	return n;
 }
 
 /*
  * Plaintext typed while the handshake ran reaches the bot just after its
  * side of the session began. A query then made the client re-key, and its
  * next message, under the old keys, was unreadable (test_otr.py's alice,
- * under load). Now: nothing in clear, said once inside the session, and
- * the next message is read. After a private message, or LATE_WINDOW, the
- * query comes as before (the client may have left the session).
+ * under load). Now: the notice without its query tag (no re-key), said
+ * once inside the session too, and the next message is read. After a
+ * private message, or LATE_WINDOW, the query comes as before (the client
+ * may have left the session).
  */
 static void
 test_late_plaintext(void)
@@ -1170,8 +1184,10 @@ test_late_plaintext(void)
 	CHECK(ev != NULL && ev->plaintext == 1, "SECURE: plaintext not read");
 	n0 = nqueue;
 	otr_receive(bot.o, lena.full, "hello?? why no answer");
-	CHECK(nqueue == n0 && count_ev(&bot, OTR_EV_SECURE) == s0 + 1,
-	    "her late plaintext: nothing sent, no second SECURE (told)");
+	CHECK(nqueue == n0 + 1 && bare_notices_to(n0, lena.full) == 1 &&
+	    count_ev(&bot, OTR_EV_SECURE) == s0 + 1,
+	    "her late plaintext: the notice without a query, no second "
+	    "SECURE (told)");
 	deliver();
 	CHECK_INT(1, count_ev(&lena, OTR_EV_SECURE), "lena private, once");
 	CHECK_INT(0, otr_send(lena.o, "bot@example.test", "my question"),
@@ -1189,7 +1205,8 @@ test_late_plaintext(void)
 	queue_clear();
 	otr_receive(bot.o, lou.full, "typed too early");
 	otr_receive(bot.o, lou.full, "and again");
-	CHECK(!clear_to(0, lou.full), "lou's late plaintext: nothing in clear");
+	CHECK(!query_to(0, lou.full) && bare_notices_to(0, lou.full) == 2,
+	    "lou's late plaintext: the notice without a query, each time");
 	CHECK_INT(s0 + 1, count_ev(&bot, OTR_EV_SECURE),
 	    "one SECURE for both ...");
 	ev = last_ev(&bot, OTR_EV_SECURE);
@@ -1217,12 +1234,140 @@ test_late_plaintext(void)
 	deliver();
 
 	/* lena, silent in her session past LATE_WINDOW: the query too. */
-	test_now += 61;
+	test_now += 11;
 	n0 = nqueue;
 	otr_receive(bot.o, lena.full, "in clear, a minute later");
 	CHECK(nqueue > n0 && strstr(queue[nqueue - 1].body, "?OTRv23?") != NULL,
 	    "plaintext a minute after the session began: a query");
 	deliver();
+}
+
+/* Delivers one body at a time until the bot has a SECURE past s0. */
+static void
+deliver_until_secure(int s0)
+{
+	int i;
+
+	for (i = 0; i < 40 && count_ev(&bot, OTR_EV_SECURE) == s0 &&
+	    deliver_one(); i++)
+		;
+}
+
+/*
+ * s14 review, finding C: a client that restarts (same resource) loses
+ * its session, and what she writes in clear within LATE_WINDOW looked
+ * late: the bot said nothing at all. Now the notice without a query tag
+ * each time; and when her plaintext carries the whitespace tag, the
+ * re-key that follows (same key) brings SECURE saying it was not read.
+ * A clock that stepped back counts as not late. Finding D: a session
+ * whose instance record was evicted matched any address.
+ */
+static void
+test_late_restart(void)
+{
+	const struct otr_event *ev;
+	char path[512];
+	int i, n0, s0;
+	time_t t0;
+
+	node_setup(&rita, "rita@example.test", "rita@example.test/phone",
+	    "rita");
+	CHECK(node_start(&rita) == 0, "rita starts");
+	queue_clear();
+	s0 = count_ev(&bot, OTR_EV_SECURE);
+	otr_receive(bot.o, rita.full, "hello?");
+	deliver();
+	CHECK(count_ev(&bot, OTR_EV_SECURE) == s0 + 1 &&
+	    count_ev(&rita, OTR_EV_SECURE) == 1, "rita private");
+
+	/* Her client restarts, the same resource, the session lost. */
+	otr_free(rita.o);
+	rita.o = NULL;
+	queue_clear();
+	CHECK(node_start(&rita) == 0, "rita's client restarts");
+	otr_receive(bot.o, rita.full, "help they are at my door");
+	CHECK(bare_notices_to(0, rita.full) == 1 && !query_to(0, rita.full),
+	    "restarted client's plaintext: the notice, without a query");
+	otr_receive(bot.o, rita.full, "help they are at my door!!");
+	CHECK(bare_notices_to(0, rita.full) == 2,
+	    "again: the notice again, never silence");
+	queue_clear();
+
+	/* Restarted again; this time her plaintext carries the whitespace
+	 * tag: libotr re-keys with the same key. */
+	otr_free(rita.o);
+	rita.o = NULL;
+	queue_clear();
+	CHECK(node_start(&rita) == 0, "rita's client restarts again");
+	s0 = count_ev(&bot, OTR_EV_SECURE);
+	otr_receive(bot.o, rita.full, "please" TAG_BASE TAG_V2 TAG_V3);
+	CHECK(!query_to(0, rita.full), "tagged: no query of ours");
+	deliver_until_secure(s0);
+	CHECK_INT(s0 + 1, count_ev(&bot, OTR_EV_SECURE),
+	    "the re-key after a tagged plaintext: SECURE");
+	ev = last_ev(&bot, OTR_EV_SECURE);
+	CHECK(ev != NULL && ev->plaintext == 1,
+	    "... saying the plaintext was not read");
+	deliver();
+
+	/* The clock steps back after a session began: not late. */
+	test_now += 11;
+	otr_end(rita.o, "bot@example.test");
+	deliver();
+	s0 = count_ev(&bot, OTR_EV_SECURE);
+	CHECK_INT(0, otr_open(rita.o, "bot@example.test"), "rita re-opens");
+	deliver_until_secure(s0);
+	deliver();
+	queue_clear();
+	test_now -= 30;
+	otr_receive(bot.o, rita.full, "in clear, the clock stepped back");
+	CHECK(query_to(0, rita.full),
+	    "a clock that stepped back: not late, the query");
+	test_now += 30;
+	s0 = count_ev(&bot, OTR_EV_SECURE);
+	deliver_until_secure(s0);
+	deliver();
+	CHECK_INT(s0 + 1, count_ev(&bot, OTR_EV_SECURE), "that query re-keys");
+
+	/* Her client went offline just after (its presence said so) and
+	 * writes in clear: it left the session, not late. */
+	queue_clear();
+	otr_offline(bot.o, rita.full);
+	otr_receive(bot.o, rita.full, "back, in clear");
+	CHECK(query_to(0, rita.full), "went offline since: not late, the query");
+	deliver();
+	otr_free(rita.o);
+	rita.o = NULL;
+	queue_clear();
+
+	/* D: moe opens 8 sessions (8 instance tags) from one address; the
+	 * oldest session's address record is evicted. A plaintext from his
+	 * other address is not the fresh session's. */
+	node_setup(&moe, "moe@example.test", "moe@example.test/m", "moe");
+	util_snprintf(path, sizeof(path), "%s/otr.instance_tags", moe.dir);
+	t0 = test_now;
+	for (i = 0; i < 8; i++) {
+		if (moe.o != NULL) {
+			otr_free(moe.o);
+			moe.o = NULL;
+			queue_clear();
+		}
+		unlink(path);
+		test_now++;
+		CHECK(node_start(&moe) == 0 &&
+		    otr_open(moe.o, "bot@example.test") == 0, "moe opens");
+		deliver();
+	}
+	n0 = nqueue;
+	otr_receive(bot.o, "moe@example.test/other", "from my other client");
+	CHECK(query_to(n0, "moe@example.test/other"),
+	    "another address, a session's record evicted: the query");
+	otr_free(moe.o);
+	moe.o = NULL;
+	queue_clear();
+	otr_end(bot.o, "moe@example.test");
+	queue_clear();
+	test_now = t0 + 11;
 }
 
 static void
@@ -2057,6 +2202,7 @@ main(void)
 	test_two_resources();
 	test_requery();
 	test_late_plaintext();
+	test_late_restart();
 	test_two_bots();
 	test_expiry();
 	test_caps();
