@@ -27,8 +27,10 @@
  *   nothing else but plea_words, filler_words, stopwords and places
  *   (danger_where, fear_where: "at home", "dans la rue", "en casa").
  * - the writer's own arrest: arrest_self ("I was arrested", "me
- *   detuvieron"), past with an arrest_over time in its clause or an
- *   arrest_freed release; arrest_held (being held now) is danger.
+ *   detuvieron"), past with an arrest_over time in its clause (not after
+ *   arrest_since, nor with an arrest_present mark) or an arrest_freed
+ *   release in a clause with no arrest_unsure word, not asked;
+ *   arrest_held (being held now) is danger.
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").
@@ -80,7 +82,9 @@ int intent_self_harm(const struct intent *i, const char *text,
  * not as a hypothesis (danger_unless). Ask intent_danger() first: an own
  * arrest is danger when it says nothing of being over (intent_danger()
  * blanks it only with an arrest_over time in its clause, "ayer", "last
- * week", or a release anywhere, arrest_freed: "they let me go"); being
+ * week", not "since yesterday" nor with "today" or "still" anywhere, or
+ * a release told, arrest_freed: "they let me go", not "they won't let me
+ * go" nor "will they let me go?"); being
  * held now ("estoy detenido") is always danger. *lang as for
  * intent_danger(). */
 int intent_arrested(const struct intent *i, const char *text,
