@@ -2420,7 +2420,8 @@ say_danger(struct turn *t, int kind, const char *key,
 	esc_notes_init(&notes);
 	esc_notes_init(&marked);	/* a waiting case moves up first */
 	if (b->esc != NULL)
-		(void)escalate_danger(b->esc, t->peer, t->now, &marked);
+		(void)escalate_danger(b->esc, t->peer, esc_danger_of(kind),
+		    t->now, &marked);
 	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
 	if (notes.n > 0)
