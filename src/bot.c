@@ -2405,6 +2405,7 @@ say_phrase_line(struct turn *t, const char *key)
  * may follow (when the search is sure of one); 0 to someone who already
  * has a request: where it stands and the emergency line are the whole
  * reply, never an excerpt ("au secours" found the first-aid kit's page).
+ * The reading before it is closed.
  */
 static int
 say_danger(struct turn *t, int kind, const char *key,
@@ -2417,6 +2418,10 @@ say_danger(struct turn *t, int kind, const char *key,
 	struct buf m;
 
 	t->who->danger = kind;
+	/* The reply replaces what was read: MORE never goes on through the
+	 * page before it; a section or held choices that follow start
+	 * their own reading (s14-fixa). */
+	person_reset_reading(t->who);
 	esc_notes_init(&notes);
 	esc_notes_init(&marked);	/* a waiting case moves up first */
 	if (b->esc != NULL)
