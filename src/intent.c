@@ -868,7 +868,8 @@ intent_arrested(const struct intent *in, const char *text, const char **lang)
 }
 
 char *
-intent_arrested_rest(const struct intent *in, const char *text, int always)
+intent_arrested_rest(const struct intent *in, const char *text, int always,
+    size_t *own)
 {
 	const char *lang;
 	char *w;
@@ -877,6 +878,8 @@ intent_arrested_rest(const struct intent *in, const char *text, int always)
 	if (text == NULL)
 		return NULL;
 	w = words_of(text);
+	if (own != NULL)
+		*own = strlen(w);
 	if (in == NULL || (lang = arrest_blank(in, w)) == NULL)
 		return w;
 	buf_init(&b);

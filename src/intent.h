@@ -94,9 +94,10 @@ int intent_arrested(const struct intent *i, const char *text,
  * and its release, which would find the page for a friend of a detainee;
  * with the arrest_search words of its language (the police took the
  * phone) when always is set or fewer than two words besides stopwords are
- * left. New string; caller frees. */
+ * left. *own (when not NULL): how many bytes of it are the text's own
+ * words; the words the bot added follow them. New string; caller frees. */
 char *intent_arrested_rest(const struct intent *i, const char *text,
-    int always);
+    int always, size_t *own);
 /* 1 if text is only a greeting or a plea for help, with no subject. */
 int intent_plea(const struct intent *i, const char *text, const char **lang);
 

@@ -436,7 +436,7 @@ test_cases(const struct intent *in)
 		free(r);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(arrests); i++) {
-		char *r = intent_arrested_rest(in, arrests[i].text, 0);
+		char *r = intent_arrested_rest(in, arrests[i].text, 0, NULL);
 		char name[160];
 
 		(void)util_snprintf(name, sizeof(name), "arrested %d: %s",
