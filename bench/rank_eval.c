@@ -54,7 +54,7 @@
 
 #include "../tests/unit/labels.h"
 
-#define PARAMS_MAX	64
+#define PARAMS_MAX	128
 #define LINE_MAX_	4096
 
 /* The sets read, and how their lines are split. */

@@ -230,9 +230,13 @@ query(const struct target *t, const char *text, const char *lang)
 			fuzz_fail("search_decide: choices below the floor", text);
 		break;
 	case SEARCH_PAGE:
-		/* A page: close, on its subject, and the best hits agree. */
+		/* A page: close, on its subject, and the best hits agree;
+		 * with the question's key concept, unless the page has no
+		 * asks and its title names a topic of the question (search.c
+		 * page_titled(), s14-dec). */
 		if (n < 2 || hits[0].score < SEARCH_CHOICE_MIN ||
-		    hits[0].off_subject || hits[0].lacks_key)
+		    hits[0].off_subject || (hits[0].lacks_key &&
+		    (hits[0].page_p >= 0 || hits[0].title_topics == 0)))
 			fuzz_fail("search_decide: a page that is not one", text);
 		break;
 	case SEARCH_NONE:

@@ -39,6 +39,8 @@
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
+#define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score: the
+					   page read keeps it (page_kept()) */
 #define BOT_FOLLOW_BARE		2	/* ...of one that does not open as one
 					   ("and", "what about"): four words
 					   are a question of their own ("log
@@ -91,6 +93,9 @@ struct person {
 	size_t		 queue[BOT_QUEUE];
 	size_t		 nqueue;
 	size_t		 qpos;
+	size_t		 rfirst;	/* the reading's first section */
+	int		 rbranch;	/* it is a branch of its page: MORE
+					   ends with the page's list */
 	/* The last numbered list shown (TOPICS, a page, "did you mean"). */
 	struct listing	 listing[BOT_LISTING];
 	size_t		 nlisting;
@@ -112,6 +117,10 @@ struct person {
 					   self-harm (DANGER_SELF), else 0 */
 	int		 consent_danger; /* so did consent_text (it stays
 					   while other questions come) */
+	char		 consent_lang[BOT_LANG_MAX]; /* the language of
+					   consent_text: the case's */
+	int		 declined;	/* the last message was a NO to
+					   consent: a YES now asks it again */
 	int		 relay_warned;	/* words of danger relayed to a
 					   helper got the emergency line */
 	int		 verified;	/* the bot checked the person's key */
@@ -167,6 +176,8 @@ struct turn {
 	const struct bot_facts	*f;
 	time_t			 now;
 	struct bot_actions	*out;
+	int			 declined;	/* who->declined before
+						   this message */
 };
 
 /* Actions. */
@@ -404,6 +415,8 @@ person_reset_reading(struct person *w)
 	w->nqueue = 0;
 	w->qpos = 0;
 	w->nheld = 0;
+	w->rfirst = GUIDE_NONE;
+	w->rbranch = 0;
 }
 
 static void
@@ -478,6 +491,7 @@ person_get(struct bot *b, const char *jid, time_t now)
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->jid = xstrdup(jid);
+	w->rfirst = GUIDE_NONE;
 	util_strlcpy(w->lang, b->cfg->guide.default_language,
 	    sizeof(w->lang));
 	w->last = now;
@@ -729,10 +743,14 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		size_t fm = util_utf8_chars(P(t, "footer_more"));
 		size_t fn = util_utf8_chars(P(t, "footer_next"));
 		size_t fe = util_utf8_chars(P(t, "footer_end"));
+		size_t fb = w->rbranch ?
+		    util_utf8_chars(P(t, "footer_branch")) : 0;
 		size_t fp = util_utf8_chars(P(t, "footer_next_part"));
 
 		if (fp > fn)
 			fn = fp;
+		if (fb > fe)
+			fe = fb;
 		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
 	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
@@ -761,7 +779,8 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		footer = "footer_more";
 	else {
 		w->reading = 0;
-		footer = !queue_peek(b, w, &next_s) ? "footer_end" :
+		footer = !queue_peek(b, w, &next_s) ? (w->rbranch ?
+		    "footer_branch" : "footer_end") :
 		    guide_section_page(b->g, reader_section(t, next_s)) ==
 		    guide_section_page(b->g, sec) ? "footer_next_part" :
 		    "footer_next";
@@ -791,6 +810,8 @@ queue_set(struct turn *t, size_t first, const size_t *secs, size_t n)
 
 	w->nqueue = 0;
 	w->qpos = 0;
+	w->rfirst = first;
+	w->rbranch = 0;
 	for (size_t i = 0; i < n && w->nqueue < BOT_QUEUE; i++) {
 		const char *s = section_text(t->b, secs[i]);
 		int dup = s[0] == '\0' || strcmp(s, ftext) == 0;
@@ -1348,22 +1369,84 @@ section_closing(const struct guide *g, size_t sec)
 	    text_names(guide_section_text(g, sec), "cmd.human", 1);
 }
 
+/* Does sec's heading open with a condition ([branch.if]: "If the police
+ * took your device", "Si vous avez cliqué"): advice for one branch of its
+ * page's situation, not for the others? */
+static int
+section_branch(const struct guide *g, size_t sec)
+{
+	const char *h = guide_section_heading(g, sec), *lang;
+	char *f;
+	int r;
+
+	if (h == NULL || sec == guide_page_first_section(g,
+	    guide_section_page(g, sec)))
+		return 0;
+	f = lang_fold(h);
+	r = f != NULL && lang_match("branch.if", f, strcspn(f, " ,.:;!?'"),
+	    &lang);
+	free(f);
+	return r;
+}
+
+/* Is sec a part of its page for another situation than a branch just
+ * read: another branch (section_branch()) or advice for before
+ * ([section.prevent])? answer_order() reads none after a branch. */
+static int
+branch_other(const struct guide *g, size_t sec)
+{
+	const char *h = guide_section_heading(g, sec);
+
+	return !section_closing(g, sec) && (section_branch(g, sec) ||
+	    (h != NULL && text_names(h, "section.prevent", 0)));
+}
+
+/* After sec, one branch of its page: the parts after it that are not for
+ * another situation (branch_other()) and its closing part, in page
+ * order, into secs (at most max). Returns how many. */
+static size_t
+branch_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
+{
+	size_t page = guide_section_page(g, sec), k = 0;
+	size_t end = guide_page_first_section(g, page) +
+	    guide_page_nsections(g, page);
+
+	for (size_t s = part_end(g, sec); s < end && k < max;) {
+		if (branch_other(g, s)) {
+			s = part_end(g, s);	/* and its parts */
+			continue;
+		}
+		secs[k++] = s++;
+	}
+	return k;
+}
+
 /*
  * The reading of an answer: the section shown first (*first, the best
  * hit, unless its text points "above" ([pointer.above]: "the steps
  * above") at parts not shown: then the page's first action part that
  * does not), and after it, into secs (at most max), the page's action
  * parts in page order, then its introduction, then its closing part
- * (section_closing()). Returns how many.
+ * (section_closing()). Returns how many. A first section that is one
+ * branch (section_branch(): "If the police took your device") reads on
+ * only forward, through the parts that are not for another situation
+ * (branch_other()), and the closing part: the
+ * other parts may be for another situation (erasing a lost phone from
+ * afar), so *branch is set, and MORE then lists the page to choose from,
+ * instead of going on to other sections.
  */
 static size_t
-answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max)
+answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max,
+    int *branch)
 {
 	const struct guide *g = b->g;
 	size_t page = guide_section_page(g, *first), k = 0;
 	size_t start = guide_page_first_section(g, page);
 	size_t end = start + guide_page_nsections(g, page);
 
+	if ((*branch = section_branch(g, *first) &&
+	    !section_closing(g, *first)))
+		return branch_rest(g, *first, secs, max);
 	if (text_names(section_text(b, *first), "pointer.above", 0))
 		for (size_t s = start; s < end; s++)
 			if (!section_intro(g, s) && !section_closing(g, s) &&
@@ -1388,10 +1471,12 @@ answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max)
  * sub-sections, then `then` (what it was picked among: for an answer the
  * rest of its page, then its other confident sections; the other
  * choices; or the rest of the page for a page's list). Never a section
- * that came with none of these.
+ * that came with none of these. branch: at its end MORE lists sec's page
+ * (answer_order()).
  */
 static void
-read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
+read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
+    int branch)
 {
 	const struct guide *g = t->b->g;
 	size_t secs[BOT_QUEUE], k = 0, end = part_end(g, sec);
@@ -1403,11 +1488,13 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n)
 			secs[k++] = then[i];
 	t->who->nheld = 0;
 	queue_set(t, sec, secs, k);
+	t->who->rbranch = branch;
 	show_section(t, sec, 0);
 }
 
 static int	starts_with(const char *, const char *, const char **);
 static void	cmd_more(struct turn *, const char *);
+static void	branch_list(struct turn *, size_t);
 
 /* Is folded text the words of key, whole or as its first words? */
 static int
@@ -1460,6 +1547,83 @@ what_next(const char *folded)
 }
 
 /*
+ * Was sec, as the person reads it now (reader_section()), shown in the
+ * reading open or just ended: its first section, the one on screen, or
+ * one MORE showed between them? The same section read in another
+ * language before a switch was not (the text in the new one was not).
+ */
+static int
+shown_now(const struct turn *t, size_t sec)
+{
+	const struct person *w = t->who;
+	size_t r = reader_section(t, sec);
+
+	if (!w->answered)
+		return 0;
+	if (r == w->sec || r == w->rfirst)
+		return 1;
+	for (size_t i = 0; i < w->qpos && i < w->nqueue; i++)
+		if (r == w->queue[i])
+			return 1;
+	return 0;
+}
+
+/* Is sec (as the person reads it) on the page of the section just read? */
+static int
+on_page_read(const struct turn *t, size_t sec)
+{
+	const struct guide *g = t->b->g;
+	const struct person *w = t->who;
+
+	return w->answered && w->sec != GUIDE_NONE &&
+	    guide_section_page(g, reader_section(t, sec)) ==
+	    guide_section_page(g, reader_section(t, w->sec));
+}
+
+/*
+ * The page just read answers a short message's own words (hits, n: the
+ * message searched alone, decided alone): its answer is on that page,
+ * or the search is sure of another page (an answer, a page) but a
+ * section of the page read scores BOT_KEEP_SHARE of the best hit or
+ * more. Returns the index of that hit (none shown already, none for
+ * another situation than a branch being read: branch_other()), else -1.
+ * "what should we do with his accounts" after a friend's arrest is the
+ * arrest page's "Their accounts", not another page's password reset
+ * (logging into a detainee's accounts can endanger them); "and it was
+ * defaced too" after the signs of a DDoS is the same page's defacement.
+ * Never more sure than the search: a message that gets choices alone
+ * keeps none.
+ */
+static int
+page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
+    enum search_outcome alone)
+{
+	const struct guide *g = t->b->g;
+	double best = 0;
+	int k = -1;
+
+	if (n == 0 || (alone != SEARCH_ANSWER && alone != SEARCH_PAGE))
+		return -1;
+	if (on_page_read(t, hits[0].section))
+		k = alone == SEARCH_ANSWER ? 0 : -1;
+	else {
+		for (size_t i = 0; i < n; i++)
+			if (hits[i].score > best)
+				best = hits[i].score;
+		for (size_t i = 0; k < 0 && i < n; i++)
+			if (on_page_read(t, hits[i].section) &&
+			    hits[i].score >= BOT_KEEP_SHARE * best)
+				k = (int)i;
+	}
+	if (k < 0 || shown_now(t, hits[k].section) ||
+	    hits[k].score < min_score(t->b) || search_hit_refused(&hits[k]) ||
+	    (t->who->rbranch && branch_other(g, reader_section(t,
+	    hits[k].section))))
+		return -1;
+	return k;
+}
+
+/*
  * A follow-up: a short message (at most BOT_FOLLOW_WORDS of the search's
  * words; BOT_FOLLOW_BARE when it does not open as one) after a question,
  * naming none of the five subjects (no hit of its own is off its
@@ -1472,8 +1636,10 @@ what_next(const char *folded)
  * follow-up, offers choices), else the message's own. A what_next()
  * message is MORE while a reading, held choices or a numbered list are
  * open: then 1 and nothing is searched; 2 when the hits are those of
- * the search with the previous question. Sets the person's last
- * question to what was asked, *n to the hits (at most max).
+ * the search with the previous question; 3 when the page just read
+ * answers its own words (page_kept(): then hits[0] is that section, an
+ * answer, whether it opens as a follow-up or not). Sets the person's
+ * last question to what was asked, *n to the hits (at most max).
  * A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
  */
@@ -1487,12 +1653,12 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	enum search_outcome alone, d;
 	char *folded, *tokens, *both = NULL;
 	size_t m, words = 0;
-	int opens, merge, agree = 0;
+	int opens, merge, agree = 0, keep, ret = 0;
 
 	folded = fold_command(text);
 	opens = what_next(folded);
 	if (opens && (w->reading || queue_peek(b, w, &m) || w->nheld > 0 ||
-	    (w->nlisting > 0 && w->listed))) {
+	    w->rbranch || (w->nlisting > 0 && w->listed))) {
 		free(folded);
 		cmd_more(t, "");
 		return 1;
@@ -1514,6 +1680,12 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	merge = w->last_question != NULL && (opens ?
 	    words <= BOT_FOLLOW_WORDS : words <= BOT_FOLLOW_BARE &&
 	    alone != SEARCH_ANSWER && alone != SEARCH_PAGE);
+	/* Its own words keep the page just read when that page answers
+	 * them (page_kept()); then it is merged as a follow-up is. */
+	keep = w->last_question != NULL && words > 0 &&
+	    words <= BOT_FOLLOW_WORDS ? page_kept(t, hits, *n, alone) : -1;
+	if (keep >= 0)
+		merge = 1;
 	for (size_t i = 0; merge && i < *n; i++)
 		if (hits[i].off_subject)
 			merge = 0;	/* it names a subject of its own */
@@ -1529,6 +1701,14 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 		buf_addc(&q, ' ');
 		buf_adds(&q, text);
 		both = buf_detach(&q);
+	}
+	if (merge && keep >= 0) {
+		struct search_hit h = hits[keep];
+
+		memmove(hits + 1, hits, (size_t)keep * sizeof(*hits));
+		hits[0] = h;
+		ret = 3;
+	} else if (merge) {
 		m = search_query(b->s, both, qlang, mhits,
 		    max < BOT_NHITS ? max : BOT_NHITS);
 		d = search_decide(mhits, m, min_score(b));
@@ -1542,6 +1722,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 		    d == SEARCH_PAGE || (opens && d == SEARCH_CHOICES))) {
 			memcpy(hits, mhits, m * sizeof(*hits));
 			*n = m;
+			ret = 2;
 		} else {
 			free(both);
 			both = NULL;
@@ -1550,9 +1731,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	free(w->last_question);
 	w->last_question = copy_capped(both != NULL ? both : text,
 	    b->cfg->limits.max_text, &w->question_cut);
-	merge = both != NULL;
 	free(both);
-	return merge ? 2 : 0;
+	return ret;
 }
 
 /*
@@ -1778,18 +1958,19 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, prev, next, words, first;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, next, words, first;
 	enum search_outcome d;
-	int f;
+	int f, branch;
 
-	/* The section just read, if any ("and on iphone?" after it). */
-	prev = w->answered ? w->sec : GUIDE_NONE;
 	if ((f = follow_up(t, text, qlang, hits, BOT_NHITS, &n)) == 1)
 		return;
 	/* A number refers to the list on screen: a new question's answer
 	 * (or its absence) closes the old one; choices open their own. */
 	w->nlisting = 0;
-	d = search_decide(hits, n, min_score(b));
+	/* A page kept (follow_up()) answers, unless words of danger came:
+	 * then the search's own decision, as for any question. */
+	d = f == 3 && !w->danger ? SEARCH_ANSWER :
+	    search_decide(hits, n, min_score(b));
 	words = n > 0 ? hits[0].words : 0;
 	if (w->danger == DANGER_NOW) {
 		d = danger_guidance(t, text, qlang, d, hits, BOT_NHITS, &n);
@@ -1810,24 +1991,25 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	}
 	switch (d) {
 	case SEARCH_ANSWER:
-		/* A follow-up that finds only the section just read: the
+		/* A follow-up that finds only a section just read: the
 		 * guide has nothing more specific; not the same text again. */
-		if (f == 2 && hits[0].section == prev) {
+		if (f == 2 && shown_now(t, hits[0].section)) {
 			say_key(t, w->reading || queue_peek(b, w, &next) ?
 			    "follow_same_more" : "follow_same");
 			break;
 		}
 		/* The page's action parts in page order first (its steps),
 		 * then its introduction and closing part, then the other
-		 * confident sections (answer_order()). */
+		 * confident sections (answer_order()); after one branch of
+		 * a page, the parts after it, then the page's list. */
 		first = hits[0].section;
-		k = answer_order(b, &first, secs, BOT_QUEUE);
+		k = answer_order(b, &first, secs, BOT_QUEUE, &branch);
 		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
-			    !search_hit_refused(&hits[i]))
+			    !search_hit_refused(&hits[i]) && !branch)
 				secs[k++] = hits[i].section;
-		read_start(t, first, secs, k);
+		read_start(t, first, secs, k, branch);
 		break;
 	case SEARCH_PAGE:
 		offer_page(t, hits, n);
@@ -1853,6 +2035,7 @@ explain:
 /* Commands. */
 
 static void	say_phrase_line(struct turn *, const char *);
+static void	say_request_then(struct turn *, const char *);
 static int	has_request(const struct turn *);
 static void	keep_question(struct turn *, const char *);
 
@@ -1895,6 +2078,13 @@ has_request(const struct turn *t)
 static void
 say_request(struct turn *t)
 {
+	say_request_then(t, "danger_queue");
+}
+
+/* Where the request stands, then key (with {line} and {crisis}). */
+static void
+say_request_then(struct turn *t, const char *key)
+{
 	struct esc_notes notes;
 
 	esc_notes_init(&notes);
@@ -1902,7 +2092,7 @@ say_request(struct turn *t)
 	    &notes);
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
-	say_phrase_line(t, "danger_queue");
+	say_phrase_line(t, key);
 }
 
 /*
@@ -1967,6 +2157,12 @@ cmd_more(struct turn *t, const char *arg)
 	if (queue_peek(t->b, w, &sec)) {
 		w->qpos++;
 		show_section(t, reader_section(t, sec), 0);
+		return;
+	}
+	/* One branch of a page read: its other parts, to choose from. */
+	if (w->rbranch && w->rfirst != GUIDE_NONE) {
+		branch_list(t, guide_section_page(t->b->g,
+		    reader_section(t, w->rfirst)));
 		return;
 	}
 	/* The choices a danger reply held (hold_choices()). */
@@ -2173,6 +2369,40 @@ list_page(struct turn *t, size_t page)
 	say_buf(t, &m);
 }
 
+/* After one branch of a page was read (answer_order()): the page's
+ * parts not shown in that reading, numbered, to pick the one that fits
+ * (the others may be for other situations). MORE then says the list is
+ * whole: it does not read the page on from its start. */
+static void
+branch_list(struct turn *t, size_t page)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page);
+	size_t secs[BOT_LISTING], k = 0;
+	struct buf m;
+	char kb[40];
+
+	for (size_t sec = start; sec < end && k < BOT_LISTING; sec++)
+		if (section_listed(t->b, sec, end) && !shown_now(t, sec))
+			secs[k++] = sec;
+	person_reset_reading(w);
+	if (k == 0) {
+		say_key(t, "more_nothing");
+		return;
+	}
+	buf_init(&m);
+	add_line(t, &m, "branch_head", NULL);
+	w->nlisting = 0;
+	w->nmore = 0;
+	w->listed = 1;
+	for (size_t i = 0; i < k; i++)
+		add_list_entry(t, &m, secs[i], 0);
+	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
+	say_buf(t, &m);
+}
+
 /*
  * Section sec as the person reads it now: its place in their language's
  * translation of its page (guide_section_in_lang()), else sec. A list or
@@ -2195,6 +2425,7 @@ cmd_number(struct turn *t, long n)
 	struct person *w = t->who;
 	struct listing *l;
 	size_t then[BOT_QUEUE], k = 0, sec;
+	int branch = 0;
 
 	if (w->nlisting == 0) {
 		say_key(t, "number_no_list");
@@ -2226,9 +2457,12 @@ cmd_number(struct turn *t, long n)
 			if (i != (size_t)n - 1)
 				then[k++] = reader_section(t,
 				    w->listing[i].index);
-	} else
+	} else if ((branch = section_branch(g, sec) &&
+	    !section_closing(g, sec)))
+		k = branch_rest(g, sec, then, BOT_QUEUE);
+	else
 		k = page_rest(g, sec, then, BOT_QUEUE);	/* the page */
-	read_start(t, sec, then, k);
+	read_start(t, sec, then, k, branch);
 }
 
 /* The SMP question in the conversation's language, or NULL. */
@@ -2269,23 +2503,29 @@ add_check_me(struct turn *t, struct buf *m, const char *key, int para)
 	free(s);
 }
 
+/* The bot's fingerprint (ours) or the person's, as a paragraph of m. */
+static void
+add_fingerprint(struct turn *t, struct buf *m, int ours)
+{
+	const char *fp = ours ? t->f->our_fp : t->f->their_fp;
+	const char *v[] = { "fp", fp, NULL };
+
+	if (fp != NULL)
+		add_key(t, m, ours ? "fingerprint_ours" : "fingerprint_theirs",
+		    v);
+	else if (!ours)
+		add_key(t, m, "fingerprint_theirs_unknown", NULL);
+}
+
 static void
 cmd_fingerprint(struct turn *t, const char *arg)
 {
-	const struct bot_facts *f = t->f;
 	struct buf m;
 
 	(void)arg;
 	buf_init(&m);
-	if (f->our_fp != NULL) {
-		const char *v[] = { "fp", f->our_fp, NULL };
-		add_line(t, &m, "fingerprint_ours", v);
-	}
-	if (f->their_fp != NULL) {
-		const char *v[] = { "fp", f->their_fp, NULL };
-		add_key(t, &m, "fingerprint_theirs", v);
-	} else
-		add_key(t, &m, "fingerprint_theirs_unknown", NULL);
+	add_fingerprint(t, &m, 1);
+	add_fingerprint(t, &m, 0);
 	add_key(t, &m, t->who->verified ? "fingerprint_verified" :
 	    "fingerprint_unverified", NULL);
 	add_key(t, &m, "fingerprint_how", NULL);
@@ -2315,6 +2555,18 @@ cmd_verify(struct turn *t, const char *arg)
 	bot_actions_add(t->out, BOT_SMP_START, t->peer, q);
 }
 
+/* STATUS's lines on this conversation: private, the bot's check of the
+ * person, the person's check of the bot (with the desk's question). */
+static void
+add_checks(struct turn *t, struct buf *m)
+{
+	add_line(t, m, "status_private", NULL);
+	add_line(t, m, t->who->verified ? "status_verified" :
+	    "status_unverified", NULL);
+	add_check_me(t, m, t->who->proved ? "status_proved" :
+	    "status_unproved", 0);
+}
+
 static void
 cmd_status(struct turn *t, const char *arg)
 {
@@ -2326,11 +2578,7 @@ cmd_status(struct turn *t, const char *arg)
 
 	(void)arg;
 	buf_init(&m);
-	add_line(t, &m, "status_private", NULL);
-	add_line(t, &m, t->who->verified ? "status_verified" :
-	    "status_unverified", NULL);
-	add_check_me(t, &m, t->who->proved ? "status_proved" :
-	    "status_unproved", 0);
+	add_checks(t, &m);
 	add_line(t, &m, "status_lang", v);
 	say_buf(t, &m);
 	if (b->esc != NULL) {
@@ -2360,11 +2608,17 @@ cmd_stop(struct turn *t, const char *arg)
 		char num[24];
 		const char *v[] = { "case", num, NULL };
 		char *s;
+		struct esc_notes notes;
 
 		(void)util_snprintf(num, sizeof(num), "%ld", n);
 		s = phrases_render(b->p, turn_lang(t), "stop_case_open", v);
 		say(t, s);
 		free(s);
+		/* A helper talking with them hears that they stopped. */
+		esc_notes_init(&notes);
+		escalate_person_stopped(b->esc, t->peer, t->now, &notes);
+		emit_notes(t, &notes);
+		esc_notes_release(&notes);
 	}
 	/*
 	 * The private conversation stays open: ending it from here leaves
@@ -2418,11 +2672,13 @@ esc_danger_of(int kind)
 	    ESC_DANGER_NOW : ESC_DANGER_NONE;
 }
 
-/* Says phrase key with {line}: the emergency line (danger_line). */
+/* Says phrase key with {line}: the emergency line (danger_line), and
+ * {crisis}: how to find a crisis line (crisis_line). */
 static void
 say_phrase_line(struct turn *t, const char *key)
 {
-	const char *v[] = { "line", P(t, "danger_line"), NULL };
+	const char *v[] = { "line", P(t, "danger_line"), "crisis",
+	    P(t, "crisis_line"), NULL };
 	char *s = phrases_render(t->b->p, turn_lang(t), key, v);
 
 	say(t, s);
@@ -2450,7 +2706,8 @@ say_danger(struct turn *t, int kind, const char *key,
 	struct bot *b = t->b;
 	struct esc_notes notes, marked;
 	char *desk = NULL, *s;
-	const char *v[] = { "desk", "", "line", P(t, "danger_line"), NULL };
+	const char *v[] = { "desk", "", "line", P(t, "danger_line"),
+	    "crisis", P(t, "crisis_line"), NULL };
 	struct buf m;
 
 	t->who->danger = kind;
@@ -2545,6 +2802,50 @@ consent_add(struct turn *t, const char *text, int kind)
 	w->nlisting = 0;
 }
 
+/*
+ * The language the consented text is written in, as the case's (the
+ * helper answers in it): the one lang_guess() tells, else the
+ * conversation's now. A LANG typed while consent waits changes the
+ * bot's replies, not the request's language.
+ */
+static void
+consent_set_lang(struct turn *t)
+{
+	struct person *w = t->who;
+	const char *d = lang_guess(w->consent_text);
+
+	util_strlcpy(w->consent_lang, d != NULL && lang_known(t->b, d) ? d :
+	    w->lang, sizeof(w->consent_lang));
+}
+
+/*
+ * When nobody from the desk is on duty now, the line that says so and
+ * when the next shift starts (consent_desk_closed, _closed_day,
+ * _noshift: escalate_desk()'s answer, worded for the consent), added to
+ * m; nothing when someone is on duty (busy or not) or without
+ * escalation.
+ */
+static void
+consent_desk(struct turn *t, struct buf *m)
+{
+	static const char *const off[] = { "esc_desk_closed",
+	    "esc_desk_closed_day", "esc_desk_noshift" };
+	struct esc_notes notes;
+	char key[64];
+
+	if (t->b->esc == NULL)
+		return;
+	esc_notes_init(&notes);
+	escalate_desk(t->b->esc, t->peer, turn_lang(t), t->now, &notes);
+	for (size_t i = 0; notes.n > 0 && i < ARRAY_LEN(off); i++)
+		if (strcmp(notes.v[0].key, off[i]) == 0) {
+			(void)util_snprintf(key, sizeof(key), "consent_desk_%s",
+			    off[i] + strlen("esc_desk_"));
+			add_key(t, m, key, (const char *const *)notes.v[0].vars);
+		}
+	esc_notes_release(&notes);
+}
+
 /* Asks the consent question naming what is sent, to whom and how. */
 static void
 ask_consent(struct turn *t, const char *text)
@@ -2568,8 +2869,11 @@ ask_consent(struct turn *t, const char *text)
 	}
 	w->pending = PENDING_CONSENT;
 	w->consent_danger = w->danger;
-	/* A long message is sent cut: say so before it, and mark the cut. */
+	consent_set_lang(t);
+	/* Nobody on duty now: say so, and when, before the question; a long
+	 * message is sent cut: say so before it, and mark the cut. */
 	buf_init(&m);
+	consent_desk(t, &m);
 	buf_init(&q);
 	buf_adds(&q, w->consent_text);
 	if (w->consent_cut) {
@@ -2637,6 +2941,12 @@ cmd_yes(struct turn *t, const char *arg)
 	struct esc_notes notes;
 	long id;
 
+	/* A YES right after a NO to consent: they changed their mind. */
+	if (w->pending == PENDING_NONE && t->declined && b->esc != NULL &&
+	    w->last_question != NULL) {
+		cmd_human(t, "");
+		return;
+	}
 	if (w->pending != PENDING_CONSENT || b->esc == NULL) {
 		say_key(t, w->pending == PENDING_DESCRIBE ?
 		    "human_describe" : "nothing_pending");
@@ -2647,8 +2957,16 @@ cmd_yes(struct turn *t, const char *arg)
 		consent_add(t, arg, 0);
 	w->pending = PENDING_NONE;
 	esc_notes_init(&notes);
-	id = escalate_open(b->esc, t->peer, w->lang, w->consent_text,
+	id = escalate_open(b->esc, t->peer, w->consent_lang, w->consent_text,
 	    esc_danger_of(w->consent_danger), t->now, &notes);
+	/* The case is in the text's language; the person still reads
+	 * theirs. */
+	for (size_t i = 0; i < notes.n; i++)
+		if (notes.v[i].to == ESC_TO_PERSON &&
+		    strcmp(notes.v[i].jid, t->peer) == 0) {
+			free(notes.v[i].lang);
+			notes.v[i].lang = xstrdup(turn_lang(t));
+		}
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
 	if (id > 0 && arg != NULL && *arg != '\0') {
@@ -2660,7 +2978,7 @@ cmd_yes(struct turn *t, const char *arg)
 		free(s);
 	}
 	if (w->consent_danger == DANGER_SELF)
-		say_key(t, "self_harm_queue");
+		say_phrase_line(t, "self_harm_queue");
 	else if (w->consent_danger)
 		say_phrase_line(t, "danger_queue");
 	util_strfreezero(w->consent_text);
@@ -2677,6 +2995,7 @@ cmd_no(struct turn *t, const char *arg)
 		say_key(t, "nothing_pending");
 		return;
 	}
+	w->declined = w->pending == PENDING_CONSENT;
 	w->pending = PENDING_NONE;
 	util_strfreezero(w->consent_text);
 	w->consent_text = NULL;
@@ -2738,7 +3057,7 @@ static const struct command commands[] = {
 	{ "cmd.stop",		cmd_stop,	CMD_RELAY },
 	{ "cmd.lang_name",	cmd_lang,	CMD_NAME | CMD_NOLANG },
 	{ "cmd.lang",		cmd_lang,	CMD_ARG | CMD_NOLANG },
-	{ "cmd.human",		cmd_human,	0 },
+	{ "cmd.human",		cmd_human,	CMD_RELAY },
 	{ "cmd.yes",		cmd_yes,	0 },
 	{ "cmd.yes_short",	cmd_yes,	CMD_PENDING | CMD_NOLANG },
 	{ "cmd.no",		cmd_no,		0 },
@@ -2819,6 +3138,44 @@ yes_more(const char *text)
 	    strlen(f), &hl) || lang_match("cmd.yes", f, strlen(f), &hl);
 	free(f);
 	return plain ? "" : r;
+}
+
+/*
+ * The command row (cmd.yes, cmd.no) of a yes or no that is only a reply:
+ * a [consent.again] way of saying yes ("actually yes", "finalement
+ * oui"), or a yes or a no followed only by words that say it again
+ * ("yes please", "no thanks"); else NULL. *lang as lang_match.
+ */
+static const struct command *
+yes_no_reply(const char *text, const char *folded, const char **lang)
+{
+	if (lang_match("consent.again", folded, strlen(folded), lang))
+		return command_row("cmd.yes");
+	if (yes_more(text)[0] != '\0')
+		return NULL;
+	if (starts_with("cmd.yes", folded, lang))
+		return command_row("cmd.yes");
+	if (starts_with("cmd.no", folded, lang))
+		return command_row("cmd.no");
+	return NULL;
+}
+
+/* 1 if folded opens with a [consent.add] word ("also", "wait, also",
+ * "et aussi"): words to add to what consent would send. */
+static int
+adds_to_consent(const char *folded)
+{
+	char *f = xstrdup(folded), *w = f;
+	const char *lang;
+	int r;
+
+	for (const char *p = folded; *p != '\0'; p++)
+		if (strchr(",;:-", *p) == NULL)
+			*w++ = *p;
+	*w = '\0';
+	r = starts_with("consent.add", f, &lang);
+	free(f);
+	return r;
 }
 
 static int
@@ -2915,6 +3272,8 @@ person_reread(void *ud, const char *key, void *val)
 	w->offset = 0;
 	w->nqueue = 0;
 	w->qpos = 0;
+	w->rfirst = GUIDE_NONE;
+	w->rbranch = 0;
 	w->nlisting = 0;
 	return 0;
 }
@@ -3118,6 +3477,130 @@ about_bot(const char *folded)
 	return 0;
 }
 
+/* What a question about this conversation's own check asks
+ * (about_session()). */
+enum session_ask {
+	SESSION_NONE = 0,
+	SESSION_STATE,		/* is this chat verified, am i verified */
+	SESSION_OURS,		/* your fingerprint, how do i verify you */
+	SESSION_THEIRS,		/* my fingerprint */
+	SESSION_BOTH,		/* this chat's fingerprints */
+	SESSION_QUESTION,	/* the desk's check question */
+};
+
+/*
+ * What folded text asks about this very conversation's check, in one
+ * language: every word is a stopword or one of [you], [you.ask],
+ * [session.*] (one letter counts for nothing). A check word
+ * ([session.state]: verified, encrypted) with a word for this chat
+ * ([session.this]), the person ([session.me]) or the bot ([you]) asks
+ * where the checks stand ("is this chat verified", "am i verified"); with
+ * "how" and the bot alone, how to check it ("how do i verify you"). A
+ * fingerprint word with the bot is the bot's ("what is your
+ * fingerprint"), with the person theirs, with both or this chat both. The
+ * question word with "what", the bot or this chat is the desk's check
+ * question ("what is the smp question"). "How do fingerprints work",
+ * "how do i verify a fingerprint", "is my whatsapp encrypted" name no
+ * party or another subject: guide questions. Every caller that answers a
+ * question asks this first; the guide loaded does not matter.
+ */
+static enum session_ask
+about_session(const char *folded)
+{
+	const struct lang_row *r;
+	const char *p, *sep = " -',.;:!?";
+	size_t n;
+
+	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
+		int you = 0, me = 0, chat = 0, state = 0, key = 0, q = 0;
+		int which = 0, how = 0, other = 0;
+
+		for (p = folded + strspn(folded, sep); *p != '\0' && !other;
+		    p += strspn(p, sep)) {
+			n = strcspn(p, sep);
+			if (n < 2)
+				;
+			else if (lang_match_in(r->code, "session.state", p, n))
+				state = 1;
+			else if (lang_match_in(r->code, "session.key", p, n))
+				key = 1;
+			else if (lang_match_in(r->code, "session.question", p,
+			    n))
+				q = 1;
+			else if (lang_match_in(r->code, "you", p, n))
+				you = 1;
+			else if (lang_match_in(r->code, "session.me", p, n))
+				me = 1;
+			else if (lang_match_in(r->code, "session.this", p, n))
+				chat = 1;
+			else if (lang_match_in(r->code, "session.which", p, n))
+				which = 1;
+			else if (lang_match_in(r->code, "session.how", p, n))
+				how = 1;
+			else if (!lang_match_in(r->code, "session.also", p, n) &&
+			    !lang_match_in(r->code, "you.ask", p, n))
+				other = !lang_is_stopword(p, n);
+			p += n;
+		}
+		if (other)
+			continue;
+		if (key && (chat || (you && me)))
+			return SESSION_BOTH;
+		if (key && you)
+			return SESSION_OURS;
+		if (key && me)
+			return SESSION_THEIRS;
+		if (q && (which || you || chat))
+			return SESSION_QUESTION;
+		if (state && how && you && !me && !chat)
+			return SESSION_OURS;
+		if (state && (you || me || chat))
+			return SESSION_STATE;
+	}
+	return SESSION_NONE;
+}
+
+/* The answer to a question about this conversation's check
+ * (about_session()): the session's own facts, short. */
+static void
+say_session(struct turn *t, enum session_ask a)
+{
+	const char *q;
+	struct buf m;
+
+	buf_init(&m);
+	switch (a) {
+	case SESSION_STATE:
+		add_checks(t, &m);
+		break;
+	case SESSION_OURS:
+		add_fingerprint(t, &m, 1);
+		add_key(t, &m, t->who->proved ? "status_proved" :
+		    "fingerprint_how", NULL);
+		if (!t->who->proved && smp_question(t) != NULL)
+			add_check_me(t, &m, "status_unproved", 1);
+		break;
+	case SESSION_THEIRS:
+		add_fingerprint(t, &m, 0);
+		add_key(t, &m, t->who->verified ? "status_verified" :
+		    "status_unverified", NULL);
+		break;
+	case SESSION_QUESTION:
+		if ((q = smp_question(t)) != NULL) {
+			const char *v[] = { "question", q, NULL };
+			add_line(t, &m, "session_question", v);
+		} else
+			add_line(t, &m, "verify_unavailable", NULL);
+		break;
+	case SESSION_BOTH:
+	case SESSION_NONE:
+		buf_release(&m);
+		cmd_fingerprint(t, "");
+		return;
+	}
+	say_buf(t, &m);
+}
+
 /* Keeps text as the question HUMAN offers to pass on (cut at max_text). */
 static void
 keep_question(struct turn *t, const char *text)
@@ -3139,9 +3622,12 @@ person_text(struct turn *t, const char *text)
 	long num;
 	size_t next;
 	int remind = 0;
+	enum session_ask sa;
 
 	if (folded[0] == '\0')
 		goto done;
+	t->declined = w->declined;
+	w->declined = 0;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
 
 	/* A live relay: the person's words are for the helper, flagged when
@@ -3176,6 +3662,15 @@ person_text(struct turn *t, const char *text)
 		else if (starts_with("cmd.no", folded, &clang))
 			c = command_row("cmd.no");
 	}
+	/*
+	 * A yes or a no said otherwise ("actually yes", "yes please", "no
+	 * thanks") is a reply, never a question nor a description: YES and
+	 * NO answer it (a YES right after a NO asks consent again; with
+	 * nothing to answer, they name HUMAN).
+	 */
+	if (c == NULL && (c = yes_no_reply(text, folded, &clang)) != NULL)
+		arg = "";
+
 	/* "ok", "alright", "d'accord", "vale": heard, not a yes to sending
 	 * someone's words to a person, nor a description; every
 	 * acknowledgement ([cmd.ack]) or [consent.unsure] word asks the
@@ -3239,6 +3734,16 @@ person_text(struct turn *t, const char *text)
 		    DANGER_SELF : intent_danger(b->intent, text, &hl) ?
 		    DANGER_NOW : 0;
 
+		if (kind == 0 && adds_to_consent(folded)) {
+			/* "wait, also my laptop": added, and shown again. */
+			int d = w->consent_danger;
+
+			consent_add(t, text, 0);
+			ask_consent(t, w->consent_text);
+			if (d != 0)
+				w->consent_danger = d;
+			goto done;
+		}
 		if (kind == 0)
 			remind = 1;
 		else {
@@ -3296,6 +3801,24 @@ person_text(struct turn *t, const char *text)
 		}
 		goto done;
 	}
+	/* Distress with no subject ("I can't do this anymore", "j'en peux
+	 * plus"): exhaustion, despair, maybe self-harm. A gentle check-in
+	 * with the crisis line and HUMAN for these very words, never a
+	 * section; with a request waiting, where it stands and the crisis
+	 * line (self_harm_queue). */
+	if (intent_distress(b->intent, text, &hl)) {
+		follow_lang(t, hl);
+		w->nlisting = 0;
+		w->nheld = 0;
+		if (has_request(t))
+			say_request_then(t, "self_harm_queue");
+		else {
+			keep_question(t, text);
+			say_phrase_line(t, b->esc != NULL ? "distress_ask" :
+			    "distress_ask_offline");
+		}
+		goto done;
+	}
 	/* Fear with no subject ("j'ai peur", "tengo miedo") or a threat the
 	 * writer makes ("I'm going to hurt him"): a gentle question and
 	 * HUMAN, never a section found through "afraid" or "hurt". */
@@ -3320,6 +3843,11 @@ person_text(struct turn *t, const char *text)
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
 		set_lang(w, hl, LANG_DETECTED);
 	w->danger = 0;
+	if ((sa = about_session(folded)) != SESSION_NONE) {
+		w->nheld = 0;
+		say_session(t, sa);
+		goto done;
+	}
 	if (about_bot(folded)) {
 		/* An old list held for MORE would answer another message. */
 		w->nheld = 0;

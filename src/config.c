@@ -70,6 +70,7 @@ struct ctx {
 	size_t		 nmarks, capmarks;
 	unsigned char	*visited;	/* one byte per node: aliases */
 	size_t		 nnodes;
+	int		 flags;		/* CONFIG_* of config_load_opts() */
 };
 
 enum ktype {
@@ -498,6 +499,10 @@ p_passfile(struct ctx *c, const struct key *k, yaml_node_t *n, const char *s,
 	char *pw;
 	size_t len;
 
+	/* --status and the like never log in: the file is not their business
+	 * (nor, often, readable by whoever runs them). */
+	if (c->flags & CONFIG_NO_PASSWORD)
+		return;
 	if ((pw = util_read_file(s, PASSWORD_FILE_MAX, &len)) == NULL) {
 		problem(c, n, "cannot read %s '%s': %s", k->name, log_vis(s),
 		    strerror(errno));
@@ -1380,6 +1385,12 @@ config_init(struct config *cfg)
 int
 config_load(const char *path, struct config *cfg, FILE *errs)
 {
+	return config_load_opts(path, cfg, errs, 0);
+}
+
+int
+config_load_opts(const char *path, struct config *cfg, FILE *errs, int flags)
+{
 	struct ctx c;
 	char *text;
 	size_t len;
@@ -1394,6 +1405,7 @@ config_load(const char *path, struct config *cfg, FILE *errs)
 	memset(&c, 0, sizeof(c));
 	c.path = path;
 	c.cfg = cfg;
+	c.flags = flags;
 	load_document(&c, (const unsigned char *)text, len);
 	free(text);
 

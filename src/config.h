@@ -142,6 +142,13 @@ void config_init(struct config *cfg);
 int config_load(const char *path, struct config *cfg, FILE *errs);
 void config_release(struct config *cfg);
 
+#define CONFIG_NO_PASSWORD	0x1	/* config_load_opts(): see there */
+/* config_load() with flags: CONFIG_NO_PASSWORD leaves password_file unread
+ * and account.password NULL when it is the source (modes that never log in,
+ * such as --status). */
+int config_load_opts(const char *path, struct config *cfg, FILE *errs,
+    int flags);
+
 /* Finds a configured helper by bare JID (case-insensitive). Borrowed. */
 const struct config_helper *config_helper_find(const struct config *cfg,
     const char *bare_jid);

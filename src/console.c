@@ -1,23 +1,31 @@
 /*
  * console: --ask and --console, the conversation engine on a terminal. The
- * session is taken as encrypted and unverified; escalation is unreachable.
+ * session is taken as encrypted and unverified. The escalation machine is
+ * the real one, on a throwaway store, with every helper of the rota taken
+ * as online: what the person reads (the danger reply's line on the desk,
+ * HUMAN, consent) is what the bot says; helpers' messages are not shown.
  */
 #include "ac-config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bot.h"
 #include "config.h"
 #include "console.h"
+#include "duty.h"
+#include "escalate.h"
 #include "guide.h"
 #include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "phrases.h"
 #include "search.h"
+#include "store.h"
 #include "util.h"
 
 #define CONSOLE_PEER		"console"
@@ -30,14 +38,79 @@ struct console {
 	struct phrases	*p;
 	struct lexicon	*lx;
 	struct bot	*b;
+	struct store	*st;	/* in dir, removed at the end */
+	struct duty	*du;
+	struct escalate	*esc;
+	char		 dir[64];
 	int		 nmsg;	/* messages printed in this turn */
 	int		 explain;
 };
+
+/* Removes the throwaway state directory and its files. */
+static void
+console_rmdir(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[512];
+
+	if (dir[0] == '\0' || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    util_snprintf(path, sizeof(path), "%s/%s", dir,
+		    e->d_name) != -1)
+			(void)unlink(path);
+	closedir(d);
+	(void)rmdir(dir);
+}
+
+/* Every helper is taken as online with the pinned key: the console shows
+ * what the bot says while the rota's helpers are there. */
+static int
+console_reach(void *ud, const char *bare)
+{
+	(void)ud;
+	(void)bare;
+	return ESC_SECURE;
+}
+
+/*
+ * The escalation machine the daemon builds (escalate.c, the rota of cfg),
+ * on a store in a new temporary directory: one path for what the person
+ * reads. NULL (and a warning) if the store cannot be made: then the
+ * bot's replies without escalation.
+ */
+static struct escalate *
+console_escalation(struct console *c, const struct config *cfg)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct esc_env env;
+
+	if (tmp == NULL || tmp[0] == '\0')
+		tmp = "/tmp";
+	if (util_snprintf(c->dir, sizeof(c->dir), "%s/secours-console.XXXXXX",
+	    tmp) == -1 || mkdtemp(c->dir) == NULL ||
+	    (c->st = store_open(c->dir)) == NULL ||
+	    (c->du = duty_new(cfg)) == NULL) {
+		fprintf(stderr, "secours: no temporary store for the console: "
+		    "HUMAN and the desk's lines are not shown as the bot says "
+		    "them\n");
+		return NULL;
+	}
+	memset(&env, 0, sizeof(env));
+	env.reach = console_reach;
+	return escalate_new(cfg, c->st, c->du, &env);
+}
 
 static void
 console_release(struct console *c)
 {
 	bot_free(c->b);
+	escalate_free(c->esc);
+	store_close(c->st);
+	duty_free(c->du);
+	console_rmdir(c->dir);
 	search_free(c->s);
 	guide_free(c->g);
 	phrases_free(c->p);
@@ -82,7 +155,9 @@ console_init(struct console *c, const struct config *cfg,
 	(void)lexicon_load_dir(c->lx, cfg->guide.data_dir);
 	c->s = search_new_lex(c->g, c->lx);
 	(void)search_set_default_lang(c->s, dl);
-	c->b = bot_new(cfg, c->g, c->s, c->p, NULL, NULL);
+	if (rc == 0)
+		c->esc = console_escalation(c, cfg);
+	c->b = bot_new(cfg, c->g, c->s, c->p, c->esc, NULL);
 	if (o != NULL) {
 		bot_set_explain(c->b, o->explain);
 		c->explain = o->explain;
@@ -97,7 +172,9 @@ static void
 console_print(struct console *c, struct bot_actions *a, FILE *out)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		if (a->v[i].type != BOT_SAY || a->v[i].text == NULL)
+		if (a->v[i].type != BOT_SAY || a->v[i].text == NULL ||
+		    a->v[i].peer == NULL ||
+		    strcmp(a->v[i].peer, CONSOLE_PEER) != 0)
 			continue;
 		if (c->nmsg++ > 0)
 			fprintf(out, "%s\n", CONSOLE_SEPARATOR);
@@ -282,7 +359,7 @@ console_ask(const struct config *cfg, const struct console_opts *o,
 		return 1;
 	}
 	bot_actions_init(&a);
-	console_turn(&c, question, 0, &a, out);
+	console_turn(&c, question, time(NULL), &a, out);
 	bot_actions_release(&a);
 	console_release(&c);
 	return fflush(out) == 0 ? 0 : 1;
@@ -296,7 +373,7 @@ console_run(const struct config *cfg, const struct console_opts *o,
 	struct bot_actions a;
 	char line[CONSOLE_LINE_MAX];
 	int echo = !isatty(fileno(in));
-	time_t now = 0;
+	time_t now = time(NULL);
 
 	if (console_init(&c, cfg, o) < 0) {
 		console_release(&c);

@@ -35,6 +35,7 @@
 #include "otr.h"
 #include "phrases.h"
 #include "search.h"
+#include "sources.h"
 #include "status.h"
 #include "store.h"
 #include "util.h"
@@ -1332,60 +1333,6 @@ escalation_setup(struct daemon *d)
 		return -1;
 	d->esc = escalation_new(d);
 	return d->esc == NULL ? -1 : 0;
-}
-
-/*
- * The guide pages of cfg's guide paths, the bot's phrases and lexicon from
- * its data directory, and the search index: all four, or nothing (-1,
- * logged). Used at start and on reload. Without the phrases the bot would
- * send raw keys, so they are required whatever the guide is.
- */
-static int
-sources_load(const struct config *cfg, struct guide **gp,
-    struct phrases **pp, struct lexicon **lxp, struct search **sp)
-{
-	const char *lang = cfg->guide.default_language;
-	struct guide *g = guide_new();
-	struct phrases *p = phrases_new();
-	struct lexicon *lx;
-	int n = 0;
-
-	for (size_t i = 0; i < cfg->guide.npaths; i++) {
-		int k = guide_load_dir(g, cfg->guide.paths[i], lang);
-
-		if (k == -1) {
-			log_error("cannot read guide directory %s",
-			    log_vis(cfg->guide.paths[i]));
-			guide_free(g);
-			phrases_free(p);
-			return -1;
-		}
-		n += k;
-	}
-	log_info("guide: %d page(s), %zu section(s)", n, guide_nsections(g));
-	/* Without the desk's own pages, questions about the bot ("how do I
-	 * verify your fingerprint") find some other chat's sections. */
-	if (n > 0 && guide_desk_pages(g) == 0)
-		log_warnx("guide: no page about this desk (a file named %s."
-		    "LANG.md, as in the shipped replies/ folder): questions "
-		    "about the bot, its key or how to reach a person will get "
-		    "other pages' sections; keep replies/ (or its %s pages) "
-		    "in guide.paths", GUIDE_DESK_STEM, GUIDE_DESK_STEM);
-	if (phrases_load_required(p, cfg->guide.data_dir) == -1) {
-		log_error("cannot start without the bot's phrases; set the "
-		    "data directory with --datadir or SECOURS_DATADIR");
-		guide_free(g);
-		phrases_free(p);
-		return -1;
-	}
-	lx = lexicon_new();
-	(void)lexicon_load_dir(lx, cfg->guide.data_dir);
-	*gp = g;
-	*pp = p;
-	*lxp = lx;
-	*sp = search_new_lex(g, lx);
-	(void)search_set_default_lang(*sp, lang);
-	return 0;
 }
 
 static int

@@ -1659,6 +1659,11 @@ relay_text(struct escalate *e, struct esc_case *c, const char *text,
 {
 	char nb[32], cur[FP_HEX + 1];
 
+	if (text == NULL) {	/* the person typed STOP */
+		helper_note(e, out, c->helper, "esc_person_stopped",
+		    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
+		return;
+	}
 	fingerprint_of(e, c->person, cur);
 	if (!person_key_ok(e, c, cur))
 		person_key_warn(e, c, cur, out, now);
@@ -1697,6 +1702,14 @@ escalate_person_text(struct escalate *e, const char *person, const char *text,
 		    NULL), 0);
 	}
 	return 1;
+}
+
+int
+escalate_person_stopped(struct escalate *e, const char *person, time_t now,
+    struct esc_notes *out)
+{
+	return escalate_person_text(e, person, NULL, ESC_DANGER_NONE, now,
+	    out);
 }
 
 /* ---- the helper's side ---- */

@@ -152,6 +152,11 @@ void escalate_status(struct escalate *e, const char *person,
  * Returns 1 if a note was added, else 0. */
 int escalate_handoff_status(struct escalate *e, const char *person,
     time_t now, struct esc_notes *out);
+/* The person typed STOP (the bot forgot its side of the conversation):
+ * the helper who claimed their case is told; it stays open. 1 if there
+ * was such a helper, else 0 and no note. */
+int escalate_person_stopped(struct escalate *e, const char *person,
+    time_t now, struct esc_notes *out);
 /* CANCEL: withdraws the person's case (helper told if it was offered).
  * If the store refuses the close, the person hears "esc_cancel_failed",
  * the case is hidden from the helpers at once (also across a restart) and

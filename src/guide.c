@@ -97,6 +97,8 @@ struct guide {
 	struct anchor	*anchors;	/* links to pages not loaded yet */
 	size_t		 nanchors;
 	size_t		 acap;
+	char		**failed;	/* *.md files that were skipped */
+	size_t		  nfailed;
 };
 
 /* Front matter values, as read. */
@@ -171,6 +173,9 @@ guide_free(struct guide *g)
 		free(g->anchors[i].text);
 	}
 	free(g->anchors);
+	for (i = 0; i < g->nfailed; i++)
+		free(g->failed[i]);
+	free(g->failed);
 	for (i = 0; i < g->nsecs; i++) {
 		free(g->secs[i].heading);
 		free(g->secs[i].path);
@@ -2436,6 +2441,11 @@ load_dir(struct guide *g, const char *dir, const char *default_lang,
 			} else if (guide_load_file(g, path.s,
 			    default_lang) == 0)
 				loaded++;
+			else {
+				g->failed = xrealloc(g->failed,
+				    (g->nfailed + 1) * sizeof(*g->failed));
+				g->failed[g->nfailed++] = xstrdup(path.s);
+			}
 		}
 		buf_release(&path);
 		free(names[i]);
@@ -2464,6 +2474,18 @@ size_t
 guide_nsections(const struct guide *g)
 {
 	return g->nsecs;
+}
+
+size_t
+guide_nfailed(const struct guide *g)
+{
+	return g->nfailed;
+}
+
+const char *
+guide_failed_path(const struct guide *g, size_t i)
+{
+	return i < g->nfailed ? g->failed[i] : NULL;
 }
 
 const char *

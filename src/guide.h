@@ -80,6 +80,11 @@ int guide_load_buffer(struct guide *g, const char *name, const char *data,
  * page's consecutive), the guide holds. */
 size_t guide_npages(const struct guide *g);
 size_t guide_nsections(const struct guide *g);
+/* The *.md files guide_load_dir() found but could not load (unreadable,
+ * too big, not a page; each warned about), in the order met: how many, and
+ * the i-th one's path (NULL past the end). Borrowed. */
+size_t guide_nfailed(const struct guide *g);
+const char *guide_failed_path(const struct guide *g, size_t i);
 
 /* All strings below are borrowed: valid until guide_free(). */
 const char *guide_page_title(const struct guide *g, size_t page);

@@ -42,6 +42,7 @@ enum list {
 	L_UNSURE,
 	L_SINCE,
 	L_PRESENT,
+	L_DISTRESS,
 	L_COUNT,
 };
 
@@ -75,6 +76,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_UNSURE] = "arrest_unsure",
 	[L_SINCE] = "arrest_since",
 	[L_PRESENT] = "arrest_present",
+	[L_DISTRESS] = "distress_words",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -821,8 +823,16 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 	return buf_detach(&b);
 }
 
-int
-intent_fear(const struct intent *in, const char *text, const char **lang)
+/*
+ * A feeling with no subject: a phrase of list l (fear_words,
+ * distress_words) and nothing else but plea, filler and stop words, a
+ * place or a time (danger_where, fear_where: "at home", "anymore") and the
+ * other feelings ("I'm scared and I can't take it anymore"). The one test
+ * of intent_fear() and intent_distress().
+ */
+static int
+feeling_alone(const struct intent *in, enum list l, const char *text,
+    const char **lang)
 {
 	const char *found = NULL;
 	char *w;
@@ -831,8 +841,10 @@ intent_fear(const struct intent *in, const char *text, const char **lang)
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
-	blank_all(in, L_FEAR, w, &found);
+	blank_all(in, l, w, &found);
 	if (found != NULL) {
+		blank_all(in, L_FEAR, w, NULL);
+		blank_all(in, L_DISTRESS, w, NULL);
 		blank_all(in, L_PLEA, w, NULL);
 		blank_all(in, L_FILLER, w, NULL);
 		/* Where it is felt is no subject for the guide ("I feel
@@ -847,6 +859,19 @@ intent_fear(const struct intent *in, const char *text, const char **lang)
 		*lang = found;
 	free(w);
 	return yes;
+}
+
+int
+intent_fear(const struct intent *in, const char *text, const char **lang)
+{
+	return feeling_alone(in, L_FEAR, text, lang);
+}
+
+int
+intent_distress(const struct intent *in, const char *text,
+    const char **lang)
+{
+	return feeling_alone(in, L_DISTRESS, text, lang);
 }
 
 int

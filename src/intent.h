@@ -26,6 +26,9 @@
  *   a threat the writer makes ("I'm going to hurt him"): fear_words, with
  *   nothing else but plea_words, filler_words, stopwords and places
  *   (danger_where, fear_where: "at home", "dans la rue", "en casa").
+ * - distress with no subject: "I can't do this anymore", "j'en peux
+ *   plus", "ya no aguanto más" (distress_words), with nothing else but
+ *   what fear allows beside it (and fear words).
  * - the writer's own arrest: arrest_self ("I was arrested", "me
  *   detuvieron"), past with an arrest_over time in its clause (not after
  *   arrest_since, nor with an arrest_present mark) or an arrest_freed
@@ -73,6 +76,14 @@ char *intent_danger_rest(const struct intent *i, const char *text,
 /* 1 if text says only that its writer is afraid (or will hurt someone):
  * no subject to search. *lang as for intent_danger(). */
 int intent_fear(const struct intent *i, const char *text, const char **lang);
+/* 1 if text says only that its writer can't go on (distress_words: "I
+ * can't do this anymore", "j'en peux plus", "ya no aguanto más"), with
+ * nothing else but what intent_fear() allows beside it: no subject to
+ * search ("...on my old laptop, it's too slow" has one). Exhaustion,
+ * despair or maybe self-harm: ask intent_self_harm() first. *lang as for
+ * intent_danger(). */
+int intent_distress(const struct intent *i, const char *text,
+    const char **lang);
 /* 1 if text says its writer may hurt or kill themselves. *lang as for
  * intent_danger(). */
 int intent_self_harm(const struct intent *i, const char *text,

@@ -138,6 +138,12 @@ static const struct lang_key {
 	    .doc = "an acknowledgement (ok, d'accord, vale)" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,
 	    .doc = "ways of asking for a person" },
+	{ .name = "consent.again", .use = USE_MATCH,
+	    .doc = "a yes said again (actually yes): after a NO to consent, "
+	    "YES" },
+	{ .name = "consent.add", .use = USE_MATCH,
+	    .doc = "opens words added to what consent would send (also, "
+	    "wait)" },
 	{ .name = "follow", .use = USE_MATCH,
 	    .doc = "opens a follow-up of the last question" },
 	{ .name = "you", .use = USE_MATCH,
@@ -238,6 +244,28 @@ static const struct lang_key {
 	    "lists answers it more (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
+	{ .name = "session.this", .use = USE_MATCH,
+	    .doc = "words naming this conversation (chat, cette, esta): "
+	    "a question of this session's check (bot.c about_session())" },
+	{ .name = "session.me", .use = USE_MATCH,
+	    .doc = "the person writing (my, am, mon, mi) in a question of "
+	    "this session's check" },
+	{ .name = "session.state", .use = USE_MATCH,
+	    .doc = "a session's check or privacy (verified, chiffree, "
+	    "cifrado)" },
+	{ .name = "session.key", .use = USE_MATCH,
+	    .doc = "a key's fingerprint (fingerprint, empreinte, huella)" },
+	{ .name = "session.question", .use = USE_MATCH,
+	    .doc = "the desk's check question (question, pregunta)" },
+	{ .name = "session.which", .use = USE_MATCH,
+	    .doc = "asks which (what, quelle, cual): with a question word, "
+	    "the desk's question" },
+	{ .name = "session.how", .use = USE_MATCH,
+	    .doc = "asks how (how, comment, como): with a check word and "
+	    "a [you] word, how to check the bot" },
+	{ .name = "session.also", .use = USE_MATCH,
+	    .doc = "other words such a question may hold (smp, show, tell, "
+	    "yet)" },
 };
 
 struct entry {

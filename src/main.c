@@ -22,9 +22,14 @@
 #include "console.h"
 #include "daemon.h"
 #include "fpr.h"
+#include "guide.h"
 #include "lang.h"
+#include "lexicon.h"
 #include "log.h"
 #include "otr.h"
+#include "phrases.h"
+#include "search.h"
+#include "sources.h"
 #include "status.h"
 #include "util.h"
 
@@ -206,15 +211,47 @@ load(const char *path, struct config *cfg)
 	return 0;
 }
 
+/* The languages' words from the data directory: the daemon cannot start
+ * without them. 0 or -1 (logged). */
 static int
-run_check(const char *path)
+languages_load(const char *data_dir)
+{
+	if (lang_load_dir(data_dir) == -1) {
+		log_error("cannot start without the languages' words; set the "
+		    "data directory with --datadir or SECOURS_DATADIR");
+		return -1;
+	}
+	return 0;
+}
+
+/* --check: the file, then what the daemon loads at its start (the guide,
+ * phrases, languages), through the same functions, so that it fails where
+ * the start would. The guide's summary and warnings go to standard error. */
+static int
+run_check(const char *path, int verbose, const char *data_dir)
 {
 	struct config cfg;
-	int rc;
+	struct guide *g = NULL;
+	struct phrases *p = NULL;
+	struct lexicon *lx = NULL;
+	struct search *s = NULL;
+	int rc = 1;
 
-	rc = load(path, &cfg) == 0 ? 0 : 1;
-	if (rc == 0)
-		printf("configuration OK\n");
+	if (load(path, &cfg) == -1)
+		goto out;
+	cfg.guide.data_dir = data_dir;
+	(void)log_init(level_raise(LOGL_INFO, verbose), NULL);
+	if (languages_load(data_dir) == -1)
+		goto out;
+	if (sources_load(&cfg, &g, &p, &lx, &s) == -1)
+		goto out;
+	printf("configuration OK\n");
+	rc = 0;
+	search_free(s);
+	guide_free(g);
+	phrases_free(p);
+	lexicon_free(lx);
+out:
 	config_release(&cfg);
 	return rc;
 }
@@ -250,7 +287,8 @@ run_status(const char *path)
 	struct config cfg;
 	int rc = 1;
 
-	if (load(path, &cfg) == 0)
+	/* No password: --status reads a file, it does not log in. */
+	if (config_load_opts(path, &cfg, stderr, CONFIG_NO_PASSWORD) == 0)
 		rc = status_print(cfg.state_dir, time(NULL), stdout, stderr);
 	config_release(&cfg);
 	return rc;
@@ -350,11 +388,9 @@ run_daemon(const char *path, int allow_root, int verbose,
 	signal(SIGPIPE, SIG_IGN);
 	log_info("%s starting as %s", PACKAGE_STRING,
 	    log_vis(cfg.account.jid));
-	if (lang_load_dir(data_dir) == -1) {
-		log_error("cannot start without the languages' words; set the "
-		    "data directory with --datadir or SECOURS_DATADIR");
+	if (languages_load(data_dir) == -1)
 		rc = 1;
-	} else
+	else
 		rc = daemon_run(&cfg);
 	log_info("%s stopped", PACKAGE_NAME);
 	config_release(&cfg);
@@ -443,7 +479,7 @@ main(int argc, char *argv[])
 
 	switch (mode) {
 	case MODE_CHECK:
-		rc = run_check(path);
+		rc = run_check(path, verbose, data_dir_find(datadir));
 		break;
 	case MODE_FINGERPRINT:
 		rc = run_fingerprint(path, verbose);

@@ -1625,8 +1625,9 @@ op_inject(void *od, const char *acct, const char *proto, const char *user,
 		log_debug("otr: could not send to %s", log_peer(user));
 }
 
-/* A person's key links them across restarts (the JID hash key changes):
- * logged only with log.show_jids. Helpers' keys are in the config. The
+/* A person's key is as personal as their JID, and more lasting: it names
+ * their device and links them across restarts (the JID hash key changes).
+ * So it is logged only with log.show_jids, which covers both. Helpers' keys are in the config. The
  * human form is made only when it is shown (two a handshake otherwise,
  * 40 sprintf calls for a line that hides it). fp NULL: "?". */
 static const char *
@@ -1634,7 +1635,7 @@ key_for_log(const struct eng *o, const char *bare, const unsigned char *fp,
     char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN])
 {
 	if (!log_shows_jids() && config_helper_find(o->cfg, bare) == NULL)
-		return "(hidden: log.show_jids is off)";
+		return "(a person's key: logged only with log.show_jids)";
 	if (fp == NULL)
 		return "?";
 	otrl_privkey_hash_to_human(human, fp);

@@ -62,6 +62,7 @@ static struct {
 	double	match_share;
 	double	page_far, page_share, page_carry;
 	double	w_links;
+	double	page_alone, page_titled, page_rival_share;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
@@ -247,6 +248,19 @@ static struct {
 	.page_carry = 0.6,	/* nor when its sections carry under this
 				   share of the question's topics (0: off;
 				   s13-dpage) */
+	.page_alone = 0.1,	/* a page without asks that no other page
+				   shares the three best hits with is
+				   offered from this coverage
+				   (page_cover(); 0: off; s14-dec) */
+	.page_titled = 1,	/* a page without asks whose title names a
+				   topic of the question is offered though
+				   it lacks its key concept or carries few
+				   of its topics (0: off; s14-dec) */
+	.page_rival_share = 0.1,	/* nor, under the bar, when another
+				   page among the three best has this much
+				   more of its sections carrying a topic of
+				   the question (page_weak(); 0: off;
+				   s14-dec) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -312,6 +326,9 @@ static struct {
 #define PAGE_FAR	(rank_params.page_far)
 #define PAGE_SHARE	(rank_params.page_share)
 #define PAGE_CARRY	(rank_params.page_carry)
+#define PAGE_ALONE	(rank_params.page_alone)
+#define PAGE_TITLED	(rank_params.page_titled)
+#define PAGE_RIVAL_SHARE	(rank_params.page_rival_share)
 #define PRIOR_HITS	10	/* hits ranked when the prior is on, however
 				   few the caller asks for */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
@@ -5036,18 +5053,53 @@ page_hits(const struct search_hit *hits, size_t n)
 	return same;
 }
 
-/* The tests of page_fits() but the agreement: the best hit is close
+static int page_within(const struct search_hit *, size_t, double);
+
+/* Is the best hit's page one without asks whose title names a topic
+ * concept of the question (search_hit.title_topics; PAGE_TITLED)? Then
+ * the page is about the question, whatever else it carries. */
+static int
+page_titled(const struct search_hit *h)
+{
+	return PAGE_TITLED > 0 && h->page_p < 0 && h->title_topics != 0;
+}
+
+/*
+ * How much of the question the best hit must cover for its page to be
+ * offered (offer set) or to stand behind an answer (section_clear()):
+ * PAGE_COVER; for an offer on a page without asks that no other page
+ * shares the SEARCH_AGREE_HITS best hits with (page_within(): copies and
+ * translations aside), at most PAGE_ALONE, its sections being all the
+ * search found (docs/design.md, "The page when the search has no
+ * other").
+ */
+static double
+page_cover(const struct search_hit *hits, size_t n, int offer)
+{
+	if (offer && PAGE_ALONE > 0 && PAGE_ALONE < PAGE_COVER &&
+	    hits[0].page_p < 0 && n >= 2 && !page_within(hits, n, 0))
+		return PAGE_ALONE;
+	return PAGE_COVER;
+}
+
+/*
+ * The tests of page_fits() but the agreement: the best hit is close
  * (SEARCH_CHOICE_MIN), on the question's subject, does not lack its key
  * concept, has no rival page, no not-ask of its page refuses it, and it
- * covers cover of the question. */
+ * covers page_cover() of the question. For a page offer (offer set), a
+ * page without asks whose title names a topic of the question
+ * (page_titled()) may lack its key concept. An answer (section_clear())
+ * is held to every test.
+ */
 static int
-page_plausible(const struct search_hit *hits, size_t n, double cover)
+page_plausible(const struct search_hit *hits, size_t n, int offer)
 {
 	const struct search_hit *h = &hits[0];
 
 	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
-	    !h->lacks_key && !has_rival(hits, n) && !hit_notask(h) &&
-	    h->coverage >= cover;
+	    (!h->lacks_key || (offer && page_titled(h))) &&
+	    !has_rival(hits, n) && !hit_notask(h) &&
+	    h->coverage >= page_cover(hits, n, offer);
 }
 
 /*
@@ -5060,15 +5112,17 @@ page_plausible(const struct search_hit *hits, size_t n, double cover)
  * prior reads it), the prior must not put another page first
  * (PAGE_LEAD) and the hit must cover PAGE_COVER_ASKS of the question: a
  * page with asks draws questions near its subject that it does not
- * answer (measured on replies/' tune halves, docs/design.md).
+ * answer (measured on replies/' tune halves, docs/design.md). offer: for
+ * the page outcome itself, not as a condition of an answer
+ * (page_plausible()).
  */
 static int
-page_fits(const struct search_hit *hits, size_t n)
+page_fits(const struct search_hit *hits, size_t n, int offer)
 {
 	const struct search_hit *h = &hits[0];
 
 	if (PAGE_HITS <= 0 || (double)page_hits(hits, n) < PAGE_HITS ||
-	    !page_plausible(hits, n, PAGE_COVER))
+	    !page_plausible(hits, n, offer))
 		return 0;
 	if (h->page_p < 0)
 		return 1;
@@ -5129,19 +5183,34 @@ page_contested(const struct search_hit *hits, size_t n)
  * under the answer bar and fewer than PAGE_SHARE of the page's sections
  * carry any topic concept of the question (search_hit.page_share: the
  * page mentions the subject, it is not about it; "can you pay my
- * lawyer" on the DDoS page's one section naming lawyers); or the page
+ * lawyer" on the DDoS page's one section naming lawyers), or, a second
+ * of the best hits on its page (page_hits()), another page among the
+ * SEARCH_AGREE_HITS best (not a copy, not its translation) has
+ * PAGE_RIVAL_SHARE more of its sections carrying one: that page is more
+ * about the question (a page far ahead of any other, page_plain_fits()'s
+ * PAGE_FAR, is not asked this); or the page
  * carries fewer than PAGE_CARRY of the question's topics ("how do i
  * delete my facebook" on Account Hijacking, which names accounts, never
- * deleting one). A question that names no topic concept is never one.
+ * deleting one), unless its title names one (page_titled()). A question
+ * that names no topic concept is never one.
  */
 static int
-page_weak(const struct search_hit *hits, double bar)
+page_weak(const struct search_hit *hits, size_t n, double bar)
 {
 	const struct search_hit *h = &hits[0];
+	int about = 0;
 
 	if (h->topics == 0)
 		return 0;
-	return (h->score < bar && h->page_share < PAGE_SHARE) ||
+	for (size_t k = 1; PAGE_RIVAL_SHARE > 0 && page_hits(hits, n) >= 2 &&
+	    k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page != h->page && !hits[k].copy &&
+		    !hits[k].translation && hits[k].page_share >=
+		    h->page_share + PAGE_RIVAL_SHARE)
+			about = 1;
+	if (h->score < bar && (h->page_share < PAGE_SHARE || about))
+		return 1;
+	return !page_titled(h) &&
 	    bits_count(h->page_topics) < PAGE_CARRY * h->topics;
 }
 
@@ -5159,14 +5228,14 @@ page_weak(const struct search_hit *hits, double bar)
 static int
 page_plain_fits(const struct search_hit *hits, size_t n, double bar)
 {
-	if (page_weak(hits, bar))
+	if (page_weak(hits, n, bar))
 		return 0;
-	if (page_fits(hits, n))
+	if (page_fits(hits, n, 1))
 		return 1;
 	return PAGE_HITS > 0 && PAGE_HITS <= SEARCH_AGREE_HITS &&
 	    PAGE_FAR > 0 && n >= 2 && !hits[0].other_lang &&
 	    hits[0].page_topics != 0 && !page_within(hits, n, PAGE_FAR) &&
-	    page_plausible(hits, n, PAGE_COVER);
+	    page_plausible(hits, n, 1);
 }
 
 /*
@@ -5205,7 +5274,7 @@ section_unclear(const struct search_hit *hits, size_t n, double bar)
 static int
 section_clear(const struct search_hit *hits, size_t n, double bar)
 {
-	return PAGE_CLEAR > 0 && page_fits(hits, n) &&
+	return PAGE_CLEAR > 0 && page_fits(hits, n, 0) &&
 	    !page_contested(hits, n) && !page_tie(hits, n, bar, PAGE_CLEAR);
 }
 
@@ -5405,7 +5474,7 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	d->refused = r;
 	if (r == NULL)
 		d->outcome = SEARCH_ANSWER;
-	else if (tie || page_fits(hits, n))
+	else if (tie || page_fits(hits, n, 1))
 		d->outcome = SEARCH_PAGE;
 	else if (hits[0].score >= SEARCH_CHOICE_MIN)
 		d->outcome = SEARCH_CHOICES;
@@ -5444,7 +5513,7 @@ search_page_why(const struct search_hit *hits, size_t n, double min_score,
 	    ", no other page comes near it" : "", d.refused, hits[0].score,
 	    d.bar,
 	    hits[0].coverage,
-	    hits[0].page_p >= 0 ? PAGE_COVER_ASKS : PAGE_COVER,
+	    hits[0].page_p >= 0 ? PAGE_COVER_ASKS : page_cover(hits, n, 1),
 	    hits[0].page_p >= 0 ? ", its page has asks and the page prior "
 	    "puts it first" : "");
 	return 1;
@@ -5706,6 +5775,9 @@ static const struct {
 	{ "page_share", &rank_params.page_share, NULL },
 	{ "page_carry", &rank_params.page_carry, NULL },
 	{ "w_links", &rank_params.w_links, NULL },
+	{ "page_alone", &rank_params.page_alone, NULL },
+	{ "page_titled", &rank_params.page_titled, NULL },
+	{ "page_rival_share", &rank_params.page_rival_share, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

@@ -250,7 +250,13 @@ double search_min_score(const struct search *s);
  * names), and never when its page carries under 0.6 of the question's
  * topics, or, the hit under the bar, under 0.15 of its sections carry
  * one (search.c: page_plain_fits(), docs/design.md "Commit to the
- * page").
+ * page"). A page no other page shares the three best hits with is
+ * offered from a coverage of 0.1; one whose title names a topic of the
+ * question, though it lacks its key concept or carries few of its
+ * topics; and one two best hits agree on, under the bar, not when
+ * another page among them has 0.1 more of its sections carrying a topic
+ * of the question (search.c: page_cover(), page_plausible(), page_weak();
+ * docs/design.md "The page when the search has no other").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.

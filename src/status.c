@@ -185,8 +185,14 @@ status_print(const char *state_dir, time_t now, FILE *out, FILE *err)
 	buf_init(&path);
 	buf_addf(&path, "%s/%s", state_dir, STATUS_FILE);
 	if ((text = util_read_file(path.s, STATUS_READ_MAX, &len)) == NULL) {
-		fprintf(err, "secours: not running (no status in %s: %s)\n",
-		    state_dir, strerror(errno));
+		/* Not readable is not "not running": say who can read it. */
+		if (errno == EACCES || errno == EPERM)
+			fprintf(err, "secours: cannot read %s: %s (run --status "
+			    "as the bot's user or root)\n", path.s,
+			    strerror(errno));
+		else
+			fprintf(err, "secours: not running (no status in %s: "
+			    "%s)\n", state_dir, strerror(errno));
 		buf_release(&path);
 		return 1;
 	}

@@ -38,7 +38,10 @@ run_grep() {
 	fi
 }
 
-cat > "$T/good.yaml" <<EOF
+SRC=$(cd "${TOP_SRCDIR:-.}" && pwd) || exit 99
+# A valid configuration with guide.paths [$1], and more lines from stdin.
+good_with() {
+	cat <<EOF
 account:
   jid: bot@localhost
   password: secret
@@ -46,7 +49,12 @@ account:
   port: 5222
   tls: disabled
 state_dir: $T/state
+guide:
+  paths: [$1]
 EOF
+	cat
+}
+good_with "$SRC/replies" < /dev/null > "$T/good.yaml"
 
 cat > "$T/bad.yaml" <<EOF
 account:
@@ -63,10 +71,76 @@ run_grep "--help lists --check" 0 out "--check" -- --help
 run "--version" 0 "secours 0.1.0
 " "" -- --version
 
-run "--check OK" 0 "configuration OK
-" "" -- -c "$T/good.yaml" --check
-run "--check OK, long option" 0 "configuration OK
-" "" -- --config="$T/good.yaml" --check
+run_grep "--check OK" 0 out "^configuration OK$" -- -c "$T/good.yaml" --check
+run_grep "--check OK, long option" 0 out "^configuration OK$" \
+    -- --config="$T/good.yaml" --check
+run_grep "--check counts the guide per language" 0 err \
+    "^secours: info: guide: [0-9]* page(s), [0-9]* section(s); per language (pages/sections): en [0-9]*/[0-9]*, " \
+    -- -c "$T/good.yaml" --check
+
+# The guide as the daemon loads it: a missing folder, a file, an empty
+# folder, a folder of pages that do not load refuse; a broken page beside
+# good ones is named; every path is reported in one run.
+mkdir "$T/empty" "$T/broken" "$T/mixed" || exit 99
+printf 'not a page\0\n' > "$T/broken/nul.md"
+cp "$SRC"/replies/*.md "$T/mixed/"
+printf 'not a page\0\n' > "$T/mixed/zz-broken.md"
+: > "$T/file"
+good_with "$T/none" < /dev/null > "$T/g-none.yaml"
+run "--check: guide folder missing" 1 "" "secours: error: guide.paths: $T/none: no such folder
+secours: info: guide: 0 page(s), 0 section(s); per language (pages/sections): none
+" -- -c "$T/g-none.yaml" --check
+# check_guide NAME STATUS PATHS PATTERN: --check with guide.paths [PATHS],
+# its status and a line of stderr.
+check_guide() {
+	good_with "$3" < /dev/null > "$T/g.yaml"
+	run_grep "--check: $1" "$2" err "$4" -- -c "$T/g.yaml" --check
+}
+check_guide "guide folder empty" 1 "$T/empty" \
+    "^secours: error: guide.paths: $T/empty: no page"
+check_guide "guide path a file" 1 "$T/file" \
+    "^secours: error: guide.paths: $T/file: not a folder"
+check_guide "only broken pages" 1 "$T/broken" \
+    "guide: 1 page(s) could not be loaded (see above), the rest is used: $T/broken/nul.md"
+check_guide "a broken page beside good ones is named" 0 "$T/mixed" \
+    "^secours: warn: guide: 1 page(s) could not be loaded (see above), the rest is used: $T/mixed/zz-broken.md$"
+good_with "$SRC/replies, $T/none, $T/empty" < /dev/null > "$T/g-two.yaml"
+"$SECOURS" -c "$T/g-two.yaml" --check > /dev/null 2> "$T/got.err"
+if [ "$(grep -c '^secours: error: guide.paths: ' "$T/got.err")" = 2 ]; then
+	ok "--check names every bad guide path in one run"
+else
+	not_ok "--check names every bad guide path in one run"
+	sed 's/^/    /' "$T/got.err"
+fi
+run_grep "--check: no data directory" 1 err \
+    "cannot start without the languages' words" \
+    -- -c "$T/good.yaml" --check --datadir "$T/empty"
+
+# A helper's language the bot has no phrases in: a warning naming the
+# languages it has.
+good_with "$SRC/replies" > "$T/g-de.yaml" <<EOF
+helpers:
+  - jid: hans@localhost
+    name: Hans
+    languages: [de]
+    fingerprints: ["1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4D 1A2B3C4D"]
+EOF
+run_grep "--check: a helper's language without phrases" 0 err \
+    "^secours: warn: helpers: helper 1 (Hans): languages: the bot has no phrases nor guide pages in 'de' (it talks en, " \
+    -- -c "$T/g-de.yaml" --check
+
+# --status never logs in: it does not read the password file.
+cat > "$T/status-pwf.yaml" <<EOF
+account:
+  jid: bot@localhost
+  password_file: $T/no-such-password
+  host: 127.0.0.1
+  tls: disabled
+state_dir: $T/state
+EOF
+run_grep "--status without the password file" 1 err \
+    "^secours: not running (no status in $T/state" \
+    -- -c "$T/status-pwf.yaml" --status
 
 cd "$T" || exit 99
 run "--check reports every problem" 1 "" "bad.yaml:2:3: unknown key 'jdi'
@@ -86,8 +160,8 @@ for f in *.yaml; do
 		run "fixture $f" 1 "" "$(cat "$name.expected")
 " -- -c "$f" --check
 	else
-		run "fixture $f" 0 "configuration OK
-" "" -- -c "$f" --check
+		run_grep "fixture $f" 0 out "^configuration OK$" \
+		    -- -c "$f" --check
 	fi
 done
 cd - > /dev/null || exit 99
@@ -100,8 +174,8 @@ run "running with a bad config" 1 "" "bad.yaml: cannot read: No such file or dir
 if [ "$(id -u)" = 0 ]; then
 	run "root refused without --allow-root" 1 "" "secours: refusing to run as root; run it as its own user (e.g. secours), or pass --allow-root
 " -- -c "$T/good.yaml"
-	run "--check works as root" 0 "configuration OK
-" "" -- -c "$T/good.yaml" --check
+	run_grep "--check works as root" 0 out "^configuration OK$" \
+	    -- -c "$T/good.yaml" --check
 else
 	skip "root refused without --allow-root" "not root"
 	skip "--check works as root" "not root"

@@ -248,7 +248,9 @@ def run(tmp, srv, bots, clients):
     check(not any(P1_Q in t for h in (alice, bob, carol)
                   for t in h.messages(bot_r.jid)),
           "p1: after NO no helper has the question")
-    say(p1, bot_r, "HUMAN", r"Type YES", "p1: HUMAN again: consent again")
+    # s14-handover: a YES right after the NO is a change of mind.
+    say(p1, bot_r, "YES", r"Type YES", "p1: YES right after NO: consent "
+        "again")
     ma = mark(alice, bot_r.jid)
     say(p1, bot_r, "YES", r"contacting a helper now; your request is "
         r"number 2\b", "p1: YES: told a helper is being contacted (#2)")
@@ -268,6 +270,12 @@ def run(tmp, srv, bots, clients):
                      ma, 10)
     check(relay is not None, "relay: the person's text reaches Alice as "
           "\"[#2] text\"")
+    # HUMAN inside the relay is the bot's: who has the request.
+    say(p1, bot_r, "HUMAN", r"Alice is handling your request",
+        "relay: HUMAN says who handles the request")
+    time.sleep(0.3)
+    check("[#2] HUMAN" not in alice.messages(bot_r.jid),
+          "relay: HUMAN does not reach Alice as words")
     m = mark(p1, bot_r.jid)
     alice.send(bot_r.jid, "#2 " + A_REPLY)
     back = wait_msg(p1, bot_r.jid, r"^Alice: %s$" % re.escape(A_REPLY), m, 10)
@@ -317,8 +325,9 @@ def run(tmp, srv, bots, clients):
     if secure_person(p3, bot_r) is None:
         check(False, "p3: OTR with R and greeting")
     else:
-        say(p3, bot_r, "HUMAN", r"short description",
-            "p3: HUMAN without a question asks for a description")
+        say(p3, bot_r, "can I talk to a human?", r"short description",
+            "p3: asking for a person in plain words, without a question, "
+            "asks for a description")
         say(p3, bot_r, P3_Q, r"pass this on to the helper on duty:\s*\"%s\""
             % re.escape(P3_Q), "p3: the description is shown for consent")
         ma = mark(alice, bot_r.jid)

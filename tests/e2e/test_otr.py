@@ -371,6 +371,14 @@ def part_smp_person(w):
           % (time.monotonic() - t0), res)
     msg = attempt(alice.expect, w.bot.jid, r"answered your question", timeout=5)
     check(msg is not None, "the bot says it answered the check", short(msg))
+    # A question about this session gets its facts, not a guide page
+    # (s14-trainer): her check of the bot passed.
+    alice.send(w.bot.jid, "is this chat verified?")
+    st = attempt(alice.expect, w.bot.jid, r"private", timeout=5)
+    check(st is not None and "You have checked me" in st
+          and SOURCE not in st,
+          "after her SMP, 'is this chat verified?' says she checked the bot",
+          short(st))
     t0 = time.monotonic()
     alice.smp_start(w.bot.jid, "lighthouse 42", QUESTION)   # case matters
     res = attempt(alice.wait_smp_result, w.bot.jid, timeout=10)
@@ -401,6 +409,23 @@ def part_verify(w):
     check(enc is not None, "a client's ?OTRv2? query starts OTR (%.2f s)"
           % (time.monotonic() - t0), bob.otr_failures[-2:])
     attempt(bob.next_message, w.bot.jid, timeout=5)     # greeting
+    # Questions about this session get its facts (s14-trainer): not
+    # verified yet; the desk's question; the bot's fingerprint.
+    bob.send(w.bot.jid, "is this chat verified?")
+    st = attempt(bob.expect, w.bot.jid, r"private", timeout=5)
+    check(st is not None and "I haven't checked your key" in st
+          and SOURCE not in st,
+          "before SMP, 'is this chat verified?' says the bot has not "
+          "checked bob", short(st))
+    bob.send(w.bot.jid, "what is the SMP question")
+    st = attempt(bob.expect, w.bot.jid, r"question", timeout=5)
+    check(st is not None and QUESTION in st and SOURCE not in st,
+          "'what is the SMP question' gives the desk's question", short(st))
+    bob.send(w.bot.jid, "what is your fingerprint")
+    st = attempt(bob.expect, w.bot.jid, r"fingerprint", timeout=5)
+    check(st is not None and st.startswith("My fingerprint") and
+          w.fp in st,
+          "'what is your fingerprint' gives the bot's own", short(st))
     for secret, want, said in (("lighthouse", ("failed", "aborted"), r"check didn't pass"),
                                (SECRET, ("succeeded",), r"Check passed")):
         t0 = time.monotonic()
@@ -423,6 +448,11 @@ def part_verify(w):
     st = attempt(bob.expect, w.bot.jid, r"checked your key", timeout=5)
     check(st is not None and "I have checked your key" in st,
           "after the check the bot counts bob as verified", short(st))
+    bob.send(w.bot.jid, "is this chat verified?")
+    st = attempt(bob.expect, w.bot.jid, r"private", timeout=5)
+    check(st is not None and "I have checked your key" in st
+          and SOURCE not in st,
+          "after SMP, 'is this chat verified?' says so", short(st))
 
 
 def part_end_and_return(w):

@@ -17,6 +17,7 @@ import glob
 import grp
 import os
 import pwd
+import re
 import shutil
 import stat
 import subprocess
@@ -152,8 +153,11 @@ def check_config():
     check_mode("/etc/secours/password", 0o640, "root", "secours")
     r = run(["runuser", "-u", "secours", "--", "/usr/bin/secours", "-c",
              "/etc/secours/config.yaml", "--check"])
-    ck(r.returncode == 0 and r.stdout == "configuration OK\n",
-          "as secours, `secours --check` accepts the example configuration",
+    ck(r.returncode == 0 and r.stdout.endswith("configuration OK\n") and
+       re.search(r"guide: [1-9][0-9]* page", r.stdout) is not None and
+       "error" not in r.stdout and "warn" not in r.stdout,
+          "as secours, `secours --check` accepts the example configuration "
+          "and reads the installed guide",
           r.stdout.strip())
     r = run(["runuser", "-u", "secours", "--", "/usr/bin/secours", "-c",
              "/etc/secours/config.yaml", "--fingerprint"])

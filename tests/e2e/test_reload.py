@@ -188,7 +188,7 @@ def run(tmp, srv, bots, clients):
     import shutil
     shutil.rmtree(extra)
     since = hup(bot, "a guide folder gone before a reload: a clear error",
-                r"cannot read guide directory " + re.escape(extra))
+                r"guide.paths: " + re.escape(extra) + r": no such folder")
     check(attempt(bot.wait_log, r"running configuration is kept", 5,
                   since=since) is not None,
           "... and the running configuration (and guide) is kept")

@@ -702,6 +702,46 @@ test_example(const char *example)
 	free(text);
 }
 
+/* --status loads the file without the password: an unreadable password
+ * file is no problem then, and nothing is read into account.password. */
+static void
+test_no_password(void)
+{
+	static const char text[] = "account:\n  jid: bot@example.org\n"
+	    "  password_file: /nonexistent/password\n"
+	    "state_dir: /tmp/state\n";
+	struct config cfg;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m;
+	int n;
+
+	write_file("config.yaml", text);
+	n = config_load_opts("config.yaml", &cfg, stderr, CONFIG_NO_PASSWORD);
+	CHECK_INT(0, n, "no password: an unreadable password_file is fine");
+	CHECK(cfg.account.password == NULL, "no password: none read");
+	config_release(&cfg);
+	write_file("config.yaml", "account:\n  jid: bot@example.org\n"
+	    "  password_file: password\nstate_dir: /tmp/state\n");
+	n = config_load_opts("config.yaml", &cfg, stderr, CONFIG_NO_PASSWORD);
+	CHECK(n == 0 && cfg.account.password == NULL,
+	    "no password: a readable password_file is not read either");
+	config_release(&cfg);
+	write_file("config.yaml", "account:\n  jid: bot@example.org\n"
+	    "state_dir: /tmp/state\n");
+	if ((m = open_memstream(&out, &len)) == NULL) {
+		perror("open_memstream");
+		exit(99);
+	}
+	n = config_load_opts("config.yaml", &cfg, m, CONFIG_NO_PASSWORD);
+	fclose(m);
+	CHECK_INT(1, n, "no password: the key is still required");
+	CHECK(out != NULL && strstr(out, "missing required key 'password'")
+	    != NULL, "no password: says which key");
+	free(out);
+	config_release(&cfg);
+}
+
 static void
 test_durations(void)
 {
@@ -750,6 +790,7 @@ main(void)
 	test_questions();
 	test_example(example);
 	test_durations();
+	test_no_password();
 
 	(void)unlink("config.yaml");
 	(void)unlink("password");

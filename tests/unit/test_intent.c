@@ -371,6 +371,40 @@ static const struct {
 	{ "whatsapp is not safe?", 0 },
 };
 
+/* Distress with no subject (s14-safe4): 1 where intent_distress() must
+ * say so; 0 where a subject, or nothing of the kind, is there. */
+static const struct {
+	const char	*text;
+	int		 distress;
+} distresses[] = {
+	{ "i cant do this anymore", 1 },
+	{ "I can't do this anymore.", 1 },
+	{ "i cant take it anymore", 1 },
+	{ "I can't take it anymore, honestly", 1 },
+	{ "i give up", 1 },
+	{ "i'm so tired of everything", 1 },
+	{ "I'm scared and I can't take it anymore", 1 },
+	{ "ya no aguanto más", 1 },
+	{ "no puedo más", 1 },
+	{ "estoy harta de todo", 1 },
+	{ "ya no puedo más, de verdad", 1 },
+	{ "j'en peux plus", 1 },
+	{ "je n'en peux plus", 1 },
+	{ "j'en ai marre de tout", 1 },
+	{ "je suis à bout", 1 },
+	/* ...with a subject: the search as usual. */
+	{ "I can't do this anymore on my old laptop, it's too slow", 0 },
+	{ "i cant take it anymore, my phone keeps crashing", 0 },
+	{ "ya no puedo entrar a mi cuenta", 0 },
+	{ "no aguanto más este spam", 0 },
+	{ "j'en peux plus de ces spams", 0 },
+	{ "j'en ai marre de tout ce phishing", 0 },
+	{ "i give up on signal, what else is safe", 0 },
+	{ "whats the point of a vpn", 0 },
+	{ "hello", 0 },
+	{ "", 0 },
+};
+
 /* Danger messages, a word that must be gone from what is left to search
  * and one that must stay (or NULL). */
 static const struct {
@@ -421,6 +455,14 @@ test_cases(const struct intent *in)
 		CHECK_INT(fears[i].fear, intent_fear(in, fears[i].text, NULL),
 		    name);
 	}
+	for (size_t i = 0; i < ARRAY_LEN(distresses); i++) {
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "distress %d: %s",
+		    distresses[i].distress, distresses[i].text);
+		CHECK_INT(distresses[i].distress, intent_distress(in,
+		    distresses[i].text, NULL), name);
+	}
 	/* What is left to search after the danger reply: never the words
 	 * that raised it ("suit" found "tout de suite"). */
 	for (size_t i = 0; i < ARRAY_LEN(rests); i++) {
@@ -465,6 +507,8 @@ test_cases(const struct intent *in)
 	    "no data: no alarm");
 	CHECK_INT(0, intent_self_harm(NULL, "I want to die", NULL),
 	    "no data: no self-harm");
+	CHECK_INT(0, intent_distress(NULL, "j'en peux plus", NULL),
+	    "no data: no distress");
 }
 
 /* What test_heldout() reads of a set's lines. */

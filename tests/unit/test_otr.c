@@ -1434,6 +1434,9 @@ test_log_privacy(const char *logpath)
 	    "the log has the sessions");
 	CHECK(text != NULL && fp_logged(text, alice_fp) == 0,
 	    "but not a person's fingerprint");
+	CHECK(text != NULL && strstr(text, "(a person's key: logged only with "
+	    "log.show_jids)") != NULL,
+	    "the line says what is hidden and which option shows it");
 	CHECK(text != NULL && strstr(text, "otr: dropped a message from an "
 	    "address that is not a person's JID (localpart longer than 1023 "
 	    "bytes)") != NULL && strstr(text, "aaaaaaaaaaaaaaaa") == NULL,

@@ -23,7 +23,8 @@ static char fixdir[1024];
 
 /* The rules of a page without asks (search.c: plain_decide(), the
  * constants page_other, page_section, page_heading, page_clear,
- * page_topic, page_far, page_share and page_carry) off (0: the decision
+ * page_topic, page_far, page_share, page_carry, page_alone, page_titled
+ * and page_rival_share) off (0: the decision
  * of every page) or as the daemon has them (-1), so that checks of the
  * rules of every page hold on hand-made hits, which have no page prior. */
 static void
@@ -31,6 +32,7 @@ plain_on(int on)
 {
 	static double other = -1, section = -1, heading = -1, clear = -1;
 	static double topic = -1, far = -1, share = -1, carry = -1;
+	static double alone = -1, titled = -1, rival = -1;
 
 	if (other < 0) {
 		(void)search_tune_get("page_other", &other);
@@ -41,7 +43,13 @@ plain_on(int on)
 		(void)search_tune_get("page_far", &far);
 		(void)search_tune_get("page_share", &share);
 		(void)search_tune_get("page_carry", &carry);
+		(void)search_tune_get("page_alone", &alone);
+		(void)search_tune_get("page_titled", &titled);
+		(void)search_tune_get("page_rival_share", &rival);
 	}
+	(void)search_tune_set("page_alone", on == 0 ? 0 : alone);
+	(void)search_tune_set("page_titled", on == 0 ? 0 : titled);
+	(void)search_tune_set("page_rival_share", on == 0 ? 0 : rival);
 	(void)search_tune_set("page_far", on == 0 ? 0 : far);
 	(void)search_tune_set("page_share", on == 0 ? 0 : share);
 	(void)search_tune_set("page_carry", on == 0 ? 0 : carry);
@@ -1992,14 +2000,14 @@ test_decide_off_topic(void)
 static void
 tune_one(const char *name, double v)
 {
-	static const char *names[4];
-	static double was[4];
+	static const char *names[8];
+	static double was[8];
 	size_t i;
 
-	for (i = 0; i < 4 && names[i] != NULL && strcmp(names[i], name) != 0;
+	for (i = 0; i < 8 && names[i] != NULL && strcmp(names[i], name) != 0;
 	    i++)
 		;
-	if (i == 4)
+	if (i == 8)
 		return;
 	if (names[i] == NULL) {
 		names[i] = name;
@@ -2105,6 +2113,106 @@ test_decide_commit(void)
 	hit_topics(h, 2, 3, 0.5, &bar);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
 	    "...carrying both: the page");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
+ * The page when the search has no other (search.c: page_plausible(),
+ * page_weak(); s14-dec). On a page without asks, the three best hits on
+ * its page alone (no other page among them) offer it from a coverage of
+ * page_alone (0.1), never as an answer, never off the question's
+ * subject; a page whose title names a topic of the question is offered
+ * though it lacks the question's key concept or carries few of its
+ * topics (page_titled); and a page under the bar is not offered when
+ * another page among the three best has page_rival_share (0.1) more of
+ * its sections carrying a topic of the question. Each with its constant
+ * at 0: the rule before.
+ */
+/* test_decide_alone()'s hits for its rule i, in the case the rule
+ * changes (on 1) or its contrast (on 0), on hits h the three best of
+ * one page, that page's own and the third another page's. */
+static void
+alone_case(struct search_hit *h, size_t i, int on)
+{
+	double bar;
+
+	switch (i) {
+	case 0:		/* page_alone: two hits on the page, the third too */
+		h[2].page = h[0].page;
+		h[0].coverage = on ? 0.15 : 0.05;
+		break;
+	case 1:		/* page_titled: lacking the key concept */
+		hit_topics(h, 2, 1, 0.5, &bar);
+		h[0].lacks_key = 1;
+		h[0].title_topics = on;
+		break;
+	default:	/* page_rival_share: another page more about it */
+		hit_topics(h, 1, 1, 0.3, &bar);
+		h[2].page_share = on ? 0.45 : 0.35;
+		break;
+	}
+}
+
+static void
+test_decide_alone(void)
+{
+	static const struct {
+		const char	*name;
+		int		 off, on, contrast;
+		const char	*what;
+	} c[] = {
+		{ "page_alone", SEARCH_CHOICES, SEARCH_PAGE, SEARCH_CHOICES,
+		    "...the three best on its page, covering 0.15 (0.05: "
+		    "choices), page_alone off: choices (on: the page)" },
+		{ "page_titled", SEARCH_CHOICES, SEARCH_PAGE, SEARCH_CHOICES,
+		    "...lacking the key concept, carrying one topic of two, "
+		    "its title naming it (or not: choices), page_titled off: "
+		    "choices (on: the page)" },
+		{ "page_rival_share", SEARCH_PAGE, SEARCH_CHOICES, SEARCH_PAGE,
+		    "...under the bar, another page among the three with 0.45 "
+		    "of its sections carrying the topic against 0.3 (0.35: "
+		    "the page), page_rival_share off: the page (on: "
+		    "choices)" },
+	};
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3], k[3];
+	double m, bar;
+	size_t n;
+
+	s = plain_search(g, &m);
+	n = search_query(s, "police phone", "en", h, 3);
+	CHECK(n == 3 && h[1].page == h[0].page && h[0].page_p < 0,
+	    "police phone: two sections of the phone page first, no asks");
+	h[2] = h[1];
+	h[2].page = h[0].page + 1;
+	h[1].score = 0.9 * h[0].score;
+	h[2].score = 0.8 * h[0].score;
+	hit_topics(h, 0, 0, 0, &bar);
+	h[0].coverage = 0.5;
+	for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+		memcpy(k, h, sizeof(k));
+		alone_case(k, i, 1);
+		check_rule(k, n, bar, c[i].name, c[i].off, c[i].on, c[i].what);
+		alone_case(k, i, 0);
+		CHECK_INT(c[i].contrast, search_decide(k, n, bar),
+		    "...the contrast");
+	}
+	alone_case(h, 0, 1);
+	h[1].score = 0.3 * h[0].score;
+	h[2].score = 0.2 * h[0].score;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
+	    "...covering 0.15, its next section far behind: the page, never "
+	    "an answer (an answer keeps the page's coverage floor)");
+	h[0].off_subject = 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
+	    "...off the question's subject: choices (the subject test "
+	    "stands)");
+	h[0].off_subject = 0;
+	h[2].page = h[0].page + 1;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, n, bar),
+	    "...another page third: choices");
 	search_free(s);
 	guide_free(g);
 }
@@ -4282,6 +4390,7 @@ main(void)
 	test_decide_plain();
 	test_decide_off_topic();
 	test_decide_commit();
+	test_decide_alone();
 	test_guide_bar();
 	test_topics();
 	test_branch();

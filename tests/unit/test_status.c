@@ -144,6 +144,32 @@ main(void)
 	    strstr(out, "updated:") == NULL &&
 	    strstr(out, "danger cases: 0 open\n") != NULL,
 	    "fresh file of a live pid: running, 0");
+	{
+		size_t n = strlen(out);
+		int blank = 0;
+
+		for (const char *q = out; q != NULL && *q != '\0'; ) {
+			if (strspn(q, " \t") == strcspn(q, "\n"))
+				blank = 1;
+			if ((q = strchr(q, '\n')) != NULL)
+				q++;
+		}
+		CHECK(!blank && n > 0 && out[n - 1] == '\n' &&
+		    n >= 28 && strcmp(out + n - 28,
+		    "helper 2: off duty, offline\n") == 0,
+		    "--status: no blank line, ends with the last helper");
+	}
+	/* Not readable (another user): not "not running". */
+	if (geteuid() != 0) {
+		CHECK(chmod(path, 0) == 0, "chmod 0 the status file");
+		rc = print_at(dir, 2005, out, err, sizeof(out));
+		CHECK(rc == 1 && strstr(err, "not running") == NULL &&
+		    strstr(err, "Permission denied (run --status as the bot's "
+		    "user or root)") != NULL,
+		    "an unreadable status file: who can read it, 1");
+		(void)chmod(path, 0600);
+	} else
+		SKIP("an unreadable status file", "root reads any file");
 	rc = print_at(dir, 2000 + STATUS_STALE + 5, out, err, sizeof(out));
 	CHECK(rc == 1 && strstr(err, "hung?") != NULL,
 	    "a file older than STATUS_STALE: hung?, 1");
