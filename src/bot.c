@@ -159,6 +159,9 @@ struct bot {
 	 * lines (bot_explain_hits()); never put in a BOT_SAY. */
 	struct search_hit	 xhits[BOT_NEXPLAIN];
 	size_t			 nxhits;
+	/* --explain: the words the bot added to this search itself (an own
+	 * arrest's arrest_search), or NULL. */
+	char			*xadded;
 	struct lru		*people;	/* folded bare JID -> person */
 	struct intent		*intent;
 	struct greeting		 greet[BOT_GREETINGS];
@@ -856,6 +859,10 @@ explain(struct turn *t, const char *question, const char *qlang,
 		add_line(t, &m, "explain_tokens", v);
 	}
 	free(tokens);
+	if (t->b->xadded != NULL) {
+		const char *v[] = { "words", t->b->xadded, NULL };
+		add_line(t, &m, "explain_added", v);
+	}
 	say_buf(t, &m);
 }
 
@@ -1806,33 +1813,53 @@ danger_choices(struct search_hit *hits, size_t n,
 }
 
 /*
+ * Returns rest, an own arrest's words to search whose first own bytes are
+ * the person's, and keeps in b->xadded the words the bot added after
+ * them (NULL when none), for --explain and danger_past_arrest().
+ */
+static char *
+arrest_added(struct bot *b, char *rest, size_t own)
+{
+	const char *a = rest + (own < strlen(rest) ? own : strlen(rest));
+	size_t len;
+
+	a += strspn(a, " ");
+	for (len = strlen(a); len > 0 && a[len - 1] == ' '; len--)
+		;
+	free(b->xadded);
+	b->xadded = len > 0 ? xstrndup(a, len) : NULL;
+	return rest;
+}
+
+/*
  * What to search after the writer's own arrest (intent_arrested_rest()):
  * the message without the arrest when its search is sure, else with the
  * words of what an arrest leaves to do (the police took the phone) when
  * that search is sure; else the message without the arrest (its choices
- * are of the person's own words). New string; caller frees.
+ * are of the person's own words). b->xadded: the words added, or NULL
+ * (arrest_added()). New string; caller frees.
  */
 static char *
 danger_arrest_rest(struct turn *t, const char *text, const char *qlang)
 {
 	struct bot *b = t->b;
 	struct search_hit h[BOT_NHITS];
-	char *rest = intent_arrested_rest(b->intent, text, 0), *hint;
-	size_t n;
+	size_t n, own, hown;
+	char *rest = intent_arrested_rest(b->intent, text, 0, &own), *hint;
 
 	if (b->s == NULL)
-		return rest;
+		return arrest_added(b, rest, own);
 	n = search_query(b->s, rest, qlang, h, BOT_NHITS);
 	if (sure_of(b, search_decide(h, n, min_score(b)), h, n))
-		return rest;
-	hint = intent_arrested_rest(b->intent, text, 1);
+		return arrest_added(b, rest, own);
+	hint = intent_arrested_rest(b->intent, text, 1, &hown);
 	n = search_query(b->s, hint, qlang, h, BOT_NHITS);
 	if (!sure_of(b, search_decide(h, n, min_score(b)), h, n)) {
 		free(hint);
-		return rest;
+		return arrest_added(b, rest, own);
 	}
 	free(rest);
-	return hint;
+	return arrest_added(b, hint, hown);
 }
 
 /*
@@ -2001,6 +2028,8 @@ explain:
 		    b->nxhits++)
 			b->xhits[b->nxhits] = found[b->nxhits];
 	}
+	free(b->xadded);
+	b->xadded = NULL;
 }
 
 /* Commands. */
@@ -2022,10 +2051,17 @@ static void
 danger_past_arrest(struct turn *t, const char *text, const char *qlang)
 {
 	char *rest = danger_arrest_rest(t, text, qlang);
+	int added = t->b->xadded != NULL;
 
+	/* Words the bot added find what may help, not what was asked:
+	 * said so (arrested_hint), the section after it. */
 	if (!has_request(t))
-		say_key(t, "arrested_self");
+		say_key(t, added ? "arrested_self_hint" : "arrested_self");
+	else if (added)
+		say_key(t, "arrested_hint");
 	answer_question(t, rest, qlang);
+	free(t->b->xadded);
+	t->b->xadded = NULL;
 	keep_question(t, text);
 	free(rest);
 }
@@ -2661,6 +2697,7 @@ say_phrase_line(struct turn *t, const char *key)
  * may follow (when the search is sure of one); 0 to someone who already
  * has a request: where it stands and the emergency line are the whole
  * reply, never an excerpt ("au secours" found the first-aid kit's page).
+ * The reading before it is closed.
  */
 static int
 say_danger(struct turn *t, int kind, const char *key,
@@ -2674,10 +2711,15 @@ say_danger(struct turn *t, int kind, const char *key,
 	struct buf m;
 
 	t->who->danger = kind;
+	/* The reply replaces what was read: MORE never goes on through the
+	 * page before it; a section or held choices that follow start
+	 * their own reading (s14-fixa). */
+	person_reset_reading(t->who);
 	esc_notes_init(&notes);
 	esc_notes_init(&marked);	/* a waiting case moves up first */
 	if (b->esc != NULL)
-		(void)escalate_danger(b->esc, t->peer, t->now, &marked);
+		(void)escalate_danger(b->esc, t->peer, esc_danger_of(kind),
+		    t->now, &marked);
 	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
 	if (notes.n > 0)
@@ -3183,6 +3225,7 @@ bot_free(struct bot *b)
 	lru_free(b->people);
 	intent_free(b->intent);
 	greetings_clear(b);
+	free(b->xadded);
 	free(b);
 }
 

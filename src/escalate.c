@@ -1458,19 +1458,29 @@ danger_mark(struct escalate *e, struct esc_case *c, int kind, time_t now,
 	dispatch(e, now, out);
 }
 
+/* Does kind (enum esc_danger) say more than c's mark: any danger on an
+ * unmarked case, self-harm on one marked for danger now? */
+static int
+danger_raises(const struct esc_case *c, int kind)
+{
+	if (kind == ESC_DANGER_SELF)
+		return c->danger != ESC_DANGER_SELF;
+	return kind != ESC_DANGER_NONE && c->danger == ESC_DANGER_NONE;
+}
+
 int
-escalate_danger(struct escalate *e, const char *person, time_t now,
-    struct esc_notes *out)
+escalate_danger(struct escalate *e, const char *person, int kind,
+    time_t now, struct esc_notes *out)
 {
 	struct esc_case *c = case_of_person(e, person);
 	struct esc_event ev;
 	char nb[32];
 
-	if (c == NULL || c->withdrawn || c->danger ||
+	if (c == NULL || c->withdrawn || !danger_raises(c, kind) ||
 	    c->state == STORE_CLAIMED)
 		return 0;
 	event_begin(e, &ev, out);
-	danger_mark(e, c, ESC_DANGER_NOW, now, out);
+	danger_mark(e, c, kind, now, out);
 	if (event_end(e, &ev, out) == -1) {
 		c = case_of_person(e, person);
 		log_warnx("escalate: case %ld: danger mark not recorded "
@@ -1681,7 +1691,7 @@ escalate_person_text(struct escalate *e, const char *person, const char *text,
 		return 0;
 	event_begin(e, &ev, out);
 	relay_text(e, c, text, danger, now, out);
-	if (danger != ESC_DANGER_NONE && c->danger == ESC_DANGER_NONE)
+	if (danger_raises(c, danger))
 		danger_mark(e, c, danger, now, out);
 	if (event_end(e, &ev, out) == -1) {
 		c = case_of_person(e, person);

@@ -129,11 +129,13 @@ void escalate_desk(const struct escalate *e, const char *person,
 /* Words of danger from a person whose case waits (not claimed yet): the
  * case is marked as if it came with them, stored, and moves up the queue;
  * a helper holding its offer hears it ("esc_offer_now_danger", no words).
- * Returns 1 if marked now, 0 if there was nothing to mark (no case, a
- * claimed one, already marked), -1 if the store refused: nothing changed
- * and the person hears "esc_danger_failed". */
-int escalate_danger(struct escalate *e, const char *person, time_t now,
-    struct esc_notes *out);
+ * kind is ESC_DANGER_NOW or ESC_DANGER_SELF (self-harm); a case marked
+ * for danger now is marked again for self-harm, so that its offer is
+ * "esc_offer_self". Returns 1 if marked now, 0 if there was nothing to
+ * mark (no case, a claimed one, already marked so), -1 if the store
+ * refused: nothing changed and the person hears "esc_danger_failed". */
+int escalate_danger(struct escalate *e, const char *person, int kind,
+    time_t now, struct esc_notes *out);
 /* The person's open case number, or 0. */
 long escalate_case_of(const struct escalate *e, const char *person);
 /* Calls fn with the person of each open case (withdrawn ones included:

@@ -39,6 +39,9 @@ enum list {
 	L_FREED,
 	L_ASEARCH,
 	L_HELD,
+	L_UNSURE,
+	L_SINCE,
+	L_PRESENT,
 	L_DISTRESS,
 	L_COUNT,
 };
@@ -70,6 +73,9 @@ static const char *const list_keys[L_COUNT] = {
 	[L_FREED] = "arrest_freed",
 	[L_ASEARCH] = "arrest_search",
 	[L_HELD] = "arrest_held",
+	[L_UNSURE] = "arrest_unsure",
+	[L_SINCE] = "arrest_since",
+	[L_PRESENT] = "arrest_present",
 	[L_DISTRESS] = "distress_words",
 };
 
@@ -473,24 +479,86 @@ alone_match(const struct intent *in, const char *words)
 }
 
 /*
- * The writer's own arrest that is over: blanks the arrest_self phrases
- * ("me detuvieron", "la police m'a arrêté", "I've been arrested") of each
- * clause that holds an arrest_over time ("ayer", "hier", "last week") when
- * the message says no release (arrest_freed: "they let me go", "me
- * soltaron"), of every clause when it does. Phrases of being held now
- * ("estoy detenido", "in police custody") are no arrest_self phrase:
- * they stay. Returns 1 if it blanked any: *w is then made again from the
- * clauses.
+ * Is words w, a clause of text, part of a sentence of text that asks ("will
+ * they let me go?")?
  */
 static int
-arrest_over(const struct intent *in, char **w, char **clause, size_t n)
+asked(const char *text, const char *w)
 {
-	int freed = rule_match(in, L_FREED, *w) != NULL, any = 0;
+	while (*text != '\0') {
+		size_t len = strcspn(text, ".!?;\n");
+		int q = text[len] == '?';
+		char *piece, *pw;
+
+		if (q) {
+			piece = xstrndup(text, len);
+			pw = words_of(piece);
+			free(piece);
+			q = strstr(pw, w) != NULL;
+			free(pw);
+			if (q)
+				return 1;
+		}
+		text += len;
+		if (*text != '\0')
+			text++;
+	}
+	return 0;
+}
+
+/*
+ * Does text say a release (arrest_freed: "they let me go", "me
+ * soltaron")? Only in a clause with no negation or condition
+ * (arrest_unsure: "won't", "no", "ne", "if", "si") and not asked: "they
+ * won't let me go", "I don't know if I will be released", "will they let
+ * me go?" say none.
+ */
+static int
+arrest_freed(const struct intent *in, const char *text, char *const *clause,
+    size_t n)
+{
+	for (size_t c = 0; c < n; c++)
+		if (rule_match(in, L_FREED, clause[c]) != NULL &&
+		    rule_match(in, L_UNSURE, clause[c]) == NULL &&
+		    !asked(text, clause[c]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Does clause w hold an arrest_over time ("ayer", "hier", "last week")
+ * that dates the arrest: not after a still mark (arrest_since: "since
+ * yesterday", "depuis hier", "desde ayer") and not when the message says
+ * it is now (arrest_present, in words all: "today", "still", "sigo",
+ * "toujours")?
+ */
+static int
+arrest_dated(const struct intent *in, const char *w, const char *all)
+{
+	return rule_match(in, L_OVER, w) != NULL &&
+	    rule_match(in, L_SINCE, w) == NULL &&
+	    rule_match(in, L_PRESENT, all) == NULL;
+}
+
+/*
+ * The writer's own arrest that is over: blanks the arrest_self phrases
+ * ("me detuvieron", "la police m'a arrêté", "I've been arrested") of each
+ * clause that an arrest_over time dates (arrest_dated()) when the message
+ * says no release (arrest_freed()), of every clause when it does.
+ * Phrases of being held now ("estoy detenido", "in police custody") are
+ * no arrest_self phrase: they stay. Returns 1 if it blanked any: *w is
+ * then made again from the clauses.
+ */
+static int
+arrest_over(const struct intent *in, const char *text, char **w,
+    char **clause, size_t n)
+{
+	int freed = arrest_freed(in, text, clause, n), any = 0;
 	struct buf b;
 
 	for (size_t c = 0; c < n; c++)
 		if (rule_match(in, L_ARREST, clause[c]) != NULL &&
-		    (freed || rule_match(in, L_OVER, clause[c]) != NULL)) {
+		    (freed || arrest_dated(in, clause[c], *w))) {
 			blank_all(in, L_ARREST, clause[c], NULL);
 			any = 1;
 		}
@@ -515,7 +583,7 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 		return 0;
 	w = words_of(text);
 	nclause = clauses_of(in, text, &clause);
-	(void)arrest_over(in, &w, clause, nclause);
+	(void)arrest_over(in, text, &w, clause, nclause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
 	done = done_match(in, clause, nclause, 0);
@@ -825,7 +893,8 @@ intent_arrested(const struct intent *in, const char *text, const char **lang)
 }
 
 char *
-intent_arrested_rest(const struct intent *in, const char *text, int always)
+intent_arrested_rest(const struct intent *in, const char *text, int always,
+    size_t *own)
 {
 	const char *lang;
 	char *w;
@@ -834,6 +903,8 @@ intent_arrested_rest(const struct intent *in, const char *text, int always)
 	if (text == NULL)
 		return NULL;
 	w = words_of(text);
+	if (own != NULL)
+		*own = strlen(w);
 	if (in == NULL || (lang = arrest_blank(in, w)) == NULL)
 		return w;
 	buf_init(&b);

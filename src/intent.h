@@ -30,8 +30,10 @@
  *   plus", "ya no aguanto más" (distress_words), with nothing else but
  *   what fear allows beside it (and fear words).
  * - the writer's own arrest: arrest_self ("I was arrested", "me
- *   detuvieron"), past with an arrest_over time in its clause or an
- *   arrest_freed release; arrest_held (being held now) is danger.
+ *   detuvieron"), past with an arrest_over time in its clause (not after
+ *   arrest_since, nor with an arrest_present mark) or an arrest_freed
+ *   release in a clause with no arrest_unsure word, not asked;
+ *   arrest_held (being held now) is danger.
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").
@@ -91,7 +93,9 @@ int intent_self_harm(const struct intent *i, const char *text,
  * not as a hypothesis (danger_unless). Ask intent_danger() first: an own
  * arrest is danger when it says nothing of being over (intent_danger()
  * blanks it only with an arrest_over time in its clause, "ayer", "last
- * week", or a release anywhere, arrest_freed: "they let me go"); being
+ * week", not "since yesterday" nor with "today" or "still" anywhere, or
+ * a release told, arrest_freed: "they let me go", not "they won't let me
+ * go" nor "will they let me go?"); being
  * held now ("estoy detenido") is always danger. *lang as for
  * intent_danger(). */
 int intent_arrested(const struct intent *i, const char *text,
@@ -101,9 +105,10 @@ int intent_arrested(const struct intent *i, const char *text,
  * and its release, which would find the page for a friend of a detainee;
  * with the arrest_search words of its language (the police took the
  * phone) when always is set or fewer than two words besides stopwords are
- * left. New string; caller frees. */
+ * left. *own (when not NULL): how many bytes of it are the text's own
+ * words; the words the bot added follow them. New string; caller frees. */
 char *intent_arrested_rest(const struct intent *i, const char *text,
-    int always);
+    int always, size_t *own);
 /* 1 if text is only a greeting or a plea for help, with no subject. */
 int intent_plea(const struct intent *i, const char *text, const char **lang);
 

@@ -1370,12 +1370,15 @@ ev_danger(struct t_run *r, struct t_peer *p, char *arg)
 	open_as(r, p, arg, 1);
 }
 
-/* "mark": words of danger from the person while their case waits. */
+/* "mark [self]": words of danger (or of self-harm) from the person while
+ * their case waits. */
 static void
 ev_mark(struct t_run *r, struct t_peer *p, char *arg)
 {
-	(void)arg;
-	r->last = escalate_danger(r->e, p->jid, r->now, &r->notes);
+	int kind = strcmp(trim(arg), "self") == 0 ? ESC_DANGER_SELF :
+	    ESC_DANGER_NOW;
+
+	r->last = escalate_danger(r->e, p->jid, kind, r->now, &r->notes);
 	r->have_last = 1;
 }
 
@@ -1386,6 +1389,15 @@ ev_relayed(struct t_run *r, struct t_peer *p, char *arg)
 {
 	r->last = escalate_person_text(r->e, p->jid, trim(arg),
 	    ESC_DANGER_NOW, r->now, &r->notes);
+	r->have_last = 1;
+}
+
+/* "relayed-self TEXT": the same with words of self-harm. */
+static void
+ev_relayed_self(struct t_run *r, struct t_peer *p, char *arg)
+{
+	r->last = escalate_person_text(r->e, p->jid, trim(arg),
+	    ESC_DANGER_SELF, r->now, &r->notes);
 	r->have_last = 1;
 }
 
@@ -1521,6 +1533,7 @@ static const struct {
 	{ "danger", DRIVE_ESC, ev_danger },
 	{ "mark", DRIVE_ESC, ev_mark },
 	{ "relayed", DRIVE_ESC, ev_relayed },
+	{ "relayed-self", DRIVE_ESC, ev_relayed_self },
 	{ "status", DRIVE_ESC, ev_status },
 	{ "cancel", DRIVE_ESC, ev_cancel },
 	{ "lock", DRIVE_ESC, ev_lock },
