@@ -40,6 +40,7 @@ enum list {
 	L_ASEARCH,
 	L_HELD,
 	L_DISTRESS,
+	L_ASK,
 	L_COUNT,
 };
 
@@ -71,6 +72,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_ASEARCH] = "arrest_search",
 	[L_HELD] = "arrest_held",
 	[L_DISTRESS] = "distress_words",
+	[L_ASK] = "ask_words",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -804,6 +806,13 @@ intent_distress(const struct intent *in, const char *text,
     const char **lang)
 {
 	return feeling_alone(in, L_DISTRESS, text, lang);
+}
+
+int
+intent_bare_ask(const struct intent *in, const char *text, const char **lang)
+{
+	return feeling_alone(in, L_ASK, text, lang) ||
+	    intent_plea(in, text, lang);
 }
 
 int

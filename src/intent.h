@@ -74,6 +74,12 @@ char *intent_danger_rest(const struct intent *i, const char *text,
 /* 1 if text says only that its writer is afraid (or will hurt someone):
  * no subject to search. *lang as for intent_danger(). */
 int intent_fear(const struct intent *i, const char *text, const char **lang);
+/* 1 if text only asks what to do or for help (ask_words: "what should I
+ * do", "que faire", "qué hago"; or a plea), with nothing else but what
+ * intent_fear() allows beside it: no subject of its own to search. *lang
+ * as for intent_danger(). */
+int intent_bare_ask(const struct intent *i, const char *text,
+    const char **lang);
 /* 1 if text says only that its writer can't go on (distress_words: "I
  * can't do this anymore", "j'en peux plus", "ya no aguanto más"), with
  * nothing else but what intent_fear() allows beside it: no subject to
