@@ -3594,6 +3594,10 @@ person_text(struct turn *t, const char *text)
 		keep_question(t, text);
 		w->nlisting = 0;
 		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
+		/* "me quiero morir, me hackearon todo": the hack can wait,
+		 * and the way back to it is said. */
+		if (intent_digital(b->intent, text))
+			say_key(t, "self_harm_after");
 		goto done;
 	}
 	/* After the danger reply, "what should I do", "que faire", "help":

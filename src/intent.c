@@ -890,6 +890,20 @@ intent_bare_ask(const struct intent *in, const char *text, const char **lang)
 }
 
 int
+intent_digital(const struct intent *in, const char *text)
+{
+	char *w;
+	int yes;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	yes = rule_match(in, L_DIGITAL, w) != NULL;
+	free(w);
+	return yes;
+}
+
+int
 intent_arrested(const struct intent *in, const char *text, const char **lang)
 {
 	const struct rule *r = NULL;

@@ -78,6 +78,9 @@ int intent_fear(const struct intent *i, const char *text, const char **lang);
  * do", "que faire", "qué hago"; or a plea), with nothing else but what
  * intent_fear() allows beside it: no subject of its own to search. *lang
  * as for intent_danger(). */
+/* 1 if text names a digital subject (digital_words: "account", "piraté",
+ * "me hackearon"). */
+int intent_digital(const struct intent *i, const char *text);
 int intent_bare_ask(const struct intent *i, const char *text,
     const char **lang);
 /* 1 if text says only that its writer can't go on (distress_words: "I
