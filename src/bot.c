@@ -2104,6 +2104,12 @@ static void
 cmd_help(struct turn *t, const char *arg)
 {
 	(void)arg;
+	/* After the danger reply: the safety steps again, and HUMAN. */
+	if (!has_request(t) && t->who->danger == DANGER_NOW) {
+		say_phrase_line(t, t->b->esc != NULL ? "danger_again" :
+		    "danger_again_offline");
+		return;
+	}
 	if (!has_request(t)) {
 		say_key(t, "help");
 		return;
@@ -3764,6 +3770,23 @@ person_text(struct turn *t, const char *text)
 		keep_question(t, text);
 		w->nlisting = 0;
 		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
+		/* "me quiero morir, me hackearon todo": the hack can wait,
+		 * and the way back to it is said. */
+		if (intent_digital(b->intent, text))
+			say_key(t, "self_harm_after");
+		goto done;
+	}
+	/* After the danger reply, "what should I do", "que faire", "help":
+	 * no subject of its own to search (its stopwords found GDPR), but
+	 * the safety steps again, short, and the way to a person. */
+	if (w->danger == DANGER_NOW && intent_bare_ask(b->intent, text, &hl)) {
+		follow_lang(t, hl);
+		w->nlisting = 0;
+		if (has_request(t))
+			say_request_then(t, "danger_queue");
+		else
+			say_phrase_line(t, b->esc != NULL ? "danger_again" :
+			    "danger_again_offline");
 		goto done;
 	}
 	/*

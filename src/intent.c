@@ -43,6 +43,10 @@ enum list {
 	L_SINCE,
 	L_PRESENT,
 	L_DISTRESS,
+	L_ASK,
+	L_DIGITAL,
+	L_CRY,
+	L_CORRECT,
 	L_COUNT,
 };
 
@@ -77,6 +81,10 @@ static const char *const list_keys[L_COUNT] = {
 	[L_SINCE] = "arrest_since",
 	[L_PRESENT] = "arrest_present",
 	[L_DISTRESS] = "distress_words",
+	[L_ASK] = "ask_words",
+	[L_DIGITAL] = "digital_words",
+	[L_CRY] = "danger_cry",
+	[L_CORRECT] = "self_harm_correction",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -572,6 +580,25 @@ arrest_over(const struct intent *in, const char *text, char **w,
 	return 1;
 }
 
+/*
+ * A cry of help ("au secours", "socorro": danger_cry, also danger words)
+ * in a message that names a digital subject (digital_words: "mon compte
+ * instagram est piraté") is a plea, as "help!!! my facebook was hacked"
+ * is: blanks the cry in w and each clause, so that only other danger
+ * words can still make it danger. Alone, or with no digital subject, the
+ * cry stays.
+ */
+static void
+cry_digital(const struct intent *in, char *w, char **clause, size_t n)
+{
+	if (rule_match(in, L_CRY, w) == NULL ||
+	    rule_match(in, L_DIGITAL, w) == NULL)
+		return;
+	blank_all(in, L_CRY, w, NULL);
+	for (size_t c = 0; c < n; c++)
+		blank_all(in, L_CRY, clause[c], NULL);
+}
+
 int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
@@ -584,6 +611,7 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 	w = words_of(text);
 	nclause = clauses_of(in, text, &clause);
 	(void)arrest_over(in, text, &w, clause, nclause);
+	cry_digital(in, w, clause, nclause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
 	done = done_match(in, clause, nclause, 0);
@@ -679,6 +707,52 @@ intent_plea(const struct intent *in, const char *text, const char **lang)
 	return yes;
 }
 
+/* Words after a self-correction that must name its digital subject. */
+#define CORRECT_WORDS	5
+
+/*
+ * A self-correction (self_harm_correction: "I mean", "je veux dire",
+ * "quiero decir") right before an ordinary subject: "how do I end it all,
+ * I mean delete all my accounts". 1 when a correction is followed by a
+ * word that is no stopword ("I mean it" stays self-harm), a digital word
+ * (digital_words) within CORRECT_WORDS words, and no self-harm words
+ * after it.
+ */
+static int
+corrected(const struct intent *in, const char *w)
+{
+	for (size_t i = 0; i < in->nrules[L_CORRECT]; i++) {
+		const struct rule *r = &in->rules[L_CORRECT][i];
+		const char *at, *s;
+		char *rest;
+		size_t n, k;
+		int yes;
+
+		if (r->nparts != 1 ||
+		    (at = strstr(w, r->parts[0])) == NULL)
+			continue;
+		s = at + strlen(r->parts[0]) - 1;	/* " next ..." */
+		n = strcspn(s + 1, " ");
+		if (n == 0 || lang_is_stopword(s + 1, n))
+			continue;
+		/* The first CORRECT_WORDS words after it. */
+		for (k = 0, at = s; k < CORRECT_WORDS && *at != '\0'; k++) {
+			at += strspn(at, " ");
+			at += strcspn(at, " ");
+		}
+		/* " a b c " : a space at each end, as words_of() has. */
+		rest = xcalloc(1, (size_t)(at - s) + 2);
+		memcpy(rest, s, (size_t)(at - s));
+		rest[at - s] = ' ';
+		yes = rule_match(in, L_DIGITAL, rest) != NULL &&
+		    rule_match(in, L_SELF, s) == NULL;
+		free(rest);
+		if (yes)
+			return 1;
+	}
+	return 0;
+}
+
 int
 intent_self_harm(const struct intent *in, const char *text,
     const char **lang)
@@ -693,6 +767,8 @@ intent_self_harm(const struct intent *in, const char *text,
 	 * first, so that only what is left can match. */
 	blank_all(in, L_SELF_NOT, w, NULL);
 	r = rule_match(in, L_SELF, w);
+	if (r != NULL && corrected(in, w))
+		r = NULL;
 	if (r != NULL && lang != NULL)
 		*lang = r->lang;
 	free(w);
@@ -872,6 +948,27 @@ intent_distress(const struct intent *in, const char *text,
     const char **lang)
 {
 	return feeling_alone(in, L_DISTRESS, text, lang);
+}
+
+int
+intent_bare_ask(const struct intent *in, const char *text, const char **lang)
+{
+	return feeling_alone(in, L_ASK, text, lang) ||
+	    intent_plea(in, text, lang);
+}
+
+int
+intent_digital(const struct intent *in, const char *text)
+{
+	char *w;
+	int yes;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	yes = rule_match(in, L_DIGITAL, w) != NULL;
+	free(w);
+	return yes;
 }
 
 int

@@ -76,6 +76,15 @@ char *intent_danger_rest(const struct intent *i, const char *text,
 /* 1 if text says only that its writer is afraid (or will hurt someone):
  * no subject to search. *lang as for intent_danger(). */
 int intent_fear(const struct intent *i, const char *text, const char **lang);
+/* 1 if text only asks what to do or for help (ask_words: "what should I
+ * do", "que faire", "qué hago"; or a plea), with nothing else but what
+ * intent_fear() allows beside it: no subject of its own to search. *lang
+ * as for intent_danger(). */
+/* 1 if text names a digital subject (digital_words: "account", "piraté",
+ * "me hackearon"). */
+int intent_digital(const struct intent *i, const char *text);
+int intent_bare_ask(const struct intent *i, const char *text,
+    const char **lang);
 /* 1 if text says only that its writer can't go on (distress_words: "I
  * can't do this anymore", "j'en peux plus", "ya no aguanto más"), with
  * nothing else but what intent_fear() allows beside it: no subject to

@@ -315,6 +315,24 @@ static const struct {
 	{ "I was arrested last week, I'm out of jail now", 0, 0, 0 },
 	{ "j'ai été arrêté hier, ils m'ont relâché ce soir", 0, 0, 0 },
 	{ "me detuvieron ayer, ya me soltaron", 0, 0, 0 },
+	/* s14-fixd2: a cry with a digital subject is a plea for that
+	 * subject; alone, or with a danger word, still danger. */
+	{ "au secours mon compte instagram est piraté", 0, 0, 0 },
+	{ "socorro me hackearon el correo", 0, 0, 0 },
+	{ "au secours", 1, 0, 0 },
+	{ "socorro!!", 1, 0, 0 },
+	{ "au secours ils sont devant ma porte", 1, 0, 0 },
+	{ "socorro, me están siguiendo y me hackearon el celular", 1, 0, 0 },
+	/* ...and a self-correction to an ordinary subject is no self-harm;
+	 * "I mean it" still is. */
+	{ "how do I end it all — I mean delete all my accounts at once", 0,
+	    0, 0 },
+	{ "comment en finir, je veux dire supprimer tous mes comptes", 0, 0,
+	    0 },
+	{ "I want to kill myself, I mean it", 0, 0, 1 },
+	{ "I want to end it all. I mean, my accounts are hacked too", 0, 0,
+	    1 },
+	{ "me quiero morir, me hackearon todo", 0, 0, 1 },
 	{ "", 0, 0, 0 },
 };
 
