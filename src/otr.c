@@ -1625,9 +1625,10 @@ op_inject(void *od, const char *acct, const char *proto, const char *user,
 
 /* A person's key is as personal as their JID, and more lasting: it names
  * their device and links them across restarts (the JID hash key changes).
- * So it is logged only with log.show_jids, which covers both. Helpers' keys are in the config. The
- * human form is made only when it is shown (two a handshake otherwise,
- * 40 sprintf calls for a line that hides it). fp NULL: "?". */
+ * So it is logged only with log.show_jids, which covers both. Helpers'
+ * keys are in the config. The human form is made only when it is shown
+ * (two a handshake otherwise, 40 sprintf calls for a line that hides it).
+ * fp NULL: "?". */
 static const char *
 key_for_log(const struct eng *o, const char *bare, const unsigned char *fp,
     char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN])
