@@ -315,6 +315,16 @@ static const struct {
 	{ "I was arrested last week, I'm out of jail now", 0, 0, 0 },
 	{ "j'ai été arrêté hier, ils m'ont relâché ce soir", 0, 0, 0 },
 	{ "me detuvieron ayer, ya me soltaron", 0, 0, 0 },
+	/* s14-fixe: still held is held now; a release by the police is an
+	 * own arrest that is over. */
+	{ "I am still in custody, they let me use the phone", 1, 0, 0 },
+	{ "i'm still detained at the border", 1, 0, 0 },
+	{ "je suis toujours en garde à vue", 1, 0, 0 },
+	{ "sigo detenido", 1, 0, 0 },
+	{ "sigo en la comisaría, me quitaron el celular", 1, 0, 0 },
+	{ "the police released me but kept my laptop", 0, 0, 0 },
+	{ "la police m'a relâchée mais a gardé mon ordinateur", 0, 0, 0 },
+	{ "la policía me soltó pero se quedó con mi laptop", 0, 0, 0 },
 	/* s14-fixd2: a cry with a digital subject is a plea for that
 	 * subject; alone, or with a danger word, still danger. */
 	{ "au secours mon compte instagram est piraté", 0, 0, 0 },
@@ -357,6 +367,15 @@ static const struct {
 	{ "mon frère a été arrêté", 0, NULL, NULL },
 	{ "detuvieron a mi compañero", 0, NULL, NULL },
 	{ "what if I was arrested", 0, NULL, NULL },
+	{ "the police released me but kept my laptop", 1, " released ",
+	    " laptop " },
+	{ "la police m'a relâchée mais a gardé mon ordinateur", 1, NULL,
+	    " ordinateur " },
+	{ "la policía me soltó pero se quedó con mi laptop", 1, NULL,
+	    " laptop " },
+	{ "me liberaron de la comisaría, tienen mi celular", 1, NULL,
+	    " celular " },
+	{ "the police let my friend go", 0, NULL, NULL },
 };
 
 /* Fear with no subject, or a threat the writer makes (s13-safe2): 1 where
