@@ -163,6 +163,35 @@ test_pairs(void)
 	    "alone tells it, no second look");
 }
 
+/*
+ * Two words, one of them telling (s14-fixl): "hacké", "volé", "piraté"
+ * fold and stem to what English and Spanish words stem to too ("hack",
+ * "vol", "pirat"), a tie, and English answered "fb hacké". Of the
+ * languages that know the stem, the one whose words hold the word as
+ * written (folded) tells it.
+ */
+static void
+test_written(void)
+{
+	static const struct {
+		const char	*text, *lang;
+	} v[] = {
+		{ "fb hacké", "fr" },
+		{ "tel volé", "fr" },
+		{ "fb piraté", "fr" },
+		{ "compte hacké", "fr" },
+		{ "tel perdu", "fr" },
+		{ "fb hackeado", "es" },
+		{ "tel robado", "es" },
+		{ "tel perdido", "es" },
+		{ "fb hacked", "en" },
+		{ "phone stolen", "en" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		CHECK_STR(v[i].lang, lang_guess(v[i].text), v[i].text);
+}
+
 static void
 test_shipped(void)
 {
@@ -188,6 +217,7 @@ test_shipped(void)
 	CHECK_STR("ru", lang_detect("как защитить мой телефон"),
 	    "detect: Cyrillic, no language of its own loaded: ru");
 	test_pairs();
+	test_written();
 }
 
 /* The first text the bot says to peer after text. */
