@@ -653,6 +653,17 @@ gw_add(struct langset *s, size_t *cap, struct sb_stemmer *sb, size_t i,
 	s->gw[s->ngw].langs = 1u << i;
 	s->gw[s->ngw].stop = 0;
 	s->ngw++;
+	/* And as written, after "=": "hacke" (hacké), not "hack". */
+	if (s->ngw == *cap) {
+		*cap *= 2;
+		s->gw = xrealloc(s->gw, *cap * sizeof(*s->gw));
+	}
+	s->gw[s->ngw].w = xmalloc(n + 2);
+	s->gw[s->ngw].w[0] = '=';
+	memcpy(s->gw[s->ngw].w + 1, w, n + 1);
+	s->gw[s->ngw].langs = 1u << i;
+	s->gw[s->ngw].stop = 0;
+	s->ngw++;
 }
 
 static int
@@ -1397,6 +1408,24 @@ guess_known(const struct guess *g, size_t i, const char *w, size_t n)
 	return e != NULL && (e->langs & (1u << i)) != 0;
 }
 
+/* The languages whose [words] or lexicon terms hold folded word w (n
+ * bytes) as it is, unstemmed (gw_add()'s "=" entries). */
+static uint32_t
+guess_written(const char *w, size_t n)
+{
+	struct wl_entry key, *e;
+	char buf[WORD_MAX + 1];
+
+	if (cur.ngw == 0 || n >= WORD_MAX)
+		return 0;
+	buf[0] = '=';
+	memcpy(buf + 1, w, n);
+	buf[n + 1] = '\0';
+	key.w = buf;
+	e = bsearch(&key, cur.gw, cur.ngw, sizeof(*cur.gw), gw_cmp);
+	return e != NULL ? e->langs : 0;
+}
+
 /* 1 if the word before ("me", "de") is one language i elides. */
 static int
 elided(const struct guess *g, size_t i)
@@ -1423,7 +1452,8 @@ static void
 guess_word(void *arg, const char *w, size_t n, float weight)
 {
 	struct guess *g = arg;
-	size_t known = 0, who = 0;
+	size_t known = 0, who = 0, as = 0;
+	uint32_t langs = 0, written;
 
 	(void)weight;
 	/* A word one language knows and no other: evidence of it. Not a
@@ -1432,8 +1462,17 @@ guess_word(void *arg, const char *w, size_t n, float weight)
 		if (guess_known(g, i, w, n)) {
 			known++;
 			who = i;
+			langs |= 1u << i;
 		}
-	if (known == 1)
+	/* A stem several know ("hack": hacké, hacked, hackeado): the one of
+	 * them whose words hold it as written, accents folded. */
+	if (known > 1 && (written = guess_written(w, n) & langs) != 0)
+		for (size_t i = 0; i < cur.n; i++)
+			if (written & (1u << i)) {
+				as++;
+				who = i;
+			}
+	if (known == 1 || as == 1)
 		g->score[who]++;
 	/* "me acosan": a language that elides ("m'", "d'") would not
 	 * write "me", "de" before a vowel. */

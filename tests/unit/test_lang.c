@@ -129,6 +129,18 @@ test_fold(void)
 	free(f);
 }
 
+/* Short questions and the language lang_guess() tells of each. */
+struct guess_case {
+	const char	*text, *lang;
+};
+
+static void
+check_guesses(const struct guess_case *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		CHECK_STR(v[i].lang, lang_guess(v[i].text), v[i].text);
+}
+
 /*
  * Short questions to the bot (s13-ux3): "es" and "tu" are Spanish
  * stopwords, and "tu es un humain ?" was Spanish; together ([hints.pairs]
@@ -139,9 +151,7 @@ test_fold(void)
 static void
 test_pairs(void)
 {
-	static const struct {
-		const char	*text, *lang;
-	} v[] = {
+	static const struct guess_case v[] = {
 		{ "tu es un humain ?", "fr" },
 		{ "es-tu un robot", "fr" },
 		{ "qui es-tu ?", "fr" },
@@ -157,10 +167,35 @@ test_pairs(void)
 		{ "tu puedes ayudarme?", "es" },
 	};
 
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		CHECK_STR(v[i].lang, lang_guess(v[i].text), v[i].text);
+	check_guesses(v, sizeof(v) / sizeof(v[0]));
 	CHECK_STR("fr", lang_detect("tu es un humain ?"), "detect: the pair "
 	    "alone tells it, no second look");
+}
+
+/*
+ * Two words, one of them telling (s14-fixl): "hacké", "volé", "piraté"
+ * fold and stem to what English and Spanish words stem to too ("hack",
+ * "vol", "pirat"), a tie, and English answered "fb hacké". Of the
+ * languages that know the stem, the one whose words hold the word as
+ * written (folded) tells it.
+ */
+static void
+test_written(void)
+{
+	static const struct guess_case v[] = {
+		{ "fb hacké", "fr" },
+		{ "tel volé", "fr" },
+		{ "fb piraté", "fr" },
+		{ "compte hacké", "fr" },
+		{ "tel perdu", "fr" },
+		{ "fb hackeado", "es" },
+		{ "tel robado", "es" },
+		{ "tel perdido", "es" },
+		{ "fb hacked", "en" },
+		{ "phone stolen", "en" },
+	};
+
+	check_guesses(v, sizeof(v) / sizeof(v[0]));
 }
 
 static void
@@ -188,6 +223,7 @@ test_shipped(void)
 	CHECK_STR("ru", lang_detect("как защитить мой телефон"),
 	    "detect: Cyrillic, no language of its own loaded: ru");
 	test_pairs();
+	test_written();
 }
 
 /* The first text the bot says to peer after text. */
