@@ -2219,41 +2219,12 @@ same_topic(const struct guide *g, size_t a, size_t b)
 static int topic_page(const struct guide *, const char *, size_t, int);
 
 /*
- * Is page i a list of where to turn: most of its lines with text hold a
- * link (the kit's "Resources": organisations, guides)? A glossary's
- * definitions do not.
- */
-static int
-page_links(const struct guide *g, size_t i)
-{
-	size_t first = guide_page_first_section(g, i), lines = 0, links = 0;
-
-	for (size_t k = 0; k < guide_page_nsections(g, i); k++) {
-		const char *s = guide_section_text(g, first + k);
-
-		while (*s != '\0') {
-			size_t n = strcspn(s, "\n");
-
-			if (n > 0) {
-				lines++;
-				if (memmem(s, n, "://", 3) != NULL ||
-				    memmem(s, n, "www.", 4) != NULL)
-					links++;
-			}
-			s += n;
-			s += strspn(s, "\n");
-		}
-	}
-	return lines > 0 && links * 2 > lines;
-}
-
-/*
  * Is page i one that introduces or explains the others rather than helps
  * with a problem? Its front matter says so: its permalink is the folder
  * of another page's of its language (an index, the kit's "Introduction"),
  * or its summary only repeats its title (a glossary: the kit's
- * "Glossary"), unless it is a list of where to turn (page_links(): the
- * kit's "Resources", the organisations that help).
+ * "Glossary"), unless it is a list of where to turn (guide_page_links():
+ * the kit's "Resources", the organisations that help).
  */
 static int
 page_reference(const struct guide *g, size_t i)
@@ -2263,7 +2234,7 @@ page_reference(const struct guide *g, size_t i)
 	size_t np = guide_npages(g), n;
 
 	if (sum != NULL && strcasecmp(sum, guide_page_title(g, i)) == 0 &&
-	    !page_links(g, i))
+	    !guide_page_links(g, i))
 		return 1;
 	if (p == NULL || (n = strlen(p)) == 0)
 		return 0;
