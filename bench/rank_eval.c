@@ -95,6 +95,8 @@ static const struct {
 	{ "fresh7", "tests/fixtures/questions-fresh7.tsv", SPLIT_HALVES, 0 },
 	/* Blind until session 14 (2026-12-07). */
 	{ "fresh8", "tests/fixtures/questions-fresh8.tsv", SPLIT_HALVES, 0 },
+	/* Blind until session 15 (2026-12-07). */
+	{ "fresh9", "tests/fixtures/questions-fresh9.tsv", SPLIT_HALVES, 0 },
 	{ "freshunc", "tests/fixtures/questions-fresh-uncovered.tsv",
 	    SPLIT_HALVES, 0 },
 	{ "fresh2unc", "tests/fixtures/questions-fresh2-uncovered.tsv",
@@ -116,6 +118,8 @@ static const struct {
 	{ "dfakf6", "bench/dfak-fresh6.tsv", SPLIT_COLUMN, 1 },
 	/* Labelled by section; blind until session 14 (2026-12-07). */
 	{ "dfakf7", "bench/dfak-fresh7.tsv", SPLIT_COLUMN, 1 },
+	/* Labelled by section; blind until session 15 (2026-12-07). */
+	{ "dfakf8", "bench/dfak-fresh8.tsv", SPLIT_COLUMN, 1 },
 	/* Written before any run and tuned on by s12-dunc: uncovered subjects. */
 	{ "dfakpu", "bench/dfak-probe-unc.tsv", SPLIT_COLUMN, 1 },
 };
