@@ -79,6 +79,9 @@
  *   questions-fresh10.tsv    blind, held out whole: the same kind as
  *                            questions-fresh5.tsv, by a sixth writer
  *                            (its header says when)
+ *   questions-fresh11.tsv    blind, held out whole: the same kind as
+ *                            questions-fresh5.tsv, by a seventh writer
+ *                            (its header says when)
  *   questions-probe-unc.tsv  tuned on: everyday questions near the
  *                            pages that no section answers, and covered
  *                            ones on the same pages, written before any
@@ -266,6 +269,11 @@ static const struct set sets[] = {
 	 * file is missing or holds no question.
 	 */
 	{ "questions-fresh10.tsv",	-1, -1, -1, SET_BLIND },
+	/*
+	 * Written blind on 2026-12-07 (s15-fq11, before any run): 105
+	 * covered questions and 60 "-". No floor, like questions-fresh10.
+	 */
+	{ "questions-fresh11.tsv",	-1, -1, -1, SET_BLIND },
 	/*
 	 * Written on 2026-12-07 by s11-unc2 before any run (commit
 	 * 24184ff): 50 everyday "-" questions near the pages and 30
