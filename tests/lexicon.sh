@@ -272,7 +272,9 @@ without fr "mon nom est sur facebook" security
 # default guide (else its questions have nothing to miss), except those
 # named here with the reason: data-leak tells what to do when card
 # details leaked; French "imprimez" (verify-fingerprints) has the stem of
-# "imprimante", and that page is never a printer question's best one.
+# "imprimante", and that page is never a printer question's best one;
+# device-suspicious names the tracker (an AirTag) a partner may hide in a
+# bag or a car, in the partner section's text only (s15-fixp).
 if [ -z "$STOPS" ]; then
 	skip "no neighbouring subject is carried by a replies/ page" \
 	    "no language files in replies/lang"
@@ -282,6 +284,7 @@ else
 	status=$?
 	grep -v -e '^carried: \[payment-fraud\] data-leak\.' \
 	    -e '^carried: \[printer\] verify-fingerprints\.fr\.md (imprimante)$' \
+	    -e '^carried: \[physical-tracker\] device-suspicious\.' \
 	    "$T/carried" > "$T/unexpected"
 	if [ "$status" -eq 0 ] && [ ! -s "$T/unexpected" ]; then
 		ok "no neighbouring subject is carried by a replies/ page"
