@@ -123,6 +123,8 @@ struct person {
 					   consent: a YES now asks it again */
 	int		 relay_warned;	/* words of danger relayed to a
 					   helper got the emergency line */
+	int		 unverified_told; /* HUMAN said the session is not
+					   verified (until it changes) */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -1493,6 +1495,7 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
 }
 
 static int	starts_with(const char *, const char *, const char **);
+static void	keep_question(struct turn *, const char *);
 static void	cmd_more(struct turn *, const char *);
 static void	branch_list(struct turn *, size_t);
 
@@ -1667,9 +1670,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	free(folded);
 	*n = 0;
 	if (b->s == NULL || b->g == NULL) {
-		free(w->last_question);
-		w->last_question = copy_capped(text, b->cfg->limits.max_text,
-		    &w->question_cut);
+		keep_question(t, text);
 		return 0;
 	}
 	*n = search_query(b->s, text, qlang, hits, max);
@@ -1728,9 +1729,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 			both = NULL;
 		}
 	}
-	free(w->last_question);
-	w->last_question = copy_capped(both != NULL ? both : text,
-	    b->cfg->limits.max_text, &w->question_cut);
+	keep_question(t, both != NULL ? both : text);
 	free(both);
 	return ret;
 }
@@ -2037,7 +2036,7 @@ explain:
 static void	say_phrase_line(struct turn *, const char *);
 static void	say_request_then(struct turn *, const char *);
 static int	has_request(const struct turn *);
-static void	keep_question(struct turn *, const char *);
+static void	say_request_drop(struct turn *);
 
 /*
  * The writer was arrested themselves, and it is over (intent_danger()
@@ -2095,6 +2094,22 @@ say_request_then(struct turn *t, const char *key)
 	say_phrase_line(t, key);
 }
 
+/* To someone with a request who says they no longer need it (NO, "never
+ * mind"): it stays open until CANCEL, and how to withdraw it. */
+static void
+say_request_drop(struct turn *t)
+{
+	char num[24];
+	const char *v[] = { "case", num, NULL };
+	char *s;
+
+	(void)util_snprintf(num, sizeof(num), "%ld",
+	    escalate_case_of(t->b->esc, t->peer));
+	s = phrases_render(t->b->p, turn_lang(t), "request_drop", v);
+	say(t, s);
+	free(s);
+}
+
 /*
  * HELP: the whole list; while a request waits or a case is open, where it
  * stands and the emergency line first (say_request()), then the commands
@@ -2123,7 +2138,11 @@ static void
 cmd_hello(struct turn *t, const char *arg)
 {
 	(void)arg;
-	say_key(t, "greeting_reply");
+	/* "hello??" while a request waits: where it stands. */
+	if (has_request(t))
+		say_request(t);
+	else
+		say_key(t, "greeting_reply");
 }
 
 static void
@@ -2877,6 +2896,7 @@ cmd_human(struct turn *t, const char *arg)
 {
 	struct bot *b = t->b;
 	struct person *w = t->who;
+	int unverified;
 
 	(void)arg;
 	if (b->esc == NULL) {
@@ -2896,13 +2916,16 @@ cmd_human(struct turn *t, const char *arg)
 		return;
 	}
 	/* Someone in danger hears what would be sent, and to whom, first;
-	 * the notice about an unverified conversation comes after it. */
-	if (!w->verified && !w->proved &&
-	    (w->last_question == NULL || !w->danger))
+	 * the notice about an unverified conversation comes after it, once
+	 * a conversation (again after a new session or a failed check). */
+	unverified = !w->verified && !w->proved && !w->unverified_told;
+	if (unverified)
+		w->unverified_told = 1;
+	if (unverified && (w->last_question == NULL || !w->danger))
 		say_key(t, "human_unverified");
 	if (w->last_question != NULL) {
 		ask_consent(t, w->last_question);
-		if (!w->verified && !w->proved && w->danger)
+		if (unverified && w->danger)
 			say_key(t, "human_unverified_after");
 	} else {
 		w->pending = PENDING_DESCRIBE;
@@ -2925,8 +2948,12 @@ cmd_yes(struct turn *t, const char *arg)
 		return;
 	}
 	if (w->pending != PENDING_CONSENT || b->esc == NULL) {
-		say_key(t, w->pending == PENDING_DESCRIBE ?
-		    "human_describe" : "nothing_pending");
+		/* A request already waits: where it stands, not HUMAN. */
+		if (w->pending == PENDING_NONE && has_request(t))
+			say_request(t);
+		else
+			say_key(t, w->pending == PENDING_DESCRIBE ?
+			    "human_describe" : "nothing_pending");
 		return;
 	}
 	/* "yes but also tell them...": the words after the yes go too. */
@@ -2969,7 +2996,10 @@ cmd_no(struct turn *t, const char *arg)
 
 	(void)arg;
 	if (w->pending == PENDING_NONE) {
-		say_key(t, "nothing_pending");
+		if (has_request(t))
+			say_request_drop(t);
+		else
+			say_key(t, "nothing_pending");
 		return;
 	}
 	w->declined = w->pending == PENDING_CONSENT;
@@ -3123,10 +3153,32 @@ yes_more(const char *text)
  * oui"), or a yes or a no followed only by words that say it again
  * ("yes please", "no thanks"); else NULL. *lang as lang_match.
  */
+static int	said(const char *, const char *, int, const char **);
+
+/*
+ * 1 if folded (text folded) is only a yes, a no, an acknowledgement, a
+ * greeting, thanks or a plea ("go ahead", "please", "ok", "help me"):
+ * words that never replace what a request would send, nor describe it.
+ */
+static int
+no_subject(const struct turn *t, const char *text, const char *folded)
+{
+	static const char *const keys[] = { "cmd.yes", "cmd.no",
+	    "consent.yes", "consent.yes_plain", "consent.unsure",
+	    "consent.again", "cmd.ack", "cmd.thanks", "cmd.hello" };
+	const char *hl;
+
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+		if (said(keys[i], folded, 0, &hl))
+			return 1;
+	return intent_plea(t->b->intent, text, &hl);
+}
+
 static const struct command *
 yes_no_reply(const char *text, const char *folded, const char **lang)
 {
-	if (lang_match("consent.again", folded, strlen(folded), lang))
+	if (lang_match("consent.again", folded, strlen(folded), lang) ||
+	    said("consent.yes", folded, 0, lang))
 		return command_row("cmd.yes");
 	if (yes_more(text)[0] != '\0')
 		return NULL;
@@ -3137,19 +3189,44 @@ yes_no_reply(const char *text, const char *folded, const char **lang)
 	return NULL;
 }
 
-/* 1 if folded opens with a [consent.add] word ("also", "wait, also",
- * "et aussi"): words to add to what consent would send. */
-static int
-adds_to_consent(const char *folded)
+/* folded without the marks between its words (",;:-"). New string. */
+static char *
+unmarked(const char *folded)
 {
 	char *f = xstrdup(folded), *w = f;
-	const char *lang;
-	int r;
 
 	for (const char *p = folded; *p != '\0'; p++)
 		if (strchr(",;:-", *p) == NULL)
 			*w++ = *p;
 	*w = '\0';
+	return f;
+}
+
+/* 1 if folded, marks aside, is an item of key, or (opens) opens with
+ * one followed by more words; *lang as lang_match. */
+static int
+said(const char *key, const char *folded, int opens, const char **lang)
+{
+	char *f = unmarked(folded);
+	int r;
+
+	r = lang_match(key, f, strlen(f), lang) ||
+	    lang_match(key, folded, strlen(folded), lang) ||
+	    (opens && (starts_with(key, f, lang) ||
+	    starts_with(key, folded, lang)));
+	free(f);
+	return r;
+}
+
+/* 1 if folded opens with a [consent.add] word ("also", "wait, also",
+ * "et aussi"): words to add to what consent would send. */
+static int
+adds_to_consent(const char *folded)
+{
+	char *f = unmarked(folded);
+	const char *lang;
+	int r;
+
 	r = starts_with("consent.add", f, &lang);
 	free(f);
 	return r;
@@ -3582,6 +3659,14 @@ say_session(struct turn *t, enum session_ask a)
 static void
 keep_question(struct turn *t, const char *text)
 {
+	char *f = fold_command(text);
+	int none = no_subject(t, text, f);
+
+	free(f);
+	/* "go ahead", "please": never what HUMAN offers to send; the
+	 * problem they described stays. */
+	if (none)
+		return;
 	free(t->who->last_question);
 	t->who->last_question = copy_capped(text,
 	    t->b->cfg->limits.max_text, &t->who->question_cut);
@@ -3654,7 +3739,8 @@ person_text(struct turn *t, const char *text)
 	 * question again, plainly, and nothing is sent. */
 	if (w->pending != PENDING_NONE &&
 	    (c == command_row("cmd.ack") || (c == NULL &&
-	    lang_match("consent.unsure", folded, strlen(folded), &hl)))) {
+	    (lang_match("consent.unsure", folded, strlen(folded), &hl) ||
+	    no_subject(t, text, folded))))) {
 		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
 		    "human_describe");
 		goto done;
@@ -3833,6 +3919,21 @@ person_text(struct turn *t, const char *text)
 	 * in), unless they chose one with a command: then it is only searched
 	 * in the language it is written in.
 	 */
+	/* While a request waits: "never mind, I fixed it" hears how to
+	 * withdraw it (nothing is until CANCEL); "how long", "anyone
+	 * there?" where it stands. Other questions go to the guide. */
+	if (w->pending == PENDING_NONE && has_request(t)) {
+		if (said("request.drop", folded, 1, &hl)) {
+			follow_lang(t, hl);
+			say_request_drop(t);
+			goto done;
+		}
+		if (said("request.when", folded, 1, &hl)) {
+			follow_lang(t, hl);
+			say_request(t);
+			goto done;
+		}
+	}
 	hl = question_lang(t, text, folded);
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
 		set_lang(w, hl, LANG_DETECTED);
@@ -3987,6 +4088,7 @@ bot_secure(struct bot *b, const char *peer, const struct bot_facts *f,
 	t.who->verified = f->verified;
 	t.who->proved = 0;
 	t.who->doubted = 0;
+	t.who->unverified_told = 0;
 	{
 		const char *hello = greeting_get(&t);
 
@@ -4048,6 +4150,7 @@ bot_smp(struct bot *b, const char *peer, enum bot_smp_result r,
 		w->verified = 0;
 		w->proved = 0;
 		w->doubted = 1;
+		w->unverified_told = 0;
 		key = w->smp_asked ? "smp_failed_ours" : "smp_failed_theirs";
 		break;
 	case BOT_SMP_LIMITED:

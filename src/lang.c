@@ -175,6 +175,14 @@ static const struct lang_key {
 	    .doc = "heard, not a yes: consent asked again" },
 	{ .name = "consent.yes_plain", .use = USE_MATCH,
 	    .doc = "after a yes, words that add nothing to send" },
+	{ .name = "consent.yes", .use = USE_MATCH,
+	    .doc = "a whole message that says yes (yep, vas-y, dale): YES" },
+	{ .name = "request.drop", .use = USE_MATCH,
+	    .doc = "opens a message saying a waiting request is not needed "
+	    "(never mind): how to CANCEL it" },
+	{ .name = "request.when", .use = USE_MATCH,
+	    .doc = "opens a message asking when a waiting request is "
+	    "answered (how long, anyone there): where it stands" },
 	{ .name = "number.prefix", .use = USE_MATCH,
 	    .doc = "before a list number: #, n°, number" },
 	{ .name = "number.words", .use = USE_SHOW,
