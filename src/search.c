@@ -552,6 +552,8 @@ struct scratch {
 	uint32_t	*offs;		/* ...those set */
 	size_t		 noff;
 	uint32_t	*tmark;		/* per term: the qgen that matched it */
+	uint32_t	*tnegm;		/* ...that matched it in a word a
+					   negation reaches (negword) */
 	uint32_t	 qgen;		/* query_run()'s generation */
 	float		*cmax;		/* idf of its rarest matched word */
 	uint32_t	*wmark;		/* word generation that set best */
@@ -562,6 +564,10 @@ struct scratch {
 					   questions alone (hits_router()) */
 	unsigned	 qbranch;	/* text_branch() of the question
 					   being run */
+	uint64_t	 qnegw;		/* ...its words (qwords) a negation
+					   reaches (words_negated()) */
+	int		 negword;	/* the word being matched is one
+					   (add_term(): tnegm) */
 	/* Per ask: idf of question words matched, this word's best, its
 	 * generation; the asks touched. */
 	double		*aacc;
@@ -1566,6 +1572,7 @@ word_byte(char c)
 #define ASK_BEFORE	512	/* ask.before */
 #define ASK_RESOURCE	1024	/* ask.resource */
 #define ASK_NOT		2048	/* ask.not */
+#define ASK_BREAK	4096	/* ask.break: ends a negation's reach */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1582,6 +1589,31 @@ static const struct {
 	{ "ask.before", ASK_BEFORE },
 	{ "ask.not", ASK_NOT },
 	{ "ask.resource", ASK_RESOURCE },
+	{ "ask.break", ASK_BREAK },
+};
+
+/*
+ * A question's words as text_branch() reads them (the folded text, each
+ * word's place in it) and which of them a negation reaches (neg): the
+ * words up to the NEG_REACH-th word not a stopword after an ask.not word
+ * or pair ("never got my laptop back", "pas rendu", "no me lo
+ * devolvieron"), up to the UNKNOWN_REACH-th after an ask.unknown one
+ * ("i don't know when i get it back"), never past a
+ * punctuation mark or an ask.break word ("but", "mais", "pero"), nor,
+ * for ask.not, past a branch.if word ("if", "si": "no idea if they
+ * installed spyware" negates nothing of the return said before it).
+ */
+#define BWORDS_MAX	128
+#define NEG_REACH	3
+#define UNKNOWN_REACH	6
+struct bwords {
+	char		*f;		/* folded text (the caller frees it) */
+	struct {
+		uint16_t off;
+		uint8_t	 len;
+		uint8_t	 neg;
+	}		 w[BWORDS_MAX];
+	size_t		 n;
 };
 
 /* The keys that list folded text f (n bytes), as branch_keys bits: from
@@ -1646,42 +1678,75 @@ bkinds_build(struct search *s)
 
 /* What a text's words say (BRANCH_* and ASK_* bits) in language lang:
  * a branch.if word first, a branch.still word, a word or pair of words
- * of the other keys, or a run of three ask.unknown words. */
+ * of the other keys, or a run of three ask.unknown words. With bw (a
+ * question), also its words and which of them a negation reaches. */
 static unsigned
-text_branch(const struct search *s, const char *text, const char *lang)
+text_branch(const struct search *s, const char *text, const char *lang,
+    struct bwords *bw)
 {
-	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0;
+	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0, gap;
+	size_t reach = 0;	/* words a negation still reaches */
 	char *f;
-	unsigned r = 0, v;
-	int first = 1, li = find_lang(s, lang);
+	unsigned r = 0, v, v2, v3 = 0;
+	int first = 1, li = find_lang(s, lang), unk = 0;
 
+	if (bw != NULL) {
+		bw->f = NULL;
+		bw->n = 0;
+	}
 	if (text == NULL || *text == '\0')
 		return 0;
 	f = lang_fold_alloc(text, strlen(text), &flen);
 	while (i < flen) {
-		while (i < flen && !word_byte(f[i]))
-			i++;
+		for (gap = i; i < flen && !word_byte(f[i]); i++)
+			;
 		for (n = 0; i + n < flen && word_byte(f[i + n]); n++)
 			;
 		if (n == 0)
 			break;
 		v = branch_kinds(s, li, lang, f + i, n);
 		r |= v & ~BRANCH_IF;
+		v2 = first ? 0 : branch_kinds(s, li, lang, f + prev,
+		    i + n - prev);
 		if (first)
 			r |= v & BRANCH_IF;
 		else
-			r |= branch_kinds(s, li, lang, f + prev, i + n - prev) &
-			    ~(BRANCH_IF | BRANCH_STILL);
+			r |= v2 & ~(BRANCH_IF | BRANCH_STILL);
 		if (words >= 2)
-			r |= branch_kinds(s, li, lang, f + prev2,
-			    i + n - prev2) & ASK_UNKNOWN;
+			r |= (v3 = branch_kinds(s, li, lang, f + prev2,
+			    i + n - prev2) & ASK_UNKNOWN);
+		if (bw != NULL) {
+			/* A mark or a break word ends the reach; a branch.if
+			 * word ends that of ask.not. */
+			if (strcspn(f + gap, ",;.:!?()") < i - gap ||
+			    (v & ASK_BREAK) || (!unk && (v & BRANCH_IF)))
+				reach = 0;
+			if (bw->n < BWORDS_MAX && i <= UINT16_MAX &&
+			    n <= UINT8_MAX) {
+				bw->w[bw->n].off = (uint16_t)i;
+				bw->w[bw->n].len = (uint8_t)n;
+				bw->w[bw->n++].neg = reach > 0;
+			}
+			if (reach > 0 && !lang_is_stopword(f + i, n))
+				reach--;
+			if ((v | v2 | v3) & ASK_UNKNOWN) {
+				reach = UNKNOWN_REACH;
+				unk = 1;
+			} else if (((v | v2) & ASK_NOT) && reach < NEG_REACH) {
+				reach = NEG_REACH;
+				unk = 0;
+			}
+		}
 		first = 0;
 		prev2 = prev;
 		prev = i;
 		words++;
 		i += n;
 	}
-	free(f);
+	if (bw != NULL)
+		bw->f = f;
+	else
+		free(f);
 	return r;
 }
 
@@ -1703,7 +1768,7 @@ branches_build(struct search *s)
 	for (i = 0; i < s->nsec; i++)
 		s->branch[i] = (uint8_t)text_branch(s,
 		    guide_section_heading(s->g, i),
-		    guide_page_lang(s->g, guide_section_page(s->g, i)));
+		    guide_page_lang(s->g, guide_section_page(s->g, i)), NULL);
 	for (i = 0; i < s->nsec; i++) {
 		size_t page = guide_section_page(s->g, i);
 		size_t first = guide_page_first_section(s->g, page);
@@ -1769,13 +1834,16 @@ change_words(struct search *s)
 }
 
 /* Does the question (query_run()'s matches) name a word of change
- * branch sec's own heading (change_words())? */
+ * branch sec's own heading (change_words()), and never where a negation
+ * reaches it (words_negated(): "they still haven't given my phone back")?
+ * A term of several words is negated when one of them is. */
 static int
 says_change(const struct search *s, uint32_t sec)
 {
 	for (size_t i = 0; i < s->nchg; i += 2)
 		if (s->chg[i] == sec &&
-		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen)
+		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen &&
+		    s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
 			return 1;
 	return 0;
 }
@@ -2180,6 +2248,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->offside = xcalloc(s->nsec + 1, 1);
 	s->scr->offs = xcalloc(s->nsec + 1, sizeof(*s->scr->offs));
 	s->scr->tmark = xcalloc(s->nterms + 1, sizeof(*s->scr->tmark));
+	s->scr->tnegm = xcalloc(s->nterms + 1, sizeof(*s->scr->tnegm));
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
@@ -2281,6 +2350,7 @@ search_free(struct search *s)
 		free(s->scr->nmatch);
 		free(s->scr->swapped);
 		free(s->scr->tmark);
+		free(s->scr->tnegm);
 		free(s->scr->offside);
 		free(s->scr->offs);
 		free(s->scr->cmax);
@@ -2381,6 +2451,40 @@ query_word(void *arg, const char *w, size_t n, float weight)
 	}
 	if (q->nseq < QSEQ_MAX)
 		q->seq[q->nseq++] = (uint8_t)i;
+}
+
+/*
+ * Which words of q (bit i: q->w[i]) a negation reaches in bw (text_branch()
+ * of the same text): each of its places there, and only those (a word
+ * said once negated and once not is not negated). A word of bw is one of
+ * q as lang_split() cuts it: whole, or after an elision ("l'ont": "ont"),
+ * without its apostrophes ("can't": "cant").
+ */
+static uint64_t
+words_negated(const struct bwords *bw, const struct qwords *q)
+{
+	uint64_t neg = 0, plain = 0;
+
+	for (size_t j = 0; j < bw->n; j++) {
+		const char *w = bw->f + bw->w[j].off, *ap;
+		size_t n = bw->w[j].len, k, m;
+		char flat[UINT8_MAX + 1];
+
+		for (k = m = 0; k < n; k++)
+			if (w[k] != '\'')
+				flat[m++] = w[k];
+		ap = memchr(w, '\'', n);
+		for (size_t i = 0; i < q->count && i < 64; i++)
+			if ((q->n[i] == m && memcmp(q->w[i], flat, m) == 0) ||
+			    (ap != NULL && q->n[i] == n - (size_t)(ap + 1 - w) &&
+			    memcmp(q->w[i], ap + 1, q->n[i]) == 0)) {
+				if (bw->w[j].neg)
+					neg |= (uint64_t)1 << i;
+				else
+					plain |= (uint64_t)1 << i;
+			}
+	}
+	return neg & ~plain;
 }
 
 /* Gives question word i concept c, found by lexicon language q->lxl. */
@@ -3089,6 +3193,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 	uint32_t i;
 
 	sc->tmark[t] = sc->qgen;
+	if (sc->negword)
+		sc->tnegm[t] = sc->qgen;
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
@@ -3483,8 +3589,15 @@ query_run(const struct search *s, const char *text, const char *lang,
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
 	/* hits_router()'s run again asks the same question. */
-	qbranch = sc->only_router ? sc->qbranch :
-	    (sc->qbranch = text_branch(s, text, lang));
+	if (sc->only_router)
+		qbranch = sc->qbranch;
+	else {
+		struct bwords bw;
+
+		qbranch = sc->qbranch = text_branch(s, text, lang, &bw);
+		sc->qnegw = words_negated(&bw, &q);
+		free(bw.f);
+	}
 	if (!sc->only_router) {
 		for (i = 0; i < sc->noff; i++)
 			sc->offside[sc->offs[i]] = 0;
@@ -3492,6 +3605,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	}
 	if (++sc->qgen == 0) {
 		memset(sc->tmark, 0, s->nterms * sizeof(*sc->tmark));
+		memset(sc->tnegm, 0, s->nterms * sizeof(*sc->tnegm));
 		sc->qgen = 1;
 	}
 	for (li = 0; li < s->nlangs; li++)
@@ -3504,6 +3618,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	for (i = 0; i < q.count; i++) {
 		double ref = 0, own = 0;
 
+		/* A word a negation reaches says no change (says_change()). */
+		sc->negword = (sc->qnegw >> i) & 1;
 		for (li = 0; li < s->nlangs; li++) {
 			char buf[STEM_BUF];
 			const char *st;
@@ -3550,6 +3666,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		if (ref <= 0)
 			unused += W_UNKNOWN * unknown;
 	}
+	sc->negword = 0;
 	if (norm <= 0)
 		norm = 1;
 	/* Each ask's similarity to the question (idf-weighted Dice: a
@@ -3871,8 +3988,7 @@ hits_branch(const struct search *s, unsigned q)
 		if (s->branch[change] & BRANCH_NOT)
 			b = qneg ? change : stay;
 		else
-			b = !qneg && !(q & (ASK_NOT | ASK_UNKNOWN)) &&
-			    says_change(s, change) ? change : stay;
+			b = !qneg && says_change(s, change) ? change : stay;
 		if (a == b)
 			continue;
 		if (!sc->offside[a] && !sc->only_router) {
