@@ -2422,7 +2422,7 @@ static void hits_notasks(const struct search *s, const struct qwords *q,
 static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
-static void hits_branch(const struct search *s, unsigned q);
+static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
 static void hits_router(const struct search *s, const char *text,
@@ -3703,7 +3703,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
 	if (W_BRANCH > 0 && !s->calibrating)
-		hits_branch(s, qbranch);
+		hits_branch(s, qbranch, norm);
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
@@ -3945,6 +3945,18 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
 #undef SWAP
 }
 
+/* What query_run() makes of a section's evidence before what applies to
+ * a whole page alike: its words and its heading share (a heavier heading
+ * gives less of it). */
+static double
+side_score(const struct search *s, uint32_t sec, double norm)
+{
+	const struct scratch *sc = s->scr;
+
+	return sc->acc[sec] / norm + (sc->hacc[sec] > 0 ? HEADING_BONUS *
+	    2 * sc->hacc[sec] / (s->hmass[sec] + norm) : 0);
+}
+
 /*
  * A pair of branches is one step of a workflow page ("If you still have
  * access to the account" / "If you no longer have access..."): the
@@ -3967,7 +3979,7 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
  * the other would).
  */
 static void
-hits_branch(const struct search *s, unsigned q)
+hits_branch(const struct search *s, unsigned q, double norm)
 {
 	struct scratch *sc = s->scr;
 	size_t i, k;
@@ -3997,8 +4009,11 @@ hits_branch(const struct search *s, unsigned q)
 		}
 		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
 			;
-		if (sc->acc[a] <= sc->acc[b]) {
-			/* b leads already: its heavier heading ("no longer"
+		if (sc->acc[a] <= sc->acc[b] ||
+		    side_score(s, a, norm) <= side_score(s, b, norm)) {
+			/* b leads already (its lighter heading gives it more
+			 * of the heading share: "Si vous n'avez pas récupéré
+			 * l'appareil"), and a's heavier heading ("no longer"
 			 * more than "still") must not put a first. */
 			if (k < sc->ntouched && s->hmass[b] > s->hmass[a])
 				sc->swapped[a] = sc->swapped[b] = 1;
