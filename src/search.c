@@ -566,6 +566,7 @@ struct scratch {
 					   being run */
 	uint64_t	 qnegw;		/* ...its words (qwords) a negation
 					   reaches (words_negated()) */
+	uint64_t	 qnotw;		/* ...and those of an ask.not pair */
 	int		 negword;	/* the word being matched is one
 					   (add_term(): tnegm) */
 	/* Per ask: idf of question words matched, this word's best, its
@@ -1611,7 +1612,9 @@ struct bwords {
 	struct {
 		uint16_t off;
 		uint8_t	 len;
-		uint8_t	 neg;
+		uint8_t	 neg;	/* a negation reaches it */
+		uint8_t	 not;	/* a word of an ask.not pair ("toujours
+				   pas", "todavía no"): no search word */
 	}		 w[BWORDS_MAX];
 	size_t		 n;
 };
@@ -1725,7 +1728,11 @@ text_branch(const struct search *s, const char *text, const char *lang,
 			    n <= UINT8_MAX) {
 				bw->w[bw->n].off = (uint16_t)i;
 				bw->w[bw->n].len = (uint8_t)n;
+				bw->w[bw->n].not = 0;
 				bw->w[bw->n++].neg = reach > 0;
+				if ((v2 & ASK_NOT) && bw->n >= 2)
+					bw->w[bw->n - 1].not =
+					    bw->w[bw->n - 2].not = 1;
 			}
 			if (reach > 0 && !lang_is_stopword(f + i, n))
 				reach--;
@@ -2461,9 +2468,10 @@ query_word(void *arg, const char *w, size_t n, float weight)
  * without its apostrophes ("can't": "cant").
  */
 static uint64_t
-words_negated(const struct bwords *bw, const struct qwords *q)
+words_negated(const struct bwords *bw, const struct qwords *q,
+    uint64_t *notw)
 {
-	uint64_t neg = 0, plain = 0;
+	uint64_t neg = 0, plain = 0, not = 0, word = 0;
 
 	for (size_t j = 0; j < bw->n; j++) {
 		const char *w = bw->f + bw->w[j].off, *ap;
@@ -2482,8 +2490,13 @@ words_negated(const struct bwords *bw, const struct qwords *q)
 					neg |= (uint64_t)1 << i;
 				else
 					plain |= (uint64_t)1 << i;
+				if (bw->w[j].not)
+					not |= (uint64_t)1 << i;
+				else
+					word |= (uint64_t)1 << i;
 			}
 	}
+	*notw = not & ~word;
 	return neg & ~plain;
 }
 
@@ -3595,7 +3608,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		struct bwords bw;
 
 		qbranch = sc->qbranch = text_branch(s, text, lang, &bw);
-		sc->qnegw = words_negated(&bw, &q);
+		sc->qnegw = words_negated(&bw, &q, &sc->qnotw);
 		free(bw.f);
 	}
 	if (!sc->only_router) {
@@ -3618,7 +3631,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 	for (i = 0; i < q.count; i++) {
 		double ref = 0, own = 0;
 
-		/* A word a negation reaches says no change (says_change()). */
+		/* A word of an ask.not pair ("toujours pas", "todavía no")
+		 * only negates; one a negation reaches says no change
+		 * (says_change()). */
+		if ((sc->qnotw >> i) & 1)
+			continue;
 		sc->negword = (sc->qnegw >> i) & 1;
 		for (li = 0; li < s->nlangs; li++) {
 			char buf[STEM_BUF];
