@@ -1574,6 +1574,8 @@ word_byte(char c)
 #define ASK_RESOURCE	1024	/* ask.resource */
 #define ASK_NOT		2048	/* ask.not */
 #define ASK_BREAK	4096	/* ask.break: ends a negation's reach */
+#define ASK_STAY	8192	/* a branch.still word no negation or loss
+				   word reaches: "i can still log in" */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1689,6 +1691,7 @@ text_branch(const struct search *s, const char *text, const char *lang,
 {
 	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0, gap;
 	size_t reach = 0;	/* words a negation still reaches */
+	size_t stay = 0;	/* words a still word waits for a negation */
 	char *f;
 	unsigned r = 0, v, v2, v3 = 0;
 	int first = 1, li = find_lang(s, lang), unk = 0;
@@ -1721,9 +1724,26 @@ text_branch(const struct search *s, const char *text, const char *lang,
 		if (bw != NULL) {
 			/* A mark or a break word ends the reach; a branch.if
 			 * word ends that of ask.not. */
-			if (strcspn(f + gap, ",;.:!?()") < i - gap ||
-			    (v & ASK_BREAK) || (!unk && (v & BRANCH_IF)))
-				reach = 0;
+			int mark = 0;
+
+			for (size_t k = gap; k < i; k++)
+				mark |= strchr(",;.:!?()", f[k]) != NULL;
+			if (mark || (v & (ASK_BREAK | BRANCH_IF))) {
+				if (mark || !unk || !(v & BRANCH_IF))
+					reach = 0;
+				if (stay > 0)
+					r |= ASK_STAY;
+				stay = 0;
+			}
+			/* "i can still log in", not "i still can't", "toujours
+			 * pas", "still haven't". */
+			if ((v | v2) & (ASK_NOT | BRANCH_NOT))
+				stay = 0;
+			else if (stay > 0 && !lang_is_stopword(f + i, n) &&
+			    --stay == 0)
+				r |= ASK_STAY;
+			if ((v & BRANCH_STILL) && reach == 0)
+				stay = NEG_REACH;
 			if (bw->n < BWORDS_MAX && i <= UINT16_MAX &&
 			    n <= UINT8_MAX) {
 				bw->w[bw->n].off = (uint16_t)i;
@@ -1750,6 +1770,8 @@ text_branch(const struct search *s, const char *text, const char *lang,
 		words++;
 		i += n;
 	}
+	if (stay > 0)
+		r |= ASK_STAY;
 	if (bw != NULL)
 		bw->f = f;
 	else
@@ -4000,7 +4022,9 @@ hits_branch(const struct search *s, unsigned q, double norm)
 {
 	struct scratch *sc = s->scr;
 	size_t i, k;
-	int qneg = (q & BRANCH_NOT) != 0;
+	/* A loss word, unless the question says the state goes on ("i can
+	 * still log in but they changed the recovery email"). */
+	int qneg = (q & BRANCH_NOT) && !(q & ASK_STAY);
 
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t a = sc->touched[i], b = s->pair[a], stay, change;
