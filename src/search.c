@@ -4003,11 +4003,13 @@ side_score(const struct search *s, uint32_t sec, double norm)
  * which of the two it is in ("i can't log in anymore", "je peux plus me
  * connecter", "ya no puedo entrar"). One side of a pair says the state
  * goes on (BRANCH_STAY), the other a change: a loss ("If you no longer
- * have access"), the question's when it has a loss word, or a positive
- * change ("If you get your device back"), the question's when it names
- * a word of that heading (says_change()) and negates nothing (ask.not,
- * ask.unknown: "they still haven't given it back"); else the question is
- * in the side that goes on ("my phone was stolen"). A touched side the
+ * have access"), the question's when it has a loss word and does not say
+ * the state goes on (ASK_STAY: "i can still log in but they changed the
+ * recovery email"), or a positive change ("If you get your device back"),
+ * the question's when it names a word of that heading where no negation
+ * reaches it (says_change(): not "they still haven't given it back", but
+ * "they returned my phone, no idea if they installed spyware"); else the
+ * question is in the side that goes on ("my phone was stolen"). A touched side the
  * question is not in that scores more than its pair gives its evidence
  * to the pair and takes the pair's: the page's score stays, the branch
  * shown is the one the question is in, and hits_within_page() does not
@@ -4036,8 +4038,8 @@ hits_branch(const struct search *s, unsigned q, double norm)
 		/* The side the question is in: a loss (the change side is
 		 * the negative one) when it has a loss word; a positive
 		 * change ("If you get your device back") when it names a
-		 * word of its heading (not the page's) and negates nothing;
-		 * else the state that goes on. */
+		 * word of its heading (not the page's) out of a negation's
+		 * reach; else the state that goes on. */
 		if (s->branch[change] & BRANCH_NOT)
 			b = qneg ? change : stay;
 		else
