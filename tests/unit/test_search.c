@@ -4084,7 +4084,8 @@ static const struct {
 	    "If your device is still missing" },
 	{ "fr", "la police ne m'a pas rendu mon téléphone",
 	    "Si vous n'avez pas récupéré l'appareil" },
-	{ "fr", "je n'ai toujours pas récupéré mon téléphone, la douane le garde",
+	{ "fr", "je n'ai toujours pas récupéré mon téléphone, la douane le "
+	    "garde",
 	    "Si vous n'avez pas récupéré l'appareil" },
 	{ "fr", "ils ne m'ont toujours pas rendu mon ordinateur",
 	    "Si vous n'avez pas récupéré l'appareil" },
@@ -4096,23 +4097,29 @@ static const struct {
 	    "Si tu dispositivo sigue perdido" },
 	{ "en", "they returned my phone, no idea if they installed spyware",
 	    "If you get your device back" },
-	{ "en", "i got my laptop back from the police but i don't know if it is safe",
+	{ "en", "i got my laptop back from the police but i don't know if it "
+	    "is safe",
 	    "If you get your device back" },
-	{ "en", "the police gave my phone back, not sure if they put something on it",
+	{ "en", "the police gave my phone back, not sure if they put "
+	    "something on it",
 	    "If you get your device back" },
-	{ "fr", "la police m'a rendu mon téléphone, je ne sais pas s'ils ont installé quelque chose",
+	{ "fr", "la police m'a rendu mon téléphone, je ne sais pas s'ils ont "
+	    "installé quelque chose",
 	    "Si vous récupérez votre appareil" },
-	{ "fr", "la douane m'a rendu mon ordinateur mais je n'ai aucune idée de ce qu'ils ont fait",
+	{ "fr", "la douane m'a rendu mon ordinateur mais je n'ai aucune idée "
+	    "de ce qu'ils ont fait",
 	    "Si vous récupérez votre appareil" },
 	{ "es", "me devolvieron el celular pero no sé si le instalaron algo",
 	    "Si vuelves a tener el dispositivo" },
-	{ "es", "la policía me devolvió la computadora, ni idea de lo que hicieron",
+	{ "es", "en la aduana me devolvieron la computadora, ni idea de lo "
+	    "que le hicieron",
 	    "Si vuelves a tener el dispositivo" },
 	{ "en", "I still have access to my hacked account",
 	    "If you still have access to the account" },
 	{ "en", "I don't have access anymore to my hacked account",
 	    "If you no longer have access to the account" },
-	{ "en", "my account was hacked, I can still log in but they changed the recovery email",
+	{ "en", "my account was hacked, I can still log in but they changed "
+	    "the recovery email",
 	    "If you still have access to the account" },
 	{ "en", "someone hacked my mail but i can still log in",
 	    "If you still have access to the account" },
