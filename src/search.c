@@ -1601,10 +1601,10 @@ static const struct {
  * words up to the NEG_REACH-th word not a stopword after an ask.not word
  * or pair ("never got my laptop back", "pas rendu", "no me lo
  * devolvieron"), up to the UNKNOWN_REACH-th after an ask.unknown one
- * ("i don't know when i get it back"), never past a
- * punctuation mark or an ask.break word ("but", "mais", "pero"), nor,
- * for ask.not, past a branch.if word ("if", "si": "no idea if they
- * installed spyware" negates nothing of the return said before it).
+ * ("i don't know when i get it back"), never past a punctuation mark or
+ * an ask.break word ("but", "mais", "pero"), nor, for ask.not, past a
+ * branch.if word ("if", "si"): "they returned my phone, no idea if they
+ * installed spyware" negates nothing of the return.
  */
 #define BWORDS_MAX	128
 #define NEG_REACH	3
@@ -2497,17 +2497,18 @@ words_negated(const struct bwords *bw, const struct qwords *q,
 
 	for (size_t j = 0; j < bw->n; j++) {
 		const char *w = bw->f + bw->w[j].off, *ap;
-		size_t n = bw->w[j].len, k, m;
+		size_t n = bw->w[j].len, k, m, cut;
 		char flat[UINT8_MAX + 1];
 
 		for (k = m = 0; k < n; k++)
 			if (w[k] != '\'')
 				flat[m++] = w[k];
 		ap = memchr(w, '\'', n);
+		cut = ap != NULL ? n - (size_t)(ap + 1 - w) : 0;
 		for (size_t i = 0; i < q->count && i < 64; i++)
 			if ((q->n[i] == m && memcmp(q->w[i], flat, m) == 0) ||
-			    (ap != NULL && q->n[i] == n - (size_t)(ap + 1 - w) &&
-			    memcmp(q->w[i], ap + 1, q->n[i]) == 0)) {
+			    (cut > 0 && q->n[i] == cut &&
+			    memcmp(q->w[i], ap + 1, cut) == 0)) {
 				if (bw->w[j].neg)
 					neg |= (uint64_t)1 << i;
 				else
@@ -4009,8 +4010,9 @@ side_score(const struct search *s, uint32_t sec, double norm)
  * the question's when it names a word of that heading where no negation
  * reaches it (says_change(): not "they still haven't given it back", but
  * "they returned my phone, no idea if they installed spyware"); else the
- * question is in the side that goes on ("my phone was stolen"). A touched side the
- * question is not in that scores more than its pair gives its evidence
+ * question is in the side that goes on ("my phone was stolen"). A
+ * touched side the question is not in that scores more than its pair
+ * (side_score(): its words and its heading share) gives its evidence
  * to the pair and takes the pair's: the page's score stays, the branch
  * shown is the one the question is in, and hits_within_page() does not
  * put the other one first (offside). The two headings share every other
