@@ -237,6 +237,9 @@ static const struct lang_key {
 	{ .name = "ask.not", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that negate what it says "
 	    "(search: a workflow branch it does not say it is in)" },
+	{ .name = "ask.break", .use = USE_MATCH,
+	    .doc = "words that end a clause (but, mais, pero): a negation "
+	    "before one does not reach past it (search)" },
 	{ .name = "section.prevent", .use = USE_MATCH,
 	    .doc = "words (or two) of a heading that make its section "
 	    "advice for before an incident (search)" },

@@ -552,6 +552,8 @@ struct scratch {
 	uint32_t	*offs;		/* ...those set */
 	size_t		 noff;
 	uint32_t	*tmark;		/* per term: the qgen that matched it */
+	uint32_t	*tnegm;		/* ...that matched it in a word a
+					   negation reaches (negword) */
 	uint32_t	 qgen;		/* query_run()'s generation */
 	float		*cmax;		/* idf of its rarest matched word */
 	uint32_t	*wmark;		/* word generation that set best */
@@ -562,6 +564,11 @@ struct scratch {
 					   questions alone (hits_router()) */
 	unsigned	 qbranch;	/* text_branch() of the question
 					   being run */
+	uint64_t	 qnegw;		/* ...its words (qwords) a negation
+					   reaches (words_negated()) */
+	uint64_t	 qnotw;		/* ...and those of an ask.not pair */
+	int		 negword;	/* the word being matched is one
+					   (add_term(): tnegm) */
 	/* Per ask: idf of question words matched, this word's best, its
 	 * generation; the asks touched. */
 	double		*aacc;
@@ -1566,6 +1573,9 @@ word_byte(char c)
 #define ASK_BEFORE	512	/* ask.before */
 #define ASK_RESOURCE	1024	/* ask.resource */
 #define ASK_NOT		2048	/* ask.not */
+#define ASK_BREAK	4096	/* ask.break: ends a negation's reach */
+#define ASK_STAY	8192	/* a branch.still word no negation or loss
+				   word reaches: "i can still log in" */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1582,6 +1592,33 @@ static const struct {
 	{ "ask.before", ASK_BEFORE },
 	{ "ask.not", ASK_NOT },
 	{ "ask.resource", ASK_RESOURCE },
+	{ "ask.break", ASK_BREAK },
+};
+
+/*
+ * A question's words as text_branch() reads them (the folded text, each
+ * word's place in it) and which of them a negation reaches (neg): the
+ * words up to the NEG_REACH-th word not a stopword after an ask.not word
+ * or pair ("never got my laptop back", "pas rendu", "no me lo
+ * devolvieron"), up to the UNKNOWN_REACH-th after an ask.unknown one
+ * ("i don't know when i get it back"), never past a punctuation mark or
+ * an ask.break word ("but", "mais", "pero"), nor, for ask.not, past a
+ * branch.if word ("if", "si"): "they returned my phone, no idea if they
+ * installed spyware" negates nothing of the return.
+ */
+#define BWORDS_MAX	128
+#define NEG_REACH	3
+#define UNKNOWN_REACH	6
+struct bwords {
+	char		*f;		/* folded text (the caller frees it) */
+	struct {
+		uint16_t off;
+		uint8_t	 len;
+		uint8_t	 neg;	/* a negation reaches it */
+		uint8_t	 not;	/* a word of an ask.not pair ("toujours
+				   pas", "todavía no"): no search word */
+	}		 w[BWORDS_MAX];
+	size_t		 n;
 };
 
 /* The keys that list folded text f (n bytes), as branch_keys bits: from
@@ -1646,42 +1683,99 @@ bkinds_build(struct search *s)
 
 /* What a text's words say (BRANCH_* and ASK_* bits) in language lang:
  * a branch.if word first, a branch.still word, a word or pair of words
- * of the other keys, or a run of three ask.unknown words. */
+ * of the other keys, or a run of three ask.unknown words. With bw (a
+ * question), also its words and which of them a negation reaches. */
 static unsigned
-text_branch(const struct search *s, const char *text, const char *lang)
+text_branch(const struct search *s, const char *text, const char *lang,
+    struct bwords *bw)
 {
-	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0;
+	size_t flen, i = 0, n, prev = 0, prev2 = 0, words = 0, gap;
+	size_t reach = 0;	/* words a negation still reaches */
+	size_t stay = 0;	/* words a still word waits for a negation */
 	char *f;
-	unsigned r = 0, v;
-	int first = 1, li = find_lang(s, lang);
+	unsigned r = 0, v, v2, v3 = 0;
+	int first = 1, li = find_lang(s, lang), unk = 0;
 
+	if (bw != NULL) {
+		bw->f = NULL;
+		bw->n = 0;
+	}
 	if (text == NULL || *text == '\0')
 		return 0;
 	f = lang_fold_alloc(text, strlen(text), &flen);
 	while (i < flen) {
-		while (i < flen && !word_byte(f[i]))
-			i++;
+		for (gap = i; i < flen && !word_byte(f[i]); i++)
+			;
 		for (n = 0; i + n < flen && word_byte(f[i + n]); n++)
 			;
 		if (n == 0)
 			break;
 		v = branch_kinds(s, li, lang, f + i, n);
 		r |= v & ~BRANCH_IF;
+		v2 = first ? 0 : branch_kinds(s, li, lang, f + prev,
+		    i + n - prev);
 		if (first)
 			r |= v & BRANCH_IF;
 		else
-			r |= branch_kinds(s, li, lang, f + prev, i + n - prev) &
-			    ~(BRANCH_IF | BRANCH_STILL);
+			r |= v2 & ~(BRANCH_IF | BRANCH_STILL);
 		if (words >= 2)
-			r |= branch_kinds(s, li, lang, f + prev2,
-			    i + n - prev2) & ASK_UNKNOWN;
+			r |= (v3 = branch_kinds(s, li, lang, f + prev2,
+			    i + n - prev2) & ASK_UNKNOWN);
+		if (bw != NULL) {
+			/* A mark or a break word ends the reach; a branch.if
+			 * word ends that of ask.not. */
+			int mark = 0;
+
+			for (size_t k = gap; k < i; k++)
+				mark |= strchr(",;.:!?()", f[k]) != NULL;
+			if (mark || (v & (ASK_BREAK | BRANCH_IF))) {
+				if (mark || !unk || !(v & BRANCH_IF))
+					reach = 0;
+				if (stay > 0)
+					r |= ASK_STAY;
+				stay = 0;
+			}
+			/* "i can still log in", not "i still can't", "toujours
+			 * pas", "still haven't". */
+			if ((v | v2) & (ASK_NOT | BRANCH_NOT))
+				stay = 0;
+			else if (stay > 0 && !lang_is_stopword(f + i, n) &&
+			    --stay == 0)
+				r |= ASK_STAY;
+			if ((v & BRANCH_STILL) && reach == 0)
+				stay = NEG_REACH;
+			if (bw->n < BWORDS_MAX && i <= UINT16_MAX &&
+			    n <= UINT8_MAX) {
+				bw->w[bw->n].off = (uint16_t)i;
+				bw->w[bw->n].len = (uint8_t)n;
+				bw->w[bw->n].not = 0;
+				bw->w[bw->n++].neg = reach > 0;
+				if ((v2 & ASK_NOT) && bw->n >= 2)
+					bw->w[bw->n - 1].not =
+					    bw->w[bw->n - 2].not = 1;
+			}
+			if (reach > 0 && !lang_is_stopword(f + i, n))
+				reach--;
+			if ((v | v2 | v3) & ASK_UNKNOWN) {
+				reach = UNKNOWN_REACH;
+				unk = 1;
+			} else if (((v | v2) & ASK_NOT) && reach < NEG_REACH) {
+				reach = NEG_REACH;
+				unk = 0;
+			}
+		}
 		first = 0;
 		prev2 = prev;
 		prev = i;
 		words++;
 		i += n;
 	}
-	free(f);
+	if (stay > 0)
+		r |= ASK_STAY;
+	if (bw != NULL)
+		bw->f = f;
+	else
+		free(f);
 	return r;
 }
 
@@ -1703,7 +1797,7 @@ branches_build(struct search *s)
 	for (i = 0; i < s->nsec; i++)
 		s->branch[i] = (uint8_t)text_branch(s,
 		    guide_section_heading(s->g, i),
-		    guide_page_lang(s->g, guide_section_page(s->g, i)));
+		    guide_page_lang(s->g, guide_section_page(s->g, i)), NULL);
 	for (i = 0; i < s->nsec; i++) {
 		size_t page = guide_section_page(s->g, i);
 		size_t first = guide_page_first_section(s->g, page);
@@ -1769,13 +1863,16 @@ change_words(struct search *s)
 }
 
 /* Does the question (query_run()'s matches) name a word of change
- * branch sec's own heading (change_words())? */
+ * branch sec's own heading (change_words()), and never where a negation
+ * reaches it (words_negated(): "they still haven't given my phone back")?
+ * A term of several words is negated when one of them is. */
 static int
 says_change(const struct search *s, uint32_t sec)
 {
 	for (size_t i = 0; i < s->nchg; i += 2)
 		if (s->chg[i] == sec &&
-		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen)
+		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen &&
+		    s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
 			return 1;
 	return 0;
 }
@@ -2180,6 +2277,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->offside = xcalloc(s->nsec + 1, 1);
 	s->scr->offs = xcalloc(s->nsec + 1, sizeof(*s->scr->offs));
 	s->scr->tmark = xcalloc(s->nterms + 1, sizeof(*s->scr->tmark));
+	s->scr->tnegm = xcalloc(s->nterms + 1, sizeof(*s->scr->tnegm));
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
@@ -2281,6 +2379,7 @@ search_free(struct search *s)
 		free(s->scr->nmatch);
 		free(s->scr->swapped);
 		free(s->scr->tmark);
+		free(s->scr->tnegm);
 		free(s->scr->offside);
 		free(s->scr->offs);
 		free(s->scr->cmax);
@@ -2352,7 +2451,7 @@ static void hits_notasks(const struct search *s, const struct qwords *q,
 static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
-static void hits_branch(const struct search *s, unsigned q);
+static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
 static void hits_router(const struct search *s, const char *text,
@@ -2381,6 +2480,47 @@ query_word(void *arg, const char *w, size_t n, float weight)
 	}
 	if (q->nseq < QSEQ_MAX)
 		q->seq[q->nseq++] = (uint8_t)i;
+}
+
+/*
+ * Which words of q (bit i: q->w[i]) a negation reaches in bw (text_branch()
+ * of the same text): each of its places there, and only those (a word
+ * said once negated and once not is not negated). A word of bw is one of
+ * q as lang_split() cuts it: whole, or after an elision ("l'ont": "ont"),
+ * without its apostrophes ("can't": "cant").
+ */
+static uint64_t
+words_negated(const struct bwords *bw, const struct qwords *q,
+    uint64_t *notw)
+{
+	uint64_t neg = 0, plain = 0, not = 0, word = 0;
+
+	for (size_t j = 0; j < bw->n; j++) {
+		const char *w = bw->f + bw->w[j].off, *ap;
+		size_t n = bw->w[j].len, k, m, cut;
+		char flat[UINT8_MAX + 1];
+
+		for (k = m = 0; k < n; k++)
+			if (w[k] != '\'')
+				flat[m++] = w[k];
+		ap = memchr(w, '\'', n);
+		cut = ap != NULL ? n - (size_t)(ap + 1 - w) : 0;
+		for (size_t i = 0; i < q->count && i < 64; i++)
+			if ((q->n[i] == m && memcmp(q->w[i], flat, m) == 0) ||
+			    (cut > 0 && q->n[i] == cut &&
+			    memcmp(q->w[i], ap + 1, cut) == 0)) {
+				if (bw->w[j].neg)
+					neg |= (uint64_t)1 << i;
+				else
+					plain |= (uint64_t)1 << i;
+				if (bw->w[j].not)
+					not |= (uint64_t)1 << i;
+				else
+					word |= (uint64_t)1 << i;
+			}
+	}
+	*notw = not & ~word;
+	return neg & ~plain;
 }
 
 /* Gives question word i concept c, found by lexicon language q->lxl. */
@@ -3089,6 +3229,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 	uint32_t i;
 
 	sc->tmark[t] = sc->qgen;
+	if (sc->negword)
+		sc->tnegm[t] = sc->qgen;
 	for (i = 0; i < tm->npost; i++) {
 		const struct posting *p = &s->posts[tm->post + i];
 		float c = (float)(share * tm->idf * p->w);
@@ -3483,8 +3625,15 @@ query_run(const struct search *s, const char *text, const char *lang,
 	if (lang == NULL && qli >= 0)
 		lang = s->langs[qli].code;
 	/* hits_router()'s run again asks the same question. */
-	qbranch = sc->only_router ? sc->qbranch :
-	    (sc->qbranch = text_branch(s, text, lang));
+	if (sc->only_router)
+		qbranch = sc->qbranch;
+	else {
+		struct bwords bw;
+
+		qbranch = sc->qbranch = text_branch(s, text, lang, &bw);
+		sc->qnegw = words_negated(&bw, &q, &sc->qnotw);
+		free(bw.f);
+	}
 	if (!sc->only_router) {
 		for (i = 0; i < sc->noff; i++)
 			sc->offside[sc->offs[i]] = 0;
@@ -3492,6 +3641,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	}
 	if (++sc->qgen == 0) {
 		memset(sc->tmark, 0, s->nterms * sizeof(*sc->tmark));
+		memset(sc->tnegm, 0, s->nterms * sizeof(*sc->tnegm));
 		sc->qgen = 1;
 	}
 	for (li = 0; li < s->nlangs; li++)
@@ -3504,6 +3654,12 @@ query_run(const struct search *s, const char *text, const char *lang,
 	for (i = 0; i < q.count; i++) {
 		double ref = 0, own = 0;
 
+		/* A word of an ask.not pair ("toujours pas", "todavía no")
+		 * only negates; one a negation reaches says no change
+		 * (says_change()). */
+		if ((sc->qnotw >> i) & 1)
+			continue;
+		sc->negword = (sc->qnegw >> i) & 1;
 		for (li = 0; li < s->nlangs; li++) {
 			char buf[STEM_BUF];
 			const char *st;
@@ -3550,6 +3706,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		if (ref <= 0)
 			unused += W_UNKNOWN * unknown;
 	}
+	sc->negword = 0;
 	if (norm <= 0)
 		norm = 1;
 	/* Each ask's similarity to the question (idf-weighted Dice: a
@@ -3586,7 +3743,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
 	if (W_BRANCH > 0 && !s->calibrating)
-		hits_branch(s, qbranch);
+		hits_branch(s, qbranch, norm);
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
@@ -3828,6 +3985,18 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
 #undef SWAP
 }
 
+/* What query_run() makes of a section's evidence before what applies to
+ * a whole page alike: its words and its heading share (a heavier heading
+ * gives less of it). */
+static double
+side_score(const struct search *s, uint32_t sec, double norm)
+{
+	const struct scratch *sc = s->scr;
+
+	return sc->acc[sec] / norm + (sc->hacc[sec] > 0 ? HEADING_BONUS *
+	    2 * sc->hacc[sec] / (s->hmass[sec] + norm) : 0);
+}
+
 /*
  * A pair of branches is one step of a workflow page ("If you still have
  * access to the account" / "If you no longer have access..."): the
@@ -3835,12 +4004,15 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
  * which of the two it is in ("i can't log in anymore", "je peux plus me
  * connecter", "ya no puedo entrar"). One side of a pair says the state
  * goes on (BRANCH_STAY), the other a change: a loss ("If you no longer
- * have access"), the question's when it has a loss word, or a positive
- * change ("If you get your device back"), the question's when it names
- * a word of that heading (says_change()) and negates nothing (ask.not,
- * ask.unknown: "they still haven't given it back"); else the question is
- * in the side that goes on ("my phone was stolen"). A touched side the
- * question is not in that scores more than its pair gives its evidence
+ * have access"), the question's when it has a loss word and does not say
+ * the state goes on (ASK_STAY: "i can still log in but they changed the
+ * recovery email"), or a positive change ("If you get your device back"),
+ * the question's when it names a word of that heading where no negation
+ * reaches it (says_change(): not "they still haven't given it back", but
+ * "they returned my phone, no idea if they installed spyware"); else the
+ * question is in the side that goes on ("my phone was stolen"). A
+ * touched side the question is not in that scores more than its pair
+ * (side_score(): its words and its heading share) gives its evidence
  * to the pair and takes the pair's: the page's score stays, the branch
  * shown is the one the question is in, and hits_within_page() does not
  * put the other one first (offside). The two headings share every other
@@ -3850,11 +4022,13 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
  * the other would).
  */
 static void
-hits_branch(const struct search *s, unsigned q)
+hits_branch(const struct search *s, unsigned q, double norm)
 {
 	struct scratch *sc = s->scr;
 	size_t i, k;
-	int qneg = (q & BRANCH_NOT) != 0;
+	/* A loss word, unless the question says the state goes on ("i can
+	 * still log in but they changed the recovery email"). */
+	int qneg = (q & BRANCH_NOT) && !(q & ASK_STAY);
 
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t a = sc->touched[i], b = s->pair[a], stay, change;
@@ -3866,13 +4040,12 @@ hits_branch(const struct search *s, unsigned q)
 		/* The side the question is in: a loss (the change side is
 		 * the negative one) when it has a loss word; a positive
 		 * change ("If you get your device back") when it names a
-		 * word of its heading (not the page's) and negates nothing;
-		 * else the state that goes on. */
+		 * word of its heading (not the page's) out of a negation's
+		 * reach; else the state that goes on. */
 		if (s->branch[change] & BRANCH_NOT)
 			b = qneg ? change : stay;
 		else
-			b = !qneg && !(q & (ASK_NOT | ASK_UNKNOWN)) &&
-			    says_change(s, change) ? change : stay;
+			b = !qneg && says_change(s, change) ? change : stay;
 		if (a == b)
 			continue;
 		if (!sc->offside[a] && !sc->only_router) {
@@ -3881,8 +4054,11 @@ hits_branch(const struct search *s, unsigned q)
 		}
 		for (k = 0; k < sc->ntouched && sc->touched[k] != b; k++)
 			;
-		if (sc->acc[a] <= sc->acc[b]) {
-			/* b leads already: its heavier heading ("no longer"
+		if (sc->acc[a] <= sc->acc[b] ||
+		    side_score(s, a, norm) <= side_score(s, b, norm)) {
+			/* b leads already (its lighter heading gives it more
+			 * of the heading share: "Si vous n'avez pas récupéré
+			 * l'appareil"), and a's heavier heading ("no longer"
 			 * more than "still") must not put a first. */
 			if (k < sc->ntouched && s->hmass[b] > s->hmass[a])
 				sc->swapped[a] = sc->swapped[b] = 1;

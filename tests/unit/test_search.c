@@ -4057,6 +4057,121 @@ test_branch_change(void)
 	guide_free(g);
 }
 
+/*
+ * Where a negation reaches (search.c: text_branch()'s word places,
+ * words_negated(), says_change(); s15-neg), on a small DFAK-like workflow
+ * guide in each language (tests/fixtures/guide/workflow) with the shipped
+ * lexicon: a negation negates the return only a few words before it, in
+ * its clause ("not back", "pas rendu", "aún no me lo devuelven"), not
+ * after it nor across a comma or "but" ("they returned my phone, no idea
+ * if they installed spyware"); a question that says the state goes on ("i
+ * can still log in") is in the branch with access whatever loss word
+ * follows ("...but they changed the recovery email"), unless a negation
+ * reaches the still word ("i still can't log in", "toujours pas").
+ */
+static const struct {
+	const char	*lang, *q, *want;
+} negation_cases[] = {
+	{ "en", "the police took my phone and it is not back yet",
+	    "If your device is still missing" },
+	{ "en", "they took my laptop at the border and never gave it back",
+	    "If your device is still missing" },
+	{ "en", "i never got my laptop back from the police",
+	    "If your device is still missing" },
+	{ "en", "the police still haven't given my phone back",
+	    "If your device is still missing" },
+	{ "en", "they kept my phone and i don't know when i get it back",
+	    "If your device is still missing" },
+	{ "fr", "la police ne m'a pas rendu mon téléphone",
+	    "Si vous n'avez pas récupéré l'appareil" },
+	{ "fr", "je n'ai toujours pas récupéré mon téléphone, la douane le "
+	    "garde",
+	    "Si vous n'avez pas récupéré l'appareil" },
+	{ "fr", "ils ne m'ont toujours pas rendu mon ordinateur",
+	    "Si vous n'avez pas récupéré l'appareil" },
+	{ "es", "la policía se llevó mi celular y no me lo devolvieron",
+	    "Si tu dispositivo sigue perdido" },
+	{ "es", "la policía tiene mi teléfono y aún no me lo devuelven",
+	    "Si tu dispositivo sigue perdido" },
+	{ "es", "todavía no me devuelven la computadora",
+	    "Si tu dispositivo sigue perdido" },
+	{ "en", "they returned my phone, no idea if they installed spyware",
+	    "If you get your device back" },
+	{ "en", "i got my laptop back from the police but i don't know if it "
+	    "is safe",
+	    "If you get your device back" },
+	{ "en", "the police gave my phone back, not sure if they put "
+	    "something on it",
+	    "If you get your device back" },
+	{ "fr", "la police m'a rendu mon téléphone, je ne sais pas s'ils ont "
+	    "installé quelque chose",
+	    "Si vous récupérez votre appareil" },
+	{ "fr", "la douane m'a rendu mon ordinateur mais je n'ai aucune idée "
+	    "de ce qu'ils ont fait",
+	    "Si vous récupérez votre appareil" },
+	{ "es", "me devolvieron el celular pero no sé si le instalaron algo",
+	    "Si vuelves a tener el dispositivo" },
+	{ "es", "en la aduana me devolvieron la computadora, ni idea de lo "
+	    "que le hicieron",
+	    "Si vuelves a tener el dispositivo" },
+	{ "en", "I still have access to my hacked account",
+	    "If you still have access to the account" },
+	{ "en", "I don't have access anymore to my hacked account",
+	    "If you no longer have access to the account" },
+	{ "en", "my account was hacked, I can still log in but they changed "
+	    "the recovery email",
+	    "If you still have access to the account" },
+	{ "en", "someone hacked my mail but i can still log in",
+	    "If you still have access to the account" },
+	{ "en", "i still can't log in to my hacked account",
+	    "If you no longer have access to the account" },
+	{ "fr", "je n'ai plus accès à mon compte piraté",
+	    "Si vous n'avez plus accès au compte" },
+	{ "fr", "mon compte est piraté mais j'ai toujours accès",
+	    "Si vous avez toujours accès au compte" },
+	{ "fr", "je n'arrive toujours pas à me connecter à mon compte piraté",
+	    "Si vous n'avez plus accès au compte" },
+	{ "es", "ya no tengo acceso a mi cuenta hackeada",
+	    "Si ya no tienes acceso a la cuenta" },
+	{ "es", "me hackearon la cuenta pero todavía puedo entrar",
+	    "Si todavía tienes acceso a la cuenta" },
+	{ "es", "sigo sin poder entrar a mi cuenta hackeada",
+	    "Si ya no tienes acceso a la cuenta" },
+};
+
+static void
+test_branch_negation(void)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	static const char *const langs[] = { "en", "fr", "es" };
+	char path[1200];
+
+	for (size_t l = 0; l < ARRAY_LEN(langs); l++) {
+		struct lexicon *lx = lexicon_new();
+		struct guide *g = guide_new();
+		struct search *s;
+
+		(void)util_snprintf(path, sizeof(path), "%s/replies",
+		    top ? top : ".");
+		CHECK(lexicon_load_dir(lx, path) > 0, "the shipped lexicon");
+		(void)util_snprintf(path, sizeof(path), "%s/guide/workflow/%s",
+		    fixdir, langs[l]);
+		CHECK_INT(2, guide_load_dir(g, path, langs[l]),
+		    "the workflow fixture loads");
+		s = search_new_lex(g, lx);
+		for (size_t i = 0; i < ARRAY_LEN(negation_cases); i++) {
+			if (strcmp(negation_cases[i].lang, langs[l]) != 0)
+				continue;
+			CHECK(first_heading(g, s, negation_cases[i].q,
+			    langs[l], negation_cases[i].want),
+			    negation_cases[i].q);
+		}
+		search_free(s);
+		guide_free(g);
+		lexicon_free(lx);
+	}
+}
+
 /* A search over the shipped guide (TOP_SRCDIR/replies) and its lexicon,
  * loaded into g and lx. */
 static struct search *
@@ -4400,6 +4515,7 @@ main(void)
 	test_unknown_router();
 	test_unknown_pair();
 	test_branch_change();
+	test_branch_negation();
 	test_tense();
 	test_defacement();
 	test_desk_page();
