@@ -343,6 +343,38 @@ static const struct {
 	{ "I want to end it all. I mean, my accounts are hacked too", 0, 0,
 	    1 },
 	{ "me quiero morir, me hackearon todo", 0, 0, 1 },
+	/* s15-fixs: a tester's danger wordings missed in one language and
+	 * found in another, with their twins in the other two: someone at
+	 * the door, followed home, come to arrest the writer, a raid, a
+	 * partner who gets violent or will find them. */
+	{ "they are at the door right now", 1, 0, 0 },
+	{ "ils sont à la porte", 1, 0, 0 },
+	{ "están en la puerta", 1, 0, 0 },
+	{ "ils m'ont suivi jusque chez moi", 1, 0, 0 },
+	{ "me siguieron hasta mi casa", 1, 0, 0 },
+	{ "they followed me to my house", 1, 0, 0 },
+	{ "they came to arrest me", 1, 0, 0 },
+	{ "ils sont venus m'arrêter", 1, 0, 0 },
+	{ "vinieron a buscarme", 1, 0, 0 },
+	{ "ils ont débarqué au bureau ce matin", 1, 0, 0 },
+	{ "they stormed our office this morning", 1, 0, 0 },
+	{ "irrumpieron en la oficina esta mañana", 1, 0, 0 },
+	{ "he gets violent when he finds out", 1, 0, 0 },
+	{ "il devient violent quand il l'apprend", 1, 0, 0 },
+	{ "se pone violento cuando se entera", 1, 0, 0 },
+	{ "he said he will find me", 1, 0, 0 },
+	{ "il a dit qu'il allait me retrouver", 1, 0, 0 },
+	{ "dijo que me va a encontrar", 1, 0, 0 },
+	/* ...and the same words in ordinary questions. */
+	{ "the delivery is at the door", 0, 0, 0 },
+	{ "violent videos on my feed, how to report", 0, 0, 0 },
+	{ "he said he will find me a new phone", 0, 0, 0 },
+	{ "mes collègues vont me retrouver au café", 0, 0, 0 },
+	{ "el técnico me va a encontrar una solución", 0, 0, 0 },
+	{ "ils m'ont suivi sur instagram", 0, 0, 0 },
+	{ "me siguieron en twitter", 0, 0, 0 },
+	{ "what if they come to arrest me", 0, 0, 0 },
+	{ "mi hermano vino a buscarme al aeropuerto", 0, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
