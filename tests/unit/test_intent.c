@@ -375,6 +375,19 @@ static const struct {
 	{ "me siguieron en twitter", 0, 0, 0 },
 	{ "what if they come to arrest me", 0, 0, 0 },
 	{ "mi hermano vino a buscarme al aeropuerto", 0, 0, 0 },
+	/* s15-fixs: self-harm said as disappearing or "something stupid",
+	 * in en/fr/es; a thing that disappeared, or a mistake made, is none. */
+	{ "better if i disappeared", 0, 0, 1 },
+	{ "i might do something stupid tonight", 0, 0, 1 },
+	{ "vaut mieux que je disparaisse", 0, 0, 1 },
+	{ "je vais faire une bêtise ce soir", 0, 0, 1 },
+	{ "mejor si desaparezco", 0, 0, 1 },
+	{ "voy a hacer una locura esta noche", 0, 0, 1 },
+	{ "my account disappeared", 0, 0, 0 },
+	{ "i did something stupid, i clicked a link", 0, 0, 0 },
+	{ "mis fotos desaparecieron", 0, 0, 0 },
+	{ "j'ai fait une bêtise, j'ai cliqué sur un lien", 0, 0, 0 },
+	{ "mes photos ont disparu", 0, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
