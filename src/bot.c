@@ -3598,7 +3598,7 @@ person_text(struct turn *t, const char *text)
 	char *folded = fold_command(text);
 	long num;
 	size_t next;
-	int remind = 0;
+	int remind = 0, attack = 0;
 	enum session_ask sa;
 
 	if (folded[0] == '\0')
@@ -3800,7 +3800,8 @@ person_text(struct turn *t, const char *text)
 	 * with the crisis line and HUMAN for these very words, never a
 	 * section; with a request waiting, where it stands and the crisis
 	 * line (self_harm_queue). */
-	if (intent_distress(b->intent, text, &hl)) {
+	if (intent_distress(b->intent, text, &hl) ||
+	    (attack = intent_distress_attack(b->intent, text, &hl))) {
 		follow_lang(t, hl);
 		w->nlisting = 0;
 		w->nheld = 0;
@@ -3810,6 +3811,11 @@ person_text(struct turn *t, const char *text)
 			keep_question(t, text);
 			say_phrase_line(t, b->esc != NULL ? "distress_ask" :
 			    "distress_ask_offline");
+			/* "they hacked everything, i cant take it anymore":
+			 * the check-in first, then the way back to the hack,
+			 * as after self-harm (s15-fixs). */
+			if (attack)
+				say_key(t, "self_harm_after");
 		}
 		goto done;
 	}

@@ -487,6 +487,21 @@ static const struct {
 	{ "", 0 },
 };
 
+/* Distress beside something done to the writer (s15-fixs): 1 where
+ * intent_distress_attack() must say so. */
+static const struct {
+	const char	*text;
+	int		 attack;
+} attacks[] = {
+	{ "they hacked everything, i cant take it anymore", 1 },
+	{ "on m'a piratée partout, je n'en peux plus", 1 },
+	{ "me hackearon todo, ya no aguanto más", 1 },
+	{ "i cant take it anymore, my phone keeps crashing", 0 },
+	{ "they hacked my account, how do i get it back", 0 },
+	{ "i give up on signal, what else is safe", 0 },
+	{ "", 0 },
+};
+
 /* Danger messages, a word that must be gone from what is left to search
  * and one that must stay (or NULL). */
 static const struct {
@@ -544,6 +559,14 @@ test_cases(const struct intent *in)
 		    distresses[i].distress, distresses[i].text);
 		CHECK_INT(distresses[i].distress, intent_distress(in,
 		    distresses[i].text, NULL), name);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(attacks); i++) {
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "distress+attack %d: %s",
+		    attacks[i].attack, attacks[i].text);
+		CHECK_INT(attacks[i].attack, intent_distress_attack(in,
+		    attacks[i].text, NULL), name);
 	}
 	/* What is left to search after the danger reply: never the words
 	 * that raised it ("suit" found "tout de suite"). */
