@@ -2096,6 +2096,28 @@ say_request_then(struct turn *t, const char *key)
 }
 
 /*
+ * After the danger or self-harm reply, a follow-up with no subject ("what
+ * now", "que faire", HELP): the safety steps of that reply again, short,
+ * and HUMAN (danger_again, self_harm_again; _offline without a rota);
+ * with a request waiting, where it stands and the line that fits
+ * (danger_queue, self_harm_queue).
+ */
+static void
+say_again(struct turn *t)
+{
+	int self = t->who->danger == DANGER_SELF;
+
+	if (has_request(t))
+		say_request_then(t, self ? "self_harm_queue" : "danger_queue");
+	else if (self)
+		say_phrase_line(t, t->b->esc != NULL ? "self_harm_again" :
+		    "self_harm_again_offline");
+	else
+		say_phrase_line(t, t->b->esc != NULL ? "danger_again" :
+		    "danger_again_offline");
+}
+
+/*
  * HELP: the whole list; while a request waits or a case is open, where it
  * stands and the emergency line first (say_request()), then the commands
  * that matter now.
@@ -2104,10 +2126,10 @@ static void
 cmd_help(struct turn *t, const char *arg)
 {
 	(void)arg;
-	/* After the danger reply: the safety steps again, and HUMAN. */
-	if (!has_request(t) && t->who->danger == DANGER_NOW) {
-		say_phrase_line(t, t->b->esc != NULL ? "danger_again" :
-		    "danger_again_offline");
+	/* After the danger or self-harm reply: the safety steps again,
+	 * and HUMAN. */
+	if (!has_request(t) && t->who->danger != 0) {
+		say_again(t);
 		return;
 	}
 	if (!has_request(t)) {
@@ -3750,14 +3772,10 @@ person_text(struct turn *t, const char *text)
 	/* After the danger reply, "what should I do", "que faire", "help":
 	 * no subject of its own to search (its stopwords found GDPR), but
 	 * the safety steps again, short, and the way to a person. */
-	if (w->danger == DANGER_NOW && intent_bare_ask(b->intent, text, &hl)) {
+	if (w->danger != 0 && intent_bare_ask(b->intent, text, &hl)) {
 		follow_lang(t, hl);
 		w->nlisting = 0;
-		if (has_request(t))
-			say_request_then(t, "danger_queue");
-		else
-			say_phrase_line(t, b->esc != NULL ? "danger_again" :
-			    "danger_again_offline");
+		say_again(t);
 		goto done;
 	}
 	/*
