@@ -117,6 +117,11 @@ struct person {
 					   self-harm (DANGER_SELF), else 0 */
 	int		 consent_danger; /* so did consent_text (it stays
 					   while other questions come) */
+	char		*alarm;		/* the last words that got the
+					   danger or self-harm reply, until
+					   a request is sent: HUMAN offers
+					   them with what followed */
+	int		 alarm_kind;	/* DANGER_NOW or DANGER_SELF */
 	char		 consent_lang[BOT_LANG_MAX]; /* the language of
 					   consent_text: the case's */
 	int		 declined;	/* the last message was a NO to
@@ -427,6 +432,7 @@ person_free(struct person *w)
 	free(w->jid);
 	free(w->last_question);
 	util_strfreezero(w->consent_text);
+	util_strfreezero(w->alarm);
 	free(w);
 }
 
@@ -2685,6 +2691,53 @@ say_phrase_line(struct turn *t, const char *key)
 }
 
 /*
+ * Keeps text, which got the danger or self-harm reply (kind), for HUMAN:
+ * a request made later must carry these words and their mark, whatever
+ * was asked in between (s15-fixs: HUMAN after "i want to die" and "what
+ * now" offered "what now" alone, unmarked). Self-harm words stay over
+ * later words of danger now, as escalate.c's danger_raises() keeps a
+ * case's self-harm mark.
+ */
+static void
+note_alarm(struct turn *t, const char *text, int kind)
+{
+	struct person *w = t->who;
+
+	if (text == NULL || (w->alarm != NULL &&
+	    w->alarm_kind == DANGER_SELF && kind != DANGER_SELF))
+		return;
+	util_strfreezero(w->alarm);
+	w->alarm = xstrdup(text);
+	w->alarm_kind = kind;
+}
+
+/*
+ * What HUMAN offers to send when it is more than the last question: the
+ * words that got the danger or self-harm reply (person.alarm) before it,
+ * when it does not hold them already (new string); else NULL. *kind gets
+ * the mark the request carries: the last question's (person.danger), or
+ * the alarm's when it is self-harm or the question has none.
+ */
+static char *
+alarm_offer(const struct person *w, int *kind)
+{
+	struct buf q;
+
+	*kind = w->danger;
+	if (w->alarm == NULL)
+		return NULL;
+	if (*kind == 0 || w->alarm_kind == DANGER_SELF)
+		*kind = w->alarm_kind;
+	if (strstr(w->last_question, w->alarm) != NULL)
+		return NULL;
+	buf_init(&q);
+	buf_adds(&q, w->alarm);
+	buf_adds(&q, "\n");
+	buf_adds(&q, w->last_question);
+	return buf_detach(&q);
+}
+
+/*
  * The reply to someone in danger now (kind DANGER_NOW) or who may hurt
  * themselves (DANGER_SELF), key (or key_offline without escalation): its
  * {desk} says at once whether a
@@ -2696,11 +2749,12 @@ say_phrase_line(struct turn *t, const char *key)
  * may follow (when the search is sure of one); 0 to someone who already
  * has a request: where it stands and the emergency line are the whole
  * reply, never an excerpt ("au secours" found the first-aid kit's page).
- * The reading before it is closed.
+ * The reading before it is closed; text, the words that raised it, is
+ * kept for HUMAN (note_alarm()).
  */
 static int
 say_danger(struct turn *t, int kind, const char *key,
-    const char *key_offline)
+    const char *key_offline, const char *text)
 {
 	struct bot *b = t->b;
 	struct esc_notes notes, marked;
@@ -2710,6 +2764,7 @@ say_danger(struct turn *t, int kind, const char *key,
 	struct buf m;
 
 	t->who->danger = kind;
+	note_alarm(t, text, kind);
 	/* The reply replaces what was read: MORE never goes on through the
 	 * page before it; a section or held choices that follow start
 	 * their own reading (s14-fixa). */
@@ -2899,6 +2954,8 @@ cmd_human(struct turn *t, const char *arg)
 {
 	struct bot *b = t->b;
 	struct person *w = t->who;
+	char *offer = NULL;
+	int kind = 0;
 
 	(void)arg;
 	if (b->esc == NULL) {
@@ -2918,14 +2975,21 @@ cmd_human(struct turn *t, const char *arg)
 		return;
 	}
 	/* Someone in danger hears what would be sent, and to whom, first;
-	 * the notice about an unverified conversation comes after it. */
+	 * the notice about an unverified conversation comes after it. The
+	 * words that got a danger or self-harm reply go with what followed
+	 * (alarm_offer()). */
+	if (w->last_question != NULL)
+		offer = alarm_offer(w, &kind);
 	if (!w->verified && !w->proved &&
-	    (w->last_question == NULL || !w->danger))
+	    (w->last_question == NULL || !kind))
 		say_key(t, "human_unverified");
 	if (w->last_question != NULL) {
-		ask_consent(t, w->last_question);
-		if (!w->verified && !w->proved && w->danger)
+		ask_consent(t, offer != NULL ? offer : w->last_question);
+		w->consent_danger = kind;
+		if (!w->verified && !w->proved && kind)
 			say_key(t, "human_unverified_after");
+		if (offer != NULL)
+			util_strfreezero(offer);
 	} else {
 		w->pending = PENDING_DESCRIBE;
 		say_key(t, "human_describe");
@@ -2968,6 +3032,11 @@ cmd_yes(struct turn *t, const char *arg)
 		}
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
+	/* The alarm went with it (or the request carries its own). */
+	if (id > 0 && w->alarm != NULL) {
+		util_strfreezero(w->alarm);
+		w->alarm = NULL;
+	}
 	if (id > 0 && arg != NULL && *arg != '\0') {
 		const char *v[] = { "text", arg, NULL };
 		char *s = phrases_render(b->p, turn_lang(t), "consent_added",
@@ -3752,7 +3821,7 @@ person_text(struct turn *t, const char *text)
 			consent_add(t, text, kind);
 			say_danger(t, kind, kind == DANGER_SELF ? "self_harm" :
 			    "danger_now", kind == DANGER_SELF ?
-			    "self_harm_offline" : "danger_now_offline");
+			    "self_harm_offline" : "danger_now_offline", text);
 			goto done;
 		}
 	}
@@ -3762,7 +3831,8 @@ person_text(struct turn *t, const char *text)
 		follow_lang(t, hl);
 		keep_question(t, text);
 		w->nlisting = 0;
-		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
+		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline",
+		    text);
 		/* "me quiero morir, me hackearon todo": the hack can wait,
 		 * and the way back to it is said. */
 		if (intent_digital(b->intent, text))
@@ -3803,7 +3873,7 @@ person_text(struct turn *t, const char *text)
 	if (intent_danger(b->intent, text, &hl)) {
 		follow_lang(t, hl);
 		if (say_danger(t, DANGER_NOW, "danger_now",
-		    "danger_now_offline")) {
+		    "danger_now_offline", text)) {
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
 			    text, folded) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
