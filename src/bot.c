@@ -3758,6 +3758,19 @@ person_text(struct turn *t, const char *text)
 		arg = "";
 		clang = NULL;
 	}
+	/* "urgent", "ayuda urgente", "c'est urgent": HUMAN, after the way
+	 * to help now if someone is in danger (s15-fixs: "urgent" went to
+	 * HUMAN with no emergency line, "ayuda urgente" to the menu). */
+	if ((c == NULL || c == command_row("cmd.human")) &&
+	    w->pending == PENDING_NONE &&
+	    intent_urgent(b->intent, text, &hl)) {
+		if (w->lang_from == LANG_DEFAULT)
+			follow_lang(t, hl);
+		say_phrase_line(t, "urgent_first");
+		c = command_row("cmd.human");
+		arg = "";
+		clang = NULL;
+	}
 	if (c != NULL) {
 		/* A list or a reading shown while consent waits says what
 		 * YES still does (consent_open). */

@@ -48,6 +48,7 @@ enum list {
 	L_CRY,
 	L_CORRECT,
 	L_ATTACK,
+	L_URGENT,
 	L_COUNT,
 };
 
@@ -87,6 +88,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_CRY] = "danger_cry",
 	[L_CORRECT] = "self_harm_correction",
 	[L_ATTACK] = "distress_attack",
+	[L_URGENT] = "urgent_words",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -968,6 +970,12 @@ intent_distress_attack(const struct intent *in, const char *text,
 		*lang = r->lang;
 	free(w);
 	return r != NULL;
+}
+
+int
+intent_urgent(const struct intent *in, const char *text, const char **lang)
+{
+	return feeling_alone(in, L_URGENT, text, lang);
 }
 
 int

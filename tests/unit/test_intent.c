@@ -502,6 +502,25 @@ static const struct {
 	{ "", 0 },
 };
 
+/* "Urgent" with no subject (s15-fixs): 1 where intent_urgent() must say
+ * so; with a subject, the search as usual. */
+static const struct {
+	const char	*text;
+	int		 urgent;
+} urgents[] = {
+	{ "urgent", 1 },
+	{ "URGENT!!", 1 },
+	{ "urgent help please", 1 },
+	{ "c'est urgent", 1 },
+	{ "urgence", 1 },
+	{ "ayuda urgente", 1 },
+	{ "es urgente, por favor", 1 },
+	{ "urgent: my account was hacked", 0 },
+	{ "c'est urgent, mon compte est piraté", 0 },
+	{ "un mensaje urgente de mi banco pide mi contraseña", 0 },
+	{ "hello", 0 },
+};
+
 /* Danger messages, a word that must be gone from what is left to search
  * and one that must stay (or NULL). */
 static const struct {
@@ -567,6 +586,14 @@ test_cases(const struct intent *in)
 		    attacks[i].attack, attacks[i].text);
 		CHECK_INT(attacks[i].attack, intent_distress_attack(in,
 		    attacks[i].text, NULL), name);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(urgents); i++) {
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "urgent %d: %s",
+		    urgents[i].urgent, urgents[i].text);
+		CHECK_INT(urgents[i].urgent, intent_urgent(in,
+		    urgents[i].text, NULL), name);
 	}
 	/* What is left to search after the danger reply: never the words
 	 * that raised it ("suit" found "tout de suite"). */
