@@ -423,12 +423,15 @@ static const struct {
 	{ "the police let my friend go", 0, NULL, NULL },
 };
 
+/* A message and whether a test of intent.c must say yes to it. */
+struct said {
+	const char	*text;
+	int		 yes;
+};
+
 /* Fear with no subject, or a threat the writer makes (s13-safe2): 1 where
  * intent_fear() must say so, 0 where a subject or danger is there. */
-static const struct {
-	const char	*text;
-	int		 fear;
-} fears[] = {
+static const struct said fears[] = {
 	{ "j'ai peur", 1 },
 	{ "tengo miedo", 1 },
 	{ "I'm so scared, please help", 1 },
@@ -455,10 +458,7 @@ static const struct {
 
 /* Distress with no subject (s14-safe4): 1 where intent_distress() must
  * say so; 0 where a subject, or nothing of the kind, is there. */
-static const struct {
-	const char	*text;
-	int		 distress;
-} distresses[] = {
+static const struct said distresses[] = {
 	{ "i cant do this anymore", 1 },
 	{ "I can't do this anymore.", 1 },
 	{ "i cant take it anymore", 1 },
@@ -489,10 +489,7 @@ static const struct {
 
 /* Distress beside something done to the writer (s15-fixs): 1 where
  * intent_distress_attack() must say so. */
-static const struct {
-	const char	*text;
-	int		 attack;
-} attacks[] = {
+static const struct said attacks[] = {
 	{ "they hacked everything, i cant take it anymore", 1 },
 	{ "on m'a piratée partout, je n'en peux plus", 1 },
 	{ "me hackearon todo, ya no aguanto más", 1 },
@@ -504,10 +501,7 @@ static const struct {
 
 /* "Urgent" with no subject (s15-fixs): 1 where intent_urgent() must say
  * so; with a subject, the search as usual. */
-static const struct {
-	const char	*text;
-	int		 urgent;
-} urgents[] = {
+static const struct said urgents[] = {
 	{ "urgent", 1 },
 	{ "URGENT!!", 1 },
 	{ "urgent help please", 1 },
@@ -544,6 +538,22 @@ static const struct {
 	    " kill " },
 };
 
+/* Checks fn (intent_fear(), intent_distress()...) on each of the n
+ * messages of v; what names it in the test's lines. */
+static void
+check_said(const struct intent *in, const char *what,
+    int (*fn)(const struct intent *, const char *, const char **),
+    const struct said *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "%s %d: %s", what,
+		    v[i].yes, v[i].text);
+		CHECK_INT(v[i].yes, fn(in, v[i].text, NULL), name);
+	}
+}
+
 static void
 test_cases(const struct intent *in)
 {
@@ -563,38 +573,12 @@ test_cases(const struct intent *in)
 		CHECK_INT(cases[i].self, intent_self_harm(in, cases[i].text,
 		    NULL), name);
 	}
-	for (size_t i = 0; i < ARRAY_LEN(fears); i++) {
-		char name[160];
-
-		(void)util_snprintf(name, sizeof(name), "fear %d: %s",
-		    fears[i].fear, fears[i].text);
-		CHECK_INT(fears[i].fear, intent_fear(in, fears[i].text, NULL),
-		    name);
-	}
-	for (size_t i = 0; i < ARRAY_LEN(distresses); i++) {
-		char name[160];
-
-		(void)util_snprintf(name, sizeof(name), "distress %d: %s",
-		    distresses[i].distress, distresses[i].text);
-		CHECK_INT(distresses[i].distress, intent_distress(in,
-		    distresses[i].text, NULL), name);
-	}
-	for (size_t i = 0; i < ARRAY_LEN(attacks); i++) {
-		char name[160];
-
-		(void)util_snprintf(name, sizeof(name), "distress+attack %d: %s",
-		    attacks[i].attack, attacks[i].text);
-		CHECK_INT(attacks[i].attack, intent_distress_attack(in,
-		    attacks[i].text, NULL), name);
-	}
-	for (size_t i = 0; i < ARRAY_LEN(urgents); i++) {
-		char name[160];
-
-		(void)util_snprintf(name, sizeof(name), "urgent %d: %s",
-		    urgents[i].urgent, urgents[i].text);
-		CHECK_INT(urgents[i].urgent, intent_urgent(in,
-		    urgents[i].text, NULL), name);
-	}
+	check_said(in, "fear", intent_fear, fears, ARRAY_LEN(fears));
+	check_said(in, "distress", intent_distress, distresses,
+	    ARRAY_LEN(distresses));
+	check_said(in, "distress+attack", intent_distress_attack, attacks,
+	    ARRAY_LEN(attacks));
+	check_said(in, "urgent", intent_urgent, urgents, ARRAY_LEN(urgents));
 	/* What is left to search after the danger reply: never the words
 	 * that raised it ("suit" found "tout de suite"). */
 	for (size_t i = 0; i < ARRAY_LEN(rests); i++) {
