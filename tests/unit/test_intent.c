@@ -536,6 +536,9 @@ static const struct {
 	    " mari " },
 	{ "a man called me and said he will kill me", " said he will ",
 	    " kill " },
+	/* s15-fixs: "finds out" alone found "Find out what leaked". */
+	{ "he gets violent when he finds out", " gets ", " violent " },
+	{ "se pone violento cuando se entera", " pone ", " violento " },
 };
 
 /* Checks fn (intent_fear(), intent_distress()...) on each of the n
