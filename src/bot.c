@@ -117,6 +117,11 @@ struct person {
 					   self-harm (DANGER_SELF), else 0 */
 	int		 consent_danger; /* so did consent_text (it stays
 					   while other questions come) */
+	char		*alarm;		/* the last words that got the
+					   danger or self-harm reply, until
+					   a request is sent: HUMAN offers
+					   them with what followed */
+	int		 alarm_kind;	/* DANGER_NOW or DANGER_SELF */
 	char		 consent_lang[BOT_LANG_MAX]; /* the language of
 					   consent_text: the case's */
 	int		 declined;	/* the last message was a NO to
@@ -429,6 +434,7 @@ person_free(struct person *w)
 	free(w->jid);
 	free(w->last_question);
 	util_strfreezero(w->consent_text);
+	util_strfreezero(w->alarm);
 	free(w);
 }
 
@@ -2111,6 +2117,28 @@ say_request_drop(struct turn *t)
 }
 
 /*
+ * After the danger or self-harm reply, a follow-up with no subject ("what
+ * now", "que faire", HELP): the safety steps of that reply again, short,
+ * and HUMAN (danger_again, self_harm_again; _offline without a rota);
+ * with a request waiting, where it stands and the line that fits
+ * (danger_queue, self_harm_queue).
+ */
+static void
+say_again(struct turn *t)
+{
+	int self = t->who->danger == DANGER_SELF;
+
+	if (has_request(t))
+		say_request_then(t, self ? "self_harm_queue" : "danger_queue");
+	else if (self)
+		say_phrase_line(t, t->b->esc != NULL ? "self_harm_again" :
+		    "self_harm_again_offline");
+	else
+		say_phrase_line(t, t->b->esc != NULL ? "danger_again" :
+		    "danger_again_offline");
+}
+
+/*
  * HELP: the whole list; while a request waits or a case is open, where it
  * stands and the emergency line first (say_request()), then the commands
  * that matter now.
@@ -2119,10 +2147,10 @@ static void
 cmd_help(struct turn *t, const char *arg)
 {
 	(void)arg;
-	/* After the danger reply: the safety steps again, and HUMAN. */
-	if (!has_request(t) && t->who->danger == DANGER_NOW) {
-		say_phrase_line(t, t->b->esc != NULL ? "danger_again" :
-		    "danger_again_offline");
+	/* After the danger or self-harm reply: the safety steps again,
+	 * and HUMAN. */
+	if (!has_request(t) && t->who->danger != 0) {
+		say_again(t);
 		return;
 	}
 	if (!has_request(t)) {
@@ -2682,6 +2710,53 @@ say_phrase_line(struct turn *t, const char *key)
 }
 
 /*
+ * Keeps text, which got the danger or self-harm reply (kind), for HUMAN:
+ * a request made later must carry these words and their mark, whatever
+ * was asked in between (s15-fixs: HUMAN after "i want to die" and "what
+ * now" offered "what now" alone, unmarked). Self-harm words stay over
+ * later words of danger now, as escalate.c's danger_raises() keeps a
+ * case's self-harm mark.
+ */
+static void
+note_alarm(struct turn *t, const char *text, int kind)
+{
+	struct person *w = t->who;
+
+	if (text == NULL || (w->alarm != NULL &&
+	    w->alarm_kind == DANGER_SELF && kind != DANGER_SELF))
+		return;
+	util_strfreezero(w->alarm);
+	w->alarm = xstrdup(text);
+	w->alarm_kind = kind;
+}
+
+/*
+ * What HUMAN offers to send when it is more than the last question: the
+ * words that got the danger or self-harm reply (person.alarm) before it,
+ * when it does not hold them already (new string); else NULL. *kind gets
+ * the mark the request carries: the last question's (person.danger), or
+ * the alarm's when it is self-harm or the question has none.
+ */
+static char *
+alarm_offer(const struct person *w, int *kind)
+{
+	struct buf q;
+
+	*kind = w->danger;
+	if (w->alarm == NULL)
+		return NULL;
+	if (*kind == 0 || w->alarm_kind == DANGER_SELF)
+		*kind = w->alarm_kind;
+	if (strstr(w->last_question, w->alarm) != NULL)
+		return NULL;
+	buf_init(&q);
+	buf_adds(&q, w->alarm);
+	buf_adds(&q, "\n");
+	buf_adds(&q, w->last_question);
+	return buf_detach(&q);
+}
+
+/*
  * The reply to someone in danger now (kind DANGER_NOW) or who may hurt
  * themselves (DANGER_SELF), key (or key_offline without escalation): its
  * {desk} says at once whether a
@@ -2693,11 +2768,12 @@ say_phrase_line(struct turn *t, const char *key)
  * may follow (when the search is sure of one); 0 to someone who already
  * has a request: where it stands and the emergency line are the whole
  * reply, never an excerpt ("au secours" found the first-aid kit's page).
- * The reading before it is closed.
+ * The reading before it is closed; text, the words that raised it, is
+ * kept for HUMAN (note_alarm()).
  */
 static int
 say_danger(struct turn *t, int kind, const char *key,
-    const char *key_offline)
+    const char *key_offline, const char *text)
 {
 	struct bot *b = t->b;
 	struct esc_notes notes, marked;
@@ -2707,6 +2783,7 @@ say_danger(struct turn *t, int kind, const char *key,
 	struct buf m;
 
 	t->who->danger = kind;
+	note_alarm(t, text, kind);
 	/* The reply replaces what was read: MORE never goes on through the
 	 * page before it; a section or held choices that follow start
 	 * their own reading (s14-fixa). */
@@ -2897,6 +2974,8 @@ cmd_human(struct turn *t, const char *arg)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	int unverified;
+	char *offer = NULL;
+	int kind = 0;
 
 	(void)arg;
 	if (b->esc == NULL) {
@@ -2917,16 +2996,23 @@ cmd_human(struct turn *t, const char *arg)
 	}
 	/* Someone in danger hears what would be sent, and to whom, first;
 	 * the notice about an unverified conversation comes after it, once
-	 * a conversation (again after a new session or a failed check). */
+	 * a conversation (again after a new session or a failed check). The
+	 * words that got a danger or self-harm reply go with what followed
+	 * (alarm_offer()). */
+	if (w->last_question != NULL)
+		offer = alarm_offer(w, &kind);
 	unverified = !w->verified && !w->proved && !w->unverified_told;
 	if (unverified)
 		w->unverified_told = 1;
-	if (unverified && (w->last_question == NULL || !w->danger))
+	if (unverified && (w->last_question == NULL || !kind))
 		say_key(t, "human_unverified");
 	if (w->last_question != NULL) {
-		ask_consent(t, w->last_question);
-		if (unverified && w->danger)
+		ask_consent(t, offer != NULL ? offer : w->last_question);
+		w->consent_danger = kind;
+		if (unverified && kind)
 			say_key(t, "human_unverified_after");
+		if (offer != NULL)
+			util_strfreezero(offer);
 	} else {
 		w->pending = PENDING_DESCRIBE;
 		say_key(t, "human_describe");
@@ -2973,6 +3059,11 @@ cmd_yes(struct turn *t, const char *arg)
 		}
 	emit_notes(t, &notes);
 	esc_notes_release(&notes);
+	/* The alarm went with it (or the request carries its own). */
+	if (id > 0 && w->alarm != NULL) {
+		util_strfreezero(w->alarm);
+		w->alarm = NULL;
+	}
 	if (id > 0 && arg != NULL && *arg != '\0') {
 		const char *v[] = { "text", arg, NULL };
 		char *s = phrases_render(b->p, turn_lang(t), "consent_added",
@@ -3683,7 +3774,7 @@ person_text(struct turn *t, const char *text)
 	char *folded = fold_command(text);
 	long num;
 	size_t next;
-	int remind = 0;
+	int remind = 0, attack = 0;
 	enum session_ask sa;
 
 	if (folded[0] == '\0')
@@ -3753,6 +3844,19 @@ person_text(struct turn *t, const char *text)
 		arg = "";
 		clang = NULL;
 	}
+	/* "urgent", "ayuda urgente", "c'est urgent": HUMAN, after the way
+	 * to help now if someone is in danger (s15-fixs: "urgent" went to
+	 * HUMAN with no emergency line, "ayuda urgente" to the menu). */
+	if ((c == NULL || c == command_row("cmd.human")) &&
+	    w->pending == PENDING_NONE &&
+	    intent_urgent(b->intent, text, &hl)) {
+		if (w->lang_from == LANG_DEFAULT)
+			follow_lang(t, hl);
+		say_phrase_line(t, "urgent_first");
+		c = command_row("cmd.human");
+		arg = "";
+		clang = NULL;
+	}
 	if (c != NULL) {
 		/* A list or a reading shown while consent waits says what
 		 * YES still does (consent_open). */
@@ -3816,7 +3920,7 @@ person_text(struct turn *t, const char *text)
 			consent_add(t, text, kind);
 			say_danger(t, kind, kind == DANGER_SELF ? "self_harm" :
 			    "danger_now", kind == DANGER_SELF ?
-			    "self_harm_offline" : "danger_now_offline");
+			    "self_harm_offline" : "danger_now_offline", text);
 			goto done;
 		}
 	}
@@ -3826,7 +3930,8 @@ person_text(struct turn *t, const char *text)
 		follow_lang(t, hl);
 		keep_question(t, text);
 		w->nlisting = 0;
-		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline");
+		say_danger(t, DANGER_SELF, "self_harm", "self_harm_offline",
+		    text);
 		/* "me quiero morir, me hackearon todo": the hack can wait,
 		 * and the way back to it is said. */
 		if (intent_digital(b->intent, text))
@@ -3836,14 +3941,10 @@ person_text(struct turn *t, const char *text)
 	/* After the danger reply, "what should I do", "que faire", "help":
 	 * no subject of its own to search (its stopwords found GDPR), but
 	 * the safety steps again, short, and the way to a person. */
-	if (w->danger == DANGER_NOW && intent_bare_ask(b->intent, text, &hl)) {
+	if (w->danger != 0 && intent_bare_ask(b->intent, text, &hl)) {
 		follow_lang(t, hl);
 		w->nlisting = 0;
-		if (has_request(t))
-			say_request_then(t, "danger_queue");
-		else
-			say_phrase_line(t, b->esc != NULL ? "danger_again" :
-			    "danger_again_offline");
+		say_again(t);
 		goto done;
 	}
 	/*
@@ -3871,7 +3972,7 @@ person_text(struct turn *t, const char *text)
 	if (intent_danger(b->intent, text, &hl)) {
 		follow_lang(t, hl);
 		if (say_danger(t, DANGER_NOW, "danger_now",
-		    "danger_now_offline")) {
+		    "danger_now_offline", text)) {
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
 			    text, folded) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
@@ -3886,7 +3987,8 @@ person_text(struct turn *t, const char *text)
 	 * with the crisis line and HUMAN for these very words, never a
 	 * section; with a request waiting, where it stands and the crisis
 	 * line (self_harm_queue). */
-	if (intent_distress(b->intent, text, &hl)) {
+	if (intent_distress(b->intent, text, &hl) ||
+	    (attack = intent_distress_attack(b->intent, text, &hl))) {
 		follow_lang(t, hl);
 		w->nlisting = 0;
 		w->nheld = 0;
@@ -3896,6 +3998,11 @@ person_text(struct turn *t, const char *text)
 			keep_question(t, text);
 			say_phrase_line(t, b->esc != NULL ? "distress_ask" :
 			    "distress_ask_offline");
+			/* "they hacked everything, i cant take it anymore":
+			 * the check-in first, then the way back to the hack,
+			 * as after self-harm (s15-fixs). */
+			if (attack)
+				say_key(t, "self_harm_after");
 		}
 		goto done;
 	}

@@ -47,6 +47,8 @@ enum list {
 	L_DIGITAL,
 	L_CRY,
 	L_CORRECT,
+	L_ATTACK,
+	L_URGENT,
 	L_COUNT,
 };
 
@@ -85,6 +87,8 @@ static const char *const list_keys[L_COUNT] = {
 	[L_DIGITAL] = "digital_words",
 	[L_CRY] = "danger_cry",
 	[L_CORRECT] = "self_harm_correction",
+	[L_ATTACK] = "distress_attack",
+	[L_URGENT] = "urgent_words",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -948,6 +952,30 @@ intent_distress(const struct intent *in, const char *text,
     const char **lang)
 {
 	return feeling_alone(in, L_DISTRESS, text, lang);
+}
+
+int
+intent_distress_attack(const struct intent *in, const char *text,
+    const char **lang)
+{
+	const struct rule *r = NULL;
+	char *w;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	if (rule_match(in, L_ATTACK, w) != NULL)
+		r = rule_match(in, L_DISTRESS, w);
+	if (r != NULL && lang != NULL)
+		*lang = r->lang;
+	free(w);
+	return r != NULL;
+}
+
+int
+intent_urgent(const struct intent *in, const char *text, const char **lang)
+{
+	return feeling_alone(in, L_URGENT, text, lang);
 }
 
 int

@@ -93,6 +93,17 @@ int intent_bare_ask(const struct intent *i, const char *text,
  * intent_danger(). */
 int intent_distress(const struct intent *i, const char *text,
     const char **lang);
+/* 1 if text says its writer can't go on (distress_words, anywhere)
+ * beside something done to them (distress_attack: "they hacked
+ * everything", "me hackearon", "on m'a piratée"): a subject, but the
+ * check-in comes before it. *lang as for intent_danger(). */
+int intent_distress_attack(const struct intent *i, const char *text,
+    const char **lang);
+/* 1 if text only says it is urgent (urgent_words: "urgent", "ayuda
+ * urgente", "c'est urgent"), with nothing else but what intent_fear()
+ * allows beside it. *lang as for intent_danger(). */
+int intent_urgent(const struct intent *i, const char *text,
+    const char **lang);
 /* 1 if text says its writer may hurt or kill themselves. *lang as for
  * intent_danger(). */
 int intent_self_harm(const struct intent *i, const char *text,

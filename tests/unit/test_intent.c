@@ -343,6 +343,51 @@ static const struct {
 	{ "I want to end it all. I mean, my accounts are hacked too", 0, 0,
 	    1 },
 	{ "me quiero morir, me hackearon todo", 0, 0, 1 },
+	/* s15-fixs: a tester's danger wordings missed in one language and
+	 * found in another, with their twins in the other two: someone at
+	 * the door, followed home, come to arrest the writer, a raid, a
+	 * partner who gets violent or will find them. */
+	{ "they are at the door right now", 1, 0, 0 },
+	{ "ils sont à la porte", 1, 0, 0 },
+	{ "están en la puerta", 1, 0, 0 },
+	{ "ils m'ont suivi jusque chez moi", 1, 0, 0 },
+	{ "me siguieron hasta mi casa", 1, 0, 0 },
+	{ "they followed me to my house", 1, 0, 0 },
+	{ "they came to arrest me", 1, 0, 0 },
+	{ "ils sont venus m'arrêter", 1, 0, 0 },
+	{ "vinieron a buscarme", 1, 0, 0 },
+	{ "ils ont débarqué au bureau ce matin", 1, 0, 0 },
+	{ "they stormed our office this morning", 1, 0, 0 },
+	{ "irrumpieron en la oficina esta mañana", 1, 0, 0 },
+	{ "he gets violent when he finds out", 1, 0, 0 },
+	{ "il devient violent quand il l'apprend", 1, 0, 0 },
+	{ "se pone violento cuando se entera", 1, 0, 0 },
+	{ "he said he will find me", 1, 0, 0 },
+	{ "il a dit qu'il allait me retrouver", 1, 0, 0 },
+	{ "dijo que me va a encontrar", 1, 0, 0 },
+	/* ...and the same words in ordinary questions. */
+	{ "the delivery is at the door", 0, 0, 0 },
+	{ "violent videos on my feed, how to report", 0, 0, 0 },
+	{ "he said he will find me a new phone", 0, 0, 0 },
+	{ "mes collègues vont me retrouver au café", 0, 0, 0 },
+	{ "el técnico me va a encontrar una solución", 0, 0, 0 },
+	{ "ils m'ont suivi sur instagram", 0, 0, 0 },
+	{ "me siguieron en twitter", 0, 0, 0 },
+	{ "what if they come to arrest me", 0, 0, 0 },
+	{ "mi hermano vino a buscarme al aeropuerto", 0, 0, 0 },
+	/* s15-fixs: self-harm said as disappearing or "something stupid",
+	 * in en/fr/es; a thing that disappeared, or a mistake made, is none. */
+	{ "better if i disappeared", 0, 0, 1 },
+	{ "i might do something stupid tonight", 0, 0, 1 },
+	{ "vaut mieux que je disparaisse", 0, 0, 1 },
+	{ "je vais faire une bêtise ce soir", 0, 0, 1 },
+	{ "mejor si desaparezco", 0, 0, 1 },
+	{ "voy a hacer una locura esta noche", 0, 0, 1 },
+	{ "my account disappeared", 0, 0, 0 },
+	{ "i did something stupid, i clicked a link", 0, 0, 0 },
+	{ "mis fotos desaparecieron", 0, 0, 0 },
+	{ "j'ai fait une bêtise, j'ai cliqué sur un lien", 0, 0, 0 },
+	{ "mes photos ont disparu", 0, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
@@ -378,12 +423,15 @@ static const struct {
 	{ "the police let my friend go", 0, NULL, NULL },
 };
 
+/* A message and whether a test of intent.c must say yes to it. */
+struct said {
+	const char	*text;
+	int		 yes;
+};
+
 /* Fear with no subject, or a threat the writer makes (s13-safe2): 1 where
  * intent_fear() must say so, 0 where a subject or danger is there. */
-static const struct {
-	const char	*text;
-	int		 fear;
-} fears[] = {
+static const struct said fears[] = {
 	{ "j'ai peur", 1 },
 	{ "tengo miedo", 1 },
 	{ "I'm so scared, please help", 1 },
@@ -410,10 +458,7 @@ static const struct {
 
 /* Distress with no subject (s14-safe4): 1 where intent_distress() must
  * say so; 0 where a subject, or nothing of the kind, is there. */
-static const struct {
-	const char	*text;
-	int		 distress;
-} distresses[] = {
+static const struct said distresses[] = {
 	{ "i cant do this anymore", 1 },
 	{ "I can't do this anymore.", 1 },
 	{ "i cant take it anymore", 1 },
@@ -442,6 +487,34 @@ static const struct {
 	{ "", 0 },
 };
 
+/* Distress beside something done to the writer (s15-fixs): 1 where
+ * intent_distress_attack() must say so. */
+static const struct said attacks[] = {
+	{ "they hacked everything, i cant take it anymore", 1 },
+	{ "on m'a piratée partout, je n'en peux plus", 1 },
+	{ "me hackearon todo, ya no aguanto más", 1 },
+	{ "i cant take it anymore, my phone keeps crashing", 0 },
+	{ "they hacked my account, how do i get it back", 0 },
+	{ "i give up on signal, what else is safe", 0 },
+	{ "", 0 },
+};
+
+/* "Urgent" with no subject (s15-fixs): 1 where intent_urgent() must say
+ * so; with a subject, the search as usual. */
+static const struct said urgents[] = {
+	{ "urgent", 1 },
+	{ "URGENT!!", 1 },
+	{ "urgent help please", 1 },
+	{ "c'est urgent", 1 },
+	{ "urgence", 1 },
+	{ "ayuda urgente", 1 },
+	{ "es urgente, por favor", 1 },
+	{ "urgent: my account was hacked", 0 },
+	{ "c'est urgent, mon compte est piraté", 0 },
+	{ "un mensaje urgente de mi banco pide mi contraseña", 0 },
+	{ "hello", 0 },
+};
+
 /* Danger messages, a word that must be gone from what is left to search
  * and one that must stay (or NULL). */
 static const struct {
@@ -463,7 +536,26 @@ static const struct {
 	    " mari " },
 	{ "a man called me and said he will kill me", " said he will ",
 	    " kill " },
+	/* s15-fixs: "finds out" alone found "Find out what leaked". */
+	{ "he gets violent when he finds out", " gets ", " violent " },
+	{ "se pone violento cuando se entera", " pone ", " violento " },
 };
+
+/* Checks fn (intent_fear(), intent_distress()...) on each of the n
+ * messages of v; what names it in the test's lines. */
+static void
+check_said(const struct intent *in, const char *what,
+    int (*fn)(const struct intent *, const char *, const char **),
+    const struct said *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "%s %d: %s", what,
+		    v[i].yes, v[i].text);
+		CHECK_INT(v[i].yes, fn(in, v[i].text, NULL), name);
+	}
+}
 
 static void
 test_cases(const struct intent *in)
@@ -484,22 +576,12 @@ test_cases(const struct intent *in)
 		CHECK_INT(cases[i].self, intent_self_harm(in, cases[i].text,
 		    NULL), name);
 	}
-	for (size_t i = 0; i < ARRAY_LEN(fears); i++) {
-		char name[160];
-
-		(void)util_snprintf(name, sizeof(name), "fear %d: %s",
-		    fears[i].fear, fears[i].text);
-		CHECK_INT(fears[i].fear, intent_fear(in, fears[i].text, NULL),
-		    name);
-	}
-	for (size_t i = 0; i < ARRAY_LEN(distresses); i++) {
-		char name[160];
-
-		(void)util_snprintf(name, sizeof(name), "distress %d: %s",
-		    distresses[i].distress, distresses[i].text);
-		CHECK_INT(distresses[i].distress, intent_distress(in,
-		    distresses[i].text, NULL), name);
-	}
+	check_said(in, "fear", intent_fear, fears, ARRAY_LEN(fears));
+	check_said(in, "distress", intent_distress, distresses,
+	    ARRAY_LEN(distresses));
+	check_said(in, "distress+attack", intent_distress_attack, attacks,
+	    ARRAY_LEN(attacks));
+	check_said(in, "urgent", intent_urgent, urgents, ARRAY_LEN(urgents));
 	/* What is left to search after the danger reply: never the words
 	 * that raised it ("suit" found "tout de suite"). */
 	for (size_t i = 0; i < ARRAY_LEN(rests); i++) {
