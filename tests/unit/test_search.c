@@ -4139,26 +4139,39 @@ static const struct {
 	    "Si ya no tienes acceso a la cuenta" },
 };
 
+/* A search over the workflow fixture in lang (tests/fixtures/guide/
+ * workflow/lang) and the shipped lexicon, loaded into g and lx; extra, if
+ * not NULL, is one more page (extra_name) loaded with it. */
+static struct search *
+workflow_search(const char *lang, struct guide *g, struct lexicon *lx,
+    const char *extra_name, const char *extra)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char path[1200];
+
+	(void)util_snprintf(path, sizeof(path), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, path) > 0, "the shipped lexicon");
+	(void)util_snprintf(path, sizeof(path), "%s/guide/workflow/%s",
+	    fixdir, lang);
+	CHECK_INT(2, guide_load_dir(g, path, lang),
+	    "the workflow fixture loads");
+	if (extra != NULL)
+		guide_load_buffer(g, extra_name, extra, strlen(extra), lang);
+	return search_new_lex(g, lx);
+}
+
 static void
 test_branch_negation(void)
 {
-	const char *top = getenv("TOP_SRCDIR");
 	static const char *const langs[] = { "en", "fr", "es" };
-	char path[1200];
 
 	for (size_t l = 0; l < ARRAY_LEN(langs); l++) {
 		struct lexicon *lx = lexicon_new();
 		struct guide *g = guide_new();
-		struct search *s;
+		struct search *s = workflow_search(langs[l], g, lx, NULL,
+		    NULL);
 
-		(void)util_snprintf(path, sizeof(path), "%s/replies",
-		    top ? top : ".");
-		CHECK(lexicon_load_dir(lx, path) > 0, "the shipped lexicon");
-		(void)util_snprintf(path, sizeof(path), "%s/guide/workflow/%s",
-		    fixdir, langs[l]);
-		CHECK_INT(2, guide_load_dir(g, path, langs[l]),
-		    "the workflow fixture loads");
-		s = search_new_lex(g, lx);
 		for (size_t i = 0; i < ARRAY_LEN(negation_cases); i++) {
 			if (strcmp(negation_cases[i].lang, langs[l]) != 0)
 				continue;
@@ -4204,26 +4217,15 @@ static const struct {
 static void
 test_fixd_pages(void)
 {
-	const char *top = getenv("TOP_SRCDIR");
 	static const char *const langs[] = { "en", "fr", "es" };
-	char path[1200];
 
 	for (size_t l = 0; l < ARRAY_LEN(langs); l++) {
 		struct lexicon *lx = lexicon_new();
 		struct guide *g = guide_new();
-		struct search *s;
+		int en = strcmp(langs[l], "en") == 0;
+		struct search *s = workflow_search(langs[l], g, lx,
+		    "trust.en.md", en ? fixd_trust_page : NULL);
 
-		(void)util_snprintf(path, sizeof(path), "%s/replies",
-		    top ? top : ".");
-		CHECK(lexicon_load_dir(lx, path) > 0, "the shipped lexicon");
-		(void)util_snprintf(path, sizeof(path), "%s/guide/workflow/%s",
-		    fixdir, langs[l]);
-		CHECK_INT(2, guide_load_dir(g, path, langs[l]),
-		    "the workflow fixture loads");
-		if (strcmp(langs[l], "en") == 0)
-			guide_load_buffer(g, "trust.en.md", fixd_trust_page,
-			    strlen(fixd_trust_page), "en");
-		s = search_new_lex(g, lx);
 		for (size_t i = 0; i < ARRAY_LEN(fixd_cases); i++) {
 			struct search_hit h[3];
 			size_t n;
