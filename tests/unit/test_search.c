@@ -4139,32 +4139,108 @@ static const struct {
 	    "Si ya no tienes acceso a la cuenta" },
 };
 
+/* A search over the workflow fixture in lang (tests/fixtures/guide/
+ * workflow/lang) and the shipped lexicon, loaded into g and lx; extra, if
+ * not NULL, is one more page (extra_name) loaded with it. */
+static struct search *
+workflow_search(const char *lang, struct guide *g, struct lexicon *lx,
+    const char *extra_name, const char *extra)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char path[1200];
+
+	(void)util_snprintf(path, sizeof(path), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, path) > 0, "the shipped lexicon");
+	(void)util_snprintf(path, sizeof(path), "%s/guide/workflow/%s",
+	    fixdir, lang);
+	CHECK_INT(2, guide_load_dir(g, path, lang),
+	    "the workflow fixture loads");
+	if (extra != NULL)
+		guide_load_buffer(g, extra_name, extra, strlen(extra), lang);
+	return search_new_lex(g, lx);
+}
+
 static void
 test_branch_negation(void)
 {
-	const char *top = getenv("TOP_SRCDIR");
 	static const char *const langs[] = { "en", "fr", "es" };
-	char path[1200];
 
 	for (size_t l = 0; l < ARRAY_LEN(langs); l++) {
 		struct lexicon *lx = lexicon_new();
 		struct guide *g = guide_new();
-		struct search *s;
+		struct search *s = workflow_search(langs[l], g, lx, NULL,
+		    NULL);
 
-		(void)util_snprintf(path, sizeof(path), "%s/replies",
-		    top ? top : ".");
-		CHECK(lexicon_load_dir(lx, path) > 0, "the shipped lexicon");
-		(void)util_snprintf(path, sizeof(path), "%s/guide/workflow/%s",
-		    fixdir, langs[l]);
-		CHECK_INT(2, guide_load_dir(g, path, langs[l]),
-		    "the workflow fixture loads");
-		s = search_new_lex(g, lx);
 		for (size_t i = 0; i < ARRAY_LEN(negation_cases); i++) {
 			if (strcmp(negation_cases[i].lang, langs[l]) != 0)
 				continue;
 			CHECK(first_heading(g, s, negation_cases[i].q,
 			    langs[l], negation_cases[i].want),
 			    negation_cases[i].q);
+		}
+		search_free(s);
+		guide_free(g);
+		lexicon_free(lx);
+	}
+}
+
+/*
+ * Questions a tester found on the wrong DFAK page (s15-fixd), on the
+ * workflow fixture with the shipped lexicon and, in English, a short page
+ * on checking keys whose words ("email", "send", "contact") a hijacked
+ * mailbox shares: "hacked my email" is a hijacked account, a
+ * stolen ("piqué") account no stolen device, "kept my phone" a seizure and
+ * "devolvió" or "for an hour" a device given back. heading NULL: any
+ * section of the page titled title.
+ */
+static const char fixd_trust_page[] =
+"# Establishing trust\n\n## Trust in email: PGP\n\n"
+"PGP encrypts the email you send. Check the fingerprint of a contact's\n"
+"key with them before you trust it: anyone can put a key on a key server\n"
+"with your address.\n";
+
+static const struct {
+	const char	*lang, *q, *title, *heading;
+} fixd_cases[] = {
+	{ "en", "someone hacked my email and is sending messages to my "
+	    "contacts", "Hijacked account", NULL },
+	{ "fr", "on m'a piqué mon compte insta", "Messagerie détournée",
+	    NULL },
+	{ "en", "customs kept my phone overnight", "Seized device", NULL },
+	{ "en", "border guards took my laptop for an hour", "Seized device",
+	    "If you get your device back" },
+	{ "es", "la policía me devolvió el celular", "Dispositivo incautado",
+	    "Si vuelves a tener el dispositivo" },
+};
+
+static void
+test_fixd_pages(void)
+{
+	static const char *const langs[] = { "en", "fr", "es" };
+
+	for (size_t l = 0; l < ARRAY_LEN(langs); l++) {
+		struct lexicon *lx = lexicon_new();
+		struct guide *g = guide_new();
+		int en = strcmp(langs[l], "en") == 0;
+		struct search *s = workflow_search(langs[l], g, lx,
+		    "trust.en.md", en ? fixd_trust_page : NULL);
+
+		for (size_t i = 0; i < ARRAY_LEN(fixd_cases); i++) {
+			struct search_hit h[3];
+			size_t n;
+			size_t sec;
+
+			if (strcmp(fixd_cases[i].lang, langs[l]) != 0)
+				continue;
+			n = search_query(s, fixd_cases[i].q, langs[l], h, 3);
+			sec = n > 0 ? h[0].section : 0;
+			CHECK(n > 0 && strcmp(guide_page_title(g,
+			    guide_section_page(g, sec)),
+			    fixd_cases[i].title) == 0 &&
+			    (fixd_cases[i].heading == NULL ||
+			    strcmp(guide_section_heading(g, sec),
+			    fixd_cases[i].heading) == 0), fixd_cases[i].q);
 		}
 		search_free(s);
 		guide_free(g);
@@ -4516,6 +4592,7 @@ main(void)
 	test_unknown_pair();
 	test_branch_change();
 	test_branch_negation();
+	test_fixd_pages();
 	test_tense();
 	test_defacement();
 	test_desk_page();
