@@ -774,7 +774,9 @@ def part_bot2(w):
     third person's handshake ends the least recently active one (kim's)."""
     bot2 = w.bot2 = Bot(w.srv, user="capbot", config={
         "limits": {"max_sessions": 2, "max_per_minute": 600}})
-    bot2.start(wait=r"logged in as ")
+    # A new account makes its OTR key before it logs in: under sanitizers
+    # on a loaded machine that alone took over 20 s (CI, 2026-12-07).
+    bot2.start(wait=r"logged in as ", timeout=60.0)
     kim, ivan, judy = client(w, "kim"), client(w, "ivan"), client(w, "judy")
     kim.start_otr(bot2.jid)
     attempt(kim.wait_encrypted, bot2.jid, timeout=10)
