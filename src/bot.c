@@ -2177,7 +2177,11 @@ static void
 cmd_thanks(struct turn *t, const char *arg)
 {
 	(void)arg;
-	say_key(t, "thanks");
+	/* With a request waiting: where it stands, not HUMAN. */
+	if (has_request(t))
+		say_request(t);
+	else
+		say_key(t, "thanks");
 }
 
 /* An acknowledgement ("ok", "d'accord", "vale") is no question either: a
@@ -2189,8 +2193,11 @@ cmd_ack(struct turn *t, const char *arg)
 	size_t sec;
 
 	(void)arg;
-	say_key(t, t->who->reading || queue_peek(t->b, t->who, &sec) ?
-	    "ack_more" : "ack");
+	if (has_request(t) && !t->who->reading)
+		say_request(t);
+	else
+		say_key(t, t->who->reading || queue_peek(t->b, t->who, &sec) ?
+		    "ack_more" : "ack");
 }
 
 static void
@@ -3033,6 +3040,11 @@ cmd_yes(struct turn *t, const char *arg)
 		cmd_human(t, "");
 		return;
 	}
+	/* Right after one offer ("This may be it: 1) ..."), yes picks it. */
+	if (w->pending == PENDING_NONE && w->nlisting == 1 && w->listed) {
+		cmd_number(t, 1);
+		return;
+	}
 	if (w->pending != PENDING_CONSENT || b->esc == NULL) {
 		/* A request already waits: where it stands, not HUMAN. */
 		if (w->pending == PENDING_NONE && has_request(t))
@@ -3305,6 +3317,23 @@ said(const char *key, const char *folded, int opens, const char **lang)
 	    lang_match(key, folded, strlen(folded), lang) ||
 	    (opens && (starts_with(key, f, lang) ||
 	    starts_with(key, folded, lang)));
+	free(f);
+	return r;
+}
+
+/* 1 if the words after a yes (arg) open a condition ([consent.but]:
+ * "but not now", "wait", "no"): the yes sends nothing. */
+static int
+yes_but(const char *arg)
+{
+	char *f;
+	const char *hl;
+	int r;
+
+	if (arg == NULL || *arg == '\0')
+		return 0;
+	f = fold_command(arg);
+	r = said("consent.but", f, 1, &hl);
 	free(f);
 	return r;
 }
@@ -3763,6 +3792,22 @@ keep_question(struct turn *t, const char *text)
 	    t->b->cfg->limits.max_text, &t->who->question_cut);
 }
 
+/* A message of marks only ("???", "..."): the yes/no question or the
+ * description that waits, where a request stands, or what to type. */
+static void
+say_unclear(struct turn *t)
+{
+	struct person *w = t->who;
+
+	if (w->pending != PENDING_NONE)
+		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
+		    "human_describe");
+	else if (has_request(t))
+		say_request(t);
+	else
+		say_key(t, "unclear");
+}
+
 /* Words of a person (or of a helper talking as one). */
 static void
 person_text(struct turn *t, const char *text)
@@ -3777,8 +3822,13 @@ person_text(struct turn *t, const char *text)
 	int remind = 0, attack = 0;
 	enum session_ask sa;
 
-	if (folded[0] == '\0')
+	if (folded[0] == '\0') {
+		/* "???", "...": never silence; the question that waits, where
+		 * a request stands, or what can be typed. */
+		if (text[strspn(text, " \t\r\n")] != '\0')
+			say_unclear(t);
 		goto done;
+	}
 	t->declined = w->declined;
 	w->declined = 0;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
@@ -3807,13 +3857,19 @@ person_text(struct turn *t, const char *text)
 	}
 
 	if (c == NULL && w->pending == PENDING_CONSENT) {
+		/* "yes, and also my laptop": the comma is no word. */
+		char *u = unmarked(folded);
+
 		arg = "";
-		if (starts_with("cmd.yes", folded, &clang)) {
+		if (starts_with("cmd.yes", folded, &clang) ||
+		    starts_with("cmd.yes", u, &clang)) {
 			c = command_row("cmd.yes");
 			arg = yes_more(text);
 		}
-		else if (starts_with("cmd.no", folded, &clang))
+		else if (starts_with("cmd.no", folded, &clang) ||
+		    starts_with("cmd.no", u, &clang))
 			c = command_row("cmd.no");
+		free(u);
 	}
 	/*
 	 * A yes or a no said otherwise ("actually yes", "yes please", "no
@@ -3856,6 +3912,13 @@ person_text(struct turn *t, const char *text)
 		c = command_row("cmd.human");
 		arg = "";
 		clang = NULL;
+	}
+	/* "yes but not now", "oui mais attends", "yes no": a yes with a
+	 * condition sends nothing; the question is asked again. */
+	if (c == command_row("cmd.yes") && w->pending == PENDING_CONSENT &&
+	    yes_but(arg)) {
+		say_key(t, "consent_held");
+		goto done;
 	}
 	if (c != NULL) {
 		/* A list or a reading shown while consent waits says what
@@ -4035,7 +4098,8 @@ person_text(struct turn *t, const char *text)
 			say_request_drop(t);
 			goto done;
 		}
-		if (said("request.when", folded, 1, &hl)) {
+		if (said("request.when", folded, 1, &hl) ||
+		    said("request.when_alone", folded, 0, &hl)) {
 			follow_lang(t, hl);
 			say_request(t);
 			goto done;

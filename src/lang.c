@@ -183,6 +183,12 @@ static const struct lang_key {
 	{ .name = "request.when", .use = USE_MATCH,
 	    .doc = "opens a message asking when a waiting request is "
 	    "answered (how long, anyone there): where it stands" },
+	{ .name = "request.when_alone", .use = USE_MATCH,
+	    .doc = "a whole message asking when a waiting request is "
+	    "answered (how long): where it stands" },
+	{ .name = "consent.but", .use = USE_MATCH,
+	    .doc = "after a yes, words opening a condition (not now, but wait): "
+	    "nothing sent, consent asked again" },
 	{ .name = "number.prefix", .use = USE_MATCH,
 	    .doc = "before a list number: #, n°, number" },
 	{ .name = "number.words", .use = USE_SHOW,
