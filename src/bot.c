@@ -46,6 +46,8 @@
 					   are a question of their own ("log
 					   fb anoth countri") */
 #define BOT_GREETINGS		8	/* greetings kept rendered (bot_secure) */
+#define BOT_NARROW_WORDS	8	/* words of a message that only says
+					   which one (names_only()), at most */
 
 enum lang_from {
 	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
@@ -1549,6 +1551,47 @@ what_next(const char *folded)
 	return next;
 }
 
+/* Counts of names_only(): [follow.narrow] words, and words of no list. */
+struct narrow_count {
+	size_t	names;
+	size_t	other;
+};
+
+/* lang_split() callback of names_only(). */
+static void
+narrow_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct narrow_count *c = arg;
+	const char *lang;
+
+	(void)weight;
+	if (lang_match("follow.narrow", w, n, &lang))
+		c->names++;
+	else if (!lang_match("follow.filler", w, n, &lang) &&
+	    !lang_match("follow.next", w, n, &lang))
+		c->other++;
+}
+
+/*
+ * Does folded text only say which one the last question was about: at
+ * most BOT_NARROW_WORDS words, a [follow.narrow] word at least (a
+ * platform, a device, whose it is: android, work, ex) and otherwise
+ * stopwords, [follow.filler] words (actually, en fait) and [follow.next]
+ * ones: "actually it's my work email", "c'est un iphone", "es android",
+ * "it was my ex", "what should i do with my phone". Such a message
+ * narrows the last question; alone it names no problem.
+ */
+static int
+names_only(const char *folded)
+{
+	struct narrow_count c = { 0, 0 };
+
+	if (count_words(folded) > BOT_NARROW_WORDS)
+		return 0;
+	lang_split(folded, strlen(folded), 1, narrow_word, &c, 1);
+	return c.names > 0 && c.other == 0;
+}
+
 /*
  * Was sec, as the person reads it now (reader_section()), shown in the
  * reading open or just ended: its first section, the one on screen, or
@@ -1627,6 +1670,43 @@ page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
 }
 
 /*
+ * A follow-up's combined search (mhits, m) answers with a section shown
+ * already: the message's own answer (own) goes first when the combined
+ * search ranks it at BOT_KEEP_SHARE of its best score or more, as the
+ * person has not read it. "it was my ex" after a hacked account's first
+ * section: the page on a partner who spies (the combined search's
+ * highest score; its page prior put the account page first), not "the
+ * guide has nothing more specific"; "no it's android" after a stolen
+ * phone's remote lock keeps that answer (the Android page's section
+ * scores 0.6 of it).
+ */
+static void
+own_first(const struct turn *t, struct search_hit *mhits, size_t m,
+    const struct search_hit *own)
+{
+	double best = 0;
+
+	if (m == 0 || !shown_now(t, mhits[0].section))
+		return;
+	for (size_t i = 0; i < m; i++)
+		if (mhits[i].score > best)
+			best = mhits[i].score;
+	for (size_t i = 1; i < m; i++) {
+		struct search_hit h = mhits[i];
+
+		if (h.section != own->section)
+			continue;
+		if (h.score < BOT_KEEP_SHARE * best || shown_now(t,
+		    h.section) || h.score < min_score(t->b) ||
+		    h.off_subject || search_hit_refused(&h))
+			return;
+		memmove(mhits + 1, mhits, i * sizeof(*mhits));
+		mhits[0] = h;
+		return;
+	}
+}
+
+/*
  * A follow-up: a short message (at most BOT_FOLLOW_WORDS of the search's
  * words; BOT_FOLLOW_BARE when it does not open as one) after a question,
  * naming none of the five subjects (no hit of its own is off its
@@ -1666,7 +1746,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 		cmd_more(t, "");
 		return 1;
 	}
-	opens = opens || opens_with("follow", folded);
+	opens = opens || opens_with("follow", folded) || names_only(folded);
 	free(folded);
 	*n = 0;
 	if (b->s == NULL || b->g == NULL) {
@@ -1721,6 +1801,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 				agree = 1;
 		if ((opens || agree) && (d == SEARCH_ANSWER ||
 		    d == SEARCH_PAGE || (opens && d == SEARCH_CHOICES))) {
+			if (d == SEARCH_ANSWER && alone == SEARCH_ANSWER)
+				own_first(t, mhits, m, &hits[0]);
 			memcpy(hits, mhits, m * sizeof(*hits));
 			*n = m;
 			ret = 2;
