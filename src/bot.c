@@ -2543,6 +2543,57 @@ cmd_number(struct turn *t, long n)
 	read_start(t, sec, then, k, branch);
 }
 
+/*
+ * BACK, RETOUR, ATRÁS: after a part read from a numbered list, that
+ * list again, its entries and numbers as they were (a number then reads
+ * the same part), in the person's language where the guide has it; a
+ * page's sections under its title, choices under back_head. With the
+ * list itself last on screen, or none open (a new question's answer
+ * closes the list before it), one step up: TOPICS. The reading, if any,
+ * stays where it was (MORE goes on with it).
+ */
+static void
+cmd_back(struct turn *t, const char *arg)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	struct buf m;
+	char kb[40];
+	size_t sec;
+
+	if (w->nlisting == 0 || w->listed || w->listing[0].kind == LIST_PAGE) {
+		cmd_topics(t, arg);
+		return;
+	}
+	buf_init(&m);
+	sec = reader_section(t, w->listing[0].index);
+	if (w->listing[0].kind == LIST_SECTION) {
+		const char *v[] = { "title",
+		    guide_page_title(g, guide_section_page(g, sec)), NULL };
+
+		add_line(t, &m, "sections_head", v);
+	} else
+		add_line(t, &m, "back_head", NULL);
+	for (size_t i = 0; i < w->nlisting; i++) {
+		const char *head, *title;
+
+		sec = reader_section(t, w->listing[i].index);
+		buf_addf(&m, "\n%zu) ", i + 1);
+		if (w->listing[i].kind == LIST_CHOICE) {
+			add_source(t, &m, sec);
+			continue;
+		}
+		head = guide_section_heading(g, sec);
+		title = guide_page_title(g, guide_section_page(g, sec));
+		add_heading(&m, head == NULL || strcmp(head, title) == 0 ?
+		    P(t, "source_intro") : head);
+	}
+	w->listed = 1;
+	add_key(t, &m, list_key(t, w->listing[0].kind == LIST_SECTION ?
+	    "sections_next" : "no_answer_next", kb, sizeof(kb)), NULL);
+	say_buf(t, &m);
+}
+
 /* The SMP question in the conversation's language, or NULL. */
 static const char *
 smp_question(const struct turn *t)
@@ -3155,6 +3206,7 @@ static const struct command commands[] = {
 	{ "cmd.hello",		cmd_hello,	CMD_GREETING },
 	{ "cmd.thanks",		cmd_thanks,	CMD_GREETING },
 	{ "cmd.ack",		cmd_ack,	CMD_GREETING },
+	{ "cmd.back",		cmd_back,	0 },
 };
 
 /* The row of key. */

@@ -136,6 +136,8 @@ static const struct lang_key {
 	    .doc = "thanks" },
 	{ .name = "cmd.ack", .use = USE_MATCH, .required = 1,
 	    .doc = "an acknowledgement (ok, d'accord, vale)" },
+	{ .name = "cmd.back", .use = USE_MATCH,
+	    .doc = "BACK: the last numbered list again" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,
 	    .doc = "ways of asking for a person" },
 	{ .name = "consent.again", .use = USE_MATCH,
