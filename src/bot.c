@@ -1671,39 +1671,39 @@ page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
 
 /*
  * A follow-up's combined search (mhits, m) answers with a section shown
- * already: the message's own answer (own) goes first when the combined
- * search ranks it at BOT_KEEP_SHARE of its best score or more, as the
- * person has not read it. "it was my ex" after a hacked account's first
- * section: the page on a partner who spies (the combined search's
- * highest score; its page prior put the account page first), not "the
- * guide has nothing more specific"; "no it's android" after a stolen
- * phone's remote lock keeps that answer (the Android page's section
- * scores 0.6 of it).
+ * already: the message's own answer (own) goes first when it has the
+ * combined search's highest score (its page prior put the page read
+ * first) and is an answer there too (search_decide()), as the person has
+ * not read it. "it was my ex" after a hacked account's first section:
+ * the page on a partner who spies, not "the guide has nothing more
+ * specific"; "no it's android" or "c'est un iphone" after a stolen
+ * phone's remote lock keep that answer (the phones page's section scores
+ * 0.6 and 0.9 of it: the guide has nothing more specific).
  */
 static void
 own_first(const struct turn *t, struct search_hit *mhits, size_t m,
     const struct search_hit *own)
 {
+	struct search_hit h[BOT_NHITS];
 	double best = 0;
+	size_t k;
 
-	if (m == 0 || !shown_now(t, mhits[0].section))
+	if (m == 0 || m > BOT_NHITS || !shown_now(t, mhits[0].section))
 		return;
 	for (size_t i = 0; i < m; i++)
 		if (mhits[i].score > best)
 			best = mhits[i].score;
-	for (size_t i = 1; i < m; i++) {
-		struct search_hit h = mhits[i];
-
-		if (h.section != own->section)
-			continue;
-		if (h.score < BOT_KEEP_SHARE * best || shown_now(t,
-		    h.section) || h.score < min_score(t->b) ||
-		    h.off_subject || search_hit_refused(&h))
-			return;
-		memmove(mhits + 1, mhits, i * sizeof(*mhits));
-		mhits[0] = h;
+	for (k = 1; k < m && mhits[k].section != own->section; k++)
+		;
+	if (k == m || mhits[k].score < best || shown_now(t,
+	    mhits[k].section) || mhits[k].off_subject ||
+	    search_hit_refused(&mhits[k]))
 		return;
-	}
+	h[0] = mhits[k];
+	memcpy(h + 1, mhits, k * sizeof(*h));
+	memcpy(h + k + 1, mhits + k + 1, (m - k - 1) * sizeof(*h));
+	if (search_decide(h, m, min_score(t->b)) == SEARCH_ANSWER)
+		memcpy(mhits, h, m * sizeof(*h));
 }
 
 /*
@@ -1722,13 +1722,14 @@ own_first(const struct turn *t, struct search_hit *mhits, size_t m,
  * the search with the previous question; 3 when the page just read
  * answers its own words (page_kept(): then hits[0] is that section, an
  * answer, whether it opens as a follow-up or not). Sets the person's
- * last question to what was asked, *n to the hits (at most max).
- * A forgotten person (STOP, idle) has no previous question, and words of
+ * last question to what was asked, *n to the hits (at most max), and
+ * *own to the message's own answer when its words alone answer (else its
+ * section is GUIDE_NONE). A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
  */
 static int
 follow_up(struct turn *t, const char *text, const char *qlang,
-    struct search_hit *hits, size_t max, size_t *n)
+    struct search_hit *hits, size_t max, size_t *n, struct search_hit *own)
 {
 	struct bot *b = t->b;
 	struct person *w = t->who;
@@ -1758,6 +1759,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 		words = count_words(tokens);
 	free(tokens);
 	alone = search_decide(hits, *n, min_score(b));
+	if (alone == SEARCH_ANSWER)
+		*own = hits[0];
 	merge = w->last_question != NULL && (opens ?
 	    words <= BOT_FOLLOW_WORDS : words <= BOT_FOLLOW_BARE &&
 	    alone != SEARCH_ANSWER && alone != SEARCH_PAGE);
@@ -2030,6 +2033,41 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 }
 
 /*
+ * A follow-up whose combined search finds only a section just read: the
+ * guide has nothing more specific, and the reading stays open for MORE.
+ * When the message's words alone answer elsewhere (own: not shown, not
+ * on the page read, at the bar, on its subject), that section is
+ * offered by number, never shown unasked: "no it's android" after a
+ * stolen phone's remote lock may mean the phones page, or nothing more;
+ * "it's my ex" after harassment, the page on a partner who spies.
+ */
+static void
+follow_same(struct turn *t, const struct search_hit *own)
+{
+	struct person *w = t->who;
+	struct buf m;
+	size_t next;
+	int more = w->reading || queue_peek(t->b, w, &next);
+
+	if (own->section == GUIDE_NONE || shown_now(t, own->section) ||
+	    on_page_read(t, own->section) || own->score < min_score(t->b) ||
+	    own->off_subject || search_hit_refused(own)) {
+		say_key(t, more ? "follow_same_more" : "follow_same");
+		return;
+	}
+	buf_init(&m);
+	add_line(t, &m, "follow_same_other", NULL);
+	listing_sections(w, &own->section, 1);
+	w->listing[0].kind = LIST_CHOICE;
+	w->listed = 0;	/* MORE still reads on */
+	buf_adds(&m, "\n1) ");
+	add_source(t, &m, reader_section(t, own->section));
+	add_key(t, &m, more ? "follow_other_next_more" : "follow_other_next",
+	    NULL);
+	say_buf(t, &m);
+}
+
+/*
  * Answers text, searched as text in qlang (the language it is written in:
  * question_lang()), shown in the person's language where the guide has it.
  */
@@ -2038,12 +2076,13 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 {
 	struct bot *b = t->b;
 	struct person *w = t->who;
-	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, next, words, first;
+	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first;
 	enum search_outcome d;
 	int f, branch;
 
-	if ((f = follow_up(t, text, qlang, hits, BOT_NHITS, &n)) == 1)
+	own.section = GUIDE_NONE;
+	if ((f = follow_up(t, text, qlang, hits, BOT_NHITS, &n, &own)) == 1)
 		return;
 	/* A number refers to the list on screen: a new question's answer
 	 * (or its absence) closes the old one; choices open their own. */
@@ -2075,8 +2114,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		/* A follow-up that finds only a section just read: the
 		 * guide has nothing more specific; not the same text again. */
 		if (f == 2 && shown_now(t, hits[0].section)) {
-			say_key(t, w->reading || queue_peek(b, w, &next) ?
-			    "follow_same_more" : "follow_same");
+			follow_same(t, &own);
 			break;
 		}
 		/* The page's action parts in page order first (its steps),
