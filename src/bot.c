@@ -1579,17 +1579,19 @@ narrow_word(void *arg, const char *w, size_t n, float weight)
  * stopwords, [follow.filler] words (actually, en fait) and [follow.next]
  * ones: "actually it's my work email", "c'est un iphone", "es android",
  * "it was my ex", "what should i do with my phone". Such a message
- * narrows the last question; alone it names no problem.
+ * narrows the last question; alone it names no problem. Names alone
+ * ("Gmail", "android") are not: a word typed as a topic is a question.
  */
 static int
 names_only(const char *folded)
 {
 	struct narrow_count c = { 0, 0 };
+	size_t words = count_words(folded);
 
-	if (count_words(folded) > BOT_NARROW_WORDS)
+	if (words > BOT_NARROW_WORDS)
 		return 0;
 	lang_split(folded, strlen(folded), 1, narrow_word, &c, 1);
-	return c.names > 0 && c.other == 0;
+	return c.names > 0 && c.other == 0 && words > c.names;
 }
 
 /*
