@@ -46,6 +46,8 @@
 					   are a question of their own ("log
 					   fb anoth countri") */
 #define BOT_GREETINGS		8	/* greetings kept rendered (bot_secure) */
+#define BOT_NARROW_WORDS	8	/* words of a message that only says
+					   which one (names_only()), at most */
 
 enum lang_from {
 	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
@@ -1555,6 +1557,49 @@ what_next(const char *folded)
 	return next;
 }
 
+/* Counts of names_only(): [follow.narrow] words, and words of no list. */
+struct narrow_count {
+	size_t	names;
+	size_t	other;
+};
+
+/* lang_split() callback of names_only(). */
+static void
+narrow_word(void *arg, const char *w, size_t n, float weight)
+{
+	struct narrow_count *c = arg;
+	const char *lang;
+
+	(void)weight;
+	if (lang_match("follow.narrow", w, n, &lang))
+		c->names++;
+	else if (!lang_match("follow.filler", w, n, &lang) &&
+	    !lang_match("follow.next", w, n, &lang))
+		c->other++;
+}
+
+/*
+ * Does folded text only say which one the last question was about: at
+ * most BOT_NARROW_WORDS words, a [follow.narrow] word at least (a
+ * platform, a device, whose it is: android, work, ex) and otherwise
+ * stopwords, [follow.filler] words (actually, en fait) and [follow.next]
+ * ones: "actually it's my work email", "c'est un iphone", "es android",
+ * "it was my ex", "what should i do with my phone". Such a message
+ * narrows the last question; alone it names no problem. Names alone
+ * ("Gmail", "android") are not: a word typed as a topic is a question.
+ */
+static int
+names_only(const char *folded)
+{
+	struct narrow_count c = { 0, 0 };
+	size_t words = count_words(folded);
+
+	if (words > BOT_NARROW_WORDS)
+		return 0;
+	lang_split(folded, strlen(folded), 1, narrow_word, &c, 1);
+	return c.names > 0 && c.other == 0 && words > c.names;
+}
+
 /*
  * Was sec, as the person reads it now (reader_section()), shown in the
  * reading open or just ended: its first section, the one on screen, or
@@ -1633,6 +1678,43 @@ page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
 }
 
 /*
+ * A follow-up's combined search (mhits, m) answers with a section shown
+ * already: the message's own answer (own) goes first when it has the
+ * combined search's highest score (its page prior put the page read
+ * first) and is an answer there too (search_decide()), as the person has
+ * not read it. "it was my ex" after a hacked account's first section:
+ * the page on a partner who spies, not "the guide has nothing more
+ * specific"; "no it's android" or "c'est un iphone" after a stolen
+ * phone's remote lock keep that answer (the phones page's section scores
+ * 0.6 and 0.9 of it: the guide has nothing more specific).
+ */
+static void
+own_first(const struct turn *t, struct search_hit *mhits, size_t m,
+    const struct search_hit *own)
+{
+	struct search_hit h[BOT_NHITS];
+	double best = 0;
+	size_t k;
+
+	if (m == 0 || m > BOT_NHITS || !shown_now(t, mhits[0].section))
+		return;
+	for (size_t i = 0; i < m; i++)
+		if (mhits[i].score > best)
+			best = mhits[i].score;
+	for (k = 1; k < m && mhits[k].section != own->section; k++)
+		;
+	if (k == m || mhits[k].score < best || shown_now(t,
+	    mhits[k].section) || mhits[k].off_subject ||
+	    search_hit_refused(&mhits[k]))
+		return;
+	h[0] = mhits[k];
+	memcpy(h + 1, mhits, k * sizeof(*h));
+	memcpy(h + k + 1, mhits + k + 1, (m - k - 1) * sizeof(*h));
+	if (search_decide(h, m, min_score(t->b)) == SEARCH_ANSWER)
+		memcpy(mhits, h, m * sizeof(*h));
+}
+
+/*
  * A follow-up: a short message (at most BOT_FOLLOW_WORDS of the search's
  * words; BOT_FOLLOW_BARE when it does not open as one) after a question,
  * naming none of the five subjects (no hit of its own is off its
@@ -1648,13 +1730,14 @@ page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
  * the search with the previous question; 3 when the page just read
  * answers its own words (page_kept(): then hits[0] is that section, an
  * answer, whether it opens as a follow-up or not). Sets the person's
- * last question to what was asked, *n to the hits (at most max).
- * A forgotten person (STOP, idle) has no previous question, and words of
+ * last question to what was asked, *n to the hits (at most max), and
+ * *own to the message's own answer when its words alone answer (else its
+ * section is GUIDE_NONE). A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
  */
 static int
 follow_up(struct turn *t, const char *text, const char *qlang,
-    struct search_hit *hits, size_t max, size_t *n)
+    struct search_hit *hits, size_t max, size_t *n, struct search_hit *own)
 {
 	struct bot *b = t->b;
 	struct person *w = t->who;
@@ -1672,7 +1755,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 		cmd_more(t, "");
 		return 1;
 	}
-	opens = opens || opens_with("follow", folded);
+	opens = opens || opens_with("follow", folded) || names_only(folded);
 	free(folded);
 	*n = 0;
 	if (b->s == NULL || b->g == NULL) {
@@ -1684,6 +1767,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 		words = count_words(tokens);
 	free(tokens);
 	alone = search_decide(hits, *n, min_score(b));
+	if (alone == SEARCH_ANSWER)
+		*own = hits[0];
 	merge = w->last_question != NULL && (opens ?
 	    words <= BOT_FOLLOW_WORDS : words <= BOT_FOLLOW_BARE &&
 	    alone != SEARCH_ANSWER && alone != SEARCH_PAGE);
@@ -1727,6 +1812,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 				agree = 1;
 		if ((opens || agree) && (d == SEARCH_ANSWER ||
 		    d == SEARCH_PAGE || (opens && d == SEARCH_CHOICES))) {
+			if (d == SEARCH_ANSWER && alone == SEARCH_ANSWER)
+				own_first(t, mhits, m, &hits[0]);
 			memcpy(hits, mhits, m * sizeof(*hits));
 			*n = m;
 			ret = 2;
@@ -1954,6 +2041,41 @@ danger_guidance(struct turn *t, const char *text, const char *qlang,
 }
 
 /*
+ * A follow-up whose combined search finds only a section just read: the
+ * guide has nothing more specific, and the reading stays open for MORE.
+ * When the message's words alone answer elsewhere (own: not shown, not
+ * on the page read, at the bar, on its subject), that section is
+ * offered by number, never shown unasked: "no it's android" after a
+ * stolen phone's remote lock may mean the phones page, or nothing more;
+ * "it's my ex" after harassment, the page on a partner who spies.
+ */
+static void
+follow_same(struct turn *t, const struct search_hit *own)
+{
+	struct person *w = t->who;
+	struct buf m;
+	size_t next;
+	int more = w->reading || queue_peek(t->b, w, &next);
+
+	if (own->section == GUIDE_NONE || shown_now(t, own->section) ||
+	    on_page_read(t, own->section) || own->score < min_score(t->b) ||
+	    own->off_subject || search_hit_refused(own)) {
+		say_key(t, more ? "follow_same_more" : "follow_same");
+		return;
+	}
+	buf_init(&m);
+	add_line(t, &m, "follow_same_other", NULL);
+	listing_sections(w, &own->section, 1);
+	w->listing[0].kind = LIST_CHOICE;
+	w->listed = 0;	/* MORE still reads on */
+	buf_adds(&m, "\n1) ");
+	add_source(t, &m, reader_section(t, own->section));
+	add_key(t, &m, more ? "follow_other_next_more" : "follow_other_next",
+	    NULL);
+	say_buf(t, &m);
+}
+
+/*
  * Answers text, searched as text in qlang (the language it is written in:
  * question_lang()), shown in the person's language where the guide has it.
  */
@@ -1962,12 +2084,13 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 {
 	struct bot *b = t->b;
 	struct person *w = t->who;
-	struct search_hit hits[BOT_NHITS], found[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, next, words, first;
+	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first;
 	enum search_outcome d;
 	int f, branch;
 
-	if ((f = follow_up(t, text, qlang, hits, BOT_NHITS, &n)) == 1)
+	own.section = GUIDE_NONE;
+	if ((f = follow_up(t, text, qlang, hits, BOT_NHITS, &n, &own)) == 1)
 		return;
 	/* A number refers to the list on screen: a new question's answer
 	 * (or its absence) closes the old one; choices open their own. */
@@ -1999,8 +2122,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		/* A follow-up that finds only a section just read: the
 		 * guide has nothing more specific; not the same text again. */
 		if (f == 2 && shown_now(t, hits[0].section)) {
-			say_key(t, w->reading || queue_peek(b, w, &next) ?
-			    "follow_same_more" : "follow_same");
+			follow_same(t, &own);
 			break;
 		}
 		/* The page's action parts in page order first (its steps),
@@ -2494,6 +2616,57 @@ cmd_number(struct turn *t, long n)
 	else
 		k = page_rest(g, sec, then, BOT_QUEUE);	/* the page */
 	read_start(t, sec, then, k, branch);
+}
+
+/*
+ * BACK, RETOUR, ATRÁS: after a part read from a numbered list, that
+ * list again, its entries and numbers as they were (a number then reads
+ * the same part), in the person's language where the guide has it; a
+ * page's sections under its title, choices under back_head. With the
+ * list itself last on screen, or none open (a new question's answer
+ * closes the list before it), one step up: TOPICS. The reading, if any,
+ * stays where it was (MORE goes on with it).
+ */
+static void
+cmd_back(struct turn *t, const char *arg)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	struct buf m;
+	char kb[40];
+	size_t sec;
+
+	if (w->nlisting == 0 || w->listed || w->listing[0].kind == LIST_PAGE) {
+		cmd_topics(t, arg);
+		return;
+	}
+	buf_init(&m);
+	sec = reader_section(t, w->listing[0].index);
+	if (w->listing[0].kind == LIST_SECTION) {
+		const char *v[] = { "title",
+		    guide_page_title(g, guide_section_page(g, sec)), NULL };
+
+		add_line(t, &m, "sections_head", v);
+	} else
+		add_line(t, &m, "back_head", NULL);
+	for (size_t i = 0; i < w->nlisting; i++) {
+		const char *head, *title;
+
+		sec = reader_section(t, w->listing[i].index);
+		buf_addf(&m, "\n%zu) ", i + 1);
+		if (w->listing[i].kind == LIST_CHOICE) {
+			add_source(t, &m, sec);
+			continue;
+		}
+		head = guide_section_heading(g, sec);
+		title = guide_page_title(g, guide_section_page(g, sec));
+		add_heading(&m, head == NULL || strcmp(head, title) == 0 ?
+		    P(t, "source_intro") : head);
+	}
+	w->listed = 1;
+	add_key(t, &m, list_key(t, w->listing[0].kind == LIST_SECTION ?
+	    "sections_next" : "no_answer_next", kb, sizeof(kb)), NULL);
+	say_buf(t, &m);
 }
 
 /* The SMP question in the conversation's language, or NULL. */
@@ -3176,6 +3349,7 @@ static const struct command commands[] = {
 	{ "cmd.hello",		cmd_hello,	CMD_GREETING },
 	{ "cmd.thanks",		cmd_thanks,	CMD_GREETING },
 	{ "cmd.ack",		cmd_ack,	CMD_GREETING },
+	{ "cmd.back",		cmd_back,	0 },
 };
 
 /* The row of key. */

@@ -136,6 +136,8 @@ static const struct lang_key {
 	    .doc = "thanks" },
 	{ .name = "cmd.ack", .use = USE_MATCH, .required = 1,
 	    .doc = "an acknowledgement (ok, d'accord, vale)" },
+	{ .name = "cmd.back", .use = USE_MATCH,
+	    .doc = "BACK: the last numbered list again" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,
 	    .doc = "ways of asking for a person" },
 	{ .name = "consent.again", .use = USE_MATCH,
@@ -169,6 +171,11 @@ static const struct lang_key {
 	{ .name = "pointer.above", .use = USE_MATCH,
 	    .doc = "words of a text pointing back (above, ci-dessus): "
 	    "such a section is not shown first" },
+	{ .name = "follow.narrow", .use = USE_MATCH,
+	    .doc = "a platform, a device, whose it is (android, work, ex): "
+	    "a short message of these says which one, a follow-up" },
+	{ .name = "follow.filler", .use = USE_MATCH,
+	    .doc = "words such a message may also hold (actually, en fait)" },
 	{ .name = "follow.failed", .use = USE_MATCH,
 	    .doc = "the advice failed: HUMAN offered, no search" },
 	{ .name = "consent.unsure", .use = USE_MATCH,
