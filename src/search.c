@@ -1795,7 +1795,8 @@ text_branch(const struct search *s, const char *text, const char *lang,
  * by a negation ("If you no longer have access...") is BRANCH_IF, or
  * BRANCH_IF | BRANCH_NOT for the negative one. Without such a pair
  * (a page's lone "If the police took your device") it is none: the
- * negation words of a question only choose between the two branches.
+ * negation words of a question choose between the two branches, and
+ * deny a lone one only by its keywords (lone_denied()).
  */
 static void
 branches_build(struct search *s)

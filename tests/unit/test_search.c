@@ -4393,6 +4393,8 @@ test_lone_denied(void)
 		    "en", "When to ask a person, and who can help" },
 		{ "me quitaron el teléfono en el aeropuerto", "es",
 		    "Si la policía se llevó tu dispositivo" },
+		{ "les flics ont pris mon tel … ils me l'ont rendu", "fr",
+		    "Quand on vous rend l'appareil" },
 	};
 	char name[200];
 	struct lexicon *lx = lexicon_new();
