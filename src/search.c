@@ -505,6 +505,7 @@ struct posting {
 	float		f;	/* of its idf matched: W_MENTION for a concept
 				   its section and page are not about */
 	uint8_t		own;	/* the word is in the section's heading */
+	uint8_t		kw;	/* in its section's keywords */
 	uint8_t		title;	/* in its page's title or keywords */
 	uint8_t		asked;	/* only in its asks or its page's: the
 				   section does not carry it (a page's
@@ -663,7 +664,9 @@ struct search {
 						   branch, or NONE */
 	uint32_t		*chg;		/* (section, term) pairs: the
 						   words of a change branch's
-						   own heading (change_words()) */
+						   own heading, or of a lone
+						   branch's keywords
+						   (change_words()) */
 	size_t			 nchg;
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
@@ -738,6 +741,7 @@ struct tpost {
 	float		tfp;	/* weighted: page title, path, page keywords */
 	float		tfa;	/* weighted: its asks and its page's */
 	int		own;	/* in the section's own heading */
+	int		kw;	/* in the section's keywords */
 	int		title;	/* in the page's title or keywords */
 	uint32_t	concept;	/* the concept of a #token, or NONE */
 	uint32_t	cword[2];	/* a body word: concepts it is a
@@ -1091,6 +1095,7 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 		b->tp[b->ntp].tfp = 0;
 		b->tp[b->ntp].tfa = 0;
 		b->tp[b->ntp].own = 0;
+		b->tp[b->ntp].kw = 0;
 		b->tp[b->ntp].title = 0;
 		b->tp[b->ntp].concept = b->concept ? b->cur_concept : NONE;
 		b->tp[b->ntp].cword[0] = NONE;
@@ -1106,6 +1111,8 @@ builder_term(struct builder *b, const char *st, size_t sl, float weight)
 		break;
 	case F_LOCAL:
 		b->tp[b->lasttp[t]].tfl += weight;
+		if (!b->own)
+			b->tp[b->lasttp[t]].kw = 1;
 		break;
 	case F_PAGE:
 		b->tp[b->lasttp[t]].tfp += weight;
@@ -1608,6 +1615,8 @@ static const struct {
  */
 #define BWORDS_MAX	128
 #define NEG_REACH	3
+#define LONE_DENIED	0.3	/* of a lone branch's evidence when the
+				   question denies its condition */
 #define UNKNOWN_REACH	6
 struct bwords {
 	char		*f;		/* folded text (the caller frees it) */
@@ -1786,7 +1795,8 @@ text_branch(const struct search *s, const char *text, const char *lang,
  * by a negation ("If you no longer have access...") is BRANCH_IF, or
  * BRANCH_IF | BRANCH_NOT for the negative one. Without such a pair
  * (a page's lone "If the police took your device") it is none: the
- * negation words of a question only choose between the two branches.
+ * negation words of a question choose between the two branches, and
+ * deny a lone one only by its keywords (lone_denied()).
  */
 static void
 branches_build(struct search *s)
@@ -1838,6 +1848,13 @@ branches_build(struct search *s)
  * [returned]) that is not its page's title or keywords ("device" of
  * "Devices Seized" says which page, not which branch). A question that
  * matches none of them does not say the change happened (hits_branch()).
+ * Likewise the words of a lone branch (a conditional heading without a
+ * pair: replies/' "When they give the device back"), from its section
+ * keywords, which spell out its case ("returned, gave back"; the kit's
+ * sections have none, and a heading's other words, "site" of "Quand vous
+ * êtes victime d'un défacement de site internet", are no case): a
+ * question that names them only where a negation reaches them denies its
+ * condition (lone_denied()).
  */
 static void
 change_words(struct search *s)
@@ -1849,8 +1866,9 @@ change_words(struct search *s)
 			const struct posting *p =
 			    &s->posts[s->terms[t].post + k];
 
-			if (!p->own || p->title || s->pair[p->sec] == NONE ||
-			    (s->branch[p->sec] & BRANCH_STAY))
+			if (p->title || (s->pair[p->sec] == NONE ?
+			    !p->kw || !(s->branch[p->sec] & BRANCH_IF) :
+			    !p->own || (s->branch[p->sec] & BRANCH_STAY)))
 				continue;
 			if (s->nchg + 2 > cap) {
 				cap = cap ? cap * 2 : 64;
@@ -1875,6 +1893,26 @@ says_change(const struct search *s, uint32_t sec)
 		    s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
 			return 1;
 	return 0;
+}
+
+/* Does the question name words of lone branch sec (change_words()), and
+ * each of them only where a negation reaches it ("the police never gave
+ * my phone back", "la policía no me ha devuelto el teléfono" for "When
+ * they give the device back"; "it has no pin" for "If the police took
+ * your device")? */
+static int
+lone_denied(const struct search *s, uint32_t sec)
+{
+	int named = 0;
+
+	for (size_t i = 0; i < s->nchg; i += 2)
+		if (s->chg[i] == sec &&
+		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen) {
+			if (s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
+				return 0;
+			named = 1;
+		}
+	return named;
 }
 
 /*
@@ -2184,6 +2222,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 			p->w += (float)(tp->tfa * (BM25_K1 + 1) /
 			    (tp->tfa + BM25_K1));
 		p->own = (uint8_t)tp->own;
+		p->kw = (uint8_t)tp->kw;
 		p->title = (uint8_t)tp->title;
 		p->asked = tp->tfb <= 0 && tp->tfl <= 0 && tp->tfp <= 0;
 		p->f = 1;
@@ -4033,6 +4072,21 @@ hits_branch(const struct search *s, unsigned q, double norm)
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t a = sc->touched[i], b = s->pair[a], stay, change;
 
+		/* A lone branch whose condition the question denies keeps
+		 * LONE_DENIED of its evidence, and is no sibling to put
+		 * first. */
+		if (b == NONE && (s->branch[a] & BRANCH_IF) &&
+		    lone_denied(s, a)) {
+			sc->acc[a] *= LONE_DENIED;
+			sc->hacc[a] *= LONE_DENIED;
+			sc->lacc[a] *= LONE_DENIED;
+			sc->secask[a] *= LONE_DENIED;
+			if (!sc->offside[a] && !sc->only_router) {
+				sc->offside[a] = 1;
+				sc->offs[sc->noff++] = a;
+			}
+			continue;
+		}
 		if (b == NONE || sc->swapped[a])
 			continue;
 		stay = (s->branch[a] & BRANCH_STAY) ? a : b;

@@ -4437,6 +4437,59 @@ test_defacement(void)
 }
 
 /*
+ * A lone branch the question denies (s15-fixg, src/search.c lone_denied()):
+ * replies/device-lost's "When they give the device back" has no pair, and
+ * "the police never gave my phone back" (they still have it) went to it,
+ * confidently; "i lost my phone, it has no pin" went to "If the police
+ * took your device" for its keyword "pin". A return said without a
+ * negation stays with the returned device; the others as the page's asks
+ * place them (s15-fixg).
+ */
+static void
+test_lone_denied(void)
+{
+	static const struct {
+		const char *q, *lang, *want;
+	} cases[] = {
+		{ "the police never gave my phone back", "en",
+		    "If the police took your device" },
+		{ "i did not get my phone back from the police", "en",
+		    "If the police took your device" },
+		{ "la police ne m'a pas rendu mon téléphone", "fr",
+		    "Si la police a pris votre appareil" },
+		{ "la policía no me ha devuelto el teléfono", "es",
+		    "Si la policía se llevó tu dispositivo" },
+		{ "police gave my phone back is it safe to use", "en",
+		    "When they give the device back" },
+		{ "me devolvieron el celular en la comisaría", "es",
+		    "Cuando te devuelven el dispositivo" },
+		{ "i lost my phone, it has no pin", "en",
+		    "In the first hour: lock or erase it from afar" },
+		{ "someone stole my laptop with all our interviews on it",
+		    "en", "When to ask a person, and who can help" },
+		{ "me quitaron el teléfono en el aeropuerto", "es",
+		    "Si la policía se llevó tu dispositivo" },
+		{ "les flics ont pris mon tel … ils me l'ont rendu", "fr",
+		    "Quand on vous rend l'appareil" },
+	};
+	char name[200];
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+
+	s = shipped_search(g, lx);
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		(void)util_snprintf(name, sizeof(name), "\"%s\": \"%s\"",
+		    cases[i].q, cases[i].want);
+		CHECK(first_heading(g, s, cases[i].q, cases[i].lang,
+		    cases[i].want), name);
+	}
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
  * The desk's own page (replies/this-desk.*.md, s13-desk): someone
  * elsewhere claiming to be the desk, and how to reach it. Before, "someone
  * on telegram says they are you and asks for my password" went to the
@@ -4593,6 +4646,7 @@ main(void)
 	test_branch_change();
 	test_branch_negation();
 	test_fixd_pages();
+	test_lone_denied();
 	test_tense();
 	test_defacement();
 	test_desk_page();
