@@ -388,6 +388,19 @@ static const struct {
 	{ "mis fotos desaparecieron", 0, 0, 0 },
 	{ "j'ai fait une bêtise, j'ai cliqué sur un lien", 0, 0, 0 },
 	{ "mes photos ont disparu", 0, 0, 0 },
+	/* s15-fixv1: leaving the internet, a stupid thing "like" a click. */
+	{ "it would be better if i disappeared from the internet, how do i "
+	    "delete all my accounts", 0, 0, 0 },
+	{ "i'm afraid i'll do something stupid like click a phishing link",
+	    0, 0, 0 },
+	{ "ce serait mieux si je disparaissais d'internet, comment supprimer "
+	    "mes comptes", 0, 0, 0 },
+	{ "je veux disparaître d'internet", 0, 0, 0 },
+	{ "j'ai peur de faire une bêtise comme cliquer sur un lien", 0, 0, 0 },
+	{ "sería mejor si desapareciera de internet, cómo borro mis cuentas",
+	    0, 0, 0 },
+	{ "quiero desaparecer de internet", 0, 0, 0 },
+	{ "tengo miedo de hacer una tontería como abrir un enlace", 0, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
