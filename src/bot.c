@@ -3244,7 +3244,7 @@ yes_more(const char *text)
  * oui"), or a yes or a no followed only by words that say it again
  * ("yes please", "no thanks"); else NULL. *lang as lang_match.
  */
-static int	said(const char *, const char *, int, const char **);
+static int	said(const char *, const char *, const char **);
 
 /*
  * 1 if folded (text folded) is only a yes, a no, an acknowledgement, a
@@ -3260,7 +3260,7 @@ no_subject(const struct turn *t, const char *text, const char *folded)
 	const char *hl;
 
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-		if (said(keys[i], folded, 0, &hl))
+		if (said(keys[i], folded, &hl))
 			return 1;
 	return intent_plea(t->b->intent, text, &hl);
 }
@@ -3269,7 +3269,7 @@ static const struct command *
 yes_no_reply(const char *text, const char *folded, const char **lang)
 {
 	if (lang_match("consent.again", folded, strlen(folded), lang) ||
-	    said("consent.yes", folded, 0, lang))
+	    said("consent.yes", folded, lang))
 		return command_row("cmd.yes");
 	if (yes_more(text)[0] != '\0')
 		return NULL;
@@ -3293,18 +3293,45 @@ unmarked(const char *folded)
 	return f;
 }
 
-/* 1 if folded, marks aside, is an item of key, or (opens) opens with
- * one followed by more words; *lang as lang_match. */
+/* 1 if folded, marks aside, is an item of key; *lang as lang_match. */
 static int
-said(const char *key, const char *folded, int opens, const char **lang)
+said(const char *key, const char *folded, const char **lang)
 {
 	char *f = unmarked(folded);
 	int r;
 
 	r = lang_match(key, f, strlen(f), lang) ||
-	    lang_match(key, folded, strlen(folded), lang) ||
-	    (opens && (starts_with(key, f, lang) ||
-	    starts_with(key, folded, lang)));
+	    lang_match(key, folded, strlen(folded), lang);
+	free(f);
+	return r;
+}
+
+/*
+ * 1 if f is only items of key, one after the other ("never mind i fixed
+ * it"): a message that opens with one and goes on with words of its own
+ * ("j'ai trouvé un traceur GPS", "forget it, he posted my photos") is
+ * none; *lang as lang_match.
+ */
+static int
+only_items(const char *key, const char *f, const char **lang)
+{
+	if (lang_match(key, f, strlen(f), lang))
+		return 1;
+	for (const char *sp = f; (sp = strchr(sp, ' ')) != NULL; sp++)
+		if (lang_match(key, f, (size_t)(sp - f), lang) &&
+		    only_items(key, sp + 1, lang))
+			return 1;
+	return 0;
+}
+
+/* 1 if folded, marks aside, is only items of key (only_items()). */
+static int
+said_only(const char *key, const char *folded, const char **lang)
+{
+	char *f = unmarked(folded);
+	int r;
+
+	r = only_items(key, f, lang) || only_items(key, folded, lang);
 	free(f);
 	return r;
 }
@@ -4028,14 +4055,16 @@ person_text(struct turn *t, const char *text)
 	 */
 	/* While a request waits: "never mind, I fixed it" hears how to
 	 * withdraw it (nothing is until CANCEL); "how long", "anyone
-	 * there?" where it stands. Other questions go to the guide. */
+	 * there?" where it stands. Only when the message says nothing else
+	 * (s15-fixv1: "j'ai trouvé un traceur GPS" got the cancel hint);
+	 * other questions go to the guide. */
 	if (w->pending == PENDING_NONE && has_request(t)) {
-		if (said("request.drop", folded, 1, &hl)) {
+		if (said_only("request.drop", folded, &hl)) {
 			follow_lang(t, hl);
 			say_request_drop(t);
 			goto done;
 		}
-		if (said("request.when", folded, 1, &hl)) {
+		if (said_only("request.when", folded, &hl)) {
 			follow_lang(t, hl);
 			say_request(t);
 			goto done;
