@@ -1651,6 +1651,8 @@ page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
  * last question to what was asked, *n to the hits (at most max).
  * A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
+ * More than BOT_FOLLOW_BARE words sure of another page alone than the one
+ * just read are a new question, even after an opening word.
  */
 static int
 follow_up(struct turn *t, const char *text, const char *qlang,
@@ -1693,6 +1695,13 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	    words <= BOT_FOLLOW_WORDS ? page_kept(t, hits, *n, alone) : -1;
 	if (keep >= 0)
 		merge = 1;
+	/* Sure of another page than the one just read, on its own: a new
+	 * subject ("what if my phone was stolen and they read my messages"
+	 * after the 2FA answer), not that answer again (s15-fixv1). */
+	else if (merge && words > BOT_FOLLOW_BARE && (alone == SEARCH_ANSWER ||
+	    alone == SEARCH_PAGE) && w->answered && w->sec != GUIDE_NONE &&
+	    !on_page_read(t, hits[0].section))
+		merge = 0;
 	for (size_t i = 0; merge && i < *n; i++)
 		if (hits[i].off_subject)
 			merge = 0;	/* it names a subject of its own */
