@@ -1734,6 +1734,8 @@ own_first(const struct turn *t, struct search_hit *mhits, size_t m,
  * *own to the message's own answer when its words alone answer (else its
  * section is GUIDE_NONE). A forgotten person (STOP, idle) has no previous question, and words of
  * self-harm (intent_self_harm()) are never a previous question to search.
+ * More than BOT_FOLLOW_BARE words sure of another page alone than the one
+ * just read are a new question, even after an opening word.
  */
 static int
 follow_up(struct turn *t, const char *text, const char *qlang,
@@ -1778,6 +1780,13 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	    words <= BOT_FOLLOW_WORDS ? page_kept(t, hits, *n, alone) : -1;
 	if (keep >= 0)
 		merge = 1;
+	/* Sure of another page than the one just read, on its own: a new
+	 * subject ("what if my phone was stolen and they read my messages"
+	 * after the 2FA answer), not that answer again (s15-fixv1). */
+	else if (merge && words > BOT_FOLLOW_BARE && (alone == SEARCH_ANSWER ||
+	    alone == SEARCH_PAGE) && w->answered && w->sec != GUIDE_NONE &&
+	    !on_page_read(t, hits[0].section))
+		merge = 0;
 	for (size_t i = 0; merge && i < *n; i++)
 		if (hits[i].off_subject)
 			merge = 0;	/* it names a subject of its own */
@@ -3430,7 +3439,7 @@ yes_more(const char *text)
  * oui"), or a yes or a no followed only by words that say it again
  * ("yes please", "no thanks"); else NULL. *lang as lang_match.
  */
-static int	said(const char *, const char *, int, const char **);
+static int	said(const char *, const char *, const char **);
 
 /*
  * 1 if folded (text folded) is only a yes, a no, an acknowledgement, a
@@ -3446,7 +3455,7 @@ no_subject(const struct turn *t, const char *text, const char *folded)
 	const char *hl;
 
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-		if (said(keys[i], folded, 0, &hl))
+		if (said(keys[i], folded, &hl))
 			return 1;
 	return intent_plea(t->b->intent, text, &hl);
 }
@@ -3455,7 +3464,7 @@ static const struct command *
 yes_no_reply(const char *text, const char *folded, const char **lang)
 {
 	if (lang_match("consent.again", folded, strlen(folded), lang) ||
-	    said("consent.yes", folded, 0, lang))
+	    said("consent.yes", folded, lang))
 		return command_row("cmd.yes");
 	if (yes_more(text)[0] != '\0')
 		return NULL;
@@ -3479,18 +3488,45 @@ unmarked(const char *folded)
 	return f;
 }
 
-/* 1 if folded, marks aside, is an item of key, or (opens) opens with
- * one followed by more words; *lang as lang_match. */
+/* 1 if folded, marks aside, is an item of key; *lang as lang_match. */
 static int
-said(const char *key, const char *folded, int opens, const char **lang)
+said(const char *key, const char *folded, const char **lang)
 {
 	char *f = unmarked(folded);
 	int r;
 
 	r = lang_match(key, f, strlen(f), lang) ||
-	    lang_match(key, folded, strlen(folded), lang) ||
-	    (opens && (starts_with(key, f, lang) ||
-	    starts_with(key, folded, lang)));
+	    lang_match(key, folded, strlen(folded), lang);
+	free(f);
+	return r;
+}
+
+/*
+ * 1 if f is only items of key, one after the other ("never mind i fixed
+ * it"): a message that opens with one and goes on with words of its own
+ * ("j'ai trouvé un traceur GPS", "forget it, he posted my photos") is
+ * none; *lang as lang_match.
+ */
+static int
+only_items(const char *key, const char *f, const char **lang)
+{
+	if (lang_match(key, f, strlen(f), lang))
+		return 1;
+	for (const char *sp = f; (sp = strchr(sp, ' ')) != NULL; sp++)
+		if (lang_match(key, f, (size_t)(sp - f), lang) &&
+		    only_items(key, sp + 1, lang))
+			return 1;
+	return 0;
+}
+
+/* 1 if folded, marks aside, is only items of key (only_items()). */
+static int
+said_only(const char *key, const char *folded, const char **lang)
+{
+	char *f = unmarked(folded);
+	int r;
+
+	r = only_items(key, f, lang) || only_items(key, folded, lang);
 	free(f);
 	return r;
 }
@@ -3507,7 +3543,8 @@ yes_but(const char *arg)
 	if (arg == NULL || *arg == '\0')
 		return 0;
 	f = fold_command(arg);
-	r = said("consent.but", f, 1, &hl);
+	r = said("consent.but", f, &hl) ||
+	    starts_with("consent.but", f, &hl);
 	free(f);
 	return r;
 }
@@ -4265,15 +4302,17 @@ person_text(struct turn *t, const char *text)
 	 */
 	/* While a request waits: "never mind, I fixed it" hears how to
 	 * withdraw it (nothing is until CANCEL); "how long", "anyone
-	 * there?" where it stands. Other questions go to the guide. */
+	 * there?" where it stands. Only when the message says nothing else
+	 * (s15-fixv1: "j'ai trouvé un traceur GPS" got the cancel hint);
+	 * other questions go to the guide. */
 	if (w->pending == PENDING_NONE && has_request(t)) {
-		if (said("request.drop", folded, 1, &hl)) {
+		if (said_only("request.drop", folded, &hl)) {
 			follow_lang(t, hl);
 			say_request_drop(t);
 			goto done;
 		}
-		if (said("request.when", folded, 1, &hl) ||
-		    said("request.when_alone", folded, 0, &hl)) {
+		if (said_only("request.when", folded, &hl) ||
+		    said_only("request.when_alone", folded, &hl)) {
 			follow_lang(t, hl);
 			say_request(t);
 			goto done;

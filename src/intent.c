@@ -925,6 +925,7 @@ feeling_alone(const struct intent *in, enum list l, const char *text,
 	if (found != NULL) {
 		blank_all(in, L_FEAR, w, NULL);
 		blank_all(in, L_DISTRESS, w, NULL);
+		blank_all(in, L_URGENT, w, NULL);
 		blank_all(in, L_PLEA, w, NULL);
 		blank_all(in, L_FILLER, w, NULL);
 		/* Where it is felt is no subject for the guide ("I feel
@@ -954,6 +955,10 @@ intent_distress(const struct intent *in, const char *text,
 	return feeling_alone(in, L_DISTRESS, text, lang);
 }
 
+/* This many words, besides stopwords, left beside distress and an
+ * attack: a question of its own, for the search. */
+#define DISTRESS_SUBJECT_WORDS	2
+
 int
 intent_distress_attack(const struct intent *in, const char *text,
     const char **lang)
@@ -966,6 +971,20 @@ intent_distress_attack(const struct intent *in, const char *text,
 	w = words_of(text);
 	if (rule_match(in, L_ATTACK, w) != NULL)
 		r = rule_match(in, L_DISTRESS, w);
+	/* A question beside them ("my instagram was hacked and i'm
+	 * overwhelmed, how do i get it back") is searched (s15-fixv1):
+	 * besides the attack and the feeling, at most one word ("they
+	 * hacked everything"). */
+	if (r != NULL) {
+		blank_matched(in, L_ATTACK, w);
+		blank_all(in, L_DISTRESS, w, NULL);
+		blank_all(in, L_FEAR, w, NULL);
+		blank_all(in, L_PLEA, w, NULL);
+		blank_all(in, L_FILLER, w, NULL);
+		blank_all(in, L_FEAR_WHERE, w, NULL);
+		if (subject_words(w) >= DISTRESS_SUBJECT_WORDS)
+			r = NULL;
+	}
 	if (r != NULL && lang != NULL)
 		*lang = r->lang;
 	free(w);
@@ -975,6 +994,11 @@ intent_distress_attack(const struct intent *in, const char *text,
 int
 intent_urgent(const struct intent *in, const char *text, const char **lang)
 {
+	/* Distress and self-harm win ("urgent, i can't take it anymore"):
+	 * their own replies carry the crisis line (s15-fixv1). */
+	if (intent_distress(in, text, NULL) ||
+	    intent_self_harm(in, text, NULL))
+		return 0;
 	return feeling_alone(in, L_URGENT, text, lang);
 }
 

@@ -388,6 +388,19 @@ static const struct {
 	{ "mis fotos desaparecieron", 0, 0, 0 },
 	{ "j'ai fait une bêtise, j'ai cliqué sur un lien", 0, 0, 0 },
 	{ "mes photos ont disparu", 0, 0, 0 },
+	/* s15-fixv1: leaving the internet, a stupid thing "like" a click. */
+	{ "it would be better if i disappeared from the internet, how do i "
+	    "delete all my accounts", 0, 0, 0 },
+	{ "i'm afraid i'll do something stupid like click a phishing link",
+	    0, 0, 0 },
+	{ "ce serait mieux si je disparaissais d'internet, comment supprimer "
+	    "mes comptes", 0, 0, 0 },
+	{ "je veux disparaître d'internet", 0, 0, 0 },
+	{ "j'ai peur de faire une bêtise comme cliquer sur un lien", 0, 0, 0 },
+	{ "sería mejor si desapareciera de internet, cómo borro mis cuentas",
+	    0, 0, 0 },
+	{ "quiero desaparecer de internet", 0, 0, 0 },
+	{ "tengo miedo de hacer una tontería como abrir un enlace", 0, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
@@ -462,6 +475,8 @@ static const struct said distresses[] = {
 	{ "i cant do this anymore", 1 },
 	{ "I can't do this anymore.", 1 },
 	{ "i cant take it anymore", 1 },
+	{ "urgent, i can't take it anymore", 1 },
+	{ "c'est urgent, j'en peux plus", 1 },
 	{ "I can't take it anymore, honestly", 1 },
 	{ "i give up", 1 },
 	{ "i'm so tired of everything", 1 },
@@ -491,10 +506,18 @@ static const struct said distresses[] = {
  * intent_distress_attack() must say so. */
 static const struct said attacks[] = {
 	{ "they hacked everything, i cant take it anymore", 1 },
+	{ "they hacked my instagram, i cant take it anymore", 1 },
+	{ "my instagram was hacked and i'm overwhelmed", 1 },
 	{ "on m'a piratée partout, je n'en peux plus", 1 },
 	{ "me hackearon todo, ya no aguanto más", 1 },
 	{ "i cant take it anymore, my phone keeps crashing", 0 },
 	{ "they hacked my account, how do i get it back", 0 },
+	/* ...a question beside them is searched (s15-fixv1). */
+	{ "what's the point of 2fa if my account still got hacked", 0 },
+	{ "my instagram was hacked and i'm overwhelmed, how do i get it back",
+	    0 },
+	{ "i ve had enough of the harassment, how do i block them on twitter",
+	    0 },
 	{ "i give up on signal, what else is safe", 0 },
 	{ "", 0 },
 };
@@ -512,6 +535,11 @@ static const struct said urgents[] = {
 	{ "urgent: my account was hacked", 0 },
 	{ "c'est urgent, mon compte est piraté", 0 },
 	{ "un mensaje urgente de mi banco pide mi contraseña", 0 },
+	/* Distress and self-harm win: their replies (s15-fixv1). */
+	{ "urgent, i can't take it anymore", 0 },
+	{ "c'est urgent, j'en peux plus", 0 },
+	{ "urgente, ya no puedo más", 0 },
+	{ "urgent, i want to kill myself", 0 },
 	{ "hello", 0 },
 };
 
