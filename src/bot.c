@@ -1780,11 +1780,13 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	    words <= BOT_FOLLOW_WORDS ? page_kept(t, hits, *n, alone) : -1;
 	if (keep >= 0)
 		merge = 1;
-	/* Sure of another page than the one just read, on its own: a new
-	 * subject ("what if my phone was stolen and they read my messages"
-	 * after the 2FA answer), not that answer again (s15-fixv1). */
+	/* Sure of another page than the one just read, on its own, or
+	 * offering choices led by another page: a new subject ("what if my
+	 * phone was stolen and they read my messages" after the 2FA answer),
+	 * not that answer again (s15-fixv1). */
 	else if (merge && words > BOT_FOLLOW_BARE && (alone == SEARCH_ANSWER ||
-	    alone == SEARCH_PAGE) && w->answered && w->sec != GUIDE_NONE &&
+	    alone == SEARCH_PAGE || alone == SEARCH_CHOICES) && w->answered &&
+	    w->sec != GUIDE_NONE &&
 	    !on_page_read(t, hits[0].section))
 		merge = 0;
 	for (size_t i = 0; merge && i < *n; i++)
