@@ -253,6 +253,9 @@ static const struct lang_key {
 	{ .name = "ask.break", .use = USE_MATCH,
 	    .doc = "words that end a clause (but, mais, pero): a negation "
 	    "before one does not reach past it (search)" },
+	{ .name = "ask.stay", .use = USE_MATCH,
+	    .doc = "words (or two) that, a few words after a branch.still "
+	    "word, say the access goes on (i can still log in) (search)" },
 	{ .name = "section.prevent", .use = USE_MATCH,
 	    .doc = "words (or two) of a heading that make its section "
 	    "advice for before an incident (search)" },

@@ -1582,7 +1582,10 @@ word_byte(char c)
 #define ASK_NOT		2048	/* ask.not */
 #define ASK_BREAK	4096	/* ask.break: ends a negation's reach */
 #define ASK_STAY	8192	/* a branch.still word no negation or loss
-				   word reaches: "i can still log in" */
+				   word reaches, an ask.stay word in its
+				   reach: "i can still log in", not "he
+				   still has my phone and i can't log in" */
+#define ASK_ACCESS	16384	/* ask.stay */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1600,6 +1603,7 @@ static const struct {
 	{ "ask.not", ASK_NOT },
 	{ "ask.resource", ASK_RESOURCE },
 	{ "ask.break", ASK_BREAK },
+	{ "ask.stay", ASK_ACCESS },
 };
 
 /*
@@ -1704,6 +1708,7 @@ text_branch(const struct search *s, const char *text, const char *lang,
 	char *f;
 	unsigned r = 0, v, v2, v3 = 0;
 	int first = 1, li = find_lang(s, lang), unk = 0;
+	int access = 0;		/* an ask.stay word in the still word's reach */
 
 	if (bw != NULL) {
 		bw->f = NULL;
@@ -1740,19 +1745,25 @@ text_branch(const struct search *s, const char *text, const char *lang,
 			if (mark || (v & (ASK_BREAK | BRANCH_IF))) {
 				if (mark || !unk || !(v & BRANCH_IF))
 					reach = 0;
-				if (stay > 0)
+				if (stay > 0 && access)
 					r |= ASK_STAY;
 				stay = 0;
 			}
 			/* "i can still log in", not "i still can't", "toujours
-			 * pas", "still haven't". */
+			 * pas", "still haven't", nor a still word of something
+			 * else ("he still has my phone"). */
 			if ((v | v2) & (ASK_NOT | BRANCH_NOT))
 				stay = 0;
-			else if (stay > 0 && !lang_is_stopword(f + i, n) &&
-			    --stay == 0)
-				r |= ASK_STAY;
-			if ((v & BRANCH_STILL) && reach == 0)
+			else if (stay > 0) {
+				access |= ((v | v2) & ASK_ACCESS) != 0;
+				if (!lang_is_stopword(f + i, n) &&
+				    --stay == 0 && access)
+					r |= ASK_STAY;
+			}
+			if ((v & BRANCH_STILL) && reach == 0) {
 				stay = NEG_REACH;
+				access = 0;
+			}
 			if (bw->n < BWORDS_MAX && i <= UINT16_MAX &&
 			    n <= UINT8_MAX) {
 				bw->w[bw->n].off = (uint16_t)i;
@@ -1779,7 +1790,7 @@ text_branch(const struct search *s, const char *text, const char *lang,
 		words++;
 		i += n;
 	}
-	if (stay > 0)
+	if (stay > 0 && access)
 		r |= ASK_STAY;
 	if (bw != NULL)
 		bw->f = f;

@@ -4067,7 +4067,9 @@ test_branch_change(void)
  * if they installed spyware"); a question that says the state goes on ("i
  * can still log in") is in the branch with access whatever loss word
  * follows ("...but they changed the recovery email"), unless a negation
- * reaches the still word ("i still can't log in", "toujours pas").
+ * reaches the still word ("i still can't log in", "toujours pas") or the
+ * still word is of something else (no ask.stay word in its reach: "they
+ * still have my phone and i can't log in").
  */
 static const struct {
 	const char	*lang, *q, *want;
@@ -4136,6 +4138,17 @@ static const struct {
 	{ "es", "me hackearon la cuenta pero todavía puedo entrar",
 	    "Si todavía tienes acceso a la cuenta" },
 	{ "es", "sigo sin poder entrar a mi cuenta hackeada",
+	    "Si ya no tienes acceso a la cuenta" },
+	/* s15-fixv2: a still word of something else is no access. */
+	{ "en", "they still have my phone and i can't log in to my account",
+	    "If you no longer have access to the account" },
+	{ "en", "i still have my old phone but i can't get into my hacked "
+	    "account",
+	    "If you no longer have access to the account" },
+	{ "fr", "il a toujours mon téléphone et je ne peux plus me "
+	    "connecter à mon compte",
+	    "Si vous n'avez plus accès au compte" },
+	{ "es", "todavía tiene mi teléfono y ya no puedo entrar a mi cuenta",
 	    "Si ya no tienes acceso a la cuenta" },
 };
 
