@@ -1732,10 +1732,12 @@ own_first(const struct turn *t, struct search_hit *mhits, size_t m,
  * answer, whether it opens as a follow-up or not). Sets the person's
  * last question to what was asked, *n to the hits (at most max), and
  * *own to the message's own answer when its words alone answer (else its
- * section is GUIDE_NONE). A forgotten person (STOP, idle) has no previous question, and words of
- * self-harm (intent_self_harm()) are never a previous question to search.
- * More than BOT_FOLLOW_BARE words sure of another page alone than the one
- * just read are a new question, even after an opening word.
+ * section is GUIDE_NONE). A forgotten person (STOP, idle) has no
+ * previous question, and words of self-harm (intent_self_harm()) are
+ * never a previous question to search. More than BOT_FOLLOW_BARE words
+ * whose own search answers, offers a page or leads its choices with
+ * another page than the one just read are a new question, even after an
+ * opening word.
  */
 static int
 follow_up(struct turn *t, const char *text, const char *qlang,

@@ -93,10 +93,12 @@ int intent_bare_ask(const struct intent *i, const char *text,
  * intent_danger(). */
 int intent_distress(const struct intent *i, const char *text,
     const char **lang);
-/* 1 if text says its writer can't go on (distress_words, anywhere)
- * beside something done to them (distress_attack: "they hacked
- * everything", "me hackearon", "on m'a piratée"): a subject, but the
- * check-in comes before it. *lang as for intent_danger(). */
+/* 1 if text says its writer can't go on (distress_words) beside
+ * something done to them (distress_attack: "they hacked everything",
+ * "me hackearon", "on m'a piratée") and at most one other word: the
+ * check-in comes before the subject. With a question of its own beside
+ * them it is 0, and the question is searched. *lang as for
+ * intent_danger(). */
 int intent_distress_attack(const struct intent *i, const char *text,
     const char **lang);
 /* 1 if text only says it is urgent (urgent_words: "urgent", "ayuda

@@ -185,11 +185,11 @@ static const struct lang_key {
 	{ .name = "consent.yes", .use = USE_MATCH,
 	    .doc = "a whole message that says yes (yep, vas-y, dale): YES" },
 	{ .name = "request.drop", .use = USE_MATCH,
-	    .doc = "opens a message saying a waiting request is not needed "
-	    "(never mind): how to CANCEL it" },
+	    .doc = "a whole message of these says a waiting request is not "
+	    "needed (never mind): how to CANCEL it" },
 	{ .name = "request.when", .use = USE_MATCH,
-	    .doc = "opens a message asking when a waiting request is "
-	    "answered (how long, anyone there): where it stands" },
+	    .doc = "a whole message of these asks when a waiting request "
+	    "is answered (anyone there): where it stands" },
 	{ .name = "request.when_alone", .use = USE_MATCH,
 	    .doc = "a whole message asking when a waiting request is "
 	    "answered (how long): where it stands" },
