@@ -2206,6 +2206,27 @@ danger_past_arrest(struct turn *t, const char *text, const char *qlang)
 	free(rest);
 }
 
+/*
+ * Danger to come (intent_danger_later()): the search of the message
+ * without its danger words and time (intent_danger_later_rest()), with
+ * what to do before an arrest when little else is left: "they are going
+ * to arrest me tomorrow" found only the page for a friend of a detainee.
+ * HUMAN offers the words they wrote.
+ */
+static void
+danger_later_answer(struct turn *t, const char *text, const char *qlang)
+{
+	size_t own;
+	char *rest = intent_danger_later_rest(t->b->intent, text, &own);
+
+	rest = arrest_added(t->b, rest, own);
+	answer_question(t, rest, qlang != NULL ? qlang : t->who->lang);
+	free(t->b->xadded);
+	t->b->xadded = NULL;
+	keep_question(t, text);
+	free(rest);
+}
+
 /* 1 if the person has a request waiting or a case open. */
 static int
 has_request(const struct turn *t)
@@ -2254,9 +2275,11 @@ say_request_drop(struct turn *t)
 /*
  * After the danger or self-harm reply, a follow-up with no subject ("what
  * now", "que faire", HELP): the safety steps of that reply again, short,
- * and HUMAN (danger_again, self_harm_again; _offline without a rota);
- * with a request waiting, where it stands and the line that fits
- * (danger_queue, self_harm_queue).
+ * and HUMAN (danger_again, self_harm_again; _offline without a rota;
+ * danger_again_authority when the words that raised it name the
+ * authorities as the danger: no emergency number); with a request
+ * waiting, where it stands and the line that fits (danger_queue,
+ * self_harm_queue).
  */
 static void
 say_again(struct turn *t)
@@ -2268,6 +2291,10 @@ say_again(struct turn *t)
 	else if (self)
 		say_phrase_line(t, t->b->esc != NULL ? "self_harm_again" :
 		    "self_harm_again_offline");
+	else if (intent_danger_authority(t->b->intent, t->who->alarm))
+		say_phrase_line(t, t->b->esc != NULL ?
+		    "danger_again_authority" :
+		    "danger_again_authority_offline");
 	else
 		say_phrase_line(t, t->b->esc != NULL ? "danger_again" :
 		    "danger_again_offline");
@@ -2957,7 +2984,9 @@ alarm_offer(const struct person *w, int *kind)
  * {line} is the emergency line. The request is marked as one that came
  * with danger: consent before the notice about verification, and after the
  * queue's answer the emergency line again, or for self-harm the emergency
- * number and crisis line (self_harm_queue). Returns 1 if a guide section
+ * number and crisis line (self_harm_queue). Danger from the authorities
+ * (intent_danger_authority()) gets danger_authority instead of key: no
+ * emergency number. Returns 1 if a guide section
  * may follow (when the search is sure of one); 0 to someone who already
  * has a request: where it stands and the emergency line are the whole
  * reply, never an excerpt ("au secours" found the first-aid kit's page).
@@ -2975,6 +3004,12 @@ say_danger(struct turn *t, int kind, const char *key,
 	    "crisis", P(t, "crisis_line"), NULL };
 	struct buf m;
 
+	/* Danger from the police, soldiers or officials: the emergency
+	 * number calls them (s16-fixs2); the line, a lawyer, the phone. */
+	if (kind == DANGER_NOW && intent_danger_authority(b->intent, text)) {
+		key = "danger_authority";
+		key_offline = "danger_authority_offline";
+	}
 	t->who->danger = kind;
 	note_alarm(t, text, kind);
 	/* The reply replaces what was read: MORE never goes on through the
@@ -4258,6 +4293,17 @@ person_text(struct turn *t, const char *text)
 			keep_question(t, text);
 			w->nheld = 0;
 		}
+		goto done;
+	}
+	/* Danger to come ("they will arrest me tomorrow", "convocada"): not
+	 * now, so the line if it comes sooner and HUMAN to prepare with a
+	 * person, then the guide (s16-fixs2). */
+	if (intent_danger_later(b->intent, text, &hl)) {
+		follow_lang(t, hl);
+		w->danger = 0;
+		say_phrase_line(t, b->esc != NULL ? "danger_later" :
+		    "danger_later_offline");
+		danger_later_answer(t, text, question_lang(t, text, folded));
 		goto done;
 	}
 	/* Distress with no subject ("I can't do this anymore", "j'en peux

@@ -32,7 +32,6 @@ enum list {
 	L_GAME,
 	L_FEAR,
 	L_TOPIC,
-	L_ALONE,
 	L_FEAR_WHERE,
 	L_ARREST,
 	L_OVER,
@@ -49,6 +48,13 @@ enum list {
 	L_CORRECT,
 	L_ATTACK,
 	L_URGENT,
+	L_LATER,
+	L_SUMMONS,
+	L_AUTH,
+	L_AUTH_NOT,
+	L_LATER_NOT,
+	L_ORDINARY,
+	L_LSEARCH,
 	L_COUNT,
 };
 
@@ -72,7 +78,6 @@ static const char *const list_keys[L_COUNT] = {
 	[L_GAME] = "danger_game",
 	[L_FEAR] = "fear_words",
 	[L_TOPIC] = "danger_topic",
-	[L_ALONE] = "danger_alone",
 	[L_FEAR_WHERE] = "fear_where",
 	[L_ARREST] = "arrest_self",
 	[L_OVER] = "arrest_over",
@@ -89,6 +94,13 @@ static const char *const list_keys[L_COUNT] = {
 	[L_CORRECT] = "self_harm_correction",
 	[L_ATTACK] = "distress_attack",
 	[L_URGENT] = "urgent_words",
+	[L_LATER] = "danger_later_words",
+	[L_SUMMONS] = "danger_summons",
+	[L_AUTH] = "danger_authority_words",
+	[L_AUTH_NOT] = "danger_authority_not",
+	[L_LATER_NOT] = "danger_later_not",
+	[L_ORDINARY] = "danger_ordinary",
+	[L_LSEARCH] = "danger_later_search",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -248,6 +260,10 @@ rule_match(const struct intent *in, enum list l, const char *words)
 	return NULL;
 }
 
+/* Blanks every occurrence of the parts of the rules of list l in w. */
+static void	blank_all(const struct intent *, enum list, char *,
+    const char **);
+
 /*
  * The clauses of text, each as words_of() gives it: text cut at sentence
  * and clause punctuation, and before each danger_breaks word of the
@@ -332,35 +348,68 @@ rule_near(const struct rule *q, const char *w, const char *at, size_t len)
 	return 0;
 }
 
+/* Is a rule of list l in clause w within NEAR_WORDS words of the phrase at
+ * at (len bytes)? */
+static int
+list_near(const struct intent *in, enum list l, const char *w,
+    const char *at, size_t len)
+{
+	for (size_t i = 0; i < in->nrules[l]; i++)
+		if (rule_in(&in->rules[l][i], w) &&
+		    rule_near(&in->rules[l][i], w, at, len))
+			return 1;
+	return 0;
+}
+
+/* What may qualify danger words away (near_cancelled()). */
+#define QUAL_NEAR	1	/* danger_unless_near: "online" */
+#define QUAL_LATER	2	/* danger_later_words: "tomorrow" */
+#define QUAL_ORDINARY	4	/* danger_ordinary: "my neighbour" */
+
 /*
  * Is danger rule r qualified away where it stands: a danger_unless_near
  * phrase ("online", "last year") in a clause that holds one of its parts,
  * within NEAR_WORDS words of it ("someone is following me online", not
  * "someone is following me home after they found me online")? Never a
- * place now (a part holding a danger_here phrase: "at my door").
+ * place now (a part holding a danger_here phrase: "at my door"), but by
+ * what its clause says makes it ordinary (QUAL_ORDINARY, danger_ordinary:
+ * "my neighbour", "parked wrong"). quals says which lists qualify
+ * (QUAL_NEAR, QUAL_LATER, QUAL_ORDINARY); a danger_later_words time
+ * ("tomorrow", "demain"; not after danger_later_not: "esta mañana" is
+ * this morning) qualifies a place too: what comes tomorrow is not danger
+ * now.
  */
 static int
 near_cancelled(const struct intent *in, const struct rule *r,
-    char *const *clause, size_t n)
+    char *const *clause, size_t n, int quals)
 {
+	int here = 0, yes = 0;
+
 	for (size_t j = 0; j < r->nparts; j++)
 		if (rule_match(in, L_HERE, r->parts[j]) != NULL)
-			return 0;
-	for (size_t c = 0; c < n; c++) {
-		for (size_t j = 0; j < r->nparts; j++) {
+			here = 1;
+	for (size_t c = 0; c < n && !yes; c++) {
+		char *later = xstrdup(clause[c]);
+
+		blank_all(in, L_LATER_NOT, later, NULL);
+		for (size_t j = 0; j < r->nparts && !yes; j++) {
 			size_t len = strlen(r->parts[j]);
 
-			for (const char *at = clause[c];
+			if (here && (quals & QUAL_ORDINARY) &&
+			    strstr(clause[c], r->parts[j]) != NULL &&
+			    rule_match(in, L_ORDINARY, clause[c]) != NULL)
+				yes = 1;
+			for (const char *at = clause[c]; !yes &&
 			    (at = strstr(at, r->parts[j])) != NULL; at++)
-				for (size_t i = 0; i < in->nrules[L_NEAR]; i++)
-					if (rule_in(&in->rules[L_NEAR][i],
-					    clause[c]) &&
-					    rule_near(&in->rules[L_NEAR][i],
-					    clause[c], at, len))
-						return 1;
+				yes = ((quals & QUAL_NEAR) && !here &&
+				    list_near(in, L_NEAR, clause[c], at,
+				    len)) || ((quals & QUAL_LATER) &&
+				    list_near(in, L_LATER, later,
+				    later + (at - clause[c]), len));
 		}
+		free(later);
 	}
-	return 0;
+	return yes;
 }
 
 /*
@@ -381,10 +430,6 @@ scene_match(const struct intent *in, const char *words)
 		return NULL;
 	return act;
 }
-
-/* Blanks every occurrence of the parts of the rules of list l in w. */
-static void	blank_all(const struct intent *, enum list, char *,
-    const char **);
 
 static void	clauses_free(char **, size_t);
 
@@ -410,8 +455,9 @@ played(const struct intent *in, const struct rule *r, const char *w)
  * doer (danger_who: a man, a car, my husband, mi pareja) or a mark that
  * it is still going on (danger_still: since, every night, desde hace
  * dias) in the same clause, unless a game follows it (played()). The
- * first such rule of the clauses not qualified away, when cancel is set,
- * as danger words are ("someone follows me everywhere on instagram"); or
+ * first such rule of the clauses not qualified away by the lists of
+ * quals (near_cancelled(); none when 0), as danger words are ("someone
+ * follows me everywhere on instagram"); or
  * NULL. danger_not phrases ("me siguen llegando": they keep coming; "he
  * hits me up") are blanked here only, where they would read as something
  * done: never before danger words, a scene or a now mark ("someone is
@@ -419,7 +465,7 @@ played(const struct intent *in, const struct rule *r, const char *w)
  */
 static const struct rule *
 done_match(const struct intent *in, char *const *clause, size_t n,
-    int cancel)
+    int quals)
 {
 	const struct rule *found = NULL;
 	char **v = xcalloc(n + 1, sizeof(*v));
@@ -435,7 +481,7 @@ done_match(const struct intent *in, char *const *clause, size_t n,
 			if (rule_in(r, v[c]) && !played(in, r, v[c]) &&
 			    (rule_match(in, L_WHO, v[c]) != NULL ||
 			    rule_match(in, L_STILL, v[c]) != NULL) &&
-			    (!cancel || !near_cancelled(in, r, v, n)))
+			    (!quals || !near_cancelled(in, r, v, n, quals)))
 				found = r;
 	}
 	clauses_free(v, n);
@@ -465,29 +511,6 @@ now_with(const struct intent *in, const struct rule *r, char *const *clause,
 			    rule_match(in, L_NOW, clause[c]) != NULL)
 				return 1;
 	return 0;
-}
-
-/*
- * A cry that is danger only alone (danger_alone: "sos", which is "you
- * are" in Rioplatense Spanish): the rule, when nothing but plea and
- * filler words is left beside it; or NULL.
- */
-static const struct rule *
-alone_match(const struct intent *in, const char *words)
-{
-	const struct rule *r;
-	char *w;
-
-	if ((r = rule_match(in, L_ALONE, words)) == NULL)
-		return NULL;
-	w = xstrdup(words);
-	blank_all(in, L_ALONE, w, NULL);
-	blank_all(in, L_PLEA, w, NULL);
-	blank_all(in, L_FILLER, w, NULL);
-	if (strspn(w, " ") != strlen(w))
-		r = NULL;
-	free(w);
-	return r;
 }
 
 /*
@@ -603,33 +626,61 @@ cry_digital(const struct intent *in, char *w, char **clause, size_t n)
 		blank_all(in, L_CRY, clause[c], NULL);
 }
 
-int
-intent_danger(const struct intent *in, const char *text, const char **lang)
+/*
+ * Does a clause say what makes a place ordinary (danger_ordinary: "my
+ * neighbour is at my door", "the officer at my door says my car is
+ * parked wrong")? Then a scene there is none.
+ */
+static int
+ordinary_place(const struct intent *in, char *const *clause, size_t n)
+{
+	for (size_t c = 0; c < n; c++)
+		if (rule_match(in, L_ORDINARY, clause[c]) != NULL &&
+		    rule_match(in, L_WHERE, clause[c]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * The danger rule that makes text danger (intent_danger()), or NULL; with
+ * later set, a danger_later_words time beside danger words qualifies them
+ * away
+ * too, a now mark included ("they will arrest me tomorrow, what do I do
+ * now"). A message of plea words only, a single cry for help among them
+ * ("au secours", "socorro", "SOS"), is a plea, never danger.
+ */
+static const struct rule *
+danger_found(const struct intent *in, const char *text, int later)
 {
 	const struct rule *r, *scene, *done, *found = NULL;
+	int strong = QUAL_ORDINARY | (later ? QUAL_LATER : 0);
+	int quals = QUAL_NEAR | strong;
 	char *w, **clause;
 	size_t nclause;
 
-	if (in == NULL || text == NULL)
-		return 0;
+	if (in == NULL || text == NULL || intent_plea(in, text, NULL))
+		return NULL;
 	w = words_of(text);
 	nclause = clauses_of(in, text, &clause);
 	(void)arrest_over(in, text, &w, clause, nclause);
 	cry_digital(in, w, clause, nclause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
-	done = done_match(in, clause, nclause, 0);
-	if ((found = alone_match(in, w)) != NULL)
-		;
-	else if (rule_match(in, L_NOW, w) != NULL) {
+	if (scene != NULL && ordinary_place(in, clause, nclause))
+		scene = NULL;
+	done = done_match(in, clause, nclause, later ? QUAL_LATER : 0);
+	if (rule_match(in, L_NOW, w) != NULL) {
 		/* A now mark overrides a hypothesis anywhere, but not a
 		 * qualifier beside the danger words unless it stands in
-		 * their clause. */
+		 * their clause, nor a later time or an ordinary visitor
+		 * beside them. */
 		for (size_t i = 0; i < in->nrules[L_DANGER] && found == NULL;
 		    i++) {
 			r = &in->rules[L_DANGER][i];
 			if (rule_in(r, w) && (!near_cancelled(in, r, clause,
-			    nclause) || now_with(in, r, clause, nclause)))
+			    nclause, quals) || (now_with(in, r, clause,
+			    nclause) && !near_cancelled(in, r, clause, nclause,
+			    strong))))
 				found = r;
 		}
 		if (found == NULL)
@@ -645,20 +696,86 @@ intent_danger(const struct intent *in, const char *text, const char **lang)
 		    i++) {
 			r = &in->rules[L_DANGER][i];
 			if (rule_in(r, w) && !near_cancelled(in, r, clause,
-			    nclause))
+			    nclause, quals))
 				found = r;
 		}
 		if (found == NULL)
-			found = done_match(in, clause, nclause, 1);
+			found = done_match(in, clause, nclause, quals);
 		/* A scene (scene_match()) is no qualifier's to cancel. */
 		if (found == NULL)
 			found = scene;
 	}
 	clauses_free(clause, nclause);
+	free(w);
+	return found;
+}
+
+int
+intent_danger(const struct intent *in, const char *text, const char **lang)
+{
+	const struct rule *found = danger_found(in, text, 1);
+
 	if (found != NULL && lang != NULL)
 		*lang = found->lang;
-	free(w);
 	return found != NULL;
+}
+
+int
+intent_danger_later(const struct intent *in, const char *text,
+    const char **lang)
+{
+	const struct rule *found;
+	char *w;
+
+	if (in == NULL || text == NULL || danger_found(in, text, 1) != NULL)
+		return 0;
+	/* Danger words that only a later time qualifies away, or a
+	 * summons ("convoqué par la police"), not as a hypothesis. */
+	if ((found = danger_found(in, text, 0)) == NULL) {
+		w = words_of(text);
+		if (rule_match(in, L_UNLESS, w) == NULL)
+			found = rule_match(in, L_SUMMONS, w);
+		free(w);
+	}
+	if (found != NULL && lang != NULL)
+		*lang = found->lang;
+	return found != NULL;
+}
+
+/*
+ * Is clause w (after danger_authority_not is blanked) one that says
+ * danger: danger words, a scene, something done with a doer, or an own
+ * arrest or being held?
+ */
+static int
+clause_danger(const struct intent *in, char *w)
+{
+	return rule_match(in, L_DANGER, w) != NULL ||
+	    scene_match(in, w) != NULL ||
+	    done_match(in, &w, 1, 0) != NULL ||
+	    rule_match(in, L_HELD, w) != NULL ||
+	    rule_match(in, L_ARREST, w) != NULL;
+}
+
+int
+intent_danger_authority(const struct intent *in, const char *text)
+{
+	char **clause;
+	size_t n;
+	int yes = 0;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	n = clauses_of(in, text, &clause);
+	for (size_t c = 0; c < n && !yes; c++) {
+		/* "should I call the police": the police as help, not as
+		 * the danger. */
+		blank_all(in, L_AUTH_NOT, clause[c], NULL);
+		yes = rule_match(in, L_AUTH, clause[c]) != NULL &&
+		    clause_danger(in, clause[c]);
+	}
+	clauses_free(clause, n);
+	return yes;
 }
 
 /* Blanks every occurrence of the parts of r in w; 1 if there was one. */
@@ -824,21 +941,21 @@ arrest_blank(const struct intent *in, char *w)
 
 /*
  * Adds w to b, then, when always is set or w holds fewer than
- * ARREST_SUBJECT_WORDS words besides stopwords, the arrest_search words
- * of lang: what an arrest leaves to do (the police took the phone).
+ * ARREST_SUBJECT_WORDS words besides stopwords, the words of list l
+ * (arrest_search: what an arrest leaves to do, the police took the phone;
+ * danger_later_search: what to do before one) in lang.
  */
 static void
-arrest_hint(const struct intent *in, struct buf *b, const char *w,
-    const char *lang, int always)
+arrest_hint(const struct intent *in, enum list l, struct buf *b,
+    const char *w, const char *lang, int always)
 {
 	buf_adds(b, w);
 	if (!always && subject_words(w) >= ARREST_SUBJECT_WORDS)
 		return;
-	for (size_t i = 0; i < in->nrules[L_ASEARCH]; i++)
-		if (strcmp(in->rules[L_ASEARCH][i].lang, lang) == 0) {
-			for (size_t j = 0; j < in->rules[L_ASEARCH][i].nparts;
-			    j++)
-				buf_adds(b, in->rules[L_ASEARCH][i].parts[j]);
+	for (size_t i = 0; i < in->nrules[l]; i++)
+		if (strcmp(in->rules[l][i].lang, lang) == 0) {
+			for (size_t j = 0; j < in->rules[l][i].nparts; j++)
+				buf_adds(b, in->rules[l][i].parts[j]);
 			break;
 		}
 }
@@ -896,7 +1013,7 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 	blank_all(in, L_STILL, w, NULL);
 	blank_all(in, L_NOW, w, NULL);
 	if (alang != NULL)
-		arrest_hint(in, &b, w, alang, 0);
+		arrest_hint(in, L_ASEARCH, &b, w, alang, 0);
 	else
 		buf_adds(&b, w);
 	free(w);
@@ -1057,7 +1174,30 @@ intent_arrested_rest(const struct intent *in, const char *text, int always,
 	if (in == NULL || (lang = arrest_blank(in, w)) == NULL)
 		return w;
 	buf_init(&b);
-	arrest_hint(in, &b, w, lang, always);
+	arrest_hint(in, L_ASEARCH, &b, w, lang, always);
+	free(w);
+	return buf_detach(&b);
+}
+
+char *
+intent_danger_later_rest(const struct intent *in, const char *text,
+    size_t *own)
+{
+	const struct rule *r;
+	char *w;
+	struct buf b;
+	int topic;
+
+	if ((w = intent_danger_rest(in, text, &topic)) == NULL || in == NULL)
+		return w;
+	blank_all(in, L_LATER, w, NULL);
+	if (own != NULL)
+		*own = strlen(w);
+	/* A summons says no more than the message: searched as it is. */
+	if ((r = danger_found(in, text, 0)) == NULL)
+		return w;
+	buf_init(&b);
+	arrest_hint(in, L_LSEARCH, &b, w, r->lang, 0);
 	free(w);
 	return buf_detach(&b);
 }

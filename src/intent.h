@@ -12,7 +12,14 @@
  *   danger_now_marks ("right now": neither cancels these). A scene no
  *   phrase says is danger too: a word of each of danger_who (police, men,
  *   a van), danger_act (knocking, surrounding, parked, watching) and
- *   danger_where (my house, the door), in any order.
+ *   danger_where (my house, the door), in any order. A time to come
+ *   (danger_later_words: "tomorrow", "demain") beside danger words
+ *   makes them danger later, not now (intent_danger_later());
+ *   danger_authority_words in a clause of danger say who it is
+ *   (intent_danger_authority()); danger_ordinary ("my neighbour",
+ *   "parked wrong") in the clause of a place makes it none ("my
+ *   neighbour is at my door"). A message of plea words only (a single
+ *   cry, "au secours", "SOS") is a plea, not danger.
  * - self-harm: the person may hurt or kill themselves ("I want to kill
  *   myself", "quiero morir"). Entries: self_harm_words, and self_harm_not
  *   (negations that hold a self-harm phrase, "I don't want to die"), whose
@@ -57,6 +64,28 @@ void intent_free(struct intent *i);
  * the language of the words that matched (borrowed, static). */
 int intent_danger(const struct intent *i, const char *text,
     const char **lang);
+/* 1 if text tells of danger to come, not now: danger words that only a
+ * danger_later_words time beside them qualifies away ("they are going to
+ * arrest me tomorrow", "me van a detener mañana"; a now mark does not
+ * hold them), or a summons (danger_summons: "convoqué par la police",
+ * "estoy convocada") that is no hypothesis. 0 when intent_danger() says
+ * 1. *lang as for intent_danger(). */
+int intent_danger_later(const struct intent *i, const char *text,
+    const char **lang);
+/* What to search for danger to come (intent_danger_later()): the words of
+ * text (folded) without the danger words and their time, with the
+ * danger_later_search words of their language (what to do with the phone
+ * before an arrest) when fewer than two words besides stopwords are left;
+ * a summons as it is. *own (when not NULL): how many bytes of it are the
+ * text's own words. New string; caller frees. */
+char *intent_danger_later_rest(const struct intent *i, const char *text,
+    size_t *own);
+/* 1 if the danger in text comes from the authorities: a
+ * danger_authority_words word (police, soldiers, security services,
+ * officials, an arrest) in a clause that says danger, once
+ * danger_authority_not phrases ("call the police") are blanked. The one
+ * test of who the danger is: the emergency number calls them. */
+int intent_danger_authority(const struct intent *i, const char *text);
 /* The words of text (folded, one space between words) without those that
  * make it danger (danger_words, danger_done and danger_still; danger_act
  * and _where when they make a scene or a doer, whose danger_who words

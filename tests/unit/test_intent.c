@@ -47,14 +47,14 @@ static const struct {
 	{ "I'm scared for my life", 1, 0, 0 },
 	{ "i was beaten by police and they took my phone", 1, 0, 0 },
 	{ "they beat me", 1, 0, 0 },
-	{ "je vais être arrêté demain", 1, 0, 0 },
+	{ "je vais être arrêté demain", 0, 0, 0 },
 	{ "j'ai peur pour ma vie", 1, 0, 0 },
 	{ "des hommes armés sont devant la maison", 1, 0, 0 },
-	{ "au secours", 1, 0, 0 },
+	{ "au secours", 0, 1, 0 },
 	{ "me van a detener", 1, 0, 0 },
 	{ "tengo miedo por mi vida", 1, 0, 0 },
 	{ "allanaron la oficina anoche", 1, 0, 0 },
-	{ "socorro", 1, 0, 0 },
+	{ "socorro", 0, 1, 0 },
 	{ "they raided my house last year", 0, 0, 0 },
 	{ "what should I do if I'm going to be arrested", 0, 0, 0 },
 	{ "que faire si je vais être arrêté", 0, 0, 0 },
@@ -245,7 +245,8 @@ static const struct {
 	{ "j'ai besoin de vous", 0, 1, 0 },
 	{ "te necesito", 0, 1, 0 },
 	/* A tester's misses (s13-fixq1): held oneself, threats to kill or
-	 * rape, happening now, a bare SOS, self-harm tonight. */
+	 * rape, happening now, self-harm tonight; a bare SOS is a plea
+	 * (s16-fixs2). */
 	{ "I've been arrested", 1, 0, 0 },
 	{ "I am in police custody, they want my phone password", 1, 0, 0 },
 	{ "la police m'a arrêté", 1, 0, 0 },
@@ -267,8 +268,8 @@ static const struct {
 	{ "someone is breaking in", 1, 0, 0 },
 	{ "they shot at our office", 1, 0, 0 },
 	{ "je me sens en danger", 1, 0, 0 },
-	{ "SOS", 1, 0, 0 },
-	{ "sos!!! help me", 1, 0, 0 },
+	{ "SOS", 0, 1, 0 },
+	{ "sos!!! help me", 0, 1, 0 },
 	{ "vos sos mi amigo, ayudame con whatsapp", 0, 0, 0 },
 	{ "I'm going to end it tonight", 0, 0, 1 },
 	{ "je vais en finir ce soir", 0, 0, 1 },
@@ -326,11 +327,12 @@ static const struct {
 	{ "la police m'a relâchée mais a gardé mon ordinateur", 0, 0, 0 },
 	{ "la policía me soltó pero se quedó con mi laptop", 0, 0, 0 },
 	/* s14-fixd2: a cry with a digital subject is a plea for that
-	 * subject; alone, or with a danger word, still danger. */
+	 * subject; with a danger word, still danger; alone, a plea
+	 * (s16-fixs2). */
 	{ "au secours mon compte instagram est piraté", 0, 0, 0 },
 	{ "socorro me hackearon el correo", 0, 0, 0 },
-	{ "au secours", 1, 0, 0 },
-	{ "socorro!!", 1, 0, 0 },
+	{ "au secours", 0, 1, 0 },
+	{ "socorro!!", 0, 1, 0 },
 	{ "au secours ils sont devant ma porte", 1, 0, 0 },
 	{ "socorro, me están siguiendo y me hackearon el celular", 1, 0, 0 },
 	/* ...and a self-correction to an ordinary subject is no self-harm;
@@ -401,6 +403,23 @@ static const struct {
 	    0, 0, 0 },
 	{ "quiero desaparecer de internet", 0, 0, 0 },
 	{ "tengo miedo de hacer una tontería como abrir un enlace", 0, 0, 0 },
+	/* s16-fixs2: a single cry is a plea, with danger words danger; an
+	 * arrest to come is not danger now; an ordinary visitor at the door
+	 * is no danger. */
+	{ "sos sos", 0, 1, 0 },
+	{ "HELP ME", 0, 1, 0 },
+	{ "au secours ils sont là", 1, 0, 0 },
+	{ "they are going to arrest me tomorrow what do i do with my phone",
+	    0, 0, 0 },
+	{ "me van a detener mañana", 0, 0, 0 },
+	{ "la policía vino esta mañana y está en mi puerta", 1, 0, 0 },
+	{ "the police officer at my door says my car is parked wrong, do i "
+	    "have to show him my phone?", 0, 0, 0 },
+	{ "my neighbour is at my door", 0, 0, 0 },
+	{ "mon voisin est devant ma porte", 0, 0, 0 },
+	{ "mi vecino está en mi puerta", 0, 0, 0 },
+	{ "my neighbour is at my door with a gun", 1, 0, 0 },
+	{ "agents de la DGSI sont là", 1, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
@@ -543,6 +562,48 @@ static const struct said urgents[] = {
 	{ "hello", 0 },
 };
 
+/* Who the danger is (s16-fixs2): 1 where intent_danger_authority() must
+ * say the authorities (the emergency number calls them), 0 where the
+ * danger is someone else or the police are help. */
+static const struct said authorities[] = {
+	{ "police are at my door right now", 1 },
+	{ "la police est devant chez moi", 1 },
+	{ "la policia esta en mi puerta", 1 },
+	{ "soldiers are outside", 1 },
+	{ "agents de la DGSI sont là", 1 },
+	{ "I'm being arrested", 1 },
+	{ "the police took my brother", 1 },
+	{ "les flics sont devant chez moi", 1 },
+	{ "the police officer at my door says my car is parked wrong, do i "
+	    "have to show him my phone?", 1 },
+	{ "they are at my door", 0 },
+	{ "my neighbour is at my door", 0 },
+	{ "someone is at my door, should i call the police", 0 },
+	{ "my husband beats me, should i go to the police", 0 },
+	{ "a man is outside my house and the police do nothing", 0 },
+	{ "quelqu'un me suit, je dois appeler la police ?", 0 },
+	{ "un hombre me sigue, llamé a la policía", 0 },
+};
+
+/* Danger to come, not now (s16-fixs2): 1 where intent_danger_later() must
+ * say so. */
+static const struct said laters[] = {
+	{ "they are going to arrest me tomorrow what do i do with my phone",
+	    1 },
+	{ "je vais être arrêté demain", 1 },
+	{ "me van a detener mañana", 1 },
+	{ "i will be arrested next week", 1 },
+	{ "je suis convoqué par la police demain", 1 },
+	{ "estoy convocada", 1 },
+	{ "they summoned me to the police station tomorrow", 1 },
+	{ "police are at my door right now", 0 },
+	{ "I'm going to be arrested", 0 },
+	{ "la policía vino esta mañana y está en mi puerta", 0 },
+	{ "what if they arrest me tomorrow", 0 },
+	{ "how do i protect my phone at a demonstration tomorrow", 0 },
+	{ "au secours", 0 },
+};
+
 /* Danger messages, a word that must be gone from what is left to search
  * and one that must stay (or NULL). */
 static const struct {
@@ -610,6 +671,28 @@ test_cases(const struct intent *in)
 	check_said(in, "distress+attack", intent_distress_attack, attacks,
 	    ARRAY_LEN(attacks));
 	check_said(in, "urgent", intent_urgent, urgents, ARRAY_LEN(urgents));
+	check_said(in, "later", intent_danger_later, laters,
+	    ARRAY_LEN(laters));
+	for (size_t i = 0; i < ARRAY_LEN(authorities); i++) {
+		char name[200];
+
+		(void)util_snprintf(name, sizeof(name), "authority %d: %s",
+		    authorities[i].yes, authorities[i].text);
+		CHECK_INT(authorities[i].yes, intent_danger_authority(in,
+		    authorities[i].text), name);
+	}
+	/* Danger to come: what to do before, not the arrest and its time. */
+	{
+		char *r = intent_danger_later_rest(in, "they are going to "
+		    "arrest me tomorrow what do i do with my phone", NULL);
+
+		CHECK(r != NULL && strstr(r, " tomorrow ") == NULL &&
+		    strstr(r, " arrest me ") == NULL &&
+		    strstr(r, " phone ") != NULL &&
+		    strstr(r, " face unlock ") != NULL,
+		    "rest of an arrest tomorrow: the phone, before an arrest");
+		free(r);
+	}
 	/* What is left to search after the danger reply: never the words
 	 * that raised it ("suit" found "tout de suite"). */
 	for (size_t i = 0; i < ARRAY_LEN(rests); i++) {
@@ -656,6 +739,10 @@ test_cases(const struct intent *in)
 	    "no data: no self-harm");
 	CHECK_INT(0, intent_distress(NULL, "j'en peux plus", NULL),
 	    "no data: no distress");
+	CHECK_INT(0, intent_danger_authority(NULL, "police at my door"),
+	    "no data: no authority");
+	CHECK_INT(0, intent_danger_later(NULL, "arrest me tomorrow", NULL),
+	    "no data: no danger later");
 }
 
 /* What test_heldout() reads of a set's lines. */
