@@ -4279,6 +4279,17 @@ person_text(struct turn *t, const char *text)
 			    "advice_failed_more" : "advice_failed");
 		goto done;
 	}
+	/* Danger to come ("they will arrest me tomorrow", "convocada"): not
+	 * now, so the line if it comes sooner and HUMAN to prepare with a
+	 * person, then the guide (s16-fixs2). */
+	if (intent_danger_later(b->intent, text, &hl)) {
+		follow_lang(t, hl);
+		w->danger = 0;
+		say_phrase_line(t, b->esc != NULL ? "danger_later" :
+		    "danger_later_offline");
+		danger_later_answer(t, text, question_lang(t, text, folded));
+		goto done;
+	}
 	/* Someone in danger now: the way to a person comes first, before
 	 * any excerpt (none with a request waiting: say_danger()), and HUMAN
 	 * will offer to pass these very words on. */
@@ -4293,17 +4304,6 @@ person_text(struct turn *t, const char *text)
 			keep_question(t, text);
 			w->nheld = 0;
 		}
-		goto done;
-	}
-	/* Danger to come ("they will arrest me tomorrow", "convocada"): not
-	 * now, so the line if it comes sooner and HUMAN to prepare with a
-	 * person, then the guide (s16-fixs2). */
-	if (intent_danger_later(b->intent, text, &hl)) {
-		follow_lang(t, hl);
-		w->danger = 0;
-		say_phrase_line(t, b->esc != NULL ? "danger_later" :
-		    "danger_later_offline");
-		danger_later_answer(t, text, question_lang(t, text, folded));
 		goto done;
 	}
 	/* Distress with no subject ("I can't do this anymore", "j'en peux
