@@ -5790,8 +5790,9 @@ search_prior_effect(const struct search_hit *hits, size_t n,
 #define CALIB_MAX	6144	/* passages asked at most: beyond, each is
 				   kept or not by a hash of its own text */
 #define CALIB_MIN	60	/* fewer: the guide is too small to tell */
-#define CALIB_BAND	20	/* percent of the near misses left out at
-				   each end; the bar is the rest's mean */
+#define CALIB_BAND	50	/* percent of the near misses left out at
+				   each end; the bar is the rest's mean
+				   (50: the median) */
 
 static int
 cmp_double(const void *a, const void *b)
@@ -5829,21 +5830,20 @@ calib_passage(const char *text, size_t len, size_t k, char *q, size_t qsize)
  * The guide's own answer bar, measured once when the index is built and
  * with no labels: passages of its sections' text asked as questions (in
  * their language), and the best score a section other than the passage's
- * own gets on each. How high a near miss scores in this guide (a guide
- * whose pages share much vocabulary, or whose words a question meets more
- * often, scores everything higher) is the mean of the middle of those
- * scores, CALIB_BAND percent left out at each end: one edited section
- * changes a few of them, which moves a mean a little, not one order
- * statistic by a whole gap. Every passage is asked; past CALIB_MAX, each
- * is kept or not by a hash of its own text, so that no edit elsewhere
- * draws another sample. -1 when the guide has too few passages to tell.
+ * own gets on each. Their median (the mean of the middle of them, were
+ * CALIB_BAND under 50) is how high a near miss scores in this guide: a
+ * guide whose pages share much vocabulary, or whose words a question
+ * meets more often, scores everything higher. Every passage is asked;
+ * past CALIB_MAX, each is kept or not by a hash of its own text, so that
+ * an edit elsewhere, or one section more, never draws another sample.
+ * -1 when the guide has too few passages to tell.
  */
 static void
 decide_calibrate(struct search *s)
 {
 	struct search_hit hits[2];
 	double *near, sum = 0;
-	size_t n = 0, total = 0, lo;
+	size_t n = 0, total = 0, lo, hi;
 	uint32_t keep = UINT32_MAX;
 	char q[CALIB_PASSAGE * 2];
 
@@ -5883,9 +5883,10 @@ decide_calibrate(struct search *s)
 	if (n >= CALIB_MIN) {
 		qsort(near, n, sizeof(*near), cmp_double);
 		lo = n * CALIB_BAND / 100;
-		for (size_t k = lo; k < n - lo; k++)
+		hi = n - lo > lo ? n - lo : lo + 1;
+		for (size_t k = lo; k < hi; k++)
 			sum += near[k];
-		s->bar = SEARCH_BAR_SHARE * sum / (n - 2 * lo);
+		s->bar = SEARCH_BAR_SHARE * sum / (hi - lo);
 	}
 	s->calibrating = 0;
 	free(near);

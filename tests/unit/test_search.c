@@ -2376,7 +2376,7 @@ made_text_guide(size_t npages, size_t longer)
 /*
  * The bar does not move with one section's text: a sentence more on one
  * page of a guide of 512 short pages moves it by under 0.3% (at most
- * 0.15% here), whichever page, the last one too, which it makes long
+ * 0.09% here), whichever page, the last one too, which it makes long
  * enough to give passages: one section more to measure, where the bar
  * once began to ask every other passage (512 sections), and moved 0.57%.
  */
