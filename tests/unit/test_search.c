@@ -2301,41 +2301,53 @@ made_word(size_t n, char w[16])
 	w[k] = '\0';
 }
 
-/* A guide of npages pages: page i's body is 24 made-up words from the
- * (i * step)-th on, so that pages share 24 - step words with the next;
- * page `longer` (none: npages) goes on with a sentence of 8 more. */
-
-
-
-
-static struct guide *
-made_guide_longer(size_t npages, size_t step, size_t longer)
+/* Page i's title (a made-up word) into page, to add words to. */
+static void
+made_page_begin(char *page, size_t size, size_t i)
 {
-	struct guide *g = guide_new();
-	char name[32], page[1024], w[16];
+	char w[16];
 
-	for (size_t i = 0; i < npages; i++) {
-		size_t len;
-
-		made_word(5000 + i, w);
-		(void)util_snprintf(page, sizeof(page), "# %s\n\n", w);
-		for (size_t j = 0; j < (i == longer ? 32 : 24); j++) {
-			len = strlen(page);
-			made_word(i * step + j, w);
-			(void)util_snprintf(page + len, sizeof(page) - len,
-			    "%s%s", w, j % 8 == 7 ? ".\n" : " ");
-		}
-		len = strlen(page);
-		(void)util_snprintf(name, sizeof(name), "p%02zu.en.md", i);
-		guide_load_buffer(g, name, page, len, "en");
-	}
-	return g;
+	made_word(5000 + i, w);
+	(void)util_snprintf(page, size, "# %s\n\n", w);
 }
 
+/* Made-up word `word` as the page's j-th, a full stop after every 8th. */
+static void
+made_page_word(char *page, size_t size, size_t j, size_t word)
+{
+	char w[16];
+	size_t len = strlen(page);
+
+	made_word(word, w);
+	(void)util_snprintf(page + len, size - len, "%s%s", w,
+	    j % 8 == 7 ? ".\n" : " ");
+}
+
+/* Loads the page into g as page i. */
+static void
+made_page_end(struct guide *g, const char *page, size_t i)
+{
+	char name[32];
+
+	(void)util_snprintf(name, sizeof(name), "p%03zu.en.md", i);
+	guide_load_buffer(g, name, page, strlen(page), "en");
+}
+
+/* A guide of npages pages: page i's body is 24 made-up words from the
+ * (i * step)-th on, so that pages share 24 - step words with the next. */
 static struct guide *
 made_guide(size_t npages, size_t step)
 {
-	return made_guide_longer(npages, step, npages);
+	struct guide *g = guide_new();
+	char page[1024];
+
+	for (size_t i = 0; i < npages; i++) {
+		made_page_begin(page, sizeof(page), i);
+		for (size_t j = 0; j < 24; j++)
+			made_page_word(page, sizeof(page), j, i * step + j);
+		made_page_end(g, page, i);
+	}
+	return g;
 }
 
 /* A guide of npages pages of made-up text: page i has 20 to 40 words,
@@ -2347,28 +2359,23 @@ static struct guide *
 made_text_guide(size_t npages, size_t longer)
 {
 	struct guide *g = guide_new();
-	char name[32], page[2048], w[16];
+	char page[2048];
 
 	for (size_t i = 0; i < npages; i++) {
-		size_t len, n = i + 1 < npages ? 20 + i * 13 % 21 : 10;
+		size_t n = i + 1 < npages ? 20 + i * 13 % 21 : 10;
 		uint32_t r = 12345 + 7919 * i;
 
-		made_word(5000 + i, w);
-		(void)util_snprintf(page, sizeof(page), "# %s\n\n", w);
+		made_page_begin(page, sizeof(page), i);
 		for (size_t j = 0; j < n + (i == longer ? 8 : 0); j++) {
 			double u;
 
 			r = r * 1103515245 + 12345;
 			u = (double)(r >> 8) / (1 << 24);
-			len = strlen(page);
-			made_word(j % 2 ? (size_t)(100 * u * u * u) :
-			    100 + 5 * i + (size_t)(20 * u), w);
-			(void)util_snprintf(page + len, sizeof(page) - len,
-			    "%s%s", w, j % 8 == 7 ? ".\n" : " ");
+			made_page_word(page, sizeof(page), j, j % 2 ?
+			    (size_t)(100 * u * u * u) :
+			    100 + 5 * i + (size_t)(20 * u));
 		}
-		len = strlen(page);
-		(void)util_snprintf(name, sizeof(name), "p%03zu.en.md", i);
-		guide_load_buffer(g, name, page, len, "en");
+		made_page_end(g, page, i);
 	}
 	return g;
 }
