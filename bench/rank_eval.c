@@ -3,8 +3,12 @@
  * constants (src/search_tune.h), for scripts/fit-rank.py. Not part of
  * `make check`.
  *
- *   rank_eval [-t] [-d dfak_dir] top_srcdir
+ *   rank_eval [-t] [-b bar] [-B bar] [-d dfak_dir] top_srcdir
  *   rank_eval -p      the constants and their defaults, "name value" lines
+ *
+ * -b and -B decide at this bar (min_score) on replies/ and on the DFAK
+ * pages instead of the guide's own (search_min_score()): what a change
+ * does to the ranking alone, its bar held.
  *
  * Loads top_srcdir/replies (with its lexicon) and, with -d, the DFAK
  * pages (with replies' lexicon, refused if a page has keywords, as
@@ -18,9 +22,9 @@
  * does (search_decide() at the guide's search_min_score()); prints one
  * line per set and fold,
  *
- *	set fold total top1 rank1 top3 answers wrong dash pages pageright page1
+ *	set fold total top1 rank1 top3 answers wrong dash pages pageright page1 bar
  *
- * then "end". Counted as test_quality and guide_dump -T count them
+ * (bar: the min_score its guide was decided at), then "end". Counted as test_quality and guide_dump -T count them
  * (labels.h: labels_judge()): top-1 (an ANSWER and right), rank-1, top-3;
  * "wrong", the confident wrong ones (an ANSWER on a wrong section, a
  * PAGE on a page the label does not name, either to a "-" question);
@@ -269,26 +273,35 @@ apply(char *line, const double *defaults)
 	return 0;
 }
 
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: rank_eval [-pt] [-b bar] [-B bar] "
+	    "[-d dfak_dir] top_srcdir\n");
+	return 2;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *top, *dfak = NULL, *name;
 	char path[1024], line[LINE_MAX_];
+	double fixed = -1, fixedd = -1;
 	double defaults[PARAMS_MAX];
 	struct guide *g, *gd = NULL;
 	struct lexicon *lx;
 	int ch, test = 0, print = 0;
 	size_t i, nparams;
 
-	while ((ch = getopt(argc, argv, "ptd:")) != -1) {
+	while ((ch = getopt(argc, argv, "ptb:B:d:")) != -1) {
 		switch (ch) {
 		case 'p': print = 1; break;
 		case 't': test = 1; break;
+		case 'b': fixed = strtod(optarg, NULL); break;
+		case 'B': fixedd = strtod(optarg, NULL); break;
 		case 'd': dfak = optarg; break;
 		default:
-			fprintf(stderr, "usage: rank_eval [-t] [-d dfak_dir] "
-			    "top_srcdir\n");
-			return 2;
+			return usage();
 		}
 	}
 	for (nparams = 0; print && (name = search_tune_name(nparams)) !=
@@ -297,11 +310,8 @@ main(int argc, char **argv)
 			printf("%s %.9g\n", name, defaults[0]);
 	if (print)
 		return 0;
-	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: rank_eval [-t] [-d dfak_dir] "
-		    "top_srcdir\n");
-		return 2;
-	}
+	if (optind + 1 != argc)
+		return usage();
 	top = argv[optind];
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
@@ -350,10 +360,10 @@ main(int argc, char **argv)
 		}
 		memset(t, 0, sizeof(t));
 		s = search_new_lex(g, lx);
-		min = search_min_score(s);
+		min = fixed > 0 ? fixed : search_min_score(s);
 		if (gd != NULL) {
 			sd = search_new_lex(gd, lx);
-			mind = search_min_score(sd);
+			mind = fixedd > 0 ? fixedd : search_min_score(sd);
 		}
 		for (i = 0; i < nqs; i++) {
 			const struct question *q = &qs[i];
@@ -369,11 +379,12 @@ main(int argc, char **argv)
 
 				if (x->total == 0)
 					continue;
-				printf("%s %c %d %d %d %d %d %d %d %d %d %d\n",
-				    sets[i].name, test ? 'T' : "AB"[f],
+				printf("%s %c %d %d %d %d %d %d %d %d %d %d "
+				    "%.4f\n", sets[i].name, test ? 'T' : "AB"[f],
 				    x->total, x->top1, x->rank1, x->top3,
 				    x->answers, x->wrong, x->dash, x->pages,
-				    x->pageright, x->page1);
+				    x->pageright, x->page1,
+				    sets[i].dfak ? mind : min);
 			}
 		printf("end\n");
 		search_free(s);

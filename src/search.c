@@ -5787,8 +5787,12 @@ search_prior_effect(const struct search_hit *hits, size_t n,
 
 #define CALIB_PASSAGE	60	/* bytes of a passage: a question's words */
 #define CALIB_PER_SEC	3	/* passages of a section, evenly spaced */
-#define CALIB_MAX	1536	/* passages asked at most (a stride beyond) */
+#define CALIB_MAX	6144	/* passages asked at most: beyond, each is
+				   kept or not by a hash of its own text */
 #define CALIB_MIN	60	/* fewer: the guide is too small to tell */
+#define CALIB_BAND	50	/* percent of the near misses left out at
+				   each end; the bar is the rest's mean
+				   (50: the median) */
 
 static int
 cmp_double(const void *a, const void *b)
@@ -5826,17 +5830,21 @@ calib_passage(const char *text, size_t len, size_t k, char *q, size_t qsize)
  * The guide's own answer bar, measured once when the index is built and
  * with no labels: passages of its sections' text asked as questions (in
  * their language), and the best score a section other than the passage's
- * own gets on each. Its median is how high a near miss scores in this
- * guide: a guide whose pages share much vocabulary, or whose words a
- * question meets more often, scores everything higher. -1 when the guide
- * has too few passages to tell.
+ * own gets on each. Their median (the mean of the middle of them, were
+ * CALIB_BAND under 50) is how high a near miss scores in this guide: a
+ * guide whose pages share much vocabulary, or whose words a question
+ * meets more often, scores everything higher. Every passage is asked;
+ * past CALIB_MAX, each is kept or not by a hash of its own text, so that
+ * an edit elsewhere, or one section more, never draws another sample.
+ * -1 when the guide has too few passages to tell.
  */
 static void
 decide_calibrate(struct search *s)
 {
 	struct search_hit hits[2];
-	double *near;
-	size_t n = 0, total = 0, stride;
+	double *near, sum = 0;
+	size_t n = 0, total = 0, lo, hi;
+	uint32_t keep = UINT32_MAX;
 	char q[CALIB_PASSAGE * 2];
 
 	s->bar = -1;
@@ -5848,9 +5856,11 @@ decide_calibrate(struct search *s)
 		s->calibrating = 0;
 		return;
 	}
-	stride = total * CALIB_PER_SEC / CALIB_MAX + 1;
+	if (total * CALIB_PER_SEC > CALIB_MAX)
+		keep = (uint32_t)((double)UINT32_MAX * CALIB_MAX /
+		    (total * CALIB_PER_SEC));
 	near = xcalloc(total * CALIB_PER_SEC + 1, sizeof(*near));
-	for (size_t i = 0, j = 0; i < s->nsec; i++) {
+	for (size_t i = 0; i < s->nsec; i++) {
 		const char *t = guide_section_text(s->g, i);
 		size_t len = strlen(t);
 
@@ -5858,7 +5868,7 @@ decide_calibrate(struct search *s)
 			size_t m;
 
 			if (calib_passage(t, len, k, q, sizeof(q)) == 0 ||
-			    j++ % stride != 0)
+			    util_hash_str(q) > keep)
 				continue;
 			m = search_query(s, q, s->langs[s->seclang[i]].code,
 			    hits, 2);
@@ -5872,7 +5882,11 @@ decide_calibrate(struct search *s)
 	}
 	if (n >= CALIB_MIN) {
 		qsort(near, n, sizeof(*near), cmp_double);
-		s->bar = SEARCH_BAR_SHARE * near[n / 2];
+		lo = n * CALIB_BAND / 100;
+		hi = n - lo > lo ? n - lo : lo + 1;
+		for (size_t k = lo; k < hi; k++)
+			sum += near[k];
+		s->bar = SEARCH_BAR_SHARE * sum / (hi - lo);
 	}
 	s->calibrating = 0;
 	free(near);

@@ -190,13 +190,13 @@ int search_hit_refused(const struct search_hit *hit);
  * The min_score of s's guide when none is configured, measured when the
  * index is built, with no labels (search.c: decide_calibrate()): passages
  * of its sections asked as questions; the median of the best score a
- * section other than a passage's own gets on it (how high a near miss
- * scores in this guide), times SEARCH_BAR_SHARE, kept within SEARCH_BAR_LOW
- * and SEARCH_BAR_HIGH times SEARCH_DEFAULT_MIN_SCORE. A guide with too few
- * passages (under 60) keeps SEARCH_DEFAULT_MIN_SCORE. SEARCH_BAR_SHARE makes
- * replies/ keep its tuned bar (0.94 x 0.85 = 0.80); the DFAK 2018 pages,
- * no keywords, get 0.77 x 0.85 = 0.65: their right answers, their wrong
- * ones and their near misses all score lower.
+ * section other than a passage's own gets on each (how high a near miss
+ * scores in this guide), times SEARCH_BAR_SHARE, kept within
+ * SEARCH_BAR_LOW and SEARCH_BAR_HIGH times SEARCH_DEFAULT_MIN_SCORE. A
+ * guide with too few passages (under 60) keeps SEARCH_DEFAULT_MIN_SCORE.
+ * replies/ gets 1.205 x 0.85 = 1.025; the DFAK 2018 pages, no keywords,
+ * 0.726 x 0.85 = 0.617: their right answers, their wrong ones and their
+ * near misses all score lower.
  */
 double search_min_score(const struct search *s);
 #define SEARCH_BAR_SHARE	0.85

@@ -2301,30 +2301,111 @@ made_word(size_t n, char w[16])
 	w[k] = '\0';
 }
 
+/* Page i's title (a made-up word) into page, to add words to. */
+static void
+made_page_begin(char *page, size_t size, size_t i)
+{
+	char w[16];
+
+	made_word(5000 + i, w);
+	(void)util_snprintf(page, size, "# %s\n\n", w);
+}
+
+/* Made-up word `word` as the page's j-th, a full stop after every 8th. */
+static void
+made_page_word(char *page, size_t size, size_t j, size_t word)
+{
+	char w[16];
+	size_t len = strlen(page);
+
+	made_word(word, w);
+	(void)util_snprintf(page + len, size - len, "%s%s", w,
+	    j % 8 == 7 ? ".\n" : " ");
+}
+
+/* Loads the page into g as page i. */
+static void
+made_page_end(struct guide *g, const char *page, size_t i)
+{
+	char name[32];
+
+	(void)util_snprintf(name, sizeof(name), "p%03zu.en.md", i);
+	guide_load_buffer(g, name, page, strlen(page), "en");
+}
+
 /* A guide of npages pages: page i's body is 24 made-up words from the
  * (i * step)-th on, so that pages share 24 - step words with the next. */
 static struct guide *
 made_guide(size_t npages, size_t step)
 {
 	struct guide *g = guide_new();
-	char name[32], page[1024], w[16];
+	char page[1024];
 
 	for (size_t i = 0; i < npages; i++) {
-		size_t len;
-
-		made_word(5000 + i, w);
-		(void)util_snprintf(page, sizeof(page), "# %s\n\n", w);
-		for (size_t j = 0; j < 24; j++) {
-			len = strlen(page);
-			made_word(i * step + j, w);
-			(void)util_snprintf(page + len, sizeof(page) - len,
-			    "%s%s", w, j % 8 == 7 ? ".\n" : " ");
-		}
-		len = strlen(page);
-		(void)util_snprintf(name, sizeof(name), "p%02zu.en.md", i);
-		guide_load_buffer(g, name, page, len, "en");
+		made_page_begin(page, sizeof(page), i);
+		for (size_t j = 0; j < 24; j++)
+			made_page_word(page, sizeof(page), j, i * step + j);
+		made_page_end(g, page, i);
 	}
 	return g;
+}
+
+/* A guide of npages pages of made-up text: page i has 20 to 40 words,
+ * half of them common ones (the lower the number, the more often), half
+ * its topic's, shared with its neighbours; the last page has 10 (too
+ * short for a passage). Page `longer` (none: npages) goes on with a
+ * sentence of 8 words more, drawn the same way. */
+static struct guide *
+made_text_guide(size_t npages, size_t longer)
+{
+	struct guide *g = guide_new();
+	char page[2048];
+
+	for (size_t i = 0; i < npages; i++) {
+		size_t n = i + 1 < npages ? 20 + i * 13 % 21 : 10;
+		uint32_t r = 12345 + 7919 * i;
+
+		made_page_begin(page, sizeof(page), i);
+		for (size_t j = 0; j < n + (i == longer ? 8 : 0); j++) {
+			double u;
+
+			r = r * 1103515245 + 12345;
+			u = (double)(r >> 8) / (1 << 24);
+			made_page_word(page, sizeof(page), j, j % 2 ?
+			    (size_t)(100 * u * u * u) :
+			    100 + 5 * i + (size_t)(20 * u));
+		}
+		made_page_end(g, page, i);
+	}
+	return g;
+}
+
+/*
+ * The bar does not move with one section's text: a sentence more on one
+ * page of a guide of 512 short pages moves it by under 0.3% (at most
+ * 0.09% here), whichever page, the last one too, which it makes long
+ * enough to give passages: one section more to measure, where the bar
+ * once began to ask every other passage (512 sections), and moved 0.57%.
+ */
+static void
+test_guide_bar_stable(void)
+{
+	static const size_t pages[] = { 0, 100, 200, 300, 400, 511 };
+	struct guide *g = made_text_guide(512, 512), *g2;
+	struct search *s = search_new(g), *s2;
+	double b = search_min_score(s), d;
+
+	for (size_t i = 0; i < ARRAY_LEN(pages); i++) {
+		g2 = made_text_guide(512, pages[i]);
+		s2 = search_new(g2);
+		d = fabs(search_min_score(s2) - b) / b;
+		CHECK(d < 0.003, "a sentence more on one page moves the bar "
+		    "by under 0.3%");
+		search_free(s2);
+		guide_free(g2);
+	}
+	search_free(s);
+	guide_free(g);
 }
 
 /*
@@ -4649,6 +4730,7 @@ main(void)
 	test_decide_commit();
 	test_decide_alone();
 	test_guide_bar();
+	test_guide_bar_stable();
 	test_topics();
 	test_branch();
 	test_term();
