@@ -66,7 +66,15 @@ static struct {
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
+	double	w_case, w_case_named;
 } rank_params = {
+	.w_case = 0.8,		/* a lone branch of a page without asks
+				   ("When you are suffering from a Website
+				   Defacement") for a question that names
+				   specific concepts but not its case
+				   (lone_cases(), section_case())... */
+	.w_case_named = 1.3,	/* ...and for one that names it (not when
+				   the question asks what a word means) */
 	.w_prevent_past = 0.6,	/* a preventive section (section.prevent:
 				   "Before you cross a border") for a
 				   question that says it happened already
@@ -271,6 +279,8 @@ static struct {
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
 #define W_PREVENT_PAST	(rank_params.w_prevent_past)
 #define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
+#define W_CASE		(rank_params.w_case)
+#define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -668,6 +678,11 @@ struct search {
 						   branch's keywords
 						   (change_words()) */
 	size_t			 nchg;
+	uint32_t		*cases;		/* (section, term) pairs: the
+						   concepts that name a lone
+						   branch's case
+						   (lone_cases()) */
+	size_t			 ncases;
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -1927,6 +1942,44 @@ lone_denied(const struct search *s, uint32_t sec)
 }
 
 /*
+ * The case of a lone branch (a conditional heading without a pair: "When
+ * you are suffering from a Denial of Service attack", "When you are
+ * suffering from a Website Defacement", two steps of one page) is what
+ * the specific lexicon concepts of its own heading name ([ddos],
+ * [defacement]; not a weak, subject or name concept: "site" of "Quand
+ * vous êtes victime d'un défacement de site internet" says which page,
+ * not which case). Only on pages without asks: asks say which questions
+ * a branch answers, better than a concept of its heading does
+ * (section_case()).
+ */
+static void
+lone_cases(struct search *s, const struct builder *b)
+{
+	const struct guide *g = s->g;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < b->ntp; i++) {
+		const struct tpost *tp = &b->tp[i];
+		size_t page = guide_section_page(g, tp->sec);
+
+		if (!tp->own || tp->concept == NONE ||
+		    s->cweak[tp->concept] || s->csubj[tp->concept] ||
+		    s->cname[tp->concept] ||
+		    !(s->branch[tp->sec] & BRANCH_IF) ||
+		    s->pair[tp->sec] != NONE ||
+		    guide_section_asks(g, tp->sec)[0] != '\0' ||
+		    guide_page_asks(g, page)[0] != '\0')
+			continue;
+		if (s->ncases + 2 > cap) {
+			cap = cap ? cap * 2 : 16;
+			s->cases = xrealloc(s->cases, cap * sizeof(*s->cases));
+		}
+		s->cases[s->ncases++] = tp->sec;
+		s->cases[s->ncases++] = tp->term;
+	}
+}
+
+/*
  * Is a section's text a list of questions (a workflow's "Start by
  * answering some simple questions", "Basic information": "Who is your
  * web hosting provider?...")? Four or more list items, four fifths or
@@ -2155,6 +2208,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	wseq_release(&b.seq);
 	free(b.seqtp);
 	branches_build(s);
+	lone_cases(s, &b);
 	/* A borrowed parent's body is not indexed (W_BORROWED): its own
 	 * heading's subjects, and its lender's text's, which it shows. */
 	for (i = 0; i < s->nsec; i++)
@@ -2386,6 +2440,7 @@ search_free(struct search *s)
 	free(s->branch);
 	free(s->pair);
 	free(s->chg);
+	free(s->cases);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
@@ -2504,6 +2559,8 @@ static void hits_exact(struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
+static double section_case(const struct search *s, size_t sec, unsigned q,
+    int qspecific);
 static void hits_router(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits,
     size_t nhits);
@@ -3659,7 +3716,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli;
+	int qli, qspecific = 0;
 	unsigned qbranch;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
@@ -3792,6 +3849,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
+	/* Does the question name a specific concept (section_case())? */
+	for (i = 0; i < q.count && !qspecific; i++)
+		for (size_t c = 0; c < q.nc[i]; c++)
+			qspecific |= !s->cweak[q.c[i][c]] &&
+			    !s->csubj[q.c[i][c]] && !s->cname[q.c[i][c]];
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
 	for (i = 0; i < sc->ntouched; i++) {
@@ -3873,6 +3935,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 			local *= W_LINKS;
 		}
 		if ((tense = section_tense(s, sec, qbranch)) != 1) {
+			score *= tense;
+			plain *= tense;
+			local *= tense;
+		}
+		if ((tense = section_case(s, sec, qbranch, qspecific)) != 1) {
 			score *= tense;
 			plain *= tense;
 			local *= tense;
@@ -4011,6 +4078,34 @@ hits_router(const struct search *s, const char *text, const char *lang,
  * it W_PREVENT_BEFORE instead, whatever else it says. Page text
  * (decide_calibrate()) asks nothing: 1.
  */
+/*
+ * A lone branch is the step for its case (lone_cases()): when the
+ * question names that case (the concept of one of its heading's words),
+ * it scores W_CASE_NAMED of itself, above the page's other steps whose
+ * words the question shares ("nos están tirando la página con un ataque
+ * ddos": the DoS step, not the defacement one whose heading says
+ * "página"); when the question names specific concepts (qspecific) and
+ * not its case, W_CASE ("notre site web est en panne": neither step, the
+ * diagnosis). A question that asks what a word means (ask.define) wants
+ * the word's definition, not a step: never raised. Page text
+ * (decide_calibrate()) asks nothing: 1.
+ */
+static double
+section_case(const struct search *s, size_t sec, unsigned q, int qspecific)
+{
+	int has = 0;
+
+	if (s->calibrating)
+		return 1;
+	for (size_t i = 0; i < s->ncases; i += 2)
+		if (s->cases[i] == sec) {
+			if (s->scr->tmark[s->cases[i + 1]] == s->scr->qgen)
+				return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
+			has = 1;
+		}
+	return has && qspecific ? W_CASE : 1;
+}
+
 static double
 section_tense(const struct search *s, size_t sec, unsigned q)
 {
@@ -6011,6 +6106,8 @@ static const struct {
 	{ "w_branch", &rank_params.w_branch, NULL },
 	{ "w_prevent_past", &rank_params.w_prevent_past, NULL },
 	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
+	{ "w_case", &rank_params.w_case, NULL },
+	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },
