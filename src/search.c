@@ -1941,15 +1941,34 @@ lone_denied(const struct search *s, uint32_t sec)
 	return named;
 }
 
+/* Is sec a lone branch (BRANCH_IF, no pair) with another conditional
+ * section at its level on its page: one of a step's alternatives? */
+static int
+lone_alternative(const struct search *s, size_t sec)
+{
+	size_t page = guide_section_page(s->g, sec);
+	size_t first = guide_page_first_section(s->g, page);
+
+	if (!(s->branch[sec] & BRANCH_IF) || s->pair[sec] != NONE)
+		return 0;
+	for (size_t j = first; j < first + guide_page_nsections(s->g, page);
+	    j++)
+		if (j != sec && (s->branch[j] & BRANCH_IF) &&
+		    guide_section_level(s->g, j) ==
+		    guide_section_level(s->g, sec))
+			return 1;
+	return 0;
+}
+
 /*
- * The case of a lone branch (a conditional heading without a pair: "When
- * you are suffering from a Denial of Service attack", "When you are
- * suffering from a Website Defacement", two steps of one page) is what
- * the specific lexicon concepts of its own heading name ([ddos],
- * [defacement]; not a weak, subject or name concept: "site" of "Quand
- * vous êtes victime d'un défacement de site internet" says which page,
- * not which case). Only on pages without asks: asks say which questions
- * a branch answers, better than a concept of its heading does
+ * The case of a lone branch that is one of a step's alternatives
+ * (lone_alternative(): "When you are suffering from a Denial of Service
+ * attack", "When you are suffering from a Website Defacement", two steps
+ * of one page) is what the specific lexicon concepts of its own heading
+ * name ([ddos], [defacement]; not a weak, subject or name concept: "site"
+ * of "Quand vous êtes victime d'un défacement de site internet" says
+ * which page, not which case). Only on pages without asks: asks say which
+ * questions a branch answers, better than a concept of its heading does
  * (section_case()).
  */
 static void
@@ -1965,10 +1984,9 @@ lone_cases(struct search *s, const struct builder *b)
 		if (!tp->own || tp->concept == NONE ||
 		    s->cweak[tp->concept] || s->csubj[tp->concept] ||
 		    s->cname[tp->concept] ||
-		    !(s->branch[tp->sec] & BRANCH_IF) ||
-		    s->pair[tp->sec] != NONE ||
 		    guide_section_asks(g, tp->sec)[0] != '\0' ||
-		    guide_page_asks(g, page)[0] != '\0')
+		    guide_page_asks(g, page)[0] != '\0' ||
+		    !lone_alternative(s, tp->sec))
 			continue;
 		if (s->ncases + 2 > cap) {
 			cap = cap ? cap * 2 : 16;
