@@ -70,9 +70,9 @@ static struct {
 } rank_params = {
 	.w_case = 0.8,		/* a lone branch of a page without asks
 				   ("When you are suffering from a Website
-				   Defacement") for a question that names
-				   specific concepts but not its case
-				   (lone_cases(), section_case())... */
+				   Defacement") for a question that does
+				   not name its case (lone_cases(),
+				   section_case())... */
 	.w_case_named = 1.3,	/* ...and for one that names it (not when
 				   the question asks what a word means) */
 	.w_prevent_past = 0.6,	/* a preventive section (section.prevent:
@@ -2577,8 +2577,8 @@ static void hits_exact(struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
-static double section_case(const struct search *s, size_t sec, unsigned q,
-    int qspecific);
+static double section_case(const struct search *s, size_t sec,
+    unsigned q);
 static void hits_router(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits,
     size_t nhits);
@@ -3734,7 +3734,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli, qspecific = 0;
+	int qli;
 	unsigned qbranch;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
@@ -3867,11 +3867,6 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
-	/* Does the question name a specific concept (section_case())? */
-	for (i = 0; i < q.count && !qspecific; i++)
-		for (size_t c = 0; c < q.nc[i]; c++)
-			qspecific |= !s->cweak[q.c[i][c]] &&
-			    !s->csubj[q.c[i][c]] && !s->cname[q.c[i][c]];
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
 	for (i = 0; i < sc->ntouched; i++) {
@@ -3957,7 +3952,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 			plain *= tense;
 			local *= tense;
 		}
-		if ((tense = section_case(s, sec, qbranch, qspecific)) != 1) {
+		if ((tense = section_case(s, sec, qbranch)) != 1) {
 			score *= tense;
 			plain *= tense;
 			local *= tense;
@@ -4102,14 +4097,13 @@ hits_router(const struct search *s, const char *text, const char *lang,
  * it scores W_CASE_NAMED of itself, above the page's other steps whose
  * words the question shares ("nos están tirando la página con un ataque
  * ddos": the DoS step, not the defacement one whose heading says
- * "página"); when the question names specific concepts (qspecific) and
- * not its case, W_CASE ("notre site web est en panne": neither step, the
- * diagnosis). A question that asks what a word means (ask.define) wants
- * the word's definition, not a step: never raised. Page text
- * (decide_calibrate()) asks nothing: 1.
+ * "página"); when it does not, W_CASE ("notre site web est en panne":
+ * neither step, the diagnosis). A question that asks what a word means
+ * (ask.define) wants the word's definition, not a step: never raised.
+ * Page text (decide_calibrate()) asks nothing: 1.
  */
 static double
-section_case(const struct search *s, size_t sec, unsigned q, int qspecific)
+section_case(const struct search *s, size_t sec, unsigned q)
 {
 	int has = 0;
 
@@ -4121,7 +4115,7 @@ section_case(const struct search *s, size_t sec, unsigned q, int qspecific)
 				return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
 			has = 1;
 		}
-	return has && qspecific ? W_CASE : 1;
+	return has ? W_CASE : 1;
 }
 
 static double
