@@ -4091,6 +4091,15 @@ hits_router(const struct search *s, const char *text, const char *lang,
  * it W_PREVENT_BEFORE instead, whatever else it says. Page text
  * (decide_calibrate()) asks nothing: 1.
  */
+static double
+section_tense(const struct search *s, size_t sec, unsigned q)
+{
+	if (s->calibrating || !(s->branch[sec] & SEC_PREVENT))
+		return 1;
+	return (q & ASK_BEFORE) ? W_PREVENT_BEFORE :
+	    (q & ASK_HAPPENED) ? W_PREVENT_PAST : 1;
+}
+
 /*
  * A lone branch is the step for its case (lone_cases()): when the
  * question names that case (the concept of one of its heading's words),
@@ -4116,15 +4125,6 @@ section_case(const struct search *s, size_t sec, unsigned q)
 			has = 1;
 		}
 	return has ? W_CASE : 1;
-}
-
-static double
-section_tense(const struct search *s, size_t sec, unsigned q)
-{
-	if (s->calibrating || !(s->branch[sec] & SEC_PREVENT))
-		return 1;
-	return (q & ASK_BEFORE) ? W_PREVENT_BEFORE :
-	    (q & ASK_HAPPENED) ? W_PREVENT_PAST : 1;
 }
 
 /* Swaps two sections' evidence (every accumulator query_run() scores). */
