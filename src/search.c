@@ -66,7 +66,15 @@ static struct {
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
+	double	w_case, w_case_named;
 } rank_params = {
+	.w_case = 0.8,		/* a lone branch of a page without asks
+				   ("When you are suffering from a Website
+				   Defacement") for a question that does
+				   not name its case (lone_cases(),
+				   section_case())... */
+	.w_case_named = 1.3,	/* ...and for one that names it (not when
+				   the question asks what a word means) */
 	.w_prevent_past = 0.6,	/* a preventive section (section.prevent:
 				   "Before you cross a border") for a
 				   question that says it happened already
@@ -271,6 +279,8 @@ static struct {
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
 #define W_PREVENT_PAST	(rank_params.w_prevent_past)
 #define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
+#define W_CASE		(rank_params.w_case)
+#define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -668,6 +678,11 @@ struct search {
 						   branch's keywords
 						   (change_words()) */
 	size_t			 nchg;
+	uint32_t		*cases;		/* (section, term) pairs: the
+						   concepts that name a lone
+						   branch's case
+						   (lone_cases()) */
+	size_t			 ncases;
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -1926,6 +1941,62 @@ lone_denied(const struct search *s, uint32_t sec)
 	return named;
 }
 
+/* Is sec a lone branch (BRANCH_IF, no pair) with another conditional
+ * section at its level on its page: one of a step's alternatives? */
+static int
+lone_alternative(const struct search *s, size_t sec)
+{
+	size_t page = guide_section_page(s->g, sec);
+	size_t first = guide_page_first_section(s->g, page);
+
+	if (!(s->branch[sec] & BRANCH_IF) || s->pair[sec] != NONE)
+		return 0;
+	for (size_t j = first; j < first + guide_page_nsections(s->g, page);
+	    j++)
+		if (j != sec && (s->branch[j] & BRANCH_IF) &&
+		    guide_section_level(s->g, j) ==
+		    guide_section_level(s->g, sec))
+			return 1;
+	return 0;
+}
+
+/*
+ * The case of a lone branch that is one of a step's alternatives
+ * (lone_alternative(): "When you are suffering from a Denial of Service
+ * attack", "When you are suffering from a Website Defacement", two steps
+ * of one page) is what the specific lexicon concepts of its own heading
+ * name ([ddos], [defacement]; not a weak, subject or name concept: "site"
+ * of "Quand vous êtes victime d'un défacement de site internet" says
+ * which page, not which case). Only on pages without asks: asks say which
+ * questions a branch answers, better than a concept of its heading does
+ * (section_case()).
+ */
+static void
+lone_cases(struct search *s, const struct builder *b)
+{
+	const struct guide *g = s->g;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < b->ntp; i++) {
+		const struct tpost *tp = &b->tp[i];
+		size_t page = guide_section_page(g, tp->sec);
+
+		if (!tp->own || tp->concept == NONE ||
+		    s->cweak[tp->concept] || s->csubj[tp->concept] ||
+		    s->cname[tp->concept] ||
+		    guide_section_asks(g, tp->sec)[0] != '\0' ||
+		    guide_page_asks(g, page)[0] != '\0' ||
+		    !lone_alternative(s, tp->sec))
+			continue;
+		if (s->ncases + 2 > cap) {
+			cap = cap ? cap * 2 : 16;
+			s->cases = xrealloc(s->cases, cap * sizeof(*s->cases));
+		}
+		s->cases[s->ncases++] = tp->sec;
+		s->cases[s->ncases++] = tp->term;
+	}
+}
+
 /*
  * Is a section's text a list of questions (a workflow's "Start by
  * answering some simple questions", "Basic information": "Who is your
@@ -2155,6 +2226,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	wseq_release(&b.seq);
 	free(b.seqtp);
 	branches_build(s);
+	lone_cases(s, &b);
 	/* A borrowed parent's body is not indexed (W_BORROWED): its own
 	 * heading's subjects, and its lender's text's, which it shows. */
 	for (i = 0; i < s->nsec; i++)
@@ -2386,6 +2458,7 @@ search_free(struct search *s)
 	free(s->branch);
 	free(s->pair);
 	free(s->chg);
+	free(s->cases);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
@@ -2503,6 +2576,8 @@ static uint32_t exact_section(const struct search *s, const char *text,
 static void hits_exact(struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
+    unsigned q);
+static double section_case(const struct search *s, size_t sec,
     unsigned q);
 static void hits_router(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits,
@@ -3877,6 +3952,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 			plain *= tense;
 			local *= tense;
 		}
+		if ((tense = section_case(s, sec, qbranch)) != 1) {
+			score *= tense;
+			plain *= tense;
+			local *= tense;
+		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
 		if (nhits == max) {
@@ -4018,6 +4098,33 @@ section_tense(const struct search *s, size_t sec, unsigned q)
 		return 1;
 	return (q & ASK_BEFORE) ? W_PREVENT_BEFORE :
 	    (q & ASK_HAPPENED) ? W_PREVENT_PAST : 1;
+}
+
+/*
+ * A lone branch is the step for its case (lone_cases()): when the
+ * question names that case (the concept of one of its heading's words),
+ * it scores W_CASE_NAMED of itself, above the page's other steps whose
+ * words the question shares ("nos están tirando la página con un ataque
+ * ddos": the DoS step, not the defacement one whose heading says
+ * "página"); when it does not, W_CASE ("notre site web est en panne":
+ * neither step, the diagnosis). A question that asks what a word means
+ * (ask.define) wants the word's definition, not a step: never raised.
+ * Page text (decide_calibrate()) asks nothing: 1.
+ */
+static double
+section_case(const struct search *s, size_t sec, unsigned q)
+{
+	int has = 0;
+
+	if (s->calibrating)
+		return 1;
+	for (size_t i = 0; i < s->ncases; i += 2)
+		if (s->cases[i] == sec) {
+			if (s->scr->tmark[s->cases[i + 1]] == s->scr->qgen)
+				return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
+			has = 1;
+		}
+	return has ? W_CASE : 1;
 }
 
 /* Swaps two sections' evidence (every accumulator query_run() scores). */
@@ -6025,6 +6132,8 @@ static const struct {
 	{ "w_branch", &rank_params.w_branch, NULL },
 	{ "w_prevent_past", &rank_params.w_prevent_past, NULL },
 	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
+	{ "w_case", &rank_params.w_case, NULL },
+	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },

@@ -4584,6 +4584,77 @@ test_lone_denied(void)
 }
 
 /*
+ * The case of a lone branch (src/search.c lone_cases(), section_case()): a
+ * workflow page without asks whose step has two conditional branches
+ * without a pair, each headed by its case ([ddos], [defacement]), one of
+ * them also by a word the page says all over ("website", a subject).
+ * A question that names neither case ("our website is down") is not the
+ * defacement step's, whose heading shares "website" with it, but the
+ * diagnosis'; one that names a case ("ddos on our website, the attackers
+ * want our passwords") is that branch's. With the rule's constants at 1
+ * the defacement step is first for both.
+ */
+static const char case_lexicon[] =
+"[website subject]\nen: website, site\n"
+"[ddos]\nen: ddos, denial of service\n"
+"[defacement]\nen: defacement, defaced\n"
+"[site-down]\nen: down, offline, not loading\n";
+
+static const char case_page[] =
+"# Under attack\n\nWhat to do when your organisation is attacked "
+"online.\n\n"
+"## Diagnostic information\n\n"
+"Find out whether the website is down for everyone or only for you: ask "
+"the hosting company since when it is down, and note the time. A website "
+"that is offline only in your country may be blocked there.\n\n"
+"## First steps\n\n"
+"### When you are suffering from a Denial of Service attack\n\n"
+"Move the site behind a protection service and tell the hosting "
+"company. Keep the logs.\n\n"
+"### When you are suffering from a Website Defacement\n\n"
+"Restore the website from a backup, change its passwords, and find out "
+"how the attackers got in.\n";
+
+static void
+test_lone_case(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	double w_case = 0, w_named = 0;
+
+	CHECK(lexicon_load_buffer(lx, "case.txt", case_lexicon,
+	    strlen(case_lexicon)) == 4, "lone case lexicon loads");
+	guide_load_buffer(g, "website.en.md", case_page, strlen(case_page),
+	    "en");
+	CHECK(search_tune_get("w_case", &w_case) == 0 &&
+	    search_tune_get("w_case_named", &w_named) == 0 && w_case < 1 &&
+	    w_named > 1, "the lone case constants are on");
+	s = search_new_lex(g, lx);
+	CHECK(first_heading(g, s, "our website is down", "en",
+	    "Diagnostic information"), "no case named: the diagnosis, not "
+	    "the defacement step whose heading says \"website\"");
+	CHECK(first_heading(g, s, "ddos on our website, the attackers want "
+	    "our passwords", "en", "When you are suffering from a Denial of "
+	    "Service attack"), "[ddos] named: its branch, not the "
+	    "defacement step that says \"website\" and \"passwords\"");
+	search_free(s);
+	(void)search_tune_set("w_case", 1);
+	(void)search_tune_set("w_case_named", 1);
+	s = search_new_lex(g, lx);
+	CHECK(first_heading(g, s, "our website is down", "en", "When you "
+	    "are suffering from a Website Defacement") && first_heading(g, s,
+	    "ddos on our website, the attackers want our passwords", "en",
+	    "When you are suffering from a Website Defacement"), "without the "
+	    "rule the defacement step is first for both");
+	search_free(s);
+	(void)search_tune_set("w_case", w_case);
+	(void)search_tune_set("w_case_named", w_named);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
  * The desk's own page (replies/this-desk.*.md, s13-desk): someone
  * elsewhere claiming to be the desk, and how to reach it. Before, "someone
  * on telegram says they are you and asks for my password" went to the
@@ -4742,6 +4813,7 @@ main(void)
 	test_branch_negation();
 	test_fixd_pages();
 	test_lone_denied();
+	test_lone_case();
 	test_tense();
 	test_defacement();
 	test_desk_page();
