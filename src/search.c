@@ -4988,6 +4988,14 @@ hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
 	if (!long_q && hit->unknown >= SEARCH_UNKNOWN_MAX &&
 	    hit->coverage < SEARCH_UNKNOWN_COVERAGE)
 		return 0;
+	/* A short question with some of its weight in such words, a third
+	 * of whose words or more the hit leaves unmatched: the unmatched
+	 * words are its subject ("necesito abogado para una demanda
+	 * laboral", "se me mojó el celular y no prende"). */
+	if (!long_q && hit->words <= SEARCH_UNKNOWN_WORDS &&
+	    hit->unknown >= SEARCH_UNKNOWN_SOME &&
+	    (double)hit->matched <= SEARCH_UNKNOWN_MATCHED * (double)hit->words)
+		return 0;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
 		return 0;

@@ -385,6 +385,19 @@ test_is_answer(void)
 	CHECK(search_is_answer(&x, 0.5), "a one-word question: answer");
 	x = mkhit(1.0, 0.3, 0.5, 4, 2);
 	CHECK(search_is_answer(&x, 0.5), "two words matched: answer");
+	/* A short question, a quarter of it words the guide never uses, a
+	 * third of its words unmatched: its subject is what the guide lacks
+	 * ("necesito abogado para una demanda laboral"). */
+	x = mkhit(2.0, 0.65, 1.0, 3, 2);
+	x.unknown = 0.3;
+	CHECK(!search_is_answer(&x, 0.5),
+	    "short, some unknown words, one of three unmatched: no answer");
+	x.matched = 3;
+	CHECK(search_is_answer(&x, 0.5), "...every word matched: answer");
+	x = mkhit(2.0, 0.65, 1.0, 8, 5);
+	x.unknown = 0.3;
+	CHECK(search_is_answer(&x, 0.5),
+	    "...a longer question (a place named): answer");
 
 	/* Between SEARCH_AGREE * min and min: an answer only when the three
 	 * best hits are sections of one page; with the page outcome on
