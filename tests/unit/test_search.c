@@ -1933,6 +1933,23 @@ test_decide_plain(void)
 		    SEARCH_PAGE && !d.clear, "...another page at 0.95 of it, "
 		    "under the bar: not clear, the page as before");
 	}
+	/* The same clear section, but the question's words unknown to the
+	 * guide say it lacks the subject (hit_unknown(): a short question,
+	 * a quarter unknown, a third of its words unmatched): the page, no
+	 * answer (s16-unc). */
+	n = search_query(s, "phone trust", "en", h, 3);
+	check_clear(h, n, m, "phone trust again: an answer");
+	h[0].words = 3;
+	h[0].matched = 2;
+	h[0].unknown = SEARCH_UNKNOWN_SOME;
+	{
+		struct search_decision d;
+
+		CHECK(search_decide_why(h, n, m, &d) == SEARCH_PAGE &&
+		    !d.clear && d.refused != NULL, "...a third of a short "
+		    "question unmatched, a quarter of it unknown: the page, "
+		    "not the clear section");
+	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
 	head = n > 0 ? guide_section_heading(g, h[0].section) : "";
