@@ -22,16 +22,20 @@
  * does (search_decide() at the guide's search_min_score()); prints one
  * line per set and fold,
  *
- *	set fold total top1 rank1 top3 answers wrong dash pages pageright page1 bar
+ *	set fold total top1 rank1 top3 answers wrong dash pages pageright page1
+ *	    dashn bar
  *
- * (bar: the min_score its guide was decided at), then "end". Counted as test_quality and guide_dump -T count them
+ * (dashn: its "-" questions; bar: the min_score its guide was decided at),
+ * then "end". Counted as test_quality and guide_dump -T count them
  * (labels.h: labels_judge()): top-1 (an ANSWER and right), rank-1, top-3;
  * "wrong", the confident wrong ones (an ANSWER on a wrong section, a
  * PAGE on a page the label does not name, either to a "-" question);
  * "dash" the confident outcomes (ANSWER or PAGE) to "-" questions alone
  * (the uncovered ones answered); "pages" the PAGE outcomes (search.h:
  * "this page, which part?"), "pageright" those on a page the label
- * names, "page1" top-1 or such a PAGE.
+ * names, "page1" top-1 or such a PAGE; "dashn" the "-" questions. And
+ * on stderr, per fold, the uncovered-answered rate (dash / dashn) of the
+ * replies/ sets and of the DFAK sets (issue 8: at most 5%).
  *
  * Which lines: by default the TUNE lines only (odd non-comment lines of
  * the sets with halves, "tune" lines of bench/dfak-questions.tsv, every
@@ -143,7 +147,7 @@ struct question {
 
 struct tally {
 	int	total, top1, rank1, top3, answers, wrong, dash;
-	int	pages, pageright, page1;
+	int	pages, pageright, page1, dashn;
 };
 
 static struct question *qs;
@@ -232,9 +236,17 @@ ask(const struct guide *g, const struct search *s, double min,
 	t->answers += o == SEARCH_ANSWER;
 	t->wrong += j.wrong;
 	t->dash += j.wrong && strcmp(q->expected, "-") == 0;
+	t->dashn += strcmp(q->expected, "-") == 0;
 	t->pages += j.page;
 	t->pageright += j.page_right;
 	t->page1 += j.page1;
+}
+
+/* n of total, in percent (0 of none). */
+static double
+pct(int n, int total)
+{
+	return total > 0 ? 100.0 * n / total : 0;
 }
 
 /* Sets the constants of one stdin line (after the defaults); -1 on a
@@ -348,6 +360,7 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		struct tally t[ARRAY_LEN(sets)][2];
+		int unc[2][2][2];	/* [dfak][fold]: answered, "-" lines */
 		struct search *s, *sd = NULL;
 		double min, mind = 0;
 		char *nl;
@@ -373,6 +386,7 @@ main(int argc, char **argv)
 			else
 				ask(g, s, min, q, &t[q->set][q->fold]);
 		}
+		memset(unc, 0, sizeof(unc));
 		for (i = 0; i < ARRAY_LEN(sets); i++)
 			for (int f = 0; f < (test ? 1 : 2); f++) {
 				const struct tally *x = &t[i][f];
@@ -380,12 +394,20 @@ main(int argc, char **argv)
 				if (x->total == 0)
 					continue;
 				printf("%s %c %d %d %d %d %d %d %d %d %d %d "
-				    "%.4f\n", sets[i].name, test ? 'T' : "AB"[f],
+				    "%d %.4f\n", sets[i].name, test ? 'T' : "AB"[f],
 				    x->total, x->top1, x->rank1, x->top3,
 				    x->answers, x->wrong, x->dash, x->pages,
-				    x->pageright, x->page1,
+				    x->pageright, x->page1, x->dashn,
 				    sets[i].dfak ? mind : min);
+				unc[sets[i].dfak][f][0] += x->dash;
+				unc[sets[i].dfak][f][1] += x->dashn;
 			}
+		for (int f = 0; f < (test ? 1 : 2); f++)
+			fprintf(stderr, "uncovered answered %c: replies %d/%d "
+			    "(%.1f%%), dfak %d/%d (%.1f%%)\n",
+			    test ? 'T' : "AB"[f], unc[0][f][0], unc[0][f][1],
+			    pct(unc[0][f][0], unc[0][f][1]), unc[1][f][0],
+			    unc[1][f][1], pct(unc[1][f][0], unc[1][f][1]));
 		printf("end\n");
 		search_free(s);
 		search_free(sd);

@@ -5081,6 +5081,27 @@ hit_about(const struct search_hit *hit)
 	    !hit->key_mention;
 }
 
+/*
+ * Do the question's words the guide never uses (search_hit.unknown) say
+ * its subject is one the guide lacks (not asked of a long question)?
+ * Much of the question is such words and hit covers little of it
+ * (SEARCH_UNKNOWN_MAX, _COVERAGE); or a short question has some of its
+ * weight in them and hit leaves a third of its words or more unmatched:
+ * the unmatched words are its subject ("necesito abogado para una
+ * demanda laboral", "se me mojó el celular y no prende";
+ * SEARCH_UNKNOWN_WORDS, _SOME, _MATCHED).
+ */
+static int
+hit_unknown(const struct search_hit *hit)
+{
+	if (hit->unknown >= SEARCH_UNKNOWN_MAX &&
+	    hit->coverage < SEARCH_UNKNOWN_COVERAGE)
+		return 1;
+	return hit->words <= SEARCH_UNKNOWN_WORDS &&
+	    hit->unknown >= SEARCH_UNKNOWN_SOME &&
+	    (double)hit->matched <= SEARCH_UNKNOWN_MATCHED * (double)hit->words;
+}
+
 /* search_is_answer(), with the coverage floor of a long question
  * (SEARCH_LONG_COVERAGE, and no unknown-words or aside test) when long is
  * set. */
@@ -5090,10 +5111,7 @@ hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
 	if (hit == NULL || hit->score < min_score || hit->coverage <
 	    (long_q ? SEARCH_LONG_COVERAGE : SEARCH_MIN_COVERAGE_ANY))
 		return 0;
-	/* Much of the question is words the guide never uses, and the hit
-	 * covers little of it: most likely a subject the guide lacks. */
-	if (!long_q && hit->unknown >= SEARCH_UNKNOWN_MAX &&
-	    hit->coverage < SEARCH_UNKNOWN_COVERAGE)
+	if (!long_q && hit_unknown(hit))
 		return 0;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
@@ -5660,7 +5678,9 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
  * PAGE_OTHER of it; else choices) and so is its section
  * (section_unclear(); else the page). A section that stands out on a
  * page that fits (section_clear()) is an answer whatever r or
- * section_unclear() say (*clear set).
+ * section_unclear() say (*clear set), but for the unknown-words tests
+ * (hit_unknown(): a subject the guide lacks, which a clear section does
+ * not answer; s16-unc).
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
  * A page that carries none of the question's topics (page_off_topic())
@@ -5685,7 +5705,8 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		page = 0;
 	} else if (r == NULL)
 		r = section_unclear(hits, n, bar);
-	if (r != NULL && section_clear(hits, n, bar)) {
+	if (r != NULL && section_clear(hits, n, bar) &&
+	    (is_long(&hits[0]) || !hit_unknown(&hits[0]))) {
 		r = NULL;
 		*clear = 1;
 	}

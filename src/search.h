@@ -151,6 +151,18 @@ struct search_hit {
  * repairs). */
 #define SEARCH_UNKNOWN_MAX	0.4
 #define SEARCH_UNKNOWN_COVERAGE	0.6
+/* Nor, in a question of SEARCH_UNKNOWN_WORDS content words or fewer whose
+ * unknown words weigh SEARCH_UNKNOWN_SOME or more, a hit that matches at
+ * most SEARCH_UNKNOWN_MATCHED of its words: in a short question the words
+ * left unmatched are its subject ("necesito abogado para una demanda
+ * laboral"; s16-unc: tune folds A and B, replies/ and DFAK, all gain;
+ * one right replies/ answer lost, "je pars au maroc pour un reportage,
+ * comment preparer mon tel pour la frontiere"; a longer question's
+ * unknown words are as often a place or a name, "depuis mon reportage au
+ * cameroun"). */
+#define SEARCH_UNKNOWN_WORDS	6
+#define SEARCH_UNKNOWN_SOME	0.25
+#define SEARCH_UNKNOWN_MATCHED	0.67
 /* Nor is a hit that nothing marks as being about the question (its
  * heading matches none of the question's words, its page's title names
  * none of the question's topic concepts: title_topics) when it covers

@@ -385,6 +385,19 @@ test_is_answer(void)
 	CHECK(search_is_answer(&x, 0.5), "a one-word question: answer");
 	x = mkhit(1.0, 0.3, 0.5, 4, 2);
 	CHECK(search_is_answer(&x, 0.5), "two words matched: answer");
+	/* A short question, a quarter of it words the guide never uses, a
+	 * third of its words unmatched: its subject is what the guide lacks
+	 * ("necesito abogado para una demanda laboral"). */
+	x = mkhit(2.0, 0.65, 1.0, 3, 2);
+	x.unknown = 0.3;
+	CHECK(!search_is_answer(&x, 0.5),
+	    "short, some unknown words, one of three unmatched: no answer");
+	x.matched = 3;
+	CHECK(search_is_answer(&x, 0.5), "...every word matched: answer");
+	x = mkhit(2.0, 0.65, 1.0, 8, 5);
+	x.unknown = 0.3;
+	CHECK(search_is_answer(&x, 0.5),
+	    "...a longer question (a place named): answer");
 
 	/* Between SEARCH_AGREE * min and min: an answer only when the three
 	 * best hits are sections of one page; with the page outcome on
@@ -1919,6 +1932,23 @@ test_decide_plain(void)
 		CHECK(search_decide_why(h, n, h[0].score * 1.5, &d) ==
 		    SEARCH_PAGE && !d.clear, "...another page at 0.95 of it, "
 		    "under the bar: not clear, the page as before");
+	}
+	/* The same clear section, but the question's words unknown to the
+	 * guide say it lacks the subject (hit_unknown(): a short question,
+	 * a quarter unknown, a third of its words unmatched): the page, no
+	 * answer (s16-unc). */
+	n = search_query(s, "phone trust", "en", h, 3);
+	check_clear(h, n, m, "phone trust again: an answer");
+	h[0].words = 3;
+	h[0].matched = 2;
+	h[0].unknown = SEARCH_UNKNOWN_SOME;
+	{
+		struct search_decision d;
+
+		CHECK(search_decide_why(h, n, m, &d) == SEARCH_PAGE &&
+		    !d.clear && d.refused != NULL, "...a third of a short "
+		    "question unmatched, a quarter of it unknown: the page, "
+		    "not the clear section");
 	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
