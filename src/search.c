@@ -662,12 +662,13 @@ struct search {
 						   a person's question */
 	uint32_t		*pair;		/* per section: the other
 						   branch, or NONE */
-	uint32_t		*chg;		/* (section, term) pairs: the
-						   words of a change branch's
-						   own heading, or of a lone
-						   branch's keywords
+	uint32_t		*chg;		/* terms, grouped by section:
+						   the words of a change
+						   branch's own heading, or of
+						   a lone branch's keywords
 						   (change_words()) */
-	size_t			 nchg;
+	uint32_t		*chgoff;	/* per section and one more:
+						   its first term in chg */
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -1865,30 +1866,51 @@ branches_build(struct search *s)
  * sections have none, and a heading's other words, "site" of "Quand vous
  * êtes victime d'un défacement de site internet", are no case): a
  * question that names them only where a negation reaches them denies its
- * condition (lone_denied()).
+ * condition (lone_denied()). Is posting p such a word of its section?
  */
+static int
+change_word(const struct search *s, const struct posting *p)
+{
+	if (p->title)
+		return 0;
+	if (s->pair[p->sec] == NONE)
+		return p->kw && (s->branch[p->sec] & BRANCH_IF);
+	return p->own && !(s->branch[p->sec] & BRANCH_STAY);
+}
+
+/* Every section's change words (change_word()), grouped by section (a
+ * counting sort): hits_branch() reads one section's for each touched
+ * branch, and a scan of every section's pairs there cost a fifth of a
+ * query. */
 static void
 change_words(struct search *s)
 {
-	size_t cap = 0;
+	uint32_t *next;
+	size_t sec;
 
+	s->chgoff = xcalloc(s->nsec + 1, sizeof(*s->chgoff));
 	for (size_t t = 0; t < s->nterms; t++)
 		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
 			const struct posting *p =
 			    &s->posts[s->terms[t].post + k];
 
-			if (p->title || (s->pair[p->sec] == NONE ?
-			    !p->kw || !(s->branch[p->sec] & BRANCH_IF) :
-			    !p->own || (s->branch[p->sec] & BRANCH_STAY)))
-				continue;
-			if (s->nchg + 2 > cap) {
-				cap = cap ? cap * 2 : 64;
-				s->chg = xrealloc(s->chg, cap *
-				    sizeof(*s->chg));
-			}
-			s->chg[s->nchg++] = p->sec;
-			s->chg[s->nchg++] = (uint32_t)t;
+			if (change_word(s, p))
+				s->chgoff[p->sec + 1]++;
 		}
+	for (sec = 0; sec < s->nsec; sec++)
+		s->chgoff[sec + 1] += s->chgoff[sec];
+	s->chg = xcalloc(s->chgoff[s->nsec] + 1, sizeof(*s->chg));
+	next = xcalloc(s->nsec + 1, sizeof(*next));
+	memcpy(next, s->chgoff, s->nsec * sizeof(*next));
+	for (size_t t = 0; t < s->nterms; t++)
+		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+			const struct posting *p =
+			    &s->posts[s->terms[t].post + k];
+
+			if (change_word(s, p))
+				s->chg[next[p->sec]++] = (uint32_t)t;
+		}
+	free(next);
 }
 
 /* Does the question (query_run()'s matches) name a word of change
@@ -1898,10 +1920,9 @@ change_words(struct search *s)
 static int
 says_change(const struct search *s, uint32_t sec)
 {
-	for (size_t i = 0; i < s->nchg; i += 2)
-		if (s->chg[i] == sec &&
-		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen &&
-		    s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
+	for (uint32_t i = s->chgoff[sec]; i < s->chgoff[sec + 1]; i++)
+		if (s->scr->tmark[s->chg[i]] == s->scr->qgen &&
+		    s->scr->tnegm[s->chg[i]] != s->scr->qgen)
 			return 1;
 	return 0;
 }
@@ -1916,10 +1937,9 @@ lone_denied(const struct search *s, uint32_t sec)
 {
 	int named = 0;
 
-	for (size_t i = 0; i < s->nchg; i += 2)
-		if (s->chg[i] == sec &&
-		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen) {
-			if (s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
+	for (uint32_t i = s->chgoff[sec]; i < s->chgoff[sec + 1]; i++)
+		if (s->scr->tmark[s->chg[i]] == s->scr->qgen) {
+			if (s->scr->tnegm[s->chg[i]] != s->scr->qgen)
 				return 0;
 			named = 1;
 		}
@@ -2386,6 +2406,7 @@ search_free(struct search *s)
 	free(s->branch);
 	free(s->pair);
 	free(s->chg);
+	free(s->chgoff);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
