@@ -963,9 +963,38 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 }
 
 /*
+ * The stem of folded word w (n bytes, under WORD_MAX) in language li, which
+ * has a stemmer, at query time: stem_run()'s, but read from the index's
+ * stem cache (stem_word()) when the index stemmed w too, which saves the
+ * stemmer most of a question's words. The cache is filled while building
+ * only and a word's stem never changes, so nothing invalidates it; an
+ * entry of WORD_MAX - 1 bytes may be cut short there, and is stemmed
+ * again. Into buf (STEM_BUF bytes) or borrowed from s; NULL if the
+ * stemmer fails.
+ */
+static const char *
+stem_query(const struct search *s, uint8_t li, const char *w, size_t n,
+    char *buf, size_t *sl)
+{
+	char key[WORD_MAX + 1];
+	const struct stent *e;
+	size_t len;
+
+	key[0] = (char)li;
+	memcpy(key + 1, w, n);
+	if ((e = strtab_find(&s->stems, key, n + 1)) != NULL &&
+	    (len = (unsigned char)s->stemarena.s[e->val]) < WORD_MAX - 1) {
+		*sl = len;
+		return s->stemarena.s + e->val + 1;
+	}
+	return stem_run(s->langs[li].stemmer, s->langs[li].code, w, n, buf,
+	    sl);
+}
+
+/*
  * The stem of folded word w (n bytes, under WORD_MAX) in index language li
  * as the index keys it: through build's stem cache while building (build:
- * the search being built), else stemmed here into buf (STEM_BUF bytes);
+ * the search being built), else stem_query()'s into buf (STEM_BUF bytes);
  * the word itself when li has no stemmer or it fails; at most WORD_MAX - 1
  * bytes. The one rule for the page prior's words and the not-asks', at
  * build and at query time.
@@ -979,8 +1008,7 @@ stem_key(const struct search *s, struct search *build, uint8_t li,
 	if (build != NULL)
 		return stem_word(build, li, w, n, sl);
 	if (s->langs[li].stemmer != NULL)
-		st = stem_run(s->langs[li].stemmer, s->langs[li].code, w, n,
-		    buf, sl);
+		st = stem_query(s, li, w, n, buf, sl);
 	if (st == NULL) {
 		st = w;
 		*sl = n;
@@ -3745,9 +3773,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 				sc->gen = 1;
 			}
 			if (s->langs[li].stemmer != NULL) {
-				st = stem_run(s->langs[li].stemmer,
-				    s->langs[li].code, q.w[i], (size_t)q.n[i],
-				    buf, &sl);
+				st = stem_query(s, (uint8_t)li, q.w[i],
+				    (size_t)q.n[i], buf, &sl);
 				if (st == NULL)
 					continue;
 			} else {
