@@ -642,6 +642,9 @@ struct search {
 	 * too), matched in questions only (query_expressions()). */
 	struct lxterm		*lxx;
 	size_t			 nlxx;
+	struct strtab		 lxxfirst;	/* lxlang + first word of an
+						   expression: the last one,
+						   lxterm.next the others */
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
@@ -991,6 +994,34 @@ stem_query(const struct search *s, uint8_t li, const char *w, size_t n,
 	    sl);
 }
 
+/* Lexicon language l's index language (-1: none), when both have a
+ * stemmer (stemmer_new() of the same code), for lx_stem(). */
+static int
+lx_index_lang(const struct search *s, const struct lxlang *l)
+{
+	int li;
+
+	if (l->stemmer == NULL || (li = find_lang(s, l->code)) < 0 ||
+	    s->langs[li].stemmer == NULL)
+		return -1;
+	return li;
+}
+
+/* The stem of folded word w (n bytes, under WORD_MAX) in lexicon language
+ * l, whose lx_index_lang() is qi, outside the build's stem_word(): through
+ * stem_query() when qi is an index language, else Snowball's into buf
+ * (STEM_BUF bytes). NULL when l has no stemmer or it fails. */
+static const char *
+lx_stem(const struct search *s, const struct lxlang *l, int qi,
+    const char *w, size_t n, char *buf, size_t *sl)
+{
+	if (qi >= 0)
+		return stem_query(s, (uint8_t)qi, w, n, buf, sl);
+	if (l->stemmer == NULL)
+		return NULL;
+	return stem_run(l->stemmer, l->code, w, n, buf, sl);
+}
+
 /*
  * The stem of folded word w (n bytes, under WORD_MAX) in index language li
  * as the index keys it: through build's stem cache while building (build:
@@ -1286,6 +1317,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->lxx = xcalloc(nt + 1, sizeof(*s->lxx));
 	buf_init(&s->lxarena);
 	strtab_init(&s->lxfirst, nt + 16);
+	strtab_init(&s->lxxfirst, 64);
 	for (i = 0; i < nt; i++) {
 		const char *code = lexicon_term_lang(lx, i);
 		const char *text = lexicon_term_text(lx, i);
@@ -1327,13 +1359,16 @@ lx_compile(struct search *s, const struct lexicon *lx)
 			buf_addc(&s->lxarena, (char)c.n[k]);
 			buf_add(&s->lxarena, c.words[k], c.n[k]);
 		}
+		key[0] = (char)li;
+		memcpy(key + 1, c.words[0], c.n[0]);
 		if (expr) {
-			t->next = NONE;
+			e = strtab_add(&s->lxxfirst, key, (size_t)c.n[0] + 1,
+			    (uint32_t)s->nlxx, &isnew);
+			t->next = isnew ? NONE : e->val;
+			e->val = (uint32_t)s->nlxx;
 			s->nlxx++;
 			continue;
 		}
-		key[0] = (char)li;
-		memcpy(key + 1, c.words[0], c.n[0]);
 		e = strtab_add(&s->lxfirst, key, (size_t)c.n[0] + 1,
 		    (uint32_t)s->nlxt, &isnew);
 		t->next = isnew ? NONE : e->val;
@@ -2464,6 +2499,8 @@ search_free(struct search *s)
 	buf_release(&s->lxarena);
 	if (s->lxfirst.slots != NULL)
 		strtab_release(&s->lxfirst);
+	if (s->lxxfirst.slots != NULL)
+		strtab_release(&s->lxxfirst);
 	if (s->scr != NULL) {
 		free(s->scr->acc);
 		free(s->scr->best);
@@ -2701,6 +2738,7 @@ query_concepts(const struct search *s, struct qwords *q,
 {
 	struct wseq raw, st;
 	size_t li, p;
+	int ci, qi;
 
 	memset(&raw, 0, sizeof(raw));
 	memset(&st, 0, sizeof(st));
@@ -2716,19 +2754,19 @@ query_concepts(const struct search *s, struct qwords *q,
 			continue;
 		}
 		wseq_reset(&st);
+		ci = cache ? find_lang(cache, l->code) : -1;
+		qi = lx_index_lang(s, l);
 		for (p = 0; p < q->nseq; p++) {
 			const char *w = q->w[q->seq[p]];
 			size_t n = q->n[q->seq[p]];
 			char buf[STEM_BUF];
 			const char *x = NULL;
 			size_t xl = 0;
-			int ci = cache ? find_lang(cache, l->code) : -1;
 
 			if (ci >= 0)
 				x = stem_word(cache, (uint8_t)ci, w, n, &xl);
-			else if (l->stemmer != NULL)
-				x = stem_run(l->stemmer, l->code, w, n, buf,
-				    &xl);
+			else
+				x = lx_stem(s, l, qi, w, n, buf, &xl);
 			if (x != NULL)
 				wseq_add(&st, w, n, x, xl);
 			else
@@ -2806,6 +2844,51 @@ query_claim(const struct search *s, struct qwords *q, const char *w,
 	return 1;
 }
 
+/* Most expressions a question's first words can start (xcand()). */
+#define XCAND_MAX	256
+
+/*
+ * The expressions of lexicon language li whose first word is one of the
+ * question's n stems st (through s->lxxfirst), ascending, each once, into
+ * cand (XCAND_MAX); their number, or -1 when there are more: the caller
+ * then tries them all. Only these can match, and query_expressions()
+ * claims in the order of a scan over every expression.
+ */
+static long
+xcand(const struct search *s, size_t li, char st[][WORD_MAX],
+    const uint8_t *sn, size_t n, uint32_t *cand)
+{
+	char key[WORD_MAX + 1];
+	size_t nc = 0, p, i, j;
+
+	for (p = 0; p < n; p++) {
+		const struct stent *e;
+
+		key[0] = (char)li;
+		memcpy(key + 1, st[p], sn[p]);
+		if ((e = strtab_find(&s->lxxfirst, key, (size_t)sn[p] + 1)) ==
+		    NULL)
+			continue;
+		for (uint32_t t = e->val; t != NONE; t = s->lxx[t].next) {
+			if (nc == XCAND_MAX)
+				return -1;
+			cand[nc++] = t;
+		}
+	}
+	/* Insertion sort, then the duplicates out. */
+	for (i = 1; i < nc; i++) {
+		uint32_t v = cand[i];
+
+		for (j = i; j > 0 && cand[j - 1] > v; j--)
+			cand[j] = cand[j - 1];
+		cand[j] = v;
+	}
+	for (i = j = 0; i < nc; i++)
+		if (j == 0 || cand[j - 1] != cand[i])
+			cand[j++] = cand[i];
+	return (long)j;
+}
+
 static void
 query_expressions(const struct search *s, struct qwords *q, const char *f,
     size_t flen)
@@ -2813,7 +2896,10 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 	struct xwords x;
 	char st[QSEQ_MAX][WORD_MAX];
 	uint8_t sn[QSEQ_MAX];
-	size_t li, p, t, k;
+	uint32_t cand[XCAND_MAX];
+	size_t li, p, t, k, c;
+	long nc;
+	int qi;
 
 	x.count = 0;
 	expr_split(f, flen, 1, xwords_add, &x);
@@ -2825,14 +2911,13 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 		if (t == s->nlxx)
 			continue;
 		q->lxl = (int)li;
+		qi = lx_index_lang(s, l);
 		for (p = 0; p < x.count; p++) {
 			char buf[STEM_BUF];
-			const char *w = x.w[p], *y = NULL;
+			const char *w = x.w[p], *y;
 			size_t n = x.n[p], yl = 0;
 
-			if (l->stemmer != NULL)
-				y = stem_run(l->stemmer, l->code, w, n, buf,
-				    &yl);
+			y = lx_stem(s, l, qi, w, n, buf, &yl);
 			if (y != NULL) {
 				w = y;
 				n = yl < WORD_MAX ? yl : WORD_MAX - 1;
@@ -2840,9 +2925,12 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 			memcpy(st[p], w, n);
 			sn[p] = (uint8_t)n;
 		}
-		for (t = 0; t < s->nlxx; t++) {
-			const struct lxterm *tm = &s->lxx[t];
+		nc = xcand(s, li, st, sn, x.count, cand);
+		for (c = 0; c < (nc < 0 ? s->nlxx : (size_t)nc); c++) {
+			const struct lxterm *tm;
 
+			t = nc < 0 ? c : cand[c];
+			tm = &s->lxx[t];
 			if (tm->lang != li)
 				continue;
 			for (p = 0; p + tm->nwords <= x.count; p++) {
