@@ -623,6 +623,9 @@ struct search {
 	struct strtab		 bkinds;	/* lang + folded item of a
 						   branch key -> its bits
 						   (bkinds_build()) */
+	struct strtab		 addrw;		/* folded [you], [you.polite]
+						   item -> ADDR_* bits
+						   (addrw_build()) */
 	struct dlink		*dlinks;
 	size_t			 ndlinks;
 	struct strtab		 stems;		/* lang + word -> stem cache */
@@ -1474,7 +1477,9 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		b->subj_head |= bit;
 }
 
-static const char *addressing_word(const char *f, size_t flen, size_t *n);
+static void addrw_build(struct search *s);
+static const char *addressing_word(const struct search *s, const char *f,
+    size_t flen, size_t *n);
 
 static void
 index_field(struct builder *b, const char *text, enum field field,
@@ -1505,7 +1510,7 @@ index_field(struct builder *b, const char *text, enum field field,
 	if (field == F_ASKS && b->s->caddr != NONE && b->seq.n > 0) {
 		size_t an;
 
-		if (addressing_word(f, flen, &an) != NULL)
+		if (addressing_word(b->s, f, flen, &an) != NULL)
 			builder_concept(b, b->s->caddr, 0, 0);
 	}
 	free(f);
@@ -1725,6 +1730,34 @@ branch_kinds(const struct search *s, int li, const char *lang,
 	return r;
 }
 
+/* Adds language lang's items of key to t, folded as the language files
+ * fold them, after byte pre when pre >= 0 (an index language): bit goes
+ * into each item's bits. */
+static void
+items_add(struct strtab *t, const char *lang, const char *key, int pre,
+    unsigned bit)
+{
+	const char *const *w;
+	size_t n, off = pre >= 0;
+
+	w = lang_items(lang, key, &n);
+	for (size_t k = 0; w != NULL && k < n; k++) {
+		char *f, *item;
+		size_t fl;
+		struct stent *e;
+		int isnew;
+
+		f = lang_fold_alloc(w[k], strlen(w[k]), &fl);
+		item = xmalloc(fl + 1);
+		item[0] = (char)pre;
+		memcpy(item + off, f, fl);
+		e = strtab_add(t, item, fl + off, bit, &isnew);
+		e->val |= bit;
+		free(item);
+		free(f);
+	}
+}
+
 /* Each index language's items of branch_keys, folded as the language
  * files fold them (index language byte + item -> bits): text_branch()
  * looks a word up once, not once a key. */
@@ -1733,29 +1766,9 @@ bkinds_build(struct search *s)
 {
 	strtab_init(&s->bkinds, 256);
 	for (size_t li = 0; li < s->nlangs; li++)
-		for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++) {
-			const char *const *w;
-			size_t n;
-
-			w = lang_items(s->langs[li].code, branch_keys[j].key,
-			    &n);
-			for (size_t k = 0; w != NULL && k < n; k++) {
-				char *f, *key;
-				size_t fl;
-				struct stent *e;
-				int isnew;
-
-				f = lang_fold_alloc(w[k], strlen(w[k]), &fl);
-				key = xmalloc(fl + 1);
-				key[0] = (char)li;
-				memcpy(key + 1, f, fl);
-				e = strtab_add(&s->bkinds, key, fl + 1,
-				    branch_keys[j].bit, &isnew);
-				e->val |= branch_keys[j].bit;
-				free(key);
-				free(f);
-			}
-		}
+		for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++)
+			items_add(&s->bkinds, s->langs[li].code,
+			    branch_keys[j].key, (int)li, branch_keys[j].bit);
 }
 
 /* What a text's words say (BRANCH_* and ASK_* bits) in language lang:
@@ -2180,6 +2193,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
+	addrw_build(s);
 	buf_init(&s->stemarena);
 	s->lxstar = -1;
 	s->caddr = NONE;
@@ -2454,6 +2468,8 @@ search_free(struct search *s)
 	strtab_release(&s->dels);
 	strtab_release(&s->known);
 	strtab_release(&s->bkinds);
+	if (s->addrw.slots != NULL)
+		strtab_release(&s->addrw);
 	strtab_release(&s->stems);
 	buf_release(&s->stemarena);
 	free(s->terms);
@@ -2978,30 +2994,69 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
     size_t n);
 
+/* What a word is to addressing_word(): a [you] word, a [you.polite]
+ * one. */
+#define ADDR_YOU	1
+#define ADDR_POLITE	2
+
+/* Every loaded language's [you] and [you.polite] items, folded (item ->
+ * ADDR_* bits): addressing_word() looks a word up once, not once a key
+ * and a language (lang_match(): a seventh of an index with the lexicon).
+ * The language files are loaded before any index is built, and never
+ * again. */
+static void
+addrw_build(struct search *s)
+{
+	const struct lang_row *r;
+
+	strtab_init(&s->addrw, 64);
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL; i++) {
+		items_add(&s->addrw, r->code, "you", -1, ADDR_YOU);
+		items_add(&s->addrw, r->code, "you.polite", -1, ADDR_POLITE);
+	}
+}
+
+/* The ADDR_* bits of folded word w (n bytes): from s->addrw, or from the
+ * language files without an index (s NULL: search_tokens()). */
+static unsigned
+addr_kinds(const struct search *s, const char *w, size_t n)
+{
+	const struct stent *e;
+
+	if (s == NULL)
+		return (lang_match("you", w, n, NULL) ? ADDR_YOU : 0) |
+		    (lang_match("you.polite", w, n, NULL) ? ADDR_POLITE : 0);
+	e = strtab_find(&s->addrw, w, n);
+	return e != NULL ? e->val : 0;
+}
+
 /* Finds the first word of folded text f that addresses the bot (the [you]
  * words of lang/: "your", "ton", "tu"; words as word_byte() reads them:
  * "you're" is one); its length in *n, or NULL. A [you] word right after
  * a [you.polite] one ("can you", "pouvez-vous", "puede usted") is
- * politeness, not the bot: "can you help me with signal" is about Signal. */
+ * politeness, not the bot: "can you help me with signal" is about Signal.
+ * s: the index, for addr_kinds(), or NULL. */
 static const char *
-addressing_word(const char *f, size_t flen, size_t *n)
+addressing_word(const struct search *s, const char *f, size_t flen,
+    size_t *n)
 {
 	size_t i = 0;
 	int polite = 0;
 
 	while (i < flen) {
 		size_t j;
+		unsigned k;
 
 		while (i < flen && !word_byte(f[i]))
 			i++;
 		for (j = i; j < flen && word_byte(f[j]); j++)
 			;
-		if (j > i && !polite && lang_match("you", f + i, j - i,
-		    NULL)) {
+		k = j > i ? addr_kinds(s, f + i, j - i) : 0;
+		if (!polite && (k & ADDR_YOU)) {
 			*n = j - i;
 			return f + i;
 		}
-		polite = j > i && lang_match("you.polite", f + i, j - i, NULL);
+		polite = (k & ADDR_POLITE) != 0;
 		i = j;
 	}
 	return NULL;
@@ -3030,7 +3085,7 @@ query_addressed(const struct search *s, struct qwords *q, const char *f,
 
 	if (s->lx == NULL || s->caddr == NONE || s->calibrating ||
 	    q->count == 0 || q->count == QWORDS_MAX || q->nseq == QSEQ_MAX ||
-	    (w = addressing_word(f, flen, &n)) == NULL || n >= WORD_MAX)
+	    (w = addressing_word(s, f, flen, &n)) == NULL || n >= WORD_MAX)
 		return;
 	if ((tn = concept_token(s, s->caddr, tok)) == 0)
 		return;
@@ -6069,7 +6124,8 @@ search_tokens(const char *text, const char *lang)
 	lang_split(f, flen, 0, tokens_word, &t, 1);
 	/* The word that addresses the bot, a stopword that query_addressed()
 	 * keeps when the guide has the desk's concept ("reach you"). */
-	if (t.b.len > 0 && (a = addressing_word(f, flen, &an)) != NULL) {
+	if (t.b.len > 0 && (a = addressing_word(NULL, f, flen, &an)) !=
+	    NULL) {
 		buf_addc(&t.b, ' ');
 		buf_add(&t.b, a, an);
 	}
