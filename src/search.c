@@ -633,6 +633,9 @@ struct search {
 	struct strtab		 bkinds;	/* lang + folded item of a
 						   branch key -> its bits
 						   (bkinds_build()) */
+	struct strtab		 addrw;		/* folded [you], [you.polite]
+						   item -> ADDR_* bits
+						   (addrw_build()) */
 	struct dlink		*dlinks;
 	size_t			 ndlinks;
 	struct strtab		 stems;		/* lang + word -> stem cache */
@@ -652,6 +655,9 @@ struct search {
 	 * too), matched in questions only (query_expressions()). */
 	struct lxterm		*lxx;
 	size_t			 nlxx;
+	struct strtab		 lxxfirst;	/* lxlang + first word of an
+						   expression: the last one,
+						   lxterm.next the others */
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
@@ -672,12 +678,13 @@ struct search {
 						   a person's question */
 	uint32_t		*pair;		/* per section: the other
 						   branch, or NONE */
-	uint32_t		*chg;		/* (section, term) pairs: the
-						   words of a change branch's
-						   own heading, or of a lone
-						   branch's keywords
+	uint32_t		*chg;		/* terms, grouped by section:
+						   the words of a change
+						   branch's own heading, or of
+						   a lone branch's keywords
 						   (change_words()) */
-	size_t			 nchg;
+	uint32_t		*chgoff;	/* per section and one more:
+						   its first term in chg */
 	uint32_t		*cases;		/* (section, term) pairs: the
 						   concepts that name a lone
 						   branch's case
@@ -977,9 +984,66 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 }
 
 /*
+ * The stem of folded word w (n bytes, under WORD_MAX) in language li, which
+ * has a stemmer, at query time: stem_run()'s, but read from the index's
+ * stem cache (stem_word()) when the index stemmed w too, which saves the
+ * stemmer most of a question's words. The cache is filled while building
+ * only and a word's stem never changes, so nothing invalidates it; an
+ * entry of WORD_MAX - 1 bytes may be cut short there, and is stemmed
+ * again. Into buf (STEM_BUF bytes) or borrowed from s; NULL if the
+ * stemmer fails.
+ */
+static const char *
+stem_query(const struct search *s, uint8_t li, const char *w, size_t n,
+    char *buf, size_t *sl)
+{
+	char key[WORD_MAX + 1];
+	const struct stent *e;
+	size_t len;
+
+	key[0] = (char)li;
+	memcpy(key + 1, w, n);
+	if ((e = strtab_find(&s->stems, key, n + 1)) != NULL &&
+	    (len = (unsigned char)s->stemarena.s[e->val]) < WORD_MAX - 1) {
+		*sl = len;
+		return s->stemarena.s + e->val + 1;
+	}
+	return stem_run(s->langs[li].stemmer, s->langs[li].code, w, n, buf,
+	    sl);
+}
+
+/* Lexicon language l's index language (-1: none), when both have a
+ * stemmer (stemmer_new() of the same code), for lx_stem(). */
+static int
+lx_index_lang(const struct search *s, const struct lxlang *l)
+{
+	int li;
+
+	if (l->stemmer == NULL || (li = find_lang(s, l->code)) < 0 ||
+	    s->langs[li].stemmer == NULL)
+		return -1;
+	return li;
+}
+
+/* The stem of folded word w (n bytes, under WORD_MAX) in lexicon language
+ * l, whose lx_index_lang() is qi, outside the build's stem_word(): through
+ * stem_query() when qi is an index language, else Snowball's into buf
+ * (STEM_BUF bytes). NULL when l has no stemmer or it fails. */
+static const char *
+lx_stem(const struct search *s, const struct lxlang *l, int qi,
+    const char *w, size_t n, char *buf, size_t *sl)
+{
+	if (qi >= 0)
+		return stem_query(s, (uint8_t)qi, w, n, buf, sl);
+	if (l->stemmer == NULL)
+		return NULL;
+	return stem_run(l->stemmer, l->code, w, n, buf, sl);
+}
+
+/*
  * The stem of folded word w (n bytes, under WORD_MAX) in index language li
  * as the index keys it: through build's stem cache while building (build:
- * the search being built), else stemmed here into buf (STEM_BUF bytes);
+ * the search being built), else stem_query()'s into buf (STEM_BUF bytes);
  * the word itself when li has no stemmer or it fails; at most WORD_MAX - 1
  * bytes. The one rule for the page prior's words and the not-asks', at
  * build and at query time.
@@ -993,8 +1057,7 @@ stem_key(const struct search *s, struct search *build, uint8_t li,
 	if (build != NULL)
 		return stem_word(build, li, w, n, sl);
 	if (s->langs[li].stemmer != NULL)
-		st = stem_run(s->langs[li].stemmer, s->langs[li].code, w, n,
-		    buf, sl);
+		st = stem_query(s, li, w, n, buf, sl);
 	if (st == NULL) {
 		st = w;
 		*sl = n;
@@ -1272,6 +1335,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->lxx = xcalloc(nt + 1, sizeof(*s->lxx));
 	buf_init(&s->lxarena);
 	strtab_init(&s->lxfirst, nt + 16);
+	strtab_init(&s->lxxfirst, 64);
 	for (i = 0; i < nt; i++) {
 		const char *code = lexicon_term_lang(lx, i);
 		const char *text = lexicon_term_text(lx, i);
@@ -1313,13 +1377,16 @@ lx_compile(struct search *s, const struct lexicon *lx)
 			buf_addc(&s->lxarena, (char)c.n[k]);
 			buf_add(&s->lxarena, c.words[k], c.n[k]);
 		}
+		key[0] = (char)li;
+		memcpy(key + 1, c.words[0], c.n[0]);
 		if (expr) {
-			t->next = NONE;
+			e = strtab_add(&s->lxxfirst, key, (size_t)c.n[0] + 1,
+			    (uint32_t)s->nlxx, &isnew);
+			t->next = isnew ? NONE : e->val;
+			e->val = (uint32_t)s->nlxx;
 			s->nlxx++;
 			continue;
 		}
-		key[0] = (char)li;
-		memcpy(key + 1, c.words[0], c.n[0]);
 		e = strtab_add(&s->lxfirst, key, (size_t)c.n[0] + 1,
 		    (uint32_t)s->nlxt, &isnew);
 		t->next = isnew ? NONE : e->val;
@@ -1425,7 +1492,9 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		b->subj_head |= bit;
 }
 
-static const char *addressing_word(const char *f, size_t flen, size_t *n);
+static void addrw_build(struct search *s);
+static const char *addressing_word(const struct search *s, const char *f,
+    size_t flen, size_t *n);
 
 static void
 index_field(struct builder *b, const char *text, enum field field,
@@ -1456,7 +1525,7 @@ index_field(struct builder *b, const char *text, enum field field,
 	if (field == F_ASKS && b->s->caddr != NONE && b->seq.n > 0) {
 		size_t an;
 
-		if (addressing_word(f, flen, &an) != NULL)
+		if (addressing_word(b->s, f, flen, &an) != NULL)
 			builder_concept(b, b->s->caddr, 0, 0);
 	}
 	free(f);
@@ -1676,6 +1745,34 @@ branch_kinds(const struct search *s, int li, const char *lang,
 	return r;
 }
 
+/* Adds language lang's items of key to t, folded as the language files
+ * fold them, after byte pre when pre >= 0 (an index language): bit goes
+ * into each item's bits. */
+static void
+items_add(struct strtab *t, const char *lang, const char *key, int pre,
+    unsigned bit)
+{
+	const char *const *w;
+	size_t n, off = pre >= 0;
+
+	w = lang_items(lang, key, &n);
+	for (size_t k = 0; w != NULL && k < n; k++) {
+		char *f, *item;
+		size_t fl;
+		struct stent *e;
+		int isnew;
+
+		f = lang_fold_alloc(w[k], strlen(w[k]), &fl);
+		item = xmalloc(fl + 1);
+		item[0] = (char)pre;
+		memcpy(item + off, f, fl);
+		e = strtab_add(t, item, fl + off, bit, &isnew);
+		e->val |= bit;
+		free(item);
+		free(f);
+	}
+}
+
 /* Each index language's items of branch_keys, folded as the language
  * files fold them (index language byte + item -> bits): text_branch()
  * looks a word up once, not once a key. */
@@ -1684,29 +1781,9 @@ bkinds_build(struct search *s)
 {
 	strtab_init(&s->bkinds, 256);
 	for (size_t li = 0; li < s->nlangs; li++)
-		for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++) {
-			const char *const *w;
-			size_t n;
-
-			w = lang_items(s->langs[li].code, branch_keys[j].key,
-			    &n);
-			for (size_t k = 0; w != NULL && k < n; k++) {
-				char *f, *key;
-				size_t fl;
-				struct stent *e;
-				int isnew;
-
-				f = lang_fold_alloc(w[k], strlen(w[k]), &fl);
-				key = xmalloc(fl + 1);
-				key[0] = (char)li;
-				memcpy(key + 1, f, fl);
-				e = strtab_add(&s->bkinds, key, fl + 1,
-				    branch_keys[j].bit, &isnew);
-				e->val |= branch_keys[j].bit;
-				free(key);
-				free(f);
-			}
-		}
+		for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++)
+			items_add(&s->bkinds, s->langs[li].code,
+			    branch_keys[j].key, (int)li, branch_keys[j].bit);
 }
 
 /* What a text's words say (BRANCH_* and ASK_* bits) in language lang:
@@ -1880,30 +1957,51 @@ branches_build(struct search *s)
  * sections have none, and a heading's other words, "site" of "Quand vous
  * êtes victime d'un défacement de site internet", are no case): a
  * question that names them only where a negation reaches them denies its
- * condition (lone_denied()).
+ * condition (lone_denied()). Is posting p such a word of its section?
  */
+static int
+change_word(const struct search *s, const struct posting *p)
+{
+	if (p->title)
+		return 0;
+	if (s->pair[p->sec] == NONE)
+		return p->kw && (s->branch[p->sec] & BRANCH_IF);
+	return p->own && !(s->branch[p->sec] & BRANCH_STAY);
+}
+
+/* Every section's change words (change_word()), grouped by section (a
+ * counting sort): hits_branch() reads one section's for each touched
+ * branch, and a scan of every section's pairs there cost a fifth of a
+ * query. */
 static void
 change_words(struct search *s)
 {
-	size_t cap = 0;
+	uint32_t *next;
+	size_t sec;
 
+	s->chgoff = xcalloc(s->nsec + 1, sizeof(*s->chgoff));
 	for (size_t t = 0; t < s->nterms; t++)
 		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
 			const struct posting *p =
 			    &s->posts[s->terms[t].post + k];
 
-			if (p->title || (s->pair[p->sec] == NONE ?
-			    !p->kw || !(s->branch[p->sec] & BRANCH_IF) :
-			    !p->own || (s->branch[p->sec] & BRANCH_STAY)))
-				continue;
-			if (s->nchg + 2 > cap) {
-				cap = cap ? cap * 2 : 64;
-				s->chg = xrealloc(s->chg, cap *
-				    sizeof(*s->chg));
-			}
-			s->chg[s->nchg++] = p->sec;
-			s->chg[s->nchg++] = (uint32_t)t;
+			if (change_word(s, p))
+				s->chgoff[p->sec + 1]++;
 		}
+	for (sec = 0; sec < s->nsec; sec++)
+		s->chgoff[sec + 1] += s->chgoff[sec];
+	s->chg = xcalloc(s->chgoff[s->nsec] + 1, sizeof(*s->chg));
+	next = xcalloc(s->nsec + 1, sizeof(*next));
+	memcpy(next, s->chgoff, s->nsec * sizeof(*next));
+	for (size_t t = 0; t < s->nterms; t++)
+		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+			const struct posting *p =
+			    &s->posts[s->terms[t].post + k];
+
+			if (change_word(s, p))
+				s->chg[next[p->sec]++] = (uint32_t)t;
+		}
+	free(next);
 }
 
 /* Does the question (query_run()'s matches) name a word of change
@@ -1913,10 +2011,9 @@ change_words(struct search *s)
 static int
 says_change(const struct search *s, uint32_t sec)
 {
-	for (size_t i = 0; i < s->nchg; i += 2)
-		if (s->chg[i] == sec &&
-		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen &&
-		    s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
+	for (uint32_t i = s->chgoff[sec]; i < s->chgoff[sec + 1]; i++)
+		if (s->scr->tmark[s->chg[i]] == s->scr->qgen &&
+		    s->scr->tnegm[s->chg[i]] != s->scr->qgen)
 			return 1;
 	return 0;
 }
@@ -1931,10 +2028,9 @@ lone_denied(const struct search *s, uint32_t sec)
 {
 	int named = 0;
 
-	for (size_t i = 0; i < s->nchg; i += 2)
-		if (s->chg[i] == sec &&
-		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen) {
-			if (s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
+	for (uint32_t i = s->chgoff[sec]; i < s->chgoff[sec + 1]; i++)
+		if (s->scr->tmark[s->chg[i]] == s->scr->qgen) {
+			if (s->scr->tnegm[s->chg[i]] != s->scr->qgen)
 				return 0;
 			named = 1;
 		}
@@ -2168,6 +2264,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
+	addrw_build(s);
 	buf_init(&s->stemarena);
 	s->lxstar = -1;
 	s->caddr = NONE;
@@ -2443,6 +2540,8 @@ search_free(struct search *s)
 	strtab_release(&s->dels);
 	strtab_release(&s->known);
 	strtab_release(&s->bkinds);
+	if (s->addrw.slots != NULL)
+		strtab_release(&s->addrw);
 	strtab_release(&s->stems);
 	buf_release(&s->stemarena);
 	free(s->terms);
@@ -2459,6 +2558,7 @@ search_free(struct search *s)
 	free(s->pair);
 	free(s->chg);
 	free(s->cases);
+	free(s->chgoff);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
@@ -2488,6 +2588,8 @@ search_free(struct search *s)
 	buf_release(&s->lxarena);
 	if (s->lxfirst.slots != NULL)
 		strtab_release(&s->lxfirst);
+	if (s->lxxfirst.slots != NULL)
+		strtab_release(&s->lxxfirst);
 	if (s->scr != NULL) {
 		free(s->scr->acc);
 		free(s->scr->best);
@@ -2727,6 +2829,7 @@ query_concepts(const struct search *s, struct qwords *q,
 {
 	struct wseq raw, st;
 	size_t li, p;
+	int ci, qi;
 
 	memset(&raw, 0, sizeof(raw));
 	memset(&st, 0, sizeof(st));
@@ -2742,19 +2845,19 @@ query_concepts(const struct search *s, struct qwords *q,
 			continue;
 		}
 		wseq_reset(&st);
+		ci = cache ? find_lang(cache, l->code) : -1;
+		qi = lx_index_lang(s, l);
 		for (p = 0; p < q->nseq; p++) {
 			const char *w = q->w[q->seq[p]];
 			size_t n = q->n[q->seq[p]];
 			char buf[STEM_BUF];
 			const char *x = NULL;
 			size_t xl = 0;
-			int ci = cache ? find_lang(cache, l->code) : -1;
 
 			if (ci >= 0)
 				x = stem_word(cache, (uint8_t)ci, w, n, &xl);
-			else if (l->stemmer != NULL)
-				x = stem_run(l->stemmer, l->code, w, n, buf,
-				    &xl);
+			else
+				x = lx_stem(s, l, qi, w, n, buf, &xl);
 			if (x != NULL)
 				wseq_add(&st, w, n, x, xl);
 			else
@@ -2832,6 +2935,51 @@ query_claim(const struct search *s, struct qwords *q, const char *w,
 	return 1;
 }
 
+/* Most expressions a question's first words can start (xcand()). */
+#define XCAND_MAX	256
+
+/*
+ * The expressions of lexicon language li whose first word is one of the
+ * question's n stems st (through s->lxxfirst), ascending, each once, into
+ * cand (XCAND_MAX); their number, or -1 when there are more: the caller
+ * then tries them all. Only these can match, and query_expressions()
+ * claims in the order of a scan over every expression.
+ */
+static long
+xcand(const struct search *s, size_t li, char st[][WORD_MAX],
+    const uint8_t *sn, size_t n, uint32_t *cand)
+{
+	char key[WORD_MAX + 1];
+	size_t nc = 0, p, i, j;
+
+	for (p = 0; p < n; p++) {
+		const struct stent *e;
+
+		key[0] = (char)li;
+		memcpy(key + 1, st[p], sn[p]);
+		if ((e = strtab_find(&s->lxxfirst, key, (size_t)sn[p] + 1)) ==
+		    NULL)
+			continue;
+		for (uint32_t t = e->val; t != NONE; t = s->lxx[t].next) {
+			if (nc == XCAND_MAX)
+				return -1;
+			cand[nc++] = t;
+		}
+	}
+	/* Insertion sort, then the duplicates out. */
+	for (i = 1; i < nc; i++) {
+		uint32_t v = cand[i];
+
+		for (j = i; j > 0 && cand[j - 1] > v; j--)
+			cand[j] = cand[j - 1];
+		cand[j] = v;
+	}
+	for (i = j = 0; i < nc; i++)
+		if (j == 0 || cand[j - 1] != cand[i])
+			cand[j++] = cand[i];
+	return (long)j;
+}
+
 static void
 query_expressions(const struct search *s, struct qwords *q, const char *f,
     size_t flen)
@@ -2839,7 +2987,10 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 	struct xwords x;
 	char st[QSEQ_MAX][WORD_MAX];
 	uint8_t sn[QSEQ_MAX];
-	size_t li, p, t, k;
+	uint32_t cand[XCAND_MAX];
+	size_t li, p, t, k, c;
+	long nc;
+	int qi;
 
 	x.count = 0;
 	expr_split(f, flen, 1, xwords_add, &x);
@@ -2851,14 +3002,13 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 		if (t == s->nlxx)
 			continue;
 		q->lxl = (int)li;
+		qi = lx_index_lang(s, l);
 		for (p = 0; p < x.count; p++) {
 			char buf[STEM_BUF];
-			const char *w = x.w[p], *y = NULL;
+			const char *w = x.w[p], *y;
 			size_t n = x.n[p], yl = 0;
 
-			if (l->stemmer != NULL)
-				y = stem_run(l->stemmer, l->code, w, n, buf,
-				    &yl);
+			y = lx_stem(s, l, qi, w, n, buf, &yl);
 			if (y != NULL) {
 				w = y;
 				n = yl < WORD_MAX ? yl : WORD_MAX - 1;
@@ -2866,9 +3016,12 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 			memcpy(st[p], w, n);
 			sn[p] = (uint8_t)n;
 		}
-		for (t = 0; t < s->nlxx; t++) {
-			const struct lxterm *tm = &s->lxx[t];
+		nc = xcand(s, li, st, sn, x.count, cand);
+		for (c = 0; c < (nc < 0 ? s->nlxx : (size_t)nc); c++) {
+			const struct lxterm *tm;
 
+			t = nc < 0 ? c : cand[c];
+			tm = &s->lxx[t];
 			if (tm->lang != li)
 				continue;
 			for (p = 0; p + tm->nwords <= x.count; p++) {
@@ -2916,30 +3069,69 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
     size_t n);
 
+/* What a word is to addressing_word(): a [you] word, a [you.polite]
+ * one. */
+#define ADDR_YOU	1
+#define ADDR_POLITE	2
+
+/* Every loaded language's [you] and [you.polite] items, folded (item ->
+ * ADDR_* bits): addressing_word() looks a word up once, not once a key
+ * and a language (lang_match(): a seventh of an index with the lexicon).
+ * The language files are loaded before any index is built, and never
+ * again. */
+static void
+addrw_build(struct search *s)
+{
+	const struct lang_row *r;
+
+	strtab_init(&s->addrw, 64);
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL; i++) {
+		items_add(&s->addrw, r->code, "you", -1, ADDR_YOU);
+		items_add(&s->addrw, r->code, "you.polite", -1, ADDR_POLITE);
+	}
+}
+
+/* The ADDR_* bits of folded word w (n bytes): from s->addrw, or from the
+ * language files without an index (s NULL: search_tokens()). */
+static unsigned
+addr_kinds(const struct search *s, const char *w, size_t n)
+{
+	const struct stent *e;
+
+	if (s == NULL)
+		return (lang_match("you", w, n, NULL) ? ADDR_YOU : 0) |
+		    (lang_match("you.polite", w, n, NULL) ? ADDR_POLITE : 0);
+	e = strtab_find(&s->addrw, w, n);
+	return e != NULL ? e->val : 0;
+}
+
 /* Finds the first word of folded text f that addresses the bot (the [you]
  * words of lang/: "your", "ton", "tu"; words as word_byte() reads them:
  * "you're" is one); its length in *n, or NULL. A [you] word right after
  * a [you.polite] one ("can you", "pouvez-vous", "puede usted") is
- * politeness, not the bot: "can you help me with signal" is about Signal. */
+ * politeness, not the bot: "can you help me with signal" is about Signal.
+ * s: the index, for addr_kinds(), or NULL. */
 static const char *
-addressing_word(const char *f, size_t flen, size_t *n)
+addressing_word(const struct search *s, const char *f, size_t flen,
+    size_t *n)
 {
 	size_t i = 0;
 	int polite = 0;
 
 	while (i < flen) {
 		size_t j;
+		unsigned k;
 
 		while (i < flen && !word_byte(f[i]))
 			i++;
 		for (j = i; j < flen && word_byte(f[j]); j++)
 			;
-		if (j > i && !polite && lang_match("you", f + i, j - i,
-		    NULL)) {
+		k = j > i ? addr_kinds(s, f + i, j - i) : 0;
+		if (!polite && (k & ADDR_YOU)) {
 			*n = j - i;
 			return f + i;
 		}
-		polite = j > i && lang_match("you.polite", f + i, j - i, NULL);
+		polite = (k & ADDR_POLITE) != 0;
 		i = j;
 	}
 	return NULL;
@@ -2968,7 +3160,7 @@ query_addressed(const struct search *s, struct qwords *q, const char *f,
 
 	if (s->lx == NULL || s->caddr == NONE || s->calibrating ||
 	    q->count == 0 || q->count == QWORDS_MAX || q->nseq == QSEQ_MAX ||
-	    (w = addressing_word(f, flen, &n)) == NULL || n >= WORD_MAX)
+	    (w = addressing_word(s, f, flen, &n)) == NULL || n >= WORD_MAX)
 		return;
 	if ((tn = concept_token(s, s->caddr, tok)) == 0)
 		return;
@@ -3799,9 +3991,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 				sc->gen = 1;
 			}
 			if (s->langs[li].stemmer != NULL) {
-				st = stem_run(s->langs[li].stemmer,
-				    s->langs[li].code, q.w[i], (size_t)q.n[i],
-				    buf, &sl);
+				st = stem_query(s, (uint8_t)li, q.w[i],
+				    (size_t)q.n[i], buf, &sl);
 				if (st == NULL)
 					continue;
 			} else {
@@ -6075,7 +6266,8 @@ search_tokens(const char *text, const char *lang)
 	lang_split(f, flen, 0, tokens_word, &t, 1);
 	/* The word that addresses the bot, a stopword that query_addressed()
 	 * keeps when the guide has the desk's concept ("reach you"). */
-	if (t.b.len > 0 && (a = addressing_word(f, flen, &an)) != NULL) {
+	if (t.b.len > 0 && (a = addressing_word(NULL, f, flen, &an)) !=
+	    NULL) {
 		buf_addc(&t.b, ' ');
 		buf_add(&t.b, a, an);
 	}
