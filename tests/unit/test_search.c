@@ -4290,21 +4290,24 @@ static const char fixw_seized[] =
 static void
 test_fixw_kit_pages(void)
 {
+	static const char *const pages[][2] = {
+		{ "malware.en.md", fixw_malware },
+		{ "seized.en.md", fixw_seized },
+	};
+	struct guide *g = guide_new();
+	struct lexicon *lx = lexicon_new();
 	const char *top = getenv("TOP_SRCDIR");
 	char replies[1024];
-	struct lexicon *lx = lexicon_new();
-	struct guide *g = guide_new();
 	struct search *s;
 	struct search_hit h[3];
 	size_t n;
 
+	for (n = 0; n < ARRAY_LEN(pages); n++)
+		guide_load_buffer(g, pages[n][0], pages[n][1],
+		    strlen(pages[n][1]), "en");
 	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
 	    top ? top : ".");
 	CHECK(lexicon_load_dir(lx, replies) > 0, "the shipped lexicon");
-	guide_load_buffer(g, "malware.en.md", fixw_malware,
-	    strlen(fixw_malware), "en");
-	guide_load_buffer(g, "seized.en.md", fixw_seized, strlen(fixw_seized),
-	    "en");
 	s = search_new_lex(g, lx);
 	n = search_query(s, "i think i have pegasus on my phone", "en", h, 3);
 	CHECK(n > 0 && strcmp(guide_page_title(g, guide_section_page(g,
