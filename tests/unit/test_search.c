@@ -4372,6 +4372,69 @@ test_fixd_pages(void)
 	}
 }
 
+/*
+ * A guide in the kit's layout (no keywords, no asks) with the shipped
+ * lexicon (s16-fixw): a named spyware is malware, so "pegasus" finds the
+ * malware page, not a seizure page's "think about encryption" on a
+ * phone; and a section that names a webcam twice is about a device, so a
+ * camera light on a laptop is not "off subject" for the indicators that
+ * list it.
+ */
+static const char fixw_malware[] =
+"# Malware\n\nMalicious software can end up on a phone or a computer.\n\n"
+"## What is an indicator of compromise anyway?\n\n"
+"Reasons to suspect an infection:\n\n"
+"- You opened an attachment or a link you now distrust\n"
+"- The webcam light comes on while nobody uses the webcam\n"
+"- Your accounts are taken over again after each new password\n\n"
+"## Cleaning your device\n\n"
+"Update the system, remove the apps you do not know, and reinstall it\n"
+"from the maker's own source.\n";
+
+static const char fixw_seized[] =
+"# Devices seized\n\n## If your device is still missing\n\n"
+"From another device, log out of your accounts and change passwords.\n\n"
+"## Take extra precautions against attackers\n\n"
+"Think about encryption, passwords, a screen lock on your phone and a\n"
+"tool that erases a lost phone from afar.\n";
+
+static void
+test_fixw_kit_pages(void)
+{
+	static const char *const pages[][2] = {
+		{ "malware.en.md", fixw_malware },
+		{ "seized.en.md", fixw_seized },
+	};
+	struct guide *g = guide_new();
+	struct lexicon *lx = lexicon_new();
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024];
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	for (n = 0; n < ARRAY_LEN(pages); n++)
+		guide_load_buffer(g, pages[n][0], pages[n][1],
+		    strlen(pages[n][1]), "en");
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0, "the shipped lexicon");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "i think i have pegasus on my phone", "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_page_title(g, guide_section_page(g,
+	    h[0].section)), "Malware") == 0,
+	    "pegasus on a phone: the malware page");
+	n = search_query(s, "the webcam light on my laptop comes on by itself",
+	    "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "What is an indicator of compromise anyway?") == 0 &&
+	    !h[0].off_subject,
+	    "a webcam light on a laptop: the indicators, on its subject");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 /* A search over the shipped guide (TOP_SRCDIR/replies) and its lexicon,
  * loaded into g and lx. */
 static struct search *
@@ -4842,6 +4905,7 @@ main(void)
 	test_branch_change();
 	test_branch_negation();
 	test_fixd_pages();
+	test_fixw_kit_pages();
 	test_lone_denied();
 	test_lone_case();
 	test_tense();
