@@ -1023,6 +1023,30 @@ intent_digital(const struct intent *in, const char *text)
 	return yes;
 }
 
+char *
+intent_crisis_rest(const struct intent *in, const char *text, int *attack)
+{
+	char *w;
+
+	*attack = 0;
+	if (text == NULL)
+		return NULL;
+	w = words_of(text);
+	if (in == NULL)
+		return w;
+	/* "want to die" is blanked whole; the negations are no subject
+	 * either ("i don't want to die"). */
+	blank_matched(in, L_SELF, w);
+	blank_all(in, L_SELF_NOT, w, NULL);
+	blank_all(in, L_DISTRESS, w, NULL);
+	blank_all(in, L_FEAR, w, NULL);
+	blank_all(in, L_URGENT, w, NULL);
+	blank_all(in, L_PLEA, w, NULL);
+	blank_all(in, L_FILLER, w, NULL);
+	*attack = rule_match(in, L_ATTACK, w) != NULL;
+	return w;
+}
+
 int
 intent_arrested(const struct intent *in, const char *text, const char **lang)
 {

@@ -569,6 +569,32 @@ static const struct {
 	{ "se pone violento cuando se entera", " pone ", " violento " },
 };
 
+/* Self-harm or distress beside a subject (s16-fixi): what is left to
+ * search (intent_crisis_rest()) keeps the subject, loses the words of
+ * feeling; attack: a distress_attack word is left. */
+static const struct {
+	const char	*text;
+	const char	*gone;
+	const char	*kept;
+	int		 attack;
+} crisis_rests[] = {
+	{ "my instagram was hacked and i want to kill myself", " kill ",
+	    " instagram ", 1 },
+	{ "me quiero morir, me hackearon todo", " morir ", " hackearon ",
+	    1 },
+	{ "je veux mourir, mon compte a été piraté", " mourir ", " compte ",
+	    1 },
+	{ "they hacked everything, i cant take it anymore", " take ",
+	    " everything ", 1 },
+	{ "on m'a piratée partout, je n'en peux plus", " peux ",
+	    " partout ", 1 },
+	{ "ya no puedo más, me hackearon el whatsapp", " puedo ",
+	    " whatsapp ", 1 },
+	{ "i want to die, my phone", " die ", " phone ", 0 },
+	{ "i feel suicidal, everyone on instagram hates me", " suicidal ",
+	    " instagram ", 0 },
+};
+
 /* Checks fn (intent_fear(), intent_distress()...) on each of the n
  * messages of v; what names it in the test's lines. */
 static void
@@ -622,6 +648,18 @@ test_cases(const struct intent *in)
 		CHECK(r != NULL && strstr(r, rests[i].gone) == NULL &&
 		    (rests[i].kept == NULL || strstr(r, rests[i].kept) != NULL),
 		    name);
+		free(r);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(crisis_rests); i++) {
+		int attack;
+		char *r = intent_crisis_rest(in, crisis_rests[i].text, &attack);
+		char name[160];
+
+		(void)util_snprintf(name, sizeof(name), "crisis rest of %s: %s",
+		    crisis_rests[i].text, r != NULL ? r : "(null)");
+		CHECK(r != NULL && strstr(r, crisis_rests[i].gone) == NULL &&
+		    strstr(r, crisis_rests[i].kept) != NULL &&
+		    attack == crisis_rests[i].attack, name);
 		free(r);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(arrests); i++) {
