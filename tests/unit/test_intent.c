@@ -611,6 +611,21 @@ check_said(const struct intent *in, const char *what,
 	}
 }
 
+/* Checks r (freed), what is left of text to search: never gone, always
+ * kept (when not NULL), and also set; what names it in the line. */
+static void
+check_rest(const char *what, const char *text, char *r, const char *gone,
+    const char *kept, int also)
+{
+	char name[160];
+
+	(void)util_snprintf(name, sizeof(name), "%s of %s: %s", what, text,
+	    r != NULL ? r : "(null)");
+	CHECK(r != NULL && strstr(r, gone) == NULL && (kept == NULL ||
+	    strstr(r, kept) != NULL) && also, name);
+	free(r);
+}
+
 static void
 test_cases(const struct intent *in)
 {
@@ -641,26 +656,17 @@ test_cases(const struct intent *in)
 	for (size_t i = 0; i < ARRAY_LEN(rests); i++) {
 		int topic;
 		char *r = intent_danger_rest(in, rests[i].text, &topic);
-		char name[160];
 
-		(void)util_snprintf(name, sizeof(name), "rest of %s: %s",
-		    rests[i].text, r != NULL ? r : "(null)");
-		CHECK(r != NULL && strstr(r, rests[i].gone) == NULL &&
-		    (rests[i].kept == NULL || strstr(r, rests[i].kept) != NULL),
-		    name);
-		free(r);
+		check_rest("rest", rests[i].text, r, rests[i].gone,
+		    rests[i].kept, 1);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(crisis_rests); i++) {
 		int attack;
 		char *r = intent_crisis_rest(in, crisis_rests[i].text, &attack);
-		char name[160];
 
-		(void)util_snprintf(name, sizeof(name), "crisis rest of %s: %s",
-		    crisis_rests[i].text, r != NULL ? r : "(null)");
-		CHECK(r != NULL && strstr(r, crisis_rests[i].gone) == NULL &&
-		    strstr(r, crisis_rests[i].kept) != NULL &&
-		    attack == crisis_rests[i].attack, name);
-		free(r);
+		check_rest("crisis rest", crisis_rests[i].text, r,
+		    crisis_rests[i].gone, crisis_rests[i].kept,
+		    attack == crisis_rests[i].attack);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(arrests); i++) {
 		char *r = intent_arrested_rest(in, arrests[i].text, 0, NULL);
