@@ -283,13 +283,13 @@ run_questions(const struct guide *g, const struct search *s, double min,
 				struct search_decision d;
 
 				(void)search_decide_why(hits, n, min, &d);
-				printf("  decision: bar %.3f%s%s%s%s%s p(page) "
+				printf("  decision: bar %.3f%s%s%s%s%s%s p(page) "
 				    "%.2f lead %.2f ask %.2f: %s\n", d.bar,
 				    d.vouched ? " vouched" : "", d.doubted ?
 				    " doubted" : "", d.picked ? " picked" : "",
 				    hits[0].prior_moved ? " moved" : "",
 				    d.exact ? " exact" : "",
-				    hits[0].page_p, hits[0].page_p -
+				    d.clear ? " clear" : "", hits[0].page_p, hits[0].page_p -
 				    hits[0].page_rival, hits[0].ask,
 				    d.refused ? d.refused : "an answer");
 			}

@@ -3,8 +3,12 @@
  * constants (src/search_tune.h), for scripts/fit-rank.py. Not part of
  * `make check`.
  *
- *   rank_eval [-t] [-d dfak_dir] top_srcdir
+ *   rank_eval [-t] [-b bar] [-B bar] [-d dfak_dir] top_srcdir
  *   rank_eval -p      the constants and their defaults, "name value" lines
+ *
+ * -b and -B decide at this bar (min_score) on replies/ and on the DFAK
+ * pages instead of the guide's own (search_min_score()): what a change
+ * does to the ranking alone, its bar held.
  *
  * Loads top_srcdir/replies (with its lexicon) and, with -d, the DFAK
  * pages (with replies' lexicon, refused if a page has keywords, as
@@ -19,7 +23,9 @@
  * line per set and fold,
  *
  *	set fold total top1 rank1 top3 answers wrong dash pages pageright page1
+ *	    dashn bar
  *
+ * (dashn: its "-" questions; bar: the min_score its guide was decided at),
  * then "end". Counted as test_quality and guide_dump -T count them
  * (labels.h: labels_judge()): top-1 (an ANSWER and right), rank-1, top-3;
  * "wrong", the confident wrong ones (an ANSWER on a wrong section, a
@@ -27,7 +33,9 @@
  * "dash" the confident outcomes (ANSWER or PAGE) to "-" questions alone
  * (the uncovered ones answered); "pages" the PAGE outcomes (search.h:
  * "this page, which part?"), "pageright" those on a page the label
- * names, "page1" top-1 or such a PAGE.
+ * names, "page1" top-1 or such a PAGE; "dashn" the "-" questions. And
+ * on stderr, per fold, the uncovered-answered rate (dash / dashn) of the
+ * replies/ sets and of the DFAK sets (issue 8: at most 5%).
  *
  * Which lines: by default the TUNE lines only (odd non-comment lines of
  * the sets with halves, "tune" lines of bench/dfak-questions.tsv, every
@@ -139,7 +147,7 @@ struct question {
 
 struct tally {
 	int	total, top1, rank1, top3, answers, wrong, dash;
-	int	pages, pageright, page1;
+	int	pages, pageright, page1, dashn;
 };
 
 static struct question *qs;
@@ -228,9 +236,17 @@ ask(const struct guide *g, const struct search *s, double min,
 	t->answers += o == SEARCH_ANSWER;
 	t->wrong += j.wrong;
 	t->dash += j.wrong && strcmp(q->expected, "-") == 0;
+	t->dashn += strcmp(q->expected, "-") == 0;
 	t->pages += j.page;
 	t->pageright += j.page_right;
 	t->page1 += j.page1;
+}
+
+/* n of total, in percent (0 of none). */
+static double
+pct(int n, int total)
+{
+	return total > 0 ? 100.0 * n / total : 0;
 }
 
 /* Sets the constants of one stdin line (after the defaults); -1 on a
@@ -269,26 +285,35 @@ apply(char *line, const double *defaults)
 	return 0;
 }
 
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: rank_eval [-pt] [-b bar] [-B bar] "
+	    "[-d dfak_dir] top_srcdir\n");
+	return 2;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *top, *dfak = NULL, *name;
 	char path[1024], line[LINE_MAX_];
+	double fixed = -1, fixedd = -1;
 	double defaults[PARAMS_MAX];
 	struct guide *g, *gd = NULL;
 	struct lexicon *lx;
 	int ch, test = 0, print = 0;
 	size_t i, nparams;
 
-	while ((ch = getopt(argc, argv, "ptd:")) != -1) {
+	while ((ch = getopt(argc, argv, "ptb:B:d:")) != -1) {
 		switch (ch) {
 		case 'p': print = 1; break;
 		case 't': test = 1; break;
+		case 'b': fixed = strtod(optarg, NULL); break;
+		case 'B': fixedd = strtod(optarg, NULL); break;
 		case 'd': dfak = optarg; break;
 		default:
-			fprintf(stderr, "usage: rank_eval [-t] [-d dfak_dir] "
-			    "top_srcdir\n");
-			return 2;
+			return usage();
 		}
 	}
 	for (nparams = 0; print && (name = search_tune_name(nparams)) !=
@@ -297,11 +322,8 @@ main(int argc, char **argv)
 			printf("%s %.9g\n", name, defaults[0]);
 	if (print)
 		return 0;
-	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: rank_eval [-t] [-d dfak_dir] "
-		    "top_srcdir\n");
-		return 2;
-	}
+	if (optind + 1 != argc)
+		return usage();
 	top = argv[optind];
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
@@ -338,6 +360,7 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		struct tally t[ARRAY_LEN(sets)][2];
+		int unc[2][2][2];	/* [dfak][fold]: answered, "-" lines */
 		struct search *s, *sd = NULL;
 		double min, mind = 0;
 		char *nl;
@@ -350,10 +373,10 @@ main(int argc, char **argv)
 		}
 		memset(t, 0, sizeof(t));
 		s = search_new_lex(g, lx);
-		min = search_min_score(s);
+		min = fixed > 0 ? fixed : search_min_score(s);
 		if (gd != NULL) {
 			sd = search_new_lex(gd, lx);
-			mind = search_min_score(sd);
+			mind = fixedd > 0 ? fixedd : search_min_score(sd);
 		}
 		for (i = 0; i < nqs; i++) {
 			const struct question *q = &qs[i];
@@ -363,18 +386,28 @@ main(int argc, char **argv)
 			else
 				ask(g, s, min, q, &t[q->set][q->fold]);
 		}
+		memset(unc, 0, sizeof(unc));
 		for (i = 0; i < ARRAY_LEN(sets); i++)
 			for (int f = 0; f < (test ? 1 : 2); f++) {
 				const struct tally *x = &t[i][f];
 
 				if (x->total == 0)
 					continue;
-				printf("%s %c %d %d %d %d %d %d %d %d %d %d\n",
-				    sets[i].name, test ? 'T' : "AB"[f],
+				printf("%s %c %d %d %d %d %d %d %d %d %d %d "
+				    "%d %.4f\n", sets[i].name, test ? 'T' : "AB"[f],
 				    x->total, x->top1, x->rank1, x->top3,
 				    x->answers, x->wrong, x->dash, x->pages,
-				    x->pageright, x->page1);
+				    x->pageright, x->page1, x->dashn,
+				    sets[i].dfak ? mind : min);
+				unc[sets[i].dfak][f][0] += x->dash;
+				unc[sets[i].dfak][f][1] += x->dashn;
 			}
+		for (int f = 0; f < (test ? 1 : 2); f++)
+			fprintf(stderr, "uncovered answered %c: replies %d/%d "
+			    "(%.1f%%), dfak %d/%d (%.1f%%)\n",
+			    test ? 'T' : "AB"[f], unc[0][f][0], unc[0][f][1],
+			    pct(unc[0][f][0], unc[0][f][1]), unc[1][f][0],
+			    unc[1][f][1], pct(unc[1][f][0], unc[1][f][1]));
 		printf("end\n");
 		search_free(s);
 		search_free(sd);

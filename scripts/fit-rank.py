@@ -122,7 +122,7 @@ class Evaluator:
                 break
             if line[0] == "error":
                 sys.exit("rank_eval: " + " ".join(line[1:]))
-            res[(line[0], line[1])] = [int(x) for x in line[2:]]
+            res[(line[0], line[1])] = [int(x) for x in line[2:12]]
         self.calls += 1
         self.cache[key] = res
         return res

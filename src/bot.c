@@ -109,6 +109,9 @@ struct person {
 	size_t		 more[BOT_NCLOSEST];
 	size_t		 nmore;
 	int		 listed;	/* the list is the last thing shown */
+	size_t		 offer;		/* the section offered after a
+					   check-in (crisis_after()): MORE
+					   reads it too; else GUIDE_NONE */
 	enum pending	 pending;
 	char		*consent_text;
 	int		 consent_cut;	/* consent_text is a long text cut */
@@ -502,6 +505,7 @@ person_get(struct bot *b, const char *jid, time_t now)
 	w = xcalloc(1, sizeof(*w));
 	w->jid = xstrdup(jid);
 	w->rfirst = GUIDE_NONE;
+	w->offer = GUIDE_NONE;
 	util_strlcpy(w->lang, b->cfg->guide.default_language,
 	    sizeof(w->lang));
 	w->last = now;
@@ -1506,6 +1510,7 @@ static int	starts_with(const char *, const char *, const char **);
 static void	keep_question(struct turn *, const char *);
 static void	cmd_more(struct turn *, const char *);
 static void	branch_list(struct turn *, size_t);
+static void	cmd_number(struct turn *, long);
 
 /* Is folded text the words of key, whole or as its first words? */
 static int
@@ -2369,6 +2374,12 @@ cmd_more(struct turn *t, const char *arg)
 	size_t sec;
 
 	(void)arg;
+	/* Right after the part offered beside a check-in, MORE reads it,
+	 * as its number does (crisis_after()). */
+	if (w->listed && w->nlisting == 1 && w->listing[0].index == w->offer) {
+		cmd_number(t, 1);
+		return;
+	}
 	if (w->reading) {
 		/* After a language switch, the section again from its start
 		 * in the new language. */
@@ -4058,6 +4069,73 @@ say_unclear(struct turn *t)
 		say_key(t, "unclear");
 }
 
+/*
+ * The last line after the check-in for self-harm or distress (its reply
+ * said) beside a digital subject (s16-fixi): the message without its
+ * words of feeling (intent_crisis_rest()) is searched when it holds two
+ * search words or an attack, and when the search is sure of a section
+ * (sure_of()), or its best hit is a plausible choice at the bar (CHOICES:
+ * the guide nearly answers), that section is offered by number, never
+ * shown: the check-in stays the whole reply (self_harm_offer, its
+ * source line; 1, YES or MORE reads it, as a list of one would). Else
+ * the way back to the problem, in their words (self_harm_after).
+ */
+static void
+crisis_after(struct turn *t, const char *text)
+{
+	struct bot *b = t->b;
+	struct person *w = t->who;
+	struct search_hit hits[BOT_NHITS];
+	enum search_outcome d;
+	const char *qlang = NULL;
+	char *rest, *f;
+	size_t n = 0, sec, words = 0;
+	int attack;
+	struct buf m;
+
+	rest = intent_crisis_rest(b->intent, text, &attack);
+	if (b->s != NULL && rest != NULL) {
+		if (w->lang_from == LANG_CHOSEN) {
+			f = fold_command(text);
+			qlang = question_lang(t, text, f);
+			free(f);
+		}
+		if (qlang == NULL)
+			qlang = w->lang;
+		if ((f = search_tokens(rest, qlang)) != NULL) {
+			words = count_words(f);
+			free(f);
+		}
+		/* One word that is no attack ("i want to die, my phone")
+		 * is no question: what happened is asked. */
+		if (words >= 2 || attack)
+			n = search_query(b->s, rest, qlang, hits, BOT_NHITS);
+	}
+	free(rest);
+	d = search_decide(hits, n, min_score(b));
+	if (n == 0 || !(sure_of(b, d, hits, n) || (d == SEARCH_CHOICES &&
+	    hits[0].score >= min_score(b) && choice_plausible(&hits[0]) &&
+	    !hits[0].off_subject && !search_hit_refused(&hits[0])))) {
+		say_key(t, "self_harm_after");
+		return;
+	}
+	hits_for_reader(b->g, w->lang, hits, 1);
+	sec = reader_section(t, hits[0].section);
+	if (section_text(b, sec)[0] == '\0') {
+		say_key(t, "self_harm_after");
+		return;
+	}
+	person_reset_reading(w);
+	listing_sections(w, &sec, 1);
+	w->offer = sec;
+	buf_init(&m);
+	add_line(t, &m, "self_harm_offer", NULL);
+	buf_adds(&m, "\n1) ");
+	add_source(t, &m, sec);
+	add_key(t, &m, "self_harm_offer_next", NULL);
+	say_buf(t, &m);
+}
+
 /* Words of a person (or of a helper talking as one). */
 static void
 person_text(struct turn *t, const char *text)
@@ -4248,7 +4326,7 @@ person_text(struct turn *t, const char *text)
 		/* "me quiero morir, me hackearon todo": the hack can wait,
 		 * and the way back to it is said. */
 		if (intent_digital(b->intent, text))
-			say_key(t, "self_harm_after");
+			crisis_after(t, text);
 		goto done;
 	}
 	/* After the danger reply, "what should I do", "que faire", "help":
@@ -4326,7 +4404,7 @@ person_text(struct turn *t, const char *text)
 			 * the check-in first, then the way back to the hack,
 			 * as after self-harm (s15-fixs). */
 			if (attack)
-				say_key(t, "self_harm_after");
+				crisis_after(t, text);
 		}
 		goto done;
 	}

@@ -1020,6 +1020,18 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 	return buf_detach(&b);
 }
 
+/* Blanks in w the words of feeling that name no subject: fear,
+ * distress, urgency, plea and filler. */
+static void
+blank_feelings(const struct intent *in, char *w)
+{
+	blank_all(in, L_FEAR, w, NULL);
+	blank_all(in, L_DISTRESS, w, NULL);
+	blank_all(in, L_URGENT, w, NULL);
+	blank_all(in, L_PLEA, w, NULL);
+	blank_all(in, L_FILLER, w, NULL);
+}
+
 /*
  * A feeling with no subject: a phrase of list l (fear_words,
  * distress_words) and nothing else but plea, filler and stop words, a
@@ -1040,11 +1052,7 @@ feeling_alone(const struct intent *in, enum list l, const char *text,
 	w = words_of(text);
 	blank_all(in, l, w, &found);
 	if (found != NULL) {
-		blank_all(in, L_FEAR, w, NULL);
-		blank_all(in, L_DISTRESS, w, NULL);
-		blank_all(in, L_URGENT, w, NULL);
-		blank_all(in, L_PLEA, w, NULL);
-		blank_all(in, L_FILLER, w, NULL);
+		blank_feelings(in, w);
 		/* Where it is felt is no subject for the guide ("I feel
 		 * unsafe at home", "j'ai peur chez moi"): a place of a
 		 * scene, or of fear_where. */
@@ -1138,6 +1146,26 @@ intent_digital(const struct intent *in, const char *text)
 	yes = rule_match(in, L_DIGITAL, w) != NULL;
 	free(w);
 	return yes;
+}
+
+char *
+intent_crisis_rest(const struct intent *in, const char *text, int *attack)
+{
+	char *w;
+
+	*attack = 0;
+	if (text == NULL)
+		return NULL;
+	w = words_of(text);
+	if (in == NULL)
+		return w;
+	/* "want to die" is blanked whole; the negations are no subject
+	 * either ("i don't want to die"). */
+	blank_matched(in, L_SELF, w);
+	blank_all(in, L_SELF_NOT, w, NULL);
+	blank_feelings(in, w);
+	*attack = rule_match(in, L_ATTACK, w) != NULL;
+	return w;
 }
 
 int

@@ -130,6 +130,15 @@ int intent_distress(const struct intent *i, const char *text,
  * intent_danger(). */
 int intent_distress_attack(const struct intent *i, const char *text,
     const char **lang);
+/* The words of text (folded, as intent_danger_rest() gives them) without
+ * those of self-harm, distress, fear, urgency, plea and filler: the
+ * subject beside a check-in ("my instagram was hacked and i want to
+ * die": "my instagram was hacked and"), for the search. *attack gets 1
+ * if a distress_attack word is left ("hacked", "me hackearon"): the
+ * subject is something done to the writer, a question even in one
+ * word. New string; caller frees. */
+char *intent_crisis_rest(const struct intent *i, const char *text,
+    int *attack);
 /* 1 if text only says it is urgent (urgent_words: "urgent", "ayuda
  * urgente", "c'est urgent"), with nothing else but what intent_fear()
  * allows beside it. *lang as for intent_danger(). */

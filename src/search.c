@@ -66,7 +66,15 @@ static struct {
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
+	double	w_case, w_case_named;
 } rank_params = {
+	.w_case = 0.8,		/* a lone branch of a page without asks
+				   ("When you are suffering from a Website
+				   Defacement") for a question that does
+				   not name its case (lone_cases(),
+				   section_case())... */
+	.w_case_named = 1.3,	/* ...and for one that names it (not when
+				   the question asks what a word means) */
 	.w_prevent_past = 0.6,	/* a preventive section (section.prevent:
 				   "Before you cross a border") for a
 				   question that says it happened already
@@ -271,6 +279,8 @@ static struct {
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
 #define W_PREVENT_PAST	(rank_params.w_prevent_past)
 #define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
+#define W_CASE		(rank_params.w_case)
+#define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -623,6 +633,9 @@ struct search {
 	struct strtab		 bkinds;	/* lang + folded item of a
 						   branch key -> its bits
 						   (bkinds_build()) */
+	struct strtab		 addrw;		/* folded [you], [you.polite]
+						   item -> ADDR_* bits
+						   (addrw_build()) */
 	struct dlink		*dlinks;
 	size_t			 ndlinks;
 	struct strtab		 stems;		/* lang + word -> stem cache */
@@ -642,6 +655,9 @@ struct search {
 	 * too), matched in questions only (query_expressions()). */
 	struct lxterm		*lxx;
 	size_t			 nlxx;
+	struct strtab		 lxxfirst;	/* lxlang + first word of an
+						   expression: the last one,
+						   lxterm.next the others */
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
@@ -662,12 +678,18 @@ struct search {
 						   a person's question */
 	uint32_t		*pair;		/* per section: the other
 						   branch, or NONE */
-	uint32_t		*chg;		/* (section, term) pairs: the
-						   words of a change branch's
-						   own heading, or of a lone
-						   branch's keywords
+	uint32_t		*chg;		/* terms, grouped by section:
+						   the words of a change
+						   branch's own heading, or of
+						   a lone branch's keywords
 						   (change_words()) */
-	size_t			 nchg;
+	uint32_t		*chgoff;	/* per section and one more:
+						   its first term in chg */
+	uint32_t		*cases;		/* (section, term) pairs: the
+						   concepts that name a lone
+						   branch's case
+						   (lone_cases()) */
+	size_t			 ncases;
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -962,9 +984,66 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 }
 
 /*
+ * The stem of folded word w (n bytes, under WORD_MAX) in language li, which
+ * has a stemmer, at query time: stem_run()'s, but read from the index's
+ * stem cache (stem_word()) when the index stemmed w too, which saves the
+ * stemmer most of a question's words. The cache is filled while building
+ * only and a word's stem never changes, so nothing invalidates it; an
+ * entry of WORD_MAX - 1 bytes may be cut short there, and is stemmed
+ * again. Into buf (STEM_BUF bytes) or borrowed from s; NULL if the
+ * stemmer fails.
+ */
+static const char *
+stem_query(const struct search *s, uint8_t li, const char *w, size_t n,
+    char *buf, size_t *sl)
+{
+	char key[WORD_MAX + 1];
+	const struct stent *e;
+	size_t len;
+
+	key[0] = (char)li;
+	memcpy(key + 1, w, n);
+	if ((e = strtab_find(&s->stems, key, n + 1)) != NULL &&
+	    (len = (unsigned char)s->stemarena.s[e->val]) < WORD_MAX - 1) {
+		*sl = len;
+		return s->stemarena.s + e->val + 1;
+	}
+	return stem_run(s->langs[li].stemmer, s->langs[li].code, w, n, buf,
+	    sl);
+}
+
+/* Lexicon language l's index language (-1: none), when both have a
+ * stemmer (stemmer_new() of the same code), for lx_stem(). */
+static int
+lx_index_lang(const struct search *s, const struct lxlang *l)
+{
+	int li;
+
+	if (l->stemmer == NULL || (li = find_lang(s, l->code)) < 0 ||
+	    s->langs[li].stemmer == NULL)
+		return -1;
+	return li;
+}
+
+/* The stem of folded word w (n bytes, under WORD_MAX) in lexicon language
+ * l, whose lx_index_lang() is qi, outside the build's stem_word(): through
+ * stem_query() when qi is an index language, else Snowball's into buf
+ * (STEM_BUF bytes). NULL when l has no stemmer or it fails. */
+static const char *
+lx_stem(const struct search *s, const struct lxlang *l, int qi,
+    const char *w, size_t n, char *buf, size_t *sl)
+{
+	if (qi >= 0)
+		return stem_query(s, (uint8_t)qi, w, n, buf, sl);
+	if (l->stemmer == NULL)
+		return NULL;
+	return stem_run(l->stemmer, l->code, w, n, buf, sl);
+}
+
+/*
  * The stem of folded word w (n bytes, under WORD_MAX) in index language li
  * as the index keys it: through build's stem cache while building (build:
- * the search being built), else stemmed here into buf (STEM_BUF bytes);
+ * the search being built), else stem_query()'s into buf (STEM_BUF bytes);
  * the word itself when li has no stemmer or it fails; at most WORD_MAX - 1
  * bytes. The one rule for the page prior's words and the not-asks', at
  * build and at query time.
@@ -978,8 +1057,7 @@ stem_key(const struct search *s, struct search *build, uint8_t li,
 	if (build != NULL)
 		return stem_word(build, li, w, n, sl);
 	if (s->langs[li].stemmer != NULL)
-		st = stem_run(s->langs[li].stemmer, s->langs[li].code, w, n,
-		    buf, sl);
+		st = stem_query(s, li, w, n, buf, sl);
 	if (st == NULL) {
 		st = w;
 		*sl = n;
@@ -1257,6 +1335,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->lxx = xcalloc(nt + 1, sizeof(*s->lxx));
 	buf_init(&s->lxarena);
 	strtab_init(&s->lxfirst, nt + 16);
+	strtab_init(&s->lxxfirst, 64);
 	for (i = 0; i < nt; i++) {
 		const char *code = lexicon_term_lang(lx, i);
 		const char *text = lexicon_term_text(lx, i);
@@ -1298,13 +1377,16 @@ lx_compile(struct search *s, const struct lexicon *lx)
 			buf_addc(&s->lxarena, (char)c.n[k]);
 			buf_add(&s->lxarena, c.words[k], c.n[k]);
 		}
+		key[0] = (char)li;
+		memcpy(key + 1, c.words[0], c.n[0]);
 		if (expr) {
-			t->next = NONE;
+			e = strtab_add(&s->lxxfirst, key, (size_t)c.n[0] + 1,
+			    (uint32_t)s->nlxx, &isnew);
+			t->next = isnew ? NONE : e->val;
+			e->val = (uint32_t)s->nlxx;
 			s->nlxx++;
 			continue;
 		}
-		key[0] = (char)li;
-		memcpy(key + 1, c.words[0], c.n[0]);
 		e = strtab_add(&s->lxfirst, key, (size_t)c.n[0] + 1,
 		    (uint32_t)s->nlxt, &isnew);
 		t->next = isnew ? NONE : e->val;
@@ -1410,7 +1492,9 @@ builder_concept(void *arg, uint32_t concept, size_t from, size_t to)
 		b->subj_head |= bit;
 }
 
-static const char *addressing_word(const char *f, size_t flen, size_t *n);
+static void addrw_build(struct search *s);
+static const char *addressing_word(const struct search *s, const char *f,
+    size_t flen, size_t *n);
 
 static void
 index_field(struct builder *b, const char *text, enum field field,
@@ -1441,7 +1525,7 @@ index_field(struct builder *b, const char *text, enum field field,
 	if (field == F_ASKS && b->s->caddr != NONE && b->seq.n > 0) {
 		size_t an;
 
-		if (addressing_word(f, flen, &an) != NULL)
+		if (addressing_word(b->s, f, flen, &an) != NULL)
 			builder_concept(b, b->s->caddr, 0, 0);
 	}
 	free(f);
@@ -1661,6 +1745,34 @@ branch_kinds(const struct search *s, int li, const char *lang,
 	return r;
 }
 
+/* Adds language lang's items of key to t, folded as the language files
+ * fold them, after byte pre when pre >= 0 (an index language): bit goes
+ * into each item's bits. */
+static void
+items_add(struct strtab *t, const char *lang, const char *key, int pre,
+    unsigned bit)
+{
+	const char *const *w;
+	size_t n, off = pre >= 0;
+
+	w = lang_items(lang, key, &n);
+	for (size_t k = 0; w != NULL && k < n; k++) {
+		char *f, *item;
+		size_t fl;
+		struct stent *e;
+		int isnew;
+
+		f = lang_fold_alloc(w[k], strlen(w[k]), &fl);
+		item = xmalloc(fl + 1);
+		item[0] = (char)pre;
+		memcpy(item + off, f, fl);
+		e = strtab_add(t, item, fl + off, bit, &isnew);
+		e->val |= bit;
+		free(item);
+		free(f);
+	}
+}
+
 /* Each index language's items of branch_keys, folded as the language
  * files fold them (index language byte + item -> bits): text_branch()
  * looks a word up once, not once a key. */
@@ -1669,29 +1781,9 @@ bkinds_build(struct search *s)
 {
 	strtab_init(&s->bkinds, 256);
 	for (size_t li = 0; li < s->nlangs; li++)
-		for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++) {
-			const char *const *w;
-			size_t n;
-
-			w = lang_items(s->langs[li].code, branch_keys[j].key,
-			    &n);
-			for (size_t k = 0; w != NULL && k < n; k++) {
-				char *f, *key;
-				size_t fl;
-				struct stent *e;
-				int isnew;
-
-				f = lang_fold_alloc(w[k], strlen(w[k]), &fl);
-				key = xmalloc(fl + 1);
-				key[0] = (char)li;
-				memcpy(key + 1, f, fl);
-				e = strtab_add(&s->bkinds, key, fl + 1,
-				    branch_keys[j].bit, &isnew);
-				e->val |= branch_keys[j].bit;
-				free(key);
-				free(f);
-			}
-		}
+		for (size_t j = 0; j < ARRAY_LEN(branch_keys); j++)
+			items_add(&s->bkinds, s->langs[li].code,
+			    branch_keys[j].key, (int)li, branch_keys[j].bit);
 }
 
 /* What a text's words say (BRANCH_* and ASK_* bits) in language lang:
@@ -1865,30 +1957,51 @@ branches_build(struct search *s)
  * sections have none, and a heading's other words, "site" of "Quand vous
  * êtes victime d'un défacement de site internet", are no case): a
  * question that names them only where a negation reaches them denies its
- * condition (lone_denied()).
+ * condition (lone_denied()). Is posting p such a word of its section?
  */
+static int
+change_word(const struct search *s, const struct posting *p)
+{
+	if (p->title)
+		return 0;
+	if (s->pair[p->sec] == NONE)
+		return p->kw && (s->branch[p->sec] & BRANCH_IF);
+	return p->own && !(s->branch[p->sec] & BRANCH_STAY);
+}
+
+/* Every section's change words (change_word()), grouped by section (a
+ * counting sort): hits_branch() reads one section's for each touched
+ * branch, and a scan of every section's pairs there cost a fifth of a
+ * query. */
 static void
 change_words(struct search *s)
 {
-	size_t cap = 0;
+	uint32_t *next;
+	size_t sec;
 
+	s->chgoff = xcalloc(s->nsec + 1, sizeof(*s->chgoff));
 	for (size_t t = 0; t < s->nterms; t++)
 		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
 			const struct posting *p =
 			    &s->posts[s->terms[t].post + k];
 
-			if (p->title || (s->pair[p->sec] == NONE ?
-			    !p->kw || !(s->branch[p->sec] & BRANCH_IF) :
-			    !p->own || (s->branch[p->sec] & BRANCH_STAY)))
-				continue;
-			if (s->nchg + 2 > cap) {
-				cap = cap ? cap * 2 : 64;
-				s->chg = xrealloc(s->chg, cap *
-				    sizeof(*s->chg));
-			}
-			s->chg[s->nchg++] = p->sec;
-			s->chg[s->nchg++] = (uint32_t)t;
+			if (change_word(s, p))
+				s->chgoff[p->sec + 1]++;
 		}
+	for (sec = 0; sec < s->nsec; sec++)
+		s->chgoff[sec + 1] += s->chgoff[sec];
+	s->chg = xcalloc(s->chgoff[s->nsec] + 1, sizeof(*s->chg));
+	next = xcalloc(s->nsec + 1, sizeof(*next));
+	memcpy(next, s->chgoff, s->nsec * sizeof(*next));
+	for (size_t t = 0; t < s->nterms; t++)
+		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+			const struct posting *p =
+			    &s->posts[s->terms[t].post + k];
+
+			if (change_word(s, p))
+				s->chg[next[p->sec]++] = (uint32_t)t;
+		}
+	free(next);
 }
 
 /* Does the question (query_run()'s matches) name a word of change
@@ -1898,10 +2011,9 @@ change_words(struct search *s)
 static int
 says_change(const struct search *s, uint32_t sec)
 {
-	for (size_t i = 0; i < s->nchg; i += 2)
-		if (s->chg[i] == sec &&
-		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen &&
-		    s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
+	for (uint32_t i = s->chgoff[sec]; i < s->chgoff[sec + 1]; i++)
+		if (s->scr->tmark[s->chg[i]] == s->scr->qgen &&
+		    s->scr->tnegm[s->chg[i]] != s->scr->qgen)
 			return 1;
 	return 0;
 }
@@ -1916,14 +2028,69 @@ lone_denied(const struct search *s, uint32_t sec)
 {
 	int named = 0;
 
-	for (size_t i = 0; i < s->nchg; i += 2)
-		if (s->chg[i] == sec &&
-		    s->scr->tmark[s->chg[i + 1]] == s->scr->qgen) {
-			if (s->scr->tnegm[s->chg[i + 1]] != s->scr->qgen)
+	for (uint32_t i = s->chgoff[sec]; i < s->chgoff[sec + 1]; i++)
+		if (s->scr->tmark[s->chg[i]] == s->scr->qgen) {
+			if (s->scr->tnegm[s->chg[i]] != s->scr->qgen)
 				return 0;
 			named = 1;
 		}
 	return named;
+}
+
+/* Is sec a lone branch (BRANCH_IF, no pair) with another conditional
+ * section at its level on its page: one of a step's alternatives? */
+static int
+lone_alternative(const struct search *s, size_t sec)
+{
+	size_t page = guide_section_page(s->g, sec);
+	size_t first = guide_page_first_section(s->g, page);
+
+	if (!(s->branch[sec] & BRANCH_IF) || s->pair[sec] != NONE)
+		return 0;
+	for (size_t j = first; j < first + guide_page_nsections(s->g, page);
+	    j++)
+		if (j != sec && (s->branch[j] & BRANCH_IF) &&
+		    guide_section_level(s->g, j) ==
+		    guide_section_level(s->g, sec))
+			return 1;
+	return 0;
+}
+
+/*
+ * The case of a lone branch that is one of a step's alternatives
+ * (lone_alternative(): "When you are suffering from a Denial of Service
+ * attack", "When you are suffering from a Website Defacement", two steps
+ * of one page) is what the specific lexicon concepts of its own heading
+ * name ([ddos], [defacement]; not a weak, subject or name concept: "site"
+ * of "Quand vous êtes victime d'un défacement de site internet" says
+ * which page, not which case). Only on pages without asks: asks say which
+ * questions a branch answers, better than a concept of its heading does
+ * (section_case()).
+ */
+static void
+lone_cases(struct search *s, const struct builder *b)
+{
+	const struct guide *g = s->g;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < b->ntp; i++) {
+		const struct tpost *tp = &b->tp[i];
+		size_t page = guide_section_page(g, tp->sec);
+
+		if (!tp->own || tp->concept == NONE ||
+		    s->cweak[tp->concept] || s->csubj[tp->concept] ||
+		    s->cname[tp->concept] ||
+		    guide_section_asks(g, tp->sec)[0] != '\0' ||
+		    guide_page_asks(g, page)[0] != '\0' ||
+		    !lone_alternative(s, tp->sec))
+			continue;
+		if (s->ncases + 2 > cap) {
+			cap = cap ? cap * 2 : 16;
+			s->cases = xrealloc(s->cases, cap * sizeof(*s->cases));
+		}
+		s->cases[s->ncases++] = tp->sec;
+		s->cases[s->ncases++] = tp->term;
+	}
 }
 
 /*
@@ -2097,6 +2264,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
+	addrw_build(s);
 	buf_init(&s->stemarena);
 	s->lxstar = -1;
 	s->caddr = NONE;
@@ -2155,6 +2323,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	wseq_release(&b.seq);
 	free(b.seqtp);
 	branches_build(s);
+	lone_cases(s, &b);
 	/* A borrowed parent's body is not indexed (W_BORROWED): its own
 	 * heading's subjects, and its lender's text's, which it shows. */
 	for (i = 0; i < s->nsec; i++)
@@ -2371,6 +2540,8 @@ search_free(struct search *s)
 	strtab_release(&s->dels);
 	strtab_release(&s->known);
 	strtab_release(&s->bkinds);
+	if (s->addrw.slots != NULL)
+		strtab_release(&s->addrw);
 	strtab_release(&s->stems);
 	buf_release(&s->stemarena);
 	free(s->terms);
@@ -2386,6 +2557,8 @@ search_free(struct search *s)
 	free(s->branch);
 	free(s->pair);
 	free(s->chg);
+	free(s->cases);
+	free(s->chgoff);
 	free(s->secpage);
 	free(s->pagetopic);
 	free(s->asks);
@@ -2415,6 +2588,8 @@ search_free(struct search *s)
 	buf_release(&s->lxarena);
 	if (s->lxfirst.slots != NULL)
 		strtab_release(&s->lxfirst);
+	if (s->lxxfirst.slots != NULL)
+		strtab_release(&s->lxxfirst);
 	if (s->scr != NULL) {
 		free(s->scr->acc);
 		free(s->scr->best);
@@ -2503,6 +2678,8 @@ static uint32_t exact_section(const struct search *s, const char *text,
 static void hits_exact(struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
+    unsigned q);
+static double section_case(const struct search *s, size_t sec,
     unsigned q);
 static void hits_router(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits,
@@ -2652,6 +2829,7 @@ query_concepts(const struct search *s, struct qwords *q,
 {
 	struct wseq raw, st;
 	size_t li, p;
+	int ci, qi;
 
 	memset(&raw, 0, sizeof(raw));
 	memset(&st, 0, sizeof(st));
@@ -2667,19 +2845,19 @@ query_concepts(const struct search *s, struct qwords *q,
 			continue;
 		}
 		wseq_reset(&st);
+		ci = cache ? find_lang(cache, l->code) : -1;
+		qi = lx_index_lang(s, l);
 		for (p = 0; p < q->nseq; p++) {
 			const char *w = q->w[q->seq[p]];
 			size_t n = q->n[q->seq[p]];
 			char buf[STEM_BUF];
 			const char *x = NULL;
 			size_t xl = 0;
-			int ci = cache ? find_lang(cache, l->code) : -1;
 
 			if (ci >= 0)
 				x = stem_word(cache, (uint8_t)ci, w, n, &xl);
-			else if (l->stemmer != NULL)
-				x = stem_run(l->stemmer, l->code, w, n, buf,
-				    &xl);
+			else
+				x = lx_stem(s, l, qi, w, n, buf, &xl);
 			if (x != NULL)
 				wseq_add(&st, w, n, x, xl);
 			else
@@ -2757,6 +2935,51 @@ query_claim(const struct search *s, struct qwords *q, const char *w,
 	return 1;
 }
 
+/* Most expressions a question's first words can start (xcand()). */
+#define XCAND_MAX	256
+
+/*
+ * The expressions of lexicon language li whose first word is one of the
+ * question's n stems st (through s->lxxfirst), ascending, each once, into
+ * cand (XCAND_MAX); their number, or -1 when there are more: the caller
+ * then tries them all. Only these can match, and query_expressions()
+ * claims in the order of a scan over every expression.
+ */
+static long
+xcand(const struct search *s, size_t li, char st[][WORD_MAX],
+    const uint8_t *sn, size_t n, uint32_t *cand)
+{
+	char key[WORD_MAX + 1];
+	size_t nc = 0, p, i, j;
+
+	for (p = 0; p < n; p++) {
+		const struct stent *e;
+
+		key[0] = (char)li;
+		memcpy(key + 1, st[p], sn[p]);
+		if ((e = strtab_find(&s->lxxfirst, key, (size_t)sn[p] + 1)) ==
+		    NULL)
+			continue;
+		for (uint32_t t = e->val; t != NONE; t = s->lxx[t].next) {
+			if (nc == XCAND_MAX)
+				return -1;
+			cand[nc++] = t;
+		}
+	}
+	/* Insertion sort, then the duplicates out. */
+	for (i = 1; i < nc; i++) {
+		uint32_t v = cand[i];
+
+		for (j = i; j > 0 && cand[j - 1] > v; j--)
+			cand[j] = cand[j - 1];
+		cand[j] = v;
+	}
+	for (i = j = 0; i < nc; i++)
+		if (j == 0 || cand[j - 1] != cand[i])
+			cand[j++] = cand[i];
+	return (long)j;
+}
+
 static void
 query_expressions(const struct search *s, struct qwords *q, const char *f,
     size_t flen)
@@ -2764,7 +2987,10 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 	struct xwords x;
 	char st[QSEQ_MAX][WORD_MAX];
 	uint8_t sn[QSEQ_MAX];
-	size_t li, p, t, k;
+	uint32_t cand[XCAND_MAX];
+	size_t li, p, t, k, c;
+	long nc;
+	int qi;
 
 	x.count = 0;
 	expr_split(f, flen, 1, xwords_add, &x);
@@ -2776,14 +3002,13 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 		if (t == s->nlxx)
 			continue;
 		q->lxl = (int)li;
+		qi = lx_index_lang(s, l);
 		for (p = 0; p < x.count; p++) {
 			char buf[STEM_BUF];
-			const char *w = x.w[p], *y = NULL;
+			const char *w = x.w[p], *y;
 			size_t n = x.n[p], yl = 0;
 
-			if (l->stemmer != NULL)
-				y = stem_run(l->stemmer, l->code, w, n, buf,
-				    &yl);
+			y = lx_stem(s, l, qi, w, n, buf, &yl);
 			if (y != NULL) {
 				w = y;
 				n = yl < WORD_MAX ? yl : WORD_MAX - 1;
@@ -2791,9 +3016,12 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 			memcpy(st[p], w, n);
 			sn[p] = (uint8_t)n;
 		}
-		for (t = 0; t < s->nlxx; t++) {
-			const struct lxterm *tm = &s->lxx[t];
+		nc = xcand(s, li, st, sn, x.count, cand);
+		for (c = 0; c < (nc < 0 ? s->nlxx : (size_t)nc); c++) {
+			const struct lxterm *tm;
 
+			t = nc < 0 ? c : cand[c];
+			tm = &s->lxx[t];
 			if (tm->lang != li)
 				continue;
 			for (p = 0; p + tm->nwords <= x.count; p++) {
@@ -2841,30 +3069,69 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 static uint32_t lookup(const struct search *s, uint8_t li, const char *w,
     size_t n);
 
+/* What a word is to addressing_word(): a [you] word, a [you.polite]
+ * one. */
+#define ADDR_YOU	1
+#define ADDR_POLITE	2
+
+/* Every loaded language's [you] and [you.polite] items, folded (item ->
+ * ADDR_* bits): addressing_word() looks a word up once, not once a key
+ * and a language (lang_match(): a seventh of an index with the lexicon).
+ * The language files are loaded before any index is built, and never
+ * again. */
+static void
+addrw_build(struct search *s)
+{
+	const struct lang_row *r;
+
+	strtab_init(&s->addrw, 64);
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL; i++) {
+		items_add(&s->addrw, r->code, "you", -1, ADDR_YOU);
+		items_add(&s->addrw, r->code, "you.polite", -1, ADDR_POLITE);
+	}
+}
+
+/* The ADDR_* bits of folded word w (n bytes): from s->addrw, or from the
+ * language files without an index (s NULL: search_tokens()). */
+static unsigned
+addr_kinds(const struct search *s, const char *w, size_t n)
+{
+	const struct stent *e;
+
+	if (s == NULL)
+		return (lang_match("you", w, n, NULL) ? ADDR_YOU : 0) |
+		    (lang_match("you.polite", w, n, NULL) ? ADDR_POLITE : 0);
+	e = strtab_find(&s->addrw, w, n);
+	return e != NULL ? e->val : 0;
+}
+
 /* Finds the first word of folded text f that addresses the bot (the [you]
  * words of lang/: "your", "ton", "tu"; words as word_byte() reads them:
  * "you're" is one); its length in *n, or NULL. A [you] word right after
  * a [you.polite] one ("can you", "pouvez-vous", "puede usted") is
- * politeness, not the bot: "can you help me with signal" is about Signal. */
+ * politeness, not the bot: "can you help me with signal" is about Signal.
+ * s: the index, for addr_kinds(), or NULL. */
 static const char *
-addressing_word(const char *f, size_t flen, size_t *n)
+addressing_word(const struct search *s, const char *f, size_t flen,
+    size_t *n)
 {
 	size_t i = 0;
 	int polite = 0;
 
 	while (i < flen) {
 		size_t j;
+		unsigned k;
 
 		while (i < flen && !word_byte(f[i]))
 			i++;
 		for (j = i; j < flen && word_byte(f[j]); j++)
 			;
-		if (j > i && !polite && lang_match("you", f + i, j - i,
-		    NULL)) {
+		k = j > i ? addr_kinds(s, f + i, j - i) : 0;
+		if (!polite && (k & ADDR_YOU)) {
 			*n = j - i;
 			return f + i;
 		}
-		polite = j > i && lang_match("you.polite", f + i, j - i, NULL);
+		polite = (k & ADDR_POLITE) != 0;
 		i = j;
 	}
 	return NULL;
@@ -2893,7 +3160,7 @@ query_addressed(const struct search *s, struct qwords *q, const char *f,
 
 	if (s->lx == NULL || s->caddr == NONE || s->calibrating ||
 	    q->count == 0 || q->count == QWORDS_MAX || q->nseq == QSEQ_MAX ||
-	    (w = addressing_word(f, flen, &n)) == NULL || n >= WORD_MAX)
+	    (w = addressing_word(s, f, flen, &n)) == NULL || n >= WORD_MAX)
 		return;
 	if ((tn = concept_token(s, s->caddr, tok)) == 0)
 		return;
@@ -3724,9 +3991,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 				sc->gen = 1;
 			}
 			if (s->langs[li].stemmer != NULL) {
-				st = stem_run(s->langs[li].stemmer,
-				    s->langs[li].code, q.w[i], (size_t)q.n[i],
-				    buf, &sl);
+				st = stem_query(s, (uint8_t)li, q.w[i],
+				    (size_t)q.n[i], buf, &sl);
 				if (st == NULL)
 					continue;
 			} else {
@@ -3877,6 +4143,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 			plain *= tense;
 			local *= tense;
 		}
+		if ((tense = section_case(s, sec, qbranch)) != 1) {
+			score *= tense;
+			plain *= tense;
+			local *= tense;
+		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
 		if (nhits == max) {
@@ -4018,6 +4289,33 @@ section_tense(const struct search *s, size_t sec, unsigned q)
 		return 1;
 	return (q & ASK_BEFORE) ? W_PREVENT_BEFORE :
 	    (q & ASK_HAPPENED) ? W_PREVENT_PAST : 1;
+}
+
+/*
+ * A lone branch is the step for its case (lone_cases()): when the
+ * question names that case (the concept of one of its heading's words),
+ * it scores W_CASE_NAMED of itself, above the page's other steps whose
+ * words the question shares ("nos están tirando la página con un ataque
+ * ddos": the DoS step, not the defacement one whose heading says
+ * "página"); when it does not, W_CASE ("notre site web est en panne":
+ * neither step, the diagnosis). A question that asks what a word means
+ * (ask.define) wants the word's definition, not a step: never raised.
+ * Page text (decide_calibrate()) asks nothing: 1.
+ */
+static double
+section_case(const struct search *s, size_t sec, unsigned q)
+{
+	int has = 0;
+
+	if (s->calibrating)
+		return 1;
+	for (size_t i = 0; i < s->ncases; i += 2)
+		if (s->cases[i] == sec) {
+			if (s->scr->tmark[s->cases[i + 1]] == s->scr->qgen)
+				return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
+			has = 1;
+		}
+	return has ? W_CASE : 1;
 }
 
 /* Swaps two sections' evidence (every accumulator query_run() scores). */
@@ -4974,6 +5272,27 @@ hit_about(const struct search_hit *hit)
 	    !hit->key_mention;
 }
 
+/*
+ * Do the question's words the guide never uses (search_hit.unknown) say
+ * its subject is one the guide lacks (not asked of a long question)?
+ * Much of the question is such words and hit covers little of it
+ * (SEARCH_UNKNOWN_MAX, _COVERAGE); or a short question has some of its
+ * weight in them and hit leaves a third of its words or more unmatched:
+ * the unmatched words are its subject ("necesito abogado para una
+ * demanda laboral", "se me mojó el celular y no prende";
+ * SEARCH_UNKNOWN_WORDS, _SOME, _MATCHED).
+ */
+static int
+hit_unknown(const struct search_hit *hit)
+{
+	if (hit->unknown >= SEARCH_UNKNOWN_MAX &&
+	    hit->coverage < SEARCH_UNKNOWN_COVERAGE)
+		return 1;
+	return hit->words <= SEARCH_UNKNOWN_WORDS &&
+	    hit->unknown >= SEARCH_UNKNOWN_SOME &&
+	    (double)hit->matched <= SEARCH_UNKNOWN_MATCHED * (double)hit->words;
+}
+
 /* search_is_answer(), with the coverage floor of a long question
  * (SEARCH_LONG_COVERAGE, and no unknown-words or aside test) when long is
  * set. */
@@ -4983,10 +5302,7 @@ hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
 	if (hit == NULL || hit->score < min_score || hit->coverage <
 	    (long_q ? SEARCH_LONG_COVERAGE : SEARCH_MIN_COVERAGE_ANY))
 		return 0;
-	/* Much of the question is words the guide never uses, and the hit
-	 * covers little of it: most likely a subject the guide lacks. */
-	if (!long_q && hit->unknown >= SEARCH_UNKNOWN_MAX &&
-	    hit->coverage < SEARCH_UNKNOWN_COVERAGE)
+	if (!long_q && hit_unknown(hit))
 		return 0;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
@@ -5553,7 +5869,9 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
  * PAGE_OTHER of it; else choices) and so is its section
  * (section_unclear(); else the page). A section that stands out on a
  * page that fits (section_clear()) is an answer whatever r or
- * section_unclear() say (*clear set).
+ * section_unclear() say (*clear set), but for the unknown-words tests
+ * (hit_unknown(): a subject the guide lacks, which a clear section does
+ * not answer; s16-unc).
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
  * A page that carries none of the question's topics (page_off_topic())
@@ -5578,7 +5896,8 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		page = 0;
 	} else if (r == NULL)
 		r = section_unclear(hits, n, bar);
-	if (r != NULL && section_clear(hits, n, bar)) {
+	if (r != NULL && section_clear(hits, n, bar) &&
+	    (is_long(&hits[0]) || !hit_unknown(&hits[0]))) {
 		r = NULL;
 		*clear = 1;
 	}
@@ -5787,8 +6106,12 @@ search_prior_effect(const struct search_hit *hits, size_t n,
 
 #define CALIB_PASSAGE	60	/* bytes of a passage: a question's words */
 #define CALIB_PER_SEC	3	/* passages of a section, evenly spaced */
-#define CALIB_MAX	1536	/* passages asked at most (a stride beyond) */
+#define CALIB_MAX	6144	/* passages asked at most: beyond, each is
+				   kept or not by a hash of its own text */
 #define CALIB_MIN	60	/* fewer: the guide is too small to tell */
+#define CALIB_BAND	50	/* percent of the near misses left out at
+				   each end; the bar is the rest's mean
+				   (50: the median) */
 
 static int
 cmp_double(const void *a, const void *b)
@@ -5826,17 +6149,21 @@ calib_passage(const char *text, size_t len, size_t k, char *q, size_t qsize)
  * The guide's own answer bar, measured once when the index is built and
  * with no labels: passages of its sections' text asked as questions (in
  * their language), and the best score a section other than the passage's
- * own gets on each. Its median is how high a near miss scores in this
- * guide: a guide whose pages share much vocabulary, or whose words a
- * question meets more often, scores everything higher. -1 when the guide
- * has too few passages to tell.
+ * own gets on each. Their median (the mean of the middle of them, were
+ * CALIB_BAND under 50) is how high a near miss scores in this guide: a
+ * guide whose pages share much vocabulary, or whose words a question
+ * meets more often, scores everything higher. Every passage is asked;
+ * past CALIB_MAX, each is kept or not by a hash of its own text, so that
+ * an edit elsewhere, or one section more, never draws another sample.
+ * -1 when the guide has too few passages to tell.
  */
 static void
 decide_calibrate(struct search *s)
 {
 	struct search_hit hits[2];
-	double *near;
-	size_t n = 0, total = 0, stride;
+	double *near, sum = 0;
+	size_t n = 0, total = 0, lo, hi;
+	uint32_t keep = UINT32_MAX;
 	char q[CALIB_PASSAGE * 2];
 
 	s->bar = -1;
@@ -5848,9 +6175,11 @@ decide_calibrate(struct search *s)
 		s->calibrating = 0;
 		return;
 	}
-	stride = total * CALIB_PER_SEC / CALIB_MAX + 1;
+	if (total * CALIB_PER_SEC > CALIB_MAX)
+		keep = (uint32_t)((double)UINT32_MAX * CALIB_MAX /
+		    (total * CALIB_PER_SEC));
 	near = xcalloc(total * CALIB_PER_SEC + 1, sizeof(*near));
-	for (size_t i = 0, j = 0; i < s->nsec; i++) {
+	for (size_t i = 0; i < s->nsec; i++) {
 		const char *t = guide_section_text(s->g, i);
 		size_t len = strlen(t);
 
@@ -5858,7 +6187,7 @@ decide_calibrate(struct search *s)
 			size_t m;
 
 			if (calib_passage(t, len, k, q, sizeof(q)) == 0 ||
-			    j++ % stride != 0)
+			    util_hash_str(q) > keep)
 				continue;
 			m = search_query(s, q, s->langs[s->seclang[i]].code,
 			    hits, 2);
@@ -5872,7 +6201,11 @@ decide_calibrate(struct search *s)
 	}
 	if (n >= CALIB_MIN) {
 		qsort(near, n, sizeof(*near), cmp_double);
-		s->bar = SEARCH_BAR_SHARE * near[n / 2];
+		lo = n * CALIB_BAND / 100;
+		hi = n - lo > lo ? n - lo : lo + 1;
+		for (size_t k = lo; k < hi; k++)
+			sum += near[k];
+		s->bar = SEARCH_BAR_SHARE * sum / (hi - lo);
 	}
 	s->calibrating = 0;
 	free(near);
@@ -5933,7 +6266,8 @@ search_tokens(const char *text, const char *lang)
 	lang_split(f, flen, 0, tokens_word, &t, 1);
 	/* The word that addresses the bot, a stopword that query_addressed()
 	 * keeps when the guide has the desk's concept ("reach you"). */
-	if (t.b.len > 0 && (a = addressing_word(f, flen, &an)) != NULL) {
+	if (t.b.len > 0 && (a = addressing_word(NULL, f, flen, &an)) !=
+	    NULL) {
 		buf_addc(&t.b, ' ');
 		buf_add(&t.b, a, an);
 	}
@@ -6011,6 +6345,8 @@ static const struct {
 	{ "w_branch", &rank_params.w_branch, NULL },
 	{ "w_prevent_past", &rank_params.w_prevent_past, NULL },
 	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
+	{ "w_case", &rank_params.w_case, NULL },
+	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },

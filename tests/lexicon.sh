@@ -267,6 +267,20 @@ without fr "je dois passer pour récupérer mon mot de passe" impersonation
 # "$": a clause ends there; folded "sûr" is the stopword "sur".
 concepts fr "est ce que whatsapp est sur ?" security
 without fr "mon nom est sur facebook" security
+# s16-fixw: a device that acts by itself is a sign, not one of the slow,
+# hot or noisy devices "What is usually not a sign" reassures about; a
+# named spyware is malware too (a guide's malware page answers it); a
+# forgotten computer code is the uncovered neighbour, not a lost device.
+concepts en "the light of my webcam turns on by itself" acts-by-itself
+without en "the light of my webcam turns on by itself" device-symptoms
+concepts fr "le voyant de ma webcam s'allume tout seul" acts-by-itself
+without fr "le voyant de ma webcam s'allume tout seul" device-symptoms
+concepts es "la luz de la cámara se prende sola" acts-by-itself
+without es "la luz de la cámara se prende sola" device-symptoms
+concepts en "my phone is slow and the battery drains" device-symptoms
+concepts en "i think i have pegasus on my phone" spyware malware
+concepts fr "j'ai oublié le code de mon ordi" forgot-device-code
+concepts es "olvidé la contraseña de mi compu" forgot-device-code
 
 # No concept of the neighbouring subjects is carried by a page of the
 # default guide (else its questions have nothing to miss), except those

@@ -630,6 +630,32 @@ static const struct {
 	{ "se pone violento cuando se entera", " pone ", " violento " },
 };
 
+/* Self-harm or distress beside a subject (s16-fixi): what is left to
+ * search (intent_crisis_rest()) keeps the subject, loses the words of
+ * feeling; attack: a distress_attack word is left. */
+static const struct {
+	const char	*text;
+	const char	*gone;
+	const char	*kept;
+	int		 attack;
+} crisis_rests[] = {
+	{ "my instagram was hacked and i want to kill myself", " kill ",
+	    " instagram ", 1 },
+	{ "me quiero morir, me hackearon todo", " morir ", " hackearon ",
+	    1 },
+	{ "je veux mourir, mon compte a été piraté", " mourir ", " compte ",
+	    1 },
+	{ "they hacked everything, i cant take it anymore", " take ",
+	    " everything ", 1 },
+	{ "on m'a piratée partout, je n'en peux plus", " peux ",
+	    " partout ", 1 },
+	{ "ya no puedo más, me hackearon el whatsapp", " puedo ",
+	    " whatsapp ", 1 },
+	{ "i want to die, my phone", " die ", " phone ", 0 },
+	{ "i feel suicidal, everyone on instagram hates me", " suicidal ",
+	    " instagram ", 0 },
+};
+
 /* Checks fn (intent_fear(), intent_distress()...) on each of the n
  * messages of v; what names it in the test's lines. */
 static void
@@ -644,6 +670,21 @@ check_said(const struct intent *in, const char *what,
 		    v[i].yes, v[i].text);
 		CHECK_INT(v[i].yes, fn(in, v[i].text, NULL), name);
 	}
+}
+
+/* Checks r (freed), what is left of text to search: never gone, always
+ * kept (when not NULL), and also set; what names it in the line. */
+static void
+check_rest(const char *what, const char *text, char *r, const char *gone,
+    const char *kept, int also)
+{
+	char name[160];
+
+	(void)util_snprintf(name, sizeof(name), "%s of %s: %s", what, text,
+	    r != NULL ? r : "(null)");
+	CHECK(r != NULL && strstr(r, gone) == NULL && (kept == NULL ||
+	    strstr(r, kept) != NULL) && also, name);
+	free(r);
 }
 
 static void
@@ -698,14 +739,17 @@ test_cases(const struct intent *in)
 	for (size_t i = 0; i < ARRAY_LEN(rests); i++) {
 		int topic;
 		char *r = intent_danger_rest(in, rests[i].text, &topic);
-		char name[160];
 
-		(void)util_snprintf(name, sizeof(name), "rest of %s: %s",
-		    rests[i].text, r != NULL ? r : "(null)");
-		CHECK(r != NULL && strstr(r, rests[i].gone) == NULL &&
-		    (rests[i].kept == NULL || strstr(r, rests[i].kept) != NULL),
-		    name);
-		free(r);
+		check_rest("rest", rests[i].text, r, rests[i].gone,
+		    rests[i].kept, 1);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(crisis_rests); i++) {
+		int attack;
+		char *r = intent_crisis_rest(in, crisis_rests[i].text, &attack);
+
+		check_rest("crisis rest", crisis_rests[i].text, r,
+		    crisis_rests[i].gone, crisis_rests[i].kept,
+		    attack == crisis_rests[i].attack);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(arrests); i++) {
 		char *r = intent_arrested_rest(in, arrests[i].text, 0, NULL);

@@ -173,6 +173,82 @@ test_pairs(void)
 }
 
 /*
+ * Short questions written without accents (s16-fixi), as on a phone
+ * keyboard: "la luz de la camara se prende sola", "photos publiees".
+ * Written before they were run: 59 of 60 were read right on main;
+ * "photos publiees" was a tie ("publiees" unaccented stems to "publie",
+ * not "publi": fr.txt's [words] holds "publiée").
+ */
+static void
+test_unaccented(void)
+{
+	static const struct guess_case v[] = {
+		{ "la luz de la camara se prende sola", "es" },
+		{ "me robaron el celular que hago", "es" },
+		{ "como se si me hackearon", "es" },
+		{ "alguien entro a mi cuenta", "es" },
+		{ "mi ex me espia el telefono", "es" },
+		{ "no puedo entrar a mi correo", "es" },
+		{ "como activo la verificacion en dos pasos", "es" },
+		{ "me llego un mensaje raro con un link", "es" },
+		{ "mi computadora esta muy lenta", "es" },
+		{ "borraron mi cuenta de facebook", "es" },
+		{ "me estan amenazando por whatsapp", "es" },
+		{ "quiero cifrar mis archivos", "es" },
+		{ "perdi mi telefono ayer", "es" },
+		{ "que app es segura para hablar", "es" },
+		{ "publicaron mis fotos sin permiso", "es" },
+		{ "me hackearon", "es" },
+		{ "celular robado", "es" },
+		{ "camara prendida sola", "es" },
+		{ "ayuda con mi correo", "es" },
+		{ "cuenta bloqueada", "es" },
+		{ "telefono lento", "es" },
+		{ "me espian", "es" },
+		{ "contrasena olvidada", "es" },
+		{ "fotos publicadas", "es" },
+		{ "mensaje raro", "es" },
+		{ "como borro mis datos", "es" },
+		{ "virus en el celular", "es" },
+		{ "correo hackeado", "es" },
+		{ "whatsapp clonado", "es" },
+		{ "me amenazan", "es" },
+		{ "la camera de mon telephone s allume toute seule", "fr" },
+		{ "on m a vole mon telephone", "fr" },
+		{ "mon compte a ete pirate", "fr" },
+		{ "je ne peux plus me connecter a mon mail", "fr" },
+		{ "quelqu un lit mes messages", "fr" },
+		{ "comment activer la double authentification", "fr" },
+		{ "j ai recu un lien bizarre par sms", "fr" },
+		{ "mon ordinateur est tres lent", "fr" },
+		{ "mon ex me surveille", "fr" },
+		{ "comment chiffrer mes fichiers", "fr" },
+		{ "j ai perdu mon telephone", "fr" },
+		{ "on me harcele sur instagram", "fr" },
+		{ "quelle appli est sure pour parler", "fr" },
+		{ "ils ont publie mes photos", "fr" },
+		{ "mon compte facebook est bloque", "fr" },
+		{ "compte pirate", "fr" },
+		{ "telephone vole", "fr" },
+		{ "camera allumee toute seule", "fr" },
+		{ "aide pour mon mail", "fr" },
+		{ "compte bloque", "fr" },
+		{ "telephone lent", "fr" },
+		{ "on m espionne", "fr" },
+		{ "mot de passe oublie", "fr" },
+		{ "photos publiees", "fr" },
+		{ "message bizarre", "fr" },
+		{ "comment effacer mes donnees", "fr" },
+		{ "virus sur le telephone", "fr" },
+		{ "mail pirate", "fr" },
+		{ "whatsapp pirate", "fr" },
+		{ "on me menace", "fr" },
+	};
+
+	check_guesses(v, sizeof(v) / sizeof(v[0]));
+}
+
+/*
  * Two words, one of them telling (s14-fixl): "hacké", "volé", "piraté"
  * fold and stem to what English and Spanish words stem to too ("hack",
  * "vol", "pirat"), a tie, and English answered "fb hacké". Of the
@@ -224,6 +300,7 @@ test_shipped(void)
 	    "detect: Cyrillic, no language of its own loaded: ru");
 	test_pairs();
 	test_written();
+	test_unaccented();
 }
 
 /* The first text the bot says to peer after text. */

@@ -389,8 +389,12 @@ test_decide(void)
 	    "much of the question unknown to the guide, little covered: "
 	    "choices");
 	h[0].coverage = SEARCH_UNKNOWN_COVERAGE;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 1, m),
+	    "...covered enough, but half the words of a short question "
+	    "unmatched: choices (SEARCH_UNKNOWN_MATCHED)");
+	h[0].matched = 3;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
-	    "...unless the hit covers enough of it");
+	    "...unless the hit covers enough of it, and most of its words");
 }
 
 int

@@ -385,6 +385,19 @@ test_is_answer(void)
 	CHECK(search_is_answer(&x, 0.5), "a one-word question: answer");
 	x = mkhit(1.0, 0.3, 0.5, 4, 2);
 	CHECK(search_is_answer(&x, 0.5), "two words matched: answer");
+	/* A short question, a quarter of it words the guide never uses, a
+	 * third of its words unmatched: its subject is what the guide lacks
+	 * ("necesito abogado para una demanda laboral"). */
+	x = mkhit(2.0, 0.65, 1.0, 3, 2);
+	x.unknown = 0.3;
+	CHECK(!search_is_answer(&x, 0.5),
+	    "short, some unknown words, one of three unmatched: no answer");
+	x.matched = 3;
+	CHECK(search_is_answer(&x, 0.5), "...every word matched: answer");
+	x = mkhit(2.0, 0.65, 1.0, 8, 5);
+	x.unknown = 0.3;
+	CHECK(search_is_answer(&x, 0.5),
+	    "...a longer question (a place named): answer");
 
 	/* Between SEARCH_AGREE * min and min: an answer only when the three
 	 * best hits are sections of one page; with the page outcome on
@@ -1920,6 +1933,23 @@ test_decide_plain(void)
 		    SEARCH_PAGE && !d.clear, "...another page at 0.95 of it, "
 		    "under the bar: not clear, the page as before");
 	}
+	/* The same clear section, but the question's words unknown to the
+	 * guide say it lacks the subject (hit_unknown(): a short question,
+	 * a quarter unknown, a third of its words unmatched): the page, no
+	 * answer (s16-unc). */
+	n = search_query(s, "phone trust", "en", h, 3);
+	check_clear(h, n, m, "phone trust again: an answer");
+	h[0].words = 3;
+	h[0].matched = 2;
+	h[0].unknown = SEARCH_UNKNOWN_SOME;
+	{
+		struct search_decision d;
+
+		CHECK(search_decide_why(h, n, m, &d) == SEARCH_PAGE &&
+		    !d.clear && d.refused != NULL, "...a third of a short "
+		    "question unmatched, a quarter of it unknown: the page, "
+		    "not the clear section");
+	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
 	head = n > 0 ? guide_section_heading(g, h[0].section) : "";
@@ -2301,30 +2331,111 @@ made_word(size_t n, char w[16])
 	w[k] = '\0';
 }
 
+/* Page i's title (a made-up word) into page, to add words to. */
+static void
+made_page_begin(char *page, size_t size, size_t i)
+{
+	char w[16];
+
+	made_word(5000 + i, w);
+	(void)util_snprintf(page, size, "# %s\n\n", w);
+}
+
+/* Made-up word `word` as the page's j-th, a full stop after every 8th. */
+static void
+made_page_word(char *page, size_t size, size_t j, size_t word)
+{
+	char w[16];
+	size_t len = strlen(page);
+
+	made_word(word, w);
+	(void)util_snprintf(page + len, size - len, "%s%s", w,
+	    j % 8 == 7 ? ".\n" : " ");
+}
+
+/* Loads the page into g as page i. */
+static void
+made_page_end(struct guide *g, const char *page, size_t i)
+{
+	char name[32];
+
+	(void)util_snprintf(name, sizeof(name), "p%03zu.en.md", i);
+	guide_load_buffer(g, name, page, strlen(page), "en");
+}
+
 /* A guide of npages pages: page i's body is 24 made-up words from the
  * (i * step)-th on, so that pages share 24 - step words with the next. */
 static struct guide *
 made_guide(size_t npages, size_t step)
 {
 	struct guide *g = guide_new();
-	char name[32], page[1024], w[16];
+	char page[1024];
 
 	for (size_t i = 0; i < npages; i++) {
-		size_t len;
-
-		made_word(5000 + i, w);
-		(void)util_snprintf(page, sizeof(page), "# %s\n\n", w);
-		for (size_t j = 0; j < 24; j++) {
-			len = strlen(page);
-			made_word(i * step + j, w);
-			(void)util_snprintf(page + len, sizeof(page) - len,
-			    "%s%s", w, j % 8 == 7 ? ".\n" : " ");
-		}
-		len = strlen(page);
-		(void)util_snprintf(name, sizeof(name), "p%02zu.en.md", i);
-		guide_load_buffer(g, name, page, len, "en");
+		made_page_begin(page, sizeof(page), i);
+		for (size_t j = 0; j < 24; j++)
+			made_page_word(page, sizeof(page), j, i * step + j);
+		made_page_end(g, page, i);
 	}
 	return g;
+}
+
+/* A guide of npages pages of made-up text: page i has 20 to 40 words,
+ * half of them common ones (the lower the number, the more often), half
+ * its topic's, shared with its neighbours; the last page has 10 (too
+ * short for a passage). Page `longer` (none: npages) goes on with a
+ * sentence of 8 words more, drawn the same way. */
+static struct guide *
+made_text_guide(size_t npages, size_t longer)
+{
+	struct guide *g = guide_new();
+	char page[2048];
+
+	for (size_t i = 0; i < npages; i++) {
+		size_t n = i + 1 < npages ? 20 + i * 13 % 21 : 10;
+		uint32_t r = 12345 + 7919 * i;
+
+		made_page_begin(page, sizeof(page), i);
+		for (size_t j = 0; j < n + (i == longer ? 8 : 0); j++) {
+			double u;
+
+			r = r * 1103515245 + 12345;
+			u = (double)(r >> 8) / (1 << 24);
+			made_page_word(page, sizeof(page), j, j % 2 ?
+			    (size_t)(100 * u * u * u) :
+			    100 + 5 * i + (size_t)(20 * u));
+		}
+		made_page_end(g, page, i);
+	}
+	return g;
+}
+
+/*
+ * The bar does not move with one section's text: a sentence more on one
+ * page of a guide of 512 short pages moves it by under 0.3% (at most
+ * 0.09% here), whichever page, the last one too, which it makes long
+ * enough to give passages: one section more to measure, where the bar
+ * once began to ask every other passage (512 sections), and moved 0.57%.
+ */
+static void
+test_guide_bar_stable(void)
+{
+	static const size_t pages[] = { 0, 100, 200, 300, 400, 511 };
+	struct guide *g = made_text_guide(512, 512), *g2;
+	struct search *s = search_new(g), *s2;
+	double b = search_min_score(s), d;
+
+	for (size_t i = 0; i < ARRAY_LEN(pages); i++) {
+		g2 = made_text_guide(512, pages[i]);
+		s2 = search_new(g2);
+		d = fabs(search_min_score(s2) - b) / b;
+		CHECK(d < 0.003, "a sentence more on one page moves the bar "
+		    "by under 0.3%");
+		search_free(s2);
+		guide_free(g2);
+	}
+	search_free(s);
+	guide_free(g);
 }
 
 /*
@@ -4261,6 +4372,69 @@ test_fixd_pages(void)
 	}
 }
 
+/*
+ * A guide in the kit's layout (no keywords, no asks) with the shipped
+ * lexicon (s16-fixw): a named spyware is malware, so "pegasus" finds the
+ * malware page, not a seizure page's "think about encryption" on a
+ * phone; and a section that names a webcam twice is about a device, so a
+ * camera light on a laptop is not "off subject" for the indicators that
+ * list it.
+ */
+static const char fixw_malware[] =
+"# Malware\n\nMalicious software can end up on a phone or a computer.\n\n"
+"## What is an indicator of compromise anyway?\n\n"
+"Reasons to suspect an infection:\n\n"
+"- You opened an attachment or a link you now distrust\n"
+"- The webcam light comes on while nobody uses the webcam\n"
+"- Your accounts are taken over again after each new password\n\n"
+"## Cleaning your device\n\n"
+"Update the system, remove the apps you do not know, and reinstall it\n"
+"from the maker's own source.\n";
+
+static const char fixw_seized[] =
+"# Devices seized\n\n## If your device is still missing\n\n"
+"From another device, log out of your accounts and change passwords.\n\n"
+"## Take extra precautions against attackers\n\n"
+"Think about encryption, passwords, a screen lock on your phone and a\n"
+"tool that erases a lost phone from afar.\n";
+
+static void
+test_fixw_kit_pages(void)
+{
+	static const char *const pages[][2] = {
+		{ "malware.en.md", fixw_malware },
+		{ "seized.en.md", fixw_seized },
+	};
+	struct guide *g = guide_new();
+	struct lexicon *lx = lexicon_new();
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024];
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	for (n = 0; n < ARRAY_LEN(pages); n++)
+		guide_load_buffer(g, pages[n][0], pages[n][1],
+		    strlen(pages[n][1]), "en");
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0, "the shipped lexicon");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "i think i have pegasus on my phone", "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_page_title(g, guide_section_page(g,
+	    h[0].section)), "Malware") == 0,
+	    "pegasus on a phone: the malware page");
+	n = search_query(s, "the webcam light on my laptop comes on by itself",
+	    "en", h, 3);
+	CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+	    "What is an indicator of compromise anyway?") == 0 &&
+	    !h[0].off_subject,
+	    "a webcam light on a laptop: the indicators, on its subject");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 /* A search over the shipped guide (TOP_SRCDIR/replies) and its lexicon,
  * loaded into g and lx. */
 static struct search *
@@ -4503,6 +4677,77 @@ test_lone_denied(void)
 }
 
 /*
+ * The case of a lone branch (src/search.c lone_cases(), section_case()): a
+ * workflow page without asks whose step has two conditional branches
+ * without a pair, each headed by its case ([ddos], [defacement]), one of
+ * them also by a word the page says all over ("website", a subject).
+ * A question that names neither case ("our website is down") is not the
+ * defacement step's, whose heading shares "website" with it, but the
+ * diagnosis'; one that names a case ("ddos on our website, the attackers
+ * want our passwords") is that branch's. With the rule's constants at 1
+ * the defacement step is first for both.
+ */
+static const char case_lexicon[] =
+"[website subject]\nen: website, site\n"
+"[ddos]\nen: ddos, denial of service\n"
+"[defacement]\nen: defacement, defaced\n"
+"[site-down]\nen: down, offline, not loading\n";
+
+static const char case_page[] =
+"# Under attack\n\nWhat to do when your organisation is attacked "
+"online.\n\n"
+"## Diagnostic information\n\n"
+"Find out whether the website is down for everyone or only for you: ask "
+"the hosting company since when it is down, and note the time. A website "
+"that is offline only in your country may be blocked there.\n\n"
+"## First steps\n\n"
+"### When you are suffering from a Denial of Service attack\n\n"
+"Move the site behind a protection service and tell the hosting "
+"company. Keep the logs.\n\n"
+"### When you are suffering from a Website Defacement\n\n"
+"Restore the website from a backup, change its passwords, and find out "
+"how the attackers got in.\n";
+
+static void
+test_lone_case(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	double w_case = 0, w_named = 0;
+
+	CHECK(lexicon_load_buffer(lx, "case.txt", case_lexicon,
+	    strlen(case_lexicon)) == 4, "lone case lexicon loads");
+	guide_load_buffer(g, "website.en.md", case_page, strlen(case_page),
+	    "en");
+	CHECK(search_tune_get("w_case", &w_case) == 0 &&
+	    search_tune_get("w_case_named", &w_named) == 0 && w_case < 1 &&
+	    w_named > 1, "the lone case constants are on");
+	s = search_new_lex(g, lx);
+	CHECK(first_heading(g, s, "our website is down", "en",
+	    "Diagnostic information"), "no case named: the diagnosis, not "
+	    "the defacement step whose heading says \"website\"");
+	CHECK(first_heading(g, s, "ddos on our website, the attackers want "
+	    "our passwords", "en", "When you are suffering from a Denial of "
+	    "Service attack"), "[ddos] named: its branch, not the "
+	    "defacement step that says \"website\" and \"passwords\"");
+	search_free(s);
+	(void)search_tune_set("w_case", 1);
+	(void)search_tune_set("w_case_named", 1);
+	s = search_new_lex(g, lx);
+	CHECK(first_heading(g, s, "our website is down", "en", "When you "
+	    "are suffering from a Website Defacement") && first_heading(g, s,
+	    "ddos on our website, the attackers want our passwords", "en",
+	    "When you are suffering from a Website Defacement"), "without the "
+	    "rule the defacement step is first for both");
+	search_free(s);
+	(void)search_tune_set("w_case", w_case);
+	(void)search_tune_set("w_case_named", w_named);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
  * The desk's own page (replies/this-desk.*.md, s13-desk): someone
  * elsewhere claiming to be the desk, and how to reach it. Before, "someone
  * on telegram says they are you and asks for my password" went to the
@@ -4649,6 +4894,7 @@ main(void)
 	test_decide_commit();
 	test_decide_alone();
 	test_guide_bar();
+	test_guide_bar_stable();
 	test_topics();
 	test_branch();
 	test_term();
@@ -4659,7 +4905,9 @@ main(void)
 	test_branch_change();
 	test_branch_negation();
 	test_fixd_pages();
+	test_fixw_kit_pages();
 	test_lone_denied();
+	test_lone_case();
 	test_tense();
 	test_defacement();
 	test_desk_page();
