@@ -3,7 +3,7 @@
  * constants (src/search_tune.h), for scripts/fit-rank.py. Not part of
  * `make check`.
  *
- *   rank_eval [-t] [-d dfak_dir] top_srcdir
+ *   rank_eval [-st] [-d dfak_dir] top_srcdir
  *   rank_eval -p      the constants and their defaults, "name value" lines
  *
  * Loads top_srcdir/replies (with its lexicon) and, with -d, the DFAK
@@ -21,7 +21,9 @@
  *	set fold total top1 rank1 top3 answers wrong dash pages pageright page1
  *
  * then "end". Counted as test_quality and guide_dump -T count them
- * (labels.h: labels_judge()): top-1 (an ANSWER and right), rank-1, top-3;
+ * (labels.h: labels_judge_shown()): top-1 (an ANSWER and the section it
+ * shows first right, bot_answer_first(); with -s, its best hit, the
+ * counting before s16), rank-1, top-3;
  * "wrong", the confident wrong ones (an ANSWER on a wrong section, a
  * PAGE on a page the label does not name, either to a "-" question);
  * "dash" the confident outcomes (ANSWER or PAGE) to "-" questions alone
@@ -44,6 +46,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bot.h"
 #include "guide.h"
 #include "lang.h"
 #include "lexicon.h"
@@ -208,19 +211,26 @@ read_set(const char *top, size_t si, int test)
 	return 0;
 }
 
-/* Asks question q of s; adds it to t. */
+static int by_hit;	/* -s: an ANSWER counted by its best hit */
+
+/* Asks question q of s; adds it to t. The search is asked for as many
+ * hits as the bot (its answer's first section may be a later one), the
+ * decision and the counts read the 3 best. */
 static void
 ask(const struct guide *g, const struct search *s, double min,
     const struct question *q, struct tally *t)
 {
-	struct search_hit hits[3];
+	struct search_hit hits[LABELS_NHITS];
 	struct labels_judged j;
 	enum search_outcome o;
-	size_t n;
+	size_t n, n3, shown;
 
-	n = search_query(s, q->text, q->lang, hits, 3);
-	o = search_decide(hits, n, min);
-	labels_judge(q->expected, g, hits, n, o, &j);
+	n = search_query(s, q->text, q->lang, hits, LABELS_NHITS);
+	n3 = n < 3 ? n : 3;
+	o = search_decide(hits, n3, min);
+	shown = n == 0 || by_hit ? (n ? hits[0].section : GUIDE_NONE) :
+	    bot_answer_first(g, hits, n, min);
+	labels_judge_shown(q->expected, g, hits, n3, o, shown, &j);
 	t->total++;
 	t->top1 += j.top1;
 	t->rank1 += j.rank1;
@@ -280,13 +290,14 @@ main(int argc, char **argv)
 	int ch, test = 0, print = 0;
 	size_t i, nparams;
 
-	while ((ch = getopt(argc, argv, "ptd:")) != -1) {
+	while ((ch = getopt(argc, argv, "pstd:")) != -1) {
 		switch (ch) {
 		case 'p': print = 1; break;
+		case 's': by_hit = 1; break;
 		case 't': test = 1; break;
 		case 'd': dfak = optarg; break;
 		default:
-			fprintf(stderr, "usage: rank_eval [-t] [-d dfak_dir] "
+			fprintf(stderr, "usage: rank_eval [-st] [-d dfak_dir] "
 			    "top_srcdir\n");
 			return 2;
 		}
@@ -298,7 +309,7 @@ main(int argc, char **argv)
 	if (print)
 		return 0;
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: rank_eval [-t] [-d dfak_dir] "
+		fprintf(stderr, "usage: rank_eval [-st] [-d dfak_dir] "
 		    "top_srcdir\n");
 		return 2;
 	}

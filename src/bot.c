@@ -633,12 +633,19 @@ skip_space(const char *s, size_t i)
 	return i;
 }
 
+/* Chat text of section sec as the reader sees it, or "". */
+static const char *
+shown_text(const struct guide *g, size_t sec)
+{
+	const char *s = guide_section_shown(g, sec);
+
+	return s ? s : "";
+}
+
 static const char *
 section_text(const struct bot *b, size_t sec)
 {
-	const char *s = guide_section_shown(b->g, sec);
-
-	return s ? s : "";
+	return shown_text(b->g, sec);
 }
 
 /* The page's URL when base_url is set, or NULL. New string. */
@@ -1432,12 +1439,68 @@ branch_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
 }
 
 /*
+ * Is hits[0..n) holding sec at the bar min? A section the search itself
+ * found for the question.
+ */
+static int
+hit_confident(const struct search_hit *hits, size_t n, size_t sec,
+    double min)
+{
+	for (size_t i = 0; i < n; i++)
+		if (hits[i].section == sec && hits[i].score >= min)
+			return 1;
+	return 0;
+}
+
+/*
+ * The section an answer on sec shows first: sec, the best hit, unless it
+ * is its page's closing part (section_closing()) pointing "above"
+ * ([pointer.above]: "if the steps above did not help") at steps not
+ * shown, and the page's first action part that does not point so is a
+ * section the search found for the question too (in hits[0..n) at the bar
+ * min): then that part, where the steps start. Any other section is shown
+ * first as the best hit, though it mentions something above in passing
+ * ("the basic benefits above", "the organisations above", "(above)"): the
+ * page's first part would answer another question (a tester asking how to
+ * verify an OTR fingerprint read about HTTPS certificate authorities).
+ */
+static size_t
+answer_first(const struct guide *g, size_t sec, const struct search_hit *hits,
+    size_t n, double min)
+{
+	size_t page = guide_section_page(g, sec);
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page);
+
+	if (!section_closing(g, sec) ||
+	    !text_names(shown_text(g, sec), "pointer.above", 0))
+		return sec;
+	for (size_t s = start; s < end; s++)
+		if (!section_intro(g, s) && !section_closing(g, s) &&
+		    shown_text(g, s)[0] != '\0' &&
+		    !text_names(shown_text(g, s), "pointer.above", 0))
+			return hit_confident(hits, n, s, min) ? s : sec;
+	return sec;
+}
+
+size_t
+bot_answer_first(const struct guide *g, const struct search_hit *hits,
+    size_t n, double min)
+{
+	if (n == 0)
+		return GUIDE_NONE;
+	if (section_branch(g, hits[0].section) &&
+	    !section_closing(g, hits[0].section))
+		return hits[0].section;
+	return answer_first(g, hits[0].section, hits, n, min);
+}
+
+/*
  * The reading of an answer: the section shown first (*first, the best
- * hit, unless its text points "above" ([pointer.above]: "the steps
- * above") at parts not shown: then the page's first action part that
- * does not), and after it, into secs (at most max), the page's action
- * parts in page order, then its introduction, then its closing part
- * (section_closing()). Returns how many. A first section that is one
+ * hit, or where its steps start: answer_first()), and after it, into secs
+ * (at most max), the page's action parts in page order, then its
+ * introduction, then its closing part (section_closing()). Returns how
+ * many. A first section that is one
  * branch (section_branch(): "If the police took your device") reads on
  * only forward, through the parts that are not for another situation
  * (branch_other()), and the closing part: the
@@ -1446,8 +1509,8 @@ branch_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
  * instead of going on to other sections.
  */
 static size_t
-answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max,
-    int *branch)
+answer_order(const struct bot *b, size_t *first, const struct search_hit *hits,
+    size_t n, size_t *secs, size_t max, int *branch)
 {
 	const struct guide *g = b->g;
 	size_t page = guide_section_page(g, *first), k = 0;
@@ -1457,15 +1520,7 @@ answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max,
 	if ((*branch = section_branch(g, *first) &&
 	    !section_closing(g, *first)))
 		return branch_rest(g, *first, secs, max);
-	if (text_names(section_text(b, *first), "pointer.above", 0))
-		for (size_t s = start; s < end; s++)
-			if (!section_intro(g, s) && !section_closing(g, s) &&
-			    section_text(b, s)[0] != '\0' &&
-			    !text_names(section_text(b, s), "pointer.above",
-			    0)) {
-				*first = s;
-				break;
-			}
+	*first = answer_first(g, *first, hits, n, min_score(b));
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t s = start; s < end && k < max; s++)
 			if (s != *first && (pass == 0 ? !section_intro(g, s) &&
@@ -2143,7 +2198,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		 * confident sections (answer_order()); after one branch of
 		 * a page, the parts after it, then the page's list. */
 		first = hits[0].section;
-		k = answer_order(b, &first, secs, BOT_QUEUE, &branch);
+		k = answer_order(b, &first, hits, n, secs, BOT_QUEUE,
+		    &branch);
 		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
