@@ -2491,18 +2491,62 @@ page_reference(const struct guide *g, size_t i)
 	return 0;
 }
 
+/* Does the guide hold page i (by its file name, guide_page_stem()) in
+ * lang? */
+static int
+page_in_lang(const struct guide *g, size_t i, const char *lang)
+{
+	size_t n, m;
+	const char *a = guide_page_stem(g, i, &n), *b;
+
+	for (size_t j = 0; j < guide_npages(g); j++)
+		if (strcmp(guide_page_lang(g, j), lang) == 0 &&
+		    (b = guide_page_stem(g, j, &m)) != NULL && m == n &&
+		    strncmp(a, b, n) == 0 && guide_page_nsections(g, j) > 0)
+			return 1;
+	return 0;
+}
+
+/* Is page i, not in lang, the copy a reader of lang is offered of its
+ * subject (no copy in lang): the one in pref (the desk's default
+ * language), else the first by path of those in one language? */
+static int
+topic_stranger(const struct guide *g, const char *lang, const char *pref,
+    size_t i)
+{
+	size_t n, m;
+	const char *a = guide_page_stem(g, i, &n), *b;
+
+	if (page_in_lang(g, i, lang) || guide_page_nsections(g, i) == 0)
+		return 0;
+	if (strcmp(guide_page_lang(g, i), pref) == 0)
+		return 1;
+	for (size_t j = 0; j < guide_npages(g); j++)
+		if (j != i && guide_page_nsections(g, j) > 0 &&
+		    (b = guide_page_stem(g, j, &m)) != NULL && m == n &&
+		    strncmp(a, b, n) == 0 && (strcmp(guide_page_lang(g, j),
+		    pref) == 0 || j < i))
+			return 0;
+	return 1;
+}
+
 /*
  * The pages a list of topics shows, in load order (sorted by path): those
- * in lang (all of them when none is), with sections, each subject once. Of
- * pages with one title in one language (a seed copy of a page, a folder's
- * untranslated page read as English), the one that says the most stays,
- * the first by path on a tie: a short copy never hides the full page.
- * Pages that introduce or explain the others (page_reference()) only
- * when no other page is left. Returns how many (at most max).
+ * in lang (all of them when none is), with sections, each subject once;
+ * then the subjects the guide has in other languages only (a page's file
+ * name, guide_page_stem(), in no page of lang), one copy each
+ * (topic_stranger(): in pref, else the first): a French reader of the
+ * kit is offered its English-only "Establishing Trust" too, marked so.
+ * Of pages with one title in one language (a seed copy of a page, a
+ * folder's untranslated page read as English), the one that says the
+ * most stays, the first by path on a tie: a short copy never hides the
+ * full page. Pages that introduce or explain the others
+ * (page_reference()) only when no other page of lang is left, and never
+ * in another language. Returns how many (at most max).
  */
 static size_t
-topic_pages(const struct guide *g, const char *lang, size_t *pages,
-    size_t max, int *mine)
+topic_pages(const struct guide *g, const char *lang, const char *pref,
+    size_t *pages, size_t max, int *mine)
 {
 	size_t np = g ? guide_npages(g) : 0, k = 0;
 
@@ -2515,6 +2559,11 @@ topic_pages(const struct guide *g, const char *lang, size_t *pages,
 			if ((refs || !page_reference(g, i)) &&
 			    topic_page(g, lang, i, *mine))
 				pages[k++] = i;
+	for (size_t i = 0; *mine && i < np && k < max; i++)
+		if (!page_reference(g, i) &&
+		    topic_page(g, guide_page_lang(g, i), i, 1) &&
+		    topic_stranger(g, lang, pref, i))
+			pages[k++] = i;
 	return k;
 }
 
@@ -2555,7 +2604,8 @@ cmd_topics(struct turn *t, const char *arg)
 	char kb[40];
 
 	(void)arg;
-	k = topic_pages(g, w->lang, pages, BOT_LISTING, &mine);
+	k = topic_pages(g, w->lang, t->b->cfg->guide.default_language, pages,
+	    BOT_LISTING, &mine);
 	w->nlisting = 0;
 	if (k == 0) {
 		say_key(t, "topics_none");
@@ -2569,6 +2619,17 @@ cmd_topics(struct turn *t, const char *arg)
 		buf_addf(&m, "\n%zu) %s", i + 1, guide_page_title(g, pages[i]));
 		if (!mine)
 			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
+		else if (strcmp(guide_page_lang(g, pages[i]), w->lang) != 0) {
+			char key[32];
+			const char *v[] = { "language", lang_name(t,
+			    guide_page_lang(g, pages[i]), key, sizeof(key)),
+			    NULL };
+			char *note = phrases_render(t->b->p, w->lang,
+			    "topic_other_lang", v);
+
+			buf_addf(&m, " %s", note);
+			free(note);
+		}
 	}
 	w->nlisting = k;
 	w->listed = 1;
