@@ -35,6 +35,10 @@
 #define BOT_PLAIN_LINES		5	/* the same on a page without asks: its
 					   start, then the closest (s12-dunc) */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
+#define BOT_PHONE_CHARS		700	/* characters a message aims at: a
+					   phone screen without scrolling
+					   (VOICE.md), max_reply_chars the
+					   most */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
@@ -777,8 +781,11 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		used += util_utf8_chars(line) + 1;
 		free(line);
 	}
-	cut = guide_excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?
-	    max - used : BOT_MIN_EXCERPT);
+	/* A phone screen (BOT_PHONE_CHARS) when a paragraph or a list
+	 * item ends there, max_reply_chars at most (guide.h). */
+	cut = guide_excerpt_aim(text, used + BOT_MIN_EXCERPT < BOT_PHONE_CHARS ?
+	    BOT_PHONE_CHARS - used : BOT_MIN_EXCERPT,
+	    used + BOT_MIN_EXCERPT < max ? max - used : BOT_MIN_EXCERPT);
 	{
 		size_t end = cut;
 

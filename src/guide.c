@@ -2939,6 +2939,33 @@ guide_excerpt_cut(const char *s, size_t chars)
 	return lim;
 }
 
+size_t
+guide_excerpt_aim(const char *s, size_t target, size_t max)
+{
+	size_t cut = guide_excerpt_cut(s, max), lim = 0, n = 0, line = 0;
+	size_t before = 0;
+
+	if (target >= max || s[cut] == '\0')
+		return cut;
+	while (s[lim] != '\0' && n < target) {
+		lim++;
+		while (((unsigned char)s[lim] & 0xc0) == 0x80)
+			lim++;
+		n++;
+	}
+	if (s[lim] == '\0')
+		return cut;
+	for (size_t i = 0; i < lim; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (++before > target / 3 && s[i] == '\n')
+			line = i;
+	}
+	if (line == 0 || line >= cut)
+		return cut;
+	return keep_pointer_whole(s, line, target);
+}
+
 /* The length of the pointer word at s[p] (pointer_words), 0 if none; *fr
  * tells whether it is French. */
 static size_t

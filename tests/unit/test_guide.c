@@ -1115,6 +1115,33 @@ test_excerpt_cut(void)
 	    "...and is kept when that line is shown");
 }
 
+/* guide_excerpt_aim(): a text that must be cut is cut at the last
+ * paragraph or list item that fits the phone target, MORE for the rest;
+ * one that fits the most is shown whole; with no line end near the
+ * target, the cut is guide_excerpt_cut()'s at the most. */
+static void
+test_excerpt_aim(void)
+{
+	char long_item[700], s[1200], one[1200];
+
+	memset(long_item, 'x', sizeof(long_item) - 1);
+	long_item[sizeof(long_item) - 1] = '\0';
+	for (size_t i = 50; i < sizeof(long_item) - 1; i += 50)
+		long_item[i] = ' ';
+	(void)util_snprintf(s, sizeof(s), "First paragraph, long enough to "
+	    "stand alone on a phone screen and say what to do first.\n\n"
+	    "- Step one: lock the phone.\n- Step two: %s.\n", long_item);
+	CHECK_INT((long)(strstr(s, "lock the phone.") - s) + 15,
+	    (long)guide_excerpt_aim(s, 200, 600),
+	    "cut at the list item that fits the target, not at the most");
+	CHECK_INT((long)strlen(s), (long)guide_excerpt_aim(s, 200,
+	    strlen(s) + 10), "a text that fits the most is shown whole");
+	(void)util_snprintf(one, sizeof(one), "One paragraph %s.", long_item);
+	CHECK_INT((long)guide_excerpt_cut(one, 600),
+	    (long)guide_excerpt_aim(one, 200, 600),
+	    "one long paragraph: the usual cut at the most");
+}
+
 /* guide_section_shown(): a pointer to another section is named or left
  * out for the reader; the search's text is the page's. */
 static void
@@ -1237,6 +1264,7 @@ main(void)
 	test_buffers();
 	test_asks();
 	test_excerpt_cut();
+	test_excerpt_aim();
 	test_pointers();
 	test_notes();
 	test_notasks();
