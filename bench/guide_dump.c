@@ -221,10 +221,10 @@ run_questions(const struct guide *g, const struct search *s, double min,
 		search_tune_near_hook(near_note, NULL);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		char *ql, *qq, *qe, *split, *nl;
-		struct search_hit hits[LABELS_NHITS];
+		struct search_hit hits[3];
 		struct labels_judged j;
 		enum search_outcome o;
-		size_t n, nall, k, shown;
+		size_t n, k, shown;
 		char l[512];
 		int sp;
 
@@ -253,12 +253,12 @@ run_questions(const struct guide *g, const struct search *s, double min,
 		    strcmp(split, "test") == 0 ? 1 : 2;
 		near_len = 0;
 		near_log[0] = '\0';
-		nall = search_query(s, qq, strcmp(ql, "auto") == 0 ? NULL :
-		    ql, hits, LABELS_NHITS);
-		n = nall < 3 ? nall : 3;
+		n = search_query(s, qq, strcmp(ql, "auto") == 0 ? NULL : ql,
+		    hits, 3);
 		o = search_decide(hits, n, min);
 		shown = n == 0 || by_hit ? (n ? hits[0].section : GUIDE_NONE) :
-		    bot_answer_first(g, hits, nall, min);
+		    labels_shown(g, s, qq, strcmp(ql, "auto") == 0 ? NULL : ql,
+		    hits, o, min);
 		labels_judge_shown(qe, g, hits, n, o, shown, &j);
 		/* Test lines are never compared: their outcomes stay unseen. */
 		if (verbose && near_len > 0 && sp != 1)

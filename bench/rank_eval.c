@@ -213,24 +213,21 @@ read_set(const char *top, size_t si, int test)
 
 static int by_hit;	/* -s: an ANSWER counted by its best hit */
 
-/* Asks question q of s; adds it to t. The search is asked for as many
- * hits as the bot (its answer's first section may be a later one), the
- * decision and the counts read the 3 best. */
+/* Asks question q of s; adds it to t. */
 static void
 ask(const struct guide *g, const struct search *s, double min,
     const struct question *q, struct tally *t)
 {
-	struct search_hit hits[LABELS_NHITS];
+	struct search_hit hits[3];
 	struct labels_judged j;
 	enum search_outcome o;
-	size_t n, n3, shown;
+	size_t n;
 
-	n = search_query(s, q->text, q->lang, hits, LABELS_NHITS);
-	n3 = n < 3 ? n : 3;
-	o = search_decide(hits, n3, min);
-	shown = n == 0 || by_hit ? (n ? hits[0].section : GUIDE_NONE) :
-	    bot_answer_first(g, hits, n, min);
-	labels_judge_shown(q->expected, g, hits, n3, o, shown, &j);
+	n = search_query(s, q->text, q->lang, hits, 3);
+	o = search_decide(hits, n, min);
+	labels_judge_shown(q->expected, g, hits, n, o, by_hit || n == 0 ?
+	    (n ? hits[0].section : GUIDE_NONE) :
+	    labels_shown(g, s, q->text, q->lang, hits, o, min), &j);
 	t->total++;
 	t->top1 += j.top1;
 	t->rank1 += j.rank1;

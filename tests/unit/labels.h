@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "bot.h"
 #include "guide.h"
 #include "search.h"
 
@@ -146,10 +147,6 @@ labels_half_test(long n)
 	return n % 2 == 0;
 }
 
-/* How many hits the measurement asks for, as the bot (bot.c BOT_NHITS):
- * an answer's first section may be found among them
- * (bot_answer_first()). */
-#define LABELS_NHITS	10
 
 /* How one decided question fares against its label. */
 struct labels_judged {
@@ -200,6 +197,30 @@ labels_judge_shown(const char *expected, const struct guide *g,
 	j->page1 = j->top1 || j->page_right;
 	j->wrong = (o == SEARCH_ANSWER && !j->top1) ||
 	    (j->page && !j->page_right);
+}
+
+/* How many hits the bot asks for (bot.c BOT_NHITS): an answer's first
+ * section may be found among them (bot_answer_first()). */
+#define LABELS_NHITS	10
+
+/* The section an answer shows first to question text (lang: NULL to
+ * detect) of s, whose three best hits are hits (outcome o at bar min):
+ * the best hit, or bot_answer_first() of the ten hits the bot asks for
+ * (when their best is the same). GUIDE_NONE for no answer. */
+static inline size_t
+labels_shown(const struct guide *g, const struct search *s,
+    const char *text, const char *lang, const struct search_hit *hits,
+    enum search_outcome o, double min)
+{
+	struct search_hit all[LABELS_NHITS];
+	size_t n;
+
+	if (o != SEARCH_ANSWER)
+		return GUIDE_NONE;
+	n = search_query(s, text, lang, all, LABELS_NHITS);
+	if (n == 0 || all[0].section != hits[0].section)
+		return hits[0].section;
+	return bot_answer_first(g, all, n, min);
 }
 
 /* Judges outcome o on hits[0..n) against expected, an ANSWER by its best
