@@ -2911,17 +2911,26 @@ keep_pointer_whole(const char *s, size_t cut, size_t chars)
 	return i >= chars / 3 ? i : cut;
 }
 
-size_t
-guide_excerpt_cut(const char *s, size_t chars)
+/* How many bytes the first chars characters of s take (all of s if it
+ * is shorter). */
+static size_t
+chars_bytes(const char *s, size_t chars)
 {
-	size_t lim = 0, n = 0, best = 0, space = 0;
+	size_t lim = 0;
 
-	while (s[lim] != '\0' && n < chars) {
+	for (size_t n = 0; s[lim] != '\0' && n < chars; n++) {
 		lim++;
 		while (((unsigned char)s[lim] & 0xc0) == 0x80)
 			lim++;
-		n++;
 	}
+	return lim;
+}
+
+size_t
+guide_excerpt_cut(const char *s, size_t chars)
+{
+	size_t lim = chars_bytes(s, chars), best = 0, space = 0;
+
 	if (s[lim] == '\0')
 		return lim;
 	for (size_t i = lim; i > 0; i--) {
@@ -2942,17 +2951,11 @@ guide_excerpt_cut(const char *s, size_t chars)
 size_t
 guide_excerpt_aim(const char *s, size_t target, size_t max)
 {
-	size_t cut = guide_excerpt_cut(s, max), lim = 0, n = 0, line = 0;
-	size_t before = 0;
+	size_t cut = guide_excerpt_cut(s, max), lim, line = 0, before = 0;
 
 	if (target >= max || s[cut] == '\0')
 		return cut;
-	while (s[lim] != '\0' && n < target) {
-		lim++;
-		while (((unsigned char)s[lim] & 0xc0) == 0x80)
-			lim++;
-		n++;
-	}
+	lim = chars_bytes(s, target);
 	if (s[lim] == '\0')
 		return cut;
 	for (size_t i = 0; i < lim; i++) {
