@@ -3,7 +3,7 @@
  * prints what the loader made of them, or answers questions.
  *
  *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]]
- *       [-T [-v] [-P] [-H] [-D file]] dir...
+ *       [-T [-v] [-P] [-H] [-s] [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text (and what other
  *                pages' links to each page say, and the asks: the
@@ -16,7 +16,8 @@
  *                and the ask (guide.h) each matched best
  *     -T         read "lang<TAB>question<TAB>expected[<TAB>split]" lines on
  *                stdin (labels as in tests/unit/labels.h) and print top-1
- *                (search_decide() says ANSWER and the best hit is right),
+ *                (search_decide() says ANSWER and the section it shows
+ *                first is right: bot_answer_first(); -s: its best hit),
  *                rank-1 (the best hit is right, whatever the decision: the
  *                ranking alone; a "-" line counts as for top-1) and top-3,
  *                confident answers, page outcomes (SEARCH_PAGE: "this
@@ -36,6 +37,8 @@
  *                test_quality splits its sets in halves (always give it
  *                for tests/fixtures sets: their test lines' misses must
  *                not be seen)
+ *     -s         with -T: an ANSWER counted by its best hit (the counting
+ *                before s16), not by the section it shows first
  *     -P         with -T: each label cut to its page ("Page.md :: Section"
  *                read as "Page.md"): is the right page found?
  *     -v         with -T: each printed miss's decision record
@@ -57,6 +60,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bot.h"
 #include "guide.h"
 #include "lang.h"
 #include "lexicon.h"
@@ -191,6 +195,7 @@ near_compare(const struct guide *g, const struct search *s, const char *ql,
 static int verbose;	/* -v: why each hit of a printed miss is kept */
 static int by_page;	/* -P: labels cut to their pages */
 static int halves;	/* -H: unsplit lines split as test_quality does */
+static int by_hit;	/* -s: an ANSWER counted by its best hit */
 
 static const char *const outcome_names[] = {
 	[SEARCH_NONE] = "NONE", [SEARCH_CHOICES] = "CHOICES",
@@ -219,7 +224,7 @@ run_questions(const struct guide *g, const struct search *s, double min,
 		struct search_hit hits[3];
 		struct labels_judged j;
 		enum search_outcome o;
-		size_t n, k;
+		size_t n, k, shown;
 		char l[512];
 		int sp;
 
@@ -251,7 +256,10 @@ run_questions(const struct guide *g, const struct search *s, double min,
 		n = search_query(s, qq, strcmp(ql, "auto") == 0 ? NULL : ql,
 		    hits, 3);
 		o = search_decide(hits, n, min);
-		labels_judge(qe, g, hits, n, o, &j);
+		shown = n == 0 || by_hit ? (n ? hits[0].section : GUIDE_NONE) :
+		    labels_shown(g, s, qq, strcmp(ql, "auto") == 0 ? NULL : ql,
+		    hits, o, min);
+		labels_judge_shown(qe, g, hits, n, o, shown, &j);
 		/* Test lines are never compared: their outcomes stay unseen. */
 		if (verbose && near_len > 0 && sp != 1)
 			near_compare(g, s, ql, qq, qe, min, hits, n, o, &j,
@@ -279,6 +287,11 @@ run_questions(const struct guide *g, const struct search *s, double min,
 			    split ? split : "", ql, qq, qe, outcome_names[o],
 			    j.page_right ? " (the label's page)" : j.page ?
 			    " (another page)" : "");
+			if (o == SEARCH_ANSWER && n > 0 &&
+			    shown != hits[0].section) {
+				label(g, shown, l, sizeof(l));
+				printf("  shown first: %s\n", l);
+			}
 			if (verbose && n > 0) {
 				struct search_decision d;
 
@@ -355,13 +368,14 @@ main(int argc, char **argv)
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
 	log_init(LOGL_INFO, NULL);
-	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vPHS:")) != -1) {
+	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vPHsS:")) != -1) {
 		switch (ch) {
 		case 'x': lexfile = optarg; break;
 		case 'K': nokw = 1; break;
 		case 'v': verbose = 1; break;
 		case 'P': by_page = 1; break;
 		case 'H': halves = 1; break;
+		case 's': by_hit = 1; break;
 		case 'S': {
 			char *eq = strchr(optarg, '='), *end;
 			double v;
@@ -391,7 +405,7 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
 			    "[-m score] [-S name=value] [-q text [-l lang]] "
-			    "[-T [-v] [-P] [-H] [-D file]] dir...\n");
+			    "[-T [-v] [-P] [-H] [-s] [-D file]] dir...\n");
 			lexicon_free(lx);
 			return 2;
 		}

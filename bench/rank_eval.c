@@ -3,7 +3,7 @@
  * constants (src/search_tune.h), for scripts/fit-rank.py. Not part of
  * `make check`.
  *
- *   rank_eval [-t] [-b bar] [-B bar] [-d dfak_dir] top_srcdir
+ *   rank_eval [-st] [-b bar] [-B bar] [-d dfak_dir] top_srcdir
  *   rank_eval -p      the constants and their defaults, "name value" lines
  *
  * -b and -B decide at this bar (min_score) on replies/ and on the DFAK
@@ -27,7 +27,9 @@
  *
  * (dashn: its "-" questions; bar: the min_score its guide was decided at),
  * then "end". Counted as test_quality and guide_dump -T count them
- * (labels.h: labels_judge()): top-1 (an ANSWER and right), rank-1, top-3;
+ * (labels.h: labels_judge_shown()): top-1 (an ANSWER and the section it
+ * shows first right, bot_answer_first(); with -s, its best hit, the
+ * counting before s16), rank-1, top-3;
  * "wrong", the confident wrong ones (an ANSWER on a wrong section, a
  * PAGE on a page the label does not name, either to a "-" question);
  * "dash" the confident outcomes (ANSWER or PAGE) to "-" questions alone
@@ -52,6 +54,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bot.h"
 #include "guide.h"
 #include "lang.h"
 #include "lexicon.h"
@@ -216,6 +219,8 @@ read_set(const char *top, size_t si, int test)
 	return 0;
 }
 
+static int by_hit;	/* -s: an ANSWER counted by its best hit */
+
 /* Asks question q of s; adds it to t. */
 static void
 ask(const struct guide *g, const struct search *s, double min,
@@ -228,7 +233,9 @@ ask(const struct guide *g, const struct search *s, double min,
 
 	n = search_query(s, q->text, q->lang, hits, 3);
 	o = search_decide(hits, n, min);
-	labels_judge(q->expected, g, hits, n, o, &j);
+	labels_judge_shown(q->expected, g, hits, n, o, by_hit || n == 0 ?
+	    (n ? hits[0].section : GUIDE_NONE) :
+	    labels_shown(g, s, q->text, q->lang, hits, o, min), &j);
 	t->total++;
 	t->top1 += j.top1;
 	t->rank1 += j.rank1;
@@ -288,7 +295,7 @@ apply(char *line, const double *defaults)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: rank_eval [-pt] [-b bar] [-B bar] "
+	fprintf(stderr, "usage: rank_eval [-pst] [-b bar] [-B bar] "
 	    "[-d dfak_dir] top_srcdir\n");
 	return 2;
 }
@@ -305,9 +312,10 @@ main(int argc, char **argv)
 	int ch, test = 0, print = 0;
 	size_t i, nparams;
 
-	while ((ch = getopt(argc, argv, "ptb:B:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "pstb:B:d:")) != -1) {
 		switch (ch) {
 		case 'p': print = 1; break;
+		case 's': by_hit = 1; break;
 		case 't': test = 1; break;
 		case 'b': fixed = strtod(optarg, NULL); break;
 		case 'B': fixedd = strtod(optarg, NULL); break;

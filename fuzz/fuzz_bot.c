@@ -455,6 +455,16 @@ check_number(long num, const char *r)
 	/* TOPICS in no language of the person's: "Title [xx]". */
 	if (n > 5 && e[n - 1] == ']' && e[n - 5] == ' ' && e[n - 4] == '[')
 		e[n - 5] = '\0';
+	/* TOPICS of a page the guide has in another language only:
+	 * "Title (in English)" (bot.c topic_stranger()). */
+	else if (n > 2 && e[n - 1] == ')' && memmem(r, first, e, n) == NULL) {
+		char *open = NULL;
+
+		for (char *p = e; (p = strstr(p, " (")) != NULL; p++)
+			open = p;
+		if (open != NULL)
+			*open = '\0';
+	}
 	/* The page's own text is named in the person's language, which
 	 * LANG may have changed since the list. */
 	if (cut_intro(e) && !holds_intro(r, first))

@@ -35,6 +35,10 @@
 #define BOT_PLAIN_LINES		5	/* the same on a page without asks: its
 					   start, then the closest (s12-dunc) */
 #define BOT_MIN_EXCERPT		200	/* characters, whatever the footer */
+#define BOT_PHONE_CHARS		700	/* characters a message aims at: a
+					   phone screen without scrolling
+					   (VOICE.md), max_reply_chars the
+					   most */
 #define BOT_LANG_MAX		8
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
@@ -637,12 +641,19 @@ skip_space(const char *s, size_t i)
 	return i;
 }
 
+/* Chat text of section sec as the reader sees it, or "". */
+static const char *
+shown_text(const struct guide *g, size_t sec)
+{
+	const char *s = guide_section_shown(g, sec);
+
+	return s ? s : "";
+}
+
 static const char *
 section_text(const struct bot *b, size_t sec)
 {
-	const char *s = guide_section_shown(b->g, sec);
-
-	return s ? s : "";
+	return shown_text(b->g, sec);
 }
 
 /* The page's URL when base_url is set, or NULL. New string. */
@@ -774,8 +785,11 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		used += util_utf8_chars(line) + 1;
 		free(line);
 	}
-	cut = guide_excerpt_cut(text, used + BOT_MIN_EXCERPT < max ?
-	    max - used : BOT_MIN_EXCERPT);
+	/* A phone screen (BOT_PHONE_CHARS) when a paragraph or a list
+	 * item ends there, max_reply_chars at most (guide.h). */
+	cut = guide_excerpt_aim(text, used + BOT_MIN_EXCERPT < BOT_PHONE_CHARS ?
+	    BOT_PHONE_CHARS - used : BOT_MIN_EXCERPT,
+	    used + BOT_MIN_EXCERPT < max ? max - used : BOT_MIN_EXCERPT);
 	{
 		size_t end = cut;
 
@@ -1436,12 +1450,68 @@ branch_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
 }
 
 /*
+ * Is hits[0..n) holding sec at the bar min? A section the search itself
+ * found for the question.
+ */
+static int
+hit_confident(const struct search_hit *hits, size_t n, size_t sec,
+    double min)
+{
+	for (size_t i = 0; i < n; i++)
+		if (hits[i].section == sec && hits[i].score >= min)
+			return 1;
+	return 0;
+}
+
+/*
+ * The section an answer on sec shows first: sec, the best hit, unless it
+ * is its page's closing part (section_closing()) pointing "above"
+ * ([pointer.above]: "if the steps above did not help") at steps not
+ * shown, and the page's first action part that does not point so is a
+ * section the search found for the question too (in hits[0..n) at the bar
+ * min): then that part, where the steps start. Any other section is shown
+ * first as the best hit, though it mentions something above in passing
+ * ("the basic benefits above", "the organisations above", "(above)"): the
+ * page's first part would answer another question (a tester asking how to
+ * verify an OTR fingerprint read about HTTPS certificate authorities).
+ */
+static size_t
+answer_first(const struct guide *g, size_t sec, const struct search_hit *hits,
+    size_t n, double min)
+{
+	size_t page = guide_section_page(g, sec);
+	size_t start = guide_page_first_section(g, page);
+	size_t end = start + guide_page_nsections(g, page);
+
+	if (!section_closing(g, sec) ||
+	    !text_names(shown_text(g, sec), "pointer.above", 0))
+		return sec;
+	for (size_t s = start; s < end; s++)
+		if (!section_intro(g, s) && !section_closing(g, s) &&
+		    shown_text(g, s)[0] != '\0' &&
+		    !text_names(shown_text(g, s), "pointer.above", 0))
+			return hit_confident(hits, n, s, min) ? s : sec;
+	return sec;
+}
+
+size_t
+bot_answer_first(const struct guide *g, const struct search_hit *hits,
+    size_t n, double min)
+{
+	if (n == 0)
+		return GUIDE_NONE;
+	if (section_branch(g, hits[0].section) &&
+	    !section_closing(g, hits[0].section))
+		return hits[0].section;
+	return answer_first(g, hits[0].section, hits, n, min);
+}
+
+/*
  * The reading of an answer: the section shown first (*first, the best
- * hit, unless its text points "above" ([pointer.above]: "the steps
- * above") at parts not shown: then the page's first action part that
- * does not), and after it, into secs (at most max), the page's action
- * parts in page order, then its introduction, then its closing part
- * (section_closing()). Returns how many. A first section that is one
+ * hit, or where its steps start: answer_first()), and after it, into secs
+ * (at most max), the page's action parts in page order, then its
+ * introduction, then its closing part (section_closing()). Returns how
+ * many. A first section that is one
  * branch (section_branch(): "If the police took your device") reads on
  * only forward, through the parts that are not for another situation
  * (branch_other()), and the closing part: the
@@ -1450,8 +1520,8 @@ branch_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
  * instead of going on to other sections.
  */
 static size_t
-answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max,
-    int *branch)
+answer_order(const struct bot *b, size_t *first, const struct search_hit *hits,
+    size_t n, size_t *secs, size_t max, int *branch)
 {
 	const struct guide *g = b->g;
 	size_t page = guide_section_page(g, *first), k = 0;
@@ -1461,15 +1531,7 @@ answer_order(const struct bot *b, size_t *first, size_t *secs, size_t max,
 	if ((*branch = section_branch(g, *first) &&
 	    !section_closing(g, *first)))
 		return branch_rest(g, *first, secs, max);
-	if (text_names(section_text(b, *first), "pointer.above", 0))
-		for (size_t s = start; s < end; s++)
-			if (!section_intro(g, s) && !section_closing(g, s) &&
-			    section_text(b, s)[0] != '\0' &&
-			    !text_names(section_text(b, s), "pointer.above",
-			    0)) {
-				*first = s;
-				break;
-			}
+	*first = answer_first(g, *first, hits, n, min_score(b));
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t s = start; s < end && k < max; s++)
 			if (s != *first && (pass == 0 ? !section_intro(g, s) &&
@@ -2148,7 +2210,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		 * confident sections (answer_order()); after one branch of
 		 * a page, the parts after it, then the page's list. */
 		first = hits[0].section;
-		k = answer_order(b, &first, secs, BOT_QUEUE, &branch);
+		k = answer_order(b, &first, hits, n, secs, BOT_QUEUE,
+		    &branch);
 		for (size_t i = 1; i < n && k < BOT_QUEUE; i++)
 			if (hits[i].score >= min_score(b) &&
 			    !hits[i].off_subject &&
@@ -2473,18 +2536,62 @@ page_reference(const struct guide *g, size_t i)
 	return 0;
 }
 
+/* Does the guide hold page i (by its file name, guide_page_stem()) in
+ * lang? */
+static int
+page_in_lang(const struct guide *g, size_t i, const char *lang)
+{
+	size_t n, m;
+	const char *a = guide_page_stem(g, i, &n), *b;
+
+	for (size_t j = 0; j < guide_npages(g); j++)
+		if (strcmp(guide_page_lang(g, j), lang) == 0 &&
+		    (b = guide_page_stem(g, j, &m)) != NULL && m == n &&
+		    strncmp(a, b, n) == 0 && guide_page_nsections(g, j) > 0)
+			return 1;
+	return 0;
+}
+
+/* Is page i, not in lang, the copy a reader of lang is offered of its
+ * subject (no copy in lang): the one in pref (the desk's default
+ * language), else the first by path of those in one language? */
+static int
+topic_stranger(const struct guide *g, const char *lang, const char *pref,
+    size_t i)
+{
+	size_t n, m;
+	const char *a = guide_page_stem(g, i, &n), *b;
+
+	if (page_in_lang(g, i, lang) || guide_page_nsections(g, i) == 0)
+		return 0;
+	if (strcmp(guide_page_lang(g, i), pref) == 0)
+		return 1;
+	for (size_t j = 0; j < guide_npages(g); j++)
+		if (j != i && guide_page_nsections(g, j) > 0 &&
+		    (b = guide_page_stem(g, j, &m)) != NULL && m == n &&
+		    strncmp(a, b, n) == 0 && (strcmp(guide_page_lang(g, j),
+		    pref) == 0 || j < i))
+			return 0;
+	return 1;
+}
+
 /*
  * The pages a list of topics shows, in load order (sorted by path): those
- * in lang (all of them when none is), with sections, each subject once. Of
- * pages with one title in one language (a seed copy of a page, a folder's
- * untranslated page read as English), the one that says the most stays,
- * the first by path on a tie: a short copy never hides the full page.
- * Pages that introduce or explain the others (page_reference()) only
- * when no other page is left. Returns how many (at most max).
+ * in lang (all of them when none is), with sections, each subject once;
+ * then the subjects the guide has in other languages only (a page's file
+ * name, guide_page_stem(), in no page of lang), one copy each
+ * (topic_stranger(): in pref, else the first): a French reader of the
+ * kit is offered its English-only "Establishing Trust" too, marked so.
+ * Of pages with one title in one language (a seed copy of a page, a
+ * folder's untranslated page read as English), the one that says the
+ * most stays, the first by path on a tie: a short copy never hides the
+ * full page. Pages that introduce or explain the others
+ * (page_reference()) only when no other page of lang is left, and never
+ * in another language. Returns how many (at most max).
  */
 static size_t
-topic_pages(const struct guide *g, const char *lang, size_t *pages,
-    size_t max, int *mine)
+topic_pages(const struct guide *g, const char *lang, const char *pref,
+    size_t *pages, size_t max, int *mine)
 {
 	size_t np = g ? guide_npages(g) : 0, k = 0;
 
@@ -2497,6 +2604,11 @@ topic_pages(const struct guide *g, const char *lang, size_t *pages,
 			if ((refs || !page_reference(g, i)) &&
 			    topic_page(g, lang, i, *mine))
 				pages[k++] = i;
+	for (size_t i = 0; *mine && i < np && k < max; i++)
+		if (!page_reference(g, i) &&
+		    topic_page(g, guide_page_lang(g, i), i, 1) &&
+		    topic_stranger(g, lang, pref, i))
+			pages[k++] = i;
 	return k;
 }
 
@@ -2537,7 +2649,8 @@ cmd_topics(struct turn *t, const char *arg)
 	char kb[40];
 
 	(void)arg;
-	k = topic_pages(g, w->lang, pages, BOT_LISTING, &mine);
+	k = topic_pages(g, w->lang, t->b->cfg->guide.default_language, pages,
+	    BOT_LISTING, &mine);
 	w->nlisting = 0;
 	if (k == 0) {
 		say_key(t, "topics_none");
@@ -2551,6 +2664,17 @@ cmd_topics(struct turn *t, const char *arg)
 		buf_addf(&m, "\n%zu) %s", i + 1, guide_page_title(g, pages[i]));
 		if (!mine)
 			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
+		else if (strcmp(guide_page_lang(g, pages[i]), w->lang) != 0) {
+			char key[32];
+			const char *v[] = { "language", lang_name(t,
+			    guide_page_lang(g, pages[i]), key, sizeof(key)),
+			    NULL };
+			char *note = phrases_render(t->b->p, w->lang,
+			    "topic_other_lang", v);
+
+			buf_addf(&m, " %s", note);
+			free(note);
+		}
 	}
 	w->nlisting = k;
 	w->listed = 1;

@@ -142,6 +142,12 @@ size_t bot_explain_hits(const struct bot *b, const struct search_hit **hits);
 /* The score an answer must reach: the config's guide.min_score, else the
  * guide's own threshold (search_min_score()). */
 double bot_min_score(const struct bot *b);
+/* The section an answer (SEARCH_ANSWER) on hits[0..n), in the reader's
+ * language, shows first at the bar min: the best hit, or where the steps
+ * it points back at start (bot.c answer_first()); GUIDE_NONE for no hit.
+ * For the measurement, which counts what the person reads. */
+size_t bot_answer_first(const struct guide *g, const struct search_hit *hits,
+    size_t n, double min);
 /* After a reload (SIGHUP): new guide, search, phrases and escalation
  * machine; each person's paging and numbered lists start again, the rest of
  * their conversation (language, consent, verification) is kept. */

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -74,6 +75,7 @@ struct section {
 	char	*path;
 	char	*text;
 	char	*shown;		/* text for the reader, when it differs */
+	char	*read;		/* shown with its notes rendered (notes_render()) */
 	char	*keywords;
 	char	*asks;		/* questions it answers, one a line */
 	int	 borrowed;	/* its text is its first sub-section's */
@@ -178,6 +180,7 @@ guide_free(struct guide *g)
 	free(g->failed);
 	for (i = 0; i < g->nsecs; i++) {
 		free(g->secs[i].heading);
+		free(g->secs[i].read);
 		free(g->secs[i].path);
 		free(g->secs[i].text);
 		free(g->secs[i].shown);
@@ -1827,6 +1830,7 @@ add_section(struct guide *g, size_t page, struct draft *d)
 	s->path = chat_text_out(d->path);
 	s->text = chat_text_out(d->text.s ? d->text.s : "");
 	s->shown = d->shown != NULL ? chat_text_out(d->shown) : NULL;
+	s->read = NULL;
 	s->keywords = chat_text_out(d->keywords.s ? d->keywords.s : "");
 	/* Index data only, never shown: not chat text. */
 	s->asks = xstrdup(d->asks.s ? d->asks.s : "");
@@ -2243,6 +2247,7 @@ same_as_title(struct drafts *d, const char *title)
 }
 
 static void	name_pointers(struct drafts *);
+static void	notes_render(struct guide *);
 
 int
 guide_load_buffer(struct guide *g, const char *name, const char *data,
@@ -2352,6 +2357,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 	free(clean);
 	links_resolve(g, page, links, nlinks);
 	free(links);
+	notes_render(g);
 	return 0;
 }
 
@@ -2658,6 +2664,8 @@ guide_section_shown(const struct guide *g, size_t sec)
 {
 	if (sec >= g->nsecs)
 		return NULL;
+	if (g->secs[sec].read != NULL)
+		return g->secs[sec].read;
 	return g->secs[sec].shown != NULL ? g->secs[sec].shown :
 	    g->secs[sec].text;
 }
@@ -2903,17 +2911,26 @@ keep_pointer_whole(const char *s, size_t cut, size_t chars)
 	return i >= chars / 3 ? i : cut;
 }
 
-size_t
-guide_excerpt_cut(const char *s, size_t chars)
+/* How many bytes the first chars characters of s take (all of s if it
+ * is shorter). */
+static size_t
+chars_bytes(const char *s, size_t chars)
 {
-	size_t lim = 0, n = 0, best = 0, space = 0;
+	size_t lim = 0;
 
-	while (s[lim] != '\0' && n < chars) {
+	for (size_t n = 0; s[lim] != '\0' && n < chars; n++) {
 		lim++;
 		while (((unsigned char)s[lim] & 0xc0) == 0x80)
 			lim++;
-		n++;
 	}
+	return lim;
+}
+
+size_t
+guide_excerpt_cut(const char *s, size_t chars)
+{
+	size_t lim = chars_bytes(s, chars), best = 0, space = 0;
+
 	if (s[lim] == '\0')
 		return lim;
 	for (size_t i = lim; i > 0; i--) {
@@ -2929,6 +2946,27 @@ guide_excerpt_cut(const char *s, size_t chars)
 	if (space > 0)
 		return space;
 	return lim;
+}
+
+size_t
+guide_excerpt_aim(const char *s, size_t target, size_t max)
+{
+	size_t cut = guide_excerpt_cut(s, max), lim, line = 0, before = 0;
+
+	if (target >= max || s[cut] == '\0')
+		return cut;
+	lim = chars_bytes(s, target);
+	if (s[lim] == '\0')
+		return cut;
+	for (size_t i = 0; i < lim; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (++before > target / 3 && s[i] == '\n')
+			line = i;
+	}
+	if (line == 0 || line >= cut)
+		return cut;
+	return keep_pointer_whole(s, line, target);
 }
 
 /* The length of the pointer word at s[p] (pointer_words), 0 if none; *fr
@@ -3110,5 +3148,188 @@ name_pointers(struct drafts *d)
 					    xstrdup(d->v[j].shown);
 				break;
 			}
+	}
+}
+
+/*
+ * The kit's authors left notes in square brackets that are no links: a
+ * word ("[forthcoming]") or a pointer to another page ("[See 2-factor
+ * notes from 'Account Hijack' section]", "[Voir ... dans la section
+ * Piratage de compte]"). A reader can act on neither the brackets nor a
+ * name that is no page's title. A note is shown in parentheses; one that
+ * opens with a word of see_words and names a page of the guide in its
+ * page's language (every word of 4 letters or more of that page's title,
+ * each by its first 6 letters at most) becomes that word and the title
+ * ("(See “Account Hijacking”)"), which TOPICS lists. Pages load one by
+ * one, so every load renders every section's notes again.
+ */
+static const char *const see_words[] = {
+	"see", "voir", "consultez", "consulter", "consulta", "consulte",
+	"vease", "ver", NULL
+};
+
+/* Does folded word w[0..n) begin with a word of see_words? */
+static int
+see_word(const char *w, size_t n)
+{
+	for (size_t i = 0; see_words[i] != NULL; i++)
+		if (strlen(see_words[i]) == n &&
+		    memcmp(see_words[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does folded text f hold a word starting with the first min(n, 6)
+ * bytes of w (a word of n bytes)? */
+static int
+note_has_word(const char *f, const char *w, size_t n)
+{
+	size_t k = n < 6 ? n : 6;
+
+	for (const char *p = f; *p != '\0'; ) {
+		size_t len;
+
+		while (*p != '\0' && !is_alnum_byte(*p))
+			p++;
+		for (len = 0; is_alnum_byte(p[len]); len++)
+			;
+		if (len >= k && memcmp(p, w, k) == 0)
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+/* How many words of 4 letters or more page's title has, if note f
+ * (folded) holds them all (note_has_word()); else 0. */
+static size_t
+note_names(const struct guide *g, size_t page, const char *f)
+{
+	char *t = lang_fold(g->pages[page].title);
+	size_t found = 0;
+
+	for (const char *p = t; p != NULL && *p != '\0'; ) {
+		size_t len;
+
+		while (*p != '\0' && !is_alnum_byte(*p))
+			p++;
+		for (len = 0; is_alnum_byte(p[len]); len++)
+			;
+		if (len >= 4) {
+			if (!note_has_word(f, p, len)) {
+				found = 0;
+				break;
+			}
+			found++;
+		}
+		p += len;
+	}
+	free(t);
+	return found;
+}
+
+/* The page of g other than self, in self's language, note (len bytes)
+ * names (note_names(): the most title words), or GUIDE_NONE. */
+static size_t
+note_page(const struct guide *g, size_t self, const char *note, size_t len)
+{
+	const char *lang = g->pages[self].lang;
+	size_t best = GUIDE_NONE, most = 0, fl;
+	char *f = lang_fold_alloc(note, len, &fl);
+
+	for (size_t p = 0; p < g->npages; p++) {
+		size_t k;
+
+		if (p == self || lang == NULL || g->pages[p].lang == NULL ||
+		    strcmp(lang, g->pages[p].lang) != 0)
+			continue;
+		if ((k = note_names(g, p, f)) > most) {
+			most = k;
+			best = p;
+		}
+	}
+	free(f);
+	return best;
+}
+
+/* The end of a note opening at s[i] ('['): the index of its ']' on the
+ * same line, with no '[' between and no '(' after (a link), or 0. */
+static size_t
+note_end(const char *s, size_t i)
+{
+	size_t e = i + 1 + strcspn(s + i + 1, "[]\n");
+
+	if (s[e] != ']' || e == i + 1 || e - i > 300 || s[e + 1] == '(')
+		return 0;
+	return e;
+}
+
+/* Section sec's text with its notes rendered, or NULL for none. */
+static char *
+notes_of(const struct guide *g, size_t sec)
+{
+	const struct section *x = &g->secs[sec];
+	const char *s = x->shown != NULL ? x->shown : x->text;
+	int fr = x->page < g->npages && g->pages[x->page].lang != NULL &&
+	    strcmp(g->pages[x->page].lang, "fr") == 0;
+	size_t from = 0, i, e;
+	struct buf out;
+	char *r;
+
+	buf_init(&out);
+	for (i = 0; s[i] != '\0'; i++) {
+		size_t w, p;
+
+		if (s[i] != '[' || (e = note_end(s, i)) == 0)
+			continue;
+		buf_add(&out, s + from, i - from);
+		from = e + 1;
+		for (w = i + 1; is_alnum_byte(s[w]); w++)
+			;
+		{
+			size_t fl;
+			char *f = lang_fold_alloc(s + i + 1, w - i - 1, &fl);
+			int see = see_word(f, fl);
+
+			free(f);
+			p = see ? note_page(g, x->page, s + i + 1, e - i - 1) :
+			    GUIDE_NONE;
+		}
+		if (p != GUIDE_NONE) {
+			/* In running text: "(see “Title”)". */
+			buf_addc(&out, '(');
+			buf_addc(&out, (char)tolower((unsigned char)s[i + 1]));
+			buf_addf(&out, fr ? "%.*s \xc2\xab %s \xc2\xbb)" :
+			    "%.*s \xe2\x80\x9c%s\xe2\x80\x9d)",
+			    (int)(w - i - 2), s + i + 2, g->pages[p].title);
+		} else {
+			buf_addc(&out, '(');
+			buf_add(&out, s + i + 1, e - i - 1);
+			buf_addc(&out, ')');
+		}
+		i = e;
+	}
+	if (from == 0) {
+		buf_release(&out);
+		return NULL;
+	}
+	buf_adds(&out, s + from);
+	r = chat_text_out(out.s);
+	buf_release(&out);
+	return r;
+}
+
+/* Every section's notes rendered (above), into what the reader sees. */
+static void
+notes_render(struct guide *g)
+{
+	for (size_t i = 0; i < g->nsecs; i++) {
+		const struct section *x = &g->secs[i];
+
+		if (strchr(x->shown != NULL ? x->shown : x->text, '[') ==
+		    NULL)
+			continue;
+		free(g->secs[i].read);
+		g->secs[i].read = notes_of(g, i);
 	}
 }

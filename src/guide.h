@@ -176,5 +176,11 @@ size_t guide_section_in_lang(const struct guide *g, size_t sec,
  * it is left out (a third of chars at least stays); else the last space;
  * else as many whole characters as fit. */
 size_t guide_excerpt_cut(const char *s, size_t chars);
+/* How many bytes of s to show aiming at target characters and never over
+ * max: guide_excerpt_cut(s, max), but when s must be cut (it does not
+ * fit max), up to the last line end (a paragraph's or a list item's: a
+ * guide text's lines are either) within target with a third of target
+ * before it, when there is one: a phone screen, MORE for the rest. */
+size_t guide_excerpt_aim(const char *s, size_t target, size_t max);
 
 #endif

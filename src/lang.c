@@ -170,7 +170,7 @@ static const struct lang_key {
 	    "stopwords only, a question about the bot" },
 	{ .name = "pointer.above", .use = USE_MATCH,
 	    .doc = "words of a text pointing back (above, ci-dessus): "
-	    "such a section is not shown first" },
+	    "a closing part saying so is not shown first" },
 	{ .name = "follow.narrow", .use = USE_MATCH,
 	    .doc = "a platform, a device, whose it is (android, work, ex): "
 	    "a short message of these says which one, a follow-up" },

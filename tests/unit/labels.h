@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "bot.h"
 #include "guide.h"
 #include "search.h"
 
@@ -146,9 +147,11 @@ labels_half_test(long n)
 	return n % 2 == 0;
 }
 
+
 /* How one decided question fares against its label. */
 struct labels_judged {
-	int	top1;	/* ANSWER and the best hit right ("-": neither an
+	int	top1;	/* ANSWER and the section it shows first right
+			   (labels_judge(): the best hit) ("-": neither an
 			   ANSWER nor a PAGE) */
 	int	rank1;	/* the best hit right, whatever the outcome ("-":
 			   as top1) */
@@ -163,11 +166,14 @@ struct labels_judged {
 			   them to a "-" question) */
 };
 
-/* Judges outcome o on hits[0..n) against expected. */
+/* Judges outcome o on hits[0..n) against expected, an ANSWER by the
+ * section it shows first, shown (bot_answer_first(): the best hit, or
+ * where the steps it points back at start), not by the best hit alone:
+ * the measurement counts what the person reads. */
 static inline void
-labels_judge(const char *expected, const struct guide *g,
+labels_judge_shown(const char *expected, const struct guide *g,
     const struct search_hit *hits, size_t n, enum search_outcome o,
-    struct labels_judged *j)
+    size_t shown, struct labels_judged *j)
 {
 	int sure = o == SEARCH_ANSWER || o == SEARCH_PAGE;
 
@@ -184,12 +190,49 @@ labels_judge(const char *expected, const struct guide *g,
 		j->top3 = 1;
 		j->rank1 |= k == 0;
 	}
-	j->top1 = j->rank1 && o == SEARCH_ANSWER;
+	j->top1 = o == SEARCH_ANSWER && n > 0 && (shown == hits[0].section ?
+	    j->rank1 : labels_match(expected, g, shown));
 	j->page_right = j->page && n > 0 &&
 	    labels_page(expected, g, hits[0].page);
 	j->page1 = j->top1 || j->page_right;
 	j->wrong = (o == SEARCH_ANSWER && !j->top1) ||
 	    (j->page && !j->page_right);
+}
+
+/* How many hits the bot asks for (bot.c BOT_NHITS): an answer's first
+ * section may be found among them (bot_answer_first()). */
+#define LABELS_NHITS	10
+
+/* The section an answer shows first to question text (lang: NULL to
+ * detect) of s, whose three best hits are hits (outcome o at bar min):
+ * the best hit, or bot_answer_first() of the ten hits the bot asks for
+ * (when their best is the same). GUIDE_NONE for no answer. */
+static inline size_t
+labels_shown(const struct guide *g, const struct search *s,
+    const char *text, const char *lang, const struct search_hit *hits,
+    enum search_outcome o, double min)
+{
+	struct search_hit all[LABELS_NHITS];
+	size_t n;
+
+	if (o != SEARCH_ANSWER)
+		return GUIDE_NONE;
+	n = search_query(s, text, lang, all, LABELS_NHITS);
+	if (n == 0 || all[0].section != hits[0].section)
+		return hits[0].section;
+	return bot_answer_first(g, all, n, min);
+}
+
+/* Judges outcome o on hits[0..n) against expected, an ANSWER by its best
+ * hit (what the search found; labels_judge_shown() counts what is
+ * read). */
+static inline void
+labels_judge(const char *expected, const struct guide *g,
+    const struct search_hit *hits, size_t n, enum search_outcome o,
+    struct labels_judged *j)
+{
+	labels_judge_shown(expected, g, hits, n, o,
+	    n > 0 ? hits[0].section : (size_t)-1, j);
 }
 
 #endif

@@ -1115,6 +1115,33 @@ test_excerpt_cut(void)
 	    "...and is kept when that line is shown");
 }
 
+/* guide_excerpt_aim(): a text that must be cut is cut at the last
+ * paragraph or list item that fits the phone target, MORE for the rest;
+ * one that fits the most is shown whole; with no line end near the
+ * target, the cut is guide_excerpt_cut()'s at the most. */
+static void
+test_excerpt_aim(void)
+{
+	char long_item[700], s[1200], one[1200];
+
+	memset(long_item, 'x', sizeof(long_item) - 1);
+	long_item[sizeof(long_item) - 1] = '\0';
+	for (size_t i = 50; i < sizeof(long_item) - 1; i += 50)
+		long_item[i] = ' ';
+	(void)util_snprintf(s, sizeof(s), "First paragraph, long enough to "
+	    "stand alone on a phone screen and say what to do first.\n\n"
+	    "- Step one: lock the phone.\n- Step two: %s.\n", long_item);
+	CHECK_INT((long)(strstr(s, "lock the phone.") - s) + 15,
+	    (long)guide_excerpt_aim(s, 200, 600),
+	    "cut at the list item that fits the target, not at the most");
+	CHECK_INT((long)strlen(s), (long)guide_excerpt_aim(s, 200,
+	    strlen(s) + 10), "a text that fits the most is shown whole");
+	(void)util_snprintf(one, sizeof(one), "One paragraph %s.", long_item);
+	CHECK_INT((long)guide_excerpt_cut(one, 600),
+	    (long)guide_excerpt_aim(one, 200, 600),
+	    "one long paragraph: the usual cut at the most");
+}
+
 /* guide_section_shown(): a pointer to another section is named or left
  * out for the reader; the search's text is the page's. */
 static void
@@ -1156,6 +1183,54 @@ test_pointers(void)
 	guide_free(g);
 }
 
+/* The kit authors' bracketed notes (guide.c notes_render()): no square
+ * brackets for the reader; a cross-reference by a name that is no page's
+ * title reads as the title of the page it names, in its page's language,
+ * whichever page loads first; the search's text is as written. */
+static void
+test_notes(void)
+{
+	struct guide *g = guide_new();
+	long s;
+
+	LOAD(g, "en/Seized.md", "---\ntitle: Devices Taken\nlanguage: en\n"
+	    "---\n# Devices Taken\n\n## First steps\n\n"
+	    "- Turn on two-step login. Not every service offers it [See "
+	    "2-step notes from 'Account Hijack' section].\n"
+	    "- A checklist [forthcoming]\n- [Other](https://example.org/x)\n",
+	    "en");
+	LOAD(g, "fr/Seized.md", "---\ntitle: Appareils saisis\n---\n"
+	    "# Appareils saisis\n\n## Premières mesures\n\n"
+	    "- Activez la connexion en deux étapes [Voir les remarques dans "
+	    "la section Piratage de compte].\n- Rien [Voir la section "
+	    "Disparue].\n", "en");
+	LOAD(g, "en/Hijack.md", "---\ntitle: Account Hijacking\n"
+	    "language: en\n---\n# Account Hijacking\n\n## Two-step login\n\n"
+	    "A code from your phone.\n", "en");
+	LOAD(g, "fr/Hijack.md", "---\ntitle: Piratage de compte\n---\n"
+	    "# Piratage de compte\n\n## Deux étapes\n\nUn code.\n", "en");
+	s = section_by_heading(g, 0, "First steps");
+	CHECK(s >= 0 && strstr(guide_section_shown(g, (size_t)s),
+	    "offers it (see \xe2\x80\x9c" "Account Hijacking\xe2\x80\x9d).\n")
+	    != NULL, "a cross-reference note names the page it means, "
+	    "loaded after it");
+	CHECK(s >= 0 && strstr(guide_section_shown(g, (size_t)s),
+	    "- A checklist (forthcoming)") != NULL,
+	    "a one-word note reads in parentheses");
+	CHECK(s >= 0 && strchr(guide_section_shown(g, (size_t)s), '[') ==
+	    NULL, "...no square bracket is left");
+	CHECK(strstr(text_of(g, s), "[forthcoming]") != NULL,
+	    "...the search's text is as written");
+	s = section_by_heading(g, 1, "Premières mesures");
+	CHECK(s >= 0 && strstr(guide_section_shown(g, (size_t)s),
+	    "deux étapes (voir \xc2\xab Piratage de compte \xc2\xbb).")
+	    != NULL, "...in French, the French page's title");
+	CHECK(s >= 0 && strstr(guide_section_shown(g, (size_t)s),
+	    "- Rien (Voir la section Disparue).") != NULL,
+	    "a note naming no page keeps its words, in parentheses");
+	guide_free(g);
+}
+
 int
 main(void)
 {
@@ -1189,7 +1264,9 @@ main(void)
 	test_buffers();
 	test_asks();
 	test_excerpt_cut();
+	test_excerpt_aim();
 	test_pointers();
+	test_notes();
 	test_notasks();
 	test_no_markup_left();
 	log_close();

@@ -1683,7 +1683,7 @@ test_decide_page(void)
 		CHECK(search_page_why(h, n, search_min_score(s), why,
 		    sizeof(why)) == 0, "...and says nothing of an answer");
 	}
-	CHECK_INT(SEARCH_PAGE, search_decide(h, 3, 2 * h[0].score),
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n < 3 ? n : 3, 2 * h[0].score),
 	    "...the same from the three best hits (test_quality asks three)");
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, search_min_score(s)),
 	    "...at the guide's bar the best section is an answer (a tie of "
