@@ -4189,10 +4189,11 @@ question_specific(const struct search *s, const struct qwords *q,
  * A page without asks whose sections carry none of the question's
  * specific concepts (question_specific()), when some page carries one,
  * is about something else than what is asked: its sections score
- * W_PAGE_ABSENT of themselves ("my email was hacked" shares "email" with
- * "Trust in Email: PGP", whose page says nothing of an intrusion). A
- * page with asks says what it answers already; the decision's own test
- * of a missing key concept (hits_scope(): lacks_key) is apart.
+ * W_PAGE_ABSENT of themselves (a page on PGP whose sections say "email"
+ * all over, for "my email was hacked" when it names no intrusion: a
+ * shared object word is not a shared case). A page with asks says what
+ * it answers already; the decision's own test of a missing key concept
+ * (hits_scope(): lacks_key, of the rarer concepts) is apart.
  */
 static int
 page_absent(const struct search *s, size_t sec, const uint32_t *spec,
