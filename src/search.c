@@ -586,6 +586,10 @@ struct scratch {
 	uint64_t	 qnotw;		/* ...and those of an ask.not pair */
 	int		 negword;	/* the word being matched is one
 					   (add_term(): tnegm) */
+	int		 objword;	/* ...names a subject ("email") */
+	uint32_t	*wordm;		/* per section: the qgen a word not
+					   objword met its own heading in
+					   (page_absent()) */
 	/* Per ask: idf of question words matched, this word's best, its
 	 * generation; the asks touched. */
 	double		*aacc;
@@ -2393,6 +2397,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
 	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
+	s->scr->wordm = xcalloc(s->nsec + 1, sizeof(*s->scr->wordm));
 	s->scr->plain = xcalloc(s->nsec + 1, sizeof(*s->scr->plain));
 	s->scr->hbest = xcalloc(s->nsec + 1, sizeof(*s->scr->hbest));
 	s->scr->lacc = xcalloc(s->nsec + 1, sizeof(*s->scr->lacc));
@@ -2498,6 +2503,7 @@ search_free(struct search *s)
 		free(s->scr->acc);
 		free(s->scr->best);
 		free(s->scr->hacc);
+		free(s->scr->wordm);
 		free(s->scr->plain);
 		free(s->scr->hbest);
 		free(s->scr->lacc);
@@ -3379,6 +3385,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 		float l = p->title ? 0 : c;
 		float m = counts ? (float)(share * tm->idf * p->f) : 0;
 
+		if (!sc->objword && p->own)
+			sc->wordm[p->sec] = sc->qgen;
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)
 				sc->touched[sc->ntouched++] = p->sec;
@@ -3803,6 +3811,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 		if ((sc->qnotw >> i) & 1)
 			continue;
 		sc->negword = (sc->qnegw >> i) & 1;
+		sc->objword = 0;
+		for (size_t k = 0; k < q.nc[i]; k++)
+			if (s->csubj[q.c[i][k]] && !s->cweak[q.c[i][k]])
+				sc->objword = 1;
 		for (li = 0; li < s->nlangs; li++) {
 			char buf[STEM_BUF];
 			const char *st;
@@ -3850,6 +3862,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 			unused += W_UNKNOWN * unknown;
 	}
 	sc->negword = 0;
+	sc->objword = 0;
 	if (norm <= 0)
 		norm = 1;
 	/* Each ask's similarity to the question (idf-weighted Dice: a
@@ -4188,12 +4201,15 @@ question_specific(const struct search *s, const struct qwords *q,
 /*
  * A page without asks whose sections carry none of the question's
  * specific concepts (question_specific()), when some page carries one,
- * is about something else than what is asked: its sections score
- * W_PAGE_ABSENT of themselves (a page on PGP whose sections say "email"
- * all over, for "my email was hacked" when it names no intrusion: a
- * shared object word is not a shared case). A page with asks says what
- * it answers already; the decision's own test of a missing key concept
- * (hits_scope(): lacks_key, of the rarer concepts) is apart.
+ * is about something else than what is asked: those of its sections
+ * whose own heading the question meets with subject words alone, or not
+ * at all, score W_PAGE_ABSENT of themselves ("Trust in Email: PGP", on
+ * a page that names no intrusion, for "my email was hacked": a shared
+ * object word is not a shared case). A heading met by another word of
+ * the question ("Floods of traffic" for "traffic and battery") keeps its
+ * score: the question may be about two pages. A page with asks says
+ * what it answers already; the decision's own test of a missing key
+ * concept (hits_scope(): lacks_key, of the rarer concepts) is apart.
  */
 static int
 page_absent(const struct search *s, size_t sec, const uint32_t *spec,
@@ -4201,7 +4217,8 @@ page_absent(const struct search *s, size_t sec, const uint32_t *spec,
 {
 	uint32_t pg = s->secpage[sec];
 
-	if (nspec == 0 || guide_page_asks(s->g, pg)[0] != '\0')
+	if (nspec == 0 || guide_page_asks(s->g, pg)[0] != '\0' ||
+	    s->scr->wordm[sec] == s->scr->qgen)
 		return 0;
 	for (size_t j = 0; j < nspec; j++)
 		if (page_concept_secs(s, pg, s->seclang[sec], spec[j]) > 0)
