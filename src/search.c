@@ -67,7 +67,12 @@ static struct {
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
 	double	w_case, w_case_named;
+	double	w_page_absent;
 } rank_params = {
+	.w_page_absent = 0.9,	/* a section of a page without asks that
+				   carries none of the question's specific
+				   concepts, when a page carries one
+				   (page_absent()) */
 	.w_case = 0.8,		/* a lone branch of a page without asks
 				   ("When you are suffering from a Website
 				   Defacement") for a question that does
@@ -281,6 +286,7 @@ static struct {
 #define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
 #define W_CASE		(rank_params.w_case)
 #define W_CASE_NAMED	(rank_params.w_case_named)
+#define W_PAGE_ABSENT	(rank_params.w_page_absent)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -580,6 +586,10 @@ struct scratch {
 	uint64_t	 qnotw;		/* ...and those of an ask.not pair */
 	int		 negword;	/* the word being matched is one
 					   (add_term(): tnegm) */
+	int		 objword;	/* ...names a subject ("email") */
+	uint32_t	*wordm;		/* per section: the qgen a word not
+					   objword met its own heading in
+					   (page_absent()) */
 	/* Per ask: idf of question words matched, this word's best, its
 	 * generation; the asks touched. */
 	double		*aacc;
@@ -2484,6 +2494,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
 	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
+	s->scr->wordm = xcalloc(s->nsec + 1, sizeof(*s->scr->wordm));
 	s->scr->plain = xcalloc(s->nsec + 1, sizeof(*s->scr->plain));
 	s->scr->hbest = xcalloc(s->nsec + 1, sizeof(*s->scr->hbest));
 	s->scr->lacc = xcalloc(s->nsec + 1, sizeof(*s->scr->lacc));
@@ -2594,6 +2605,7 @@ search_free(struct search *s)
 		free(s->scr->acc);
 		free(s->scr->best);
 		free(s->scr->hacc);
+		free(s->scr->wordm);
 		free(s->scr->plain);
 		free(s->scr->hbest);
 		free(s->scr->lacc);
@@ -2639,6 +2651,8 @@ search_free(struct search *s)
 #define QCONCEPTS	8	/* concepts one question word may carry */
 #define QSPAN_MAX	32	/* terms query_subjects() looks at */
 
+#define QSPEC_MAX	8	/* specific concepts of a question for
+				   page_absent() */
 struct qwords {
 	char	 w[QWORDS_MAX][WORD_MAX];
 	uint8_t	 n[QWORDS_MAX];
@@ -2681,6 +2695,14 @@ static double section_tense(const struct search *s, size_t sec,
     unsigned q);
 static double section_case(const struct search *s, size_t sec,
     unsigned q);
+static size_t question_specific(const struct search *s,
+    const struct qwords *q, const char *lang, uint32_t *spec);
+static int page_absent(const struct search *s, size_t sec,
+    const uint32_t *spec, size_t nspec);
+static int key_candidate(const struct search *s, const struct qwords *q,
+    size_t i, size_t k, int lxq);
+static size_t page_concept_secs(const struct search *s, uint32_t pg,
+    uint8_t li, uint32_t c);
 static void hits_router(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits,
     size_t nhits);
@@ -3555,6 +3577,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 		float l = p->title ? 0 : c;
 		float m = counts ? (float)(share * tm->idf * p->f) : 0;
 
+		if (!sc->objword && p->own)
+			sc->wordm[p->sec] = sc->qgen;
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)
 				sc->touched[sc->ntouched++] = p->sec;
@@ -3928,6 +3952,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	long xwho = -1;
 	int qli;
 	unsigned qbranch;
+	uint32_t spec[QSPEC_MAX];
+	size_t nspec;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
 		return 0;
@@ -3977,6 +4003,10 @@ query_run(const struct search *s, const char *text, const char *lang,
 		if ((sc->qnotw >> i) & 1)
 			continue;
 		sc->negword = (sc->qnegw >> i) & 1;
+		sc->objword = 0;
+		for (size_t k = 0; k < q.nc[i]; k++)
+			if (s->csubj[q.c[i][k]] && !s->cweak[q.c[i][k]])
+				sc->objword = 1;
 		for (li = 0; li < s->nlangs; li++) {
 			char buf[STEM_BUF];
 			const char *st;
@@ -4023,6 +4053,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 			unused += W_UNKNOWN * unknown;
 	}
 	sc->negword = 0;
+	sc->objword = 0;
 	if (norm <= 0)
 		norm = 1;
 	/* Each ask's similarity to the question (idf-weighted Dice: a
@@ -4058,6 +4089,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
+	nspec = s->calibrating ? 0 : question_specific(s, &q, lang, spec);
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
 	for (i = 0; i < sc->ntouched; i++) {
@@ -4147,6 +4179,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 			score *= tense;
 			plain *= tense;
 			local *= tense;
+		}
+		if (page_absent(s, sec, spec, nspec)) {
+			score *= W_PAGE_ABSENT;
+			plain *= W_PAGE_ABSENT;
+			local *= W_PAGE_ABSENT;
 		}
 		sc->plain[sec] = plain;
 		sc->local[sec] = local;
@@ -4316,6 +4353,68 @@ section_case(const struct search *s, size_t sec, unsigned q)
 			has = 1;
 		}
 	return has ? W_CASE : 1;
+}
+
+/*
+ * The question's specific concepts (key_candidate(): not weak, subject or
+ * name, found in its language), at most QSPEC_MAX, those the index has
+ * (some section carries them) only: none when it has none of them.
+ */
+static size_t
+question_specific(const struct search *s, const struct qwords *q,
+    const char *lang, uint32_t *spec)
+{
+	int lxq = lang != NULL ? lx_lang_of(s, lang) : -1;
+	size_t n = 0;
+
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i] && n < QSPEC_MAX; k++) {
+			char tok[WORD_MAX];
+			size_t j, tl;
+			uint8_t li;
+
+			if (!key_candidate(s, q, i, k, lxq))
+				continue;
+			for (j = 0; j < n && spec[j] != q->c[i][k]; j++)
+				;
+			if (j < n || (tl = concept_token(s, q->c[i][k],
+			    tok)) == 0)
+				continue;
+			for (li = 0; li < s->nlangs &&
+			    lookup(s, li, tok, tl) == NONE; li++)
+				;
+			if (li < s->nlangs)
+				spec[n++] = q->c[i][k];
+		}
+	return n;
+}
+
+/*
+ * A page without asks whose sections carry none of the question's
+ * specific concepts (question_specific()), when some page carries one,
+ * is about something else than what is asked: those of its sections
+ * whose own heading the question meets with subject words alone, or not
+ * at all, score W_PAGE_ABSENT of themselves ("Trust in Email: PGP", on
+ * a page that names no intrusion, for "my email was hacked": a shared
+ * object word is not a shared case). A heading met by another word of
+ * the question ("Floods of traffic" for "traffic and battery") keeps its
+ * score: the question may be about two pages. A page with asks says
+ * what it answers already; the decision's own test of a missing key
+ * concept (hits_scope(): lacks_key, of the rarer concepts) is apart.
+ */
+static int
+page_absent(const struct search *s, size_t sec, const uint32_t *spec,
+    size_t nspec)
+{
+	uint32_t pg = s->secpage[sec];
+
+	if (nspec == 0 || guide_page_asks(s->g, pg)[0] != '\0' ||
+	    s->scr->wordm[sec] == s->scr->qgen)
+		return 0;
+	for (size_t j = 0; j < nspec; j++)
+		if (page_concept_secs(s, pg, s->seclang[sec], spec[j]) > 0)
+			return 0;
+	return 1;
 }
 
 /* Swaps two sections' evidence (every accumulator query_run() scores). */
@@ -6347,6 +6446,7 @@ static const struct {
 	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
 	{ "w_case", &rank_params.w_case, NULL },
 	{ "w_case_named", &rank_params.w_case_named, NULL },
+	{ "w_page_absent", &rank_params.w_page_absent, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },

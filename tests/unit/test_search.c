@@ -4748,6 +4748,72 @@ test_lone_case(void)
 }
 
 /*
+ * A page that carries none of the question's specific concepts (src/
+ * search.c page_absent()): two workflow pages without asks, one on trust
+ * in PGP whose heading and text say "email", one on a hijacked account
+ * that says "email" once in its step and names the intrusion ([hacked])
+ * in its introduction. "my email was hacked" shares only "email" with
+ * the PGP section, whose page says nothing of an intrusion: the account
+ * page's step goes first; with W_PAGE_ABSENT at 1 the PGP section is
+ * first. A question naming PGP keeps the PGP section; one naming no
+ * specific concept ("email") is left as the search ranks it.
+ */
+static const char absent_lexicon[] =
+"[message subject]\nen: email, mail, message\n"
+"[hacked]\nen: hacked, intrusion, compromised\n"
+"[pgp]\nen: pgp, gpg\n";
+
+static const char absent_trust[] =
+"# Establishing trust\n\nHow to know who you talk to.\n\n"
+"## Trust in Email: PGP\n\n"
+"PGP encrypts an email and signs each email you send.\n\n"
+"## Trust in chat\n\nCompare the fingerprints in person.\n";
+
+static const char absent_account[] =
+"# Account hijacking\n\nWhat to do after an intrusion into an online "
+"account.\n\n"
+"## Take back your email\n\n"
+"Change the password of the email and log out every other session.\n\n"
+"## Investigate\n\n"
+"Find out how it happened: a reused password, a phishing page.\n";
+
+static void
+test_page_absent(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	double w = 0;
+
+	CHECK(lexicon_load_buffer(lx, "absent.txt", absent_lexicon,
+	    strlen(absent_lexicon)) == 3, "page absent lexicon loads");
+	guide_load_buffer(g, "trust.en.md", absent_trust,
+	    strlen(absent_trust), "en");
+	guide_load_buffer(g, "account.en.md", absent_account,
+	    strlen(absent_account), "en");
+	CHECK(search_tune_get("w_page_absent", &w) == 0 && w < 1,
+	    "the page absent constant is on");
+	s = search_new_lex(g, lx);
+	CHECK(first_heading(g, s, "my email was hacked", "en",
+	    "Take back your email"), "[hacked] named: the account page's "
+	    "step, not the PGP section that shares only \"email\"");
+	CHECK(first_heading(g, s, "how do i use pgp for my email", "en",
+	    "Trust in Email: PGP"), "[pgp] named: the PGP section");
+	CHECK(first_heading(g, s, "email", "en", "Trust in Email: PGP"),
+	    "no specific concept: the search's own order");
+	search_free(s);
+	(void)search_tune_set("w_page_absent", 1);
+	s = search_new_lex(g, lx);
+	CHECK(first_heading(g, s, "my email was hacked", "en",
+	    "Trust in Email: PGP"), "without the rule the PGP section is "
+	    "first");
+	search_free(s);
+	(void)search_tune_set("w_page_absent", w);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
  * The desk's own page (replies/this-desk.*.md, s13-desk): someone
  * elsewhere claiming to be the desk, and how to reach it. Before, "someone
  * on telegram says they are you and asks for my password" went to the
@@ -4908,6 +4974,7 @@ main(void)
 	test_fixw_kit_pages();
 	test_lone_denied();
 	test_lone_case();
+	test_page_absent();
 	test_tense();
 	test_defacement();
 	test_desk_page();
