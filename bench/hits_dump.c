@@ -233,15 +233,16 @@ run_set(const struct guide *g, const struct search *s,
 	return 0;
 }
 
-/* Same file name, another language (search.c's page_translates()). */
+/* Same file name, another language (search.c's page_translates()), or
+ * (same set) the same language (page_twin()). */
 static int
-translates(const struct guide *g, size_t a, size_t b)
+translates(const struct guide *g, size_t a, size_t b, int same)
 {
 	const char *x, *y;
 	size_t nx, ny;
 
-	if (a == b || strcmp(guide_page_lang(g, a), guide_page_lang(g, b)) ==
-	    0)
+	if (a == b || (strcmp(guide_page_lang(g, a), guide_page_lang(g, b)) ==
+	    0) != same)
 		return 0;
 	x = guide_page_stem(g, a, &nx);
 	y = guide_page_stem(g, b, &ny);
@@ -308,7 +309,9 @@ decide_lines(const struct guide *g, const struct search *s)
 			    strcmp(guide_section_text(g, h[j].section),
 			    guide_section_text(g, h[0].section)) == 0;
 			h[j].translation = j > 0 && translates(g, h[0].page,
-			    h[j].page);
+			    h[j].page, 0);
+			h[j].twin = j > 0 && translates(g, h[0].page,
+			    h[j].page, 1);
 		}
 		printf("%s\n", outcome_name(search_decide(h, n,
 		    search_min_score(s))));

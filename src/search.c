@@ -5211,21 +5211,39 @@ hits_exact(struct search_hit *hits, size_t nhits)
 	hits[0] = h;
 }
 
-/* Is page b page a in another language: another language, and the same
- * file name but for its language suffix or folder (guide.c reads a
- * page's language from them)? */
+/* Do pages a and b (not one page) have the same file name but for their
+ * language suffix or folder (guide.c reads a page's language from them)?
+ * Then b is a in another language (page_translates()), or a held twice
+ * (page_twin()). */
 static int
-page_translates(const struct search *s, size_t a, size_t b)
+page_same_stem(const struct search *s, size_t a, size_t b)
 {
 	const char *x, *y;
 	size_t nx, ny;
 
-	if (a == b || s->g == NULL || strcmp(guide_page_lang(s->g, a),
-	    guide_page_lang(s->g, b)) == 0)
+	if (a == b || s->g == NULL)
 		return 0;
 	x = guide_page_stem(s->g, a, &nx);
 	y = guide_page_stem(s->g, b, &ny);
 	return nx > 0 && nx == ny && memcmp(x, y, nx) == 0;
+}
+
+/* Is page b page a in another language? */
+static int
+page_translates(const struct search *s, size_t a, size_t b)
+{
+	return page_same_stem(s, a, b) && strcmp(guide_page_lang(s->g, a),
+	    guide_page_lang(s->g, b)) != 0;
+}
+
+/* Is page b page a held twice in one language: the same file name in
+ * another folder read as the same language (a page a folder's language
+ * lacks, left untranslated: the DFAK's fr/Resources.md is English)? */
+static int
+page_twin(const struct search *s, size_t a, size_t b)
+{
+	return page_same_stem(s, a, b) && strcmp(guide_page_lang(s->g, a),
+	    guide_page_lang(s->g, b)) == 0;
 }
 
 static void
@@ -5245,6 +5263,8 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 		    guide_section_text(s->g, hits[0].section));
 		hits[k].translation = k > 0 &&
 		    page_translates(s, hits[0].page, hits[k].page);
+		hits[k].twin = k > 0 && page_twin(s, hits[0].page,
+		    hits[k].page);
 	}
 	hits_topics(s, q, lang, qli, hits, nhits);
 	if (s->lx == NULL || li < 0)
@@ -5811,18 +5831,27 @@ page_tie(const struct search_hit *hits, size_t n, double bar, double share)
 /*
  * Does another page come within share of the best hit: one of the
  * SEARCH_AGREE_HITS best on another page (not a copy of its section nor
- * its page in another language: search_hit.copy, .translation) scoring
- * share of it or more?
+ * its page in another language: search_hit.copy, .translation; nor, when
+ * twins is 0, its page held twice in one language: .twin) scoring share
+ * of it or more?
  */
 static int
-page_within(const struct search_hit *hits, size_t n, double share)
+page_within_twins(const struct search_hit *hits, size_t n, double share,
+    int twins)
 {
 	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page != hits[0].page && !hits[k].copy &&
-		    !hits[k].translation &&
+		    !hits[k].translation && (twins || !hits[k].twin) &&
 		    hits[k].score >= share * hits[0].score)
 			return 1;
 	return 0;
+}
+
+/* page_within_twins(), its page held twice counted as another page. */
+static int
+page_within(const struct search_hit *hits, size_t n, double share)
+{
+	return page_within_twins(hits, n, share, 1);
 }
 
 /* Does another page nearly tie with the best hit (page_within() at
@@ -5965,7 +5994,9 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
  * without asks"). r is answer_refused()'s reason, NULL when the best hit
  * is an answer by the rule of every page. Such an answer stands only
  * when its page is clear (page_contested(): no other page within
- * PAGE_OTHER of it; else choices) and so is its section
+ * PAGE_OTHER of it; else choices, or the page when that other page is
+ * only its page held twice in one language, search_hit.twin: the page is
+ * not in doubt, the section is; s16-dconf) and so is its section
  * (section_unclear(); else the page). A section that stands out on a
  * page that fits (section_clear()) is an answer whatever r or
  * section_unclear() say (*clear set), but for the unknown-words tests
@@ -5992,7 +6023,7 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 	}
 	if (r == NULL && page_contested(hits, n)) {
 		r = "another page scores nearly as high";
-		page = 0;
+		page = !page_within_twins(hits, n, PAGE_OTHER, 0);
 	} else if (r == NULL)
 		r = section_unclear(hits, n, bar);
 	if (r != NULL && section_clear(hits, n, bar) &&

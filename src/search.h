@@ -118,6 +118,11 @@ struct search_hit {
 				   another language (the same file name
 				   but for its language suffix or folder:
 				   "page.fr.md", "fr/Page.md") */
+	int	twin;		/* the section's page is the best hit's held
+				   twice in one language (the same file
+				   name in another folder: a page a
+				   folder's language lacks, left as it
+				   was) */
 };
 #define SEARCH_TOPICS_MAX	16
 

@@ -1890,6 +1890,14 @@ test_decide_plain(void)
 		CHECK(search_page_why(h, n, m, why, sizeof(why)) == 0,
 		    "...--explain gives no page reason for choices");
 	}
+	/* The same, the laptop page being the phone page held twice in
+	 * one language (search_hit.twin: a folder's page left
+	 * untranslated): it does not put the page in doubt, only the
+	 * section: the page, not choices (s16-dconf). */
+	h[1].twin = 1;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...the other page "
+	    "its twin: the page, which part?");
+	h[1].twin = 0;
 
 	n = search_query(s, "phone trust", "en", h, 3);
 	CHECK(n == 3 && h[1].page == h[0].page && h[2].page == h[0].page &&
