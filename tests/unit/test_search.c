@@ -4398,6 +4398,24 @@ static const char fixw_seized[] =
 "Think about encryption, passwords, a screen lock on your phone and a\n"
 "tool that erases a lost phone from afar.\n";
 
+/* A search over English pages from a table (name, text) and the shipped
+ * lexicon (TOP_SRCDIR/replies), loaded into g and lx. */
+static struct search *
+kit_search(struct guide *g, struct lexicon *lx, const char *const (*pages)[2],
+    size_t npages)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024];
+
+	for (size_t i = 0; i < npages; i++)
+		guide_load_buffer(g, pages[i][0], pages[i][1],
+		    strlen(pages[i][1]), "en");
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0, "the shipped lexicon");
+	return search_new_lex(g, lx);
+}
+
 static void
 test_fixw_kit_pages(void)
 {
@@ -4407,19 +4425,10 @@ test_fixw_kit_pages(void)
 	};
 	struct guide *g = guide_new();
 	struct lexicon *lx = lexicon_new();
-	const char *top = getenv("TOP_SRCDIR");
-	char replies[1024];
-	struct search *s;
+	struct search *s = kit_search(g, lx, pages, ARRAY_LEN(pages));
 	struct search_hit h[3];
 	size_t n;
 
-	for (n = 0; n < ARRAY_LEN(pages); n++)
-		guide_load_buffer(g, pages[n][0], pages[n][1],
-		    strlen(pages[n][1]), "en");
-	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
-	    top ? top : ".");
-	CHECK(lexicon_load_dir(lx, replies) > 0, "the shipped lexicon");
-	s = search_new_lex(g, lx);
 	n = search_query(s, "i think i have pegasus on my phone", "en", h, 3);
 	CHECK(n > 0 && strcmp(guide_page_title(g, guide_section_page(g,
 	    h[0].section)), "Malware") == 0,
@@ -4462,19 +4471,10 @@ test_fixw2_kit_hijack(void)
 	};
 	struct guide *g = guide_new();
 	struct lexicon *lx = lexicon_new();
-	const char *top = getenv("TOP_SRCDIR");
-	char replies[1024];
-	struct search *s;
+	struct search *s = kit_search(g, lx, pages, ARRAY_LEN(pages));
 	struct search_hit h[3];
 	size_t n;
 
-	for (n = 0; n < ARRAY_LEN(pages); n++)
-		guide_load_buffer(g, pages[n][0], pages[n][1],
-		    strlen(pages[n][1]), "en");
-	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
-	    top ? top : ".");
-	CHECK(lexicon_load_dir(lx, replies) > 0, "the shipped lexicon");
-	s = search_new_lex(g, lx);
 	for (size_t i = 0; i < ARRAY_LEN(qs); i++) {
 		n = search_query(s, qs[i], "en", h, 3);
 		CHECK(n > 0 && strcmp(guide_page_title(g,
