@@ -4406,6 +4406,24 @@ static const char fixw_seized[] =
 "Think about encryption, passwords, a screen lock on your phone and a\n"
 "tool that erases a lost phone from afar.\n";
 
+/* A search over English pages from a table (name, text) and the shipped
+ * lexicon (TOP_SRCDIR/replies), loaded into g and lx. */
+static struct search *
+kit_search(struct guide *g, struct lexicon *lx, const char *const (*pages)[2],
+    size_t npages)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char replies[1024];
+
+	for (size_t i = 0; i < npages; i++)
+		guide_load_buffer(g, pages[i][0], pages[i][1],
+		    strlen(pages[i][1]), "en");
+	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
+	    top ? top : ".");
+	CHECK(lexicon_load_dir(lx, replies) > 0, "the shipped lexicon");
+	return search_new_lex(g, lx);
+}
+
 static void
 test_fixw_kit_pages(void)
 {
@@ -4415,19 +4433,10 @@ test_fixw_kit_pages(void)
 	};
 	struct guide *g = guide_new();
 	struct lexicon *lx = lexicon_new();
-	const char *top = getenv("TOP_SRCDIR");
-	char replies[1024];
-	struct search *s;
+	struct search *s = kit_search(g, lx, pages, ARRAY_LEN(pages));
 	struct search_hit h[3];
 	size_t n;
 
-	for (n = 0; n < ARRAY_LEN(pages); n++)
-		guide_load_buffer(g, pages[n][0], pages[n][1],
-		    strlen(pages[n][1]), "en");
-	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
-	    top ? top : ".");
-	CHECK(lexicon_load_dir(lx, replies) > 0, "the shipped lexicon");
-	s = search_new_lex(g, lx);
 	n = search_query(s, "i think i have pegasus on my phone", "en", h, 3);
 	CHECK(n > 0 && strcmp(guide_page_title(g, guide_section_page(g,
 	    h[0].section)), "Malware") == 0,
@@ -4438,6 +4447,48 @@ test_fixw_kit_pages(void)
 	    "What is an indicator of compromise anyway?") == 0 &&
 	    !h[0].off_subject,
 	    "a webcam light on a laptop: the indicators, on its subject");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
+ * The kit's English account page says "hijacking" and "compromised", never
+ * "hacked"; its malware page's heading says "compromise" (s16-fixw2): with
+ * the shipped lexicon an English hacked mail or Instagram account finds
+ * the account page first, not the indicators of compromise.
+ */
+static const char fixw2_hijack[] =
+"# Account Hijacking\n\n"
+"Are you having a problem accessing an email, social media or web\n"
+"account? Does an account show activity that you do not recognize?\n\n"
+"## If you still have access to the account\n\n"
+"Change the password, log out other sessions and turn on two-factor\n"
+"authentication. Check whether your recovery e-mail was compromised.\n";
+
+static void
+test_fixw2_kit_hijack(void)
+{
+	static const char *const qs[] = {
+		"my gmail was hacked", "my instagram was hacked",
+		"someone hacked my instagram",
+	};
+	static const char *const pages[][2] = {
+		{ "malware.en.md", fixw_malware },
+		{ "hijack.en.md", fixw2_hijack },
+	};
+	struct guide *g = guide_new();
+	struct lexicon *lx = lexicon_new();
+	struct search *s = kit_search(g, lx, pages, ARRAY_LEN(pages));
+	struct search_hit h[3];
+	size_t n;
+
+	for (size_t i = 0; i < ARRAY_LEN(qs); i++) {
+		n = search_query(s, qs[i], "en", h, 3);
+		CHECK(n > 0 && strcmp(guide_page_title(g,
+		    guide_section_page(g, h[0].section)),
+		    "Account Hijacking") == 0, qs[i]);
+	}
 	search_free(s);
 	guide_free(g);
 	lexicon_free(lx);
@@ -4980,6 +5031,7 @@ main(void)
 	test_branch_negation();
 	test_fixd_pages();
 	test_fixw_kit_pages();
+	test_fixw2_kit_hijack();
 	test_lone_denied();
 	test_lone_case();
 	test_page_absent();
