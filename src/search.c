@@ -4298,7 +4298,10 @@ section_tense(const struct search *s, size_t sec, unsigned q)
  * words the question shares ("nos están tirando la página con un ataque
  * ddos": the DoS step, not the defacement one whose heading says
  * "página"); when it does not, W_CASE ("notre site web est en panne":
- * neither step, the diagnosis). A question that asks what a word means
+ * neither step, the diagnosis). A case named only where a negation
+ * reaches it (as says_change() reads it: "it's not a ddos attack,
+ * someone changed our homepage") is not named: W_CASE, as for a question
+ * that does not name it. A question that asks what a word means
  * (ask.define) wants the word's definition, not a step: never raised.
  * Page text (decide_calibrate()) asks nothing: 1.
  */
@@ -4311,7 +4314,8 @@ section_case(const struct search *s, size_t sec, unsigned q)
 		return 1;
 	for (size_t i = 0; i < s->ncases; i += 2)
 		if (s->cases[i] == sec) {
-			if (s->scr->tmark[s->cases[i + 1]] == s->scr->qgen)
+			if (s->scr->tmark[s->cases[i + 1]] == s->scr->qgen &&
+			    s->scr->tnegm[s->cases[i + 1]] != s->scr->qgen)
 				return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
 			has = 1;
 		}

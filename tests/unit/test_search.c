@@ -4684,9 +4684,27 @@ test_lone_denied(void)
  * A question that names neither case ("our website is down") is not the
  * defacement step's, whose heading shares "website" with it, but the
  * diagnosis'; one that names a case ("ddos on our website, the attackers
- * want our passwords") is that branch's. With the rule's constants at 1
+ * want our passwords") is that branch's; one that names it only where a
+ * negation reaches it ("it's not a ddos, our website is down") does not
+ * name it: the step scores W_CASE of itself, not W_CASE_NAMED (s16-fixr).
+ * With the rule's constants at 1
  * the defacement step is first for both.
  */
+/* The score of the hit headed want among q's first five (English); -1
+ * when none is. */
+static double
+heading_score(const struct guide *g, const struct search *s, const char *q,
+    const char *want)
+{
+	struct search_hit h[5];
+	size_t n = search_query(s, q, "en", h, 5);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(guide_section_heading(g, h[i].section), want) == 0)
+			return h[i].score;
+	return -1;
+}
+
 static const char case_lexicon[] =
 "[website subject]\nen: website, site\n"
 "[ddos]\nen: ddos, denial of service\n"
@@ -4714,7 +4732,9 @@ test_lone_case(void)
 	struct lexicon *lx = lexicon_new();
 	struct guide *g = guide_new();
 	struct search *s;
-	double w_case = 0, w_named = 0;
+	double w_case = 0, w_named = 0, plain, neg;
+	const char *dos = "When you are suffering from a Denial of Service "
+	    "attack";
 
 	CHECK(lexicon_load_buffer(lx, "case.txt", case_lexicon,
 	    strlen(case_lexicon)) == 4, "lone case lexicon loads");
@@ -4731,6 +4751,12 @@ test_lone_case(void)
 	    "our passwords", "en", "When you are suffering from a Denial of "
 	    "Service attack"), "[ddos] named: its branch, not the "
 	    "defacement step that says \"website\" and \"passwords\"");
+	plain = heading_score(g, s, "ddos, our website is down", dos);
+	neg = heading_score(g, s, "it's not a ddos, our website is down",
+	    dos);
+	CHECK(plain > 0 && neg > 0 && fabs(neg - plain * w_case / w_named) <
+	    1e-6 * plain, "[ddos] named only where a negation reaches it: "
+	    "not named, W_CASE of the step rather than W_CASE_NAMED");
 	search_free(s);
 	(void)search_tune_set("w_case", 1);
 	(void)search_tune_set("w_case_named", 1);
