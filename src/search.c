@@ -5276,6 +5276,10 @@ hit_about(const struct search_hit *hit)
 	    !hit->key_mention;
 }
 
+/* hit_refused()'s reason for a hit that covers too little. */
+#define HIT_THIN	"the best section covers too little of the question, " \
+			"or only in passing"
+
 /*
  * Do the question's words the guide never uses (search_hit.unknown) say
  * its subject is one the guide lacks (not asked of a long question)?
@@ -5297,28 +5301,50 @@ hit_unknown(const struct search_hit *hit)
 	    (double)hit->matched <= SEARCH_UNKNOWN_MATCHED * (double)hit->words;
 }
 
-/* search_is_answer(), with the coverage floor of a long question
- * (SEARCH_LONG_COVERAGE, and no unknown-words or aside test) when long is
- * set. */
-static int
-hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
+/* Why hit, of a question not long (long_q 0), is no answer by
+ * hit_unknown(), in words for --explain; NULL when it is not refused so.
+ * hit_refused() and plain_decide() both read it. */
+static const char *
+hit_unknown_why(const struct search_hit *hit, int long_q)
 {
+	if (long_q || !hit_unknown(hit))
+		return NULL;
+	return "the question's own words that the guide does not know say "
+	    "its subject is one the guide lacks";
+}
+
+/* Why hit is no answer by search_is_answer()'s rules, with the coverage
+ * floor of a long question (SEARCH_LONG_COVERAGE, and no unknown-words or
+ * aside test) when long_q is set, in words for --explain; NULL when it
+ * is one. */
+static const char *
+hit_refused(const struct search_hit *hit, double min_score, int long_q)
+{
+	const char *r;
+
 	if (hit == NULL || hit->score < min_score || hit->coverage <
 	    (long_q ? SEARCH_LONG_COVERAGE : SEARCH_MIN_COVERAGE_ANY))
-		return 0;
-	if (!long_q && hit_unknown(hit))
-		return 0;
+		return HIT_THIN;
+	if ((r = hit_unknown_why(hit, long_q)) != NULL)
+		return r;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
-		return 0;
+		return HIT_THIN;
 	/* Nothing says the section is about the question (hit_about()) and
 	 * it matches little of it: it mentions the question's words in
 	 * passing ("does my fitness watch send my location" on "Your phone
 	 * shows who and where you are"). */
 	if (!long_q && !hit_about(hit) &&
 	    hit->coverage < SEARCH_ASIDE_COVERAGE)
-		return 0;
-	return 1;
+		return HIT_THIN;
+	return NULL;
+}
+
+/* search_is_answer(), long_q as for hit_refused(). */
+static int
+hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
+{
+	return hit_refused(hit, min_score, long_q) == NULL;
 }
 
 int
@@ -5875,7 +5901,8 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
  * page that fits (section_clear()) is an answer whatever r or
  * section_unclear() say (*clear set), but for the unknown-words tests
  * (hit_unknown(): a subject the guide lacks, which a clear section does
- * not answer; s16-unc).
+ * not answer; s16-unc), whose reason (hit_unknown_why()) is then the one
+ * given.
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
  * A page that carries none of the question's topics (page_off_topic())
@@ -5887,6 +5914,7 @@ static enum search_outcome
 plain_decide(const struct search_hit *hits, size_t n, double bar,
     const char *r, const char **refused, int *clear)
 {
+	const char *u = hit_unknown_why(&hits[0], is_long(&hits[0]));
 	int page = 1, alone;
 
 	if (page_off_topic(hits, n, &alone)) {
@@ -5900,10 +5928,14 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		page = 0;
 	} else if (r == NULL)
 		r = section_unclear(hits, n, bar);
-	if (r != NULL && section_clear(hits, n, bar) &&
-	    (is_long(&hits[0]) || !hit_unknown(&hits[0]))) {
-		r = NULL;
-		*clear = 1;
+	if (r != NULL && section_clear(hits, n, bar)) {
+		/* Not a subject the guide lacks: its own reason. */
+		if (u != NULL)
+			r = u;
+		else {
+			r = NULL;
+			*clear = 1;
+		}
 	}
 	if (refused != NULL)
 		*refused = r;
@@ -5981,10 +6013,7 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 		return "the best section is under the answer bar";
 	if ((r = hit_unbacked(&hits[0])) != NULL)
 		return r;
-	if (!hit_is_answer(&hits[0], bar, is_long(&hits[0])))
-		return "the best section covers too little of the question, "
-		    "or only in passing";
-	return NULL;
+	return hit_refused(&hits[0], bar, is_long(&hits[0]));
 }
 
 /*

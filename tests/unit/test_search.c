@@ -1945,10 +1945,20 @@ test_decide_plain(void)
 	{
 		struct search_decision d;
 
+		char why[512];
+
 		CHECK(search_decide_why(h, n, m, &d) == SEARCH_PAGE &&
 		    !d.clear && d.refused != NULL, "...a third of a short "
 		    "question unmatched, a quarter of it unknown: the page, "
 		    "not the clear section");
+		/* --explain says why: the unknown words, not an earlier
+		 * reason the clear section would have overridden
+		 * (s16-fixr). */
+		CHECK(d.refused != NULL && strstr(d.refused, "words that the "
+		    "guide does not know") != NULL && search_page_why(h, n,
+		    m, why, sizeof(why)) && strstr(why, "words that the guide "
+		    "does not know") != NULL, "...and --explain's reason "
+		    "names the words the guide does not know");
 	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
