@@ -5451,9 +5451,9 @@ long_share(const struct search_hit *h)
  * model, those that are not a matter of degree: a best hit off the
  * question's subject, lacking its key concept or with a rival page, one
  * that covers less than SEARCH_MIN_COVERAGE_ANY of the question
- * (SEARCH_LONG_COVERAGE for a long one), or less than
- * SEARCH_UNKNOWN_COVERAGE of a question whose words unknown to the guide
- * weigh SEARCH_UNKNOWN_MAX or more.
+ * (SEARCH_LONG_COVERAGE for a long one), or, for a question not long,
+ * words unknown to the guide that say its subject is one the guide lacks
+ * (hit_unknown(), the rule search_decide() reads).
  */
 static int
 decide_veto(const struct search_hit *hits, size_t n)
@@ -5466,8 +5466,7 @@ decide_veto(const struct search_hit *hits, size_t n)
 	if (h->coverage < (long_q ? SEARCH_LONG_COVERAGE :
 	    SEARCH_MIN_COVERAGE_ANY))
 		return 1;
-	return !long_q && h->unknown >= SEARCH_UNKNOWN_MAX &&
-	    h->coverage < SEARCH_UNKNOWN_COVERAGE;
+	return hit_unknown_why(h, long_q) != NULL;
 }
 
 static unsigned

@@ -1946,6 +1946,7 @@ test_decide_plain(void)
 		struct search_decision d;
 
 		char why[512];
+		double f[SEARCH_NFEATURES];
 
 		CHECK(search_decide_why(h, n, m, &d) == SEARCH_PAGE &&
 		    !d.clear && d.refused != NULL, "...a third of a short "
@@ -1959,6 +1960,11 @@ test_decide_plain(void)
 		    m, why, sizeof(why)) && strstr(why, "words that the guide "
 		    "does not know") != NULL, "...and --explain's reason "
 		    "names the words the guide does not know");
+		/* The rules kept around a fitted model read the same test
+		 * (decide_veto(), s16-fixr). */
+		search_features(h, n, m, f);
+		CHECK(f[SF_VETO] == 1, "...and scripts/fit-decide.py's veto "
+		    "feature says no");
 	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
