@@ -685,11 +685,11 @@ struct search {
 						   (change_words()) */
 	uint32_t		*chgoff;	/* per section and one more:
 						   its first term in chg */
-	uint32_t		*cases;		/* (section, term) pairs: the
-						   concepts that name a lone
-						   branch's case
-						   (lone_cases()) */
-	size_t			 ncases;
+	uint32_t		*cases;		/* the terms of the concepts
+						   that name a lone branch's
+						   case (lone_cases()) */
+	uint32_t		*caseoff;	/* per section and one more:
+						   its first term in cases */
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -2056,6 +2056,21 @@ lone_alternative(const struct search *s, size_t sec)
 	return 0;
 }
 
+/* Is tp a term of a concept that names its lone branch's case
+ * (lone_cases())? */
+static int
+case_post(const struct search *s, const struct tpost *tp)
+{
+	const struct guide *g = s->g;
+	size_t page = guide_section_page(g, tp->sec);
+
+	return tp->own && tp->concept != NONE && !s->cweak[tp->concept] &&
+	    !s->csubj[tp->concept] && !s->cname[tp->concept] &&
+	    guide_section_asks(g, tp->sec)[0] == '\0' &&
+	    guide_page_asks(g, page)[0] == '\0' &&
+	    lone_alternative(s, tp->sec);
+}
+
 /*
  * The case of a lone branch that is one of a step's alternatives
  * (lone_alternative(): "When you are suffering from a Denial of Service
@@ -2065,32 +2080,28 @@ lone_alternative(const struct search *s, size_t sec)
  * of "Quand vous êtes victime d'un défacement de site internet" says
  * which page, not which case). Only on pages without asks: asks say which
  * questions a branch answers, better than a concept of its heading does
- * (section_case()).
+ * (section_case()). Kept per section (caseoff), as change_words() keeps
+ * its words.
  */
 static void
 lone_cases(struct search *s, const struct builder *b)
 {
-	const struct guide *g = s->g;
-	size_t cap = 0;
+	uint32_t *next;
+	size_t i;
 
-	for (size_t i = 0; i < b->ntp; i++) {
-		const struct tpost *tp = &b->tp[i];
-		size_t page = guide_section_page(g, tp->sec);
-
-		if (!tp->own || tp->concept == NONE ||
-		    s->cweak[tp->concept] || s->csubj[tp->concept] ||
-		    s->cname[tp->concept] ||
-		    guide_section_asks(g, tp->sec)[0] != '\0' ||
-		    guide_page_asks(g, page)[0] != '\0' ||
-		    !lone_alternative(s, tp->sec))
-			continue;
-		if (s->ncases + 2 > cap) {
-			cap = cap ? cap * 2 : 16;
-			s->cases = xrealloc(s->cases, cap * sizeof(*s->cases));
-		}
-		s->cases[s->ncases++] = tp->sec;
-		s->cases[s->ncases++] = tp->term;
-	}
+	s->caseoff = xcalloc(s->nsec + 1, sizeof(*s->caseoff));
+	for (i = 0; i < b->ntp; i++)
+		if (case_post(s, &b->tp[i]))
+			s->caseoff[b->tp[i].sec + 1]++;
+	for (i = 0; i < s->nsec; i++)
+		s->caseoff[i + 1] += s->caseoff[i];
+	s->cases = xcalloc(s->caseoff[s->nsec] + 1, sizeof(*s->cases));
+	next = xcalloc(s->nsec + 1, sizeof(*next));
+	memcpy(next, s->caseoff, s->nsec * sizeof(*next));
+	for (i = 0; i < b->ntp; i++)
+		if (case_post(s, &b->tp[i]))
+			s->cases[next[b->tp[i].sec]++] = b->tp[i].term;
+	free(next);
 }
 
 /*
@@ -2558,6 +2569,7 @@ search_free(struct search *s)
 	free(s->pair);
 	free(s->chg);
 	free(s->cases);
+	free(s->caseoff);
 	free(s->chgoff);
 	free(s->secpage);
 	free(s->pagetopic);
@@ -4308,18 +4320,13 @@ section_tense(const struct search *s, size_t sec, unsigned q)
 static double
 section_case(const struct search *s, size_t sec, unsigned q)
 {
-	int has = 0;
-
 	if (s->calibrating)
 		return 1;
-	for (size_t i = 0; i < s->ncases; i += 2)
-		if (s->cases[i] == sec) {
-			if (s->scr->tmark[s->cases[i + 1]] == s->scr->qgen &&
-			    s->scr->tnegm[s->cases[i + 1]] != s->scr->qgen)
-				return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
-			has = 1;
-		}
-	return has ? W_CASE : 1;
+	for (uint32_t i = s->caseoff[sec]; i < s->caseoff[sec + 1]; i++)
+		if (s->scr->tmark[s->cases[i]] == s->scr->qgen &&
+		    s->scr->tnegm[s->cases[i]] != s->scr->qgen)
+			return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
+	return s->caseoff[sec] < s->caseoff[sec + 1] ? W_CASE : 1;
 }
 
 /* Swaps two sections' evidence (every accumulator query_run() scores). */
