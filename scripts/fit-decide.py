@@ -33,7 +33,8 @@ answers (a wrong best hit, or any answer to a question the guide cannot
 answer) do not exceed those of the rules it replaces, on the same lines.
 The rules around the model (search.c's decide_veto(): off the question's
 subject, lacks its key concept, a rival page, too little of the question
-covered) are kept when the tune data says they help: the script fits and
+covered, words the guide does not know that say the question's subject
+is one it lacks: hit_unknown()) are kept when the tune data says they help: the script fits and
 compares the model alone (on every question) and the model behind the
 rules (fitted on the questions they let through), and keeps the better
 (more right answers, then fewer wrong ones).

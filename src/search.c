@@ -695,11 +695,11 @@ struct search {
 						   (change_words()) */
 	uint32_t		*chgoff;	/* per section and one more:
 						   its first term in chg */
-	uint32_t		*cases;		/* (section, term) pairs: the
-						   concepts that name a lone
-						   branch's case
-						   (lone_cases()) */
-	size_t			 ncases;
+	uint32_t		*cases;		/* the terms of the concepts
+						   that name a lone branch's
+						   case (lone_cases()) */
+	uint32_t		*caseoff;	/* per section and one more:
+						   its first term in cases */
 	uint32_t		*secpage;	/* per section: its page */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
@@ -2066,6 +2066,21 @@ lone_alternative(const struct search *s, size_t sec)
 	return 0;
 }
 
+/* Is tp a term of a concept that names its lone branch's case
+ * (lone_cases())? */
+static int
+case_post(const struct search *s, const struct tpost *tp)
+{
+	const struct guide *g = s->g;
+	size_t page = guide_section_page(g, tp->sec);
+
+	return tp->own && tp->concept != NONE && !s->cweak[tp->concept] &&
+	    !s->csubj[tp->concept] && !s->cname[tp->concept] &&
+	    guide_section_asks(g, tp->sec)[0] == '\0' &&
+	    guide_page_asks(g, page)[0] == '\0' &&
+	    lone_alternative(s, tp->sec);
+}
+
 /*
  * The case of a lone branch that is one of a step's alternatives
  * (lone_alternative(): "When you are suffering from a Denial of Service
@@ -2075,32 +2090,28 @@ lone_alternative(const struct search *s, size_t sec)
  * of "Quand vous êtes victime d'un défacement de site internet" says
  * which page, not which case). Only on pages without asks: asks say which
  * questions a branch answers, better than a concept of its heading does
- * (section_case()).
+ * (section_case()). Kept per section (caseoff), as change_words() keeps
+ * its words.
  */
 static void
 lone_cases(struct search *s, const struct builder *b)
 {
-	const struct guide *g = s->g;
-	size_t cap = 0;
+	uint32_t *next;
+	size_t i;
 
-	for (size_t i = 0; i < b->ntp; i++) {
-		const struct tpost *tp = &b->tp[i];
-		size_t page = guide_section_page(g, tp->sec);
-
-		if (!tp->own || tp->concept == NONE ||
-		    s->cweak[tp->concept] || s->csubj[tp->concept] ||
-		    s->cname[tp->concept] ||
-		    guide_section_asks(g, tp->sec)[0] != '\0' ||
-		    guide_page_asks(g, page)[0] != '\0' ||
-		    !lone_alternative(s, tp->sec))
-			continue;
-		if (s->ncases + 2 > cap) {
-			cap = cap ? cap * 2 : 16;
-			s->cases = xrealloc(s->cases, cap * sizeof(*s->cases));
-		}
-		s->cases[s->ncases++] = tp->sec;
-		s->cases[s->ncases++] = tp->term;
-	}
+	s->caseoff = xcalloc(s->nsec + 1, sizeof(*s->caseoff));
+	for (i = 0; i < b->ntp; i++)
+		if (case_post(s, &b->tp[i]))
+			s->caseoff[b->tp[i].sec + 1]++;
+	for (i = 0; i < s->nsec; i++)
+		s->caseoff[i + 1] += s->caseoff[i];
+	s->cases = xcalloc(s->caseoff[s->nsec] + 1, sizeof(*s->cases));
+	next = xcalloc(s->nsec + 1, sizeof(*next));
+	memcpy(next, s->caseoff, s->nsec * sizeof(*next));
+	for (i = 0; i < b->ntp; i++)
+		if (case_post(s, &b->tp[i]))
+			s->cases[next[b->tp[i].sec]++] = b->tp[i].term;
+	free(next);
 }
 
 /*
@@ -2569,6 +2580,7 @@ search_free(struct search *s)
 	free(s->pair);
 	free(s->chg);
 	free(s->cases);
+	free(s->caseoff);
 	free(s->chgoff);
 	free(s->secpage);
 	free(s->pagetopic);
@@ -4335,24 +4347,23 @@ section_tense(const struct search *s, size_t sec, unsigned q)
  * words the question shares ("nos están tirando la página con un ataque
  * ddos": the DoS step, not the defacement one whose heading says
  * "página"); when it does not, W_CASE ("notre site web est en panne":
- * neither step, the diagnosis). A question that asks what a word means
+ * neither step, the diagnosis). A case named only where a negation
+ * reaches it (as says_change() reads it: "it's not a ddos attack,
+ * someone changed our homepage") is not named: W_CASE, as for a question
+ * that does not name it. A question that asks what a word means
  * (ask.define) wants the word's definition, not a step: never raised.
  * Page text (decide_calibrate()) asks nothing: 1.
  */
 static double
 section_case(const struct search *s, size_t sec, unsigned q)
 {
-	int has = 0;
-
 	if (s->calibrating)
 		return 1;
-	for (size_t i = 0; i < s->ncases; i += 2)
-		if (s->cases[i] == sec) {
-			if (s->scr->tmark[s->cases[i + 1]] == s->scr->qgen)
-				return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
-			has = 1;
-		}
-	return has ? W_CASE : 1;
+	for (uint32_t i = s->caseoff[sec]; i < s->caseoff[sec + 1]; i++)
+		if (s->scr->tmark[s->cases[i]] == s->scr->qgen &&
+		    s->scr->tnegm[s->cases[i]] != s->scr->qgen)
+			return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
+	return s->caseoff[sec] < s->caseoff[sec + 1] ? W_CASE : 1;
 }
 
 /*
@@ -5391,6 +5402,10 @@ hit_about(const struct search_hit *hit)
 	    !hit->key_mention;
 }
 
+/* hit_refused()'s reason for a hit that covers too little. */
+#define HIT_THIN	"the best section covers too little of the question, " \
+			"or only in passing"
+
 /*
  * Do the question's words the guide never uses (search_hit.unknown) say
  * its subject is one the guide lacks (not asked of a long question)?
@@ -5412,28 +5427,50 @@ hit_unknown(const struct search_hit *hit)
 	    (double)hit->matched <= SEARCH_UNKNOWN_MATCHED * (double)hit->words;
 }
 
-/* search_is_answer(), with the coverage floor of a long question
- * (SEARCH_LONG_COVERAGE, and no unknown-words or aside test) when long is
- * set. */
-static int
-hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
+/* Why hit, of a question not long (long_q 0), is no answer by
+ * hit_unknown(), in words for --explain; NULL when it is not refused so.
+ * hit_refused() and plain_decide() both read it. */
+static const char *
+hit_unknown_why(const struct search_hit *hit, int long_q)
 {
+	if (long_q || !hit_unknown(hit))
+		return NULL;
+	return "the question's own words that the guide does not know say "
+	    "its subject is one the guide lacks";
+}
+
+/* Why hit is no answer by search_is_answer()'s rules, with the coverage
+ * floor of a long question (SEARCH_LONG_COVERAGE, and no unknown-words or
+ * aside test) when long_q is set, in words for --explain; NULL when it
+ * is one. */
+static const char *
+hit_refused(const struct search_hit *hit, double min_score, int long_q)
+{
+	const char *r;
+
 	if (hit == NULL || hit->score < min_score || hit->coverage <
 	    (long_q ? SEARCH_LONG_COVERAGE : SEARCH_MIN_COVERAGE_ANY))
-		return 0;
-	if (!long_q && hit_unknown(hit))
-		return 0;
+		return HIT_THIN;
+	if ((r = hit_unknown_why(hit, long_q)) != NULL)
+		return r;
 	if (hit->matched == 1 && hit->words >= 2 &&
 	    hit->rarity < SEARCH_RARE && hit->coverage < SEARCH_MIN_COVERAGE)
-		return 0;
+		return HIT_THIN;
 	/* Nothing says the section is about the question (hit_about()) and
 	 * it matches little of it: it mentions the question's words in
 	 * passing ("does my fitness watch send my location" on "Your phone
 	 * shows who and where you are"). */
 	if (!long_q && !hit_about(hit) &&
 	    hit->coverage < SEARCH_ASIDE_COVERAGE)
-		return 0;
-	return 1;
+		return HIT_THIN;
+	return NULL;
+}
+
+/* search_is_answer(), long_q as for hit_refused(). */
+static int
+hit_is_answer(const struct search_hit *hit, double min_score, int long_q)
+{
+	return hit_refused(hit, min_score, long_q) == NULL;
 }
 
 int
@@ -5540,9 +5577,9 @@ long_share(const struct search_hit *h)
  * model, those that are not a matter of degree: a best hit off the
  * question's subject, lacking its key concept or with a rival page, one
  * that covers less than SEARCH_MIN_COVERAGE_ANY of the question
- * (SEARCH_LONG_COVERAGE for a long one), or less than
- * SEARCH_UNKNOWN_COVERAGE of a question whose words unknown to the guide
- * weigh SEARCH_UNKNOWN_MAX or more.
+ * (SEARCH_LONG_COVERAGE for a long one), or, for a question not long,
+ * words unknown to the guide that say its subject is one the guide lacks
+ * (hit_unknown(), the rule search_decide() reads).
  */
 static int
 decide_veto(const struct search_hit *hits, size_t n)
@@ -5555,8 +5592,7 @@ decide_veto(const struct search_hit *hits, size_t n)
 	if (h->coverage < (long_q ? SEARCH_LONG_COVERAGE :
 	    SEARCH_MIN_COVERAGE_ANY))
 		return 1;
-	return !long_q && h->unknown >= SEARCH_UNKNOWN_MAX &&
-	    h->coverage < SEARCH_UNKNOWN_COVERAGE;
+	return hit_unknown_why(h, long_q) != NULL;
 }
 
 static unsigned
@@ -6001,7 +6037,8 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
  * page that fits (section_clear()) is an answer whatever r or
  * section_unclear() say (*clear set), but for the unknown-words tests
  * (hit_unknown(): a subject the guide lacks, which a clear section does
- * not answer; s16-unc).
+ * not answer; s16-unc), whose reason (hit_unknown_why()) is then the one
+ * given.
  * The page ("which part?") when it fits (page_fits()) and the answer is
  * refused or its section is not clear; else choices, or nothing close.
  * A page that carries none of the question's topics (page_off_topic())
@@ -6013,6 +6050,7 @@ static enum search_outcome
 plain_decide(const struct search_hit *hits, size_t n, double bar,
     const char *r, const char **refused, int *clear)
 {
+	const char *u = hit_unknown_why(&hits[0], is_long(&hits[0]));
 	int page = 1, alone;
 
 	if (page_off_topic(hits, n, &alone)) {
@@ -6026,10 +6064,14 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		page = !page_within_twins(hits, n, PAGE_OTHER, 0);
 	} else if (r == NULL)
 		r = section_unclear(hits, n, bar);
-	if (r != NULL && section_clear(hits, n, bar) &&
-	    (is_long(&hits[0]) || !hit_unknown(&hits[0]))) {
-		r = NULL;
-		*clear = 1;
+	if (r != NULL && section_clear(hits, n, bar)) {
+		/* Not a subject the guide lacks: its own reason. */
+		if (u != NULL)
+			r = u;
+		else {
+			r = NULL;
+			*clear = 1;
+		}
 	}
 	if (refused != NULL)
 		*refused = r;
@@ -6107,10 +6149,7 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 		return "the best section is under the answer bar";
 	if ((r = hit_unbacked(&hits[0])) != NULL)
 		return r;
-	if (!hit_is_answer(&hits[0], bar, is_long(&hits[0])))
-		return "the best section covers too little of the question, "
-		    "or only in passing";
-	return NULL;
+	return hit_refused(&hits[0], bar, is_long(&hits[0]));
 }
 
 /*

@@ -1953,10 +1953,26 @@ test_decide_plain(void)
 	{
 		struct search_decision d;
 
+		char why[512];
+		double f[SEARCH_NFEATURES];
+
 		CHECK(search_decide_why(h, n, m, &d) == SEARCH_PAGE &&
 		    !d.clear && d.refused != NULL, "...a third of a short "
 		    "question unmatched, a quarter of it unknown: the page, "
 		    "not the clear section");
+		/* --explain says why: the unknown words, not an earlier
+		 * reason the clear section would have overridden
+		 * (s16-fixr). */
+		CHECK(d.refused != NULL && strstr(d.refused, "words that the "
+		    "guide does not know") != NULL && search_page_why(h, n,
+		    m, why, sizeof(why)) && strstr(why, "words that the guide "
+		    "does not know") != NULL, "...and --explain's reason "
+		    "names the words the guide does not know");
+		/* The rules kept around a fitted model read the same test
+		 * (decide_veto(), s16-fixr). */
+		search_features(h, n, m, f);
+		CHECK(f[SF_VETO] == 1, "...and scripts/fit-decide.py's veto "
+		    "feature says no");
 	}
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
@@ -4743,9 +4759,27 @@ test_lone_denied(void)
  * A question that names neither case ("our website is down") is not the
  * defacement step's, whose heading shares "website" with it, but the
  * diagnosis'; one that names a case ("ddos on our website, the attackers
- * want our passwords") is that branch's. With the rule's constants at 1
+ * want our passwords") is that branch's; one that names it only where a
+ * negation reaches it ("it's not a ddos, our website is down") does not
+ * name it: the step scores W_CASE of itself, not W_CASE_NAMED (s16-fixr).
+ * With the rule's constants at 1
  * the defacement step is first for both.
  */
+/* The score of the hit headed want among q's first five (English); -1
+ * when none is. */
+static double
+heading_score(const struct guide *g, const struct search *s, const char *q,
+    const char *want)
+{
+	struct search_hit h[5];
+	size_t n = search_query(s, q, "en", h, 5);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(guide_section_heading(g, h[i].section), want) == 0)
+			return h[i].score;
+	return -1;
+}
+
 static const char case_lexicon[] =
 "[website subject]\nen: website, site\n"
 "[ddos]\nen: ddos, denial of service\n"
@@ -4773,7 +4807,9 @@ test_lone_case(void)
 	struct lexicon *lx = lexicon_new();
 	struct guide *g = guide_new();
 	struct search *s;
-	double w_case = 0, w_named = 0;
+	double w_case = 0, w_named = 0, plain, neg;
+	const char *dos = "When you are suffering from a Denial of Service "
+	    "attack";
 
 	CHECK(lexicon_load_buffer(lx, "case.txt", case_lexicon,
 	    strlen(case_lexicon)) == 4, "lone case lexicon loads");
@@ -4790,6 +4826,12 @@ test_lone_case(void)
 	    "our passwords", "en", "When you are suffering from a Denial of "
 	    "Service attack"), "[ddos] named: its branch, not the "
 	    "defacement step that says \"website\" and \"passwords\"");
+	plain = heading_score(g, s, "ddos, our website is down", dos);
+	neg = heading_score(g, s, "it's not a ddos, our website is down",
+	    dos);
+	CHECK(plain > 0 && neg > 0 && fabs(neg - plain * w_case / w_named) <
+	    1e-6 * plain, "[ddos] named only where a negation reaches it: "
+	    "not named, W_CASE of the step rather than W_CASE_NAMED");
 	search_free(s);
 	(void)search_tune_set("w_case", 1);
 	(void)search_tune_set("w_case_named", 1);
