@@ -742,7 +742,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 	const char *text = section_text(b, sec) + offset;
 	const char *plang = guide_page_lang(b->g, guide_section_page(b->g, sec));
 	struct buf m, tail;
-	size_t max, used, cut, next_s;
+	size_t max, used, cut, next_s, lim, aim;
 	char *url, key[32];
 	const char *footer;
 
@@ -785,11 +785,23 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		used += util_utf8_chars(line) + 1;
 		free(line);
 	}
-	/* A phone screen (BOT_PHONE_CHARS) when a paragraph or a list
-	 * item ends there, max_reply_chars at most (guide.h). */
-	cut = guide_excerpt_aim(text, used + BOT_MIN_EXCERPT < BOT_PHONE_CHARS ?
-	    BOT_PHONE_CHARS - used : BOT_MIN_EXCERPT,
-	    used + BOT_MIN_EXCERPT < max ? max - used : BOT_MIN_EXCERPT);
+	/*
+	 * max_reply_chars at most; on a page written for the web (no asks:
+	 * the DFAK's), a phone screen (BOT_PHONE_CHARS) when a paragraph or
+	 * a list item ends there (guide.h). A page written for this desk
+	 * (asks) keeps its own order whole up to max_reply_chars: its authors
+	 * put a section's warnings where the reader meets them, and the
+	 * phone cut once pushed "we never ask for your passwords" behind
+	 * MORE. No phone cut either when the source line and footer leave
+	 * it less than BOT_MIN_EXCERPT.
+	 */
+	lim = used + BOT_MIN_EXCERPT < max ? max - used : BOT_MIN_EXCERPT;
+	aim = lim;
+	if (used + BOT_MIN_EXCERPT < BOT_PHONE_CHARS &&
+	    *guide_section_asks(b->g, sec) == '\0' &&
+	    *guide_page_asks(b->g, guide_section_page(b->g, sec)) == '\0')
+		aim = BOT_PHONE_CHARS - used;
+	cut = guide_excerpt_aim(text, aim, lim);
 	{
 		size_t end = cut;
 

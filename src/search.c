@@ -3997,6 +3997,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	if (++sc->qgen == 0) {
 		memset(sc->tmark, 0, s->nterms * sizeof(*sc->tmark));
 		memset(sc->tnegm, 0, s->nterms * sizeof(*sc->tnegm));
+		memset(sc->wordm, 0, (s->nsec + 1) * sizeof(*sc->wordm));
 		sc->qgen = 1;
 	}
 	for (li = 0; li < s->nlangs; li++)
