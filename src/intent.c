@@ -54,6 +54,7 @@ enum list {
 	L_AUTH_NOT,
 	L_LATER_NOT,
 	L_ORDINARY,
+	L_ORD_BUT,
 	L_LSEARCH,
 	L_COUNT,
 };
@@ -100,6 +101,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_AUTH_NOT] = "danger_authority_not",
 	[L_LATER_NOT] = "danger_later_not",
 	[L_ORDINARY] = "danger_ordinary",
+	[L_ORD_BUT] = "danger_ordinary_but",
 	[L_LSEARCH] = "danger_later_search",
 };
 
@@ -361,6 +363,45 @@ list_near(const struct intent *in, enum list l, const char *w,
 	return 0;
 }
 
+static const struct rule *done_match(const struct intent *, char *const *,
+    size_t, int);
+
+/*
+ * Is an ordinary visit or errand (danger_ordinary: "my neighbour",
+ * "parked wrong") all that the message says: with its phrases and the
+ * places (danger_here: "devant ma porte") blanked, no clause holds a
+ * danger_ordinary_but phrase ("won't leave", "threatening", "two men"),
+ * an act (danger_act: knocking, waiting), something done (danger_done:
+ * "hitting me") or danger words that are more than a place (a part
+ * with no danger_here phrase: "threatened to kill")? The whole message,
+ * not one clause: "he has a package but he won't leave" is two. A false
+ * alarm costs less than a miss.
+ */
+static int
+ordinary_only(const struct intent *in, char *const *clause, size_t n)
+{
+	int more = 0;
+
+	for (size_t c = 0; c < n && !more; c++) {
+		char *v = xstrdup(clause[c]);
+
+		blank_all(in, L_ORDINARY, v, NULL);
+		blank_all(in, L_HERE, v, NULL);
+		more = rule_match(in, L_ORD_BUT, v) != NULL ||
+		    rule_match(in, L_ACT, v) != NULL ||
+		    done_match(in, &v, 1, 0) != NULL;
+		for (size_t i = 0; i < in->nrules[L_DANGER] && !more; i++) {
+			const struct rule *r = &in->rules[L_DANGER][i];
+
+			for (size_t j = 0; j < r->nparts && !more; j++)
+				more = rule_in(r, v) &&
+				    rule_match(in, L_HERE, r->parts[j]) == NULL;
+		}
+		free(v);
+	}
+	return !more;
+}
+
 /* What may qualify danger words away (near_cancelled()). */
 #define QUAL_NEAR	1	/* danger_unless_near: "online" */
 #define QUAL_LATER	2	/* danger_later_words: "tomorrow" */
@@ -373,7 +414,8 @@ list_near(const struct intent *in, enum list l, const char *w,
  * "someone is following me home after they found me online")? Never a
  * place now (a part holding a danger_here phrase: "at my door"), but by
  * what its clause says makes it ordinary (QUAL_ORDINARY, danger_ordinary:
- * "my neighbour", "parked wrong"). quals says which lists qualify
+ * "my neighbour", "parked wrong") when nothing else says danger
+ * (ordinary_only()). quals says which lists qualify
  * (QUAL_NEAR, QUAL_LATER, QUAL_ORDINARY); a danger_later_words time
  * ("tomorrow", "demain"; not after danger_later_not: "esta mañana" is
  * this morning) qualifies a place too: what comes tomorrow is not danger
@@ -397,7 +439,8 @@ near_cancelled(const struct intent *in, const struct rule *r,
 
 			if (here && (quals & QUAL_ORDINARY) &&
 			    strstr(clause[c], r->parts[j]) != NULL &&
-			    rule_match(in, L_ORDINARY, clause[c]) != NULL)
+			    rule_match(in, L_ORDINARY, clause[c]) != NULL &&
+			    ordinary_only(in, clause, n))
 				yes = 1;
 			for (const char *at = clause[c]; !yes &&
 			    (at = strstr(at, r->parts[j])) != NULL; at++)
@@ -629,7 +672,8 @@ cry_digital(const struct intent *in, char *w, char **clause, size_t n)
 /*
  * Does a clause say what makes a place ordinary (danger_ordinary: "my
  * neighbour is at my door", "the officer at my door says my car is
- * parked wrong")? Then a scene there is none.
+ * parked wrong") and nothing else say danger (ordinary_only())? Then a
+ * scene there is none.
  */
 static int
 ordinary_place(const struct intent *in, char *const *clause, size_t n)
@@ -637,7 +681,7 @@ ordinary_place(const struct intent *in, char *const *clause, size_t n)
 	for (size_t c = 0; c < n; c++)
 		if (rule_match(in, L_ORDINARY, clause[c]) != NULL &&
 		    rule_match(in, L_WHERE, clause[c]) != NULL)
-			return 1;
+			return ordinary_only(in, clause, n);
 	return 0;
 }
 

@@ -419,6 +419,17 @@ static const struct {
 	{ "mon voisin est devant ma porte", 0, 0, 0 },
 	{ "mi vecino está en mi puerta", 0, 0, 0 },
 	{ "my neighbour is at my door with a gun", 1, 0, 0 },
+	/* s16-fixs3: an ordinary word cancels only when nothing else says
+	 * danger; a bare noun (package, landlord, livreur) never does. */
+	{ "a man is at my door saying he has a package but he won't leave",
+	    1, 0, 0 },
+	{ "a delivery man is outside my house and won't leave", 1, 0, 0 },
+	{ "my landlord is at my door with two men threatening me", 1, 0, 0 },
+	{ "mi vecino está en mi puerta y me amenaza", 1, 0, 0 },
+	{ "un livreur est devant chez moi et refuse de partir", 1, 0, 0 },
+	{ "un hombre con un paquete está en mi puerta y no se va", 1, 0, 0 },
+	{ "a man with a package is at my door", 1, 0, 0 },
+	{ "my neighbour is knocking on my door", 1, 0, 0 },
 	{ "agents de la DGSI sont là", 1, 0, 0 },
 	{ "", 0, 0, 0 },
 };
