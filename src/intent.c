@@ -55,6 +55,8 @@ enum list {
 	L_LATER_NOT,
 	L_ORDINARY,
 	L_ORD_BUT,
+	L_LOUD,
+	L_LOUD_NOT,
 	L_LSEARCH,
 	L_COUNT,
 };
@@ -102,6 +104,8 @@ static const char *const list_keys[L_COUNT] = {
 	[L_LATER_NOT] = "danger_later_not",
 	[L_ORDINARY] = "danger_ordinary",
 	[L_ORD_BUT] = "danger_ordinary_but",
+	[L_LOUD] = "danger_cry_loud",
+	[L_LOUD_NOT] = "danger_cry_not",
 	[L_LSEARCH] = "danger_later_search",
 };
 
@@ -365,6 +369,8 @@ list_near(const struct intent *in, enum list l, const char *w,
 
 static const struct rule *done_match(const struct intent *, char *const *,
     size_t, int);
+static const struct rule *cry_loud(const struct intent *, const char *,
+    const char *);
 
 /*
  * Is an ordinary visit or errand (danger_ordinary: "my neighbour",
@@ -691,7 +697,8 @@ ordinary_place(const struct intent *in, char *const *clause, size_t n)
  * away
  * too, a now mark included ("they will arrest me tomorrow, what do I do
  * now"). A message of plea words only, a single cry for help among them
- * ("au secours", "socorro", "SOS"), is a plea, never danger.
+ * ("au secours", "socorro"), is a plea, never danger; a loud cry
+ * (cry_loud(): "SOS", "socorro socorro", "AU SECOURS") is danger.
  */
 static const struct rule *
 danger_found(const struct intent *in, const char *text, int later)
@@ -749,6 +756,8 @@ danger_found(const struct intent *in, const char *text, int later)
 		if (found == NULL)
 			found = scene;
 	}
+	if (found == NULL)
+		found = cry_loud(in, text, w);
 	clauses_free(clause, nclause);
 	free(w);
 	return found;
@@ -852,15 +861,15 @@ blank_all(const struct intent *in, enum list l, char *w, const char **lang)
 	}
 }
 
-int
-intent_plea(const struct intent *in, const char *text, const char **lang)
+/* Is text plea words only (plea_words, filler_words)? *lang: the first
+ * plea word's language. */
+static int
+plea_only(const struct intent *in, const char *text, const char **lang)
 {
 	const char *found = NULL;
 	char *w;
 	int yes;
 
-	if (in == NULL || text == NULL)
-		return 0;
 	w = words_of(text);
 	blank_all(in, L_PLEA, w, &found);
 	if (found != NULL)
@@ -868,6 +877,59 @@ intent_plea(const struct intent *in, const char *text, const char **lang)
 	yes = found != NULL && strspn(w, " ") == strlen(w);
 	if (yes && lang != NULL)
 		*lang = found;
+	free(w);
+	return yes;
+}
+
+/*
+ * A cry for help that is danger even with nothing else beside it: SOS in
+ * any form (danger_cry_loud: "sos", "s o s"), or a cry (danger_cry:
+ * "au secours", "socorro") said twice or more ("socorro socorro") or in
+ * capitals ("AU SECOURS"). Its rule, or NULL: a lone "au secours" is a
+ * plea. w: the words of text (after cry_digital()); danger_cry_not ("vos
+ * sos": you are, in Rioplatense Spanish) is no SOS.
+ */
+static const struct rule *
+cry_loud(const struct intent *in, const char *text, const char *w)
+{
+	const struct rule *r, *found = NULL;
+	size_t cries = 0;
+	int upper = 0, lower = 0;
+	char *v = xstrdup(w);
+
+	blank_all(in, L_LOUD_NOT, v, NULL);
+	r = rule_match(in, L_LOUD, v);
+	free(v);
+	if (r != NULL)
+		return r;
+	for (size_t i = 0; i < in->nrules[L_CRY]; i++) {
+		r = &in->rules[L_CRY][i];
+		for (size_t j = 0; j < r->nparts; j++)
+			for (const char *at = w; (at = strstr(at,
+			    r->parts[j])) != NULL; at += strlen(r->parts[j]) -
+			    1) {
+				cries++;
+				if (found == NULL)
+					found = r;
+			}
+	}
+	for (const char *s = text; *s != '\0'; s++) {
+		upper |= *s >= 'A' && *s <= 'Z';
+		lower |= *s >= 'a' && *s <= 'z';
+	}
+	return cries > 1 || (upper && !lower) ? found : NULL;
+}
+
+int
+intent_plea(const struct intent *in, const char *text, const char **lang)
+{
+	char *w;
+	int yes;
+
+	if (in == NULL || text == NULL || !plea_only(in, text, lang))
+		return 0;
+	w = words_of(text);
+	yes = cry_loud(in, text, w) == NULL;
 	free(w);
 	return yes;
 }

@@ -268,8 +268,8 @@ static const struct {
 	{ "someone is breaking in", 1, 0, 0 },
 	{ "they shot at our office", 1, 0, 0 },
 	{ "je me sens en danger", 1, 0, 0 },
-	{ "SOS", 0, 1, 0 },
-	{ "sos!!! help me", 0, 1, 0 },
+	{ "SOS", 1, 0, 0 },
+	{ "sos!!! help me", 1, 0, 0 },
 	{ "vos sos mi amigo, ayudame con whatsapp", 0, 0, 0 },
 	{ "I'm going to end it tonight", 0, 0, 1 },
 	{ "je vais en finir ce soir", 0, 0, 1 },
@@ -403,10 +403,11 @@ static const struct {
 	    0, 0, 0 },
 	{ "quiero desaparecer de internet", 0, 0, 0 },
 	{ "tengo miedo de hacer una tontería como abrir un enlace", 0, 0, 0 },
-	/* s16-fixs2: a single cry is a plea, with danger words danger; an
+	/* s16-fixs2: a single cry is a plea (s16-fixs3: not SOS, nor a cry
+	 * said twice), with danger words danger; an
 	 * arrest to come is not danger now; an ordinary visitor at the door
 	 * is no danger. */
-	{ "sos sos", 0, 1, 0 },
+	{ "sos sos", 1, 0, 0 },
 	{ "HELP ME", 0, 1, 0 },
 	{ "au secours ils sont là", 1, 0, 0 },
 	{ "they are going to arrest me tomorrow what do i do with my phone",
@@ -429,6 +430,16 @@ static const struct {
 	{ "un livreur est devant chez moi et refuse de partir", 1, 0, 0 },
 	{ "un hombre con un paquete está en mi puerta y no se va", 1, 0, 0 },
 	{ "a man with a package is at my door", 1, 0, 0 },
+	/* s16-fixs3: SOS in any form, a cry said twice or in capitals is
+	 * danger; a lone lower-case cry stays a plea. */
+	{ "SOS!!", 1, 0, 0 },
+	{ "sos sos sos", 1, 0, 0 },
+	{ "S.O.S.", 1, 0, 0 },
+	{ "socorro socorro", 1, 0, 0 },
+	{ "AU SECOURS", 1, 0, 0 },
+	{ "au secours au secours", 1, 0, 0 },
+	{ "SOCORRO!", 1, 0, 0 },
+	{ "vos sos el bot?", 0, 0, 0 },
 	{ "my neighbour is knocking on my door", 1, 0, 0 },
 	{ "agents de la DGSI sont là", 1, 0, 0 },
 	{ "", 0, 0, 0 },
