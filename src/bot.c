@@ -2988,6 +2988,25 @@ alarm_offer(const struct person *w, int *kind)
 }
 
 /*
+ * Marks the danger (kind) text says: kept for HUMAN with its mark
+ * (note_alarm()), so that the helper sees DANGER and the case goes first,
+ * and a case already waiting moves up now (escalate_danger()); the notes
+ * for helpers go in marked (initialised here), for the caller to emit
+ * after its reply. Danger now and danger to come (s16-fixs3: "they will
+ * arrest me tomorrow" went to the helper unmarked) both use it.
+ */
+static void
+danger_mark(struct turn *t, const char *text, int kind,
+    struct esc_notes *marked)
+{
+	note_alarm(t, text, kind);
+	esc_notes_init(marked);
+	if (t->b->esc != NULL)
+		(void)escalate_danger(t->b->esc, t->peer, esc_danger_of(kind),
+		    t->now, marked);
+}
+
+/*
  * The reply to someone in danger now (kind DANGER_NOW) or who may hurt
  * themselves (DANGER_SELF), key (or key_offline without escalation): its
  * {desk} says at once whether a
@@ -3022,16 +3041,12 @@ say_danger(struct turn *t, int kind, const char *key,
 		key_offline = "danger_authority_offline";
 	}
 	t->who->danger = kind;
-	note_alarm(t, text, kind);
 	/* The reply replaces what was read: MORE never goes on through the
 	 * page before it; a section or held choices that follow start
 	 * their own reading (s14-fixa). */
 	person_reset_reading(t->who);
 	esc_notes_init(&notes);
-	esc_notes_init(&marked);	/* a waiting case moves up first */
-	if (b->esc != NULL)
-		(void)escalate_danger(b->esc, t->peer, esc_danger_of(kind),
-		    t->now, &marked);
+	danger_mark(t, text, kind, &marked);
 	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
 	if (notes.n > 0)
@@ -4361,11 +4376,18 @@ person_text(struct turn *t, const char *text)
 	 * now, so the line if it comes sooner and HUMAN to prepare with a
 	 * person, then the guide (s16-fixs2). */
 	if (intent_danger_later(b->intent, text, &hl)) {
+		struct esc_notes marked;
+
 		follow_lang(t, hl);
+		/* Not danger now for the search, but marked for the
+		 * helper: the case goes first (s16-fixs3). */
 		w->danger = 0;
+		danger_mark(t, text, DANGER_NOW, &marked);
 		say_phrase_line(t, b->esc != NULL ? "danger_later" :
 		    "danger_later_offline");
 		danger_later_answer(t, text, question_lang(t, text, folded));
+		emit_notes(t, &marked);
+		esc_notes_release(&marked);
 		goto done;
 	}
 	/* Someone in danger now: the way to a person comes first, before
