@@ -440,6 +440,12 @@ static const struct {
 	{ "au secours au secours", 1, 0, 0 },
 	{ "SOCORRO!", 1, 0, 0 },
 	{ "vos sos el bot?", 0, 0, 0 },
+	/* s16-fixs3: tonight is now. */
+	{ "the police will come tonight to arrest me", 1, 0, 0 },
+	{ "la police va venir ce soir pour m'arrêter", 1, 0, 0 },
+	{ "la policía va a venir esta noche a detenerme", 1, 0, 0 },
+	{ "i'm coming tonight to the training, how do i install signal", 0, 0,
+	    0 },
 	{ "my neighbour is knocking on my door", 1, 0, 0 },
 	{ "agents de la DGSI sont là", 1, 0, 0 },
 	{ "", 0, 0, 0 },
@@ -605,6 +611,7 @@ static const struct said authorities[] = {
 	{ "a man is outside my house and the police do nothing", 0 },
 	{ "quelqu'un me suit, je dois appeler la police ?", 0 },
 	{ "un hombre me sigue, llamé a la policía", 0 },
+	{ "the police will come tonight to arrest me", 1 },
 };
 
 /* Danger to come, not now (s16-fixs2): 1 where intent_danger_later() must
