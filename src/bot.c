@@ -4288,12 +4288,25 @@ person_text(struct turn *t, const char *text)
 	}
 	if (w->pending == PENDING_DESCRIBE) {
 		/* The description is what they need help with: HUMAN offers
-		 * it again if they say no now and change their mind. */
-		keep_question(t, text);
-		w->danger = intent_self_harm(b->intent, text, NULL) ?
-		    DANGER_SELF : intent_danger(b->intent, text, NULL) ?
+		 * it again if they say no now and change their mind. Words
+		 * of self-harm or danger get their own reply first, as they
+		 * do while consent waits (s16-fixs3: a NO left them without
+		 * the crisis line); danger to come keeps the mark. */
+		int kind = intent_self_harm(b->intent, text, &hl) ?
+		    DANGER_SELF : intent_danger(b->intent, text, &hl) ?
 		    DANGER_NOW : 0;
+
+		keep_question(t, text);
+		w->danger = 0;
+		if (kind != 0) {
+			follow_lang(t, hl);
+			say_danger(t, kind, kind == DANGER_SELF ? "self_harm" :
+			    "danger_now", kind == DANGER_SELF ?
+			    "self_harm_offline" : "danger_now_offline", text);
+		}
 		ask_consent(t, w->last_question);
+		if (kind == 0 && intent_danger_later(b->intent, text, NULL))
+			w->consent_danger = DANGER_NOW;
 		goto done;
 	}
 	/*
