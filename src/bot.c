@@ -429,6 +429,7 @@ person_reset_reading(struct person *w)
 	w->nheld = 0;
 	w->rfirst = GUIDE_NONE;
 	w->rbranch = 0;
+	w->offer = GUIDE_NONE;
 }
 
 static void
@@ -895,13 +896,15 @@ list_key(const struct turn *t, const char *key, char *buf, size_t size)
 	return buf;
 }
 
-/* Sets the numbered listing to sections. */
+/* Sets the numbered listing to sections; the part offered beside a
+ * check-in (person.offer) is no longer the list shown. */
 static void
 listing_sections(struct person *w, const size_t *secs, size_t n)
 {
 	w->nlisting = 0;
 	w->nmore = 0;
 	w->listed = 1;
+	w->offer = GUIDE_NONE;
 	for (size_t i = 0; i < n && w->nlisting < BOT_LISTING; i++) {
 		w->listing[w->nlisting].kind = LIST_SECTION;
 		w->listing[w->nlisting].index = secs[i];
@@ -2554,6 +2557,7 @@ cmd_topics(struct turn *t, const char *arg)
 	}
 	w->nlisting = k;
 	w->listed = 1;
+	w->offer = GUIDE_NONE;
 	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
@@ -2601,6 +2605,7 @@ branch_list(struct turn *t, size_t page)
 	w->nlisting = 0;
 	w->nmore = 0;
 	w->listed = 1;
+	w->offer = GUIDE_NONE;
 	for (size_t i = 0; i < k; i++)
 		add_list_entry(t, &m, secs[i], 0);
 	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
