@@ -923,14 +923,17 @@ cry_loud(const struct intent *in, const char *text, const char *w)
 int
 intent_plea(const struct intent *in, const char *text, const char **lang)
 {
+	const char *found = NULL;
 	char *w;
 	int yes;
 
-	if (in == NULL || text == NULL || !plea_only(in, text, lang))
+	if (in == NULL || text == NULL || !plea_only(in, text, &found))
 		return 0;
 	w = words_of(text);
 	yes = cry_loud(in, text, w) == NULL;
 	free(w);
+	if (yes && lang != NULL)
+		*lang = found;
 	return yes;
 }
 
