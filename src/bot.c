@@ -433,6 +433,7 @@ person_reset_reading(struct person *w)
 	w->nheld = 0;
 	w->rfirst = GUIDE_NONE;
 	w->rbranch = 0;
+	w->offer = GUIDE_NONE;
 }
 
 static void
@@ -921,13 +922,15 @@ list_key(const struct turn *t, const char *key, char *buf, size_t size)
 	return buf;
 }
 
-/* Sets the numbered listing to sections. */
+/* Sets the numbered listing to sections; the part offered beside a
+ * check-in (person.offer) is no longer the list shown. */
 static void
 listing_sections(struct person *w, const size_t *secs, size_t n)
 {
 	w->nlisting = 0;
 	w->nmore = 0;
 	w->listed = 1;
+	w->offer = GUIDE_NONE;
 	for (size_t i = 0; i < n && w->nlisting < BOT_LISTING; i++) {
 		w->listing[w->nlisting].kind = LIST_SECTION;
 		w->listing[w->nlisting].index = secs[i];
@@ -2690,6 +2693,7 @@ cmd_topics(struct turn *t, const char *arg)
 	}
 	w->nlisting = k;
 	w->listed = 1;
+	w->offer = GUIDE_NONE;
 	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
@@ -2737,6 +2741,7 @@ branch_list(struct turn *t, size_t page)
 	w->nlisting = 0;
 	w->nmore = 0;
 	w->listed = 1;
+	w->offer = GUIDE_NONE;
 	for (size_t i = 0; i < k; i++)
 		add_list_entry(t, &m, secs[i], 0);
 	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
@@ -3124,6 +3129,25 @@ alarm_offer(const struct person *w, int *kind)
 }
 
 /*
+ * Marks the danger (kind) text says: kept for HUMAN with its mark
+ * (note_alarm()), so that the helper sees DANGER and the case goes first,
+ * and a case already waiting moves up now (escalate_danger()); the notes
+ * for helpers go in marked (initialised here), for the caller to emit
+ * after its reply. Danger now and danger to come (s16-fixs3: "they will
+ * arrest me tomorrow" went to the helper unmarked) both use it.
+ */
+static void
+danger_mark(struct turn *t, const char *text, int kind,
+    struct esc_notes *marked)
+{
+	note_alarm(t, text, kind);
+	esc_notes_init(marked);
+	if (t->b->esc != NULL)
+		(void)escalate_danger(t->b->esc, t->peer, esc_danger_of(kind),
+		    t->now, marked);
+}
+
+/*
  * The reply to someone in danger now (kind DANGER_NOW) or who may hurt
  * themselves (DANGER_SELF), key (or key_offline without escalation): its
  * {desk} says at once whether a
@@ -3158,16 +3182,12 @@ say_danger(struct turn *t, int kind, const char *key,
 		key_offline = "danger_authority_offline";
 	}
 	t->who->danger = kind;
-	note_alarm(t, text, kind);
 	/* The reply replaces what was read: MORE never goes on through the
 	 * page before it; a section or held choices that follow start
 	 * their own reading (s14-fixa). */
 	person_reset_reading(t->who);
 	esc_notes_init(&notes);
-	esc_notes_init(&marked);	/* a waiting case moves up first */
-	if (b->esc != NULL)
-		(void)escalate_danger(b->esc, t->peer, esc_danger_of(kind),
-		    t->now, &marked);
+	danger_mark(t, text, kind, &marked);
 	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
 	if (notes.n > 0)
@@ -4409,12 +4429,25 @@ person_text(struct turn *t, const char *text)
 	}
 	if (w->pending == PENDING_DESCRIBE) {
 		/* The description is what they need help with: HUMAN offers
-		 * it again if they say no now and change their mind. */
-		keep_question(t, text);
-		w->danger = intent_self_harm(b->intent, text, NULL) ?
-		    DANGER_SELF : intent_danger(b->intent, text, NULL) ?
+		 * it again if they say no now and change their mind. Words
+		 * of self-harm or danger get their own reply first, as they
+		 * do while consent waits (s16-fixs3: a NO left them without
+		 * the crisis line); danger to come keeps the mark. */
+		int kind = intent_self_harm(b->intent, text, &hl) ?
+		    DANGER_SELF : intent_danger(b->intent, text, &hl) ?
 		    DANGER_NOW : 0;
+
+		keep_question(t, text);
+		w->danger = 0;
+		if (kind != 0) {
+			follow_lang(t, hl);
+			say_danger(t, kind, kind == DANGER_SELF ? "self_harm" :
+			    "danger_now", kind == DANGER_SELF ?
+			    "self_harm_offline" : "danger_now_offline", text);
+		}
 		ask_consent(t, w->last_question);
+		if (kind == 0 && intent_danger_later(b->intent, text, NULL))
+			w->consent_danger = DANGER_NOW;
 		goto done;
 	}
 	/*
@@ -4497,11 +4530,18 @@ person_text(struct turn *t, const char *text)
 	 * now, so the line if it comes sooner and HUMAN to prepare with a
 	 * person, then the guide (s16-fixs2). */
 	if (intent_danger_later(b->intent, text, &hl)) {
+		struct esc_notes marked;
+
 		follow_lang(t, hl);
+		/* Not danger now for the search, but marked for the
+		 * helper: the case goes first (s16-fixs3). */
 		w->danger = 0;
+		danger_mark(t, text, DANGER_NOW, &marked);
 		say_phrase_line(t, b->esc != NULL ? "danger_later" :
 		    "danger_later_offline");
 		danger_later_answer(t, text, question_lang(t, text, folded));
+		emit_notes(t, &marked);
+		esc_notes_release(&marked);
 		goto done;
 	}
 	/* Someone in danger now: the way to a person comes first, before

@@ -54,6 +54,9 @@ enum list {
 	L_AUTH_NOT,
 	L_LATER_NOT,
 	L_ORDINARY,
+	L_ORD_BUT,
+	L_LOUD,
+	L_LOUD_NOT,
 	L_LSEARCH,
 	L_COUNT,
 };
@@ -100,6 +103,9 @@ static const char *const list_keys[L_COUNT] = {
 	[L_AUTH_NOT] = "danger_authority_not",
 	[L_LATER_NOT] = "danger_later_not",
 	[L_ORDINARY] = "danger_ordinary",
+	[L_ORD_BUT] = "danger_ordinary_but",
+	[L_LOUD] = "danger_cry_loud",
+	[L_LOUD_NOT] = "danger_cry_not",
 	[L_LSEARCH] = "danger_later_search",
 };
 
@@ -361,6 +367,47 @@ list_near(const struct intent *in, enum list l, const char *w,
 	return 0;
 }
 
+static const struct rule *done_match(const struct intent *, char *const *,
+    size_t, int);
+static const struct rule *cry_loud(const struct intent *, const char *,
+    const char *);
+
+/*
+ * Is an ordinary visit or errand (danger_ordinary: "my neighbour",
+ * "parked wrong") all that the message says: with its phrases and the
+ * places (danger_here: "devant ma porte") blanked, no clause holds a
+ * danger_ordinary_but phrase ("won't leave", "threatening", "two men"),
+ * an act (danger_act: knocking, waiting), something done (danger_done:
+ * "hitting me") or danger words that are more than a place (a part
+ * with no danger_here phrase: "threatened to kill")? The whole message,
+ * not one clause: "he has a package but he won't leave" is two. A false
+ * alarm costs less than a miss.
+ */
+static int
+ordinary_only(const struct intent *in, char *const *clause, size_t n)
+{
+	int more = 0;
+
+	for (size_t c = 0; c < n && !more; c++) {
+		char *v = xstrdup(clause[c]);
+
+		blank_all(in, L_ORDINARY, v, NULL);
+		blank_all(in, L_HERE, v, NULL);
+		more = rule_match(in, L_ORD_BUT, v) != NULL ||
+		    rule_match(in, L_ACT, v) != NULL ||
+		    done_match(in, &v, 1, 0) != NULL;
+		for (size_t i = 0; i < in->nrules[L_DANGER] && !more; i++) {
+			const struct rule *r = &in->rules[L_DANGER][i];
+
+			for (size_t j = 0; j < r->nparts && !more; j++)
+				more = rule_in(r, v) &&
+				    rule_match(in, L_HERE, r->parts[j]) == NULL;
+		}
+		free(v);
+	}
+	return !more;
+}
+
 /* What may qualify danger words away (near_cancelled()). */
 #define QUAL_NEAR	1	/* danger_unless_near: "online" */
 #define QUAL_LATER	2	/* danger_later_words: "tomorrow" */
@@ -373,7 +420,8 @@ list_near(const struct intent *in, enum list l, const char *w,
  * "someone is following me home after they found me online")? Never a
  * place now (a part holding a danger_here phrase: "at my door"), but by
  * what its clause says makes it ordinary (QUAL_ORDINARY, danger_ordinary:
- * "my neighbour", "parked wrong"). quals says which lists qualify
+ * "my neighbour", "parked wrong") when nothing else says danger
+ * (ordinary_only()). quals says which lists qualify
  * (QUAL_NEAR, QUAL_LATER, QUAL_ORDINARY); a danger_later_words time
  * ("tomorrow", "demain"; not after danger_later_not: "esta mañana" is
  * this morning) qualifies a place too: what comes tomorrow is not danger
@@ -397,7 +445,8 @@ near_cancelled(const struct intent *in, const struct rule *r,
 
 			if (here && (quals & QUAL_ORDINARY) &&
 			    strstr(clause[c], r->parts[j]) != NULL &&
-			    rule_match(in, L_ORDINARY, clause[c]) != NULL)
+			    rule_match(in, L_ORDINARY, clause[c]) != NULL &&
+			    ordinary_only(in, clause, n))
 				yes = 1;
 			for (const char *at = clause[c]; !yes &&
 			    (at = strstr(at, r->parts[j])) != NULL; at++)
@@ -629,7 +678,8 @@ cry_digital(const struct intent *in, char *w, char **clause, size_t n)
 /*
  * Does a clause say what makes a place ordinary (danger_ordinary: "my
  * neighbour is at my door", "the officer at my door says my car is
- * parked wrong")? Then a scene there is none.
+ * parked wrong") and nothing else say danger (ordinary_only())? Then a
+ * scene there is none.
  */
 static int
 ordinary_place(const struct intent *in, char *const *clause, size_t n)
@@ -637,7 +687,7 @@ ordinary_place(const struct intent *in, char *const *clause, size_t n)
 	for (size_t c = 0; c < n; c++)
 		if (rule_match(in, L_ORDINARY, clause[c]) != NULL &&
 		    rule_match(in, L_WHERE, clause[c]) != NULL)
-			return 1;
+			return ordinary_only(in, clause, n);
 	return 0;
 }
 
@@ -647,7 +697,8 @@ ordinary_place(const struct intent *in, char *const *clause, size_t n)
  * away
  * too, a now mark included ("they will arrest me tomorrow, what do I do
  * now"). A message of plea words only, a single cry for help among them
- * ("au secours", "socorro", "SOS"), is a plea, never danger.
+ * ("au secours", "socorro"), is a plea, never danger; a loud cry
+ * (cry_loud(): "SOS", "socorro socorro", "AU SECOURS") is danger.
  */
 static const struct rule *
 danger_found(const struct intent *in, const char *text, int later)
@@ -705,6 +756,8 @@ danger_found(const struct intent *in, const char *text, int later)
 		if (found == NULL)
 			found = scene;
 	}
+	if (found == NULL)
+		found = cry_loud(in, text, w);
 	clauses_free(clause, nclause);
 	free(w);
 	return found;
@@ -808,15 +861,15 @@ blank_all(const struct intent *in, enum list l, char *w, const char **lang)
 	}
 }
 
-int
-intent_plea(const struct intent *in, const char *text, const char **lang)
+/* Is text plea words only (plea_words, filler_words)? *lang: the first
+ * plea word's language. */
+static int
+plea_only(const struct intent *in, const char *text, const char **lang)
 {
 	const char *found = NULL;
 	char *w;
 	int yes;
 
-	if (in == NULL || text == NULL)
-		return 0;
 	w = words_of(text);
 	blank_all(in, L_PLEA, w, &found);
 	if (found != NULL)
@@ -825,6 +878,62 @@ intent_plea(const struct intent *in, const char *text, const char **lang)
 	if (yes && lang != NULL)
 		*lang = found;
 	free(w);
+	return yes;
+}
+
+/*
+ * A cry for help that is danger even with nothing else beside it: SOS in
+ * any form (danger_cry_loud: "sos", "s o s"), or a cry (danger_cry:
+ * "au secours", "socorro") said twice or more ("socorro socorro") or in
+ * capitals ("AU SECOURS"). Its rule, or NULL: a lone "au secours" is a
+ * plea. w: the words of text (after cry_digital()); danger_cry_not ("vos
+ * sos": you are, in Rioplatense Spanish) is no SOS.
+ */
+static const struct rule *
+cry_loud(const struct intent *in, const char *text, const char *w)
+{
+	const struct rule *r, *found = NULL;
+	size_t cries = 0;
+	int upper = 0, lower = 0;
+	char *v = xstrdup(w);
+
+	blank_all(in, L_LOUD_NOT, v, NULL);
+	r = rule_match(in, L_LOUD, v);
+	free(v);
+	if (r != NULL)
+		return r;
+	for (size_t i = 0; i < in->nrules[L_CRY]; i++) {
+		r = &in->rules[L_CRY][i];
+		for (size_t j = 0; j < r->nparts; j++)
+			for (const char *at = w; (at = strstr(at,
+			    r->parts[j])) != NULL; at += strlen(r->parts[j]) -
+			    1) {
+				cries++;
+				if (found == NULL)
+					found = r;
+			}
+	}
+	for (const char *s = text; *s != '\0'; s++) {
+		upper |= *s >= 'A' && *s <= 'Z';
+		lower |= *s >= 'a' && *s <= 'z';
+	}
+	return cries > 1 || (upper && !lower) ? found : NULL;
+}
+
+int
+intent_plea(const struct intent *in, const char *text, const char **lang)
+{
+	const char *found = NULL;
+	char *w;
+	int yes;
+
+	if (in == NULL || text == NULL || !plea_only(in, text, &found))
+		return 0;
+	w = words_of(text);
+	yes = cry_loud(in, text, w) == NULL;
+	free(w);
+	if (yes && lang != NULL)
+		*lang = found;
 	return yes;
 }
 

@@ -268,8 +268,8 @@ static const struct {
 	{ "someone is breaking in", 1, 0, 0 },
 	{ "they shot at our office", 1, 0, 0 },
 	{ "je me sens en danger", 1, 0, 0 },
-	{ "SOS", 0, 1, 0 },
-	{ "sos!!! help me", 0, 1, 0 },
+	{ "SOS", 1, 0, 0 },
+	{ "sos!!! help me", 1, 0, 0 },
 	{ "vos sos mi amigo, ayudame con whatsapp", 0, 0, 0 },
 	{ "I'm going to end it tonight", 0, 0, 1 },
 	{ "je vais en finir ce soir", 0, 0, 1 },
@@ -403,10 +403,11 @@ static const struct {
 	    0, 0, 0 },
 	{ "quiero desaparecer de internet", 0, 0, 0 },
 	{ "tengo miedo de hacer una tontería como abrir un enlace", 0, 0, 0 },
-	/* s16-fixs2: a single cry is a plea, with danger words danger; an
+	/* s16-fixs2: a single cry is a plea (s16-fixs3: not SOS, nor a cry
+	 * said twice), with danger words danger; an
 	 * arrest to come is not danger now; an ordinary visitor at the door
 	 * is no danger. */
-	{ "sos sos", 0, 1, 0 },
+	{ "sos sos", 1, 0, 0 },
 	{ "HELP ME", 0, 1, 0 },
 	{ "au secours ils sont là", 1, 0, 0 },
 	{ "they are going to arrest me tomorrow what do i do with my phone",
@@ -419,6 +420,33 @@ static const struct {
 	{ "mon voisin est devant ma porte", 0, 0, 0 },
 	{ "mi vecino está en mi puerta", 0, 0, 0 },
 	{ "my neighbour is at my door with a gun", 1, 0, 0 },
+	/* s16-fixs3: an ordinary word cancels only when nothing else says
+	 * danger; a bare noun (package, landlord, livreur) never does. */
+	{ "a man is at my door saying he has a package but he won't leave",
+	    1, 0, 0 },
+	{ "a delivery man is outside my house and won't leave", 1, 0, 0 },
+	{ "my landlord is at my door with two men threatening me", 1, 0, 0 },
+	{ "mi vecino está en mi puerta y me amenaza", 1, 0, 0 },
+	{ "un livreur est devant chez moi et refuse de partir", 1, 0, 0 },
+	{ "un hombre con un paquete está en mi puerta y no se va", 1, 0, 0 },
+	{ "a man with a package is at my door", 1, 0, 0 },
+	/* s16-fixs3: SOS in any form, a cry said twice or in capitals is
+	 * danger; a lone lower-case cry stays a plea. */
+	{ "SOS!!", 1, 0, 0 },
+	{ "sos sos sos", 1, 0, 0 },
+	{ "S.O.S.", 1, 0, 0 },
+	{ "socorro socorro", 1, 0, 0 },
+	{ "AU SECOURS", 1, 0, 0 },
+	{ "au secours au secours", 1, 0, 0 },
+	{ "SOCORRO!", 1, 0, 0 },
+	{ "vos sos el bot?", 0, 0, 0 },
+	/* s16-fixs3: tonight is now. */
+	{ "the police will come tonight to arrest me", 1, 0, 0 },
+	{ "la police va venir ce soir pour m'arrêter", 1, 0, 0 },
+	{ "la policía va a venir esta noche a detenerme", 1, 0, 0 },
+	{ "i'm coming tonight to the training, how do i install signal", 0, 0,
+	    0 },
+	{ "my neighbour is knocking on my door", 1, 0, 0 },
 	{ "agents de la DGSI sont là", 1, 0, 0 },
 	{ "", 0, 0, 0 },
 };
@@ -583,6 +611,7 @@ static const struct said authorities[] = {
 	{ "a man is outside my house and the police do nothing", 0 },
 	{ "quelqu'un me suit, je dois appeler la police ?", 0 },
 	{ "un hombre me sigue, llamé a la policía", 0 },
+	{ "the police will come tonight to arrest me", 1 },
 };
 
 /* Danger to come, not now (s16-fixs2): 1 where intent_danger_later() must
