@@ -799,8 +799,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 	lim = used + BOT_MIN_EXCERPT < max ? max - used : BOT_MIN_EXCERPT;
 	aim = lim;
 	if (used + BOT_MIN_EXCERPT < BOT_PHONE_CHARS &&
-	    *guide_section_asks(b->g, sec) == '\0' &&
-	    *guide_page_asks(b->g, guide_section_page(b->g, sec)) == '\0')
+	    !guide_section_for_desk(b->g, sec))
 		aim = BOT_PHONE_CHARS - used;
 	cut = guide_excerpt_aim(text, aim, lim);
 	{
@@ -4435,7 +4434,8 @@ person_text(struct turn *t, const char *text)
 		 * the crisis line); danger to come keeps the mark. */
 		int kind = intent_self_harm(b->intent, text, &hl) ?
 		    DANGER_SELF : intent_danger(b->intent, text, &hl) ?
-		    DANGER_NOW : 0;
+		    DANGER_NOW : 0, later;
+		struct esc_notes marked;
 
 		keep_question(t, text);
 		w->danger = 0;
@@ -4445,9 +4445,21 @@ person_text(struct turn *t, const char *text)
 			    "danger_now", kind == DANGER_SELF ?
 			    "self_harm_offline" : "danger_now_offline", text);
 		}
+		/* Danger to come: the mark, as on the main path
+		 * (note_alarm(): a NO then HUMAN still sends it marked;
+		 * s16-rev3); not its line, whose "type HUMAN" the consent
+		 * question right after answers. */
+		later = kind == 0 && intent_danger_later(b->intent, text, &hl);
+		if (later) {
+			follow_lang(t, hl);
+			danger_mark(t, text, DANGER_NOW, &marked);
+		}
 		ask_consent(t, w->last_question);
-		if (kind == 0 && intent_danger_later(b->intent, text, NULL))
+		if (later) {
 			w->consent_danger = DANGER_NOW;
+			emit_notes(t, &marked);
+			esc_notes_release(&marked);
+		}
 		goto done;
 	}
 	/*

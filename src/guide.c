@@ -2683,6 +2683,15 @@ guide_section_asks(const struct guide *g, size_t sec)
 }
 
 int
+guide_section_for_desk(const struct guide *g, size_t sec)
+{
+	if (sec >= g->nsecs)
+		return 0;
+	return g->secs[sec].asks[0] != '\0' ||
+	    guide_page_asks(g, guide_section_page(g, sec))[0] != '\0';
+}
+
+int
 guide_section_borrowed(const struct guide *g, size_t sec)
 {
 	return sec < g->nsecs ? g->secs[sec].borrowed : 0;

@@ -154,6 +154,11 @@ const char *guide_section_keywords(const struct guide *g, size_t sec);
 /* The section's asks, one question a line, or "" (see above: never shown
  * in chat). */
 const char *guide_section_asks(const struct guide *g, size_t sec);
+/* Was the section written for this desk: does it, or its page, carry
+ * asks? (replies/ pages do; pages written for the web, like the DFAK's,
+ * do not.) The one test of it: the search's lone-step case and the
+ * phone-screen cut read it. */
+int guide_section_for_desk(const struct guide *g, size_t sec);
 /* Heading level 1..6 (pseudo-headings count one below their parent). */
 int guide_section_level(const struct guide *g, size_t sec);
 

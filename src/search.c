@@ -2072,12 +2072,10 @@ static int
 case_post(const struct search *s, const struct tpost *tp)
 {
 	const struct guide *g = s->g;
-	size_t page = guide_section_page(g, tp->sec);
 
 	return tp->own && tp->concept != NONE && !s->cweak[tp->concept] &&
 	    !s->csubj[tp->concept] && !s->cname[tp->concept] &&
-	    guide_section_asks(g, tp->sec)[0] == '\0' &&
-	    guide_page_asks(g, page)[0] == '\0' &&
+	    !guide_section_for_desk(g, tp->sec) &&
 	    lone_alternative(s, tp->sec);
 }
 

@@ -448,6 +448,15 @@ static const struct {
 	    0 },
 	{ "my neighbour is knocking on my door", 1, 0, 0 },
 	{ "agents de la DGSI sont là", 1, 0, 0 },
+	/* s16-rev3: a lift or a visit tonight is no danger (the pairs
+	 * "tonight + take me", "esta noche + llevarme / buscarme", "ce soir +
+	 * me chercher" and "ils viennent ce soir" are gone). */
+	{ "can you take me through 2fa tonight", 0, 0, 0 },
+	{ "esta noche mi hermano puede llevarme al aeropuerto, debo apagar "
+	    "el gps", 0, 0, 0 },
+	{ "mi amiga va a buscarme esta noche, cómo comparto mi ubicación",
+	    0, 0, 0 },
+	{ "ils viennent ce soir pour la formation signal", 0, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
