@@ -904,14 +904,21 @@ cry_loud(const struct intent *in, const char *text, const char *w)
 		return r;
 	for (size_t i = 0; i < in->nrules[L_CRY]; i++) {
 		r = &in->rules[L_CRY][i];
-		for (size_t j = 0; j < r->nparts; j++)
+		for (size_t j = 0; j < r->nparts; j++) {
+			size_t len = strlen(r->parts[j]);
+
+			/* Parts are space-bounded: step onto the last
+			 * space so "sos sos" counts twice; an empty part
+			 * would never move on. */
+			if (len < 2)
+				continue;
 			for (const char *at = w; (at = strstr(at,
-			    r->parts[j])) != NULL; at += strlen(r->parts[j]) -
-			    1) {
+			    r->parts[j])) != NULL; at += len - 1) {
 				cries++;
 				if (found == NULL)
 					found = r;
 			}
+		}
 	}
 	for (const char *s = text; *s != '\0'; s++) {
 		upper |= *s >= 'A' && *s <= 'Z';
