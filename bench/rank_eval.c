@@ -111,6 +111,9 @@ static const struct {
 	/* Blind until session 16 (2026-12-07). */
 	{ "fresh10", "tests/fixtures/questions-fresh10.tsv", SPLIT_HALVES,
 	    0 },
+	/* Blind until session 17 (2026-12-07). */
+	{ "fresh11", "tests/fixtures/questions-fresh11.tsv", SPLIT_HALVES,
+	    0 },
 	{ "freshunc", "tests/fixtures/questions-fresh-uncovered.tsv",
 	    SPLIT_HALVES, 0 },
 	{ "fresh2unc", "tests/fixtures/questions-fresh2-uncovered.tsv",
@@ -136,6 +139,8 @@ static const struct {
 	{ "dfakf8", "bench/dfak-fresh8.tsv", SPLIT_COLUMN, 1 },
 	/* Labelled by section; blind until session 16 (2026-12-07). */
 	{ "dfakf9", "bench/dfak-fresh9.tsv", SPLIT_COLUMN, 1 },
+	/* Labelled by section; blind until session 17 (2026-12-07). */
+	{ "dfakf10", "bench/dfak-fresh10.tsv", SPLIT_COLUMN, 1 },
 	/* Written before any run and tuned on by s12-dunc: uncovered subjects. */
 	{ "dfakpu", "bench/dfak-probe-unc.tsv", SPLIT_COLUMN, 1 },
 };

@@ -79,7 +79,7 @@
  *   questions-fresh10.tsv    halves since s16, blind before: the same kind as
  *                            questions-fresh5.tsv, by a sixth writer
  *                            (its header says when)
- *   questions-fresh11.tsv    blind, held out whole: the same kind as
+ *   questions-fresh11.tsv    halves since s17, blind before: the same kind as
  *                            questions-fresh5.tsv, by a seventh writer
  *                            (its header says when)
  *   questions-fresh12.tsv    blind, held out whole: the same kind as
@@ -98,7 +98,7 @@
  * after their totals had been read three times; questions-fresh7 in
  * session 13, after four readings; questions-fresh8 in session 14, after
  * five; questions-fresh9 in session 15, after six; questions-fresh10 in
- * session 16, after two.
+ * session 16, after two; questions-fresh11 in session 17, after four.
  *
  * A hit is right at top-1 when the outcome is ANSWER and its section
  * matches; at top-3 when one of the 3 best matches; at rank-1 when the
@@ -275,11 +275,11 @@ static const struct set sets[] = {
 	{ "questions-fresh10.tsv",	-1, -1, -1, SET_HALVES },
 	/*
 	 * Written blind on 2026-12-07 (s15-fq11, before any run): 105
-	 * covered questions and 60 "-". No floor: it asks nothing of the
-	 * figures (the lead reads the totals once); it fails only when the
-	 * file is missing or holds no question.
+	 * covered questions and 60 "-"; split in halves since s17. No
+	 * floor: it fails only when the file is missing or holds no
+	 * question.
 	 */
-	{ "questions-fresh11.tsv",	-1, -1, -1, SET_BLIND },
+	{ "questions-fresh11.tsv",	-1, -1, -1, SET_HALVES },
 	/*
 	 * Written blind on 2026-12-07 (s16-fq12, before any run): 100
 	 * covered questions and 60 "-". No floor: it asks nothing of the
