@@ -85,6 +85,9 @@
  *   questions-fresh12.tsv    blind, held out whole: the same kind as
  *                            questions-fresh5.tsv, by an eighth writer
  *                            (its header says when)
+ *   questions-fresh13.tsv    blind, held out whole: the same kind as
+ *                            questions-fresh5.tsv, by a ninth writer
+ *                            (its header says when)
  *   questions-probe-unc.tsv  tuned on: everyday questions near the
  *                            pages that no section answers, and covered
  *                            ones on the same pages, written before any
@@ -287,6 +290,11 @@ static const struct set sets[] = {
 	 * file is missing or holds no question.
 	 */
 	{ "questions-fresh12.tsv",	-1, -1, -1, SET_BLIND },
+	/*
+	 * Written blind on 2026-12-07 (s17-fq13, before any run): 107
+	 * covered questions and 60 "-". No floor, as questions-fresh12.
+	 */
+	{ "questions-fresh13.tsv",	-1, -1, -1, SET_BLIND },
 	/*
 	 * Written on 2026-12-07 by s11-unc2 before any run (commit
 	 * 24184ff): 50 everyday "-" questions near the pages and 30
