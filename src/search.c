@@ -5032,10 +5032,11 @@ static void hits_topics(const struct search *s, const struct qwords *q,
  * which case the person is in; a step of the page says what to do. On a
  * page without asks, such a first hit gives the first place to the best
  * other section of its page among the SEARCH_AGREE_HITS best that is
- * neither (nor the side of a pair the question is not in) when that one
- * scores W_YIELD of it or more: its index, else 0. Not a list of
- * questions for a question that says the person does not know
- * (ask.unknown: hits_router() wants it first), and never while
+ * neither (nor the side of a pair the question is not in), meets a word
+ * of the question of its own (not only its page's title or keywords:
+ * s->scr->local) and scores W_YIELD of it or more: its index, else 0.
+ * Not a list of questions for a question that says the person does not
+ * know (ask.unknown: hits_router() wants it first), and never while
  * calibrating (page text asks nothing).
  */
 static size_t
@@ -5057,7 +5058,7 @@ page_step(const struct search *s, const struct search_hit *hits,
 		uint32_t sec = hits[k].section;
 
 		if (hits[k].page == hits[0].page && !sc->offside[sec] &&
-		    !s->intro[sec] && !s->router[sec] &&
+		    !s->intro[sec] && !s->router[sec] && sc->local[sec] > 0 &&
 		    hits[k].score >= W_YIELD * hits[0].score)
 			return k;
 	}
