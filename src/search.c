@@ -68,7 +68,12 @@ static struct {
 	double	w_prevent_past, w_prevent_before;
 	double	w_case, w_case_named;
 	double	w_page_absent;
+	double	w_yield;
 } rank_params = {
+	.w_yield = 0.6,		/* a page's introduction or list of
+				   questions first gives the first place to
+				   a step of its page scoring this share of
+				   it (page_step(); 0: never) */
 	.w_page_absent = 0.9,	/* a section of a page without asks that
 				   carries none of the question's specific
 				   concepts, when a page carries one
@@ -287,6 +292,7 @@ static struct {
 #define W_CASE		(rank_params.w_case)
 #define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_PAGE_ABSENT	(rank_params.w_page_absent)
+#define W_YIELD		(rank_params.w_yield)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -5019,6 +5025,46 @@ key_candidate(const struct search *s, const struct qwords *q, size_t i,
 static void hits_topics(const struct search *s, const struct qwords *q,
     const char *lang, int qli, struct search_hit *hits, size_t nhits);
 
+/*
+ * A page's introduction (its heading is its title: "Devices Seized") says
+ * what the page is about, and a workflow's list of questions
+ * (section_router(): "Start by answering some simple questions") asks
+ * which case the person is in; a step of the page says what to do. On a
+ * page without asks, such a first hit gives the first place to the best
+ * other section of its page among the SEARCH_AGREE_HITS best that is
+ * neither (nor the side of a pair the question is not in), meets a word
+ * of the question of its own (not only its page's title or keywords:
+ * s->scr->local) and scores W_YIELD of it or more: its index, else 0.
+ * Not a list of questions for a question that says the person does not
+ * know (ask.unknown: hits_router() wants it first), and never while
+ * calibrating (page text asks nothing).
+ */
+static size_t
+page_step(const struct search *s, const struct search_hit *hits,
+    size_t nhits)
+{
+	const struct scratch *sc = s->scr;
+	uint32_t top;
+
+	if (nhits < 2 || W_YIELD <= 0 || s->calibrating)
+		return 0;
+	top = hits[0].section;
+	if (!s->intro[top] && !(s->router[top] &&
+	    !(sc->qbranch & ASK_UNKNOWN)))
+		return 0;
+	if (guide_page_asks(s->g, hits[0].page)[0] != '\0')
+		return 0;
+	for (size_t k = 1; k < nhits && k < SEARCH_AGREE_HITS; k++) {
+		uint32_t sec = hits[k].section;
+
+		if (hits[k].page == hits[0].page && !sc->offside[sec] &&
+		    !s->intro[sec] && !s->router[sec] && sc->local[sec] > 0 &&
+		    hits[k].score >= W_YIELD * hits[0].score)
+			return k;
+	}
+	return 0;
+}
+
 /* The page title decides between pages, a section's own words inside its
  * page. A section of the best hit's page among the SEARCH_AGREE_HITS best
  * that scores at least SIBLING_NEAR of it and covers SIBLING_COVER more of
@@ -5026,7 +5072,8 @@ static void hits_topics(const struct search *s, const struct qwords *q,
  * share with it; the closest hits only, so that the order does not
  * depend on how many hits the caller asks for; never one off the
  * question's subject over one on it, which SUBJECT_OTHER put below on
- * purpose). Else, when the
+ * purpose). Else a page's introduction or list of questions gives its
+ * place to a step of its page (page_step()). Else, when the
  * best hit is a page's first section (its heading is the
  * title), another section of that page takes its place if it scores more
  * than the first section does without the heading bonus the title gives
@@ -5060,6 +5107,8 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 		    (!hits[k].off_subject || hits[0].off_subject) &&
 		    (j == 0 || hits[k].coverage > hits[j].coverage))
 			j = k;
+	if (j == 0)
+		j = page_step(s, hits, nhits);
 	if (j > 0) {
 		h = hits[j];
 		hits[j] = hits[0];
@@ -6516,6 +6565,7 @@ static const struct {
 	{ "w_case", &rank_params.w_case, NULL },
 	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "w_page_absent", &rank_params.w_page_absent, NULL },
+	{ "w_yield", &rank_params.w_yield, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },

@@ -4915,6 +4915,58 @@ test_page_absent(void)
 }
 
 /*
+ * A page's introduction or list of questions gives the first place to a
+ * step of its page (src/search.c page_step()): a workflow page without
+ * asks whose introduction's heading is its title ("Stolen phone") and
+ * says the question's words, a list of questions, and a step that says
+ * what to do. "my phone was stolen, what about my accounts" meets the
+ * introduction most (the title in its heading); the step scores W_YIELD
+ * of it and goes first. With W_YIELD at 0 the introduction is first. A
+ * question that says the person does not know (ask.unknown) keeps the
+ * list of questions first (hits_router()).
+ */
+static const char yield_page[] =
+"# Stolen phone\n\nWhat to do when your phone was stolen: a stolen phone "
+"still holds your accounts, and every account open on a stolen phone is "
+"open to the thief.\n\n"
+"## Start by answering some simple questions:\n\n"
+"- When did it happen?\n"
+"- Was the screen locked?\n"
+"- Do you have a backup?\n"
+"- Who else knows?\n\n"
+"## Log out everywhere\n\n"
+"From another device, log the stolen phone out of your accounts.\n";
+
+static void
+test_page_step(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	double w = 0;
+	const char *q = "my phone was stolen, what about my accounts";
+
+	guide_load_buffer(g, "stolen.en.md", yield_page, strlen(yield_page),
+	    "en");
+	CHECK(search_tune_get("w_yield", &w) == 0 && w > 0,
+	    "the yield constant is on");
+	s = search_new(g);
+	CHECK(first_heading(g, s, q, "en", "Log out everywhere"), "the step "
+	    "first, not the introduction");
+	CHECK(first_heading(g, s, "i dont know if the screen was locked, "
+	    "who else knows it was stolen", "en", "Start by answering some "
+	    "simple questions:"), "\"don't know\": the list of questions "
+	    "first");
+	search_free(s);
+	(void)search_tune_set("w_yield", 0);
+	s = search_new(g);
+	CHECK(first_heading(g, s, q, "en", "Stolen phone"), "without the "
+	    "rule the introduction is first");
+	search_free(s);
+	(void)search_tune_set("w_yield", w);
+	guide_free(g);
+}
+
+/*
  * The desk's own page (replies/this-desk.*.md, s13-desk): someone
  * elsewhere claiming to be the desk, and how to reach it. Before, "someone
  * on telegram says they are you and asks for my password" went to the
@@ -5077,6 +5129,7 @@ main(void)
 	test_lone_denied();
 	test_lone_case();
 	test_page_absent();
+	test_page_step();
 	test_tense();
 	test_defacement();
 	test_desk_page();
