@@ -55,6 +55,7 @@ enum list {
 	L_LATER_NOT,
 	L_ORDINARY,
 	L_ORD_BUT,
+	L_ORD_OFFICIAL,
 	L_LOUD,
 	L_LOUD_NOT,
 	L_LSEARCH,
@@ -104,6 +105,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_LATER_NOT] = "danger_later_not",
 	[L_ORDINARY] = "danger_ordinary",
 	[L_ORD_BUT] = "danger_ordinary_but",
+	[L_ORD_OFFICIAL] = "danger_ordinary_official",
 	[L_LOUD] = "danger_cry_loud",
 	[L_LOUD_NOT] = "danger_cry_not",
 	[L_LSEARCH] = "danger_later_search",
@@ -373,27 +375,48 @@ static const struct rule *cry_loud(const struct intent *, const char *,
     const char *);
 
 /*
- * Is an ordinary visit or errand (danger_ordinary: "my neighbour",
- * "parked wrong") all that the message says: with its phrases and the
- * places (danger_here: "devant ma porte") blanked, no clause holds a
- * danger_ordinary_but phrase ("won't leave", "threatening", "two men"),
- * an act (danger_act: knocking, waiting), something done (danger_done:
- * "hitting me") or danger words that are more than a place (a part
- * with no danger_here phrase: "threatened to kill")? The whole message,
- * not one clause: "he has a package but he won't leave" is two. A false
- * alarm costs less than a miss.
+ * The ordinary visitor or matter that words w name, or NULL: a
+ * danger_ordinary phrase ("my neighbour", "the delivery guy") or a
+ * danger_ordinary_official matter, one that brings an officer to the door
+ * ("parked wrong", "noise complaint").
+ */
+static const struct rule *
+ordinary_in(const struct intent *in, const char *w)
+{
+	const struct rule *r = rule_match(in, L_ORDINARY, w);
+
+	return r != NULL ? r : rule_match(in, L_ORD_OFFICIAL, w);
+}
+
+/*
+ * Is an ordinary visit or errand (ordinary_in(): "my neighbour", "parked
+ * wrong") all that the message says: with its phrases and the places
+ * (danger_here: "devant ma porte") blanked, no clause holds a
+ * danger_ordinary_but phrase ("won't leave", "threatening", "two men",
+ * "they", "fake"), fear (fear_words: "i'm scared"), an act (danger_act:
+ * knocking, waiting), something done (danger_done: "hitting me"), danger
+ * words that are more than a place (a part with no danger_here phrase:
+ * "threatened to kill"), or the authorities (danger_authority_words, less
+ * danger_authority_not: "call the police") unless an official matter
+ * (danger_ordinary_official: "parked wrong") is why they came? The whole
+ * message, not one clause: "he has a package but he won't leave" is two.
+ * A false alarm costs less than a miss.
  */
 static int
 ordinary_only(const struct intent *in, char *const *clause, size_t n)
 {
-	int more = 0;
+	int more = 0, official = 0;
 
+	for (size_t c = 0; c < n; c++)
+		official |= rule_match(in, L_ORD_OFFICIAL, clause[c]) != NULL;
 	for (size_t c = 0; c < n && !more; c++) {
 		char *v = xstrdup(clause[c]);
 
 		blank_all(in, L_ORDINARY, v, NULL);
+		blank_all(in, L_ORD_OFFICIAL, v, NULL);
 		blank_all(in, L_HERE, v, NULL);
 		more = rule_match(in, L_ORD_BUT, v) != NULL ||
+		    rule_match(in, L_FEAR, v) != NULL ||
 		    rule_match(in, L_ACT, v) != NULL ||
 		    done_match(in, &v, 1, 0) != NULL;
 		for (size_t i = 0; i < in->nrules[L_DANGER] && !more; i++) {
@@ -402,6 +425,10 @@ ordinary_only(const struct intent *in, char *const *clause, size_t n)
 			for (size_t j = 0; j < r->nparts && !more; j++)
 				more = rule_in(r, v) &&
 				    rule_match(in, L_HERE, r->parts[j]) == NULL;
+		}
+		if (!more && !official) {
+			blank_all(in, L_AUTH_NOT, v, NULL);
+			more = rule_match(in, L_AUTH, v) != NULL;
 		}
 		free(v);
 	}
@@ -445,7 +472,7 @@ near_cancelled(const struct intent *in, const struct rule *r,
 
 			if (here && (quals & QUAL_ORDINARY) &&
 			    strstr(clause[c], r->parts[j]) != NULL &&
-			    rule_match(in, L_ORDINARY, clause[c]) != NULL &&
+			    ordinary_in(in, clause[c]) != NULL &&
 			    ordinary_only(in, clause, n))
 				yes = 1;
 			for (const char *at = clause[c]; !yes &&
@@ -685,7 +712,7 @@ static int
 ordinary_place(const struct intent *in, char *const *clause, size_t n)
 {
 	for (size_t c = 0; c < n; c++)
-		if (rule_match(in, L_ORDINARY, clause[c]) != NULL &&
+		if (ordinary_in(in, clause[c]) != NULL &&
 		    rule_match(in, L_WHERE, clause[c]) != NULL)
 			return ordinary_only(in, clause, n);
 	return 0;
