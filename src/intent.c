@@ -58,6 +58,7 @@ enum list {
 	L_ORD_OFFICIAL,
 	L_LOUD,
 	L_LOUD_NOT,
+	L_CRY_DESK,
 	L_LSEARCH,
 	L_COUNT,
 };
@@ -108,6 +109,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_ORD_OFFICIAL] = "danger_ordinary_official",
 	[L_LOUD] = "danger_cry_loud",
 	[L_LOUD_NOT] = "danger_cry_not",
+	[L_CRY_DESK] = "danger_cry_desk",
 	[L_LSEARCH] = "danger_later_search",
 };
 
@@ -684,22 +686,30 @@ arrest_over(const struct intent *in, const char *text, char **w,
 }
 
 /*
- * A cry of help ("au secours", "socorro": danger_cry, also danger words)
- * in a message that names a digital subject (digital_words: "mon compte
- * instagram est piraté") is a plea, as "help!!! my facebook was hacked"
- * is: blanks the cry in w and each clause, so that only other danger
- * words can still make it danger. Alone, or with no digital subject, the
- * cry stays.
+ * A cry of help ("au secours", "socorro", "SOS": danger_cry and
+ * danger_cry_loud, also danger words) that opens a question about a
+ * subject is a plea, not a report of danger now: a digital subject
+ * (digital_words: "mon compte instagram est piraté", as "help!!! my
+ * facebook was hacked") or this desk (danger_cry_desk: "SOS, how do I
+ * verify you?", "sos como verifico la huella"). Blanks the cry, loud or
+ * not, in w and each clause, so that only other danger words can still
+ * make it danger ("SOS they are here, my phone" stays danger). Alone
+ * ("SOS", "sos sos"), or with no such subject, the cry stays.
  */
 static void
-cry_digital(const struct intent *in, char *w, char **clause, size_t n)
+cry_subject(const struct intent *in, char *w, char **clause, size_t n)
 {
-	if (rule_match(in, L_CRY, w) == NULL ||
-	    rule_match(in, L_DIGITAL, w) == NULL)
+	if ((rule_match(in, L_CRY, w) == NULL &&
+	    rule_match(in, L_LOUD, w) == NULL) ||
+	    (rule_match(in, L_DIGITAL, w) == NULL &&
+	    rule_match(in, L_CRY_DESK, w) == NULL))
 		return;
 	blank_all(in, L_CRY, w, NULL);
-	for (size_t c = 0; c < n; c++)
+	blank_all(in, L_LOUD, w, NULL);
+	for (size_t c = 0; c < n; c++) {
 		blank_all(in, L_CRY, clause[c], NULL);
+		blank_all(in, L_LOUD, clause[c], NULL);
+	}
 }
 
 /*
@@ -741,7 +751,7 @@ danger_found(const struct intent *in, const char *text, int later)
 	w = words_of(text);
 	nclause = clauses_of(in, text, &clause);
 	(void)arrest_over(in, text, &w, clause, nclause);
-	cry_digital(in, w, clause, nclause);
+	cry_subject(in, w, clause, nclause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
 	if (scene != NULL && ordinary_place(in, clause, nclause))
@@ -913,7 +923,7 @@ plea_only(const struct intent *in, const char *text, const char **lang)
  * any form (danger_cry_loud: "sos", "s o s"), or a cry (danger_cry:
  * "au secours", "socorro") said twice or more ("socorro socorro") or in
  * capitals ("AU SECOURS"). Its rule, or NULL: a lone "au secours" is a
- * plea. w: the words of text (after cry_digital()); danger_cry_not ("vos
+ * plea. w: the words of text (after cry_subject()); danger_cry_not ("vos
  * sos": you are, in Rioplatense Spanish) is no SOS.
  */
 static const struct rule *

@@ -453,6 +453,16 @@ static const struct {
 	{ "socorro socorro", 1, 0, 0 },
 	{ "AU SECOURS", 1, 0, 0 },
 	{ "au secours au secours", 1, 0, 0 },
+	/* s17-fixs4: an SOS that opens a question about this desk or a
+	 * digital subject is no danger now; alone, or with danger words,
+	 * it is. */
+	{ "SOS, how do I verify you?", 0, 0, 0 },
+	{ "sos como verifico la huella", 0, 0, 0 },
+	{ "SOS comment vérifier votre empreinte ?", 0, 0, 0 },
+	{ "S.O.S. my phone was hacked", 0, 0, 0 },
+	{ "SOS they are here", 1, 0, 0 },
+	{ "SOS the police took my fingerprints", 1, 0, 0 },
+	{ "SOS", 1, 0, 0 },
 	{ "SOCORRO!", 1, 0, 0 },
 	{ "vos sos el bot?", 0, 0, 0 },
 	/* s16-fixs3: tonight is now. */
