@@ -3168,7 +3168,9 @@ danger_mark(struct turn *t, const char *text, int kind,
  * has a request: where it stands and the emergency line are the whole
  * reply, never an excerpt ("au secours" found the first-aid kit's page).
  * The reading before it is closed; text, the words that raised it, is
- * kept for HUMAN (note_alarm()).
+ * kept for HUMAN (note_alarm()). To a description typed after HUMAN
+ * (PENDING_DESCRIBE) its {desk} is danger_desk_describe: a helper is
+ * told first if they answer YES to the consent question that follows.
  */
 static int
 say_danger(struct turn *t, int kind, const char *key,
@@ -3194,7 +3196,12 @@ say_danger(struct turn *t, int kind, const char *key,
 	person_reset_reading(t->who);
 	esc_notes_init(&notes);
 	danger_mark(t, text, kind, &marked);
-	if (b->esc != NULL)
+	/* Already asking for a person (HUMAN, then these words): not
+	 * "type HUMAN" but what comes next, the consent question right
+	 * after it (s17-fixs4); it says who is on duty. */
+	if (t->who->pending == PENDING_DESCRIBE && b->esc != NULL)
+		v[1] = P(t, "danger_desk_describe");
+	else if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
 	if (notes.n > 0)
 		desk = phrases_render(b->p, notes.v[0].lang, notes.v[0].key,
