@@ -70,6 +70,9 @@ enum danger {
 	DANGER_NOW = 1,		/* danger now: the emergency line */
 	DANGER_SELF,		/* self-harm: an emergency number, a crisis
 				   line */
+	DANGER_LATER,		/* danger to come (an arrest tomorrow):
+				   never person.danger, only a request's
+				   mark */
 };
 
 enum listing_kind {
@@ -130,7 +133,8 @@ struct person {
 					   danger or self-harm reply, until
 					   a request is sent: HUMAN offers
 					   them with what followed */
-	int		 alarm_kind;	/* DANGER_NOW or DANGER_SELF */
+	int		 alarm_kind;	/* DANGER_NOW, DANGER_SELF or
+					   DANGER_LATER */
 	char		 consent_lang[BOT_LANG_MAX]; /* the language of
 					   consent_text: the case's */
 	int		 declined;	/* the last message was a NO to
@@ -3058,13 +3062,14 @@ cmd_lang(struct turn *t, const char *arg)
 	say_key(t, "lang_set");
 }
 
-/* The kind of danger (DANGER_NOW, DANGER_SELF or 0) as escalate.c
- * stores it. */
+/* The kind of danger (DANGER_NOW, DANGER_SELF, DANGER_LATER or 0) as
+ * escalate.c stores it. */
 static int
 esc_danger_of(int kind)
 {
 	return kind == DANGER_SELF ? ESC_DANGER_SELF : kind == DANGER_NOW ?
-	    ESC_DANGER_NOW : ESC_DANGER_NONE;
+	    ESC_DANGER_NOW : kind == DANGER_LATER ? ESC_DANGER_LATER :
+	    ESC_DANGER_NONE;
 }
 
 /* Says phrase key with {line}: the emergency line (danger_line), and
@@ -3086,7 +3091,8 @@ say_phrase_line(struct turn *t, const char *key)
  * was asked in between (s15-fixs: HUMAN after "i want to die" and "what
  * now" offered "what now" alone, unmarked). Self-harm words stay over
  * later words of danger now, as escalate.c's danger_raises() keeps a
- * case's self-harm mark.
+ * case's self-harm mark; words of danger now stay over later words of
+ * danger to come.
  */
 static void
 note_alarm(struct turn *t, const char *text, int kind)
@@ -3094,7 +3100,8 @@ note_alarm(struct turn *t, const char *text, int kind)
 	struct person *w = t->who;
 
 	if (text == NULL || (w->alarm != NULL &&
-	    w->alarm_kind == DANGER_SELF && kind != DANGER_SELF))
+	    ((w->alarm_kind == DANGER_SELF && kind != DANGER_SELF) ||
+	    (w->alarm_kind == DANGER_NOW && kind == DANGER_LATER))))
 		return;
 	util_strfreezero(w->alarm);
 	w->alarm = xstrdup(text);
@@ -3161,7 +3168,9 @@ danger_mark(struct turn *t, const char *text, int kind,
  * has a request: where it stands and the emergency line are the whole
  * reply, never an excerpt ("au secours" found the first-aid kit's page).
  * The reading before it is closed; text, the words that raised it, is
- * kept for HUMAN (note_alarm()).
+ * kept for HUMAN (note_alarm()). To a description typed after HUMAN
+ * (PENDING_DESCRIBE) its {desk} is danger_desk_describe: a helper is
+ * told first if they answer YES to the consent question that follows.
  */
 static int
 say_danger(struct turn *t, int kind, const char *key,
@@ -3187,7 +3196,12 @@ say_danger(struct turn *t, int kind, const char *key,
 	person_reset_reading(t->who);
 	esc_notes_init(&notes);
 	danger_mark(t, text, kind, &marked);
-	if (b->esc != NULL)
+	/* Already asking for a person (HUMAN, then these words): not
+	 * "type HUMAN" but what comes next, the consent question right
+	 * after it (s17-fixs4); it says who is on duty. */
+	if (t->who->pending == PENDING_DESCRIBE && b->esc != NULL)
+		v[1] = P(t, "danger_desk_describe");
+	else if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
 	if (notes.n > 0)
 		desk = phrases_render(b->p, notes.v[0].lang, notes.v[0].key,
@@ -4452,11 +4466,11 @@ person_text(struct turn *t, const char *text)
 		later = kind == 0 && intent_danger_later(b->intent, text, &hl);
 		if (later) {
 			follow_lang(t, hl);
-			danger_mark(t, text, DANGER_NOW, &marked);
+			danger_mark(t, text, DANGER_LATER, &marked);
 		}
 		ask_consent(t, w->last_question);
 		if (later) {
-			w->consent_danger = DANGER_NOW;
+			w->consent_danger = DANGER_LATER;
 			emit_notes(t, &marked);
 			esc_notes_release(&marked);
 		}
@@ -4548,7 +4562,7 @@ person_text(struct turn *t, const char *text)
 		/* Not danger now for the search, but marked for the
 		 * helper: the case goes first (s16-fixs3). */
 		w->danger = 0;
-		danger_mark(t, text, DANGER_NOW, &marked);
+		danger_mark(t, text, DANGER_LATER, &marked);
 		say_phrase_line(t, b->esc != NULL ? "danger_later" :
 		    "danger_later_offline");
 		danger_later_answer(t, text, question_lang(t, text, folded));

@@ -532,17 +532,48 @@ case_dup(const struct escalate *e, const struct esc_case *c)
 /*
  * The queue's order, the one rule behind dispatch (who is offered a helper
  * first), QUEUE and the person's position ("you are number N"): cases that
- * came with words of danger first, then the oldest (lowest number) first.
+ * came with words of danger first (danger now or self-harm, then danger to
+ * come), then the oldest (lowest number) first.
  * e->cases is kept in this order (cases_order), and each of them walks it.
  */
+/*
+ * How urgent a mark (enum esc_danger) is, lowest first: self-harm, danger
+ * now, danger to come, none. With now_alike, self-harm and danger now are
+ * one rank: the queue keeps their cases in order of arrival.
+ */
+static int
+danger_rank(int kind, int now_alike)
+{
+	switch (kind) {
+	case ESC_DANGER_SELF:
+		return now_alike ? 1 : 0;
+	case ESC_DANGER_NOW:
+		return 1;
+	case ESC_DANGER_LATER:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+/* Kind (enum esc_danger) as a case keeps it: any other non-zero value is
+ * danger now. */
+static int
+danger_kind(int kind)
+{
+	return kind == ESC_DANGER_SELF || kind == ESC_DANGER_LATER ? kind :
+	    kind != 0 ? ESC_DANGER_NOW : ESC_DANGER_NONE;
+}
+
 static int
 case_cmp(const void *a, const void *b)
 {
 	const struct esc_case *x = *(const struct esc_case *const *)a;
 	const struct esc_case *y = *(const struct esc_case *const *)b;
 
-	if (x->danger != y->danger)
-		return x->danger ? -1 : 1;
+	if (danger_rank(x->danger, 1) != danger_rank(y->danger, 1))
+		return danger_rank(x->danger, 1) < danger_rank(y->danger, 1) ?
+		    -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -925,7 +956,8 @@ offer_send(struct escalate *e, struct esc_case *c, time_t now,
 	long minutes = (e->cfg->escalation.ack_timeout + 59) / 60;
 
 	if (helper_note(e, out, c->helper, c->danger == ESC_DANGER_SELF ?
-	    "esc_offer_self" : c->danger ? "esc_offer_danger" : "esc_offer",
+	    "esc_offer_self" : c->danger == ESC_DANGER_LATER ?
+	    "esc_offer_later" : c->danger ? "esc_offer_danger" : "esc_offer",
 	    vars_make("case", num(nb, c->id), "lang", c->lang,
 	    "text", c->text != NULL ? c->text : "", "minutes",
 	    num(mb, minutes), NULL), 1, 0, now) != 1)
@@ -1392,8 +1424,7 @@ open_case(struct escalate *e, const char *person, const char *lang,
 	c->text = xstrdup(text != NULL ? text : "");
 	c->person_fp = fp[0] != '\0' ? xstrdup(fp) : NULL;
 	c->helper = -1;
-	c->danger = danger == ESC_DANGER_SELF ? ESC_DANGER_SELF :
-	    danger != 0 ? ESC_DANGER_NOW : ESC_DANGER_NONE;
+	c->danger = danger_kind(danger);
 	c->opened = now;
 	c->tried = xcalloc(e->nhelpers + 1, sizeof(*c->tried));
 	case_add(e, c);
@@ -1442,7 +1473,7 @@ danger_mark(struct escalate *e, struct esc_case *c, int kind, time_t now,
 {
 	char nb[32];
 
-	c->danger = kind == ESC_DANGER_SELF ? ESC_DANGER_SELF : ESC_DANGER_NOW;
+	c->danger = danger_kind(kind);
 	case_save(e, c);
 	if (c->state == STORE_CLAIMED) {
 		log_info("escalate: case %ld: words of danger in the relay; "
@@ -1453,19 +1484,19 @@ danger_mark(struct escalate *e, struct esc_case *c, int kind, time_t now,
 	log_info("escalate: case %ld: words of danger while it waits; moved "
 	    "up the queue", c->id);
 	if (c->state == STORE_OFFERED && c->offer_sent)
-		helper_note(e, out, c->helper, "esc_offer_now_danger",
+		helper_note(e, out, c->helper, kind == ESC_DANGER_LATER ?
+		    "esc_offer_now_later" : "esc_offer_now_danger",
 		    vars_make("case", num(nb, c->id), NULL), 0, 0, now);
 	dispatch(e, now, out);
 }
 
 /* Does kind (enum esc_danger) say more than c's mark: any danger on an
- * unmarked case, self-harm on one marked for danger now? */
+ * unmarked case, danger now on one marked for danger to come, self-harm on
+ * one marked for danger now? */
 static int
 danger_raises(const struct esc_case *c, int kind)
 {
-	if (kind == ESC_DANGER_SELF)
-		return c->danger != ESC_DANGER_SELF;
-	return kind != ESC_DANGER_NONE && c->danger == ESC_DANGER_NONE;
+	return danger_rank(kind, 0) < danger_rank(c->danger, 0);
 }
 
 int

@@ -99,12 +99,14 @@ struct escalate *escalate_new(const struct config *cfg, struct store *st,
     const struct duty *d, const struct esc_env *env);
 void escalate_free(struct escalate *e);
 
-/* What a person's words say besides their text: nothing, danger now, or
- * that they may hurt themselves (stored as such in a case). */
+/* What a person's words say besides their text: nothing, danger now,
+ * that they may hurt themselves, or danger to come (stored as such in a
+ * case). */
 enum esc_danger {
 	ESC_DANGER_NONE = 0,
 	ESC_DANGER_NOW = 1,
 	ESC_DANGER_SELF = 2,
+	ESC_DANGER_LATER = 3,	/* danger to come: an arrest tomorrow */
 };
 
 /* Opens a case for person with the consented text (already confirmed);
@@ -128,11 +130,13 @@ void escalate_desk(const struct escalate *e, const char *person,
     const char *lang, time_t now, struct esc_notes *out);
 /* Words of danger from a person whose case waits (not claimed yet): the
  * case is marked as if it came with them, stored, and moves up the queue;
- * a helper holding its offer hears it ("esc_offer_now_danger", no words).
- * kind is ESC_DANGER_NOW or ESC_DANGER_SELF (self-harm); a case marked
- * for danger now is marked again for self-harm, so that its offer is
- * "esc_offer_self". Returns 1 if marked now, 0 if there was nothing to
- * mark (no case, a claimed one, already marked so), -1 if the store
+ * a helper holding its offer hears it ("esc_offer_now_danger", or
+ * "esc_offer_now_later" for danger to come; no words). kind is
+ * ESC_DANGER_NOW, ESC_DANGER_SELF (self-harm) or ESC_DANGER_LATER; a case
+ * marked for danger to come is marked again for danger now, one marked for
+ * danger now again for self-harm, so that its offer is "esc_offer_self".
+ * Returns 1 if marked now, 0 if there was nothing to mark (no case, a
+ * claimed one, already marked so), -1 if the store
  * refused: nothing changed and the person hears "esc_danger_failed". */
 int escalate_danger(struct escalate *e, const char *person, int kind,
     time_t now, struct esc_notes *out);

@@ -55,8 +55,10 @@ enum list {
 	L_LATER_NOT,
 	L_ORDINARY,
 	L_ORD_BUT,
+	L_ORD_OFFICIAL,
 	L_LOUD,
 	L_LOUD_NOT,
+	L_CRY_DESK,
 	L_LSEARCH,
 	L_COUNT,
 };
@@ -104,8 +106,10 @@ static const char *const list_keys[L_COUNT] = {
 	[L_LATER_NOT] = "danger_later_not",
 	[L_ORDINARY] = "danger_ordinary",
 	[L_ORD_BUT] = "danger_ordinary_but",
+	[L_ORD_OFFICIAL] = "danger_ordinary_official",
 	[L_LOUD] = "danger_cry_loud",
 	[L_LOUD_NOT] = "danger_cry_not",
+	[L_CRY_DESK] = "danger_cry_desk",
 	[L_LSEARCH] = "danger_later_search",
 };
 
@@ -373,27 +377,48 @@ static const struct rule *cry_loud(const struct intent *, const char *,
     const char *);
 
 /*
- * Is an ordinary visit or errand (danger_ordinary: "my neighbour",
- * "parked wrong") all that the message says: with its phrases and the
- * places (danger_here: "devant ma porte") blanked, no clause holds a
- * danger_ordinary_but phrase ("won't leave", "threatening", "two men"),
- * an act (danger_act: knocking, waiting), something done (danger_done:
- * "hitting me") or danger words that are more than a place (a part
- * with no danger_here phrase: "threatened to kill")? The whole message,
- * not one clause: "he has a package but he won't leave" is two. A false
- * alarm costs less than a miss.
+ * The ordinary visitor or matter that words w name, or NULL: a
+ * danger_ordinary phrase ("my neighbour", "the delivery guy") or a
+ * danger_ordinary_official matter, one that brings an officer to the door
+ * ("parked wrong", "noise complaint").
+ */
+static const struct rule *
+ordinary_in(const struct intent *in, const char *w)
+{
+	const struct rule *r = rule_match(in, L_ORDINARY, w);
+
+	return r != NULL ? r : rule_match(in, L_ORD_OFFICIAL, w);
+}
+
+/*
+ * Is an ordinary visit or errand (ordinary_in(): "my neighbour", "parked
+ * wrong") all that the message says: with its phrases and the places
+ * (danger_here: "devant ma porte") blanked, no clause holds a
+ * danger_ordinary_but phrase ("won't leave", "threatening", "two men",
+ * "they", "fake"), fear (fear_words: "i'm scared"), an act (danger_act:
+ * knocking, waiting), something done (danger_done: "hitting me"), danger
+ * words that are more than a place (a part with no danger_here phrase:
+ * "threatened to kill"), or the authorities (danger_authority_words, less
+ * danger_authority_not: "call the police") unless an official matter
+ * (danger_ordinary_official: "parked wrong") is why they came? The whole
+ * message, not one clause: "he has a package but he won't leave" is two.
+ * A false alarm costs less than a miss.
  */
 static int
 ordinary_only(const struct intent *in, char *const *clause, size_t n)
 {
-	int more = 0;
+	int more = 0, official = 0;
 
+	for (size_t c = 0; c < n; c++)
+		official |= rule_match(in, L_ORD_OFFICIAL, clause[c]) != NULL;
 	for (size_t c = 0; c < n && !more; c++) {
 		char *v = xstrdup(clause[c]);
 
 		blank_all(in, L_ORDINARY, v, NULL);
+		blank_all(in, L_ORD_OFFICIAL, v, NULL);
 		blank_all(in, L_HERE, v, NULL);
 		more = rule_match(in, L_ORD_BUT, v) != NULL ||
+		    rule_match(in, L_FEAR, v) != NULL ||
 		    rule_match(in, L_ACT, v) != NULL ||
 		    done_match(in, &v, 1, 0) != NULL;
 		for (size_t i = 0; i < in->nrules[L_DANGER] && !more; i++) {
@@ -402,6 +427,10 @@ ordinary_only(const struct intent *in, char *const *clause, size_t n)
 			for (size_t j = 0; j < r->nparts && !more; j++)
 				more = rule_in(r, v) &&
 				    rule_match(in, L_HERE, r->parts[j]) == NULL;
+		}
+		if (!more && !official) {
+			blank_all(in, L_AUTH_NOT, v, NULL);
+			more = rule_match(in, L_AUTH, v) != NULL;
 		}
 		free(v);
 	}
@@ -445,7 +474,7 @@ near_cancelled(const struct intent *in, const struct rule *r,
 
 			if (here && (quals & QUAL_ORDINARY) &&
 			    strstr(clause[c], r->parts[j]) != NULL &&
-			    rule_match(in, L_ORDINARY, clause[c]) != NULL &&
+			    ordinary_in(in, clause[c]) != NULL &&
 			    ordinary_only(in, clause, n))
 				yes = 1;
 			for (const char *at = clause[c]; !yes &&
@@ -657,22 +686,30 @@ arrest_over(const struct intent *in, const char *text, char **w,
 }
 
 /*
- * A cry of help ("au secours", "socorro": danger_cry, also danger words)
- * in a message that names a digital subject (digital_words: "mon compte
- * instagram est piraté") is a plea, as "help!!! my facebook was hacked"
- * is: blanks the cry in w and each clause, so that only other danger
- * words can still make it danger. Alone, or with no digital subject, the
- * cry stays.
+ * A cry of help ("au secours", "socorro", "SOS": danger_cry and
+ * danger_cry_loud, also danger words) that opens a question about a
+ * subject is a plea, not a report of danger now: a digital subject
+ * (digital_words: "mon compte instagram est piraté", as "help!!! my
+ * facebook was hacked") or this desk (danger_cry_desk: "SOS, how do I
+ * verify you?", "sos como verifico la huella"). Blanks the cry, loud or
+ * not, in w and each clause, so that only other danger words can still
+ * make it danger ("SOS they are here, my phone" stays danger). Alone
+ * ("SOS", "sos sos"), or with no such subject, the cry stays.
  */
 static void
-cry_digital(const struct intent *in, char *w, char **clause, size_t n)
+cry_subject(const struct intent *in, char *w, char **clause, size_t n)
 {
-	if (rule_match(in, L_CRY, w) == NULL ||
-	    rule_match(in, L_DIGITAL, w) == NULL)
+	if ((rule_match(in, L_CRY, w) == NULL &&
+	    rule_match(in, L_LOUD, w) == NULL) ||
+	    (rule_match(in, L_DIGITAL, w) == NULL &&
+	    rule_match(in, L_CRY_DESK, w) == NULL))
 		return;
 	blank_all(in, L_CRY, w, NULL);
-	for (size_t c = 0; c < n; c++)
+	blank_all(in, L_LOUD, w, NULL);
+	for (size_t c = 0; c < n; c++) {
 		blank_all(in, L_CRY, clause[c], NULL);
+		blank_all(in, L_LOUD, clause[c], NULL);
+	}
 }
 
 /*
@@ -685,7 +722,7 @@ static int
 ordinary_place(const struct intent *in, char *const *clause, size_t n)
 {
 	for (size_t c = 0; c < n; c++)
-		if (rule_match(in, L_ORDINARY, clause[c]) != NULL &&
+		if (ordinary_in(in, clause[c]) != NULL &&
 		    rule_match(in, L_WHERE, clause[c]) != NULL)
 			return ordinary_only(in, clause, n);
 	return 0;
@@ -714,7 +751,7 @@ danger_found(const struct intent *in, const char *text, int later)
 	w = words_of(text);
 	nclause = clauses_of(in, text, &clause);
 	(void)arrest_over(in, text, &w, clause, nclause);
-	cry_digital(in, w, clause, nclause);
+	cry_subject(in, w, clause, nclause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
 	if (scene != NULL && ordinary_place(in, clause, nclause))
@@ -886,7 +923,7 @@ plea_only(const struct intent *in, const char *text, const char **lang)
  * any form (danger_cry_loud: "sos", "s o s"), or a cry (danger_cry:
  * "au secours", "socorro") said twice or more ("socorro socorro") or in
  * capitals ("AU SECOURS"). Its rule, or NULL: a lone "au secours" is a
- * plea. w: the words of text (after cry_digital()); danger_cry_not ("vos
+ * plea. w: the words of text (after cry_subject()); danger_cry_not ("vos
  * sos": you are, in Rioplatense Spanish) is no SOS.
  */
 static const struct rule *

@@ -133,7 +133,8 @@ static const char schema_v1[] =
 
 /* Version 2: a case that came with words of danger is marked, and offered
  * before the others after a restart too (1 danger now, 2 self-harm: the
- * kind, since s13-fixd, in the same column). */
+ * kind, since s13-fixd, in the same column; 3 danger to come since
+ * s17-fixs4). */
 static const char schema_v2[] =
     "ALTER TABLE cases ADD COLUMN danger INTEGER NOT NULL DEFAULT 0;"
     "PRAGMA user_version = 2;";
@@ -470,9 +471,10 @@ read_case(sqlite3_stmt *s, struct store_case *c)
 	c->offered = (time_t)sqlite3_column_int64(s, 8);
 	c->claimed = (time_t)sqlite3_column_int64(s, 9);
 	c->closed = (time_t)sqlite3_column_int64(s, 10);
-	/* 0, 1 (danger now) or 2 (self-harm: s13-fixd, the same column) */
+	/* 0, 1 (danger now), 2 (self-harm: s13-fixd, the same column) or
+	 * 3 (danger to come: s17-fixs4) */
 	c->danger = sqlite3_column_int(s, 11);
-	if (c->danger < 0 || c->danger > 2)
+	if (c->danger < 0 || c->danger > 3)
 		c->danger = 1;
 	if (c->person == NULL)
 		c->person = xstrdup("");

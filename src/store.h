@@ -57,7 +57,8 @@ struct store_case {
 	time_t		 claimed;
 	time_t		 closed;
 	int		 danger;	/* came with words of danger: 1 now,
-					   2 self-harm (enum esc_danger) */
+					   2 self-harm, 3 to come (enum
+					   esc_danger) */
 };
 
 /* A message waiting for its recipient (a person offline, or a helper

@@ -430,6 +430,21 @@ static const struct {
 	{ "un livreur est devant chez moi et refuse de partir", 1, 0, 0 },
 	{ "un hombre con un paquete está en mi puerta y no se va", 1, 0, 0 },
 	{ "a man with a package is at my door", 1, 0, 0 },
+	/* s17-fixs4: the delivery person is an ordinary visitor again;
+	 * fear, the police, "they" or a fake one beside it still say
+	 * danger. */
+	{ "the delivery guy is at my door", 0, 0, 0 },
+	{ "le livreur est à ma porte", 0, 0, 0 },
+	{ "el repartidor está en mi puerta", 0, 0, 0 },
+	{ "the delivery guy is at my door and i'm scared", 1, 0, 0 },
+	{ "the delivery guy is at my door with the police", 1, 0, 0 },
+	{ "they are at my door with the delivery guy", 1, 0, 0 },
+	{ "a fake delivery guy is at my door", 1, 0, 0 },
+	{ "le livreur est devant ma porte et j'ai peur", 1, 0, 0 },
+	{ "un faux livreur est devant ma porte", 1, 0, 0 },
+	{ "el repartidor está en mi puerta con la policía", 1, 0, 0 },
+	{ "el repartidor está en mi puerta y no se va", 1, 0, 0 },
+	{ "my neighbour is at my door and i'm scared", 1, 0, 0 },
 	/* s16-fixs3: SOS in any form, a cry said twice or in capitals is
 	 * danger; a lone lower-case cry stays a plea. */
 	{ "SOS!!", 1, 0, 0 },
@@ -438,6 +453,16 @@ static const struct {
 	{ "socorro socorro", 1, 0, 0 },
 	{ "AU SECOURS", 1, 0, 0 },
 	{ "au secours au secours", 1, 0, 0 },
+	/* s17-fixs4: an SOS that opens a question about this desk or a
+	 * digital subject is no danger now; alone, or with danger words,
+	 * it is. */
+	{ "SOS, how do I verify you?", 0, 0, 0 },
+	{ "sos como verifico la huella", 0, 0, 0 },
+	{ "SOS comment vérifier votre empreinte ?", 0, 0, 0 },
+	{ "S.O.S. my phone was hacked", 0, 0, 0 },
+	{ "SOS they are here", 1, 0, 0 },
+	{ "SOS the police took my fingerprints", 1, 0, 0 },
+	{ "SOS", 1, 0, 0 },
 	{ "SOCORRO!", 1, 0, 0 },
 	{ "vos sos el bot?", 0, 0, 0 },
 	/* s16-fixs3: tonight is now. */

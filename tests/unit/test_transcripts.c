@@ -1370,12 +1370,13 @@ ev_danger(struct t_run *r, struct t_peer *p, char *arg)
 	open_as(r, p, arg, 1);
 }
 
-/* "mark [self]": words of danger (or of self-harm) from the person while
- * their case waits. */
+/* "mark [self|later]": words of danger (or of self-harm, or of danger to
+ * come) from the person while their case waits. */
 static void
 ev_mark(struct t_run *r, struct t_peer *p, char *arg)
 {
 	int kind = strcmp(trim(arg), "self") == 0 ? ESC_DANGER_SELF :
+	    strcmp(trim(arg), "later") == 0 ? ESC_DANGER_LATER :
 	    ESC_DANGER_NOW;
 
 	r->last = escalate_danger(r->e, p->jid, kind, r->now, &r->notes);
