@@ -63,6 +63,7 @@ enum list {
 	L_DESK_KEY,
 	L_DESK_DIFFERS,
 	L_DESK_ALSO,
+	L_DESK_UNVERIFIED,
 	L_COUNT,
 };
 
@@ -117,6 +118,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_DESK_KEY] = "desk_key",
 	[L_DESK_DIFFERS] = "desk_differs",
 	[L_DESK_ALSO] = "desk_also",
+	[L_DESK_UNVERIFIED] = "desk_unverified",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -1277,20 +1279,21 @@ intent_digital(const struct intent *in, const char *text)
 int
 intent_desk_check(const struct intent *in, const char *text)
 {
-	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_REAL,
-	    L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
+	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_UNVERIFIED,
+	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
 	char *w;
 	int yes;
 
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
-	/* Is it really the desk, or does its key differ from the one it
-	 * published? */
+	/* Is it really the desk, does its key differ from the one it
+	 * published, or does the app say it is not checked yet? */
 	yes = (rule_match(in, L_DESK_REAL, w) != NULL &&
 	    rule_match(in, L_DESK_WHO, w) != NULL) ||
 	    (rule_match(in, L_DESK_KEY, w) != NULL &&
-	    rule_match(in, L_DESK_DIFFERS, w) != NULL);
+	    rule_match(in, L_DESK_DIFFERS, w) != NULL) ||
+	    rule_match(in, L_DESK_UNVERIFIED, w) != NULL;
 	/* Nothing else: "can i trust signal", "my friend's fingerprint is
 	 * different" are about someone else. */
 	if (yes) {

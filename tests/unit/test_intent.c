@@ -663,6 +663,12 @@ static const struct said desks[] = {
 	{ "vous pouvez vraiment m'aider avec mon compte piraté ?", 0 },
 	{ "is this chat really private", 0 },
 	{ "the code from the sms is different", 0 },
+	{ "pidgin says unverified fingerprint", 1 },
+	{ "pidgin m'indique non vérifié", 1 },
+	{ "en pidgin me sale no verificado, qué hago", 1 },
+	{ "pidgin says not private", 0 },
+	{ "my twitter account is not verified", 0 },
+	{ "is this chat verified", 0 },
 };
 
 /* Danger messages, a word that must be gone from what is left to search
