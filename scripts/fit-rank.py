@@ -26,6 +26,8 @@ grid below (round values around today's default).
   ... --only a,b,...  vary these constants only
   ... --sweep         each constant alone over its grid: its best and
                       worst change of the objective on folds A and B
+  ... --start "name=value ..."   coordinate ascent from this setting
+  ... --prune "name=value ..."   the pruning alone, of this setting
   ... --show "name=value ..."
       tune figures of one setting, per set and fold, against the defaults
   ... --test "name=value ..."
@@ -161,7 +163,8 @@ class Evaluator:
         cmd = ["nice", exe] + (["-t"] if test else []) + \
             (["-d", dfak] if dfak else []) + [top]
         self.ps = [subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, text=True,
+                                    stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, text=True,
                                     bufsize=1) for _ in range(jobs)]
         self.cache = {}
         self.calls = 0
@@ -287,10 +290,11 @@ def best_of(ev, cur, trials, relaxed):
     return best
 
 
-def fit(ev, defaults, names, relaxed=False, tries=0):
-    cur = {}
+def fit(ev, defaults, names, relaxed=False, tries=0, start=None):
+    cur = dict(start or {})
     base = folds(ev.run(cur))
-    print("start (defaults): objective A %.2f, B %.2f" % base, flush=True)
+    print("start %s: objective A %.2f, B %.2f" % ((fmt(cur),) + base),
+          flush=True)
     for rnd in range(ROUNDS):
         moved = False
         for name in names:
@@ -407,14 +411,16 @@ def summary(res, fold):
 
 
 def table(res0, res1, test):
-    """Per set (and fold) figures, before -> after, then the groups."""
-    keys = sorted(set(res0) | set(res1))
-    print("%-12s %-4s %5s  %-13s %-13s %-13s %-13s %-9s" %
-          ("set", "fold", "n", "top-1", "rank-1", "top-3", "page-1",
-           "wrong"))
+    """Per set (and fold) figures, before -> after, then the groups (the
+    test halves: the groups' totals only)."""
+    keys = [] if test else sorted(set(res0) | set(res1))
+    if keys:
+        print("%-12s %-4s %5s  %-13s %-13s %-13s %-13s %-9s" %
+              ("set", "fold", "n", "top-1", "rank-1", "top-3", "page-1",
+               "wrong"))
     for k in keys:
         a, b = res0[k], res1[k]
-        if a == b and not test:
+        if a == b:
             continue
         print("%-12s %-4s %5d  %4d -> %-4d  %4d -> %-4d  %4d -> %-4d  "
               "%4d -> %-4d  %3d -> %d" %
@@ -453,6 +459,8 @@ def main():
     ap.add_argument("--only", default=None)
     ap.add_argument("--sweep", action="store_true")
     ap.add_argument("--steepest", action="store_true")
+    ap.add_argument("--start", default=None)
+    ap.add_argument("--prune", default=None)
     ap.add_argument("--show", default=None)
     ap.add_argument("--test", default=None)
     a = ap.parse_args()
@@ -491,10 +499,13 @@ def main():
     if a.sweep:
         sweep(ev, defaults, names)
         return
-    if a.steepest:
+    if a.prune is not None:
+        cur = prune(ev, parse(a.prune))
+    elif a.steepest:
         cur = steepest(ev, defaults, names)
     else:
-        cur = fit(ev, defaults, names, a.relaxed, a.random)
+        cur = fit(ev, defaults, names, a.relaxed, a.random,
+                  parse(a.start or ""))
     table(res0, ev.run(cur), False)
 
 
