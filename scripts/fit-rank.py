@@ -70,6 +70,12 @@ ROUNDS = 3
 WRONG = 3.0
 DFAK_WEIGHT = None      # set in main(): replies tune lines / DFAK ones
 
+# Grids shared by constants with the same default.
+AROUND_025 = [0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5]
+AROUND_06 = [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8]
+AROUND_07 = [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9]
+AROUND_1 = [0.5, 0.75, 1, 1.25, 1.5]
+
 # Round values each constant may take, around today's defaults (switches:
 # 0 and 1; page_cover_asks above 1 is "never").
 GRIDS = {
@@ -82,22 +88,22 @@ GRIDS = {
     "heading_bonus": [0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0],
     "sibling_near": [0.7, 0.75, 0.8, 0.85, 0.9, 0.95],
     "sibling_cover": [0.05, 0.1, 0.15, 0.2, 0.25, 0.3],
-    "w_path": [0.5, 0.75, 1, 1.25, 1.5],
-    "w_title": [0.5, 0.75, 1, 1.25, 1.5],
+    "w_path": AROUND_1,
+    "w_title": AROUND_1,
     "w_page_kw": [1, 1.5, 2, 2.5, 3],
     "w_sec_kw": [2, 2.5, 3, 3.5, 4],
-    "w_concept": [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9],
-    "w_claim": [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9],
-    "w_mention": [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8],
+    "w_concept": AROUND_07,
+    "w_claim": AROUND_07,
+    "w_mention": AROUND_06,
     "w_mention_word": [0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0],
     "w_weak": [0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5],
-    "subject_other": [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9],
-    "w_prefix": [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8],
-    "w_typo": [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8],
+    "subject_other": AROUND_07,
+    "w_prefix": AROUND_06,
+    "w_typo": AROUND_06,
     "w_unknown": [0.6, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5],
     "lang_other": [0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7],
-    "w_asks": [0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5],
-    "w_ask": [0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5],
+    "w_asks": AROUND_025,
+    "w_ask": AROUND_025,
     "w_ask_own": [0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4],
     "nb_alpha": [0.03, 0.05, 0.1, 0.2, 0.3],
     "nb_beta": [0, 0.03, 0.05, 0.1, 0.15, 0.2],
@@ -107,7 +113,7 @@ GRIDS = {
     "nb_doubt": [0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0],
     "nb_doubt_bar": [1, 1.5, 1.75, 2, 2.25, 2.5, 3],
     "nb_grade": [0, 0.25, 0.5, 1],
-    "nb_vouch_bar": [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9],
+    "nb_vouch_bar": AROUND_07,
     "nb_vouch_cover": [0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7],
     "not_floor": [0.3, 0.35, 0.4, 0.45, 0.5],
     "not_margin": [0.15, 0.2, 0.25, 0.3, 0.35],
