@@ -197,11 +197,12 @@ static struct {
 	.match_share = 0.45,	/* ...and it matches this share of the
 				   question's content words, counted (a rare
 				   word or two carry coverage; s13-rdec) */
-	.ask_pick = 0.5,	/* the first hit's best ask reads this like
+	.ask_pick = 0.4,	/* the first hit's best ask reads this like
 				   the question, more than any other page's
 				   among the best three: the asks pick its
 				   page, no thin lead or doubt of the prior
-				   refuses it (asks_pick(); s12-rdec) */
+				   refuses it (asks_pick(); s12-rdec; 0.5
+				   -> 0.4 fitted, s17-refit) */
 	.exact_ask = 0.9,	/* a section's own ask that reads this like
 				   the question (and no other section's or
 				   title's does) makes it the answer
