@@ -51,6 +51,7 @@ static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
 		sibling_cover, w_concept, w_claim, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
+		lang_absent,
 		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
 		not_floor, not_margin, not_aside, ask_cover,
@@ -141,6 +142,8 @@ static struct {
 				   top idf */
 	.lang_other = 0.5,	/* sections in another language than
 				   the question's (when it is known) */
+	.lang_absent = 0.75,	/* the same, when their page is not held
+				   in the question's language */
 	.w_asks = 0.25f,	/* the words of its asks (and its page's),
 				   as one more field */
 	.w_ask = 0.25,		/* times the similarity of its best ask
@@ -307,6 +310,7 @@ static struct {
 #define W_TYPO		(rank_params.w_typo)
 #define W_UNKNOWN	(rank_params.w_unknown)
 #define LANG_OTHER	(rank_params.lang_other)
+#define LANG_ABSENT	(rank_params.lang_absent)
 #define W_ASKS		(rank_params.w_asks)
 #define W_ASK		(rank_params.w_ask)
 #define W_ASK_OWN	(rank_params.w_ask_own)
@@ -701,6 +705,10 @@ struct search {
 	uint32_t		*caseoff;	/* per section and one more:
 						   its first term in cases */
 	uint32_t		*secpage;	/* per section: its page */
+	uint32_t		*pagelangs;	/* per page: the index's
+						   languages it is held in,
+						   as bits (see
+						   page_langs_build()) */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
 						   page_topics_build()) */
@@ -2234,6 +2242,7 @@ build_known(struct search *s)
 }
 
 static void page_topics_build(struct search *s);
+static void page_langs_build(struct search *s);
 static void prior_build(struct search *s);
 static void notasks_build(struct search *s);
 static void decide_calibrate(struct search *s);
@@ -2536,6 +2545,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->secpage = xcalloc(s->nsec + 1, sizeof(*s->secpage));
 	for (size_t k = 0; k < s->nsec; k++)
 		s->secpage[k] = (uint32_t)guide_section_page(g, k);
+	page_langs_build(s);
 	page_topics_build(s);
 	/* The bar is the search's own, measured without the prior (which
 	 * only reorders questions' best hits). */
@@ -2581,6 +2591,7 @@ search_free(struct search *s)
 	free(s->caseoff);
 	free(s->chgoff);
 	free(s->secpage);
+	free(s->pagelangs);
 	free(s->pagetopic);
 	free(s->asks);
 	free(s->askpost);
@@ -4145,10 +4156,17 @@ query_run(const struct search *s, const char *text, const char *lang,
 		if (sc->only_router && !s->router[sec])
 			continue;
 
+		/* Another language's section ranks below the asker's
+		 * language's copy of it, and less far below their other
+		 * sections when the guide lacks its page in their
+		 * language: then it answers in its own (s17-fixd). */
 		if (qli >= 0 && (int)s->seclang[sec] != qli) {
-			score *= LANG_OTHER;
-			plain *= LANG_OTHER;
-			local *= LANG_OTHER;
+			double f = s->pagelangs[s->secpage[sec]] >> qli & 1 ?
+			    LANG_OTHER : LANG_ABSENT;
+
+			score *= f;
+			plain *= f;
+			local *= f;
 		}
 		/* A section about another subject than the question's ranks
 		 * below those about it (and is never an answer). */
@@ -5254,6 +5272,67 @@ page_twin(const struct search *s, size_t a, size_t b)
 {
 	return page_same_stem(s, a, b) && strcmp(guide_page_lang(s->g, a),
 	    guide_page_lang(s->g, b)) == 0;
+}
+
+/* Is page b page a held twice under two names: the same language, and
+ * section for section the same text (the DFAK's seed copy of a page)? */
+static int
+page_copy(const struct search *s, size_t a, size_t b)
+{
+	size_t fa, fb, n;
+
+	if (a == b || strcmp(guide_page_lang(s->g, a),
+	    guide_page_lang(s->g, b)) != 0 ||
+	    (n = guide_page_nsections(s->g, a)) !=
+	    guide_page_nsections(s->g, b) || n == 0)
+		return 0;
+	fa = guide_page_first_section(s->g, a);
+	fb = guide_page_first_section(s->g, b);
+	for (size_t k = 0; k < n; k++)
+		if (!same_text(guide_section_text(s->g, fa + k),
+		    guide_section_text(s->g, fb + k)))
+			return 0;
+	return 1;
+}
+
+/*
+ * Per page, the index's languages it is held in: its sections' own, its
+ * folder's (the DFAK's fr/Resources.md, in English, is the page its
+ * French readers have), and those of every page that translates it
+ * (page_translates()) or copies it (page_copy()), and so on.
+ */
+static void
+page_langs_build(struct search *s)
+{
+	size_t np = guide_npages(s->g);
+	int more = 1;
+
+	s->pagelangs = xcalloc(np + 1, sizeof(*s->pagelangs));
+	for (size_t k = 0; k < s->nsec; k++)
+		s->pagelangs[s->secpage[k]] |= 1u << s->seclang[k];
+	for (size_t p = 0; p < np; p++) {
+		char code[4];
+		int li;
+
+		if (s->pagelangs[p] != 0 &&
+		    guide_page_dir_lang(s->g, p, code) == 0 &&
+		    (li = find_lang(s, code)) >= 0)
+			s->pagelangs[p] |= 1u << li;
+	}
+	while (more) {
+		more = 0;
+		for (size_t a = 0; a < np; a++)
+			for (size_t b = 0; b < np; b++) {
+				uint32_t had = s->pagelangs[b];
+
+				if ((s->pagelangs[a] & ~had) == 0 ||
+				    (!page_translates(s, a, b) &&
+				    !page_copy(s, a, b)))
+					continue;
+				s->pagelangs[b] |= s->pagelangs[a];
+				more = 1;
+			}
+	}
 }
 
 static void
@@ -6477,6 +6556,7 @@ static const struct {
 	{ "w_typo", &rank_params.w_typo, NULL },
 	{ "w_unknown", &rank_params.w_unknown, NULL },
 	{ "lang_other", &rank_params.lang_other, NULL },
+	{ "lang_absent", &rank_params.lang_absent, NULL },
 	{ "w_asks", NULL, &rank_params.w_asks },
 	{ "w_ask", &rank_params.w_ask, NULL },
 	{ "w_ask_own", &rank_params.w_ask_own, NULL },

@@ -2339,6 +2339,77 @@ test_decide_translation(void)
 	}
 }
 
+/*
+ * A question in French whose page the guide has only in English (the
+ * DFAK's EstablishingTrust.md, s17-fixd): its English section ranks above
+ * a French section that shares one word with it, not halved below it as
+ * every other language's section is (lang_other); when the page has a
+ * French copy, that copy comes first and the English one below the weak
+ * French section again.
+ */
+static const char absent_chat_en[] =
+    "# Chat trust\n\nHow to trust a chat.\n\n"
+    "## OTR fingerprints\n\nIn Pidgin, compare the OTR fingerprint "
+    "with your friend over the phone.\n";
+static const char absent_chat_fr[] =
+    "# Confiance dans le chat\n\nComment faire confiance.\n\n"
+    "## Vérifier l'empreinte OTR\n\nDans Pidgin, comparez l'empreinte "
+    "OTR de votre contact au téléphone avant de discuter.\n";
+static const char absent_dev_en[] =
+    "# Devices\n\nYour devices.\n\n## Check the device\n\n"
+    "Check the device and its settings before a trip.\n";
+static const char absent_dev_fr[] =
+    "# Appareils\n\nVos appareils.\n\n## Vérifier l'appareil\n\n"
+    "Vérifiez l'appareil et ses réglages avant de partir.\n";
+
+static void
+test_lang_absent(void)
+{
+	static const char q[] = "vérifier l'otr de mon contact";
+
+	for (int copy = 0; copy < 2; copy++) {
+		struct guide *g = guide_new();
+		struct search *s;
+		struct search_hit h[5];
+		size_t n, en = 5, dev = 5;
+
+		guide_load_buffer(g, "chat.en.md", absent_chat_en,
+		    strlen(absent_chat_en), "en");
+		if (copy)
+			guide_load_buffer(g, "chat.fr.md", absent_chat_fr,
+			    strlen(absent_chat_fr), "en");
+		guide_load_buffer(g, "device.en.md", absent_dev_en,
+		    strlen(absent_dev_en), "en");
+		guide_load_buffer(g, "device.fr.md", absent_dev_fr,
+		    strlen(absent_dev_fr), "en");
+		s = search_new(g);
+		n = search_query(s, q, "fr", h, 5);
+		for (size_t i = 0; i < n; i++) {
+			const char *p = guide_section_path(g, h[i].section);
+
+			if (en == 5 && strcmp(p,
+			    "Chat trust › OTR fingerprints") == 0)
+				en = i;
+			if (dev == 5 && strcmp(p,
+			    "Appareils › Vérifier l'appareil") == 0)
+				dev = i;
+		}
+		if (!copy)
+			CHECK(en == 0 && dev == 1, "lang absent: a French "
+			    "question, its page only in English: the English "
+			    "section first, the weak French one second");
+		else
+			CHECK(n > 0 && strcmp(guide_section_path(g,
+			    h[0].section), "Confiance dans le chat › "
+			    "Vérifier l'empreinte OTR") == 0 && dev < en &&
+			    en < 5, "lang absent: ...the page in French too: "
+			    "its French copy first, the English one below the "
+			    "weak French section");
+		search_free(s);
+		guide_free(g);
+	}
+}
+
 /* A made-up word for n, of consonant-vowel syllables no stemmer cuts. */
 static void
 made_word(size_t n, char w[16])
@@ -5056,6 +5127,7 @@ main(void)
 	test_decide_copy();
 	test_decide_page();
 	test_decide_translation();
+	test_lang_absent();
 	test_decide_plain();
 	test_decide_off_topic();
 	test_decide_commit();
