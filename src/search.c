@@ -349,8 +349,9 @@ static struct {
 #define PAGE_ALONE	(rank_params.page_alone)
 #define PAGE_TITLED	(rank_params.page_titled)
 #define PAGE_RIVAL_SHARE	(rank_params.page_rival_share)
-#define PRIOR_HITS	10	/* hits ranked when the prior is on, however
-				   few the caller asks for */
+#define PRIOR_HITS	10	/* hits the prior and the rules that reorder
+				   hits rank, however few or many the caller
+				   asks for (query_run()) */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
 #define LX_LANGS	(LANGS_MAX + 1)
 #define LX_WORDS	8	/* words of one lexicon term */
@@ -622,7 +623,7 @@ struct scratch {
 	size_t		 nntouched;
 	float		*pagenot;
 	uint32_t	*pagenotwho;
-	struct search_hit *hits;	/* PRIOR_HITS, when the prior is on */
+	struct search_hit *hits;	/* PRIOR_HITS (search_query_prev()) */
 };
 
 struct search {
@@ -2509,6 +2510,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	build_known(s);
 	change_words(s);
 	s->scr = xcalloc(1, sizeof(*s->scr));
+	s->scr->hits = xcalloc(PRIOR_HITS, sizeof(*s->scr->hits));
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
 	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
@@ -3451,7 +3453,6 @@ prior_build(struct search *s)
 		s->nbstart[i + 1] += s->nbstart[i];
 	free(pairs);
 	s->scr->nblp = xcalloc(s->nclass, sizeof(*s->scr->nblp));
-	s->scr->hits = xcalloc(PRIOR_HITS, sizeof(*s->scr->hits));
 }
 
 /* The question's class probabilities (naive Bayes) into s->scr->nblp; 0
@@ -3941,9 +3942,9 @@ question_lang(const struct search *s, const char *ql, const char *prev)
 static size_t query_run(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits, size_t max);
 
-/* With the page prior on, PRIOR_HITS are ranked however few the caller
- * wants: the prior reorders the same best hits for the bot (ten) and for
- * test_quality (three). */
+/* PRIOR_HITS are ranked however few the caller wants: the prior and the
+ * rules that reorder hits (query_run()) reorder the same best hits for
+ * the bot (ten) and for test_quality and rank_eval (three). */
 size_t
 search_query_prev(const struct search *s, const char *text, const char *lang,
     const char *prev, struct search_hit *hits, size_t max)
@@ -3951,7 +3952,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	size_t n;
 
 	if (max == 0 || max >= PRIOR_HITS || s->scr == NULL ||
-	    s->scr->hits == NULL || NB_BETA <= 0)
+	    s->scr->hits == NULL)
 		return query_run(s, text, lang, prev, hits, max);
 	n = query_run(s, text, lang, prev, s->scr->hits, PRIOR_HITS);
 	if (n > max)
@@ -3960,13 +3961,39 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	return n;
 }
 
+/*
+ * The hits the rules that reorder hits see, out of nhits in score order:
+ * the first PRIOR_HITS, as a list of PRIOR_HITS would hold them, the one
+ * whose own ask reads like the question (search_hit.exact) kept last when
+ * it ranks lower (query_run() drops the lowest other hit for it). Moves
+ * that hit there; returns how many.
+ */
+static size_t
+hits_window(struct search_hit *hits, size_t nhits)
+{
+	struct search_hit h;
+	size_t k;
+
+	if (nhits <= PRIOR_HITS)
+		return nhits;
+	for (k = 0; k < nhits && !hits[k].exact; k++)
+		;
+	if (k < nhits && k >= PRIOR_HITS) {
+		h = hits[k];
+		memmove(&hits[PRIOR_HITS], &hits[PRIOR_HITS - 1],
+		    (k - PRIOR_HITS + 1) * sizeof(*hits));
+		hits[PRIOR_HITS - 1] = h;
+	}
+	return PRIOR_HITS;
+}
+
 static size_t
 query_run(const struct search *s, const char *text, const char *lang,
     const char *prev, struct search_hit *hits, size_t max)
 {
 	struct scratch *sc = s->scr;
 	struct qwords q;
-	size_t i, li, nhits = 0;
+	size_t i, li, nhits = 0, nrule;
 	double norm = 0, unknown = 0, unused = 0, xsim = 0;
 	size_t nexact = 0;
 	uint32_t xsec;
@@ -4266,19 +4293,23 @@ query_run(const struct search *s, const char *text, const char *lang,
 			sc->pageask[k->page] = 0;
 	}
 	sc->natouched = 0;
-	hits_within_page(s, hits, nhits);
-	hits_prior(s, &q, lang, hits, nhits);
+	/* The rules below reorder the first PRIOR_HITS, as a list of that
+	 * many would hold them (the exact hit last when not among them),
+	 * so that the first hits do not depend on max (s17-fixd). */
+	nrule = hits_window(hits, nhits);
+	hits_within_page(s, hits, nrule);
+	hits_prior(s, &q, lang, hits, nrule);
 	/* A first hit the prior put there gets the sibling rules the
 	 * search's own first hit got: its page's sections share its words,
 	 * a sibling may answer the question better. */
 	if (nhits > 0 && hits[0].prior_moved)
-		hits_within_page(s, hits, nhits);
-	hits_exact(hits, nhits);
+		hits_within_page(s, hits, nrule);
+	hits_exact(hits, nrule);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
 	if ((qbranch & ASK_UNKNOWN) && !s->calibrating &&
 	    !sc->only_router)
-		hits_router(s, text, lang, prev, hits, nhits);
+		hits_router(s, text, lang, prev, hits, nrule);
 	return nhits;
 }
 
