@@ -91,6 +91,7 @@ GRIDS = {
     "w_unknown": frange(0.0, 2.0, 0.1),
     "lang_other": frange(0.1, 1.0, 0.05),
     "lang_absent": frange(0.3, 1.0, 0.05),
+    "nb_norm": frange(0.0, 1.0, 0.1),
 }
 ORDER = list(GRIDS)
 

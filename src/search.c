@@ -52,7 +52,7 @@ static struct {
 		sibling_cover, w_concept, w_claim, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
 		lang_absent,
-		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
+		w_ask, nb_alpha, nb_beta, nb_k, nb_norm, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
 		not_floor, not_margin, not_aside, ask_cover,
 		moved_ask, exact_ask, w_ask_own;
@@ -157,6 +157,10 @@ static struct {
 	.nb_beta = 0.1,		/* the best hits reordered by score x
 				   p(page)^nb_beta (0: no prior)... */
 	.nb_k = 10,		/* ...this many of them */
+	.nb_norm = 0.3,		/* a page's ask counts times (mean features
+				   of a page / its own)^nb_norm: 1, every
+				   page weighs as much however many asks it
+				   has (prior_classes()) */
 	/* The prior in search_decide() (prior_decide(); measured forms,
 	 * docs/design.md, "The prior in the decision"): */
 	.nb_doubt = 0.75,	/* when the first hit's page leads the next
@@ -317,6 +321,7 @@ static struct {
 #define NB_ALPHA	(rank_params.nb_alpha)
 #define NB_BETA		(rank_params.nb_beta)
 #define NB_K		(rank_params.nb_k)
+#define NB_NORM		(rank_params.nb_norm)
 #define NB_VETO		(rank_params.nb_veto)
 #define NB_GATE		(rank_params.nb_gate)
 #define NB_DOUBT	(rank_params.nb_doubt)
@@ -3455,6 +3460,14 @@ prior_build(struct search *s)
 	s->scr->nblp = xcalloc(s->nclass, sizeof(*s->scr->nblp));
 }
 
+/* What class c's counts are multiplied by: (mean / its features
+ * counted)^NB_NORM. */
+static double
+prior_scale(const struct search *s, uint32_t c, double mean)
+{
+	return NB_NORM > 0 ? pow(mean / s->nbtot[c], NB_NORM) : 1;
+}
+
 /* The question's class probabilities (naive Bayes) into s->scr->nblp; 0
  * when the guide has no prior. */
 static int
@@ -3462,19 +3475,27 @@ prior_classes(const struct search *s, const struct qwords *q,
     const char *lang)
 {
 	double *lp = s->scr->nblp, top, sum = 0, la = log(NB_ALPHA);
+	double mean = 0;
 	uint32_t ids[NB_FEAT_MAX];
 	size_t n, unk, c;
 
 	if (s->nclass == 0 || NB_ALPHA <= 0)
 		return 0;
 	n = prior_features(s, NULL, q, find_lang(s, lang), ids, &unk);
+	/* A page's counts scaled to the mean page's (NB_NORM 1): a page
+	 * with many asks is not made less likely by them, each feature's
+	 * share of them counts (s16-asks3: adding asks to a page worked
+	 * against it). */
 	for (c = 0; c < s->nclass; c++)
-		lp[c] = (double)(n + unk) * (la - log(s->nbtot[c] + NB_ALPHA *
-		    s->nbvocab));
+		mean += s->nbtot[c] / (double)s->nclass;
+	for (c = 0; c < s->nclass; c++)
+		lp[c] = (double)(n + unk) * (la - log(s->nbtot[c] *
+		    prior_scale(s, c, mean) + NB_ALPHA * s->nbvocab));
 	for (size_t i = 0; i < n; i++)
 		for (uint32_t k = s->nbstart[ids[i]]; k < s->nbstart[ids[i] +
 		    1]; k++)
-			lp[s->nbcls[k]] += log(s->nbcnt[k] + NB_ALPHA) - la;
+			lp[s->nbcls[k]] += log(s->nbcnt[k] *
+			    prior_scale(s, s->nbcls[k], mean) + NB_ALPHA) - la;
 	top = lp[0];
 	for (c = 1; c < s->nclass; c++)
 		if (lp[c] > top)
@@ -6594,6 +6615,7 @@ static const struct {
 	{ "nb_alpha", &rank_params.nb_alpha, NULL },
 	{ "nb_beta", &rank_params.nb_beta, NULL },
 	{ "nb_k", &rank_params.nb_k, NULL },
+	{ "nb_norm", &rank_params.nb_norm, NULL },
 	{ "nb_veto", &rank_params.nb_veto, NULL },
 	{ "nb_gate", &rank_params.nb_gate, NULL },
 	{ "nb_doubt", &rank_params.nb_doubt, NULL },

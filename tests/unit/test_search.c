@@ -3063,6 +3063,60 @@ static const char prior_apps[] =
 static const char prior_notes[] =
 "# Notes\n\nNote the message, the phone and anything strange again.\n";
 
+/*
+ * The apps page with its asks three times over: asks added to a page move
+ * its p(page) less with its counts scaled towards the mean page's
+ * (nb_norm, s17-fixd: s16-asks3 found that adding asks to a page worked
+ * against it) than without (nb_norm 0).
+ */
+static const char prior_apps3[] =
+"# Apps\n\n<!-- asks:\nmy phone shows strange pop-ups\n"
+"an app sends messages by itself\nstrange things on my phone screen\n"
+"my phone shows strange pop-ups\n"
+"an app sends messages by itself\nstrange things on my phone screen\n"
+"my phone shows strange pop-ups\n"
+"an app sends messages by itself\nstrange things on my phone screen\n"
+"-->\n\nNote the message, the phone and anything strange later.\n";
+
+/* p(page) of the apps page for q, its asks once (more 0) or thrice. */
+static double
+apps_p(int more, const char *q)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	double p = -1;
+	size_t n;
+
+	guide_load_buffer(g, "calls.en.md", prior_calls, strlen(prior_calls),
+	    "en");
+	guide_load_buffer(g, "apps.en.md", more ? prior_apps3 : prior_apps,
+	    strlen(more ? prior_apps3 : prior_apps), "en");
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(guide_section_heading(g, h[k].section), "Apps") == 0)
+			p = h[k].page_p;
+	search_free(s);
+	guide_free(g);
+	return p;
+}
+
+static void
+test_prior_norm(void)
+{
+	static const char q[] = "a strange caller on my phone";
+	double norm = -1, d0, d;
+
+	(void)search_tune_get("nb_norm", &norm);
+	d = fabs(apps_p(1, q) - apps_p(0, q));
+	search_tune_set("nb_norm", 0);
+	d0 = fabs(apps_p(1, q) - apps_p(0, q));
+	search_tune_set("nb_norm", norm);
+	CHECK(norm > 0 && d0 > 0 && d < d0, "prior norm: a page's asks "
+	    "given three times move its p(page) less than without nb_norm");
+}
+
 static const char *
 prior_order(const struct guide *g, const struct search *s, size_t max,
     char *out, size_t outsz)
@@ -3772,7 +3826,7 @@ test_exact(void)
 	struct search *s;
 	struct search_hit h[5], x;
 	struct search_decision d;
-	double exact = -1;
+	double exact = -1, norm = -1;
 	size_t n;
 
 	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
@@ -3784,13 +3838,18 @@ test_exact(void)
 	s = search_new_lex(g, lx);
 	CHECK(search_tune_get("exact_ask", &exact) == 0 && exact >= 0.85 &&
 	    exact < 1, "exact_ask reads back, near 0.9");
+	/* Before the rule, and before nb_norm (whose prior, since
+	 * s17-fixd, puts the one-ask page first for this question). */
+	(void)search_tune_get("nb_norm", &norm);
 	search_tune_set("exact_ask", 0);
+	search_tune_set("nb_norm", 0);
 	n = search_query(s, "when is it open", "en", h, 5);
 	CHECK(n > 1 && strcmp(guide_section_heading(g, h[0].section),
 	    "Opening hours") != 0 && h[0].score > h[1].score && !h[0].exact,
 	    "exact_ask 0 (before the rule): sections that say \"open\" "
 	    "outscore the one whose ask is the question");
 	search_tune_set("exact_ask", exact);
+	search_tune_set("nb_norm", norm);
 	CHECK(exact_first(g, s, "when is it open", &d) &&
 	    d.outcome == SEARCH_ANSWER && d.exact && d.refused == NULL &&
 	    !d.forbade && !d.vouched && !d.doubted, "with it, that section "
@@ -5188,6 +5247,7 @@ main(void)
 	test_decide_translation();
 	test_lang_absent();
 	test_max_independent();
+	test_prior_norm();
 	test_decide_plain();
 	test_decide_off_topic();
 	test_decide_commit();
