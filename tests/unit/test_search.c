@@ -2366,6 +2366,14 @@ static void
 test_lang_absent(void)
 {
 	static const char q[] = "vérifier l'otr de mon contact";
+	static const struct {
+		const char	*name, *text;
+	} pages[] = {
+		{ "chat.en.md", absent_chat_en },
+		{ "chat.fr.md", absent_chat_fr },
+		{ "device.en.md", absent_dev_en },
+		{ "device.fr.md", absent_dev_fr },
+	};
 
 	for (int copy = 0; copy < 2; copy++) {
 		struct guide *g = guide_new();
@@ -2373,15 +2381,11 @@ test_lang_absent(void)
 		struct search_hit h[5];
 		size_t n, en = 5, dev = 5;
 
-		guide_load_buffer(g, "chat.en.md", absent_chat_en,
-		    strlen(absent_chat_en), "en");
-		if (copy)
-			guide_load_buffer(g, "chat.fr.md", absent_chat_fr,
-			    strlen(absent_chat_fr), "en");
-		guide_load_buffer(g, "device.en.md", absent_dev_en,
-		    strlen(absent_dev_en), "en");
-		guide_load_buffer(g, "device.fr.md", absent_dev_fr,
-		    strlen(absent_dev_fr), "en");
+		for (size_t i = 0; i < 4; i++)
+			if (copy || pages[i].text != absent_chat_fr)
+				guide_load_buffer(g, pages[i].name,
+				    pages[i].text, strlen(pages[i].text),
+				    "en");
 		s = search_new(g);
 		n = search_query(s, q, "fr", h, 5);
 		for (size_t i = 0; i < n; i++) {
