@@ -149,6 +149,8 @@ GRIDS = {
     "page_alone": [0, 0.05, 0.1, 0.15, 0.2],
     "page_titled": [0, 1],
     "page_rival_share": [0, 0.05, 0.1, 0.15, 0.2],
+    "lang_absent": [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0],
+    "nb_norm": [0, 0.1, 0.2, 0.3, 0.4, 0.5],
 }
 ORDER = list(GRIDS)
 
