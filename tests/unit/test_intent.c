@@ -457,6 +457,33 @@ static const struct {
 	{ "mi amiga va a buscarme esta noche, cómo comparto mi ubicación",
 	    0, 0, 0 },
 	{ "ils viennent ce soir pour la formation signal", 0, 0, 0 },
+	/* s17-fixs5: harm threatened by someone else is danger, never
+	 * self-harm ("hacerme daño" after "amenaza con", "quiere", "va
+	 * a"; "a envie de me faire du mal"; "he threatened to end my
+	 * life"); wanting to hurt the writer is danger as wanting to kill
+	 * them is. The writer's own wish stays self-harm. */
+	{ "alguien me acosa en linea y amenaza con hacerme dano", 1, 0, 0 },
+	{ "mi ex me amenaza con hacerme daño", 1, 0, 0 },
+	{ "mi ex quiere hacerme daño", 1, 0, 0 },
+	{ "dijo que va a hacerme daño", 1, 0, 0 },
+	{ "il menace de me faire du mal", 1, 0, 0 },
+	{ "il a envie de me faire du mal", 1, 0, 0 },
+	{ "he threatens to hurt me", 1, 0, 0 },
+	{ "he threatened to end my life", 1, 0, 0 },
+	{ "he is trying to take my life", 1, 0, 0 },
+	{ "quiero hacerme daño", 0, 0, 1 },
+	{ "tengo ganas de hacerme daño", 0, 0, 1 },
+	{ "no quiero hacerme daño", 0, 0, 0 },
+	{ "j'ai envie de me faire du mal", 0, 0, 1 },
+	{ "je me fais du mal", 0, 0, 1 },
+	{ "i want to hurt myself", 0, 0, 1 },
+	{ "i tried to end my life last year", 0, 0, 1 },
+	{ "i am trying to take my life", 1, 0, 1 },
+	{ "they want to hurt me", 1, 0, 0 },
+	{ "someone wants to hurt me", 1, 0, 0 },
+	{ "ils veulent me faire du mal", 1, 0, 0 },
+	{ "me quieren lastimar", 1, 0, 0 },
+	{ "how do i know if someone wants to hurt me", 0, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
