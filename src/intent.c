@@ -41,6 +41,7 @@ enum list {
 	L_UNSURE,
 	L_SINCE,
 	L_PRESENT,
+	L_TODAY,
 	L_DISTRESS,
 	L_ASK,
 	L_DIGITAL,
@@ -98,6 +99,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_UNSURE] = "arrest_unsure",
 	[L_SINCE] = "arrest_since",
 	[L_PRESENT] = "arrest_present",
+	[L_TODAY] = "arrest_today",
 	[L_DISTRESS] = "distress_words",
 	[L_ASK] = "ask_words",
 	[L_DIGITAL] = "digital_words",
@@ -698,6 +700,23 @@ arrest_over(const struct intent *in, const char *text, char **w,
 }
 
 /*
+ * An arrest earlier today (arrest_today: "arrested + this morning",
+ * "arrêté + ce matin", "detenido + hoy") that is the writer's own: an
+ * arrest_self or arrest_held phrase in w, which arrest_over() has left
+ * (not released, not dated). Its rule, or NULL: someone else's arrest
+ * this morning ("my colleague was arrested this morning") is no danger
+ * now for the writer, but the page on a friend's arrest.
+ */
+static const struct rule *
+arrest_today(const struct intent *in, const char *w)
+{
+	if (rule_match(in, L_ARREST, w) == NULL &&
+	    rule_match(in, L_HELD, w) == NULL)
+		return NULL;
+	return rule_match(in, L_TODAY, w);
+}
+
+/*
  * A cry of help ("au secours", "socorro", "SOS": danger_cry and
  * danger_cry_loud, also danger words) that opens a question about a
  * subject is a plea, not a report of danger now: a digital subject
@@ -752,7 +771,7 @@ ordinary_place(const struct intent *in, char *const *clause, size_t n)
 static const struct rule *
 danger_found(const struct intent *in, const char *text, int later)
 {
-	const struct rule *r, *scene, *done, *found = NULL;
+	const struct rule *r, *scene, *done, *today, *found = NULL;
 	int strong = QUAL_ORDINARY | (later ? QUAL_LATER : 0);
 	int quals = QUAL_NEAR | strong;
 	char *w, **clause;
@@ -769,6 +788,9 @@ danger_found(const struct intent *in, const char *text, int later)
 	if (scene != NULL && ordinary_place(in, clause, nclause))
 		scene = NULL;
 	done = done_match(in, clause, nclause, later ? QUAL_LATER : 0);
+	if ((today = arrest_today(in, w)) != NULL &&
+	    near_cancelled(in, today, clause, nclause, quals))
+		today = NULL;
 	if (rule_match(in, L_NOW, w) != NULL) {
 		/* A now mark overrides a hypothesis anywhere, but not a
 		 * qualifier beside the danger words unless it stands in
@@ -784,9 +806,10 @@ danger_found(const struct intent *in, const char *text, int later)
 				found = r;
 		}
 		if (found == NULL)
-			found = done != NULL ? done : scene;
-	} else if ((r != NULL || scene != NULL || done != NULL) &&
-	    rule_match(in, L_UNLESS, w) == NULL) {
+			found = done != NULL ? done : today != NULL ? today :
+			    scene;
+	} else if ((r != NULL || scene != NULL || done != NULL ||
+	    today != NULL) && rule_match(in, L_UNLESS, w) == NULL) {
 		/* "What should I do if I get arrested someday" is a
 		 * question, not an alarm, unless it also says it is
 		 * happening now. A qualifier cancels only the danger words
@@ -801,6 +824,8 @@ danger_found(const struct intent *in, const char *text, int later)
 		}
 		if (found == NULL)
 			found = done_match(in, clause, nclause, quals);
+		if (found == NULL)
+			found = today;
 		/* A scene (scene_match()) is no qualifier's to cancel. */
 		if (found == NULL)
 			found = scene;
@@ -1174,6 +1199,7 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 				*topic |= INTENT_REST_TOPIC;
 			}
 	blank_matched(in, L_DANGER, w);
+	blank_matched(in, L_TODAY, w);
 	blank_matched(in, L_DONE, w);
 	blank_all(in, L_STILL, w, NULL);
 	blank_all(in, L_NOW, w, NULL);

@@ -482,6 +482,50 @@ static const struct {
 	{ "mi amiga va a buscarme esta noche, cómo comparto mi ubicación",
 	    0, 0, 0 },
 	{ "ils viennent ce soir pour la formation signal", 0, 0, 0 },
+	/* s17-fixs5: harm threatened by someone else is danger, never
+	 * self-harm ("hacerme daño" after "amenaza con", "quiere", "va
+	 * a"; "a envie de me faire du mal"; "he threatened to end my
+	 * life"); wanting to hurt the writer is danger as wanting to kill
+	 * them is. The writer's own wish stays self-harm. */
+	{ "alguien me acosa en linea y amenaza con hacerme dano", 1, 0, 0 },
+	{ "mi ex me amenaza con hacerme daño", 1, 0, 0 },
+	{ "mi ex quiere hacerme daño", 1, 0, 0 },
+	{ "dijo que va a hacerme daño", 1, 0, 0 },
+	{ "il menace de me faire du mal", 1, 0, 0 },
+	{ "il a envie de me faire du mal", 1, 0, 0 },
+	{ "he threatens to hurt me", 1, 0, 0 },
+	{ "he threatened to end my life", 1, 0, 0 },
+	{ "he is trying to take my life", 1, 0, 0 },
+	{ "quiero hacerme daño", 0, 0, 1 },
+	{ "tengo ganas de hacerme daño", 0, 0, 1 },
+	{ "no quiero hacerme daño", 0, 0, 0 },
+	{ "j'ai envie de me faire du mal", 0, 0, 1 },
+	{ "je me fais du mal", 0, 0, 1 },
+	{ "i want to hurt myself", 0, 0, 1 },
+	{ "i tried to end my life last year", 0, 0, 1 },
+	{ "i am trying to take my life", 1, 0, 1 },
+	{ "they want to hurt me", 1, 0, 0 },
+	{ "someone wants to hurt me", 1, 0, 0 },
+	{ "ils veulent me faire du mal", 1, 0, 0 },
+	{ "me quieren lastimar", 1, 0, 0 },
+	{ "how do i know if someone wants to hurt me", 0, 0, 0 },
+	/* s17-fixs5: someone else arrested earlier today is no danger now
+	 * for the writer (the page on a friend's arrest); the writer's own
+	 * arrest today, not released, and an arrest going on now are. */
+	{ "my colleague was arrested this morning", 0, 0, 0 },
+	{ "un collegue a ete arrete ce matin", 0, 0, 0 },
+	{ "a mi compañero lo detuvieron esta mañana", 0, 0, 0 },
+	{ "my brother was arrested today", 0, 0, 0 },
+	{ "they arrested my friend an hour ago", 0, 0, 0 },
+	{ "mon frère a été arrêté aujourd'hui", 0, 0, 0 },
+	{ "detuvieron a mi hermano hoy", 0, 0, 0 },
+	{ "they arrested me this morning and let me go", 0, 0, 0 },
+	{ "I was arrested this morning", 1, 0, 0 },
+	{ "ils m'ont arrêté ce matin", 1, 0, 0 },
+	{ "j'ai été arrêtée ce matin", 1, 0, 0 },
+	{ "they are arresting people at my office right now", 1, 0, 0 },
+	{ "my colleague was arrested this morning and the police are at my "
+	    "door now", 1, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
@@ -646,6 +690,10 @@ static const struct said authorities[] = {
 	{ "quelqu'un me suit, je dois appeler la police ?", 0 },
 	{ "un hombre me sigue, llamé a la policía", 0 },
 	{ "the police will come tonight to arrest me", 1 },
+	/* s17-fixs5: the writer's own arrest in fr and es. */
+	{ "j'ai été arrêtée ce matin", 1 },
+	{ "me arrestaron hoy", 1 },
+	{ "me están deteniendo", 1 },
 };
 
 /* Danger to come, not now (s16-fixs2): 1 where intent_danger_later() must
