@@ -5523,17 +5523,22 @@ hit_unknown_why(const struct search_hit *hit, int long_q)
 
 /*
  * Why hit, on a page without asks, of a short question (SEARCH_UNKNOWN_WORDS
- * content words or fewer, two or more) is no answer: it leaves unmatched
- * the question's heaviest word the guide knows, its main subject
- * (search_hit.main_missed; s17-fixdu): "mi esposo revisa mi celular" is
- * not "Si tu dispositivo sigue perdido", "my phone screen is broken" not
- * "If your device is still missing". NULL when it is not refused so.
+ * content words or fewer, two or more) is no answer: its page never
+ * matches the question's heaviest word the guide knows, its main subject
+ * (search_hit.main_missed; s17-fixdu), and the section meets the question
+ * in its body rather than its heading (heading share under MISSED_HEADING
+ * of its coverage: a heading that names the words matched says the
+ * section is about them, the heaviest word being then often a word of
+ * the asking, "gratis", "sirve", "abroad"). NULL when it is not refused
+ * so.
  */
+#define MISSED_HEADING	0.5
 static const char *
 hit_missed_why(const struct search_hit *hit, int long_q)
 {
 	if (long_q || !hit->main_missed || hit->words < 2 ||
-	    hit->words > SEARCH_UNKNOWN_WORDS)
+	    hit->words > SEARCH_UNKNOWN_WORDS ||
+	    hit->heading >= MISSED_HEADING * hit->coverage)
 		return NULL;
 	return "the best section does not name the question's main subject "
 	    "(its heaviest word)";
