@@ -4668,6 +4668,16 @@ person_text(struct turn *t, const char *text)
 			say_key(t, "about_bot");
 		goto done;
 	}
+	/* Is it really this desk ("can i trust you", "the fingerprint
+	 * doesn't match the website's")? The bot's own check, its
+	 * fingerprint and to stop if it differs, whatever the guide: one
+	 * without this desk's pages (the DFAK's) answered with PGP keys, or
+	 * not at all (s17-fixv). */
+	if (intent_desk_check(b->intent, text)) {
+		w->nheld = 0;
+		say_session(t, SESSION_OURS);
+		goto done;
+	}
 	if (intent_arrested(b->intent, text, NULL)) {
 		danger_past_arrest(t, text, hl != NULL ? hl : w->lang);
 		goto done;

@@ -60,6 +60,12 @@ enum list {
 	L_LOUD_NOT,
 	L_CRY_DESK,
 	L_LSEARCH,
+	L_DESK_REAL,
+	L_DESK_WHO,
+	L_DESK_KEY,
+	L_DESK_DIFFERS,
+	L_DESK_ALSO,
+	L_DESK_UNVERIFIED,
 	L_COUNT,
 };
 
@@ -111,6 +117,12 @@ static const char *const list_keys[L_COUNT] = {
 	[L_LOUD_NOT] = "danger_cry_not",
 	[L_CRY_DESK] = "danger_cry_desk",
 	[L_LSEARCH] = "danger_later_search",
+	[L_DESK_REAL] = "desk_real",
+	[L_DESK_WHO] = "desk_who",
+	[L_DESK_KEY] = "desk_key",
+	[L_DESK_DIFFERS] = "desk_differs",
+	[L_DESK_ALSO] = "desk_also",
+	[L_DESK_UNVERIFIED] = "desk_unverified",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -1297,6 +1309,35 @@ intent_digital(const struct intent *in, const char *text)
 		return 0;
 	w = words_of(text);
 	yes = rule_match(in, L_DIGITAL, w) != NULL;
+	free(w);
+	return yes;
+}
+
+int
+intent_desk_check(const struct intent *in, const char *text)
+{
+	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_UNVERIFIED,
+	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
+	char *w;
+	int yes;
+
+	if (in == NULL || text == NULL)
+		return 0;
+	w = words_of(text);
+	/* Is it really the desk, does its key differ from the one it
+	 * published, or does the app say it is not checked yet? */
+	yes = (rule_match(in, L_DESK_REAL, w) != NULL &&
+	    rule_match(in, L_DESK_WHO, w) != NULL) ||
+	    (rule_match(in, L_DESK_KEY, w) != NULL &&
+	    rule_match(in, L_DESK_DIFFERS, w) != NULL) ||
+	    rule_match(in, L_DESK_UNVERIFIED, w) != NULL;
+	/* Nothing else: "can i trust signal", "my friend's fingerprint is
+	 * different" are about someone else. */
+	if (yes) {
+		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+			blank_all(in, all[i], w, NULL);
+		yes = subject_words(w) == 0;
+	}
 	free(w);
 	return yes;
 }

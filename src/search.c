@@ -51,7 +51,8 @@ static struct {
 	double	bm25_k1, bm25_b, w_page, heading_bonus, sibling_near,
 		sibling_cover, w_concept, w_claim, w_mention, w_mention_word, w_weak,
 		subject_other, w_prefix, w_typo, w_unknown, lang_other,
-		w_ask, nb_alpha, nb_beta, nb_k, nb_veto, nb_gate, nb_doubt,
+		lang_absent,
+		w_ask, nb_alpha, nb_beta, nb_k, nb_norm, nb_veto, nb_gate, nb_doubt,
 		nb_doubt_bar, nb_grade, nb_vouch_bar, nb_vouch_cover,
 		not_floor, not_margin, not_aside, ask_cover,
 		moved_ask, exact_ask, w_ask_own;
@@ -146,6 +147,8 @@ static struct {
 				   top idf */
 	.lang_other = 0.5,	/* sections in another language than
 				   the question's (when it is known) */
+	.lang_absent = 0.75,	/* the same, when their page is not held
+				   in the question's language */
 	.w_asks = 0.25f,	/* the words of its asks (and its page's),
 				   as one more field */
 	.w_ask = 0.25,		/* times the similarity of its best ask
@@ -159,6 +162,10 @@ static struct {
 	.nb_beta = 0.1,		/* the best hits reordered by score x
 				   p(page)^nb_beta (0: no prior)... */
 	.nb_k = 10,		/* ...this many of them */
+	.nb_norm = 0.3,		/* a page's ask counts times (mean features
+				   of a page / its own)^nb_norm: 1, every
+				   page weighs as much however many asks it
+				   has (prior_classes()) */
 	/* The prior in search_decide() (prior_decide(); measured forms,
 	 * docs/design.md, "The prior in the decision"): */
 	.nb_doubt = 0.75,	/* when the first hit's page leads the next
@@ -197,11 +204,12 @@ static struct {
 	.match_share = 0.45,	/* ...and it matches this share of the
 				   question's content words, counted (a rare
 				   word or two carry coverage; s13-rdec) */
-	.ask_pick = 0.5,	/* the first hit's best ask reads this like
+	.ask_pick = 0.4,	/* the first hit's best ask reads this like
 				   the question, more than any other page's
 				   among the best three: the asks pick its
 				   page, no thin lead or doubt of the prior
-				   refuses it (asks_pick(); s12-rdec) */
+				   refuses it (asks_pick(); s12-rdec; 0.5
+				   -> 0.4 fitted, s17-refit) */
 	.exact_ask = 0.9,	/* a section's own ask that reads this like
 				   the question (and no other section's or
 				   title's does) makes it the answer
@@ -313,12 +321,14 @@ static struct {
 #define W_TYPO		(rank_params.w_typo)
 #define W_UNKNOWN	(rank_params.w_unknown)
 #define LANG_OTHER	(rank_params.lang_other)
+#define LANG_ABSENT	(rank_params.lang_absent)
 #define W_ASKS		(rank_params.w_asks)
 #define W_ASK		(rank_params.w_ask)
 #define W_ASK_OWN	(rank_params.w_ask_own)
 #define NB_ALPHA	(rank_params.nb_alpha)
 #define NB_BETA		(rank_params.nb_beta)
 #define NB_K		(rank_params.nb_k)
+#define NB_NORM		(rank_params.nb_norm)
 #define NB_VETO		(rank_params.nb_veto)
 #define NB_GATE		(rank_params.nb_gate)
 #define NB_DOUBT	(rank_params.nb_doubt)
@@ -351,8 +361,9 @@ static struct {
 #define PAGE_ALONE	(rank_params.page_alone)
 #define PAGE_TITLED	(rank_params.page_titled)
 #define PAGE_RIVAL_SHARE	(rank_params.page_rival_share)
-#define PRIOR_HITS	10	/* hits ranked when the prior is on, however
-				   few the caller asks for */
+#define PRIOR_HITS	10	/* hits the prior and the rules that reorder
+				   hits rank, however few or many the caller
+				   asks for (query_run()) */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
 #define LX_LANGS	(LANGS_MAX + 1)
 #define LX_WORDS	8	/* words of one lexicon term */
@@ -632,7 +643,7 @@ struct scratch {
 	size_t		 nntouched;
 	float		*pagenot;
 	uint32_t	*pagenotwho;
-	struct search_hit *hits;	/* PRIOR_HITS, when the prior is on */
+	struct search_hit *hits;	/* PRIOR_HITS (search_query_prev()) */
 };
 
 struct search {
@@ -715,6 +726,10 @@ struct search {
 	uint32_t		*caseoff;	/* per section and one more:
 						   its first term in cases */
 	uint32_t		*secpage;	/* per section: its page */
+	uint32_t		*pagelangs;	/* per page: the index's
+						   languages it is held in,
+						   as bits (see
+						   page_langs_build()) */
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
 						   page_topics_build()) */
@@ -2248,6 +2263,7 @@ build_known(struct search *s)
 }
 
 static void page_topics_build(struct search *s);
+static void page_langs_build(struct search *s);
 static void prior_build(struct search *s);
 static void notasks_build(struct search *s);
 static void decide_calibrate(struct search *s);
@@ -2514,6 +2530,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	build_known(s);
 	change_words(s);
 	s->scr = xcalloc(1, sizeof(*s->scr));
+	s->scr->hits = xcalloc(PRIOR_HITS, sizeof(*s->scr->hits));
 	s->scr->acc = xcalloc(s->nsec + 1, sizeof(*s->scr->acc));
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
 	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
@@ -2552,6 +2569,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->secpage = xcalloc(s->nsec + 1, sizeof(*s->secpage));
 	for (size_t k = 0; k < s->nsec; k++)
 		s->secpage[k] = (uint32_t)guide_section_page(g, k);
+	page_langs_build(s);
 	page_topics_build(s);
 	/* The bar is the search's own, measured without the prior (which
 	 * only reorders questions' best hits). */
@@ -2597,6 +2615,7 @@ search_free(struct search *s)
 	free(s->caseoff);
 	free(s->chgoff);
 	free(s->secpage);
+	free(s->pagelangs);
 	free(s->pagetopic);
 	free(s->asks);
 	free(s->askpost);
@@ -3458,7 +3477,14 @@ prior_build(struct search *s)
 		s->nbstart[i + 1] += s->nbstart[i];
 	free(pairs);
 	s->scr->nblp = xcalloc(s->nclass, sizeof(*s->scr->nblp));
-	s->scr->hits = xcalloc(PRIOR_HITS, sizeof(*s->scr->hits));
+}
+
+/* What class c's counts are multiplied by: (mean / its features
+ * counted)^NB_NORM. */
+static double
+prior_scale(const struct search *s, uint32_t c, double mean)
+{
+	return NB_NORM > 0 ? pow(mean / s->nbtot[c], NB_NORM) : 1;
 }
 
 /* The question's class probabilities (naive Bayes) into s->scr->nblp; 0
@@ -3468,19 +3494,27 @@ prior_classes(const struct search *s, const struct qwords *q,
     const char *lang)
 {
 	double *lp = s->scr->nblp, top, sum = 0, la = log(NB_ALPHA);
+	double mean = 0;
 	uint32_t ids[NB_FEAT_MAX];
 	size_t n, unk, c;
 
 	if (s->nclass == 0 || NB_ALPHA <= 0)
 		return 0;
 	n = prior_features(s, NULL, q, find_lang(s, lang), ids, &unk);
+	/* A page's counts scaled to the mean page's (NB_NORM 1): a page
+	 * with many asks is not made less likely by them, each feature's
+	 * share of them counts (s16-asks3: adding asks to a page worked
+	 * against it). */
 	for (c = 0; c < s->nclass; c++)
-		lp[c] = (double)(n + unk) * (la - log(s->nbtot[c] + NB_ALPHA *
-		    s->nbvocab));
+		mean += s->nbtot[c] / (double)s->nclass;
+	for (c = 0; c < s->nclass; c++)
+		lp[c] = (double)(n + unk) * (la - log(s->nbtot[c] *
+		    prior_scale(s, c, mean) + NB_ALPHA * s->nbvocab));
 	for (size_t i = 0; i < n; i++)
 		for (uint32_t k = s->nbstart[ids[i]]; k < s->nbstart[ids[i] +
 		    1]; k++)
-			lp[s->nbcls[k]] += log(s->nbcnt[k] + NB_ALPHA) - la;
+			lp[s->nbcls[k]] += log(s->nbcnt[k] *
+			    prior_scale(s, s->nbcls[k], mean) + NB_ALPHA) - la;
 	top = lp[0];
 	for (c = 1; c < s->nclass; c++)
 		if (lp[c] > top)
@@ -3952,9 +3986,9 @@ question_lang(const struct search *s, const char *ql, const char *prev)
 static size_t query_run(const struct search *s, const char *text,
     const char *lang, const char *prev, struct search_hit *hits, size_t max);
 
-/* With the page prior on, PRIOR_HITS are ranked however few the caller
- * wants: the prior reorders the same best hits for the bot (ten) and for
- * test_quality (three). */
+/* PRIOR_HITS are ranked however few the caller wants: the prior and the
+ * rules that reorder hits (query_run()) reorder the same best hits for
+ * the bot (ten) and for test_quality and rank_eval (three). */
 size_t
 search_query_prev(const struct search *s, const char *text, const char *lang,
     const char *prev, struct search_hit *hits, size_t max)
@@ -3962,7 +3996,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	size_t n;
 
 	if (max == 0 || max >= PRIOR_HITS || s->scr == NULL ||
-	    s->scr->hits == NULL || NB_BETA <= 0)
+	    s->scr->hits == NULL)
 		return query_run(s, text, lang, prev, hits, max);
 	n = query_run(s, text, lang, prev, s->scr->hits, PRIOR_HITS);
 	if (n > max)
@@ -3971,13 +4005,39 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
 	return n;
 }
 
+/*
+ * The hits the rules that reorder hits see, out of nhits in score order:
+ * the first PRIOR_HITS, as a list of PRIOR_HITS would hold them, the one
+ * whose own ask reads like the question (search_hit.exact) kept last when
+ * it ranks lower (query_run() drops the lowest other hit for it). Moves
+ * that hit there; returns how many.
+ */
+static size_t
+hits_window(struct search_hit *hits, size_t nhits)
+{
+	struct search_hit h;
+	size_t k;
+
+	if (nhits <= PRIOR_HITS)
+		return nhits;
+	for (k = 0; k < nhits && !hits[k].exact; k++)
+		;
+	if (k < nhits && k >= PRIOR_HITS) {
+		h = hits[k];
+		memmove(&hits[PRIOR_HITS], &hits[PRIOR_HITS - 1],
+		    (k - PRIOR_HITS + 1) * sizeof(*hits));
+		hits[PRIOR_HITS - 1] = h;
+	}
+	return PRIOR_HITS;
+}
+
 static size_t
 query_run(const struct search *s, const char *text, const char *lang,
     const char *prev, struct search_hit *hits, size_t max)
 {
 	struct scratch *sc = s->scr;
 	struct qwords q;
-	size_t i, li, nhits = 0;
+	size_t i, li, nhits = 0, nrule;
 	double norm = 0, unknown = 0, unused = 0, xsim = 0, rmain = 0;
 	size_t nexact = 0, imain = WBITS;
 	uint32_t xsec;
@@ -4180,10 +4240,17 @@ query_run(const struct search *s, const char *text, const char *lang,
 		if (sc->only_router && !s->router[sec])
 			continue;
 
+		/* Another language's section ranks below the asker's
+		 * language's copy of it, and less far below their other
+		 * sections when the guide lacks its page in their
+		 * language: then it answers in its own (s17-fixd). */
 		if (qli >= 0 && (int)s->seclang[sec] != qli) {
-			score *= LANG_OTHER;
-			plain *= LANG_OTHER;
-			local *= LANG_OTHER;
+			double f = s->pagelangs[s->secpage[sec]] >> qli & 1 ?
+			    LANG_OTHER : LANG_ABSENT;
+
+			score *= f;
+			plain *= f;
+			local *= f;
 		}
 		/* A section about another subject than the question's ranks
 		 * below those about it (and is never an answer). */
@@ -4286,19 +4353,23 @@ query_run(const struct search *s, const char *text, const char *lang,
 			sc->pageask[k->page] = 0;
 	}
 	sc->natouched = 0;
-	hits_within_page(s, hits, nhits);
-	hits_prior(s, &q, lang, hits, nhits);
+	/* The rules below reorder the first PRIOR_HITS, as a list of that
+	 * many would hold them (the exact hit last when not among them),
+	 * so that the first hits do not depend on max (s17-fixd). */
+	nrule = hits_window(hits, nhits);
+	hits_within_page(s, hits, nrule);
+	hits_prior(s, &q, lang, hits, nrule);
 	/* A first hit the prior put there gets the sibling rules the
 	 * search's own first hit got: its page's sections share its words,
 	 * a sibling may answer the question better. */
 	if (nhits > 0 && hits[0].prior_moved)
-		hits_within_page(s, hits, nhits);
-	hits_exact(hits, nhits);
+		hits_within_page(s, hits, nrule);
+	hits_exact(hits, nrule);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
 	if ((qbranch & ASK_UNKNOWN) && !s->calibrating &&
 	    !sc->only_router)
-		hits_router(s, text, lang, prev, hits, nhits);
+		hits_router(s, text, lang, prev, hits, nrule);
 	return nhits;
 }
 
@@ -5337,6 +5408,67 @@ page_twin(const struct search *s, size_t a, size_t b)
 {
 	return page_same_stem(s, a, b) && strcmp(guide_page_lang(s->g, a),
 	    guide_page_lang(s->g, b)) == 0;
+}
+
+/* Is page b page a held twice under two names: the same language, and
+ * section for section the same text (the DFAK's seed copy of a page)? */
+static int
+page_copy(const struct search *s, size_t a, size_t b)
+{
+	size_t fa, fb, n;
+
+	if (a == b || strcmp(guide_page_lang(s->g, a),
+	    guide_page_lang(s->g, b)) != 0 ||
+	    (n = guide_page_nsections(s->g, a)) !=
+	    guide_page_nsections(s->g, b) || n == 0)
+		return 0;
+	fa = guide_page_first_section(s->g, a);
+	fb = guide_page_first_section(s->g, b);
+	for (size_t k = 0; k < n; k++)
+		if (!same_text(guide_section_text(s->g, fa + k),
+		    guide_section_text(s->g, fb + k)))
+			return 0;
+	return 1;
+}
+
+/*
+ * Per page, the index's languages it is held in: its sections' own, its
+ * folder's (the DFAK's fr/Resources.md, in English, is the page its
+ * French readers have), and those of every page that translates it
+ * (page_translates()) or copies it (page_copy()), and so on.
+ */
+static void
+page_langs_build(struct search *s)
+{
+	size_t np = guide_npages(s->g);
+	int more = 1;
+
+	s->pagelangs = xcalloc(np + 1, sizeof(*s->pagelangs));
+	for (size_t k = 0; k < s->nsec; k++)
+		s->pagelangs[s->secpage[k]] |= 1u << s->seclang[k];
+	for (size_t p = 0; p < np; p++) {
+		char code[4];
+		int li;
+
+		if (s->pagelangs[p] != 0 &&
+		    guide_page_dir_lang(s->g, p, code) == 0 &&
+		    (li = find_lang(s, code)) >= 0)
+			s->pagelangs[p] |= 1u << li;
+	}
+	while (more) {
+		more = 0;
+		for (size_t a = 0; a < np; a++)
+			for (size_t b = 0; b < np; b++) {
+				uint32_t had = s->pagelangs[b];
+
+				if ((s->pagelangs[a] & ~had) == 0 ||
+				    (!page_translates(s, a, b) &&
+				    !page_copy(s, a, b)))
+					continue;
+				s->pagelangs[b] |= s->pagelangs[a];
+				more = 1;
+			}
+	}
 }
 
 static void
@@ -6588,12 +6720,14 @@ static const struct {
 	{ "w_typo", &rank_params.w_typo, NULL },
 	{ "w_unknown", &rank_params.w_unknown, NULL },
 	{ "lang_other", &rank_params.lang_other, NULL },
+	{ "lang_absent", &rank_params.lang_absent, NULL },
 	{ "w_asks", NULL, &rank_params.w_asks },
 	{ "w_ask", &rank_params.w_ask, NULL },
 	{ "w_ask_own", &rank_params.w_ask_own, NULL },
 	{ "nb_alpha", &rank_params.nb_alpha, NULL },
 	{ "nb_beta", &rank_params.nb_beta, NULL },
 	{ "nb_k", &rank_params.nb_k, NULL },
+	{ "nb_norm", &rank_params.nb_norm, NULL },
 	{ "nb_veto", &rank_params.nb_veto, NULL },
 	{ "nb_gate", &rank_params.nb_gate, NULL },
 	{ "nb_doubt", &rank_params.nb_doubt, NULL },

@@ -77,6 +77,11 @@ concepts en "how can I check the OTR fingerprint of my friend" \
     key-fingerprint otr
 concepts en "our site is offline since yesterday" website site-down
 concepts en "what does dns mean" domain-dns definition
+# A mailbox said hacked is the account taken over (s17-fixd): alone,
+# "email" is a message, and the guide's page on encrypted email came first.
+concepts en "my email was hacked" account-hijacked hacked
+concepts fr "mon email est piraté" account-hijacked hacked
+concepts es "mi email fue hackeado" account-hijacked hacked
 # Neighbouring subjects the default guide lacks: each question must bring
 # in its key concept, or the search cannot tell that it is not covered.
 concepts en "they used my debit card number to buy things" payment-fraud

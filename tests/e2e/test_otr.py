@@ -699,8 +699,10 @@ def part_fragments(w):
     gina.start_otr(w.bot.jid)
     enc = attempt(gina.wait_encrypted, w.bot.jid, timeout=10)
     attempt(gina.next_message, w.bot.jid, timeout=5)
-    gina.send(w.bot.jid, "how do I verify the fingerprint of the desk? "
-              "I want to be sure I am talking to the real help desk.")
+    # A guide question, answered with a section (its source line): "the
+    # real help desk" alone is the bot's own check (s17-fixv).
+    gina.send(w.bot.jid, "how do I verify the fingerprint of my friend? "
+              "I want to be sure I am talking to the real person.")
     ans = attempt(gina.expect, w.bot.jid, SOURCE, timeout=5)
     frags = [r for r in gina.raw_to(w.bot.jid) if r.kind == "fragment"]
     check(enc is not None and ans is not None and len(frags) >= 5,

@@ -667,6 +667,35 @@ static const struct said laters[] = {
 	{ "au secours", 0 },
 };
 
+/* Questions about checking this desk itself (s17-fixv): 1 where
+ * intent_desk_check() must say so, whatever the guide; 0 where they name
+ * someone or something else, or only ask how fingerprints work. */
+static const struct said desks[] = {
+	{ "can i trust you", 1 },
+	{ "how do i know you are really the help desk", 1 },
+	{ "como se si eres realmente el bot del servicio", 1 },
+	{ "comment savoir si c'est vraiment vous", 1 },
+	{ "how do i know this isn't a fake desk", 1 },
+	{ "the fingerprint doesn't match the one on the website", 1 },
+	{ "l'empreinte ne correspond pas a celle du site", 1 },
+	{ "la huella no coincide con la de la web", 1 },
+	{ "can i trust signal", 0 },
+	{ "my friend's safety number is different", 0 },
+	{ "la huella de mi contacto es distinta", 0 },
+	{ "how do I verify a fingerprint", 0 },
+	{ "i really need you", 0 },
+	{ "thank you, really", 0 },
+	{ "vous pouvez vraiment m'aider avec mon compte piraté ?", 0 },
+	{ "is this chat really private", 0 },
+	{ "the code from the sms is different", 0 },
+	{ "pidgin says unverified fingerprint", 1 },
+	{ "pidgin m'indique non vérifié", 1 },
+	{ "en pidgin me sale no verificado, qué hago", 1 },
+	{ "pidgin says not private", 0 },
+	{ "my twitter account is not verified", 0 },
+	{ "is this chat verified", 0 },
+};
+
 /* Danger messages, a word that must be gone from what is left to search
  * and one that must stay (or NULL). */
 static const struct {
@@ -777,6 +806,14 @@ test_cases(const struct intent *in)
 	check_said(in, "urgent", intent_urgent, urgents, ARRAY_LEN(urgents));
 	check_said(in, "later", intent_danger_later, laters,
 	    ARRAY_LEN(laters));
+	for (size_t i = 0; i < ARRAY_LEN(desks); i++) {
+		char name[200];
+
+		(void)util_snprintf(name, sizeof(name), "desk check %d: %s",
+		    desks[i].yes, desks[i].text);
+		CHECK_INT(desks[i].yes, intent_desk_check(in, desks[i].text),
+		    name);
+	}
 	for (size_t i = 0; i < ARRAY_LEN(authorities); i++) {
 		char name[200];
 

@@ -2357,6 +2357,140 @@ test_decide_translation(void)
 	}
 }
 
+/*
+ * A question in French whose page the guide has only in English (the
+ * DFAK's EstablishingTrust.md, s17-fixd): its English section ranks above
+ * a French section that shares one word with it, not halved below it as
+ * every other language's section is (lang_other); when the page has a
+ * French copy, that copy comes first and the English one below the weak
+ * French section again.
+ */
+static const char absent_chat_en[] =
+    "# Chat trust\n\nHow to trust a chat.\n\n"
+    "## OTR fingerprints\n\nIn Pidgin, compare the OTR fingerprint "
+    "with your friend over the phone.\n";
+static const char absent_chat_fr[] =
+    "# Confiance dans le chat\n\nComment faire confiance.\n\n"
+    "## Vérifier l'empreinte OTR\n\nDans Pidgin, comparez l'empreinte "
+    "OTR de votre contact au téléphone avant de discuter.\n";
+static const char absent_dev_en[] =
+    "# Devices\n\nYour devices.\n\n## Check the device\n\n"
+    "Check the device and its settings before a trip.\n";
+static const char absent_dev_fr[] =
+    "# Appareils\n\nVos appareils.\n\n## Vérifier l'appareil\n\n"
+    "Vérifiez l'appareil et ses réglages avant de partir.\n";
+
+static void
+test_lang_absent(void)
+{
+	static const char q[] = "vérifier l'otr de mon contact";
+	static const struct {
+		const char	*name, *text;
+	} pages[] = {
+		{ "chat.en.md", absent_chat_en },
+		{ "chat.fr.md", absent_chat_fr },
+		{ "device.en.md", absent_dev_en },
+		{ "device.fr.md", absent_dev_fr },
+	};
+
+	for (int copy = 0; copy < 2; copy++) {
+		struct guide *g = guide_new();
+		struct search *s;
+		struct search_hit h[5];
+		size_t n, en = 5, dev = 5;
+
+		for (size_t i = 0; i < 4; i++)
+			if (copy || pages[i].text != absent_chat_fr)
+				guide_load_buffer(g, pages[i].name,
+				    pages[i].text, strlen(pages[i].text),
+				    "en");
+		s = search_new(g);
+		n = search_query(s, q, "fr", h, 5);
+		for (size_t i = 0; i < n; i++) {
+			const char *p = guide_section_path(g, h[i].section);
+
+			if (en == 5 && strcmp(p,
+			    "Chat trust › OTR fingerprints") == 0)
+				en = i;
+			if (dev == 5 && strcmp(p,
+			    "Appareils › Vérifier l'appareil") == 0)
+				dev = i;
+		}
+		if (!copy)
+			CHECK(en == 0 && dev == 1, "lang absent: a French "
+			    "question, its page only in English: the English "
+			    "section first, the weak French one second");
+		else
+			CHECK(n > 0 && strcmp(guide_section_path(g,
+			    h[0].section), "Confiance dans le chat › "
+			    "Vérifier l'empreinte OTR") == 0 && dev < en &&
+			    en < 5, "lang absent: ...the page in French too: "
+			    "its French copy first, the English one below the "
+			    "weak French section");
+		search_free(s);
+		guide_free(g);
+	}
+}
+
+/*
+ * The first hits do not depend on how many the caller asks for (s17-fixd:
+ * the rules that reorder hits, hits_within_page() first, ran on the
+ * caller's max only when the guide had no asks, so test_quality's and
+ * rank_eval's three could differ from the bot's ten). Asked of the
+ * fixture guides, which have no asks: every section's heading, and each
+ * with the next one's, as questions; max 1, 3 and 5 against 10, and 10
+ * against 40.
+ */
+static int
+same_first(const struct search *s, const char *q, size_t a, size_t b)
+{
+	struct search_hit x[40], y[40];
+	size_t nx = search_query(s, q, NULL, x, a);
+	size_t ny = search_query(s, q, NULL, y, b);
+
+	if (nx != (ny < a ? ny : a))
+		return 0;
+	for (size_t k = 0; k < nx; k++)
+		if (x[k].section != y[k].section || x[k].score != y[k].score)
+			return 0;
+	return 1;
+}
+
+static void
+test_max_independent(void)
+{
+	static const char *const dirs[] = { "guide/search", "guide/pages",
+	    "guide/workflow" };
+	static const size_t few[] = { 1, 3, 5 };
+	struct guide *g = guide_new();
+	struct search *s;
+	char path[1200], q[512];
+	size_t nq = 0, bad = 0;
+
+	for (size_t i = 0; i < 3; i++) {
+		(void)util_snprintf(path, sizeof(path), "%s/%s", fixdir,
+		    dirs[i]);
+		guide_load_dir(g, path, "en");
+	}
+	s = search_new(g);
+	for (size_t i = 0; i < guide_nsections(g); i++)
+		for (size_t j = i; j <= i + 1 && j < guide_nsections(g);
+		    j++) {
+			(void)util_snprintf(q, sizeof(q), "%s %s",
+			    guide_section_heading(g, i), j > i ?
+			    guide_section_heading(g, j) : "");
+			for (size_t k = 0; k < 3; k++)
+				bad += !same_first(s, q, few[k], 10);
+			bad += !same_first(s, q, 10, 40);
+			nq++;
+		}
+	CHECK(nq > 50 && bad == 0, "max: the first hits are the same "
+	    "whatever max (1, 3, 5 or 10; 10 or 40), over every heading of "
+	    "the fixture guides and each with the next");
+	search_free(s);
+	guide_free(g);
+}
+
 /* A made-up word for n, of consonant-vowel syllables no stemmer cuts. */
 static void
 made_word(size_t n, char w[16])
@@ -2950,6 +3084,60 @@ static const char prior_apps[] =
 "-->\n\nNote the message, the phone and anything strange later.\n";
 static const char prior_notes[] =
 "# Notes\n\nNote the message, the phone and anything strange again.\n";
+
+/*
+ * The apps page with its asks three times over: asks added to a page move
+ * its p(page) less with its counts scaled towards the mean page's
+ * (nb_norm, s17-fixd: s16-asks3 found that adding asks to a page worked
+ * against it) than without (nb_norm 0).
+ */
+static const char prior_apps3[] =
+"# Apps\n\n<!-- asks:\nmy phone shows strange pop-ups\n"
+"an app sends messages by itself\nstrange things on my phone screen\n"
+"my phone shows strange pop-ups\n"
+"an app sends messages by itself\nstrange things on my phone screen\n"
+"my phone shows strange pop-ups\n"
+"an app sends messages by itself\nstrange things on my phone screen\n"
+"-->\n\nNote the message, the phone and anything strange later.\n";
+
+/* p(page) of the apps page for q, its asks once (more 0) or thrice. */
+static double
+apps_p(int more, const char *q)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	double p = -1;
+	size_t n;
+
+	guide_load_buffer(g, "calls.en.md", prior_calls, strlen(prior_calls),
+	    "en");
+	guide_load_buffer(g, "apps.en.md", more ? prior_apps3 : prior_apps,
+	    strlen(more ? prior_apps3 : prior_apps), "en");
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(guide_section_heading(g, h[k].section), "Apps") == 0)
+			p = h[k].page_p;
+	search_free(s);
+	guide_free(g);
+	return p;
+}
+
+static void
+test_prior_norm(void)
+{
+	static const char q[] = "a strange caller on my phone";
+	double norm = -1, d0, d;
+
+	(void)search_tune_get("nb_norm", &norm);
+	d = fabs(apps_p(1, q) - apps_p(0, q));
+	search_tune_set("nb_norm", 0);
+	d0 = fabs(apps_p(1, q) - apps_p(0, q));
+	search_tune_set("nb_norm", norm);
+	CHECK(norm > 0 && d0 > 0 && d < d0, "prior norm: a page's asks "
+	    "given three times move its p(page) less than without nb_norm");
+}
 
 static const char *
 prior_order(const struct guide *g, const struct search *s, size_t max,
@@ -3660,7 +3848,7 @@ test_exact(void)
 	struct search *s;
 	struct search_hit h[5], x;
 	struct search_decision d;
-	double exact = -1;
+	double exact = -1, norm = -1;
 	size_t n;
 
 	(void)util_snprintf(replies, sizeof(replies), "%s/replies",
@@ -3672,13 +3860,18 @@ test_exact(void)
 	s = search_new_lex(g, lx);
 	CHECK(search_tune_get("exact_ask", &exact) == 0 && exact >= 0.85 &&
 	    exact < 1, "exact_ask reads back, near 0.9");
+	/* Before the rule, and before nb_norm (whose prior, since
+	 * s17-fixd, puts the one-ask page first for this question). */
+	(void)search_tune_get("nb_norm", &norm);
 	search_tune_set("exact_ask", 0);
+	search_tune_set("nb_norm", 0);
 	n = search_query(s, "when is it open", "en", h, 5);
 	CHECK(n > 1 && strcmp(guide_section_heading(g, h[0].section),
 	    "Opening hours") != 0 && h[0].score > h[1].score && !h[0].exact,
 	    "exact_ask 0 (before the rule): sections that say \"open\" "
 	    "outscore the one whose ask is the question");
 	search_tune_set("exact_ask", exact);
+	search_tune_set("nb_norm", norm);
 	CHECK(exact_first(g, s, "when is it open", &d) &&
 	    d.outcome == SEARCH_ANSWER && d.exact && d.refused == NULL &&
 	    !d.forbade && !d.vouched && !d.doubted, "with it, that section "
@@ -5126,6 +5319,9 @@ main(void)
 	test_decide_copy();
 	test_decide_page();
 	test_decide_translation();
+	test_lang_absent();
+	test_max_independent();
+	test_prior_norm();
 	test_decide_plain();
 	test_decide_off_topic();
 	test_decide_commit();
