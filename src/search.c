@@ -566,6 +566,9 @@ struct dlink {
 	uint32_t	next;
 };
 
+/* Question words whose matches scratch.wbits records (bits of a word). */
+#define WBITS	32
+
 /* Per-query work arrays, sized by the number of sections at build time. */
 struct scratch {
 	double		*acc;		/* score so far */
@@ -590,6 +593,11 @@ struct scratch {
 					   negation reaches (negword) */
 	uint32_t	 qgen;		/* query_run()'s generation */
 	float		*cmax;		/* idf of its rarest matched word */
+	uint32_t	*wbits;		/* bit i: it matched question word i
+					   (the first WBITS words) */
+	uint8_t		*pmain;		/* per page: a section of it matched
+					   the question's heaviest word */
+	size_t		 qword;		/* the question word being matched */
 	uint32_t	*wmark;		/* word generation that set best */
 	uint32_t	*touched;
 	size_t		 ntouched;
@@ -2541,6 +2549,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->tmark = xcalloc(s->nterms + 1, sizeof(*s->scr->tmark));
 	s->scr->tnegm = xcalloc(s->nterms + 1, sizeof(*s->scr->tnegm));
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
+	s->scr->wbits = xcalloc(s->nsec + 1, sizeof(*s->scr->wbits));
 
 	s->scr->wmark = xcalloc(s->nsec + 1, sizeof(*s->scr->wmark));
 	s->scr->aacc = xcalloc(s->nasks + 1, sizeof(*s->scr->aacc));
@@ -2553,6 +2562,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	    sizeof(*s->scr->pageask));
 	s->scr->pagewho = xcalloc(guide_npages(g) + 1,
 	    sizeof(*s->scr->pagewho));
+	s->scr->pmain = xcalloc(guide_npages(g) + 1, 1);
 	s->scr->pagebest = xcalloc(guide_npages(g) + 1,
 	    sizeof(*s->scr->pagebest));
 	s->scr->touched = xcalloc(s->nsec + 1, sizeof(*s->scr->touched));
@@ -2655,6 +2665,7 @@ search_free(struct search *s)
 		free(s->scr->offside);
 		free(s->scr->offs);
 		free(s->scr->cmax);
+		free(s->scr->wbits);
 
 		free(s->scr->wmark);
 		free(s->scr->touched);
@@ -2669,6 +2680,7 @@ search_free(struct search *s)
 		free(s->scr->nblp);
 		free(s->scr->hits);
 		free(s->scr->pagebest);
+		free(s->scr->pmain);
 		free(s->scr->nacc);
 		free(s->scr->nbest);
 		free(s->scr->nmark);
@@ -3645,6 +3657,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 			sc->cacc[p->sec] += m;
 			if (m > 0 && sc->nmatch[p->sec] < UINT8_MAX)
 				sc->nmatch[p->sec]++;
+			if (m > 0 && sc->qword < WBITS)
+				sc->wbits[p->sec] |= 1u << sc->qword;
 			if (m > sc->cmax[p->sec])
 				sc->cmax[p->sec] = m;
 			continue;
@@ -3667,6 +3681,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 				sc->nmatch[p->sec]++;
 			sc->cacc[p->sec] += m - sc->cbest[p->sec];
 			sc->cbest[p->sec] = m;
+			if (sc->qword < WBITS)
+				sc->wbits[p->sec] |= 1u << sc->qword;
 			if (m > sc->cmax[p->sec])
 				sc->cmax[p->sec] = m;
 		}
@@ -4022,8 +4038,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	struct scratch *sc = s->scr;
 	struct qwords q;
 	size_t i, li, nhits = 0, nrule;
-	double norm = 0, unknown = 0, unused = 0, xsim = 0;
-	size_t nexact = 0;
+	double norm = 0, unknown = 0, unused = 0, xsim = 0, rmain = 0;
+	size_t nexact = 0, imain = WBITS;
 	uint32_t xsec;
 	long xwho = -1;
 	int qli;
@@ -4079,6 +4095,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		 * (says_change()). */
 		if ((sc->qnotw >> i) & 1)
 			continue;
+		sc->qword = i;
 		sc->negword = (sc->qnegw >> i) & 1;
 		sc->objword = 0;
 		for (size_t k = 0; k < q.nc[i]; k++)
@@ -4125,12 +4142,19 @@ query_run(const struct search *s, const char *text, const char *lang,
 		 * carries ("didn't click": [not-done]) is not asked. */
 		if (ref <= 0 && q.claim[i])
 			continue;
+		/* The heaviest word the guide knows: the question's main
+		 * subject (search_hit.main_missed, hit_missed_why()). */
+		if (ref > rmain && i < WBITS) {
+			rmain = ref;
+			imain = i;
+		}
 		norm += ref > 0 ? ref : W_UNKNOWN * unknown;
 		if (ref <= 0)
 			unused += W_UNKNOWN * unknown;
 	}
 	sc->negword = 0;
 	sc->objword = 0;
+	sc->qword = WBITS;
 	if (norm <= 0)
 		norm = 1;
 	/* Each ask's similarity to the question (idf-weighted Dice: a
@@ -4169,6 +4193,9 @@ query_run(const struct search *s, const char *text, const char *lang,
 	nspec = s->calibrating ? 0 : question_specific(s, &q, lang, spec);
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
+	for (i = 0; imain < WBITS && i < sc->ntouched; i++)
+		if ((sc->wbits[sc->touched[i]] >> imain) & 1)
+			sc->pmain[s->secpage[sc->touched[i]]] = 1;
 	for (i = 0; i < sc->ntouched; i++) {
 		uint32_t sec = sc->touched[i];
 		double score = sc->acc[sec] / norm, plain, cov, rare, head;
@@ -4179,7 +4206,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		uint32_t hsec = sc->swapped[sec] ? s->pair[sec] : sec;
 		long who = ask > 0 ? (long)sc->secwho[sec] : -1;
 		size_t k, nm;
-		int off;
+		int off, missed;
 		/* How well the question and the heading overlap (Dice, idf
 		 * weighted): "Pidgin" is all about a question on Pidgin. */
 		plain = score;
@@ -4201,7 +4228,9 @@ query_run(const struct search *s, const char *text, const char *lang,
 		cov = sc->cacc[sec] / norm;
 		nm = sc->nmatch[sec];
 		rare = sc->cmax[sec] / s->langs[s->seclang[sec]].idf_max;
+		missed = imain < WBITS && !sc->pmain[s->secpage[sec]];
 		sc->cmax[sec] = 0;
+		sc->wbits[sec] = 0;
 		sc->acc[sec] = 0;
 		sc->hacc[sec] = 0;
 		sc->lacc[sec] = 0;
@@ -4299,6 +4328,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].words = q.count;
 		hits[k].matched = nm;
 		hits[k].rarity = rare > 1 ? 1 : rare;
+		hits[k].main_missed = missed;
 		hits[k].off_subject = off;
 		hits[k].unknown = unused / norm;
 		hits[k].page = s->secpage[sec];
@@ -4311,6 +4341,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].page_rival = -1;
 		hits[k].prior_moved = 0;
 	}
+	for (i = 0; i < sc->ntouched; i++)
+		sc->pmain[s->secpage[sc->touched[i]]] = 0;
 	sc->ntouched = 0;
 	for (i = 0; i < sc->natouched; i++) {
 		const struct ask *k = &s->asks[sc->atouched[i]];
@@ -4375,6 +4407,7 @@ hits_router(const struct search *s, const char *text, const char *lang,
 	h.section = r[k].section;
 	h.coverage = r[k].coverage;
 	h.rarity = r[k].rarity;
+	h.main_missed = r[k].main_missed;
 	h.matched = r[k].matched;
 	h.heading = r[k].heading;
 	h.off_subject = r[k].off_subject;
@@ -4516,6 +4549,7 @@ scratch_swap(struct scratch *sc, uint32_t a, uint32_t b)
 	SWAP(cacc);
 	SWAP(nmatch);
 	SWAP(cmax);
+	SWAP(wbits);
 #undef SWAP
 }
 
@@ -5619,6 +5653,29 @@ hit_unknown_why(const struct search_hit *hit, int long_q)
 	    "its subject is one the guide lacks";
 }
 
+/*
+ * Why hit, on a page without asks, of a short question (SEARCH_UNKNOWN_WORDS
+ * content words or fewer, two or more) is no answer: its page never
+ * matches the question's heaviest word the guide knows, its main subject
+ * (search_hit.main_missed; s17-fixdu), and the section meets the question
+ * in its body rather than its heading (heading share under MISSED_HEADING
+ * of its coverage: a heading that names the words matched says the
+ * section is about them, the heaviest word being then often a word of
+ * the asking, "gratis", "sirve", "abroad"). NULL when it is not refused
+ * so.
+ */
+#define MISSED_HEADING	0.5
+static const char *
+hit_missed_why(const struct search_hit *hit, int long_q)
+{
+	if (long_q || !hit->main_missed || hit->words < 2 ||
+	    hit->words > SEARCH_UNKNOWN_WORDS ||
+	    hit->heading >= MISSED_HEADING * hit->coverage)
+		return NULL;
+	return "the best section does not name the question's main subject "
+	    "(its heaviest word)";
+}
+
 /* Why hit is no answer by search_is_answer()'s rules, with the coverage
  * floor of a long question (SEARCH_LONG_COVERAGE, and no unknown-words or
  * aside test) when long_q is set, in words for --explain; NULL when it
@@ -6231,6 +6288,7 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
     const char *r, const char **refused, int *clear)
 {
 	const char *u = hit_unknown_why(&hits[0], is_long(&hits[0]));
+	const char *m = hit_missed_why(&hits[0], is_long(&hits[0]));
 	int page = 1, alone;
 
 	if (page_off_topic(hits, n, &alone)) {
@@ -6244,6 +6302,10 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		page = !page_within_twins(hits, n, PAGE_OTHER, 0);
 	} else if (r == NULL)
 		r = section_unclear(hits, n, bar);
+	if (r == NULL)
+		r = m;
+	if (u == NULL)
+		u = m;
 	if (r != NULL && section_clear(hits, n, bar)) {
 		/* Not a subject the guide lacks: its own reason. */
 		if (u != NULL)

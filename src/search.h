@@ -123,6 +123,10 @@ struct search_hit {
 				   name in another folder: a page a
 				   folder's language lacks, left as it
 				   was) */
+	int	main_missed;	/* the section leaves unmatched the
+				   question's heaviest word, its main
+				   subject (s17-fixdu: hit_subject_missed()
+				   in search.c) */
 };
 #define SEARCH_TOPICS_MAX	16
 

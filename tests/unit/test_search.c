@@ -1982,6 +1982,24 @@ test_decide_plain(void)
 	    "the police kept my phone: its section well ahead of the rest");
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
 	    "...section and page clear: an answer");
+	CHECK(n > 0 && !h[0].main_missed, "...its page names the "
+	    "question's heaviest word");
+
+	/* The question's heaviest word ("stains", on the paper page alone)
+	 * is its main subject: a section that meets the question in its
+	 * body, whose page never names it, is no answer (hit_missed_why(),
+	 * s17-fixdu). */
+	n = search_query(s, "stains, a lawyer for my phone", "en", h, 3);
+	head = n > 0 ? guide_section_heading(g, h[0].section) : "";
+	CHECK(n > 0 && strcmp(head, "The police kept my phone") == 0 &&
+	    h[0].main_missed && h[0].heading < 0.5 * h[0].coverage,
+	    "stains, a lawyer for my phone: the lawyer's section first, its "
+	    "page never naming 'stains' (first of the heaviest words), its "
+	    "heading little of the question");
+	CHECK(search_decide(h, n, m) != SEARCH_ANSWER, "...no answer");
+	h[0].main_missed = 0;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m), "...the same hits "
+	    "with the heaviest word on its page: an answer");
 	search_free(s);
 	guide_free(g);
 }
