@@ -2174,6 +2174,148 @@ follow_same(struct turn *t, const struct search_hit *own)
 }
 
 /*
+ * Is a part's search strong on a subject: its best hit an answer at the
+ * bar (search_is_answer()), on the part's subject, carrying its key
+ * concept and not refused by its page?
+ */
+static int
+part_strong(const struct bot *b, const struct search_hit *h, size_t n)
+{
+	return n > 0 && search_is_answer(&h[0], min_score(b)) &&
+	    !h[0].off_subject && !h[0].lacks_key && !search_hit_refused(&h[0]);
+}
+
+/* The offsets in folded f of its next joiner at or after *at: [split.also]
+ * of qlang (else English) as a whole phrase, or a sentence's end (". ",
+ * "? ", "! ", "; "). *at and *end get its start and end; 0 when none. */
+static int
+next_joiner(const char *f, const char *qlang, size_t *at, size_t *end)
+{
+	const char *const *items;
+	size_t n, best = SIZE_MAX, bend = 0, len = strlen(f);
+
+	if (qlang == NULL || (items = lang_items(qlang, "split.also",
+	    &n)) == NULL)
+		items = lang_items("en", "split.also", &n);
+	for (size_t i = *at; i + 1 < len && best == SIZE_MAX; i++)
+		if (strchr(".?!;", f[i]) != NULL && f[i + 1] == ' ') {
+			best = i;
+			bend = i + 1;
+		}
+	for (size_t k = 0; items != NULL && k < n; k++) {
+		char *w = lang_fold(items[k]);
+		size_t wn = strlen(w);
+
+		for (const char *p = f + *at; wn > 0 &&
+		    (p = strstr(p, w)) != NULL; p++)
+			if ((p == f || p[-1] == ' ') && (p[wn] == ' ' ||
+			    p[wn] == ',') && (size_t)(p - f) > 0 &&
+			    (size_t)(p - f) < best) {
+				best = (size_t)(p - f);
+				bend = best + wn;
+				break;
+			}
+		free(w);
+	}
+	if (best == SIZE_MAX)
+		return 0;
+	*at = best;
+	*end = bend;
+	return 1;
+}
+
+/*
+ * A message of two subjects (s17-fixm): "my whatsapp was hacked and
+ * someone is pretending to be me on facebook". Split at a joiner
+ * (next_joiner()), each side searched alone in qlang must be strong
+ * (part_strong()) on a page of its own. With sec, the section the whole
+ * message answers (GUIDE_NONE: it has no answer), the side on sec's page
+ * keeps that answer and the other side's best section goes into *other.
+ * Without sec, the first side the search is sure of (sure_of()) leads:
+ * its hits into lead (*nlead of them, at most BOT_NHITS), the other
+ * side's best into *other. The first split that holds decides. Returns 1
+ * when there is a second subject (*other set), else 0.
+ */
+static int
+two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
+    struct search_hit *lead, size_t *nlead, size_t *other)
+{
+	struct bot *b = t->b;
+	const struct guide *g = b->g;
+	struct search_hit h[2][BOT_NHITS];
+	size_t n[2], at = 0, end, page = GUIDE_NONE;
+	char *f, *part;
+	int found = 0;
+
+	if (b->s == NULL || g == NULL)
+		return 0;
+	if (sec != GUIDE_NONE)
+		page = guide_section_page(g, sec);
+	f = lang_fold(text);
+	for (; !found && next_joiner(f, qlang, &at, &end); at = end) {
+		size_t pa, pb;
+		int sa, sb;
+
+		part = xstrndup(f, at);
+		n[0] = search_query(b->s, part, qlang, h[0], BOT_NHITS);
+		free(part);
+		n[1] = search_query(b->s, f + end, qlang, h[1], BOT_NHITS);
+		if (!part_strong(b, h[0], n[0]) || !part_strong(b, h[1], n[1]))
+			continue;
+		hits_for_reader(g, t->who->lang, h[0], n[0]);
+		hits_for_reader(g, t->who->lang, h[1], n[1]);
+		pa = h[0][0].page;
+		pb = h[1][0].page;
+		if (pa == pb)
+			continue;
+		if (sec != GUIDE_NONE) {
+			if (page != pa && page != pb)
+				continue;
+			*other = h[page == pa][0].section;
+			found = 1;
+			continue;
+		}
+		sa = sure_of(b, search_decide(h[0], n[0], min_score(b)),
+		    h[0], n[0]);
+		sb = sure_of(b, search_decide(h[1], n[1], min_score(b)),
+		    h[1], n[1]);
+		if (!sa && !sb)
+			continue;
+		memcpy(lead, h[!sa], n[!sa] * sizeof(*lead));
+		*nlead = n[!sa];
+		*other = h[sa][0].section;
+		found = 1;
+	}
+	free(f);
+	return found;
+}
+
+/*
+ * After the answer to one subject of a message that carries two
+ * (two_subjects()), one short message naming the other, by number: 1
+ * reads it, MORE still reads on.
+ */
+static void
+also_offer(struct turn *t, size_t other)
+{
+	struct person *w = t->who;
+	struct buf m;
+	size_t next;
+	int more = w->reading || queue_peek(t->b, w, &next);
+
+	buf_init(&m);
+	add_line(t, &m, "also_other", NULL);
+	listing_sections(w, &other, 1);
+	w->listing[0].kind = LIST_CHOICE;
+	w->listed = 0;	/* MORE still reads on */
+	buf_adds(&m, "\n1) ");
+	add_source(t, &m, reader_section(t, other));
+	add_key(t, &m, more ? "follow_other_next_more" : "follow_other_next",
+	    NULL);
+	say_buf(t, &m);
+}
+
+/*
  * Answers text, searched as text in qlang (the language it is written in:
  * question_lang()), shown in the person's language where the guide has it.
  */
@@ -2183,7 +2325,9 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
-	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first;
+	struct search_hit lead[BOT_NHITS];
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nlead;
+	size_t other = GUIDE_NONE;
 	enum search_outcome d;
 	int f, branch;
 
@@ -2208,6 +2352,19 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * the DFAK's may rank the French copy of a page first for an English
 	 * question: its words may match better). */
 	hits_for_reader(b->g, w->lang, hits, n);
+	/* Two subjects in one message, outside danger and follow-ups: the
+	 * answer to one, the other offered by number after it; without an
+	 * answer, a side the search is sure of leads (two_subjects()). */
+	if (!w->danger && f == 0 && d == SEARCH_ANSWER)
+		(void)two_subjects(t, text, qlang, hits[0].section, NULL,
+		    NULL, &other);
+	else if (!w->danger && f == 0 && (d == SEARCH_CHOICES ||
+	    d == SEARCH_NONE) && two_subjects(t, text, qlang, GUIDE_NONE,
+	    lead, &nlead, &other)) {
+		memcpy(hits, lead, nlead * sizeof(*hits));
+		n = nlead;
+		d = SEARCH_ANSWER;
+	}
 	/* After the way to a person (danger), a section only when the search
 	 * is sure of it: never a list of loosely related topics; choices
 	 * wait for MORE. */
@@ -2236,6 +2393,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 			    !search_hit_refused(&hits[i]) && !branch)
 				secs[k++] = hits[i].section;
 		read_start(t, first, secs, k, branch);
+		if (other != GUIDE_NONE)
+			also_offer(t, other);
 		break;
 	case SEARCH_PAGE:
 		offer_page(t, hits, n);
