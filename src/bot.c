@@ -2173,21 +2173,32 @@ follow_same(struct turn *t, const struct search_hit *own)
 	say_buf(t, &m);
 }
 
+/* Is page the page of one of h[0..n)? */
+static int
+page_in(const struct search_hit *h, size_t n, size_t page)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].page == page)
+			return 1;
+	return 0;
+}
+
 /*
- * Is a part's search strong on a subject: its best hit an answer at the
- * bar (search_is_answer()), on the part's subject, carrying its key
- * concept and not refused by its page?
+ * Is one side of a message of two subjects strong on a subject: its
+ * search alone sure of a section (sure_of(): the bar and rules of an
+ * answer) from two of its words at least?
  */
 static int
 part_strong(const struct bot *b, const struct search_hit *h, size_t n)
 {
-	return n > 0 && search_is_answer(&h[0], min_score(b)) &&
-	    !h[0].off_subject && !h[0].lacks_key && !search_hit_refused(&h[0]);
+	return n > 0 && h[0].words >= 2 &&
+	    sure_of(b, search_decide(h, n, min_score(b)), h, n);
 }
 
-/* The offsets in folded f of its next joiner at or after *at: [split.also]
- * of qlang (else English) as a whole phrase, or a sentence's end (". ",
- * "? ", "! ", "; "). *at and *end get its start and end; 0 when none. */
+/* The offsets in folded f of its first joiner after *at: a [split.also]
+ * phrase of qlang (else English) as whole words, or a sentence's end
+ * (". ", "? ", "! ", "; "). *at and *end get its start and end; 0 when
+ * there is none. */
 static int
 next_joiner(const char *f, const char *qlang, size_t *at, size_t *end)
 {
@@ -2208,9 +2219,8 @@ next_joiner(const char *f, const char *qlang, size_t *at, size_t *end)
 
 		for (const char *p = f + *at; wn > 0 &&
 		    (p = strstr(p, w)) != NULL; p++)
-			if ((p == f || p[-1] == ' ') && (p[wn] == ' ' ||
-			    p[wn] == ',') && (size_t)(p - f) > 0 &&
-			    (size_t)(p - f) < best) {
+			if (p > f && p[-1] == ' ' && (p[wn] == ' ' ||
+			    p[wn] == ',') && (size_t)(p - f) < best) {
 				best = (size_t)(p - f);
 				bend = best + wn;
 				break;
@@ -2226,36 +2236,33 @@ next_joiner(const char *f, const char *qlang, size_t *at, size_t *end)
 
 /*
  * A message of two subjects (s17-fixm): "my whatsapp was hacked and
- * someone is pretending to be me on facebook". Split at a joiner
- * (next_joiner()), each side searched alone in qlang must be strong
- * (part_strong()) on a page of its own. With sec, the section the whole
- * message answers (GUIDE_NONE: it has no answer), the side on sec's page
- * keeps that answer and the other side's best section goes into *other.
- * Without sec, the first side the search is sure of (sure_of()) leads:
- * its hits into lead (*nlead of them, at most BOT_NHITS), the other
- * side's best into *other. The first split that holds decides. Returns 1
- * when there is a second subject (*other set), else 0.
+ * someone is pretending to be me on facebook". It is split at a joiner
+ * (next_joiner()); the first split whose two sides, each searched alone
+ * in qlang, are strong (part_strong()) on two pages that the whole
+ * message's hits (all, nall: in the reader's language) also reach
+ * decides. With sec, the section the whole message answers, the side on
+ * sec's page is that answer: pair[0] gets its best hit, pair[1] the
+ * other side's. Without (GUIDE_NONE: the whole message has no answer),
+ * pair gets the two sides' best hits, first side first. Returns 1 when
+ * the message carries two subjects so, else 0.
  */
 static int
 two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
-    struct search_hit *lead, size_t *nlead, size_t *other)
+    const struct search_hit *all, size_t nall, struct search_hit *pair)
 {
 	struct bot *b = t->b;
 	const struct guide *g = b->g;
 	struct search_hit h[2][BOT_NHITS];
-	size_t n[2], at = 0, end, page = GUIDE_NONE;
+	size_t n[2], at = 0, end, page = GUIDE_NONE, pa, pb;
 	char *f, *part;
 	int found = 0;
 
-	if (b->s == NULL || g == NULL)
+	if (b->s == NULL || g == NULL || getenv("FIXM_OFF"))
 		return 0;
 	if (sec != GUIDE_NONE)
 		page = guide_section_page(g, sec);
 	f = lang_fold(text);
 	for (; !found && next_joiner(f, qlang, &at, &end); at = end) {
-		size_t pa, pb;
-		int sa, sb;
-
 		part = xstrndup(f, at);
 		n[0] = search_query(b->s, part, qlang, h[0], BOT_NHITS);
 		free(part);
@@ -2266,28 +2273,41 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		hits_for_reader(g, t->who->lang, h[1], n[1]);
 		pa = h[0][0].page;
 		pb = h[1][0].page;
-		if (pa == pb)
+		if (pa == pb || !page_in(all, nall, pa) ||
+		    !page_in(all, nall, pb) || (sec != GUIDE_NONE &&
+		    page != pa && page != pb))
 			continue;
-		if (sec != GUIDE_NONE) {
-			if (page != pa && page != pb)
-				continue;
-			*other = h[page == pa][0].section;
-			found = 1;
-			continue;
-		}
-		sa = sure_of(b, search_decide(h[0], n[0], min_score(b)),
-		    h[0], n[0]);
-		sb = sure_of(b, search_decide(h[1], n[1], min_score(b)),
-		    h[1], n[1]);
-		if (!sa && !sb)
-			continue;
-		memcpy(lead, h[!sa], n[!sa] * sizeof(*lead));
-		*nlead = n[!sa];
-		*other = h[sa][0].section;
-		found = 1;
+		found = sec != GUIDE_NONE && page == pb ? 2 : 1;
+		pair[0] = h[found - 1][0];
+		pair[1] = h[2 - found][0];
 	}
 	free(f);
-	return found;
+	if (found && getenv("FIXM_DEBUG"))
+		fprintf(stderr, "FIXM\t%s\t%d\t%s :: %s\t%s :: %s\n", text,
+		    sec != GUIDE_NONE, guide_page_path(g, pair[0].page),
+		    guide_section_heading(g, pair[0].section),
+		    guide_page_path(g, pair[1].page),
+		    guide_section_heading(g, pair[1].section));
+	return found > 0;
+}
+
+/* Hits h (*n of them, at most BOT_NHITS) led by the two hits of pair:
+ * the choices of a message of two subjects (two_subjects()) name both
+ * first. */
+static void
+both_first(struct search_hit *h, size_t *n, const struct search_hit *pair)
+{
+	struct search_hit out[BOT_NHITS];
+	size_t k = 2;
+
+	out[0] = pair[0];
+	out[1] = pair[1];
+	for (size_t i = 0; i < *n && k < BOT_NHITS; i++)
+		if (h[i].section != pair[0].section &&
+		    h[i].section != pair[1].section)
+			out[k++] = h[i];
+	memcpy(h, out, k * sizeof(*h));
+	*n = k;
 }
 
 /*
@@ -2325,8 +2345,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
-	struct search_hit lead[BOT_NHITS];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nlead;
+	struct search_hit pair[2];
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first;
 	size_t other = GUIDE_NONE;
 	enum search_outcome d;
 	int f, branch;
@@ -2354,16 +2374,16 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	hits_for_reader(b->g, w->lang, hits, n);
 	/* Two subjects in one message, outside danger and follow-ups: the
 	 * answer to one, the other offered by number after it; without an
-	 * answer, a side the search is sure of leads (two_subjects()). */
-	if (!w->danger && f == 0 && d == SEARCH_ANSWER)
-		(void)two_subjects(t, text, qlang, hits[0].section, NULL,
-		    NULL, &other);
-	else if (!w->danger && f == 0 && (d == SEARCH_CHOICES ||
+	 * answer, both sides' best sections lead the choices. */
+	if (!w->danger && f == 0 && d == SEARCH_ANSWER) {
+		if (two_subjects(t, text, qlang, hits[0].section, hits, n,
+		    pair))
+			other = pair[1].section;
+	} else if (!w->danger && f == 0 && (d == SEARCH_CHOICES ||
 	    d == SEARCH_NONE) && two_subjects(t, text, qlang, GUIDE_NONE,
-	    lead, &nlead, &other)) {
-		memcpy(hits, lead, nlead * sizeof(*hits));
-		n = nlead;
-		d = SEARCH_ANSWER;
+	    hits, n, pair)) {
+		both_first(hits, &n, pair);
+		d = SEARCH_CHOICES;
 	}
 	/* After the way to a person (danger), a section only when the search
 	 * is sure of it: never a list of loosely related topics; choices
