@@ -2257,7 +2257,7 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 	char *f, *part;
 	int found = 0;
 
-	if (b->s == NULL || g == NULL || getenv("FIXM_OFF"))
+	if (b->s == NULL || g == NULL)
 		return 0;
 	if (sec != GUIDE_NONE)
 		page = guide_section_page(g, sec);
@@ -2282,12 +2282,6 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		pair[1] = h[2 - found][0];
 	}
 	free(f);
-	if (found && getenv("FIXM_DEBUG"))
-		fprintf(stderr, "FIXM\t%s\t%d\t%s :: %s\t%s :: %s\n", text,
-		    sec != GUIDE_NONE, guide_page_path(g, pair[0].page),
-		    guide_section_heading(g, pair[0].section),
-		    guide_page_path(g, pair[1].page),
-		    guide_section_heading(g, pair[1].section));
 	return found > 0;
 }
 
@@ -2346,7 +2340,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
 	struct search_hit pair[2];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first;
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nfound;
 	size_t other = GUIDE_NONE;
 	enum search_outcome d;
 	int f, branch;
@@ -2367,6 +2361,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		f = 0;	/* its hits are no longer a follow-up's */
 	}
 	memcpy(found, hits, n * sizeof(hits[0]));
+	nfound = n;
 	/* Whatever language it was searched in, a hit on a page the guide
 	 * also has in the person's language is shown there (a guide such as
 	 * the DFAK's may rank the French copy of a page first for an English
@@ -2428,9 +2423,9 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	}
 explain:
 	if (b->explain) {
-		explain(t, w->last_question, qlang, found, n);
-		for (b->nxhits = 0; b->nxhits < n && b->nxhits < BOT_NEXPLAIN;
-		    b->nxhits++)
+		explain(t, w->last_question, qlang, found, nfound);
+		for (b->nxhits = 0; b->nxhits < nfound &&
+		    b->nxhits < BOT_NEXPLAIN; b->nxhits++)
 			b->xhits[b->nxhits] = found[b->nxhits];
 	}
 	free(b->xadded);
