@@ -2173,16 +2173,6 @@ follow_same(struct turn *t, const struct search_hit *own)
 	say_buf(t, &m);
 }
 
-/* Is page the page of one of h[0..n)? */
-static int
-page_in(const struct search_hit *h, size_t n, size_t page)
-{
-	for (size_t i = 0; i < n; i++)
-		if (h[i].page == page)
-			return 1;
-	return 0;
-}
-
 /*
  * Is one side of a message of two subjects strong on a subject: its
  * search alone sure of a section (sure_of(): the bar and rules of an
@@ -2263,6 +2253,8 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		page = guide_section_page(g, sec);
 	f = lang_fold(text);
 	for (; !found && next_joiner(f, qlang, &at, &end); at = end) {
+		int reach = 0;
+
 		part = xstrndup(f, at);
 		n[0] = search_query(b->s, part, qlang, h[0], BOT_NHITS);
 		free(part);
@@ -2273,8 +2265,9 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		hits_for_reader(g, t->who->lang, h[1], n[1]);
 		pa = h[0][0].page;
 		pb = h[1][0].page;
-		if (pa == pb || !page_in(all, nall, pa) ||
-		    !page_in(all, nall, pb) || (sec != GUIDE_NONE &&
+		for (size_t i = 0; i < nall; i++)
+			reach |= (all[i].page == pa) | (all[i].page == pb) << 1;
+		if (pa == pb || reach != 3 || (sec != GUIDE_NONE &&
 		    page != pa && page != pb))
 			continue;
 		found = sec != GUIDE_NONE && page == pb ? 2 : 1;
@@ -2297,8 +2290,7 @@ both_first(struct search_hit *h, size_t *n, const struct search_hit *pair)
 	out[0] = pair[0];
 	out[1] = pair[1];
 	for (size_t i = 0; i < *n && k < BOT_NHITS; i++)
-		if (h[i].section != pair[0].section &&
-		    h[i].section != pair[1].section)
+		if (!hit_in(pair, 2, h[i].section))
 			out[k++] = h[i];
 	memcpy(h, out, k * sizeof(*h));
 	*n = k;
