@@ -2174,6 +2174,154 @@ follow_same(struct turn *t, const struct search_hit *own)
 }
 
 /*
+ * Is one side of a message of two subjects strong on a subject: its
+ * search alone sure of a section (sure_of(): the bar and rules of an
+ * answer) from two of its words at least?
+ */
+static int
+part_strong(const struct bot *b, const struct search_hit *h, size_t n)
+{
+	return n > 0 && h[0].words >= 2 &&
+	    sure_of(b, search_decide(h, n, min_score(b)), h, n);
+}
+
+/* The offsets in folded f of its first joiner after *at: a [split.also]
+ * phrase of qlang (else English) as whole words, or a sentence's end
+ * (". ", "? ", "! ", "; "). *at and *end get its start and end; 0 when
+ * there is none. */
+static int
+next_joiner(const char *f, const char *qlang, size_t *at, size_t *end)
+{
+	const char *const *items;
+	size_t n, best = SIZE_MAX, bend = 0, len = strlen(f);
+
+	if (qlang == NULL || (items = lang_items(qlang, "split.also",
+	    &n)) == NULL)
+		items = lang_items("en", "split.also", &n);
+	for (size_t i = *at; i + 1 < len && best == SIZE_MAX; i++)
+		if (strchr(".?!;", f[i]) != NULL && f[i + 1] == ' ') {
+			best = i;
+			bend = i + 1;
+		}
+	for (size_t k = 0; items != NULL && k < n; k++) {
+		char *w = lang_fold(items[k]);
+		size_t wn = strlen(w);
+
+		for (const char *p = f + *at; wn > 0 &&
+		    (p = strstr(p, w)) != NULL; p++)
+			if (p > f && p[-1] == ' ' && (p[wn] == ' ' ||
+			    p[wn] == ',') && (size_t)(p - f) < best) {
+				best = (size_t)(p - f);
+				bend = best + wn;
+				break;
+			}
+		free(w);
+	}
+	if (best == SIZE_MAX)
+		return 0;
+	*at = best;
+	*end = bend;
+	return 1;
+}
+
+/*
+ * A message of two subjects (s17-fixm): "my whatsapp was hacked and
+ * someone is pretending to be me on facebook". It is split at a joiner
+ * (next_joiner()); the first split whose two sides, each searched alone
+ * in qlang, are strong (part_strong()) on two pages that the whole
+ * message's hits (all, nall: in the reader's language) also reach
+ * decides. With sec, the section the whole message answers, the side on
+ * sec's page is that answer: pair[0] gets its best hit, pair[1] the
+ * other side's. Without (GUIDE_NONE: the whole message has no answer),
+ * pair gets the two sides' best hits, first side first. Returns 1 when
+ * the message carries two subjects so, else 0.
+ */
+static int
+two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
+    const struct search_hit *all, size_t nall, struct search_hit *pair)
+{
+	struct bot *b = t->b;
+	const struct guide *g = b->g;
+	struct search_hit h[2][BOT_NHITS];
+	size_t n[2], at = 0, end, page = GUIDE_NONE, pa, pb;
+	char *f, *part;
+	int found = 0;
+
+	if (b->s == NULL || g == NULL)
+		return 0;
+	if (sec != GUIDE_NONE)
+		page = guide_section_page(g, sec);
+	f = lang_fold(text);
+	for (; !found && next_joiner(f, qlang, &at, &end); at = end) {
+		int reach = 0;
+
+		part = xstrndup(f, at);
+		n[0] = search_query(b->s, part, qlang, h[0], BOT_NHITS);
+		free(part);
+		n[1] = search_query(b->s, f + end, qlang, h[1], BOT_NHITS);
+		if (!part_strong(b, h[0], n[0]) || !part_strong(b, h[1], n[1]))
+			continue;
+		hits_for_reader(g, t->who->lang, h[0], n[0]);
+		hits_for_reader(g, t->who->lang, h[1], n[1]);
+		pa = h[0][0].page;
+		pb = h[1][0].page;
+		for (size_t i = 0; i < nall; i++)
+			reach |= (all[i].page == pa) | (all[i].page == pb) << 1;
+		if (pa == pb || reach != 3 || (sec != GUIDE_NONE &&
+		    page != pa && page != pb))
+			continue;
+		found = sec != GUIDE_NONE && page == pb ? 2 : 1;
+		pair[0] = h[found - 1][0];
+		pair[1] = h[2 - found][0];
+	}
+	free(f);
+	return found > 0;
+}
+
+/* Hits h (*n of them, at most BOT_NHITS) led by the two hits of pair:
+ * the choices of a message of two subjects (two_subjects()) name both
+ * first. */
+static void
+both_first(struct search_hit *h, size_t *n, const struct search_hit *pair)
+{
+	struct search_hit out[BOT_NHITS];
+	size_t k = 2;
+
+	out[0] = pair[0];
+	out[1] = pair[1];
+	for (size_t i = 0; i < *n && k < BOT_NHITS; i++)
+		if (!hit_in(pair, 2, h[i].section))
+			out[k++] = h[i];
+	memcpy(h, out, k * sizeof(*h));
+	*n = k;
+}
+
+/*
+ * After the answer to one subject of a message that carries two
+ * (two_subjects()), one short message naming the other, by number: 1
+ * reads it, MORE still reads on.
+ */
+static void
+also_offer(struct turn *t, size_t other)
+{
+	struct person *w = t->who;
+	struct buf m;
+	size_t next;
+	int more = w->reading || queue_peek(t->b, w, &next);
+
+	buf_init(&m);
+	add_line(t, &m, "also_other", NULL);
+	listing_sections(w, &other, 1);
+	w->listing[0].kind = LIST_CHOICE;
+	w->listed = 0;	/* MORE still reads on */
+	buf_adds(&m, "\n1) ");
+	add_source(t, &m, reader_section(t, other));
+	add_key(t, &m, more ? "follow_other_next_more" : "follow_other_next",
+	    NULL);
+	say_buf(t, &m);
+}
+
+/*
  * Answers text, searched as text in qlang (the language it is written in:
  * question_lang()), shown in the person's language where the guide has it.
  */
@@ -2183,7 +2331,9 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
-	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first;
+	struct search_hit pair[2];
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nfound;
+	size_t other = GUIDE_NONE;
 	enum search_outcome d;
 	int f, branch;
 
@@ -2203,11 +2353,25 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 		f = 0;	/* its hits are no longer a follow-up's */
 	}
 	memcpy(found, hits, n * sizeof(hits[0]));
+	nfound = n;
 	/* Whatever language it was searched in, a hit on a page the guide
 	 * also has in the person's language is shown there (a guide such as
 	 * the DFAK's may rank the French copy of a page first for an English
 	 * question: its words may match better). */
 	hits_for_reader(b->g, w->lang, hits, n);
+	/* Two subjects in one message, outside danger and follow-ups: the
+	 * answer to one, the other offered by number after it; without an
+	 * answer, both sides' best sections lead the choices. */
+	if (!w->danger && f == 0 && d == SEARCH_ANSWER) {
+		if (two_subjects(t, text, qlang, hits[0].section, hits, n,
+		    pair))
+			other = pair[1].section;
+	} else if (!w->danger && f == 0 && (d == SEARCH_CHOICES ||
+	    d == SEARCH_NONE) && two_subjects(t, text, qlang, GUIDE_NONE,
+	    hits, n, pair)) {
+		both_first(hits, &n, pair);
+		d = SEARCH_CHOICES;
+	}
 	/* After the way to a person (danger), a section only when the search
 	 * is sure of it: never a list of loosely related topics; choices
 	 * wait for MORE. */
@@ -2236,6 +2400,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 			    !search_hit_refused(&hits[i]) && !branch)
 				secs[k++] = hits[i].section;
 		read_start(t, first, secs, k, branch);
+		if (other != GUIDE_NONE)
+			also_offer(t, other);
 		break;
 	case SEARCH_PAGE:
 		offer_page(t, hits, n);
@@ -2249,9 +2415,9 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	}
 explain:
 	if (b->explain) {
-		explain(t, w->last_question, qlang, found, n);
-		for (b->nxhits = 0; b->nxhits < n && b->nxhits < BOT_NEXPLAIN;
-		    b->nxhits++)
+		explain(t, w->last_question, qlang, found, nfound);
+		for (b->nxhits = 0; b->nxhits < nfound &&
+		    b->nxhits < BOT_NEXPLAIN; b->nxhits++)
 			b->xhits[b->nxhits] = found[b->nxhits];
 	}
 	free(b->xadded);

@@ -148,6 +148,9 @@ static const struct lang_key {
 	    "wait)" },
 	{ .name = "follow", .use = USE_MATCH,
 	    .doc = "opens a follow-up of the last question" },
+	{ .name = "split.also", .use = USE_MATCH,
+	    .doc = "joins two subjects in one message (and, et aussi, y "
+	    "tambien): the bot searches each side alone" },
 	{ .name = "you", .use = USE_MATCH,
 	    .doc = "words that address the bot (your, ton, tu): the search "
 	    "reads them as naming the lexicon's addressed concept" },
