@@ -716,31 +716,78 @@ arrest_today(const struct intent *in, const char *w)
 	return rule_match(in, L_TODAY, w);
 }
 
+static size_t	subject_words(const char *);
+
+/*
+ * Is w (words_of()) nothing but a question about this desk once the
+ * desk_* lists are blanked: no word left but stopwords ("can i trust
+ * signal" is about someone else)? Blanks them in w.
+ */
+static int
+desk_only(const struct intent *in, char *w)
+{
+	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_UNVERIFIED,
+	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		blank_all(in, all[i], w, NULL);
+	return subject_words(w) == 0;
+}
+
+/*
+ * Does a cry of help open nothing but a question about verifying this
+ * desk (danger_cry_desk: "SOS, how do I verify you?", "sos como verifico
+ * la huella")? The cry, the danger_cry_desk words and desk_only() leave
+ * no word: "SOS your fingerprint, he is outside" is no such question.
+ */
+static int
+cry_desk_only(const struct intent *in, const char *w)
+{
+	char *v;
+	int yes;
+
+	if (rule_match(in, L_CRY_DESK, w) == NULL)
+		return 0;
+	v = xstrdup(w);
+	blank_all(in, L_CRY, v, NULL);
+	blank_all(in, L_LOUD, v, NULL);
+	blank_all(in, L_CRY_DESK, v, NULL);
+	yes = desk_only(in, v);
+	free(v);
+	return yes;
+}
+
 /*
  * A cry of help ("au secours", "socorro", "SOS": danger_cry and
  * danger_cry_loud, also danger words) that opens a question about a
- * subject is a plea, not a report of danger now: a digital subject
- * (digital_words: "mon compte instagram est piraté", as "help!!! my
- * facebook was hacked") or this desk (danger_cry_desk: "SOS, how do I
- * verify you?", "sos como verifico la huella"). Blanks the cry, loud or
- * not, in w and each clause, so that only other danger words can still
- * make it danger ("SOS they are here, my phone" stays danger). Alone
- * ("SOS", "sos sos"), or with no such subject, the cry stays.
+ * subject is a plea, not a report of danger now. Nothing but a question
+ * about verifying this desk (cry_desk_only()): the cry, loud or not, is
+ * blanked. A digital subject (digital_words: "mon compte instagram est
+ * piraté", as "help!!! my facebook was hacked"): danger_cry only; a loud
+ * SOS stays danger ("S.O.S. he has my phone and is outside", s17-fixr1).
+ * Blanked in w and each clause, so that only other danger words can
+ * still make it danger. Alone ("SOS", "sos sos"), or with no such
+ * subject, the cry stays.
  */
 static void
 cry_subject(const struct intent *in, char *w, char **clause, size_t n)
 {
-	if ((rule_match(in, L_CRY, w) == NULL &&
-	    rule_match(in, L_LOUD, w) == NULL) ||
-	    (rule_match(in, L_DIGITAL, w) == NULL &&
-	    rule_match(in, L_CRY_DESK, w) == NULL))
+	int desk;
+
+	if (rule_match(in, L_CRY, w) == NULL &&
+	    rule_match(in, L_LOUD, w) == NULL)
+		return;
+	desk = cry_desk_only(in, w);
+	if (!desk && rule_match(in, L_DIGITAL, w) == NULL)
 		return;
 	blank_all(in, L_CRY, w, NULL);
-	blank_all(in, L_LOUD, w, NULL);
-	for (size_t c = 0; c < n; c++) {
+	for (size_t c = 0; c < n; c++)
 		blank_all(in, L_CRY, clause[c], NULL);
+	if (!desk)
+		return;
+	blank_all(in, L_LOUD, w, NULL);
+	for (size_t c = 0; c < n; c++)
 		blank_all(in, L_LOUD, clause[c], NULL);
-	}
 }
 
 /*
@@ -1342,8 +1389,6 @@ intent_digital(const struct intent *in, const char *text)
 int
 intent_desk_check(const struct intent *in, const char *text)
 {
-	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_UNVERIFIED,
-	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
 	char *w;
 	int yes;
 
@@ -1359,11 +1404,8 @@ intent_desk_check(const struct intent *in, const char *text)
 	    rule_match(in, L_DESK_UNVERIFIED, w) != NULL;
 	/* Nothing else: "can i trust signal", "my friend's fingerprint is
 	 * different" are about someone else. */
-	if (yes) {
-		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-			blank_all(in, all[i], w, NULL);
-		yes = subject_words(w) == 0;
-	}
+	if (yes)
+		yes = desk_only(in, w);
 	free(w);
 	return yes;
 }

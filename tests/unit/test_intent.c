@@ -459,7 +459,20 @@ static const struct {
 	{ "SOS, how do I verify you?", 0, 0, 0 },
 	{ "sos como verifico la huella", 0, 0, 0 },
 	{ "SOS comment vérifier votre empreinte ?", 0, 0, 0 },
-	{ "S.O.S. my phone was hacked", 0, 0, 0 },
+	/* s17-fixr1: a digital subject blanks the plain cry, never SOS
+	 * (as before s17-fixs4); the desk's own question blanks it only
+	 * alone, and who the desk is is no such question. */
+	{ "S.O.S. my phone was hacked", 1, 0, 0 },
+	{ "S.O.S. he has my phone and is outside", 1, 0, 0 },
+	{ "s o s he is outside, he has my password", 1, 0, 0 },
+	{ "SOS your fingerprint, he is outside", 1, 0, 0 },
+	{ "SOS who are you", 1, 0, 0 },
+	{ "SOS who are you, please help me", 1, 0, 0 },
+	{ "SOS are you a real person", 1, 0, 0 },
+	{ "au secours qui êtes vous", 1, 0, 0 },
+	{ "socorro quien eres", 1, 0, 0 },
+	{ "au secours, mon compte instagram est piraté", 0, 0, 0 },
+	{ "SOS how can I verify you", 0, 0, 0 },
 	{ "SOS they are here", 1, 0, 0 },
 	{ "SOS the police took my fingerprints", 1, 0, 0 },
 	{ "SOS", 1, 0, 0 },
