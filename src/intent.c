@@ -758,13 +758,30 @@ cry_desk_only(const struct intent *in, const char *w)
 }
 
 /*
+ * SOS in w in any form (danger_cry_loud; "vos sos", danger_cry_not, is
+ * none): its rule, or NULL. English danger_cry holds "sos" too.
+ */
+static const struct rule *
+cry_sos(const struct intent *in, const char *w)
+{
+	const struct rule *r;
+	char *v = xstrdup(w);
+
+	blank_all(in, L_LOUD_NOT, v, NULL);
+	r = rule_match(in, L_LOUD, v);
+	free(v);
+	return r;
+}
+
+/*
  * A cry of help ("au secours", "socorro", "SOS": danger_cry and
  * danger_cry_loud, also danger words) that opens a question about a
  * subject is a plea, not a report of danger now. Nothing but a question
  * about verifying this desk (cry_desk_only()): the cry, loud or not, is
  * blanked. A digital subject (digital_words: "mon compte instagram est
- * piraté", as "help!!! my facebook was hacked"): danger_cry only; a loud
- * SOS stays danger ("S.O.S. he has my phone and is outside", s17-fixr1).
+ * piraté", as "help!!! my facebook was hacked"): danger_cry only, and
+ * nothing beside SOS (cry_sos()): it stays danger ("S.O.S. he has
+ * my phone and is outside", "SOS my phone", s17-fixr1).
  * Blanked in w and each clause, so that only other danger words can
  * still make it danger. Alone ("SOS", "sos sos"), or with no such
  * subject, the cry stays.
@@ -778,7 +795,8 @@ cry_subject(const struct intent *in, char *w, char **clause, size_t n)
 	    rule_match(in, L_LOUD, w) == NULL)
 		return;
 	desk = cry_desk_only(in, w);
-	if (!desk && rule_match(in, L_DIGITAL, w) == NULL)
+	if (!desk && (rule_match(in, L_DIGITAL, w) == NULL ||
+	    cry_sos(in, w) != NULL))
 		return;
 	blank_all(in, L_CRY, w, NULL);
 	for (size_t c = 0; c < n; c++)
@@ -888,9 +906,21 @@ int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
 	const struct rule *found = danger_found(in, text, 1);
+	const struct rule *sos = in != NULL ? in->rules[L_LOUD] : NULL;
+	char *w;
 
 	if (found != NULL && lang != NULL)
 		*lang = found->lang;
+	/* SOS is every language's: the words around it tell which
+	 * ("SOS il a mon téléphone" is French; "S O S" no word of
+	 * French, s17-fixr1), or none. */
+	if (found != NULL && lang != NULL && found >= sos &&
+	    found < sos + in->nrules[L_LOUD]) {
+		w = words_of(text);
+		blank_all(in, L_LOUD, w, NULL);
+		*lang = lang_guess(w);
+		free(w);
+	}
 	return found != NULL;
 }
 
@@ -1016,12 +1046,8 @@ cry_loud(const struct intent *in, const char *text, const char *w)
 	const struct rule *r, *found = NULL;
 	size_t cries = 0;
 	int upper = 0, lower = 0;
-	char *v = xstrdup(w);
 
-	blank_all(in, L_LOUD_NOT, v, NULL);
-	r = rule_match(in, L_LOUD, v);
-	free(v);
-	if (r != NULL)
+	if ((r = cry_sos(in, w)) != NULL)
 		return r;
 	for (size_t i = 0; i < in->nrules[L_CRY]; i++) {
 		r = &in->rules[L_CRY][i];
