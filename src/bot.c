@@ -3320,6 +3320,34 @@ danger_mark(struct turn *t, const char *text, int kind,
 }
 
 /*
+ * The desk's answer n (escalate_desk()) to someone in danger who typed
+ * HUMAN and then the description (PENDING_DESCRIBE), without "type HUMAN":
+ * the consent question comes right after it. Helpers free now:
+ * danger_desk_describe; busy: danger_desk_waiting; a full queue:
+ * danger_desk_full; nobody on duty: danger_desk_closed (the consent
+ * question says when); anything else (a case they have) as it is. New
+ * string.
+ */
+static char *
+danger_desk_describe(struct turn *t, const struct esc_note *n)
+{
+	static const char *const map[][2] = {
+		{ "esc_desk_now", "danger_desk_describe" },
+		{ "esc_desk_waiting", "danger_desk_waiting" },
+		{ "esc_desk_full", "danger_desk_full" },
+		{ "esc_desk_closed", "danger_desk_closed" },
+		{ "esc_desk_closed_day", "danger_desk_closed" },
+		{ "esc_desk_noshift", "danger_desk_closed" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (strcmp(n->key, map[i][0]) == 0)
+			return xstrdup(P(t, map[i][1]));
+	return phrases_render(t->b->p, n->lang, n->key,
+	    (const char *const *)n->vars);
+}
+
+/*
  * The reply to someone in danger now (kind DANGER_NOW) or who may hurt
  * themselves (DANGER_SELF), key (or key_offline without escalation): its
  * {desk} says at once whether a
@@ -3335,8 +3363,8 @@ danger_mark(struct turn *t, const char *text, int kind,
  * reply, never an excerpt ("au secours" found the first-aid kit's page).
  * The reading before it is closed; text, the words that raised it, is
  * kept for HUMAN (note_alarm()). To a description typed after HUMAN
- * (PENDING_DESCRIBE) its {desk} is danger_desk_describe: a helper is
- * told first if they answer YES to the consent question that follows.
+ * (PENDING_DESCRIBE) its {desk} is danger_desk_describe()'s: the desk's
+ * answer, without "type HUMAN", for the consent question that follows.
  */
 static int
 say_danger(struct turn *t, int kind, const char *key,
@@ -3362,14 +3390,16 @@ say_danger(struct turn *t, int kind, const char *key,
 	person_reset_reading(t->who);
 	esc_notes_init(&notes);
 	danger_mark(t, text, kind, &marked);
-	/* Already asking for a person (HUMAN, then these words): not
-	 * "type HUMAN" but what comes next, the consent question right
-	 * after it (s17-fixs4); it says who is on duty. */
-	if (t->who->pending == PENDING_DESCRIBE && b->esc != NULL)
-		v[1] = P(t, "danger_desk_describe");
-	else if (b->esc != NULL)
+	if (b->esc != NULL)
 		escalate_desk(b->esc, t->peer, turn_lang(t), t->now, &notes);
-	if (notes.n > 0)
+	/* Already asking for a person (HUMAN, then these words): not
+	 * "type HUMAN" but the desk's answer worded for the consent
+	 * question right after it (s17-fixs4); "a helper will be told
+	 * first" only when one can answer now (s17-fixr1: a full queue
+	 * refuses the YES). */
+	if (notes.n > 0 && t->who->pending == PENDING_DESCRIBE)
+		desk = danger_desk_describe(t, &notes.v[0]);
+	else if (notes.n > 0)
 		desk = phrases_render(b->p, notes.v[0].lang, notes.v[0].key,
 		    (const char *const *)notes.v[0].vars);
 	esc_notes_release(&notes);

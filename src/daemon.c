@@ -917,8 +917,11 @@ status_publish(struct daemon *d, time_t now)
 				s.offered++;
 			else if (cases[i].state == STORE_CLAIMED)
 				s.claimed++;
-			/* danger: words of danger now or of self-harm. */
-			if (cases[i].danger)
+			/* danger: words of danger now or of self-harm;
+			 * danger to come apart. */
+			if (cases[i].danger == ESC_DANGER_LATER)
+				s.danger_later++;
+			else if (cases[i].danger)
 				status_add_danger(&s, cases[i].state ==
 				    STORE_CLAIMED, cases[i].opened, now);
 		}

@@ -1471,18 +1471,20 @@ static void
 danger_mark(struct escalate *e, struct esc_case *c, int kind, time_t now,
     struct esc_notes *out)
 {
+	const char *what = kind == ESC_DANGER_LATER ? "danger to come" :
+	    kind == ESC_DANGER_SELF ? "self-harm" : "danger now";
 	char nb[32];
 
 	c->danger = danger_kind(kind);
 	case_save(e, c);
 	if (c->state == STORE_CLAIMED) {
-		log_info("escalate: case %ld: words of danger in the relay; "
-		    "marked", c->id);
+		log_info("escalate: case %ld: words of %s in the relay; "
+		    "marked", c->id, what);
 		return;
 	}
 	cases_order(e);
-	log_info("escalate: case %ld: words of danger while it waits; moved "
-	    "up the queue", c->id);
+	log_info("escalate: case %ld: words of %s while it waits; moved "
+	    "up the queue", c->id, what);
 	if (c->state == STORE_OFFERED && c->offer_sent)
 		helper_note(e, out, c->helper, kind == ESC_DANGER_LATER ?
 		    "esc_offer_now_later" : "esc_offer_now_danger",

@@ -716,31 +716,96 @@ arrest_today(const struct intent *in, const char *w)
 	return rule_match(in, L_TODAY, w);
 }
 
+static size_t	subject_words(const char *);
+
+/*
+ * Is w (words_of()) nothing but a question about this desk once the
+ * desk_* lists are blanked: no word left but stopwords ("can i trust
+ * signal" is about someone else)? Blanks them in w.
+ */
+static int
+desk_only(const struct intent *in, char *w)
+{
+	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_UNVERIFIED,
+	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		blank_all(in, all[i], w, NULL);
+	return subject_words(w) == 0;
+}
+
+/*
+ * Does a cry of help open nothing but a question about verifying this
+ * desk (danger_cry_desk: "SOS, how do I verify you?", "sos como verifico
+ * la huella")? The cry, the danger_cry_desk words and desk_only() leave
+ * no word: "SOS your fingerprint, he is outside" is no such question.
+ */
+static int
+cry_desk_only(const struct intent *in, const char *w)
+{
+	char *v;
+	int yes;
+
+	if (rule_match(in, L_CRY_DESK, w) == NULL)
+		return 0;
+	v = xstrdup(w);
+	blank_all(in, L_CRY, v, NULL);
+	blank_all(in, L_LOUD, v, NULL);
+	blank_all(in, L_CRY_DESK, v, NULL);
+	yes = desk_only(in, v);
+	free(v);
+	return yes;
+}
+
+/*
+ * SOS in w in any form (danger_cry_loud; "vos sos", danger_cry_not, is
+ * none): its rule, or NULL. English danger_cry holds "sos" too.
+ */
+static const struct rule *
+cry_sos(const struct intent *in, const char *w)
+{
+	const struct rule *r;
+	char *v = xstrdup(w);
+
+	blank_all(in, L_LOUD_NOT, v, NULL);
+	r = rule_match(in, L_LOUD, v);
+	free(v);
+	return r;
+}
+
 /*
  * A cry of help ("au secours", "socorro", "SOS": danger_cry and
  * danger_cry_loud, also danger words) that opens a question about a
- * subject is a plea, not a report of danger now: a digital subject
- * (digital_words: "mon compte instagram est piraté", as "help!!! my
- * facebook was hacked") or this desk (danger_cry_desk: "SOS, how do I
- * verify you?", "sos como verifico la huella"). Blanks the cry, loud or
- * not, in w and each clause, so that only other danger words can still
- * make it danger ("SOS they are here, my phone" stays danger). Alone
- * ("SOS", "sos sos"), or with no such subject, the cry stays.
+ * subject is a plea, not a report of danger now. Nothing but a question
+ * about verifying this desk (cry_desk_only()): the cry, loud or not, is
+ * blanked. A digital subject (digital_words: "mon compte instagram est
+ * piraté", as "help!!! my facebook was hacked"): danger_cry only, and
+ * nothing beside SOS (cry_sos()): it stays danger ("S.O.S. he has
+ * my phone and is outside", "SOS my phone", s17-fixr1).
+ * Blanked in w and each clause, so that only other danger words can
+ * still make it danger. Alone ("SOS", "sos sos"), or with no such
+ * subject, the cry stays.
  */
 static void
 cry_subject(const struct intent *in, char *w, char **clause, size_t n)
 {
-	if ((rule_match(in, L_CRY, w) == NULL &&
-	    rule_match(in, L_LOUD, w) == NULL) ||
-	    (rule_match(in, L_DIGITAL, w) == NULL &&
-	    rule_match(in, L_CRY_DESK, w) == NULL))
+	int desk;
+
+	if (rule_match(in, L_CRY, w) == NULL &&
+	    rule_match(in, L_LOUD, w) == NULL)
+		return;
+	desk = cry_desk_only(in, w);
+	if (!desk && (rule_match(in, L_DIGITAL, w) == NULL ||
+	    cry_sos(in, w) != NULL))
 		return;
 	blank_all(in, L_CRY, w, NULL);
-	blank_all(in, L_LOUD, w, NULL);
-	for (size_t c = 0; c < n; c++) {
+	for (size_t c = 0; c < n; c++)
 		blank_all(in, L_CRY, clause[c], NULL);
+	if (!desk)
+		return;
+	blank_all(in, L_LOUD, w, NULL);
+	for (size_t c = 0; c < n; c++)
 		blank_all(in, L_LOUD, clause[c], NULL);
-	}
 }
 
 /*
@@ -841,9 +906,21 @@ int
 intent_danger(const struct intent *in, const char *text, const char **lang)
 {
 	const struct rule *found = danger_found(in, text, 1);
+	const struct rule *sos = in != NULL ? in->rules[L_LOUD] : NULL;
+	char *w;
 
 	if (found != NULL && lang != NULL)
 		*lang = found->lang;
+	/* SOS is every language's: the words around it tell which
+	 * ("SOS il a mon téléphone" is French; "S O S" no word of
+	 * French, s17-fixr1), or none. */
+	if (found != NULL && lang != NULL && found >= sos &&
+	    found < sos + in->nrules[L_LOUD]) {
+		w = words_of(text);
+		blank_all(in, L_LOUD, w, NULL);
+		*lang = lang_guess(w);
+		free(w);
+	}
 	return found != NULL;
 }
 
@@ -969,12 +1046,8 @@ cry_loud(const struct intent *in, const char *text, const char *w)
 	const struct rule *r, *found = NULL;
 	size_t cries = 0;
 	int upper = 0, lower = 0;
-	char *v = xstrdup(w);
 
-	blank_all(in, L_LOUD_NOT, v, NULL);
-	r = rule_match(in, L_LOUD, v);
-	free(v);
-	if (r != NULL)
+	if ((r = cry_sos(in, w)) != NULL)
 		return r;
 	for (size_t i = 0; i < in->nrules[L_CRY]; i++) {
 		r = &in->rules[L_CRY][i];
@@ -1342,8 +1415,6 @@ intent_digital(const struct intent *in, const char *text)
 int
 intent_desk_check(const struct intent *in, const char *text)
 {
-	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_UNVERIFIED,
-	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
 	char *w;
 	int yes;
 
@@ -1359,11 +1430,8 @@ intent_desk_check(const struct intent *in, const char *text)
 	    rule_match(in, L_DESK_UNVERIFIED, w) != NULL;
 	/* Nothing else: "can i trust signal", "my friend's fingerprint is
 	 * different" are about someone else. */
-	if (yes) {
-		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-			blank_all(in, all[i], w, NULL);
-		yes = subject_words(w) == 0;
-	}
+	if (yes)
+		yes = desk_only(in, w);
 	free(w);
 	return yes;
 }

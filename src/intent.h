@@ -63,7 +63,8 @@ struct intent *intent_new(const struct phrases *p);
 void intent_free(struct intent *i);
 
 /* 1 if text says someone is in danger now. *lang (if lang != NULL) gets
- * the language of the words that matched (borrowed, static). */
+ * the language of the words that matched (borrowed, static); for SOS
+ * alone, lang_guess() of the words beside it (NULL: none told). */
 int intent_danger(const struct intent *i, const char *text,
     const char **lang);
 /* 1 if text tells of danger to come, not now: danger words that only a

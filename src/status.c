@@ -33,10 +33,9 @@ status_snap_init(struct status_snap *s)
 }
 
 /*
- * The caller decides what is a danger case: the store keeps one mark for
- * danger now and self-harm alike (bot.c passes either as danger), so both
- * count here. A store that kept the kind would add a count per kind beside
- * this one.
+ * The caller decides what is a danger case: the store keeps the kind
+ * (enum esc_danger); danger now and self-harm count here alike, danger to
+ * come (an arrest tomorrow) in s->danger_later, by the caller.
  */
 void
 status_add_danger(struct status_snap *s, int claimed, time_t opened,
@@ -64,6 +63,8 @@ status_line(const struct status_snap *s)
 		    s->danger, s->danger_wait);
 	else if (s->danger > 0)
 		buf_addf(&b, ", %zu in danger (none waiting)", s->danger);
+	if (s->danger_later > 0)
+		buf_addf(&b, ", %zu with danger to come", s->danger_later);
 	buf_addf(&b, "; %zu private conversation%s", s->sessions,
 	    s->sessions == 1 ? "" : "s");
 	return buf_detach(&b);
@@ -97,6 +98,9 @@ status_text(const struct status_snap *s, int show_jids, time_t now)
 		buf_addf(&b, ", oldest waiting %ld s\n", s->danger_wait);
 	else
 		buf_addf(&b, s->danger > 0 ? ", none waiting\n" : "\n");
+	if (s->danger_later > 0)
+		buf_addf(&b, "danger-to-come cases: %zu open\n",
+		    s->danger_later);
 	buf_addf(&b, "helpers on duty: %zu of %zu, reachable: %zu\n", on,
 	    s->nhelpers, reach);
 	for (size_t i = 0; i < s->nhelpers; i++) {

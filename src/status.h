@@ -32,7 +32,10 @@ struct status_snap {
 	time_t			 started;
 	size_t			 sessions;	/* OTR conversations kept */
 	size_t			 waiting, offered, claimed;
-	size_t			 danger;	/* of those, came with danger */
+	size_t			 danger;	/* of those, came with danger
+						   now or self-harm */
+	size_t			 danger_later;	/* of those, marked for
+						   danger to come */
 	long			 danger_wait;	/* s: the oldest danger case
 						   not claimed yet; -1 none */
 	struct status_helper	*helpers;
@@ -41,12 +44,14 @@ struct status_snap {
 
 /* Empties s (danger_wait -1). */
 void status_snap_init(struct status_snap *s);
-/* Counts an open case that came with words of danger, opened at opened,
- * claimed or not, in s->danger and s->danger_wait. */
+/* Counts an open case that came with words of danger now or of
+ * self-harm, opened at opened, claimed or not, in s->danger and
+ * s->danger_wait (danger to come: the caller counts s->danger_later). */
 void status_add_danger(struct status_snap *s, int claimed, time_t opened,
     time_t now);
 /* New string: "serving; 3 open requests; 12 private conversations", with
- * ", 1 in danger (oldest waiting 340 s)" after the requests if any. */
+ * ", 1 in danger (oldest waiting 340 s)" and ", 1 with danger to come"
+ * after the requests if any. */
 char *status_line(const struct status_snap *s);
 /* New string: the file's text. */
 char *status_text(const struct status_snap *s, int show_jids, time_t now);

@@ -116,6 +116,19 @@ main(void)
 	CHECK(strstr(text, "danger cases: 3 open, oldest waiting 500 s\n") !=
 	    NULL, "the file: danger cases, the oldest unclaimed one's wait");
 	free(text);
+	/* s17-fixr1: danger to come is said as such, not "in danger". */
+	s.danger_later = 2;
+	line = status_line(&s);
+	CHECK_STR("serving; 3 open requests, 3 in danger (oldest waiting 500 "
+	    "s), 2 with danger to come; 12 private conversations", line,
+	    "STATUS= line: danger to come apart");
+	free(line);
+	text = status_text(&s, 0, 2000);
+	CHECK(strstr(text, "danger cases: 3 open, oldest waiting 500 s\n"
+	    "danger-to-come cases: 2 open\n") != NULL,
+	    "the file: danger-to-come cases apart");
+	free(text);
+	s.danger_later = 0;
 	status_add_danger(&s, 0, 2100, 2000);
 	CHECK(s.danger == 4 && s.danger_wait == 500,
 	    "a case opened after now (clock step) waits 0 s");
