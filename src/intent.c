@@ -42,6 +42,7 @@ enum list {
 	L_SINCE,
 	L_PRESENT,
 	L_TODAY,
+	L_TODAY_OTHER,
 	L_DISTRESS,
 	L_ASK,
 	L_DIGITAL,
@@ -100,6 +101,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_SINCE] = "arrest_since",
 	[L_PRESENT] = "arrest_present",
 	[L_TODAY] = "arrest_today",
+	[L_TODAY_OTHER] = "arrest_other",
 	[L_DISTRESS] = "distress_words",
 	[L_ASK] = "ask_words",
 	[L_DIGITAL] = "digital_words",
@@ -701,19 +703,33 @@ arrest_over(const struct intent *in, const char *text, char **w,
 
 /*
  * An arrest earlier today (arrest_today: "arrested + this morning",
- * "arrêté + ce matin", "detenido + hoy") that is the writer's own: an
- * arrest_self or arrest_held phrase in w, which arrest_over() has left
- * (not released, not dated). Its rule, or NULL: someone else's arrest
- * this morning ("my colleague was arrested this morning") is no danger
- * now for the writer, but the page on a friend's arrest.
+ * "arrêté + ce matin", "detenido + hoy") is the writer's danger now,
+ * whoever it names, unless someone else is the one arrested: an
+ * arrest_other word ("colleague", "frère", "hermano") in a clause that
+ * holds the arrest ("my colleague was arrested this morning": the page on
+ * a friend's arrest) and no own arrest (arrest_self, arrest_held) beside
+ * it ("my colleague and I were arrested"). "got arrested today, what do i
+ * do with my phone" names nobody: danger. A release said (arrest_freed())
+ * makes it over. Its rule, or NULL.
  */
 static const struct rule *
-arrest_today(const struct intent *in, const char *w)
+arrest_today(const struct intent *in, const char *text, const char *w,
+    char *const *clause, size_t n)
 {
-	if (rule_match(in, L_ARREST, w) == NULL &&
-	    rule_match(in, L_HELD, w) == NULL)
+	const struct rule *r = rule_match(in, L_TODAY, w);
+
+	if (r == NULL)
 		return NULL;
-	return rule_match(in, L_TODAY, w);
+	if (rule_match(in, L_ARREST, w) != NULL ||
+	    rule_match(in, L_HELD, w) != NULL)
+		return r;
+	if (arrest_freed(in, text, clause, n))
+		return NULL;
+	for (size_t c = 0; c < n; c++)
+		if (strstr(clause[c], r->parts[0]) != NULL &&
+		    rule_match(in, L_TODAY_OTHER, clause[c]) != NULL)
+			return NULL;
+	return r;
 }
 
 /*
@@ -788,7 +804,7 @@ danger_found(const struct intent *in, const char *text, int later)
 	if (scene != NULL && ordinary_place(in, clause, nclause))
 		scene = NULL;
 	done = done_match(in, clause, nclause, later ? QUAL_LATER : 0);
-	if ((today = arrest_today(in, w)) != NULL &&
+	if ((today = arrest_today(in, text, w, clause, nclause)) != NULL &&
 	    near_cancelled(in, today, clause, nclause, quals))
 		today = NULL;
 	if (rule_match(in, L_NOW, w) != NULL) {

@@ -40,9 +40,10 @@
  *   detuvieron"), past with an arrest_over time in its clause (not after
  *   arrest_since, nor with an arrest_present mark) or an arrest_freed
  *   release in a clause with no arrest_unsure word, not asked;
- *   arrest_held (being held now) is danger, and so is an own arrest
- *   earlier today (arrest_today: "arrested + this morning"); someone
- *   else's arrest this morning is none for the writer.
+ *   arrest_held (being held now) is danger, and so is an arrest earlier
+ *   today (arrest_today: "arrested + this morning") unless an
+ *   arrest_other word names someone else as the one arrested ("my
+ *   colleague was arrested this morning").
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").

@@ -526,6 +526,21 @@ static const struct {
 	{ "they are arresting people at my office right now", 1, 0, 0 },
 	{ "my colleague was arrested this morning and the police are at my "
 	    "door now", 1, 0, 0 },
+	/* s17-fixr2: an arrest today that names nobody else as the one
+	 * arrested stays danger; someone else named beside it is not. */
+	{ "got arrested today, what do i do with my phone", 1, 0, 0 },
+	{ "arrested this morning", 1, 0, 0 },
+	{ "arrested this morning, still at the station", 1, 0, 0 },
+	{ "got arrested today, my brother is worried", 1, 0, 0 },
+	{ "arrêté ce matin, qu'est-ce que je fais de mon téléphone", 1, 0,
+	    0 },
+	{ "detenido hoy, qué hago con mi teléfono", 1, 0, 0 },
+	{ "arrested this morning, released an hour ago", 0, 0, 0 },
+	{ "my husband was arrested this morning and they took his phone "
+	    "with all our chats", 0, 0, 0 },
+	{ "mon mari a été arrêté ce matin", 0, 0, 0 },
+	{ "detuvieron a mi esposo esta mañana", 0, 0, 0 },
+	{ "my colleague and I were arrested this morning", 1, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
