@@ -4673,7 +4673,7 @@ person_text(struct turn *t, const char *text)
 	 * fingerprint and to stop if it differs, whatever the guide: one
 	 * without this desk's pages (the DFAK's) answered with PGP keys, or
 	 * not at all (s17-fixv). */
-	if (intent_desk_check(b->intent, text)) {
+	if (intent_desk_check(b->intent, text, NULL)) {
 		w->nheld = 0;
 		say_session(t, SESSION_OURS);
 		goto done;

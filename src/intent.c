@@ -68,6 +68,8 @@ enum list {
 	L_DESK_DIFFERS,
 	L_DESK_ALSO,
 	L_DESK_UNVERIFIED,
+	L_DESK_MINE,
+	L_DESK_SOMEONE,
 	L_COUNT,
 };
 
@@ -127,6 +129,8 @@ static const char *const list_keys[L_COUNT] = {
 	[L_DESK_DIFFERS] = "desk_differs",
 	[L_DESK_ALSO] = "desk_also",
 	[L_DESK_UNVERIFIED] = "desk_unverified",
+	[L_DESK_MINE] = "desk_mine",
+	[L_DESK_SOMEONE] = "desk_someone",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -1356,32 +1360,45 @@ intent_digital(const struct intent *in, const char *text)
 }
 
 int
-intent_desk_check(const struct intent *in, const char *text)
+intent_desk_check(const struct intent *in, const char *text,
+    const char **why)
 {
 	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_UNVERIFIED,
-	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
+	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_MINE, L_DESK_ALSO };
+	const char *rule = NULL;
 	char *w;
-	int yes;
 
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
 	/* Is it really the desk, does its key differ from the one it
-	 * published, or does the app say it is not checked yet? */
-	yes = (rule_match(in, L_DESK_REAL, w) != NULL &&
-	    rule_match(in, L_DESK_WHO, w) != NULL) ||
-	    (rule_match(in, L_DESK_KEY, w) != NULL &&
-	    rule_match(in, L_DESK_DIFFERS, w) != NULL) ||
-	    rule_match(in, L_DESK_UNVERIFIED, w) != NULL;
+	 * published (a desk_mine word: "your", "the website": "the security
+	 * code is different" is a contact's key), or does the app say it is
+	 * not checked yet? Not when someone else claims to be it
+	 * (desk_someone: "someone says they are you"): the guide's page. */
+	if (rule_match(in, L_DESK_SOMEONE, w) != NULL)
+		rule = NULL;
+	else if (rule_match(in, L_DESK_REAL, w) != NULL &&
+	    rule_match(in, L_DESK_WHO, w) != NULL)
+		rule = "desk_real + desk_who";
+	else if (rule_match(in, L_DESK_KEY, w) != NULL &&
+	    rule_match(in, L_DESK_MINE, w) != NULL &&
+	    rule_match(in, L_DESK_DIFFERS, w) != NULL)
+		rule = "desk_key + desk_mine + desk_differs";
+	else if (rule_match(in, L_DESK_UNVERIFIED, w) != NULL)
+		rule = "desk_unverified";
 	/* Nothing else: "can i trust signal", "my friend's fingerprint is
 	 * different" are about someone else. */
-	if (yes) {
+	if (rule != NULL) {
 		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 			blank_all(in, all[i], w, NULL);
-		yes = subject_words(w) == 0;
+		if (subject_words(w) != 0)
+			rule = NULL;
 	}
 	free(w);
-	return yes;
+	if (rule != NULL && why != NULL)
+		*why = rule;
+	return rule != NULL;
 }
 
 char *

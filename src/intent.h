@@ -176,15 +176,19 @@ char *intent_arrested_rest(const struct intent *i, const char *text,
  * desk_real word: "trust", "really", "fake", "vraiment", "de verdad", with
  * a desk_who one: "you", the bot, the help desk) or says the desk's
  * fingerprint differs from the one it publishes (desk_key: "fingerprint",
- * "empreinte", "huella", with desk_differs: "doesn't match", "ne
- * correspond pas", "no coincide"), or says the app marks it unchecked
- * (desk_unverified: "unverified", "non vérifié": "pidgin says unverified
- * fingerprint"), and nothing else but desk_also words ("how", "sure",
- * "website", "leaflet", "pidgin") and stopwords: "can i trust signal",
- * "my friend's safety number is different" name someone else.
+ * "empreinte", "huella", with a desk_mine word: "your", "the website",
+ * and desk_differs: "doesn't match", "ne correspond pas", "no coincide";
+ * "the security code is different" is a contact's key), or says the app
+ * marks it unchecked (desk_unverified: "unverified", "non vérifié":
+ * "pidgin says unverified fingerprint"), and nothing else but desk_also
+ * words ("how", "sure", "website", "leaflet", "pidgin") and stopwords:
+ * "can i trust signal", "my friend's safety number is different" name
+ * someone else, and so does a desk_someone word ("someone says they are
+ * you"). *why (when not NULL): the lists that matched, for --explain.
  * The one test of a question about checking this desk, whatever the
  * guide (bot.c answers it with the desk's own check). */
-int intent_desk_check(const struct intent *i, const char *text);
+int intent_desk_check(const struct intent *i, const char *text,
+    const char **why);
 /* 1 if text is only a greeting or a plea for help, with no subject. */
 int intent_plea(const struct intent *i, const char *text, const char **lang);
 

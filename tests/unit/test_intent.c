@@ -757,6 +757,21 @@ static const struct said desks[] = {
 	{ "pidgin says not private", 0 },
 	{ "my twitter account is not verified", 0 },
 	{ "is this chat verified", 0 },
+	/* s17-fixr2: a contact's key or a code is no desk key (the bot said
+	 * to end the chat); a key counts beside a desk word only; someone
+	 * else claiming to be the desk gets the guide's page. */
+	{ "the security code is different", 0 },
+	{ "el código de seguridad es diferente", 0 },
+	{ "the code is different", 0 },
+	{ "le code est différent", 0 },
+	{ "mi clave no coincide", 0 },
+	{ "is the key different", 0 },
+	{ "someone says they are you, is it really you?", 0 },
+	{ "is the code really yours", 0 },
+	{ "your fingerprint is different from the website", 1 },
+	{ "le fingerprint du bot ne correspond pas à celui de votre site", 1 },
+	{ "the fingerprint doesn't match the leaflet", 1 },
+	{ "my contact's fingerprint doesn't match", 0 },
 };
 
 /* Danger messages, a word that must be gone from what is left to search
@@ -874,7 +889,7 @@ test_cases(const struct intent *in)
 
 		(void)util_snprintf(name, sizeof(name), "desk check %d: %s",
 		    desks[i].yes, desks[i].text);
-		CHECK_INT(desks[i].yes, intent_desk_check(in, desks[i].text),
+		CHECK_INT(desks[i].yes, intent_desk_check(in, desks[i].text, NULL),
 		    name);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(authorities); i++) {
