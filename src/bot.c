@@ -4514,6 +4514,7 @@ person_text(struct turn *t, const char *text)
 	size_t next;
 	int remind = 0, attack = 0;
 	enum session_ask sa;
+	const char *why = NULL;
 
 	if (folded[0] == '\0') {
 		/* "???", "...": never silence; the question that waits, where
@@ -4869,9 +4870,17 @@ person_text(struct turn *t, const char *text)
 	 * fingerprint and to stop if it differs, whatever the guide: one
 	 * without this desk's pages (the DFAK's) answered with PGP keys, or
 	 * not at all (s17-fixv). */
-	if (intent_desk_check(b->intent, text)) {
+	if (intent_desk_check(b->intent, text, &why)) {
 		w->nheld = 0;
 		say_session(t, SESSION_OURS);
+		if (b->explain) {
+			const char *v[] = { "rule", why, NULL };
+			struct buf m;
+
+			buf_init(&m);
+			add_line(t, &m, "explain_desk", v);
+			say_buf(t, &m);
+		}
 		goto done;
 	}
 	if (intent_arrested(b->intent, text, NULL)) {

@@ -42,6 +42,7 @@ enum list {
 	L_SINCE,
 	L_PRESENT,
 	L_TODAY,
+	L_TODAY_OTHER,
 	L_DISTRESS,
 	L_ASK,
 	L_DIGITAL,
@@ -67,6 +68,8 @@ enum list {
 	L_DESK_DIFFERS,
 	L_DESK_ALSO,
 	L_DESK_UNVERIFIED,
+	L_DESK_MINE,
+	L_DESK_SOMEONE,
 	L_COUNT,
 };
 
@@ -100,6 +103,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_SINCE] = "arrest_since",
 	[L_PRESENT] = "arrest_present",
 	[L_TODAY] = "arrest_today",
+	[L_TODAY_OTHER] = "arrest_other",
 	[L_DISTRESS] = "distress_words",
 	[L_ASK] = "ask_words",
 	[L_DIGITAL] = "digital_words",
@@ -125,6 +129,8 @@ static const char *const list_keys[L_COUNT] = {
 	[L_DESK_DIFFERS] = "desk_differs",
 	[L_DESK_ALSO] = "desk_also",
 	[L_DESK_UNVERIFIED] = "desk_unverified",
+	[L_DESK_MINE] = "desk_mine",
+	[L_DESK_SOMEONE] = "desk_someone",
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -701,19 +707,33 @@ arrest_over(const struct intent *in, const char *text, char **w,
 
 /*
  * An arrest earlier today (arrest_today: "arrested + this morning",
- * "arrêté + ce matin", "detenido + hoy") that is the writer's own: an
- * arrest_self or arrest_held phrase in w, which arrest_over() has left
- * (not released, not dated). Its rule, or NULL: someone else's arrest
- * this morning ("my colleague was arrested this morning") is no danger
- * now for the writer, but the page on a friend's arrest.
+ * "arrêté + ce matin", "detenido + hoy") is the writer's danger now,
+ * whoever it names, unless someone else is the one arrested: an
+ * arrest_other word ("colleague", "frère", "hermano") in a clause that
+ * holds the arrest ("my colleague was arrested this morning": the page on
+ * a friend's arrest) and no own arrest (arrest_self, arrest_held) beside
+ * it ("my colleague and I were arrested"). "got arrested today, what do i
+ * do with my phone" names nobody: danger. A release said (arrest_freed())
+ * makes it over. Its rule, or NULL.
  */
 static const struct rule *
-arrest_today(const struct intent *in, const char *w)
+arrest_today(const struct intent *in, const char *text, const char *w,
+    char *const *clause, size_t n)
 {
-	if (rule_match(in, L_ARREST, w) == NULL &&
-	    rule_match(in, L_HELD, w) == NULL)
+	const struct rule *r = rule_match(in, L_TODAY, w);
+
+	if (r == NULL)
 		return NULL;
-	return rule_match(in, L_TODAY, w);
+	if (rule_match(in, L_ARREST, w) != NULL ||
+	    rule_match(in, L_HELD, w) != NULL)
+		return r;
+	if (arrest_freed(in, text, clause, n))
+		return NULL;
+	for (size_t c = 0; c < n; c++)
+		if (strstr(clause[c], r->parts[0]) != NULL &&
+		    rule_match(in, L_TODAY_OTHER, clause[c]) != NULL)
+			return NULL;
+	return r;
 }
 
 static size_t	subject_words(const char *);
@@ -727,7 +747,7 @@ static int
 desk_only(const struct intent *in, char *w)
 {
 	static const enum list all[] = { L_DESK_DIFFERS, L_DESK_UNVERIFIED,
-	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_ALSO };
+	    L_DESK_REAL, L_DESK_WHO, L_DESK_KEY, L_DESK_MINE, L_DESK_ALSO };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		blank_all(in, all[i], w, NULL);
@@ -853,7 +873,7 @@ danger_found(const struct intent *in, const char *text, int later)
 	if (scene != NULL && ordinary_place(in, clause, nclause))
 		scene = NULL;
 	done = done_match(in, clause, nclause, later ? QUAL_LATER : 0);
-	if ((today = arrest_today(in, w)) != NULL &&
+	if ((today = arrest_today(in, text, w, clause, nclause)) != NULL &&
 	    near_cancelled(in, today, clause, nclause, quals))
 		today = NULL;
 	if (rule_match(in, L_NOW, w) != NULL) {
@@ -1413,27 +1433,39 @@ intent_digital(const struct intent *in, const char *text)
 }
 
 int
-intent_desk_check(const struct intent *in, const char *text)
+intent_desk_check(const struct intent *in, const char *text,
+    const char **why)
 {
+	const char *rule = NULL;
 	char *w;
-	int yes;
 
 	if (in == NULL || text == NULL)
 		return 0;
 	w = words_of(text);
 	/* Is it really the desk, does its key differ from the one it
-	 * published, or does the app say it is not checked yet? */
-	yes = (rule_match(in, L_DESK_REAL, w) != NULL &&
-	    rule_match(in, L_DESK_WHO, w) != NULL) ||
-	    (rule_match(in, L_DESK_KEY, w) != NULL &&
-	    rule_match(in, L_DESK_DIFFERS, w) != NULL) ||
-	    rule_match(in, L_DESK_UNVERIFIED, w) != NULL;
+	 * published (a desk_mine word: "your", "the website": "the security
+	 * code is different" is a contact's key), or does the app say it is
+	 * not checked yet? Not when someone else claims to be it
+	 * (desk_someone: "someone says they are you"): the guide's page. */
+	if (rule_match(in, L_DESK_SOMEONE, w) != NULL)
+		rule = NULL;
+	else if (rule_match(in, L_DESK_REAL, w) != NULL &&
+	    rule_match(in, L_DESK_WHO, w) != NULL)
+		rule = "desk_real + desk_who";
+	else if (rule_match(in, L_DESK_KEY, w) != NULL &&
+	    rule_match(in, L_DESK_MINE, w) != NULL &&
+	    rule_match(in, L_DESK_DIFFERS, w) != NULL)
+		rule = "desk_key + desk_mine + desk_differs";
+	else if (rule_match(in, L_DESK_UNVERIFIED, w) != NULL)
+		rule = "desk_unverified";
 	/* Nothing else: "can i trust signal", "my friend's fingerprint is
 	 * different" are about someone else. */
-	if (yes)
-		yes = desk_only(in, w);
+	if (rule != NULL && !desk_only(in, w))
+		rule = NULL;
 	free(w);
-	return yes;
+	if (rule != NULL && why != NULL)
+		*why = rule;
+	return rule != NULL;
 }
 
 char *

@@ -40,9 +40,10 @@
  *   detuvieron"), past with an arrest_over time in its clause (not after
  *   arrest_since, nor with an arrest_present mark) or an arrest_freed
  *   release in a clause with no arrest_unsure word, not asked;
- *   arrest_held (being held now) is danger, and so is an own arrest
- *   earlier today (arrest_today: "arrested + this morning"); someone
- *   else's arrest this morning is none for the writer.
+ *   arrest_held (being held now) is danger, and so is an arrest earlier
+ *   today (arrest_today: "arrested + this morning") unless an
+ *   arrest_other word names someone else as the one arrested ("my
+ *   colleague was arrested this morning").
  * - a plea: a greeting or a call for help with no subject yet ("hello, I
  *   need help", "j'ai besoin d'aide"). Entry: plea_words; the message must
  *   be made of nothing else (and filler_words: "please", "por favor").
@@ -176,15 +177,19 @@ char *intent_arrested_rest(const struct intent *i, const char *text,
  * desk_real word: "trust", "really", "fake", "vraiment", "de verdad", with
  * a desk_who one: "you", the bot, the help desk) or says the desk's
  * fingerprint differs from the one it publishes (desk_key: "fingerprint",
- * "empreinte", "huella", with desk_differs: "doesn't match", "ne
- * correspond pas", "no coincide"), or says the app marks it unchecked
- * (desk_unverified: "unverified", "non vérifié": "pidgin says unverified
- * fingerprint"), and nothing else but desk_also words ("how", "sure",
- * "website", "leaflet", "pidgin") and stopwords: "can i trust signal",
- * "my friend's safety number is different" name someone else.
+ * "empreinte", "huella", with a desk_mine word: "your", "the website",
+ * and desk_differs: "doesn't match", "ne correspond pas", "no coincide";
+ * "the security code is different" is a contact's key), or says the app
+ * marks it unchecked (desk_unverified: "unverified", "non vérifié":
+ * "pidgin says unverified fingerprint"), and nothing else but desk_also
+ * words ("how", "sure", "website", "leaflet", "pidgin") and stopwords:
+ * "can i trust signal", "my friend's safety number is different" name
+ * someone else, and so does a desk_someone word ("someone says they are
+ * you"). *why (when not NULL): the lists that matched, for --explain.
  * The one test of a question about checking this desk, whatever the
  * guide (bot.c answers it with the desk's own check). */
-int intent_desk_check(const struct intent *i, const char *text);
+int intent_desk_check(const struct intent *i, const char *text,
+    const char **why);
 /* 1 if text is only a greeting or a plea for help, with no subject. */
 int intent_plea(const struct intent *i, const char *text, const char **lang);
 

@@ -553,6 +553,21 @@ static const struct {
 	{ "they are arresting people at my office right now", 1, 0, 0 },
 	{ "my colleague was arrested this morning and the police are at my "
 	    "door now", 1, 0, 0 },
+	/* s17-fixr2: an arrest today that names nobody else as the one
+	 * arrested stays danger; someone else named beside it is not. */
+	{ "got arrested today, what do i do with my phone", 1, 0, 0 },
+	{ "arrested this morning", 1, 0, 0 },
+	{ "arrested this morning, still at the station", 1, 0, 0 },
+	{ "got arrested today, my brother is worried", 1, 0, 0 },
+	{ "arrêté ce matin, qu'est-ce que je fais de mon téléphone", 1, 0,
+	    0 },
+	{ "detenido hoy, qué hago con mi teléfono", 1, 0, 0 },
+	{ "arrested this morning, released an hour ago", 0, 0, 0 },
+	{ "my husband was arrested this morning and they took his phone "
+	    "with all our chats", 0, 0, 0 },
+	{ "mon mari a été arrêté ce matin", 0, 0, 0 },
+	{ "detuvieron a mi esposo esta mañana", 0, 0, 0 },
+	{ "my colleague and I were arrested this morning", 1, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
@@ -769,6 +784,21 @@ static const struct said desks[] = {
 	{ "pidgin says not private", 0 },
 	{ "my twitter account is not verified", 0 },
 	{ "is this chat verified", 0 },
+	/* s17-fixr2: a contact's key or a code is no desk key (the bot said
+	 * to end the chat); a key counts beside a desk word only; someone
+	 * else claiming to be the desk gets the guide's page. */
+	{ "the security code is different", 0 },
+	{ "el código de seguridad es diferente", 0 },
+	{ "the code is different", 0 },
+	{ "le code est différent", 0 },
+	{ "mi clave no coincide", 0 },
+	{ "is the key different", 0 },
+	{ "someone says they are you, is it really you?", 0 },
+	{ "is the code really yours", 0 },
+	{ "your fingerprint is different from the website", 1 },
+	{ "le fingerprint du bot ne correspond pas à celui de votre site", 1 },
+	{ "the fingerprint doesn't match the leaflet", 1 },
+	{ "my contact's fingerprint doesn't match", 0 },
 };
 
 /* Danger messages, a word that must be gone from what is left to search
@@ -886,7 +916,7 @@ test_cases(const struct intent *in)
 
 		(void)util_snprintf(name, sizeof(name), "desk check %d: %s",
 		    desks[i].yes, desks[i].text);
-		CHECK_INT(desks[i].yes, intent_desk_check(in, desks[i].text),
+		CHECK_INT(desks[i].yes, intent_desk_check(in, desks[i].text, NULL),
 		    name);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(authorities); i++) {
