@@ -627,6 +627,8 @@ struct scratch {
 	uint32_t	*secwho;	/* ...which ask */
 	float		*pageask;	/* the same per page */
 	uint32_t	*pagewho;
+	double		*nbscale;	/* per prior class: prior_scale()
+					   of this query */
 	double		*nblp;		/* per prior class: its log
 					   probability, then probability */
 	float		*pagebest;	/* per page: its best ask's
@@ -2678,6 +2680,7 @@ search_free(struct search *s)
 		free(s->scr->pageask);
 		free(s->scr->pagewho);
 		free(s->scr->nblp);
+		free(s->scr->nbscale);
 		free(s->scr->hits);
 		free(s->scr->pagebest);
 		free(s->scr->pmain);
@@ -3477,6 +3480,7 @@ prior_build(struct search *s)
 		s->nbstart[i + 1] += s->nbstart[i];
 	free(pairs);
 	s->scr->nblp = xcalloc(s->nclass, sizeof(*s->scr->nblp));
+	s->scr->nbscale = xcalloc(s->nclass, sizeof(*s->scr->nbscale));
 }
 
 /* What class c's counts are multiplied by: (mean / its features
@@ -3493,8 +3497,8 @@ static int
 prior_classes(const struct search *s, const struct qwords *q,
     const char *lang)
 {
-	double *lp = s->scr->nblp, top, sum = 0, la = log(NB_ALPHA);
-	double mean = 0;
+	double *lp = s->scr->nblp, *scale = s->scr->nbscale, top, sum = 0,
+	    la = log(NB_ALPHA), mean = 0;
 	uint32_t ids[NB_FEAT_MAX];
 	size_t n, unk, c;
 
@@ -3507,14 +3511,16 @@ prior_classes(const struct search *s, const struct qwords *q,
 	 * against it). */
 	for (c = 0; c < s->nclass; c++)
 		mean += s->nbtot[c] / (double)s->nclass;
-	for (c = 0; c < s->nclass; c++)
-		lp[c] = (double)(n + unk) * (la - log(s->nbtot[c] *
-		    prior_scale(s, c, mean) + NB_ALPHA * s->nbvocab));
+	for (c = 0; c < s->nclass; c++) {
+		scale[c] = prior_scale(s, c, mean);
+		lp[c] = (double)(n + unk) * (la - log(s->nbtot[c] * scale[c] +
+		    NB_ALPHA * s->nbvocab));
+	}
 	for (size_t i = 0; i < n; i++)
 		for (uint32_t k = s->nbstart[ids[i]]; k < s->nbstart[ids[i] +
 		    1]; k++)
 			lp[s->nbcls[k]] += log(s->nbcnt[k] *
-			    prior_scale(s, s->nbcls[k], mean) + NB_ALPHA) - la;
+			    scale[s->nbcls[k]] + NB_ALPHA) - la;
 	top = lp[0];
 	for (c = 1; c < s->nclass; c++)
 		if (lp[c] > top)
