@@ -123,6 +123,12 @@ struct search_hit {
 				   name in another folder: a page a
 				   folder's language lacks, left as it
 				   was) */
+	int	branch;		/* the section's heading opens with a
+				   condition (a branch.if word: "If your
+				   device is still missing"): one
+				   situation's advice on its page */
+	int	intro;		/* the section is its page's first: its
+				   introduction */
 	int	main_missed;	/* the section leaves unmatched the
 				   question's heaviest word, its main
 				   subject (s17-fixdu: hit_subject_missed()
@@ -369,7 +375,10 @@ enum search_outcome search_decide(const struct search_hit *hits, size_t n,
  * part (refused says which of those two refused it); clear when a page
  * without asks gave an answer because its section stands out where the
  * page would be offered (search.c: section_clear()), whatever the bar,
- * the section's coverage or its heading.
+ * the section's coverage or its heading; sectioned when, the page offered
+ * there, its best section is the answer instead (search.c:
+ * section_picked(): a branch heading, or it covers much more of the
+ * question than its page's other best sections).
  */
 struct search_decision {
 	enum search_outcome	 outcome;
@@ -381,6 +390,7 @@ struct search_decision {
 	int			 plain;
 	int			 exact;
 	int			 clear;
+	int			 sectioned;
 	const char		*refused;
 };
 /* The decision on hits (search_decide()'s) with its record filled into

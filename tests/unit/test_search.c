@@ -23,8 +23,8 @@ static char fixdir[1024];
 
 /* The rules of a page without asks (search.c: plain_decide(), the
  * constants page_other, page_section, page_heading, page_clear,
- * page_topic, page_far, page_share, page_carry, page_alone, page_titled
- * and page_rival_share) off (0: the decision
+ * page_topic, page_far, page_share, page_carry, page_alone, page_titled,
+ * page_rival_share, sec_branch, sec_cover and sec_tie) off (0: the decision
  * of every page) or as the daemon has them (-1), so that checks of the
  * rules of every page hold on hand-made hits, which have no page prior. */
 static void
@@ -33,6 +33,7 @@ plain_on(int on)
 	static double other = -1, section = -1, heading = -1, clear = -1;
 	static double topic = -1, far = -1, share = -1, carry = -1;
 	static double alone = -1, titled = -1, rival = -1;
+	static double sbranch = -1, scover = -1, stie = -1;
 
 	if (other < 0) {
 		(void)search_tune_get("page_other", &other);
@@ -46,7 +47,13 @@ plain_on(int on)
 		(void)search_tune_get("page_alone", &alone);
 		(void)search_tune_get("page_titled", &titled);
 		(void)search_tune_get("page_rival_share", &rival);
+		(void)search_tune_get("sec_branch", &sbranch);
+		(void)search_tune_get("sec_cover", &scover);
+		(void)search_tune_get("sec_tie", &stie);
 	}
+	(void)search_tune_set("sec_branch", on == 0 ? 0 : sbranch);
+	(void)search_tune_set("sec_cover", on == 0 ? 0 : scover);
+	(void)search_tune_set("sec_tie", on == 0 ? 0 : stie);
 	(void)search_tune_set("page_alone", on == 0 ? 0 : alone);
 	(void)search_tune_set("page_titled", on == 0 ? 0 : titled);
 	(void)search_tune_set("page_rival_share", on == 0 ? 0 : rival);
@@ -1846,6 +1853,89 @@ check_clear(const struct search_hit *h, size_t n, double m,
 }
 
 /*
+ * Where a page without asks would be offered ("which part?"), its best
+ * section is the answer when it stands out among the page's parts
+ * (search.c: section_picked(); s18-ddec): its heading opens with a
+ * condition (search_hit.branch: "If your device is still missing"), not
+ * the page's introduction, not tied with another part; or, sec_cover on,
+ * it covers that much more of the question than the page's other parts
+ * among the three best. And an answer whose page's next part (not its
+ * introduction) scores sec_tie of it or more and covers as much of the
+ * question is the page instead (section_tied()).
+ */
+static void
+test_decide_sectioned(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	struct search_decision d;
+	double m, cover;
+	size_t n;
+
+	s = plain_search(g, &m);
+	(void)search_tune_get("sec_cover", &cover);
+
+	n = search_query(s, "police phone", "en", h, 3);
+	CHECK(n == 3 && h[1].page == h[0].page && !h[0].branch &&
+	    search_decide(h, n, m) == SEARCH_PAGE,
+	    "police phone: two sections of the phone page nearly tie: the "
+	    "page");
+	h[0].branch = 1;
+	h[0].intro = 0;
+	h[1].coverage = h[0].coverage / 2;
+	CHECK(search_decide_why(h, n, m, &d) == SEARCH_ANSWER && d.plain &&
+	    d.sectioned && d.refused == NULL, "...its best section a branch "
+	    "(\"If ...\"), not tied: that part, an answer");
+	(void)search_tune_set("sec_branch", 0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...sec_branch off: the page");
+	(void)search_tune_set("sec_branch", 1);
+	h[0].intro = 1;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...the page's introduction: the page");
+	h[0].intro = 0;
+	h[1].intro = 0;
+	h[1].coverage = h[0].coverage;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...the next part as high and covering as much: the page");
+	h[1].intro = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...unless that part is the page's introduction: an answer");
+	h[0].branch = 0;
+	h[1].intro = 0;
+	h[1].coverage = h[0].coverage / 2;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...no branch, sec_cover off: the page");
+	(void)search_tune_set("sec_cover", 0.21);
+	CHECK(h[0].coverage >= 0.42 && search_decide_why(h, n, m, &d) ==
+	    SEARCH_ANSWER && d.sectioned, "...sec_cover on, it covers twice "
+	    "what the next part does: an answer");
+	(void)search_tune_set("sec_cover", cover);
+
+	n = search_query(s, "the police kept my phone", "en", h, 3);
+	CHECK(n == 3 && search_decide(h, n, m) == SEARCH_ANSWER,
+	    "the police kept my phone: an answer");
+	h[1].page = h[0].page;
+	h[1].copy = h[1].intro = h[1].translation = h[1].twin = 0;
+	h[1].score = 0.8 * h[0].score;
+	h[1].coverage = h[0].coverage;
+	CHECK(search_decide_why(h, n, m, &d) == SEARCH_PAGE &&
+	    d.refused != NULL && strstr(d.refused, "another part of its "
+	    "page") != NULL, "...another part of its page at 0.8 of it, "
+	    "covering as much: the page, and --explain says why");
+	h[1].coverage = h[0].coverage * 0.9;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...covering less of the question: an answer");
+	h[1].coverage = h[0].coverage;
+	h[1].intro = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...that part the page's introduction: an answer");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * A page without asks (search.c: plain_decide()): an answer only when
  * its section clearly beats the page's other sections (page_section; and
  * page_heading when the three best hits are on its page) and its page
@@ -2062,6 +2152,7 @@ test_decide_off_topic(void)
 	}
 	h[1].page = h[0].page;
 	h[1].copy = 0;
+	h[1].coverage = h[0].coverage / 2;	/* no tie (sec_tie) */
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
 	    "...a second hit on its page: an answer still");
 	search_free(s);
@@ -5323,6 +5414,7 @@ main(void)
 	test_max_independent();
 	test_prior_norm();
 	test_decide_plain();
+	test_decide_sectioned();
 	test_decide_off_topic();
 	test_decide_commit();
 	test_decide_alone();
