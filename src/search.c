@@ -6364,14 +6364,18 @@ section_picked(const struct search_hit *hits, size_t n)
  * PAGE_OTHER of it; else choices, or the page when that other page is
  * only its page held twice in one language, search_hit.twin: the page is
  * not in doubt, the section is; s16-dconf) and so is its section
- * (section_unclear(); else the page). A section that stands out on a
- * page that fits (section_clear()) is an answer whatever r or
- * section_unclear() say (*clear set), but for the unknown-words tests
- * (hit_unknown(): a subject the guide lacks, which a clear section does
- * not answer; s16-unc), whose reason (hit_unknown_why()) is then the one
- * given.
- * The page ("which part?") when it fits (page_fits()) and the answer is
- * refused or its section is not clear; else choices, or nothing close.
+ * (section_unclear(); else the page), and it does not tie with another
+ * part of its page (section_tied(); else the page). A section that
+ * stands out on a page that fits (section_clear()) is an answer whatever
+ * r or section_unclear() say (*clear set), but for the unknown-words
+ * tests (hit_unknown(): a subject the guide lacks, which a clear section
+ * does not answer; s16-unc), whose reason (hit_unknown_why()) is then the
+ * one given.
+ * The page ("which part?") when it fits (page_plain_fits()) and the
+ * answer is refused or its section is not clear, unless its best section
+ * stands out among the page's parts (section_picked(): a branch heading,
+ * "If your device is still missing"): then that part is the answer
+ * (*sectioned set; s18-ddec). Else choices, or nothing close.
  * A page that carries none of the question's topics (page_off_topic())
  * is never offered, nor its section an answer without a second hit on
  * it (s12-dunc).

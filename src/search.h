@@ -283,7 +283,15 @@ double search_min_score(const struct search *s);
  * topics; and one two best hits agree on, under the bar, not when
  * another page among them has 0.1 more of its sections carrying a topic
  * of the question (search.c: page_cover(), page_plausible(), page_weak();
- * docs/design.md "The page when the search has no other").
+ * docs/design.md "The page when the search has no other"). Where that
+ * page would be offered, its best section is the answer instead when its
+ * heading opens with a condition ("If your device is still missing"),
+ * unless it is the page's introduction, in another language than the
+ * question's, or tied: the page's next part (not its introduction)
+ * among the three best scoring 0.78 of it and covering as much of the
+ * question, a tie that also makes an answer the page (search.c:
+ * section_picked(), section_tied(); docs/design.md "The section that
+ * stands out").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.
