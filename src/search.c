@@ -64,7 +64,7 @@ static struct {
 	double	page_far, page_share, page_carry;
 	double	w_links;
 	double	page_alone, page_titled, page_rival_share;
-	double	sec_branch, sec_cover, sec_tie;
+	double	sec_branch, sec_cover, sec_tie, sec_pair;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
@@ -302,6 +302,8 @@ static struct {
 				   scores this share of it or more and
 				   covers as much of the question is the
 				   page instead (section_tied(); 0: never) */
+	.sec_pair = 1,		/* 1: the other side of its branch pair is
+				   no tie (section_next()) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -379,6 +381,7 @@ static struct {
 #define SEC_BRANCH	(rank_params.sec_branch)
 #define SEC_COVER	(rank_params.sec_cover)
 #define SEC_TIE		(rank_params.sec_tie)
+#define SEC_PAIR	(rank_params.sec_pair)
 #define PRIOR_HITS	10	/* hits the prior and the rules that reorder
 				   hits rank, however few or many the caller
 				   asks for (query_run()) */
@@ -5520,6 +5523,8 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 		    0;
 		hits[k].intro = hits[k].section ==
 		    guide_page_first_section(s->g, hits[k].page);
+		hits[k].pair = k > 0 &&
+		    s->pair[hits[0].section] == hits[k].section;
 	}
 	hits_topics(s, q, lang, qli, hits, nhits);
 	if (s->lx == NULL || li < 0)
@@ -6293,16 +6298,19 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
 
 /*
  * The best other section of the best hit's page among the
- * SEARCH_AGREE_HITS best, not a copy of it nor its page's introduction
- * (search_hit.intro: what the page is about, not a part of it): its
- * index, or 0 when there is none.
+ * SEARCH_AGREE_HITS best, not a copy of it, nor its page's introduction
+ * (search_hit.intro: what the page is about, not a part of it), nor,
+ * SEC_PAIR on, the other side of its branch pair (search_hit.pair: the
+ * two headings share every word but the condition's, so they match the
+ * same of the question, and the question's words chose between them,
+ * hits_branch()): its index, or 0 when there is none.
  */
 static size_t
 section_next(const struct search_hit *hits, size_t n)
 {
 	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page == hits[0].page && !hits[k].copy &&
-		    !hits[k].intro)
+		    !hits[k].intro && !(SEC_PAIR > 0 && hits[k].pair))
 			return k;
 	return 0;
 }
@@ -6886,6 +6894,7 @@ static const struct {
 	{ "sec_branch", &rank_params.sec_branch, NULL },
 	{ "sec_cover", &rank_params.sec_cover, NULL },
 	{ "sec_tie", &rank_params.sec_tie, NULL },
+	{ "sec_pair", &rank_params.sec_pair, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

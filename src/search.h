@@ -129,6 +129,12 @@ struct search_hit {
 				   situation's advice on its page */
 	int	intro;		/* the section is its page's first: its
 				   introduction */
+	int	pair;		/* the section is the other side of the
+				   best hit's branch pair ("If you no
+				   longer have access" to "If you still
+				   have access"): the question's words
+				   chose between the two (search.c:
+				   hits_branch()) */
 	int	main_missed;	/* the section leaves unmatched the
 				   question's heaviest word, its main
 				   subject (s17-fixdu: hit_subject_missed()
@@ -287,9 +293,9 @@ double search_min_score(const struct search *s);
  * page would be offered, its best section is the answer instead when its
  * heading opens with a condition ("If your device is still missing"),
  * unless it is the page's introduction, in another language than the
- * question's, or tied: the page's next part (not its introduction)
- * among the three best scoring 0.78 of it and covering as much of the
- * question, a tie that also makes an answer the page (search.c:
+ * question's, or tied: the page's next part (not its introduction, nor
+ * the other side of its branch pair) among the three best scoring 0.78
+ * of it and covering as much of the question, a tie that also makes an answer the page (search.c:
  * section_picked(), section_tied(); docs/design.md "The section that
  * stands out").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a

@@ -1860,8 +1860,9 @@ check_clear(const struct search_hit *h, size_t n, double m,
  * the page's introduction, not tied with another part; or, sec_cover on,
  * it covers that much more of the question than the page's other parts
  * among the three best. And an answer whose page's next part (not its
- * introduction) scores sec_tie of it or more and covers as much of the
- * question is the page instead (section_tied()).
+ * introduction, nor the other side of its branch pair) scores sec_tie of
+ * it or more and covers as much of the question is the page instead
+ * (section_tied()).
  */
 static void
 test_decide_sectioned(void)
@@ -1902,6 +1903,12 @@ test_decide_sectioned(void)
 	h[1].intro = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
 	    "...unless that part is the page's introduction: an answer");
+	h[1].intro = 0;
+	h[1].pair = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...or the other side of its branch pair (the question chose "
+	    "between them): an answer");
+	h[1].pair = 0;
 	h[0].branch = 0;
 	h[1].intro = 0;
 	h[1].coverage = h[0].coverage / 2;
