@@ -295,9 +295,9 @@ double search_min_score(const struct search *s);
  * unless it is the page's introduction, in another language than the
  * question's, or tied: the page's next part (not its introduction, nor
  * the other side of its branch pair) among the three best scoring 0.78
- * of it and covering as much of the question, a tie that also makes an answer the page (search.c:
- * section_picked(), section_tied(); docs/design.md "The section that
- * stands out").
+ * of it and covering as much of the question, a tie that also makes an
+ * answer the page (search.c: section_picked(), section_tied();
+ * docs/design.md "The section that stands out").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.
