@@ -64,7 +64,7 @@ static struct {
 	double	page_far, page_share, page_carry;
 	double	w_links;
 	double	page_alone, page_titled, page_rival_share;
-	double	sec_branch, sec_cover, sec_tie, sec_pair;
+	double	sec_branch, sec_cover, sec_tie, sec_pair, sec_heading;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
@@ -295,15 +295,18 @@ static struct {
 	.sec_branch = 1,	/* 1: its heading opens with a condition
 				   ("If your device is still missing": one
 				   situation's advice; 0: never)... */
-	.sec_cover = 0,	/* ...or it covers this much more of the
+	.sec_cover = 0,		/* ...or it covers this much more of the
 				   question than any other section of its
-				   page among the three best (0: never) */
+				   page among the three best (0: never;
+				   0.21 measured, design.md)... */
 	.sec_tie = 0.78,	/* and an answer whose page's next part
 				   scores this share of it or more and
 				   covers as much of the question is the
 				   page instead (section_tied(); 0: never) */
 	.sec_pair = 1,		/* 1: the other side of its branch pair is
 				   no tie (section_next()) */
+	.sec_heading = 0.1,	/* ...and its own heading matches this
+				   share of the question */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -382,6 +385,7 @@ static struct {
 #define SEC_COVER	(rank_params.sec_cover)
 #define SEC_TIE		(rank_params.sec_tie)
 #define SEC_PAIR	(rank_params.sec_pair)
+#define SEC_HEADING	(rank_params.sec_heading)
 #define PRIOR_HITS	10	/* hits the prior and the rules that reorder
 				   hits rank, however few or many the caller
 				   asks for (query_run()) */
@@ -6337,15 +6341,16 @@ section_tied(const struct search_hit *hits, size_t n)
  * fallback language), not tied with another (section_tied()), and its
  * heading opens with a condition (search_hit.branch, SEC_BRANCH: "If your
  * device is still missing", the advice for one situation of the page,
- * which the search put before the page's other parts); or it covers
- * SEC_COVER more of the question than any other section of its
- * page among the SEARCH_AGREE_HITS best (than nothing, when none is
- * there). Then that part is the answer, the page's other parts listed
- * after it as for any answer (docs/design.md, "The section that stands
- * out").
+ * which the search put before the page's other parts); or, SEC_COVER on
+ * (0: off), its heading names SEC_HEADING of the question and it covers
+ * SEC_COVER more of the question than any other section of its page
+ * among the SEARCH_AGREE_HITS best (than nothing, when none is there:
+ * "Anti-virus" to "antivirus gratuit lequel"). Then that part is the
+ * answer, the page's other parts listed after it as for any answer
+ * (docs/design.md, "The section that stands out").
  */
 static int
-section_picked(const struct search_hit *hits, size_t n)
+section_picked(const struct search_hit *hits, size_t n, int unknown)
 {
 	const struct search_hit *h = &hits[0];
 	double other = 0;
@@ -6354,7 +6359,7 @@ section_picked(const struct search_hit *hits, size_t n)
 		return 0;
 	if (SEC_BRANCH > 0 && h->branch)
 		return 1;
-	if (SEC_COVER <= 0)
+	if (SEC_COVER <= 0 || h->heading < SEC_HEADING || unknown)
 		return 0;
 	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page == h->page && !hits[k].copy &&
@@ -6382,8 +6387,9 @@ section_picked(const struct search_hit *hits, size_t n)
  * The page ("which part?") when it fits (page_plain_fits()) and the
  * answer is refused or its section is not clear, unless its best section
  * stands out among the page's parts (section_picked(): a branch heading,
- * "If your device is still missing"): then that part is the answer
- * (*sectioned set; s18-ddec). Else choices, or nothing close.
+ * "If your device is still missing", or, SEC_COVER on, a heading that
+ * names the question and a clear coverage lead): then that part is the
+ * answer (*sectioned set; s18-ddec). Else choices, or nothing close.
  * A page that carries none of the question's topics (page_off_topic())
  * is never offered, nor its section an answer without a second hit on
  * it (s12-dunc).
@@ -6432,7 +6438,7 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 	if (page && page_plain_fits(hits, n, bar)) {
 		/* The page fits and its best section stands out: that part
 		 * (s18-ddec). */
-		if (section_picked(hits, n)) {
+		if (section_picked(hits, n, u != NULL)) {
 			*sectioned = 1;
 			r = NULL;
 		}
@@ -6895,6 +6901,7 @@ static const struct {
 	{ "sec_cover", &rank_params.sec_cover, NULL },
 	{ "sec_tie", &rank_params.sec_tie, NULL },
 	{ "sec_pair", &rank_params.sec_pair, NULL },
+	{ "sec_heading", &rank_params.sec_heading, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

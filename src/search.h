@@ -291,13 +291,15 @@ double search_min_score(const struct search *s);
  * of the question (search.c: page_cover(), page_plausible(), page_weak();
  * docs/design.md "The page when the search has no other"). Where that
  * page would be offered, its best section is the answer instead when its
- * heading opens with a condition ("If your device is still missing"),
- * unless it is the page's introduction, in another language than the
- * question's, or tied: the page's next part (not its introduction, nor
- * the other side of its branch pair) among the three best scoring 0.78
- * of it and covering as much of the question, a tie that also makes an
- * answer the page (search.c: section_picked(), section_tied();
- * docs/design.md "The section that stands out").
+ * heading opens with a condition ("If your device is still missing")
+ * (search.c's sec_cover, off, would add a heading that names the
+ * question and a clear coverage lead), unless it is the page's
+ * introduction, in another language than the question's, or tied: the
+ * page's next part (not its introduction, nor the other side of its
+ * branch pair) among the three best scoring 0.78 of it and covering as
+ * much of the question, a tie that also makes an answer the page
+ * (search.c: section_picked(), section_tied(); docs/design.md "The
+ * section that stands out").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.

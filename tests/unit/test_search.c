@@ -1824,15 +1824,19 @@ check_plain(const struct search_hit *h, size_t n, double m, int want,
 }
 
 /* page_clear (search.c: section_clear()) off (0) or as the daemon has
- * it (-1). */
+ * it (-1); and with it sec_cover (section_picked()'s coverage lead, the
+ * other rule by which a section stands out on its page: s18-ddec). */
 static void
 clear_on(int on)
 {
-	static double clear = -1;
+	static double clear = -1, cover = -1;
 
-	if (clear < 0)
+	if (clear < 0) {
 		(void)search_tune_get("page_clear", &clear);
+		(void)search_tune_get("sec_cover", &cover);
+	}
 	(void)search_tune_set("page_clear", on == 0 ? 0 : clear);
+	(void)search_tune_set("sec_cover", on == 0 ? 0 : cover);
 }
 
 /* Hits that the rules of a page without asks make the page with
@@ -1858,11 +1862,11 @@ check_clear(const struct search_hit *h, size_t n, double m,
  * (search.c: section_picked(); s18-ddec): its heading opens with a
  * condition (search_hit.branch: "If your device is still missing"), not
  * the page's introduction, not tied with another part; or, sec_cover on,
- * it covers that much more of the question than the page's other parts
- * among the three best. And an answer whose page's next part (not its
- * introduction, nor the other side of its branch pair) scores sec_tie of
- * it or more and covers as much of the question is the page instead
- * (section_tied()).
+ * its heading names sec_heading of the question and it covers sec_cover
+ * more of it than the page's other parts among the three best. And an
+ * answer whose page's next part (not its introduction, nor the other
+ * side of its branch pair) scores sec_tie of it or more and covers as
+ * much of the question is the page instead (section_tied()).
  */
 static void
 test_decide_sectioned(void)
@@ -1875,7 +1879,9 @@ test_decide_sectioned(void)
 	size_t n;
 
 	s = plain_search(g, &m);
+	/* The branch and the tie first, the coverage lead off. */
 	(void)search_tune_get("sec_cover", &cover);
+	(void)search_tune_set("sec_cover", 0);
 
 	n = search_query(s, "police phone", "en", h, 3);
 	CHECK(n == 3 && h[1].page == h[0].page && !h[0].branch &&
@@ -1912,12 +1918,18 @@ test_decide_sectioned(void)
 	h[0].branch = 0;
 	h[1].intro = 0;
 	h[1].coverage = h[0].coverage / 2;
-	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
-	    "...no branch, sec_cover off: the page");
 	(void)search_tune_set("sec_cover", 0.21);
+	h[0].heading = 0;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...no branch, sec_cover 0.21, a heading that names nothing of "
+	    "the question: the page");
+	h[0].heading = 0.1;
 	CHECK(h[0].coverage >= 0.42 && search_decide_why(h, n, m, &d) ==
-	    SEARCH_ANSWER && d.sectioned, "...sec_cover on, it covers twice "
-	    "what the next part does: an answer");
+	    SEARCH_ANSWER && d.sectioned, "...its heading naming 0.1 of the "
+	    "question, it covers twice what the next part does: an answer");
+	(void)search_tune_set("sec_cover", 0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...sec_cover off: the page");
 	(void)search_tune_set("sec_cover", cover);
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
@@ -1960,10 +1972,15 @@ test_decide_plain(void)
 	struct search *s;
 	struct search_hit h[3];
 	const char *head;
-	double m;
+	double m, cover;
 	size_t n;
 
 	s = plain_search(g, &m);
+	/* Where a check below holds the rules before section_picked()'s
+	 * coverage lead (sec_cover), which this small guide's sections,
+	 * each covering much more than the next, meet, it is off there:
+	 * test_decide_sectioned() checks it. */
+	(void)search_tune_get("sec_cover", &cover);
 
 	n = search_query(s, "police phone", "en", h, 3);
 	CHECK(n == 3 && h[0].page_p < 0 && h[1].page == h[0].page &&
@@ -1992,8 +2009,10 @@ test_decide_plain(void)
 	 * untranslated): it does not put the page in doubt, only the
 	 * section: the page, not choices (s16-dconf). */
 	h[1].twin = 1;
+	(void)search_tune_set("sec_cover", 0);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...the other page "
-	    "its twin: the page, which part?");
+	    "its twin: the page, which part? (sec_cover off)");
+	(void)search_tune_set("sec_cover", cover);
 	h[1].twin = 0;
 
 	n = search_query(s, "phone trust", "en", h, 3);
@@ -2026,8 +2045,10 @@ test_decide_plain(void)
 	check_clear(h, n, h[0].score * 1.5, "...under a bar it does not "
 	    "reach, the same: an answer, not the page");
 	h[1].score = h[0].score * 0.7;
+	(void)search_tune_set("sec_cover", 0);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...the page's next "
-	    "section at 0.7 of it: the page (its heading names little)");
+	    "section at 0.7 of it: the page (its heading names little; "
+	    "sec_cover off)");
 	h[1].score = h[0].score * 0.5;
 	h[2].page = h[0].page + 1;
 	h[2].score = h[0].score * 0.95;
@@ -2038,6 +2059,7 @@ test_decide_plain(void)
 		    SEARCH_PAGE && !d.clear, "...another page at 0.95 of it, "
 		    "under the bar: not clear, the page as before");
 	}
+	(void)search_tune_set("sec_cover", cover);
 	/* The same clear section, but the question's words unknown to the
 	 * guide say it lacks the subject (hit_unknown(): a short question,
 	 * a quarter unknown, a third of its words unmatched): the page, no
@@ -2229,10 +2251,15 @@ test_decide_commit(void)
 	struct search *s;
 	struct search_hit h[3];
 	char why[512] = "";
-	double m, bar;
+	double m, bar, cover;
 	size_t n;
 
 	s = plain_search(g, &m);
+	/* The page offers below, not section_picked()'s coverage lead
+	 * (sec_cover: this small guide's sections cover much of their
+	 * questions, with no other part of the page among the hits). */
+	(void)search_tune_get("sec_cover", &cover);
+	(void)search_tune_set("sec_cover", 0);
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
 	CHECK(n == 3 && h[0].page_p < 0, "the police kept my phone: hits, "
@@ -2283,6 +2310,7 @@ test_decide_commit(void)
 	hit_topics(h, 2, 3, 0.5, &bar);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
 	    "...carrying both: the page");
+	(void)search_tune_set("sec_cover", cover);
 	search_free(s);
 	guide_free(g);
 }
