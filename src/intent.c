@@ -548,11 +548,25 @@ played(const struct intent *in, const struct rule *r, const char *w)
 }
 
 /*
+ * Does clause c open with act r and the clause before it name a doer
+ * (danger_who): the doer said once for two acts ("mon mari me surveille
+ * et me menace", "mi pareja me revisa el cel y me amenaza")?
+ */
+static int
+elided_doer(const struct intent *in, const struct rule *r,
+    char *const *v, size_t c)
+{
+	return c > 0 && strncmp(v[c], r->parts[0], strlen(r->parts[0])) == 0 &&
+	    rule_match(in, L_WHO, v[c - 1]) != NULL;
+}
+
+/*
  * Something done to the writer that is danger when someone does it or it
  * goes on (danger_done: "me sigue", "beats me", "il me suit"): with a
- * doer (danger_who: a man, a car, my husband, mi pareja) or a mark that
- * it is still going on (danger_still: since, every night, desde hace
- * dias) in the same clause, unless a game follows it (played()). The
+ * doer (danger_who: a man, a car, my husband, mi pareja; or in the clause
+ * before, elided_doer()) or a mark that it is still going on
+ * (danger_still: since, every night, desde hace dias) in the same
+ * clause, unless a game follows it (played()). The
  * first such rule of the clauses not qualified away by the lists of
  * quals (near_cancelled(); none when 0), as danger words are ("someone
  * follows me everywhere on instagram"); or
@@ -578,6 +592,7 @@ done_match(const struct intent *in, char *const *clause, size_t n,
 		for (size_t c = 0; c < n && found == NULL; c++)
 			if (rule_in(r, v[c]) && !played(in, r, v[c]) &&
 			    (rule_match(in, L_WHO, v[c]) != NULL ||
+			    elided_doer(in, r, v, c) ||
 			    rule_match(in, L_STILL, v[c]) != NULL) &&
 			    (!quals || !near_cancelled(in, r, v, n, quals)))
 				found = r;
