@@ -601,6 +601,17 @@ static const struct {
 	{ "estan registrando mi cuenta sin permiso", 0, 0, 0 },
 	{ "la puerta de enlace de mi router no funciona", 0, 0, 0 },
 	{ "comment forcer la mise à jour de whatsapp", 0, 0, 0 },
+	{ "my son disappeared from the family group chat", 0, 0, 0 },
+	{ "il a disparu du groupe", 0, 0, 0 },
+	{ "mi novia no aparece en mis contactos", 0, 0, 0 },
+	{ "la policía afuera del estadio", 0, 0, 0 },
+	{ "des gens attendent devant le bureau de poste", 0, 0, 0 },
+	{ "mi jefe me amenaza con despedirme", 0, 0, 0 },
+	/* Now, the same in each language. */
+	{ "des policiers attendent devant le bureau", 1, 0, 0 },
+	{ "hay policías afuera de la oficina", 1, 0, 0 },
+	{ "quelqu'un essaie d'entrer chez moi", 1, 0, 0 },
+	{ "me están persiguiendo", 1, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
