@@ -143,6 +143,7 @@ struct person {
 					   helper got the emergency line */
 	int		 unverified_told; /* HUMAN said the session is not
 					   verified (until it changes) */
+	int		 spoken_told;	/* lang_spoken was said (once) */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -4235,15 +4236,18 @@ question_lang(struct turn *t, const char *text, const char *folded)
  * Is text written in a language the desk does not speak (lang_guess()
  * tells one with no phrases or pages: "estou sendo seguida", "hesabim
  * hacklendi")? Then which languages it speaks, and HUMAN (lang_spoken),
- * in the language lang_near() gives or the person's.
+ * in the language lang_near() gives or the person's; once a
+ * conversation.
  */
 static void
 say_foreign(struct turn *t, const char *text)
 {
 	const char *d = lang_guess(text);
 
-	if (d != NULL && !lang_known(t->b, d))
-		say_key(t, "lang_spoken");
+	if (t->who->spoken_told || d == NULL || lang_known(t->b, d))
+		return;
+	t->who->spoken_told = 1;
+	say_key(t, "lang_spoken");
 }
 
 /*
