@@ -147,6 +147,7 @@ struct person {
 					   helper got the emergency line */
 	int		 unverified_told; /* HUMAN said the session is not
 					   verified (until it changes) */
+	int		 spoken_told;	/* lang_spoken was said (once) */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -4323,7 +4324,27 @@ question_lang(struct turn *t, const char *text, const char *folded)
 	    count_words(folded) < BOT_REDETECT_WORDS)
 		return NULL;
 	d = lang_guess(text);
+	if (d != NULL && !lang_known(t->b, d))
+		d = lang_near(d);
 	return d != NULL && lang_known(t->b, d) ? d : NULL;
+}
+
+/*
+ * Is text written in a language the desk does not speak (lang_guess()
+ * tells one with no phrases or pages: "estou sendo seguida", "hesabim
+ * hacklendi")? Then which languages it speaks, and HUMAN (lang_spoken),
+ * in the language lang_near() gives or the person's; once a
+ * conversation.
+ */
+static void
+say_foreign(struct turn *t, const char *text)
+{
+	const char *d = lang_guess(text);
+
+	if (t->who->spoken_told || d == NULL || lang_known(t->b, d))
+		return;
+	t->who->spoken_told = 1;
+	say_key(t, "lang_spoken");
 }
 
 /*
@@ -4859,6 +4880,7 @@ person_text(struct turn *t, const char *text)
 		danger_mark(t, text, DANGER_LATER, &marked);
 		say_phrase_line(t, b->esc != NULL ? "danger_later" :
 		    "danger_later_offline");
+		say_foreign(t, text);
 		danger_later_answer(t, text, question_lang(t, text, folded));
 		emit_notes(t, &marked);
 		esc_notes_release(&marked);
@@ -4871,6 +4893,7 @@ person_text(struct turn *t, const char *text)
 		follow_lang(t, hl);
 		if (say_danger(t, DANGER_NOW, "danger_now",
 		    "danger_now_offline", text)) {
+			say_foreign(t, text);
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
 			    text, folded) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
@@ -4980,6 +5003,7 @@ person_text(struct turn *t, const char *text)
 		}
 		goto done;
 	}
+	say_foreign(t, text);
 	if (intent_arrested(b->intent, text, NULL)) {
 		danger_past_arrest(t, text, hl != NULL ? hl : w->lang);
 		goto done;

@@ -19,7 +19,9 @@
  *   (intent_danger_authority()); danger_ordinary ("my neighbour",
  *   "parked wrong") in the clause of a place makes it none ("my
  *   neighbour is at my door"). A message of plea words only (a single
- *   cry, "au secours", "SOS") is a plea, not danger.
+ *   cry, "au secours", "SOS") is a plea, not danger. danger_words_other
+ *   holds danger words of languages the desk does not speak ("estou
+ *   sendo seguida" in es.txt): they are the file language's.
  * - self-harm: the person may hurt or kill themselves ("I want to kill
  *   myself", "quiero morir"). Entries: self_harm_words, and self_harm_not
  *   (negations that hold a self-harm phrase, "I don't want to die"), whose
