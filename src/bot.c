@@ -40,6 +40,10 @@
 					   (VOICE.md), max_reply_chars the
 					   most */
 #define BOT_LANG_MAX		8
+#define ALSO_LEAD		0.6	/* side_own(): the prior's lead of a
+					   second subject's page */
+#define ALSO_SHARE		0.7	/* side_own(): the answered page's
+					   share of its best score, under */
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
@@ -2225,27 +2229,59 @@ next_joiner(const char *f, const char *qlang, size_t *at, size_t *end)
 }
 
 /*
- * A message of two subjects (s17-fixm): "my whatsapp was hacked and
- * someone is pretending to be me on facebook". It is split at a joiner
- * (next_joiner()); the first split whose two sides, each searched alone
- * in qlang, are strong (part_strong()) on two pages that the whole
- * message's hits (all, nall: in the reader's language) also reach
- * decides. With sec, the section the whole message answers, the side on
- * sec's page is that answer: pair[0] gets its best hit, pair[1] the
- * other side's. Without (GUIDE_NONE: the whole message has no answer),
- * pair gets the two sides' best hits, first side first. Returns 1 when
- * the message carries two subjects so, else 0.
+ * Is side h (n hits, searched alone) a subject of its own beside the
+ * section sec of page page that answers the whole message (GUIDE_NONE:
+ * none)? It names a topic concept (search_hit.topics: a side without one
+ * is a detail, "and now I can't get in"); the page prior, where its best
+ * page has asks, is sure of that page (ALSO_LEAD over any other: "and
+ * they changed the e-mail" leans to the account page it came with); and
+ * the answered page, among its own hits, scores under ALSO_SHARE of its
+ * best (a detail the answered page covers too is no second subject).
  */
 static int
+side_own(const struct search_hit *h, size_t n, size_t page)
+{
+	if (n == 0 || h[0].topics == 0)
+		return 0;
+	if (h[0].page_p >= 0 && h[0].page_p - h[0].page_rival < ALSO_LEAD)
+		return 0;
+	for (size_t i = 0; page != GUIDE_NONE && i < n; i++)
+		if (h[i].page == page && h[i].score >= ALSO_SHARE * h[0].score)
+			return 0;
+	return 1;
+}
+
+/*
+ * A message of two subjects (s17-fixm): "my whatsapp was hacked and
+ * someone is pretending to be me on facebook". It is split at a joiner
+ * (next_joiner()) and each side searched alone in qlang. With sec, the
+ * section the whole message answers: the first split whose two sides
+ * are strong (part_strong()) on two pages that the whole message's hits
+ * (all, nall: in the reader's language) also reach, one of them sec's,
+ * the other side a subject of its own (side_own()), decides: pair[0]
+ * gets the answer's side's best hit, pair[1] the other's; returns
+ * TWO_OFFER. Without (GUIDE_NONE: the whole message has no answer), both
+ * sides strong: pair gets their best hits, first side first, for choices
+ * (TWO_CHOICES); one side strong and the other a subject of its own
+ * (s18-fixk: "they hacked my gmail and my phone is acting weird too",
+ * whose second side alone is only choices): that side is the answer, its
+ * hits copied to side (BOT_NHITS) and their number to *nside, pair[0]
+ * its best, pair[1] the other side's, offered after it (TWO_OFFER).
+ * Returns 0 when the message does not carry two subjects so.
+ */
+enum { TWO_NONE, TWO_OFFER, TWO_CHOICES };
+
+static int
 two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
-    const struct search_hit *all, size_t nall, struct search_hit *pair)
+    const struct search_hit *all, size_t nall, struct search_hit *pair,
+    struct search_hit *side, size_t *nside)
 {
 	struct bot *b = t->b;
 	const struct guide *g = b->g;
 	struct search_hit h[2][BOT_NHITS];
 	size_t n[2], at = 0, end, page = GUIDE_NONE, pa, pb;
 	char *f, *part;
-	int found = 0;
+	int found = 0, how = TWO_NONE;
 
 	if (b->s == NULL || g == NULL)
 		return 0;
@@ -2253,13 +2289,15 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		page = guide_section_page(g, sec);
 	f = lang_fold(text);
 	for (; !found && next_joiner(f, qlang, &at, &end); at = end) {
-		int reach = 0;
+		int reach = 0, strong[2];
 
 		part = xstrndup(f, at);
 		n[0] = search_query(b->s, part, qlang, h[0], BOT_NHITS);
 		free(part);
 		n[1] = search_query(b->s, f + end, qlang, h[1], BOT_NHITS);
-		if (!part_strong(b, h[0], n[0]) || !part_strong(b, h[1], n[1]))
+		strong[0] = part_strong(b, h[0], n[0]);
+		strong[1] = part_strong(b, h[1], n[1]);
+		if (n[0] == 0 || n[1] == 0 || (!strong[0] && !strong[1]))
 			continue;
 		hits_for_reader(g, t->who->lang, h[0], n[0]);
 		hits_for_reader(g, t->who->lang, h[1], n[1]);
@@ -2270,12 +2308,37 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		if (pa == pb || reach != 3 || (sec != GUIDE_NONE &&
 		    page != pa && page != pb))
 			continue;
-		found = sec != GUIDE_NONE && page == pb ? 2 : 1;
+		if (sec != GUIDE_NONE) {
+			found = page == pb ? 2 : 1;
+			if (!strong[2 - found] ||
+			    !side_own(h[2 - found], n[2 - found], page)) {
+				found = 0;
+				continue;
+			}
+			how = TWO_OFFER;
+		} else if (strong[0] && strong[1]) {
+			found = 1;
+			how = TWO_CHOICES;
+		} else {
+			found = strong[0] ? 1 : 2;
+			if (h[2 - found][0].score < min_score(b) ||
+			    h[2 - found][0].page_p < 0 ||
+			    !side_own(h[2 - found], n[2 - found],
+			    h[found - 1][0].page) ||
+			    !side_own(h[found - 1], n[found - 1],
+			    h[2 - found][0].page)) {
+				found = 0;
+				continue;
+			}
+			memcpy(side, h[found - 1], n[found - 1] * sizeof(*side));
+			*nside = n[found - 1];
+			how = TWO_OFFER;
+		}
 		pair[0] = h[found - 1][0];
 		pair[1] = h[2 - found][0];
 	}
 	free(f);
-	return found > 0;
+	return found > 0 ? how : TWO_NONE;
 }
 
 /* Hits h (*n of them, at most BOT_NHITS) led by the two hits of pair:
@@ -2331,8 +2394,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
-	struct search_hit pair[2];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nfound;
+	struct search_hit pair[2], side[BOT_NHITS];
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nfound, nside = 0;
 	size_t other = GUIDE_NONE;
 	enum search_outcome d;
 	int f, branch;
@@ -2364,13 +2427,25 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * answer, both sides' best sections lead the choices. */
 	if (!w->danger && f == 0 && d == SEARCH_ANSWER) {
 		if (two_subjects(t, text, qlang, hits[0].section, hits, n,
-		    pair))
+		    pair, side, &nside) == TWO_OFFER)
 			other = pair[1].section;
 	} else if (!w->danger && f == 0 && (d == SEARCH_CHOICES ||
-	    d == SEARCH_NONE) && two_subjects(t, text, qlang, GUIDE_NONE,
-	    hits, n, pair)) {
-		both_first(hits, &n, pair);
-		d = SEARCH_CHOICES;
+	    d == SEARCH_NONE)) {
+		switch (two_subjects(t, text, qlang, GUIDE_NONE, hits, n,
+		    pair, side, &nside)) {
+		case TWO_CHOICES:
+			both_first(hits, &n, pair);
+			d = SEARCH_CHOICES;
+			break;
+		case TWO_OFFER:
+			/* One side sure alone: its answer, the other
+			 * offered after it. */
+			memcpy(hits, side, nside * sizeof(hits[0]));
+			n = nside;
+			other = pair[1].section;
+			d = SEARCH_ANSWER;
+			break;
+		}
 	}
 	/* After the way to a person (danger), a section only when the search
 	 * is sure of it: never a list of loosely related topics; choices
