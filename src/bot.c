@@ -47,6 +47,8 @@
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
+#define BOT_TYPO_MIN		4	/* letters of a word a typo may stand for
+					   (typo_fixed()) */
 #define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score: the
 					   page read keeps it (page_kept()) */
 #define BOT_FOLLOW_BARE		2	/* ...of one that does not open as one
@@ -3930,6 +3932,7 @@ yes_more(const char *text)
  * ("yes please", "no thanks"); else NULL. *lang as lang_match.
  */
 static int	said(const char *, const char *, const char **);
+static int	said_closing(const char *, const char **);
 
 /*
  * 1 if folded (text folded) is only a yes, a no, an acknowledgement, a
@@ -3947,7 +3950,8 @@ no_subject(const struct turn *t, const char *text, const char *folded)
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
 		if (said(keys[i], folded, &hl))
 			return 1;
-	return intent_plea(t->b->intent, text, &hl);
+	return said_closing(folded, &hl) || intent_plea(t->b->intent, text,
+	    &hl);
 }
 
 static const struct command *
@@ -4018,6 +4022,145 @@ said_only(const char *key, const char *folded, const char **lang)
 
 	r = only_items(key, f, lang) || only_items(key, folded, lang);
 	free(f);
+	return r;
+}
+
+/*
+ * folded with each word that is no word of keys' items (nkeys of them,
+ * in any loaded language) but one edit from such a word of
+ * BOT_TYPO_MIN letters or more made that word: "thnaks", "mercii",
+ * "no funsiona". Only for messages then matched whole against those
+ * items (said_near(), said_closing()): a short reply's typos, never a
+ * question's. New string.
+ */
+static char *
+typo_fixed(const char *const *keys, size_t nkeys, const char *folded)
+{
+	const struct lang_row *r;
+	struct buf out, vocab;
+	const char *p = folded;
+
+	/* The items' words, folded, each followed by a space. */
+	buf_init(&vocab);
+	buf_addc(&vocab, ' ');
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL; i++)
+		for (size_t k = 0; k < nkeys; k++) {
+			const char *const *it;
+			size_t n;
+
+			if ((it = lang_items(r->code, keys[k], &n)) == NULL)
+				continue;
+			for (size_t j = 0; j < n; j++) {
+				char *f = lang_fold(it[j]);
+
+				buf_adds(&vocab, f);
+				buf_addc(&vocab, ' ');
+				free(f);
+			}
+		}
+	buf_init(&out);
+	while (*p != '\0') {
+		size_t n = strcspn(p, " "), best = 0;
+		const char *fix = NULL, *v = vocab.s;
+		int known = 0;
+
+		while (!known && (v = strchr(v, ' ')) != NULL && v[1] != '\0') {
+			size_t vn = strcspn(++v, " ");
+
+			if (vn == n && strncmp(v, p, n) == 0)
+				known = 1;
+			else if (fix == NULL && vn >= BOT_TYPO_MIN &&
+			    n + 1 >= BOT_TYPO_MIN &&
+			    util_within_one(p, n, v, vn)) {
+				fix = v;
+				best = vn;
+			}
+		}
+		if (out.len > 0)
+			buf_addc(&out, ' ');
+		if (!known && fix != NULL)
+			buf_add(&out, fix, best);
+		else
+			buf_add(&out, p, n);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	buf_release(&vocab);
+	if (out.s == NULL)
+		return xstrdup("");
+	return buf_detach(&out);
+}
+
+/* 1 if folded, marks and typos aside (typo_fixed()), is only items of
+ * key ("it didnt wrok", "no funsiona"); *lang as lang_match. */
+static int
+said_near(const char *key, const char *folded, const char **lang)
+{
+	char *u = unmarked(folded), *f;
+	int r;
+
+	f = typo_fixed(&key, 1, u);
+	r = said_only(key, folded, lang) || said_only(key, f, lang);
+	free(f);
+	free(u);
+	return r;
+}
+
+/* The words of a goodbye: thanks, a farewell, and acknowledgements
+ * beside them ("ok thanks bye", "merci au revoir", "listo gracias"). */
+static const char *const closing_keys[] = { "cmd.thanks", "cmd.bye",
+    "cmd.ack" };
+#define CLOSING_OWN	2	/* closing_keys[] before it say goodbye */
+
+/* 1 if f is only items of closing_keys[], one after the other, one of
+ * them at least a thanks or a farewell (closed: one was before f); *lang
+ * gets the language of the first such item that tells one. */
+static int
+closing_only(const char *f, const char **lang, int closed)
+{
+	const char *sp = f;
+
+	for (;;) {
+		size_t n;
+
+		sp = strchr(sp, ' ');
+		n = sp != NULL ? (size_t)(sp - f) : strlen(f);
+		for (size_t k = 0; k < ARRAY_LEN(closing_keys); k++) {
+			const char *kl = NULL;
+			int own = closed || k < CLOSING_OWN;
+
+			if (!lang_match(closing_keys[k], f, n, &kl))
+				continue;
+			if (sp == NULL ? !own : !closing_only(sp + 1, lang,
+			    own))
+				continue;
+			if (k < CLOSING_OWN && kl != NULL)
+				*lang = kl;
+			return 1;
+		}
+		if (sp == NULL)
+			return 0;
+		sp++;
+	}
+}
+
+/*
+ * 1 if folded, marks and typos aside, only thanks or says goodbye
+ * ("thanks bye", "merci au revoir", "ok gracias adios", "thnaks"): the
+ * reply "thank you" gets. *lang as lang_match (NULL: none told).
+ */
+static int
+said_closing(const char *folded, const char **lang)
+{
+	char *u = unmarked(folded), *f;
+	int r;
+
+	*lang = NULL;
+	f = typo_fixed(closing_keys, ARRAY_LEN(closing_keys), u);
+	r = closing_only(u, lang, 0) || closing_only(f, lang, 0);
+	free(f);
+	free(u);
 	return r;
 }
 
@@ -4587,7 +4730,7 @@ person_text(struct turn *t, const char *text)
 	char *folded = fold_command(text);
 	long num;
 	size_t next;
-	int remind = 0, attack = 0;
+	int remind = 0, attack = 0, failed;
 	enum session_ask sa;
 	const char *why = NULL;
 
@@ -4601,6 +4744,15 @@ person_text(struct turn *t, const char *text)
 	t->declined = w->declined;
 	w->declined = 0;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
+	/* "thanks bye", "merci au revoir", "gracias adios": what "thank
+	 * you" gets, never a search (while a question waits, no_subject()
+	 * asks it again). */
+	if (c == NULL && w->pending == PENDING_NONE &&
+	    said_closing(folded, &hl)) {
+		c = command_row("cmd.thanks");
+		arg = "";
+		clang = hl;
+	}
 
 	/* A live relay: the person's words are for the helper, flagged when
 	 * they say danger or self-harm; the person gets the way to help now
@@ -4812,14 +4964,17 @@ person_text(struct turn *t, const char *text)
 	 * "help"); the way on is a person, or what is left to read. Before
 	 * any answer, a plea is a call for help: what the desk can do.
 	 */
-	if (lang_match("follow.failed", folded, strlen(folded), &clang) ||
+	if ((failed = said_near("follow.failed", folded, &clang)) ||
 	    intent_plea(b->intent, text, &clang)) {
 		follow_lang(t, clang);
-		/* With a request waiting: where it stands, not HUMAN. */
+		/* With a request waiting: where it stands, not HUMAN. Before
+		 * any answer, "it didn't work" is what they tried alone:
+		 * sorry, and what happened, or HUMAN (failed_first). */
 		if (has_request(t))
 			say_request(t);
 		else
-			say_key(t, !w->answered ? "greeting_help" :
+			say_key(t, !w->answered ? (failed ? "failed_first" :
+			    "greeting_help") :
 			    w->reading || queue_peek(b, w, &next) ?
 			    "advice_failed_more" : "advice_failed");
 		goto done;
