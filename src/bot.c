@@ -93,6 +93,20 @@ struct listing {
 	size_t			index;
 };
 
+/* A reading put aside while a part offered beside it is read
+ * (reading_aside()): MORE goes back to it after that part. */
+struct resume {
+	int		 set;
+	int		 reading;
+	size_t		 sec;
+	size_t		 offset;
+	size_t		 queue[BOT_QUEUE];
+	size_t		 nqueue;
+	size_t		 qpos;
+	size_t		 rfirst;
+	int		 rbranch;
+};
+
 /* The conversation with one peer: language, reading, consent, checks.
  * (daemon.c's struct contact is how to reach them.) */
 struct person {
@@ -111,6 +125,11 @@ struct person {
 	size_t		 rfirst;	/* the reading's first section */
 	int		 rbranch;	/* it is a branch of its page: MORE
 					   ends with the page's list */
+	struct resume	 resume;	/* the reading a part offered beside
+					   it interrupted */
+	size_t		 aside;		/* that part, offered by number
+					   (also_offer(), follow_same()); else
+					   GUIDE_NONE */
 	/* The last numbered list shown (TOPICS, a page, "did you mean"). */
 	struct listing	 listing[BOT_LISTING];
 	size_t		 nlisting;
@@ -444,6 +463,9 @@ person_reset_reading(struct person *w)
 	w->rfirst = GUIDE_NONE;
 	w->rbranch = 0;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
+	w->resume.set = 0;
+	w->aside = GUIDE_NONE;
 }
 
 static void
@@ -521,6 +543,7 @@ person_get(struct bot *b, const char *jid, time_t now)
 	w->jid = xstrdup(jid);
 	w->rfirst = GUIDE_NONE;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
 	util_strlcpy(w->lang, b->cfg->guide.default_language,
 	    sizeof(w->lang));
 	w->last = now;
@@ -781,12 +804,16 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		size_t fe = util_utf8_chars(P(t, "footer_end"));
 		size_t fb = w->rbranch ?
 		    util_utf8_chars(P(t, "footer_branch")) : 0;
+		size_t fr = w->resume.set ?
+		    util_utf8_chars(P(t, "footer_resume")) : 0;
 		size_t fp = util_utf8_chars(P(t, "footer_next_part"));
 
 		if (fp > fn)
 			fn = fp;
 		if (fb > fe)
 			fe = fb;
+		if (fr > fe)
+			fe = fr;
 		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
 	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
@@ -829,7 +856,8 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		footer = "footer_more";
 	else {
 		w->reading = 0;
-		footer = !queue_peek(b, w, &next_s) ? (w->rbranch ?
+		footer = !queue_peek(b, w, &next_s) ? (w->resume.set ?
+		    "footer_resume" : w->rbranch ?
 		    "footer_branch" : "footer_end") :
 		    guide_section_page(b->g, reader_section(t, next_s)) ==
 		    guide_section_page(b->g, sec) ? "footer_next_part" :
@@ -940,6 +968,7 @@ listing_sections(struct person *w, const size_t *secs, size_t n)
 	w->nmore = 0;
 	w->listed = 1;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
 	for (size_t i = 0; i < n && w->nlisting < BOT_LISTING; i++) {
 		w->listing[w->nlisting].kind = LIST_SECTION;
 		w->listing[w->nlisting].index = secs[i];
@@ -1574,6 +1603,50 @@ answer_order(const struct bot *b, size_t *first, const struct search_hit *hits,
  * that came with none of these. branch: at its end MORE lists sec's page
  * (answer_order()).
  */
+/*
+ * The part offered beside a reading (person.aside) is about to be read:
+ * the reading is put aside, when anything of it is left, for MORE to go
+ * back to after that part (s18-qa: MORE said "nothing more" although the
+ * offer said it went on with what they were reading).
+ */
+static void
+reading_aside(struct turn *t)
+{
+	struct person *w = t->who;
+	struct resume *r = &w->resume;
+	size_t next;
+
+	r->set = w->reading || queue_peek(t->b, w, &next) || w->rbranch;
+	if (!r->set)
+		return;
+	r->reading = w->reading;
+	r->sec = w->sec;
+	r->offset = w->offset;
+	memcpy(r->queue, w->queue, sizeof(r->queue));
+	r->nqueue = w->nqueue;
+	r->qpos = w->qpos;
+	r->rfirst = w->rfirst;
+	r->rbranch = w->rbranch;
+	w->aside = GUIDE_NONE;
+}
+
+/* The reading reading_aside() put aside, back. */
+static void
+reading_resume(struct person *w)
+{
+	struct resume *r = &w->resume;
+
+	w->reading = r->reading;
+	w->sec = r->sec;
+	w->offset = r->offset;
+	memcpy(w->queue, r->queue, sizeof(w->queue));
+	w->nqueue = r->nqueue;
+	w->qpos = r->qpos;
+	w->rfirst = r->rfirst;
+	w->rbranch = r->rbranch;
+	r->set = 0;
+}
+
 static void
 read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
     int branch)
@@ -2172,6 +2245,7 @@ follow_same(struct turn *t, const struct search_hit *own)
 	listing_sections(w, &own->section, 1);
 	w->listing[0].kind = LIST_CHOICE;
 	w->listed = 0;	/* MORE still reads on */
+	w->aside = own->section;
 	buf_adds(&m, "\n1) ");
 	add_source(t, &m, reader_section(t, own->section));
 	add_key(t, &m, more ? "follow_other_next_more" : "follow_other_next",
@@ -2379,6 +2453,7 @@ also_offer(struct turn *t, size_t other)
 	listing_sections(w, &other, 1);
 	w->listing[0].kind = LIST_CHOICE;
 	w->listed = 0;	/* MORE still reads on */
+	w->aside = other;
 	buf_adds(&m, "\n1) ");
 	add_source(t, &m, reader_section(t, other));
 	add_key(t, &m, more ? "follow_other_next_more" : "follow_other_next",
@@ -2716,6 +2791,14 @@ cmd_more(struct turn *t, const char *arg)
 		show_section(t, reader_section(t, sec), 0);
 		return;
 	}
+	/* The part offered beside a reading is read: the reading again,
+	 * where it was ("MORE for the next part of what you were reading",
+	 * said the offer). */
+	if (w->resume.set) {
+		reading_resume(w);
+		cmd_more(t, arg);
+		return;
+	}
 	/* One branch of a page read: its other parts, to choose from. */
 	if (w->rbranch && w->rfirst != GUIDE_NONE) {
 		branch_list(t, guide_section_page(t->b->g,
@@ -2940,6 +3023,7 @@ cmd_topics(struct turn *t, const char *arg)
 	w->nlisting = k;
 	w->listed = 1;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
 	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
 	say_buf(t, &m);
 }
@@ -2988,6 +3072,7 @@ branch_list(struct turn *t, size_t page)
 	w->nmore = 0;
 	w->listed = 1;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
 	for (size_t i = 0; i < k; i++)
 		add_list_entry(t, &m, secs[i], 0);
 	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
@@ -3042,6 +3127,8 @@ cmd_number(struct turn *t, long n)
 		return;
 	}
 	sec = reader_section(t, l->index);
+	if (l->kind == LIST_CHOICE && l->index == w->aside)
+		reading_aside(t);
 	if (l->kind == LIST_CHOICE) {
 		/* Then the other choices, in the order offered. */
 		for (size_t i = 0; i < w->nlisting && k < BOT_QUEUE; i++)
@@ -4293,6 +4380,8 @@ person_reread(void *ud, const char *key, void *val)
 	w->rfirst = GUIDE_NONE;
 	w->rbranch = 0;
 	w->nlisting = 0;
+	w->resume.set = 0;
+	w->aside = GUIDE_NONE;
 	return 0;
 }
 
