@@ -2436,6 +2436,33 @@ both_first(struct search_hit *h, size_t *n, const struct search_hit *pair)
 }
 
 /*
+ * 1 if section sec, as the person reads it, sends its reader to the page
+ * of section to (names its title): the same situation told in another
+ * page, no second subject beside to ("If your address was published"
+ * on the leak page ends with the harassment page, whose doxxing section
+ * was the answer; s18-qa).
+ */
+static int
+points_to(const struct turn *t, size_t sec, size_t to)
+{
+	const struct guide *g = t->b->g;
+	char *text, *title;
+	int r;
+
+	sec = reader_section(t, sec);
+	to = reader_section(t, to);
+	if (guide_section_page(g, sec) == guide_section_page(g, to))
+		return 1;
+	text = lang_fold(section_text(t->b, sec));
+	title = lang_fold(guide_page_title(g, guide_section_page(g, to)));
+	r = text != NULL && title != NULL && title[0] != '\0' &&
+	    strstr(text, title) != NULL;
+	free(text);
+	free(title);
+	return r;
+}
+
+/*
  * After the answer to one subject of a message that carries two
  * (two_subjects()), one short message naming the other, by number: 1
  * reads it, MORE still reads on.
@@ -2552,7 +2579,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 			    !search_hit_refused(&hits[i]) && !branch)
 				secs[k++] = hits[i].section;
 		read_start(t, first, secs, k, branch);
-		if (other != GUIDE_NONE)
+		if (other != GUIDE_NONE && !points_to(t, other, first))
 			also_offer(t, other);
 		break;
 	case SEARCH_PAGE:
