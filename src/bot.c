@@ -47,6 +47,8 @@
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
+#define BOT_TOPIC_LINES		10	/* TOPICS entries a screen shows, at
+					   most: MORE for the others */
 #define BOT_TYPO_MIN		4	/* letters of a word a typo may stand for
 					   (typo_fixed()) */
 #define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score: the
@@ -133,6 +135,8 @@ struct person {
 	/* The last numbered list shown (TOPICS, a page, "did you mean"). */
 	struct listing	 listing[BOT_LISTING];
 	size_t		 nlisting;
+	size_t		 tshown;	/* TOPICS: its entries shown so far */
+	int		 tmine;		/* TOPICS: in the person's language */
 	/* The choices of a question that came with danger, kept for MORE
 	 * (the danger reply came instead of them). */
 	size_t		 held[BOT_NCLOSEST];
@@ -1668,6 +1672,7 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
 static int	starts_with(const char *, const char *, const char **);
 static void	keep_question(struct turn *, const char *);
 static void	cmd_more(struct turn *, const char *);
+static void	topics_from(struct turn *, const char *);
 static void	branch_list(struct turn *, size_t);
 static void	cmd_number(struct turn *, long);
 
@@ -2800,6 +2805,12 @@ cmd_more(struct turn *t, const char *arg)
 	size_t sec;
 
 	(void)arg;
+	/* TOPICS shown in part, last on screen: its other entries. */
+	if (w->listed && w->nlisting > 0 && w->listing[0].kind == LIST_PAGE &&
+	    w->tshown < w->nlisting) {
+		topics_from(t, "topics_more_head");
+		return;
+	}
 	/* Right after the part offered beside a check-in, MORE reads it,
 	 * as its number does (crisis_after()). */
 	if (w->listed && w->nlisting == 1 && w->listing[0].index == w->offer) {
@@ -2878,6 +2889,7 @@ same_topic(const struct guide *g, size_t a, size_t b)
 }
 
 static int topic_page(const struct guide *, const char *, size_t, int);
+static int topic_rank(const struct guide *, size_t);
 
 /*
  * Is page i one that introduces or explains the others rather than helps
@@ -2975,12 +2987,32 @@ topic_pages(const struct guide *g, const char *lang, const char *pref,
 			if ((refs || !page_reference(g, i)) &&
 			    topic_page(g, lang, i, *mine))
 				pages[k++] = i;
+	/* In the pages' own order ("order:", urgent situations first),
+	 * those without one after, in file order. */
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && topic_rank(g, pages[j - 1]) >
+		    topic_rank(g, pages[j]); j--) {
+			size_t x = pages[j];
+
+			pages[j] = pages[j - 1];
+			pages[j - 1] = x;
+		}
 	for (size_t i = 0; *mine && i < np && k < max; i++)
 		if (!page_reference(g, i) &&
 		    topic_page(g, guide_page_lang(g, i), i, 1) &&
 		    topic_stranger(g, lang, pref, i))
 			pages[k++] = i;
 	return k;
+}
+
+/* Where TOPICS lists page i: its "order:", else after every page that
+ * has one. */
+static int
+topic_rank(const struct guide *g, size_t i)
+{
+	int o = guide_page_order(g, i);
+
+	return o > 0 ? o : GUIDE_ORDER_MAX + 1;
 }
 
 /* Does topic_pages() list page i: in lang (when mine), with sections, and
@@ -3008,7 +3040,70 @@ topic_page(const struct guide *g, const char *lang, size_t i, int mine)
 	return 1;
 }
 
-/* TOPICS: the pages topic_pages() picks, numbered. */
+/* Entry i of the TOPICS listing (a page), numbered, added to m. */
+static void
+add_topic(struct turn *t, struct buf *m, size_t i, int mine)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	size_t page = w->listing[i].index;
+
+	buf_addf(m, "\n%zu) %s", i + 1, guide_page_title(g, page));
+	if (!mine)
+		buf_addf(m, " [%s]", guide_page_lang(g, page));
+	else if (strcmp(guide_page_lang(g, page), w->lang) != 0) {
+		char key[32];
+		const char *v[] = { "language", lang_name(t,
+		    guide_page_lang(g, page), key, sizeof(key)), NULL };
+		char *note = phrases_render(t->b->p, w->lang,
+		    "topic_other_lang", v);
+
+		buf_addf(m, " %s", note);
+		free(note);
+	}
+}
+
+/*
+ * Entries from w->tshown of the TOPICS listing, numbered, after head:
+ * as many as a phone screen holds (BOT_TOPIC_LINES, BOT_PHONE_CHARS with
+ * the footer; BOT_NCLOSEST at least), then MORE for the others
+ * (topics_next_more).
+ */
+static void
+topics_from(struct turn *t, const char *head)
+{
+	struct person *w = t->who;
+	struct buf m;
+	char kb[40];
+	size_t foot = util_utf8_chars(P(t, "topics_next_more")) + 2, first;
+	int mine = w->tmine;
+
+	buf_init(&m);
+	add_line(t, &m, head, NULL);
+	first = w->tshown;
+	while (w->tshown < w->nlisting) {
+		size_t len = m.len;
+
+		add_topic(t, &m, w->tshown, mine);
+		if (w->tshown >= first + BOT_NCLOSEST &&
+		    (w->tshown >= first + BOT_TOPIC_LINES ||
+		    util_utf8_chars(m.s) + foot > BOT_PHONE_CHARS) &&
+		    w->tshown + 1 < w->nlisting) {
+			buf_truncate(&m, len);
+			break;
+		}
+		w->tshown++;
+	}
+	w->listed = 1;
+	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
+	add_key(t, &m, w->tshown < w->nlisting ? "topics_next_more" :
+	    list_key(t, "topics_next", kb, sizeof(kb)), NULL);
+	say_buf(t, &m);
+}
+
+/* TOPICS: the pages topic_pages() picks, numbered, a phone screen at a
+ * time (topics_from()). */
 static void
 cmd_topics(struct turn *t, const char *arg)
 {
@@ -3016,8 +3111,6 @@ cmd_topics(struct turn *t, const char *arg)
 	struct person *w = t->who;
 	size_t pages[BOT_LISTING], k;
 	int mine;
-	struct buf m;
-	char kb[40];
 
 	(void)arg;
 	k = topic_pages(g, w->lang, t->b->cfg->guide.default_language, pages,
@@ -3027,32 +3120,14 @@ cmd_topics(struct turn *t, const char *arg)
 		say_key(t, "topics_none");
 		return;
 	}
-	buf_init(&m);
-	add_line(t, &m, "topics_head", NULL);
 	for (size_t i = 0; i < k; i++) {
 		w->listing[i].kind = LIST_PAGE;
 		w->listing[i].index = pages[i];
-		buf_addf(&m, "\n%zu) %s", i + 1, guide_page_title(g, pages[i]));
-		if (!mine)
-			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
-		else if (strcmp(guide_page_lang(g, pages[i]), w->lang) != 0) {
-			char key[32];
-			const char *v[] = { "language", lang_name(t,
-			    guide_page_lang(g, pages[i]), key, sizeof(key)),
-			    NULL };
-			char *note = phrases_render(t->b->p, w->lang,
-			    "topic_other_lang", v);
-
-			buf_addf(&m, " %s", note);
-			free(note);
-		}
 	}
 	w->nlisting = k;
-	w->listed = 1;
-	w->offer = GUIDE_NONE;
-	w->aside = GUIDE_NONE;
-	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
-	say_buf(t, &m);
+	w->tshown = 0;
+	w->tmine = mine;
+	topics_from(t, "topics_head");
 }
 
 /* The sections of one page, numbered, indented by depth. */

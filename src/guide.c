@@ -66,6 +66,7 @@ struct page {
 	struct buf anchors;	/* what other pages' links to it say */
 	size_t	 first;
 	size_t	 nsec;
+	int	 order;		/* front matter "order:", 0: none */
 };
 
 struct section {
@@ -110,6 +111,7 @@ struct fm {
 	char	*summary;
 	char	*permalink;
 	char	*keywords;
+	int	 order;
 	int	 present;
 };
 
@@ -441,6 +443,12 @@ fm_store(struct fm *fm, const char *key, const char *value)
 		fm_set(&fm->permalink, value);
 	else if (strcmp(key, "keywords") == 0 || strcmp(key, "tags") == 0)
 		fm_set(&fm->keywords, value);
+	else if (strcmp(key, "order") == 0) {
+		long v;
+
+		fm->order = util_parse_long(value, 1, GUIDE_ORDER_MAX,
+		    &v) == 0 ? (int)v : 0;
+	}
 }
 
 /* Parses the YAML block; returns 0, or -1 with *line the bad line (0-based
@@ -2314,6 +2322,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		p->title = t;
 	}
 	p->permalink = fm.permalink ? xstrdup(fm.permalink) : NULL;
+	p->order = fm.order;
 	if (fm.summary != NULL) {
 		char *s = norm_heading(fm.summary);
 
@@ -2595,6 +2604,12 @@ const char *
 guide_page_summary(const struct guide *g, size_t page)
 {
 	return page < g->npages ? g->pages[page].summary : NULL;
+}
+
+int
+guide_page_order(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].order : 0;
 }
 
 size_t
