@@ -47,6 +47,9 @@
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
+#define BOT_JOIN_MIN		120	/* characters of the part that a section
+					   ending on a colon opens, at least,
+					   shown with it (show_section()) */
 #define BOT_TOPIC_LINES		10	/* TOPICS entries a screen shows, at
 					   most: MORE for the others */
 #define BOT_TYPO_MIN		4	/* letters of a word a typo may stand for
@@ -844,11 +847,41 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		aim = BOT_PHONE_CHARS - used;
 	cut = guide_excerpt_aim(text, aim, lim);
 	{
-		size_t end = cut;
+		size_t end = cut, ex = util_utf8_chars(m.s), next, h;
 
 		while (end > 0 && is_space(text[end - 1]))
 			end--;
 		buf_add(&m, text, end);
+		ex = util_utf8_chars(m.s) - ex;
+		/*
+		 * A section that ends on a line opening what follows ("If you
+		 * suspect a malware infection, here are some things you can
+		 * do:") with the next part of its page after it: that part's
+		 * heading and first lines come with it, never a colon and
+		 * then only "Type MORE" (s18-qa). A cut inside a section
+		 * never ends so (guide_excerpt_cut()).
+		 */
+		if (text[skip_space(text, cut)] == '\0' && end > 0 &&
+		    text[end - 1] == ':' && queue_peek(b, w, &next) &&
+		    guide_section_page(b->g, (next = reader_section(t,
+		    next))) == guide_section_page(b->g, sec) &&
+		    section_text(b, next)[0] != '\0' &&
+		    (h = util_utf8_chars(guide_section_heading(b->g, next)) +
+		    3) + ex + BOT_JOIN_MIN <= lim) {
+			w->qpos++;
+			buf_adds(&m, "\n\n");
+			add_heading(&m, guide_section_heading(b->g, next));
+			buf_addc(&m, '\n');
+			sec = next;
+			offset = 0;
+			text = section_text(b, sec);
+			cut = guide_excerpt_aim(text, aim > ex + h ?
+			    aim - ex - h : 0, lim - ex - h);
+			end = cut;
+			while (end > 0 && is_space(text[end - 1]))
+				end--;
+			buf_add(&m, text, end);
+		}
 	}
 
 	w->reading = 1;
