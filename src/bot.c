@@ -5199,8 +5199,10 @@ person_text(struct turn *t, const char *text)
 		else
 			say_key(t, !w->answered ? (failed ? "failed_first" :
 			    "greeting_help") :
-			    w->reading || queue_peek(b, w, &next) ?
-			    "advice_failed_more" : "advice_failed");
+			    w->reading || queue_peek(b, w, &next) ||
+			    w->resume.set || (w->rbranch && w->rfirst !=
+			    GUIDE_NONE) ? "advice_failed_more" :
+			    "advice_failed");
 		goto done;
 	}
 	/* Danger to come ("they will arrest me tomorrow", "convocada"): not
