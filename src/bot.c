@@ -52,6 +52,10 @@
 					   shown with it (show_section()) */
 #define BOT_TOPIC_LINES		10	/* TOPICS entries a screen shows, at
 					   most: MORE for the others */
+#define BOT_SHORT_WORDS		12	/* words of a goodbye or of "it didn't
+					   work", at most (said_closing(),
+					   said_near()): their items are
+					   matched in every split */
 #define BOT_TYPO_MIN		4	/* letters of a word a typo may stand for
 					   (typo_fixed()) */
 #define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score: the
@@ -4319,9 +4323,12 @@ typo_fixed(const char *const *keys, size_t nkeys, const char *folded)
 static int
 said_near(const char *key, const char *folded, const char **lang)
 {
-	char *u = unmarked(folded), *f;
+	char *u, *f;
 	int r;
 
+	if (count_words(folded) > BOT_SHORT_WORDS)
+		return 0;
+	u = unmarked(folded);
 	f = typo_fixed(&key, 1, u);
 	r = said_only(key, folded, lang) || said_only(key, f, lang);
 	free(f);
@@ -4375,10 +4382,13 @@ closing_only(const char *f, const char **lang, int closed)
 static int
 said_closing(const char *folded, const char **lang)
 {
-	char *u = unmarked(folded), *f;
+	char *u, *f;
 	int r;
 
 	*lang = NULL;
+	if (count_words(folded) > BOT_SHORT_WORDS)
+		return 0;
+	u = unmarked(folded);
 	f = typo_fixed(closing_keys, ARRAY_LEN(closing_keys), u);
 	r = closing_only(u, lang, 0) || closing_only(f, lang, 0);
 	free(f);
