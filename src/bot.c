@@ -678,6 +678,27 @@ add_source(struct turn *t, struct buf *m, size_t sec)
 	add_heading(m, head);
 }
 
+/* Characters (code points) of the first n bytes of s. */
+static size_t
+chars_n(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* n, the spaces before it dropped: where s's first n bytes end as text. */
+static size_t
+trimmed(const char *s, size_t n)
+{
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	return n;
+}
+
 static size_t
 skip_space(const char *s, size_t i)
 {
@@ -851,27 +872,35 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		aim = BOT_PHONE_CHARS - used;
 	cut = guide_excerpt_aim(text, aim, lim);
 	{
-		size_t end = cut, ex = util_utf8_chars(m.s), next, h;
+		size_t end = trimmed(text, cut), ex, next = GUIDE_NONE, h = 0;
 
-		while (end > 0 && is_space(text[end - 1]))
-			end--;
-		buf_add(&m, text, end);
-		ex = util_utf8_chars(m.s) - ex;
 		/*
 		 * A section that ends on a line opening what follows ("If you
 		 * suspect a malware infection, here are some things you can
 		 * do:") with the next part of its page after it: that part's
 		 * heading and first lines come with it, never a colon and
-		 * then only "Type MORE" (s18-qa). A cut inside a section
+		 * then only "Type MORE" (s18-qa). With no room for them, the
+		 * excerpt stops before that sentence (guide_excerpt_lead()),
+		 * which MORE then shows with them. A cut inside a section
 		 * never ends so (guide_excerpt_cut()).
 		 */
 		if (text[skip_space(text, cut)] == '\0' && end > 0 &&
 		    text[end - 1] == ':' && queue_peek(b, w, &next) &&
 		    guide_section_page(b->g, (next = reader_section(t,
 		    next))) == guide_section_page(b->g, sec) &&
-		    section_text(b, next)[0] != '\0' &&
-		    (h = util_utf8_chars(guide_section_heading(b->g, next)) +
-		    3) + ex + BOT_JOIN_MIN <= lim) {
+		    section_text(b, next)[0] != '\0') {
+			h = util_utf8_chars(guide_section_heading(b->g, next)) +
+			    3;
+			if (h + chars_n(text, end) + BOT_JOIN_MIN > lim) {
+				cut = guide_excerpt_lead(text, cut);
+				end = trimmed(text, cut);
+				next = GUIDE_NONE;
+			}
+		} else
+			next = GUIDE_NONE;
+		buf_add(&m, text, end);
+		ex = chars_n(text, end);
+		if (next != GUIDE_NONE) {
 			w->qpos++;
 			buf_adds(&m, "\n\n");
 			add_heading(&m, guide_section_heading(b->g, next));
@@ -881,10 +910,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 			text = section_text(b, sec);
 			cut = guide_excerpt_aim(text, aim > ex + h ?
 			    aim - ex - h : 0, lim - ex - h);
-			end = cut;
-			while (end > 0 && is_space(text[end - 1]))
-				end--;
-			buf_add(&m, text, end);
+			buf_add(&m, text, trimmed(text, cut));
 		}
 	}
 

@@ -3000,6 +3000,20 @@ guide_excerpt_aim(const char *s, size_t target, size_t max)
 	return keep_pointer_whole(s, line, target);
 }
 
+size_t
+guide_excerpt_lead(const char *s, size_t cut)
+{
+	size_t e = cut, i;
+
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\n'))
+		e--;
+	if (e == 0 || s[e - 1] != ':')
+		return cut;
+	for (i = e - 1; i > 0 && s[i] != '\n' && !sentence_end(s, i); i--)
+		;
+	return i > 0 && i >= cut / 3 ? i : cut;
+}
+
 /* The length of the pointer word at s[p] (pointer_words), 0 if none; *fr
  * tells whether it is French. */
 static size_t

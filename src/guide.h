@@ -196,5 +196,10 @@ size_t guide_excerpt_cut(const char *s, size_t chars);
  * guide text's lines are either) within target with a third of target
  * before it, when there is one: a phone screen, MORE for the rest. */
 size_t guide_excerpt_aim(const char *s, size_t target, size_t max);
+/* When s's first cut bytes end on a line or sentence that opens what
+ * follows (a ':' last: "here are some things you can do:"), where that
+ * line or sentence starts, if a third of cut at least stays before it;
+ * else cut. */
+size_t guide_excerpt_lead(const char *s, size_t cut);
 
 #endif
