@@ -1111,12 +1111,20 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 			const char *s = section_text(t->b, sec);
 			const char *pl = guide_page_lang(t->b->g,
 			    guide_section_page(t->b->g, sec));
+			/* The best hit on a page the guide lacks in the
+			 * reader's language leads in its own (s18-fixk: "comment
+			 * vérifier l'empreinte" on the DFAK, whose page on
+			 * checking a contact is in English and Spanish only). */
+			int lead = i == 0 && !other_lang &&
+			    strcmp(pl, t->who->lang) != 0 &&
+			    guide_section_in_lang(t->b->g, sec,
+			    t->who->lang) == GUIDE_NONE;
 			int skip = hits[i].score < SEARCH_CHOICE_MIN ||
 			    !(closest ? closest_plausible(&hits[i]) :
 			    choice_plausible(&hits[i])) ||
 			    s[0] == '\0' || hits[i].off_subject !=
-			    off_subject || (strcmp(pl, t->who->lang) != 0) !=
-			    other_lang;
+			    off_subject || (!lead && (strcmp(pl,
+			    t->who->lang) != 0) != other_lang);
 
 			if (spread && k > 0 && hits[i].title_topics == 0)
 				skip = 1;
@@ -1145,9 +1153,23 @@ list_choices(struct turn *t, struct buf *m, const size_t *secs, size_t k)
 
 	listing_sections(w, secs, shown);
 	for (size_t i = 0; i < shown; i++) {
+		const char *pl = guide_page_lang(t->b->g,
+		    guide_section_page(t->b->g, secs[i]));
+
 		w->listing[i].kind = LIST_CHOICE;
 		buf_addf(m, "\n%zu) ", i + 1);
 		add_source(t, m, secs[i]);
+		/* A section in another language says which. */
+		if (strcmp(pl, w->lang) != 0) {
+			char key[32];
+			const char *v[] = { "language", lang_name(t, pl, key,
+			    sizeof(key)), NULL };
+			char *note = phrases_render(t->b->p, w->lang,
+			    "topic_other_lang", v);
+
+			buf_addf(m, " %s", note);
+			free(note);
+		}
 	}
 	for (size_t i = shown; i < k; i++)
 		w->more[w->nmore++] = secs[i];

@@ -997,6 +997,13 @@ intent_danger_authority(const struct intent *in, const char *text)
 		blank_all(in, L_AUTH_NOT, clause[c], NULL);
 		yes = rule_match(in, L_AUTH, clause[c]) != NULL &&
 		    clause_danger(in, clause[c]);
+		/* An arrest earlier today that names nobody else
+		 * (arrest_today(): "arrested this morning", "arrêté ce
+		 * matin") is the authorities' doing, whatever word says
+		 * it (s18-fixk: it had the emergency number). */
+		if (!yes && rule_match(in, L_TODAY, clause[c]) != NULL &&
+		    rule_match(in, L_TODAY_OTHER, clause[c]) == NULL)
+			yes = 1;
 	}
 	clauses_free(clause, n);
 	return yes;

@@ -87,8 +87,10 @@ char *intent_danger_later_rest(const struct intent *i, const char *text,
 /* 1 if the danger in text comes from the authorities: a
  * danger_authority_words word (police, soldiers, security services,
  * officials, an arrest) in a clause that says danger, once
- * danger_authority_not phrases ("call the police") are blanked. The one
- * test of who the danger is: the emergency number calls them. */
+ * danger_authority_not phrases ("call the police") are blanked, or a
+ * clause with an arrest earlier today that names nobody else
+ * (arrest_today, no arrest_other). The one test of who the danger is:
+ * the emergency number calls them. */
 int intent_danger_authority(const struct intent *i, const char *text);
 /* The words of text (folded, one space between words) without those that
  * make it danger (danger_words, danger_done and danger_still; danger_act

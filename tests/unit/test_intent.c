@@ -736,6 +736,13 @@ static const struct said authorities[] = {
 	{ "j'ai été arrêtée ce matin", 1 },
 	{ "me arrestaron hoy", 1 },
 	{ "me están deteniendo", 1 },
+	/* s18-fixk: an arrest earlier today that names nobody is the
+	 * authorities' doing (it had the emergency number); one that names
+	 * someone else is no danger of the writer's. */
+	{ "arrested this morning", 1 },
+	{ "arrêté ce matin, qu'est-ce que je fais de mon téléphone", 1 },
+	{ "detenido hoy, qué hago con mi teléfono", 1 },
+	{ "my colleague was arrested this morning", 0 },
 };
 
 /* Danger to come, not now (s16-fixs2): 1 where intent_danger_later() must
