@@ -2960,6 +2960,20 @@ chars_bytes(const char *s, size_t chars)
 static int	line_item(const char *, size_t *);
 
 size_t
+guide_excerpt_lead(const char *s, size_t cut)
+{
+	size_t e = cut, i;
+
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\n'))
+		e--;
+	if (e == 0 || s[e - 1] != ':')
+		return cut;
+	for (i = e - 1; i > 0 && s[i] != '\n' && !sentence_end(s, i); i--)
+		;
+	return i > 0 && i >= cut / 3 ? i : cut;
+}
+
+size_t
 guide_excerpt_cut(const char *s, size_t chars)
 {
 	size_t lim = chars_bytes(s, chars), best = 0, space = 0, semi = 0;
@@ -2990,19 +3004,13 @@ guide_excerpt_cut(const char *s, size_t chars)
 			best = ls - 1;
 	}
 	/* Nor a line that opens what is cut ("You can also use question
-	 * and answer:") at the end. */
+	 * and answer:") at the end (guide_excerpt_lead(), the one rule). */
 	while (best > 0 && (semi == 0 || best >= lim / 3)) {
-		size_t e = best, ls;
+		size_t b = guide_excerpt_lead(s, best);
 
-		while (e > 0 && (s[e - 1] == '\n' || s[e - 1] == ' '))
-			e--;
-		if (e == 0 || s[e - 1] != ':')
+		if (b == best || b < lim / 3)
 			break;
-		for (ls = e; ls > 0 && s[ls - 1] != '\n'; ls--)
-			;
-		if (ls == 0 || ls - 1 < lim / 3)
-			break;
-		best = ls - 1;
+		best = b;
 	}
 	while (best > 1 && s[best - 1] == '\n')
 		best--;
@@ -3033,21 +3041,11 @@ guide_excerpt_aim(const char *s, size_t target, size_t max)
 	}
 	if (line == 0 || line >= cut)
 		return cut;
+	/* Not after a line that opens what the phone cut leaves out. */
+	while ((before = guide_excerpt_lead(s, line)) != line &&
+	    before >= lim / 3)
+		line = before;
 	return keep_pointer_whole(s, line, target);
-}
-
-size_t
-guide_excerpt_lead(const char *s, size_t cut)
-{
-	size_t e = cut, i;
-
-	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\n'))
-		e--;
-	if (e == 0 || s[e - 1] != ':')
-		return cut;
-	for (i = e - 1; i > 0 && s[i] != '\n' && !sentence_end(s, i); i--)
-		;
-	return i > 0 && i >= cut / 3 ? i : cut;
 }
 
 /* The length of the pointer word at s[p] (pointer_words), 0 if none; *fr

@@ -195,12 +195,15 @@ size_t guide_excerpt_cut(const char *s, size_t chars);
  * max: guide_excerpt_cut(s, max), but when s must be cut (it does not
  * fit max), up to the last line end (a paragraph's or a list item's: a
  * guide text's lines are either) within target with a third of target
- * before it, when there is one: a phone screen, MORE for the rest. */
+ * before it, when there is one, and not after a line or sentence that
+ * opens what it leaves out (guide_excerpt_lead()): a phone screen, MORE
+ * for the rest. */
 size_t guide_excerpt_aim(const char *s, size_t target, size_t max);
 /* When s's first cut bytes end on a line or sentence that opens what
  * follows (a ':' last: "here are some things you can do:"), where that
  * line or sentence starts, if a third of cut at least stays before it;
- * else cut. */
+ * else cut. The one rule: guide_excerpt_cut() and _aim() apply it to
+ * their cuts, bot.c to a section that ends so. */
 size_t guide_excerpt_lead(const char *s, size_t cut);
 
 #endif
