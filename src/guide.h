@@ -119,6 +119,11 @@ const char *guide_page_notasks(const struct guide *g, size_t page);
 const char *guide_page_anchors(const struct guide *g, size_t page);
 /* Front matter summary (normalised), or NULL. */
 const char *guide_page_summary(const struct guide *g, size_t page);
+/* Front matter "order:" (1 to GUIDE_ORDER_MAX: where TOPICS lists the
+ * page, urgent situations first), or 0 when it has none (after those
+ * that have one, in file order). */
+#define GUIDE_ORDER_MAX	1000
+int guide_page_order(const struct guide *g, size_t page);
 /* First section of the page, and how many it has (consecutive indices). */
 size_t guide_page_first_section(const struct guide *g, size_t page);
 size_t guide_page_nsections(const struct guide *g, size_t page);
@@ -190,7 +195,15 @@ size_t guide_excerpt_cut(const char *s, size_t chars);
  * max: guide_excerpt_cut(s, max), but when s must be cut (it does not
  * fit max), up to the last line end (a paragraph's or a list item's: a
  * guide text's lines are either) within target with a third of target
- * before it, when there is one: a phone screen, MORE for the rest. */
+ * before it, when there is one, and not after a line or sentence that
+ * opens what it leaves out (guide_excerpt_lead()): a phone screen, MORE
+ * for the rest. */
 size_t guide_excerpt_aim(const char *s, size_t target, size_t max);
+/* When s's first cut bytes end on a line or sentence that opens what
+ * follows (a ':' last: "here are some things you can do:"), where that
+ * line or sentence starts, if a third of cut at least stays before it;
+ * else cut. The one rule: guide_excerpt_cut() and _aim() apply it to
+ * their cuts, bot.c to a section that ends so. */
+size_t guide_excerpt_lead(const char *s, size_t cut);
 
 #endif

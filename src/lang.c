@@ -136,6 +136,9 @@ static const struct lang_key {
 	    .doc = "thanks" },
 	{ .name = "cmd.ack", .use = USE_MATCH, .required = 1,
 	    .doc = "an acknowledgement (ok, d'accord, vale)" },
+	{ .name = "cmd.bye", .use = USE_MATCH,
+	    .doc = "a farewell (bye, au revoir, adiós): with thanks and "
+	    "acknowledgements, what thanks gets" },
 	{ .name = "cmd.back", .use = USE_MATCH,
 	    .doc = "BACK: the last numbered list again" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,

@@ -3749,29 +3749,6 @@ lookup(const struct search *s, uint8_t li, const char *w, size_t n)
 	return e ? e->val : NONE;
 }
 
-/* Optimal string alignment distance, but only "is it <= 1". */
-static int
-within_one(const char *a, size_t an, const char *b, size_t bn)
-{
-	size_t i = 0;
-
-	if (an > bn + 1 || bn > an + 1)
-		return 0;
-	while (i < an && i < bn && a[i] == b[i])
-		i++;
-	if (i == an || i == bn)
-		return 1;
-	if (an == bn) {
-		if (memcmp(a + i + 1, b + i + 1, an - i - 1) == 0)
-			return 1;	/* substitution */
-		return i + 1 < an && a[i] == b[i + 1] && a[i + 1] == b[i] &&
-		    memcmp(a + i + 2, b + i + 2, an - i - 2) == 0;
-	}
-	if (an > bn)
-		return memcmp(a + i + 1, b + i, an - i - 1) == 0;
-	return memcmp(a + i, b + i + 1, bn - i - 1) == 0;
-}
-
 static search_near_fn near_hook;
 static void *near_hook_arg;
 
@@ -3952,7 +3929,7 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 				const struct stent *e =
 				    &s->vocab.ents[s->terms[ct].key];
 
-				if (within_one(strtab_key(&s->vocab, e) + 1,
+				if (util_within_one(strtab_key(&s->vocab, e) + 1,
 				    e->len - 1, st, sl) &&
 				    typo_fits(st, strtab_key(&s->vocab, e) +
 				    1))

@@ -1158,6 +1158,27 @@ test_excerpt_aim(void)
 	    "one long paragraph: the usual cut at the most");
 }
 
+/* guide_excerpt_lead(): an excerpt ending on the sentence that opens
+ * what follows stops before it (s18-fixux: the DFAK's Malware
+ * introduction in Spanish, too long to show the next part with it). */
+static void
+test_excerpt_lead(void)
+{
+	const char *s = "Harmful software can read your messages and send "
+	    "your files elsewhere. If you think your device is infected, "
+	    "here are some things you can do:";
+	const char *t = "Keep records. Report it.";
+	const char *u = "Look:";
+
+	CHECK_INT((long)(strstr(s, " If you") - s),
+	    (long)guide_excerpt_lead(s, strlen(s)),
+	    "before the sentence that ends on a colon");
+	CHECK_INT((long)strlen(t), (long)guide_excerpt_lead(t, strlen(t)),
+	    "no colon: the cut stays");
+	CHECK_INT((long)strlen(u), (long)guide_excerpt_lead(u, strlen(u)),
+	    "nothing would stay before it: the cut stays");
+}
+
 /* guide_section_shown(): a pointer to another section is named or left
  * out for the reader; the search's text is the page's. */
 static void
@@ -1281,6 +1302,7 @@ main(void)
 	test_asks();
 	test_excerpt_cut();
 	test_excerpt_aim();
+	test_excerpt_lead();
 	test_pointers();
 	test_notes();
 	test_notasks();
