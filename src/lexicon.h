@@ -31,6 +31,10 @@ struct lexicon;
 #define LEXICON_ADDRESSED 0x8	/* what a question addressed to the bot is
 				   about ("your key", "ton empreinte": the
 				   bot's; [you] of the language files) */
+#define LEXICON_VAGUE	0x10	/* says only that something is wrong ("a
+				   problem", "un souci"), not what: no
+				   situation of its own (search.c:
+				   question_subject_only()) */
 
 /* An empty lexicon (no concepts); lexicon_free() frees it (NULL is fine). */
 struct lexicon *lexicon_new(void);

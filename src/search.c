@@ -698,6 +698,8 @@ struct search {
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
+	uint8_t			*cvague;	/* per concept: vague (lexicon
+						   "vague") */
 	uint32_t		 caddr;		/* the concept a question
 						   addressed to the bot names
 						   (LEXICON_ADDRESSED), or
@@ -1361,6 +1363,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->csubj = xcalloc(nc + 1, 1);
 	s->cweak = xcalloc(nc + 1, 1);
 	s->cname = xcalloc(nc + 1, 1);
+	s->cvague = xcalloc(nc + 1, 1);
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
@@ -1370,6 +1373,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
 		s->cname[i] = (fl & LEXICON_NAME) != 0;
+		s->cvague[i] = (fl & LEXICON_VAGUE) != 0;
 	}
 	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
 	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
@@ -2638,6 +2642,7 @@ search_free(struct search *s)
 	free(s->csubj);
 	free(s->cweak);
 	free(s->cname);
+	free(s->cvague);
 	for (i = 0; i < s->nlxl; i++)
 		sb_stemmer_delete(s->lxl[i].stemmer);
 	free(s->lxl);
@@ -4018,6 +4023,54 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
  * it ranks lower (query_run() drops the lowest other hit for it). Moves
  * that hit there; returns how many.
  */
+/*
+ * Does the question name only what it is about, a subject ("my account",
+ * "phone", "j'ai un problème avec mon tel"), and nothing of what happened
+ * to it (s18-fixun)? Every word it asks (not those of an ask.not pair,
+ * notw) carries subject concepts (lexicon "subject"), weak ones beside
+ * them, and vague ones (lexicon "vague": "problem", "souci", and the
+ * kinds of a subject, "phone", "laptop") and no other, and one word at
+ * least carries a subject; a question that asks what a word means
+ * (ASK_DEFINE) is not. Any other word, known to the lexicon or not, a
+ * word of weak concepts alone too ("is sms secure"), or a subject word
+ * that is also a situation's ("acosando": [person] and [harassment]),
+ * may say the situation ("hacked", "lost", "blocked") that a confident
+ * answer needs: without one the question gets choices,
+ * the subject's sections (answer_refused(), page_plausible()), never
+ * one section nor one page.
+ */
+static int
+question_subject_only(const struct search *s, const struct qwords *q,
+    uint64_t notw, unsigned qbranch)
+{
+	int subj = 0;
+
+	if (qbranch & ASK_DEFINE)
+		return 0;
+	for (size_t i = 0; i < q->count; i++) {
+		int own = 0, other = q->nc[i] == 0, weak = 0;
+
+		if (i < 64 && (notw >> i) & 1)
+			continue;
+		for (size_t k = 0; k < q->nc[i]; k++) {
+			uint32_t c = q->c[i][k];
+
+			if (s->csubj[c] && !s->cweak[c])
+				own = 1;
+			else if (s->cvague[c] || s->csubj[c])
+				continue;
+			else if (s->cweak[c])
+				weak = 1;
+			else
+				other = 1;
+		}
+		if (other || (weak && !own))
+			return 0;
+		subj |= own;
+	}
+	return subj;
+}
+
 static size_t
 hits_window(struct search_hit *hits, size_t nhits)
 {
@@ -4048,7 +4101,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0, imain = WBITS;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli;
+	int qli, subj_only;
 	unsigned qbranch;
 	uint32_t spec[QSPEC_MAX];
 	size_t nspec;
@@ -4196,6 +4249,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
+	subj_only = question_subject_only(s, &q, sc->qnotw, qbranch);
 	nspec = s->calibrating ? 0 : question_specific(s, &q, lang, spec);
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
@@ -4335,6 +4389,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].matched = nm;
 		hits[k].rarity = rare > 1 ? 1 : rare;
 		hits[k].main_missed = missed;
+		hits[k].subject_only = subj_only;
 		hits[k].off_subject = off;
 		hits[k].unknown = unused / norm;
 		hits[k].page = s->secpage[sec];
@@ -6052,6 +6107,7 @@ page_plausible(const struct search_hit *hits, size_t n, int offer)
 	const struct search_hit *h = &hits[0];
 
 	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
+	    !h->subject_only &&
 	    (!h->lacks_key || (offer && page_titled(h))) &&
 	    !has_rival(hits, n) && !hit_notask(h) &&
 	    h->coverage >= page_cover(hits, n, offer);
@@ -6381,6 +6437,9 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 			return "a not-ask of its page refuses it";
 		return NULL;
 	}
+	if (hits[0].subject_only)
+		return "the question names a subject and nothing of what "
+		    "happened";
 	if (no)
 		return "the page prior forbids an answer";
 	if (hits[0].off_subject && !vouch)

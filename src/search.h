@@ -123,6 +123,11 @@ struct search_hit {
 				   name in another folder: a page a
 				   folder's language lacks, left as it
 				   was) */
+	int	subject_only;	/* (the same on every hit) the question
+				   names what it is about and nothing of
+				   what happened: "my account", "phone"
+				   (search.c: question_subject_only());
+				   never an answer nor a page */
 	int	main_missed;	/* the section leaves unmatched the
 				   question's heaviest word, its main
 				   subject (s17-fixdu: hit_subject_missed()
