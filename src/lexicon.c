@@ -47,6 +47,7 @@ static const struct {
 	{ "name",	LEXICON_NAME },
 	{ "addressed",	LEXICON_ADDRESSED },
 	{ "vague",	LEXICON_VAGUE },
+	{ "law",	LEXICON_LAW },
 };
 
 struct lexicon *
@@ -192,7 +193,7 @@ parse_head(struct lexicon *lx, const char *name, int line, const char *s,
 					break;
 			if (k == ARRAY_LEN(tags)) {
 				bad(lx, name, line, "unknown tag '%.*s' "
-				    "(subject, weak, name, addressed, vague)",
+				    "(subject, weak, name, addressed, vague, law)",
 				    (int)(tn > 32 ? 32 : tn), w);
 				return -1;
 			}

@@ -35,6 +35,9 @@ struct lexicon;
 				   problem", "un souci"), not what: no
 				   situation of its own (search.c:
 				   question_subject_only()) */
+#define LEXICON_LAW	0x20	/* asks what the law allows ("legally",
+				   "ai-je le droit"): a guide gives no legal
+				   advice (search.c: question_law()) */
 
 /* An empty lexicon (no concepts); lexicon_free() frees it (NULL is fine). */
 struct lexicon *lexicon_new(void);

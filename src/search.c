@@ -700,6 +700,7 @@ struct search {
 	uint8_t			*cname;		/* per concept: a name */
 	uint8_t			*cvague;	/* per concept: vague (lexicon
 						   "vague") */
+	uint8_t			*claw;		/* ...asks the law ("law") */
 	uint32_t		 caddr;		/* the concept a question
 						   addressed to the bot names
 						   (LEXICON_ADDRESSED), or
@@ -1364,6 +1365,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->cweak = xcalloc(nc + 1, 1);
 	s->cname = xcalloc(nc + 1, 1);
 	s->cvague = xcalloc(nc + 1, 1);
+	s->claw = xcalloc(nc + 1, 1);
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
@@ -1374,6 +1376,7 @@ lx_compile(struct search *s, const struct lexicon *lx)
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
 		s->cname[i] = (fl & LEXICON_NAME) != 0;
 		s->cvague[i] = (fl & LEXICON_VAGUE) != 0;
+		s->claw[i] = (fl & LEXICON_LAW) != 0;
 	}
 	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
 	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
@@ -2643,6 +2646,7 @@ search_free(struct search *s)
 	free(s->cweak);
 	free(s->cname);
 	free(s->cvague);
+	free(s->claw);
 	for (i = 0; i < s->nlxl; i++)
 		sb_stemmer_delete(s->lxl[i].stemmer);
 	free(s->lxl);
@@ -4071,6 +4075,24 @@ question_subject_only(const struct search *s, const struct qwords *q,
 	return subj;
 }
 
+/*
+ * Does the question ask what the law allows ("can the police legally
+ * force me", "ai-je le droit", "es legal que"): a word of it carries a
+ * lexicon "law" concept (s18-fixun)? A guide of first aid gives no legal
+ * advice: the sections that come closest ("ask a lawyer") are choices,
+ * never one confident answer nor one page (answer_refused(),
+ * page_plausible()).
+ */
+static int
+question_law(const struct search *s, const struct qwords *q)
+{
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i]; k++)
+			if (s->claw[q->c[i][k]])
+				return 1;
+	return 0;
+}
+
 static size_t
 hits_window(struct search_hit *hits, size_t nhits)
 {
@@ -4101,7 +4123,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0, imain = WBITS;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli, subj_only;
+	int qli, subj_only, law;
 	unsigned qbranch;
 	uint32_t spec[QSPEC_MAX];
 	size_t nspec;
@@ -4250,6 +4272,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
 	subj_only = question_subject_only(s, &q, sc->qnotw, qbranch);
+	law = question_law(s, &q);
 	nspec = s->calibrating ? 0 : question_specific(s, &q, lang, spec);
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
@@ -4390,6 +4413,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].rarity = rare > 1 ? 1 : rare;
 		hits[k].main_missed = missed;
 		hits[k].subject_only = subj_only;
+		hits[k].asks_law = law;
 		hits[k].off_subject = off;
 		hits[k].unknown = unused / norm;
 		hits[k].page = s->secpage[sec];
@@ -6107,7 +6131,7 @@ page_plausible(const struct search_hit *hits, size_t n, int offer)
 	const struct search_hit *h = &hits[0];
 
 	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
-	    !h->subject_only &&
+	    !h->subject_only && !h->asks_law &&
 	    (!h->lacks_key || (offer && page_titled(h))) &&
 	    !has_rival(hits, n) && !hit_notask(h) &&
 	    h->coverage >= page_cover(hits, n, offer);
@@ -6440,6 +6464,8 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 	if (hits[0].subject_only)
 		return "the question names a subject and nothing of what "
 		    "happened";
+	if (hits[0].asks_law)
+		return "the question asks what the law allows";
 	if (no)
 		return "the page prior forbids an answer";
 	if (hits[0].off_subject && !vouch)

@@ -128,6 +128,10 @@ struct search_hit {
 				   what happened: "my account", "phone"
 				   (search.c: question_subject_only());
 				   never an answer nor a page */
+	int	asks_law;	/* (the same on every hit) the question
+				   asks what the law allows (search.c:
+				   question_law()): never an answer nor a
+				   page */
 	int	main_missed;	/* the section leaves unmatched the
 				   question's heaviest word, its main
 				   subject (s17-fixdu: hit_subject_missed()
