@@ -1839,7 +1839,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	enum search_outcome alone, d;
 	char *folded, *tokens, *both = NULL;
 	size_t m, words = 0;
-	int opens, merge, agree = 0, keep, ret = 0;
+	int opens, merge, agree = 0, keep, ret = 0, bare = 0;
 
 	folded = fold_command(text);
 	opens = what_next(folded);
@@ -1860,6 +1860,15 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	if ((tokens = search_tokens(text, qlang)) != NULL)
 		words = count_words(tokens);
 	free(tokens);
+	/* A subject alone after a question narrows it ("it was my ex",
+	 * "what about his accounts"): its own answer counts here as any
+	 * follow-up's. Asked as a new question (nothing merged nor kept),
+	 * it gets choices again (search_hit.subject_only). */
+	if (w->last_question != NULL && *n > 0 && hits[0].subject_only) {
+		bare = 1;
+		for (size_t i = 0; i < *n; i++)
+			hits[i].subject_only = 0;
+	}
 	alone = search_decide(hits, *n, min_score(b));
 	if (alone == SEARCH_ANSWER)
 		*own = hits[0];
@@ -1925,6 +1934,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 			both = NULL;
 		}
 	}
+	for (size_t i = 0; bare && ret == 0 && i < *n; i++)
+		hits[i].subject_only = 1;
 	keep_question(t, both != NULL ? both : text);
 	free(both);
 	return ret;
