@@ -1743,6 +1743,8 @@ word_byte(char c)
 				   reach: "i can still log in", not "he
 				   still has my phone and i can't log in" */
 #define ASK_ACCESS	16384	/* ask.stay */
+#define ASK_VAGUE	32768	/* ask.vague: says something is wrong,
+				   not what (question_subject_only()) */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1761,6 +1763,7 @@ static const struct {
 	{ "ask.resource", ASK_RESOURCE },
 	{ "ask.break", ASK_BREAK },
 	{ "ask.stay", ASK_ACCESS },
+	{ "ask.vague", ASK_VAGUE },
 };
 
 /*
@@ -4057,9 +4060,10 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
  * "phone", "j'ai un problème avec mon tel"), and nothing of what happened
  * to it (s18-fixun)? Every word it asks (not those of an ask.not pair,
  * notw) carries subject concepts (lexicon "subject"), weak ones beside
- * them, and vague ones (lexicon "vague": "problem", "souci", and the
- * kinds of a subject, "phone", "laptop") and no other, and one word at
- * least carries a subject; a question that asks what a word means
+ * them, and vague ones (lexicon "vague": the kinds of a subject, "phone",
+ * "laptop") and no other, or is an ask.vague word of the language files
+ * ("problem", "souci": a word, not a concept, that the ranking never
+ * sees), and one word at least carries a subject; a question that asks what a word means
  * (ASK_DEFINE) is not. Any other word, known to the lexicon or not, a
  * word of weak concepts alone too ("is sms secure"), or a subject word
  * that is also a situation's ("acosando": [person] and [harassment]),
@@ -4070,7 +4074,7 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
  */
 static int
 question_subject_only(const struct search *s, const struct qwords *q,
-    uint64_t notw, unsigned qbranch)
+    uint64_t notw, unsigned qbranch, int qli, const char *lang)
 {
 	int subj = 0;
 
@@ -4080,6 +4084,10 @@ question_subject_only(const struct search *s, const struct qwords *q,
 		int own = 0, other = q->nc[i] == 0, weak = 0;
 
 		if (i < 64 && (notw >> i) & 1)
+			continue;
+		if (q->nc[i] == 0 && (qbranch & ASK_VAGUE) &&
+		    (branch_kinds(s, qli, lang, q->w[i], q->n[i]) &
+		    ASK_VAGUE))
 			continue;
 		for (size_t k = 0; k < q->nc[i]; k++) {
 			uint32_t c = q->c[i][k];
@@ -4296,7 +4304,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
-	subj_only = question_subject_only(s, &q, sc->qnotw, qbranch);
+	subj_only = question_subject_only(s, &q, sc->qnotw, qbranch, qli,
+	    lang);
 	law = question_law(s, &q);
 	nspec = s->calibrating ? 0 : question_specific(s, &q, lang, spec);
 	if (W_BRANCH > 0 && !s->calibrating)
