@@ -278,6 +278,10 @@ static const struct lang_key {
 	    .doc = "words (or two) of a question that asks who or what can "
 	    "help (an organisation, a lawyer, a guide): a page of link "
 	    "lists answers it more (search)" },
+	{ .name = "ask.vague", .use = USE_MATCH,
+	    .doc = "words that say something is wrong, not what (a "
+	    "problem): with subject words alone, no situation, so "
+	    "choices, not one section (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 	{ .name = "session.this", .use = USE_MATCH,

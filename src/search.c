@@ -730,6 +730,9 @@ struct search {
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
+	uint8_t			*cvague;	/* per concept: vague (lexicon
+						   "vague") */
+	uint8_t			*claw;		/* ...asks the law ("law") */
 	uint32_t		 caddr;		/* the concept a question
 						   addressed to the bot names
 						   (LEXICON_ADDRESSED), or
@@ -1393,6 +1396,8 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->csubj = xcalloc(nc + 1, 1);
 	s->cweak = xcalloc(nc + 1, 1);
 	s->cname = xcalloc(nc + 1, 1);
+	s->cvague = xcalloc(nc + 1, 1);
+	s->claw = xcalloc(nc + 1, 1);
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
@@ -1402,6 +1407,8 @@ lx_compile(struct search *s, const struct lexicon *lx)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
 		s->cname[i] = (fl & LEXICON_NAME) != 0;
+		s->cvague[i] = (fl & LEXICON_VAGUE) != 0;
+		s->claw[i] = (fl & LEXICON_LAW) != 0;
 	}
 	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
 	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
@@ -1743,6 +1750,8 @@ word_byte(char c)
 				   reach: "i can still log in", not "he
 				   still has my phone and i can't log in" */
 #define ASK_ACCESS	16384	/* ask.stay */
+#define ASK_VAGUE	32768	/* ask.vague: says something is wrong,
+				   not what (question_subject_only()) */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1761,6 +1770,7 @@ static const struct {
 	{ "ask.resource", ASK_RESOURCE },
 	{ "ask.break", ASK_BREAK },
 	{ "ask.stay", ASK_ACCESS },
+	{ "ask.vague", ASK_VAGUE },
 };
 
 /*
@@ -2670,6 +2680,8 @@ search_free(struct search *s)
 	free(s->csubj);
 	free(s->cweak);
 	free(s->cname);
+	free(s->cvague);
+	free(s->claw);
 	for (i = 0; i < s->nlxl; i++)
 		sb_stemmer_delete(s->lxl[i].stemmer);
 	free(s->lxl);
@@ -4027,6 +4039,77 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
  * it ranks lower (query_run() drops the lowest other hit for it). Moves
  * that hit there; returns how many.
  */
+/*
+ * Does the question name only what it is about, a subject ("my account",
+ * "phone", "j'ai un problème avec mon tel"), and nothing of what happened
+ * to it (s18-fixun)? Every word it asks (not those of an ask.not pair,
+ * notw) carries subject concepts (lexicon "subject"), weak ones beside
+ * them, and vague ones (lexicon "vague": the kinds of a subject, "phone",
+ * "laptop") and no other, or is an ask.vague word of the language files
+ * ("problem", "souci": a word, not a concept, that the ranking never
+ * sees), and one word at least carries a subject; a question that asks what a word means
+ * (ASK_DEFINE) is not. Any other word, known to the lexicon or not, a
+ * word of weak concepts alone too ("is sms secure"), or a subject word
+ * that is also a situation's ("acosando": [person] and [harassment]),
+ * may say the situation ("hacked", "lost", "blocked") that a confident
+ * answer needs: without one the question gets choices,
+ * the subject's sections (answer_refused(), page_plausible()), never
+ * one section nor one page.
+ */
+static int
+question_subject_only(const struct search *s, const struct qwords *q,
+    uint64_t notw, unsigned qbranch, int qli, const char *lang)
+{
+	int subj = 0;
+
+	if (qbranch & ASK_DEFINE)
+		return 0;
+	for (size_t i = 0; i < q->count; i++) {
+		int own = 0, other = q->nc[i] == 0, weak = 0;
+
+		if (i < 64 && (notw >> i) & 1)
+			continue;
+		if (q->nc[i] == 0 && (qbranch & ASK_VAGUE) &&
+		    (branch_kinds(s, qli, lang, q->w[i], q->n[i]) &
+		    ASK_VAGUE))
+			continue;
+		for (size_t k = 0; k < q->nc[i]; k++) {
+			uint32_t c = q->c[i][k];
+
+			if (s->csubj[c] && !s->cweak[c])
+				own = 1;
+			else if (s->cvague[c] || s->csubj[c])
+				continue;
+			else if (s->cweak[c])
+				weak = 1;
+			else
+				other = 1;
+		}
+		if (other || (weak && !own))
+			return 0;
+		subj |= own;
+	}
+	return subj;
+}
+
+/*
+ * Does the question ask what the law allows ("can the police legally
+ * force me", "ai-je le droit", "es legal que"): a word of it carries a
+ * lexicon "law" concept (s18-fixun)? A guide of first aid gives no legal
+ * advice: the sections that come closest ("ask a lawyer") are choices,
+ * never one confident answer nor one page (answer_refused(),
+ * page_plausible()).
+ */
+static int
+question_law(const struct search *s, const struct qwords *q)
+{
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i]; k++)
+			if (s->claw[q->c[i][k]])
+				return 1;
+	return 0;
+}
+
 static size_t
 hits_window(struct search_hit *hits, size_t nhits)
 {
@@ -4057,7 +4140,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0, imain = WBITS;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli;
+	int qli, subj_only, law;
 	unsigned qbranch;
 	uint32_t spec[QSPEC_MAX];
 	size_t nspec;
@@ -4205,6 +4288,9 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
+	subj_only = question_subject_only(s, &q, sc->qnotw, qbranch, qli,
+	    lang);
+	law = question_law(s, &q);
 	nspec = s->calibrating ? 0 : question_specific(s, &q, lang, spec);
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
@@ -4344,6 +4430,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].matched = nm;
 		hits[k].rarity = rare > 1 ? 1 : rare;
 		hits[k].main_missed = missed;
+		hits[k].subject_only = subj_only;
+		hits[k].asks_law = law;
 		hits[k].off_subject = off;
 		hits[k].unknown = unused / norm;
 		hits[k].page = s->secpage[sec];
@@ -6063,6 +6151,7 @@ page_plausible(const struct search_hit *hits, size_t n, int offer)
 	const struct search_hit *h = &hits[0];
 
 	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
+	    !h->subject_only && !h->asks_law &&
 	    (!h->lacks_key || (offer && page_titled(h))) &&
 	    !has_rival(hits, n) && !hit_notask(h) &&
 	    h->coverage >= page_cover(hits, n, offer);
@@ -6487,6 +6576,11 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 			return "a not-ask of its page refuses it";
 		return NULL;
 	}
+	if (hits[0].subject_only)
+		return "the question names a subject and nothing of what "
+		    "happened";
+	if (hits[0].asks_law)
+		return "the question asks what the law allows";
 	if (no)
 		return "the page prior forbids an answer";
 	if (hits[0].off_subject && !vouch)
