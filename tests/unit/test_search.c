@@ -5268,6 +5268,71 @@ test_expr_shipped(void)
 	lexicon_free(lx);
 }
 
+/*
+ * After the click (s18-fixph; search.c: section_tense()): a question
+ * that says the person did the act (ask.acted: "installed", "j'ai
+ * cliqué", "abrí") no longer gets the section that warns against it
+ * (section.warn: "Attachments: don't open them", "Les signes d'un
+ * piège") but the one for after it, in en, fr and es; a question that
+ * says the act was not done ("haven't opened", "pas ouvert", "no abrí")
+ * or asks before doing it keeps the warning.
+ */
+static void
+test_acted(void)
+{
+	static const struct {
+		const char	*lang, *q, *want;
+	} t[] = {
+		{ "en", "i installed an apk someone sent me on whatsapp",
+		    "If you opened an attachment or installed something" },
+		{ "en", "opened a pdf attachment from someone i dont know",
+		    "If you opened an attachment or installed something" },
+		{ "en", "i opened the zip the lawyer sent, now what",
+		    "If you opened an attachment or installed something" },
+		{ "fr", "jai cliqué sur un lien bizarre dans un sms colissimo",
+		    "Si vous avez cliqué ou tapé votre mot de passe" },
+		{ "fr", "j'ai ouvert la pièce jointe d'un inconnu",
+		    "Si vous avez ouvert une pièce jointe ou installé "
+		    "quelque chose" },
+		{ "es", "abrí el pdf que me mandaron",
+		    "Si abriste un adjunto o instalaste algo" },
+		{ "es", "le di clic a un link raro en un sms de correos",
+		    "Si hiciste clic o escribiste tu contraseña" },
+		/* Not done, or not yet: the warning. */
+		{ "en", "should i open this pdf a stranger sent me",
+		    "Attachments: don't open them, ask" },
+		{ "en", "i haven't opened the attachment yet, is it safe",
+		    "Attachments: don't open them, ask" },
+		{ "fr", "je n'ai pas ouvert la pièce jointe, je risque "
+		    "quelque chose ?",
+		    "Pièces jointes : ne les ouvrez pas, demandez" },
+		{ "es", "no abrí el adjunto todavía, es peligroso?",
+		    "Adjuntos: no los abras, pregunta" },
+		/* Lost at an airport (ask.happened "lost my"): the first
+		 * hour, not "Before you cross a border". */
+		{ "en", "lost my laptop at the airport, its not encrypted",
+		    "In the first hour: lock or erase it from afar" },
+		{ "fr", "perdu mon ordi à l'aéroport, il est pas chiffré",
+		    "Dans la première heure : verrouiller ou effacer à "
+		    "distance" },
+		{ "es", "perdí mi laptop en el aeropuerto y no está cifrada",
+		    "En la primera hora: bloquearlo o borrarlo a distancia" },
+		{ "en", "what should i do with my laptop before the airport",
+		    "Before you cross a border" },
+	};
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+
+	s = shipped_search(g, lx);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		CHECK(first_heading(g, s, t[i].q, t[i].lang, t[i].want),
+		    t[i].q);
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 int
 main(void)
 {
@@ -5348,5 +5413,6 @@ main(void)
 	test_defacement();
 	test_desk_page();
 	test_expr_shipped();
+	test_acted();
 	return TAP_DONE();
 }
