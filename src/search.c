@@ -93,7 +93,7 @@ static struct {
 	.w_prevent_before = 1.3,	/* a preventive section for a
 				   question that asks what to do before
 				   (ask.before) */
-	.w_warn_acted = 0.6,	/* a section that warns against an act
+	.w_warn_acted = 0.4,	/* a section that warns against an act
 				   (section.warn: "Attachments: don't open
 				   them") for a question that says the act
 				   was done (ask.acted: "i opened it"),
@@ -715,7 +715,7 @@ struct search {
 	uint8_t			*term;		/* per section: a glossary
 						   term */
 	uint8_t			*linkpage;	/* per page: guide_page_links() */
-	uint8_t			*branch;	/* per section: BRANCH_* */
+	uint16_t		*branch;	/* per section: BRANCH_* */
 	int			 calibrating;	/* decide_calibrate() is
 						   querying: page text, not
 						   a person's question */
@@ -1698,7 +1698,9 @@ word_byte(char c)
  * quién": Spanish "no se" alone is also the reflexive "no se carga"), and
  * so on for each key below (section_tense() reads the last three), all
  * read from the language files (branch_kinds()), lang's or, when it is
- * NULL, every language's. A section keeps the bits below 256 (s->branch). */
+ * NULL, every language's. A section keeps the bits below 65536
+ * (s->branch: its heading's ASK_ACTED, "If you clicked the link", is
+ * read by section_tense()). */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
@@ -1719,6 +1721,7 @@ word_byte(char c)
 				   still has my phone and i can't log in" */
 #define ASK_ACCESS	16384	/* ask.stay */
 #define ASK_ACTED	32768	/* ask.acted, no negation reaching it */
+#define ASK_UNACTED	65536	/* ask.unacted */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1739,6 +1742,7 @@ static const struct {
 	{ "ask.stay", ASK_ACCESS },
 	{ "section.warn", SEC_WARN },
 	{ "ask.acted", ASK_ACTED },
+	{ "ask.unacted", ASK_UNACTED },
 };
 
 /*
@@ -1967,7 +1971,7 @@ branches_build(struct search *s)
 
 	bkinds_build(s);
 	for (i = 0; i < s->nsec; i++)
-		s->branch[i] = (uint8_t)text_branch(s,
+		s->branch[i] = (uint16_t)text_branch(s,
 		    guide_section_heading(s->g, i),
 		    guide_page_lang(s->g, guide_section_page(s->g, i)), NULL);
 	for (i = 0; i < s->nsec; i++) {
@@ -1993,7 +1997,7 @@ branches_build(struct search *s)
 	 * side says a change ("If you no longer have access", "If you get
 	 * your device back"), which a question has to say (hits_branch()). */
 	for (i = 0; i < s->nsec; i++) {
-		uint8_t me = s->branch[i], other;
+		uint16_t me = s->branch[i], other;
 
 		if (s->pair[i] == NONE)
 			continue;
@@ -2329,7 +2333,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	for (i = 0; i < guide_npages(g); i++)
 		s->linkpage[i] = (uint8_t)guide_page_links(g, i);
 	s->router = xcalloc(s->nsec + 1, 1);
-	s->branch = xcalloc(s->nsec + 1, 1);
+	s->branch = xcalloc(s->nsec + 1, sizeof(*s->branch));
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
@@ -4466,8 +4470,12 @@ hits_router(const struct search *s, const char *text, const char *lang,
  * in its heading: "Attachments: don't open them", "Signs of a trap")
  * scores W_WARN_ACTED of itself for a question that says the person did
  * it (ask.acted, no negation reaching it: "i installed the apk", "j'ai
- * cliqué", "abrí el adjunto"): the section for after it answers. Page
- * text (decide_calibrate()) asks nothing: 1.
+ * cliqué", "abrí el adjunto"): the section for after it answers. The
+ * other way, a section for after the act (a conditional heading with
+ * an ask.acted word: "If you clicked the link") scores W_WARN_ACTED of
+ * itself for a question that asks whether to do it (ask.unacted:
+ * "should i click", "je dois cliquer", "¿lo abro?") and says it did
+ * nothing. Page text (decide_calibrate()) asks nothing: 1.
  */
 static double
 section_tense(const struct search *s, size_t sec, unsigned q)
@@ -4475,6 +4483,9 @@ section_tense(const struct search *s, size_t sec, unsigned q)
 	if (s->calibrating)
 		return 1;
 	if ((s->branch[sec] & SEC_WARN) && (q & ASK_ACTED))
+		return W_WARN_ACTED;
+	if ((s->branch[sec] & (BRANCH_IF | ASK_ACTED)) ==
+	    (BRANCH_IF | ASK_ACTED) && (q & ASK_UNACTED) && !(q & ASK_ACTED))
 		return W_WARN_ACTED;
 	if (!(s->branch[sec] & SEC_PREVENT))
 		return 1;

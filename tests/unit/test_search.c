@@ -3052,6 +3052,10 @@ test_expressions(void)
 		CHECK_STR("Récupérer un accès Facebook", best(g, s, "j'ai "
 		    "oublié le mot de passe de mon compte facebook", "fr",
 		    NULL), "expressions: \"mot de passe\" still meets itself");
+		/* Without the expression, and without the tense of "je
+		 * clique" (ask.unacted, section_tense(): s18-fixph). */
+		CHECK(search_tune_set("w_warn_acted", 1) == 0,
+		    "expressions: tense weight off");
 		n = search_query(s, "j'ai reçu un mail qui dit que mon compte "
 		    "sera fermé si je clique pas", "fr", h, 3);
 		CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
@@ -3059,6 +3063,14 @@ test_expressions(void)
 		    k ? "expressions: a click not made is not asked" :
 		    "expressions: without one, \"clique pas\" meets "
 		    "\"cliqué\"");
+		CHECK(search_tune_set("w_warn_acted", 0.4) == 0,
+		    "expressions: tense weight back");
+		n = search_query(s, "j'ai reçu un mail qui dit que mon compte "
+		    "sera fermé si je clique pas", "fr", h, 3);
+		CHECK(n > 0 && strcmp(guide_section_heading(g, h[0].section),
+		    "Les signes d'un piège") == 0, "expressions: \"je "
+		    "clique\" asks before the click, with or without the "
+		    "expression");
 		search_free(s);
 		guide_free(g);
 		lexicon_free(lx);
@@ -5308,6 +5320,14 @@ test_acted(void)
 		    "Pièces jointes : ne les ouvrez pas, demandez" },
 		{ "es", "no abrí el adjunto todavía, es peligroso?",
 		    "Adjuntos: no los abras, pregunta" },
+		/* Asked before the act (ask.unacted): not the section for
+		 * after it. */
+		{ "en", "should i click the link in this sms from my bank",
+		    "Signs of a trap" },
+		{ "fr", "je dois cliquer sur ce lien ?",
+		    "Vérifier un lien sans l'ouvrir" },
+		{ "en", "i clicked the link, should i open the file too",
+		    "If you clicked the link or typed your password" },
 		/* Lost at an airport (ask.happened "lost my"): the first
 		 * hour, not "Before you cross a border". */
 		{ "en", "lost my laptop at the airport, its not encrypted",
