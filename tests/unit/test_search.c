@@ -5353,6 +5353,48 @@ test_acted(void)
 	lexicon_free(lx);
 }
 
+/*
+ * The part of the right page for the person's situation (s18-fixph, the
+ * tester's questions): a site down since this morning is first checked
+ * for everyone (as fr/es were), codes one never asked for with
+ * "verification" between (es, fr) are the "is it really hacked?" check,
+ * a mail threatening to block the account is the signs of a trap (es),
+ * an organisation's internal documents are the organisation's leak (en).
+ */
+static void
+test_situation(void)
+{
+	static const struct {
+		const char	*lang, *q, *want;
+	} t[] = {
+		{ "en", "our website is down since this morning",
+		    "Is it down for everyone?" },
+		{ "es", "me llegan codigos de verificacion que no pedi",
+		    "Primero: ¿de verdad te la hackearon?" },
+		{ "fr", "je reçois des codes de vérification que j'ai pas "
+		    "demandés", "D'abord : est-ce vraiment un piratage ?" },
+		{ "es", "me llego un correo raro diciendo que mi cuenta sera "
+		    "bloqueada", "Señales de una trampa" },
+		{ "en", "our internal documents were leaked online",
+		    "If your organisation's documents leaked" },
+	};
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+
+	s = shipped_search(g, lx);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		CHECK(first_heading(g, s, t[i].q, t[i].lang, t[i].want),
+		    t[i].q);
+	CHECK(!first_heading(g, s, "my twitter is locked and they want my "
+	    "phone number", "en", "Signal on your phone"), "a locked "
+	    "account is not the phone's lock screen (\"locked ... phone\" "
+	    "across stopwords)");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 int
 main(void)
 {
@@ -5434,5 +5476,6 @@ main(void)
 	test_desk_page();
 	test_expr_shipped();
 	test_acted();
+	test_situation();
 	return TAP_DONE();
 }
