@@ -3,7 +3,7 @@
  * prints what the loader made of them, or answers questions.
  *
  *   guide_dump [-t] [-x lexicon.txt] [-K] [-q question [-l lang]]
- *       [-T [-v] [-P] [-H] [-s] [-D file]] dir...
+ *       [-T [-v] [-P] [-H] [-s] [-A] [-D file]] dir...
  *     (default)  one line per page and per section (level, path, size)
  *     -t         also print each section's chat text (and what other
  *                pages' links to each page say, and the asks: the
@@ -39,6 +39,10 @@
  *                not be seen)
  *     -s         with -T: an ANSWER counted by its best hit (the counting
  *                before s16), not by the section it shows first
+ *     -A         with -T: also one tab-separated "ALL" line for every
+ *                tune line (never a test line), hit or miss: its outcome,
+ *                counts and hits with their flags (the decision's data,
+ *                for fitting it: s18-ddec)
  *     -P         with -T: each label cut to its page ("Page.md :: Section"
  *                read as "Page.md"): is the right page found?
  *     -v         with -T: each printed miss's decision record
@@ -196,6 +200,7 @@ static int verbose;	/* -v: why each hit of a printed miss is kept */
 static int by_page;	/* -P: labels cut to their pages */
 static int halves;	/* -H: unsplit lines split as test_quality does */
 static int by_hit;	/* -s: an ANSWER counted by its best hit */
+static int all_lines;	/* -A: every tune line, one line each */
 
 static const char *const outcome_names[] = {
 	[SEARCH_NONE] = "NONE", [SEARCH_CHOICES] = "CHOICES",
@@ -280,6 +285,37 @@ run_questions(const struct guide *g, const struct search *s, double min,
 		if (dump != NULL && sp == 0)
 			features_dump_line(dump, "dfak", lineno, hits, n, min,
 			    strcmp(qe, "-") == 0, j.rank1, j.top3, o);
+		/* -A: every tune line (never a test line), tab-separated:
+		 * its language and text, the outcome, top-1, rank-1, page
+		 * right, wrong, a "-" line; per hit its score, other
+		 * language, branch, on a label's page, right, first of its page, heading
+		 * share, coverage, page and label; then why no answer. */
+		if (all_lines && sp == 0) {
+			printf("ALL\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
+			    ql, qq, outcome_names[o], j.top1, j.rank1,
+			    j.page_right, j.wrong, strcmp(qe, "-") == 0);
+			for (k = 0; k < n; k++) {
+				size_t pg = guide_section_page(g,
+				    hits[k].section);
+
+				label(g, hits[k].section, l, sizeof(l));
+				printf("\t%.3f|%d|%d|%d|%d|%d|%.2f|%.2f|%zu|%s",
+				    hits[k].score, hits[k].other_lang,
+				    hits[k].branch, labels_page(qe, g,
+				    hits[k].page), labels_match(qe, g,
+				    hits[k].section), hits[k].section ==
+				    guide_page_first_section(g, pg),
+				    hits[k].heading, hits[k].coverage,
+				    hits[k].page, l);
+			}
+			if (n > 0) {
+				struct search_decision d;
+
+				(void)search_decide_why(hits, n, min, &d);
+				printf("\t%s", d.refused ? d.refused : "-");
+			}
+			printf("\n");
+		}
 		/* A test line's miss is never printed: only tune lines
 		 * (and lines without a split) may be looked at. */
 		if (!j.top1 && sp != 1) {
@@ -368,7 +404,7 @@ main(int argc, char **argv)
 	if (lang_load_dir(SRCDATADIR) == -1)
 		return 1;
 	log_init(LOGL_INFO, NULL);
-	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vPHsS:")) != -1) {
+	while ((ch = getopt(argc, argv, "tq:l:Tm:x:KD:vPHsAS:")) != -1) {
 		switch (ch) {
 		case 'x': lexfile = optarg; break;
 		case 'K': nokw = 1; break;
@@ -376,6 +412,7 @@ main(int argc, char **argv)
 		case 'P': by_page = 1; break;
 		case 'H': halves = 1; break;
 		case 's': by_hit = 1; break;
+		case 'A': all_lines = 1; break;
 		case 'S': {
 			char *eq = strchr(optarg, '='), *end;
 			double v;
@@ -405,7 +442,7 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: guide_dump [-t] [-x lexicon] [-K] "
 			    "[-m score] [-S name=value] [-q text [-l lang]] "
-			    "[-T [-v] [-P] [-H] [-s] [-D file]] dir...\n");
+			    "[-T [-v] [-P] [-H] [-s] [-A] [-D file]] dir...\n");
 			lexicon_free(lx);
 			return 2;
 		}

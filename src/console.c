@@ -286,7 +286,8 @@ console_prior(struct console *c, FILE *out)
  * exactly like the question (search_decide_why(): exact), whatever the
  * bar and the page prior; or because, on a page without asks that would
  * be offered, the first section stands out from the page's others
- * (clear), whatever the bar and its heading; on the console alone. */
+ * (clear), whatever the bar and its heading, or stands out among the
+ * page's parts (sectioned); on the console alone. */
 static void
 console_exact(struct console *c, FILE *out)
 {
@@ -307,6 +308,12 @@ console_exact(struct console *c, FILE *out)
 		    "its page has no asks and would be offered, and the first "
 		    "section stands out from the page's other sections: it "
 		    "answers whatever the bar and its heading\n");
+	else if (d.sectioned && d.outcome == SEARCH_ANSWER)
+		fprintf(out, "Why an answer (console only, never sent):\n"
+		    "its page has no asks and would be offered, and the first "
+		    "section stands out among the page's parts (a branch, "
+		    "\"If ...\", or it covers much more of the question): "
+		    "that part rather than \"which part?\"\n");
 }
 
 /* --explain: why the bot offered a page's sections ("this page, which

@@ -64,6 +64,7 @@ static struct {
 	double	page_far, page_share, page_carry;
 	double	w_links;
 	double	page_alone, page_titled, page_rival_share;
+	double	sec_branch, sec_cover, sec_tie, sec_pair, sec_heading;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before, w_warn_acted;
@@ -292,6 +293,25 @@ static struct {
 				   more of its sections carrying a topic of
 				   the question (page_weak(); 0: off;
 				   s14-dec) */
+	/* Where its page would be offered ("which part?"), the best
+	 * section is the answer when it stands out among its page's
+	 * (section_picked(); docs/design.md, "The section that stands out";
+	 * s18-ddec, chosen on the DFAK tune halves): */
+	.sec_branch = 1,	/* 1: its heading opens with a condition
+				   ("If your device is still missing": one
+				   situation's advice; 0: never)... */
+	.sec_cover = 0,		/* ...or it covers this much more of the
+				   question than any other section of its
+				   page among the three best (0: never;
+				   0.21 measured, design.md)... */
+	.sec_tie = 0.78,	/* and an answer whose page's next part
+				   scores this share of it or more and
+				   covers as much of the question is the
+				   page instead (section_tied(); 0: never) */
+	.sec_pair = 1,		/* 1: the other side of its branch pair is
+				   no tie (section_next()) */
+	.sec_heading = 0.1,	/* ...and its own heading matches this
+				   share of the question */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -367,6 +387,11 @@ static struct {
 #define PAGE_ALONE	(rank_params.page_alone)
 #define PAGE_TITLED	(rank_params.page_titled)
 #define PAGE_RIVAL_SHARE	(rank_params.page_rival_share)
+#define SEC_BRANCH	(rank_params.sec_branch)
+#define SEC_COVER	(rank_params.sec_cover)
+#define SEC_TIE		(rank_params.sec_tie)
+#define SEC_PAIR	(rank_params.sec_pair)
+#define SEC_HEADING	(rank_params.sec_heading)
 #define PRIOR_HITS	10	/* hits the prior and the rules that reorder
 				   hits rank, however few or many the caller
 				   asks for (query_run()) */
@@ -4436,6 +4461,8 @@ hits_router(const struct search *s, const char *text, const char *lang,
 	h.coverage = r[k].coverage;
 	h.rarity = r[k].rarity;
 	h.main_missed = r[k].main_missed;
+	h.branch = r[k].branch;
+	h.intro = r[k].intro;
 	h.matched = r[k].matched;
 	h.heading = r[k].heading;
 	h.off_subject = r[k].off_subject;
@@ -5534,6 +5561,12 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 		    page_translates(s, hits[0].page, hits[k].page);
 		hits[k].twin = k > 0 && page_twin(s, hits[0].page,
 		    hits[k].page);
+		hits[k].branch = (s->branch[hits[k].section] & BRANCH_IF) !=
+		    0;
+		hits[k].intro = hits[k].section ==
+		    guide_page_first_section(s->g, hits[k].page);
+		hits[k].pair = k > 0 &&
+		    s->pair[hits[0].section] == hits[k].section;
 	}
 	hits_topics(s, q, lang, qli, hits, nhits);
 	if (s->lx == NULL || li < 0)
@@ -6306,6 +6339,74 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
 }
 
 /*
+ * The best other section of the best hit's page among the
+ * SEARCH_AGREE_HITS best, not a copy of it, nor its page's introduction
+ * (search_hit.intro: what the page is about, not a part of it), nor,
+ * SEC_PAIR on, the other side of its branch pair (search_hit.pair: the
+ * two headings share every word but the condition's, so they match the
+ * same of the question, and the question's words chose between them,
+ * hits_branch()): its index, or 0 when there is none.
+ */
+static size_t
+section_next(const struct search_hit *hits, size_t n)
+{
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page == hits[0].page && !hits[k].copy &&
+		    !hits[k].intro && !(SEC_PAIR > 0 && hits[k].pair))
+			return k;
+	return 0;
+}
+
+/*
+ * Does the best hit's section tie with another part of its page, on a
+ * page without asks: the page's next section (section_next()) scores
+ * SEC_TIE of it or more and covers as much of the question? Then the
+ * search cannot tell the parts apart: the page, not an answer.
+ */
+static int
+section_tied(const struct search_hit *hits, size_t n)
+{
+	size_t k = section_next(hits, n);
+
+	return SEC_TIE > 0 && k > 0 && hits[k].score >= SEC_TIE *
+	    hits[0].score && hits[k].coverage >= hits[0].coverage;
+}
+
+/*
+ * Does the best hit's section stand out among its page's, where the page
+ * would be offered (plain_decide(): "which part?")? It is a part of the
+ * page in the question's language (not its introduction, not the
+ * fallback language), not tied with another (section_tied()), and its
+ * heading opens with a condition (search_hit.branch, SEC_BRANCH: "If your
+ * device is still missing", the advice for one situation of the page,
+ * which the search put before the page's other parts); or, SEC_COVER on
+ * (0: off), its heading names SEC_HEADING of the question and it covers
+ * SEC_COVER more of the question than any other section of its page
+ * among the SEARCH_AGREE_HITS best (than nothing, when none is there:
+ * "Anti-virus" to "antivirus gratuit lequel"). Then that part is the
+ * answer, the page's other parts listed after it as for any answer
+ * (docs/design.md, "The section that stands out").
+ */
+static int
+section_picked(const struct search_hit *hits, size_t n, int unknown)
+{
+	const struct search_hit *h = &hits[0];
+	double other = 0;
+
+	if (h->intro || h->other_lang || section_tied(hits, n))
+		return 0;
+	if (SEC_BRANCH > 0 && h->branch)
+		return 1;
+	if (SEC_COVER <= 0 || h->heading < SEC_HEADING || unknown)
+		return 0;
+	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
+		if (hits[k].page == h->page && !hits[k].copy &&
+		    hits[k].coverage > other)
+			other = hits[k].coverage;
+	return h->coverage >= other + SEC_COVER;
+}
+
+/*
  * search_decide() when the best hit's page has no asks (hits[0].page_p <
  * 0: the scores are all there is to go by; docs/design.md, "Pages
  * without asks"). r is answer_refused()'s reason, NULL when the best hit
@@ -6314,14 +6415,19 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
  * PAGE_OTHER of it; else choices, or the page when that other page is
  * only its page held twice in one language, search_hit.twin: the page is
  * not in doubt, the section is; s16-dconf) and so is its section
- * (section_unclear(); else the page). A section that stands out on a
- * page that fits (section_clear()) is an answer whatever r or
- * section_unclear() say (*clear set), but for the unknown-words tests
- * (hit_unknown(): a subject the guide lacks, which a clear section does
- * not answer; s16-unc), whose reason (hit_unknown_why()) is then the one
- * given.
- * The page ("which part?") when it fits (page_fits()) and the answer is
- * refused or its section is not clear; else choices, or nothing close.
+ * (section_unclear(); else the page), and it does not tie with another
+ * part of its page (section_tied(); else the page). A section that
+ * stands out on a page that fits (section_clear()) is an answer whatever
+ * r or section_unclear() say (*clear set), but for the unknown-words
+ * tests (hit_unknown(): a subject the guide lacks, which a clear section
+ * does not answer; s16-unc), whose reason (hit_unknown_why()) is then the
+ * one given.
+ * The page ("which part?") when it fits (page_plain_fits()) and the
+ * answer is refused or its section is not clear, unless its best section
+ * stands out among the page's parts (section_picked(): a branch heading,
+ * "If your device is still missing", or, SEC_COVER on, a heading that
+ * names the question and a clear coverage lead): then that part is the
+ * answer (*sectioned set; s18-ddec). Else choices, or nothing close.
  * A page that carries none of the question's topics (page_off_topic())
  * is never offered, nor its section an answer without a second hit on
  * it (s12-dunc).
@@ -6329,7 +6435,7 @@ page_off_topic(const struct search_hit *hits, size_t n, int *alone)
  */
 static enum search_outcome
 plain_decide(const struct search_hit *hits, size_t n, double bar,
-    const char *r, const char **refused, int *clear)
+    const char *r, const char **refused, int *clear, int *sectioned)
 {
 	const char *u = hit_unknown_why(&hits[0], is_long(&hits[0]));
 	const char *m = hit_missed_why(&hits[0], is_long(&hits[0]));
@@ -6348,6 +6454,9 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 		r = section_unclear(hits, n, bar);
 	if (r == NULL)
 		r = m;
+	if (r == NULL && section_tied(hits, n))
+		r = "another part of its page scores nearly as high and "
+		    "covers as much of the question";
 	if (u == NULL)
 		u = m;
 	if (r != NULL && section_clear(hits, n, bar)) {
@@ -6359,12 +6468,24 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 			*clear = 1;
 		}
 	}
+	if (r == NULL) {
+		if (refused != NULL)
+			*refused = NULL;
+		return SEARCH_ANSWER;
+	}
+	if (page && page_plain_fits(hits, n, bar)) {
+		/* The page fits and its best section stands out: that part
+		 * (s18-ddec). */
+		if (section_picked(hits, n, u != NULL)) {
+			*sectioned = 1;
+			r = NULL;
+		}
+		if (refused != NULL)
+			*refused = r;
+		return r == NULL ? SEARCH_ANSWER : SEARCH_PAGE;
+	}
 	if (refused != NULL)
 		*refused = r;
-	if (r == NULL)
-		return SEARCH_ANSWER;
-	if (page && page_plain_fits(hits, n, bar))
-		return SEARCH_PAGE;
 	return hits[0].score >= SEARCH_CHOICE_MIN ? SEARCH_CHOICES :
 	    SEARCH_NONE;
 }
@@ -6478,7 +6599,7 @@ decide(const struct search_hit *hits, size_t n, double min_score, int prior,
 	if (hits[0].page_p < 0) {
 		d->plain = 1;
 		d->outcome = plain_decide(hits, n, d->bar, r, &d->refused,
-		    &d->clear);
+		    &d->clear, &d->sectioned);
 		return d->outcome;
 	}
 	tie = r == NULL && page_tie(hits, n, d->bar, PAGE_TIE);
@@ -6815,6 +6936,11 @@ static const struct {
 	{ "page_alone", &rank_params.page_alone, NULL },
 	{ "page_titled", &rank_params.page_titled, NULL },
 	{ "page_rival_share", &rank_params.page_rival_share, NULL },
+	{ "sec_branch", &rank_params.sec_branch, NULL },
+	{ "sec_cover", &rank_params.sec_cover, NULL },
+	{ "sec_tie", &rank_params.sec_tie, NULL },
+	{ "sec_pair", &rank_params.sec_pair, NULL },
+	{ "sec_heading", &rank_params.sec_heading, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

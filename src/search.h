@@ -123,6 +123,18 @@ struct search_hit {
 				   name in another folder: a page a
 				   folder's language lacks, left as it
 				   was) */
+	int	branch;		/* the section's heading opens with a
+				   condition (a branch.if word: "If your
+				   device is still missing"): one
+				   situation's advice on its page */
+	int	intro;		/* the section is its page's first: its
+				   introduction */
+	int	pair;		/* the section is the other side of the
+				   best hit's branch pair ("If you no
+				   longer have access" to "If you still
+				   have access"): the question's words
+				   chose between the two (search.c:
+				   hits_branch()) */
 	int	main_missed;	/* the section leaves unmatched the
 				   question's heaviest word, its main
 				   subject (s17-fixdu: hit_subject_missed()
@@ -277,7 +289,17 @@ double search_min_score(const struct search *s);
  * topics; and one two best hits agree on, under the bar, not when
  * another page among them has 0.1 more of its sections carrying a topic
  * of the question (search.c: page_cover(), page_plausible(), page_weak();
- * docs/design.md "The page when the search has no other").
+ * docs/design.md "The page when the search has no other"). Where that
+ * page would be offered, its best section is the answer instead when its
+ * heading opens with a condition ("If your device is still missing")
+ * (search.c's sec_cover, off, would add a heading that names the
+ * question and a clear coverage lead), unless it is the page's
+ * introduction, in another language than the question's, or tied: the
+ * page's next part (not its introduction, nor the other side of its
+ * branch pair) among the three best scoring 0.78 of it and covering as
+ * much of the question, a tie that also makes an answer the page
+ * (search.c: section_picked(), section_tied(); docs/design.md "The
+ * section that stands out").
  * A SEARCH_PAGE is as confident as an answer about the page: measured, a
  * PAGE on a page the label does not name counts as a confident wrong
  * answer.
@@ -369,7 +391,10 @@ enum search_outcome search_decide(const struct search_hit *hits, size_t n,
  * part (refused says which of those two refused it); clear when a page
  * without asks gave an answer because its section stands out where the
  * page would be offered (search.c: section_clear()), whatever the bar,
- * the section's coverage or its heading.
+ * the section's coverage or its heading; sectioned when, the page offered
+ * there, its best section is the answer instead (search.c:
+ * section_picked(): a branch heading, or it covers much more of the
+ * question than its page's other best sections).
  */
 struct search_decision {
 	enum search_outcome	 outcome;
@@ -381,6 +406,7 @@ struct search_decision {
 	int			 plain;
 	int			 exact;
 	int			 clear;
+	int			 sectioned;
 	const char		*refused;
 };
 /* The decision on hits (search_decide()'s) with its record filled into

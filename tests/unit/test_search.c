@@ -23,8 +23,8 @@ static char fixdir[1024];
 
 /* The rules of a page without asks (search.c: plain_decide(), the
  * constants page_other, page_section, page_heading, page_clear,
- * page_topic, page_far, page_share, page_carry, page_alone, page_titled
- * and page_rival_share) off (0: the decision
+ * page_topic, page_far, page_share, page_carry, page_alone, page_titled,
+ * page_rival_share, sec_branch, sec_cover and sec_tie) off (0: the decision
  * of every page) or as the daemon has them (-1), so that checks of the
  * rules of every page hold on hand-made hits, which have no page prior. */
 static void
@@ -33,6 +33,7 @@ plain_on(int on)
 	static double other = -1, section = -1, heading = -1, clear = -1;
 	static double topic = -1, far = -1, share = -1, carry = -1;
 	static double alone = -1, titled = -1, rival = -1;
+	static double sbranch = -1, scover = -1, stie = -1;
 
 	if (other < 0) {
 		(void)search_tune_get("page_other", &other);
@@ -46,7 +47,13 @@ plain_on(int on)
 		(void)search_tune_get("page_alone", &alone);
 		(void)search_tune_get("page_titled", &titled);
 		(void)search_tune_get("page_rival_share", &rival);
+		(void)search_tune_get("sec_branch", &sbranch);
+		(void)search_tune_get("sec_cover", &scover);
+		(void)search_tune_get("sec_tie", &stie);
 	}
+	(void)search_tune_set("sec_branch", on == 0 ? 0 : sbranch);
+	(void)search_tune_set("sec_cover", on == 0 ? 0 : scover);
+	(void)search_tune_set("sec_tie", on == 0 ? 0 : stie);
 	(void)search_tune_set("page_alone", on == 0 ? 0 : alone);
 	(void)search_tune_set("page_titled", on == 0 ? 0 : titled);
 	(void)search_tune_set("page_rival_share", on == 0 ? 0 : rival);
@@ -1817,15 +1824,19 @@ check_plain(const struct search_hit *h, size_t n, double m, int want,
 }
 
 /* page_clear (search.c: section_clear()) off (0) or as the daemon has
- * it (-1). */
+ * it (-1); and with it sec_cover (section_picked()'s coverage lead, the
+ * other rule by which a section stands out on its page: s18-ddec). */
 static void
 clear_on(int on)
 {
-	static double clear = -1;
+	static double clear = -1, cover = -1;
 
-	if (clear < 0)
+	if (clear < 0) {
 		(void)search_tune_get("page_clear", &clear);
+		(void)search_tune_get("sec_cover", &cover);
+	}
 	(void)search_tune_set("page_clear", on == 0 ? 0 : clear);
+	(void)search_tune_set("sec_cover", on == 0 ? 0 : cover);
 }
 
 /* Hits that the rules of a page without asks make the page with
@@ -1846,6 +1857,104 @@ check_clear(const struct search_hit *h, size_t n, double m,
 }
 
 /*
+ * Where a page without asks would be offered ("which part?"), its best
+ * section is the answer when it stands out among the page's parts
+ * (search.c: section_picked(); s18-ddec): its heading opens with a
+ * condition (search_hit.branch: "If your device is still missing"), not
+ * the page's introduction, not tied with another part; or, sec_cover on,
+ * its heading names sec_heading of the question and it covers sec_cover
+ * more of it than the page's other parts among the three best. And an
+ * answer whose page's next part (not its introduction, nor the other
+ * side of its branch pair) scores sec_tie of it or more and covers as
+ * much of the question is the page instead (section_tied()).
+ */
+static void
+test_decide_sectioned(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	struct search_decision d;
+	double m, cover;
+	size_t n;
+
+	s = plain_search(g, &m);
+	/* The branch and the tie first, the coverage lead off. */
+	(void)search_tune_get("sec_cover", &cover);
+	(void)search_tune_set("sec_cover", 0);
+
+	n = search_query(s, "police phone", "en", h, 3);
+	CHECK(n == 3 && h[1].page == h[0].page && !h[0].branch &&
+	    search_decide(h, n, m) == SEARCH_PAGE,
+	    "police phone: two sections of the phone page nearly tie: the "
+	    "page");
+	h[0].branch = 1;
+	h[0].intro = 0;
+	h[1].coverage = h[0].coverage / 2;
+	CHECK(search_decide_why(h, n, m, &d) == SEARCH_ANSWER && d.plain &&
+	    d.sectioned && d.refused == NULL, "...its best section a branch "
+	    "(\"If ...\"), not tied: that part, an answer");
+	(void)search_tune_set("sec_branch", 0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...sec_branch off: the page");
+	(void)search_tune_set("sec_branch", 1);
+	h[0].intro = 1;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...the page's introduction: the page");
+	h[0].intro = 0;
+	h[1].intro = 0;
+	h[1].coverage = h[0].coverage;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...the next part as high and covering as much: the page");
+	h[1].intro = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...unless that part is the page's introduction: an answer");
+	h[1].intro = 0;
+	h[1].pair = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...or the other side of its branch pair (the question chose "
+	    "between them): an answer");
+	h[1].pair = 0;
+	h[0].branch = 0;
+	h[1].intro = 0;
+	h[1].coverage = h[0].coverage / 2;
+	(void)search_tune_set("sec_cover", 0.21);
+	h[0].heading = 0;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...no branch, sec_cover 0.21, a heading that names nothing of "
+	    "the question: the page");
+	h[0].heading = 0.1;
+	CHECK(h[0].coverage >= 0.42 && search_decide_why(h, n, m, &d) ==
+	    SEARCH_ANSWER && d.sectioned, "...its heading naming 0.1 of the "
+	    "question, it covers twice what the next part does: an answer");
+	(void)search_tune_set("sec_cover", 0);
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...sec_cover off: the page");
+	(void)search_tune_set("sec_cover", cover);
+
+	n = search_query(s, "the police kept my phone", "en", h, 3);
+	CHECK(n == 3 && search_decide(h, n, m) == SEARCH_ANSWER,
+	    "the police kept my phone: an answer");
+	h[1].page = h[0].page;
+	h[1].copy = h[1].intro = h[1].translation = h[1].twin = 0;
+	h[1].score = 0.8 * h[0].score;
+	h[1].coverage = h[0].coverage;
+	CHECK(search_decide_why(h, n, m, &d) == SEARCH_PAGE &&
+	    d.refused != NULL && strstr(d.refused, "another part of its "
+	    "page") != NULL, "...another part of its page at 0.8 of it, "
+	    "covering as much: the page, and --explain says why");
+	h[1].coverage = h[0].coverage * 0.9;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...covering less of the question: an answer");
+	h[1].coverage = h[0].coverage;
+	h[1].intro = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...that part the page's introduction: an answer");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * A page without asks (search.c: plain_decide()): an answer only when
  * its section clearly beats the page's other sections (page_section; and
  * page_heading when the three best hits are on its page) and its page
@@ -1863,10 +1972,15 @@ test_decide_plain(void)
 	struct search *s;
 	struct search_hit h[3];
 	const char *head;
-	double m;
+	double m, cover;
 	size_t n;
 
 	s = plain_search(g, &m);
+	/* Where a check below holds the rules before section_picked()'s
+	 * coverage lead (sec_cover), which this small guide's sections,
+	 * each covering much more than the next, meet, it is off there:
+	 * test_decide_sectioned() checks it. */
+	(void)search_tune_get("sec_cover", &cover);
 
 	n = search_query(s, "police phone", "en", h, 3);
 	CHECK(n == 3 && h[0].page_p < 0 && h[1].page == h[0].page &&
@@ -1895,8 +2009,10 @@ test_decide_plain(void)
 	 * untranslated): it does not put the page in doubt, only the
 	 * section: the page, not choices (s16-dconf). */
 	h[1].twin = 1;
+	(void)search_tune_set("sec_cover", 0);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...the other page "
-	    "its twin: the page, which part?");
+	    "its twin: the page, which part? (sec_cover off)");
+	(void)search_tune_set("sec_cover", cover);
 	h[1].twin = 0;
 
 	n = search_query(s, "phone trust", "en", h, 3);
@@ -1929,8 +2045,10 @@ test_decide_plain(void)
 	check_clear(h, n, h[0].score * 1.5, "...under a bar it does not "
 	    "reach, the same: an answer, not the page");
 	h[1].score = h[0].score * 0.7;
+	(void)search_tune_set("sec_cover", 0);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m), "...the page's next "
-	    "section at 0.7 of it: the page (its heading names little)");
+	    "section at 0.7 of it: the page (its heading names little; "
+	    "sec_cover off)");
 	h[1].score = h[0].score * 0.5;
 	h[2].page = h[0].page + 1;
 	h[2].score = h[0].score * 0.95;
@@ -1941,6 +2059,7 @@ test_decide_plain(void)
 		    SEARCH_PAGE && !d.clear, "...another page at 0.95 of it, "
 		    "under the bar: not clear, the page as before");
 	}
+	(void)search_tune_set("sec_cover", cover);
 	/* The same clear section, but the question's words unknown to the
 	 * guide say it lacks the subject (hit_unknown(): a short question,
 	 * a quarter unknown, a third of its words unmatched): the page, no
@@ -2062,6 +2181,7 @@ test_decide_off_topic(void)
 	}
 	h[1].page = h[0].page;
 	h[1].copy = 0;
+	h[1].coverage = h[0].coverage / 2;	/* no tie (sec_tie) */
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
 	    "...a second hit on its page: an answer still");
 	search_free(s);
@@ -2131,10 +2251,15 @@ test_decide_commit(void)
 	struct search *s;
 	struct search_hit h[3];
 	char why[512] = "";
-	double m, bar;
+	double m, bar, cover;
 	size_t n;
 
 	s = plain_search(g, &m);
+	/* The page offers below, not section_picked()'s coverage lead
+	 * (sec_cover: this small guide's sections cover much of their
+	 * questions, with no other part of the page among the hits). */
+	(void)search_tune_get("sec_cover", &cover);
+	(void)search_tune_set("sec_cover", 0);
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
 	CHECK(n == 3 && h[0].page_p < 0, "the police kept my phone: hits, "
@@ -2185,6 +2310,7 @@ test_decide_commit(void)
 	hit_topics(h, 2, 3, 0.5, &bar);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, bar),
 	    "...carrying both: the page");
+	(void)search_tune_set("sec_cover", cover);
 	search_free(s);
 	guide_free(g);
 }
@@ -5450,6 +5576,7 @@ main(void)
 	test_max_independent();
 	test_prior_norm();
 	test_decide_plain();
+	test_decide_sectioned();
 	test_decide_off_topic();
 	test_decide_commit();
 	test_decide_alone();
