@@ -40,6 +40,10 @@
 					   (VOICE.md), max_reply_chars the
 					   most */
 #define BOT_LANG_MAX		8
+#define ALSO_LEAD		0.6	/* side_own(): the prior's lead of a
+					   second subject's page */
+#define ALSO_SHARE		0.7	/* side_own(): the answered page's
+					   share of its best score, under */
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
@@ -143,6 +147,7 @@ struct person {
 					   helper got the emergency line */
 	int		 unverified_told; /* HUMAN said the session is not
 					   verified (until it changes) */
+	int		 spoken_told;	/* lang_spoken was said (once) */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -1009,12 +1014,20 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 			const char *s = section_text(t->b, sec);
 			const char *pl = guide_page_lang(t->b->g,
 			    guide_section_page(t->b->g, sec));
+			/* The best hit on a page the guide lacks in the
+			 * reader's language leads in its own (s18-fixk: "comment
+			 * vérifier l'empreinte" on the DFAK, whose page on
+			 * checking a contact is in English and Spanish only). */
+			int lead = i == 0 && !other_lang &&
+			    strcmp(pl, t->who->lang) != 0 &&
+			    guide_section_in_lang(t->b->g, sec,
+			    t->who->lang) == GUIDE_NONE;
 			int skip = hits[i].score < SEARCH_CHOICE_MIN ||
 			    !(closest ? closest_plausible(&hits[i]) :
 			    choice_plausible(&hits[i])) ||
 			    s[0] == '\0' || hits[i].off_subject !=
-			    off_subject || (strcmp(pl, t->who->lang) != 0) !=
-			    other_lang;
+			    off_subject || (!lead && (strcmp(pl,
+			    t->who->lang) != 0) != other_lang);
 
 			if (spread && k > 0 && hits[i].title_topics == 0)
 				skip = 1;
@@ -1043,9 +1056,23 @@ list_choices(struct turn *t, struct buf *m, const size_t *secs, size_t k)
 
 	listing_sections(w, secs, shown);
 	for (size_t i = 0; i < shown; i++) {
+		const char *pl = guide_page_lang(t->b->g,
+		    guide_section_page(t->b->g, secs[i]));
+
 		w->listing[i].kind = LIST_CHOICE;
 		buf_addf(m, "\n%zu) ", i + 1);
 		add_source(t, m, secs[i]);
+		/* A section in another language says which. */
+		if (strcmp(pl, w->lang) != 0) {
+			char key[32];
+			const char *v[] = { "language", lang_name(t, pl, key,
+			    sizeof(key)), NULL };
+			char *note = phrases_render(t->b->p, w->lang,
+			    "topic_other_lang", v);
+
+			buf_addf(m, " %s", note);
+			free(note);
+		}
 	}
 	for (size_t i = shown; i < k; i++)
 		w->more[w->nmore++] = secs[i];
@@ -2225,27 +2252,59 @@ next_joiner(const char *f, const char *qlang, size_t *at, size_t *end)
 }
 
 /*
- * A message of two subjects (s17-fixm): "my whatsapp was hacked and
- * someone is pretending to be me on facebook". It is split at a joiner
- * (next_joiner()); the first split whose two sides, each searched alone
- * in qlang, are strong (part_strong()) on two pages that the whole
- * message's hits (all, nall: in the reader's language) also reach
- * decides. With sec, the section the whole message answers, the side on
- * sec's page is that answer: pair[0] gets its best hit, pair[1] the
- * other side's. Without (GUIDE_NONE: the whole message has no answer),
- * pair gets the two sides' best hits, first side first. Returns 1 when
- * the message carries two subjects so, else 0.
+ * Is side h (n hits, searched alone) a subject of its own beside the
+ * section sec of page page that answers the whole message (GUIDE_NONE:
+ * none)? It names a topic concept (search_hit.topics: a side without one
+ * is a detail, "and now I can't get in"); the page prior, where its best
+ * page has asks, is sure of that page (ALSO_LEAD over any other: "and
+ * they changed the e-mail" leans to the account page it came with); and
+ * the answered page, among its own hits, scores under ALSO_SHARE of its
+ * best (a detail the answered page covers too is no second subject).
  */
 static int
+side_own(const struct search_hit *h, size_t n, size_t page)
+{
+	if (n == 0 || h[0].topics == 0)
+		return 0;
+	if (h[0].page_p >= 0 && h[0].page_p - h[0].page_rival < ALSO_LEAD)
+		return 0;
+	for (size_t i = 0; page != GUIDE_NONE && i < n; i++)
+		if (h[i].page == page && h[i].score >= ALSO_SHARE * h[0].score)
+			return 0;
+	return 1;
+}
+
+/*
+ * A message of two subjects (s17-fixm): "my whatsapp was hacked and
+ * someone is pretending to be me on facebook". It is split at a joiner
+ * (next_joiner()) and each side searched alone in qlang. With sec, the
+ * section the whole message answers: the first split whose two sides
+ * are strong (part_strong()) on two pages that the whole message's hits
+ * (all, nall: in the reader's language) also reach, one of them sec's,
+ * the other side a subject of its own (side_own()), decides: pair[0]
+ * gets the answer's side's best hit, pair[1] the other's; returns
+ * TWO_OFFER. Without (GUIDE_NONE: the whole message has no answer), both
+ * sides strong: pair gets their best hits, first side first, for choices
+ * (TWO_CHOICES); one side strong and the other a subject of its own
+ * (s18-fixk: "they hacked my gmail and my phone is acting weird too",
+ * whose second side alone is only choices): that side is the answer, its
+ * hits copied to side (BOT_NHITS) and their number to *nside, pair[0]
+ * its best, pair[1] the other side's, offered after it (TWO_OFFER).
+ * Returns 0 when the message does not carry two subjects so.
+ */
+enum { TWO_NONE, TWO_OFFER, TWO_CHOICES };
+
+static int
 two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
-    const struct search_hit *all, size_t nall, struct search_hit *pair)
+    const struct search_hit *all, size_t nall, struct search_hit *pair,
+    struct search_hit *side, size_t *nside)
 {
 	struct bot *b = t->b;
 	const struct guide *g = b->g;
 	struct search_hit h[2][BOT_NHITS];
 	size_t n[2], at = 0, end, page = GUIDE_NONE, pa, pb;
 	char *f, *part;
-	int found = 0;
+	int found = 0, how = TWO_NONE;
 
 	if (b->s == NULL || g == NULL)
 		return 0;
@@ -2253,13 +2312,15 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		page = guide_section_page(g, sec);
 	f = lang_fold(text);
 	for (; !found && next_joiner(f, qlang, &at, &end); at = end) {
-		int reach = 0;
+		int reach = 0, strong[2];
 
 		part = xstrndup(f, at);
 		n[0] = search_query(b->s, part, qlang, h[0], BOT_NHITS);
 		free(part);
 		n[1] = search_query(b->s, f + end, qlang, h[1], BOT_NHITS);
-		if (!part_strong(b, h[0], n[0]) || !part_strong(b, h[1], n[1]))
+		strong[0] = part_strong(b, h[0], n[0]);
+		strong[1] = part_strong(b, h[1], n[1]);
+		if (n[0] == 0 || n[1] == 0 || (!strong[0] && !strong[1]))
 			continue;
 		hits_for_reader(g, t->who->lang, h[0], n[0]);
 		hits_for_reader(g, t->who->lang, h[1], n[1]);
@@ -2270,12 +2331,37 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		if (pa == pb || reach != 3 || (sec != GUIDE_NONE &&
 		    page != pa && page != pb))
 			continue;
-		found = sec != GUIDE_NONE && page == pb ? 2 : 1;
+		if (sec != GUIDE_NONE) {
+			found = page == pb ? 2 : 1;
+			if (!strong[2 - found] ||
+			    !side_own(h[2 - found], n[2 - found], page)) {
+				found = 0;
+				continue;
+			}
+			how = TWO_OFFER;
+		} else if (strong[0] && strong[1]) {
+			found = 1;
+			how = TWO_CHOICES;
+		} else {
+			found = strong[0] ? 1 : 2;
+			if (h[2 - found][0].score < min_score(b) ||
+			    h[2 - found][0].page_p < 0 ||
+			    !side_own(h[2 - found], n[2 - found],
+			    h[found - 1][0].page) ||
+			    !side_own(h[found - 1], n[found - 1],
+			    h[2 - found][0].page)) {
+				found = 0;
+				continue;
+			}
+			memcpy(side, h[found - 1], n[found - 1] * sizeof(*side));
+			*nside = n[found - 1];
+			how = TWO_OFFER;
+		}
 		pair[0] = h[found - 1][0];
 		pair[1] = h[2 - found][0];
 	}
 	free(f);
-	return found > 0;
+	return found > 0 ? how : TWO_NONE;
 }
 
 /* Hits h (*n of them, at most BOT_NHITS) led by the two hits of pair:
@@ -2331,8 +2417,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
-	struct search_hit pair[2];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nfound;
+	struct search_hit pair[2], side[BOT_NHITS];
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nfound, nside = 0;
 	size_t other = GUIDE_NONE;
 	enum search_outcome d;
 	int f, branch;
@@ -2364,13 +2450,25 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * answer, both sides' best sections lead the choices. */
 	if (!w->danger && f == 0 && d == SEARCH_ANSWER) {
 		if (two_subjects(t, text, qlang, hits[0].section, hits, n,
-		    pair))
+		    pair, side, &nside) == TWO_OFFER)
 			other = pair[1].section;
 	} else if (!w->danger && f == 0 && (d == SEARCH_CHOICES ||
-	    d == SEARCH_NONE) && two_subjects(t, text, qlang, GUIDE_NONE,
-	    hits, n, pair)) {
-		both_first(hits, &n, pair);
-		d = SEARCH_CHOICES;
+	    d == SEARCH_NONE)) {
+		switch (two_subjects(t, text, qlang, GUIDE_NONE, hits, n,
+		    pair, side, &nside)) {
+		case TWO_CHOICES:
+			both_first(hits, &n, pair);
+			d = SEARCH_CHOICES;
+			break;
+		case TWO_OFFER:
+			/* One side sure alone: its answer, the other
+			 * offered after it. */
+			memcpy(hits, side, nside * sizeof(hits[0]));
+			n = nside;
+			other = pair[1].section;
+			d = SEARCH_ANSWER;
+			break;
+		}
 	}
 	/* After the way to a person (danger), a section only when the search
 	 * is sure of it: never a list of loosely related topics; choices
@@ -4226,7 +4324,27 @@ question_lang(struct turn *t, const char *text, const char *folded)
 	    count_words(folded) < BOT_REDETECT_WORDS)
 		return NULL;
 	d = lang_guess(text);
+	if (d != NULL && !lang_known(t->b, d))
+		d = lang_near(d);
 	return d != NULL && lang_known(t->b, d) ? d : NULL;
+}
+
+/*
+ * Is text written in a language the desk does not speak (lang_guess()
+ * tells one with no phrases or pages: "estou sendo seguida", "hesabim
+ * hacklendi")? Then which languages it speaks, and HUMAN (lang_spoken),
+ * in the language lang_near() gives or the person's; once a
+ * conversation.
+ */
+static void
+say_foreign(struct turn *t, const char *text)
+{
+	const char *d = lang_guess(text);
+
+	if (t->who->spoken_told || d == NULL || lang_known(t->b, d))
+		return;
+	t->who->spoken_told = 1;
+	say_key(t, "lang_spoken");
 }
 
 /*
@@ -4762,6 +4880,7 @@ person_text(struct turn *t, const char *text)
 		danger_mark(t, text, DANGER_LATER, &marked);
 		say_phrase_line(t, b->esc != NULL ? "danger_later" :
 		    "danger_later_offline");
+		say_foreign(t, text);
 		danger_later_answer(t, text, question_lang(t, text, folded));
 		emit_notes(t, &marked);
 		esc_notes_release(&marked);
@@ -4774,6 +4893,7 @@ person_text(struct turn *t, const char *text)
 		follow_lang(t, hl);
 		if (say_danger(t, DANGER_NOW, "danger_now",
 		    "danger_now_offline", text)) {
+			say_foreign(t, text);
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
 			    text, folded) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
@@ -4883,6 +5003,7 @@ person_text(struct turn *t, const char *text)
 		}
 		goto done;
 	}
+	say_foreign(t, text);
 	if (intent_arrested(b->intent, text, NULL)) {
 		danger_past_arrest(t, text, hl != NULL ? hl : w->lang);
 		goto done;

@@ -2879,7 +2879,7 @@ sentence_end(const char *s, size_t i)
 		return 0;
 	if (s[i - 1] == '.')
 		return dot_ends_sentence(s, i - 1);
-	return s[i - 1] == '!' || s[i - 1] == '?' || s[i - 1] == ';' ||
+	return s[i - 1] == '!' || s[i - 1] == '?' ||
 	    (i >= 3 && strncmp(s + i - 3, "\xe2\x80\xa6", 3) == 0);
 }
 
@@ -2942,10 +2942,12 @@ chars_bytes(const char *s, size_t chars)
 	return lim;
 }
 
+static int	line_item(const char *, size_t *);
+
 size_t
 guide_excerpt_cut(const char *s, size_t chars)
 {
-	size_t lim = chars_bytes(s, chars), best = 0, space = 0;
+	size_t lim = chars_bytes(s, chars), best = 0, space = 0, semi = 0;
 
 	if (s[lim] == '\0')
 		return lim;
@@ -2954,11 +2956,45 @@ guide_excerpt_cut(const char *s, size_t chars)
 			best = i;
 			break;
 		}
+		if (semi == 0 && s[i] == ' ' && s[i - 1] == ';')
+			semi = i;
 		if (space == 0 && s[i] == ' ')
 			space = i;
 	}
-	if (best > 0)
+	/* A semicolon ends half a sentence ("the app shows the question;
+	 * type the answer"): a cut there only when no line or sentence
+	 * ends in the last two thirds; and a list item cut after one of its
+	 * sentences is cut before it instead, when that leaves a third
+	 * (s18-fixk: "- Type VERIFY. Your app shows the question; ..."). */
+	if (best > 0 && s[best] != '\n') {
+		size_t ls = best, ind;
+
+		while (ls > 0 && s[ls - 1] != '\n')
+			ls--;
+		if (ls > 0 && ls - 1 >= lim / 3 && line_item(s + ls, &ind))
+			best = ls - 1;
+	}
+	/* Nor a line that opens what is cut ("You can also use question
+	 * and answer:") at the end. */
+	while (best > 0 && (semi == 0 || best >= lim / 3)) {
+		size_t e = best, ls;
+
+		while (e > 0 && (s[e - 1] == '\n' || s[e - 1] == ' '))
+			e--;
+		if (e == 0 || s[e - 1] != ':')
+			break;
+		for (ls = e; ls > 0 && s[ls - 1] != '\n'; ls--)
+			;
+		if (ls == 0 || ls - 1 < lim / 3)
+			break;
+		best = ls - 1;
+	}
+	while (best > 1 && s[best - 1] == '\n')
+		best--;
+	if (best > 0 && (semi == 0 || best >= lim / 3))
 		return keep_pointer_whole(s, best, chars);
+	if (semi > 0)
+		return semi;
 	if (space > 0)
 		return space;
 	return lim;

@@ -182,7 +182,8 @@ size_t guide_section_in_lang(const struct guide *g, size_t sec,
  * line or sentence end that fits (an abbreviation's, a number's or a
  * numbered item's '.' is none: "e.g.", "p. ex.", "Dr.", "4.4", "2."), not
  * after a sentence that says "below" when the first line of what follows
- * it is left out (a third of chars at least stays); else the last space;
+ * it is left out (a third of chars at least stays); a "; " only when no
+ * line or sentence ends in the last two thirds; else the last space;
  * else as many whole characters as fit. */
 size_t guide_excerpt_cut(const char *s, size_t chars);
 /* How many bytes of s to show aiming at target characters and never over

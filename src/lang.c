@@ -238,6 +238,9 @@ static const struct lang_key {
 	    "each is alone (tu es, es-tu): they count for it only" },
 	{ .name = "elisions", .use = USE_ELISION,
 	    .doc = "cut before an apostrophe" },
+	{ .name = "near", .use = USE_SHOW, .count = 1,
+	    .doc = "the language to answer in when the desk does not speak "
+	    "this one (pt: es); none: the default" },
 	{ .name = "branch.if", .use = USE_MATCH,
 	    .doc = "a heading's first word that makes it a branch (search)" },
 	{ .name = "branch.not", .use = USE_MATCH,
@@ -1561,6 +1564,18 @@ lang_guess(const char *text)
 			ties++;
 	}
 	return top > 0 && ties == 0 ? cur.v[win].row->code : NULL;
+}
+
+const char *
+lang_near(const char *code)
+{
+	const char *const *items;
+	size_t n;
+
+	if (code == NULL || (items = lang_items(code, "near", &n)) == NULL ||
+	    n == 0)
+		return NULL;
+	return items[0];
 }
 
 /* ------------------------------------------------------------ commands */

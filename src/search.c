@@ -5503,10 +5503,13 @@ page_copy(const struct search *s, size_t a, size_t b)
 }
 
 /*
- * Per page, the index's languages it is held in: its sections' own, its
- * folder's (the DFAK's fr/Resources.md, in English, is the page its
- * French readers have), and those of every page that translates it
- * (page_translates()) or copies it (page_copy()), and so on.
+ * Per page, the index's languages it is held in: its sections' own, and
+ * those of every page that translates it (page_translates()) or copies
+ * it (page_copy()), and so on. Not its folder's: the DFAK's
+ * fr/Resources.md is in English, and a French question ranked every
+ * Resources section as the English copy of a French page (LANG_OTHER)
+ * under the French introductions of the kit; the guide lacks the page
+ * in French (LANG_ABSENT), as it lacks EstablishingTrust (s18-drank2).
  */
 static void
 page_langs_build(struct search *s)
@@ -5517,15 +5520,6 @@ page_langs_build(struct search *s)
 	s->pagelangs = xcalloc(np + 1, sizeof(*s->pagelangs));
 	for (size_t k = 0; k < s->nsec; k++)
 		s->pagelangs[s->secpage[k]] |= 1u << s->seclang[k];
-	for (size_t p = 0; p < np; p++) {
-		char code[4];
-		int li;
-
-		if (s->pagelangs[p] != 0 &&
-		    guide_page_dir_lang(s->g, p, code) == 0 &&
-		    (li = find_lang(s, code)) >= 0)
-			s->pagelangs[p] |= 1u << li;
-	}
 	while (more) {
 		more = 0;
 		for (size_t a = 0; a < np; a++)

@@ -1113,6 +1113,22 @@ test_excerpt_cut(void)
 	    "organisations below early.\n- Access Now: help@accessnow.org\n"
 	    "- Front Line Defenders", "Front", "accessnow.org",
 	    "...and is kept when that line is shown");
+	/* s18-fixk: "Vérifier que c'est bien nous" ended on "la question
+	 * du service ;" in chat (en, es the same). */
+	check_cut("To know this bot is ours, compare its fingerprint with "
+	    "the one the desk published.\n\nYou can also use question and "
+	    "answer:\n\n- Type VERIFY. Your app shows the desk's question; "
+	    "type the answer the desk gave you.", "type the", "published.",
+	    "no cut at a '; ', inside a list item, nor after the line that "
+	    "opens the list");
+	check_cut("Pour savoir si ce robot est vraiment le nôtre et pas un "
+	    "imposteur, comparez son empreinte.\n\nVous pouvez aussi utiliser la question et "
+	    "réponse :\n\n- Tapez VERIFIER. Votre application affiche la "
+	    "question du service ; tapez la réponse.", "tapez la",
+	    "empreinte.", "the same in French (' ; ', ' :')");
+	check_cut("Dites-le au service, à un avocat, à une personne de "
+	    "confiance ; jamais à celui qui vous écrit", "jamais",
+	    "confiance ;", "with no sentence end, a '; ' still cuts");
 }
 
 /* guide_excerpt_aim(): a text that must be cut is cut at the last

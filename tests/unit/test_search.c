@@ -5407,6 +5407,39 @@ test_expr_shipped(void)
 }
 
 /*
+ * X, the platform (s18-fixk): one letter, which the search drops as a
+ * word; [twitter]'s expressions ("x account", "compte x", "cuenta de
+ * x") keep it, so the takeover of an X account finds the recovery of
+ * Facebook, Instagram and X, not Google's ("my x account is posting
+ * crypto scams" had Google's as an answer). "my x" alone is often an
+ * ex: no expression, no platform.
+ */
+static void
+test_x_platform(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+
+	s = shipped_search(g, lx);
+	CHECK(first_heading(g, s, "my x account is posting crypto scams",
+	    "en", "Recover a Facebook, Instagram or X account"),
+	    "\"my x account is posting crypto scams\": X's recovery first");
+	CHECK(first_heading(g, s, "mon compte x publie des arnaques crypto",
+	    "fr", "Récupérer un compte Facebook, Instagram ou X"),
+	    "\"mon compte x publie des arnaques\": X's recovery first");
+	CHECK(first_heading(g, s, "mi cuenta de x está publicando estafas de "
+	    "cripto", "es", "Recuperar una cuenta de Facebook, Instagram o X"),
+	    "\"mi cuenta de x está publicando estafas\": X's recovery first");
+	CHECK(!first_heading(g, s, "my x keeps texting me", "en",
+	    "Recover a Facebook, Instagram or X account"),
+	    "\"my x keeps texting me\": an ex, not the platform");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
  * After the click (s18-fixph; search.c: section_tense()): a question
  * that says the person did the act (ask.acted: "installed", "j'ai
  * cliqué", "abrí") no longer gets the section that warns against it
@@ -5602,6 +5635,7 @@ main(void)
 	test_defacement();
 	test_desk_page();
 	test_expr_shipped();
+	test_x_platform();
 	test_acted();
 	test_situation();
 	return TAP_DONE();
