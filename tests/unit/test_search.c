@@ -5518,7 +5518,9 @@ test_acted(void)
  * for everyone (as fr/es were), codes one never asked for with
  * "verification" between (es, fr) are the "is it really hacked?" check,
  * a mail threatening to block the account is the signs of a trap (es),
- * an organisation's internal documents are the organisation's leak (en).
+ * an organisation's internal documents are the organisation's leak (en),
+ * a hacked profile posting scams to one's friends is warning them (the
+ * takeover alone stays X's recovery: test_x_platform()).
  */
 static void
 test_situation(void)
@@ -5536,6 +5538,10 @@ test_situation(void)
 		    "bloqueada", "Señales de una trampa" },
 		{ "en", "our internal documents were leaked online",
 		    "If your organisation's documents leaked" },
+		{ "en", "my fb was hacked and they r posting scam crypto "
+		    "stuff to my friends", "Warn your contacts" },
+		{ "es", "me hackearon el face y estan publicando estafas de "
+		    "cripto a mis amigos", "Avisar a tus contactos" },
 	};
 	struct lexicon *lx = lexicon_new();
 	struct guide *g = guide_new();
