@@ -68,7 +68,7 @@ static struct {
 		sec_matched;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
-	double	w_prevent_past, w_prevent_before;
+	double	w_prevent_past, w_prevent_before, w_warn_acted;
 	double	w_case, w_case_named;
 	double	w_page_absent;
 	double	w_yield;
@@ -95,6 +95,11 @@ static struct {
 	.w_prevent_before = 1.3,	/* a preventive section for a
 				   question that asks what to do before
 				   (ask.before) */
+	.w_warn_acted = 0.4,	/* a section that warns against an act
+				   (section.warn: "Attachments: don't open
+				   them") for a question that says the act
+				   was done (ask.acted: "i opened it"),
+				   section_tense() */
 	.w_router_unknown = 0.4,	/* for a question that says the
 				   person does not know (ask.unknown), its
 				   page's best list of questions takes the
@@ -323,6 +328,7 @@ static struct {
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
 #define W_PREVENT_PAST	(rank_params.w_prevent_past)
 #define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
+#define W_WARN_ACTED	(rank_params.w_warn_acted)
 #define W_CASE		(rank_params.w_case)
 #define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_PAGE_ABSENT	(rank_params.w_page_absent)
@@ -744,7 +750,7 @@ struct search {
 	uint8_t			*term;		/* per section: a glossary
 						   term */
 	uint8_t			*linkpage;	/* per page: guide_page_links() */
-	uint8_t			*branch;	/* per section: BRANCH_* */
+	uint16_t		*branch;	/* per section: BRANCH_* */
 	int			 calibrating;	/* decide_calibrate() is
 						   querying: page text, not
 						   a person's question */
@@ -1731,7 +1737,9 @@ word_byte(char c)
  * quién": Spanish "no se" alone is also the reflexive "no se carga"), and
  * so on for each key below (section_tense() reads the last three), all
  * read from the language files (branch_kinds()), lang's or, when it is
- * NULL, every language's. A section keeps the bits below 256 (s->branch). */
+ * NULL, every language's. A section keeps the bits below 65536
+ * (s->branch: its heading's ASK_ACTED, "If you clicked the link", is
+ * read by section_tense()). */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
@@ -1740,6 +1748,7 @@ word_byte(char c)
 #define SEC_PREVENT	32	/* section.prevent */
 #define BRANCH_STAY	64	/* the side of its pair that says the state
 				   goes on (branches_build()) */
+#define SEC_WARN	128	/* section.warn */
 #define ASK_HAPPENED	256	/* ask.happened */
 #define ASK_BEFORE	512	/* ask.before */
 #define ASK_RESOURCE	1024	/* ask.resource */
@@ -1750,8 +1759,10 @@ word_byte(char c)
 				   reach: "i can still log in", not "he
 				   still has my phone and i can't log in" */
 #define ASK_ACCESS	16384	/* ask.stay */
-#define ASK_VAGUE	32768	/* ask.vague: says something is wrong,
+#define ASK_VAGUE	131072	/* ask.vague: says something is wrong,
 				   not what (question_subject_only()) */
+#define ASK_ACTED	32768	/* ask.acted, no negation reaching it */
+#define ASK_UNACTED	65536	/* ask.unacted */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1771,6 +1782,9 @@ static const struct {
 	{ "ask.break", ASK_BREAK },
 	{ "ask.stay", ASK_ACCESS },
 	{ "ask.vague", ASK_VAGUE },
+	{ "section.warn", SEC_WARN },
+	{ "ask.acted", ASK_ACTED },
+	{ "ask.unacted", ASK_UNACTED },
 };
 
 /*
@@ -1881,7 +1895,7 @@ text_branch(const struct search *s, const char *text, const char *lang,
 	size_t reach = 0;	/* words a negation still reaches */
 	size_t stay = 0;	/* words a still word waits for a negation */
 	char *f;
-	unsigned r = 0, v, v2, v3 = 0;
+	unsigned r = 0, v, v2, v3 = 0, acted;
 	int first = 1, li = find_lang(s, lang), unk = 0;
 	int access = 0;		/* an ask.stay word in the still word's reach */
 
@@ -1900,9 +1914,14 @@ text_branch(const struct search *s, const char *text, const char *lang,
 		if (n == 0)
 			break;
 		v = branch_kinds(s, li, lang, f + i, n);
-		r |= v & ~BRANCH_IF;
 		v2 = first ? 0 : branch_kinds(s, li, lang, f + prev,
 		    i + n - prev);
+		/* An act a negation reaches was not done ("i haven't
+		 * opened it"): ask.acted is read below, after the reach. */
+		acted = (v | v2) & ASK_ACTED;
+		v &= ~ASK_ACTED;
+		v2 &= ~ASK_ACTED;
+		r |= v & ~BRANCH_IF;
 		if (first)
 			r |= v & BRANCH_IF;
 		else
@@ -1939,6 +1958,8 @@ text_branch(const struct search *s, const char *text, const char *lang,
 				stay = NEG_REACH;
 				access = 0;
 			}
+			if (reach > 0)
+				acted = 0;
 			if (bw->n < BWORDS_MAX && i <= UINT16_MAX &&
 			    n <= UINT8_MAX) {
 				bw->w[bw->n].off = (uint16_t)i;
@@ -1959,6 +1980,7 @@ text_branch(const struct search *s, const char *text, const char *lang,
 				unk = 0;
 			}
 		}
+		r |= acted;
 		first = 0;
 		prev2 = prev;
 		prev = i;
@@ -1991,7 +2013,7 @@ branches_build(struct search *s)
 
 	bkinds_build(s);
 	for (i = 0; i < s->nsec; i++)
-		s->branch[i] = (uint8_t)text_branch(s,
+		s->branch[i] = (uint16_t)text_branch(s,
 		    guide_section_heading(s->g, i),
 		    guide_page_lang(s->g, guide_section_page(s->g, i)), NULL);
 	for (i = 0; i < s->nsec; i++) {
@@ -2017,7 +2039,7 @@ branches_build(struct search *s)
 	 * side says a change ("If you no longer have access", "If you get
 	 * your device back"), which a question has to say (hits_branch()). */
 	for (i = 0; i < s->nsec; i++) {
-		uint8_t me = s->branch[i], other;
+		uint16_t me = s->branch[i], other;
 
 		if (s->pair[i] == NONE)
 			continue;
@@ -2353,7 +2375,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	for (i = 0; i < guide_npages(g); i++)
 		s->linkpage[i] = (uint8_t)guide_page_links(g, i);
 	s->router = xcalloc(s->nsec + 1, 1);
-	s->branch = xcalloc(s->nsec + 1, 1);
+	s->branch = xcalloc(s->nsec + 1, sizeof(*s->branch));
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
@@ -4542,13 +4564,29 @@ hits_router(const struct search *s, const char *text, const char *lang,
  * heading) answers the next time, not this one: it scores
  * W_PREVENT_PAST of itself. A question that asks what to do before
  * (ask.before: "before i travel", "avoid", "la prochaine fois") weighs
- * it W_PREVENT_BEFORE instead, whatever else it says. Page text
- * (decide_calibrate()) asks nothing: 1.
+ * it W_PREVENT_BEFORE instead, whatever else it says. So, after the
+ * click (s18-fixph): a section that warns against an act (section.warn
+ * in its heading: "Attachments: don't open them", "Signs of a trap")
+ * scores W_WARN_ACTED of itself for a question that says the person did
+ * it (ask.acted, no negation reaching it: "i installed the apk", "j'ai
+ * cliqué", "abrí el adjunto"): the section for after it answers. The
+ * other way, a section for after the act (a conditional heading with
+ * an ask.acted word: "If you clicked the link") scores W_WARN_ACTED of
+ * itself for a question that asks whether to do it (ask.unacted:
+ * "should i click", "je dois cliquer", "¿lo abro?") and says it did
+ * nothing. Page text (decide_calibrate()) asks nothing: 1.
  */
 static double
 section_tense(const struct search *s, size_t sec, unsigned q)
 {
-	if (s->calibrating || !(s->branch[sec] & SEC_PREVENT))
+	if (s->calibrating)
+		return 1;
+	if ((s->branch[sec] & SEC_WARN) && (q & ASK_ACTED))
+		return W_WARN_ACTED;
+	if ((s->branch[sec] & (BRANCH_IF | ASK_ACTED)) ==
+	    (BRANCH_IF | ASK_ACTED) && (q & ASK_UNACTED) && !(q & ASK_ACTED))
+		return W_WARN_ACTED;
+	if (!(s->branch[sec] & SEC_PREVENT))
 		return 1;
 	return (q & ASK_BEFORE) ? W_PREVENT_BEFORE :
 	    (q & ASK_HAPPENED) ? W_PREVENT_PAST : 1;
@@ -6964,6 +7002,7 @@ static const struct {
 	{ "w_branch", &rank_params.w_branch, NULL },
 	{ "w_prevent_past", &rank_params.w_prevent_past, NULL },
 	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
+	{ "w_warn_acted", &rank_params.w_warn_acted, NULL },
 	{ "w_case", &rank_params.w_case, NULL },
 	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "w_page_absent", &rank_params.w_page_absent, NULL },
