@@ -1487,41 +1487,6 @@ page_rest(const struct guide *g, size_t sec, size_t *secs, size_t max)
 	return k;
 }
 
-/*
- * Does text hold an item of key of a loaded language as a whole word
- * (items folded as written, text folded)? upper: only written in capitals
- * ("Type HUMAN", not "a human").
- */
-static int
-text_names(const char *text, const char *key, int upper)
-{
-	const struct lang_row *r;
-	char *f = upper ? xstrdup(text) : lang_fold(text);
-	int found = 0;
-
-	for (size_t i = 0; !found && (r = lang_row_at(i)) != NULL; i++) {
-		const char *const *items;
-		size_t n;
-
-		if ((items = lang_items(r->code, key, &n)) == NULL)
-			continue;
-		for (size_t k = 0; !found && k < n; k++) {
-			char *w = lang_fold(items[k]);
-			size_t wn = strlen(w);
-
-			for (size_t c = 0; upper && c < wn; c++)
-				w[c] = (char)toupper((unsigned char)w[c]);
-			for (const char *p = f; !found && wn > 0 &&
-			    (p = strstr(p, w)) != NULL; p++)
-				found = (p == f || !isalnum((unsigned char)
-				    p[-1])) && !isalnum((unsigned char)p[wn]);
-			free(w);
-		}
-	}
-	free(f);
-	return found;
-}
-
 /* Is sec its page's own text, before its first heading ("Introduction")? */
 static int
 section_intro(const struct guide *g, size_t sec)
@@ -1534,15 +1499,11 @@ section_intro(const struct guide *g, size_t sec)
 }
 
 /* Is sec its page's closing part: the last one, telling when to type
- * HUMAN ("When to ask a person")? */
+ * HUMAN ("When to ask a person")? search_section_closing() says. */
 static int
 section_closing(const struct guide *g, size_t sec)
 {
-	size_t page = guide_section_page(g, sec);
-
-	return part_end(g, sec) == guide_page_first_section(g, page) +
-	    guide_page_nsections(g, page) && !section_intro(g, sec) &&
-	    text_names(guide_section_text(g, sec), "cmd.human", 1);
+	return search_section_closing(g, sec);
 }
 
 /* Does sec's heading open with a condition ([branch.if]: "If the police
@@ -1574,7 +1535,7 @@ branch_other(const struct guide *g, size_t sec)
 	const char *h = guide_section_heading(g, sec);
 
 	return !section_closing(g, sec) && (section_branch(g, sec) ||
-	    (h != NULL && text_names(h, "section.prevent", 0)));
+	    (h != NULL && lang_text_names(h, "section.prevent", 0)));
 }
 
 /* After sec, one branch of its page: the parts after it that are not for
@@ -1632,12 +1593,12 @@ answer_first(const struct guide *g, size_t sec, const struct search_hit *hits,
 	size_t end = start + guide_page_nsections(g, page);
 
 	if (!section_closing(g, sec) ||
-	    !text_names(shown_text(g, sec), "pointer.above", 0))
+	    !lang_text_names(shown_text(g, sec), "pointer.above", 0))
 		return sec;
 	for (size_t s = start; s < end; s++)
 		if (!section_intro(g, s) && !section_closing(g, s) &&
 		    shown_text(g, s)[0] != '\0' &&
-		    !text_names(shown_text(g, s), "pointer.above", 0))
+		    !lang_text_names(shown_text(g, s), "pointer.above", 0))
 			return hit_confident(hits, n, s, min) ? s : sec;
 	return sec;
 }

@@ -4,6 +4,7 @@
  */
 #include "ac-config.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -1631,4 +1632,39 @@ lang_fold(const char *text)
 	out = buf_detach(&b);
 	free(f);
 	return out;
+}
+
+/*
+ * Does text hold an item of key of a loaded language as a whole word
+ * (items folded as written, text folded)? upper: only written in capitals
+ * ("Type HUMAN", not "a human").
+ */
+int
+lang_text_names(const char *text, const char *key, int upper)
+{
+	const struct lang_row *r;
+	char *f = upper ? xstrdup(text) : lang_fold(text);
+	int found = 0;
+
+	for (size_t i = 0; !found && (r = lang_row_at(i)) != NULL; i++) {
+		const char *const *items;
+		size_t n;
+
+		if ((items = lang_items(r->code, key, &n)) == NULL)
+			continue;
+		for (size_t k = 0; !found && k < n; k++) {
+			char *w = lang_fold(items[k]);
+			size_t wn = strlen(w);
+
+			for (size_t c = 0; upper && c < wn; c++)
+				w[c] = (char)toupper((unsigned char)w[c]);
+			for (const char *p = f; !found && wn > 0 &&
+			    (p = strstr(p, w)) != NULL; p++)
+				found = (p == f || !isalnum((unsigned char)
+				    p[-1])) && !isalnum((unsigned char)p[wn]);
+			free(w);
+		}
+	}
+	free(f);
+	return found;
 }

@@ -73,6 +73,10 @@ int lang_match_in(const char *code, const char *key, const char *folded,
 /* Items of key in lang as written (weekday names), or NULL when lang has
  * no such entry; *n gets the count. Borrowed: valid until lang_unload(). */
 const char *const *lang_items(const char *lang, const char *key, size_t *n);
+/* 1 if text holds an item of key of a loaded language as a whole word
+ * (items folded as written, text folded; upper: only written in
+ * capitals, "Type HUMAN", not "a human"). */
+int lang_text_names(const char *text, const char *key, int upper);
 
 /* Folds len bytes of text into out (cap bytes; cut there): case folded,
  * compatibility-decomposed, marks dropped, ligatures split, apostrophes

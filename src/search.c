@@ -72,7 +72,12 @@ static struct {
 	double	w_case, w_case_named;
 	double	w_page_absent;
 	double	w_yield;
+	double	w_closing;
 } rank_params = {
+	.w_closing = 0.9,	/* a page's closing part ("When to ask
+				   for a human") gives the first place to
+				   a step of its page scoring this share of
+				   it (closing_step(); 0: never) */
 	.w_yield = 0.6,		/* a page's introduction or list of
 				   questions first gives the first place to
 				   a step of its page scoring this share of
@@ -333,6 +338,7 @@ static struct {
 #define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_PAGE_ABSENT	(rank_params.w_page_absent)
 #define W_YIELD		(rank_params.w_yield)
+#define W_CLOSING	(rank_params.w_closing)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
 #define W_PAGE		(rank_params.w_page)
@@ -747,6 +753,9 @@ struct search {
 	uint8_t			*intro;		/* per section: its heading is
 						   the page title */
 	uint8_t			*router;	/* per section: section_router() */
+	uint8_t			*closing;	/* per section: a closing part
+						   not pointing above
+						   (closing_step()) */
 	uint8_t			*term;		/* per section: a glossary
 						   term */
 	uint8_t			*linkpage;	/* per page: guide_page_links() */
@@ -2236,6 +2245,33 @@ section_router(const char *text)
 	return items >= 4 && 5 * asks >= 4 * items;
 }
 
+/*
+ * Is sec its page's closing part: the last part (its sub-sections to the
+ * page's end), not the page's own text, that tells when to ask a person
+ * (a [cmd.human] word of a loaded language written in capitals, as a
+ * whole word: "Type HUMAN")? The bot shows it last (bot.c); the search
+ * lets a step of its page go before it (closing_step()).
+ */
+int
+search_section_closing(const struct guide *g, size_t sec)
+{
+	size_t page = guide_section_page(g, sec);
+	size_t first = guide_page_first_section(g, page);
+	size_t end = first + guide_page_nsections(g, page), k;
+	const char *text = guide_section_text(g, sec);
+	const char *h = guide_section_heading(g, sec);
+	int level = guide_section_level(g, sec);
+
+	if (text == NULL || (sec == first && (h == NULL ||
+	    strcmp(h, guide_page_title(g, page)) == 0)))
+		return 0;
+	for (k = sec + 1; k < end && guide_section_level(g, k) > level; k++)
+		;
+	if (k != end)
+		return 0;
+	return lang_text_names(text, "cmd.human", 1);
+}
+
 /* qsort has no context argument: the index being sorted. */
 static const struct search *sort_ctx;
 
@@ -2375,6 +2411,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	for (i = 0; i < guide_npages(g); i++)
 		s->linkpage[i] = (uint8_t)guide_page_links(g, i);
 	s->router = xcalloc(s->nsec + 1, 1);
+	s->closing = xcalloc(s->nsec + 1, 1);
 	s->branch = xcalloc(s->nsec + 1, sizeof(*s->branch));
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
@@ -2434,6 +2471,11 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 		s->term[i] = (uint8_t)guide_section_term(g, i);
 		s->router[i] = (uint8_t)section_router(
 		    guide_section_text(g, i));
+		/* One that points "above" is shown after the page's first
+		 * step already (bot.c answer_first()). */
+		s->closing[i] = (uint8_t)(search_section_closing(g, i) &&
+		    !lang_text_names(guide_section_text(g, i),
+		    "pointer.above", 0));
 	}
 	wseq_release(&b.seq);
 	free(b.seqtp);
@@ -2674,6 +2716,7 @@ search_free(struct search *s)
 	free(s->term);
 	free(s->linkpage);
 	free(s->router);
+	free(s->closing);
 	free(s->branch);
 	free(s->pair);
 	free(s->chg);
@@ -5313,6 +5356,36 @@ page_step(const struct search *s, const struct search_hit *hits,
 	return 0;
 }
 
+/*
+ * A page's closing part ("When to ask for a human",
+ * search_section_closing()) says when to ask a person; its words name the
+ * page's situations again ("if the fake is used to collect money").
+ * When it is first, the best step of its page among the SEARCH_AGREE_HITS
+ * best (not the side of a pair the question is not in, not the page's
+ * own text) that scores W_CLOSING of it or more takes its place: its
+ * index, else 0.
+ */
+static size_t
+closing_step(const struct search *s, const struct search_hit *hits,
+    size_t nhits)
+{
+	const struct scratch *sc = s->scr;
+
+	if (nhits < 2 || W_CLOSING <= 0 || s->calibrating ||
+	    !s->closing[hits[0].section])
+		return 0;
+	for (size_t k = 1; k < nhits && k < SEARCH_AGREE_HITS; k++) {
+		uint32_t sec = hits[k].section;
+
+		if (hits[k].page == hits[0].page && !sc->offside[sec] &&
+		    !s->intro[sec] && !s->router[sec] &&
+		    (!hits[k].off_subject || hits[0].off_subject) &&
+		    hits[k].score >= W_CLOSING * hits[0].score)
+			return k;
+	}
+	return 0;
+}
+
 /* The page title decides between pages, a section's own words inside its
  * page. A section of the best hit's page among the SEARCH_AGREE_HITS best
  * that scores at least SIBLING_NEAR of it and covers SIBLING_COVER more of
@@ -5357,6 +5430,8 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 			j = k;
 	if (j == 0)
 		j = page_step(s, hits, nhits);
+	if (j == 0)
+		j = closing_step(s, hits, nhits);
 	if (j > 0) {
 		h = hits[j];
 		hits[j] = hits[0];
@@ -7007,6 +7082,7 @@ static const struct {
 	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "w_page_absent", &rank_params.w_page_absent, NULL },
 	{ "w_yield", &rank_params.w_yield, NULL },
+	{ "w_closing", &rank_params.w_closing, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },

@@ -241,6 +241,9 @@ int search_hit_refused(const struct search_hit *hit);
  * near misses all score lower.
  */
 double search_min_score(const struct search *s);
+/* Is sec its page's closing part, the last one, telling when to type
+ * HUMAN ("When to ask for a human")? */
+int search_section_closing(const struct guide *g, size_t sec);
 #define SEARCH_BAR_SHARE	0.85
 #define SEARCH_BAR_LOW		0.5
 #define SEARCH_BAR_HIGH		1.5

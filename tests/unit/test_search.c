@@ -5357,6 +5357,56 @@ test_page_step(void)
 }
 
 /*
+ * A page's closing part gives the first place to a step of its page
+ * scoring W_CLOSING of it (src/search.c closing_step()): its text names
+ * the page's situations again, to say when to type HUMAN ("if the fake
+ * profile asks for money"), and meets the question's words as much as
+ * the step that answers it (here the step scores 0.86 of it: the test
+ * sets W_CLOSING to 0.8). With W_CLOSING at 0 the closing part is first.
+ */
+static const char closing_page[] =
+"# Someone is pretending to be me\n\nFake profiles in your name.\n\n"
+"## Report a fake profile\n\n"
+"A fake profile in your name asks for money: report it to the platform, "
+"and ask friends to report it too.\n\n"
+"## When to ask for a human\n\n"
+"Type HUMAN if the fake profile asks for money in your name and the "
+"platform does not remove it.\n";
+
+static void
+test_closing_step(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	double w = 0;
+	const char *q = "a fake profile asks for money in my name";
+	size_t n;
+
+	guide_load_buffer(g, "fake.en.md", closing_page, strlen(closing_page),
+	    "en");
+	CHECK(search_tune_get("w_closing", &w) == 0 && w > 0,
+	    "the closing constant is on");
+	CHECK(search_section_closing(g, 2) && !search_section_closing(g, 1) &&
+	    !search_section_closing(g, 0), "the last part, saying HUMAN, is "
+	    "the closing one");
+	(void)search_tune_set("w_closing", 0);
+	s = search_new(g);
+	n = search_query(s, q, "en", h, 3);
+	CHECK(n >= 2 && strcmp(guide_section_heading(g, h[0].section),
+	    "When to ask for a human") == 0 && h[1].score >= 0.8 * h[0].score,
+	    "without the rule the closing part is first, the step near it");
+	search_free(s);
+	(void)search_tune_set("w_closing", 0.8);
+	s = search_new(g);
+	CHECK(first_heading(g, s, q, "en", "Report a fake profile"), "the "
+	    "step first, not the closing part");
+	search_free(s);
+	(void)search_tune_set("w_closing", w);
+	guide_free(g);
+}
+
+/*
  * The desk's own page (replies/this-desk.*.md, s13-desk): someone
  * elsewhere claiming to be the desk, and how to reach it. Before, "someone
  * on telegram says they are you and asks for my password" went to the
@@ -5678,6 +5728,7 @@ main(void)
 	test_lone_case();
 	test_page_absent();
 	test_page_step();
+	test_closing_step();
 	test_tense();
 	test_defacement();
 	test_desk_page();
