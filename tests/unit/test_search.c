@@ -4530,6 +4530,48 @@ test_branch_change(void)
 }
 
 /*
+ * The flags section_picked() and section_tied() read are the search's
+ * own (search.c: hits_scope(); s18-ddec), not only hand-set ones as in
+ * test_decide_sectioned(): on change_page, the branch the question is
+ * in is a branch (search_hit.branch), the other side of its pair is its
+ * pair (search_hit.pair), the page's first section its introduction
+ * (search_hit.intro), and no branch.
+ */
+static void
+test_branch_flags(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[6];
+	size_t n, k;
+	int pair = 0, intro = 0;
+
+	guide_load_buffer(g, "seized.en.md", change_page,
+	    strlen(change_page), "en");
+	s = search_new(g);
+	n = search_query(s, "the police took my phone and still haven't "
+	    "given it back", "en", h, 6);
+	CHECK(n >= 3 && strcmp(guide_section_heading(g, h[0].section),
+	    "If your device is still missing") == 0 && h[0].branch &&
+	    !h[0].intro && !h[0].pair, "still missing: the first hit, a "
+	    "branch, not the introduction");
+	for (k = 1; k < n; k++) {
+		const char *head = guide_section_heading(g, h[k].section);
+
+		if (strcmp(head, "If you get your device back") == 0)
+			pair = h[k].pair && h[k].branch && !h[k].intro;
+		else if (strcmp(head, "Seized device") == 0)
+			intro = h[k].intro && !h[k].branch && !h[k].pair;
+	}
+	CHECK(pair, "...\"If you get your device back\": the other side of "
+	    "its pair");
+	CHECK(intro, "...the page's first section: its introduction, no "
+	    "branch");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * Where a negation reaches (search.c: text_branch()'s word places,
  * words_negated(), says_change(); s15-neg), on a small DFAK-like workflow
  * guide in each language (tests/fixtures/guide/workflow) with the shipped
@@ -5463,6 +5505,7 @@ main(void)
 	test_unknown_router();
 	test_unknown_pair();
 	test_branch_change();
+	test_branch_flags();
 	test_branch_negation();
 	test_fixd_pages();
 	test_fixw_kit_pages();
