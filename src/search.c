@@ -6340,8 +6340,9 @@ section_tied(const struct search_hit *hits, size_t n)
  * SEC_COVER more of the question than any other section of its page
  * among the SEARCH_AGREE_HITS best (than nothing, when none is there:
  * "Anti-virus" to "antivirus gratuit lequel"). Then that part is the
- * answer, the page's other parts listed after it as for any answer
- * (docs/design.md, "The section that stands out").
+ * answer, as any answer is sent: its heading names the page and the
+ * part, and MORE reads the page's next part; the other parts are no
+ * longer listed (docs/design.md, "The section that stands out").
  */
 static int
 section_picked(const struct search_hit *hits, size_t n, int unknown)
