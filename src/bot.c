@@ -40,9 +40,24 @@
 					   (VOICE.md), max_reply_chars the
 					   most */
 #define BOT_LANG_MAX		8
+#define ALSO_LEAD		0.6	/* side_own(): the prior's lead of a
+					   second subject's page */
+#define ALSO_SHARE		0.7	/* side_own(): the answered page's
+					   share of its best score, under */
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
+#define BOT_JOIN_MIN		120	/* characters of the part that a section
+					   ending on a colon opens, at least,
+					   shown with it (show_section()) */
+#define BOT_TOPIC_LINES		10	/* TOPICS entries a screen shows, at
+					   most: MORE for the others */
+#define BOT_SHORT_WORDS		12	/* words of a goodbye or of "it didn't
+					   work", at most (said_closing(),
+					   said_near()): their items are
+					   matched in every split */
+#define BOT_TYPO_MIN		4	/* letters of a word a typo may stand for
+					   (typo_fixed()) */
 #define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score: the
 					   page read keeps it (page_kept()) */
 #define BOT_FOLLOW_BARE		2	/* ...of one that does not open as one
@@ -87,6 +102,20 @@ struct listing {
 	size_t			index;
 };
 
+/* A reading put aside while a part offered beside it is read
+ * (reading_aside()): MORE goes back to it after that part. */
+struct resume {
+	int		 set;
+	int		 reading;
+	size_t		 sec;
+	size_t		 offset;
+	size_t		 queue[BOT_QUEUE];
+	size_t		 nqueue;
+	size_t		 qpos;
+	size_t		 rfirst;
+	int		 rbranch;
+};
+
 /* The conversation with one peer: language, reading, consent, checks.
  * (daemon.c's struct contact is how to reach them.) */
 struct person {
@@ -105,9 +134,16 @@ struct person {
 	size_t		 rfirst;	/* the reading's first section */
 	int		 rbranch;	/* it is a branch of its page: MORE
 					   ends with the page's list */
+	struct resume	 resume;	/* the reading a part offered beside
+					   it interrupted */
+	size_t		 aside;		/* that part, offered by number
+					   (also_offer(), follow_same()); else
+					   GUIDE_NONE */
 	/* The last numbered list shown (TOPICS, a page, "did you mean"). */
 	struct listing	 listing[BOT_LISTING];
 	size_t		 nlisting;
+	size_t		 tshown;	/* TOPICS: its entries shown so far */
+	int		 tmine;		/* TOPICS: in the person's language */
 	/* The choices of a question that came with danger, kept for MORE
 	 * (the danger reply came instead of them). */
 	size_t		 held[BOT_NCLOSEST];
@@ -143,6 +179,7 @@ struct person {
 					   helper got the emergency line */
 	int		 unverified_told; /* HUMAN said the session is not
 					   verified (until it changes) */
+	int		 spoken_told;	/* lang_spoken was said (once) */
 	int		 verified;	/* the bot checked the person's key */
 	int		 proved;	/* the person's check of the bot passed */
 	int		 smp_asked;	/* the bot started the last check */
@@ -438,6 +475,9 @@ person_reset_reading(struct person *w)
 	w->rfirst = GUIDE_NONE;
 	w->rbranch = 0;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
+	w->resume.set = 0;
+	w->aside = GUIDE_NONE;
 }
 
 static void
@@ -515,6 +555,7 @@ person_get(struct bot *b, const char *jid, time_t now)
 	w->jid = xstrdup(jid);
 	w->rfirst = GUIDE_NONE;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
 	util_strlcpy(w->lang, b->cfg->guide.default_language,
 	    sizeof(w->lang));
 	w->last = now;
@@ -636,6 +677,27 @@ add_source(struct turn *t, struct buf *m, size_t sec)
 		head = P(t, "source_intro");
 	buf_addf(m, "%s \xe2\x80\xba ", title);
 	add_heading(m, head);
+}
+
+/* Characters (code points) of the first n bytes of s. */
+static size_t
+chars_n(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* n, the spaces before it dropped: where s's first n bytes end as text. */
+static size_t
+trimmed(const char *s, size_t n)
+{
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	return n;
 }
 
 static size_t
@@ -775,12 +837,16 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		size_t fe = util_utf8_chars(P(t, "footer_end"));
 		size_t fb = w->rbranch ?
 		    util_utf8_chars(P(t, "footer_branch")) : 0;
+		size_t fr = w->resume.set ?
+		    util_utf8_chars(P(t, "footer_resume")) : 0;
 		size_t fp = util_utf8_chars(P(t, "footer_next_part"));
 
 		if (fp > fn)
 			fn = fp;
 		if (fb > fe)
 			fe = fb;
+		if (fr > fe)
+			fe = fr;
 		used += fm > fn ? (fm > fe ? fm : fe) : (fn > fe ? fn : fe);
 	}
 	if ((url = page_url(b, guide_section_page(b->g, sec))) != NULL) {
@@ -807,11 +873,46 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		aim = BOT_PHONE_CHARS - used;
 	cut = guide_excerpt_aim(text, aim, lim);
 	{
-		size_t end = cut;
+		size_t end = trimmed(text, cut), ex, next = GUIDE_NONE, h = 0;
 
-		while (end > 0 && is_space(text[end - 1]))
-			end--;
+		/*
+		 * A section that ends on a line opening what follows ("If you
+		 * suspect a malware infection, here are some things you can
+		 * do:") with the next part of its page after it: that part's
+		 * heading and first lines come with it, never a colon and
+		 * then only "Type MORE" (s18-qa). With no room for them, the
+		 * excerpt stops before that sentence (guide_excerpt_lead()),
+		 * which MORE then shows with them. A cut inside a section
+		 * never ends so (guide_excerpt_cut()).
+		 */
+		if (text[skip_space(text, cut)] == '\0' && end > 0 &&
+		    text[end - 1] == ':' && queue_peek(b, w, &next) &&
+		    guide_section_page(b->g, (next = reader_section(t,
+		    next))) == guide_section_page(b->g, sec) &&
+		    section_text(b, next)[0] != '\0') {
+			h = util_utf8_chars(guide_section_heading(b->g, next)) +
+			    3;
+			if (h + chars_n(text, end) + BOT_JOIN_MIN > lim) {
+				cut = guide_excerpt_lead(text, cut);
+				end = trimmed(text, cut);
+				next = GUIDE_NONE;
+			}
+		} else
+			next = GUIDE_NONE;
 		buf_add(&m, text, end);
+		ex = chars_n(text, end);
+		if (next != GUIDE_NONE) {
+			w->qpos++;
+			buf_adds(&m, "\n\n");
+			add_heading(&m, guide_section_heading(b->g, next));
+			buf_addc(&m, '\n');
+			sec = next;
+			offset = 0;
+			text = section_text(b, sec);
+			cut = guide_excerpt_aim(text, aim > ex + h ?
+			    aim - ex - h : 0, lim - ex - h);
+			buf_add(&m, text, trimmed(text, cut));
+		}
 	}
 
 	w->reading = 1;
@@ -823,7 +924,8 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		footer = "footer_more";
 	else {
 		w->reading = 0;
-		footer = !queue_peek(b, w, &next_s) ? (w->rbranch ?
+		footer = !queue_peek(b, w, &next_s) ? (w->resume.set ?
+		    "footer_resume" : w->rbranch ?
 		    "footer_branch" : "footer_end") :
 		    guide_section_page(b->g, reader_section(t, next_s)) ==
 		    guide_section_page(b->g, sec) ? "footer_next_part" :
@@ -934,6 +1036,7 @@ listing_sections(struct person *w, const size_t *secs, size_t n)
 	w->nmore = 0;
 	w->listed = 1;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
 	for (size_t i = 0; i < n && w->nlisting < BOT_LISTING; i++) {
 		w->listing[w->nlisting].kind = LIST_SECTION;
 		w->listing[w->nlisting].index = secs[i];
@@ -1009,12 +1112,20 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 			const char *s = section_text(t->b, sec);
 			const char *pl = guide_page_lang(t->b->g,
 			    guide_section_page(t->b->g, sec));
+			/* The best hit on a page the guide lacks in the
+			 * reader's language leads in its own (s18-fixk: "comment
+			 * vérifier l'empreinte" on the DFAK, whose page on
+			 * checking a contact is in English and Spanish only). */
+			int lead = i == 0 && !other_lang &&
+			    strcmp(pl, t->who->lang) != 0 &&
+			    guide_section_in_lang(t->b->g, sec,
+			    t->who->lang) == GUIDE_NONE;
 			int skip = hits[i].score < SEARCH_CHOICE_MIN ||
 			    !(closest ? closest_plausible(&hits[i]) :
 			    choice_plausible(&hits[i])) ||
 			    s[0] == '\0' || hits[i].off_subject !=
-			    off_subject || (strcmp(pl, t->who->lang) != 0) !=
-			    other_lang;
+			    off_subject || (!lead && (strcmp(pl,
+			    t->who->lang) != 0) != other_lang);
 
 			if (spread && k > 0 && hits[i].title_topics == 0)
 				skip = 1;
@@ -1043,9 +1154,23 @@ list_choices(struct turn *t, struct buf *m, const size_t *secs, size_t k)
 
 	listing_sections(w, secs, shown);
 	for (size_t i = 0; i < shown; i++) {
+		const char *pl = guide_page_lang(t->b->g,
+		    guide_section_page(t->b->g, secs[i]));
+
 		w->listing[i].kind = LIST_CHOICE;
 		buf_addf(m, "\n%zu) ", i + 1);
 		add_source(t, m, secs[i]);
+		/* A section in another language says which. */
+		if (strcmp(pl, w->lang) != 0) {
+			char key[32];
+			const char *v[] = { "language", lang_name(t, pl, key,
+			    sizeof(key)), NULL };
+			char *note = phrases_render(t->b->p, w->lang,
+			    "topic_other_lang", v);
+
+			buf_addf(m, " %s", note);
+			free(note);
+		}
 	}
 	for (size_t i = shown; i < k; i++)
 		w->more[w->nmore++] = secs[i];
@@ -1568,6 +1693,50 @@ answer_order(const struct bot *b, size_t *first, const struct search_hit *hits,
  * that came with none of these. branch: at its end MORE lists sec's page
  * (answer_order()).
  */
+/*
+ * The part offered beside a reading (person.aside) is about to be read:
+ * the reading is put aside, when anything of it is left, for MORE to go
+ * back to after that part (s18-qa: MORE said "nothing more" although the
+ * offer said it went on with what they were reading).
+ */
+static void
+reading_aside(struct turn *t)
+{
+	struct person *w = t->who;
+	struct resume *r = &w->resume;
+	size_t next;
+
+	r->set = w->reading || queue_peek(t->b, w, &next) || w->rbranch;
+	if (!r->set)
+		return;
+	r->reading = w->reading;
+	r->sec = w->sec;
+	r->offset = w->offset;
+	memcpy(r->queue, w->queue, sizeof(r->queue));
+	r->nqueue = w->nqueue;
+	r->qpos = w->qpos;
+	r->rfirst = w->rfirst;
+	r->rbranch = w->rbranch;
+	w->aside = GUIDE_NONE;
+}
+
+/* The reading reading_aside() put aside, back. */
+static void
+reading_resume(struct person *w)
+{
+	struct resume *r = &w->resume;
+
+	w->reading = r->reading;
+	w->sec = r->sec;
+	w->offset = r->offset;
+	memcpy(w->queue, r->queue, sizeof(w->queue));
+	w->nqueue = r->nqueue;
+	w->qpos = r->qpos;
+	w->rfirst = r->rfirst;
+	w->rbranch = r->rbranch;
+	r->set = 0;
+}
+
 static void
 read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
     int branch)
@@ -1589,6 +1758,7 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
 static int	starts_with(const char *, const char *, const char **);
 static void	keep_question(struct turn *, const char *);
 static void	cmd_more(struct turn *, const char *);
+static void	topics_from(struct turn *, const char *);
 static void	branch_list(struct turn *, size_t);
 static void	cmd_number(struct turn *, long);
 
@@ -2166,6 +2336,7 @@ follow_same(struct turn *t, const struct search_hit *own)
 	listing_sections(w, &own->section, 1);
 	w->listing[0].kind = LIST_CHOICE;
 	w->listed = 0;	/* MORE still reads on */
+	w->aside = own->section;
 	buf_adds(&m, "\n1) ");
 	add_source(t, &m, reader_section(t, own->section));
 	add_key(t, &m, more ? "follow_other_next_more" : "follow_other_next",
@@ -2225,27 +2396,59 @@ next_joiner(const char *f, const char *qlang, size_t *at, size_t *end)
 }
 
 /*
- * A message of two subjects (s17-fixm): "my whatsapp was hacked and
- * someone is pretending to be me on facebook". It is split at a joiner
- * (next_joiner()); the first split whose two sides, each searched alone
- * in qlang, are strong (part_strong()) on two pages that the whole
- * message's hits (all, nall: in the reader's language) also reach
- * decides. With sec, the section the whole message answers, the side on
- * sec's page is that answer: pair[0] gets its best hit, pair[1] the
- * other side's. Without (GUIDE_NONE: the whole message has no answer),
- * pair gets the two sides' best hits, first side first. Returns 1 when
- * the message carries two subjects so, else 0.
+ * Is side h (n hits, searched alone) a subject of its own beside the
+ * section sec of page page that answers the whole message (GUIDE_NONE:
+ * none)? It names a topic concept (search_hit.topics: a side without one
+ * is a detail, "and now I can't get in"); the page prior, where its best
+ * page has asks, is sure of that page (ALSO_LEAD over any other: "and
+ * they changed the e-mail" leans to the account page it came with); and
+ * the answered page, among its own hits, scores under ALSO_SHARE of its
+ * best (a detail the answered page covers too is no second subject).
  */
 static int
+side_own(const struct search_hit *h, size_t n, size_t page)
+{
+	if (n == 0 || h[0].topics == 0)
+		return 0;
+	if (h[0].page_p >= 0 && h[0].page_p - h[0].page_rival < ALSO_LEAD)
+		return 0;
+	for (size_t i = 0; page != GUIDE_NONE && i < n; i++)
+		if (h[i].page == page && h[i].score >= ALSO_SHARE * h[0].score)
+			return 0;
+	return 1;
+}
+
+/*
+ * A message of two subjects (s17-fixm): "my whatsapp was hacked and
+ * someone is pretending to be me on facebook". It is split at a joiner
+ * (next_joiner()) and each side searched alone in qlang. With sec, the
+ * section the whole message answers: the first split whose two sides
+ * are strong (part_strong()) on two pages that the whole message's hits
+ * (all, nall: in the reader's language) also reach, one of them sec's,
+ * the other side a subject of its own (side_own()), decides: pair[0]
+ * gets the answer's side's best hit, pair[1] the other's; returns
+ * TWO_OFFER. Without (GUIDE_NONE: the whole message has no answer), both
+ * sides strong: pair gets their best hits, first side first, for choices
+ * (TWO_CHOICES); one side strong and the other a subject of its own
+ * (s18-fixk: "they hacked my gmail and my phone is acting weird too",
+ * whose second side alone is only choices): that side is the answer, its
+ * hits copied to side (BOT_NHITS) and their number to *nside, pair[0]
+ * its best, pair[1] the other side's, offered after it (TWO_OFFER).
+ * Returns 0 when the message does not carry two subjects so.
+ */
+enum { TWO_NONE, TWO_OFFER, TWO_CHOICES };
+
+static int
 two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
-    const struct search_hit *all, size_t nall, struct search_hit *pair)
+    const struct search_hit *all, size_t nall, struct search_hit *pair,
+    struct search_hit *side, size_t *nside)
 {
 	struct bot *b = t->b;
 	const struct guide *g = b->g;
 	struct search_hit h[2][BOT_NHITS];
 	size_t n[2], at = 0, end, page = GUIDE_NONE, pa, pb;
 	char *f, *part;
-	int found = 0;
+	int found = 0, how = TWO_NONE;
 
 	if (b->s == NULL || g == NULL)
 		return 0;
@@ -2253,13 +2456,15 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		page = guide_section_page(g, sec);
 	f = lang_fold(text);
 	for (; !found && next_joiner(f, qlang, &at, &end); at = end) {
-		int reach = 0;
+		int reach = 0, strong[2];
 
 		part = xstrndup(f, at);
 		n[0] = search_query(b->s, part, qlang, h[0], BOT_NHITS);
 		free(part);
 		n[1] = search_query(b->s, f + end, qlang, h[1], BOT_NHITS);
-		if (!part_strong(b, h[0], n[0]) || !part_strong(b, h[1], n[1]))
+		strong[0] = part_strong(b, h[0], n[0]);
+		strong[1] = part_strong(b, h[1], n[1]);
+		if (n[0] == 0 || n[1] == 0 || (!strong[0] && !strong[1]))
 			continue;
 		hits_for_reader(g, t->who->lang, h[0], n[0]);
 		hits_for_reader(g, t->who->lang, h[1], n[1]);
@@ -2270,12 +2475,37 @@ two_subjects(struct turn *t, const char *text, const char *qlang, size_t sec,
 		if (pa == pb || reach != 3 || (sec != GUIDE_NONE &&
 		    page != pa && page != pb))
 			continue;
-		found = sec != GUIDE_NONE && page == pb ? 2 : 1;
+		if (sec != GUIDE_NONE) {
+			found = page == pb ? 2 : 1;
+			if (!strong[2 - found] ||
+			    !side_own(h[2 - found], n[2 - found], page)) {
+				found = 0;
+				continue;
+			}
+			how = TWO_OFFER;
+		} else if (strong[0] && strong[1]) {
+			found = 1;
+			how = TWO_CHOICES;
+		} else {
+			found = strong[0] ? 1 : 2;
+			if (h[2 - found][0].score < min_score(b) ||
+			    h[2 - found][0].page_p < 0 ||
+			    !side_own(h[2 - found], n[2 - found],
+			    h[found - 1][0].page) ||
+			    !side_own(h[found - 1], n[found - 1],
+			    h[2 - found][0].page)) {
+				found = 0;
+				continue;
+			}
+			memcpy(side, h[found - 1], n[found - 1] * sizeof(*side));
+			*nside = n[found - 1];
+			how = TWO_OFFER;
+		}
 		pair[0] = h[found - 1][0];
 		pair[1] = h[2 - found][0];
 	}
 	free(f);
-	return found > 0;
+	return found > 0 ? how : TWO_NONE;
 }
 
 /* Hits h (*n of them, at most BOT_NHITS) led by the two hits of pair:
@@ -2297,6 +2527,33 @@ both_first(struct search_hit *h, size_t *n, const struct search_hit *pair)
 }
 
 /*
+ * 1 if section sec, as the person reads it, sends its reader to the page
+ * of section to (names its title): the same situation told in another
+ * page, no second subject beside to ("If your address was published"
+ * on the leak page ends with the harassment page, whose doxxing section
+ * was the answer; s18-qa).
+ */
+static int
+points_to(const struct turn *t, size_t sec, size_t to)
+{
+	const struct guide *g = t->b->g;
+	char *text, *title;
+	int r;
+
+	sec = reader_section(t, sec);
+	to = reader_section(t, to);
+	if (guide_section_page(g, sec) == guide_section_page(g, to))
+		return 1;
+	text = lang_fold(section_text(t->b, sec));
+	title = lang_fold(guide_page_title(g, guide_section_page(g, to)));
+	r = text != NULL && title != NULL && title[0] != '\0' &&
+	    strstr(text, title) != NULL;
+	free(text);
+	free(title);
+	return r;
+}
+
+/*
  * After the answer to one subject of a message that carries two
  * (two_subjects()), one short message naming the other, by number: 1
  * reads it, MORE still reads on.
@@ -2314,6 +2571,7 @@ also_offer(struct turn *t, size_t other)
 	listing_sections(w, &other, 1);
 	w->listing[0].kind = LIST_CHOICE;
 	w->listed = 0;	/* MORE still reads on */
+	w->aside = other;
 	buf_adds(&m, "\n1) ");
 	add_source(t, &m, reader_section(t, other));
 	add_key(t, &m, more ? "follow_other_next_more" : "follow_other_next",
@@ -2331,8 +2589,8 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	struct bot *b = t->b;
 	struct person *w = t->who;
 	struct search_hit hits[BOT_NHITS], found[BOT_NHITS], own;
-	struct search_hit pair[2];
-	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nfound;
+	struct search_hit pair[2], side[BOT_NHITS];
+	size_t n = 0, secs[BOT_QUEUE], k = 0, words, first, nfound, nside = 0;
 	size_t other = GUIDE_NONE;
 	enum search_outcome d;
 	int f, branch;
@@ -2364,13 +2622,25 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 	 * answer, both sides' best sections lead the choices. */
 	if (!w->danger && f == 0 && d == SEARCH_ANSWER) {
 		if (two_subjects(t, text, qlang, hits[0].section, hits, n,
-		    pair))
+		    pair, side, &nside) == TWO_OFFER)
 			other = pair[1].section;
 	} else if (!w->danger && f == 0 && (d == SEARCH_CHOICES ||
-	    d == SEARCH_NONE) && two_subjects(t, text, qlang, GUIDE_NONE,
-	    hits, n, pair)) {
-		both_first(hits, &n, pair);
-		d = SEARCH_CHOICES;
+	    d == SEARCH_NONE)) {
+		switch (two_subjects(t, text, qlang, GUIDE_NONE, hits, n,
+		    pair, side, &nside)) {
+		case TWO_CHOICES:
+			both_first(hits, &n, pair);
+			d = SEARCH_CHOICES;
+			break;
+		case TWO_OFFER:
+			/* One side sure alone: its answer, the other
+			 * offered after it. */
+			memcpy(hits, side, nside * sizeof(hits[0]));
+			n = nside;
+			other = pair[1].section;
+			d = SEARCH_ANSWER;
+			break;
+		}
 	}
 	/* After the way to a person (danger), a section only when the search
 	 * is sure of it: never a list of loosely related topics; choices
@@ -2400,7 +2670,7 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 			    !search_hit_refused(&hits[i]) && !branch)
 				secs[k++] = hits[i].section;
 		read_start(t, first, secs, k, branch);
-		if (other != GUIDE_NONE)
+		if (other != GUIDE_NONE && !points_to(t, other, first))
 			also_offer(t, other);
 		break;
 	case SEARCH_PAGE:
@@ -2621,6 +2891,12 @@ cmd_more(struct turn *t, const char *arg)
 	size_t sec;
 
 	(void)arg;
+	/* TOPICS shown in part, last on screen: its other entries. */
+	if (w->listed && w->nlisting > 0 && w->listing[0].kind == LIST_PAGE &&
+	    w->tshown < w->nlisting) {
+		topics_from(t, "topics_more_head");
+		return;
+	}
 	/* Right after the part offered beside a check-in, MORE reads it,
 	 * as its number does (crisis_after()). */
 	if (w->listed && w->nlisting == 1 && w->listing[0].index == w->offer) {
@@ -2637,6 +2913,14 @@ cmd_more(struct turn *t, const char *arg)
 	if (queue_peek(t->b, w, &sec)) {
 		w->qpos++;
 		show_section(t, reader_section(t, sec), 0);
+		return;
+	}
+	/* The part offered beside a reading is read: the reading again,
+	 * where it was ("MORE for the next part of what you were reading",
+	 * said the offer). */
+	if (w->resume.set) {
+		reading_resume(w);
+		cmd_more(t, arg);
 		return;
 	}
 	/* One branch of a page read: its other parts, to choose from. */
@@ -2691,6 +2975,7 @@ same_topic(const struct guide *g, size_t a, size_t b)
 }
 
 static int topic_page(const struct guide *, const char *, size_t, int);
+static int topic_rank(const struct guide *, size_t);
 
 /*
  * Is page i one that introduces or explains the others rather than helps
@@ -2788,12 +3073,32 @@ topic_pages(const struct guide *g, const char *lang, const char *pref,
 			if ((refs || !page_reference(g, i)) &&
 			    topic_page(g, lang, i, *mine))
 				pages[k++] = i;
+	/* In the pages' own order ("order:", urgent situations first),
+	 * those without one after, in file order. */
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && topic_rank(g, pages[j - 1]) >
+		    topic_rank(g, pages[j]); j--) {
+			size_t x = pages[j];
+
+			pages[j] = pages[j - 1];
+			pages[j - 1] = x;
+		}
 	for (size_t i = 0; *mine && i < np && k < max; i++)
 		if (!page_reference(g, i) &&
 		    topic_page(g, guide_page_lang(g, i), i, 1) &&
 		    topic_stranger(g, lang, pref, i))
 			pages[k++] = i;
 	return k;
+}
+
+/* Where TOPICS lists page i: its "order:", else after every page that
+ * has one. */
+static int
+topic_rank(const struct guide *g, size_t i)
+{
+	int o = guide_page_order(g, i);
+
+	return o > 0 ? o : GUIDE_ORDER_MAX + 1;
 }
 
 /* Does topic_pages() list page i: in lang (when mine), with sections, and
@@ -2821,7 +3126,70 @@ topic_page(const struct guide *g, const char *lang, size_t i, int mine)
 	return 1;
 }
 
-/* TOPICS: the pages topic_pages() picks, numbered. */
+/* Entry i of the TOPICS listing (a page), numbered, added to m. */
+static void
+add_topic(struct turn *t, struct buf *m, size_t i, int mine)
+{
+	const struct guide *g = t->b->g;
+	struct person *w = t->who;
+	size_t page = w->listing[i].index;
+
+	buf_addf(m, "\n%zu) %s", i + 1, guide_page_title(g, page));
+	if (!mine)
+		buf_addf(m, " [%s]", guide_page_lang(g, page));
+	else if (strcmp(guide_page_lang(g, page), w->lang) != 0) {
+		char key[32];
+		const char *v[] = { "language", lang_name(t,
+		    guide_page_lang(g, page), key, sizeof(key)), NULL };
+		char *note = phrases_render(t->b->p, w->lang,
+		    "topic_other_lang", v);
+
+		buf_addf(m, " %s", note);
+		free(note);
+	}
+}
+
+/*
+ * Entries from w->tshown of the TOPICS listing, numbered, after head:
+ * as many as a phone screen holds (BOT_TOPIC_LINES, BOT_PHONE_CHARS with
+ * the footer; BOT_NCLOSEST at least), then MORE for the others
+ * (topics_next_more).
+ */
+static void
+topics_from(struct turn *t, const char *head)
+{
+	struct person *w = t->who;
+	struct buf m;
+	char kb[40];
+	size_t foot = util_utf8_chars(P(t, "topics_next_more")) + 2, first;
+	int mine = w->tmine;
+
+	buf_init(&m);
+	add_line(t, &m, head, NULL);
+	first = w->tshown;
+	while (w->tshown < w->nlisting) {
+		size_t len = m.len;
+
+		add_topic(t, &m, w->tshown, mine);
+		if (w->tshown >= first + BOT_NCLOSEST &&
+		    (w->tshown >= first + BOT_TOPIC_LINES ||
+		    util_utf8_chars(m.s) + foot > BOT_PHONE_CHARS) &&
+		    w->tshown + 1 < w->nlisting) {
+			buf_truncate(&m, len);
+			break;
+		}
+		w->tshown++;
+	}
+	w->listed = 1;
+	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
+	add_key(t, &m, w->tshown < w->nlisting ? "topics_next_more" :
+	    list_key(t, "topics_next", kb, sizeof(kb)), NULL);
+	say_buf(t, &m);
+}
+
+/* TOPICS: the pages topic_pages() picks, numbered, a phone screen at a
+ * time (topics_from()). */
 static void
 cmd_topics(struct turn *t, const char *arg)
 {
@@ -2829,8 +3197,6 @@ cmd_topics(struct turn *t, const char *arg)
 	struct person *w = t->who;
 	size_t pages[BOT_LISTING], k;
 	int mine;
-	struct buf m;
-	char kb[40];
 
 	(void)arg;
 	k = topic_pages(g, w->lang, t->b->cfg->guide.default_language, pages,
@@ -2840,31 +3206,14 @@ cmd_topics(struct turn *t, const char *arg)
 		say_key(t, "topics_none");
 		return;
 	}
-	buf_init(&m);
-	add_line(t, &m, "topics_head", NULL);
 	for (size_t i = 0; i < k; i++) {
 		w->listing[i].kind = LIST_PAGE;
 		w->listing[i].index = pages[i];
-		buf_addf(&m, "\n%zu) %s", i + 1, guide_page_title(g, pages[i]));
-		if (!mine)
-			buf_addf(&m, " [%s]", guide_page_lang(g, pages[i]));
-		else if (strcmp(guide_page_lang(g, pages[i]), w->lang) != 0) {
-			char key[32];
-			const char *v[] = { "language", lang_name(t,
-			    guide_page_lang(g, pages[i]), key, sizeof(key)),
-			    NULL };
-			char *note = phrases_render(t->b->p, w->lang,
-			    "topic_other_lang", v);
-
-			buf_addf(&m, " %s", note);
-			free(note);
-		}
 	}
 	w->nlisting = k;
-	w->listed = 1;
-	w->offer = GUIDE_NONE;
-	add_key(t, &m, list_key(t, "topics_next", kb, sizeof(kb)), NULL);
-	say_buf(t, &m);
+	w->tshown = 0;
+	w->tmine = mine;
+	topics_from(t, "topics_head");
 }
 
 /* The sections of one page, numbered, indented by depth. */
@@ -2911,6 +3260,7 @@ branch_list(struct turn *t, size_t page)
 	w->nmore = 0;
 	w->listed = 1;
 	w->offer = GUIDE_NONE;
+	w->aside = GUIDE_NONE;
 	for (size_t i = 0; i < k; i++)
 		add_list_entry(t, &m, secs[i], 0);
 	add_key(t, &m, list_key(t, "sections_next", kb, sizeof(kb)), NULL);
@@ -2965,6 +3315,8 @@ cmd_number(struct turn *t, long n)
 		return;
 	}
 	sec = reader_section(t, l->index);
+	if (l->kind == LIST_CHOICE && l->index == w->aside)
+		reading_aside(t);
 	if (l->kind == LIST_CHOICE) {
 		/* Then the other choices, in the order offered. */
 		for (size_t i = 0; i < w->nlisting && k < BOT_QUEUE; i++)
@@ -3855,6 +4207,7 @@ yes_more(const char *text)
  * ("yes please", "no thanks"); else NULL. *lang as lang_match.
  */
 static int	said(const char *, const char *, const char **);
+static int	said_closing(const char *, const char **);
 
 /*
  * 1 if folded (text folded) is only a yes, a no, an acknowledgement, a
@@ -3872,7 +4225,8 @@ no_subject(const struct turn *t, const char *text, const char *folded)
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
 		if (said(keys[i], folded, &hl))
 			return 1;
-	return intent_plea(t->b->intent, text, &hl);
+	return said_closing(folded, &hl) || intent_plea(t->b->intent, text,
+	    &hl);
 }
 
 static const struct command *
@@ -3943,6 +4297,151 @@ said_only(const char *key, const char *folded, const char **lang)
 
 	r = only_items(key, f, lang) || only_items(key, folded, lang);
 	free(f);
+	return r;
+}
+
+/*
+ * folded with each word that is no word of keys' items (nkeys of them,
+ * in any loaded language) but one edit from such a word of
+ * BOT_TYPO_MIN letters or more made that word: "thnaks", "mercii",
+ * "no funsiona". Only for messages then matched whole against those
+ * items (said_near(), said_closing()): a short reply's typos, never a
+ * question's. New string.
+ */
+static char *
+typo_fixed(const char *const *keys, size_t nkeys, const char *folded)
+{
+	const struct lang_row *r;
+	struct buf out, vocab;
+	const char *p = folded;
+
+	/* The items' words, folded, each followed by a space. */
+	buf_init(&vocab);
+	buf_addc(&vocab, ' ');
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL; i++)
+		for (size_t k = 0; k < nkeys; k++) {
+			const char *const *it;
+			size_t n;
+
+			if ((it = lang_items(r->code, keys[k], &n)) == NULL)
+				continue;
+			for (size_t j = 0; j < n; j++) {
+				char *f = lang_fold(it[j]);
+
+				buf_adds(&vocab, f);
+				buf_addc(&vocab, ' ');
+				free(f);
+			}
+		}
+	buf_init(&out);
+	while (*p != '\0') {
+		size_t n = strcspn(p, " "), best = 0;
+		const char *fix = NULL, *v = vocab.s;
+		int known = 0;
+
+		while (!known && (v = strchr(v, ' ')) != NULL && v[1] != '\0') {
+			size_t vn = strcspn(++v, " ");
+
+			if (vn == n && strncmp(v, p, n) == 0)
+				known = 1;
+			else if (fix == NULL && vn >= BOT_TYPO_MIN &&
+			    n + 1 >= BOT_TYPO_MIN &&
+			    util_within_one(p, n, v, vn)) {
+				fix = v;
+				best = vn;
+			}
+		}
+		if (out.len > 0)
+			buf_addc(&out, ' ');
+		if (!known && fix != NULL)
+			buf_add(&out, fix, best);
+		else
+			buf_add(&out, p, n);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	buf_release(&vocab);
+	if (out.s == NULL)
+		return xstrdup("");
+	return buf_detach(&out);
+}
+
+/* 1 if folded, marks and typos aside (typo_fixed()), is only items of
+ * key ("it didnt wrok", "no funsiona"); *lang as lang_match. */
+static int
+said_near(const char *key, const char *folded, const char **lang)
+{
+	char *u, *f;
+	int r;
+
+	if (count_words(folded) > BOT_SHORT_WORDS)
+		return 0;
+	u = unmarked(folded);
+	f = typo_fixed(&key, 1, u);
+	r = said_only(key, folded, lang) || said_only(key, f, lang);
+	free(f);
+	free(u);
+	return r;
+}
+
+/* The words of a goodbye: thanks, a farewell, and acknowledgements
+ * beside them ("ok thanks bye", "merci au revoir", "listo gracias"). */
+static const char *const closing_keys[] = { "cmd.thanks", "cmd.bye",
+    "cmd.ack" };
+#define CLOSING_OWN	2	/* closing_keys[] before it say goodbye */
+
+/* 1 if f is only items of closing_keys[], one after the other, one of
+ * them at least a thanks or a farewell (closed: one was before f); *lang
+ * gets the language of the first such item that tells one. */
+static int
+closing_only(const char *f, const char **lang, int closed)
+{
+	const char *sp = f;
+
+	for (;;) {
+		size_t n;
+
+		sp = strchr(sp, ' ');
+		n = sp != NULL ? (size_t)(sp - f) : strlen(f);
+		for (size_t k = 0; k < ARRAY_LEN(closing_keys); k++) {
+			const char *kl = NULL;
+			int own = closed || k < CLOSING_OWN;
+
+			if (!lang_match(closing_keys[k], f, n, &kl))
+				continue;
+			if (sp == NULL ? !own : !closing_only(sp + 1, lang,
+			    own))
+				continue;
+			if (k < CLOSING_OWN && kl != NULL)
+				*lang = kl;
+			return 1;
+		}
+		if (sp == NULL)
+			return 0;
+		sp++;
+	}
+}
+
+/*
+ * 1 if folded, marks and typos aside, only thanks or says goodbye
+ * ("thanks bye", "merci au revoir", "ok gracias adios", "thnaks"): the
+ * reply "thank you" gets. *lang as lang_match (NULL: none told).
+ */
+static int
+said_closing(const char *folded, const char **lang)
+{
+	char *u, *f;
+	int r;
+
+	*lang = NULL;
+	if (count_words(folded) > BOT_SHORT_WORDS)
+		return 0;
+	u = unmarked(folded);
+	f = typo_fixed(closing_keys, ARRAY_LEN(closing_keys), u);
+	r = closing_only(u, lang, 0) || closing_only(f, lang, 0);
+	free(f);
+	free(u);
 	return r;
 }
 
@@ -4075,6 +4574,8 @@ person_reread(void *ud, const char *key, void *val)
 	w->rfirst = GUIDE_NONE;
 	w->rbranch = 0;
 	w->nlisting = 0;
+	w->resume.set = 0;
+	w->aside = GUIDE_NONE;
 	return 0;
 }
 
@@ -4226,7 +4727,27 @@ question_lang(struct turn *t, const char *text, const char *folded)
 	    count_words(folded) < BOT_REDETECT_WORDS)
 		return NULL;
 	d = lang_guess(text);
+	if (d != NULL && !lang_known(t->b, d))
+		d = lang_near(d);
 	return d != NULL && lang_known(t->b, d) ? d : NULL;
+}
+
+/*
+ * Is text written in a language the desk does not speak (lang_guess()
+ * tells one with no phrases or pages: "estou sendo seguida", "hesabim
+ * hacklendi")? Then which languages it speaks, and HUMAN (lang_spoken),
+ * in the language lang_near() gives or the person's; once a
+ * conversation.
+ */
+static void
+say_foreign(struct turn *t, const char *text)
+{
+	const char *d = lang_guess(text);
+
+	if (t->who->spoken_told || d == NULL || lang_known(t->b, d))
+		return;
+	t->who->spoken_told = 1;
+	say_key(t, "lang_spoken");
 }
 
 /*
@@ -4512,7 +5033,7 @@ person_text(struct turn *t, const char *text)
 	char *folded = fold_command(text);
 	long num;
 	size_t next;
-	int remind = 0, attack = 0;
+	int remind = 0, attack = 0, failed;
 	enum session_ask sa;
 	const char *why = NULL;
 
@@ -4526,6 +5047,15 @@ person_text(struct turn *t, const char *text)
 	t->declined = w->declined;
 	w->declined = 0;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
+	/* "thanks bye", "merci au revoir", "gracias adios": what "thank
+	 * you" gets, never a search (while a question waits, no_subject()
+	 * asks it again). */
+	if (c == NULL && w->pending == PENDING_NONE &&
+	    said_closing(folded, &hl)) {
+		c = command_row("cmd.thanks");
+		arg = "";
+		clang = hl;
+	}
 
 	/* A live relay: the person's words are for the helper, flagged when
 	 * they say danger or self-harm; the person gets the way to help now
@@ -4737,16 +5267,21 @@ person_text(struct turn *t, const char *text)
 	 * "help"); the way on is a person, or what is left to read. Before
 	 * any answer, a plea is a call for help: what the desk can do.
 	 */
-	if (lang_match("follow.failed", folded, strlen(folded), &clang) ||
+	if ((failed = said_near("follow.failed", folded, &clang)) ||
 	    intent_plea(b->intent, text, &clang)) {
 		follow_lang(t, clang);
-		/* With a request waiting: where it stands, not HUMAN. */
+		/* With a request waiting: where it stands, not HUMAN. Before
+		 * any answer, "it didn't work" is what they tried alone:
+		 * sorry, and what happened, or HUMAN (failed_first). */
 		if (has_request(t))
 			say_request(t);
 		else
-			say_key(t, !w->answered ? "greeting_help" :
-			    w->reading || queue_peek(b, w, &next) ?
-			    "advice_failed_more" : "advice_failed");
+			say_key(t, !w->answered ? (failed ? "failed_first" :
+			    "greeting_help") :
+			    w->reading || queue_peek(b, w, &next) ||
+			    w->resume.set || (w->rbranch && w->rfirst !=
+			    GUIDE_NONE) ? "advice_failed_more" :
+			    "advice_failed");
 		goto done;
 	}
 	/* Danger to come ("they will arrest me tomorrow", "convocada"): not
@@ -4762,6 +5297,7 @@ person_text(struct turn *t, const char *text)
 		danger_mark(t, text, DANGER_LATER, &marked);
 		say_phrase_line(t, b->esc != NULL ? "danger_later" :
 		    "danger_later_offline");
+		say_foreign(t, text);
 		danger_later_answer(t, text, question_lang(t, text, folded));
 		emit_notes(t, &marked);
 		esc_notes_release(&marked);
@@ -4774,6 +5310,7 @@ person_text(struct turn *t, const char *text)
 		follow_lang(t, hl);
 		if (say_danger(t, DANGER_NOW, "danger_now",
 		    "danger_now_offline", text)) {
+			say_foreign(t, text);
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
 			    text, folded) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
@@ -4883,6 +5420,7 @@ person_text(struct turn *t, const char *text)
 		}
 		goto done;
 	}
+	say_foreign(t, text);
 	if (intent_arrested(b->intent, text, NULL)) {
 		danger_past_arrest(t, text, hl != NULL ? hl : w->lang);
 		goto done;

@@ -311,10 +311,9 @@ console_exact(struct console *c, FILE *out)
 	else if (d.sectioned && d.outcome == SEARCH_ANSWER)
 		fprintf(out, "Why an answer (console only, never sent):\n"
 		    "its page has no asks and would be offered, and the first "
-		    "section stands out among the page's parts (its heading "
-		    "opens with a condition, \"If ...\"; or, sec_cover on, "
-		    "it covers much more of the question): that part rather "
-		    "than \"which part?\"\n");
+		    "section stands out among the page's parts (a branch, "
+		    "\"If ...\", or it covers much more of the question): "
+		    "that part rather than \"which part?\"\n");
 }
 
 /* --explain: why the bot offered a page's sections ("this page, which

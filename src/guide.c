@@ -66,6 +66,7 @@ struct page {
 	struct buf anchors;	/* what other pages' links to it say */
 	size_t	 first;
 	size_t	 nsec;
+	int	 order;		/* front matter "order:", 0: none */
 };
 
 struct section {
@@ -110,6 +111,7 @@ struct fm {
 	char	*summary;
 	char	*permalink;
 	char	*keywords;
+	int	 order;
 	int	 present;
 };
 
@@ -441,6 +443,12 @@ fm_store(struct fm *fm, const char *key, const char *value)
 		fm_set(&fm->permalink, value);
 	else if (strcmp(key, "keywords") == 0 || strcmp(key, "tags") == 0)
 		fm_set(&fm->keywords, value);
+	else if (strcmp(key, "order") == 0) {
+		long v;
+
+		fm->order = util_parse_long(value, 1, GUIDE_ORDER_MAX,
+		    &v) == 0 ? (int)v : 0;
+	}
 }
 
 /* Parses the YAML block; returns 0, or -1 with *line the bad line (0-based
@@ -2314,6 +2322,7 @@ guide_load_buffer(struct guide *g, const char *name, const char *data,
 		p->title = t;
 	}
 	p->permalink = fm.permalink ? xstrdup(fm.permalink) : NULL;
+	p->order = fm.order;
 	if (fm.summary != NULL) {
 		char *s = norm_heading(fm.summary);
 
@@ -2588,6 +2597,12 @@ const char *
 guide_page_summary(const struct guide *g, size_t page)
 {
 	return page < g->npages ? g->pages[page].summary : NULL;
+}
+
+int
+guide_page_order(const struct guide *g, size_t page)
+{
+	return page < g->npages ? g->pages[page].order : 0;
 }
 
 size_t
@@ -2872,7 +2887,7 @@ sentence_end(const char *s, size_t i)
 		return 0;
 	if (s[i - 1] == '.')
 		return dot_ends_sentence(s, i - 1);
-	return s[i - 1] == '!' || s[i - 1] == '?' || s[i - 1] == ';' ||
+	return s[i - 1] == '!' || s[i - 1] == '?' ||
 	    (i >= 3 && strncmp(s + i - 3, "\xe2\x80\xa6", 3) == 0);
 }
 
@@ -2935,10 +2950,26 @@ chars_bytes(const char *s, size_t chars)
 	return lim;
 }
 
+static int	line_item(const char *, size_t *);
+
+size_t
+guide_excerpt_lead(const char *s, size_t cut)
+{
+	size_t e = cut, i;
+
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\n'))
+		e--;
+	if (e == 0 || s[e - 1] != ':')
+		return cut;
+	for (i = e - 1; i > 0 && s[i] != '\n' && !sentence_end(s, i); i--)
+		;
+	return i > 0 && i >= cut / 3 ? i : cut;
+}
+
 size_t
 guide_excerpt_cut(const char *s, size_t chars)
 {
-	size_t lim = chars_bytes(s, chars), best = 0, space = 0;
+	size_t lim = chars_bytes(s, chars), best = 0, space = 0, semi = 0;
 
 	if (s[lim] == '\0')
 		return lim;
@@ -2947,11 +2978,39 @@ guide_excerpt_cut(const char *s, size_t chars)
 			best = i;
 			break;
 		}
+		if (semi == 0 && s[i] == ' ' && s[i - 1] == ';')
+			semi = i;
 		if (space == 0 && s[i] == ' ')
 			space = i;
 	}
-	if (best > 0)
+	/* A semicolon ends half a sentence ("the app shows the question;
+	 * type the answer"): a cut there only when no line or sentence
+	 * ends in the last two thirds; and a list item cut after one of its
+	 * sentences is cut before it instead, when that leaves a third
+	 * (s18-fixk: "- Type VERIFY. Your app shows the question; ..."). */
+	if (best > 0 && s[best] != '\n') {
+		size_t ls = best, ind;
+
+		while (ls > 0 && s[ls - 1] != '\n')
+			ls--;
+		if (ls > 0 && ls - 1 >= lim / 3 && line_item(s + ls, &ind))
+			best = ls - 1;
+	}
+	/* Nor a line that opens what is cut ("You can also use question
+	 * and answer:") at the end (guide_excerpt_lead(), the one rule). */
+	while (best > 0 && (semi == 0 || best >= lim / 3)) {
+		size_t b = guide_excerpt_lead(s, best);
+
+		if (b == best || b < lim / 3)
+			break;
+		best = b;
+	}
+	while (best > 1 && s[best - 1] == '\n')
+		best--;
+	if (best > 0 && (semi == 0 || best >= lim / 3))
 		return keep_pointer_whole(s, best, chars);
+	if (semi > 0)
+		return semi;
 	if (space > 0)
 		return space;
 	return lim;
@@ -2975,6 +3034,10 @@ guide_excerpt_aim(const char *s, size_t target, size_t max)
 	}
 	if (line == 0 || line >= cut)
 		return cut;
+	/* Not after a line that opens what the phone cut leaves out. */
+	while ((before = guide_excerpt_lead(s, line)) != line &&
+	    before >= lim / 3)
+		line = before;
 	return keep_pointer_whole(s, line, target);
 }
 

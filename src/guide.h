@@ -115,6 +115,11 @@ const char *guide_page_notasks(const struct guide *g, size_t page);
 const char *guide_page_anchors(const struct guide *g, size_t page);
 /* Front matter summary (normalised), or NULL. */
 const char *guide_page_summary(const struct guide *g, size_t page);
+/* Front matter "order:" (1 to GUIDE_ORDER_MAX: where TOPICS lists the
+ * page, urgent situations first), or 0 when it has none (after those
+ * that have one, in file order). */
+#define GUIDE_ORDER_MAX	1000
+int guide_page_order(const struct guide *g, size_t page);
 /* First section of the page, and how many it has (consecutive indices). */
 size_t guide_page_first_section(const struct guide *g, size_t page);
 size_t guide_page_nsections(const struct guide *g, size_t page);
@@ -178,14 +183,23 @@ size_t guide_section_in_lang(const struct guide *g, size_t sec,
  * line or sentence end that fits (an abbreviation's, a number's or a
  * numbered item's '.' is none: "e.g.", "p. ex.", "Dr.", "4.4", "2."), not
  * after a sentence that says "below" when the first line of what follows
- * it is left out (a third of chars at least stays); else the last space;
+ * it is left out (a third of chars at least stays); a "; " only when no
+ * line or sentence ends in the last two thirds; else the last space;
  * else as many whole characters as fit. */
 size_t guide_excerpt_cut(const char *s, size_t chars);
 /* How many bytes of s to show aiming at target characters and never over
  * max: guide_excerpt_cut(s, max), but when s must be cut (it does not
  * fit max), up to the last line end (a paragraph's or a list item's: a
  * guide text's lines are either) within target with a third of target
- * before it, when there is one: a phone screen, MORE for the rest. */
+ * before it, when there is one, and not after a line or sentence that
+ * opens what it leaves out (guide_excerpt_lead()): a phone screen, MORE
+ * for the rest. */
 size_t guide_excerpt_aim(const char *s, size_t target, size_t max);
+/* When s's first cut bytes end on a line or sentence that opens what
+ * follows (a ':' last: "here are some things you can do:"), where that
+ * line or sentence starts, if a third of cut at least stays before it;
+ * else cut. The one rule: guide_excerpt_cut() and _aim() apply it to
+ * their cuts, bot.c to a section that ends so. */
+size_t guide_excerpt_lead(const char *s, size_t cut);
 
 #endif

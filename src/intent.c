@@ -133,6 +133,19 @@ static const char *const list_keys[L_COUNT] = {
 	[L_DESK_SOMEONE] = "desk_someone",
 };
 
+/*
+ * Entries read into a list besides its own: danger words of languages the
+ * desk does not speak (danger_words_other: "estou sendo seguida", "jemand
+ * verfolgt mich"), each in the file of the language to answer them in
+ * (lang_near(): Portuguese in Spanish), are danger words of that language.
+ */
+static const struct {
+	enum list	 l;
+	const char	*key;
+} also_keys[] = {
+	{ L_DANGER, "danger_words_other" },
+};
+
 /* One line of an entry: its parts, each " folded words ". */
 struct rule {
 	char		**parts;
@@ -220,6 +233,29 @@ rule_cmp(const void *a, const void *b)
 	return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
+/* Adds each line of entry key of language lang in p (if any) to list l. */
+static void
+entry_add(struct intent *in, const struct phrases *p, enum list l,
+    const char *key, const char *lang)
+{
+	const char *text, *s;
+
+	if (p == NULL || !phrases_exists(p, lang, key))
+		return;
+	text = phrases_get(p, lang, key);
+	for (s = text; *s != '\0'; ) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		char *line = xstrndup(s, n);
+
+		rule_add(in, l, line, lang);
+		free(line);
+		s += n;
+		if (nl != NULL)
+			s++;
+	}
+}
+
 struct intent *
 intent_new(const struct phrases *p)
 {
@@ -227,25 +263,11 @@ intent_new(const struct phrases *p)
 	const struct lang_row *r;
 
 	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
-		for (int l = 0; l < L_COUNT; l++) {
-			const char *text, *s;
-
-			if (p == NULL || !phrases_exists(p, r->code,
-			    list_keys[l]))
-				continue;
-			text = phrases_get(p, r->code, list_keys[l]);
-			for (s = text; *s != '\0'; ) {
-				const char *nl = strchr(s, '\n');
-				size_t n = nl ? (size_t)(nl - s) : strlen(s);
-				char *line = xstrndup(s, n);
-
-				rule_add(in, (enum list)l, line, r->code);
-				free(line);
-				s += n;
-				if (nl != NULL)
-					s++;
-			}
-		}
+		for (int l = 0; l < L_COUNT; l++)
+			entry_add(in, p, (enum list)l, list_keys[l], r->code);
+		for (size_t a = 0; a < ARRAY_LEN(also_keys); a++)
+			entry_add(in, p, also_keys[a].l, also_keys[a].key,
+			    r->code);
 	}
 	for (int l = 0; l < L_COUNT; l++)
 		if (in->nrules[l] > 1)
@@ -548,11 +570,25 @@ played(const struct intent *in, const struct rule *r, const char *w)
 }
 
 /*
+ * Does clause c open with act r and the clause before it name a doer
+ * (danger_who): the doer said once for two acts ("mon mari me surveille
+ * et me menace", "mi pareja me revisa el cel y me amenaza")?
+ */
+static int
+elided_doer(const struct intent *in, const struct rule *r,
+    char *const *v, size_t c)
+{
+	return c > 0 && strncmp(v[c], r->parts[0], strlen(r->parts[0])) == 0 &&
+	    rule_match(in, L_WHO, v[c - 1]) != NULL;
+}
+
+/*
  * Something done to the writer that is danger when someone does it or it
  * goes on (danger_done: "me sigue", "beats me", "il me suit"): with a
- * doer (danger_who: a man, a car, my husband, mi pareja) or a mark that
- * it is still going on (danger_still: since, every night, desde hace
- * dias) in the same clause, unless a game follows it (played()). The
+ * doer (danger_who: a man, a car, my husband, mi pareja; or in the clause
+ * before, elided_doer()) or a mark that it is still going on
+ * (danger_still: since, every night, desde hace dias) in the same
+ * clause, unless a game follows it (played()). The
  * first such rule of the clauses not qualified away by the lists of
  * quals (near_cancelled(); none when 0), as danger words are ("someone
  * follows me everywhere on instagram"); or
@@ -578,6 +614,7 @@ done_match(const struct intent *in, char *const *clause, size_t n,
 		for (size_t c = 0; c < n && found == NULL; c++)
 			if (rule_in(r, v[c]) && !played(in, r, v[c]) &&
 			    (rule_match(in, L_WHO, v[c]) != NULL ||
+			    elided_doer(in, r, v, c) ||
 			    rule_match(in, L_STILL, v[c]) != NULL) &&
 			    (!quals || !near_cancelled(in, r, v, n, quals)))
 				found = r;
@@ -997,6 +1034,13 @@ intent_danger_authority(const struct intent *in, const char *text)
 		blank_all(in, L_AUTH_NOT, clause[c], NULL);
 		yes = rule_match(in, L_AUTH, clause[c]) != NULL &&
 		    clause_danger(in, clause[c]);
+		/* An arrest earlier today that names nobody else
+		 * (arrest_today(): "arrested this morning", "arrêté ce
+		 * matin") is the authorities' doing, whatever word says
+		 * it (s18-fixk: it had the emergency number). */
+		if (!yes && rule_match(in, L_TODAY, clause[c]) != NULL &&
+		    rule_match(in, L_TODAY_OTHER, clause[c]) == NULL)
+			yes = 1;
 	}
 	clauses_free(clause, n);
 	return yes;

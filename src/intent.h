@@ -19,7 +19,9 @@
  *   (intent_danger_authority()); danger_ordinary ("my neighbour",
  *   "parked wrong") in the clause of a place makes it none ("my
  *   neighbour is at my door"). A message of plea words only (a single
- *   cry, "au secours", "SOS") is a plea, not danger.
+ *   cry, "au secours", "SOS") is a plea, not danger. danger_words_other
+ *   holds danger words of languages the desk does not speak ("estou
+ *   sendo seguida" in es.txt): they are the file language's.
  * - self-harm: the person may hurt or kill themselves ("I want to kill
  *   myself", "quiero morir"). Entries: self_harm_words, and self_harm_not
  *   (negations that hold a self-harm phrase, "I don't want to die"), whose
@@ -87,8 +89,10 @@ char *intent_danger_later_rest(const struct intent *i, const char *text,
 /* 1 if the danger in text comes from the authorities: a
  * danger_authority_words word (police, soldiers, security services,
  * officials, an arrest) in a clause that says danger, once
- * danger_authority_not phrases ("call the police") are blanked. The one
- * test of who the danger is: the emergency number calls them. */
+ * danger_authority_not phrases ("call the police") are blanked, or a
+ * clause with an arrest earlier today that names nobody else
+ * (arrest_today, no arrest_other). The one test of who the danger is:
+ * the emergency number calls them. */
 int intent_danger_authority(const struct intent *i, const char *text);
 /* The words of text (folded, one space between words) without those that
  * make it danger (danger_words, danger_done and danger_still; danger_act

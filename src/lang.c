@@ -136,6 +136,9 @@ static const struct lang_key {
 	    .doc = "thanks" },
 	{ .name = "cmd.ack", .use = USE_MATCH, .required = 1,
 	    .doc = "an acknowledgement (ok, d'accord, vale)" },
+	{ .name = "cmd.bye", .use = USE_MATCH,
+	    .doc = "a farewell (bye, au revoir, adiós): with thanks and "
+	    "acknowledgements, what thanks gets" },
 	{ .name = "cmd.back", .use = USE_MATCH,
 	    .doc = "BACK: the last numbered list again" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,
@@ -238,6 +241,9 @@ static const struct lang_key {
 	    "each is alone (tu es, es-tu): they count for it only" },
 	{ .name = "elisions", .use = USE_ELISION,
 	    .doc = "cut before an apostrophe" },
+	{ .name = "near", .use = USE_SHOW, .count = 1,
+	    .doc = "the language to answer in when the desk does not speak "
+	    "this one (pt: es); none: the default" },
 	{ .name = "branch.if", .use = USE_MATCH,
 	    .doc = "a heading's first word that makes it a branch (search)" },
 	{ .name = "branch.not", .use = USE_MATCH,
@@ -1552,6 +1558,18 @@ lang_guess(const char *text)
 			ties++;
 	}
 	return top > 0 && ties == 0 ? cur.v[win].row->code : NULL;
+}
+
+const char *
+lang_near(const char *code)
+{
+	const char *const *items;
+	size_t n;
+
+	if (code == NULL || (items = lang_items(code, "near", &n)) == NULL ||
+	    n == 0)
+		return NULL;
+	return items[0];
 }
 
 /* ------------------------------------------------------------ commands */

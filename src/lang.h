@@ -113,6 +113,12 @@ const char *lang_detect(const char *text);
  * ([elisions]: French writes "m'", "d'"). For short messages to the bot;
  * the search and the guide keep lang_detect. Borrowed code, or NULL. */
 const char *lang_guess(const char *text);
+/* The language to answer in for code, one the desk may not speak: its
+ * [near] entry ("pt": "es"), the closest the desk has; NULL when none is
+ * told (the person's language, or the default, then). The one rule of
+ * every reply to a message in a language the desk does not speak.
+ * Borrowed. */
+const char *lang_near(const char *code);
 /* As lang_detect, and tells the evidence: *best = hits of the winner,
  * *other_hits = hits of language other. Any pointer may be NULL. */
 const char *lang_detect_counts(const char *text, const char *other,

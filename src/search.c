@@ -64,7 +64,8 @@ static struct {
 	double	page_far, page_share, page_carry;
 	double	w_links;
 	double	page_alone, page_titled, page_rival_share;
-	double	sec_branch, sec_cover, sec_tie, sec_pair, sec_heading;
+	double	sec_branch, sec_cover, sec_tie, sec_pair, sec_heading,
+		sec_matched;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before;
@@ -295,10 +296,10 @@ static struct {
 	.sec_branch = 1,	/* 1: its heading opens with a condition
 				   ("If your device is still missing": one
 				   situation's advice; 0: never)... */
-	.sec_cover = 0,		/* ...or it covers this much more of the
+	.sec_cover = 0.21,	/* ...or it covers this much more of the
 				   question than any other section of its
 				   page among the three best (0: never;
-				   0.21 measured, design.md)... */
+				   s18-ddec2)... */
 	.sec_tie = 0.78,	/* and an answer whose page's next part
 				   scores this share of it or more and
 				   covers as much of the question is the
@@ -307,6 +308,11 @@ static struct {
 				   no tie (section_next()) */
 	.sec_heading = 0.1,	/* ...and its own heading matches this
 				   share of the question */
+	.sec_matched = 2,	/* ...and, when the question's words the
+				   guide lacks say its subject may be
+				   another (hit_unknown()), it matches this
+				   many of the question's words (0: the
+				   unknown-words test never stops it) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -386,6 +392,7 @@ static struct {
 #define SEC_TIE		(rank_params.sec_tie)
 #define SEC_PAIR	(rank_params.sec_pair)
 #define SEC_HEADING	(rank_params.sec_heading)
+#define SEC_MATCHED	(rank_params.sec_matched)
 #define PRIOR_HITS	10	/* hits the prior and the rules that reorder
 				   hits rank, however few or many the caller
 				   asks for (query_run()) */
@@ -3742,29 +3749,6 @@ lookup(const struct search *s, uint8_t li, const char *w, size_t n)
 	return e ? e->val : NONE;
 }
 
-/* Optimal string alignment distance, but only "is it <= 1". */
-static int
-within_one(const char *a, size_t an, const char *b, size_t bn)
-{
-	size_t i = 0;
-
-	if (an > bn + 1 || bn > an + 1)
-		return 0;
-	while (i < an && i < bn && a[i] == b[i])
-		i++;
-	if (i == an || i == bn)
-		return 1;
-	if (an == bn) {
-		if (memcmp(a + i + 1, b + i + 1, an - i - 1) == 0)
-			return 1;	/* substitution */
-		return i + 1 < an && a[i] == b[i + 1] && a[i + 1] == b[i] &&
-		    memcmp(a + i + 2, b + i + 2, an - i - 2) == 0;
-	}
-	if (an > bn)
-		return memcmp(a + i + 1, b + i, an - i - 1) == 0;
-	return memcmp(a + i, b + i + 1, bn - i - 1) == 0;
-}
-
 static search_near_fn near_hook;
 static void *near_hook_arg;
 
@@ -3945,7 +3929,7 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 				const struct stent *e =
 				    &s->vocab.ents[s->terms[ct].key];
 
-				if (within_one(strtab_key(&s->vocab, e) + 1,
+				if (util_within_one(strtab_key(&s->vocab, e) + 1,
 				    e->len - 1, st, sl) &&
 				    typo_fits(st, strtab_key(&s->vocab, e) +
 				    1))
@@ -6336,13 +6320,19 @@ section_tied(const struct search_hit *hits, size_t n)
  * heading opens with a condition (search_hit.branch, SEC_BRANCH: "If your
  * device is still missing", the advice for one situation of the page,
  * which the search put before the page's other parts); or, SEC_COVER on
- * (0: off), its heading names SEC_HEADING of the question and it covers
- * SEC_COVER more of the question than any other section of its page
- * among the SEARCH_AGREE_HITS best (than nothing, when none is there:
- * "Anti-virus" to "antivirus gratuit lequel"). Then that part is the
- * answer, as any answer is sent: its heading names the page and the
- * part, and MORE reads the page's next part; the other parts are no
- * longer listed (docs/design.md, "The section that stands out").
+ * (0: off), its heading names SEC_HEADING of the question, it is about
+ * the question (hit_about(): its page does more than mention the
+ * question's key concepts in passing) and it covers SEC_COVER more of the
+ * question than any other section of its page among the
+ * SEARCH_AGREE_HITS best (than nothing, when none is there: "Anti-virus"
+ * to "antivirus gratuit lequel"). A question whose own words say its
+ * subject may be one the guide lacks (unknown set: hit_unknown()) needs
+ * more than the one word a heading shares ("Reports on State-sponsored
+ * Malware attacks" to "how do i report a noisy neighbour to the
+ * police"): the section matches SEC_MATCHED of its words or more. Then
+ * that part is the answer, as any answer is sent: its heading names the
+ * page and the part, and MORE reads the page's next part; the other parts
+ * are no longer listed (docs/design.md, "The section that stands out").
  */
 static int
 section_picked(const struct search_hit *hits, size_t n, int unknown)
@@ -6354,7 +6344,8 @@ section_picked(const struct search_hit *hits, size_t n, int unknown)
 		return 0;
 	if (SEC_BRANCH > 0 && h->branch)
 		return 1;
-	if (SEC_COVER <= 0 || h->heading < SEC_HEADING || unknown)
+	if (SEC_COVER <= 0 || h->heading < SEC_HEADING || !hit_about(h) ||
+	    (unknown && (double)h->matched < SEC_MATCHED))
 		return 0;
 	for (size_t k = 1; k < n && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page == h->page && !hits[k].copy &&
@@ -6396,7 +6387,7 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 {
 	const char *u = hit_unknown_why(&hits[0], is_long(&hits[0]));
 	const char *m = hit_missed_why(&hits[0], is_long(&hits[0]));
-	int page = 1, alone;
+	int page = 1, alone, unknown = u != NULL;
 
 	if (page_off_topic(hits, n, &alone)) {
 		page = 0;
@@ -6433,7 +6424,7 @@ plain_decide(const struct search_hit *hits, size_t n, double bar,
 	if (page && page_plain_fits(hits, n, bar)) {
 		/* The page fits and its best section stands out: that part
 		 * (s18-ddec). */
-		if (section_picked(hits, n, u != NULL)) {
+		if (section_picked(hits, n, unknown)) {
 			*sectioned = 1;
 			r = NULL;
 		}
@@ -6897,6 +6888,7 @@ static const struct {
 	{ "sec_tie", &rank_params.sec_tie, NULL },
 	{ "sec_pair", &rank_params.sec_pair, NULL },
 	{ "sec_heading", &rank_params.sec_heading, NULL },
+	{ "sec_matched", &rank_params.sec_matched, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

@@ -290,6 +290,28 @@ util_hash_str(const char *s)
 	return util_hash(s, strlen(s));
 }
 
+int
+util_within_one(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0;
+
+	if (an > bn + 1 || bn > an + 1)
+		return 0;
+	while (i < an && i < bn && a[i] == b[i])
+		i++;
+	if (i == an || i == bn)
+		return 1;
+	if (an == bn) {
+		if (memcmp(a + i + 1, b + i + 1, an - i - 1) == 0)
+			return 1;	/* substitution */
+		return i + 1 < an && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		    memcmp(a + i + 2, b + i + 2, an - i - 2) == 0;
+	}
+	if (an > bn)
+		return memcmp(a + i + 1, b + i, an - i - 1) == 0;
+	return memcmp(a + i, b + i + 1, bn - i - 1) == 0;
+}
+
 void
 buf_add_utf8(struct buf *b, uint32_t c)
 {

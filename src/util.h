@@ -66,6 +66,11 @@ size_t util_utf8_chars(const char *s);
 uint32_t util_hash(const void *p, size_t n);
 uint32_t util_hash_str(const char *s);
 
+/* 1 if a (an bytes) and b (bn bytes) are at most one edit apart
+ * (optimal string alignment: one letter added, dropped, changed, or two
+ * neighbours swapped). */
+int util_within_one(const char *a, size_t an, const char *b, size_t bn);
+
 /* A growable NUL-terminated byte buffer. */
 struct buf {
 	char	*s;

@@ -1113,6 +1113,22 @@ test_excerpt_cut(void)
 	    "organisations below early.\n- Access Now: help@accessnow.org\n"
 	    "- Front Line Defenders", "Front", "accessnow.org",
 	    "...and is kept when that line is shown");
+	/* s18-fixk: "Vérifier que c'est bien nous" ended on "la question
+	 * du service ;" in chat (en, es the same). */
+	check_cut("To know this bot is ours, compare its fingerprint with "
+	    "the one the desk published.\n\nYou can also use question and "
+	    "answer:\n\n- Type VERIFY. Your app shows the desk's question; "
+	    "type the answer the desk gave you.", "type the", "published.",
+	    "no cut at a '; ', inside a list item, nor after the line that "
+	    "opens the list");
+	check_cut("Pour savoir si ce robot est vraiment le nôtre et pas un "
+	    "imposteur, comparez son empreinte.\n\nVous pouvez aussi utiliser la question et "
+	    "réponse :\n\n- Tapez VERIFIER. Votre application affiche la "
+	    "question du service ; tapez la réponse.", "tapez la",
+	    "empreinte.", "the same in French (' ; ', ' :')");
+	check_cut("Dites-le au service, à un avocat, à une personne de "
+	    "confiance ; jamais à celui qui vous écrit", "jamais",
+	    "confiance ;", "with no sentence end, a '; ' still cuts");
 }
 
 /* guide_excerpt_aim(): a text that must be cut is cut at the last
@@ -1140,6 +1156,27 @@ test_excerpt_aim(void)
 	CHECK_INT((long)guide_excerpt_cut(one, 600),
 	    (long)guide_excerpt_aim(one, 200, 600),
 	    "one long paragraph: the usual cut at the most");
+}
+
+/* guide_excerpt_lead(): an excerpt ending on the sentence that opens
+ * what follows stops before it (s18-fixux: the DFAK's Malware
+ * introduction in Spanish, too long to show the next part with it). */
+static void
+test_excerpt_lead(void)
+{
+	const char *s = "Harmful software can read your messages and send "
+	    "your files elsewhere. If you think your device is infected, "
+	    "here are some things you can do:";
+	const char *t = "Keep records. Report it.";
+	const char *u = "Look:";
+
+	CHECK_INT((long)(strstr(s, " If you") - s),
+	    (long)guide_excerpt_lead(s, strlen(s)),
+	    "before the sentence that ends on a colon");
+	CHECK_INT((long)strlen(t), (long)guide_excerpt_lead(t, strlen(t)),
+	    "no colon: the cut stays");
+	CHECK_INT((long)strlen(u), (long)guide_excerpt_lead(u, strlen(u)),
+	    "nothing would stay before it: the cut stays");
 }
 
 /* guide_section_shown(): a pointer to another section is named or left
@@ -1265,6 +1302,7 @@ main(void)
 	test_asks();
 	test_excerpt_cut();
 	test_excerpt_aim();
+	test_excerpt_lead();
 	test_pointers();
 	test_notes();
 	test_notasks();

@@ -568,6 +568,50 @@ static const struct {
 	{ "mon mari a été arrêté ce matin", 0, 0, 0 },
 	{ "detuvieron a mi esposo esta mañana", 0, 0, 0 },
 	{ "my colleague and I were arrested this morning", 1, 0, 0 },
+	/* The same concepts in en/fr/es (s18-fixdg): a door forced, a raid
+	 * now, a death threat, a threatening partner, a disappearance. */
+	{ "they are breaking down the door", 1, 0, 0 },
+	{ "ils ont défoncé la porte", 1, 0, 0 },
+	{ "estan tirando la puerta", 1, 0, 0 },
+	{ "help please they broke into the office and took computers right "
+	    "now", 1, 0, 0 },
+	{ "des policiers perquisitionnent le bureau en ce moment", 1, 0, 0 },
+	{ "están registrando la oficina ahora", 1, 0, 0 },
+	{ "me acaban de amenazar de muerte por teléfono", 1, 0, 0 },
+	{ "on vient de me menacer de mort au téléphone", 1, 0, 0 },
+	{ "mon mari me surveille et me menace", 1, 0, 0 },
+	{ "mi pareja me revisa el cel y me amenaza", 1, 0, 0 },
+	{ "my husband spies on me and threatens me", 1, 0, 0 },
+	{ "my colleague disappeared yesterday, not answering", 1, 0, 0 },
+	{ "mon collègue a disparu depuis hier", 1, 0, 0 },
+	{ "mi compañera desapareció ayer", 1, 0, 0 },
+	/* Other languages: the danger words of a few, as data. */
+	{ "estou sendo seguida", 1, 0, 0 },
+	{ "jemand verfolgt mich", 1, 0, 0 },
+	{ "7ad by tab3ni", 1, 0, 0 },
+	/* Not danger: things that disappear, threats of something else,
+	 * a door or a search that is no raid. */
+	{ "my messages disappeared from whatsapp", 0, 0, 0 },
+	{ "le compte de mon collègue a disparu", 0, 0, 0 },
+	{ "la cuenta de mi hermano desapareció", 0, 0, 0 },
+	{ "how do disappearing messages work in signal", 0, 0, 0 },
+	{ "il me menace de publier mes photos", 0, 0, 0 },
+	{ "mi ex me amenaza con subir mis fotos", 0, 0, 0 },
+	{ "he threatens me with posting my photos", 0, 0, 0 },
+	{ "estan registrando mi cuenta sin permiso", 0, 0, 0 },
+	{ "la puerta de enlace de mi router no funciona", 0, 0, 0 },
+	{ "comment forcer la mise à jour de whatsapp", 0, 0, 0 },
+	{ "my son disappeared from the family group chat", 0, 0, 0 },
+	{ "il a disparu du groupe", 0, 0, 0 },
+	{ "mi novia no aparece en mis contactos", 0, 0, 0 },
+	{ "la policía afuera del estadio", 0, 0, 0 },
+	{ "des gens attendent devant le bureau de poste", 0, 0, 0 },
+	{ "mi jefe me amenaza con despedirme", 0, 0, 0 },
+	/* Now, the same in each language. */
+	{ "des policiers attendent devant le bureau", 1, 0, 0 },
+	{ "hay policías afuera de la oficina", 1, 0, 0 },
+	{ "quelqu'un essaie d'entrer chez moi", 1, 0, 0 },
+	{ "me están persiguiendo", 1, 0, 0 },
 	{ "", 0, 0, 0 },
 };
 
@@ -736,6 +780,13 @@ static const struct said authorities[] = {
 	{ "j'ai été arrêtée ce matin", 1 },
 	{ "me arrestaron hoy", 1 },
 	{ "me están deteniendo", 1 },
+	/* s18-fixk: an arrest earlier today that names nobody is the
+	 * authorities' doing (it had the emergency number); one that names
+	 * someone else is no danger of the writer's. */
+	{ "arrested this morning", 1 },
+	{ "arrêté ce matin, qu'est-ce que je fais de mon téléphone", 1 },
+	{ "detenido hoy, qué hago con mi teléfono", 1 },
+	{ "my colleague was arrested this morning", 0 },
 };
 
 /* Danger to come, not now (s16-fixs2): 1 where intent_danger_later() must
@@ -749,6 +800,11 @@ static const struct said laters[] = {
 	{ "je suis convoqué par la police demain", 1 },
 	{ "estoy convocada", 1 },
 	{ "they summoned me to the police station tomorrow", 1 },
+	{ "i might get arrested tomorrow, how do i prepare my devices", 1 },
+	{ "je risque d'être arrêté demain, que faire de mon téléphone", 1 },
+	{ "je risque detre arreté demain", 1 },
+	{ "podría ser detenida mañana", 1 },
+	{ "journalists might get arrested in my country", 0 },
 	{ "police are at my door right now", 0 },
 	{ "I'm going to be arrested", 0 },
 	{ "la policía vino esta mañana y está en mi puerta", 0 },

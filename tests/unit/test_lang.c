@@ -281,8 +281,21 @@ test_shipped(void)
 	size_t n;
 	const char *const *days;
 
-	CHECK_INT(4, lang_load_dir(SRCDATADIR), "shipped: de, en, es, fr");
+	CHECK_INT(9, lang_load_dir(SRCDATADIR),
+	    "shipped: ar, de, en, es, fr, it, pt, ru, tr");
 	CHECK(lang_loaded("fr") && !lang_loaded("uk"), "shipped: no uk");
+	/* Languages the desk does not speak: told, and answered in the
+	 * nearest it does (s18-fixdg), or the default. */
+	CHECK(lang_guess("estou sendo seguida") != NULL &&
+	    strcmp(lang_guess("estou sendo seguida"), "pt") == 0 &&
+	    lang_guess("recebi um email estranho pedindo minha senha") !=
+	    NULL && strcmp(lang_guess("recebi um email estranho pedindo "
+	    "minha senha"), "pt") == 0 && lang_guess("roubaram meu celular") !=
+	    NULL && strcmp(lang_guess("roubaram meu celular"), "pt") == 0,
+	    "guess: Portuguese is told");
+	CHECK(lang_near("pt") != NULL && strcmp(lang_near("pt"), "es") == 0 &&
+	    lang_near("de") == NULL && lang_near("en") == NULL,
+	    "near: Portuguese answered in Spanish, German by default");
 	CHECK(lang_match("cmd.help", "aide", 4, &l) && l != NULL &&
 	    strcmp(l, "fr") == 0, "match: aide is French HELP");
 	CHECK(lang_match("cmd.stop", "stop", 4, &l) && l == NULL,

@@ -1862,8 +1862,11 @@ check_clear(const struct search_hit *h, size_t n, double m,
  * (search.c: section_picked(); s18-ddec): its heading opens with a
  * condition (search_hit.branch: "If your device is still missing"), not
  * the page's introduction, not tied with another part; or, sec_cover on,
- * its heading names sec_heading of the question and it covers sec_cover
- * more of it than the page's other parts among the three best. And an
+ * its heading names sec_heading of the question, it is about the
+ * question (search.c: hit_about()), it matches sec_matched of the
+ * question's words when its unknown words say the subject may be another
+ * (hit_unknown()), and it covers sec_cover more of it than the page's
+ * other parts among the three best. And an
  * answer whose page's next part (not its introduction, nor the other
  * side of its branch pair) scores sec_tie of it or more and covers as
  * much of the question is the page instead (section_tied()).
@@ -1927,6 +1930,31 @@ test_decide_sectioned(void)
 	CHECK(h[0].coverage >= 0.42 && search_decide_why(h, n, m, &d) ==
 	    SEARCH_ANSWER && d.sectioned, "...its heading naming 0.1 of the "
 	    "question, it covers twice what the next part does: an answer");
+	h[0].key_mention = 1;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...its page mentions the question's key concepts in passing "
+	    "(not about it): the page");
+	h[0].key_mention = 0;
+	/* A short question whose own words the guide lacks (a quarter of
+	 * it unknown, a third unmatched: hit_unknown()) may be about
+	 * another subject: the one word a heading shares is not enough
+	 * ("how do i report a noisy neighbour to the police" and "Reports
+	 * on State-sponsored Malware attacks"), two are. */
+	h[0].words = 3;
+	h[0].matched = 1;
+	h[0].unknown = SEARCH_UNKNOWN_SOME;
+	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
+	    "...a quarter of a short question unknown to the guide, one of "
+	    "its three words matched: the page");
+	h[0].matched = 2;
+	CHECK(search_decide_why(h, n, m, &d) == SEARCH_ANSWER &&
+	    d.sectioned, "...two of its three words matched: an answer");
+	(void)search_tune_set("sec_matched", 0);
+	h[0].matched = 1;
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
+	    "...one matched, sec_matched off: an answer");
+	(void)search_tune_set("sec_matched", 2);
+	h[0].unknown = 0;
 	(void)search_tune_set("sec_cover", 0);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
 	    "...sec_cover off: the page");
@@ -2069,6 +2097,9 @@ test_decide_plain(void)
 	h[0].words = 3;
 	h[0].matched = 2;
 	h[0].unknown = SEARCH_UNKNOWN_SOME;
+	/* (sec_cover off: section_picked() takes a section that matches
+	 * two of three words; test_decide_sectioned() checks it.) */
+	(void)search_tune_set("sec_cover", 0);
 	{
 		struct search_decision d;
 
@@ -2093,6 +2124,7 @@ test_decide_plain(void)
 		CHECK(f[SF_VETO] == 1, "...and scripts/fit-decide.py's veto "
 		    "feature says no");
 	}
+	(void)search_tune_set("sec_cover", cover);
 
 	n = search_query(s, "the police kept my phone", "en", h, 3);
 	head = n > 0 ? guide_section_heading(g, h[0].section) : "";
@@ -2115,7 +2147,16 @@ test_decide_plain(void)
 	    "stains, a lawyer for my phone: the lawyer's section first, its "
 	    "page never naming 'stains' (first of the heaviest words), its "
 	    "heading little of the question");
-	CHECK(search_decide(h, n, m) != SEARCH_ANSWER, "...no answer");
+	(void)search_tune_set("sec_cover", 0);
+	CHECK(search_decide(h, n, m) != SEARCH_ANSWER, "...no answer "
+	    "(sec_cover off)");
+	(void)search_tune_set("sec_cover", cover);
+	/* sec_cover on, the heading naming the question and the section
+	 * covering far more of it than its page's other parts outweigh the
+	 * heaviest word, often a word of the asking ("gratis",
+	 * "recomiendan": section_picked(), s18-ddec2). */
+	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m), "...sec_cover on: "
+	    "its coverage lead over the page's other parts, an answer");
 	h[0].main_missed = 0;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m), "...the same hits "
 	    "with the heaviest word on its page: an answer");
@@ -5436,6 +5477,39 @@ test_expr_shipped(void)
 	lexicon_free(lx);
 }
 
+/*
+ * X, the platform (s18-fixk): one letter, which the search drops as a
+ * word; [twitter]'s expressions ("x account", "compte x", "cuenta de
+ * x") keep it, so the takeover of an X account finds the recovery of
+ * Facebook, Instagram and X, not Google's ("my x account is posting
+ * crypto scams" had Google's as an answer). "my x" alone is often an
+ * ex: no expression, no platform.
+ */
+static void
+test_x_platform(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+
+	s = shipped_search(g, lx);
+	CHECK(first_heading(g, s, "my x account is posting crypto scams",
+	    "en", "Recover a Facebook, Instagram or X account"),
+	    "\"my x account is posting crypto scams\": X's recovery first");
+	CHECK(first_heading(g, s, "mon compte x publie des arnaques crypto",
+	    "fr", "Récupérer un compte Facebook, Instagram ou X"),
+	    "\"mon compte x publie des arnaques\": X's recovery first");
+	CHECK(first_heading(g, s, "mi cuenta de x está publicando estafas de "
+	    "cripto", "es", "Recuperar una cuenta de Facebook, Instagram o X"),
+	    "\"mi cuenta de x está publicando estafas\": X's recovery first");
+	CHECK(!first_heading(g, s, "my x keeps texting me", "en",
+	    "Recover a Facebook, Instagram or X account"),
+	    "\"my x keeps texting me\": an ex, not the platform");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
 int
 main(void)
 {
@@ -5518,5 +5592,6 @@ main(void)
 	test_defacement();
 	test_desk_page();
 	test_expr_shipped();
+	test_x_platform();
 	return TAP_DONE();
 }
