@@ -1878,13 +1878,17 @@ test_decide_sectioned(void)
 	struct search *s;
 	struct search_hit h[3];
 	struct search_decision d;
-	double m, cover;
+	double m, cover, close;
 	size_t n;
 
 	s = plain_search(g, &m);
-	/* The branch and the tie first, the coverage lead off. */
+	/* The branch and the tie first, the coverage lead off; and the
+	 * close score that ties whatever the coverage (sec_close) off but
+	 * where it is checked: these hand-made hits nearly tie. */
 	(void)search_tune_get("sec_cover", &cover);
 	(void)search_tune_set("sec_cover", 0);
+	(void)search_tune_get("sec_close", &close);
+	(void)search_tune_set("sec_close", 0);
 
 	n = search_query(s, "police phone", "en", h, 3);
 	CHECK(n == 3 && h[1].page == h[0].page && !h[0].branch &&
@@ -1897,6 +1901,20 @@ test_decide_sectioned(void)
 	CHECK(search_decide_why(h, n, m, &d) == SEARCH_ANSWER && d.plain &&
 	    d.sectioned && d.refused == NULL, "...its best section a branch "
 	    "(\"If ...\"), not tied: that part, an answer");
+	{
+		struct search_hit c[3];
+
+		memcpy(c, h, sizeof(c));
+		c[1].intro = c[1].pair = c[1].copy = 0;
+		c[1].score = 0.97 * c[0].score;
+		(void)search_tune_set("sec_close", close);
+		CHECK_INT(SEARCH_PAGE, search_decide(c, n, m),
+		    "...the next part at 0.97 of it, whatever it covers: "
+		    "the page (sec_close)");
+		(void)search_tune_set("sec_close", 0);
+		CHECK_INT(SEARCH_ANSWER, search_decide(c, n, m),
+		    "...sec_close off: an answer");
+	}
 	(void)search_tune_set("sec_branch", 0);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
 	    "...sec_branch off: the page");
@@ -1978,6 +1996,7 @@ test_decide_sectioned(void)
 	h[1].intro = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
 	    "...that part the page's introduction: an answer");
+	(void)search_tune_set("sec_close", close);
 	search_free(s);
 	guide_free(g);
 }
