@@ -123,6 +123,15 @@ struct search_hit {
 				   name in another folder: a page a
 				   folder's language lacks, left as it
 				   was) */
+	int	subject_only;	/* (the same on every hit) the question
+				   names what it is about and nothing of
+				   what happened: "my account", "phone"
+				   (search.c: question_subject_only());
+				   never an answer nor a page */
+	int	asks_law;	/* (the same on every hit) the question
+				   asks what the law allows (search.c:
+				   question_law()): never an answer nor a
+				   page */
 	int	branch;		/* the section's heading opens with a
 				   condition (a branch.if word: "If your
 				   device is still missing"): one
