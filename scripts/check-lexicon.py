@@ -46,7 +46,7 @@ import sys
 import unicodedata
 
 SUBJECTS = ("account", "device", "website", "person", "message")
-TAGS = ("subject", "weak", "name", "addressed")
+TAGS = ("subject", "weak", "name", "addressed", "vague", "law")
 LANGS = ("en", "fr", "es")
 STEMMERS = {"en": b"english", "fr": b"french", "es": b"spanish"}
 ELISIONS = ("c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu",

@@ -1091,6 +1091,9 @@ closest_plausible(const struct search_hit *h)
  * whose title names one of the question's topics, then the rest in order:
  * a message on several subjects gets a section of each (on the tune
  * halves' long choice lists, as many hold a right section: 10 of 14).
+ * A question that names only a subject (search_hit.subject_only: "my
+ * account", "phone") gets the best section of each page first, then the
+ * rest: the subject's pages, to say which one is theirs.
  * At most max (the first BOT_NCLOSEST are shown, MORE lists the rest).
  * Returns how many.
  */
@@ -1100,12 +1103,13 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 {
 	size_t k = 0;
 	int long_q = n > 0 && hits[0].words >= SEARCH_LONG_WORDS;
+	int wide = long_q || (n > 0 && hits[0].subject_only);
 
 	for (int pass = 0; pass < 8 && k < max; pass++) {
 		int other_lang = pass & 1, off_subject = pass >> 2;
-		int spread = long_q && !(pass & 2);
+		int spread = wide && !(pass & 2);
 
-		if ((other_lang && k > 0) || (!long_q && (pass & 2)))
+		if ((other_lang && k > 0) || (!wide && (pass & 2)))
 			continue;
 		for (size_t i = 0; i < n && k < max; i++) {
 			size_t sec = hits[i].section;
@@ -1127,7 +1131,8 @@ pick_choices(struct turn *t, const struct search_hit *hits, size_t n,
 			    off_subject || (!lead && (strcmp(pl,
 			    t->who->lang) != 0) != other_lang);
 
-			if (spread && k > 0 && hits[i].title_topics == 0)
+			if (spread && long_q && k > 0 &&
+			    hits[i].title_topics == 0)
 				skip = 1;
 			for (size_t j = 0; !skip && j < k; j++)
 				skip = strcmp(s, section_text(t->b,
@@ -2004,7 +2009,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	enum search_outcome alone, d;
 	char *folded, *tokens, *both = NULL;
 	size_t m, words = 0;
-	int opens, merge, agree = 0, keep, ret = 0;
+	int opens, merge, agree = 0, keep, ret = 0, bare = 0;
 
 	folded = fold_command(text);
 	opens = what_next(folded);
@@ -2025,6 +2030,15 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	if ((tokens = search_tokens(text, qlang)) != NULL)
 		words = count_words(tokens);
 	free(tokens);
+	/* A subject alone after a question narrows it ("it was my ex",
+	 * "what about his accounts"): its own answer counts here as any
+	 * follow-up's. Asked as a new question (nothing merged nor kept),
+	 * it gets choices again (search_hit.subject_only). */
+	if (w->last_question != NULL && *n > 0 && hits[0].subject_only) {
+		bare = 1;
+		for (size_t i = 0; i < *n; i++)
+			hits[i].subject_only = 0;
+	}
 	alone = search_decide(hits, *n, min_score(b));
 	if (alone == SEARCH_ANSWER)
 		*own = hits[0];
@@ -2090,6 +2104,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 			both = NULL;
 		}
 	}
+	for (size_t i = 0; bare && ret == 0 && i < *n; i++)
+		hits[i].subject_only = 1;
 	keep_question(t, both != NULL ? both : text);
 	free(both);
 	return ret;

@@ -274,10 +274,23 @@ static const struct lang_key {
 	{ .name = "ask.before", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that asks what to do "
 	    "before an incident (search)" },
+	{ .name = "section.warn", .use = USE_MATCH,
+	    .doc = "words (or two) of a heading that make its section a "
+	    "warning against an act (don't open, a trap) (search)" },
+	{ .name = "ask.acted", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that say the person did "
+	    "the act already (clicked, opened, installed) (search)" },
+	{ .name = "ask.unacted", .use = USE_MATCH,
+	    .doc = "words (or two) of a question that asks whether to do "
+	    "the act (should i click, je dois cliquer, lo abro) (search)" },
 	{ .name = "ask.resource", .use = USE_MATCH,
 	    .doc = "words (or two) of a question that asks who or what can "
 	    "help (an organisation, a lawyer, a guide): a page of link "
 	    "lists answers it more (search)" },
+	{ .name = "ask.vague", .use = USE_MATCH,
+	    .doc = "words that say something is wrong, not what (a "
+	    "problem): with subject words alone, no situation, so "
+	    "choices, not one section (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
 	{ .name = "session.this", .use = USE_MATCH,

@@ -46,6 +46,8 @@ static const struct {
 	{ "weak",	LEXICON_WEAK },
 	{ "name",	LEXICON_NAME },
 	{ "addressed",	LEXICON_ADDRESSED },
+	{ "vague",	LEXICON_VAGUE },
+	{ "law",	LEXICON_LAW },
 };
 
 struct lexicon *
@@ -191,7 +193,8 @@ parse_head(struct lexicon *lx, const char *name, int line, const char *s,
 					break;
 			if (k == ARRAY_LEN(tags)) {
 				bad(lx, name, line, "unknown tag '%.*s' "
-				    "(subject, weak, name, addressed)",
+				    "(subject, weak, name, addressed, vague, "
+				    "law)",
 				    (int)(tn > 32 ? 32 : tn), w);
 				return -1;
 			}

@@ -31,6 +31,12 @@ struct lexicon;
 #define LEXICON_ADDRESSED 0x8	/* what a question addressed to the bot is
 				   about ("your key", "ton empreinte": the
 				   bot's; [you] of the language files) */
+#define LEXICON_VAGUE	0x10	/* says no situation of its own: a kind
+				   of a subject ("phone", "laptop";
+				   search.c: question_subject_only()) */
+#define LEXICON_LAW	0x20	/* asks what the law allows ("legally",
+				   "ai-je le droit"): a guide gives no legal
+				   advice (search.c: question_law()) */
 
 /* An empty lexicon (no concepts); lexicon_free() frees it (NULL is fine). */
 struct lexicon *lexicon_new(void);

@@ -68,7 +68,7 @@ static struct {
 		sec_matched, sec_close;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
-	double	w_prevent_past, w_prevent_before;
+	double	w_prevent_past, w_prevent_before, w_warn_acted;
 	double	w_case, w_case_named;
 	double	w_page_absent;
 	double	w_yield;
@@ -95,6 +95,11 @@ static struct {
 	.w_prevent_before = 1.3,	/* a preventive section for a
 				   question that asks what to do before
 				   (ask.before) */
+	.w_warn_acted = 0.4,	/* a section that warns against an act
+				   (section.warn: "Attachments: don't open
+				   them") for a question that says the act
+				   was done (ask.acted: "i opened it"),
+				   section_tense() */
 	.w_router_unknown = 0.4,	/* for a question that says the
 				   person does not know (ask.unknown), its
 				   page's best list of questions takes the
@@ -326,6 +331,7 @@ static struct {
 #define W_ROUTER_UNKNOWN	(rank_params.w_router_unknown)
 #define W_PREVENT_PAST	(rank_params.w_prevent_past)
 #define W_PREVENT_BEFORE	(rank_params.w_prevent_before)
+#define W_WARN_ACTED	(rank_params.w_warn_acted)
 #define W_CASE		(rank_params.w_case)
 #define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_PAGE_ABSENT	(rank_params.w_page_absent)
@@ -734,6 +740,9 @@ struct search {
 	uint8_t			*csubj;		/* per concept: subject bit */
 	uint8_t			*cweak;		/* per concept: weak */
 	uint8_t			*cname;		/* per concept: a name */
+	uint8_t			*cvague;	/* per concept: vague (lexicon
+						   "vague") */
+	uint8_t			*claw;		/* ...asks the law ("law") */
 	uint32_t		 caddr;		/* the concept a question
 						   addressed to the bot names
 						   (LEXICON_ADDRESSED), or
@@ -745,7 +754,7 @@ struct search {
 	uint8_t			*term;		/* per section: a glossary
 						   term */
 	uint8_t			*linkpage;	/* per page: guide_page_links() */
-	uint8_t			*branch;	/* per section: BRANCH_* */
+	uint16_t		*branch;	/* per section: BRANCH_* */
 	int			 calibrating;	/* decide_calibrate() is
 						   querying: page text, not
 						   a person's question */
@@ -1397,6 +1406,8 @@ lx_compile(struct search *s, const struct lexicon *lx)
 	s->csubj = xcalloc(nc + 1, 1);
 	s->cweak = xcalloc(nc + 1, 1);
 	s->cname = xcalloc(nc + 1, 1);
+	s->cvague = xcalloc(nc + 1, 1);
+	s->claw = xcalloc(nc + 1, 1);
 	for (i = 0; i < nc; i++) {
 		unsigned fl = lexicon_concept_flags(lx, i);
 
@@ -1406,6 +1417,8 @@ lx_compile(struct search *s, const struct lexicon *lx)
 			s->csubj[i] = (uint8_t)(1u << nsubj++);
 		s->cweak[i] = (fl & LEXICON_WEAK) != 0;
 		s->cname[i] = (fl & LEXICON_NAME) != 0;
+		s->cvague[i] = (fl & LEXICON_VAGUE) != 0;
+		s->claw[i] = (fl & LEXICON_LAW) != 0;
 	}
 	s->lxl = xcalloc(LX_LANGS, sizeof(*s->lxl));
 	s->lxt = xcalloc(nt + 1, sizeof(*s->lxt));
@@ -1728,7 +1741,9 @@ word_byte(char c)
  * quién": Spanish "no se" alone is also the reflexive "no se carga"), and
  * so on for each key below (section_tense() reads the last three), all
  * read from the language files (branch_kinds()), lang's or, when it is
- * NULL, every language's. A section keeps the bits below 256 (s->branch). */
+ * NULL, every language's. A section keeps the bits below 65536
+ * (s->branch: its heading's ASK_ACTED, "If you clicked the link", is
+ * read by section_tense()). */
 #define BRANCH_IF	1
 #define BRANCH_NOT	2
 #define ASK_DEFINE	4
@@ -1737,6 +1752,7 @@ word_byte(char c)
 #define SEC_PREVENT	32	/* section.prevent */
 #define BRANCH_STAY	64	/* the side of its pair that says the state
 				   goes on (branches_build()) */
+#define SEC_WARN	128	/* section.warn */
 #define ASK_HAPPENED	256	/* ask.happened */
 #define ASK_BEFORE	512	/* ask.before */
 #define ASK_RESOURCE	1024	/* ask.resource */
@@ -1747,6 +1763,10 @@ word_byte(char c)
 				   reach: "i can still log in", not "he
 				   still has my phone and i can't log in" */
 #define ASK_ACCESS	16384	/* ask.stay */
+#define ASK_VAGUE	131072	/* ask.vague: says something is wrong,
+				   not what (question_subject_only()) */
+#define ASK_ACTED	32768	/* ask.acted, no negation reaching it */
+#define ASK_UNACTED	65536	/* ask.unacted */
 
 /* The language keys text_branch() reads, and the bit each one gives. */
 static const struct {
@@ -1765,6 +1785,10 @@ static const struct {
 	{ "ask.resource", ASK_RESOURCE },
 	{ "ask.break", ASK_BREAK },
 	{ "ask.stay", ASK_ACCESS },
+	{ "ask.vague", ASK_VAGUE },
+	{ "section.warn", SEC_WARN },
+	{ "ask.acted", ASK_ACTED },
+	{ "ask.unacted", ASK_UNACTED },
 };
 
 /*
@@ -1875,7 +1899,7 @@ text_branch(const struct search *s, const char *text, const char *lang,
 	size_t reach = 0;	/* words a negation still reaches */
 	size_t stay = 0;	/* words a still word waits for a negation */
 	char *f;
-	unsigned r = 0, v, v2, v3 = 0;
+	unsigned r = 0, v, v2, v3 = 0, acted;
 	int first = 1, li = find_lang(s, lang), unk = 0;
 	int access = 0;		/* an ask.stay word in the still word's reach */
 
@@ -1894,9 +1918,14 @@ text_branch(const struct search *s, const char *text, const char *lang,
 		if (n == 0)
 			break;
 		v = branch_kinds(s, li, lang, f + i, n);
-		r |= v & ~BRANCH_IF;
 		v2 = first ? 0 : branch_kinds(s, li, lang, f + prev,
 		    i + n - prev);
+		/* An act a negation reaches was not done ("i haven't
+		 * opened it"): ask.acted is read below, after the reach. */
+		acted = (v | v2) & ASK_ACTED;
+		v &= ~ASK_ACTED;
+		v2 &= ~ASK_ACTED;
+		r |= v & ~BRANCH_IF;
 		if (first)
 			r |= v & BRANCH_IF;
 		else
@@ -1933,6 +1962,8 @@ text_branch(const struct search *s, const char *text, const char *lang,
 				stay = NEG_REACH;
 				access = 0;
 			}
+			if (reach > 0)
+				acted = 0;
 			if (bw->n < BWORDS_MAX && i <= UINT16_MAX &&
 			    n <= UINT8_MAX) {
 				bw->w[bw->n].off = (uint16_t)i;
@@ -1953,6 +1984,7 @@ text_branch(const struct search *s, const char *text, const char *lang,
 				unk = 0;
 			}
 		}
+		r |= acted;
 		first = 0;
 		prev2 = prev;
 		prev = i;
@@ -1985,7 +2017,7 @@ branches_build(struct search *s)
 
 	bkinds_build(s);
 	for (i = 0; i < s->nsec; i++)
-		s->branch[i] = (uint8_t)text_branch(s,
+		s->branch[i] = (uint16_t)text_branch(s,
 		    guide_section_heading(s->g, i),
 		    guide_page_lang(s->g, guide_section_page(s->g, i)), NULL);
 	for (i = 0; i < s->nsec; i++) {
@@ -2011,7 +2043,7 @@ branches_build(struct search *s)
 	 * side says a change ("If you no longer have access", "If you get
 	 * your device back"), which a question has to say (hits_branch()). */
 	for (i = 0; i < s->nsec; i++) {
-		uint8_t me = s->branch[i], other;
+		uint16_t me = s->branch[i], other;
 
 		if (s->pair[i] == NONE)
 			continue;
@@ -2347,7 +2379,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	for (i = 0; i < guide_npages(g); i++)
 		s->linkpage[i] = (uint8_t)guide_page_links(g, i);
 	s->router = xcalloc(s->nsec + 1, 1);
-	s->branch = xcalloc(s->nsec + 1, 1);
+	s->branch = xcalloc(s->nsec + 1, sizeof(*s->branch));
 	s->pair = xcalloc(s->nsec + 1, sizeof(*s->pair));
 	strtab_init(&s->vocab, 4096);
 	strtab_init(&s->stems, 8192);
@@ -2674,6 +2706,8 @@ search_free(struct search *s)
 	free(s->csubj);
 	free(s->cweak);
 	free(s->cname);
+	free(s->cvague);
+	free(s->claw);
 	for (i = 0; i < s->nlxl; i++)
 		sb_stemmer_delete(s->lxl[i].stemmer);
 	free(s->lxl);
@@ -4031,6 +4065,77 @@ search_query_prev(const struct search *s, const char *text, const char *lang,
  * it ranks lower (query_run() drops the lowest other hit for it). Moves
  * that hit there; returns how many.
  */
+/*
+ * Does the question name only what it is about, a subject ("my account",
+ * "phone", "j'ai un problème avec mon tel"), and nothing of what happened
+ * to it (s18-fixun)? Every word it asks (not those of an ask.not pair,
+ * notw) carries subject concepts (lexicon "subject"), weak ones beside
+ * them, and vague ones (lexicon "vague": the kinds of a subject, "phone",
+ * "laptop") and no other, or is an ask.vague word of the language files
+ * ("problem", "souci": a word, not a concept, that the ranking never
+ * sees), and one word at least carries a subject; a question that asks what a word means
+ * (ASK_DEFINE) is not. Any other word, known to the lexicon or not, a
+ * word of weak concepts alone too ("is sms secure"), or a subject word
+ * that is also a situation's ("acosando": [person] and [harassment]),
+ * may say the situation ("hacked", "lost", "blocked") that a confident
+ * answer needs: without one the question gets choices,
+ * the subject's sections (answer_refused(), page_plausible()), never
+ * one section nor one page.
+ */
+static int
+question_subject_only(const struct search *s, const struct qwords *q,
+    uint64_t notw, unsigned qbranch, int qli, const char *lang)
+{
+	int subj = 0;
+
+	if (qbranch & ASK_DEFINE)
+		return 0;
+	for (size_t i = 0; i < q->count; i++) {
+		int own = 0, other = q->nc[i] == 0, weak = 0;
+
+		if (i < 64 && (notw >> i) & 1)
+			continue;
+		if (q->nc[i] == 0 && (qbranch & ASK_VAGUE) &&
+		    (branch_kinds(s, qli, lang, q->w[i], q->n[i]) &
+		    ASK_VAGUE))
+			continue;
+		for (size_t k = 0; k < q->nc[i]; k++) {
+			uint32_t c = q->c[i][k];
+
+			if (s->csubj[c] && !s->cweak[c])
+				own = 1;
+			else if (s->cvague[c] || s->csubj[c])
+				continue;
+			else if (s->cweak[c])
+				weak = 1;
+			else
+				other = 1;
+		}
+		if (other || (weak && !own))
+			return 0;
+		subj |= own;
+	}
+	return subj;
+}
+
+/*
+ * Does the question ask what the law allows ("can the police legally
+ * force me", "ai-je le droit", "es legal que"): a word of it carries a
+ * lexicon "law" concept (s18-fixun)? A guide of first aid gives no legal
+ * advice: the sections that come closest ("ask a lawyer") are choices,
+ * never one confident answer nor one page (answer_refused(),
+ * page_plausible()).
+ */
+static int
+question_law(const struct search *s, const struct qwords *q)
+{
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i]; k++)
+			if (s->claw[q->c[i][k]])
+				return 1;
+	return 0;
+}
+
 static size_t
 hits_window(struct search_hit *hits, size_t nhits)
 {
@@ -4061,7 +4166,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	size_t nexact = 0, imain = WBITS;
 	uint32_t xsec;
 	long xwho = -1;
-	int qli;
+	int qli, subj_only, law;
 	unsigned qbranch;
 	uint32_t spec[QSPEC_MAX];
 	size_t nspec;
@@ -4209,6 +4314,9 @@ query_run(const struct search *s, const char *text, const char *lang,
 		}
 	}
 	xsec = exact_section(s, text, qli, nexact, xwho);
+	subj_only = question_subject_only(s, &q, sc->qnotw, qbranch, qli,
+	    lang);
+	law = question_law(s, &q);
 	nspec = s->calibrating ? 0 : question_specific(s, &q, lang, spec);
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
@@ -4348,6 +4456,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 		hits[k].matched = nm;
 		hits[k].rarity = rare > 1 ? 1 : rare;
 		hits[k].main_missed = missed;
+		hits[k].subject_only = subj_only;
+		hits[k].asks_law = law;
 		hits[k].off_subject = off;
 		hits[k].unknown = unused / norm;
 		hits[k].page = s->secpage[sec];
@@ -4458,13 +4568,29 @@ hits_router(const struct search *s, const char *text, const char *lang,
  * heading) answers the next time, not this one: it scores
  * W_PREVENT_PAST of itself. A question that asks what to do before
  * (ask.before: "before i travel", "avoid", "la prochaine fois") weighs
- * it W_PREVENT_BEFORE instead, whatever else it says. Page text
- * (decide_calibrate()) asks nothing: 1.
+ * it W_PREVENT_BEFORE instead, whatever else it says. So, after the
+ * click (s18-fixph): a section that warns against an act (section.warn
+ * in its heading: "Attachments: don't open them", "Signs of a trap")
+ * scores W_WARN_ACTED of itself for a question that says the person did
+ * it (ask.acted, no negation reaching it: "i installed the apk", "j'ai
+ * cliqué", "abrí el adjunto"): the section for after it answers. The
+ * other way, a section for after the act (a conditional heading with
+ * an ask.acted word: "If you clicked the link") scores W_WARN_ACTED of
+ * itself for a question that asks whether to do it (ask.unacted:
+ * "should i click", "je dois cliquer", "¿lo abro?") and says it did
+ * nothing. Page text (decide_calibrate()) asks nothing: 1.
  */
 static double
 section_tense(const struct search *s, size_t sec, unsigned q)
 {
-	if (s->calibrating || !(s->branch[sec] & SEC_PREVENT))
+	if (s->calibrating)
+		return 1;
+	if ((s->branch[sec] & SEC_WARN) && (q & ASK_ACTED))
+		return W_WARN_ACTED;
+	if ((s->branch[sec] & (BRANCH_IF | ASK_ACTED)) ==
+	    (BRANCH_IF | ASK_ACTED) && (q & ASK_UNACTED) && !(q & ASK_ACTED))
+		return W_WARN_ACTED;
+	if (!(s->branch[sec] & SEC_PREVENT))
 		return 1;
 	return (q & ASK_BEFORE) ? W_PREVENT_BEFORE :
 	    (q & ASK_HAPPENED) ? W_PREVENT_PAST : 1;
@@ -6067,6 +6193,7 @@ page_plausible(const struct search_hit *hits, size_t n, int offer)
 	const struct search_hit *h = &hits[0];
 
 	return h->score >= SEARCH_CHOICE_MIN && !h->off_subject &&
+	    !h->subject_only && !h->asks_law &&
 	    (!h->lacks_key || (offer && page_titled(h))) &&
 	    !has_rival(hits, n) && !hit_notask(h) &&
 	    h->coverage >= page_cover(hits, n, offer);
@@ -6493,6 +6620,11 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 			return "a not-ask of its page refuses it";
 		return NULL;
 	}
+	if (hits[0].subject_only)
+		return "the question names a subject and nothing of what "
+		    "happened";
+	if (hits[0].asks_law)
+		return "the question asks what the law allows";
 	if (no)
 		return "the page prior forbids an answer";
 	if (hits[0].off_subject && !vouch)
@@ -6876,6 +7008,7 @@ static const struct {
 	{ "w_branch", &rank_params.w_branch, NULL },
 	{ "w_prevent_past", &rank_params.w_prevent_past, NULL },
 	{ "w_prevent_before", &rank_params.w_prevent_before, NULL },
+	{ "w_warn_acted", &rank_params.w_warn_acted, NULL },
 	{ "w_case", &rank_params.w_case, NULL },
 	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "w_page_absent", &rank_params.w_page_absent, NULL },

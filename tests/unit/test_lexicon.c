@@ -58,6 +58,16 @@ test_loader(void)
 	CHECK_STR("fr", lexicon_term_lang(lx, 3), "language");
 	lexicon_free(lx);
 
+	/* s18-fixun: "vague" (no situation of its own) and "law" (asks
+	 * what the law allows), beside another tag. */
+	lx = lexicon_new();
+	CHECK_INT(2, load(lx, "[trouble weak vague]\nen: problem\n"
+	    "[law-question law]\nen: \"is it legal\"\n"), "vague and law");
+	CHECK_INT(LEXICON_WEAK | LEXICON_VAGUE,
+	    (int)lexicon_concept_flags(lx, 0), "weak and vague");
+	CHECK_INT(LEXICON_LAW, (int)lexicon_concept_flags(lx, 1), "law");
+	lexicon_free(lx);
+
 	check_error("en: orphan\n", "lex.txt:1: terms before any [concept]",
 	    "terms first");
 	check_error("[a]\n\nen laptop\n", "lex.txt:3: expected 'xx: term, "
@@ -65,11 +75,11 @@ test_loader(void)
 	check_error("[a]\nenglish: laptop\n", "lex.txt:2: language must be "
 	    "two letters or '*'", "bad language");
 	check_error("[a] strong\n", "lex.txt:1: unknown tag 'strong' "
-	    "(subject, weak, name, addressed)", "bad tag");
+	    "(subject, weak, name, addressed, vague, law)", "bad tag");
 	check_error("[a\n", "lex.txt:1: '[' without ']'", "unclosed");
 	check_error("[]\n", "lex.txt:1: empty concept name", "empty name");
 	check_error("[a b/c]\n", "lex.txt:1: unknown tag 'b/c' (subject, "
-	    "weak, name, addressed)", "bad tag chars");
+	    "weak, name, addressed, vague, law)", "bad tag chars");
 	check_error("[é]\n", "lex.txt:1: bad concept name (letters, digits, "
 	    "'-' and '_')", "bad name");
 	check_error("[a]\nen: x\xff\n", "lex.txt:2: not valid UTF-8 text",

@@ -1,0 +1,75 @@
+#!/bin/sh
+# ask_vague.sh: what the guide does not cover, or a subject alone, gets no
+# confident answer (s18-fixun, from qa18's probe): through the command
+# line as a user would try it, with the default guide (the data dir's
+# replies/). A subject with no situation ("my account", "phone") gets
+# choices from more than one page; a question on what the law allows
+# gets choices; an uncovered question that shares a word or a brand with
+# a section is not answered with it; and the questions a lexicon
+# collision took away are answered. Run by `make check` with SECOURS,
+# TOP_SRCDIR and SECOURS_DATADIR set.
+SECOURS=${SECOURS:-$(pwd)/secours}
+TOP=${TOP_SRCDIR:-.}
+T=$(mktemp -d /tmp/ask_vague.XXXXXX) || exit 99
+trap 'rm -rf "$T"' EXIT
+. "$TOP/tests/lib/tap.sh"
+TAP_SHOW=$T/out
+
+# The first line of an answer is "Title › Heading"; choices and "no good
+# answer" open with a sentence, their sections numbered "N) Title ›".
+answered() {
+	sed -n '1p' "$T/out" | grep -q ' › '
+}
+
+# How many pages the numbered lines name (their titles, before " › ").
+pages_listed() {
+	sed -n 's/^[0-9]) \(.*\) › .*/\1/p' "$T/out" | sort -u | wc -l
+}
+
+ask() {
+	$SECOURS --ask "$1" >"$T/out" 2>"$T/err"
+	check "'$1': status 0" [ $? -eq 0 ]
+}
+
+# A subject alone: choices, from two pages or more.
+for q in "my account" "phone" "jai un probleme avec mon tel" "mi celular" \
+    "my laptop"; do
+	ask "$q"
+	check "...not answered with one section" sh -c "! sed -n 1p '$T/out' | grep -q ' › '"
+	check "...choices from two pages or more" [ "$(pages_listed)" -ge 2 ]
+done
+
+# A situation, even in few words, is still answered.
+for q in "my phone was stolen" "mon compte est piraté" \
+    "me estan acosando en redes sociales" "les sms c'est securise?"; do
+	ask "$q"
+	check "...answered" answered
+done
+
+# What the law allows: choices, never one section.
+for q in "can the police legally force me to unlock my phone in germany" \
+    "quels sont mes droits si la police me controle dans la rue"; do
+	ask "$q"
+	check "...not answered with one section" sh -c "! sed -n 1p '$T/out' | grep -q ' › '"
+done
+
+# Uncovered, sharing a word or a brand with a section: not answered.
+for q in "how to recover deleted whatsapp messages" \
+    "comment recuperer des messages whatsapp supprimés" \
+    "how to block a number on my iphone" \
+    "how to make a website with wordpress" \
+    "can i get a refund from a scammer through my bank"; do
+	ask "$q"
+	check "...not answered with one section" sh -c "! sed -n 1p '$T/out' | grep -q ' › '"
+done
+
+# A takeover's sign and a stolen SIM, once read as BIOS and a bank card:
+# answered with the right section.
+ask "twitter account hacked, bio changed to bitcoin giveaway"
+check "...Recover a Facebook, Instagram or X account" \
+    grep -q '^I lost access to my account, or it was hacked › Recover a Facebook, Instagram or X account$' "$T/out"
+ask "my sim card was stolen with the phone, someone could get my codes"
+check "...Your SIM card and phone number" \
+    grep -q '^My phone or laptop was lost, stolen or taken › Your SIM card and phone number$' "$T/out"
+
+tap_done
