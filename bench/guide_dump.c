@@ -288,23 +288,20 @@ run_questions(const struct guide *g, const struct search *s, double min,
 		/* -A: every tune line (never a test line), tab-separated:
 		 * its language and text, the outcome, top-1, rank-1, page
 		 * right, wrong, a "-" line; per hit its score, other
-		 * language, branch, on a label's page, right, first of its page, heading
-		 * share, coverage, page and label; then why no answer. */
+		 * language, branch, on a label's page, right, its page's
+		 * introduction (search_hit.intro), heading share, coverage,
+		 * page and label; then why no answer. */
 		if (all_lines && sp == 0) {
 			printf("ALL\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d",
 			    ql, qq, outcome_names[o], j.top1, j.rank1,
 			    j.page_right, j.wrong, strcmp(qe, "-") == 0);
 			for (k = 0; k < n; k++) {
-				size_t pg = guide_section_page(g,
-				    hits[k].section);
-
 				label(g, hits[k].section, l, sizeof(l));
 				printf("\t%.3f|%d|%d|%d|%d|%d|%.2f|%.2f|%zu|%s",
 				    hits[k].score, hits[k].other_lang,
 				    hits[k].branch, labels_page(qe, g,
 				    hits[k].page), labels_match(qe, g,
-				    hits[k].section), hits[k].section ==
-				    guide_page_first_section(g, pg),
+				    hits[k].section), hits[k].intro,
 				    hits[k].heading, hits[k].coverage,
 				    hits[k].page, l);
 			}

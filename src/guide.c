@@ -2521,13 +2521,6 @@ guide_page_path(const struct guide *g, size_t page)
 	return page < g->npages ? g->pages[page].path : NULL;
 }
 
-int
-guide_page_dir_lang(const struct guide *g, size_t page, char out[4])
-{
-	return page < g->npages ? lang_from_dir(g->pages[page].path, out) :
-	    -1;
-}
-
 /* The page's file name without its folders, ".md" and the language
  * suffix its language may be read from ("fr/Page.md": "Page";
  * "page.fr.md": "page"): n bytes at the result. */

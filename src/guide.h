@@ -90,10 +90,6 @@ const char *guide_failed_path(const struct guide *g, size_t i);
 const char *guide_page_title(const struct guide *g, size_t page);
 const char *guide_page_lang(const struct guide *g, size_t page);
 const char *guide_page_path(const struct guide *g, size_t page);
-/* The language of the innermost folder of the page's path named like one
- * ("fr/Resources.md": "fr", whatever language its text reads as) into
- * out: 0, or -1 when no folder names one. */
-int guide_page_dir_lang(const struct guide *g, size_t page, char out[4]);
 /* The page's file name without folders, ".md" and a language suffix
  * ("page.fr.md", "fr/Page.md": "page", "Page"): *n bytes at the result. */
 const char *guide_page_stem(const struct guide *g, size_t page, size_t *n);

@@ -65,7 +65,7 @@ static struct {
 	double	w_links;
 	double	page_alone, page_titled, page_rival_share;
 	double	sec_branch, sec_cover, sec_tie, sec_pair, sec_heading,
-		sec_matched;
+		sec_matched, sec_close;
 	float	w_heading, w_path, w_title, w_page_kw, w_sec_kw, w_asks;
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before, w_warn_acted;
@@ -323,6 +323,9 @@ static struct {
 				   another (hit_unknown()), it matches this
 				   many of the question's words (0: the
 				   unknown-words test never stops it) */
+	.sec_close = 0.95,	/* a next part scoring this share of the
+				   answer ties whatever it covers
+				   (section_tied(); 0: never) */
 };
 #define BM25_K1		(rank_params.bm25_k1)
 #define BM25_B		(rank_params.bm25_b)
@@ -405,6 +408,7 @@ static struct {
 #define SEC_PAIR	(rank_params.sec_pair)
 #define SEC_HEADING	(rank_params.sec_heading)
 #define SEC_MATCHED	(rank_params.sec_matched)
+#define SEC_CLOSE	(rank_params.sec_close)
 #define PRIOR_HITS	10	/* hits the prior and the rules that reorder
 				   hits rank, however few or many the caller
 				   asks for (query_run()) */
@@ -6511,7 +6515,8 @@ section_tied(const struct search_hit *hits, size_t n)
 	size_t k = section_next(hits, n);
 
 	return SEC_TIE > 0 && k > 0 && hits[k].score >= SEC_TIE *
-	    hits[0].score && hits[k].coverage >= hits[0].coverage;
+	    hits[0].score && (hits[k].coverage >= hits[0].coverage ||
+	    (SEC_CLOSE > 0 && hits[k].score >= SEC_CLOSE * hits[0].score));
 }
 
 /*
@@ -6532,8 +6537,9 @@ section_tied(const struct search_hit *hits, size_t n)
  * more than the one word a heading shares ("Reports on State-sponsored
  * Malware attacks" to "how do i report a noisy neighbour to the
  * police"): the section matches SEC_MATCHED of its words or more. Then
- * that part is the answer, the page's other parts listed after it as for
- * any answer (docs/design.md, "The section that stands out").
+ * that part is the answer, as any answer is sent: its heading names the
+ * page and the part, and MORE reads the page's next part; the other parts
+ * are no longer listed (docs/design.md, "The section that stands out").
  */
 static int
 section_picked(const struct search_hit *hits, size_t n, int unknown)
@@ -7097,6 +7103,7 @@ static const struct {
 	{ "sec_pair", &rank_params.sec_pair, NULL },
 	{ "sec_heading", &rank_params.sec_heading, NULL },
 	{ "sec_matched", &rank_params.sec_matched, NULL },
+	{ "sec_close", &rank_params.sec_close, NULL },
 };
 
 /* Name of the i-th ranking constant, or NULL past the last one. */

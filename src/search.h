@@ -303,9 +303,10 @@ int search_section_closing(const struct guide *g, size_t sec);
  * of the question (search.c: page_cover(), page_plausible(), page_weak();
  * docs/design.md "The page when the search has no other"). Where that
  * page would be offered, its best section is the answer instead when its
- * heading opens with a condition ("If your device is still missing")
- * (search.c's sec_cover, off, would add a heading that names the
- * question and a clear coverage lead), unless it is the page's
+ * heading opens with a condition ("If your device is still missing"),
+ * or its heading names the question, it is about it and it covers 0.21
+ * more of the question than the page's other parts (search.c's
+ * sec_cover, sec_heading, sec_matched), unless it is the page's
  * introduction, in another language than the question's, or tied: the
  * page's next part (not its introduction, nor the other side of its
  * branch pair) among the three best scoring 0.78 of it and covering as

@@ -1878,13 +1878,17 @@ test_decide_sectioned(void)
 	struct search *s;
 	struct search_hit h[3];
 	struct search_decision d;
-	double m, cover;
+	double m, cover, close;
 	size_t n;
 
 	s = plain_search(g, &m);
-	/* The branch and the tie first, the coverage lead off. */
+	/* The branch and the tie first, the coverage lead off; and the
+	 * close score that ties whatever the coverage (sec_close) off but
+	 * where it is checked: these hand-made hits nearly tie. */
 	(void)search_tune_get("sec_cover", &cover);
 	(void)search_tune_set("sec_cover", 0);
+	(void)search_tune_get("sec_close", &close);
+	(void)search_tune_set("sec_close", 0);
 
 	n = search_query(s, "police phone", "en", h, 3);
 	CHECK(n == 3 && h[1].page == h[0].page && !h[0].branch &&
@@ -1897,6 +1901,20 @@ test_decide_sectioned(void)
 	CHECK(search_decide_why(h, n, m, &d) == SEARCH_ANSWER && d.plain &&
 	    d.sectioned && d.refused == NULL, "...its best section a branch "
 	    "(\"If ...\"), not tied: that part, an answer");
+	{
+		struct search_hit c[3];
+
+		memcpy(c, h, sizeof(c));
+		c[1].intro = c[1].pair = c[1].copy = 0;
+		c[1].score = 0.97 * c[0].score;
+		(void)search_tune_set("sec_close", close);
+		CHECK_INT(SEARCH_PAGE, search_decide(c, n, m),
+		    "...the next part at 0.97 of it, whatever it covers: "
+		    "the page (sec_close)");
+		(void)search_tune_set("sec_close", 0);
+		CHECK_INT(SEARCH_ANSWER, search_decide(c, n, m),
+		    "...sec_close off: an answer");
+	}
 	(void)search_tune_set("sec_branch", 0);
 	CHECK_INT(SEARCH_PAGE, search_decide(h, n, m),
 	    "...sec_branch off: the page");
@@ -1978,6 +1996,7 @@ test_decide_sectioned(void)
 	h[1].intro = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, n, m),
 	    "...that part the page's introduction: an answer");
+	(void)search_tune_set("sec_close", close);
 	search_free(s);
 	guide_free(g);
 }
@@ -4583,6 +4602,48 @@ test_branch_change(void)
 }
 
 /*
+ * The flags section_picked() and section_tied() read are the search's
+ * own (search.c: hits_scope(); s18-ddec), not only hand-set ones as in
+ * test_decide_sectioned(): on change_page, the branch the question is
+ * in is a branch (search_hit.branch), the other side of its pair is its
+ * pair (search_hit.pair), the page's first section its introduction
+ * (search_hit.intro), and no branch.
+ */
+static void
+test_branch_flags(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[6];
+	size_t n, k;
+	int pair = 0, intro = 0;
+
+	guide_load_buffer(g, "seized.en.md", change_page,
+	    strlen(change_page), "en");
+	s = search_new(g);
+	n = search_query(s, "the police took my phone and still haven't "
+	    "given it back", "en", h, 6);
+	CHECK(n >= 3 && strcmp(guide_section_heading(g, h[0].section),
+	    "If your device is still missing") == 0 && h[0].branch &&
+	    !h[0].intro && !h[0].pair, "still missing: the first hit, a "
+	    "branch, not the introduction");
+	for (k = 1; k < n; k++) {
+		const char *head = guide_section_heading(g, h[k].section);
+
+		if (strcmp(head, "If you get your device back") == 0)
+			pair = h[k].pair && h[k].branch && !h[k].intro;
+		else if (strcmp(head, "Seized device") == 0)
+			intro = h[k].intro && !h[k].branch && !h[k].pair;
+	}
+	CHECK(pair, "...\"If you get your device back\": the other side of "
+	    "its pair");
+	CHECK(intro, "...the page's first section: its introduction, no "
+	    "branch");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * Where a negation reaches (search.c: text_branch()'s word places,
  * words_negated(), says_change(); s15-neg), on a small DFAK-like workflow
  * guide in each language (tests/fixtures/guide/workflow) with the shipped
@@ -5720,6 +5781,7 @@ main(void)
 	test_unknown_router();
 	test_unknown_pair();
 	test_branch_change();
+	test_branch_flags();
 	test_branch_negation();
 	test_fixd_pages();
 	test_fixw_kit_pages();
