@@ -52,10 +52,6 @@
 					   shown with it (show_section()) */
 #define BOT_TOPIC_LINES		10	/* TOPICS entries a screen shows, at
 					   most: MORE for the others */
-#define BOT_SHORT_WORDS		12	/* words of a goodbye or of "it didn't
-					   work", at most (said_closing(),
-					   said_near()): their items are
-					   matched in every split */
 #define BOT_TYPO_MIN		4	/* letters of a word a typo may stand for
 					   (typo_fixed()) */
 #define BOT_KEEP_SHARE		0.8	/* of a follow-up's best score: the
@@ -4248,31 +4244,20 @@ said(const char *key, const char *folded, const char **lang)
 }
 
 /*
- * 1 if f is only items of key, one after the other ("never mind i fixed
- * it"): a message that opens with one and goes on with words of its own
- * ("j'ai trouvé un traceur GPS", "forget it, he posted my photos") is
- * none; *lang as lang_match.
+ * 1 if folded, marks aside, is only items of key, one after the other
+ * ("never mind i fixed it"): a message that opens with one and goes on
+ * with words of its own ("j'ai trouvé un traceur GPS", "forget it, he
+ * posted my photos") is none; *lang as lang_match_only().
  */
-static int
-only_items(const char *key, const char *f, const char **lang)
-{
-	if (lang_match(key, f, strlen(f), lang))
-		return 1;
-	for (const char *sp = f; (sp = strchr(sp, ' ')) != NULL; sp++)
-		if (lang_match(key, f, (size_t)(sp - f), lang) &&
-		    only_items(key, sp + 1, lang))
-			return 1;
-	return 0;
-}
-
-/* 1 if folded, marks aside, is only items of key (only_items()). */
 static int
 said_only(const char *key, const char *folded, const char **lang)
 {
 	char *f = unmarked(folded);
 	int r;
 
-	r = only_items(key, f, lang) || only_items(key, folded, lang);
+	*lang = NULL;
+	r = lang_match_only(&key, 1, 1, f, lang) ||
+	    lang_match_only(&key, 1, 1, folded, lang);
 	free(f);
 	return r;
 }
@@ -4352,8 +4337,6 @@ said_near(const char *key, const char *folded, const char **lang)
 	char *u, *f;
 	int r;
 
-	if (count_words(folded) > BOT_SHORT_WORDS)
-		return 0;
 	u = unmarked(folded);
 	f = typo_fixed(&key, 1, u);
 	r = said_only(key, folded, lang) || said_only(key, f, lang);
@@ -4368,38 +4351,6 @@ static const char *const closing_keys[] = { "cmd.thanks", "cmd.bye",
     "cmd.ack" };
 #define CLOSING_OWN	2	/* closing_keys[] before it say goodbye */
 
-/* 1 if f is only items of closing_keys[], one after the other, one of
- * them at least a thanks or a farewell (closed: one was before f); *lang
- * gets the language of the first such item that tells one. */
-static int
-closing_only(const char *f, const char **lang, int closed)
-{
-	const char *sp = f;
-
-	for (;;) {
-		size_t n;
-
-		sp = strchr(sp, ' ');
-		n = sp != NULL ? (size_t)(sp - f) : strlen(f);
-		for (size_t k = 0; k < ARRAY_LEN(closing_keys); k++) {
-			const char *kl = NULL;
-			int own = closed || k < CLOSING_OWN;
-
-			if (!lang_match(closing_keys[k], f, n, &kl))
-				continue;
-			if (sp == NULL ? !own : !closing_only(sp + 1, lang,
-			    own))
-				continue;
-			if (k < CLOSING_OWN && kl != NULL)
-				*lang = kl;
-			return 1;
-		}
-		if (sp == NULL)
-			return 0;
-		sp++;
-	}
-}
-
 /*
  * 1 if folded, marks and typos aside, only thanks or says goodbye
  * ("thanks bye", "merci au revoir", "ok gracias adios", "thnaks"): the
@@ -4412,11 +4363,11 @@ said_closing(const char *folded, const char **lang)
 	int r;
 
 	*lang = NULL;
-	if (count_words(folded) > BOT_SHORT_WORDS)
-		return 0;
 	u = unmarked(folded);
 	f = typo_fixed(closing_keys, ARRAY_LEN(closing_keys), u);
-	r = closing_only(u, lang, 0) || closing_only(f, lang, 0);
+	r = lang_match_only(closing_keys, ARRAY_LEN(closing_keys), CLOSING_OWN,
+	    u, lang) || lang_match_only(closing_keys, ARRAY_LEN(closing_keys),
+	    CLOSING_OWN, f, lang);
 	free(f);
 	free(u);
 	return r;

@@ -896,6 +896,87 @@ lang_match(const char *key, const char *folded, size_t n, const char **lang)
 	return hits > 0;
 }
 
+/* The longest folded item of key in any loaded language, in bytes. */
+static size_t
+item_max(const char *key)
+{
+	const struct lang_key *k = key_check(key);
+	const struct entry *e;
+	size_t max = 0;
+
+	for (size_t i = 0; i < cur.n; i++)
+		if ((e = entry_of(&cur.v[i], k)) != NULL)
+			for (size_t j = 0; j < e->n; j++)
+				if (strlen(e->fold[j]) > max)
+					max = strlen(e->fold[j]);
+	return max;
+}
+
+/*
+ * Is folded only items of keyv, one after the other? Dynamic programming
+ * over the word starts, from the end: can the words from start i on be
+ * split into items (with or without one of keyv[0..nown) before them)?
+ * An item is tried only as long as the longest one, so a message costs
+ * its words times the words of an item, never every split of it (30 "ok"
+ * and a word took a minute, 12,000 "nvm" and a word 26 s).
+ */
+int
+lang_match_only(const char *const *keyv, size_t nkeys, size_t nown,
+    const char *folded, const char **lang)
+{
+	size_t len = strlen(folded), nw = 1, maxn = 0, *at, i, j, k;
+	unsigned char *ok;
+	const char **ol;
+	int r;
+
+	for (k = 0; k < nkeys; k++)
+		if (item_max(keyv[k]) > maxn)
+			maxn = item_max(keyv[k]);
+	for (i = 0; i < len; i++)
+		if (folded[i] == ' ')
+			nw++;
+	/* at[i]: where word i starts; at[nw]: one past the end. */
+	at = xcalloc(nw + 1, sizeof(*at));
+	ok = xcalloc(2 * (nw + 1), 1);
+	ol = xcalloc(2 * (nw + 1), sizeof(*ol));
+	for (i = 0, j = 1; i < len; i++)
+		if (folded[i] == ' ')
+			at[j++] = i + 1;
+	at[nw] = len + 1;
+	/* ok[2i + c]: 1 if words i.. are items, with an own item among
+	 * them or before them (c); ol: the language of their first own
+	 * item that tells one. Past the end: done if an own one was. */
+	ok[2 * nw + 1] = 1;
+	for (i = nw; i-- > 0;)
+		for (j = i + 1; j <= nw && at[j] - 1 - at[i] <= maxn; j++)
+			for (k = 0; k < nkeys; k++) {
+				const char *kl = NULL;
+				int own = k < nown;
+
+				if (ok[2 * i] && ok[2 * i + 1])
+					break;
+				if (!lang_match(keyv[k], folded + at[i],
+				    at[j] - 1 - at[i], &kl))
+					continue;
+				for (int c = 0; c < 2; c++) {
+					size_t to = 2 * j + (c || own);
+
+					if (ok[2 * i + c] || !ok[to])
+						continue;
+					ok[2 * i + c] = 1;
+					ol[2 * i + c] = own && kl != NULL ? kl :
+					    ol[to];
+				}
+			}
+	r = ok[0];
+	if (r && ol[0] != NULL && lang != NULL)
+		*lang = ol[0];
+	free(ol);
+	free(ok);
+	free(at);
+	return r;
+}
+
 int
 lang_match_in(const char *code, const char *key, const char *folded,
     size_t n)

@@ -67,6 +67,12 @@ int lang_loaded(const char *code);
  * lists it, or NULL when several do. Borrowed, static. */
 int lang_match(const char *key, const char *folded, size_t n,
     const char **lang);
+/* 1 if folded is only items of keys (nkeys), one after the other, one
+ * of keys[0..nown) at least: "never mind i fixed it", "ok thanks bye".
+ * *lang (may be NULL) gets the language of the first of those that tells
+ * one, else is untouched. Linear in the words of folded. */
+int lang_match_only(const char *const *keys, size_t nkeys, size_t nown,
+    const char *folded, const char **lang);
 /* The same in one language, code (NULL: in any): 1 if found. */
 int lang_match_in(const char *code, const char *key, const char *folded,
     size_t n);

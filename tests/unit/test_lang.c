@@ -274,6 +274,44 @@ test_written(void)
 	check_guesses(v, sizeof(v) / sizeof(v[0]));
 }
 
+/*
+ * lang_match_only() over a message no list ends: "ok" and "ok ok" are
+ * both acknowledgements, so 300 "ok" split into them in more ways than a
+ * matcher that tries every split would see the end of (s18-fixdos: it
+ * must try each item once from each word).
+ */
+static void
+test_only(void)
+{
+	static const char *const closing[] = { "cmd.thanks", "cmd.bye",
+	    "cmd.ack" };
+	const char *l = NULL, *ack = "cmd.ack";
+	struct buf m;
+
+	buf_init(&m);
+	for (int i = 0; i < 300; i++)
+		buf_adds(&m, "ok ");
+	buf_adds(&m, "x");
+	CHECK(!lang_match_only(closing, 3, 2, m.s, &l) && l == NULL,
+	    "only: 300 ok and a word are no goodbye");
+	CHECK(!lang_match_only(&ack, 1, 1, m.s, &l),
+	    "only: 300 ok and a word are no acknowledgement");
+	m.len -= 2;
+	m.s[m.len] = '\0';
+	CHECK(lang_match_only(&ack, 1, 1, m.s, &l),
+	    "only: 300 ok are acknowledgements");
+	CHECK(!lang_match_only(closing, 3, 2, m.s, &l),
+	    "only: 300 ok say no goodbye");
+	buf_adds(&m, " merci");
+	CHECK(lang_match_only(closing, 3, 2, m.s, &l) && l != NULL &&
+	    strcmp(l, "fr") == 0, "only: 300 ok and merci: a French goodbye");
+	CHECK(lang_match_only(closing, 3, 2, "thanks ok bye", &l) &&
+	    lang_match_only(closing, 3, 2, "ok gracias", &l) &&
+	    !lang_match_only(closing, 3, 2, "thanks for nothing", &l),
+	    "only: goodbyes in a few items, none with words of its own");
+	buf_release(&m);
+}
+
 static void
 test_shipped(void)
 {
@@ -314,6 +352,7 @@ test_shipped(void)
 	test_pairs();
 	test_written();
 	test_unaccented();
+	test_only();
 }
 
 /* The first text the bot says to peer after text. */
