@@ -380,28 +380,52 @@ def show_match(blocks, stemmer, stopfile, lang, text):
     q = seq(text, lang)
     raw = tuple(w for w in words(text) if w not in sw)
     print("%s: %s" % (lang, " ".join(q)))
-    for b in blocks:
+    # Expressions first, as search.c's query_expressions() reads them:
+    # where two overlap, the longer (more words) claims the words and the
+    # shorter is not read; the same length, both are.
+    found = []
+    for bi, b in enumerate(blocks):
+        for l, term, _ in b.terms:
+            if (l != lang and l != "*") or not is_expr(term):
+                continue
+            k = tuple(w if l == "*" else stemmer.stem(lang, w)
+                      for w in expr_words(term))
+            q = tuple(w if l == "*" else stemmer.stem(lang, w)
+                      for w in expr_words(text, True))
+            for i in range(len(q) - len(k) + 1):
+                if k and q[i:i + len(k)] == k:
+                    found.append((len(k), bi, term, i))
+    found.sort(key=lambda f: -f[0])     # stable: ties keep file order
+    took, read, shadowed = {}, set(), []
+    for n, bi, term, i in found:
+        if any(took.get(j, 0) > n for j in range(i, i + n)):
+            shadowed.append((bi, term))
+            continue
+        for j in range(i, i + n):
+            took[j] = n
+        read.add((bi, term))
+    for bi, b in enumerate(blocks):
         hits = []
         for l, term, _ in b.terms:
             if l != lang and l != "*":
                 continue
-            # "*" terms as the search compares them: as typed;
-            # expressions with every word.
             if is_expr(term):
-                k = tuple(w if l == "*" else stemmer.stem(lang, w)
-                          for w in expr_words(term))
-                q = tuple(w if l == "*" else stemmer.stem(lang, w)
-                          for w in expr_words(text, True))
-            else:
-                k = seq(term, lang) if l != "*" else tuple(
-                    w for w in words(term) if w not in sw)
-                q = seq(text, lang) if l != "*" else raw
+                if (bi, term) in read:
+                    hits.append(term)
+                continue
+            # "*" terms as the search compares them: as typed.
+            k = seq(term, lang) if l != "*" else tuple(
+                w for w in words(term) if w not in sw)
+            q = seq(text, lang) if l != "*" else raw
             if k and any(q[i:i + len(k)] == k
                          for i in range(len(q) - len(k) + 1)):
                 hits.append(term)
         if hits:
             print("  [%s%s] %s" % (b.name, "".join(" " + t for t in b.tags),
                                    ", ".join(hits)))
+    for bi, term in shadowed:
+        print("  (not read: %s of [%s], inside a longer expression)"
+              % (term, blocks[bi].name))
     return 0
 
 

@@ -3063,7 +3063,8 @@ query_concepts(const struct search *s, struct qwords *q,
  * else, neither their own stem ("passer" is not the "passe" of "mot de
  * passe") nor the concepts of other terms (query_run(),
  * match_concepts()). An expression made only of stopwords adds its first
- * word as a word of the question that carries it.
+ * word as a word of the question that carries it. Where two overlap, the
+ * longer claims (query_expressions()).
  */
 struct xwords {
 	const char	*w[QSEQ_MAX];
@@ -3127,8 +3128,9 @@ query_claim(const struct search *s, struct qwords *q, const char *w,
  * The expressions of lexicon language li whose first word is one of the
  * question's n stems st (through s->lxxfirst), ascending, each once, into
  * cand (XCAND_MAX); their number, or -1 when there are more: the caller
- * then tries them all. Only these can match, and query_expressions()
- * claims in the order of a scan over every expression.
+ * then tries them all. Only these can match, and they come in the order
+ * of a scan over every expression, which query_expressions() keeps for
+ * overlapping expressions of the same length.
  */
 static long
 xcand(const struct search *s, size_t li, char st[][WORD_MAX],
@@ -3165,6 +3167,40 @@ xcand(const struct search *s, size_t li, char st[][WORD_MAX],
 	return (long)j;
 }
 
+/* Most expressions found in one question, in one language. */
+#define XMATCH_MAX	64
+
+/* An expression found in a question: lexicon term t at word p of its
+ * xwords, nw words long. */
+struct xmatch {
+	uint32_t	t;
+	uint8_t		p;
+	uint8_t		nw;
+};
+
+/* Expression t, found at word p of x, claims the question's words it
+ * covers (query_claim()). */
+static void
+xclaim(const struct search *s, struct qwords *q, const struct xwords *x,
+    uint32_t t, uint8_t p)
+{
+	const struct lxterm *tm = &s->lxx[t];
+	size_t k;
+	int mine = 0;
+
+	for (k = p; k < (size_t)p + tm->nwords; k++)
+		mine |= query_claim(s, q, x->w[k], x->n[k], tm->concept, 0);
+	if (!mine)
+		query_claim(s, q, x->w[p], x->n[p], tm->concept, 1);
+}
+
+/*
+ * Where expressions overlap in a question, the longer one (more words)
+ * claims the words, and the shorter is not read: "faire appel à" (to
+ * call on someone) is not the "faire appel" of an appeal. Expressions
+ * of the same length that overlap both claim, in the lexicon's order.
+ * No other rule depends on where a block stands in the file.
+ */
 static void
 query_expressions(const struct search *s, struct qwords *q, const char *f,
     size_t flen)
@@ -3173,7 +3209,9 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 	char st[QSEQ_MAX][WORD_MAX];
 	uint8_t sn[QSEQ_MAX];
 	uint32_t cand[XCAND_MAX];
-	size_t li, p, t, k, c;
+	struct xmatch m[XMATCH_MAX];
+	uint8_t took[QSEQ_MAX];
+	size_t li, p, t, k, c, i, j, nm;
 	long nc;
 	int qi;
 
@@ -3202,6 +3240,7 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 			sn[p] = (uint8_t)n;
 		}
 		nc = xcand(s, li, st, sn, x.count, cand);
+		nm = 0;
 		for (c = 0; c < (nc < 0 ? s->nlxx : (size_t)nc); c++) {
 			const struct lxterm *tm;
 
@@ -3211,7 +3250,6 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 				continue;
 			for (p = 0; p + tm->nwords <= x.count; p++) {
 				uint32_t off = tm->off;
-				int mine = 0;
 
 				for (k = 0; k < tm->nwords; k++) {
 					size_t tn;
@@ -3225,13 +3263,36 @@ query_expressions(const struct search *s, struct qwords *q, const char *f,
 				}
 				if (k < tm->nwords)
 					continue;
-				for (k = p; k < p + tm->nwords; k++)
-					mine |= query_claim(s, q, x.w[k],
-					    x.n[k], tm->concept, 0);
-				if (!mine)
-					query_claim(s, q, x.w[p], x.n[p],
-					    tm->concept, 1);
+				if (nm == XMATCH_MAX) {
+					/* No room (64 expressions in one
+					 * question): it claims at once. */
+					xclaim(s, q, &x, (uint32_t)t,
+					    (uint8_t)p);
+					continue;
+				}
+				m[nm].t = (uint32_t)t;
+				m[nm].p = (uint8_t)p;
+				m[nm++].nw = tm->nwords;
 			}
+		}
+		/* The longest first, stable: ties keep the scan order. */
+		for (i = 1; i < nm; i++) {
+			struct xmatch v = m[i];
+
+			for (j = i; j > 0 && m[j - 1].nw < v.nw; j--)
+				m[j] = m[j - 1];
+			m[j] = v;
+		}
+		memset(took, 0, sizeof(took));
+		for (i = 0; i < nm; i++) {
+			for (k = m[i].p; k < (size_t)m[i].p + m[i].nw; k++)
+				if (took[k] > m[i].nw)
+					break;
+			if (k < (size_t)m[i].p + m[i].nw)
+				continue;	/* a longer one has a word */
+			for (k = m[i].p; k < (size_t)m[i].p + m[i].nw; k++)
+				took[k] = m[i].nw;
+			xclaim(s, q, &x, m[i].t, m[i].p);
 		}
 	}
 }

@@ -193,6 +193,12 @@ concepts fr "mon cellulaire chauffe" phone device-symptoms
 concepts en "my phone suddenly has no signal" sim-swap
 concepts en "they know where i live" doxxing
 concepts fr "il sait où je suis" location-tracking
+# Overlapping expressions (s18-fixlx): the longer one claims the words,
+# wherever its block stands. "faire appel à" (to call on someone, in
+# [other-sense]) is not the "faire appel" of [appeal], which comes first.
+without fr "on a fait appel à un prestataire pour notre site" appeal
+concepts fr "on a fait appel à un prestataire pour notre site" other-sense
+concepts fr "comment faire appel auprès de la plateforme" appeal
 
 # no_neighbour LANG QUESTION: a covered question that names a neighbouring
 # subject only as context (when, where, who) brings in no concept of the

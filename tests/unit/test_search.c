@@ -3186,6 +3186,62 @@ test_plural_verb(void)
 
 
 /*
+ * Overlapping expressions (s18-fixlx): the longer one claims the words,
+ * wherever its block stands in the lexicon. "fait appel à" (called on
+ * someone) is not the "fait appel" of an appeal, before or after it;
+ * "faire appel" alone still is.
+ */
+static const char olap_appeal[] =
+"# Faire appel\n\nVotre compte est suspendu : contestez la décision "
+"auprès de la plateforme.\n";
+static const char olap_site[] =
+"# Un site en panne\n\nLe site de votre association ne répond plus : "
+"votre prestataire vérifie son hébergement.\n";
+
+static void
+test_expression_overlap(void)
+{
+	static const char *lexs[] = {
+	    "[appeal]\nfr: \"faire appel\", \"fait appel\", contester\n"
+	    "[other-sense weak]\nfr: \"faire appel à\", \"fait appel à\"\n",
+	    "[other-sense weak]\nfr: \"faire appel à\", \"fait appel à\"\n"
+	    "[appeal]\nfr: \"faire appel\", \"fait appel\", contester\n" };
+
+	for (size_t k = 0; k < 2; k++) {
+		struct lexicon *lx = lexicon_new();
+		struct guide *g = guide_new();
+		struct search *s;
+		struct search_hit h[3];
+		size_t n, i;
+
+		CHECK(lexicon_load_buffer(lx, "olap.txt", lexs[k],
+		    strlen(lexs[k])) >= 1, "overlap: lexicon loads");
+		guide_load_buffer(g, "appeal.fr.md", olap_appeal,
+		    strlen(olap_appeal), "fr");
+		guide_load_buffer(g, "site.fr.md", olap_site,
+		    strlen(olap_site), "fr");
+		s = search_new_lex(g, lx);
+		n = search_query(s, "on a fait appel à un prestataire", "fr",
+		    h, 3);
+		for (i = 0; i < n && strcmp(guide_section_heading(g,
+		    h[i].section), "Faire appel") != 0; i++)
+			;
+		CHECK(n > 0 && i == n, k ? "overlap: \"fait appel à\" "
+		    "outweighs \"fait appel\" that follows it" : "overlap: "
+		    "\"fait appel à\" outweighs \"fait appel\" that comes "
+		    "first");
+		CHECK(search_query(s, "on a fait appel à eux", "fr", h, 3) == 0,
+		    "overlap: \"fait appel à eux\" asks nothing");
+		CHECK_STR("Faire appel", best(g, s, "comment faire appel "
+		    "auprès de la plateforme", "fr", NULL),
+		    "overlap: \"faire appel\" alone is still an appeal");
+		search_free(s);
+		guide_free(g);
+		lexicon_free(lx);
+	}
+}
+
+/*
  * Expressions (lexicon terms in quotes, search.c query_expressions()):
  * every word counts, stopwords too, and the question words they cover
  * mean their concept only. "se fait passer pour" is impersonation, and
@@ -5743,6 +5799,7 @@ main(void)
 	test_ask_own();
 	test_plural_verb();
 	test_expressions();
+	test_expression_overlap();
 	test_prior();
 	test_prior_siblings();
 	test_prior_decide();
