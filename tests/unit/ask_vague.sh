@@ -54,7 +54,8 @@ for q in "can the police legally force me to unlock my phone in germany" \
 done
 
 # What the law allows, in a situation the guide covers: never "no good
-# answer", and the practical section among the first lines (s18-fixlaw,
+# answer", but choices under a head that says the guide can't say what
+# the law allows, the practical section among the first lines (s18-fixlaw,
 # from qa18's second look: the law words were the question's key concept,
 # carried by no page, so every section lacked it).
 law_ask() {
@@ -63,6 +64,9 @@ law_ask() {
 	    -e \"good answer\" -e \"bonne réponse\" -e \"buena respuesta\""
 	check "...'$2' among the first lines" sh -c "sed -n 1,4p '$T/out' |
 	    grep -qF -- '› $2'"
+	check "...says the guide can't say what the law allows" sh -c \
+	    "sed -n 1p '$T/out' | grep -q -e 'law allows' -e 'la loi permet' \
+	    -e 'permite la ley'"
 }
 law_ask "est-il légal que mon mari lise mes messages" \
     "Si un conjoint ou un ex espionne peut-être votre téléphone"
