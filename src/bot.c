@@ -1226,9 +1226,12 @@ no_answer(struct turn *t, const struct search_hit *hits, size_t n)
 }
 
 /* "Is it one of these?" with sections secs[0..k) by number (a number
- * reads one), TOPICS and HUMAN. */
+ * reads one), TOPICS and HUMAN. A question on what the law allows
+ * (law: search_hit.asks_law) was understood: its head says the guide
+ * can't say what the law allows, and offers the parts that may help
+ * (s18-fixlaw). */
 static void
-show_choices(struct turn *t, const size_t *secs, size_t k)
+show_choices(struct turn *t, const size_t *secs, size_t k, int law)
 {
 	struct buf m;
 	char kb[40];
@@ -1237,7 +1240,8 @@ show_choices(struct turn *t, const size_t *secs, size_t k)
 	buf_init(&m);
 	/* The count first: list_key() words a list of one its own way. */
 	listing_sections(t->who, secs, k < BOT_NCLOSEST ? k : BOT_NCLOSEST);
-	add_line(t, &m, list_key(t, "choices_head", kb, sizeof(kb)), NULL);
+	add_line(t, &m, list_key(t, law ? "choices_law" : "choices_head", kb,
+	    sizeof(kb)), NULL);
 	list_choices(t, &m, secs, k);
 	say_buf(t, &m);
 }
@@ -1253,7 +1257,7 @@ offer_choices(struct turn *t, const struct search_hit *hits, size_t n)
 	if (k == 0)
 		no_answer(t, hits, n);
 	else
-		show_choices(t, secs, k);
+		show_choices(t, secs, k, hits[0].asks_law);
 }
 
 /*
@@ -2908,7 +2912,7 @@ cmd_more(struct turn *t, const char *arg)
 
 		for (size_t i = 0; i < k; i++)
 			held[i] = reader_section(t, w->held[i]);
-		show_choices(t, held, k);
+		show_choices(t, held, k, 0);
 		return;
 	}
 	if (w->nlisting > 0 && w->listed) {

@@ -5347,17 +5347,21 @@ concept_idf(const struct search *s, uint32_t c, int li)
 }
 
 /* Can concept c of question word i be its key concept? Not a weak one, a
- * subject (the subject test is apart) or a name (a guide's advice on
- * accounts applies to LinkedIn's, named or not); and found in the
- * question's language (or "*"), not through a look-alike word of another
- * language (French "marche" is not Spanish "marcha"). */
+ * subject (the subject test is apart), a name (a guide's advice on
+ * accounts applies to LinkedIn's, named or not) or a law question ("is it
+ * illegal", "est-il légal": how the question is asked, not what about;
+ * carried by no page, it made every page lack the key and left "est-il
+ * légal que mon mari lise mes messages" with no list at all; s18-fixlaw);
+ * and found in the question's language (or "*"), not through a
+ * look-alike word of another language (French "marche" is not Spanish
+ * "marcha"). */
 static int
 key_candidate(const struct search *s, const struct qwords *q, size_t i,
     size_t k, int lxq)
 {
 	uint32_t c = q->c[i][k], ok = 0;
 
-	if (s->cweak[c] || s->csubj[c] || s->cname[c])
+	if (s->cweak[c] || s->csubj[c] || s->cname[c] || s->claw[c])
 		return 0;
 	if (lxq >= 0)
 		ok |= 1u << lxq;

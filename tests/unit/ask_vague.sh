@@ -53,6 +53,32 @@ for q in "can the police legally force me to unlock my phone in germany" \
 	check "...not answered with one section" sh -c "! sed -n 1p '$T/out' | grep -q ' › '"
 done
 
+# What the law allows, in a situation the guide covers: never "no good
+# answer", but choices under a head that says the guide can't say what
+# the law allows, the practical section among the first lines (s18-fixlaw,
+# from qa18's second look: the law words were the question's key concept,
+# carried by no page, so every section lacked it).
+law_ask() {
+	ask "$1"
+	check "...not 'no good answer'" sh -c "! sed -n 1p '$T/out' | grep -q \
+	    -e \"good answer\" -e \"bonne réponse\" -e \"buena respuesta\""
+	check "...'$2' among the first lines" sh -c "sed -n 1,4p '$T/out' |
+	    grep -qF -- '› $2'"
+	check "...says the guide can't say what the law allows" sh -c \
+	    "sed -n 1p '$T/out' | grep -q -e 'law allows' -e 'la loi permet' \
+	    -e 'permite la ley'"
+}
+law_ask "est-il légal que mon mari lise mes messages" \
+    "Si un conjoint ou un ex espionne peut-être votre téléphone"
+law_ask "is it illegal for my partner to install spyware on my phone" \
+    "If a partner or ex may be spying on your phone"
+law_ask "es legal que mi ex instale una app espia en mi cel" \
+    "Si tu pareja o tu ex podría estar espiando tu teléfono"
+law_ask "can the police legally take my phone at the border" \
+    "Before you cross a border"
+law_ask "the police took my phone, what are my legal rights" \
+    "If the police took your device"
+
 # Uncovered, sharing a word or a brand with a section: not answered.
 for q in "how to recover deleted whatsapp messages" \
     "comment recuperer des messages whatsapp supprimés" \
