@@ -115,10 +115,10 @@ const char *guide_page_notasks(const struct guide *g, size_t page);
 const char *guide_page_anchors(const struct guide *g, size_t page);
 /* Front matter summary (normalised), or NULL. */
 const char *guide_page_summary(const struct guide *g, size_t page);
+#define GUIDE_ORDER_MAX	1000
 /* Front matter "order:" (1 to GUIDE_ORDER_MAX: where TOPICS lists the
  * page, urgent situations first), or 0 when it has none (after those
  * that have one, in file order). */
-#define GUIDE_ORDER_MAX	1000
 int guide_page_order(const struct guide *g, size_t page);
 /* First section of the page, and how many it has (consecutive indices). */
 size_t guide_page_first_section(const struct guide *g, size_t page);
