@@ -117,6 +117,9 @@ static const struct {
 	/* Blind until session 18 (2026-12-07). */
 	{ "fresh12", "tests/fixtures/questions-fresh12.tsv", SPLIT_HALVES,
 	    0 },
+	/* Blind until session 19 (2026-12-07). */
+	{ "fresh13", "tests/fixtures/questions-fresh13.tsv", SPLIT_HALVES,
+	    0 },
 	{ "freshunc", "tests/fixtures/questions-fresh-uncovered.tsv",
 	    SPLIT_HALVES, 0 },
 	{ "fresh2unc", "tests/fixtures/questions-fresh2-uncovered.tsv",
@@ -146,6 +149,8 @@ static const struct {
 	{ "dfakf10", "bench/dfak-fresh10.tsv", SPLIT_COLUMN, 1 },
 	/* Labelled by section; blind until session 18 (2026-12-07). */
 	{ "dfakf11", "bench/dfak-fresh11.tsv", SPLIT_COLUMN, 1 },
+	/* Labelled by section; blind until session 19 (2026-12-07). */
+	{ "dfakf12", "bench/dfak-fresh12.tsv", SPLIT_COLUMN, 1 },
 	/* Written before any run and tuned on by s12-dunc: uncovered subjects. */
 	{ "dfakpu", "bench/dfak-probe-unc.tsv", SPLIT_COLUMN, 1 },
 };

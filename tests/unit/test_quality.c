@@ -85,7 +85,7 @@
  *   questions-fresh12.tsv    halves since s18, blind before: the same kind as
  *                            questions-fresh5.tsv, by an eighth writer
  *                            (its header says when)
- *   questions-fresh13.tsv    blind, held out whole: the same kind as
+ *   questions-fresh13.tsv    halves since s19, blind before: the same kind as
  *                            questions-fresh5.tsv, by a ninth writer
  *                            (its header says when)
  *   questions-fresh14.tsv    blind, held out whole: the same kind as
@@ -105,7 +105,8 @@
  * session 13, after four readings; questions-fresh8 in session 14, after
  * five; questions-fresh9 in session 15, after six; questions-fresh10 in
  * session 16, after two; questions-fresh11 in session 17, after four;
- * questions-fresh12 in session 18, after four.
+ * questions-fresh12 in session 18, after four; questions-fresh13 in
+ * session 19, after three.
  *
  * A hit is right at top-1 when the outcome is ANSWER and its section
  * matches; at top-3 when one of the 3 best matches; at rank-1 when the
@@ -296,11 +297,11 @@ static const struct set sets[] = {
 	{ "questions-fresh12.tsv",	-1, -1, -1, SET_HALVES },
 	/*
 	 * Written blind on 2026-12-07 (s17-fq13, before any run): 107
-	 * covered questions and 60 "-". No floor: it asks nothing of the
-	 * figures (the lead reads the totals once); it fails only when the
-	 * file is missing or holds no question.
+	 * covered questions and 60 "-"; split in halves since s19. No
+	 * floor: it fails only when the file is missing or holds no
+	 * question.
 	 */
-	{ "questions-fresh13.tsv",	-1, -1, -1, SET_BLIND },
+	{ "questions-fresh13.tsv",	-1, -1, -1, SET_HALVES },
 	/*
 	 * Written blind on 2026-12-07 (s18-fq14, before any run): 107
 	 * covered questions and 60 "-". No floor: it asks nothing of the
