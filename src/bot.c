@@ -464,12 +464,9 @@ emit_notes(struct turn *t, struct esc_notes *notes)
 static void
 reading_clear(struct reading *rd)
 {
-	rd->open = 0;
-	rd->offset = 0;
-	rd->nqueue = 0;
-	rd->qpos = 0;
-	rd->first = GUIDE_NONE;
-	rd->branch = 0;
+	size_t sec = rd->sec;
+
+	*rd = (struct reading){ .sec = sec, .first = GUIDE_NONE };
 }
 
 static void
