@@ -98,18 +98,27 @@ struct listing {
 	size_t			index;
 };
 
-/* A reading put aside while a part offered beside it is read
- * (reading_aside()): MORE goes back to it after that part. */
-struct resume {
-	int		 set;
-	int		 reading;
-	size_t		 sec;
+/* A reading: the section being read, where its next page starts, and the
+ * sections MORE shows after it. One assignment saves or restores it
+ * (reading_aside()); reading_clear() ends it. */
+struct reading {
+	int		 open;		/* sec has more to show */
+	size_t		 sec;		/* the section read last (it stays
+					   when the reading ends) */
 	size_t		 offset;
 	size_t		 queue[BOT_QUEUE];
 	size_t		 nqueue;
 	size_t		 qpos;
-	size_t		 rfirst;
-	int		 rbranch;
+	size_t		 first;		/* the reading's first section */
+	int		 branch;	/* it is a branch of its page: MORE
+					   ends with the page's list */
+};
+
+/* A reading put aside while a part offered beside it is read
+ * (reading_aside()): MORE goes back to it after that part. */
+struct resume {
+	int		 set;
+	struct reading	 rd;
 };
 
 /* The conversation with one peer: language, reading, consent, checks.
@@ -119,17 +128,7 @@ struct person {
 	char		 lang[BOT_LANG_MAX];
 	enum lang_from	 lang_from;
 	char		*last_question;
-	/* Paging: the section being read, where the next page starts, and
-	 * the sections MORE shows after it. */
-	int		 reading;
-	size_t		 sec;
-	size_t		 offset;
-	size_t		 queue[BOT_QUEUE];
-	size_t		 nqueue;
-	size_t		 qpos;
-	size_t		 rfirst;	/* the reading's first section */
-	int		 rbranch;	/* it is a branch of its page: MORE
-					   ends with the page's list */
+	struct reading	 rd;		/* what MORE reads on */
 	struct resume	 resume;	/* the reading a part offered beside
 					   it interrupted */
 	size_t		 aside;		/* that part, offered by number
@@ -460,20 +459,24 @@ emit_notes(struct turn *t, struct esc_notes *notes)
 
 /* People. */
 
+/* The reading ends: nothing left for MORE. The section read last stays
+ * (a follow-up compares with it). */
+static void
+reading_clear(struct reading *rd)
+{
+	size_t sec = rd->sec;
+
+	*rd = (struct reading){ .sec = sec, .first = GUIDE_NONE };
+}
+
 static void
 person_reset_reading(struct person *w)
 {
-	w->reading = 0;
-	w->offset = 0;
-	w->nqueue = 0;
-	w->qpos = 0;
+	reading_clear(&w->rd);
 	w->nheld = 0;
-	w->rfirst = GUIDE_NONE;
-	w->rbranch = 0;
 	w->offer = GUIDE_NONE;
 	w->aside = GUIDE_NONE;
 	w->resume.set = 0;
-	w->aside = GUIDE_NONE;
 }
 
 static void
@@ -549,7 +552,7 @@ person_get(struct bot *b, const char *jid, time_t now)
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->jid = xstrdup(jid);
-	w->rfirst = GUIDE_NONE;
+	reading_clear(&w->rd);
 	w->offer = GUIDE_NONE;
 	w->aside = GUIDE_NONE;
 	util_strlcpy(w->lang, b->cfg->guide.default_language,
@@ -779,16 +782,26 @@ static size_t	reader_section(const struct turn *, size_t);
 static int
 queue_peek(const struct bot *b, struct person *w, size_t *sec)
 {
-	while (w->qpos < w->nqueue) {
-		size_t s = w->queue[w->qpos];
+	while (w->rd.qpos < w->rd.nqueue) {
+		size_t s = w->rd.queue[w->rd.qpos];
 
 		if (section_text(b, s)[0] != '\0') {
 			*sec = s;
 			return 1;
 		}
-		w->qpos++;
+		w->rd.qpos++;
 	}
 	return 0;
+}
+
+/* Has the reading more for MORE: the rest of its section, or a section
+ * queued after it? */
+static int
+reading_left(const struct bot *b, struct person *w)
+{
+	size_t next;
+
+	return w->rd.open || queue_peek(b, w, &next);
 }
 
 /*
@@ -831,7 +844,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		size_t fm = util_utf8_chars(P(t, "footer_more"));
 		size_t fn = util_utf8_chars(P(t, "footer_next"));
 		size_t fe = util_utf8_chars(P(t, "footer_end"));
-		size_t fb = w->rbranch ?
+		size_t fb = w->rd.branch ?
 		    util_utf8_chars(P(t, "footer_branch")) : 0;
 		size_t fr = w->resume.set ?
 		    util_utf8_chars(P(t, "footer_resume")) : 0;
@@ -898,7 +911,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		buf_add(&m, text, end);
 		ex = chars_n(text, end);
 		if (next != GUIDE_NONE) {
-			w->qpos++;
+			w->rd.qpos++;
 			buf_adds(&m, "\n\n");
 			add_heading(&m, guide_section_heading(b->g, next));
 			buf_addc(&m, '\n');
@@ -911,17 +924,17 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		}
 	}
 
-	w->reading = 1;
+	w->rd.open = 1;
 	w->answered = 1;
 	w->listed = 0;
-	w->sec = sec;
-	w->offset = offset + skip_space(text, cut);
-	if (section_text(b, sec)[w->offset] != '\0')
+	w->rd.sec = sec;
+	w->rd.offset = offset + skip_space(text, cut);
+	if (section_text(b, sec)[w->rd.offset] != '\0')
 		footer = "footer_more";
 	else {
-		w->reading = 0;
+		w->rd.open = 0;
 		footer = !queue_peek(b, w, &next_s) ? (w->resume.set ?
-		    "footer_resume" : w->rbranch ?
+		    "footer_resume" : w->rd.branch ?
 		    "footer_branch" : "footer_end") :
 		    guide_section_page(b->g, reader_section(t, next_s)) ==
 		    guide_section_page(b->g, sec) ? "footer_next_part" :
@@ -950,19 +963,19 @@ queue_set(struct turn *t, size_t first, const size_t *secs, size_t n)
 	struct person *w = t->who;
 	const char *ftext = section_text(t->b, first);
 
-	w->nqueue = 0;
-	w->qpos = 0;
-	w->rfirst = first;
-	w->rbranch = 0;
-	for (size_t i = 0; i < n && w->nqueue < BOT_QUEUE; i++) {
+	w->rd.nqueue = 0;
+	w->rd.qpos = 0;
+	w->rd.first = first;
+	w->rd.branch = 0;
+	for (size_t i = 0; i < n && w->rd.nqueue < BOT_QUEUE; i++) {
 		const char *s = section_text(t->b, secs[i]);
 		int dup = s[0] == '\0' || strcmp(s, ftext) == 0;
 
-		for (size_t k = 0; !dup && k < w->nqueue; k++)
-			if (strcmp(s, section_text(t->b, w->queue[k])) == 0)
+		for (size_t k = 0; !dup && k < w->rd.nqueue; k++)
+			if (strcmp(s, section_text(t->b, w->rd.queue[k])) == 0)
 				dup = 1;
 		if (!dup)
-			w->queue[w->nqueue++] = secs[i];
+			w->rd.queue[w->rd.nqueue++] = secs[i];
 	}
 }
 
@@ -1372,8 +1385,8 @@ add_page_list(struct turn *t, struct buf *m, size_t page,
 	for (size_t sec = start; sec < end; sec++)
 		if (section_listed(t->b, sec, end)) {
 			shown++;
-			if (w->nqueue < BOT_QUEUE)
-				w->queue[w->nqueue++] = sec;
+			if (w->rd.nqueue < BOT_QUEUE)
+				w->rd.queue[w->rd.nqueue++] = sec;
 		}
 	for (size_t i = 0; i < nfirst && w->nlisting < max; i++) {
 		size_t sec = first[i];
@@ -1670,19 +1683,11 @@ reading_aside(struct turn *t)
 {
 	struct person *w = t->who;
 	struct resume *r = &w->resume;
-	size_t next;
 
-	r->set = w->reading || queue_peek(t->b, w, &next) || w->rbranch;
+	r->set = reading_left(t->b, w) || w->rd.branch;
 	if (!r->set)
 		return;
-	r->reading = w->reading;
-	r->sec = w->sec;
-	r->offset = w->offset;
-	memcpy(r->queue, w->queue, sizeof(r->queue));
-	r->nqueue = w->nqueue;
-	r->qpos = w->qpos;
-	r->rfirst = w->rfirst;
-	r->rbranch = w->rbranch;
+	r->rd = w->rd;
 	w->aside = GUIDE_NONE;
 }
 
@@ -1690,17 +1695,8 @@ reading_aside(struct turn *t)
 static void
 reading_resume(struct person *w)
 {
-	struct resume *r = &w->resume;
-
-	w->reading = r->reading;
-	w->sec = r->sec;
-	w->offset = r->offset;
-	memcpy(w->queue, r->queue, sizeof(w->queue));
-	w->nqueue = r->nqueue;
-	w->qpos = r->qpos;
-	w->rfirst = r->rfirst;
-	w->rbranch = r->rbranch;
-	r->set = 0;
+	w->rd = w->resume.rd;
+	w->resume.set = 0;
 }
 
 static void
@@ -1717,7 +1713,7 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
 			secs[k++] = then[i];
 	t->who->nheld = 0;
 	queue_set(t, sec, secs, k);
-	t->who->rbranch = branch;
+	t->who->rd.branch = branch;
 	show_section(t, sec, 0);
 }
 
@@ -1835,10 +1831,10 @@ shown_now(const struct turn *t, size_t sec)
 
 	if (!w->answered)
 		return 0;
-	if (r == w->sec || r == w->rfirst)
+	if (r == w->rd.sec || r == w->rd.first)
 		return 1;
-	for (size_t i = 0; i < w->qpos && i < w->nqueue; i++)
-		if (r == w->queue[i])
+	for (size_t i = 0; i < w->rd.qpos && i < w->rd.nqueue; i++)
+		if (r == w->rd.queue[i])
 			return 1;
 	return 0;
 }
@@ -1850,9 +1846,9 @@ on_page_read(const struct turn *t, size_t sec)
 	const struct guide *g = t->b->g;
 	const struct person *w = t->who;
 
-	return w->answered && w->sec != GUIDE_NONE &&
+	return w->answered && w->rd.sec != GUIDE_NONE &&
 	    guide_section_page(g, reader_section(t, sec)) ==
-	    guide_section_page(g, reader_section(t, w->sec));
+	    guide_section_page(g, reader_section(t, w->rd.sec));
 }
 
 /*
@@ -1892,7 +1888,7 @@ page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
 	}
 	if (k < 0 || shown_now(t, hits[k].section) ||
 	    hits[k].score < min_score(t->b) || search_hit_refused(&hits[k]) ||
-	    (t->who->rbranch && branch_other(g, reader_section(t,
+	    (t->who->rd.branch && branch_other(g, reader_section(t,
 	    hits[k].section))))
 		return -1;
 	return k;
@@ -1974,8 +1970,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 
 	folded = fold_command(text);
 	opens = what_next(folded);
-	if (opens && (w->reading || queue_peek(b, w, &m) || w->nheld > 0 ||
-	    w->rbranch || (w->nlisting > 0 && w->listed))) {
+	if (opens && (reading_left(b, w) || w->nheld > 0 ||
+	    w->rd.branch || (w->nlisting > 0 && w->listed))) {
 		free(folded);
 		cmd_more(t, "");
 		return 1;
@@ -2018,7 +2014,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	 * not that answer again (s15-fixv1). */
 	else if (merge && words > BOT_FOLLOW_BARE && (alone == SEARCH_ANSWER ||
 	    alone == SEARCH_PAGE || alone == SEARCH_CHOICES) && w->answered &&
-	    w->sec != GUIDE_NONE &&
+	    w->rd.sec != GUIDE_NONE &&
 	    !on_page_read(t, hits[0].section))
 		merge = 0;
 	for (size_t i = 0; merge && i < *n; i++)
@@ -2299,8 +2295,7 @@ follow_same(struct turn *t, const struct search_hit *own)
 {
 	struct person *w = t->who;
 	struct buf m;
-	size_t next;
-	int more = w->reading || queue_peek(t->b, w, &next);
+	int more = reading_left(t->b, w);
 
 	if (own->section == GUIDE_NONE || shown_now(t, own->section) ||
 	    on_page_read(t, own->section) || own->score < min_score(t->b) ||
@@ -2540,8 +2535,7 @@ also_offer(struct turn *t, size_t other)
 {
 	struct person *w = t->who;
 	struct buf m;
-	size_t next;
-	int more = w->reading || queue_peek(t->b, w, &next);
+	int more = reading_left(t->b, w);
 
 	buf_init(&m);
 	add_line(t, &m, "also_other", NULL);
@@ -2755,6 +2749,16 @@ say_request_then(struct turn *t, const char *key)
 	say_phrase_line(t, key);
 }
 
+/* With a request waiting: where it stands (say_request()); else key. */
+static void
+say_request_or(struct turn *t, const char *key)
+{
+	if (has_request(t))
+		say_request(t);
+	else
+		say_key(t, key);
+}
+
 /* To someone with a request who says they no longer need it (NO, "never
  * mind"): it stays open until CANCEL, and how to withdraw it. */
 static void
@@ -2828,10 +2832,7 @@ cmd_hello(struct turn *t, const char *arg)
 {
 	(void)arg;
 	/* "hello??" while a request waits: where it stands. */
-	if (has_request(t))
-		say_request(t);
-	else
-		say_key(t, "greeting_reply");
+	say_request_or(t, "greeting_reply");
 }
 
 static void
@@ -2839,10 +2840,7 @@ cmd_thanks(struct turn *t, const char *arg)
 {
 	(void)arg;
 	/* With a request waiting: where it stands, not HUMAN. */
-	if (has_request(t))
-		say_request(t);
-	else
-		say_key(t, "thanks");
+	say_request_or(t, "thanks");
 }
 
 /* An acknowledgement ("ok", "d'accord", "vale") is no question either: a
@@ -2851,13 +2849,11 @@ cmd_thanks(struct turn *t, const char *arg)
 static void
 cmd_ack(struct turn *t, const char *arg)
 {
-	size_t sec;
-
 	(void)arg;
-	if (has_request(t) && !t->who->reading)
+	if (has_request(t) && !t->who->rd.open)
 		say_request(t);
 	else
-		say_key(t, t->who->reading || queue_peek(t->b, t->who, &sec) ?
+		say_key(t, reading_left(t->b, t->who) ?
 		    "ack_more" : "ack");
 }
 
@@ -2880,15 +2876,15 @@ cmd_more(struct turn *t, const char *arg)
 		cmd_number(t, 1);
 		return;
 	}
-	if (w->reading) {
+	if (w->rd.open) {
 		/* After a language switch, the section again from its start
 		 * in the new language. */
-		sec = reader_section(t, w->sec);
-		show_section(t, sec, sec == w->sec ? w->offset : 0);
+		sec = reader_section(t, w->rd.sec);
+		show_section(t, sec, sec == w->rd.sec ? w->rd.offset : 0);
 		return;
 	}
 	if (queue_peek(t->b, w, &sec)) {
-		w->qpos++;
+		w->rd.qpos++;
 		show_section(t, reader_section(t, sec), 0);
 		return;
 	}
@@ -2901,9 +2897,9 @@ cmd_more(struct turn *t, const char *arg)
 		return;
 	}
 	/* One branch of a page read: its other parts, to choose from. */
-	if (w->rbranch && w->rfirst != GUIDE_NONE) {
+	if (w->rd.branch && w->rd.first != GUIDE_NONE) {
 		branch_list(t, guide_section_page(t->b->g,
-		    reader_section(t, w->rfirst)));
+		    reader_section(t, w->rd.first)));
 		return;
 	}
 	/* The choices a danger reply held (hold_choices()). */
@@ -4495,16 +4491,11 @@ person_reread(void *ud, const char *key, void *val)
 
 	(void)ud;
 	(void)key;
-	w->reading = 0;
+	reading_clear(&w->rd);
 	/* No section of the new guide was read: a follow-up has no
 	 * previous section to compare with ("answered" stays: advice was
 	 * given, and "it didn't work" still offers HUMAN). */
-	w->sec = GUIDE_NONE;
-	w->offset = 0;
-	w->nqueue = 0;
-	w->qpos = 0;
-	w->rfirst = GUIDE_NONE;
-	w->rbranch = 0;
+	w->rd.sec = GUIDE_NONE;
 	w->nlisting = 0;
 	w->resume.set = 0;
 	w->aside = GUIDE_NONE;
@@ -4881,10 +4872,8 @@ say_unclear(struct turn *t)
 	if (w->pending != PENDING_NONE)
 		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
 		    "human_describe");
-	else if (has_request(t))
-		say_request(t);
 	else
-		say_key(t, "unclear");
+		say_request_or(t, "unclear");
 }
 
 /*
@@ -4964,7 +4953,6 @@ person_text(struct turn *t, const char *text)
 	const char *arg = NULL, *hl, *clang = NULL;
 	char *folded = fold_command(text);
 	long num;
-	size_t next;
 	int remind = 0, attack = 0, failed;
 	enum session_ask sa;
 	const char *why = NULL;
@@ -5210,8 +5198,8 @@ person_text(struct turn *t, const char *text)
 		else
 			say_key(t, !w->answered ? (failed ? "failed_first" :
 			    "greeting_help") :
-			    w->reading || queue_peek(b, w, &next) ||
-			    w->resume.set || (w->rbranch && w->rfirst !=
+			    reading_left(b, w) ||
+			    w->resume.set || (w->rd.branch && w->rd.first !=
 			    GUIDE_NONE) ? "advice_failed_more" :
 			    "advice_failed");
 		goto done;
