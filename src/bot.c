@@ -45,6 +45,7 @@
 #define ALSO_SHARE		0.7	/* side_own(): the answered page's
 					   share of its best score, under */
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
+#define LANG_GUESS_MAX		16	/* desk languages a guess weighs */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
 #define BOT_JOIN_MIN		120	/* characters of the part that a section
@@ -4653,7 +4654,9 @@ pick_number(const char *folded, long *num)
 static const char *
 question_lang(struct turn *t, const char *text, const char *folded)
 {
-	const char *d;
+	const char *d, *codes[LANG_GUESS_MAX];
+	const struct lang_row *r;
+	size_t n = 0;
 
 	if (t->who->lang_from != LANG_DEFAULT &&
 	    count_words(folded) < BOT_REDETECT_WORDS)
@@ -4661,7 +4664,18 @@ question_lang(struct turn *t, const char *text, const char *folded)
 	d = lang_guess(text);
 	if (d != NULL && !lang_known(t->b, d))
 		d = lang_near(d);
-	return d != NULL && lang_known(t->b, d) ? d : NULL;
+	if (d != NULL && lang_known(t->b, d))
+		return d;
+	if (d != NULL || t->who->lang_from != LANG_DEFAULT)
+		return NULL;	/* the person's language stays */
+	/* Unsure, and no language yet: the best guess among the desk's
+	 * own, its default when tied with it ("vol de telephone" is
+	 * French and Spanish, "de la ong" too: never English). */
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL &&
+	    n < LANG_GUESS_MAX; i++)
+		if (lang_known(t->b, r->code))
+			codes[n++] = r->code;
+	return lang_guess_among(text, codes, n, t->who->lang);
 }
 
 /*

@@ -1603,14 +1603,22 @@ guess_word(void *arg, const char *w, size_t n, float weight)
 				as++;
 				who = i;
 			}
+	/* Scores count halves: a word one language tells alone 2, one
+	 * several know 1 for each ("vol de telephone": "vol" French and
+	 * Spanish, "telephone" French and English, "de" French and Spanish
+	 * tell French together). */
 	if (known == 1 || as == 1)
-		g->score[who]++;
+		g->score[who] += 2;
+	else if (known > 1)
+		for (size_t i = 0; i < cur.n; i++)
+			if (langs & (1u << i))
+				g->score[i]++;
 	/* "me acosan": a language that elides ("m'", "d'") would not
 	 * write "me", "de" before a vowel. */
 	if (is_vowel(w[0]))
 		for (size_t i = 0; i < cur.n; i++)
 			if (elided(g, i))
-				g->score[i]--;
+				g->score[i] -= 2;
 	if (n < sizeof(g->prev)) {
 		memcpy(g->prev, w, n);
 		g->prev[n] = '\0';
@@ -1618,17 +1626,14 @@ guess_word(void *arg, const char *w, size_t n, float weight)
 		g->prev[0] = '\0';
 }
 
-const char *
-lang_guess(const char *text)
+/* lang_guess()'s scores of text, in halves, into sc (cur.n of them). */
+static void
+guess_scores(const char *text, long *sc)
 {
 	struct guess g;
-	const char *d = lang_detect(text);
 	char *f;
-	size_t flen, win = 0, ties = 0;
-	long top = 0;
+	size_t flen;
 
-	if (d != NULL || text == NULL)
-		return d;
 	memset(&g, 0, sizeof(g));
 	f = lang_fold_alloc(text, strlen(text), &flen);
 	count_pairs(f, flen, &g.lc);
@@ -1641,18 +1646,65 @@ lang_guess(const char *text)
 	each_word(f, flen, guess_word, &g);
 	free(f);
 	for (size_t i = 0; i < cur.n; i++) {
-		long sc = g.score[i] + (long)g.lc.hits[i];
-
+		sc[i] = g.score[i] + 2 * (long)g.lc.hits[i];
 		if (g.sb[i] != NULL)
 			sb_stemmer_delete(g.sb[i]);
-		if (sc > top) {
-			top = sc;
+	}
+}
+
+const char *
+lang_guess(const char *text)
+{
+	const char *d = lang_detect(text);
+	long sc[LOADED_MAX], top = 0;
+	size_t win = 0, ties = 0;
+
+	if (d != NULL || text == NULL)
+		return d;
+	guess_scores(text, sc);
+	for (size_t i = 0; i < cur.n; i++) {
+		if (sc[i] > top) {
+			top = sc[i];
 			win = i;
 			ties = 0;
-		} else if (sc == top)
+		} else if (sc[i] == top)
 			ties++;
 	}
 	return top > 0 && ties == 0 ? cur.v[win].row->code : NULL;
+}
+
+const char *
+lang_guess_among(const char *text, const char *const *codes, size_t n,
+    const char *prefer)
+{
+	const char *d = lang_guess(text), *best = NULL;
+	long sc[LOADED_MAX], top = 0;
+
+	if (text == NULL || n == 0)
+		return NULL;
+	if (d != NULL) {
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(codes[k], d) == 0)
+				return d;
+	}
+	guess_scores(text, sc);
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+
+		for (i = 0; i < cur.n; i++)
+			if (strcmp(cur.v[i].row->code, codes[k]) == 0)
+				break;
+		if (i == cur.n || sc[i] <= 0 || sc[i] < top)
+			continue;
+		if (sc[i] > top) {
+			top = sc[i];
+			best = codes[k];
+		}
+		/* Tied with the best so far, or above it. */
+		if (prefer != NULL && strcmp(codes[k], prefer) == 0)
+			best = codes[k];
+	}
+	return best;
 }
 
 const char *
