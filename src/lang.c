@@ -294,6 +294,10 @@ static const struct lang_key {
 	    "choices, not one section (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
+	{ .name = "words.guess", .use = USE_SHOW,
+	    .doc = "words that tell the language of a short message, as "
+	    "[words] do, for lang_guess() only (irregular forms: hago, "
+	    "recu; the search does not read them)" },
 	{ .name = "session.this", .use = USE_MATCH,
 	    .doc = "words naming this conversation (chat, cette, esta): "
 	    "a question of this session's check (bot.c about_session())" },
@@ -724,7 +728,8 @@ gw_cmp(const void *a, const void *b)
 }
 
 /*
- * lang_guess()'s words: each language's [words] and the one-word terms of
+ * lang_guess()'s words: each language's [words] and [words.guess] and the
+ * one-word terms of
  * DATADIR/lexicon.txt in that language (when there is one), folded and
  * stemmed in it, sorted with the languages of each stem merged.
  */
@@ -744,7 +749,9 @@ gw_build(struct langset *s, const char *datadir)
 		const char *code = s->v[i].row->code;
 
 		for (size_t e = 0; e < s->v[i].ne; e++)
-			if (strcmp(s->v[i].e[e].key->name, "words") == 0)
+			if (strcmp(s->v[i].e[e].key->name, "words") == 0 ||
+			    strcmp(s->v[i].e[e].key->name,
+			    "words.guess") == 0)
 				for (size_t j = 0; j < s->v[i].e[e].n; j++)
 					gw_add(s, &cap, sb, i,
 					    s->v[i].e[e].fold[j]);
