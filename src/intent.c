@@ -72,6 +72,7 @@ enum list {
 	L_DESK_SOMEONE,
 	L_FIGURE,
 	L_FIGURE_NOT,
+	L_UNLESS_NOT,
 	L_COUNT,
 };
 
@@ -135,6 +136,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_DESK_SOMEONE] = "desk_someone",
 	[L_FIGURE] = "danger_figure",
 	[L_FIGURE_NOT] = "danger_figure_not",
+	[L_UNLESS_NOT] = "danger_unless_not",
 };
 
 /*
@@ -918,6 +920,24 @@ figure_blank(const struct intent *in, char *w, char **clause, size_t n)
 }
 
 /*
+ * Does words w say a hypothesis (danger_unless: "what if", "si je", "if
+ * they") once the conditions a threat sets are blanked (danger_unless_not:
+ * "kill me if", "me tuer si", "matarme si")? "they will kill me if they
+ * find out", "il va me tuer si je parle" are threats now, not questions.
+ */
+static int
+hypothesis(const struct intent *in, const char *w)
+{
+	char *v = xstrdup(w);
+	int yes;
+
+	blank_all(in, L_UNLESS_NOT, v, NULL);
+	yes = rule_match(in, L_UNLESS, v) != NULL;
+	free(v);
+	return yes;
+}
+
+/*
  * The danger rule that makes text danger (intent_danger()), or NULL; with
  * later set, a danger_later_words time beside danger words qualifies them
  * away
@@ -968,7 +988,7 @@ danger_found(const struct intent *in, const char *text, int later)
 			found = done != NULL ? done : today != NULL ? today :
 			    scene;
 	} else if ((r != NULL || scene != NULL || done != NULL ||
-	    today != NULL) && rule_match(in, L_UNLESS, w) == NULL) {
+	    today != NULL) && !hypothesis(in, w)) {
 		/* "What should I do if I get arrested someday" is a
 		 * question, not an alarm, unless it also says it is
 		 * happening now. A qualifier cancels only the danger words
