@@ -73,6 +73,7 @@ enum list {
 	L_FIGURE,
 	L_FIGURE_NOT,
 	L_UNLESS_NOT,
+	L_FIGURE_IF,
 	L_COUNT,
 };
 
@@ -137,6 +138,7 @@ static const char *const list_keys[L_COUNT] = {
 	[L_FIGURE] = "danger_figure",
 	[L_FIGURE_NOT] = "danger_figure_not",
 	[L_UNLESS_NOT] = "danger_unless_not",
+	[L_FIGURE_IF] = "danger_figure_if",
 };
 
 /*
@@ -889,13 +891,16 @@ ordinary_place(const struct intent *in, char *const *clause, size_t n)
 }
 
 /*
- * A figure of speech (danger_figure: "my mom + kill me", "kill me + if i
- * lose", "ma mere + tuer", "matar + si pierdo"): the parts of each rule
- * whose every part is in w are blanked in w and in each clause, so that
- * "my mom will kill me if i lose this phone" says no danger. Never with a
+ * A figure of speech (danger_figure: "my mom + will kill me", "kill me +
+ * if i lose", "ma mere + va me tuer", "matar + si pierdo") about a mishap
+ * (danger_figure_if: a lost or broken phone, a bill, a website, a click):
+ * the parts of each rule whose every part is in w are blanked in w and in
+ * each clause, so that "my mom will kill me if i lose this phone" says no
+ * danger. Never without such a mishap ("my dad will kill me"), with a
  * now mark ("he said he will kill me") or a danger_figure_not word
- * anywhere (a threat, a blow, a weapon, who the writer is: "my dad will
- * kill me if he finds out i'm gay"): a false alarm costs less than a miss.
+ * anywhere (a threat, a blow, a weapon, an attempt, "if he finds me", who
+ * the writer is: "my dad will kill me if he finds out i'm gay"): a false
+ * alarm costs less than a miss.
  */
 static void
 figure_blank(const struct intent *in, char *w, char **clause, size_t n)
@@ -903,7 +908,8 @@ figure_blank(const struct intent *in, char *w, char **clause, size_t n)
 	size_t i, c;
 	int *hit;
 
-	if (in->nrules[L_FIGURE] == 0 || rule_match(in, L_NOW, w) != NULL ||
+	if (in->nrules[L_FIGURE] == 0 || rule_match(in, L_FIGURE_IF, w) ==
+	    NULL || rule_match(in, L_NOW, w) != NULL ||
 	    rule_match(in, L_FIGURE_NOT, w) != NULL)
 		return;
 	hit = xcalloc(in->nrules[L_FIGURE], sizeof(*hit));
