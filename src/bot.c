@@ -45,6 +45,7 @@
 #define ALSO_SHARE		0.7	/* side_own(): the answered page's
 					   share of its best score, under */
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
+#define LANG_GUESS_MAX		16	/* desk languages a guess weighs */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
 #define BOT_JOIN_MIN		120	/* characters of the part that a section
@@ -66,6 +67,9 @@
 
 enum lang_from {
 	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
+	LANG_GUESSED,		/* a best guess on a message that told none
+				   (question_lang()): as LANG_DEFAULT, the
+				   next message with evidence changes it */
 	LANG_DETECTED,		/* from the first message with evidence */
 	LANG_CHOSEN,		/* FRANCAIS, LANG xx, --lang: kept */
 };
@@ -601,6 +605,14 @@ set_lang(struct person *w, const char *lang, enum lang_from from)
 {
 	util_strlcpy(w->lang, lang, sizeof(w->lang));
 	w->lang_from = from;
+}
+
+/* 1 if no message told the person's language yet (the default, or a
+ * best guess): the next one with evidence sets it. */
+static int
+lang_open(const struct person *w)
+{
+	return w->lang_from == LANG_DEFAULT || w->lang_from == LANG_GUESSED;
 }
 
 /* A message in a language the bot speaks (lang, NULL: none told) moves
@@ -4638,21 +4650,43 @@ pick_number(const char *folded, long *num)
 /*
  * The language question text (folded: its command folding) is written in,
  * when lang_guess() tells one the bot knows and there is evidence enough:
- * any when the person's language is still the default, else at least
- * BOT_REDETECT_WORDS words. NULL when not.
+ * any when the person's language is still open (lang_open()), else at
+ * least BOT_REDETECT_WORDS words. NULL when not. While it is open and the
+ * message ties (no language of its own), the best guess among the desk's
+ * languages, its default or the last guess when tied with it; *guessed
+ * (may be NULL) is then 1.
  */
 static const char *
-question_lang(struct turn *t, const char *text, const char *folded)
+question_lang(struct turn *t, const char *text, const char *folded,
+    int *guessed)
 {
-	const char *d;
+	const char *d, *codes[LANG_GUESS_MAX];
+	const struct lang_row *r;
+	size_t n = 0;
 
-	if (t->who->lang_from != LANG_DEFAULT &&
-	    count_words(folded) < BOT_REDETECT_WORDS)
+	if (guessed != NULL)
+		*guessed = 0;
+	if (!lang_open(t->who) && count_words(folded) < BOT_REDETECT_WORDS)
 		return NULL;
 	d = lang_guess(text);
 	if (d != NULL && !lang_known(t->b, d))
 		d = lang_near(d);
-	return d != NULL && lang_known(t->b, d) ? d : NULL;
+	if (d != NULL && lang_known(t->b, d))
+		return d;
+	if (d != NULL || !lang_open(t->who))
+		return NULL;	/* the person's language stays */
+	/* Unsure, and no language yet: the best guess among the desk's
+	 * own, the person's (the default) when tied with it ("vol de
+	 * telephone" is French and Spanish, "de la ong" too: never
+	 * English). */
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL &&
+	    n < LANG_GUESS_MAX; i++)
+		if (lang_known(t->b, r->code))
+			codes[n++] = r->code;
+	d = lang_guess_among(text, codes, n, t->who->lang);
+	if (d != NULL && guessed != NULL)
+		*guessed = 1;
+	return d;
 }
 
 /*
@@ -4904,7 +4938,7 @@ crisis_after(struct turn *t, const char *text)
 	if (b->s != NULL && rest != NULL) {
 		if (w->lang_from == LANG_CHOSEN) {
 			f = fold_command(text);
-			qlang = question_lang(t, text, f);
+			qlang = question_lang(t, text, f, NULL);
 			free(f);
 		}
 		if (qlang == NULL)
@@ -4953,7 +4987,7 @@ person_text(struct turn *t, const char *text)
 	const char *arg = NULL, *hl, *clang = NULL;
 	char *folded = fold_command(text);
 	long num;
-	int remind = 0, attack = 0, failed;
+	int remind = 0, attack = 0, failed, guessed;
 	enum session_ask sa;
 	const char *why = NULL;
 
@@ -5037,7 +5071,7 @@ person_text(struct turn *t, const char *text)
 		goto done;
 	}
 	if (c == NULL && lang_match("human", folded, strlen(folded), &hl)) {
-		if (w->lang_from == LANG_DEFAULT && hl != NULL &&
+		if (lang_open(w) && hl != NULL &&
 		    phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
 		c = command_row("cmd.human");
@@ -5050,7 +5084,7 @@ person_text(struct turn *t, const char *text)
 	if ((c == NULL || c == command_row("cmd.human")) &&
 	    w->pending == PENDING_NONE &&
 	    intent_urgent(b->intent, text, &hl)) {
-		if (w->lang_from == LANG_DEFAULT)
+		if (lang_open(w))
 			follow_lang(t, hl);
 		say_phrase_line(t, "urgent_first");
 		c = command_row("cmd.human");
@@ -5071,7 +5105,7 @@ person_text(struct turn *t, const char *text)
 		    (c->fn == cmd_topics || c->fn == cmd_more))
 			remind = 1;
 		if (clang != NULL && phrases_has_lang(b->p, clang) &&
-		    (w->lang_from == LANG_DEFAULT ||
+		    (lang_open(w) ||
 		    (w->lang_from == LANG_DETECTED &&
 		    (c->flags & CMD_GREETING))))
 			set_lang(w, clang, LANG_DETECTED);
@@ -5218,7 +5252,8 @@ person_text(struct turn *t, const char *text)
 		say_phrase_line(t, b->esc != NULL ? "danger_later" :
 		    "danger_later_offline");
 		say_foreign(t, text);
-		danger_later_answer(t, text, question_lang(t, text, folded));
+		danger_later_answer(t, text, question_lang(t, text, folded,
+		    NULL));
 		emit_notes(t, &marked);
 		esc_notes_release(&marked);
 		goto done;
@@ -5232,7 +5267,7 @@ person_text(struct turn *t, const char *text)
 		    "danger_now_offline", text)) {
 			say_foreign(t, text);
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
-			    text, folded) : NULL;
+			    text, folded, NULL) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
 		} else {
 			keep_question(t, text);
@@ -5302,9 +5337,9 @@ person_text(struct turn *t, const char *text)
 			goto done;
 		}
 	}
-	hl = question_lang(t, text, folded);
+	hl = question_lang(t, text, folded, &guessed);
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
-		set_lang(w, hl, LANG_DETECTED);
+		set_lang(w, hl, guessed ? LANG_GUESSED : LANG_DETECTED);
 	w->danger = 0;
 	if ((sa = about_session(folded)) != SESSION_NONE) {
 		w->nheld = 0;
