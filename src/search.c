@@ -4861,7 +4861,9 @@ side_score(const struct search *s, uint32_t sec, double norm)
  * word: their words alone cannot tell them apart. When the pair the
  * question is in has the evidence already, the two only trade their
  * heading shares if its heading weighs more (each scores its heading as
- * the other would).
+ * the other would). A side chosen by a word of the question (a loss or
+ * change word, or ASK_STAY), not for want of one, is picked: it may go
+ * first in its page (hits_within_page()) and answer (branch_stands()).
  */
 static void
 hits_branch(const struct search *s, unsigned q, double norm)
@@ -5487,7 +5489,11 @@ closing_step(const struct search *s, const struct search_hit *hits,
 }
 
 /* The page title decides between pages, a section's own words inside its
- * page. A section of the best hit's page among the SEARCH_AGREE_HITS best
+ * page. The side of a branch pair the question's own words chose
+ * (hits_branch(): picked) among the SEARCH_AGREE_HITS best of the best
+ * hit's page, scoring W_PICKED of it or more, takes its place when the
+ * best hit is neither such a side nor a branch. Else a section of the
+ * best hit's page among the SEARCH_AGREE_HITS best
  * that scores at least SIBLING_NEAR of it and covers SIBLING_COVER more of
  * the question takes its place (the most covering one, its own heading
  * share with it; the closest hits only, so that the order does not
@@ -5500,9 +5506,11 @@ closing_step(const struct search *s, const struct search_hit *hits,
  * than the first section does without the heading bonus the title gives
  * it; failing that, the section of the page in the hits that scores most
  * on the words the page's title and keywords do not carry (s->scr->local:
- * what is its own, not the page's), if that beats the first section on
- * the same words. The two change places (and scores: the order, and the
- * page's score at its top, stay); the one now first keeps the larger
+ * what is its own, not the page's; not a list of questions, but for an
+ * ask.unknown question: "What happened?" is no answer to "police took my
+ * laptop"), if that beats the first section on the same words. The two
+ * change places (and scores: the order, and the page's score at its top,
+ * stay); the one now first keeps the larger
  * heading share of the two, the title's match being its page's. */
 static void
 hits_within_page(const struct search *s, struct search_hit *hits,
