@@ -4941,26 +4941,33 @@ hits_branch(const struct search *s, unsigned q, double norm)
 	}
 }
 
+/* Does section sec carry concept c (not only in its asks)? */
+static int
+sec_has_concept(const struct search *s, size_t sec, uint32_t c)
+{
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, s->seclang[sec], tok, n)) == NONE)
+		return 0;
+	for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+		const struct posting *p = &s->posts[s->terms[t].post + k];
+
+		if (p->sec == sec && !p->asked)
+			return 1;
+	}
+	return 0;
+}
+
 /* Does section sec carry (not only in its asks) one of the concepts that
  * hold a subject term of the question (qwords.cover)? */
 static int
 sec_carries_cover(const struct search *s, size_t sec, const struct qwords *q)
 {
-	for (size_t j = 0; j < q->ncover; j++) {
-		char tok[WORD_MAX];
-		size_t n = concept_token(s, q->cover[j], tok);
-		uint32_t t;
-
-		if (n == 0 || (t = lookup(s, s->seclang[sec], tok, n)) == NONE)
-			continue;
-		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
-			const struct posting *p =
-			    &s->posts[s->terms[t].post + k];
-
-			if (p->sec == sec && !p->asked)
-				return 1;
-		}
-	}
+	for (size_t j = 0; j < q->ncover; j++)
+		if (sec_has_concept(s, sec, q->cover[j]))
+			return 1;
 	return 0;
 }
 
@@ -5806,26 +5813,6 @@ page_langs_build(struct search *s)
 				more = 1;
 			}
 	}
-}
-
-/* Does section sec (sections of language li) carry concept c, not only
- * in its asks? */
-static int
-sec_has_concept(const struct search *s, size_t sec, uint32_t c)
-{
-	char tok[WORD_MAX];
-	size_t n = concept_token(s, c, tok);
-	uint32_t t;
-
-	if (n == 0 || (t = lookup(s, s->seclang[sec], tok, n)) == NONE)
-		return 0;
-	for (uint32_t k = 0; k < s->terms[t].npost; k++) {
-		const struct posting *p = &s->posts[s->terms[t].post + k];
-
-		if (p->sec == sec && !p->asked)
-			return 1;
-	}
-	return 0;
 }
 
 /*
