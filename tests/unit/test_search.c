@@ -4658,6 +4658,98 @@ test_branch_change(void)
 }
 
 /*
+ * The side of a pair the question is in for want of a word ("If your
+ * device is still missing", the state that goes on) answers as a branch
+ * (search_hit.branch, search.c branch_stands()) only when the question
+ * names the page's situation (a key concept its introduction carries:
+ * [seized] of "took") or no key concept at all; "the border police want
+ * my phone password" names others ([border], and [password], which the
+ * step only mentions) and is in neither side: no branch, the page is
+ * offered. A side the question's words chose ("gave it back") is one.
+ */
+static const char stands_lexicon[] =
+"[device subject]\nen: device, phone\n"
+"[seized]\nen: took, taken, stolen, seized\n"
+"[border]\nen: border, customs\n"
+"[password]\nen: password\n";
+
+static void
+test_branch_stands(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	CHECK(lexicon_load_buffer(lx, "stands.txt", stands_lexicon,
+	    strlen(stands_lexicon)) == 4, "branch stands lexicon loads");
+	guide_load_buffer(g, "seized.en.md", change_page,
+	    strlen(change_page), "en");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "the border police want my phone password", "en",
+	    h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If your device is still missing") == 0 && !h[0].branch,
+	    "another situation than the page's: the step first, no branch");
+	n = search_query(s, "my phone was stolen, what do i do", "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If your device is still missing") == 0 && h[0].branch,
+	    "the page's situation named: a branch");
+	n = search_query(s, "the police gave my phone back, is it safe to "
+	    "use", "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If you get your device back") == 0 && h[0].branch,
+	    "the side the question's words chose: a branch");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
+ * The side of a pair the question's own words chose (a loss word: "i
+ * cant log in anymore") goes before a part of its page that only shares
+ * the question's other words (search.c hits_within_page(), W_PICKED):
+ * here "Investigate", whose text says "hacked" and "account" over and
+ * over. With W_PICKED at 0 "Investigate" is first.
+ */
+static const char picked_page[] =
+"# Taken-over account\n\nWhat to do when someone else uses your "
+"account.\n\n## First steps\n\n"
+"### If you still have access to the account\n\n"
+"Change the password at once and log out every other session.\n\n"
+"### If you no longer have access to the account\n\n"
+"Fill in the provider's recovery form from a device you trust.\n\n"
+"## Investigate\n\nWhy was your account hacked? A hacked account was "
+"often hacked for your work: who wanted your account hacked?\n";
+
+static void
+test_branch_picked(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	double w = 0;
+	const char *q = "my account was hacked and i cant log in anymore";
+
+	guide_load_buffer(g, "taken.en.md", picked_page,
+	    strlen(picked_page), "en");
+	CHECK(search_tune_get("w_picked", &w) == 0 && w > 0,
+	    "the picked constant is on");
+	(void)search_tune_set("w_picked", 0);
+	s = search_new(g);
+	CHECK(first_heading(g, s, q, "en", "Investigate"), "without the "
+	    "rule the part that repeats \"hacked\" is first");
+	search_free(s);
+	(void)search_tune_set("w_picked", w);
+	s = search_new(g);
+	CHECK(first_heading(g, s, q, "en", "If you no longer have access to "
+	    "the account"), "\"cant log in anymore\": the side it chose "
+	    "first");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * The flags section_picked() and section_tied() read are the search's
  * own (search.c: hits_scope(); s18-ddec), not only hand-set ones as in
  * test_decide_sectioned(): on change_page, the branch the question is
@@ -5847,6 +5939,8 @@ main(void)
 	test_lone_case();
 	test_page_absent();
 	test_page_step();
+	test_branch_stands();
+	test_branch_picked();
 	test_closing_step();
 	test_tense();
 	test_defacement();
