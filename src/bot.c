@@ -3480,6 +3480,12 @@ cmd_status(struct turn *t, const char *arg)
 
 	(void)arg;
 	buf_init(&m);
+	/* A request for a person not sent yet comes first: it waits for
+	 * their YES, or for the description (s19-fixconv). */
+	if (t->who->pending == PENDING_CONSENT)
+		add_line(t, &m, "status_consent", NULL);
+	else if (t->who->pending == PENDING_DESCRIBE)
+		add_line(t, &m, "status_describe", NULL);
 	add_checks(t, &m);
 	add_line(t, &m, "status_lang", v);
 	say_buf(t, &m);
@@ -4755,6 +4761,80 @@ about_bot(const char *folded)
 	return 0;
 }
 
+/*
+ * 1 if folded only asks to talk with a person, in one language's words
+ * (s19-fixconv: "je veux parler a quelqu'un de vrai" got "I am a bot",
+ * "quiero hablar con una persona de verdad" a guide section): a wish
+ * ([human.want]) and a person ([human.who]), every other word of two
+ * letters or more a [you.talk], [human.filler], [you] word or a
+ * stopword, and no [human.not] word ("i don't want to talk to anyone",
+ * "je ne veux parler a personne"). [human] lists whole messages; this is
+ * their grammar. *lang: the language whose words they are.
+ */
+static int
+wants_person(const char *folded, const char **lang)
+{
+	const struct lang_row *r;
+	const char *p, *sep = " -',.;:!?", *end = " ,.;:!?";
+	size_t n;
+
+	/* A negation, apostrophes kept ("don't"), in any language. */
+	for (p = folded + strspn(folded, end); *p != '\0';
+	    p += strspn(p, end)) {
+		const char *hl;
+
+		n = strcspn(p, end);
+		if (lang_match("human.not", p, n, &hl))
+			return 0;
+		p += n;
+	}
+	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
+		int want = 0, who = 0, other = 0;
+
+		for (p = folded + strspn(folded, sep); *p != '\0' && !other;
+		    p += strspn(p, sep)) {
+			n = strcspn(p, sep);
+			if (n < 2)
+				;	/* the "j" of "j'ai", the "d" of "i'd" */
+			else if (lang_match_in(r->code, "human.want", p, n))
+				want = 1;
+			else if (lang_match_in(r->code, "human.who", p, n))
+				who = 1;
+			else if (!lang_match_in(r->code, "you.talk", p, n) &&
+			    !lang_match_in(r->code, "human.filler", p, n) &&
+			    !lang_match_in(r->code, "you", p, n) &&
+			    !lang_is_stopword(p, n))
+				other = 1;
+			p += n;
+		}
+		if (want && who && !other) {
+			*lang = r->code;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The language a whole message asks for by name, with words around it
+ * ([lang.ask]: "english please", "in english please", "en français
+ * svp", "en español por favor"): its code, or NULL. The bare name is
+ * [cmd.lang_name]'s own row (s19-fixconv: with "please" it was
+ * searched).
+ */
+static const char *
+lang_asked(const char *folded)
+{
+	static const char *const keys[] = { "cmd.lang_name", "lang.ask" };
+	char *u = unmarked(folded);
+	const char *lang = NULL;
+	int r;
+
+	r = lang_match_only(keys, ARRAY_LEN(keys), 1, u, &lang);
+	free(u);
+	return r ? lang : NULL;
+}
+
 /* What a question about this conversation's own check asks
  * (about_session()). */
 enum session_ask {
@@ -5001,6 +5081,9 @@ person_text(struct turn *t, const char *text)
 	t->declined = w->declined;
 	w->declined = 0;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
+	/* "english please", "en français svp": as the bare name. */
+	if (c == NULL && (arg = lang_asked(folded)) != NULL)
+		c = command_row("cmd.lang_name");
 	/* "thanks bye", "merci au revoir", "gracias adios": what "thank
 	 * you" gets, never a search (while a question waits, no_subject()
 	 * asks it again). */
@@ -5060,17 +5143,21 @@ person_text(struct turn *t, const char *text)
 
 	/* "ok", "alright", "d'accord", "vale": heard, not a yes to sending
 	 * someone's words to a person, nor a description; every
-	 * acknowledgement ([cmd.ack]) or [consent.unsure] word asks the
-	 * question again, plainly, and nothing is sent. */
+	 * acknowledgement, thanks or greeting ([cmd.ack], [cmd.thanks],
+	 * [cmd.hello]: "ok thanks", "ok merci", "vale gracias") or
+	 * [consent.unsure] word asks the question again, saying plainly
+	 * that nothing is sent yet (s19-fixconv: "ok thanks" got "You're
+	 * welcome" and the person believed a helper was coming). */
 	if (w->pending != PENDING_NONE &&
-	    (c == command_row("cmd.ack") || (c == NULL &&
+	    ((c != NULL && (c->flags & CMD_GREETING)) || (c == NULL &&
 	    (lang_match("consent.unsure", folded, strlen(folded), &hl) ||
 	    no_subject(t, text, folded))))) {
 		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
 		    "human_describe");
 		goto done;
 	}
-	if (c == NULL && lang_match("human", folded, strlen(folded), &hl)) {
+	if (c == NULL && (lang_match("human", folded, strlen(folded), &hl) ||
+	    wants_person(folded, &hl))) {
 		if (lang_open(w) && hl != NULL &&
 		    phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
@@ -5099,10 +5186,14 @@ person_text(struct turn *t, const char *text)
 		goto done;
 	}
 	if (c != NULL) {
-		/* A list or a reading shown while consent waits says what
-		 * YES still does (consent_open). */
-		if (w->pending == PENDING_CONSENT &&
-		    (c->fn == cmd_topics || c->fn == cmd_more))
+		/* Any other command while consent waits (a list, a reading,
+		 * HELP, FINGERPRINT, a language) says what YES still does
+		 * (consent_open): the request is not sent. YES, NO, HUMAN
+		 * and CANCEL answer the offer; STATUS names it itself. */
+		if (w->pending == PENDING_CONSENT && c->fn != cmd_yes &&
+		    c->fn != cmd_no && c->fn != cmd_human &&
+		    c->fn != cmd_cancel && c->fn != cmd_stop &&
+		    c->fn != cmd_status)
 			remind = 1;
 		if (clang != NULL && phrases_has_lang(b->p, clang) &&
 		    (lang_open(w) ||

@@ -144,6 +144,22 @@ static const struct lang_key {
 	    .doc = "BACK: the last numbered list again" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,
 	    .doc = "ways of asking for a person" },
+	{ .name = "human.want", .use = USE_MATCH,
+	    .doc = "one word of a wish (want, veux, quiero): with a "
+	    "human.who word, you.talk, human.filler words and stopwords "
+	    "only, a message asks for a person (HUMAN)" },
+	{ .name = "human.who", .use = USE_MATCH,
+	    .doc = "one word naming a person to talk to (person, quelqu, "
+	    "alguien)" },
+	{ .name = "human.filler", .use = USE_MATCH,
+	    .doc = "one word such a wish may also hold (real, vrai, verdad, "
+	    "please)" },
+	{ .name = "human.not", .use = USE_MATCH,
+	    .doc = "a word that negates such a wish (don't, pas, no): no "
+	    "HUMAN" },
+	{ .name = "lang.ask", .use = USE_MATCH,
+	    .doc = "words beside a language's name (cmd.lang_name) that ask "
+	    "for it (in, please, en, svp, por favor): that language" },
 	{ .name = "consent.again", .use = USE_MATCH,
 	    .doc = "a yes said again (actually yes): after a NO to consent, "
 	    "YES" },
