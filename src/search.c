@@ -426,6 +426,7 @@ static struct {
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
 #define PLURAL_MIN	6	/* bytes: shortest "-ent" verb plural_verb()
 				   reads */
+#define ELISION_MIN	5	/* bytes: shortest word bare_elision() reads */
 #define PREFIX_FANOUT	16
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
 #define TYPO_MAX	24
@@ -3985,6 +3986,23 @@ plural_verb(const struct search *s, uint8_t li, const char *st, size_t sl)
 	return lookup(s, li, x, xl);
 }
 
+/*
+ * A French elision typed without its apostrophe ("ladresse", "dinsultes",
+ * "louvre" for "l'ouvre"): the guide's word after the elided letter, or
+ * NONE. Read only for a word the guide does not use as such.
+ */
+static uint32_t
+bare_elision(const struct search *s, uint8_t li, const char *st, size_t sl)
+{
+	const struct slang *l = &s->langs[li];
+
+	if (l->stemmer == NULL || strcmp(l->code, "fr") != 0 ||
+	    sl < ELISION_MIN || strchr("ldjmnst", st[0]) == NULL ||
+	    strchr("aeiouyh", st[1]) == NULL)
+		return NONE;
+	return lookup(s, li, st + 1, sl - 1);
+}
+
 /* Scores one stem of one language; returns the best idf it reached (for
  * the query's norm). */
 static double
@@ -4004,7 +4022,8 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	/* Near matches only for a word the guide does not use as such. */
 	if (!near || t != NONE)
 		return ref;
-	if ((t = plural_verb(s, li, st, sl)) != NONE) {
+	if ((t = plural_verb(s, li, st, sl)) != NONE ||
+	    (t = bare_elision(s, li, st, sl)) != NONE) {
 		add_term(s, t, 1.0, 1);
 		return s->terms[t].idf;
 	}

@@ -3186,6 +3186,35 @@ test_plural_verb(void)
 
 
 /*
+ * A French elision typed without its apostrophe (s19-rrank): "ladresse",
+ * "je louvre" meet the guide's "adresse", "ouvre" (bare_elision()); a
+ * word the guide uses as it is stays that word.
+ */
+static void
+test_bare_elision(void)
+{
+	static const char md[] =
+	    "# Usurpation\n\nQuelqu'un se fait passer pour vous.\n\n"
+	    "## Votre adresse\n\nVotre adresse sert à envoyer des "
+	    "mails.\n\n## Pièces jointes\n\nNe l'ouvrez pas : demandez "
+	    "d'abord.\n\n## Lecture\n\nLire un livre.\n";
+	struct guide *g = guide_new();
+	struct search *s;
+
+	CHECK_INT(0, guide_load_buffer(g, "usurpation.fr.md", md,
+	    strlen(md), "fr"), "bare elision: page loads");
+	s = search_new(g);
+	CHECK_STR("Usurpation › Votre adresse", best(g, s, "ladresse",
+	    "fr", NULL), "bare elision: \"ladresse\" meets \"adresse\"");
+	CHECK_STR("Usurpation › Pièces jointes", best(g, s, "louvrez",
+	    "fr", NULL), "bare elision: \"louvrez\" meets \"ouvrez\"");
+	CHECK_STR("Usurpation › Lecture", best(g, s, "lire", "fr", NULL),
+	    "bare elision: a word the guide uses as it is");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * Overlapping expressions (s18-fixlx): the longer one claims the words,
  * wherever its block stands in the lexicon. "fait appel à" (called on
  * someone) is not the "fait appel" of an appeal, before or after it;
@@ -5890,6 +5919,7 @@ main(void)
 	test_asks();
 	test_ask_own();
 	test_plural_verb();
+	test_bare_elision();
 	test_expressions();
 	test_expression_overlap();
 	test_prior();
