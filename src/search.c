@@ -194,9 +194,9 @@ static struct {
 	.nb_vouch_cover = 0.5,	/* ...and the first hit covers this share of
 				   the question, the prior vouches for the
 				   page: ... */
-	.nb_vouch_bar = 0.7,	/* ...the bar times this, and neither the
-				   subject test nor a thin lead refuses it
-				   (prior_decide()) */
+	.nb_vouch_bar = 0.7,	/* ...the bar times this, and the subject
+				   test does not refuse it (prior_decide();
+				   a thin lead still does: s19-fixdec) */
 	.nb_veto = 0,		/* 1: no answer when the prior put another
 				   hit first than the search's own */
 	.nb_gate = 0,		/* no answer when the first hit's p(page) is
@@ -6182,21 +6182,27 @@ asks_pick(const struct search_hit *hits, size_t n)
 /* Is the best hit's lead thin (SEARCH_LEAD): the next two hits are on
  * other pages than its own (a copy of its own section on another page is
  * the same answer again, and its page in another language is its page:
- * search_hit.copy, search_hit.translation), the second nearly ties with
- * it, it does not cover clearly more of the question
+ * search_hit.copy, search_hit.translation), the better scoring of them
+ * nearly ties with it (the page prior orders the hits by score x p(page),
+ * so the third may score as high as the first: "how do i change my gmail
+ * profile picture", 1.20 for "Report a fake profile" and for "Choosing a
+ * provider"; s19-fixdec), it does not cover clearly more of the question
  * (SEARCH_LEAD_COVERAGE), and the pages' asks do not pick its page
  * (asks_pick())? */
 static int
 lead_thin(const struct search_hit *hits, size_t n)
 {
+	const struct search_hit *o;
+
 	for (size_t k = 1; k < 3 && k < n; k++)
 		if (hits[k].page == hits[0].page || hits[k].copy ||
 		    hits[k].translation)
 			return 0;
 	if (n < 3 || asks_pick(hits, n))
 		return 0;
-	return hits[1].score > SEARCH_LEAD * hits[0].score &&
-	    hits[0].coverage - hits[1].coverage < SEARCH_LEAD_COVERAGE;
+	o = hits[2].score > hits[1].score ? &hits[2] : &hits[1];
+	return o->score > SEARCH_LEAD * hits[0].score &&
+	    hits[0].coverage - o->coverage < SEARCH_LEAD_COVERAGE;
 }
 
 /* A long question whose topics the best hit's page all carries. */
@@ -6364,10 +6370,14 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * the question (less for a long one: long_share()), the prior vouches for
  * the page (d->vouched set; a raised bar sets d->doubted): the pages'
  * own asks, read as a whole, say which page the question is about, so
- * the bar comes down (NB_VOUCH_BAR) and the tests that doubt the page
- * from a part of the question give way (answer_refused(): the subject
- * test, a thin lead). A first hit whose page has no asks, or a question
- * with no prior, leaves the decision as it is.
+ * the bar comes down (NB_VOUCH_BAR) and the test that doubts the page
+ * from a part of the question gives way (answer_refused(): the subject
+ * test). A thin lead over another page does not: the prior reads the
+ * page from the question's words, not whether the section the search put
+ * first is the one asked about, and a rival page's section scoring as
+ * high is the search's own doubt (s19-fixdec). A first hit whose page
+ * has no asks, or a question with no prior, leaves the decision as it
+ * is.
  */
 static int
 prior_decide(const struct search_hit *hits, size_t n, double *bar,
@@ -6898,7 +6908,7 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 		return "the best section lacks the question's key concept";
 	if (has_rival(hits, n))
 		return "another page names a topic of the question";
-	if (lead_thin(hits, n) && !vouch)
+	if (lead_thin(hits, n))
 		return "a thin lead over another page";
 	if (hit_notask(&hits[0]))
 		return "a not-ask of its page refuses it";

@@ -1308,6 +1308,14 @@ test_decide_lead(void)
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
 	    "...nearly tied with a section of the best page itself: answer");
 	h[1].page = 1;
+	/* The page prior orders hits by score x p(page): the third may
+	 * score as high as the first (s19-fixdec). */
+	h[1].score = top * 0.5;
+	h[2].score = top;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...the third hit, on another page, ties with the best: choices");
+	h[1].score = top * (SEARCH_LEAD + 1) / 2;
+	h[2].score = top * 0.5;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
 	    "...a single hit has no rival to tie with: answer");
 	h[1].coverage = h[1].heading = 0.9 - SEARCH_LEAD_COVERAGE - 0.05;
@@ -1320,12 +1328,12 @@ test_decide_lead(void)
 /*
  * The page prior vouches for the best hit's page (search.c:
  * prior_decide()): its p(page) leads every other page's by nb_doubt or
- * more and the hit covers nb_vouch_cover of the question. Then a thin
- * lead over another page, the subject test and a score between
- * nb_vouch_bar of the bar and the bar do not refuse it; a key concept the
- * page lacks, or too little of the question covered, still do. Without
- * the prior (a page without asks), or with a prior that hesitates, the
- * same hits give choices.
+ * more and the hit covers nb_vouch_cover of the question. Then the
+ * subject test and a score between nb_vouch_bar of the bar and the bar
+ * do not refuse it; a thin lead over another page (since s19-fixdec), a
+ * key concept the page lacks, or too little of the question covered,
+ * still do. Without the prior (a page without asks), or with a prior
+ * that hesitates, the same hits give choices.
  */
 static void
 test_decide_vouch(void)
@@ -1346,14 +1354,14 @@ test_decide_vouch(void)
 	    "another page nearly ties, no prior: choices (the thin lead)");
 	h[0].page_p = 0.95;
 	h[0].page_rival = 0.02;
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
-	    "...the prior sure of the best hit's page: an answer");
-	CHECK_INT(SEARCH_PRIOR_VOUCHED, search_prior_effect(h, 3, m),
-	    "...and --explain can say the prior did it");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...the prior sure of the best hit's page: still choices (a "
+	    "thin lead is not the prior's to waive: s19-fixdec)");
 	h[0].page_p = 0.5;
 	h[0].page_rival = 0.4;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "...a prior that hesitates: choices");
+	h[1].score = top * 0.5;
 	h[0].page_p = 0.95;
 	h[0].page_rival = 0.02;
 	h[0].lacks_key = 1;
@@ -1362,11 +1370,12 @@ test_decide_vouch(void)
 	    "choices");
 	h[0].lacks_key = 0;
 	/* Off the question's subject, with a clear lead. */
-	h[1].score = top * 0.5;
 	h[0].off_subject = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
 	    "off the question's subject, the prior sure of its page: an "
 	    "answer");
+	CHECK_INT(SEARCH_PRIOR_VOUCHED, search_prior_effect(h, 3, m),
+	    "...and --explain can say the prior did it");
 	h[0].page_p = h[0].page_rival = -1;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "...the same on a page without asks: choices");
