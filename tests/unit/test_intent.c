@@ -709,6 +709,12 @@ static const struct said distresses[] = {
 	{ "j'en ai marre de tout ce phishing", 0 },
 	{ "i give up on signal, what else is safe", 0 },
 	{ "whats the point of a vpn", 0 },
+	/* The wish to talk is no subject; loneliness is distress
+	 * (s19-fixsh). */
+	{ "i need someone to talk to, i can't go on", 1 },
+	{ "j'ai besoin de parler à quelqu'un, je n'en peux plus", 1 },
+	{ "je n'ai personne à qui parler", 1 },
+	{ "i need someone to talk to about my hacked account", 0 },
 	{ "hello", 0 },
 	{ "", 0 },
 };
@@ -730,6 +736,16 @@ static const struct said attacks[] = {
 	{ "i ve had enough of the harassment, how do i block them on twitter",
 	    0 },
 	{ "i give up on signal, what else is safe", 0 },
+	/* The feeling in a clause of its own, and no question: the
+	 * attack may take many words (s19-fixsh). */
+	{ "i can't take it anymore, they hacked my instagram and posted my "
+	    "photos everywhere", 1 },
+	{ "je suis à bout, mon ex me harcèle sur tous mes comptes", 1 },
+	{ "ya no puedo entrar a mi cuenta, me la hackearon", 0 },
+	{ "i cant take it anymore, someone hacked my email, how do i get it "
+	    "back", 0 },
+	{ "je n'en peux plus, ils ont piraté mon compte, comment le récupérer",
+	    0 },
 	{ "", 0 },
 };
 
