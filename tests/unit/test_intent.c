@@ -1216,6 +1216,9 @@ main(void)
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-distress-probe.tsv", top);
 	test_heldout(in, path, HELD_CRISIS);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-distress-probe2.tsv", top);
+	test_heldout(in, path, HELD_CRISIS);
 	/* The blind set only when asked (tests/fixtures/README): its totals
 	 * are read at the end of a session, not in every make check. */
 	if (getenv("SAFETY_BLIND") != NULL) {
