@@ -71,6 +71,7 @@ static struct {
 	double	w_prevent_past, w_prevent_before, w_warn_acted;
 	double	w_case, w_case_named;
 	double	w_page_absent;
+	double	w_title_subject;
 	double	w_yield;
 	double	w_closing;
 } rank_params = {
@@ -82,6 +83,12 @@ static struct {
 				   questions first gives the first place to
 				   a step of its page scoring this share of
 				   it (page_step(); 0: never) */
+	.w_title_subject = 0.8,	/* a first hit on a page without asks
+				   whose title names subjects, none of the
+				   question's, when another page's title
+				   names one, gives the first place to a
+				   hit scoring this share of it
+				   (hits_title_subject(); 1: never) */
 	.w_page_absent = 0.9,	/* a section of a page without asks that
 				   carries none of the question's specific
 				   concepts, when a page carries one
@@ -340,6 +347,7 @@ static struct {
 #define W_CASE		(rank_params.w_case)
 #define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_PAGE_ABSENT	(rank_params.w_page_absent)
+#define W_TITLE_SUBJECT	(rank_params.w_title_subject)
 #define W_YIELD		(rank_params.w_yield)
 #define W_CLOSING	(rank_params.w_closing)
 #define W_BRANCH	(rank_params.w_branch)
@@ -789,6 +797,9 @@ struct search {
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
 						   page_topics_build()) */
+	uint8_t			*ptsubj;	/* per page without asks:
+						   the subjects its title
+						   names */
 	size_t			 npages;
 	double			 bar;		/* the guide's own answer bar
 						   (decide_calibrate()), or
@@ -2730,6 +2741,7 @@ search_free(struct search *s)
 	free(s->secpage);
 	free(s->pagelangs);
 	free(s->pagetopic);
+	free(s->ptsubj);
 	free(s->asks);
 	free(s->askpost);
 	free(s->pageclass);
@@ -2853,6 +2865,8 @@ static void hits_notasks(const struct search *s, const struct qwords *q,
 static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
+static int hits_title_subject(const struct search *s, const struct qwords *q,
+    struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
@@ -4597,6 +4611,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	 * a sibling may answer the question better. */
 	if (nhits > 0 && hits[0].prior_moved)
 		hits_within_page(s, hits, nrule);
+	if (hits_title_subject(s, &q, hits, nrule))
+		hits_within_page(s, hits, nrule);
 	hits_exact(hits, nrule);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
@@ -4785,6 +4801,55 @@ page_absent(const struct search *s, size_t sec, const uint32_t *spec,
 	for (size_t j = 0; j < nspec; j++)
 		if (page_concept_secs(s, pg, s->seclang[sec], spec[j]) > 0)
 			return 0;
+	return 1;
+}
+
+/*
+ * A page's title says what it is about, and the subjects it names (a
+ * device: "Devices Seized"; an account: "Account Hijacking") are what
+ * its sections speak of, whatever one of them says in passing. When the
+ * question names a subject that some page's title names (ptsubj: pages
+ * without asks, whose own asks say what they answer), a first hit on a
+ * page whose title names subjects, none of the question's, got there by
+ * its section's words only ("got my account back" meets "If you get your
+ * device back" through "get" and "back"): the best of the PRIOR_HITS
+ * first hits off such pages takes the first place when it scores
+ * W_TITLE_SUBJECT of the first or more; the others keep their order, and
+ * every score stays. A page whose title names no subject ("Malware") is
+ * neither. Never while calibrating (page text asks nothing). Returns
+ * whether the first hit changed.
+ */
+static int
+hits_title_subject(const struct search *s, const struct qwords *q,
+    struct search_hit *hits, size_t nhits)
+{
+	const uint8_t *ts = s->ptsubj;
+	size_t n = nhits < PRIOR_HITS ? nhits : PRIOR_HITS, i, b = 0;
+	int named = 0;
+
+	if (ts == NULL || q->subj == 0 || n < 2 || s->calibrating ||
+	    W_TITLE_SUBJECT >= 1)
+		return 0;
+	if (ts[hits[0].page] == 0 || (ts[hits[0].page] & q->subj) != 0)
+		return 0;
+	for (size_t pg = 0; pg < s->npages && !named; pg++)
+		named = (ts[pg] & q->subj) != 0;
+	if (!named)
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((ts[hits[i].page] == 0 ||
+		    (ts[hits[i].page] & q->subj) != 0) &&
+		    hits[i].score >= W_TITLE_SUBJECT * hits[0].score &&
+		    (b == 0 || hits[i].score > hits[b].score))
+			b = i;
+	if (b == 0)
+		return 0;
+	{
+		struct search_hit h = hits[b];
+
+		memmove(hits + 1, hits, b * sizeof(*hits));
+		hits[0] = h;
+	}
 	return 1;
 }
 
@@ -5266,6 +5331,7 @@ page_topics_build(struct search *s)
 		return;
 	nc = lexicon_nconcepts(s->lx);
 	s->pagetopic = xcalloc(s->npages * nc + 1, 1);
+	s->ptsubj = xcalloc(s->npages + 1, 1);
 	memset(&t, 0, sizeof(t));
 	t.s = s;
 	for (pg = 0; pg < s->npages; pg++) {
@@ -5277,6 +5343,11 @@ page_topics_build(struct search *s)
 		t.lang = s->seclang[first];
 		t.row = s->pagetopic + pg * nc;
 		topic_scan(&t, guide_page_title(g, pg), PT_TITLE);
+		if (guide_page_asks(g, pg)[0] != '\0')
+			continue;
+		for (size_t c = 0; c < nc; c++)
+			if ((t.row[c] & PT_TITLE) && !s->cweak[c])
+				s->ptsubj[pg] |= s->csubj[c];
 	}
 	wseq_release(&t.seq);
 }
@@ -7152,6 +7223,7 @@ static const struct {
 	{ "w_case", &rank_params.w_case, NULL },
 	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "w_page_absent", &rank_params.w_page_absent, NULL },
+	{ "w_title_subject", &rank_params.w_title_subject, NULL },
 	{ "w_yield", &rank_params.w_yield, NULL },
 	{ "w_closing", &rank_params.w_closing, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
