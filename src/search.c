@@ -71,7 +71,7 @@ static struct {
 	double	w_prevent_past, w_prevent_before, w_warn_acted;
 	double	w_case, w_case_named;
 	double	w_page_absent;
-	double	w_title_subject, w_title_head;
+	double	w_title_subject, w_title_head, title_own;
 	double	w_yield;
 	double	w_closing;
 } rank_params = {
@@ -89,6 +89,9 @@ static struct {
 				   names one, gives the first place to a
 				   hit scoring this share of it
 				   (hits_page_title(); 1: never) */
+	.title_own = 0.4,	/* ...unless the question meets the first
+				   hit's own heading with other words than
+				   subjects for this share of it or more */
 	.w_title_head = 0.7,	/* a first hit whose heading the question
 				   meets with subject words alone, on a
 				   page without asks whose title names
@@ -354,6 +357,7 @@ static struct {
 #define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_PAGE_ABSENT	(rank_params.w_page_absent)
 #define W_TITLE_HEAD	(rank_params.w_title_head)
+#define TITLE_OWN	(rank_params.title_own)
 #define W_TITLE_SUBJECT	(rank_params.w_title_subject)
 #define W_YIELD		(rank_params.w_yield)
 #define W_CLOSING	(rank_params.w_closing)
@@ -4867,7 +4871,10 @@ head_chance(const struct search *s, const struct qwords *q,
  *   Hijacking"), one on a page whose title names subjects, none of the
  *   question's ("got my account back" meets "If you get your device
  *   back" through "get" and "back"), W_TITLE_SUBJECT; a page whose title
- *   names no subject ("Malware") is neither.
+ *   names no subject ("Malware") is neither. Not when the question meets
+ *   the first hit's own heading with words other than subjects for
+ *   TITLE_OWN of its weight or more ("recover gmail on a stolen android
+ *   phone" and "Recover a Gmail account": a question of two pages).
  *
  * Pages with asks say what they answer: never theirs (ptsubj and
  * pttitled are 0). Never while calibrating (page text asks nothing).
@@ -4897,6 +4904,9 @@ hits_page_title(const struct search *s, const struct qwords *q,
 	}
 	if (q->subj == 0 || W_TITLE_SUBJECT >= 1 ||
 	    ts[hits[0].page] == 0 || (ts[hits[0].page] & q->subj) != 0)
+		return 0;
+	if (s->scr->wordm[hits[0].section] == s->scr->qgen &&
+	    hits[0].heading >= TITLE_OWN)
 		return 0;
 	for (size_t pg = 0; pg < s->npages && !named; pg++)
 		named = (ts[pg] & q->subj) != 0;
@@ -7288,6 +7298,7 @@ static const struct {
 	{ "w_page_absent", &rank_params.w_page_absent, NULL },
 	{ "w_title_subject", &rank_params.w_title_subject, NULL },
 	{ "w_title_head", &rank_params.w_title_head, NULL },
+	{ "title_own", &rank_params.title_own, NULL },
 	{ "w_yield", &rank_params.w_yield, NULL },
 	{ "w_closing", &rank_params.w_closing, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
