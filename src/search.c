@@ -811,8 +811,6 @@ struct search {
 	uint8_t			*ptsubj;	/* per page without asks:
 						   the subjects its title
 						   names */
-	uint8_t			*pttitled;	/* ...its title names a
-						   concept (not weak) */
 	size_t			 npages;
 	double			 bar;		/* the guide's own answer bar
 						   (decide_calibrate()), or
@@ -2755,7 +2753,6 @@ search_free(struct search *s)
 	free(s->pagelangs);
 	free(s->pagetopic);
 	free(s->ptsubj);
-	free(s->pttitled);
 	free(s->asks);
 	free(s->askpost);
 	free(s->pageclass);
@@ -4831,12 +4828,13 @@ hits_first(struct search_hit *hits, size_t b)
 }
 
 /*
- * Hit h is a chance meeting of its heading: its page (without asks)
- * has a title that names concepts, none of them the question's, and the
- * question meets the section's own heading with subject words alone
- * ("email" of "Trust in Email: PGP" for "found a forwarding rule in my
- * email"; "website" of "Website Trust" for "website shows a page that
- * isnt ours"): a shared object, not what the page is about.
+ * Hit h is a chance meeting of its heading: the question meets the
+ * section's own heading with subject words alone ("email" of "Trust in
+ * Email: PGP" for "found a forwarding rule in my email"; "website" of
+ * "Website Trust" for "website shows a page that isnt ours";
+ * "computer" of "Safer computing") and names none of the concepts of
+ * its page's title (a page without asks; its title may name none): a
+ * shared object, not what the page is about.
  */
 static int
 head_chance(const struct search *s, const struct qwords *q,
@@ -4844,7 +4842,7 @@ head_chance(const struct search *s, const struct qwords *q,
 {
 	const uint8_t *row;
 
-	if (!s->pttitled[h->page] || h->heading <= 0 ||
+	if (guide_page_asks(s->g, h->page)[0] != '\0' || h->heading <= 0 ||
 	    s->scr->wordm[h->section] == s->scr->qgen)
 		return 0;
 	row = s->pagetopic + h->page * lexicon_nconcepts(s->lx);
@@ -4876,8 +4874,7 @@ head_chance(const struct search *s, const struct qwords *q,
  *   TITLE_OWN of its weight or more ("recover gmail on a stolen android
  *   phone" and "Recover a Gmail account": a question of two pages).
  *
- * Pages with asks say what they answer: never theirs (ptsubj and
- * pttitled are 0). Never while calibrating (page text asks nothing).
+ * Pages with asks say what they answer: never theirs. Never while calibrating (page text asks nothing).
  * Returns whether the first hit changed.
  */
 static int
@@ -4894,6 +4891,7 @@ hits_page_title(const struct search *s, const struct qwords *q,
 		for (i = 1; i < n; i++)
 			if (!head_chance(s, q, &hits[i]) &&
 			    !s->linkpage[hits[i].page] &&
+			    (!hits[i].off_subject || hits[0].off_subject) &&
 			    hits[i].score >= W_TITLE_HEAD * hits[0].score &&
 			    (b == 0 || hits[i].score > hits[b].score))
 				b = i;
@@ -4915,6 +4913,7 @@ hits_page_title(const struct search *s, const struct qwords *q,
 	for (i = 1; i < n; i++)
 		if ((ts[hits[i].page] == 0 ||
 		    (ts[hits[i].page] & q->subj) != 0) &&
+		    (!hits[i].off_subject || hits[0].off_subject) &&
 		    hits[i].score >= W_TITLE_SUBJECT * hits[0].score &&
 		    (b == 0 || hits[i].score > hits[b].score))
 			b = i;
@@ -5402,7 +5401,6 @@ page_topics_build(struct search *s)
 	nc = lexicon_nconcepts(s->lx);
 	s->pagetopic = xcalloc(s->npages * nc + 1, 1);
 	s->ptsubj = xcalloc(s->npages + 1, 1);
-	s->pttitled = xcalloc(s->npages + 1, 1);
 	memset(&t, 0, sizeof(t));
 	t.s = s;
 	for (pg = 0; pg < s->npages; pg++) {
@@ -5417,10 +5415,8 @@ page_topics_build(struct search *s)
 		if (guide_page_asks(g, pg)[0] != '\0')
 			continue;
 		for (size_t c = 0; c < nc; c++)
-			if ((t.row[c] & PT_TITLE) && !s->cweak[c]) {
+			if ((t.row[c] & PT_TITLE) && !s->cweak[c])
 				s->ptsubj[pg] |= s->csubj[c];
-				s->pttitled[pg] = 1;
-			}
 	}
 	wseq_release(&t.seq);
 }
