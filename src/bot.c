@@ -45,6 +45,7 @@
 #define ALSO_SHARE		0.7	/* side_own(): the answered page's
 					   share of its best score, under */
 #define BOT_REDETECT_WORDS	3	/* words for a question to switch language */
+#define LANG_GUESS_MAX		16	/* desk languages a guess weighs */
 #define BOT_FOLLOW_WORDS	4	/* search words of a follow-up, at most */
 #define BOT_NEXT_WORDS		6	/* words of a "what next" message, at most */
 #define BOT_JOIN_MIN		120	/* characters of the part that a section
@@ -66,6 +67,9 @@
 
 enum lang_from {
 	LANG_DEFAULT = 0,	/* not known yet: detection may change it */
+	LANG_GUESSED,		/* a best guess on a message that told none
+				   (question_lang()): as LANG_DEFAULT, the
+				   next message with evidence changes it */
 	LANG_DETECTED,		/* from the first message with evidence */
 	LANG_CHOSEN,		/* FRANCAIS, LANG xx, --lang: kept */
 };
@@ -98,18 +102,27 @@ struct listing {
 	size_t			index;
 };
 
-/* A reading put aside while a part offered beside it is read
- * (reading_aside()): MORE goes back to it after that part. */
-struct resume {
-	int		 set;
-	int		 reading;
-	size_t		 sec;
+/* A reading: the section being read, where its next page starts, and the
+ * sections MORE shows after it. One assignment saves or restores it
+ * (reading_aside()); reading_clear() ends it. */
+struct reading {
+	int		 open;		/* sec has more to show */
+	size_t		 sec;		/* the section read last (it stays
+					   when the reading ends) */
 	size_t		 offset;
 	size_t		 queue[BOT_QUEUE];
 	size_t		 nqueue;
 	size_t		 qpos;
-	size_t		 rfirst;
-	int		 rbranch;
+	size_t		 first;		/* the reading's first section */
+	int		 branch;	/* it is a branch of its page: MORE
+					   ends with the page's list */
+};
+
+/* A reading put aside while a part offered beside it is read
+ * (reading_aside()): MORE goes back to it after that part. */
+struct resume {
+	int		 set;
+	struct reading	 rd;
 };
 
 /* The conversation with one peer: language, reading, consent, checks.
@@ -119,17 +132,7 @@ struct person {
 	char		 lang[BOT_LANG_MAX];
 	enum lang_from	 lang_from;
 	char		*last_question;
-	/* Paging: the section being read, where the next page starts, and
-	 * the sections MORE shows after it. */
-	int		 reading;
-	size_t		 sec;
-	size_t		 offset;
-	size_t		 queue[BOT_QUEUE];
-	size_t		 nqueue;
-	size_t		 qpos;
-	size_t		 rfirst;	/* the reading's first section */
-	int		 rbranch;	/* it is a branch of its page: MORE
-					   ends with the page's list */
+	struct reading	 rd;		/* what MORE reads on */
 	struct resume	 resume;	/* the reading a part offered beside
 					   it interrupted */
 	size_t		 aside;		/* that part, offered by number
@@ -460,20 +463,24 @@ emit_notes(struct turn *t, struct esc_notes *notes)
 
 /* People. */
 
+/* The reading ends: nothing left for MORE. The section read last stays
+ * (a follow-up compares with it). */
+static void
+reading_clear(struct reading *rd)
+{
+	size_t sec = rd->sec;
+
+	*rd = (struct reading){ .sec = sec, .first = GUIDE_NONE };
+}
+
 static void
 person_reset_reading(struct person *w)
 {
-	w->reading = 0;
-	w->offset = 0;
-	w->nqueue = 0;
-	w->qpos = 0;
+	reading_clear(&w->rd);
 	w->nheld = 0;
-	w->rfirst = GUIDE_NONE;
-	w->rbranch = 0;
 	w->offer = GUIDE_NONE;
 	w->aside = GUIDE_NONE;
 	w->resume.set = 0;
-	w->aside = GUIDE_NONE;
 }
 
 static void
@@ -549,7 +556,7 @@ person_get(struct bot *b, const char *jid, time_t now)
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->jid = xstrdup(jid);
-	w->rfirst = GUIDE_NONE;
+	reading_clear(&w->rd);
 	w->offer = GUIDE_NONE;
 	w->aside = GUIDE_NONE;
 	util_strlcpy(w->lang, b->cfg->guide.default_language,
@@ -598,6 +605,14 @@ set_lang(struct person *w, const char *lang, enum lang_from from)
 {
 	util_strlcpy(w->lang, lang, sizeof(w->lang));
 	w->lang_from = from;
+}
+
+/* 1 if no message told the person's language yet (the default, or a
+ * best guess): the next one with evidence sets it. */
+static int
+lang_open(const struct person *w)
+{
+	return w->lang_from == LANG_DEFAULT || w->lang_from == LANG_GUESSED;
 }
 
 /* A message in a language the bot speaks (lang, NULL: none told) moves
@@ -779,16 +794,26 @@ static size_t	reader_section(const struct turn *, size_t);
 static int
 queue_peek(const struct bot *b, struct person *w, size_t *sec)
 {
-	while (w->qpos < w->nqueue) {
-		size_t s = w->queue[w->qpos];
+	while (w->rd.qpos < w->rd.nqueue) {
+		size_t s = w->rd.queue[w->rd.qpos];
 
 		if (section_text(b, s)[0] != '\0') {
 			*sec = s;
 			return 1;
 		}
-		w->qpos++;
+		w->rd.qpos++;
 	}
 	return 0;
+}
+
+/* Has the reading more for MORE: the rest of its section, or a section
+ * queued after it? */
+static int
+reading_left(const struct bot *b, struct person *w)
+{
+	size_t next;
+
+	return w->rd.open || queue_peek(b, w, &next);
 }
 
 /*
@@ -831,7 +856,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		size_t fm = util_utf8_chars(P(t, "footer_more"));
 		size_t fn = util_utf8_chars(P(t, "footer_next"));
 		size_t fe = util_utf8_chars(P(t, "footer_end"));
-		size_t fb = w->rbranch ?
+		size_t fb = w->rd.branch ?
 		    util_utf8_chars(P(t, "footer_branch")) : 0;
 		size_t fr = w->resume.set ?
 		    util_utf8_chars(P(t, "footer_resume")) : 0;
@@ -898,7 +923,7 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		buf_add(&m, text, end);
 		ex = chars_n(text, end);
 		if (next != GUIDE_NONE) {
-			w->qpos++;
+			w->rd.qpos++;
 			buf_adds(&m, "\n\n");
 			add_heading(&m, guide_section_heading(b->g, next));
 			buf_addc(&m, '\n');
@@ -911,17 +936,17 @@ show_section(struct turn *t, size_t sec, size_t offset)
 		}
 	}
 
-	w->reading = 1;
+	w->rd.open = 1;
 	w->answered = 1;
 	w->listed = 0;
-	w->sec = sec;
-	w->offset = offset + skip_space(text, cut);
-	if (section_text(b, sec)[w->offset] != '\0')
+	w->rd.sec = sec;
+	w->rd.offset = offset + skip_space(text, cut);
+	if (section_text(b, sec)[w->rd.offset] != '\0')
 		footer = "footer_more";
 	else {
-		w->reading = 0;
+		w->rd.open = 0;
 		footer = !queue_peek(b, w, &next_s) ? (w->resume.set ?
-		    "footer_resume" : w->rbranch ?
+		    "footer_resume" : w->rd.branch ?
 		    "footer_branch" : "footer_end") :
 		    guide_section_page(b->g, reader_section(t, next_s)) ==
 		    guide_section_page(b->g, sec) ? "footer_next_part" :
@@ -950,19 +975,19 @@ queue_set(struct turn *t, size_t first, const size_t *secs, size_t n)
 	struct person *w = t->who;
 	const char *ftext = section_text(t->b, first);
 
-	w->nqueue = 0;
-	w->qpos = 0;
-	w->rfirst = first;
-	w->rbranch = 0;
-	for (size_t i = 0; i < n && w->nqueue < BOT_QUEUE; i++) {
+	w->rd.nqueue = 0;
+	w->rd.qpos = 0;
+	w->rd.first = first;
+	w->rd.branch = 0;
+	for (size_t i = 0; i < n && w->rd.nqueue < BOT_QUEUE; i++) {
 		const char *s = section_text(t->b, secs[i]);
 		int dup = s[0] == '\0' || strcmp(s, ftext) == 0;
 
-		for (size_t k = 0; !dup && k < w->nqueue; k++)
-			if (strcmp(s, section_text(t->b, w->queue[k])) == 0)
+		for (size_t k = 0; !dup && k < w->rd.nqueue; k++)
+			if (strcmp(s, section_text(t->b, w->rd.queue[k])) == 0)
 				dup = 1;
 		if (!dup)
-			w->queue[w->nqueue++] = secs[i];
+			w->rd.queue[w->rd.nqueue++] = secs[i];
 	}
 }
 
@@ -1372,8 +1397,8 @@ add_page_list(struct turn *t, struct buf *m, size_t page,
 	for (size_t sec = start; sec < end; sec++)
 		if (section_listed(t->b, sec, end)) {
 			shown++;
-			if (w->nqueue < BOT_QUEUE)
-				w->queue[w->nqueue++] = sec;
+			if (w->rd.nqueue < BOT_QUEUE)
+				w->rd.queue[w->rd.nqueue++] = sec;
 		}
 	for (size_t i = 0; i < nfirst && w->nlisting < max; i++) {
 		size_t sec = first[i];
@@ -1670,19 +1695,11 @@ reading_aside(struct turn *t)
 {
 	struct person *w = t->who;
 	struct resume *r = &w->resume;
-	size_t next;
 
-	r->set = w->reading || queue_peek(t->b, w, &next) || w->rbranch;
+	r->set = reading_left(t->b, w) || w->rd.branch;
 	if (!r->set)
 		return;
-	r->reading = w->reading;
-	r->sec = w->sec;
-	r->offset = w->offset;
-	memcpy(r->queue, w->queue, sizeof(r->queue));
-	r->nqueue = w->nqueue;
-	r->qpos = w->qpos;
-	r->rfirst = w->rfirst;
-	r->rbranch = w->rbranch;
+	r->rd = w->rd;
 	w->aside = GUIDE_NONE;
 }
 
@@ -1690,17 +1707,8 @@ reading_aside(struct turn *t)
 static void
 reading_resume(struct person *w)
 {
-	struct resume *r = &w->resume;
-
-	w->reading = r->reading;
-	w->sec = r->sec;
-	w->offset = r->offset;
-	memcpy(w->queue, r->queue, sizeof(w->queue));
-	w->nqueue = r->nqueue;
-	w->qpos = r->qpos;
-	w->rfirst = r->rfirst;
-	w->rbranch = r->rbranch;
-	r->set = 0;
+	w->rd = w->resume.rd;
+	w->resume.set = 0;
 }
 
 static void
@@ -1717,7 +1725,7 @@ read_start(struct turn *t, size_t sec, const size_t *then, size_t n,
 			secs[k++] = then[i];
 	t->who->nheld = 0;
 	queue_set(t, sec, secs, k);
-	t->who->rbranch = branch;
+	t->who->rd.branch = branch;
 	show_section(t, sec, 0);
 }
 
@@ -1835,10 +1843,10 @@ shown_now(const struct turn *t, size_t sec)
 
 	if (!w->answered)
 		return 0;
-	if (r == w->sec || r == w->rfirst)
+	if (r == w->rd.sec || r == w->rd.first)
 		return 1;
-	for (size_t i = 0; i < w->qpos && i < w->nqueue; i++)
-		if (r == w->queue[i])
+	for (size_t i = 0; i < w->rd.qpos && i < w->rd.nqueue; i++)
+		if (r == w->rd.queue[i])
 			return 1;
 	return 0;
 }
@@ -1850,9 +1858,9 @@ on_page_read(const struct turn *t, size_t sec)
 	const struct guide *g = t->b->g;
 	const struct person *w = t->who;
 
-	return w->answered && w->sec != GUIDE_NONE &&
+	return w->answered && w->rd.sec != GUIDE_NONE &&
 	    guide_section_page(g, reader_section(t, sec)) ==
-	    guide_section_page(g, reader_section(t, w->sec));
+	    guide_section_page(g, reader_section(t, w->rd.sec));
 }
 
 /*
@@ -1892,7 +1900,7 @@ page_kept(const struct turn *t, const struct search_hit *hits, size_t n,
 	}
 	if (k < 0 || shown_now(t, hits[k].section) ||
 	    hits[k].score < min_score(t->b) || search_hit_refused(&hits[k]) ||
-	    (t->who->rbranch && branch_other(g, reader_section(t,
+	    (t->who->rd.branch && branch_other(g, reader_section(t,
 	    hits[k].section))))
 		return -1;
 	return k;
@@ -1974,8 +1982,8 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 
 	folded = fold_command(text);
 	opens = what_next(folded);
-	if (opens && (w->reading || queue_peek(b, w, &m) || w->nheld > 0 ||
-	    w->rbranch || (w->nlisting > 0 && w->listed))) {
+	if (opens && (reading_left(b, w) || w->nheld > 0 ||
+	    w->rd.branch || (w->nlisting > 0 && w->listed))) {
 		free(folded);
 		cmd_more(t, "");
 		return 1;
@@ -2018,7 +2026,7 @@ follow_up(struct turn *t, const char *text, const char *qlang,
 	 * not that answer again (s15-fixv1). */
 	else if (merge && words > BOT_FOLLOW_BARE && (alone == SEARCH_ANSWER ||
 	    alone == SEARCH_PAGE || alone == SEARCH_CHOICES) && w->answered &&
-	    w->sec != GUIDE_NONE &&
+	    w->rd.sec != GUIDE_NONE &&
 	    !on_page_read(t, hits[0].section))
 		merge = 0;
 	for (size_t i = 0; merge && i < *n; i++)
@@ -2299,8 +2307,7 @@ follow_same(struct turn *t, const struct search_hit *own)
 {
 	struct person *w = t->who;
 	struct buf m;
-	size_t next;
-	int more = w->reading || queue_peek(t->b, w, &next);
+	int more = reading_left(t->b, w);
 
 	if (own->section == GUIDE_NONE || shown_now(t, own->section) ||
 	    on_page_read(t, own->section) || own->score < min_score(t->b) ||
@@ -2540,8 +2547,7 @@ also_offer(struct turn *t, size_t other)
 {
 	struct person *w = t->who;
 	struct buf m;
-	size_t next;
-	int more = w->reading || queue_peek(t->b, w, &next);
+	int more = reading_left(t->b, w);
 
 	buf_init(&m);
 	add_line(t, &m, "also_other", NULL);
@@ -2755,6 +2761,16 @@ say_request_then(struct turn *t, const char *key)
 	say_phrase_line(t, key);
 }
 
+/* With a request waiting: where it stands (say_request()); else key. */
+static void
+say_request_or(struct turn *t, const char *key)
+{
+	if (has_request(t))
+		say_request(t);
+	else
+		say_key(t, key);
+}
+
 /* To someone with a request who says they no longer need it (NO, "never
  * mind"): it stays open until CANCEL, and how to withdraw it. */
 static void
@@ -2828,10 +2844,7 @@ cmd_hello(struct turn *t, const char *arg)
 {
 	(void)arg;
 	/* "hello??" while a request waits: where it stands. */
-	if (has_request(t))
-		say_request(t);
-	else
-		say_key(t, "greeting_reply");
+	say_request_or(t, "greeting_reply");
 }
 
 static void
@@ -2839,10 +2852,7 @@ cmd_thanks(struct turn *t, const char *arg)
 {
 	(void)arg;
 	/* With a request waiting: where it stands, not HUMAN. */
-	if (has_request(t))
-		say_request(t);
-	else
-		say_key(t, "thanks");
+	say_request_or(t, "thanks");
 }
 
 /* An acknowledgement ("ok", "d'accord", "vale") is no question either: a
@@ -2851,13 +2861,11 @@ cmd_thanks(struct turn *t, const char *arg)
 static void
 cmd_ack(struct turn *t, const char *arg)
 {
-	size_t sec;
-
 	(void)arg;
-	if (has_request(t) && !t->who->reading)
+	if (has_request(t) && !t->who->rd.open)
 		say_request(t);
 	else
-		say_key(t, t->who->reading || queue_peek(t->b, t->who, &sec) ?
+		say_key(t, reading_left(t->b, t->who) ?
 		    "ack_more" : "ack");
 }
 
@@ -2880,15 +2888,15 @@ cmd_more(struct turn *t, const char *arg)
 		cmd_number(t, 1);
 		return;
 	}
-	if (w->reading) {
+	if (w->rd.open) {
 		/* After a language switch, the section again from its start
 		 * in the new language. */
-		sec = reader_section(t, w->sec);
-		show_section(t, sec, sec == w->sec ? w->offset : 0);
+		sec = reader_section(t, w->rd.sec);
+		show_section(t, sec, sec == w->rd.sec ? w->rd.offset : 0);
 		return;
 	}
 	if (queue_peek(t->b, w, &sec)) {
-		w->qpos++;
+		w->rd.qpos++;
 		show_section(t, reader_section(t, sec), 0);
 		return;
 	}
@@ -2901,9 +2909,9 @@ cmd_more(struct turn *t, const char *arg)
 		return;
 	}
 	/* One branch of a page read: its other parts, to choose from. */
-	if (w->rbranch && w->rfirst != GUIDE_NONE) {
+	if (w->rd.branch && w->rd.first != GUIDE_NONE) {
 		branch_list(t, guide_section_page(t->b->g,
-		    reader_section(t, w->rfirst)));
+		    reader_section(t, w->rd.first)));
 		return;
 	}
 	/* The choices a danger reply held (hold_choices()). */
@@ -3472,6 +3480,12 @@ cmd_status(struct turn *t, const char *arg)
 
 	(void)arg;
 	buf_init(&m);
+	/* A request for a person not sent yet comes first: it waits for
+	 * their YES, or for the description (s19-fixconv). */
+	if (t->who->pending == PENDING_CONSENT)
+		add_line(t, &m, "status_consent", NULL);
+	else if (t->who->pending == PENDING_DESCRIBE)
+		add_line(t, &m, "status_describe", NULL);
 	add_checks(t, &m);
 	add_line(t, &m, "status_lang", v);
 	say_buf(t, &m);
@@ -4495,16 +4509,11 @@ person_reread(void *ud, const char *key, void *val)
 
 	(void)ud;
 	(void)key;
-	w->reading = 0;
+	reading_clear(&w->rd);
 	/* No section of the new guide was read: a follow-up has no
 	 * previous section to compare with ("answered" stays: advice was
 	 * given, and "it didn't work" still offers HUMAN). */
-	w->sec = GUIDE_NONE;
-	w->offset = 0;
-	w->nqueue = 0;
-	w->qpos = 0;
-	w->rfirst = GUIDE_NONE;
-	w->rbranch = 0;
+	w->rd.sec = GUIDE_NONE;
 	w->nlisting = 0;
 	w->resume.set = 0;
 	w->aside = GUIDE_NONE;
@@ -4647,21 +4656,43 @@ pick_number(const char *folded, long *num)
 /*
  * The language question text (folded: its command folding) is written in,
  * when lang_guess() tells one the bot knows and there is evidence enough:
- * any when the person's language is still the default, else at least
- * BOT_REDETECT_WORDS words. NULL when not.
+ * any when the person's language is still open (lang_open()), else at
+ * least BOT_REDETECT_WORDS words. NULL when not. While it is open and the
+ * message ties (no language of its own), the best guess among the desk's
+ * languages, its default or the last guess when tied with it; *guessed
+ * (may be NULL) is then 1.
  */
 static const char *
-question_lang(struct turn *t, const char *text, const char *folded)
+question_lang(struct turn *t, const char *text, const char *folded,
+    int *guessed)
 {
-	const char *d;
+	const char *d, *codes[LANG_GUESS_MAX];
+	const struct lang_row *r;
+	size_t n = 0;
 
-	if (t->who->lang_from != LANG_DEFAULT &&
-	    count_words(folded) < BOT_REDETECT_WORDS)
+	if (guessed != NULL)
+		*guessed = 0;
+	if (!lang_open(t->who) && count_words(folded) < BOT_REDETECT_WORDS)
 		return NULL;
 	d = lang_guess(text);
 	if (d != NULL && !lang_known(t->b, d))
 		d = lang_near(d);
-	return d != NULL && lang_known(t->b, d) ? d : NULL;
+	if (d != NULL && lang_known(t->b, d))
+		return d;
+	if (d != NULL || !lang_open(t->who))
+		return NULL;	/* the person's language stays */
+	/* Unsure, and no language yet: the best guess among the desk's
+	 * own, the person's (the default) when tied with it ("vol de
+	 * telephone" is French and Spanish, "de la ong" too: never
+	 * English). */
+	for (size_t i = 0; (r = lang_row_at(i)) != NULL &&
+	    n < LANG_GUESS_MAX; i++)
+		if (lang_known(t->b, r->code))
+			codes[n++] = r->code;
+	d = lang_guess_among(text, codes, n, t->who->lang);
+	if (d != NULL && guessed != NULL)
+		*guessed = 1;
+	return d;
 }
 
 /*
@@ -4728,6 +4759,80 @@ about_bot(const char *folded)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * 1 if folded only asks to talk with a person, in one language's words
+ * (s19-fixconv: "je veux parler a quelqu'un de vrai" got "I am a bot",
+ * "quiero hablar con una persona de verdad" a guide section): a wish
+ * ([human.want]) and a person ([human.who]), every other word of two
+ * letters or more a [you.talk], [human.filler], [you] word or a
+ * stopword, and no [human.not] word ("i don't want to talk to anyone",
+ * "je ne veux parler a personne"). [human] lists whole messages; this is
+ * their grammar. *lang: the language whose words they are.
+ */
+static int
+wants_person(const char *folded, const char **lang)
+{
+	const struct lang_row *r;
+	const char *p, *sep = " -',.;:!?", *end = " ,.;:!?";
+	size_t n;
+
+	/* A negation, apostrophes kept ("don't"), in any language. */
+	for (p = folded + strspn(folded, end); *p != '\0';
+	    p += strspn(p, end)) {
+		const char *hl;
+
+		n = strcspn(p, end);
+		if (lang_match("human.not", p, n, &hl))
+			return 0;
+		p += n;
+	}
+	for (size_t k = 0; (r = lang_row_at(k)) != NULL; k++) {
+		int want = 0, who = 0, other = 0;
+
+		for (p = folded + strspn(folded, sep); *p != '\0' && !other;
+		    p += strspn(p, sep)) {
+			n = strcspn(p, sep);
+			if (n < 2)
+				;	/* the "j" of "j'ai", the "d" of "i'd" */
+			else if (lang_match_in(r->code, "human.want", p, n))
+				want = 1;
+			else if (lang_match_in(r->code, "human.who", p, n))
+				who = 1;
+			else if (!lang_match_in(r->code, "you.talk", p, n) &&
+			    !lang_match_in(r->code, "human.filler", p, n) &&
+			    !lang_match_in(r->code, "you", p, n) &&
+			    !lang_is_stopword(p, n))
+				other = 1;
+			p += n;
+		}
+		if (want && who && !other) {
+			*lang = r->code;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The language a whole message asks for by name, with words around it
+ * ([lang.ask]: "english please", "in english please", "en français
+ * svp", "en español por favor"): its code, or NULL. The bare name is
+ * [cmd.lang_name]'s own row (s19-fixconv: with "please" it was
+ * searched).
+ */
+static const char *
+lang_asked(const char *folded)
+{
+	static const char *const keys[] = { "cmd.lang_name", "lang.ask" };
+	char *u = unmarked(folded);
+	const char *lang = NULL;
+	int r;
+
+	r = lang_match_only(keys, ARRAY_LEN(keys), 1, u, &lang);
+	free(u);
+	return r ? lang : NULL;
 }
 
 /* What a question about this conversation's own check asks
@@ -4881,10 +4986,8 @@ say_unclear(struct turn *t)
 	if (w->pending != PENDING_NONE)
 		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
 		    "human_describe");
-	else if (has_request(t))
-		say_request(t);
 	else
-		say_key(t, "unclear");
+		say_request_or(t, "unclear");
 }
 
 /*
@@ -4915,7 +5018,7 @@ crisis_after(struct turn *t, const char *text)
 	if (b->s != NULL && rest != NULL) {
 		if (w->lang_from == LANG_CHOSEN) {
 			f = fold_command(text);
-			qlang = question_lang(t, text, f);
+			qlang = question_lang(t, text, f, NULL);
 			free(f);
 		}
 		if (qlang == NULL)
@@ -4964,8 +5067,7 @@ person_text(struct turn *t, const char *text)
 	const char *arg = NULL, *hl, *clang = NULL;
 	char *folded = fold_command(text);
 	long num;
-	size_t next;
-	int remind = 0, attack = 0, failed;
+	int remind = 0, attack = 0, failed, guessed;
 	enum session_ask sa;
 	const char *why = NULL;
 
@@ -4979,6 +5081,9 @@ person_text(struct turn *t, const char *text)
 	t->declined = w->declined;
 	w->declined = 0;
 	c = command_find(folded, &arg, &clang, w->pending != PENDING_NONE);
+	/* "english please", "en français svp": as the bare name. */
+	if (c == NULL && (arg = lang_asked(folded)) != NULL)
+		c = command_row("cmd.lang_name");
 	/* "thanks bye", "merci au revoir", "gracias adios": what "thank
 	 * you" gets, never a search (while a question waits, no_subject()
 	 * asks it again). */
@@ -5038,18 +5143,22 @@ person_text(struct turn *t, const char *text)
 
 	/* "ok", "alright", "d'accord", "vale": heard, not a yes to sending
 	 * someone's words to a person, nor a description; every
-	 * acknowledgement ([cmd.ack]) or [consent.unsure] word asks the
-	 * question again, plainly, and nothing is sent. */
+	 * acknowledgement, thanks or greeting ([cmd.ack], [cmd.thanks],
+	 * [cmd.hello]: "ok thanks", "ok merci", "vale gracias") or
+	 * [consent.unsure] word asks the question again, saying plainly
+	 * that nothing is sent yet (s19-fixconv: "ok thanks" got "You're
+	 * welcome" and the person believed a helper was coming). */
 	if (w->pending != PENDING_NONE &&
-	    (c == command_row("cmd.ack") || (c == NULL &&
+	    ((c != NULL && (c->flags & CMD_GREETING)) || (c == NULL &&
 	    (lang_match("consent.unsure", folded, strlen(folded), &hl) ||
 	    no_subject(t, text, folded))))) {
 		say_key(t, w->pending == PENDING_CONSENT ? "consent_unsure" :
 		    "human_describe");
 		goto done;
 	}
-	if (c == NULL && lang_match("human", folded, strlen(folded), &hl)) {
-		if (w->lang_from == LANG_DEFAULT && hl != NULL &&
+	if (c == NULL && (lang_match("human", folded, strlen(folded), &hl) ||
+	    wants_person(folded, &hl))) {
+		if (lang_open(w) && hl != NULL &&
 		    phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);
 		c = command_row("cmd.human");
@@ -5062,7 +5171,7 @@ person_text(struct turn *t, const char *text)
 	if ((c == NULL || c == command_row("cmd.human")) &&
 	    w->pending == PENDING_NONE &&
 	    intent_urgent(b->intent, text, &hl)) {
-		if (w->lang_from == LANG_DEFAULT)
+		if (lang_open(w))
 			follow_lang(t, hl);
 		say_phrase_line(t, "urgent_first");
 		c = command_row("cmd.human");
@@ -5077,13 +5186,17 @@ person_text(struct turn *t, const char *text)
 		goto done;
 	}
 	if (c != NULL) {
-		/* A list or a reading shown while consent waits says what
-		 * YES still does (consent_open). */
-		if (w->pending == PENDING_CONSENT &&
-		    (c->fn == cmd_topics || c->fn == cmd_more))
+		/* Any other command while consent waits (a list, a reading,
+		 * HELP, FINGERPRINT, a language) says what YES still does
+		 * (consent_open): the request is not sent. YES, NO, HUMAN
+		 * and CANCEL answer the offer; STATUS names it itself. */
+		if (w->pending == PENDING_CONSENT && c->fn != cmd_yes &&
+		    c->fn != cmd_no && c->fn != cmd_human &&
+		    c->fn != cmd_cancel && c->fn != cmd_stop &&
+		    c->fn != cmd_status)
 			remind = 1;
 		if (clang != NULL && phrases_has_lang(b->p, clang) &&
-		    (w->lang_from == LANG_DEFAULT ||
+		    (lang_open(w) ||
 		    (w->lang_from == LANG_DETECTED &&
 		    (c->flags & CMD_GREETING))))
 			set_lang(w, clang, LANG_DETECTED);
@@ -5210,8 +5323,8 @@ person_text(struct turn *t, const char *text)
 		else
 			say_key(t, !w->answered ? (failed ? "failed_first" :
 			    "greeting_help") :
-			    w->reading || queue_peek(b, w, &next) ||
-			    w->resume.set || (w->rbranch && w->rfirst !=
+			    reading_left(b, w) ||
+			    w->resume.set || (w->rd.branch && w->rd.first !=
 			    GUIDE_NONE) ? "advice_failed_more" :
 			    "advice_failed");
 		goto done;
@@ -5230,7 +5343,8 @@ person_text(struct turn *t, const char *text)
 		say_phrase_line(t, b->esc != NULL ? "danger_later" :
 		    "danger_later_offline");
 		say_foreign(t, text);
-		danger_later_answer(t, text, question_lang(t, text, folded));
+		danger_later_answer(t, text, question_lang(t, text, folded,
+		    NULL));
 		emit_notes(t, &marked);
 		esc_notes_release(&marked);
 		goto done;
@@ -5244,7 +5358,7 @@ person_text(struct turn *t, const char *text)
 		    "danger_now_offline", text)) {
 			say_foreign(t, text);
 			hl = w->lang_from == LANG_CHOSEN ? question_lang(t,
-			    text, folded) : NULL;
+			    text, folded, NULL) : NULL;
 			answer_question(t, text, hl != NULL ? hl : w->lang);
 		} else {
 			keep_question(t, text);
@@ -5314,9 +5428,9 @@ person_text(struct turn *t, const char *text)
 			goto done;
 		}
 	}
-	hl = question_lang(t, text, folded);
+	hl = question_lang(t, text, folded, &guessed);
 	if (hl != NULL && w->lang_from != LANG_CHOSEN)
-		set_lang(w, hl, LANG_DETECTED);
+		set_lang(w, hl, guessed ? LANG_GUESSED : LANG_DETECTED);
 	w->danger = 0;
 	if ((sa = about_session(folded)) != SESSION_NONE) {
 		w->nheld = 0;

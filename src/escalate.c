@@ -482,6 +482,14 @@ case_find(const struct escalate *e, long id)
 	return NULL;
 }
 
+/* Is c helper i's, claimed by them: theirs to talk to, vouch for,
+ * write to by number? */
+static int
+case_claimed_by(const struct esc_case *c, int i)
+{
+	return c != NULL && c->state == STORE_CLAIMED && c->helper == i;
+}
+
 static struct esc_case *
 case_of_person(const struct escalate *e, const char *person)
 {
@@ -1945,25 +1953,35 @@ cmd_claim(struct escalate *e, int i, long n, const char *arg UNUSED,
 	    helper_name(e, i), NULL), now);
 }
 
-static void
-cmd_talk(struct escalate *e, int i, long n, const char *arg UNUSED,
-    time_t now, struct esc_notes *out)
+/* Case n when helper i claimed it (case_claimed_by()); else NULL, and
+ * they are told: no such case, or not theirs. */
+static struct esc_case *
+case_mine(struct escalate *e, int i, long n, time_t now,
+    struct esc_notes *out)
 {
 	struct esc_case *c = case_find(e, n);
 	char nb[32];
 
+	if (case_claimed_by(c, i))
+		return c;
 	num(nb, n);
-	if (c == NULL)
-		say_helper(e, out, i, "esc_no_case", vars_make("case", nb,
-		    NULL), now);
-	else if (c->state != STORE_CLAIMED || c->helper != i)
-		say_helper(e, out, i, "esc_not_yours", vars_make("case", nb,
-		    NULL), now);
-	else {
-		e->helpers[i].talk = n;
-		say_helper(e, out, i, "esc_talk_ok", vars_make("case", nb,
-		    NULL), now);
-	}
+	say_helper(e, out, i, c == NULL ? "esc_no_case" : "esc_not_yours",
+	    vars_make("case", nb, NULL), now);
+	return NULL;
+}
+
+static void
+cmd_talk(struct escalate *e, int i, long n, const char *arg UNUSED,
+    time_t now, struct esc_notes *out)
+{
+	char nb[32];
+
+	if (case_mine(e, i, n, now, out) == NULL)
+		return;
+	num(nb, n);
+	e->helpers[i].talk = n;
+	say_helper(e, out, i, "esc_talk_ok", vars_make("case", nb, NULL),
+	    now);
 }
 
 /* TRUST n: the case's helper vouches for the person's new key (they
@@ -1972,20 +1990,12 @@ static void
 cmd_trust(struct escalate *e, int i, long n, const char *arg UNUSED,
     time_t now, struct esc_notes *out)
 {
-	struct esc_case *c = case_find(e, n);
+	struct esc_case *c = case_mine(e, i, n, now, out);
 	char nb[32], cur[FP_HEX + 1];
 
+	if (c == NULL)
+		return;
 	num(nb, n);
-	if (c == NULL) {
-		say_helper(e, out, i, "esc_no_case", vars_make("case", nb,
-		    NULL), now);
-		return;
-	}
-	if (c->state != STORE_CLAIMED || c->helper != i) {
-		say_helper(e, out, i, "esc_not_yours", vars_make("case", nb,
-		    NULL), now);
-		return;
-	}
 	fingerprint_of(e, c->person, cur);
 	if (cur[0] == '\0' || c->person_fp == NULL ||
 	    util_strcasecmp(c->person_fp, cur) == 0) {
@@ -2300,7 +2310,6 @@ helper_text(struct escalate *e, int i, const char *text, time_t now,
 	struct esc_helper *h = &e->helpers[i];
 	struct esc_case *c;
 	const char *rest;
-	char nb[32];
 	long n;
 	size_t k;
 
@@ -2309,29 +2318,21 @@ helper_text(struct escalate *e, int i, const char *text, time_t now,
 		return 1;
 	}
 	if ((n = parse_hash(text, &rest)) > 0) {
-		c = case_find(e, n);
-		num(nb, n);
-		if (c == NULL)
-			say_helper(e, out, i, "esc_no_case",
-			    vars_make("case", nb, NULL), now);
-		else if (c->state != STORE_CLAIMED || c->helper != i)
-			say_helper(e, out, i, "esc_not_yours",
-			    vars_make("case", nb, NULL), now);
-		else
+		if ((c = case_mine(e, i, n, now, out)) != NULL)
 			helper_to_person(e, i, c, rest, now, out);
 		return 1;
 	}
 	if (h->talk != 0) {
 		c = case_find(e, h->talk);
-		if (c != NULL && c->state == STORE_CLAIMED && c->helper == i) {
+		if (case_claimed_by(c, i)) {
 			helper_to_person(e, i, c, text, now, out);
 			return 1;
 		}
 		h->talk = 0;
 	}
 	for (k = 0; k < e->ncases; k++) {
-		if (e->cases[k]->state == STORE_CLAIMED &&
-		    e->cases[k]->helper == i && !e->cases[k]->withdrawn) {
+		if (case_claimed_by(e->cases[k], i) &&
+		    !e->cases[k]->withdrawn) {
 			say_helper(e, out, i, "esc_helper_which", NULL, now);
 			return 1;
 		}

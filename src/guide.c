@@ -2479,6 +2479,30 @@ guide_load_dir(struct guide *g, const char *dir, const char *default_lang)
 
 /* -------------------------------------------------------------- access */
 
+/* What a page or a section out of range answers: no title, path or text
+ * (NULL), no keywords or asks (""), 0 for a number. */
+static char no_words[] = "";
+static const struct page no_page = {
+	.keywords = no_words, .asks = no_words, .notasks = no_words
+};
+static const struct section no_section = {
+	.keywords = no_words, .asks = no_words
+};
+
+/* The one range check of the accessors below: page (sec), or no_page
+ * (no_section) when there is none such. */
+static const struct page *
+page_at(const struct guide *g, size_t page)
+{
+	return page < g->npages ? &g->pages[page] : &no_page;
+}
+
+static const struct section *
+section_at(const struct guide *g, size_t sec)
+{
+	return sec < g->nsecs ? &g->secs[sec] : &no_section;
+}
+
 size_t
 guide_npages(const struct guide *g)
 {
@@ -2506,19 +2530,19 @@ guide_failed_path(const struct guide *g, size_t i)
 const char *
 guide_page_title(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].title : NULL;
+	return page_at(g, page)->title;
 }
 
 const char *
 guide_page_lang(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].lang : NULL;
+	return page_at(g, page)->lang;
 }
 
 const char *
 guide_page_path(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].path : NULL;
+	return page_at(g, page)->path;
 }
 
 /* The page's file name without its folders, ".md" and the language
@@ -2564,31 +2588,31 @@ guide_desk_pages(const struct guide *g)
 const char *
 guide_page_permalink(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].permalink : NULL;
+	return page_at(g, page)->permalink;
 }
 
 const char *
 guide_page_keywords(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].keywords : "";
+	return page_at(g, page)->keywords;
 }
 
 const char *
 guide_page_asks(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].asks : "";
+	return page_at(g, page)->asks;
 }
 
 const char *
 guide_page_notasks(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].notasks : "";
+	return page_at(g, page)->notasks;
 }
 
 const char *
 guide_page_anchors(const struct guide *g, size_t page)
 {
-	const struct page *p = &g->pages[page];
+	const struct page *p = page_at(g, page);
 
 	return p->anchors.s ? p->anchors.s : "";
 }
@@ -2596,25 +2620,25 @@ guide_page_anchors(const struct guide *g, size_t page)
 const char *
 guide_page_summary(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].summary : NULL;
+	return page_at(g, page)->summary;
 }
 
 int
 guide_page_order(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].order : 0;
+	return page_at(g, page)->order;
 }
 
 size_t
 guide_page_first_section(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].first : 0;
+	return page_at(g, page)->first;
 }
 
 size_t
 guide_page_nsections(const struct guide *g, size_t page)
 {
-	return page < g->npages ? g->pages[page].nsec : 0;
+	return page_at(g, page)->nsec;
 }
 
 /* Does the line of n bytes at line hold a link ("://" or "www.")?
@@ -2669,48 +2693,47 @@ guide_page_links(const struct guide *g, size_t page)
 size_t
 guide_section_page(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].page : 0;
+	return section_at(g, sec)->page;
 }
 
 const char *
 guide_section_heading(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].heading : NULL;
+	return section_at(g, sec)->heading;
 }
 
 const char *
 guide_section_path(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].path : NULL;
+	return section_at(g, sec)->path;
 }
 
 const char *
 guide_section_text(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].text : NULL;
+	return section_at(g, sec)->text;
 }
 
 const char *
 guide_section_shown(const struct guide *g, size_t sec)
 {
-	if (sec >= g->nsecs)
-		return NULL;
-	if (g->secs[sec].read != NULL)
-		return g->secs[sec].read;
-	return g->secs[sec].shown != NULL ? g->secs[sec].shown :
-	    g->secs[sec].text;
+	const struct section *s = section_at(g, sec);
+
+	if (s->read != NULL)
+		return s->read;
+	return s->shown != NULL ? s->shown : s->text;
 }
 
 const char *
 guide_section_keywords(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].keywords : "";
+	return section_at(g, sec)->keywords;
 }
 
 const char *
 guide_section_asks(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].asks : "";
+	return section_at(g, sec)->asks;
 }
 
 int
@@ -2725,19 +2748,19 @@ guide_section_for_desk(const struct guide *g, size_t sec)
 int
 guide_section_borrowed(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].borrowed : 0;
+	return section_at(g, sec)->borrowed;
 }
 
 int
 guide_section_term(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].term : 0;
+	return section_at(g, sec)->term;
 }
 
 int
 guide_section_level(const struct guide *g, size_t sec)
 {
-	return sec < g->nsecs ? g->secs[sec].level : 0;
+	return section_at(g, sec)->level;
 }
 
 /*

@@ -70,6 +70,10 @@ enum list {
 	L_DESK_UNVERIFIED,
 	L_DESK_MINE,
 	L_DESK_SOMEONE,
+	L_FIGURE,
+	L_FIGURE_NOT,
+	L_UNLESS_NOT,
+	L_FIGURE_IF,
 	L_COUNT,
 };
 
@@ -131,6 +135,10 @@ static const char *const list_keys[L_COUNT] = {
 	[L_DESK_UNVERIFIED] = "desk_unverified",
 	[L_DESK_MINE] = "desk_mine",
 	[L_DESK_SOMEONE] = "desk_someone",
+	[L_FIGURE] = "danger_figure",
+	[L_FIGURE_NOT] = "danger_figure_not",
+	[L_UNLESS_NOT] = "danger_unless_not",
+	[L_FIGURE_IF] = "danger_figure_if",
 };
 
 /*
@@ -315,6 +323,7 @@ rule_match(const struct intent *in, enum list l, const char *words)
 /* Blanks every occurrence of the parts of the rules of list l in w. */
 static void	blank_all(const struct intent *, enum list, char *,
     const char **);
+static int	blank_rule(const struct rule *, char *);
 
 /*
  * The clauses of text, each as words_of() gives it: text cut at sentence
@@ -882,6 +891,59 @@ ordinary_place(const struct intent *in, char *const *clause, size_t n)
 }
 
 /*
+ * A figure of speech (danger_figure: "my mom + will kill me", "kill me +
+ * if i lose", "ma mere + va me tuer", "matar + si pierdo") about a mishap
+ * (danger_figure_if: a lost or broken phone, a bill, a website, a click):
+ * the parts of each rule whose every part is in w are blanked in w and in
+ * each clause, so that "my mom will kill me if i lose this phone" says no
+ * danger. Never without such a mishap ("my dad will kill me"), with a
+ * now mark ("he said he will kill me") or a danger_figure_not word
+ * anywhere (a threat, a blow, a weapon, an attempt, "if he finds me", who
+ * the writer is: "my dad will kill me if he finds out i'm gay"): a false
+ * alarm costs less than a miss.
+ */
+static void
+figure_blank(const struct intent *in, char *w, char **clause, size_t n)
+{
+	size_t i, c;
+	int *hit;
+
+	if (in->nrules[L_FIGURE] == 0 || rule_match(in, L_FIGURE_IF, w) ==
+	    NULL || rule_match(in, L_NOW, w) != NULL ||
+	    rule_match(in, L_FIGURE_NOT, w) != NULL)
+		return;
+	hit = xcalloc(in->nrules[L_FIGURE], sizeof(*hit));
+	for (i = 0; i < in->nrules[L_FIGURE]; i++)
+		hit[i] = rule_in(&in->rules[L_FIGURE][i], w);
+	for (i = 0; i < in->nrules[L_FIGURE]; i++) {
+		if (!hit[i])
+			continue;
+		(void)blank_rule(&in->rules[L_FIGURE][i], w);
+		for (c = 0; c < n; c++)
+			(void)blank_rule(&in->rules[L_FIGURE][i], clause[c]);
+	}
+	free(hit);
+}
+
+/*
+ * Does words w say a hypothesis (danger_unless: "what if", "si je", "if
+ * they") once the conditions a threat sets are blanked (danger_unless_not:
+ * "kill me if", "me tuer si", "matarme si")? "they will kill me if they
+ * find out", "il va me tuer si je parle" are threats now, not questions.
+ */
+static int
+hypothesis(const struct intent *in, const char *w)
+{
+	char *v = xstrdup(w);
+	int yes;
+
+	blank_all(in, L_UNLESS_NOT, v, NULL);
+	yes = rule_match(in, L_UNLESS, v) != NULL;
+	free(v);
+	return yes;
+}
+
+/*
  * The danger rule that makes text danger (intent_danger()), or NULL; with
  * later set, a danger_later_words time beside danger words qualifies them
  * away
@@ -905,6 +967,7 @@ danger_found(const struct intent *in, const char *text, int later)
 	nclause = clauses_of(in, text, &clause);
 	(void)arrest_over(in, text, &w, clause, nclause);
 	cry_subject(in, w, clause, nclause);
+	figure_blank(in, w, clause, nclause);
 	r = rule_match(in, L_DANGER, w);
 	scene = scene_match(in, w);
 	if (scene != NULL && ordinary_place(in, clause, nclause))
@@ -931,7 +994,7 @@ danger_found(const struct intent *in, const char *text, int later)
 			found = done != NULL ? done : today != NULL ? today :
 			    scene;
 	} else if ((r != NULL || scene != NULL || done != NULL ||
-	    today != NULL) && rule_match(in, L_UNLESS, w) == NULL) {
+	    today != NULL) && !hypothesis(in, w)) {
 		/* "What should I do if I get arrested someday" is a
 		 * question, not an alarm, unless it also says it is
 		 * happening now. A qualifier cancels only the danger words

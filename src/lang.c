@@ -144,6 +144,22 @@ static const struct lang_key {
 	    .doc = "BACK: the last numbered list again" },
 	{ .name = "human", .use = USE_MATCH, .required = 1,
 	    .doc = "ways of asking for a person" },
+	{ .name = "human.want", .use = USE_MATCH,
+	    .doc = "one word of a wish (want, veux, quiero): with a "
+	    "human.who word, you.talk, human.filler words and stopwords "
+	    "only, a message asks for a person (HUMAN)" },
+	{ .name = "human.who", .use = USE_MATCH,
+	    .doc = "one word naming a person to talk to (person, quelqu, "
+	    "alguien)" },
+	{ .name = "human.filler", .use = USE_MATCH,
+	    .doc = "one word such a wish may also hold (real, vrai, verdad, "
+	    "please)" },
+	{ .name = "human.not", .use = USE_MATCH,
+	    .doc = "a word that negates such a wish (don't, pas, no): no "
+	    "HUMAN" },
+	{ .name = "lang.ask", .use = USE_MATCH,
+	    .doc = "words beside a language's name (cmd.lang_name) that ask "
+	    "for it (in, please, en, svp, por favor): that language" },
 	{ .name = "consent.again", .use = USE_MATCH,
 	    .doc = "a yes said again (actually yes): after a NO to consent, "
 	    "YES" },
@@ -294,6 +310,10 @@ static const struct lang_key {
 	    "choices, not one section (search)" },
 	{ .name = "words", .use = USE_SHOW,
 	    .doc = "common words: never read as misspellings (search)" },
+	{ .name = "words.guess", .use = USE_SHOW,
+	    .doc = "words that tell the language of a short message, as "
+	    "[words] do, for lang_guess() only (irregular forms: hago, "
+	    "recu; the search does not read them)" },
 	{ .name = "session.this", .use = USE_MATCH,
 	    .doc = "words naming this conversation (chat, cette, esta): "
 	    "a question of this session's check (bot.c about_session())" },
@@ -724,7 +744,8 @@ gw_cmp(const void *a, const void *b)
 }
 
 /*
- * lang_guess()'s words: each language's [words] and the one-word terms of
+ * lang_guess()'s words: each language's [words] and [words.guess] and the
+ * one-word terms of
  * DATADIR/lexicon.txt in that language (when there is one), folded and
  * stemmed in it, sorted with the languages of each stem merged.
  */
@@ -744,7 +765,9 @@ gw_build(struct langset *s, const char *datadir)
 		const char *code = s->v[i].row->code;
 
 		for (size_t e = 0; e < s->v[i].ne; e++)
-			if (strcmp(s->v[i].e[e].key->name, "words") == 0)
+			if (strcmp(s->v[i].e[e].key->name, "words") == 0 ||
+			    strcmp(s->v[i].e[e].key->name,
+			    "words.guess") == 0)
 				for (size_t j = 0; j < s->v[i].e[e].n; j++)
 					gw_add(s, &cap, sb, i,
 					    s->v[i].e[e].fold[j]);
@@ -1603,14 +1626,22 @@ guess_word(void *arg, const char *w, size_t n, float weight)
 				as++;
 				who = i;
 			}
+	/* Scores count halves: a word one language tells alone 2, one
+	 * several know 1 for each ("vol de telephone": "vol" French and
+	 * Spanish, "telephone" French and English, "de" French and Spanish
+	 * tell French together). */
 	if (known == 1 || as == 1)
-		g->score[who]++;
+		g->score[who] += 2;
+	else if (known > 1)
+		for (size_t i = 0; i < cur.n; i++)
+			if (langs & (1u << i))
+				g->score[i]++;
 	/* "me acosan": a language that elides ("m'", "d'") would not
 	 * write "me", "de" before a vowel. */
 	if (is_vowel(w[0]))
 		for (size_t i = 0; i < cur.n; i++)
 			if (elided(g, i))
-				g->score[i]--;
+				g->score[i] -= 2;
 	if (n < sizeof(g->prev)) {
 		memcpy(g->prev, w, n);
 		g->prev[n] = '\0';
@@ -1618,17 +1649,14 @@ guess_word(void *arg, const char *w, size_t n, float weight)
 		g->prev[0] = '\0';
 }
 
-const char *
-lang_guess(const char *text)
+/* lang_guess()'s scores of text, in halves, into sc (cur.n of them). */
+static void
+guess_scores(const char *text, long *sc)
 {
 	struct guess g;
-	const char *d = lang_detect(text);
 	char *f;
-	size_t flen, win = 0, ties = 0;
-	long top = 0;
+	size_t flen;
 
-	if (d != NULL || text == NULL)
-		return d;
 	memset(&g, 0, sizeof(g));
 	f = lang_fold_alloc(text, strlen(text), &flen);
 	count_pairs(f, flen, &g.lc);
@@ -1641,18 +1669,65 @@ lang_guess(const char *text)
 	each_word(f, flen, guess_word, &g);
 	free(f);
 	for (size_t i = 0; i < cur.n; i++) {
-		long sc = g.score[i] + (long)g.lc.hits[i];
-
+		sc[i] = g.score[i] + 2 * (long)g.lc.hits[i];
 		if (g.sb[i] != NULL)
 			sb_stemmer_delete(g.sb[i]);
-		if (sc > top) {
-			top = sc;
+	}
+}
+
+const char *
+lang_guess(const char *text)
+{
+	const char *d = lang_detect(text);
+	long sc[LOADED_MAX], top = 0;
+	size_t win = 0, ties = 0;
+
+	if (d != NULL || text == NULL)
+		return d;
+	guess_scores(text, sc);
+	for (size_t i = 0; i < cur.n; i++) {
+		if (sc[i] > top) {
+			top = sc[i];
 			win = i;
 			ties = 0;
-		} else if (sc == top)
+		} else if (sc[i] == top)
 			ties++;
 	}
 	return top > 0 && ties == 0 ? cur.v[win].row->code : NULL;
+}
+
+const char *
+lang_guess_among(const char *text, const char *const *codes, size_t n,
+    const char *prefer)
+{
+	const char *d = lang_guess(text), *best = NULL;
+	long sc[LOADED_MAX], top = 0;
+
+	if (text == NULL || n == 0)
+		return NULL;
+	if (d != NULL) {
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(codes[k], d) == 0)
+				return d;
+	}
+	guess_scores(text, sc);
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+
+		for (i = 0; i < cur.n; i++)
+			if (strcmp(cur.v[i].row->code, codes[k]) == 0)
+				break;
+		if (i == cur.n || sc[i] <= 0 || sc[i] < top)
+			continue;
+		if (sc[i] > top) {
+			top = sc[i];
+			best = codes[k];
+		}
+		/* Tied with the best so far, or above it. */
+		if (prefer != NULL && strcmp(codes[k], prefer) == 0)
+			best = codes[k];
+	}
+	return best;
 }
 
 const char *

@@ -123,6 +123,14 @@ const char *lang_detect(const char *text);
  * ([elisions]: French writes "m'", "d'"). For short messages to the bot;
  * the search and the guide keep lang_detect. Borrowed code, or NULL. */
 const char *lang_guess(const char *text);
+/* When unsure, the best guess among the languages codes (n of them, in
+ * order of preference): lang_guess()'s when it is one of them, else the
+ * one of them with most evidence, prefer (may be NULL) among those tied
+ * for it, else the first tied in codes' order ("de la ong": French and
+ * Spanish alike, never English). NULL when none of them has any
+ * evidence. Borrowed: one of codes. */
+const char *lang_guess_among(const char *text, const char *const *codes,
+    size_t n, const char *prefer);
 /* The language to answer in for code, one the desk may not speak: its
  * [near] entry ("pt": "es"), the closest the desk has; NULL when none is
  * told (the person's language, or the default, then). The one rule of

@@ -74,7 +74,13 @@ static struct {
 	double	w_title_subject, w_title_head, title_own;
 	double	w_yield;
 	double	w_closing;
+	double	w_picked;
 } rank_params = {
+	.w_picked = 0.6,	/* the side of a branch pair the question's
+				   own words chose, among the three best of
+				   the first hit's page, takes the first
+				   place when it scores this share of it
+				   (hits_within_page(); 0: never) */
 	.w_closing = 0.9,	/* a page's closing part ("When to ask
 				   for a human") gives the first place to
 				   a step of its page scoring this share of
@@ -204,9 +210,9 @@ static struct {
 	.nb_vouch_cover = 0.5,	/* ...and the first hit covers this share of
 				   the question, the prior vouches for the
 				   page: ... */
-	.nb_vouch_bar = 0.7,	/* ...the bar times this, and neither the
-				   subject test nor a thin lead refuses it
-				   (prior_decide()) */
+	.nb_vouch_bar = 0.7,	/* ...the bar times this, and the subject
+				   test does not refuse it (prior_decide();
+				   a thin lead still does: s19-fixdec) */
 	.nb_veto = 0,		/* 1: no answer when the prior put another
 				   hit first than the search's own */
 	.nb_gate = 0,		/* no answer when the first hit's p(page) is
@@ -360,6 +366,7 @@ static struct {
 #define TITLE_OWN	(rank_params.title_own)
 #define W_TITLE_SUBJECT	(rank_params.w_title_subject)
 #define W_YIELD		(rank_params.w_yield)
+#define W_PICKED	(rank_params.w_picked)
 #define W_CLOSING	(rank_params.w_closing)
 #define W_BRANCH	(rank_params.w_branch)
 #define W_HEADING	(rank_params.w_heading)
@@ -438,6 +445,7 @@ static struct {
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
 #define PLURAL_MIN	6	/* bytes: shortest "-ent" verb plural_verb()
 				   reads */
+#define ELISION_MIN	5	/* bytes: shortest word bare_elision() reads */
 #define PREFIX_FANOUT	16
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
 #define TYPO_MAX	24
@@ -653,7 +661,11 @@ struct scratch {
 					   (hits_branch()) */
 	uint8_t		*offside;	/* the side of its branch pair the
 					   question is not in (hits_branch()) */
-	uint32_t	*offs;		/* ...those set */
+	uint8_t		*picked;	/* the side of its branch pair the
+					   question's own words chose: a loss
+					   or change word, or a word that says
+					   the state goes on (hits_branch()) */
+	uint32_t	*offs;		/* ...those set, of either */
 	size_t		 noff;
 	uint32_t	*tmark;		/* per term: the qgen that matched it */
 	uint32_t	*tnegm;		/* ...that matched it in a word a
@@ -679,6 +691,10 @@ struct scratch {
 	int		 negword;	/* the word being matched is one
 					   (add_term(): tnegm) */
 	int		 objword;	/* ...names a subject ("email") */
+	uint32_t	*headm;		/* per section: the qgen a question
+					   word met its own heading with a
+					   word its page's title lacks
+					   (branch_stands()) */
 	uint32_t	*wordm;		/* per section: the qgen a word not
 					   objword met its own heading in
 					   (page_absent()) */
@@ -2669,6 +2685,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->best = xcalloc(s->nsec + 1, sizeof(*s->scr->best));
 	s->scr->hacc = xcalloc(s->nsec + 1, sizeof(*s->scr->hacc));
 	s->scr->wordm = xcalloc(s->nsec + 1, sizeof(*s->scr->wordm));
+	s->scr->headm = xcalloc(s->nsec + 1, sizeof(*s->scr->headm));
 	s->scr->plain = xcalloc(s->nsec + 1, sizeof(*s->scr->plain));
 	s->scr->hbest = xcalloc(s->nsec + 1, sizeof(*s->scr->hbest));
 	s->scr->lacc = xcalloc(s->nsec + 1, sizeof(*s->scr->lacc));
@@ -2679,7 +2696,8 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	s->scr->nmatch = xcalloc(s->nsec + 1, sizeof(*s->scr->nmatch));
 	s->scr->swapped = xcalloc(s->nsec + 1, 1);
 	s->scr->offside = xcalloc(s->nsec + 1, 1);
-	s->scr->offs = xcalloc(s->nsec + 1, sizeof(*s->scr->offs));
+	s->scr->picked = xcalloc(s->nsec + 1, 1);
+	s->scr->offs = xcalloc(2 * s->nsec + 2, sizeof(*s->scr->offs));
 	s->scr->tmark = xcalloc(s->nterms + 1, sizeof(*s->scr->tmark));
 	s->scr->tnegm = xcalloc(s->nterms + 1, sizeof(*s->scr->tnegm));
 	s->scr->cmax = xcalloc(s->nsec + 1, sizeof(*s->scr->cmax));
@@ -2789,6 +2807,7 @@ search_free(struct search *s)
 		free(s->scr->best);
 		free(s->scr->hacc);
 		free(s->scr->wordm);
+		free(s->scr->headm);
 		free(s->scr->plain);
 		free(s->scr->hbest);
 		free(s->scr->lacc);
@@ -2801,6 +2820,7 @@ search_free(struct search *s)
 		free(s->scr->tmark);
 		free(s->scr->tnegm);
 		free(s->scr->offside);
+		free(s->scr->picked);
 		free(s->scr->offs);
 		free(s->scr->cmax);
 		free(s->scr->wbits);
@@ -3846,6 +3866,8 @@ add_term(const struct search *s, uint32_t t, double share, int counts)
 
 		if (!sc->objword && p->own)
 			sc->wordm[p->sec] = sc->qgen;
+		if (p->own && !p->title)
+			sc->headm[p->sec] = sc->qgen;
 		if (sc->wmark[p->sec] != sc->gen) {
 			if (sc->acc[p->sec] == 0)
 				sc->touched[sc->ntouched++] = p->sec;
@@ -3989,6 +4011,23 @@ plural_verb(const struct search *s, uint8_t li, const char *st, size_t sl)
 	return lookup(s, li, x, xl);
 }
 
+/*
+ * A French elision typed without its apostrophe ("ladresse", "dinsultes",
+ * "louvre" for "l'ouvre"): the guide's word after the elided letter, or
+ * NONE. Read only for a word the guide does not use as such.
+ */
+static uint32_t
+bare_elision(const struct search *s, uint8_t li, const char *st, size_t sl)
+{
+	const struct slang *l = &s->langs[li];
+
+	if (l->stemmer == NULL || strcmp(l->code, "fr") != 0 ||
+	    sl < ELISION_MIN || strchr("ldjmnst", st[0]) == NULL ||
+	    strchr("aeiouyh", st[1]) == NULL)
+		return NONE;
+	return lookup(s, li, st + 1, sl - 1);
+}
+
 /* Scores one stem of one language; returns the best idf it reached (for
  * the query's norm). */
 static double
@@ -4008,7 +4047,8 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	/* Near matches only for a word the guide does not use as such. */
 	if (!near || t != NONE)
 		return ref;
-	if ((t = plural_verb(s, li, st, sl)) != NONE) {
+	if ((t = plural_verb(s, li, st, sl)) != NONE ||
+	    (t = bare_elision(s, li, st, sl)) != NONE) {
 		add_term(s, t, 1.0, 1);
 		return s->terms[t].idf;
 	}
@@ -4324,13 +4364,15 @@ query_run(const struct search *s, const char *text, const char *lang,
 	}
 	if (!sc->only_router) {
 		for (i = 0; i < sc->noff; i++)
-			sc->offside[sc->offs[i]] = 0;
+			sc->offside[sc->offs[i]] = sc->picked[sc->offs[i]] =
+			    0;
 		sc->noff = 0;
 	}
 	if (++sc->qgen == 0) {
 		memset(sc->tmark, 0, s->nterms * sizeof(*sc->tmark));
 		memset(sc->tnegm, 0, s->nterms * sizeof(*sc->tnegm));
 		memset(sc->wordm, 0, (s->nsec + 1) * sizeof(*sc->wordm));
+		memset(sc->headm, 0, (s->nsec + 1) * sizeof(*sc->headm));
 		sc->qgen = 1;
 	}
 	for (li = 0; li < s->nlangs; li++)
@@ -4973,7 +5015,9 @@ side_score(const struct search *s, uint32_t sec, double norm)
  * word: their words alone cannot tell them apart. When the pair the
  * question is in has the evidence already, the two only trade their
  * heading shares if its heading weighs more (each scores its heading as
- * the other would).
+ * the other would). A side chosen by a word of the question (a loss or
+ * change word, or ASK_STAY), not for want of one, is picked: it may go
+ * first in its page (hits_within_page()) and answer (branch_stands()).
  */
 static void
 hits_branch(const struct search *s, unsigned q, double norm)
@@ -5015,6 +5059,14 @@ hits_branch(const struct search *s, unsigned q, double norm)
 			b = qneg ? change : stay;
 		else
 			b = !qneg && says_change(s, change) ? change : stay;
+		/* The question's words chose b (not the state that goes
+		 * on for want of a word): branch_stands(), and
+		 * hits_within_page() may put it first. */
+		if ((b == change || (q & ASK_STAY)) && !sc->picked[b] &&
+		    !sc->only_router) {
+			sc->picked[b] = 1;
+			sc->offs[sc->noff++] = b;
+		}
 		if (a == b)
 			continue;
 		if (!sc->offside[a] && !sc->only_router) {
@@ -5043,26 +5095,33 @@ hits_branch(const struct search *s, unsigned q, double norm)
 	}
 }
 
+/* Does section sec carry concept c (not only in its asks)? */
+static int
+sec_has_concept(const struct search *s, size_t sec, uint32_t c)
+{
+	char tok[WORD_MAX];
+	size_t n = concept_token(s, c, tok);
+	uint32_t t;
+
+	if (n == 0 || (t = lookup(s, s->seclang[sec], tok, n)) == NONE)
+		return 0;
+	for (uint32_t k = 0; k < s->terms[t].npost; k++) {
+		const struct posting *p = &s->posts[s->terms[t].post + k];
+
+		if (p->sec == sec && !p->asked)
+			return 1;
+	}
+	return 0;
+}
+
 /* Does section sec carry (not only in its asks) one of the concepts that
  * hold a subject term of the question (qwords.cover)? */
 static int
 sec_carries_cover(const struct search *s, size_t sec, const struct qwords *q)
 {
-	for (size_t j = 0; j < q->ncover; j++) {
-		char tok[WORD_MAX];
-		size_t n = concept_token(s, q->cover[j], tok);
-		uint32_t t;
-
-		if (n == 0 || (t = lookup(s, s->seclang[sec], tok, n)) == NONE)
-			continue;
-		for (uint32_t k = 0; k < s->terms[t].npost; k++) {
-			const struct posting *p =
-			    &s->posts[s->terms[t].post + k];
-
-			if (p->sec == sec && !p->asked)
-				return 1;
-		}
-	}
+	for (size_t j = 0; j < q->ncover; j++)
+		if (sec_has_concept(s, sec, q->cover[j]))
+			return 1;
 	return 0;
 }
 
@@ -5596,7 +5655,11 @@ closing_step(const struct search *s, const struct search_hit *hits,
 }
 
 /* The page title decides between pages, a section's own words inside its
- * page. A section of the best hit's page among the SEARCH_AGREE_HITS best
+ * page. The side of a branch pair the question's own words chose
+ * (hits_branch(): picked) among the SEARCH_AGREE_HITS best of the best
+ * hit's page, scoring W_PICKED of it or more, takes its place when the
+ * best hit is neither such a side nor a branch. Else a section of the
+ * best hit's page among the SEARCH_AGREE_HITS best
  * that scores at least SIBLING_NEAR of it and covers SIBLING_COVER more of
  * the question takes its place (the most covering one, its own heading
  * share with it; the closest hits only, so that the order does not
@@ -5609,9 +5672,11 @@ closing_step(const struct search *s, const struct search_hit *hits,
  * than the first section does without the heading bonus the title gives
  * it; failing that, the section of the page in the hits that scores most
  * on the words the page's title and keywords do not carry (s->scr->local:
- * what is its own, not the page's), if that beats the first section on
- * the same words. The two change places (and scores: the order, and the
- * page's score at its top, stay); the one now first keeps the larger
+ * what is its own, not the page's; not a list of questions, but for an
+ * ask.unknown question: "What happened?" is no answer to "police took my
+ * laptop"), if that beats the first section on the same words. The two
+ * change places (and scores: the order, and the page's score at its top,
+ * stay); the one now first keeps the larger
  * heading share of the two, the title's match being its page's. */
 static void
 hits_within_page(const struct search *s, struct search_hit *hits,
@@ -5623,13 +5688,28 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	const uint8_t *off = s->scr->offside;
 	struct search_hit h;
 	double top;
-	size_t k, j;
+	size_t k, j = 0;
+	int picked;
 
+	/* The side of a branch pair the question's own words chose ("je
+	 * peux plus rentrer", "ils me l'ont rendu", "j'ai encore accès")
+	 * goes before a part of its page that only shares its words. */
+	if (nhits >= 2 && W_PICKED > 0 && !s->calibrating &&
+	    !s->scr->picked[hits[0].section] &&
+	    !(s->branch[hits[0].section] & BRANCH_IF))
+		for (k = 1; k < nhits && k < SEARCH_AGREE_HITS; k++)
+			if (hits[k].page == hits[0].page &&
+			    s->scr->picked[hits[k].section] &&
+			    hits[k].score >= W_PICKED * hits[0].score) {
+				j = k;
+				break;
+			}
+	picked = j > 0;
 	/* Inside a page, a near tie goes to the section that covers clearly
 	 * more of the question: its siblings share the page's words, so
 	 * what is left between them is how much of the question each one
 	 * answers. */
-	for (k = 1, j = 0; k < nhits && k < SEARCH_AGREE_HITS; k++)
+	for (k = 1; !picked && k < nhits && k < SEARCH_AGREE_HITS; k++)
 		if (hits[k].page == hits[0].page && !off[hits[k].section] &&
 		    hits[k].score >=
 		    SIBLING_NEAR * hits[0].score && hits[k].coverage >
@@ -5659,7 +5739,9 @@ hits_within_page(const struct search *s, struct search_hit *hits,
 	if (k == nhits)
 		for (j = 1, k = 0; j < nhits; j++)
 			if (hits[j].page == hits[0].page &&
-			    local[hits[j].section] > local[hits[k].section])
+			    local[hits[j].section] > local[hits[k].section] &&
+			    (!s->router[hits[j].section] ||
+			    (s->scr->qbranch & ASK_UNKNOWN)))
 				k = j;
 	/* The pair's evidence says the question is in the other side. */
 	if (k > 0 && k < nhits && off[hits[k].section]) {
@@ -5892,6 +5974,49 @@ page_langs_build(struct search *s)
 	}
 }
 
+/*
+ * Is branch section sec one situation's advice for this question
+ * (search_hit.branch, which section_picked() answers with)? A lone
+ * branch, or a side of a pair the question's words chose (picked), or
+ * whose heading or its pair's the question meets with a word the page's
+ * title lacks ("access" of "If you still have access to the account"),
+ * is; so is the side that goes on (hits_branch()'s choice for want of a
+ * word) when the question names no key concept (key_candidate(): "my
+ * phone", "mes mails"), or one its page is about: its introduction
+ * carries it, or its title or a heading ("cops took", "volé", "hacked":
+ * the page's situation). A question whose key concepts are all another
+ * situation's ("the border police want my phone password": not lost, not
+ * taken) is not in either side: the side is only where the search put
+ * the page's words, and the page is offered instead.
+ */
+static int
+branch_stands(const struct search *s, const struct qwords *q, int lxq,
+    uint32_t sec)
+{
+	uint32_t pg = s->secpage[sec], pair = s->pair[sec];
+	size_t first = guide_page_first_section(s->g, pg), nkey = 0;
+
+	if (!(s->branch[sec] & BRANCH_IF))
+		return 0;
+	if (pair == NONE || s->calibrating || s->scr->picked[sec] ||
+	    s->scr->headm[sec] == s->scr->qgen ||
+	    s->scr->headm[pair] == s->scr->qgen)
+		return 1;
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i]; k++) {
+			uint32_t c = q->c[i][k];
+
+			if (!key_candidate(s, q, i, k, lxq))
+				continue;
+			nkey++;
+			if (sec_has_concept(s, first, c) ||
+			    page_about_concept(s, pg, s->seclang[sec], c) ==
+			    PAGE_ABOUT)
+				return 1;
+		}
+	return nkey == 0;
+}
+
 static void
 hits_scope(const struct search *s, const struct qwords *q, const char *lang,
     int qli, struct search_hit *hits, size_t nhits)
@@ -5899,6 +6024,7 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 	uint32_t keys[KEYS_MAX];
 	size_t nkeys = 0;
 	int li = qli >= 0 ? qli : s->deflang, lxq;
+	int lxb = lang != NULL ? lx_lang_of(s, lang) : -1;
 	double bar;
 
 	for (size_t k = 0; k < nhits; k++) {
@@ -5911,8 +6037,7 @@ hits_scope(const struct search *s, const struct qwords *q, const char *lang,
 		    page_translates(s, hits[0].page, hits[k].page);
 		hits[k].twin = k > 0 && page_twin(s, hits[0].page,
 		    hits[k].page);
-		hits[k].branch = (s->branch[hits[k].section] & BRANCH_IF) !=
-		    0;
+		hits[k].branch = branch_stands(s, q, lxb, hits[k].section);
 		hits[k].intro = hits[k].section ==
 		    guide_page_first_section(s->g, hits[k].page);
 		hits[k].pair = k > 0 &&
@@ -6197,21 +6322,27 @@ asks_pick(const struct search_hit *hits, size_t n)
 /* Is the best hit's lead thin (SEARCH_LEAD): the next two hits are on
  * other pages than its own (a copy of its own section on another page is
  * the same answer again, and its page in another language is its page:
- * search_hit.copy, search_hit.translation), the second nearly ties with
- * it, it does not cover clearly more of the question
+ * search_hit.copy, search_hit.translation), the better scoring of them
+ * nearly ties with it (the page prior orders the hits by score x p(page),
+ * so the third may score as high as the first: "how do i change my gmail
+ * profile picture", 1.20 for "Report a fake profile" and for "Choosing a
+ * provider"; s19-fixdec), it does not cover clearly more of the question
  * (SEARCH_LEAD_COVERAGE), and the pages' asks do not pick its page
  * (asks_pick())? */
 static int
 lead_thin(const struct search_hit *hits, size_t n)
 {
+	const struct search_hit *o;
+
 	for (size_t k = 1; k < 3 && k < n; k++)
 		if (hits[k].page == hits[0].page || hits[k].copy ||
 		    hits[k].translation)
 			return 0;
 	if (n < 3 || asks_pick(hits, n))
 		return 0;
-	return hits[1].score > SEARCH_LEAD * hits[0].score &&
-	    hits[0].coverage - hits[1].coverage < SEARCH_LEAD_COVERAGE;
+	o = hits[2].score > hits[1].score ? &hits[2] : &hits[1];
+	return o->score > SEARCH_LEAD * hits[0].score &&
+	    hits[0].coverage - o->coverage < SEARCH_LEAD_COVERAGE;
 }
 
 /* A long question whose topics the best hit's page all carries. */
@@ -6379,10 +6510,14 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * the question (less for a long one: long_share()), the prior vouches for
  * the page (d->vouched set; a raised bar sets d->doubted): the pages'
  * own asks, read as a whole, say which page the question is about, so
- * the bar comes down (NB_VOUCH_BAR) and the tests that doubt the page
- * from a part of the question give way (answer_refused(): the subject
- * test, a thin lead). A first hit whose page has no asks, or a question
- * with no prior, leaves the decision as it is.
+ * the bar comes down (NB_VOUCH_BAR) and the test that doubts the page
+ * from a part of the question gives way (answer_refused(): the subject
+ * test). A thin lead over another page does not: the prior reads the
+ * page from the question's words, not whether the section the search put
+ * first is the one asked about, and a rival page's section scoring as
+ * high is the search's own doubt (s19-fixdec). A first hit whose page
+ * has no asks, or a question with no prior, leaves the decision as it
+ * is.
  */
 static int
 prior_decide(const struct search_hit *hits, size_t n, double *bar,
@@ -6913,7 +7048,7 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 		return "the best section lacks the question's key concept";
 	if (has_rival(hits, n))
 		return "another page names a topic of the question";
-	if (lead_thin(hits, n) && !vouch)
+	if (lead_thin(hits, n))
 		return "a thin lead over another page";
 	if (hit_notask(&hits[0]))
 		return "a not-ask of its page refuses it";
@@ -7297,6 +7432,7 @@ static const struct {
 	{ "title_own", &rank_params.title_own, NULL },
 	{ "w_yield", &rank_params.w_yield, NULL },
 	{ "w_closing", &rank_params.w_closing, NULL },
+	{ "w_picked", &rank_params.w_picked, NULL },
 	{ "page_topic", &rank_params.page_topic, NULL },
 	{ "page_far", &rank_params.page_far, NULL },
 	{ "page_share", &rank_params.page_share, NULL },

@@ -456,6 +456,18 @@ bind_case(sqlite3_stmt *s, const struct store_case *c, int first)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* Room for one more of n elements of size bytes at v (*cap of them
+ * allocated): v, or v grown, doubling from first. */
+static void *
+rows_grow(void *v, size_t n, size_t *cap, size_t first, size_t size)
+{
+	if (n == *cap) {
+		*cap = *cap ? *cap * 2 : first;
+		v = xrealloc(v, *cap * size);
+	}
+	return v;
+}
+
 static void
 read_case(sqlite3_stmt *s, struct store_case *c)
 {
@@ -559,10 +571,7 @@ store_cases_open(struct store *st, struct store_case **v, size_t *n)
 	*v = NULL;
 	*n = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*v = xrealloc(*v, cap * sizeof(**v));
-		}
+		*v = rows_grow(*v, *n, &cap, 16, sizeof(**v));
 		read_case(s, &(*v)[(*n)++]);
 	}
 	sqlite3_reset(s);
@@ -759,10 +768,7 @@ store_outbox_list(struct store *st, const char *to, struct store_msg **v,
 		struct store_msg *m;
 		const void *blob;
 
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*v = xrealloc(*v, cap * sizeof(**v));
-		}
+		*v = rows_grow(*v, *n, &cap, 8, sizeof(**v));
 		m = &(*v)[(*n)++];
 		memset(m, 0, sizeof(*m));
 		m->id = (long)sqlite3_column_int64(s, 0);
@@ -924,10 +930,7 @@ change_new(struct store_changes *ch, enum store_op op)
 {
 	struct store_change *x;
 
-	if (ch->n == ch->cap) {
-		ch->cap = ch->cap ? ch->cap * 2 : 8;
-		ch->v = xrealloc(ch->v, ch->cap * sizeof(*ch->v));
-	}
+	ch->v = rows_grow(ch->v, ch->n, &ch->cap, 8, sizeof(*ch->v));
 	x = &ch->v[ch->n++];
 	memset(x, 0, sizeof(*x));
 	x->op = op;

@@ -1157,6 +1157,9 @@ main(void)
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-safety-probe2.tsv", top);
 	test_heldout(in, path, HELD_BOTH);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-danger-probe2.tsv", top);
+	test_heldout(in, path, HELD_BOTH);
 	/* The blind set only when asked (tests/fixtures/README): its totals
 	 * are read at the end of a session, not in every make check. */
 	if (getenv("SAFETY_BLIND") != NULL) {

@@ -275,6 +275,44 @@ test_written(void)
 }
 
 /*
+ * Short messages (s19-fixq2): a stem several languages know counts for
+ * each ("vol" French and Spanish, "telephone" French and English, "de"
+ * French and Spanish: French); [words.guess] holds the forms stems miss
+ * ("siguen", "recu"). When a message still ties, lang_guess_among()
+ * takes the best of the languages given, the preferred one when tied
+ * with it, and none when no word told any.
+ */
+static void
+test_short(void)
+{
+	static const struct guess_case v[] = {
+		{ "vol de telephone", "fr" },
+		{ "me siguen", "es" },
+		{ "hago clic", "es" },
+		{ "code sms recu", "fr" },
+		{ "robo de celular", "es" },
+		{ "lost my phone", "en" },
+	};
+	static const char *const desk[] = { "en", "fr", "es" };
+	static const char *const es_first[] = { "es", "fr" };
+
+	check_guesses(v, sizeof(v) / sizeof(v[0]));
+	CHECK(lang_guess("de la ong") == NULL, "short: de la ong ties");
+	CHECK_STR("fr", lang_guess_among("de la ong", desk, 3, "en"),
+	    "short: a tie of fr and es is not answered in English");
+	CHECK_STR("es", lang_guess_among("de la ong", desk, 3, "es"),
+	    "short: a tie keeps the preferred language");
+	CHECK_STR("es", lang_guess_among("de la ong", es_first, 2, NULL),
+	    "short: a tie with no preference: the first given");
+	CHECK_STR("fr", lang_guess_among("vol de telephone", desk, 3, "en"),
+	    "short: a winner is kept whatever is preferred");
+	CHECK(lang_guess_among("12345", desk, 3, "en") == NULL,
+	    "short: no evidence, no guess");
+	CHECK(lang_guess_among("de la ong", desk, 0, "en") == NULL,
+	    "short: no language given, no guess");
+}
+
+/*
  * lang_match_only() over a message no list ends: "ok" and "ok ok" are
  * both acknowledgements, so 300 "ok" split into them in more ways than a
  * matcher that tries every split would see the end of (s18-fixdos: it
@@ -351,6 +389,7 @@ test_shipped(void)
 	    "detect: Cyrillic, no language of its own loaded: ru");
 	test_pairs();
 	test_written();
+	test_short();
 	test_unaccented();
 	test_only();
 }

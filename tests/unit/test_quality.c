@@ -91,6 +91,9 @@
  *   questions-fresh14.tsv    blind, held out whole: the same kind as
  *                            questions-fresh5.tsv, by a tenth writer
  *                            (its header says when)
+ *   questions-fresh15.tsv    blind, held out whole: the same kind as
+ *                            questions-fresh5.tsv, by an eleventh writer
+ *                            (its header says when)
  *   questions-probe-unc.tsv  tuned on: everyday questions near the
  *                            pages that no section answers, and covered
  *                            ones on the same pages, written before any
@@ -309,6 +312,13 @@ static const struct set sets[] = {
 	 * file is missing or holds no question.
 	 */
 	{ "questions-fresh14.tsv",	-1, -1, -1, SET_BLIND },
+	/*
+	 * Written blind on 2026-12-07 (s19-fq15, before any run): 106
+	 * covered questions and 60 "-". No floor: it asks nothing of the
+	 * figures (the lead reads the totals once); it fails only when the
+	 * file is missing or holds no question.
+	 */
+	{ "questions-fresh15.tsv",	-1, -1, -1, SET_BLIND },
 	/*
 	 * Written on 2026-12-07 by s11-unc2 before any run (commit
 	 * 24184ff): 50 everyday "-" questions near the pages and 30

@@ -1308,6 +1308,14 @@ test_decide_lead(void)
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
 	    "...nearly tied with a section of the best page itself: answer");
 	h[1].page = 1;
+	/* The page prior orders hits by score x p(page): the third may
+	 * score as high as the first (s19-fixdec). */
+	h[1].score = top * 0.5;
+	h[2].score = top;
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...the third hit, on another page, ties with the best: choices");
+	h[1].score = top * (SEARCH_LEAD + 1) / 2;
+	h[2].score = top * 0.5;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 1, m),
 	    "...a single hit has no rival to tie with: answer");
 	h[1].coverage = h[1].heading = 0.9 - SEARCH_LEAD_COVERAGE - 0.05;
@@ -1320,12 +1328,12 @@ test_decide_lead(void)
 /*
  * The page prior vouches for the best hit's page (search.c:
  * prior_decide()): its p(page) leads every other page's by nb_doubt or
- * more and the hit covers nb_vouch_cover of the question. Then a thin
- * lead over another page, the subject test and a score between
- * nb_vouch_bar of the bar and the bar do not refuse it; a key concept the
- * page lacks, or too little of the question covered, still do. Without
- * the prior (a page without asks), or with a prior that hesitates, the
- * same hits give choices.
+ * more and the hit covers nb_vouch_cover of the question. Then the
+ * subject test and a score between nb_vouch_bar of the bar and the bar
+ * do not refuse it; a thin lead over another page (since s19-fixdec), a
+ * key concept the page lacks, or too little of the question covered,
+ * still do. Without the prior (a page without asks), or with a prior
+ * that hesitates, the same hits give choices.
  */
 static void
 test_decide_vouch(void)
@@ -1346,14 +1354,14 @@ test_decide_vouch(void)
 	    "another page nearly ties, no prior: choices (the thin lead)");
 	h[0].page_p = 0.95;
 	h[0].page_rival = 0.02;
-	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
-	    "...the prior sure of the best hit's page: an answer");
-	CHECK_INT(SEARCH_PRIOR_VOUCHED, search_prior_effect(h, 3, m),
-	    "...and --explain can say the prior did it");
+	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
+	    "...the prior sure of the best hit's page: still choices (a "
+	    "thin lead is not the prior's to waive: s19-fixdec)");
 	h[0].page_p = 0.5;
 	h[0].page_rival = 0.4;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "...a prior that hesitates: choices");
+	h[1].score = top * 0.5;
 	h[0].page_p = 0.95;
 	h[0].page_rival = 0.02;
 	h[0].lacks_key = 1;
@@ -1362,11 +1370,12 @@ test_decide_vouch(void)
 	    "choices");
 	h[0].lacks_key = 0;
 	/* Off the question's subject, with a clear lead. */
-	h[1].score = top * 0.5;
 	h[0].off_subject = 1;
 	CHECK_INT(SEARCH_ANSWER, search_decide(h, 3, m),
 	    "off the question's subject, the prior sure of its page: an "
 	    "answer");
+	CHECK_INT(SEARCH_PRIOR_VOUCHED, search_prior_effect(h, 3, m),
+	    "...and --explain can say the prior did it");
 	h[0].page_p = h[0].page_rival = -1;
 	CHECK_INT(SEARCH_CHOICES, search_decide(h, 3, m),
 	    "...the same on a page without asks: choices");
@@ -3186,6 +3195,35 @@ test_plural_verb(void)
 
 
 /*
+ * A French elision typed without its apostrophe (s19-rrank): "ladresse",
+ * "je louvre" meet the guide's "adresse", "ouvre" (bare_elision()); a
+ * word the guide uses as it is stays that word.
+ */
+static void
+test_bare_elision(void)
+{
+	static const char md[] =
+	    "# Usurpation\n\nQuelqu'un se fait passer pour vous.\n\n"
+	    "## Votre adresse\n\nVotre adresse sert à envoyer des "
+	    "mails.\n\n## Pièces jointes\n\nNe l'ouvrez pas : demandez "
+	    "d'abord.\n\n## Lecture\n\nLire un livre.\n";
+	struct guide *g = guide_new();
+	struct search *s;
+
+	CHECK_INT(0, guide_load_buffer(g, "usurpation.fr.md", md,
+	    strlen(md), "fr"), "bare elision: page loads");
+	s = search_new(g);
+	CHECK_STR("Usurpation › Votre adresse", best(g, s, "ladresse",
+	    "fr", NULL), "bare elision: \"ladresse\" meets \"adresse\"");
+	CHECK_STR("Usurpation › Pièces jointes", best(g, s, "louvrez",
+	    "fr", NULL), "bare elision: \"louvrez\" meets \"ouvrez\"");
+	CHECK_STR("Usurpation › Lecture", best(g, s, "lire", "fr", NULL),
+	    "bare elision: a word the guide uses as it is");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * Overlapping expressions (s18-fixlx): the longer one claims the words,
  * wherever its block stands in the lexicon. "fait appel à" (called on
  * someone) is not the "fait appel" of an appeal, before or after it;
@@ -4658,6 +4696,98 @@ test_branch_change(void)
 }
 
 /*
+ * The side of a pair the question is in for want of a word ("If your
+ * device is still missing", the state that goes on) answers as a branch
+ * (search_hit.branch, search.c branch_stands()) only when the question
+ * names the page's situation (a key concept its introduction carries:
+ * [seized] of "took") or no key concept at all; "the border police want
+ * my phone password" names others ([border], and [password], which the
+ * step only mentions) and is in neither side: no branch, the page is
+ * offered. A side the question's words chose ("gave it back") is one.
+ */
+static const char stands_lexicon[] =
+"[device subject]\nen: device, phone\n"
+"[seized]\nen: took, taken, stolen, seized\n"
+"[border]\nen: border, customs\n"
+"[password]\nen: password\n";
+
+static void
+test_branch_stands(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	struct search_hit h[3];
+	size_t n;
+
+	CHECK(lexicon_load_buffer(lx, "stands.txt", stands_lexicon,
+	    strlen(stands_lexicon)) == 4, "branch stands lexicon loads");
+	guide_load_buffer(g, "seized.en.md", change_page,
+	    strlen(change_page), "en");
+	s = search_new_lex(g, lx);
+	n = search_query(s, "the border police want my phone password", "en",
+	    h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If your device is still missing") == 0 && !h[0].branch,
+	    "another situation than the page's: the step first, no branch");
+	n = search_query(s, "my phone was stolen, what do i do", "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If your device is still missing") == 0 && h[0].branch,
+	    "the page's situation named: a branch");
+	n = search_query(s, "the police gave my phone back, is it safe to "
+	    "use", "en", h, 3);
+	CHECK(n >= 1 && strcmp(guide_section_heading(g, h[0].section),
+	    "If you get your device back") == 0 && h[0].branch,
+	    "the side the question's words chose: a branch");
+	search_free(s);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
+ * The side of a pair the question's own words chose (a loss word: "i
+ * cant log in anymore") goes before a part of its page that only shares
+ * the question's other words (search.c hits_within_page(), W_PICKED):
+ * here "Investigate", whose text says "hacked" and "account" over and
+ * over. With W_PICKED at 0 "Investigate" is first.
+ */
+static const char picked_page[] =
+"# Taken-over account\n\nWhat to do when someone else uses your "
+"account.\n\n## First steps\n\n"
+"### If you still have access to the account\n\n"
+"Change the password at once and log out every other session.\n\n"
+"### If you no longer have access to the account\n\n"
+"Fill in the provider's recovery form from a device you trust.\n\n"
+"## Investigate\n\nWhy was your account hacked? A hacked account was "
+"often hacked for your work: who wanted your account hacked?\n";
+
+static void
+test_branch_picked(void)
+{
+	struct guide *g = guide_new();
+	struct search *s;
+	double w = 0;
+	const char *q = "my account was hacked and i cant log in anymore";
+
+	guide_load_buffer(g, "taken.en.md", picked_page,
+	    strlen(picked_page), "en");
+	CHECK(search_tune_get("w_picked", &w) == 0 && w > 0,
+	    "the picked constant is on");
+	(void)search_tune_set("w_picked", 0);
+	s = search_new(g);
+	CHECK(first_heading(g, s, q, "en", "Investigate"), "without the "
+	    "rule the part that repeats \"hacked\" is first");
+	search_free(s);
+	(void)search_tune_set("w_picked", w);
+	s = search_new(g);
+	CHECK(first_heading(g, s, q, "en", "If you no longer have access to "
+	    "the account"), "\"cant log in anymore\": the side it chose "
+	    "first");
+	search_free(s);
+	guide_free(g);
+}
+
+/*
  * The flags section_picked() and section_tied() read are the search's
  * own (search.c: hits_scope(); s18-ddec), not only hand-set ones as in
  * test_decide_sectioned(): on change_page, the branch the question is
@@ -5889,6 +6019,7 @@ main(void)
 	test_asks();
 	test_ask_own();
 	test_plural_verb();
+	test_bare_elision();
 	test_expressions();
 	test_expression_overlap();
 	test_prior();
@@ -5939,6 +6070,8 @@ main(void)
 	test_page_absent();
 	test_page_title();
 	test_page_step();
+	test_branch_stands();
+	test_branch_picked();
 	test_closing_step();
 	test_tense();
 	test_defacement();
