@@ -70,6 +70,7 @@ static struct {
 	double	w_router_unknown;
 	double	w_prevent_past, w_prevent_before, w_warn_acted;
 	double	w_case, w_case_named;
+	double	w_name_other;
 	double	w_page_absent;
 	double	w_title_subject, w_title_head, title_own;
 	double	w_yield;
@@ -115,6 +116,9 @@ static struct {
 				   section_case())... */
 	.w_case_named = 1.3,	/* ...and for one that names it (not when
 				   the question asks what a word means) */
+	.w_name_other = 0.75,	/* a section whose heading names
+				   platforms, none of them the one the
+				   question names (section_names()) */
 	.w_prevent_past = 0.6,	/* a preventive section (section.prevent:
 				   "Before you cross a border") for a
 				   question that says it happened already
@@ -361,6 +365,7 @@ static struct {
 #define W_WARN_ACTED	(rank_params.w_warn_acted)
 #define W_CASE		(rank_params.w_case)
 #define W_CASE_NAMED	(rank_params.w_case_named)
+#define W_NAME_OTHER	(rank_params.w_name_other)
 #define W_PAGE_ABSENT	(rank_params.w_page_absent)
 #define W_TITLE_HEAD	(rank_params.w_title_head)
 #define TITLE_OWN	(rank_params.title_own)
@@ -816,6 +821,13 @@ struct search {
 						   case (lone_cases()) */
 	uint32_t		*caseoff;	/* per section and one more:
 						   its first term in cases */
+	uint32_t		*names;		/* the name concepts a
+						   section carries itself
+						   (section_names_build()) */
+	uint32_t		*nameoff;	/* per section and one more:
+						   its first in names */
+	uint8_t			*namehead;	/* per section: its own
+						   heading names one */
 	uint32_t		*secpage;	/* per section: its page */
 	uint32_t		*pagelangs;	/* per page: the index's
 						   languages it is held in,
@@ -2258,6 +2270,49 @@ lone_cases(struct search *s, const struct builder *b)
 	free(next);
 }
 
+/* Is tp a name concept's token that its section carries itself: in
+ * its own heading, its keywords or its text (section_names_build())? */
+static int
+name_post(const struct search *s, const struct tpost *tp)
+{
+	return tp->concept != NONE && s->cname[tp->concept] &&
+	    (tp->own || tp->kw || tp->tfb > 0);
+}
+
+/*
+ * The platforms a section names itself ([facebook name], [google name]:
+ * the lexicon's name concepts in its heading, keywords or text), and
+ * whether its own heading names one ("Recover a Google, Microsoft or
+ * Apple account"): such a section is for those platforms, and a
+ * question about another one ("my yahoo mail") is not its case
+ * (section_names()). Kept per section (nameoff), as lone_cases() keeps
+ * its terms.
+ */
+static void
+section_names_build(struct search *s, const struct builder *b)
+{
+	uint32_t *next;
+	size_t i;
+
+	s->nameoff = xcalloc(s->nsec + 1, sizeof(*s->nameoff));
+	s->namehead = xcalloc(s->nsec + 1, sizeof(*s->namehead));
+	for (i = 0; i < b->ntp; i++)
+		if (name_post(s, &b->tp[i])) {
+			s->nameoff[b->tp[i].sec + 1]++;
+			if (b->tp[i].own)
+				s->namehead[b->tp[i].sec] = 1;
+		}
+	for (i = 0; i < s->nsec; i++)
+		s->nameoff[i + 1] += s->nameoff[i];
+	s->names = xcalloc(s->nameoff[s->nsec] + 1, sizeof(*s->names));
+	next = xcalloc(s->nsec + 1, sizeof(*next));
+	memcpy(next, s->nameoff, s->nsec * sizeof(*next));
+	for (i = 0; i < b->ntp; i++)
+		if (name_post(s, &b->tp[i]))
+			s->names[next[b->tp[i].sec]++] = b->tp[i].concept;
+	free(next);
+}
+
 /*
  * Is a section's text a list of questions (a workflow's "Start by
  * answering some simple questions", "Basic information": "Who is your
@@ -2523,6 +2578,7 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	free(b.seqtp);
 	branches_build(s);
 	lone_cases(s, &b);
+	section_names_build(s, &b);
 	/* A borrowed parent's body is not indexed (W_BORROWED): its own
 	 * heading's subjects, and its lender's text's, which it shows. */
 	for (i = 0; i < s->nsec; i++)
@@ -2766,6 +2822,9 @@ search_free(struct search *s)
 	free(s->chg);
 	free(s->cases);
 	free(s->caseoff);
+	free(s->names);
+	free(s->nameoff);
+	free(s->namehead);
 	free(s->chgoff);
 	free(s->secpage);
 	free(s->pagelangs);
@@ -2901,6 +2960,10 @@ static int hits_page_title(const struct search *s, const struct qwords *q,
 static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
+static size_t question_names(const struct search *s,
+    const struct qwords *q, uint32_t *qn);
+static double section_names(const struct search *s, size_t sec,
+    const uint32_t *qn, size_t nqn);
 static double section_case(const struct search *s, size_t sec,
     unsigned q);
 static size_t question_specific(const struct search *s,
@@ -4337,8 +4400,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	long xwho = -1;
 	int qli, subj_only, law;
 	unsigned qbranch;
-	uint32_t spec[QSPEC_MAX];
-	size_t nspec;
+	uint32_t spec[QSPEC_MAX], qn[QSPEC_MAX];
+	size_t nspec, nqn;
 
 	if (max == 0 || s->nsec == 0 || text == NULL)
 		return 0;
@@ -4489,6 +4552,7 @@ query_run(const struct search *s, const char *text, const char *lang,
 	    lang);
 	law = question_law(s, &q);
 	nspec = s->calibrating ? 0 : question_specific(s, &q, lang, spec);
+	nqn = question_names(s, &q, qn);
 	if (W_BRANCH > 0 && !s->calibrating)
 		hits_branch(s, qbranch, norm);
 	for (i = 0; imain < WBITS && i < sc->ntouched; i++)
@@ -4587,6 +4651,11 @@ query_run(const struct search *s, const char *text, const char *lang,
 			local *= tense;
 		}
 		if ((tense = section_case(s, sec, qbranch)) != 1) {
+			score *= tense;
+			plain *= tense;
+			local *= tense;
+		}
+		if ((tense = section_names(s, sec, qn, nqn)) != 1) {
 			score *= tense;
 			plain *= tense;
 			local *= tense;
@@ -4793,6 +4862,50 @@ section_case(const struct search *s, size_t sec, unsigned q)
 		    s->scr->tnegm[s->cases[i]] != s->scr->qgen)
 			return (q & ASK_DEFINE) ? 1 : W_CASE_NAMED;
 	return s->caseoff[sec] < s->caseoff[sec + 1] ? W_CASE : 1;
+}
+
+/*
+ * A section whose own heading names platforms ("Recover a Facebook,
+ * Instagram or X account") is for them: for a question that names other
+ * platforms and none it carries itself (section_names_build(): "someone
+ * reset my yahoo mail password"), it scores W_NAME_OTHER of itself. A
+ * question that names no platform, or one of the section's, is not
+ * affected. qn: the question's name concepts. Page text
+ * (decide_calibrate()) names none: 1.
+ */
+static double
+section_names(const struct search *s, size_t sec, const uint32_t *qn,
+    size_t nqn)
+{
+	if (s->calibrating || nqn == 0 || !s->namehead[sec])
+		return 1;
+	for (uint32_t i = s->nameoff[sec]; i < s->nameoff[sec + 1]; i++)
+		for (size_t j = 0; j < nqn; j++)
+			if (s->names[i] == qn[j])
+				return 1;
+	return W_NAME_OTHER;
+}
+
+/* The question's name concepts (platforms, products: [yahoo name]), at
+ * most QSPEC_MAX, for section_names(). */
+static size_t
+question_names(const struct search *s, const struct qwords *q,
+    uint32_t *qn)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i] && n < QSPEC_MAX; k++) {
+			size_t j;
+
+			if (!s->cname[q->c[i][k]])
+				continue;
+			for (j = 0; j < n && qn[j] != q->c[i][k]; j++)
+				;
+			if (j == n)
+				qn[n++] = q->c[i][k];
+		}
+	return n;
 }
 
 /*
@@ -7426,6 +7539,7 @@ static const struct {
 	{ "w_warn_acted", &rank_params.w_warn_acted, NULL },
 	{ "w_case", &rank_params.w_case, NULL },
 	{ "w_case_named", &rank_params.w_case_named, NULL },
+	{ "w_name_other", &rank_params.w_name_other, NULL },
 	{ "w_page_absent", &rank_params.w_page_absent, NULL },
 	{ "w_title_subject", &rank_params.w_title_subject, NULL },
 	{ "w_title_head", &rank_params.w_title_head, NULL },

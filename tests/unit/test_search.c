@@ -5869,6 +5869,45 @@ test_x_platform(void)
 }
 
 /*
+ * A heading that names platforms (s19-rrank2; search.c section_names()):
+ * "Recover a Facebook, Instagram or X account" and "Recover a Google,
+ * Microsoft or Apple account" are not the case of a question about a
+ * Yahoo mailbox, which neither names: with W_NAME_OTHER at 1 the
+ * Facebook section was first on a hair. A question naming one of a
+ * heading's platforms keeps its section.
+ */
+static void
+test_heading_names(void)
+{
+	struct lexicon *lx = lexicon_new();
+	struct guide *g = guide_new();
+	struct search *s;
+	const char *yahoo = "someone reset my yahoo mail password and my "
+	    "recovery email is gone";
+	const char *fb = "Recover a Facebook, Instagram or X account";
+	double w = 0;
+
+	CHECK(search_tune_get("w_name_other", &w) == 0 && w < 1,
+	    "w_name_other is on");
+	s = shipped_search(g, lx);
+	CHECK(!first_heading(g, s, yahoo, "en", fb) && !first_heading(g, s,
+	    yahoo, "en", "Recover a Google, Microsoft or Apple account"),
+	    "a yahoo mailbox: neither platform section first");
+	CHECK(first_heading(g, s, "my instagram got hacked and they changed "
+	    "the email", "en", fb), "instagram, named by the heading, keeps "
+	    "its section");
+	search_free(s);
+	(void)search_tune_set("w_name_other", 1);
+	s = search_new_lex(g, lx);
+	CHECK(first_heading(g, s, yahoo, "en", fb), "without the rule the "
+	    "Facebook section is first for the yahoo mailbox");
+	search_free(s);
+	(void)search_tune_set("w_name_other", w);
+	guide_free(g);
+	lexicon_free(lx);
+}
+
+/*
  * After the click (s18-fixph; search.c: section_tense()): a question
  * that says the person did the act (ask.acted: "installed", "j'ai
  * cliqué", "abrí") no longer gets the section that warns against it
@@ -6078,6 +6117,7 @@ main(void)
 	test_desk_page();
 	test_expr_shipped();
 	test_x_platform();
+	test_heading_names();
 	test_acted();
 	test_situation();
 	return TAP_DONE();
