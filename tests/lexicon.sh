@@ -299,7 +299,9 @@ concepts es "olvidé la contraseña de mi compu" forgot-device-code
 # details leaked; French "imprimez" (verify-fingerprints) has the stem of
 # "imprimante", and that page is never a printer question's best one;
 # device-suspicious names the tracker (an AirTag) a partner may hide in a
-# bag or a car, in the partner section's text only (s15-fixp).
+# bag or a car, in the partner section's text only (s15-fixp); phishing's
+# "Signs of a trap" carries [platform-claim] on purpose: a message that
+# claims to come from the platform's support is the sign (s19-rrank2).
 if [ -z "$STOPS" ]; then
 	skip "no neighbouring subject is carried by a replies/ page" \
 	    "no language files in replies/lang"
@@ -310,6 +312,7 @@ else
 	grep -v -e '^carried: \[payment-fraud\] data-leak\.' \
 	    -e '^carried: \[printer\] verify-fingerprints\.fr\.md (imprimante)$' \
 	    -e '^carried: \[physical-tracker\] device-suspicious\.' \
+	    -e '^carried: \[platform-claim\] phishing\.' \
 	    "$T/carried" > "$T/unexpected"
 	if [ "$status" -eq 0 ] && [ ! -s "$T/unexpected" ]; then
 		ok "no neighbouring subject is carried by a replies/ page"

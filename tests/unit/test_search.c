@@ -5364,8 +5364,10 @@ test_lone_denied(void)
 		    "Cuando te devuelven el dispositivo" },
 		{ "i lost my phone, it has no pin", "en",
 		    "In the first hour: lock or erase it from afar" },
+		/* The theft's first step since s19 (fixq1's [stolen] thieves,
+		 * rrank2's theft asks): never the police section. */
 		{ "someone stole my laptop with all our interviews on it",
-		    "en", "When to ask a person, and who can help" },
+		    "en", "In the first hour: lock or erase it from afar" },
 		{ "me quitaron el teléfono en el aeropuerto", "es",
 		    "Si la policía se llevó tu dispositivo" },
 		{ "les flics ont pris mon tel … ils me l'ont rendu", "fr",
