@@ -5173,8 +5173,12 @@ person_text(struct turn *t, const char *text)
 		    "human_describe");
 		goto done;
 	}
+	/* The wish for a person beside distress ("j'ai besoin de parler à
+	 * quelqu'un, je n'en peux plus") gets the check-in first, which
+	 * names HUMAN and the crisis line (s19-fixsh). */
 	if (c == NULL && (lang_match("human", folded, strlen(folded), &hl) ||
-	    wants_person(folded, &hl))) {
+	    wants_person(folded, &hl)) &&
+	    !intent_distress(b->intent, text, NULL)) {
 		if (lang_open(w) && hl != NULL &&
 		    phrases_has_lang(b->p, hl))
 			set_lang(w, hl, LANG_DETECTED);

@@ -243,9 +243,11 @@ static const char *const prior_effects[] = {
  * --explain: each numbered hit's page probability in the page prior
  * (search.h: search_hit.page_p, read from the pages' asks), what the
  * prior did to the decision, and whether it vouched for the first hit's
- * page (search_decide_why(): a lower bar, the subject test waived) or
- * doubted it (a higher bar), or hesitated while the asks picked the page
- * (no higher bar). On the console alone, as the asks are.
+ * page (search_decide_why(): a lower bar, the subject test waived when
+ * the hit is off it) or doubted it (a higher bar), or hesitated while the
+ * asks picked the page (no higher bar), each with whether the outcome
+ * would be the same without the prior. On the console alone, as the asks
+ * are.
  */
 static void
 console_prior(struct console *c, FILE *out)
@@ -255,6 +257,7 @@ console_prior(struct console *c, FILE *out)
 	size_t n = bot_explain_hits(c->b, &h);
 	enum search_prior e = search_prior_effect(h, n,
 	    bot_min_score(c->b));
+	int same;
 
 	if (n == 0 || prior_effects[e] == NULL)
 		return;
@@ -269,17 +272,24 @@ console_prior(struct console *c, FILE *out)
 	}
 	fprintf(out, "%s\n", prior_effects[e]);
 	(void)search_decide_why(h, n, bot_min_score(c->b), &d);
+	/* Say what the prior's part changed, not what it could: a tester
+	 * read "waived" as the cause of answers that stand without it
+	 * (s19-fixdec). */
+	same = e == SEARCH_PRIOR_KEPT || e == SEARCH_PRIOR_MOVED;
 	if (d.vouched)
 		fprintf(out, "the page prior is sure of this page: a lower bar "
-		    "(%.2f), the subject test and a thin lead waived\n",
-		    d.bar);
+		    "(%.2f)%s%s\n", d.bar, h[0].off_subject ? ", the subject "
+		    "test waived" : "", same ? "; the outcome is the same "
+		    "without it" : "");
 	else if (d.doubted)
 		fprintf(out, "the page prior doubts this page: a higher bar "
-		    "(%.2f)\n", d.bar);
+		    "(%.2f)%s\n", d.bar, same && d.outcome == SEARCH_ANSWER ?
+		    "; the answer clears it" : "");
 	else if (d.picked)
 		fprintf(out, "the page prior hesitates, but this page's asks "
-		    "read most like the question: no higher bar (%.2f)\n",
-		    d.bar);
+		    "read most like the question: no higher bar (%.2f)%s\n",
+		    d.bar, same ? "; the outcome is the same without it" :
+		    "");
 }
 
 /* --explain: an answer given because the first hit's own ask reads

@@ -74,6 +74,8 @@ enum list {
 	L_FIGURE_NOT,
 	L_UNLESS_NOT,
 	L_FIGURE_IF,
+	L_DIST_TALK,
+	L_DIST_ASK,
 	L_COUNT,
 };
 
@@ -139,19 +141,25 @@ static const char *const list_keys[L_COUNT] = {
 	[L_FIGURE_NOT] = "danger_figure_not",
 	[L_UNLESS_NOT] = "danger_unless_not",
 	[L_FIGURE_IF] = "danger_figure_if",
+	[L_DIST_TALK] = "distress_talk",
+	[L_DIST_ASK] = "distress_question",
 };
 
 /*
  * Entries read into a list besides its own: danger words of languages the
  * desk does not speak (danger_words_other: "estou sendo seguida", "jemand
  * verfolgt mich"), each in the file of the language to answer them in
- * (lang_near(): Portuguese in Spanish), are danger words of that language.
+ * (lang_near(): Portuguese in Spanish), are danger words of that language;
+ * so are self-harm and distress words (self_harm_words_other: "ich will
+ * nicht mehr leben"; distress_words_other: "não aguento mais").
  */
 static const struct {
 	enum list	 l;
 	const char	*key;
 } also_keys[] = {
 	{ L_DANGER, "danger_words_other" },
+	{ L_SELF, "self_harm_words_other" },
+	{ L_DISTRESS, "distress_words_other" },
 };
 
 /* One line of an entry: its parts, each " folded words ". */
@@ -1412,12 +1420,14 @@ intent_danger_rest(const struct intent *in, const char *text, int *topic)
 }
 
 /* Blanks in w the words of feeling that name no subject: fear,
- * distress, urgency, plea and filler. */
+ * distress, the wish to talk that goes with them (distress_talk: "I need
+ * someone to talk to"), urgency, plea and filler. */
 static void
 blank_feelings(const struct intent *in, char *w)
 {
 	blank_all(in, L_FEAR, w, NULL);
 	blank_all(in, L_DISTRESS, w, NULL);
+	blank_all(in, L_DIST_TALK, w, NULL);
 	blank_all(in, L_URGENT, w, NULL);
 	blank_all(in, L_PLEA, w, NULL);
 	blank_all(in, L_FILLER, w, NULL);
@@ -1475,6 +1485,33 @@ intent_distress(const struct intent *in, const char *text,
  * attack: a question of its own, for the search. */
 #define DISTRESS_SUBJECT_WORDS	2
 
+/*
+ * Is there a clause of text that says distress alone (feeling_alone():
+ * "i can't take it anymore", "je suis à bout") and no question in text
+ * (a '?', or a distress_question word beside the feelings: "how", "comment",
+ * "cómo")? Then the attack in the other clauses, however told ("they hacked
+ * my instagram and posted my photos everywhere"), waits for the check-in.
+ */
+static int
+distress_clause(const struct intent *in, const char *text)
+{
+	char **clause, *w;
+	size_t n = clauses_of(in, text, &clause);
+	int alone = 0, asked_too;
+
+	for (size_t c = 0; c < n && !alone; c++)
+		alone = feeling_alone(in, L_DISTRESS, clause[c], NULL);
+	clauses_free(clause, n);
+	if (!alone || strchr(text, '?') != NULL)
+		return 0;
+	w = words_of(text);
+	blank_feelings(in, w);
+	blank_all(in, L_ASK, w, NULL);
+	asked_too = rule_match(in, L_DIST_ASK, w) != NULL;
+	free(w);
+	return !asked_too;
+}
+
 int
 intent_distress_attack(const struct intent *in, const char *text,
     const char **lang)
@@ -1490,15 +1527,15 @@ intent_distress_attack(const struct intent *in, const char *text,
 	/* A question beside them ("my instagram was hacked and i'm
 	 * overwhelmed, how do i get it back") is searched (s15-fixv1):
 	 * besides the attack and the feeling, at most one word ("they
-	 * hacked everything"). */
+	 * hacked everything"), or the feeling in a clause of its own and
+	 * no question (s19-fixsh: "i can't take it anymore, they hacked my
+	 * instagram and posted my photos everywhere"). */
 	if (r != NULL) {
 		blank_matched(in, L_ATTACK, w);
-		blank_all(in, L_DISTRESS, w, NULL);
-		blank_all(in, L_FEAR, w, NULL);
-		blank_all(in, L_PLEA, w, NULL);
-		blank_all(in, L_FILLER, w, NULL);
+		blank_feelings(in, w);
 		blank_all(in, L_FEAR_WHERE, w, NULL);
-		if (subject_words(w) >= DISTRESS_SUBJECT_WORDS)
+		if (subject_words(w) >= DISTRESS_SUBJECT_WORDS &&
+		    !distress_clause(in, text))
 			r = NULL;
 	}
 	if (r != NULL && lang != NULL)

@@ -124,7 +124,8 @@ int intent_bare_ask(const struct intent *i, const char *text,
     const char **lang);
 /* 1 if text says only that its writer can't go on (distress_words: "I
  * can't do this anymore", "j'en peux plus", "ya no aguanto más"), with
- * nothing else but what intent_fear() allows beside it: no subject to
+ * nothing else but what intent_fear() allows beside it, and the wish to
+ * talk (distress_talk: "I need someone to talk to"): no subject to
  * search ("...on my old laptop, it's too slow" has one). Exhaustion,
  * despair or maybe self-harm: ask intent_self_harm() first. *lang as for
  * intent_danger(). */
@@ -132,9 +133,11 @@ int intent_distress(const struct intent *i, const char *text,
     const char **lang);
 /* 1 if text says its writer can't go on (distress_words) beside
  * something done to them (distress_attack: "they hacked everything",
- * "me hackearon", "on m'a piratée") and at most one other word: the
- * check-in comes before the subject. With a question of its own beside
- * them it is 0, and the question is searched. *lang as for
+ * "me hackearon", "on m'a piratée") and at most one other word, or with
+ * the feeling in a clause of its own ("je suis à bout, mon ex me harcèle
+ * sur tous mes comptes"): the check-in comes before the subject. With a
+ * question of its own beside them (a '?', distress_question: "how",
+ * "comment") it is 0, and the question is searched. *lang as for
  * intent_danger(). */
 int intent_distress_attack(const struct intent *i, const char *text,
     const char **lang);

@@ -71,6 +71,7 @@ static struct {
 	double	w_prevent_past, w_prevent_before, w_warn_acted;
 	double	w_case, w_case_named;
 	double	w_page_absent;
+	double	w_title_subject, w_title_head, title_own;
 	double	w_yield;
 	double	w_closing;
 	double	w_picked;
@@ -88,6 +89,21 @@ static struct {
 				   questions first gives the first place to
 				   a step of its page scoring this share of
 				   it (page_step(); 0: never) */
+	.w_title_subject = 0.8,	/* a first hit on a page without asks
+				   whose title names subjects, none of the
+				   question's, when another page's title
+				   names one, gives the first place to a
+				   hit scoring this share of it
+				   (hits_page_title(); 1: never) */
+	.title_own = 0.4,	/* ...unless the question meets the first
+				   hit's own heading with other words than
+				   subjects for this share of it or more */
+	.w_title_head = 0.7,	/* a first hit whose heading the question
+				   meets with subject words alone, on a
+				   page without asks whose title names
+				   none of its concepts, gives the first
+				   place to a hit scoring this share of
+				   it (hits_page_title(); 1: never) */
 	.w_page_absent = 0.9,	/* a section of a page without asks that
 				   carries none of the question's specific
 				   concepts, when a page carries one
@@ -194,9 +210,9 @@ static struct {
 	.nb_vouch_cover = 0.5,	/* ...and the first hit covers this share of
 				   the question, the prior vouches for the
 				   page: ... */
-	.nb_vouch_bar = 0.7,	/* ...the bar times this, and neither the
-				   subject test nor a thin lead refuses it
-				   (prior_decide()) */
+	.nb_vouch_bar = 0.7,	/* ...the bar times this, and the subject
+				   test does not refuse it (prior_decide();
+				   a thin lead still does: s19-fixdec) */
 	.nb_veto = 0,		/* 1: no answer when the prior put another
 				   hit first than the search's own */
 	.nb_gate = 0,		/* no answer when the first hit's p(page) is
@@ -346,6 +362,9 @@ static struct {
 #define W_CASE		(rank_params.w_case)
 #define W_CASE_NAMED	(rank_params.w_case_named)
 #define W_PAGE_ABSENT	(rank_params.w_page_absent)
+#define W_TITLE_HEAD	(rank_params.w_title_head)
+#define TITLE_OWN	(rank_params.title_own)
+#define W_TITLE_SUBJECT	(rank_params.w_title_subject)
 #define W_YIELD		(rank_params.w_yield)
 #define W_PICKED	(rank_params.w_picked)
 #define W_CLOSING	(rank_params.w_closing)
@@ -426,6 +445,7 @@ static struct {
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
 #define PLURAL_MIN	6	/* bytes: shortest "-ent" verb plural_verb()
 				   reads */
+#define ELISION_MIN	5	/* bytes: shortest word bare_elision() reads */
 #define PREFIX_FANOUT	16
 #define TYPO_MIN	5	/* bytes: shortest word given a typo match */
 #define TYPO_MAX	24
@@ -804,6 +824,9 @@ struct search {
 	uint8_t			*pagetopic;	/* per page and concept:
 						   PT_TITLE (see
 						   page_topics_build()) */
+	uint8_t			*ptsubj;	/* per page without asks:
+						   the subjects its title
+						   names */
 	size_t			 npages;
 	double			 bar;		/* the guide's own answer bar
 						   (decide_calibrate()), or
@@ -2747,6 +2770,7 @@ search_free(struct search *s)
 	free(s->secpage);
 	free(s->pagelangs);
 	free(s->pagetopic);
+	free(s->ptsubj);
 	free(s->asks);
 	free(s->askpost);
 	free(s->pageclass);
@@ -2872,6 +2896,8 @@ static void hits_notasks(const struct search *s, const struct qwords *q,
 static uint32_t exact_section(const struct search *s, const char *text,
     int qli, size_t nexact, long who);
 static void hits_exact(struct search_hit *hits, size_t nhits);
+static int hits_page_title(const struct search *s, const struct qwords *q,
+    struct search_hit *hits, size_t nhits);
 static void hits_branch(const struct search *s, unsigned q, double norm);
 static double section_tense(const struct search *s, size_t sec,
     unsigned q);
@@ -3985,6 +4011,23 @@ plural_verb(const struct search *s, uint8_t li, const char *st, size_t sl)
 	return lookup(s, li, x, xl);
 }
 
+/*
+ * A French elision typed without its apostrophe ("ladresse", "dinsultes",
+ * "louvre" for "l'ouvre"): the guide's word after the elided letter, or
+ * NONE. Read only for a word the guide does not use as such.
+ */
+static uint32_t
+bare_elision(const struct search *s, uint8_t li, const char *st, size_t sl)
+{
+	const struct slang *l = &s->langs[li];
+
+	if (l->stemmer == NULL || strcmp(l->code, "fr") != 0 ||
+	    sl < ELISION_MIN || strchr("ldjmnst", st[0]) == NULL ||
+	    strchr("aeiouyh", st[1]) == NULL)
+		return NONE;
+	return lookup(s, li, st + 1, sl - 1);
+}
+
 /* Scores one stem of one language; returns the best idf it reached (for
  * the query's norm). */
 static double
@@ -4004,7 +4047,8 @@ match_stem(const struct search *s, uint8_t li, const char *st, size_t sl,
 	/* Near matches only for a word the guide does not use as such. */
 	if (!near || t != NONE)
 		return ref;
-	if ((t = plural_verb(s, li, st, sl)) != NONE) {
+	if ((t = plural_verb(s, li, st, sl)) != NONE ||
+	    (t = bare_elision(s, li, st, sl)) != NONE) {
 		add_term(s, t, 1.0, 1);
 		return s->terms[t].idf;
 	}
@@ -4620,6 +4664,8 @@ query_run(const struct search *s, const char *text, const char *lang,
 	 * a sibling may answer the question better. */
 	if (nhits > 0 && hits[0].prior_moved)
 		hits_within_page(s, hits, nrule);
+	if (hits_page_title(s, &q, hits, nrule))
+		hits_within_page(s, hits, nrule);
 	hits_exact(hits, nrule);
 	hits_scope(s, &q, lang, qli, hits, nhits);
 	hits_notasks(s, &q, norm, hits, nhits);
@@ -4808,6 +4854,114 @@ page_absent(const struct search *s, size_t sec, const uint32_t *spec,
 	for (size_t j = 0; j < nspec; j++)
 		if (page_concept_secs(s, pg, s->seclang[sec], spec[j]) > 0)
 			return 0;
+	return 1;
+}
+
+#define PT_TITLE	0x1	/* the page's title names the concept */
+
+/* Moves hits[b] to the first place; the others keep their order. */
+static void
+hits_first(struct search_hit *hits, size_t b)
+{
+	struct search_hit h = hits[b];
+
+	memmove(hits + 1, hits, b * sizeof(*hits));
+	hits[0] = h;
+}
+
+/*
+ * Hit h is a chance meeting of its heading: the question meets the
+ * section's own heading with subject words alone ("email" of "Trust in
+ * Email: PGP" for "found a forwarding rule in my email"; "website" of
+ * "Website Trust" for "website shows a page that isnt ours";
+ * "computer" of "Safer computing") and names none of the concepts of
+ * its page's title (a page without asks; its title may name none): a
+ * shared object, not what the page is about.
+ */
+static int
+head_chance(const struct search *s, const struct qwords *q,
+    const struct search_hit *h)
+{
+	const uint8_t *row;
+
+	if (guide_page_asks(s->g, h->page)[0] != '\0' || h->heading <= 0 ||
+	    s->scr->wordm[h->section] == s->scr->qgen)
+		return 0;
+	row = s->pagetopic + h->page * lexicon_nconcepts(s->lx);
+	for (size_t i = 0; i < q->count; i++)
+		for (size_t k = 0; k < q->nc[i]; k++)
+			if ((row[q->c[i][k]] & PT_TITLE) &&
+			    !s->cweak[q->c[i][k]])
+				return 0;
+	return 1;
+}
+
+/*
+ * A page's title says what it is about. Two first hits got there by a
+ * section's own words rather than by what its page is about, and give
+ * the first place to the best of the PRIOR_HITS first hits that is
+ * neither when it scores their share of the first or more (the others
+ * keep their order, every score stays):
+ *
+ * - one whose heading the question meets by chance (head_chance()),
+ *   W_TITLE_HEAD; not to a page of where to turn (guide_page_links():
+ *   "Resources"), which answers who can help (W_LINKS);
+ * - when the question names a subject that some page's title names
+ *   (ptsubj: a device, "Devices Seized"; an account, "Account
+ *   Hijacking"), one on a page whose title names subjects, none of the
+ *   question's ("got my account back" meets "If you get your device
+ *   back" through "get" and "back"), W_TITLE_SUBJECT; a page whose title
+ *   names no subject ("Malware") is neither. Not when the question meets
+ *   the first hit's own heading with words other than subjects for
+ *   TITLE_OWN of its weight or more ("recover gmail on a stolen android
+ *   phone" and "Recover a Gmail account": a question of two pages).
+ *
+ * Pages with asks say what they answer: never theirs. Never while calibrating (page text asks nothing).
+ * Returns whether the first hit changed.
+ */
+static int
+hits_page_title(const struct search *s, const struct qwords *q,
+    struct search_hit *hits, size_t nhits)
+{
+	const uint8_t *ts = s->ptsubj;
+	size_t n = nhits < PRIOR_HITS ? nhits : PRIOR_HITS, i, b = 0;
+	int named = 0;
+
+	if (ts == NULL || n < 2 || s->calibrating)
+		return 0;
+	if (W_TITLE_HEAD < 1 && head_chance(s, q, &hits[0])) {
+		for (i = 1; i < n; i++)
+			if (!head_chance(s, q, &hits[i]) &&
+			    !s->linkpage[hits[i].page] &&
+			    (!hits[i].off_subject || hits[0].off_subject) &&
+			    hits[i].score >= W_TITLE_HEAD * hits[0].score &&
+			    (b == 0 || hits[i].score > hits[b].score))
+				b = i;
+		if (b > 0) {
+			hits_first(hits, b);
+			return 1;
+		}
+	}
+	if (q->subj == 0 || W_TITLE_SUBJECT >= 1 ||
+	    ts[hits[0].page] == 0 || (ts[hits[0].page] & q->subj) != 0)
+		return 0;
+	if (s->scr->wordm[hits[0].section] == s->scr->qgen &&
+	    hits[0].heading >= TITLE_OWN)
+		return 0;
+	for (size_t pg = 0; pg < s->npages && !named; pg++)
+		named = (ts[pg] & q->subj) != 0;
+	if (!named)
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((ts[hits[i].page] == 0 ||
+		    (ts[hits[i].page] & q->subj) != 0) &&
+		    (!hits[i].off_subject || hits[0].off_subject) &&
+		    hits[i].score >= W_TITLE_SUBJECT * hits[0].score &&
+		    (b == 0 || hits[i].score > hits[b].score))
+			b = i;
+	if (b == 0)
+		return 0;
+	hits_first(hits, b);
 	return 1;
 }
 
@@ -5234,7 +5388,6 @@ hits_notasks(const struct search *s, const struct qwords *q, double norm,
 
 /* ------------------------------------------------------------ decision */
 
-#define PT_TITLE	0x1	/* the page's title names the concept */
 
 struct topicscan {
 	struct search	*s;
@@ -5306,6 +5459,7 @@ page_topics_build(struct search *s)
 		return;
 	nc = lexicon_nconcepts(s->lx);
 	s->pagetopic = xcalloc(s->npages * nc + 1, 1);
+	s->ptsubj = xcalloc(s->npages + 1, 1);
 	memset(&t, 0, sizeof(t));
 	t.s = s;
 	for (pg = 0; pg < s->npages; pg++) {
@@ -5317,6 +5471,11 @@ page_topics_build(struct search *s)
 		t.lang = s->seclang[first];
 		t.row = s->pagetopic + pg * nc;
 		topic_scan(&t, guide_page_title(g, pg), PT_TITLE);
+		if (guide_page_asks(g, pg)[0] != '\0')
+			continue;
+		for (size_t c = 0; c < nc; c++)
+			if ((t.row[c] & PT_TITLE) && !s->cweak[c])
+				s->ptsubj[pg] |= s->csubj[c];
 	}
 	wseq_release(&t.seq);
 }
@@ -6163,21 +6322,27 @@ asks_pick(const struct search_hit *hits, size_t n)
 /* Is the best hit's lead thin (SEARCH_LEAD): the next two hits are on
  * other pages than its own (a copy of its own section on another page is
  * the same answer again, and its page in another language is its page:
- * search_hit.copy, search_hit.translation), the second nearly ties with
- * it, it does not cover clearly more of the question
+ * search_hit.copy, search_hit.translation), the better scoring of them
+ * nearly ties with it (the page prior orders the hits by score x p(page),
+ * so the third may score as high as the first: "how do i change my gmail
+ * profile picture", 1.20 for "Report a fake profile" and for "Choosing a
+ * provider"; s19-fixdec), it does not cover clearly more of the question
  * (SEARCH_LEAD_COVERAGE), and the pages' asks do not pick its page
  * (asks_pick())? */
 static int
 lead_thin(const struct search_hit *hits, size_t n)
 {
+	const struct search_hit *o;
+
 	for (size_t k = 1; k < 3 && k < n; k++)
 		if (hits[k].page == hits[0].page || hits[k].copy ||
 		    hits[k].translation)
 			return 0;
 	if (n < 3 || asks_pick(hits, n))
 		return 0;
-	return hits[1].score > SEARCH_LEAD * hits[0].score &&
-	    hits[0].coverage - hits[1].coverage < SEARCH_LEAD_COVERAGE;
+	o = hits[2].score > hits[1].score ? &hits[2] : &hits[1];
+	return o->score > SEARCH_LEAD * hits[0].score &&
+	    hits[0].coverage - o->coverage < SEARCH_LEAD_COVERAGE;
 }
 
 /* A long question whose topics the best hit's page all carries. */
@@ -6345,10 +6510,14 @@ answer_bar(const struct search_hit *hits, size_t n, double min_score)
  * the question (less for a long one: long_share()), the prior vouches for
  * the page (d->vouched set; a raised bar sets d->doubted): the pages'
  * own asks, read as a whole, say which page the question is about, so
- * the bar comes down (NB_VOUCH_BAR) and the tests that doubt the page
- * from a part of the question give way (answer_refused(): the subject
- * test, a thin lead). A first hit whose page has no asks, or a question
- * with no prior, leaves the decision as it is.
+ * the bar comes down (NB_VOUCH_BAR) and the test that doubts the page
+ * from a part of the question gives way (answer_refused(): the subject
+ * test). A thin lead over another page does not: the prior reads the
+ * page from the question's words, not whether the section the search put
+ * first is the one asked about, and a rival page's section scoring as
+ * high is the search's own doubt (s19-fixdec). A first hit whose page
+ * has no asks, or a question with no prior, leaves the decision as it
+ * is.
  */
 static int
 prior_decide(const struct search_hit *hits, size_t n, double *bar,
@@ -6879,7 +7048,7 @@ answer_refused(const struct search_hit *hits, size_t n, double bar, int no,
 		return "the best section lacks the question's key concept";
 	if (has_rival(hits, n))
 		return "another page names a topic of the question";
-	if (lead_thin(hits, n) && !vouch)
+	if (lead_thin(hits, n))
 		return "a thin lead over another page";
 	if (hit_notask(&hits[0]))
 		return "a not-ask of its page refuses it";
@@ -7258,6 +7427,9 @@ static const struct {
 	{ "w_case", &rank_params.w_case, NULL },
 	{ "w_case_named", &rank_params.w_case_named, NULL },
 	{ "w_page_absent", &rank_params.w_page_absent, NULL },
+	{ "w_title_subject", &rank_params.w_title_subject, NULL },
+	{ "w_title_head", &rank_params.w_title_head, NULL },
+	{ "title_own", &rank_params.title_own, NULL },
 	{ "w_yield", &rank_params.w_yield, NULL },
 	{ "w_closing", &rank_params.w_closing, NULL },
 	{ "w_picked", &rank_params.w_picked, NULL },

@@ -349,10 +349,11 @@ int search_section_closing(const struct guide *g, size_t sec);
  * first hit covers half the question or more (times
  * sqrt(SEARCH_LONG_WORDS / words) for a long question, as its bar), the
  * prior vouches for the page: the bar is 0.7 times
- * the bar, and neither the subject test nor a thin lead refuses the hit
- * (the pages' own asks say which page the question is about; search.c:
- * prior_decide(), measured on the tune halves). A first hit whose page
- * has no asks, or a guide without asks, keeps the bar and both tests.
+ * the bar, and the subject test does not refuse the hit (the pages' own
+ * asks say which page the question is about; search.c: prior_decide(),
+ * measured on the tune halves); a thin lead over another page still
+ * does. A first hit whose page has no asks, or a guide without asks,
+ * keeps the bar and the subject test.
  * Scale: SEARCH_CHOICE_MIN is a score (search.h's top comment); the other
  * factors are shares of min_score, so they follow guide.min_score.
  */
@@ -392,8 +393,8 @@ enum search_outcome search_decide(const struct search_hit *hits, size_t n,
  * The record of one decision: what search_decide() gave (outcome), the
  * score bar it held the best hit to (bar: min_score after agreement, a
  * long question and the page prior), what the page prior did to that bar
- * (vouched: the bar times its vouch factor, the subject test and a thin
- * lead waived; doubted: a higher bar; forbade: no answer at all; picked:
+ * (vouched: the bar times its vouch factor, the subject test waived;
+ * doubted: a higher bar; forbade: no answer at all; picked:
  * the prior hesitated, putting no other page first, and the pages' asks
  * pick the first hit's page, so no higher bar: search.c asks_pick()), and
  * refused, why the best hit is no answer (NULL for an answer, static

@@ -709,6 +709,12 @@ static const struct said distresses[] = {
 	{ "j'en ai marre de tout ce phishing", 0 },
 	{ "i give up on signal, what else is safe", 0 },
 	{ "whats the point of a vpn", 0 },
+	/* The wish to talk is no subject; loneliness is distress
+	 * (s19-fixsh). */
+	{ "i need someone to talk to, i can't go on", 1 },
+	{ "j'ai besoin de parler à quelqu'un, je n'en peux plus", 1 },
+	{ "je n'ai personne à qui parler", 1 },
+	{ "i need someone to talk to about my hacked account", 0 },
 	{ "hello", 0 },
 	{ "", 0 },
 };
@@ -730,6 +736,16 @@ static const struct said attacks[] = {
 	{ "i ve had enough of the harassment, how do i block them on twitter",
 	    0 },
 	{ "i give up on signal, what else is safe", 0 },
+	/* The feeling in a clause of its own, and no question: the
+	 * attack may take many words (s19-fixsh). */
+	{ "i can't take it anymore, they hacked my instagram and posted my "
+	    "photos everywhere", 1 },
+	{ "je suis à bout, mon ex me harcèle sur tous mes comptes", 1 },
+	{ "ya no puedo entrar a mi cuenta, me la hackearon", 0 },
+	{ "i cant take it anymore, someone hacked my email, how do i get it "
+	    "back", 0 },
+	{ "je n'en peux plus, ils ont piraté mon compte, comment le récupérer",
+	    0 },
 	{ "", 0 },
 };
 
@@ -1055,12 +1071,25 @@ enum heldout {
 	HELD_DANGER,		/* each line a check of intent_danger() */
 	HELD_BOTH,		/* and of intent_self_harm() */
 	HELD_TOTALS,		/* both, as totals only: no check per line */
+	HELD_CRISIS,		/* both, and the check-in on "!distress" */
 };
+
+/* The calm reply comes first: self-harm, or distress alone or beside an
+ * attack (bot.c asks them in this order, after danger). */
+static int
+crisis_checkin(const struct intent *in, const char *q)
+{
+	return intent_self_harm(in, q, NULL) ||
+	    intent_distress(in, q, NULL) ||
+	    intent_distress_attack(in, q, NULL);
+}
 
 /*
  * lang TAB question TAB expected; '#' comments. intent_danger() must say 1
  * on "!danger" lines, 0 on the others; intent_self_harm() 1 on "!self"
- * lines, 0 on the others (but with HELD_DANGER). Totals printed.
+ * lines, 0 on the others (but with HELD_DANGER). With HELD_CRISIS,
+ * crisis_checkin() 1 on "!distress" and "!self" lines, 0 on "ok" ones.
+ * Totals printed.
  */
 static void
 test_heldout(const struct intent *in, const char *path, enum heldout how)
@@ -1069,6 +1098,7 @@ test_heldout(const struct intent *in, const char *path, enum heldout how)
 	char line[2048];
 	int n = 0, tp = 0, fn = 0, fp = 0, tn = 0;
 	int stp = 0, sfn = 0, sfp = 0, stn = 0;
+	int ctp = 0, cfn = 0, cfp = 0, ctn = 0;
 
 	if (f == NULL) {
 		CHECK(0, "held-out danger set readable");
@@ -1076,7 +1106,7 @@ test_heldout(const struct intent *in, const char *path, enum heldout how)
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *q, *want, *nl;
-		int is_danger, said, is_self, self;
+		int is_danger, said, is_self, self, is_crisis, crisis;
 		char name[2200];
 
 		if (line[0] == '#' || line[0] == '\n')
@@ -1106,8 +1136,13 @@ test_heldout(const struct intent *in, const char *path, enum heldout how)
 		if (how == HELD_DANGER)
 			continue;
 		is_self = strcmp(want, "!self") == 0;
+		is_crisis = is_self || strcmp(want, "!distress") == 0;
 		self = intent_self_harm(in, q, NULL);
-		if (is_self && self)
+		/* A "!distress" line may get the self-harm reply or the
+		 * check-in: only the check-in is counted. */
+		if (!is_self && is_crisis)
+			;
+		else if (is_self && self)
 			stp++;
 		else if (is_self)
 			sfn++;
@@ -1117,8 +1152,22 @@ test_heldout(const struct intent *in, const char *path, enum heldout how)
 			stn++;
 		(void)util_snprintf(name, sizeof(name), "probe %s %s: %s",
 		    line, is_self ? "self-harm" : "not self-harm", q);
-		if (how != HELD_TOTALS)
+		if (how != HELD_TOTALS && (is_self || !is_crisis))
 			CHECK_INT(is_self, self, name);
+		if (how != HELD_CRISIS)
+			continue;
+		crisis = crisis_checkin(in, q);
+		if (is_crisis && crisis)
+			ctp++;
+		else if (is_crisis)
+			cfn++;
+		else if (crisis)
+			cfp++;
+		else
+			ctn++;
+		(void)util_snprintf(name, sizeof(name), "probe %s %s: %s",
+		    line, is_crisis ? "check-in" : "no check-in", q);
+		CHECK_INT(is_crisis, crisis, name);
 	}
 	fclose(f);
 	printf("# %s: %d lines; danger found %d of %d, missed %d; false "
@@ -1127,6 +1176,10 @@ test_heldout(const struct intent *in, const char *path, enum heldout how)
 		printf("# %s: self-harm found %d of %d, missed %d; false "
 		    "alarms %d of %d\n", path, stp, stp + sfn, sfn, sfp,
 		    sfp + stn);
+	if (how == HELD_CRISIS)
+		printf("# %s: check-in found %d of %d, missed %d; false "
+		    "alarms %d of %d\n", path, ctp, ctp + cfn, cfn, cfp,
+		    cfp + ctn);
 	CHECK(n >= 20, "held-out danger set has lines");
 }
 
@@ -1160,6 +1213,12 @@ main(void)
 	(void)util_snprintf(path, sizeof(path),
 	    "%s/tests/fixtures/questions-danger-probe2.tsv", top);
 	test_heldout(in, path, HELD_BOTH);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-distress-probe.tsv", top);
+	test_heldout(in, path, HELD_CRISIS);
+	(void)util_snprintf(path, sizeof(path),
+	    "%s/tests/fixtures/questions-distress-probe2.tsv", top);
+	test_heldout(in, path, HELD_CRISIS);
 	/* The blind set only when asked (tests/fixtures/README): its totals
 	 * are read at the end of a session, not in every make check. */
 	if (getenv("SAFETY_BLIND") != NULL) {
