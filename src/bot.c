@@ -1735,6 +1735,7 @@ static void	cmd_more(struct turn *, const char *);
 static void	topics_from(struct turn *, const char *);
 static void	branch_list(struct turn *, size_t);
 static void	cmd_number(struct turn *, long);
+static int	text_foreign(const struct turn *, const char *);
 
 /* Is folded text the words of key, whole or as its first words? */
 static int
@@ -2625,6 +2626,13 @@ answer_question(struct turn *t, const char *text, const char *qlang)
 			break;
 		}
 	}
+	/* A message in a language the desk does not speak was read through
+	 * a few of its words (the lexicon's lines in that language, s19-fixc:
+	 * "telefonum çalındı"): after "I may have misread you", the parts it
+	 * found as choices, never one of them as the answer. */
+	if (!w->danger && f == 0 && d == SEARCH_ANSWER && other == GUIDE_NONE &&
+	    text_foreign(t, text))
+		d = SEARCH_CHOICES;
 	/* After the way to a person (danger), a section only when the search
 	 * is sure of it: never a list of loosely related topics; choices
 	 * wait for MORE. */
@@ -4698,16 +4706,25 @@ question_lang(struct turn *t, const char *text, const char *folded,
 /*
  * Is text written in a language the desk does not speak (lang_guess()
  * tells one with no phrases or pages: "estou sendo seguida", "hesabim
- * hacklendi")? Then which languages it speaks, and HUMAN (lang_spoken),
- * in the language lang_near() gives or the person's; once a
- * conversation.
+ * hacklendi")? The one test: say_foreign() and answer_question() ask it.
+ */
+static int
+text_foreign(const struct turn *t, const char *text)
+{
+	const char *d = lang_guess(text);
+
+	return d != NULL && !lang_known(t->b, d);
+}
+
+/*
+ * If text_foreign(): which languages the desk speaks, and HUMAN
+ * (lang_spoken), in the language lang_near() gives or the person's; once
+ * a conversation.
  */
 static void
 say_foreign(struct turn *t, const char *text)
 {
-	const char *d = lang_guess(text);
-
-	if (t->who->spoken_told || d == NULL || lang_known(t->b, d))
+	if (t->who->spoken_told || !text_foreign(t, text))
 		return;
 	t->who->spoken_told = 1;
 	say_key(t, "lang_spoken");

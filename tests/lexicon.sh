@@ -401,8 +401,8 @@ broken "a bad block name" "bad block name 'Bad_Name'"
 broken "the same term twice in a block (after folding and stemming)" \
     "'Laptops' (en) in \[twice\] is the same term as 'laptop'"
 
-{ cat "$T/good.txt"; printf '[german]\nde: rechner\n'; } > "$T/bad.txt"
-broken "an unknown language" "unknown language 'de'"
+{ cat "$T/good.txt"; printf '[dutch]\nnl: rekenaar\n'; } > "$T/bad.txt"
+broken "an unknown language" "unknown language 'nl'"
 
 { cat "$T/good.txt"; printf '[holes]\nen: one, , two\n'; } > "$T/bad.txt"
 broken "an empty term" "empty term in \[holes\]"
