@@ -4683,11 +4683,16 @@ question_lang(struct turn *t, const char *text, const char *folded,
 	if (!lang_open(t->who) && count_words(folded) < BOT_REDETECT_WORDS)
 		return NULL;
 	d = lang_guess(text);
-	if (d != NULL && !lang_known(t->b, d))
+	if (d != NULL && !lang_known(t->b, d)) {
+		/* Another language ("jemand hat ein fake profil"): its
+		 * near one, else the person's (the default), never a
+		 * guess among the desk's from its loanwords. */
 		d = lang_near(d);
-	if (d != NULL && lang_known(t->b, d))
+		return d != NULL && lang_known(t->b, d) ? d : NULL;
+	}
+	if (d != NULL)
 		return d;
-	if (d != NULL || !lang_open(t->who))
+	if (!lang_open(t->who))
 		return NULL;	/* the person's language stays */
 	/* Unsure, and no language yet: the best guess among the desk's
 	 * own, the person's (the default) when tied with it ("vol de
