@@ -2224,6 +2224,39 @@ lone_alternative(const struct search *s, size_t sec)
 	return 0;
 }
 
+/*
+ * Per section, the postings of b that keep() holds, as one array and
+ * offsets (*offp: one per section and one more, so section i's items are
+ * (*valp)[(*offp)[i]] up to (*offp)[i + 1]): each item the posting's
+ * term, or its concept when concept is set. lone_cases() and
+ * section_names_build() keep theirs so.
+ */
+static void
+sec_lists(struct search *s, const struct builder *b,
+    int (*keep)(const struct search *, const struct tpost *), int concept,
+    uint32_t **offp, uint32_t **valp)
+{
+	uint32_t *off, *val, *next;
+	size_t i;
+
+	off = xcalloc(s->nsec + 1, sizeof(*off));
+	for (i = 0; i < b->ntp; i++)
+		if (keep(s, &b->tp[i]))
+			off[b->tp[i].sec + 1]++;
+	for (i = 0; i < s->nsec; i++)
+		off[i + 1] += off[i];
+	val = xcalloc(off[s->nsec] + 1, sizeof(*val));
+	next = xcalloc(s->nsec + 1, sizeof(*next));
+	memcpy(next, off, s->nsec * sizeof(*next));
+	for (i = 0; i < b->ntp; i++)
+		if (keep(s, &b->tp[i]))
+			val[next[b->tp[i].sec]++] = concept ?
+			    (uint32_t)b->tp[i].concept : b->tp[i].term;
+	free(next);
+	*offp = off;
+	*valp = val;
+}
+
 /* Is tp a term of a concept that names its lone branch's case
  * (lone_cases())? */
 static int
@@ -2252,22 +2285,7 @@ case_post(const struct search *s, const struct tpost *tp)
 static void
 lone_cases(struct search *s, const struct builder *b)
 {
-	uint32_t *next;
-	size_t i;
-
-	s->caseoff = xcalloc(s->nsec + 1, sizeof(*s->caseoff));
-	for (i = 0; i < b->ntp; i++)
-		if (case_post(s, &b->tp[i]))
-			s->caseoff[b->tp[i].sec + 1]++;
-	for (i = 0; i < s->nsec; i++)
-		s->caseoff[i + 1] += s->caseoff[i];
-	s->cases = xcalloc(s->caseoff[s->nsec] + 1, sizeof(*s->cases));
-	next = xcalloc(s->nsec + 1, sizeof(*next));
-	memcpy(next, s->caseoff, s->nsec * sizeof(*next));
-	for (i = 0; i < b->ntp; i++)
-		if (case_post(s, &b->tp[i]))
-			s->cases[next[b->tp[i].sec]++] = b->tp[i].term;
-	free(next);
+	sec_lists(s, b, case_post, 0, &s->caseoff, &s->cases);
 }
 
 /* Is tp a name concept's token that its section carries itself: in
@@ -2291,26 +2309,13 @@ name_post(const struct search *s, const struct tpost *tp)
 static void
 section_names_build(struct search *s, const struct builder *b)
 {
-	uint32_t *next;
 	size_t i;
 
-	s->nameoff = xcalloc(s->nsec + 1, sizeof(*s->nameoff));
 	s->namehead = xcalloc(s->nsec + 1, sizeof(*s->namehead));
 	for (i = 0; i < b->ntp; i++)
-		if (name_post(s, &b->tp[i])) {
-			s->nameoff[b->tp[i].sec + 1]++;
-			if (b->tp[i].own)
-				s->namehead[b->tp[i].sec] = 1;
-		}
-	for (i = 0; i < s->nsec; i++)
-		s->nameoff[i + 1] += s->nameoff[i];
-	s->names = xcalloc(s->nameoff[s->nsec] + 1, sizeof(*s->names));
-	next = xcalloc(s->nsec + 1, sizeof(*next));
-	memcpy(next, s->nameoff, s->nsec * sizeof(*next));
-	for (i = 0; i < b->ntp; i++)
-		if (name_post(s, &b->tp[i]))
-			s->names[next[b->tp[i].sec]++] = b->tp[i].concept;
-	free(next);
+		if (name_post(s, &b->tp[i]) && b->tp[i].own)
+			s->namehead[b->tp[i].sec] = 1;
+	sec_lists(s, b, name_post, 1, &s->nameoff, &s->names);
 }
 
 /*
