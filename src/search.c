@@ -445,6 +445,9 @@ static struct {
 				   asks for (query_run()) */
 #define PRIOR_MIN	1e-9	/* floor of a page's probability */
 #define LX_LANGS	(LANGS_MAX + 1)
+/* A lexicon language's words in the stem cache (stem_fill()): key byte
+ * LX_STEMKEY | its index, apart from the index languages' (< LANGS_MAX). */
+#define LX_STEMKEY	0x80
 #define LX_WORDS	8	/* words of one lexicon term */
 #define SUBJ_MAX	8	/* subject concepts */
 #define PREFIX_MIN	4	/* bytes: shortest stem used for prefixes */
@@ -807,6 +810,11 @@ struct search {
 	int			 calibrating;	/* decide_calibrate() is
 						   querying: page text, not
 						   a person's question */
+	struct search		*fill;		/* while building: s itself,
+						   whose stem cache takes
+						   stem_query()'s and
+						   lx_stem()'s stems
+						   (stem_fill()); NULL after */
 	uint32_t		*pair;		/* per section: the other
 						   branch, or NONE */
 	uint32_t		*chg;		/* terms, grouped by section:
@@ -1129,6 +1137,35 @@ stem_word(struct search *s, uint8_t li, const char *w, size_t n, size_t *sl)
 }
 
 /*
+ * While building (s->fill), a stem st (len bytes) that stem_run() gave for
+ * folded word w (n bytes) goes into the stem cache under key byte kb: the
+ * calibration's page text, the asks and the not-asks then stem each word
+ * once per language, and questions find their words there. Only stems
+ * stem_query() and lx_stem() read back (under WORD_MAX - 1 bytes), which
+ * are stem_word()'s too: what any of them returns is unchanged.
+ */
+static void
+stem_fill(const struct search *s, char kb, const char *w, size_t n,
+    const char *st, size_t len)
+{
+	struct search *f = s->fill;
+	char key[WORD_MAX + 1];
+	size_t off;
+	int isnew;
+
+	if (f == NULL || st == NULL || n >= WORD_MAX || len >= WORD_MAX - 1)
+		return;
+	key[0] = kb;
+	memcpy(key + 1, w, n);
+	off = f->stemarena.len;
+	buf_addc(&f->stemarena, (char)len);
+	buf_add(&f->stemarena, st, len);
+	(void)strtab_add(&f->stems, key, n + 1, (uint32_t)off, &isnew);
+	if (!isnew)
+		f->stemarena.len = off;
+}
+
+/*
  * The stem of folded word w (n bytes, under WORD_MAX) in language li, which
  * has a stemmer, at query time: stem_run()'s, but read from the index's
  * stem cache (stem_word()) when the index stemmed w too, which saves the
@@ -1144,6 +1181,7 @@ stem_query(const struct search *s, uint8_t li, const char *w, size_t n,
 {
 	char key[WORD_MAX + 1];
 	const struct stent *e;
+	const char *st;
 	size_t len;
 
 	key[0] = (char)li;
@@ -1153,8 +1191,10 @@ stem_query(const struct search *s, uint8_t li, const char *w, size_t n,
 		*sl = len;
 		return s->stemarena.s + e->val + 1;
 	}
-	return stem_run(s->langs[li].stemmer, s->langs[li].code, w, n, buf,
-	    sl);
+	st = stem_run(s->langs[li].stemmer, s->langs[li].code, w, n, buf, sl);
+	if (e == NULL)
+		stem_fill(s, (char)li, w, n, st, *sl);
+	return st;
 }
 
 /* Lexicon language l's index language (-1: none), when both have a
@@ -1178,11 +1218,27 @@ static const char *
 lx_stem(const struct search *s, const struct lxlang *l, int qi,
     const char *w, size_t n, char *buf, size_t *sl)
 {
+	char key[WORD_MAX + 1];
+	const struct stent *e;
+	const char *st;
+	size_t len;
+
 	if (qi >= 0)
 		return stem_query(s, (uint8_t)qi, w, n, buf, sl);
 	if (l->stemmer == NULL)
 		return NULL;
-	return stem_run(l->stemmer, l->code, w, n, buf, sl);
+	/* A lexicon language no page is in: its own cache entries. */
+	key[0] = (char)(LX_STEMKEY | (l - s->lxl));
+	memcpy(key + 1, w, n);
+	if ((e = strtab_find(&s->stems, key, n + 1)) != NULL &&
+	    (len = (unsigned char)s->stemarena.s[e->val]) < WORD_MAX - 1) {
+		*sl = len;
+		return s->stemarena.s + e->val + 1;
+	}
+	st = stem_run(l->stemmer, l->code, w, n, buf, sl);
+	if (e == NULL)
+		stem_fill(s, key[0], w, n, st, *sl);
+	return st;
 }
 
 /*
@@ -2786,9 +2842,11 @@ search_new_lex(const struct guide *g, const struct lexicon *lx)
 	page_topics_build(s);
 	/* The bar is the search's own, measured without the prior (which
 	 * only reorders questions' best hits). */
+	s->fill = s;
 	decide_calibrate(s);
 	prior_build(s);
 	notasks_build(s);
+	s->fill = NULL;
 	return s;
 }
 
